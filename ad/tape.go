@@ -1,0 +1,244 @@
+package ad
+
+// Var is a real scalar: its value and the tape slot that records how it was
+// computed. The zero Var is the constant 0.
+type Var struct {
+	Val float64
+	id  int32
+}
+
+// Const returns a constant: a value that carries no derivative.
+func Const(v float64) Var { return Var{Val: v} }
+
+// IsConst reports whether v is a constant (data) rather than a tape variable.
+func (v Var) IsConst() bool { return v.id == 0 }
+
+// ID returns v's tape slot, 0 for a constant.
+func (v Var) ID() int32 { return v.id }
+
+// BackwardFunc propagates the adjoints of a custom node: it reads the
+// adjoints of the node's outputs from adj and adds their contributions to the
+// adjoints of its inputs. ints and flts are the data the node stored with
+// Tape.Custom. It must be a top-level function (not a closure) so that
+// recording it allocates nothing.
+type BackwardFunc func(adj []float64, ints []int32, flts []float64)
+
+type customNode struct {
+	fn     BackwardFunc
+	i0, i1 int32 // range in Tape.ints
+	f0, f1 int32 // range in Tape.flts
+}
+
+// Tape records operations for one reverse sweep.
+type Tape struct {
+	n int32 // slots in use; slot 0 is the constant sink
+
+	// Statement s produces slot lhs[s] (or, when lhs[s] < 0, is custom node
+	// -lhs[s]-1); its operands are opIdx/opD[end[s-1]:end[s]].
+	lhs   []int32
+	end   []int32
+	opIdx []int32
+	opD   []float64
+
+	custom []customNode
+	ints   []int32
+	flts   []float64
+
+	adj   []float64
+	arena []Var
+}
+
+// NewTape returns an empty tape.
+func NewTape() *Tape {
+	t := &Tape{}
+	t.Reset()
+	return t
+}
+
+// Reset empties the tape, keeping its memory. Vars and slices returned by
+// Vars from before the reset must not be used afterwards.
+func (t *Tape) Reset() {
+	t.n = 1
+	t.lhs = t.lhs[:0]
+	t.end = t.end[:0]
+	t.opIdx = t.opIdx[:0]
+	t.opD = t.opD[:0]
+	t.custom = t.custom[:0]
+	t.ints = t.ints[:0]
+	t.flts = t.flts[:0]
+	t.arena = t.arena[:0]
+}
+
+// Len returns the number of variables recorded since the last reset.
+func (t *Tape) Len() int { return int(t.n - 1) }
+
+// Var returns a new independent variable (a leaf of the tape) with value v.
+func (t *Tape) Var(v float64) Var {
+	id := t.n
+	t.n++
+	return Var{Val: v, id: id}
+}
+
+// Vars returns a slice of n Vars from the tape's arena. It is valid until the
+// next Reset and lets vector operations return results without allocating.
+func (t *Tape) Vars(n int) []Var {
+	k := len(t.arena)
+	if cap(t.arena)-k < n {
+		grown := make([]Var, k, 2*cap(t.arena)+n)
+		copy(grown, t.arena)
+		t.arena = grown
+	}
+	t.arena = t.arena[:k+n]
+	s := t.arena[k : k+n : k+n]
+	clear(s)
+	return s
+}
+
+// stmt closes the statement whose operands were appended since the previous
+// one and returns its result.
+func (t *Tape) stmt(v float64) Var {
+	r := t.Var(v)
+	t.lhs = append(t.lhs, r.id)
+	t.end = append(t.end, int32(len(t.opIdx)))
+	return r
+}
+
+// Unary returns a Var with value v and partial da with respect to a.
+// It records nothing when a is constant.
+func (t *Tape) Unary(v float64, a Var, da float64) Var {
+	if a.id == 0 {
+		return Var{Val: v}
+	}
+	t.opIdx = append(t.opIdx, a.id)
+	t.opD = append(t.opD, da)
+	return t.stmt(v)
+}
+
+// Binary returns a Var with value v and partials da, db with respect to a, b.
+func (t *Tape) Binary(v float64, a Var, da float64, b Var, db float64) Var {
+	switch {
+	case a.id == 0 && b.id == 0:
+		return Var{Val: v}
+	case b.id == 0:
+		return t.Unary(v, a, da)
+	case a.id == 0:
+		return t.Unary(v, b, db)
+	}
+	t.opIdx = append(t.opIdx, a.id, b.id)
+	t.opD = append(t.opD, da, db)
+	return t.stmt(v)
+}
+
+// Builder accumulates the partials of one result with many operands, such as
+// a vectorised log density: one statement with N partials instead of N
+// statements. Only one Builder may be open on a tape at a time, and no other
+// operation may be recorded between Begin and End.
+type Builder struct {
+	t     *Tape
+	start int
+}
+
+// Begin opens a Builder.
+func (t *Tape) Begin() Builder {
+	if t == nil {
+		return Builder{}
+	}
+	return Builder{t: t, start: len(t.opIdx)}
+}
+
+// Add records d as the partial of the result with respect to v; constants are
+// skipped. Adding the same Var twice sums the partials.
+func (b *Builder) Add(v Var, d float64) {
+	if v.id == 0 {
+		return
+	}
+	b.t.opIdx = append(b.t.opIdx, v.id)
+	b.t.opD = append(b.t.opD, d)
+}
+
+// End returns the result with value v: a constant if no Var was added.
+func (b *Builder) End(v float64) Var {
+	if b.t == nil || len(b.t.opIdx) == b.start {
+		return Var{Val: v}
+	}
+	return b.t.stmt(v)
+}
+
+// Custom records a node whose adjoints are propagated by fn. The node's
+// outputs must have been created with Var before the call, and its inputs
+// and outputs are passed to fn through ints (as slot IDs) along with flts.
+// Both are copied onto the tape.
+func (t *Tape) Custom(fn BackwardFunc, ints []int32, flts []float64) {
+	c := customNode{fn: fn, i0: int32(len(t.ints)), f0: int32(len(t.flts))}
+	t.ints = append(t.ints, ints...)
+	t.flts = append(t.flts, flts...)
+	c.i1, c.f1 = int32(len(t.ints)), int32(len(t.flts))
+	t.custom = append(t.custom, c)
+	t.lhs = append(t.lhs, -int32(len(t.custom)))
+	t.end = append(t.end, int32(len(t.opIdx)))
+}
+
+// CustomSpace reserves room for a custom node's data directly on the tape and
+// returns the reserved slices, which the caller fills before calling
+// CustomCommit. It avoids a temporary copy for large nodes.
+func (t *Tape) CustomSpace(nInts, nFlts int) ([]int32, []float64) {
+	i0, f0 := len(t.ints), len(t.flts)
+	t.ints = append(t.ints, make([]int32, nInts)...)
+	t.flts = append(t.flts, make([]float64, nFlts)...)
+	return t.ints[i0:], t.flts[f0:]
+}
+
+// CustomCommit records a custom node over the last nInts ints and nFlts flts
+// reserved with CustomSpace.
+func (t *Tape) CustomCommit(fn BackwardFunc, nInts, nFlts int) {
+	c := customNode{fn: fn, i0: int32(len(t.ints) - nInts), i1: int32(len(t.ints)),
+		f0: int32(len(t.flts) - nFlts), f1: int32(len(t.flts))}
+	t.custom = append(t.custom, c)
+	t.lhs = append(t.lhs, -int32(len(t.custom)))
+	t.end = append(t.end, int32(len(t.opIdx)))
+}
+
+// Grad runs the reverse sweep from y: afterwards Adjoint(v) is dy/dv for
+// every Var v recorded since the last Reset.
+func (t *Tape) Grad(y Var) {
+	n := int(t.n)
+	if cap(t.adj) < n {
+		t.adj = make([]float64, n, 2*n)
+	}
+	t.adj = t.adj[:n]
+	adj := t.adj
+	clear(adj)
+	if y.id == 0 {
+		return
+	}
+	adj[y.id] = 1
+	opIdx, opD, end := t.opIdx, t.opD, t.end
+	for s := len(t.lhs) - 1; s >= 0; s-- {
+		start := int32(0)
+		if s > 0 {
+			start = end[s-1]
+		}
+		l := t.lhs[s]
+		if l < 0 {
+			c := &t.custom[-l-1]
+			c.fn(adj, t.ints[c.i0:c.i1], t.flts[c.f0:c.f1])
+			continue
+		}
+		a := adj[l]
+		if a == 0 {
+			continue
+		}
+		for k := start; k < end[s]; k++ {
+			adj[opIdx[k]] += a * opD[k]
+		}
+	}
+}
+
+// Adjoint returns the derivative computed by the last Grad with respect to v:
+// 0 for a constant.
+func (t *Tape) Adjoint(v Var) float64 {
+	if v.id == 0 || int(v.id) >= len(t.adj) {
+		return 0
+	}
+	return t.adj[v.id]
+}
