@@ -52,34 +52,93 @@ const (
 	argRate
 	argLogRate
 	argProbability
+	argLogitProb
 	argTrials
+	argSuccesses
+	argCount
+	argDraws
 	argPrecision
+	argInvDispersion
+	argLogLocation
 	argLower
 	argUpper
 	argSkewness
+	argInvScaleExp
+	argTailShape
+	argPriorSuccess
+	argPriorFailure
+	argPriorSizes
 	argCutpoints
+	argLinearPredictor
+	argProbabilities
+	argLogProbabilities
+	argOutcome
 	argCovariance
-	argCount
+	argCholesky
+	argPrecisionMatrix
+	argCorrelation
+	argCorrCholesky
+	argEta
+	argScaleMatrix
+	argLocationVector
+	argWeights
+	argIntercept
+	argDesign
+	argMixing
+	argN
+	argBigN
+	argA
+	argB
+	// Add new names above this line and in argNames.
 )
 
 var argNames = [...]string{
-	argY:           "Random variable",
-	argLocation:    "Location parameter",
-	argScale:       "Scale parameter",
-	argShape:       "Shape parameter",
-	argInvScale:    "Inverse scale parameter",
-	argDOF:         "Degrees of freedom parameter",
-	argRate:        "Rate parameter",
-	argLogRate:     "Log rate parameter",
-	argProbability: "Probability parameter",
-	argTrials:      "Number of trials",
-	argPrecision:   "Precision parameter",
-	argLower:       "Lower bound parameter",
-	argUpper:       "Upper bound parameter",
-	argSkewness:    "Skewness parameter",
-	argCutpoints:   "Cut-points",
-	argCovariance:  "Covariance matrix",
-	argCount:       "Count variable",
+	argY:                "Random variable",
+	argLocation:         "Location parameter",
+	argScale:            "Scale parameter",
+	argShape:            "Shape parameter",
+	argInvScale:         "Inverse scale parameter",
+	argDOF:              "Degrees of freedom parameter",
+	argRate:             "Rate parameter",
+	argLogRate:          "Log rate parameter",
+	argProbability:      "Probability parameter",
+	argLogitProb:        "Logit transformed probability parameter",
+	argTrials:           "Population size parameter",
+	argSuccesses:        "Successes variable",
+	argCount:            "Count variable",
+	argDraws:            "Draws parameter",
+	argPrecision:        "Precision parameter",
+	argInvDispersion:    "Inverse dispersion parameter",
+	argLogLocation:      "Log location parameter",
+	argLower:            "Lower bound parameter",
+	argUpper:            "Upper bound parameter",
+	argSkewness:         "Skewness parameter",
+	argInvScaleExp:      "Inv_scale parameter",
+	argTailShape:        "Tail shape parameter",
+	argPriorSuccess:     "First prior sample size parameter",
+	argPriorFailure:     "Second prior sample size parameter",
+	argPriorSizes:       "prior sample sizes",
+	argCutpoints:        "Cut-points",
+	argLinearPredictor:  "Location parameter",
+	argProbabilities:    "Probabilities parameter",
+	argLogProbabilities: "log-probabilities parameter",
+	argOutcome:          "Categorical outcome",
+	argCovariance:       "Covariance matrix",
+	argCholesky:         "Cholesky factor of covariance matrix",
+	argPrecisionMatrix:  "Precision matrix",
+	argCorrelation:      "Correlation matrix",
+	argCorrCholesky:     "Cholesky factor of correlation matrix",
+	argEta:              "Shape parameter",
+	argScaleMatrix:      "scale parameter",
+	argLocationVector:   "Location parameter",
+	argWeights:          "Weight vector",
+	argIntercept:        "Intercept",
+	argDesign:           "Matrix of independent variables",
+	argMixing:           "Mixing proportion",
+	argN:                "Number of successes",
+	argBigN:             "Number of draws",
+	argA:                "Draws parameter",
+	argB:                "Draws parameter",
 }
 
 func (n argName) String() string { return argNames[n] }
