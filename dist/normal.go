@@ -25,7 +25,13 @@ func NormalLpdf(t *ad.Tape, propto bool, y, mu, sigma []ad.Var) (ad.Var, error) 
 	}
 	b := t.Begin()
 	lp := 0.0
+	// log(sigma) is a constant under propto unless sigma varies; for a
+	// scalar sigma it is one log for all n terms.
 	logSigma := !propto || S.varying
+	if logSigma && S.scalar {
+		lp -= float64(n) * math.Log(S.val(0))
+		logSigma = false
+	}
 	for i := range n {
 		s := S.val(i)
 		z := (Y.val(i) - M.val(i)) / s
