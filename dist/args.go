@@ -89,10 +89,11 @@ const (
 	argBigN
 	argA
 	argB
-	// Add new names above this line and in argNames.
 )
 
-var argNames = [...]string{
+// argNames maps each argName to Stan's wording. A file that needs more names
+// declares them from its own range (see doc.go) and adds them in an init.
+var argNames = map[argName]string{
 	argY:                "Random variable",
 	argLocation:         "Location parameter",
 	argScale:            "Scale parameter",

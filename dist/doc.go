@@ -10,4 +10,9 @@
 // With propto true a density drops the terms that do not depend on any
 // varying (non-constant) argument, as Stan's `~` statement does; with propto
 // false (`target += normal_lpdf(...)`) it keeps them all.
+//
+// Argument names in error messages are argName constants (args.go). Files
+// that need names of their own take them from a private range: 64-95 for
+// continuous univariate, 96-127 for positive-support, 128-159 for discrete,
+// 160-191 for multivariate distributions.
 package dist
