@@ -29,11 +29,11 @@ func Open(root string) (*DB, error) {
 
 // Posterior is one entry of posteriors/: a model paired with a data set.
 type Posterior struct {
-	Name          string         `json:"name"`
-	ModelName     string         `json:"model_name"`
-	DataName      string         `json:"data_name"`
-	ReferenceName string         `json:"reference_posterior_name"`
-	Keywords      []string       `json:"keywords"`
+	Name          string          `json:"name"`
+	ModelName     string          `json:"model_name"`
+	DataName      string          `json:"data_name"`
+	ReferenceName string          `json:"reference_posterior_name"`
+	Keywords      []string        `json:"keywords"`
 	Dimensions    map[string]Dims `json:"dimensions"`
 }
 
