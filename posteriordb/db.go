@@ -124,8 +124,20 @@ func (db *DB) referencePath(name string) string {
 
 // Reference holds a posterior's reference draws, all chains pooled.
 type Reference struct {
-	Names []string             // in the file's first chain's order, sorted
-	Draws map[string][]float64 // by column name, e.g. "beta[2]"
+	Names  []string             // sorted
+	Draws  map[string][]float64 // by column name, e.g. "beta[2]", chain after chain
+	Chains int                  // number of chains, all of the same length
+}
+
+// Split returns a column's draws chain by chain.
+func (r *Reference) Split(name string) [][]float64 {
+	d := r.Draws[name]
+	n := len(d) / r.Chains
+	out := make([][]float64, r.Chains)
+	for c := range out {
+		out[c] = d[c*n : (c+1)*n]
+	}
+	return out
 }
 
 // Reference reads the reference draws named by p.
@@ -155,7 +167,7 @@ func (db *DB) Reference(p *Posterior) (*Reference, error) {
 	if err := json.Unmarshal(b, &chains); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	ref := &Reference{Draws: map[string][]float64{}}
+	ref := &Reference{Draws: map[string][]float64{}, Chains: len(chains)}
 	for _, c := range chains {
 		for name, d := range c {
 			ref.Draws[name] = append(ref.Draws[name], d...)
