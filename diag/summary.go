@@ -4,9 +4,9 @@ import "sort"
 
 // Summary is one row of Stan's summary table.
 type Summary struct {
-	Name                  string
-	Mean, MCSE, SD        float64
-	Q5, Q50, Q95          float64
+	Name                   string
+	Mean, MCSE, SD         float64
+	Q5, Q50, Q95           float64
 	ESSBulk, ESSTail, Rhat float64
 }
 
