@@ -58,7 +58,9 @@ func (t Type) String() string {
 }
 
 // IsScalar reports an int, real or complex that is not an array.
-func (t Type) IsScalar() bool { return t.Dims == 0 && (t.Kind == Int || t.Kind == Real || t.Kind == Complex) }
+func (t Type) IsScalar() bool {
+	return t.Dims == 0 && (t.Kind == Int || t.Kind == Real || t.Kind == Complex)
+}
 
 // IsPrim reports an int, real or complex base, possibly in arrays.
 func (t Type) IsPrim() bool { return t.Kind == Int || t.Kind == Real || t.Kind == Complex }
