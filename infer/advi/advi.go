@@ -38,8 +38,8 @@ func DefaultConfig() Config {
 
 // ELBOPoint is one evaluation of the ELBO during optimisation.
 type ELBOPoint struct {
-	Iter           int
-	ELBO           float64
+	Iter            int
+	ELBO            float64
 	RelMean, RelMed float64
 }
 

@@ -35,9 +35,9 @@ func (g *gauss2) LogDensity(x, grad []float64) (float64, error) {
 	}
 	return lp, nil
 }
-func (g *gauss2) Names() []string                                    { return []string{"x[1]", "x[2]"} }
+func (g *gauss2) Names() []string                                      { return []string{"x[1]", "x[2]"} }
 func (g *gauss2) Write(x []float64, _ *rand.Rand, out []float64) error { copy(out, x); return nil }
-func (g *gauss2) Clone() model.Model                                 { return g }
+func (g *gauss2) Clone() model.Model                                   { return g }
 
 func moments(draws [][]float64) (mean [2]float64, cov [2][2]float64) {
 	n := float64(len(draws))
