@@ -68,6 +68,7 @@ type parser struct {
 	ahead    []scanner.Token
 	lastEnd  token.Pos // end of the previous token, where a missing ';' belongs
 	included map[string]bool
+	stmtErrs int // errors before the current statement began
 }
 
 // bailout stops parsing after too many errors.
@@ -147,6 +148,9 @@ func (p *parser) peek() scanner.Token {
 }
 
 func (p *parser) errorAt(pos token.Pos, msg string) {
+	if len(p.errs) > p.stmtErrs {
+		return // the statement already has an error, often this one's cause
+	}
 	position := p.fset.Position(pos)
 	if n := len(p.errs); n > 0 && p.errs[n-1].Pos.Line == position.Line && p.errs[n-1].Pos.Filename == position.Filename {
 		return // one error a line: the rest usually follow from it
@@ -344,6 +348,7 @@ func (p *parser) parseBlockBody(kind ast.BlockKind) *ast.BlockStmt {
 // guard runs a statement parser, recovering from a syntax error by
 // skipping to the end of the statement.
 func (p *parser) guard(f func() ast.Stmt) (s ast.Stmt) {
+	p.stmtErrs = len(p.errs)
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(syncErr); !ok {
@@ -532,6 +537,10 @@ func (p *parser) parseUnsizedType(allowVoid bool) *ast.Type {
 	t.Base = p.tok.Lit
 	p.next()
 	if p.tok.Kind == token.LBRACK {
+		if k := p.peek().Kind; k != token.RBRACK && k != token.COMMA {
+			p.errorAt(p.tok.Pos, fmt.Sprintf("function arguments and results have no sizes: write %s, not %s[...]", t.Base, t.Base))
+			panic(syncErr{})
+		}
 		if t.ArrayDims != nil {
 			p.errorAt(p.tok.Pos, "array dimensions are given twice")
 		}
@@ -558,7 +567,7 @@ func (p *parser) parseFuncDecl() ast.Stmt {
 	p.expect(token.LPAREN)
 	for p.tok.Kind != token.RPAREN {
 		if len(f.Params) > 0 {
-			p.expect(token.COMMA)
+			p.expectSep(token.RPAREN)
 		}
 		t := p.parseUnsizedType(false)
 		f.Params = append(f.Params, &ast.Param{Type: t, Name: p.parseIdent()})
@@ -696,6 +705,10 @@ func (p *parser) stmt() ast.Stmt {
 		}
 	}
 	x := p.parseExpr()
+	if id, ok := x.(*ast.Ident); ok && p.tok.Kind == token.IDENT {
+		p.errorAt(id.Pos(), fmt.Sprintf("%q is not a type: declarations start with int, real, vector, ..., or array", id.Name))
+		panic(syncErr{})
+	}
 	switch k := p.tok.Kind; k {
 	case token.TILDE:
 		return p.parseTilde(x)
@@ -797,11 +810,21 @@ func (p *parser) parseExprList(close token.Kind) []ast.Expr {
 	var list []ast.Expr
 	for p.tok.Kind != close {
 		if len(list) > 0 {
-			p.expect(token.COMMA)
+			p.expectSep(close)
 		}
 		list = append(list, p.parseExpr())
 	}
 	return list
+}
+
+// expectSep consumes the ',' between list elements; anything but ',' or
+// the closing token is an error naming both.
+func (p *parser) expectSep(close token.Kind) {
+	if p.tok.Kind != token.COMMA {
+		p.errorExpected(fmt.Sprintf("%q or %q", ",", close.String()))
+		panic(syncErr{})
+	}
+	p.next()
 }
 
 func (p *parser) parseExpr() ast.Expr {
@@ -862,7 +885,7 @@ func (p *parser) parsePostfix() ast.Expr {
 			p.next()
 			for p.tok.Kind != token.RBRACK {
 				if len(ix.Indices) > 0 {
-					p.expect(token.COMMA)
+					p.expectSep(token.RBRACK)
 				}
 				ix.Indices = append(ix.Indices, p.parseIndex())
 			}
@@ -925,7 +948,7 @@ func (p *parser) parsePrimary() ast.Expr {
 					call.Args = append(call.Args, p.parseExpr())
 					continue
 				}
-				p.expect(token.COMMA)
+				p.expectSep(token.RPAREN)
 			}
 			call.Args = append(call.Args, p.parseExpr())
 		}

@@ -196,8 +196,8 @@ func (s *Scanner) number(start int) Token {
 			s.off += k
 			digits()
 		} else {
-			s.errorf(s.off, "exponent has no digits")
 			s.off += k
+			s.errorf(start, "exponent has no digits in %s", s.src[start:s.off])
 		}
 	}
 	if s.peek(0) == 'i' && !isLetter(s.peek(1)) && !isDigit(s.peek(1)) {
@@ -209,7 +209,7 @@ func (s *Scanner) number(start int) Token {
 		for s.off < len(s.src) && (isLetter(s.src[s.off]) || isDigit(s.src[s.off])) {
 			s.off++
 		}
-		s.errorf(bad, "invalid character %q in number %s", s.src[bad], s.src[start:s.off])
+		s.errorf(start, "invalid character %q in number %s", s.src[bad], s.src[start:s.off])
 	}
 	return Token{Kind: kind, Pos: s.file.Pos(start), Lit: string(s.src[start:s.off])}
 }

@@ -72,8 +72,8 @@ func TestErrors(t *testing.T) {
 		{"x = 1 @ 2;", `t.stan:1:7: invalid character '@'`},
 		{"/* never closed", `t.stan:1:1: comment not terminated: missing */`},
 		{`print("abc`, `t.stan:1:7: string literal not terminated`},
-		{"x = 1e+;", `t.stan:1:6: exponent has no digits`},
-		{"x = 12abc;", `t.stan:1:7: invalid character 'a' in number 12abc`},
+		{"x = 1e+;", `t.stan:1:5: exponent has no digits in 1e+`},
+		{"x = 12abc;", `t.stan:1:5: invalid character 'a' in number 12abc`},
 	} {
 		_, errs := scanAll(c.src)
 		if len(errs) != 1 || errs[0].Error() != c.want {
