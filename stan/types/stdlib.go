@@ -272,6 +272,7 @@ divide: row_vector, matrix -> row_vector
 divide: matrix, matrix -> matrix
 left_divide: matrix, vector -> vector
 left_divide: matrix, matrix -> matrix
+elt_multiply elt_divide: real, real -> real
 elt_multiply elt_divide: vector, vector -> vector
 elt_multiply elt_divide: row_vector, row_vector -> row_vector
 elt_multiply elt_divide: matrix, matrix -> matrix
