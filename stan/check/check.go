@@ -43,6 +43,8 @@ type Func struct {
 	Name string
 	Sig  types.Signature
 	Decl *ast.FuncDecl // the definition (or the declaration when never defined)
+
+	defined bool // a body was seen, even one that does not match
 }
 
 // Info is what checking learns about a program.
@@ -138,7 +140,7 @@ func (c *checker) program(prog *ast.Program) {
 		}
 		for name, fs := range c.info.Funcs {
 			for _, f := range fs {
-				if f.Decl.Body == nil {
+				if !f.defined {
 					c.errorf(f.Decl.Pos(), "function '%s' is declared but not defined", name)
 				}
 			}
@@ -245,7 +247,7 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 		}
 		switch {
 		case prev == nil:
-			fn := &Func{Name: name, Sig: sig, Decl: f}
+			fn := &Func{Name: name, Sig: sig, Decl: f, defined: f.Body != nil}
 			c.info.Funcs[name] = append(c.info.Funcs[name], fn)
 			c.lib.Add(name, sig)
 			if base, ok := strings.CutSuffix(name, "_lpdf"); ok {
@@ -255,10 +257,11 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 			}
 		case prev.Sig.Ret != sig.Ret:
 			c.errorf(f.Name.Pos(), "function '%s' was declared to return %v, but is defined to return %v", name, prev.Sig.Ret, sig.Ret)
+			prev.defined = prev.defined || f.Body != nil
 		case prev.Decl.Body != nil && f.Body != nil:
 			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types", name)
 		case f.Body != nil:
-			prev.Decl = f
+			prev.Decl, prev.defined = f, true
 		}
 	}
 }
@@ -371,7 +374,7 @@ func (c *checker) stmt(s ast.Stmt) {
 	case *ast.TargetStmt:
 		c.targetAllowed(s.Pos(), "target +=")
 		t := c.expr(s.X)
-		if !t.IsPrim() && !t.IsMatrixLike() || t.Kind == types.Complex {
+		if t.Kind != types.Invalid && (!t.IsPrim() && !t.IsMatrixLike() || t.Kind == types.Complex) {
 			c.errorf(s.X.Pos(), "target += needs a real, int or container of reals, found %v", t)
 		}
 	case *ast.ExprStmt:
@@ -431,9 +434,7 @@ func (c *checker) stmt(s ast.Stmt) {
 			if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				continue
 			}
-			if t := c.expr(a); t.Kind == types.Void {
-				c.errorf(a.Pos(), "cannot %s a void function's result", s.Kind)
-			}
+			c.expr(a)
 		}
 	case *ast.ProfileStmt:
 		c.stmt(s.Body)

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/gostan/gostan/stan/internal/asttest"
 	"github.com/gostan/gostan/stan/parser"
 	"github.com/gostan/gostan/stan/scanner"
 	"github.com/gostan/gostan/stan/token"
@@ -51,4 +52,12 @@ func TestPosteriorDB(t *testing.T) {
 		}
 	}
 	t.Logf("%d models checked", n)
+}
+
+func TestSemanticErrors(t *testing.T) {
+	n := asttest.ErrorCorpus(t, filepath.Join("testdata", "errors"), func(fset *token.FileSet, name string, src []byte) error {
+		_, err := parseCheck(fset, name, src)
+		return err
+	})
+	t.Logf("%d invalid programs", n)
 }
