@@ -486,9 +486,18 @@ func softmax(logOut bool) builtin {
 				s = make([]float64, n)
 			}
 			s = s[:n]
-			lse := logSumExp(nil, v.R).Val
+			m := math.Inf(-1)
+			for _, x := range v.R {
+				m = math.Max(m, x.Val)
+			}
+			tot := 0.0
 			for i, x := range v.R {
-				s[i] = math.Exp(x.Val - lse)
+				s[i] = math.Exp(x.Val - m)
+				tot += s[i]
+			}
+			lse := m + math.Log(tot)
+			for i := range s {
+				s[i] /= tot
 			}
 			for i, x := range v.R {
 				b := e.t.Begin()

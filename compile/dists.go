@@ -3,6 +3,8 @@ package compile
 import (
 	"strings"
 
+	"github.com/gostan/gostan/stan/token"
+
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
 	"github.com/gostan/gostan/stan/ast"
@@ -16,6 +18,9 @@ type density struct {
 	fn   func(t *ad.Tape, propto bool, ints [][]int, reals [][]ad.Var) (ad.Var, error)
 	// lcdf and lccdf, for truncation and the _lcdf/_lccdf functions.
 	lcdf, lccdf func(t *ad.Tape, reals [][]ad.Var) (ad.Var, error)
+	// build compiles a density whose arguments are not all vectorised
+	// reals and ints (multivariate and GLM families); fn is then nil.
+	build func(args []cexpr, propto bool, pos token.Position) func(*env) ad.Var
 }
 
 func univariate(u *dist.Univariate) density {
@@ -39,8 +44,16 @@ var densities = map[string]density{
 		lcdf:  func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLcdf(t, r[0], r[1], r[2]) },
 		lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLccdf(t, r[0], r[1], r[2]) },
 	},
-	"std_normal":            univariate(dist.StdNormal),
-	"student_t":             univariate(dist.StudentT),
+	"std_normal": univariate(dist.StdNormal),
+	"student_t": {
+		fn: univariate(dist.StudentT).fn,
+		lcdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) {
+			return dist.StudentTLcdf(t, r[0], r[1], r[2], r[3])
+		},
+		lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) {
+			return dist.StudentTLccdf(t, r[0], r[1], r[2], r[3])
+		},
+	},
 	"cauchy":                univariate(dist.Cauchy),
 	"double_exponential":    univariate(dist.DoubleExponential),
 	"logistic":              univariate(dist.Logistic),
@@ -156,6 +169,9 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 	pos := c.pos(x.Pos())
 	if base, propto, ok := splitDensity(name); ok {
 		d := densities[base]
+		if d.build != nil {
+			return cexpr{t: t, r: d.build(args, propto, pos)}
+		}
 		da := newDensityArgs(args, d.ints)
 		return cexpr{t: t, r: func(e *env) ad.Var {
 			da.eval(e)
@@ -218,6 +234,10 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 	if !ok {
 		c.errorf(s.Dist.Pos(), "distribution '%s' is not supported yet", base)
 		return nil
+	}
+	if d.build != nil {
+		f := d.build(args, true, pos)
+		return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
 	}
 	da := newDensityArgs(args, d.ints)
 	var trunc func(e *env) ad.Var
