@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
@@ -1059,4 +1061,163 @@ func mdivideLeftTriLow(c *compiler, a []cexpr, t types.Type, pos token.Position)
 		}
 		return &buf
 	}}, nil
+}
+
+func init() {
+	containerBuiltins["dims"] = dimsFn
+	containerBuiltins["sub_col"] = subMatrix("sub_col")
+	containerBuiltins["sub_row"] = subMatrix("sub_row")
+	containerBuiltins["block"] = subMatrix("block")
+	containerBuiltins["eigenvalues_sym"] = eigenSym(true)
+	containerBuiltins["eigenvectors_sym"] = eigenSym(false)
+}
+
+func dimsFn(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	var buf Val
+	dims := make([]int, 1)
+	if a[0].v == nil {
+		return cexpr{t: t, v: func(e *env) *Val { dims[0] = 0; buf.shape(dims, true); return &buf }}, nil
+	}
+	f := a[0].v
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := f(e)
+		dims[0] = len(v.Dims)
+		buf.shape(dims, true)
+		copy(buf.I, v.Dims)
+		return &buf
+	}}, nil
+}
+
+// subMatrix is sub_col(m, i, j, n), sub_row(m, i, j, n) and
+// block(m, i, j, nr, nc).
+func subMatrix(kind string) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fm := a[0].v
+		is := make([]func(*env) int, len(a)-1)
+		for k := range is {
+			is[k] = a[k+1].i
+		}
+		var buf Val
+		dims := make([]int, 2)
+		return cexpr{t: t, v: func(e *env) *Val {
+			m := fm(e)
+			r, cc := m.Dims[0], m.Dims[1]
+			i, j := is[0](e), is[1](e)
+			nr, nc := 1, 1
+			switch kind {
+			case "sub_col":
+				nr = is[2](e)
+			case "sub_row":
+				nc = is[2](e)
+			default:
+				nr, nc = is[2](e), is[3](e)
+			}
+			if i < 1 || j < 1 || nr < 0 || nc < 0 || i+nr-1 > r || j+nc-1 > cc {
+				fail(pos, "%s: rows %d to %d and columns %d to %d are out of range for a %d×%d matrix", kind, i, i+nr-1, j, j+nc-1, r, cc)
+			}
+			switch kind {
+			case "sub_col":
+				dims[0] = nr
+				buf.shape(dims[:1], false)
+			case "sub_row":
+				dims[0] = nc
+				buf.shape(dims[:1], false)
+			default:
+				dims[0], dims[1] = nr, nc
+				buf.shape(dims, false)
+			}
+			for q := range nc {
+				for p := range nr {
+					buf.R[p+q*nr] = m.R[(i-1+p)+(j-1+q)*r]
+				}
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+// eigenSym returns the eigenvalues (ascending) or eigenvectors of a
+// symmetric matrix, with first-order perturbation theory for the
+// derivatives: dλ_i = v_iᵀ dA v_i and dv_i = Σ_{j≠i} v_j (v_jᵀ dA v_i)/(λ_i - λ_j).
+func eigenSym(values bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		f := a[0].v
+		var buf Val
+		dims := make([]int, 2)
+		return cexpr{t: t, v: func(e *env) *Val {
+			m := f(e)
+			n := m.Dims[0]
+			sym := mat.NewSymDense(n, nil)
+			for i := range n {
+				for j := 0; j <= i; j++ {
+					sym.SetSym(i, j, m.R[i+j*n].Val)
+				}
+			}
+			var es mat.EigenSym
+			if !es.Factorize(sym, !values || !m.isConst()) {
+				fail(pos, "eigen decomposition failed")
+			}
+			lam := es.Values(nil)
+			var vec mat.Dense
+			es.VectorsTo(&vec)
+			vary := !m.isConst()
+			if values {
+				dims[0] = n
+				buf.shape(dims[:1], false)
+				for i := range n {
+					b := e.t.Begin()
+					if vary {
+						// Only the lower triangle is read, as in Stan: a
+						// lower entry carries its symmetric perturbation.
+						for p := range n {
+							for q := 0; q <= p; q++ {
+								d := vec.At(p, i) * vec.At(q, i)
+								if p != q {
+									d *= 2
+								}
+								b.Add(m.R[p+q*n], d)
+							}
+						}
+					}
+					buf.R[i] = b.End(lam[i])
+				}
+				return &buf
+			}
+			dims[0], dims[1] = n, n
+			buf.shape(dims, false)
+			for i := range n {
+				for k := range n {
+					b := e.t.Begin()
+					if vary {
+						for p := range n {
+							for q := 0; q <= p; q++ {
+								d := 0.0
+								for j := range n {
+									if j != i && lam[i] != lam[j] {
+										w := vec.At(p, j) * vec.At(q, i)
+										if p != q {
+											w += vec.At(q, j) * vec.At(p, i)
+										}
+										d += vec.At(k, j) * w / (lam[i] - lam[j])
+									}
+								}
+								b.Add(m.R[p+q*n], d)
+							}
+						}
+					}
+					buf.R[k+i*n] = b.End(vec.At(k, i))
+				}
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+func (v *Val) isConst() bool {
+	for _, x := range v.R {
+		if !x.IsConst() {
+			return false
+		}
+	}
+	return true
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/gostan/gostan/ad"
@@ -124,8 +125,10 @@ var intRngs = map[string]func(r *rand.Rand, n []int, p []float64) (int, error){
 var intRngInts = map[string]int{"binomial_rng": 1}
 
 var rngBuiltins = map[string]builtin{
-	"categorical_rng":       categoricalRng(false),
-	"categorical_logit_rng": categoricalRng(true),
+	"multi_normal_rng":          multiNormalRng(false),
+	"multi_normal_cholesky_rng": multiNormalRng(true),
+	"categorical_rng":           categoricalRng(false),
+	"categorical_logit_rng":     categoricalRng(true),
 }
 
 func init() {
@@ -240,6 +243,70 @@ func categoricalRng(logit bool) builtin {
 				}
 			}
 			return len(p)
+		}}, nil
+	}
+}
+
+// multiNormalRng draws from N(mu, Sigma) (or N(mu, L Lᵀ)) for one
+// location vector or an array of them.
+func multiNormalRng(cholesky bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fmu, fs := vectorsOf(a[0]), a[1].v
+		var buf Val
+		dims := make([]int, 2)
+		return cexpr{t: t, v: func(e *env) *Val {
+			mus, s := fmu(e), fs(e)
+			k := s.Dims[0]
+			l := make([]float64, k*k) // row-major lower factor
+			if cholesky {
+				for i := range k {
+					for j := 0; j <= i; j++ {
+						l[i*k+j] = s.R[i+j*k].Val
+					}
+				}
+			} else {
+				sym := mat.NewSymDense(k, nil)
+				for i := range k {
+					for j := 0; j <= i; j++ {
+						sym.SetSym(i, j, s.R[i+j*k].Val)
+					}
+				}
+				var ch mat.Cholesky
+				if !ch.Factorize(sym) {
+					fail(pos, "multi_normal_rng: Covariance matrix is not positive definite")
+				}
+				var lt mat.TriDense
+				ch.LTo(&lt)
+				for i := range k {
+					for j := 0; j <= i; j++ {
+						l[i*k+j] = lt.At(i, j)
+					}
+				}
+			}
+			if t.Dims == 0 {
+				dims[0] = k
+				buf.shape(dims[:1], false)
+			} else {
+				dims[0], dims[1] = len(mus), k
+				buf.shape(dims, false)
+			}
+			z := make([]float64, k)
+			for n, mu := range mus {
+				if len(mu) != k {
+					fail(pos, "multi_normal_rng: size of the location (%d) and the covariance (%d) must match", len(mu), k)
+				}
+				for i := range z {
+					z[i] = e.rng.NormFloat64()
+				}
+				for i := range k {
+					x := mu[i].Val
+					for j := 0; j <= i; j++ {
+						x += l[i*k+j] * z[j]
+					}
+					buf.R[n*k+i] = ad.Const(x)
+				}
+			}
+			return &buf
 		}}, nil
 	}
 }

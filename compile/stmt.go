@@ -340,11 +340,27 @@ func (c *compiler) assign(s *ast.AssignStmt) stmtFn {
 	}
 	var idx []index
 	if ix, ok := s.LHS.(*ast.IndexExpr); ok {
-		if _, nested := ix.X.(*ast.IndexExpr); nested {
-			c.errorf(s.Pos(), "assignment to a nested index x[i][j] is not supported yet: write x[i, j]")
-			return nil
+		// x[i][j] is x[i, j] when the outer indices are single.
+		var lists [][]ast.Expr
+		for x := ast.Expr(ix); ; {
+			n, ok := x.(*ast.IndexExpr)
+			if !ok {
+				break
+			}
+			lists = append([][]ast.Expr{n.Indices}, lists...)
+			x = n.X
 		}
-		idx = c.indices(ix.Indices)
+		var flat []ast.Expr
+		for k, l := range lists {
+			for _, i := range l {
+				if k < len(lists)-1 && c.info.Types[i] != types.IntT {
+					c.errorf(i.Pos(), "assignment to x[...][...] with a multiple index before the last brackets is not supported yet")
+					return nil
+				}
+			}
+			flat = append(flat, l...)
+		}
+		idx = c.indices(flat)
 	}
 	pos := c.pos(s.OpPos)
 	if s.Op == token.ASSIGN || s.Op == token.ARROW {
