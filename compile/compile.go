@@ -225,6 +225,11 @@ type Program struct {
 	slots      map[*check.Var]varRef
 	// Print receives print() output; nil discards it.
 	Print io.Writer
+
+	// The checked source, to compile again for another evaluator: the
+	// closures own their scratch buffers, so each Model needs its own.
+	src  *ast.Program
+	info *check.Info
 }
 
 type outVar struct {
@@ -236,7 +241,7 @@ type outVar struct {
 // errors with their positions.
 func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program, error) {
 	c := &compiler{fset: fset, info: info, slots: map[*check.Var]varRef{}, funcs: map[*ast.FuncDecl]*userFunc{}}
-	p := &Program{fset: fset, slots: c.slots}
+	p := &Program{fset: fset, slots: c.slots, src: prog, info: info}
 	for _, b := range prog.Blocks {
 		switch b.Kind {
 		case ast.Data:

@@ -22,7 +22,8 @@ type Model struct {
 	outputs []output
 	names   []string
 	leaves  []ad.Var
-	shared  int // globals below this index hold data and are shared by clones
+	data    model.Data
+	seed    uint64
 }
 
 // output is a variable written by Write, with its flattening.
@@ -35,7 +36,7 @@ type output struct {
 // fixes the parameters' layout.
 func (p *Program) NewModel(data model.Data, seed uint64) (m *Model, err error) {
 	e := &env{t: ad.NewTape(), globals: make([]Val, p.nGlobals), rng: rand.New(rand.NewPCG(seed, 0xda7a)), print: p.Print}
-	m = &Model{p: p, e: e}
+	m = &Model{p: p, e: e, data: data, seed: seed}
 	defer m.recover(&err)
 	declared := map[string]bool{}
 	for _, dv := range p.data {
@@ -58,7 +59,6 @@ func (p *Program) NewModel(data model.Data, seed uint64) (m *Model, err error) {
 			}
 		}
 	}
-	m.shared = p.nDataSlots
 	off := 0
 	for _, pv := range p.params {
 		l := pv.layout(e, off)
@@ -249,14 +249,20 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 	return nil
 }
 
-// Clone returns an evaluator sharing the data.
+// Clone returns an independent evaluator of the same posterior: the
+// program compiled again (the closures own their buffers) and bound to the
+// same data with the same seed, so transformed data come out the same.
 func (m *Model) Clone() model.Model {
-	e := &env{t: ad.NewTape(), globals: make([]Val, len(m.e.globals)), rng: rand.New(rand.NewPCG(m.e.rng.Uint64(), 1)), print: m.e.print}
-	copy(e.globals[:m.shared], m.e.globals[:m.shared])
-	c := *m
-	c.e = e
-	c.leaves = make([]ad.Var, m.dim)
-	return &c
+	p, err := Compile(m.p.fset, m.p.src, m.p.info)
+	if err != nil {
+		panic("compile: a program that compiled once failed to compile again: " + err.Error())
+	}
+	p.Print = m.p.Print
+	c, err := p.NewModel(m.data, m.seed)
+	if err != nil {
+		panic("compile: data that were read once failed to be read again: " + err.Error())
+	}
+	return c
 }
 
 // ParamNames are the output columns of the parameters only.

@@ -28,7 +28,7 @@ func newCheckCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			failed := false
 			for _, path := range args {
-				prog, _, err := loadProgram(cmd.ErrOrStderr(), path, includes)
+				prog, _, _, err := loadProgram(cmd.ErrOrStderr(), path, includes)
 				if err != nil {
 					failed = true
 					continue
@@ -50,11 +50,11 @@ func newCheckCmd() *cobra.Command {
 
 // loadProgram parses and checks a Stan file, printing diagnostics to
 // stderr; the error only says that it failed.
-func loadProgram(stderr io.Writer, path string, includes []string) (*ast.Program, *check.Info, error) {
+func loadProgram(stderr io.Writer, path string, includes []string) (*ast.Program, *check.Info, *token.FileSet, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintln(stderr, "gostan:", err)
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(includes) == 0 {
 		includes = []string{filepath.Dir(path)}
@@ -64,7 +64,7 @@ func loadProgram(stderr io.Writer, path string, includes []string) (*ast.Program
 	if err == nil {
 		var info *check.Info
 		if info, err = check.Check(fset, prog); err == nil {
-			return prog, info, nil
+			return prog, info, fset, nil
 		}
 	}
 	if list, ok := err.(scanner.ErrorList); ok {
@@ -72,5 +72,5 @@ func loadProgram(stderr io.Writer, path string, includes []string) (*ast.Program
 	} else {
 		fmt.Fprintln(stderr, err)
 	}
-	return nil, nil, err
+	return nil, nil, nil, err
 }
