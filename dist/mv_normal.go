@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"fmt"
 	"math/rand/v2"
 
 	"github.com/gostan/gostan/ad"
@@ -203,7 +204,7 @@ func mvnQuad(sc *scratch, k, n int, Y, M *vecs, l []float64, g mvnGrads, chol bo
 // with z standard normal.
 func MultiNormalCholeskyRng(r *rand.Rand, mu []float64, L mat.Matrix) ([]float64, error) {
 	const fn = "multi_normal_cholesky_rng"
-	if err := checkRngLocation(fn, mu, L); err != nil {
+	if err := checkRngLocation(fn, mu, L, argCholesky); err != nil {
 		return nil, err
 	}
 	return mvnDraw(r, mu, L), nil
@@ -212,7 +213,7 @@ func MultiNormalCholeskyRng(r *rand.Rand, mu []float64, L mat.Matrix) ([]float64
 // MultiNormalRng draws from multi_normal(mu, Sigma).
 func MultiNormalRng(r *rand.Rand, mu []float64, Sigma mat.Matrix) ([]float64, error) {
 	const fn = "multi_normal_rng"
-	if err := checkRngLocation(fn, mu, Sigma); err != nil {
+	if err := checkRngLocation(fn, mu, Sigma, argCovariance); err != nil {
 		return nil, err
 	}
 	L, err := rngCholesky(fn, argCovariance, Sigma)
@@ -222,13 +223,14 @@ func MultiNormalRng(r *rand.Rand, mu []float64, Sigma mat.Matrix) ([]float64, er
 	return mvnDraw(r, mu, L), nil
 }
 
-func checkRngLocation(fn string, mu []float64, S mat.Matrix) error {
+func checkRngLocation(fn string, mu []float64, S mat.Matrix, name argName) error {
 	rows, cols := S.Dims()
 	if rows != cols {
-		return &MatrixError{fn, "Expecting a square matrix"}
+		n := name.String()
+		return &MatrixError{fn, fmt.Sprintf("Expecting a square matrix; rows of %s (%d) and columns of %s (%d) must match in size", n, rows, n, cols)}
 	}
 	if len(mu) != rows {
-		return &SizeError{fn, argLocation.String(), argCovariance.String(), len(mu), rows}
+		return &SizeError{fn, argLocation.String(), name.String(), len(mu), rows}
 	}
 	for i, m := range mu {
 		if !isFinite(m) {
