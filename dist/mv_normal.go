@@ -243,6 +243,9 @@ func checkRngLocation(fn string, mu []float64, S mat.Matrix, name argName) error
 // rngCholesky checks S for a rng and returns its lower Cholesky factor.
 func rngCholesky(fn string, name argName, S mat.Matrix) (*mat.TriDense, error) {
 	k, _ := S.Dims()
+	if k == 0 {
+		return &mat.TriDense{}, nil
+	}
 	a := make([]float64, k*k)
 	for i := range k {
 		for j := range k {
