@@ -139,7 +139,10 @@ func checkCorrDiag(fn string, name argName, K int, a []float64) error {
 // level k are 2·Beta(b_k, b_k) - 1 with b_k = η + (K-1-k)/2 (the C-vine
 // method of Lewandowski, Kurowicka and Joe 2009), mapped to L row by row.
 func LkjCorrCholeskyRng(r *rand.Rand, K int, eta float64) (*mat.Dense, error) {
-	const fn = "lkj_corr_cholesky_rng"
+	return lkjCholeskyDraw(r, "lkj_corr_cholesky_rng", K, eta)
+}
+
+func lkjCholeskyDraw(r *rand.Rand, fn string, K int, eta float64) (*mat.Dense, error) {
 	if !isPositiveFinite(eta) {
 		return nil, &DomainError{fn, argEta.String(), 0, eta, rulePosFinite}
 	}
@@ -174,11 +177,8 @@ func LkjCorrCholeskyRng(r *rand.Rand, K int, eta float64) (*mat.Dense, error) {
 
 // LkjCorrRng draws a K×K correlation matrix from lkj_corr(eta).
 func LkjCorrRng(r *rand.Rand, K int, eta float64) (*mat.Dense, error) {
-	L, err := LkjCorrCholeskyRng(r, K, eta)
+	L, err := lkjCholeskyDraw(r, "lkj_corr_rng", K, eta)
 	if err != nil {
-		if de, ok := err.(*DomainError); ok {
-			de.Func = "lkj_corr_rng"
-		}
 		return nil, err
 	}
 	if K == 0 {

@@ -271,12 +271,11 @@ func logDetChol(n int, l []float64) float64 {
 	return 2 * s
 }
 
-// residuals fills r with y - mu for term i and returns it.
-func residual(r []float64, y, mu []ad.Var) []float64 {
+// residual fills r with y - mu.
+func residual(r []float64, y, mu []ad.Var) {
 	for j := range r {
 		r[j] = y[j].Val - mu[j].Val
 	}
-	return r
 }
 
 // lmgamma returns the log of the multivariate gamma function Γ_k(x).
