@@ -29,16 +29,16 @@ func MultiNormalCholeskyLpdf(t *ad.Tape, propto bool, y, mu [][]ad.Var, L ad.Mat
 	if err := checkMVNVecs(fn, &Y, &M); err != nil {
 		return ad.Var{}, err
 	}
-	lVarying := !L.IsConst()
-	if propto && !Y.varying && !M.varying && !lVarying {
-		return ad.Var{}, nil
-	}
 	sc := getScratch()
 	defer sc.release()
 	l := sc.floats(k * k)
 	load(L, l)
 	if err := checkCholeskyFactor(fn, argCholesky, k, l); err != nil {
 		return ad.Var{}, err
+	}
+	lVarying := !L.IsConst()
+	if propto && !Y.varying && !M.varying && !lVarying {
+		return ad.Var{}, nil
 	}
 	g := newMVNGrads(sc, k, &Y, &M, lVarying)
 	lp := mvnQuad(sc, k, n, &Y, &M, l, g, true)
