@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 
 	"github.com/gostan/gostan/ad"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -154,46 +156,54 @@ func newMVNGrads(sc *scratch, k int, y, mu *vecs, matVarying bool) mvnGrads {
 
 // mvnQuad returns -½ Σ rᵀ(L Lᵀ)⁻¹r over the n terms, r = y - mu, and
 // accumulates w = L⁻ᵀL⁻¹r into the partials: -w for y, w for mu, and into
-// outer Σ w zᵀ (lower triangle) if chol, else Σ w wᵀ.
+// outer Σ w zᵀ (lower triangle) if chol, else Σ w wᵀ, z = L⁻¹r. The
+// residuals are the columns of one k×n matrix so that the solves and the
+// outer product are single blocked BLAS calls.
 func mvnQuad(sc *scratch, k, n int, Y, M *vecs, l []float64, g mvnGrads, chol bool) float64 {
-	z, w := sc.floats(k), sc.floats(k)
-	q := 0.0
+	zd := sc.floats(k * n)
 	for i := range n {
-		iy, im := Y.idx(i), M.idx(i)
-		residual(z, Y.v[iy], M.v[im])
-		solveL(k, l, z)
-		for _, v := range z {
-			q += v * v
+		y, mu := Y.v[Y.idx(i)], M.v[M.idx(i)]
+		for j := range k {
+			zd[j*n+i] = y[j].Val - mu[j].Val
 		}
-		copy(w, z)
-		solveLT(k, l, w)
+	}
+	Z := blas64.General{Rows: k, Cols: n, Stride: n, Data: zd}
+	blas64.Trsm(blas.Left, blas.NoTrans, 1, lower(k, l), Z)
+	q := 0.0
+	for _, v := range zd {
+		q += v * v
+	}
+	if g.y == nil && g.mu == nil && g.outer == nil {
+		return -0.5 * q
+	}
+	wd := sc.floats(k * n)
+	copy(wd, zd)
+	W := blas64.General{Rows: k, Cols: n, Stride: n, Data: wd}
+	blas64.Trsm(blas.Left, blas.Trans, 1, lower(k, l), W)
+	for i := range n {
 		if g.y != nil {
-			gy := g.y[iy*k : iy*k+k]
-			for j, v := range w {
-				gy[j] -= v
+			gy := g.y[Y.idx(i)*k:]
+			for j := range k {
+				gy[j] -= wd[j*n+i]
 			}
 		}
 		if g.mu != nil {
-			gm := g.mu[im*k : im*k+k]
-			for j, v := range w {
-				gm[j] += v
+			gm := g.mu[M.idx(i)*k:]
+			for j := range k {
+				gm[j] += wd[j*n+i]
 			}
 		}
-		if g.outer == nil {
-			continue
-		}
-		other := w
+	}
+	if g.outer != nil {
+		other := W
 		if chol {
-			other = z
+			other = Z
 		}
-		for a := range k {
-			row := g.outer[a*k : a*k+k]
-			last := k
-			if chol {
-				last = a + 1
-			}
-			for c := range last {
-				row[c] += w[a] * other[c]
+		O := blas64.General{Rows: k, Cols: k, Stride: k, Data: g.outer}
+		blas64.Gemm(blas.NoTrans, blas.Trans, 1, W, other, 0, O)
+		if chol {
+			for a := range k {
+				clear(g.outer[a*k+a+1 : a*k+k])
 			}
 		}
 	}
