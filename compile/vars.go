@@ -8,6 +8,7 @@ import (
 	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 	"github.com/gostan/gostan/transform"
 )
@@ -98,6 +99,7 @@ func (dv *dataVar) read(e *env, data model.Data) error {
 // paramVar is a parameter: its slot, its shape, and the transform from its
 // part of the unconstrained vector.
 type paramVar struct {
+	pos    token.Position
 	name   string
 	v      *check.Var
 	get    func(*env) *Val
@@ -112,7 +114,7 @@ type paramVar struct {
 func (c *compiler) paramDecl(d *ast.VarDecl) *paramVar {
 	v := c.info.Uses[d.Name]
 	ref := c.declareLocal(v)
-	p := &paramVar{name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type), base: d.Type.Base}
+	p := &paramVar{pos: c.pos(d.Pos()), name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type), base: d.Type.Base}
 	opt := func(x ast.Expr) *cexpr {
 		if x == nil {
 			return nil
@@ -144,9 +146,9 @@ func (p *paramVar) layout(e *env, off int) *layout {
 	case "simplex":
 		l.elemUnc = transform.SimplexSize(inner[0])
 	case "cholesky_factor_corr":
-		l.elemUnc = transform.CholeskyCorrSize(inner[0])
+		l.elemUnc = transform.CholeskyFactorCorrSize(inner[0])
 	case "cholesky_factor_cov":
-		l.elemUnc = transform.CholeskyCovSize(inner[0], inner[1])
+		l.elemUnc = transform.CholeskyFactorCovSize(inner[0], inner[1])
 	case "cov_matrix":
 		l.elemUnc = transform.CovMatrixSize(inner[0])
 	case "corr_matrix":
@@ -207,44 +209,50 @@ func (l *layout) constrain(e *env, u []ad.Var, lj *ad.Var) {
 		s := l.order[k]
 		y := u[k*l.elemUnc : (k+1)*l.elemUnc]
 		x := dst.R[s*l.elemSize : (s+1)*l.elemSize]
+		var err error
 		switch p.base {
 		case "simplex":
-			transform.Simplex(t, y, x, lj)
+			err = transform.Simplex(t, y, x, lj)
 		case "ordered":
-			transform.Ordered(t, y, x, lj)
+			err = transform.Ordered(t, y, x, lj)
 		case "positive_ordered":
-			transform.PositiveOrdered(t, y, x, lj)
+			err = transform.PositiveOrdered(t, y, x, lj)
 		case "unit_vector":
-			transform.UnitVector(t, y, x, lj)
+			err = transform.UnitVector(t, y, x, lj)
 		case "cholesky_factor_corr":
-			transform.CholeskyCorr(t, y, ad.Matrix{Rows: inner[0], Cols: inner[0], Data: x}, lj)
+			err = transform.CholeskyFactorCorr(t, y, x, inner[0], lj)
 		case "cholesky_factor_cov":
-			transform.CholeskyCov(t, y, ad.Matrix{Rows: inner[0], Cols: inner[1], Data: x}, lj)
+			err = transform.CholeskyFactorCov(t, y, x, inner[0], inner[1], lj)
 		case "cov_matrix":
-			transform.CovMatrix(t, y, ad.Matrix{Rows: inner[0], Cols: inner[0], Data: x}, lj)
+			err = transform.CovMatrix(t, y, x, inner[0], lj)
 		case "corr_matrix":
-			transform.CorrMatrix(t, y, ad.Matrix{Rows: inner[0], Cols: inner[0], Data: x}, lj)
+			err = transform.CorrMatrix(t, y, x, inner[0], lj)
 		default:
 			for i := range x {
-				x[i] = l.scalar(e, y[i], s*l.elemSize+i, lj)
+				if x[i], err = l.scalar(e, y[i], s*l.elemSize+i, lj); err != nil {
+					break
+				}
 			}
+		}
+		if err != nil {
+			panic(&evalError{pos: p.pos, err: fmt.Errorf("parameter %q: %w", p.name, err)})
 		}
 	}
 }
 
-func (l *layout) scalar(e *env, y ad.Var, k int, lj *ad.Var) ad.Var {
+func (l *layout) scalar(e *env, y ad.Var, k int, lj *ad.Var) (ad.Var, error) {
 	p := l.p
 	switch {
 	case p.lower != nil && p.upper != nil:
 		return transform.LowerUpper(e.t, y, boundAt(e, p.lower, k, 0), boundAt(e, p.upper, k, 0), lj)
 	case p.lower != nil:
-		return transform.Lower(e.t, y, boundAt(e, p.lower, k, 0), lj)
+		return transform.Lower(e.t, y, boundAt(e, p.lower, k, 0), lj), nil
 	case p.upper != nil:
-		return transform.Upper(e.t, y, boundAt(e, p.upper, k, 0), lj)
+		return transform.Upper(e.t, y, boundAt(e, p.upper, k, 0), lj), nil
 	case p.offset != nil || p.mult != nil:
 		return transform.OffsetMultiplier(e.t, y, boundAt(e, p.offset, k, 0), boundAt(e, p.mult, k, 1), lj)
 	}
-	return y
+	return y, nil
 }
 
 // checkStructure validates a structured variable (simplex, ordered, ...)
@@ -255,37 +263,29 @@ func checkStructure(base string, v *Val, t types.Type) error {
 	if block == 0 {
 		return nil
 	}
+	x := make([]float64, block)
 	for b := 0; b < len(v.R)/block; b++ {
-		x := make([]float64, block)
 		for i := range x {
 			x[i] = v.R[b*block+i].Val
 		}
 		var err error
 		switch base {
 		case "simplex":
-			err = transform.UnconstrainSimplex(x, make([]float64, block))
-		case "ordered", "positive_ordered":
-			err = transform.UnconstrainOrdered(x, make([]float64, block), base == "positive_ordered")
+			err = transform.UnconstrainSimplex(x, make([]float64, transform.SimplexSize(block)))
+		case "ordered":
+			err = transform.UnconstrainOrdered(x, make([]float64, block))
+		case "positive_ordered":
+			err = transform.UnconstrainPositiveOrdered(x, make([]float64, block))
 		case "unit_vector":
 			err = transform.UnconstrainUnitVector(x, make([]float64, block))
-		case "cov_matrix", "corr_matrix", "cholesky_factor_corr", "cholesky_factor_cov":
-			rows, cols := inner[0], inner[len(inner)-1]
-			rm := make([]float64, block) // row-major
-			for i := range rows {
-				for j := range cols {
-					rm[i*cols+j] = x[i+j*rows]
-				}
-			}
-			switch base {
-			case "cov_matrix":
-				err = transform.UnconstrainCovMatrix(rm, rows, make([]float64, transform.CovMatrixSize(rows)))
-			case "corr_matrix":
-				err = transform.UnconstrainCorrMatrix(rm, rows, make([]float64, transform.CorrMatrixSize(rows)))
-			case "cholesky_factor_corr":
-				err = transform.UnconstrainCholeskyCorr(rm, rows, make([]float64, transform.CholeskyCorrSize(rows)))
-			default:
-				err = transform.UnconstrainCholeskyCov(rm, rows, cols, make([]float64, transform.CholeskyCovSize(rows, cols)))
-			}
+		case "cov_matrix":
+			err = transform.UnconstrainCovMatrix(x, inner[0], make([]float64, transform.CovMatrixSize(inner[0])))
+		case "corr_matrix":
+			err = transform.UnconstrainCorrMatrix(x, inner[0], make([]float64, transform.CorrMatrixSize(inner[0])))
+		case "cholesky_factor_corr":
+			err = transform.UnconstrainCholeskyFactorCorr(x, inner[0], make([]float64, transform.CholeskyFactorCorrSize(inner[0])))
+		case "cholesky_factor_cov":
+			err = transform.UnconstrainCholeskyFactorCov(x, inner[0], inner[1], make([]float64, transform.CholeskyFactorCovSize(inner[0], inner[1])))
 		}
 		if err != nil {
 			return err
