@@ -14,10 +14,10 @@ import (
 type Discrete struct {
 	Name      string
 	intNames  []argName
-	intRules  []func(n *[2]int) string // returns a violated rule or ""
+	intRules  []func(n [2]int) string // returns a violated rule or ""
 	realNames []argName
 	rules     []rule
-	term      func(n *[2]int, x *[4]float64, vary *[4]bool, propto bool, d *[4]float64) float64
+	term      func(n [2]int, x [4]float64, vary [4]bool, propto bool) (float64, [4]float64)
 }
 
 // IntError reports an integer argument outside its support.
@@ -39,7 +39,7 @@ func (e *IntError) Error() string {
 
 // Lpmf returns the summed log mass over the vectorised arguments.
 func (u *Discrete) Lpmf(t *ad.Tape, propto bool, ints [][]int, reals ...[]ad.Var) (ad.Var, error) {
-	fn := u.Name + "_lpmf"
+	fn := u.Name
 	ni, nr := len(ints), len(reals)
 	var a [4]arg
 	var ap [4]*arg
@@ -80,7 +80,7 @@ func (u *Discrete) Lpmf(t *ad.Tape, propto bool, ints [][]int, reals ...[]ad.Var
 	b := t.Begin()
 	lp := 0.0
 	var k [2]int
-	var x, d [4]float64
+	var x [4]float64
 	for j := range n {
 		for i := range ni {
 			if len(ints[i]) == 1 {
@@ -90,7 +90,7 @@ func (u *Discrete) Lpmf(t *ad.Tape, propto bool, ints [][]int, reals ...[]ad.Var
 			}
 		}
 		for i, r := range u.intRules {
-			if msg := r(&k); msg != "" {
+			if msg := r(k); msg != "" {
 				idx := 0
 				if len(ints[i]) > 1 {
 					idx = j + 1
@@ -104,7 +104,8 @@ func (u *Discrete) Lpmf(t *ad.Tape, propto bool, ints [][]int, reals ...[]ad.Var
 		for i := range nr {
 			x[i] = a[i].val(j)
 		}
-		lp += u.term(&k, &x, &vary, propto, &d)
+		l, d := u.term(k, x, vary, propto)
+		lp += l
 		for i := range nr {
 			a[i].d(&b, j, d[i])
 		}
@@ -124,8 +125,8 @@ func allScalar(args []*arg) bool {
 	return true
 }
 
-func nonnegInt(i int) func(*[2]int) string {
-	return func(n *[2]int) string {
+func nonnegInt(i int) func([2]int) string {
+	return func(n [2]int) string {
 		if n[i] < 0 {
 			return "nonnegative"
 		}
@@ -140,41 +141,44 @@ func lchoose(n, k int) float64 {
 
 // The discrete univariate distributions of Stan's functions reference.
 var (
-	Bernoulli = &Discrete{"bernoulli", []argName{argN}, []func(*[2]int) string{func(n *[2]int) string {
+	Bernoulli = &Discrete{"bernoulli_lpmf", []argName{argN}, []func([2]int) string{func(n [2]int) string {
 		if n[0] != 0 && n[0] != 1 {
 			return "in the interval [0, 1]"
 		}
 		return ""
 	}}, []argName{argProbability}, []rule{probability},
-		func(n *[2]int, x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+		func(n [2]int, x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			th := x[0]
 			if n[0] == 1 {
 				d[0] = 1 / th
-				return math.Log(th)
+				return math.Log(th), d
 			}
 			d[0] = -1 / (1 - th)
-			return math.Log1p(-th)
+			return math.Log1p(-th), d
 		}}
 
-	BernoulliLogit = &Discrete{"bernoulli_logit", []argName{argN}, Bernoulli.intRules, []argName{argLogitProb}, []rule{notNaN},
-		func(n *[2]int, x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	BernoulliLogit = &Discrete{"bernoulli_logit_lpmf", []argName{argN}, Bernoulli.intRules, []argName{argLogitProb}, []rule{notNaN},
+		func(n [2]int, x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			a := x[0]
 			if n[0] == 1 {
 				d[0] = mathx.InvLogit(-a)
-				return mathx.LogInvLogit(a)
+				return mathx.LogInvLogit(a), d
 			}
 			d[0] = -mathx.InvLogit(a)
-			return mathx.Log1mInvLogit(a)
+			return mathx.Log1mInvLogit(a), d
 		}}
 
-	Binomial = &Discrete{"binomial", []argName{argN, argBigN}, []func(*[2]int) string{
-		func(n *[2]int) string {
+	Binomial = &Discrete{"binomial_lpmf", []argName{argN, argBigN}, []func([2]int) string{
+		func(n [2]int) string {
 			if n[0] < 0 || n[0] > n[1] {
 				return fmt.Sprintf("in the interval [0, %d]", n[1])
 			}
 			return ""
 		}, nonnegInt(1)}, []argName{argProbability}, []rule{probability},
-		func(n *[2]int, x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+		func(n [2]int, x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			k, N, th := n[0], n[1], x[0]
 			lp := 0.0
 			if !p {
@@ -193,26 +197,28 @@ var (
 				lp += float64(k)*math.Log(th) + float64(N-k)*math.Log1p(-th)
 				d[0] = float64(k)/th - float64(N-k)/(1-th)
 			}
-			return lp
+			return lp, d
 		}}
 
-	BinomialLogit = &Discrete{"binomial_logit", []argName{argN, argBigN}, Binomial.intRules, []argName{argLogitProb}, []rule{finite},
-		func(n *[2]int, x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	BinomialLogit = &Discrete{"binomial_logit_lpmf", []argName{argN, argBigN}, Binomial.intRules, []argName{argLogitProb}, []rule{finite},
+		func(n [2]int, x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			k, N, a := float64(n[0]), float64(n[1]), x[0]
 			lp := k*mathx.LogInvLogit(a) + (N-k)*mathx.Log1mInvLogit(a)
 			if !p {
 				lp += lchoose(n[1], n[0])
 			}
 			d[0] = k - N*mathx.InvLogit(a)
-			return lp
+			return lp, d
 		}}
 
-	Poisson = &Discrete{"poisson", []argName{argN}, []func(*[2]int) string{nonnegInt(0)}, []argName{argRate}, []rule{nonnegative},
-		func(n *[2]int, x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Poisson = &Discrete{"poisson_lpmf", []argName{argN}, []func([2]int) string{nonnegInt(0)}, []argName{argRate}, []rule{nonnegative},
+		func(n [2]int, x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			k, l := float64(n[0]), x[0]
 			if math.IsInf(l, 1) {
 				d[0] = 0
-				return math.Inf(-1)
+				return math.Inf(-1), d
 			}
 			lp := -l
 			if n[0] > 0 {
@@ -222,11 +228,12 @@ var (
 				lp -= mathx.Lgamma(k + 1)
 			}
 			d[0] = k/l - 1
-			return lp
+			return lp, d
 		}}
 
-	PoissonLog = &Discrete{"poisson_log", []argName{argN}, []func(*[2]int) string{nonnegInt(0)}, []argName{argLogRate}, []rule{notNaN},
-		func(n *[2]int, x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	PoissonLog = &Discrete{"poisson_log_lpmf", []argName{argN}, []func([2]int) string{nonnegInt(0)}, []argName{argLogRate}, []rule{notNaN},
+		func(n [2]int, x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			k, a := float64(n[0]), x[0]
 			e := math.Exp(a)
 			lp := k*a - e
@@ -237,11 +244,12 @@ var (
 				lp -= mathx.Lgamma(k + 1)
 			}
 			d[0] = k - e
-			return lp
+			return lp, d
 		}}
 
-	NegBinomial = &Discrete{"neg_binomial", []argName{argN}, []func(*[2]int) string{nonnegInt(0)}, []argName{argShape, argInvScale}, []rule{posFinite, posFinite},
-		func(n *[2]int, x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	NegBinomial = &Discrete{"neg_binomial_lpmf", []argName{argN}, []func([2]int) string{nonnegInt(0)}, []argName{argShape, argInvScale}, []rule{posFinite, posFinite},
+		func(n [2]int, x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			k, a, b := float64(n[0]), x[0], x[1]
 			// C(k+a-1, k) (b/(1+b))^a (1/(1+b))^k
 			lp := 0.0
@@ -255,11 +263,12 @@ var (
 			lp += a*(math.Log(b)-l1b) - k*l1b
 			d[0] = mathx.Digamma(k+a) - mathx.Digamma(a) + math.Log(b) - l1b
 			d[1] = a/b - (a+k)/(1+b)
-			return lp
+			return lp, d
 		}}
 
-	NegBinomial2 = &Discrete{"neg_binomial_2", []argName{argN}, []func(*[2]int) string{nonnegInt(0)}, []argName{argLocation, argPrecision}, []rule{posFinite, posFinite},
-		func(n *[2]int, x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	NegBinomial2 = &Discrete{"neg_binomial_2_lpmf", []argName{argN}, []func([2]int) string{nonnegInt(0)}, []argName{argLocation, argPrecision}, []rule{posFinite, posFinite},
+		func(n [2]int, x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			k, mu, phi := float64(n[0]), x[0], x[1]
 			lmp := math.Log(mu + phi)
 			lp := 0.0
@@ -275,11 +284,12 @@ var (
 			lp -= (k + phi) * lmp
 			d[0] = k/mu - (k+phi)/(mu+phi)
 			d[1] = mathx.Digamma(k+phi) - mathx.Digamma(phi) + math.Log(phi) + 1 - lmp - (k+phi)/(mu+phi)
-			return lp
+			return lp, d
 		}}
 
-	NegBinomial2Log = &Discrete{"neg_binomial_2_log", []argName{argN}, []func(*[2]int) string{nonnegInt(0)}, []argName{argLogLocation, argPrecision}, []rule{finite, posFinite},
-		func(n *[2]int, x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	NegBinomial2Log = &Discrete{"neg_binomial_2_log_lpmf", []argName{argN}, []func([2]int) string{nonnegInt(0)}, []argName{argLogLocation, argPrecision}, []rule{finite, posFinite},
+		func(n [2]int, x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			k, eta, phi := float64(n[0]), x[0], x[1]
 			mu := math.Exp(eta)
 			lse := mathx.LogSumExp2(eta, math.Log(phi)) // log(mu + phi)
@@ -293,11 +303,12 @@ var (
 			lp += k*eta - (k+phi)*lse
 			d[0] = k - (k+phi)*mu/(mu+phi)
 			d[1] = mathx.Digamma(k+phi) - mathx.Digamma(phi) + math.Log(phi) + 1 - lse - (k+phi)/(mu+phi)
-			return lp
+			return lp, d
 		}}
 
-	BetaBinomial = &Discrete{"beta_binomial", []argName{argN, argBigN}, Binomial.intRules, []argName{argPriorSuccess, argPriorFailure}, []rule{posFinite, posFinite},
-		func(n *[2]int, x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	BetaBinomial = &Discrete{"beta_binomial_lpmf", []argName{argN, argBigN}, Binomial.intRules, []argName{argPriorSuccess, argPriorFailure}, []rule{posFinite, posFinite},
+		func(n [2]int, x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			k, N, a, b := float64(n[0]), float64(n[1]), x[0], x[1]
 			lp := mathx.Lbeta(k+a, N-k+b) - mathx.Lbeta(a, b)
 			if !p {
@@ -307,6 +318,6 @@ var (
 			dab := mathx.Digamma(a + b)
 			d[0] = mathx.Digamma(k+a) - dN - mathx.Digamma(a) + dab
 			d[1] = mathx.Digamma(N-k+b) - dN - mathx.Digamma(b) + dab
-			return lp
+			return lp, d
 		}}
 )

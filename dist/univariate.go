@@ -12,14 +12,14 @@ import (
 // one element's log density and partials; the driver broadcasts, checks
 // the arguments and records one tape statement.
 type Univariate struct {
-	Name  string // Stan's name without suffix, e.g. "cauchy"
+	Name  string // Stan's function name, e.g. "cauchy_lpdf"
 	names []argName
 	rules []rule
 	// term returns the log density of one element x (variate first) and
 	// writes its partials to d. vary[i] says whether argument i is a tape
 	// variable; with propto, terms that depend on no varying argument are
 	// left out.
-	term func(x *[4]float64, vary *[4]bool, propto bool, d *[4]float64) float64
+	term func(x [4]float64, vary [4]bool, propto bool) (float64, [4]float64)
 }
 
 // rule is an argument's support check, with Stan's wording.
@@ -40,7 +40,7 @@ var (
 
 // Lpdf returns the summed log density over the vectorised arguments.
 func (u *Univariate) Lpdf(t *ad.Tape, propto bool, args ...[]ad.Var) (ad.Var, error) {
-	fn := u.Name + "_lpdf"
+	fn := u.Name
 	var a [4]arg
 	var ap [4]*arg
 	k := len(args)
@@ -69,12 +69,12 @@ func (u *Univariate) Lpdf(t *ad.Tape, propto bool, args ...[]ad.Var) (ad.Var, er
 	}
 	b := t.Begin()
 	lp := 0.0
-	var x, d [4]float64
+	var x [4]float64
 	for j := range n {
 		for i := range k {
 			x[i] = a[i].val(j)
 		}
-		l := u.term(&x, &vary, propto, &d)
+		l, d := u.term(x, vary, propto)
 		if math.IsNaN(l) {
 			return ad.Var{}, &DomainError{fn, argNames[u.names[0]], 0, x[0], "in the support of the distribution"}
 		}
@@ -91,7 +91,7 @@ func (u *Univariate) Lpdf(t *ad.Tape, propto bool, args ...[]ad.Var) (ad.Var, er
 
 // keep reports whether a term depending on the arguments at idx belongs to
 // the density: always without propto, else when one of them varies.
-func keep(propto bool, vary *[4]bool, idx ...int) bool {
+func keep(propto bool, vary [4]bool, idx ...int) bool {
 	if !propto {
 		return true
 	}
@@ -108,19 +108,21 @@ var log2Pi = math.Log(2 * math.Pi)
 // The continuous univariate distributions of Stan's functions reference,
 // with their densities from that reference.
 var (
-	StdNormal = &Univariate{"std_normal", []argName{argY}, []rule{notNaN},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	StdNormal = &Univariate{"std_normal_lpdf", []argName{argY}, []rule{notNaN},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y := x[0]
 			d[0] = -y
 			lp := -0.5 * y * y
 			if !p {
 				lp -= 0.5 * log2Pi
 			}
-			return lp
+			return lp, d
 		}}
 
-	StudentT = &Univariate{"student_t", []argName{argY, argDOF, argLocation, argScale}, []rule{notNaN, posFinite, finite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	StudentT = &Univariate{"student_t_lpdf", []argName{argY, argDOF, argLocation, argScale}, []rule{notNaN, posFinite, finite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, nu, mu, s := x[0], x[1], x[2], x[3]
 			z := (y - mu) / s
 			q := z * z / nu
@@ -140,11 +142,12 @@ var (
 			d[2] = -d[0]
 			d[3] = r*z*z/(nu*s) - 1/s
 			d[1] = 0.5*(mathx.Digamma((nu+1)/2)-mathx.Digamma(nu/2)) - 0.5/nu - 0.5*l1q + 0.5*(nu+1)*q/(nu*(1+q))
-			return lp
+			return lp, d
 		}}
 
-	Cauchy = &Univariate{"cauchy", []argName{argY, argLocation, argScale}, []rule{notNaN, finite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Cauchy = &Univariate{"cauchy_lpdf", []argName{argY, argLocation, argScale}, []rule{notNaN, finite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, mu, s := x[0], x[1], x[2]
 			z := (y - mu) / s
 			lp := -math.Log1p(z * z)
@@ -157,11 +160,12 @@ var (
 			d[0] = -2 * z / (s * (1 + z*z))
 			d[1] = -d[0]
 			d[2] = (z*z - 1) / (s * (1 + z*z))
-			return lp
+			return lp, d
 		}}
 
-	DoubleExponential = &Univariate{"double_exponential", []argName{argY, argLocation, argScale}, []rule{finite, finite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	DoubleExponential = &Univariate{"double_exponential_lpdf", []argName{argY, argLocation, argScale}, []rule{finite, finite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, mu, s := x[0], x[1], x[2]
 			r := y - mu
 			lp := -math.Abs(r) / s
@@ -180,11 +184,12 @@ var (
 			d[0] = -sign / s
 			d[1] = sign / s
 			d[2] = math.Abs(r)/(s*s) - 1/s
-			return lp
+			return lp, d
 		}}
 
-	Logistic = &Univariate{"logistic", []argName{argY, argLocation, argScale}, []rule{finite, finite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Logistic = &Univariate{"logistic_lpdf", []argName{argY, argLocation, argScale}, []rule{finite, finite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, mu, s := x[0], x[1], x[2]
 			z := (y - mu) / s
 			lp := -z - 2*mathx.Log1pExp(-z)
@@ -196,11 +201,12 @@ var (
 			d[0] = dz / s
 			d[1] = -dz / s
 			d[2] = -dz*z/s - 1/s
-			return lp
+			return lp, d
 		}}
 
-	Gumbel = &Univariate{"gumbel", []argName{argY, argLocation, argScale}, []rule{notNaN, finite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Gumbel = &Univariate{"gumbel_lpdf", []argName{argY, argLocation, argScale}, []rule{notNaN, finite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, mu, b := x[0], x[1], x[2]
 			z := (y - mu) / b
 			e := math.Exp(-z)
@@ -212,15 +218,16 @@ var (
 			d[0] = dz / b
 			d[1] = -dz / b
 			d[2] = -dz*z/b - 1/b
-			return lp
+			return lp, d
 		}}
 
-	Lognormal = &Univariate{"lognormal", []argName{argY, argLocation, argScale}, []rule{nonnegative, finite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Lognormal = &Univariate{"lognormal_lpdf", []argName{argY, argLocation, argScale}, []rule{nonnegative, finite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, mu, s := x[0], x[1], x[2]
 			if y == 0 {
 				d[0], d[1], d[2] = 0, 0, 0
-				return math.Inf(-1)
+				return math.Inf(-1), d
 			}
 			ly := math.Log(y)
 			z := (ly - mu) / s
@@ -237,11 +244,12 @@ var (
 			d[0] = -(z/s + 1) / y
 			d[1] = z / s
 			d[2] = (z*z - 1) / s
-			return lp
+			return lp, d
 		}}
 
-	ChiSquare = &Univariate{"chi_square", []argName{argY, argDOF}, []rule{nonnegative, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	ChiSquare = &Univariate{"chi_square_lpdf", []argName{argY, argDOF}, []rule{nonnegative, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, nu := x[0], x[1]
 			ly := math.Log(y)
 			lp := 0.0
@@ -256,14 +264,15 @@ var (
 			}
 			d[0] = (nu/2-1)/y - 0.5
 			d[1] = 0.5*ly - 0.5*math.Ln2 - 0.5*mathx.Digamma(nu/2)
-			return lp
+			return lp, d
 		}}
 
-	InvChiSquare = &Univariate{"inv_chi_square", []argName{argY, argDOF}, []rule{notNaN, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	InvChiSquare = &Univariate{"inv_chi_square_lpdf", []argName{argY, argDOF}, []rule{notNaN, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, nu := x[0], x[1]
 			if y <= 0 {
-				return math.Inf(-1)
+				return math.Inf(-1), d
 			}
 			ly := math.Log(y)
 			lp := 0.0
@@ -278,14 +287,15 @@ var (
 			}
 			d[0] = -(nu/2+1)/y + 0.5/(y*y)
 			d[1] = -0.5*ly - 0.5*math.Ln2 - 0.5*mathx.Digamma(nu/2)
-			return lp
+			return lp, d
 		}}
 
-	ScaledInvChiSquare = &Univariate{"scaled_inv_chi_square", []argName{argY, argDOF, argScale}, []rule{notNaN, posFinite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	ScaledInvChiSquare = &Univariate{"scaled_inv_chi_square_lpdf", []argName{argY, argDOF, argScale}, []rule{notNaN, posFinite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, nu, s := x[0], x[1], x[2]
 			if y <= 0 {
-				return math.Inf(-1)
+				return math.Inf(-1), d
 			}
 			h := nu / 2
 			ly, ls := math.Log(y), math.Log(s)
@@ -303,11 +313,12 @@ var (
 			d[0] = -(h+1)/y + h*s*s/(y*y)
 			d[1] = 0.5*math.Log(h) + 0.5 - 0.5*mathx.Digamma(h) + ls - 0.5*ly - 0.5*s*s/y
 			d[2] = nu/s - nu*s/y
-			return lp
+			return lp, d
 		}}
 
-	Exponential = &Univariate{"exponential", []argName{argY, argInvScale}, []rule{nonnegative, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Exponential = &Univariate{"exponential_lpdf", []argName{argY, argInvScale}, []rule{nonnegative, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, b := x[0], x[1]
 			lp := -b * y
 			if keep(p, v, 1) {
@@ -315,11 +326,12 @@ var (
 			}
 			d[0] = -b
 			d[1] = 1/b - y
-			return lp
+			return lp, d
 		}}
 
-	Gamma = &Univariate{"gamma", []argName{argY, argShape, argInvScale}, []rule{nonnegative, posFinite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Gamma = &Univariate{"gamma_lpdf", []argName{argY, argShape, argInvScale}, []rule{nonnegative, posFinite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, a, b := x[0], x[1], x[2]
 			ly, lb := math.Log(y), math.Log(b)
 			lp := 0.0
@@ -338,14 +350,15 @@ var (
 			d[0] = (a-1)/y - b
 			d[1] = -mathx.Digamma(a) + lb + ly
 			d[2] = a/b - y
-			return lp
+			return lp, d
 		}}
 
-	InvGamma = &Univariate{"inv_gamma", []argName{argY, argShape, argScale}, []rule{notNaN, posFinite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	InvGamma = &Univariate{"inv_gamma_lpdf", []argName{argY, argShape, argScale}, []rule{notNaN, posFinite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, a, b := x[0], x[1], x[2]
 			if y <= 0 {
-				return math.Inf(-1)
+				return math.Inf(-1), d
 			}
 			ly, lb := math.Log(y), math.Log(b)
 			lp := 0.0
@@ -364,11 +377,12 @@ var (
 			d[0] = -(a+1)/y + b/(y*y)
 			d[1] = -mathx.Digamma(a) + lb - ly
 			d[2] = a/b - 1/y
-			return lp
+			return lp, d
 		}}
 
-	Weibull = &Univariate{"weibull", []argName{argY, argShape, argScale}, []rule{nonnegative, posFinite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Weibull = &Univariate{"weibull_lpdf", []argName{argY, argShape, argScale}, []rule{nonnegative, posFinite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, a, s := x[0], x[1], x[2]
 			ly, ls := math.Log(y), math.Log(s)
 			r := math.Pow(y/s, a)
@@ -385,11 +399,12 @@ var (
 			d[0] = (a-1)/y - a*r/y
 			d[1] = 1/a + ly - ls - r*(ly-ls)
 			d[2] = -a/s + a*r/s
-			return lp
+			return lp, d
 		}}
 
-	Frechet = &Univariate{"frechet", []argName{argY, argShape, argScale}, []rule{positive, posFinite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Frechet = &Univariate{"frechet_lpdf", []argName{argY, argShape, argScale}, []rule{positive, posFinite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, a, s := x[0], x[1], x[2]
 			ly, ls := math.Log(y), math.Log(s)
 			r := math.Pow(y/s, -a)
@@ -406,11 +421,12 @@ var (
 			d[0] = -(a+1)/y + a*r/y
 			d[1] = 1/a - ly + ls + r*(ly-ls)
 			d[2] = a/s - a*r/s
-			return lp
+			return lp, d
 		}}
 
-	Rayleigh = &Univariate{"rayleigh", []argName{argY, argScale}, []rule{nonnegative, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Rayleigh = &Univariate{"rayleigh_lpdf", []argName{argY, argScale}, []rule{nonnegative, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, s := x[0], x[1]
 			lp := -y * y / (2 * s * s)
 			if keep(p, v, 1) {
@@ -421,15 +437,16 @@ var (
 			}
 			d[0] = 1/y - y/(s*s)
 			d[1] = -2/s + y*y/(s*s*s)
-			return lp
+			return lp, d
 		}}
 
-	Pareto = &Univariate{"pareto", []argName{argY, argScale, argShape}, []rule{notNaN, posFinite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Pareto = &Univariate{"pareto_lpdf", []argName{argY, argScale, argShape}, []rule{notNaN, posFinite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, ym, a := x[0], x[1], x[2]
 			if y < ym {
 				d[0], d[1], d[2] = 0, 0, 0
-				return math.Inf(-1)
+				return math.Inf(-1), d
 			}
 			ly := math.Log(y)
 			lp := 0.0
@@ -445,14 +462,15 @@ var (
 			d[0] = -(a + 1) / y
 			d[1] = a / ym
 			d[2] = 1/a + math.Log(ym) - ly
-			return lp
+			return lp, d
 		}}
 
-	ParetoType2 = &Univariate{"pareto_type_2", []argName{argY, argLocation, argScale, argShape}, []rule{notNaN, finite, posFinite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	ParetoType2 = &Univariate{"pareto_type_2_lpdf", []argName{argY, argLocation, argScale, argShape}, []rule{notNaN, finite, posFinite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, mu, l, a := x[0], x[1], x[2], x[3]
 			if y < mu {
-				return math.Inf(-1)
+				return math.Inf(-1), d
 			}
 			q := (y - mu) / l
 			l1 := math.Log1p(q)
@@ -467,11 +485,12 @@ var (
 			d[1] = -d[0]
 			d[2] = (a+1)*q/(l*(1+q)) - 1/l
 			d[3] = 1/a - l1
-			return lp
+			return lp, d
 		}}
 
-	Beta = &Univariate{"beta", []argName{argY, argPriorSuccess, argPriorFailure}, []rule{probability, posFinite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Beta = &Univariate{"beta_lpdf", []argName{argY, argPriorSuccess, argPriorFailure}, []rule{probability, posFinite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, a, b := x[0], x[1], x[2]
 			ly, l1y := math.Log(y), math.Log1p(-y)
 			lp := 0.0
@@ -488,11 +507,12 @@ var (
 			d[0] = (a-1)/y - (b-1)/(1-y)
 			d[1] = ly - mathx.Digamma(a) + dab
 			d[2] = l1y - mathx.Digamma(b) + dab
-			return lp
+			return lp, d
 		}}
 
-	BetaProportion = &Univariate{"beta_proportion", []argName{argY, argLocation, argPrecision}, []rule{probability, probability, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	BetaProportion = &Univariate{"beta_proportion_lpdf", []argName{argY, argLocation, argPrecision}, []rule{probability, probability, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, mu, k := x[0], x[1], x[2]
 			a, b := mu*k, (1-mu)*k
 			ly, l1y := math.Log(y), math.Log1p(-y)
@@ -511,11 +531,12 @@ var (
 			d[0] = (a-1)/y - (b-1)/(1-y)
 			d[1] = k * (da - db)
 			d[2] = mathx.Digamma(k) + mu*da + (1-mu)*db
-			return lp
+			return lp, d
 		}}
 
-	VonMises = &Univariate{"von_mises", []argName{argY, argLocation, argScale}, []rule{finite, finite, nonnegative},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	VonMises = &Univariate{"von_mises_lpdf", []argName{argY, argLocation, argScale}, []rule{finite, finite, nonnegative},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, mu, k := x[0], x[1], x[2]
 			c := math.Cos(mu - y)
 			lp := k * c
@@ -529,16 +550,17 @@ var (
 			d[0] = k * s
 			d[1] = -k * s
 			d[2] = c - besselI1overI0(k)
-			return lp
+			return lp, d
 		}}
 
-	Uniform = &Univariate{"uniform", []argName{argY, argLower, argUpper}, []rule{notNaN, finite, finite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	Uniform = &Univariate{"uniform_lpdf", []argName{argY, argLower, argUpper}, []rule{notNaN, finite, finite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, a, b := x[0], x[1], x[2]
 			d[0] = 0
 			if y < a || y > b {
 				d[1], d[2] = 0, 0
-				return math.Inf(-1)
+				return math.Inf(-1), d
 			}
 			lp := 0.0
 			if keep(p, v, 1, 2) {
@@ -546,11 +568,12 @@ var (
 			}
 			d[1] = 1 / (b - a)
 			d[2] = -1 / (b - a)
-			return lp
+			return lp, d
 		}}
 
-	SkewNormal = &Univariate{"skew_normal", []argName{argY, argLocation, argScale, argShape}, []rule{notNaN, finite, posFinite, finite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	SkewNormal = &Univariate{"skew_normal_lpdf", []argName{argY, argLocation, argScale, argShape}, []rule{notNaN, finite, posFinite, finite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, xi, om, al := x[0], x[1], x[2], x[3]
 			z := (y - xi) / om
 			// log(2 φ(z) Φ(αz) / ω)
@@ -570,11 +593,12 @@ var (
 			d[1] = -dz / om
 			d[2] = -dz*z/om - 1/om
 			d[3] = r * z / math.Sqrt2
-			return lp
+			return lp, d
 		}}
 
-	ExpModNormal = &Univariate{"exp_mod_normal", []argName{argY, argLocation, argScale, argInvScale}, []rule{notNaN, finite, posFinite, posFinite},
-		func(x *[4]float64, v *[4]bool, p bool, d *[4]float64) float64 {
+	ExpModNormal = &Univariate{"exp_mod_normal_lpdf", []argName{argY, argLocation, argScale, argInvScale}, []rule{notNaN, finite, posFinite, posFinite},
+		func(x [4]float64, v [4]bool, p bool) (float64, [4]float64) {
+			var d [4]float64
 			y, mu, s, l := x[0], x[1], x[2], x[3]
 			// log(λ/2) + λ/2 (2μ + λσ² - 2y) + log erfc((μ + λσ² - y)/(√2 σ))
 			u := (mu + l*s*s - y) / (math.Sqrt2 * s)
@@ -593,7 +617,7 @@ var (
 			d[1] = l + r*du[1]
 			d[2] = l*l*s + r*du[2]
 			d[3] = 1/l + mu + l*s*s - y + r*du[3]
-			return lp
+			return lp, d
 		}}
 )
 
@@ -601,7 +625,7 @@ var (
 // kind of order 0: its power series for small k, the asymptotic expansion
 // for large k (Abramowitz and Stegun 9.6.10 and 9.7.1).
 func logBesselI0(k float64) float64 {
-	if k < 15 {
+	if k < 50 {
 		s, term := 1.0, 1.0
 		q := k * k / 4
 		for m := 1; m < 200; m++ {
@@ -621,7 +645,7 @@ func logBesselI0(k float64) float64 {
 
 // besselI1overI0 returns I₁(k)/I₀(k), the derivative of log I₀.
 func besselI1overI0(k float64) float64 {
-	if k < 15 {
+	if k < 50 {
 		s0, s1, t0, t1 := 1.0, k/2, 1.0, k/2
 		q := k * k / 4
 		for m := 1; m < 200; m++ {
