@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gostan/gostan/compile"
+	"github.com/gostan/gostan/infer/advi"
+	"github.com/gostan/gostan/infer/nuts"
+	"github.com/gostan/gostan/posteriordb"
+)
+
+// evalResult is one line of an evaluation's JSON Lines output.
+type evalResult struct {
+	Posterior string  `json:"posterior"`
+	Method    string  `json:"method"`
+	MaxErr    float64 `json:"max_err"`
+	Worst     string  `json:"worst,omitempty"`
+	Passed    bool    `json:"passed"`
+	Seconds   float64 `json:"seconds"`
+	Gradients int     `json:"gradient_evaluations"`
+	Error     string  `json:"error,omitempty"`
+}
+
+// passThreshold is the criterion of Stan's performance tests and of the
+// NumPyro autoguide study: max |mean - mean_ref| / sd_ref below 0.3.
+const passThreshold = 0.3
+
+func newEvalCmd() *cobra.Command {
+	var root, method, shard, output string
+	var posteriors []string
+	var seed uint64
+	var threads int
+	cmd := &cobra.Command{
+		Use:   "eval --posteriordb DIR --method METHOD",
+		Short: "Run an inference method on PosteriorDB's reference posteriors and score it",
+		Long: "eval runs a method (nuts, advi-meanfield, advi-fullrank) on each PosteriorDB posterior with\n" +
+			"reference draws and writes one JSON line per posterior: the largest |mean - mean_ref| / sd_ref,\n" +
+			"whether it is below 0.3, the time and the gradient evaluations. --shard i/n runs every n-th\n" +
+			"posterior from the i-th (1-based), for sweeps split across machines.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := posteriordb.Open(root)
+			if err != nil {
+				return err
+			}
+			names := posteriors
+			if len(names) == 0 {
+				all, err := db.Posteriors()
+				if err != nil {
+					return err
+				}
+				for _, n := range all {
+					p, err := db.Posterior(n)
+					if err == nil && db.HasReference(p) && db.HasData(p.DataName) {
+						names = append(names, n)
+					}
+				}
+			}
+			if names, err = shardOf(names, shard); err != nil {
+				return err
+			}
+			var w io.Writer = cmd.OutOrStdout()
+			if output != "" {
+				f, err := os.Create(output)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
+			enc := json.NewEncoder(w)
+			for _, name := range names {
+				r := evaluate(db, name, method, seed, threads)
+				if err := enc.Encode(r); err != nil {
+					return err
+				}
+				status := "pass"
+				switch {
+				case r.Error != "":
+					status = "error: " + r.Error
+				case !r.Passed:
+					status = "mismatch"
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "%-50s %-16s max err %6.3f  %7.1f s  %s\n", name, method, r.MaxErr, r.Seconds, status)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&root, "posteriordb", "", "PosteriorDB tree")
+	f.StringVar(&method, "method", "nuts", "nuts, advi-meanfield or advi-fullrank")
+	f.StringSliceVar(&posteriors, "posterior", nil, "posteriors to run (default: all with reference draws)")
+	f.StringVar(&shard, "shard", "", "i/n: run the i-th of n interleaved shards")
+	f.StringVar(&output, "output", "", "JSON Lines output (default: standard output)")
+	f.Uint64Var(&seed, "seed", 4711, "random seed")
+	f.IntVar(&threads, "threads", runtime.NumCPU(), "chains run in parallel")
+	cmd.MarkFlagRequired("posteriordb")
+	cmd.AddCommand(newEvalReportCmd())
+	return cmd
+}
+
+func shardOf(names []string, shard string) ([]string, error) {
+	if shard == "" {
+		return names, nil
+	}
+	is, ns, ok := strings.Cut(shard, "/")
+	i, err1 := strconv.Atoi(is)
+	n, err2 := strconv.Atoi(ns)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+		return nil, fmt.Errorf("--shard must be i/n with 1 <= i <= n, not %q", shard)
+	}
+	var out []string
+	for k, name := range names {
+		if k%n == i-1 {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
+// evaluate runs one method on one posterior; failures are reported in the
+// result, never as a panic.
+func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int) (r evalResult) {
+	r = evalResult{Posterior: name, Method: method, MaxErr: math.Inf(1)}
+	start := time.Now()
+	defer func() {
+		r.Seconds = time.Since(start).Seconds()
+		if p := recover(); p != nil {
+			r.Error = fmt.Sprint("panic: ", p)
+		}
+	}()
+	p, err := db.Posterior(name)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	ref, err := db.Reference(p)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	m, err := loadModel(io.Discard, db.ModelPath(p.ModelName), db.DataPath(p.DataName), seed)
+	if err != nil {
+		r.Error = "compile: " + err.Error()
+		return r
+	}
+	draws, grads, err := runMethod(m, method, seed, threads)
+	r.Gradients = grads
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	r.MaxErr, r.Worst, err = ref.Score(draws)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	r.Passed = r.MaxErr < passThreshold
+	return r
+}
+
+// runMethod returns the draws by column name and the gradient count.
+func runMethod(m *compile.Model, method string, seed uint64, threads int) (map[string][]float64, int, error) {
+	names := m.Names()
+	draws := map[string][]float64{}
+	add := func(rows [][]float64) {
+		for _, row := range rows {
+			for j, n := range names {
+				draws[n] = append(draws[n], row[j])
+			}
+		}
+	}
+	switch method {
+	case "nuts":
+		cfg := nuts.DefaultConfig()
+		cfg.Seed = seed
+		res, err := nuts.RunChains(m, cfg, 4, threads, nil)
+		if err != nil {
+			return nil, 0, err
+		}
+		grads := 0
+		for _, ch := range res {
+			add(ch.Draws)
+			grads += ch.Gradients
+		}
+		return draws, grads, nil
+	case "advi-meanfield", "advi-fullrank":
+		cfg := advi.DefaultConfig()
+		cfg.Seed = seed
+		cfg.OutputSamples = 10000
+		if method == "advi-fullrank" {
+			cfg.Algorithm = advi.Fullrank
+		}
+		res, err := advi.Run(m, cfg, nil)
+		if err != nil {
+			return nil, 0, err
+		}
+		add(res.Draws)
+		return draws, res.Gradients, nil
+	}
+	return nil, 0, fmt.Errorf("unknown method %q: use nuts, advi-meanfield or advi-fullrank", method)
+}
+
+func newEvalReportCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "report RESULTS.jsonl...",
+		Short: "Print evaluation results as a Markdown table (posterior × method)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var results []evalResult
+			for _, path := range args {
+				f, err := os.Open(path)
+				if err != nil {
+					return err
+				}
+				sc := bufio.NewScanner(f)
+				sc.Buffer(make([]byte, 1<<20), 1<<24)
+				for line := 1; sc.Scan(); line++ {
+					if strings.TrimSpace(sc.Text()) == "" {
+						continue
+					}
+					var r evalResult
+					if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+						f.Close()
+						return fmt.Errorf("%s:%d: %v", path, line, err)
+					}
+					results = append(results, r)
+				}
+				f.Close()
+			}
+			writeReport(cmd.OutOrStdout(), results)
+			return nil
+		},
+	}
+}
+
+// writeReport prints a Table-1-style matrix: a row per posterior, a column
+// per method, the max error or "error", and the counts per method.
+func writeReport(w io.Writer, results []evalResult) {
+	var methods, posts []string
+	seenM, seenP := map[string]bool{}, map[string]bool{}
+	cell := map[[2]string]evalResult{}
+	for _, r := range results {
+		if !seenM[r.Method] {
+			seenM[r.Method] = true
+			methods = append(methods, r.Method)
+		}
+		if !seenP[r.Posterior] {
+			seenP[r.Posterior] = true
+			posts = append(posts, r.Posterior)
+		}
+		cell[[2]string{r.Posterior, r.Method}] = r
+	}
+	sort.Strings(posts)
+	fmt.Fprintf(w, "| posterior | %s |\n|---|%s\n", strings.Join(methods, " | "), strings.Repeat("---|", len(methods)))
+	for _, p := range posts {
+		row := make([]string, len(methods))
+		for i, m := range methods {
+			r, ok := cell[[2]string{p, m}]
+			switch {
+			case !ok:
+				row[i] = ""
+			case r.Error != "":
+				row[i] = "error"
+			case r.Passed:
+				row[i] = fmt.Sprintf("%.3f", r.MaxErr)
+			default:
+				row[i] = fmt.Sprintf("**%.3f**", r.MaxErr)
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s |\n", p, strings.Join(row, " | "))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "| method | success (max err < %.1f) | mismatch | error | seconds (total) |\n|---|---|---|---|---|\n", passThreshold)
+	for _, m := range methods {
+		ok, bad, errs, secs := 0, 0, 0, 0.0
+		for _, p := range posts {
+			r, found := cell[[2]string{p, m}]
+			if !found {
+				continue
+			}
+			secs += r.Seconds
+			switch {
+			case r.Error != "":
+				errs++
+			case r.Passed:
+				ok++
+			default:
+				bad++
+			}
+		}
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %.1f |\n", m, ok, bad, errs, secs)
+	}
+}
