@@ -46,6 +46,9 @@ type Tape struct {
 
 	adj   []float64
 	arena []Var
+
+	// scratch is working memory for one operation at a time (see tmp).
+	scratch []float64
 }
 
 // NewTape returns an empty tape.
@@ -92,6 +95,18 @@ func (t *Tape) Vars(n int) []Var {
 	s := t.arena[k : k+n : k+n]
 	clear(s)
 	return s
+}
+
+// tmp returns n floats of working memory, valid until the next call. On a
+// nil tape (constant operands only) it allocates.
+func (t *Tape) tmp(n int) []float64 {
+	if t == nil {
+		return make([]float64, n)
+	}
+	if cap(t.scratch) < n {
+		t.scratch = make([]float64, n, 2*n)
+	}
+	return t.scratch[:n]
 }
 
 // stmt closes the statement whose operands were appended since the previous
