@@ -47,8 +47,10 @@ type Tape struct {
 	adj   []float64
 	arena []Var
 
-	// scratch is working memory for one operation at a time (see tmp).
-	scratch []float64
+	// scratch and iscratch are working memory for one operation at a time
+	// (see tmp and tmpInts).
+	scratch  []float64
+	iscratch []int32
 }
 
 // NewTape returns an empty tape.
@@ -107,6 +109,17 @@ func (t *Tape) tmp(n int) []float64 {
 		t.scratch = make([]float64, n, 2*n)
 	}
 	return t.scratch[:n]
+}
+
+// tmpInts is tmp for int32s.
+func (t *Tape) tmpInts(n int) []int32 {
+	if t == nil {
+		return make([]int32, n)
+	}
+	if cap(t.iscratch) < n {
+		t.iscratch = make([]int32, n, 2*n)
+	}
+	return t.iscratch[:n]
 }
 
 // stmt closes the statement whose operands were appended since the previous

@@ -1,0 +1,255 @@
+package ad
+
+// Matrix products. A product with any variable operand records one custom
+// node whose data are the IDs of the variable operands and the values of the
+// other operand, which is what its adjoint needs: a data matrix times a
+// parameter vector stores the matrix once and never puts its elements on the
+// tape as variables.
+
+// outputs fills dst with the values vals: new tape variables with
+// consecutive IDs when isVar, else constants. It returns the first ID.
+func (t *Tape) outputs(dst []Var, vals []float64, isVar bool) int32 {
+	if !isVar {
+		for i, v := range vals {
+			dst[i] = Const(v)
+		}
+		return 0
+	}
+	first := t.n
+	for i, v := range vals {
+		dst[i] = t.Var(v)
+	}
+	return first
+}
+
+// Transpose returns mᵀ. It records nothing: it only reorders Vars.
+func (t *Tape) Transpose(m Matrix) Matrix {
+	r := Matrix{Rows: m.Cols, Cols: m.Rows, Data: t.vec(len(m.Data))}
+	for j := 0; j < m.Cols; j++ {
+		for i := 0; i < m.Rows; i++ {
+			r.Data[j+i*m.Cols] = m.Data[i+j*m.Rows]
+		}
+	}
+	return r
+}
+
+// MatMul returns the matrix product a b.
+func (t *Tape) MatMul(a, b Matrix) (Matrix, error) {
+	if err := sizeCheck("multiply", "Columns of m1", a.Cols, "Rows of m2", b.Rows); err != nil {
+		return Matrix{}, err
+	}
+	return t.matMul(a, b), nil
+}
+
+// MatVec returns the matrix-vector product a x.
+func (t *Tape) MatVec(a Matrix, x []Var) ([]Var, error) {
+	if err := sizeCheck("multiply", "Columns of m1", a.Cols, "Rows of m2", len(x)); err != nil {
+		return nil, err
+	}
+	return t.matMul(a, Matrix{Rows: len(x), Cols: 1, Data: x}).Data, nil
+}
+
+// Crossprod returns mᵀ m.
+func (t *Tape) Crossprod(m Matrix) Matrix { return t.matMul(t.Transpose(m), m) }
+
+// Tcrossprod returns m mᵀ.
+func (t *Tape) Tcrossprod(m Matrix) Matrix { return t.matMul(m, t.Transpose(m)) }
+
+// matMul multiplies a (m x k) by b (k x n), whose sizes fit.
+//
+// Node layout: ints = m, k, n, first output ID, a is var, b is var, then
+// the IDs of a (if var) and of b (if var); flts = the values of a (if b is
+// var, for b̄ = aᵀ c̄) then of b (if a is var, for ā = c̄ bᵀ).
+func (t *Tape) matMul(a, b Matrix) Matrix {
+	m, k, n := a.Rows, a.Cols, b.Cols
+	c := Matrix{Rows: m, Cols: n, Data: t.vec(m * n)}
+	vals := t.tmp(m * n)
+	clear(vals)
+	for j := 0; j < n; j++ {
+		col := vals[j*m : (j+1)*m]
+		for p := 0; p < k; p++ {
+			bpj := b.Data[p+j*k].Val
+			acol := a.Data[p*m : (p+1)*m]
+			for i := range col {
+				col[i] += acol[i].Val * bpj
+			}
+		}
+	}
+	av, bv := anyVar(a.Data), anyVar(b.Data)
+	if !av && !bv {
+		t.outputs(c.Data, vals, false)
+		return c
+	}
+	nInts, nFlts := 6, 0
+	if av {
+		nInts += m * k
+		nFlts += k * n
+	}
+	if bv {
+		nInts += k * n
+		nFlts += m * k
+	}
+	ints, flts := t.CustomSpace(nInts, nFlts)
+	ints[0], ints[1], ints[2] = int32(m), int32(k), int32(n)
+	ids := ints[6:]
+	if av {
+		ints[4] = 1
+		for i, x := range a.Data {
+			ids[i] = x.id
+		}
+		ids = ids[m*k:]
+	}
+	if bv {
+		ints[5] = 1
+		for i, x := range b.Data {
+			ids[i] = x.id
+		}
+		for i, x := range a.Data {
+			flts[i] = x.Val
+		}
+		flts = flts[m*k:]
+	}
+	if av {
+		for i, x := range b.Data {
+			flts[i] = x.Val
+		}
+	}
+	ints[3] = t.outputs(c.Data, vals, true)
+	t.CustomCommit(matMulBackward, nInts, nFlts)
+	return c
+}
+
+func matMulBackward(adj []float64, ints []int32, flts []float64) {
+	m, k, n := int(ints[0]), int(ints[1]), int(ints[2])
+	out := int(ints[3])
+	av, bv := ints[4] != 0, ints[5] != 0
+	cbar := adj[out : out+m*n]
+	ids := ints[6:]
+	var aIDs, bIDs []int32
+	if av {
+		aIDs, ids = ids[:m*k], ids[m*k:]
+	}
+	if bv {
+		bIDs = ids[:k*n]
+	}
+	var aVals, bVals []float64
+	if bv {
+		aVals, flts = flts[:m*k], flts[m*k:]
+	}
+	if av {
+		bVals = flts[:k*n]
+	}
+	if av { // ā_ip += Σ_j c̄_ij b_pj
+		for p := 0; p < k; p++ {
+			col := aIDs[p*m : (p+1)*m]
+			for j := 0; j < n; j++ {
+				bpj := bVals[p+j*k]
+				cc := cbar[j*m : (j+1)*m]
+				for i, id := range col {
+					adj[id] += cc[i] * bpj
+				}
+			}
+		}
+	}
+	if bv { // b̄_pj += Σ_i a_ip c̄_ij
+		for j := 0; j < n; j++ {
+			cc := cbar[j*m : (j+1)*m]
+			for p := 0; p < k; p++ {
+				acol := aVals[p*m : (p+1)*m]
+				s := 0.0
+				for i, x := range acol {
+					s += x * cc[i]
+				}
+				adj[bIDs[p+j*k]] += s
+			}
+		}
+	}
+}
+
+// ColumnsDotSelf returns the sum of squares of each column of m.
+func (t *Tape) ColumnsDotSelf(m Matrix) []Var {
+	r := t.vec(m.Cols)
+	for j := range r {
+		r[j] = t.DotSelf(m.Data[j*m.Rows : (j+1)*m.Rows])
+	}
+	return r
+}
+
+// RowsDotSelf returns the sum of squares of each row of m.
+func (t *Tape) RowsDotSelf(m Matrix) []Var {
+	r := t.vec(m.Rows)
+	for i := range r {
+		bd := t.Begin()
+		s := 0.0
+		for j := 0; j < m.Cols; j++ {
+			x := m.Data[i+j*m.Rows]
+			s += x.Val * x.Val
+			bd.Add(x, 2*x.Val)
+		}
+		r[i] = bd.End(s)
+	}
+	return r
+}
+
+// Quadform returns xᵀ a x as one statement: ∂/∂a_ij = x_i x_j and
+// ∂/∂x = (a + aᵀ) x.
+func (t *Tape) Quadform(a Matrix, x []Var) (Var, error) {
+	const fn = "quad_form"
+	if err := squareCheck(fn, "A", a); err != nil {
+		return Var{}, err
+	}
+	if err := sizeCheck(fn, "Columns of A", a.Cols, "Rows of B", len(x)); err != nil {
+		return Var{}, err
+	}
+	n := len(x)
+	w := t.tmp(2 * n) // a x, then aᵀ x
+	ax, atx := w[:n], w[n:]
+	clear(w)
+	for j := 0; j < n; j++ {
+		for i := 0; i < n; i++ {
+			v := a.Data[i+j*n].Val
+			ax[i] += v * x[j].Val
+			atx[j] += v * x[i].Val
+		}
+	}
+	s := 0.0
+	bd := t.Begin()
+	for i, xi := range x {
+		s += xi.Val * ax[i]
+		bd.Add(xi, ax[i]+atx[i])
+	}
+	for j := 0; j < n; j++ {
+		for i := 0; i < n; i++ {
+			bd.Add(a.Data[i+j*n], x[i].Val*x[j].Val)
+		}
+	}
+	return bd.End(s), nil
+}
+
+// DiagPreMultiply returns diag(v) m.
+func (t *Tape) DiagPreMultiply(v []Var, m Matrix) (Matrix, error) {
+	if err := sizeCheck("diag_pre_multiply", "m1.size()", len(v), "m2.rows()", m.Rows); err != nil {
+		return Matrix{}, err
+	}
+	r := Matrix{Rows: m.Rows, Cols: m.Cols, Data: t.vec(len(m.Data))}
+	for j := 0; j < m.Cols; j++ {
+		for i := 0; i < m.Rows; i++ {
+			r.Data[i+j*m.Rows] = t.Mul(v[i], m.Data[i+j*m.Rows])
+		}
+	}
+	return r, nil
+}
+
+// DiagPostMultiply returns m diag(v).
+func (t *Tape) DiagPostMultiply(m Matrix, v []Var) (Matrix, error) {
+	if err := sizeCheck("diag_post_multiply", "m2.size()", len(v), "m1.cols()", m.Cols); err != nil {
+		return Matrix{}, err
+	}
+	r := Matrix{Rows: m.Rows, Cols: m.Cols, Data: t.vec(len(m.Data))}
+	for j := 0; j < m.Cols; j++ {
+		for i := 0; i < m.Rows; i++ {
+			r.Data[i+j*m.Rows] = t.Mul(m.Data[i+j*m.Rows], v[j])
+		}
+	}
+	return r, nil
+}
