@@ -96,7 +96,7 @@ var scalarCases = []scalarCase{
 // Every function's gradient matches finite differences, and constant
 // arguments give a constant result with nothing recorded.
 func TestScalarGradients(t *testing.T) {
-	for _, c := range scalarCases {
+	for _, c := range append(scalarCases, specialCases...) {
 		f := func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return c.f(tp, x), nil }
 		for _, x0 := range c.at {
 			if err := fdcheck.Check(f, x0, 1e-6); err != nil {
