@@ -82,6 +82,24 @@ func BenchmarkMatVecGrad(b *testing.B) {
 	}
 }
 
+// BenchmarkDataMatVecGrad is BenchmarkMatVecGrad with the matrix as plain
+// floats (DataMatrix) instead of constant Vars.
+func BenchmarkDataMatVecGrad(b *testing.B) {
+	x := ad.DataMatrix{Rows: 100, Cols: 50, Data: seq(5000, 1)}
+	beta := seq(50, 0.3)
+	tp := ad.NewTape()
+	b.ReportAllocs()
+	for b.Loop() {
+		tp.Reset()
+		v := tp.Vars(50)
+		for i, x := range beta {
+			v[i] = tp.Var(x)
+		}
+		mu, _ := tp.DataMatVec(x, v)
+		tp.Grad(tp.DotSelf(mu))
+	}
+}
+
 // BenchmarkCholeskyGrad: the Cholesky factor of a 20x20 parameter matrix
 // and the gradient of a weighted sum of its elements.
 func BenchmarkCholeskyGrad(b *testing.B) {

@@ -1,5 +1,7 @@
 package ad
 
+import "gonum.org/v1/gonum/floats"
+
 // Matrix products. A product with any variable operand records one custom
 // node whose data are the IDs of the variable operands and the values of the
 // other operand, which is what its adjoint needs: a data matrix times a
@@ -33,53 +35,112 @@ func (t *Tape) Transpose(m Matrix) Matrix {
 	return r
 }
 
+// DataMatrix is a column-major matrix of data: element (i, j), 0-based, is
+// Data[i+j*Rows]. Products with it never look at Vars for its elements.
+type DataMatrix struct {
+	Rows, Cols int
+	Data       []float64
+}
+
+// operand is one factor of a product: Vars, or data when vars is nil.
+type operand struct {
+	rows, cols int
+	vars       []Var
+	data       []float64
+}
+
+func varOperand(m Matrix) operand      { return operand{rows: m.Rows, cols: m.Cols, vars: m.Data} }
+func dataOperand(m DataMatrix) operand { return operand{rows: m.Rows, cols: m.Cols, data: m.Data} }
+func varColumn(x []Var) operand        { return operand{rows: len(x), cols: 1, vars: x} }
+
+func (o operand) isVar() bool { return o.vars != nil && anyVar(o.vars) }
+
+// values returns o's values: its data, or dst filled from its Vars. With
+// copyData, data are copied into dst too.
+func (o operand) values(dst []float64, copyData bool) []float64 {
+	if o.vars == nil {
+		if !copyData {
+			return o.data
+		}
+		copy(dst, o.data)
+		return dst
+	}
+	for i, x := range o.vars {
+		dst[i] = x.Val
+	}
+	return dst
+}
+
+const multiply = "multiply"
+
 // MatMul returns the matrix product a b.
 func (t *Tape) MatMul(a, b Matrix) (Matrix, error) {
-	if err := sizeCheck("multiply", "Columns of m1", a.Cols, "Rows of m2", b.Rows); err != nil {
+	if err := sizeCheck(multiply, "Columns of m1", a.Cols, "Rows of m2", b.Rows); err != nil {
 		return Matrix{}, err
 	}
-	return t.matMul(a, b), nil
+	return t.matMul(varOperand(a), varOperand(b)), nil
 }
 
 // MatVec returns the matrix-vector product a x.
 func (t *Tape) MatVec(a Matrix, x []Var) ([]Var, error) {
-	if err := sizeCheck("multiply", "Columns of m1", a.Cols, "Rows of m2", len(x)); err != nil {
+	if err := sizeCheck(multiply, "Columns of m1", a.Cols, "Rows of m2", len(x)); err != nil {
 		return nil, err
 	}
-	return t.matMul(a, Matrix{Rows: len(x), Cols: 1, Data: x}).Data, nil
+	return t.matMul(varOperand(a), varColumn(x)).Data, nil
+}
+
+// DataMatMul returns the product of data a and b.
+func (t *Tape) DataMatMul(a DataMatrix, b Matrix) (Matrix, error) {
+	if err := sizeCheck(multiply, "Columns of m1", a.Cols, "Rows of m2", b.Rows); err != nil {
+		return Matrix{}, err
+	}
+	return t.matMul(dataOperand(a), varOperand(b)), nil
+}
+
+// DataMatVec returns the product of data a and the vector x, as in a
+// regression's X * beta.
+func (t *Tape) DataMatVec(a DataMatrix, x []Var) ([]Var, error) {
+	if err := sizeCheck(multiply, "Columns of m1", a.Cols, "Rows of m2", len(x)); err != nil {
+		return nil, err
+	}
+	return t.matMul(dataOperand(a), varColumn(x)).Data, nil
+}
+
+// MatMulData returns the product of a and data b.
+func (t *Tape) MatMulData(a Matrix, b DataMatrix) (Matrix, error) {
+	if err := sizeCheck(multiply, "Columns of m1", a.Cols, "Rows of m2", b.Rows); err != nil {
+		return Matrix{}, err
+	}
+	return t.matMul(varOperand(a), dataOperand(b)), nil
+}
+
+// MatVecData returns the product of a and the data vector x.
+func (t *Tape) MatVecData(a Matrix, x []float64) ([]Var, error) {
+	if err := sizeCheck(multiply, "Columns of m1", a.Cols, "Rows of m2", len(x)); err != nil {
+		return nil, err
+	}
+	return t.matMul(varOperand(a), operand{rows: len(x), cols: 1, data: x}).Data, nil
 }
 
 // Crossprod returns mᵀ m.
-func (t *Tape) Crossprod(m Matrix) Matrix { return t.matMul(t.Transpose(m), m) }
+func (t *Tape) Crossprod(m Matrix) Matrix {
+	return t.matMul(varOperand(t.Transpose(m)), varOperand(m))
+}
 
 // Tcrossprod returns m mᵀ.
-func (t *Tape) Tcrossprod(m Matrix) Matrix { return t.matMul(m, t.Transpose(m)) }
+func (t *Tape) Tcrossprod(m Matrix) Matrix {
+	return t.matMul(varOperand(m), varOperand(t.Transpose(m)))
+}
 
 // matMul multiplies a (m x k) by b (k x n), whose sizes fit.
 //
 // Node layout: ints = m, k, n, first output ID, a is var, b is var, then
 // the IDs of a (if var) and of b (if var); flts = the values of a (if b is
 // var, for b̄ = aᵀ c̄) then of b (if a is var, for ā = c̄ bᵀ).
-func (t *Tape) matMul(a, b Matrix) Matrix {
-	m, k, n := a.Rows, a.Cols, b.Cols
+func (t *Tape) matMul(a, b operand) Matrix {
+	m, k, n := a.rows, a.cols, b.cols
 	c := Matrix{Rows: m, Cols: n, Data: t.vec(m * n)}
-	vals := t.tmp(m * n)
-	clear(vals)
-	for j := 0; j < n; j++ {
-		col := vals[j*m : (j+1)*m]
-		for p := 0; p < k; p++ {
-			bpj := b.Data[p+j*k].Val
-			acol := a.Data[p*m : (p+1)*m]
-			for i := range col {
-				col[i] += acol[i].Val * bpj
-			}
-		}
-	}
-	av, bv := anyVar(a.Data), anyVar(b.Data)
-	if !av && !bv {
-		t.outputs(c.Data, vals, false)
-		return c
-	}
+	av, bv := a.isVar(), b.isVar()
 	nInts, nFlts := 6, 0
 	if av {
 		nInts += m * k
@@ -89,29 +150,48 @@ func (t *Tape) matMul(a, b Matrix) Matrix {
 		nInts += k * n
 		nFlts += m * k
 	}
-	ints, flts := t.CustomSpace(nInts, nFlts)
+	// Each operand's values go where the node keeps them (flts), or to
+	// scratch, or are used in place when they are data the node does not
+	// need; the product is then computed on contiguous floats.
+	scratch := t.tmp(m*n + m*k + k*n)
+	vals := scratch[:m*n]
+	aDst, bDst := scratch[m*n:m*n+m*k], scratch[m*n+m*k:]
+	var ints []int32
+	if av || bv {
+		var flts []float64
+		ints, flts = t.CustomSpace(nInts, nFlts)
+		if bv {
+			aDst, flts = flts[:m*k], flts[m*k:]
+		}
+		if av {
+			bDst = flts[:k*n]
+		}
+	}
+	aVals, bVals := a.values(aDst, bv), b.values(bDst, av)
+	clear(vals)
+	for j := 0; j < n; j++ {
+		col := vals[j*m : (j+1)*m]
+		for p := 0; p < k; p++ {
+			floats.AddScaled(col, bVals[p+j*k], aVals[p*m:(p+1)*m])
+		}
+	}
+	if !av && !bv {
+		t.outputs(c.Data, vals, false)
+		return c
+	}
 	ints[0], ints[1], ints[2] = int32(m), int32(k), int32(n)
 	ids := ints[6:]
 	if av {
 		ints[4] = 1
-		for i, x := range a.Data {
+		for i, x := range a.vars {
 			ids[i] = x.id
 		}
 		ids = ids[m*k:]
 	}
 	if bv {
 		ints[5] = 1
-		for i, x := range b.Data {
+		for i, x := range b.vars {
 			ids[i] = x.id
-		}
-		for i, x := range a.Data {
-			flts[i] = x.Val
-		}
-		flts = flts[m*k:]
-	}
-	if av {
-		for i, x := range b.Data {
-			flts[i] = x.Val
 		}
 	}
 	ints[3] = t.outputs(c.Data, vals, true)
@@ -155,12 +235,7 @@ func matMulBackward(adj []float64, ints []int32, flts []float64) {
 		for j := 0; j < n; j++ {
 			cc := cbar[j*m : (j+1)*m]
 			for p := 0; p < k; p++ {
-				acol := aVals[p*m : (p+1)*m]
-				s := 0.0
-				for i, x := range acol {
-					s += x * cc[i]
-				}
-				adj[bIDs[p+j*k]] += s
+				adj[bIDs[p+j*k]] += floats.Dot(aVals[p*m:(p+1)*m], cc)
 			}
 		}
 	}

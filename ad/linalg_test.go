@@ -105,6 +105,22 @@ func TestLinalgGradients(t *testing.T) {
 			y, err := tp.MatVec(mx(2, 3, x), d6[:3])
 			return reduce(tp, y), err
 		}},
+		{"DataMatVec", 3, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.DataMatVec(ad.DataMatrix{Rows: 4, Cols: 3, Data: seq(12, 1.1)}, x)
+			return tp.DotSelf(y), err
+		}},
+		{"DataMatMul", 6, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			c, err := tp.DataMatMul(ad.DataMatrix{Rows: 4, Cols: 3, Data: seq(12, 1.1)}, mx(3, 2, x))
+			return reduce(tp, c.Data), err
+		}},
+		{"MatMulData", 6, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			c, err := tp.MatMulData(mx(2, 3, x), ad.DataMatrix{Rows: 3, Cols: 4, Data: seq(12, 1.1)})
+			return reduce(tp, c.Data), err
+		}},
+		{"MatVecData", 6, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MatVecData(mx(2, 3, x), seq(3, 1.3))
+			return reduce(tp, y), err
+		}},
 		{"Transpose", 6, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			c, err := tp.MatMul(tp.Transpose(mx(2, 3, x)), mx(2, 3, d6))
 			return reduce(tp, c.Data), err
@@ -233,6 +249,12 @@ func TestLinalgValues(t *testing.T) {
 	c, _ := tp.MatMul(a, b)
 	prod.Mul(ga, gb)
 	sameMatrix(t, "MatMul", c, &prod)
+
+	dm := ad.DataMatrix{Rows: 4, Cols: 3, Data: seq(12, 0.7)}
+	c, _ = tp.DataMatMul(dm, tp.Transpose(b))
+	var dprod mat.Dense
+	dprod.Mul(mat.NewDense(3, 4, dm.Data).T(), gb.T())
+	sameMatrix(t, "DataMatMul", c, &dprod)
 
 	cross.Mul(ga.T(), ga)
 	sameMatrix(t, "Crossprod", tp.Crossprod(a), &cross)
