@@ -132,3 +132,51 @@ func BenchmarkCholeskyGrad(b *testing.B) {
 		tp.Grad(y)
 	}
 }
+
+// Every vector and matrix operation runs allocation-free in steady state.
+func TestAllOpsAllocateNothing(t *testing.T) {
+	tp := ad.NewTape()
+	theta := seq(40, 0.6)
+	data := ad.DataMatrix{Rows: 4, Cols: 4, Data: seq(16, 1)}
+	cdata := ad.ConstMatrix(4, 4, seq(16, 1))
+	w := seq(16, 1)
+	eval := func() {
+		tp.Reset()
+		x := tp.Vars(len(theta))
+		for i, v := range theta {
+			x[i] = tp.Var(v)
+		}
+		a := ad.Matrix{Rows: 4, Cols: 4, Data: x[:16]}
+		v := x[16:20]
+		y := tp.LogSumExp(tp.Softmax(v))
+		y = tp.Add(y, tp.Sum(tp.LogSoftmax(v)))
+		e, _ := tp.ElemMul(v, x[20:24])
+		y = tp.Add(y, tp.Sd(tp.MulScalar(e, x[24])))
+		d, _ := tp.Dot(v, x[24:28])
+		y = tp.Add(y, d)
+		m, _ := tp.MatMul(a, cdata)
+		mv, _ := tp.DataMatVec(data, v)
+		y = tp.Add(y, tp.Sum(mv))
+		s := tp.Tcrossprod(m)
+		for i := 0; i < 4; i++ {
+			s.Set(i, i, tp.Add(s.At(i, i), ad.Const(1)))
+		}
+		l, _ := tp.CholeskyDecompose(s)
+		z, _ := tp.MdivideLeftTriLow(l, a)
+		q, _ := tp.MdivideLeft(a, z)
+		inv, _ := tp.Inverse(a)
+		ld, _ := tp.LogDeterminant(a)
+		qf, _ := tp.Quadform(a, v)
+		dp, _ := tp.DiagPreMultiply(v, inv)
+		y = tp.Add(y, tp.Add(ld, qf))
+		r, _ := tp.DotData(q.Data, w)
+		y = tp.Add(y, r)
+		r, _ = tp.DotData(dp.Data, w)
+		y = tp.Add(y, tp.Add(r, tp.Sum(tp.ColumnsDotSelf(tp.Crossprod(l)))))
+		tp.Grad(y)
+	}
+	eval()
+	if n := testing.AllocsPerRun(20, eval); n != 0 {
+		t.Fatalf("steady-state evaluation allocates %v times", n)
+	}
+}

@@ -148,19 +148,27 @@ func TestVectorSizeErrors(t *testing.T) {
 }
 
 func TestVectorConstants(t *testing.T) {
-	tp := ad.NewTape()
-	c := []ad.Var{ad.Const(1), ad.Const(2), ad.Const(-1)}
-	outs := [][]ad.Var{tp.Softmax(c), tp.LogSoftmax(c), tp.AddScalar(c, ad.Const(2)), tp.MulScalar(c, ad.Const(2))}
-	r, _ := tp.ElemMul(c, c)
-	outs = append(outs, r)
-	for _, o := range outs {
-		if anyVarTest(o) {
-			t.Error("constant operands gave a variable")
+	for _, tp := range []*ad.Tape{ad.NewTape(), nil} {
+		c := []ad.Var{ad.Const(1), ad.Const(2), ad.Const(-1)}
+		outs := [][]ad.Var{tp.Softmax(c), tp.LogSoftmax(c), tp.AddScalar(c, ad.Const(2)),
+			tp.SubScalar(c, ad.Const(2)), tp.MulScalar(c, ad.Const(2)), tp.DivScalar(c, ad.Const(2))}
+		for _, f := range []func(a, b []ad.Var) ([]ad.Var, error){tp.ElemAdd, tp.ElemSub, tp.ElemMul, tp.ElemDiv} {
+			r, err := f(c, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs = append(outs, r)
 		}
-	}
-	ys := []ad.Var{tp.LogSumExp(c), tp.Mean(c), tp.Sd(c), tp.DotSelf(c)}
-	if anyVarTest(ys) || tp.Len() != 0 {
-		t.Errorf("constant operands recorded %d variables", tp.Len())
+		d, _ := tp.Dot(c, c)
+		outs = append(outs, []ad.Var{tp.LogSumExp(c), tp.Mean(c), tp.Variance(c), tp.Sd(c), tp.DotSelf(c), d})
+		for _, o := range outs {
+			if anyVarTest(o) {
+				t.Error("constant operands gave a variable")
+			}
+		}
+		if tp != nil && tp.Len() != 0 {
+			t.Errorf("constant operands recorded %d variables", tp.Len())
+		}
 	}
 }
 
