@@ -24,24 +24,19 @@ func lowerVar(a Matrix) bool {
 	return false
 }
 
-// CholeskyDecompose returns the lower-triangular L with L Lᵀ = a for a
-// symmetric positive-definite a. Only the lower triangle of a is read (after
-// the symmetry check), so its adjoint flows to the lower triangle.
-func (t *Tape) CholeskyDecompose(a Matrix) (Matrix, error) {
-	const fn = "cholesky_decompose"
-	if err := squareCheck(fn, "m", a); err != nil {
-		return Matrix{}, err
-	}
+// choleskyInto checks that the square a is symmetric (to Stan's absolute
+// tolerance) and writes its Cholesky factor into l (n², upper triangle
+// zero). It reads only a's lower triangle beyond the symmetry check.
+func choleskyInto(l []float64, a Matrix, fn, name string) error {
 	n := a.Rows
 	for j := 0; j < n; j++ {
 		for i := j + 1; i < n; i++ {
 			if lo, up := a.Data[i+j*n].Val, a.Data[j+i*n].Val; math.Abs(lo-up) > symmetryTol {
-				return Matrix{}, &MatrixError{fn, fmt.Sprintf("Matrix m is not symmetric. m[%d,%d] = %v, but m[%d,%d] = %v",
-					j+1, i+1, up, i+1, j+1, lo)}
+				return &MatrixError{fn, fmt.Sprintf("Matrix %s is not symmetric. %s[%d,%d] = %v, but %s[%d,%d] = %v",
+					name, name, j+1, i+1, up, name, i+1, j+1, lo)}
 			}
 		}
 	}
-	l := t.tmp(n * n)
 	clear(l)
 	// Left-looking column Cholesky: column j is a's column j less the
 	// contributions of the finished columns, scaled by its pivot.
@@ -58,13 +53,29 @@ func (t *Tape) CholeskyDecompose(a Matrix) (Matrix, error) {
 			}
 		}
 		if !(col[j] > 0) {
-			return Matrix{}, &MatrixError{fn, "Matrix m is not positive definite"}
+			return &MatrixError{fn, "Matrix " + name + " is not positive definite"}
 		}
 		d := math.Sqrt(col[j])
 		col[j] = d
 		for i := j + 1; i < n; i++ {
 			col[i] /= d
 		}
+	}
+	return nil
+}
+
+// CholeskyDecompose returns the lower-triangular L with L Lᵀ = a for a
+// symmetric positive-definite a. Only the lower triangle of a is read (after
+// the symmetry check), so its adjoint flows to the lower triangle.
+func (t *Tape) CholeskyDecompose(a Matrix) (Matrix, error) {
+	const fn = "cholesky_decompose"
+	if err := squareCheck(fn, "m", a); err != nil {
+		return Matrix{}, err
+	}
+	n := a.Rows
+	l := t.tmp(n * n)
+	if err := choleskyInto(l, a, fn, "m"); err != nil {
+		return Matrix{}, err
 	}
 	r := Matrix{Rows: n, Cols: n, Data: t.vec(n * n)}
 	if !lowerVar(a) {
@@ -581,4 +592,151 @@ func logAbsDiag(lu []float64, n int) float64 {
 		s += math.Log(math.Abs(lu[p+p*n]))
 	}
 	return s
+}
+
+// MdivideLeftSpd returns a⁻¹ b for a symmetric positive-definite a, through
+// its Cholesky factor. Like CholeskyDecompose it reads a's lower triangle.
+func (t *Tape) MdivideLeftSpd(a, b Matrix) (Matrix, error) {
+	const fn = "mdivide_left_spd"
+	if err := squareCheck(fn, "A", a); err != nil {
+		return Matrix{}, err
+	}
+	if err := sizeCheck(fn, "Columns of A", a.Cols, "Rows of b", b.Rows); err != nil {
+		return Matrix{}, err
+	}
+	n, k := a.Rows, b.Cols
+	w := t.tmp(n*n + n*k)
+	l, xv := w[:n*n], w[n*n:]
+	if err := choleskyInto(l, a, fn, "A"); err != nil {
+		return Matrix{}, err
+	}
+	for i, x := range b.Data {
+		xv[i] = x.Val
+	}
+	solveLowerInPlace(l, xv, n, k)
+	solveLowerTransInPlace(l, xv, n, k)
+	r := Matrix{Rows: n, Cols: k, Data: t.vec(n * k)}
+	isA, isB := lowerVar(a), anyVar(b.Data)
+	if !isA && !isB {
+		t.outputs(r.Data, xv, false)
+		return r, nil
+	}
+	// ints: n, k, first output ID, a is var, b is var, then the IDs of a's
+	// lower triangle (if var) and of b (if var); flts: L, X (if a is var),
+	// n*k of working memory.
+	nl := n * (n + 1) / 2
+	nInts, nFlts := 5, n*n+n*k
+	if isA {
+		nInts += nl
+		nFlts += n * k
+	}
+	if isB {
+		nInts += n * k
+	}
+	ints, flts := t.CustomSpace(nInts, nFlts)
+	ints[0], ints[1] = int32(n), int32(k)
+	copy(flts, l)
+	ids := ints[5:]
+	if isA {
+		ints[3] = 1
+		copy(flts[n*n:], xv)
+		q := 0
+		for j := 0; j < n; j++ {
+			for i := j; i < n; i++ {
+				ids[q] = a.Data[i+j*n].id
+				q++
+			}
+		}
+		ids = ids[nl:]
+	}
+	if isB {
+		ints[4] = 1
+		for i, x := range b.Data {
+			ids[i] = x.id
+		}
+	}
+	ints[2] = t.outputs(r.Data, xv, true)
+	t.CustomCommit(mdivideLeftSpdBackward, nInts, nFlts)
+	return r, nil
+}
+
+// MdivideLeftSpdVec returns a⁻¹ b for a vector b.
+func (t *Tape) MdivideLeftSpdVec(a Matrix, b []Var) ([]Var, error) {
+	r, err := t.MdivideLeftSpd(a, Matrix{Rows: len(b), Cols: 1, Data: b})
+	return r.Data, err
+}
+
+// mdivideLeftSpdBackward: with x = a⁻¹ b and y = a⁻¹ x̄, b̄ += y and the
+// full ā would be -y xᵀ; a's lower triangle stands for both triangles, so
+// ā_ij -= (y xᵀ)_ij + (y xᵀ)_ji below the diagonal.
+func mdivideLeftSpdBackward(adj []float64, ints []int32, flts []float64) {
+	n, k, out := int(ints[0]), int(ints[1]), int(ints[2])
+	isA, isB := ints[3] != 0, ints[4] != 0
+	l := flts[:n*n]
+	y := flts[len(flts)-n*k:]
+	copy(y, adj[out:out+n*k])
+	solveLowerInPlace(l, y, n, k)
+	solveLowerTransInPlace(l, y, n, k)
+	ids := ints[5:]
+	if isA {
+		x := flts[n*n : n*n+n*k]
+		q := 0
+		for j := 0; j < n; j++ {
+			for i := j; i < n; i++ {
+				s := 0.0
+				for c := 0; c < k; c++ {
+					s += y[i+c*n] * x[j+c*n]
+					if i != j {
+						s += y[j+c*n] * x[i+c*n]
+					}
+				}
+				adj[ids[q]] -= s
+				q++
+			}
+		}
+		ids = ids[n*(n+1)/2:]
+	}
+	if isB {
+		for i, id := range ids[:n*k] {
+			adj[id] += y[i]
+		}
+	}
+}
+
+// LogDeterminantSpd returns log det a for a symmetric positive-definite a,
+// 2 Σ log L_ii, as one statement. Its partials are a⁻¹ on a's lower
+// triangle, doubled below the diagonal since each entry there stands for
+// both triangles.
+func (t *Tape) LogDeterminantSpd(a Matrix) (Var, error) {
+	const fn = "log_determinant_spd"
+	if err := squareCheck(fn, "m", a); err != nil {
+		return Var{}, err
+	}
+	n := a.Rows
+	w := t.tmp(2 * n * n)
+	l, inv := w[:n*n], w[n*n:]
+	if err := choleskyInto(l, a, fn, "m"); err != nil {
+		return Var{}, err
+	}
+	v := 0.0
+	for i := 0; i < n; i++ {
+		v += 2 * math.Log(l[i+i*n])
+	}
+	if !lowerVar(a) {
+		return Const(v), nil
+	}
+	clear(inv)
+	for i := 0; i < n; i++ {
+		inv[i+i*n] = 1
+	}
+	solveLowerInPlace(l, inv, n, n)
+	solveLowerTransInPlace(l, inv, n, n)
+	bd := t.Begin()
+	for j := 0; j < n; j++ {
+		bd.Add(a.Data[j+j*n], inv[j+j*n])
+		for i := j + 1; i < n; i++ {
+			bd.Add(a.Data[i+j*n], 2*inv[i+j*n])
+		}
+	}
+	return bd.End(v), nil
 }

@@ -160,6 +160,21 @@ func TestLinalgGradients(t *testing.T) {
 			l, err := tp.CholeskyDecompose(s)
 			return reduce(tp, l.Data), err
 		}},
+		{"MdivideLeftSpd var var", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideLeftSpd(symFromLower(tp, 3, x[:6], 4), mx(3, 2, x[6:12]))
+			return reduce(tp, y.Data), err
+		}},
+		{"MdivideLeftSpd var data", 6, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideLeftSpdVec(symFromLower(tp, 3, x, 4), d6[:3])
+			return reduce(tp, y), err
+		}},
+		{"MdivideLeftSpd data var", 3, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideLeftSpdVec(symFromLower(tp, 3, d6, 4), x)
+			return reduce(tp, y), err
+		}},
+		{"LogDeterminantSpd", 10, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			return tp.LogDeterminantSpd(symFromLower(tp, 4, x, 3))
+		}},
 		{"MdivideLeftTriLow var var", 9, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			y, err := tp.MdivideLeftTriLowVec(lowerFrom(tp, 3, x[:6], 2), x[6:])
 			return reduce(tp, y), err
@@ -292,6 +307,17 @@ func TestLinalgValues(t *testing.T) {
 	ch.LTo(&gl)
 	sameMatrix(t, "CholeskyDecompose", l, &gl)
 
+	spd, _ := tp.MdivideLeftSpd(s, b)
+	var wspd mat.Dense
+	if err := ch.SolveTo(&wspd, gb); err != nil {
+		t.Fatal(err)
+	}
+	sameMatrix(t, "MdivideLeftSpd", spd, &wspd)
+	lds, _ := tp.LogDeterminantSpd(s)
+	if w := ch.LogDet(); math.Abs(lds.Val-w) > 1e-12*math.Abs(w) {
+		t.Errorf("LogDeterminantSpd = %.17g, want %.17g", lds.Val, w)
+	}
+
 	y, _ := tp.MdivideLeftTriLow(l, b)
 	var wy mat.Dense
 	if err := wy.Solve(&gl, gb); err != nil {
@@ -329,6 +355,16 @@ func TestLinalgErrors(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("CholeskyDecompose: %v, want %q", err, want)
 	}
+	_, err = tp.LogDeterminantSpd(mx(2, 2, consts([]float64{1, 2, 2, 1})))
+	want = "log_determinant_spd: Matrix m is not positive definite"
+	if err == nil || err.Error() != want {
+		t.Errorf("LogDeterminantSpd: %v, want %q", err, want)
+	}
+	_, err = tp.MdivideLeftSpd(mx(2, 2, consts([]float64{1, 2, 3, 1})), mx(2, 1, consts(seq(2, 1))))
+	want = "mdivide_left_spd: Matrix A is not symmetric. A[1,2] = 3, but A[2,1] = 2"
+	if err == nil || err.Error() != want {
+		t.Errorf("MdivideLeftSpd: %v, want %q", err, want)
+	}
 	if _, err := tp.Inverse(a); err == nil {
 		t.Error("Inverse of a 2x3 matrix: no error")
 	}
@@ -355,12 +391,17 @@ func TestLinalgConstants(t *testing.T) {
 		add(tp.MdivideLeftTriLow(a, b))
 		add(tp.MdivideLeft(a, b))
 		add(tp.Inverse(a))
+		add(tp.MdivideLeftSpd(a, b))
 		add(tp.Tcrossprod(b), nil)
 		ld, err := tp.LogDeterminant(a)
 		if err != nil {
 			t.Fatal(err)
 		}
-		outs = append(outs, ld)
+		lds, err := tp.LogDeterminantSpd(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, ld, lds)
 		if anyVarTest(outs) || (tp != nil && tp.Len() != 0) {
 			t.Error("constant operands gave variables")
 		}
