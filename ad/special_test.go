@@ -28,6 +28,7 @@ var specialCases = []scalarCase{
 	{"BesselSecondKind", func(t *ad.Tape, x []ad.Var) ad.Var { return t.BesselSecondKind(2, x[0]) }, pts(1.3, 4)},
 	{"LambertW0", un((*ad.Tape).LambertW0), pts(-0.3, 0, 0.5, 2, 1000)},
 	{"LambertWm1", un((*ad.Tape).LambertWm1), pts(-0.3, -0.1, -0.02)},
+	{"OwensT", bin((*ad.Tape).OwensT), [][]float64{{0.5, 0.3}, {1.2, 2.5}, {-0.7, -1.5}, {2, 1}, {0.3, 50}, {0, 0.7}}},
 }
 
 // Values against mpmath (30 digits).
@@ -63,12 +64,30 @@ func TestSpecialValues(t *testing.T) {
 		{"LambertWm1(-0.367)", tp.LambertWm1(c(-0.367)).Val, -1.07079188676805187407925872521},
 		{"LambertWm1(-1e-5)", tp.LambertWm1(c(-1e-5)).Val, -14.1636008158101830091095563036},
 		{"LambertWm1(-0.1)", tp.LambertWm1(c(-0.1)).Val, -3.57715206395729721840939196351},
+		{"OwensT(0.5, 0.3)", tp.OwensT(c(0.5), c(0.3)).Val, 0.04078670734425010602539997},
+		{"OwensT(1.2, 2.5)", tp.OwensT(c(1.2), c(2.5)).Val, 0.0575087565291884482457994},
+		{"OwensT(-0.7, -1.5)", tp.OwensT(c(-0.7), c(-1.5)).Val, -0.1086632639359163230013},
+		{"OwensT(2, 1)", tp.OwensT(c(2), c(1)).Val, 0.01111628172225982147533684},
+		{"OwensT(0.3, 50)", tp.OwensT(c(0.3), c(50)).Val, 0.1910442889055236834638632},
+		{"OwensT(0, 0.7)", tp.OwensT(c(0), c(0.7)).Val, 0.0972000561071073899978959},
+		{"OwensT(0, Inf)", tp.OwensT(c(0), c(math.Inf(1))).Val, 0.25},
 		{"LambertW0(-1/e)", tp.LambertW0(c(-1 / math.E)).Val, -1},
 	}
 	for _, k := range cases {
 		// The digamma-based values inherit mathx.Digamma's ~1e-11.
 		if !(math.Abs(k.got-k.want) <= 1e-12*math.Max(1, math.Abs(k.want))) {
 			t.Errorf("%s = %.17g, want %.17g", k.name, k.got, k.want)
+		}
+	}
+	// Far in the tail only relative accuracy means anything. References are
+	// mpmath quadratures split into panels (one panel misses the peak at 0).
+	for _, k := range []struct{ h, a, want float64 }{
+		{5, 0.8, 0.0000001433202882783596378630735967676968113905},
+		{10, 3, 3.809926512080263032986672e-24},
+		{30, 0.5, 2.453356963574183283833299080548912132462e-198},
+	} {
+		if got := tp.OwensT(c(k.h), c(k.a)).Val; math.Abs(got-k.want) > 1e-13*k.want {
+			t.Errorf("OwensT(%v, %v) = %.17g, want %.17g", k.h, k.a, got, k.want)
 		}
 	}
 	if v := tp.LambertWm1(c(0.1)).Val; !math.IsNaN(v) {
