@@ -157,6 +157,9 @@ func TestAllOpsAllocateNothing(t *testing.T) {
 		m, _ := tp.MatMul(a, cdata)
 		mv, _ := tp.DataMatVec(data, v)
 		y = tp.Add(y, tp.Sum(mv))
+		y = tp.Add(y, tp.Add(tp.Prod(v), tp.Norm2(tp.CumulativeSum(v))))
+		cd, _ := tp.ColumnsDotProduct(a, a)
+		y = tp.Add(y, tp.Add(tp.Max(cd), tp.Trace(a)))
 		s := tp.Tcrossprod(m)
 		for i := 0; i < 4; i++ {
 			s.Set(i, i, tp.Add(s.At(i, i), ad.Const(1)))

@@ -328,3 +328,55 @@ func (t *Tape) DiagPostMultiply(m Matrix, v []Var) (Matrix, error) {
 	}
 	return r, nil
 }
+
+// ColumnsDotProduct returns the dot products of the columns of a and b.
+func (t *Tape) ColumnsDotProduct(a, b Matrix) ([]Var, error) {
+	const fn = "columns_dot_product"
+	if err := sizeCheck(fn, "rows of v1", a.Rows, "rows of v2", b.Rows); err != nil {
+		return nil, err
+	}
+	if err := sizeCheck(fn, "columns of v1", a.Cols, "columns of v2", b.Cols); err != nil {
+		return nil, err
+	}
+	r := t.vec(a.Cols)
+	for j := range r {
+		r[j], _ = t.Dot(a.Data[j*a.Rows:(j+1)*a.Rows], b.Data[j*b.Rows:(j+1)*b.Rows])
+	}
+	return r, nil
+}
+
+// RowsDotProduct returns the dot products of the rows of a and b.
+func (t *Tape) RowsDotProduct(a, b Matrix) ([]Var, error) {
+	const fn = "rows_dot_product"
+	if err := sizeCheck(fn, "rows of v1", a.Rows, "rows of v2", b.Rows); err != nil {
+		return nil, err
+	}
+	if err := sizeCheck(fn, "columns of v1", a.Cols, "columns of v2", b.Cols); err != nil {
+		return nil, err
+	}
+	r := t.vec(a.Rows)
+	for i := range r {
+		bd := t.Begin()
+		s := 0.0
+		for j := 0; j < a.Cols; j++ {
+			x, y := a.Data[i+j*a.Rows], b.Data[i+j*b.Rows]
+			s += x.Val * y.Val
+			bd.Add(x, y.Val)
+			bd.Add(y, x.Val)
+		}
+		r[i] = bd.End(s)
+	}
+	return r, nil
+}
+
+// Trace returns the sum of the diagonal of m.
+func (t *Tape) Trace(m Matrix) Var {
+	bd := t.Begin()
+	s := 0.0
+	for i := 0; i < min(m.Rows, m.Cols); i++ {
+		x := m.Data[i+i*m.Rows]
+		s += x.Val
+		bd.Add(x, 1)
+	}
+	return bd.End(s)
+}

@@ -137,6 +137,15 @@ func TestLinalgGradients(t *testing.T) {
 		{"RowsDotSelf", 6, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			return reduce(tp, tp.RowsDotSelf(mx(2, 3, x))), nil
 		}},
+		{"ColumnsDotProduct", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			r, err := tp.ColumnsDotProduct(mx(2, 3, x[:6]), mx(2, 3, x[6:]))
+			return reduce(tp, r), err
+		}},
+		{"RowsDotProduct", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			r, err := tp.RowsDotProduct(mx(2, 3, x[:6]), mx(2, 3, x[6:]))
+			return reduce(tp, r), err
+		}},
+		{"Trace", 9, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.Trace(mx(3, 3, x)), nil }},
 		{"Quadform", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			return tp.Quadform(mx(3, 3, x[:9]), x[9:])
 		}},
@@ -324,6 +333,20 @@ func TestLinalgValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameMatrix(t, "MdivideLeftTriLow", y, &wy)
+
+	if tr := tp.Trace(a).Val; math.Abs(tr-mat.Trace(ga)) > 1e-14 {
+		t.Errorf("Trace = %v, want %v", tr, mat.Trace(ga))
+	}
+	cdp, _ := tp.ColumnsDotProduct(a, a)
+	rdp, _ := tp.RowsDotProduct(a, a)
+	for j := 0; j < 4; j++ {
+		if w := mat.Dot(ga.ColView(j), ga.ColView(j)); math.Abs(cdp[j].Val-w) > 1e-14*w {
+			t.Errorf("ColumnsDotProduct[%d] = %v, want %v", j, cdp[j].Val, w)
+		}
+		if w := mat.Dot(ga.RowView(j), ga.RowView(j)); math.Abs(rdp[j].Val-w) > 1e-14*w {
+			t.Errorf("RowsDotProduct[%d] = %v, want %v", j, rdp[j].Val, w)
+		}
+	}
 
 	q, _ := tp.Quadform(a, b.Data[:4])
 	bv := mat.NewVecDense(4, []float64{b.At(0, 0).Val, b.At(1, 0).Val, b.At(2, 0).Val, b.At(3, 0).Val})

@@ -315,3 +315,134 @@ func logSoftmaxBackward(adj []float64, ints []int32, s []float64) {
 		adj[id] += out[j] - s[j]*sum
 	}
 }
+
+// Norm1 returns Σ|x_i|; the partial at 0 is taken as 0.
+func (t *Tape) Norm1(xs []Var) Var {
+	bd := t.Begin()
+	s := 0.0
+	for _, x := range xs {
+		s += math.Abs(x.Val)
+		switch {
+		case x.Val > 0:
+			bd.Add(x, 1)
+		case x.Val < 0:
+			bd.Add(x, -1)
+		}
+	}
+	return bd.End(s)
+}
+
+// Norm2 returns the Euclidean norm √(Σ x_i²).
+func (t *Tape) Norm2(xs []Var) Var {
+	s := 0.0
+	for _, x := range xs {
+		s += x.Val * x.Val
+	}
+	r := math.Sqrt(s)
+	bd := t.Begin()
+	if r > 0 {
+		for _, x := range xs {
+			bd.Add(x, x.Val/r)
+		}
+	}
+	return bd.End(r)
+}
+
+// SquaredDistance returns Σ (a_i - b_i)².
+func (t *Tape) SquaredDistance(a, b []Var) (Var, error) {
+	if err := sizeCheck("squared_distance", "size of x1", len(a), "size of x2", len(b)); err != nil {
+		return Var{}, err
+	}
+	bd := t.Begin()
+	s := 0.0
+	for i := range a {
+		d := a[i].Val - b[i].Val
+		s += d * d
+		bd.Add(a[i], 2*d)
+		bd.Add(b[i], -2*d)
+	}
+	return bd.End(s), nil
+}
+
+// Distance returns the Euclidean distance between a and b.
+func (t *Tape) Distance(a, b []Var) (Var, error) {
+	if err := sizeCheck("distance", "size of x1", len(a), "size of x2", len(b)); err != nil {
+		return Var{}, err
+	}
+	s := 0.0
+	for i := range a {
+		d := a[i].Val - b[i].Val
+		s += d * d
+	}
+	r := math.Sqrt(s)
+	bd := t.Begin()
+	if r > 0 {
+		for i := range a {
+			d := (a[i].Val - b[i].Val) / r
+			bd.Add(a[i], d)
+			bd.Add(b[i], -d)
+		}
+	}
+	return bd.End(r), nil
+}
+
+// CumulativeSum returns the running sums of xs, one statement per element.
+func (t *Tape) CumulativeSum(xs []Var) []Var {
+	r := t.vec(len(xs))
+	if len(xs) == 0 {
+		return r
+	}
+	r[0] = xs[0]
+	for i := 1; i < len(xs); i++ {
+		r[i] = t.Add(r[i-1], xs[i])
+	}
+	return r
+}
+
+// Prod returns the product of xs. Its partials, the products of all other
+// elements, come from prefix and suffix products, so zeros are exact.
+func (t *Tape) Prod(xs []Var) Var {
+	n := len(xs)
+	suffix := t.tmp(n + 1) // suffix[i] = Π_{j>=i} x_j
+	suffix[n] = 1
+	for i := n - 1; i >= 0; i-- {
+		suffix[i] = suffix[i+1] * xs[i].Val
+	}
+	bd := t.Begin()
+	prefix := 1.0
+	for i, x := range xs {
+		bd.Add(x, prefix*suffix[i+1])
+		prefix *= x.Val
+	}
+	return bd.End(suffix[0])
+}
+
+// Max returns the largest element of xs (the first of ties), -Inf when xs
+// is empty. Its derivative flows to that element alone.
+func (t *Tape) Max(xs []Var) Var {
+	if len(xs) == 0 {
+		return Const(math.Inf(-1))
+	}
+	m := xs[0]
+	for _, x := range xs[1:] {
+		if x.Val > m.Val || math.IsNaN(x.Val) && !math.IsNaN(m.Val) {
+			m = x
+		}
+	}
+	return m
+}
+
+// Min returns the smallest element of xs (the first of ties), +Inf when xs
+// is empty.
+func (t *Tape) Min(xs []Var) Var {
+	if len(xs) == 0 {
+		return Const(math.Inf(1))
+	}
+	m := xs[0]
+	for _, x := range xs[1:] {
+		if x.Val < m.Val || math.IsNaN(x.Val) && !math.IsNaN(m.Val) {
+			m = x
+		}
+	}
+	return m
+}

@@ -85,6 +85,20 @@ func TestVectorGradients(t *testing.T) {
 		{"LogSumExp", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.LogSumExp(x), nil }},
 		{"Softmax", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return reduce(tp, tp.Softmax(x)), nil }},
 		{"LogSoftmax", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return reduce(tp, tp.LogSoftmax(x)), nil }},
+		{"Norm1", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.Norm1(x), nil }},
+		{"Norm2", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.Norm2(x), nil }},
+		{"SquaredDistance", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			a, b := half(x)
+			return tp.SquaredDistance(a, b)
+		}},
+		{"Distance", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			a, b := half(x)
+			return tp.Distance(a, b)
+		}},
+		{"CumulativeSum", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return reduce(tp, tp.CumulativeSum(x)), nil }},
+		{"Prod", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.Prod(x), nil }},
+		{"Max", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.Mul(tp.Max(x), x[0]), nil }},
+		{"Min", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.Mul(tp.Min(x), x[0]), nil }},
 		{"Softmax of mixed operands", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			return reduce(tp, tp.Softmax([]ad.Var{x[0], ad.Const(1), x[1]})), nil
 		}},
@@ -127,11 +141,39 @@ func TestVectorValues(t *testing.T) {
 	check("DotSelf", tp.DotSelf(cx).Val, floats.Dot(x, x))
 	d, _ := tp.Dot(cx[:3], cx[3:])
 	check("Dot", d.Val, floats.Dot(x[:3], x[3:]))
+	check("Norm1", tp.Norm1(cx).Val, floats.Norm(x, 1))
+	check("Norm2", tp.Norm2(cx).Val, floats.Norm(x, 2))
+	dist, _ := tp.Distance(cx[:3], cx[3:])
+	check("Distance", dist.Val, floats.Distance(x[:3], x[3:], 2))
+	sq, _ := tp.SquaredDistance(cx[:3], cx[3:])
+	check("SquaredDistance", sq.Val, dist.Val*dist.Val)
+	check("Prod", tp.Prod(cx).Val, floats.Prod(x))
+	check("Max", tp.Max(cx).Val, floats.Max(x))
+	check("Min", tp.Min(cx).Val, floats.Min(x))
+	cum := make([]float64, len(x))
+	floats.CumSum(cum, x)
+	for i, c := range tp.CumulativeSum(cx) {
+		check("CumulativeSum", c.Val, cum[i])
+	}
 	if v := tp.LogSumExp(nil).Val; !math.IsInf(v, -1) {
 		t.Errorf("LogSumExp of nothing = %v, want -Inf", v)
 	}
 	big := []ad.Var{ad.Const(1000), ad.Const(1000)}
 	check("LogSumExp without overflow", tp.LogSumExp(big).Val, 1000+math.Ln2)
+}
+
+// Prod's partials are exact with a zero element, where dividing the
+// product by each element would give NaN.
+func TestProdWithZero(t *testing.T) {
+	tp := ad.NewTape()
+	x := []ad.Var{tp.Var(2), tp.Var(0), tp.Var(3)}
+	tp.Grad(tp.Prod(x))
+	want := []float64{0, 6, 0}
+	for i, w := range want {
+		if g := tp.Adjoint(x[i]); g != w {
+			t.Errorf("d prod / d x[%d] = %v, want %v", i, g, w)
+		}
+	}
 }
 
 func TestVectorSizeErrors(t *testing.T) {
