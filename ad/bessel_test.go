@@ -104,3 +104,20 @@ func TestBesselValues(t *testing.T) {
 		}
 	}
 }
+
+func TestBesselConstants(t *testing.T) {
+	var tp *ad.Tape
+	c := ad.Const
+	ys := []ad.Var{tp.ModifiedBesselFirstKind(2, c(1.5)), tp.ModifiedBesselFirstKind(1, c(0)),
+		tp.ModifiedBesselSecondKind(2, c(1.5)), tp.LogModifiedBesselFirstKind(c(0.5), c(2)),
+		tp.LogModifiedBesselFirstKind(c(0), c(0))}
+	if anyVarTest(ys) {
+		t.Error("constant arguments gave a variable")
+	}
+	if v := tp.LogModifiedBesselFirstKind(c(0), c(0)).Val; v != 0 {
+		t.Errorf("log I_0(0) = %v, want 0", v)
+	}
+	if v := tp.ModifiedBesselFirstKind(1, c(0)).Val; v != 0 {
+		t.Errorf("I_1(0) = %v, want 0", v)
+	}
+}
