@@ -740,3 +740,19 @@ func (t *Tape) LogDeterminantSpd(a Matrix) (Var, error) {
 	}
 	return bd.End(v), nil
 }
+
+// MdivideRight returns b a⁻¹ for a square a, as (a⁻ᵀ bᵀ)ᵀ.
+func (t *Tape) MdivideRight(b, a Matrix) (Matrix, error) {
+	const fn = "mdivide_right"
+	if err := squareCheck(fn, "A", a); err != nil {
+		return Matrix{}, err
+	}
+	if err := sizeCheck(fn, "Columns of b", b.Cols, "Rows of A", a.Rows); err != nil {
+		return Matrix{}, err
+	}
+	x, err := t.MdivideLeft(t.Transpose(a), t.Transpose(b))
+	if err != nil {
+		return Matrix{}, err
+	}
+	return t.Transpose(x), nil
+}

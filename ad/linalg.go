@@ -380,3 +380,72 @@ func (t *Tape) Trace(m Matrix) Var {
 	}
 	return bd.End(s)
 }
+
+// VecMat returns the product of the row vector x and a.
+func (t *Tape) VecMat(x []Var, a Matrix) ([]Var, error) {
+	if err := sizeCheck(multiply, "Columns of m1", len(x), "Rows of m2", a.Rows); err != nil {
+		return nil, err
+	}
+	return t.matMul(operand{rows: 1, cols: len(x), vars: x}, varOperand(a)).Data, nil
+}
+
+// sameShape returns Stan's error for matrices of different shapes.
+func sameShape(fn string, a, b Matrix) error {
+	if err := sizeCheck(fn, "Rows of m1", a.Rows, "rows of m2", b.Rows); err != nil {
+		return err
+	}
+	return sizeCheck(fn, "Columns of m1", a.Cols, "columns of m2", b.Cols)
+}
+
+// AddMatrix returns a + b.
+func (t *Tape) AddMatrix(a, b Matrix) (Matrix, error) {
+	if err := sameShape("add", a, b); err != nil {
+		return Matrix{}, err
+	}
+	r := t.Matrix(a.Rows, a.Cols)
+	for i := range r.Data {
+		r.Data[i] = t.Add(a.Data[i], b.Data[i])
+	}
+	return r, nil
+}
+
+// SubMatrix returns a - b.
+func (t *Tape) SubMatrix(a, b Matrix) (Matrix, error) {
+	if err := sameShape("subtract", a, b); err != nil {
+		return Matrix{}, err
+	}
+	r := t.Matrix(a.Rows, a.Cols)
+	for i := range r.Data {
+		r.Data[i] = t.Sub(a.Data[i], b.Data[i])
+	}
+	return r, nil
+}
+
+// ElemMulMatrix returns a .* b.
+func (t *Tape) ElemMulMatrix(a, b Matrix) (Matrix, error) {
+	if err := sameShape("elt_multiply", a, b); err != nil {
+		return Matrix{}, err
+	}
+	r := t.Matrix(a.Rows, a.Cols)
+	for i := range r.Data {
+		r.Data[i] = t.Mul(a.Data[i], b.Data[i])
+	}
+	return r, nil
+}
+
+// ElemDivMatrix returns a ./ b.
+func (t *Tape) ElemDivMatrix(a, b Matrix) (Matrix, error) {
+	if err := sameShape("elt_divide", a, b); err != nil {
+		return Matrix{}, err
+	}
+	r := t.Matrix(a.Rows, a.Cols)
+	for i := range r.Data {
+		r.Data[i] = t.Div(a.Data[i], b.Data[i])
+	}
+	return r, nil
+}
+
+// ScaleMatrix returns s m.
+func (t *Tape) ScaleMatrix(m Matrix, s Var) Matrix {
+	return Matrix{Rows: m.Rows, Cols: m.Cols, Data: t.MulScalar(m.Data, s)}
+}

@@ -145,6 +145,25 @@ func TestLinalgGradients(t *testing.T) {
 			r, err := tp.RowsDotProduct(mx(2, 3, x[:6]), mx(2, 3, x[6:]))
 			return reduce(tp, r), err
 		}},
+		{"VecMat", 9, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			r, err := tp.VecMat(x[:3], mx(3, 2, x[3:]))
+			return reduce(tp, r), err
+		}},
+		{"Matrix elementwise", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			a, b := mx(2, 3, x[:6]), mx(2, 3, x[6:])
+			s, err := tp.AddMatrix(a, b)
+			if err != nil {
+				return ad.Var{}, err
+			}
+			d, _ := tp.SubMatrix(a, b)
+			m, _ := tp.ElemMulMatrix(s, d)
+			q, _ := tp.ElemDivMatrix(m, tp.ScaleMatrix(b, x[0]))
+			return reduce(tp, q.Data), nil
+		}},
+		{"MdivideRight", 15, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideRight(mx(2, 3, x[9:]), mx(3, 3, x[:9]))
+			return reduce(tp, y.Data), err
+		}},
 		{"Trace", 9, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.Trace(mx(3, 3, x)), nil }},
 		{"Quadform", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			return tp.Quadform(mx(3, 3, x[:9]), x[9:])
@@ -295,6 +314,11 @@ func TestLinalgValues(t *testing.T) {
 	}
 	sameMatrix(t, "Inverse", inv, &ginv)
 
+	var right mat.Dense
+	mr, _ := tp.MdivideRight(tp.Transpose(b), a)
+	right.Mul(gb.T(), &ginv)
+	sameMatrix(t, "MdivideRight", mr, &right)
+
 	ld, _ := tp.LogDeterminant(a)
 	if w, _ := mat.LogDet(ga); math.Abs(ld.Val-w) > 1e-12*math.Abs(w) {
 		t.Errorf("LogDeterminant = %.17g, want %.17g", ld.Val, w)
@@ -387,6 +411,11 @@ func TestLinalgErrors(t *testing.T) {
 	want = "mdivide_left_spd: Matrix A is not symmetric. A[1,2] = 3, but A[2,1] = 2"
 	if err == nil || err.Error() != want {
 		t.Errorf("MdivideLeftSpd: %v, want %q", err, want)
+	}
+	_, err = tp.AddMatrix(a, tp.Transpose(a))
+	want = "add: Rows of m1 (2) and rows of m2 (3) must match in size"
+	if err == nil || err.Error() != want {
+		t.Errorf("AddMatrix: %v, want %q", err, want)
 	}
 	if _, err := tp.Inverse(a); err == nil {
 		t.Error("Inverse of a 2x3 matrix: no error")
