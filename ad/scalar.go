@@ -82,6 +82,9 @@ func (t *Tape) LogDiffExp(a, b Var) Var {
 // LogSumExp2 returns log(e**a + e**b).
 func (t *Tape) LogSumExp2(a, b Var) Var {
 	v := mathx.LogSumExp2(a.Val, b.Val)
+	if math.IsInf(v, -1) {
+		return t.Binary(v, a, 0, b, 0)
+	}
 	// The partials are the weights e**(a-v) and e**(b-v); computed from v
 	// they stay right when one argument is -Inf.
 	return t.Binary(v, a, math.Exp(a.Val-v), b, math.Exp(b.Val-v))
@@ -278,9 +281,9 @@ func (t *Tape) Fmax(a, b Var) Var {
 	return a
 }
 
-// Fdim returns the positive difference max(a - b, 0).
+// Fdim returns the positive difference max(a - b, 0); NaN if either is NaN.
 func (t *Tape) Fdim(a, b Var) Var {
-	if a.Val > b.Val {
+	if a.Val > b.Val || math.IsNaN(a.Val) || math.IsNaN(b.Val) {
 		return t.Binary(a.Val-b.Val, a, 1, b, -1)
 	}
 	return Const(0)

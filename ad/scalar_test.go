@@ -190,6 +190,20 @@ func TestDigammaDerivative(t *testing.T) {
 	}
 }
 
+// Edge values: both arguments -Inf, NaN propagation.
+func TestScalarEdges(t *testing.T) {
+	tp := ad.NewTape()
+	a, b := tp.Var(math.Inf(-1)), tp.Var(math.Inf(-1))
+	y := tp.LogSumExp2(a, b)
+	tp.Grad(y)
+	if !math.IsInf(y.Val, -1) || tp.Adjoint(a) != 0 || tp.Adjoint(b) != 0 {
+		t.Errorf("log_sum_exp(-Inf, -Inf) = %v with partials (%v, %v), want -Inf, (0, 0)", y.Val, tp.Adjoint(a), tp.Adjoint(b))
+	}
+	if v := tp.Fdim(ad.Const(math.NaN()), ad.Const(1)).Val; !math.IsNaN(v) {
+		t.Errorf("fdim(NaN, 1) = %v, want NaN", v)
+	}
+}
+
 // At x = 0 Pow's partial in the exponent is 0, not NaN.
 func TestPowAtZero(t *testing.T) {
 	tp := ad.NewTape()
