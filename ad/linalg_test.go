@@ -459,3 +459,47 @@ func TestLinalgConstants(t *testing.T) {
 		}
 	}
 }
+
+// Larger, non-square shapes catch indexing slips that 3x3 cases can hide.
+func TestLinalgGradientsLarger(t *testing.T) {
+	const n, k = 6, 3
+	cases := []struct {
+		name string
+		np   int
+		f    fdcheck.Func
+	}{
+		{"CholeskyDecompose 6x6", n * (n + 1) / 2, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			l, err := tp.CholeskyDecompose(symFromLower(tp, n, x, 4))
+			return reduce(tp, l.Data), err
+		}},
+		{"Inverse 6x6", n * n, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			a := mx(n, n, x)
+			for i := 0; i < n; i++ {
+				a.Set(i, i, tp.Add(a.At(i, i), ad.Const(2)))
+			}
+			y, err := tp.Inverse(a)
+			return reduce(tp, y.Data), err
+		}},
+		{"MdivideLeft 6x6 by 6x3", n*n + n*k, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			a := mx(n, n, x[:n*n])
+			for i := 0; i < n; i++ {
+				a.Set(i, i, tp.Add(a.At(i, i), ad.Const(2)))
+			}
+			y, err := tp.MdivideLeft(a, mx(n, k, x[n*n:]))
+			return reduce(tp, y.Data), err
+		}},
+		{"MdivideLeftTriLow 6x6 by 6x3", n*(n+1)/2 + n*k, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideLeftTriLow(lowerFrom(tp, n, x[:n*(n+1)/2], 2), mx(n, k, x[n*(n+1)/2:]))
+			return reduce(tp, y.Data), err
+		}},
+		{"MatMul 5x3 by 3x4", 27, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MatMul(mx(5, 3, x[:15]), mx(3, 4, x[15:]))
+			return reduce(tp, y.Data), err
+		}},
+	}
+	for _, c := range cases {
+		if err := fdcheck.Check(c.f, seq(c.np, 0.5), 1e-6); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+}
