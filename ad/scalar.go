@@ -220,7 +220,7 @@ func (t *Tape) Lgamma(a Var) Var {
 
 // Digamma returns ψ(a).
 func (t *Tape) Digamma(a Var) Var {
-	return t.Unary(mathx.Digamma(a.Val), a, trigamma(a.Val))
+	return t.Unary(mathx.Digamma(a.Val), a, mathx.Trigamma(a.Val))
 }
 
 // Tgamma returns Γ(a).
@@ -322,6 +322,10 @@ func (t *Tape) InvSquare(a Var) Var {
 	return t.Unary(r*r, a, -2*r*r*r)
 }
 
+// Step returns a Var with value v and no derivative, for functions that are
+// piecewise constant: floor, ceil, round, trunc, step.
+func Step(v float64) Var { return Var{Val: v} }
+
 // Floor, Ceil, Round and Trunc are piecewise constant: their derivative is
 // zero wherever it exists, so they return constants and record nothing.
 
@@ -336,25 +340,3 @@ func (t *Tape) Round(a Var) Var { return Const(math.Round(a.Val)) }
 
 // Trunc returns the integer part of a, as a constant.
 func (t *Tape) Trunc(a Var) Var { return Const(math.Trunc(a.Val)) }
-
-// trigamma returns ψ'(x): reflection for x <= 0, the recurrence
-// ψ'(x) = ψ'(x+1) + 1/x² up to x >= 12, then the asymptotic series
-// 1/x + 1/(2x²) + Σ B_2k / x^(2k+1) (Abramowitz and Stegun 6.4.12).
-func trigamma(x float64) float64 {
-	if x <= 0 {
-		if x == math.Floor(x) {
-			return math.Inf(1)
-		}
-		s := math.Sin(math.Pi * x)
-		return -trigamma(1-x) + math.Pi*math.Pi/(s*s)
-	}
-	acc := 0.0
-	for x < 12 {
-		acc += 1 / (x * x)
-		x++
-	}
-	z := 1 / (x * x)
-	// Bernoulli numbers B2..B10: 1/6, -1/30, 1/42, -1/30, 5/66.
-	series := z * (1.0/6 + z*(-1.0/30+z*(1.0/42+z*(-1.0/30+z*5.0/66))))
-	return acc + (1+0.5/x+series)/x
-}

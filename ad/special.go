@@ -16,14 +16,6 @@ func (t *Tape) Fmod(a, b Var) Var {
 	return t.Binary(math.Mod(a.Val, b.Val), a, 1, b, -math.Trunc(a.Val/b.Val))
 }
 
-// Step returns Stan's step(a): 0 for a < 0, else 1, as a constant.
-func (t *Tape) Step(a Var) Var {
-	if a.Val < 0 {
-		return Const(0)
-	}
-	return Const(1)
-}
-
 // InvCloglog returns 1 - e**(-e**a).
 func (t *Tape) InvCloglog(a Var) Var {
 	return t.Unary(-math.Expm1(-math.Exp(a.Val)), a, math.Exp(a.Val-math.Exp(a.Val)))
@@ -52,10 +44,10 @@ func (t *Tape) LogInvLogitDiff(x, y Var) Var {
 	return t.Binary(v, x, dx, y, dy)
 }
 
-// Lmultiply returns a log b, taken as 0 when a = b = 0.
+// Lmultiply returns a log b, taken as the constant 0 when a = b = 0.
 func (t *Tape) Lmultiply(a, b Var) Var {
 	if a.Val == 0 && b.Val == 0 {
-		return t.Binary(0, a, math.Inf(-1), b, 0)
+		return Const(0)
 	}
 	return t.Binary(a.Val*math.Log(b.Val), a, math.Log(b.Val), b, a.Val/b.Val)
 }
@@ -71,7 +63,7 @@ func (t *Tape) Beta(a, b Var) Var {
 }
 
 // Trigamma returns ψ'(a).
-func (t *Tape) Trigamma(a Var) Var { return t.Unary(trigamma(a.Val), a, tetragamma(a.Val)) }
+func (t *Tape) Trigamma(a Var) Var { return t.Unary(mathx.Trigamma(a.Val), a, tetragamma(a.Val)) }
 
 // Lmgamma returns the log of the multivariate gamma function of dimension
 // k: k(k-1)/4 log π + Σ_{j=1..k} log Γ(a + (1-j)/2).

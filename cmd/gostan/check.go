@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/parser"
+	"github.com/gostan/gostan/stan/printer"
+	"github.com/gostan/gostan/stan/scanner"
+	"github.com/gostan/gostan/stan/token"
+)
+
+func newCheckCmd() *cobra.Command {
+	var showAST bool
+	var includes []string
+	cmd := &cobra.Command{
+		Use:   "check FILE...",
+		Short: "Parse and type-check Stan programs",
+		Long: "check parses and type-checks each Stan program, printing every diagnostic with its\n" +
+			"file:line:col, the source line and a caret. It exits 0 when all programs are valid.",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			failed := false
+			for _, path := range args {
+				prog, _, _, err := loadProgram(cmd.ErrOrStderr(), path, includes)
+				if err != nil {
+					failed = true
+					continue
+				}
+				if showAST {
+					printer.Fprint(cmd.OutOrStdout(), prog)
+				}
+			}
+			if failed {
+				return exitError{}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&showAST, "ast", false, "print each program in canonical form")
+	cmd.Flags().StringSliceVar(&includes, "include-paths", nil, "directories searched by #include (default: the program's directory)")
+	return cmd
+}
+
+// loadProgram parses and checks a Stan file, printing diagnostics to
+// stderr; the error only says that it failed.
+func loadProgram(stderr io.Writer, path string, includes []string) (*ast.Program, *check.Info, *token.FileSet, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "gostan:", err)
+		return nil, nil, nil, err
+	}
+	if len(includes) == 0 {
+		includes = []string{filepath.Dir(path)}
+	}
+	fset := token.NewFileSet()
+	prog, err := parser.ParseFile(fset, path, src, parser.DirIncluder(includes...))
+	if err == nil {
+		var info *check.Info
+		if info, err = check.Check(fset, prog); err == nil {
+			return prog, info, fset, nil
+		}
+	}
+	if list, ok := err.(scanner.ErrorList); ok {
+		fmt.Fprint(stderr, list.Render(fset))
+	} else {
+		fmt.Fprintln(stderr, err)
+	}
+	return nil, nil, nil, err
+}

@@ -1,0 +1,35 @@
+// Command gostan reads Stan programs and runs Bayesian inference on them.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	if err := newRoot().Execute(); err != nil {
+		if _, ok := err.(exitError); !ok {
+			fmt.Fprintln(os.Stderr, "gostan:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// exitError ends the command with status 1 after its diagnostics were
+// printed.
+type exitError struct{}
+
+func (exitError) Error() string { return "failed" }
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "gostan",
+		Short:         "Stan programs compiled to Go: NUTS, ADVI and variational inference in one binary",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newCheckCmd(), newSampleCmd(), newLogDensityCmd(), newSummaryCmd())
+	return root
+}

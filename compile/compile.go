@@ -1,0 +1,409 @@
+// Package compile turns a checked Stan program into an executable model:
+// each expression and statement becomes a Go closure over pre-allocated
+// variable slots (closure compilation, not tree walking), real values are
+// tape variables (ad.Var) that stay constants, recording nothing, while they
+// depend only on data, and the parameters follow Stan's unconstrained
+// layout and transforms so that the log density and its gradient at a point
+// equal Stan's.
+package compile
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/scanner"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// env is the run-time state of one evaluation: the tape, the variables,
+// and the log density accumulated so far. Each model.Model owns one.
+type env struct {
+	t       *ad.Tape
+	globals []Val
+	frame   []Val   // the current user function's variables
+	frames  [][]Val // frames by call depth, reused
+	depth   int
+	target  []ad.Var
+	rng     *rand.Rand
+	print   io.Writer
+
+	retI int
+	retR ad.Var
+	retV *Val
+}
+
+// varRef locates a variable: a global slot, or a slot of the current
+// function's frame.
+type varRef struct {
+	frame bool
+	idx   int
+}
+
+func (r varRef) getter() func(*env) *Val {
+	k := r.idx
+	if r.frame {
+		return func(e *env) *Val { return &e.frame[k] }
+	}
+	return func(e *env) *Val { return &e.globals[k] }
+}
+
+type compiler struct {
+	fset     *token.FileSet
+	info     *check.Info
+	errs     scanner.ErrorList
+	slots    map[*check.Var]varRef
+	nGlobals int
+	fn       *userFunc // the function being compiled, or nil
+	funcs    map[*ast.FuncDecl]*userFunc
+}
+
+func (c *compiler) errorf(p token.Pos, format string, args ...any) {
+	c.errs.Add(c.fset.Position(p), fmt.Sprintf(format, args...))
+}
+
+// declareLocal gives a variable a slot in the current scope: a frame slot
+// inside a function, else a global slot.
+func (c *compiler) declareLocal(v *check.Var) varRef {
+	if r, ok := c.slots[v]; ok {
+		return r
+	}
+	var r varRef
+	if c.fn != nil {
+		r = varRef{frame: true, idx: c.fn.nSlots}
+		c.fn.nSlots++
+	} else {
+		r = varRef{idx: c.nGlobals}
+		c.nGlobals++
+	}
+	c.slots[v] = r
+	return r
+}
+
+// ---- user-defined functions ----
+
+type userFunc struct {
+	name   string
+	sig    types.Signature
+	decl   *ast.FuncDecl
+	nSlots int
+	params []varRef
+	body   stmtFn
+}
+
+// userFunction compiles a function once; recursive calls find it in the
+// table before its body is done.
+func (c *compiler) userFunction(f *check.Func) *userFunc {
+	if u, ok := c.funcs[f.Decl]; ok {
+		return u
+	}
+	u := &userFunc{name: f.Name, sig: f.Sig, decl: f.Decl}
+	c.funcs[f.Decl] = u
+	saved := c.fn
+	c.fn = u
+	for _, p := range f.Decl.Params {
+		u.params = append(u.params, c.declareLocal(c.info.Uses[p.Name]))
+	}
+	if f.Decl.Body != nil {
+		u.body = c.stmts(f.Decl.Body.List)
+	}
+	c.fn = saved
+	return u
+}
+
+func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr {
+	u := c.userFunction(call.User)
+	pos := c.pos(x.Pos())
+	type argFn struct {
+		i func(*env) int
+		r func(*env) ad.Var
+		v func(*env) *Val
+	}
+	fs := make([]argFn, len(args))
+	for k, a := range args {
+		pt := u.sig.Args[k]
+		switch {
+		case pt == types.IntT:
+			fs[k].i = a.i
+		case pt == types.RealT:
+			fs[k].r = a.real()
+		default:
+			fs[k].v = a.val(pt.Kind != types.Int)
+		}
+	}
+	// Arguments are evaluated in the caller's frame into these buffers,
+	// then copied into the callee's.
+	ints := make([]int, len(args))
+	reals := make([]ad.Var, len(args))
+	vals := make([]*Val, len(args))
+	invoke := func(e *env) {
+		for k, f := range fs {
+			switch {
+			case f.i != nil:
+				ints[k] = f.i(e)
+			case f.r != nil:
+				reals[k] = f.r(e)
+			default:
+				vals[k] = f.v(e)
+			}
+		}
+		if e.depth >= 10000 {
+			fail(pos, "function '%s' recursed too deeply", u.name)
+		}
+		if u.body == nil {
+			fail(pos, "function '%s' is declared but not defined", u.name)
+		}
+		saved := e.frame
+		e.depth++
+		if len(e.frames) < e.depth {
+			e.frames = append(e.frames, nil)
+		}
+		fr := e.frames[e.depth-1]
+		if len(fr) < u.nSlots {
+			fr = make([]Val, u.nSlots)
+			e.frames[e.depth-1] = fr
+		}
+		for k, p := range u.params {
+			dst := &fr[p.idx]
+			switch {
+			case fs[k].i != nil:
+				dst.shape(nil, true)
+				dst.I[0] = ints[k]
+			case fs[k].r != nil:
+				dst.shape(nil, false)
+				dst.R[0] = reals[k]
+			default:
+				dst.copyFrom(vals[k])
+			}
+		}
+		e.frame = fr
+		u.body(e)
+		e.frame = saved
+		e.depth--
+	}
+	switch {
+	case t.Kind == types.Void:
+		return cexpr{t: t, i: func(e *env) int { invoke(e); return 0 }}
+	case t == types.IntT:
+		return cexpr{t: t, i: func(e *env) int { invoke(e); return e.retI }}
+	case t == types.RealT:
+		return cexpr{t: t, r: func(e *env) ad.Var { invoke(e); return e.retR }}
+	}
+	var buf Val
+	return cexpr{t: t, v: func(e *env) *Val {
+		invoke(e)
+		buf.copyFrom(e.retV) // the callee's frame is reused by the next call
+		return &buf
+	}}
+}
+
+// ---- the program ----
+
+// Program is a compiled Stan program: immutable, shared by every model
+// made from it.
+type Program struct {
+	fset     *token.FileSet
+	nGlobals int
+	data     []*dataVar
+	tdata    stmtFn
+	tdChecks []*constraintCheck
+	params   []*paramVar
+	tparams  stmtFn
+	tpChecks []*constraintCheck
+	model    stmtFn
+	gq       stmtFn
+	gqChecks []*constraintCheck
+	// outDims are the transformed parameters and generated quantities
+	// with their sizes, for Names and Write.
+	outDims    []outVar
+	nDataSlots int
+	slots      map[*check.Var]varRef
+	// Print receives print() output; nil discards it.
+	Print io.Writer
+
+	// The checked source, to compile again for another evaluator: the
+	// closures own their scratch buffers, so each Model needs its own.
+	src  *ast.Program
+	info *check.Info
+}
+
+type outVar struct {
+	v    *check.Var
+	dims func(*env, []int) []int
+}
+
+// Compile lowers a checked program. Unsupported constructs are reported as
+// errors with their positions.
+func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program, error) {
+	c := &compiler{fset: fset, info: info, slots: map[*check.Var]varRef{}, funcs: map[*ast.FuncDecl]*userFunc{}}
+	p := &Program{fset: fset, slots: c.slots, src: prog, info: info}
+	for _, b := range prog.Blocks {
+		switch b.Kind {
+		case ast.Data:
+			for _, s := range b.Body.List {
+				if d, ok := s.(*ast.VarDecl); ok {
+					p.data = append(p.data, c.dataDecl(d))
+				}
+			}
+			p.nDataSlots = c.nGlobals
+		case ast.TransformedData:
+			p.tdata = c.stmts(b.Body.List)
+			p.tdChecks = c.constraintChecks(b, "transformed data")
+			p.nDataSlots = c.nGlobals
+		case ast.Parameters:
+			for _, s := range b.Body.List {
+				if d, ok := s.(*ast.VarDecl); ok {
+					p.params = append(p.params, c.paramDecl(d))
+				}
+			}
+		case ast.TransformedParameters:
+			p.tparams = c.stmts(b.Body.List)
+			p.tpChecks = c.constraintChecks(b, "transformed parameter")
+			p.outDims = append(p.outDims, c.outputs(b)...)
+		case ast.Model:
+			p.model = c.stmts(b.Body.List)
+		case ast.GeneratedQuantities:
+			p.gq = c.stmts(b.Body.List)
+			p.gqChecks = c.constraintChecks(b, "generated quantity")
+			p.outDims = append(p.outDims, c.outputs(b)...)
+		case ast.Networks, ast.GuideParameters, ast.Guide:
+			c.errorf(b.Pos(), "the %s block is not supported by compile yet", b.Kind)
+		}
+	}
+	p.nGlobals = c.nGlobals
+	return p, c.errs.Err()
+}
+
+// outputs lists a block's top-level declarations with their sizes.
+func (c *compiler) outputs(b *ast.Block) []outVar {
+	var out []outVar
+	for _, s := range b.Body.List {
+		if d, ok := s.(*ast.VarDecl); ok {
+			out = append(out, outVar{v: c.info.Uses[d.Name], dims: c.dimsOf(d.Type)})
+		}
+	}
+	return out
+}
+
+// ---- constraints of declared variables ----
+
+// constraintCheck validates a declared variable's bounds and structure
+// after its block has run (transformed data, transformed parameters,
+// generated quantities), as Stan does.
+type constraintCheck struct {
+	what  string // "transformed parameter"
+	name  string
+	get   func(*env) *Val
+	kind  types.Type
+	base  string
+	lower cexpr
+	upper cexpr
+	hasLo bool
+	hasHi bool
+}
+
+func (c *compiler) constraintChecks(b *ast.Block, what string) []*constraintCheck {
+	var out []*constraintCheck
+	for _, s := range b.Body.List {
+		d, ok := s.(*ast.VarDecl)
+		if !ok || !(d.Type.Lower != nil || d.Type.Upper != nil || isStructured(d.Type.Base)) {
+			continue
+		}
+		v := c.info.Uses[d.Name]
+		ck := &constraintCheck{what: what, name: d.Name.Name, get: c.slots[v].getter(), kind: v.Type, base: d.Type.Base}
+		if d.Type.Lower != nil {
+			ck.lower, ck.hasLo = c.expr(d.Type.Lower), true
+		}
+		if d.Type.Upper != nil {
+			ck.upper, ck.hasHi = c.expr(d.Type.Upper), true
+		}
+		out = append(out, ck)
+	}
+	return out
+}
+
+func isStructured(base string) bool {
+	switch base {
+	case "simplex", "unit_vector", "ordered", "positive_ordered", "cholesky_factor_corr", "cholesky_factor_cov", "corr_matrix", "cov_matrix":
+		return true
+	}
+	return false
+}
+
+// run validates the variable; errors name the element and the rule.
+func (ck *constraintCheck) run(e *env) error {
+	v := ck.get(e)
+	n := len(v.R) + len(v.I)
+	at := func(k int) float64 {
+		if v.I != nil {
+			return float64(v.I[k])
+		}
+		return v.R[k].Val
+	}
+	bound := func(b cexpr, k int) float64 {
+		switch {
+		case b.i != nil:
+			return float64(b.i(e))
+		case b.r != nil:
+			return b.r(e).Val
+		}
+		bv := b.v(e)
+		if bv.I != nil {
+			return float64(bv.I[k])
+		}
+		return bv.R[k].Val
+	}
+	for k := range n {
+		x := at(k)
+		if ck.hasLo {
+			if lb := bound(ck.lower, k); !(x >= lb) {
+				return fmt.Errorf("%s %q is %v, but must be >= %v", ck.what, elementName(ck.name, v.Dims, ck.kind, k), x, lb)
+			}
+		}
+		if ck.hasHi {
+			if ub := bound(ck.upper, k); !(x <= ub) {
+				return fmt.Errorf("%s %q is %v, but must be <= %v", ck.what, elementName(ck.name, v.Dims, ck.kind, k), x, ub)
+			}
+		}
+	}
+	if isStructured(ck.base) {
+		if err := checkStructure(ck.base, v, ck.kind); err != nil {
+			return fmt.Errorf("%s %q %v", ck.what, ck.name, err)
+		}
+	}
+	return nil
+}
+
+// elementName names the k-th stored element of a variable, 1-based, as
+// "x[2,3]": array indices row-major, the matrix part column-major.
+func elementName(name string, dims []int, t types.Type, k int) string {
+	if len(dims) == 0 {
+		return name
+	}
+	idx := make([]int, len(dims))
+	arr := t.Dims
+	inner := len(dims) - arr
+	block := size(dims[arr:])
+	in := k % block
+	out := k / block
+	for d := arr - 1; d >= 0; d-- {
+		idx[d] = out % dims[d]
+		out /= dims[d]
+	}
+	if inner >= 1 {
+		idx[arr] = in % dims[arr]
+	}
+	if inner == 2 {
+		idx[arr+1] = in / dims[arr]
+	}
+	parts := make([]string, len(idx))
+	for i, x := range idx {
+		parts[i] = fmt.Sprint(x + 1)
+	}
+	return name + "[" + strings.Join(parts, ",") + "]"
+}

@@ -1,0 +1,1223 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// containerBuiltins are the library's functions on arrays, vectors and
+// matrices.
+var containerBuiltins = map[string]builtin{
+	"sum": reduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Sum(x) }, func(x []int) int { return sumInts(x) }),
+	"prod": reduce(prodVars, func(x []int) int {
+		p := 1
+		for _, v := range x {
+			p *= v
+		}
+		return p
+	}),
+	"mean":                              realReduce(meanVars),
+	"variance":                          realReduce(varianceVars),
+	"sd":                                realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Sqrt(varianceVars(t, x)) }),
+	"dot_self":                          realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
+	"sum_square":                        realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
+	"num_elements":                      sizeOf(func(v *Val) int { return len(v.R) + len(v.I) }),
+	"size":                              sizeOf(func(v *Val) int { return v.Dims[0] }),
+	"rows":                              sizeOf(func(v *Val) int { return v.Dims[0] }),
+	"cols":                              sizeOf(func(v *Val) int { return v.Dims[len(v.Dims)-1] }),
+	"dot_product":                       dotProduct,
+	"rep_vector":                        repVector,
+	"rep_row_vector":                    repVector,
+	"rep_array":                         repArray,
+	"rep_matrix":                        repMatrix,
+	"to_vector":                         toFlat,
+	"to_row_vector":                     toFlat,
+	"to_array_1d":                       toFlat,
+	"to_matrix":                         toMatrix,
+	"append_row":                        appendRow,
+	"append_col":                        appendCol,
+	"cumulative_sum":                    cumulativeSum,
+	"softmax":                           softmax(false),
+	"log_softmax":                       softmax(true),
+	"head":                              segmentOf("head"),
+	"tail":                              segmentOf("tail"),
+	"segment":                           segmentOf("segment"),
+	"col":                               colRow(true),
+	"row":                               colRow(false),
+	"diag_matrix":                       diagMatrix,
+	"diagonal":                          diagonal,
+	"diag_pre_multiply":                 diagMultiply(true),
+	"diag_post_multiply":                diagMultiply(false),
+	"quad_form_diag":                    quadFormDiag,
+	"multiply_lower_tri_self_transpose": lowerSelfTranspose,
+	"tcrossprod":                        crossprod(false),
+	"crossprod":                         crossprod(true),
+	"cholesky_decompose":                choleskyDecompose,
+	"columns_dot_self":                  columnsDot(true, true),
+	"rows_dot_self":                     columnsDot(false, true),
+	"columns_dot_product":               columnsDot(true, false),
+	"rows_dot_product":                  columnsDot(false, false),
+	"squared_distance":                  distanceFn(true),
+	"distance":                          distanceFn(false),
+	"identity_matrix":                   identityMatrix,
+	"add_diag":                          addDiag,
+	"cov_exp_quad":                      gpExpQuad,
+	"gp_exp_quad_cov":                   gpExpQuad,
+	"reverse":                           reverse,
+	"sort_asc":                          sortFn(false),
+	"sort_desc":                         sortFn(true),
+	"log_determinant":                   logDeterminant,
+	"mdivide_left_tri_low":              mdivideLeftTriLow,
+	"transpose": func(c *compiler, a []cexpr, t types.Type, p token.Position) (cexpr, error) {
+		return c.transpose(a[0], t), nil
+	},
+}
+
+func sumInts(x []int) int {
+	s := 0
+	for _, v := range x {
+		s += v
+	}
+	return s
+}
+
+func prodVars(t *ad.Tape, x []ad.Var) ad.Var {
+	p := ad.Const(1)
+	for _, v := range x {
+		p = t.Mul(p, v)
+	}
+	return p
+}
+
+func meanVars(t *ad.Tape, x []ad.Var) ad.Var {
+	return t.Div(t.Sum(x), ad.Const(float64(len(x))))
+}
+
+// varianceVars is the sample variance Σ(x - x̄)²/(n-1) as one statement.
+func varianceVars(t *ad.Tape, x []ad.Var) ad.Var {
+	n := float64(len(x))
+	if len(x) < 2 {
+		return ad.Const(0)
+	}
+	m := 0.0
+	for _, v := range x {
+		m += v.Val
+	}
+	m /= n
+	b := t.Begin()
+	s := 0.0
+	for _, v := range x {
+		s += (v.Val - m) * (v.Val - m)
+		b.Add(v, 2*(v.Val-m)/(n-1))
+	}
+	return b.End(s / (n - 1))
+}
+
+func reduce(f func(*ad.Tape, []ad.Var) ad.Var, fi func([]int) int) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		g := a[0].v
+		if t == types.IntT {
+			return cexpr{t: t, i: func(e *env) int { return fi(g(e).I) }}, nil
+		}
+		g = a[0].val(true)
+		return cexpr{t: t, r: func(e *env) ad.Var { return f(e.t, g(e).R) }}, nil
+	}
+}
+
+func realReduce(f func(*ad.Tape, []ad.Var) ad.Var) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		g := a[0].val(true)
+		return cexpr{t: t, r: func(e *env) ad.Var { return f(e.t, g(e).R) }}, nil
+	}
+}
+
+func sizeOf(f func(*Val) int) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		g := a[0].v
+		if g == nil {
+			return cexpr{t: t, i: func(*env) int { return 1 }}, nil
+		}
+		return cexpr{t: t, i: func(e *env) int {
+			v := g(e)
+			if len(v.Dims) == 0 {
+				return 1
+			}
+			return f(v)
+		}}, nil
+	}
+}
+
+func dotProduct(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	x, y := a[0].val(true), a[1].val(true)
+	return cexpr{t: t, r: func(e *env) ad.Var {
+		u, v := x(e), y(e)
+		if len(u.R) != len(v.R) {
+			fail(pos, "dot_product: size of the first vector (%d) and the second (%d) must match", len(u.R), len(v.R))
+		}
+		return dot(e.t, u.R, v.R)
+	}}, nil
+}
+
+func repVector(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	x, n := a[0].real(), a[1].i
+	var buf Val
+	dims := make([]int, 1)
+	return cexpr{t: t, v: func(e *env) *Val {
+		dims[0] = n(e)
+		if dims[0] < 0 {
+			fail(pos, "size %d is negative", dims[0])
+		}
+		buf.shape(dims, false)
+		v := x(e)
+		for i := range buf.R {
+			buf.R[i] = v
+		}
+		return &buf
+	}}, nil
+}
+
+func repArray(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	x := a[0]
+	ns := make([]func(*env) int, len(a)-1)
+	for i := range ns {
+		ns[i] = a[i+1].i
+	}
+	isInt := t.Kind == types.Int
+	var buf Val
+	var dims []int
+	return cexpr{t: t, v: func(e *env) *Val {
+		dims = dims[:0]
+		for _, n := range ns {
+			k := n(e)
+			if k < 0 {
+				fail(pos, "size %d is negative", k)
+			}
+			dims = append(dims, k)
+		}
+		count := size(dims)
+		switch {
+		case x.i != nil:
+			buf.shape(dims, true)
+			v := x.i(e)
+			for i := range buf.I {
+				buf.I[i] = v
+			}
+		case x.r != nil:
+			buf.shape(dims, false)
+			v := x.r(e)
+			for i := range buf.R {
+				buf.R[i] = v
+			}
+		default:
+			v := x.v(e)
+			inner := len(v.R) + len(v.I)
+			buf.shape(append(dims, v.Dims...), isInt)
+			for k := range count {
+				if isInt {
+					copy(buf.I[k*inner:], v.I)
+				} else {
+					copy(buf.R[k*inner:], v.R)
+				}
+			}
+		}
+		return &buf
+	}}, nil
+}
+
+func repMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	var buf Val
+	dims := make([]int, 2)
+	if len(a) == 3 {
+		x, m, n := a[0].real(), a[1].i, a[2].i
+		return cexpr{t: t, v: func(e *env) *Val {
+			dims[0], dims[1] = m(e), n(e)
+			buf.shape(dims, false)
+			v := x(e)
+			for i := range buf.R {
+				buf.R[i] = v
+			}
+			return &buf
+		}}, nil
+	}
+	x, n := a[0].val(true), a[1].i
+	isCol := a[0].t.Kind == types.Vector
+	return cexpr{t: t, v: func(e *env) *Val {
+		v, k := x(e), n(e)
+		m := len(v.R)
+		if isCol {
+			dims[0], dims[1] = m, k
+			buf.shape(dims, false)
+			for j := range k {
+				copy(buf.R[j*m:], v.R)
+			}
+		} else {
+			dims[0], dims[1] = k, m
+			buf.shape(dims, false)
+			for j := range m {
+				for i := range k {
+					buf.R[i+j*k] = v.R[j]
+				}
+			}
+		}
+		return &buf
+	}}, nil
+}
+
+// toFlat copies any container into a vector, row vector or 1-D array, in
+// Stan's order: matrices column-major, arrays row-major.
+func toFlat(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	isInt := t.Kind == types.Int
+	if a[0].v == nil {
+		if isInt {
+			f := a[0].i
+			var buf Val
+			return cexpr{t: t, v: func(e *env) *Val { buf.shape([]int{1}, true); buf.I[0] = f(e); return &buf }}, nil
+		}
+		f := a[0].real()
+		var buf Val
+		return cexpr{t: t, v: func(e *env) *Val { buf.shape([]int{1}, false); buf.R[0] = f(e); return &buf }}, nil
+	}
+	x := a[0].val(!isInt)
+	var buf Val
+	dims := make([]int, 1)
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := x(e)
+		dims[0] = len(v.R) + len(v.I)
+		buf.Dims = dims
+		buf.R, buf.I = v.R, v.I
+		return &buf
+	}}, nil
+}
+
+func toMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	x := a[0].val(true)
+	var buf Val
+	dims := make([]int, 2)
+	at := a[0].t
+	switch {
+	case len(a) == 1 && at.Kind == types.Matrix && at.Dims == 0:
+		return a[0], nil
+	case len(a) == 1 && (at.Kind == types.Vector || at.Kind == types.RowVector) && at.Dims == 0:
+		col := at.Kind == types.Vector
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := x(e)
+			if col {
+				dims[0], dims[1] = len(v.R), 1
+			} else {
+				dims[0], dims[1] = 1, len(v.R)
+			}
+			buf.Dims, buf.R = dims, v.R
+			return &buf
+		}}, nil
+	case len(a) == 1 && at.Dims == 2 && (at.Kind == types.Real || at.Kind == types.Int):
+		// A 2-D array, row-major, to a column-major matrix.
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := x(e)
+			r, cc := v.Dims[0], v.Dims[1]
+			dims[0], dims[1] = r, cc
+			buf.shape(dims, false)
+			for i := range r {
+				for j := range cc {
+					buf.R[i+j*r] = v.R[i*cc+j]
+				}
+			}
+			return &buf
+		}}, nil
+	case len(a) == 3:
+		m, n := a[1].i, a[2].i
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := x(e)
+			dims[0], dims[1] = m(e), n(e)
+			if dims[0]*dims[1] != len(v.R) {
+				fail(pos, "to_matrix: %d elements cannot fill a %d×%d matrix", len(v.R), dims[0], dims[1])
+			}
+			buf.Dims, buf.R = dims, v.R
+			return &buf
+		}}, nil
+	}
+	return cexpr{}, fmt.Errorf("this form of to_matrix is not supported yet")
+}
+
+func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	x, y := a[0], a[1]
+	var buf Val
+	dims := make([]int, 2)
+	if t.Kind == types.Vector {
+		fx, fy := asVector(x), asVector(y)
+		return cexpr{t: t, v: func(e *env) *Val {
+			u := fx(e)
+			n := len(u)
+			w := fy(e)
+			dims[0] = n + len(w)
+			buf.shape(dims[:1], false)
+			copy(buf.R, u)
+			copy(buf.R[n:], w)
+			return &buf
+		}}, nil
+	}
+	fx, fy := x.val(true), y.val(true)
+	shape := func(k types.Kind, v *Val) (int, int) {
+		if k == types.RowVector {
+			return 1, v.Dims[0]
+		}
+		return v.Dims[0], v.Dims[1]
+	}
+	return cexpr{t: t, v: func(e *env) *Val {
+		u, w := fx(e), fy(e)
+		r1, c1 := shape(x.t.Kind, u)
+		r2, c2 := shape(y.t.Kind, w)
+		if c1 != c2 {
+			fail(pos, "append_row: the columns (%d and %d) must match", c1, c2)
+		}
+		r := r1 + r2
+		dims[0], dims[1] = r, c1
+		buf.shape(dims, false)
+		for j := range c1 {
+			for i := range r1 {
+				buf.R[i+j*r] = u.R[i+j*r1]
+			}
+			for i := range r2 {
+				buf.R[r1+i+j*r] = w.R[i+j*r2]
+			}
+		}
+		return &buf
+	}}, nil
+}
+
+// asVector returns a scalar as a one-element slice, a container as its
+// elements.
+func asVector(x cexpr) func(*env) []ad.Var {
+	if x.v == nil {
+		f := x.real()
+		buf := make([]ad.Var, 1)
+		return func(e *env) []ad.Var { buf[0] = f(e); return buf }
+	}
+	f := x.val(true)
+	return func(e *env) []ad.Var { return f(e).R }
+}
+
+func appendCol(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	x, y := a[0], a[1]
+	var buf Val
+	dims := make([]int, 2)
+	if t.Kind == types.RowVector {
+		fx, fy := asVector(x), asVector(y)
+		return cexpr{t: t, v: func(e *env) *Val {
+			u := fx(e)
+			n := len(u)
+			w := fy(e)
+			dims[0] = n + len(w)
+			buf.shape(dims[:1], false)
+			copy(buf.R, u)
+			copy(buf.R[n:], w)
+			return &buf
+		}}, nil
+	}
+	fx, fy := x.val(true), y.val(true)
+	shape := func(k types.Kind, v *Val) (int, int) {
+		if k == types.Vector {
+			return v.Dims[0], 1
+		}
+		return v.Dims[0], v.Dims[1]
+	}
+	return cexpr{t: t, v: func(e *env) *Val {
+		u, w := fx(e), fy(e)
+		r1, c1 := shape(x.t.Kind, u)
+		r2, c2 := shape(y.t.Kind, w)
+		if r1 != r2 {
+			fail(pos, "append_col: the rows (%d and %d) must match", r1, r2)
+		}
+		dims[0], dims[1] = r1, c1+c2
+		buf.shape(dims, false)
+		copy(buf.R, u.R)
+		copy(buf.R[r1*c1:], w.R)
+		return &buf
+	}}, nil
+}
+
+func cumulativeSum(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	var buf Val
+	if t.Kind == types.Int {
+		f := a[0].v
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := f(e)
+			buf.shape(v.Dims, true)
+			s := 0
+			for i, x := range v.I {
+				s += x
+				buf.I[i] = s
+			}
+			return &buf
+		}}, nil
+	}
+	f := a[0].val(true)
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := f(e)
+		buf.shape(v.Dims, false)
+		s := ad.Const(0)
+		for i, x := range v.R {
+			if i == 0 {
+				s = x
+			} else {
+				s = e.t.Add(s, x)
+			}
+			buf.R[i] = s
+		}
+		return &buf
+	}}, nil
+}
+
+// softmax computes softmax(x) or log_softmax(x), each output one
+// statement with a partial for every input.
+func softmax(logOut bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		f := a[0].val(true)
+		var buf Val
+		var s []float64
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := f(e)
+			n := len(v.R)
+			buf.shape(v.Dims, false)
+			if cap(s) < n {
+				s = make([]float64, n)
+			}
+			s = s[:n]
+			m := math.Inf(-1)
+			for _, x := range v.R {
+				m = math.Max(m, x.Val)
+			}
+			tot := 0.0
+			for i, x := range v.R {
+				s[i] = math.Exp(x.Val - m)
+				tot += s[i]
+			}
+			lse := m + math.Log(tot)
+			for i := range s {
+				s[i] /= tot
+			}
+			for i, x := range v.R {
+				b := e.t.Begin()
+				for j, y := range v.R {
+					d := -s[j]
+					if logOut {
+						if i == j {
+							d += 1
+						}
+					} else {
+						d *= s[i]
+						if i == j {
+							d += s[i]
+						}
+					}
+					b.Add(y, d)
+				}
+				if logOut {
+					buf.R[i] = b.End(x.Val - lse)
+				} else {
+					buf.R[i] = b.End(s[i])
+				}
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+// segmentOf is head(x, n), tail(x, n) and segment(x, i, n) on vectors and
+// arrays (whole elements for arrays of containers).
+func segmentOf(kind string) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		f := a[0].v
+		if a[0].t.Kind != types.Int {
+			f = a[0].val(true)
+		}
+		var start func(*env) int
+		n := a[1].i
+		if kind == "segment" {
+			start, n = a[1].i, a[2].i
+		}
+		isInt := t.Kind == types.Int
+		var buf Val
+		var dims []int
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := f(e)
+			total := v.Dims[0]
+			k := n(e)
+			from := 0
+			switch kind {
+			case "tail":
+				from = total - k
+			case "segment":
+				from = start(e) - 1
+			}
+			if k < 0 || from < 0 || from+k > total {
+				fail(pos, "%s: elements %d to %d are out of range 1 to %d", kind, from+1, from+k, total)
+			}
+			block := size(v.Dims[1:])
+			dims = append(append(dims[:0], k), v.Dims[1:]...)
+			buf.Dims = dims
+			if isInt {
+				buf.I, buf.R = v.I[from*block:(from+k)*block], nil
+			} else {
+				buf.R, buf.I = v.R[from*block:(from+k)*block], nil
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+func colRow(col bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		f, k := a[0].v, a[1].i
+		var buf Val
+		dims := make([]int, 1)
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := f(e)
+			r, cc := v.Dims[0], v.Dims[1]
+			i := k(e)
+			if col {
+				if i < 1 || i > cc {
+					fail(pos, "col: index %d out of range 1 to %d", i, cc)
+				}
+				dims[0] = r
+				buf.Dims, buf.R = dims, v.R[(i-1)*r:i*r]
+				return &buf
+			}
+			if i < 1 || i > r {
+				fail(pos, "row: index %d out of range 1 to %d", i, r)
+			}
+			dims[0] = cc
+			buf.shape(dims, false)
+			for j := range cc {
+				buf.R[j] = v.R[i-1+j*r]
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+func diagMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	f := a[0].v
+	var buf Val
+	dims := make([]int, 2)
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := f(e)
+		n := len(v.R)
+		dims[0], dims[1] = n, n
+		buf.shape(dims, false)
+		clear(buf.R)
+		for i, x := range v.R {
+			buf.R[i+i*n] = x
+		}
+		return &buf
+	}}, nil
+}
+
+func diagonal(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	f := a[0].v
+	var buf Val
+	dims := make([]int, 1)
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := f(e)
+		r, cc := v.Dims[0], v.Dims[1]
+		dims[0] = min(r, cc)
+		buf.shape(dims, false)
+		for i := range dims[0] {
+			buf.R[i] = v.R[i+i*r]
+		}
+		return &buf
+	}}, nil
+}
+
+func diagMultiply(pre bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fd, fm := a[0].v, a[1].v
+		if !pre {
+			fd, fm = a[1].v, a[0].v
+		}
+		var buf Val
+		return cexpr{t: t, v: func(e *env) *Val {
+			d, m := fd(e), fm(e)
+			r, cc := m.Dims[0], m.Dims[1]
+			if (pre && len(d.R) != r) || (!pre && len(d.R) != cc) {
+				fail(pos, "diagonal multiply: size mismatch")
+			}
+			buf.shape(m.Dims, false)
+			for j := range cc {
+				for i := range r {
+					s := d.R[j]
+					if pre {
+						s = d.R[i]
+					}
+					buf.R[i+j*r] = e.t.Mul(s, m.R[i+j*r])
+				}
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+func quadFormDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fm, fv := a[0].v, a[1].v
+	var buf Val
+	return cexpr{t: t, v: func(e *env) *Val {
+		m, v := fm(e), fv(e)
+		n := m.Dims[0]
+		buf.shape(m.Dims, false)
+		for j := range n {
+			for i := range n {
+				buf.R[i+j*n] = e.t.Mul(e.t.Mul(v.R[i], m.R[i+j*n]), v.R[j])
+			}
+		}
+		return &buf
+	}}, nil
+}
+
+// lowerSelfTranspose is L Lᵀ using only the lower triangle of L.
+func lowerSelfTranspose(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	f := a[0].v
+	var buf Val
+	dims := make([]int, 2)
+	return cexpr{t: t, v: func(e *env) *Val {
+		l := f(e)
+		r, cc := l.Dims[0], l.Dims[1]
+		dims[0], dims[1] = r, r
+		buf.shape(dims, false)
+		for i := range r {
+			for j := 0; j <= i; j++ {
+				b := e.t.Begin()
+				s := 0.0
+				for k := 0; k <= min(j, cc-1); k++ {
+					x, y := l.R[i+k*r], l.R[j+k*r]
+					s += x.Val * y.Val
+					b.Add(x, y.Val)
+					b.Add(y, x.Val)
+				}
+				v := b.End(s)
+				buf.R[i+j*r], buf.R[j+i*r] = v, v
+			}
+		}
+		return &buf
+	}}, nil
+}
+
+func crossprod(transFirst bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		f := a[0].v
+		var buf Val
+		dims := make([]int, 2)
+		return cexpr{t: t, v: func(e *env) *Val {
+			m := f(e)
+			r, cc := m.Dims[0], m.Dims[1]
+			n, inner := r, cc // tcrossprod: M Mᵀ is r×r over cc
+			if transFirst {
+				n, inner = cc, r
+			}
+			at := func(i, k int) ad.Var {
+				if transFirst {
+					return m.R[k+i*r] // column i of M
+				}
+				return m.R[i+k*r] // row i of M
+			}
+			dims[0], dims[1] = n, n
+			buf.shape(dims, false)
+			for i := range n {
+				for j := 0; j <= i; j++ {
+					b := e.t.Begin()
+					s := 0.0
+					for k := range inner {
+						x, y := at(i, k), at(j, k)
+						s += x.Val * y.Val
+						b.Add(x, y.Val)
+						b.Add(y, x.Val)
+					}
+					v := b.End(s)
+					buf.R[i+j*n], buf.R[j+i*n] = v, v
+				}
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+// choleskyDecompose factors a symmetric positive definite matrix with tape
+// arithmetic (Cholesky–Banachiewicz), so its gradient follows.
+func choleskyDecompose(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	f := a[0].v
+	var buf Val
+	return cexpr{t: t, v: func(e *env) *Val {
+		m := f(e)
+		n := m.Dims[0]
+		if m.Dims[1] != n {
+			fail(pos, "cholesky_decompose: the matrix is %d×%d, but must be square", n, m.Dims[1])
+		}
+		buf.shape(m.Dims, false)
+		clear(buf.R)
+		tp := e.t
+		for i := range n {
+			for j := range n {
+				if math.Abs(m.R[i+j*n].Val-m.R[j+i*n].Val) > 1e-8*math.Max(1, math.Abs(m.R[i+j*n].Val)) {
+					fail(pos, "cholesky_decompose: the matrix is not symmetric: element [%d,%d] is %v, but element [%d,%d] is %v", i+1, j+1, m.R[i+j*n].Val, j+1, i+1, m.R[j+i*n].Val)
+				}
+			}
+		}
+		for j := range n {
+			s := m.R[j+j*n]
+			for k := range j {
+				s = tp.Sub(s, tp.Square(buf.R[j+k*n]))
+			}
+			if !(s.Val > 0) {
+				fail(pos, "cholesky_decompose: the matrix is not positive definite")
+			}
+			d := tp.Sqrt(s)
+			buf.R[j+j*n] = d
+			for i := j + 1; i < n; i++ {
+				v := m.R[i+j*n]
+				for k := range j {
+					v = tp.Sub(v, tp.Mul(buf.R[i+k*n], buf.R[j+k*n]))
+				}
+				buf.R[i+j*n] = tp.Div(v, d)
+			}
+		}
+		return &buf
+	}}, nil
+}
+
+func columnsDot(byCol, self bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fx := a[0].val(true)
+		fy := fx
+		if !self {
+			fy = a[1].val(true)
+		}
+		kx := a[0].t.Kind
+		var buf Val
+		dims := make([]int, 1)
+		return cexpr{t: t, v: func(e *env) *Val {
+			x, y := fx(e), fy(e)
+			r, cc := 1, len(x.R)
+			switch {
+			case kx == types.Matrix:
+				r, cc = x.Dims[0], x.Dims[1]
+			case kx == types.Vector:
+				r, cc = len(x.R), 1
+			}
+			if len(y.R) != len(x.R) {
+				fail(pos, "size mismatch")
+			}
+			n, inner := r, cc
+			if byCol {
+				n, inner = cc, r
+			}
+			dims[0] = n
+			buf.shape(dims, false)
+			for i := range n {
+				b := e.t.Begin()
+				s := 0.0
+				for k := range inner {
+					o := i + k*r
+					if byCol {
+						o = k + i*r
+					}
+					p, q := x.R[o], y.R[o]
+					s += p.Val * q.Val
+					b.Add(p, q.Val)
+					b.Add(q, p.Val)
+				}
+				buf.R[i] = b.End(s)
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+func distanceFn(squared bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fx, fy := asVector(a[0]), asVector(a[1])
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			x, y := fx(e), fy(e)
+			if len(x) != len(y) {
+				fail(pos, "size mismatch")
+			}
+			b := e.t.Begin()
+			s := 0.0
+			for i := range x {
+				d := x[i].Val - y[i].Val
+				s += d * d
+				b.Add(x[i], 2*d)
+				b.Add(y[i], -2*d)
+			}
+			v := b.End(s)
+			if squared {
+				return v
+			}
+			return e.t.Sqrt(v)
+		}}, nil
+	}
+}
+
+func identityMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	f := a[0].i
+	var buf Val
+	dims := make([]int, 2)
+	return cexpr{t: t, v: func(e *env) *Val {
+		n := f(e)
+		dims[0], dims[1] = n, n
+		buf.shape(dims, false)
+		clear(buf.R)
+		for i := range n {
+			buf.R[i+i*n] = ad.Const(1)
+		}
+		return &buf
+	}}, nil
+}
+
+func addDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fm := a[0].v
+	fd := asVector(a[1])
+	scalar := a[1].v == nil
+	var buf Val
+	return cexpr{t: t, v: func(e *env) *Val {
+		m := fm(e)
+		d := fd(e)
+		n := m.Dims[0]
+		buf.copyFrom(m)
+		for i := range min(n, m.Dims[1]) {
+			v := d[0]
+			if !scalar {
+				v = d[i]
+			}
+			buf.R[i+i*n] = e.t.Add(buf.R[i+i*n], v)
+		}
+		return &buf
+	}}, nil
+}
+
+// gpExpQuad is the exponentiated quadratic covariance
+// K_ij = α² exp(-|x_i - x_j|² / (2ρ²)) of 1-D points or of vectors.
+func gpExpQuad(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	if len(a) != 3 {
+		return cexpr{}, fmt.Errorf("gp_exp_quad_cov with two sets of points is not supported yet")
+	}
+	fx, fa, fr := a[0].val(true), a[1].real(), a[2].real()
+	var buf Val
+	dims := make([]int, 2)
+	return cexpr{t: t, v: func(e *env) *Val {
+		x, alpha, rho := fx(e), fa(e), fr(e)
+		n := x.Dims[0]
+		d := size(x.Dims[1:])
+		dims[0], dims[1] = n, n
+		buf.shape(dims, false)
+		a2 := e.t.Square(alpha)
+		inv := e.t.Div(ad.Const(-0.5), e.t.Square(rho))
+		for i := range n {
+			buf.R[i+i*n] = a2
+			for j := range i {
+				b := e.t.Begin()
+				s := 0.0
+				for k := range d {
+					p, q := x.R[i*d+k], x.R[j*d+k]
+					diff := p.Val - q.Val
+					s += diff * diff
+					b.Add(p, 2*diff)
+					b.Add(q, -2*diff)
+				}
+				sq := b.End(s)
+				v := e.t.Mul(a2, e.t.Exp(e.t.Mul(inv, sq)))
+				buf.R[i+j*n], buf.R[j+i*n] = v, v
+			}
+		}
+		return &buf
+	}}, nil
+}
+
+func reverse(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	f := a[0].v
+	isInt := t.Kind == types.Int
+	var buf Val
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := f(e)
+		n := v.Dims[0]
+		block := size(v.Dims[1:])
+		buf.shape(v.Dims, isInt)
+		for k := range n {
+			src, dst := k*block, (n-1-k)*block
+			if isInt {
+				copy(buf.I[dst:dst+block], v.I[src:src+block])
+			} else {
+				copy(buf.R[dst:dst+block], v.R[src:src+block])
+			}
+		}
+		return &buf
+	}}, nil
+}
+
+func sortFn(desc bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		f := a[0].v
+		isInt := t.Kind == types.Int
+		var buf Val
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := f(e)
+			buf.copyFrom(v)
+			if isInt {
+				idx := sortIndex(len(v.I), func(i, j int) bool {
+					if desc {
+						return v.I[i] > v.I[j]
+					}
+					return v.I[i] < v.I[j]
+				})
+				for k, i := range idx {
+					buf.I[k] = v.I[i]
+				}
+				return &buf
+			}
+			idx := sortIndex(len(v.R), func(i, j int) bool {
+				if desc {
+					return v.R[i].Val > v.R[j].Val
+				}
+				return v.R[i].Val < v.R[j].Val
+			})
+			for k, i := range idx {
+				buf.R[k] = v.R[i]
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+// logDeterminant is log|det M| through a tape LU decomposition with
+// partial pivoting.
+func logDeterminant(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	f := a[0].v
+	return cexpr{t: t, r: func(e *env) ad.Var {
+		m := f(e)
+		n := m.Dims[0]
+		tp := e.t
+		w := make([]ad.Var, n*n) // row-major working copy
+		for i := range n {
+			for j := range n {
+				w[i*n+j] = m.R[i+j*n]
+			}
+		}
+		ld := ad.Const(0)
+		for k := range n {
+			p := k
+			for i := k + 1; i < n; i++ {
+				if math.Abs(w[i*n+k].Val) > math.Abs(w[p*n+k].Val) {
+					p = i
+				}
+			}
+			if p != k {
+				for j := range n {
+					w[k*n+j], w[p*n+j] = w[p*n+j], w[k*n+j]
+				}
+			}
+			piv := w[k*n+k]
+			if piv.Val == 0 {
+				return ad.Const(math.Inf(-1))
+			}
+			ld = tp.Add(ld, tp.Log(tp.Abs(piv)))
+			for i := k + 1; i < n; i++ {
+				fct := tp.Div(w[i*n+k], piv)
+				for j := k + 1; j < n; j++ {
+					w[i*n+j] = tp.Sub(w[i*n+j], tp.Mul(fct, w[k*n+j]))
+				}
+			}
+		}
+		return ld
+	}}, nil
+}
+
+// mdivideLeftTriLow solves L x = b by forward substitution.
+func mdivideLeftTriLow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fl, fb := a[0].v, a[1].val(true)
+	var buf Val
+	return cexpr{t: t, v: func(e *env) *Val {
+		l, b := fl(e), fb(e)
+		n := l.Dims[0]
+		cols := 1
+		if len(b.Dims) == 2 {
+			cols = b.Dims[1]
+		}
+		if b.Dims[0] != n {
+			fail(pos, "mdivide_left_tri_low: size mismatch")
+		}
+		buf.shape(b.Dims, false)
+		tp := e.t
+		for j := range cols {
+			for i := range n {
+				s := b.R[i+j*n]
+				for k := range i {
+					s = tp.Sub(s, tp.Mul(l.R[i+k*n], buf.R[k+j*n]))
+				}
+				buf.R[i+j*n] = tp.Div(s, l.R[i+i*n])
+			}
+		}
+		return &buf
+	}}, nil
+}
+
+func init() {
+	containerBuiltins["dims"] = dimsFn
+	containerBuiltins["sub_col"] = subMatrix("sub_col")
+	containerBuiltins["sub_row"] = subMatrix("sub_row")
+	containerBuiltins["block"] = subMatrix("block")
+	containerBuiltins["eigenvalues_sym"] = eigenSym(true)
+	containerBuiltins["eigenvectors_sym"] = eigenSym(false)
+}
+
+func dimsFn(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	var buf Val
+	dims := make([]int, 1)
+	if a[0].v == nil {
+		return cexpr{t: t, v: func(e *env) *Val { dims[0] = 0; buf.shape(dims, true); return &buf }}, nil
+	}
+	f := a[0].v
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := f(e)
+		dims[0] = len(v.Dims)
+		buf.shape(dims, true)
+		copy(buf.I, v.Dims)
+		return &buf
+	}}, nil
+}
+
+// subMatrix is sub_col(m, i, j, n), sub_row(m, i, j, n) and
+// block(m, i, j, nr, nc).
+func subMatrix(kind string) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fm := a[0].v
+		is := make([]func(*env) int, len(a)-1)
+		for k := range is {
+			is[k] = a[k+1].i
+		}
+		var buf Val
+		dims := make([]int, 2)
+		return cexpr{t: t, v: func(e *env) *Val {
+			m := fm(e)
+			r, cc := m.Dims[0], m.Dims[1]
+			i, j := is[0](e), is[1](e)
+			nr, nc := 1, 1
+			switch kind {
+			case "sub_col":
+				nr = is[2](e)
+			case "sub_row":
+				nc = is[2](e)
+			default:
+				nr, nc = is[2](e), is[3](e)
+			}
+			if i < 1 || j < 1 || nr < 0 || nc < 0 || i+nr-1 > r || j+nc-1 > cc {
+				fail(pos, "%s: rows %d to %d and columns %d to %d are out of range for a %d×%d matrix", kind, i, i+nr-1, j, j+nc-1, r, cc)
+			}
+			switch kind {
+			case "sub_col":
+				dims[0] = nr
+				buf.shape(dims[:1], false)
+			case "sub_row":
+				dims[0] = nc
+				buf.shape(dims[:1], false)
+			default:
+				dims[0], dims[1] = nr, nc
+				buf.shape(dims, false)
+			}
+			for q := range nc {
+				for p := range nr {
+					buf.R[p+q*nr] = m.R[(i-1+p)+(j-1+q)*r]
+				}
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+// eigenSym returns the eigenvalues (ascending) or eigenvectors of a
+// symmetric matrix, with first-order perturbation theory for the
+// derivatives: dλ_i = v_iᵀ dA v_i and dv_i = Σ_{j≠i} v_j (v_jᵀ dA v_i)/(λ_i - λ_j).
+func eigenSym(values bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		f := a[0].v
+		var buf Val
+		dims := make([]int, 2)
+		return cexpr{t: t, v: func(e *env) *Val {
+			m := f(e)
+			n := m.Dims[0]
+			sym := mat.NewSymDense(n, nil)
+			for i := range n {
+				for j := 0; j <= i; j++ {
+					sym.SetSym(i, j, m.R[i+j*n].Val)
+				}
+			}
+			var es mat.EigenSym
+			if !es.Factorize(sym, !values || !m.isConst()) {
+				fail(pos, "eigen decomposition failed")
+			}
+			lam := es.Values(nil)
+			var vec mat.Dense
+			es.VectorsTo(&vec)
+			vary := !m.isConst()
+			if values {
+				dims[0] = n
+				buf.shape(dims[:1], false)
+				for i := range n {
+					b := e.t.Begin()
+					if vary {
+						// Only the lower triangle is read, as in Stan: a
+						// lower entry carries its symmetric perturbation.
+						for p := range n {
+							for q := 0; q <= p; q++ {
+								d := vec.At(p, i) * vec.At(q, i)
+								if p != q {
+									d *= 2
+								}
+								b.Add(m.R[p+q*n], d)
+							}
+						}
+					}
+					buf.R[i] = b.End(lam[i])
+				}
+				return &buf
+			}
+			dims[0], dims[1] = n, n
+			buf.shape(dims, false)
+			for i := range n {
+				for k := range n {
+					b := e.t.Begin()
+					if vary {
+						for p := range n {
+							for q := 0; q <= p; q++ {
+								d := 0.0
+								for j := range n {
+									if j != i && lam[i] != lam[j] {
+										w := vec.At(p, j) * vec.At(q, i)
+										if p != q {
+											w += vec.At(q, j) * vec.At(p, i)
+										}
+										d += vec.At(k, j) * w / (lam[i] - lam[j])
+									}
+								}
+								b.Add(m.R[p+q*n], d)
+							}
+						}
+					}
+					buf.R[k+i*n] = b.End(vec.At(k, i))
+				}
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+func (v *Val) isConst() bool {
+	for _, x := range v.R {
+		if !x.IsConst() {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,312 @@
+package compile
+
+import (
+	"strings"
+
+	"github.com/gostan/gostan/stan/token"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/dist"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// density is a log density or mass function of the dist package: its
+// leading integer arguments, then real ones.
+type density struct {
+	ints int
+	fn   func(t *ad.Tape, propto bool, ints [][]int, reals [][]ad.Var) (ad.Var, error)
+	// lcdf and lccdf, for truncation and the _lcdf/_lccdf functions.
+	lcdf, lccdf func(t *ad.Tape, reals [][]ad.Var) (ad.Var, error)
+	// build compiles a density whose arguments are not all vectorised
+	// reals and ints (multivariate and GLM families); fn is then nil.
+	build func(args []cexpr, propto bool, pos token.Position) func(*env) ad.Var
+}
+
+func univariate(u *dist.Univariate) density {
+	return density{fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
+		return u.Lpdf(t, propto, r...)
+	}}
+}
+
+func discrete(u *dist.Discrete, ints int) density {
+	return density{ints: ints, fn: func(t *ad.Tape, propto bool, n [][]int, r [][]ad.Var) (ad.Var, error) {
+		return u.Lpmf(t, propto, n, r...)
+	}}
+}
+
+// densities maps a family name to its implementation.
+var densities = map[string]density{
+	"normal": {
+		fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
+			return dist.NormalLpdf(t, propto, r[0], r[1], r[2])
+		},
+		lcdf:  func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLcdf(t, r[0], r[1], r[2]) },
+		lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLccdf(t, r[0], r[1], r[2]) },
+	},
+	"std_normal": univariate(dist.StdNormal),
+	"student_t": {
+		fn: univariate(dist.StudentT).fn,
+		lcdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) {
+			return dist.StudentTLcdf(t, r[0], r[1], r[2], r[3])
+		},
+		lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) {
+			return dist.StudentTLccdf(t, r[0], r[1], r[2], r[3])
+		},
+	},
+	"cauchy":                univariate(dist.Cauchy),
+	"double_exponential":    univariate(dist.DoubleExponential),
+	"logistic":              univariate(dist.Logistic),
+	"gumbel":                univariate(dist.Gumbel),
+	"lognormal":             univariate(dist.Lognormal),
+	"chi_square":            univariate(dist.ChiSquare),
+	"inv_chi_square":        univariate(dist.InvChiSquare),
+	"scaled_inv_chi_square": univariate(dist.ScaledInvChiSquare),
+	"exponential":           univariate(dist.Exponential),
+	"gamma":                 univariate(dist.Gamma),
+	"inv_gamma":             univariate(dist.InvGamma),
+	"weibull":               univariate(dist.Weibull),
+	"frechet":               univariate(dist.Frechet),
+	"rayleigh":              univariate(dist.Rayleigh),
+	"pareto":                univariate(dist.Pareto),
+	"pareto_type_2":         univariate(dist.ParetoType2),
+	"beta":                  univariate(dist.Beta),
+	"beta_proportion":       univariate(dist.BetaProportion),
+	"von_mises":             univariate(dist.VonMises),
+	"uniform":               univariate(dist.Uniform),
+	"skew_normal":           univariate(dist.SkewNormal),
+	"exp_mod_normal":        univariate(dist.ExpModNormal),
+	"bernoulli":             discrete(dist.Bernoulli, 1),
+	"bernoulli_logit":       discrete(dist.BernoulliLogit, 1),
+	"binomial":              discrete(dist.Binomial, 2),
+	"binomial_logit":        discrete(dist.BinomialLogit, 2),
+	"poisson":               discrete(dist.Poisson, 1),
+	"poisson_log":           discrete(dist.PoissonLog, 1),
+	"neg_binomial":          discrete(dist.NegBinomial, 1),
+	"neg_binomial_2":        discrete(dist.NegBinomial2, 1),
+	"neg_binomial_2_log":    discrete(dist.NegBinomial2Log, 1),
+	"beta_binomial":         discrete(dist.BetaBinomial, 2),
+}
+
+// densitySuffixes are the suffixes of density calls, with whether they
+// drop constants.
+var densitySuffixes = []struct {
+	suffix string
+	propto bool
+}{{"_lupdf", true}, {"_lupmf", true}, {"_lpdf", false}, {"_lpmf", false}, {"_log", false}}
+
+// splitDensity returns the family and propto of a density function name.
+func splitDensity(name string) (string, bool, bool) {
+	for _, s := range densitySuffixes {
+		if base, ok := strings.CutSuffix(name, s.suffix); ok {
+			if _, known := densities[base]; known {
+				return base, s.propto, true
+			}
+		}
+	}
+	return "", false, false
+}
+
+func isDensityName(name string) bool {
+	_, _, ok := splitDensity(name)
+	if ok {
+		return true
+	}
+	for _, s := range []string{"_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
+		if base, ok := strings.CutSuffix(name, s); ok {
+			if _, known := densities[base]; known {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// densityArgs converts compiled arguments to the slices a density takes,
+// reusing buffers: scalars become one-element slices.
+type densityArgs struct {
+	ints  [][]int
+	reals [][]ad.Var
+	fi    []func(*env) []int
+	fr    []func(*env) []ad.Var
+}
+
+func newDensityArgs(args []cexpr, nInts int) *densityArgs {
+	a := &densityArgs{ints: make([][]int, nInts), reals: make([][]ad.Var, len(args)-nInts)}
+	for k, x := range args {
+		if k < nInts {
+			if x.i != nil {
+				f, buf := x.i, make([]int, 1)
+				a.fi = append(a.fi, func(e *env) []int { buf[0] = f(e); return buf })
+			} else {
+				f := x.v
+				a.fi = append(a.fi, func(e *env) []int { return f(e).I })
+			}
+			continue
+		}
+		if x.v == nil {
+			f, buf := x.real(), make([]ad.Var, 1)
+			a.fr = append(a.fr, func(e *env) []ad.Var { buf[0] = f(e); return buf })
+		} else {
+			f := x.val(true)
+			a.fr = append(a.fr, func(e *env) []ad.Var { return f(e).R })
+		}
+	}
+	return a
+}
+
+func (a *densityArgs) eval(e *env) {
+	for i, f := range a.fi {
+		a.ints[i] = f(e)
+	}
+	for i, f := range a.fr {
+		a.reals[i] = f(e)
+	}
+}
+
+// densityCall compiles a call such as normal_lpdf(y | mu, sigma).
+func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t types.Type) cexpr {
+	pos := c.pos(x.Pos())
+	if base, propto, ok := splitDensity(name); ok {
+		d := densities[base]
+		if d.build != nil {
+			return cexpr{t: t, r: d.build(args, propto, pos)}
+		}
+		da := newDensityArgs(args, d.ints)
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			da.eval(e)
+			lp, err := d.fn(e.t, propto, da.ints, da.reals)
+			if err != nil {
+				panic(&evalError{pos: pos, err: err})
+			}
+			return lp
+		}}
+	}
+	for _, s := range []struct {
+		suffix string
+		upper  bool
+	}{{"_lcdf", false}, {"_cdf_log", false}, {"_lccdf", true}, {"_ccdf_log", true}} {
+		base, ok := strings.CutSuffix(name, s.suffix)
+		if !ok {
+			continue
+		}
+		d := densities[base]
+		f := d.lcdf
+		if s.upper {
+			f = d.lccdf
+		}
+		if f == nil {
+			break
+		}
+		da := newDensityArgs(args, 0)
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			da.eval(e)
+			v, err := f(e.t, da.reals)
+			if err != nil {
+				panic(&evalError{pos: pos, err: err})
+			}
+			return v
+		}}
+	}
+	c.errorf(x.Pos(), "function '%s' is not supported yet", name)
+	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
+}
+
+// tilde compiles y ~ dist(args): the density without constants, and the
+// truncation's normalising term.
+func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
+	call := c.info.Dists[s]
+	args := []cexpr{c.expr(s.LHS)}
+	for _, a := range s.Args {
+		args = append(args, c.expr(a))
+	}
+	pos := c.pos(s.Tilde)
+	if call.User != nil {
+		// A user-defined density: call it like a function.
+		fake := &ast.CallExpr{Fun: &ast.Ident{NamePos: s.Dist.Pos(), Name: call.Name}, Args: append([]ast.Expr{s.LHS}, s.Args...)}
+		c.info.Calls[fake] = call
+		c.info.Types[fake] = types.RealT
+		f := c.userCall(fake, call, args, types.RealT).r
+		return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
+	}
+	base := s.Dist.Name
+	d, ok := densities[base]
+	if !ok {
+		c.errorf(s.Dist.Pos(), "distribution '%s' is not supported yet", base)
+		return nil
+	}
+	if d.build != nil {
+		f := d.build(args, true, pos)
+		return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
+	}
+	da := newDensityArgs(args, d.ints)
+	var trunc func(e *env) ad.Var
+	if s.Truncated {
+		trunc = c.truncation(s, d, args)
+	}
+	return func(e *env) ctrl {
+		da.eval(e)
+		lp, err := d.fn(e.t, true, da.ints, da.reals)
+		if err != nil {
+			panic(&evalError{pos: pos, err: err})
+		}
+		e.target = append(e.target, lp)
+		if trunc != nil {
+			e.target = append(e.target, trunc(e))
+		}
+		return next
+	}
+}
+
+// truncation returns the term a truncated ~ adds: -log(F(U) - F(L)), or
+// -log(1 - F(L)), or -log F(U); a variate outside [L, U] gives -inf.
+func (c *compiler) truncation(s *ast.TildeStmt, d density, args []cexpr) func(*env) ad.Var {
+	if d.lcdf == nil || d.lccdf == nil {
+		c.errorf(s.Dist.Pos(), "truncation of '%s' is not supported yet", s.Dist.Name)
+		return nil
+	}
+	y := args[0].real()
+	var lo, hi func(*env) ad.Var
+	if s.TruncLo != nil {
+		lo = c.expr(s.TruncLo).real()
+	}
+	if s.TruncHi != nil {
+		hi = c.expr(s.TruncHi).real()
+	}
+	params := newDensityArgs(args[1:], 0)
+	pos := c.pos(s.Pos())
+	bound := make([]ad.Var, 1)
+	with := func(e *env, b ad.Var, f func(*ad.Tape, [][]ad.Var) (ad.Var, error)) ad.Var {
+		bound[0] = b
+		r := append([][]ad.Var{bound}, params.reals...)
+		v, err := f(e.t, r)
+		if err != nil {
+			panic(&evalError{pos: pos, err: err})
+		}
+		return v
+	}
+	return func(e *env) ad.Var {
+		params.eval(e)
+		yv := y(e)
+		switch {
+		case lo != nil && hi != nil:
+			l, h := lo(e), hi(e)
+			if yv.Val < l.Val || yv.Val > h.Val {
+				return ad.Const(negInf)
+			}
+			return e.t.Neg(e.t.LogDiffExp(with(e, h, d.lcdf), with(e, l, d.lcdf)))
+		case lo != nil:
+			l := lo(e)
+			if yv.Val < l.Val {
+				return ad.Const(negInf)
+			}
+			return e.t.Neg(with(e, l, d.lccdf))
+		default:
+			h := hi(e)
+			if yv.Val > h.Val {
+				return ad.Const(negInf)
+			}
+			return e.t.Neg(with(e, h, d.lcdf))
+		}
+	}
+}

@@ -1,0 +1,884 @@
+package compile
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// cexpr is a compiled expression: exactly one of i (an int), r (a real)
+// or v (a container) is set, as its type says. Containers are returned in
+// buffers owned by the expression, valid until it is evaluated again.
+type cexpr struct {
+	t types.Type
+	i func(*env) int
+	r func(*env) ad.Var
+	v func(*env) *Val
+}
+
+// real returns e as a real-valued function, promoting an int.
+func (e cexpr) real() func(*env) ad.Var {
+	if e.r != nil {
+		return e.r
+	}
+	f := e.i
+	return func(env *env) ad.Var { return ad.Const(float64(f(env))) }
+}
+
+// val returns e as a container function; reals are promoted from ints when
+// asReal is set.
+func (e cexpr) val(asReal bool) func(*env) *Val {
+	f := e.v
+	if !asReal || e.t.Kind != types.Int {
+		return f
+	}
+	var buf Val
+	return func(env *env) *Val {
+		v := f(env)
+		buf.shape(v.Dims, false)
+		for i, x := range v.I {
+			buf.R[i] = ad.Const(float64(x))
+		}
+		return &buf
+	}
+}
+
+func (c *compiler) pos(p token.Pos) token.Position { return c.fset.Position(p) }
+
+// fail aborts evaluation with an error at a source position.
+func fail(pos token.Position, format string, args ...any) {
+	panic(&evalError{pos: pos, err: fmt.Errorf(format, args...)})
+}
+
+func (c *compiler) expr(x ast.Expr) cexpr {
+	t := c.info.Types[x]
+	switch x := x.(type) {
+	case *ast.ParenExpr:
+		return c.expr(x.X)
+	case *ast.BasicLit:
+		switch x.Kind {
+		case token.INT:
+			n, err := strconv.Atoi(x.Value)
+			if err != nil {
+				c.errorf(x.Pos(), "integer literal %s is out of range", x.Value)
+			}
+			return cexpr{t: t, i: func(*env) int { return n }}
+		case token.REAL:
+			f, _ := strconv.ParseFloat(x.Value, 64)
+			v := ad.Const(f)
+			return cexpr{t: t, r: func(*env) ad.Var { return v }}
+		}
+		c.errorf(x.Pos(), "complex numbers are not supported yet")
+		return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
+	case *ast.Ident:
+		return c.varRead(x, t)
+	case *ast.BinaryExpr:
+		return c.binary(x, t)
+	case *ast.UnaryExpr:
+		return c.unary(x, t)
+	case *ast.PostfixExpr:
+		return c.transpose(c.expr(x.X), t)
+	case *ast.CondExpr:
+		return c.cond(x, t)
+	case *ast.CallExpr:
+		return c.call(x, t)
+	case *ast.IndexExpr:
+		return c.index(x, t)
+	case *ast.ArrayExpr:
+		return c.arrayLit(x, t)
+	case *ast.RowVectorExpr:
+		return c.rowVectorLit(x, t)
+	}
+	c.errorf(x.Pos(), "expression not supported")
+	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
+}
+
+// varRead reads a variable: scalars by value, containers as a view of the
+// variable's storage.
+func (c *compiler) varRead(x *ast.Ident, t types.Type) cexpr {
+	v := c.info.Uses[x]
+	ref, ok := c.slots[v]
+	if !ok {
+		c.errorf(x.Pos(), "variable '%s' is not available here", x.Name)
+		return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
+	}
+	get := ref.getter()
+	switch {
+	case t == types.IntT:
+		return cexpr{t: t, i: func(e *env) int { return get(e).I[0] }}
+	case t == types.RealT:
+		return cexpr{t: t, r: func(e *env) ad.Var { return get(e).R[0] }}
+	}
+	return cexpr{t: t, v: get}
+}
+
+func (c *compiler) cond(x *ast.CondExpr, t types.Type) cexpr {
+	cond := c.truth(x.Cond)
+	a, b := c.expr(x.Then), c.expr(x.Else)
+	switch {
+	case t == types.IntT:
+		ai, bi := a.i, b.i
+		return cexpr{t: t, i: func(e *env) int {
+			if cond(e) {
+				return ai(e)
+			}
+			return bi(e)
+		}}
+	case t == types.RealT:
+		ar, br := a.real(), b.real()
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			if cond(e) {
+				return ar(e)
+			}
+			return br(e)
+		}}
+	}
+	av, bv := a.val(t.Kind != types.Int), b.val(t.Kind != types.Int)
+	return cexpr{t: t, v: func(e *env) *Val {
+		if cond(e) {
+			return av(e)
+		}
+		return bv(e)
+	}}
+}
+
+// truth compiles a condition: nonzero is true.
+func (c *compiler) truth(x ast.Expr) func(*env) bool {
+	e := c.expr(x)
+	if e.i != nil {
+		f := e.i
+		return func(env *env) bool { return f(env) != 0 }
+	}
+	f := e.real()
+	return func(env *env) bool { return f(env).Val != 0 }
+}
+
+// ---- arithmetic ----
+
+func (c *compiler) unary(x *ast.UnaryExpr, t types.Type) cexpr {
+	a := c.expr(x.X)
+	switch x.Op {
+	case token.ADD:
+		return a
+	case token.NOT:
+		if a.i != nil {
+			f := a.i
+			return cexpr{t: t, i: func(e *env) int { return b2i(f(e) == 0) }}
+		}
+		f := a.real()
+		return cexpr{t: t, i: func(e *env) int { return b2i(f(e).Val == 0) }}
+	}
+	switch {
+	case a.i != nil:
+		f := a.i
+		return cexpr{t: t, i: func(e *env) int { return -f(e) }}
+	case a.r != nil:
+		f := a.r
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Neg(f(e)) }}
+	}
+	return mapReal(t, a, func(tp *ad.Tape, v ad.Var) ad.Var { return tp.Neg(v) })
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// mapReal applies f to every element of a container, promoting ints.
+func mapReal(t types.Type, a cexpr, f func(*ad.Tape, ad.Var) ad.Var) cexpr {
+	src := a.val(true)
+	var buf Val
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := src(e)
+		buf.shape(v.Dims, false)
+		for i, x := range v.R {
+			buf.R[i] = f(e.t, x)
+		}
+		return &buf
+	}}
+}
+
+func (c *compiler) binary(x *ast.BinaryExpr, t types.Type) cexpr {
+	a, b := c.expr(x.X), c.expr(x.Y)
+	pos := c.pos(x.OpPos)
+	switch x.Op {
+	case token.LAND:
+		fa, fb := c.truth(x.X), c.truth(x.Y)
+		return cexpr{t: t, i: func(e *env) int { return b2i(fa(e) && fb(e)) }}
+	case token.LOR:
+		fa, fb := c.truth(x.X), c.truth(x.Y)
+		return cexpr{t: t, i: func(e *env) int { return b2i(fa(e) || fb(e)) }}
+	case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+		return compare(x.Op, a, b, t)
+	}
+	if a.i != nil && b.i != nil && t == types.IntT {
+		return intArith(x.Op, a.i, b.i, pos)
+	}
+	if a.v == nil && b.v == nil && t == types.RealT {
+		return realArith(c, x.Op, a.real(), b.real(), x.OpPos)
+	}
+	return c.containerArith(x, a, b, t)
+}
+
+func compare(op token.Kind, a, b cexpr, t types.Type) cexpr {
+	if a.i != nil && b.i != nil {
+		fa, fb := a.i, b.i
+		var f func(x, y int) bool
+		switch op {
+		case token.EQL:
+			f = func(x, y int) bool { return x == y }
+		case token.NEQ:
+			f = func(x, y int) bool { return x != y }
+		case token.LSS:
+			f = func(x, y int) bool { return x < y }
+		case token.LEQ:
+			f = func(x, y int) bool { return x <= y }
+		case token.GTR:
+			f = func(x, y int) bool { return x > y }
+		default:
+			f = func(x, y int) bool { return x >= y }
+		}
+		return cexpr{t: t, i: func(e *env) int { return b2i(f(fa(e), fb(e))) }}
+	}
+	fa, fb := a.real(), b.real()
+	var f func(x, y float64) bool
+	switch op {
+	case token.EQL:
+		f = func(x, y float64) bool { return x == y }
+	case token.NEQ:
+		f = func(x, y float64) bool { return x != y }
+	case token.LSS:
+		f = func(x, y float64) bool { return x < y }
+	case token.LEQ:
+		f = func(x, y float64) bool { return x <= y }
+	case token.GTR:
+		f = func(x, y float64) bool { return x > y }
+	default:
+		f = func(x, y float64) bool { return x >= y }
+	}
+	return cexpr{t: t, i: func(e *env) int { return b2i(f(fa(e).Val, fb(e).Val)) }}
+}
+
+func intArith(op token.Kind, fa, fb func(*env) int, pos token.Position) cexpr {
+	t := types.IntT
+	switch op {
+	case token.ADD:
+		return cexpr{t: t, i: func(e *env) int { return fa(e) + fb(e) }}
+	case token.SUB:
+		return cexpr{t: t, i: func(e *env) int { return fa(e) - fb(e) }}
+	case token.MUL:
+		return cexpr{t: t, i: func(e *env) int { return fa(e) * fb(e) }}
+	case token.QUO, token.IDIV:
+		return cexpr{t: t, i: func(e *env) int {
+			d := fb(e)
+			if d == 0 {
+				fail(pos, "integer division by zero")
+			}
+			return fa(e) / d
+		}}
+	case token.REM:
+		return cexpr{t: t, i: func(e *env) int {
+			d := fb(e)
+			if d == 0 {
+				fail(pos, "modulus by zero")
+			}
+			return fa(e) % d
+		}}
+	}
+	return cexpr{t: t, i: func(*env) int { return 0 }}
+}
+
+func realArith(c *compiler, op token.Kind, fa, fb func(*env) ad.Var, p token.Pos) cexpr {
+	t := types.RealT
+	switch op {
+	case token.ADD:
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Add(fa(e), fb(e)) }}
+	case token.SUB:
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Sub(fa(e), fb(e)) }}
+	case token.MUL, token.ELTMUL:
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Mul(fa(e), fb(e)) }}
+	case token.QUO, token.ELTDIV:
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Div(fa(e), fb(e)) }}
+	case token.POW, token.ELTPOW:
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Pow(fa(e), fb(e)) }}
+	}
+	c.errorf(p, "operator %s on reals is not supported", op)
+	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
+}
+
+// containerArith compiles arithmetic with at least one container operand.
+func (c *compiler) containerArith(x *ast.BinaryExpr, a, b cexpr, t types.Type) cexpr {
+	pos := c.pos(x.OpPos)
+	aScalar, bScalar := a.v == nil, b.v == nil
+	elementwise := func(f func(tp *ad.Tape, p, q ad.Var) ad.Var) cexpr {
+		var buf Val
+		switch {
+		case aScalar:
+			fa, fb := a.real(), b.val(true)
+			return cexpr{t: t, v: func(e *env) *Val {
+				s, v := fa(e), fb(e)
+				buf.shape(v.Dims, false)
+				for i, y := range v.R {
+					buf.R[i] = f(e.t, s, y)
+				}
+				return &buf
+			}}
+		case bScalar:
+			fa, fb := a.val(true), b.real()
+			return cexpr{t: t, v: func(e *env) *Val {
+				v, s := fa(e), fb(e)
+				buf.shape(v.Dims, false)
+				for i, y := range v.R {
+					buf.R[i] = f(e.t, y, s)
+				}
+				return &buf
+			}}
+		}
+		fa, fb := a.val(true), b.val(true)
+		return cexpr{t: t, v: func(e *env) *Val {
+			u, v := fa(e), fb(e)
+			if len(u.R) != len(v.R) || !sameDims(u.Dims, v.Dims) {
+				fail(pos, "size mismatch in %s: %v and %v", x.Op, dimString(u.Dims), dimString(v.Dims))
+			}
+			buf.shape(u.Dims, false)
+			for i := range u.R {
+				buf.R[i] = f(e.t, u.R[i], v.R[i])
+			}
+			return &buf
+		}}
+	}
+	add := func(tp *ad.Tape, p, q ad.Var) ad.Var { return tp.Add(p, q) }
+	sub := func(tp *ad.Tape, p, q ad.Var) ad.Var { return tp.Sub(p, q) }
+	mul := func(tp *ad.Tape, p, q ad.Var) ad.Var { return tp.Mul(p, q) }
+	div := func(tp *ad.Tape, p, q ad.Var) ad.Var { return tp.Div(p, q) }
+	pow := func(tp *ad.Tape, p, q ad.Var) ad.Var { return tp.Pow(p, q) }
+	switch x.Op {
+	case token.ADD:
+		return elementwise(add)
+	case token.SUB:
+		return elementwise(sub)
+	case token.ELTMUL:
+		return elementwise(mul)
+	case token.ELTDIV:
+		return elementwise(div)
+	case token.POW, token.ELTPOW:
+		return elementwise(pow)
+	case token.QUO:
+		if bScalar {
+			return elementwise(div)
+		}
+	case token.MUL:
+		if aScalar || bScalar {
+			return elementwise(mul)
+		}
+		return c.matMul(a, b, t, pos)
+	}
+	c.errorf(x.OpPos, "operator %s on %v and %v is not supported yet", x.Op, a.t, b.t)
+	return cexpr{t: t, v: func(*env) *Val { return &Val{} }}
+}
+
+func sameDims(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func dimString(d []int) string {
+	if len(d) == 0 {
+		return "scalar"
+	}
+	s := "["
+	for i, k := range d {
+		if i > 0 {
+			s += ","
+		}
+		s += strconv.Itoa(k)
+	}
+	return s + "]"
+}
+
+// matMul multiplies vectors and matrices: row_vector * vector is a dot
+// product, vector * row_vector an outer product, and the matrix products.
+// Each output entry is one tape statement.
+func (c *compiler) matMul(a, b cexpr, t types.Type, pos token.Position) cexpr {
+	fa, fb := a.val(true), b.val(true)
+	// Shapes as (rows, cols): a vector is n×1, a row vector 1×n.
+	rc := func(kind types.Kind, v *Val) (int, int) {
+		switch kind {
+		case types.Vector:
+			return v.Dims[0], 1
+		case types.RowVector:
+			return 1, v.Dims[0]
+		}
+		return v.Dims[0], v.Dims[1]
+	}
+	ak, bk := a.t.Kind, b.t.Kind
+	if t == types.RealT {
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			u, v := fa(e), fb(e)
+			if len(u.R) != len(v.R) {
+				fail(pos, "size mismatch in multiplication: %d and %d", len(u.R), len(v.R))
+			}
+			return dot(e.t, u.R, v.R)
+		}}
+	}
+	var buf Val
+	dims := make([]int, 0, 2)
+	return cexpr{t: t, v: func(e *env) *Val {
+		u, v := fa(e), fb(e)
+		ar, ac := rc(ak, u)
+		br, bc := rc(bk, v)
+		if ac != br {
+			fail(pos, "size mismatch in multiplication: %d×%d times %d×%d", ar, ac, br, bc)
+		}
+		switch t.Kind {
+		case types.Vector:
+			dims = append(dims[:0], ar)
+		case types.RowVector:
+			dims = append(dims[:0], bc)
+		default:
+			dims = append(dims[:0], ar, bc)
+		}
+		buf.shape(dims, false)
+		// Column-major: A(i,k) = u.R[i + k*ar], B(k,j) = v.R[k + j*br].
+		for j := range bc {
+			for i := range ar {
+				bl := e.t.Begin()
+				s := 0.0
+				for k := range ac {
+					x, y := u.R[i+k*ar], v.R[k+j*br]
+					s += x.Val * y.Val
+					bl.Add(x, y.Val)
+					bl.Add(y, x.Val)
+				}
+				buf.R[i+j*ar] = bl.End(s)
+			}
+		}
+		return &buf
+	}}
+}
+
+// dot is Σ a_i b_i as one statement.
+func dot(t *ad.Tape, a, b []ad.Var) ad.Var {
+	bl := t.Begin()
+	s := 0.0
+	for i, x := range a {
+		y := b[i]
+		s += x.Val * y.Val
+		bl.Add(x, y.Val)
+		bl.Add(y, x.Val)
+	}
+	return bl.End(s)
+}
+
+func (c *compiler) transpose(a cexpr, t types.Type) cexpr {
+	f := a.v
+	if t.Kind != types.Matrix {
+		var buf Val
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := f(e)
+			buf.Dims = append(buf.Dims[:0], v.Dims...)
+			buf.R = v.R
+			return &buf
+		}}
+	}
+	var buf Val
+	dims := make([]int, 2)
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := f(e)
+		r, cc := v.Dims[0], v.Dims[1]
+		dims[0], dims[1] = cc, r
+		buf.shape(dims, false)
+		for j := range cc {
+			for i := range r {
+				buf.R[j+i*cc] = v.R[i+j*r]
+			}
+		}
+		return &buf
+	}}
+}
+
+// ---- literals ----
+
+func (c *compiler) arrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
+	elems := make([]cexpr, len(x.Elems))
+	for i, el := range x.Elems {
+		elems[i] = c.expr(el)
+	}
+	isInt := t.Kind == types.Int
+	var buf Val
+	dims := make([]int, 0, 4)
+	pos := c.pos(x.Pos())
+	return cexpr{t: t, v: func(e *env) *Val {
+		dims = dims[:0]
+		dims = append(dims, len(elems))
+		first := true
+		k := 0
+		for _, el := range elems {
+			switch {
+			case el.i != nil && isInt:
+				if first {
+					buf.shape(dims, true)
+				}
+				buf.I[k] = el.i(e)
+				k++
+			case el.v == nil:
+				if first {
+					buf.shape(dims, false)
+				}
+				buf.R[k] = el.real()(e)
+				k++
+			default:
+				v := el.v(e)
+				if first {
+					dims = append(dims, v.Dims...)
+					buf.shape(dims, isInt)
+				} else if !sameDims(v.Dims, buf.Dims[1:]) {
+					fail(pos, "array expression elements have different sizes: %s and %s", dimString(buf.Dims[1:]), dimString(v.Dims))
+				}
+				if isInt {
+					k += copy(buf.I[k:], v.I)
+				} else if v.R != nil || len(v.I) == 0 {
+					k += copy(buf.R[k:], v.R)
+				} else {
+					for _, n := range v.I {
+						buf.R[k] = ad.Const(float64(n))
+						k++
+					}
+				}
+			}
+			first = false
+		}
+		return &buf
+	}}
+}
+
+func (c *compiler) rowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr {
+	elems := make([]cexpr, len(x.Elems))
+	for i, el := range x.Elems {
+		elems[i] = c.expr(el)
+	}
+	var buf Val
+	dims := make([]int, 2)
+	pos := c.pos(x.Pos())
+	if t.Kind == types.Matrix {
+		rows := make([]func(*env) *Val, len(elems))
+		for i, el := range elems {
+			rows[i] = el.v
+		}
+		return cexpr{t: t, v: func(e *env) *Val {
+			n := len(rows)
+			cols := -1
+			for i, rf := range rows {
+				r := rf(e)
+				if cols < 0 {
+					cols = r.Dims[0]
+					dims[0], dims[1] = n, cols
+					buf.shape(dims, false)
+				} else if r.Dims[0] != cols {
+					fail(pos, "matrix expression rows have different sizes: %d and %d", cols, r.Dims[0])
+				}
+				for j, v := range r.R {
+					buf.R[i+j*n] = v
+				}
+			}
+			if cols < 0 {
+				buf.shape([]int{0, 0}, false)
+			}
+			return &buf
+		}}
+	}
+	fs := make([]func(*env) ad.Var, len(elems))
+	for i, el := range elems {
+		fs[i] = el.real()
+	}
+	return cexpr{t: t, v: func(e *env) *Val {
+		dims[0] = len(fs)
+		buf.shape(dims[:1], false)
+		for i, f := range fs {
+			buf.R[i] = f(e)
+		}
+		return &buf
+	}}
+}
+
+// ---- indexing ----
+
+// index compiles x[i, ...]. Single int indices into arrays give views of
+// the storage; anything else copies into a buffer.
+func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
+	base := c.expr(x.X)
+	bt := base.t
+	pos := c.pos(x.Lbrack)
+	idx := c.indices(x.Indices)
+	fb := base.v
+	isInt := bt.Kind == types.Int
+	arrayDims := bt.Dims
+	// Fast paths: all single indices.
+	allSingle := true
+	for _, ix := range idx {
+		if ix.multi {
+			allSingle = false
+		}
+	}
+	if allSingle {
+		n := len(idx)
+		switch {
+		case t == types.IntT || t == types.RealT:
+			off := func(e *env, v *Val) int {
+				o := 0
+				stride := 1
+				// Offsets: array dims row-major, then matrix column-major.
+				inner := len(v.Dims) - arrayDims
+				block := size(v.Dims[arrayDims:])
+				o = 0
+				for k := 0; k < min(n, arrayDims); k++ {
+					i := idx[k].single(e)
+					if i < 1 || i > v.Dims[k] {
+						fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, v.Dims[k])
+					}
+					o = o*v.Dims[k] + (i - 1)
+				}
+				o *= block
+				if inner > 0 && n > arrayDims {
+					rows := v.Dims[arrayDims]
+					i := idx[arrayDims].single(e)
+					if i < 1 || i > rows {
+						fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, rows)
+					}
+					o += i - 1
+					if inner == 2 {
+						cols := v.Dims[arrayDims+1]
+						j := idx[arrayDims+1].single(e)
+						if j < 1 || j > cols {
+							fail(pos, "index %d out of range; expecting index to be between 1 and %d", j, cols)
+						}
+						stride = rows
+						o += (j - 1) * stride
+					}
+				}
+				return o
+			}
+			if t == types.IntT {
+				return cexpr{t: t, i: func(e *env) int { v := fb(e); return v.I[off(e, v)] }}
+			}
+			return cexpr{t: t, r: func(e *env) ad.Var { v := fb(e); return v.R[off(e, v)] }}
+		case n <= arrayDims:
+			var buf Val
+			return cexpr{t: t, v: func(e *env) *Val {
+				v := fb(e)
+				o := 0
+				for k := range n {
+					i := idx[k].single(e)
+					if i < 1 || i > v.Dims[k] {
+						fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, v.Dims[k])
+					}
+					o = o*v.Dims[k] + (i - 1)
+				}
+				block := size(v.Dims[n:])
+				buf.Dims = v.Dims[n:]
+				if isInt {
+					buf.I, buf.R = v.I[o*block:(o+1)*block], nil
+				} else {
+					buf.R, buf.I = v.R[o*block:(o+1)*block], nil
+				}
+				return &buf
+			}}
+		}
+	}
+	// General case: enumerate the selected elements.
+	var buf Val
+	var offs []int
+	var dims []int
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := fb(e)
+		offs, dims = selectOffsets(e, v, arrayDims, idx, pos, offs[:0], dims[:0])
+		buf.shape(dims, isInt)
+		if isInt {
+			for k, o := range offs {
+				buf.I[k] = v.I[o]
+			}
+		} else {
+			for k, o := range offs {
+				buf.R[k] = v.R[o]
+			}
+		}
+		return &buf
+	}}
+}
+
+// index is one compiled index: a single int, or a multiple index (an int
+// array or a range).
+type index struct {
+	multi  bool
+	single func(*env) int
+	list   func(*env) *Val // int array
+	lo, hi func(*env) int  // range bounds; nil when open
+	isAll  bool            // a bare :
+	rng    bool
+}
+
+func (c *compiler) indices(list []ast.Expr) []index {
+	out := make([]index, len(list))
+	for k, ix := range list {
+		if s, ok := ix.(*ast.SliceExpr); ok {
+			in := index{multi: true, rng: true, isAll: s.Lo == nil && s.Hi == nil}
+			if s.Lo != nil {
+				in.lo = c.expr(s.Lo).i
+			}
+			if s.Hi != nil {
+				in.hi = c.expr(s.Hi).i
+			}
+			out[k] = in
+			continue
+		}
+		e := c.expr(ix)
+		if e.i != nil {
+			out[k] = index{single: e.i}
+		} else {
+			out[k] = index{multi: true, list: e.v}
+		}
+	}
+	return out
+}
+
+// positions lists the 1-based positions an index selects in a dimension
+// of size n.
+func (ix *index) positions(e *env, n int, pos token.Position, out []int) []int {
+	switch {
+	case !ix.multi:
+		i := ix.single(e)
+		if i < 1 || i > n {
+			fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, n)
+		}
+		return append(out, i)
+	case ix.rng:
+		lo, hi := 1, n
+		if ix.lo != nil {
+			lo = ix.lo(e)
+		}
+		if ix.hi != nil {
+			hi = ix.hi(e)
+		}
+		for i := lo; i <= hi; i++ {
+			if i < 1 || i > n {
+				fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, n)
+			}
+			out = append(out, i)
+		}
+		return out
+	}
+	for _, i := range ix.list(e).I {
+		if i < 1 || i > n {
+			fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, n)
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// selectOffsets lists the flat offsets of the elements x[idx...] selects,
+// in the flat order of the result, and the result's dims.
+func selectOffsets(e *env, v *Val, arrayDims int, idx []index, pos token.Position, offs, dims []int) ([]int, []int) {
+	nd := len(v.Dims)
+	sel := make([][]int, nd) // positions chosen in each dim (1-based)
+	for d := range nd {
+		if d < len(idx) {
+			sel[d] = idx[d].positions(e, v.Dims[d], pos, nil)
+			if idx[d].multi {
+				dims = append(dims, len(sel[d]))
+			}
+			continue
+		}
+		all := make([]int, v.Dims[d])
+		for i := range all {
+			all[i] = i + 1
+		}
+		sel[d] = all
+		dims = append(dims, v.Dims[d])
+	}
+	// Element offset of a full index tuple: array dims row-major, the
+	// matrix part column-major.
+	block := size(v.Dims[arrayDims:])
+	inner := nd - arrayDims
+	tuple := make([]int, nd)
+	var rec func(d int)
+	// The result's flat order: its array dims row-major, then its inner
+	// part column-major, so the inner dims are walked last-first.
+	order := make([]int, 0, nd)
+	for d := range arrayDims {
+		order = append(order, d)
+	}
+	for d := nd - 1; d >= arrayDims; d-- {
+		order = append(order, d)
+	}
+	rec = func(k int) {
+		if k == nd {
+			o := 0
+			for d := range arrayDims {
+				o = o*v.Dims[d] + tuple[d] - 1
+			}
+			o *= block
+			if inner >= 1 {
+				o += tuple[arrayDims] - 1
+			}
+			if inner == 2 {
+				o += (tuple[arrayDims+1] - 1) * v.Dims[arrayDims]
+			}
+			offs = append(offs, o)
+			return
+		}
+		d := order[k]
+		for _, p := range sel[d] {
+			tuple[d] = p
+			rec(k + 1)
+		}
+	}
+	rec(0)
+	return offs, dims
+}
+
+// ---- calls ----
+
+func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
+	call := c.info.Calls[x]
+	if call == nil {
+		c.errorf(x.Pos(), "call of '%s' could not be resolved", x.Fun.Name)
+		return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
+	}
+	args := make([]cexpr, len(x.Args))
+	for i, a := range x.Args {
+		if call.FuncArg != nil && i == 0 {
+			continue
+		}
+		args[i] = c.expr(a)
+	}
+	if call.User != nil {
+		return c.userCall(x, call, args, t)
+	}
+	if isDensityName(call.Name) {
+		return c.densityCall(x, call.Name, args, t)
+	}
+	if f, ok := builtins[call.Name]; ok {
+		e, err := f(c, args, t, c.pos(x.Pos()))
+		if err == nil {
+			return e
+		}
+		c.errorf(x.Pos(), "%v", err)
+	} else {
+		c.errorf(x.Pos(), "function '%s' is not supported yet", call.Name)
+	}
+	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }, i: nil}
+}

@@ -1,0 +1,301 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/mathx"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// builtin compiles a call of a library function with checked argument
+// types; t is the result type.
+type builtin func(c *compiler, args []cexpr, t types.Type, pos token.Position) (cexpr, error)
+
+var negInf = math.Inf(-1)
+
+var builtins map[string]builtin
+
+func init() {
+	builtins = map[string]builtin{}
+	unary := map[string]func(*ad.Tape, ad.Var) ad.Var{
+		"exp": (*ad.Tape).Exp, "log": (*ad.Tape).Log, "sqrt": (*ad.Tape).Sqrt, "cbrt": (*ad.Tape).Cbrt,
+		"square": (*ad.Tape).Square, "exp2": (*ad.Tape).Exp2, "expm1": (*ad.Tape).Expm1,
+		"log2": (*ad.Tape).Log2, "log10": (*ad.Tape).Log10, "log1p": (*ad.Tape).Log1p, "log1m": (*ad.Tape).Log1m,
+		"log1p_exp": (*ad.Tape).Log1pExp, "log1m_exp": (*ad.Tape).Log1mExp, "inv_logit": (*ad.Tape).InvLogit,
+		"logit": (*ad.Tape).Logit, "log_inv_logit": (*ad.Tape).LogInvLogit, "log1m_inv_logit": (*ad.Tape).Log1mInvLogit,
+		"inv_cloglog": (*ad.Tape).InvCloglog, "sin": (*ad.Tape).Sin, "cos": (*ad.Tape).Cos, "tan": (*ad.Tape).Tan,
+		"asin": (*ad.Tape).Asin, "acos": (*ad.Tape).Acos, "atan": (*ad.Tape).Atan, "sinh": (*ad.Tape).Sinh,
+		"cosh": (*ad.Tape).Cosh, "tanh": (*ad.Tape).Tanh, "asinh": (*ad.Tape).Asinh, "acosh": (*ad.Tape).Acosh,
+		"atanh": (*ad.Tape).Atanh, "erf": (*ad.Tape).Erf, "erfc": (*ad.Tape).Erfc, "Phi": (*ad.Tape).Phi,
+		"Phi_approx": (*ad.Tape).PhiApprox, "inv_Phi": (*ad.Tape).InvPhi, "lgamma": (*ad.Tape).Lgamma,
+		"digamma": (*ad.Tape).Digamma, "tgamma": (*ad.Tape).Tgamma, "fabs": (*ad.Tape).Abs,
+		"inv": (*ad.Tape).Inv, "inv_sqrt": (*ad.Tape).InvSqrt, "inv_square": (*ad.Tape).InvSquare,
+		"floor": stepOf(math.Floor), "ceil": stepOf(math.Ceil), "round": stepOf(math.Round), "trunc": stepOf(math.Trunc),
+		"trigamma": func(t *ad.Tape, a ad.Var) ad.Var { return ad.Const(mathx.Trigamma(a.Val)) },
+	}
+	for name, f := range unary {
+		builtins[name] = vectorized(f)
+	}
+	builtins["abs"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		if a[0].i != nil {
+			f := a[0].i
+			return cexpr{t: t, i: func(e *env) int {
+				v := f(e)
+				if v < 0 {
+					return -v
+				}
+				return v
+			}}, nil
+		}
+		return vectorized((*ad.Tape).Abs)(c, a, t, pos)
+	}
+	binary := map[string]func(*ad.Tape, ad.Var, ad.Var) ad.Var{
+		"pow": (*ad.Tape).Pow, "fmin": (*ad.Tape).Fmin, "fmax": (*ad.Tape).Fmax, "fdim": (*ad.Tape).Fdim,
+		"fmod": (*ad.Tape).Fmod, "hypot": (*ad.Tape).Hypot, "atan2": (*ad.Tape).Atan2, "lbeta": (*ad.Tape).Lbeta,
+		"lchoose": (*ad.Tape).Lchoose, "binomial_coefficient_log": (*ad.Tape).Lchoose,
+		"log_diff_exp": (*ad.Tape).LogDiffExp, "multiply_log": (*ad.Tape).MultiplyLog, "lmultiply": (*ad.Tape).MultiplyLog,
+		"beta": func(t *ad.Tape, a, b ad.Var) ad.Var { return t.Exp(t.Lbeta(a, b)) },
+	}
+	for name, f := range binary {
+		builtins[name] = binaryScalar(f)
+	}
+	builtins["log_sum_exp"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		if len(a) == 2 {
+			return binaryScalar((*ad.Tape).LogSumExp2)(c, a, t, pos)
+		}
+		f := a[0].val(true)
+		return cexpr{t: t, r: func(e *env) ad.Var { return logSumExp(e.t, f(e).R) }}, nil
+	}
+	builtins["log_mix"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		if len(a) != 3 || a[0].v != nil || a[1].v != nil || a[2].v != nil {
+			return cexpr{}, fmt.Errorf("log_mix of vectors is not supported yet")
+		}
+		th, x, y := a[0].real(), a[1].real(), a[2].real()
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.LogMix(th(e), x(e), y(e)) }}, nil
+	}
+	builtins["fma"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		x, y, z := a[0].real(), a[1].real(), a[2].real()
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Fma(x(e), y(e), z(e)) }}, nil
+	}
+	consts := map[string]float64{"pi": math.Pi, "e": math.E, "sqrt2": math.Sqrt2, "log2": math.Ln2,
+		"log10": math.Ln10, "not_a_number": math.NaN(), "positive_infinity": math.Inf(1),
+		"negative_infinity": math.Inf(-1), "machine_precision": 0x1p-52}
+	for name, v := range consts {
+		c := ad.Const(v)
+		prev := builtins[name]
+		builtins[name] = func(cc *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+			if len(a) == 0 {
+				return cexpr{t: t, r: func(*env) ad.Var { return c }}, nil
+			}
+			return prev(cc, a, t, pos)
+		}
+	}
+	builtins["target"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Sum(e.target) }}, nil
+	}
+	builtins["get_lp"] = builtins["target"]
+	builtins["choose"] = intBinary(func(n, k int) int { return int(math.Round(math.Exp(lchooseInt(n, k)))) })
+	builtins["int_step"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		if a[0].i != nil {
+			f := a[0].i
+			return cexpr{t: t, i: func(e *env) int { return b2i(f(e) > 0) }}, nil
+		}
+		f := a[0].r
+		return cexpr{t: t, i: func(e *env) int { return b2i(f(e).Val > 0) }}, nil
+	}
+	builtins["step"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		f := a[0].real()
+		return cexpr{t: t, r: func(e *env) ad.Var { return ad.Const(float64(b2i(f(e).Val >= 0))) }}, nil
+	}
+	builtins["is_inf"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		f := a[0].real()
+		return cexpr{t: t, i: func(e *env) int { return b2i(math.IsInf(f(e).Val, 0)) }}, nil
+	}
+	builtins["is_nan"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		f := a[0].real()
+		return cexpr{t: t, i: func(e *env) int { return b2i(math.IsNaN(f(e).Val)) }}, nil
+	}
+	builtins["to_int"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		if a[0].v != nil {
+			return cexpr{}, fmt.Errorf("to_int of arrays is not supported yet")
+		}
+		f := a[0].real()
+		return cexpr{t: t, i: func(e *env) int { return int(math.Trunc(f(e).Val)) }}, nil
+	}
+	for name, pick := range map[string]func(a, b float64) bool{"min": func(a, b float64) bool { return a < b }, "max": func(a, b float64) bool { return a > b }} {
+		builtins[name] = minMax(pick)
+	}
+	for name, f := range containerBuiltins {
+		builtins[name] = f
+	}
+	for name, f := range rngBuiltins {
+		builtins[name] = f
+	}
+}
+
+func stepOf(f func(float64) float64) func(*ad.Tape, ad.Var) ad.Var {
+	return func(_ *ad.Tape, a ad.Var) ad.Var { return ad.Step(f(a.Val)) }
+}
+
+func lchooseInt(n, k int) float64 {
+	return mathx.Lgamma(float64(n+1)) - mathx.Lgamma(float64(k+1)) - mathx.Lgamma(float64(n-k+1))
+}
+
+// vectorized applies a real function to a scalar or elementwise to a
+// container.
+func vectorized(f func(*ad.Tape, ad.Var) ad.Var) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		if len(a) != 1 {
+			return cexpr{}, fmt.Errorf("wrong number of arguments")
+		}
+		if a[0].v == nil {
+			g := a[0].real()
+			return cexpr{t: t, r: func(e *env) ad.Var { return f(e.t, g(e)) }}, nil
+		}
+		return mapReal(t, a[0], f), nil
+	}
+}
+
+func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		if len(a) != 2 {
+			return cexpr{}, fmt.Errorf("wrong number of arguments")
+		}
+		if a[0].v != nil || a[1].v != nil {
+			if a[1].v != nil && a[0].v == nil {
+				return cexpr{}, fmt.Errorf("this function of a scalar and a container is not supported yet")
+			}
+			x := a[0].val(true)
+			if a[1].v == nil {
+				y := a[1].real()
+				var buf Val
+				return cexpr{t: t, v: func(e *env) *Val {
+					u, s := x(e), y(e)
+					buf.shape(u.Dims, false)
+					for i, v := range u.R {
+						buf.R[i] = f(e.t, v, s)
+					}
+					return &buf
+				}}, nil
+			}
+			y := a[1].val(true)
+			var buf Val
+			return cexpr{t: t, v: func(e *env) *Val {
+				u, w := x(e), y(e)
+				if len(u.R) != len(w.R) {
+					fail(pos, "size mismatch: %d and %d", len(u.R), len(w.R))
+				}
+				buf.shape(u.Dims, false)
+				for i, v := range u.R {
+					buf.R[i] = f(e.t, v, w.R[i])
+				}
+				return &buf
+			}}, nil
+		}
+		x, y := a[0].real(), a[1].real()
+		return cexpr{t: t, r: func(e *env) ad.Var { return f(e.t, x(e), y(e)) }}, nil
+	}
+}
+
+func intBinary(f func(a, b int) int) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		x, y := a[0].i, a[1].i
+		return cexpr{t: t, i: func(e *env) int { return f(x(e), y(e)) }}, nil
+	}
+}
+
+// minMax handles min and max of two scalars or of a container.
+func minMax(better func(a, b float64) bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		if len(a) == 2 {
+			if t == types.IntT {
+				x, y := a[0].i, a[1].i
+				return cexpr{t: t, i: func(e *env) int {
+					p, q := x(e), y(e)
+					if better(float64(q), float64(p)) {
+						return q
+					}
+					return p
+				}}, nil
+			}
+			x, y := a[0].real(), a[1].real()
+			return cexpr{t: t, r: func(e *env) ad.Var {
+				p, q := x(e), y(e)
+				if better(q.Val, p.Val) {
+					return q
+				}
+				return p
+			}}, nil
+		}
+		f := a[0].v
+		if t == types.IntT {
+			return cexpr{t: t, i: func(e *env) int {
+				v := f(e)
+				if len(v.I) == 0 {
+					fail(pos, "min and max of an empty int array are not defined")
+				}
+				best := v.I[0]
+				for _, x := range v.I[1:] {
+					if better(float64(x), float64(best)) {
+						best = x
+					}
+				}
+				return best
+			}}, nil
+		}
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			v := f(e)
+			if len(v.R) == 0 {
+				if better(1, 0) {
+					return ad.Const(math.Inf(-1))
+				}
+				return ad.Const(math.Inf(1))
+			}
+			best := v.R[0]
+			for _, x := range v.R[1:] {
+				if better(x.Val, best.Val) {
+					best = x
+				}
+			}
+			return best
+		}}, nil
+	}
+}
+
+// logSumExp is log Σ e^{x_i} as one statement.
+func logSumExp(t *ad.Tape, xs []ad.Var) ad.Var {
+	if len(xs) == 0 {
+		return ad.Const(negInf)
+	}
+	m := math.Inf(-1)
+	for _, x := range xs {
+		m = math.Max(m, x.Val)
+	}
+	if math.IsInf(m, -1) {
+		return ad.Const(m)
+	}
+	s := 0.0
+	for _, x := range xs {
+		s += math.Exp(x.Val - m)
+	}
+	v := m + math.Log(s)
+	b := t.Begin()
+	for _, x := range xs {
+		b.Add(x, math.Exp(x.Val-v))
+	}
+	return b.End(v)
+}
+
+// sortVars returns the permutation that sorts v.
+func sortIndex(n int, less func(i, j int) bool) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return less(idx[a], idx[b]) })
+	return idx
+}

@@ -1,0 +1,282 @@
+package compile
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/model"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// Model is a compiled program bound to a data set: a model.Model.
+type Model struct {
+	p       *Program
+	e       *env
+	layouts []*layout
+	dim     int
+	outputs []output
+	names   []string
+	leaves  []ad.Var
+	data    model.Data
+	seed    uint64
+}
+
+// output is a variable written by Write, with its flattening.
+type output struct {
+	get   func(*env) *Val
+	order []int // storage offsets in Stan's output order
+}
+
+// NewModel reads data into the program, runs transformed data once, and
+// fixes the parameters' layout.
+func (p *Program) NewModel(data model.Data, seed uint64) (m *Model, err error) {
+	e := &env{t: ad.NewTape(), globals: make([]Val, p.nGlobals), rng: rand.New(rand.NewPCG(seed, 0xda7a)), print: p.Print}
+	m = &Model{p: p, e: e, data: data, seed: seed}
+	defer m.recover(&err)
+	declared := map[string]bool{}
+	for _, dv := range p.data {
+		declared[dv.name] = true
+		if err := dv.read(e, data); err != nil {
+			return nil, err
+		}
+	}
+	for name := range data {
+		if !declared[name] {
+			// Extra variables are allowed, as in CmdStan; callers may warn.
+			continue
+		}
+	}
+	if p.tdata != nil {
+		p.tdata(e)
+		for _, ck := range p.tdChecks {
+			if err := ck.run(e); err != nil {
+				return nil, err
+			}
+		}
+	}
+	off := 0
+	for _, pv := range p.params {
+		l := pv.layout(e, off)
+		off += l.n
+		m.layouts = append(m.layouts, l)
+	}
+	m.dim = off
+	m.leaves = make([]ad.Var, off)
+	if err := m.prepareOutputs(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// ExtraData lists data variables the program does not declare.
+func (p *Program) ExtraData(data model.Data) []string {
+	declared := map[string]bool{}
+	for _, dv := range p.data {
+		declared[dv.name] = true
+	}
+	var extra []string
+	for _, n := range data.Names() {
+		if !declared[n] {
+			extra = append(extra, n)
+		}
+	}
+	return extra
+}
+
+// recover turns an evaluation failure into an error.
+func (m *Model) recover(err *error) {
+	if r := recover(); r != nil {
+		ee, ok := r.(*evalError)
+		if !ok {
+			panic(r)
+		}
+		*err = ee
+	}
+}
+
+func (m *Model) prepareOutputs() error {
+	e := m.e
+	add := func(name string, v *check.Var, dims []int) {
+		ref := m.p.slots[v]
+		m.outputs = append(m.outputs, output{get: ref.getter(), order: outputOrder(dims, v.Type)})
+		for _, k := range outputOrder(dims, v.Type) {
+			m.names = append(m.names, elementName(name, dims, v.Type, k))
+		}
+	}
+	for _, l := range m.layouts {
+		add(l.p.name, l.p.v, l.dims)
+	}
+	for _, ov := range m.p.outDims {
+		add(ov.v.Name, ov.v, ov.dims(e, nil))
+	}
+	return nil
+}
+
+// outputOrder lists storage offsets in Stan's output order: every index,
+// array or not, column-major (the first index fastest).
+func outputOrder(dims []int, t types.Type) []int {
+	n := size(dims)
+	order := make([]int, 0, n)
+	idx := make([]int, len(dims))
+	arr := t.Dims
+	block := size(dims[arr:])
+	for range n {
+		o := 0
+		for d := range arr {
+			o = o*dims[d] + idx[d]
+		}
+		o *= block
+		if len(dims) > arr {
+			o += idx[arr]
+		}
+		if len(dims) > arr+1 {
+			o += idx[arr+1] * dims[arr]
+		}
+		order = append(order, o)
+		for d := range dims {
+			idx[d]++
+			if idx[d] < dims[d] {
+				break
+			}
+			idx[d] = 0
+		}
+	}
+	return order
+}
+
+// Dim is the unconstrained dimension.
+func (m *Model) Dim() int { return m.dim }
+
+// Names are the output columns.
+func (m *Model) Names() []string { return m.names }
+
+// LogDensity returns the log density with the Jacobian, Stan's constants
+// dropped, and fills grad when it is not nil.
+func (m *Model) LogDensity(theta, grad []float64) (lp float64, err error) {
+	if len(theta) != m.dim {
+		return 0, fmt.Errorf("the point has %d values, but the model has %d unconstrained parameters", len(theta), m.dim)
+	}
+	defer m.recover(&err)
+	e := m.e
+	t := e.t
+	t.Reset()
+	e.target = e.target[:0]
+	for i, v := range theta {
+		m.leaves[i] = t.Var(v)
+	}
+	var lj ad.Var
+	for _, l := range m.layouts {
+		l.constrain(e, m.leaves[l.off:l.off+l.n], &lj)
+	}
+	if m.p.tparams != nil {
+		m.p.tparams(e)
+		for _, ck := range m.p.tpChecks {
+			if err := ck.run(e); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if m.p.model != nil {
+		m.p.model(e)
+	}
+	total := t.Add(t.Sum(e.target), lj)
+	if math.IsNaN(total.Val) {
+		return 0, errors.New("the log density is NaN")
+	}
+	if grad != nil {
+		t.Grad(total)
+		for i, x := range m.leaves {
+			grad[i] = t.Adjoint(x)
+		}
+	}
+	return total.Val, nil
+}
+
+// Write maps theta to the output columns: the constrained parameters, the
+// transformed parameters and the generated quantities.
+func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error) {
+	if len(out) != len(m.names) {
+		return fmt.Errorf("output has %d columns, but the model writes %d", len(out), len(m.names))
+	}
+	defer m.recover(&err)
+	e := m.e
+	e.t.Reset()
+	e.target = e.target[:0]
+	saved := e.rng
+	if rng != nil {
+		e.rng = rng
+	}
+	defer func() { e.rng = saved }()
+	for i, v := range theta {
+		m.leaves[i] = ad.Const(v)
+	}
+	for _, l := range m.layouts {
+		l.constrain(e, m.leaves[l.off:l.off+l.n], nil)
+	}
+	if m.p.tparams != nil {
+		m.p.tparams(e)
+		for _, ck := range m.p.tpChecks {
+			if err := ck.run(e); err != nil {
+				return err
+			}
+		}
+	}
+	if m.p.gq != nil {
+		m.p.gq(e)
+		for _, ck := range m.p.gqChecks {
+			if err := ck.run(e); err != nil {
+				return err
+			}
+		}
+	}
+	k := 0
+	for _, o := range m.outputs {
+		v := o.get(e)
+		for _, off := range o.order {
+			if v.I != nil {
+				out[k] = float64(v.I[off])
+			} else {
+				out[k] = v.R[off].Val
+			}
+			k++
+		}
+	}
+	return nil
+}
+
+// Clone returns an independent evaluator of the same posterior: the
+// program compiled again (the closures own their buffers) and bound to the
+// same data with the same seed, so transformed data come out the same.
+func (m *Model) Clone() model.Model {
+	p, err := Compile(m.p.fset, m.p.src, m.p.info)
+	if err != nil {
+		panic("compile: a program that compiled once failed to compile again: " + err.Error())
+	}
+	p.Print = m.p.Print
+	c, err := p.NewModel(m.data, m.seed)
+	if err != nil {
+		panic("compile: data that were read once failed to be read again: " + err.Error())
+	}
+	return c
+}
+
+// ParamNames are the output columns of the parameters only.
+func (m *Model) ParamNames() []string {
+	n := 0
+	for _, l := range m.layouts {
+		n += size(l.dims)
+	}
+	return m.names[:n]
+}
+
+// describe is used in error messages about the model.
+func (m *Model) String() string {
+	return fmt.Sprintf("model with %d unconstrained parameters and columns %s", m.dim, strings.Join(m.names, ","))
+}
+
+var _ model.Model = (*Model)(nil)

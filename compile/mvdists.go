@@ -1,0 +1,110 @@
+package compile
+
+import (
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/dist"
+	"github.com/gostan/gostan/stan/token"
+)
+
+// vectorsOf returns a vector or an array of vectors as one slice per
+// vector, in a buffer reused across calls.
+func vectorsOf(x cexpr) func(*env) [][]ad.Var {
+	f := x.val(true)
+	var buf [][]ad.Var
+	if x.t.Dims == 0 {
+		buf = make([][]ad.Var, 1)
+		return func(e *env) [][]ad.Var { buf[0] = f(e).R; return buf }
+	}
+	return func(e *env) [][]ad.Var {
+		v := f(e)
+		n := v.Dims[0]
+		block := size(v.Dims[1:])
+		buf = buf[:0]
+		for k := range n {
+			buf = append(buf, v.R[k*block:(k+1)*block])
+		}
+		return buf
+	}
+}
+
+func matrixOf(x cexpr) func(*env) ad.Matrix {
+	f := x.v
+	return func(e *env) ad.Matrix { return f(e).matrix() }
+}
+
+func intsOf(x cexpr) func(*env) []int {
+	if x.i != nil {
+		f, buf := x.i, make([]int, 1)
+		return func(e *env) []int { buf[0] = f(e); return buf }
+	}
+	f := x.v
+	return func(e *env) []int { return f(e).I }
+}
+
+// mustAt returns a function that passes a density's value through, or
+// aborts the evaluation with its error at pos.
+func mustAt(pos token.Position) func(ad.Var, error) ad.Var {
+	return func(lp ad.Var, err error) ad.Var {
+		if err != nil {
+			panic(&evalError{pos: pos, err: err})
+		}
+		return lp
+	}
+}
+
+func init() {
+	mvn := func(f func(*ad.Tape, bool, [][]ad.Var, [][]ad.Var, ad.Matrix) (ad.Var, error)) density {
+		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+			y, mu, s := vectorsOf(a[0]), vectorsOf(a[1]), matrixOf(a[2])
+			ok := mustAt(pos)
+			return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), mu(e), s(e))) }
+		}}
+	}
+	densities["multi_normal"] = mvn(dist.MultiNormalLpdf)
+	densities["multi_normal_cholesky"] = mvn(dist.MultiNormalCholeskyLpdf)
+	densities["dirichlet"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		th, al := vectorsOf(a[0]), vectorsOf(a[1])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var { return ok(dist.DirichletLpdf(e.t, propto, th(e), al(e))) }
+	}}
+	lkj := func(f func(*ad.Tape, bool, ad.Matrix, ad.Var) (ad.Var, error)) density {
+		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+			m, eta := matrixOf(a[0]), a[1].real()
+			ok := mustAt(pos)
+			return func(e *env) ad.Var { return ok(f(e.t, propto, m(e), eta(e))) }
+		}}
+	}
+	densities["lkj_corr_cholesky"] = lkj(dist.LkjCorrCholeskyLpdf)
+	densities["lkj_corr"] = lkj(dist.LkjCorrLpdf)
+	cat := func(f func(*ad.Tape, bool, []int, []ad.Var) (ad.Var, error)) density {
+		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+			n, th := intsOf(a[0]), asVector(a[1])
+			ok := mustAt(pos)
+			return func(e *env) ad.Var { return ok(f(e.t, propto, n(e), th(e))) }
+		}}
+	}
+	densities["categorical"] = cat(dist.CategoricalLpmf)
+	densities["categorical_logit"] = cat(dist.CategoricalLogitLpmf)
+	densities["multinomial"] = cat(dist.MultinomialLpmf)
+	glm := func(f func(*ad.Tape, bool, []int, ad.Matrix, []ad.Var, []ad.Var) (ad.Var, error)) density {
+		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+			y, x, al, be := intsOf(a[0]), matrixOf(a[1]), asVector(a[2]), asVector(a[3])
+			ok := mustAt(pos)
+			return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), x(e), al(e), be(e))) }
+		}}
+	}
+	densities["bernoulli_logit_glm"] = glm(dist.BernoulliLogitGLMLpmf)
+	densities["poisson_log_glm"] = glm(dist.PoissonLogGLMLpmf)
+	densities["normal_id_glm"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, x, al, be, s := asVector(a[0]), matrixOf(a[1]), asVector(a[2]), asVector(a[3]), asVector(a[4])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var {
+			return ok(dist.NormalIdGLMLpdf(e.t, propto, y(e), x(e), al(e), be(e), s(e)))
+		}
+	}}
+	densities["ordered_logistic"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		k, eta, c := intsOf(a[0]), asVector(a[1]), vectorsOf(a[2])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var { return ok(dist.OrderedLogisticLpmf(e.t, propto, k(e), eta(e), c(e))) }
+	}}
+}

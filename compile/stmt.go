@@ -1,0 +1,459 @@
+package compile
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// ctrl says how a statement ended.
+type ctrl int
+
+const (
+	next ctrl = iota
+	brk
+	cont
+	ret
+)
+
+type stmtFn func(*env) ctrl
+
+func (c *compiler) stmts(list []ast.Stmt) stmtFn {
+	fs := make([]stmtFn, 0, len(list))
+	for _, s := range list {
+		if f := c.stmt(s); f != nil {
+			fs = append(fs, f)
+		}
+	}
+	switch len(fs) {
+	case 0:
+		return func(*env) ctrl { return next }
+	case 1:
+		return fs[0]
+	}
+	return func(e *env) ctrl {
+		for _, f := range fs {
+			if r := f(e); r != next {
+				return r
+			}
+		}
+		return next
+	}
+}
+
+func (c *compiler) stmt(s ast.Stmt) stmtFn {
+	switch s := s.(type) {
+	case *ast.VarDecl:
+		return c.localDecl(s)
+	case *ast.AssignStmt:
+		return c.assign(s)
+	case *ast.TildeStmt:
+		return c.tilde(s)
+	case *ast.TargetStmt:
+		x := c.expr(s.X)
+		if x.v == nil {
+			f := x.real()
+			return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
+		}
+		f := x.val(true)
+		return func(e *env) ctrl {
+			e.target = append(e.target, e.t.Sum(f(e).R))
+			return next
+		}
+	case *ast.ExprStmt:
+		x := c.call(s.Call, types.VoidT)
+		switch {
+		case x.v != nil:
+			f := x.v
+			return func(e *env) ctrl { f(e); return next }
+		case x.r != nil:
+			f := x.r
+			return func(e *env) ctrl { f(e); return next }
+		case x.i != nil:
+			f := x.i
+			return func(e *env) ctrl { f(e); return next }
+		}
+		return nil
+	case *ast.BlockStmt:
+		return c.stmts(s.List)
+	case *ast.ProfileStmt:
+		return c.stmts(s.Body.List)
+	case *ast.EmptyStmt:
+		return nil
+	case *ast.IfStmt:
+		cond := c.truth(s.Cond)
+		then := c.stmt(s.Then)
+		var els stmtFn
+		if s.Else != nil {
+			els = c.stmt(s.Else)
+		}
+		if then == nil {
+			then = func(*env) ctrl { return next }
+		}
+		return func(e *env) ctrl {
+			if cond(e) {
+				return then(e)
+			}
+			if els != nil {
+				return els(e)
+			}
+			return next
+		}
+	case *ast.WhileStmt:
+		cond := c.truth(s.Cond)
+		body := c.stmt(s.Body)
+		return func(e *env) ctrl {
+			for cond(e) {
+				if body != nil {
+					switch body(e) {
+					case brk:
+						return next
+					case ret:
+						return ret
+					}
+				}
+			}
+			return next
+		}
+	case *ast.ForStmt:
+		return c.forLoop(s)
+	case *ast.ForeachStmt:
+		return c.foreach(s)
+	case *ast.BranchStmt:
+		if s.Tok == "break" {
+			return func(*env) ctrl { return brk }
+		}
+		return func(*env) ctrl { return cont }
+	case *ast.ReturnStmt:
+		if s.X == nil {
+			return func(*env) ctrl { return ret }
+		}
+		x := c.expr(s.X)
+		rt := c.fn.sig.Ret
+		switch {
+		case rt == types.IntT:
+			f := x.i
+			return func(e *env) ctrl { e.retI = f(e); return ret }
+		case rt == types.RealT:
+			f := x.real()
+			return func(e *env) ctrl { e.retR = f(e); return ret }
+		}
+		f := x.val(rt.Kind != types.Int)
+		return func(e *env) ctrl { e.retV = f(e); return ret }
+	case *ast.PrintStmt:
+		return c.print(s)
+	}
+	c.errorf(s.Pos(), "statement not supported yet")
+	return nil
+}
+
+func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
+	lo, hi := c.expr(s.Lo).i, c.expr(s.Hi).i
+	ref := c.declareLocal(c.info.Uses[s.Var])
+	get := ref.getter()
+	body := c.stmt(s.Body)
+	return func(e *env) ctrl {
+		v := get(e)
+		v.shape(nil, true)
+		end := hi(e)
+		for i := lo(e); i <= end; i++ {
+			v.I[0] = i
+			if body == nil {
+				continue
+			}
+			switch body(e) {
+			case brk:
+				return next
+			case ret:
+				return ret
+			}
+		}
+		return next
+	}
+}
+
+func (c *compiler) foreach(s *ast.ForeachStmt) stmtFn {
+	x := c.expr(s.X)
+	v := c.info.Uses[s.Var]
+	ref := c.declareLocal(v)
+	get := ref.getter()
+	body := c.stmt(s.Body)
+	xt := x.t
+	isInt := xt.Kind == types.Int
+	return func(e *env) ctrl {
+		src := x.v(e)
+		// An array loops over its elements; a vector or matrix over its
+		// entries in column-major order.
+		n := len(src.R) + len(src.I)
+		block := 1
+		var elemDims []int
+		if xt.Dims > 0 {
+			n = src.Dims[0]
+			block = size(src.Dims[1:])
+			elemDims = src.Dims[1:]
+		}
+		lv := get(e)
+		for k := range n {
+			lv.shape(elemDims, isInt)
+			if isInt {
+				copy(lv.I, src.I[k*block:(k+1)*block])
+			} else {
+				copy(lv.R, src.R[k*block:(k+1)*block])
+			}
+			if body == nil {
+				continue
+			}
+			switch body(e) {
+			case brk:
+				return next
+			case ret:
+				return ret
+			}
+		}
+		return next
+	}
+}
+
+func (c *compiler) print(s *ast.PrintStmt) stmtFn {
+	type part struct {
+		lit string
+		x   cexpr
+	}
+	parts := make([]part, len(s.Args))
+	for i, a := range s.Args {
+		if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			parts[i].lit = strings.Trim(lit.Value, `"`)
+			continue
+		}
+		parts[i].x = c.expr(a)
+	}
+	pos := c.pos(s.Pos())
+	kind := s.Kind
+	return func(e *env) ctrl {
+		var b strings.Builder
+		for _, p := range parts {
+			switch {
+			case p.x.i != nil:
+				fmt.Fprint(&b, p.x.i(e))
+			case p.x.r != nil:
+				fmt.Fprint(&b, p.x.r(e).Val)
+			case p.x.v != nil:
+				b.WriteString(formatVal(p.x.v(e)))
+			default:
+				b.WriteString(p.lit)
+			}
+		}
+		if kind == "print" {
+			if e.print != nil {
+				fmt.Fprintln(e.print, b.String())
+			}
+			return next
+		}
+		panic(&evalError{pos: pos, err: errors.New(b.String()), rejected: true})
+	}
+}
+
+func formatVal(v *Val) string {
+	parts := make([]string, 0, len(v.R)+len(v.I))
+	for _, x := range v.R {
+		parts = append(parts, fmt.Sprint(x.Val))
+	}
+	for _, x := range v.I {
+		parts = append(parts, fmt.Sprint(x))
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+// ---- declarations and assignment ----
+
+// localDecl allocates a local variable at the point of its declaration:
+// sized, filled with NaN, then given its initial value.
+func (c *compiler) localDecl(d *ast.VarDecl) stmtFn {
+	v := c.info.Uses[d.Name]
+	ref := c.declareLocal(v)
+	get := ref.getter()
+	dims := c.dimsOf(d.Type)
+	isInt := v.Type.Kind == types.Int
+	var init stmtFn
+	if d.Init != nil {
+		init = c.assignTo(ref, v.Type, nil, d.Init, c.pos(d.Init.Pos()))
+	}
+	var buf []int
+	return func(e *env) ctrl {
+		buf = dims(e, buf[:0])
+		lv := get(e)
+		lv.shape(buf, isInt)
+		lv.fillNaN()
+		if init != nil {
+			init(e)
+		}
+		return next
+	}
+}
+
+// dimsOf compiles a declared type's sizes: array dims, then the vector's
+// or matrix's. cholesky_factor_cov[M] is M×M; square types repeat K.
+func (c *compiler) dimsOf(t *ast.Type) func(*env, []int) []int {
+	var fs []func(*env) int
+	for _, x := range t.ArrayDims {
+		fs = append(fs, c.expr(x).i)
+	}
+	for _, x := range t.Sizes {
+		fs = append(fs, c.expr(x).i)
+	}
+	square := false
+	switch t.Base {
+	case "cholesky_factor_corr", "corr_matrix", "cov_matrix":
+		square = true
+	case "cholesky_factor_cov":
+		square = len(t.Sizes) == 1
+	case "simplex", "unit_vector", "ordered", "positive_ordered":
+	}
+	pos := c.pos(t.Pos())
+	return func(e *env, out []int) []int {
+		for _, f := range fs {
+			n := f(e)
+			if n < 0 {
+				fail(pos, "size %d is negative: sizes must be >= 0", n)
+			}
+			out = append(out, n)
+		}
+		if square {
+			out = append(out, out[len(out)-1])
+		}
+		return out
+	}
+}
+
+func (c *compiler) assign(s *ast.AssignStmt) stmtFn {
+	root := rootIdent(s.LHS)
+	v := c.info.Uses[root]
+	ref, ok := c.slots[v]
+	if !ok {
+		c.errorf(s.Pos(), "variable '%s' cannot be assigned here", root.Name)
+		return nil
+	}
+	var idx []index
+	if ix, ok := s.LHS.(*ast.IndexExpr); ok {
+		// x[i][j] is x[i, j] when the outer indices are single.
+		var lists [][]ast.Expr
+		for x := ast.Expr(ix); ; {
+			n, ok := x.(*ast.IndexExpr)
+			if !ok {
+				break
+			}
+			lists = append([][]ast.Expr{n.Indices}, lists...)
+			x = n.X
+		}
+		var flat []ast.Expr
+		for k, l := range lists {
+			for _, i := range l {
+				if k < len(lists)-1 && c.info.Types[i] != types.IntT {
+					c.errorf(i.Pos(), "assignment to x[...][...] with a multiple index before the last brackets is not supported yet")
+					return nil
+				}
+			}
+			flat = append(flat, l...)
+		}
+		idx = c.indices(flat)
+	}
+	pos := c.pos(s.OpPos)
+	if s.Op == token.ASSIGN || s.Op == token.ARROW {
+		return c.assignTo(ref, v.Type, idx, s.RHS, pos)
+	}
+	// x op= y is x = x op y.
+	op := map[token.Kind]token.Kind{token.ADD_ASSIGN: token.ADD, token.SUB_ASSIGN: token.SUB,
+		token.MUL_ASSIGN: token.MUL, token.QUO_ASSIGN: token.QUO,
+		token.ELTMUL_ASSIGN: token.ELTMUL, token.ELTDIV_ASSIGN: token.ELTDIV}[s.Op]
+	bin := &ast.BinaryExpr{X: s.LHS, OpPos: s.OpPos, Op: op, Y: s.RHS}
+	c.info.Types[bin] = c.info.Types[s.LHS]
+	return c.assignTo(ref, v.Type, idx, bin, pos)
+}
+
+// assignTo stores the value of rhs into the variable (or the part of it
+// that idx selects), copying so that no storage is shared.
+func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr, pos token.Position) stmtFn {
+	get := ref.getter()
+	x := c.expr(rhs)
+	isInt := vt.Kind == types.Int
+	arrayDims := vt.Dims
+	if idx == nil {
+		switch {
+		case vt == types.IntT:
+			f := x.i
+			return func(e *env) ctrl { get(e).I[0] = f(e); return next }
+		case vt == types.RealT:
+			f := x.real()
+			return func(e *env) ctrl { get(e).R[0] = f(e); return next }
+		}
+		f := x.val(!isInt)
+		var tmp Val
+		return func(e *env) ctrl {
+			src := f(e)
+			dst := get(e)
+			if len(dst.Dims) > 0 && !sameDims(dst.Dims, src.Dims) {
+				fail(pos, "size mismatch in assignment: the variable has size %s, the value %s", dimString(dst.Dims), dimString(src.Dims))
+			}
+			tmp.copyFrom(src) // src may be a view of dst
+			dst.copyFrom(&tmp)
+			return next
+		}
+	}
+	var offs, dims []int
+	var tmp Val
+	scalar := x.v == nil
+	var fi func(*env) int
+	var fr func(*env) ad.Var
+	var fv func(*env) *Val
+	switch {
+	case scalar && isInt:
+		fi = x.i
+	case scalar:
+		fr = x.real()
+	default:
+		fv = x.val(!isInt)
+	}
+	return func(e *env) ctrl {
+		dst := get(e)
+		offs, dims = selectOffsets(e, dst, arrayDims, idx, pos, offs[:0], dims[:0])
+		switch {
+		case fi != nil:
+			dst.I[offs[0]] = fi(e)
+		case fr != nil:
+			dst.R[offs[0]] = fr(e)
+		default:
+			tmp.copyFrom(fv(e))
+			if len(tmp.R)+len(tmp.I) != len(offs) {
+				fail(pos, "size mismatch in assignment: the indexed variable has %d elements, the value %d", len(offs), len(tmp.R)+len(tmp.I))
+			}
+			if isInt {
+				for k, o := range offs {
+					dst.I[o] = tmp.I[k]
+				}
+			} else {
+				for k, o := range offs {
+					dst.R[o] = tmp.R[k]
+				}
+			}
+		}
+		return next
+	}
+}
+
+func rootIdent(x ast.Expr) *ast.Ident {
+	for {
+		switch e := x.(type) {
+		case *ast.Ident:
+			return e
+		case *ast.IndexExpr:
+			x = e.X
+		default:
+			return nil
+		}
+	}
+}

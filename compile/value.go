@@ -1,0 +1,105 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// Val is a container value: an array, vector, row vector or matrix, or an
+// array of them. Elements are flat: arrays row-major (the first index
+// slowest), each vector contiguous, each matrix column-major as in Stan.
+// Dims lists the array sizes, then the vector's size or the matrix's rows
+// and columns. Real values live in R, integer values in I.
+type Val struct {
+	Dims []int
+	R    []ad.Var
+	I    []int
+}
+
+// size is the number of elements of a shape.
+func size(dims []int) int {
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	return n
+}
+
+// shape resizes v to dims, reusing its storage when it is large enough.
+func (v *Val) shape(dims []int, isInt bool) {
+	v.Dims = append(v.Dims[:0], dims...)
+	n := size(dims)
+	if isInt {
+		if cap(v.I) < n {
+			v.I = make([]int, n)
+		}
+		v.I = v.I[:n]
+		v.R = nil
+		return
+	}
+	if cap(v.R) < n {
+		v.R = make([]ad.Var, n)
+	}
+	v.R = v.R[:n]
+	v.I = nil
+}
+
+// fillNaN sets reals to NaN and ints to the smallest int, Stan's values
+// for declared but unassigned variables.
+func (v *Val) fillNaN() {
+	for i := range v.R {
+		v.R[i] = ad.Const(math.NaN())
+	}
+	for i := range v.I {
+		v.I[i] = math.MinInt32
+	}
+}
+
+// copyFrom makes v an independent copy of o.
+func (v *Val) copyFrom(o *Val) {
+	v.shape(o.Dims, o.R == nil && o.I != nil)
+	copy(v.R, o.R)
+	copy(v.I, o.I)
+}
+
+// innerDims is the number of trailing dims that belong to a vector (1) or
+// matrix (2) of type t.
+func innerDims(t types.Type) int {
+	switch t.Kind {
+	case types.Vector, types.RowVector, types.ComplexVector, types.ComplexRowVector:
+		return 1
+	case types.Matrix, types.ComplexMatrix:
+		return 2
+	}
+	return 0
+}
+
+// matrix views the matrix at the start of v (v must be a matrix).
+func (v *Val) matrix() ad.Matrix {
+	n := len(v.Dims)
+	return ad.Matrix{Rows: v.Dims[n-2], Cols: v.Dims[n-1], Data: v.R}
+}
+
+// evalError is a run-time error at a statement or expression: a domain
+// error, reject(), an index out of range. Evaluation panics with it and the
+// model's entry points recover it as an error value.
+type evalError struct {
+	pos token.Position
+	err error
+	// rejected marks reject() and fatal_error(), whose message is the
+	// user's own.
+	rejected bool
+}
+
+func (e *evalError) Error() string {
+	if e.pos.Line == 0 {
+		return e.err.Error()
+	}
+	return fmt.Sprintf("%s: %v", e.pos, e.err)
+}
+
+func (e *evalError) Unwrap() error { return e.err }

@@ -1,0 +1,295 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/model"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+	"github.com/gostan/gostan/transform"
+)
+
+// ---- data ----
+
+type dataVar struct {
+	name  string
+	v     *check.Var
+	get   func(*env) *Val
+	dims  func(*env, []int) []int
+	check *constraintCheck
+}
+
+func (c *compiler) dataDecl(d *ast.VarDecl) *dataVar {
+	v := c.info.Uses[d.Name]
+	ref := c.declareLocal(v)
+	dv := &dataVar{name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type)}
+	if d.Type.Lower != nil || d.Type.Upper != nil || isStructured(d.Type.Base) {
+		ck := &constraintCheck{what: "data variable", name: dv.name, get: dv.get, kind: v.Type, base: d.Type.Base}
+		if d.Type.Lower != nil {
+			ck.lower, ck.hasLo = c.expr(d.Type.Lower), true
+		}
+		if d.Type.Upper != nil {
+			ck.upper, ck.hasHi = c.expr(d.Type.Upper), true
+		}
+		dv.check = ck
+	}
+	return dv
+}
+
+// read fills the variable from the data set, checking its size, its type
+// and its constraints. JSON gives arrays and matrices row-major; matrices
+// are stored column-major.
+func (dv *dataVar) read(e *env, data model.Data) error {
+	dims := dv.dims(e, nil)
+	t := dv.v.Type
+	isInt := t.Kind == types.Int
+	val, ok := data[dv.name]
+	n := size(dims)
+	if !ok {
+		if n == 0 {
+			dst := dv.get(e)
+			dst.shape(dims, isInt)
+			return nil
+		}
+		return fmt.Errorf("variable %q not found in the data", dv.name)
+	}
+	if isInt && !val.Int {
+		return fmt.Errorf("data variable %q has real values, but is declared %v", dv.name, t)
+	}
+	if len(val.Elems) != n || (n > 0 && !sameDims(val.Dims, dims)) {
+		return fmt.Errorf("data variable %q has size %s, but is declared with size %s", dv.name, dimString(val.Dims), dimString(dims))
+	}
+	dst := dv.get(e)
+	dst.shape(dims, isInt)
+	inner := innerDims(t)
+	if inner == 2 && n > 0 {
+		rows, cols := dims[len(dims)-2], dims[len(dims)-1]
+		block := rows * cols
+		for b := 0; b < n/block; b++ {
+			for i := range rows {
+				for j := range cols {
+					dst.R[b*block+i+j*rows] = ad.Const(val.Elems[b*block+i*cols+j])
+				}
+			}
+		}
+	} else {
+		for k, x := range val.Elems {
+			if isInt {
+				if x != math.Trunc(x) || math.Abs(x) > math.MaxInt32 {
+					return fmt.Errorf("data variable %q has value %v, which is not an int", elementName(dv.name, dims, t, k), x)
+				}
+				dst.I[k] = int(x)
+			} else {
+				dst.R[k] = ad.Const(x)
+			}
+		}
+	}
+	if dv.check != nil {
+		return dv.check.run(e)
+	}
+	return nil
+}
+
+// ---- parameters ----
+
+// paramVar is a parameter: its slot, its shape, and the transform from its
+// part of the unconstrained vector.
+type paramVar struct {
+	pos    token.Position
+	name   string
+	v      *check.Var
+	get    func(*env) *Val
+	dims   func(*env, []int) []int
+	base   string
+	lower  *cexpr
+	upper  *cexpr
+	offset *cexpr
+	mult   *cexpr
+}
+
+func (c *compiler) paramDecl(d *ast.VarDecl) *paramVar {
+	v := c.info.Uses[d.Name]
+	ref := c.declareLocal(v)
+	p := &paramVar{pos: c.pos(d.Pos()), name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type), base: d.Type.Base}
+	opt := func(x ast.Expr) *cexpr {
+		if x == nil {
+			return nil
+		}
+		e := c.expr(x)
+		return &e
+	}
+	p.lower, p.upper, p.offset, p.mult = opt(d.Type.Lower), opt(d.Type.Upper), opt(d.Type.Offset), opt(d.Type.Multiplier)
+	return p
+}
+
+// layout is a parameter's place in the unconstrained vector.
+type layout struct {
+	p        *paramVar
+	dims     []int
+	off, n   int   // unconstrained offset and size
+	elemUnc  int   // unconstrained size of one array element
+	elemSize int   // stored size of one array element
+	count    int   // number of array elements
+	order    []int // array elements in unconstrained order (first index fastest)
+}
+
+func (p *paramVar) layout(e *env, off int) *layout {
+	dims := p.dims(e, nil)
+	arr := p.v.Type.Dims
+	l := &layout{p: p, dims: dims, off: off, count: size(dims[:arr]), elemSize: size(dims[arr:])}
+	inner := dims[arr:]
+	switch p.base {
+	case "simplex":
+		l.elemUnc = transform.SimplexSize(inner[0])
+	case "cholesky_factor_corr":
+		l.elemUnc = transform.CholeskyFactorCorrSize(inner[0])
+	case "cholesky_factor_cov":
+		l.elemUnc = transform.CholeskyFactorCovSize(inner[0], inner[1])
+	case "cov_matrix":
+		l.elemUnc = transform.CovMatrixSize(inner[0])
+	case "corr_matrix":
+		l.elemUnc = transform.CorrMatrixSize(inner[0])
+	default:
+		l.elemUnc = l.elemSize
+	}
+	l.n = l.count * l.elemUnc
+	// Stan 2.21 reads arrays with the first index fastest: element k of
+	// the unconstrained order is stored at order[k].
+	l.order = make([]int, l.count)
+	ad := dims[:arr]
+	idx := make([]int, arr)
+	for k := range l.count {
+		o := 0
+		for d := range arr {
+			o = o*ad[d] + idx[d]
+		}
+		l.order[k] = o
+		for d := range arr {
+			idx[d]++
+			if idx[d] < ad[d] {
+				break
+			}
+			idx[d] = 0
+		}
+	}
+	return l
+}
+
+// boundAt returns a bound for stored element k: a scalar, or the matching
+// element of a container bound.
+func boundAt(e *env, b *cexpr, k int, def float64) ad.Var {
+	switch {
+	case b == nil:
+		return ad.Const(def)
+	case b.i != nil:
+		return ad.Const(float64(b.i(e)))
+	case b.r != nil:
+		return b.r(e)
+	}
+	v := b.v(e)
+	if v.I != nil {
+		return ad.Const(float64(v.I[k]))
+	}
+	return v.R[k]
+}
+
+// constrain fills the parameter's slot from the unconstrained leaves u,
+// adding the log Jacobian to lj when it is not nil.
+func (l *layout) constrain(e *env, u []ad.Var, lj *ad.Var) {
+	p := l.p
+	t := e.t
+	dst := p.get(e)
+	dst.shape(l.dims, false)
+	inner := l.dims[p.v.Type.Dims:]
+	for k := range l.count {
+		s := l.order[k]
+		y := u[k*l.elemUnc : (k+1)*l.elemUnc]
+		x := dst.R[s*l.elemSize : (s+1)*l.elemSize]
+		var err error
+		switch p.base {
+		case "simplex":
+			err = transform.Simplex(t, y, x, lj)
+		case "ordered":
+			err = transform.Ordered(t, y, x, lj)
+		case "positive_ordered":
+			err = transform.PositiveOrdered(t, y, x, lj)
+		case "unit_vector":
+			err = transform.UnitVector(t, y, x, lj)
+		case "cholesky_factor_corr":
+			err = transform.CholeskyFactorCorr(t, y, x, inner[0], lj)
+		case "cholesky_factor_cov":
+			err = transform.CholeskyFactorCov(t, y, x, inner[0], inner[1], lj)
+		case "cov_matrix":
+			err = transform.CovMatrix(t, y, x, inner[0], lj)
+		case "corr_matrix":
+			err = transform.CorrMatrix(t, y, x, inner[0], lj)
+		default:
+			for i := range x {
+				if x[i], err = l.scalar(e, y[i], s*l.elemSize+i, lj); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
+			panic(&evalError{pos: p.pos, err: fmt.Errorf("parameter %q: %w", p.name, err)})
+		}
+	}
+}
+
+func (l *layout) scalar(e *env, y ad.Var, k int, lj *ad.Var) (ad.Var, error) {
+	p := l.p
+	switch {
+	case p.lower != nil && p.upper != nil:
+		return transform.LowerUpper(e.t, y, boundAt(e, p.lower, k, 0), boundAt(e, p.upper, k, 0), lj)
+	case p.lower != nil:
+		return transform.Lower(e.t, y, boundAt(e, p.lower, k, 0), lj), nil
+	case p.upper != nil:
+		return transform.Upper(e.t, y, boundAt(e, p.upper, k, 0), lj), nil
+	case p.offset != nil || p.mult != nil:
+		return transform.OffsetMultiplier(e.t, y, boundAt(e, p.offset, k, 0), boundAt(e, p.mult, k, 1), lj)
+	}
+	return y, nil
+}
+
+// checkStructure validates a structured variable (simplex, ordered, ...)
+// element by element of its array.
+func checkStructure(base string, v *Val, t types.Type) error {
+	inner := v.Dims[t.Dims:]
+	block := size(inner)
+	if block == 0 {
+		return nil
+	}
+	x := make([]float64, block)
+	for b := 0; b < len(v.R)/block; b++ {
+		for i := range x {
+			x[i] = v.R[b*block+i].Val
+		}
+		var err error
+		switch base {
+		case "simplex":
+			err = transform.UnconstrainSimplex(x, make([]float64, transform.SimplexSize(block)))
+		case "ordered":
+			err = transform.UnconstrainOrdered(x, make([]float64, block))
+		case "positive_ordered":
+			err = transform.UnconstrainPositiveOrdered(x, make([]float64, block))
+		case "unit_vector":
+			err = transform.UnconstrainUnitVector(x, make([]float64, block))
+		case "cov_matrix":
+			err = transform.UnconstrainCovMatrix(x, inner[0], make([]float64, transform.CovMatrixSize(inner[0])))
+		case "corr_matrix":
+			err = transform.UnconstrainCorrMatrix(x, inner[0], make([]float64, transform.CorrMatrixSize(inner[0])))
+		case "cholesky_factor_corr":
+			err = transform.UnconstrainCholeskyFactorCorr(x, inner[0], make([]float64, transform.CholeskyFactorCorrSize(inner[0])))
+		case "cholesky_factor_cov":
+			err = transform.UnconstrainCholeskyFactorCov(x, inner[0], inner[1], make([]float64, transform.CholeskyFactorCovSize(inner[0], inner[1])))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

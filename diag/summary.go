@@ -1,0 +1,24 @@
+package diag
+
+import "sort"
+
+// Summary is one row of Stan's summary table.
+type Summary struct {
+	Name                   string
+	Mean, MCSE, SD         float64
+	Q5, Q50, Q95           float64
+	ESSBulk, ESSTail, Rhat float64
+}
+
+// Summarize computes a quantity's summary row from its chains.
+func Summarize(name string, chains [][]float64) Summary {
+	all := pool(chains)
+	mean, sd := meanSD(all)
+	s := append([]float64(nil), all...)
+	sort.Float64s(s)
+	return Summary{
+		Name: name, Mean: mean, MCSE: MCSE(chains), SD: sd,
+		Q5: sortedQuantile(s, 0.05), Q50: sortedQuantile(s, 0.5), Q95: sortedQuantile(s, 0.95),
+		ESSBulk: ESSBulk(chains), ESSTail: ESSTail(chains), Rhat: Rhat(chains),
+	}
+}

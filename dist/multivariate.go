@@ -1,0 +1,325 @@
+package dist
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/mathx"
+)
+
+// The multivariate densities compute their values and every partial in
+// float64 and record one tape statement. Arrays of vectors are [][]ad.Var;
+// a single vector broadcasts against many, as Stan allows.
+
+func pick(vs [][]ad.Var, i int) []ad.Var {
+	if len(vs) == 1 {
+		return vs[0]
+	}
+	return vs[i]
+}
+
+func anyVar(xs ...[]ad.Var) bool {
+	for _, x := range xs {
+		for _, v := range x {
+			if !v.IsConst() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func checkOutcome(fn string, n []int, k int) error {
+	for i, v := range n {
+		if v < 1 || v > k {
+			return &IntError{fn, "Number of categories", i + 1, v, fmt.Sprintf("in the interval [1, %d]", k)}
+		}
+	}
+	return nil
+}
+
+// CategoricalLpmf is Σ log θ[n_i].
+func CategoricalLpmf(t *ad.Tape, propto bool, n []int, theta []ad.Var) (ad.Var, error) {
+	const fn = "categorical_lpmf"
+	if err := checkOutcome(fn, n, len(theta)); err != nil {
+		return ad.Var{}, err
+	}
+	sum := 0.0
+	for _, x := range theta {
+		if !(x.Val >= 0) {
+			return ad.Var{}, fmt.Errorf("%s: Probabilities parameter is not a valid simplex", fn)
+		}
+		sum += x.Val
+	}
+	if math.Abs(sum-1) > 1e-8 {
+		return ad.Var{}, fmt.Errorf("%s: Probabilities parameter is not a valid simplex. sum(Probabilities parameter) = %v, but should be 1", fn, sum)
+	}
+	b := t.Begin()
+	lp := 0.0
+	for _, c := range n {
+		x := theta[c-1]
+		lp += math.Log(x.Val)
+		b.Add(x, 1/x.Val)
+	}
+	return b.End(lp), nil
+}
+
+// CategoricalLogitLpmf is Σ (β[n_i] - log Σ e^β).
+func CategoricalLogitLpmf(t *ad.Tape, propto bool, n []int, beta []ad.Var) (ad.Var, error) {
+	const fn = "categorical_logit_lpmf"
+	if err := checkOutcome(fn, n, len(beta)); err != nil {
+		return ad.Var{}, err
+	}
+	vals := make([]float64, len(beta))
+	for i, x := range beta {
+		if !isFinite(x.Val) {
+			return ad.Var{}, &DomainError{fn, "log odds parameter", i + 1, x.Val, "finite"}
+		}
+		vals[i] = x.Val
+	}
+	lse := mathx.LogSumExp(vals)
+	b := t.Begin()
+	lp := 0.0
+	cnt := make([]float64, len(beta))
+	for _, c := range n {
+		lp += vals[c-1] - lse
+		cnt[c-1]++
+	}
+	m := float64(len(n))
+	for i, x := range beta {
+		b.Add(x, cnt[i]-m*math.Exp(vals[i]-lse))
+	}
+	return b.End(lp), nil
+}
+
+// MultinomialLpmf is log Multinomial(n | θ).
+func MultinomialLpmf(t *ad.Tape, propto bool, n []int, theta []ad.Var) (ad.Var, error) {
+	const fn = "multinomial_lpmf"
+	if len(n) != len(theta) {
+		return ad.Var{}, &SizeError{fn, "number of outcomes", "probabilities", len(n), len(theta)}
+	}
+	b := t.Begin()
+	lp := 0.0
+	total := 0
+	for i, c := range n {
+		if c < 0 {
+			return ad.Var{}, &IntError{fn, "Number of trials variable", i + 1, c, "nonnegative"}
+		}
+		total += c
+		x := theta[i]
+		if c > 0 {
+			lp += float64(c) * math.Log(x.Val)
+			b.Add(x, float64(c)/x.Val)
+		}
+		if !propto {
+			lp -= mathx.Lgamma(float64(c + 1))
+		}
+	}
+	if !propto {
+		lp += mathx.Lgamma(float64(total + 1))
+	}
+	return b.End(lp), nil
+}
+
+// glmPredictor computes η_i = α(_i) + Σ_j x_ij β_j in float64.
+func glmPredictor(fn string, x ad.Matrix, alpha, beta []ad.Var) ([]float64, error) {
+	if len(beta) != x.Cols {
+		return nil, &SizeError{fn, "columns of the design matrix", "weight vector", x.Cols, len(beta)}
+	}
+	if len(alpha) != 1 && len(alpha) != x.Rows {
+		return nil, &SizeError{fn, "rows of the design matrix", "intercept", x.Rows, len(alpha)}
+	}
+	eta := make([]float64, x.Rows)
+	for i := range eta {
+		eta[i] = pick1(alpha, i).Val
+	}
+	for j, bj := range beta {
+		col := x.Data[j*x.Rows : (j+1)*x.Rows]
+		for i, xv := range col {
+			eta[i] += xv.Val * bj.Val
+		}
+	}
+	return eta, nil
+}
+
+func pick1(v []ad.Var, i int) ad.Var {
+	if len(v) == 1 {
+		return v[0]
+	}
+	return v[i]
+}
+
+// glmPartials adds the partials of a GLM given dη_i.
+func glmPartials(b *ad.Builder, x ad.Matrix, alpha, beta []ad.Var, deta []float64) {
+	xConst := x.IsConst()
+	for j, bj := range beta {
+		col := x.Data[j*x.Rows : (j+1)*x.Rows]
+		if !bj.IsConst() {
+			s := 0.0
+			for i, xv := range col {
+				s += xv.Val * deta[i]
+			}
+			b.Add(bj, s)
+		}
+		if !xConst {
+			for i, xv := range col {
+				b.Add(xv, deta[i]*bj.Val)
+			}
+		}
+	}
+	if len(alpha) == 1 {
+		s := 0.0
+		for _, d := range deta {
+			s += d
+		}
+		b.Add(alpha[0], s)
+		return
+	}
+	for i, a := range alpha {
+		b.Add(a, deta[i])
+	}
+}
+
+// BernoulliLogitGLMLpmf is Σ log Bernoulli(y_i | inv_logit(α + x_i β)).
+func BernoulliLogitGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alpha, beta []ad.Var) (ad.Var, error) {
+	const fn = "bernoulli_logit_glm_lpmf"
+	eta, err := glmPredictor(fn, x, alpha, beta)
+	if err != nil {
+		return ad.Var{}, err
+	}
+	if len(y) != 1 && len(y) != len(eta) {
+		return ad.Var{}, &SizeError{fn, "Vector of dependent variables", "rows of the design matrix", len(y), len(eta)}
+	}
+	b := t.Begin()
+	lp := 0.0
+	deta := make([]float64, len(eta))
+	for i, e := range eta {
+		yi := y[0]
+		if len(y) > 1 {
+			yi = y[i]
+		}
+		if yi != 0 && yi != 1 {
+			return ad.Var{}, &IntError{fn, "Vector of dependent variables", i + 1, yi, "in the interval [0, 1]"}
+		}
+		if yi == 1 {
+			lp += mathx.LogInvLogit(e)
+			deta[i] = mathx.InvLogit(-e)
+		} else {
+			lp += mathx.Log1mInvLogit(e)
+			deta[i] = -mathx.InvLogit(e)
+		}
+	}
+	glmPartials(&b, x, alpha, beta, deta)
+	return b.End(lp), nil
+}
+
+// PoissonLogGLMLpmf is Σ log Poisson(y_i | exp(α + x_i β)).
+func PoissonLogGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alpha, beta []ad.Var) (ad.Var, error) {
+	const fn = "poisson_log_glm_lpmf"
+	eta, err := glmPredictor(fn, x, alpha, beta)
+	if err != nil {
+		return ad.Var{}, err
+	}
+	b := t.Begin()
+	lp := 0.0
+	deta := make([]float64, len(eta))
+	for i, e := range eta {
+		yi := y[0]
+		if len(y) > 1 {
+			yi = y[i]
+		}
+		if yi < 0 {
+			return ad.Var{}, &IntError{fn, "Vector of dependent variables", i + 1, yi, "nonnegative"}
+		}
+		ex := math.Exp(e)
+		lp += float64(yi)*e - ex
+		if !propto {
+			lp -= mathx.Lgamma(float64(yi + 1))
+		}
+		deta[i] = float64(yi) - ex
+	}
+	glmPartials(&b, x, alpha, beta, deta)
+	return b.End(lp), nil
+}
+
+// NormalIdGLMLpdf is Σ log N(y_i | α + x_i β, σ).
+func NormalIdGLMLpdf(t *ad.Tape, propto bool, y []ad.Var, x ad.Matrix, alpha, beta, sigma []ad.Var) (ad.Var, error) {
+	const fn = "normal_id_glm_lpdf"
+	eta, err := glmPredictor(fn, x, alpha, beta)
+	if err != nil {
+		return ad.Var{}, err
+	}
+	b := t.Begin()
+	lp := 0.0
+	deta := make([]float64, len(eta))
+	sVary := anyVar(sigma)
+	for i, e := range eta {
+		yi, s := pick1(y, i), pick1(sigma, i)
+		if !(s.Val > 0) {
+			return ad.Var{}, &DomainError{fn, "Scale vector", i + 1, s.Val, "positive"}
+		}
+		z := (yi.Val - e) / s.Val
+		lp -= 0.5 * z * z
+		if !propto || sVary {
+			lp -= math.Log(s.Val)
+		}
+		if !propto {
+			lp -= 0.5 * log2Pi
+		}
+		deta[i] = z / s.Val
+		b.Add(yi, -z/s.Val)
+		b.Add(s, (z*z-1)/s.Val)
+	}
+	glmPartials(&b, x, alpha, beta, deta)
+	return b.End(lp), nil
+}
+
+// OrderedLogisticLpmf is the ordered logistic mass of outcomes k given
+// linear predictors eta and cutpoints c (one vector, or one per outcome).
+func OrderedLogisticLpmf(t *ad.Tape, propto bool, k []int, eta []ad.Var, c [][]ad.Var) (ad.Var, error) {
+	const fn = "ordered_logistic_lpmf"
+	b := t.Begin()
+	lp := 0.0
+	n := max(len(k), len(eta))
+	for i := range n {
+		ki := k[min(i, len(k)-1)]
+		e := pick1(eta, i)
+		ci := pick(c, i)
+		K := len(ci) + 1
+		if ki < 1 || ki > K {
+			return ad.Var{}, &IntError{fn, "Random variable", i + 1, ki, fmt.Sprintf("in the interval [1, %d]", K)}
+		}
+		for j := 1; j < len(ci); j++ {
+			if !(ci[j].Val > ci[j-1].Val) {
+				return ad.Var{}, fmt.Errorf("%s: Cut-points is not a valid ordered vector", fn)
+			}
+		}
+		switch {
+		case ki == 1:
+			// log(1 - inv_logit(e - c1))
+			u := e.Val - ci[0].Val
+			lp += mathx.Log1mInvLogit(u)
+			d := -mathx.InvLogit(u)
+			b.Add(e, d)
+			b.Add(ci[0], -d)
+		case ki == K:
+			u := e.Val - ci[K-2].Val
+			lp += mathx.LogInvLogit(u)
+			d := mathx.InvLogit(-u)
+			b.Add(e, d)
+			b.Add(ci[K-2], -d)
+		default:
+			// log(inv_logit(e - c_{k-1}) - inv_logit(e - c_k))
+			u1, u2 := e.Val-ci[ki-2].Val, e.Val-ci[ki-1].Val
+			p1, p2 := mathx.InvLogit(u1), mathx.InvLogit(u2)
+			lp += mathx.LogDiffExp(mathx.LogInvLogit(u1), mathx.LogInvLogit(u2))
+			diff := p1 - p2
+			d1, d2 := p1*(1-p1)/diff, -p2*(1-p2)/diff
+			b.Add(e, d1+d2)
+			b.Add(ci[ki-2], -d1)
+			b.Add(ci[ki-1], -d2)
+		}
+	}
+	return b.End(lp), nil
+}

@@ -1,0 +1,312 @@
+package advi
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/gostan/gostan/model"
+)
+
+// Config holds ADVI's settings; DefaultConfig gives CmdStan's.
+type Config struct {
+	Algorithm     Algorithm
+	Iter          int     // maximum iterations
+	GradSamples   int     // draws per gradient estimate
+	ELBOSamples   int     // draws per ELBO estimate
+	Eta           float64 // step size, when not adapted
+	Adapt         bool    // search eta over 100, 10, 1, 0.1, 0.01
+	AdaptIter     int     // iterations per eta tried
+	TolRelObj     float64 // convergence: relative ELBO change
+	EvalELBO      int     // evaluate the ELBO every EvalELBO iterations
+	OutputSamples int
+	InitRadius    float64
+	Init          []float64 // unconstrained initial mean, instead of a random one
+	Seed          uint64
+}
+
+// DefaultConfig returns CmdStan's defaults.
+func DefaultConfig() Config {
+	return Config{
+		Algorithm: Meanfield, Iter: 10000, GradSamples: 1, ELBOSamples: 100, Eta: 1,
+		Adapt: true, AdaptIter: 50, TolRelObj: 0.01, EvalELBO: 100, OutputSamples: 1000,
+		InitRadius: 2,
+	}
+}
+
+// ELBOPoint is one evaluation of the ELBO during optimisation.
+type ELBOPoint struct {
+	Iter            int
+	ELBO            float64
+	RelMean, RelMed float64
+}
+
+// Result is a fitted approximation and draws from it.
+type Result struct {
+	Eta       float64 // the step size used
+	Converged bool
+	History   []ELBOPoint
+	// Mean is the approximation's mean pushed through model.Write, the
+	// first row of CmdStan's output; Draws are OutputSamples draws.
+	Mean  []float64
+	Draws [][]float64
+	// Unconstrained holds the draws on the unconstrained scale.
+	Unconstrained [][]float64
+	Gradients     int
+	Messages      []string
+	approx        *approx
+}
+
+type runner struct {
+	m        model.Model
+	cfg      Config
+	rng      *rand.Rand
+	eta, z   []float64
+	gz       []float64
+	nGrad    int
+	messages []string
+}
+
+// Run fits the approximation to m and draws from it.
+func Run(m model.Model, cfg Config, progress func(iter int, elbo float64)) (*Result, error) {
+	if cfg.Iter < 1 || cfg.GradSamples < 1 || cfg.ELBOSamples < 1 || cfg.EvalELBO < 1 || cfg.TolRelObj <= 0 || (!cfg.Adapt && cfg.Eta <= 0) {
+		return nil, fmt.Errorf("advi: invalid settings: iter %d, grad_samples %d, elbo_samples %d, eval_elbo %d, tol_rel_obj %v, eta %v",
+			cfg.Iter, cfg.GradSamples, cfg.ELBOSamples, cfg.EvalELBO, cfg.TolRelObj, cfg.Eta)
+	}
+	d := m.Dim()
+	r := &runner{m: m, cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 1)),
+		eta: make([]float64, d), z: make([]float64, d), gz: make([]float64, d)}
+	init, err := r.initialize()
+	if err != nil {
+		return nil, err
+	}
+	q0 := newApprox(cfg.Algorithm, init)
+	eta := cfg.Eta
+	if cfg.Adapt {
+		if eta, err = r.adaptEta(q0); err != nil {
+			return nil, err
+		}
+	}
+	q := q0.clone()
+	res := &Result{Eta: eta, approx: q}
+	if res.History, res.Converged, err = r.ascend(q, eta, progress); err != nil {
+		return nil, err
+	}
+	res.Mean = make([]float64, len(m.Names()))
+	if err := m.Write(q.mu(), r.rng, res.Mean); err != nil {
+		return nil, err
+	}
+	for range cfg.OutputSamples {
+		q.sample(r.rng, r.eta, r.z)
+		row := make([]float64, len(res.Mean))
+		if err := m.Write(r.z, r.rng, row); err != nil {
+			return nil, err
+		}
+		res.Draws = append(res.Draws, row)
+		res.Unconstrained = append(res.Unconstrained, slices.Clone(r.z))
+	}
+	res.Gradients = r.nGrad
+	res.Messages = r.messages
+	return res, nil
+}
+
+// initialize finds a point with finite density and gradient, as NUTS does.
+func (r *runner) initialize() ([]float64, error) {
+	d := len(r.z)
+	x := make([]float64, d)
+	if r.cfg.Init != nil {
+		if len(r.cfg.Init) != d {
+			return nil, fmt.Errorf("initial point has %d values, but the model has %d unconstrained parameters", len(r.cfg.Init), d)
+		}
+		return slices.Clone(r.cfg.Init), nil
+	}
+	for range 100 {
+		for i := range x {
+			x[i] = r.cfg.InitRadius * (2*r.rng.Float64() - 1)
+		}
+		if _, err := r.grad(x); err == nil {
+			return x, nil
+		}
+	}
+	return nil, fmt.Errorf("initialization between (-%g, %g) failed after 100 attempts", r.cfg.InitRadius, r.cfg.InitRadius)
+}
+
+// grad evaluates the model gradient into r.gz; a non-finite value is an
+// error, as Stan's check_finite makes it.
+func (r *runner) grad(x []float64) (float64, error) {
+	r.nGrad++
+	lp, err := r.m.LogDensity(x, r.gz)
+	if err != nil {
+		return 0, err
+	}
+	if math.IsNaN(lp) || math.IsInf(lp, 0) {
+		return 0, fmt.Errorf("log density is %v", lp)
+	}
+	for _, g := range r.gz {
+		if math.IsNaN(g) || math.IsInf(g, 0) {
+			return 0, errors.New("gradient of mu is not finite")
+		}
+	}
+	return lp, nil
+}
+
+// elbo estimates the ELBO by Monte Carlo; draws outside the support are
+// dropped, and when all are, it fails as Stan does.
+func (r *runner) elbo(q *approx) (float64, error) {
+	n := r.cfg.ELBOSamples
+	sum, dropped := 0.0, 0
+	for range n {
+		q.sample(r.rng, r.eta, r.z)
+		lp, err := r.m.LogDensity(r.z, nil)
+		if err != nil || math.IsNaN(lp) || math.IsInf(lp, 0) {
+			dropped++
+			if dropped >= n {
+				return 0, fmt.Errorf("the number of dropped evaluations has reached its maximum amount (%d). Your model may be either severely ill-conditioned or misspecified", n)
+			}
+			continue
+		}
+		sum += lp
+	}
+	return sum/float64(n) + q.entropy(), nil
+}
+
+// elboGrad estimates the ELBO's gradient with respect to q's parameters.
+func (r *runner) elboGrad(q *approx, g []float64) error {
+	clear(g)
+	for range r.cfg.GradSamples {
+		q.sample(r.rng, r.eta, r.z)
+		if _, err := r.grad(r.z); err != nil {
+			return err
+		}
+		q.accumulate(g, r.gz, r.eta)
+	}
+	q.finish(g, r.cfg.GradSamples)
+	return nil
+}
+
+// stepper is Stan's adaptive step-size sequence: an exponentially
+// weighted average of squared gradients scales each parameter's step,
+// and the step size decays as eta / sqrt(iter).
+type stepper struct {
+	hist []float64
+	iter int
+}
+
+func (s *stepper) step(q *approx, g []float64, eta float64) {
+	const tau, pre, post = 1.0, 0.9, 0.1
+	s.iter++
+	for i, v := range g {
+		if s.iter == 1 {
+			s.hist[i] += v * v
+		} else {
+			s.hist[i] = pre*s.hist[i] + post*v*v
+		}
+	}
+	scaled := eta / math.Sqrt(float64(s.iter))
+	for i, v := range g {
+		q.par[i] += scaled * v / (tau + math.Sqrt(s.hist[i]))
+	}
+}
+
+// adaptEta tries eta = 100, 10, 1, 0.1, 0.01 for AdaptIter iterations
+// each from the initial approximation and keeps the best, as Stan does.
+func (r *runner) adaptEta(q0 *approx) (float64, error) {
+	etas := []float64{100, 10, 1, 0.1, 0.01}
+	elboInit, err := r.elbo(q0)
+	if err != nil {
+		return 0, fmt.Errorf("cannot compute ELBO using the initial variational distribution: %v", err)
+	}
+	g := make([]float64, len(q0.par))
+	elboBest, etaBest := -math.MaxFloat64, etas[0]
+	for k, eta := range etas {
+		q := q0.clone()
+		s := &stepper{hist: make([]float64, len(q.par))}
+		elbo := math.Inf(-1)
+		failed := false
+		for range r.cfg.AdaptIter {
+			if err := r.elboGrad(q, g); err != nil {
+				failed = true
+				break
+			}
+			s.step(q, g, eta)
+		}
+		if !failed {
+			if e, err := r.elbo(q); err == nil && !math.IsNaN(e) {
+				elbo = e
+			}
+		}
+		if elbo < elboBest && elboBest > elboInit {
+			return etaBest, nil
+		}
+		if k < len(etas)-1 {
+			elboBest, etaBest = elbo, eta
+			continue
+		}
+		if elbo > elboInit {
+			return eta, nil
+		}
+	}
+	return 0, errors.New("all proposed step-sizes failed. Your model may be either severely ill-conditioned or misspecified")
+}
+
+// ascend runs stochastic gradient ascent until the mean or median relative
+// ELBO change over a window of evaluations falls below TolRelObj.
+func (r *runner) ascend(q *approx, eta float64, progress func(int, float64)) ([]ELBOPoint, bool, error) {
+	cfg := r.cfg
+	g := make([]float64, len(q.par))
+	s := &stepper{hist: make([]float64, len(q.par))}
+	window := int(math.Max(0.1*float64(cfg.Iter)/float64(cfg.EvalELBO), 2))
+	var diffs, hist = []float64{}, []ELBOPoint{}
+	elbo := -math.MaxFloat64 // so the first relative change is 1, as in Stan
+	for it := 1; it <= cfg.Iter; it++ {
+		if err := r.elboGrad(q, g); err != nil {
+			return hist, false, fmt.Errorf("iteration %d: %v", it, err)
+		}
+		s.step(q, g, eta)
+		if it%cfg.EvalELBO != 0 {
+			continue
+		}
+		elboPrev := elbo
+		var err error
+		if elbo, err = r.elbo(q); err != nil {
+			return hist, false, fmt.Errorf("iteration %d: %v", it, err)
+		}
+		diffs = append(diffs, math.Abs((elbo-elboPrev)/elboPrev))
+		if len(diffs) > window {
+			diffs = diffs[1:]
+		}
+		p := ELBOPoint{Iter: it, ELBO: elbo, RelMean: mean(diffs), RelMed: median(diffs)}
+		hist = append(hist, p)
+		if progress != nil {
+			progress(it, elbo)
+		}
+		if p.RelMean < cfg.TolRelObj || p.RelMed < cfg.TolRelObj {
+			return hist, true, nil
+		}
+		if it > 10*cfg.EvalELBO && (p.RelMed > 0.5 || p.RelMean > 0.5) && len(r.messages) == 0 {
+			r.messages = append(r.messages, "MAY BE DIVERGING... INSPECT ELBO")
+		}
+	}
+	r.messages = append(r.messages, "Informational Message: The maximum number of iterations is reached! The algorithm may not have converged.")
+	return hist, false, nil
+}
+
+func mean(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+func median(x []float64) float64 {
+	s := slices.Clone(x)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}

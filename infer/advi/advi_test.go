@@ -1,0 +1,191 @@
+package advi
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/gostan/gostan/model"
+)
+
+// gauss2 is N(m, S) in two dimensions with S = [[1, r*2], [r*2, 4]].
+type gauss2 struct {
+	m    [2]float64
+	prec [2][2]float64
+}
+
+func newGauss2(m0, m1, r float64) *gauss2 {
+	s := [2][2]float64{{1, 2 * r}, {2 * r, 4}}
+	det := s[0][0]*s[1][1] - s[0][1]*s[1][0]
+	return &gauss2{m: [2]float64{m0, m1}, prec: [2][2]float64{{s[1][1] / det, -s[0][1] / det}, {-s[1][0] / det, s[0][0] / det}}}
+}
+
+func (g *gauss2) Dim() int { return 2 }
+func (g *gauss2) LogDensity(x, grad []float64) (float64, error) {
+	d := [2]float64{x[0] - g.m[0], x[1] - g.m[1]}
+	lp := 0.0
+	for i := range 2 {
+		s := g.prec[i][0]*d[0] + g.prec[i][1]*d[1]
+		lp -= 0.5 * d[i] * s
+		if grad != nil {
+			grad[i] = -s
+		}
+	}
+	return lp, nil
+}
+func (g *gauss2) Names() []string                                      { return []string{"x[1]", "x[2]"} }
+func (g *gauss2) Write(x []float64, _ *rand.Rand, out []float64) error { copy(out, x); return nil }
+func (g *gauss2) Clone() model.Model                                   { return g }
+
+func moments(draws [][]float64) (mean [2]float64, cov [2][2]float64) {
+	n := float64(len(draws))
+	for _, d := range draws {
+		mean[0] += d[0] / n
+		mean[1] += d[1] / n
+	}
+	for _, d := range draws {
+		for i := range 2 {
+			for j := range 2 {
+				cov[i][j] += (d[i] - mean[i]) * (d[j] - mean[j]) / (n - 1)
+			}
+		}
+	}
+	return
+}
+
+func TestMeanfieldGaussian(t *testing.T) {
+	// For a Gaussian target the optimal mean-field Gaussian has the
+	// target's mean and marginal precisions: sd_i = 1/sqrt(P_ii).
+	g := newGauss2(3, -5, 0.6)
+	cfg := DefaultConfig()
+	cfg.Seed, cfg.OutputSamples, cfg.TolRelObj = 1, 20000, 0.001
+	res, err := Run(g, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, cov := moments(res.Draws)
+	for i := range 2 {
+		wantSD := 1 / math.Sqrt(g.prec[i][i])
+		if math.Abs(mean[i]-g.m[i]) > 0.15*wantSD || math.Abs(math.Sqrt(cov[i][i])-wantSD) > 0.15*wantSD {
+			t.Errorf("x[%d]: mean %.3f sd %.3f, want %.3f and %.3f", i, mean[i], math.Sqrt(cov[i][i]), g.m[i], wantSD)
+		}
+	}
+	if math.Abs(cov[0][1]) > 0.05 {
+		t.Errorf("mean-field draws are correlated: %v", cov[0][1])
+	}
+	if res.Mean[0] != res.approx.mu()[0] {
+		t.Errorf("mean row %v is not the approximation's mean %v", res.Mean, res.approx.mu())
+	}
+}
+
+func TestFullrankGaussian(t *testing.T) {
+	g := newGauss2(1, 2, -0.8)
+	cfg := DefaultConfig()
+	cfg.Algorithm = Fullrank
+	cfg.Seed, cfg.OutputSamples, cfg.TolRelObj = 2, 20000, 0.001
+	res, err := Run(g, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, cov := moments(res.Draws)
+	want := [2][2]float64{{1, -1.6}, {-1.6, 4}}
+	for i := range 2 {
+		if math.Abs(mean[i]-g.m[i]) > 0.2 {
+			t.Errorf("mean[%d] = %.3f, want %.3f", i, mean[i], g.m[i])
+		}
+		for j := range 2 {
+			if math.Abs(cov[i][j]-want[i][j]) > 0.2*math.Sqrt(want[i][i]*want[j][j]) {
+				t.Errorf("cov[%d][%d] = %.3f, want %.3f", i, j, cov[i][j], want[i][j])
+			}
+		}
+	}
+}
+
+func TestEntropyAndGradient(t *testing.T) {
+	// The ELBO gradient with many draws matches a finite difference of the
+	// exact ELBO of a Gaussian target, for both families.
+	g := newGauss2(0.5, -1, 0.3)
+	for _, alg := range []Algorithm{Meanfield, Fullrank} {
+		q := newApprox(alg, []float64{0.2, 0.1})
+		for i := range q.par[2:] {
+			if alg == Meanfield || i == 0 || i == 2 || i == 3 {
+				q.par[2+i] += 0.1 * float64(i+1)
+			}
+		}
+		exact := func(q *approx) float64 {
+			// E_q[log p] for a Gaussian p in closed form: -½(tr(P Σ) + (μ-m)ᵀP(μ-m)).
+			var sig [2][2]float64
+			for i := range 2 {
+				for j := range 2 {
+					for k := range 2 {
+						sig[i][j] += lElem(q, i, k) * lElem(q, j, k)
+					}
+				}
+			}
+			d := [2]float64{q.par[0] - g.m[0], q.par[1] - g.m[1]}
+			e := 0.0
+			for i := range 2 {
+				for j := range 2 {
+					e -= 0.5 * g.prec[i][j] * (sig[i][j] + d[i]*d[j])
+				}
+			}
+			return e + q.entropy()
+		}
+		r := &runner{m: g, cfg: Config{GradSamples: 200000}, rng: rand.New(rand.NewPCG(3, 3)),
+			eta: make([]float64, 2), z: make([]float64, 2), gz: make([]float64, 2)}
+		grad := make([]float64, len(q.par))
+		if err := r.elboGrad(q, grad); err != nil {
+			t.Fatal(err)
+		}
+		for i := range q.par {
+			if alg == Fullrank && i == 3 { // L[0][1] is structurally zero
+				continue
+			}
+			h := 1e-5
+			qp, qm := q.clone(), q.clone()
+			qp.par[i] += h
+			qm.par[i] -= h
+			fd := (exact(qp) - exact(qm)) / (2 * h)
+			if math.Abs(grad[i]-fd) > 0.02*math.Max(1, math.Abs(fd)) {
+				t.Errorf("%v: d ELBO / d par[%d] = %.4f, finite difference %.4f", alg, i, grad[i], fd)
+			}
+		}
+	}
+}
+
+func lElem(q *approx, i, j int) float64 {
+	if q.alg == Meanfield {
+		if i == j {
+			return math.Exp(q.par[q.d+i])
+		}
+		return 0
+	}
+	if j > i {
+		return 0
+	}
+	return q.par[q.d+i*q.d+j]
+}
+
+type failing struct{ gauss2 }
+
+func (failing) LogDensity(x, grad []float64) (float64, error) {
+	if x[0] > -100 {
+		return 0, fmt.Errorf("reject")
+	}
+	return 0, nil
+}
+
+func TestErrors(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Init = []float64{0, 0}
+	_, err := Run(&failing{}, cfg, nil)
+	if err == nil || !strings.Contains(err.Error(), "cannot compute ELBO using the initial variational distribution") {
+		t.Fatalf("error = %v", err)
+	}
+	cfg.Iter = 0
+	if _, err := Run(newGauss2(0, 0, 0), cfg, nil); err == nil {
+		t.Fatal("zero iterations accepted")
+	}
+}

@@ -1,0 +1,117 @@
+package nuts
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Metric names the Euclidean metric: the inverse mass matrix is diagonal
+// (Stan's diag_e, the default) or dense (dense_e).
+type Metric int
+
+const (
+	Diag Metric = iota
+	Dense
+)
+
+func (m Metric) String() string {
+	if m == Dense {
+		return "dense_e"
+	}
+	return "diag_e"
+}
+
+// metric holds the inverse mass matrix M⁻¹: kinetic energy
+// tau(p) = ½ pᵀM⁻¹p, dtau/dp = M⁻¹p, and momenta drawn from N(0, M).
+type metric struct {
+	kind Metric
+	d    int
+	diag []float64 // M⁻¹ for Diag
+	inv  []float64 // M⁻¹ for Dense, row-major d×d
+	chol []float64 // its lower Cholesky factor L, row-major
+}
+
+func newMetric(kind Metric, d int) *metric {
+	m := &metric{kind: kind, d: d}
+	if kind == Diag {
+		m.diag = make([]float64, d)
+		for i := range m.diag {
+			m.diag[i] = 1
+		}
+		return m
+	}
+	id := mat.NewSymDense(d, nil)
+	for i := range d {
+		id.SetSym(i, i, 1)
+	}
+	m.setDense(id)
+	return m
+}
+
+// setDense installs a dense inverse metric; it reports false, changing
+// nothing, when the matrix is not positive definite.
+func (m *metric) setDense(inv *mat.SymDense) bool {
+	var c mat.Cholesky
+	if !c.Factorize(inv) {
+		return false
+	}
+	var l mat.TriDense
+	c.LTo(&l)
+	d := m.d
+	m.inv = make([]float64, d*d)
+	m.chol = make([]float64, d*d)
+	for i := range d {
+		for j := range d {
+			m.inv[i*d+j] = inv.At(i, j)
+			m.chol[i*d+j] = l.At(i, j)
+		}
+	}
+	return true
+}
+
+// sampleP draws momenta p ~ N(0, M).
+func (m *metric) sampleP(rng *rand.Rand, p []float64) {
+	if m.kind == Diag {
+		for i := range p {
+			p[i] = rng.NormFloat64() / math.Sqrt(m.diag[i])
+		}
+		return
+	}
+	// With M⁻¹ = L Lᵀ, p = L⁻ᵀu has covariance (L Lᵀ)⁻¹ = M: solve
+	// Lᵀp = u by back substitution.
+	for i := range p {
+		p[i] = rng.NormFloat64()
+	}
+	d := m.d
+	for i := d - 1; i >= 0; i-- {
+		s := p[i]
+		for j := i + 1; j < d; j++ {
+			s -= m.chol[j*d+i] * p[j]
+		}
+		p[i] = s / m.chol[i*d+i]
+	}
+}
+
+// dtauDp writes M⁻¹p to out.
+func (m *metric) dtauDp(p, out []float64) {
+	if m.kind == Diag {
+		for i, v := range p {
+			out[i] = m.diag[i] * v
+		}
+		return
+	}
+	d := m.d
+	for i := range d {
+		out[i] = dot(m.inv[i*d:(i+1)*d], p)
+	}
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}

@@ -1,0 +1,503 @@
+package nuts
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/gostan/gostan/model"
+)
+
+// Config holds the sampler's settings; DefaultConfig gives Stan's.
+type Config struct {
+	Warmup, Samples int
+	MaxDepth        int     // max_depth: trees have at most 2^MaxDepth leapfrog steps
+	Delta           float64 // adapt delta: the target acceptance statistic
+	StepSize        float64 // initial step size
+	Metric          Metric
+	InitRadius      float64   // initial values are uniform in (-R, R) on the unconstrained scale
+	Init            []float64 // an unconstrained initial point, instead of random ones
+	Gamma, Kappa    float64   // dual averaging
+	T0              float64
+	InitBuffer      int // adaptation windows
+	TermBuffer      int
+	Window          int
+	Seed            uint64
+	Chain           int // chain id: chains with the same seed and different ids are independent
+}
+
+// DefaultConfig returns CmdStan's defaults.
+func DefaultConfig() Config {
+	return Config{
+		Warmup: 1000, Samples: 1000, MaxDepth: 10, Delta: 0.8, StepSize: 1,
+		Metric: Diag, InitRadius: 2, Gamma: 0.05, Kappa: 0.75, T0: 10,
+		InitBuffer: 75, TermBuffer: 50, Window: 25, Chain: 1,
+	}
+}
+
+// Stats are a transition's sampler diagnostics, Stan's "__" columns.
+type Stats struct {
+	LP         float64 // lp__: log density up to a constant
+	AcceptStat float64 // accept_stat__
+	StepSize   float64 // stepsize__
+	TreeDepth  int     // treedepth__
+	NLeapfrog  int     // n_leapfrog__
+	Divergent  bool    // divergent__
+	Energy     float64 // energy__: the Hamiltonian at the draw
+}
+
+// Chain is one chain's result.
+type Chain struct {
+	Draws     [][]float64 // per draw, the model's output columns (model.Names)
+	Stats     []Stats     // per draw
+	StepSize  float64     // adapted step size
+	InvMetric []float64   // adapted inverse metric: the diagonal, or d×d row-major
+	Metric    Metric
+	// Gradients counts every gradient evaluation of the chain, warmup
+	// and initialisation included.
+	Gradients                    int
+	WarmupSeconds, SampleSeconds float64
+	Messages                     []string // informational messages, as Stan prints them
+}
+
+// Progress is told about each finished iteration, counting warmup first.
+type Progress func(iter int)
+
+// point is a phase-space point with its log density and gradient.
+type point struct {
+	q, p, g []float64
+	lp      float64
+}
+
+func newPoint(d int) point {
+	return point{q: make([]float64, d), p: make([]float64, d), g: make([]float64, d)}
+}
+
+func (z *point) set(o *point) {
+	copy(z.q, o.q)
+	copy(z.p, o.p)
+	copy(z.g, o.g)
+	z.lp = o.lp
+}
+
+// level is the scratch space of build_tree at one depth.
+type level struct {
+	pInitEnd, pSharpInitEnd, rhoInit    []float64
+	pFinalBeg, pSharpFinalBeg, rhoFinal []float64
+	rhoSub, rhoExt                      []float64
+	zProposeFinal                       point
+}
+
+type sampler struct {
+	m        model.Model
+	d        int
+	rng      *rand.Rand
+	met      *metric
+	eps      float64
+	maxDepth int
+	nGrad    int
+
+	z         point // the point the integrator moves
+	divergent bool
+	scratch   []float64
+	levels    []level
+}
+
+// maxDeltaH is the energy error beyond which a trajectory is divergent.
+const maxDeltaH = 1000
+
+// Sample runs one chain of NUTS with warmup on m.
+func Sample(m model.Model, cfg Config, progress Progress) (*Chain, error) {
+	d := m.Dim()
+	if cfg.MaxDepth < 1 || cfg.StepSize <= 0 || cfg.Delta <= 0 || cfg.Delta >= 1 || cfg.Warmup < 0 || cfg.Samples < 0 {
+		return nil, fmt.Errorf("nuts: invalid settings: max depth %d, step size %v, adapt delta %v, warmup %d, samples %d (need max depth >= 1, step size > 0, 0 < delta < 1, nonnegative counts)",
+			cfg.MaxDepth, cfg.StepSize, cfg.Delta, cfg.Warmup, cfg.Samples)
+	}
+	s := &sampler{
+		m: m, d: d, met: newMetric(cfg.Metric, d), eps: cfg.StepSize, maxDepth: cfg.MaxDepth,
+		rng:     rand.New(rand.NewPCG(cfg.Seed, uint64(cfg.Chain))),
+		z:       newPoint(d),
+		scratch: make([]float64, d),
+	}
+	s.levels = make([]level, cfg.MaxDepth+1)
+	for i := range s.levels {
+		l := &s.levels[i]
+		for _, v := range []*[]float64{&l.pInitEnd, &l.pSharpInitEnd, &l.rhoInit, &l.pFinalBeg, &l.pSharpFinalBeg, &l.rhoFinal, &l.rhoSub, &l.rhoExt} {
+			*v = make([]float64, d)
+		}
+		l.zProposeFinal = newPoint(d)
+	}
+	out := &Chain{Metric: cfg.Metric}
+	cur := newPoint(d)
+	if err := s.initialize(&cur, cfg); err != nil {
+		return nil, err
+	}
+	if err := s.initStepSize(&cur); err != nil {
+		return nil, err
+	}
+	t := newTransition(d, cfg.MaxDepth)
+	da := dualAveraging{delta: cfg.Delta, gamma: cfg.Gamma, kappa: cfg.Kappa, t0: cfg.T0}
+	da.restart(s.eps)
+	win, msg := newWindows(cfg.Warmup, cfg.InitBuffer, cfg.TermBuffer, cfg.Window)
+	if msg != "" && cfg.Warmup > 0 {
+		out.Messages = append(out.Messages, msg)
+	}
+	est := newCovEstimator(d, cfg.Metric == Dense)
+	gqRNG := rand.New(rand.NewPCG(cfg.Seed^0x9e3779b97f4a7c15, uint64(cfg.Chain)))
+
+	start := time.Now()
+	for it := range cfg.Warmup {
+		st := s.transition(&cur, t)
+		s.eps = da.learn(st.AcceptStat)
+		if cfg.Warmup >= 20 {
+			if win.inWindow() {
+				est.add(cur.q)
+			}
+			if win.endOfWindow() {
+				win.computeNext()
+				est.update(s.met)
+				est.restart()
+				win.counter++
+				if err := s.initStepSize(&cur); err != nil {
+					return nil, err
+				}
+				da.restart(s.eps)
+			} else {
+				win.counter++
+			}
+		}
+		if progress != nil {
+			progress(it + 1)
+		}
+	}
+	if cfg.Warmup > 0 {
+		s.eps = da.final()
+	}
+	out.WarmupSeconds = time.Since(start).Seconds()
+
+	start = time.Now()
+	names := len(m.Names())
+	for it := range cfg.Samples {
+		st := s.transition(&cur, t)
+		row := make([]float64, names)
+		if err := m.Write(cur.q, gqRNG, row); err != nil {
+			return nil, fmt.Errorf("iteration %d: %w", cfg.Warmup+it+1, err)
+		}
+		out.Draws = append(out.Draws, row)
+		out.Stats = append(out.Stats, st)
+		if progress != nil {
+			progress(cfg.Warmup + it + 1)
+		}
+	}
+	out.SampleSeconds = time.Since(start).Seconds()
+	out.StepSize = s.eps
+	if cfg.Metric == Diag {
+		out.InvMetric = append([]float64(nil), s.met.diag...)
+	} else {
+		out.InvMetric = append([]float64(nil), s.met.inv...)
+	}
+	out.Gradients = s.nGrad
+	return out, nil
+}
+
+// evaluate computes z's log density and gradient; a point outside the
+// support (an error or a non-finite value) gets log density -Inf.
+func (s *sampler) evaluate(z *point) {
+	s.nGrad++
+	lp, err := s.m.LogDensity(z.q, z.g)
+	if err != nil || math.IsNaN(lp) || math.IsInf(lp, 0) {
+		z.lp = math.Inf(-1)
+		return
+	}
+	for _, g := range z.g {
+		if math.IsNaN(g) || math.IsInf(g, 0) {
+			z.lp = math.Inf(-1)
+			return
+		}
+	}
+	z.lp = lp
+}
+
+// hamiltonian is H = -log p(q) + ½ pᵀM⁻¹p, +Inf outside the support.
+func (s *sampler) hamiltonian(z *point) float64 {
+	if math.IsInf(z.lp, -1) {
+		return math.Inf(1)
+	}
+	s.met.dtauDp(z.p, s.scratch)
+	h := -z.lp + 0.5*dot(z.p, s.scratch)
+	if math.IsNaN(h) {
+		return math.Inf(1)
+	}
+	return h
+}
+
+// leapfrog moves z by one step of size eps (Stan's expl_leapfrog).
+func (s *sampler) leapfrog(z *point, eps float64) {
+	for i, g := range z.g {
+		z.p[i] += 0.5 * eps * g
+	}
+	s.met.dtauDp(z.p, s.scratch)
+	for i, v := range s.scratch {
+		z.q[i] += eps * v
+	}
+	s.evaluate(z)
+	if math.IsInf(z.lp, -1) {
+		return
+	}
+	for i, g := range z.g {
+		z.p[i] += 0.5 * eps * g
+	}
+}
+
+// initialize finds a starting point with a finite log density and
+// gradient, as Stan does: up to 100 random tries in (-R, R).
+func (s *sampler) initialize(z *point, cfg Config) error {
+	if cfg.Init != nil {
+		if len(cfg.Init) != s.d {
+			return fmt.Errorf("initial point has %d values, but the model has %d unconstrained parameters", len(cfg.Init), s.d)
+		}
+		copy(z.q, cfg.Init)
+		s.evaluate(z)
+		if math.IsInf(z.lp, -1) {
+			return fmt.Errorf("rejecting the initial value: the log density or its gradient is not finite")
+		}
+		return nil
+	}
+	const tries = 100
+	for range tries {
+		for i := range z.q {
+			z.q[i] = cfg.InitRadius * (2*s.rng.Float64() - 1)
+		}
+		s.evaluate(z)
+		if !math.IsInf(z.lp, -1) {
+			return nil
+		}
+	}
+	return fmt.Errorf("initialization between (-%g, %g) failed after %d attempts. Try specifying initial values, reducing ranges of constrained values, or reparameterizing the model", cfg.InitRadius, cfg.InitRadius, tries)
+}
+
+// initStepSize doubles or halves the step size until the acceptance
+// probability of one leapfrog step crosses 0.8 (Stan's init_stepsize).
+func (s *sampler) initStepSize(cur *point) error {
+	if s.eps == 0 || s.eps > 1e7 || math.IsNaN(s.eps) {
+		return nil
+	}
+	z := &s.z
+	try := func() float64 {
+		z.set(cur)
+		s.met.sampleP(s.rng, z.p)
+		h0 := s.hamiltonian(z)
+		s.leapfrog(z, s.eps)
+		return h0 - s.hamiltonian(z)
+	}
+	direction := -1.0
+	if try() > math.Log(0.8) {
+		direction = 1
+	}
+	for {
+		dH := try()
+		if direction == 1 && !(dH > math.Log(0.8)) || direction == -1 && !(dH < math.Log(0.8)) {
+			return nil
+		}
+		if direction == 1 {
+			s.eps *= 2
+		} else {
+			s.eps *= 0.5
+		}
+		if s.eps > 1e7 {
+			return fmt.Errorf("posterior is improper. Please check your model")
+		}
+		if s.eps == 0 {
+			return fmt.Errorf("no acceptably small step size could be found. Perhaps the posterior is not continuous?")
+		}
+	}
+}
+
+// transition is the top-level state of one NUTS transition.
+type transition struct {
+	zFwd, zBck, zSample, zPropose                point
+	pFwdFwd, pSharpFwdFwd, pFwdBck, pSharpFwdBck []float64
+	pBckFwd, pSharpBckFwd, pBckBck, pSharpBckBck []float64
+	rho, rhoFwd, rhoBck, rhoExt                  []float64
+}
+
+func newTransition(d, maxDepth int) *transition {
+	t := &transition{zFwd: newPoint(d), zBck: newPoint(d), zSample: newPoint(d), zPropose: newPoint(d)}
+	for _, v := range []*[]float64{&t.pFwdFwd, &t.pSharpFwdFwd, &t.pFwdBck, &t.pSharpFwdBck, &t.pBckFwd, &t.pSharpBckFwd, &t.pBckBck, &t.pSharpBckBck, &t.rho, &t.rhoFwd, &t.rhoBck, &t.rhoExt} {
+		*v = make([]float64, d)
+	}
+	return t
+}
+
+// transition draws the next state from cur (Stan's base_nuts::transition),
+// replacing cur with it.
+func (s *sampler) transition(cur *point, t *transition) Stats {
+	z := &s.z
+	z.set(cur)
+	s.met.sampleP(s.rng, z.p)
+	s.met.dtauDp(z.p, t.pSharpFwdFwd)
+	copy(t.pSharpFwdBck, t.pSharpFwdFwd)
+	copy(t.pSharpBckFwd, t.pSharpFwdFwd)
+	copy(t.pSharpBckBck, t.pSharpFwdFwd)
+	copy(t.pFwdFwd, z.p)
+	copy(t.pFwdBck, z.p)
+	copy(t.pBckFwd, z.p)
+	copy(t.pBckBck, z.p)
+	copy(t.rho, z.p)
+	t.zFwd.set(z)
+	t.zBck.set(z)
+	t.zSample.set(z)
+	t.zPropose.set(z)
+	h0 := s.hamiltonian(z)
+
+	logSumWeight := 0.0
+	depth, nLeapfrog := 0, 0
+	sumMetroProb := 0.0
+	s.divergent = false
+
+	for depth < s.maxDepth {
+		clear(t.rhoFwd)
+		clear(t.rhoBck)
+		var valid bool
+		logSumWeightSub := math.Inf(-1)
+		if s.rng.Float64() > 0.5 {
+			z.set(&t.zFwd)
+			copy(t.rhoBck, t.rho)
+			copy(t.pBckFwd, t.pFwdBck)
+			copy(t.pSharpBckFwd, t.pSharpFwdBck)
+			valid = s.buildTree(depth, &t.zPropose, t.pSharpFwdBck, t.pSharpFwdFwd, t.rhoFwd, t.pFwdBck, t.pFwdFwd,
+				h0, 1, &nLeapfrog, &logSumWeightSub, &sumMetroProb)
+			t.zFwd.set(z)
+		} else {
+			z.set(&t.zBck)
+			copy(t.rhoFwd, t.rho)
+			copy(t.pFwdBck, t.pBckFwd)
+			copy(t.pSharpFwdBck, t.pSharpBckFwd)
+			valid = s.buildTree(depth, &t.zPropose, t.pSharpBckFwd, t.pSharpBckBck, t.rhoBck, t.pBckFwd, t.pBckBck,
+				h0, -1, &nLeapfrog, &logSumWeightSub, &sumMetroProb)
+			t.zBck.set(z)
+		}
+		if !valid {
+			break
+		}
+		depth++
+		if logSumWeightSub > logSumWeight {
+			t.zSample.set(&t.zPropose)
+		} else if s.rng.Float64() < math.Exp(logSumWeightSub-logSumWeight) {
+			t.zSample.set(&t.zPropose)
+		}
+		logSumWeight = logSumExp(logSumWeight, logSumWeightSub)
+
+		for i := range t.rho {
+			t.rho[i] = t.rhoBck[i] + t.rhoFwd[i]
+		}
+		persist := criterion(t.pSharpBckBck, t.pSharpFwdFwd, t.rho)
+		for i := range t.rhoExt {
+			t.rhoExt[i] = t.rhoBck[i] + t.pFwdBck[i]
+		}
+		persist = persist && criterion(t.pSharpBckBck, t.pSharpFwdBck, t.rhoExt)
+		for i := range t.rhoExt {
+			t.rhoExt[i] = t.rhoFwd[i] + t.pBckFwd[i]
+		}
+		persist = persist && criterion(t.pSharpBckFwd, t.pSharpFwdFwd, t.rhoExt)
+		if !persist {
+			break
+		}
+	}
+	cur.set(&t.zSample)
+	accept := 0.0
+	if nLeapfrog > 0 {
+		accept = sumMetroProb / float64(nLeapfrog)
+	}
+	return Stats{
+		LP: cur.lp, AcceptStat: accept, StepSize: s.eps, TreeDepth: depth, NLeapfrog: nLeapfrog,
+		Divergent: s.divergent, Energy: s.hamiltonian(cur),
+	}
+}
+
+// buildTree extends the trajectory from s.z by 2^depth leapfrog steps in
+// direction sign, choosing a proposal among the new states by their
+// weights (Stan's base_nuts::build_tree). It reports false when the
+// subtree diverged or made a U-turn.
+func (s *sampler) buildTree(depth int, zPropose *point, pSharpBeg, pSharpEnd, rho, pBeg, pEnd []float64,
+	h0, sign float64, nLeapfrog *int, logSumWeight, sumMetroProb *float64) bool {
+	z := &s.z
+	if depth == 0 {
+		s.leapfrog(z, sign*s.eps)
+		*nLeapfrog++
+		h := s.hamiltonian(z)
+		if h-h0 > maxDeltaH {
+			s.divergent = true
+		}
+		*logSumWeight = logSumExp(*logSumWeight, h0-h)
+		if h0-h > 0 {
+			*sumMetroProb++
+		} else {
+			*sumMetroProb += math.Exp(h0 - h)
+		}
+		zPropose.set(z)
+		s.met.dtauDp(z.p, pSharpBeg)
+		copy(pSharpEnd, pSharpBeg)
+		for i, p := range z.p {
+			rho[i] += p
+		}
+		copy(pBeg, z.p)
+		copy(pEnd, z.p)
+		return !s.divergent
+	}
+	l := &s.levels[depth]
+	clear(l.rhoInit)
+	logSumWeightInit := math.Inf(-1)
+	if !s.buildTree(depth-1, zPropose, pSharpBeg, l.pSharpInitEnd, l.rhoInit, pBeg, l.pInitEnd,
+		h0, sign, nLeapfrog, &logSumWeightInit, sumMetroProb) {
+		return false
+	}
+	zFinal := &l.zProposeFinal
+	zFinal.set(z)
+	clear(l.rhoFinal)
+	logSumWeightFinal := math.Inf(-1)
+	if !s.buildTree(depth-1, zFinal, l.pSharpFinalBeg, pSharpEnd, l.rhoFinal, l.pFinalBeg, pEnd,
+		h0, sign, nLeapfrog, &logSumWeightFinal, sumMetroProb) {
+		return false
+	}
+	logSumWeightSub := logSumExp(logSumWeightInit, logSumWeightFinal)
+	*logSumWeight = logSumExp(*logSumWeight, logSumWeightSub)
+	if logSumWeightFinal > logSumWeightSub {
+		zPropose.set(zFinal)
+	} else if s.rng.Float64() < math.Exp(logSumWeightFinal-logSumWeightSub) {
+		zPropose.set(zFinal)
+	}
+	for i := range l.rhoSub {
+		l.rhoSub[i] = l.rhoInit[i] + l.rhoFinal[i]
+		rho[i] += l.rhoSub[i]
+	}
+	persist := criterion(pSharpBeg, pSharpEnd, l.rhoSub)
+	for i := range l.rhoExt {
+		l.rhoExt[i] = l.rhoInit[i] + l.pFinalBeg[i]
+	}
+	persist = persist && criterion(pSharpBeg, l.pSharpFinalBeg, l.rhoExt)
+	for i := range l.rhoExt {
+		l.rhoExt[i] = l.rhoFinal[i] + l.pInitEnd[i]
+	}
+	return persist && criterion(l.pSharpInitEnd, pSharpEnd, l.rhoExt)
+}
+
+// criterion is the generalized no-U-turn condition: the trajectory keeps
+// going while both ends' velocities point along the summed momentum.
+func criterion(pSharpMinus, pSharpPlus, rho []float64) bool {
+	return dot(pSharpPlus, rho) > 0 && dot(pSharpMinus, rho) > 0
+}
+
+func logSumExp(a, b float64) float64 {
+	if math.IsInf(a, -1) {
+		return b
+	}
+	if math.IsInf(b, -1) {
+		return a
+	}
+	if a > b {
+		return a + math.Log1p(math.Exp(b-a))
+	}
+	return b + math.Log1p(math.Exp(a-b))
+}

@@ -1,0 +1,235 @@
+package model
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Value is one variable of a Stan JSON data file: a number or a
+// rectangular array of numbers.
+type Value struct {
+	// Dims are the array sizes, outermost first; empty for a scalar.
+	// A matrix is two dimensions (rows, columns), as Stan JSON nests it.
+	Dims []int
+	// Elems holds every element in the file's order: row-major, the last
+	// index varying fastest. (Stan stores matrices column-major; the
+	// compiler reorders.)
+	Elems []float64
+	// Int reports that every element was written as an integer literal,
+	// which an int declaration requires.
+	Int bool
+}
+
+// Data is a Stan JSON data set by variable name.
+type Data map[string]*Value
+
+// Names returns the variable names in sorted order.
+func (d Data) Names() []string {
+	names := make([]string, 0, len(d))
+	for n := range d {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ReadDataFile reads Stan JSON from path; a path ending in .zip is read
+// as a zip archive holding one JSON file, as PosteriorDB ships its data.
+func ReadDataFile(path string) (Data, error) {
+	if strings.HasSuffix(path, ".zip") {
+		zr, err := zip.OpenReader(path)
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		for _, f := range zr.File {
+			if !strings.HasSuffix(f.Name, ".json") {
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", path, err)
+			}
+			defer rc.Close()
+			d, err := ReadData(rc)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", path, err)
+			}
+			return d, nil
+		}
+		return nil, fmt.Errorf("%s: no .json file in the archive", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	d, err := ReadData(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return d, nil
+}
+
+// ReadData reads a Stan JSON data set: an object whose members are numbers
+// or nested arrays of numbers. As in CmdStan, the strings "inf", "+inf",
+// "-inf", "Infinity", "-Infinity" and "NaN" stand for those reals.
+func ReadData(r io.Reader) (Data, error) {
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.UseNumber()
+	var top map[string]any
+	if err := dec.Decode(&top); err != nil {
+		return nil, dataSyntaxError(src, err)
+	}
+	if top == nil {
+		return nil, fmt.Errorf("data must be a JSON object, found null")
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("unexpected content after the data object")
+	}
+	d := make(Data, len(top))
+	for name, raw := range top {
+		v := &Value{Int: true}
+		if err := v.shape(name, raw); err != nil {
+			return nil, err
+		}
+		if err := v.fill(name, raw, nil); err != nil {
+			return nil, err
+		}
+		d[name] = v
+	}
+	return d, nil
+}
+
+// dataSyntaxError adds a line and column to a JSON syntax error.
+func dataSyntaxError(src []byte, err error) error {
+	var off int64 = -1
+	switch e := err.(type) {
+	case *json.SyntaxError:
+		off = e.Offset
+	case *json.UnmarshalTypeError:
+		if e.Value == "array" || e.Value == "string" || e.Value == "number" || e.Value == "bool" {
+			return fmt.Errorf("data must be a JSON object, found %s", e.Value)
+		}
+		off = e.Offset
+	}
+	if off < 0 {
+		if err == io.EOF {
+			return fmt.Errorf("empty data file: expected a JSON object")
+		}
+		return fmt.Errorf("invalid JSON: %v", err)
+	}
+	// The decoder's offset is just past the offending byte.
+	off = min(max(off-1, 0), int64(len(src)))
+	line := 1 + bytes.Count(src[:off], []byte("\n"))
+	col := int(off) - bytes.LastIndexByte(src[:off], '\n')
+	return fmt.Errorf("%d:%d: invalid JSON: %v", line, col, err)
+}
+
+// shape sets v.Dims from the first element at every depth.
+func (v *Value) shape(name string, raw any) error {
+	for {
+		a, ok := raw.([]any)
+		if !ok {
+			return nil
+		}
+		v.Dims = append(v.Dims, len(a))
+		if len(a) == 0 {
+			return nil
+		}
+		raw = a[0]
+	}
+}
+
+// fill appends the elements of raw to v.Elems, checking that raw is
+// rectangular with v.Dims; idx is the index of raw within the variable.
+func (v *Value) fill(name string, raw any, idx []int) error {
+	depth := len(idx)
+	if depth < len(v.Dims) {
+		a, ok := raw.([]any)
+		if !ok {
+			return fmt.Errorf("data variable %q: found a number where an array of %d elements was expected", elemName(name, idx), v.Dims[depth])
+		}
+		if len(a) != v.Dims[depth] {
+			first := make([]int, depth)
+			return fmt.Errorf("data variable %q has %d elements, but %q has %d: arrays must be rectangular",
+				elemName(name, idx), len(a), elemName(name, first), v.Dims[depth])
+		}
+		for i, e := range a {
+			if err := v.fill(name, e, append(idx, i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	x, isInt, err := number(raw)
+	if err != nil {
+		return fmt.Errorf("data variable %q: %v", elemName(name, idx), err)
+	}
+	v.Int = v.Int && isInt
+	v.Elems = append(v.Elems, x)
+	return nil
+}
+
+// number converts one JSON element to a float, reporting whether it was
+// written as an integer.
+func number(raw any) (float64, bool, error) {
+	switch x := raw.(type) {
+	case json.Number:
+		s := string(x)
+		isInt := !strings.ContainsAny(s, ".eE")
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return 0, false, fmt.Errorf("%s is not a number", s)
+		}
+		return f, isInt, nil
+	case string:
+		switch x {
+		case "inf", "+inf", "Inf", "Infinity", "+Infinity":
+			return math.Inf(1), false, nil
+		case "-inf", "-Inf", "-Infinity":
+			return math.Inf(-1), false, nil
+		case "NaN", "nan":
+			return math.NaN(), false, nil
+		}
+		return 0, false, fmt.Errorf("found the string %q, but expected a number", x)
+	case []any:
+		return 0, false, fmt.Errorf("found an array where a number was expected: arrays must be rectangular")
+	case nil:
+		return 0, false, fmt.Errorf("found null, but expected a number")
+	case bool:
+		return 0, false, fmt.Errorf("found %v, but expected a number", x)
+	default:
+		return 0, false, fmt.Errorf("found an object, but expected a number")
+	}
+}
+
+// elemName writes a 1-based element name: "y", "y[3]", "x[2,1]".
+func elemName(name string, idx []int) string {
+	if len(idx) == 0 {
+		return name
+	}
+	var b strings.Builder
+	b.WriteString(name)
+	b.WriteByte('[')
+	for i, k := range idx {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(k + 1))
+	}
+	b.WriteByte(']')
+	return b.String()
+}

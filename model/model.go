@@ -1,0 +1,25 @@
+package model
+
+import "math/rand/v2"
+
+// Model is a posterior over an unconstrained real vector with exactly
+// Stan's layout, the contract every gradient-based algorithm relies on (the
+// same contract as BridgeStan). A Model value owns scratch space and serves
+// one goroutine; Clone gives another goroutine its own.
+type Model interface {
+	// Dim is the unconstrained dimension.
+	Dim() int
+	// LogDensity returns log p(theta | data) plus the log-Jacobian of the
+	// constraining transform, Stan's constants dropped. It fills grad
+	// when grad is non-nil. An error (domain error, reject) means the
+	// point is outside the support; samplers treat it as log density -Inf.
+	LogDensity(theta, grad []float64) (float64, error)
+	// Names are the constrained output columns in Stan's order and style:
+	// "beta[2]", "Sigma[1,2]".
+	Names() []string
+	// Write maps theta to the output columns: parameters, transformed
+	// parameters and generated quantities (drawn with rng).
+	Write(theta []float64, rng *rand.Rand, out []float64) error
+	// Clone returns an independent evaluator of the same posterior.
+	Clone() Model
+}

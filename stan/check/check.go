@@ -1,0 +1,760 @@
+// Package check type-checks Stan programs, after go/types: it resolves
+// every identifier to its declaration, gives every expression its type,
+// resolves calls and ~ statements to signatures, and reports the semantic
+// errors stanc reports (undeclared or reused names, ill-typed expressions
+// and assignments, functions used in the wrong block, missing returns,
+// and the rules of the guide blocks).
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/scanner"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// Scope says where a variable lives.
+type Scope int
+
+const (
+	Global  Scope = iota // declared at the top of a program block
+	Local                // declared inside a block's statements or a function body
+	LoopVar              // a for loop's variable
+	FuncArg              // a function argument
+)
+
+// Var is a declared variable.
+type Var struct {
+	Name  string
+	Type  types.Type
+	Decl  *ast.VarDecl // nil for loop variables and function arguments
+	Block ast.BlockKind
+	Scope Scope
+	// DataOnly: the value is known before sampling (data, transformed
+	// data, loop variables over data, data arguments).
+	DataOnly bool
+}
+
+// Func is a user-defined function.
+type Func struct {
+	Name string
+	Sig  types.Signature
+	Decl *ast.FuncDecl // the definition (or the declaration when never defined)
+
+	defined bool // a body was seen, even one that does not match
+}
+
+// Info is what checking learns about a program.
+type Info struct {
+	Types map[ast.Expr]types.Type
+	Uses  map[*ast.Ident]*Var      // identifiers in expressions, and declared names
+	Calls map[*ast.CallExpr]*Call  // resolved calls
+	Dists map[*ast.TildeStmt]*Call // the density each ~ statement calls
+	Funcs map[string][]*Func       // user-defined functions by name
+	Vars  map[ast.BlockKind][]*Var // global variables by block, in order
+	Nets  map[string]*ast.Stmt     // networks by name
+}
+
+// Call is a resolved function call.
+type Call struct {
+	Name string // the function called, e.g. "normal_lpdf"
+	Sig  types.Signature
+	User *Func // nil for the standard library
+	// FuncArg is the function passed to a higher-order function such as
+	// integrate_ode_rk45, else nil.
+	FuncArg *Func
+}
+
+// Check type-checks prog. The error, if any, is a scanner.ErrorList.
+func Check(fset *token.FileSet, prog *ast.Program) (*Info, error) {
+	c := &checker{
+		fset: fset,
+		lib:  types.NewLibrary(),
+		info: &Info{
+			Types: map[ast.Expr]types.Type{}, Uses: map[*ast.Ident]*Var{},
+			Calls: map[*ast.CallExpr]*Call{}, Dists: map[*ast.TildeStmt]*Call{},
+			Funcs: map[string][]*Func{}, Vars: map[ast.BlockKind][]*Var{}, Nets: map[string]*ast.Stmt{},
+		},
+	}
+	c.scopes = []map[string]*Var{{}}
+	c.program(prog)
+	return c.info, c.errs.Err()
+}
+
+type checker struct {
+	fset   *token.FileSet
+	lib    *types.Library
+	info   *Info
+	errs   scanner.ErrorList
+	scopes []map[string]*Var
+
+	block   ast.BlockKind // the block being checked
+	fn      *Func         // the function being checked, or nil
+	loops   int           // depth of enclosing loops
+	globals bool          // declarations are at the top of a program block
+	guide   *guideState
+}
+
+func (c *checker) errorf(pos token.Pos, format string, args ...any) {
+	c.errs.Add(c.fset.Position(pos), fmt.Sprintf(format, args...))
+}
+
+// ---- scopes ----
+
+func (c *checker) push() { c.scopes = append(c.scopes, map[string]*Var{}) }
+func (c *checker) pop()  { c.scopes = c.scopes[:len(c.scopes)-1] }
+
+func (c *checker) lookup(name string) *Var {
+	for i := len(c.scopes) - 1; i >= 0; i-- {
+		if v := c.scopes[i][name]; v != nil {
+			return v
+		}
+	}
+	return nil
+}
+
+func (c *checker) declare(id *ast.Ident, v *Var) {
+	// Variables may shadow library functions (beta, e), as in stanc3.
+	if c.lookup(id.Name) != nil || c.info.Funcs[id.Name] != nil || c.info.Nets[id.Name] != nil {
+		c.errorf(id.Pos(), "identifier '%s' is already in use", id.Name)
+	}
+	c.scopes[len(c.scopes)-1][id.Name] = v
+	c.info.Uses[id] = v
+}
+
+// ---- program ----
+
+func (c *checker) program(prog *ast.Program) {
+	// Functions first, so that the blocks can call them; all signatures
+	// before bodies, so that functions can call each other.
+	if b := prog.Block(ast.Functions); b != nil {
+		c.block = ast.Functions
+		c.functionSignatures(b.Body.List)
+		for _, s := range b.Body.List {
+			if f, ok := s.(*ast.FuncDecl); ok && f.Body != nil {
+				c.functionBody(f)
+			}
+		}
+		for name, fs := range c.info.Funcs {
+			for _, f := range fs {
+				if !f.defined {
+					c.errorf(f.Decl.Pos(), "function '%s' is declared but not defined", name)
+				}
+			}
+		}
+	}
+	if b := prog.Block(ast.Networks); b != nil {
+		c.networks(b.Body.List)
+	}
+	for _, b := range prog.Blocks {
+		switch b.Kind {
+		case ast.Functions, ast.Networks:
+			continue
+		}
+		c.block = b.Kind
+		if b.Kind == ast.Guide {
+			c.guide = newGuideState(c, prog)
+		}
+		local := b.Kind == ast.Model || b.Kind == ast.Guide
+		if local {
+			c.push()
+		}
+		c.globals = !local
+		for _, s := range b.Body.List {
+			c.topStmt(b.Kind, s)
+		}
+		if local {
+			c.pop()
+		}
+		if b.Kind == ast.Guide {
+			c.guide.finish(b)
+			c.guide = nil
+		}
+	}
+}
+
+// topStmt checks a statement at the top of a program block.
+func (c *checker) topStmt(k ast.BlockKind, s ast.Stmt) {
+	if _, ok := s.(*ast.VarDecl); !ok {
+		switch k {
+		case ast.Data, ast.Parameters, ast.GuideParameters:
+			c.errorf(s.Pos(), "only variable declarations are allowed in the %s block", k)
+			return
+		}
+	}
+	c.stmt(s)
+}
+
+func (c *checker) networks(list []ast.Stmt) {
+	for i, s := range list {
+		var id *ast.Ident
+		switch s := s.(type) {
+		case *ast.FuncDecl:
+			id = s.Name
+		case *ast.VarDecl:
+			id = s.Name
+		}
+		if c.info.Nets[id.Name] != nil || c.info.Funcs[id.Name] != nil {
+			c.errorf(id.Pos(), "identifier '%s' is already in use", id.Name)
+		}
+		c.info.Nets[id.Name] = &list[i]
+	}
+}
+
+// ---- types of declarations ----
+
+var baseKinds = map[string]types.Kind{
+	"int": types.Int, "real": types.Real, "complex": types.Complex,
+	"vector": types.Vector, "simplex": types.Vector, "unit_vector": types.Vector, "ordered": types.Vector,
+	"positive_ordered": types.Vector, "row_vector": types.RowVector,
+	"matrix": types.Matrix, "cholesky_factor_corr": types.Matrix, "cholesky_factor_cov": types.Matrix,
+	"corr_matrix": types.Matrix, "cov_matrix": types.Matrix,
+	"complex_vector": types.ComplexVector, "complex_row_vector": types.ComplexRowVector,
+	"complex_matrix": types.ComplexMatrix, "void": types.Void,
+}
+
+// TypeOf returns the unsized type of a declared type.
+func TypeOf(t *ast.Type) types.Type {
+	return types.Type{Kind: baseKinds[t.Base], Dims: len(t.ArrayDims)}
+}
+
+// ---- functions ----
+
+func (c *checker) functionSignatures(list []ast.Stmt) {
+	for _, s := range list {
+		f, ok := s.(*ast.FuncDecl)
+		if !ok {
+			continue
+		}
+		sig := types.Signature{Ret: TypeOf(f.Ret)}
+		for _, p := range f.Params {
+			sig.Args = append(sig.Args, TypeOf(p.Type))
+		}
+		name := f.Name.Name
+		if c.lib.Has(name) && len(c.info.Funcs[name]) == 0 {
+			c.errorf(f.Name.Pos(), "function '%s' is already defined in the Stan library", name)
+			continue
+		}
+		c.suffixRules(f, sig)
+		var prev *Func
+		for _, g := range c.info.Funcs[name] {
+			if equalArgs(g.Sig.Args, sig.Args) {
+				prev = g
+			}
+		}
+		switch {
+		case prev == nil:
+			fn := &Func{Name: name, Sig: sig, Decl: f, defined: f.Body != nil}
+			c.info.Funcs[name] = append(c.info.Funcs[name], fn)
+			c.lib.Add(name, sig)
+			if base, ok := strings.CutSuffix(name, "_lpdf"); ok {
+				c.lib.Add(base+"_lupdf", sig)
+			} else if base, ok := strings.CutSuffix(name, "_lpmf"); ok {
+				c.lib.Add(base+"_lupmf", sig)
+			}
+		case prev.Sig.Ret != sig.Ret:
+			c.errorf(f.Name.Pos(), "function '%s' was declared to return %v, but is defined to return %v", name, prev.Sig.Ret, sig.Ret)
+			prev.defined = prev.defined || f.Body != nil
+		case prev.Decl.Body != nil && f.Body != nil:
+			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types", name)
+		case f.Body != nil:
+			prev.Decl, prev.defined = f, true
+		}
+	}
+}
+
+func equalArgs(a, b []types.Type) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// suffixRules checks what a function's name promises: densities return
+// real and take their variate first.
+func (c *checker) suffixRules(f *ast.FuncDecl, sig types.Signature) {
+	name := f.Name.Name
+	for _, suffix := range []string{"_lpdf", "_lpmf", "_lcdf", "_lccdf", "_log"} {
+		if !strings.HasSuffix(name, suffix) {
+			continue
+		}
+		if sig.Ret != types.RealT {
+			c.errorf(f.Name.Pos(), "real return type required for a probability function ending in %s", suffix)
+		}
+		if len(sig.Args) == 0 {
+			c.errorf(f.Name.Pos(), "probability function '%s' needs at least one argument, the variate", name)
+			return
+		}
+		switch suffix {
+		case "_lpdf":
+			if sig.Args[0].Kind == types.Int {
+				c.errorf(f.Params[0].Type.Pos(), "probability density functions require real variates (first argument); use _lpmf for integer variates")
+			}
+		case "_lpmf":
+			if sig.Args[0].Kind != types.Int {
+				c.errorf(f.Params[0].Type.Pos(), "probability mass functions require integer variates (first argument); use _lpdf for real variates")
+			}
+		}
+	}
+}
+
+func (c *checker) functionBody(f *ast.FuncDecl) {
+	var fn *Func
+	for _, g := range c.info.Funcs[f.Name.Name] {
+		if g.Decl == f {
+			fn = g
+		}
+	}
+	if fn == nil {
+		return
+	}
+	c.fn = fn
+	c.push()
+	for i, p := range f.Params {
+		c.declare(p.Name, &Var{Name: p.Name.Name, Type: fn.Sig.Args[i], Scope: FuncArg, Block: ast.Functions, DataOnly: p.Type.DataOnly})
+	}
+	c.stmts(f.Body.List)
+	if fn.Sig.Ret.Kind != types.Void && !returns(f.Body) {
+		c.errorf(f.Body.Rbrace, "function '%s' must return a value of type %v on every path: add a return statement", f.Name.Name, fn.Sig.Ret)
+	}
+	c.pop()
+	c.fn = nil
+}
+
+// returns reports whether s ends in a return (or reject) on every path.
+func returns(s ast.Stmt) bool {
+	switch s := s.(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.PrintStmt:
+		return s.Kind != "print"
+	case *ast.BlockStmt:
+		for _, t := range s.List {
+			if returns(t) {
+				return true
+			}
+		}
+	case *ast.IfStmt:
+		return s.Else != nil && returns(s.Then) && returns(s.Else)
+	case *ast.WhileStmt:
+		// while (1) { ... return ...; } is a common idiom.
+		if lit, ok := s.Cond.(*ast.BasicLit); ok && lit.Value == "1" {
+			return returns(s.Body)
+		}
+	case *ast.ProfileStmt:
+		return returns(s.Body)
+	}
+	return false
+}
+
+// ---- statements ----
+
+func (c *checker) stmts(list []ast.Stmt) {
+	for _, s := range list {
+		c.stmt(s)
+	}
+}
+
+func (c *checker) stmt(s ast.Stmt) {
+	switch s := s.(type) {
+	case *ast.VarDecl:
+		c.varDecl(s)
+	case *ast.AssignStmt:
+		c.assign(s)
+	case *ast.TildeStmt:
+		c.tilde(s)
+	case *ast.TargetStmt:
+		c.targetAllowed(s.Pos(), "target +=")
+		t := c.expr(s.X)
+		if t.Kind != types.Invalid && (!t.IsPrim() && !t.IsMatrixLike() || t.Kind == types.Complex) {
+			c.errorf(s.X.Pos(), "target += needs a real, int or container of reals, found %v", t)
+		}
+	case *ast.ExprStmt:
+		t := c.call(s.Call, true)
+		if t.Kind != types.Void && t.Kind != types.Invalid {
+			c.errorf(s.Call.Pos(), "function '%s' returns %v, so its value must be used: only void functions can be statements", s.Call.Fun.Name, t)
+		}
+	case *ast.ForStmt:
+		for _, b := range []ast.Expr{s.Lo, s.Hi} {
+			if t := c.expr(b); t != types.IntT && t.Kind != types.Invalid {
+				c.errorf(b.Pos(), "bounds of a for loop must be of type int, found %v", t)
+			}
+		}
+		c.push()
+		c.declare(s.Var, &Var{Name: s.Var.Name, Type: types.IntT, Scope: LoopVar, Block: c.block, DataOnly: c.dataOnly(s.Lo) && c.dataOnly(s.Hi)})
+		c.loop(s.Body)
+		c.pop()
+	case *ast.ForeachStmt:
+		t := c.expr(s.X)
+		var elem types.Type
+		switch {
+		case t.Dims > 0:
+			elem = t.Elem()
+		case t.IsMatrixLike():
+			elem = types.Type{Kind: t.Elem().Kind}
+		case t.Kind != types.Invalid:
+			c.errorf(s.X.Pos(), "a foreach loop needs an array, vector or matrix to loop over, found %v", t)
+		}
+		c.push()
+		c.declare(s.Var, &Var{Name: s.Var.Name, Type: elem, Scope: LoopVar, Block: c.block, DataOnly: c.dataOnly(s.X)})
+		c.loop(s.Body)
+		c.pop()
+	case *ast.WhileStmt:
+		c.condition(s.Cond)
+		c.loop(s.Body)
+	case *ast.IfStmt:
+		c.condition(s.Cond)
+		c.branch(s)
+	case *ast.BlockStmt:
+		c.push()
+		saved := c.globals
+		c.globals = false
+		c.stmts(s.List)
+		c.globals = saved
+		c.pop()
+	case *ast.BranchStmt:
+		if c.loops == 0 {
+			c.errorf(s.Pos(), "%s statements are only allowed in the body of a for-loop or while-loop", s.Tok)
+		}
+	case *ast.ReturnStmt:
+		c.ret(s)
+	case *ast.PrintStmt:
+		if len(s.Args) == 0 {
+			c.errorf(s.Pos(), "%s needs at least one argument", s.Kind)
+		}
+		for _, a := range s.Args {
+			if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				continue
+			}
+			c.expr(a)
+		}
+	case *ast.ProfileStmt:
+		c.stmt(s.Body)
+	case *ast.EmptyStmt:
+	case *ast.FuncDecl:
+		c.errorf(s.Pos(), "functions can only be defined in the functions block")
+	}
+}
+
+func (c *checker) loop(body ast.Stmt) {
+	c.loops++
+	if c.guide != nil {
+		c.guide.enterLoop()
+	}
+	c.stmt(body)
+	if c.guide != nil {
+		c.guide.leaveLoop()
+	}
+	c.loops--
+}
+
+func (c *checker) branch(s *ast.IfStmt) {
+	if c.guide == nil {
+		c.stmt(s.Then)
+		if s.Else != nil {
+			c.stmt(s.Else)
+		}
+		return
+	}
+	before := c.guide.save()
+	c.stmt(s.Then)
+	afterThen := c.guide.save()
+	c.guide.restore(before)
+	if s.Else != nil {
+		c.stmt(s.Else)
+	}
+	c.guide.join(s, afterThen)
+}
+
+func (c *checker) condition(x ast.Expr) {
+	if t := c.expr(x); !(t == types.IntT || t == types.RealT) && t.Kind != types.Invalid {
+		c.errorf(x.Pos(), "condition must be of type int or real, found %v", t)
+	}
+}
+
+func (c *checker) ret(s *ast.ReturnStmt) {
+	if c.fn == nil {
+		if s.X != nil {
+			c.errorf(s.Pos(), "return statements with a value are only allowed in function bodies")
+		}
+		return
+	}
+	want := c.fn.Sig.Ret
+	if s.X == nil {
+		if want.Kind != types.Void {
+			c.errorf(s.Pos(), "function '%s' must return a value of type %v", c.fn.Name, want)
+		}
+		return
+	}
+	t := c.expr(s.X)
+	if want.Kind == types.Void {
+		c.errorf(s.X.Pos(), "void function '%s' cannot return a value", c.fn.Name)
+		return
+	}
+	if t.Kind != types.Invalid && !types.Promotes(t, want) {
+		c.errorf(s.X.Pos(), "function '%s' returns %v, but this return statement has type %v", c.fn.Name, want, t)
+	}
+}
+
+// targetAllowed checks that the log density may be touched here.
+func (c *checker) targetAllowed(pos token.Pos, what string) {
+	if c.fn != nil {
+		if !strings.HasSuffix(c.fn.Name, "_lp") {
+			c.errorf(pos, "%s is only allowed in the model block or in functions whose names end in _lp", what)
+		}
+		return
+	}
+	if c.block != ast.Model && !(c.block == ast.Guide && what == "~ statement") {
+		c.errorf(pos, "%s is only allowed in the model block or in functions whose names end in _lp", what)
+	}
+}
+
+// ---- declarations ----
+
+func (c *checker) varDecl(d *ast.VarDecl) {
+	t := TypeOf(d.Type)
+	global := c.globals && c.fn == nil
+	for _, x := range d.Type.ArrayDims {
+		c.sizeExpr(x, global, "array dimension")
+	}
+	for _, x := range d.Type.Sizes {
+		c.sizeExpr(x, global, d.Type.Base+" size")
+	}
+	constrained := d.Type.HasConstraint() || isConstrainedBase(d.Type.Base)
+	switch {
+	case !global && constrained && c.fn == nil:
+		c.errorf(d.Type.Pos(), "local variables cannot have constraints: declare %s as %s", d.Name.Name, unconstrained(d.Type.Base))
+	case c.fn != nil && constrained:
+		c.errorf(d.Type.Pos(), "local variables cannot have constraints: declare %s as %s", d.Name.Name, unconstrained(d.Type.Base))
+	}
+	if global && t.Kind == types.Int && (c.block == ast.Parameters || c.block == ast.TransformedParameters || c.block == ast.GuideParameters) {
+		c.errorf(d.Type.Pos(), "%s cannot be integers: declare %s as real", c.block, d.Name.Name)
+	}
+	for _, b := range []ast.Expr{d.Type.Lower, d.Type.Upper, d.Type.Offset, d.Type.Multiplier} {
+		if b == nil {
+			continue
+		}
+		bt := c.expr(b)
+		// A bound is a scalar, or a container like the declared one.
+		scalar := types.Type{Kind: t.Kind}
+		if scalar.IsMatrixLike() {
+			scalar = scalar.Elem()
+		}
+		if bt.Kind != types.Invalid && !types.Promotes(bt, scalar) && !types.Promotes(bt, types.Type{Kind: t.Kind}) && !types.Promotes(bt, t) {
+			c.errorf(b.Pos(), "bound of type %v does not match the declared type %v", bt, t)
+		}
+		if global && (c.block == ast.Data || c.block == ast.TransformedData) && !c.dataOnly(b) {
+			c.errorf(b.Pos(), "bounds of data variables must be data")
+		}
+	}
+	if d.Init != nil {
+		switch {
+		case global && (c.block == ast.Data || c.block == ast.Parameters || c.block == ast.GuideParameters):
+			c.errorf(d.Init.Pos(), "variables in the %s block cannot be given values", c.block)
+		default:
+			it := c.expr(d.Init)
+			if it.Kind != types.Invalid && !types.Promotes(it, t) {
+				c.errorf(d.Init.Pos(), "cannot initialise %s of type %v with a value of type %v", d.Name.Name, t, it)
+			}
+		}
+	}
+	scope := Local
+	if global {
+		scope = Global
+	}
+	v := &Var{Name: d.Name.Name, Type: t, Decl: d, Block: c.block, Scope: scope}
+	switch c.block {
+	case ast.Data, ast.TransformedData:
+		v.DataOnly = true
+	case ast.Functions:
+		v.DataOnly = false
+	}
+	c.declare(d.Name, v)
+	if global {
+		c.info.Vars[c.block] = append(c.info.Vars[c.block], v)
+	}
+}
+
+func isConstrainedBase(b string) bool {
+	switch b {
+	case "simplex", "unit_vector", "ordered", "positive_ordered", "cholesky_factor_corr", "cholesky_factor_cov", "corr_matrix", "cov_matrix":
+		return true
+	}
+	return false
+}
+
+func unconstrained(b string) string {
+	switch baseKinds[b] {
+	case types.Vector:
+		return "vector"
+	case types.Matrix:
+		return "matrix"
+	}
+	return b
+}
+
+// sizeExpr checks an array dimension or a vector or matrix size.
+func (c *checker) sizeExpr(x ast.Expr, global bool, what string) {
+	t := c.expr(x)
+	if t.Kind != types.Invalid && t != types.IntT {
+		c.errorf(x.Pos(), "%s must be of type int, found %v", what, t)
+	}
+	if global && !c.dataOnly(x) {
+		c.errorf(x.Pos(), "non-data variables are not allowed in the sizes of top-level declarations")
+	}
+}
+
+// ---- assignment and ~ ----
+
+func (c *checker) assign(s *ast.AssignStmt) {
+	root := rootIdent(s.LHS)
+	if root != nil {
+		if v := c.lookup(root.Name); v != nil {
+			switch {
+			case v.Scope == LoopVar || v.Scope == FuncArg:
+				c.errorf(root.Pos(), "cannot assign to function argument or loop identifier '%s'", v.Name)
+			case v.Scope == Global && v.Block != c.block:
+				c.errorf(root.Pos(), "cannot assign to global variable '%s' declared in the %s block", v.Name, v.Block)
+			case v.Scope == Global && (v.Block == ast.Data || v.Block == ast.Parameters || v.Block == ast.GuideParameters):
+				c.errorf(root.Pos(), "cannot assign to variable '%s' of the %s block", v.Name, v.Block)
+			}
+		}
+	}
+	lt := c.expr(s.LHS)
+	rt := c.expr(s.RHS)
+	if lt.Kind == types.Invalid || rt.Kind == types.Invalid {
+		return
+	}
+	if s.Op == token.ASSIGN || s.Op == token.ARROW {
+		if !types.Promotes(rt, lt) {
+			c.errorf(s.OpPos, "ill-typed arguments supplied to assignment operator =: lhs has type %v and rhs has type %v", lt, rt)
+		}
+		return
+	}
+	op := map[token.Kind]string{token.ADD_ASSIGN: "add", token.SUB_ASSIGN: "subtract", token.MUL_ASSIGN: "multiply",
+		token.QUO_ASSIGN: "divide", token.ELTMUL_ASSIGN: "elt_multiply", token.ELTDIV_ASSIGN: "elt_divide"}[s.Op]
+	sig, err := c.lib.Resolve(op, []types.Type{lt, rt})
+	if err != nil || !types.Promotes(sig.Ret, lt) {
+		c.errorf(s.OpPos, "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)
+	}
+}
+
+func rootIdent(x ast.Expr) *ast.Ident {
+	for {
+		switch e := x.(type) {
+		case *ast.Ident:
+			return e
+		case *ast.IndexExpr:
+			x = e.X
+		default:
+			return nil
+		}
+	}
+}
+
+func (c *checker) tilde(s *ast.TildeStmt) {
+	c.targetAllowed(s.Tilde, "~ statement")
+	if c.guide != nil {
+		c.guide.lhs = rootIdent(s.LHS)
+	}
+	lt := c.expr(s.LHS)
+	if c.guide != nil {
+		c.guide.lhs = nil
+	}
+	args := []types.Type{lt}
+	for _, a := range s.Args {
+		args = append(args, c.expr(a))
+	}
+	if c.guide != nil {
+		c.guide.draw(s)
+	}
+	for _, t := range args {
+		if t.Kind == types.Invalid {
+			return
+		}
+	}
+	name := s.Dist.Name
+	var lastErr error
+	for _, suffix := range []string{"_lpdf", "_lpmf", "_log"} {
+		fn := name + suffix
+		if !c.lib.Has(fn) {
+			continue
+		}
+		sig, err := c.lib.Resolve(fn, args)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		call := &Call{Name: fn, Sig: sig, User: c.userFunc(fn, sig)}
+		c.info.Dists[s] = call
+		if s.Truncated {
+			c.truncation(s, name)
+		}
+		return
+	}
+	if lastErr == nil {
+		if base := strings.TrimSuffix(strings.TrimSuffix(name, "_lpdf"), "_lpmf"); base != name {
+			c.errorf(s.Dist.Pos(), "~ statement should refer to a distribution without its \"_lpdf\" or \"_lpmf\" suffix: use %s", base)
+			return
+		}
+		c.errorf(s.Dist.Pos(), "no distribution '%s' was found", name)
+		return
+	}
+	c.errorf(s.Dist.Pos(), "ill-typed arguments to '~' statement: no distribution '%s' accepts arguments (%s)", name, typeList(args))
+}
+
+func (c *checker) truncation(s *ast.TildeStmt, name string) {
+	if t := c.info.Types[s.LHS]; !t.IsScalar() {
+		c.errorf(s.LHS.Pos(), "truncation is only defined for a univariate variate, found %v", t)
+	}
+	for _, b := range []ast.Expr{s.TruncLo, s.TruncHi} {
+		if b == nil {
+			continue
+		}
+		if t := c.expr(b); t.Kind != types.Invalid && !t.IsScalar() {
+			c.errorf(b.Pos(), "truncation bounds must be int or real, found %v", t)
+		}
+	}
+	need := []string{}
+	if s.TruncLo != nil {
+		need = append(need, "_lccdf")
+	}
+	if s.TruncHi != nil {
+		need = append(need, "_lcdf")
+	}
+	for _, suffix := range need {
+		if !c.lib.Has(name+suffix) && !c.lib.Has(name+strings.Replace(suffix, "_lc", "_c", 1)+"_log") {
+			c.errorf(s.Dist.Pos(), "truncation needs %s%s, which is not defined", name, suffix)
+		}
+	}
+}
+
+func typeList(ts []types.Type) string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = t.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+func (c *checker) userFunc(name string, sig types.Signature) *Func {
+	for _, f := range c.info.Funcs[name] {
+		if equalArgs(f.Sig.Args, sig.Args) {
+			return f
+		}
+	}
+	for _, base := range []string{"_lupdf", "_lupmf"} {
+		if b, ok := strings.CutSuffix(name, base); ok {
+			return c.userFunc(b+strings.Replace(base, "_lu", "_l", 1), sig)
+		}
+	}
+	return nil
+}

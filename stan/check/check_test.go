@@ -1,0 +1,63 @@
+package check
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gostan/gostan/stan/internal/asttest"
+	"github.com/gostan/gostan/stan/parser"
+	"github.com/gostan/gostan/stan/scanner"
+	"github.com/gostan/gostan/stan/token"
+)
+
+func parseCheck(fset *token.FileSet, name string, src []byte) (*Info, error) {
+	prog, err := parser.ParseFile(fset, name, src, nil)
+	if err != nil {
+		return nil, err
+	}
+	return Check(fset, prog)
+}
+
+// TestPosteriorDB checks every model of the PosteriorDB tree named by
+// $GOSTAN_POSTERIORDB in both syntaxes, or the fixtures without it.
+func TestPosteriorDB(t *testing.T) {
+	root := os.Getenv("GOSTAN_POSTERIORDB")
+	dirs := []string{filepath.Join("..", "..", "testdata", "posteriordb", "models", "stan")}
+	if root != "" {
+		dirs = []string{filepath.Join(root, "models", "stan"), filepath.Join(root, "models", "stan_legacy")}
+	} else {
+		t.Log("GOSTAN_POSTERIORDB is not set: checking only the fixtures in testdata")
+	}
+	n := 0
+	for _, dir := range dirs {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.stan"))
+		if len(files) == 0 {
+			t.Fatalf("no models in %s", dir)
+		}
+		for _, f := range files {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fset := token.NewFileSet()
+			if _, err := parseCheck(fset, f, src); err != nil {
+				if l, ok := err.(scanner.ErrorList); ok {
+					t.Errorf("%s", l.Render(fset))
+				} else {
+					t.Error(err)
+				}
+			}
+			n++
+		}
+	}
+	t.Logf("%d models checked", n)
+}
+
+func TestSemanticErrors(t *testing.T) {
+	n := asttest.ErrorCorpus(t, filepath.Join("testdata", "errors"), func(fset *token.FileSet, name string, src []byte) error {
+		_, err := parseCheck(fset, name, src)
+		return err
+	})
+	t.Logf("%d invalid programs", n)
+}

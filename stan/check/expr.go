@@ -1,0 +1,431 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+var invalid = types.Type{}
+
+// expr returns the type of x and records it; an ill-typed expression is
+// reported once and has the invalid type, which silences errors about the
+// expressions built on it.
+func (c *checker) expr(x ast.Expr) types.Type {
+	t := c.exprType(x)
+	c.info.Types[x] = t
+	return t
+}
+
+func (c *checker) exprType(x ast.Expr) types.Type {
+	switch x := x.(type) {
+	case *ast.BasicLit:
+		switch x.Kind {
+		case token.INT:
+			return types.IntT
+		case token.REAL:
+			return types.RealT
+		case token.IMAG:
+			return types.ComplexT
+		}
+		c.errorf(x.Pos(), "string literals can only be arguments of print, reject and fatal_error")
+		return invalid
+	case *ast.Ident:
+		v := c.lookup(x.Name)
+		if v == nil {
+			switch {
+			case len(c.info.Funcs[x.Name]) > 0 || c.lib.Has(x.Name):
+				c.errorf(x.Pos(), "function '%s' is used as a variable: call it with (...)", x.Name)
+			default:
+				c.errorf(x.Pos(), "identifier '%s' not in scope", x.Name)
+			}
+			return invalid
+		}
+		c.info.Uses[x] = v
+		if c.guide != nil {
+			c.guide.read(x, v)
+		}
+		return v.Type
+	case *ast.ParenExpr:
+		return c.expr(x.X)
+	case *ast.BinaryExpr:
+		return c.binary(x)
+	case *ast.UnaryExpr:
+		name := map[token.Kind]string{token.SUB: "minus", token.ADD: "plus", token.NOT: "logical_negation"}[x.Op]
+		t := c.expr(x.X)
+		if t.Kind == types.Invalid {
+			return invalid
+		}
+		sig, err := c.lib.Resolve(name, []types.Type{t})
+		if err != nil {
+			c.errorf(x.OpPos, "ill-typed argument supplied to prefix operator %s: found %v", x.Op, t)
+			return invalid
+		}
+		return sig.Ret
+	case *ast.PostfixExpr:
+		t := c.expr(x.X)
+		if t.Kind == types.Invalid {
+			return invalid
+		}
+		sig, err := c.lib.Resolve("transpose", []types.Type{t})
+		if err != nil {
+			c.errorf(x.OpPos, "the transpose operator ' needs a vector, row_vector or matrix, found %v", t)
+			return invalid
+		}
+		return sig.Ret
+	case *ast.CondExpr:
+		c.condition(x.Cond)
+		a, b := c.expr(x.Then), c.expr(x.Else)
+		switch {
+		case a.Kind == types.Invalid || b.Kind == types.Invalid:
+			return invalid
+		case types.Promotes(a, b):
+			return b
+		case types.Promotes(b, a):
+			return a
+		}
+		c.errorf(x.Then.Pos(), "the branches of a conditional expression have different types: %v and %v", a, b)
+		return invalid
+	case *ast.CallExpr:
+		return c.call(x, false)
+	case *ast.IndexExpr:
+		return c.index(x)
+	case *ast.SliceExpr:
+		c.errorf(x.Pos(), "a range lo:hi can only be an index")
+		return invalid
+	case *ast.ArrayExpr:
+		var elem types.Type
+		for i, e := range x.Elems {
+			t := c.expr(e)
+			if t.Kind == types.Invalid {
+				return invalid
+			}
+			switch {
+			case i == 0 || types.Promotes(t, elem):
+				if i == 0 {
+					elem = t
+				}
+			case types.Promotes(elem, t):
+				elem = t
+			default:
+				c.errorf(e.Pos(), "array expression elements must have the same type: found %v and %v", elem, t)
+				return invalid
+			}
+		}
+		return types.Array(elem, 1)
+	case *ast.RowVectorExpr:
+		kinds := map[types.Kind]bool{}
+		for _, e := range x.Elems {
+			t := c.expr(e)
+			if t.Kind == types.Invalid {
+				return invalid
+			}
+			if t.Dims > 0 {
+				kinds[types.Invalid] = true
+				continue
+			}
+			kinds[t.Kind] = true
+		}
+		switch {
+		case kinds[types.Invalid] || kinds[types.Vector] || kinds[types.Matrix]:
+		case kinds[types.RowVector] && len(kinds) == 1:
+			return types.MatrixT
+		case kinds[types.ComplexRowVector] && !kinds[types.Int] && !kinds[types.Real] && !kinds[types.Complex]:
+			return types.Type{Kind: types.ComplexMatrix}
+		case !kinds[types.RowVector] && !kinds[types.ComplexRowVector]:
+			if kinds[types.Complex] {
+				return types.Type{Kind: types.ComplexRowVector}
+			}
+			return types.RowVectorT
+		}
+		c.errorf(x.Pos(), "a row vector expression [...] needs scalars (making a row_vector) or row vectors (making a matrix)")
+		return invalid
+	}
+	return invalid
+}
+
+var binaryNames = map[token.Kind]string{
+	token.ADD: "add", token.SUB: "subtract", token.MUL: "multiply", token.QUO: "divide",
+	token.REM: "modulus", token.IDIV: "int_divide", token.LDIV: "left_divide", token.POW: "pow",
+	token.ELTMUL: "elt_multiply", token.ELTDIV: "elt_divide", token.ELTPOW: "elt_pow",
+	token.EQL: "equals", token.NEQ: "not_equals", token.LSS: "less", token.LEQ: "less_equal",
+	token.GTR: "greater", token.GEQ: "greater_equal", token.LAND: "logical_and", token.LOR: "logical_or",
+}
+
+func (c *checker) binary(x *ast.BinaryExpr) types.Type {
+	a, b := c.expr(x.X), c.expr(x.Y)
+	if a.Kind == types.Invalid || b.Kind == types.Invalid {
+		return invalid
+	}
+	name := binaryNames[x.Op]
+	if x.Op == token.POW && !(a.IsScalar() && b.IsScalar()) {
+		name = "pow" // vectorised pow overloads live under the function's name
+	}
+	sig, err := c.lib.Resolve(name, []types.Type{a, b})
+	if err != nil {
+		c.errorf(x.OpPos, "ill-typed arguments supplied to infix operator %s: left operand has type %v and right operand has type %v", x.Op, a, b)
+		return invalid
+	}
+	return sig.Ret
+}
+
+// ---- indexing ----
+
+// index types x[i, ...]: a single index removes a dimension, a multiple
+// index (an int array or a range) keeps it.
+func (c *checker) index(x *ast.IndexExpr) types.Type {
+	t := c.expr(x.X)
+	multi := make([]bool, len(x.Indices))
+	ok := true
+	for i, ix := range x.Indices {
+		if s, isSlice := ix.(*ast.SliceExpr); isSlice {
+			multi[i] = true
+			for _, b := range []ast.Expr{s.Lo, s.Hi} {
+				if b == nil {
+					continue
+				}
+				if bt := c.expr(b); bt != types.IntT && bt.Kind != types.Invalid {
+					c.errorf(b.Pos(), "range bounds must be of type int, found %v", bt)
+					ok = false
+				}
+			}
+			c.info.Types[ix] = types.Array(types.IntT, 1)
+			continue
+		}
+		switch it := c.expr(ix); it {
+		case types.IntT:
+		case types.Array(types.IntT, 1):
+			multi[i] = true
+		default:
+			if it.Kind != types.Invalid {
+				c.errorf(ix.Pos(), "an index must be of type int or array[] int, or a range, found %v", it)
+			}
+			ok = false
+		}
+	}
+	if t.Kind == types.Invalid || !ok {
+		return invalid
+	}
+	r, err := IndexType(t, multi)
+	if err != "" {
+		c.errorf(x.Lbrack, "%s", err)
+		return invalid
+	}
+	return r
+}
+
+// IndexType is the type of a value of type t indexed by len(multi)
+// indices, multi[i] telling whether index i is multiple. It returns an
+// error message for too many indices.
+func IndexType(t types.Type, multi []bool) (types.Type, string) {
+	inner := 0
+	switch t.Kind {
+	case types.Vector, types.RowVector, types.ComplexVector, types.ComplexRowVector:
+		inner = 1
+	case types.Matrix, types.ComplexMatrix:
+		inner = 2
+	}
+	if len(multi) > t.Dims+inner {
+		return invalid, "too many indexes for a value of type " + t.String()
+	}
+	dims := 0
+	for i := 0; i < min(len(multi), t.Dims); i++ {
+		if multi[i] {
+			dims++
+		}
+	}
+	dims += t.Dims - min(len(multi), t.Dims)
+	rest := multi[min(len(multi), t.Dims):]
+	kind := t.Kind
+	complexK := t.Kind == types.ComplexVector || t.Kind == types.ComplexRowVector || t.Kind == types.ComplexMatrix
+	scalar, vec, row, mat := types.Real, types.Vector, types.RowVector, types.Matrix
+	if complexK {
+		scalar, vec, row, mat = types.Complex, types.ComplexVector, types.ComplexRowVector, types.ComplexMatrix
+	}
+	switch inner {
+	case 1:
+		if len(rest) == 1 && !rest[0] {
+			kind = scalar
+		}
+	case 2:
+		switch {
+		case len(rest) == 0:
+		case len(rest) == 1 && !rest[0]:
+			kind = row
+		case len(rest) == 1:
+			kind = mat
+		case !rest[0] && !rest[1]:
+			kind = scalar
+		case !rest[0]:
+			kind = row
+		case !rest[1]:
+			kind = vec
+		default:
+			kind = mat
+		}
+	}
+	return types.Type{Kind: kind, Dims: dims}, ""
+}
+
+// ---- calls ----
+
+// odeLike are the higher-order functions: their first argument names a
+// user-defined function.
+var higherOrder = map[string]types.Type{
+	"integrate_ode_rk45": types.Array(types.RealT, 2), "integrate_ode_bdf": types.Array(types.RealT, 2),
+	"integrate_ode_adams": types.Array(types.RealT, 2),
+	"ode_rk45":            types.Array(types.VectorT, 1), "ode_bdf": types.Array(types.VectorT, 1),
+	"ode_adams": types.Array(types.VectorT, 1), "ode_ckrk": types.Array(types.VectorT, 1),
+	"ode_rk45_tol": types.Array(types.VectorT, 1), "ode_bdf_tol": types.Array(types.VectorT, 1),
+	"ode_adams_tol": types.Array(types.VectorT, 1), "ode_ckrk_tol": types.Array(types.VectorT, 1),
+	"algebra_solver": types.VectorT, "algebra_solver_newton": types.VectorT,
+	"solve_newton": types.VectorT, "solve_powell": types.VectorT,
+	"map_rect": types.VectorT, "reduce_sum": types.RealT, "reduce_sum_static": types.RealT,
+	"integrate_1d": types.RealT,
+}
+
+func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
+	name := x.Fun.Name
+	if ret, ok := higherOrder[name]; ok {
+		return c.higherOrderCall(x, ret)
+	}
+	if c.info.Nets[name] != nil {
+		for _, a := range x.Args {
+			c.expr(a)
+		}
+		return invalid // a network's result type is known only at run time
+	}
+	args := make([]types.Type, len(x.Args))
+	for i, a := range x.Args {
+		args[i] = c.expr(a)
+		if args[i].Kind == types.Invalid {
+			return invalid
+		}
+	}
+	if t, ok := genericCall(name, args); ok {
+		c.info.Calls[x] = &Call{Name: name, Sig: types.Signature{Args: args, Ret: t}}
+		return t
+	}
+	if c.lookup(name) != nil && !c.lib.Has(name) {
+		c.errorf(x.Fun.Pos(), "'%s' is a variable, not a function", name)
+		return invalid
+	}
+	if !c.lib.Has(name) {
+		c.errorf(x.Fun.Pos(), "a function '%s' is not defined", name)
+		return invalid
+	}
+	c.callRules(x)
+	sig, err := c.lib.Resolve(name, args)
+	if err != nil {
+		c.errorf(x.Fun.Pos(), "%v", err)
+		return invalid
+	}
+	c.info.Calls[x] = &Call{Name: name, Sig: sig, User: c.userFunc(name, sig)}
+	if u := c.info.Calls[x].User; u != nil {
+		for i, p := range u.Decl.Params {
+			if p.Type.DataOnly && !c.dataOnly(x.Args[i]) {
+				c.errorf(x.Args[i].Pos(), "argument %d of '%s' must be data only, but depends on parameters", i+1, name)
+			}
+		}
+	}
+	if sig.Ret.Kind == types.Void && !stmt {
+		c.errorf(x.Pos(), "void function '%s' has no value to use in an expression", name)
+		return invalid
+	}
+	return sig.Ret
+}
+
+// callRules checks where special functions may be called and the | of
+// density calls.
+func (c *checker) callRules(x *ast.CallExpr) {
+	name := x.Fun.Name
+	inFn := func(suffix string) bool { return c.fn != nil && strings.HasSuffix(c.fn.Name, suffix) }
+	switch {
+	case strings.HasSuffix(name, "_rng"):
+		if !(c.fn == nil && (c.block == ast.TransformedData || c.block == ast.GeneratedQuantities) || inFn("_rng")) {
+			c.errorf(x.Fun.Pos(), "random number generators are only allowed in the transformed data block, the generated quantities block or functions whose names end in _rng")
+		}
+	case strings.HasSuffix(name, "_lp"):
+		if !(c.fn == nil && (c.block == ast.Model || c.block == ast.TransformedParameters) || inFn("_lp")) {
+			c.errorf(x.Fun.Pos(), "functions whose names end in _lp are only allowed in the model block, the transformed parameters block or other _lp functions")
+		}
+	case name == "target" || name == "get_lp":
+		c.targetAllowed(x.Fun.Pos(), name+"()")
+	}
+	isDensity := false
+	for _, s := range []string{"_lpdf", "_lupdf", "_lpmf", "_lupmf", "_cdf", "_lcdf", "_lccdf"} {
+		if strings.HasSuffix(name, s) {
+			isDensity = true
+		}
+	}
+	switch {
+	case isDensity && !x.Bar && len(x.Args) > 1:
+		c.errorf(x.Fun.Pos(), "probability functions with suffixes _lpdf, _lupdf, _lpmf, _lupmf, _cdf, _lcdf and _lccdf require a vertical bar (|) between the variate and the parameters: %s(y | ...)", name)
+	case x.Bar && !isDensity:
+		c.errorf(x.Fun.Pos(), "only probability functions take a vertical bar (|) between their arguments, not '%s'", name)
+	}
+}
+
+func (c *checker) higherOrderCall(x *ast.CallExpr, ret types.Type) types.Type {
+	name := x.Fun.Name
+	if len(x.Args) == 0 {
+		c.errorf(x.Rparen, "%s needs a function as its first argument", name)
+		return invalid
+	}
+	id, ok := x.Args[0].(*ast.Ident)
+	if !ok || len(c.info.Funcs[id.Name]) == 0 {
+		c.errorf(x.Args[0].Pos(), "the first argument of %s must name a user-defined function", name)
+		return invalid
+	}
+	for _, a := range x.Args[1:] {
+		if c.expr(a).Kind == types.Invalid {
+			return invalid
+		}
+	}
+	c.info.Calls[x] = &Call{Name: name, Sig: types.Signature{Ret: ret}, FuncArg: c.info.Funcs[id.Name][0]}
+	return ret
+}
+
+// dataOnly reports whether x depends only on data: no parameter, no
+// transformed parameter, no local of a parameter-dependent block.
+func (c *checker) dataOnly(x ast.Expr) bool {
+	only := true
+	ast.Inspect(x, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v := c.lookup(id.Name); v != nil && !v.DataOnly {
+				only = false
+			}
+		}
+		return only
+	})
+	return only
+}
+
+// genericCall types the library functions whose result depends on the
+// argument's type in a way the signature table cannot say.
+func genericCall(name string, args []types.Type) (types.Type, bool) {
+	switch name {
+	case "rep_array":
+		if len(args) < 2 || len(args) > 4 {
+			return invalid, false
+		}
+		for _, a := range args[1:] {
+			if a != types.IntT {
+				return invalid, false
+			}
+		}
+		return types.Array(args[0], len(args)-1), true
+	case "append_array":
+		if len(args) == 2 && args[0].Dims > 0 {
+			switch {
+			case types.Promotes(args[1], args[0]):
+				return args[0], true
+			case types.Promotes(args[0], args[1]):
+				return args[1], true
+			}
+		}
+	}
+	return invalid, false
+}

@@ -1,0 +1,3 @@
+transformed data {
+  real x = /* ERROR "a function 'foo' is not defined" */foo(1);
+}

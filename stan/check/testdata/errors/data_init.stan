@@ -1,0 +1,3 @@
+data {
+  real x = /* ERROR "variables in the data block cannot be given values" */1;
+}

@@ -1,0 +1,3 @@
+model {
+  target += /* ERROR "require a vertical bar (|)" */normal_lpdf(0, 0, 1);
+}

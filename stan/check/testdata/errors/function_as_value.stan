@@ -1,0 +1,3 @@
+transformed data {
+  real x = /* ERROR "function 'exp' is used as a variable" */exp;
+}

@@ -1,0 +1,3 @@
+guide parameters {
+  /* ERROR "guide parameters cannot be integers" */int k;
+}

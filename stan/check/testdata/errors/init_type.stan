@@ -1,0 +1,3 @@
+transformed data {
+  int n = /* ERROR "cannot initialise n of type int with a value of type real" */1.5;
+}

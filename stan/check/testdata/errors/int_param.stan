@@ -1,0 +1,3 @@
+parameters {
+  /* ERROR "parameters cannot be integers" */int n;
+}

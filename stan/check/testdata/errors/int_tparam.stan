@@ -1,0 +1,3 @@
+transformed parameters {
+  /* ERROR "transformed parameters cannot be integers" */int n = 1;
+}

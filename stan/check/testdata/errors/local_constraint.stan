@@ -1,0 +1,3 @@
+model {
+  /* ERROR "local variables cannot have constraints" */real<lower=0> x;
+}

@@ -1,0 +1,3 @@
+model {
+  /* ERROR "local variables cannot have constraints: declare s as vector" */simplex[3] s;
+}

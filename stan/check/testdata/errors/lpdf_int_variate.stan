@@ -1,0 +1,3 @@
+functions {
+  real foo_lpdf(/* ERROR "probability density functions require real variates" */int y, real mu) { return 0; }
+}

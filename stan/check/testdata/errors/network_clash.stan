@@ -1,0 +1,4 @@
+networks {
+  real f(real x);
+  real /* ERROR "identifier 'f' is already in use" */f(real y);
+}

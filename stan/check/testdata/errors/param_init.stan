@@ -1,0 +1,3 @@
+parameters {
+  real x = /* ERROR "variables in the parameters block cannot be given values" */1;
+}

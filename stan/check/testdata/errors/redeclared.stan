@@ -1,0 +1,4 @@
+data {
+  int N;
+  real /* ERROR "identifier 'N' is already in use" */N;
+}

@@ -1,0 +1,3 @@
+transformed parameters {
+  real x = /* ERROR "random number generators are only allowed" */normal_rng(0, 1);
+}

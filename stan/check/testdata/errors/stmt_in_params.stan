@@ -1,0 +1,4 @@
+parameters {
+  real x;
+  /* ERROR "only variable declarations are allowed in the parameters block" */x ~ normal(0, 1);
+}

@@ -1,0 +1,3 @@
+transformed data {
+  real x = /* ERROR "string literals can only be arguments of print, reject and fatal_error" */"a";
+}

@@ -1,0 +1,3 @@
+generated quantities {
+  real t = /* ERROR "target() is only allowed" */target();
+}

@@ -1,0 +1,3 @@
+model {
+  target += /* ERROR "target += needs a real, int or container of reals, found complex" */to_complex(1, 2);
+}

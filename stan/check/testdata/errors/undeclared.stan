@@ -1,0 +1,3 @@
+model {
+  target += /* ERROR "identifier 'mu' not in scope" */mu;
+}

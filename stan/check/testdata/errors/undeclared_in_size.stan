@@ -1,0 +1,3 @@
+data {
+  vector[/* ERROR "identifier 'N' not in scope" */N] y;
+}

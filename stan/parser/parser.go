@@ -1,0 +1,981 @@
+// Package parser builds the syntax tree of a Stan program, after
+// go/parser. It reads both Stan syntaxes (array[N] real x; and the older
+// real x[N];), the constructs older programs use (<-, increment_log_prob,
+// # comments) and the deep PPL blocks (networks, guide parameters, guide).
+package parser
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/scanner"
+	"github.com/gostan/gostan/stan/token"
+)
+
+// Includer returns the text of an #include'd file, named as written, and
+// the name to report positions under.
+type Includer func(path string) (name string, src []byte, err error)
+
+// DirIncluder resolves #include paths against a list of directories, as
+// stanc's --include-paths does.
+func DirIncluder(dirs ...string) Includer {
+	return func(path string) (string, []byte, error) {
+		for _, d := range dirs {
+			name := filepath.Join(d, path)
+			if src, err := os.ReadFile(name); err == nil {
+				return name, src, nil
+			}
+		}
+		return "", nil, fmt.Errorf("could not find include file %q in %s", path, strings.Join(dirs, ", "))
+	}
+}
+
+// ParseFile parses one program. Its files (the main one and any it
+// includes) are added to fset; errors are a scanner.ErrorList in source
+// order. inc may be nil, which makes #include an error.
+func ParseFile(fset *token.FileSet, filename string, src []byte, inc Includer) (*ast.Program, error) {
+	p := &parser{fset: fset, inc: inc}
+	p.push(filename, src)
+	p.next()
+	prog := p.parseProgram()
+	return prog, p.errs.Err()
+}
+
+// ParseExpr parses a single expression (for tests and tools).
+func ParseExpr(src string) (ast.Expr, error) {
+	p := &parser{fset: token.NewFileSet()}
+	p.push("expr", []byte(src))
+	p.next()
+	x := p.parseExpr()
+	if p.tok.Kind != token.EOF {
+		p.errorExpected("end of expression")
+	}
+	return x, p.errs.Err()
+}
+
+const maxErrors = 10
+
+type parser struct {
+	fset     *token.FileSet
+	inc      Includer
+	errs     scanner.ErrorList
+	scanners []*scanner.Scanner // the include stack, innermost last
+	tok      scanner.Token
+	ahead    []scanner.Token
+	lastEnd  token.Pos // end of the previous token, where a missing ';' belongs
+	included map[string]bool
+	stmtErrs int // errors before the current statement began
+}
+
+// bailout stops parsing after too many errors.
+type bailout struct{}
+
+func (p *parser) push(name string, src []byte) {
+	f := p.fset.AddFile(name, src)
+	p.scanners = append(p.scanners, scanner.New(f, &p.errs))
+}
+
+// scan returns the next token from the include stack, entering included
+// files and returning to the including one at their end.
+func (p *parser) scan() scanner.Token {
+	for {
+		s := p.scanners[len(p.scanners)-1]
+		t := s.Next()
+		switch {
+		case t.Kind == token.EOF && len(p.scanners) > 1:
+			p.scanners = p.scanners[:len(p.scanners)-1]
+		case t.Kind == token.INCLUDE:
+			p.include(t)
+		default:
+			return t
+		}
+	}
+}
+
+func (p *parser) include(t scanner.Token) {
+	if p.inc == nil {
+		p.errorAt(t.Pos, fmt.Sprintf("cannot #include %q: no include paths were given", t.Lit))
+		return
+	}
+	if p.included == nil {
+		p.included = map[string]bool{}
+	}
+	if p.included[t.Lit] || len(p.scanners) > 32 {
+		p.errorAt(t.Pos, fmt.Sprintf("#include %q is recursive", t.Lit))
+		return
+	}
+	name, src, err := p.inc(t.Lit)
+	if err != nil {
+		p.errorAt(t.Pos, err.Error())
+		return
+	}
+	p.included[t.Lit] = true
+	p.push(name, src)
+}
+
+func (p *parser) next() {
+	if p.tok.Kind != token.ILLEGAL || p.tok.Pos != token.NoPos {
+		p.lastEnd = p.tok.Pos + token.Pos(tokenLen(p.tok))
+	}
+	if len(p.ahead) > 0 {
+		p.tok = p.ahead[0]
+		p.ahead = p.ahead[1:]
+		return
+	}
+	p.tok = p.scan()
+}
+
+func tokenLen(t scanner.Token) int {
+	if t.Lit != "" {
+		return len(t.Lit)
+	}
+	if t.Kind == token.EOF {
+		return 0
+	}
+	return len(t.Kind.String())
+}
+
+// peek returns the token after the current one.
+func (p *parser) peek() scanner.Token {
+	if len(p.ahead) == 0 {
+		p.ahead = append(p.ahead, p.scan())
+	}
+	return p.ahead[0]
+}
+
+func (p *parser) errorAt(pos token.Pos, msg string) {
+	if len(p.errs) > p.stmtErrs {
+		return // the statement already has an error, often this one's cause
+	}
+	position := p.fset.Position(pos)
+	if n := len(p.errs); n > 0 && p.errs[n-1].Pos.Line == position.Line && p.errs[n-1].Pos.Filename == position.Filename {
+		return // one error a line: the rest usually follow from it
+	}
+	p.errs.Add(position, msg)
+	if len(p.errs) >= maxErrors {
+		panic(bailout{})
+	}
+}
+
+func describe(t scanner.Token) string {
+	switch t.Kind {
+	case token.IDENT:
+		return fmt.Sprintf("identifier %q", t.Lit)
+	case token.INT, token.REAL, token.IMAG, token.STRING:
+		return fmt.Sprintf("%s %s", t.Kind, t.Lit)
+	case token.EOF:
+		return "end of file"
+	}
+	return fmt.Sprintf("%q", t.Kind.String())
+}
+
+func (p *parser) errorExpected(what string) {
+	pos := p.tok.Pos
+	if what == `";"` && p.lastEnd.IsValid() {
+		pos = p.lastEnd // a missing ';' belongs at the end of the line before
+	}
+	p.errorAt(pos, fmt.Sprintf("expected %s, found %s", what, describe(p.tok)))
+}
+
+// expect consumes a token of kind k and returns its position.
+func (p *parser) expect(k token.Kind) token.Pos {
+	pos := p.tok.Pos
+	if p.tok.Kind != k {
+		p.errorExpected(strconv.Quote(k.String()))
+		panic(syncErr{})
+	}
+	p.next()
+	return pos
+}
+
+// syncErr abandons the current statement; parseStmt recovers at the next
+// ';' or '}'.
+type syncErr struct{}
+
+func (p *parser) isWord(w string) bool { return p.tok.Kind == token.IDENT && p.tok.Lit == w }
+
+func (p *parser) expectWord(w string) token.Pos {
+	pos := p.tok.Pos
+	if !p.isWord(w) {
+		p.errorExpected(strconv.Quote(w))
+		panic(syncErr{})
+	}
+	p.next()
+	return pos
+}
+
+func (p *parser) parseIdent() *ast.Ident {
+	if p.tok.Kind != token.IDENT {
+		p.errorExpected("an identifier")
+		panic(syncErr{})
+	}
+	if token.IsReserved(p.tok.Lit) {
+		p.errorAt(p.tok.Pos, fmt.Sprintf("expected an identifier, found reserved word %q", p.tok.Lit))
+		panic(syncErr{})
+	}
+	id := &ast.Ident{NamePos: p.tok.Pos, Name: p.tok.Lit}
+	p.next()
+	return id
+}
+
+// ---- Program and blocks ----
+
+func (p *parser) parseProgram() (prog *ast.Program) {
+	prog = &ast.Program{}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(bailout); !ok {
+				panic(r)
+			}
+		}
+	}()
+	last := -1
+	var lastKind ast.BlockKind
+	for p.tok.Kind != token.EOF {
+		pos := p.tok.Pos
+		kind, ok := p.parseBlockName()
+		if !ok {
+			continue
+		}
+		order := kind.Order()
+		if kind == ast.Networks && last <= ast.Data.Order() {
+			order = last // networks may come before or after data
+		}
+		if prog.Block(kind) != nil {
+			p.errorAt(pos, fmt.Sprintf("the %s block appears twice", kind))
+		} else if order < last {
+			p.errorAt(pos, fmt.Sprintf("the %s block must come before the %s block", kind, lastKind))
+		}
+		last, lastKind = max(last, order), kind
+		b := &ast.Block{Kind: kind, KwPos: pos}
+		b.Body = p.parseBlockBody(kind)
+		prog.Blocks = append(prog.Blocks, b)
+	}
+	return prog
+}
+
+// parseBlockName reads a block's name; on an error it skips a token.
+func (p *parser) parseBlockName() (ast.BlockKind, bool) {
+	w := ""
+	if p.tok.Kind == token.IDENT {
+		w = p.tok.Lit
+	}
+	two := func(second string, k ast.BlockKind) (ast.BlockKind, bool) {
+		p.next()
+		if !p.isWord(second) {
+			p.errorExpected(strconv.Quote(second))
+			p.next()
+			return 0, false
+		}
+		p.next()
+		return k, true
+	}
+	switch w {
+	case "functions", "data", "parameters", "model", "networks":
+		p.next()
+		return map[string]ast.BlockKind{"functions": ast.Functions, "data": ast.Data, "parameters": ast.Parameters, "model": ast.Model, "networks": ast.Networks}[w], true
+	case "transformed":
+		p.next()
+		switch {
+		case p.isWord("data"):
+			p.next()
+			return ast.TransformedData, true
+		case p.isWord("parameters"):
+			p.next()
+			return ast.TransformedParameters, true
+		}
+		p.errorExpected(`"data" or "parameters"`)
+		p.next()
+		return 0, false
+	case "generated":
+		return two("quantities", ast.GeneratedQuantities)
+	case "guide":
+		p.next()
+		if p.isWord("parameters") {
+			p.next()
+			return ast.GuideParameters, true
+		}
+		return ast.Guide, true
+	}
+	p.errorAt(p.tok.Pos, fmt.Sprintf("expected a program block (functions, data, transformed data, parameters, transformed parameters, model, generated quantities), found %s", describe(p.tok)))
+	// Skip to the next plausible block start.
+	for p.tok.Kind != token.EOF {
+		p.next()
+		if p.tok.Kind == token.IDENT && blockWords[p.tok.Lit] {
+			break
+		}
+	}
+	return 0, false
+}
+
+var blockWords = map[string]bool{"functions": true, "data": true, "transformed": true, "parameters": true,
+	"model": true, "generated": true, "networks": true, "guide": true}
+
+func (p *parser) parseBlockBody(kind ast.BlockKind) *ast.BlockStmt {
+	b := &ast.BlockStmt{Lbrace: p.tok.Pos}
+	if p.tok.Kind != token.LBRACE {
+		p.errorExpected(`"{"`)
+		return &ast.BlockStmt{Lbrace: p.tok.Pos, Rbrace: p.tok.Pos}
+	}
+	p.next()
+	for p.tok.Kind != token.RBRACE && p.tok.Kind != token.EOF {
+		var s ast.Stmt
+		switch kind {
+		case ast.Functions:
+			s = p.guard(p.parseFuncDecl)
+		case ast.Networks:
+			s = p.guard(p.parseNetworkDecl)
+		default:
+			s = p.parseStmt()
+		}
+		if s != nil {
+			b.List = append(b.List, s)
+		}
+	}
+	b.Rbrace = p.tok.Pos
+	if p.tok.Kind != token.RBRACE {
+		p.errorExpected(`"}"`)
+		return b
+	}
+	p.next()
+	return b
+}
+
+// guard runs a statement parser, recovering from a syntax error by
+// skipping to the end of the statement.
+func (p *parser) guard(f func() ast.Stmt) (s ast.Stmt) {
+	p.stmtErrs = len(p.errs)
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(syncErr); !ok {
+				panic(r)
+			}
+			s = nil
+			p.sync()
+		}
+	}()
+	return f()
+}
+
+// sync skips to just after the next ';' or to the next '}'.
+func (p *parser) sync() {
+	depth := 0
+	for p.tok.Kind != token.EOF {
+		switch p.tok.Kind {
+		case token.SEMI:
+			if depth == 0 {
+				p.next()
+				return
+			}
+		case token.LBRACE:
+			depth++
+		case token.RBRACE:
+			if depth == 0 {
+				return
+			}
+			depth--
+			if depth == 0 {
+				p.next()
+				return
+			}
+		}
+		p.next()
+	}
+}
+
+// ---- Types and declarations ----
+
+// Sizes each base type takes in a declaration: 0, 1, 2 or 12 (one or two).
+var baseSizes = map[string]int{
+	"int": 0, "real": 0, "complex": 0,
+	"vector": 1, "row_vector": 1, "simplex": 1, "unit_vector": 1, "ordered": 1, "positive_ordered": 1,
+	"complex_vector": 1, "complex_row_vector": 1,
+	"matrix": 2, "complex_matrix": 2,
+	"cholesky_factor_corr": 1, "corr_matrix": 1, "cov_matrix": 1, "cholesky_factor_cov": 12,
+}
+
+// unsizedBases are the types a function argument or result may have.
+var unsizedBases = map[string]bool{"int": true, "real": true, "complex": true, "vector": true,
+	"row_vector": true, "matrix": true, "complex_vector": true, "complex_row_vector": true, "complex_matrix": true}
+
+func (p *parser) startsDecl() bool {
+	if p.tok.Kind != token.IDENT {
+		return false
+	}
+	_, ok := baseSizes[p.tok.Lit]
+	return ok || p.tok.Lit == "array"
+}
+
+// parseVarDecl reads a sized declaration: array[dims] base<constraints>[sizes]
+// name[old dims] = init;
+func (p *parser) parseVarDecl() ast.Stmt {
+	t := &ast.Type{TypePos: p.tok.Pos}
+	if p.isWord("array") {
+		p.next()
+		p.expect(token.LBRACK)
+		t.ArrayDims = p.parseExprList(token.RBRACK)
+		p.expect(token.RBRACK)
+	}
+	if p.tok.Kind != token.IDENT {
+		p.errorExpected("a type")
+		panic(syncErr{})
+	}
+	t.Base = p.tok.Lit
+	nSizes, ok := baseSizes[t.Base]
+	if !ok {
+		p.errorAt(p.tok.Pos, fmt.Sprintf("expected a type, found %s", describe(p.tok)))
+		panic(syncErr{})
+	}
+	p.next()
+	if p.tok.Kind == token.LSS {
+		p.parseConstraints(t)
+	}
+	if nSizes > 0 {
+		if p.tok.Kind != token.LBRACK {
+			p.errorExpected(fmt.Sprintf(`"[" and the size of the %s`, t.Base))
+			panic(syncErr{})
+		}
+		lb := p.tok.Pos
+		p.next()
+		t.Sizes = p.parseExprList(token.RBRACK)
+		p.expect(token.RBRACK)
+		if want := nSizes; len(t.Sizes) != want && !(want == 12 && (len(t.Sizes) == 1 || len(t.Sizes) == 2)) {
+			n := fmt.Sprint(want)
+			if want == 12 {
+				n = "1 or 2"
+			}
+			p.errorAt(lb, fmt.Sprintf("%s takes %s size(s), found %d", t.Base, n, len(t.Sizes)))
+		}
+	}
+	t.EndPos = p.lastEnd
+	d := &ast.VarDecl{Type: t, Name: p.parseIdent()}
+	if p.tok.Kind == token.LBRACK { // the old syntax: real x[N];
+		pos := p.tok.Pos
+		p.next()
+		dims := p.parseExprList(token.RBRACK)
+		p.expect(token.RBRACK)
+		if t.ArrayDims != nil {
+			p.errorAt(pos, "array dimensions are given twice: use either array[...] or the old name[...] form")
+		}
+		t.ArrayDims = dims
+	}
+	if p.tok.Kind == token.ASSIGN {
+		p.next()
+		d.Init = p.parseExpr()
+	}
+	d.Semi = p.expect(token.SEMI)
+	return d
+}
+
+// parseConstraints reads <lower=..., upper=...> or <offset=..., multiplier=...>.
+func (p *parser) parseConstraints(t *ast.Type) {
+	p.expect(token.LSS)
+	for {
+		if p.tok.Kind != token.IDENT {
+			p.errorExpected(`"lower", "upper", "offset" or "multiplier"`)
+			panic(syncErr{})
+		}
+		key, pos := p.tok.Lit, p.tok.Pos
+		p.next()
+		p.expect(token.ASSIGN)
+		// Bounds stop at '>' and ',', so they are parsed above the
+		// comparison operators.
+		x := p.parseBinary(token.ADD.Precedence())
+		var slot *ast.Expr
+		switch key {
+		case "lower":
+			slot = &t.Lower
+		case "upper":
+			slot = &t.Upper
+		case "offset":
+			slot = &t.Offset
+		case "multiplier":
+			slot = &t.Multiplier
+		default:
+			p.errorAt(pos, fmt.Sprintf(`expected "lower", "upper", "offset" or "multiplier", found %q`, key))
+			panic(syncErr{})
+		}
+		if *slot != nil {
+			p.errorAt(pos, fmt.Sprintf("%s is given twice", key))
+		}
+		*slot = x
+		if p.tok.Kind != token.COMMA {
+			break
+		}
+		p.next()
+	}
+	if (t.Lower != nil || t.Upper != nil) && (t.Offset != nil || t.Multiplier != nil) {
+		p.errorAt(t.TypePos, "a type cannot have both bounds and an offset or multiplier")
+	}
+	p.expect(token.GTR)
+}
+
+// parseUnsizedType reads a function argument's or result's type:
+// [data] array[,] base, or the old base[,].
+func (p *parser) parseUnsizedType(allowVoid bool) *ast.Type {
+	t := &ast.Type{TypePos: p.tok.Pos}
+	if p.isWord("data") {
+		t.DataOnly = true
+		p.next()
+	}
+	if p.isWord("array") {
+		p.next()
+		t.ArrayDims = p.parseCommas()
+	}
+	if p.tok.Kind != token.IDENT || !(unsizedBases[p.tok.Lit] || allowVoid && p.tok.Lit == "void") {
+		if p.tok.Kind == token.IDENT && baseSizes[p.tok.Lit] > 0 {
+			p.errorAt(p.tok.Pos, fmt.Sprintf("function arguments and results cannot be constrained types like %s: use vector or matrix", p.tok.Lit))
+		} else {
+			p.errorExpected("a type")
+		}
+		panic(syncErr{})
+	}
+	t.Base = p.tok.Lit
+	p.next()
+	if p.tok.Kind == token.LBRACK {
+		if k := p.peek().Kind; k != token.RBRACK && k != token.COMMA {
+			p.errorAt(p.tok.Pos, fmt.Sprintf("function arguments and results have no sizes: write %s, not %s[...]", t.Base, t.Base))
+			panic(syncErr{})
+		}
+		if t.ArrayDims != nil {
+			p.errorAt(p.tok.Pos, "array dimensions are given twice")
+		}
+		t.ArrayDims = p.parseCommas()
+	}
+	t.EndPos = p.lastEnd
+	return t
+}
+
+// parseCommas reads [] or [,,] and returns one nil dimension per slot.
+func (p *parser) parseCommas() []ast.Expr {
+	p.expect(token.LBRACK)
+	dims := []ast.Expr{nil}
+	for p.tok.Kind == token.COMMA {
+		dims = append(dims, nil)
+		p.next()
+	}
+	p.expect(token.RBRACK)
+	return dims
+}
+
+func (p *parser) parseFuncDecl() ast.Stmt {
+	f := &ast.FuncDecl{Ret: p.parseUnsizedType(true), Name: p.parseIdent()}
+	p.expect(token.LPAREN)
+	for p.tok.Kind != token.RPAREN {
+		if len(f.Params) > 0 {
+			p.expectSep(token.RPAREN)
+		}
+		t := p.parseUnsizedType(false)
+		f.Params = append(f.Params, &ast.Param{Type: t, Name: p.parseIdent()})
+	}
+	f.Rparen = p.expect(token.RPAREN)
+	if p.tok.Kind == token.SEMI {
+		f.Semi = p.tok.Pos
+		p.next()
+		return f
+	}
+	if p.tok.Kind != token.LBRACE {
+		p.errorExpected(`"{" or ";"`)
+		panic(syncErr{})
+	}
+	f.Body = p.parseBlockStmt()
+	return f
+}
+
+// parseNetworkDecl reads a networks-block entry: a function declaration
+// without a body, or `Class name;` naming an external network.
+func (p *parser) parseNetworkDecl() ast.Stmt {
+	if p.tok.Kind == token.IDENT && !unsizedBases[p.tok.Lit] && p.tok.Lit != "void" && p.tok.Lit != "array" && p.tok.Lit != "data" {
+		t := &ast.Type{TypePos: p.tok.Pos, Base: p.tok.Lit}
+		p.next()
+		t.EndPos = p.lastEnd
+		d := &ast.VarDecl{Type: t, Name: p.parseIdent()}
+		d.Semi = p.expect(token.SEMI)
+		return d
+	}
+	f := p.parseFuncDecl().(*ast.FuncDecl)
+	if f.Body != nil {
+		p.errorAt(f.Body.Lbrace, "a network is declared, not defined: end its declaration with ';'")
+	}
+	return f
+}
+
+// ---- Statements ----
+
+func (p *parser) parseStmt() ast.Stmt { return p.guard(p.stmt) }
+
+func (p *parser) parseBlockStmt() *ast.BlockStmt {
+	b := &ast.BlockStmt{Lbrace: p.expect(token.LBRACE)}
+	for p.tok.Kind != token.RBRACE && p.tok.Kind != token.EOF {
+		if s := p.parseStmt(); s != nil {
+			b.List = append(b.List, s)
+		}
+	}
+	b.Rbrace = p.expect(token.RBRACE)
+	return b
+}
+
+func (p *parser) stmt() ast.Stmt {
+	if p.startsDecl() {
+		return p.parseVarDecl()
+	}
+	pos := p.tok.Pos
+	switch p.tok.Kind {
+	case token.LBRACE:
+		return p.parseBlockStmt()
+	case token.SEMI:
+		p.next()
+		return &ast.EmptyStmt{Semi: pos}
+	case token.IDENT:
+		switch p.tok.Lit {
+		case "for":
+			return p.parseFor()
+		case "while":
+			p.next()
+			p.expect(token.LPAREN)
+			cond := p.parseExpr()
+			p.expect(token.RPAREN)
+			return &ast.WhileStmt{While: pos, Cond: cond, Body: p.parseBody()}
+		case "if":
+			p.next()
+			p.expect(token.LPAREN)
+			s := &ast.IfStmt{If: pos, Cond: p.parseExpr()}
+			p.expect(token.RPAREN)
+			s.Then = p.parseBody()
+			if p.isWord("else") {
+				p.next()
+				s.Else = p.parseBody()
+			}
+			return s
+		case "break", "continue":
+			w := p.tok.Lit
+			p.next()
+			return &ast.BranchStmt{TokPos: pos, Tok: w, Semi: p.expect(token.SEMI)}
+		case "return":
+			p.next()
+			s := &ast.ReturnStmt{Return: pos}
+			if p.tok.Kind != token.SEMI {
+				s.X = p.parseExpr()
+			}
+			s.Semi = p.expect(token.SEMI)
+			return s
+		case "print", "reject", "fatal_error":
+			w := p.tok.Lit
+			p.next()
+			p.expect(token.LPAREN)
+			s := &ast.PrintStmt{Kw: pos, Kind: w, Args: p.parseExprList(token.RPAREN)}
+			p.expect(token.RPAREN)
+			s.Semi = p.expect(token.SEMI)
+			return s
+		case "profile":
+			p.next()
+			p.expect(token.LPAREN)
+			name := p.tok.Lit
+			if p.tok.Kind != token.STRING {
+				p.errorExpected("a string naming the profile")
+				panic(syncErr{})
+			}
+			p.next()
+			p.expect(token.RPAREN)
+			return &ast.ProfileStmt{Profile: pos, Name: strings.Trim(name, `"`), Body: p.parseBlockStmt()}
+		case "target":
+			if p.peek().Kind == token.ADD_ASSIGN {
+				p.next()
+				p.next()
+				s := &ast.TargetStmt{Target: pos, X: p.parseExpr()}
+				s.Semi = p.expect(token.SEMI)
+				return s
+			}
+		case "increment_log_prob":
+			if p.peek().Kind == token.LPAREN {
+				p.next()
+				p.next()
+				s := &ast.TargetStmt{Target: pos, X: p.parseExpr(), Old: true}
+				p.expect(token.RPAREN)
+				s.Semi = p.expect(token.SEMI)
+				return s
+			}
+		case "else":
+			p.errorAt(pos, `"else" without a matching "if"`)
+			panic(syncErr{})
+		}
+	}
+	x := p.parseExpr()
+	if id, ok := x.(*ast.Ident); ok && p.tok.Kind == token.IDENT {
+		p.errorAt(id.Pos(), fmt.Sprintf("%q is not a type: declarations start with int, real, vector, ..., or array", id.Name))
+		panic(syncErr{})
+	}
+	switch k := p.tok.Kind; k {
+	case token.TILDE:
+		return p.parseTilde(x)
+	case token.ASSIGN, token.ADD_ASSIGN, token.SUB_ASSIGN, token.MUL_ASSIGN, token.QUO_ASSIGN,
+		token.ELTMUL_ASSIGN, token.ELTDIV_ASSIGN, token.ARROW:
+		if !isLValue(x) {
+			p.errorAt(x.Pos(), "the left side of an assignment must be a variable, possibly indexed")
+			panic(syncErr{})
+		}
+		opPos := p.tok.Pos
+		p.next()
+		s := &ast.AssignStmt{LHS: x, OpPos: opPos, Op: k, RHS: p.parseExpr()}
+		s.Semi = p.expect(token.SEMI)
+		return s
+	case token.SEMI:
+		if call, ok := x.(*ast.CallExpr); ok {
+			s := &ast.ExprStmt{Call: call, Semi: p.tok.Pos}
+			p.next()
+			return s
+		}
+		p.errorAt(x.Pos(), "an expression is not a statement: assign it, or use it in target += or ~")
+		panic(syncErr{})
+	}
+	p.errorExpected(`"=", "~", "+=" or ";"`)
+	panic(syncErr{})
+}
+
+func isLValue(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.Ident:
+		return true
+	case *ast.IndexExpr:
+		return isLValue(x.X)
+	}
+	return false
+}
+
+// parseBody reads the body of a loop or branch: one statement, which may
+// not be a declaration.
+func (p *parser) parseBody() ast.Stmt {
+	if p.startsDecl() {
+		p.errorAt(p.tok.Pos, "a declaration cannot be the body of a loop or conditional: put it in braces")
+		panic(syncErr{})
+	}
+	return p.stmt()
+}
+
+func (p *parser) parseFor() ast.Stmt {
+	pos := p.tok.Pos
+	p.next()
+	p.expect(token.LPAREN)
+	v := p.parseIdent()
+	p.expectWord("in")
+	x := p.parseExpr()
+	if p.tok.Kind == token.COLON {
+		p.next()
+		hi := p.parseExpr()
+		p.expect(token.RPAREN)
+		return &ast.ForStmt{For: pos, Var: v, Lo: x, Hi: hi, Body: p.parseBody()}
+	}
+	p.expect(token.RPAREN)
+	return &ast.ForeachStmt{For: pos, Var: v, X: x, Body: p.parseBody()}
+}
+
+func (p *parser) parseTilde(lhs ast.Expr) ast.Stmt {
+	s := &ast.TildeStmt{LHS: lhs, Tilde: p.tok.Pos}
+	p.next()
+	if p.tok.Kind != token.IDENT {
+		p.errorExpected("a distribution name")
+		panic(syncErr{})
+	}
+	s.Dist = &ast.Ident{NamePos: p.tok.Pos, Name: p.tok.Lit}
+	p.next()
+	p.expect(token.LPAREN)
+	s.Args = p.parseExprList(token.RPAREN)
+	s.Rparen = p.expect(token.RPAREN)
+	if p.isWord("T") && p.peek().Kind == token.LBRACK {
+		p.next()
+		p.next()
+		s.Truncated = true
+		if p.tok.Kind != token.COMMA {
+			s.TruncLo = p.parseExpr()
+		}
+		p.expect(token.COMMA)
+		if p.tok.Kind != token.RBRACK {
+			s.TruncHi = p.parseExpr()
+		}
+		p.expect(token.RBRACK)
+	}
+	s.Semi = p.expect(token.SEMI)
+	return s
+}
+
+// ---- Expressions ----
+
+// parseExprList reads comma-separated expressions up to (not including)
+// the closing token.
+func (p *parser) parseExprList(close token.Kind) []ast.Expr {
+	var list []ast.Expr
+	for p.tok.Kind != close {
+		if len(list) > 0 {
+			p.expectSep(close)
+		}
+		list = append(list, p.parseExpr())
+	}
+	return list
+}
+
+// expectSep consumes the ',' between list elements; anything but ',' or
+// the closing token is an error naming both.
+func (p *parser) expectSep(close token.Kind) {
+	if p.tok.Kind != token.COMMA {
+		p.errorExpected(fmt.Sprintf("%q or %q", ",", close.String()))
+		panic(syncErr{})
+	}
+	p.next()
+}
+
+func (p *parser) parseExpr() ast.Expr {
+	cond := p.parseBinary(1)
+	if p.tok.Kind != token.QUESTION {
+		return cond
+	}
+	p.next()
+	then := p.parseExpr()
+	p.expect(token.COLON)
+	return &ast.CondExpr{Cond: cond, Then: then, Else: p.parseExpr()}
+}
+
+// parseBinary reads binary operators of precedence at least prec1, all
+// left-associative.
+func (p *parser) parseBinary(prec1 int) ast.Expr {
+	x := p.parseUnary()
+	for {
+		op := p.tok.Kind
+		prec := op.Precedence()
+		if prec == 0 || prec < prec1 {
+			return x
+		}
+		pos := p.tok.Pos
+		p.next()
+		x = &ast.BinaryExpr{X: x, OpPos: pos, Op: op, Y: p.parseBinary(prec + 1)}
+	}
+}
+
+func (p *parser) parseUnary() ast.Expr {
+	switch p.tok.Kind {
+	case token.SUB, token.NOT, token.ADD:
+		op, pos := p.tok.Kind, p.tok.Pos
+		p.next()
+		return &ast.UnaryExpr{OpPos: pos, Op: op, X: p.parseUnary()}
+	}
+	return p.parsePower()
+}
+
+// parsePower reads x ^ y and x .^ y, right-associative and binding
+// tighter than prefix minus: -a^b is -(a^b), a^-b is a^(-b).
+func (p *parser) parsePower() ast.Expr {
+	x := p.parsePostfix()
+	if k := p.tok.Kind; k == token.POW || k == token.ELTPOW {
+		pos := p.tok.Pos
+		p.next()
+		return &ast.BinaryExpr{X: x, OpPos: pos, Op: k, Y: p.parseUnary()}
+	}
+	return x
+}
+
+func (p *parser) parsePostfix() ast.Expr {
+	x := p.parsePrimary()
+	for {
+		switch p.tok.Kind {
+		case token.LBRACK:
+			ix := &ast.IndexExpr{X: x, Lbrack: p.tok.Pos}
+			p.next()
+			for p.tok.Kind != token.RBRACK {
+				if len(ix.Indices) > 0 {
+					p.expectSep(token.RBRACK)
+				}
+				ix.Indices = append(ix.Indices, p.parseIndex())
+			}
+			ix.Rbrack = p.expect(token.RBRACK)
+			x = ix
+		case token.TRANSPOSE:
+			x = &ast.PostfixExpr{X: x, OpPos: p.tok.Pos, Op: token.TRANSPOSE}
+			p.next()
+		default:
+			return x
+		}
+	}
+}
+
+// parseIndex reads one index: an expression, lo:hi, lo:, :hi or :.
+func (p *parser) parseIndex() ast.Expr {
+	var lo ast.Expr
+	if p.tok.Kind != token.COLON {
+		if p.tok.Kind == token.COMMA || p.tok.Kind == token.RBRACK {
+			// An empty index, as in the old x[ , 1], means every element.
+			return &ast.SliceExpr{Colon: p.tok.Pos}
+		}
+		lo = p.parseExpr()
+		if p.tok.Kind != token.COLON {
+			return lo
+		}
+	}
+	s := &ast.SliceExpr{Lo: lo, Colon: p.tok.Pos}
+	p.next()
+	if p.tok.Kind != token.COMMA && p.tok.Kind != token.RBRACK {
+		s.Hi = p.parseExpr()
+	}
+	return s
+}
+
+func (p *parser) parsePrimary() ast.Expr {
+	t := p.tok
+	switch t.Kind {
+	case token.IDENT:
+		if token.IsReserved(t.Lit) && t.Lit != "target" {
+			p.errorAt(t.Pos, fmt.Sprintf("expected an expression, found reserved word %q", t.Lit))
+			panic(syncErr{})
+		}
+		p.next()
+		id := &ast.Ident{NamePos: t.Pos, Name: t.Lit}
+		if p.tok.Kind != token.LPAREN {
+			if t.Lit == "target" {
+				p.errorAt(t.Pos, `"target" can only be used as "target += ..." or "target()"`)
+				panic(syncErr{})
+			}
+			return id
+		}
+		call := &ast.CallExpr{Fun: id, Lparen: p.tok.Pos}
+		p.next()
+		for p.tok.Kind != token.RPAREN {
+			if len(call.Args) > 0 {
+				if len(call.Args) == 1 && p.tok.Kind == token.BAR && !call.Bar {
+					call.Bar = true
+					p.next()
+					call.Args = append(call.Args, p.parseExpr())
+					continue
+				}
+				p.expectSep(token.RPAREN)
+			}
+			call.Args = append(call.Args, p.parseExpr())
+		}
+		if call.Bar && len(call.Args) == 1 {
+			p.errorExpected("the arguments after |")
+		}
+		call.Rparen = p.expect(token.RPAREN)
+		return call
+	case token.INT, token.REAL, token.IMAG, token.STRING:
+		p.next()
+		return &ast.BasicLit{ValuePos: t.Pos, Kind: t.Kind, Value: t.Lit}
+	case token.LPAREN:
+		p.next()
+		x := p.parseExpr()
+		return &ast.ParenExpr{Lparen: t.Pos, X: x, Rparen: p.expect(token.RPAREN)}
+	case token.LBRACE:
+		p.next()
+		elems := p.parseExprList(token.RBRACE)
+		if len(elems) == 0 {
+			p.errorAt(t.Pos, "an array expression needs at least one element")
+		}
+		return &ast.ArrayExpr{Lbrace: t.Pos, Elems: elems, Rbrace: p.expect(token.RBRACE)}
+	case token.LBRACK:
+		p.next()
+		elems := p.parseExprList(token.RBRACK)
+		return &ast.RowVectorExpr{Lbrack: t.Pos, Elems: elems, Rbrack: p.expect(token.RBRACK)}
+	}
+	p.errorExpected("an expression")
+	panic(syncErr{})
+}

@@ -1,0 +1,3 @@
+data {
+  array[3] /* ERROR "expected a type, found identifier \"x\"" */x;
+}

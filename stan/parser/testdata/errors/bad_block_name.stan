@@ -1,0 +1,1 @@
+/* ERROR "expected a program block" */datum { int N; }

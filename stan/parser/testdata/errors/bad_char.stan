@@ -1,0 +1,3 @@
+model {
+  real x = 1 /* ERROR "invalid character '@'" */@ 2;
+}

@@ -1,0 +1,3 @@
+transformed data {
+  real x = /* ERROR "exponent has no digits in 1e" */1e;
+}

@@ -1,0 +1,3 @@
+transformed data {
+  real x = /* ERROR "invalid character 'a' in number 12abc" */12abc;
+}

@@ -1,0 +1,2 @@
+parameters { real a; }
+/* ERROR "the data block must come before the parameters block" */data { int N; }

@@ -1,0 +1,2 @@
+data { int N; }
+/* ERROR "the data block appears twice" */data { int M; }

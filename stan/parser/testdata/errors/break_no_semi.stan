@@ -1,0 +1,3 @@
+model {
+  while (1) { break/* ERROR "expected \";\", found \"}\"" */ }
+}

@@ -1,0 +1,3 @@
+transformed data {
+  real x = fmax(1 /* ERROR "expected \",\" or \")\", found integer literal 2" */2);
+}

@@ -1,0 +1,3 @@
+model {
+}
+/* ERROR "comment not terminated" *//* never ends

@@ -1,0 +1,3 @@
+data {
+  real<lower /* ERROR "expected \"=\"" */0> x;
+}

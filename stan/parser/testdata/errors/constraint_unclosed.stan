@@ -1,0 +1,3 @@
+data {
+  real<lower=0/* ERROR "expected \">\", found identifier \"x\"" */ x;
+}

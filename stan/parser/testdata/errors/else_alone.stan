@@ -1,0 +1,3 @@
+model {
+  /* ERROR "\"else\" without a matching \"if\"" */else { }
+}

@@ -1,0 +1,3 @@
+transformed data {
+  array[0] real x = /* ERROR "an array expression needs at least one element" */{};
+}

@@ -1,0 +1,4 @@
+transformed data {
+  real x;
+  /* ERROR "an expression is not a statement" */x + 1;
+}

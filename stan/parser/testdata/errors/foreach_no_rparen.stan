@@ -1,0 +1,4 @@
+transformed data {
+  array[2] int a = {1, 2};
+  for (x in a /* ERROR "expected \")\", found \"{\"" */{ }
+}

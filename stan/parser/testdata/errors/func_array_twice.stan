@@ -1,0 +1,3 @@
+functions {
+  real f(array[] real x/* ERROR "expected \",\" or \")\", found \"[\"" */[]) { return 1; }
+}

@@ -1,0 +1,3 @@
+functions {
+  real f(real x) /* ERROR "expected \"{\" or \";\", found identifier \"return\"" */return x;
+}

@@ -1,0 +1,3 @@
+functions {
+  real /* ERROR "expected an identifier, found \"(\"" */(real x) { return x; }
+}

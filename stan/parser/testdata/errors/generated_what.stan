@@ -1,0 +1,1 @@
+generated /* ERROR "expected \"quantities\"" */stuff { }

@@ -1,0 +1,3 @@
+model {
+  if /* ERROR "expected \"(\", found identifier \"x\"" */x { }
+}

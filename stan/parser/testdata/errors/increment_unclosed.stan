@@ -1,0 +1,3 @@
+model {
+  increment_log_prob(1/* ERROR "expected \")\", found \";\"" */;
+}

@@ -1,0 +1,3 @@
+model {
+  /* ERROR "\"x\" is not a type" */x y;
+}

@@ -1,0 +1,1 @@
+data /* ERROR "expected \"{\", found identifier \"int\"" */int N; }

@@ -1,0 +1,1 @@
+model /* ERROR "expected \"{\", found end of file" */

@@ -1,0 +1,3 @@
+data {
+  int N/* ERROR "expected \";\", found \"}\"" */
+}

@@ -1,0 +1,3 @@
+transformed data {
+  real x = 2^/* ERROR "expected an expression, found \";\"" */;
+}

@@ -1,0 +1,3 @@
+model {
+  print /* ERROR "expected \"(\", found string literal \"x\"" */"x";
+}

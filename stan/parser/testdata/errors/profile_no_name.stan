@@ -1,0 +1,3 @@
+model {
+  profile(/* ERROR "expected a string naming the profile, found identifier \"p\"" */p) { }
+}

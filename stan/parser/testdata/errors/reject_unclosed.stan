@@ -1,0 +1,3 @@
+model {
+  reject("x"/* ERROR "expected \",\" or \")\", found \";\"" */;
+}

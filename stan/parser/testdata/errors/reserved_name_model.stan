@@ -1,0 +1,3 @@
+data {
+  int /* ERROR "expected an identifier, found reserved word \"model\"" */model;
+}

@@ -1,0 +1,3 @@
+functions {
+  real f() { return 1/* ERROR "expected \";\", found \"}\"" */ }
+}

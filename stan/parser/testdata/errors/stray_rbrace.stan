@@ -1,0 +1,3 @@
+model {
+}
+/* ERROR "expected a program block" */}

@@ -1,0 +1,3 @@
+model {
+  print(/* ERROR "string literal not terminated" */"abc);
+}

@@ -1,0 +1,3 @@
+model {
+  /* ERROR "\"target\" can only be used as" */target = 1;
+}

@@ -1,0 +1,1 @@
+transformed /* ERROR "expected \"data\" or \"parameters\"" */model { }

@@ -1,0 +1,3 @@
+transformed data {
+  real x = -/* ERROR "expected an expression, found \";\"" */;
+}

@@ -1,0 +1,3 @@
+transformed data {
+  real x = (3 + 4/* ERROR "expected \")\", found \";\"" */;
+}

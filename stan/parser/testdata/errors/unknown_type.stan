@@ -1,0 +1,3 @@
+data {
+  /* ERROR "\"reel\" is not a type" */reel x;
+}

@@ -1,0 +1,3 @@
+data {
+  vector/* ERROR "expected \"[\" and the size of the vector" */ x;
+}

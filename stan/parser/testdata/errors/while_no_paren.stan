@@ -1,0 +1,3 @@
+model {
+  while /* ERROR "expected \"(\", found integer literal 1" */1 { }
+}

@@ -1,0 +1,268 @@
+// Package scanner turns Stan source text into tokens, after go/scanner.
+package scanner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gostan/gostan/stan/token"
+)
+
+// Error is a diagnostic at a source position.
+type Error struct {
+	Pos token.Position
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// ErrorList is a list of diagnostics, in source order.
+type ErrorList []*Error
+
+// Add appends an error.
+func (l *ErrorList) Add(pos token.Position, msg string) { *l = append(*l, &Error{pos, msg}) }
+
+func (l ErrorList) Error() string {
+	switch len(l) {
+	case 0:
+		return "no errors"
+	case 1:
+		return l[0].Error()
+	}
+	return fmt.Sprintf("%s (and %d more errors)", l[0], len(l)-1)
+}
+
+// Err returns l as an error, or nil when it is empty.
+func (l ErrorList) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
+
+// Token is one lexical token.
+type Token struct {
+	Kind token.Kind
+	Pos  token.Pos
+	Lit  string // the source text of identifiers, literals and includes
+}
+
+// Scanner reads the tokens of one file.
+type Scanner struct {
+	file *token.File
+	src  []byte
+	off  int
+	errs *ErrorList
+}
+
+// New returns a scanner of f's text that reports errors to errs.
+func New(f *token.File, errs *ErrorList) *Scanner {
+	return &Scanner{file: f, src: f.Src(), errs: errs}
+}
+
+func (s *Scanner) errorf(off int, format string, args ...any) {
+	s.errs.Add(s.file.Position(s.file.Pos(off)), fmt.Sprintf(format, args...))
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' }
+func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+
+func (s *Scanner) peek(k int) byte {
+	if s.off+k < len(s.src) {
+		return s.src[s.off+k]
+	}
+	return 0
+}
+
+// skip passes over white space and comments; a #include directive stops
+// it and is returned as a token.
+func (s *Scanner) skip() (Token, bool) {
+	for s.off < len(s.src) {
+		c := s.src[s.off]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			s.off++
+		case c == '/' && s.peek(1) == '/':
+			s.lineComment()
+		case c == '#':
+			if rest := s.src[s.off:]; strings.HasPrefix(string(rest[:min(len(rest), 8)]), "#include") {
+				return s.include(), true
+			}
+			s.lineComment()
+		case c == '/' && s.peek(1) == '*':
+			start := s.off
+			end := strings.Index(string(s.src[s.off+2:]), "*/")
+			if end < 0 {
+				s.errorf(start, "comment not terminated: missing */")
+				s.off = len(s.src)
+				return Token{}, false
+			}
+			s.off += 2 + end + 2
+		default:
+			return Token{}, false
+		}
+	}
+	return Token{}, false
+}
+
+func (s *Scanner) lineComment() {
+	for s.off < len(s.src) && s.src[s.off] != '\n' {
+		s.off++
+	}
+}
+
+// include reads `#include path` or `#include "path"` (or <path>) to the end
+// of the line.
+func (s *Scanner) include() Token {
+	start := s.off
+	s.off += len("#include")
+	lineEnd := s.off
+	for lineEnd < len(s.src) && s.src[lineEnd] != '\n' {
+		lineEnd++
+	}
+	path := strings.TrimSpace(string(s.src[s.off:lineEnd]))
+	if i := strings.Index(path, "//"); i >= 0 {
+		path = strings.TrimSpace(path[:i])
+	}
+	path = strings.Trim(path, `"<>`)
+	s.off = lineEnd
+	if path == "" {
+		s.errorf(start, "#include needs a file name")
+	}
+	return Token{Kind: token.INCLUDE, Pos: s.file.Pos(start), Lit: path}
+}
+
+// Next returns the next token; at the end it returns EOF forever.
+func (s *Scanner) Next() Token {
+	if t, ok := s.skip(); ok {
+		return t
+	}
+	start := s.off
+	pos := s.file.Pos(start)
+	if s.off >= len(s.src) {
+		return Token{Kind: token.EOF, Pos: pos}
+	}
+	c := s.src[s.off]
+	switch {
+	case isLetter(c):
+		for s.off < len(s.src) && (isLetter(s.src[s.off]) || isDigit(s.src[s.off])) {
+			s.off++
+		}
+		return Token{Kind: token.IDENT, Pos: pos, Lit: string(s.src[start:s.off])}
+	case isDigit(c) || c == '.' && isDigit(s.peek(1)):
+		return s.number(start)
+	case c == '"':
+		s.off++
+		for s.off < len(s.src) && s.src[s.off] != '"' && s.src[s.off] != '\n' {
+			s.off++
+		}
+		if s.off >= len(s.src) || s.src[s.off] != '"' {
+			s.errorf(start, "string literal not terminated")
+			return Token{Kind: token.STRING, Pos: pos, Lit: string(s.src[start:s.off]) + `"`}
+		}
+		s.off++
+		return Token{Kind: token.STRING, Pos: pos, Lit: string(s.src[start:s.off])}
+	}
+	k := s.operator()
+	if k == token.ILLEGAL {
+		s.off++
+		s.errorf(start, "invalid character %q", c)
+		return Token{Kind: token.ILLEGAL, Pos: pos, Lit: string(c)}
+	}
+	return Token{Kind: k, Pos: pos}
+}
+
+// number scans an integer, real or imaginary literal.
+func (s *Scanner) number(start int) Token {
+	digits := func() {
+		for s.off < len(s.src) && (isDigit(s.src[s.off]) || s.src[s.off] == '_' && isDigit(s.peek(1))) {
+			s.off++
+		}
+	}
+	kind := token.INT
+	digits()
+	if s.off < len(s.src) && s.src[s.off] == '.' && !(s.peek(1) == '*' || s.peek(1) == '/' || s.peek(1) == '^') {
+		kind = token.REAL
+		s.off++
+		digits()
+	}
+	if c := s.peek(0); c == 'e' || c == 'E' {
+		k := 1
+		if c1 := s.peek(1); c1 == '+' || c1 == '-' {
+			k = 2
+		}
+		if isDigit(s.peek(k)) {
+			kind = token.REAL
+			s.off += k
+			digits()
+		} else {
+			s.off += k
+			s.errorf(start, "exponent has no digits in %s", s.src[start:s.off])
+		}
+	}
+	if s.peek(0) == 'i' && !isLetter(s.peek(1)) && !isDigit(s.peek(1)) {
+		s.off++
+		kind = token.IMAG
+	}
+	if isLetter(s.peek(0)) {
+		bad := s.off
+		for s.off < len(s.src) && (isLetter(s.src[s.off]) || isDigit(s.src[s.off])) {
+			s.off++
+		}
+		s.errorf(start, "invalid character %q in number %s", s.src[bad], s.src[start:s.off])
+	}
+	return Token{Kind: kind, Pos: s.file.Pos(start), Lit: string(s.src[start:s.off])}
+}
+
+// operator scans the longest operator at the current offset.
+func (s *Scanner) operator() token.Kind {
+	ops := [...]struct {
+		text string
+		kind token.Kind
+	}{
+		{"%/%", token.IDIV}, {".*=", token.ELTMUL_ASSIGN}, {"./=", token.ELTDIV_ASSIGN},
+		{".*", token.ELTMUL}, {"./", token.ELTDIV}, {".^", token.ELTPOW},
+		{"&&", token.LAND}, {"||", token.LOR}, {"==", token.EQL}, {"!=", token.NEQ},
+		{"<=", token.LEQ}, {">=", token.GEQ}, {"<-", token.ARROW},
+		{"+=", token.ADD_ASSIGN}, {"-=", token.SUB_ASSIGN}, {"*=", token.MUL_ASSIGN}, {"/=", token.QUO_ASSIGN},
+		{"+", token.ADD}, {"-", token.SUB}, {"*", token.MUL}, {"/", token.QUO}, {"%", token.REM},
+		{"\\", token.LDIV}, {"^", token.POW}, {"'", token.TRANSPOSE}, {"!", token.NOT},
+		{"<", token.LSS}, {">", token.GTR}, {"=", token.ASSIGN}, {"~", token.TILDE},
+		{"?", token.QUESTION}, {":", token.COLON}, {",", token.COMMA}, {";", token.SEMI}, {"|", token.BAR},
+		{"(", token.LPAREN}, {")", token.RPAREN}, {"[", token.LBRACK}, {"]", token.RBRACK},
+		{"{", token.LBRACE}, {"}", token.RBRACE},
+	}
+	rest := s.src[s.off:]
+	for _, op := range ops {
+		if len(rest) >= len(op.text) && string(rest[:len(op.text)]) == op.text {
+			s.off += len(op.text)
+			return op.kind
+		}
+	}
+	return token.ILLEGAL
+}
+
+// Render writes each error as a Stan user sees it: the position and
+// message, then the source line with a caret under the column.
+func (l ErrorList) Render(fset *token.FileSet) string {
+	var b strings.Builder
+	for _, e := range l {
+		b.WriteString(Render(fset, e))
+	}
+	return b.String()
+}
+
+// Render writes one error with its source line and a caret.
+func Render(fset *token.FileSet, e *Error) string {
+	var b strings.Builder
+	b.WriteString(e.Error())
+	b.WriteByte('\n')
+	line := fset.SourceLine(e.Pos.Filename, e.Pos.Line)
+	if e.Pos.Line > 0 {
+		prefix := fmt.Sprintf("%5d | ", e.Pos.Line)
+		b.WriteString(prefix + strings.ReplaceAll(line, "\t", " ") + "\n")
+		col := min(max(e.Pos.Column-1, 0), len(line))
+		b.WriteString(strings.Repeat(" ", len(prefix)-2) + "| " + strings.Repeat(" ", col) + "^\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,121 @@
+package scanner
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/gostan/gostan/stan/token"
+)
+
+func scanAll(src string) ([]Token, ErrorList) {
+	var errs ErrorList
+	s := New(token.NewFileSet().AddFile("t.stan", []byte(src)), &errs)
+	var toks []Token
+	for {
+		t := s.Next()
+		if t.Kind == token.EOF {
+			return toks, errs
+		}
+		toks = append(toks, t)
+	}
+}
+
+func TestTokens(t *testing.T) {
+	src := `x1 = 3 + 4.5e-2 * .5 .* 2i; // comment
+	# old comment
+	/* block
+	comment */ y <- a' %/% b .^ 2 ./ c \ d; z += 1e3; w .*= 2; v ./= 1.; s = "a b";
+	if (a <= b && c != d || !e) ~ T[ , ] ? : | { } %`
+	want := `IDENT:x1 = INT:3 + REAL:4.5e-2 * REAL:.5 .* IMAG:2i ; IDENT:y <- IDENT:a ' %/% IDENT:b .^ INT:2 ./ IDENT:c \ IDENT:d ; IDENT:z += REAL:1e3 ; IDENT:w .*= INT:2 ; IDENT:v ./= REAL:1. ; IDENT:s = STRING:"a b" ; IDENT:if ( IDENT:a <= IDENT:b && IDENT:c != IDENT:d || ! IDENT:e ) ~ IDENT:T [ , ] ? : | { } %`
+	toks, errs := scanAll(src)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var got []string
+	for _, tk := range toks {
+		switch tk.Kind {
+		case token.IDENT, token.INT, token.REAL, token.IMAG, token.STRING:
+			name := map[token.Kind]string{token.IDENT: "IDENT", token.INT: "INT", token.REAL: "REAL", token.IMAG: "IMAG", token.STRING: "STRING"}[tk.Kind]
+			got = append(got, name+":"+tk.Lit)
+		default:
+			got = append(got, tk.Kind.String())
+		}
+	}
+	if g := strings.Join(got, " "); g != want {
+		t.Errorf("got  %s\nwant %s", g, want)
+	}
+}
+
+func TestPositions(t *testing.T) {
+	fset := token.NewFileSet()
+	f := fset.AddFile("p.stan", []byte("a\n  bb\n\tc"))
+	var errs ErrorList
+	s := New(f, &errs)
+	for _, want := range []string{"p.stan:1:1", "p.stan:2:3", "p.stan:3:2", "p.stan:3:3"} {
+		tk := s.Next()
+		if got := fset.Position(tk.Pos).String(); got != want {
+			t.Errorf("token %q at %s, want %s", tk.Lit, got, want)
+		}
+	}
+}
+
+func TestInclude(t *testing.T) {
+	toks, errs := scanAll("#include \"lib.stan\"\n#include <b.stan> // why\nx")
+	if len(errs) > 0 || len(toks) != 3 || toks[0].Kind != token.INCLUDE || toks[0].Lit != "lib.stan" || toks[1].Lit != "b.stan" {
+		t.Fatalf("toks %v errs %v", toks, errs)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"x = 1 @ 2;", `t.stan:1:7: invalid character '@'`},
+		{"/* never closed", `t.stan:1:1: comment not terminated: missing */`},
+		{`print("abc`, `t.stan:1:7: string literal not terminated`},
+		{"x = 1e+;", `t.stan:1:5: exponent has no digits in 1e+`},
+		{"x = 12abc;", `t.stan:1:5: invalid character 'a' in number 12abc`},
+	} {
+		_, errs := scanAll(c.src)
+		if len(errs) != 1 || errs[0].Error() != c.want {
+			t.Errorf("%q: errors %v, want %s", c.src, errs, c.want)
+		}
+	}
+}
+
+func TestRender(t *testing.T) {
+	fset := token.NewFileSet()
+	f := fset.AddFile("r.stan", []byte("model {\n  y ~ normal(0, 1) @\n}"))
+	var errs ErrorList
+	s := New(f, &errs)
+	for s.Next().Kind != token.EOF {
+	}
+	got := errs.Render(fset)
+	want := "r.stan:2:20: invalid character '@'\n    2 |   y ~ normal(0, 1) @\n      |                    ^\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func FuzzScanner(f *testing.F) {
+	for _, s := range []string{"real x = 1.5e-3;", "/* a */ // b\n# c", `print("x")`, "a .*= b %/% c'", "#include x.stan\n", "3.i 1e 2..3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		var errs ErrorList
+		file := token.NewFileSet().AddFile("f", []byte(src))
+		s := New(file, &errs)
+		last := token.Pos(-1)
+		for range len(src) + 2 {
+			tk := s.Next()
+			if tk.Pos < last {
+				t.Fatalf("positions went backwards: %d after %d", tk.Pos, last)
+			}
+			last = tk.Pos
+			if tk.Kind == token.EOF {
+				return
+			}
+			_ = fmt.Sprint(file.Position(tk.Pos))
+		}
+		t.Fatal("the scanner did not reach EOF")
+	})
+}

@@ -1,0 +1,117 @@
+package types
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Signature is one overload of a function.
+type Signature struct {
+	Args []Type
+	Ret  Type
+}
+
+func (s Signature) String() string {
+	args := make([]string, len(s.Args))
+	for i, a := range s.Args {
+		args[i] = a.String()
+	}
+	return "(" + strings.Join(args, ", ") + ") => " + s.Ret.String()
+}
+
+// Library holds the signatures of the functions a program can call, by
+// name: the standard library (Stdlib) plus user-defined functions.
+type Library struct {
+	funcs map[string][]Signature
+}
+
+// NewLibrary returns a library holding a copy of the standard library.
+func NewLibrary() *Library {
+	l := &Library{funcs: make(map[string][]Signature, len(stdlib.funcs))}
+	for k, v := range stdlib.funcs {
+		l.funcs[k] = v
+	}
+	return l
+}
+
+// Add declares another overload of name.
+func (l *Library) Add(name string, s Signature) {
+	l.funcs[name] = append(l.funcs[name][:len(l.funcs[name]):len(l.funcs[name])], s)
+}
+
+// Has reports whether any function is called name.
+func (l *Library) Has(name string) bool { return len(l.funcs[name]) > 0 }
+
+// Signatures returns name's overloads.
+func (l *Library) Signatures(name string) []Signature { return l.funcs[name] }
+
+// Resolve picks the overload of name that accepts args with the fewest
+// promotions, as Stan does. It returns an error in Stan's words when no
+// overload or more than one equally good one matches.
+func (l *Library) Resolve(name string, args []Type) (Signature, error) {
+	sigs := l.funcs[name]
+	if len(sigs) == 0 {
+		return Signature{}, fmt.Errorf("a returning function was expected but an undeclared identifier '%s' was supplied", name)
+	}
+	best, bestCost, ties := -1, 0, 0
+	for i, s := range sigs {
+		if len(s.Args) != len(args) {
+			continue
+		}
+		cost, ok := 0, true
+		for j, a := range args {
+			if !Promotes(a, s.Args[j]) {
+				ok = false
+				break
+			}
+			cost += promotionCost(a, s.Args[j])
+		}
+		if !ok {
+			continue
+		}
+		switch {
+		case best < 0 || cost < bestCost:
+			best, bestCost, ties = i, cost, 0
+		case cost == bestCost && !slices.Equal(sigs[best].Args, s.Args):
+			ties++
+		}
+	}
+	if best < 0 {
+		return Signature{}, &NoMatchError{Name: name, Args: args, Sigs: sigs}
+	}
+	if ties > 0 {
+		return Signature{}, fmt.Errorf("ambiguous call to '%s' with arguments (%s)", name, typeList(args))
+	}
+	return sigs[best], nil
+}
+
+// NoMatchError reports a call whose arguments fit no overload.
+type NoMatchError struct {
+	Name string
+	Args []Type
+	Sigs []Signature
+}
+
+func (e *NoMatchError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "no matching signature for '%s' with arguments (%s). Available signatures:", e.Name, typeList(e.Args))
+	const show = 8
+	for i, s := range e.Sigs {
+		if i == show {
+			fmt.Fprintf(&b, "\n  (%d more)", len(e.Sigs)-show)
+			break
+		}
+		b.WriteString("\n  ")
+		b.WriteString(s.String())
+	}
+	return b.String()
+}
+
+func typeList(ts []Type) string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = t.String()
+	}
+	return strings.Join(s, ", ")
+}

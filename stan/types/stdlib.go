@@ -1,0 +1,552 @@
+package types
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The standard library is written as a table, one overload pattern a
+// line, so that adding a function is one line:
+//
+//	name [name...]: arg, arg, ... -> result
+//
+// Types are written in the old bracket syntax for brevity (real[,] is
+// array[,] real). Capital letters are classes that expand to several
+// overloads:
+//
+//	R   real, real[], vector or row_vector (a vectorised real argument)
+//	I   int or int[] (a vectorised integer argument)
+//	Vs  vector, vector[], row_vector or row_vector[] (multivariate)
+//	T   any int, real, vector, row_vector or matrix, in up to 3 array
+//	    dimensions; every T of a line is the same type
+//
+// and the results RV (real if every class argument is a scalar, else
+// real[]), IV (the same for int), T (the type of T with int made real)
+// and Ti (the type of T as it is).
+const stdlibTable = `
+abs: T -> Ti
+fabs sqrt cbrt square exp exp2 expm1 log log2 log10 log1p log1m log1p_exp log1m_exp logit inv_logit log_inv_logit log1m_inv_logit inv inv_sqrt inv_square inv_cloglog Phi Phi_approx inv_Phi erf erfc lgamma tgamma digamma trigamma sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh floor ceil round trunc: T -> T
+step: real -> real
+int_step: real -> int
+is_inf is_nan: real -> int
+pow fmin fmax fdim fmod hypot atan2 lbeta lchoose binomial_coefficient_log log_diff_exp owens_t gamma_p gamma_q multiply_log lmultiply log_falling_factorial log_rising_factorial beta: real, real -> real
+pow: vector, real -> vector
+pow: row_vector, real -> row_vector
+pow: matrix, real -> matrix
+pow: real[], real -> real[]
+pow: vector, vector -> vector
+choose: int, int -> int
+falling_factorial rising_factorial: real, int -> real
+lmgamma: int, real -> real
+log_modified_bessel_first_kind modified_bessel_first_kind modified_bessel_second_kind bessel_first_kind bessel_second_kind: int, real -> real
+binary_log_loss: int, real -> real
+fma inc_beta log_inc_beta: real, real, real -> real
+log_mix: real, real, real -> real
+log_mix: vector, vector -> real
+log_mix: vector, vector[] -> real
+log_mix: real[], real[] -> real
+log_mix: vector, real[] -> real
+log_sum_exp: real, real -> real
+min max: int, int -> int
+min max: real, real -> real
+pi e sqrt2 log2 log10 not_a_number positive_infinity negative_infinity machine_precision: -> real
+target get_lp: -> real
+logical_negation: int -> int
+sum prod: int[] -> int
+sum prod mean variance sd log_sum_exp max min: real[] -> real
+sum prod mean variance sd log_sum_exp max min: vector -> real
+sum prod mean variance sd log_sum_exp max min: row_vector -> real
+sum prod mean variance sd log_sum_exp max min: matrix -> real
+max min: int[] -> int
+mean: int[] -> real
+sum: complex_vector -> complex
+size: int -> int
+size: real -> int
+size: T -> int
+num_elements: T -> int
+rows cols: vector -> int
+rows cols: row_vector -> int
+rows cols: matrix -> int
+dims: T -> int[]
+dot_product: vector, vector -> real
+dot_product: row_vector, row_vector -> real
+dot_product: vector, row_vector -> real
+dot_product: row_vector, vector -> real
+dot_product: real[], real[] -> real
+dot_self sum_square norm1 norm2: vector -> real
+dot_self sum_square norm1 norm2: row_vector -> real
+norm1 norm2: real[] -> real
+squared_distance distance: vector, vector -> real
+squared_distance distance: row_vector, row_vector -> real
+squared_distance distance: vector, row_vector -> real
+squared_distance distance: row_vector, vector -> real
+squared_distance distance: real, real -> real
+columns_dot_product: vector, vector -> row_vector
+columns_dot_product: row_vector, row_vector -> row_vector
+columns_dot_product: matrix, matrix -> row_vector
+rows_dot_product: vector, vector -> vector
+rows_dot_product: row_vector, row_vector -> vector
+rows_dot_product: matrix, matrix -> vector
+columns_dot_self: vector -> row_vector
+columns_dot_self: row_vector -> row_vector
+columns_dot_self: matrix -> row_vector
+rows_dot_self: vector -> vector
+rows_dot_self: row_vector -> vector
+rows_dot_self: matrix -> vector
+cumulative_sum: int[] -> int[]
+cumulative_sum: real[] -> real[]
+cumulative_sum: vector -> vector
+cumulative_sum: row_vector -> row_vector
+rep_vector: real, int -> vector
+rep_row_vector: real, int -> row_vector
+rep_matrix: real, int, int -> matrix
+rep_matrix: vector, int -> matrix
+rep_matrix: row_vector, int -> matrix
+to_vector: vector -> vector
+to_vector: row_vector -> vector
+to_vector: matrix -> vector
+to_vector: real[] -> vector
+to_vector: int[] -> vector
+to_row_vector: vector -> row_vector
+to_row_vector: row_vector -> row_vector
+to_row_vector: matrix -> row_vector
+to_row_vector: real[] -> row_vector
+to_row_vector: int[] -> row_vector
+to_matrix: matrix -> matrix
+to_matrix: vector -> matrix
+to_matrix: row_vector -> matrix
+to_matrix: matrix, int, int -> matrix
+to_matrix: vector, int, int -> matrix
+to_matrix: row_vector, int, int -> matrix
+to_matrix: matrix, int, int, int -> matrix
+to_matrix: vector, int, int, int -> matrix
+to_matrix: row_vector, int, int, int -> matrix
+to_matrix: real[], int, int -> matrix
+to_matrix: int[], int, int -> matrix
+to_matrix: real[], int, int, int -> matrix
+to_matrix: int[], int, int, int -> matrix
+to_matrix: real[,] -> matrix
+to_matrix: int[,] -> matrix
+to_matrix: vector[] -> matrix
+to_matrix: row_vector[] -> matrix
+to_array_1d: vector -> real[]
+to_array_1d: row_vector -> real[]
+to_array_1d: matrix -> real[]
+to_array_1d: real[] -> real[]
+to_array_1d: real[,] -> real[]
+to_array_1d: real[,,] -> real[]
+to_array_1d: int[] -> int[]
+to_array_1d: int[,] -> int[]
+to_array_1d: int[,,] -> int[]
+to_array_2d: matrix -> real[,]
+to_int: real -> int
+to_int: real[] -> int[]
+to_complex: -> complex
+to_complex: real -> complex
+to_complex: real, real -> complex
+get_real get_imag abs arg: complex -> real
+append_row: matrix, matrix -> matrix
+append_row: matrix, row_vector -> matrix
+append_row: row_vector, matrix -> matrix
+append_row: row_vector, row_vector -> matrix
+append_row: vector, vector -> vector
+append_row: real, vector -> vector
+append_row: vector, real -> vector
+append_col: matrix, matrix -> matrix
+append_col: matrix, vector -> matrix
+append_col: vector, matrix -> matrix
+append_col: vector, vector -> matrix
+append_col: row_vector, row_vector -> row_vector
+append_col: real, row_vector -> row_vector
+append_col: row_vector, real -> row_vector
+transpose: vector -> row_vector
+transpose: row_vector -> vector
+transpose: matrix -> matrix
+diag_matrix: vector -> matrix
+diagonal: matrix -> vector
+identity_matrix: int -> matrix
+add_diag: matrix, real -> matrix
+add_diag: matrix, vector -> matrix
+add_diag: matrix, row_vector -> matrix
+diag_pre_multiply: vector, matrix -> matrix
+diag_pre_multiply: row_vector, matrix -> matrix
+diag_post_multiply: matrix, vector -> matrix
+diag_post_multiply: matrix, row_vector -> matrix
+quad_form quad_form_sym: matrix, matrix -> matrix
+quad_form quad_form_sym: matrix, vector -> real
+quad_form_diag: matrix, vector -> matrix
+quad_form_diag: matrix, row_vector -> matrix
+trace_quad_form: matrix, matrix -> real
+trace_gen_quad_form: matrix, matrix, matrix -> real
+multiply_lower_tri_self_transpose tcrossprod crossprod cholesky_decompose inverse inverse_spd matrix_exp: matrix -> matrix
+log_determinant determinant trace: matrix -> real
+eigenvalues_sym singular_values: matrix -> vector
+eigenvectors_sym: matrix -> matrix
+mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, vector -> vector
+mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, matrix -> matrix
+mdivide_right_tri_low mdivide_right_spd mdivide_right: row_vector, matrix -> row_vector
+mdivide_right_tri_low mdivide_right_spd mdivide_right: matrix, matrix -> matrix
+softmax log_softmax: vector -> vector
+head tail: vector, int -> vector
+head tail: row_vector, int -> row_vector
+head tail: real[], int -> real[]
+head tail: int[], int -> int[]
+head tail: vector[], int -> vector[]
+segment: vector, int, int -> vector
+segment: row_vector, int, int -> row_vector
+segment: real[], int, int -> real[]
+segment: int[], int, int -> int[]
+sub_col: matrix, int, int, int -> vector
+sub_row: matrix, int, int, int -> row_vector
+block: matrix, int, int, int, int -> matrix
+col: matrix, int -> vector
+row: matrix, int -> row_vector
+sort_asc sort_desc reverse: vector -> vector
+sort_asc sort_desc reverse: row_vector -> row_vector
+sort_asc sort_desc reverse: real[] -> real[]
+sort_asc sort_desc reverse: int[] -> int[]
+sort_indices_asc sort_indices_desc: vector -> int[]
+sort_indices_asc sort_indices_desc: row_vector -> int[]
+sort_indices_asc sort_indices_desc: real[] -> int[]
+sort_indices_asc sort_indices_desc: int[] -> int[]
+rank: vector, int -> int
+rank: real[], int -> int
+rank: int[], int -> int
+linspaced_vector: int, real, real -> vector
+linspaced_row_vector: int, real, real -> row_vector
+linspaced_array: int, real, real -> real[]
+linspaced_int_array: int, int, int -> int[]
+one_hot_vector: int, int -> vector
+one_hot_int_array: int, int -> int[]
+zeros_vector ones_vector uniform_simplex: int -> vector
+zeros_row_vector ones_row_vector: int -> row_vector
+zeros_int_array ones_int_array: int -> int[]
+zeros_array ones_array: int -> real[]
+cov_exp_quad gp_exp_quad_cov: real[], real, real -> matrix
+cov_exp_quad gp_exp_quad_cov: real[], real[], real, real -> matrix
+cov_exp_quad gp_exp_quad_cov: vector[], real, real -> matrix
+cov_exp_quad gp_exp_quad_cov: vector[], vector[], real, real -> matrix
+gp_matern32_cov gp_matern52_cov gp_exponential_cov: real[], real, real -> matrix
+gp_matern32_cov gp_matern52_cov gp_exponential_cov: vector[], real, real -> matrix
+gp_periodic_cov: real[], real, real, real -> matrix
+gp_dot_prod_cov: real[], real -> matrix
+cholesky_corr_constrain: vector, int -> matrix
+int_divide: int, int -> int
+categorical_rng: vector -> int
+categorical_logit_rng: vector -> int
+multinomial_rng: vector, int -> int[]
+multinomial_logit_rng: vector, int -> int[]
+dirichlet_rng: vector -> vector
+multi_normal_rng multi_normal_cholesky_rng multi_student_t_rng: vector, matrix -> vector
+multi_normal_rng multi_normal_cholesky_rng: vector[], matrix -> vector[]
+multi_student_t_rng: real, vector, matrix -> vector
+lkj_corr_rng lkj_corr_cholesky_rng: int, real -> matrix
+wishart_rng inv_wishart_rng: real, matrix -> matrix
+ordered_logistic_rng ordered_probit_rng: real, vector -> int
+hypergeometric_rng: int, int, int -> int
+`
+
+// Operators are functions with these names, as in stanc3; the checker
+// maps each operator to its name.
+const operatorTable = `
+add subtract: int, int -> int
+add subtract multiply divide: real, real -> real
+add subtract multiply divide: complex, complex -> complex
+modulus: int, int -> int
+divide: int, int -> int
+add subtract: vector, vector -> vector
+add subtract: row_vector, row_vector -> row_vector
+add subtract: matrix, matrix -> matrix
+add subtract multiply divide: vector, real -> vector
+add subtract multiply divide: row_vector, real -> row_vector
+add subtract multiply divide: matrix, real -> matrix
+add subtract multiply: real, vector -> vector
+add subtract multiply: real, row_vector -> row_vector
+add subtract multiply: real, matrix -> matrix
+multiply: row_vector, vector -> real
+multiply: vector, row_vector -> matrix
+multiply: matrix, vector -> vector
+multiply: row_vector, matrix -> row_vector
+multiply: matrix, matrix -> matrix
+divide: row_vector, matrix -> row_vector
+divide: matrix, matrix -> matrix
+left_divide: matrix, vector -> vector
+left_divide: matrix, matrix -> matrix
+elt_multiply elt_divide: real, real -> real
+elt_multiply elt_divide: vector, vector -> vector
+elt_multiply elt_divide: row_vector, row_vector -> row_vector
+elt_multiply elt_divide: matrix, matrix -> matrix
+elt_divide: real, vector -> vector
+elt_divide: real, row_vector -> row_vector
+elt_divide: real, matrix -> matrix
+elt_divide: vector, real -> vector
+elt_divide: row_vector, real -> row_vector
+elt_divide: matrix, real -> matrix
+pow: int, int -> real
+elt_pow: T, real -> T
+elt_pow: vector, vector -> vector
+elt_pow: row_vector, row_vector -> row_vector
+elt_pow: matrix, matrix -> matrix
+elt_pow: real, vector -> vector
+minus: int -> int
+minus: real -> real
+minus: complex -> complex
+minus: vector -> vector
+minus: row_vector -> row_vector
+minus: matrix -> matrix
+plus: int -> int
+plus: real -> real
+plus: vector -> vector
+plus: row_vector -> row_vector
+plus: matrix -> matrix
+logical_negation: real -> int
+equals not_equals less less_equal greater greater_equal logical_and logical_or: int, int -> int
+equals not_equals less less_equal greater greater_equal logical_and logical_or: real, real -> int
+equals not_equals: complex, complex -> int
+`
+
+// A distribution family: name, variate and parameter patterns (classes as
+// in stdlibTable), whether Stan has its CDFs, and its rng's result.
+type distSpec struct {
+	name     string
+	discrete bool
+	variate  string
+	params   string
+	cdfs     bool
+	rng      string // result pattern, "" when Stan has no rng
+}
+
+var distributions = []distSpec{
+	{"normal", false, "R", "R, R", true, "RV"},
+	{"std_normal", false, "R", "", true, "real"},
+	{"normal_id_glm", false, "vector", "matrix, R, vector, R", false, ""},
+	{"normal_id_glm", false, "real", "matrix, R, vector, R", false, ""},
+	{"student_t", false, "R", "R, R, R", true, "RV"},
+	{"cauchy", false, "R", "R, R", true, "RV"},
+	{"double_exponential", false, "R", "R, R", true, "RV"},
+	{"logistic", false, "R", "R, R", true, "RV"},
+	{"gumbel", false, "R", "R, R", true, "RV"},
+	{"skew_normal", false, "R", "R, R, R", true, "RV"},
+	{"skew_double_exponential", false, "R", "R, R, R", true, "RV"},
+	{"exp_mod_normal", false, "R", "R, R, R", true, "RV"},
+	{"lognormal", false, "R", "R, R", true, "RV"},
+	{"chi_square", false, "R", "R", true, "RV"},
+	{"inv_chi_square", false, "R", "R", true, "RV"},
+	{"scaled_inv_chi_square", false, "R", "R, R", true, "RV"},
+	{"exponential", false, "R", "R", true, "RV"},
+	{"gamma", false, "R", "R, R", true, "RV"},
+	{"inv_gamma", false, "R", "R, R", true, "RV"},
+	{"weibull", false, "R", "R, R", true, "RV"},
+	{"frechet", false, "R", "R, R", true, "RV"},
+	{"rayleigh", false, "R", "R", true, "RV"},
+	{"pareto", false, "R", "R, R", true, "RV"},
+	{"pareto_type_2", false, "R", "R, R, R", true, "RV"},
+	{"beta", false, "R", "R, R", true, "RV"},
+	{"beta_proportion", false, "R", "R, R", true, "RV"},
+	{"von_mises", false, "R", "R, R", true, "RV"},
+	{"uniform", false, "R", "R, R", true, "RV"},
+	{"wiener", false, "R", "R, R, R, R", false, ""},
+	{"multi_normal", false, "Vs", "Vs, matrix", false, ""},
+	{"multi_normal_cholesky", false, "Vs", "Vs, matrix", false, ""},
+	{"multi_normal_prec", false, "Vs", "Vs, matrix", false, ""},
+	{"multi_student_t", false, "Vs", "real, Vs, matrix", false, ""},
+	{"multi_gp", false, "matrix", "matrix, vector", false, ""},
+	{"multi_gp_cholesky", false, "matrix", "matrix, vector", false, ""},
+	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, vector, matrix, vector, matrix", false, ""},
+	{"dirichlet", false, "Vs", "Vs", false, ""},
+	{"lkj_corr", false, "matrix", "real", false, ""},
+	{"lkj_corr_cholesky", false, "matrix", "real", false, ""},
+	{"lkj_cov", false, "matrix", "vector, vector, real", false, ""},
+	{"wishart", false, "matrix", "real, matrix", false, ""},
+	{"inv_wishart", false, "matrix", "real, matrix", false, ""},
+	{"bernoulli", true, "I", "R", true, "IV"},
+	{"bernoulli_logit", true, "I", "R", false, "IV"},
+	{"bernoulli_logit_glm", true, "I", "matrix, R, vector", false, ""},
+	{"binomial", true, "I", "I, R", true, "IV"},
+	{"binomial_logit", true, "I", "I, R", false, ""},
+	{"beta_binomial", true, "I", "I, R, R", true, "IV"},
+	{"hypergeometric", true, "int", "int, int, int", false, ""},
+	{"categorical", true, "I", "vector", false, ""},
+	{"categorical_logit", true, "I", "vector", false, ""},
+	{"categorical_logit_glm", true, "I", "matrix, vector, matrix", false, ""},
+	{"multinomial", true, "int[]", "vector", false, ""},
+	{"multinomial_logit", true, "int[]", "vector", false, ""},
+	{"poisson", true, "I", "R", true, "IV"},
+	{"poisson_log", true, "I", "R", false, "IV"},
+	{"poisson_log_glm", true, "I", "matrix, R, vector", false, ""},
+	{"neg_binomial", true, "I", "R, R", true, "IV"},
+	{"neg_binomial_2", true, "I", "R, R", true, "IV"},
+	{"neg_binomial_2_log", true, "I", "R, R", false, "IV"},
+	{"neg_binomial_2_log_glm", true, "I", "matrix, R, vector, R", false, ""},
+	{"ordered_logistic", true, "I", "R, vector", false, ""},
+	{"ordered_logistic", true, "int[]", "vector, vector[]", false, ""},
+	{"ordered_probit", true, "I", "R, vector", false, ""},
+	{"ordered_probit", true, "int[]", "vector, vector[]", false, ""},
+	{"discrete_range", true, "I", "I, I", true, "IV"},
+}
+
+// stdlib is the standard library, built once from the tables.
+var stdlib = buildStdlib()
+
+func buildStdlib() *Library {
+	l := &Library{funcs: map[string][]Signature{}}
+	for _, table := range []string{stdlibTable, operatorTable} {
+		for _, line := range strings.Split(table, "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				l.addLine(line)
+			}
+		}
+	}
+	for _, d := range distributions {
+		l.addDistribution(d)
+	}
+	return l
+}
+
+// addDistribution declares a family's density (with its suffixes, old and
+// new), CDFs and rng.
+func (l *Library) addDistribution(d distSpec) {
+	args := d.variate
+	if d.params != "" {
+		args += ", " + d.params
+	}
+	dens := []string{"_lpdf", "_lupdf"}
+	if d.discrete {
+		dens = []string{"_lpmf", "_lupmf"}
+	}
+	for _, suffix := range append(dens, "_log") {
+		l.addLine(d.name + suffix + ": " + args + " -> real")
+	}
+	if d.cdfs {
+		for _, suffix := range []string{"_cdf", "_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
+			l.addLine(d.name + suffix + ": " + args + " -> real")
+		}
+	}
+	if d.rng != "" {
+		l.addLine(d.name + "_rng: " + d.params + " -> " + d.rng)
+	}
+}
+
+// addLine adds the overloads of one table line.
+func (l *Library) addLine(line string) {
+	names, rest, ok := strings.Cut(line, ":")
+	argSpec, ret, ok2 := strings.Cut(rest, "->")
+	if !ok || !ok2 {
+		panic("types: bad table line: " + line)
+	}
+	var pats []string
+	if s := strings.TrimSpace(argSpec); s != "" {
+		depth, start := 0, 0
+		for i, c := range s + "," {
+			switch {
+			case c == '[':
+				depth++
+			case c == ']':
+				depth--
+			case c == ',' && depth == 0:
+				pats = append(pats, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	sigs := expand(pats, strings.TrimSpace(ret))
+	for _, n := range strings.Fields(names) {
+		l.funcs[n] = append(l.funcs[n], sigs...)
+	}
+}
+
+// classes lists what each class pattern expands to.
+var classes = map[string][]Type{
+	"R":  {RealT, Array(RealT, 1), VectorT, RowVectorT},
+	"I":  {IntT, Array(IntT, 1)},
+	"Vs": {VectorT, Array(VectorT, 1), RowVectorT, Array(RowVectorT, 1)},
+	"T":  genericTypes(),
+}
+
+func genericTypes() []Type {
+	var ts []Type
+	for dims := range 4 {
+		for _, k := range []Kind{Int, Real, Vector, RowVector, Matrix} {
+			ts = append(ts, Type{k, dims})
+		}
+	}
+	return ts
+}
+
+// expand returns every overload of an argument pattern list.
+func expand(pats []string, ret string) []Signature {
+	var out []Signature
+	args := make([]Type, len(pats))
+	var tBound Type
+	var rec func(i int)
+	rec = func(i int) {
+		if i == len(pats) {
+			out = append(out, Signature{Args: append([]Type(nil), args...), Ret: result(ret, pats, args, tBound)})
+			return
+		}
+		if pats[i] == "T" && tBound.Kind != Invalid {
+			args[i] = tBound
+			rec(i + 1)
+			return
+		}
+		if alts, ok := classes[pats[i]]; ok {
+			for _, t := range alts {
+				args[i] = t
+				if pats[i] == "T" {
+					tBound = t
+				}
+				rec(i + 1)
+				if pats[i] == "T" {
+					tBound = Type{}
+				}
+			}
+			return
+		}
+		args[i] = parseType(pats[i])
+		rec(i + 1)
+	}
+	rec(0)
+	return out
+}
+
+func result(ret string, pats []string, args []Type, t Type) Type {
+	switch ret {
+	case "T":
+		if t.Kind == Int {
+			t.Kind = Real
+		}
+		return t
+	case "Ti":
+		return t
+	case "RV", "IV":
+		k := Real
+		if ret == "IV" {
+			k = Int
+		}
+		for i, p := range pats {
+			if _, ok := classes[p]; ok && !args[i].IsScalar() {
+				return Array(Type{Kind: k}, 1)
+			}
+		}
+		return Type{Kind: k}
+	}
+	return parseType(ret)
+}
+
+// parseType reads a table type: a kind name with optional [,,] suffix.
+func parseType(s string) Type {
+	base, dims, _ := strings.Cut(s, "[")
+	var t Type
+	for k, n := range kindNames {
+		if n == base {
+			t.Kind = Kind(k)
+		}
+	}
+	if t.Kind == Invalid {
+		panic(fmt.Sprintf("types: unknown type %q in the library table", s))
+	}
+	if dims != "" {
+		t.Dims = 1 + strings.Count(dims, ",")
+	}
+	return t
+}

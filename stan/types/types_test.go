@@ -1,0 +1,100 @@
+package types
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTypeString(t *testing.T) {
+	for _, c := range []struct {
+		t    Type
+		want string
+	}{
+		{RealT, "real"}, {Array(IntT, 1), "array[] int"}, {Array(VectorT, 3), "array[,,] vector"},
+	} {
+		if got := c.t.String(); got != c.want {
+			t.Errorf("%v.String() = %q, want %q", c.t, got, c.want)
+		}
+	}
+	if e := Array(MatrixT, 1).Elem(); e != MatrixT {
+		t.Errorf("Elem of array[] matrix = %v", e)
+	}
+	if e := VectorT.Elem(); e != RealT {
+		t.Errorf("Elem of vector = %v", e)
+	}
+}
+
+func TestPromotes(t *testing.T) {
+	yes := [][2]Type{{IntT, RealT}, {IntT, ComplexT}, {RealT, ComplexT}, {Array(IntT, 2), Array(RealT, 2)}, {VectorT, {Kind: ComplexVector}}}
+	no := [][2]Type{{RealT, IntT}, {Array(IntT, 1), RealT}, {VectorT, RowVectorT}, {Array(RealT, 1), VectorT}, {Array(IntT, 1), Array(RealT, 2)}}
+	for _, p := range yes {
+		if !Promotes(p[0], p[1]) {
+			t.Errorf("%v should promote to %v", p[0], p[1])
+		}
+	}
+	for _, p := range no {
+		if Promotes(p[0], p[1]) {
+			t.Errorf("%v should not promote to %v", p[0], p[1])
+		}
+	}
+}
+
+func TestResolve(t *testing.T) {
+	l := NewLibrary()
+	cases := []struct {
+		name string
+		args []Type
+		want Type
+	}{
+		{"exp", []Type{IntT}, RealT},
+		{"exp", []Type{Array(IntT, 2)}, Array(RealT, 2)},
+		{"exp", []Type{VectorT}, VectorT},
+		{"abs", []Type{IntT}, IntT},
+		{"add", []Type{IntT, IntT}, IntT},
+		{"add", []Type{IntT, RealT}, RealT},
+		{"multiply", []Type{MatrixT, VectorT}, VectorT},
+		{"multiply", []Type{RowVectorT, VectorT}, RealT},
+		{"normal_lpdf", []Type{VectorT, IntT, RealT}, RealT},
+		{"normal_rng", []Type{RealT, RealT}, RealT},
+		{"normal_rng", []Type{VectorT, RealT}, Array(RealT, 1)},
+		{"poisson_log_rng", []Type{VectorT}, Array(IntT, 1)},
+		{"bernoulli_logit_lpmf", []Type{Array(IntT, 1), VectorT}, RealT},
+		{"multi_normal_lpdf", []Type{Array(VectorT, 1), VectorT, MatrixT}, RealT},
+		{"rep_matrix", []Type{IntT, IntT, IntT}, MatrixT},
+		{"sum", []Type{Array(IntT, 1)}, IntT},
+		{"sum", []Type{VectorT}, RealT},
+		{"pi", nil, RealT},
+		{"size", []Type{Array(VectorT, 2)}, IntT},
+		{"min", []Type{IntT, IntT}, IntT},
+		{"min", []Type{IntT, RealT}, RealT},
+	}
+	for _, c := range cases {
+		s, err := l.Resolve(c.name, c.args)
+		if err != nil {
+			t.Errorf("%s(%s): %v", c.name, typeList(c.args), err)
+			continue
+		}
+		if s.Ret != c.want {
+			t.Errorf("%s(%s) returns %v, want %v", c.name, typeList(c.args), s.Ret, c.want)
+		}
+	}
+}
+
+func TestResolveErrors(t *testing.T) {
+	l := NewLibrary()
+	if _, err := l.Resolve("nosuch", nil); err == nil || !strings.Contains(err.Error(), "undeclared identifier 'nosuch'") {
+		t.Errorf("undeclared: %v", err)
+	}
+	_, err := l.Resolve("normal_lpdf", []Type{MatrixT, RealT, RealT})
+	if err == nil || !strings.Contains(err.Error(), "no matching signature for 'normal_lpdf' with arguments (matrix, real, real)") {
+		t.Errorf("mismatch: %v", err)
+	}
+	l.Add("f", Signature{Args: []Type{RealT, IntT}, Ret: RealT})
+	l.Add("f", Signature{Args: []Type{IntT, RealT}, Ret: RealT})
+	if _, err := l.Resolve("f", []Type{IntT, IntT}); err == nil || !strings.Contains(err.Error(), "ambiguous") {
+		t.Errorf("ambiguous: %v", err)
+	}
+	if NewLibrary().Has("f") {
+		t.Error("Add changed the standard library")
+	}
+}

@@ -1,0 +1,360 @@
+package transform
+
+import (
+	"math"
+
+	"github.com/gostan/gostan/ad"
+)
+
+// CholeskyFactorCorrSize returns the unconstrained length of a
+// cholesky_factor_corr[k] or corr_matrix[k]: k(k-1)/2.
+func CholeskyFactorCorrSize(k int) int { return k * (k - 1) / 2 }
+
+// CorrMatrixSize returns the unconstrained length of a corr_matrix[k].
+func CorrMatrixSize(k int) int { return CholeskyFactorCorrSize(k) }
+
+// Both correlation transforms take canonical partial correlations z = tanh(y)
+// (Lewandowski, Kurowicka and Joe 2009) and build the Cholesky factor L of a
+// correlation matrix row by row: with w_0 = 1, L(i,j) = z_ij w_j and
+// w_{j+1} = w_j sech(y_ij) (= w_j sqrt(1 - z_ij^2)), and L(i,i) = w_i, so
+// each row has unit length. Stan computes w_j as sqrt(1 - sum of squares so
+// far); the product of sech is the same number, computed without
+// cancellation.
+
+// lSpan is the number of floats holding the (z, sech, w) triples of rows
+// 1..i-1.
+func lSpan(i int) int { return 3 * i * (i - 1) / 2 }
+
+// corrRow computes row i of L from the unconstrained values y(j) of its
+// CPCs in column order, passing L(i,j) for j <= i to set and, unless zcw is
+// nil, storing the triples in zcw.
+func corrRow(i int, y func(j int) float64, set func(j int, v float64), zcw []float64) {
+	w := 1.0
+	for j := range i {
+		v := y(j)
+		z, c := math.Tanh(v), 1/math.Cosh(v)
+		if zcw != nil {
+			zcw[3*j], zcw[3*j+1], zcw[3*j+2] = z, c, w
+		}
+		set(j, z*w)
+		w *= c
+	}
+	set(i, w)
+}
+
+// corrRowBackward propagates the adjoints al of row i of L (al[j] for
+// L(i,j), j <= i) to the row's unconstrained values, whose ids are yid.
+func corrRowBackward(adj []float64, i int, yid []int32, zcw, al []float64) {
+	aw := al[i]
+	for j := i - 1; j >= 0; j-- {
+		z, c, w := zcw[3*j], zcw[3*j+1], zcw[3*j+2]
+		adj[yid[j]] += w * c * (al[j]*c - aw*z)
+		aw = al[j]*z + aw*c
+	}
+}
+
+// logSech returns log(sech(y)) = 0.5 log(1 - tanh(y)^2) without underflow.
+func logSech(y float64) float64 {
+	a := math.Abs(y)
+	return math.Ln2 - a - math.Log1p(math.Exp(-2*a))
+}
+
+// CholeskyFactorCorr maps y (length k(k-1)/2) to the Cholesky factor of a
+// k x k correlation matrix, written column-major to out (length k*k), by
+// Stan's cholesky_corr_constrain. Stan's layout takes the CPCs row by row
+// through the strict lower triangle: (2,1), (3,1), (3,2), (4,1), ... It adds
+// sum over the CPC z_ij (row i, column j, 0-based) of
+// (1 + (i-1-j)/2) log(1 - z_ij^2) to lj.
+func CholeskyFactorCorr(t *ad.Tape, y, out []ad.Var, k int, lj *ad.Var) error {
+	const fn = "cholesky_corr_constrain"
+	if err := corrSizes(fn, y, out, k); err != nil {
+		return err
+	}
+	clear(out)
+	if k == 0 {
+		return nil
+	}
+	out[0] = ad.Const(1)
+	row := func(i int) []ad.Var { return y[i*(i-1)/2:] }
+	if !anyVar(y) {
+		for i := 1; i < k; i++ {
+			yi := row(i)
+			corrRow(i, func(j int) float64 { return yi[j].Val },
+				func(j int, v float64) { out[i+j*k] = ad.Const(v) }, nil)
+		}
+	} else {
+		// Node data: ints = k, y ids, ids of L(i,j) for i >= 1, j <= i
+		// row by row; flts = triples, then one row of scratch.
+		n := len(y)
+		nOut := (k - 1) * (k + 2) / 2
+		ints, flts := t.CustomSpace(1+n+nOut, lSpan(k)+k)
+		ints[0] = int32(k)
+		for p, v := range y {
+			ints[1+p] = v.ID()
+		}
+		q := 1 + n
+		for i := 1; i < k; i++ {
+			yi := row(i)
+			corrRow(i, func(j int) float64 { return yi[j].Val }, func(j int, v float64) {
+				x := t.Var(v)
+				out[i+j*k] = x
+				ints[q+j] = x.ID()
+			}, flts[lSpan(i):])
+			q += i + 1
+		}
+		t.CustomCommit(choleskyCorrBackward, 1+n+nOut, lSpan(k)+k)
+	}
+	if lj != nil {
+		b := t.Begin()
+		b.Add(*lj, 1)
+		s := lj.Val
+		for i := 1; i < k; i++ {
+			for j, v := range row(i)[:i] {
+				coef := 1 + 0.5*float64(i-1-j)
+				s += 2 * coef * logSech(v.Val)
+				b.Add(v, -2*coef*math.Tanh(v.Val))
+			}
+		}
+		*lj = b.End(s)
+	}
+	return nil
+}
+
+func choleskyCorrBackward(adj []float64, ints []int32, flts []float64) {
+	k := int(ints[0])
+	n := k * (k - 1) / 2
+	al := flts[lSpan(k):]
+	q := 1 + n
+	for i := 1; i < k; i++ {
+		for j := 0; j <= i; j++ {
+			al[j] = adj[ints[q]]
+			q++
+		}
+		corrRowBackward(adj, i, ints[1+i*(i-1)/2:], flts[lSpan(i):], al)
+	}
+}
+
+func corrSizes(fn string, y, out []ad.Var, k int) error {
+	if k < 0 || len(y) != k*(k-1)/2 {
+		return sizeError(fn, "unconstrained vector", len(y), k*(k-1)/2)
+	}
+	if len(out) != k*k {
+		return sizeError(fn, "result", len(out), k*k)
+	}
+	return nil
+}
+
+// rowCPCs returns the unconstrained CPCs of row i of a correlation
+// Cholesky factor from its entries l (length i+1, diagonal last):
+// y_j = atanh(l_j / w_j), the inverse of corrRow. As the row has unit
+// length, w_j^2 = 1 - sum_{m<j} l_m^2 is summed from the end of the row
+// instead, which avoids cancellation.
+func rowCPCs(l []float64, set func(j int, y float64)) {
+	i := len(l) - 1
+	ss := l[i] * l[i]
+	for j := i - 1; j >= 0; j-- {
+		ss += l[j] * l[j]
+		set(j, math.Atanh(l[j]/math.Sqrt(ss)))
+	}
+}
+
+// UnconstrainCholeskyFactorCorr writes to y (length k(k-1)/2) the
+// unconstrained coordinates of x, the k x k Cholesky factor of a correlation
+// matrix stored column-major, as Stan's cholesky_corr_free does.
+func UnconstrainCholeskyFactorCorr(x []float64, k int, y []float64) error {
+	const fn = "cholesky_corr_free"
+	if err := freeSizes(fn, x, k, k, y, CholeskyFactorCorrSize(k)); err != nil {
+		return err
+	}
+	if err := checkCholeskyFactor(fn, x, k, k); err != nil {
+		return err
+	}
+	row := make([]float64, k)
+	for i := range k {
+		ss := 0.0
+		for j := 0; j <= i; j++ {
+			row[j] = x[i+j*k]
+			ss += row[j] * row[j]
+		}
+		if !(math.Abs(1-ss) <= constraintTolerance) {
+			return errorf(fn, "x row %d is not a valid unit vector. The sum of the squares of the elements should be 1, but is %v", i+1, ss)
+		}
+		rowCPCs(row[:i+1], func(j int, v float64) { y[i*(i-1)/2+j] = v })
+	}
+	return nil
+}
+
+// freeSizes checks the sizes of a float64 inverse's arguments: x is m x n
+// and y has length ny.
+func freeSizes(fn string, x []float64, m, n int, y []float64, ny int) error {
+	if m < 0 || n < 0 || len(x) != m*n {
+		return errorf(fn, "x has %d elements, but a %d x %d matrix has %d", len(x), m, n, max(m, 0)*max(n, 0))
+	}
+	if len(y) != ny {
+		return sizeError(fn, "unconstrained vector", len(y), ny)
+	}
+	return nil
+}
+
+// checkCholeskyFactor checks that the m x n matrix x (column-major) is lower
+// triangular with a positive diagonal, as Stan's check_cholesky_factor does.
+func checkCholeskyFactor(fn string, x []float64, m, n int) error {
+	if m < n {
+		return errorf(fn, "x has %d rows, but must have at least as many as its %d columns", m, n)
+	}
+	for j := range n {
+		for i := range j {
+			if x[i+j*m] != 0 {
+				return errorf(fn, "x is not lower triangular; x[%d,%d]=%v", i+1, j+1, x[i+j*m])
+			}
+		}
+		if d := x[j+j*m]; !(d > 0) {
+			return errorf(fn, "x[%d,%d] is %v, but must be positive", j+1, j+1, d)
+		}
+	}
+	return nil
+}
+
+// CorrMatrix maps y (length k(k-1)/2) to a k x k correlation matrix,
+// written column-major to out (length k*k), by Stan's corr_matrix_constrain:
+// the CPCs build a Cholesky factor L as in CholeskyFactorCorr, but are taken
+// column by column, (2,1), (3,1), ..., (k,1), (3,2), ..., and the result is
+// L L^T with an exact unit diagonal. It adds Stan's log-Jacobian, sum over
+// the CPC z_ij of column j (0-based) of (1 + (k-j-2)/2) log(1 - z_ij^2), to
+// lj.
+func CorrMatrix(t *ad.Tape, y, out []ad.Var, k int, lj *ad.Var) error {
+	if err := corrSizes("corr_matrix_constrain", y, out, k); err != nil {
+		return err
+	}
+	clear(out)
+	// col returns the position in y of the CPC at (i, j), i > j.
+	col := func(i, j int) int { return j*(k-1) - j*(j-1)/2 + i - j - 1 }
+	if !anyVar(y) {
+		// L(i,j) is held transposed in the upper triangle of out while the
+		// strict lower triangle receives L L^T.
+		for i := range k {
+			corrRow(i, func(j int) float64 { return y[col(i, j)].Val },
+				func(j int, v float64) { out[j+i*k] = ad.Const(v) }, nil)
+		}
+		for i := range k {
+			for j := range i {
+				s := 0.0
+				for m := 0; m <= j; m++ {
+					s += out[m+i*k].Val * out[m+j*k].Val
+				}
+				out[i+j*k] = ad.Const(s)
+			}
+		}
+		for i := range k {
+			for j := range i {
+				out[j+i*k] = out[i+j*k]
+			}
+			out[i+i*k] = ad.Const(1)
+		}
+	} else {
+		// Node data: ints = k, y ids in row order, ids of R(i,j) for i > j
+		// row by row; flts = triples, L packed, scratch for L's adjoints.
+		n := len(y)
+		np := k * (k + 1) / 2
+		ints, flts := t.CustomSpace(1+2*n, lSpan(k)+2*np)
+		ints[0] = int32(k)
+		l := flts[lSpan(k) : lSpan(k)+np]
+		l[0] = 1
+		for i := 1; i < k; i++ {
+			for j := range i {
+				ints[1+i*(i-1)/2+j] = y[col(i, j)].ID()
+			}
+			corrRow(i, func(j int) float64 { return y[col(i, j)].Val },
+				func(j int, v float64) { l[packed(i, j)] = v }, flts[lSpan(i):])
+		}
+		q := 1 + n
+		for i := range k {
+			out[i+i*k] = ad.Const(1)
+			for j := range i {
+				s := 0.0
+				for m := 0; m <= j; m++ {
+					s += l[packed(i, m)] * l[packed(j, m)]
+				}
+				v := t.Var(s)
+				out[i+j*k], out[j+i*k] = v, v
+				ints[q] = v.ID()
+				q++
+			}
+		}
+		t.CustomCommit(corrMatrixBackward, 1+2*n, lSpan(k)+2*np)
+	}
+	if lj != nil {
+		b := t.Begin()
+		b.Add(*lj, 1)
+		s := lj.Val
+		p := 0
+		for j := 0; j < k-1; j++ {
+			coef := 1 + 0.5*float64(k-j-2)
+			for range k - 1 - j {
+				v := y[p]
+				s += 2 * coef * logSech(v.Val)
+				b.Add(v, -2*coef*math.Tanh(v.Val))
+				p++
+			}
+		}
+		*lj = b.End(s)
+	}
+	return nil
+}
+
+func corrMatrixBackward(adj []float64, ints []int32, flts []float64) {
+	k := int(ints[0])
+	n := k * (k - 1) / 2
+	np := k * (k + 1) / 2
+	l := flts[lSpan(k) : lSpan(k)+np]
+	al := flts[lSpan(k)+np:]
+	clear(al)
+	q := 1 + n
+	for i := range k {
+		for j := range i {
+			a := adj[ints[q]]
+			q++
+			if a == 0 {
+				continue
+			}
+			for m := 0; m <= j; m++ {
+				al[packed(i, m)] += a * l[packed(j, m)]
+				al[packed(j, m)] += a * l[packed(i, m)]
+			}
+		}
+	}
+	for i := 1; i < k; i++ {
+		corrRowBackward(adj, i, ints[1+i*(i-1)/2:], flts[lSpan(i):], al[packed(i, 0):])
+	}
+}
+
+// UnconstrainCorrMatrix writes to y (length k(k-1)/2) the unconstrained
+// coordinates of the k x k correlation matrix x (column-major), as Stan's
+// corr_matrix_free does.
+func UnconstrainCorrMatrix(x []float64, k int, y []float64) error {
+	const fn = "corr_matrix_free"
+	if err := freeSizes(fn, x, k, k, y, CorrMatrixSize(k)); err != nil {
+		return err
+	}
+	if err := checkSymmetric(fn, x, k); err != nil {
+		return err
+	}
+	for i := range k {
+		if d := x[i+i*k]; !(math.Abs(d-1) <= constraintTolerance) {
+			return errorf(fn, "x is not a valid correlation matrix. x[%d,%d] is %v, but should be near 1", i+1, i+1, d)
+		}
+	}
+	// Like Stan, rescale to an exact unit diagonal first.
+	l, ok := cholesky(func(i, j int) float64 {
+		return x[i+j*k] / math.Sqrt(x[i+i*k]*x[j+j*k])
+	}, k)
+	if !ok {
+		return errorf(fn, "x is not positive definite.")
+	}
+	for i := 1; i < k; i++ {
+		rowCPCs(l[packed(i, 0):packed(i, i)+1], func(j int, v float64) {
+			y[j*(k-1)-j*(j-1)/2+i-j-1] = v
+		})
+	}
+	return nil
+}
