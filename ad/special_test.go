@@ -27,6 +27,8 @@ var specialCases = []scalarCase{
 	{"BesselSecondKind", func(t *ad.Tape, x []ad.Var) ad.Var { return t.BesselSecondKind(2, x[0]) }, pts(1.3, 4)},
 	{"LambertW0", un((*ad.Tape).LambertW0), pts(-0.3, 0, 0.5, 2, 1000)},
 	{"LambertWm1", un((*ad.Tape).LambertWm1), pts(-0.3, -0.1, -0.02)},
+	{"StdNormalLogQf", un((*ad.Tape).StdNormalLogQf), pts(-0.1, -1, -50, -800)},
+	{"StdNormalQf", un((*ad.Tape).StdNormalQf), pts(0.2, 0.7)},
 	{"OwensT", bin((*ad.Tape).OwensT), [][]float64{{0.5, 0.3}, {1.2, 2.5}, {-0.7, -1.5}, {2, 1}, {0.3, 50}, {0, 0.7}}},
 }
 
@@ -87,6 +89,26 @@ func TestSpecialValues(t *testing.T) {
 	} {
 		if got := tp.OwensT(c(k.h), c(k.a)).Val; math.Abs(got-k.want) > 1e-13*k.want {
 			t.Errorf("OwensT(%v, %v) = %.17g, want %.17g", k.h, k.a, got, k.want)
+		}
+	}
+	// std_normal_log_qf and its derivative against mpmath's root of
+	// log Φ(x) = lp, across every branch.
+	for _, k := range []struct{ lp, x, d float64 }{
+		{-1e-10, 6.361340902411734823186289, 1535723698.117827967197978},
+		{-0.1, 1.309617799458493161733212, 5.346744780773685838351871},
+		{-0.6931, 0.00005913345778423514644381436, 1.25337327296462643806436},
+		{-1, -0.3374749637642024552758014, 0.9761716948251948874853766},
+		{-50, -9.674825283612356508750419, 0.1022904122224062225106834},
+		{-800, -39.88469483825667756838141, 0.02505654278919255733739871},
+		{-10000, -141.3798398731271637027933, 0.007072790427792576244968559},
+	} {
+		tq := ad.NewTape()
+		lp := tq.Var(k.lp)
+		y := tq.StdNormalLogQf(lp)
+		tq.Grad(y)
+		// The value near lp = log 0.5 is small, so its error is absolute.
+		if math.Abs(y.Val-k.x) > 1e-13*math.Max(1, math.Abs(k.x)) || math.Abs(tq.Adjoint(lp)-k.d) > 1e-12*k.d {
+			t.Errorf("std_normal_log_qf(%v) = %.17g, derivative %.17g; want %.17g, %.17g", k.lp, y.Val, tq.Adjoint(lp), k.x, k.d)
 		}
 	}
 	if v := tp.LambertWm1(c(0.1)).Val; !math.IsNaN(v) {
