@@ -46,6 +46,11 @@ type Tape struct {
 
 	adj   []float64
 	arena []Var
+
+	// scratch and iscratch are working memory for one operation at a time
+	// (see tmp and tmpInts).
+	scratch  []float64
+	iscratch []int32
 }
 
 // NewTape returns an empty tape.
@@ -92,6 +97,29 @@ func (t *Tape) Vars(n int) []Var {
 	s := t.arena[k : k+n : k+n]
 	clear(s)
 	return s
+}
+
+// tmp returns n floats of working memory, valid until the next call. On a
+// nil tape (constant operands only) it allocates.
+func (t *Tape) tmp(n int) []float64 {
+	if t == nil {
+		return make([]float64, n)
+	}
+	if cap(t.scratch) < n {
+		t.scratch = make([]float64, n, 2*n)
+	}
+	return t.scratch[:n]
+}
+
+// tmpInts is tmp for int32s.
+func (t *Tape) tmpInts(n int) []int32 {
+	if t == nil {
+		return make([]int32, n)
+	}
+	if cap(t.iscratch) < n {
+		t.iscratch = make([]int32, n, 2*n)
+	}
+	return t.iscratch[:n]
 }
 
 // stmt closes the statement whose operands were appended since the previous

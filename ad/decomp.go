@@ -1,0 +1,758 @@
+package ad
+
+import (
+	"fmt"
+	"math"
+)
+
+// Decompositions, solves, inverses and determinants. Each records one custom
+// node (or, for LogDeterminant, one statement) when an operand is a
+// variable. Matrices are column-major throughout.
+
+// symmetryTol is Stan's absolute tolerance for check_symmetric.
+const symmetryTol = 1e-8
+
+// lowerVar reports whether some element on or below the diagonal of the
+// square matrix a is a variable.
+func lowerVar(a Matrix) bool {
+	n := a.Rows
+	for j := 0; j < n; j++ {
+		if anyVar(a.Data[j+j*n : (j+1)*n]) {
+			return true
+		}
+	}
+	return false
+}
+
+// choleskyInto checks that the square a is symmetric (to Stan's absolute
+// tolerance) and writes its Cholesky factor into l (n², upper triangle
+// zero). It reads only a's lower triangle beyond the symmetry check.
+func choleskyInto(l []float64, a Matrix, fn, name string) error {
+	n := a.Rows
+	for j := 0; j < n; j++ {
+		for i := j + 1; i < n; i++ {
+			if lo, up := a.Data[i+j*n].Val, a.Data[j+i*n].Val; math.Abs(lo-up) > symmetryTol {
+				return &MatrixError{fn, fmt.Sprintf("Matrix %s is not symmetric. %s[%d,%d] = %v, but %s[%d,%d] = %v",
+					name, name, j+1, i+1, up, name, i+1, j+1, lo)}
+			}
+		}
+	}
+	clear(l)
+	// Left-looking column Cholesky: column j is a's column j less the
+	// contributions of the finished columns, scaled by its pivot.
+	for j := 0; j < n; j++ {
+		col := l[j*n : (j+1)*n]
+		for i := j; i < n; i++ {
+			col[i] = a.Data[i+j*n].Val
+		}
+		for k := 0; k < j; k++ {
+			ck := l[k*n : (k+1)*n]
+			ljk := ck[j]
+			for i := j; i < n; i++ {
+				col[i] -= ck[i] * ljk
+			}
+		}
+		if !(col[j] > 0) {
+			return &MatrixError{fn, "Matrix " + name + " is not positive definite"}
+		}
+		d := math.Sqrt(col[j])
+		col[j] = d
+		for i := j + 1; i < n; i++ {
+			col[i] /= d
+		}
+	}
+	return nil
+}
+
+// CholeskyDecompose returns the lower-triangular L with L Lᵀ = a for a
+// symmetric positive-definite a. Only the lower triangle of a is read (after
+// the symmetry check), so its adjoint flows to the lower triangle.
+func (t *Tape) CholeskyDecompose(a Matrix) (Matrix, error) {
+	const fn = "cholesky_decompose"
+	if err := squareCheck(fn, "m", a); err != nil {
+		return Matrix{}, err
+	}
+	n := a.Rows
+	l := t.tmp(n * n)
+	if err := choleskyInto(l, a, fn, "m"); err != nil {
+		return Matrix{}, err
+	}
+	r := Matrix{Rows: n, Cols: n, Data: t.vec(n * n)}
+	if !lowerVar(a) {
+		t.outputs(r.Data, l, false)
+		return r, nil
+	}
+	// ints: n, first output ID, then the IDs of a's lower triangle by
+	// column; flts: L, then n² of working memory for the reverse pass.
+	nl := n * (n + 1) / 2
+	ints, flts := t.CustomSpace(2+nl, 2*n*n)
+	ints[0] = int32(n)
+	copy(flts, l)
+	k := 2
+	for j := 0; j < n; j++ {
+		for i := j; i < n; i++ {
+			ints[k] = a.Data[i+j*n].id
+			k++
+		}
+	}
+	ints[1] = t.n
+	for j := 0; j < n; j++ {
+		for i := j; i < n; i++ {
+			r.Data[i+j*n] = t.Var(l[i+j*n])
+		}
+	}
+	t.CustomCommit(choleskyBackward, 2+nl, 2*n*n)
+	return r, nil
+}
+
+// choleskyBackward is the unblocked reverse-mode algorithm of Murray 2016,
+// "Differentiation of the Cholesky decomposition" (section 3.2): it turns
+// L̄ into the adjoint of a's lower triangle in place, one column at a time
+// from the last, in about n³/3 multiply-adds.
+func choleskyBackward(adj []float64, ints []int32, flts []float64) {
+	n := int(ints[0])
+	out := int(ints[1])
+	ids := ints[2:]
+	l, w := flts[:n*n], flts[n*n:2*n*n]
+	k := out
+	for j := 0; j < n; j++ {
+		for i := j; i < n; i++ {
+			w[i+j*n] = adj[k]
+			k++
+		}
+	}
+	for j := n - 1; j >= 0; j-- {
+		// Partition at column j: d = L_jj, c = L[j+1:, j], r = L[j, :j],
+		// B = L[j+1:, :j], and the same for the adjoints in w.
+		d := l[j+j*n]
+		c := l[j+1+j*n : (j+1)*n]
+		cbar := w[j+1+j*n : (j+1)*n]
+		dbar := w[j+j*n]
+		for i, v := range c {
+			dbar -= v * cbar[i] / d
+		}
+		dbar /= d
+		for i := range cbar {
+			cbar[i] /= d
+		}
+		for q := 0; q < j; q++ {
+			rq := l[j+q*n]
+			bcol := l[j+1+q*n : (q+1)*n]
+			bbar := w[j+1+q*n : (q+1)*n]
+			s := dbar * rq
+			for i, v := range cbar {
+				s += v * bcol[i]
+				bbar[i] -= v * rq
+			}
+			w[j+q*n] -= s
+		}
+		w[j+j*n] = dbar / 2
+	}
+	k = 0
+	for j := 0; j < n; j++ {
+		for i := j; i < n; i++ {
+			adj[ids[k]] += w[i+j*n]
+			k++
+		}
+	}
+}
+
+// solveLowerInPlace overwrites each column of x (n x k) with L⁻¹ x for the
+// lower triangle of l (n x n).
+func solveLowerInPlace(l []float64, x []float64, n, k int) {
+	for c := 0; c < k; c++ {
+		xc := x[c*n : (c+1)*n]
+		for r := 0; r < n; r++ {
+			lr := l[r*n : (r+1)*n]
+			xc[r] /= lr[r]
+			v := xc[r]
+			for i := r + 1; i < n; i++ {
+				xc[i] -= lr[i] * v
+			}
+		}
+	}
+}
+
+// solveLowerTransInPlace overwrites each column of x with L⁻ᵀ x.
+func solveLowerTransInPlace(l []float64, x []float64, n, k int) {
+	for c := 0; c < k; c++ {
+		xc := x[c*n : (c+1)*n]
+		for i := n - 1; i >= 0; i-- {
+			li := l[i*n : (i+1)*n]
+			s := xc[i]
+			for r := i + 1; r < n; r++ {
+				s -= li[r] * xc[r]
+			}
+			xc[i] = s / li[i]
+		}
+	}
+}
+
+// MdivideLeftTriLow returns L⁻¹ b for the lower triangle of the square l.
+func (t *Tape) MdivideLeftTriLow(l, b Matrix) (Matrix, error) {
+	const fn = "mdivide_left_tri_low"
+	if err := squareCheck(fn, "A", l); err != nil {
+		return Matrix{}, err
+	}
+	if err := sizeCheck(fn, "Columns of A", l.Cols, "Rows of b", b.Rows); err != nil {
+		return Matrix{}, err
+	}
+	return t.triLow(l, b), nil
+}
+
+// MdivideLeftTriLowVec returns L⁻¹ b for a vector b.
+func (t *Tape) MdivideLeftTriLowVec(l Matrix, b []Var) ([]Var, error) {
+	r, err := t.MdivideLeftTriLow(l, Matrix{Rows: len(b), Cols: 1, Data: b})
+	return r.Data, err
+}
+
+// triLow solves L x = b. Node layout: ints = n, k, first output ID, l is
+// var, b is var, then the IDs of l's lower triangle (if var) and of b (if
+// var); flts = L (upper triangle zero), X (if l is var), n*k of working
+// memory.
+func (t *Tape) triLow(l, b Matrix) Matrix {
+	n, k := l.Rows, b.Cols
+	w := t.tmp(n*n + n*k)
+	lv, xv := w[:n*n], w[n*n:]
+	clear(lv)
+	for j := 0; j < n; j++ {
+		for i := j; i < n; i++ {
+			lv[i+j*n] = l.Data[i+j*n].Val
+		}
+	}
+	for i, x := range b.Data {
+		xv[i] = x.Val
+	}
+	solveLowerInPlace(lv, xv, n, k)
+	r := Matrix{Rows: n, Cols: k, Data: t.vec(n * k)}
+	isL, isB := lowerVar(l), anyVar(b.Data)
+	if !isL && !isB {
+		t.outputs(r.Data, xv, false)
+		return r
+	}
+	nl := n * (n + 1) / 2
+	nInts, nFlts := 5, n*n+n*k
+	if isL {
+		nInts += nl
+		nFlts += n * k
+	}
+	if isB {
+		nInts += n * k
+	}
+	ints, flts := t.CustomSpace(nInts, nFlts)
+	ints[0], ints[1] = int32(n), int32(k)
+	copy(flts, lv)
+	ids := ints[5:]
+	if isL {
+		ints[3] = 1
+		copy(flts[n*n:], xv)
+		q := 0
+		for j := 0; j < n; j++ {
+			for i := j; i < n; i++ {
+				ids[q] = l.Data[i+j*n].id
+				q++
+			}
+		}
+		ids = ids[nl:]
+	}
+	if isB {
+		ints[4] = 1
+		for i, x := range b.Data {
+			ids[i] = x.id
+		}
+	}
+	ints[2] = t.outputs(r.Data, xv, true)
+	t.CustomCommit(triLowBackward, nInts, nFlts)
+	return r
+}
+
+// triLowBackward: with x = L⁻¹ b, b̄ += L⁻ᵀ x̄ and L̄ -= (L⁻ᵀ x̄) xᵀ on the
+// lower triangle.
+func triLowBackward(adj []float64, ints []int32, flts []float64) {
+	n, k, out := int(ints[0]), int(ints[1]), int(ints[2])
+	isL, isB := ints[3] != 0, ints[4] != 0
+	l := flts[:n*n]
+	var x []float64
+	if isL {
+		x = flts[n*n : n*n+n*k]
+	}
+	y := flts[len(flts)-n*k:]
+	copy(y, adj[out:out+n*k])
+	solveLowerTransInPlace(l, y, n, k)
+	ids := ints[5:]
+	if isL {
+		q := 0
+		for j := 0; j < n; j++ {
+			for i := j; i < n; i++ {
+				s := 0.0
+				for c := 0; c < k; c++ {
+					s += y[i+c*n] * x[j+c*n]
+				}
+				adj[ids[q]] -= s
+				q++
+			}
+		}
+		ids = ids[n*(n+1)/2:]
+	}
+	if isB {
+		for i, id := range ids[:n*k] {
+			adj[id] += y[i]
+		}
+	}
+}
+
+// luInPlace factors the column-major n x n matrix a as P a = L U with
+// partial pivoting, storing L (unit diagonal, below) and U (on and above)
+// in a and the row swapped with row p at step p in piv[p]. A zero pivot is
+// left in place: solves then give Inf or NaN, as Stan's do for a singular
+// matrix.
+func luInPlace(a []float64, piv []int32, n int) {
+	for p := 0; p < n; p++ {
+		m, big := p, math.Abs(a[p+p*n])
+		for i := p + 1; i < n; i++ {
+			if v := math.Abs(a[i+p*n]); v > big {
+				m, big = i, v
+			}
+		}
+		piv[p] = int32(m)
+		if m != p {
+			for j := 0; j < n; j++ {
+				a[p+j*n], a[m+j*n] = a[m+j*n], a[p+j*n]
+			}
+		}
+		d := a[p+p*n]
+		if d == 0 {
+			continue
+		}
+		for i := p + 1; i < n; i++ {
+			a[i+p*n] /= d
+		}
+		for j := p + 1; j < n; j++ {
+			f := a[p+j*n]
+			if f == 0 {
+				continue
+			}
+			for i := p + 1; i < n; i++ {
+				a[i+j*n] -= a[i+p*n] * f
+			}
+		}
+	}
+}
+
+// luSolve overwrites each column of x (n x k) with a⁻¹ x, given luInPlace's
+// factors.
+func luSolve(lu []float64, piv []int32, x []float64, n, k int) {
+	for c := 0; c < k; c++ {
+		xc := x[c*n : (c+1)*n]
+		for p := 0; p < n; p++ {
+			xc[p], xc[piv[p]] = xc[piv[p]], xc[p]
+		}
+		for p := 0; p < n; p++ {
+			v := xc[p]
+			for i := p + 1; i < n; i++ {
+				xc[i] -= lu[i+p*n] * v
+			}
+		}
+		for p := n - 1; p >= 0; p-- {
+			xc[p] /= lu[p+p*n]
+			v := xc[p]
+			for i := 0; i < p; i++ {
+				xc[i] -= lu[i+p*n] * v
+			}
+		}
+	}
+}
+
+// luSolveTrans overwrites each column of x with a⁻ᵀ x: aᵀ = Uᵀ Lᵀ P, so
+// solve with Uᵀ, then Lᵀ, then undo the swaps in reverse order.
+func luSolveTrans(lu []float64, piv []int32, x []float64, n, k int) {
+	for c := 0; c < k; c++ {
+		xc := x[c*n : (c+1)*n]
+		for p := 0; p < n; p++ {
+			s := xc[p]
+			for i := 0; i < p; i++ {
+				s -= lu[i+p*n] * xc[i]
+			}
+			xc[p] = s / lu[p+p*n]
+		}
+		for p := n - 1; p >= 0; p-- {
+			s := xc[p]
+			for i := p + 1; i < n; i++ {
+				s -= lu[i+p*n] * xc[i]
+			}
+			xc[p] = s
+		}
+		for p := n - 1; p >= 0; p-- {
+			xc[p], xc[piv[p]] = xc[piv[p]], xc[p]
+		}
+	}
+}
+
+// MdivideLeft returns a⁻¹ b for a square a, by LU with partial pivoting.
+func (t *Tape) MdivideLeft(a, b Matrix) (Matrix, error) {
+	const fn = "mdivide_left"
+	if err := squareCheck(fn, "A", a); err != nil {
+		return Matrix{}, err
+	}
+	if err := sizeCheck(fn, "Columns of A", a.Cols, "Rows of b", b.Rows); err != nil {
+		return Matrix{}, err
+	}
+	n, k := a.Rows, b.Cols
+	w := t.tmp(n*n + n*k)
+	lu, xv := w[:n*n], w[n*n:]
+	for i, x := range a.Data {
+		lu[i] = x.Val
+	}
+	for i, x := range b.Data {
+		xv[i] = x.Val
+	}
+	piv := t.tmpInts(n)
+	luInPlace(lu, piv, n)
+	luSolve(lu, piv, xv, n, k)
+	r := Matrix{Rows: n, Cols: k, Data: t.vec(n * k)}
+	isA, isB := anyVar(a.Data), anyVar(b.Data)
+	if !isA && !isB {
+		t.outputs(r.Data, xv, false)
+		return r, nil
+	}
+	// ints: n, k, first output ID, a is var, b is var, pivots, then the IDs
+	// of a (if var) and of b (if var); flts: the LU factors, X (if a is
+	// var), n*k of working memory.
+	nInts, nFlts := 5+n, n*n+n*k
+	if isA {
+		nInts += n * n
+		nFlts += n * k
+	}
+	if isB {
+		nInts += n * k
+	}
+	ints, flts := t.CustomSpace(nInts, nFlts)
+	ints[0], ints[1] = int32(n), int32(k)
+	copy(ints[5:], piv)
+	copy(flts, lu)
+	ids := ints[5+n:]
+	if isA {
+		ints[3] = 1
+		copy(flts[n*n:], xv)
+		for i, x := range a.Data {
+			ids[i] = x.id
+		}
+		ids = ids[n*n:]
+	}
+	if isB {
+		ints[4] = 1
+		for i, x := range b.Data {
+			ids[i] = x.id
+		}
+	}
+	ints[2] = t.outputs(r.Data, xv, true)
+	t.CustomCommit(mdivideLeftBackward, nInts, nFlts)
+	return r, nil
+}
+
+// MdivideLeftVec returns a⁻¹ b for a vector b.
+func (t *Tape) MdivideLeftVec(a Matrix, b []Var) ([]Var, error) {
+	r, err := t.MdivideLeft(a, Matrix{Rows: len(b), Cols: 1, Data: b})
+	return r.Data, err
+}
+
+// mdivideLeftBackward: with x = a⁻¹ b, b̄ += a⁻ᵀ x̄ and ā -= (a⁻ᵀ x̄) xᵀ.
+func mdivideLeftBackward(adj []float64, ints []int32, flts []float64) {
+	n, k, out := int(ints[0]), int(ints[1]), int(ints[2])
+	isA, isB := ints[3] != 0, ints[4] != 0
+	piv := ints[5 : 5+n]
+	lu := flts[:n*n]
+	y := flts[len(flts)-n*k:]
+	copy(y, adj[out:out+n*k])
+	luSolveTrans(lu, piv, y, n, k)
+	ids := ints[5+n:]
+	if isA {
+		x := flts[n*n : n*n+n*k]
+		for j := 0; j < n; j++ {
+			for i := 0; i < n; i++ {
+				s := 0.0
+				for c := 0; c < k; c++ {
+					s += y[i+c*n] * x[j+c*n]
+				}
+				adj[ids[i+j*n]] -= s
+			}
+		}
+		ids = ids[n*n:]
+	}
+	if isB {
+		for i, id := range ids[:n*k] {
+			adj[id] += y[i]
+		}
+	}
+}
+
+// inverseInto writes a⁻¹ into inv (n²), using lu (n²) as working memory.
+func (t *Tape) inverseInto(inv, lu []float64, a Matrix) {
+	n := a.Rows
+	for i, x := range a.Data {
+		lu[i] = x.Val
+	}
+	piv := t.tmpInts(n)
+	luInPlace(lu, piv, n)
+	clear(inv)
+	for i := 0; i < n; i++ {
+		inv[i+i*n] = 1
+	}
+	luSolve(lu, piv, inv, n, n)
+}
+
+// Inverse returns a⁻¹ for a square a.
+func (t *Tape) Inverse(a Matrix) (Matrix, error) {
+	if err := squareCheck("inverse", "m", a); err != nil {
+		return Matrix{}, err
+	}
+	n := a.Rows
+	w := t.tmp(2 * n * n)
+	inv, lu := w[:n*n], w[n*n:]
+	t.inverseInto(inv, lu, a)
+	r := Matrix{Rows: n, Cols: n, Data: t.vec(n * n)}
+	if !anyVar(a.Data) {
+		t.outputs(r.Data, inv, false)
+		return r, nil
+	}
+	// ints: n, first output ID, IDs of a; flts: a⁻¹, n² of working memory.
+	ints, flts := t.CustomSpace(2+n*n, 2*n*n)
+	ints[0] = int32(n)
+	for i, x := range a.Data {
+		ints[2+i] = x.id
+	}
+	copy(flts, inv)
+	ints[1] = t.outputs(r.Data, inv, true)
+	t.CustomCommit(inverseBackward, 2+n*n, 2*n*n)
+	return r, nil
+}
+
+// inverseBackward: with y = a⁻¹, ā -= yᵀ ȳ yᵀ.
+func inverseBackward(adj []float64, ints []int32, flts []float64) {
+	n, out := int(ints[0]), int(ints[1])
+	ids := ints[2:]
+	y, w := flts[:n*n], flts[n*n:2*n*n]
+	ybar := adj[out : out+n*n]
+	// w = ȳ yᵀ, column j = Σ_r ȳ[:, r] y_jr.
+	clear(w)
+	for j := 0; j < n; j++ {
+		wc := w[j*n : (j+1)*n]
+		for r := 0; r < n; r++ {
+			f := y[j+r*n]
+			yc := ybar[r*n : (r+1)*n]
+			for i := range wc {
+				wc[i] += yc[i] * f
+			}
+		}
+	}
+	// ā_ij -= Σ_r y_ri w_rj.
+	for j := 0; j < n; j++ {
+		wc := w[j*n : (j+1)*n]
+		for i := 0; i < n; i++ {
+			yc := y[i*n : (i+1)*n]
+			s := 0.0
+			for r, v := range yc {
+				s += v * wc[r]
+			}
+			adj[ids[i+j*n]] -= s
+		}
+	}
+}
+
+// LogDeterminant returns log|det a| for a square a, as one statement whose
+// partials are a⁻ᵀ.
+func (t *Tape) LogDeterminant(a Matrix) (Var, error) {
+	if err := squareCheck("log_determinant", "m", a); err != nil {
+		return Var{}, err
+	}
+	n := a.Rows
+	w := t.tmp(2 * n * n)
+	inv, lu := w[:n*n], w[n*n:]
+	if !anyVar(a.Data) {
+		for i, x := range a.Data {
+			lu[i] = x.Val
+		}
+		luInPlace(lu, t.tmpInts(n), n)
+		return Const(logAbsDiag(lu, n)), nil
+	}
+	t.inverseInto(inv, lu, a)
+	bd := t.Begin()
+	for j := 0; j < n; j++ {
+		for i := 0; i < n; i++ {
+			bd.Add(a.Data[i+j*n], inv[j+i*n])
+		}
+	}
+	return bd.End(logAbsDiag(lu, n)), nil
+}
+
+// logAbsDiag returns Σ log|u_pp| over the diagonal of an LU factorization.
+func logAbsDiag(lu []float64, n int) float64 {
+	s := 0.0
+	for p := 0; p < n; p++ {
+		s += math.Log(math.Abs(lu[p+p*n]))
+	}
+	return s
+}
+
+// MdivideLeftSpd returns a⁻¹ b for a symmetric positive-definite a, through
+// its Cholesky factor. Like CholeskyDecompose it reads a's lower triangle.
+func (t *Tape) MdivideLeftSpd(a, b Matrix) (Matrix, error) {
+	const fn = "mdivide_left_spd"
+	if err := squareCheck(fn, "A", a); err != nil {
+		return Matrix{}, err
+	}
+	if err := sizeCheck(fn, "Columns of A", a.Cols, "Rows of b", b.Rows); err != nil {
+		return Matrix{}, err
+	}
+	n, k := a.Rows, b.Cols
+	w := t.tmp(n*n + n*k)
+	l, xv := w[:n*n], w[n*n:]
+	if err := choleskyInto(l, a, fn, "A"); err != nil {
+		return Matrix{}, err
+	}
+	for i, x := range b.Data {
+		xv[i] = x.Val
+	}
+	solveLowerInPlace(l, xv, n, k)
+	solveLowerTransInPlace(l, xv, n, k)
+	r := Matrix{Rows: n, Cols: k, Data: t.vec(n * k)}
+	isA, isB := lowerVar(a), anyVar(b.Data)
+	if !isA && !isB {
+		t.outputs(r.Data, xv, false)
+		return r, nil
+	}
+	// ints: n, k, first output ID, a is var, b is var, then the IDs of a's
+	// lower triangle (if var) and of b (if var); flts: L, X (if a is var),
+	// n*k of working memory.
+	nl := n * (n + 1) / 2
+	nInts, nFlts := 5, n*n+n*k
+	if isA {
+		nInts += nl
+		nFlts += n * k
+	}
+	if isB {
+		nInts += n * k
+	}
+	ints, flts := t.CustomSpace(nInts, nFlts)
+	ints[0], ints[1] = int32(n), int32(k)
+	copy(flts, l)
+	ids := ints[5:]
+	if isA {
+		ints[3] = 1
+		copy(flts[n*n:], xv)
+		q := 0
+		for j := 0; j < n; j++ {
+			for i := j; i < n; i++ {
+				ids[q] = a.Data[i+j*n].id
+				q++
+			}
+		}
+		ids = ids[nl:]
+	}
+	if isB {
+		ints[4] = 1
+		for i, x := range b.Data {
+			ids[i] = x.id
+		}
+	}
+	ints[2] = t.outputs(r.Data, xv, true)
+	t.CustomCommit(mdivideLeftSpdBackward, nInts, nFlts)
+	return r, nil
+}
+
+// MdivideLeftSpdVec returns a⁻¹ b for a vector b.
+func (t *Tape) MdivideLeftSpdVec(a Matrix, b []Var) ([]Var, error) {
+	r, err := t.MdivideLeftSpd(a, Matrix{Rows: len(b), Cols: 1, Data: b})
+	return r.Data, err
+}
+
+// mdivideLeftSpdBackward: with x = a⁻¹ b and y = a⁻¹ x̄, b̄ += y and the
+// full ā would be -y xᵀ; a's lower triangle stands for both triangles, so
+// ā_ij -= (y xᵀ)_ij + (y xᵀ)_ji below the diagonal.
+func mdivideLeftSpdBackward(adj []float64, ints []int32, flts []float64) {
+	n, k, out := int(ints[0]), int(ints[1]), int(ints[2])
+	isA, isB := ints[3] != 0, ints[4] != 0
+	l := flts[:n*n]
+	y := flts[len(flts)-n*k:]
+	copy(y, adj[out:out+n*k])
+	solveLowerInPlace(l, y, n, k)
+	solveLowerTransInPlace(l, y, n, k)
+	ids := ints[5:]
+	if isA {
+		x := flts[n*n : n*n+n*k]
+		q := 0
+		for j := 0; j < n; j++ {
+			for i := j; i < n; i++ {
+				s := 0.0
+				for c := 0; c < k; c++ {
+					s += y[i+c*n] * x[j+c*n]
+					if i != j {
+						s += y[j+c*n] * x[i+c*n]
+					}
+				}
+				adj[ids[q]] -= s
+				q++
+			}
+		}
+		ids = ids[n*(n+1)/2:]
+	}
+	if isB {
+		for i, id := range ids[:n*k] {
+			adj[id] += y[i]
+		}
+	}
+}
+
+// LogDeterminantSpd returns log det a for a symmetric positive-definite a,
+// 2 Σ log L_ii, as one statement. Its partials are a⁻¹ on a's lower
+// triangle, doubled below the diagonal since each entry there stands for
+// both triangles.
+func (t *Tape) LogDeterminantSpd(a Matrix) (Var, error) {
+	const fn = "log_determinant_spd"
+	if err := squareCheck(fn, "m", a); err != nil {
+		return Var{}, err
+	}
+	n := a.Rows
+	w := t.tmp(2 * n * n)
+	l, inv := w[:n*n], w[n*n:]
+	if err := choleskyInto(l, a, fn, "m"); err != nil {
+		return Var{}, err
+	}
+	v := 0.0
+	for i := 0; i < n; i++ {
+		v += 2 * math.Log(l[i+i*n])
+	}
+	if !lowerVar(a) {
+		return Const(v), nil
+	}
+	clear(inv)
+	for i := 0; i < n; i++ {
+		inv[i+i*n] = 1
+	}
+	solveLowerInPlace(l, inv, n, n)
+	solveLowerTransInPlace(l, inv, n, n)
+	bd := t.Begin()
+	for j := 0; j < n; j++ {
+		bd.Add(a.Data[j+j*n], inv[j+j*n])
+		for i := j + 1; i < n; i++ {
+			bd.Add(a.Data[i+j*n], 2*inv[i+j*n])
+		}
+	}
+	return bd.End(v), nil
+}
+
+// MdivideRight returns b a⁻¹ for a square a, as (a⁻ᵀ bᵀ)ᵀ.
+func (t *Tape) MdivideRight(b, a Matrix) (Matrix, error) {
+	const fn = "mdivide_right"
+	if err := squareCheck(fn, "A", a); err != nil {
+		return Matrix{}, err
+	}
+	if err := sizeCheck(fn, "Columns of b", b.Cols, "Rows of A", a.Rows); err != nil {
+		return Matrix{}, err
+	}
+	x, err := t.MdivideLeft(t.Transpose(a), t.Transpose(b))
+	if err != nil {
+		return Matrix{}, err
+	}
+	return t.Transpose(x), nil
+}

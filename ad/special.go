@@ -1,0 +1,323 @@
+package ad
+
+import (
+	"math"
+
+	"github.com/gostan/gostan/mathx"
+	"gonum.org/v1/gonum/integrate/quad"
+)
+
+// More of Stan's real functions: link, combinatorial, composed and special
+// functions whose partials have closed forms.
+
+// Fmod returns the remainder of a/b with the sign of a, as C's fmod. Its
+// partials are 1 and -trunc(a/b).
+func (t *Tape) Fmod(a, b Var) Var {
+	return t.Binary(math.Mod(a.Val, b.Val), a, 1, b, -math.Trunc(a.Val/b.Val))
+}
+
+// InvCloglog returns 1 - e**(-e**a).
+func (t *Tape) InvCloglog(a Var) Var {
+	return t.Unary(-math.Expm1(-math.Exp(a.Val)), a, math.Exp(a.Val-math.Exp(a.Val)))
+}
+
+// InvErfc returns the inverse of erfc, through erfc⁻¹(p) = -Φ⁻¹(p/2)/√2.
+func (t *Tape) InvErfc(a Var) Var {
+	w := -mathx.InvPhi(a.Val/2) / math.Sqrt2
+	return t.Unary(w, a, -math.SqrtPi/2*math.Exp(w*w))
+}
+
+// BinaryLogLoss returns -log(yhat) for y = 1 and -log(1 - yhat) for y = 0.
+func (t *Tape) BinaryLogLoss(y int, yhat Var) Var {
+	if y != 0 {
+		return t.Unary(-math.Log(yhat.Val), yhat, -1/yhat.Val)
+	}
+	return t.Unary(-math.Log1p(-yhat.Val), yhat, 1/(1-yhat.Val))
+}
+
+// LogInvLogitDiff returns log(inv_logit(x) - inv_logit(y)) for x > y.
+func (t *Tape) LogInvLogitDiff(x, y Var) Var {
+	v := x.Val - mathx.Log1pExp(x.Val) + mathx.Log1mExp(y.Val-x.Val) - mathx.Log1pExp(y.Val)
+	// ∂/∂x = inv_logit'(x) / (inv_logit(x) - inv_logit(y)), in logs.
+	dx := math.Exp(-mathx.Log1pExp(-x.Val) - mathx.Log1pExp(x.Val) - v)
+	dy := -math.Exp(-mathx.Log1pExp(-y.Val) - mathx.Log1pExp(y.Val) - v)
+	return t.Binary(v, x, dx, y, dy)
+}
+
+// Lmultiply returns a log b, taken as the constant 0 when a = b = 0.
+func (t *Tape) Lmultiply(a, b Var) Var {
+	if a.Val == 0 && b.Val == 0 {
+		return Const(0)
+	}
+	return t.Binary(a.Val*math.Log(b.Val), a, math.Log(b.Val), b, a.Val/b.Val)
+}
+
+// MultiplyLog is Stan's older name for Lmultiply.
+func (t *Tape) MultiplyLog(a, b Var) Var { return t.Lmultiply(a, b) }
+
+// Beta returns the beta function B(a, b).
+func (t *Tape) Beta(a, b Var) Var {
+	v := math.Exp(mathx.Lbeta(a.Val, b.Val))
+	ab := mathx.Digamma(a.Val + b.Val)
+	return t.Binary(v, a, v*(mathx.Digamma(a.Val)-ab), b, v*(mathx.Digamma(b.Val)-ab))
+}
+
+// Trigamma returns ψ'(a).
+func (t *Tape) Trigamma(a Var) Var { return t.Unary(mathx.Trigamma(a.Val), a, tetragamma(a.Val)) }
+
+// Lmgamma returns the log of the multivariate gamma function of dimension
+// k: k(k-1)/4 log π + Σ_{j=1..k} log Γ(a + (1-j)/2).
+func (t *Tape) Lmgamma(k int, a Var) Var {
+	v := float64(k*(k-1)) / 4 * math.Log(math.Pi)
+	d := 0.0
+	for j := 1; j <= k; j++ {
+		x := a.Val + float64(1-j)/2
+		v += mathx.Lgamma(x)
+		d += mathx.Digamma(x)
+	}
+	return t.Unary(v, a, d)
+}
+
+// FallingFactorial returns Γ(a+1) / Γ(a-n+1), a (a-1) ... (a-n+1).
+func (t *Tape) FallingFactorial(a Var, n int) Var {
+	v := 1.0
+	for i := 0; i < n; i++ {
+		v *= a.Val - float64(i)
+	}
+	d := mathx.Digamma(a.Val+1) - mathx.Digamma(a.Val-float64(n)+1)
+	return t.Unary(v, a, v*d)
+}
+
+// RisingFactorial returns Γ(a+n) / Γ(a), a (a+1) ... (a+n-1).
+func (t *Tape) RisingFactorial(a Var, n int) Var {
+	v := 1.0
+	for i := 0; i < n; i++ {
+		v *= a.Val + float64(i)
+	}
+	d := mathx.Digamma(a.Val+float64(n)) - mathx.Digamma(a.Val)
+	return t.Unary(v, a, v*d)
+}
+
+// LogFallingFactorial returns log Γ(a+1) - log Γ(a-n+1).
+func (t *Tape) LogFallingFactorial(a, n Var) Var {
+	d := mathx.Digamma(a.Val - n.Val + 1)
+	return t.Binary(mathx.Lgamma(a.Val+1)-mathx.Lgamma(a.Val-n.Val+1),
+		a, mathx.Digamma(a.Val+1)-d, n, d)
+}
+
+// LogRisingFactorial returns log Γ(a+n) - log Γ(a).
+func (t *Tape) LogRisingFactorial(a, n Var) Var {
+	d := mathx.Digamma(a.Val + n.Val)
+	return t.Binary(mathx.Lgamma(a.Val+n.Val)-mathx.Lgamma(a.Val),
+		a, d-mathx.Digamma(a.Val), n, d)
+}
+
+// BesselFirstKind returns J_v(a), with J_v' = (J_{v-1} - J_{v+1})/2.
+func (t *Tape) BesselFirstKind(v int, a Var) Var {
+	return t.Unary(math.Jn(v, a.Val), a, (math.Jn(v-1, a.Val)-math.Jn(v+1, a.Val))/2)
+}
+
+// BesselSecondKind returns Y_v(a) for a > 0, with Y_v' = (Y_{v-1} - Y_{v+1})/2.
+func (t *Tape) BesselSecondKind(v int, a Var) Var {
+	return t.Unary(math.Yn(v, a.Val), a, (math.Yn(v-1, a.Val)-math.Yn(v+1, a.Val))/2)
+}
+
+// LambertW0 returns the principal branch of the Lambert W function, for
+// a >= -1/e; W' = W / (a (1 + W)), which is 1 at 0.
+func (t *Tape) LambertW0(a Var) Var {
+	w := lambertW(a.Val, false)
+	return t.Unary(w, a, lambertWDeriv(a.Val, w))
+}
+
+// LambertWm1 returns the lower branch W₋₁ of the Lambert W function, for
+// -1/e <= a < 0.
+func (t *Tape) LambertWm1(a Var) Var {
+	w := lambertW(a.Val, true)
+	return t.Unary(w, a, lambertWDeriv(a.Val, w))
+}
+
+func lambertWDeriv(x, w float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	return w / (x * (1 + w))
+}
+
+// lambertW solves w e**w = x by Halley's iteration (Corless et al. 1996,
+// "On the Lambert W function", section 5) from the branch-point series
+// near -1/e or the asymptotic series log x - log log x elsewhere.
+func lambertW(x float64, lower bool) float64 {
+	const invE = 0.36787944117144232159552377016146086744581113103176
+	switch {
+	case math.IsNaN(x) || x < -invE || (lower && x >= 0):
+		return math.NaN()
+	case x == -invE:
+		return -1
+	case x == 0:
+		return 0
+	case math.IsInf(x, 1):
+		return x
+	}
+	var w float64
+	switch {
+	case x < -0.25:
+		// Series in p = ±√(2(e x + 1)) around the branch point.
+		p := math.Sqrt(2 * (math.E*x + 1))
+		if lower {
+			p = -p
+		}
+		w = -1 + p - p*p/3 + 11.0/72*p*p*p
+	case lower:
+		l1 := math.Log(-x)
+		l2 := math.Log(-l1)
+		w = l1 - l2 + l2/l1
+	case x < 3:
+		w = math.Log1p(x)
+		if x > 0.5 {
+			w *= 0.7
+		}
+	default:
+		l1 := math.Log(x)
+		l2 := math.Log(l1)
+		w = l1 - l2 + l2/l1
+	}
+	for range 50 {
+		e := math.Exp(w)
+		f := w*e - x
+		wp1 := w + 1
+		if wp1 == 0 {
+			break
+		}
+		step := f / (e*wp1 - (w+2)*f/(2*wp1))
+		w -= step
+		if math.Abs(step) <= 1e-15*(1+math.Abs(w)) {
+			break
+		}
+	}
+	return w
+}
+
+// tetragamma returns ψ⁽²⁾(x): reflection ψ⁽²⁾(x) = ψ⁽²⁾(1-x) - 2π³ cos(πx) /
+// sin³(πx) for x <= 0, the recurrence ψ⁽²⁾(x) = ψ⁽²⁾(x+1) - 2/x³ up to
+// x >= 12, then the asymptotic series -1/x² - 1/x³ - Σ (2k+1) B_2k / x^(2k+2)
+// (Abramowitz and Stegun 6.4.13).
+func tetragamma(x float64) float64 {
+	if x <= 0 {
+		if x == math.Floor(x) {
+			return math.NaN()
+		}
+		s, c := math.Sincos(math.Pi * x)
+		return tetragamma(1-x) - 2*math.Pi*math.Pi*math.Pi*c/(s*s*s)
+	}
+	acc := 0.0
+	for x < 12 {
+		acc -= 2 / (x * x * x)
+		x++
+	}
+	z := 1 / (x * x)
+	// (2k+1) B_2k for k = 1..5: 1/2, -1/6, 1/6, -3/10, 5/6.
+	series := z * (0.5 + z*(-1.0/6+z*(1.0/6+z*(-3.0/10+z*5.0/6))))
+	return acc - (1+1/x+series)/(x*x)
+}
+
+// OwensT returns Owen's T function
+// T(h, a) = 1/(2π) ∫_0^a e^(-h²(1+x²)/2) / (1+x²) dx, with partials
+// ∂T/∂h = -φ(h) erf(a h/√2)/2 and ∂T/∂a = e^(-h²(1+a²)/2) / (2π(1+a²)).
+func (t *Tape) OwensT(h, a Var) Var {
+	dh := -invSqrt2Pi * math.Exp(-0.5*h.Val*h.Val) * math.Erf(a.Val*h.Val/math.Sqrt2) / 2
+	da := math.Exp(-0.5*h.Val*h.Val*(1+a.Val*a.Val)) / (2 * math.Pi * (1 + a.Val*a.Val))
+	return t.Binary(owensT(h.Val, a.Val), h, dh, a, da)
+}
+
+// glX and glW are the 20-point Gauss-Legendre rule on [-1, 1].
+var glX, glW = legendreRule(20)
+
+func legendreRule(n int) ([]float64, []float64) {
+	x, w := make([]float64, n), make([]float64, n)
+	quad.Legendre{}.FixedLocations(x, w, -1, 1)
+	return x, w
+}
+
+// owensT computes T(h, a), which is even in h and odd in a. For a <= 1 it
+// integrates the definition with Gauss-Legendre panels no wider than 1/h,
+// the width of the integrand's Gaussian factor; for a > 1 it uses Owen's
+// (1956) identity T(h, a) = Q(h)/2 + Q(ah)/2 - Q(h) Q(ah) - T(ah, 1/a),
+// written with upper tails Q so that nothing cancels for large h.
+func owensT(h, a float64) float64 {
+	switch {
+	case math.IsNaN(h) || math.IsNaN(a):
+		return math.NaN()
+	case a < 0:
+		return -owensT(h, -a)
+	case a == 0:
+		return 0
+	}
+	h = math.Abs(h)
+	if a > 1 {
+		q1 := mathx.Phi(-h)
+		if math.IsInf(a, 1) {
+			return q1 / 2
+		}
+		q2 := mathx.Phi(-a * h)
+		return q1/2 + q2/2 - q1*q2 - owensT(a*h, 1/a)
+	}
+	panels := max(1, int(math.Ceil(a*h)))
+	width := a / float64(panels)
+	s := 0.0
+	for p := range panels {
+		mid := (float64(p) + 0.5) * width
+		for i, u := range glX {
+			x := mid + width/2*u
+			s += glW[i] * math.Exp(-0.5*h*h*(1+x*x)) / (1 + x*x)
+		}
+	}
+	return s * width / 2 / (2 * math.Pi)
+}
+
+// StdNormalQf returns the standard normal quantile of p, Stan's
+// std_normal_qf (the same function as inv_Phi).
+func (t *Tape) StdNormalQf(p Var) Var { return t.InvPhi(p) }
+
+// StdNormalLogQf returns the standard normal quantile of e**lp, Stan's
+// std_normal_log_qf, accurate where e**lp is near 1 or underflows. Its
+// derivative is e**lp / φ(x).
+func (t *Tape) StdNormalLogQf(lp Var) Var {
+	x := stdNormalLogQf(lp.Val)
+	return t.Unary(x, lp, math.Exp(lp.Val+0.5*x*x)/invSqrt2Pi)
+}
+
+// logSqrt2Pi is log √(2π).
+const logSqrt2Pi = 0.91893853320467274178032973640561763986139747363778
+
+func stdNormalLogQf(lp float64) float64 {
+	switch {
+	case math.IsNaN(lp) || lp > 0:
+		return math.NaN()
+	case lp == 0:
+		return math.Inf(1)
+	case lp > -math.Ln2:
+		// Φ⁻¹(p) = -Φ⁻¹(1 - p), with 1 - p exact from expm1.
+		return -mathx.InvPhi(-math.Expm1(lp))
+	case lp > -700:
+		return mathx.InvPhi(math.Exp(lp))
+	case math.IsInf(lp, -1):
+		return math.Inf(-1)
+	}
+	// Beyond double precision's smallest p: Newton's method on
+	// log Φ(x) = lp, with log Φ from the asymptotic series
+	// Φ(x) = φ(x)/(-x) (1 - 1/x² + 3/x⁴ - 15/x⁶ + ...) (Abramowitz and
+	// Stegun 26.2.12), whose error here, x < -37, is below 1e-15.
+	x := -math.Sqrt(-2 * lp)
+	for range 100 {
+		z := 1 / (x * x)
+		s := z * (-1 + z*(3+z*(-15+z*(105+z*(-945+z*10395)))))
+		logPhi := -0.5*x*x - math.Log(-x) - logSqrt2Pi + math.Log1p(s)
+		// (log Φ)' = φ(x)/Φ(x).
+		step := (logPhi - lp) / math.Exp(-0.5*x*x-logSqrt2Pi-logPhi)
+		x -= step
+		if math.Abs(step) <= 1e-15*math.Abs(x) {
+			break
+		}
+	}
+	return x
+}
