@@ -6,6 +6,7 @@ import (
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
@@ -18,6 +19,9 @@ type cexpr struct {
 	i func(*env) int
 	r func(*env) ad.Var
 	v func(*env) *Val
+	// fixed marks a read of a data or transformed data variable, whose
+	// value never changes once the model is built.
+	fixed bool
 }
 
 // real returns e as a real-valued function, promoting an int.
@@ -106,14 +110,19 @@ func (c *compiler) varRead(x *ast.Ident, t types.Type) cexpr {
 		c.errorf(x.Pos(), "variable '%s' is not available here", x.Name)
 		return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 	}
-	get := ref.getter()
+	k := ref.idx
 	switch {
+	case t == types.IntT && ref.frame:
+		return cexpr{t: t, i: func(e *env) int { return e.frame[k].I[0] }}
 	case t == types.IntT:
-		return cexpr{t: t, i: func(e *env) int { return get(e).I[0] }}
+		return cexpr{t: t, i: func(e *env) int { return e.globals[k].I[0] }}
+	case t == types.RealT && ref.frame:
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.frame[k].R[0] }}
 	case t == types.RealT:
-		return cexpr{t: t, r: func(e *env) ad.Var { return get(e).R[0] }}
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.globals[k].R[0] }}
 	}
-	return cexpr{t: t, v: get}
+	fixed := v.Scope == check.Global && (v.Block == ast.Data || v.Block == ast.TransformedData)
+	return cexpr{t: t, v: ref.getter(), fixed: fixed}
 }
 
 func (c *compiler) cond(x *ast.CondExpr, t types.Type) cexpr {
@@ -434,6 +443,9 @@ func (c *compiler) matMul(a, b cexpr, t types.Type, pos token.Position) cexpr {
 			return dot(e.t, u.R, v.R)
 		}}
 	}
+	if ak == types.Matrix && (bk == types.Vector || bk == types.Matrix) && a.t.Dims == 0 && b.t.Dims == 0 {
+		return matMulNode(a, b, t, pos)
+	}
 	var buf Val
 	dims := make([]int, 0, 2)
 	return cexpr{t: t, v: func(e *env) *Val {
@@ -466,6 +478,61 @@ func (c *compiler) matMul(a, b cexpr, t types.Type, pos token.Position) cexpr {
 				buf.R[i+j*ar] = bl.End(s)
 			}
 		}
+		return &buf
+	}}
+}
+
+// matMulNode multiplies a matrix by a vector or a matrix as one custom
+// node on the tape; a data matrix is converted to float64 once.
+func matMulNode(a, b cexpr, t types.Type, pos token.Position) cexpr {
+	fa, fb := a.v, b.val(true)
+	var cached *ad.DataMatrix
+	data := func(e *env) (ad.DataMatrix, bool) {
+		if !a.fixed {
+			return ad.DataMatrix{}, false
+		}
+		if cached == nil {
+			m := fa(e).matrix()
+			d := ad.DataMatrix{Rows: m.Rows, Cols: m.Cols, Data: make([]float64, len(m.Data))}
+			for i, v := range m.Data {
+				d.Data[i] = v.Val
+			}
+			cached = &d
+		}
+		return *cached, true
+	}
+	var buf Val
+	dims := make([]int, 2)
+	vector := b.t.Kind == types.Vector
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := fb(e)
+		dm, isData := data(e)
+		var err error
+		if vector {
+			var r []ad.Var
+			if isData {
+				r, err = e.t.DataMatVec(dm, v.R)
+			} else {
+				r, err = e.t.MatVec(fa(e).matrix(), v.R)
+			}
+			if err != nil {
+				fail(pos, "%v", err)
+			}
+			dims[0] = len(r)
+			buf.Dims, buf.R, buf.I = dims[:1], r, nil
+			return &buf
+		}
+		var r ad.Matrix
+		if isData {
+			r, err = e.t.DataMatMul(dm, v.matrix())
+		} else {
+			r, err = e.t.MatMul(fa(e).matrix(), v.matrix())
+		}
+		if err != nil {
+			fail(pos, "%v", err)
+		}
+		dims[0], dims[1] = r.Rows, r.Cols
+		buf.Dims, buf.R, buf.I = dims, r.Data, nil
 		return &buf
 	}}
 }
@@ -632,6 +699,26 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 		if ix.multi {
 			allSingle = false
 		}
+	}
+	if allSingle && len(idx) == 1 && (arrayDims == 1 && innerDims(bt) == 0 || arrayDims == 0 && innerDims(bt) == 1) {
+		// x[i] of a 1-D array or a vector: the commonest index.
+		ix := idx[0].single
+		if t == types.IntT {
+			return cexpr{t: t, i: func(e *env) int {
+				v, i := fb(e), ix(e)
+				if i < 1 || i > len(v.I) {
+					fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, len(v.I))
+				}
+				return v.I[i-1]
+			}}
+		}
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			v, i := fb(e), ix(e)
+			if i < 1 || i > len(v.R) {
+				fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, len(v.R))
+			}
+			return v.R[i-1]
+		}}
 	}
 	if allSingle {
 		n := len(idx)

@@ -32,6 +32,23 @@ func matrixOf(x cexpr) func(*env) ad.Matrix {
 	return func(e *env) ad.Matrix { return f(e).matrix() }
 }
 
+// designOf gives a GLM's design matrix; a data matrix is converted to
+// float64 once, on first use.
+func designOf(x cexpr) func(*env) dist.Design {
+	f := x.v
+	if x.fixed {
+		var cached *dist.Design
+		return func(e *env) dist.Design {
+			if cached == nil {
+				d := dist.DesignOf(f(e).matrix())
+				cached = &d
+			}
+			return *cached
+		}
+	}
+	return func(e *env) dist.Design { return dist.DesignOf(f(e).matrix()) }
+}
+
 func intsOf(x cexpr) func(*env) []int {
 	if x.i != nil {
 		f, buf := x.i, make([]int, 1)
@@ -86,9 +103,9 @@ func init() {
 	densities["categorical"] = cat(dist.CategoricalLpmf)
 	densities["categorical_logit"] = cat(dist.CategoricalLogitLpmf)
 	densities["multinomial"] = cat(dist.MultinomialLpmf)
-	glm := func(f func(*ad.Tape, bool, []int, ad.Matrix, []ad.Var, []ad.Var) (ad.Var, error)) density {
+	glm := func(f func(*ad.Tape, bool, []int, dist.Design, []ad.Var, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-			y, x, al, be := intsOf(a[0]), matrixOf(a[1]), asVector(a[2]), asVector(a[3])
+			y, x, al, be := intsOf(a[0]), designOf(a[1]), asVector(a[2]), asVector(a[3])
 			ok := mustAt(pos)
 			return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), x(e), al(e), be(e))) }
 		}}
@@ -96,7 +113,7 @@ func init() {
 	densities["bernoulli_logit_glm"] = glm(dist.BernoulliLogitGLMLpmf)
 	densities["poisson_log_glm"] = glm(dist.PoissonLogGLMLpmf)
 	densities["normal_id_glm"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, x, al, be, s := asVector(a[0]), matrixOf(a[1]), asVector(a[2]), asVector(a[3]), asVector(a[4])
+		y, x, al, be, s := asVector(a[0]), designOf(a[1]), asVector(a[2]), asVector(a[3]), asVector(a[4])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var {
 			return ok(dist.NormalIdGLMLpdf(e.t, propto, y(e), x(e), al(e), be(e), s(e)))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/mathx"
 )
@@ -122,25 +124,42 @@ func MultinomialLpmf(t *ad.Tape, propto bool, n []int, theta []ad.Var) (ad.Var, 
 	return b.End(lp), nil
 }
 
-// glmPredictor computes η_i = α(_i) + Σ_j x_ij β_j in float64.
-func glmPredictor(fn string, x ad.Matrix, alpha, beta []ad.Var) ([]float64, error) {
+// Design is a GLM's design matrix, column-major: its values, and its
+// Vars only when it depends on parameters (nil for data, the usual case,
+// which then costs no tape work at all).
+type Design struct {
+	Rows, Cols int
+	Val        []float64
+	Vars       []ad.Var
+}
+
+// DesignOf makes a Design from a matrix of Vars.
+func DesignOf(x ad.Matrix) Design {
+	d := Design{Rows: x.Rows, Cols: x.Cols, Val: make([]float64, len(x.Data))}
+	for i, v := range x.Data {
+		d.Val[i] = v.Val
+		if !v.IsConst() {
+			d.Vars = x.Data
+		}
+	}
+	return d
+}
+
+// glmPredictor computes η_i = α(_i) + Σ_j x_ij β_j into eta.
+func glmPredictor(fn string, x Design, alpha, beta []ad.Var, eta []float64) error {
 	if len(beta) != x.Cols {
-		return nil, &SizeError{fn, "columns of the design matrix", "weight vector", x.Cols, len(beta)}
+		return &SizeError{fn, "columns of the design matrix", "weight vector", x.Cols, len(beta)}
 	}
 	if len(alpha) != 1 && len(alpha) != x.Rows {
-		return nil, &SizeError{fn, "rows of the design matrix", "intercept", x.Rows, len(alpha)}
+		return &SizeError{fn, "rows of the design matrix", "intercept", x.Rows, len(alpha)}
 	}
-	eta := make([]float64, x.Rows)
 	for i := range eta {
 		eta[i] = pick1(alpha, i).Val
 	}
 	for j, bj := range beta {
-		col := x.Data[j*x.Rows : (j+1)*x.Rows]
-		for i, xv := range col {
-			eta[i] += xv.Val * bj.Val
-		}
+		floats.AddScaled(eta, bj.Val, x.Val[j*x.Rows:(j+1)*x.Rows])
 	}
-	return eta, nil
+	return nil
 }
 
 func pick1(v []ad.Var, i int) ad.Var {
@@ -151,19 +170,14 @@ func pick1(v []ad.Var, i int) ad.Var {
 }
 
 // glmPartials adds the partials of a GLM given dη_i.
-func glmPartials(b *ad.Builder, x ad.Matrix, alpha, beta []ad.Var, deta []float64) {
-	xConst := x.IsConst()
+func glmPartials(b *ad.Builder, x Design, alpha, beta []ad.Var, deta []float64) {
 	for j, bj := range beta {
-		col := x.Data[j*x.Rows : (j+1)*x.Rows]
 		if !bj.IsConst() {
-			s := 0.0
-			for i, xv := range col {
-				s += xv.Val * deta[i]
-			}
-			b.Add(bj, s)
+			b.Add(bj, floats.Dot(x.Val[j*x.Rows:(j+1)*x.Rows], deta))
 		}
-		if !xConst {
-			for i, xv := range col {
+		if x.Vars != nil {
+			vars := x.Vars[j*x.Rows : (j+1)*x.Rows]
+			for i, xv := range vars {
 				b.Add(xv, deta[i]*bj.Val)
 			}
 		}
@@ -182,10 +196,12 @@ func glmPartials(b *ad.Builder, x ad.Matrix, alpha, beta []ad.Var, deta []float6
 }
 
 // BernoulliLogitGLMLpmf is Σ log Bernoulli(y_i | inv_logit(α + x_i β)).
-func BernoulliLogitGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alpha, beta []ad.Var) (ad.Var, error) {
+func BernoulliLogitGLMLpmf(t *ad.Tape, propto bool, y []int, x Design, alpha, beta []ad.Var) (ad.Var, error) {
 	const fn = "bernoulli_logit_glm_lpmf"
-	eta, err := glmPredictor(fn, x, alpha, beta)
-	if err != nil {
+	sc := getScratch()
+	defer sc.release()
+	eta, deta := sc.floats(x.Rows), sc.floats(x.Rows)
+	if err := glmPredictor(fn, x, alpha, beta, eta); err != nil {
 		return ad.Var{}, err
 	}
 	if len(y) != 1 && len(y) != len(eta) {
@@ -193,7 +209,6 @@ func BernoulliLogitGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alpha,
 	}
 	b := t.Begin()
 	lp := 0.0
-	deta := make([]float64, len(eta))
 	for i, e := range eta {
 		yi := y[0]
 		if len(y) > 1 {
@@ -215,15 +230,16 @@ func BernoulliLogitGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alpha,
 }
 
 // PoissonLogGLMLpmf is Σ log Poisson(y_i | exp(α + x_i β)).
-func PoissonLogGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alpha, beta []ad.Var) (ad.Var, error) {
+func PoissonLogGLMLpmf(t *ad.Tape, propto bool, y []int, x Design, alpha, beta []ad.Var) (ad.Var, error) {
 	const fn = "poisson_log_glm_lpmf"
-	eta, err := glmPredictor(fn, x, alpha, beta)
-	if err != nil {
+	sc := getScratch()
+	defer sc.release()
+	eta, deta := sc.floats(x.Rows), sc.floats(x.Rows)
+	if err := glmPredictor(fn, x, alpha, beta, eta); err != nil {
 		return ad.Var{}, err
 	}
 	b := t.Begin()
 	lp := 0.0
-	deta := make([]float64, len(eta))
 	for i, e := range eta {
 		yi := y[0]
 		if len(y) > 1 {
@@ -244,16 +260,28 @@ func PoissonLogGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alpha, bet
 }
 
 // NormalIdGLMLpdf is Σ log N(y_i | α + x_i β, σ).
-func NormalIdGLMLpdf(t *ad.Tape, propto bool, y []ad.Var, x ad.Matrix, alpha, beta, sigma []ad.Var) (ad.Var, error) {
+func NormalIdGLMLpdf(t *ad.Tape, propto bool, y []ad.Var, x Design, alpha, beta, sigma []ad.Var) (ad.Var, error) {
 	const fn = "normal_id_glm_lpdf"
-	eta, err := glmPredictor(fn, x, alpha, beta)
-	if err != nil {
+	sc := getScratch()
+	defer sc.release()
+	eta, deta := sc.floats(x.Rows), sc.floats(x.Rows)
+	if err := glmPredictor(fn, x, alpha, beta, eta); err != nil {
 		return ad.Var{}, err
 	}
 	b := t.Begin()
 	lp := 0.0
-	deta := make([]float64, len(eta))
 	sVary := anyVar(sigma)
+	scalarSigma := len(sigma) == 1
+	logSigma := !propto || sVary
+	if scalarSigma && logSigma {
+		lp -= float64(len(eta)) * math.Log(sigma[0].Val)
+		logSigma = false
+	}
+	if !propto {
+		lp -= float64(len(eta)) * 0.5 * log2Pi
+	}
+	yVary := anyVar(y)
+	dsig := 0.0
 	for i, e := range eta {
 		yi, s := pick1(y, i), pick1(sigma, i)
 		if !(s.Val > 0) {
@@ -261,15 +289,21 @@ func NormalIdGLMLpdf(t *ad.Tape, propto bool, y []ad.Var, x ad.Matrix, alpha, be
 		}
 		z := (yi.Val - e) / s.Val
 		lp -= 0.5 * z * z
-		if !propto || sVary {
+		if logSigma {
 			lp -= math.Log(s.Val)
 		}
-		if !propto {
-			lp -= 0.5 * log2Pi
-		}
 		deta[i] = z / s.Val
-		b.Add(yi, -z/s.Val)
-		b.Add(s, (z*z-1)/s.Val)
+		if yVary {
+			b.Add(yi, -z/s.Val)
+		}
+		if scalarSigma {
+			dsig += (z*z - 1) / s.Val
+		} else {
+			b.Add(s, (z*z-1)/s.Val)
+		}
+	}
+	if scalarSigma {
+		b.Add(sigma[0], dsig)
 	}
 	glmPartials(&b, x, alpha, beta, deta)
 	return b.End(lp), nil
