@@ -1160,6 +1160,14 @@ func eigenSym(values bool) builtin {
 			lam := es.Values(nil)
 			var vec mat.Dense
 			es.VectorsTo(&vec)
+			// Eigenvalues closer than this are treated as one repeated
+			// eigenvalue: within its eigenspace the basis is arbitrary, and
+			// the perturbation terms 1/(λi - λj) would be rounding noise.
+			scale := 0.0
+			for _, l := range lam {
+				scale = math.Max(scale, math.Abs(l))
+			}
+			tie := 1e-8 * scale
 			vary := !m.isConst()
 			if values {
 				dims[0] = n
@@ -1193,7 +1201,7 @@ func eigenSym(values bool) builtin {
 							for q := 0; q <= p; q++ {
 								d := 0.0
 								for j := range n {
-									if j != i && lam[i] != lam[j] {
+									if j != i && math.Abs(lam[i]-lam[j]) > tie {
 										w := vec.At(p, j) * vec.At(q, i)
 										if p != q {
 											w += vec.At(q, j) * vec.At(p, i)
