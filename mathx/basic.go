@@ -85,3 +85,11 @@ func LogInvLogit(x float64) float64 { return -Log1pExp(-x) }
 
 // Log1mInvLogit returns log(1 - inv_logit(x)).
 func Log1mInvLogit(x float64) float64 { return -Log1pExp(x) }
+
+// LogMix returns log(θ e**lp1 + (1-θ) e**lp2) for 0 <= θ <= 1.
+func LogMix(theta, lp1, lp2 float64) float64 {
+	if !(theta >= 0 && theta <= 1) {
+		return math.NaN()
+	}
+	return LogSumExp2(math.Log(theta)+lp1, math.Log1p(-theta)+lp2)
+}

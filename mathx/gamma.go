@@ -124,3 +124,51 @@ func Lbeta(a, b float64) float64 {
 	d := lgammaStirlingDiff(x) + lgammaStirlingDiff(y) - lgammaStirlingDiff(s)
 	return halfLog2Pi + (x-0.5)*math.Log(x/s) + y*math.Log1p(-x/s) - 0.5*math.Log(y) + d
 }
+
+// Lmgamma returns the log of the multivariate gamma function of dimension k,
+// k(k-1)/4 log π + Σ_{j=1..k} log Γ(x + (1-j)/2).
+func Lmgamma(k int, x float64) float64 {
+	s := float64(k*(k-1)) * 0.25 * math.Log(math.Pi)
+	for j := 1; j <= k; j++ {
+		s += Lgamma(x + 0.5*float64(1-j))
+	}
+	return s
+}
+
+// BinomialCoefficientLog returns log C(n, k) = log Γ(n+1) - log Γ(k+1) -
+// log Γ(n-k+1) for real n > -1, -1 < k < n+1, as -log1p(n) - log B(n-k+1,
+// k+1), which Lbeta keeps accurate for large n; NaN outside that domain.
+func BinomialCoefficientLog(n, k float64) float64 {
+	switch {
+	case !(n > -1 && k > -1 && n-k > -1):
+		return math.NaN()
+	case k == 0 || k == n:
+		return 0
+	}
+	return -math.Log1p(n) - Lbeta(n-k+1, k+1)
+}
+
+// LogFallingFactorial returns log(Γ(x+1) / Γ(x-n+1)) for x > -1 and
+// x-n > -1; NaN otherwise.
+func LogFallingFactorial(x, n float64) float64 {
+	switch {
+	case !(x > -1 && x-n > -1):
+		return math.NaN()
+	case n > 0:
+		// log Γ(n) - log B(x-n+1, n) has no cancelling large terms.
+		return Lgamma(n) - Lbeta(x-n+1, n)
+	}
+	return Lgamma(x+1) - Lgamma(x-n+1)
+}
+
+// LogRisingFactorial returns log(Γ(x+n) / Γ(x)) for x > 0 and x+n > 0;
+// NaN otherwise.
+func LogRisingFactorial(x, n float64) float64 {
+	switch {
+	case !(x > 0 && x+n > 0):
+		return math.NaN()
+	case n > 0:
+		return Lgamma(n) - Lbeta(x, n)
+	}
+	return Lgamma(x+n) - Lgamma(x)
+}

@@ -32,15 +32,29 @@ var mpFuncs = map[string]func(a []float64) float64{
 	"IncBeta":       func(a []float64) float64 { return IncBeta(a[0], a[1], a[2]) },
 	"GammaP":        func(a []float64) float64 { return GammaP(a[0], a[1]) },
 	"GammaQ":        func(a []float64) float64 { return GammaQ(a[0], a[1]) },
+	"Trigamma":      func(a []float64) float64 { return Trigamma(a[0]) },
+	"LogPhi":        func(a []float64) float64 { return LogPhi(a[0]) },
+	"OwensT":        func(a []float64) float64 { return OwensT(a[0], a[1]) },
+	"Lmgamma":       func(a []float64) float64 { return Lmgamma(int(a[0]), a[1]) },
+	"BinomialCoefficientLog": func(a []float64) float64 {
+		return BinomialCoefficientLog(a[0], a[1])
+	},
+	"LogFallingFactorial": func(a []float64) float64 { return LogFallingFactorial(a[0], a[1]) },
+	"LogRisingFactorial":  func(a []float64) float64 { return LogRisingFactorial(a[0], a[1]) },
 }
 
 // mpTol returns the relative tolerance for a reference value: 1e-12 unless
 // the function's accuracy is known to be less.
-func mpTol(name string, args []float64) float64 {
+func mpTol(name string, args []float64, want float64) float64 {
 	// gonum's Cephes incbet builds its prefactor from log-gammas of the
 	// parameters, which costs about 1e-15 * max(a, b) in relative accuracy.
 	if name == "IncBeta" && math.Max(args[0], args[1]) > 1000 {
 		return 5e-11
+	}
+	// log C(n, k) near zero (k near 0 or n) is a difference of O(1) terms,
+	// so its error is absolute, about 1e-15.
+	if name == "BinomialCoefficientLog" && math.Abs(want) < 1e-3 {
+		return 1e-15 / math.Abs(want)
 	}
 	return 1e-12
 }
@@ -77,7 +91,7 @@ func TestMpmathValues(t *testing.T) {
 		got := f(v.args)
 		e := relErr(got, v.want)
 		worst[v.name] = math.Max(worst[v.name], e)
-		if tol := mpTol(v.name, v.args); !(e <= tol) {
+		if tol := mpTol(v.name, v.args, v.want); !(e <= tol) {
 			t.Errorf("%s%v = %.17g, want %.17g (rel err %.2g)", v.name, v.args, got, v.want, e)
 		}
 	}
@@ -152,5 +166,58 @@ func TestDomainNaN(t *testing.T) {
 		if !math.IsNaN(v) {
 			t.Errorf("got %v, want NaN", v)
 		}
+	}
+}
+
+func TestOwensTIdentities(t *testing.T) {
+	for _, h := range []float64{0, 0.1, 1, 3, 9, -2} {
+		// T(h, 1) = Φ(h)Φ(-h)/2 and T(h, ∞) = Φ(-|h|)/2 (Owen 1956).
+		if got, want := OwensT(h, 1), 0.5*Phi(h)*Phi(-h); relErr(got, want) > 1e-14 {
+			t.Errorf("OwensT(%v, 1) = %v, want %v", h, got, want)
+		}
+		if got, want := OwensT(h, inf), 0.5*Phi(-math.Abs(h)); relErr(got, want) > 1e-14 {
+			t.Errorf("OwensT(%v, Inf) = %v, want %v", h, got, want)
+		}
+	}
+	for _, a := range []float64{0.01, 0.5, 2, 100} {
+		if got, want := OwensT(0, a), math.Atan(a)/(2*math.Pi); relErr(got, want) > 1e-15 {
+			t.Errorf("OwensT(0, %v) = %v, want %v", a, got, want)
+		}
+	}
+	if !math.IsNaN(OwensT(nan, 1)) || !math.IsNaN(OwensT(1, nan)) {
+		t.Error("OwensT of NaN is not NaN")
+	}
+}
+
+func TestLogMix(t *testing.T) {
+	cases := []struct{ theta, lp1, lp2, want float64 }{
+		{0.3, math.Log(2), math.Log(5), math.Log(0.3*2 + 0.7*5)},
+		{0.3, -1000 + math.Log(2), -1000 + math.Log(5), -1000 + math.Log(0.3*2+0.7*5)},
+		{0, 7, -3, -3},
+		{1, 7, -3, 7},
+		{0.5, math.Inf(-1), 0, math.Log(0.5)},
+		{-0.1, 0, 0, nan},
+		{1.1, 0, 0, nan},
+	}
+	for _, c := range cases {
+		if got := LogMix(c.theta, c.lp1, c.lp2); relErr(got, c.want) > 1e-15 {
+			t.Errorf("LogMix(%v, %v, %v) = %v, want %v", c.theta, c.lp1, c.lp2, got, c.want)
+		}
+	}
+}
+
+// LogPhi's three branches agree with each other and with log(Phi) where Φ
+// does not underflow.
+func TestLogPhiBranches(t *testing.T) {
+	for _, x := range []float64{-20.0000001, -19.9999999, -25, -30, -1e-9, 1e-9} {
+		if got, want := LogPhi(x), math.Log(Phi(x)); relErr(got, want) > 2e-15 {
+			t.Errorf("LogPhi(%v) = %v, log(Phi) = %v", x, got, want)
+		}
+	}
+	if LogPhi(math.Inf(-1)) != math.Inf(-1) || LogPhi(inf) != 0 || !math.IsNaN(LogPhi(nan)) {
+		t.Error("LogPhi at ±Inf or NaN")
+	}
+	if Phi(math.Inf(-1)) != 0 || Phi(inf) != 1 || !math.IsNaN(Phi(nan)) {
+		t.Error("Phi at ±Inf or NaN")
 	}
 }
