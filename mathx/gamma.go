@@ -172,3 +172,25 @@ func LogRisingFactorial(x, n float64) float64 {
 	}
 	return Lgamma(x+n) - Lgamma(x)
 }
+
+// logMinusDigamma returns log x - ψ(x) for x > 0 without the cancellation
+// of the two terms at large x: 1/(2x) + Σ B_2k / (2k x^2k) (DLMF 5.11.2).
+func logMinusDigamma(x float64) float64 {
+	if x < 10 {
+		return math.Log(x) - Digamma(x)
+	}
+	z := 1 / (x * x)
+	return 0.5/x + z*(1.0/12-z*(1.0/120-z*(1.0/252-z*(1.0/240-z*(1.0/132-z*(691.0/32760-z/12))))))
+}
+
+// logRatioSum returns lp + log1p(q), where lp = log p is passed in so that
+// the caller can compute it accurately (as log1p(-x) for p = 1-x): as one
+// log of a product when the terms are large (so their rounding does not add
+// up), else as a sum (so each keeps its relative accuracy).
+func logRatioSum(lp, p, q float64) float64 {
+	v := math.Log1p(q)
+	if math.Abs(lp) < 1 && math.Abs(v) < 1 {
+		return lp + v
+	}
+	return math.Log(p * (1 + q))
+}

@@ -41,6 +41,16 @@ var mpFuncs = map[string]func(a []float64) float64{
 	},
 	"LogFallingFactorial": func(a []float64) float64 { return LogFallingFactorial(a[0], a[1]) },
 	"LogRisingFactorial":  func(a []float64) float64 { return LogRisingFactorial(a[0], a[1]) },
+	"IncBetaDA": func(a []float64) float64 {
+		d, _ := IncBetaDerivs(a[0], a[1], a[2])
+		return d
+	},
+	"IncBetaDB": func(a []float64) float64 {
+		_, d := IncBetaDerivs(a[0], a[1], a[2])
+		return d
+	},
+	"GammaPDerivA": func(a []float64) float64 { return GammaPDerivA(a[0], a[1]) },
+	"GammaQDerivA": func(a []float64) float64 { return GammaQDerivA(a[0], a[1]) },
 }
 
 // mpTol returns the relative tolerance for a reference value: 1e-12 unless
@@ -219,5 +229,47 @@ func TestLogPhiBranches(t *testing.T) {
 	}
 	if Phi(math.Inf(-1)) != 0 || Phi(inf) != 1 || !math.IsNaN(Phi(nan)) {
 		t.Error("Phi at ±Inf or NaN")
+	}
+}
+
+// richardson returns f'(x) by central differences with steps h and h/2
+// combined twice by Richardson extrapolation (error O(h^6)).
+func richardson(f func(float64) float64, x, h float64) float64 {
+	d := func(h float64) float64 { return (f(x+h) - f(x-h)) / (2 * h) }
+	d1, d2, d3 := d(h), d(h/2), d(h/4)
+	e1, e2 := (4*d2-d1)/3, (4*d3-d2)/3
+	return (16*e2 - e1) / 15
+}
+
+// Derivatives at parameters beyond the mpmath grid, against finite
+// differences of gonum's IncBeta and GammaP/GammaQ. Those are accurate to
+// about 1e-15 max(a, b) relative, so the step is large and the tolerance
+// is 1e-7.
+func TestIncompleteDerivsFiniteDiff(t *testing.T) {
+	for _, c := range [][3]float64{
+		{2e4, 3e4, 0.4}, {2e4, 3e4, 0.41}, {5e3, 5, 0.999}, {5, 5e3, 1e-3},
+		{3000, 3000, 0.5}, {3000, 3000, 0.52},
+	} {
+		a, b, x := c[0], c[1], c[2]
+		da, db := IncBetaDerivs(a, b, x)
+		fa := richardson(func(v float64) float64 { return IncBeta(v, b, x) }, a, 1e-2*math.Sqrt(a))
+		fb := richardson(func(v float64) float64 { return IncBeta(a, v, x) }, b, 1e-2*math.Sqrt(b))
+		if e := relErr(da, fa); !(e < 1e-7) {
+			t.Errorf("IncBetaDerivs(%v, %v, %v) d/da = %v, finite difference %v (rel %.2g)", a, b, x, da, fa, e)
+		}
+		if e := relErr(db, fb); !(e < 1e-7) {
+			t.Errorf("IncBetaDerivs(%v, %v, %v) d/db = %v, finite difference %v (rel %.2g)", a, b, x, db, fb, e)
+		}
+	}
+	for _, c := range [][2]float64{{1e6, 1e6}, {1e6, 1.001e6}, {1e6, 0.999e6}, {3e4, 3.05e4}} {
+		a, x := c[0], c[1]
+		fp := richardson(func(v float64) float64 { return GammaP(v, x) }, a, 1e-2*math.Sqrt(a))
+		fq := richardson(func(v float64) float64 { return GammaQ(v, x) }, a, 1e-2*math.Sqrt(a))
+		if got := GammaPDerivA(a, x); !(relErr(got, fp) < 1e-7) {
+			t.Errorf("GammaPDerivA(%v, %v) = %v, finite difference %v", a, x, got, fp)
+		}
+		if got := GammaQDerivA(a, x); !(relErr(got, fq) < 1e-7) {
+			t.Errorf("GammaQDerivA(%v, %v) = %v, finite difference %v", a, x, got, fq)
+		}
 	}
 }
