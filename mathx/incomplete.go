@@ -6,15 +6,6 @@ import (
 	"gonum.org/v1/gonum/mathext"
 )
 
-// IncBeta returns the regularized incomplete beta function I_x(a, b) (gonum's
-// Cephes incbet); NaN unless a, b > 0 and 0 <= x <= 1.
-func IncBeta(a, b, x float64) float64 {
-	if !(a > 0 && b > 0 && x >= 0 && x <= 1) || math.IsInf(a, 1) || math.IsInf(b, 1) {
-		return math.NaN()
-	}
-	return mathext.RegIncBeta(a, b, x)
-}
-
 // GammaP returns the regularized lower incomplete gamma function P(a, x)
 // (gonum's Cephes igam); NaN unless a > 0 and x >= 0.
 func GammaP(a, x float64) float64 {
@@ -38,12 +29,47 @@ func GammaQ(a, x float64) float64 {
 // runaway loops for parameters near 1e12 and beyond.
 const maxSeriesTerms = 1000000
 
+// IncBeta returns the regularized incomplete beta function I_x(a, b) by the
+// series of DLMF 8.17.8 (see incBetaSide) on whichever side of
+// I_x(a,b) = 1 - I_{1-x}(b,a) converges sooner, with the power prefactor
+// from logBetaPowers; gonum's Cephes incbet (accurate to about 1e-15 max(a,b)
+// relative) where the series would be too long. NaN unless a, b > 0 and
+// 0 <= x <= 1.
+func IncBeta(a, b, x float64) float64 {
+	if !(a > 0 && b > 0 && x >= 0 && x <= 1) || math.IsInf(a, 1) || math.IsInf(b, 1) {
+		return math.NaN()
+	}
+	if x == 0 || x == 1 {
+		return float64(int(x))
+	}
+	direct, swapped := incBetaSeriesCost(a, b, x), incBetaSeriesCost(b, a, 1-x)
+	if math.Min(direct, swapped) > 1e5 {
+		return mathext.RegIncBeta(a, b, x)
+	}
+	lx, l1mx := math.Log(x), math.Log1p(-x)
+	lpow := logBetaPowers(a, b, x, lx, l1mx)
+	if swapped < direct {
+		j, _, _ := incBetaSide(b, a, 1-x, l1mx, lx, lpow, false)
+		if j <= 0.5 {
+			return 1 - j
+		}
+		// 1 - j would cancel: sum the direct side, if it converges.
+		if i, _, _ := incBetaSide(a, b, x, lx, l1mx, lpow, false); !math.IsNaN(i) {
+			return i
+		}
+		return 1 - j
+	}
+	i, _, _ := incBetaSide(a, b, x, lx, l1mx, lpow, false)
+	if math.IsNaN(i) {
+		return mathext.RegIncBeta(a, b, x)
+	}
+	return i
+}
+
 // IncBetaDerivs returns the partial derivatives of the regularized
 // incomplete beta function I_x(a, b) with respect to a and b (d/dx is the
-// beta density). It differentiates the hypergeometric series
-// I_x(a,b) = x^a (1-x)^b / (a B(a,b)) Σ_n (a+b)_n / (a+1)_n x^n
-// (DLMF 8.17.8) term by term, on whichever side of I_x(a,b) = 1 - I_{1-x}(b,a)
-// converges sooner. NaN unless a, b > 0 and 0 <= x <= 1, or if the series
+// beta density), differentiating the series of DLMF 8.17.8 term by term
+// (see incBetaSide). NaN unless a, b > 0 and 0 <= x <= 1, or if the series
 // does not converge.
 func IncBetaDerivs(a, b, x float64) (da, db float64) {
 	if !(a > 0 && b > 0 && x >= 0 && x <= 1) || math.IsInf(a, 1) || math.IsInf(b, 1) {
@@ -52,42 +78,74 @@ func IncBetaDerivs(a, b, x float64) (da, db float64) {
 	if x == 0 || x == 1 {
 		return 0, 0
 	}
+	lx, l1mx := math.Log(x), math.Log1p(-x)
+	lpow := logBetaPowers(a, b, x, lx, l1mx)
 	if incBetaSeriesCost(b, a, 1-x) < incBetaSeriesCost(a, b, x) {
-		_, db, da = incBetaSeries(b, a, 1-x)
+		_, db, da = incBetaSide(b, a, 1-x, l1mx, lx, lpow, true)
 		return -da, -db
 	}
-	_, da, db = incBetaSeries(a, b, x)
+	_, da, db = incBetaSide(a, b, x, lx, l1mx, lpow, true)
 	return da, db
 }
 
-// incBetaSeriesCost estimates how many terms incBetaSeries needs: the
-// terms grow until (a+b+k)x = a+1+k and then shrink at a rate tending to x.
+// logBetaPowers returns log(x^a (1-x)^b / B(a, b)) given lx = log x and
+// l1mx = log(1-x). When a and b are both large the terms a log x and
+// log B(a, b) are huge and nearly cancel, so it is rewritten with Lbeta's
+// Stirling form as a log1p(e/a) + b log1p(-e/b) + log(ab/s)/2 - log(2π)/2
+// - (δ(a) + δ(b) - δ(s)), where s = a+b and e = xs - a is formed exactly
+// enough by FMA and the rounding error of s.
+func logBetaPowers(a, b, x, lx, l1mx float64) float64 {
+	if math.Min(a, b) < 10 {
+		return a*lx + b*l1mx - Lbeta(a, b)
+	}
+	s := a + b
+	bv := s - a
+	serr := (a - (s - bv)) + (b - bv)
+	e := math.FMA(x, s, -a) + x*serr
+	// log(xs/a) = log1p(e/a) near the mode, lx + log(s/a) away from it.
+	la, lb := lx+math.Log(s/a), l1mx+math.Log(s/b)
+	if math.Abs(e) < 0.5*a {
+		la = math.Log1p(e / a)
+	}
+	if math.Abs(e) < 0.5*b {
+		lb = math.Log1p(-e / b)
+	}
+	d := lgammaStirlingDiff(a) + lgammaStirlingDiff(b) - lgammaStirlingDiff(s)
+	return a*la + b*lb + 0.5*(math.Log(a/s)+math.Log(b)) - halfLog2Pi - d
+}
+
+// incBetaSeriesCost estimates how many terms incBetaSide needs: the terms
+// grow until (a+b+k)x = a+1+k and then shrink at a rate tending to x.
 func incBetaSeriesCost(a, b, x float64) float64 {
 	peak := math.Max(0, ((a+b)*x-a-1)/(1-x))
 	return peak + 40/-math.Log(x)
 }
 
-// incBetaSeries returns I_x(a, b) and its derivatives in a and b from the
-// series of DLMF 8.17.8. With t_n = Π_{k<n} (a+b+k) x / (a+1+k) and
-// S = Σ t_n, log I = log x^a (1-x)^b / (a B(a,b)) + log S, so
+// incBetaSide returns I_x(a, b), and if derivs its derivatives in a and b,
+// from the series of DLMF 8.17.8, given lx = log x, l1mx = log(1-x) and
+// lpow = logBetaPowers(a, b, x) (which is symmetric under a↔b, x↔1-x).
+// With t_n = Π_{k<n} (a+b+k) x / (a+1+k) and S = Σ t_n,
+// I = e^lpow S / a, so
 // dI/da = I (log x - 1/a - ψ(a) + ψ(a+b) + S_a/S) and
 // dI/db = I (log(1-x) - ψ(b) + ψ(a+b) + S_b/S), where S_a and S_b sum t_n
 // times Σ_{k<n} (1-b)/((a+b+k)(a+1+k)) and Σ_{k<n} 1/(a+b+k). All of S,
 // S_a, S_b are sums of one-signed terms; they are rescaled together when
 // large because only their ratios and log S are used.
-func incBetaSeries(a, b, x float64) (i, da, db float64) {
+func incBetaSide(a, b, x, lx, l1mx, lpow float64, derivs bool) (i, da, db float64) {
 	t, s, sa, sb := 1.0, 1.0, 0.0, 0.0
 	ca, cb := 0.0, 0.0 // Σ_{k<n} of the log-derivatives of t_n
 	logScale := 0.0
 	converged := false
 	for k := 0.0; k < maxSeriesTerms; k++ {
-		ca += (1 - b) / ((a + b + k) * (a + 1 + k))
-		cb += 1 / (a + b + k)
 		r := (a + b + k) * x / (a + 1 + k)
 		t *= r
 		s += t
-		sa += t * ca
-		sb += t * cb
+		if derivs {
+			ca += (1 - b) / ((a + b + k) * (a + 1 + k))
+			cb += 1 / (a + b + k)
+			sa += t * ca
+			sb += t * cb
+		}
 		if s > 1e250 {
 			t, s, sa, sb = t*1e-250, s*1e-250, sa*1e-250, sb*1e-250
 			logScale += 250 * math.Ln10
@@ -105,13 +163,15 @@ func incBetaSeries(a, b, x float64) (i, da, db float64) {
 	if !converged {
 		return math.NaN(), math.NaN(), math.NaN()
 	}
-	logI := a*math.Log(x) + b*math.Log1p(-x) - Lbeta(a, b) - math.Log(a) + math.Log(s) + logScale
-	i = math.Exp(logI)
+	i = math.Exp(lpow - math.Log(a) + math.Log(s) + logScale)
+	if !derivs {
+		return i, 0, 0
+	}
 	// log x + ψ(a+b) - ψ(a) = log(x (a+b)/a) + (log a - ψ(a)) - (log(a+b) - ψ(a+b)),
 	// so the large logs and digammas cancel before rounding.
 	lab := logMinusDigamma(a + b)
-	da = i * (logRatioSum(math.Log(x), x, b/a) + logMinusDigamma(a) - lab - 1/a + sa/s)
-	db = i * (logRatioSum(math.Log1p(-x), 1-x, a/b) + logMinusDigamma(b) - lab + sb/s)
+	da = i * (logRatioSum(lx, x, b/a) + logMinusDigamma(a) - lab - 1/a + sa/s)
+	db = i * (logRatioSum(l1mx, 1-x, a/b) + logMinusDigamma(b) - lab + sb/s)
 	return i, da, db
 }
 
