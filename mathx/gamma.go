@@ -194,3 +194,30 @@ func logRatioSum(lp, p, q float64) float64 {
 	}
 	return math.Log(p * (1 + q))
 }
+
+// log1pmx returns log(1+d) - d, by its Taylor series for small |d| where
+// the difference would cancel.
+func log1pmx(d float64) float64 {
+	if math.Abs(d) >= 0.15 {
+		return math.Log1p(d) - d
+	}
+	// Σ_{k>=2} (-1)^(k+1) d^k / k; 0.15^22/22 is below 1e-17 d²/2.
+	s := 0.0
+	for k := 24; k >= 2; k-- {
+		s = s*(-d) + 1/float64(k)
+	}
+	return -d * d * s
+}
+
+// logGammaPowers returns log(x^a e^-x / Γ(a+1)), the prefactor of the
+// incomplete gamma series. For large a near x, a log x and log Γ(a+1) are
+// huge and nearly cancel, so with y = a+1 and d = (x-y)/y it is rewritten by
+// Stirling's series as a(log1p(d) - d) - d - log(y)/2 - log(2π)/2 - δ(y).
+func logGammaPowers(a, x float64) float64 {
+	y := a + 1
+	d := (x - y) / y
+	if y < 10 || math.Abs(d) > 0.5 {
+		return a*math.Log(x) - x - Lgamma(y)
+	}
+	return a*log1pmx(d) - d - 0.5*math.Log(y) - halfLog2Pi - lgammaStirlingDiff(y)
+}

@@ -30,40 +30,36 @@ func GammaQ(a, x float64) float64 {
 const maxSeriesTerms = 1000000
 
 // IncBeta returns the regularized incomplete beta function I_x(a, b) by the
-// series of DLMF 8.17.8 (see incBetaSide) on whichever side of
-// I_x(a,b) = 1 - I_{1-x}(b,a) converges sooner, with the power prefactor
-// from logBetaPowers; gonum's Cephes incbet (accurate to about 1e-15 max(a,b)
-// relative) where the series would be too long. NaN unless a, b > 0 and
-// 0 <= x <= 1.
+// continued fraction of DLMF 8.17.22 (incBetaFraction) on the side of
+// I_x(a,b) = 1 - I_{1-x}(b,a) where it converges quickly, with the power
+// prefactor from logBetaPowers; NaN unless a, b > 0 and 0 <= x <= 1.
 func IncBeta(a, b, x float64) float64 {
 	if !(a > 0 && b > 0 && x >= 0 && x <= 1) || math.IsInf(a, 1) || math.IsInf(b, 1) {
 		return math.NaN()
 	}
 	if x == 0 || x == 1 {
-		return float64(int(x))
-	}
-	direct, swapped := incBetaSeriesCost(a, b, x), incBetaSeriesCost(b, a, 1-x)
-	if math.Min(direct, swapped) > 1e5 {
-		return mathext.RegIncBeta(a, b, x)
+		return x
 	}
 	lx, l1mx := math.Log(x), math.Log1p(-x)
 	lpow := logBetaPowers(a, b, x, lx, l1mx)
-	if swapped < direct {
-		j, _, _ := incBetaSide(b, a, 1-x, l1mx, lx, lpow, false)
-		if j <= 0.5 {
-			return 1 - j
+	if x < (a+1)/(a+b+2) {
+		if i := incBetaFraction(a, b, x, lpow); !math.IsNaN(i) {
+			return i
 		}
-		// 1 - j would cancel: sum the direct side, if it converges.
+		return mathext.RegIncBeta(a, b, x) // parameters beyond about 1e12
+	}
+	j := incBetaFraction(b, a, 1-x, lpow)
+	if math.IsNaN(j) {
+		return mathext.RegIncBeta(a, b, x)
+	}
+	// 1 - j cancels when j is near 1 (b small): sum the series for
+	// I_x(a, b) instead when it is not too long.
+	if j > 0.5 && incBetaSeriesCost(a, b, x) < 1e5 {
 		if i, _, _ := incBetaSide(a, b, x, lx, l1mx, lpow, false); !math.IsNaN(i) {
 			return i
 		}
-		return 1 - j
 	}
-	i, _, _ := incBetaSide(a, b, x, lx, l1mx, lpow, false)
-	if math.IsNaN(i) {
-		return mathext.RegIncBeta(a, b, x)
-	}
-	return i
+	return 1 - j
 }
 
 // IncBetaDerivs returns the partial derivatives of the regularized
@@ -80,11 +76,16 @@ func IncBetaDerivs(a, b, x float64) (da, db float64) {
 	}
 	lx, l1mx := math.Log(x), math.Log1p(-x)
 	lpow := logBetaPowers(a, b, x, lx, l1mx)
-	if incBetaSeriesCost(b, a, 1-x) < incBetaSeriesCost(a, b, x) {
-		_, db, da = incBetaSide(b, a, 1-x, l1mx, lx, lpow, true)
-		return -da, -db
+	// The derivatives are I times a sum that cancels when I is near 1, so
+	// the side whose value is below 1/2 is used when its series is not
+	// much longer.
+	direct, swapped := incBetaSeriesCost(a, b, x), incBetaSeriesCost(b, a, 1-x)
+	i, da, db := incBetaDerivSide(a, b, x, lx, l1mx, lpow, swapped < direct)
+	if other := math.Max(direct, swapped); i > 0.5 && other < 1e5 {
+		if j, ja, jb := incBetaDerivSide(a, b, x, lx, l1mx, lpow, swapped >= direct); !math.IsNaN(j) {
+			da, db = ja, jb
+		}
 	}
-	_, da, db = incBetaSide(a, b, x, lx, l1mx, lpow, true)
 	return da, db
 }
 
@@ -102,16 +103,28 @@ func logBetaPowers(a, b, x, lx, l1mx float64) float64 {
 	bv := s - a
 	serr := (a - (s - bv)) + (b - bv)
 	e := math.FMA(x, s, -a) + x*serr
-	// log(xs/a) = log1p(e/a) near the mode, lx + log(s/a) away from it.
+	// log(xs/a) = log1p(e/a), unless e/a is near -1 where 1 + e/a has lost
+	// digits and lx + log(s/a) is better; likewise for log((1-x)s/b).
 	la, lb := lx+math.Log(s/a), l1mx+math.Log(s/b)
-	if math.Abs(e) < 0.5*a {
+	if e > -0.5*a {
 		la = math.Log1p(e / a)
 	}
-	if math.Abs(e) < 0.5*b {
+	if e < 0.5*b {
 		lb = math.Log1p(-e / b)
 	}
 	d := lgammaStirlingDiff(a) + lgammaStirlingDiff(b) - lgammaStirlingDiff(s)
 	return a*la + b*lb + 0.5*(math.Log(a/s)+math.Log(b)) - halfLog2Pi - d
+}
+
+// incBetaDerivSide returns the value and the a- and b-derivatives of
+// I_x(a, b) (swap false) or of I_{1-x}(b, a) = 1 - I_x(a, b) (swap true),
+// with the derivatives mapped back to those of I_x(a, b).
+func incBetaDerivSide(a, b, x, lx, l1mx, lpow float64, swap bool) (i, da, db float64) {
+	if swap {
+		i, db, da = incBetaSide(b, a, 1-x, l1mx, lx, lpow, true)
+		return i, -da, -db
+	}
+	return incBetaSide(a, b, x, lx, l1mx, lpow, true)
 }
 
 // incBetaSeriesCost estimates how many terms incBetaSide needs: the terms
@@ -229,7 +242,7 @@ func gammaPSeriesDerivA(a, x float64) float64 {
 	if !converged {
 		return math.NaN()
 	}
-	p := math.Exp(a*math.Log(x) - x - Lgamma(a+1) + math.Log(s))
+	p := math.Exp(logGammaPowers(a, x) + math.Log(s))
 	return p * (math.Log(x/(a+1)) + logMinusDigamma(a+1) + sa/s)
 }
 
@@ -271,6 +284,37 @@ func gammaQFractionDerivA(a, x float64) float64 {
 	if !converged {
 		return math.NaN()
 	}
-	q := math.Exp(a*math.Log(x) - x - Lgamma(a) + math.Log(f))
+	q := math.Exp(logGammaPowers(a, x) + math.Log(a) + math.Log(f))
 	return q * (math.Log(x/a) + logMinusDigamma(a) + df/f)
+}
+
+// incBetaFraction returns I_x(a, b) = e^lpow / (a (1 + d1/(1 + d2/(1 + ...))))
+// with d_{2m+1} = -(a+m)(a+b+m)x / ((a+2m)(a+2m+1)) and
+// d_{2m} = m(b-m)x / ((a+2m-1)(a+2m)) (DLMF 8.17.22), by the modified Lentz
+// method; it converges quickly for x < (a+1)/(a+b+2). NaN if it does not
+// converge.
+func incBetaFraction(a, b, x, lpow float64) float64 {
+	const tiny = 1e-300
+	f, c, d := 1.0, 1.0, 0.0
+	for m := 0.0; m < maxSeriesTerms; m++ {
+		for _, dj := range [2]float64{
+			-(a + m) * (a + b + m) * x / ((a + 2*m) * (a + 2*m + 1)),
+			(m + 1) * (b - m - 1) * x / ((a + 2*m + 1) * (a + 2*m + 2)),
+		} {
+			d = 1 + dj*d
+			if math.Abs(d) < tiny {
+				d = tiny
+			}
+			c = 1 + dj/c
+			if math.Abs(c) < tiny {
+				c = tiny
+			}
+			d = 1 / d
+			f *= c * d
+		}
+		if math.Abs(c*d-1) < 1e-16 {
+			return math.Exp(lpow - math.Log(a) - math.Log(f))
+		}
+	}
+	return math.NaN()
 }

@@ -186,28 +186,41 @@ deriv_beta_pts = [(a, b, x) for a in [1e-3, 0.3, 1, 4, 60, 1000]
                   for x in [1e-6, 0.01, 0.2, 0.5, 0.8, 0.99]]
 deriv_beta_pts += [(0.5, 1e5, 2e-6), (2, 1e5, 1e-5), (1e5, 0.5, 1 - 2**-18),
                    (1e5, 3, 1 - 2**-16), (20, 3e4, 1e-3)]
+
+
+def incbeta_deriv(a, b, x, wrt_a):
+    # Differentiate whichever of I_x(a,b) and I_{1-x}(b,a) = 1 - I_x(a,b)
+    # is below 1/2, so that a value near 1 does not swamp its derivative.
+    if betainc_either(a, b, x) <= 0.5:
+        if wrt_a:
+            return mp.diff(lambda t: betainc_either(t, b, x), a)
+        return mp.diff(lambda t: betainc_either(a, t, x), b)
+    if wrt_a:
+        return -mp.diff(lambda t: betainc_either(b, t, 1 - x), a)
+    return -mp.diff(lambda t: betainc_either(t, a, 1 - x), b)
+
+
 for a, b, x in deriv_beta_pts:
-    add("IncBetaDA", [a, b, x], lambda a, b, x: mp.diff(lambda t: betainc_either(t, b, x), a))
-    add("IncBetaDB", [a, b, x], lambda a, b, x: mp.diff(lambda t: betainc_either(a, t, x), b))
+    add("IncBetaDA", [a, b, x], lambda a, b, x: incbeta_deriv(a, b, x, True))
+    add("IncBetaDB", [a, b, x], lambda a, b, x: incbeta_deriv(a, b, x, False))
 
 
-def gamma_deriv(a, x, upper):
-    # d/da of P (upper=False) or Q (upper=True) as the integral of
-    # (log t - ψ(a)) t^(a-1) e^-t / Γ(a) over [0, x] or [x, ∞), with
-    # breakpoints on the integrand's scale near x.
+def gamma_deriv(a, x):
+    # d/da Q by differentiating mpmath's upper incomplete gamma, or where
+    # that fails, as the integral of (log t - ψ(a)) t^(a-1) e^-t / Γ(a)
+    # over [x, ∞) in panels on the integrand's scale.
+    try:
+        return mp.diff(lambda t: mp.gammainc(t, x, mp.inf, regularized=True), a)
+    except (ValueError, mp.libmp.libhyper.NoConvergence):
+        pass
     f = lambda t: (mp.log(t) - mp.digamma(a)) * mp.exp((a - 1) * mp.log(t) - t - mp.loggamma(a))
     rho = abs((a - 1) / x - 1)
-    w = min(1 / rho if rho else mp.inf, mp.sqrt(a) + 1)
-    steps = [w * k for k in (1, 3, 10, 30, 100, 300, 1000)]
-    if upper:
-        pts = [x] + [x + d for d in steps] + [mp.inf]
-    else:
-        pts = [mp.mpf(0)] + sorted(x - d for d in steps if d < x) + [x]
-    return mp.quad(f, pts)
+    w = min(1 / rho if rho else mp.inf, mp.sqrt(a) + 1) / 2
+    return mp.quad(f, [x + w * k for k in range(400)] + [mp.inf])
 
 
 for a, x in gamma_pts:
-    dq = gamma_deriv(a, x, True) if x > a else -gamma_deriv(a, x, False)
+    dq = gamma_deriv(a, x) if x > a else -mp.diff(lambda t: gammap_series(t, mp.mpf(x)), a)
     rows.append(("GammaPDerivA", [a, x], -dq))
     rows.append(("GammaQDerivA", [a, x], dq))
 
