@@ -293,3 +293,57 @@ func TestIncBetaVsGonum(t *testing.T) {
 		}
 	}
 }
+
+// step is a finite-difference step for a parameter v: 1e-3 of v, or of
+// sqrt(v) for large v, where the functions vary on that scale.
+func step(v float64) float64 { return 1e-3 * math.Min(v, math.Sqrt(v)) }
+
+// Derivatives over a grid of small to large parameters against Richardson
+// finite differences of the value functions (accurate to about 1e-13). A
+// derivative tiny next to I/a is checked in absolute terms, since the
+// differences cannot resolve it.
+func TestIncompleteDerivsGrid(t *testing.T) {
+	params := []float64{0.01, 0.5, 3, 40, 2000}
+	for _, a := range params {
+		for _, b := range params {
+			for _, x := range []float64{0.001, 0.3, 0.7, 0.999} {
+				da, db := IncBetaDerivs(a, b, x)
+				// Difference whichever of I and 1 - I = I_{1-x}(b, a) is
+				// smaller, so that its changes are resolved.
+				f := func(a, b float64) float64 { return IncBeta(a, b, x) }
+				if i := IncBeta(a, b, x); i > 0.5 {
+					f = func(a, b float64) float64 { return -IncBeta(b, a, 1-x) }
+				}
+				i := math.Abs(f(a, b))
+				if i < 1e-290 {
+					continue // subnormal: too few digits to difference
+				}
+				fa := richardson(func(v float64) float64 { return f(v, b) }, a, step(a))
+				fb := richardson(func(v float64) float64 { return f(a, v) }, b, step(b))
+				if !(math.Abs(da-fa) <= 1e-8*math.Abs(fa)+1e-9*i/a) {
+					t.Errorf("IncBetaDerivs(%v, %v, %v) d/da = %v, finite difference %v", a, b, x, da, fa)
+				}
+				if !(math.Abs(db-fb) <= 1e-8*math.Abs(fb)+1e-9*i/b) {
+					t.Errorf("IncBetaDerivs(%v, %v, %v) d/db = %v, finite difference %v", a, b, x, db, fb)
+				}
+			}
+		}
+	}
+	for _, a := range []float64{0.01, 0.5, 3, 40, 2000, 1e5} {
+		for _, r := range []float64{0.01, 0.5, 1, 1.5, 4} {
+			x := a * r
+			f := func(v float64) float64 { return GammaP(v, x) }
+			if GammaP(a, x) > 0.5 {
+				f = func(v float64) float64 { return -GammaQ(v, x) }
+			}
+			i := math.Abs(f(a))
+			fp := richardson(f, a, step(a))
+			if got := GammaPDerivA(a, x); !(math.Abs(got-fp) <= 1e-8*math.Abs(fp)+1e-9*i/a) {
+				t.Errorf("GammaPDerivA(%v, %v) = %v, finite difference %v", a, x, got, fp)
+			}
+			if got := GammaQDerivA(a, x); !(math.Abs(got+fp) <= 1e-8*math.Abs(fp)+1e-9*i/a) {
+				t.Errorf("GammaQDerivA(%v, %v) = %v, finite difference %v", a, x, got, -fp)
+			}
+		}
+	}
+}
