@@ -93,3 +93,15 @@ func LogMix(theta, lp1, lp2 float64) float64 {
 	}
 	return LogSumExp2(math.Log(theta)+lp1, math.Log1p(-theta)+lp2)
 }
+
+// LogInvLogitDiff returns log(inv_logit(x) - inv_logit(y)) for x > y, as
+// -log1p(e^-x) + log1m(e^(y-x)) - log1p(e^y), where nothing cancels.
+func LogInvLogitDiff(x, y float64) float64 {
+	if !(x > y) {
+		if x == y {
+			return math.Inf(-1)
+		}
+		return math.NaN()
+	}
+	return -Log1pExp(-x) + Log1mExp(y-x) - Log1pExp(y)
+}

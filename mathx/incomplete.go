@@ -63,10 +63,11 @@ func IncBeta(a, b, x float64) float64 {
 }
 
 // IncBetaDerivs returns the partial derivatives of the regularized
-// incomplete beta function I_x(a, b) with respect to a and b (d/dx is the
-// beta density), differentiating the series of DLMF 8.17.8 term by term
-// (see incBetaSide). NaN unless a, b > 0 and 0 <= x <= 1, or if the series
-// does not converge.
+// incomplete beta function I_x(a, b) with respect to a and b (d/dx is
+// IncBetaDerivX), differentiating the series of DLMF 8.17.8 term by term
+// (see incBetaSide), the approach of Stan math's inc_beta_dda/inc_beta_ddb.
+// NaN unless a, b > 0 and 0 <= x <= 1, or if the series needs more than a
+// million terms (a and b beyond about 1e9 with x near the mean).
 func IncBetaDerivs(a, b, x float64) (da, db float64) {
 	if !(a > 0 && b > 0 && x >= 0 && x <= 1) || math.IsInf(a, 1) || math.IsInf(b, 1) {
 		return math.NaN(), math.NaN()
@@ -193,7 +194,7 @@ func incBetaSide(a, b, x, lx, l1mx, lpow float64, derivs bool) (i, da, db float6
 // differentiates the series P = x^a e^-x / Γ(a+1) Σ_n x^n / (a+1)_n
 // (DLMF 8.7.1) term by term; otherwise it returns -d/da Q(a, x) from the
 // differentiated continued fraction (Moore 1982, AS 187). NaN unless a > 0
-// and x >= 0.
+// and x >= 0, or if a is beyond about 1e10 with x near a.
 func GammaPDerivA(a, x float64) float64 {
 	switch {
 	case !(a > 0 && x >= 0) || math.IsInf(a, 1):
@@ -317,4 +318,45 @@ func incBetaFraction(a, b, x, lpow float64) float64 {
 		}
 	}
 	return math.NaN()
+}
+
+// IncBetaDerivX returns d/dx I_x(a, b), the beta density
+// x^(a-1) (1-x)^(b-1) / B(a, b), with the prefactor of logBetaPowers.
+func IncBetaDerivX(a, b, x float64) float64 {
+	switch {
+	case !(a > 0 && b > 0 && x >= 0 && x <= 1) || math.IsInf(a, 1) || math.IsInf(b, 1):
+		return math.NaN()
+	case x == 0:
+		return edgeDensity(a, b)
+	case x == 1:
+		return edgeDensity(b, a)
+	}
+	lx, l1mx := math.Log(x), math.Log1p(-x)
+	return math.Exp(logBetaPowers(a, b, x, lx, l1mx) - lx - l1mx)
+}
+
+// edgeDensity returns the beta(a, b) density at 0: 0, b or +Inf for a
+// above, at or below 1.
+func edgeDensity(a, b float64) float64 {
+	switch {
+	case a > 1:
+		return 0
+	case a == 1:
+		return b
+	}
+	return math.Inf(1)
+}
+
+// GammaPDerivX returns d/dx P(a, x), the gamma density x^(a-1) e^-x / Γ(a),
+// with the prefactor of logGammaPowers.
+func GammaPDerivX(a, x float64) float64 {
+	switch {
+	case !(a > 0 && x >= 0) || math.IsInf(a, 1):
+		return math.NaN()
+	case math.IsInf(x, 1):
+		return 0
+	case x == 0:
+		return edgeDensity(a, 1)
+	}
+	return math.Exp(logGammaPowers(a, x) + math.Log(a/x))
 }

@@ -52,8 +52,12 @@ var mpFuncs = map[string]func(a []float64) float64{
 		_, d := IncBetaDerivs(a[0], a[1], a[2])
 		return d
 	},
-	"GammaPDerivA": func(a []float64) float64 { return GammaPDerivA(a[0], a[1]) },
-	"GammaQDerivA": func(a []float64) float64 { return GammaQDerivA(a[0], a[1]) },
+	"GammaPDerivA":    func(a []float64) float64 { return GammaPDerivA(a[0], a[1]) },
+	"IncBetaDerivX":   func(a []float64) float64 { return IncBetaDerivX(a[0], a[1], a[2]) },
+	"GammaPDerivX":    func(a []float64) float64 { return GammaPDerivX(a[0], a[1]) },
+	"LogInvLogitDiff": func(a []float64) float64 { return LogInvLogitDiff(a[0], a[1]) },
+	"InvPhiLog":       func(a []float64) float64 { return InvPhiLog(a[0]) },
+	"GammaQDerivA":    func(a []float64) float64 { return GammaQDerivA(a[0], a[1]) },
 }
 
 // mpTol returns the relative tolerance for a reference value: 1e-12 unless
@@ -345,5 +349,80 @@ func TestIncompleteDerivsGrid(t *testing.T) {
 				t.Errorf("GammaQDerivA(%v, %v) = %v, finite difference %v", a, x, got, -fp)
 			}
 		}
+	}
+}
+
+func TestPhiApprox(t *testing.T) {
+	for x := -8.0; x <= 8; x += 0.01 {
+		// The approximation is within 1.5e-4 of Φ and symmetric like it.
+		if d := math.Abs(PhiApprox(x) - Phi(x)); d > 1.5e-4 {
+			t.Errorf("PhiApprox(%v) - Phi = %v", x, d)
+		}
+		if d := PhiApprox(x) + PhiApprox(-x) - 1; math.Abs(d) > 1e-15 {
+			t.Errorf("PhiApprox(%v) + PhiApprox(-x) - 1 = %v", x, d)
+		}
+	}
+}
+
+// InvPhiLog inverts LogPhi across its branches (to 1e-13: the round trip
+// multiplies the quantile's rounding error by about z²).
+func TestInvPhiLogRoundTrip(t *testing.T) {
+	for _, lp := range []float64{-1e-300, -1e-12, -0.3, -math.Ln2, -3, -699.9, -700.1, -5e3, -1e200} {
+		z := InvPhiLog(lp)
+		if got := LogPhi(z); relErr(got, lp) > 1e-13 && math.Abs(got-lp) > 1e-300 {
+			t.Errorf("LogPhi(InvPhiLog(%v)) = %v", lp, got)
+		}
+	}
+	if InvPhiLog(0) != inf || InvPhiLog(math.Inf(-1)) != math.Inf(-1) || !math.IsNaN(InvPhiLog(0.1)) || !math.IsNaN(InvPhiLog(nan)) {
+		t.Error("InvPhiLog at 0, -Inf, 0.1 or NaN")
+	}
+}
+
+func TestEdgeValues(t *testing.T) {
+	cases := []struct {
+		name      string
+		got, want float64
+	}{
+		{"IncBetaDerivX(2,3,0)", IncBetaDerivX(2, 3, 0), 0},
+		{"IncBetaDerivX(1,3,0)", IncBetaDerivX(1, 3, 0), 3},
+		{"IncBetaDerivX(0.5,3,0)", IncBetaDerivX(0.5, 3, 0), inf},
+		{"IncBetaDerivX(3,1,1)", IncBetaDerivX(3, 1, 1), 3},
+		{"IncBetaDerivX(3,0.2,1)", IncBetaDerivX(3, 0.2, 1), inf},
+		{"IncBetaDerivX(3,2,2)", IncBetaDerivX(3, 2, 2), nan},
+		{"GammaPDerivX(2,0)", GammaPDerivX(2, 0), 0},
+		{"GammaPDerivX(1,0)", GammaPDerivX(1, 0), 1},
+		{"GammaPDerivX(0.3,0)", GammaPDerivX(0.3, 0), inf},
+		{"GammaPDerivX(0.3,Inf)", GammaPDerivX(0.3, inf), 0},
+		{"GammaPDerivX(-1,1)", GammaPDerivX(-1, 1), nan},
+		{"LogInvLogitDiff(1,1)", LogInvLogitDiff(1, 1), math.Inf(-1)},
+		{"LogInvLogitDiff(1,2)", LogInvLogitDiff(1, 2), nan},
+		{"IncBeta(2,3,0)", IncBeta(2, 3, 0), 0},
+		{"IncBeta(2,3,1)", IncBeta(2, 3, 1), 1},
+		{"GammaPDerivA(2,0)", GammaPDerivA(2, 0), 0},
+		{"GammaQDerivA(2,Inf)", GammaQDerivA(2, inf), 0},
+		{"BinomialCoefficientLog(7,0)", BinomialCoefficientLog(7, 0), 0},
+		{"BinomialCoefficientLog(7,7)", BinomialCoefficientLog(7, 7), 0},
+		{"BinomialCoefficientLog(7,9)", BinomialCoefficientLog(7, 9), nan},
+		{"LogFallingFactorial(2,4)", LogFallingFactorial(2, 4), nan},
+		{"LogRisingFactorial(-1,4)", LogRisingFactorial(-1, 4), nan},
+		{"Lmgamma(0,3)", Lmgamma(0, 3), 0},
+		{"Lbeta(0,3)", Lbeta(0, 3), inf},
+		{"Lbeta(inf,3)", Lbeta(inf, 3), math.Inf(-1)},
+	}
+	for _, c := range cases {
+		if relErr(c.got, c.want) != 0 {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	for _, f := range []func() (float64, float64){
+		func() (float64, float64) { return IncBetaDerivs(2, 3, 0) },
+		func() (float64, float64) { return IncBetaDerivs(2, 3, 1) },
+	} {
+		if da, db := f(); da != 0 || db != 0 {
+			t.Errorf("IncBetaDerivs at an end of [0, 1] = %v, %v, want 0, 0", da, db)
+		}
+	}
+	if da, db := IncBetaDerivs(0, 3, 0.5); !math.IsNaN(da) || !math.IsNaN(db) {
+		t.Error("IncBetaDerivs(0, 3, 0.5) is not NaN")
 	}
 }

@@ -134,3 +134,39 @@ func OwensT(h, a float64) float64 {
 	}
 	return s * 0.5 * w / (2 * math.Pi)
 }
+
+// PhiApprox returns Stan's logistic approximation to Φ,
+// inv_logit(0.07056 x³ + 1.5976 x) (Bowling et al. 2009).
+func PhiApprox(x float64) float64 {
+	return InvLogit(0.07056*x*x*x + 1.5976*x)
+}
+
+// InvPhiLog returns the standard normal quantile of e^lp (Stan's
+// std_normal_log_qf): for p > 1/2 through 1-p = -expm1(lp), for p below
+// the smallest normal by Newton's method on LogPhi.
+func InvPhiLog(lp float64) float64 {
+	switch {
+	case math.IsNaN(lp) || lp > 0:
+		return math.NaN()
+	case lp > -math.Ln2:
+		return -InvPhi(-math.Expm1(lp))
+	case lp > -700:
+		return InvPhi(math.Exp(lp))
+	case math.IsInf(lp, -1):
+		return lp
+	}
+	// Leading term of log Φ(z) ≈ -z²/2 - log(-z) - log(2π)/2.
+	z := -math.Sqrt(-2 * lp)
+	z = -math.Sqrt(-2 * (lp + math.Log(-z) + halfLog2Pi))
+	for range 50 {
+		// d/dz log Φ(z) = φ(z)/Φ(z) = |z| / (1 - z⁻² + 3z⁻⁴ - 15z⁻⁶ + ...)
+		// (DLMF 7.12.1); z < -37 here, so four terms are ample for Newton.
+		w := 1 / (z * z)
+		dz := (LogPhi(z) - lp) * (1 - w*(1-w*(3-15*w))) / -z
+		z -= dz
+		if math.Abs(dz) <= 1e-15*math.Abs(z) {
+			break
+		}
+	}
+	return z
+}
