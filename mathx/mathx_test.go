@@ -426,3 +426,18 @@ func TestEdgeValues(t *testing.T) {
 		t.Error("IncBetaDerivs(0, 3, 0.5) is not NaN")
 	}
 }
+
+// The functions the gradients call allocate nothing.
+func TestNoAllocs(t *testing.T) {
+	xs := []float64{1, 2, 3}
+	allocs := testing.AllocsPerRun(20, func() {
+		benchSink = IncBeta(2.5, 40, 0.1) + Lbeta(3, 1e5) + OwensT(1, 0.5) + LogPhi(-30) +
+			GammaPDerivA(3, 10) + GammaQDerivA(3, 2) + Digamma(0.3) + Trigamma(2) +
+			LogSumExp(xs) + InvPhiLog(-1e3) + BinomialCoefficientLog(50, 7)
+		da, db := IncBetaDerivs(2.5, 40, 0.1)
+		benchSink += da + db
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per run", allocs)
+	}
+}
