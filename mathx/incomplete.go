@@ -52,9 +52,10 @@ func IncBeta(a, b, x float64) float64 {
 	if math.IsNaN(j) {
 		return mathext.RegIncBeta(a, b, x)
 	}
-	// 1 - j cancels when j is near 1 (b small): sum the series for
-	// I_x(a, b) instead when it is not too long.
-	if j > 0.5 && incBetaSeriesCost(a, b, x) < 1e5 {
+	// 1 - j cancels when j is near 1 (b small), losing about
+	// log10(1/(1-j)) digits: sum the series for I_x(a, b) instead when it
+	// is not too long for the digits it saves.
+	if cost := incBetaSeriesCost(a, b, x); j > 0.9 && cost < 2e4 || j > 0.999 && cost < maxSeriesTerms {
 		if i, _, _ := incBetaSide(a, b, x, lx, l1mx, lpow, false); !math.IsNaN(i) {
 			return i
 		}
@@ -77,12 +78,13 @@ func IncBetaDerivs(a, b, x float64) (da, db float64) {
 	}
 	lx, l1mx := math.Log(x), math.Log1p(-x)
 	lpow := logBetaPowers(a, b, x, lx, l1mx)
-	// The derivatives are I times a sum that cancels when I is near 1, so
-	// the side whose value is below 1/2 is used when its series is not
-	// much longer.
+	// The derivatives are I times a sum that cancels when I is near 1,
+	// losing about log10(1/(1-I)) digits, so then the other side's series
+	// is summed if it is not too long for the digits it saves.
 	direct, swapped := incBetaSeriesCost(a, b, x), incBetaSeriesCost(b, a, 1-x)
 	i, da, db := incBetaDerivSide(a, b, x, lx, l1mx, lpow, swapped < direct)
-	if other := math.Max(direct, swapped); i > 0.5 && other < 1e5 {
+	other := math.Max(direct, swapped)
+	if i > 0.5 && (other < 2e4 || i > 0.999 && other < maxSeriesTerms) {
 		if j, ja, jb := incBetaDerivSide(a, b, x, lx, l1mx, lpow, swapped >= direct); !math.IsNaN(j) {
 			da, db = ja, jb
 		}
