@@ -449,3 +449,21 @@ func TestNoAllocs(t *testing.T) {
 		t.Errorf("%v allocations per run", allocs)
 	}
 }
+
+func TestOwensTDerivs(t *testing.T) {
+	for _, h := range []float64{-2, 0.3, 1, 4} {
+		for _, a := range []float64{-3, 0.2, 0.9, 1.7, 20} {
+			dh, da := OwensTDerivs(h, a)
+			fh := richardson(func(v float64) float64 { return OwensT(v, a) }, h, 1e-3)
+			fa := richardson(func(v float64) float64 { return OwensT(h, v) }, a, 1e-3*math.Abs(a))
+			// The differences resolve changes down to about 1e-13 |T| / step.
+			tv := math.Abs(OwensT(h, a))
+			if !(math.Abs(dh-fh) <= 1e-8*math.Abs(fh)+1e-13*tv/1e-3) {
+				t.Errorf("OwensTDerivs(%v, %v) dh = %v, finite difference %v", h, a, dh, fh)
+			}
+			if !(math.Abs(da-fa) <= 1e-8*math.Abs(fa)+1e-13*tv/(1e-3*math.Abs(a))) {
+				t.Errorf("OwensTDerivs(%v, %v) da = %v, finite difference %v", h, a, da, fa)
+			}
+		}
+	}
+}

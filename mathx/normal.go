@@ -170,3 +170,13 @@ func InvPhiLog(lp float64) float64 {
 	}
 	return z
 }
+
+// OwensTDerivs returns the partial derivatives of Owen's T function,
+// ∂T/∂h = -φ(h) erf(ah/√2)/2 and ∂T/∂a = e^(-h²(1+a²)/2) / (2π(1+a²)),
+// both from differentiating its defining integral.
+func OwensTDerivs(h, a float64) (dh, da float64) {
+	q := 1 + a*a
+	dh = -0.5 * math.Exp(-0.5*h*h-halfLog2Pi) * math.Erf(a*h*invSqrt2)
+	da = math.Exp(-0.5*h*h*q) / (2 * math.Pi * q)
+	return dh, da
+}
