@@ -85,7 +85,7 @@ func IncBetaDerivs(a, b, x float64) (da, db float64) {
 	direct, swapped := incBetaSeriesCost(a, b, x), incBetaSeriesCost(b, a, 1-x)
 	i, da, db := incBetaDerivSide(a, b, x, lx, l1mx, lpow, swapped < direct)
 	other := math.Max(direct, swapped)
-	if i > 0.5 && (other < 2e4 || i > 0.999 && other < maxSeriesTerms) {
+	if i > 0.9 && other < 2e4 || i > 0.999 && other < maxSeriesTerms {
 		if j, ja, jb := incBetaDerivSide(a, b, x, lx, l1mx, lpow, swapped >= direct); !math.IsNaN(j) {
 			da, db = ja, jb
 		}
@@ -154,12 +154,13 @@ func incBetaSide(a, b, x, lx, l1mx, lpow float64, derivs bool) (i, da, db float6
 	logScale := 0.0
 	converged := false
 	for k := 0.0; k < maxSeriesTerms; k++ {
-		r := (a + b + k) * x / (a + 1 + k)
+		u, v := 1/(a+b+k), 1/(a+1+k)
+		r := x * (a + b + k) * v
 		t *= r
 		s += t
 		if derivs {
-			ca += (1 - b) / ((a + b + k) * (a + 1 + k))
-			cb += 1 / (a + b + k)
+			ca += (1 - b) * u * v
+			cb += u
 			sa += t * ca
 			sb += t * cb
 		}
@@ -170,8 +171,8 @@ func incBetaSide(a, b, x, lx, l1mx, lpow float64, derivs bool) (i, da, db float6
 		// Later ratios lie between r and x, so the tail is at most
 		// t q/(1-q) with q = max(r, x).
 		if q := math.Max(r, x); q < 1 {
-			tail := t * q / (1 - q)
-			if tail <= 1e-17*s && math.Abs(tail*ca) <= 1e-17*math.Abs(sa) && tail*cb <= 1e-17*sb {
+			tail, eps := t*q, 1e-17*(1-q)
+			if tail <= eps*s && math.Abs(tail*ca) <= eps*math.Abs(sa) && tail*cb <= eps*sb {
 				converged = true
 				break
 			}
