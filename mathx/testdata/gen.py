@@ -220,7 +220,8 @@ def gamma_deriv(a, x):
     return mp.quad(f, [x + w * k for k in range(400)] + [mp.inf])
 
 
-for a, x in gamma_pts:
+for a, x in gamma_pts + [(1e-3, 1.0011), (1e-3, 1.5), (1e-3, 5), (1e-2, 1.02),
+                         (0.1, 1.2), (0.1, 40), (3, 4.01), (3, 700)]:
     dq = gamma_deriv(a, x) if x > a else -mp.diff(lambda t: gammap_series(t, mp.mpf(x)), a)
     rows.append(("GammaPDerivA", [a, x], -dq))
     rows.append(("GammaQDerivA", [a, x], dq))
