@@ -209,15 +209,19 @@ func log1pmx(d float64) float64 {
 	return -d * d * s
 }
 
-// logGammaPowers returns log(x^a e^-x / Γ(a+1)), the prefactor of the
-// incomplete gamma series. For large a near x, a log x and log Γ(a+1) are
-// huge and nearly cancel, so with y = a+1 and d = (x-y)/y it is rewritten by
+// logGammaPowers returns log(x^a e^-x / Γ(a+1)) for x > 0, the prefactor of
+// the incomplete gamma series. For large a, a log x and log Γ(a+1) are huge
+// and nearly cancel, so with y = a+1 and d = (x-y)/y it is rewritten by
 // Stirling's series as a(log1p(d) - d) - d - log(y)/2 - log(2π)/2 - δ(y).
 func logGammaPowers(a, x float64) float64 {
 	y := a + 1
-	d := (x - y) / y
-	if y < 10 || math.Abs(d) > 0.5 {
+	if y < 10 {
 		return a*math.Log(x) - x - Lgamma(y)
 	}
-	return a*log1pmx(d) - d - 0.5*math.Log(y) - halfLog2Pi - lgammaStirlingDiff(y)
+	d := (x - y) / y
+	l := log1pmx(d)
+	if d < -0.5 {
+		l = math.Log(x/y) - d // 1+d = x/y has lost digits
+	}
+	return a*l - d - 0.5*math.Log(y) - halfLog2Pi - lgammaStirlingDiff(y)
 }
