@@ -1,22 +1,6 @@
 package mathx
 
-import (
-	"math"
-
-	"gonum.org/v1/gonum/mathext"
-)
-
-// Lgamma returns log|Γ(x)|.
-func Lgamma(x float64) float64 {
-	v, _ := math.Lgamma(x)
-	return v
-}
-
-// Digamma returns ψ(x) = d/dx log Γ(x).
-func Digamma(x float64) float64 { return mathext.Digamma(x) }
-
-// Lbeta returns log B(a, b).
-func Lbeta(a, b float64) float64 { return mathext.Lbeta(a, b) }
+import "math"
 
 // Log1pExp returns log(1 + e**x) without overflow.
 func Log1pExp(x float64) float64 {
@@ -26,8 +10,8 @@ func Log1pExp(x float64) float64 {
 	return math.Log1p(math.Exp(x))
 }
 
-// Log1mExp returns log(1 - e**x) for x < 0 (Mächler 2012, "Accurately
-// computing log(1 - exp(-|a|))").
+// Log1mExp returns log(1 - e**x) for x <= 0 (Mächler 2012, "Accurately
+// computing log(1 - exp(-|a|))"); NaN for x > 0.
 func Log1mExp(x float64) float64 {
 	switch {
 	case x > 0:
@@ -40,25 +24,24 @@ func Log1mExp(x float64) float64 {
 
 // LogSumExp2 returns log(e**a + e**b).
 func LogSumExp2(a, b float64) float64 {
-	if math.IsInf(a, -1) {
-		return b
+	if a < b {
+		a, b = b, a
 	}
-	if math.IsInf(b, -1) {
+	if math.IsInf(a, 0) || math.IsInf(b, -1) {
 		return a
 	}
-	if a > b {
-		return a + math.Log1p(math.Exp(b-a))
-	}
-	return b + math.Log1p(math.Exp(a-b))
+	return a + math.Log1p(math.Exp(b-a))
 }
 
 // LogSumExp returns log(sum(e**x)); -Inf for an empty slice.
 func LogSumExp(x []float64) float64 {
 	m := math.Inf(-1)
 	for _, v := range x {
-		m = math.Max(m, v)
+		if v > m || math.IsNaN(v) {
+			m = v
+		}
 	}
-	if math.IsInf(m, 0) {
+	if math.IsInf(m, 0) || math.IsNaN(m) {
 		return m
 	}
 	s := 0.0
@@ -68,12 +51,12 @@ func LogSumExp(x []float64) float64 {
 	return m + math.Log(s)
 }
 
-// LogDiffExp returns log(e**a - e**b) for a >= b.
+// LogDiffExp returns log(e**a - e**b) for a >= b; NaN for a < b or a = b = +Inf.
 func LogDiffExp(a, b float64) float64 {
 	if math.IsInf(b, -1) {
 		return a
 	}
-	if b > a {
+	if b > a || math.IsInf(a, 1) {
 		return math.NaN()
 	}
 	return a + Log1mExp(b-a)
@@ -88,8 +71,14 @@ func InvLogit(x float64) float64 {
 	return e / (1 + e)
 }
 
-// Logit returns log(p / (1 - p)).
-func Logit(p float64) float64 { return math.Log(p / (1 - p)) }
+// Logit returns log(p / (1 - p)); near p = 1/2 as log1p((2p-1)/(1-p)),
+// where 2p-1 is exact, so the result keeps its relative accuracy.
+func Logit(p float64) float64 {
+	if p >= 0.25 && p <= 0.75 {
+		return math.Log1p((2*p - 1) / (1 - p))
+	}
+	return math.Log(p / (1 - p))
+}
 
 // LogInvLogit returns log(inv_logit(x)).
 func LogInvLogit(x float64) float64 { return -Log1pExp(-x) }
@@ -97,17 +86,22 @@ func LogInvLogit(x float64) float64 { return -Log1pExp(-x) }
 // Log1mInvLogit returns log(1 - inv_logit(x)).
 func Log1mInvLogit(x float64) float64 { return -Log1pExp(x) }
 
-// Phi returns the standard normal CDF.
-func Phi(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+// LogMix returns log(θ e**lp1 + (1-θ) e**lp2) for 0 <= θ <= 1.
+func LogMix(theta, lp1, lp2 float64) float64 {
+	if !(theta >= 0 && theta <= 1) {
+		return math.NaN()
+	}
+	return LogSumExp2(math.Log(theta)+lp1, math.Log1p(-theta)+lp2)
+}
 
-// InvPhi returns the standard normal quantile.
-func InvPhi(p float64) float64 { return mathext.NormalQuantile(p) }
-
-// IncBeta returns the regularized incomplete beta function I_x(a, b).
-func IncBeta(a, b, x float64) float64 { return mathext.RegIncBeta(a, b, x) }
-
-// GammaP returns the regularized lower incomplete gamma function P(a, x).
-func GammaP(a, x float64) float64 { return mathext.GammaIncReg(a, x) }
-
-// GammaQ returns the regularized upper incomplete gamma function Q(a, x).
-func GammaQ(a, x float64) float64 { return mathext.GammaIncRegComp(a, x) }
+// LogInvLogitDiff returns log(inv_logit(x) - inv_logit(y)) for x > y, as
+// -log1p(e^-x) + log1m(e^(y-x)) - log1p(e^y), where nothing cancels.
+func LogInvLogitDiff(x, y float64) float64 {
+	if !(x > y) {
+		if x == y {
+			return math.Inf(-1)
+		}
+		return math.NaN()
+	}
+	return -Log1pExp(-x) + Log1mExp(y-x) - Log1pExp(y)
+}
