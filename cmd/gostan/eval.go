@@ -30,7 +30,10 @@ type evalResult struct {
 	Passed    bool    `json:"passed"`
 	Seconds   float64 `json:"seconds"`
 	Gradients int     `json:"gradient_evaluations"`
-	Error     string  `json:"error,omitempty"`
+	// ChainSeconds is the time spent inside the chains, summed over them:
+	// with no more chains than cores, the CPU time of the inference.
+	ChainSeconds float64 `json:"chain_seconds,omitempty"`
+	Error        string  `json:"error,omitempty"`
 }
 
 // passThreshold is the criterion of Stan's performance tests and of the
@@ -155,8 +158,8 @@ func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int)
 		r.Error = "compile: " + err.Error()
 		return r
 	}
-	draws, grads, err := runMethod(m, method, seed, threads)
-	r.Gradients = grads
+	draws, grads, chainSecs, err := runMethod(m, method, seed, threads)
+	r.Gradients, r.ChainSeconds = grads, chainSecs
 	if err != nil {
 		r.Error = err.Error()
 		return r
@@ -170,8 +173,9 @@ func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int)
 	return r
 }
 
-// runMethod returns the draws by column name and the gradient count.
-func runMethod(m *compile.Model, method string, seed uint64, threads int) (map[string][]float64, int, error) {
+// runMethod returns the draws by column name, the gradient count and the
+// seconds spent in the algorithm, summed over chains.
+func runMethod(m *compile.Model, method string, seed uint64, threads int) (map[string][]float64, int, float64, error) {
 	names := m.Names()
 	draws := map[string][]float64{}
 	add := func(rows [][]float64) {
@@ -187,14 +191,15 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int) (map[s
 		cfg.Seed = seed
 		res, err := nuts.RunChains(m, cfg, 4, threads, nil)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
-		grads := 0
+		grads, secs := 0, 0.0
 		for _, ch := range res {
 			add(ch.Draws)
 			grads += ch.Gradients
+			secs += ch.WarmupSeconds + ch.SampleSeconds
 		}
-		return draws, grads, nil
+		return draws, grads, secs, nil
 	case "advi-meanfield", "advi-fullrank":
 		cfg := advi.DefaultConfig()
 		cfg.Seed = seed
@@ -202,14 +207,15 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int) (map[s
 		if method == "advi-fullrank" {
 			cfg.Algorithm = advi.Fullrank
 		}
+		start := time.Now()
 		res, err := advi.Run(m, cfg, nil)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		add(res.Draws)
-		return draws, res.Gradients, nil
+		return draws, res.Gradients, time.Since(start).Seconds(), nil
 	}
-	return nil, 0, fmt.Errorf("unknown method %q: use nuts, advi-meanfield or advi-fullrank", method)
+	return nil, 0, 0, fmt.Errorf("unknown method %q: use nuts, advi-meanfield or advi-fullrank", method)
 }
 
 func newEvalReportCmd() *cobra.Command {
