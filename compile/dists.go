@@ -24,9 +24,14 @@ type density struct {
 }
 
 func univariate(u *dist.Univariate) density {
-	return density{fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
+	d := density{fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
 		return u.Lpdf(t, propto, r...)
 	}}
+	if u.HasCDF() {
+		d.lcdf = func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return u.Lcdf(t, r...) }
+		d.lccdf = func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return u.Lccdf(t, r...) }
+	}
+	return d
 }
 
 func discrete(u *dist.Discrete, ints int) density {
@@ -44,16 +49,8 @@ var densities = map[string]density{
 		lcdf:  func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLcdf(t, r[0], r[1], r[2]) },
 		lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLccdf(t, r[0], r[1], r[2]) },
 	},
-	"std_normal": univariate(dist.StdNormal),
-	"student_t": {
-		fn: univariate(dist.StudentT).fn,
-		lcdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) {
-			return dist.StudentTLcdf(t, r[0], r[1], r[2], r[3])
-		},
-		lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) {
-			return dist.StudentTLccdf(t, r[0], r[1], r[2], r[3])
-		},
-	},
+	"std_normal":            univariate(dist.StdNormal),
+	"student_t":             univariate(dist.StudentT),
 	"cauchy":                univariate(dist.Cauchy),
 	"double_exponential":    univariate(dist.DoubleExponential),
 	"logistic":              univariate(dist.Logistic),
