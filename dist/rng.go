@@ -1,0 +1,176 @@
+package dist
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/gostan/gostan/mathx"
+)
+
+// Random draws (Stan's _rng functions), by inversion or by the standard
+// constructions; parameters are checked with the density's rules.
+
+type realRng func(r *rand.Rand, p []float64) float64
+
+var rngs = map[*Univariate]realRng{
+	StdNormal: func(r *rand.Rand, p []float64) float64 { return r.NormFloat64() },
+	StudentT: func(r *rand.Rand, p []float64) float64 {
+		return p[1] + p[2]*distuv.StudentsT{Mu: 0, Sigma: 1, Nu: p[0], Src: r}.Rand()
+	},
+	Cauchy: func(r *rand.Rand, p []float64) float64 { return p[0] + p[1]*math.Tan(math.Pi*(r.Float64()-0.5)) },
+	DoubleExponential: func(r *rand.Rand, p []float64) float64 {
+		u := r.Float64() - 0.5
+		return p[0] - p[1]*math.Copysign(math.Log1p(-2*math.Abs(u)), u)
+	},
+	Logistic:     func(r *rand.Rand, p []float64) float64 { return p[0] + p[1]*mathx.Logit(r.Float64()) },
+	Gumbel:       func(r *rand.Rand, p []float64) float64 { return p[0] - p[1]*math.Log(-math.Log(r.Float64())) },
+	Lognormal:    func(r *rand.Rand, p []float64) float64 { return math.Exp(p[0] + p[1]*r.NormFloat64()) },
+	ChiSquare:    func(r *rand.Rand, p []float64) float64 { return distuv.ChiSquared{K: p[0], Src: r}.Rand() },
+	InvChiSquare: func(r *rand.Rand, p []float64) float64 { return 1 / distuv.ChiSquared{K: p[0], Src: r}.Rand() },
+	ScaledInvChiSquare: func(r *rand.Rand, p []float64) float64 {
+		return p[0] * p[1] * p[1] / distuv.ChiSquared{K: p[0], Src: r}.Rand()
+	},
+	Exponential: func(r *rand.Rand, p []float64) float64 { return r.ExpFloat64() / p[0] },
+	Gamma:       func(r *rand.Rand, p []float64) float64 { return distuv.Gamma{Alpha: p[0], Beta: p[1], Src: r}.Rand() },
+	InvGamma: func(r *rand.Rand, p []float64) float64 {
+		return 1 / distuv.Gamma{Alpha: p[0], Beta: p[1], Src: r}.Rand()
+	},
+	Weibull:     func(r *rand.Rand, p []float64) float64 { return p[1] * math.Pow(r.ExpFloat64(), 1/p[0]) },
+	Frechet:     func(r *rand.Rand, p []float64) float64 { return p[1] * math.Pow(r.ExpFloat64(), -1/p[0]) },
+	Rayleigh:    func(r *rand.Rand, p []float64) float64 { return p[0] * math.Sqrt(2*r.ExpFloat64()) },
+	Pareto:      func(r *rand.Rand, p []float64) float64 { return p[0] * math.Exp(r.ExpFloat64()/p[1]) },
+	ParetoType2: func(r *rand.Rand, p []float64) float64 { return p[0] + p[1]*math.Expm1(r.ExpFloat64()/p[2]) },
+	Beta:        func(r *rand.Rand, p []float64) float64 { return distuv.Beta{Alpha: p[0], Beta: p[1], Src: r}.Rand() },
+	BetaProportion: func(r *rand.Rand, p []float64) float64 {
+		return distuv.Beta{Alpha: p[0] * p[1], Beta: (1 - p[0]) * p[1], Src: r}.Rand()
+	},
+	VonMises: vonMisesRng,
+	Uniform:  func(r *rand.Rand, p []float64) float64 { return p[0] + (p[1]-p[0])*r.Float64() },
+	SkewNormal: func(r *rand.Rand, p []float64) float64 {
+		// Azzalini's construction: δ|u0| + √(1-δ²) u1.
+		d := p[2] / math.Sqrt(1+p[2]*p[2])
+		u0, u1 := r.NormFloat64(), r.NormFloat64()
+		return p[0] + p[1]*(d*math.Abs(u0)+math.Sqrt(1-d*d)*u1)
+	},
+	ExpModNormal: func(r *rand.Rand, p []float64) float64 { return p[0] + p[1]*r.NormFloat64() + r.ExpFloat64()/p[2] },
+}
+
+// vonMisesRng is Best and Fisher's (1979) rejection sampler.
+func vonMisesRng(r *rand.Rand, p []float64) float64 {
+	mu, k := p[0], p[1]
+	if k < 1e-8 {
+		return mu + math.Pi*(2*r.Float64()-1)
+	}
+	tau := 1 + math.Sqrt(1+4*k*k)
+	rho := (tau - math.Sqrt(2*tau)) / (2 * k)
+	s := (1 + rho*rho) / (2 * rho)
+	for {
+		u1, u2, u3 := r.Float64(), r.Float64(), r.Float64()
+		z := math.Cos(math.Pi * u1)
+		f := (1 + s*z) / (s + z)
+		c := k * (s - f)
+		if c*(2-c)-u2 > 0 || math.Log(c/u2)+1-c >= 0 {
+			x := math.Acos(f)
+			if u3 < 0.5 {
+				x = -x
+			}
+			return math.Remainder(mu+x, 2*math.Pi)
+		}
+	}
+}
+
+// Rng draws one value with parameters p (Stan's argument order, without
+// the variate).
+func (u *Univariate) Rng(r *rand.Rand, p ...float64) (float64, error) {
+	fn := u.base() + "_rng"
+	f, ok := rngs[u]
+	if !ok {
+		return 0, fmt.Errorf("%s is not implemented", fn)
+	}
+	if len(p) != len(u.rules)-1 {
+		return 0, fmt.Errorf("%s takes %d parameters, got %d", fn, len(u.rules)-1, len(p))
+	}
+	for i, v := range p {
+		rl := u.rules[i+1]
+		if rl.text != "" && !rl.ok(v) {
+			return 0, &DomainError{fn, argNames[u.names[i+1]], 0, v, rl.text}
+		}
+	}
+	if u == Uniform && !(p[1] > p[0]) {
+		return 0, fmt.Errorf("%s: Upper bound parameter is %v, but must be greater than %v", fn, p[1], p[0])
+	}
+	return f(r, p), nil
+}
+
+type intRng func(r *rand.Rand, n [2]int, p []float64) int
+
+var intRngs = map[*Discrete]intRng{
+	Bernoulli:      func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < p[0]) },
+	BernoulliLogit: func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < mathx.InvLogit(p[0])) },
+	Binomial: func(r *rand.Rand, n [2]int, p []float64) int {
+		return int(distuv.Binomial{N: float64(n[0]), P: p[0], Src: r}.Rand())
+	},
+	BinomialLogit: func(r *rand.Rand, n [2]int, p []float64) int {
+		return int(distuv.Binomial{N: float64(n[0]), P: mathx.InvLogit(p[0]), Src: r}.Rand())
+	},
+	Poisson:    func(r *rand.Rand, n [2]int, p []float64) int { return poissonDraw(r, p[0]) },
+	PoissonLog: func(r *rand.Rand, n [2]int, p []float64) int { return poissonDraw(r, math.Exp(p[0])) },
+	NegBinomial: func(r *rand.Rand, n [2]int, p []float64) int {
+		return poissonDraw(r, distuv.Gamma{Alpha: p[0], Beta: p[1], Src: r}.Rand())
+	},
+	NegBinomial2: func(r *rand.Rand, n [2]int, p []float64) int {
+		return poissonDraw(r, distuv.Gamma{Alpha: p[1], Beta: p[1] / p[0], Src: r}.Rand())
+	},
+	NegBinomial2Log: func(r *rand.Rand, n [2]int, p []float64) int {
+		return poissonDraw(r, distuv.Gamma{Alpha: p[1], Beta: p[1] / math.Exp(p[0]), Src: r}.Rand())
+	},
+	BetaBinomial: func(r *rand.Rand, n [2]int, p []float64) int {
+		th := distuv.Beta{Alpha: p[0], Beta: p[1], Src: r}.Rand()
+		return int(distuv.Binomial{N: float64(n[0]), P: th, Src: r}.Rand())
+	},
+}
+
+func poissonDraw(r *rand.Rand, l float64) int {
+	if l == 0 {
+		return 0
+	}
+	return int(distuv.Poisson{Lambda: l, Src: r}.Rand())
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Rng draws one value; ints are the integer parameters (binomial's N).
+func (u *Discrete) Rng(r *rand.Rand, ints []int, p ...float64) (int, error) {
+	fn := u.Name[:len(u.Name)-len("_lpmf")] + "_rng"
+	f, ok := intRngs[u]
+	if !ok {
+		return 0, fmt.Errorf("%s is not implemented", fn)
+	}
+	var n [2]int
+	copy(n[:], ints)
+	for i, v := range p {
+		rl := u.rules[i]
+		if !rl.ok(v) {
+			return 0, &DomainError{fn, argNames[u.realNames[i]], 0, v, rl.text}
+		}
+	}
+	switch u {
+	case Poisson:
+		if p[0] > 1<<30 {
+			return 0, fmt.Errorf("%s: Rate parameter is %v, but must be less than %v", fn, p[0], float64(1<<30))
+		}
+	case PoissonLog:
+		if p[0] > 30*math.Ln2 {
+			return 0, fmt.Errorf("%s: Log rate parameter is %v, but must be less than %v", fn, p[0], 30*math.Ln2)
+		}
+	}
+	return f(r, n, p), nil
+}

@@ -1,0 +1,101 @@
+package dist_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/gostan/gostan/ad"
+	. "github.com/gostan/gostan/dist"
+)
+
+// TestRngs draws from every family and compares the sample's CDF at a few
+// points with the family's own CDF (a Kolmogorov–Smirnov style check):
+// wrong parameters or a wrong construction shift it by far more than the
+// 0.02 allowed with 20000 draws.
+func TestRngs(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	cases := []struct {
+		u *Univariate
+		p []float64
+	}{
+		{StdNormal, nil}, {StudentT, []float64{3.5, -0.2, 1.3}}, {Cauchy, []float64{-0.2, 1.3}},
+		{DoubleExponential, []float64{-0.2, 1.3}}, {Logistic, []float64{-0.2, 1.3}}, {Gumbel, []float64{-0.2, 1.3}},
+		{Lognormal, []float64{-0.2, 1.3}}, {ChiSquare, []float64{3.3}}, {InvChiSquare, []float64{3.3}},
+		{ScaledInvChiSquare, []float64{3.3, 0.8}}, {Exponential, []float64{0.8}}, {Gamma, []float64{2.5, 0.8}},
+		{InvGamma, []float64{2.5, 0.8}}, {Weibull, []float64{2.5, 1.8}}, {Frechet, []float64{2.5, 0.8}},
+		{Rayleigh, []float64{0.8}}, {Pareto, []float64{0.8, 2.5}}, {ParetoType2, []float64{0.3, 0.8, 2.5}},
+		{Beta, []float64{2.5, 1.8}}, {BetaProportion, []float64{0.4, 5}}, {Uniform, []float64{-0.4, 2.2}},
+		{SkewNormal, []float64{-0.4, 1.2, 2}}, {ExpModNormal, []float64{-0.4, 1.2, 2}},
+	}
+	const n = 20000
+	for _, c := range cases {
+		xs := make([]float64, n)
+		for i := range xs {
+			x, err := c.u.Rng(r, c.p...)
+			if err != nil {
+				t.Fatalf("%s: %v", c.u.Name, err)
+			}
+			xs[i] = x
+		}
+		for _, q := range []float64{0.2, 0.5, 0.8} {
+			x := quantile(xs, q)
+			args := [][]ad.Var{consts(x)}
+			for _, v := range c.p {
+				args = append(args, consts(v))
+			}
+			f, err := c.u.Cdf(nil, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(f.Val-q) > 0.02 {
+				t.Errorf("%s: the empirical %.1f quantile has CDF %.3f", c.u.Name, q, f.Val)
+			}
+		}
+	}
+	if _, err := Gamma.Rng(r, -1, 1); err == nil || err.Error() != "gamma_rng: Shape parameter is -1, but must be positive finite" {
+		t.Errorf("error: %v", err)
+	}
+}
+
+func quantile(xs []float64, q float64) float64 {
+	s := append([]float64(nil), xs...)
+	slices.Sort(s)
+	return s[int(q*float64(len(s)))]
+}
+
+func TestDiscreteRngs(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	cases := []struct {
+		d    *Discrete
+		ints []int
+		p    []float64
+		mean float64
+	}{
+		{Bernoulli, nil, []float64{0.3}, 0.3},
+		{BernoulliLogit, nil, []float64{0.4}, 1 / (1 + math.Exp(-0.4))},
+		{Binomial, []int{10}, []float64{0.3}, 3},
+		{BinomialLogit, []int{10}, []float64{0}, 5},
+		{Poisson, nil, []float64{2.5}, 2.5},
+		{PoissonLog, nil, []float64{0.9}, math.Exp(0.9)},
+		{NegBinomial, nil, []float64{3, 1.2}, 2.5},
+		{NegBinomial2, nil, []float64{2.5, 3}, 2.5},
+		{NegBinomial2Log, nil, []float64{math.Log(2.5), 3}, 2.5},
+		{BetaBinomial, []int{10}, []float64{2, 5}, 10 * 2.0 / 7},
+	}
+	const n = 40000
+	for _, c := range cases {
+		s := 0.0
+		for range n {
+			k, err := c.d.Rng(r, c.ints, c.p...)
+			if err != nil {
+				t.Fatalf("%s: %v", c.d.Name, err)
+			}
+			s += float64(k)
+		}
+		if m := s / n; math.Abs(m-c.mean) > 0.05*math.Max(1, c.mean) {
+			t.Errorf("%s: sample mean %v, want %v", c.d.Name, m, c.mean)
+		}
+	}
+}
