@@ -187,6 +187,8 @@ func LogFallingFactorial(x, n float64) float64 {
 	switch {
 	case !(x > -1 && x-n > -1):
 		return math.NaN()
+	case math.Abs(n) <= 0.5:
+		return lgammaShift(x+1, n) // keeps relative accuracy as n -> 0
 	case n > 0:
 		// log Γ(n) - log B(x-n+1, n) has no cancelling large terms.
 		return Lgamma(n) - Lbeta(x-n+1, n)
@@ -200,6 +202,8 @@ func LogRisingFactorial(x, n float64) float64 {
 	switch {
 	case !(x > 0 && x+n > 0):
 		return math.NaN()
+	case math.Abs(n) <= 0.5:
+		return -lgammaShift(x, -n) // keeps relative accuracy as n -> 0
 	case n > 0:
 		return Lgamma(n) - Lbeta(x, n)
 	}
