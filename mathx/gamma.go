@@ -136,8 +136,10 @@ func Lmgamma(k int, x float64) float64 {
 }
 
 // BinomialCoefficientLog returns log C(n, k) = log Γ(n+1) - log Γ(k+1) -
-// log Γ(n-k+1) for real n > -1, -1 < k < n+1, as -log1p(n) - log B(n-k+1,
-// k+1), which Lbeta keeps accurate for large n; NaN outside that domain.
+// log Γ(n-k+1) for real n > -1, -1 < k < n+1; NaN outside that domain.
+// With m = min(k, n-k), it is -log1p(n) - log B(n-m+1, m+1), which Lbeta
+// keeps accurate for large n, or for |m| <= 1/2, where that result is a
+// small difference of O(1) terms, lgammaShift(n+1, m) + lgammaShift(1, -m).
 func BinomialCoefficientLog(n, k float64) float64 {
 	switch {
 	case !(n > -1 && k > -1 && n-k > -1):
@@ -145,7 +147,38 @@ func BinomialCoefficientLog(n, k float64) float64 {
 	case k == 0 || k == n:
 		return 0
 	}
-	return -math.Log1p(n) - Lbeta(n-k+1, k+1)
+	m := k
+	if n-k < k {
+		m = n - k
+	}
+	if math.Abs(m) <= 0.5 {
+		return lgammaShift(n+1, m) + lgammaShift(1, -m)
+	}
+	return -math.Log1p(n) - Lbeta(n-m+1, m+1)
+}
+
+// lgammaShift returns log Γ(y) - log Γ(y-k) for y > 0, y-k > 0 and |k| <= 1/2,
+// to relative accuracy however small k is: the recurrence (DLMF 5.5.1) moves
+// y up to Y >= 10 adding Σ log1p(-k/(y+j)), and there, with Stirling's
+// series, log Γ(Y) - log Γ(Y-k) = k log Y - Y (log1p(u) - u) + (k+1/2)
+// log1p(u) + δ(Y) - δ(Y-k) for u = -k/Y, each term of δ's difference
+// formed as c Y^-p (1 - (1+u)^-p) by expm1.
+func lgammaShift(y, k float64) float64 {
+	s := 0.0
+	for ; y < 10; y++ {
+		s += math.Log1p(-k / y)
+	}
+	u := -k / y
+	l := math.Log1p(u)
+	s += k*math.Log(y) - y*log1pmx(u) + (k+0.5)*l
+	// δ(z) = Σ_j c_j z^-(2j-1) (DLMF 5.11.1); see lgammaStirlingDiff.
+	z, zp := 1/(y*y), 1/y
+	for j, c := range [...]float64{1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156} {
+		p := float64(2*j + 1)
+		s -= c * zp * math.Expm1(-p*l)
+		zp *= z
+	}
+	return s
 }
 
 // LogFallingFactorial returns log(Γ(x+1) / Γ(x-n+1)) for x > -1 and
@@ -154,6 +187,8 @@ func LogFallingFactorial(x, n float64) float64 {
 	switch {
 	case !(x > -1 && x-n > -1):
 		return math.NaN()
+	case math.Abs(n) <= 0.5:
+		return lgammaShift(x+1, n) // keeps relative accuracy as n -> 0
 	case n > 0:
 		// log Γ(n) - log B(x-n+1, n) has no cancelling large terms.
 		return Lgamma(n) - Lbeta(x-n+1, n)
@@ -167,6 +202,8 @@ func LogRisingFactorial(x, n float64) float64 {
 	switch {
 	case !(x > 0 && x+n > 0):
 		return math.NaN()
+	case math.Abs(n) <= 0.5:
+		return -lgammaShift(x, -n) // keeps relative accuracy as n -> 0
 	case n > 0:
 		return Lgamma(n) - Lbeta(x, n)
 	}

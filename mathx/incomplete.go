@@ -33,7 +33,8 @@ const maxSeriesTerms = 1000000
 // IncBeta returns the regularized incomplete beta function I_x(a, b) by the
 // continued fraction of DLMF 8.17.22 (incBetaFraction) on the side of
 // I_x(a,b) = 1 - I_{1-x}(b,a) where it converges quickly, with the power
-// prefactor from logBetaPowers; NaN unless a, b > 0 and 0 <= x <= 1.
+// prefactor from logBetaPowers (gonum's Cephes incbet only where the
+// fraction does not converge); NaN unless a, b > 0 and 0 <= x <= 1.
 func IncBeta(a, b, x float64) float64 {
 	if !(a > 0 && b > 0 && x >= 0 && x <= 1) || math.IsInf(a, 1) || math.IsInf(b, 1) {
 		return math.NaN()
@@ -106,7 +107,7 @@ func logBetaPowers(a, b, x, lx, l1mx float64) float64 {
 	s := a + b
 	bv := s - a
 	serr := (a - (s - bv)) + (b - bv)
-	e := math.FMA(x, s, -a) + x*serr
+	e := math.FMA(x, s, -a) + x*serr // serr is the rounding error of s (TwoSum)
 	// log(xs/a) = log1p(e/a), unless e/a is near -1 where 1 + e/a has lost
 	// digits and lx + log(s/a) is better; likewise for log((1-x)s/b).
 	la, lb := lx+math.Log(s/a), l1mx+math.Log(s/b)

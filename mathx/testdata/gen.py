@@ -158,16 +158,21 @@ for h in [0, 1e-5, 0.3, 1, 2.5, 7, 20, 37]:
         add("OwensT", [h, a], owens_t)
 add("OwensT", [-2.5, 0.7], lambda h, a: owens_t(-h, a))
 for n, k in [(5, 2), (10, 0.5), (0.5, 0.25), (-0.5, -0.25), (30, 15), (1e10, 5),
-             (1e10, 5e9), (1e15, 1e3), (1e300, 1), (100, 99.5), (4.5, 4.5 - 1e-10)]:
+             (1e10, 5e9), (1e15, 1e3), (1e300, 1), (100, 99.5), (4.5, 4.5 - 1e-10),
+             (10, 1e-10), (1e6, 1e-7), (0.3, 0.2), (2, 0.5), (2, 1.5), (2, 0.51),
+             (100, 0.49), (-0.5, -0.3), (3.7, -0.4), (1e12, 0.25), (7, 1e-300),
+             (30, 30 - 2**-30), (0.001, 0.0004)]:
     add("BinomialCoefficientLog", [n, k],
         lambda n, k: wide(lambda: mp.loggamma(n + 1) - mp.loggamma(k + 1) - mp.loggamma(n - k + 1)))
 for k, x in [(1, 2.5), (2, 1.2), (3, 5.5), (5, 100.25), (10, 4.6)]:
     add("Lmgamma", [k, x], lambda k, x: k * (k - 1) / 4 * mp.log(mp.pi) +
         mp.fsum(mp.loggamma(x + (1 - j) / mp.mpf(2)) for j in range(1, int(k) + 1)))
-for x, n in [(5, 2), (5.5, 0.5), (1e10, 3), (1e10, 1e10), (1e300, 2), (3, -0.5), (7, 0)]:
+for x, n in [(5, 2), (5.5, 0.5), (1e10, 3), (1e10, 1e10), (1e300, 2), (3, -0.5), (7, 0),
+             (5, 1e-9), (0.25, -0.3), (-0.5, 0.2), (1e6, -1e-8)]:
     add("LogFallingFactorial", [x, n],
         lambda x, n: wide(lambda: mp.loggamma(x + 1) - mp.loggamma(x - n + 1)))
-for x, n in [(5, 2), (5.5, 0.5), (1e10, 3), (3, 1e10), (1e300, 2), (3, -0.5), (7, 0), (0.01, 0.02)]:
+for x, n in [(5, 2), (5.5, 0.5), (1e10, 3), (3, 1e10), (1e300, 2), (3, -0.5), (7, 0), (0.01, 0.02),
+             (5, 1e-9), (0.25, -0.2), (1e6, -1e-8), (2, 0.45)]:
     add("LogRisingFactorial", [x, n],
         lambda x, n: wide(lambda: mp.loggamma(x + n) - mp.loggamma(x)))
 
