@@ -21,10 +21,13 @@ type density struct {
 	// build compiles a density whose arguments are not all vectorised
 	// reals and ints (multivariate and GLM families); fn is then nil.
 	build func(args []cexpr, propto bool, pos token.Position) func(*env) ad.Var
+	// uni or disc is the family, for its rng.
+	uni  *dist.Univariate
+	disc *dist.Discrete
 }
 
 func univariate(u *dist.Univariate) density {
-	d := density{fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
+	d := density{uni: u, fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
 		return u.Lpdf(t, propto, r...)
 	}}
 	if u.HasCDF() {
@@ -35,7 +38,7 @@ func univariate(u *dist.Univariate) density {
 }
 
 func discrete(u *dist.Discrete, ints int) density {
-	return density{ints: ints, fn: func(t *ad.Tape, propto bool, n [][]int, r [][]ad.Var) (ad.Var, error) {
+	return density{ints: ints, disc: u, fn: func(t *ad.Tape, propto bool, n [][]int, r [][]ad.Var) (ad.Var, error) {
 		return u.Lpmf(t, propto, n, r...)
 	}}
 }

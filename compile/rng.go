@@ -1,14 +1,13 @@
 package compile
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/dist"
 	"github.com/gostan/gostan/mathx"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
@@ -17,113 +16,6 @@ import (
 // rngReal draws one real from parameters, or reports invalid ones.
 type rngReal func(r *rand.Rand, p []float64) (float64, error)
 
-func positiveAll(name string, p []float64) error {
-	for _, v := range p {
-		if !(v > 0) || math.IsInf(v, 1) {
-			return fmt.Errorf("%s: parameter is %v, but must be positive finite", name, v)
-		}
-	}
-	return nil
-}
-
-var realRngs = map[string]rngReal{
-	"normal_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		if !(p[1] > 0) {
-			return 0, fmt.Errorf("normal_rng: Scale parameter is %v, but must be positive", p[1])
-		}
-		return p[0] + p[1]*r.NormFloat64(), nil
-	},
-	"std_normal_rng": func(r *rand.Rand, p []float64) (float64, error) { return r.NormFloat64(), nil },
-	"lognormal_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		return math.Exp(p[0] + p[1]*r.NormFloat64()), positiveAll("lognormal_rng", p[1:])
-	},
-	"cauchy_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		return p[0] + p[1]*math.Tan(math.Pi*(r.Float64()-0.5)), positiveAll("cauchy_rng", p[1:])
-	},
-	"student_t_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		return p[1] + p[2]*distuv.StudentsT{Mu: 0, Sigma: 1, Nu: p[0], Src: r}.Rand(), positiveAll("student_t_rng", []float64{p[0], p[2]})
-	},
-	"double_exponential_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		u := r.Float64() - 0.5
-		return p[0] - p[1]*math.Copysign(math.Log1p(-2*math.Abs(u)), u), positiveAll("double_exponential_rng", p[1:])
-	},
-	"logistic_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		u := r.Float64()
-		return p[0] + p[1]*mathx.Logit(u), positiveAll("logistic_rng", p[1:])
-	},
-	"exponential_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		return r.ExpFloat64() / p[0], positiveAll("exponential_rng", p)
-	},
-	"gamma_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		return distuv.Gamma{Alpha: p[0], Beta: p[1], Src: r}.Rand(), positiveAll("gamma_rng", p)
-	},
-	"inv_gamma_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		return 1 / distuv.Gamma{Alpha: p[0], Beta: p[1], Src: r}.Rand(), positiveAll("inv_gamma_rng", p)
-	},
-	"chi_square_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		return distuv.ChiSquared{K: p[0], Src: r}.Rand(), positiveAll("chi_square_rng", p)
-	},
-	"weibull_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		return p[1] * math.Pow(-math.Log(r.Float64()), 1/p[0]), positiveAll("weibull_rng", p)
-	},
-	"beta_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		return distuv.Beta{Alpha: p[0], Beta: p[1], Src: r}.Rand(), positiveAll("beta_rng", p)
-	},
-	"uniform_rng": func(r *rand.Rand, p []float64) (float64, error) {
-		if !(p[1] > p[0]) {
-			return 0, fmt.Errorf("uniform_rng: Upper bound parameter is %v, but must be greater than %v", p[1], p[0])
-		}
-		return p[0] + (p[1]-p[0])*r.Float64(), nil
-	},
-}
-
-// intRngs draw integers.
-var intRngs = map[string]func(r *rand.Rand, n []int, p []float64) (int, error){
-	"bernoulli_rng": func(r *rand.Rand, _ []int, p []float64) (int, error) {
-		if !(p[0] >= 0 && p[0] <= 1) {
-			return 0, fmt.Errorf("bernoulli_rng: Probability parameter is %v, but must be in the interval [0, 1]", p[0])
-		}
-		return b2i(r.Float64() < p[0]), nil
-	},
-	"bernoulli_logit_rng": func(r *rand.Rand, _ []int, p []float64) (int, error) {
-		return b2i(r.Float64() < mathx.InvLogit(p[0])), nil
-	},
-	"binomial_rng": func(r *rand.Rand, n []int, p []float64) (int, error) {
-		if !(p[0] >= 0 && p[0] <= 1) || n[0] < 0 {
-			return 0, fmt.Errorf("binomial_rng: parameters (%d, %v) are invalid", n[0], p[0])
-		}
-		return int(distuv.Binomial{N: float64(n[0]), P: p[0], Src: r}.Rand()), nil
-	},
-	"poisson_rng": func(r *rand.Rand, _ []int, p []float64) (int, error) {
-		if !(p[0] >= 0) || p[0] > 1<<30 {
-			return 0, fmt.Errorf("poisson_rng: Rate parameter is %v, but must be in [0, 2^30]", p[0])
-		}
-		return int(distuv.Poisson{Lambda: p[0], Src: r}.Rand()), nil
-	},
-	"poisson_log_rng": func(r *rand.Rand, _ []int, p []float64) (int, error) {
-		l := math.Exp(p[0])
-		if l > 1<<30 {
-			return 0, fmt.Errorf("poisson_log_rng: Log rate parameter is %v, but must be less than %v", p[0], math.Log(1<<30))
-		}
-		return int(distuv.Poisson{Lambda: l, Src: r}.Rand()), nil
-	},
-	"neg_binomial_2_rng": func(r *rand.Rand, _ []int, p []float64) (int, error) {
-		if err := positiveAll("neg_binomial_2_rng", p); err != nil {
-			return 0, err
-		}
-		g := distuv.Gamma{Alpha: p[1], Beta: p[1] / p[0], Src: r}.Rand()
-		return int(distuv.Poisson{Lambda: g, Src: r}.Rand()), nil
-	},
-	"neg_binomial_2_log_rng": func(r *rand.Rand, _ []int, p []float64) (int, error) {
-		mu := math.Exp(p[0])
-		g := distuv.Gamma{Alpha: p[1], Beta: p[1] / mu, Src: r}.Rand()
-		return int(distuv.Poisson{Lambda: g, Src: r}.Rand()), nil
-	},
-}
-
-// intRngInts is how many leading int arguments an int rng takes.
-var intRngInts = map[string]int{"binomial_rng": 1}
-
 var rngBuiltins = map[string]builtin{
 	"multi_normal_rng":          multiNormalRng(false),
 	"multi_normal_cholesky_rng": multiNormalRng(true),
@@ -131,12 +23,24 @@ var rngBuiltins = map[string]builtin{
 	"categorical_logit_rng":     categoricalRng(true),
 }
 
+// The rngs of the families in densities come from the dist package.
 func init() {
-	for name, f := range realRngs {
-		builtins[name] = vectorRng(name, f, nil, 0)
-	}
-	for name, f := range intRngs {
-		builtins[name] = vectorRng(name, nil, f, intRngInts[name])
+	builtins["normal_rng"] = vectorRng("normal_rng", func(r *rand.Rand, p []float64) (float64, error) {
+		return dist.NormalRng(r, p[0], p[1])
+	}, nil, 0)
+	for name, d := range densities {
+		switch {
+		case d.uni != nil:
+			u := d.uni
+			builtins[name+"_rng"] = vectorRng(name+"_rng", func(r *rand.Rand, p []float64) (float64, error) {
+				return u.Rng(r, p...)
+			}, nil, 0)
+		case d.disc != nil:
+			u := d.disc
+			builtins[name+"_rng"] = vectorRng(name+"_rng", nil, func(r *rand.Rand, n []int, p []float64) (int, error) {
+				return u.Rng(r, n, p...)
+			}, d.ints-1)
+		}
 	}
 }
 
