@@ -349,17 +349,7 @@ func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 	var buf Val
 	dims := make([]int, 2)
 	if t.Kind == types.Vector {
-		fx, fy := asVector(x), asVector(y)
-		return cexpr{t: t, v: func(e *env) *Val {
-			u := fx(e)
-			n := len(u)
-			w := fy(e)
-			dims[0] = n + len(w)
-			buf.shape(dims[:1], false)
-			copy(buf.R, u)
-			copy(buf.R[n:], w)
-			return &buf
-		}}, nil
+		return concat(x, y, t), nil
 	}
 	fx, fy := x.val(true), y.val(true)
 	shape := func(k types.Kind, v *Val) (int, int) {
@@ -390,6 +380,23 @@ func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 	}}, nil
 }
 
+// concat joins scalars and vectors (or row vectors) end to end.
+func concat(x, y cexpr, t types.Type) cexpr {
+	fx, fy := asVector(x), asVector(y)
+	var buf Val
+	dims := make([]int, 1)
+	return cexpr{t: t, v: func(e *env) *Val {
+		u := fx(e)
+		n := len(u)
+		w := fy(e)
+		dims[0] = n + len(w)
+		buf.shape(dims, false)
+		copy(buf.R, u)
+		copy(buf.R[n:], w)
+		return &buf
+	}}
+}
+
 // asVector returns a scalar as a one-element slice, a container as its
 // elements.
 func asVector(x cexpr) func(*env) []ad.Var {
@@ -407,17 +414,7 @@ func appendCol(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 	var buf Val
 	dims := make([]int, 2)
 	if t.Kind == types.RowVector {
-		fx, fy := asVector(x), asVector(y)
-		return cexpr{t: t, v: func(e *env) *Val {
-			u := fx(e)
-			n := len(u)
-			w := fy(e)
-			dims[0] = n + len(w)
-			buf.shape(dims[:1], false)
-			copy(buf.R, u)
-			copy(buf.R[n:], w)
-			return &buf
-		}}, nil
+		return concat(x, y, t), nil
 	}
 	fx, fy := x.val(true), y.val(true)
 	shape := func(k types.Kind, v *Val) (int, int) {

@@ -109,13 +109,8 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 		body := c.stmt(s.Body)
 		return func(e *env) ctrl {
 			for cond(e) {
-				if body != nil {
-					switch body(e) {
-					case brk:
-						return next
-					case ret:
-						return ret
-					}
+				if r, done := iteration(e, body); done {
+					return r
 				}
 			}
 			return next
@@ -152,6 +147,21 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 	return nil
 }
 
+// iteration runs one pass of a loop body and reports whether the loop
+// ends, and how: break ends it normally, return ends the function.
+func iteration(e *env, body stmtFn) (ctrl, bool) {
+	if body == nil {
+		return next, false
+	}
+	switch body(e) {
+	case brk:
+		return next, true
+	case ret:
+		return ret, true
+	}
+	return next, false
+}
+
 func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
 	lo, hi := c.expr(s.Lo).i, c.expr(s.Hi).i
 	ref := c.declareLocal(c.info.Uses[s.Var])
@@ -163,14 +173,8 @@ func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
 		end := hi(e)
 		for i := lo(e); i <= end; i++ {
 			v.I[0] = i
-			if body == nil {
-				continue
-			}
-			switch body(e) {
-			case brk:
-				return next
-			case ret:
-				return ret
+			if r, done := iteration(e, body); done {
+				return r
 			}
 		}
 		return next
@@ -205,14 +209,8 @@ func (c *compiler) foreach(s *ast.ForeachStmt) stmtFn {
 			} else {
 				copy(lv.R, src.R[k*block:(k+1)*block])
 			}
-			if body == nil {
-				continue
-			}
-			switch body(e) {
-			case brk:
-				return next
-			case ret:
-				return ret
+			if r, done := iteration(e, body); done {
+				return r
 			}
 		}
 		return next
@@ -331,7 +329,7 @@ func (c *compiler) dimsOf(t *ast.Type) func(*env, []int) []int {
 }
 
 func (c *compiler) assign(s *ast.AssignStmt) stmtFn {
-	root := rootIdent(s.LHS)
+	root := ast.Root(s.LHS)
 	v := c.info.Uses[root]
 	ref, ok := c.slots[v]
 	if !ok {
@@ -442,18 +440,5 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 			}
 		}
 		return next
-	}
-}
-
-func rootIdent(x ast.Expr) *ast.Ident {
-	for {
-		switch e := x.(type) {
-		case *ast.Ident:
-			return e
-		case *ast.IndexExpr:
-			x = e.X
-		default:
-			return nil
-		}
 	}
 }

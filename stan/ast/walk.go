@@ -93,3 +93,17 @@ func Inspect(n Node, f func(Node) bool) {
 		}
 	}
 }
+
+// Root returns the variable an lvalue such as x[i][j] names, or nil.
+func Root(x Expr) *Ident {
+	for {
+		switch e := x.(type) {
+		case *Ident:
+			return e
+		case *IndexExpr:
+			x = e.X
+		default:
+			return nil
+		}
+	}
+}

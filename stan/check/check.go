@@ -615,7 +615,7 @@ func (c *checker) sizeExpr(x ast.Expr, global bool, what string) {
 // ---- assignment and ~ ----
 
 func (c *checker) assign(s *ast.AssignStmt) {
-	root := rootIdent(s.LHS)
+	root := ast.Root(s.LHS)
 	if root != nil {
 		if v := c.lookup(root.Name); v != nil {
 			switch {
@@ -647,23 +647,10 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	}
 }
 
-func rootIdent(x ast.Expr) *ast.Ident {
-	for {
-		switch e := x.(type) {
-		case *ast.Ident:
-			return e
-		case *ast.IndexExpr:
-			x = e.X
-		default:
-			return nil
-		}
-	}
-}
-
 func (c *checker) tilde(s *ast.TildeStmt) {
 	c.targetAllowed(s.Tilde, "~ statement")
 	if c.guide != nil {
-		c.guide.lhs = rootIdent(s.LHS)
+		c.guide.lhs = ast.Root(s.LHS)
 	}
 	lt := c.expr(s.LHS)
 	if c.guide != nil {

@@ -81,7 +81,7 @@ func (g *guideState) read(id *ast.Ident, v *Var) {
 
 // draw records the ~ statement s as drawing its parameter.
 func (g *guideState) draw(s *ast.TildeStmt) {
-	root := rootIdent(s.LHS)
+	root := ast.Root(s.LHS)
 	if root == nil || !g.params[root.Name] {
 		what := "an expression"
 		if root != nil {
