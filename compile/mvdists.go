@@ -119,6 +119,31 @@ func init() {
 			return ok(dist.NormalIdGLMLpdf(e.t, propto, y(e), x(e), al(e), be(e), s(e)))
 		}
 	}}
+	densities["ordered_probit"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		k, eta, c := intsOf(a[0]), asVector(a[1]), vectorsOf(a[2])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var { return ok(dist.OrderedProbitLpmf(e.t, propto, k(e), eta(e), c(e))) }
+	}}
+	densities["hypergeometric"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		n, N, sa, sb := a[0].i, a[1].i, a[2].i, a[3].i
+		return func(e *env) ad.Var {
+			lp, err := dist.HypergeometricLpmf(n(e), N(e), sa(e), sb(e))
+			if err != nil {
+				panic(&evalError{pos: pos, err: err})
+			}
+			return ad.Const(lp)
+		}
+	}}
+	densities["discrete_range"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, lo, hi := intsOf(a[0]), intsOf(a[1]), intsOf(a[2])
+		return func(e *env) ad.Var {
+			lp, err := dist.DiscreteRangeLpmf(y(e), lo(e), hi(e))
+			if err != nil {
+				panic(&evalError{pos: pos, err: err})
+			}
+			return ad.Const(lp)
+		}
+	}}
 	densities["ordered_logistic"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		k, eta, c := intsOf(a[0]), asVector(a[1]), vectorsOf(a[2])
 		ok := mustAt(pos)

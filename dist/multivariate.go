@@ -357,3 +357,84 @@ func OrderedLogisticLpmf(t *ad.Tape, propto bool, k []int, eta []ad.Var, c [][]a
 	}
 	return b.End(lp), nil
 }
+
+// OrderedProbitLpmf is the ordered probit mass of outcomes k given linear
+// predictors eta and cutpoints c (one vector, or one per outcome):
+// P(k) = Φ(η - c_{k-1}) - Φ(η - c_k), with c_0 = -∞ and c_K = +∞.
+func OrderedProbitLpmf(t *ad.Tape, propto bool, k []int, eta []ad.Var, c [][]ad.Var) (ad.Var, error) {
+	const fn = "ordered_probit_lpmf"
+	b := t.Begin()
+	lp := 0.0
+	n := max(len(k), len(eta))
+	phi := func(x float64) float64 { return math.Exp(-0.5*x*x) / math.Sqrt(2*math.Pi) }
+	for i := range n {
+		ki := k[min(i, len(k)-1)]
+		e := pick1(eta, i)
+		ci := pick(c, i)
+		K := len(ci) + 1
+		if ki < 1 || ki > K {
+			return ad.Var{}, &IntError{fn, "Random variable", i + 1, ki, fmt.Sprintf("in the interval [1, %d]", K)}
+		}
+		for j := 1; j < len(ci); j++ {
+			if !(ci[j].Val > ci[j-1].Val) {
+				return ad.Var{}, fmt.Errorf("%s: Cut-points is not a valid ordered vector", fn)
+			}
+		}
+		switch {
+		case ki == 1:
+			// log Φ(c1 - η)
+			u := ci[0].Val - e.Val
+			lp += mathx.LogPhi(u)
+			d := phi(u) / mathx.Phi(u)
+			b.Add(e, -d)
+			b.Add(ci[0], d)
+		case ki == K:
+			// log Φ(η - c_{K-1})
+			u := e.Val - ci[K-2].Val
+			lp += mathx.LogPhi(u)
+			d := phi(u) / mathx.Phi(u)
+			b.Add(e, d)
+			b.Add(ci[K-2], -d)
+		default:
+			u1, u2 := e.Val-ci[ki-2].Val, e.Val-ci[ki-1].Val
+			p := mathx.Phi(u1) - mathx.Phi(u2)
+			lp += math.Log(p)
+			d1, d2 := phi(u1)/p, -phi(u2)/p
+			b.Add(e, d1+d2)
+			b.Add(ci[ki-2], -d1)
+			b.Add(ci[ki-1], -d2)
+		}
+	}
+	return b.End(lp), nil
+}
+
+// HypergeometricLpmf is log [C(a, n) C(b, N-n) / C(a+b, N)]: n successes
+// in N draws without replacement from a successes and b failures.
+func HypergeometricLpmf(n, N, a, b int) (float64, error) {
+	const fn = "hypergeometric_lpmf"
+	switch {
+	case N < 0 || N > a+b:
+		return 0, &IntError{fn, "Draws parameter", 0, N, fmt.Sprintf("in the interval [0, %d]", a+b)}
+	case n < max(0, N-b) || n > min(a, N):
+		return 0, &IntError{fn, "Successes variable", 0, n, fmt.Sprintf("in the interval [%d, %d]", max(0, N-b), min(a, N))}
+	}
+	return lchoose(a, n) + lchoose(b, N-n) - lchoose(a+b, N), nil
+}
+
+// DiscreteRangeLpmf is log 1/(hi - lo + 1) for each y in [lo, hi].
+func DiscreteRangeLpmf(y, lo, hi []int) (float64, error) {
+	const fn = "discrete_range_lpmf"
+	n := max(len(y), len(lo), len(hi))
+	lp := 0.0
+	for i := range n {
+		yi, l, h := y[min(i, len(y)-1)], lo[min(i, len(lo)-1)], hi[min(i, len(hi)-1)]
+		if l > h {
+			return 0, &IntError{fn, "Lower bound parameter", i + 1, l, fmt.Sprintf("less than or equal to %d", h)}
+		}
+		if yi < l || yi > h {
+			return math.Inf(-1), nil
+		}
+		lp -= math.Log(float64(h - l + 1))
+	}
+	return lp, nil
+}
