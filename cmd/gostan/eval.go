@@ -25,7 +25,7 @@ import (
 type evalResult struct {
 	Posterior string  `json:"posterior"`
 	Method    string  `json:"method"`
-	MaxErr    float64 `json:"max_err"`
+	MaxErr    float64 `json:"-"`
 	Worst     string  `json:"worst,omitempty"`
 	Passed    bool    `json:"passed"`
 	Seconds   float64 `json:"seconds"`
@@ -34,6 +34,37 @@ type evalResult struct {
 	// with no more chains than cores, the CPU time of the inference.
 	ChainSeconds float64 `json:"chain_seconds,omitempty"`
 	Error        string  `json:"error,omitempty"`
+}
+
+// MarshalJSON writes max_err as null when there is none (an error).
+func (r evalResult) MarshalJSON() ([]byte, error) {
+	type plain evalResult
+	var maxErr *float64
+	if !math.IsInf(r.MaxErr, 0) && !math.IsNaN(r.MaxErr) {
+		maxErr = &r.MaxErr
+	}
+	return json.Marshal(struct {
+		plain
+		MaxErr *float64 `json:"max_err"`
+	}{plain(r), maxErr})
+}
+
+// UnmarshalJSON reads max_err, null as +Inf.
+func (r *evalResult) UnmarshalJSON(b []byte) error {
+	type plain evalResult
+	var v struct {
+		plain
+		MaxErr *float64 `json:"max_err"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = evalResult(v.plain)
+	r.MaxErr = math.Inf(1)
+	if v.MaxErr != nil {
+		r.MaxErr = *v.MaxErr
+	}
+	return nil
 }
 
 // passThreshold is the criterion of Stan's performance tests and of the
@@ -153,9 +184,14 @@ func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int)
 		r.Error = err.Error()
 		return r
 	}
-	m, err := loadModel(io.Discard, db.ModelPath(p.ModelName), db.DataPath(p.DataName), seed)
+	var diags strings.Builder
+	m, err := loadModel(&diags, db.ModelPath(p.ModelName), db.DataPath(p.DataName), seed)
 	if err != nil {
-		r.Error = "compile: " + err.Error()
+		msg := err.Error()
+		if first, _, _ := strings.Cut(diags.String(), "\n"); first != "" {
+			msg = first
+		}
+		r.Error = "compile: " + msg
 		return r
 	}
 	draws, grads, chainSecs, err := runMethod(m, method, seed, threads)
