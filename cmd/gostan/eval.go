@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -255,7 +256,8 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int) (map[s
 }
 
 func newEvalReportCmd() *cobra.Command {
-	return &cobra.Command{
+	var golden string
+	cmd := &cobra.Command{
 		Use:   "report RESULTS.jsonl...",
 		Short: "Print evaluation results as a Markdown table (posterior × method)",
 		Args:  cobra.MinimumNArgs(1),
@@ -282,9 +284,72 @@ func newEvalReportCmd() *cobra.Command {
 				f.Close()
 			}
 			writeReport(cmd.OutOrStdout(), results)
+			if golden != "" {
+				return writeTimes(cmd.OutOrStdout(), results, golden)
+			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&golden, "golden", "", "folder of golden Stan files: add NUTS timings against Stan's")
+	return cmd
+}
+
+// writeTimes compares NUTS runs with Stan's golden figures: seconds per
+// gradient inside the sampler (gostan's time in the chains over its
+// gradients; Stan's nuts.s_per_grad) and end to end (gostan: parse to
+// draws, chains in parallel; Stan: the model's uncached compile_s plus its
+// NUTS wall_s, one chain after another).
+func writeTimes(w io.Writer, results []evalResult, golden string) error {
+	files, _ := filepath.Glob(filepath.Join(golden, "*.json"))
+	type stan struct {
+		model           string
+		sPerGrad, wallS float64
+		compileS        float64
+	}
+	byPost := map[string]stan{}
+	maxCompile := map[string]float64{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		var g struct {
+			Posterior string  `json:"posterior"`
+			Model     string  `json:"model"`
+			CompileS  float64 `json:"compile_s"`
+			NUTS      *struct {
+				SPerGrad float64 `json:"s_per_grad"`
+				WallS    float64 `json:"wall_s"`
+			} `json:"nuts"`
+		}
+		if json.Unmarshal(b, &g) != nil || g.NUTS == nil {
+			continue
+		}
+		byPost[g.Posterior] = stan{g.Model, g.NUTS.SPerGrad, g.NUTS.WallS, g.CompileS}
+		maxCompile[g.Model] = math.Max(maxCompile[g.Model], g.CompileS)
+	}
+	fmt.Fprintln(w, "\n| posterior | gostan µs/grad in NUTS | Stan µs/grad | ratio | gostan end to end (s) | Stan compile + sample (s) | speed-up |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	var logGrad, logE2E float64
+	n := 0
+	for _, r := range results {
+		st, ok := byPost[r.Posterior]
+		if r.Method != "nuts" || !ok || r.Error != "" || r.Gradients == 0 {
+			continue
+		}
+		perGrad := r.ChainSeconds / float64(r.Gradients)
+		stanE2E := maxCompile[st.model] + st.wallS
+		fmt.Fprintf(w, "| %s | %.2f | %.2f | %.3f | %.1f | %.1f | %.1fx |\n", r.Posterior, perGrad*1e6, st.sPerGrad*1e6,
+			perGrad/st.sPerGrad, r.Seconds, stanE2E, stanE2E/r.Seconds)
+		logGrad += math.Log(perGrad / st.sPerGrad)
+		logE2E += math.Log(stanE2E / r.Seconds)
+		n++
+	}
+	if n > 0 {
+		fmt.Fprintf(w, "\nOver %d posteriors: seconds per gradient inside NUTS, geometric mean **%.3f** of Stan's; end to end, geometric mean **%.1fx** faster than Stan.\n",
+			n, math.Exp(logGrad/float64(n)), math.Exp(logE2E/float64(n)))
+	}
+	return nil
 }
 
 // writeReport prints a Table-1-style matrix: a row per posterior, a column
