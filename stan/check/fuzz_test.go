@@ -1,0 +1,23 @@
+package check
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gostan/gostan/stan/token"
+)
+
+// FuzzCheck checks that no program makes the type checker panic.
+func FuzzCheck(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "errors", "*.stan"))
+	more, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "posteriordb", "models", "stan", "*.stan"))
+	for _, s := range append(seeds, more...) {
+		if src, err := os.ReadFile(s); err == nil {
+			f.Add(src)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		parseCheck(token.NewFileSet(), "fuzz.stan", src)
+	})
+}
