@@ -1,14 +1,12 @@
 package compile
 
 import (
-	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
-	"github.com/gostan/gostan/mathx"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
@@ -123,30 +121,23 @@ func vectorRng(name string, fr rngReal, fi func(*rand.Rand, []int, []float64) (i
 }
 
 func categoricalRng(logit bool) builtin {
+	draw := dist.CategoricalRng
+	if logit {
+		draw = dist.CategoricalLogitRng
+	}
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].v
 		var p []float64
 		return cexpr{t: t, i: func(e *env) int {
-			v := f(e)
 			p = p[:0]
-			for _, x := range v.R {
+			for _, x := range f(e).R {
 				p = append(p, x.Val)
 			}
-			if logit {
-				lse := mathx.LogSumExp(p)
-				for i := range p {
-					p[i] = math.Exp(p[i] - lse)
-				}
+			k, err := draw(e.rng, p)
+			if err != nil {
+				panic(&evalError{pos: pos, err: err})
 			}
-			u := e.rng.Float64()
-			s := 0.0
-			for i, q := range p {
-				s += q
-				if u < s {
-					return i + 1
-				}
-			}
-			return len(p)
+			return k
 		}}, nil
 	}
 }

@@ -395,3 +395,58 @@ func (u *Discrete) tail(t *ad.Tape, upper bool, ints [][]int, reals [][]ad.Var) 
 	}
 	return b.End(lp), nil
 }
+
+func init() {
+	discreteCDFs[BetaBinomial] = func(n [2]int, x [4]float64) (float64, [4]float64) {
+		// Σ_{j ≤ k} of the mass, with the partials of each term.
+		k, N, a, b := n[0], n[1], x[0], x[1]
+		if k >= N {
+			return 1, [4]float64{}
+		}
+		f := 0.0
+		var d [4]float64
+		for j := 0; j <= k; j++ {
+			fj := float64(j)
+			p := math.Exp(lchoose(N, j) + mathx.Lbeta(fj+a, float64(N-j)+b) - mathx.Lbeta(a, b))
+			dN := mathx.Digamma(float64(N) + a + b)
+			dab := mathx.Digamma(a + b)
+			f += p
+			d[0] += p * (mathx.Digamma(fj+a) - dN - mathx.Digamma(a) + dab)
+			d[1] += p * (mathx.Digamma(float64(N-j)+b) - dN - mathx.Digamma(b) + dab)
+		}
+		return f, d
+	}
+	cdfs[VonMises] = vonMisesCDF
+}
+
+// vonMisesCDF integrates the density from -π by Gauss–Legendre
+// quadrature (the density is smooth and periodic); its partials are the
+// density at y (in y), the density's change at the ends (in mu) and the
+// integral of d/dκ of the density (in kappa).
+func vonMisesCDF(x [4]float64) (float64, [4]float64) {
+	y, mu, k := x[0], x[1], x[2]
+	y = math.Remainder(y, 2*math.Pi)
+	logNorm := math.Log(2*math.Pi) + logBesselI0(k)
+	pdf := func(t float64) float64 { return math.Exp(k*math.Cos(t-mu) - logNorm) }
+	ratio := besselI1overI0(k)
+	const pieces = 16
+	f, dk := 0.0, 0.0
+	h := (y + math.Pi) / pieces
+	for p := range pieces {
+		a := -math.Pi + float64(p)*h
+		for i, node := range gaussNodes {
+			t := a + h*(node+1)/2
+			w := gaussWeights[i] * h / 2
+			v := pdf(t)
+			f += w * v
+			dk += w * v * (math.Cos(t-mu) - ratio)
+		}
+	}
+	return f, [4]float64{pdf(y), -(pdf(y) - pdf(-math.Pi)), dk}
+}
+
+// 10-point Gauss–Legendre nodes and weights on [-1, 1].
+var gaussNodes = [...]float64{-0.9739065285171717, -0.8650633666889845, -0.6794095682990244, -0.4333953941292472,
+	-0.1488743389816312, 0.1488743389816312, 0.4333953941292472, 0.6794095682990244, 0.8650633666889845, 0.9739065285171717}
+var gaussWeights = [...]float64{0.0666713443086881, 0.1494513491505806, 0.2190863625159820, 0.2692667193099963,
+	0.2955242247147529, 0.2955242247147529, 0.2692667193099963, 0.2190863625159820, 0.1494513491505806, 0.0666713443086881}

@@ -45,6 +45,8 @@ func TestCDFs(t *testing.T) {
 		{BetaProportion, []float64{0.3, 0.4, 5}, distuv.Beta{Alpha: 2, Beta: 3}.CDF(0.3)},
 		{SkewNormal, []float64{0.3, -0.4, 1.2, 2}, math.NaN()},
 		{ExpModNormal, []float64{0.3, -0.4, 1.2, 2}, math.NaN()},
+		{VonMises, []float64{0.3, -0.4, 2.2}, math.NaN()},
+		{VonMises, []float64{-2.5, 0.1, 0.5}, math.NaN()},
 	}
 	vars := func(x []float64) [][]ad.Var {
 		out := make([][]ad.Var, len(x))
@@ -105,6 +107,7 @@ func TestDiscreteCDFs(t *testing.T) {
 		{Poisson, []int{4}, []float64{2.5}},
 		{NegBinomial2, []int{4}, []float64{2.5, 3}},
 		{NegBinomial, []int{4}, []float64{3, 1.2}},
+		{BetaBinomial, []int{3, 10}, []float64{2, 5}},
 	}
 	for _, c := range cases {
 		ints := make([][]int, len(c.ints))

@@ -174,3 +174,103 @@ func (u *Discrete) Rng(r *rand.Rand, ints []int, p ...float64) (int, error) {
 	}
 	return f(r, n, p), nil
 }
+
+// CategoricalRng draws a category 1..K with probabilities theta.
+func CategoricalRng(r *rand.Rand, theta []float64) (int, error) {
+	sum := 0.0
+	for _, p := range theta {
+		if !(p >= 0) {
+			return 0, fmt.Errorf("categorical_rng: Probabilities parameter is not a valid simplex")
+		}
+		sum += p
+	}
+	if math.Abs(sum-1) > 1e-8 {
+		return 0, fmt.Errorf("categorical_rng: Probabilities parameter is not a valid simplex. sum(Probabilities parameter) = %v, but should be 1", sum)
+	}
+	u, s := r.Float64(), 0.0
+	for i, p := range theta {
+		s += p
+		if u < s {
+			return i + 1, nil
+		}
+	}
+	return len(theta), nil
+}
+
+// CategoricalLogitRng draws a category with probabilities softmax(beta).
+func CategoricalLogitRng(r *rand.Rand, beta []float64) (int, error) {
+	lse := mathx.LogSumExp(beta)
+	p := make([]float64, len(beta))
+	for i, b := range beta {
+		p[i] = math.Exp(b - lse)
+	}
+	return CategoricalRng(r, p)
+}
+
+// MultinomialRng draws counts of n trials over categories theta.
+func MultinomialRng(r *rand.Rand, theta []float64, n int) ([]int, error) {
+	if n < 0 {
+		return nil, fmt.Errorf("multinomial_rng: number of trials variables is %d, but must be nonnegative", n)
+	}
+	out := make([]int, len(theta))
+	left, mass := n, 1.0
+	for i, p := range theta {
+		if i == len(theta)-1 || left == 0 {
+			out[i] = left
+			break
+		}
+		q := math.Min(1, math.Max(0, p/mass))
+		out[i] = int(distuv.Binomial{N: float64(left), P: q, Src: r}.Rand())
+		left -= out[i]
+		mass -= p
+	}
+	return out, nil
+}
+
+// OrderedLogisticRng draws an outcome 1..K given eta and K-1 cutpoints.
+func OrderedLogisticRng(r *rand.Rand, eta float64, c []float64) (int, error) {
+	return orderedRng(r, eta, c, mathx.InvLogit)
+}
+
+// OrderedProbitRng is OrderedLogisticRng with the normal CDF.
+func OrderedProbitRng(r *rand.Rand, eta float64, c []float64) (int, error) {
+	return orderedRng(r, eta, c, mathx.Phi)
+}
+
+func orderedRng(r *rand.Rand, eta float64, c []float64, link func(float64) float64) (int, error) {
+	p := make([]float64, len(c)+1)
+	prev := 1.0
+	for k := range c {
+		if k > 0 && !(c[k] > c[k-1]) {
+			return 0, fmt.Errorf("ordered_rng: Cut-points is not a valid ordered vector")
+		}
+		cur := link(eta - c[k])
+		p[k] = prev - cur
+		prev = cur
+	}
+	p[len(c)] = prev
+	return CategoricalRng(r, p)
+}
+
+// HypergeometricRng draws the successes among N draws without
+// replacement from a successes and b failures.
+func HypergeometricRng(r *rand.Rand, N, a, b int) (int, error) {
+	if N < 0 || N > a+b {
+		return 0, fmt.Errorf("hypergeometric_rng: Draws parameter is %d, but must be in the interval [0, %d]", N, a+b)
+	}
+	k := 0
+	for i := range N {
+		if r.Float64()*float64(a+b-i) < float64(a-k) {
+			k++
+		}
+	}
+	return k, nil
+}
+
+// DiscreteRangeRng draws uniformly from lo..hi.
+func DiscreteRangeRng(r *rand.Rand, lo, hi int) (int, error) {
+	if lo > hi {
+		return 0, fmt.Errorf("discrete_range_rng: Lower bound parameter is %d, but must be less than or equal to %d", lo, hi)
+	}
+	return lo + r.IntN(hi-lo+1), nil
+}

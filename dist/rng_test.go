@@ -99,3 +99,55 @@ func TestDiscreteRngs(t *testing.T) {
 		}
 	}
 }
+
+func TestCategoricalAndOrderedRngs(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	theta := []float64{0.2, 0.5, 0.3}
+	const n = 40000
+	counts := make([]float64, 3)
+	for range n {
+		k, err := CategoricalRng(r, theta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[k-1]++
+	}
+	for i := range theta {
+		if math.Abs(counts[i]/n-theta[i]) > 0.01 {
+			t.Errorf("categorical frequency %v, want %v", counts[i]/n, theta[i])
+		}
+	}
+	m, _ := MultinomialRng(r, theta, 1000)
+	if m[0]+m[1]+m[2] != 1000 || math.Abs(float64(m[1])-500) > 60 {
+		t.Errorf("multinomial %v", m)
+	}
+	// Ordered logistic frequencies match its mass function.
+	cuts := []float64{-0.5, 0.4}
+	freq := make([]float64, 3)
+	for range n {
+		k, _ := OrderedLogisticRng(r, 0.3, cuts)
+		freq[k-1]++
+	}
+	for k := 1; k <= 3; k++ {
+		lp, _ := OrderedLogisticLpmf(nil, false, []int{k}, consts(0.3), [][]ad.Var{consts(cuts...)})
+		if math.Abs(freq[k-1]/n-math.Exp(lp.Val)) > 0.01 {
+			t.Errorf("ordered logistic frequency of %d: %v, want %v", k, freq[k-1]/n, math.Exp(lp.Val))
+		}
+	}
+	s := 0.0
+	for range n {
+		k, _ := HypergeometricRng(r, 5, 6, 4)
+		s += float64(k)
+	}
+	if math.Abs(s/n-3) > 0.03 { // mean N a / (a + b)
+		t.Errorf("hypergeometric mean %v, want 3", s/n)
+	}
+	s = 0
+	for range n {
+		k, _ := DiscreteRangeRng(r, 2, 6)
+		s += float64(k)
+	}
+	if math.Abs(s/n-4) > 0.03 {
+		t.Errorf("discrete_range mean %v, want 4", s/n)
+	}
+}
