@@ -252,7 +252,16 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int) (map[s
 		add(res.Draws)
 		return draws, res.Gradients, time.Since(start).Seconds(), nil
 	}
-	return nil, 0, 0, fmt.Errorf("unknown method %q: use nuts, advi-meanfield or advi-fullrank", method)
+	if name, ok := strings.CutPrefix(method, "autoguide-"); ok {
+		start := time.Now()
+		rows, grads, err := fitAutoguide(m, name, defaultSVI(seed))
+		if err != nil {
+			return nil, grads, time.Since(start).Seconds(), err
+		}
+		add(rows)
+		return draws, grads, time.Since(start).Seconds(), nil
+	}
+	return nil, 0, 0, fmt.Errorf("unknown method %q: use nuts, advi-meanfield, advi-fullrank or autoguide-NAME", method)
 }
 
 func newEvalReportCmd() *cobra.Command {

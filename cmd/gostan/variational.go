@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,9 +17,10 @@ import (
 
 func newVariationalCmd() *cobra.Command {
 	cfg := advi.DefaultConfig()
-	var dataPath, output, algorithm string
+	var dataPath, output, algorithm, guide string
 	var seed uint64
 	var sigFigs int
+	set := defaultSVI(0)
 	cmd := &cobra.Command{
 		Use:   "variational MODEL.stan",
 		Short: "Approximate the posterior with Stan's ADVI",
@@ -27,21 +29,35 @@ func newVariationalCmd() *cobra.Command {
 			"CSV (the approximation's mean first, then the draws) and prints the summary.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if seed == 0 {
+				seed = uint64(time.Now().UnixNano())
+			}
+			cfg.Seed = seed
 			switch algorithm {
 			case "meanfield":
 				cfg.Algorithm = advi.Meanfield
 			case "fullrank":
 				cfg.Algorithm = advi.Fullrank
+			case "autoguide":
 			default:
-				return fmt.Errorf("--algorithm must be meanfield or fullrank, not %q (the autoguides and explicit guides are not implemented yet)", algorithm)
+				return fmt.Errorf("--algorithm must be meanfield, fullrank or autoguide, not %q (explicit guide blocks are not implemented yet)", algorithm)
 			}
-			if seed == 0 {
-				seed = uint64(time.Now().UnixNano())
-			}
-			cfg.Seed = seed
 			m, err := loadModel(cmd.ErrOrStderr(), args[0], dataPath, seed)
 			if err != nil {
 				return err
+			}
+			if algorithm == "autoguide" {
+				set.Seed = seed
+				rows, grads, err := fitAutoguide(m, guide, set)
+				if err != nil {
+					return err
+				}
+				res := &advi.Result{Mean: make([]float64, len(m.Names())), Draws: rows}
+				if err := writeADVICSV(output, args[0], cfg, "autoguide-"+guide, m.Names(), res, sigFigs); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s (%d gradient evaluations)\n\n", output, grads)
+				return printDrawSummary(cmd.OutOrStdout(), m.Names(), rows)
 			}
 			bars := newProgressBars(cmd.ErrOrStderr(), []string{"ADVI " + algorithm}, cfg.Iter)
 			res, err := advi.Run(m, cfg, func(iter int, elbo float64) { bars.set(0, iter) })
@@ -61,15 +77,7 @@ func newVariationalCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(out, "Wrote %s (eta = %g)\n\n", output, res.Eta)
-			var rows []diag.Summary
-			for j, n := range names {
-				col := make([]float64, len(res.Draws))
-				for i, d := range res.Draws {
-					col[i] = d[j]
-				}
-				rows = append(rows, diag.Summarize(n, [][]float64{col}))
-			}
-			return diag.WriteTable(out, rows)
+			return printDrawSummary(out, names, res.Draws)
 		},
 	}
 	f := cmd.Flags()
@@ -84,7 +92,25 @@ func newVariationalCmd() *cobra.Command {
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
+	f.StringVar(&guide, "guide", "diagonal", "the autoguide: normal, diagonal, mvn, delta or laplace")
+	f.IntVar(&set.Steps, "steps", set.Steps, "SVI steps (autoguide)")
+	f.Float64Var(&set.LR, "lr", set.LR, "Adam's step size (autoguide)")
+	f.IntVar(&set.Particles, "particles", set.Particles, "draws per ELBO gradient (autoguide)")
+	f.IntVar(&set.Draws, "svi-draws", set.Draws, "draws from the fitted guide (autoguide)")
 	return cmd
+}
+
+// printDrawSummary prints the summary table of one set of draws.
+func printDrawSummary(w io.Writer, names []string, draws [][]float64) error {
+	var rows []diag.Summary
+	for j, n := range names {
+		col := make([]float64, len(draws))
+		for i, d := range draws {
+			col[i] = d[j]
+		}
+		rows = append(rows, diag.Summarize(n, [][]float64{col}))
+	}
+	return diag.WriteTable(w, rows)
 }
 
 func writeADVICSV(path, modelPath string, cfg advi.Config, algorithm string, names []string, res *advi.Result, sigFigs int) error {

@@ -1,0 +1,7 @@
+// Package autoguide builds variational guides automatically from a model's
+// unconstrained space, as NumPyro's autoguides do: DiagonalNormal (also
+// Normal, on one flat vector), MultivariateNormal with a Cholesky scale,
+// Delta (a point mass: MAP) and LaplaceApproximation (MAP, then a Gaussian
+// with the inverse Hessian at the mode). Scales are softplus-transformed and
+// start at NumPyro's init_scale, 0.1.
+package autoguide

@@ -1,0 +1,243 @@
+package autoguide
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gostan/gostan/mathx"
+)
+
+// initScale is NumPyro's default init_scale.
+const initScale = 0.1
+
+func softplus(x float64) float64 { return mathx.Log1pExp(x) }
+
+// softplusInv inverts softplus.
+func softplusInv(y float64) float64 { return math.Log(math.Expm1(y)) }
+
+// lpFunc evaluates a model's log density and gradient.
+type lpFunc = func(z, g []float64) (float64, error)
+
+// DiagonalNormal is N(loc, diag(scale²)), scale = softplus(raw).
+type DiagonalNormal struct {
+	d      int
+	par    []float64 // loc, then raw scales
+	eps, z []float64
+	g      []float64
+}
+
+// NewDiagonalNormal starts at loc with scales init_scale.
+func NewDiagonalNormal(loc []float64) *DiagonalNormal {
+	d := len(loc)
+	q := &DiagonalNormal{d: d, par: make([]float64, 2*d), eps: make([]float64, d), z: make([]float64, d), g: make([]float64, d)}
+	copy(q.par, loc)
+	for i := range d {
+		q.par[d+i] = softplusInv(initScale)
+	}
+	return q
+}
+
+func (q *DiagonalNormal) Params() []float64 { return q.par }
+
+func (q *DiagonalNormal) Sample(rng *rand.Rand, z []float64) {
+	for i := range q.d {
+		z[i] = q.par[i] + softplus(q.par[q.d+i])*rng.NormFloat64()
+	}
+}
+
+// ELBOGrad uses z = loc + scale ε: -log q(z) = ½|ε|² + Σ log scale + const.
+func (q *DiagonalNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []float64) (float64, error) {
+	d := q.d
+	for i := range d {
+		q.eps[i] = rng.NormFloat64()
+		q.z[i] = q.par[i] + softplus(q.par[d+i])*q.eps[i]
+	}
+	v, err := lp(q.z, q.g)
+	if err != nil {
+		return 0, err
+	}
+	elbo := v + 0.5*float64(d)*(1+math.Log(2*math.Pi))
+	for i := range d {
+		s := softplus(q.par[d+i])
+		sig := mathx.InvLogit(q.par[d+i]) // softplus'
+		elbo += math.Log(s) + 0.5*q.eps[i]*q.eps[i] - 0.5
+		grad[i] += q.g[i]
+		grad[d+i] += (q.g[i]*q.eps[i] + 1/s) * sig
+	}
+	return elbo, nil
+}
+
+// MultivariateNormal is N(loc, L Lᵀ) with L lower triangular, its
+// diagonal softplus-transformed.
+type MultivariateNormal struct {
+	d      int
+	par    []float64 // loc, then L row by row (lower triangle, raw diagonal)
+	eps, z []float64
+	g      []float64
+}
+
+// NewMultivariateNormal starts at loc with L = init_scale · I.
+func NewMultivariateNormal(loc []float64) *MultivariateNormal {
+	d := len(loc)
+	q := &MultivariateNormal{d: d, par: make([]float64, d+d*(d+1)/2), eps: make([]float64, d), z: make([]float64, d), g: make([]float64, d)}
+	copy(q.par, loc)
+	k := d
+	for i := range d {
+		k += i
+		q.par[k] = softplusInv(initScale)
+		k++
+	}
+	return q
+}
+
+func (q *MultivariateNormal) Params() []float64 { return q.par }
+
+// lower returns L(i, j) from the packed parameters.
+func (q *MultivariateNormal) lower(i, j int) float64 {
+	v := q.par[q.d+i*(i+1)/2+j]
+	if i == j {
+		return softplus(v)
+	}
+	return v
+}
+
+func (q *MultivariateNormal) transform(eps, z []float64) {
+	for i := range q.d {
+		s := q.par[i]
+		for j := 0; j <= i; j++ {
+			s += q.lower(i, j) * eps[j]
+		}
+		z[i] = s
+	}
+}
+
+func (q *MultivariateNormal) Sample(rng *rand.Rand, z []float64) {
+	for i := range q.eps {
+		q.eps[i] = rng.NormFloat64()
+	}
+	q.transform(q.eps, z)
+}
+
+func (q *MultivariateNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []float64) (float64, error) {
+	d := q.d
+	for i := range d {
+		q.eps[i] = rng.NormFloat64()
+	}
+	q.transform(q.eps, q.z)
+	v, err := lp(q.z, q.g)
+	if err != nil {
+		return 0, err
+	}
+	elbo := v + 0.5*float64(d)*(1+math.Log(2*math.Pi))
+	for i := range d {
+		grad[i] += q.g[i]
+		base := d + i*(i+1)/2
+		for j := 0; j < i; j++ {
+			grad[base+j] += q.g[i] * q.eps[j]
+		}
+		raw := q.par[base+i]
+		s := softplus(raw)
+		elbo += math.Log(s) + 0.5*q.eps[i]*q.eps[i] - 0.5
+		grad[base+i] += (q.g[i]*q.eps[i] + 1/s) * mathx.InvLogit(raw)
+	}
+	return elbo, nil
+}
+
+// Delta is a point mass at loc: SVI with it finds the MAP point (of the
+// unconstrained density, Jacobian included, as NumPyro's AutoDelta does).
+type Delta struct {
+	par []float64
+	g   []float64
+}
+
+// NewDelta starts at loc.
+func NewDelta(loc []float64) *Delta {
+	return &Delta{par: append([]float64(nil), loc...), g: make([]float64, len(loc))}
+}
+
+func (q *Delta) Params() []float64 { return q.par }
+
+func (q *Delta) Sample(_ *rand.Rand, z []float64) { copy(z, q.par) }
+
+func (q *Delta) ELBOGrad(_ *rand.Rand, lp lpFunc, grad []float64) (float64, error) {
+	v, err := lp(q.par, q.g)
+	if err != nil {
+		return 0, err
+	}
+	for i, gi := range q.g {
+		grad[i] += gi
+	}
+	return v, nil
+}
+
+// Laplace is LaplaceApproximation: fitted as a Delta, then drawn from
+// N(mode, (-H)⁻¹) with H the Hessian of the log density at the mode,
+// computed by central differences of the gradient.
+type Laplace struct {
+	*Delta
+	chol *mat.TriDense
+}
+
+// NewLaplace starts at loc.
+func NewLaplace(loc []float64) *Laplace { return &Laplace{Delta: NewDelta(loc)} }
+
+// Finish computes the Gaussian at the fitted mode.
+func (q *Laplace) Finish(lp lpFunc) error {
+	d := len(q.par)
+	full := make([]float64, d*d) // -H, column j from the gradient's change in x_j
+	gp, gm := make([]float64, d), make([]float64, d)
+	x := append([]float64(nil), q.par...)
+	for j := range d {
+		step := 1e-5 * math.Max(1, math.Abs(x[j]))
+		x[j] = q.par[j] + step
+		if _, err := lp(x, gp); err != nil {
+			return err
+		}
+		x[j] = q.par[j] - step
+		if _, err := lp(x, gm); err != nil {
+			return err
+		}
+		x[j] = q.par[j]
+		for i := range d {
+			full[i*d+j] = -(gp[i] - gm[i]) / (2 * step)
+		}
+	}
+	h := mat.NewSymDense(d, nil)
+	for i := range d {
+		for j := i; j < d; j++ {
+			h.SetSym(i, j, 0.5*(full[i*d+j]+full[j*d+i]))
+		}
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(h) {
+		return errNotDefinite
+	}
+	var cov mat.SymDense
+	if err := ch.InverseTo(&cov); err != nil {
+		return errNotDefinite
+	}
+	var cc mat.Cholesky
+	if !cc.Factorize(&cov) {
+		return errNotDefinite
+	}
+	q.chol = mat.NewTriDense(d, mat.Lower, nil)
+	cc.LTo(q.chol)
+	return nil
+}
+
+func (q *Laplace) Sample(rng *rand.Rand, z []float64) {
+	d := len(q.par)
+	eps := make([]float64, d)
+	for i := range eps {
+		eps[i] = rng.NormFloat64()
+	}
+	for i := range d {
+		s := q.par[i]
+		for j := 0; j <= i; j++ {
+			s += q.chol.At(i, j) * eps[j]
+		}
+		z[i] = s
+	}
+}

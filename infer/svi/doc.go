@@ -1,0 +1,6 @@
+// Package svi is stochastic variational inference (Hoffman, Blei, Wang and
+// Paisley 2013) as NumPyro runs it: a guide's parameters are fitted by
+// stochastic gradient ascent on the evidence lower bound estimated with
+// reparameterised draws (Trace_ELBO with num_particles), using Adam,
+// ClippedAdam or SGD, over a model.Model's unconstrained space.
+package svi

@@ -1,0 +1,129 @@
+package svi
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gostan/gostan/model"
+)
+
+// Guide is a variational family on a model's unconstrained space.
+type Guide interface {
+	// Params are the variational parameters, updated in place.
+	Params() []float64
+	// ELBOGrad adds to grad one reparameterised draw's gradient of
+	// log p(z) - log q(z) with respect to the parameters and returns that
+	// draw's value; lp evaluates the model (log density and gradient).
+	ELBOGrad(rng *rand.Rand, lp func(z, g []float64) (float64, error), grad []float64) (float64, error)
+	// Sample draws z from the guide into z.
+	Sample(rng *rand.Rand, z []float64)
+}
+
+// Optimizer updates parameters from a gradient of the objective to
+// maximise.
+type Optimizer interface {
+	Step(params, grad []float64)
+}
+
+// Adam is Kingma and Ba's optimizer with NumPyro's defaults
+// (b1 0.9, b2 0.999, eps 1e-8); Clip > 0 clips each gradient element, as
+// ClippedAdam does.
+type Adam struct {
+	LR, B1, B2, Eps, Clip float64
+	m, v                  []float64
+	t                     int
+}
+
+// NewAdam returns Adam with step size lr.
+func NewAdam(lr float64) *Adam { return &Adam{LR: lr, B1: 0.9, B2: 0.999, Eps: 1e-8} }
+
+// Step ascends along grad.
+func (a *Adam) Step(p, g []float64) {
+	if a.m == nil {
+		a.m, a.v = make([]float64, len(p)), make([]float64, len(p))
+	}
+	a.t++
+	c1 := 1 - math.Pow(a.B1, float64(a.t))
+	c2 := 1 - math.Pow(a.B2, float64(a.t))
+	for i, gi := range g {
+		if a.Clip > 0 {
+			gi = math.Max(-a.Clip, math.Min(a.Clip, gi))
+		}
+		a.m[i] = a.B1*a.m[i] + (1-a.B1)*gi
+		a.v[i] = a.B2*a.v[i] + (1-a.B2)*gi*gi
+		p[i] += a.LR * (a.m[i] / c1) / (math.Sqrt(a.v[i]/c2) + a.Eps)
+	}
+}
+
+// SGD is plain stochastic gradient ascent.
+type SGD struct{ LR float64 }
+
+// Step ascends along grad.
+func (s SGD) Step(p, g []float64) {
+	for i, gi := range g {
+		p[i] += s.LR * gi
+	}
+}
+
+// SVI fits a guide to a model.
+type SVI struct {
+	Model     model.Model
+	Guide     Guide
+	Opt       Optimizer
+	Particles int // draws per ELBO gradient (num_particles)
+	// MaxRetries bounds the redraws after a draw outside the support; a
+	// step whose draws all fail is skipped.
+	MaxRetries int
+	History    []float64 // running ELBO estimates, one per step
+}
+
+// Run takes steps optimisation steps from rng's stream.
+func (s *SVI) Run(rng *rand.Rand, steps int, progress func(step int, elbo float64)) error {
+	if s.Particles < 1 {
+		s.Particles = 1
+	}
+	grad := make([]float64, len(s.Guide.Params()))
+	lp := func(z, out []float64) (float64, error) {
+		v, err := s.Model.LogDensity(z, out)
+		if err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
+			err = fmt.Errorf("log density is %v", v)
+		}
+		return v, err
+	}
+	failedSteps := 0
+	for step := 1; step <= steps; step++ {
+		clear(grad)
+		elbo, n := 0.0, 0
+		for range s.Particles {
+			for try := 0; ; try++ {
+				e, err := s.Guide.ELBOGrad(rng, lp, grad)
+				if err == nil {
+					elbo += e
+					n++
+					break
+				}
+				if try >= s.MaxRetries {
+					break
+				}
+			}
+		}
+		if n == 0 {
+			failedSteps++
+			if failedSteps > steps/10+10 {
+				return fmt.Errorf("svi: draws from the guide fall outside the model's support at %d steps", failedSteps)
+			}
+			continue
+		}
+		for i := range grad {
+			grad[i] /= float64(n)
+		}
+		s.Opt.Step(s.Guide.Params(), grad)
+		elbo /= float64(n)
+		s.History = append(s.History, elbo)
+		if progress != nil {
+			progress(step, elbo)
+		}
+	}
+	return nil
+}
