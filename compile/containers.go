@@ -1133,9 +1133,13 @@ func subMatrix(kind string) builtin {
 	}
 }
 
-// eigenSym returns the eigenvalues (ascending) or eigenvectors of a
-// symmetric matrix, with first-order perturbation theory for the
-// derivatives: dλ_i = v_iᵀ dA v_i and dv_i = Σ_{j≠i} v_j (v_jᵀ dA v_i)/(λ_i - λ_j).
+// eigenSym returns the eigenvalues (ascending) or the eigenvectors of a
+// symmetric matrix, reading its lower triangle as Stan does. Its adjoint
+// is one custom node (Giles 2008, "An extended collection of matrix
+// derivative results"): adjA = V (diag(adjλ) + F ∘ (Vᵀ adjV)) Vᵀ with
+// F_ij = 1/(λ_j - λ_i); on the lower triangle the eigenvector part is
+// V (F ∘ (M - Mᵀ)) Vᵀ, M = Vᵀ adjV, which stays accurate when two
+// eigenvalues nearly coincide because M - Mᵀ then vanishes with them.
 func eigenSym(values bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].v
@@ -1151,70 +1155,121 @@ func eigenSym(values bool) builtin {
 				}
 			}
 			var es mat.EigenSym
-			if !es.Factorize(sym, !values || !m.isConst()) {
+			if !es.Factorize(sym, true) {
 				fail(pos, "eigen decomposition failed")
 			}
 			lam := es.Values(nil)
 			var vec mat.Dense
 			es.VectorsTo(&vec)
-			// Eigenvalues closer than this are treated as one repeated
-			// eigenvalue: within its eigenspace the basis is arbitrary, and
-			// the perturbation terms 1/(λi - λj) would be rounding noise.
-			scale := 0.0
-			for _, l := range lam {
-				scale = math.Max(scale, math.Abs(l))
-			}
-			tie := 1e-8 * scale
-			vary := !m.isConst()
+			out := n * n
 			if values {
 				dims[0] = n
 				buf.shape(dims[:1], false)
-				for i := range n {
-					b := e.t.Begin()
-					if vary {
-						// Only the lower triangle is read, as in Stan: a
-						// lower entry carries its symmetric perturbation.
-						for p := range n {
-							for q := 0; q <= p; q++ {
-								d := vec.At(p, i) * vec.At(q, i)
-								if p != q {
-									d *= 2
-								}
-								b.Add(m.R[p+q*n], d)
-							}
-						}
-					}
-					buf.R[i] = b.End(lam[i])
+				out = n
+			} else {
+				dims[0], dims[1] = n, n
+				buf.shape(dims, false)
+			}
+			vary := !m.isConst()
+			for k := range out {
+				v := lam[min(k, n-1)]
+				if !values {
+					v = vec.At(k%n, k/n)
 				}
+				if vary {
+					buf.R[k] = e.t.Var(v)
+				} else {
+					buf.R[k] = ad.Const(v)
+				}
+			}
+			if !vary {
 				return &buf
 			}
-			dims[0], dims[1] = n, n
-			buf.shape(dims, false)
-			for i := range n {
-				for k := range n {
-					b := e.t.Begin()
-					if vary {
-						for p := range n {
-							for q := 0; q <= p; q++ {
-								d := 0.0
-								for j := range n {
-									if j != i && math.Abs(lam[i]-lam[j]) > tie {
-										w := vec.At(p, j) * vec.At(q, i)
-										if p != q {
-											w += vec.At(q, j) * vec.At(p, i)
-										}
-										d += vec.At(k, j) * w / (lam[i] - lam[j])
-									}
-								}
-								b.Add(m.R[p+q*n], d)
-							}
-						}
-					}
-					buf.R[k+i*n] = b.End(vec.At(k, i))
+			// ints: n, values flag, first output id, lower input ids;
+			// flts: V column-major, then λ.
+			nIn := n * (n + 1) / 2
+			ints, flts := e.t.CustomSpace(3+nIn, n*n+n)
+			ints[0], ints[1], ints[2] = int32(n), int32(b2i(values)), buf.R[0].ID()
+			k := 3
+			for q := range n {
+				for p := q; p < n; p++ {
+					ints[k] = m.R[p+q*n].ID()
+					k++
 				}
 			}
+			for q := range n {
+				for p := range n {
+					flts[p+q*n] = vec.At(p, q)
+				}
+			}
+			copy(flts[n*n:], lam)
+			e.t.CustomCommit(eigenBackward, 3+nIn, n*n+n)
 			return &buf
 		}}, nil
+	}
+}
+
+// eigenBackward propagates the adjoints of eigenvalues_sym or
+// eigenvectors_sym to the lower triangle of the input.
+func eigenBackward(adj []float64, ints []int32, flts []float64) {
+	n := int(ints[0])
+	values := ints[1] == 1
+	first := int(ints[2])
+	in := ints[3:]
+	vec, lam := flts[:n*n], flts[n*n:]
+	v := func(p, q int) float64 { return vec[p+q*n] }
+	// inner is the matrix between V and Vᵀ, with the lower-triangle
+	// (symmetric) convention built in.
+	inner := make([]float64, n*n)
+	if values {
+		for i := range n {
+			inner[i+i*n] = adj[first+i]
+		}
+	} else {
+		// M = Vᵀ adjV.
+		mm := make([]float64, n*n)
+		for i := range n {
+			for j := range n {
+				s := 0.0
+				for p := range n {
+					s += v(p, i) * adj[first+p+j*n]
+				}
+				mm[i+j*n] = s
+			}
+		}
+		// Eigenvalues closer than this count as one repeated eigenvalue:
+		// its eigenspace's basis is arbitrary and M - Mᵀ is rounding noise
+		// there.
+		scale := 0.0
+		for _, l := range lam {
+			scale = math.Max(scale, math.Abs(l))
+		}
+		tie := 1e-10 * scale
+		for i := range n {
+			for j := range n {
+				if i != j && math.Abs(lam[j]-lam[i]) > tie {
+					// Half of F ∘ (M - Mᵀ): the symmetric part of F ∘ M.
+					inner[i+j*n] = 0.5 * (mm[i+j*n] - mm[j+i*n]) / (lam[j] - lam[i])
+				}
+			}
+		}
+	}
+	// adjA = V inner Vᵀ (symmetric); a lower entry carries both halves.
+	k := 0
+	for q := range n {
+		for p := q; p < n; p++ {
+			s := 0.0
+			for i := range n {
+				for j := range n {
+					s += v(p, i) * inner[i+j*n] * v(q, j)
+				}
+			}
+			if p != q {
+				s *= 2
+			}
+			adj[in[k]] += s
+			k++
+		}
 	}
 }
 
