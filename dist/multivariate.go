@@ -438,3 +438,30 @@ func DiscreteRangeLpmf(y, lo, hi []int) (float64, error) {
 	}
 	return lp, nil
 }
+
+// DiscreteRangeLcdf is Σ log P(Y ≤ y) for Y uniform on lo..hi.
+func DiscreteRangeLcdf(y, lo, hi []int) (float64, error) {
+	return discreteRangeTail(y, lo, hi, false)
+}
+
+// DiscreteRangeLccdf is Σ log P(Y > y).
+func DiscreteRangeLccdf(y, lo, hi []int) (float64, error) {
+	return discreteRangeTail(y, lo, hi, true)
+}
+
+func discreteRangeTail(y, lo, hi []int, upper bool) (float64, error) {
+	if _, err := DiscreteRangeLpmf(lo, lo, hi); err != nil {
+		return 0, err
+	}
+	n := max(len(y), len(lo), len(hi))
+	lp := 0.0
+	for i := range n {
+		yi, l, h := y[min(i, len(y)-1)], lo[min(i, len(lo)-1)], hi[min(i, len(hi)-1)]
+		f := math.Min(1, math.Max(0, float64(yi-l+1)/float64(h-l+1)))
+		if upper {
+			f = 1 - f
+		}
+		lp += math.Log(f)
+	}
+	return lp, nil
+}

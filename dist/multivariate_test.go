@@ -148,3 +148,14 @@ func TestHypergeometricAndDiscreteRange(t *testing.T) {
 		t.Errorf("outside the range: %v", lp)
 	}
 }
+
+func TestDiscreteRangeCDF(t *testing.T) {
+	lp, err := DiscreteRangeLcdf([]int{3}, []int{1}, []int{6})
+	if err != nil || math.Abs(lp-math.Log(0.5)) > 1e-15 {
+		t.Errorf("lcdf %v (%v)", lp, err)
+	}
+	lp, _ = DiscreteRangeLccdf([]int{5}, []int{1}, []int{6})
+	if math.Abs(lp-math.Log(1.0/6)) > 1e-15 {
+		t.Errorf("lccdf %v", lp)
+	}
+}

@@ -1,0 +1,75 @@
+package svi
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gostan/gostan/model"
+)
+
+func TestOptimizersMaximise(t *testing.T) {
+	// f(x) = -(x - 3)² - 2(y + 1)², maximised at (3, -1).
+	for name, opt := range map[string]Optimizer{"adam": NewAdam(0.05), "sgd": SGD{LR: 0.05}, "clipped": &Adam{LR: 0.05, B1: 0.9, B2: 0.999, Eps: 1e-8, Clip: 1}} {
+		p := []float64{0, 0}
+		g := make([]float64, 2)
+		for range 3000 {
+			g[0], g[1] = -2*(p[0]-3), -4*(p[1]+1)
+			opt.Step(p, g)
+		}
+		if math.Abs(p[0]-3) > 1e-3 || math.Abs(p[1]+1) > 1e-3 {
+			t.Errorf("%s ends at %v, want (3, -1)", name, p)
+		}
+	}
+}
+
+// pointGuide is a guide whose draw is its parameter: SVI then climbs the
+// model's log density.
+type pointGuide struct{ p, g []float64 }
+
+func (q *pointGuide) Params() []float64                { return q.p }
+func (q *pointGuide) Sample(_ *rand.Rand, z []float64) { copy(z, q.p) }
+func (q *pointGuide) ELBOGrad(_ *rand.Rand, lp func(z, g []float64) (float64, error), grad []float64) (float64, error) {
+	v, err := lp(q.p, q.g)
+	if err != nil {
+		return 0, err
+	}
+	for i, gi := range q.g {
+		grad[i] += gi
+	}
+	return v, nil
+}
+
+type halfLine struct{}
+
+func (halfLine) Dim() int { return 1 }
+func (halfLine) LogDensity(x, g []float64) (float64, error) {
+	if x[0] < 0 {
+		return 0, errors.New("outside")
+	}
+	if g != nil {
+		g[0] = -(x[0] - 2)
+	}
+	return -0.5 * (x[0] - 2) * (x[0] - 2), nil
+}
+func (halfLine) Names() []string                                      { return []string{"x"} }
+func (halfLine) Write(x []float64, _ *rand.Rand, out []float64) error { copy(out, x); return nil }
+func (h halfLine) Clone() model.Model                                 { return h }
+
+func TestSVIRunAndFailures(t *testing.T) {
+	q := &pointGuide{p: []float64{0.5}, g: make([]float64, 1)}
+	s := &SVI{Model: halfLine{}, Guide: q, Opt: NewAdam(0.05)}
+	if err := s.Run(rand.New(rand.NewPCG(1, 1)), 2000, nil); err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(q.p[0]-2) > 1e-3 || len(s.History) != 2000 {
+		t.Errorf("point at %v after %d steps", q.p[0], len(s.History))
+	}
+	// A guide stuck outside the support fails with a clear error.
+	q.p[0] = -1
+	s = &SVI{Model: halfLine{}, Guide: q, Opt: NewAdam(0.05), MaxRetries: 3}
+	if err := s.Run(rand.New(rand.NewPCG(1, 1)), 100, nil); err == nil {
+		t.Error("no error for a guide outside the support")
+	}
+}
