@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"math"
 	"strings"
 
 	"github.com/gostan/gostan/stan/token"
@@ -239,6 +240,9 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		f := d.build(args, true, pos)
 		return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
 	}
+	if base == "normal" && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
+		return scalarNormal(args, pos)
+	}
 	da := newDensityArgs(args, d.ints)
 	var trunc func(e *env) ad.Var
 	if s.Truncated {
@@ -308,5 +312,33 @@ func (c *compiler) truncation(s *ast.TildeStmt, d density, args []cexpr) func(*e
 			}
 			return e.t.Neg(with(e, h, d.lcdf))
 		}
+	}
+}
+
+// scalarNormal is y ~ normal(mu, sigma) with scalar arguments, the body of
+// many loops: one statement with its three partials, constants dropped.
+func scalarNormal(args []cexpr, pos token.Position) stmtFn {
+	fy, fm, fs := args[0].real(), args[1].real(), args[2].real()
+	return func(e *env) ctrl {
+		y, mu, s := fy(e), fm(e), fs(e)
+		if !(s.Val > 0) || math.IsInf(s.Val, 1) || math.IsNaN(y.Val) || math.IsNaN(mu.Val) || math.IsInf(mu.Val, 0) {
+			// The general path reports the error in Stan's words.
+			_, err := dist.NormalLpdf(e.t, true, []ad.Var{y}, []ad.Var{mu}, []ad.Var{s})
+			panic(&evalError{pos: pos, err: err})
+		}
+		if y.IsConst() && mu.IsConst() && s.IsConst() {
+			return next
+		}
+		z := (y.Val - mu.Val) / s.Val
+		lp := -0.5 * z * z
+		b := e.t.Begin()
+		b.Add(y, -z/s.Val)
+		b.Add(mu, z/s.Val)
+		if !s.IsConst() {
+			lp -= math.Log(s.Val)
+			b.Add(s, (z*z-1)/s.Val)
+		}
+		e.target = append(e.target, b.End(lp))
+		return next
 	}
 }

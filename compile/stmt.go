@@ -3,6 +3,7 @@ package compile
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/gostan/gostan/ad"
@@ -10,6 +11,8 @@ import (
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
+
+var nan = ad.Const(math.NaN())
 
 // ctrl says how a statement ended.
 type ctrl int
@@ -280,6 +283,22 @@ func (c *compiler) localDecl(d *ast.VarDecl) stmtFn {
 	var init stmtFn
 	if d.Init != nil {
 		init = c.assignTo(ref, v.Type, nil, d.Init, c.pos(d.Init.Pos()))
+	}
+	if v.Type == types.RealT || v.Type == types.IntT {
+		// A scalar: no sizes to evaluate.
+		return func(e *env) ctrl {
+			lv := get(e)
+			lv.shape(nil, isInt)
+			if isInt {
+				lv.I[0] = math.MinInt32
+			} else {
+				lv.R[0] = nan
+			}
+			if init != nil {
+				init(e)
+			}
+			return next
+		}
 	}
 	var buf []int
 	return func(e *env) ctrl {
