@@ -173,6 +173,9 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 		if d.build != nil {
 			return cexpr{t: t, r: d.build(args, propto, pos)}
 		}
+		if f := scalarUnivariate(d, args, propto, pos); f != nil {
+			return cexpr{t: t, r: f}
+		}
 		da := newDensityArgs(args, d.ints)
 		return cexpr{t: t, r: func(e *env) ad.Var {
 			da.eval(e)
@@ -242,6 +245,9 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 	}
 	if base == "normal" && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
 		return scalarNormal(args, pos)
+	}
+	if f := scalarUnivariate(d, args, true, pos); f != nil && !s.Truncated {
+		return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
 	}
 	da := newDensityArgs(args, d.ints)
 	var trunc func(e *env) ad.Var
@@ -340,5 +346,32 @@ func scalarNormal(args []cexpr, pos token.Position) stmtFn {
 		}
 		e.target = append(e.target, b.End(lp))
 		return next
+	}
+}
+
+// scalarUnivariate compiles a continuous density whose arguments are all
+// scalars to a direct call, or returns nil.
+func scalarUnivariate(d density, args []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	if d.uni == nil || len(args) > 4 {
+		return nil
+	}
+	fs := make([]func(*env) ad.Var, len(args))
+	for i, a := range args {
+		if a.v != nil {
+			return nil
+		}
+		fs[i] = a.real()
+	}
+	u, n := d.uni, len(args)
+	return func(e *env) ad.Var {
+		var x [4]ad.Var
+		for i, f := range fs {
+			x[i] = f(e)
+		}
+		lp, err := u.Scalar(e.t, propto, x, n)
+		if err != nil {
+			panic(&evalError{pos: pos, err: err})
+		}
+		return lp
 	}
 }

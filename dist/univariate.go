@@ -664,3 +664,31 @@ func besselI1overI0(k float64) float64 {
 	i1 := 1 - z*(3+z*(15.0/2+z*(105.0/2+z*(4725.0/8))))
 	return i1 / i0
 }
+
+// Scalar is Lpdf for scalar arguments (the first n of x), without the
+// vectorising driver: the call inside a model's loops.
+func (u *Univariate) Scalar(t *ad.Tape, propto bool, x [4]ad.Var, n int) (ad.Var, error) {
+	var v [4]float64
+	var vary [4]bool
+	anyVary := false
+	for i := range n {
+		v[i] = x[i].Val
+		vary[i] = !x[i].IsConst()
+		anyVary = anyVary || vary[i]
+		if r := u.rules[i]; r.text != "" && !r.ok(v[i]) {
+			return ad.Var{}, &DomainError{u.Name, argNames[u.names[i]], 0, v[i], r.text}
+		}
+	}
+	if propto && !anyVary {
+		return ad.Var{}, nil
+	}
+	lp, d := u.term(v, vary, propto)
+	if math.IsNaN(lp) {
+		return ad.Var{}, &DomainError{u.Name, argNames[u.names[0]], 0, v[0], "in the support of the distribution"}
+	}
+	b := t.Begin()
+	for i := range n {
+		b.Add(x[i], d[i])
+	}
+	return b.End(lp), nil
+}

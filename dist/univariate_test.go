@@ -80,6 +80,18 @@ func TestUnivariateDensities(t *testing.T) {
 			}
 			return u.Lpdf(tp, false, s...)
 		}
+		// The scalar entry point agrees with the vectorised one.
+		scalar := func(tp *ad.Tape, v []ad.Var) (ad.Var, error) {
+			var x [4]ad.Var
+			copy(x[:], v)
+			return u.Scalar(tp, false, x, len(v))
+		}
+		if err := fdcheck.Check(scalar, c.x, 1e-6); err != nil {
+			t.Errorf("%s%v: scalar gradient: %v", c.u.Name, c.x, err)
+		}
+		if sv, _ := fdcheck.Value(scalar, c.x); math.Abs(sv-lp.Val) > 1e-14*math.Max(1, math.Abs(lp.Val)) {
+			t.Errorf("%s%v: Scalar %v, Lpdf %v", c.u.Name, c.x, sv, lp.Val)
+		}
 		if err := fdcheck.Check(f, c.x, 1e-6); err != nil {
 			t.Errorf("%s%v: gradient: %v", c.u.Name, c.x, err)
 		}
