@@ -806,6 +806,32 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 	}}
 }
 
+// singleOffset is the storage offset of v[i, j, ...] when every index is
+// single and they reach a scalar element.
+func singleOffset(e *env, v *Val, arrayDims int, idx []index, pos token.Position) int {
+	o := 0
+	k := 0
+	for ; k < arrayDims; k++ {
+		i := idx[k].single(e)
+		if i < 1 || i > v.Dims[k] {
+			fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, v.Dims[k])
+		}
+		o = o*v.Dims[k] + (i - 1)
+	}
+	inner := v.Dims[arrayDims:]
+	o *= size(inner)
+	stride := 1
+	for d := range inner {
+		i := idx[k+d].single(e)
+		if i < 1 || i > inner[d] {
+			fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, inner[d])
+		}
+		o += (i - 1) * stride
+		stride *= inner[d]
+	}
+	return o
+}
+
 // index is one compiled index: a single int, or a multiple index (an int
 // array or a range).
 type index struct {

@@ -435,6 +435,23 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 	default:
 		fv = x.val(!isInt)
 	}
+	allSingle := true
+	for _, ix := range idx {
+		allSingle = allSingle && !ix.multi
+	}
+	if scalar && allSingle {
+		// x[i, j] = scalar: one offset, no enumeration.
+		return func(e *env) ctrl {
+			dst := get(e)
+			o := singleOffset(e, dst, arrayDims, idx, pos)
+			if fi != nil {
+				dst.I[o] = fi(e)
+			} else {
+				dst.R[o] = fr(e)
+			}
+			return next
+		}
+	}
 	return func(e *env) ctrl {
 		dst := get(e)
 		offs, dims = selectOffsets(e, dst, arrayDims, idx, pos, offs[:0], dims[:0])
