@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"math/rand/v2"
 
 	"github.com/gostan/gostan/compile"
@@ -15,11 +16,16 @@ type sviSettings struct {
 	Seed                    uint64
 }
 
-// defaultSVI are gostan's defaults: Adam(0.01), 10000 steps, one particle,
-// 10000 draws.
+// defaultSVI are gostan's defaults: 20000 steps of Adam from the guide's
+// step size (guideLR) decaying exponentially to a hundredth of it, one
+// particle, 10000 draws. LR 0 means the guide's default.
 func defaultSVI(seed uint64) sviSettings {
-	return sviSettings{Steps: 10000, Particles: 1, Draws: 10000, LR: 0.01, Seed: seed}
+	return sviSettings{Steps: 20000, Particles: 1, Draws: 10000, Seed: seed}
 }
+
+// guideLR are the starting step sizes that did best on PosteriorDB for each
+// guide (docs/variational.md): a dense scale needs smaller steps.
+var guideLR = map[string]float64{"normal": 0.1, "diagonal": 0.1, "mvn": 0.05, "delta": 0.05, "laplace": 0.05}
 
 // countingModel counts gradient evaluations.
 type countingModel struct {
@@ -41,8 +47,15 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings) ([][]float64, 
 	if err != nil {
 		return nil, cm.n, err
 	}
-	s := &svi.SVI{Model: cm, Guide: q, Opt: svi.NewAdam(set.LR), Particles: set.Particles, MaxRetries: 10}
-	if err := s.Run(rng, set.Steps, nil); err != nil {
+	if set.LR == 0 {
+		set.LR = guideLR[name]
+	}
+	adam := svi.NewAdam(set.LR)
+	s := &svi.SVI{Model: cm, Guide: q, Opt: adam, Particles: set.Particles, MaxRetries: 10}
+	decay := func(step int, _ float64) {
+		adam.LR = set.LR * math.Pow(0.01, float64(step)/float64(set.Steps))
+	}
+	if err := s.Run(rng, set.Steps, decay); err != nil {
 		return nil, cm.n, err
 	}
 	if l, ok := q.(*autoguide.Laplace); ok {

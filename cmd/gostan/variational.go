@@ -94,7 +94,7 @@ func newVariationalCmd() *cobra.Command {
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.StringVar(&guide, "guide", "diagonal", "the autoguide: normal, diagonal, mvn, delta or laplace")
 	f.IntVar(&set.Steps, "steps", set.Steps, "SVI steps (autoguide)")
-	f.Float64Var(&set.LR, "lr", set.LR, "Adam's step size (autoguide)")
+	f.Float64Var(&set.LR, "lr", set.LR, "Adam's starting step size (autoguide; 0: the guide's default)")
 	f.IntVar(&set.Particles, "particles", set.Particles, "draws per ELBO gradient (autoguide)")
 	f.IntVar(&set.Draws, "svi-draws", set.Draws, "draws from the fitted guide (autoguide)")
 	return cmd

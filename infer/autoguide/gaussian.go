@@ -210,16 +210,35 @@ func (q *Laplace) Finish(lp lpFunc) error {
 			h.SetSym(i, j, 0.5*(full[i*d+j]+full[j*d+i]))
 		}
 	}
-	var ch mat.Cholesky
-	if !ch.Factorize(h) {
+	// The covariance is (-H)⁻¹; where -H is not positive definite (a
+	// saddle or a flat direction at the fitted point) its eigenvalues are
+	// clipped from below, so the Gaussian stays proper.
+	var es mat.EigenSym
+	if !es.Factorize(h, true) {
 		return errNotDefinite
 	}
-	var cov mat.SymDense
-	if err := ch.InverseTo(&cov); err != nil {
+	vals := es.Values(nil)
+	var vecs mat.Dense
+	es.VectorsTo(&vecs)
+	top := 0.0
+	for _, v := range vals {
+		top = math.Max(top, v)
+	}
+	if top <= 0 {
 		return errNotDefinite
+	}
+	cov := mat.NewSymDense(d, nil)
+	for a := range d {
+		for b := a; b < d; b++ {
+			s := 0.0
+			for k, v := range vals {
+				s += vecs.At(a, k) * vecs.At(b, k) / math.Max(v, 1e-8*top)
+			}
+			cov.SetSym(a, b, s)
+		}
 	}
 	var cc mat.Cholesky
-	if !cc.Factorize(&cov) {
+	if !cc.Factorize(cov) {
 		return errNotDefinite
 	}
 	q.chol = mat.NewTriDense(d, mat.Lower, nil)
