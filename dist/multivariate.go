@@ -317,17 +317,9 @@ func OrderedLogisticLpmf(t *ad.Tape, propto bool, k []int, eta []ad.Var, c [][]a
 	lp := 0.0
 	n := max(len(k), len(eta))
 	for i := range n {
-		ki := k[min(i, len(k)-1)]
-		e := pick1(eta, i)
-		ci := pick(c, i)
-		K := len(ci) + 1
-		if ki < 1 || ki > K {
-			return ad.Var{}, &IntError{fn, "Random variable", i + 1, ki, fmt.Sprintf("in the interval [1, %d]", K)}
-		}
-		for j := 1; j < len(ci); j++ {
-			if !(ci[j].Val > ci[j-1].Val) {
-				return ad.Var{}, fmt.Errorf("%s: Cut-points is not a valid ordered vector", fn)
-			}
+		ki, e, ci, K, err := orderedTerm(fn, k, eta, c, i)
+		if err != nil {
+			return ad.Var{}, err
 		}
 		switch {
 		case ki == 1:
@@ -358,6 +350,23 @@ func OrderedLogisticLpmf(t *ad.Tape, propto bool, k []int, eta []ad.Var, c [][]a
 	return b.End(lp), nil
 }
 
+// orderedTerm checks and returns the i-th outcome, predictor and
+// cutpoints of an ordered family, and the number of outcomes.
+func orderedTerm(fn string, k []int, eta []ad.Var, c [][]ad.Var, i int) (int, ad.Var, []ad.Var, int, error) {
+	ki := k[min(i, len(k)-1)]
+	ci := pick(c, i)
+	K := len(ci) + 1
+	if ki < 1 || ki > K {
+		return 0, ad.Var{}, nil, 0, &IntError{fn, "Random variable", i + 1, ki, fmt.Sprintf("in the interval [1, %d]", K)}
+	}
+	for j := 1; j < len(ci); j++ {
+		if !(ci[j].Val > ci[j-1].Val) {
+			return 0, ad.Var{}, nil, 0, fmt.Errorf("%s: Cut-points is not a valid ordered vector", fn)
+		}
+	}
+	return ki, pick1(eta, i), ci, K, nil
+}
+
 // OrderedProbitLpmf is the ordered probit mass of outcomes k given linear
 // predictors eta and cutpoints c (one vector, or one per outcome):
 // P(k) = Φ(η - c_{k-1}) - Φ(η - c_k), with c_0 = -∞ and c_K = +∞.
@@ -368,17 +377,9 @@ func OrderedProbitLpmf(t *ad.Tape, propto bool, k []int, eta []ad.Var, c [][]ad.
 	n := max(len(k), len(eta))
 	phi := func(x float64) float64 { return math.Exp(-0.5*x*x) / math.Sqrt(2*math.Pi) }
 	for i := range n {
-		ki := k[min(i, len(k)-1)]
-		e := pick1(eta, i)
-		ci := pick(c, i)
-		K := len(ci) + 1
-		if ki < 1 || ki > K {
-			return ad.Var{}, &IntError{fn, "Random variable", i + 1, ki, fmt.Sprintf("in the interval [1, %d]", K)}
-		}
-		for j := 1; j < len(ci); j++ {
-			if !(ci[j].Val > ci[j-1].Val) {
-				return ad.Var{}, fmt.Errorf("%s: Cut-points is not a valid ordered vector", fn)
-			}
+		ki, e, ci, K, err := orderedTerm(fn, k, eta, c, i)
+		if err != nil {
+			return ad.Var{}, err
 		}
 		switch {
 		case ki == 1:

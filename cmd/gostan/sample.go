@@ -109,10 +109,8 @@ func writeChainCSV(path, modelPath, dataPath string, cfg nuts.Config, id int, na
 		return err
 	}
 	w := stancsv.NewWriter(f, sigFigs)
+	w.Comment(csvPreamble(modelPath)...)
 	w.Comment(
-		"stan_version_major = 2", "stan_version_minor = 21", "stan_version_patch = 0",
-		"gostan = 0.1",
-		"model = "+strings.TrimSuffix(filepath.Base(modelPath), ".stan"),
 		"method = sample (Default)",
 		"  sample",
 		fmt.Sprintf("    num_samples = %d", cfg.Samples),
@@ -183,6 +181,13 @@ func writeChainCSV(path, modelPath, dataPath string, cfg nuts.Config, id int, na
 		return err
 	}
 	return f.Close()
+}
+
+// csvPreamble are the first comment lines of a Stan CSV file: the Stan
+// version whose output gostan follows, gostan's, and the model.
+func csvPreamble(modelPath string) []string {
+	return []string{"stan_version_major = 2", "stan_version_minor = 21", "stan_version_patch = 0",
+		"gostan = 0.1", "model = " + strings.TrimSuffix(filepath.Base(modelPath), ".stan")}
 }
 
 // stanColumnNames writes names CmdStan's way: theta[1,2] as theta.1.2.

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -119,10 +117,8 @@ func writeADVICSV(path, modelPath string, cfg advi.Config, algorithm string, nam
 		return err
 	}
 	w := stancsv.NewWriter(f, sigFigs)
+	w.Comment(csvPreamble(modelPath)...)
 	w.Comment(
-		"stan_version_major = 2", "stan_version_minor = 21", "stan_version_patch = 0",
-		"gostan = 0.1",
-		"model = "+strings.TrimSuffix(filepath.Base(modelPath), ".stan"),
 		"method = variational",
 		"  variational",
 		"    algorithm = "+algorithm,
