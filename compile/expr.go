@@ -787,12 +787,12 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 	}
 	// General case: enumerate the selected elements.
 	var buf Val
-	var offs []int
-	var dims []int
+	var sel selector
 	return cexpr{t: t, v: func(e *env) *Val {
 		v := fb(e)
-		offs, dims = selectOffsets(e, v, arrayDims, idx, pos, offs[:0], dims[:0])
-		buf.shape(dims, isInt)
+		sel.run(e, v, arrayDims, idx, pos)
+		offs := sel.offs
+		buf.shape(sel.dims, isInt)
 		if isInt {
 			for k, o := range offs {
 				buf.I[k] = v.I[o]
@@ -902,65 +902,88 @@ func (ix *index) positions(e *env, n int, pos token.Position, out []int) []int {
 	return out
 }
 
-// selectOffsets lists the flat offsets of the elements x[idx...] selects,
-// in the flat order of the result, and the result's dims.
-func selectOffsets(e *env, v *Val, arrayDims int, idx []index, pos token.Position, offs, dims []int) ([]int, []int) {
+// selector enumerates the elements x[idx...] selects, reusing its
+// buffers so that steady-state evaluation allocates nothing.
+type selector struct {
+	offs, dims []int
+	sel        [][]int // positions chosen in each dimension (1-based)
+	tuple      []int
+	order      []int
+}
+
+// run fills s.offs with the flat offsets of the selected elements, in the
+// flat order of the result (its array dims row-major, its matrix part
+// column-major), and s.dims with the result's dims.
+func (s *selector) run(e *env, v *Val, arrayDims int, idx []index, pos token.Position) {
 	nd := len(v.Dims)
-	sel := make([][]int, nd) // positions chosen in each dim (1-based)
+	s.offs, s.dims = s.offs[:0], s.dims[:0]
+	for len(s.sel) < nd {
+		s.sel = append(s.sel, nil)
+	}
 	for d := range nd {
 		if d < len(idx) {
-			sel[d] = idx[d].positions(e, v.Dims[d], pos, nil)
+			s.sel[d] = idx[d].positions(e, v.Dims[d], pos, s.sel[d][:0])
 			if idx[d].multi {
-				dims = append(dims, len(sel[d]))
+				s.dims = append(s.dims, len(s.sel[d]))
 			}
 			continue
 		}
-		all := make([]int, v.Dims[d])
-		for i := range all {
-			all[i] = i + 1
+		all := s.sel[d][:0]
+		for i := range v.Dims[d] {
+			all = append(all, i+1)
 		}
-		sel[d] = all
-		dims = append(dims, v.Dims[d])
+		s.sel[d] = all
+		s.dims = append(s.dims, v.Dims[d])
 	}
-	// Element offset of a full index tuple: array dims row-major, the
-	// matrix part column-major.
 	block := size(v.Dims[arrayDims:])
 	inner := nd - arrayDims
-	tuple := make([]int, nd)
-	var rec func(d int)
-	// The result's flat order: its array dims row-major, then its inner
-	// part column-major, so the inner dims are walked last-first.
-	order := make([]int, 0, nd)
+	// An odometer over the selections walks the array dims outermost
+	// first, then the inner dims last first (rows fastest): order[k] is
+	// the dimension of digit k, so a matrix's row digit is the last.
+	s.order = s.order[:0]
 	for d := range arrayDims {
-		order = append(order, d)
+		s.order = append(s.order, d)
 	}
 	for d := nd - 1; d >= arrayDims; d-- {
-		order = append(order, d)
+		s.order = append(s.order, d)
 	}
-	rec = func(k int) {
-		if k == nd {
-			o := 0
-			for d := range arrayDims {
-				o = o*v.Dims[d] + tuple[d] - 1
-			}
-			o *= block
-			if inner >= 1 {
-				o += tuple[arrayDims] - 1
-			}
-			if inner == 2 {
-				o += (tuple[arrayDims+1] - 1) * v.Dims[arrayDims]
-			}
-			offs = append(offs, o)
+	if cap(s.tuple) < nd {
+		s.tuple = make([]int, nd)
+	}
+	s.tuple = s.tuple[:nd]
+	clear(s.tuple)
+	for _, d := range s.order {
+		if len(s.sel[d]) == 0 {
 			return
 		}
-		d := order[k]
-		for _, p := range sel[d] {
-			tuple[d] = p
-			rec(k + 1)
+	}
+	counter := s.tuple // counter[k] indexes s.sel[s.order[k]]
+	for {
+		o := 0
+		for d := range arrayDims {
+			o = o*v.Dims[d] + s.sel[d][counter[d]] - 1
+		}
+		o *= block
+		if inner >= 1 {
+			o += s.sel[arrayDims][counter[nd-1]] - 1
+		}
+		if inner == 2 {
+			o += (s.sel[arrayDims+1][counter[arrayDims]] - 1) * v.Dims[arrayDims]
+		}
+		s.offs = append(s.offs, o)
+		// Advance the odometer: the last entry of order moves fastest.
+		k := nd - 1
+		for ; k >= 0; k-- {
+			counter[k]++
+			if counter[k] < len(s.sel[s.order[k]]) {
+				break
+			}
+			counter[k] = 0
+		}
+		if k < 0 {
+			return
 		}
 	}
-	rec(0)
-	return offs, dims
 }
 
 // ---- calls ----

@@ -421,7 +421,7 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 			return next
 		}
 	}
-	var offs, dims []int
+	var sel selector
 	var tmp Val
 	scalar := x.v == nil
 	var fi func(*env) int
@@ -454,7 +454,8 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 	}
 	return func(e *env) ctrl {
 		dst := get(e)
-		offs, dims = selectOffsets(e, dst, arrayDims, idx, pos, offs[:0], dims[:0])
+		sel.run(e, dst, arrayDims, idx, pos)
+		offs := sel.offs
 		switch {
 		case fi != nil:
 			dst.I[offs[0]] = fi(e)
