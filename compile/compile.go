@@ -26,9 +26,9 @@ import (
 type env struct {
 	t       *ad.Tape
 	globals []Val
-	frame   []Val   // the current user function's variables
-	frames  [][]Val // frames by call depth, reused
-	depth   int
+	frame   []Val        // the current user function's variables
+	stacks  []frameStack // each user function's frames, by its id
+	depth   int          // calls in progress
 	target  []ad.Var
 	rng     *rand.Rand
 	print   io.Writer
@@ -36,6 +36,12 @@ type env struct {
 	retI int
 	retR ad.Var
 	retV *Val
+}
+
+// frameStack holds one function's frames, one per recursion depth.
+type frameStack struct {
+	frames [][]Val
+	depth  int
 }
 
 // varRef locates a variable: a global slot, or a slot of the current
@@ -88,6 +94,7 @@ func (c *compiler) declareLocal(v *check.Var) varRef {
 // ---- user-defined functions ----
 
 type userFunc struct {
+	id     int
 	name   string
 	sig    types.Signature
 	decl   *ast.FuncDecl
@@ -102,7 +109,7 @@ func (c *compiler) userFunction(f *check.Func) *userFunc {
 	if u, ok := c.funcs[f.Decl]; ok {
 		return u
 	}
-	u := &userFunc{name: f.Name, sig: f.Sig, decl: f.Decl}
+	u := &userFunc{id: len(c.funcs), name: f.Name, sig: f.Sig, decl: f.Decl}
 	c.funcs[f.Decl] = u
 	saved := c.fn
 	c.fn = u
@@ -160,14 +167,17 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 		}
 		saved := e.frame
 		e.depth++
-		if len(e.frames) < e.depth {
-			e.frames = append(e.frames, nil)
+		// Each function keeps its own frames, one per recursion depth, so
+		// a slot always holds values of one type and keeps its storage.
+		for len(e.stacks) <= u.id {
+			e.stacks = append(e.stacks, frameStack{})
 		}
-		fr := e.frames[e.depth-1]
-		if len(fr) < u.nSlots {
-			fr = make([]Val, u.nSlots)
-			e.frames[e.depth-1] = fr
+		st := &e.stacks[u.id]
+		st.depth++
+		if len(st.frames) < st.depth {
+			st.frames = append(st.frames, make([]Val, u.nSlots))
 		}
+		fr := st.frames[st.depth-1]
 		for k, p := range u.params {
 			dst := &fr[p.idx]
 			switch {
@@ -185,6 +195,7 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 		u.body(e)
 		e.frame = saved
 		e.depth--
+		e.stacks[u.id].depth--
 	}
 	switch {
 	case t.Kind == types.Void:

@@ -222,7 +222,7 @@ func init() {
 func (u *Univariate) tail(t *ad.Tape, fn string, upper, product bool, args ...[]ad.Var) (ad.Var, error) {
 	c, ok := cdfs[u]
 	if !ok {
-		return ad.Var{}, fmt.Errorf("%s is not implemented", fn)
+		return ad.Var{}, fmt.Errorf("the CDFs of %s are not implemented", u.Name)
 	}
 	var a [4]arg
 	var ap [4]*arg
@@ -269,19 +269,30 @@ func (u *Univariate) tail(t *ad.Tape, fn string, upper, product bool, args ...[]
 	return v, nil
 }
 
+// tailNames are each family's CDF function names, made once so that a
+// call allocates nothing: _lcdf, _lccdf, _cdf.
+var tailNames = map[*Univariate][3]string{}
+
+func init() {
+	for u := range cdfs {
+		b := u.base()
+		tailNames[u] = [3]string{b + "_lcdf", b + "_lccdf", b + "_cdf"}
+	}
+}
+
 // Lcdf is Σ log F(y).
 func (u *Univariate) Lcdf(t *ad.Tape, args ...[]ad.Var) (ad.Var, error) {
-	return u.tail(t, u.base()+"_lcdf", false, false, args...)
+	return u.tail(t, tailNames[u][0], false, false, args...)
 }
 
 // Lccdf is Σ log(1 - F(y)).
 func (u *Univariate) Lccdf(t *ad.Tape, args ...[]ad.Var) (ad.Var, error) {
-	return u.tail(t, u.base()+"_lccdf", true, false, args...)
+	return u.tail(t, tailNames[u][1], true, false, args...)
 }
 
 // Cdf is Π F(y).
 func (u *Univariate) Cdf(t *ad.Tape, args ...[]ad.Var) (ad.Var, error) {
-	return u.tail(t, u.base()+"_cdf", false, true, args...)
+	return u.tail(t, tailNames[u][2], false, true, args...)
 }
 
 // HasCDF reports whether the family's CDFs are implemented.

@@ -73,7 +73,9 @@ func CategoricalLogitLpmf(t *ad.Tape, propto bool, n []int, beta []ad.Var) (ad.V
 	if err := checkOutcome(fn, n, len(beta)); err != nil {
 		return ad.Var{}, err
 	}
-	vals := make([]float64, len(beta))
+	sc := getScratch()
+	defer sc.release()
+	vals := sc.floats(len(beta))
 	for i, x := range beta {
 		if !isFinite(x.Val) {
 			return ad.Var{}, &DomainError{fn, "log odds parameter", i + 1, x.Val, "finite"}
@@ -83,7 +85,7 @@ func CategoricalLogitLpmf(t *ad.Tape, propto bool, n []int, beta []ad.Var) (ad.V
 	lse := mathx.LogSumExp(vals)
 	b := t.Begin()
 	lp := 0.0
-	cnt := make([]float64, len(beta))
+	cnt := sc.floats(len(beta))
 	for _, c := range n {
 		lp += vals[c-1] - lse
 		cnt[c-1]++
