@@ -113,7 +113,7 @@ func isDensityName(name string) bool {
 	if ok {
 		return true
 	}
-	for _, s := range []string{"_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
+	for _, s := range []string{"_lcdf", "_lccdf", "_cdf_log", "_ccdf_log", "_cdf"} {
 		if base, ok := strings.CutSuffix(name, s); ok {
 			if _, known := densities[base]; known {
 				return true
@@ -187,9 +187,9 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 		}}
 	}
 	for _, s := range []struct {
-		suffix string
-		upper  bool
-	}{{"_lcdf", false}, {"_cdf_log", false}, {"_lccdf", true}, {"_ccdf_log", true}} {
+		suffix       string
+		upper, noLog bool
+	}{{"_lcdf", false, false}, {"_cdf_log", false, false}, {"_lccdf", true, false}, {"_ccdf_log", true, false}, {"_cdf", false, true}} {
 		base, ok := strings.CutSuffix(name, s.suffix)
 		if !ok {
 			continue
@@ -199,15 +199,41 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 		if s.upper {
 			f = d.lccdf
 		}
+		if u := d.disc; u != nil {
+			da := newDensityArgs(args, d.ints)
+			upper := s.upper
+			noLog := s.noLog
+			return cexpr{t: t, r: func(e *env) ad.Var {
+				da.eval(e)
+				var v ad.Var
+				var err error
+				if upper {
+					v, err = u.Lccdf(e.t, da.ints, da.reals...)
+				} else {
+					v, err = u.Lcdf(e.t, da.ints, da.reals...)
+				}
+				if err != nil {
+					panic(&evalError{pos: pos, err: err})
+				}
+				if noLog {
+					return e.t.Exp(v)
+				}
+				return v
+			}}
+		}
 		if f == nil {
 			break
 		}
 		da := newDensityArgs(args, 0)
+		noLog := s.noLog
 		return cexpr{t: t, r: func(e *env) ad.Var {
 			da.eval(e)
 			v, err := f(e.t, da.reals)
 			if err != nil {
 				panic(&evalError{pos: pos, err: err})
+			}
+			if noLog {
+				return e.t.Exp(v)
 			}
 			return v
 		}}
