@@ -91,6 +91,20 @@ func TestGuidesRecoverAGaussian(t *testing.T) {
 			t.Errorf("diagonal: mean %v var %v, want %v and %v", mean[i], cov[i][i], gm[i], w)
 		}
 	}
+	// Rank 1 plus a diagonal can represent the 2×2 covariance exactly.
+	lr := NewLowRankMultivariateNormal(start, 1)
+	fit(t, lr, 6000)
+	mean, cov = moments(lr)
+	for i := range 2 {
+		if math.Abs(mean[i]-gm[i]) > 0.1 {
+			t.Errorf("lowrank mean[%d] = %v, want %v", i, mean[i], gm[i])
+		}
+		for j := range 2 {
+			if math.Abs(cov[i][j]-want[i][j]) > 0.15*math.Sqrt(want[i][i]*want[j][j]) {
+				t.Errorf("lowrank cov[%d][%d] = %v, want %v", i, j, cov[i][j], want[i][j])
+			}
+		}
+	}
 	delta := NewDelta(start)
 	fit(t, delta, 4000)
 	if p := delta.Params(); math.Abs(p[0]-gm[0]) > 0.01 || math.Abs(p[1]-gm[1]) > 0.01 {
@@ -117,6 +131,7 @@ func TestELBOGradient(t *testing.T) {
 	for name, q := range map[string]svi.Guide{
 		"diagonal": NewDiagonalNormal([]float64{0.3, -0.2}),
 		"mvn":      NewMultivariateNormal([]float64{0.3, -0.2}),
+		"lowrank":  NewLowRankMultivariateNormal([]float64{0.3, -0.2}, 1),
 	} {
 		p := q.Params()
 		for i := range p {
@@ -164,6 +179,13 @@ func gaussianOf(q svi.Guide) (mean [2]float64, cov [2][2]float64) {
 	case *DiagonalNormal:
 		cov[0][0] = softplus(p[2]) * softplus(p[2])
 		cov[1][1] = softplus(p[3]) * softplus(p[3])
+	case *LowRankMultivariateNormal:
+		for i := range 2 {
+			for j := range 2 {
+				cov[i][j] = q.w(i, 0) * q.w(j, 0)
+			}
+			cov[i][i] += q.scale(i) * q.scale(i)
+		}
 	case *MultivariateNormal:
 		l := [2][2]float64{{q.lower(0, 0), 0}, {q.lower(1, 0), q.lower(1, 1)}}
 		for i := range 2 {

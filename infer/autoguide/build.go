@@ -9,7 +9,7 @@ import (
 )
 
 // Names are the autoguides New builds, as the command line spells them.
-var Names = []string{"normal", "diagonal", "mvn", "delta", "laplace"}
+var Names = []string{"normal", "diagonal", "mvn", "lowrank", "delta", "laplace"}
 
 // New builds the named autoguide for m, started at a point where the log
 // density is finite: uniform in (-2, 2) on the unconstrained scale, as
@@ -34,10 +34,12 @@ func New(name string, m model.Model, rng *rand.Rand) (svi.Guide, error) {
 		return NewDiagonalNormal(loc), nil
 	case "mvn":
 		return NewMultivariateNormal(loc), nil
+	case "lowrank":
+		return NewLowRankMultivariateNormal(loc, 0), nil
 	case "delta":
 		return NewDelta(loc), nil
 	case "laplace":
 		return NewLaplace(loc), nil
 	}
-	return nil, fmt.Errorf("unknown autoguide %q: use one of %v (lowrank, iaf and bnaf are not implemented yet)", name, Names)
+	return nil, fmt.Errorf("unknown autoguide %q: use one of %v (iaf and bnaf are not implemented yet)", name, Names)
 }
