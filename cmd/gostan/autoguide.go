@@ -25,7 +25,7 @@ func defaultSVI(seed uint64) sviSettings {
 
 // guideLR are the starting step sizes that did best on PosteriorDB for each
 // guide (docs/variational.md): a dense scale needs smaller steps.
-var guideLR = map[string]float64{"normal": 0.1, "diagonal": 0.1, "mvn": 0.05, "lowrank": 0.05, "delta": 0.05, "laplace": 0.05}
+var guideLR = map[string]float64{"normal": 0.2, "diagonal": 0.2, "mvn": 0.03, "lowrank": 0.05, "delta": 0.4, "laplace": 0.4}
 
 // countingModel counts gradient evaluations.
 type countingModel struct {

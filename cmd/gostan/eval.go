@@ -77,6 +77,7 @@ func newEvalCmd() *cobra.Command {
 	var posteriors []string
 	var seed uint64
 	var threads int
+	set := defaultSVI(0)
 	cmd := &cobra.Command{
 		Use:   "eval --posteriordb DIR --method METHOD",
 		Short: "Run an inference method on PosteriorDB's reference posteriors and score it",
@@ -116,7 +117,8 @@ func newEvalCmd() *cobra.Command {
 			}
 			enc := json.NewEncoder(w)
 			for _, name := range names {
-				r := evaluate(db, name, method, seed, threads)
+				set.Seed = seed
+				r := evaluate(db, name, method, seed, threads, set)
 				if err := enc.Encode(r); err != nil {
 					return err
 				}
@@ -140,6 +142,10 @@ func newEvalCmd() *cobra.Command {
 	f.StringVar(&output, "output", "", "JSON Lines output (default: standard output)")
 	f.Uint64Var(&seed, "seed", 4711, "random seed")
 	f.IntVar(&threads, "threads", runtime.NumCPU(), "chains run in parallel")
+	f.IntVar(&set.Steps, "steps", set.Steps, "SVI steps (autoguide methods)")
+	f.Float64Var(&set.LR, "lr", set.LR, "Adam's starting step size (autoguide methods; 0: the guide's default)")
+	f.IntVar(&set.Particles, "particles", set.Particles, "draws per ELBO gradient (autoguide methods)")
+	f.IntVar(&set.Draws, "draws", set.Draws, "draws from the fitted guide (autoguide methods)")
 	cmd.MarkFlagRequired("posteriordb")
 	cmd.AddCommand(newEvalReportCmd())
 	return cmd
@@ -166,7 +172,7 @@ func shardOf(names []string, shard string) ([]string, error) {
 
 // evaluate runs one method on one posterior; failures are reported in the
 // result, never as a panic.
-func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int) (r evalResult) {
+func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int, set sviSettings) (r evalResult) {
 	r = evalResult{Posterior: name, Method: method, MaxErr: math.Inf(1)}
 	start := time.Now()
 	defer func() {
@@ -195,7 +201,7 @@ func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int)
 		r.Error = "compile: " + msg
 		return r
 	}
-	draws, grads, chainSecs, err := runMethod(m, method, seed, threads)
+	draws, grads, chainSecs, err := runMethod(m, method, seed, threads, set)
 	r.Gradients, r.ChainSeconds = grads, chainSecs
 	if err != nil {
 		r.Error = err.Error()
@@ -212,7 +218,7 @@ func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int)
 
 // runMethod returns the draws by column name, the gradient count and the
 // seconds spent in the algorithm, summed over chains.
-func runMethod(m *compile.Model, method string, seed uint64, threads int) (map[string][]float64, int, float64, error) {
+func runMethod(m *compile.Model, method string, seed uint64, threads int, set sviSettings) (map[string][]float64, int, float64, error) {
 	names := m.Names()
 	draws := map[string][]float64{}
 	add := func(rows [][]float64) {
@@ -254,7 +260,7 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int) (map[s
 	}
 	if name, ok := strings.CutPrefix(method, "autoguide-"); ok {
 		start := time.Now()
-		rows, grads, err := fitAutoguide(m, name, defaultSVI(seed))
+		rows, grads, err := fitAutoguide(m, name, set)
 		if err != nil {
 			return nil, grads, time.Since(start).Seconds(), err
 		}
