@@ -25,15 +25,32 @@ type Config struct {
 	InitRadius    float64
 	Init          []float64 // unconstrained initial mean, instead of a random one
 	Seed          uint64
+	// Redraws is how many times a gradient draw outside the support is
+	// drawn again before the iteration fails. Stan fails at once (0);
+	// gostan's default redraws up to 10 times.
+	Redraws int
+	// Backoffs is how many times a step that leaves the support is undone
+	// and eta divided by 10. Stan: 0; gostan's default: 4.
+	Backoffs int
 }
 
-// DefaultConfig returns CmdStan's defaults.
+// DefaultConfig returns CmdStan's defaults but for three choices of
+// gostan's: tol_rel_obj 0.001 (CmdStan's 0.01 stops long before
+// convergence), redrawing draws outside the support, and undoing steps
+// that leave it (Stan fails in both cases). StanConfig restores CmdStan's.
 func DefaultConfig() Config {
 	return Config{
 		Algorithm: Meanfield, Iter: 10000, GradSamples: 1, ELBOSamples: 100, Eta: 1,
-		Adapt: true, AdaptIter: 50, TolRelObj: 0.01, EvalELBO: 100, OutputSamples: 1000,
-		InitRadius: 2,
+		Adapt: true, AdaptIter: 50, TolRelObj: 0.001, EvalELBO: 100, OutputSamples: 1000,
+		InitRadius: 2, Redraws: 10, Backoffs: 4,
 	}
+}
+
+// StanConfig returns exactly CmdStan's defaults.
+func StanConfig() Config {
+	c := DefaultConfig()
+	c.TolRelObj, c.Redraws, c.Backoffs = 0.01, 0, 0
+	return c
 }
 
 // ELBOPoint is one evaluation of the ELBO during optimisation.
@@ -176,9 +193,15 @@ func (r *runner) elbo(q *approx) (float64, error) {
 func (r *runner) elboGrad(q *approx, g []float64) error {
 	clear(g)
 	for range r.cfg.GradSamples {
-		q.sample(r.rng, r.eta, r.z)
-		if _, err := r.grad(r.z); err != nil {
-			return err
+		for try := 0; ; try++ {
+			q.sample(r.rng, r.eta, r.z)
+			_, err := r.grad(r.z)
+			if err == nil {
+				break
+			}
+			if try >= r.cfg.Redraws {
+				return err
+			}
 		}
 		q.accumulate(g, r.gz, r.eta)
 	}
@@ -260,10 +283,23 @@ func (r *runner) ascend(q *approx, eta float64, progress func(int, float64)) ([]
 	window := int(math.Max(0.1*float64(cfg.Iter)/float64(cfg.EvalELBO), 2))
 	var diffs, hist = []float64{}, []ELBOPoint{}
 	elbo := -math.MaxFloat64 // so the first relative change is 1, as in Stan
+	prev := append([]float64(nil), q.par...)
+	backoffs := 0
 	for it := 1; it <= cfg.Iter; it++ {
 		if err := r.elboGrad(q, g); err != nil {
-			return hist, false, fmt.Errorf("iteration %d: %v", it, err)
+			// A step that left the support: undo it and take smaller
+			// steps (gostan's; Stan fails, as cfg.Backoffs = 0 does).
+			if backoffs >= cfg.Backoffs {
+				return hist, false, fmt.Errorf("iteration %d: %v", it, err)
+			}
+			backoffs++
+			copy(q.par, prev)
+			eta /= 10
+			s = &stepper{hist: make([]float64, len(q.par))}
+			r.messages = append(r.messages, fmt.Sprintf("iteration %d: the approximation left the model's support; eta reduced to %g", it, eta))
+			continue
 		}
+		copy(prev, q.par)
 		s.step(q, g, eta)
 		if it%cfg.EvalELBO != 0 {
 			continue
