@@ -1,0 +1,50 @@
+package compile
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gostan/gostan/model"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/parser"
+	"github.com/gostan/gostan/stan/token"
+)
+
+// FuzzCompile checks that no program that type-checks makes compiling,
+// building with empty data, or evaluating the model panic: every failure
+// must be an error value.
+func FuzzCompile(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.stan"))
+	more, _ := filepath.Glob(filepath.Join("..", "examples", "*.stan"))
+	for _, s := range append(seeds, more...) {
+		if src, err := os.ReadFile(s); err == nil {
+			f.Add(src)
+		}
+	}
+	f.Add([]byte("parameters { real x; } model { x ~ normal(0, 1); }"))
+	f.Add([]byte("transformed data { array[3] int a = {1, 2, 3}; real s = sum(a[2:]); } parameters { vector[2] v; } model { v ~ normal(s, 1); }"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		fset := token.NewFileSet()
+		prog, err := parser.ParseFile(fset, "fuzz.stan", src, nil)
+		if err != nil {
+			return
+		}
+		info, err := check.Check(fset, prog)
+		if err != nil {
+			return
+		}
+		p, err := Compile(fset, prog, info)
+		if err != nil {
+			return
+		}
+		m, err := p.NewModel(model.Data{}, 1)
+		if err != nil {
+			return
+		}
+		x := make([]float64, m.Dim())
+		g := make([]float64, m.Dim())
+		m.LogDensity(x, g)
+		m.Write(x, nil, make([]float64, len(m.Names())))
+	})
+}
