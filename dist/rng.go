@@ -90,19 +90,28 @@ func (u *Univariate) Rng(r *rand.Rand, p ...float64) (float64, error) {
 	if !ok {
 		return 0, fmt.Errorf("%s is not implemented", fn)
 	}
+	if err := u.checkParams(fn, p); err != nil {
+		return 0, err
+	}
+	return f(r, p), nil
+}
+
+// checkParams validates the parameters p (without the variate) of a draw
+// by the density's rules, naming fn in the error.
+func (u *Univariate) checkParams(fn string, p []float64) error {
 	if len(p) != len(u.rules)-1 {
-		return 0, fmt.Errorf("%s takes %d parameters, got %d", fn, len(u.rules)-1, len(p))
+		return fmt.Errorf("%s takes %d parameters, got %d", fn, len(u.rules)-1, len(p))
 	}
 	for i, v := range p {
 		rl := u.rules[i+1]
 		if rl.text != "" && !rl.ok(v) {
-			return 0, &DomainError{fn, argNames[u.names[i+1]], 0, v, rl.text}
+			return &DomainError{fn, argNames[u.names[i+1]], 0, v, rl.text}
 		}
 	}
 	if u == Uniform && !(p[1] > p[0]) {
-		return 0, fmt.Errorf("%s: Upper bound parameter is %v, but must be greater than %v", fn, p[1], p[0])
+		return fmt.Errorf("%s: Upper bound parameter is %v, but must be greater than %v", fn, p[1], p[0])
 	}
-	return f(r, p), nil
+	return nil
 }
 
 type intRng func(r *rand.Rand, n [2]int, p []float64) int
