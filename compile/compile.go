@@ -67,6 +67,7 @@ type compiler struct {
 	nGlobals int
 	fn       *userFunc // the function being compiled, or nil
 	funcs    map[*ast.FuncDecl]*userFunc
+	inGuide  bool // compiling the guide block, where ~ draws
 }
 
 func (c *compiler) errorf(p token.Pos, format string, args ...any) {
@@ -229,6 +230,11 @@ type Program struct {
 	model    stmtFn
 	gq       stmtFn
 	gqChecks []*constraintCheck
+	// The explicit guide: its parameters, its block, and the checks that
+	// its draws lie in the parameters' supports.
+	gparams    []*paramVar
+	guide      stmtFn
+	drawChecks []*constraintCheck
 	// outDims are the transformed parameters and generated quantities
 	// with their sizes, for Names and Write.
 	outDims    []outVar
@@ -282,7 +288,20 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 			p.gq = c.stmts(b.Body.List)
 			p.gqChecks = c.constraintChecks(b, "generated quantity")
 			p.outDims = append(p.outDims, c.outputs(b)...)
-		case ast.Networks, ast.GuideParameters, ast.Guide:
+		case ast.GuideParameters:
+			for _, s := range b.Body.List {
+				if d, ok := s.(*ast.VarDecl); ok {
+					p.gparams = append(p.gparams, c.paramDecl(d))
+				}
+			}
+		case ast.Guide:
+			c.inGuide = true
+			p.guide = c.stmts(b.Body.List)
+			c.inGuide = false
+			if pb := prog.Block(ast.Parameters); pb != nil {
+				p.drawChecks = c.constraintChecks(pb, "parameter drawn by the guide")
+			}
+		case ast.Networks:
 			c.errorf(b.Pos(), "the %s block is not supported by compile yet", b.Kind)
 		}
 	}

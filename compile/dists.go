@@ -245,6 +245,9 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 // tilde compiles y ~ dist(args): the density without constants, and the
 // truncation's normalising term.
 func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
+	if c.inGuide {
+		return c.guideDraw(s)
+	}
 	call := c.info.Dists[s]
 	args := []cexpr{c.expr(s.LHS)}
 	for _, a := range s.Args {

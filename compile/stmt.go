@@ -8,6 +8,7 @@ import (
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
@@ -348,15 +349,34 @@ func (c *compiler) dimsOf(t *ast.Type) func(*env, []int) []int {
 }
 
 func (c *compiler) assign(s *ast.AssignStmt) stmtFn {
-	root := ast.Root(s.LHS)
-	v := c.info.Uses[root]
-	ref, ok := c.slots[v]
+	ref, v, idx, ok := c.lvalue(s.LHS)
 	if !ok {
-		c.errorf(s.Pos(), "variable '%s' cannot be assigned here", root.Name)
 		return nil
 	}
-	var idx []index
-	if ix, ok := s.LHS.(*ast.IndexExpr); ok {
+	pos := c.pos(s.OpPos)
+	if s.Op == token.ASSIGN || s.Op == token.ARROW {
+		return c.assignTo(ref, v.Type, idx, s.RHS, pos)
+	}
+	// x op= y is x = x op y.
+	op := map[token.Kind]token.Kind{token.ADD_ASSIGN: token.ADD, token.SUB_ASSIGN: token.SUB,
+		token.MUL_ASSIGN: token.MUL, token.QUO_ASSIGN: token.QUO,
+		token.ELTMUL_ASSIGN: token.ELTMUL, token.ELTDIV_ASSIGN: token.ELTDIV}[s.Op]
+	bin := &ast.BinaryExpr{X: s.LHS, OpPos: s.OpPos, Op: op, Y: s.RHS}
+	c.info.Types[bin] = c.info.Types[s.LHS]
+	return c.assignTo(ref, v.Type, idx, bin, pos)
+}
+
+// lvalue resolves the variable an assignment (or a guide's draw) writes
+// and its indices, nil when it writes the whole variable.
+func (c *compiler) lvalue(lhs ast.Expr) (ref varRef, v *check.Var, idx []index, ok bool) {
+	root := ast.Root(lhs)
+	v = c.info.Uses[root]
+	ref, ok = c.slots[v]
+	if !ok {
+		c.errorf(lhs.Pos(), "variable '%s' cannot be assigned here", root.Name)
+		return
+	}
+	if ix, isIndex := lhs.(*ast.IndexExpr); isIndex {
 		// x[i][j] is x[i, j] when the outer indices are single.
 		var lists [][]ast.Expr
 		for x := ast.Expr(ix); ; {
@@ -372,24 +392,14 @@ func (c *compiler) assign(s *ast.AssignStmt) stmtFn {
 			for _, i := range l {
 				if k < len(lists)-1 && c.info.Types[i] != types.IntT {
 					c.errorf(i.Pos(), "assignment to x[...][...] with a multiple index before the last brackets is not supported yet")
-					return nil
+					return ref, v, nil, false
 				}
 			}
 			flat = append(flat, l...)
 		}
 		idx = c.indices(flat)
 	}
-	pos := c.pos(s.OpPos)
-	if s.Op == token.ASSIGN || s.Op == token.ARROW {
-		return c.assignTo(ref, v.Type, idx, s.RHS, pos)
-	}
-	// x op= y is x = x op y.
-	op := map[token.Kind]token.Kind{token.ADD_ASSIGN: token.ADD, token.SUB_ASSIGN: token.SUB,
-		token.MUL_ASSIGN: token.MUL, token.QUO_ASSIGN: token.QUO,
-		token.ELTMUL_ASSIGN: token.ELTMUL, token.ELTDIV_ASSIGN: token.ELTDIV}[s.Op]
-	bin := &ast.BinaryExpr{X: s.LHS, OpPos: s.OpPos, Op: op, Y: s.RHS}
-	c.info.Types[bin] = c.info.Types[s.LHS]
-	return c.assignTo(ref, v.Type, idx, bin, pos)
+	return ref, v, idx, true
 }
 
 // assignTo stores the value of rhs into the variable (or the part of it

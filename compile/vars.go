@@ -293,3 +293,63 @@ func checkStructure(base string, v *Val, t types.Type) error {
 	}
 	return nil
 }
+
+// unconstrain writes the unconstrained values of the parameter's slot into
+// u, the model's whole unconstrained vector: the inverse of constrain.
+func (l *layout) unconstrain(e *env, u []float64) error {
+	p := l.p
+	v := p.get(e)
+	inner := l.dims[p.v.Type.Dims:]
+	x := make([]float64, l.elemSize)
+	for k := range l.count {
+		s := l.order[k]
+		for i := range x {
+			x[i] = v.R[s*l.elemSize+i].Val
+		}
+		y := u[l.off+k*l.elemUnc : l.off+(k+1)*l.elemUnc]
+		var err error
+		switch p.base {
+		case "simplex":
+			err = transform.UnconstrainSimplex(x, y)
+		case "ordered":
+			err = transform.UnconstrainOrdered(x, y)
+		case "positive_ordered":
+			err = transform.UnconstrainPositiveOrdered(x, y)
+		case "unit_vector":
+			err = transform.UnconstrainUnitVector(x, y)
+		case "cholesky_factor_corr":
+			err = transform.UnconstrainCholeskyFactorCorr(x, inner[0], y)
+		case "cholesky_factor_cov":
+			err = transform.UnconstrainCholeskyFactorCov(x, inner[0], inner[1], y)
+		case "cov_matrix":
+			err = transform.UnconstrainCovMatrix(x, inner[0], y)
+		case "corr_matrix":
+			err = transform.UnconstrainCorrMatrix(x, inner[0], y)
+		default:
+			for i, xi := range x {
+				if y[i], err = l.unconstrainScalar(e, xi, s*l.elemSize+i); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("parameter %q: %w", elementName(p.name, l.dims, p.v.Type, s*l.elemSize), err)
+		}
+	}
+	return nil
+}
+
+func (l *layout) unconstrainScalar(e *env, x float64, k int) (float64, error) {
+	p := l.p
+	switch {
+	case p.lower != nil && p.upper != nil:
+		return transform.UnconstrainLowerUpper(x, boundAt(e, p.lower, k, 0).Val, boundAt(e, p.upper, k, 0).Val)
+	case p.lower != nil:
+		return transform.UnconstrainLower(x, boundAt(e, p.lower, k, 0).Val)
+	case p.upper != nil:
+		return transform.UnconstrainUpper(x, boundAt(e, p.upper, k, 0).Val)
+	case p.offset != nil || p.mult != nil:
+		return transform.UnconstrainOffsetMultiplier(x, boundAt(e, p.offset, k, 0).Val, boundAt(e, p.mult, k, 1).Val)
+	}
+	return x, nil
+}

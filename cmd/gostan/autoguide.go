@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -24,8 +25,10 @@ func defaultSVI(seed uint64) sviSettings {
 }
 
 // guideLR are the starting step sizes that did best on PosteriorDB for each
-// guide (docs/variational.md): a dense scale needs smaller steps.
-var guideLR = map[string]float64{"normal": 0.2, "diagonal": 0.2, "mvn": 0.03, "lowrank": 0.05, "delta": 0.4, "laplace": 0.4}
+// guide (docs/variational.md): a dense scale needs smaller steps. "guide"
+// is a program's own guide block.
+var guideLR = map[string]float64{"normal": 0.2, "diagonal": 0.2, "mvn": 0.03, "lowrank": 0.05, "delta": 0.4, "laplace": 0.4,
+	"iaf": 0.005, "bnaf": 0.005, "guide": 0.05}
 
 // countingModel counts gradient evaluations.
 type countingModel struct {
@@ -38,12 +41,19 @@ func (c *countingModel) LogDensity(z, g []float64) (float64, error) {
 	return c.Model.LogDensity(z, g)
 }
 
-// fitAutoguide fits the named autoguide and returns draws of the model's
-// output columns and the gradient evaluations.
-func fitAutoguide(m *compile.Model, name string, set sviSettings) ([][]float64, int, error) {
+// fitAutoguide fits the named autoguide, or the program's guide block when
+// name is "guide", and returns draws of the model's output columns and the
+// gradient evaluations. progress, when not nil, sees every step's ELBO.
+func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(step int, elbo float64)) ([][]float64, int, error) {
 	rng := rand.New(rand.NewPCG(set.Seed, 0x5f1))
 	cm := &countingModel{Model: m}
-	q, err := autoguide.New(name, cm, rng)
+	var q svi.Guide
+	var err error
+	if name == "guide" {
+		q, err = m.NewGuide(rng)
+	} else {
+		q, err = autoguide.New(name, cm, rng)
+	}
 	if err != nil {
 		return nil, cm.n, err
 	}
@@ -52,11 +62,19 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings) ([][]float64, 
 	}
 	adam := svi.NewAdam(set.LR)
 	s := &svi.SVI{Model: cm, Guide: q, Opt: adam, Particles: set.Particles, MaxRetries: 10}
-	decay := func(step int, _ float64) {
+	steps := 0
+	decay := func(step int, elbo float64) {
+		steps = step
 		adam.LR = set.LR * math.Pow(0.01, float64(step)/float64(set.Steps))
+		if progress != nil {
+			progress(step, elbo)
+		}
 	}
 	if err := s.Run(rng, set.Steps, decay); err != nil {
 		return nil, cm.n, err
+	}
+	if name == "guide" {
+		cm.n = steps * set.Particles // the guide evaluates the model itself
 	}
 	if l, ok := q.(*autoguide.Laplace); ok {
 		if err := l.Finish(cm.LogDensity); err != nil {
@@ -69,7 +87,7 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings) ([][]float64, 
 		q.Sample(rng, z)
 		row := make([]float64, len(m.Names()))
 		if err := m.Write(z, rng, row); err != nil {
-			return nil, cm.n, err
+			return nil, cm.n, fmt.Errorf("a draw from the fitted guide: %w", err)
 		}
 		rows = append(rows, row)
 	}

@@ -260,7 +260,7 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 	}
 	if name, ok := strings.CutPrefix(method, "autoguide-"); ok {
 		start := time.Now()
-		rows, grads, err := fitAutoguide(m, name, set)
+		rows, grads, err := fitAutoguide(m, name, set, nil)
 		if err != nil {
 			return nil, grads, time.Since(start).Seconds(), err
 		}

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"sync/atomic"
 
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
@@ -91,3 +93,37 @@ func (pb *progressBars) wait() {
 		pb.p.Wait()
 	}
 }
+
+// sviProgress is a progress bar with the running ELBO, on a terminal.
+type sviProgress struct {
+	pb   *progressBars
+	elbo atomic.Uint64 // float64 bits, read by the renderer
+}
+
+func newSVIProgress(w io.Writer, label string, total int) *sviProgress {
+	sp := &sviProgress{pb: &progressBars{}}
+	sp.elbo.Store(math.Float64bits(math.NaN()))
+	if !isTerminal(w) {
+		return sp
+	}
+	sp.pb.p = mpb.New(mpb.WithOutput(w), mpb.WithWidth(40))
+	elbo := decor.Any(func(decor.Statistics) string {
+		return fmt.Sprintf("ELBO %.6g", math.Float64frombits(sp.elbo.Load()))
+	})
+	sp.pb.bars = append(sp.pb.bars, sp.pb.p.AddBar(int64(total),
+		mpb.PrependDecorators(decor.Name(label, decor.WC{W: len(label) + 1, C: decor.DindentRight})),
+		mpb.AppendDecorators(decor.CountersNoUnit("%d / %d"), decor.Name("  "), elbo)))
+	return sp
+}
+
+// set records step's ELBO, a running mean over the last hundred steps.
+func (sp *sviProgress) set(step int, elbo float64) {
+	old := math.Float64frombits(sp.elbo.Load())
+	if math.IsNaN(old) {
+		old = elbo
+	}
+	sp.elbo.Store(math.Float64bits(old + (elbo-old)/100))
+	sp.pb.set(0, step)
+}
+
+func (sp *sviProgress) wait() { sp.pb.wait() }

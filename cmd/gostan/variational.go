@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gostan/gostan/diag"
 	"github.com/gostan/gostan/infer/advi"
+	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/stancsv"
 )
 
@@ -17,41 +19,53 @@ func newVariationalCmd() *cobra.Command {
 	cfg := advi.DefaultConfig()
 	var dataPath, output, algorithm, guide string
 	var seed uint64
-	var sigFigs int
+	var sigFigs, draws int
 	set := defaultSVI(0)
 	cmd := &cobra.Command{
 		Use:   "variational MODEL.stan",
-		Short: "Approximate the posterior with Stan's ADVI",
-		Long: "variational fits Stan's ADVI (--algorithm meanfield or fullrank) with Stan's defaults: the\n" +
-			"eta search, the adaptive step sizes and the relative-tolerance stopping rule. It writes Stan\n" +
-			"CSV (the approximation's mean first, then the draws) and prints the summary.",
+		Short: "Approximate the posterior: Stan's ADVI, an autoguide, or the program's guide",
+		Long: "variational fits a variational approximation and writes Stan CSV (for ADVI the approximation's\n" +
+			"mean first, then the draws) and prints the summary.\n\n" +
+			"--algorithm meanfield or fullrank is Stan's ADVI with Stan's eta search, adaptive step sizes\n" +
+			"and relative-tolerance stopping (--iter, --grad-samples, --elbo-samples, --tol-rel-obj).\n" +
+			"--algorithm autoguide fits one of NumPyro's automatic guides (--guide) by SVI, and\n" +
+			"--algorithm guide fits the program's own guide parameters and guide blocks: Adam from\n" +
+			"--lr decaying to a hundredth of it over --steps steps, --particles draws per gradient.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if seed == 0 {
 				seed = uint64(time.Now().UnixNano())
 			}
 			cfg.Seed = seed
+			cfg.OutputSamples = draws
+			set.Draws = draws
 			switch algorithm {
 			case "meanfield":
 				cfg.Algorithm = advi.Meanfield
 			case "fullrank":
 				cfg.Algorithm = advi.Fullrank
-			case "autoguide":
+			case "autoguide", "guide":
 			default:
-				return fmt.Errorf("--algorithm must be meanfield, fullrank or autoguide, not %q (explicit guide blocks are not implemented yet)", algorithm)
+				return fmt.Errorf("--algorithm must be meanfield, fullrank, autoguide or guide, not %q", algorithm)
 			}
 			m, err := loadModel(cmd.ErrOrStderr(), args[0], dataPath, seed)
 			if err != nil {
 				return err
 			}
-			if algorithm == "autoguide" {
+			if algorithm == "autoguide" || algorithm == "guide" {
+				name, method := guide, "autoguide-"+guide
+				if algorithm == "guide" {
+					name, method = "guide", "guide"
+				}
 				set.Seed = seed
-				rows, grads, err := fitAutoguide(m, guide, set)
+				bar := newSVIProgress(cmd.ErrOrStderr(), method, set.Steps)
+				rows, grads, err := fitAutoguide(m, name, set, bar.set)
+				bar.wait()
 				if err != nil {
 					return err
 				}
 				res := &advi.Result{Mean: make([]float64, len(m.Names())), Draws: rows}
-				if err := writeADVICSV(output, args[0], cfg, "autoguide-"+guide, m.Names(), res, sigFigs); err != nil {
+				if err := writeADVICSV(output, args[0], cfg, method, m.Names(), res, sigFigs); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s (%d gradient evaluations)\n\n", output, grads)
@@ -80,21 +94,20 @@ func newVariationalCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
-	f.StringVar(&algorithm, "algorithm", "meanfield", "meanfield or fullrank")
-	f.IntVar(&cfg.Iter, "iter", cfg.Iter, "maximum iterations")
-	f.IntVar(&cfg.GradSamples, "grad-samples", cfg.GradSamples, "draws per gradient estimate")
-	f.IntVar(&cfg.ELBOSamples, "elbo-samples", cfg.ELBOSamples, "draws per ELBO estimate")
-	f.Float64Var(&cfg.TolRelObj, "tol-rel-obj", cfg.TolRelObj, "relative ELBO tolerance")
-	f.IntVar(&cfg.EvalELBO, "eval-elbo", cfg.EvalELBO, "evaluate the ELBO every this many iterations")
-	f.IntVar(&cfg.OutputSamples, "draws", cfg.OutputSamples, "draws from the approximation")
+	f.StringVar(&algorithm, "algorithm", "meanfield", "meanfield, fullrank (Stan's ADVI), autoguide or guide (the program's guide block)")
+	f.IntVar(&cfg.Iter, "iter", cfg.Iter, "maximum iterations (ADVI)")
+	f.IntVar(&cfg.GradSamples, "grad-samples", cfg.GradSamples, "draws per gradient estimate (ADVI)")
+	f.IntVar(&cfg.ELBOSamples, "elbo-samples", cfg.ELBOSamples, "draws per ELBO estimate (ADVI)")
+	f.Float64Var(&cfg.TolRelObj, "tol-rel-obj", cfg.TolRelObj, "relative ELBO tolerance (ADVI)")
+	f.IntVar(&cfg.EvalELBO, "eval-elbo", cfg.EvalELBO, "evaluate the ELBO every this many iterations (ADVI)")
+	f.IntVar(&draws, "draws", cfg.OutputSamples, "draws from the approximation")
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
-	f.StringVar(&guide, "guide", "diagonal", "the autoguide: normal, diagonal, mvn, lowrank, delta or laplace")
-	f.IntVar(&set.Steps, "steps", set.Steps, "SVI steps (autoguide)")
-	f.Float64Var(&set.LR, "lr", set.LR, "Adam's starting step size (autoguide; 0: the guide's default)")
-	f.IntVar(&set.Particles, "particles", set.Particles, "draws per ELBO gradient (autoguide)")
-	f.IntVar(&set.Draws, "svi-draws", set.Draws, "draws from the fitted guide (autoguide)")
+	f.StringVar(&guide, "guide", "diagonal", "the autoguide: "+strings.Join(autoguide.Names, ", "))
+	f.IntVar(&set.Steps, "steps", set.Steps, "SVI steps (autoguide, guide)")
+	f.Float64Var(&set.LR, "lr", set.LR, "Adam's starting step size (autoguide, guide; 0: the guide's default)")
+	f.IntVar(&set.Particles, "particles", set.Particles, "draws per ELBO gradient (autoguide, guide)")
 	return cmd
 }
 

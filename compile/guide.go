@@ -1,0 +1,267 @@
+package compile
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/dist"
+	"github.com/gostan/gostan/stan/ast"
+)
+
+// Explicit guides (Baudart et al. 2021, "Compiling Stan to generative
+// probabilistic languages and extension to deep probabilistic
+// programming"): the guide block draws every model parameter with ~ from
+// families with a reparameterised sampler, and its guide parameters are
+// fitted by stochastic variational inference.
+
+// guideDraw compiles a guide's x ~ family(args): x is drawn, element by
+// element with the arguments broadcast, by the family's reparameterised
+// sampler, and log q(x), constants kept, is added to the target.
+func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
+	base := s.Dist.Name
+	draw, ok := dist.Reparam(base)
+	d, known := densities[base]
+	if !ok || !known || d.fn == nil {
+		c.errorf(s.Dist.Pos(), "the guide cannot draw from '%s', which has no reparameterised sampler; it can draw from %s",
+			base, strings.Join(dist.ReparamFamilies(), ", "))
+		return nil
+	}
+	if s.Truncated {
+		c.errorf(s.Dist.Pos(), "a guide's draw cannot be truncated")
+		return nil
+	}
+	ref, v, idx, ok := c.lvalue(s.LHS)
+	if !ok {
+		return nil
+	}
+	args := make([]cexpr, len(s.Args))
+	for i, a := range s.Args {
+		args[i] = c.expr(a)
+	}
+	da := newDensityArgs(args, 0)
+	get := ref.getter()
+	pos := c.pos(s.Tilde)
+	arrayDims := v.Type.Dims
+	var sel selector
+	var all []int
+	var xs []ad.Var
+	p := make([]ad.Var, len(args))
+	reals := make([][]ad.Var, len(args)+1)
+	return func(e *env) ctrl {
+		da.eval(e)
+		dst := get(e)
+		offs := all
+		if idx != nil {
+			sel.run(e, dst, arrayDims, idx, pos)
+			offs = sel.offs
+		} else {
+			for len(all) < len(dst.R) {
+				all = append(all, len(all))
+			}
+			offs = all[:len(dst.R)]
+		}
+		n := len(offs)
+		for k, a := range da.reals {
+			if len(a) != 1 && len(a) != n {
+				fail(pos, "size mismatch: the guide draws %d values, but argument %d has %d", n, k+1, len(a))
+			}
+		}
+		xs = xs[:0]
+		for i, o := range offs {
+			for k, a := range da.reals {
+				p[k] = a[0]
+				if len(a) > 1 {
+					p[k] = a[i]
+				}
+			}
+			x, err := draw(e.t, e.rng, p)
+			if err != nil {
+				panic(&evalError{pos: pos, err: err})
+			}
+			dst.R[o] = x
+			xs = append(xs, x)
+		}
+		reals[0] = xs
+		copy(reals[1:], da.reals)
+		lq, err := d.fn(e.t, false, nil, reals)
+		if err != nil {
+			panic(&evalError{pos: pos, err: err})
+		}
+		e.target = append(e.target, lq)
+		return next
+	}
+}
+
+// HasGuide reports whether the program has a guide block.
+func (p *Program) HasGuide() bool { return p.guide != nil }
+
+// Guide is a program's explicit guide bound to a model: an svi.Guide
+// whose variational parameters are the guide parameters on their
+// unconstrained space. Its ELBO evaluates the model at the constrained
+// values the guide draws, so the transforms' Jacobians, which would
+// appear in both log p and log q, are never computed.
+type Guide struct {
+	m       *Model
+	layouts []*layout
+	par     []float64
+	leaves  []ad.Var
+	names   []string
+}
+
+// NewGuide binds the program's guide to m, its parameters drawn uniformly
+// in (-2, 2) on the unconstrained scale, as Stan initialises.
+func (m *Model) NewGuide(rng *rand.Rand) (g *Guide, err error) {
+	if m.p.guide == nil {
+		return nil, errors.New("the program has no guide block")
+	}
+	defer m.recover(&err)
+	g = &Guide{m: m}
+	off := 0
+	for _, pv := range m.p.gparams {
+		l := pv.layout(m.e, off)
+		off += l.n
+		g.layouts = append(g.layouts, l)
+		for _, k := range outputOrder(l.dims, pv.v.Type) {
+			g.names = append(g.names, elementName(pv.name, l.dims, pv.v.Type, k))
+		}
+	}
+	g.par = make([]float64, off)
+	g.leaves = make([]ad.Var, off)
+	for i := range g.par {
+		g.par[i] = 4*rng.Float64() - 2
+	}
+	return g, nil
+}
+
+// Params are the unconstrained guide parameters.
+func (g *Guide) Params() []float64 { return g.par }
+
+// draw runs the guide block from rng, on the tape when taped, and returns
+// log q of the draw; the model's parameter slots then hold the draw.
+func (g *Guide) draw(rng *rand.Rand, taped bool) ad.Var {
+	m := g.m
+	e := m.e
+	t := e.t
+	t.Reset()
+	e.target = e.target[:0]
+	e.rng = rng
+	for i, v := range g.par {
+		if taped {
+			g.leaves[i] = t.Var(v)
+		} else {
+			g.leaves[i] = ad.Const(v)
+		}
+	}
+	for _, l := range g.layouts {
+		l.constrain(e, g.leaves[l.off:l.off+l.n], nil)
+	}
+	for _, l := range m.layouts {
+		dst := l.p.get(e)
+		dst.shape(l.dims, false)
+		dst.fillNaN()
+	}
+	m.p.guide(e)
+	return t.Sum(e.target)
+}
+
+// checkDraw reports a draw outside the parameters' declared supports.
+func (g *Guide) checkDraw() error {
+	for _, ck := range g.m.p.drawChecks {
+		if err := ck.run(g.m.e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ELBOGrad adds the gradient of log p(θ) - log q(θ) for one draw θ of the
+// guide; the model is evaluated by the program itself, so lp is unused.
+func (g *Guide) ELBOGrad(rng *rand.Rand, _ func(z, grad []float64) (float64, error), grad []float64) (elbo float64, err error) {
+	m := g.m
+	saved := m.e.rng
+	defer func() { m.e.rng = saved }()
+	defer m.recover(&err)
+	e := m.e
+	t := e.t
+	logq := g.draw(rng, true)
+	if err := g.checkDraw(); err != nil {
+		return 0, err
+	}
+	e.target = e.target[:0]
+	if m.p.tparams != nil {
+		m.p.tparams(e)
+		for _, ck := range m.p.tpChecks {
+			if err := ck.run(e); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if m.p.model != nil {
+		m.p.model(e)
+	}
+	obj := t.Sub(t.Sum(e.target), logq)
+	if math.IsNaN(obj.Val) || math.IsInf(obj.Val, 0) {
+		return 0, fmt.Errorf("log p - log q is %v", obj.Val)
+	}
+	t.Grad(obj)
+	for i, x := range g.leaves {
+		grad[i] += t.Adjoint(x)
+	}
+	return obj.Val, nil
+}
+
+// Sample draws the model's parameters from the guide and writes them
+// unconstrained into z, for Model.Write; a guide that fails 100 times in
+// a row gives NaNs.
+func (g *Guide) Sample(rng *rand.Rand, z []float64) {
+	for range 100 {
+		if g.sample(rng, z) == nil {
+			return
+		}
+	}
+	for i := range z {
+		z[i] = math.NaN()
+	}
+}
+
+func (g *Guide) sample(rng *rand.Rand, z []float64) (err error) {
+	m := g.m
+	saved := m.e.rng
+	defer func() { m.e.rng = saved }()
+	defer m.recover(&err)
+	g.draw(rng, false)
+	if err := g.checkDraw(); err != nil {
+		return err
+	}
+	for _, l := range m.layouts {
+		if err := l.unconstrain(m.e, z); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Names are the guide parameters' columns, as Stan names them.
+func (g *Guide) Names() []string { return g.names }
+
+// Values are the guide parameters on their constrained scale, in the
+// order of Names.
+func (g *Guide) Values() (out []float64, err error) {
+	m := g.m
+	defer m.recover(&err)
+	for i, v := range g.par {
+		g.leaves[i] = ad.Const(v)
+	}
+	for _, l := range g.layouts {
+		l.constrain(m.e, g.leaves[l.off:l.off+l.n], nil)
+		v := l.p.get(m.e)
+		for _, k := range outputOrder(l.dims, l.p.v.Type) {
+			out = append(out, v.R[k].Val)
+		}
+	}
+	return out, nil
+}
