@@ -10,27 +10,11 @@ import (
 
 	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/posteriordb"
-	"github.com/gostan/gostan/stan/check"
-	"github.com/gostan/gostan/stan/parser"
-	"github.com/gostan/gostan/stan/token"
 )
 
 // build parses, checks and compiles a Stan file and binds its data.
 func build(t testing.TB, path string, data model.Data) (*Model, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
-	prog, err := parser.ParseFile(fset, path, src, nil)
-	if err != nil {
-		return nil, err
-	}
-	info, err := check.Check(fset, prog)
-	if err != nil {
-		return nil, err
-	}
-	p, err := Compile(fset, prog, info)
+	p, err := File(path)
 	if err != nil {
 		return nil, err
 	}

@@ -22,3 +22,17 @@ func Summarize(name string, chains [][]float64) Summary {
 		ESSBulk: ESSBulk(chains), ESSTail: ESSTail(chains), Rhat: Rhat(chains),
 	}
 }
+
+// SummarizeDraws summarises one chain given as rows of draws (draws[i][j]
+// is column j of draw i), one Summary per column.
+func SummarizeDraws(names []string, draws [][]float64) []Summary {
+	rows := make([]Summary, len(names))
+	for j, name := range names {
+		col := make([]float64, len(draws))
+		for i, d := range draws {
+			col[i] = d[j]
+		}
+		rows[j] = Summarize(name, [][]float64{col})
+	}
+	return rows
+}

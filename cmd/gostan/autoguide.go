@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -76,20 +75,11 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(
 	if name == "guide" {
 		cm.n = steps * set.Particles // the guide evaluates the model itself
 	}
-	if l, ok := q.(*autoguide.Laplace); ok {
-		if err := l.Finish(cm.LogDensity); err != nil {
+	if f, ok := q.(svi.Finisher); ok {
+		if err := f.Finish(cm.LogDensity); err != nil {
 			return nil, cm.n, err
 		}
 	}
-	z := make([]float64, m.Dim())
-	rows := make([][]float64, 0, set.Draws)
-	for range set.Draws {
-		q.Sample(rng, z)
-		row := make([]float64, len(m.Names()))
-		if err := m.Write(z, rng, row); err != nil {
-			return nil, cm.n, fmt.Errorf("a draw from the fitted guide: %w", err)
-		}
-		rows = append(rows, row)
-	}
-	return rows, cm.n, nil
+	rows, err := s.Draws(rng, set.Draws)
+	return rows, cm.n, err
 }

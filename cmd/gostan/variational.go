@@ -113,15 +113,7 @@ func newVariationalCmd() *cobra.Command {
 
 // printDrawSummary prints the summary table of one set of draws.
 func printDrawSummary(w io.Writer, names []string, draws [][]float64) error {
-	var rows []diag.Summary
-	for j, n := range names {
-		col := make([]float64, len(draws))
-		for i, d := range draws {
-			col[i] = d[j]
-		}
-		rows = append(rows, diag.Summarize(n, [][]float64{col}))
-	}
-	return diag.WriteTable(w, rows)
+	return diag.WriteTable(w, diag.SummarizeDraws(names, draws))
 }
 
 func writeADVICSV(path, modelPath string, cfg advi.Config, algorithm string, names []string, res *advi.Result, sigFigs int) error {

@@ -76,6 +76,8 @@ type SVI struct {
 	// step whose draws all fail is skipped.
 	MaxRetries int
 	History    []float64 // running ELBO estimates, one per step
+
+	maker GuideMaker // set by New; Fit makes Guide with it
 }
 
 // Run takes steps optimisation steps from rng's stream.

@@ -1,0 +1,39 @@
+package compile
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/gostan/gostan/model"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/parser"
+	"github.com/gostan/gostan/stan/token"
+)
+
+// File parses, checks and compiles a Stan file; #include finds files in
+// its directory. Diagnostics come back as a scanner.ErrorList.
+func File(path string) (*Program, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	fset := token.NewFileSet()
+	prog, err := parser.ParseFile(fset, path, src, parser.DirIncluder(filepath.Dir(path)))
+	if err != nil {
+		return nil, err
+	}
+	info, err := check.Check(fset, prog)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(fset, prog, info)
+}
+
+// Bind is NewModel as a model.Model, for code that takes any program.
+func (p *Program) Bind(data model.Data, seed uint64) (model.Model, error) {
+	m, err := p.NewModel(data, seed)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
