@@ -90,7 +90,7 @@ func newVariationalCmd() *cobra.Command {
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
-	f.StringVar(&guide, "guide", "diagonal", "the autoguide: normal, diagonal, mvn, lowrank, delta or laplace")
+	f.StringVar(&guide, "guide", "diagonal", "the autoguide: normal, diagonal, mvn, lowrank, delta, laplace, iaf or bnaf")
 	f.IntVar(&set.Steps, "steps", set.Steps, "SVI steps (autoguide)")
 	f.Float64Var(&set.LR, "lr", set.LR, "Adam's starting step size (autoguide; 0: the guide's default)")
 	f.IntVar(&set.Particles, "particles", set.Particles, "draws per ELBO gradient (autoguide)")
