@@ -9,7 +9,7 @@ import (
 )
 
 // Names are the autoguides New builds, as the command line spells them.
-var Names = []string{"normal", "diagonal", "mvn", "lowrank", "delta", "laplace"}
+var Names = []string{"normal", "diagonal", "mvn", "lowrank", "delta", "laplace", "iaf", "bnaf"}
 
 // New builds the named autoguide for m, started at a point where the log
 // density is finite: uniform in (-2, 2) on the unconstrained scale, as
@@ -40,6 +40,10 @@ func New(name string, m model.Model, rng *rand.Rand) (svi.Guide, error) {
 		return NewDelta(loc), nil
 	case "laplace":
 		return NewLaplace(loc), nil
+	case "iaf":
+		return NewIAFNormal(loc, rng), nil
+	case "bnaf":
+		return NewBNAFNormal(loc, rng), nil
 	}
-	return nil, fmt.Errorf("unknown autoguide %q: use one of %v (iaf and bnaf are not implemented yet)", name, Names)
+	return nil, fmt.Errorf("unknown autoguide %q: use one of %v", name, Names)
 }
