@@ -27,7 +27,7 @@ func defaultSVI(seed uint64) sviSettings {
 // guide (docs/variational.md): a dense scale needs smaller steps. "guide"
 // is a program's own guide block.
 var guideLR = map[string]float64{"normal": 0.2, "diagonal": 0.2, "mvn": 0.03, "lowrank": 0.05, "delta": 0.4, "laplace": 0.4,
-	"iaf": 0.01, "bnaf": 0.01, "guide": 0.05}
+	"iaf": 0.01, "bnaf": 0.003, "guide": 0.05}
 
 // countingModel counts gradient evaluations.
 type countingModel struct {
