@@ -10,7 +10,9 @@ import (
 // maker builds the named autoguide when svi.SVI.Fit has bound the data.
 type maker string
 
-func (n maker) NewGuide(m model.Model, rng *rand.Rand) (svi.Guide, error) { return New(string(n), m, rng) }
+func (n maker) NewGuide(m model.Model, rng *rand.Rand) (svi.Guide, error) {
+	return New(string(n), m, rng)
+}
 
 // The autoguides under NumPyro's names, for svi.New: each is built on the
 // model's unconstrained space once SVI's Fit has bound the data.
