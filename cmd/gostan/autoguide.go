@@ -13,14 +13,17 @@ import (
 type sviSettings struct {
 	Steps, Particles, Draws int
 	LR                      float64
-	Seed                    uint64
+	// Decay is the fraction of LR the step size decays to, exponentially,
+	// by the last step; 1 keeps it constant, as the seed study did.
+	Decay float64
+	Seed  uint64
 }
 
 // defaultSVI are gostan's defaults: 20000 steps of Adam from the guide's
 // step size (guideLR) decaying exponentially to a hundredth of it, one
 // particle, 10000 draws. LR 0 means the guide's default.
 func defaultSVI(seed uint64) sviSettings {
-	return sviSettings{Steps: 20000, Particles: 1, Draws: 10000, Seed: seed}
+	return sviSettings{Steps: 20000, Particles: 1, Draws: 10000, Decay: 0.01, Seed: seed}
 }
 
 // guideLR are the starting step sizes that did best on PosteriorDB for each
@@ -64,7 +67,7 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(
 	steps := 0
 	decay := func(step int, elbo float64) {
 		steps = step
-		adam.LR = set.LR * math.Pow(0.01, float64(step)/float64(set.Steps))
+		adam.LR = set.LR * math.Pow(set.Decay, float64(step)/float64(set.Steps))
 		if progress != nil {
 			progress(step, elbo)
 		}

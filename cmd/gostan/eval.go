@@ -18,6 +18,7 @@ import (
 
 	"github.com/gostan/gostan/compile"
 	"github.com/gostan/gostan/infer/advi"
+	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/infer/nuts"
 	"github.com/gostan/gostan/posteriordb"
 )
@@ -136,7 +137,7 @@ func newEvalCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&root, "posteriordb", "", "PosteriorDB tree")
-	f.StringVar(&method, "method", "nuts", "nuts, advi-meanfield or advi-fullrank")
+	f.StringVar(&method, "method", "nuts", "nuts, advi-meanfield, advi-fullrank or autoguide-NAME (NAME: "+strings.Join(autoguide.Names, ", ")+")")
 	f.StringSliceVar(&posteriors, "posterior", nil, "posteriors to run (default: all with reference draws)")
 	f.StringVar(&shard, "shard", "", "i/n: run the i-th of n interleaved shards")
 	f.StringVar(&output, "output", "", "JSON Lines output (default: standard output)")
@@ -144,6 +145,7 @@ func newEvalCmd() *cobra.Command {
 	f.IntVar(&threads, "threads", runtime.NumCPU(), "chains run in parallel")
 	f.IntVar(&set.Steps, "steps", set.Steps, "SVI steps (autoguide methods)")
 	f.Float64Var(&set.LR, "lr", set.LR, "Adam's starting step size (autoguide methods; 0: the guide's default)")
+	f.Float64Var(&set.Decay, "lr-decay", set.Decay, "fraction of --lr reached by the last step, exponentially; 1: constant (autoguide methods)")
 	f.IntVar(&set.Particles, "particles", set.Particles, "draws per ELBO gradient (autoguide methods)")
 	f.IntVar(&set.Draws, "draws", set.Draws, "draws from the fitted guide (autoguide methods)")
 	cmd.MarkFlagRequired("posteriordb")

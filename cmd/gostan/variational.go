@@ -30,7 +30,8 @@ func newVariationalCmd() *cobra.Command {
 			"and relative-tolerance stopping (--iter, --grad-samples, --elbo-samples, --tol-rel-obj).\n" +
 			"--algorithm autoguide fits one of NumPyro's automatic guides (--guide) by SVI, and\n" +
 			"--algorithm guide fits the program's own guide parameters and guide blocks: Adam from\n" +
-			"--lr decaying to a hundredth of it over --steps steps, --particles draws per gradient.",
+			"--lr decaying exponentially to --lr-decay times it over --steps steps, --particles draws per\n" +
+			"gradient. The seed study's settings are --steps 100000 --lr 0.0005 --lr-decay 1 --draws 10000.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if seed == 0 {
@@ -107,6 +108,7 @@ func newVariationalCmd() *cobra.Command {
 	f.StringVar(&guide, "guide", "diagonal", "the autoguide: "+strings.Join(autoguide.Names, ", "))
 	f.IntVar(&set.Steps, "steps", set.Steps, "SVI steps (autoguide, guide)")
 	f.Float64Var(&set.LR, "lr", set.LR, "Adam's starting step size (autoguide, guide; 0: the guide's default)")
+	f.Float64Var(&set.Decay, "lr-decay", set.Decay, "fraction of --lr reached by the last step, exponentially; 1: constant (autoguide, guide)")
 	f.IntVar(&set.Particles, "particles", set.Particles, "draws per ELBO gradient (autoguide, guide)")
 	return cmd
 }
