@@ -1,0 +1,79 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// csvColumn reads one column of a Stan CSV file's draws.
+func csvColumn(t *testing.T, path, name string) []float64 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var header []string
+	var col []float64
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Split(line, ",")
+		if header == nil {
+			header = fields
+			continue
+		}
+		for i, h := range header {
+			if h == name {
+				v, err := strconv.ParseFloat(fields[i], 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				col = append(col, v)
+			}
+		}
+	}
+	return col
+}
+
+// TestVariationalGuide runs the README's explicit-guide examples through
+// the command line and checks the draws.
+func TestVariationalGuide(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.csv")
+	_, stderr, err := run("variational", "../../examples/multimodal_guide.stan", "--algorithm", "guide",
+		"--steps", "5000", "--lr", "0.1", "--draws", "2000", "--seed", "3", "--output", out)
+	if err != nil {
+		t.Fatalf("variational: %v\n%s", err, stderr)
+	}
+	theta := csvColumn(t, out, "theta")[1:] // the first row is the mean's place
+	high := 0
+	for _, x := range theta {
+		if x > 10 {
+			high++
+		}
+	}
+	if w := float64(high) / float64(len(theta)); w < 0.4 || w > 0.6 {
+		t.Errorf("weight of theta's mode at 20: %.3f, want 0.5 ± 0.1", w)
+	}
+	_, stderr, err = run("variational", "../../examples/coin_guide.stan", "--data", "../../examples/coin.data.json",
+		"--algorithm", "guide", "--steps", "5000", "--draws", "4000", "--seed", "3", "--output", out)
+	if err != nil {
+		t.Fatalf("variational: %v\n%s", err, stderr)
+	}
+	mean := 0.0
+	z := csvColumn(t, out, "z")[1:]
+	for _, x := range z {
+		mean += x / float64(len(z))
+	}
+	if mean < 0.22 || mean > 0.28 {
+		t.Errorf("coin: posterior mean %.3f, want 0.25", mean)
+	}
+	if _, _, err := run("variational", "../../examples/multimodal.stan", "--algorithm", "guide", "--output", out); err == nil ||
+		!strings.Contains(err.Error(), "no guide block") {
+		t.Errorf("a program without a guide: error %v", err)
+	}
+}
