@@ -13,7 +13,7 @@ import (
 // columns (NumPyro's default round(√D)) and s = softplus(raw). Its ELBO
 // gradient is the pathwise gradient of E[log p] plus the analytic
 // gradient of the Gaussian entropy ½ log|Σ|, computed with Woodbury's
-// identity at O(D r²).
+// identity at O(D r²); its value is the draw's log p - log q.
 type LowRankMultivariateNormal struct {
 	d, r     int
 	par      []float64 // loc (d), W row-major (d×r), raw scales (d)
@@ -136,5 +136,23 @@ func (q *LowRankMultivariateNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []f
 		// Pathwise, plus ½ ∂log|Σ|/∂s_i = (Σ⁻¹)_ii s_i.
 		grad[d+d*r+i] += (q.g[i]*q.e2[i] + q.sinvDiag[i]*s) * mathx.InvLogit(raw)
 	}
-	return v + h + 0.5*float64(d)*(1+math.Log(2*math.Pi)), nil
+	// The value is the draw's log p - log q, with ½ δᵀΣ⁻¹δ for δ = z - loc
+	// by Woodbury: Σ⁻¹δ = D⁻¹δ - (D⁻¹ W C⁻¹)(Wᵀ D⁻¹ δ).
+	for k := range r {
+		s := 0.0
+		for i := range d {
+			s += q.w(i, k) * (q.z[i] - q.par[i]) / (q.scale(i) * q.scale(i))
+		}
+		q.e1[k] = s
+	}
+	quad := 0.0
+	for i := range d {
+		delta := q.z[i] - q.par[i]
+		sinv := delta / (q.scale(i) * q.scale(i))
+		for k := range r {
+			sinv -= q.tmp.At(i, k) * q.e1[k]
+		}
+		quad += delta * sinv
+	}
+	return v + h + 0.5*float64(d)*math.Log(2*math.Pi) + 0.5*quad, nil
 }
