@@ -27,7 +27,9 @@ func newVariationalCmd() *cobra.Command {
 		Long: "variational fits a variational approximation and writes Stan CSV (for ADVI the approximation's\n" +
 			"mean first, then the draws) and prints the summary.\n\n" +
 			"--algorithm meanfield or fullrank is Stan's ADVI with Stan's eta search, adaptive step sizes\n" +
-			"and relative-tolerance stopping (--iter, --grad-samples, --elbo-samples, --tol-rel-obj).\n" +
+			"and relative-tolerance stopping (--iter, --grad-samples, --elbo-samples, --tol-rel-obj); gostan's\n" +
+			"defaults take 10 draws per gradient and stop at a relative change of 0.0001, where CmdStan takes\n" +
+			"1 and 0.01 and stops long before convergence, and redraw or step back where Stan would fail.\n" +
 			"--algorithm autoguide fits one of NumPyro's automatic guides (--guide) by SVI, and\n" +
 			"--algorithm guide fits the program's own guide parameters and guide blocks: Adam from\n" +
 			"--lr decaying exponentially to --lr-decay times it over --steps steps, --particles draws per\n" +
