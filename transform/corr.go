@@ -211,16 +211,18 @@ func corrSizes(fn string, y, out []ad.Var, k int) error {
 }
 
 // rowCPCs returns the unconstrained CPCs of row i of a correlation
-// Cholesky factor from its entries l (length i+1, diagonal last):
+// Cholesky factor from its entries l(j), j <= i (the diagonal last):
 // y_j = atanh(l_j / w_j), the inverse of corrRow. As the row has unit
 // length, w_j^2 = 1 - sum_{m<j} l_m^2 is summed from the end of the row
-// instead, which avoids cancellation.
-func rowCPCs(l []float64, set func(j int, y float64)) {
-	i := len(l) - 1
-	ss := l[i] * l[i]
+// instead, which avoids cancellation. It reads l(j) before it sets y_j, so
+// the CPCs may overwrite the entries.
+func rowCPCs(i int, l func(j int) float64, set func(j int, y float64)) {
+	d := l(i)
+	ss := d * d
 	for j := i - 1; j >= 0; j-- {
-		ss += l[j] * l[j]
-		set(j, math.Atanh(l[j]/math.Sqrt(ss)))
+		lj := l(j)
+		ss += lj * lj
+		set(j, math.Atanh(lj/math.Sqrt(ss)))
 	}
 }
 
@@ -235,17 +237,15 @@ func UnconstrainCholeskyFactorCorr(x []float64, k int, y []float64) error {
 	if err := checkCholeskyFactor(fn, x, k, k); err != nil {
 		return err
 	}
-	row := make([]float64, k)
 	for i := range k {
 		ss := 0.0
 		for j := 0; j <= i; j++ {
-			row[j] = x[i+j*k]
-			ss += row[j] * row[j]
+			ss += x[i+j*k] * x[i+j*k]
 		}
 		if !(math.Abs(1-ss) <= constraintTolerance) {
 			return errorf(fn, "x row %d is not a valid unit vector. The sum of the squares of the elements should be 1, but is %v", i+1, ss)
 		}
-		rowCPCs(row[:i+1], func(j int, v float64) { y[i*(i-1)/2+j] = v })
+		rowCPCs(i, func(j int) float64 { return x[i+j*k] }, func(j int, v float64) { y[i*(i-1)/2+j] = v })
 	}
 	return nil
 }
@@ -396,7 +396,7 @@ func corrMatrixBackward(adj []float64, ints []int32, flts []float64) {
 
 // UnconstrainCorrMatrix writes to y (length k(k-1)/2) the unconstrained
 // coordinates of the k x k correlation matrix x (column-major), as Stan's
-// corr_matrix_free does.
+// corr_matrix_free does. After an error y's contents are unspecified.
 func UnconstrainCorrMatrix(x []float64, k int, y []float64) error {
 	const fn = "corr_matrix_free"
 	if err := freeSizes(fn, x, k, k, y, CorrMatrixSize(k)); err != nil {
@@ -411,16 +411,44 @@ func UnconstrainCorrMatrix(x []float64, k int, y []float64) error {
 		}
 	}
 	// Like Stan, rescale to an exact unit diagonal first.
-	l, ok := cholesky(func(i, j int) float64 {
-		return x[i+j*k] / math.Sqrt(x[i+i*k]*x[j+j*k])
-	}, k)
-	if !ok {
-		return errorf(fn, "x is not positive definite.")
+	a := func(i, j int) float64 { return x[i+j*k] / math.Sqrt(x[i+i*k]*x[j+j*k]) }
+	// y, column by column as the CPCs go, first receives the strict lower
+	// triangle of the Cholesky factor L of a, computed column by column
+	// (each column needs only the earlier ones and its diagonal entry, which
+	// is recomputed from its row when needed), and then the CPCs, row by
+	// row over the row's entries of L.
+	col := func(i, j int) int { return j*(k-1) - j*(j-1)/2 + i - j - 1 }
+	diag := func(i int) float64 {
+		s := a(i, i)
+		for m := range i {
+			s -= y[col(i, m)] * y[col(i, m)]
+		}
+		if !(s > 0) {
+			return math.NaN()
+		}
+		return math.Sqrt(s)
+	}
+	for j := range k {
+		d := diag(j)
+		if math.IsNaN(d) {
+			return errorf(fn, "x is not positive definite.")
+		}
+		for i := j + 1; i < k; i++ {
+			s := a(i, j)
+			for m := range j {
+				s -= y[col(i, m)] * y[col(j, m)]
+			}
+			y[col(i, j)] = s / d
+		}
 	}
 	for i := 1; i < k; i++ {
-		rowCPCs(l[packed(i, 0):packed(i, i)+1], func(j int, v float64) {
-			y[j*(k-1)-j*(j-1)/2+i-j-1] = v
-		})
+		d := diag(i)
+		rowCPCs(i, func(j int) float64 {
+			if j == i {
+				return d
+			}
+			return y[col(i, j)]
+		}, func(j int, v float64) { y[col(i, j)] = v })
 	}
 	return nil
 }
