@@ -17,9 +17,11 @@ func CorrMatrixSize(k int) int { return CholeskyFactorCorrSize(k) }
 // (Lewandowski, Kurowicka and Joe 2009) and build the Cholesky factor L of a
 // correlation matrix row by row: with w_0 = 1, L(i,j) = z_ij w_j and
 // w_{j+1} = w_j sech(y_ij) (= w_j sqrt(1 - z_ij^2)), and L(i,i) = w_i, so
-// each row has unit length. Stan computes w_j as sqrt(1 - sum of squares so
-// far); the product of sech is the same number, computed without
-// cancellation.
+// each row has unit length. corr_matrix computes w_j as that product, as
+// Stan's read_corr_L does (a product of 1 - z^2 under a square root);
+// cholesky_factor_corr follows Stan's cholesky_corr_constrain instead, w_j =
+// sqrt(1 - sum of squares so far), cancellation included (see
+// CholeskyFactorCorr).
 
 // lSpan is the number of floats holding the (z, sech, w) triples of rows
 // 1..i-1.
