@@ -335,6 +335,8 @@ type constraintCheck struct {
 	upper cexpr
 	hasLo bool
 	hasHi bool
+
+	x, y []float64 // checkStructure's buffers
 }
 
 func (c *compiler) constraintChecks(b *ast.Block, what string) []*constraintCheck {
@@ -402,7 +404,7 @@ func (ck *constraintCheck) run(e *env) error {
 		}
 	}
 	if isStructured(ck.base) {
-		if err := checkStructure(ck.base, v, ck.kind); err != nil {
+		if err := ck.checkStructure(v); err != nil {
 			return fmt.Errorf("%s %q %v", ck.what, ck.name, err)
 		}
 	}

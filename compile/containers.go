@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
@@ -1134,142 +1132,34 @@ func subMatrix(kind string) builtin {
 }
 
 // eigenSym returns the eigenvalues (ascending) or the eigenvectors of a
-// symmetric matrix, reading its lower triangle as Stan does. Its adjoint
-// is one custom node (Giles 2008, "An extended collection of matrix
-// derivative results"): adjA = V (diag(adjλ) + F ∘ (Vᵀ adjV)) Vᵀ with
-// F_ij = 1/(λ_j - λ_i); on the lower triangle the eigenvector part is
-// V (F ∘ (M - Mᵀ)) Vᵀ, M = Vᵀ adjV, which stays accurate when two
-// eigenvalues nearly coincide because M - Mᵀ then vanishes with them.
+// symmetric matrix, reading its lower triangle as Stan does, by
+// ad.SymEigen: Eigen's algorithm run on the tape, so that the gradient is
+// Stan 2.21's (the derivative of the algorithm, which departs from the
+// analytic derivative where eigenvalues nearly coincide).
 func eigenSym(values bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].v
 		var buf Val
+		var se ad.SymEigen
 		dims := make([]int, 2)
 		return cexpr{t: t, v: func(e *env) *Val {
 			m := f(e)
 			n := m.Dims[0]
-			sym := mat.NewSymDense(n, nil)
-			for i := range n {
-				for j := 0; j <= i; j++ {
-					sym.SetSym(i, j, m.R[i+j*n].Val)
-				}
+			vals, vecs, err := se.Compute(e.t, ad.Matrix{Rows: n, Cols: m.Dims[1], Data: m.R}, !values)
+			if err != nil {
+				fail(pos, "%v", err)
 			}
-			var es mat.EigenSym
-			if !es.Factorize(sym, true) {
-				fail(pos, "eigen decomposition failed")
-			}
-			lam := es.Values(nil)
-			var vec mat.Dense
-			es.VectorsTo(&vec)
-			out := n * n
 			if values {
 				dims[0] = n
 				buf.shape(dims[:1], false)
-				out = n
+				copy(buf.R, vals)
 			} else {
 				dims[0], dims[1] = n, n
 				buf.shape(dims, false)
+				copy(buf.R, vecs)
 			}
-			vary := !m.isConst()
-			for k := range out {
-				v := lam[min(k, n-1)]
-				if !values {
-					v = vec.At(k%n, k/n)
-				}
-				if vary {
-					buf.R[k] = e.t.Var(v)
-				} else {
-					buf.R[k] = ad.Const(v)
-				}
-			}
-			if !vary {
-				return &buf
-			}
-			// ints: n, values flag, first output id, lower input ids;
-			// flts: V column-major, then λ.
-			nIn := n * (n + 1) / 2
-			ints, flts := e.t.CustomSpace(3+nIn, n*n+n)
-			ints[0], ints[1], ints[2] = int32(n), int32(b2i(values)), buf.R[0].ID()
-			k := 3
-			for q := range n {
-				for p := q; p < n; p++ {
-					ints[k] = m.R[p+q*n].ID()
-					k++
-				}
-			}
-			for q := range n {
-				for p := range n {
-					flts[p+q*n] = vec.At(p, q)
-				}
-			}
-			copy(flts[n*n:], lam)
-			e.t.CustomCommit(eigenBackward, 3+nIn, n*n+n)
 			return &buf
 		}}, nil
-	}
-}
-
-// eigenBackward propagates the adjoints of eigenvalues_sym or
-// eigenvectors_sym to the lower triangle of the input.
-func eigenBackward(adj []float64, ints []int32, flts []float64) {
-	n := int(ints[0])
-	values := ints[1] == 1
-	first := int(ints[2])
-	in := ints[3:]
-	vec, lam := flts[:n*n], flts[n*n:]
-	v := func(p, q int) float64 { return vec[p+q*n] }
-	// inner is the matrix between V and Vᵀ, with the lower-triangle
-	// (symmetric) convention built in.
-	inner := make([]float64, n*n)
-	if values {
-		for i := range n {
-			inner[i+i*n] = adj[first+i]
-		}
-	} else {
-		// M = Vᵀ adjV.
-		mm := make([]float64, n*n)
-		for i := range n {
-			for j := range n {
-				s := 0.0
-				for p := range n {
-					s += v(p, i) * adj[first+p+j*n]
-				}
-				mm[i+j*n] = s
-			}
-		}
-		// Eigenvalues closer than this count as one repeated eigenvalue:
-		// its eigenspace's basis is arbitrary and M - Mᵀ is rounding noise
-		// there.
-		scale := 0.0
-		for _, l := range lam {
-			scale = math.Max(scale, math.Abs(l))
-		}
-		tie := 1e-10 * scale
-		for i := range n {
-			for j := range n {
-				if i != j && math.Abs(lam[j]-lam[i]) > tie {
-					// Half of F ∘ (M - Mᵀ): the symmetric part of F ∘ M.
-					inner[i+j*n] = 0.5 * (mm[i+j*n] - mm[j+i*n]) / (lam[j] - lam[i])
-				}
-			}
-		}
-	}
-	// adjA = V inner Vᵀ (symmetric); a lower entry carries both halves.
-	k := 0
-	for q := range n {
-		for p := q; p < n; p++ {
-			s := 0.0
-			for i := range n {
-				for j := range n {
-					s += v(p, i) * inner[i+j*n] * v(q, j)
-				}
-			}
-			if p != q {
-				s *= 2
-			}
-			adj[in[k]] += s
-			k++
-		}
 	}
 }
 

@@ -11,12 +11,6 @@ import (
 	"github.com/gostan/gostan/posteriordb"
 )
 
-// allocates lists the models whose gradient still allocates, and why.
-var allocates = map[string]string{
-	"dogs_nonhierarchical": "the corr_matrix and cov_matrix checks of its transformed parameters factor them through transform's unconstrain functions",
-	"kronecker_gp":         "eigenvalues_sym and eigenvectors_sym use gonum's mat.EigenSym",
-}
-
 // TestFiniteDifferences compiles every PosteriorDB model with data (of the
 // tree named by $GOSTAN_POSTERIORDB, or the fixtures), evaluates it at a
 // random point without error or panic, checks that the evaluation
@@ -75,12 +69,8 @@ func TestFiniteDifferences(t *testing.T) {
 		}
 		checked++
 		// A steady-state evaluation allocates nothing.
-		if why, ok := allocates[p.ModelName]; !ok {
-			if n := testing.AllocsPerRun(3, func() { m.LogDensity(x, grad) }); n != 0 {
-				t.Errorf("%s: a gradient evaluation allocates %v times", name, n)
-			}
-		} else {
-			t.Logf("%s: allocations allowed: %s", p.ModelName, why)
+		if n := testing.AllocsPerRun(3, func() { m.LogDensity(x, grad) }); n != 0 {
+			t.Errorf("%s: a gradient evaluation allocates %v times", name, n)
 		}
 		m.LogDensity(x, grad)
 		// Check a few coordinates: the largest models have thousands.

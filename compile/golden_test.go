@@ -34,12 +34,7 @@ type golden struct {
 
 // knownDeviations are golden posteriors whose gradients are known to
 // differ from Stan's, with the reason; they are reported, not failed.
-var knownDeviations = map[string]string{
-	"synthetic_grid_RBF_kernels-kronecker_gp": "log densities agree, but gradients differ from Stan's by up to 2%: " +
-		"the model differentiates eigenvectors_sym of a kernel matrix with nearly repeated eigenvalues, " +
-		"where the eigenvector derivatives are ill-conditioned (gostan's gradient agrees with finite differences " +
-		"of its own log density to 1e-4)",
-}
+var knownDeviations = map[string]string{}
 
 // TestGolden compares log densities and gradients with Stan's at the
 // points of every golden file.

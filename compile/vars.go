@@ -256,36 +256,59 @@ func (l *layout) scalar(e *env, y ad.Var, k int, lj *ad.Var) (ad.Var, error) {
 }
 
 // checkStructure validates a structured variable (simplex, ordered, ...)
-// element by element of its array.
-func checkStructure(base string, v *Val, t types.Type) error {
-	inner := v.Dims[t.Dims:]
+// element by element of its array, through transform's Unconstrain
+// functions, with the check's buffers: after the first call it allocates
+// nothing.
+func (ck *constraintCheck) checkStructure(v *Val) error {
+	inner := v.Dims[ck.kind.Dims:]
 	block := size(inner)
 	if block == 0 {
 		return nil
 	}
-	x := make([]float64, block)
+	var ny int
+	switch ck.base {
+	case "simplex":
+		ny = transform.SimplexSize(block)
+	case "cov_matrix":
+		ny = transform.CovMatrixSize(inner[0])
+	case "corr_matrix":
+		ny = transform.CorrMatrixSize(inner[0])
+	case "cholesky_factor_corr":
+		ny = transform.CholeskyFactorCorrSize(inner[0])
+	case "cholesky_factor_cov":
+		ny = transform.CholeskyFactorCovSize(inner[0], inner[1])
+	default:
+		ny = block
+	}
+	if cap(ck.x) < block {
+		ck.x = make([]float64, block)
+	}
+	if cap(ck.y) < ny {
+		ck.y = make([]float64, ny)
+	}
+	x, y := ck.x[:block], ck.y[:ny]
 	for b := 0; b < len(v.R)/block; b++ {
 		for i := range x {
 			x[i] = v.R[b*block+i].Val
 		}
 		var err error
-		switch base {
+		switch ck.base {
 		case "simplex":
-			err = transform.UnconstrainSimplex(x, make([]float64, transform.SimplexSize(block)))
+			err = transform.UnconstrainSimplex(x, y)
 		case "ordered":
-			err = transform.UnconstrainOrdered(x, make([]float64, block))
+			err = transform.UnconstrainOrdered(x, y)
 		case "positive_ordered":
-			err = transform.UnconstrainPositiveOrdered(x, make([]float64, block))
+			err = transform.UnconstrainPositiveOrdered(x, y)
 		case "unit_vector":
-			err = transform.UnconstrainUnitVector(x, make([]float64, block))
+			err = transform.UnconstrainUnitVector(x, y)
 		case "cov_matrix":
-			err = transform.UnconstrainCovMatrix(x, inner[0], make([]float64, transform.CovMatrixSize(inner[0])))
+			err = transform.UnconstrainCovMatrix(x, inner[0], y)
 		case "corr_matrix":
-			err = transform.UnconstrainCorrMatrix(x, inner[0], make([]float64, transform.CorrMatrixSize(inner[0])))
+			err = transform.UnconstrainCorrMatrix(x, inner[0], y)
 		case "cholesky_factor_corr":
-			err = transform.UnconstrainCholeskyFactorCorr(x, inner[0], make([]float64, transform.CholeskyFactorCorrSize(inner[0])))
+			err = transform.UnconstrainCholeskyFactorCorr(x, inner[0], y)
 		case "cholesky_factor_cov":
-			err = transform.UnconstrainCholeskyFactorCov(x, inner[0], inner[1], make([]float64, transform.CholeskyFactorCovSize(inner[0], inner[1])))
+			err = transform.UnconstrainCholeskyFactorCov(x, inner[0], inner[1], y)
 		}
 		if err != nil {
 			return err

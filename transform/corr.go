@@ -17,9 +17,11 @@ func CorrMatrixSize(k int) int { return CholeskyFactorCorrSize(k) }
 // (Lewandowski, Kurowicka and Joe 2009) and build the Cholesky factor L of a
 // correlation matrix row by row: with w_0 = 1, L(i,j) = z_ij w_j and
 // w_{j+1} = w_j sech(y_ij) (= w_j sqrt(1 - z_ij^2)), and L(i,i) = w_i, so
-// each row has unit length. Stan computes w_j as sqrt(1 - sum of squares so
-// far); the product of sech is the same number, computed without
-// cancellation.
+// each row has unit length. corr_matrix computes w_j as that product, as
+// Stan's read_corr_L does (a product of 1 - z^2 under a square root);
+// cholesky_factor_corr follows Stan's cholesky_corr_constrain instead, w_j =
+// sqrt(1 - sum of squares so far), cancellation included (see
+// CholeskyFactorCorr).
 
 // lSpan is the number of floats holding the (z, sech, w) triples of rows
 // 1..i-1.
@@ -63,8 +65,16 @@ func logSech(y float64) float64 {
 // k x k correlation matrix, written column-major to out (length k*k), by
 // Stan's cholesky_corr_constrain. Stan's layout takes the CPCs row by row
 // through the strict lower triangle: (2,1), (3,1), (3,2), (4,1), ... It adds
-// sum over the CPC z_ij (row i, column j, 0-based) of
-// (1 + (i-1-j)/2) log(1 - z_ij^2) to lj.
+// Stan's log-Jacobian to lj: sum over the CPCs of log(1 - z^2), plus, for
+// every entry after the first of a row, 0.5 log(1 - s) with s the sum of
+// squares of the row's entries before it.
+//
+// Unlike the other correlation transforms it follows Stan 2.21's arithmetic
+// exactly: each entry's w is sqrt(1 - s) with s summed as the row goes, so
+// late entries of long rows, where 1 - s is tiny, carry Stan's cancellation
+// error. Its derivative is that of the same arithmetic. For a 30 x 30 factor
+// the log density then agrees with Stan's to rounding, where the product
+// of sech (the exact value) differs from it by 1e-4 relative.
 func CholeskyFactorCorr(t *ad.Tape, y, out []ad.Var, k int, lj *ad.Var) error {
 	const fn = "cholesky_corr_constrain"
 	if err := corrSizes(fn, y, out, k); err != nil {
@@ -75,62 +85,120 @@ func CholeskyFactorCorr(t *ad.Tape, y, out []ad.Var, k int, lj *ad.Var) error {
 		return nil
 	}
 	out[0] = ad.Const(1)
-	row := func(i int) []ad.Var { return y[i*(i-1)/2:] }
+	n := len(y)
+	row := func(i int) []ad.Var { return y[i*(i-1)/2 : i*(i+1)/2] }
+	jac := 0.0
 	if !anyVar(y) {
 		for i := 1; i < k; i++ {
 			yi := row(i)
-			corrRow(i, func(j int) float64 { return yi[j].Val },
+			jac += stanCorrRow(i, func(j int) float64 { return yi[j].Val },
 				func(j int, v float64) { out[i+j*k] = ad.Const(v) }, nil)
 		}
-	} else {
-		// Node data: ints = k, y ids, ids of L(i,j) for i >= 1, j <= i
-		// row by row; flts = triples, then one row of scratch.
-		n := len(y)
-		nOut := (k - 1) * (k + 2) / 2
-		ints, flts := t.CustomSpace(1+n+nOut, lSpan(k)+k)
-		ints[0] = int32(k)
-		for p, v := range y {
-			ints[1+p] = v.ID()
+		if lj != nil {
+			*lj = ad.Const(lj.Val + jac)
 		}
-		q := 1 + n
-		for i := 1; i < k; i++ {
-			yi := row(i)
-			corrRow(i, func(j int) float64 { return yi[j].Val }, func(j int, v float64) {
-				x := t.Var(v)
-				out[i+j*k] = x
-				ints[q+j] = x.ID()
-			}, flts[lSpan(i):])
-			q += i + 1
-		}
-		t.CustomCommit(choleskyCorrBackward, 1+n+nOut, lSpan(k)+k)
+		return nil
 	}
+	// Node data: ints = k, y ids, ids of L(i,j) for i >= 1, j <= i row by
+	// row; flts = (z, s) pairs of the CPCs in y's order, then two rows of
+	// scratch.
+	nOut := (k - 1) * (k + 2) / 2
+	ints, flts := t.CustomSpace(1+n+nOut, 2*n+2*k)
+	ints[0] = int32(k)
+	for p, v := range y {
+		ints[1+p] = v.ID()
+	}
+	q := 1 + n
+	for i := 1; i < k; i++ {
+		yi := row(i)
+		jac += stanCorrRow(i, func(j int) float64 { return yi[j].Val }, func(j int, v float64) {
+			x := t.Var(v)
+			out[i+j*k] = x
+			ints[q+j] = x.ID()
+		}, flts[i*(i-1):])
+		q += i + 1
+	}
+	t.CustomCommit(choleskyCorrBackward, 1+n+nOut, 2*n+2*k)
 	if lj != nil {
+		// The Jacobian's partials: the same reverse sweep, with a unit
+		// adjoint on the Jacobian and none on L.
+		al, az := flts[2*n:2*n+k], flts[2*n+k:]
 		b := t.Begin()
 		b.Add(*lj, 1)
-		s := lj.Val
 		for i := 1; i < k; i++ {
-			for j, v := range row(i)[:i] {
-				coef := 1 + 0.5*float64(i-1-j)
-				s += 2 * coef * logSech(v.Val)
-				b.Add(v, -2*coef*math.Tanh(v.Val))
+			clear(al[:i+1])
+			zs := flts[i*(i-1) : i*(i+1)]
+			stanCorrRowBackward(i, zs, al, 1, az)
+			for j, v := range row(i) {
+				z := zs[2*j]
+				b.Add(v, az[j]*(1-z*z)-2*z)
 			}
 		}
-		*lj = b.End(s)
+		*lj = b.End(lj.Val + jac)
 	}
 	return nil
+}
+
+// stanCorrRow computes row i of L from the unconstrained values y(j) of its
+// CPCs in column order as Stan's cholesky_corr_constrain does, passing L(i,j)
+// for j <= i to set and, unless zs is nil, storing z_j = tanh(y(j)) and the
+// sum of squares s after L(i,j) in zs[2j], zs[2j+1]. It returns the row's
+// part of the log-Jacobian.
+func stanCorrRow(i int, y func(j int) float64, set func(j int, v float64), zs []float64) float64 {
+	jac := 0.0
+	s := 0.0
+	for j := range i {
+		z := math.Tanh(y(j))
+		jac += math.Log1p(-z * z)
+		x := z
+		if j > 0 {
+			jac += 0.5 * math.Log1p(-s)
+			x = z * math.Sqrt(1-s)
+		}
+		s += x * x
+		set(j, x)
+		if zs != nil {
+			zs[2*j], zs[2*j+1] = z, s
+		}
+	}
+	set(i, math.Sqrt(1-s))
+	return jac
+}
+
+// stanCorrRowBackward runs the reverse sweep of stanCorrRow for row i from
+// the adjoints al of L(i,0..i) and aj of the row's log-Jacobian (without its
+// log(1 - z^2) terms, whose partials are direct), writing the adjoints of
+// the CPCs z_j to az.
+func stanCorrRowBackward(i int, zs, al []float64, aj float64, az []float64) {
+	// as is the adjoint of the running sum of squares s.
+	as := -0.5 * al[i] / math.Sqrt(1-zs[2*i-1])
+	for j := i - 1; j >= 1; j-- {
+		z, s := zs[2*j], zs[2*j-1] // s before L(i,j)
+		r := math.Sqrt(1 - s)
+		ax := al[j] + 2*z*r*as
+		az[j] = ax * r
+		as += -0.5*ax*z/r - 0.5*aj/(1-s)
+	}
+	az[0] = al[0] + 2*zs[0]*as
 }
 
 func choleskyCorrBackward(adj []float64, ints []int32, flts []float64) {
 	k := int(ints[0])
 	n := k * (k - 1) / 2
-	al := flts[lSpan(k):]
+	al, az := flts[2*n:2*n+k], flts[2*n+k:]
 	q := 1 + n
 	for i := 1; i < k; i++ {
 		for j := 0; j <= i; j++ {
 			al[j] = adj[ints[q]]
 			q++
 		}
-		corrRowBackward(adj, i, ints[1+i*(i-1)/2:], flts[lSpan(i):], al)
+		zs := flts[i*(i-1) : i*(i+1)]
+		stanCorrRowBackward(i, zs, al, 0, az)
+		yid := ints[1+i*(i-1)/2:]
+		for j := range i {
+			z := zs[2*j]
+			adj[yid[j]] += az[j] * (1 - z*z)
+		}
 	}
 }
 
@@ -145,16 +213,18 @@ func corrSizes(fn string, y, out []ad.Var, k int) error {
 }
 
 // rowCPCs returns the unconstrained CPCs of row i of a correlation
-// Cholesky factor from its entries l (length i+1, diagonal last):
+// Cholesky factor from its entries l(j), j <= i (the diagonal last):
 // y_j = atanh(l_j / w_j), the inverse of corrRow. As the row has unit
 // length, w_j^2 = 1 - sum_{m<j} l_m^2 is summed from the end of the row
-// instead, which avoids cancellation.
-func rowCPCs(l []float64, set func(j int, y float64)) {
-	i := len(l) - 1
-	ss := l[i] * l[i]
+// instead, which avoids cancellation. It reads l(j) before it sets y_j, so
+// the CPCs may overwrite the entries.
+func rowCPCs(i int, l func(j int) float64, set func(j int, y float64)) {
+	d := l(i)
+	ss := d * d
 	for j := i - 1; j >= 0; j-- {
-		ss += l[j] * l[j]
-		set(j, math.Atanh(l[j]/math.Sqrt(ss)))
+		lj := l(j)
+		ss += lj * lj
+		set(j, math.Atanh(lj/math.Sqrt(ss)))
 	}
 }
 
@@ -169,17 +239,15 @@ func UnconstrainCholeskyFactorCorr(x []float64, k int, y []float64) error {
 	if err := checkCholeskyFactor(fn, x, k, k); err != nil {
 		return err
 	}
-	row := make([]float64, k)
 	for i := range k {
 		ss := 0.0
 		for j := 0; j <= i; j++ {
-			row[j] = x[i+j*k]
-			ss += row[j] * row[j]
+			ss += x[i+j*k] * x[i+j*k]
 		}
 		if !(math.Abs(1-ss) <= constraintTolerance) {
 			return errorf(fn, "x row %d is not a valid unit vector. The sum of the squares of the elements should be 1, but is %v", i+1, ss)
 		}
-		rowCPCs(row[:i+1], func(j int, v float64) { y[i*(i-1)/2+j] = v })
+		rowCPCs(i, func(j int) float64 { return x[i+j*k] }, func(j int, v float64) { y[i*(i-1)/2+j] = v })
 	}
 	return nil
 }
@@ -330,7 +398,7 @@ func corrMatrixBackward(adj []float64, ints []int32, flts []float64) {
 
 // UnconstrainCorrMatrix writes to y (length k(k-1)/2) the unconstrained
 // coordinates of the k x k correlation matrix x (column-major), as Stan's
-// corr_matrix_free does.
+// corr_matrix_free does. After an error y's contents are unspecified.
 func UnconstrainCorrMatrix(x []float64, k int, y []float64) error {
 	const fn = "corr_matrix_free"
 	if err := freeSizes(fn, x, k, k, y, CorrMatrixSize(k)); err != nil {
@@ -345,16 +413,44 @@ func UnconstrainCorrMatrix(x []float64, k int, y []float64) error {
 		}
 	}
 	// Like Stan, rescale to an exact unit diagonal first.
-	l, ok := cholesky(func(i, j int) float64 {
-		return x[i+j*k] / math.Sqrt(x[i+i*k]*x[j+j*k])
-	}, k)
-	if !ok {
-		return errorf(fn, "x is not positive definite.")
+	a := func(i, j int) float64 { return x[i+j*k] / math.Sqrt(x[i+i*k]*x[j+j*k]) }
+	// y, column by column as the CPCs go, first receives the strict lower
+	// triangle of the Cholesky factor L of a, computed column by column
+	// (each column needs only the earlier ones and its diagonal entry, which
+	// is recomputed from its row when needed), and then the CPCs, row by
+	// row over the row's entries of L.
+	col := func(i, j int) int { return j*(k-1) - j*(j-1)/2 + i - j - 1 }
+	diag := func(i int) float64 {
+		s := a(i, i)
+		for m := range i {
+			s -= y[col(i, m)] * y[col(i, m)]
+		}
+		if !(s > 0) {
+			return math.NaN()
+		}
+		return math.Sqrt(s)
+	}
+	for j := range k {
+		d := diag(j)
+		if math.IsNaN(d) {
+			return errorf(fn, "x is not positive definite.")
+		}
+		for i := j + 1; i < k; i++ {
+			s := a(i, j)
+			for m := range j {
+				s -= y[col(i, m)] * y[col(j, m)]
+			}
+			y[col(i, j)] = s / d
+		}
 	}
 	for i := 1; i < k; i++ {
-		rowCPCs(l[packed(i, 0):packed(i, i)+1], func(j int, v float64) {
-			y[j*(k-1)-j*(j-1)/2+i-j-1] = v
-		})
+		d := diag(i)
+		rowCPCs(i, func(j int) float64 {
+			if j == i {
+				return d
+			}
+			return y[col(i, j)]
+		}, func(j int, v float64) { y[col(i, j)] = v })
 	}
 	return nil
 }

@@ -129,7 +129,7 @@ func covMatrixBackward(adj []float64, ints []int32, flts []float64) {
 
 // UnconstrainCovMatrix writes to y (length k(k+1)/2) the unconstrained
 // coordinates of the k x k covariance matrix x (column-major), as Stan's
-// cov_matrix_free does.
+// cov_matrix_free does. After an error y's contents are unspecified.
 func UnconstrainCovMatrix(x []float64, k int, y []float64) error {
 	const fn = "cov_matrix_free"
 	if err := freeSizes(fn, x, k, k, y, CovMatrixSize(k)); err != nil {
@@ -138,13 +138,12 @@ func UnconstrainCovMatrix(x []float64, k int, y []float64) error {
 	if err := checkSymmetric(fn, x, k); err != nil {
 		return err
 	}
-	l, ok := cholesky(func(i, j int) float64 { return x[i+j*k] }, k)
-	if !ok {
+	// y has the packed factor's length: factor in place, then take logs.
+	if !choleskyInto(y, func(i, j int) float64 { return x[i+j*k] }, k) {
 		return errorf(fn, "x is not positive definite.")
 	}
-	copy(y, l)
 	for i := range k {
-		y[packed(i, i)] = math.Log(l[packed(i, i)])
+		y[packed(i, i)] = math.Log(y[packed(i, i)])
 	}
 	return nil
 }

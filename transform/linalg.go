@@ -6,11 +6,10 @@ import "math"
 // matrix packed row by row.
 func packed(i, j int) int { return i*(i+1)/2 + j }
 
-// cholesky returns the lower Cholesky factor of the symmetric k x k matrix
-// whose lower triangle a gives, packed row by row, and false unless the
-// matrix is positive definite.
-func cholesky(a func(i, j int) float64, k int) ([]float64, bool) {
-	l := make([]float64, k*(k+1)/2)
+// choleskyInto writes to l (length k(k+1)/2, packed row by row) the lower
+// Cholesky factor of the symmetric k x k matrix whose lower triangle a
+// gives, and reports false unless the matrix is positive definite.
+func choleskyInto(l []float64, a func(i, j int) float64, k int) bool {
 	for i := range k {
 		for j := 0; j <= i; j++ {
 			s := a(i, j)
@@ -19,7 +18,7 @@ func cholesky(a func(i, j int) float64, k int) ([]float64, bool) {
 			}
 			if i == j {
 				if !(s > 0) {
-					return nil, false
+					return false
 				}
 				l[packed(i, i)] = math.Sqrt(s)
 			} else {
@@ -27,7 +26,7 @@ func cholesky(a func(i, j int) float64, k int) ([]float64, bool) {
 			}
 		}
 	}
-	return l, true
+	return true
 }
 
 // checkSymmetric checks the k x k column-major matrix x for symmetry within
