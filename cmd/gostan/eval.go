@@ -35,7 +35,9 @@ type evalResult struct {
 	// ChainSeconds is the time spent inside the chains, summed over them:
 	// with no more chains than cores, the CPU time of the inference.
 	ChainSeconds float64 `json:"chain_seconds,omitempty"`
-	Error        string  `json:"error,omitempty"`
+	// Steps are the optimisation steps of a variational method.
+	Steps int    `json:"steps,omitempty"`
+	Error string `json:"error,omitempty"`
 }
 
 // MarshalJSON writes max_err as null when there is none (an error).
@@ -203,8 +205,8 @@ func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int,
 		r.Error = "compile: " + msg
 		return r
 	}
-	draws, grads, chainSecs, err := runMethod(m, method, seed, threads, set)
-	r.Gradients, r.ChainSeconds = grads, chainSecs
+	draws, st, err := runMethod(m, method, seed, threads, set)
+	r.Gradients, r.ChainSeconds, r.Steps = st.grads, st.secs, st.steps
 	if err != nil {
 		r.Error = err.Error()
 		return r
@@ -218,9 +220,16 @@ func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int,
 	return r
 }
 
-// runMethod returns the draws by column name, the gradient count and the
-// seconds spent in the algorithm, summed over chains.
-func runMethod(m *compile.Model, method string, seed uint64, threads int, set sviSettings) (map[string][]float64, int, float64, error) {
+// runStats are a run's gradient evaluations, the seconds spent in the
+// algorithm (summed over chains) and its optimisation steps.
+type runStats struct {
+	grads int
+	secs  float64
+	steps int
+}
+
+// runMethod returns the draws by column name and the run's figures.
+func runMethod(m *compile.Model, method string, seed uint64, threads int, set sviSettings) (map[string][]float64, runStats, error) {
 	names := m.Names()
 	draws := map[string][]float64{}
 	add := func(rows [][]float64) {
@@ -230,21 +239,21 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 			}
 		}
 	}
+	var st runStats
 	switch method {
 	case "nuts":
 		cfg := nuts.DefaultConfig()
 		cfg.Seed = seed
 		res, err := nuts.RunChains(m, cfg, 4, threads, nil)
 		if err != nil {
-			return nil, 0, 0, err
+			return nil, st, err
 		}
-		grads, secs := 0, 0.0
 		for _, ch := range res {
 			add(ch.Draws)
-			grads += ch.Gradients
-			secs += ch.WarmupSeconds + ch.SampleSeconds
+			st.grads += ch.Gradients
+			st.secs += ch.WarmupSeconds + ch.SampleSeconds
 		}
-		return draws, grads, secs, nil
+		return draws, st, nil
 	case "advi-meanfield", "advi-fullrank":
 		cfg := advi.DefaultConfig()
 		cfg.Seed = seed
@@ -254,26 +263,32 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 		}
 		start := time.Now()
 		res, err := advi.Run(m, cfg, nil)
+		st.secs = time.Since(start).Seconds()
 		if err != nil {
-			return nil, 0, 0, err
+			return nil, st, err
+		}
+		st.grads = res.Gradients
+		if n := len(res.History); n > 0 {
+			st.steps = res.History[n-1].Iter
 		}
 		add(res.Draws)
-		return draws, res.Gradients, time.Since(start).Seconds(), nil
+		return draws, st, nil
 	}
 	if name, ok := strings.CutPrefix(method, "autoguide-"); ok {
 		start := time.Now()
 		rows, grads, err := fitAutoguide(m, name, set, nil)
+		st = runStats{grads: grads, secs: time.Since(start).Seconds(), steps: set.Steps}
 		if err != nil {
-			return nil, grads, time.Since(start).Seconds(), err
+			return nil, st, err
 		}
 		add(rows)
-		return draws, grads, time.Since(start).Seconds(), nil
+		return draws, st, nil
 	}
-	return nil, 0, 0, fmt.Errorf("unknown method %q: use nuts, advi-meanfield, advi-fullrank or autoguide-NAME", method)
+	return nil, st, fmt.Errorf("unknown method %q: use nuts, advi-meanfield, advi-fullrank or autoguide-NAME", method)
 }
 
 func newEvalReportCmd() *cobra.Command {
-	var golden string
+	var golden, table1 string
 	cmd := &cobra.Command{
 		Use:   "report RESULTS.jsonl...",
 		Short: "Print evaluation results as a Markdown table (posterior × method)",
@@ -301,6 +316,11 @@ func newEvalReportCmd() *cobra.Command {
 				f.Close()
 			}
 			writeReport(cmd.OutOrStdout(), results)
+			if table1 != "" {
+				if err := writeTable1(cmd.OutOrStdout(), results, table1); err != nil {
+					return err
+				}
+			}
 			if golden != "" {
 				return writeTimes(cmd.OutOrStdout(), results, golden)
 			}
@@ -308,6 +328,7 @@ func newEvalReportCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&golden, "golden", "", "folder of golden Stan files: add NUTS timings against Stan's")
+	cmd.Flags().StringVar(&table1, "table1", "", "the seed study's Table 1 (CSV): compare each method with NumPyro's column")
 	return cmd
 }
 
