@@ -2,5 +2,7 @@
 // Paisley 2013) as NumPyro runs it: a guide's parameters are fitted by
 // stochastic gradient ascent on the evidence lower bound estimated with
 // reparameterised draws (Trace_ELBO with num_particles), using Adam,
-// ClippedAdam or SGD, over a model.Model's unconstrained space.
+// ClippedAdam or SGD, over a model.Model's unconstrained space. New and
+// Fit read like NumPyro's SVI(model, guide, optim, loss).run(key, data,
+// num_steps) followed by draws pushed through the model.
 package svi
