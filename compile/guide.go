@@ -192,16 +192,8 @@ func (g *Guide) ELBOGrad(rng *rand.Rand, _ func(z, grad []float64) (float64, err
 		return 0, err
 	}
 	e.target = e.target[:0]
-	if m.p.tparams != nil {
-		m.p.tparams(e)
-		for _, ck := range m.p.tpChecks {
-			if err := ck.run(e); err != nil {
-				return 0, err
-			}
-		}
-	}
-	if m.p.model != nil {
-		m.p.model(e)
+	if err := m.runModel(); err != nil {
+		return 0, err
 	}
 	obj := t.Sub(t.Sum(e.target), logq)
 	if math.IsNaN(obj.Val) || math.IsInf(obj.Val, 0) {

@@ -173,16 +173,8 @@ func (m *Model) LogDensity(theta, grad []float64) (lp float64, err error) {
 	for _, l := range m.layouts {
 		l.constrain(e, m.leaves[l.off:l.off+l.n], &lj)
 	}
-	if m.p.tparams != nil {
-		m.p.tparams(e)
-		for _, ck := range m.p.tpChecks {
-			if err := ck.run(e); err != nil {
-				return 0, err
-			}
-		}
-	}
-	if m.p.model != nil {
-		m.p.model(e)
+	if err := m.runModel(); err != nil {
+		return 0, err
 	}
 	total := t.Add(t.Sum(e.target), lj)
 	if math.IsNaN(total.Val) {
@@ -195,6 +187,24 @@ func (m *Model) LogDensity(theta, grad []float64) (lp float64, err error) {
 		}
 	}
 	return total.Val, nil
+}
+
+// runModel runs the transformed parameters, their checks and the model
+// block on the parameters in their slots, adding to the target.
+func (m *Model) runModel() error {
+	e := m.e
+	if m.p.tparams != nil {
+		m.p.tparams(e)
+		for _, ck := range m.p.tpChecks {
+			if err := ck.run(e); err != nil {
+				return err
+			}
+		}
+	}
+	if m.p.model != nil {
+		m.p.model(e)
+	}
+	return nil
 }
 
 // Write maps theta to the output columns: the constrained parameters, the

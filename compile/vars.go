@@ -291,26 +291,7 @@ func (ck *constraintCheck) checkStructure(v *Val) error {
 		for i := range x {
 			x[i] = v.R[b*block+i].Val
 		}
-		var err error
-		switch ck.base {
-		case "simplex":
-			err = transform.UnconstrainSimplex(x, y)
-		case "ordered":
-			err = transform.UnconstrainOrdered(x, y)
-		case "positive_ordered":
-			err = transform.UnconstrainPositiveOrdered(x, y)
-		case "unit_vector":
-			err = transform.UnconstrainUnitVector(x, y)
-		case "cov_matrix":
-			err = transform.UnconstrainCovMatrix(x, inner[0], y)
-		case "corr_matrix":
-			err = transform.UnconstrainCorrMatrix(x, inner[0], y)
-		case "cholesky_factor_corr":
-			err = transform.UnconstrainCholeskyFactorCorr(x, inner[0], y)
-		case "cholesky_factor_cov":
-			err = transform.UnconstrainCholeskyFactorCov(x, inner[0], inner[1], y)
-		}
-		if err != nil {
+		if err := unconstrainStructured(ck.base, x, inner, y); err != nil {
 			return err
 		}
 	}
@@ -331,24 +312,9 @@ func (l *layout) unconstrain(e *env, u []float64) error {
 		}
 		y := u[l.off+k*l.elemUnc : l.off+(k+1)*l.elemUnc]
 		var err error
-		switch p.base {
-		case "simplex":
-			err = transform.UnconstrainSimplex(x, y)
-		case "ordered":
-			err = transform.UnconstrainOrdered(x, y)
-		case "positive_ordered":
-			err = transform.UnconstrainPositiveOrdered(x, y)
-		case "unit_vector":
-			err = transform.UnconstrainUnitVector(x, y)
-		case "cholesky_factor_corr":
-			err = transform.UnconstrainCholeskyFactorCorr(x, inner[0], y)
-		case "cholesky_factor_cov":
-			err = transform.UnconstrainCholeskyFactorCov(x, inner[0], inner[1], y)
-		case "cov_matrix":
-			err = transform.UnconstrainCovMatrix(x, inner[0], y)
-		case "corr_matrix":
-			err = transform.UnconstrainCorrMatrix(x, inner[0], y)
-		default:
+		if isStructured(p.base) {
+			err = unconstrainStructured(p.base, x, inner, y)
+		} else {
 			for i, xi := range x {
 				if y[i], err = l.unconstrainScalar(e, xi, s*l.elemSize+i); err != nil {
 					break
@@ -375,4 +341,29 @@ func (l *layout) unconstrainScalar(e *env, x float64, k int) (float64, error) {
 		return transform.UnconstrainOffsetMultiplier(x, boundAt(e, p.offset, k, 0).Val, boundAt(e, p.mult, k, 1).Val)
 	}
 	return x, nil
+}
+
+// unconstrainStructured inverts a structured transform (simplex, ordered,
+// ...) of one value x with matrix dimensions inner into y; its error says
+// why x is not in the support.
+func unconstrainStructured(base string, x []float64, inner []int, y []float64) error {
+	switch base {
+	case "simplex":
+		return transform.UnconstrainSimplex(x, y)
+	case "ordered":
+		return transform.UnconstrainOrdered(x, y)
+	case "positive_ordered":
+		return transform.UnconstrainPositiveOrdered(x, y)
+	case "unit_vector":
+		return transform.UnconstrainUnitVector(x, y)
+	case "cov_matrix":
+		return transform.UnconstrainCovMatrix(x, inner[0], y)
+	case "corr_matrix":
+		return transform.UnconstrainCorrMatrix(x, inner[0], y)
+	case "cholesky_factor_corr":
+		return transform.UnconstrainCholeskyFactorCorr(x, inner[0], y)
+	case "cholesky_factor_cov":
+		return transform.UnconstrainCholeskyFactorCov(x, inner[0], inner[1], y)
+	}
+	return nil
 }
