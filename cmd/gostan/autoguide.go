@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 
@@ -50,8 +52,9 @@ func (c *countingModel) LogDensity(z, g []float64) (float64, error) {
 
 // fitAutoguide fits the named autoguide, or the program's guide block when
 // name is "guide", and returns draws of the model's output columns and the
-// gradient evaluations. progress, when not nil, sees every step's ELBO.
-func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(step int, elbo float64)) ([][]float64, int, error) {
+// gradient evaluations. progress, when not nil, sees every step's ELBO;
+// report, when not nil, receives a guide block's fitted parameters.
+func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(step int, elbo float64), report io.Writer) ([][]float64, int, error) {
 	rng := rand.New(rand.NewPCG(set.Seed, 0x5f1))
 	cm := &countingModel{Model: m}
 	var q svi.Guide
@@ -89,8 +92,19 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(
 	if err := s.Run(rng, steps, decay); err != nil {
 		return nil, cm.n, err
 	}
-	if name == "guide" {
+	if g, ok := q.(*compile.Guide); ok {
 		cm.n = taken * set.Particles // the guide evaluates the model itself
+		if report != nil {
+			vals, err := g.Values()
+			if err != nil {
+				return nil, cm.n, err
+			}
+			fmt.Fprintln(report, "Fitted guide parameters:")
+			for i, n := range g.Names() {
+				fmt.Fprintf(report, "  %s = %.6g\n", n, vals[i])
+			}
+			fmt.Fprintln(report)
+		}
 	}
 	if f, ok := q.(svi.Finisher); ok {
 		if err := f.Finish(cm.LogDensity); err != nil {

@@ -62,7 +62,7 @@ func newVariationalCmd() *cobra.Command {
 				}
 				set.Seed = seed
 				bar := newSVIProgress(cmd.ErrOrStderr(), method, set.Steps)
-				rows, grads, err := fitAutoguide(m, name, set, bar.set)
+				rows, grads, err := fitAutoguide(m, name, set, bar.set, cmd.OutOrStdout())
 				bar.wait()
 				if err != nil {
 					return err
