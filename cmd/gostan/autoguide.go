@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 
 	"github.com/gostan/gostan/compile"
@@ -18,7 +17,10 @@ type sviSettings struct {
 	// Decay is the fraction of LR the step size decays to, exponentially,
 	// by the last step; 1 keeps it constant, as the seed study did.
 	Decay float64
-	Seed  uint64
+	// Tol > 0 stops when the mean ELBO over 1000 steps changes relatively
+	// by less than Tol.
+	Tol  float64
+	Seed uint64
 }
 
 // defaultSVI are gostan's defaults: 20000 steps of Adam from the guide's
@@ -79,21 +81,13 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(
 	if set.LR == 0 {
 		set.LR = guideLR[name]
 	}
-	adam := svi.NewAdam(set.LR)
-	s := &svi.SVI{Model: cm, Guide: q, Opt: adam, Particles: set.Particles, MaxRetries: 10}
-	taken := 0
-	decay := func(step int, elbo float64) {
-		taken = step
-		adam.LR = set.LR * math.Pow(set.Decay, float64(step)/float64(steps))
-		if progress != nil {
-			progress(step, elbo)
-		}
-	}
-	if err := s.Run(rng, steps, decay); err != nil {
+	s := &svi.SVI{Model: cm, Guide: q, Opt: svi.NewAdam(set.LR), Particles: set.Particles, MaxRetries: 10,
+		Schedule: svi.ExponentialDecay(set.LR, set.Decay, steps), Tol: set.Tol}
+	if err := s.Run(rng, steps, progress); err != nil {
 		return nil, cm.n, err
 	}
 	if g, ok := q.(*compile.Guide); ok {
-		cm.n = taken * set.Particles // the guide evaluates the model itself
+		cm.n = len(s.History) * set.Particles // the guide evaluates the model itself
 		if report != nil {
 			vals, err := g.Values()
 			if err != nil {

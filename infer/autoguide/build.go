@@ -2,7 +2,6 @@ package autoguide
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/gostan/gostan/infer/svi"
@@ -64,10 +63,8 @@ func NewAt(name string, loc []float64, rng *rand.Rand) (svi.Guide, error) {
 // then starts where the posterior is; on failure loc is returned as is.
 func WarmStart(m model.Model, loc []float64, rng *rand.Rand, steps int) []float64 {
 	q := NewDelta(loc)
-	adam := svi.NewAdam(0.1)
-	s := &svi.SVI{Model: m, Guide: q, Opt: adam, Particles: 1}
-	decay := func(step int, _ float64) { adam.LR = 0.1 * math.Pow(0.01, float64(step)/float64(steps)) }
-	if err := s.Run(rng, steps, decay); err != nil {
+	s := &svi.SVI{Model: m, Guide: q, Opt: svi.NewAdam(0.1), Particles: 1, Schedule: svi.ExponentialDecay(0.1, 0.01, steps)}
+	if err := s.Run(rng, steps, nil); err != nil {
 		return loc
 	}
 	return q.Params()

@@ -21,9 +21,10 @@ type Guide interface {
 }
 
 // Optimizer updates parameters from a gradient of the objective to
-// maximise.
+// maximise; SetLR changes its step size, for schedules.
 type Optimizer interface {
 	Step(params, grad []float64)
+	SetLR(lr float64)
 }
 
 // Adam is Kingma and Ba's optimizer with NumPyro's defaults
@@ -37,6 +38,18 @@ type Adam struct {
 
 // NewAdam returns Adam with step size lr.
 func NewAdam(lr float64) *Adam { return &Adam{LR: lr, B1: 0.9, B2: 0.999, Eps: 1e-8} }
+
+// NewClippedAdam returns Adam with step size lr whose gradient elements
+// are clipped to [-clip, clip], NumPyro's ClippedAdam (clip_norm 10 by
+// default there).
+func NewClippedAdam(lr, clip float64) *Adam {
+	a := NewAdam(lr)
+	a.Clip = clip
+	return a
+}
+
+// SetLR sets the step size.
+func (a *Adam) SetLR(lr float64) { a.LR = lr }
 
 // Step ascends along grad.
 func (a *Adam) Step(p, g []float64) {
@@ -60,10 +73,19 @@ func (a *Adam) Step(p, g []float64) {
 type SGD struct{ LR float64 }
 
 // Step ascends along grad.
-func (s SGD) Step(p, g []float64) {
+func (s *SGD) Step(p, g []float64) {
 	for i, gi := range g {
 		p[i] += s.LR * gi
 	}
+}
+
+// SetLR sets the step size.
+func (s *SGD) SetLR(lr float64) { s.LR = lr }
+
+// ExponentialDecay is the schedule lr·final^(step/steps): from lr at the
+// first step to final·lr at the last.
+func ExponentialDecay(lr, final float64, steps int) func(step int) float64 {
+	return func(step int) float64 { return lr * math.Pow(final, float64(step)/float64(steps)) }
 }
 
 // SVI fits a guide to a model.
@@ -75,7 +97,15 @@ type SVI struct {
 	// MaxRetries bounds the redraws after a draw outside the support; a
 	// step whose draws all fail is skipped.
 	MaxRetries int
-	History    []float64 // running ELBO estimates, one per step
+	// Schedule, when not nil, gives the step size of each step (1-based).
+	Schedule func(step int) float64
+	// Tol > 0 stops early when the mean ELBO of the last Window steps
+	// (1000 when 0) changes relatively by less than Tol from the window
+	// before; Converged then reports it.
+	Tol       float64
+	Window    int
+	Converged bool
+	History   []float64 // ELBO estimates, one per step
 
 	maker GuideMaker // set by New; Fit makes Guide with it
 }
@@ -120,12 +150,41 @@ func (s *SVI) Run(rng *rand.Rand, steps int, progress func(step int, elbo float6
 		for i := range grad {
 			grad[i] /= float64(n)
 		}
+		if s.Schedule != nil {
+			s.Opt.SetLR(s.Schedule(step))
+		}
 		s.Opt.Step(s.Guide.Params(), grad)
 		elbo /= float64(n)
 		s.History = append(s.History, elbo)
 		if progress != nil {
 			progress(step, elbo)
 		}
+		if s.Tol > 0 && s.settled() {
+			s.Converged = true
+			break
+		}
 	}
 	return nil
+}
+
+// settled applies the stopping rule at the end of each window: the
+// relative change of the window's mean ELBO from the previous window's.
+func (s *SVI) settled() bool {
+	w := s.Window
+	if w <= 0 {
+		w = 1000
+	}
+	h := s.History
+	if len(h) < 2*w || len(h)%w != 0 {
+		return false
+	}
+	mean := func(xs []float64) float64 {
+		m := 0.0
+		for _, x := range xs {
+			m += x
+		}
+		return m / float64(len(xs))
+	}
+	cur, prev := mean(h[len(h)-w:]), mean(h[len(h)-2*w:len(h)-w])
+	return math.Abs(cur-prev) <= s.Tol*math.Abs(prev)
 }

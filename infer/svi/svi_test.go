@@ -11,7 +11,7 @@ import (
 
 func TestOptimizersMaximise(t *testing.T) {
 	// f(x) = -(x - 3)² - 2(y + 1)², maximised at (3, -1).
-	for name, opt := range map[string]Optimizer{"adam": NewAdam(0.05), "sgd": SGD{LR: 0.05}, "clipped": &Adam{LR: 0.05, B1: 0.9, B2: 0.999, Eps: 1e-8, Clip: 1}} {
+	for name, opt := range map[string]Optimizer{"adam": NewAdam(0.05), "sgd": &SGD{LR: 0.05}, "clipped": &Adam{LR: 0.05, B1: 0.9, B2: 0.999, Eps: 1e-8, Clip: 1}} {
 		p := []float64{0, 0}
 		g := make([]float64, 2)
 		for range 3000 {
@@ -71,5 +71,43 @@ func TestSVIRunAndFailures(t *testing.T) {
 	s = &SVI{Model: halfLine{}, Guide: q, Opt: NewAdam(0.05), MaxRetries: 3}
 	if err := s.Run(rand.New(rand.NewPCG(1, 1)), 100, nil); err == nil {
 		t.Error("no error for a guide outside the support")
+	}
+}
+
+// TestScheduleAndStopping checks that the schedule sets each step's size
+// and that the stopping rule ends a converged run early, and only then.
+func TestScheduleAndStopping(t *testing.T) {
+	sched := ExponentialDecay(0.1, 0.01, 1000)
+	if got := sched(500); math.Abs(got-0.01) > 1e-12 {
+		t.Errorf("halfway step size %v, want 0.01", got)
+	}
+	sgd := &SGD{}
+	var seen []float64
+	q := &pointGuide{p: []float64{0.5}, g: make([]float64, 1)}
+	s := &SVI{Model: halfLine{}, Guide: q, Opt: sgd, Schedule: sched}
+	if err := s.Run(rand.New(rand.NewPCG(1, 1)), 1000, func(int, float64) { seen = append(seen, sgd.LR) }); err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(seen[0]-sched(1)) > 1e-15 || math.Abs(seen[999]-0.001) > 1e-15 {
+		t.Errorf("step sizes %v ... %v, want %v ... 0.001", seen[0], seen[999], sched(1))
+	}
+	// The point reaches the mode long before 50000 steps: the rule stops it.
+	q.p[0] = 0.5
+	s = &SVI{Model: halfLine{}, Guide: q, Opt: NewAdam(0.05), Tol: 1e-6, Window: 500}
+	if err := s.Run(rand.New(rand.NewPCG(1, 1)), 50000, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Converged || len(s.History) >= 50000 || len(s.History)%500 != 0 {
+		t.Errorf("converged %v after %d steps", s.Converged, len(s.History))
+	}
+	// With a step size too small to get anywhere, the ELBO still moves
+	// by more than the tolerance and the run goes on.
+	q.p[0] = 0.5
+	s = &SVI{Model: halfLine{}, Guide: q, Opt: &SGD{LR: 1e-5}, Tol: 1e-6, Window: 500}
+	if err := s.Run(rand.New(rand.NewPCG(1, 1)), 5000, nil); err != nil {
+		t.Fatal(err)
+	}
+	if s.Converged || len(s.History) != 5000 {
+		t.Errorf("a run far from convergence stopped: converged %v after %d steps", s.Converged, len(s.History))
 	}
 }
