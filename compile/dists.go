@@ -300,6 +300,9 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 // truncation returns the term a truncated ~ adds: -log(F(U) - F(L)), or
 // -log(1 - F(L)), or -log F(U); a variate outside [L, U] gives -inf.
 func (c *compiler) truncation(s *ast.TildeStmt, d density, args []cexpr) func(*env) ad.Var {
+	if d.disc != nil {
+		return c.discreteTruncation(s, d, args)
+	}
 	if d.lcdf == nil || d.lccdf == nil {
 		c.errorf(s.Dist.Pos(), "truncation of '%s' is not supported yet", s.Dist.Name)
 		return nil
@@ -402,5 +405,77 @@ func scalarUnivariate(d density, args []cexpr, propto bool, pos token.Position) 
 			panic(&evalError{pos: pos, err: err})
 		}
 		return lp
+	}
+}
+
+// discreteTruncation is truncation of a discrete family to [L, U]:
+// -log(F(U) - F(L-1)), or -log(1 - F(L-1)), or -log F(U), as Stan
+// defines it for integer outcomes.
+func (c *compiler) discreteTruncation(s *ast.TildeStmt, d density, args []cexpr) func(*env) ad.Var {
+	y := args[0].i
+	var lo, hi func(*env) int
+	for _, b := range []struct {
+		x   ast.Expr
+		dst *func(*env) int
+	}{{s.TruncLo, &lo}, {s.TruncHi, &hi}} {
+		if b.x == nil {
+			continue
+		}
+		x := c.expr(b.x)
+		if x.i == nil || x.t != types.IntT || y == nil {
+			c.errorf(b.x.Pos(), "the truncation bounds of '%s' must be ints, with an int outcome", s.Dist.Name)
+			return nil
+		}
+		*b.dst = x.i
+	}
+	ints := newDensityArgs(args[1:d.ints], len(args[1:d.ints]))
+	reals := newDensityArgs(args[d.ints:], 0)
+	pos := c.pos(s.Pos())
+	bound := []int{0}
+	cdf := func(e *env, b int, upper bool) ad.Var {
+		bound[0] = b
+		all := append([][]int{bound}, ints.ints...)
+		var v ad.Var
+		var err error
+		if upper {
+			v, err = d.disc.Lccdf(e.t, all, reals.reals...)
+		} else {
+			v, err = d.disc.Lcdf(e.t, all, reals.reals...)
+		}
+		if err != nil {
+			panic(&evalError{pos: pos, err: err})
+		}
+		return v
+	}
+	return func(e *env) ad.Var {
+		ints.eval(e)
+		reals.eval(e)
+		yv := y(e)
+		switch {
+		case lo != nil && hi != nil:
+			l, h := lo(e), hi(e)
+			if yv < l || yv > h {
+				return ad.Const(negInf)
+			}
+			if l <= 0 { // F(L-1) = 0: every discrete family here has support n >= 0
+				return e.t.Neg(cdf(e, h, false))
+			}
+			return e.t.Neg(e.t.LogDiffExp(cdf(e, h, false), cdf(e, l-1, false)))
+		case lo != nil:
+			l := lo(e)
+			if yv < l {
+				return ad.Const(negInf)
+			}
+			if l <= 0 {
+				return ad.Const(0)
+			}
+			return e.t.Neg(cdf(e, l-1, true))
+		default:
+			h := hi(e)
+			if yv > h {
+				return ad.Const(negInf)
+			}
+			return e.t.Neg(cdf(e, h, false))
+		}
 	}
 }
