@@ -16,6 +16,7 @@ import (
 // ---- data ----
 
 type dataVar struct {
+	what  string // "data variable", or "initial value" for an init file
 	name  string
 	v     *check.Var
 	get   func(*env) *Val
@@ -26,7 +27,7 @@ type dataVar struct {
 func (c *compiler) dataDecl(d *ast.VarDecl) *dataVar {
 	v := c.info.Uses[d.Name]
 	ref := c.declareLocal(v)
-	dv := &dataVar{name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type)}
+	dv := &dataVar{what: "data variable", name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type)}
 	if d.Type.Lower != nil || d.Type.Upper != nil || isStructured(d.Type.Base) {
 		ck := &constraintCheck{what: "data variable", name: dv.name, get: dv.get, kind: v.Type, base: d.Type.Base}
 		if d.Type.Lower != nil {
@@ -58,10 +59,10 @@ func (dv *dataVar) read(e *env, data model.Data) error {
 		return fmt.Errorf("variable %q not found in the data", dv.name)
 	}
 	if isInt && !val.Int {
-		return fmt.Errorf("data variable %q has real values, but is declared %v", dv.name, t)
+		return fmt.Errorf("%s %q has real values, but is declared %v", dv.what, dv.name, t)
 	}
 	if len(val.Elems) != n || (n > 0 && !sameDims(val.Dims, dims)) {
-		return fmt.Errorf("data variable %q has size %s, but is declared with size %s", dv.name, dimString(val.Dims), dimString(dims))
+		return fmt.Errorf("%s %q has size %s, but is declared with size %s", dv.what, dv.name, dimString(val.Dims), dimString(dims))
 	}
 	dst := dv.get(e)
 	dst.shape(dims, isInt)
@@ -80,7 +81,7 @@ func (dv *dataVar) read(e *env, data model.Data) error {
 		for k, x := range val.Elems {
 			if isInt {
 				if x != math.Trunc(x) || math.Abs(x) > math.MaxInt32 {
-					return fmt.Errorf("data variable %q has value %v, which is not an int", elementName(dv.name, dims, t, k), x)
+					return fmt.Errorf("%s %q has value %v, which is not an int", dv.what, elementName(dv.name, dims, t, k), x)
 				}
 				dst.I[k] = int(x)
 			} else {

@@ -21,6 +21,8 @@ type sviSettings struct {
 	// by less than Tol.
 	Tol  float64
 	Seed uint64
+	// Init, when not nil, is the unconstrained starting point.
+	Init []float64
 }
 
 // defaultSVI are gostan's defaults: 20000 steps of Adam from the guide's
@@ -65,9 +67,11 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(
 	if name == "guide" {
 		q, err = m.NewGuide(rng)
 	} else {
-		var loc []float64
-		if loc, err = autoguide.Init(cm, rng); err != nil {
-			return nil, cm.n, err
+		loc := append([]float64(nil), set.Init...)
+		if set.Init == nil {
+			if loc, err = autoguide.Init(cm, rng); err != nil {
+				return nil, cm.n, err
+			}
 		}
 		if w := warmSteps[name]; w > 0 && w < steps {
 			loc = autoguide.WarmStart(cm, loc, rng, w)

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
+	"strconv"
 	"sync/atomic"
 
 	"github.com/vbauerster/mpb/v8"
@@ -127,3 +129,26 @@ func (sp *sviProgress) set(step int, elbo float64) {
 }
 
 func (sp *sviProgress) wait() { sp.pb.wait() }
+
+// applyInit reads CmdStan's init argument: a radius, or a JSON file of
+// constrained initial values (parameters it leaves out are drawn in
+// (-2, 2)), which sets point.
+func applyInit(m *compile.Model, init string, seed uint64, radius *float64, point *[]float64) error {
+	if r, err := strconv.ParseFloat(init, 64); err == nil {
+		if r < 0 {
+			return fmt.Errorf("--init must be a nonnegative radius or a JSON file, not %v", r)
+		}
+		*radius = r
+		return nil
+	}
+	values, err := model.ReadDataFile(init)
+	if err != nil {
+		return err
+	}
+	z, err := m.Unconstrain(values, rand.New(rand.NewPCG(seed, 0x1417)), 2)
+	if err != nil {
+		return fmt.Errorf("%s: %w", init, err)
+	}
+	*point = z
+	return nil
+}

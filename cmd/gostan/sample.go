@@ -18,7 +18,7 @@ import (
 
 func newSampleCmd() *cobra.Command {
 	cfg := nuts.DefaultConfig()
-	var dataPath, output, metric string
+	var dataPath, output, metric, init string
 	var chains, threads, sigFigs int
 	var seed uint64
 	cmd := &cobra.Command{
@@ -43,6 +43,9 @@ func newSampleCmd() *cobra.Command {
 			start := time.Now()
 			m, err := loadModel(cmd.ErrOrStderr(), args[0], dataPath, seed)
 			if err != nil {
+				return err
+			}
+			if err := applyInit(m, init, seed, &cfg.InitRadius, &cfg.Init); err != nil {
 				return err
 			}
 			labels := make([]string, chains)
@@ -78,7 +81,7 @@ func newSampleCmd() *cobra.Command {
 	f.StringVar(&metric, "metric", "diag", "Euclidean metric: diag or dense")
 	f.Float64Var(&cfg.Delta, "adapt-delta", cfg.Delta, "target acceptance statistic")
 	f.IntVar(&cfg.MaxDepth, "max-depth", cfg.MaxDepth, "maximum tree depth")
-	f.Float64Var(&cfg.InitRadius, "init", cfg.InitRadius, "initial values are uniform in (-init, init) on the unconstrained scale")
+	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale) or a JSON file of initial values, as CmdStan takes")
 	f.Float64Var(&cfg.StepSize, "stepsize", cfg.StepSize, "initial step size")
 	f.StringVar(&output, "output", "output.csv", "output file; with several chains, name_1.csv, name_2.csv, ...")
 	f.IntVar(&threads, "threads", runtime.NumCPU(), "chains run in parallel")

@@ -17,7 +17,7 @@ import (
 
 func newVariationalCmd() *cobra.Command {
 	cfg := advi.DefaultConfig()
-	var dataPath, output, algorithm, guide string
+	var dataPath, output, algorithm, guide, init string
 	var seed uint64
 	var sigFigs, draws int
 	set := defaultSVI(0)
@@ -55,6 +55,10 @@ func newVariationalCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := applyInit(m, init, seed, &cfg.InitRadius, &cfg.Init); err != nil {
+				return err
+			}
+			set.Init = cfg.Init
 			if algorithm == "autoguide" || algorithm == "guide" {
 				name, method := guide, "autoguide-"+guide
 				if algorithm == "guide" {
@@ -105,6 +109,7 @@ func newVariationalCmd() *cobra.Command {
 	f.IntVar(&cfg.EvalELBO, "eval-elbo", cfg.EvalELBO, "evaluate the ELBO every this many iterations (ADVI)")
 	f.IntVar(&draws, "draws", cfg.OutputSamples, "draws from the approximation")
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
+	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale; ADVI) or a JSON file of initial values, as CmdStan takes")
 	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.StringVar(&guide, "guide", "diagonal", "the autoguide: "+strings.Join(autoguide.Names, ", "))

@@ -1,0 +1,35 @@
+package compile
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/gostan/gostan/model"
+)
+
+// Unconstrain maps initial values on the constrained scale, as a CmdStan
+// init file gives them, to an unconstrained point. Parameters the values
+// leave out are drawn uniformly in (-radius, radius) on the unconstrained
+// scale, as Stan does; a value outside its parameter's support is an
+// error naming the parameter and the rule.
+func (m *Model) Unconstrain(init model.Data, rng *rand.Rand, radius float64) (z []float64, err error) {
+	defer m.recover(&err)
+	z = make([]float64, m.dim)
+	for _, l := range m.layouts {
+		if _, ok := init[l.p.name]; !ok {
+			for i := l.off; i < l.off+l.n; i++ {
+				z[i] = radius * (2*rng.Float64() - 1)
+			}
+			continue
+		}
+		dims := l.dims
+		iv := &dataVar{what: "initial value", name: l.p.name, v: l.p.v, get: l.p.get, dims: func(*env, []int) []int { return dims }}
+		if err := iv.read(m.e, init); err != nil {
+			return nil, err
+		}
+		if err := l.unconstrain(m.e, z); err != nil {
+			return nil, fmt.Errorf("initial value of %w", err)
+		}
+	}
+	return z, nil
+}
