@@ -96,14 +96,14 @@ func (pb *progressBars) wait() {
 	}
 }
 
-// sviProgress is a progress bar with the running ELBO, on a terminal.
-type sviProgress struct {
+// elboProgress is a progress bar with the ELBO, on a terminal.
+type elboProgress struct {
 	pb   *progressBars
 	elbo atomic.Uint64 // float64 bits, read by the renderer
 }
 
-func newSVIProgress(w io.Writer, label string, total int) *sviProgress {
-	sp := &sviProgress{pb: &progressBars{}}
+func newELBOProgress(w io.Writer, label string, total int) *elboProgress {
+	sp := &elboProgress{pb: &progressBars{}}
 	sp.elbo.Store(math.Float64bits(math.NaN()))
 	if !isTerminal(w) {
 		return sp
@@ -118,17 +118,26 @@ func newSVIProgress(w io.Writer, label string, total int) *sviProgress {
 	return sp
 }
 
-// set records step's ELBO, a running mean over the last hundred steps.
-func (sp *sviProgress) set(step int, elbo float64) {
-	old := math.Float64frombits(sp.elbo.Load())
-	if math.IsNaN(old) {
-		old = elbo
-	}
-	sp.elbo.Store(math.Float64bits(old + (elbo-old)/100))
+// set shows step and the ELBO.
+func (sp *elboProgress) set(step int, elbo float64) {
+	sp.elbo.Store(math.Float64bits(elbo))
 	sp.pb.set(0, step)
 }
 
-func (sp *sviProgress) wait() { sp.pb.wait() }
+// running shows each step's ELBO estimate as a running mean over about a
+// hundred steps, since one draw's estimate is noisy.
+func (sp *elboProgress) running() func(step int, elbo float64) {
+	mean := math.NaN()
+	return func(step int, elbo float64) {
+		if math.IsNaN(mean) {
+			mean = elbo
+		}
+		mean += (elbo - mean) / 100
+		sp.set(step, mean)
+	}
+}
+
+func (sp *elboProgress) wait() { sp.pb.wait() }
 
 // applyInit reads CmdStan's init argument: a radius, or a JSON file of
 // constrained initial values (parameters it leaves out are drawn in

@@ -65,8 +65,8 @@ func newVariationalCmd() *cobra.Command {
 					name, method = "guide", "guide"
 				}
 				set.Seed = seed
-				bar := newSVIProgress(cmd.ErrOrStderr(), method, set.Steps)
-				rows, grads, err := fitAutoguide(m, name, set, bar.set, cmd.OutOrStdout())
+				bar := newELBOProgress(cmd.ErrOrStderr(), method, set.Steps)
+				rows, grads, err := fitAutoguide(m, name, set, bar.running(), cmd.OutOrStdout())
 				bar.wait()
 				if err != nil {
 					return err
@@ -78,9 +78,9 @@ func newVariationalCmd() *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s (%d gradient evaluations)\n\n", output, grads)
 				return printDrawSummary(cmd.OutOrStdout(), m.Names(), rows)
 			}
-			bars := newProgressBars(cmd.ErrOrStderr(), []string{"ADVI " + algorithm}, cfg.Iter)
-			res, err := advi.Run(m, cfg, func(iter int, elbo float64) { bars.set(0, iter) })
-			bars.wait()
+			bar := newELBOProgress(cmd.ErrOrStderr(), "ADVI "+algorithm, cfg.Iter)
+			res, err := advi.Run(m, cfg, bar.set)
+			bar.wait()
 			if err != nil {
 				return err
 			}
