@@ -19,8 +19,10 @@ type LowRankMultivariateNormal struct {
 	par      []float64 // loc (d), W row-major (d×r), raw scales (d)
 	e1, e2   []float64
 	z, g     []float64
-	cap      *mat.Dense // I + Wᵀ D⁻¹ W
+	cap      *mat.SymDense // I + Wᵀ D⁻¹ W
 	tmp      *mat.Dense
+	dw       *mat.Dense // D⁻¹ W
+	cinv     *mat.SymDense
 	capChol  mat.Cholesky
 	sinvDiag []float64
 }
@@ -34,7 +36,8 @@ func NewLowRankMultivariateNormal(loc []float64, rank int) *LowRankMultivariateN
 	}
 	q := &LowRankMultivariateNormal{d: d, r: rank, par: make([]float64, d+d*rank+d),
 		e1: make([]float64, rank), e2: make([]float64, d), z: make([]float64, d), g: make([]float64, d),
-		cap: mat.NewDense(rank, rank, nil), tmp: mat.NewDense(d, rank, nil), sinvDiag: make([]float64, d)}
+		cap: mat.NewSymDense(rank, nil), tmp: mat.NewDense(d, rank, nil), dw: mat.NewDense(d, rank, nil),
+		cinv: mat.NewSymDense(rank, nil), sinvDiag: make([]float64, d)}
 	copy(q.par, loc)
 	for i := range d {
 		q.par[d+d*rank+i] = softplusInv(initScale)
@@ -75,7 +78,7 @@ func (q *LowRankMultivariateNormal) entropy() (float64, bool) {
 		logDetD += 2 * math.Log(q.scale(i))
 	}
 	for a := range r {
-		for b := range r {
+		for b := a; b < r; b++ {
 			s := 0.0
 			if a == b {
 				s = 1
@@ -83,24 +86,23 @@ func (q *LowRankMultivariateNormal) entropy() (float64, bool) {
 			for i := range d {
 				s += q.w(i, a) * q.w(i, b) / (q.scale(i) * q.scale(i))
 			}
-			q.cap.Set(a, b, s)
+			q.cap.SetSym(a, b, s)
 		}
 	}
-	if !q.capChol.Factorize(mat.NewSymDense(r, q.cap.RawMatrix().Data)) {
+	if !q.capChol.Factorize(q.cap) {
 		return 0, false
 	}
 	// Σ⁻¹ W = D⁻¹ W C⁻¹ (the Woodbury terms collapse for W).
-	dw := mat.NewDense(d, r, nil)
+	dw, cinv := q.dw, q.cinv
 	for i := range d {
 		for k := range r {
 			dw.Set(i, k, q.w(i, k)/(q.scale(i)*q.scale(i)))
 		}
 	}
-	var cinv mat.SymDense
-	if err := q.capChol.InverseTo(&cinv); err != nil {
+	if err := q.capChol.InverseTo(cinv); err != nil {
 		return 0, false
 	}
-	q.tmp.Mul(dw, &cinv)
+	q.tmp.Mul(dw, cinv)
 	for i := range d {
 		di := 1 / (q.scale(i) * q.scale(i))
 		s := 0.0
