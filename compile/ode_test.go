@@ -445,3 +445,42 @@ func TestODEPosteriorDB(t *testing.T) {
 			name, lp, tlp, worstM, worstT, time.Since(start)/time.Duration(n))
 	}
 }
+
+// BenchmarkODEGrad times a gradient of each PosteriorDB model that solves
+// ODEs, at Stan's first point.
+func BenchmarkODEGrad(b *testing.B) {
+	root := os.Getenv("GOSTAN_POSTERIORDB")
+	if root == "" {
+		b.Skip("GOSTAN_POSTERIORDB is not set")
+	}
+	db, err := posteriordb.Open(root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range odePosteriors {
+		b.Run(name, func(b *testing.B) {
+			p, _ := db.Posterior(name)
+			data, _ := db.Data(p.DataName)
+			m, err := build(b, db.ModelPath(p.ModelName), data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var g golden
+			bs, err := os.ReadFile(filepath.Join(root, "..", "golden", "stan", name+".json"))
+			if err != nil {
+				bs, _ = os.ReadFile(filepath.Join(root, "..", "golden", "stan", "points", name+".json"))
+			}
+			if err := json.Unmarshal(bs, &g); err != nil || len(g.Points) == 0 {
+				b.Skip("no golden point")
+			}
+			x := g.Points[0].Upars
+			grad := make([]float64, m.Dim())
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := m.LogDensity(x, grad); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
