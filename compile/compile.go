@@ -38,6 +38,16 @@ type env struct {
 	retV *Val
 }
 
+// unwind forgets the calls in progress when an evaluation error aborts
+// them, so that the next evaluation starts at depth 0.
+func (e *env) unwind() {
+	e.depth = 0
+	e.frame = nil
+	for i := range e.stacks {
+		e.stacks[i].depth = 0
+	}
+}
+
 // frameStack holds one function's frames, one per recursion depth.
 type frameStack struct {
 	frames [][]Val

@@ -62,3 +62,32 @@ func TestDataErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorsInsideFunctions checks that an error raised inside a user
+// function does not leave the call in progress: after more failures than
+// the recursion limit, the model still evaluates.
+func TestErrorsInsideFunctions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.stan")
+	os.WriteFile(path, []byte(`functions {
+  real f(real x) {
+    if (x < 0) reject("negative x: ", x);
+    return x;
+  }
+}
+parameters { real x; }
+model { target += -square(f(x)); }
+`), 0o644)
+	m, err := build(t, path, model.Data{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := make([]float64, 1)
+	for range 10001 {
+		if _, err := m.LogDensity([]float64{-1}, g); err == nil || !strings.Contains(err.Error(), "negative x") {
+			t.Fatalf("error %v, want the rejection", err)
+		}
+	}
+	if lp, err := m.LogDensity([]float64{0.5}, g); err != nil || lp != -0.25 {
+		t.Fatalf("lp %v, error %v after many failures", lp, err)
+	}
+}

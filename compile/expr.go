@@ -1004,6 +1004,9 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 	if call.User != nil {
 		return c.userCall(x, call, args, t)
 	}
+	if call.FuncArg != nil && odeDefaults[call.Name].steps > 0 {
+		return c.odeCall(x, call, args, t)
+	}
 	if isDensityName(call.Name) {
 		return c.densityCall(x, call.Name, args, t)
 	}

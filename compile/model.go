@@ -95,6 +95,7 @@ func (m *Model) recover(err *error) {
 		if !ok {
 			panic(r)
 		}
+		m.e.unwind()
 		*err = ee
 	}
 }

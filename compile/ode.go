@@ -1,0 +1,378 @@
+package compile
+
+import (
+	"math"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// odeDefaults are the tolerances and step limits of the ODE solvers when
+// the call leaves them out: Stan's.
+//
+// integrate_ode_bdf and integrate_ode_adams are solved by the same
+// Dormand–Prince solver as integrate_ode_rk45. Stan solves them with
+// CVODES (backward differentiation formulas and Adams–Moulton), whose
+// solutions agree with this one to within the tolerances: a non-stiff
+// system gets the same answer, only a stiff one takes many more (and
+// possibly too many) explicit steps.
+var odeDefaults = map[string]struct {
+	rel, abs float64
+	steps    int
+}{
+	"integrate_ode_rk45":  {1e-6, 1e-6, 1e6},
+	"integrate_ode_bdf":   {1e-10, 1e-10, 1e8},
+	"integrate_ode_adams": {1e-10, 1e-10, 1e8},
+}
+
+// odeSolver is one call site of an ODE solver with its working memory.
+//
+// When the initial state or the parameters depend on parameters, it
+// integrates Stan's coupled forward-sensitivity system (Stan's
+// coupled_ode_system): the N states, then N sensitivities for each of P
+// parameters (the N initial values first when they are parameters, then
+// the M entries of theta), component [N + N*p + i] being dy_i/dparam_p.
+// The solver's error control covers all of it, as in Stan. The right-hand
+// side's Jacobian comes from running the compiled system function on a
+// scratch tape with the state and theta as its leaves, one reverse sweep
+// per equation. Each output is one statement on the main tape whose
+// partials are the sensitivities.
+type odeSolver struct {
+	name string
+	pos  token.Position
+	e    *env // during a call
+
+	// The compiled arguments of the call.
+	y0F, tsF, thF, xrF, xiF func(*env) *Val
+	t0F, relF, absF         func(*env) ad.Var
+	stepsF                  func(*env) int
+
+	// The system function, its scratch tape and the arguments it reads.
+	call                      func(*env) *Val
+	tape                      *ad.Tape
+	busy                      bool // a call is in progress (and the system function calls the solver again)
+	tArg                      ad.Var
+	yArg, thArg, xrArg, xiArg Val
+
+	// The current call: the sizes, the values, the working memory.
+	n, m, np     int  // states, entries of theta, parameters of the sensitivities
+	y0Var, thVar bool // the sensitivities include the initial state, theta
+	y0, theta    []ad.Var
+	thVal, yAdj  []float64
+	z0, ts, obs  []float64 // the initial coupled state, the output times, the coupled state at each
+	dims         [2]int
+	out          Val
+	rk           dopri5
+}
+
+// odeCall compiles integrate_ode_rk45(f, y0, t0, ts, theta, x_r, x_i) and
+// the form with rel_tol, abs_tol and max_num_steps after them (and
+// integrate_ode_bdf and integrate_ode_adams the same way).
+func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr {
+	name := call.Name
+	bad := func(format string, a ...any) cexpr {
+		c.errorf(x.Pos(), name+": "+format, a...)
+		return cexpr{t: t, v: func(*env) *Val { return &Val{} }}
+	}
+	def, ok := odeDefaults[name]
+	if !ok {
+		return bad("not supported yet")
+	}
+	if len(args) != 7 && len(args) != 10 {
+		return bad("takes 7 or 10 arguments, but got %d", len(args))
+	}
+	f := call.FuncArg
+	realArr, intArr := types.Array(types.RealT, 1), types.Array(types.IntT, 1)
+	want := types.Signature{Args: []types.Type{types.RealT, realArr, realArr, realArr, intArr}, Ret: realArr}
+	if !sameSig(f.Sig, want) {
+		return bad("the system function '%s' must have the signature %v, not %v", f.Name, want, f.Sig)
+	}
+	isReals := func(a cexpr) bool { return a.t.Dims == 1 && (a.t.Kind == types.Real || a.t.Kind == types.Int) }
+	isScalar := func(a cexpr) bool { return a.t.Dims == 0 && (a.t.Kind == types.Real || a.t.Kind == types.Int) }
+	for k, what := range []string{1: "initial state", 3: "times", 4: "parameter vector", 5: "continuous data"} {
+		if what != "" && !isReals(args[k]) {
+			return bad("the %s (argument %d) must be an array of reals, not %v", what, k+1, args[k].t)
+		}
+	}
+	if !isScalar(args[2]) {
+		return bad("the initial time (argument 3) must be a real, not %v", args[2].t)
+	}
+	if args[6].t != intArr {
+		return bad("the integer data (argument 7) must be an array of ints, not %v", args[6].t)
+	}
+	s := &odeSolver{name: name, pos: c.pos(x.Pos()), tape: ad.NewTape()}
+	s.y0F, s.t0F, s.tsF = args[1].val(true), args[2].real(), args[3].val(true)
+	s.thF, s.xrF, s.xiF = args[4].val(true), args[5].val(true), args[6].v
+	if len(args) == 10 {
+		for k := 7; k < 10; k++ {
+			if !isScalar(args[k]) {
+				return bad("argument %d must be a number, not %v", k+1, args[k].t)
+			}
+		}
+		s.relF, s.absF = args[7].real(), args[8].real()
+		if args[9].i != nil {
+			s.stepsF = args[9].i
+		} else {
+			// Stan 2.21 took a real here too (C++ converts it).
+			r := args[9].r
+			s.stepsF = func(e *env) int { return int(r(e).Val) }
+		}
+	} else {
+		rel, abs, steps := ad.Const(def.rel), ad.Const(def.abs), def.steps
+		s.relF = func(*env) ad.Var { return rel }
+		s.absF = func(*env) ad.Var { return abs }
+		s.stepsF = func(*env) int { return steps }
+	}
+	// The system function reads its arguments from the solver.
+	fargs := []cexpr{
+		{t: types.RealT, r: func(*env) ad.Var { return s.tArg }},
+		{t: realArr, v: func(*env) *Val { return &s.yArg }},
+		{t: realArr, v: func(*env) *Val { return &s.thArg }},
+		{t: realArr, v: func(*env) *Val { return &s.xrArg }},
+		{t: intArr, v: func(*env) *Val { return &s.xiArg }},
+	}
+	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, realArr).v
+	return cexpr{t: t, v: s.eval}
+}
+
+func sameSig(a, b types.Signature) bool {
+	if a.Ret != b.Ret || len(a.Args) != len(b.Args) {
+		return false
+	}
+	for i := range a.Args {
+		if a.Args[i] != b.Args[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *odeSolver) fail(format string, args ...any) {
+	fail(s.pos, s.name+": "+format, args...)
+}
+
+// checkFinite is Stan's check_finite of an argument.
+func (s *odeSolver) checkFinite(what string, xs []ad.Var) {
+	for i, x := range xs {
+		if math.IsInf(x.Val, 0) || math.IsNaN(x.Val) {
+			s.fail("%s[%d] is %v, but must be finite!", what, i+1, x.Val)
+		}
+	}
+}
+
+// checkData rejects an argument that Stan requires to be data.
+func (s *odeSolver) checkData(what string, xs ...ad.Var) {
+	for _, x := range xs {
+		if !x.IsConst() {
+			s.fail("the %s must be data, but depends on parameters", what)
+		}
+	}
+}
+
+func anyVar(xs []ad.Var) bool {
+	for _, x := range xs {
+		if !x.IsConst() {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *odeSolver) eval(e *env) *Val {
+	if s.busy {
+		s.fail("the system function calls the solver that is calling it")
+	}
+	y0, t0, ts := s.y0F(e), s.t0F(e), s.tsF(e)
+	th, xr, xi := s.thF(e), s.xrF(e), s.xiF(e)
+	rel, abs, maxSteps := s.relF(e).Val, s.absF(e).Val, s.stepsF(e)
+
+	// Stan's checks, in Stan's order and words.
+	s.checkFinite("initial state", y0.R)
+	if math.IsInf(t0.Val, 0) || math.IsNaN(t0.Val) {
+		s.fail("initial time is %v, but must be finite!", t0.Val)
+	}
+	s.checkFinite("times", ts.R)
+	s.checkFinite("parameter vector", th.R)
+	s.checkFinite("continuous data", xr.R)
+	if len(ts.R) == 0 {
+		s.fail("times has size 0, but must have a non-zero size")
+	}
+	if len(y0.R) == 0 {
+		s.fail("initial state has size 0, but must have a non-zero size")
+	}
+	for k := 1; k < len(ts.R); k++ {
+		if !(ts.R[k].Val > ts.R[k-1].Val) {
+			s.fail("times is not a valid ordered vector. The element at %d is %v, but should be greater than the previous element, %v", k+1, ts.R[k].Val, ts.R[k-1].Val)
+		}
+	}
+	if !(t0.Val < ts.R[0].Val) {
+		s.fail("initial time is %v, but must be less than %v", t0.Val, ts.R[0].Val)
+	}
+	if !(rel > 0) {
+		s.fail("relative_tolerance, %v, must be greater than 0", rel)
+	}
+	if !(abs > 0) {
+		s.fail("absolute_tolerance, %v, must be greater than 0", abs)
+	}
+	if maxSteps <= 0 {
+		s.fail("max_num_steps, %d, must be greater than 0", maxSteps)
+	}
+	s.checkData("initial time", t0)
+	s.checkData("times", ts.R...)
+	s.checkData("continuous data", xr.R...)
+
+	// Copy the arguments: the system function may overwrite the buffers
+	// they came in.
+	n, m := len(y0.R), len(th.R)
+	s.n, s.m = n, m
+	s.y0 = append(s.y0[:0], y0.R...)
+	s.theta = append(s.theta[:0], th.R...)
+	s.thVal = s.thVal[:0]
+	for _, v := range th.R {
+		s.thVal = append(s.thVal, v.Val)
+	}
+	s.ts = s.ts[:0]
+	for _, v := range ts.R {
+		s.ts = append(s.ts, v.Val)
+	}
+	s.xrArg.copyFrom(xr)
+	s.xiArg.copyFrom(xi)
+	s.dims = [2]int{n, m}
+	s.yArg.shape(s.dims[:1], false)
+	s.thArg.shape(s.dims[1:], false)
+	// Like Stan's types, the whole initial state (theta) has sensitivities
+	// when any of its values depends on parameters.
+	s.y0Var, s.thVar = anyVar(s.y0), anyVar(s.theta)
+	s.np = 0
+	if s.y0Var {
+		s.np += n
+	}
+	if s.thVar {
+		s.np += m
+	}
+	size := n + n*s.np
+	s.z0 = grow(s.z0, size)
+	clear(s.z0)
+	for i, v := range s.y0 {
+		s.z0[i] = v.Val
+		if s.y0Var {
+			s.z0[n+n*i+i] = 1
+		}
+	}
+	s.yAdj = grow(s.yAdj, n)
+	T := len(s.ts)
+	s.obs = grow(s.obs, T*size)
+
+	if err := s.solve(e, t0.Val, rel, abs, maxSteps); err != nil {
+		s.fail("%v", err)
+	}
+
+	// The outputs, with the sensitivities as their partials.
+	s.dims = [2]int{T, n}
+	s.out.shape(s.dims[:], false)
+	tp := e.t
+	for k := range T {
+		z := s.obs[k*size : (k+1)*size]
+		for i := range n {
+			if s.np == 0 {
+				s.out.R[k*n+i] = ad.Const(z[i])
+				continue
+			}
+			b := tp.Begin()
+			p := 0
+			if s.y0Var {
+				for j, v := range s.y0 {
+					b.Add(v, z[n+n*j+i])
+				}
+				p = n
+			}
+			if s.thVar {
+				for j, v := range s.theta {
+					b.Add(v, z[n+n*(p+j)+i])
+				}
+			}
+			s.out.R[k*n+i] = b.End(z[i])
+		}
+	}
+	return &s.out
+}
+
+// solve runs the integration with the scratch tape in place of the
+// model's, restoring it however the integration ends.
+func (s *odeSolver) solve(e *env, t0, rel, abs float64, maxSteps int) error {
+	saved := e.t
+	e.t = s.tape
+	s.e = e
+	s.busy = true
+	defer func() {
+		e.t = saved
+		s.e = nil
+		s.busy = false
+	}()
+	return s.rk.integrate(s, s.z0, t0, s.ts, rel, abs, maxSteps, s.obs)
+}
+
+// rhs is the coupled system's right-hand side (odeSystem).
+func (s *odeSolver) rhs(t float64, z, dz []float64) {
+	n, tp := s.n, s.tape
+	tp.Reset()
+	s.tArg = ad.Const(t)
+	y, th := s.yArg.R, s.thArg.R
+	for i := range n {
+		if s.np > 0 {
+			y[i] = tp.Var(z[i])
+		} else {
+			y[i] = ad.Const(z[i])
+		}
+	}
+	for j, v := range s.thVal {
+		if s.thVar {
+			th[j] = tp.Var(v)
+		} else {
+			th[j] = ad.Const(v)
+		}
+	}
+	dy := s.call(s.e)
+	if len(dy.R) != n {
+		fail(s.pos, "coupled_ode_system: dz_dt (%d) and states (%d) must match in size", len(dy.R), n)
+	}
+	for i := range n {
+		dz[i] = dy.R[i].Val
+	}
+	if s.np == 0 {
+		return
+	}
+	p0 := 0 // the first sensitivity with respect to theta
+	if s.y0Var {
+		p0 = n
+	}
+	for i := range n {
+		// Row i of the Jacobian: d f_i / d y and d f_i / d theta.
+		tp.Grad(dy.R[i])
+		for k := range n {
+			s.yAdj[k] = tp.Adjoint(y[k])
+		}
+		for p := range s.np {
+			d := 0.0
+			if p >= p0 {
+				d = tp.Adjoint(th[p-p0])
+			}
+			off := n + n*p
+			for k := range n {
+				d += z[off+k] * s.yAdj[k]
+			}
+			dz[off+i] = d
+		}
+	}
+}
+
+// grow returns s resized to n, reusing its memory when it is large enough.
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
