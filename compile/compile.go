@@ -248,6 +248,7 @@ type Program struct {
 	// outDims are the transformed parameters and generated quantities
 	// with their sizes, for Names and Write.
 	outDims    []outVar
+	nTPOut     int // how many of outDims are transformed parameters
 	nDataSlots int
 	slots      map[*check.Var]varRef
 	// Print receives print() output; nil discards it.
@@ -292,6 +293,7 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 			p.tparams = c.stmts(b.Body.List)
 			p.tpChecks = c.constraintChecks(b, "transformed parameter")
 			p.outDims = append(p.outDims, c.outputs(b)...)
+			p.nTPOut = len(p.outDims)
 		case ast.Model:
 			p.model = c.stmts(b.Body.List)
 		case ast.GeneratedQuantities:

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,5 +90,29 @@ model { target += -square(f(x)); }
 	}
 	if lp, err := m.LogDensity([]float64{0.5}, g); err != nil || lp != -0.25 {
 		t.Fatalf("lp %v, error %v after many failures", lp, err)
+	}
+}
+
+// TestWriteFailurePadsNaN checks that a draw whose generated quantities
+// fail keeps its parameters and transformed parameters and has NaN for
+// the generated quantities, as Stan writes it.
+func TestWriteFailurePadsNaN(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gq.stan")
+	os.WriteFile(path, []byte("parameters { real x; }\ntransformed parameters { real y = 2 * x; }\nmodel { x ~ normal(0, 1); }\n"+
+		"generated quantities { real z = x; if (x > 1) reject(\"big\"); }\n"), 0o644)
+	m, err := build(t, path, model.Data{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]float64, 3)
+	if err := m.Write([]float64{0.5}, nil, out); err != nil || out[0] != 0.5 || out[1] != 1 || out[2] != 0.5 {
+		t.Fatalf("Write(0.5) = %v, %v", out, err)
+	}
+	err = m.Write([]float64{2}, nil, out)
+	if err == nil || !strings.Contains(err.Error(), "gq.stan:4:") {
+		t.Errorf("Write(2): error %v, want the reject's position", err)
+	}
+	if out[0] != 2 || out[1] != 4 || !math.IsNaN(out[2]) {
+		t.Errorf("Write(2) wrote %v, want [2 4 NaN]", out)
 	}
 }

@@ -214,6 +214,14 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 	if len(out) != len(m.names) {
 		return fmt.Errorf("output has %d columns, but the model writes %d", len(out), len(m.names))
 	}
+	// On failure the outputs computed so far are written and the rest are
+	// NaN, as Stan pads a draw whose generated quantities fail.
+	valid := 0
+	defer func() {
+		if err != nil {
+			m.fill(out, valid)
+		}
+	}()
 	defer m.recover(&err)
 	e := m.e
 	e.t.Reset()
@@ -229,6 +237,7 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 	for _, l := range m.layouts {
 		l.constrain(e, m.leaves[l.off:l.off+l.n], nil)
 	}
+	valid = len(m.layouts)
 	if m.p.tparams != nil {
 		m.p.tparams(e)
 		for _, ck := range m.p.tpChecks {
@@ -237,6 +246,7 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 			}
 		}
 	}
+	valid += m.p.nTPOut
 	if m.p.gq != nil {
 		m.p.gq(e)
 		for _, ck := range m.p.gqChecks {
@@ -245,19 +255,27 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 			}
 		}
 	}
+	m.fill(out, len(m.outputs))
+	return nil
+}
+
+// fill writes the first n outputs from their slots and NaN after them.
+func (m *Model) fill(out []float64, n int) {
 	k := 0
-	for _, o := range m.outputs {
-		v := o.get(e)
+	for i, o := range m.outputs {
+		v := o.get(m.e)
 		for _, off := range o.order {
-			if v.I != nil {
+			switch {
+			case i >= n:
+				out[k] = math.NaN()
+			case v.I != nil:
 				out[k] = float64(v.I[off])
-			} else {
+			default:
 				out[k] = v.R[off].Val
 			}
 			k++
 		}
 	}
-	return nil
 }
 
 // Clone returns an independent evaluator of the same posterior: the

@@ -1,6 +1,9 @@
 package diag
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // Summary is one row of Stan's summary table.
 type Summary struct {
@@ -13,6 +16,13 @@ type Summary struct {
 // Summarize computes a quantity's summary row from its chains.
 func Summarize(name string, chains [][]float64) Summary {
 	all := pool(chains)
+	for _, x := range all {
+		if math.IsNaN(x) {
+			// Draws with failed outputs: every statistic is undefined.
+			nan := math.NaN()
+			return Summary{Name: name, Mean: nan, MCSE: nan, SD: nan, Q5: nan, Q50: nan, Q95: nan, ESSBulk: nan, ESSTail: nan, Rhat: nan}
+		}
+	}
 	mean, sd := meanSD(all)
 	s := append([]float64(nil), all...)
 	sort.Float64s(s)

@@ -18,7 +18,9 @@ type Model interface {
 	// "beta[2]", "Sigma[1,2]".
 	Names() []string
 	// Write maps theta to the output columns: parameters, transformed
-	// parameters and generated quantities (drawn with rng).
+	// parameters and generated quantities (drawn with rng). On an error,
+	// out holds the columns computed before it and NaN after them, as
+	// Stan writes a draw whose generated quantities fail.
 	Write(theta []float64, rng *rand.Rand, out []float64) error
 	// Clone returns an independent evaluator of the same posterior.
 	Clone() Model

@@ -58,6 +58,11 @@ func newSampleCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			for c, ch := range res {
+				for _, msg := range ch.Messages {
+					fmt.Fprintf(cmd.ErrOrStderr(), "chain %d: %s\n", c+1, msg)
+				}
+			}
 			names := m.Names()
 			files := outputNames(output, chains)
 			for c, ch := range res {

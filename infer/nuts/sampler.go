@@ -61,6 +61,10 @@ type Chain struct {
 	Messages                     []string // informational messages, as Stan prints them
 }
 
+// maxWriteMessages bounds the messages kept about draws whose outputs
+// failed; the rest are counted.
+const maxWriteMessages = 10
+
 // Progress is told about each finished iteration, counting warmup first.
 type Progress func(iter int)
 
@@ -178,17 +182,26 @@ func Sample(m model.Model, cfg Config, progress Progress) (*Chain, error) {
 
 	start = time.Now()
 	names := len(m.Names())
+	writeErrors := 0
 	for it := range cfg.Samples {
 		st := s.transition(&cur, t)
 		row := make([]float64, names)
 		if err := m.Write(cur.q, gqRNG, row); err != nil {
-			return nil, fmt.Errorf("iteration %d: %w", cfg.Warmup+it+1, err)
+			// Stan logs the error and keeps the draw, its failed columns
+			// NaN; the sampler's state is not affected.
+			writeErrors++
+			if writeErrors <= maxWriteMessages {
+				out.Messages = append(out.Messages, fmt.Sprintf("iteration %d: %v", cfg.Warmup+it+1, err))
+			}
 		}
 		out.Draws = append(out.Draws, row)
 		out.Stats = append(out.Stats, st)
 		if progress != nil {
 			progress(cfg.Warmup + it + 1)
 		}
+	}
+	if writeErrors > maxWriteMessages {
+		out.Messages = append(out.Messages, fmt.Sprintf("%d more draws had errors in their transformed parameters or generated quantities", writeErrors-maxWriteMessages))
 	}
 	out.SampleSeconds = time.Since(start).Seconds()
 	out.StepSize = s.eps
