@@ -109,6 +109,11 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(
 			return nil, cm.n, err
 		}
 	}
-	rows, err := s.Draws(rng, set.Draws)
-	return rows, cm.n, err
+	rows := s.Draws(rng, set.Draws)
+	if report != nil {
+		for _, msg := range s.Messages {
+			fmt.Fprintln(report, msg)
+		}
+	}
+	return rows, cm.n, nil
 }

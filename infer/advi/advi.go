@@ -114,17 +114,26 @@ func Run(m model.Model, cfg Config, progress func(iter int, elbo float64)) (*Res
 		return nil, err
 	}
 	res.Mean = make([]float64, len(m.Names()))
-	if err := m.Write(q.mu(), r.rng, res.Mean); err != nil {
-		return nil, err
+	// A draw whose generated quantities fail keeps its NaN columns, as
+	// in NUTS; the errors become messages.
+	failed := 0
+	write := func(z, row []float64) {
+		if err := m.Write(z, r.rng, row); err != nil {
+			if failed++; failed <= 10 {
+				r.messages = append(r.messages, fmt.Sprintf("a draw's outputs failed: %v", err))
+			}
+		}
 	}
+	write(q.mu(), res.Mean)
 	for range cfg.OutputSamples {
 		q.sample(r.rng, r.eta, r.z)
 		row := make([]float64, len(res.Mean))
-		if err := m.Write(r.z, r.rng, row); err != nil {
-			return nil, err
-		}
+		write(r.z, row)
 		res.Draws = append(res.Draws, row)
 		res.Unconstrained = append(res.Unconstrained, slices.Clone(r.z))
+	}
+	if failed > 10 {
+		r.messages = append(r.messages, fmt.Sprintf("%d more draws' outputs failed", failed-10))
 	}
 	res.Gradients = r.nGrad
 	res.Messages = r.messages

@@ -60,36 +60,41 @@ func (s *SVI) Fit(seed uint64, prog Program, data model.Data, steps, draws int) 
 			return nil, err
 		}
 	}
-	rows, err := s.Draws(rng, draws)
-	if err != nil {
-		return nil, err
-	}
-	return &Result{Names: m.Names(), Draws: rows, ELBO: s.History}, nil
+	rows := s.Draws(rng, draws)
+	return &Result{Names: m.Names(), Draws: rows, ELBO: s.History, Messages: s.Messages}, nil
 }
 
 // Draws samples the fitted guide n times and pushes each draw through
 // the model's Write, so that transformed parameters and generated
-// quantities come out with the parameters.
-func (s *SVI) Draws(rng *rand.Rand, n int) ([][]float64, error) {
+// quantities come out with the parameters. A draw whose outputs fail
+// keeps them NaN, as NUTS does, and its error goes to Messages.
+func (s *SVI) Draws(rng *rand.Rand, n int) [][]float64 {
 	z := make([]float64, s.Model.Dim())
 	rows := make([][]float64, 0, n)
+	failed := 0
 	for range n {
 		s.Guide.Sample(rng, z)
 		row := make([]float64, len(s.Model.Names()))
 		if err := s.Model.Write(z, rng, row); err != nil {
-			return nil, fmt.Errorf("svi: a draw from the fitted guide: %w", err)
+			if failed++; failed <= 10 {
+				s.Messages = append(s.Messages, fmt.Sprintf("a draw's outputs failed: %v", err))
+			}
 		}
 		rows = append(rows, row)
 	}
-	return rows, nil
+	if failed > 10 {
+		s.Messages = append(s.Messages, fmt.Sprintf("%d more draws' outputs failed", failed-10))
+	}
+	return rows
 }
 
 // Result is a fitted guide's draws of the model's columns and the ELBO
 // history.
 type Result struct {
-	Names []string
-	Draws [][]float64
-	ELBO  []float64
+	Names    []string
+	Draws    [][]float64
+	ELBO     []float64
+	Messages []string // errors of draws whose outputs failed
 }
 
 // Summary writes the draws' summary table: mean, MCSE, sd, quantiles,

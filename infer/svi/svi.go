@@ -106,6 +106,7 @@ type SVI struct {
 	Window    int
 	Converged bool
 	History   []float64 // ELBO estimates, one per step
+	Messages  []string  // from Draws: errors of draws whose outputs failed
 
 	maker GuideMaker // set by New; Fit makes Guide with it
 }
