@@ -140,6 +140,7 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 	type argFn struct {
 		i func(*env) int
 		r func(*env) ad.Var
+		z func(*env) cplx
 		v func(*env) *Val
 	}
 	fs := make([]argFn, len(args))
@@ -150,6 +151,10 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 			fs[k].i = a.i
 		case pt == types.RealT:
 			fs[k].r = a.real()
+		case pt == types.ComplexT:
+			fs[k].z = a.cplx()
+		case isComplex(pt.Kind):
+			fs[k].v = a.cval()
 		default:
 			fs[k].v = a.val(pt.Kind != types.Int)
 		}
@@ -158,6 +163,7 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 	// then copied into the callee's.
 	ints := make([]int, len(args))
 	reals := make([]ad.Var, len(args))
+	cplxs := make([]cplx, len(args))
 	vals := make([]*Val, len(args))
 	invoke := func(e *env) {
 		for k, f := range fs {
@@ -166,6 +172,8 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 				ints[k] = f.i(e)
 			case f.r != nil:
 				reals[k] = f.r(e)
+			case f.z != nil:
+				cplxs[k] = f.z(e)
 			default:
 				vals[k] = f.v(e)
 			}
@@ -198,6 +206,9 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 			case fs[k].r != nil:
 				dst.shape(nil, false)
 				dst.R[0] = reals[k]
+			case fs[k].z != nil:
+				dst.shapeComplex(nil)
+				dst.R[0], dst.R[1] = cplxs[k].re, cplxs[k].im
 			default:
 				dst.copyFrom(vals[k])
 			}
@@ -215,6 +226,8 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 		return cexpr{t: t, i: func(e *env) int { invoke(e); return e.retI }}
 	case t == types.RealT:
 		return cexpr{t: t, r: func(e *env) ad.Var { invoke(e); return e.retR }}
+	case t == types.ComplexT:
+		return cexpr{t: t, z: func(e *env) cplx { invoke(e); return cplx{e.retV.R[0], e.retV.R[1]} }}
 	}
 	var buf Val
 	return cexpr{t: t, v: func(e *env) *Val {

@@ -11,13 +11,15 @@ import (
 	"github.com/gostan/gostan/stan/types"
 )
 
-// cexpr is a compiled expression: exactly one of i (an int), r (a real)
-// or v (a container) is set, as its type says. Containers are returned in
-// buffers owned by the expression, valid until it is evaluated again.
+// cexpr is a compiled expression: exactly one of i (an int), r (a real),
+// z (a complex) or v (a container) is set, as its type says. Containers
+// are returned in buffers owned by the expression, valid until it is
+// evaluated again.
 type cexpr struct {
 	t types.Type
 	i func(*env) int
 	r func(*env) ad.Var
+	z func(*env) cplx
 	v func(*env) *Val
 	// fixed marks a read of a data or transformed data variable, whose
 	// value never changes once the model is built.
@@ -75,8 +77,10 @@ func (c *compiler) expr(x ast.Expr) cexpr {
 			f, _ := strconv.ParseFloat(x.Value, 64)
 			v := ad.Const(f)
 			return cexpr{t: t, r: func(*env) ad.Var { return v }}
+		case token.IMAG:
+			return c.imagLit(x, t)
 		}
-		c.errorf(x.Pos(), "complex numbers are not supported yet")
+		c.errorf(x.Pos(), "string literals can only be arguments of print, reject and fatal_error")
 		return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 	case *ast.Ident:
 		return c.varRead(x, t)
@@ -120,12 +124,18 @@ func (c *compiler) varRead(x *ast.Ident, t types.Type) cexpr {
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.frame[k].R[0] }}
 	case t == types.RealT:
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.globals[k].R[0] }}
+	case t == types.ComplexT:
+		get := ref.getter()
+		return cexpr{t: t, z: func(e *env) cplx { v := get(e); return cplx{v.R[0], v.R[1]} }}
 	}
 	fixed := v.Scope == check.Global && (v.Block == ast.Data || v.Block == ast.TransformedData)
 	return cexpr{t: t, v: ref.getter(), fixed: fixed}
 }
 
 func (c *compiler) cond(x *ast.CondExpr, t types.Type) cexpr {
+	if isComplex(t.Kind) {
+		return c.complexCond(x, t)
+	}
 	cond := c.truth(x.Cond)
 	a, b := c.expr(x.Then), c.expr(x.Else)
 	switch {
@@ -170,6 +180,9 @@ func (c *compiler) truth(x ast.Expr) func(*env) bool {
 
 func (c *compiler) unary(x *ast.UnaryExpr, t types.Type) cexpr {
 	a := c.expr(x.X)
+	if t == types.ComplexT && x.Op == token.SUB {
+		return complexNeg(a, t)
+	}
 	switch x.Op {
 	case token.ADD:
 		return a
@@ -215,6 +228,9 @@ func mapReal(t types.Type, a cexpr, f func(*ad.Tape, ad.Var) ad.Var) cexpr {
 
 func (c *compiler) binary(x *ast.BinaryExpr, t types.Type) cexpr {
 	a, b := c.expr(x.X), c.expr(x.Y)
+	if t == types.ComplexT || a.t == types.ComplexT || b.t == types.ComplexT {
+		return c.complexBinary(x, a, b, t)
+	}
 	pos := c.pos(x.OpPos)
 	switch x.Op {
 	case token.LAND:
@@ -580,6 +596,9 @@ func (c *compiler) transpose(a cexpr, t types.Type) cexpr {
 // ---- literals ----
 
 func (c *compiler) arrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
+	if isComplex(t.Kind) {
+		return c.complexArrayLit(x, t)
+	}
 	elems := make([]cexpr, len(x.Elems))
 	for i, el := range x.Elems {
 		elems[i] = c.expr(el)
@@ -633,6 +652,9 @@ func (c *compiler) arrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
 }
 
 func (c *compiler) rowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr {
+	if isComplex(t.Kind) {
+		return c.complexRowVectorLit(x, t)
+	}
 	elems := make([]cexpr, len(x.Elems))
 	for i, el := range x.Elems {
 		elems[i] = c.expr(el)
@@ -690,6 +712,9 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 	bt := base.t
 	pos := c.pos(x.Lbrack)
 	idx := c.indices(x.Indices)
+	if isComplex(bt.Kind) {
+		return complexIndex(base, idx, t, pos)
+	}
 	fb := base.v
 	isInt := bt.Kind == types.Int
 	arrayDims := bt.Dims
@@ -1009,6 +1034,9 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 	}
 	if isDensityName(call.Name) {
 		return c.densityCall(x, call.Name, args, t)
+	}
+	if e, ok := c.complexCall(call, args, t, c.pos(x.Pos())); ok {
+		return e
 	}
 	if f, ok := builtins[call.Name]; ok {
 		e, err := f(c, args, t, c.pos(x.Pos()))

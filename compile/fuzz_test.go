@@ -24,6 +24,7 @@ func FuzzCompile(f *testing.F) {
 	}
 	f.Add([]byte("parameters { real x; } model { x ~ normal(0, 1); }"))
 	f.Add([]byte("transformed data { array[3] int a = {1, 2, 3}; real s = sum(a[2:]); } parameters { vector[2] v; } model { v ~ normal(s, 1); }"))
+	f.Add([]byte(`functions { complex f(complex z) { return z * 2i; } } parameters { complex z; array[2] complex_vector[2] zs; } model { complex_matrix[2, 2] m = [[z, 1], [2.5, f(z)]]; target += abs(m[2, 2] / zs[1][2]) - arg(sum(zs[2])) + get_real(z == 1 ? z : -z); } generated quantities { array[2] complex w = {z, get_imag(z)}; print(w, " ", z); }`))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fset := token.NewFileSet()
 		prog, err := parser.ParseFile(fset, "fuzz.stan", src, nil)

@@ -161,7 +161,7 @@ func (g *Guide) draw(rng *rand.Rand, taped bool) ad.Var {
 	}
 	for _, l := range m.layouts {
 		dst := l.p.get(e)
-		dst.shape(l.dims, false)
+		shapeAs(dst, l.dims, l.p.v.Type)
 		dst.fillNaN()
 	}
 	m.p.guide(e)

@@ -104,10 +104,9 @@ func (m *Model) prepareOutputs() error {
 	e := m.e
 	add := func(name string, v *check.Var, dims []int) {
 		ref := m.p.slots[v]
-		m.outputs = append(m.outputs, output{get: ref.getter(), order: outputOrder(dims, v.Type)})
-		for _, k := range outputOrder(dims, v.Type) {
-			m.names = append(m.names, elementName(name, dims, v.Type, k))
-		}
+		order, names := outputColumns(name, dims, v.Type)
+		m.outputs = append(m.outputs, output{get: ref.getter(), order: order})
+		m.names = append(m.names, names...)
 	}
 	for _, l := range m.layouts {
 		add(l.p.name, l.p.v, l.dims)
@@ -298,7 +297,7 @@ func (m *Model) Clone() model.Model {
 func (m *Model) ParamNames() []string {
 	n := 0
 	for _, l := range m.layouts {
-		n += size(l.dims)
+		n += size(l.dims) * width(l.p.v.Type)
 	}
 	return m.names[:n]
 }

@@ -60,6 +60,10 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 		return c.tilde(s)
 	case *ast.TargetStmt:
 		x := c.expr(s.X)
+		if isComplex(x.t.Kind) {
+			c.errorf(s.X.Pos(), "target += needs a real, int or container of reals, found %v", x.t)
+			return nil
+		}
 		if x.v == nil {
 			f := x.real()
 			return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
@@ -141,6 +145,19 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 		case rt == types.RealT:
 			f := x.real()
 			return func(e *env) ctrl { e.retR = f(e); return ret }
+		case rt == types.ComplexT:
+			f := x.cplx()
+			var buf Val
+			return func(e *env) ctrl {
+				z := f(e)
+				buf.shapeComplex(nil)
+				buf.R[0], buf.R[1] = z.re, z.im
+				e.retV = &buf
+				return ret
+			}
+		case isComplex(rt.Kind):
+			f := x.cval()
+			return func(e *env) ctrl { e.retV = f(e); return ret }
 		}
 		f := x.val(rt.Kind != types.Int)
 		return func(e *env) ctrl { e.retV = f(e); return ret }
@@ -193,11 +210,12 @@ func (c *compiler) foreach(s *ast.ForeachStmt) stmtFn {
 	body := c.stmt(s.Body)
 	xt := x.t
 	isInt := xt.Kind == types.Int
+	w := width(xt) // reals per element: 2 for complex
 	return func(e *env) ctrl {
 		src := x.v(e)
 		// An array loops over its elements; a vector or matrix over its
 		// entries in column-major order.
-		n := len(src.R) + len(src.I)
+		n := (len(src.R) + len(src.I)) / w
 		block := 1
 		var elemDims []int
 		if xt.Dims > 0 {
@@ -207,11 +225,11 @@ func (c *compiler) foreach(s *ast.ForeachStmt) stmtFn {
 		}
 		lv := get(e)
 		for k := range n {
-			lv.shape(elemDims, isInt)
+			shapeAs(lv, elemDims, v.Type)
 			if isInt {
 				copy(lv.I, src.I[k*block:(k+1)*block])
 			} else {
-				copy(lv.R, src.R[k*block:(k+1)*block])
+				copy(lv.R, src.R[k*block*w:(k+1)*block*w])
 			}
 			if r, done := iteration(e, body); done {
 				return r
@@ -244,6 +262,11 @@ func (c *compiler) print(s *ast.PrintStmt) stmtFn {
 				fmt.Fprint(&b, p.x.i(e))
 			case p.x.r != nil:
 				fmt.Fprint(&b, p.x.r(e).Val)
+			case p.x.z != nil:
+				z := p.x.z(e)
+				b.WriteString(formatComplex(z.re.Val, z.im.Val))
+			case p.x.v != nil && isComplex(p.x.t.Kind):
+				b.WriteString(formatComplexVal(p.x.v(e)))
 			case p.x.v != nil:
 				b.WriteString(formatVal(p.x.v(e)))
 			default:
@@ -281,6 +304,7 @@ func (c *compiler) localDecl(d *ast.VarDecl) stmtFn {
 	get := ref.getter()
 	dims := c.dimsOf(d.Type)
 	isInt := v.Type.Kind == types.Int
+	c.complexDeclOK(d)
 	var init stmtFn
 	if d.Init != nil {
 		init = c.assignTo(ref, v.Type, nil, d.Init, c.pos(d.Init.Pos()))
@@ -305,7 +329,7 @@ func (c *compiler) localDecl(d *ast.VarDecl) stmtFn {
 	return func(e *env) ctrl {
 		buf = dims(e, buf[:0])
 		lv := get(e)
-		lv.shape(buf, isInt)
+		shapeAs(lv, buf, v.Type)
 		lv.fillNaN()
 		if init != nil {
 			init(e)
@@ -407,6 +431,9 @@ func (c *compiler) lvalue(lhs ast.Expr) (ref varRef, v *check.Var, idx []index, 
 func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr, pos token.Position) stmtFn {
 	get := ref.getter()
 	x := c.expr(rhs)
+	if isComplex(vt.Kind) {
+		return assignComplex(get, vt, idx, x, pos)
+	}
 	isInt := vt.Kind == types.Int
 	arrayDims := vt.Dims
 	if idx == nil {

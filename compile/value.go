@@ -13,7 +13,8 @@ import (
 // array of them. Elements are flat: arrays row-major (the first index
 // slowest), each vector contiguous, each matrix column-major as in Stan.
 // Dims lists the array sizes, then the vector's size or the matrix's rows
-// and columns. Real values live in R, integer values in I.
+// and columns. Real values live in R, integer values in I, complex values
+// in R as (re, im) pairs (see complex.go).
 type Val struct {
 	Dims []int
 	R    []ad.Var
@@ -59,11 +60,21 @@ func (v *Val) fillNaN() {
 	}
 }
 
-// copyFrom makes v an independent copy of o.
+// copyFrom makes v an independent copy of o, real, int or complex (two
+// reals an element).
 func (v *Val) copyFrom(o *Val) {
-	v.shape(o.Dims, o.R == nil && o.I != nil)
+	if o.R == nil && o.I != nil {
+		v.shape(o.Dims, true)
+		copy(v.I, o.I)
+		return
+	}
+	v.Dims = append(v.Dims[:0], o.Dims...)
+	if cap(v.R) < len(o.R) {
+		v.R = make([]ad.Var, len(o.R))
+	}
+	v.R = v.R[:len(o.R)]
+	v.I = nil
 	copy(v.R, o.R)
-	copy(v.I, o.I)
 }
 
 // innerDims is the number of trailing dims that belong to a vector (1) or

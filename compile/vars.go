@@ -27,6 +27,7 @@ type dataVar struct {
 func (c *compiler) dataDecl(d *ast.VarDecl) *dataVar {
 	v := c.info.Uses[d.Name]
 	ref := c.declareLocal(v)
+	c.complexDeclOK(d)
 	dv := &dataVar{what: "data variable", name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type)}
 	if d.Type.Lower != nil || d.Type.Upper != nil || isStructured(d.Type.Base) {
 		ck := &constraintCheck{what: "data variable", name: dv.name, get: dv.get, kind: v.Type, base: d.Type.Base}
@@ -47,6 +48,9 @@ func (c *compiler) dataDecl(d *ast.VarDecl) *dataVar {
 func (dv *dataVar) read(e *env, data model.Data) error {
 	dims := dv.dims(e, nil)
 	t := dv.v.Type
+	if isComplex(t.Kind) {
+		return dv.readComplex(e, data, dims)
+	}
 	isInt := t.Kind == types.Int
 	val, ok := data[dv.name]
 	n := size(dims)
@@ -115,6 +119,7 @@ type paramVar struct {
 func (c *compiler) paramDecl(d *ast.VarDecl) *paramVar {
 	v := c.info.Uses[d.Name]
 	ref := c.declareLocal(v)
+	c.complexDeclOK(d)
 	p := &paramVar{pos: c.pos(d.Pos()), name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type), base: d.Type.Base}
 	opt := func(x ast.Expr) *cexpr {
 		if x == nil {
@@ -141,7 +146,7 @@ type layout struct {
 func (p *paramVar) layout(e *env, off int) *layout {
 	dims := p.dims(e, nil)
 	arr := p.v.Type.Dims
-	l := &layout{p: p, dims: dims, off: off, count: size(dims[:arr]), elemSize: size(dims[arr:])}
+	l := &layout{p: p, dims: dims, off: off, count: size(dims[:arr]), elemSize: size(dims[arr:]) * width(p.v.Type)}
 	inner := dims[arr:]
 	switch p.base {
 	case "simplex":
@@ -204,7 +209,7 @@ func (l *layout) constrain(e *env, u []ad.Var, lj *ad.Var) {
 	p := l.p
 	t := e.t
 	dst := p.get(e)
-	dst.shape(l.dims, false)
+	shapeAs(dst, l.dims, p.v.Type)
 	inner := l.dims[p.v.Type.Dims:]
 	for k := range l.count {
 		s := l.order[k]

@@ -1,0 +1,627 @@
+package compile
+
+// Complex numbers.
+//
+// Representation. A complex value is a pair of real tape values, so each
+// part carries its own derivative and the tape needs nothing new. A complex
+// scalar expression is a cexpr whose z field returns a cplx. A complex
+// variable or container (complex, complex_vector, complex_row_vector,
+// complex_matrix, and arrays of them) is an ordinary Val whose R holds its
+// elements interleaved, real part then imaginary part: len(R) is
+// 2·size(Dims), and Dims count elements exactly as for the real types.
+//
+// This changes the least: slots, function frames, copyFrom, array views
+// and the selector's offsets all work on such a Val unchanged (offsets are
+// element offsets, doubled where an element is read or written); whether a
+// Val is complex is known from its static type, as whether it holds ints
+// is. The interleaved layout is also the layout in which Stan's
+// deserializer reads complex parameters (std::complex arrays) and the
+// order in which CmdStan writes their columns (z.real, then z.imag).
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/model"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// cplx is a complex scalar: its real and imaginary parts. The zero cplx is
+// the constant 0.
+type cplx struct{ re, im ad.Var }
+
+// isComplex reports a complex base kind: complex, complex_vector,
+// complex_row_vector or complex_matrix.
+func isComplex(k types.Kind) bool {
+	switch k {
+	case types.Complex, types.ComplexVector, types.ComplexRowVector, types.ComplexMatrix:
+		return true
+	}
+	return false
+}
+
+// width is the number of reals stored per element of a value of type t.
+func width(t types.Type) int {
+	if isComplex(t.Kind) {
+		return 2
+	}
+	return 1
+}
+
+// shapeComplex resizes v to hold a complex value of dims, reusing its
+// storage when it is large enough.
+func (v *Val) shapeComplex(dims []int) {
+	v.Dims = append(v.Dims[:0], dims...)
+	n := 2 * size(dims)
+	if cap(v.R) < n {
+		v.R = make([]ad.Var, n)
+	}
+	v.R = v.R[:n]
+	v.I = nil
+}
+
+// shapeAs resizes v for a value of type t with dims.
+func shapeAs(v *Val, dims []int, t types.Type) {
+	if isComplex(t.Kind) {
+		v.shapeComplex(dims)
+		return
+	}
+	v.shape(dims, t.Kind == types.Int)
+}
+
+// cplx returns e as a complex function, promoting an int or a real.
+func (e cexpr) cplx() func(*env) cplx {
+	if e.z != nil {
+		return e.z
+	}
+	f := e.real()
+	return func(env *env) cplx { return cplx{re: f(env)} }
+}
+
+// cval returns a container expression as a complex container, promoting
+// int and real containers (imaginary parts zero).
+func (e cexpr) cval() func(*env) *Val {
+	if isComplex(e.t.Kind) {
+		return e.v
+	}
+	f := e.val(true)
+	var buf Val
+	return func(env *env) *Val {
+		v := f(env)
+		buf.shapeComplex(v.Dims)
+		for i, x := range v.R {
+			buf.R[2*i], buf.R[2*i+1] = x, ad.Var{}
+		}
+		return &buf
+	}
+}
+
+func zeroComplex(t types.Type) cexpr {
+	return cexpr{t: t, z: func(*env) cplx { return cplx{} }}
+}
+
+// ---- literals ----
+
+// imagLit compiles an imaginary literal such as 2i or 1.5e-3i.
+func (c *compiler) imagLit(x *ast.BasicLit, t types.Type) cexpr {
+	s := strings.ReplaceAll(strings.TrimSuffix(x.Value, "i"), "_", "")
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) { // out of range is ±Inf, as for reals
+		c.errorf(x.Pos(), "imaginary literal %s is not a number", x.Value)
+	}
+	z := cplx{im: ad.Const(f)}
+	return cexpr{t: t, z: func(*env) cplx { return z }}
+}
+
+// complexArrayLit compiles {a, b, ...} with complex elements: scalars
+// (ints and reals promoted) or complex containers (real ones promoted).
+func (c *compiler) complexArrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
+	var buf Val
+	dims := make([]int, 0, 4)
+	pos := c.pos(x.Pos())
+	if t.Elem() == types.ComplexT {
+		fs := make([]func(*env) cplx, len(x.Elems))
+		for i, el := range x.Elems {
+			fs[i] = c.expr(el).cplx()
+		}
+		return cexpr{t: t, v: func(e *env) *Val {
+			dims = append(dims[:0], len(fs))
+			buf.shapeComplex(dims)
+			for i, f := range fs {
+				z := f(e)
+				buf.R[2*i], buf.R[2*i+1] = z.re, z.im
+			}
+			return &buf
+		}}
+	}
+	fs := make([]func(*env) *Val, len(x.Elems))
+	for i, el := range x.Elems {
+		fs[i] = c.expr(el).cval()
+	}
+	return cexpr{t: t, v: func(e *env) *Val {
+		k := 0
+		for i, f := range fs {
+			v := f(e)
+			if i == 0 {
+				dims = append(append(dims[:0], len(fs)), v.Dims...)
+				buf.shapeComplex(dims)
+			} else if !sameDims(v.Dims, buf.Dims[1:]) {
+				fail(pos, "array expression elements have different sizes: %s and %s", dimString(buf.Dims[1:]), dimString(v.Dims))
+			}
+			k += copy(buf.R[k:], v.R)
+		}
+		return &buf
+	}}
+}
+
+// complexRowVectorLit compiles [a, b, ...] making a complex_row_vector
+// (of scalars) or a complex_matrix (of row vectors, real or complex).
+func (c *compiler) complexRowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr {
+	var buf Val
+	dims := make([]int, 2)
+	pos := c.pos(x.Pos())
+	if t.Kind == types.ComplexMatrix {
+		rows := make([]func(*env) *Val, len(x.Elems))
+		for i, el := range x.Elems {
+			rows[i] = c.expr(el).cval()
+		}
+		return cexpr{t: t, v: func(e *env) *Val {
+			n := len(rows)
+			for i, rf := range rows {
+				r := rf(e)
+				if i == 0 {
+					dims[0], dims[1] = n, r.Dims[0]
+					buf.shapeComplex(dims)
+				} else if r.Dims[0] != dims[1] {
+					fail(pos, "matrix expression rows have different sizes: %d and %d", dims[1], r.Dims[0])
+				}
+				for j := range r.Dims[0] {
+					o := i + j*n // column-major
+					buf.R[2*o], buf.R[2*o+1] = r.R[2*j], r.R[2*j+1]
+				}
+			}
+			return &buf
+		}}
+	}
+	fs := make([]func(*env) cplx, len(x.Elems))
+	for i, el := range x.Elems {
+		fs[i] = c.expr(el).cplx()
+	}
+	return cexpr{t: t, v: func(e *env) *Val {
+		dims[0] = len(fs)
+		buf.shapeComplex(dims[:1])
+		for i, f := range fs {
+			z := f(e)
+			buf.R[2*i], buf.R[2*i+1] = z.re, z.im
+		}
+		return &buf
+	}}
+}
+
+// ---- arithmetic ----
+
+// complexMul is z·w: each part is one tape statement with the partials of
+// the holomorphic product.
+func complexMul(t *ad.Tape, z, w cplx) cplx {
+	a, b := complex(z.re.Val, z.im.Val), complex(w.re.Val, w.im.Val)
+	return holomorphic2(t, a*b, z, b, w, a)
+}
+
+// complexDiv is z/w, its value by Go's complex division (Smith's
+// algorithm, which neither overflows nor underflows where |w|² would), its
+// partials 1/w and -(z/w)/w computed the same way.
+func complexDiv(t *ad.Tape, z, w cplx) cplx {
+	a, b := complex(z.re.Val, z.im.Val), complex(w.re.Val, w.im.Val)
+	q := a / b
+	inv := 1 / b
+	return holomorphic2(t, q, z, inv, w, -q*inv)
+}
+
+// holomorphic2 records f(z, w) = v, holomorphic in each argument with
+// complex derivatives dz and dw: by the Cauchy-Riemann equations the real
+// part has partials (Re d, -Im d) and the imaginary part (Im d, Re d) with
+// respect to each argument's (re, im).
+func holomorphic2(t *ad.Tape, v complex128, z cplx, dz complex128, w cplx, dw complex128) cplx {
+	b := t.Begin()
+	b.Add(z.re, real(dz))
+	b.Add(z.im, -imag(dz))
+	b.Add(w.re, real(dw))
+	b.Add(w.im, -imag(dw))
+	re := b.End(real(v))
+	b = t.Begin()
+	b.Add(z.re, imag(dz))
+	b.Add(z.im, real(dz))
+	b.Add(w.re, imag(dw))
+	b.Add(w.im, real(dw))
+	im := b.End(imag(v))
+	return cplx{re, im}
+}
+
+// complexAbs is |z| = hypot(re, im).
+func complexAbs(t *ad.Tape, z cplx) ad.Var { return t.Hypot(z.re, z.im) }
+
+// complexArg is arg z = atan2(im, re), with the partials (re/h)/h and
+// -(im/h)/h, h = |z|, which neither overflow nor underflow where re²+im²
+// would.
+func complexArg(t *ad.Tape, z cplx) ad.Var {
+	x, y := z.re.Val, z.im.Val
+	h := math.Hypot(x, y)
+	return t.Binary(math.Atan2(y, x), z.im, x/h/h, z.re, -y/h/h)
+}
+
+// complexBinary compiles +, -, *, / of complex numbers (ints and reals
+// promoted) and == and !=.
+func (c *compiler) complexBinary(x *ast.BinaryExpr, a, b cexpr, t types.Type) cexpr {
+	fa, fb := a.cplx(), b.cplx()
+	switch x.Op {
+	case token.EQL, token.NEQ:
+		want := x.Op == token.EQL
+		return cexpr{t: t, i: func(e *env) int {
+			p, q := fa(e), fb(e)
+			return b2i((p.re.Val == q.re.Val && p.im.Val == q.im.Val) == want)
+		}}
+	case token.ADD:
+		return cexpr{t: t, z: func(e *env) cplx {
+			p, q := fa(e), fb(e)
+			return cplx{e.t.Add(p.re, q.re), e.t.Add(p.im, q.im)}
+		}}
+	case token.SUB:
+		return cexpr{t: t, z: func(e *env) cplx {
+			p, q := fa(e), fb(e)
+			return cplx{e.t.Sub(p.re, q.re), e.t.Sub(p.im, q.im)}
+		}}
+	case token.MUL:
+		return cexpr{t: t, z: func(e *env) cplx { return complexMul(e.t, fa(e), fb(e)) }}
+	case token.QUO:
+		return cexpr{t: t, z: func(e *env) cplx { return complexDiv(e.t, fa(e), fb(e)) }}
+	}
+	c.errorf(x.OpPos, "operator %s on complex numbers is not supported", x.Op)
+	return zeroComplex(t)
+}
+
+func complexNeg(a cexpr, t types.Type) cexpr {
+	f := a.cplx()
+	return cexpr{t: t, z: func(e *env) cplx {
+		z := f(e)
+		return cplx{e.t.Neg(z.re), e.t.Neg(z.im)}
+	}}
+}
+
+// complexCond compiles c ? a : b of complex type.
+func (c *compiler) complexCond(x *ast.CondExpr, t types.Type) cexpr {
+	cond := c.truth(x.Cond)
+	a, b := c.expr(x.Then), c.expr(x.Else)
+	if t == types.ComplexT {
+		fa, fb := a.cplx(), b.cplx()
+		return cexpr{t: t, z: func(e *env) cplx {
+			if cond(e) {
+				return fa(e)
+			}
+			return fb(e)
+		}}
+	}
+	fa, fb := a.cval(), b.cval()
+	return cexpr{t: t, v: func(e *env) *Val {
+		if cond(e) {
+			return fa(e)
+		}
+		return fb(e)
+	}}
+}
+
+// ---- indexing ----
+
+// complexIndex compiles an index into a complex array or container: a
+// single element is read as a pair, whole array elements are views, and
+// anything else is copied pair by pair.
+func complexIndex(base cexpr, idx []index, t types.Type, pos token.Position) cexpr {
+	fb := base.v
+	arrayDims := base.t.Dims
+	allSingle := true
+	for _, ix := range idx {
+		allSingle = allSingle && !ix.multi
+	}
+	if t == types.ComplexT {
+		return cexpr{t: t, z: func(e *env) cplx {
+			v := fb(e)
+			o := singleOffset(e, v, arrayDims, idx, pos)
+			return cplx{v.R[2*o], v.R[2*o+1]}
+		}}
+	}
+	var buf Val
+	if allSingle && len(idx) <= arrayDims {
+		n := len(idx)
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := fb(e)
+			o := 0
+			for k := range n {
+				i := idx[k].single(e)
+				if i < 1 || i > v.Dims[k] {
+					fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, v.Dims[k])
+				}
+				o = o*v.Dims[k] + (i - 1)
+			}
+			block := 2 * size(v.Dims[n:])
+			buf.Dims, buf.R, buf.I = v.Dims[n:], v.R[o*block:(o+1)*block], nil
+			return &buf
+		}}
+	}
+	var sel selector
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := fb(e)
+		sel.run(e, v, arrayDims, idx, pos)
+		buf.shapeComplex(sel.dims)
+		for k, o := range sel.offs {
+			buf.R[2*k], buf.R[2*k+1] = v.R[2*o], v.R[2*o+1]
+		}
+		return &buf
+	}}
+}
+
+// ---- assignment ----
+
+// assignComplex stores x into a complex variable of type vt, or into the
+// part of it idx selects, promoting ints and reals.
+func assignComplex(get func(*env) *Val, vt types.Type, idx []index, x cexpr, pos token.Position) stmtFn {
+	arrayDims := vt.Dims
+	if x.v == nil {
+		f := x.cplx()
+		if idx == nil {
+			return func(e *env) ctrl {
+				z := f(e)
+				dst := get(e)
+				dst.R[0], dst.R[1] = z.re, z.im
+				return next
+			}
+		}
+		allSingle := true
+		for _, ix := range idx {
+			allSingle = allSingle && !ix.multi
+		}
+		var sel selector
+		return func(e *env) ctrl {
+			z := f(e)
+			dst := get(e)
+			var o int
+			if allSingle {
+				o = singleOffset(e, dst, arrayDims, idx, pos)
+			} else {
+				sel.run(e, dst, arrayDims, idx, pos)
+				o = sel.offs[0]
+			}
+			dst.R[2*o], dst.R[2*o+1] = z.re, z.im
+			return next
+		}
+	}
+	f := x.cval()
+	var tmp Val
+	if idx == nil {
+		return func(e *env) ctrl {
+			src := f(e)
+			dst := get(e)
+			if len(dst.Dims) > 0 && !sameDims(dst.Dims, src.Dims) {
+				fail(pos, "size mismatch in assignment: the variable has size %s, the value %s", dimString(dst.Dims), dimString(src.Dims))
+			}
+			tmp.copyFrom(src) // src may be a view of dst
+			dst.copyFrom(&tmp)
+			return next
+		}
+	}
+	var sel selector
+	return func(e *env) ctrl {
+		tmp.copyFrom(f(e))
+		dst := get(e)
+		sel.run(e, dst, arrayDims, idx, pos)
+		if len(tmp.R) != 2*len(sel.offs) {
+			fail(pos, "size mismatch in assignment: the indexed variable has %d elements, the value %d", len(sel.offs), len(tmp.R)/2)
+		}
+		for k, o := range sel.offs {
+			dst.R[2*o], dst.R[2*o+1] = tmp.R[2*k], tmp.R[2*k+1]
+		}
+		return next
+	}
+}
+
+// ---- library functions ----
+
+// complexCall compiles the library functions of complex arguments or
+// results: to_complex, get_real, get_imag, abs, arg, sum of a
+// complex_vector and rep_array of complex values. ok is false for any
+// other call.
+func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos token.Position) (cexpr, bool) {
+	name := call.Name
+	zArg := len(call.Sig.Args) == 1 && call.Sig.Args[0] == types.ComplexT
+	switch {
+	case name == "to_complex":
+		switch len(args) {
+		case 0:
+			return zeroComplex(t), true
+		case 1:
+			return cexpr{t: t, z: args[0].cplx()}, true
+		}
+		re, im := args[0].real(), args[1].real()
+		return cexpr{t: t, z: func(e *env) cplx { return cplx{re(e), im(e)} }}, true
+	case name == "get_real" && zArg:
+		f := args[0].cplx()
+		return cexpr{t: t, r: func(e *env) ad.Var { return f(e).re }}, true
+	case name == "get_imag" && zArg:
+		f := args[0].cplx()
+		return cexpr{t: t, r: func(e *env) ad.Var { return f(e).im }}, true
+	case name == "abs" && zArg:
+		f := args[0].cplx()
+		return cexpr{t: t, r: func(e *env) ad.Var { return complexAbs(e.t, f(e)) }}, true
+	case name == "arg" && zArg:
+		f := args[0].cplx()
+		return cexpr{t: t, r: func(e *env) ad.Var { return complexArg(e.t, f(e)) }}, true
+	case name == "sum" && len(call.Sig.Args) == 1 && isComplex(call.Sig.Args[0].Kind):
+		f := args[0].cval()
+		var re, im []ad.Var
+		return cexpr{t: t, z: func(e *env) cplx {
+			v := f(e)
+			re, im = re[:0], im[:0]
+			for k := 0; k < len(v.R); k += 2 {
+				re, im = append(re, v.R[k]), append(im, v.R[k+1])
+			}
+			return cplx{e.t.Sum(re), e.t.Sum(im)}
+		}}, true
+	case name == "rep_array" && isComplex(t.Kind):
+		return repComplexArray(args, t, pos), true
+	}
+	return cexpr{}, false
+}
+
+// repComplexArray is rep_array(x, n, ...) of a complex scalar or
+// container.
+func repComplexArray(args []cexpr, t types.Type, pos token.Position) cexpr {
+	ns := make([]func(*env) int, len(args)-1)
+	for i := range ns {
+		ns[i] = args[i+1].i
+	}
+	var fz func(*env) cplx
+	var fv func(*env) *Val
+	if args[0].v == nil {
+		fz = args[0].cplx()
+	} else {
+		fv = args[0].cval()
+	}
+	var buf Val
+	var dims []int
+	return cexpr{t: t, v: func(e *env) *Val {
+		dims = dims[:0]
+		for _, n := range ns {
+			k := n(e)
+			if k < 0 {
+				fail(pos, "size %d is negative", k)
+			}
+			dims = append(dims, k)
+		}
+		count := size(dims)
+		if fz != nil {
+			z := fz(e)
+			buf.shapeComplex(dims)
+			for k := range count {
+				buf.R[2*k], buf.R[2*k+1] = z.re, z.im
+			}
+			return &buf
+		}
+		v := fv(e)
+		buf.shapeComplex(append(dims, v.Dims...))
+		for k := range count {
+			copy(buf.R[k*len(v.R):], v.R)
+		}
+		return &buf
+	}}
+}
+
+// ---- printing ----
+
+// formatComplex writes z as Stan's print does, as C++ streams a
+// std::complex: (re,im).
+func formatComplex(re, im float64) string {
+	return "(" + fmt.Sprint(re) + "," + fmt.Sprint(im) + ")"
+}
+
+// formatComplexVal writes a complex container's elements in storage
+// order, as formatVal does for real ones.
+func formatComplexVal(v *Val) string {
+	parts := make([]string, 0, len(v.R)/2)
+	for k := 0; k+1 < len(v.R); k += 2 {
+		parts = append(parts, formatComplex(v.R[k].Val, v.R[k+1].Val))
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+// ---- declarations, data and output ----
+
+// complexDeclOK reports (and rejects) declarations of complex variables
+// that compile cannot honour: bounds, offsets and multipliers, which
+// Stan's complex types do not take, and complex guide parameters.
+func (c *compiler) complexDeclOK(d *ast.VarDecl) bool {
+	v := c.info.Uses[d.Name]
+	if v == nil || !isComplex(v.Type.Kind) {
+		return true
+	}
+	t := d.Type
+	if t.Lower != nil || t.Upper != nil || t.Offset != nil || t.Multiplier != nil {
+		c.errorf(t.Pos(), "complex types take no bounds, offset or multiplier: declare %s as %s", d.Name.Name, t.Base)
+		return false
+	}
+	if v.Block == ast.GuideParameters {
+		c.errorf(t.Pos(), "guide parameters cannot be complex: declare the real and imaginary parts of %s as reals", d.Name.Name)
+		return false
+	}
+	return true
+}
+
+// readComplex fills a complex data variable from Stan JSON, where, as in
+// CmdStan, each complex value is a pair [re, im]: the value's dims are
+// the declared dims followed by 2. Matrices are given row by row and
+// stored column-major.
+func (dv *dataVar) readComplex(e *env, data model.Data, dims []int) error {
+	t := dv.v.Type
+	dst := dv.get(e)
+	n := size(dims)
+	val, ok := data[dv.name]
+	if !ok || n == 0 && len(val.Elems) == 0 {
+		if n == 0 {
+			dst.shapeComplex(dims)
+			return nil
+		}
+		return fmt.Errorf("variable %q not found in the data", dv.name)
+	}
+	want := append(append([]int(nil), dims...), 2)
+	if len(val.Elems) != 2*n || !sameDims(val.Dims, want) {
+		return fmt.Errorf("%s %q has size %s, but is declared %v with size %s: each complex value is an array [re, im] of 2 numbers, so the data must have size %s",
+			dv.what, dv.name, dimString(val.Dims), t, dimString(dims), dimString(want))
+	}
+	dst.shapeComplex(dims)
+	rows, cols := 1, 1
+	if innerDims(t) == 2 {
+		rows, cols = dims[len(dims)-2], dims[len(dims)-1]
+	}
+	block := rows * cols
+	for k := range n {
+		// k is the element's index in the file (row-major); o its storage
+		// offset (the matrix part column-major).
+		b, in := k/block, k%block
+		o := b*block + in/cols + (in%cols)*rows
+		dst.R[2*o] = ad.Const(val.Elems[2*k])
+		dst.R[2*o+1] = ad.Const(val.Elems[2*k+1])
+	}
+	return nil
+}
+
+// outputColumns lists a variable's output columns: the offsets into its
+// storage (R or I) in Stan's output order, and their names. A complex
+// element gives two adjacent columns, its real part then its imaginary
+// part, which CmdStan names z.real, z.imag, z.2.1.real, ...: here in
+// gostan's bracket form z[real], z[imag], z[2,1,real], which the command
+// line writes back as CmdStan's.
+func outputColumns(name string, dims []int, t types.Type) (order []int, names []string) {
+	if !isComplex(t.Kind) {
+		for _, k := range outputOrder(dims, t) {
+			order = append(order, k)
+			names = append(names, elementName(name, dims, t, k))
+		}
+		return order, names
+	}
+	for _, k := range outputOrder(dims, t) {
+		el := elementName(name, dims, t, k)
+		for p, part := range [2]string{"real", "imag"} {
+			order = append(order, 2*k+p)
+			if strings.HasSuffix(el, "]") {
+				names = append(names, strings.TrimSuffix(el, "]")+","+part+"]")
+			} else {
+				names = append(names, el+"["+part+"]")
+			}
+		}
+	}
+	return order, names
+}
