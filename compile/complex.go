@@ -540,19 +540,14 @@ func formatComplexVal(v *Val) string {
 
 // ---- declarations, data and output ----
 
-// complexDeclOK reports (and rejects) declarations of complex variables
-// that compile cannot honour: bounds, offsets and multipliers, which
-// Stan's complex types do not take, and complex guide parameters.
+// complexDeclOK rejects complex guide parameters, which compile cannot
+// honour (the checker rejects bounds on complex declarations).
 func (c *compiler) complexDeclOK(d *ast.VarDecl) bool {
 	v := c.info.Uses[d.Name]
 	if v == nil || !isComplex(v.Type.Kind) {
 		return true
 	}
 	t := d.Type
-	if t.Lower != nil || t.Upper != nil || t.Offset != nil || t.Multiplier != nil {
-		c.errorf(t.Pos(), "complex types take no bounds, offset or multiplier: declare %s as %s", d.Name.Name, t.Base)
-		return false
-	}
 	if v.Block == ast.GuideParameters {
 		c.errorf(t.Pos(), "guide parameters cannot be complex: declare the real and imaginary parts of %s as reals", d.Name.Name)
 		return false

@@ -362,9 +362,9 @@ generated quantities {
 // statement, never a panic.
 func TestComplexErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
-		{"parameters {\n  complex<lower=0> z;\n}\n", "c.stan:2:3: complex types take no bounds, offset or multiplier: declare z as complex"},
-		{"data {\n  array[2] complex_vector<offset=1>[3] z;\n}\n", "c.stan:2:3: complex types take no bounds, offset or multiplier: declare z as complex_vector"},
-		{"generated quantities {\n  complex<upper=1> z = 0;\n}\n", "c.stan:2:3: complex types take no bounds, offset or multiplier"},
+		{"parameters {\n  complex<lower=0> z;\n}\n", "c.stan:2:3: complex variables cannot have bounds, offsets or multipliers: declare z as complex"},
+		{"data {\n  array[2] complex_vector<offset=1>[3] z;\n}\n", "c.stan:2:3: complex variables cannot have bounds, offsets or multipliers: declare z as complex_vector"},
+		{"generated quantities {\n  complex<upper=1> z = 0;\n}\n", "c.stan:2:3: complex variables cannot have bounds"},
 		{"model {\n  complex_vector[2] v = [1, 2]';\n  target += v;\n}\n", "c.stan:3:13: target += needs a real, int or container of reals, found complex_vector"},
 		{"parameters {\n  real x;\n}\nmodel {\n  x ~ normal(0, 1);\n}\nguide parameters {\n  complex m;\n}\nguide {\n  x ~ normal(get_real(m), 1);\n}\n",
 			"c.stan:8:3: guide parameters cannot be complex"},

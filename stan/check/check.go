@@ -374,7 +374,7 @@ func (c *checker) stmt(s ast.Stmt) {
 	case *ast.TargetStmt:
 		c.targetAllowed(s.Pos(), "target +=")
 		t := c.expr(s.X)
-		if t.Kind != types.Invalid && (!t.IsPrim() && !t.IsMatrixLike() || t.Kind == types.Complex) {
+		if t.Kind != types.Invalid && (!t.IsPrim() && !t.IsMatrixLike() || isComplexKind(t.Kind)) {
 			c.errorf(s.X.Pos(), "target += needs a real, int or container of reals, found %v", t)
 		}
 	case *ast.ExprStmt:
@@ -534,6 +534,9 @@ func (c *checker) varDecl(d *ast.VarDecl) {
 		c.errorf(d.Type.Pos(), "local variables cannot have constraints: declare %s as %s", d.Name.Name, unconstrained(d.Type.Base))
 	case c.fn != nil && constrained:
 		c.errorf(d.Type.Pos(), "local variables cannot have constraints: declare %s as %s", d.Name.Name, unconstrained(d.Type.Base))
+	}
+	if isComplexKind(t.Kind) && d.Type.HasConstraint() {
+		c.errorf(d.Type.Pos(), "complex variables cannot have bounds, offsets or multipliers: declare %s as %s", d.Name.Name, d.Type.Base)
 	}
 	if global && t.Kind == types.Int && (c.block == ast.Parameters || c.block == ast.TransformedParameters || c.block == ast.GuideParameters) {
 		c.errorf(d.Type.Pos(), "%s cannot be integers: declare %s as real", c.block, d.Name.Name)
@@ -744,4 +747,8 @@ func (c *checker) userFunc(name string, sig types.Signature) *Func {
 		}
 	}
 	return nil
+}
+
+func isComplexKind(k types.Kind) bool {
+	return k == types.Complex || k == types.ComplexVector || k == types.ComplexRowVector || k == types.ComplexMatrix
 }

@@ -1,0 +1,3 @@
+data {
+  /* ERROR "complex variables cannot have bounds" */complex<lower=0> z;
+}
