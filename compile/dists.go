@@ -275,6 +275,11 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 	if base == "normal" && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
 		return scalarNormal(args, pos)
 	}
+	if base == "normal" {
+		if f := c.fusedNormal(s); f != nil {
+			return f
+		}
+	}
 	if f := scalarUnivariate(d, args, true, pos); f != nil && !s.Truncated {
 		return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
 	}
