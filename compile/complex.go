@@ -340,14 +340,7 @@ func complexIndex(base cexpr, idx []index, t types.Type, pos token.Position) cex
 		n := len(idx)
 		return cexpr{t: t, v: func(e *env) *Val {
 			v := fb(e)
-			o := 0
-			for k := range n {
-				i := idx[k].single(e)
-				if i < 1 || i > v.Dims[k] {
-					fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, v.Dims[k])
-				}
-				o = o*v.Dims[k] + (i - 1)
-			}
+			o := arrayOffset(e, v, idx[:n], pos)
 			block := 2 * size(v.Dims[n:])
 			buf.Dims, buf.R, buf.I = v.Dims[n:], v.R[o*block:(o+1)*block], nil
 			return &buf
@@ -401,19 +394,10 @@ func assignComplex(get func(*env) *Val, vt types.Type, idx []index, x cexpr, pos
 		}
 	}
 	f := x.cval()
-	var tmp Val
 	if idx == nil {
-		return func(e *env) ctrl {
-			src := f(e)
-			dst := get(e)
-			if len(dst.Dims) > 0 && !sameDims(dst.Dims, src.Dims) {
-				fail(pos, "size mismatch in assignment: the variable has size %s, the value %s", dimString(dst.Dims), dimString(src.Dims))
-			}
-			tmp.copyFrom(src) // src may be a view of dst
-			dst.copyFrom(&tmp)
-			return next
-		}
+		return assignWhole(get, f, pos)
 	}
+	var tmp Val
 	var sel selector
 	return func(e *env) ctrl {
 		tmp.copyFrom(f(e))
@@ -494,14 +478,7 @@ func repComplexArray(args []cexpr, t types.Type, pos token.Position) cexpr {
 	var buf Val
 	var dims []int
 	return cexpr{t: t, v: func(e *env) *Val {
-		dims = dims[:0]
-		for _, n := range ns {
-			k := n(e)
-			if k < 0 {
-				fail(pos, "size %d is negative", k)
-			}
-			dims = append(dims, k)
-		}
+		dims = evalSizes(e, ns, dims, pos)
 		count := size(dims)
 		if fz != nil {
 			z := fz(e)

@@ -190,14 +190,7 @@ func repArray(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 	var buf Val
 	var dims []int
 	return cexpr{t: t, v: func(e *env) *Val {
-		dims = dims[:0]
-		for _, n := range ns {
-			k := n(e)
-			if k < 0 {
-				fail(pos, "size %d is negative", k)
-			}
-			dims = append(dims, k)
-		}
+		dims = evalSizes(e, ns, dims, pos)
 		count := size(dims)
 		switch {
 		case x.i != nil:
@@ -1170,4 +1163,17 @@ func (v *Val) isConst() bool {
 		}
 	}
 	return true
+}
+
+// evalSizes evaluates the sizes ns into dims, rejecting negative ones.
+func evalSizes(e *env, ns []func(*env) int, dims []int, pos token.Position) []int {
+	dims = dims[:0]
+	for _, n := range ns {
+		k := n(e)
+		if k < 0 {
+			fail(pos, "size %d is negative", k)
+		}
+		dims = append(dims, k)
+	}
+	return dims
 }

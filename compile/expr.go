@@ -791,14 +791,7 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 			var buf Val
 			return cexpr{t: t, v: func(e *env) *Val {
 				v := fb(e)
-				o := 0
-				for k := range n {
-					i := idx[k].single(e)
-					if i < 1 || i > v.Dims[k] {
-						fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, v.Dims[k])
-					}
-					o = o*v.Dims[k] + (i - 1)
-				}
+				o := arrayOffset(e, v, idx[:n], pos)
 				block := size(v.Dims[n:])
 				buf.Dims = v.Dims[n:]
 				if isInt {
@@ -1048,4 +1041,18 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 		c.errorf(x.Pos(), "function '%s' is not supported yet", call.Name)
 	}
 	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }, i: nil}
+}
+
+// arrayOffset is the flat element offset that single indexes into a
+// value's leading (array) dimensions select.
+func arrayOffset(e *env, v *Val, idx []index, pos token.Position) int {
+	o := 0
+	for k, ix := range idx {
+		i := ix.single(e)
+		if i < 1 || i > v.Dims[k] {
+			fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, v.Dims[k])
+		}
+		o = o*v.Dims[k] + (i - 1)
+	}
+	return o
 }

@@ -445,18 +445,7 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 			f := x.real()
 			return func(e *env) ctrl { get(e).R[0] = f(e); return next }
 		}
-		f := x.val(!isInt)
-		var tmp Val
-		return func(e *env) ctrl {
-			src := f(e)
-			dst := get(e)
-			if len(dst.Dims) > 0 && !sameDims(dst.Dims, src.Dims) {
-				fail(pos, "size mismatch in assignment: the variable has size %s, the value %s", dimString(dst.Dims), dimString(src.Dims))
-			}
-			tmp.copyFrom(src) // src may be a view of dst
-			dst.copyFrom(&tmp)
-			return next
-		}
+		return assignWhole(get, x.val(!isInt), pos)
 	}
 	var sel selector
 	var tmp Val
@@ -513,6 +502,22 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 				}
 			}
 		}
+		return next
+	}
+}
+
+// assignWhole assigns a container value to a whole variable, copying
+// through a buffer since the value may be a view of the variable.
+func assignWhole(get, f func(*env) *Val, pos token.Position) stmtFn {
+	var tmp Val
+	return func(e *env) ctrl {
+		src := f(e)
+		dst := get(e)
+		if len(dst.Dims) > 0 && !sameDims(dst.Dims, src.Dims) {
+			fail(pos, "size mismatch in assignment: the variable has size %s, the value %s", dimString(dst.Dims), dimString(src.Dims))
+		}
+		tmp.copyFrom(src)
+		dst.copyFrom(&tmp)
 		return next
 	}
 }
