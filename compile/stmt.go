@@ -415,7 +415,8 @@ func (c *compiler) lvalue(lhs ast.Expr) (ref varRef, v *check.Var, idx []index, 
 		for k, l := range lists {
 			for _, i := range l {
 				if k < len(lists)-1 && c.info.Types[i] != types.IntT {
-					c.errorf(i.Pos(), "assignment to x[...][...] with a multiple index before the last brackets is not supported yet")
+					// The checker rejects these, as Stan has since 2.33.
+					c.errorf(i.Pos(), "a multiple index cannot be followed by more brackets on the left of an assignment")
 					return ref, v, nil, false
 				}
 			}
