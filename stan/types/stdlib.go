@@ -38,7 +38,8 @@ pow: vector, vector -> vector
 choose: int, int -> int
 falling_factorial rising_factorial: real, int -> real
 lmgamma: int, real -> real
-log_modified_bessel_first_kind modified_bessel_first_kind modified_bessel_second_kind bessel_first_kind bessel_second_kind: int, real -> real
+modified_bessel_first_kind modified_bessel_second_kind bessel_first_kind bessel_second_kind: int, real -> real
+log_modified_bessel_first_kind: real, real -> real
 binary_log_loss: int, real -> real
 fma inc_beta log_inc_beta: real, real, real -> real
 log_mix: real, real, real -> real
