@@ -1019,6 +1019,11 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 		c.errorf(x.Pos(), "call of '%s' could not be resolved", x.Fun.Name)
 		return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 	}
+	if call.User == nil && call.FuncArg == nil {
+		if e, ok := c.operatorCall(x, t); ok {
+			return e
+		}
+	}
 	args := make([]cexpr, len(x.Args))
 	for i, a := range x.Args {
 		if call.FuncArg != nil && i == 0 {
