@@ -398,6 +398,9 @@ func (c *compiler) containerArith(x *ast.BinaryExpr, a, b cexpr, t types.Type) c
 		if bScalar {
 			return elementwise(div)
 		}
+		return c.solveOp(a, b, t, pos, solveRight)
+	case token.LDIV:
+		return c.solveOp(a, b, t, pos, solveLeft)
 	case token.MUL:
 		if aScalar || bScalar {
 			return elementwise(mul)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/parser"
@@ -186,3 +188,144 @@ func besselISeries(v, x float64) float64 {
 }
 
 func joinLines(lines ...string) string { return strings.Join(lines, "\n") }
+
+// linalgDecls declares the data of TestLinearAlgebra: W weighs a matrix
+// result's entries, w a vector's.
+const linalgDecls = `transformed data {
+  matrix[3, 3] W = [[1, 2, 3], [0.5, -1, 2], [1.5, 0.25, -2]];
+  vector[3] w = [1, -2, 0.5]';
+}`
+
+// Stan's A, S and b of TestLinearAlgebra, from x (12 parameters).
+const (
+	stanA = "(to_matrix(x[1:9], 3, 3) + diag_matrix(rep_vector(3, 3)))"
+	stanS = "(crossprod(" + stanA + ") + diag_matrix(rep_vector(1, 3)))"
+	stanB = "x[10:12]"
+)
+
+var linW = mat.NewDense(3, 3, []float64{1, 2, 3, 0.5, -1, 2, 1.5, 0.25, -2})
+var linw = mat.NewVecDense(3, []float64{1, -2, 0.5})
+
+// goA, goS and goB are the same in Go.
+func goA(x []float64) *mat.Dense {
+	a := mat.NewDense(3, 3, nil)
+	for j := range 3 {
+		for i := range 3 {
+			a.Set(i, j, x[i+3*j])
+		}
+		a.Set(j, j, a.At(j, j)+3)
+	}
+	return a
+}
+
+func goS(x []float64) *mat.Dense {
+	var s mat.Dense
+	a := goA(x)
+	s.Mul(a.T(), a)
+	for i := range 3 {
+		s.Set(i, i, s.At(i, i)+1)
+	}
+	return &s
+}
+
+func goB(x []float64) *mat.VecDense { return mat.NewVecDense(3, append([]float64(nil), x[9:12]...)) }
+
+// weighed is Σ W ∘ m.
+func weighed(m mat.Matrix) float64 {
+	var p mat.Dense
+	p.MulElem(linW, m)
+	return mat.Sum(&p)
+}
+
+func TestLinearAlgebra(t *testing.T) {
+	at := []float64{0.3, -0.2, 0.5, 0.1, 0.4, -0.6, 0.2, 0.7, -0.1, 1.2, -0.8, 0.4}
+	A, S, b := stanA, stanS, stanB
+	solve := func(m mat.Matrix, v mat.Vector) *mat.VecDense {
+		var r mat.VecDense
+		if err := r.SolveVec(m, v); err != nil {
+			t.Fatal(err)
+		}
+		return &r
+	}
+	inv := func(m mat.Matrix) *mat.Dense {
+		var r mat.Dense
+		if err := r.Inverse(m); err != nil {
+			t.Fatal(err)
+		}
+		return &r
+	}
+	lower := func(m *mat.Dense) *mat.Dense {
+		l := mat.DenseCopyOf(m)
+		for j := range 3 {
+			for i := range j {
+				l.Set(i, j, 0)
+			}
+		}
+		return l
+	}
+	checkExprs(t, linalgDecls, at, []exprCase{
+		{"dot_product(w, mdivide_left(" + A + ", " + b + ")) + dot_product(w, " + A + " \\ " + b + ")", func(x []float64) float64 {
+			return 2 * mat.Dot(linw, solve(goA(x), goB(x)))
+		}},
+		{"sum(W .* mdivide_left(" + A + ", W)) + sum(W .* (" + A + " \\ W))", func(x []float64) float64 {
+			var r mat.Dense
+			r.Solve(goA(x), linW)
+			return 2 * weighed(&r)
+		}},
+		{"dot_product(w, mdivide_right(" + b + "', " + A + ")) + dot_product(w, " + b + "' / " + A + ") + sum(W .* (W / " + A + "))", func(x []float64) float64 {
+			var r mat.Dense
+			r.Mul(linW, inv(goA(x)))
+			return 2*mat.Dot(linw, solve(goA(x).T(), goB(x))) + weighed(&r)
+		}},
+		{"dot_product(w, mdivide_left_spd(" + S + ", " + b + ")) + dot_product(w, mdivide_right_spd(" + b + "', " + S + "))", func(x []float64) float64 {
+			return 2 * mat.Dot(linw, solve(goS(x), goB(x)))
+		}},
+		{"dot_product(w, mdivide_right_tri_low(" + b + "', " + A + "))", func(x []float64) float64 {
+			return mat.Dot(linw, solve(lower(goA(x)).T(), goB(x)))
+		}},
+		{"sum(W .* inverse(" + A + ")) + sum(W .* inverse_spd(" + S + "))", func(x []float64) float64 {
+			return weighed(inv(goA(x))) + weighed(inv(goS(x)))
+		}},
+		{"determinant(" + A + ") + trace(" + A + ")", func(x []float64) float64 {
+			return mat.Det(goA(x)) + mat.Trace(goA(x))
+		}},
+		{"sum(W .* matrix_exp(" + A + "))", func(x []float64) float64 {
+			var r mat.Dense
+			r.Exp(goA(x))
+			return weighed(&r)
+		}},
+		{"sum(W .* matrix_exp(0.01 * " + A + "))", func(x []float64) float64 {
+			var a, r mat.Dense
+			a.Scale(0.01, goA(x))
+			r.Exp(&a)
+			return weighed(&r)
+		}},
+		{"dot_product(w[1:2], singular_values(block(" + A + ", 1, 1, 3, 2)))", func(x []float64) float64 {
+			var svd mat.SVD
+			svd.Factorize(goA(x).Slice(0, 3, 0, 2), mat.SVDNone)
+			s := svd.Values(nil)
+			return s[0] - 2*s[1]
+		}},
+		{"quad_form(" + S + ", " + b + ") + quad_form_sym(" + S + ", " + b + ") + sum(W .* quad_form(" + S + ", " + A + ")) + sum(W .* quad_form_sym(" + S + ", " + A + "))", func(x []float64) float64 {
+			var q mat.Dense
+			a := goA(x)
+			q.Product(a.T(), goS(x), a)
+			return 2*mat.Inner(goB(x), goS(x), goB(x)) + 2*weighed(&q)
+		}},
+		{"trace_quad_form(" + S + ", " + A + ") + trace_gen_quad_form(W, " + S + ", " + A + ")", func(x []float64) float64 {
+			var q, dq mat.Dense
+			a := goA(x)
+			q.Product(a.T(), goS(x), a)
+			dq.Mul(linW, &q)
+			return mat.Trace(&q) + mat.Trace(&dq)
+		}},
+		{"norm1(" + b + ") + norm2(" + b + ") + norm1(to_array_1d(" + b + ")) + norm2(" + b + "')", func(x []float64) float64 {
+			return 2*(math.Abs(x[9])+math.Abs(x[10])+math.Abs(x[11])) + 2*math.Sqrt(x[9]*x[9]+x[10]*x[10]+x[11]*x[11])
+		}},
+		// The first column of a correlation Cholesky factor is (1, z1, z2)
+		// with z = tanh of the first two unconstrained values.
+		{"sum(col(cholesky_corr_constrain(x[1:3], 3), 1)) + sum(rows_dot_self(cholesky_corr_constrain(x[1:3], 3)))", func(x []float64) float64 {
+			return 1 + math.Tanh(x[0]) + math.Tanh(x[1]) + 3
+		}},
+	})
+}
