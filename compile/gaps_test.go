@@ -329,3 +329,171 @@ func TestLinearAlgebra(t *testing.T) {
 		}},
 	})
 }
+
+// TestContainerFunctions checks the functions that build and reshape
+// containers: values through weighted sums, gradients where they have
+// any.
+func TestContainerFunctions(t *testing.T) {
+	at := []float64{0.4, -1.1, 2.3, 0.9, -0.5, 1.7}
+	checkExprs(t, "", at, []exprCase{
+		{"dot_product(linspaced_vector(4, x[1], x[3]), [1, 2, 3, 4]') + sum(linspaced_row_vector(1, 0, x[4])) + sum(linspaced_array(3, -x[3], x[1]))", func(x []float64) float64 {
+			s := 0.0
+			for i := range 4 {
+				s += float64(i+1) * (x[0] + float64(i)*(x[2]-x[0])/3)
+			}
+			return s + x[3] + 1.5*(x[0]-x[2])
+		}},
+		{"sum(linspaced_int_array(5, 1, 10)) + 100 * sum(linspaced_int_array(5, 1, 2)) + 1000 * sum(linspaced_int_array(1, 3, 7))", func(x []float64) float64 {
+			// Eigen: {1, 3, 5, 7, 9}, {1, 1, 1, 2, 2}, {7}.
+			return 25 + 100*7 + 1000*7
+		}},
+		{"dot_product(one_hot_vector(3, 2), x[1:3]) + 10 * sum(one_hot_int_array(4, 4)) + sum(zeros_vector(2)) + sum(ones_row_vector(3)) + sum(ones_array(2)) + sum(zeros_int_array(2)) + sum(ones_int_array(4)) + sum(zeros_array(1)) + sum(zeros_row_vector(2)) + sum(ones_vector(2)) + 7 * uniform_simplex(4)[3]", func(x []float64) float64 {
+			return x[1] + 10 + 3 + 2 + 4 + 2 + 7*0.25
+		}},
+		{"rank(x, 3) + 10 * rank({3, 1, 2}, 1) + 100 * rank(to_array_1d(x), 2)", func(x []float64) float64 { return 5 + 10*2 + 0 }},
+		{"dot_product(to_vector(sort_indices_asc(x)), [1, 2, 3, 4, 5, 6]') + 100 * sort_indices_desc({1, 3, 3, 2})[2] + 1000 * sort_indices_asc(x')[1]", func(x []float64) float64 {
+			// ascending: -1.1(2) -0.5(5) 0.4(1) 0.9(4) 1.7(6) 2.3(3)
+			return 2 + 2*5 + 3*1 + 4*4 + 5*6 + 6*3 + 100*3 + 1000*2
+		}},
+		{"to_array_2d(to_matrix(x, 2, 3))[2, 3] + 10 * to_array_2d(to_matrix(x, 2, 3))[1, 2]", func(x []float64) float64 { return x[5] + 10*x[2] }},
+		{"sum(to_int({x[1] * 7, -x[2] * 7})) + to_int(x[3]) + to_int(-x[3])", func(x []float64) float64 { return 2 + 7 + 2 - 2 }},
+		{"to_matrix(x, 3, 2, 0)[1, 2] + 10 * to_matrix(x, 3, 2, 1)[1, 2] + 100 * to_matrix(x', 2, 3, 0)[2, 1] + 1000 * to_matrix(to_array_1d(x), 2, 3)[2, 2] + 10000 * to_matrix(to_matrix(x, 2, 3), 3, 2, 0)[3, 1]", func(x []float64) float64 {
+			// to_matrix(m, 3, 2, 0) reads m column-major and fills rows:
+			// [[x1, x2], [x3, x4], [x5, x6]].
+			return x[1] + 10*x[3] + 100*x[3] + 1000*x[3] + 10000*x[4]
+		}},
+		{"to_matrix({1, 2, 3, 4}, 2, 2, 0)[1, 2] + 10 * to_matrix({x[1], x[2]}, 1, 2)[1, 2] + to_matrix({x[1:2]', x[3:4]'})[2, 1] + to_matrix({x[1:3], x[4:6]})[2, 3]", func(x []float64) float64 {
+			return 2 + 10*x[1] + x[2] + x[5]
+		}},
+		{"sum(append_array({x[1], x[2]}, {x[3]})) + sum(append_array({1, 2}, {x[4]})) + 10 * size(append_array({1}, {2, 3})) + sum(append_array({x[1:2]}, {x[3:4], x[5:6]})[3])", func(x []float64) float64 {
+			return x[0] + x[1] + x[2] + 3 + x[3] + 30 + x[4] + x[5]
+		}},
+	})
+}
+
+// TestLogMix checks log_mix of vectors and arrays against log Σ θ e^λ.
+func TestLogMix(t *testing.T) {
+	at := []float64{0.3, -1.2, 0.8, -0.4, 0.1, 1.5, -2}
+	lm := func(th, l []float64) float64 {
+		s := 0.0
+		for k := range th {
+			s += th[k] * math.Exp(l[k])
+		}
+		return math.Log(s)
+	}
+	softmax := func(x []float64) []float64 {
+		s := 0.0
+		out := make([]float64, len(x))
+		for i, v := range x {
+			out[i] = math.Exp(v)
+			s += out[i]
+		}
+		for i := range out {
+			out[i] /= s
+		}
+		return out
+	}
+	checkExprs(t, "", at, []exprCase{
+		{"log_mix(softmax(x[1:3]), x[4:6])", func(x []float64) float64 { return lm(softmax(x[0:3]), x[3:6]) }},
+		{"log_mix(softmax(x[1:3]), to_array_1d(x[4:6]))", func(x []float64) float64 { return lm(softmax(x[0:3]), x[3:6]) }},
+		{"log_mix(to_array_1d(softmax(x[1:2])), to_array_1d(x[4:5]))", func(x []float64) float64 { return lm(softmax(x[0:2]), x[3:5]) }},
+		{"log_mix(softmax(x[1:3]), {x[4:6], x[5:7]})", func(x []float64) float64 {
+			return lm(softmax(x[0:3]), x[3:6]) + lm(softmax(x[0:3]), x[4:7])
+		}},
+		{"log_mix(inv_logit(x[1]), x[2], x[3])", func(x []float64) float64 {
+			p := 1 / (1 + math.Exp(-x[0]))
+			return lm([]float64{p, 1 - p}, x[1:3])
+		}},
+	})
+}
+
+// TestGPCovariances checks the covariance functions, of one set of points
+// and of two, of reals and of vectors.
+func TestGPCovariances(t *testing.T) {
+	// x[1:3] are 1-D points, x[4:7] two 2-D points, x[8:10] the magnitude,
+	// length scale and period (through exp).
+	at := []float64{0.3, -0.5, 1.1, 0.2, 0.7, -0.4, 1.3, 0.1, -0.2, 0.4}
+	type kern func(d, a, r, p float64) float64
+	expQuad := func(d, a, r, p float64) float64 { return a * a * math.Exp(-d*d/(2*r*r)) }
+	m32 := func(d, a, r, p float64) float64 {
+		return a * a * (1 + math.Sqrt(3)*d/r) * math.Exp(-math.Sqrt(3)*d/r)
+	}
+	m52 := func(d, a, r, p float64) float64 {
+		return a * a * (1 + math.Sqrt(5)*d/r + 5*d*d/(3*r*r)) * math.Exp(-math.Sqrt(5)*d/r)
+	}
+	expo := func(d, a, r, p float64) float64 { return a * a * math.Exp(-d/r) }
+	per := func(d, a, r, p float64) float64 {
+		s := math.Sin(math.Pi * d / p)
+		return a * a * math.Exp(-2*s*s/(r*r))
+	}
+	w := []float64{1, -0.5, 2, 0.25, -1.5, 0.75, 3, -2, 1.25}
+	weighed := func(k kern, x1, x2 [][]float64, x []float64) float64 {
+		a, r, p := math.Exp(x[7]), math.Exp(x[8]), math.Exp(x[9])
+		s := 0.0
+		for j := range x2 {
+			for i := range x1 {
+				d := 0.0
+				for q := range x1[i] {
+					d += (x1[i][q] - x2[j][q]) * (x1[i][q] - x2[j][q])
+				}
+				s += w[i+j*len(x1)] * k(math.Sqrt(d), a, r, p)
+			}
+		}
+		return s
+	}
+	pts := func(x []float64) [][]float64 { return [][]float64{{x[0]}, {x[1]}, {x[2]}} }
+	vecs := func(x []float64) [][]float64 { return [][]float64{{x[3], x[4]}, {x[5], x[6]}} }
+	decls := "transformed data { matrix[3, 3] W = to_matrix({1, -0.5, 2, 0.25, -1.5, 0.75, 3, -2, 1.25}, 3, 3); }"
+	var cases []exprCase
+	for _, k := range []struct {
+		name   string
+		f      kern
+		params string
+		vec    bool
+	}{
+		{"gp_exp_quad_cov", expQuad, "exp(x[8]), exp(x[9])", true},
+		{"cov_exp_quad", expQuad, "exp(x[8]), exp(x[9])", true},
+		{"gp_matern32_cov", m32, "exp(x[8]), exp(x[9])", true},
+		{"gp_matern52_cov", m52, "exp(x[8]), exp(x[9])", true},
+		{"gp_exponential_cov", expo, "exp(x[8]), exp(x[9])", true},
+		{"gp_periodic_cov", per, "exp(x[8]), exp(x[9]), exp(x[10])", false},
+	} {
+		f := k.f
+		cases = append(cases, exprCase{"sum(W .* " + k.name + "(to_array_1d(x[1:3]), " + k.params + "))", func(x []float64) float64 {
+			return weighed(f, pts(x), pts(x), x)
+		}})
+		if k.vec {
+			cases = append(cases, exprCase{"sum(W[1:2, 1:2] .* " + k.name + "({x[4:5], x[6:7]}, " + k.params + "))", func(x []float64) float64 {
+				// W[1:2, 1:2] in column-major order is w[0], w[1], w[3], w[4].
+				a, r := math.Exp(x[7]), math.Exp(x[8])
+				v := vecs(x)
+				s := 0.0
+				ww := [2][2]float64{{w[0], w[3]}, {w[1], w[4]}}
+				for i := range 2 {
+					for j := range 2 {
+						d := math.Hypot(v[i][0]-v[j][0], v[i][1]-v[j][1])
+						s += ww[i][j] * f(d, a, r, 0)
+					}
+				}
+				return s
+			}})
+		}
+	}
+	for _, name := range []string{"gp_exp_quad_cov", "cov_exp_quad"} {
+		cases = append(cases, exprCase{"sum(W[1:3, 1:2] .* " + name + "(to_array_1d(x[1:3]), to_array_1d(x[4:5]), exp(x[8]), exp(x[9])))", func(x []float64) float64 {
+			return weighed(expQuad, pts(x), [][]float64{{x[3]}, {x[4]}}, x)
+		}}, exprCase{"sum(W[1:2, 1:1] .* " + name + "({x[4:5], x[6:7]}, {x[1:2]}, exp(x[8]), exp(x[9])))", func(x []float64) float64 {
+			return weighed(expQuad, vecs(x), [][]float64{{x[0], x[1]}}, x)
+		}})
+	}
+	cases = append(cases, exprCase{"sum(W .* gp_dot_prod_cov(to_array_1d(x[1:3]), exp(x[8])))", func(x []float64) float64 {
+		s := 0.0
+		for j := range 3 {
+			for i := range 3 {
+				s += w[i+3*j] * (math.Exp(2*x[7]) + x[i]*x[j])
+			}
+		}
+		return s
+	}})
+	checkExprs(t, decls, at, cases)
+}
