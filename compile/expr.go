@@ -1040,6 +1040,9 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 	if call.FuncArg != nil && odeDefaults[call.Name].steps > 0 {
 		return c.odeCall(x, call, args, t)
 	}
+	if _, ok := odeVariadicDefaults[call.Name]; ok && call.FuncArg != nil {
+		return c.odeVariadicCall(x, call, args, t)
+	}
 	if isDensityName(call.Name) {
 		return c.densityCall(x, call.Name, args, t)
 	}
