@@ -353,6 +353,7 @@ var distributions = []distSpec{
 	{"multi_student_t", false, "Vs", "real, Vs, matrix", false, ""},
 	{"multi_gp", false, "matrix", "matrix, vector", false, ""},
 	{"multi_gp_cholesky", false, "matrix", "matrix, vector", false, ""},
+	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, matrix, matrix, vector, matrix", false, ""},
 	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, vector, matrix, vector, matrix", false, ""},
 	{"dirichlet", false, "Vs", "Vs", false, ""},
 	{"lkj_corr", false, "matrix", "real", false, ""},
