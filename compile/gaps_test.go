@@ -497,3 +497,258 @@ func TestGPCovariances(t *testing.T) {
 	}})
 	checkExprs(t, decls, at, cases)
 }
+
+// mvnLogPdf is the log density of N(mu, sigma) at y.
+func mvnLogPdf(y, mu []float64, sigma mat.Symmetric) float64 {
+	n := len(y)
+	var ch mat.Cholesky
+	if !ch.Factorize(sigma) {
+		return math.NaN()
+	}
+	d := mat.NewVecDense(n, nil)
+	for i := range n {
+		d.SetVec(i, y[i]-mu[i])
+	}
+	var z mat.VecDense
+	if err := ch.SolveVecTo(&z, d); err != nil {
+		return math.NaN()
+	}
+	return -0.5*float64(n)*math.Log(2*math.Pi) - 0.5*ch.LogDet() - 0.5*mat.Dot(d, &z)
+}
+
+// symOf is a symmetric copy of m.
+func symOf(m mat.Matrix) *mat.SymDense {
+	n, _ := m.Dims()
+	s := mat.NewSymDense(n, nil)
+	for i := range n {
+		for j := i; j < n; j++ {
+			s.SetSym(i, j, m.At(i, j))
+		}
+	}
+	return s
+}
+
+// spd2 is the 2×2 matrix crossprod(A) + I of four parameters, A read
+// column-major, in Stan and in Go.
+const stanSPD2 = "(crossprod(to_matrix(x[5:8], 2, 2)) + diag_matrix(rep_vector(1, 2)))"
+
+func goSPD2(x []float64, off int) *mat.SymDense {
+	a := mat.NewDense(2, 2, []float64{x[off], x[off+2], x[off+1], x[off+3]})
+	var s mat.Dense
+	s.Mul(a.T(), a)
+	s.Set(0, 0, s.At(0, 0)+1)
+	s.Set(1, 1, s.At(1, 1)+1)
+	return symOf(&s)
+}
+
+func lmgamma(k int, a float64) float64 {
+	v := float64(k*(k-1)) / 4 * math.Log(math.Pi)
+	for j := 1; j <= k; j++ {
+		l, _ := math.Lgamma(a + float64(1-j)/2)
+		v += l
+	}
+	return v
+}
+
+// TestMoreMultivariateDensities checks the multivariate densities against
+// their closed forms, and their gradients.
+func TestMoreMultivariateDensities(t *testing.T) {
+	at := []float64{0.3, -0.6, 0.2, 0.1, 0.9, -0.3, 0.4, 1.1, 0.5, -0.2, 0.7, 0.35}
+	S := stanSPD2
+	inv := func(s mat.Symmetric) *mat.SymDense {
+		var d mat.Dense
+		d.Inverse(s)
+		return symOf(&d)
+	}
+	logDet := func(s mat.Matrix) float64 { l, _ := mat.LogDet(s); return l }
+	checkExprs(t, "", at, []exprCase{
+		{"multi_normal_prec_lpdf(x[1:2] | x[3:4], " + S + ") + multi_normal_prec_lpdf({x[1:2], x[9:10]} | x[3:4], " + S + ")", func(x []float64) float64 {
+			sig := inv(goSPD2(x, 4))
+			return mvnLogPdf(x[0:2], x[2:4], sig) + mvnLogPdf(x[0:2], x[2:4], sig) + mvnLogPdf(x[8:10], x[2:4], sig)
+		}},
+		{"multi_student_t_lpdf(x[1:2] | exp(x[9]) + 1, x[3:4], " + S + ")", func(x []float64) float64 {
+			nu, p := math.Exp(x[8])+1, 2.0
+			s := goSPD2(x, 4)
+			d := mat.NewVecDense(2, []float64{x[0] - x[2], x[1] - x[3]})
+			q := mat.Inner(d, inv(s), d)
+			lg := func(z float64) float64 { r, _ := math.Lgamma(z); return r }
+			return lg((nu+p)/2) - lg(nu/2) - p/2*math.Log(nu*math.Pi) - 0.5*logDet(s) - (nu+p)/2*math.Log1p(q/nu)
+		}},
+		{"wishart_lpdf(" + S + " | 3 + exp(x[9]), crossprod(to_matrix(x[9:12], 2, 2)) + diag_matrix(rep_vector(1, 2)))", func(x []float64) float64 {
+			w, s, nu, p := goSPD2(x, 4), goSPD2(x, 8), 3+math.Exp(x[8]), 2.0
+			var si mat.Dense
+			si.Mul(inv(s), w)
+			return (nu-p-1)/2*logDet(w) - mat.Trace(&si)/2 - nu*p/2*math.Ln2 - nu/2*logDet(s) - lmgamma(2, nu/2)
+		}},
+		{"inv_wishart_lpdf(" + S + " | 3 + exp(x[9]), crossprod(to_matrix(x[9:12], 2, 2)) + diag_matrix(rep_vector(1, 2)))", func(x []float64) float64 {
+			w, s, nu, p := goSPD2(x, 4), goSPD2(x, 8), 3+math.Exp(x[8]), 2.0
+			var sw mat.Dense
+			sw.Mul(s, inv(w))
+			return nu/2*logDet(s) - nu*p/2*math.Ln2 - lmgamma(2, nu/2) - (nu+p+1)/2*logDet(w) - mat.Trace(&sw)/2
+		}},
+		// Row i of y is N(0, Σ / w_i).
+		{"multi_gp_lpdf(to_matrix(x[1:4], 2, 2) | " + S + ", exp(x[9:10])) + multi_gp_cholesky_lpdf(to_matrix(x[1:4], 2, 2) | cholesky_decompose(" + S + "), exp(x[9:10]))", func(x []float64) float64 {
+			s := goSPD2(x, 4)
+			lp := 0.0
+			for i := range 2 {
+				var si mat.SymDense
+				si.ScaleSym(1/math.Exp(x[8+i]), s)
+				lp += mvnLogPdf([]float64{x[i], x[i+2]}, []float64{0, 0}, &si)
+			}
+			return 2 * lp
+		}},
+		// lkj_cov is lognormal standard deviations and an LKJ correlation
+		// matrix, without a Jacobian: its definition in Stan's terms.
+		{"lkj_cov_lpdf(" + S + " | x[1:2], exp(x[3:4]), exp(x[9])) - lognormal_lpdf(sqrt(diagonal(" + S + ")) | x[1:2], exp(x[3:4])) - lkj_corr_lpdf(quad_form_diag(" + S + ", inv(sqrt(diagonal(" + S + ")))) | exp(x[9]))", func(x []float64) float64 { return 0 }},
+		{"lkj_cov_lpdf(" + S + " | x[1:2], exp(x[3:4]), exp(x[9]))", nil},
+	})
+}
+
+// TestGaussianDLMObs compares the Kalman filter's log likelihood with the
+// log density of the observations' joint normal distribution.
+func TestGaussianDLMObs(t *testing.T) {
+	// n = 2 states, r = 1 observation series, T = 3 times.
+	decls := `transformed data {
+  matrix[1, 3] y = [[0.4, -0.3, 1.1]];
+}`
+	expr := "gaussian_dlm_obs_lpdf(y | to_matrix(x[1:2], 2, 1), [[0.9, x[3]], [0, 0.8]], [[exp(x[4])]], " + stanSPD2 + ", x[9:10], diag_matrix(exp(x[11:12])))"
+	at := []float64{0.5, -0.4, 0.2, -0.3, 0.3, -0.2, 0.1, 0.6, 0.25, -0.5, 0.1, -0.2}
+	want := func(x []float64) float64 {
+		F := mat.NewDense(2, 1, []float64{x[0], x[1]})
+		G := mat.NewDense(2, 2, []float64{0.9, x[2], 0, 0.8})
+		V := math.Exp(x[3])
+		W := goSPD2(x, 4)
+		m0 := mat.NewVecDense(2, []float64{x[8], x[9]})
+		C0 := mat.NewDense(2, 2, []float64{math.Exp(x[10]), 0, 0, math.Exp(x[11])})
+		const T = 3
+		// Means and covariances of the states θ_1..θ_T.
+		means := make([]*mat.VecDense, T+1)
+		P := make([]*mat.Dense, T+1)
+		means[0], P[0] = m0, C0
+		for k := 1; k <= T; k++ {
+			var m mat.VecDense
+			m.MulVec(G, means[k-1])
+			means[k] = &m
+			var p mat.Dense
+			p.Product(G, P[k-1], G.T())
+			p.Add(&p, W)
+			P[k] = &p
+		}
+		// Cov(θ_s, θ_t) = P_s (G^{t-s})ᵀ for s ≤ t.
+		cov := mat.NewSymDense(T, nil)
+		mu := make([]float64, T)
+		for s := 1; s <= T; s++ {
+			var f mat.VecDense
+			f.MulVec(F.T(), means[s])
+			mu[s-1] = f.AtVec(0)
+			for u := s; u <= T; u++ {
+				g := mat.NewDense(2, 2, []float64{1, 0, 0, 1})
+				for range u - s {
+					g.Mul(G, g)
+				}
+				var c, fc mat.Dense
+				c.Mul(P[s], g.T())
+				fc.Product(F.T(), &c, F)
+				v := fc.At(0, 0)
+				if s == u {
+					v += V
+				}
+				cov.SetSym(s-1, u-1, v)
+			}
+		}
+		return mvnLogPdf([]float64{0.4, -0.3, 1.1}, mu, cov)
+	}
+	checkExprs(t, decls, at, []exprCase{{expr, want},
+		{strings.Replace(expr, "[[exp(x[4])]]", "[exp(x[4])]'", 1), want}})
+}
+
+// TestMoreDiscreteDensities checks multinomial_logit and the categorical
+// and negative binomial GLMs against their closed forms.
+func TestMoreDiscreteDensities(t *testing.T) {
+	at := []float64{0.3, -0.6, 0.2, 0.1, 0.9, -0.3, 0.4, 1.1}
+	lg := func(z float64) float64 { r, _ := math.Lgamma(z); return r }
+	lse := func(v []float64) float64 {
+		s := 0.0
+		for _, a := range v {
+			s += math.Exp(a)
+		}
+		return math.Log(s)
+	}
+	decls := `transformed data {
+  matrix[3, 2] X = [[1, 0.5], [-0.3, 2], [0.7, -1]];
+  array[3] int yc = {2, 1, 3};
+  array[3] int yn = {0, 4, 2};
+}`
+	X := [3][2]float64{{1, 0.5}, {-0.3, 2}, {0.7, -1}}
+	checkExprs(t, decls, at, []exprCase{
+		{"multinomial_logit_lpmf({2, 0, 3} | x[1:3]) + multinomial_logit_lupmf({1, 1, 1} | x[1:3])", func(x []float64) float64 {
+			l := lse(x[0:3])
+			full := lg(6) - lg(3) - lg(1) - lg(4) + 2*(x[0]-l) + 3*(x[2]-l)
+			return full + (x[0] - l) + (x[1] - l) + (x[2] - l)
+		}},
+		// β is 2×3 (column-major x[4:9]... taken as x[3:8] here), α x[1:3].
+		{"categorical_logit_glm_lpmf(yc | X, x[1:3], to_matrix(x[3:8], 2, 3)) + categorical_logit_glm_lpmf(2 | X, x[1:3], to_matrix(x[3:8], 2, 3))", func(x []float64) float64 {
+			b := [2][3]float64{{x[2], x[4], x[6]}, {x[3], x[5], x[7]}}
+			lp := 0.0
+			for n := range 3 {
+				eta := make([]float64, 3)
+				for c := range 3 {
+					eta[c] = x[c] + X[n][0]*b[0][c] + X[n][1]*b[1][c]
+				}
+				lp += eta[[]int{2, 1, 3}[n]-1] - lse(eta) + eta[1] - lse(eta)
+			}
+			return lp
+		}},
+		{"neg_binomial_2_log_glm_lpmf(yn | X, x[1], x[2:3], exp(x[4])) + neg_binomial_2_log_glm_lpmf(yn | X, x[5:7], x[2:3], exp(x[8]))", func(x []float64) float64 {
+			nb := func(n int, eta, phi float64) float64 {
+				k := float64(n)
+				return lg(k+phi) - lg(k+1) - lg(phi) + k*eta + phi*math.Log(phi) - (k+phi)*math.Log(math.Exp(eta)+phi)
+			}
+			lp := 0.0
+			for i, n := range []int{0, 4, 2} {
+				xb := X[i][0]*x[1] + X[i][1]*x[2]
+				lp += nb(n, x[0]+xb, math.Exp(x[3])) + nb(n, x[4+i]+xb, math.Exp(x[7]))
+			}
+			return lp
+		}},
+	})
+}
+
+// TestSkewDoubleExponential checks the family's density, CDFs, ~ and
+// truncation in compiled programs.
+func TestSkewDoubleExponential(t *testing.T) {
+	at := []float64{0.3, -0.4, 0.2, -0.5}
+	cdf := func(y, mu, s, tau float64) float64 {
+		if y < mu {
+			return tau * math.Exp(-2*(1-tau)*(mu-y)/s)
+		}
+		return 1 - (1-tau)*math.Exp(-2*tau*(y-mu)/s)
+	}
+	lpdf := func(y, mu, s, tau float64) float64 {
+		w, d := tau, y-mu
+		if y < mu {
+			w, d = 1-tau, mu-y
+		}
+		return math.Log(2*tau*(1-tau)/s) - 2/s*w*d
+	}
+	p := func(x []float64) (mu, s, tau float64) { return x[1], math.Exp(x[2]), 1 / (1 + math.Exp(-x[3])) }
+	args := "x[2], exp(x[3]), inv_logit(x[4])"
+	checkExprs(t, "", at, []exprCase{
+		{"skew_double_exponential_lpdf(x[1] | " + args + ") + skew_double_exponential_lpdf(-1.5 | " + args + ")", func(x []float64) float64 {
+			mu, s, tau := p(x)
+			return lpdf(x[0], mu, s, tau) + lpdf(-1.5, mu, s, tau)
+		}},
+		{"skew_double_exponential_lcdf(x[1] | " + args + ") + skew_double_exponential_lccdf(-1.5 | " + args + ") + skew_double_exponential_cdf(0.5 | " + args + ")", func(x []float64) float64 {
+			mu, s, tau := p(x)
+			return math.Log(cdf(x[0], mu, s, tau)) + math.Log(1-cdf(-1.5, mu, s, tau)) + cdf(0.5, mu, s, tau)
+		}},
+	})
+	// ~ with truncation drops the constant log 2 and adds -log(F(U) - F(L)).
+	src := `parameters { vector[4] x; }
+model { 0.1 ~ skew_double_exponential(x[2], exp(x[3]), inv_logit(x[4])) T[-1, x[1] + 2]; }`
+	m := buildSource(t, src, nil)
+	checkModelAt(t, "truncated skew_double_exponential", m, at, func(x []float64) float64 {
+		mu, s, tau := p(x)
+		return lpdf(0.1, mu, s, tau) - math.Ln2 - math.Log(cdf(x[0]+2, mu, s, tau)-cdf(-1, mu, s, tau))
+	})
+}
