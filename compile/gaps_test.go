@@ -752,3 +752,68 @@ model { 0.1 ~ skew_double_exponential(x[2], exp(x[3]), inv_logit(x[4])) T[-1, x[
 		return lpdf(0.1, mu, s, tau) - math.Ln2 - math.Log(cdf(x[0]+2, mu, s, tau)-cdf(-1, mu, s, tau))
 	})
 }
+
+// TestUserTruncation checks that a truncated ~ of a user-defined family
+// adds the normalising term from the family's own CDF functions.
+func TestUserTruncation(t *testing.T) {
+	src := `functions {
+  real foo_lpdf(real y, real mu) { return normal_lpdf(y | mu, 1); }
+  real foo_lcdf(real y, real mu) { return normal_lcdf(y | mu, 1); }
+  real foo_lccdf(real y, real mu) { return normal_lccdf(y | mu, 1); }
+  real bar_lpmf(int n, real lambda) { return poisson_lpmf(n | lambda); }
+  real bar_lcdf(int n, real lambda) { return poisson_lcdf(n | lambda); }
+  real bar_lccdf(int n, real lambda) { return poisson_lccdf(n | lambda); }
+}
+data { int k; }
+parameters { real mu; real<lower=0> lambda; }
+model {
+  0.3 ~ foo(mu) T[-1, 2];
+  0.3 ~ foo(mu) T[0, ];
+  0.3 ~ foo(mu) T[, 1.5];
+  k ~ bar(lambda) T[2, 6];
+  k ~ bar(lambda) T[2, ];
+  k ~ bar(lambda) T[, 6];
+}
+`
+	m := buildSource(t, src, model.Data{"k": {Elems: []float64{3}, Int: true}})
+	phi := func(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
+	// P(N <= n) for a Poisson(λ).
+	pcdf := func(n int, l float64) float64 {
+		s, term := 0.0, math.Exp(-l)
+		for k := 0; k <= n; k++ {
+			s += term
+			term *= l / float64(k+1)
+		}
+		return s
+	}
+	at := []float64{0.4, 0.2} // lambda = e^0.2, with the log Jacobian 0.2
+	checkModelAt(t, "user-defined truncation", m, at, func(x []float64) float64 {
+		mu, l := x[0], math.Exp(x[1])
+		ln := -0.5*math.Log(2*math.Pi) - 0.5*(0.3-mu)*(0.3-mu)
+		lg, _ := math.Lgamma(4)
+		lpois := 3*math.Log(l) - l - lg
+		return x[1] + 3*ln - math.Log(phi(2-mu)-phi(-1-mu)) - math.Log(1-phi(0-mu)) - math.Log(phi(1.5-mu)) +
+			3*lpois - math.Log(pcdf(6, l)-pcdf(1, l)) - math.Log(1-pcdf(1, l)) - math.Log(pcdf(6, l))
+	})
+	// Outside the bounds the density is zero.
+	m = buildSource(t, strings.Replace(src, "T[2, 6]", "T[4, 6]", 1), model.Data{"k": {Elems: []float64{3}, Int: true}})
+	if lp, err := m.LogDensity(at, nil); err != nil || !math.IsInf(lp, -1) {
+		t.Errorf("k = 3 ~ bar(lambda) T[4, 6]: lp = %v, %v; want -inf", lp, err)
+	}
+}
+
+// TestDiscreteRangeCDFs checks discrete_range's CDFs and its truncation.
+func TestDiscreteRangeCDFs(t *testing.T) {
+	checkExprs(t, "", []float64{0.1}, []exprCase{
+		{"x[1] + discrete_range_lcdf(3 | 1, 4) + discrete_range_lccdf(3 | 1, 4) + discrete_range_cdf(2 | 1, 4) + discrete_range_cdf_log(0, -1, 4) + discrete_range_ccdf_log(3, -1, 4)", func(x []float64) float64 {
+			return x[0] + math.Log(0.75) + math.Log(0.25) + 0.5 + math.Log(2.0/6) + math.Log(1.0/6)
+		}},
+	})
+	src := `parameters { real x; }
+model { target += x; 3 ~ discrete_range(-2, 7) T[0, 4]; 3 ~ discrete_range(-2, 7) T[0, ]; 3 ~ discrete_range(-2, 7) T[, 4]; }`
+	m := buildSource(t, src, nil)
+	checkModelAt(t, "truncated discrete_range", m, []float64{0.5}, func(x []float64) float64 {
+		// 10 values; P(0 <= y <= 4) = 5/10, P(y >= 0) = 8/10, P(y <= 4) = 7/10.
+		return x[0] + 3*math.Log(0.1) - math.Log(0.5) - math.Log(0.8) - math.Log(0.7)
+	})
+}
