@@ -2,6 +2,7 @@ package compile
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -816,4 +817,92 @@ model { target += x; 3 ~ discrete_range(-2, 7) T[0, 4]; 3 ~ discrete_range(-2, 7
 		// 10 values; P(0 <= y <= 4) = 5/10, P(y >= 0) = 8/10, P(y <= 4) = 7/10.
 		return x[0] + 3*math.Log(0.1) - math.Log(0.5) - math.Log(0.8) - math.Log(0.7)
 	})
+}
+
+// TestMoreRngs draws from the rngs compile gained and compares the sample
+// means with the distributions' means (within five standard errors), and
+// checks the draws' support.
+func TestMoreRngs(t *testing.T) {
+	src := `transformed data {
+  matrix[2, 2] S = [[2, 0.5], [0.5, 1]];
+}
+parameters { real x; }
+model { x ~ normal(0, 1); }
+generated quantities {
+  vector[3] dir = dirichlet_rng([2, 3, 5]');
+  int dr = discrete_range_rng(2, 5);
+  array[2] int drv = discrete_range_rng({2, -3}, 5);
+  int hg = hypergeometric_rng(5, 4, 6);
+  array[3] int mn = multinomial_rng([0.2, 0.3, 0.5]', 10);
+  array[3] int mnl = multinomial_logit_rng(log([0.2, 0.3, 0.5]'), 10);
+  int ol = ordered_logistic_rng(0.5, [-1, 1]');
+  int op = ordered_probit_rng(0.5, [-1, 1]');
+  matrix[3, 3] lkj = lkj_corr_rng(3, 2);
+  matrix[3, 3] lkjl = lkj_corr_cholesky_rng(3, 2);
+  matrix[2, 2] w = wishart_rng(5, S);
+  matrix[2, 2] iw = inv_wishart_rng(6, S);
+  vector[2] mst = multi_student_t_rng(5, [1, -1]', S);
+  array[2] vector[2] msts = multi_student_t_rng(5, {[1, -1]', [0, 2]'}, S);
+  real sde = skew_double_exponential_rng(0.5, 2, 0.3);
+  real lkjdiag = lkjl[3, 1]^2 + lkjl[3, 2]^2 + lkjl[3, 3]^2;
+}
+`
+	m := buildSource(t, src, nil)
+	names := m.Names()
+	col := map[string]int{}
+	for i, n := range names {
+		col[n] = i
+	}
+	for _, n := range []string{"dir[1]", "mn[3]", "lkj[2,2]", "lkjdiag", "drv[2]", "msts[2,2]", "sde"} {
+		if _, ok := col[n]; !ok {
+			t.Fatalf("no column %s in %v", n, names)
+		}
+	}
+	const draws = 4000
+	sum := make([]float64, len(names))
+	sq := make([]float64, len(names))
+	out := make([]float64, len(names))
+	r := rand.New(rand.NewPCG(3, 4))
+	for range draws {
+		if err := m.Write([]float64{0}, r, out); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range out {
+			sum[i] += v
+			sq[i] += v * v
+		}
+		if s := out[col["dir[1]"]] + out[col["dir[2]"]] + out[col["dir[3]"]]; math.Abs(s-1) > 1e-12 {
+			t.Fatalf("dirichlet_rng sums to %v", s)
+		}
+		if s := out[col["mn[1]"]] + out[col["mn[2]"]] + out[col["mn[3]"]]; s != 10 {
+			t.Fatalf("multinomial_rng draws %v trials", s)
+		}
+		if d := out[col["lkj[2,2]"]]; d != 1 || out[col["lkj[1,2]"]] != out[col["lkj[2,1]"]] {
+			t.Fatalf("lkj_corr_rng drew a matrix that is not a correlation matrix")
+		}
+		if d := out[col["lkjdiag"]]; math.Abs(d-1) > 1e-12 {
+			t.Fatalf("lkj_corr_cholesky_rng: the last row has squared norm %v", d)
+		}
+		if v := out[col["drv[2]"]]; v < -3 || v > 5 {
+			t.Fatalf("discrete_range_rng(-3, 5) drew %v", v)
+		}
+	}
+	il := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+	ph := func(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+	ord := func(f func(float64) float64) float64 {
+		p1, p3 := 1-f(0.5+1), f(0.5-1)
+		return p1 + 2*(1-p1-p3) + 3*p3
+	}
+	for name, want := range map[string]float64{
+		"dir[1]": 0.2, "dir[3]": 0.5, "dr": 3.5, "drv[2]": 1, "hg": 2, "mn[1]": 2, "mn[3]": 5, "mnl[2]": 3,
+		"ol": ord(il), "op": ord(ph), "lkj[2,1]": 0, "w[1,1]": 10, "w[2,1]": 2.5, "iw[1,1]": 2.0 / 3, "iw[2,2]": 1.0 / 3,
+		"mst[1]": 1, "mst[2]": -1, "msts[2,2]": 2, "sde": 0.5 + 0.7*2/(2*0.3) - 0.3*2/(2*0.7),
+	} {
+		i := col[name]
+		mean := sum[i] / draws
+		se := math.Sqrt((sq[i]/draws - mean*mean) / draws)
+		if math.Abs(mean-want) > 5*se+1e-9 {
+			t.Errorf("%s: mean %v (standard error %.2g), want %v", name, mean, se, want)
+		}
+	}
 }

@@ -238,9 +238,10 @@ categorical_logit_rng: vector -> int
 multinomial_rng: vector, int -> int[]
 multinomial_logit_rng: vector, int -> int[]
 dirichlet_rng: vector -> vector
-multi_normal_rng multi_normal_cholesky_rng multi_student_t_rng: vector, matrix -> vector
+multi_normal_rng multi_normal_cholesky_rng: vector, matrix -> vector
 multi_normal_rng multi_normal_cholesky_rng: vector[], matrix -> vector[]
 multi_student_t_rng: real, vector, matrix -> vector
+multi_student_t_rng: real, vector[], matrix -> vector[]
 lkj_corr_rng lkj_corr_cholesky_rng: int, real -> matrix
 wishart_rng inv_wishart_rng: real, matrix -> matrix
 ordered_logistic_rng ordered_probit_rng: real, vector -> int
