@@ -227,18 +227,10 @@ func TestStdlibCompiles(t *testing.T) {
 // with the reason: a call's name, op:name for an operator, ~family for a
 // ~ statement, T~family for a truncated one, or a walkExtras key.
 var stillUnsupported = map[string]string{
-	"algebra_solver":        "not implemented yet",
-	"algebra_solver_newton": "not implemented yet",
-	"integrate_1d":          "not implemented yet",
-	"map_rect":              "not implemented yet",
-	"reduce_sum":            "not implemented yet",
-	"reduce_sum_static":     "not implemented yet",
-	"solve_newton":          "not implemented yet",
-	"solve_powell":          "not implemented yet",
-	"wiener_log":            "not implemented yet",
-	"wiener_lpdf":           "not implemented yet",
-	"wiener_lupdf":          "not implemented yet",
-	"~wiener":               "not implemented yet",
+	"wiener_log":   "not implemented yet",
+	"wiener_lpdf":  "not implemented yet",
+	"wiener_lupdf": "not implemented yet",
+	"~wiener":      "not implemented yet",
 }
 
 // walkExtras are programs for what the library table does not list: the

@@ -1043,6 +1043,9 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 	if _, ok := odeVariadicDefaults[call.Name]; ok && call.FuncArg != nil {
 		return c.odeVariadicCall(x, call, args, t)
 	}
+	if f, ok := higherOrder[call.Name]; ok && call.FuncArg != nil {
+		return f(c, x, call, args, t)
+	}
 	if isDensityName(call.Name) {
 		return c.densityCall(x, call.Name, args, t)
 	}
