@@ -226,12 +226,7 @@ func TestStdlibCompiles(t *testing.T) {
 // stillUnsupported lists what the checker accepts and compile does not,
 // with the reason: a call's name, op:name for an operator, ~family for a
 // ~ statement, T~family for a truncated one, or a walkExtras key.
-var stillUnsupported = map[string]string{
-	"wiener_log":   "not implemented yet",
-	"wiener_lpdf":  "not implemented yet",
-	"wiener_lupdf": "not implemented yet",
-	"~wiener":      "not implemented yet",
-}
+var stillUnsupported = map[string]string{}
 
 // walkExtras are programs for what the library table does not list: the
 // higher-order functions, whose first argument is a user-defined
