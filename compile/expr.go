@@ -101,7 +101,9 @@ func (c *compiler) expr(x ast.Expr) cexpr {
 	case *ast.RowVectorExpr:
 		return c.rowVectorLit(x, t)
 	}
-	c.errorf(x.Pos(), "expression not supported")
+	// Only a range lo:hi is left, which the checker accepts only as an
+	// index.
+	c.errorf(x.Pos(), "a range lo:hi can only be an index")
 	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 }
 

@@ -164,7 +164,9 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 	case *ast.PrintStmt:
 		return c.print(s)
 	}
-	c.errorf(s.Pos(), "statement not supported yet")
+	// Only a function definition is left, which the parser accepts only
+	// in the functions (or networks) block.
+	c.errorf(s.Pos(), "a function can only be defined in the functions block")
 	return nil
 }
 
