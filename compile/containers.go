@@ -65,8 +65,6 @@ var containerBuiltins = map[string]builtin{
 	"distance":                          distanceFn(false),
 	"identity_matrix":                   identityMatrix,
 	"add_diag":                          addDiag,
-	"cov_exp_quad":                      gpExpQuad,
-	"gp_exp_quad_cov":                   gpExpQuad,
 	"reverse":                           reverse,
 	"sort_asc":                          sortFn(false),
 	"sort_desc":                         sortFn(true),
@@ -332,7 +330,10 @@ func toMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 			return &buf
 		}}, nil
 	}
-	return cexpr{}, fmt.Errorf("this form of to_matrix is not supported yet")
+	if e, ok := toMatrixMore(a, t, pos); ok {
+		return e, nil
+	}
+	return cexpr{}, fmt.Errorf("to_matrix: no form takes arguments of types %v", at)
 }
 
 func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
@@ -881,44 +882,6 @@ func addDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, e
 				v = d[i]
 			}
 			buf.R[i+i*n] = e.t.Add(buf.R[i+i*n], v)
-		}
-		return &buf
-	}}, nil
-}
-
-// gpExpQuad is the exponentiated quadratic covariance
-// K_ij = α² exp(-|x_i - x_j|² / (2ρ²)) of 1-D points or of vectors.
-func gpExpQuad(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	if len(a) != 3 {
-		return cexpr{}, fmt.Errorf("gp_exp_quad_cov with two sets of points is not supported yet")
-	}
-	fx, fa, fr := a[0].val(true), a[1].real(), a[2].real()
-	var buf Val
-	dims := make([]int, 2)
-	return cexpr{t: t, v: func(e *env) *Val {
-		x, alpha, rho := fx(e), fa(e), fr(e)
-		n := x.Dims[0]
-		d := size(x.Dims[1:])
-		dims[0], dims[1] = n, n
-		buf.shape(dims, false)
-		a2 := e.t.Square(alpha)
-		inv := e.t.Div(ad.Const(-0.5), e.t.Square(rho))
-		for i := range n {
-			buf.R[i+i*n] = a2
-			for j := range i {
-				b := e.t.Begin()
-				s := 0.0
-				for k := range d {
-					p, q := x.R[i*d+k], x.R[j*d+k]
-					diff := p.Val - q.Val
-					s += diff * diff
-					b.Add(p, 2*diff)
-					b.Add(q, -2*diff)
-				}
-				sq := b.End(s)
-				v := e.t.Mul(a2, e.t.Exp(e.t.Mul(inv, sq)))
-				buf.R[i+j*n], buf.R[j+i*n] = v, v
-			}
 		}
 		return &buf
 	}}, nil

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/token"
 
 	"github.com/gostan/gostan/ad"
@@ -22,6 +23,10 @@ type density struct {
 	// build compiles a density whose arguments are not all vectorised
 	// reals and ints (multivariate and GLM families); fn is then nil.
 	build func(args []cexpr, propto bool, pos token.Position) func(*env) ad.Var
+	// truncCDF is the log CDF (or, upper, CCDF) of a build family of ints
+	// only, for truncation: its arguments are the variate's and the
+	// parameters'.
+	truncCDF func(ints [][]int, upper bool) (float64, error)
 	// uni or disc is the family, for its rng.
 	uni  *dist.Univariate
 	disc *dist.Discrete
@@ -53,40 +58,41 @@ var densities = map[string]density{
 		lcdf:  func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLcdf(t, r[0], r[1], r[2]) },
 		lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLccdf(t, r[0], r[1], r[2]) },
 	},
-	"std_normal":            univariate(dist.StdNormal),
-	"student_t":             univariate(dist.StudentT),
-	"cauchy":                univariate(dist.Cauchy),
-	"double_exponential":    univariate(dist.DoubleExponential),
-	"logistic":              univariate(dist.Logistic),
-	"gumbel":                univariate(dist.Gumbel),
-	"lognormal":             univariate(dist.Lognormal),
-	"chi_square":            univariate(dist.ChiSquare),
-	"inv_chi_square":        univariate(dist.InvChiSquare),
-	"scaled_inv_chi_square": univariate(dist.ScaledInvChiSquare),
-	"exponential":           univariate(dist.Exponential),
-	"gamma":                 univariate(dist.Gamma),
-	"inv_gamma":             univariate(dist.InvGamma),
-	"weibull":               univariate(dist.Weibull),
-	"frechet":               univariate(dist.Frechet),
-	"rayleigh":              univariate(dist.Rayleigh),
-	"pareto":                univariate(dist.Pareto),
-	"pareto_type_2":         univariate(dist.ParetoType2),
-	"beta":                  univariate(dist.Beta),
-	"beta_proportion":       univariate(dist.BetaProportion),
-	"von_mises":             univariate(dist.VonMises),
-	"uniform":               univariate(dist.Uniform),
-	"skew_normal":           univariate(dist.SkewNormal),
-	"exp_mod_normal":        univariate(dist.ExpModNormal),
-	"bernoulli":             discrete(dist.Bernoulli, 1),
-	"bernoulli_logit":       discrete(dist.BernoulliLogit, 1),
-	"binomial":              discrete(dist.Binomial, 2),
-	"binomial_logit":        discrete(dist.BinomialLogit, 2),
-	"poisson":               discrete(dist.Poisson, 1),
-	"poisson_log":           discrete(dist.PoissonLog, 1),
-	"neg_binomial":          discrete(dist.NegBinomial, 1),
-	"neg_binomial_2":        discrete(dist.NegBinomial2, 1),
-	"neg_binomial_2_log":    discrete(dist.NegBinomial2Log, 1),
-	"beta_binomial":         discrete(dist.BetaBinomial, 2),
+	"std_normal":              univariate(dist.StdNormal),
+	"student_t":               univariate(dist.StudentT),
+	"cauchy":                  univariate(dist.Cauchy),
+	"double_exponential":      univariate(dist.DoubleExponential),
+	"logistic":                univariate(dist.Logistic),
+	"gumbel":                  univariate(dist.Gumbel),
+	"lognormal":               univariate(dist.Lognormal),
+	"chi_square":              univariate(dist.ChiSquare),
+	"inv_chi_square":          univariate(dist.InvChiSquare),
+	"scaled_inv_chi_square":   univariate(dist.ScaledInvChiSquare),
+	"exponential":             univariate(dist.Exponential),
+	"gamma":                   univariate(dist.Gamma),
+	"inv_gamma":               univariate(dist.InvGamma),
+	"weibull":                 univariate(dist.Weibull),
+	"frechet":                 univariate(dist.Frechet),
+	"rayleigh":                univariate(dist.Rayleigh),
+	"pareto":                  univariate(dist.Pareto),
+	"pareto_type_2":           univariate(dist.ParetoType2),
+	"beta":                    univariate(dist.Beta),
+	"beta_proportion":         univariate(dist.BetaProportion),
+	"von_mises":               univariate(dist.VonMises),
+	"uniform":                 univariate(dist.Uniform),
+	"skew_normal":             univariate(dist.SkewNormal),
+	"exp_mod_normal":          univariate(dist.ExpModNormal),
+	"skew_double_exponential": univariate(dist.SkewDoubleExponential),
+	"bernoulli":               discrete(dist.Bernoulli, 1),
+	"bernoulli_logit":         discrete(dist.BernoulliLogit, 1),
+	"binomial":                discrete(dist.Binomial, 2),
+	"binomial_logit":          discrete(dist.BinomialLogit, 2),
+	"poisson":                 discrete(dist.Poisson, 1),
+	"poisson_log":             discrete(dist.PoissonLog, 1),
+	"neg_binomial":            discrete(dist.NegBinomial, 1),
+	"neg_binomial_2":          discrete(dist.NegBinomial2, 1),
+	"neg_binomial_2_log":      discrete(dist.NegBinomial2Log, 1),
+	"beta_binomial":           discrete(dist.BetaBinomial, 2),
 }
 
 // densitySuffixes are the suffixes of density calls, with whether they
@@ -199,6 +205,21 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 		if s.upper {
 			f = d.lccdf
 		}
+		if d.truncCDF != nil {
+			da := newDensityArgs(args, len(args))
+			upper, noLog := s.upper, s.noLog
+			return cexpr{t: t, r: func(e *env) ad.Var {
+				da.eval(e)
+				v, err := d.truncCDF(da.ints, upper)
+				if err != nil {
+					panic(&evalError{pos: pos, err: err})
+				}
+				if noLog {
+					return ad.Const(math.Exp(v))
+				}
+				return ad.Const(v)
+			}}
+		}
 		if u := d.disc; u != nil {
 			da := newDensityArgs(args, d.ints)
 			upper := s.upper
@@ -254,13 +275,23 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		args = append(args, c.expr(a))
 	}
 	pos := c.pos(s.Tilde)
+	withTrunc := func(f func(*env) ad.Var, trunc func(*env) ad.Var) stmtFn {
+		if trunc == nil {
+			return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
+		}
+		return func(e *env) ctrl { e.target = append(e.target, f(e), trunc(e)); return next }
+	}
 	if call.User != nil {
 		// A user-defined density: call it like a function.
 		fake := &ast.CallExpr{Fun: &ast.Ident{NamePos: s.Dist.Pos(), Name: call.Name}, Args: append([]ast.Expr{s.LHS}, s.Args...)}
 		c.info.Calls[fake] = call
 		c.info.Types[fake] = types.RealT
 		f := c.userCall(fake, call, args, types.RealT).r
-		return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
+		var trunc func(*env) ad.Var
+		if s.Truncated {
+			trunc = c.userTruncation(s, args)
+		}
+		return withTrunc(f, trunc)
 	}
 	base := s.Dist.Name
 	d, ok := densities[base]
@@ -270,7 +301,11 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 	}
 	if d.build != nil {
 		f := d.build(args, true, pos)
-		return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
+		var trunc func(*env) ad.Var
+		if s.Truncated {
+			trunc = c.truncation(s, d, args)
+		}
+		return withTrunc(f, trunc)
 	}
 	if base == "normal" && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
 		return scalarNormal(args, pos)
@@ -308,8 +343,25 @@ func (c *compiler) truncation(s *ast.TildeStmt, d density, args []cexpr) func(*e
 	if d.disc != nil {
 		return c.discreteTruncation(s, d, args)
 	}
+	if d.truncCDF != nil {
+		// The ints' CDFs of a family without real parameters.
+		ints := newDensityArgs(args[1:], len(args)-1)
+		bound := []int{0}
+		at := func(e *env, b int, upper bool) ad.Var {
+			ints.eval(e)
+			bound[0] = b
+			v, err := d.truncCDF(append([][]int{bound}, ints.ints...), upper)
+			if err != nil {
+				panic(&evalError{pos: c.pos(s.Pos()), err: err})
+			}
+			return ad.Const(v)
+		}
+		return c.cdfTruncation(s, args[0], func(e *env, b truncBound) ad.Var { return at(e, b.i, false) },
+			func(e *env, b truncBound) ad.Var { return at(e, b.i, true) })
+	}
 	if d.lcdf == nil || d.lccdf == nil {
-		c.errorf(s.Dist.Pos(), "truncation of '%s' is not supported yet", s.Dist.Name)
+		// The checker admits truncation only of families with CDFs.
+		c.errorf(s.Dist.Pos(), "truncation of '%s' needs its CDFs", s.Dist.Name)
 		return nil
 	}
 	y := args[0].real()
@@ -483,4 +535,124 @@ func (c *compiler) discreteTruncation(s *ast.TildeStmt, d density, args []cexpr)
 			return e.t.Neg(cdf(e, h, false))
 		}
 	}
+}
+
+// truncBound is a truncation bound: an int for an int variate, else a real.
+type truncBound struct {
+	i int
+	r ad.Var
+}
+
+// cdfTruncation is the term a truncated ~ adds, from the family's log CDF
+// and log CCDF at a bound: -log(F(U) - F(L)), -log(1 - F(L)) or -log F(U),
+// with L - 1 in place of L for an int variate (P(y >= L) = 1 - F(L - 1));
+// a variate outside [L, U] gives -inf.
+func (c *compiler) cdfTruncation(s *ast.TildeStmt, y cexpr, lcdf, lccdf func(*env, truncBound) ad.Var) func(*env) ad.Var {
+	isInt := y.t == types.IntT
+	var lo, hi cexpr
+	if s.TruncLo != nil {
+		lo = c.expr(s.TruncLo)
+	}
+	if s.TruncHi != nil {
+		hi = c.expr(s.TruncHi)
+	}
+	for _, b := range []ast.Expr{s.TruncLo, s.TruncHi} {
+		if b != nil && isInt && c.info.Types[b] != types.IntT {
+			c.errorf(b.Pos(), "the truncation bounds of '%s' must be ints, with an int outcome", s.Dist.Name)
+			return nil
+		}
+	}
+	bound := func(e *env, x cexpr, shift int) truncBound {
+		if isInt {
+			return truncBound{i: x.i(e) + shift}
+		}
+		return truncBound{r: x.real()(e)}
+	}
+	// below reports y < b, above y > b.
+	below := func(e *env, b cexpr) bool {
+		if isInt {
+			return y.i(e) < b.i(e)
+		}
+		return y.real()(e).Val < b.real()(e).Val
+	}
+	above := func(e *env, b cexpr) bool {
+		if isInt {
+			return y.i(e) > b.i(e)
+		}
+		return y.real()(e).Val > b.real()(e).Val
+	}
+	shift := 0
+	if isInt {
+		shift = -1
+	}
+	return func(e *env) ad.Var {
+		switch {
+		case s.TruncLo != nil && s.TruncHi != nil:
+			if below(e, lo) || above(e, hi) {
+				return ad.Const(negInf)
+			}
+			return e.t.Neg(e.t.LogDiffExp(lcdf(e, bound(e, hi, 0)), lcdf(e, bound(e, lo, shift))))
+		case s.TruncLo != nil:
+			if below(e, lo) {
+				return ad.Const(negInf)
+			}
+			return e.t.Neg(lccdf(e, bound(e, lo, shift)))
+		default:
+			if above(e, hi) {
+				return ad.Const(negInf)
+			}
+			return e.t.Neg(lcdf(e, bound(e, hi, 0)))
+		}
+	}
+}
+
+// userTruncation is the truncation of a user-defined family by its own
+// _lcdf and _lccdf functions (or _cdf_log and _ccdf_log).
+func (c *compiler) userTruncation(s *ast.TildeStmt, args []cexpr) func(*env) ad.Var {
+	family := s.Dist.Name
+	var cur truncBound
+	isInt := args[0].t == types.IntT
+	boundArg := cexpr{t: types.RealT, r: func(*env) ad.Var { return cur.r }}
+	if isInt {
+		boundArg = cexpr{t: types.IntT, i: func(*env) int { return cur.i }}
+	}
+	cdf := func(names ...string) func(*env, truncBound) ad.Var {
+		argTypes := []types.Type{boundArg.t}
+		for _, a := range args[1:] {
+			argTypes = append(argTypes, a.t)
+		}
+		for _, name := range names {
+			for _, f := range c.info.Funcs[name] {
+				if len(f.Sig.Args) != len(argTypes) {
+					continue
+				}
+				ok := true
+				for i, at := range argTypes {
+					ok = ok && types.Promotes(at, f.Sig.Args[i])
+				}
+				if !ok {
+					continue
+				}
+				fake := &ast.CallExpr{Fun: &ast.Ident{NamePos: s.Dist.Pos(), Name: name}}
+				call := &check.Call{Name: name, Sig: f.Sig, User: f}
+				g := c.userCall(fake, call, append([]cexpr{boundArg}, args[1:]...), types.RealT).r
+				return func(e *env, b truncBound) ad.Var { cur = b; return g(e) }
+			}
+		}
+		return nil
+	}
+	var lcdf, lccdf func(*env, truncBound) ad.Var
+	if s.TruncHi != nil {
+		if lcdf = cdf(family+"_lcdf", family+"_cdf_log"); lcdf == nil {
+			c.errorf(s.Dist.Pos(), "truncation needs %s_lcdf for these arguments", family)
+			return nil
+		}
+	}
+	if s.TruncLo != nil && s.TruncHi == nil {
+		if lccdf = cdf(family+"_lccdf", family+"_ccdf_log"); lccdf == nil {
+			c.errorf(s.Dist.Pos(), "truncation needs %s_lccdf for these arguments", family)
+			return nil
+		}
+	}
+	return c.cdfTruncation(s, args[0], lcdf, lccdf)
 }

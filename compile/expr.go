@@ -101,7 +101,9 @@ func (c *compiler) expr(x ast.Expr) cexpr {
 	case *ast.RowVectorExpr:
 		return c.rowVectorLit(x, t)
 	}
-	c.errorf(x.Pos(), "expression not supported")
+	// Only a range lo:hi is left, which the checker accepts only as an
+	// index.
+	c.errorf(x.Pos(), "a range lo:hi can only be an index")
 	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 }
 
@@ -398,6 +400,9 @@ func (c *compiler) containerArith(x *ast.BinaryExpr, a, b cexpr, t types.Type) c
 		if bScalar {
 			return elementwise(div)
 		}
+		return c.solveOp(a, b, t, pos, solveRight)
+	case token.LDIV:
+		return c.solveOp(a, b, t, pos, solveLeft)
 	case token.MUL:
 		if aScalar || bScalar {
 			return elementwise(mul)
@@ -1012,6 +1017,11 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 		c.errorf(x.Pos(), "call of '%s' could not be resolved", x.Fun.Name)
 		return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 	}
+	if call.User == nil && call.FuncArg == nil {
+		if e, ok := c.operatorCall(x, t); ok {
+			return e
+		}
+	}
 	args := make([]cexpr, len(x.Args))
 	for i, a := range x.Args {
 		if call.FuncArg != nil && i == 0 {
@@ -1024,6 +1034,12 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 	}
 	if call.FuncArg != nil && odeDefaults[call.Name].steps > 0 {
 		return c.odeCall(x, call, args, t)
+	}
+	if _, ok := odeVariadicDefaults[call.Name]; ok && call.FuncArg != nil {
+		return c.odeVariadicCall(x, call, args, t)
+	}
+	if f, ok := higherOrder[call.Name]; ok && call.FuncArg != nil {
+		return f(c, x, call, args, t)
 	}
 	if isDensityName(call.Name) {
 		return c.densityCall(x, call.Name, args, t)

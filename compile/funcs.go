@@ -17,10 +17,11 @@ type builtin func(c *compiler, args []cexpr, t types.Type, pos token.Position) (
 
 var negInf = math.Inf(-1)
 
-var builtins map[string]builtin
+// builtins are the library functions by name; each file's init adds its
+// own.
+var builtins = map[string]builtin{}
 
 func init() {
-	builtins = map[string]builtin{}
 	unary := map[string]func(*ad.Tape, ad.Var) ad.Var{
 		"exp": (*ad.Tape).Exp, "log": (*ad.Tape).Log, "sqrt": (*ad.Tape).Sqrt, "cbrt": (*ad.Tape).Cbrt,
 		"square": (*ad.Tape).Square, "exp2": (*ad.Tape).Exp2, "expm1": (*ad.Tape).Expm1,
@@ -70,13 +71,6 @@ func init() {
 		f := a[0].val(true)
 		return cexpr{t: t, r: func(e *env) ad.Var { return logSumExp(e.t, f(e).R) }}, nil
 	}
-	builtins["log_mix"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		if len(a) != 3 || a[0].v != nil || a[1].v != nil || a[2].v != nil {
-			return cexpr{}, fmt.Errorf("log_mix of vectors is not supported yet")
-		}
-		th, x, y := a[0].real(), a[1].real(), a[2].real()
-		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.LogMix(th(e), x(e), y(e)) }}, nil
-	}
 	builtins["fma"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		x, y, z := a[0].real(), a[1].real(), a[2].real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Fma(x(e), y(e), z(e)) }}, nil
@@ -119,13 +113,6 @@ func init() {
 		f := a[0].real()
 		return cexpr{t: t, i: func(e *env) int { return b2i(math.IsNaN(f(e).Val)) }}, nil
 	}
-	builtins["to_int"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		if a[0].v != nil {
-			return cexpr{}, fmt.Errorf("to_int of arrays is not supported yet")
-		}
-		f := a[0].real()
-		return cexpr{t: t, i: func(e *env) int { return int(math.Trunc(f(e).Val)) }}, nil
-	}
 	for name, pick := range map[string]func(a, b float64) bool{"min": func(a, b float64) bool { return a < b }, "max": func(a, b float64) bool { return a > b }} {
 		builtins[name] = minMax(pick)
 	}
@@ -166,8 +153,19 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 			return cexpr{}, fmt.Errorf("wrong number of arguments")
 		}
 		if a[0].v != nil || a[1].v != nil {
-			if a[1].v != nil && a[0].v == nil {
-				return cexpr{}, fmt.Errorf("this function of a scalar and a container is not supported yet")
+			if a[0].v == nil {
+				// A scalar and a container (no overload of the library
+				// has one yet): the function of the scalar and each element.
+				x, y := a[0].real(), a[1].val(true)
+				var buf Val
+				return cexpr{t: t, v: func(e *env) *Val {
+					s, w := x(e), y(e)
+					buf.shape(w.Dims, false)
+					for i, v := range w.R {
+						buf.R[i] = f(e.t, s, v)
+					}
+					return &buf
+				}}, nil
 			}
 			x := a[0].val(true)
 			if a[1].v == nil {

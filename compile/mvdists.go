@@ -134,7 +134,12 @@ func init() {
 			return ad.Const(lp)
 		}
 	}}
-	densities["discrete_range"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	densities["discrete_range"] = density{truncCDF: func(n [][]int, upper bool) (float64, error) {
+		if upper {
+			return dist.DiscreteRangeLccdf(n[0], n[1], n[2])
+		}
+		return dist.DiscreteRangeLcdf(n[0], n[1], n[2])
+	}, build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, lo, hi := intsOf(a[0]), intsOf(a[1]), intsOf(a[2])
 		return func(e *env) ad.Var {
 			lp, err := dist.DiscreteRangeLpmf(y(e), lo(e), hi(e))

@@ -79,7 +79,7 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	}
 	def, ok := odeDefaults[name]
 	if !ok {
-		return bad("not supported yet")
+		return bad("is not a solver of the old interface")
 	}
 	if len(args) != 7 && len(args) != 10 {
 		return bad("takes 7 or 10 arguments, but got %d", len(args))

@@ -164,7 +164,9 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 	case *ast.PrintStmt:
 		return c.print(s)
 	}
-	c.errorf(s.Pos(), "statement not supported yet")
+	// Only a function definition is left, which the parser accepts only
+	// in the functions (or networks) block.
+	c.errorf(s.Pos(), "a function can only be defined in the functions block")
 	return nil
 }
 
@@ -415,7 +417,8 @@ func (c *compiler) lvalue(lhs ast.Expr) (ref varRef, v *check.Var, idx []index, 
 		for k, l := range lists {
 			for _, i := range l {
 				if k < len(lists)-1 && c.info.Types[i] != types.IntT {
-					c.errorf(i.Pos(), "assignment to x[...][...] with a multiple index before the last brackets is not supported yet")
+					// The checker rejects these, as Stan has since 2.33.
+					c.errorf(i.Pos(), "a multiple index cannot be followed by more brackets on the left of an assignment")
 					return ref, v, nil, false
 				}
 			}

@@ -47,6 +47,8 @@ func TestCDFs(t *testing.T) {
 		{ExpModNormal, []float64{0.3, -0.4, 1.2, 2}, math.NaN()},
 		{VonMises, []float64{0.3, -0.4, 2.2}, math.NaN()},
 		{VonMises, []float64{-2.5, 0.1, 0.5}, math.NaN()},
+		{SkewDoubleExponential, []float64{-1.1, -0.4, 1.2, 0.3}, 0.3 * math.Exp(-2*0.7*0.7/1.2)},
+		{SkewDoubleExponential, []float64{0.3, -0.4, 1.2, 0.3}, 1 - 0.7*math.Exp(-2*0.3*0.7/1.2)},
 	}
 	vars := func(x []float64) [][]ad.Var {
 		out := make([][]ad.Var, len(x))

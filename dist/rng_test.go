@@ -28,6 +28,7 @@ func TestRngs(t *testing.T) {
 		{Rayleigh, []float64{0.8}}, {Pareto, []float64{0.8, 2.5}}, {ParetoType2, []float64{0.3, 0.8, 2.5}},
 		{Beta, []float64{2.5, 1.8}}, {BetaProportion, []float64{0.4, 5}}, {Uniform, []float64{-0.4, 2.2}},
 		{SkewNormal, []float64{-0.4, 1.2, 2}}, {ExpModNormal, []float64{-0.4, 1.2, 2}},
+		{SkewDoubleExponential, []float64{-0.4, 1.2, 0.3}},
 	}
 	const n = 20000
 	for _, c := range cases {

@@ -56,6 +56,9 @@ func TestUnivariateDensities(t *testing.T) {
 			mu, s, l, y := -0.4, 1.2, 2.0, 0.3
 			return math.Log(l/2) + l/2*(2*mu+l*s*s-2*y) + math.Log(math.Erfc((mu+l*s*s-y)/(math.Sqrt2*s)))
 		}()},
+		// 2τ(1-τ)/σ exp(-2/σ (1-τ)(μ-y)) below μ, exp(-2/σ τ(y-μ)) above.
+		{SkewDoubleExponential, []float64{-1.1, -0.4, 1.2, 0.3}, math.Log(2*0.3*0.7/1.2) - 2/1.2*0.7*0.7},
+		{SkewDoubleExponential, []float64{0.3, -0.4, 1.2, 0.3}, math.Log(2*0.3*0.7/1.2) - 2/1.2*0.3*0.7},
 	}
 	_ = lg
 	for _, c := range cases {

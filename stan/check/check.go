@@ -636,6 +636,7 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	if lt.Kind == types.Invalid || rt.Kind == types.Invalid {
 		return
 	}
+	c.nestedMultiIndex(s.LHS)
 	if s.Op == token.ASSIGN || s.Op == token.ARROW {
 		if !types.Promotes(rt, lt) {
 			c.errorf(s.OpPos, "ill-typed arguments supplied to assignment operator =: lhs has type %v and rhs has type %v", lt, rt)
@@ -647,6 +648,25 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	sig, err := c.lib.Resolve(op, []types.Type{lt, rt})
 	if err != nil || !types.Promotes(sig.Ret, lt) {
 		c.errorf(s.OpPos, "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)
+	}
+}
+
+// nestedMultiIndex rejects an lvalue x[...][...] with a multiple index
+// (a range or an int array) before the last brackets. Stan read such an
+// lvalue as the flat x[..., ...], unlike the same expression on the right
+// of =, and made it an error in 2.33; nested single indexes stay allowed.
+func (c *checker) nestedMultiIndex(lhs ast.Expr) {
+	for x, ok := lhs.(*ast.IndexExpr); ok; x, ok = x.X.(*ast.IndexExpr) {
+		inner, nested := x.X.(*ast.IndexExpr)
+		if !nested {
+			return
+		}
+		for _, i := range inner.Indices {
+			if c.info.Types[i] != types.IntT {
+				c.errorf(i.Pos(), "a multiple index (a range or an array of ints) cannot be followed by more brackets on the left of an assignment: write x[i, j] instead of x[i][j]")
+				return
+			}
+		}
 	}
 }
 
@@ -665,6 +685,7 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 	}
 	if c.guide != nil {
 		c.guide.draw(s)
+		c.nestedMultiIndex(s.LHS)
 	}
 	for _, t := range args {
 		if t.Kind == types.Invalid {

@@ -43,6 +43,20 @@ func (l *Library) Add(name string, s Signature) {
 // Has reports whether any function is called name.
 func (l *Library) Has(name string) bool { return len(l.funcs[name]) > 0 }
 
+// Names lists the names of every function of the library, sorted:
+// operators under their stanc3 names (add, elt_pow, ...) and each
+// distribution's densities, CDFs and rng.
+func (l *Library) Names() []string {
+	names := make([]string, 0, len(l.funcs))
+	for n, sigs := range l.funcs {
+		if len(sigs) > 0 {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
 // Signatures returns name's overloads.
 func (l *Library) Signatures(name string) []Signature { return l.funcs[name] }
 

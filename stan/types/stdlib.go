@@ -38,7 +38,8 @@ pow: vector, vector -> vector
 choose: int, int -> int
 falling_factorial rising_factorial: real, int -> real
 lmgamma: int, real -> real
-log_modified_bessel_first_kind modified_bessel_first_kind modified_bessel_second_kind bessel_first_kind bessel_second_kind: int, real -> real
+modified_bessel_first_kind modified_bessel_second_kind bessel_first_kind bessel_second_kind: int, real -> real
+log_modified_bessel_first_kind: real, real -> real
 binary_log_loss: int, real -> real
 fma inc_beta log_inc_beta: real, real, real -> real
 log_mix: real, real, real -> real
@@ -237,9 +238,10 @@ categorical_logit_rng: vector -> int
 multinomial_rng: vector, int -> int[]
 multinomial_logit_rng: vector, int -> int[]
 dirichlet_rng: vector -> vector
-multi_normal_rng multi_normal_cholesky_rng multi_student_t_rng: vector, matrix -> vector
+multi_normal_rng multi_normal_cholesky_rng: vector, matrix -> vector
 multi_normal_rng multi_normal_cholesky_rng: vector[], matrix -> vector[]
 multi_student_t_rng: real, vector, matrix -> vector
+multi_student_t_rng: real, vector[], matrix -> vector[]
 lkj_corr_rng lkj_corr_cholesky_rng: int, real -> matrix
 wishart_rng inv_wishart_rng: real, matrix -> matrix
 ordered_logistic_rng ordered_probit_rng: real, vector -> int
@@ -352,6 +354,7 @@ var distributions = []distSpec{
 	{"multi_student_t", false, "Vs", "real, Vs, matrix", false, ""},
 	{"multi_gp", false, "matrix", "matrix, vector", false, ""},
 	{"multi_gp_cholesky", false, "matrix", "matrix, vector", false, ""},
+	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, matrix, matrix, vector, matrix", false, ""},
 	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, vector, matrix, vector, matrix", false, ""},
 	{"dirichlet", false, "Vs", "Vs", false, ""},
 	{"lkj_corr", false, "matrix", "real", false, ""},

@@ -1,6 +1,7 @@
 package types
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -96,5 +97,17 @@ func TestResolveErrors(t *testing.T) {
 	}
 	if NewLibrary().Has("f") {
 		t.Error("Add changed the standard library")
+	}
+}
+
+func TestLibraryNames(t *testing.T) {
+	names := NewLibrary().Names()
+	if !slices.IsSorted(names) {
+		t.Error("Names is not sorted")
+	}
+	for _, want := range []string{"add", "normal_lpdf", "normal_lcdf", "normal_rng", "to_matrix"} {
+		if _, ok := slices.BinarySearch(names, want); !ok {
+			t.Errorf("Names lacks %s", want)
+		}
 	}
 }

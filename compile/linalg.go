@@ -1,0 +1,474 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+	"github.com/gostan/gostan/transform"
+)
+
+// Linear algebra: solves, inverses, determinants, quadratic forms, norms,
+// the matrix exponential and singular values.
+
+func init() {
+	for name, f := range map[string]builtin{
+		"mdivide_left":          solveBuiltin(solveLeft),
+		"mdivide_left_spd":      solveBuiltin(solveLeftSpd),
+		"mdivide_right":         solveBuiltin(solveRight),
+		"mdivide_right_spd":     solveBuiltin(solveRightSpd),
+		"mdivide_right_tri_low": solveBuiltin(solveRightTriLow),
+		"inverse":               matrixFn(func(t *ad.Tape, m ad.Matrix) (ad.Matrix, error) { return t.Inverse(m) }),
+		"inverse_spd":           matrixFn(inverseSpd),
+		"matrix_exp":            matrixFn(matrixExp),
+		"determinant":           matrixReal(determinant),
+		"trace":                 matrixReal(func(t *ad.Tape, m ad.Matrix) (ad.Var, error) { return t.Trace(m), nil }),
+		"singular_values":       singularValues,
+		"quad_form":             quadForm(false),
+		"quad_form_sym":         quadForm(true),
+		"trace_quad_form":       traceQuadForm,
+		"trace_gen_quad_form":   traceGenQuadForm,
+		"norm1":                 realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Norm1(x) }),
+		"norm2":                 realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Norm2(x) }),
+		"cholesky_corr_constrain": func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+			fy, fk := a[0].val(true), a[1].i
+			var buf Val
+			dims := make([]int, 2)
+			return cexpr{t: t, v: func(e *env) *Val {
+				y, k := fy(e), fk(e)
+				if k < 0 {
+					fail(pos, "cholesky_corr_constrain: K is %d, but must be nonnegative", k)
+				}
+				dims[0], dims[1] = k, k
+				buf.shape(dims, false)
+				if err := transform.CholeskyFactorCorr(e.t, y.R, buf.R, k, nil); err != nil {
+					fail(pos, "%v", err)
+				}
+				return &buf
+			}}, nil
+		},
+	} {
+		builtins[name] = f
+	}
+}
+
+// asMatrix views a vector as a column, a row vector as a row, a matrix as
+// itself.
+func asMatrix(k types.Kind, v *Val) ad.Matrix {
+	switch k {
+	case types.Vector:
+		return ad.Matrix{Rows: len(v.R), Cols: 1, Data: v.R}
+	case types.RowVector:
+		return ad.Matrix{Rows: 1, Cols: len(v.R), Data: v.R}
+	}
+	return v.matrix()
+}
+
+// setResult points buf at a result of type t.
+func setResult(buf *Val, dims []int, t types.Type, m ad.Matrix) *Val {
+	switch t.Kind {
+	case types.Vector, types.RowVector:
+		dims = append(dims[:0], len(m.Data))
+	default:
+		dims = append(dims[:0], m.Rows, m.Cols)
+	}
+	buf.Dims, buf.R, buf.I = dims, m.Data, nil
+	return buf
+}
+
+// solveBuiltin compiles a solve f(a, b) of two matrix-like arguments.
+func solveBuiltin(f func(t *ad.Tape, a, b ad.Matrix) (ad.Matrix, error)) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		return c.solveOp(a[0], a[1], t, pos, f), nil
+	}
+}
+
+func (c *compiler) solveOp(x, y cexpr, t types.Type, pos token.Position, f func(t *ad.Tape, a, b ad.Matrix) (ad.Matrix, error)) cexpr {
+	fa, fb := x.val(true), y.val(true)
+	ka, kb := x.t.Kind, y.t.Kind
+	var buf Val
+	dims := make([]int, 0, 2)
+	return cexpr{t: t, v: func(e *env) *Val {
+		r, err := f(e.t, asMatrix(ka, fa(e)), asMatrix(kb, fb(e)))
+		if err != nil {
+			fail(pos, "%v", err)
+		}
+		return setResult(&buf, dims, t, r)
+	}}
+}
+
+// solveLeft is a⁻¹ b; solveRight is b a⁻¹ (its arguments in Stan's order,
+// b first).
+func solveLeft(t *ad.Tape, a, b ad.Matrix) (ad.Matrix, error) { return t.MdivideLeft(a, b) }
+
+func solveRight(t *ad.Tape, b, a ad.Matrix) (ad.Matrix, error) { return t.MdivideRight(b, a) }
+
+func solveLeftSpd(t *ad.Tape, a, b ad.Matrix) (ad.Matrix, error) { return t.MdivideLeftSpd(a, b) }
+
+// solveRightSpd is b a⁻¹ for a symmetric positive-definite a: (a⁻¹ bᵀ)ᵀ.
+func solveRightSpd(t *ad.Tape, b, a ad.Matrix) (ad.Matrix, error) {
+	if b.Cols != a.Rows {
+		return ad.Matrix{}, fmt.Errorf("mdivide_right_spd: Columns of b (%d) and Rows of A (%d) must match in size", b.Cols, a.Rows)
+	}
+	x, err := t.MdivideLeftSpd(a, t.Transpose(b))
+	if err != nil {
+		return ad.Matrix{}, err
+	}
+	return t.Transpose(x), nil
+}
+
+// solveRightTriLow is b l⁻¹ for the lower triangle of l, by substitution:
+// x l = b, so x_j = (b_j - Σ_{k>j} x_k l_kj) / l_jj from the last column.
+func solveRightTriLow(t *ad.Tape, b, l ad.Matrix) (ad.Matrix, error) {
+	const fn = "mdivide_right_tri_low"
+	if l.Rows != l.Cols {
+		return ad.Matrix{}, fmt.Errorf("%s: Expecting a square matrix; rows of A (%d) and columns of A (%d) must match in size", fn, l.Rows, l.Cols)
+	}
+	if b.Cols != l.Rows {
+		return ad.Matrix{}, fmt.Errorf("%s: Columns of b (%d) and Rows of A (%d) must match in size", fn, b.Cols, l.Rows)
+	}
+	n := l.Rows
+	x := t.Matrix(b.Rows, n)
+	for r := range b.Rows {
+		for j := n - 1; j >= 0; j-- {
+			s := b.At(r, j)
+			for k := j + 1; k < n; k++ {
+				s = t.Sub(s, t.Mul(x.At(r, k), l.At(k, j)))
+			}
+			x.Set(r, j, t.Div(s, l.At(j, j)))
+		}
+	}
+	return x, nil
+}
+
+// matrixFn compiles a function from a matrix to a matrix.
+func matrixFn(f func(t *ad.Tape, m ad.Matrix) (ad.Matrix, error)) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fm := a[0].v
+		var buf Val
+		dims := make([]int, 0, 2)
+		return cexpr{t: t, v: func(e *env) *Val {
+			r, err := f(e.t, fm(e).matrix())
+			if err != nil {
+				fail(pos, "%v", err)
+			}
+			return setResult(&buf, dims, t, r)
+		}}, nil
+	}
+}
+
+// matrixReal compiles a function from a matrix to a real.
+func matrixReal(f func(t *ad.Tape, m ad.Matrix) (ad.Var, error)) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fm := a[0].v
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			r, err := f(e.t, fm(e).matrix())
+			if err != nil {
+				fail(pos, "%v", err)
+			}
+			return r
+		}}, nil
+	}
+}
+
+// checkSymmetric is Stan's check_symmetric: |m_ij - m_ji| <= 1e-8.
+func checkSymmetric(fn, name string, m ad.Matrix) error {
+	if m.Rows != m.Cols {
+		return fmt.Errorf("%s: Expecting a square matrix; rows of %s (%d) and columns of %s (%d) must match in size", fn, name, m.Rows, name, m.Cols)
+	}
+	for j := range m.Cols {
+		for i := j + 1; i < m.Rows; i++ {
+			if a, b := m.At(i, j).Val, m.At(j, i).Val; !(math.Abs(a-b) <= 1e-8) {
+				return fmt.Errorf("%s: %s is not symmetric. %s[%d,%d] = %v, but %s[%d,%d] = %v", fn, name, name, i+1, j+1, a, name, j+1, i+1, b)
+			}
+		}
+	}
+	return nil
+}
+
+// symmetrize returns (m + mᵀ)/2.
+func symmetrize(t *ad.Tape, m ad.Matrix) ad.Matrix {
+	n := m.Rows
+	r := t.Matrix(n, n)
+	half := ad.Const(0.5)
+	for j := range n {
+		r.Set(j, j, m.At(j, j))
+		for i := j + 1; i < n; i++ {
+			v := t.Mul(half, t.Add(m.At(i, j), m.At(j, i)))
+			r.Set(i, j, v)
+			r.Set(j, i, v)
+		}
+	}
+	return r
+}
+
+// inverseSpd is the inverse of a symmetric positive-definite matrix, as
+// Stan computes it: of the symmetrized matrix, symmetrized again.
+func inverseSpd(t *ad.Tape, m ad.Matrix) (ad.Matrix, error) {
+	const fn = "inverse_spd"
+	if err := checkSymmetric(fn, "m", m); err != nil {
+		return ad.Matrix{}, err
+	}
+	s := symmetrize(t, m)
+	if !positiveDefinite(s) {
+		return ad.Matrix{}, fmt.Errorf("%s: m is not positive definite", fn)
+	}
+	inv, err := t.Inverse(s)
+	if err != nil {
+		return ad.Matrix{}, err
+	}
+	return symmetrize(t, inv), nil
+}
+
+func positiveDefinite(m ad.Matrix) bool {
+	n := m.Rows
+	sym := mat.NewSymDense(n, nil)
+	for j := range n {
+		for i := j; i < n; i++ {
+			sym.SetSym(i, j, m.At(i, j).Val)
+		}
+	}
+	var ch mat.Cholesky
+	return ch.Factorize(sym)
+}
+
+// determinant is det m, one statement whose partials are det m · m⁻ᵀ.
+func determinant(t *ad.Tape, m ad.Matrix) (ad.Var, error) {
+	if m.Rows != m.Cols {
+		return ad.Var{}, fmt.Errorf("determinant: Expecting a square matrix; rows of m (%d) and columns of m (%d) must match in size", m.Rows, m.Cols)
+	}
+	n := m.Rows
+	if n == 0 {
+		return ad.Const(1), nil
+	}
+	d := mat.NewDense(n, n, nil)
+	for j := range n {
+		for i := range n {
+			d.Set(i, j, m.At(i, j).Val)
+		}
+	}
+	det := mat.Det(d)
+	if m.IsConst() {
+		return ad.Const(det), nil
+	}
+	var inv mat.Dense
+	err := inv.Inverse(d)
+	b := t.Begin()
+	for j := range n {
+		for i := range n {
+			p := math.NaN()
+			if err == nil {
+				p = det * inv.At(j, i)
+			}
+			b.Add(m.At(i, j), p)
+		}
+	}
+	return b.End(det), nil
+}
+
+// singularValues are the singular values of a matrix, largest first, each
+// one statement with partials ∂σ_k/∂m_ij = u_ik v_jk.
+func singularValues(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fm := a[0].v
+	var buf Val
+	dims := make([]int, 1)
+	return cexpr{t: t, v: func(e *env) *Val {
+		m := fm(e).matrix()
+		k := min(m.Rows, m.Cols)
+		dims[0] = k
+		buf.shape(dims, false)
+		if k == 0 {
+			return &buf
+		}
+		d := mat.NewDense(m.Rows, m.Cols, nil)
+		for j := range m.Cols {
+			for i := range m.Rows {
+				d.Set(i, j, m.At(i, j).Val)
+			}
+		}
+		var svd mat.SVD
+		if !svd.Factorize(d, mat.SVDThin) {
+			fail(pos, "singular_values: the decomposition failed")
+		}
+		s := svd.Values(nil)
+		var u, v mat.Dense
+		svd.UTo(&u)
+		svd.VTo(&v)
+		for q := range k {
+			b := e.t.Begin()
+			for j := range m.Cols {
+				for i := range m.Rows {
+					b.Add(m.At(i, j), u.At(i, q)*v.At(j, q))
+				}
+			}
+			buf.R[q] = b.End(s[q])
+		}
+		return &buf
+	}}, nil
+}
+
+// quadForm is bᵀ a b for a matrix or a vector b; with sym, a must be
+// symmetric and a matrix result is symmetrized.
+func quadForm(sym bool) builtin {
+	fn := "quad_form"
+	if sym {
+		fn = "quad_form_sym"
+	}
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fa, fb := a[0].v, a[1].val(true)
+		kb := a[1].t.Kind
+		form := func(e *env) ad.Matrix {
+			m, b := fa(e).matrix(), asMatrix(kb, fb(e))
+			if sym {
+				if err := checkSymmetric(fn, "A", m); err != nil {
+					fail(pos, "%v", err)
+				}
+			}
+			if m.Rows != m.Cols {
+				fail(pos, "%s: Expecting a square matrix; rows of A (%d) and columns of A (%d) must match in size", fn, m.Rows, m.Cols)
+			}
+			if m.Cols != b.Rows {
+				fail(pos, "%s: Columns of A (%d) and Rows of B (%d) must match in size", fn, m.Cols, b.Rows)
+			}
+			ab, err := e.t.MatMul(m, b)
+			if err != nil {
+				fail(pos, "%v", err)
+			}
+			r, err := e.t.MatMul(e.t.Transpose(b), ab)
+			if err != nil {
+				fail(pos, "%v", err)
+			}
+			if sym && r.Rows > 1 {
+				r = symmetrize(e.t, r)
+			}
+			return r
+		}
+		if t == types.RealT {
+			return cexpr{t: t, r: func(e *env) ad.Var { return form(e).Data[0] }}, nil
+		}
+		var buf Val
+		dims := make([]int, 0, 2)
+		return cexpr{t: t, v: func(e *env) *Val { return setResult(&buf, dims, t, form(e)) }}, nil
+	}
+}
+
+// traceQuadForm is trace(bᵀ a b).
+func traceQuadForm(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fa, fb := a[0].v, a[1].v
+	return cexpr{t: t, r: func(e *env) ad.Var {
+		m, b := fa(e).matrix(), fb(e).matrix()
+		if m.Rows != m.Cols || m.Cols != b.Rows {
+			fail(pos, "trace_quad_form: A must be square and its columns (%d) must match the rows of B (%d)", m.Cols, b.Rows)
+		}
+		ab, err := e.t.MatMul(m, b)
+		if err != nil {
+			fail(pos, "%v", err)
+		}
+		// trace(bᵀ (a b)) = Σ b ∘ (a b).
+		return dot(e.t, b.Data, ab.Data)
+	}}, nil
+}
+
+// traceGenQuadForm is trace(d bᵀ a b).
+func traceGenQuadForm(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fd, fa, fb := a[0].v, a[1].v, a[2].v
+	return cexpr{t: t, r: func(e *env) ad.Var {
+		d, m, b := fd(e).matrix(), fa(e).matrix(), fb(e).matrix()
+		if m.Rows != m.Cols || d.Rows != d.Cols || m.Cols != b.Rows || d.Cols != b.Cols {
+			fail(pos, "trace_gen_quad_form: D (%d×%d) and A (%d×%d) must be square, A's columns must match B's rows (%d) and D's columns B's columns (%d)", d.Rows, d.Cols, m.Rows, m.Cols, b.Rows, b.Cols)
+		}
+		ab, err := e.t.MatMul(m, b)
+		if err != nil {
+			fail(pos, "%v", err)
+		}
+		q, err := e.t.MatMul(e.t.Transpose(b), ab)
+		if err != nil {
+			fail(pos, "%v", err)
+		}
+		// trace(d q) = Σ dᵀ ∘ q.
+		return dot(e.t, e.t.Transpose(d).Data, q.Data)
+	}}, nil
+}
+
+// The degree-13 Padé approximant of exp, with scaling and squaring
+// (Higham, The scaling and squaring method for the matrix exponential
+// revisited, 2005), computed with tape arithmetic so that its gradient is
+// the approximant's.
+var pade13 = [14]float64{64764752532480000, 32382376266240000, 7771770303897600,
+	1187353796428800, 129060195264000, 10559470521600, 670442572800,
+	33522128640, 1323241920, 40840800, 960960, 16380, 182, 1}
+
+const pade13Theta = 5.371920351148152
+
+// matrixExp is e^m.
+func matrixExp(t *ad.Tape, m ad.Matrix) (ad.Matrix, error) {
+	if m.Rows != m.Cols {
+		return ad.Matrix{}, fmt.Errorf("matrix_exp: Expecting a square matrix; rows of A (%d) and columns of A (%d) must match in size", m.Rows, m.Cols)
+	}
+	n := m.Rows
+	if n == 0 {
+		return m, nil
+	}
+	norm := 0.0 // the 1-norm: the largest column sum
+	for j := range n {
+		s := 0.0
+		for i := range n {
+			s += math.Abs(m.At(i, j).Val)
+		}
+		norm = math.Max(norm, s)
+	}
+	if math.IsNaN(norm) || math.IsInf(norm, 0) {
+		return ad.Matrix{}, fmt.Errorf("matrix_exp: A is not finite")
+	}
+	sq := 0
+	if norm > pade13Theta {
+		sq = int(math.Ceil(math.Log2(norm / pade13Theta)))
+	}
+	a := m
+	if sq > 0 {
+		a = t.ScaleMatrix(m, ad.Const(math.Ldexp(1, -sq)))
+	}
+	mul := func(x, y ad.Matrix) ad.Matrix {
+		r, _ := t.MatMul(x, y)
+		return r
+	}
+	a2 := mul(a, a)
+	a4 := mul(a2, a2)
+	a6 := mul(a4, a2)
+	// comb is Σ c_k x_k + c0 I, entry by entry.
+	comb := func(c0 float64, cs []float64, xs ...ad.Matrix) ad.Matrix {
+		r := t.Matrix(n, n)
+		for k := range r.Data {
+			b := t.Begin()
+			v := 0.0
+			if k%(n+1) == 0 {
+				v = c0
+			}
+			for q, x := range xs {
+				v += cs[q] * x.Data[k].Val
+				b.Add(x.Data[k], cs[q])
+			}
+			r.Data[k] = b.End(v)
+		}
+		return r
+	}
+	b := pade13
+	u1 := mul(a6, comb(0, []float64{b[13], b[11], b[9]}, a6, a4, a2))
+	u := mul(a, comb(b[1], []float64{1, b[7], b[5], b[3]}, u1, a6, a4, a2))
+	v1 := mul(a6, comb(0, []float64{b[12], b[10], b[8]}, a6, a4, a2))
+	v := comb(b[0], []float64{1, b[6], b[4], b[2]}, v1, a6, a4, a2)
+	p := comb(0, []float64{1, 1}, v, u)
+	q := comb(0, []float64{1, -1}, v, u)
+	r, err := t.MdivideLeft(q, p)
+	if err != nil {
+		return ad.Matrix{}, err
+	}
+	for range sq {
+		r = mul(r, r)
+	}
+	return r, nil
+}

@@ -1,0 +1,431 @@
+package compile
+
+import (
+	"math"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// The variadic ODE interface: ode_rk45(f, y0, t0, ts, ...) and the _tol
+// forms ode_rk45_tol(f, y0, t0, ts, rel_tol, abs_tol, max_num_steps, ...),
+// whose system function is vector f(real t, vector y, ...), taking the
+// arguments after ts (or after max_num_steps) as they are.
+//
+// Every one is solved by the Dormand–Prince solver of integrate_ode_rk45
+// (dopri5.go), which is what Stan runs for ode_rk45. Stan solves ode_bdf
+// and ode_adams with CVODES (backward differentiation formulas and
+// Adams–Moulton) and ode_ckrk with Boost's Cash–Karp 5(4) pair: their
+// solutions agree with this one to within the tolerances, only a stiff
+// system takes many more (and possibly too many) explicit steps here.
+var odeVariadicDefaults = map[string]struct {
+	rel, abs float64
+	steps    int
+	tol      bool // the _tol form: tolerances and steps after ts
+}{
+	"ode_rk45": {1e-6, 1e-6, 1e6, false}, "ode_rk45_tol": {0, 0, 0, true},
+	"ode_ckrk": {1e-6, 1e-6, 1e6, false}, "ode_ckrk_tol": {0, 0, 0, true},
+	"ode_bdf": {1e-10, 1e-10, 1e8, false}, "ode_bdf_tol": {0, 0, 0, true},
+	"ode_adams": {1e-10, 1e-10, 1e8, false}, "ode_adams_tol": {0, 0, 0, true},
+}
+
+// odeArg is one of the arguments passed through to the system function:
+// its compiled expression, its value during a solve, and whether the
+// solution has sensitivities with respect to it (any of its values depends
+// on parameters: then, as Stan types it, all of them do).
+type odeArg struct {
+	e        cexpr
+	t        types.Type
+	dataOnly bool // the function's parameter is declared data
+	in       Val  // the value passed to the solver
+	arg      Val  // the value the system function reads
+	vars     bool
+}
+
+// odeVariadic is one call site of a variadic ODE solver.
+type odeVariadic struct {
+	name string
+	pos  token.Position
+	e    *env
+
+	y0F, tsF        func(*env) *Val
+	t0F, relF, absF func(*env) ad.Var
+	stepsF          func(*env) int
+	args            []*odeArg
+	call            func(*env) *Val
+	tape            *ad.Tape
+	busy            bool
+	tArg            ad.Var
+	yArg            Val
+	n, np           int
+	y0Var, t0Var    bool
+	tsVar           bool
+	y0              []ad.Var
+	t0              ad.Var
+	tsV             []ad.Var
+	yAdj            []float64
+	z0, ts, obs, f0 []float64
+	yv, ft          []float64
+	out             Val
+	dims            [2]int
+	rk              dopri5
+}
+
+func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr {
+	name := call.Name
+	def := odeVariadicDefaults[name]
+	bad := func(format string, a ...any) cexpr {
+		c.errorf(x.Pos(), name+": "+format, a...)
+		return cexpr{t: t, v: func(*env) *Val { return &Val{} }}
+	}
+	first := 4 // the first argument passed through
+	if def.tol {
+		first = 7
+	}
+	if len(args) < first {
+		return bad("takes at least %d arguments, but got %d", first, len(args))
+	}
+	f := call.FuncArg
+	nv := len(args) - first
+	if len(f.Sig.Args) != 2+nv || f.Sig.Args[0] != types.RealT || f.Sig.Args[1] != types.VectorT || f.Sig.Ret != types.VectorT {
+		return bad("the system function '%s' must take (real, vector) and then the %d arguments after the %s, and return a vector, not %v", f.Name, nv, map[bool]string{false: "times", true: "maximum number of steps"}[def.tol], f.Sig)
+	}
+	isScalar := func(a cexpr) bool { return a.t == types.RealT || a.t == types.IntT }
+	switch {
+	case args[1].t != types.VectorT:
+		return bad("the initial state (argument 2) must be a vector, not %v", args[1].t)
+	case !isScalar(args[2]):
+		return bad("the initial time (argument 3) must be a real, not %v", args[2].t)
+	case args[3].t.Dims != 1 || !(args[3].t.Kind == types.Real || args[3].t.Kind == types.Int):
+		return bad("the times (argument 4) must be an array of reals, not %v", args[3].t)
+	}
+	s := &odeVariadic{name: name, pos: c.pos(x.Pos()), tape: ad.NewTape()}
+	s.y0F, s.t0F, s.tsF = args[1].val(true), args[2].real(), args[3].val(true)
+	if def.tol {
+		for k, what := range []string{"relative tolerance", "absolute tolerance", "maximum number of steps"} {
+			if !isScalar(args[4+k]) || (k == 2 && args[6].t != types.IntT) {
+				return bad("the %s (argument %d) must be a %s, not %v", what, 5+k, map[bool]string{false: "real", true: "int"}[k == 2], args[4+k].t)
+			}
+		}
+		s.relF, s.absF, s.stepsF = args[4].real(), args[5].real(), args[6].i
+	} else {
+		rel, abs, steps := ad.Const(def.rel), ad.Const(def.abs), def.steps
+		s.relF = func(*env) ad.Var { return rel }
+		s.absF = func(*env) ad.Var { return abs }
+		s.stepsF = func(*env) int { return steps }
+	}
+	fargs := []cexpr{
+		{t: types.RealT, r: func(*env) ad.Var { return s.tArg }},
+		{t: types.VectorT, v: func(*env) *Val { return &s.yArg }},
+	}
+	for k, a := range args[first:] {
+		pt := f.Sig.Args[2+k]
+		if !types.Promotes(a.t, pt) || isComplex(pt.Kind) {
+			return bad("argument %d is %v, but the system function '%s' takes %v there", first+k+1, a.t, f.Name, pt)
+		}
+		oa := &odeArg{e: a, t: pt, dataOnly: f.Decl.Params[2+k].Type.DataOnly}
+		if pt.Kind != types.Int && a.v != nil {
+			oa.e.v = a.val(true)
+		}
+		s.args = append(s.args, oa)
+		switch {
+		case pt == types.IntT:
+			fargs = append(fargs, cexpr{t: pt, i: func(*env) int { return oa.arg.I[0] }})
+		case pt == types.RealT:
+			fargs = append(fargs, cexpr{t: pt, r: func(*env) ad.Var { return oa.arg.R[0] }})
+		default:
+			fargs = append(fargs, cexpr{t: pt, v: func(*env) *Val { return &oa.arg }})
+		}
+	}
+	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, types.VectorT).v
+	return cexpr{t: t, v: s.eval}
+}
+
+func (s *odeVariadic) fail(format string, args ...any) {
+	fail(s.pos, s.name+": "+format, args...)
+}
+
+func (s *odeVariadic) checkFinite(what string, xs []ad.Var) {
+	for i, x := range xs {
+		if math.IsInf(x.Val, 0) || math.IsNaN(x.Val) {
+			if len(xs) == 1 && what != "initial state" && what != "times" {
+				s.fail("%s is %v, but must be finite!", what, x.Val)
+			}
+			s.fail("%s[%d] is %v, but must be finite!", what, i+1, x.Val)
+		}
+	}
+}
+
+// load evaluates the arguments passed through into their buffers.
+func (a *odeArg) load(e *env) {
+	switch {
+	case a.t == types.IntT:
+		a.in.shape(nil, true)
+		a.in.I[0] = a.e.i(e)
+	case a.t == types.RealT:
+		a.in.shape(nil, false)
+		a.in.R[0] = a.e.real()(e)
+	default:
+		a.in.copyFrom(a.e.v(e))
+	}
+	a.vars = anyVar(a.in.R)
+	a.arg.copyFrom(&a.in)
+}
+
+func (s *odeVariadic) eval(e *env) *Val {
+	if s.busy {
+		s.fail("the system function calls the solver that is calling it")
+	}
+	y0, t0, ts := s.y0F(e), s.t0F(e), s.tsF(e)
+	for _, a := range s.args {
+		a.load(e)
+	}
+	rel, abs, maxSteps := s.relF(e).Val, s.absF(e).Val, s.stepsF(e)
+
+	// Stan's checks, in Stan's order and words.
+	s.checkFinite("initial state", y0.R)
+	s.checkFinite("initial time", []ad.Var{t0})
+	s.checkFinite("times", ts.R)
+	for _, a := range s.args {
+		s.checkFinite("ode parameters and data", a.in.R)
+	}
+	if len(y0.R) == 0 {
+		s.fail("initial state has size 0, but must have a non-zero size")
+	}
+	if len(ts.R) == 0 {
+		s.fail("times has size 0, but must have a non-zero size")
+	}
+	for k := 1; k < len(ts.R); k++ {
+		if !(ts.R[k].Val >= ts.R[k-1].Val) {
+			s.fail("times is not a valid sorted vector. The element at %d is %v, but should be greater than or equal to the previous element, %v", k+1, ts.R[k].Val, ts.R[k-1].Val)
+		}
+	}
+	if !(t0.Val < ts.R[0].Val) {
+		s.fail("initial time is %v, but must be less than %v", t0.Val, ts.R[0].Val)
+	}
+	if !(rel > 0) || math.IsInf(rel, 0) {
+		s.fail("relative_tolerance is %v, but must be positive finite!", rel)
+	}
+	if !(abs > 0) || math.IsInf(abs, 0) {
+		s.fail("absolute_tolerance is %v, but must be positive finite!", abs)
+	}
+	if maxSteps <= 0 {
+		s.fail("max_num_steps is %d, but must be positive!", maxSteps)
+	}
+	for k, a := range s.args {
+		if a.dataOnly && a.vars {
+			s.fail("argument %d of the system function is declared data, but depends on parameters", k+3)
+		}
+	}
+
+	n := len(y0.R)
+	s.n = n
+	s.y0 = append(s.y0[:0], y0.R...)
+	s.t0 = t0
+	s.tsV = append(s.tsV[:0], ts.R...)
+	s.ts = s.ts[:0]
+	for _, v := range ts.R {
+		s.ts = append(s.ts, v.Val)
+	}
+	s.dims = [2]int{n, 0}
+	s.yArg.shape(s.dims[:1], false)
+	// A parameter initial time makes the initial state a parameter too, as
+	// in Stan: its derivative goes through the state's sensitivities.
+	s.t0Var = !t0.IsConst()
+	s.y0Var = anyVar(s.y0) || s.t0Var
+	s.tsVar = anyVar(s.tsV)
+	s.np = 0
+	if s.y0Var {
+		s.np += n
+	}
+	for _, a := range s.args {
+		if a.vars {
+			s.np += len(a.in.R)
+		}
+	}
+	size := n + n*s.np
+	s.z0 = grow(s.z0, size)
+	clear(s.z0)
+	for i, v := range s.y0 {
+		s.z0[i] = v.Val
+		if s.y0Var {
+			s.z0[n+n*i+i] = 1
+		}
+	}
+	s.yAdj = grow(s.yAdj, n)
+	T := len(s.ts)
+	s.obs = grow(s.obs, T*size)
+	if err := s.solve(e, t0.Val, rel, abs, maxSteps); err != nil {
+		if se, ok := err.(*odeStepsError); ok {
+			s.fail("Failed to integrate to next output time (%v) in less than max_num_steps steps", se.t)
+		}
+		s.fail("%v", err)
+	}
+	if s.t0Var {
+		// dy(t)/dt0 = -Φ(t, t0) f(t0, y0).
+		s.f0 = grow(s.f0, n)
+		s.yv = grow(s.yv, n)
+		for i, v := range s.y0 {
+			s.yv[i] = v.Val
+		}
+		s.rhsValue(e, t0.Val, s.yv, s.f0)
+	}
+
+	s.dims = [2]int{T, n}
+	s.out.shape(s.dims[:], false)
+	tp := e.t
+	for k := range T {
+		z := s.obs[k*size : (k+1)*size]
+		if s.tsVar && !s.tsV[k].IsConst() {
+			// dy(t)/dt = f(t, y(t)).
+			s.ft = grow(s.ft, n)
+			s.rhsValue(e, s.ts[k], z[:n], s.ft)
+		}
+		for i := range n {
+			if s.np == 0 && !s.tsVar {
+				s.out.R[k*n+i] = ad.Const(z[i])
+				continue
+			}
+			b := tp.Begin()
+			p := 0
+			if s.y0Var {
+				dt0 := 0.0
+				for j, v := range s.y0 {
+					b.Add(v, z[n+n*j+i])
+					if s.t0Var {
+						dt0 -= s.f0[j] * z[n+n*j+i]
+					}
+				}
+				if s.t0Var {
+					b.Add(s.t0, dt0)
+				}
+				p = n
+			}
+			for _, a := range s.args {
+				if !a.vars {
+					continue
+				}
+				for j, v := range a.in.R {
+					b.Add(v, z[n+n*(p+j)+i])
+				}
+				p += len(a.in.R)
+			}
+			if s.tsVar && !s.tsV[k].IsConst() {
+				b.Add(s.tsV[k], s.ft[i])
+			}
+			s.out.R[k*n+i] = b.End(z[i])
+		}
+	}
+	return &s.out
+}
+
+// solve runs the integration on the scratch tape.
+func (s *odeVariadic) solve(e *env, t0, rel, abs float64, maxSteps int) error {
+	saved := e.t
+	e.t = s.tape
+	s.e = e
+	s.busy = true
+	defer func() {
+		e.t = saved
+		s.e = nil
+		s.busy = false
+	}()
+	return s.rk.integrate(s, s.z0, t0, s.ts, rel, abs, maxSteps, s.obs)
+}
+
+// rhsValue evaluates f(t, y) without sensitivities.
+func (s *odeVariadic) rhsValue(e *env, t float64, y, dy []float64) {
+	saved := e.t
+	e.t = s.tape
+	s.e = e
+	s.busy = true
+	defer func() {
+		e.t = saved
+		s.e = nil
+		s.busy = false
+	}()
+	s.tape.Reset()
+	s.tArg = ad.Const(t)
+	for i, v := range y {
+		s.yArg.R[i] = ad.Const(v)
+	}
+	for _, a := range s.args {
+		for j, v := range a.in.R {
+			a.arg.R[j] = ad.Const(v.Val)
+		}
+	}
+	out := s.call(s.e)
+	if len(out.R) != len(y) {
+		fail(s.pos, "%s: dy_dt (%d) and states (%d) must match in size", s.name, len(out.R), len(y))
+	}
+	for i, v := range out.R {
+		dy[i] = v.Val
+	}
+}
+
+// rhs is the coupled system's right-hand side (odeSystem): the states,
+// then for each parameter p, dz_p/dt = J_y z_p + ∂f/∂p.
+func (s *odeVariadic) rhs(t float64, z, dz []float64) {
+	n, tp := s.n, s.tape
+	tp.Reset()
+	s.tArg = ad.Const(t)
+	y := s.yArg.R
+	for i := range n {
+		if s.np > 0 {
+			y[i] = tp.Var(z[i])
+		} else {
+			y[i] = ad.Const(z[i])
+		}
+	}
+	for _, a := range s.args {
+		for j, v := range a.in.R {
+			if a.vars {
+				a.arg.R[j] = tp.Var(v.Val)
+			} else {
+				a.arg.R[j] = ad.Const(v.Val)
+			}
+		}
+	}
+	dy := s.call(s.e)
+	if len(dy.R) != n {
+		fail(s.pos, "%s: dy_dt (%d) and states (%d) must match in size", s.name, len(dy.R), n)
+	}
+	for i := range n {
+		dz[i] = dy.R[i].Val
+	}
+	if s.np == 0 {
+		return
+	}
+	p0 := 0
+	if s.y0Var {
+		p0 = n
+	}
+	for i := range n {
+		tp.Grad(dy.R[i])
+		for k := range n {
+			s.yAdj[k] = tp.Adjoint(y[k])
+		}
+		for p := range s.np {
+			off := n + n*p
+			d := 0.0
+			for k := range n {
+				d += z[off+k] * s.yAdj[k]
+			}
+			dz[off+i] = d
+		}
+		// The direct partials ∂f_i/∂p of the arguments.
+		p := p0
+		for _, a := range s.args {
+			if !a.vars {
+				continue
+			}
+			for j, v := range a.arg.R {
+				dz[n+n*(p+j)+i] += tp.Adjoint(v)
+			}
+			p += len(a.arg.R)
+		}
+	}
+}

@@ -1,0 +1,588 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// Functions that build, reshape and rank containers, and the Gaussian
+// process covariance functions.
+
+func init() {
+	for name, f := range map[string]builtin{
+		"linspaced_vector":     linspaced,
+		"linspaced_row_vector": linspaced,
+		"linspaced_array":      linspaced,
+		"linspaced_int_array":  linspacedInt,
+		"one_hot_vector":       oneHot,
+		"one_hot_int_array":    oneHot,
+		"zeros_vector":         filled(0),
+		"zeros_row_vector":     filled(0),
+		"zeros_array":          filled(0),
+		"zeros_int_array":      filled(0),
+		"ones_vector":          filled(1),
+		"ones_row_vector":      filled(1),
+		"ones_array":           filled(1),
+		"ones_int_array":       filled(1),
+		"uniform_simplex":      filled(-1),
+		"rank":                 rankFn,
+		"sort_indices_asc":     sortIndices(false),
+		"sort_indices_desc":    sortIndices(true),
+		"to_array_2d":          toArray2d,
+		"to_int":               toInt,
+		"append_array":         appendArray,
+		"log_mix":              logMix,
+		"gp_exp_quad_cov":      gpCov(gpExpQuadK),
+		"cov_exp_quad":         gpCov(gpExpQuadK),
+		"gp_matern32_cov":      gpCov(gpMatern32K),
+		"gp_matern52_cov":      gpCov(gpMatern52K),
+		"gp_exponential_cov":   gpCov(gpExponentialK),
+		"gp_periodic_cov":      gpCov(gpPeriodicK),
+		"gp_dot_prod_cov":      gpDotProd,
+	} {
+		builtins[name] = f
+	}
+}
+
+func checkSize(pos token.Position, fn string, n int) {
+	if n < 0 {
+		fail(pos, "%s: size is %d, but must be nonnegative", fn, n)
+	}
+}
+
+// linspaced is linspaced_vector, linspaced_row_vector and linspaced_array:
+// k values from lo to hi, spaced as Eigen's LinSpaced spaces them (k = 1
+// gives hi).
+func linspaced(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fk, flo, fhi := a[0].i, a[1].real(), a[2].real()
+	var buf Val
+	dims := make([]int, 1)
+	return cexpr{t: t, v: func(e *env) *Val {
+		k, lo, hi := fk(e), flo(e), fhi(e)
+		checkSize(pos, "linspaced", k)
+		if math.IsNaN(lo.Val) || math.IsInf(lo.Val, 0) || math.IsNaN(hi.Val) || math.IsInf(hi.Val, 0) {
+			fail(pos, "linspaced: low (%v) and high (%v) must be finite", lo.Val, hi.Val)
+		}
+		if hi.Val < lo.Val {
+			fail(pos, "linspaced: high is %v, but must be greater than or equal to %v", hi.Val, lo.Val)
+		}
+		dims[0] = k
+		buf.shape(dims, false)
+		if k == 1 {
+			buf.R[0] = hi
+			return &buf
+		}
+		tp := e.t
+		step := tp.Div(tp.Sub(hi, lo), ad.Const(float64(k-1)))
+		flip := math.Abs(hi.Val) < math.Abs(lo.Val)
+		for i := range k {
+			switch {
+			case flip && i == 0:
+				buf.R[i] = lo
+			case flip:
+				buf.R[i] = tp.Sub(hi, tp.Mul(ad.Const(float64(k-1-i)), step))
+			case i == k-1:
+				buf.R[i] = hi
+			default:
+				buf.R[i] = tp.Add(lo, tp.Mul(ad.Const(float64(i)), step))
+			}
+		}
+		return &buf
+	}}, nil
+}
+
+// linspacedInt is Eigen's integer LinSpaced: evenly spaced when high - low
+// is at least k - 1 (high lowered to the nearest multiple of the step),
+// else repeated values.
+func linspacedInt(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fk, flo, fhi := a[0].i, a[1].i, a[2].i
+	var buf Val
+	dims := make([]int, 1)
+	return cexpr{t: t, v: func(e *env) *Val {
+		k, lo, hi := fk(e), flo(e), fhi(e)
+		checkSize(pos, "linspaced_int_array", k)
+		if hi < lo {
+			fail(pos, "linspaced_int_array: high is %d, but must be greater than or equal to %d", hi, lo)
+		}
+		dims[0] = k
+		buf.shape(dims, true)
+		if k == 1 {
+			buf.I[0] = hi
+			return &buf
+		}
+		span := hi - lo
+		if span+1 < k {
+			div := (k + span) / (span + 1)
+			for i := range k {
+				buf.I[i] = lo + i/div
+			}
+			return &buf
+		}
+		step := span / max(k-1, 1)
+		for i := range k {
+			buf.I[i] = lo + i*step
+		}
+		return &buf
+	}}, nil
+}
+
+// oneHot is one_hot_vector(n, k) and one_hot_int_array(n, k).
+func oneHot(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fn, fk := a[0].i, a[1].i
+	isInt := t.Kind == types.Int
+	var buf Val
+	dims := make([]int, 1)
+	return cexpr{t: t, v: func(e *env) *Val {
+		n, k := fn(e), fk(e)
+		if n <= 0 {
+			fail(pos, "one_hot: size is %d, but must be positive", n)
+		}
+		if k < 1 || k > n {
+			fail(pos, "one_hot: k is %d, but must be in the interval [1, %d]", k, n)
+		}
+		dims[0] = n
+		buf.shape(dims, isInt)
+		if isInt {
+			clear(buf.I)
+			buf.I[k-1] = 1
+		} else {
+			clear(buf.R)
+			buf.R[k-1] = ad.Const(1)
+		}
+		return &buf
+	}}, nil
+}
+
+// filled is zeros_*, ones_* and, for v < 0, uniform_simplex (1/n each).
+func filled(v float64) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fn := a[0].i
+		isInt := t.Kind == types.Int
+		var buf Val
+		dims := make([]int, 1)
+		return cexpr{t: t, v: func(e *env) *Val {
+			n := fn(e)
+			x := v
+			if v < 0 {
+				if n <= 0 {
+					fail(pos, "uniform_simplex: size is %d, but must be positive", n)
+				}
+				x = 1 / float64(n)
+			}
+			checkSize(pos, "filled container", n)
+			dims[0] = n
+			buf.shape(dims, isInt)
+			for i := range buf.I {
+				buf.I[i] = int(x)
+			}
+			for i := range buf.R {
+				buf.R[i] = ad.Const(x)
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+// rankFn is rank(v, s): how many elements of v are less than v[s].
+func rankFn(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fv, fs := a[0].v, a[1].i
+	return cexpr{t: t, i: func(e *env) int {
+		v, s := fv(e), fs(e)
+		n := len(v.R) + len(v.I)
+		if s < 1 || s > n {
+			fail(pos, "rank: index %d out of range; expecting index to be between 1 and %d", s, n)
+		}
+		r := 0
+		if v.I != nil {
+			for _, x := range v.I {
+				if x < v.I[s-1] {
+					r++
+				}
+			}
+			return r
+		}
+		for _, x := range v.R {
+			if x.Val < v.R[s-1].Val {
+				r++
+			}
+		}
+		return r
+	}}, nil
+}
+
+// sortIndices returns the 1-based positions of v in sorted order, ties in
+// their original order.
+func sortIndices(desc bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fv := a[0].v
+		var buf Val
+		dims := make([]int, 1)
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := fv(e)
+			n := len(v.R) + len(v.I)
+			at := func(i int) float64 {
+				if v.I != nil {
+					return float64(v.I[i])
+				}
+				return v.R[i].Val
+			}
+			idx := sortIndex(n, func(i, j int) bool {
+				if desc {
+					return at(i) > at(j)
+				}
+				return at(i) < at(j)
+			})
+			dims[0] = n
+			buf.shape(dims, true)
+			for k, i := range idx {
+				buf.I[k] = i + 1
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+// toArray2d is a matrix as a 2-D array, row by row.
+func toArray2d(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fm := a[0].v
+	var buf Val
+	dims := make([]int, 2)
+	return cexpr{t: t, v: func(e *env) *Val {
+		m := fm(e)
+		r, cc := m.Dims[0], m.Dims[1]
+		dims[0], dims[1] = r, cc
+		buf.shape(dims, false)
+		for i := range r {
+			for j := range cc {
+				buf.R[i*cc+j] = m.R[i+j*r]
+			}
+		}
+		return &buf
+	}}, nil
+}
+
+// toIntValue truncates x toward 0, which must be in the range of a
+// 32-bit int, as Stan's to_int requires.
+func toIntValue(pos token.Position, x float64) int {
+	if !(x >= math.MinInt32 && x <= math.MaxInt32) {
+		fail(pos, "to_int: x is %v, but must be in the interval [%d, %d]", x, math.MinInt32, math.MaxInt32)
+	}
+	return int(math.Trunc(x))
+}
+
+// toInt is to_int of a real or, elementwise, of an array of reals.
+func toInt(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	if a[0].v == nil {
+		if a[0].i != nil {
+			return a[0], nil
+		}
+		f := a[0].r
+		return cexpr{t: t, i: func(e *env) int { return toIntValue(pos, f(e).Val) }}, nil
+	}
+	f := a[0].v
+	var buf Val
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := f(e)
+		buf.shape(v.Dims, true)
+		if v.I != nil {
+			copy(buf.I, v.I)
+			return &buf
+		}
+		for i, x := range v.R {
+			buf.I[i] = toIntValue(pos, x.Val)
+		}
+		return &buf
+	}}, nil
+}
+
+// appendArray joins two arrays along their first dimension; their
+// elements must have the same sizes.
+func appendArray(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	isInt := t.Kind == types.Int
+	fx, fy := a[0].val(!isInt), a[1].val(!isInt)
+	var buf Val
+	var dims []int
+	return cexpr{t: t, v: func(e *env) *Val {
+		x, y := fx(e), fy(e)
+		if !sameDims(x.Dims[1:], y.Dims[1:]) {
+			fail(pos, "append_array: the elements of the first array (size %s) and of the second (size %s) must have the same sizes", dimString(x.Dims[1:]), dimString(y.Dims[1:]))
+		}
+		dims = append(append(dims[:0], x.Dims[0]+y.Dims[0]), x.Dims[1:]...)
+		buf.shape(dims, isInt)
+		if isInt {
+			copy(buf.I[copy(buf.I, x.I):], y.I)
+		} else {
+			copy(buf.R[copy(buf.R, x.R):], y.R)
+		}
+		return &buf
+	}}, nil
+}
+
+// logMix is log_mix(θ, λ1, λ2) of scalars, log Σ_k θ_k e^{λ_k} of a
+// vector or array of mixing proportions and densities, and the sum of that
+// over an array of density vectors.
+func logMix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	if len(a) == 3 {
+		th, x, y := a[0].real(), a[1].real(), a[2].real()
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			tv := th(e)
+			if !(tv.Val >= 0 && tv.Val <= 1) {
+				fail(pos, "log_mix: lambda is %v, but must be in the interval [0, 1]", tv.Val)
+			}
+			return e.t.LogMix(tv, x(e), y(e))
+		}}, nil
+	}
+	fth := a[0].val(true)
+	fl := vectorsOf(a[1])
+	if a[1].t.Kind != types.Vector && a[1].t.Kind != types.RowVector {
+		// An array of reals is one vector of densities.
+		f := a[1].val(true)
+		buf := make([][]ad.Var, 1)
+		fl = func(e *env) [][]ad.Var { buf[0] = f(e).R; return buf }
+	}
+	var logTh []float64
+	return cexpr{t: t, r: func(e *env) ad.Var {
+		th := fth(e).R
+		logTh = logTh[:0]
+		for _, p := range th {
+			if !(p.Val >= 0 && p.Val <= 1) {
+				fail(pos, "log_mix: theta is %v, but must be in the interval [0, 1]", p.Val)
+			}
+			logTh = append(logTh, math.Log(p.Val))
+		}
+		b := e.t.Begin()
+		total := 0.0
+		for _, l := range fl(e) {
+			if len(l) != len(th) {
+				fail(pos, "log_mix: theta (%d) and lambda (%d) must match in size", len(th), len(l))
+			}
+			// v = log Σ θ_k e^{λ_k}; ∂v/∂λ_k = θ_k e^{λ_k - v}, ∂v/∂θ_k = e^{λ_k - v}.
+			m := math.Inf(-1)
+			for k, x := range l {
+				m = math.Max(m, logTh[k]+x.Val)
+			}
+			s := 0.0
+			for k, x := range l {
+				s += math.Exp(logTh[k] + x.Val - m)
+			}
+			v := m + math.Log(s)
+			total += v
+			for k, x := range l {
+				w := math.Exp(x.Val - v)
+				b.Add(x, th[k].Val*w)
+				b.Add(th[k], w)
+			}
+		}
+		return b.End(total)
+	}}, nil
+}
+
+// toMatrixMore compiles the forms of to_matrix that reshape (with an
+// optional col_major flag) and that stack an array of vectors as rows.
+func toMatrixMore(a []cexpr, t types.Type, pos token.Position) (cexpr, bool) {
+	at := a[0].t
+	var buf Val
+	dims := make([]int, 2)
+	if len(a) == 1 && at.Dims == 1 && (at.Kind == types.Vector || at.Kind == types.RowVector) {
+		f := a[0].v
+		return cexpr{t: t, v: func(e *env) *Val {
+			v := f(e)
+			r, cc := v.Dims[0], v.Dims[1]
+			dims[0], dims[1] = r, cc
+			buf.shape(dims, false)
+			for i := range r {
+				for j := range cc {
+					buf.R[i+j*r] = v.R[i*cc+j]
+				}
+			}
+			return &buf
+		}}, true
+	}
+	if len(a) != 3 && len(a) != 4 {
+		return cexpr{}, false
+	}
+	x, fm, fn := a[0].val(true), a[1].i, a[2].i
+	colMajor := func(*env) int { return 1 }
+	if len(a) == 4 {
+		colMajor = a[3].i
+	}
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := x(e)
+		m, n := fm(e), fn(e)
+		if m < 0 || n < 0 || m*n != len(v.R) {
+			fail(pos, "to_matrix: %d elements cannot fill a %d×%d matrix", len(v.R), m, n)
+		}
+		dims[0], dims[1] = m, n
+		if colMajor(e) != 0 {
+			buf.Dims, buf.R, buf.I = dims, v.R, nil
+			return &buf
+		}
+		var out Val
+		out.shape(dims, false)
+		for i := range m {
+			for j := range n {
+				out.R[i+j*m] = v.R[i*n+j]
+			}
+		}
+		buf.Dims, buf.R, buf.I = dims, out.R, nil
+		return &buf
+	}}, true
+}
+
+// A covariance kernel: the entry for points at squared distance d2 (on
+// the tape), with the kernel's parameters.
+type gpKernel struct {
+	name   string
+	params int // after the points
+	// diag is the value at distance 0 (the same points).
+	diag  func(t *ad.Tape, p []ad.Var) ad.Var
+	entry func(t *ad.Tape, d2 ad.Var, p []ad.Var) ad.Var
+	// dist is true when the kernel uses |x - x'| (periodic), not |x - x'|².
+	sqrtDist bool
+}
+
+var (
+	gpExpQuadK = gpKernel{name: "gp_exp_quad_cov", params: 2,
+		diag: func(t *ad.Tape, p []ad.Var) ad.Var { return t.Square(p[0]) },
+		entry: func(t *ad.Tape, d2 ad.Var, p []ad.Var) ad.Var {
+			return t.Mul(t.Square(p[0]), t.Exp(t.Div(d2, t.Mul(ad.Const(-2), t.Square(p[1])))))
+		}}
+	gpMatern32K = gpKernel{name: "gp_matern32_cov", params: 2,
+		diag: func(t *ad.Tape, p []ad.Var) ad.Var { return t.Square(p[0]) },
+		entry: func(t *ad.Tape, d2 ad.Var, p []ad.Var) ad.Var {
+			r := t.Div(t.Mul(ad.Const(math.Sqrt(3)), t.Sqrt(d2)), p[1])
+			return t.Mul(t.Mul(t.Square(p[0]), t.Add(ad.Const(1), r)), t.Exp(t.Neg(r)))
+		}}
+	gpMatern52K = gpKernel{name: "gp_matern52_cov", params: 2,
+		diag: func(t *ad.Tape, p []ad.Var) ad.Var { return t.Square(p[0]) },
+		entry: func(t *ad.Tape, d2 ad.Var, p []ad.Var) ad.Var {
+			r := t.Div(t.Mul(ad.Const(math.Sqrt(5)), t.Sqrt(d2)), p[1])
+			poly := t.Add(t.Add(ad.Const(1), r), t.Div(t.Square(r), ad.Const(3)))
+			return t.Mul(t.Mul(t.Square(p[0]), poly), t.Exp(t.Neg(r)))
+		}}
+	gpExponentialK = gpKernel{name: "gp_exponential_cov", params: 2,
+		diag: func(t *ad.Tape, p []ad.Var) ad.Var { return t.Square(p[0]) },
+		entry: func(t *ad.Tape, d2 ad.Var, p []ad.Var) ad.Var {
+			return t.Mul(t.Square(p[0]), t.Exp(t.Neg(t.Div(t.Sqrt(d2), p[1]))))
+		}}
+	gpPeriodicK = gpKernel{name: "gp_periodic_cov", params: 3,
+		diag: func(t *ad.Tape, p []ad.Var) ad.Var { return t.Square(p[0]) },
+		entry: func(t *ad.Tape, d ad.Var, p []ad.Var) ad.Var {
+			s := t.Sin(t.Div(t.Mul(ad.Const(math.Pi), d), p[2]))
+			return t.Mul(t.Square(p[0]), t.Exp(t.Div(t.Mul(ad.Const(-2), t.Square(s)), t.Square(p[1]))))
+		}, sqrtDist: true}
+)
+
+// gpCov compiles a covariance function of one set of points (a symmetric
+// matrix) or two (x1 × x2), the points reals or vectors.
+func gpCov(k gpKernel) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		two := len(a) == 2+k.params
+		if len(a) != 1+k.params && !two {
+			return cexpr{}, fmt.Errorf("%s takes %d or %d arguments", k.name, 1+k.params, 2+k.params)
+		}
+		fx1 := a[0].val(true)
+		fx2 := fx1
+		np := 1
+		if two {
+			fx2 = a[1].val(true)
+			np = 2
+		}
+		fp := make([]func(*env) ad.Var, k.params)
+		for i := range fp {
+			fp[i] = a[np+i].real()
+		}
+		p := make([]ad.Var, k.params)
+		var buf Val
+		dims := make([]int, 2)
+		return cexpr{t: t, v: func(e *env) *Val {
+			x1, x2 := fx1(e), fx2(e)
+			for i, f := range fp {
+				p[i] = f(e)
+				if !(p[i].Val > 0) || math.IsInf(p[i].Val, 0) {
+					fail(pos, "%s: %s is %v, but must be positive finite", k.name, [...]string{"magnitude", "length scale", "period"}[i], p[i].Val)
+				}
+			}
+			n1, n2 := x1.Dims[0], x2.Dims[0]
+			d := size(x1.Dims[1:])
+			if size(x2.Dims[1:]) != d {
+				fail(pos, "%s: the points of the two sets have different sizes: %d and %d", k.name, d, size(x2.Dims[1:]))
+			}
+			for _, v := range [2]*Val{x1, x2} {
+				for _, x := range v.R {
+					if math.IsNaN(x.Val) {
+						fail(pos, "%s: x is nan, but must not be nan", k.name)
+					}
+				}
+			}
+			dims[0], dims[1] = n1, n2
+			buf.shape(dims, false)
+			tp := e.t
+			var diag ad.Var
+			if !two {
+				diag = k.diag(tp, p)
+			}
+			for i := range n1 {
+				jEnd := n2
+				if !two {
+					jEnd = i
+					buf.R[i+i*n1] = diag
+				}
+				for j := range jEnd {
+					b := tp.Begin()
+					s := 0.0
+					for q := range d {
+						u, w := x1.R[i*d+q], x2.R[j*d+q]
+						diff := u.Val - w.Val
+						s += diff * diff
+						b.Add(u, 2*diff)
+						b.Add(w, -2*diff)
+					}
+					dist := b.End(s)
+					if k.sqrtDist {
+						dist = tp.Sqrt(dist)
+					}
+					var v ad.Var
+					if s == 0 {
+						v = k.diag(tp, p)
+					} else {
+						v = k.entry(tp, dist, p)
+					}
+					buf.R[i+j*n1] = v
+					if !two {
+						buf.R[j+i*n1] = v
+					}
+				}
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+// gpDotProd is the dot product covariance σ² + x_i · x_j of reals.
+func gpDotProd(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fx, fs := a[0].val(true), a[1].real()
+	var buf Val
+	dims := make([]int, 2)
+	return cexpr{t: t, v: func(e *env) *Val {
+		x, s := fx(e), fs(e)
+		if !(s.Val >= 0) || math.IsInf(s.Val, 0) {
+			fail(pos, "gp_dot_prod_cov: sigma is %v, but must be nonnegative and finite", s.Val)
+		}
+		n := len(x.R)
+		dims[0], dims[1] = n, n
+		buf.shape(dims, false)
+		s2 := e.t.Square(s)
+		for i := range n {
+			for j := 0; j <= i; j++ {
+				v := e.t.Add(s2, e.t.Mul(x.R[i], x.R[j]))
+				buf.R[i+j*n], buf.R[j+i*n] = v, v
+			}
+		}
+		return &buf
+	}}, nil
+}

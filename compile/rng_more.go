@@ -1,0 +1,203 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/dist"
+	"github.com/gostan/gostan/mathx"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// The rngs of the multivariate and discrete families that the dist
+// package draws from.
+
+func init() {
+	builtins["discrete_range_rng"] = vectorRng("discrete_range_rng", nil, func(r *rand.Rand, n []int, _ []float64) (int, error) {
+		return dist.DiscreteRangeRng(r, n[0], n[1])
+	}, 2)
+	builtins["hypergeometric_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fn, fa, fb := a[0].i, a[1].i, a[2].i
+		return cexpr{t: t, i: func(e *env) int {
+			k, err := dist.HypergeometricRng(e.rng, fn(e), fa(e), fb(e))
+			if err != nil {
+				fail(pos, "%v", err)
+			}
+			return k
+		}}, nil
+	}
+	builtins["dirichlet_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fa := a[0].v
+		var buf Val
+		var alpha []float64
+		return cexpr{t: t, v: func(e *env) *Val {
+			alpha = values(alpha, fa(e).R)
+			x, err := dist.DirichletRng(e.rng, alpha)
+			if err != nil {
+				fail(pos, "%v", err)
+			}
+			return constVal(&buf, []int{len(x)}, x)
+		}}, nil
+	}
+	for name, logit := range map[string]bool{"multinomial_rng": false, "multinomial_logit_rng": true} {
+		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+			fth, fn := a[0].v, a[1].i
+			var buf Val
+			var th []float64
+			return cexpr{t: t, v: func(e *env) *Val {
+				th = values(th, fth(e).R)
+				if logit {
+					lse := mathx.LogSumExp(th)
+					for i := range th {
+						th[i] = math.Exp(th[i] - lse)
+					}
+				} else if err := checkSimplex(name, th); err != "" {
+					fail(pos, "%s", err)
+				}
+				k, err := dist.MultinomialRng(e.rng, th, fn(e))
+				if err != nil {
+					fail(pos, "%v", err)
+				}
+				buf.shape([]int{len(k)}, true)
+				copy(buf.I, k)
+				return &buf
+			}}, nil
+		}
+	}
+	for name, draw := range map[string]func(*rand.Rand, float64, []float64) (int, error){
+		"ordered_logistic_rng": dist.OrderedLogisticRng, "ordered_probit_rng": dist.OrderedProbitRng,
+	} {
+		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+			feta, fc := a[0].real(), a[1].v
+			var cuts []float64
+			return cexpr{t: t, i: func(e *env) int {
+				cuts = values(cuts, fc(e).R)
+				k, err := draw(e.rng, feta(e).Val, cuts)
+				if err != nil {
+					fail(pos, "%s: %v", name, err)
+				}
+				return k
+			}}, nil
+		}
+	}
+	for name, draw := range map[string]func(*rand.Rand, int, float64) (*mat.Dense, error){
+		"lkj_corr_rng": dist.LkjCorrRng, "lkj_corr_cholesky_rng": dist.LkjCorrCholeskyRng,
+	} {
+		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+			fk, feta := a[0].i, a[1].real()
+			var buf Val
+			return cexpr{t: t, v: func(e *env) *Val {
+				m, err := draw(e.rng, fk(e), feta(e).Val)
+				if err != nil {
+					fail(pos, "%v", err)
+				}
+				return denseVal(&buf, m)
+			}}, nil
+		}
+	}
+	for name, draw := range map[string]func(*rand.Rand, float64, mat.Matrix) (*mat.Dense, error){
+		"wishart_rng": dist.WishartRng, "inv_wishart_rng": dist.InvWishartRng,
+	} {
+		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+			fnu, fs := a[0].real(), a[1].v
+			var buf Val
+			return cexpr{t: t, v: func(e *env) *Val {
+				m, err := draw(e.rng, fnu(e).Val, denseOf(fs(e)))
+				if err != nil {
+					fail(pos, "%v", err)
+				}
+				return denseVal(&buf, m)
+			}}, nil
+		}
+	}
+	builtins["multi_student_t_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fnu, fmu, fs := a[0].real(), vectorsOf(a[1]), a[2].v
+		var buf Val
+		dims := make([]int, 2)
+		var mu []float64
+		return cexpr{t: t, v: func(e *env) *Val {
+			nu, mus, s := fnu(e).Val, fmu(e), denseOf(fs(e))
+			k, _ := s.Dims()
+			if t.Dims == 0 {
+				dims[0] = k
+				buf.shape(dims[:1], false)
+			} else {
+				dims[0], dims[1] = len(mus), k
+				buf.shape(dims, false)
+			}
+			for n, m := range mus {
+				mu = values(mu, m)
+				x, err := dist.MultiStudentTRng(e.rng, nu, mu, s)
+				if err != nil {
+					fail(pos, "%v", err)
+				}
+				for i, v := range x {
+					buf.R[n*k+i] = ad.Const(v)
+				}
+			}
+			return &buf
+		}}, nil
+	}
+}
+
+// values copies the values of xs into dst.
+func values(dst []float64, xs []ad.Var) []float64 {
+	dst = dst[:0]
+	for _, x := range xs {
+		dst = append(dst, x.Val)
+	}
+	return dst
+}
+
+// constVal fills buf with constants.
+func constVal(buf *Val, dims []int, x []float64) *Val {
+	buf.shape(dims, false)
+	for i, v := range x {
+		buf.R[i] = ad.Const(v)
+	}
+	return buf
+}
+
+// denseOf is a matrix's values as a gonum matrix.
+func denseOf(v *Val) *mat.Dense {
+	r, c := v.Dims[0], v.Dims[1]
+	d := mat.NewDense(r, c, nil)
+	for j := range c {
+		for i := range r {
+			d.Set(i, j, v.R[i+j*r].Val)
+		}
+	}
+	return d
+}
+
+// denseVal fills buf with a gonum matrix, column-major.
+func denseVal(buf *Val, m *mat.Dense) *Val {
+	r, c := m.Dims()
+	buf.shape([]int{r, c}, false)
+	for j := range c {
+		for i := range r {
+			buf.R[i+j*r] = ad.Const(m.At(i, j))
+		}
+	}
+	return buf
+}
+
+// checkSimplex is Stan's check_simplex, "" when p is a simplex.
+func checkSimplex(fn string, p []float64) string {
+	s := 0.0
+	for i, x := range p {
+		if !(x >= 0) {
+			return fmt.Sprintf("%s: Probabilities parameter is not a valid simplex. Probabilities parameter[%d] = %v, but should be greater than or equal to 0", fn, i+1, x)
+		}
+		s += x
+	}
+	if math.Abs(s-1) > 1e-8 {
+		return fmt.Sprintf("%s: Probabilities parameter is not a valid simplex. sum(Probabilities parameter) = %v, but should be 1", fn, s)
+	}
+	return ""
+}

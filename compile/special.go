@@ -1,0 +1,80 @@
+package compile
+
+import (
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// The library's special functions of scalars whose values and partials
+// the ad package has.
+func init() {
+	for name, f := range map[string]func(*ad.Tape, ad.Var, ad.Var) ad.Var{
+		"gamma_p": (*ad.Tape).GammaP, "gamma_q": (*ad.Tape).GammaQ, "owens_t": (*ad.Tape).OwensT,
+		"log_falling_factorial": (*ad.Tape).LogFallingFactorial,
+		"log_rising_factorial":  (*ad.Tape).LogRisingFactorial,
+		"log_modified_bessel_first_kind": func(t *ad.Tape, v, z ad.Var) ad.Var {
+			return t.LogModifiedBesselFirstKind(v, z)
+		},
+	} {
+		builtins[name] = binaryScalar(f)
+	}
+	// Functions of an int and a real, in either order.
+	intReal := func(f func(t *ad.Tape, n int, x ad.Var) ad.Var, intFirst bool) builtin {
+		return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+			fi, fx := a[0].i, a[1].real()
+			if !intFirst {
+				fi, fx = a[1].i, a[0].real()
+			}
+			return cexpr{t: t, r: func(e *env) ad.Var { return f(e.t, fi(e), fx(e)) }}, nil
+		}
+	}
+	builtins["lmgamma"] = intReal((*ad.Tape).Lmgamma, true)
+	builtins["modified_bessel_first_kind"] = intReal((*ad.Tape).ModifiedBesselFirstKind, true)
+	builtins["modified_bessel_second_kind"] = intReal((*ad.Tape).ModifiedBesselSecondKind, true)
+	builtins["bessel_first_kind"] = intReal((*ad.Tape).BesselFirstKind, true)
+	builtins["bessel_second_kind"] = intReal((*ad.Tape).BesselSecondKind, true)
+	builtins["binary_log_loss"] = intReal((*ad.Tape).BinaryLogLoss, true)
+	builtins["falling_factorial"] = intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.FallingFactorial(x, n) }, false)
+	builtins["rising_factorial"] = intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.RisingFactorial(x, n) }, false)
+	builtins["inc_beta"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fa, fb, fx := a[0].real(), a[1].real(), a[2].real()
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.IncBeta(fa(e), fb(e), fx(e)) }}, nil
+	}
+	builtins["log_inc_beta"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fa, fb, fx := a[0].real(), a[1].real(), a[2].real()
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Log(e.t.IncBeta(fa(e), fb(e), fx(e))) }}, nil
+	}
+}
+
+// operatorNames are the operators under their function names, which a
+// program may also call as functions: add(a, b) is a + b.
+var operatorNames = map[string]token.Kind{
+	"add": token.ADD, "subtract": token.SUB, "multiply": token.MUL, "divide": token.QUO,
+	"modulus": token.REM, "int_divide": token.IDIV, "left_divide": token.LDIV,
+	"elt_multiply": token.ELTMUL, "elt_divide": token.ELTDIV, "elt_pow": token.ELTPOW,
+	"equals": token.EQL, "not_equals": token.NEQ, "less": token.LSS, "less_equal": token.LEQ,
+	"greater": token.GTR, "greater_equal": token.GEQ, "logical_and": token.LAND, "logical_or": token.LOR,
+	"minus": token.SUB, "plus": token.ADD, "logical_negation": token.NOT,
+}
+
+// operatorCall compiles a call of an operator by its name as the operator
+// applied to the call's arguments.
+func (c *compiler) operatorCall(x *ast.CallExpr, t types.Type) (cexpr, bool) {
+	op, ok := operatorNames[x.Fun.Name]
+	if !ok {
+		return cexpr{}, false
+	}
+	switch len(x.Args) {
+	case 1:
+		u := &ast.UnaryExpr{OpPos: x.Pos(), Op: op, X: x.Args[0]}
+		c.info.Types[u] = t
+		return c.unary(u, t), true
+	case 2:
+		b := &ast.BinaryExpr{X: x.Args[0], OpPos: x.Pos(), Op: op, Y: x.Args[1]}
+		c.info.Types[b] = t
+		return c.binary(b, t), true
+	}
+	return cexpr{}, false
+}

@@ -1,0 +1,146 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/token"
+)
+
+// wiener(y | α, τ, β, δ) is the density of the time y at which a Wiener
+// process with drift δ, started at β α between boundaries 0 and α, first
+// hits the upper boundary, after a non-decision time τ (Stan's 4-parameter
+// Wiener first passage time distribution). With t = y - τ, it is the lower
+// boundary's density (Navarro and Fuss, Fast and accurate calculations for
+// first-passage times in Wiener diffusion models, 2009) with the drift and
+// start reflected:
+//
+//	p(y) = exp(δ α (1 - β) - δ² t / 2) / α² · F(t / α², 1 - β),
+//
+// F(u, w) the density of the standard process (no drift, boundary 1),
+// summed here to rounding from whichever of its two series converges
+// faster: Stan truncates them at an error of 1e-6.
+
+func init() {
+	densities["wiener"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		fs := make([]func(*env) []ad.Var, 5)
+		for i := range fs {
+			fs[i] = asVector(a[i])
+		}
+		xs := make([][]ad.Var, 5)
+		return func(e *env) ad.Var {
+			for i, f := range fs {
+				xs[i] = f(e)
+			}
+			lp, err := wienerLpdf(e.t, propto, xs)
+			if err != nil {
+				panic(&evalError{pos: pos, err: err})
+			}
+			return lp
+		}
+	}}
+}
+
+func wienerLpdf(t *ad.Tape, propto bool, xs [][]ad.Var) (ad.Var, error) {
+	const fn = "wiener_lpdf"
+	n := 0
+	for _, x := range xs {
+		n = max(n, len(x))
+	}
+	for i, x := range xs {
+		if len(x) != 1 && len(x) != n {
+			return ad.Var{}, fmt.Errorf("%s: the sizes of the arguments must match: argument %d has size %d, another %d", fn, i+1, len(x), n)
+		}
+		if len(x) == 0 {
+			return ad.Const(0), nil
+		}
+	}
+	at := func(i, j int) ad.Var { return xs[i][min(j, len(xs[i])-1)] }
+	vary := false
+	for _, x := range xs {
+		vary = vary || anyVar(x)
+	}
+	for j := range n {
+		y, al, tau, be, de := at(0, j).Val, at(1, j).Val, at(2, j).Val, at(3, j).Val, at(4, j).Val
+		switch {
+		case !(y > 0) || math.IsInf(y, 0):
+			return ad.Var{}, fmt.Errorf("%s: Random variable is %v, but must be positive finite!", fn, y)
+		case !(al > 0) || math.IsInf(al, 0):
+			return ad.Var{}, fmt.Errorf("%s: Boundary separation is %v, but must be positive finite!", fn, al)
+		case !(tau >= 0) || math.IsInf(tau, 0):
+			return ad.Var{}, fmt.Errorf("%s: Nondecision time is %v, but must be nonnegative finite!", fn, tau)
+		case !(be > 0 && be < 1):
+			return ad.Var{}, fmt.Errorf("%s: A-priori bias is %v, but must be in the interval (0, 1)", fn, be)
+		case math.IsNaN(de) || math.IsInf(de, 0):
+			return ad.Var{}, fmt.Errorf("%s: Drift rate is %v, but must be finite!", fn, de)
+		case !(y > tau):
+			return ad.Var{}, fmt.Errorf("%s: Random variable = %v, but must be greater than nondecision time = %v", fn, y, tau)
+		}
+	}
+	if propto && !vary {
+		return ad.Const(0), nil
+	}
+	b := t.Begin()
+	lp := 0.0
+	for j := range n {
+		y, al, tau, be, de := at(0, j), at(1, j), at(2, j), at(3, j), at(4, j)
+		tt := y.Val - tau.Val
+		a, v, w := al.Val, de.Val, 1-be.Val
+		u := tt / (a * a)
+		logF, dLogFdu, dLogFdw := wienerStd(u, w)
+		lp += v*a*w - v*v*tt/2 - 2*math.Log(a) + logF
+		dy := -v*v/2 + dLogFdu/(a*a)
+		b.Add(y, dy)
+		b.Add(tau, -dy)
+		b.Add(al, v*w-2/a-dLogFdu*2*tt/(a*a*a))
+		b.Add(be, -v*a-dLogFdw)
+		b.Add(de, a*w-v*tt)
+	}
+	return b.End(lp), nil
+}
+
+// wienerStd returns log F(u, w) and its partials in u and w, F the first
+// passage time density at the lower boundary of a driftless Wiener process
+// between 0 and 1 started at w.
+func wienerStd(u, w float64) (logF, du, dw float64) {
+	if u < 1 {
+		// The small-time series: F = (2π u³)^(-1/2) Σ_k (w+2k) e^{-(w+2k)²/(2u)};
+		// the terms are scaled by e^{w²/(2u)} to keep them representable.
+		var s, su, sw float64
+		for k := 0; ; k++ {
+			done := true
+			for side, kk := range [2]int{k, -k} {
+				if k == 0 && side == 1 {
+					continue
+				}
+				z := w + 2*float64(kk)
+				e := math.Exp(-(z*z - w*w) / (2 * u))
+				s += z * e
+				su += z * e * z * z / (2 * u * u)
+				sw += e * (1 - z*z/u)
+				if math.Abs(z)*e > 1e-20*math.Abs(s) {
+					done = false
+				}
+			}
+			if done && k > 0 || k > 1000 {
+				break
+			}
+		}
+		logF = -0.5*math.Log(2*math.Pi) - 1.5*math.Log(u) - w*w/(2*u) + math.Log(s)
+		return logF, -1.5/u + su/s, sw / s
+	}
+	// The large-time series: F = π Σ_{k≥1} k e^{-k²π²u/2} sin(kπw).
+	var s, su, sw float64
+	for k := 1; ; k++ {
+		kp := float64(k) * math.Pi
+		e := float64(k) * math.Exp(-kp*kp*u/2)
+		s += e * math.Sin(kp*w)
+		su += -e * kp * kp / 2 * math.Sin(kp*w)
+		sw += e * kp * math.Cos(kp*w)
+		if e <= 1e-20*math.Abs(s) || k > 1000 {
+			break
+		}
+	}
+	return math.Log(math.Pi) + math.Log(s), su / s, sw / s
+}
