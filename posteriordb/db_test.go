@@ -21,7 +21,7 @@ func TestReadFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(names) != 2 || names[0] != "eight_schools-eight_schools_noncentered" {
+	if len(names) != 3 || names[0] != "eight_schools-eight_schools_noncentered" || names[2] != "nes1972-nes" {
 		t.Fatalf("Posteriors() = %v", names)
 	}
 	p, err := db.Posterior(names[0])
