@@ -44,8 +44,7 @@ type odeSolver struct {
 
 	// The compiled arguments of the call.
 	y0F, tsF, thF, xrF, xiF func(*env) *Val
-	t0F, relF, absF         func(*env) ad.Var
-	stepsF                  func(*env) int
+	t0F                     func(*env) ad.Var
 
 	// The arguments the system function reads besides the time and state.
 	thArg, xrArg, xiArg Val
@@ -111,10 +110,7 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 			s.stepsF = func(e *env) int { return int(r(e).Val) }
 		}
 	} else {
-		rel, abs, steps := ad.Const(def.rel), ad.Const(def.abs), def.steps
-		s.relF = func(*env) ad.Var { return rel }
-		s.absF = func(*env) ad.Var { return abs }
-		s.stepsF = func(*env) int { return steps }
+		s.defaults(def.rel, def.abs, def.steps)
 	}
 	// The system function reads its arguments from the solver.
 	fargs := []cexpr{

@@ -18,6 +18,10 @@ type odeCore struct {
 	pos  token.Position
 	e    *env // during a call
 
+	// The tolerances and the step limit of the call.
+	relF, absF func(*env) ad.Var
+	stepsF     func(*env) int
+
 	// The system function, its scratch tape and the time and state it reads.
 	call func(*env) *Val
 	tape *ad.Tape
@@ -38,6 +42,15 @@ type odeCore struct {
 
 func (s *odeCore) fail(format string, args ...any) {
 	fail(s.pos, s.name+": "+format, args...)
+}
+
+// defaults sets the tolerances and the step limit of a call that leaves
+// them out.
+func (s *odeCore) defaults(rel, abs float64, steps int) {
+	relV, absV := ad.Const(rel), ad.Const(abs)
+	s.relF = func(*env) ad.Var { return relV }
+	s.absF = func(*env) ad.Var { return absV }
+	s.stepsF = func(*env) int { return steps }
 }
 
 // enter puts the scratch tape in place of the model's for the system

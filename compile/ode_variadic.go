@@ -48,10 +48,9 @@ type odeArg struct {
 type odeVariadic struct {
 	odeCore
 
-	y0F, tsF        func(*env) *Val
-	t0F, relF, absF func(*env) ad.Var
-	stepsF          func(*env) int
-	args            []*odeArg
+	y0F, tsF func(*env) *Val
+	t0F      func(*env) ad.Var
+	args     []*odeArg
 
 	// The current call: whether the initial time and the output times
 	// depend on parameters, and their derivatives' working memory.
@@ -99,10 +98,7 @@ func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cex
 		}
 		s.relF, s.absF, s.stepsF = args[4].real(), args[5].real(), args[6].i
 	} else {
-		rel, abs, steps := ad.Const(def.rel), ad.Const(def.abs), def.steps
-		s.relF = func(*env) ad.Var { return rel }
-		s.absF = func(*env) ad.Var { return abs }
-		s.stepsF = func(*env) int { return steps }
+		s.defaults(def.rel, def.abs, def.steps)
 	}
 	fargs := []cexpr{
 		{t: types.RealT, r: func(*env) ad.Var { return s.tArg }},
