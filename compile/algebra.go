@@ -100,19 +100,9 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 		if !types.Promotes(a.t, pt) || !types.Promotes(a.t, params[k]) || isComplex(pt.Kind) {
 			return c.badCall(x, t, "argument %d is %v, but the system function '%s' takes %v there", 3+k, a.t, f.Name, pt)
 		}
-		oa := &odeArg{e: a, t: pt, dataOnly: f.Decl.Params[1+k].Type.DataOnly}
-		if pt.Kind != types.Int && a.v != nil {
-			oa.e.v = a.val(true)
-		}
+		oa, fa := passThrough(a, pt, f.Decl.Params[1+k].Type.DataOnly)
 		s.args = append(s.args, oa)
-		switch {
-		case pt == types.IntT:
-			fargs = append(fargs, cexpr{t: pt, i: func(*env) int { return oa.arg.I[0] }})
-		case pt == types.RealT:
-			fargs = append(fargs, cexpr{t: pt, r: func(*env) ad.Var { return oa.arg.R[0] }})
-		default:
-			fargs = append(fargs, cexpr{t: pt, v: func(*env) *Val { return &oa.arg }})
-		}
+		fargs = append(fargs, fa)
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, vec).v
 	return cexpr{t: t, v: s.eval}
@@ -133,13 +123,7 @@ func (s *algebraSolver) system(y []float64, jac, params bool) {
 		}
 	}
 	for _, a := range s.args {
-		for j, v := range a.in.R {
-			if params && a.vars {
-				a.arg.R[j] = tp.Var(v.Val)
-			} else {
-				a.arg.R[j] = ad.Const(v.Val)
-			}
-		}
+		a.pass(tp, params && a.vars)
 	}
 	out := s.call(s.e)
 	if len(out.R) != n {

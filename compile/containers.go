@@ -304,36 +304,73 @@ func toMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 			buf.Dims, buf.R = dims, v.R
 			return &buf
 		}}, nil
-	case len(a) == 1 && at.Dims == 2 && (at.Kind == types.Real || at.Kind == types.Int):
-		// A 2-D array, row-major, to a column-major matrix.
-		return cexpr{t: t, v: func(e *env) *Val {
-			v := x(e)
-			r, cc := v.Dims[0], v.Dims[1]
-			dims[0], dims[1] = r, cc
-			buf.shape(dims, false)
-			for i := range r {
-				for j := range cc {
+	case len(a) == 1 && at.Dims == 2 && (at.Kind == types.Real || at.Kind == types.Int),
+		len(a) == 1 && at.Dims == 1 && (at.Kind == types.Vector || at.Kind == types.RowVector):
+		// A 2-D array, or an array of vectors as the rows, row-major, to a
+		// column-major matrix.
+		return relayout(t, x, false), nil
+	case len(a) == 3 || len(a) == 4:
+		return reshapeMatrix(a, t, pos), nil
+	}
+	return cexpr{}, fmt.Errorf("to_matrix: no form takes arguments of types %v", at)
+}
+
+// reshapeMatrix compiles to_matrix(x, m, n) and to_matrix(x, m, n,
+// col_major): the elements of x, in Stan's order, fill an m×n matrix
+// column by column, or row by row when col_major is 0.
+func reshapeMatrix(a []cexpr, t types.Type, pos token.Position) cexpr {
+	x, fm, fn := a[0].val(true), a[1].i, a[2].i
+	colMajor := func(*env) int { return 1 }
+	if len(a) == 4 {
+		colMajor = a[3].i
+	}
+	var buf, rows Val
+	dims := make([]int, 2)
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := x(e)
+		m, n := fm(e), fn(e)
+		if m < 0 || n < 0 || m*n != len(v.R) {
+			fail(pos, "to_matrix: %d elements cannot fill a %d×%d matrix", len(v.R), m, n)
+		}
+		dims[0], dims[1] = m, n
+		if colMajor(e) != 0 {
+			buf.Dims, buf.R, buf.I = dims, v.R, nil
+			return &buf
+		}
+		rows.shape(dims, false)
+		for i := range m {
+			for j := range n {
+				rows.R[i+j*m] = v.R[i*n+j]
+			}
+		}
+		buf.Dims, buf.R, buf.I = dims, rows.R, nil
+		return &buf
+	}}
+}
+
+// relayout compiles the copy of an r×c container (its first two
+// dimensions) from column-major order to row-major (toRowMajor:
+// to_array_2d of a matrix) or back (to_matrix of a 2-D array or of an
+// array of row vectors): one loop for both directions.
+func relayout(t types.Type, f func(*env) *Val, toRowMajor bool) cexpr {
+	var buf Val
+	dims := make([]int, 2)
+	return cexpr{t: t, v: func(e *env) *Val {
+		v := f(e)
+		r, cc := v.Dims[0], v.Dims[1]
+		dims[0], dims[1] = r, cc
+		buf.shape(dims, false)
+		for i := range r {
+			for j := range cc {
+				if toRowMajor {
+					buf.R[i*cc+j] = v.R[i+j*r]
+				} else {
 					buf.R[i+j*r] = v.R[i*cc+j]
 				}
 			}
-			return &buf
-		}}, nil
-	case len(a) == 3:
-		m, n := a[1].i, a[2].i
-		return cexpr{t: t, v: func(e *env) *Val {
-			v := x(e)
-			dims[0], dims[1] = m(e), n(e)
-			if dims[0]*dims[1] != len(v.R) {
-				fail(pos, "to_matrix: %d elements cannot fill a %d×%d matrix", len(v.R), dims[0], dims[1])
-			}
-			buf.Dims, buf.R = dims, v.R
-			return &buf
-		}}, nil
-	}
-	if e, ok := toMatrixMore(a, t, pos); ok {
-		return e, nil
-	}
-	return cexpr{}, fmt.Errorf("to_matrix: no form takes arguments of types %v", at)
+		}
+		return &buf
+	}}
 }
 
 func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {

@@ -344,29 +344,10 @@ func (c *compiler) containerArith(x *ast.BinaryExpr, a, b cexpr, t types.Type) c
 	pos := c.pos(x.OpPos)
 	aScalar, bScalar := a.v == nil, b.v == nil
 	elementwise := func(f func(tp *ad.Tape, p, q ad.Var) ad.Var) cexpr {
-		var buf Val
-		switch {
-		case aScalar:
-			fa, fb := a.real(), b.val(true)
-			return cexpr{t: t, v: func(e *env) *Val {
-				s, v := fa(e), fb(e)
-				buf.shape(v.Dims, false)
-				for i, y := range v.R {
-					buf.R[i] = f(e.t, s, y)
-				}
-				return &buf
-			}}
-		case bScalar:
-			fa, fb := a.val(true), b.real()
-			return cexpr{t: t, v: func(e *env) *Val {
-				v, s := fa(e), fb(e)
-				buf.shape(v.Dims, false)
-				for i, y := range v.R {
-					buf.R[i] = f(e.t, y, s)
-				}
-				return &buf
-			}}
+		if aScalar || bScalar {
+			return scalarElementwise(t, a, b, f)
 		}
+		var buf Val
 		fa, fb := a.val(true), b.val(true)
 		return cexpr{t: t, v: func(e *env) *Val {
 			u, v := fa(e), fb(e)

@@ -153,34 +153,12 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 			return cexpr{}, fmt.Errorf("wrong number of arguments")
 		}
 		if a[0].v != nil || a[1].v != nil {
-			if a[0].v == nil {
+			if a[0].v == nil || a[1].v == nil {
 				// A scalar and a container (no overload of the library
 				// has one yet): the function of the scalar and each element.
-				x, y := a[0].real(), a[1].val(true)
-				var buf Val
-				return cexpr{t: t, v: func(e *env) *Val {
-					s, w := x(e), y(e)
-					buf.shape(w.Dims, false)
-					for i, v := range w.R {
-						buf.R[i] = f(e.t, s, v)
-					}
-					return &buf
-				}}, nil
+				return scalarElementwise(t, a[0], a[1], f), nil
 			}
-			x := a[0].val(true)
-			if a[1].v == nil {
-				y := a[1].real()
-				var buf Val
-				return cexpr{t: t, v: func(e *env) *Val {
-					u, s := x(e), y(e)
-					buf.shape(u.Dims, false)
-					for i, v := range u.R {
-						buf.R[i] = f(e.t, v, s)
-					}
-					return &buf
-				}}, nil
-			}
-			y := a[1].val(true)
+			x, y := a[0].val(true), a[1].val(true)
 			var buf Val
 			return cexpr{t: t, v: func(e *env) *Val {
 				u, w := x(e), y(e)
@@ -296,4 +274,40 @@ func sortIndex(n int, less func(i, j int) bool) []int {
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return less(idx[a], idx[b]) })
 	return idx
+}
+
+// scalarElementwise compiles f of a scalar and each element of a
+// container, a and b in their order (one of them the scalar): the
+// broadcasting of a binary function (binaryScalar) and of an arithmetic
+// operator (containerArith) alike.
+func scalarElementwise(t types.Type, a, b cexpr, f func(*ad.Tape, ad.Var, ad.Var) ad.Var) cexpr {
+	first := a.v == nil // the scalar is the first operand
+	var fs func(*env) ad.Var
+	var fc func(*env) *Val
+	if first {
+		fs, fc = a.real(), b.val(true)
+	} else {
+		fc, fs = a.val(true), b.real()
+	}
+	var buf Val
+	return cexpr{t: t, v: func(e *env) *Val {
+		var s ad.Var
+		var v *Val
+		if first {
+			s = fs(e)
+			v = fc(e)
+		} else {
+			v = fc(e)
+			s = fs(e)
+		}
+		buf.shape(v.Dims, false)
+		for i, y := range v.R {
+			if first {
+				buf.R[i] = f(e.t, s, y)
+			} else {
+				buf.R[i] = f(e.t, y, s)
+			}
+		}
+		return &buf
+	}}
 }

@@ -172,13 +172,9 @@ func (c *compiler) integrate1d(x *ast.CallExpr, call *check.Call, args []cexpr, 
 		{t: types.RealT, r: func(*env) ad.Var { return s.xc }},
 	}
 	for k, pt := range want[2:] {
-		a := args[3+k]
-		oa := &odeArg{e: a, t: pt}
-		if pt.Kind != types.Int {
-			oa.e.v = a.val(true)
-		}
+		oa, fa := passThrough(args[3+k], pt, false)
 		s.args = append(s.args, oa)
-		fargs = append(fargs, cexpr{t: pt, v: func(*env) *Val { return &oa.arg }})
+		fargs = append(fargs, fa)
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, types.RealT).r
 	return cexpr{t: t, r: s.eval}
@@ -193,13 +189,7 @@ func (s *integrator) at(x, xc float64, out []float64) {
 	tp.Reset()
 	s.xArg, s.xc = ad.Const(x), ad.Const(xc)
 	th := s.args[0]
-	for j, v := range th.in.R {
-		if th.vars {
-			th.arg.R[j] = tp.Var(v.Val)
-		} else {
-			th.arg.R[j] = ad.Const(v.Val)
-		}
-	}
+	th.pass(tp, th.vars)
 	v := s.call(s.e)
 	if math.IsNaN(v.Val) || math.IsInf(v.Val, 0) {
 		s.fail("the integrand is %v at %v, but must be finite", v.Val, x)

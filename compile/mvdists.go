@@ -69,16 +69,19 @@ func mustAt(pos token.Position) func(ad.Var, error) ad.Var {
 	}
 }
 
+// mvnDensity compiles a multivariate normal density of (vectors y, vectors
+// μ, matrix Σ): multi_normal, multi_normal_cholesky, multi_normal_prec.
+func mvnDensity(f func(*ad.Tape, bool, [][]ad.Var, [][]ad.Var, ad.Matrix) (ad.Var, error)) density {
+	return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, mu, s := vectorsOf(a[0]), vectorsOf(a[1]), matrixOf(a[2])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), mu(e), s(e))) }
+	}}
+}
+
 func init() {
-	mvn := func(f func(*ad.Tape, bool, [][]ad.Var, [][]ad.Var, ad.Matrix) (ad.Var, error)) density {
-		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-			y, mu, s := vectorsOf(a[0]), vectorsOf(a[1]), matrixOf(a[2])
-			ok := mustAt(pos)
-			return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), mu(e), s(e))) }
-		}}
-	}
-	densities["multi_normal"] = mvn(dist.MultiNormalLpdf)
-	densities["multi_normal_cholesky"] = mvn(dist.MultiNormalCholeskyLpdf)
+	densities["multi_normal"] = mvnDensity(dist.MultiNormalLpdf)
+	densities["multi_normal_cholesky"] = mvnDensity(dist.MultiNormalCholeskyLpdf)
 	densities["dirichlet"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		th, al := vectorsOf(a[0]), vectorsOf(a[1])
 		ok := mustAt(pos)

@@ -18,14 +18,7 @@ import (
 var halfLog2Pi = 0.5 * math.Log(2*math.Pi)
 
 func init() {
-	mvn := func(f func(*ad.Tape, bool, [][]ad.Var, [][]ad.Var, ad.Matrix) (ad.Var, error)) density {
-		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-			y, mu, s := vectorsOf(a[0]), vectorsOf(a[1]), matrixOf(a[2])
-			ok := mustAt(pos)
-			return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), mu(e), s(e))) }
-		}}
-	}
-	densities["multi_normal_prec"] = mvn(dist.MultiNormalPrecLpdf)
+	densities["multi_normal_prec"] = mvnDensity(dist.MultiNormalPrecLpdf)
 	densities["multi_student_t"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, nu, mu, s := vectorsOf(a[0]), a[1].real(), vectorsOf(a[2]), matrixOf(a[3])
 		ok := mustAt(pos)

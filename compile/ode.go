@@ -6,7 +6,6 @@ import (
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/check"
-	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
 
@@ -41,31 +40,21 @@ var odeDefaults = map[string]struct {
 // per equation. Each output is one statement on the main tape whose
 // partials are the sensitivities.
 type odeSolver struct {
-	name string
-	pos  token.Position
-	e    *env // during a call
+	odeCore
 
 	// The compiled arguments of the call.
 	y0F, tsF, thF, xrF, xiF func(*env) *Val
-	t0F, relF, absF         func(*env) ad.Var
-	stepsF                  func(*env) int
+	t0F                     func(*env) ad.Var
 
-	// The system function, its scratch tape and the arguments it reads.
-	call                      func(*env) *Val
-	tape                      *ad.Tape
-	busy                      bool // a call is in progress (and the system function calls the solver again)
-	tArg                      ad.Var
-	yArg, thArg, xrArg, xiArg Val
+	// The arguments the system function reads besides the time and state.
+	thArg, xrArg, xiArg Val
 
-	// The current call: the sizes, the values, the working memory.
-	n, m, np     int  // states, entries of theta, parameters of the sensitivities
-	y0Var, thVar bool // the sensitivities include the initial state, theta
-	y0, theta    []ad.Var
-	thVal, yAdj  []float64
-	z0, ts, obs  []float64 // the initial coupled state, the output times, the coupled state at each
-	dims         [2]int
-	out          Val
-	rk           dopri5
+	// The current call: the entries of theta, whether the sensitivities
+	// include theta, theta and its values.
+	m     int
+	thVar bool
+	theta []ad.Var
+	thVal []float64
 }
 
 // odeCall compiles integrate_ode_rk45(f, y0, t0, ts, theta, x_r, x_i) and
@@ -103,7 +92,7 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	if args[6].t != intArr {
 		return bad("the integer data (argument 7) must be an array of ints, not %v", args[6].t)
 	}
-	s := &odeSolver{name: name, pos: c.pos(x.Pos()), tape: ad.NewTape()}
+	s := &odeSolver{odeCore: odeCore{name: name, pos: c.pos(x.Pos()), tape: ad.NewTape()}}
 	s.y0F, s.t0F, s.tsF = args[1].val(true), args[2].real(), args[3].val(true)
 	s.thF, s.xrF, s.xiF = args[4].val(true), args[5].val(true), args[6].v
 	if len(args) == 10 {
@@ -121,10 +110,7 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 			s.stepsF = func(e *env) int { return int(r(e).Val) }
 		}
 	} else {
-		rel, abs, steps := ad.Const(def.rel), ad.Const(def.abs), def.steps
-		s.relF = func(*env) ad.Var { return rel }
-		s.absF = func(*env) ad.Var { return abs }
-		s.stepsF = func(*env) int { return steps }
+		s.defaults(def.rel, def.abs, def.steps)
 	}
 	// The system function reads its arguments from the solver.
 	fargs := []cexpr{
@@ -148,10 +134,6 @@ func sameSig(a, b types.Signature) bool {
 		}
 	}
 	return true
-}
-
-func (s *odeSolver) fail(format string, args ...any) {
-	fail(s.pos, s.name+": "+format, args...)
 }
 
 // checkFinite is Stan's check_finite of an argument.
@@ -226,22 +208,17 @@ func (s *odeSolver) eval(e *env) *Val {
 
 	// Copy the arguments: the system function may overwrite the buffers
 	// they came in.
-	n, m := len(y0.R), len(th.R)
-	s.n, s.m = n, m
-	s.y0 = append(s.y0[:0], y0.R...)
+	s.begin(y0.R, ts.R)
+	n, m := s.n, len(th.R)
+	s.m = m
 	s.theta = append(s.theta[:0], th.R...)
 	s.thVal = s.thVal[:0]
 	for _, v := range th.R {
 		s.thVal = append(s.thVal, v.Val)
 	}
-	s.ts = s.ts[:0]
-	for _, v := range ts.R {
-		s.ts = append(s.ts, v.Val)
-	}
 	s.xrArg.copyFrom(xr)
 	s.xiArg.copyFrom(xi)
-	s.dims = [2]int{n, m}
-	s.yArg.shape(s.dims[:1], false)
+	s.dims[1] = m
 	s.thArg.shape(s.dims[1:], false)
 	// Like Stan's types, the whole initial state (theta) has sensitivities
 	// when any of its values depends on parameters.
@@ -253,20 +230,10 @@ func (s *odeSolver) eval(e *env) *Val {
 	if s.thVar {
 		s.np += m
 	}
-	size := n + n*s.np
-	s.z0 = grow(s.z0, size)
-	clear(s.z0)
-	for i, v := range s.y0 {
-		s.z0[i] = v.Val
-		if s.y0Var {
-			s.z0[n+n*i+i] = 1
-		}
-	}
-	s.yAdj = grow(s.yAdj, n)
+	size := s.coupled()
 	T := len(s.ts)
-	s.obs = grow(s.obs, T*size)
 
-	if err := s.solve(e, t0.Val, rel, abs, maxSteps); err != nil {
+	if err := s.solve(e, s, t0.Val, rel, abs, maxSteps); err != nil {
 		s.fail("%v", err)
 	}
 
@@ -284,15 +251,11 @@ func (s *odeSolver) eval(e *env) *Val {
 			b := tp.Begin()
 			p := 0
 			if s.y0Var {
-				for j, v := range s.y0 {
-					b.Add(v, z[n+n*j+i])
-				}
+				s.addInitial(&b, z, i)
 				p = n
 			}
 			if s.thVar {
-				for j, v := range s.theta {
-					b.Add(v, z[n+n*(p+j)+i])
-				}
+				s.addParams(&b, s.theta, z, p, i)
 			}
 			s.out.R[k*n+i] = b.End(z[i])
 		}
@@ -300,34 +263,11 @@ func (s *odeSolver) eval(e *env) *Val {
 	return &s.out
 }
 
-// solve runs the integration with the scratch tape in place of the
-// model's, restoring it however the integration ends.
-func (s *odeSolver) solve(e *env, t0, rel, abs float64, maxSteps int) error {
-	saved := e.t
-	e.t = s.tape
-	s.e = e
-	s.busy = true
-	defer func() {
-		e.t = saved
-		s.e = nil
-		s.busy = false
-	}()
-	return s.rk.integrate(s, s.z0, t0, s.ts, rel, abs, maxSteps, s.obs)
-}
-
 // rhs is the coupled system's right-hand side (odeSystem).
 func (s *odeSolver) rhs(t float64, z, dz []float64) {
 	n, tp := s.n, s.tape
-	tp.Reset()
-	s.tArg = ad.Const(t)
-	y, th := s.yArg.R, s.thArg.R
-	for i := range n {
-		if s.np > 0 {
-			y[i] = tp.Var(z[i])
-		} else {
-			y[i] = ad.Const(z[i])
-		}
-	}
+	s.loadState(t, z)
+	th := s.thArg.R
 	for j, v := range s.thVal {
 		if s.thVar {
 			th[j] = tp.Var(v)
@@ -351,20 +291,13 @@ func (s *odeSolver) rhs(t float64, z, dz []float64) {
 	}
 	for i := range n {
 		// Row i of the Jacobian: d f_i / d y and d f_i / d theta.
-		tp.Grad(dy.R[i])
-		for k := range n {
-			s.yAdj[k] = tp.Adjoint(y[k])
-		}
+		s.jacobianRow(dy.R[i])
 		for p := range s.np {
 			d := 0.0
 			if p >= p0 {
 				d = tp.Adjoint(th[p-p0])
 			}
-			off := n + n*p
-			for k := range n {
-				d += z[off+k] * s.yAdj[k]
-			}
-			dz[off+i] = d
+			dz[n+n*p+i] = s.chain(d, z, p)
 		}
 	}
 }

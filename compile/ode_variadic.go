@@ -6,7 +6,6 @@ import (
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/check"
-	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
 
@@ -47,31 +46,18 @@ type odeArg struct {
 
 // odeVariadic is one call site of a variadic ODE solver.
 type odeVariadic struct {
-	name string
-	pos  token.Position
-	e    *env
+	odeCore
 
-	y0F, tsF        func(*env) *Val
-	t0F, relF, absF func(*env) ad.Var
-	stepsF          func(*env) int
-	args            []*odeArg
-	call            func(*env) *Val
-	tape            *ad.Tape
-	busy            bool
-	tArg            ad.Var
-	yArg            Val
-	n, np           int
-	y0Var, t0Var    bool
-	tsVar           bool
-	y0              []ad.Var
-	t0              ad.Var
-	tsV             []ad.Var
-	yAdj            []float64
-	z0, ts, obs, f0 []float64
-	yv, ft          []float64
-	out             Val
-	dims            [2]int
-	rk              dopri5
+	y0F, tsF func(*env) *Val
+	t0F      func(*env) ad.Var
+	args     []*odeArg
+
+	// The current call: whether the initial time and the output times
+	// depend on parameters, and their derivatives' working memory.
+	t0Var, tsVar bool
+	t0           ad.Var
+	tsV          []ad.Var
+	f0, yv, ft   []float64
 }
 
 func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr {
@@ -102,7 +88,7 @@ func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cex
 	case args[3].t.Dims != 1 || !(args[3].t.Kind == types.Real || args[3].t.Kind == types.Int):
 		return bad("the times (argument 4) must be an array of reals, not %v", args[3].t)
 	}
-	s := &odeVariadic{name: name, pos: c.pos(x.Pos()), tape: ad.NewTape()}
+	s := &odeVariadic{odeCore: odeCore{name: name, pos: c.pos(x.Pos()), tape: ad.NewTape()}}
 	s.y0F, s.t0F, s.tsF = args[1].val(true), args[2].real(), args[3].val(true)
 	if def.tol {
 		for k, what := range []string{"relative tolerance", "absolute tolerance", "maximum number of steps"} {
@@ -112,10 +98,7 @@ func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cex
 		}
 		s.relF, s.absF, s.stepsF = args[4].real(), args[5].real(), args[6].i
 	} else {
-		rel, abs, steps := ad.Const(def.rel), ad.Const(def.abs), def.steps
-		s.relF = func(*env) ad.Var { return rel }
-		s.absF = func(*env) ad.Var { return abs }
-		s.stepsF = func(*env) int { return steps }
+		s.defaults(def.rel, def.abs, def.steps)
 	}
 	fargs := []cexpr{
 		{t: types.RealT, r: func(*env) ad.Var { return s.tArg }},
@@ -126,26 +109,12 @@ func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cex
 		if !types.Promotes(a.t, pt) || isComplex(pt.Kind) {
 			return bad("argument %d is %v, but the system function '%s' takes %v there", first+k+1, a.t, f.Name, pt)
 		}
-		oa := &odeArg{e: a, t: pt, dataOnly: f.Decl.Params[2+k].Type.DataOnly}
-		if pt.Kind != types.Int && a.v != nil {
-			oa.e.v = a.val(true)
-		}
+		oa, fa := passThrough(a, pt, f.Decl.Params[2+k].Type.DataOnly)
 		s.args = append(s.args, oa)
-		switch {
-		case pt == types.IntT:
-			fargs = append(fargs, cexpr{t: pt, i: func(*env) int { return oa.arg.I[0] }})
-		case pt == types.RealT:
-			fargs = append(fargs, cexpr{t: pt, r: func(*env) ad.Var { return oa.arg.R[0] }})
-		default:
-			fargs = append(fargs, cexpr{t: pt, v: func(*env) *Val { return &oa.arg }})
-		}
+		fargs = append(fargs, fa)
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, types.VectorT).v
 	return cexpr{t: t, v: s.eval}
-}
-
-func (s *odeVariadic) fail(format string, args ...any) {
-	fail(s.pos, s.name+": "+format, args...)
 }
 
 func (s *odeVariadic) checkFinite(what string, xs []ad.Var) {
@@ -221,17 +190,10 @@ func (s *odeVariadic) eval(e *env) *Val {
 		}
 	}
 
-	n := len(y0.R)
-	s.n = n
-	s.y0 = append(s.y0[:0], y0.R...)
+	s.begin(y0.R, ts.R)
+	n := s.n
 	s.t0 = t0
 	s.tsV = append(s.tsV[:0], ts.R...)
-	s.ts = s.ts[:0]
-	for _, v := range ts.R {
-		s.ts = append(s.ts, v.Val)
-	}
-	s.dims = [2]int{n, 0}
-	s.yArg.shape(s.dims[:1], false)
 	// A parameter initial time makes the initial state a parameter too, as
 	// in Stan: its derivative goes through the state's sensitivities.
 	s.t0Var = !t0.IsConst()
@@ -246,19 +208,9 @@ func (s *odeVariadic) eval(e *env) *Val {
 			s.np += len(a.in.R)
 		}
 	}
-	size := n + n*s.np
-	s.z0 = grow(s.z0, size)
-	clear(s.z0)
-	for i, v := range s.y0 {
-		s.z0[i] = v.Val
-		if s.y0Var {
-			s.z0[n+n*i+i] = 1
-		}
-	}
-	s.yAdj = grow(s.yAdj, n)
+	size := s.coupled()
 	T := len(s.ts)
-	s.obs = grow(s.obs, T*size)
-	if err := s.solve(e, t0.Val, rel, abs, maxSteps); err != nil {
+	if err := s.solve(e, s, t0.Val, rel, abs, maxSteps); err != nil {
 		if se, ok := err.(*odeStepsError); ok {
 			s.fail("Failed to integrate to next output time (%v) in less than max_num_steps steps", se.t)
 		}
@@ -292,26 +244,20 @@ func (s *odeVariadic) eval(e *env) *Val {
 			b := tp.Begin()
 			p := 0
 			if s.y0Var {
-				dt0 := 0.0
-				for j, v := range s.y0 {
-					b.Add(v, z[n+n*j+i])
-					if s.t0Var {
+				s.addInitial(&b, z, i)
+				if s.t0Var {
+					dt0 := 0.0
+					for j := range s.y0 {
 						dt0 -= s.f0[j] * z[n+n*j+i]
 					}
-				}
-				if s.t0Var {
 					b.Add(s.t0, dt0)
 				}
 				p = n
 			}
 			for _, a := range s.args {
-				if !a.vars {
-					continue
+				if a.vars {
+					p = s.addParams(&b, a.in.R, z, p, i)
 				}
-				for j, v := range a.in.R {
-					b.Add(v, z[n+n*(p+j)+i])
-				}
-				p += len(a.in.R)
 			}
 			if s.tsVar && !s.tsV[k].IsConst() {
 				b.Add(s.tsV[k], s.ft[i])
@@ -322,40 +268,16 @@ func (s *odeVariadic) eval(e *env) *Val {
 	return &s.out
 }
 
-// solve runs the integration on the scratch tape.
-func (s *odeVariadic) solve(e *env, t0, rel, abs float64, maxSteps int) error {
-	saved := e.t
-	e.t = s.tape
-	s.e = e
-	s.busy = true
-	defer func() {
-		e.t = saved
-		s.e = nil
-		s.busy = false
-	}()
-	return s.rk.integrate(s, s.z0, t0, s.ts, rel, abs, maxSteps, s.obs)
-}
-
 // rhsValue evaluates f(t, y) without sensitivities.
 func (s *odeVariadic) rhsValue(e *env, t float64, y, dy []float64) {
-	saved := e.t
-	e.t = s.tape
-	s.e = e
-	s.busy = true
-	defer func() {
-		e.t = saved
-		s.e = nil
-		s.busy = false
-	}()
+	defer s.leave(e, s.enter(e))
 	s.tape.Reset()
 	s.tArg = ad.Const(t)
 	for i, v := range y {
 		s.yArg.R[i] = ad.Const(v)
 	}
 	for _, a := range s.args {
-		for j, v := range a.in.R {
-			a.arg.R[j] = ad.Const(v.Val)
-		}
+		a.pass(s.tape, false)
 	}
 	out := s.call(s.e)
 	if len(out.R) != len(y) {
@@ -370,24 +292,9 @@ func (s *odeVariadic) rhsValue(e *env, t float64, y, dy []float64) {
 // then for each parameter p, dz_p/dt = J_y z_p + ∂f/∂p.
 func (s *odeVariadic) rhs(t float64, z, dz []float64) {
 	n, tp := s.n, s.tape
-	tp.Reset()
-	s.tArg = ad.Const(t)
-	y := s.yArg.R
-	for i := range n {
-		if s.np > 0 {
-			y[i] = tp.Var(z[i])
-		} else {
-			y[i] = ad.Const(z[i])
-		}
-	}
+	s.loadState(t, z)
 	for _, a := range s.args {
-		for j, v := range a.in.R {
-			if a.vars {
-				a.arg.R[j] = tp.Var(v.Val)
-			} else {
-				a.arg.R[j] = ad.Const(v.Val)
-			}
-		}
+		a.pass(tp, a.vars)
 	}
 	dy := s.call(s.e)
 	if len(dy.R) != n {
@@ -404,17 +311,9 @@ func (s *odeVariadic) rhs(t float64, z, dz []float64) {
 		p0 = n
 	}
 	for i := range n {
-		tp.Grad(dy.R[i])
-		for k := range n {
-			s.yAdj[k] = tp.Adjoint(y[k])
-		}
+		s.jacobianRow(dy.R[i])
 		for p := range s.np {
-			off := n + n*p
-			d := 0.0
-			for k := range n {
-				d += z[off+k] * s.yAdj[k]
-			}
-			dz[off+i] = d
+			dz[n+n*p+i] = s.chain(0, z, p)
 		}
 		// The direct partials ∂f_i/∂p of the arguments.
 		p := p0

@@ -248,21 +248,7 @@ func sortIndices(desc bool) builtin {
 
 // toArray2d is a matrix as a 2-D array, row by row.
 func toArray2d(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	fm := a[0].v
-	var buf Val
-	dims := make([]int, 2)
-	return cexpr{t: t, v: func(e *env) *Val {
-		m := fm(e)
-		r, cc := m.Dims[0], m.Dims[1]
-		dims[0], dims[1] = r, cc
-		buf.shape(dims, false)
-		for i := range r {
-			for j := range cc {
-				buf.R[i*cc+j] = m.R[i+j*r]
-			}
-		}
-		return &buf
-	}}, nil
+	return relayout(t, a[0].v, true), nil
 }
 
 // toIntValue truncates x toward 0, which must be in the range of a
@@ -379,58 +365,6 @@ func logMix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 		}
 		return b.End(total)
 	}}, nil
-}
-
-// toMatrixMore compiles the forms of to_matrix that reshape (with an
-// optional col_major flag) and that stack an array of vectors as rows.
-func toMatrixMore(a []cexpr, t types.Type, pos token.Position) (cexpr, bool) {
-	at := a[0].t
-	var buf Val
-	dims := make([]int, 2)
-	if len(a) == 1 && at.Dims == 1 && (at.Kind == types.Vector || at.Kind == types.RowVector) {
-		f := a[0].v
-		return cexpr{t: t, v: func(e *env) *Val {
-			v := f(e)
-			r, cc := v.Dims[0], v.Dims[1]
-			dims[0], dims[1] = r, cc
-			buf.shape(dims, false)
-			for i := range r {
-				for j := range cc {
-					buf.R[i+j*r] = v.R[i*cc+j]
-				}
-			}
-			return &buf
-		}}, true
-	}
-	if len(a) != 3 && len(a) != 4 {
-		return cexpr{}, false
-	}
-	x, fm, fn := a[0].val(true), a[1].i, a[2].i
-	colMajor := func(*env) int { return 1 }
-	if len(a) == 4 {
-		colMajor = a[3].i
-	}
-	return cexpr{t: t, v: func(e *env) *Val {
-		v := x(e)
-		m, n := fm(e), fn(e)
-		if m < 0 || n < 0 || m*n != len(v.R) {
-			fail(pos, "to_matrix: %d elements cannot fill a %d×%d matrix", len(v.R), m, n)
-		}
-		dims[0], dims[1] = m, n
-		if colMajor(e) != 0 {
-			buf.Dims, buf.R, buf.I = dims, v.R, nil
-			return &buf
-		}
-		var out Val
-		out.shape(dims, false)
-		for i := range m {
-			for j := range n {
-				out.R[i+j*m] = v.R[i*n+j]
-			}
-		}
-		buf.Dims, buf.R, buf.I = dims, out.R, nil
-		return &buf
-	}}, true
 }
 
 // A covariance kernel: the entry for points at squared distance d2 (on

@@ -178,13 +178,7 @@ func multiNormalRng(cholesky bool) builtin {
 					}
 				}
 			}
-			if t.Dims == 0 {
-				dims[0] = k
-				buf.shape(dims[:1], false)
-			} else {
-				dims[0], dims[1] = len(mus), k
-				buf.shape(dims, false)
-			}
+			shapeDraws(&buf, dims, t, len(mus), k)
 			z := make([]float64, k)
 			for n, mu := range mus {
 				if len(mu) != k {
@@ -204,4 +198,17 @@ func multiNormalRng(cholesky bool) builtin {
 			return &buf
 		}}, nil
 	}
+}
+
+// shapeDraws shapes buf, with dims (room for two), for the draws of a
+// multivariate RNG of size k: one vector when t is one, else an array of
+// n vectors, one for each location.
+func shapeDraws(buf *Val, dims []int, t types.Type, n, k int) {
+	if t.Dims == 0 {
+		dims[0] = k
+		buf.shape(dims[:1], false)
+		return
+	}
+	dims[0], dims[1] = n, k
+	buf.shape(dims, false)
 }

@@ -123,13 +123,7 @@ func init() {
 		return cexpr{t: t, v: func(e *env) *Val {
 			nu, mus, s := fnu(e).Val, fmu(e), denseOf(fs(e))
 			k, _ := s.Dims()
-			if t.Dims == 0 {
-				dims[0] = k
-				buf.shape(dims[:1], false)
-			} else {
-				dims[0], dims[1] = len(mus), k
-				buf.shape(dims, false)
-			}
+			shapeDraws(&buf, dims, t, len(mus), k)
 			for n, m := range mus {
 				mu = values(mu, m)
 				x, err := dist.MultiStudentTRng(e.rng, nu, mu, s)

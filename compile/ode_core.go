@@ -1,0 +1,190 @@
+package compile
+
+import (
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// odeCore is what the integrate_ode_* solvers (odeSolver, ode.go) and the
+// variadic ode_* solvers (odeVariadic, ode_variadic.go) share: the system
+// function and its scratch tape, the coupled forward-sensitivity state
+// (the N states, then N sensitivities for each of the np parameters, the
+// initial state's first when it has them), the Dormand–Prince driver and
+// the output. Each solver adds its own arguments, checks and direct
+// partials.
+type odeCore struct {
+	name string
+	pos  token.Position
+	e    *env // during a call
+
+	// The tolerances and the step limit of the call.
+	relF, absF func(*env) ad.Var
+	stepsF     func(*env) int
+
+	// The system function, its scratch tape and the time and state it reads.
+	call func(*env) *Val
+	tape *ad.Tape
+	busy bool // a call is in progress (and the system function calls the solver again)
+	tArg ad.Var
+	yArg Val
+
+	// The current call.
+	n, np       int  // states, parameters of the sensitivities
+	y0Var       bool // the sensitivities include the initial state
+	y0          []ad.Var
+	yAdj        []float64 // a row of the state Jacobian
+	z0, ts, obs []float64 // the initial coupled state, the output times, the coupled state at each
+	dims        [2]int
+	out         Val
+	rk          dopri5
+}
+
+func (s *odeCore) fail(format string, args ...any) {
+	fail(s.pos, s.name+": "+format, args...)
+}
+
+// defaults sets the tolerances and the step limit of a call that leaves
+// them out.
+func (s *odeCore) defaults(rel, abs float64, steps int) {
+	relV, absV := ad.Const(rel), ad.Const(abs)
+	s.relF = func(*env) ad.Var { return relV }
+	s.absF = func(*env) ad.Var { return absV }
+	s.stepsF = func(*env) int { return steps }
+}
+
+// enter puts the scratch tape in place of the model's for the system
+// function and marks the solver busy; it returns the model's tape for
+// leave, which is deferred so that it is restored however the call ends.
+func (s *odeCore) enter(e *env) *ad.Tape {
+	saved := e.t
+	e.t, s.e, s.busy = s.tape, e, true
+	return saved
+}
+
+func (s *odeCore) leave(e *env, saved *ad.Tape) {
+	e.t, s.e, s.busy = saved, nil, false
+}
+
+// begin copies the initial state and the output times of a call (the
+// system function may overwrite the buffers they came in) and shapes the
+// state the system function reads.
+func (s *odeCore) begin(y0, ts []ad.Var) {
+	s.n = len(y0)
+	s.y0 = append(s.y0[:0], y0...)
+	s.ts = s.ts[:0]
+	for _, v := range ts {
+		s.ts = append(s.ts, v.Val)
+	}
+	s.dims = [2]int{s.n, 0}
+	s.yArg.shape(s.dims[:1], false)
+}
+
+// coupled sets up the coupled state for s.np parameters: the initial
+// state, then the sensitivities, those of the initial state the identity
+// when it has them, the rest 0. It returns the coupled state's size.
+func (s *odeCore) coupled() int {
+	n := s.n
+	size := n + n*s.np
+	s.z0 = grow(s.z0, size)
+	clear(s.z0)
+	for i, v := range s.y0 {
+		s.z0[i] = v.Val
+		if s.y0Var {
+			s.z0[n+n*i+i] = 1
+		}
+	}
+	s.yAdj = grow(s.yAdj, n)
+	s.obs = grow(s.obs, len(s.ts)*size)
+	return size
+}
+
+// solve integrates the coupled system sys (the solver embedding s) from t0
+// to every output time, on the scratch tape.
+func (s *odeCore) solve(e *env, sys odeSystem, t0, rel, abs float64, maxSteps int) error {
+	defer s.leave(e, s.enter(e))
+	return s.rk.integrate(sys, s.z0, t0, s.ts, rel, abs, maxSteps, s.obs)
+}
+
+// loadState resets the scratch tape and sets the time and the state the
+// system function reads: leaves of the tape when there are sensitivities.
+func (s *odeCore) loadState(t float64, z []float64) {
+	tp := s.tape
+	tp.Reset()
+	s.tArg = ad.Const(t)
+	y := s.yArg.R
+	for i := range s.n {
+		if s.np > 0 {
+			y[i] = tp.Var(z[i])
+		} else {
+			y[i] = ad.Const(z[i])
+		}
+	}
+}
+
+// jacobianRow sweeps f_i back on the scratch tape, leaving ∂f_i/∂y in
+// s.yAdj (and ∂f_i/∂p in the adjoints of the parameters' leaves).
+func (s *odeCore) jacobianRow(fi ad.Var) {
+	s.tape.Grad(fi)
+	for k := range s.n {
+		s.yAdj[k] = s.tape.Adjoint(s.yArg.R[k])
+	}
+}
+
+// chain returns d + (∂f_i/∂y) z_p, the derivative of component i of
+// sensitivity p given the direct partial d, after jacobianRow.
+func (s *odeCore) chain(d float64, z []float64, p int) float64 {
+	off := s.n + s.n*p
+	for k := range s.n {
+		d += z[off+k] * s.yAdj[k]
+	}
+	return d
+}
+
+// addInitial adds the partials of output i, z being the coupled state at
+// its time, in the initial state.
+func (s *odeCore) addInitial(b *ad.Builder, z []float64, i int) {
+	n := s.n
+	for j, v := range s.y0 {
+		b.Add(v, z[n+n*j+i])
+	}
+}
+
+// addParams adds the partials of output i in the parameters xs, whose
+// sensitivities start at p, and returns the next parameter's p.
+func (s *odeCore) addParams(b *ad.Builder, xs []ad.Var, z []float64, p, i int) int {
+	n := s.n
+	for j, v := range xs {
+		b.Add(v, z[n+n*(p+j)+i])
+	}
+	return p + len(xs)
+}
+
+// passThrough compiles argument a of a solver (ODE, algebraic, integrate_1d)
+// for the system function's parameter of type pt, declared data when
+// dataOnly: its record, and the expression the system function reads it by.
+func passThrough(a cexpr, pt types.Type, dataOnly bool) (*odeArg, cexpr) {
+	oa := &odeArg{e: a, t: pt, dataOnly: dataOnly}
+	if pt.Kind != types.Int && a.v != nil {
+		oa.e.v = a.val(true)
+	}
+	switch {
+	case pt == types.IntT:
+		return oa, cexpr{t: pt, i: func(*env) int { return oa.arg.I[0] }}
+	case pt == types.RealT:
+		return oa, cexpr{t: pt, r: func(*env) ad.Var { return oa.arg.R[0] }}
+	}
+	return oa, cexpr{t: pt, v: func(*env) *Val { return &oa.arg }}
+}
+
+// pass sets the value the system function reads to the value passed in:
+// leaves of tp when vars (to take derivatives in it), else constants.
+func (a *odeArg) pass(tp *ad.Tape, vars bool) {
+	for j, v := range a.in.R {
+		if vars {
+			a.arg.R[j] = tp.Var(v.Val)
+		} else {
+			a.arg.R[j] = ad.Const(v.Val)
+		}
+	}
+}
