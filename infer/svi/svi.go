@@ -21,9 +21,11 @@ type Guide interface {
 }
 
 // Optimizer updates parameters from a gradient of the objective to
-// maximise; SetLR changes its step size, for schedules.
+// maximise; Rate and SetLR read and change its step size, for schedules
+// and backoffs.
 type Optimizer interface {
 	Step(params, grad []float64)
+	Rate() float64
 	SetLR(lr float64)
 }
 
@@ -50,6 +52,9 @@ func NewClippedAdam(lr, clip float64) *Adam {
 
 // SetLR sets the step size.
 func (a *Adam) SetLR(lr float64) { a.LR = lr }
+
+// Rate is the step size.
+func (a *Adam) Rate() float64 { return a.LR }
 
 // Step ascends along grad.
 func (a *Adam) Step(p, g []float64) {
@@ -82,6 +87,9 @@ func (s *SGD) Step(p, g []float64) {
 // SetLR sets the step size.
 func (s *SGD) SetLR(lr float64) { s.LR = lr }
 
+// Rate is the step size.
+func (s *SGD) Rate() float64 { return s.LR }
+
 // ExponentialDecay is the schedule lr·final^(step/steps): from lr at the
 // first step to final·lr at the last.
 func ExponentialDecay(lr, final float64, steps int) func(step int) float64 {
@@ -99,6 +107,10 @@ type SVI struct {
 	MaxRetries int
 	// Schedule, when not nil, gives the step size of each step (1-based).
 	Schedule func(step int) float64
+	// Backoffs is how many times a step after which every draw falls
+	// outside the support is undone and the step size halved from then
+	// on (0: such steps are only skipped).
+	Backoffs int
 	// Tol > 0 stops early when the mean ELBO of the last Window steps
 	// (1000 when 0) changes relatively by less than Tol from the window
 	// before; Converged then reports it.
@@ -125,6 +137,11 @@ func (s *SVI) Run(rng *rand.Rand, steps int, progress func(step int, elbo float6
 		return v, err
 	}
 	failedSteps := 0
+	base := s.Opt.Rate()
+	scale := 1.0 // halved by each backoff
+	prev := make([]float64, len(grad))
+	canUndo := false
+	backoffs := s.Backoffs
 	for step := 1; step <= steps; step++ {
 		clear(grad)
 		elbo, n := 0.0, 0
@@ -142,6 +159,15 @@ func (s *SVI) Run(rng *rand.Rand, steps int, progress func(step int, elbo float6
 			}
 		}
 		if n == 0 {
+			if canUndo && backoffs > 0 {
+				// The last step left the support: take it back and go on
+				// with smaller steps.
+				copy(s.Guide.Params(), prev)
+				backoffs--
+				scale /= 2
+				canUndo = false
+				continue
+			}
 			failedSteps++
 			if failedSteps > steps/10+10 {
 				return fmt.Errorf("svi: draws from the guide fall outside the model's support at %d steps", failedSteps)
@@ -151,9 +177,13 @@ func (s *SVI) Run(rng *rand.Rand, steps int, progress func(step int, elbo float6
 		for i := range grad {
 			grad[i] /= float64(n)
 		}
+		lr := base
 		if s.Schedule != nil {
-			s.Opt.SetLR(s.Schedule(step))
+			lr = s.Schedule(step)
 		}
+		s.Opt.SetLR(lr * scale)
+		copy(prev, s.Guide.Params())
+		canUndo = true
 		s.Opt.Step(s.Guide.Params(), grad)
 		elbo /= float64(n)
 		s.History = append(s.History, elbo)

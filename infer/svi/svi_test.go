@@ -111,3 +111,21 @@ func TestScheduleAndStopping(t *testing.T) {
 		t.Errorf("a run far from convergence stopped: converged %v after %d steps", s.Converged, len(s.History))
 	}
 }
+
+// TestBackoff checks that a step leaving the support is undone and the
+// step size halved: plain gradient ascent with a step far too long jumps
+// out of x >= 0 at once, is stuck there without backoffs and converges
+// with them.
+func TestBackoff(t *testing.T) {
+	for _, backoffs := range []int{0, 10} {
+		q := &pointGuide{p: []float64{0.5}, g: make([]float64, 1)}
+		s := &SVI{Model: halfLine{}, Guide: q, Opt: &SGD{LR: 5}, Backoffs: backoffs}
+		err := s.Run(rand.New(rand.NewPCG(1, 1)), 200, nil)
+		switch {
+		case backoffs == 0 && err == nil:
+			t.Errorf("no backoffs: no error, point at %v", q.p[0])
+		case backoffs > 0 && (err != nil || math.Abs(q.p[0]-2) > 1e-6):
+			t.Errorf("%d backoffs: point at %v, error %v", backoffs, q.p[0], err)
+		}
+	}
+}
