@@ -23,6 +23,9 @@ type sviSettings struct {
 	Seed uint64
 	// Init, when not nil, is the unconstrained starting point.
 	Init []float64
+	// Backoffs is how many steps that leave the support are undone, each
+	// halving the step size.
+	Backoffs int
 }
 
 // defaultSVI are gostan's defaults: 20000 steps of Adam from the guide's
@@ -86,7 +89,7 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(
 		set.LR = guideLR[name]
 	}
 	s := &svi.SVI{Model: cm, Guide: q, Opt: svi.NewAdam(set.LR), Particles: set.Particles, MaxRetries: 10,
-		Schedule: svi.ExponentialDecay(set.LR, set.Decay, steps), Tol: set.Tol}
+		Schedule: svi.ExponentialDecay(set.LR, set.Decay, steps), Tol: set.Tol, Backoffs: set.Backoffs}
 	if err := s.Run(rng, steps, progress); err != nil {
 		return nil, cm.n, err
 	}

@@ -117,6 +117,7 @@ func newVariationalCmd() *cobra.Command {
 	f.Float64Var(&set.LR, "lr", set.LR, "Adam's starting step size (autoguide, guide; 0: the guide's default)")
 	f.Float64Var(&set.Decay, "lr-decay", set.Decay, "fraction of --lr reached by the last step, exponentially; 1: constant (autoguide, guide)")
 	f.Float64Var(&set.Tol, "tol", set.Tol, "stop when the mean ELBO over 1000 steps changes relatively by less than this; 0: run every step (autoguide, guide)")
+	f.IntVar(&set.Backoffs, "backoffs", set.Backoffs, "steps after which every draw leaves the support that are undone, each halving the step size (autoguide, guide)")
 	f.IntVar(&set.Particles, "particles", set.Particles, "draws per ELBO gradient (autoguide, guide)")
 	return cmd
 }
