@@ -23,10 +23,8 @@ func fitGuide(t *testing.T, path string, data model.Data, lr float64, steps int)
 	if err != nil {
 		t.Fatal(err)
 	}
-	adam := svi.NewAdam(lr)
-	s := &svi.SVI{Model: m, Guide: g, Opt: adam, Particles: 1, MaxRetries: 10}
-	decay := func(step int, _ float64) { adam.LR = lr * math.Pow(0.01, float64(step)/float64(steps)) }
-	if err := s.Run(rng, steps, decay); err != nil {
+	s := &svi.SVI{Model: m, Guide: g, Opt: svi.NewAdam(lr), Particles: 1, MaxRetries: 10, Schedule: svi.ExponentialDecay(lr, 0.01, steps)}
+	if err := s.Run(rng, steps, nil); err != nil {
 		t.Fatal(err)
 	}
 	return m, g

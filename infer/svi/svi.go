@@ -177,11 +177,12 @@ func (s *SVI) Run(rng *rand.Rand, steps int, progress func(step int, elbo float6
 		for i := range grad {
 			grad[i] /= float64(n)
 		}
-		lr := base
-		if s.Schedule != nil {
-			lr = s.Schedule(step)
+		switch {
+		case s.Schedule != nil:
+			s.Opt.SetLR(s.Schedule(step) * scale)
+		case scale != 1:
+			s.Opt.SetLR(base * scale)
 		}
-		s.Opt.SetLR(lr * scale)
 		copy(prev, s.Guide.Params())
 		canUndo = true
 		s.Opt.Step(s.Guide.Params(), grad)
