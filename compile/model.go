@@ -158,6 +158,14 @@ func (m *Model) Names() []string { return m.names }
 // LogDensity returns the log density with the Jacobian, Stan's constants
 // dropped, and fills grad when it is not nil.
 func (m *Model) LogDensity(theta, grad []float64) (lp float64, err error) {
+	return m.LogDensityJacobian(theta, grad, true)
+}
+
+// LogDensityJacobian is LogDensity with the log Jacobian of the
+// constraining transforms added only when jacobian is true. Without it the
+// density's mode on the unconstrained space is the mode of the constrained
+// posterior, which is what Stan's optimizer finds by default.
+func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp float64, err error) {
 	if len(theta) != m.dim {
 		return 0, fmt.Errorf("the point has %d values, but the model has %d unconstrained parameters", len(theta), m.dim)
 	}
@@ -170,13 +178,20 @@ func (m *Model) LogDensity(theta, grad []float64) (lp float64, err error) {
 		m.leaves[i] = t.Var(v)
 	}
 	var lj ad.Var
+	ljp := &lj
+	if !jacobian {
+		ljp = nil
+	}
 	for _, l := range m.layouts {
-		l.constrain(e, m.leaves[l.off:l.off+l.n], &lj)
+		l.constrain(e, m.leaves[l.off:l.off+l.n], ljp)
 	}
 	if err := m.runModel(); err != nil {
 		return 0, err
 	}
-	total := t.Add(t.Sum(e.target), lj)
+	total := t.Sum(e.target)
+	if jacobian {
+		total = t.Add(total, lj)
+	}
 	if math.IsNaN(total.Val) {
 		return 0, errors.New("the log density is NaN")
 	}
