@@ -16,6 +16,9 @@ func (o *optimizer) newton(x []float64, report func(Iteration)) (*Result, error)
 	g := make([]float64, n)
 	f, _ := o.eval(x, g)
 	res := &Result{InitLogP: -f}
+	if report != nil {
+		report(Iteration{LogP: -f, GradNorm: norm(g), Evals: o.evals})
+	}
 	hess := mat.NewSymDense(n, nil)
 	gp, gm := make([]float64, n), make([]float64, n)
 	xt := make([]float64, n)

@@ -110,7 +110,8 @@ func (c Code) String() string {
 	return "Unknown termination code"
 }
 
-// Iteration is one line of the optimizer's report.
+// Iteration is one line of the optimizer's report; iteration 0 is the
+// initial point.
 type Iteration struct {
 	Iter     int
 	LogP     float64
@@ -452,6 +453,9 @@ func (o *optimizer) quasiNewton(x []float64, report func(Iteration)) (*Result, e
 	g := make([]float64, n)
 	f, _ := o.eval(x, g)
 	res := &Result{InitLogP: -f}
+	if report != nil {
+		report(Iteration{LogP: -f, GradNorm: norm(g), Evals: o.evals})
+	}
 	x1, g1 := make([]float64, n), make([]float64, n)
 	p := make([]float64, n)
 	s, y := make([]float64, n), make([]float64, n)
