@@ -1,0 +1,188 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gostan/gostan/infer/optimize"
+	"github.com/gostan/gostan/stancsv"
+)
+
+func newOptimizeCmd() *cobra.Command {
+	cfg := optimize.DefaultConfig()
+	var dataPath, output, algorithm, init string
+	var seed uint64
+	var sigFigs, refresh int
+	var jacobian bool
+	cmd := &cobra.Command{
+		Use:   "optimize MODEL.stan",
+		Short: "Find the posterior mode: Stan's L-BFGS, BFGS or Newton optimizer",
+		Long: "optimize finds a mode of the log density on the unconstrained space, as CmdStan's optimize\n" +
+			"method does, and writes it as Stan CSV: lp__ (the log density with Stan's constants dropped, as\n" +
+			"CmdStan's L-BFGS and BFGS report it) and the model's columns, in one row.\n\n" +
+			"Without --jacobian the log Jacobian of the constraining transforms is left out, so the mode is\n" +
+			"that of the posterior on the constrained scale (a penalized maximum likelihood estimate); with it\n" +
+			"the mode is that of the density on the unconstrained scale, as for a Laplace approximation.\n" +
+			"The tolerances and their defaults are CmdStan's; a tolerance of 0 turns its test off.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if seed == 0 {
+				seed = uint64(time.Now().UnixNano())
+			}
+			cfg.Seed = seed
+			alg, err := optimize.ParseAlgorithm(algorithm)
+			if err != nil {
+				return err
+			}
+			cfg.Algorithm = alg
+			m, err := loadModel(cmd.ErrOrStderr(), args[0], dataPath, seed)
+			if err != nil {
+				return err
+			}
+			if err := applyInit(m, init, seed, &cfg.InitRadius, &cfg.Init); err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, jacobian) }
+			var last optimize.Iteration
+			printed := false
+			line := func(it optimize.Iteration) {
+				fmt.Fprintf(out, " %7d  %12.6g  %12.6g  %12.6g  %10.4g  %10.4g  %7d  %s\n",
+					it.Iter, it.LogP, it.StepNorm, it.GradNorm, it.Alpha, it.Alpha0, it.Evals, it.Note)
+			}
+			report := func(it optimize.Iteration) {
+				if it.Iter == 0 {
+					fmt.Fprintf(out, "Initial log joint probability = %g\n", it.LogP)
+					return
+				}
+				last, printed = it, false
+				if refresh <= 0 {
+					return
+				}
+				if it.Iter == 1 || it.Iter%refresh == 0 {
+					fmt.Fprintln(out, "    Iter      log prob        ||dx||      ||grad||       alpha      alpha0  # evals  Notes ")
+				}
+				if it.Iter == 1 || it.Iter%refresh == 0 || it.Note != "" {
+					line(it)
+					printed = true
+				}
+			}
+			res, err := optimize.Maximize(f, m.Dim(), cfg, report)
+			if err != nil {
+				return err
+			}
+			if refresh > 0 && !printed && last.Iter > 0 {
+				line(last)
+			}
+			if res.Code.OK() {
+				fmt.Fprintln(out, "Optimization terminated normally: ")
+			} else {
+				fmt.Fprintln(out, "Optimization terminated with error: ")
+			}
+			fmt.Fprintf(out, "  %v\n", res.Code)
+			names := m.Names()
+			vals := make([]float64, len(names))
+			if err := m.Write(res.X, rand.New(rand.NewPCG(seed, 0x0971)), vals); err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %v\n", err)
+			}
+			if err := writeOptimizeCSV(output, args[0], dataPath, init, cfg, jacobian, refresh, names, res.LogP, vals, sigFigs); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "Wrote %s (%d iterations, %d gradient evaluations)\n\n", output, res.Iter, res.Evals)
+			printMode(out, names, res.LogP, vals)
+			if !res.Code.OK() {
+				return exitError{}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.StringVar(&algorithm, "algorithm", "lbfgs", "lbfgs, bfgs or newton")
+	f.BoolVar(&jacobian, "jacobian", false, "include the log Jacobian of the constraining transforms (the mode on the unconstrained scale)")
+	f.IntVar(&cfg.Iter, "iter", cfg.Iter, "maximum iterations")
+	f.Float64Var(&cfg.InitAlpha, "init-alpha", cfg.InitAlpha, "first line search step (lbfgs, bfgs)")
+	f.Float64Var(&cfg.TolObj, "tol-obj", cfg.TolObj, "absolute change of the log density (lbfgs, bfgs)")
+	f.Float64Var(&cfg.TolRelObj, "tol-rel-obj", cfg.TolRelObj, "relative change of the log density, in units of machine epsilon (lbfgs, bfgs)")
+	f.Float64Var(&cfg.TolGrad, "tol-grad", cfg.TolGrad, "gradient norm (lbfgs, bfgs)")
+	f.Float64Var(&cfg.TolRelGrad, "tol-rel-grad", cfg.TolRelGrad, "relative gradient magnitude, in units of machine epsilon (lbfgs, bfgs)")
+	f.Float64Var(&cfg.TolParam, "tol-param", cfg.TolParam, "parameter change (lbfgs, bfgs)")
+	f.IntVar(&cfg.HistorySize, "history-size", cfg.HistorySize, "update pairs kept (lbfgs)")
+	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
+	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale) or a JSON file of initial values, as CmdStan takes")
+	f.StringVar(&output, "output", "optimize.csv", "output file")
+	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
+	f.IntVar(&refresh, "refresh", 100, "print the iterations' log densities every this many iterations; 0: none")
+	return cmd
+}
+
+// printMode prints the mode's lp__ and columns, one a line.
+func printMode(w io.Writer, names []string, lp float64, vals []float64) {
+	width := len("lp__")
+	for _, n := range names {
+		width = max(width, len(n))
+	}
+	fmt.Fprintf(w, "%-*s  %12.6g\n", width, "lp__", lp)
+	for i, n := range names {
+		fmt.Fprintf(w, "%-*s  %12.6g\n", width, n, vals[i])
+	}
+}
+
+func writeOptimizeCSV(path, modelPath, dataPath, init string, cfg optimize.Config, jacobian bool, refresh int, names []string, lp float64, vals []float64, sigFigs int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := stancsv.NewWriter(f, sigFigs)
+	w.Comment(csvPreamble(modelPath)...)
+	lines := []string{
+		"method = optimize",
+		"  optimize",
+		"    algorithm = " + cfg.Algorithm.String(),
+	}
+	if cfg.Algorithm != optimize.Newton {
+		lines = append(lines,
+			"      "+cfg.Algorithm.String(),
+			fmt.Sprintf("        init_alpha = %g", cfg.InitAlpha),
+			fmt.Sprintf("        tol_obj = %g", cfg.TolObj),
+			fmt.Sprintf("        tol_rel_obj = %g", cfg.TolRelObj),
+			fmt.Sprintf("        tol_grad = %g", cfg.TolGrad),
+			fmt.Sprintf("        tol_rel_grad = %g", cfg.TolRelGrad),
+			fmt.Sprintf("        tol_param = %g", cfg.TolParam))
+		if cfg.Algorithm == optimize.LBFGS {
+			lines = append(lines, fmt.Sprintf("        history_size = %d", cfg.HistorySize))
+		}
+	}
+	jac := 0
+	if jacobian {
+		jac = 1
+	}
+	lines = append(lines,
+		fmt.Sprintf("    jacobian = %d", jac),
+		fmt.Sprintf("    iter = %d", cfg.Iter),
+		"    save_iterations = 0 (Default)",
+		"data",
+		"  file = "+dataPath,
+		"init = "+init,
+		"random",
+		fmt.Sprintf("  seed = %d", cfg.Seed),
+		"output",
+		"  file = "+path,
+		fmt.Sprintf("  refresh = %d", refresh),
+	)
+	w.Comment(lines...)
+	w.Columns(append([]string{"lp__"}, stanColumnNames(names)...))
+	row := append([]float64{lp}, vals...)
+	if err := w.Row(row); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}
