@@ -1,0 +1,55 @@
+package compile
+
+import (
+	"fmt"
+
+	"github.com/gostan/gostan/model"
+)
+
+// GQNames are the output columns of the generated quantities: the last
+// columns of Names. A program without generated quantities has none.
+func (m *Model) GQNames() []string {
+	n := 0
+	for _, o := range m.outputs[:len(m.layouts)+m.p.nTPOut] {
+		n += len(o.order)
+	}
+	return m.names[n:]
+}
+
+// ParamData turns a draw's parameter columns, in Stan's output order (the
+// first index fastest) as ParamNames lists them, into the model.Data that
+// Unconstrain reads (row-major, the last index fastest), so that a draw
+// read back from a Stan CSV file can be mapped to the unconstrained space.
+func (m *Model) ParamData(cols []float64) (model.Data, error) {
+	want := len(m.ParamNames())
+	if len(cols) != want {
+		return nil, fmt.Errorf("%d parameter values, but the model has %d parameter columns", len(cols), want)
+	}
+	d := model.Data{}
+	k := 0
+	for _, l := range m.layouts {
+		dims := append([]int(nil), l.dims...)
+		n := size(dims)
+		elems := make([]float64, n)
+		idx := make([]int, len(dims))
+		for range n {
+			// idx runs first index fastest; its row-major offset is where
+			// the value goes.
+			off := 0
+			for i, x := range idx {
+				off = off*dims[i] + x
+			}
+			elems[off] = cols[k]
+			k++
+			for i := range idx {
+				idx[i]++
+				if idx[i] < dims[i] {
+					break
+				}
+				idx[i] = 0
+			}
+		}
+		d[l.p.name] = &model.Value{Dims: dims, Elems: elems}
+	}
+	return d, nil
+}
