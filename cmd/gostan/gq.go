@@ -246,7 +246,7 @@ func writeGQ(path, modelPath, dataPath, input string, seed uint64, id, sigFigs i
 			if inner := errors.Unwrap(err); inner != nil && strings.HasPrefix(err.Error(), "initial value of ") {
 				err = inner
 			}
-			return failed, fmt.Errorf("%s, draw %d: %w", input, d+1, err)
+			return failed, fmt.Errorf("%s, draw %d: %w (a simplex or matrix printed with few digits can miss its constraint's tolerance: write the draws with a larger --sig-figs)", input, d+1, err)
 		}
 		if err := m.Write(z, rng, row[len(p.method):]); err != nil {
 			failed++
