@@ -30,6 +30,6 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newCheckCmd(), newSampleCmd(), newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd(), newVariationalCmd(), newOptimizeCmd())
+	root.AddCommand(newCheckCmd(), newSampleCmd(), newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd(), newVariationalCmd(), newOptimizeCmd(), newLaplaceCmd())
 	return root
 }
