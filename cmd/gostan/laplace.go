@@ -26,7 +26,7 @@ func newLaplaceCmd() *cobra.Command {
 		Short: "Draw from the Laplace approximation at the mode, as CmdStan's laplace method",
 		Long: "laplace draws from the normal approximation N(mode, (-H)⁻¹) on the unconstrained scale, H the\n" +
 			"Hessian of the log density at the mode (by finite differences of the gradient), and writes\n" +
-			"Stan CSV: log_p__ (the log density at the draw, Stan's constants dropped), log_g__ (the\n" +
+			"Stan CSV: log_p__ (the log density at the draw, Stan's constants dropped), log_q__ (the\n" +
 			"approximation's log density without its normalizing constant) and the model's columns.\n\n" +
 			"--mode is a CSV file from optimize (its last row, constrained values); without it the mode is\n" +
 			"found first with L-BFGS. --jacobian (default true) includes the log Jacobian of the\n" +
@@ -71,10 +71,10 @@ func newLaplaceCmd() *cobra.Command {
 			if res.LogPErrors > 0 {
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: the log density failed at %d of %d draws (log_p__ NaN), first: %v\n", res.LogPErrors, cfg.Draws, res.FirstLogPError)
 			}
-			names := append([]string{"log_p__", "log_g__"}, res.Names...)
+			names := append([]string{"log_p__", "log_q__"}, res.Names...)
 			rows := make([][]float64, len(res.Draws))
 			for k, d := range res.Draws {
-				rows[k] = append([]float64{res.LogP[k], res.LogG[k]}, d...)
+				rows[k] = append([]float64{res.LogP[k], res.LogQ[k]}, d...)
 			}
 			if err := writeLaplaceCSV(output, args[0], dataPath, modePath, cfg, names, rows, sigFigs); err != nil {
 				return err

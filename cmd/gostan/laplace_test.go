@@ -41,7 +41,7 @@ func TestLaplaceKidscore(t *testing.T) {
 			t.Fatal(err)
 		}
 		text := string(b)
-		if !strings.Contains(text, "\nlog_p__,log_g__,beta.1,beta.2,sigma\n") || !strings.Contains(text, "# method = laplace\n") || !strings.Contains(text, "#     jacobian = 1\n") {
+		if !strings.Contains(text, "\nlog_p__,log_q__,beta.1,beta.2,sigma\n") || !strings.Contains(text, "# method = laplace\n") || !strings.Contains(text, "#     jacobian = 1\n") {
 			t.Errorf("mode %v: CSV header\n%s", withMode, text[:min(len(text), 800)])
 		}
 		for _, c := range []string{"beta.1", "beta.2"} {
@@ -61,10 +61,10 @@ func TestLaplaceKidscore(t *testing.T) {
 				t.Errorf("mode %v: %s mean %v, mode %v (sd %v)", withMode, c, mean, mode[c], sd)
 			}
 		}
-		lg := csvColumn(t, out, "log_g__")
+		lg := csvColumn(t, out, "log_q__")
 		for _, v := range lg {
 			if v > 0 {
-				t.Fatalf("mode %v: log_g__ %v > 0", withMode, v)
+				t.Fatalf("mode %v: log_q__ %v > 0", withMode, v)
 			}
 		}
 	}

@@ -6,7 +6,7 @@
 // Each draw carries CmdStan's two diagnostics: log_p__, the model's log
 // density at the draw (Stan's constants dropped, the log Jacobian of the
 // constraining transforms included when Config.Jacobian is set), and
-// log_g__, the log density of the normal approximation without its
+// log_q__, the log density of the normal approximation without its
 // normalizing constant, ½ (θ - mode)ᵀ H (θ - mode). Their difference is an
 // importance weight up to a constant.
 package laplace

@@ -42,7 +42,7 @@ type Result struct {
 	Draws         [][]float64 // each draw's output columns
 	Unconstrained [][]float64 // each draw on the unconstrained scale
 	LogP          []float64   // log_p__: the model's log density at each draw (NaN where it failed)
-	LogG          []float64   // log_g__: ½ (θ - mode)ᵀ H (θ - mode)
+	LogQ          []float64   // log_q__: ½ (θ - mode)ᵀ H (θ - mode)
 	// WriteErrors counts the draws whose output columns could not all be
 	// computed (their columns from the failure on are NaN, as in Stan);
 	// FirstWriteError is the first such error. LogPErrors and
@@ -102,7 +102,7 @@ func Sample(m Model, mode []float64, cfg Config) (*Result, error) {
 		res.Unconstrained = append(res.Unconstrained, theta)
 		res.Draws = append(res.Draws, out)
 		res.LogP = append(res.LogP, lp)
-		res.LogG = append(res.LogG, LogG(h, mode, theta))
+		res.LogQ = append(res.LogQ, LogQ(h, mode, theta))
 	}
 	return res, nil
 }
@@ -146,9 +146,9 @@ func Draw(l *mat.TriDense, mode, z []float64) []float64 {
 	return v
 }
 
-// LogG is the unnormalized log density of N(mode, (-h)⁻¹) at theta,
-// ½ (θ - mode)ᵀ h (θ - mode), as CmdStan writes log_g__.
-func LogG(h *mat.SymDense, mode, theta []float64) float64 {
+// LogQ is the unnormalized log density of N(mode, (-h)⁻¹) at theta,
+// ½ (θ - mode)ᵀ h (θ - mode), as CmdStan writes log_q__.
+func LogQ(h *mat.SymDense, mode, theta []float64) float64 {
 	d := len(mode)
 	s := 0.0
 	for i := range d {

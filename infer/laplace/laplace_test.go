@@ -49,8 +49,8 @@ func TestGaussian(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Draws) != cfg.Draws || len(res.LogP) != cfg.Draws || len(res.LogG) != cfg.Draws {
-		t.Fatalf("%d draws, %d log_p, %d log_g", len(res.Draws), len(res.LogP), len(res.LogG))
+	if len(res.Draws) != cfg.Draws || len(res.LogP) != cfg.Draws || len(res.LogQ) != cfg.Draws {
+		t.Fatalf("%d draws, %d log_p, %d log_q", len(res.Draws), len(res.LogP), len(res.LogQ))
 	}
 	var mean [2]float64
 	for _, d := range res.Draws {
@@ -81,16 +81,16 @@ func TestGaussian(t *testing.T) {
 			}
 		}
 	}
-	// log_g__ is the normal's log density without its normalizing
+	// log_q__ is the normal's log density without its normalizing
 	// constant -log 2π - ½ log det Σ, as CmdStan writes it.
 	norm := -math.Log(2*math.Pi) - 0.5*math.Log(s1*s1*s2*s2*(1-rho*rho))
 	for k, x := range res.Unconstrained {
-		if got, want := res.LogG[k]+norm, logNormal(x); math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
-			t.Fatalf("draw %d: log_g__ + constant = %v, exact normal log density %v", k, got, want)
+		if got, want := res.LogQ[k]+norm, logNormal(x); math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+			t.Fatalf("draw %d: log_q__ + constant = %v, exact normal log density %v", k, got, want)
 		}
-		// The density is the Gaussian itself, so log_p__ = log_g__.
-		if math.Abs(res.LogP[k]-res.LogG[k]) > 1e-6*math.Max(1, math.Abs(res.LogP[k])) {
-			t.Fatalf("draw %d: log_p__ %v, log_g__ %v", k, res.LogP[k], res.LogG[k])
+		// The density is the Gaussian itself, so log_p__ = log_q__.
+		if math.Abs(res.LogP[k]-res.LogQ[k]) > 1e-6*math.Max(1, math.Abs(res.LogP[k])) {
+			t.Fatalf("draw %d: log_p__ %v, log_q__ %v", k, res.LogP[k], res.LogQ[k])
 		}
 	}
 	// The same seed gives the same draws.
