@@ -30,6 +30,7 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newCheckCmd(), newSampleCmd(), newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd(), newVariationalCmd(), newOptimizeCmd(), newGQCmd())
+	root.AddCommand(newCheckCmd(), newSampleCmd(), newOptimizeCmd(), newLaplaceCmd(), newVariationalCmd(), newGQCmd(),
+		newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd())
 	return root
 }

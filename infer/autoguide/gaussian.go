@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/gostan/gostan/infer/laplace"
 	"github.com/gostan/gostan/mathx"
 )
 
@@ -174,7 +175,7 @@ func (q *Delta) ELBOGrad(_ *rand.Rand, lp lpFunc, grad []float64) (float64, erro
 
 // Laplace is LaplaceApproximation: fitted as a Delta, then drawn from
 // N(mode, (-H)⁻¹) with H the Hessian of the log density at the mode,
-// computed by central differences of the gradient.
+// computed by central differences of the gradient (laplace.Hessian).
 type Laplace struct {
 	*Delta
 	chol *mat.TriDense
@@ -186,30 +187,12 @@ func NewLaplace(loc []float64) *Laplace { return &Laplace{Delta: NewDelta(loc)} 
 // Finish computes the Gaussian at the fitted mode.
 func (q *Laplace) Finish(lp lpFunc) error {
 	d := len(q.par)
-	full := make([]float64, d*d) // -H, column j from the gradient's change in x_j
-	gp, gm := make([]float64, d), make([]float64, d)
-	x := append([]float64(nil), q.par...)
-	for j := range d {
-		step := 1e-5 * math.Max(1, math.Abs(x[j]))
-		x[j] = q.par[j] + step
-		if _, err := lp(x, gp); err != nil {
-			return err
-		}
-		x[j] = q.par[j] - step
-		if _, err := lp(x, gm); err != nil {
-			return err
-		}
-		x[j] = q.par[j]
-		for i := range d {
-			full[i*d+j] = -(gp[i] - gm[i]) / (2 * step)
-		}
+	hess, err := laplace.Hessian(lp, q.par)
+	if err != nil {
+		return err
 	}
-	h := mat.NewSymDense(d, nil)
-	for i := range d {
-		for j := i; j < d; j++ {
-			h.SetSym(i, j, 0.5*(full[i*d+j]+full[j*d+i]))
-		}
-	}
+	h := mat.NewSymDense(d, nil) // -H
+	h.ScaleSym(-1, hess)
 	// The covariance is (-H)⁻¹; where -H is not positive definite (a
 	// saddle or a flat direction at the fitted point) its eigenvalues are
 	// clipped from below, so the Gaussian stays proper.

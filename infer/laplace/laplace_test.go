@@ -1,0 +1,181 @@
+package laplace
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/gostan/gostan/compile"
+	"github.com/gostan/gostan/infer/optimize"
+	"github.com/gostan/gostan/model"
+)
+
+// gauss is a correlated 2-D Gaussian: mean (1, -2), standard deviations 1
+// and 3, correlation 0.9; its columns are the point itself.
+type gauss struct{}
+
+const s1, s2, rho = 1.0, 3.0, 0.9
+
+func (gauss) LogDensityJacobian(x, grad []float64, _ bool) (float64, error) {
+	a, b := (x[0]-1)/s1, (x[1]+2)/s2
+	c := 1 / (1 - rho*rho)
+	if grad != nil {
+		grad[0] = -c * (a - rho*b) / s1
+		grad[1] = -c * (b - rho*a) / s2
+	}
+	return -0.5 * c * (a*a - 2*rho*a*b + b*b), nil
+}
+
+func (gauss) Names() []string { return []string{"x[1]", "x[2]"} }
+
+func (gauss) Write(theta []float64, _ *rand.Rand, out []float64) error {
+	copy(out, theta)
+	return nil
+}
+
+// logNormal is the exact log density of the Gaussian, constants included.
+func logNormal(x []float64) float64 {
+	lp, _ := gauss{}.LogDensityJacobian(x, nil, true)
+	logDet := math.Log(s1 * s1 * s2 * s2 * (1 - rho*rho))
+	return lp - math.Log(2*math.Pi) - 0.5*logDet
+}
+
+func TestGaussian(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Draws, cfg.Seed = 20000, 3
+	res, err := Sample(gauss{}, []float64{1, -2}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Draws) != cfg.Draws || len(res.LogP) != cfg.Draws || len(res.LogQ) != cfg.Draws {
+		t.Fatalf("%d draws, %d log_p, %d log_q", len(res.Draws), len(res.LogP), len(res.LogQ))
+	}
+	var mean [2]float64
+	for _, d := range res.Draws {
+		mean[0] += d[0]
+		mean[1] += d[1]
+	}
+	n := float64(len(res.Draws))
+	mean[0] /= n
+	mean[1] /= n
+	var cov [2][2]float64
+	for _, d := range res.Draws {
+		for i := range 2 {
+			for j := range 2 {
+				cov[i][j] += (d[i] - mean[i]) * (d[j] - mean[j]) / (n - 1)
+			}
+		}
+	}
+	sd := [2]float64{s1, s2}
+	want := [2][2]float64{{s1 * s1, rho * s1 * s2}, {rho * s1 * s2, s2 * s2}}
+	wantMean := [2]float64{1, -2}
+	for i := range 2 {
+		if math.Abs(mean[i]-wantMean[i]) > 4*sd[i]/math.Sqrt(n) {
+			t.Errorf("mean[%d] = %v, want %v", i, mean[i], wantMean[i])
+		}
+		for j := range 2 {
+			if math.Abs(cov[i][j]-want[i][j]) > 0.05*sd[i]*sd[j] {
+				t.Errorf("cov[%d][%d] = %v, want %v", i, j, cov[i][j], want[i][j])
+			}
+		}
+	}
+	// log_q__ is the normal's log density without its normalizing
+	// constant -log 2π - ½ log det Σ, as CmdStan writes it.
+	norm := -math.Log(2*math.Pi) - 0.5*math.Log(s1*s1*s2*s2*(1-rho*rho))
+	for k, x := range res.Unconstrained {
+		if got, want := res.LogQ[k]+norm, logNormal(x); math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+			t.Fatalf("draw %d: log_q__ + constant = %v, exact normal log density %v", k, got, want)
+		}
+		// The density is the Gaussian itself, so log_p__ = log_q__.
+		if math.Abs(res.LogP[k]-res.LogQ[k]) > 1e-6*math.Max(1, math.Abs(res.LogP[k])) {
+			t.Fatalf("draw %d: log_p__ %v, log_q__ %v", k, res.LogP[k], res.LogQ[k])
+		}
+	}
+	// The same seed gives the same draws.
+	again, _ := Sample(gauss{}, []float64{1, -2}, cfg)
+	if again.Draws[17][1] != res.Draws[17][1] {
+		t.Error("the draws depend on more than the seed")
+	}
+}
+
+// saddle has a saddle point at 0.
+type saddle struct{ gauss }
+
+func (saddle) LogDensityJacobian(x, grad []float64, _ bool) (float64, error) {
+	if grad != nil {
+		grad[0], grad[1] = -2*x[0], 2*x[1]
+	}
+	return -x[0]*x[0] + x[1]*x[1], nil
+}
+
+func TestNotNegativeDefinite(t *testing.T) {
+	_, err := Sample(saddle{}, []float64{0, 0}, DefaultConfig())
+	if !errors.Is(err, ErrNotNegativeDefinite) || !strings.Contains(err.Error(), "the Hessian at the mode is not negative definite") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := Sample(gauss{}, []float64{1, -2}, Config{Draws: 0}); err == nil {
+		t.Error("no error for 0 draws")
+	}
+}
+
+// TestKidscore: kidscore_momhs at its mode on the unconstrained scale
+// (Jacobian included); the draws' means are near the mode's, and log_p__
+// is the model's log density at each draw.
+func TestKidscore(t *testing.T) {
+	p, err := compile.File("../../testdata/posteriordb/models/stan/kidscore_momhs.stan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := model.ReadDataFile("../../testdata/posteriordb/data/data/kidiq.json.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := p.NewModel(data, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ocfg := optimize.DefaultConfig()
+	ocfg.Seed = 1
+	f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, true) }
+	opt, err := optimize.Maximize(f, m.Dim(), ocfg, nil)
+	if err != nil || !opt.Code.OK() {
+		t.Fatalf("optimize: %v %v", err, opt)
+	}
+	cfg := DefaultConfig()
+	cfg.Draws, cfg.Seed = 4000, 7
+	res, err := Sample(m, opt.X, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.WriteErrors != 0 || res.LogPErrors != 0 {
+		t.Fatalf("errors: %v %v", res.FirstWriteError, res.FirstLogPError)
+	}
+	modeVals := make([]float64, len(res.Names))
+	if err := m.Write(opt.X, nil, modeVals); err != nil {
+		t.Fatal(err)
+	}
+	n := float64(len(res.Draws))
+	for j, name := range res.Names[:2] { // beta[1], beta[2]: unconstrained, so mean = mode
+		var s, ss float64
+		for _, d := range res.Draws {
+			s += d[j]
+			ss += d[j] * d[j]
+		}
+		mean := s / n
+		sd := math.Sqrt(ss/n - mean*mean)
+		if math.Abs(mean-modeVals[j]) > 4*sd/math.Sqrt(n) {
+			t.Errorf("%s: mean %v, mode %v (sd %v)", name, mean, modeVals[j], sd)
+		}
+	}
+	for k, x := range res.Unconstrained {
+		lp, err := m.LogDensityJacobian(x, nil, true)
+		if err != nil || lp != res.LogP[k] {
+			t.Fatalf("draw %d: log_p__ %v, LogDensityJacobian %v (%v)", k, res.LogP[k], lp, err)
+		}
+		if got := res.Draws[k][2]; math.Abs(got-math.Exp(x[2])) > 1e-12*got {
+			t.Fatalf("draw %d: sigma %v, exp(log sigma) %v", k, got, math.Exp(x[2]))
+		}
+	}
+}
