@@ -64,7 +64,7 @@ func newGQCmd() *cobra.Command {
 				}
 			}
 			for i, f := range files {
-				plan, err := planGQ(m, f, inputs[i])
+				plan, err := planColumns(m, f, inputs[i])
 				if err != nil {
 					return err
 				}
@@ -139,19 +139,20 @@ func readFitted(path string) (*stancsv.File, error) {
 	return f, nil
 }
 
-// gqPlan says where a fitted-params file's columns go.
-type gqPlan struct {
+// columnPlan says where the columns of a Stan CSV file of draws (fitted
+// params, or a mode) go.
+type columnPlan struct {
 	method  []int    // input columns of the method (names ending in __), copied
 	params  []int    // input column of each of the model's parameter columns
 	dropped []string // input columns that are neither (another model's quantities)
 }
 
-// planGQ matches a fitted-params file's columns with the model's: every
+// planColumns matches a fitted-params file's columns with the model's: every
 // parameter column must be there; a column named like one of the model's
 // parameters but not among its columns (another size) means the file is
 // from another model or data.
-func planGQ(m *compile.Model, f *stancsv.File, path string) (*gqPlan, error) {
-	p := &gqPlan{}
+func planColumns(m *compile.Model, f *stancsv.File, path string) (*columnPlan, error) {
+	p := &columnPlan{}
 	pnames := stanColumnNames(m.ParamNames())
 	paramVar := map[string]bool{}
 	for _, n := range pnames {
@@ -201,7 +202,7 @@ func planGQ(m *compile.Model, f *stancsv.File, path string) (*gqPlan, error) {
 // generated quantities fail keeps NaN in them and its message goes to
 // stderr; a draw whose parameters are outside their support is an error.
 func writeGQ(path, modelPath, dataPath, input string, seed uint64, id, sigFigs int, m *compile.Model, f *stancsv.File,
-	p *gqPlan, rng *rand.Rand, stderr io.Writer) (failed int, err error) {
+	p *columnPlan, rng *rand.Rand, stderr io.Writer) (failed int, err error) {
 	out, err := os.Create(path)
 	if err != nil {
 		return 0, err

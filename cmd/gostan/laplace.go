@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,7 +11,6 @@ import (
 	"github.com/gostan/gostan/compile"
 	"github.com/gostan/gostan/infer/laplace"
 	"github.com/gostan/gostan/infer/optimize"
-	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stancsv"
 )
 
@@ -109,7 +106,16 @@ func readMode(m *compile.Model, path string) ([]float64, error) {
 	if len(file.Draws) == 0 {
 		return nil, fmt.Errorf("%s: no rows of values", path)
 	}
-	data, err := modeData(m.ParamNames(), file.Columns, file.Draws[len(file.Draws)-1])
+	plan, err := planColumns(m, file, path)
+	if err != nil {
+		return nil, err
+	}
+	row := file.Draws[len(file.Draws)-1]
+	cols := make([]float64, len(plan.params))
+	for k, i := range plan.params {
+		cols[k] = row[i]
+	}
+	data, err := m.ParamData(cols)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -118,77 +124,6 @@ func readMode(m *compile.Model, path string) ([]float64, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return z, nil
-}
-
-// modeData builds the parameters' values from one row of a Stan CSV file:
-// the column beta.2.1 is the element beta[2,1] of the parameter beta.
-func modeData(params, columns []string, row []float64) (model.Data, error) {
-	col := map[string]int{}
-	for i, c := range columns {
-		col[c] = i
-	}
-	type elem struct {
-		idx []int
-		v   float64
-	}
-	elems := map[string][]elem{}
-	var order []string
-	for _, p := range params {
-		base, idx, err := splitParamName(p)
-		if err != nil {
-			return nil, err
-		}
-		cname := stanColumnNames([]string{p})[0]
-		i, ok := col[cname]
-		if !ok {
-			return nil, fmt.Errorf("no column %s for the parameter %s", cname, base)
-		}
-		if _, seen := elems[base]; !seen {
-			order = append(order, base)
-		}
-		elems[base] = append(elems[base], elem{idx, row[i]})
-	}
-	data := model.Data{}
-	for _, base := range order {
-		es := elems[base]
-		dims := make([]int, len(es[0].idx))
-		for _, e := range es {
-			for d, k := range e.idx {
-				dims[d] = max(dims[d], k)
-			}
-		}
-		n := 1
-		for _, d := range dims {
-			n *= d
-		}
-		v := &model.Value{Dims: dims, Elems: make([]float64, n)}
-		for _, e := range es {
-			off := 0
-			for d, k := range e.idx { // row-major, the last index fastest
-				off = off*dims[d] + k - 1
-			}
-			v.Elems[off] = e.v
-		}
-		data[base] = v
-	}
-	return data, nil
-}
-
-// splitParamName splits beta[2,1] into beta and [2 1].
-func splitParamName(name string) (string, []int, error) {
-	base, rest, ok := strings.Cut(name, "[")
-	if !ok {
-		return name, nil, nil
-	}
-	var idx []int
-	for _, s := range strings.Split(strings.TrimSuffix(rest, "]"), ",") {
-		k, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || k < 1 {
-			return "", nil, fmt.Errorf("cannot read the parameter column %q", name)
-		}
-		idx = append(idx, k)
-	}
-	return base, idx, nil
 }
 
 func writeLaplaceCSV(path, modelPath, dataPath, modePath string, cfg laplace.Config, names []string, rows [][]float64, sigFigs int) error {

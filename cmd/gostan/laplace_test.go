@@ -79,7 +79,7 @@ func TestLaplaceErrors(t *testing.T) {
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("lp__,mu\n0,1\n"), 0o644)
 	_, _, err := run("laplace", src, "--mode", bad, "--output", filepath.Join(dir, "o.csv"))
-	if err == nil || !strings.Contains(err.Error(), "no column sigma") {
+	if err == nil || !strings.Contains(err.Error(), "parameter column sigma is missing") {
 		t.Errorf("missing column: err = %v", err)
 	}
 	flat := filepath.Join(dir, "flat.stan")
