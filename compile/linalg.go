@@ -321,7 +321,8 @@ func quadForm(sym bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fa, fb := a[0].v, a[1].val(true)
 		kb := a[1].t.Kind
-		form := func(e *env) ad.Matrix {
+		// operands checks A (and B against it) as Stan does.
+		operands := func(e *env) (ad.Matrix, ad.Matrix) {
 			m, b := fa(e).matrix(), asMatrix(kb, fb(e))
 			if sym {
 				if err := checkSymmetric(fn, "A", m); err != nil {
@@ -334,26 +335,43 @@ func quadForm(sym bool) builtin {
 			if m.Cols != b.Rows {
 				fail(pos, "%s: Columns of A (%d) and Rows of B (%d) must match in size", fn, m.Cols, b.Rows)
 			}
-			ab, err := e.t.MatMul(m, b)
-			if err != nil {
-				fail(pos, "%v", err)
-			}
-			r, err := e.t.MatMul(e.t.Transpose(b), ab)
-			if err != nil {
-				fail(pos, "%v", err)
-			}
-			if sym && r.Rows > 1 {
-				r = symmetrize(e.t, r)
-			}
-			return r
+			return m, b
 		}
 		if t == types.RealT {
-			return cexpr{t: t, r: func(e *env) ad.Var { return form(e).Data[0] }}, nil
+			// A vector b: one statement, ad's quadratic form.
+			return cexpr{t: t, r: func(e *env) ad.Var {
+				m, b := operands(e)
+				r, err := e.t.Quadform(m, b.Data)
+				if err != nil {
+					fail(pos, "%v", err)
+				}
+				return r
+			}}, nil
 		}
 		var buf Val
 		dims := make([]int, 0, 2)
-		return cexpr{t: t, v: func(e *env) *Val { return setResult(&buf, dims, t, form(e)) }}, nil
+		return cexpr{t: t, v: func(e *env) *Val {
+			m, b := operands(e)
+			r := sandwich(e.t, pos, m, b)
+			if sym && r.Rows > 1 {
+				r = symmetrize(e.t, r)
+			}
+			return setResult(&buf, dims, t, r)
+		}}, nil
 	}
+}
+
+// sandwich is bᵀ a b, the sizes already checked.
+func sandwich(t *ad.Tape, pos token.Position, a, b ad.Matrix) ad.Matrix {
+	ab, err := t.MatMul(a, b)
+	if err != nil {
+		fail(pos, "%v", err)
+	}
+	r, err := t.MatMul(t.Transpose(b), ab)
+	if err != nil {
+		fail(pos, "%v", err)
+	}
+	return r
 }
 
 // traceQuadForm is trace(bᵀ a b).
@@ -381,14 +399,7 @@ func traceGenQuadForm(c *compiler, a []cexpr, t types.Type, pos token.Position) 
 		if m.Rows != m.Cols || d.Rows != d.Cols || m.Cols != b.Rows || d.Cols != b.Cols {
 			fail(pos, "trace_gen_quad_form: D (%d×%d) and A (%d×%d) must be square, A's columns must match B's rows (%d) and D's columns B's columns (%d)", d.Rows, d.Cols, m.Rows, m.Cols, b.Rows, b.Cols)
 		}
-		ab, err := e.t.MatMul(m, b)
-		if err != nil {
-			fail(pos, "%v", err)
-		}
-		q, err := e.t.MatMul(e.t.Transpose(b), ab)
-		if err != nil {
-			fail(pos, "%v", err)
-		}
+		q := sandwich(e.t, pos, m, b)
 		// trace(d q) = Σ dᵀ ∘ q.
 		return dot(e.t, e.t.Transpose(d).Data, q.Data)
 	}}, nil
