@@ -368,46 +368,51 @@ func logMix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 }
 
 // A covariance kernel: the entry for points at squared distance d2 (on
-// the tape), with the kernel's parameters.
+// the tape), from constants its parameters give once per evaluation.
 type gpKernel struct {
 	name   string
 	params int // after the points
-	// diag is the value at distance 0 (the same points).
-	diag  func(t *ad.Tape, p []ad.Var) ad.Var
-	entry func(t *ad.Tape, d2 ad.Var, p []ad.Var) ad.Var
-	// dist is true when the kernel uses |x - x'| (periodic), not |x - x'|².
+	// consts fills q from the parameters p: q[0] is always σ², the value
+	// at distance 0 (the same points); the rest are the kernel's own.
+	consts func(t *ad.Tape, p, q []ad.Var)
+	entry  func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var
+	// sqrtDist is true when the kernel uses |x - x'| (periodic), not |x - x'|².
 	sqrtDist bool
 }
 
+// gpScale is the constants of a kernel of σ and a length scale ρ: σ², ρ.
+func gpScale(t *ad.Tape, p, q []ad.Var) { q[0], q[1] = t.Square(p[0]), p[1] }
+
 var (
 	gpExpQuadK = gpKernel{name: "gp_exp_quad_cov", params: 2,
-		diag: func(t *ad.Tape, p []ad.Var) ad.Var { return t.Square(p[0]) },
-		entry: func(t *ad.Tape, d2 ad.Var, p []ad.Var) ad.Var {
-			return t.Mul(t.Square(p[0]), t.Exp(t.Div(d2, t.Mul(ad.Const(-2), t.Square(p[1])))))
+		consts: func(t *ad.Tape, p, q []ad.Var) {
+			q[0], q[1] = t.Square(p[0]), t.Mul(ad.Const(-2), t.Square(p[1]))
+		},
+		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
+			return t.Mul(q[0], t.Exp(t.Div(d2, q[1])))
 		}}
-	gpMatern32K = gpKernel{name: "gp_matern32_cov", params: 2,
-		diag: func(t *ad.Tape, p []ad.Var) ad.Var { return t.Square(p[0]) },
-		entry: func(t *ad.Tape, d2 ad.Var, p []ad.Var) ad.Var {
-			r := t.Div(t.Mul(ad.Const(math.Sqrt(3)), t.Sqrt(d2)), p[1])
-			return t.Mul(t.Mul(t.Square(p[0]), t.Add(ad.Const(1), r)), t.Exp(t.Neg(r)))
+	gpMatern32K = gpKernel{name: "gp_matern32_cov", params: 2, consts: gpScale,
+		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
+			r := t.Div(t.Mul(ad.Const(math.Sqrt(3)), t.Sqrt(d2)), q[1])
+			return t.Mul(t.Mul(q[0], t.Add(ad.Const(1), r)), t.Exp(t.Neg(r)))
 		}}
-	gpMatern52K = gpKernel{name: "gp_matern52_cov", params: 2,
-		diag: func(t *ad.Tape, p []ad.Var) ad.Var { return t.Square(p[0]) },
-		entry: func(t *ad.Tape, d2 ad.Var, p []ad.Var) ad.Var {
-			r := t.Div(t.Mul(ad.Const(math.Sqrt(5)), t.Sqrt(d2)), p[1])
+	gpMatern52K = gpKernel{name: "gp_matern52_cov", params: 2, consts: gpScale,
+		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
+			r := t.Div(t.Mul(ad.Const(math.Sqrt(5)), t.Sqrt(d2)), q[1])
 			poly := t.Add(t.Add(ad.Const(1), r), t.Div(t.Square(r), ad.Const(3)))
-			return t.Mul(t.Mul(t.Square(p[0]), poly), t.Exp(t.Neg(r)))
+			return t.Mul(t.Mul(q[0], poly), t.Exp(t.Neg(r)))
 		}}
-	gpExponentialK = gpKernel{name: "gp_exponential_cov", params: 2,
-		diag: func(t *ad.Tape, p []ad.Var) ad.Var { return t.Square(p[0]) },
-		entry: func(t *ad.Tape, d2 ad.Var, p []ad.Var) ad.Var {
-			return t.Mul(t.Square(p[0]), t.Exp(t.Neg(t.Div(t.Sqrt(d2), p[1]))))
+	gpExponentialK = gpKernel{name: "gp_exponential_cov", params: 2, consts: gpScale,
+		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
+			return t.Mul(q[0], t.Exp(t.Neg(t.Div(t.Sqrt(d2), q[1]))))
 		}}
 	gpPeriodicK = gpKernel{name: "gp_periodic_cov", params: 3,
-		diag: func(t *ad.Tape, p []ad.Var) ad.Var { return t.Square(p[0]) },
-		entry: func(t *ad.Tape, d ad.Var, p []ad.Var) ad.Var {
-			s := t.Sin(t.Div(t.Mul(ad.Const(math.Pi), d), p[2]))
-			return t.Mul(t.Square(p[0]), t.Exp(t.Div(t.Mul(ad.Const(-2), t.Square(s)), t.Square(p[1]))))
+		consts: func(t *ad.Tape, p, q []ad.Var) {
+			q[0], q[1], q[2] = t.Square(p[0]), t.Square(p[1]), p[2]
+		},
+		entry: func(t *ad.Tape, d ad.Var, q []ad.Var) ad.Var {
+			s := t.Sin(t.Div(t.Mul(ad.Const(math.Pi), d), q[2]))
+			return t.Mul(q[0], t.Exp(t.Div(t.Mul(ad.Const(-2), t.Square(s)), q[1])))
 		}, sqrtDist: true}
 )
 
@@ -430,7 +435,7 @@ func gpCov(k gpKernel) builtin {
 		for i := range fp {
 			fp[i] = a[np+i].real()
 		}
-		p := make([]ad.Var, k.params)
+		p, q := make([]ad.Var, k.params), make([]ad.Var, k.params)
 		var buf Val
 		dims := make([]int, 2)
 		return cexpr{t: t, v: func(e *env) *Val {
@@ -456,15 +461,12 @@ func gpCov(k gpKernel) builtin {
 			dims[0], dims[1] = n1, n2
 			buf.shape(dims, false)
 			tp := e.t
-			var diag ad.Var
-			if !two {
-				diag = k.diag(tp, p)
-			}
+			k.consts(tp, p, q)
 			for i := range n1 {
 				jEnd := n2
 				if !two {
 					jEnd = i
-					buf.R[i+i*n1] = diag
+					buf.R[i+i*n1] = q[0]
 				}
 				for j := range jEnd {
 					b := tp.Begin()
@@ -480,11 +482,9 @@ func gpCov(k gpKernel) builtin {
 					if k.sqrtDist {
 						dist = tp.Sqrt(dist)
 					}
-					var v ad.Var
-					if s == 0 {
-						v = k.diag(tp, p)
-					} else {
-						v = k.entry(tp, dist, p)
+					v := q[0]
+					if s != 0 {
+						v = k.entry(tp, dist, q)
 					}
 					buf.R[i+j*n1] = v
 					if !two {
