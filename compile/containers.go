@@ -338,11 +338,7 @@ func reshapeMatrix(a []cexpr, t types.Type, pos token.Position) cexpr {
 			return &buf
 		}
 		rows.shape(dims, false)
-		for i := range m {
-			for j := range n {
-				rows.R[i+j*m] = v.R[i*n+j]
-			}
-		}
+		transposeInto(rows.R, v.R, n, m) // v's elements as an n×m matrix
 		buf.Dims, buf.R, buf.I = dims, rows.R, nil
 		return &buf
 	}}
@@ -351,7 +347,8 @@ func reshapeMatrix(a []cexpr, t types.Type, pos token.Position) cexpr {
 // relayout compiles the copy of an r×c container (its first two
 // dimensions) from column-major order to row-major (toRowMajor:
 // to_array_2d of a matrix) or back (to_matrix of a 2-D array or of an
-// array of row vectors): one loop for both directions.
+// array of row vectors). Either is a transpose of the elements: r×c
+// column-major is c×r row-major.
 func relayout(t types.Type, f func(*env) *Val, toRowMajor bool) cexpr {
 	var buf Val
 	dims := make([]int, 2)
@@ -360,17 +357,23 @@ func relayout(t types.Type, f func(*env) *Val, toRowMajor bool) cexpr {
 		r, cc := v.Dims[0], v.Dims[1]
 		dims[0], dims[1] = r, cc
 		buf.shape(dims, false)
-		for i := range r {
-			for j := range cc {
-				if toRowMajor {
-					buf.R[i*cc+j] = v.R[i+j*r]
-				} else {
-					buf.R[i+j*r] = v.R[i*cc+j]
-				}
-			}
+		if toRowMajor {
+			transposeInto(buf.R, v.R, r, cc)
+		} else {
+			transposeInto(buf.R, v.R, cc, r)
 		}
 		return &buf
 	}}
+}
+
+// transposeInto writes the transpose of the column-major r×c src into
+// dst, column-major c×r.
+func transposeInto(dst, src []ad.Var, r, c int) {
+	for j := range c {
+		for i := range r {
+			dst[j+i*c] = src[i+j*r]
+		}
+	}
 }
 
 func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {

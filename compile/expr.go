@@ -570,11 +570,7 @@ func (c *compiler) transpose(a cexpr, t types.Type) cexpr {
 		r, cc := v.Dims[0], v.Dims[1]
 		dims[0], dims[1] = cc, r
 		buf.shape(dims, false)
-		for j := range cc {
-			for i := range r {
-				buf.R[j+i*cc] = v.R[i+j*r]
-			}
-		}
+		transposeInto(buf.R, v.R, r, cc)
 		return &buf
 	}}
 }
