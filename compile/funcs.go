@@ -281,32 +281,24 @@ func sortIndex(n int, less func(i, j int) bool) []int {
 // broadcasting of a binary function (binaryScalar) and of an arithmetic
 // operator (containerArith) alike.
 func scalarElementwise(t types.Type, a, b cexpr, f func(*ad.Tape, ad.Var, ad.Var) ad.Var) cexpr {
-	first := a.v == nil // the scalar is the first operand
-	var fs func(*env) ad.Var
-	var fc func(*env) *Val
-	if first {
-		fs, fc = a.real(), b.val(true)
-	} else {
-		fc, fs = a.val(true), b.real()
-	}
 	var buf Val
+	if a.v == nil { // the scalar is the first operand
+		fs, fc := a.real(), b.val(true)
+		return cexpr{t: t, v: func(e *env) *Val {
+			s, v := fs(e), fc(e)
+			buf.shape(v.Dims, false)
+			for i, y := range v.R {
+				buf.R[i] = f(e.t, s, y)
+			}
+			return &buf
+		}}
+	}
+	fc, fs := a.val(true), b.real()
 	return cexpr{t: t, v: func(e *env) *Val {
-		var s ad.Var
-		var v *Val
-		if first {
-			s = fs(e)
-			v = fc(e)
-		} else {
-			v = fc(e)
-			s = fs(e)
-		}
+		v, s := fc(e), fs(e)
 		buf.shape(v.Dims, false)
 		for i, y := range v.R {
-			if first {
-				buf.R[i] = f(e.t, s, y)
-			} else {
-				buf.R[i] = f(e.t, y, s)
-			}
+			buf.R[i] = f(e.t, y, s)
 		}
 		return &buf
 	}}
