@@ -30,8 +30,7 @@ import (
 type algebraSolver struct {
 	name string
 	pos  token.Position
-	e    *env
-	busy bool
+	nested
 
 	guessF         func(*env) *Val
 	relF, fTolF    func(*env) ad.Var
@@ -39,7 +38,6 @@ type algebraSolver struct {
 	args           []*odeArg
 	dataArgs       []int // indices of args that must be data
 	call           func(*env) *Val
-	tape           *ad.Tape
 	yArg           Val
 	n, np          int
 	fv, jy, jp, yv []float64
@@ -57,7 +55,7 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 	name := call.Name
 	f := call.FuncArg
 	vec := types.VectorT
-	s := &algebraSolver{name: name, pos: c.pos(x.Pos()), tape: ad.NewTape()}
+	s := &algebraSolver{name: name, pos: c.pos(x.Pos()), nested: nested{tape: ad.NewTape()}}
 	def := algebraDefaults[name]
 	rel, fTol, steps := ad.Const(def.rel), ad.Const(def.fTol), 200
 	s.relF = func(*env) ad.Var { return rel }
@@ -224,9 +222,8 @@ func (s *algebraSolver) eval(e *env) *Val {
 		s.yv[i] = v.Val
 	}
 
-	saved := e.t
-	e.t, s.e, s.busy = s.tape, e, true
-	defer func() { e.t, s.e, s.busy = saved, nil, false }()
+	saved := s.enter(e)
+	defer s.leave(e, saved)
 	y := s.yv
 	trial := make([]float64, n)
 	step := make([]float64, n)
@@ -326,7 +323,7 @@ func (s *algebraSolver) eval(e *env) *Val {
 			}
 		}
 	}
-	e.t, s.e, s.busy = saved, nil, false
+	s.leave(e, saved)
 	s.dims[0] = n
 	s.out.shape(s.dims[:], false)
 	for i := range n {

@@ -92,7 +92,7 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	if args[6].t != intArr {
 		return bad("the integer data (argument 7) must be an array of ints, not %v", args[6].t)
 	}
-	s := &odeSolver{odeCore: odeCore{name: name, pos: c.pos(x.Pos()), tape: ad.NewTape()}}
+	s := &odeSolver{odeCore: odeCore{name: name, pos: c.pos(x.Pos()), nested: nested{tape: ad.NewTape()}}}
 	s.y0F, s.t0F, s.tsF = args[1].val(true), args[2].real(), args[3].val(true)
 	s.thF, s.xrF, s.xiF = args[4].val(true), args[5].val(true), args[6].v
 	if len(args) == 10 {
