@@ -186,8 +186,12 @@ func passThrough(a cexpr, pt types.Type, dataOnly bool) (*odeArg, cexpr) {
 }
 
 // pass sets the value the system function reads to the value passed in:
-// leaves of tp when vars (to take derivatives in it), else constants.
+// leaves of tp when vars (to take derivatives in it), else constants. An
+// argument that is data already holds its constants from load.
 func (a *odeArg) pass(tp *ad.Tape, vars bool) {
+	if !a.vars {
+		return
+	}
 	for j, v := range a.in.R {
 		if vars {
 			a.arg.R[j] = tp.Var(v.Val)
