@@ -88,6 +88,17 @@ func TestODELinear(t *testing.T) {
 	}
 }
 
+// linearData is the data of the linear system's models: the output times
+// ts, and the 0-based output time n and component i the density returns.
+func linearData(ts []float64, n, i int) model.Data {
+	return model.Data{
+		"T":  {Elems: []float64{float64(len(ts))}, Int: true},
+		"ts": {Dims: []int{len(ts)}, Elems: ts},
+		"n":  {Elems: []float64{float64(n + 1)}, Int: true},
+		"i":  {Elems: []float64{float64(i + 1)}, Int: true},
+	}
+}
+
 func testODELinear(t *testing.T, path string, vtol, dtol float64) {
 	ts := []float64{0.1, 0.5, 1, 2.5, 5, 10}
 	T := len(ts)
@@ -96,13 +107,7 @@ func testODELinear(t *testing.T, path string, vtol, dtol float64) {
 	worstY, worstD := 0.0, 0.0
 	for n := range T {
 		for i := range 3 {
-			data := model.Data{
-				"T":  {Elems: []float64{float64(T)}, Int: true},
-				"ts": {Dims: []int{T}, Elems: ts},
-				"n":  {Elems: []float64{float64(n + 1)}, Int: true},
-				"i":  {Elems: []float64{float64(i + 1)}, Int: true},
-			}
-			m, err := build(t, path, data)
+			m, err := build(t, path, linearData(ts, n, i))
 			if err != nil {
 				t.Fatal(err)
 			}
