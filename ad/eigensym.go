@@ -186,13 +186,7 @@ func (w *SymEigen) tridiagonalize(t *Tape) {
 		c0 := v[0]
 		tail := Const(0)
 		if rs > 1 {
-			b := t.Begin()
-			s := 0.0
-			for _, x := range v[1:] {
-				s += x.Val * x.Val
-				b.Add(x, 2*x.Val)
-			}
-			tail = b.End(s)
+			tail = t.DotSelf(v[1:])
 		}
 		var tau, beta Var
 		if tail.Val <= dblMin {
@@ -230,14 +224,7 @@ func (w *SymEigen) tridiagonalize(t *Tape) {
 			}
 			y[r] = b.End(s)
 		}
-		b := t.Begin()
-		s := 0.0
-		for k := range rs {
-			s += y[k].Val * v[k].Val
-			b.Add(y[k], v[k].Val)
-			b.Add(v[k], y[k].Val)
-		}
-		dot := b.End(s)
+		dot, _ := t.Dot(y, v) // both of length rs
 		alpha := t.Mul(t.Mul(tau, Const(-0.5)), dot)
 		for k := range rs {
 			y[k] = t.Add(y[k], t.Mul(alpha, v[k]))

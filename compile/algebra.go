@@ -30,8 +30,7 @@ import (
 type algebraSolver struct {
 	name string
 	pos  token.Position
-	e    *env
-	busy bool
+	nested
 
 	guessF         func(*env) *Val
 	relF, fTolF    func(*env) ad.Var
@@ -39,10 +38,10 @@ type algebraSolver struct {
 	args           []*odeArg
 	dataArgs       []int // indices of args that must be data
 	call           func(*env) *Val
-	tape           *ad.Tape
 	yArg           Val
 	n, np          int
 	fv, jy, jp, yv []float64
+	trial, step    []float64
 	out            Val
 	dims           [1]int
 }
@@ -57,7 +56,7 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 	name := call.Name
 	f := call.FuncArg
 	vec := types.VectorT
-	s := &algebraSolver{name: name, pos: c.pos(x.Pos()), tape: ad.NewTape()}
+	s := &algebraSolver{name: name, pos: c.pos(x.Pos()), nested: nested{tape: ad.NewTape()}}
 	def := algebraDefaults[name]
 	rel, fTol, steps := ad.Const(def.rel), ad.Const(def.fTol), 200
 	s.relF = func(*env) ad.Var { return rel }
@@ -111,7 +110,8 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 func (s *algebraSolver) fail(format string, a ...any) { fail(s.pos, s.name+": "+format, a...) }
 
 // system evaluates f at y into s.fv and, with jac, its Jacobian in y into
-// s.jy (column-major) and, with params, in the parameters into s.jp.
+// s.jy and, with params, in the parameters into s.jp (both row-major, as
+// gonum's mat.Dense reads them).
 func (s *algebraSolver) system(y []float64, jac, params bool) {
 	n, tp := s.n, s.tape
 	tp.Reset()
@@ -138,7 +138,7 @@ func (s *algebraSolver) system(y []float64, jac, params bool) {
 	for i := range n {
 		tp.Grad(out.R[i])
 		for k := range n {
-			s.jy[i+k*n] = tp.Adjoint(s.yArg.R[k])
+			s.jy[i*n+k] = tp.Adjoint(s.yArg.R[k])
 		}
 		if !params {
 			continue
@@ -149,7 +149,7 @@ func (s *algebraSolver) system(y []float64, jac, params bool) {
 				continue
 			}
 			for _, v := range a.arg.R {
-				s.jp[i+p*n] = tp.Adjoint(v)
+				s.jp[i*s.np+p] = tp.Adjoint(v)
 				p++
 			}
 		}
@@ -220,16 +220,14 @@ func (s *algebraSolver) eval(e *env) *Val {
 	s.jy = grow(s.jy, n*n)
 	s.jp = grow(s.jp, n*max(s.np, 1))
 	s.yv = grow(s.yv, n)
+	s.trial, s.step = grow(s.trial, n), grow(s.step, n)
 	for i, v := range guess.R {
 		s.yv[i] = v.Val
 	}
 
-	saved := e.t
-	e.t, s.e, s.busy = s.tape, e, true
-	defer func() { e.t, s.e, s.busy = saved, nil, false }()
-	y := s.yv
-	trial := make([]float64, n)
-	step := make([]float64, n)
+	saved := s.enter(e)
+	defer s.leave(e, saved)
+	y, trial, step := s.yv, s.trial, s.step
 	s.system(y, true, false)
 	fn := norm2(s.fv)
 	for it := 0; ; it++ {
@@ -244,15 +242,8 @@ func (s *algebraSolver) eval(e *env) *Val {
 		}
 		// The Newton step, or the steepest descent direction of |f|²/2
 		// where the Jacobian is singular.
-		J := mat.NewDense(n, n, nil)
-		for i := range n {
-			for k := range n {
-				J.Set(i, k, s.jy[i+k*n])
-			}
-		}
-		rhs := mat.NewVecDense(n, append([]float64(nil), s.fv...))
 		var d mat.VecDense
-		newton := d.SolveVec(J, rhs) == nil
+		newton := d.SolveVec(mat.NewDense(n, n, s.jy), mat.NewVecDense(n, s.fv)) == nil
 		if newton {
 			for i := range n {
 				step[i] = -d.AtVec(i)
@@ -261,7 +252,7 @@ func (s *algebraSolver) eval(e *env) *Val {
 			for k := range n {
 				g := 0.0
 				for i := range n {
-					g += s.jy[i+k*n] * s.fv[i]
+					g += s.jy[i*n+k] * s.fv[i]
 				}
 				step[k] = -g
 			}
@@ -302,31 +293,15 @@ func (s *algebraSolver) eval(e *env) *Val {
 		s.fail("the norm of the algebraic function is %v but should be lower than the function tolerance: %v. Consider decreasing the relative tolerance and increasing max_num_steps.", fn, fTol)
 	}
 	// The Jacobians at the root, for the implicit function theorem.
-	var sol []float64
+	// dy/dθ = -D.
+	var D mat.Dense
 	if s.np > 0 {
 		s.system(y, true, true)
-		J := mat.NewDense(n, n, nil)
-		P := mat.NewDense(n, s.np, nil)
-		for i := range n {
-			for k := range n {
-				J.Set(i, k, s.jy[i+k*n])
-			}
-			for p := range s.np {
-				P.Set(i, p, s.jp[i+p*n])
-			}
-		}
-		var D mat.Dense
-		if err := D.Solve(J, P); err != nil {
+		if err := D.Solve(mat.NewDense(n, n, s.jy), mat.NewDense(n, s.np, s.jp)); err != nil {
 			s.fail("the Jacobian of the system is singular at the solution")
 		}
-		sol = make([]float64, n*s.np)
-		for i := range n {
-			for p := range s.np {
-				sol[i+p*n] = -D.At(i, p)
-			}
-		}
 	}
-	e.t, s.e, s.busy = saved, nil, false
+	s.leave(e, saved)
 	s.dims[0] = n
 	s.out.shape(s.dims[:], false)
 	for i := range n {
@@ -341,7 +316,7 @@ func (s *algebraSolver) eval(e *env) *Val {
 				continue
 			}
 			for _, v := range a.in.R {
-				b.Add(v, sol[i+p*n])
+				b.Add(v, -D.At(i, p))
 				p++
 			}
 		}

@@ -59,10 +59,7 @@ type dopri5 struct {
 
 func (r *dopri5) resize(n int) {
 	for _, p := range []*[]float64{&r.x, &r.xOld, &r.d, &r.dOld, &r.k2, &r.k3, &r.k4, &r.k5, &r.k6, &r.tmp, &r.xerr} {
-		if cap(*p) < n {
-			*p = make([]float64, n)
-		}
-		*p = (*p)[:n]
+		*p = grow(*p, n)
 	}
 }
 

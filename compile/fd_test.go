@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -104,17 +105,10 @@ func TestFiniteDifferences(t *testing.T) {
 		m.LogDensity(x, grad)
 		// Check a few coordinates: the largest models have thousands.
 		for _, i := range sampleIndices(r, m.Dim(), 8) {
-			h := 1e-5 * math.Max(1, math.Abs(x[i]))
-			xp := append([]float64(nil), x...)
-			xm := append([]float64(nil), x...)
-			xp[i] += h
-			xm[i] -= h
-			fp, e1 := m.LogDensity(xp, nil)
-			fm, e2 := m.LogDensity(xm, nil)
-			if e1 != nil || e2 != nil {
+			fd, h, err := centralDiff(m, x, i)
+			if err != nil {
 				continue
 			}
-			fd := (fp - fm) / (2 * h)
 			// Rounding in lp limits the difference quotient's accuracy.
 			noise := 10 * math.Abs(lp) * 1e-16 / h
 			if math.Abs(fd-grad[i]) > 1e-4*math.Max(1, math.Abs(fd))+noise {
@@ -135,4 +129,20 @@ func sampleIndices(rng *rand.Rand, n, k int) []int {
 		return out
 	}
 	return rng.Perm(n)[:k]
+}
+
+// centralDiff returns the central difference quotient of m's log density in
+// coordinate i at x, with step h = 1e-5 max(1, |x_i|), and h.
+func centralDiff(m *Model, x []float64, i int) (fd, h float64, err error) {
+	h = 1e-5 * math.Max(1, math.Abs(x[i]))
+	xp := append([]float64(nil), x...)
+	xm := append([]float64(nil), x...)
+	xp[i] += h
+	xm[i] -= h
+	fp, e1 := m.LogDensity(xp, nil)
+	fm, e2 := m.LogDensity(xm, nil)
+	if e1 != nil || e2 != nil {
+		return 0, h, errors.Join(e1, e2)
+	}
+	return (fp - fm) / (2 * h), h, nil
 }

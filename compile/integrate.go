@@ -136,15 +136,13 @@ func adaptiveQuad(g func(t float64, out []float64), lo, hi float64, m int, rel f
 
 // integrator is one call site of integrate_1d.
 type integrator struct {
-	pos        token.Position
-	aF, bF     func(*env) ad.Var
-	relF       func(*env) ad.Var
-	args       []*odeArg // θ, x_r, x_i
-	call       func(*env) ad.Var
-	tape       *ad.Tape
+	pos    token.Position
+	aF, bF func(*env) ad.Var
+	relF   func(*env) ad.Var
+	args   []*odeArg // θ, x_r, x_i
+	call   func(*env) ad.Var
+	nested
 	xArg, xc   ad.Var
-	e          *env
-	busy       bool
 	components int
 }
 
@@ -160,7 +158,7 @@ func (c *compiler) integrate1d(x *ast.CallExpr, call *check.Call, args []cexpr, 
 		!types.Promotes(args[3].t, reals) || !types.Promotes(args[4].t, reals) || args[5].t != ints || (len(args) == 7 && !isScalar(args[6])) {
 		return c.badCall(x, t, "takes (f, real a, real b, array[] real theta, array[] real x_r, array[] int x_i) and an optional relative tolerance")
 	}
-	s := &integrator{pos: c.pos(x.Pos()), aF: args[1].real(), bF: args[2].real(), tape: ad.NewTape()}
+	s := &integrator{pos: c.pos(x.Pos()), aF: args[1].real(), bF: args[2].real(), nested: nested{tape: ad.NewTape()}}
 	if len(args) == 7 {
 		s.relF = args[6].real()
 	} else {
@@ -234,9 +232,8 @@ func (s *integrator) eval(e *env) ad.Var {
 	if th.vars {
 		m += len(th.in.R)
 	}
-	saved := e.t
-	e.t, s.e, s.busy = s.tape, e, true
-	defer func() { e.t, s.e, s.busy = saved, nil, false }()
+	saved := s.enter(e)
+	defer s.leave(e, saved)
 	total := make([]float64, m)
 	add := func(v []float64, ok bool) {
 		if !ok {
@@ -308,7 +305,7 @@ func (s *integrator) eval(e *env) ad.Var {
 		s.at(b.Val, 0, buf)
 		fb = buf[0]
 	}
-	e.t, s.e, s.busy = saved, nil, false
+	s.leave(e, saved)
 	bd := e.t.Begin()
 	if th.vars {
 		for j, v := range th.in.R {

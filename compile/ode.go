@@ -43,18 +43,12 @@ type odeSolver struct {
 	odeCore
 
 	// The compiled arguments of the call.
-	y0F, tsF, thF, xrF, xiF func(*env) *Val
-	t0F                     func(*env) ad.Var
+	y0F, tsF func(*env) *Val
+	t0F      func(*env) ad.Var
 
-	// The arguments the system function reads besides the time and state.
-	thArg, xrArg, xiArg Val
-
-	// The current call: the entries of theta, whether the sensitivities
-	// include theta, theta and its values.
-	m     int
-	thVar bool
-	theta []ad.Var
-	thVal []float64
+	// The arguments the system function reads besides the time and state;
+	// the sensitivities include theta when th.vars.
+	th, xr, xi *odeArg
 }
 
 // odeCall compiles integrate_ode_rk45(f, y0, t0, ts, theta, x_r, x_i) and
@@ -92,9 +86,8 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	if args[6].t != intArr {
 		return bad("the integer data (argument 7) must be an array of ints, not %v", args[6].t)
 	}
-	s := &odeSolver{odeCore: odeCore{name: name, pos: c.pos(x.Pos()), tape: ad.NewTape()}}
+	s := &odeSolver{odeCore: odeCore{name: name, pos: c.pos(x.Pos()), nested: nested{tape: ad.NewTape()}}}
 	s.y0F, s.t0F, s.tsF = args[1].val(true), args[2].real(), args[3].val(true)
-	s.thF, s.xrF, s.xiF = args[4].val(true), args[5].val(true), args[6].v
 	if len(args) == 10 {
 		for k := 7; k < 10; k++ {
 			if !isScalar(args[k]) {
@@ -113,12 +106,14 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 		s.defaults(def.rel, def.abs, def.steps)
 	}
 	// The system function reads its arguments from the solver.
+	var th, xr, xi cexpr
+	s.th, th = passThrough(args[4], realArr, false)
+	s.xr, xr = passThrough(args[5], realArr, false)
+	s.xi, xi = passThrough(args[6], intArr, false)
 	fargs := []cexpr{
 		{t: types.RealT, r: func(*env) ad.Var { return s.tArg }},
 		{t: realArr, v: func(*env) *Val { return &s.yArg }},
-		{t: realArr, v: func(*env) *Val { return &s.thArg }},
-		{t: realArr, v: func(*env) *Val { return &s.xrArg }},
-		{t: intArr, v: func(*env) *Val { return &s.xiArg }},
+		th, xr, xi,
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, realArr).v
 	return cexpr{t: t, v: s.eval}
@@ -168,7 +163,11 @@ func (s *odeSolver) eval(e *env) *Val {
 		s.fail("the system function calls the solver that is calling it")
 	}
 	y0, t0, ts := s.y0F(e), s.t0F(e), s.tsF(e)
-	th, xr, xi := s.thF(e), s.xrF(e), s.xiF(e)
+	// Copied: the system function may overwrite the buffers they came in.
+	s.th.load(e)
+	s.xr.load(e)
+	s.xi.load(e)
+	th, xr := s.th.in.R, s.xr.in.R
 	rel, abs, maxSteps := s.relF(e).Val, s.absF(e).Val, s.stepsF(e)
 
 	// Stan's checks, in Stan's order and words.
@@ -177,8 +176,8 @@ func (s *odeSolver) eval(e *env) *Val {
 		s.fail("initial time is %v, but must be finite!", t0.Val)
 	}
 	s.checkFinite("times", ts.R)
-	s.checkFinite("parameter vector", th.R)
-	s.checkFinite("continuous data", xr.R)
+	s.checkFinite("parameter vector", th)
+	s.checkFinite("continuous data", xr)
 	if len(ts.R) == 0 {
 		s.fail("times has size 0, but must have a non-zero size")
 	}
@@ -204,31 +203,21 @@ func (s *odeSolver) eval(e *env) *Val {
 	}
 	s.checkData("initial time", t0)
 	s.checkData("times", ts.R...)
-	s.checkData("continuous data", xr.R...)
+	s.checkData("continuous data", xr...)
 
 	// Copy the arguments: the system function may overwrite the buffers
 	// they came in.
 	s.begin(y0.R, ts.R)
-	n, m := s.n, len(th.R)
-	s.m = m
-	s.theta = append(s.theta[:0], th.R...)
-	s.thVal = s.thVal[:0]
-	for _, v := range th.R {
-		s.thVal = append(s.thVal, v.Val)
-	}
-	s.xrArg.copyFrom(xr)
-	s.xiArg.copyFrom(xi)
-	s.dims[1] = m
-	s.thArg.shape(s.dims[1:], false)
+	n := s.n
 	// Like Stan's types, the whole initial state (theta) has sensitivities
 	// when any of its values depends on parameters.
-	s.y0Var, s.thVar = anyVar(s.y0), anyVar(s.theta)
+	s.y0Var = anyVar(s.y0)
 	s.np = 0
 	if s.y0Var {
 		s.np += n
 	}
-	if s.thVar {
-		s.np += m
+	if s.th.vars {
+		s.np += len(th)
 	}
 	size := s.coupled()
 	T := len(s.ts)
@@ -254,8 +243,8 @@ func (s *odeSolver) eval(e *env) *Val {
 				s.addInitial(&b, z, i)
 				p = n
 			}
-			if s.thVar {
-				s.addParams(&b, s.theta, z, p, i)
+			if s.th.vars {
+				s.addParams(&b, th, z, p, i)
 			}
 			s.out.R[k*n+i] = b.End(z[i])
 		}
@@ -267,14 +256,8 @@ func (s *odeSolver) eval(e *env) *Val {
 func (s *odeSolver) rhs(t float64, z, dz []float64) {
 	n, tp := s.n, s.tape
 	s.loadState(t, z)
-	th := s.thArg.R
-	for j, v := range s.thVal {
-		if s.thVar {
-			th[j] = tp.Var(v)
-		} else {
-			th[j] = ad.Const(v)
-		}
-	}
+	s.th.pass(tp, s.th.vars)
+	th := s.th.arg.R
 	dy := s.call(s.e)
 	if len(dy.R) != n {
 		fail(s.pos, "coupled_ode_system: dz_dt (%d) and states (%d) must match in size", len(dy.R), n)

@@ -16,7 +16,6 @@ import (
 type odeCore struct {
 	name string
 	pos  token.Position
-	e    *env // during a call
 
 	// The tolerances and the step limit of the call.
 	relF, absF func(*env) ad.Var
@@ -24,8 +23,7 @@ type odeCore struct {
 
 	// The system function, its scratch tape and the time and state it reads.
 	call func(*env) *Val
-	tape *ad.Tape
-	busy bool // a call is in progress (and the system function calls the solver again)
+	nested
 	tArg ad.Var
 	yArg Val
 
@@ -53,16 +51,26 @@ func (s *odeCore) defaults(rel, abs float64, steps int) {
 	s.stepsF = func(*env) int { return steps }
 }
 
-// enter puts the scratch tape in place of the model's for the system
+// nested is what a solver that runs a user function on its own scratch
+// tape (the ODE, algebraic and integrate_1d solvers) needs to swap it in:
+// the tape, the environment of the call in progress and whether there is
+// one (and the function calls the solver again).
+type nested struct {
+	tape *ad.Tape
+	e    *env
+	busy bool
+}
+
+// enter puts the scratch tape in place of the model's for the user
 // function and marks the solver busy; it returns the model's tape for
 // leave, which is deferred so that it is restored however the call ends.
-func (s *odeCore) enter(e *env) *ad.Tape {
+func (s *nested) enter(e *env) *ad.Tape {
 	saved := e.t
 	e.t, s.e, s.busy = s.tape, e, true
 	return saved
 }
 
-func (s *odeCore) leave(e *env, saved *ad.Tape) {
+func (s *nested) leave(e *env, saved *ad.Tape) {
 	e.t, s.e, s.busy = saved, nil, false
 }
 
@@ -178,8 +186,12 @@ func passThrough(a cexpr, pt types.Type, dataOnly bool) (*odeArg, cexpr) {
 }
 
 // pass sets the value the system function reads to the value passed in:
-// leaves of tp when vars (to take derivatives in it), else constants.
+// leaves of tp when vars (to take derivatives in it), else constants. An
+// argument that is data already holds its constants from load.
 func (a *odeArg) pass(tp *ad.Tape, vars bool) {
+	if !a.vars {
+		return
+	}
 	for j, v := range a.in.R {
 		if vars {
 			a.arg.R[j] = tp.Var(v.Val)

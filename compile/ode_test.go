@@ -88,6 +88,17 @@ func TestODELinear(t *testing.T) {
 	}
 }
 
+// linearData is the data of the linear system's models: the output times
+// ts, and the 0-based output time n and component i the density returns.
+func linearData(ts []float64, n, i int) model.Data {
+	return model.Data{
+		"T":  {Elems: []float64{float64(len(ts))}, Int: true},
+		"ts": {Dims: []int{len(ts)}, Elems: ts},
+		"n":  {Elems: []float64{float64(n + 1)}, Int: true},
+		"i":  {Elems: []float64{float64(i + 1)}, Int: true},
+	}
+}
+
 func testODELinear(t *testing.T, path string, vtol, dtol float64) {
 	ts := []float64{0.1, 0.5, 1, 2.5, 5, 10}
 	T := len(ts)
@@ -96,13 +107,7 @@ func testODELinear(t *testing.T, path string, vtol, dtol float64) {
 	worstY, worstD := 0.0, 0.0
 	for n := range T {
 		for i := range 3 {
-			data := model.Data{
-				"T":  {Elems: []float64{float64(T)}, Int: true},
-				"ts": {Dims: []int{T}, Elems: ts},
-				"n":  {Elems: []float64{float64(n + 1)}, Int: true},
-				"i":  {Elems: []float64{float64(i + 1)}, Int: true},
-			}
-			m, err := build(t, path, data)
+			m, err := build(t, path, linearData(ts, n, i))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -415,17 +420,10 @@ func TestODEPosteriorDB(t *testing.T) {
 		}
 		worstT, worstM := 0.0, 0.0
 		for i := range x {
-			h := 1e-5 * math.Max(1, math.Abs(x[i]))
-			xp := append([]float64(nil), x...)
-			xm := append([]float64(nil), x...)
-			xp[i] += h
-			xm[i] -= h
-			fp, e1 := tight.LogDensity(xp, nil)
-			fm, e2 := tight.LogDensity(xm, nil)
-			if e1 != nil || e2 != nil {
-				t.Fatalf("%s: %v %v", name, e1, e2)
+			fd, _, err := centralDiff(tight, x, i)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
 			}
-			fd := (fp - fm) / (2 * h)
 			scale := math.Max(1, math.Abs(fd))
 			worstT = math.Max(worstT, math.Abs(tgrad[i]-fd)/scale)
 			worstM = math.Max(worstM, math.Abs(grad[i]-fd)/scale)

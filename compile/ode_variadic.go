@@ -88,7 +88,7 @@ func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cex
 	case args[3].t.Dims != 1 || !(args[3].t.Kind == types.Real || args[3].t.Kind == types.Int):
 		return bad("the times (argument 4) must be an array of reals, not %v", args[3].t)
 	}
-	s := &odeVariadic{odeCore: odeCore{name: name, pos: c.pos(x.Pos()), tape: ad.NewTape()}}
+	s := &odeVariadic{odeCore: odeCore{name: name, pos: c.pos(x.Pos()), nested: nested{tape: ad.NewTape()}}}
 	s.y0F, s.t0F, s.tsF = args[1].val(true), args[2].real(), args[3].val(true)
 	if def.tol {
 		for k, what := range []string{"relative tolerance", "absolute tolerance", "maximum number of steps"} {

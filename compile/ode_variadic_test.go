@@ -52,13 +52,7 @@ func TestODEVariadicLinear(t *testing.T) {
 			src := strings.ReplaceAll(strings.ReplaceAll(odeVariadicLinear, "SOLVER", name), "TOL", tol)
 			for n := range T {
 				for i := range 3 {
-					data := model.Data{
-						"T":  {Elems: []float64{float64(T)}, Int: true},
-						"ts": {Dims: []int{T}, Elems: ts},
-						"n":  {Elems: []float64{float64(n + 1)}, Int: true},
-						"i":  {Elems: []float64{float64(i + 1)}, Int: true},
-					}
-					m := buildSource(t, src, data)
+					m := buildSource(t, src, linearData(ts, n, i))
 					grad := make([]float64, 5)
 					lp, err := m.LogDensity(theta, grad)
 					if err != nil {
