@@ -276,19 +276,19 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 // fill writes the first n outputs from their slots and NaN after them.
 func (m *Model) fill(out []float64, n int) {
 	k := 0
-	for i, o := range m.outputs {
+	for _, o := range m.outputs[:n] {
 		v := o.get(m.e)
 		for _, off := range o.order {
-			switch {
-			case i >= n:
-				out[k] = math.NaN()
-			case v.I != nil:
+			if v.I != nil {
 				out[k] = float64(v.I[off])
-			default:
+			} else {
 				out[k] = v.R[off].Val
 			}
 			k++
 		}
+	}
+	for ; k < len(out); k++ {
+		out[k] = math.NaN()
 	}
 }
 
