@@ -517,21 +517,6 @@ func formatComplexVal(v *Val) string {
 
 // ---- declarations, data and output ----
 
-// complexDeclOK rejects complex guide parameters, which compile cannot
-// honour (the checker rejects bounds on complex declarations).
-func (c *compiler) complexDeclOK(d *ast.VarDecl) bool {
-	v := c.info.Uses[d.Name]
-	if v == nil || !isComplex(v.Type.Kind) {
-		return true
-	}
-	t := d.Type
-	if v.Block == ast.GuideParameters {
-		c.errorf(t.Pos(), "guide parameters cannot be complex: declare the real and imaginary parts of %s as reals", d.Name.Name)
-		return false
-	}
-	return true
-}
-
 // readComplex fills a complex data variable from Stan JSON, where, as in
 // CmdStan, each complex value is a pair [re, im]: the value's dims are
 // the declared dims followed by 2. Matrices are given row by row and
