@@ -57,15 +57,7 @@ func width(t types.Type) int {
 
 // shapeComplex resizes v to hold a complex value of dims, reusing its
 // storage when it is large enough.
-func (v *Val) shapeComplex(dims []int) {
-	v.Dims = append(v.Dims[:0], dims...)
-	n := 2 * size(dims)
-	if cap(v.R) < n {
-		v.R = make([]ad.Var, n)
-	}
-	v.R = v.R[:n]
-	v.I = nil
-}
+func (v *Val) shapeComplex(dims []int) { v.shapeReals(dims, 2*size(dims)) }
 
 // shapeAs resizes v for a value of type t with dims.
 func shapeAs(v *Val, dims []int, t types.Type) {
