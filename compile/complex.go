@@ -370,17 +370,21 @@ func assignComplex(get func(*env) *Val, vt types.Type, idx []index, x cexpr, pos
 		for _, ix := range idx {
 			allSingle = allSingle && !ix.multi
 		}
+		if allSingle {
+			return func(e *env) ctrl {
+				z := f(e)
+				dst := get(e)
+				o := singleOffset(e, dst, arrayDims, idx, pos)
+				dst.R[2*o], dst.R[2*o+1] = z.re, z.im
+				return next
+			}
+		}
 		var sel selector
 		return func(e *env) ctrl {
 			z := f(e)
 			dst := get(e)
-			var o int
-			if allSingle {
-				o = singleOffset(e, dst, arrayDims, idx, pos)
-			} else {
-				sel.run(e, dst, arrayDims, idx, pos)
-				o = sel.offs[0]
-			}
+			sel.run(e, dst, arrayDims, idx, pos)
+			o := sel.offs[0]
 			dst.R[2*o], dst.R[2*o+1] = z.re, z.im
 			return next
 		}
