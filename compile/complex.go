@@ -57,15 +57,7 @@ func width(t types.Type) int {
 
 // shapeComplex resizes v to hold a complex value of dims, reusing its
 // storage when it is large enough.
-func (v *Val) shapeComplex(dims []int) {
-	v.Dims = append(v.Dims[:0], dims...)
-	n := 2 * size(dims)
-	if cap(v.R) < n {
-		v.R = make([]ad.Var, n)
-	}
-	v.R = v.R[:n]
-	v.I = nil
-}
+func (v *Val) shapeComplex(dims []int) { v.shapeReals(dims, 2*size(dims)) }
 
 // shapeAs resizes v for a value of type t with dims.
 func shapeAs(v *Val, dims []int, t types.Type) {
@@ -378,17 +370,21 @@ func assignComplex(get func(*env) *Val, vt types.Type, idx []index, x cexpr, pos
 		for _, ix := range idx {
 			allSingle = allSingle && !ix.multi
 		}
+		if allSingle {
+			return func(e *env) ctrl {
+				z := f(e)
+				dst := get(e)
+				o := singleOffset(e, dst, arrayDims, idx, pos)
+				dst.R[2*o], dst.R[2*o+1] = z.re, z.im
+				return next
+			}
+		}
 		var sel selector
 		return func(e *env) ctrl {
 			z := f(e)
 			dst := get(e)
-			var o int
-			if allSingle {
-				o = singleOffset(e, dst, arrayDims, idx, pos)
-			} else {
-				sel.run(e, dst, arrayDims, idx, pos)
-				o = sel.offs[0]
-			}
+			sel.run(e, dst, arrayDims, idx, pos)
+			o := sel.offs[0]
 			dst.R[2*o], dst.R[2*o+1] = z.re, z.im
 			return next
 		}
@@ -516,21 +512,6 @@ func formatComplexVal(v *Val) string {
 }
 
 // ---- declarations, data and output ----
-
-// complexDeclOK rejects complex guide parameters, which compile cannot
-// honour (the checker rejects bounds on complex declarations).
-func (c *compiler) complexDeclOK(d *ast.VarDecl) bool {
-	v := c.info.Uses[d.Name]
-	if v == nil || !isComplex(v.Type.Kind) {
-		return true
-	}
-	t := d.Type
-	if v.Block == ast.GuideParameters {
-		c.errorf(t.Pos(), "guide parameters cannot be complex: declare the real and imaginary parts of %s as reals", d.Name.Name)
-		return false
-	}
-	return true
-}
 
 // readComplex fills a complex data variable from Stan JSON, where, as in
 // CmdStan, each complex value is a pair [re, im]: the value's dims are

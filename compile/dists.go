@@ -270,6 +270,13 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		return c.guideDraw(s)
 	}
 	call := c.info.Dists[s]
+	if call.User == nil && s.Dist.Name == "normal" {
+		// Before the arguments are compiled: the fused form compiles
+		// the parts of the location itself.
+		if f := c.fusedNormal(s); f != nil {
+			return f
+		}
+	}
 	args := []cexpr{c.expr(s.LHS)}
 	for _, a := range s.Args {
 		args = append(args, c.expr(a))
@@ -310,31 +317,24 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 	if base == "normal" && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
 		return scalarNormal(args, pos)
 	}
-	if base == "normal" {
-		if f := c.fusedNormal(s); f != nil {
-			return f
+	if !s.Truncated {
+		if f := scalarUnivariate(d, args, true, pos); f != nil {
+			return withTrunc(f, nil)
 		}
-	}
-	if f := scalarUnivariate(d, args, true, pos); f != nil && !s.Truncated {
-		return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
 	}
 	da := newDensityArgs(args, d.ints)
 	var trunc func(e *env) ad.Var
 	if s.Truncated {
 		trunc = c.truncation(s, d, args)
 	}
-	return func(e *env) ctrl {
+	return withTrunc(func(e *env) ad.Var {
 		da.eval(e)
 		lp, err := d.fn(e.t, true, da.ints, da.reals)
 		if err != nil {
 			panic(&evalError{pos: pos, err: err})
 		}
-		e.target = append(e.target, lp)
-		if trunc != nil {
-			e.target = append(e.target, trunc(e))
-		}
-		return next
-	}
+		return lp
+	}, trunc)
 }
 
 // truncation returns the term a truncated ~ adds: -log(F(U) - F(L)), or

@@ -104,63 +104,71 @@ func (c *compiler) fusedNormal(s *ast.TildeStmt) stmtFn {
 	y := c.expr(s.LHS).val(true)
 	sigma := c.expr(s.Args[1]).real()
 	pos := c.pos(s.Tilde)
+	// vec are the indices of the terms with a data vector; the others
+	// are scalars, summed into loc.icpt once per evaluation.
+	var vec []int
+	for k, tm := range terms {
+		if tm.x != nil {
+			vec = append(vec, k)
+		}
+	}
 	coefs := make([]ad.Var, len(terms))
-	vals := make([]float64, len(terms)) // the coefficients' values, signed
-	xs := make([][]ad.Var, len(terms))
-	grads := make([]float64, len(terms))
+	loc := fusedLoc{vals: make([]float64, len(vec)), xs: make([][]ad.Var, len(vec))}
+	grads := make([]float64, len(vec))
 	return func(e *env) ctrl {
 		yv := y(e).R
 		n := len(yv)
+		loc.icpt = 0
+		j := 0
 		for k, tm := range terms {
 			coefs[k] = tm.coef(e)
-			vals[k] = coefs[k].Val
+			v := coefs[k].Val
 			if tm.neg {
-				vals[k] = -vals[k]
+				v = -v
 			}
-			xs[k] = nil
-			if tm.x != nil {
-				if xs[k] = tm.x(e).R; len(xs[k]) != n {
-					fail(pos, "normal_lpdf: size of the location (%d) does not match the size of the random variable (%d)", len(xs[k]), n)
-				}
+			if tm.x == nil {
+				loc.icpt += v
+				continue
 			}
-			grads[k] = 0
+			loc.vals[j] = v
+			if loc.xs[j] = tm.x(e).R; len(loc.xs[j]) != n {
+				fail(pos, "normal_lpdf: size of the location (%d) does not match the size of the random variable (%d)", len(loc.xs[j]), n)
+			}
+			grads[j] = 0
+			j++
 		}
 		sv := sigma(e)
 		sd := sv.Val
 		inv := 1 / sd
 		ok := sd > 0 && !math.IsInf(sd, 1)
-		sr2 := 0.0
+		sr, sr2 := 0.0, 0.0
 		for i := 0; i < n && ok; i++ {
-			mu := 0.0
-			for k, v := range vals {
-				if xs[k] == nil {
-					mu += v
-				} else {
-					mu += v * xs[k][i].Val
-				}
-			}
+			mu := loc.at(i)
 			yi := yv[i].Val
 			if math.IsNaN(yi) || math.IsInf(mu, 0) || math.IsNaN(mu) {
 				ok = false
 				break
 			}
 			r := (yi - mu) * inv
+			sr += r
 			sr2 += r * r
-			for k, x := range xs {
-				if x == nil {
-					grads[k] += r
-				} else {
-					grads[k] += r * x[i].Val
-				}
+			for j, x := range loc.xs {
+				grads[j] += r * x[i].Val
 			}
 		}
 		if !ok {
-			fusedNormalError(e, pos, yv, vals, xs, sv)
+			fusedNormalError(pos, yv, &loc, sv)
 		}
 		lp := -0.5 * sr2
 		b := e.t.Begin()
+		j = 0
 		for k, tm := range terms {
-			d := grads[k] * inv
+			d := sr
+			if tm.x != nil {
+				d = grads[j]
+				j++
+			}
+			d *= inv
 			if tm.neg {
 				d = -d
 			}
@@ -175,20 +183,29 @@ func (c *compiler) fusedNormal(s *ast.TildeStmt) stmtFn {
 	}
 }
 
+// fusedLoc is a fused linear predictor evaluated: the sum of its scalar
+// terms, and its vector terms' signed coefficients and data.
+type fusedLoc struct {
+	icpt float64
+	vals []float64
+	xs   [][]ad.Var
+}
+
+// at is the location of element i.
+func (l *fusedLoc) at(i int) float64 {
+	mu := l.icpt
+	for k, v := range l.vals {
+		mu += v * l.xs[k][i].Val
+	}
+	return mu
+}
+
 // fusedNormalError reports an invalid argument in Stan's words, from the
 // general density on the materialised location.
-func fusedNormalError(e *env, pos token.Position, y []ad.Var, vals []float64, xs [][]ad.Var, sigma ad.Var) {
+func fusedNormalError(pos token.Position, y []ad.Var, loc *fusedLoc, sigma ad.Var) {
 	mu := make([]ad.Var, len(y))
 	for i := range mu {
-		m := 0.0
-		for k, v := range vals {
-			if xs[k] == nil {
-				m += v
-			} else {
-				m += v * xs[k][i].Val
-			}
-		}
-		mu[i] = ad.Const(m)
+		mu[i] = ad.Const(loc.at(i))
 	}
 	_, err := dist.NormalLpdf(nil, true, constVals(y), mu, []ad.Var{ad.Const(sigma.Val)})
 	if err == nil {

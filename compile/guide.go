@@ -47,31 +47,28 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 	pos := c.pos(s.Tilde)
 	arrayDims := v.Type.Dims
 	var sel selector
-	var all []int
 	var xs []ad.Var
 	p := make([]ad.Var, len(args))
 	reals := make([][]ad.Var, len(args)+1)
 	return func(e *env) ctrl {
 		da.eval(e)
 		dst := get(e)
-		offs := all
+		n := len(dst.R) // without indices, the draw fills the variable
 		if idx != nil {
 			sel.run(e, dst, arrayDims, idx, pos)
-			offs = sel.offs
-		} else {
-			for len(all) < len(dst.R) {
-				all = append(all, len(all))
-			}
-			offs = all[:len(dst.R)]
+			n = len(sel.offs)
 		}
-		n := len(offs)
 		for k, a := range da.reals {
 			if len(a) != 1 && len(a) != n {
 				fail(pos, "size mismatch: the guide draws %d values, but argument %d has %d", n, k+1, len(a))
 			}
 		}
 		xs = xs[:0]
-		for i, o := range offs {
+		for i := range n {
+			o := i
+			if idx != nil {
+				o = sel.offs[i]
+			}
 			for k, a := range da.reals {
 				p[k] = a[0]
 				if len(a) > 1 {

@@ -207,17 +207,24 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 // runModel runs the transformed parameters, their checks and the model
 // block on the parameters in their slots, adding to the target.
 func (m *Model) runModel() error {
-	e := m.e
+	if err := m.runTParams(); err != nil {
+		return err
+	}
+	if m.p.model != nil {
+		m.p.model(m.e)
+	}
+	return nil
+}
+
+// runTParams runs the transformed parameters block and their checks.
+func (m *Model) runTParams() error {
 	if m.p.tparams != nil {
-		m.p.tparams(e)
+		m.p.tparams(m.e)
 		for _, ck := range m.p.tpChecks {
-			if err := ck.run(e); err != nil {
+			if err := ck.run(m.e); err != nil {
 				return err
 			}
 		}
-	}
-	if m.p.model != nil {
-		m.p.model(e)
 	}
 	return nil
 }
@@ -252,13 +259,8 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 		l.constrain(e, m.leaves[l.off:l.off+l.n], nil)
 	}
 	valid = len(m.layouts)
-	if m.p.tparams != nil {
-		m.p.tparams(e)
-		for _, ck := range m.p.tpChecks {
-			if err := ck.run(e); err != nil {
-				return err
-			}
-		}
+	if err := m.runTParams(); err != nil {
+		return err
 	}
 	valid += m.p.nTPOut
 	if m.p.gq != nil {
@@ -276,19 +278,19 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 // fill writes the first n outputs from their slots and NaN after them.
 func (m *Model) fill(out []float64, n int) {
 	k := 0
-	for i, o := range m.outputs {
+	for _, o := range m.outputs[:n] {
 		v := o.get(m.e)
 		for _, off := range o.order {
-			switch {
-			case i >= n:
-				out[k] = math.NaN()
-			case v.I != nil:
+			if v.I != nil {
 				out[k] = float64(v.I[off])
-			default:
+			} else {
 				out[k] = v.R[off].Val
 			}
 			k++
 		}
+	}
+	for ; k < len(out); k++ {
+		out[k] = math.NaN()
 	}
 }
 

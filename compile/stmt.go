@@ -306,7 +306,6 @@ func (c *compiler) localDecl(d *ast.VarDecl) stmtFn {
 	get := ref.getter()
 	dims := c.dimsOf(d.Type)
 	isInt := v.Type.Kind == types.Int
-	c.complexDeclOK(d)
 	var init stmtFn
 	if d.Init != nil {
 		init = c.assignTo(ref, v.Type, nil, d.Init, c.pos(d.Init.Pos()))

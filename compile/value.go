@@ -32,16 +32,23 @@ func size(dims []int) int {
 
 // shape resizes v to dims, reusing its storage when it is large enough.
 func (v *Val) shape(dims []int, isInt bool) {
-	v.Dims = append(v.Dims[:0], dims...)
-	n := size(dims)
-	if isInt {
-		if cap(v.I) < n {
-			v.I = make([]int, n)
-		}
-		v.I = v.I[:n]
-		v.R = nil
+	if !isInt {
+		v.shapeReals(dims, size(dims))
 		return
 	}
+	v.Dims = append(v.Dims[:0], dims...)
+	n := size(dims)
+	if cap(v.I) < n {
+		v.I = make([]int, n)
+	}
+	v.I = v.I[:n]
+	v.R = nil
+}
+
+// shapeReals resizes v to dims holding n reals (size(dims), or twice it
+// for a complex value), reusing its storage when it is large enough.
+func (v *Val) shapeReals(dims []int, n int) {
+	v.Dims = append(v.Dims[:0], dims...)
 	if cap(v.R) < n {
 		v.R = make([]ad.Var, n)
 	}
@@ -68,12 +75,7 @@ func (v *Val) copyFrom(o *Val) {
 		copy(v.I, o.I)
 		return
 	}
-	v.Dims = append(v.Dims[:0], o.Dims...)
-	if cap(v.R) < len(o.R) {
-		v.R = make([]ad.Var, len(o.R))
-	}
-	v.R = v.R[:len(o.R)]
-	v.I = nil
+	v.shapeReals(o.Dims, len(o.R))
 	copy(v.R, o.R)
 }
 

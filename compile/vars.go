@@ -27,7 +27,6 @@ type dataVar struct {
 func (c *compiler) dataDecl(d *ast.VarDecl) *dataVar {
 	v := c.info.Uses[d.Name]
 	ref := c.declareLocal(v)
-	c.complexDeclOK(d)
 	dv := &dataVar{what: "data variable", name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type)}
 	if d.Type.Lower != nil || d.Type.Upper != nil || isStructured(d.Type.Base) {
 		ck := &constraintCheck{what: "data variable", name: dv.name, get: dv.get, kind: v.Type, base: d.Type.Base}
@@ -119,7 +118,6 @@ type paramVar struct {
 func (c *compiler) paramDecl(d *ast.VarDecl) *paramVar {
 	v := c.info.Uses[d.Name]
 	ref := c.declareLocal(v)
-	c.complexDeclOK(d)
 	p := &paramVar{pos: c.pos(d.Pos()), name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type), base: d.Type.Base}
 	opt := func(x ast.Expr) *cexpr {
 		if x == nil {

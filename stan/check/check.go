@@ -541,6 +541,9 @@ func (c *checker) varDecl(d *ast.VarDecl) {
 	if global && t.Kind == types.Int && (c.block == ast.Parameters || c.block == ast.TransformedParameters || c.block == ast.GuideParameters) {
 		c.errorf(d.Type.Pos(), "%s cannot be integers: declare %s as real", c.block, d.Name.Name)
 	}
+	if global && isComplexKind(t.Kind) && c.block == ast.GuideParameters {
+		c.errorf(d.Type.Pos(), "guide parameters cannot be complex: declare the real and imaginary parts of %s as reals", d.Name.Name)
+	}
 	for _, b := range []ast.Expr{d.Type.Lower, d.Type.Upper, d.Type.Offset, d.Type.Multiplier} {
 		if b == nil {
 			continue
