@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -128,16 +127,10 @@ func printDrawSummary(w io.Writer, names []string, draws [][]float64) error {
 }
 
 func writeADVICSV(path, modelPath string, cfg advi.Config, algorithm string, names []string, res *advi.Result, sigFigs int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := stancsv.NewWriter(f, sigFigs)
-	w.Comment(csvPreamble(modelPath)...)
-	w.Comment(
+	config := []string{
 		"method = variational",
 		"  variational",
-		"    algorithm = "+algorithm,
+		"    algorithm = " + algorithm,
 		fmt.Sprintf("    iter = %d", cfg.Iter),
 		fmt.Sprintf("    grad_samples = %d", cfg.GradSamples),
 		fmt.Sprintf("    elbo_samples = %d", cfg.ELBOSamples),
@@ -147,22 +140,21 @@ func writeADVICSV(path, modelPath string, cfg advi.Config, algorithm string, nam
 		fmt.Sprintf("    output_samples = %d", cfg.OutputSamples),
 		"random",
 		fmt.Sprintf("  seed = %d", cfg.Seed),
-	)
-	w.Columns(append([]string{"lp__", "log_p__", "log_g__"}, stanColumnNames(names)...))
-	w.Comment("Stepsize adaptation complete.", fmt.Sprintf("eta = %g", res.Eta))
-	row := make([]float64, 3+len(names))
-	copy(row[3:], res.Mean)
-	if err := w.Row(row); err != nil {
-		return err
 	}
-	for _, d := range res.Draws {
-		copy(row[3:], d)
+	return writeStanCSV(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
+		w.Columns(append([]string{"lp__", "log_p__", "log_g__"}, stanColumnNames(names)...))
+		w.Comment("Stepsize adaptation complete.", fmt.Sprintf("eta = %g", res.Eta))
+		row := make([]float64, 3+len(names))
+		copy(row[3:], res.Mean)
 		if err := w.Row(row); err != nil {
 			return err
 		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
+		for _, d := range res.Draws {
+			copy(row[3:], d)
+			if err := w.Row(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
