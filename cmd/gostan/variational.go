@@ -112,12 +112,7 @@ func newVariationalCmd() *cobra.Command {
 	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.StringVar(&guide, "guide", "diagonal", "the autoguide: "+strings.Join(autoguide.Names, ", "))
-	f.IntVar(&set.Steps, "steps", set.Steps, "SVI steps (autoguide, guide)")
-	f.Float64Var(&set.LR, "lr", set.LR, "Adam's starting step size (autoguide, guide; 0: the guide's default)")
-	f.Float64Var(&set.Decay, "lr-decay", set.Decay, "fraction of --lr reached by the last step, exponentially; 1: constant (autoguide, guide)")
-	f.Float64Var(&set.Tol, "tol", set.Tol, "stop when the mean ELBO over 1000 steps changes relatively by less than this; 0: run every step (autoguide, guide)")
-	f.IntVar(&set.Backoffs, "backoffs", set.Backoffs, "steps after which every draw leaves the support that are undone, each halving the step size (autoguide, guide)")
-	f.IntVar(&set.Particles, "particles", set.Particles, "draws per ELBO gradient (autoguide, guide)")
+	set.addFlags(cmd, "autoguide, guide")
 	return cmd
 }
 
