@@ -5,6 +5,8 @@ import (
 	"io"
 	"math/rand/v2"
 
+	"github.com/spf13/cobra"
+
 	"github.com/gostan/gostan/compile"
 	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/infer/svi"
@@ -33,6 +35,18 @@ type sviSettings struct {
 // particle, 10000 draws. LR 0 means the guide's default.
 func defaultSVI(seed uint64) sviSettings {
 	return sviSettings{Steps: 20000, Particles: 1, Draws: 10000, Decay: 0.01, Seed: seed}
+}
+
+// addFlags adds the SVI options shared by variational and eval to cmd;
+// which says in their help what they apply to.
+func (s *sviSettings) addFlags(cmd *cobra.Command, which string) {
+	f := cmd.Flags()
+	f.IntVar(&s.Steps, "steps", s.Steps, "SVI steps ("+which+")")
+	f.Float64Var(&s.LR, "lr", s.LR, "Adam's starting step size ("+which+"; 0: the guide's default)")
+	f.Float64Var(&s.Decay, "lr-decay", s.Decay, "fraction of --lr reached by the last step, exponentially; 1: constant ("+which+")")
+	f.Float64Var(&s.Tol, "tol", s.Tol, "stop when the mean ELBO over 1000 steps changes relatively by less than this; 0: run every step ("+which+")")
+	f.IntVar(&s.Backoffs, "backoffs", s.Backoffs, "steps after which every draw leaves the support that are undone, each halving the step size ("+which+")")
+	f.IntVar(&s.Particles, "particles", s.Particles, "draws per ELBO gradient ("+which+")")
 }
 
 // guideLR are the starting step sizes that did best on PosteriorDB for each

@@ -203,26 +203,28 @@ func planColumns(m *compile.Model, f *stancsv.File, path string) (*columnPlan, e
 // stderr; a draw whose parameters are outside their support is an error.
 func writeGQ(path, modelPath, dataPath, input string, seed uint64, id, sigFigs int, m *compile.Model, f *stancsv.File,
 	p *columnPlan, rng *rand.Rand, stderr io.Writer) (failed int, err error) {
-	out, err := os.Create(path)
-	if err != nil {
-		return 0, err
-	}
-	defer out.Close()
-	w := stancsv.NewWriter(out, sigFigs)
-	w.Comment(csvPreamble(modelPath)...)
-	w.Comment(
+	config := []string{
 		"method = generate_quantities",
 		"  generate_quantities",
-		"    fitted_params = "+input,
+		"    fitted_params = " + input,
 		fmt.Sprintf("id = %d", id),
 		"data",
-		"  file = "+dataPath,
+		"  file = " + dataPath,
 		"random",
 		fmt.Sprintf("  seed = %d", seed),
 		"output",
-		"  file = "+path,
+		"  file = " + path,
 		fmt.Sprintf("  sig_figs = %d", sigFigs),
-	)
+	}
+	err = writeStanCSV(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
+		failed, err = writeGQRows(w, input, m, f, p, rng, stderr)
+		return err
+	})
+	return failed, err
+}
+
+// writeGQRows writes the header and one row per draw of f.
+func writeGQRows(w *stancsv.Writer, input string, m *compile.Model, f *stancsv.File, p *columnPlan, rng *rand.Rand, stderr io.Writer) (failed int, err error) {
 	cols := make([]string, 0, len(p.method)+len(m.Names()))
 	for _, i := range p.method {
 		cols = append(cols, f.Columns[i])
@@ -257,8 +259,5 @@ func writeGQ(path, modelPath, dataPath, input string, seed uint64, id, sigFigs i
 			return failed, err
 		}
 	}
-	if err := w.Flush(); err != nil {
-		return failed, err
-	}
-	return failed, out.Close()
+	return failed, nil
 }

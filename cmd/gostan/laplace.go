@@ -127,37 +127,30 @@ func readMode(m *compile.Model, path string) ([]float64, error) {
 }
 
 func writeLaplaceCSV(path, modelPath, dataPath, modePath string, cfg laplace.Config, names []string, rows [][]float64, sigFigs int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := stancsv.NewWriter(f, sigFigs)
-	w.Comment(csvPreamble(modelPath)...)
 	jac := 0
 	if cfg.Jacobian {
 		jac = 1
 	}
-	w.Comment(
+	config := []string{
 		"method = laplace",
 		"  laplace",
-		"    mode = "+modePath,
+		"    mode = " + modePath,
 		fmt.Sprintf("    jacobian = %d", jac),
 		fmt.Sprintf("    draws = %d", cfg.Draws),
 		"data",
-		"  file = "+dataPath,
+		"  file = " + dataPath,
 		"random",
 		fmt.Sprintf("  seed = %d", cfg.Seed),
 		"output",
-		"  file = "+path,
-	)
-	w.Columns(stanColumnNames(names))
-	for _, r := range rows {
-		if err := w.Row(r); err != nil {
-			return err
+		"  file = " + path,
+	}
+	return writeStanCSV(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
+		w.Columns(stanColumnNames(names))
+		for _, r := range rows {
+			if err := w.Row(r); err != nil {
+				return err
+			}
 		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
+		return nil
+	})
 }

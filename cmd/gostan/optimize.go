@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -134,12 +133,6 @@ func printMode(w io.Writer, names []string, lp float64, vals []float64) {
 }
 
 func writeOptimizeCSV(path, modelPath, dataPath, init string, cfg optimize.Config, jacobian bool, refresh int, names []string, lp float64, vals []float64, sigFigs int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := stancsv.NewWriter(f, sigFigs)
-	w.Comment(csvPreamble(modelPath)...)
 	lines := []string{
 		"method = optimize",
 		"  optimize",
@@ -175,14 +168,8 @@ func writeOptimizeCSV(path, modelPath, dataPath, init string, cfg optimize.Confi
 		"  file = "+path,
 		fmt.Sprintf("  refresh = %d", refresh),
 	)
-	w.Comment(lines...)
-	w.Columns(append([]string{"lp__"}, stanColumnNames(names)...))
-	row := append([]float64{lp}, vals...)
-	if err := w.Row(row); err != nil {
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
+	return writeStanCSV(path, modelPath, sigFigs, lines, func(w *stancsv.Writer) error {
+		w.Columns(append([]string{"lp__"}, stanColumnNames(names)...))
+		return w.Row(append([]float64{lp}, vals...))
+	})
 }

@@ -112,13 +112,7 @@ func outputNames(output string, chains int) []string {
 var samplerColumns = []string{"lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"}
 
 func writeChainCSV(path, modelPath, dataPath string, cfg nuts.Config, id int, names []string, ch *nuts.Chain, sigFigs int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := stancsv.NewWriter(f, sigFigs)
-	w.Comment(csvPreamble(modelPath)...)
-	w.Comment(
+	config := []string{
 		"method = sample (Default)",
 		"  sample",
 		fmt.Sprintf("    num_samples = %d", cfg.Samples),
@@ -144,13 +138,20 @@ func writeChainCSV(path, modelPath, dataPath string, cfg nuts.Config, id int, na
 		"        stepsize_jitter = 0 (Default)",
 		fmt.Sprintf("id = %d", id),
 		"data",
-		"  file = "+dataPath,
+		"  file = " + dataPath,
 		fmt.Sprintf("init = %g", cfg.InitRadius),
 		"random",
 		fmt.Sprintf("  seed = %d", cfg.Seed),
 		"output",
-		"  file = "+path,
-	)
+		"  file = " + path,
+	}
+	return writeStanCSV(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
+		return writeChainRows(w, names, ch)
+	})
+}
+
+// writeChainRows writes a chain's header, adaptation, draws and timing.
+func writeChainRows(w *stancsv.Writer, names []string, ch *nuts.Chain) error {
 	w.Columns(append(append([]string(nil), samplerColumns...), stanColumnNames(names)...))
 	w.Comment("Adaptation terminated", fmt.Sprintf("Step size = %g", ch.StepSize))
 	if ch.Metric == nuts.Dense {
@@ -185,6 +186,24 @@ func writeChainCSV(path, modelPath, dataPath string, cfg nuts.Config, id int, na
 		fmt.Sprintf("               %.3f seconds (Total)", ch.WarmupSeconds+ch.SampleSeconds),
 		"",
 		fmt.Sprintf("Gradient evaluations: %d", ch.Gradients))
+	return nil
+}
+
+// writeStanCSV creates path and writes a Stan CSV file: csvPreamble, the
+// method's configuration comments, then what body writes (the header, the
+// rows and any comments among them); it flushes and closes the file.
+func writeStanCSV(path, modelPath string, sigFigs int, config []string, body func(w *stancsv.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := stancsv.NewWriter(f, sigFigs)
+	w.Comment(csvPreamble(modelPath)...)
+	w.Comment(config...)
+	if err := body(w); err != nil {
+		return err
+	}
 	if err := w.Flush(); err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -113,12 +112,7 @@ func newVariationalCmd() *cobra.Command {
 	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.StringVar(&guide, "guide", "diagonal", "the autoguide: "+strings.Join(autoguide.Names, ", "))
-	f.IntVar(&set.Steps, "steps", set.Steps, "SVI steps (autoguide, guide)")
-	f.Float64Var(&set.LR, "lr", set.LR, "Adam's starting step size (autoguide, guide; 0: the guide's default)")
-	f.Float64Var(&set.Decay, "lr-decay", set.Decay, "fraction of --lr reached by the last step, exponentially; 1: constant (autoguide, guide)")
-	f.Float64Var(&set.Tol, "tol", set.Tol, "stop when the mean ELBO over 1000 steps changes relatively by less than this; 0: run every step (autoguide, guide)")
-	f.IntVar(&set.Backoffs, "backoffs", set.Backoffs, "steps after which every draw leaves the support that are undone, each halving the step size (autoguide, guide)")
-	f.IntVar(&set.Particles, "particles", set.Particles, "draws per ELBO gradient (autoguide, guide)")
+	set.addFlags(cmd, "autoguide, guide")
 	return cmd
 }
 
@@ -128,16 +122,10 @@ func printDrawSummary(w io.Writer, names []string, draws [][]float64) error {
 }
 
 func writeADVICSV(path, modelPath string, cfg advi.Config, algorithm string, names []string, res *advi.Result, sigFigs int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := stancsv.NewWriter(f, sigFigs)
-	w.Comment(csvPreamble(modelPath)...)
-	w.Comment(
+	config := []string{
 		"method = variational",
 		"  variational",
-		"    algorithm = "+algorithm,
+		"    algorithm = " + algorithm,
 		fmt.Sprintf("    iter = %d", cfg.Iter),
 		fmt.Sprintf("    grad_samples = %d", cfg.GradSamples),
 		fmt.Sprintf("    elbo_samples = %d", cfg.ELBOSamples),
@@ -147,22 +135,21 @@ func writeADVICSV(path, modelPath string, cfg advi.Config, algorithm string, nam
 		fmt.Sprintf("    output_samples = %d", cfg.OutputSamples),
 		"random",
 		fmt.Sprintf("  seed = %d", cfg.Seed),
-	)
-	w.Columns(append([]string{"lp__", "log_p__", "log_g__"}, stanColumnNames(names)...))
-	w.Comment("Stepsize adaptation complete.", fmt.Sprintf("eta = %g", res.Eta))
-	row := make([]float64, 3+len(names))
-	copy(row[3:], res.Mean)
-	if err := w.Row(row); err != nil {
-		return err
 	}
-	for _, d := range res.Draws {
-		copy(row[3:], d)
+	return writeStanCSV(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
+		w.Columns(append([]string{"lp__", "log_p__", "log_g__"}, stanColumnNames(names)...))
+		w.Comment("Stepsize adaptation complete.", fmt.Sprintf("eta = %g", res.Eta))
+		row := make([]float64, 3+len(names))
+		copy(row[3:], res.Mean)
 		if err := w.Row(row); err != nil {
 			return err
 		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
+		for _, d := range res.Draws {
+			copy(row[3:], d)
+			if err := w.Row(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

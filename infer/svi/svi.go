@@ -41,15 +41,6 @@ type Adam struct {
 // NewAdam returns Adam with step size lr.
 func NewAdam(lr float64) *Adam { return &Adam{LR: lr, B1: 0.9, B2: 0.999, Eps: 1e-8} }
 
-// NewClippedAdam returns Adam with step size lr whose gradient elements
-// are clipped to [-clip, clip], NumPyro's ClippedAdam (clip_norm 10 by
-// default there).
-func NewClippedAdam(lr, clip float64) *Adam {
-	a := NewAdam(lr)
-	a.Clip = clip
-	return a
-}
-
 // SetLR sets the step size.
 func (a *Adam) SetLR(lr float64) { a.LR = lr }
 
