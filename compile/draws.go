@@ -30,7 +30,8 @@ func (m *Model) ParamData(cols []float64) (model.Data, error) {
 	for _, l := range m.layouts {
 		dims := append([]int(nil), l.dims...)
 		n := size(dims)
-		elems := make([]float64, n)
+		w := width(l.p.v.Type) // 2 for complex: the real, then the imaginary part
+		elems := make([]float64, w*n)
 		idx := make([]int, len(dims))
 		for range n {
 			// idx runs first index fastest; its row-major offset is where
@@ -39,8 +40,8 @@ func (m *Model) ParamData(cols []float64) (model.Data, error) {
 			for i, x := range idx {
 				off = off*dims[i] + x
 			}
-			elems[off] = cols[k]
-			k++
+			copy(elems[w*off:w*off+w], cols[k:k+w])
+			k += w
 			for i := range idx {
 				idx[i]++
 				if idx[i] < dims[i] {
@@ -48,6 +49,9 @@ func (m *Model) ParamData(cols []float64) (model.Data, error) {
 				}
 				idx[i] = 0
 			}
+		}
+		if w == 2 {
+			dims = append(dims, 2) // Stan JSON gives a complex as [re, im]
 		}
 		d[l.p.name] = &model.Value{Dims: dims, Elems: elems}
 	}

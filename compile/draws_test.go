@@ -67,3 +67,34 @@ func TestGQNamesNone(t *testing.T) {
 		t.Errorf("GQNames = %v, want none", g)
 	}
 }
+
+// TestParamDataComplex round-trips complex parameters: each element has
+// two columns, the real and then the imaginary part.
+func TestParamDataComplex(t *testing.T) {
+	m := buildSource(t, `parameters {
+  complex z;
+  real x;
+  array[2] complex zs;
+}
+model { x ~ normal(0, 1); }
+`, model.Data{})
+	theta := []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7}
+	out := make([]float64, len(m.Names()))
+	if err := m.Write(theta, nil, out); err != nil {
+		t.Fatal(err)
+	}
+	d, err := m.ParamData(out[:len(m.ParamNames())])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := d["x"].Elems[0]; x != out[slices.Index(m.Names(), "x")] {
+		t.Errorf("x = %v, want %v (names %v)", x, out[slices.Index(m.Names(), "x")], m.Names())
+	}
+	z, err := m.Unconstrain(d, nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(z, theta) {
+		t.Errorf("unconstrained %v, want %v", z, theta)
+	}
+}
