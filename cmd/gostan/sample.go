@@ -66,7 +66,7 @@ func newSampleCmd() *cobra.Command {
 			names := m.Names()
 			files := outputNames(output, chains)
 			for c, ch := range res {
-				if err := writeChainCSV(files[c], args[0], dataPath, cfg, c+1, names, ch, sigFigs); err != nil {
+				if err := writeChainCSV(files[c], args[0], dataPath, init, cfg, c+1, names, ch, sigFigs); err != nil {
 					return err
 				}
 			}
@@ -111,7 +111,7 @@ func outputNames(output string, chains int) []string {
 
 var samplerColumns = []string{"lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"}
 
-func writeChainCSV(path, modelPath, dataPath string, cfg nuts.Config, id int, names []string, ch *nuts.Chain, sigFigs int) error {
+func writeChainCSV(path, modelPath, dataPath, init string, cfg nuts.Config, id int, names []string, ch *nuts.Chain, sigFigs int) error {
 	config := []string{
 		"method = sample (Default)",
 		"  sample",
@@ -139,7 +139,7 @@ func writeChainCSV(path, modelPath, dataPath string, cfg nuts.Config, id int, na
 		fmt.Sprintf("id = %d", id),
 		"data",
 		"  file = " + dataPath,
-		fmt.Sprintf("init = %g", cfg.InitRadius),
+		"init = "+init,
 		"random",
 		fmt.Sprintf("  seed = %d", cfg.Seed),
 		"output",
