@@ -139,7 +139,7 @@ func writeChainCSV(path, modelPath, dataPath, init string, cfg nuts.Config, id i
 		fmt.Sprintf("id = %d", id),
 		"data",
 		"  file = " + dataPath,
-		"init = "+init,
+		"init = " + init,
 		"random",
 		fmt.Sprintf("  seed = %d", cfg.Seed),
 		"output",
