@@ -10,6 +10,7 @@ package compile
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"strings"
 
@@ -36,6 +37,9 @@ type env struct {
 	retI int
 	retR ad.Var
 	retV *Val
+
+	bufs  []Val // the compiler's buffer slots (bufSlot)
+	state []any // the compiler's state slots (stateSlot)
 }
 
 // unwind forgets the calls in progress when an evaluation error aborts
@@ -78,6 +82,8 @@ type compiler struct {
 	fn       *userFunc // the function being compiled, or nil
 	funcs    map[*ast.FuncDecl]*userFunc
 	inGuide  bool // compiling the guide block, where ~ draws
+	nBufs    int
+	makers   []func() any // each state slot's constructor
 }
 
 func (c *compiler) errorf(p token.Pos, format string, args ...any) {
@@ -161,11 +167,19 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 	}
 	// Arguments are evaluated in the caller's frame into these buffers,
 	// then copied into the callee's.
-	ints := make([]int, len(args))
-	reals := make([]ad.Var, len(args))
-	cplxs := make([]cplx, len(args))
-	vals := make([]*Val, len(args))
+	type argBufs struct {
+		ints  []int
+		reals []ad.Var
+		cplxs []cplx
+		vals  []*Val
+	}
+	n := len(args)
+	argSlot := newState(c, func() *argBufs {
+		return &argBufs{make([]int, n), make([]ad.Var, n), make([]cplx, n), make([]*Val, n)}
+	})
 	invoke := func(e *env) {
+		a := argSlot.of(e)
+		ints, reals, cplxs, vals := a.ints, a.reals, a.cplxs, a.vals
 		for k, f := range fs {
 			switch {
 			case f.i != nil:
@@ -229,18 +243,20 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 	case t == types.ComplexT:
 		return cexpr{t: t, z: func(e *env) cplx { invoke(e); return cplx{e.retV.R[0], e.retV.R[1]} }}
 	}
-	var buf Val
+	buf := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
 		invoke(e)
-		buf.copyFrom(e.retV) // the callee's frame is reused by the next call
-		return &buf
+		b := buf.of(e)
+		b.copyFrom(e.retV) // the callee's frame is reused by the next call
+		return b
 	}}
 }
 
 // ---- the program ----
 
-// Program is a compiled Stan program: immutable, shared by every model
-// made from it.
+// Program is a compiled Stan program: immutable after Compile and shared
+// by every Model made from it, on any number of goroutines. What an
+// evaluation writes lives in the Model (see scratch.go).
 type Program struct {
 	fset     *token.FileSet
 	nGlobals int
@@ -264,13 +280,10 @@ type Program struct {
 	nTPOut     int // how many of outDims are transformed parameters
 	nDataSlots int
 	slots      map[*check.Var]varRef
+	nBufs      int
+	makers     []func() any
 	// Print receives print() output; nil discards it.
 	Print io.Writer
-
-	// The checked source, to compile again for another evaluator: the
-	// closures own their scratch buffers, so each Model needs its own.
-	src  *ast.Program
-	info *check.Info
 }
 
 type outVar struct {
@@ -281,8 +294,14 @@ type outVar struct {
 // Compile lowers a checked program. Unsupported constructs are reported as
 // errors with their positions.
 func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program, error) {
-	c := &compiler{fset: fset, info: info, slots: map[*check.Var]varRef{}, funcs: map[*ast.FuncDecl]*userFunc{}}
-	p := &Program{fset: fset, slots: c.slots, src: prog, info: info}
+	// The compiler synthesises nodes (x op= y as x = x op y, operators
+	// called by name, user densities called as functions) and types them in
+	// its own copy of the checker's maps, which the checker's caller may share.
+	own := *info
+	own.Types = maps.Clone(info.Types)
+	own.Calls = maps.Clone(info.Calls)
+	c := &compiler{fset: fset, info: &own, slots: map[*check.Var]varRef{}, funcs: map[*ast.FuncDecl]*userFunc{}}
+	p := &Program{fset: fset, slots: c.slots}
 	for _, b := range prog.Blocks {
 		switch b.Kind {
 		case ast.Data:
@@ -331,6 +350,7 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 		}
 	}
 	p.nGlobals = c.nGlobals
+	p.nBufs, p.makers = c.nBufs, c.makers
 	return p, c.errs.Err()
 }
 
@@ -361,8 +381,12 @@ type constraintCheck struct {
 	hasLo bool
 	hasHi bool
 
-	x, y []float64 // checkStructure's buffers
+	work stateSlot[structWork] // checkStructure's buffers
 }
+
+// structWork holds checkStructure's buffers, which grow to the largest
+// variable checked.
+type structWork struct{ x, y []float64 }
 
 func (c *compiler) constraintChecks(b *ast.Block, what string) []*constraintCheck {
 	var out []*constraintCheck
@@ -372,7 +396,8 @@ func (c *compiler) constraintChecks(b *ast.Block, what string) []*constraintChec
 			continue
 		}
 		v := c.info.Uses[d.Name]
-		ck := &constraintCheck{what: what, name: d.Name.Name, get: c.slots[v].getter(), kind: v.Type, base: d.Type.Base}
+		ck := &constraintCheck{what: what, name: d.Name.Name, get: c.slots[v].getter(), kind: v.Type, base: d.Type.Base,
+			work: newState(c, func() *structWork { return &structWork{} })}
 		if d.Type.Lower != nil {
 			ck.lower, ck.hasLo = c.expr(d.Type.Lower), true
 		}
@@ -429,7 +454,7 @@ func (ck *constraintCheck) run(e *env) error {
 		}
 	}
 	if isStructured(ck.base) {
-		if err := ck.checkStructure(v); err != nil {
+		if err := ck.checkStructure(v, ck.work.of(e)); err != nil {
 			return fmt.Errorf("%s %q %v", ck.what, ck.name, err)
 		}
 	}

@@ -1,11 +1,13 @@
 package compile
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gostan/gostan/model"
@@ -34,14 +36,11 @@ func compileSource(src string) (p *Program, checkErr, compileErr error) {
 
 // smokeRun binds data of fixed values to a compiled walk program (whose
 // sizes are literals) and evaluates its log density, gradient and outputs
-// once. Errors, such as a domain error for a value out of a
-// function's domain, are expected; a panic is a bug, which it returns.
+// once in each of two models made from p, on two goroutines, so that the
+// race detector (in CI) sees any state the models share. Errors, such as a
+// domain error for a value out of a function's domain, are expected; a
+// panic is a bug, which it returns.
 func smokeRun(p *Program) (bug error) {
-	defer func() {
-		if r := recover(); r != nil {
-			bug = fmt.Errorf("panics: %v", r)
-		}
-	}()
 	data := model.Data{}
 	for _, dv := range p.data {
 		t := dv.v.Type
@@ -66,6 +65,26 @@ func smokeRun(p *Program) (bug error) {
 		}
 		data[dv.name] = val
 	}
+	var bugs [2]error
+	var wg sync.WaitGroup
+	for i := range bugs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			bugs[i] = smokeEval(p, data)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(bugs[:]...)
+}
+
+// smokeEval makes a model and evaluates it once at a fixed point.
+func smokeEval(p *Program, data model.Data) (bug error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bug = fmt.Errorf("panics: %v", r)
+		}
+	}()
 	m, err := p.NewModel(data, 1)
 	if err != nil {
 		return fmt.Errorf("the data do not bind: %v", err)

@@ -36,6 +36,7 @@ type output struct {
 // fixes the parameters' layout.
 func (p *Program) NewModel(data model.Data, seed uint64) (m *Model, err error) {
 	e := &env{t: ad.NewTape(), globals: make([]Val, p.nGlobals), rng: rand.New(rand.NewPCG(seed, 0xda7a)), print: p.Print}
+	p.newScratch(e)
 	m = &Model{p: p, e: e, data: data, seed: seed}
 	defer m.recover(&err)
 	declared := map[string]bool{}
@@ -294,16 +295,11 @@ func (m *Model) fill(out []float64, n int) {
 	}
 }
 
-// Clone returns an independent evaluator of the same posterior: the
-// program compiled again (the closures own their buffers) and bound to the
-// same data with the same seed, so transformed data come out the same.
+// Clone returns an independent evaluator of the same posterior: a fresh
+// environment for the same program, bound to the same data with the same
+// seed, so transformed data come out the same.
 func (m *Model) Clone() model.Model {
-	p, err := Compile(m.p.fset, m.p.src, m.p.info)
-	if err != nil {
-		panic("compile: a program that compiled once failed to compile again: " + err.Error())
-	}
-	p.Print = m.p.Print
-	c, err := p.NewModel(m.data, m.seed)
+	c, err := m.p.NewModel(m.data, m.seed)
 	if err != nil {
 		panic("compile: data that were read once failed to be read again: " + err.Error())
 	}

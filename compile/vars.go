@@ -261,9 +261,9 @@ func (l *layout) scalar(e *env, y ad.Var, k int, lj *ad.Var) (ad.Var, error) {
 
 // checkStructure validates a structured variable (simplex, ordered, ...)
 // element by element of its array, through transform's Unconstrain
-// functions, with the check's buffers: after the first call it allocates
-// nothing.
-func (ck *constraintCheck) checkStructure(v *Val) error {
+// functions, with the model's buffers w: after the first call it
+// allocates nothing.
+func (ck *constraintCheck) checkStructure(v *Val, w *structWork) error {
 	inner := v.Dims[ck.kind.Dims:]
 	block := size(inner)
 	if block == 0 {
@@ -284,13 +284,13 @@ func (ck *constraintCheck) checkStructure(v *Val) error {
 	default:
 		ny = block
 	}
-	if cap(ck.x) < block {
-		ck.x = make([]float64, block)
+	if cap(w.x) < block {
+		w.x = make([]float64, block)
 	}
-	if cap(ck.y) < ny {
-		ck.y = make([]float64, ny)
+	if cap(w.y) < ny {
+		w.y = make([]float64, ny)
 	}
-	x, y := ck.x[:block], ck.y[:ny]
+	x, y := w.x[:block], w.y[:ny]
 	for b := 0; b < len(v.R)/block; b++ {
 		for i := range x {
 			x[i] = v.R[b*block+i].Val

@@ -1,0 +1,43 @@
+package compile
+
+// Scratch space that closures write during an evaluation belongs to the
+// Model, not to the closure: a compiled Program is shared by every Model
+// made from it, on any goroutine, so a closure may capture only what it
+// never writes. The compiler hands out slots instead, numbered at compile
+// time, and each Model's env holds their storage (as go/types hands out
+// object ids and a checker run owns the maps).
+
+// bufSlot is a container buffer in env.bufs.
+type bufSlot int
+
+// buf hands out a container buffer slot.
+func (c *compiler) buf() bufSlot {
+	c.nBufs++
+	return bufSlot(c.nBufs - 1)
+}
+
+// of is the slot's buffer in e.
+func (b bufSlot) of(e *env) *Val { return &e.bufs[b] }
+
+// stateSlot is any other per-model state of a closure in env.state: a
+// solver's tape and work arrays, argument buffers, a warm start.
+type stateSlot[T any] int
+
+// newState hands out a state slot whose value each Model makes with mk
+// when it is created.
+func newState[T any](c *compiler, mk func() *T) stateSlot[T] {
+	c.makers = append(c.makers, func() any { return mk() })
+	return stateSlot[T](len(c.makers) - 1)
+}
+
+// of is the slot's state in e.
+func (s stateSlot[T]) of(e *env) *T { return e.state[s].(*T) }
+
+// newScratch makes a Model's storage for every slot the compiler handed out.
+func (p *Program) newScratch(e *env) {
+	e.bufs = make([]Val, p.nBufs)
+	e.state = make([]any, len(p.makers))
+	for i, mk := range p.makers {
+		e.state[i] = mk()
+	}
+}
