@@ -85,14 +85,14 @@ func (w *Writer) Flush() error { return w.w.Flush() }
 
 // File is a Stan CSV file read back.
 type File struct {
-	Config  []string    // comment lines before the header, without "# "
-	Columns []string    // column names
-	Adapt   []string    // the adaptation block: comment lines after the header and any warmup draws
+	Config  []string // comment lines before the header, without "# "
+	Columns []string // column names
+	Adapt   []string // the adaptation block: comment lines after the header and any warmup draws
 	// Warmup holds the warmup draws of a file written with save_warmup
 	// (those before the adaptation block); Draws the others.
 	Warmup [][]float64
 	Draws  [][]float64 // one row per draw
-	Footer  []string    // comment lines after the draws
+	Footer []string    // comment lines after the draws
 }
 
 // Column returns the index of a column, or -1.

@@ -1,9 +1,10 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -48,31 +49,57 @@ func newSampleCmd() *cobra.Command {
 			if err := applyInit(m, init, seed, &cfg.InitRadius, &cfg.Init); err != nil {
 				return err
 			}
+			files := outputNames(output, chains)
+			run := stancsv.Run{Model: args[0], Data: dataPath, Init: init, Chains: chains, SigFigs: sigFigs, Threads: threads}
+			sinks := make([]*stancsv.SampleFile, chains)
+			for c := range sinks {
+				cc := cfg
+				cc.Chain = cfg.Chain + c
+				run.Output = files[c]
+				if sinks[c], err = stancsv.CreateSample(run, m, cc); err != nil {
+					closeAll(sinks)
+					return err
+				}
+			}
+			stderr := cmd.ErrOrStderr()
+			ctx, stop := interruptible(stderr, "the draws made so far are kept")
+			defer stop()
 			labels := make([]string, chains)
 			for i := range labels {
 				labels[i] = fmt.Sprintf("chain %d", i+1)
 			}
-			bars := newProgressBars(cmd.ErrOrStderr(), labels, cfg.Warmup+cfg.Samples)
-			res, err := nuts.RunChains(m, cfg, chains, threads, bars.set)
+			bars := newProgressBars(stderr, labels, cfg.Warmup+cfg.Samples)
+			res, err := nuts.RunChainsContext(ctx, m, cfg, chains, threads, func(c int, _ *nuts.Config) nuts.Hooks {
+				return nuts.Hooks{Progress: func(iter int) { bars.set(c, iter) }, Sink: sinks[c]}
+			})
 			bars.wait()
-			if err != nil {
+			interrupted := errors.Is(err, context.Canceled)
+			if err != nil && !interrupted {
+				closeAll(sinks)
 				return err
 			}
 			for c, ch := range res {
-				for _, msg := range ch.Messages {
-					fmt.Fprintf(cmd.ErrOrStderr(), "chain %d: %s\n", c+1, msg)
-				}
-			}
-			names := m.Names()
-			files := outputNames(output, chains)
-			for c, ch := range res {
-				if err := writeChainCSV(files[c], args[0], dataPath, init, cfg, c+1, names, ch, sigFigs); err != nil {
+				if err := sinks[c].Finish(ch); err != nil {
 					return err
 				}
+				for _, msg := range ch.Messages {
+					fmt.Fprintf(stderr, "chain %d: %s\n", c+1, msg)
+				}
+			}
+			if interrupted {
+				fmt.Fprintln(stderr, "gostan: interrupted; the files hold the draws made:")
+				for c, sf := range sinks {
+					fmt.Fprintf(stderr, "  %s: %d draws", files[c], sf.Draws)
+					if sf.Warmup > 0 {
+						fmt.Fprintf(stderr, " and %d warmup draws", sf.Warmup)
+					}
+					fmt.Fprintln(stderr)
+				}
+				return exitError{}
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Wrote %s\n\n", strings.Join(files, ", "))
-			printNUTSSummary(out, names, res, cfg.MaxDepth)
+			printNUTSSummary(out, m.Names(), res, cfg.MaxDepth)
 			fmt.Fprintf(out, "\nElapsed: %.2f s (parse, compile, sample)\n", time.Since(start).Seconds())
 			return nil
 		},
@@ -109,131 +136,13 @@ func outputNames(output string, chains int) []string {
 	return names
 }
 
-var samplerColumns = []string{"lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"}
-
-func writeChainCSV(path, modelPath, dataPath, init string, cfg nuts.Config, id int, names []string, ch *nuts.Chain, sigFigs int) error {
-	config := []string{
-		"method = sample (Default)",
-		"  sample",
-		fmt.Sprintf("    num_samples = %d", cfg.Samples),
-		fmt.Sprintf("    num_warmup = %d", cfg.Warmup),
-		"    save_warmup = 0 (Default)",
-		"    thin = 1 (Default)",
-		"    adapt",
-		"      engaged = 1 (Default)",
-		fmt.Sprintf("      gamma = %g", cfg.Gamma),
-		fmt.Sprintf("      delta = %g", cfg.Delta),
-		fmt.Sprintf("      kappa = %g", cfg.Kappa),
-		fmt.Sprintf("      t0 = %g", cfg.T0),
-		fmt.Sprintf("      init_buffer = %d", cfg.InitBuffer),
-		fmt.Sprintf("      term_buffer = %d", cfg.TermBuffer),
-		fmt.Sprintf("      window = %d", cfg.Window),
-		"    algorithm = hmc (Default)",
-		"      hmc",
-		"        engine = nuts (Default)",
-		"          nuts",
-		fmt.Sprintf("            max_depth = %d", cfg.MaxDepth),
-		fmt.Sprintf("        metric = %s", ch.Metric),
-		fmt.Sprintf("        stepsize = %g", cfg.StepSize),
-		"        stepsize_jitter = 0 (Default)",
-		fmt.Sprintf("id = %d", id),
-		"data",
-		"  file = " + dataPath,
-		"init = " + init,
-		"random",
-		fmt.Sprintf("  seed = %d", cfg.Seed),
-		"output",
-		"  file = " + path,
-	}
-	return writeStanCSV(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
-		return writeChainRows(w, names, ch)
-	})
-}
-
-// writeChainRows writes a chain's header, adaptation, draws and timing.
-func writeChainRows(w *stancsv.Writer, names []string, ch *nuts.Chain) error {
-	w.Columns(append(append([]string(nil), samplerColumns...), stanColumnNames(names)...))
-	w.Comment("Adaptation terminated", fmt.Sprintf("Step size = %g", ch.StepSize))
-	if ch.Metric == nuts.Dense {
-		w.Comment("Elements of inverse mass matrix:")
-		d := len(ch.InvMetric)
-		k := 0
-		for k*k < d {
-			k++
-		}
-		for i := range k {
-			w.Comment(joinFloats(ch.InvMetric[i*k : (i+1)*k]))
-		}
-	} else {
-		w.Comment("Diagonal elements of inverse mass matrix:", joinFloats(ch.InvMetric))
-	}
-	row := make([]float64, len(samplerColumns)+len(names))
-	for i, d := range ch.Draws {
-		s := ch.Stats[i]
-		div := 0.0
-		if s.Divergent {
-			div = 1
-		}
-		copy(row, []float64{s.LP, s.AcceptStat, s.StepSize, float64(s.TreeDepth), float64(s.NLeapfrog), div, s.Energy})
-		copy(row[len(samplerColumns):], d)
-		if err := w.Row(row); err != nil {
-			return err
+// closeAll closes the files of a run that failed.
+func closeAll(files []*stancsv.SampleFile) {
+	for _, f := range files {
+		if f != nil {
+			f.Close()
 		}
 	}
-	w.Comment("",
-		fmt.Sprintf(" Elapsed Time: %.3f seconds (Warm-up)", ch.WarmupSeconds),
-		fmt.Sprintf("               %.3f seconds (Sampling)", ch.SampleSeconds),
-		fmt.Sprintf("               %.3f seconds (Total)", ch.WarmupSeconds+ch.SampleSeconds),
-		"",
-		fmt.Sprintf("Gradient evaluations: %d", ch.Gradients))
-	return nil
-}
-
-// writeStanCSV creates path and writes a Stan CSV file: csvPreamble, the
-// method's configuration comments, then what body writes (the header, the
-// rows and any comments among them); it flushes and closes the file.
-func writeStanCSV(path, modelPath string, sigFigs int, config []string, body func(w *stancsv.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	w := stancsv.NewWriter(f, sigFigs)
-	w.Comment(csvPreamble(modelPath)...)
-	w.Comment(config...)
-	if err := body(w); err != nil {
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
-}
-
-// csvPreamble are the first comment lines of a Stan CSV file: the Stan
-// version whose output gostan follows, gostan's, and the model.
-func csvPreamble(modelPath string) []string {
-	return []string{"stan_version_major = 2", "stan_version_minor = 21", "stan_version_patch = 0",
-		"gostan = 0.1", "model = " + strings.TrimSuffix(filepath.Base(modelPath), ".stan")}
-}
-
-// stanColumnNames writes names CmdStan's way: theta[1,2] as theta.1.2.
-func stanColumnNames(names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		n = strings.ReplaceAll(n, "[", ".")
-		n = strings.ReplaceAll(n, ",", ".")
-		out[i] = strings.TrimSuffix(n, "]")
-	}
-	return out
-}
-
-func joinFloats(xs []float64) string {
-	s := make([]string, len(xs))
-	for i, x := range xs {
-		s[i] = fmt.Sprintf("%g", x)
-	}
-	return strings.Join(s, ", ")
 }
 
 // printNUTSSummary prints the summary table of lp__ and the model's

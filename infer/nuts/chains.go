@@ -14,7 +14,7 @@ import (
 // draws depend only on the seed and its number, never on the parallelism.
 // progress, if not nil, is called from the chains' goroutines.
 func RunChains(m model.Model, cfg Config, chains, threads int, progress func(chain, iter int)) ([]*Chain, error) {
-	return RunChainsContext(context.Background(), m, cfg, chains, threads, func(c int) Hooks {
+	return RunChainsContext(context.Background(), m, cfg, chains, threads, func(c int, _ *Config) Hooks {
 		if progress == nil {
 			return Hooks{}
 		}
@@ -22,12 +22,14 @@ func RunChains(m model.Model, cfg Config, chains, threads int, progress func(cha
 	})
 }
 
-// RunChainsContext is RunChains with a context and hooks per chain (chain
-// counts from 0; hooks may be nil). When ctx is cancelled every chain
+// RunChainsContext is RunChains with a context and a setup per chain:
+// setup (if not nil) is given each chain's number, counting from 0, and
+// its configuration, which it may adjust (its initial point, say), and
+// returns the chain's hooks. When ctx is cancelled every chain
 // stops after its current iteration and RunChainsContext returns what the
 // chains made, each marked Interrupted (a chain not yet started has no
 // draws), with ctx's error.
-func RunChainsContext(ctx context.Context, m model.Model, cfg Config, chains, threads int, hooks func(chain int) Hooks) ([]*Chain, error) {
+func RunChainsContext(ctx context.Context, m model.Model, cfg Config, chains, threads int, setup func(chain int, cfg *Config) Hooks) ([]*Chain, error) {
 	if chains < 1 {
 		return nil, fmt.Errorf("nuts: need at least one chain, got %d", chains)
 	}
@@ -44,8 +46,8 @@ func RunChainsContext(ctx context.Context, m model.Model, cfg Config, chains, th
 				cc := cfg
 				cc.Chain = cfg.Chain + c
 				var h Hooks
-				if hooks != nil {
-					h = hooks(c)
+				if setup != nil {
+					h = setup(c, &cc)
 				}
 				out[c], errs[c] = SampleContext(ctx, m.Clone(), cc, h)
 			}

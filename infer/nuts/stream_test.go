@@ -79,7 +79,7 @@ func TestCancelKeepsDraws(t *testing.T) {
 	var both sync.WaitGroup
 	both.Add(2)
 	recs := []*recorder{{}, {}}
-	chains, err := RunChainsContext(ctx, newGaussian([][]float64{{1}}), cfg, 2, 2, func(c int) Hooks {
+	chains, err := RunChainsContext(ctx, newGaussian([][]float64{{1}}), cfg, 2, 2, func(c int, _ *Config) Hooks {
 		return Hooks{Sink: recs[c], Progress: func(iter int) {
 			if iter == 80 { // both chains stop after iteration 80
 				both.Done()
