@@ -14,6 +14,7 @@ type Writer struct {
 	w       *bufio.Writer
 	sigFigs int
 	cols    int
+	rows    int
 	buf     []byte
 }
 
@@ -57,9 +58,13 @@ func (w *Writer) Row(vals []float64) error {
 	}
 	b = append(b, '\n')
 	w.buf = b
+	w.rows++
 	_, err := w.w.Write(b)
 	return err
 }
+
+// Rows counts the rows written.
+func (w *Writer) Rows() int { return w.rows }
 
 // appendValue formats v as CmdStan does: %g-style with sigFigs digits,
 // integers without a decimal point, and inf, -inf, nan.
@@ -80,11 +85,14 @@ func (w *Writer) Flush() error { return w.w.Flush() }
 
 // File is a Stan CSV file read back.
 type File struct {
-	Config  []string    // comment lines before the header, without "# "
-	Columns []string    // column names
-	Adapt   []string    // comment lines between the header and the first draw
-	Draws   [][]float64 // one row per draw
-	Footer  []string    // comment lines after the draws
+	Config  []string // comment lines before the header, without "# "
+	Columns []string // column names
+	Adapt   []string // the adaptation block: comment lines after the header and any warmup draws
+	// Warmup holds the warmup draws of a file written with save_warmup
+	// (those before the adaptation block); Draws the others.
+	Warmup [][]float64
+	Draws  [][]float64 // one row per draw
+	Footer []string    // comment lines after the draws
 }
 
 // Column returns the index of a column, or -1.
@@ -103,6 +111,7 @@ func Read(r io.Reader) (*File, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<30)
 	line := 0
+	saveWarmup, adapted, inAdapt := false, false, false
 	for sc.Scan() {
 		line++
 		s := strings.TrimRight(sc.Text(), "\r")
@@ -111,7 +120,11 @@ func Read(r io.Reader) (*File, error) {
 			switch {
 			case f.Columns == nil:
 				f.Config = append(f.Config, c)
-			case len(f.Draws) == 0:
+				saveWarmup = saveWarmup || strings.HasPrefix(strings.TrimSpace(c), "save_warmup = 1")
+			case c == "Adaptation terminated":
+				adapted, inAdapt = true, true
+				f.Adapt = append(f.Adapt, c)
+			case inAdapt || len(f.Draws)+len(f.Warmup) == 0:
 				f.Adapt = append(f.Adapt, c)
 			default:
 				f.Footer = append(f.Footer, c)
@@ -125,6 +138,7 @@ func Read(r io.Reader) (*File, error) {
 			f.Columns = strings.Split(s, ",")
 			continue
 		}
+		inAdapt = false
 		fields := strings.Split(s, ",")
 		if len(fields) != len(f.Columns) {
 			return nil, fmt.Errorf("line %d: %d values, but the header has %d columns", line, len(fields), len(f.Columns))
@@ -137,7 +151,11 @@ func Read(r io.Reader) (*File, error) {
 			}
 			row[i] = v
 		}
-		f.Draws = append(f.Draws, row)
+		if saveWarmup && !adapted {
+			f.Warmup = append(f.Warmup, row)
+		} else {
+			f.Draws = append(f.Draws, row)
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err

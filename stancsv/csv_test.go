@@ -2,6 +2,7 @@ package stancsv
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -49,5 +50,16 @@ func TestReadErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Read(%q) = %v, want %q", c.src, err, c.want)
 		}
+	}
+}
+
+// TestColumnNames checks that the CSV header names values as CmdStan
+// does: the model's theta[1,2], z[real] and zs[2,1,imag] are theta.1.2,
+// z.real and zs.2.1.imag.
+func TestColumnNames(t *testing.T) {
+	got := ColumnNames([]string{"z[real]", "z[imag]", "zs[2,1,imag]", "theta[1,2]", "x"})
+	want := []string{"z.real", "z.imag", "zs.2.1.imag", "theta.1.2", "x"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ColumnNames = %v, want %v", got, want)
 	}
 }

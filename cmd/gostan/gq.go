@@ -153,13 +153,13 @@ type columnPlan struct {
 // from another model or data.
 func planColumns(m *compile.Model, f *stancsv.File, path string) (*columnPlan, error) {
 	p := &columnPlan{}
-	pnames := stanColumnNames(m.ParamNames())
+	pnames := stancsv.ColumnNames(m.ParamNames())
 	paramVar := map[string]bool{}
 	for _, n := range pnames {
 		paramVar[strings.SplitN(n, ".", 2)[0]] = true
 	}
 	modelCol := map[string]bool{}
-	for _, n := range stanColumnNames(m.Names()) {
+	for _, n := range stancsv.ColumnNames(m.Names()) {
 		modelCol[n] = true
 	}
 	for i, c := range f.Columns {
@@ -216,7 +216,7 @@ func writeGQ(path, modelPath, dataPath, input string, seed uint64, id, sigFigs i
 		"  file = " + path,
 		fmt.Sprintf("  sig_figs = %d", sigFigs),
 	}
-	err = writeStanCSV(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
+	err = stancsv.WriteFile(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
 		failed, err = writeGQRows(w, input, m, f, p, rng, stderr)
 		return err
 	})
@@ -229,7 +229,7 @@ func writeGQRows(w *stancsv.Writer, input string, m *compile.Model, f *stancsv.F
 	for _, i := range p.method {
 		cols = append(cols, f.Columns[i])
 	}
-	w.Columns(append(cols, stanColumnNames(m.Names())...))
+	w.Columns(append(cols, stancsv.ColumnNames(m.Names())...))
 	row := make([]float64, len(p.method)+len(m.Names()))
 	vals := make([]float64, len(p.params))
 	for d, draw := range f.Draws {

@@ -144,8 +144,8 @@ func writeLaplaceCSV(path, modelPath, dataPath, modePath string, cfg laplace.Con
 		"output",
 		"  file = " + path,
 	}
-	return writeStanCSV(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
-		w.Columns(stanColumnNames(names))
+	return stancsv.WriteFile(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
+		w.Columns(stancsv.ColumnNames(names))
 		for _, r := range rows {
 			if err := w.Row(r); err != nil {
 				return err

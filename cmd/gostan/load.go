@@ -68,19 +68,6 @@ type progressBars struct {
 	bars []*mpb.Bar
 }
 
-func newProgressBars(w io.Writer, labels []string, total int) *progressBars {
-	if !isTerminal(w) {
-		return &progressBars{}
-	}
-	pb := &progressBars{p: mpb.New(mpb.WithOutput(w), mpb.WithWidth(40))}
-	for _, l := range labels {
-		pb.bars = append(pb.bars, pb.p.AddBar(int64(total),
-			mpb.PrependDecorators(decor.Name(l, decor.WC{W: len(l) + 1, C: decor.DindentRight})),
-			mpb.AppendDecorators(decor.CountersNoUnit("%d / %d"), decor.Name(" "), decor.Percentage())))
-	}
-	return pb
-}
-
 func (pb *progressBars) set(i, n int) {
 	if pb.p != nil {
 		pb.bars[i].SetCurrent(int64(n))

@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gostan/gostan/stancsv"
 )
 
 func main() {
@@ -29,6 +31,7 @@ func newRoot() *cobra.Command {
 		Short:         "Stan programs compiled to Go: NUTS, ADVI and variational inference in one binary",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       stancsv.Version,
 	}
 	root.AddCommand(newCheckCmd(), newSampleCmd(), newOptimizeCmd(), newLaplaceCmd(), newVariationalCmd(), newGQCmd(),
 		newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd())

@@ -168,8 +168,8 @@ func writeOptimizeCSV(path, modelPath, dataPath, init string, cfg optimize.Confi
 		"  file = "+path,
 		fmt.Sprintf("  refresh = %d", refresh),
 	)
-	return writeStanCSV(path, modelPath, sigFigs, lines, func(w *stancsv.Writer) error {
-		w.Columns(append([]string{"lp__"}, stanColumnNames(names)...))
+	return stancsv.WriteFile(path, modelPath, sigFigs, lines, func(w *stancsv.Writer) error {
+		w.Columns(append([]string{"lp__"}, stancsv.ColumnNames(names)...))
 		return w.Row(append([]float64{lp}, vals...))
 	})
 }

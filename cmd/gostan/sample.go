@@ -1,16 +1,24 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/gostan/gostan/compile"
 	"github.com/gostan/gostan/diag"
 	"github.com/gostan/gostan/infer/nuts"
 	"github.com/gostan/gostan/stancsv"
@@ -18,16 +26,24 @@ import (
 
 func newSampleCmd() *cobra.Command {
 	cfg := nuts.DefaultConfig()
-	var dataPath, output, metric, init string
-	var chains, threads, sigFigs int
+	var dataPath, output, outputDir, metric, metricFile, init, algorithm string
+	var chains, threads, sigFigs, refresh int
 	var seed uint64
 	cmd := &cobra.Command{
 		Use:   "sample MODEL.stan",
-		Short: "Draw from the posterior with Stan's NUTS",
+		Short: "Draw from the posterior with Stan's NUTS (or fixed_param)",
 		Long: "sample runs Stan's NUTS sampler (diag_e or dense_e metric, windowed adaptation) on a Stan\n" +
-			"program, writes Stan CSV as CmdStan does and prints the summary.",
+			"program, writes Stan CSV as CmdStan does, row by row as the draws are made, and prints the\n" +
+			"summary. A program without parameters runs CmdStan's fixed_param sampler, as does\n" +
+			"--algorithm fixed_param: every iteration writes the generated quantities.\n\n" +
+			"SIGINT (Ctrl-C) or SIGTERM stops the chains: the files keep every draw made, gostan says\n" +
+			"how many each holds, and exits with status 1. A second signal ends gostan at once.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			stderr := cmd.ErrOrStderr()
+			if err := checkSampleFlags(chains, threads, sigFigs, refresh, cfg); err != nil {
+				return err
+			}
 			switch metric {
 			case "diag", "diag_e":
 				cfg.Metric = nuts.Diag
@@ -36,43 +52,96 @@ func newSampleCmd() *cobra.Command {
 			default:
 				return fmt.Errorf("--metric must be diag or dense, not %q", metric)
 			}
+			switch algorithm {
+			case "hmc", "nuts":
+			case "fixed_param":
+				cfg.FixedParam = true
+			default:
+				return fmt.Errorf("--algorithm must be hmc or fixed_param, not %q", algorithm)
+			}
 			if seed == 0 {
 				seed = uint64(time.Now().UnixNano())
 			}
 			cfg.Seed = seed
 			start := time.Now()
-			m, err := loadModel(cmd.ErrOrStderr(), args[0], dataPath, seed)
+			m, err := loadModel(stderr, args[0], dataPath, seed)
 			if err != nil {
 				return err
 			}
-			if err := applyInit(m, init, seed, &cfg.InitRadius, &cfg.Init); err != nil {
-				return err
+			if m.Dim() == 0 && !cfg.FixedParam {
+				fmt.Fprintln(stderr, "Model contains no parameters, running fixed_param sampler, no updates to Markov chain")
+				cfg.FixedParam = true
 			}
-			labels := make([]string, chains)
-			for i := range labels {
-				labels[i] = fmt.Sprintf("chain %d", i+1)
-			}
-			bars := newProgressBars(cmd.ErrOrStderr(), labels, cfg.Warmup+cfg.Samples)
-			res, err := nuts.RunChains(m, cfg, chains, threads, bars.set)
-			bars.wait()
-			if err != nil {
-				return err
-			}
-			for c, ch := range res {
-				for _, msg := range ch.Messages {
-					fmt.Fprintf(cmd.ErrOrStderr(), "chain %d: %s\n", c+1, msg)
-				}
-			}
-			names := m.Names()
-			files := outputNames(output, chains)
-			for c, ch := range res {
-				if err := writeChainCSV(files[c], args[0], dataPath, init, cfg, c+1, names, ch, sigFigs); err != nil {
+			if metricFile != "" {
+				if cfg.InvMetric, err = readMetricFile(metricFile, cfg.Metric); err != nil {
 					return err
 				}
 			}
+			inits, err := chainInits(m, init, seed, chains, &cfg.InitRadius)
+			if err != nil {
+				return err
+			}
+			if outputDir != "" {
+				if err := os.MkdirAll(outputDir, 0o755); err != nil {
+					return err
+				}
+				output = filepath.Join(outputDir, output)
+			}
+			files := outputNames(output, chains)
+			run := stancsv.Run{Model: args[0], Data: dataPath, MetricFile: metricFile, Chains: chains, Refresh: refresh, SigFigs: sigFigs, Threads: threads}
+			sinks := make([]*stancsv.SampleFile, chains)
+			for c := range sinks {
+				cc := cfg
+				cc.Chain = cfg.Chain + c
+				run.Output, run.Init = files[c], inits[c].arg
+				if sinks[c], err = stancsv.CreateSample(run, m, cc); err != nil {
+					closeAll(sinks)
+					return err
+				}
+			}
+			ctx, stop := interruptible(stderr, "the draws made so far are kept")
+			defer stop()
+			warmup := cfg.Warmup
+			if cfg.FixedParam {
+				warmup = 0
+			}
+			progress := newSampleProgress(stderr, chains, warmup, cfg.Samples, refresh)
+			res, err := nuts.RunChainsContext(ctx, m, cfg, chains, threads, func(c int, cc *nuts.Config) nuts.Hooks {
+				cc.Init = inits[c].point
+				return nuts.Hooks{Progress: func(iter int) { progress.set(c, iter) }, Sink: sinks[c]}
+			})
+			progress.wait()
+			interrupted := errors.Is(err, context.Canceled)
+			if err != nil && !interrupted {
+				closeAll(sinks)
+				return err
+			}
+			for c, ch := range res {
+				if err := sinks[c].Finish(ch); err != nil {
+					return err
+				}
+				for _, msg := range ch.Messages {
+					fmt.Fprintf(stderr, "chain %d: %s\n", c+1, msg)
+				}
+			}
+			if interrupted {
+				fmt.Fprintln(stderr, "gostan: interrupted; the files hold the draws made:")
+				for c, sf := range sinks {
+					fmt.Fprintf(stderr, "  %s: %d draws", files[c], sf.Draws)
+					if sf.Warmup > 0 {
+						fmt.Fprintf(stderr, " and %d warmup draws", sf.Warmup)
+					}
+					fmt.Fprintln(stderr)
+				}
+				return exitError{}
+			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Wrote %s\n\n", strings.Join(files, ", "))
-			printNUTSSummary(out, names, res, cfg.MaxDepth)
+			if len(res[0].Draws) == 0 {
+				fmt.Fprintln(out, "No draws to summarise (--samples 0 or a --thin larger than --samples): the files hold the adaptation.")
+			} else {
+				printNUTSSummary(out, m.Names(), res, cfg.MaxDepth)
+			}
 			fmt.Fprintf(out, "\nElapsed: %.2f s (parse, compile, sample)\n", time.Since(start).Seconds())
 			return nil
 		},
@@ -81,17 +150,107 @@ func newSampleCmd() *cobra.Command {
 	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
 	f.IntVar(&chains, "chains", 4, "number of chains")
 	f.IntVar(&cfg.Warmup, "warmup", cfg.Warmup, "warmup iterations per chain")
-	f.IntVar(&cfg.Samples, "samples", cfg.Samples, "draws per chain after warmup")
+	f.IntVar(&cfg.Samples, "samples", cfg.Samples, "iterations per chain after warmup (0: warmup only)")
+	f.IntVar(&cfg.Thin, "thin", cfg.Thin, "keep every this many iterations")
+	f.BoolVar(&cfg.SaveWarmup, "save-warmup", false, "write the warmup iterations too (before the adaptation block)")
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
+	f.StringVar(&algorithm, "algorithm", "hmc", "hmc (NUTS) or fixed_param (the parameters keep their initial values; chosen for a program without parameters)")
 	f.StringVar(&metric, "metric", "diag", "Euclidean metric: diag or dense")
+	f.StringVar(&metricFile, "metric-file", "", `initial inverse metric, CmdStan's JSON: {"inv_metric": [...]} (a vector for diag, a matrix for dense)`)
 	f.Float64Var(&cfg.Delta, "adapt-delta", cfg.Delta, "target acceptance statistic")
 	f.IntVar(&cfg.MaxDepth, "max-depth", cfg.MaxDepth, "maximum tree depth")
-	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale) or a JSON file of initial values, as CmdStan takes")
+	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale) or a JSON file of initial values, as CmdStan takes; with several chains, init.json is read as init_1.json, init_2.json, ... where those exist")
 	f.Float64Var(&cfg.StepSize, "stepsize", cfg.StepSize, "initial step size")
 	f.StringVar(&output, "output", "output.csv", "output file; with several chains, name_1.csv, name_2.csv, ...")
+	f.StringVar(&outputDir, "output-dir", "", "directory for the output files (created if missing)")
 	f.IntVar(&threads, "threads", runtime.NumCPU(), "chains run in parallel")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
+	f.IntVar(&refresh, "refresh", 100, "progress every this many iterations: CmdStan's lines when stderr is not a terminal, bars on a terminal; 0: none")
 	return cmd
+}
+
+// checkSampleFlags checks the ranges of sample's numeric flags.
+func checkSampleFlags(chains, threads, sigFigs, refresh int, cfg nuts.Config) error {
+	for _, c := range []struct {
+		name   string
+		v, min int
+	}{{"--chains", chains, 1}, {"--threads", threads, 1}, {"--warmup", cfg.Warmup, 0}, {"--samples", cfg.Samples, 0},
+		{"--thin", cfg.Thin, 1}, {"--refresh", refresh, 0}, {"--max-depth", cfg.MaxDepth, 1}} {
+		if c.v < c.min {
+			return fmt.Errorf("%s must be at least %d, not %d", c.name, c.min, c.v)
+		}
+	}
+	if sigFigs < 1 || sigFigs > 18 {
+		return fmt.Errorf("--sig-figs must be between 1 and 18, not %d", sigFigs)
+	}
+	return nil
+}
+
+// readMetricFile reads an inverse metric in CmdStan's JSON:
+// {"inv_metric": [...]}, a vector for the diagonal metric, a matrix (rows)
+// for the dense one; it returns the values row-major.
+func readMetricFile(path string, metric nuts.Metric) ([]float64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		InvMetric json.RawMessage `json:"inv_metric"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("--metric-file %s: %v", path, err)
+	}
+	if doc.InvMetric == nil {
+		return nil, fmt.Errorf(`--metric-file %s: no "inv_metric" entry`, path)
+	}
+	var vec []float64
+	var mat [][]float64
+	switch {
+	case metric == nuts.Diag && json.Unmarshal(doc.InvMetric, &vec) == nil:
+		return vec, nil
+	case metric == nuts.Dense && json.Unmarshal(doc.InvMetric, &mat) == nil:
+		for i, row := range mat {
+			if len(row) != len(mat) {
+				return nil, fmt.Errorf("--metric-file %s: row %d of inv_metric has %d values; a dense metric is a square matrix of %d rows", path, i+1, len(row), len(mat))
+			}
+			vec = append(vec, row...)
+		}
+		return vec, nil
+	case metric == nuts.Diag:
+		return nil, fmt.Errorf("--metric-file %s: inv_metric must be a vector of numbers for --metric diag (a matrix needs --metric dense)", path)
+	}
+	return nil, fmt.Errorf("--metric-file %s: inv_metric must be a matrix (an array of rows) for --metric dense", path)
+}
+
+// chainInit is one chain's --init: as recorded in its CSV, and the
+// initial point it gives (nil for a radius).
+type chainInit struct {
+	arg   string
+	point []float64
+}
+
+// chainInits resolves --init for each chain as CmdStan does: a radius for
+// all, or a JSON file; with several chains, init.json is read as
+// init_1.json, init_2.json, ... where those exist.
+func chainInits(m *compile.Model, init string, seed uint64, chains int, radius *float64) ([]chainInit, error) {
+	out := make([]chainInit, chains)
+	for c := range out {
+		out[c].arg = init
+		if chains > 1 {
+			if name := outputNames(init, chains)[c]; fileExists(name) {
+				out[c].arg = name
+			}
+		}
+		if err := applyInit(m, out[c].arg, seed+uint64(c), radius, &out[c].point); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
 }
 
 // outputNames follows CmdStan: one chain writes the file as named,
@@ -109,131 +268,13 @@ func outputNames(output string, chains int) []string {
 	return names
 }
 
-var samplerColumns = []string{"lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"}
-
-func writeChainCSV(path, modelPath, dataPath, init string, cfg nuts.Config, id int, names []string, ch *nuts.Chain, sigFigs int) error {
-	config := []string{
-		"method = sample (Default)",
-		"  sample",
-		fmt.Sprintf("    num_samples = %d", cfg.Samples),
-		fmt.Sprintf("    num_warmup = %d", cfg.Warmup),
-		"    save_warmup = 0 (Default)",
-		"    thin = 1 (Default)",
-		"    adapt",
-		"      engaged = 1 (Default)",
-		fmt.Sprintf("      gamma = %g", cfg.Gamma),
-		fmt.Sprintf("      delta = %g", cfg.Delta),
-		fmt.Sprintf("      kappa = %g", cfg.Kappa),
-		fmt.Sprintf("      t0 = %g", cfg.T0),
-		fmt.Sprintf("      init_buffer = %d", cfg.InitBuffer),
-		fmt.Sprintf("      term_buffer = %d", cfg.TermBuffer),
-		fmt.Sprintf("      window = %d", cfg.Window),
-		"    algorithm = hmc (Default)",
-		"      hmc",
-		"        engine = nuts (Default)",
-		"          nuts",
-		fmt.Sprintf("            max_depth = %d", cfg.MaxDepth),
-		fmt.Sprintf("        metric = %s", ch.Metric),
-		fmt.Sprintf("        stepsize = %g", cfg.StepSize),
-		"        stepsize_jitter = 0 (Default)",
-		fmt.Sprintf("id = %d", id),
-		"data",
-		"  file = " + dataPath,
-		"init = " + init,
-		"random",
-		fmt.Sprintf("  seed = %d", cfg.Seed),
-		"output",
-		"  file = " + path,
-	}
-	return writeStanCSV(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
-		return writeChainRows(w, names, ch)
-	})
-}
-
-// writeChainRows writes a chain's header, adaptation, draws and timing.
-func writeChainRows(w *stancsv.Writer, names []string, ch *nuts.Chain) error {
-	w.Columns(append(append([]string(nil), samplerColumns...), stanColumnNames(names)...))
-	w.Comment("Adaptation terminated", fmt.Sprintf("Step size = %g", ch.StepSize))
-	if ch.Metric == nuts.Dense {
-		w.Comment("Elements of inverse mass matrix:")
-		d := len(ch.InvMetric)
-		k := 0
-		for k*k < d {
-			k++
-		}
-		for i := range k {
-			w.Comment(joinFloats(ch.InvMetric[i*k : (i+1)*k]))
-		}
-	} else {
-		w.Comment("Diagonal elements of inverse mass matrix:", joinFloats(ch.InvMetric))
-	}
-	row := make([]float64, len(samplerColumns)+len(names))
-	for i, d := range ch.Draws {
-		s := ch.Stats[i]
-		div := 0.0
-		if s.Divergent {
-			div = 1
-		}
-		copy(row, []float64{s.LP, s.AcceptStat, s.StepSize, float64(s.TreeDepth), float64(s.NLeapfrog), div, s.Energy})
-		copy(row[len(samplerColumns):], d)
-		if err := w.Row(row); err != nil {
-			return err
+// closeAll closes the files of a run that failed.
+func closeAll(files []*stancsv.SampleFile) {
+	for _, f := range files {
+		if f != nil {
+			f.Close()
 		}
 	}
-	w.Comment("",
-		fmt.Sprintf(" Elapsed Time: %.3f seconds (Warm-up)", ch.WarmupSeconds),
-		fmt.Sprintf("               %.3f seconds (Sampling)", ch.SampleSeconds),
-		fmt.Sprintf("               %.3f seconds (Total)", ch.WarmupSeconds+ch.SampleSeconds),
-		"",
-		fmt.Sprintf("Gradient evaluations: %d", ch.Gradients))
-	return nil
-}
-
-// writeStanCSV creates path and writes a Stan CSV file: csvPreamble, the
-// method's configuration comments, then what body writes (the header, the
-// rows and any comments among them); it flushes and closes the file.
-func writeStanCSV(path, modelPath string, sigFigs int, config []string, body func(w *stancsv.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	w := stancsv.NewWriter(f, sigFigs)
-	w.Comment(csvPreamble(modelPath)...)
-	w.Comment(config...)
-	if err := body(w); err != nil {
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
-}
-
-// csvPreamble are the first comment lines of a Stan CSV file: the Stan
-// version whose output gostan follows, gostan's, and the model.
-func csvPreamble(modelPath string) []string {
-	return []string{"stan_version_major = 2", "stan_version_minor = 21", "stan_version_patch = 0",
-		"gostan = 0.1", "model = " + strings.TrimSuffix(filepath.Base(modelPath), ".stan")}
-}
-
-// stanColumnNames writes names CmdStan's way: theta[1,2] as theta.1.2.
-func stanColumnNames(names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		n = strings.ReplaceAll(n, "[", ".")
-		n = strings.ReplaceAll(n, ",", ".")
-		out[i] = strings.TrimSuffix(n, "]")
-	}
-	return out
-}
-
-func joinFloats(xs []float64) string {
-	s := make([]string, len(xs))
-	for i, x := range xs {
-		s[i] = fmt.Sprintf("%g", x)
-	}
-	return strings.Join(s, ", ")
 }
 
 // printNUTSSummary prints the summary table of lp__ and the model's
@@ -267,3 +308,62 @@ func printNUTSSummary(w io.Writer, names []string, res []*nuts.Chain, maxDepth i
 		fmt.Fprintln(w, "Warning:", warn)
 	}
 }
+
+// sampleProgress reports the chains' progress when refresh > 0: on a
+// terminal one bar per chain with its phase and the time left, elsewhere
+// CmdStan's lines every refresh iterations of each phase.
+type sampleProgress struct {
+	bars                   *progressBars
+	w                      io.Writer
+	mu                     sync.Mutex
+	warmup, total, refresh int
+	width                  int
+}
+
+func newSampleProgress(w io.Writer, chains, warmup, samples, refresh int) *sampleProgress {
+	total := warmup + samples
+	p := &sampleProgress{bars: &progressBars{}, warmup: warmup, total: total, refresh: refresh,
+		width: int(math.Ceil(math.Log10(float64(max(total, 1)))))}
+	if refresh == 0 {
+		return p
+	}
+	if !isTerminal(w) {
+		p.w = w
+		return p
+	}
+	p.bars.p = mpb.New(mpb.WithOutput(w), mpb.WithWidth(40))
+	for c := range chains {
+		l := fmt.Sprintf("chain %d", c+1)
+		phase := decor.Any(func(s decor.Statistics) string {
+			if s.Current < int64(warmup) {
+				return "(Warmup)  "
+			}
+			return "(Sampling)"
+		})
+		p.bars.bars = append(p.bars.bars, p.bars.p.AddBar(int64(total),
+			mpb.PrependDecorators(decor.Name(l, decor.WC{W: len(l) + 1, C: decor.DindentRight})),
+			mpb.AppendDecorators(decor.CountersNoUnit("%d / %d"), decor.Name(" "), phase, decor.Name("  left "),
+				decor.AverageETA(decor.ET_STYLE_GO))))
+	}
+	return p
+}
+
+// set is told that chain c (from 0) finished iteration iter.
+func (p *sampleProgress) set(c, iter int) {
+	if p.w == nil {
+		p.bars.set(c, iter)
+		return
+	}
+	m, phase := iter-1, "Warmup"
+	if iter > p.warmup {
+		m, phase = iter-1-p.warmup, "Sampling"
+	}
+	if m != 0 && iter != p.total && (m+1)%p.refresh != 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, "Chain %d Iteration: %*d / %d [%3d%%]  (%s)\n", c+1, p.width, iter, p.total, 100*iter/p.total, phase)
+}
+
+func (p *sampleProgress) wait() { p.bars.wait() }

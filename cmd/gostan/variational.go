@@ -136,8 +136,8 @@ func writeADVICSV(path, modelPath string, cfg advi.Config, algorithm string, nam
 		"random",
 		fmt.Sprintf("  seed = %d", cfg.Seed),
 	}
-	return writeStanCSV(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
-		w.Columns(append([]string{"lp__", "log_p__", "log_g__"}, stanColumnNames(names)...))
+	return stancsv.WriteFile(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
+		w.Columns(append([]string{"lp__", "log_p__", "log_g__"}, stancsv.ColumnNames(names)...))
 		w.Comment("Stepsize adaptation complete.", fmt.Sprintf("eta = %g", res.Eta))
 		row := make([]float64, 3+len(names))
 		copy(row[3:], res.Mean)

@@ -1,6 +1,8 @@
 package nuts
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -12,6 +14,22 @@ import (
 // draws depend only on the seed and its number, never on the parallelism.
 // progress, if not nil, is called from the chains' goroutines.
 func RunChains(m model.Model, cfg Config, chains, threads int, progress func(chain, iter int)) ([]*Chain, error) {
+	return RunChainsContext(context.Background(), m, cfg, chains, threads, func(c int, _ *Config) Hooks {
+		if progress == nil {
+			return Hooks{}
+		}
+		return Hooks{Progress: func(iter int) { progress(c, iter) }}
+	})
+}
+
+// RunChainsContext is RunChains with a context and a setup per chain:
+// setup (if not nil) is given each chain's number, counting from 0, and
+// its configuration, which it may adjust (its initial point, say), and
+// returns the chain's hooks. When ctx is cancelled every chain
+// stops after its current iteration and RunChainsContext returns what the
+// chains made, each marked Interrupted (a chain not yet started has no
+// draws), with ctx's error.
+func RunChainsContext(ctx context.Context, m model.Model, cfg Config, chains, threads int, setup func(chain int, cfg *Config) Hooks) ([]*Chain, error) {
 	if chains < 1 {
 		return nil, fmt.Errorf("nuts: need at least one chain, got %d", chains)
 	}
@@ -27,11 +45,11 @@ func RunChains(m model.Model, cfg Config, chains, threads int, progress func(cha
 			for c := range next {
 				cc := cfg
 				cc.Chain = cfg.Chain + c
-				var p Progress
-				if progress != nil {
-					p = func(iter int) { progress(c, iter) }
+				var h Hooks
+				if setup != nil {
+					h = setup(c, &cc)
 				}
-				out[c], errs[c] = Sample(m.Clone(), cc, p)
+				out[c], errs[c] = SampleContext(ctx, m.Clone(), cc, h)
 			}
 		}()
 	}
@@ -41,9 +59,9 @@ func RunChains(m model.Model, cfg Config, chains, threads int, progress func(cha
 	close(next)
 	wg.Wait()
 	for c, err := range errs {
-		if err != nil {
+		if err != nil && !errors.Is(err, ctx.Err()) {
 			return nil, fmt.Errorf("chain %d: %w", cfg.Chain+c, err)
 		}
 	}
-	return out, nil
+	return out, ctx.Err()
 }

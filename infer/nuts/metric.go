@@ -1,6 +1,7 @@
 package nuts
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -35,7 +36,7 @@ type metric struct {
 
 func newMetric(kind Metric, d int) *metric {
 	m := &metric{kind: kind, d: d}
-	if kind == Diag {
+	if kind == Diag || d == 0 {
 		m.diag = make([]float64, d)
 		for i := range m.diag {
 			m.diag[i] = 1
@@ -48,6 +49,42 @@ func newMetric(kind Metric, d int) *metric {
 	}
 	m.setDense(id)
 	return m
+}
+
+// set installs an initial inverse metric (nil keeps the identity): d
+// values for Diag, d×d row-major for Dense.
+func (m *metric) set(inv []float64) error {
+	if inv == nil {
+		return nil
+	}
+	if m.kind == Diag {
+		if len(inv) != m.d {
+			return fmt.Errorf("the inverse metric has %d values, but the model has %d unconstrained parameters", len(inv), m.d)
+		}
+		for i, v := range inv {
+			if !(v > 0) || math.IsInf(v, 1) {
+				return fmt.Errorf("the inverse metric's element %d is %v: need positive finite values", i+1, v)
+			}
+		}
+		m.diag = append(m.diag[:0], inv...)
+		return nil
+	}
+	if len(inv) != m.d*m.d {
+		return fmt.Errorf("the dense inverse metric has %d values, but the model has %d unconstrained parameters (need %d)", len(inv), m.d, m.d*m.d)
+	}
+	s := mat.NewSymDense(m.d, nil)
+	for i := range m.d {
+		for j := range m.d {
+			if inv[i*m.d+j] != inv[j*m.d+i] {
+				return fmt.Errorf("the dense inverse metric is not symmetric (elements %d,%d and %d,%d differ)", i+1, j+1, j+1, i+1)
+			}
+			s.SetSym(i, j, inv[i*m.d+j])
+		}
+	}
+	if !m.setDense(s) {
+		return fmt.Errorf("the dense inverse metric is not positive definite")
+	}
+	return nil
 }
 
 // setDense installs a dense inverse metric; it reports false, changing

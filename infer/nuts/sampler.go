@@ -1,6 +1,7 @@
 package nuts
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -25,6 +26,16 @@ type Config struct {
 	Window          int
 	Seed            uint64
 	Chain           int // chain id: chains with the same seed and different ids are independent
+	// InvMetric is the initial inverse metric (the diagonal, or d×d
+	// row-major for Dense), as CmdStan's metric_file; nil: the identity.
+	InvMetric  []float64
+	Thin       int  // keep every Thin-th iteration
+	SaveWarmup bool // keep the warmup iterations too (Chain.WarmupDraws)
+	// FixedParam runs CmdStan's fixed_param sampler: the parameters keep
+	// their initial values and every iteration only writes the outputs
+	// (generated quantities drawn anew). A model with no parameters
+	// always runs it.
+	FixedParam bool
 }
 
 // DefaultConfig returns CmdStan's defaults.
@@ -32,7 +43,7 @@ func DefaultConfig() Config {
 	return Config{
 		Warmup: 1000, Samples: 1000, MaxDepth: 10, Delta: 0.8, StepSize: 1,
 		Metric: Diag, InitRadius: 2, Gamma: 0.05, Kappa: 0.75, T0: 10,
-		InitBuffer: 75, TermBuffer: 50, Window: 25, Chain: 1,
+		InitBuffer: 75, TermBuffer: 50, Window: 25, Chain: 1, Thin: 1,
 	}
 }
 
@@ -49,11 +60,19 @@ type Stats struct {
 
 // Chain is one chain's result.
 type Chain struct {
-	Draws     [][]float64 // per draw, the model's output columns (model.Names)
-	Stats     []Stats     // per draw
-	StepSize  float64     // adapted step size
-	InvMetric []float64   // adapted inverse metric: the diagonal, or d×d row-major
-	Metric    Metric
+	Draws [][]float64 // per kept draw, the model's output columns (model.Names)
+	Stats []Stats     // per kept draw
+	// WarmupDraws and WarmupStats are the kept warmup iterations, with
+	// Config.SaveWarmup.
+	WarmupDraws [][]float64
+	WarmupStats []Stats
+	FixedParam  bool // the chain ran the fixed_param sampler
+	// Interrupted says the run was cancelled: the chain holds what it
+	// made until then.
+	Interrupted bool
+	StepSize    float64   // adapted step size
+	InvMetric   []float64 // adapted inverse metric: the diagonal, or d×d row-major
+	Metric      Metric
 	// Gradients counts every gradient evaluation of the chain, warmup
 	// and initialisation included.
 	Gradients                    int
@@ -67,6 +86,25 @@ const maxWriteMessages = 10
 
 // Progress is told about each finished iteration, counting warmup first.
 type Progress func(iter int)
+
+// Sink receives a chain's output as the sampler makes it, so that a
+// file holds every draw made even if the run is cut short.
+type Sink interface {
+	// Draw receives each kept iteration in order: the warmup ones with
+	// Config.SaveWarmup, then the draws. row (the model's columns) is
+	// the chain's own, not reused.
+	Draw(st Stats, row []float64, warmup bool) error
+	// Adapted is told the step size and inverse metric (as in Chain)
+	// when warmup ends; the fixed_param sampler has none.
+	Adapted(stepSize float64, invMetric []float64) error
+}
+
+// Hooks watch one chain as it runs; they are called from the chain's
+// goroutine, and either may be nil.
+type Hooks struct {
+	Progress Progress
+	Sink     Sink
+}
 
 // point is a phase-space point with its log density and gradient.
 type point struct {
@@ -113,46 +151,148 @@ const maxDeltaH = 1000
 
 // Sample runs one chain of NUTS with warmup on m.
 func Sample(m model.Model, cfg Config, progress Progress) (*Chain, error) {
+	return SampleContext(context.Background(), m, cfg, Hooks{Progress: progress})
+}
+
+// SampleContext is Sample with a context and hooks. When ctx is cancelled
+// it stops after the current iteration and returns the chain so far,
+// marked Interrupted, with ctx's error.
+func SampleContext(ctx context.Context, m model.Model, cfg Config, h Hooks) (*Chain, error) {
 	d := m.Dim()
-	if cfg.MaxDepth < 1 || cfg.StepSize <= 0 || cfg.Delta <= 0 || cfg.Delta >= 1 || cfg.Warmup < 0 || cfg.Samples < 0 {
-		return nil, fmt.Errorf("nuts: invalid settings: max depth %d, step size %v, adapt delta %v, warmup %d, samples %d (need max depth >= 1, step size > 0, 0 < delta < 1, nonnegative counts)",
-			cfg.MaxDepth, cfg.StepSize, cfg.Delta, cfg.Warmup, cfg.Samples)
+	if cfg.MaxDepth < 1 || cfg.StepSize <= 0 || cfg.Delta <= 0 || cfg.Delta >= 1 || cfg.Warmup < 0 || cfg.Samples < 0 || cfg.Thin < 1 {
+		return nil, fmt.Errorf("nuts: invalid settings: max depth %d, step size %v, adapt delta %v, warmup %d, samples %d, thin %d (need max depth >= 1, step size > 0, 0 < delta < 1, nonnegative counts, thin >= 1)",
+			cfg.MaxDepth, cfg.StepSize, cfg.Delta, cfg.Warmup, cfg.Samples, cfg.Thin)
 	}
+	fixed := cfg.FixedParam || d == 0
 	s := &sampler{
 		m: m, d: d, met: newMetric(cfg.Metric, d), eps: cfg.StepSize, maxDepth: cfg.MaxDepth,
 		rng:     rand.New(rand.NewPCG(cfg.Seed, uint64(cfg.Chain))),
 		z:       newPoint(d),
 		scratch: make([]float64, d),
 	}
+	if err := s.met.set(cfg.InvMetric); err != nil {
+		return nil, err
+	}
+	out := &Chain{Metric: cfg.Metric, FixedParam: fixed}
+	if ctx.Err() != nil {
+		out.Interrupted = true
+		return out, ctx.Err()
+	}
+	cur := newPoint(d)
+	if d > 0 {
+		if err := s.initialize(&cur, cfg); err != nil {
+			return nil, err
+		}
+	}
+	r := &run{ctx: ctx, m: m, cfg: cfg, h: h, out: out, row: len(m.Names()),
+		gqRNG: rand.New(rand.NewPCG(cfg.Seed^0x9e3779b97f4a7c15, uint64(cfg.Chain)))}
+	var err error
+	if fixed {
+		err = r.fixedParam(cur.q)
+	} else {
+		err = r.nuts(s, &cur)
+	}
+	if err != nil && err != ctx.Err() {
+		return nil, err
+	}
+	if r.writeErrors > maxWriteMessages {
+		out.Messages = append(out.Messages, fmt.Sprintf("%d more draws had errors in their transformed parameters or generated quantities", r.writeErrors-maxWriteMessages))
+	}
+	out.Gradients = s.nGrad
+	out.Interrupted = err != nil
+	return out, err
+}
+
+// run is what a chain's loops share: where kept draws go.
+type run struct {
+	ctx         context.Context
+	m           model.Model
+	cfg         Config
+	h           Hooks
+	out         *Chain
+	row         int // output columns
+	gqRNG       *rand.Rand
+	writeErrors int
+}
+
+// iteration ends iteration it (0-based, warmup first) whose state is q:
+// it keeps the draw if the settings say so, tells the hooks, and reports
+// ctx's error once the run is cancelled.
+func (r *run) iteration(it int, q []float64, st Stats) error {
+	warmup := it < r.cfg.Warmup
+	phase := it
+	if !warmup {
+		phase -= r.cfg.Warmup
+	}
+	if phase%r.cfg.Thin == 0 && (!warmup || r.cfg.SaveWarmup) {
+		row := make([]float64, r.row)
+		if err := r.m.Write(q, r.gqRNG, row); err != nil {
+			// Stan logs the error and keeps the draw, its failed columns
+			// NaN; the sampler's state is not affected.
+			r.writeErrors++
+			if r.writeErrors <= maxWriteMessages {
+				r.out.Messages = append(r.out.Messages, fmt.Sprintf("iteration %d: %v", it+1, err))
+			}
+		}
+		if warmup {
+			r.out.WarmupDraws = append(r.out.WarmupDraws, row)
+			r.out.WarmupStats = append(r.out.WarmupStats, st)
+		} else {
+			r.out.Draws = append(r.out.Draws, row)
+			r.out.Stats = append(r.out.Stats, st)
+		}
+		if r.h.Sink != nil {
+			if err := r.h.Sink.Draw(st, row, warmup); err != nil {
+				return err
+			}
+		}
+	}
+	if r.h.Progress != nil {
+		r.h.Progress(it + 1)
+	}
+	return r.ctx.Err()
+}
+
+// fixedParam is CmdStan's fixed_param sampler: no warmup, and every
+// iteration writes the outputs at q, with lp__ and accept_stat__ 0.
+func (r *run) fixedParam(q []float64) error {
+	r.cfg.Warmup = 0
+	start := time.Now()
+	defer func() { r.out.SampleSeconds = time.Since(start).Seconds() }()
+	for it := range r.cfg.Samples {
+		if err := r.iteration(it, q, Stats{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nuts runs warmup with adaptation, then the draws, from cur.
+func (r *run) nuts(s *sampler, cur *point) error {
+	cfg, out := r.cfg, r.out
 	s.levels = make([]level, cfg.MaxDepth+1)
 	for i := range s.levels {
 		l := &s.levels[i]
 		for _, v := range []*[]float64{&l.pInitEnd, &l.pSharpInitEnd, &l.rhoInit, &l.pFinalBeg, &l.pSharpFinalBeg, &l.rhoFinal, &l.rhoSub, &l.rhoExt} {
-			*v = make([]float64, d)
+			*v = make([]float64, s.d)
 		}
-		l.zProposeFinal = newPoint(d)
+		l.zProposeFinal = newPoint(s.d)
 	}
-	out := &Chain{Metric: cfg.Metric}
-	cur := newPoint(d)
-	if err := s.initialize(&cur, cfg); err != nil {
-		return nil, err
+	if err := s.initStepSize(cur); err != nil {
+		return err
 	}
-	if err := s.initStepSize(&cur); err != nil {
-		return nil, err
-	}
-	t := newTransition(d, cfg.MaxDepth)
+	t := newTransition(s.d, cfg.MaxDepth)
 	da := dualAveraging{delta: cfg.Delta, gamma: cfg.Gamma, kappa: cfg.Kappa, t0: cfg.T0}
 	da.restart(s.eps)
 	win, msg := newWindows(cfg.Warmup, cfg.InitBuffer, cfg.TermBuffer, cfg.Window)
 	if msg != "" && cfg.Warmup > 0 {
 		out.Messages = append(out.Messages, msg)
 	}
-	est := newCovEstimator(d, cfg.Metric == Dense)
-	gqRNG := rand.New(rand.NewPCG(cfg.Seed^0x9e3779b97f4a7c15, uint64(cfg.Chain)))
+	est := newCovEstimator(s.d, cfg.Metric == Dense)
 
 	start := time.Now()
 	for it := range cfg.Warmup {
-		st := s.transition(&cur, t)
+		st := s.transition(cur, t)
 		s.eps = da.learn(st.AcceptStat)
 		if cfg.Warmup >= 20 {
 			if win.inWindow() {
@@ -163,55 +303,44 @@ func Sample(m model.Model, cfg Config, progress Progress) (*Chain, error) {
 				est.update(s.met)
 				est.restart()
 				win.counter++
-				if err := s.initStepSize(&cur); err != nil {
-					return nil, err
+				if err := s.initStepSize(cur); err != nil {
+					return err
 				}
 				da.restart(s.eps)
 			} else {
 				win.counter++
 			}
 		}
-		if progress != nil {
-			progress(it + 1)
+		if err := r.iteration(it, cur.q, st); err != nil {
+			out.WarmupSeconds = time.Since(start).Seconds()
+			return err
 		}
 	}
 	if cfg.Warmup > 0 {
 		s.eps = da.final()
 	}
 	out.WarmupSeconds = time.Since(start).Seconds()
-
-	start = time.Now()
-	names := len(m.Names())
-	writeErrors := 0
-	for it := range cfg.Samples {
-		st := s.transition(&cur, t)
-		row := make([]float64, names)
-		if err := m.Write(cur.q, gqRNG, row); err != nil {
-			// Stan logs the error and keeps the draw, its failed columns
-			// NaN; the sampler's state is not affected.
-			writeErrors++
-			if writeErrors <= maxWriteMessages {
-				out.Messages = append(out.Messages, fmt.Sprintf("iteration %d: %v", cfg.Warmup+it+1, err))
-			}
-		}
-		out.Draws = append(out.Draws, row)
-		out.Stats = append(out.Stats, st)
-		if progress != nil {
-			progress(cfg.Warmup + it + 1)
-		}
-	}
-	if writeErrors > maxWriteMessages {
-		out.Messages = append(out.Messages, fmt.Sprintf("%d more draws had errors in their transformed parameters or generated quantities", writeErrors-maxWriteMessages))
-	}
-	out.SampleSeconds = time.Since(start).Seconds()
 	out.StepSize = s.eps
 	if cfg.Metric == Diag {
 		out.InvMetric = append([]float64(nil), s.met.diag...)
 	} else {
 		out.InvMetric = append([]float64(nil), s.met.inv...)
 	}
-	out.Gradients = s.nGrad
-	return out, nil
+	if r.h.Sink != nil {
+		if err := r.h.Sink.Adapted(out.StepSize, out.InvMetric); err != nil {
+			return err
+		}
+	}
+
+	start = time.Now()
+	defer func() { out.SampleSeconds = time.Since(start).Seconds() }()
+	for it := range cfg.Samples {
+		st := s.transition(cur, t)
+		if err := r.iteration(cfg.Warmup+it, cur.q, st); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // evaluate computes z's log density and gradient; a point outside the

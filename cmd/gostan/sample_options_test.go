@@ -1,0 +1,164 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gostan/gostan/stancsv"
+)
+
+const (
+	eightSchools     = "../../examples/eight_schools.stan"
+	eightSchoolsData = "../../examples/eight_schools.data.json"
+)
+
+// TestSampleFixedParam samples a program without parameters: CmdStan's
+// fixed_param sampler writes its generated quantities, drawn anew each
+// iteration, after lp__ and accept_stat__ (both 0).
+func TestSampleFixedParam(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "sim.stan")
+	os.WriteFile(prog, []byte("data { int N; }\ngenerated quantities {\n  array[N] real y;\n  for (n in 1:N) y[n] = normal_rng(0, 1);\n  int k = poisson_rng(3);\n}\n"), 0o644)
+	data := filepath.Join(dir, "sim.json")
+	os.WriteFile(data, []byte(`{"N": 2}`), 0o644)
+	out := filepath.Join(dir, "sim.csv")
+	stdout, stderr, err := run("sample", prog, "--data", data, "--chains", "1", "--samples", "50", "--seed", "2", "--output", out)
+	if err != nil {
+		t.Fatalf("sample: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "running fixed_param sampler") || !strings.Contains(stdout, "y[2]") {
+		t.Errorf("stderr %q, stdout %q", stderr, stdout)
+	}
+	f := readCSV(t, out)
+	if want := []string{"lp__", "accept_stat__", "y.1", "y.2", "k"}; !slices.Equal(f.Columns, want) {
+		t.Fatalf("columns %v, want %v", f.Columns, want)
+	}
+	if len(f.Draws) != 50 || !slices.Contains(f.Config, "    algorithm = fixed_param") {
+		t.Fatalf("%d draws, config %q", len(f.Draws), f.Config)
+	}
+	distinct := map[float64]bool{}
+	for _, d := range f.Draws {
+		if d[0] != 0 || d[1] != 0 {
+			t.Fatalf("lp__ and accept_stat__ are %v, %v, want 0", d[0], d[1])
+		}
+		distinct[d[2]] = true
+	}
+	if len(distinct) < 45 {
+		t.Errorf("y[1] takes %d distinct values in 50 draws", len(distinct))
+	}
+}
+
+// TestSampleInitPerChain runs --algorithm fixed_param, where the
+// parameters keep their initial values, with init.json and init_2.json:
+// chain 1 reads init.json (there is no init_1.json), chain 2 init_2.json.
+func TestSampleInitPerChain(t *testing.T) {
+	dir := t.TempDir()
+	init := filepath.Join(dir, "init.json")
+	os.WriteFile(init, []byte(`{"mu": 1, "tau": 2}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "init_2.json"), []byte(`{"mu": -3, "tau": 0.5}`), 0o644)
+	_, stderr, err := run("sample", eightSchools, "--data", eightSchoolsData, "--algorithm", "fixed_param", "--chains", "2",
+		"--samples", "3", "--seed", "1", "--init", init, "--output-dir", dir, "--output", "fp.csv")
+	if err != nil {
+		t.Fatalf("sample: %v\n%s", err, stderr)
+	}
+	for c, want := range []struct {
+		mu   float64
+		init string
+	}{{1, init}, {-3, filepath.Join(dir, "init_2.json")}} {
+		f := readCSV(t, filepath.Join(dir, []string{"fp_1.csv", "fp_2.csv"}[c]))
+		mu := f.Column("mu")
+		for _, d := range f.Draws {
+			if d[mu] != want.mu {
+				t.Fatalf("chain %d: mu = %v, want its initial %v", c+1, d[mu], want.mu)
+			}
+		}
+		if !slices.Contains(f.Config, "init = "+want.init) {
+			t.Errorf("chain %d: config lacks init = %s", c+1, want.init)
+		}
+	}
+}
+
+// TestSampleWarmupOnly: --samples 0 is a warmup-only run, as CmdStan's
+// num_samples=0: files with the adaptation block and no draws.
+func TestSampleWarmupOnly(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "w.csv")
+	stdout, stderr, err := run("sample", eightSchools, "--data", eightSchoolsData, "--chains", "1", "--warmup", "100",
+		"--samples", "0", "--seed", "1", "--output", out)
+	if err != nil {
+		t.Fatalf("sample: %v\n%s", err, stderr)
+	}
+	f := readCSV(t, out)
+	if len(f.Draws) != 0 || len(f.Adapt) < 2 || f.Adapt[0] != "Adaptation terminated" || !strings.Contains(stdout, "No draws") {
+		t.Fatalf("%d draws, adaptation %q, stdout %q", len(f.Draws), f.Adapt, stdout)
+	}
+}
+
+// TestSampleThinSaveWarmupRefresh checks --thin and --save-warmup in the
+// file and its config block, and CmdStan's progress lines on a stderr
+// that is not a terminal.
+func TestSampleThinSaveWarmupRefresh(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "t.csv")
+	_, stderr, err := run("sample", eightSchools, "--data", eightSchoolsData, "--chains", "1", "--warmup", "100",
+		"--samples", "100", "--thin", "7", "--save-warmup", "--refresh", "50", "--seed", "1", "--output", out)
+	if err != nil {
+		t.Fatalf("sample: %v\n%s", err, stderr)
+	}
+	f := readCSV(t, out)
+	if len(f.Warmup) != 15 || len(f.Draws) != 15 {
+		t.Errorf("%d warmup rows and %d draws, want 15 and 15 (every 7th of 100)", len(f.Warmup), len(f.Draws))
+	}
+	for _, line := range []string{"    thin = 7", "    save_warmup = 1", "  refresh = 50"} {
+		if !slices.Contains(f.Config, line) {
+			t.Errorf("config lacks %q", line)
+		}
+	}
+	want := "Chain 1 Iteration:   1 / 200 [  0%]  (Warmup)\nChain 1 Iteration:  50 / 200 [ 25%]  (Warmup)\n" +
+		"Chain 1 Iteration: 100 / 200 [ 50%]  (Warmup)\nChain 1 Iteration: 101 / 200 [ 50%]  (Sampling)\n" +
+		"Chain 1 Iteration: 150 / 200 [ 75%]  (Sampling)\nChain 1 Iteration: 200 / 200 [100%]  (Sampling)\n"
+	if !strings.HasPrefix(stderr, want) {
+		t.Errorf("stderr:\n%s\nwant it to start with\n%s", stderr, want)
+	}
+	_, stderr, err = run("sample", eightSchools, "--data", eightSchoolsData, "--chains", "1", "--warmup", "50",
+		"--samples", "10", "--refresh", "0", "--seed", "1", "--output", out)
+	if err != nil || strings.Contains(stderr, "Iteration") {
+		t.Errorf("--refresh 0: %v, stderr %q", err, stderr)
+	}
+}
+
+// TestSampleMetricFile starts from a given inverse metric; without warmup
+// it is the one the file records.
+func TestSampleMetricFile(t *testing.T) {
+	dir := t.TempDir()
+	metric := filepath.Join(dir, "metric.json")
+	os.WriteFile(metric, []byte(`{"inv_metric": [2, 0.5, 1, 1, 1, 1, 1, 1, 1, 3]}`), 0o644)
+	out := filepath.Join(dir, "m.csv")
+	_, stderr, err := run("sample", eightSchools, "--data", eightSchoolsData, "--chains", "1", "--warmup", "0",
+		"--samples", "5", "--seed", "1", "--metric-file", metric, "--output", out)
+	if err != nil {
+		t.Fatalf("sample: %v\n%s", err, stderr)
+	}
+	f := readCSV(t, out)
+	if !slices.Contains(f.Adapt, "2, 0.5, 1, 1, 1, 1, 1, 1, 1, 3") || !slices.Contains(f.Config, "        metric_file = "+metric) {
+		t.Errorf("adaptation %q, config %q", f.Adapt, f.Config)
+	}
+	_, _, err = run("sample", eightSchools, "--data", eightSchoolsData, "--metric", "dense", "--metric-file", metric, "--output", out)
+	if err == nil || !strings.Contains(err.Error(), "--metric-file") {
+		t.Errorf("a vector for a dense metric: %v", err)
+	}
+}
+
+func TestSampleFlagRanges(t *testing.T) {
+	for _, args := range [][]string{{"--thin", "0"}, {"--refresh", "-1"}, {"--chains", "0"}, {"--samples", "-1"}, {"--sig-figs", "0"}} {
+		_, _, err := run(append([]string{"sample", eightSchools, "--data", eightSchoolsData}, args...)...)
+		if err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("%v: %v, want an error naming the flag", args, err)
+		}
+	}
+	stdout, _, err := run("--version")
+	if err != nil || !strings.Contains(stdout, stancsv.Version) {
+		t.Errorf("--version: %v, %q", err, stdout)
+	}
+}

@@ -1,0 +1,170 @@
+package stancsv
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/gostan/gostan/infer/nuts"
+	"github.com/gostan/gostan/model"
+)
+
+// SamplerColumns are the NUTS sampler's columns before the model's;
+// fixed_param writes the first two.
+var SamplerColumns = []string{"lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"}
+
+// Run is what a configuration block records besides the method's own
+// settings.
+type Run struct {
+	Model      string // the Stan file
+	Data       string // the data file, "" for none
+	Init       string // as given: a radius or a file of initial values
+	Output     string // the file written
+	MetricFile string // sample: the initial inverse metric's file, if any
+	Chains     int    // sample: chains in the run
+	Refresh    int    // progress reports every this many iterations; 0: none
+	SigFigs    int
+	Threads    int // chains run in parallel
+}
+
+// SampleFile streams one chain of nuts.SampleContext to a Stan CSV file as
+// CmdStan writes it: the configuration and the header when created, each
+// draw as it is made, the adaptation block when warmup ends, the timings
+// in Finish. It is the chain's nuts.Sink.
+type SampleFile struct {
+	*Stream
+	cfg           nuts.Config
+	fixed         bool
+	row           []float64
+	Warmup, Draws int // rows written of each phase
+}
+
+// CreateSample creates run.Output for chain cfg.Chain of m, sampled with
+// cfg, and writes its configuration and header.
+func CreateSample(run Run, m model.Model, cfg nuts.Config) (*SampleFile, error) {
+	fixed := cfg.FixedParam || m.Dim() == 0
+	s, err := Create(run.Output, run.Model, run.SigFigs, sampleConfig(run, cfg, fixed))
+	if err != nil {
+		return nil, err
+	}
+	cols := SamplerColumns
+	if fixed {
+		cols = cols[:2]
+	}
+	names := ColumnNames(m.Names())
+	s.Columns(append(append([]string(nil), cols...), names...))
+	return &SampleFile{Stream: s, cfg: cfg, fixed: fixed, row: make([]float64, len(cols)+len(names))}, nil
+}
+
+// sampleConfig is CmdStan's configuration block for the sample method,
+// with the settings used.
+func sampleConfig(run Run, cfg nuts.Config, fixed bool) []string {
+	warmup, engaged := cfg.Warmup, 1
+	if fixed {
+		warmup, engaged = 0, 0
+	}
+	lines := []string{
+		"method = sample (Default)",
+		"  sample",
+		fmt.Sprintf("    num_samples = %d", cfg.Samples),
+		fmt.Sprintf("    num_warmup = %d", warmup),
+		"    save_warmup = " + boolInt(cfg.SaveWarmup && !fixed),
+		fmt.Sprintf("    thin = %d", cfg.Thin),
+		"    adapt",
+		fmt.Sprintf("      engaged = %d", engaged),
+		fmt.Sprintf("      gamma = %g", cfg.Gamma),
+		fmt.Sprintf("      delta = %g", cfg.Delta),
+		fmt.Sprintf("      kappa = %g", cfg.Kappa),
+		fmt.Sprintf("      t0 = %g", cfg.T0),
+		fmt.Sprintf("      init_buffer = %d", cfg.InitBuffer),
+		fmt.Sprintf("      term_buffer = %d", cfg.TermBuffer),
+		fmt.Sprintf("      window = %d", cfg.Window),
+	}
+	if fixed {
+		lines = append(lines, "    algorithm = fixed_param")
+	} else {
+		lines = append(lines,
+			"    algorithm = hmc (Default)",
+			"      hmc",
+			"        engine = nuts (Default)",
+			"          nuts",
+			fmt.Sprintf("            max_depth = %d", cfg.MaxDepth),
+			fmt.Sprintf("        metric = %s", cfg.Metric),
+			"        metric_file = "+run.MetricFile,
+			fmt.Sprintf("        stepsize = %g", cfg.StepSize),
+			"        stepsize_jitter = 0 (Default)")
+	}
+	return append(lines,
+		fmt.Sprintf("    num_chains = %d", max(run.Chains, 1)),
+		fmt.Sprintf("id = %d", cfg.Chain),
+		"data",
+		"  file = "+run.Data,
+		"init = "+run.Init,
+		"random",
+		fmt.Sprintf("  seed = %d", cfg.Seed),
+		"output",
+		"  file = "+run.Output,
+		fmt.Sprintf("  refresh = %d", run.Refresh),
+		fmt.Sprintf("  sig_figs = %d", run.SigFigs),
+		fmt.Sprintf("num_threads = %d", run.Threads),
+		"stanc_version = gostan "+Version)
+}
+
+func boolInt(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// Draw writes one row: the sampler's columns, then the model's.
+func (f *SampleFile) Draw(st nuts.Stats, row []float64, warmup bool) error {
+	if f.fixed {
+		f.row[0], f.row[1] = st.LP, st.AcceptStat
+	} else {
+		div := 0.0
+		if st.Divergent {
+			div = 1
+		}
+		copy(f.row, []float64{st.LP, st.AcceptStat, st.StepSize, float64(st.TreeDepth), float64(st.NLeapfrog), div, st.Energy})
+	}
+	copy(f.row[len(f.row)-len(row):], row)
+	if warmup {
+		f.Warmup++
+	} else {
+		f.Draws++
+	}
+	return f.Row(f.row)
+}
+
+// Adapted writes the adaptation block: the step size and the inverse
+// metric (its diagonal, or the dense matrix row by row).
+func (f *SampleFile) Adapted(stepSize float64, inv []float64) error {
+	f.Comment("Adaptation terminated", "Step size = "+strconv.FormatFloat(stepSize, 'g', -1, 64))
+	if f.cfg.Metric != nuts.Dense {
+		f.Comment("Diagonal elements of inverse mass matrix:", joinFloats(inv))
+		return nil
+	}
+	f.Comment("Elements of inverse mass matrix:")
+	k := 0
+	for k*k < len(inv) {
+		k++
+	}
+	for i := range k {
+		f.Comment(joinFloats(inv[i*k : (i+1)*k]))
+	}
+	return nil
+}
+
+// Finish writes the timings of a chain that ran to its end (an
+// interrupted one gets none, as CmdStan's) and closes the file.
+func (f *SampleFile) Finish(ch *nuts.Chain) error {
+	if ch != nil && !ch.Interrupted {
+		f.Comment("",
+			fmt.Sprintf(" Elapsed Time: %.3f seconds (Warm-up)", ch.WarmupSeconds),
+			fmt.Sprintf("               %.3f seconds (Sampling)", ch.SampleSeconds),
+			fmt.Sprintf("               %.3f seconds (Total)", ch.WarmupSeconds+ch.SampleSeconds),
+			"",
+			fmt.Sprintf("Gradient evaluations: %d", ch.Gradients))
+	}
+	return f.Close()
+}
