@@ -23,8 +23,12 @@ func newVariationalCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "variational MODEL.stan",
 		Short: "Approximate the posterior: Stan's ADVI, an autoguide, or the program's guide",
-		Long: "variational fits a variational approximation and writes Stan CSV (for ADVI the approximation's\n" +
-			"mean first, then the draws) and prints the summary.\n\n" +
+		Long: "variational fits a variational approximation, writes Stan CSV as CmdStan does and prints the\n" +
+			"summary. The CSV's first row is the approximation's mean on the unconstrained scale pushed through\n" +
+			"the model (for the flows and a guide block, which have no closed-form mean, the average of 1000\n" +
+			"draws); each draw's row has log_p__, the model's log density at the draw (Stan's constants dropped,\n" +
+			"as lp__ in sample), and log_g__, the approximation's normalised log density there (CmdStan drops\n" +
+			"its constant), both on the unconstrained scale, for importance-sampling checks of the fit.\n\n" +
 			"--algorithm meanfield or fullrank is Stan's ADVI with Stan's eta search, adaptive step sizes\n" +
 			"and relative-tolerance stopping (--iter, --grad-samples, --elbo-samples, --tol-rel-obj); gostan's\n" +
 			"defaults take 10 draws per gradient and stop at a relative change of 0.0001, where CmdStan takes\n" +

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -181,5 +182,60 @@ func TestDefaultOutputNames(t *testing.T) {
 		if f := readCSV(t, "output.csv"); len(f.Draws) == 0 {
 			t.Errorf("%s: output.csv has no rows", args[0])
 		}
+	}
+}
+
+// TestVariationalGuideDensities: for a program's guide block (a beta guide
+// for a coin's bias z), log_g__ is the beta density of the draw times the
+// Jacobian of z = inv_logit(u), log_p__ the model's log density at u, and
+// the mean row inv_logit of the draws' mean u.
+func TestVariationalGuideDensities(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.csv")
+	data := "../../examples/coin.data.json"
+	stdout, stderr, err := run("variational", "../../examples/coin_guide.stan", "--data", data, "--algorithm", "guide",
+		"--steps", "2000", "--draws", "400", "--seed", "3", "--sig-figs", "12", "--output", out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	var a, b float64
+	for _, line := range strings.Split(stdout, "\n") {
+		if v, ok := strings.CutPrefix(line, "  alpha_q = "); ok {
+			a, _ = strconv.ParseFloat(v, 64)
+		}
+		if v, ok := strings.CutPrefix(line, "  beta_q = "); ok {
+			b, _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	if a <= 0 || b <= 0 {
+		t.Fatalf("no fitted guide parameters in\n%s", stdout)
+	}
+	m, err := loadModel(io.Discard, "../../examples/coin_guide.stan", data, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := readCSV(t, out)
+	lgA, _ := math.Lgamma(a)
+	lgB, _ := math.Lgamma(b)
+	lgAB, _ := math.Lgamma(a + b)
+	meanU := 0.0
+	for k, d := range f.Draws[1:] {
+		z := d[3]
+		u := math.Log(z / (1 - z))
+		meanU += u / float64(len(f.Draws)-1)
+		lp, err := m.LogDensity([]float64{u}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The fitted parameters are printed to 6 digits: a relative
+		// error of 1e-6 in a and b moves log q by about 1e-4.
+		logG := lgAB - lgA - lgB + a*math.Log(z) + b*math.Log(1-z)
+		if math.Abs(d[1]-lp) > 1e-8 || math.Abs(d[2]-logG) > 1e-3 {
+			t.Fatalf("draw %d (z = %v): log_p__ %v, log_g__ %v; want %v, %v", k, z, d[1], d[2], lp, logG)
+		}
+	}
+	// The mean row averages its own 1000 draws; these 400 have sd about 0.7.
+	if z := f.Draws[0][3]; math.Abs(math.Log(z/(1-z))-meanU) > 0.15 {
+		t.Errorf("mean row z = %v, inv_logit of the draws' mean %v", z, 1/(1+math.Exp(-meanU)))
 	}
 }
