@@ -84,6 +84,6 @@ func TestAlgorithmsOnGoModel(t *testing.T) {
 				t.Fatal(name, err)
 			}
 		}
-		checkMeans(t, "SVI "+name, columnMeans(s.Draws(rng, 2000)), want, sd, 0.3)
+		checkMeans(t, "SVI "+name, columnMeans(s.Sample(rng, 2000).Draws), want, sd, 0.3)
 	}
 }

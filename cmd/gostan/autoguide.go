@@ -71,16 +71,31 @@ func (c *countingModel) LogDensity(z, g []float64) (float64, error) {
 	return c.Model.LogDensity(z, g)
 }
 
+// resolved returns s with the defaults that depend on the guide filled in:
+// the learning rate (guideLR) and the warm start's share of the steps
+// (warmSteps), as fitAutoguide uses them.
+func (s sviSettings) resolved(name string) (set sviSettings, warm int) {
+	if s.LR == 0 {
+		s.LR = guideLR[name]
+	}
+	if w := warmSteps[name]; w > 0 && w < s.Steps {
+		warm = w
+	}
+	return s, warm
+}
+
 // fitAutoguide fits the named autoguide, or the program's guide block when
-// name is "guide", and returns draws of the model's output columns and the
-// gradient evaluations. progress, when not nil, sees every step's ELBO;
-// report, when not nil, receives a guide block's fitted parameters.
-func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(step int, elbo float64), report io.Writer) ([][]float64, int, error) {
+// name is "guide", and returns its mean and draws of the model's output
+// columns with their log densities, and the gradient evaluations.
+// progress, when not nil, sees every step's ELBO; report, when not nil,
+// receives a guide block's fitted parameters.
+func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(step int, elbo float64), report io.Writer) (*svi.Result, int, error) {
 	rng := rand.New(rand.NewPCG(set.Seed, 0x5f1))
 	cm := &countingModel{Model: m}
 	var q svi.Guide
 	var err error
-	steps := set.Steps
+	set, warm := set.resolved(name)
+	steps := set.Steps - warm
 	if name == "guide" {
 		q, err = m.NewGuide(rng)
 	} else {
@@ -90,17 +105,13 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(
 				return nil, cm.n, err
 			}
 		}
-		if w := warmSteps[name]; w > 0 && w < steps {
-			loc = autoguide.WarmStart(cm, loc, rng, w)
-			steps -= w
+		if warm > 0 {
+			loc = autoguide.WarmStart(cm, loc, rng, warm)
 		}
 		q, err = autoguide.NewAt(name, loc, rng)
 	}
 	if err != nil {
 		return nil, cm.n, err
-	}
-	if set.LR == 0 {
-		set.LR = guideLR[name]
 	}
 	s := &svi.SVI{Model: cm, Guide: q, Opt: svi.NewAdam(set.LR), Particles: set.Particles, MaxRetries: 10,
 		Schedule: svi.ExponentialDecay(set.LR, set.Decay, steps), Tol: set.Tol, Backoffs: set.Backoffs}
@@ -126,11 +137,12 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(
 			return nil, cm.n, err
 		}
 	}
-	rows := s.Draws(rng, set.Draws)
+	res := s.Sample(rng, set.Draws)
+	res.ELBO = s.History
 	if report != nil {
 		for _, msg := range s.Messages {
 			fmt.Fprintln(report, msg)
 		}
 	}
-	return rows, cm.n, nil
+	return res, cm.n, nil
 }

@@ -273,12 +273,12 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 	}
 	if name, ok := strings.CutPrefix(method, "autoguide-"); ok {
 		start := time.Now()
-		rows, grads, err := fitAutoguide(m, name, set, nil, nil)
+		res, grads, err := fitAutoguide(m, name, set, nil, nil)
 		st = runStats{grads: grads, secs: time.Since(start).Seconds(), steps: set.Steps}
 		if err != nil {
 			return nil, st, err
 		}
-		add(rows)
+		add(res.Draws)
 		return draws, st, nil
 	}
 	return nil, st, fmt.Errorf("unknown method %q: use nuts, advi-meanfield, advi-fullrank or autoguide-NAME", method)

@@ -89,7 +89,7 @@ func newGQCmd() *cobra.Command {
 	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
 	f.StringArrayVar(&fitted, "fitted-params", nil, "Stan CSV file of draws (repeatable; glob patterns are expanded)")
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
-	f.StringVar(&output, "output", "gq.csv", "output file; with several fitted-params files, name_1.csv, name_2.csv, ...")
+	f.StringVar(&output, "output", "output.csv", "output file; with several fitted-params files, name_1.csv, name_2.csv, ...")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	return cmd
 }

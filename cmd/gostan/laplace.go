@@ -86,7 +86,7 @@ func newLaplaceCmd() *cobra.Command {
 	f.BoolVar(&cfg.Jacobian, "jacobian", cfg.Jacobian, "include the log Jacobian of the constraining transforms")
 	f.IntVar(&cfg.Draws, "draws", cfg.Draws, "draws from the approximation")
 	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed (0: from the clock)")
-	f.StringVar(&output, "output", "laplace.csv", "output file")
+	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	return cmd
 }

@@ -114,7 +114,7 @@ func newOptimizeCmd() *cobra.Command {
 	f.IntVar(&cfg.HistorySize, "history-size", cfg.HistorySize, "update pairs kept (lbfgs)")
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale) or a JSON file of initial values, as CmdStan takes")
-	f.StringVar(&output, "output", "optimize.csv", "output file")
+	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.IntVar(&refresh, "refresh", 100, "print the iterations' log densities every this many iterations; 0: none")
 	return cmd

@@ -23,8 +23,12 @@ func newVariationalCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "variational MODEL.stan",
 		Short: "Approximate the posterior: Stan's ADVI, an autoguide, or the program's guide",
-		Long: "variational fits a variational approximation and writes Stan CSV (for ADVI the approximation's\n" +
-			"mean first, then the draws) and prints the summary.\n\n" +
+		Long: "variational fits a variational approximation, writes Stan CSV as CmdStan does and prints the\n" +
+			"summary. The CSV's first row is the approximation's mean on the unconstrained scale pushed through\n" +
+			"the model (for the flows and a guide block, which have no closed-form mean, the average of 1000\n" +
+			"draws); each draw's row has log_p__, the model's log density at the draw (Stan's constants dropped,\n" +
+			"as lp__ in sample), and log_g__, the approximation's normalised log density there (CmdStan drops\n" +
+			"its constant), both on the unconstrained scale, for importance-sampling checks of the fit.\n\n" +
 			"--algorithm meanfield or fullrank is Stan's ADVI with Stan's eta search, adaptive step sizes\n" +
 			"and relative-tolerance stopping (--iter, --grad-samples, --elbo-samples, --tol-rel-obj); gostan's\n" +
 			"defaults take 10 draws per gradient and stop at a relative change of 0.0001, where CmdStan takes\n" +
@@ -65,17 +69,17 @@ func newVariationalCmd() *cobra.Command {
 				}
 				set.Seed = seed
 				bar := newELBOProgress(cmd.ErrOrStderr(), method, set.Steps)
-				rows, grads, err := fitAutoguide(m, name, set, bar.running(), cmd.OutOrStdout())
+				res, grads, err := fitAutoguide(m, name, set, bar.running(), cmd.OutOrStdout())
 				bar.wait()
 				if err != nil {
 					return err
 				}
-				res := &advi.Result{Mean: make([]float64, len(m.Names())), Draws: rows}
-				if err := writeADVICSV(output, args[0], cfg, method, m.Names(), res, sigFigs); err != nil {
+				config := append(sviConfig(algorithm, name, set), runConfig(dataPath, init, seed, output)...)
+				if err := writeVariationalCSV(output, args[0], sigFigs, config, nil, m.Names(), res.Mean, res.Draws, res.LogP, res.LogG); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s (%d gradient evaluations)\n\n", output, grads)
-				return printDrawSummary(cmd.OutOrStdout(), m.Names(), rows)
+				return printDrawSummary(cmd.OutOrStdout(), m.Names(), res.Draws)
 			}
 			bar := newELBOProgress(cmd.ErrOrStderr(), "ADVI "+algorithm, cfg.Iter)
 			res, err := advi.Run(m, cfg, bar.set)
@@ -91,7 +95,12 @@ func newVariationalCmd() *cobra.Command {
 				fmt.Fprintln(out, msg)
 			}
 			names := m.Names()
-			if err := writeADVICSV(output, args[0], cfg, algorithm, names, res, sigFigs); err != nil {
+			config := append(adviConfig(cfg), runConfig(dataPath, init, seed, output)...)
+			var comments []string
+			if cfg.Adapt {
+				comments = []string{"Stepsize adaptation complete.", fmt.Sprintf("eta = %g", res.Eta)}
+			}
+			if err := writeVariationalCSV(output, args[0], sigFigs, config, comments, names, res.Mean, res.Draws, res.LogP, res.LogG); err != nil {
 				return err
 			}
 			fmt.Fprintf(out, "Wrote %s (eta = %g)\n\n", output, res.Eta)
@@ -121,30 +130,91 @@ func printDrawSummary(w io.Writer, names []string, draws [][]float64) error {
 	return diag.WriteTable(w, diag.SummarizeDraws(names, draws))
 }
 
-func writeADVICSV(path, modelPath string, cfg advi.Config, algorithm string, names []string, res *advi.Result, sigFigs int) error {
-	config := []string{
+// adviConfig is the config block of an ADVI run: CmdStan's keys with the
+// values used, then gostan's redraws and backoffs (0 in CmdStan).
+func adviConfig(cfg advi.Config) []string {
+	adapt := 0
+	if cfg.Adapt {
+		adapt = 1
+	}
+	return []string{
 		"method = variational",
 		"  variational",
-		"    algorithm = " + algorithm,
+		"    algorithm = " + cfg.Algorithm.String(),
+		"      " + cfg.Algorithm.String(),
 		fmt.Sprintf("    iter = %d", cfg.Iter),
 		fmt.Sprintf("    grad_samples = %d", cfg.GradSamples),
 		fmt.Sprintf("    elbo_samples = %d", cfg.ELBOSamples),
-		fmt.Sprintf("    eta = %g", res.Eta),
+		fmt.Sprintf("    eta = %g", cfg.Eta),
+		"    adapt",
+		fmt.Sprintf("      engaged = %d", adapt),
+		fmt.Sprintf("      iter = %d", cfg.AdaptIter),
 		fmt.Sprintf("    tol_rel_obj = %g", cfg.TolRelObj),
 		fmt.Sprintf("    eval_elbo = %d", cfg.EvalELBO),
 		fmt.Sprintf("    output_samples = %d", cfg.OutputSamples),
-		"random",
-		fmt.Sprintf("  seed = %d", cfg.Seed),
+		fmt.Sprintf("    redraws = %d", cfg.Redraws),
+		fmt.Sprintf("    backoffs = %d", cfg.Backoffs),
 	}
+}
+
+// sviConfig is the config block of an SVI fit (--algorithm autoguide or
+// guide), in CmdStan's layout: the guide and the optimisation's settings
+// as fitAutoguide uses them.
+func sviConfig(algorithm, guide string, set sviSettings) []string {
+	set, warm := set.resolved(guide)
+	lines := []string{
+		"method = variational",
+		"  variational",
+		"    algorithm = " + algorithm,
+		"      " + algorithm,
+	}
+	if algorithm == "autoguide" {
+		lines = append(lines, "        guide = "+guide)
+	}
+	return append(lines,
+		fmt.Sprintf("    steps = %d", set.Steps),
+		fmt.Sprintf("    warm_start_steps = %d", warm),
+		"    optimizer = adam",
+		fmt.Sprintf("      lr = %g", set.LR),
+		fmt.Sprintf("      lr_decay = %g", set.Decay),
+		fmt.Sprintf("    particles = %d", set.Particles),
+		fmt.Sprintf("    tol = %g", set.Tol),
+		fmt.Sprintf("    backoffs = %d", set.Backoffs),
+		fmt.Sprintf("    output_samples = %d", set.Draws),
+	)
+}
+
+// runConfig are the config lines after the method's: the data file, the
+// initial values, the seed and the output file, as CmdStan writes them.
+func runConfig(dataPath, init string, seed uint64, output string) []string {
+	return []string{
+		"data",
+		"  file = " + dataPath,
+		"init = " + init,
+		"random",
+		fmt.Sprintf("  seed = %d", seed),
+		"output",
+		"  file = " + output,
+	}
+}
+
+// writeVariationalCSV writes CmdStan's variational output: the columns
+// lp__ (0, as CmdStan writes it), log_p__ and log_g__, then the model's;
+// comments after the header; a first row of the approximation's mean with
+// 0 for the three; then each draw with its log densities.
+func writeVariationalCSV(path, modelPath string, sigFigs int, config, comments, names []string, mean []float64, draws [][]float64, logP, logG []float64) error {
 	return stancsv.WriteFile(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
 		w.Columns(append([]string{"lp__", "log_p__", "log_g__"}, stancsv.ColumnNames(names)...))
-		w.Comment("Stepsize adaptation complete.", fmt.Sprintf("eta = %g", res.Eta))
+		if len(comments) > 0 {
+			w.Comment(comments...)
+		}
 		row := make([]float64, 3+len(names))
-		copy(row[3:], res.Mean)
+		copy(row[3:], mean)
 		if err := w.Row(row); err != nil {
 			return err
 		}
-		for _, d := range res.Draws {
+		for k, d := range draws {
+			row[1], row[2] = logP[k], logG[k]
 			copy(row[3:], d)
 			if err := w.Row(row); err != nil {
 				return err

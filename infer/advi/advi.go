@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/gostan/gostan/infer/svi"
 	"github.com/gostan/gostan/model"
 )
 
@@ -73,9 +74,14 @@ type Result struct {
 	Draws [][]float64
 	// Unconstrained holds the draws on the unconstrained scale.
 	Unconstrained [][]float64
-	Gradients     int
-	Messages      []string
-	approx        *approx
+	// LogP and LogG are, for each draw z, the model's log density log p(z)
+	// (Jacobian included, as Model.LogDensity gives it; -Inf where the
+	// model rejects z) and the approximation's log q(z), both on the
+	// unconstrained scale: CmdStan's log_p__ and log_g__.
+	LogP, LogG []float64
+	Gradients  int
+	Messages   []string
+	approx     *approx
 }
 
 type runner struct {
@@ -131,6 +137,8 @@ func Run(m model.Model, cfg Config, progress func(iter int, elbo float64)) (*Res
 		write(r.z, row)
 		res.Draws = append(res.Draws, row)
 		res.Unconstrained = append(res.Unconstrained, slices.Clone(r.z))
+		res.LogP = append(res.LogP, svi.LogP(m.LogDensity, r.z))
+		res.LogG = append(res.LogG, q.logQ(r.eta))
 	}
 	if failed > 10 {
 		r.messages = append(r.messages, fmt.Sprintf("%d more draws' outputs failed", failed-10))

@@ -103,6 +103,46 @@ func TestFullrankGaussian(t *testing.T) {
 	}
 }
 
+// TestDrawDensities checks log_p__ and log_g__: each draw's model log
+// density and its normalised log density under N(mu, L Lᵀ), both on the
+// unconstrained scale, for both families.
+func TestDrawDensities(t *testing.T) {
+	g := newGauss2(1, 2, 0.5)
+	for _, alg := range []Algorithm{Meanfield, Fullrank} {
+		cfg := DefaultConfig()
+		cfg.Algorithm, cfg.Seed, cfg.OutputSamples = alg, 3, 100
+		res, err := Run(g, cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := res.approx
+		// L as a dense lower triangle, its inverse applied by substitution.
+		var l [2][2]float64
+		for i := range 2 {
+			for j := 0; j <= i; j++ {
+				switch {
+				case alg == Fullrank:
+					l[i][j] = q.par[2+i*2+j]
+				case i == j:
+					l[i][i] = math.Exp(q.par[2+i])
+				}
+			}
+		}
+		if len(res.LogP) != 100 || len(res.LogG) != 100 {
+			t.Fatalf("%v: %d log p, %d log g for 100 draws", alg, len(res.LogP), len(res.LogG))
+		}
+		for k, z := range res.Unconstrained {
+			wantP, _ := g.LogDensity(z, nil)
+			e0 := (z[0] - q.par[0]) / l[0][0]
+			e1 := (z[1] - q.par[1] - l[1][0]*e0) / l[1][1]
+			wantG := -math.Log(2*math.Pi) - math.Log(math.Abs(l[0][0]*l[1][1])) - 0.5*(e0*e0+e1*e1)
+			if res.LogP[k] != wantP || math.Abs(res.LogG[k]-wantG) > 1e-9 {
+				t.Fatalf("%v: draw %v: log_p %v, log_g %v; want %v, %v", alg, z, res.LogP[k], res.LogG[k], wantP, wantG)
+			}
+		}
+	}
+}
+
 func TestEntropyAndGradient(t *testing.T) {
 	// The ELBO gradient with many draws matches a finite difference of the
 	// exact ELBO of a Gaussian target, for both families.

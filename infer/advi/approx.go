@@ -79,16 +79,32 @@ func (a *approx) sample(rng *rand.Rand, eta, zeta []float64) {
 
 // entropy of the Gaussian: ½ d (1 + log 2π) + log|det L|.
 func (a *approx) entropy() float64 {
+	return 0.5*float64(a.d)*(1+math.Log(2*math.Pi)) + a.logDetL()
+}
+
+// logDetL is log|det L|.
+func (a *approx) logDetL() float64 {
 	d := a.d
-	h := 0.5 * float64(d) * (1 + math.Log(2*math.Pi))
+	s := 0.0
 	for i := range d {
 		if a.alg == Meanfield {
-			h += a.par[d+i]
+			s += a.par[d+i]
 		} else {
-			h += math.Log(math.Abs(a.par[d+i*d+i]))
+			s += math.Log(math.Abs(a.par[d+i*d+i]))
 		}
 	}
-	return h
+	return s
+}
+
+// logQ is the log density of the draw zeta = mu + L eta: log N(eta; 0, I)
+// - log|det L|. (Stan's log_g__ keeps only -½|eta|², dropping what is the
+// same for every draw; gostan writes the normalised density.)
+func (a *approx) logQ(eta []float64) float64 {
+	s := -0.5*float64(a.d)*math.Log(2*math.Pi) - a.logDetL()
+	for _, e := range eta {
+		s -= 0.5 * e * e
+	}
+	return s
 }
 
 // addEntropyGrad adds the entropy's gradient: 1 per omega, 1/L_ii on

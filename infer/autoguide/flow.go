@@ -55,11 +55,15 @@ func (f *flow) draw(rng *rand.Rand) ([]ad.Var, ad.Var, float64) {
 	return z, logDet, 0.5 * sq
 }
 
-func (f *flow) Sample(rng *rand.Rand, z []float64) {
-	zv, _, _ := f.draw(rng)
+func (f *flow) Sample(rng *rand.Rand, z []float64) { f.SampleLogQ(rng, z) }
+
+// SampleLogQ draws z with log q(z) = log N(ε; 0, I) - log|det ∂z/∂ε|.
+func (f *flow) SampleLogQ(rng *rand.Rand, z []float64) float64 {
+	zv, logDet, half := f.draw(rng)
 	for i, v := range zv {
 		z[i] = v.Val
 	}
+	return -half - f.logNorm - logDet.Val
 }
 
 // ELBOGrad uses log q(z) = log N(ε; 0, I) - log|det ∂z/∂ε|, so the draw's

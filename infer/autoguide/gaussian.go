@@ -42,6 +42,19 @@ func NewDiagonalNormal(loc []float64) *DiagonalNormal {
 
 func (q *DiagonalNormal) Params() []float64 { return q.par }
 
+// Mean is loc.
+func (q *DiagonalNormal) Mean() []float64 { return q.par[:q.d] }
+
+// SampleLogQ draws z = loc + scale ε with log q(z) = log N(ε; 0, I) - Σ log scale.
+func (q *DiagonalNormal) SampleLogQ(rng *rand.Rand, z []float64) float64 {
+	scale := func(i int) float64 { return softplus(q.par[q.d+i]) }
+	for i := range q.d {
+		q.eps[i] = rng.NormFloat64()
+		z[i] = q.par[i] + scale(i)*q.eps[i]
+	}
+	return choleskyLogQ(q.eps, scale)
+}
+
 func (q *DiagonalNormal) Sample(rng *rand.Rand, z []float64) {
 	for i := range q.d {
 		z[i] = q.par[i] + softplus(q.par[q.d+i])*rng.NormFloat64()
@@ -94,6 +107,25 @@ func NewMultivariateNormal(loc []float64) *MultivariateNormal {
 }
 
 func (q *MultivariateNormal) Params() []float64 { return q.par }
+
+// Mean is loc.
+func (q *MultivariateNormal) Mean() []float64 { return q.par[:q.d] }
+
+// SampleLogQ draws z = loc + L ε with log q(z) = log N(ε; 0, I) - Σ log L_ii.
+func (q *MultivariateNormal) SampleLogQ(rng *rand.Rand, z []float64) float64 {
+	q.Sample(rng, z)
+	return choleskyLogQ(q.eps, func(i int) float64 { return q.lower(i, i) })
+}
+
+// choleskyLogQ is the log density of z = loc + L ε, L lower triangular
+// with diagonal diag: log N(ε; 0, I) - Σ log L_ii.
+func choleskyLogQ(eps []float64, diag func(i int) float64) float64 {
+	logQ := -0.5 * float64(len(eps)) * math.Log(2*math.Pi)
+	for i, e := range eps {
+		logQ -= 0.5*e*e + math.Log(diag(i))
+	}
+	return logQ
+}
 
 // lower returns L(i, j) from the packed parameters.
 func (q *MultivariateNormal) lower(i, j int) float64 {
@@ -159,6 +191,16 @@ func NewDelta(loc []float64) *Delta {
 }
 
 func (q *Delta) Params() []float64 { return q.par }
+
+// Mean is the point.
+func (q *Delta) Mean() []float64 { return q.par }
+
+// SampleLogQ returns the point with log q = +Inf: a point mass's density
+// at its atom, the limit of a Gaussian's as its scale shrinks.
+func (q *Delta) SampleLogQ(_ *rand.Rand, z []float64) float64 {
+	copy(z, q.par)
+	return math.Inf(1)
+}
 
 func (q *Delta) Sample(_ *rand.Rand, z []float64) { copy(z, q.par) }
 
@@ -229,7 +271,16 @@ func (q *Laplace) Finish(lp lpFunc) error {
 	return nil
 }
 
-func (q *Laplace) Sample(rng *rand.Rand, z []float64) {
+func (q *Laplace) Sample(rng *rand.Rand, z []float64) { q.draw(rng, z) }
+
+// SampleLogQ draws z = mode + L ε, L the covariance's Cholesky factor, with
+// log q(z) = log N(ε; 0, I) - Σ log L_ii.
+func (q *Laplace) SampleLogQ(rng *rand.Rand, z []float64) float64 {
+	return choleskyLogQ(q.draw(rng, z), func(i int) float64 { return q.chol.At(i, i) })
+}
+
+// draw draws z and returns its standard normal ε.
+func (q *Laplace) draw(rng *rand.Rand, z []float64) []float64 {
 	d := len(q.par)
 	eps := make([]float64, d)
 	for i := range eps {
@@ -242,4 +293,5 @@ func (q *Laplace) Sample(rng *rand.Rand, z []float64) {
 		}
 		z[i] = s
 	}
+	return eps
 }

@@ -138,23 +138,42 @@ func (q *LowRankMultivariateNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []f
 		// Pathwise, plus ½ ∂log|Σ|/∂s_i = (Σ⁻¹)_ii s_i.
 		grad[d+d*r+i] += (q.g[i]*q.e2[i] + q.sinvDiag[i]*s) * mathx.InvLogit(raw)
 	}
-	// The value is the draw's log p - log q, with ½ δᵀΣ⁻¹δ for δ = z - loc
-	// by Woodbury: Σ⁻¹δ = D⁻¹δ - (D⁻¹ W C⁻¹)(Wᵀ D⁻¹ δ).
+	return v - q.logQ(q.z, h), nil
+}
+
+// logQ returns log q(z) given h = ½ log|Σ| from entropy, with ½ δᵀΣ⁻¹δ
+// for δ = z - loc by Woodbury: Σ⁻¹δ = D⁻¹δ - (D⁻¹ W C⁻¹)(Wᵀ D⁻¹ δ). It
+// overwrites e1.
+func (q *LowRankMultivariateNormal) logQ(z []float64, h float64) float64 {
+	d, r := q.d, q.r
 	for k := range r {
 		s := 0.0
 		for i := range d {
-			s += q.w(i, k) * (q.z[i] - q.par[i]) / (q.scale(i) * q.scale(i))
+			s += q.w(i, k) * (z[i] - q.par[i]) / (q.scale(i) * q.scale(i))
 		}
 		q.e1[k] = s
 	}
 	quad := 0.0
 	for i := range d {
-		delta := q.z[i] - q.par[i]
+		delta := z[i] - q.par[i]
 		sinv := delta / (q.scale(i) * q.scale(i))
 		for k := range r {
 			sinv -= q.tmp.At(i, k) * q.e1[k]
 		}
 		quad += delta * sinv
 	}
-	return v + h + 0.5*float64(d)*math.Log(2*math.Pi) + 0.5*quad, nil
+	return -h - 0.5*float64(d)*math.Log(2*math.Pi) - 0.5*quad
+}
+
+// Mean is loc.
+func (q *LowRankMultivariateNormal) Mean() []float64 { return q.par[:q.d] }
+
+// SampleLogQ draws z with log q(z); NaN when the covariance is singular.
+func (q *LowRankMultivariateNormal) SampleLogQ(rng *rand.Rand, z []float64) float64 {
+	q.draw(rng, z)
+	h, ok := q.entropy()
+	if !ok {
+		return math.NaN()
+	}
+	return q.logQ(z, h)
 }

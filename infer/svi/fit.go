@@ -60,41 +60,27 @@ func (s *SVI) Fit(seed uint64, prog Program, data model.Data, steps, draws int) 
 			return nil, err
 		}
 	}
-	rows := s.Draws(rng, draws)
-	return &Result{Names: m.Names(), Draws: rows, ELBO: s.History, Messages: s.Messages}, nil
+	res := s.Sample(rng, draws)
+	res.ELBO = s.History
+	return res, nil
 }
 
-// Draws samples the fitted guide n times and pushes each draw through
-// the model's Write, so that transformed parameters and generated
-// quantities come out with the parameters. A draw whose outputs fail
-// keeps them NaN, as NUTS does, and its error goes to Messages.
-func (s *SVI) Draws(rng *rand.Rand, n int) [][]float64 {
-	z := make([]float64, s.Model.Dim())
-	rows := make([][]float64, 0, n)
-	failed := 0
-	for range n {
-		s.Guide.Sample(rng, z)
-		row := make([]float64, len(s.Model.Names()))
-		if err := s.Model.Write(z, rng, row); err != nil {
-			if failed++; failed <= 10 {
-				s.Messages = append(s.Messages, fmt.Sprintf("a draw's outputs failed: %v", err))
-			}
-		}
-		rows = append(rows, row)
-	}
-	if failed > 10 {
-		s.Messages = append(s.Messages, fmt.Sprintf("%d more draws' outputs failed", failed-10))
-	}
-	return rows
-}
-
-// Result is a fitted guide's draws of the model's columns and the ELBO
-// history.
+// Result is a fitted guide's mean and draws of the model's columns, each
+// draw's densities, and the ELBO history.
 type Result struct {
-	Names    []string
-	Draws    [][]float64
-	ELBO     []float64
-	Messages []string // errors of draws whose outputs failed
+	Names []string
+	// Mean is the model's columns at the guide's mean on the unconstrained
+	// scale (see SVI.Mean), the first row of CmdStan's variational output.
+	Mean  []float64
+	Draws [][]float64
+	// LogP and LogG are, for each draw z on the unconstrained scale, the
+	// model's log density log p(z) (Jacobian included, as Model.LogDensity
+	// gives it; -Inf where the model rejects z) and the guide's log q(z):
+	// CmdStan's log_p__ and log_g__, for Pareto-smoothed importance
+	// sampling checks of the fit.
+	LogP, LogG []float64
+	ELBO       []float64
+	Messages   []string // errors of draws whose outputs failed
 }
 
 // Summary writes the draws' summary table: mean, MCSE, sd, quantiles,
