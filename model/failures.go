@@ -44,3 +44,10 @@ func (f *Failures) Report(one, many string) []string {
 	}
 	return lines
 }
+
+// OutputsReport words failures of Model.Write, the same for every
+// algorithm.
+func (f *Failures) OutputsReport() []string {
+	return f.Report("draw's transformed parameters or generated quantities failed (its columns are NaN)",
+		"draws' transformed parameters or generated quantities failed (their columns are NaN)")
+}

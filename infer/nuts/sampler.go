@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/gostan/gostan/model"
@@ -59,11 +60,10 @@ type Chain struct {
 	Gradients                    int
 	WarmupSeconds, SampleSeconds float64
 	Messages                     []string // informational messages, as Stan prints them
+	// Rejections are the proposals rejected by an evaluation error
+	// (reject(), a domain error), warmup included; Messages report them.
+	Rejections model.Failures
 }
-
-// maxWriteMessages bounds the messages kept about draws whose outputs
-// failed; the rest are counted.
-const maxWriteMessages = 10
 
 // Progress is told about each finished iteration, counting warmup first.
 type Progress func(iter int)
@@ -101,6 +101,7 @@ type sampler struct {
 	eps      float64
 	maxDepth int
 	nGrad    int
+	rejected model.Failures // evaluation errors met by the integrator
 
 	z         point // the point the integrator moves
 	divergent bool
@@ -134,9 +135,11 @@ func Sample(m model.Model, cfg Config, progress Progress) (*Chain, error) {
 	}
 	out := &Chain{Metric: cfg.Metric}
 	cur := newPoint(d)
-	if err := s.initialize(&cur, cfg); err != nil {
+	initRejected, err := s.initialize(&cur, cfg)
+	if err != nil {
 		return nil, err
 	}
+	out.Messages = append(out.Messages, initRejected.Report("initial value rejected", "initial values rejected")...)
 	if err := s.initStepSize(&cur); err != nil {
 		return nil, err
 	}
@@ -182,17 +185,14 @@ func Sample(m model.Model, cfg Config, progress Progress) (*Chain, error) {
 
 	start = time.Now()
 	names := len(m.Names())
-	writeErrors := 0
+	var writeErrors model.Failures
 	for it := range cfg.Samples {
 		st := s.transition(&cur, t)
 		row := make([]float64, names)
 		if err := m.Write(cur.q, gqRNG, row); err != nil {
 			// Stan logs the error and keeps the draw, its failed columns
 			// NaN; the sampler's state is not affected.
-			writeErrors++
-			if writeErrors <= maxWriteMessages {
-				out.Messages = append(out.Messages, fmt.Sprintf("iteration %d: %v", cfg.Warmup+it+1, err))
-			}
+			writeErrors.Add(fmt.Errorf("iteration %d: %w", cfg.Warmup+it+1, err))
 		}
 		out.Draws = append(out.Draws, row)
 		out.Stats = append(out.Stats, st)
@@ -200,9 +200,9 @@ func Sample(m model.Model, cfg Config, progress Progress) (*Chain, error) {
 			progress(cfg.Warmup + it + 1)
 		}
 	}
-	if writeErrors > maxWriteMessages {
-		out.Messages = append(out.Messages, fmt.Sprintf("%d more draws had errors in their transformed parameters or generated quantities", writeErrors-maxWriteMessages))
-	}
+	out.Rejections = s.rejected
+	out.Messages = append(out.Messages, s.rejected.Report("proposal rejected", "proposals rejected")...)
+	out.Messages = append(out.Messages, writeErrors.OutputsReport()...)
 	out.SampleSeconds = time.Since(start).Seconds()
 	out.StepSize = s.eps
 	if cfg.Metric == Diag {
@@ -215,21 +215,23 @@ func Sample(m model.Model, cfg Config, progress Progress) (*Chain, error) {
 }
 
 // evaluate computes z's log density and gradient; a point outside the
-// support (an error or a non-finite value) gets log density -Inf.
-func (s *sampler) evaluate(z *point) {
+// support (an error or a non-finite value) gets log density -Inf. It
+// returns the model's error, nil when the value is merely not finite.
+func (s *sampler) evaluate(z *point) error {
 	s.nGrad++
 	lp, err := s.m.LogDensity(z.q, z.g)
 	if err != nil || math.IsNaN(lp) || math.IsInf(lp, 0) {
 		z.lp = math.Inf(-1)
-		return
+		return err
 	}
 	for _, g := range z.g {
 		if math.IsNaN(g) || math.IsInf(g, 0) {
 			z.lp = math.Inf(-1)
-			return
+			return nil
 		}
 	}
 	z.lp = lp
+	return nil
 }
 
 // hamiltonian is H = -log p(q) + ½ pᵀM⁻¹p, +Inf outside the support.
@@ -254,7 +256,9 @@ func (s *sampler) leapfrog(z *point, eps float64) {
 	for i, v := range s.scratch {
 		z.q[i] += eps * v
 	}
-	s.evaluate(z)
+	if err := s.evaluate(z); err != nil {
+		s.rejected.Add(err)
+	}
 	if math.IsInf(z.lp, -1) {
 		return
 	}
@@ -264,30 +268,54 @@ func (s *sampler) leapfrog(z *point, eps float64) {
 }
 
 // initialize finds a starting point with a finite log density and
-// gradient, as Stan does: up to 100 random tries in (-R, R).
-func (s *sampler) initialize(z *point, cfg Config) error {
+// gradient, as Stan does: up to 100 random tries in (-R, R). It returns
+// the rejected tries with their reasons; when all fail, the error says why
+// the first ones did.
+func (s *sampler) initialize(z *point, cfg Config) (model.Failures, error) {
+	var rejected model.Failures
 	if cfg.Init != nil {
 		if len(cfg.Init) != s.d {
-			return fmt.Errorf("initial point has %d values, but the model has %d unconstrained parameters", len(cfg.Init), s.d)
+			return rejected, fmt.Errorf("initial point has %d values, but the model has %d unconstrained parameters", len(cfg.Init), s.d)
 		}
 		copy(z.q, cfg.Init)
-		s.evaluate(z)
-		if math.IsInf(z.lp, -1) {
-			return fmt.Errorf("rejecting the initial value: the log density or its gradient is not finite")
+		if why := s.tryInit(z); why != nil {
+			return rejected, fmt.Errorf("rejecting the initial value: %w", why)
 		}
-		return nil
+		return rejected, nil
 	}
 	const tries = 100
 	for range tries {
 		for i := range z.q {
 			z.q[i] = cfg.InitRadius * (2*s.rng.Float64() - 1)
 		}
-		s.evaluate(z)
-		if !math.IsInf(z.lp, -1) {
-			return nil
+		why := s.tryInit(z)
+		if why == nil {
+			return rejected, nil
+		}
+		rejected.Add(why)
+	}
+	lines := append([]string{fmt.Sprintf("initialization between (-%g, %g) failed after %d attempts. Try specifying initial values, reducing ranges of constrained values, or reparameterizing the model", cfg.InitRadius, cfg.InitRadius, tries)},
+		rejected.Report("initial value rejected", "initial values rejected")...)
+	return rejected, fmt.Errorf("%s", strings.Join(lines, "\n"))
+}
+
+// tryInit evaluates z as an initial point and says why it is rejected, nil
+// if it is not: the model's error, or its explanation of a density or
+// gradient that is not finite.
+func (s *sampler) tryInit(z *point) error {
+	err := s.evaluate(z)
+	if !math.IsInf(z.lp, -1) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if ex, ok := s.m.(model.Explainer); ok {
+		if why := ex.Explain(z.q); why != nil {
+			return why
 		}
 	}
-	return fmt.Errorf("initialization between (-%g, %g) failed after %d attempts. Try specifying initial values, reducing ranges of constrained values, or reparameterizing the model", cfg.InitRadius, cfg.InitRadius, tries)
+	return fmt.Errorf("the log density or its gradient is not finite")
 }
 
 // initStepSize doubles or halves the step size until the acceptance
