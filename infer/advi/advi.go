@@ -116,12 +116,10 @@ func Run(m model.Model, cfg Config, progress func(iter int, elbo float64)) (*Res
 	res.Mean = make([]float64, len(m.Names()))
 	// A draw whose generated quantities fail keeps its NaN columns, as
 	// in NUTS; the errors become messages.
-	failed := 0
+	var failed model.Failures
 	write := func(z, row []float64) {
 		if err := m.Write(z, r.rng, row); err != nil {
-			if failed++; failed <= 10 {
-				r.messages = append(r.messages, fmt.Sprintf("a draw's outputs failed: %v", err))
-			}
+			failed.Add(err)
 		}
 	}
 	write(q.mu(), res.Mean)
@@ -132,9 +130,7 @@ func Run(m model.Model, cfg Config, progress func(iter int, elbo float64)) (*Res
 		res.Draws = append(res.Draws, row)
 		res.Unconstrained = append(res.Unconstrained, slices.Clone(r.z))
 	}
-	if failed > 10 {
-		r.messages = append(r.messages, fmt.Sprintf("%d more draws' outputs failed", failed-10))
-	}
+	r.messages = append(r.messages, failed.OutputsReport()...)
 	res.Gradients = r.nGrad
 	res.Messages = r.messages
 	return res, nil

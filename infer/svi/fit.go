@@ -71,20 +71,16 @@ func (s *SVI) Fit(seed uint64, prog Program, data model.Data, steps, draws int) 
 func (s *SVI) Draws(rng *rand.Rand, n int) [][]float64 {
 	z := make([]float64, s.Model.Dim())
 	rows := make([][]float64, 0, n)
-	failed := 0
+	var failed model.Failures
 	for range n {
 		s.Guide.Sample(rng, z)
 		row := make([]float64, len(s.Model.Names()))
 		if err := s.Model.Write(z, rng, row); err != nil {
-			if failed++; failed <= 10 {
-				s.Messages = append(s.Messages, fmt.Sprintf("a draw's outputs failed: %v", err))
-			}
+			failed.Add(err)
 		}
 		rows = append(rows, row)
 	}
-	if failed > 10 {
-		s.Messages = append(s.Messages, fmt.Sprintf("%d more draws' outputs failed", failed-10))
-	}
+	s.Messages = append(s.Messages, failed.OutputsReport()...)
 	return rows
 }
 
