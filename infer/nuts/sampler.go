@@ -201,7 +201,10 @@ func Sample(m model.Model, cfg Config, progress Progress) (*Chain, error) {
 		}
 	}
 	out.Rejections = s.rejected
-	out.Messages = append(out.Messages, s.rejected.Report("proposal rejected", "proposals rejected")...)
+	if s.rejected.Count > 0 {
+		out.Messages = append(out.Messages, s.rejected.Report("proposal rejected", "proposals rejected")...)
+		out.Messages = append(out.Messages, "occasional rejections, as near the boundary of a constrained type, are harmless; frequent ones suggest an ill-conditioned or misspecified model")
+	}
 	out.Messages = append(out.Messages, writeErrors.OutputsReport()...)
 	out.SampleSeconds = time.Since(start).Seconds()
 	out.StepSize = s.eps
