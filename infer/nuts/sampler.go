@@ -271,16 +271,21 @@ func (s *sampler) leapfrog(z *point, eps float64) {
 }
 
 // initialize finds a starting point with a finite log density and
-// gradient, as Stan does: up to 100 random tries in (-R, R). It returns
-// the rejected tries with their reasons; when all fail, the error says why
-// the first ones did.
+// gradient, as Stan does: up to 100 random tries in (-R, R), or one try
+// of the given point or, for R = 0, of zero. It returns the rejected tries
+// with their reasons; when all fail, the error says why the first ones
+// did.
 func (s *sampler) initialize(z *point, cfg Config) (model.Failures, error) {
 	var rejected model.Failures
-	if cfg.Init != nil {
-		if len(cfg.Init) != s.d {
-			return rejected, fmt.Errorf("initial point has %d values, but the model has %d unconstrained parameters", len(cfg.Init), s.d)
+	init := cfg.Init
+	if init == nil && cfg.InitRadius == 0 {
+		init = make([]float64, s.d)
+	}
+	if init != nil {
+		if len(init) != s.d {
+			return rejected, fmt.Errorf("initial point has %d values, but the model has %d unconstrained parameters", len(init), s.d)
 		}
-		copy(z.q, cfg.Init)
+		copy(z.q, init)
 		if why := s.tryInit(z); why != nil {
 			return rejected, fmt.Errorf("rejecting the initial value: %w", why)
 		}

@@ -89,3 +89,15 @@ func TestRejectionsCounted(t *testing.T) {
 		}
 	}
 }
+
+// TestZeroInitTriedOnce checks that with radius 0 the zero point is tried
+// once, as Stan does, and its rejection is the error.
+func TestZeroInitTriedOnce(t *testing.T) {
+	m := stanModel(t, "zero.stan", "parameters { real mu; }\nmodel {\n  reject(\"mu = \", mu);\n}\n")
+	cfg := DefaultConfig()
+	cfg.InitRadius = 0
+	_, err := Sample(m, cfg, nil)
+	if err == nil || !regexp.MustCompile(`^rejecting the initial value: \S*/zero\.stan:3:3: mu = 0$`).MatchString(err.Error()) {
+		t.Errorf("error %v", err)
+	}
+}
