@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"strings"
 
@@ -40,6 +41,21 @@ type env struct {
 
 	bufs  []Val // the compiler's buffer slots (bufSlot)
 	state []any // the compiler's state slots (stateSlot)
+
+	// nonFinite is the statement that first added a non-finite term to
+	// target in this evaluation, and term that term, to say where a
+	// density stopped being finite.
+	nonFinite *token.Position
+	term      float64
+}
+
+// addTarget adds a statement's term to the log density, remembering the
+// first statement whose term is not finite.
+func (e *env) addTarget(pos *token.Position, v ad.Var) {
+	e.target = append(e.target, v)
+	if e.nonFinite == nil && (math.IsNaN(v.Val) || math.IsInf(v.Val, 0)) {
+		e.nonFinite, e.term = pos, v.Val
+	}
 }
 
 // unwind forgets the calls in progress when an evaluation error aborts
@@ -373,6 +389,7 @@ func (c *compiler) outputs(b *ast.Block) []outVar {
 type constraintCheck struct {
 	what  string // "transformed parameter"
 	name  string
+	pos   token.Position // the declaration
 	get   func(*env) *Val
 	kind  types.Type
 	base  string
@@ -396,7 +413,7 @@ func (c *compiler) constraintChecks(b *ast.Block, what string) []*constraintChec
 			continue
 		}
 		v := c.info.Uses[d.Name]
-		ck := &constraintCheck{what: what, name: d.Name.Name, get: c.slots[v].getter(), kind: v.Type, base: d.Type.Base,
+		ck := &constraintCheck{what: what, name: d.Name.Name, pos: c.pos(d.Name.Pos()), get: c.slots[v].getter(), kind: v.Type, base: d.Type.Base,
 			work: newState(c, func() *structWork { return &structWork{} })}
 		if d.Type.Lower != nil {
 			ck.lower, ck.hasLo = c.expr(d.Type.Lower), true
@@ -417,8 +434,16 @@ func isStructured(base string) bool {
 	return false
 }
 
-// run validates the variable; errors name the element and the rule.
+// run validates the variable; errors name the declaration's file:line,
+// the element and the rule.
 func (ck *constraintCheck) run(e *env) error {
+	if err := ck.violation(e); err != nil {
+		return &evalError{pos: ck.pos, err: err}
+	}
+	return nil
+}
+
+func (ck *constraintCheck) violation(e *env) error {
 	v := ck.get(e)
 	n := len(v.R) + len(v.I)
 	at := func(k int) float64 {

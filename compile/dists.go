@@ -284,9 +284,9 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 	pos := c.pos(s.Tilde)
 	withTrunc := func(f func(*env) ad.Var, trunc func(*env) ad.Var) stmtFn {
 		if trunc == nil {
-			return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
+			return func(e *env) ctrl { e.addTarget(&pos, f(e)); return next }
 		}
-		return func(e *env) ctrl { e.target = append(e.target, f(e), trunc(e)); return next }
+		return func(e *env) ctrl { e.addTarget(&pos, f(e)); e.addTarget(&pos, trunc(e)); return next }
 	}
 	if call.User != nil {
 		// A user-defined density: call it like a function.
@@ -433,7 +433,7 @@ func scalarNormal(args []cexpr, pos token.Position) stmtFn {
 			lp -= math.Log(s.Val)
 			b.Add(s, (z*z-1)/s.Val)
 		}
-		e.target = append(e.target, b.End(lp))
+		e.addTarget(&pos, b.End(lp))
 		return next
 	}
 }

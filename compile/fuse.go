@@ -178,7 +178,7 @@ func (c *compiler) fusedNormal(s *ast.TildeStmt) stmtFn {
 			lp -= float64(n) * math.Log(sd)
 			b.Add(sv, (sr2-float64(n))*inv)
 		}
-		e.target = append(e.target, b.End(lp))
+		e.addTarget(&pos, b.End(lp))
 		return next
 	}
 }

@@ -1,7 +1,6 @@
 package compile
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -175,6 +174,7 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 	t := e.t
 	t.Reset()
 	e.target = e.target[:0]
+	e.nonFinite = nil
 	for i, v := range theta {
 		m.leaves[i] = t.Var(v)
 	}
@@ -194,7 +194,7 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 		total = t.Add(total, lj)
 	}
 	if math.IsNaN(total.Val) {
-		return 0, errors.New("the log density is NaN")
+		return 0, m.notFinite(total.Val)
 	}
 	if grad != nil {
 		t.Grad(total)
@@ -203,6 +203,49 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 		}
 	}
 	return total.Val, nil
+}
+
+// notFinite says where the last evaluation's log density, lp, stopped
+// being finite: the first statement that added a non-finite term.
+func (m *Model) notFinite(lp float64) error {
+	err := fmt.Errorf("the log density is %v", lp)
+	if at := m.e.nonFinite; at != nil {
+		return &evalError{pos: *at, err: fmt.Errorf("%w: this statement adds %v", err, m.e.term)}
+	}
+	return err
+}
+
+// Explain says why the log density at theta is not finite (it implements
+// model.Explainer): an evaluation error, the statement that first added a
+// non-finite term, or the parameter whose gradient is not finite.
+func (m *Model) Explain(theta []float64) error {
+	grad := make([]float64, m.dim)
+	lp, err := m.LogDensity(theta, grad)
+	if err != nil {
+		return err
+	}
+	if math.IsInf(lp, 0) {
+		return m.notFinite(lp)
+	}
+	for i, g := range grad {
+		if math.IsNaN(g) || math.IsInf(g, 0) {
+			return fmt.Errorf("the gradient of the log density with respect to %s is %v", m.unconstrainedName(i), g)
+		}
+	}
+	return nil
+}
+
+// unconstrainedName names the i-th unconstrained value by its parameter.
+func (m *Model) unconstrainedName(i int) string {
+	for _, l := range m.layouts {
+		if i >= l.off && i < l.off+l.n {
+			if l.n == 1 {
+				return l.p.name
+			}
+			return fmt.Sprintf("%s (unconstrained value %d of %d)", l.p.name, i-l.off+1, l.n)
+		}
+	}
+	return fmt.Sprintf("unconstrained value %d", i+1)
 }
 
 // runModel runs the transformed parameters, their checks and the model

@@ -60,17 +60,18 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 		return c.tilde(s)
 	case *ast.TargetStmt:
 		x := c.expr(s.X)
+		pos := c.pos(s.Pos())
 		if isComplex(x.t.Kind) {
 			c.errorf(s.X.Pos(), "target += needs a real, int or container of reals, found %v", x.t)
 			return nil
 		}
 		if x.v == nil {
 			f := x.real()
-			return func(e *env) ctrl { e.target = append(e.target, f(e)); return next }
+			return func(e *env) ctrl { e.addTarget(&pos, f(e)); return next }
 		}
 		f := x.val(true)
 		return func(e *env) ctrl {
-			e.target = append(e.target, e.t.Sum(f(e).R))
+			e.addTarget(&pos, e.t.Sum(f(e).R))
 			return next
 		}
 	case *ast.ExprStmt:

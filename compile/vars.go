@@ -29,7 +29,7 @@ func (c *compiler) dataDecl(d *ast.VarDecl) *dataVar {
 	ref := c.declareLocal(v)
 	dv := &dataVar{what: "data variable", name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type)}
 	if d.Type.Lower != nil || d.Type.Upper != nil || isStructured(d.Type.Base) {
-		ck := &constraintCheck{what: "data variable", name: dv.name, get: dv.get, kind: v.Type, base: d.Type.Base}
+		ck := &constraintCheck{what: "data variable", name: dv.name, pos: c.pos(d.Name.Pos()), get: dv.get, kind: v.Type, base: d.Type.Base}
 		if d.Type.Lower != nil {
 			ck.lower, ck.hasLo = c.expr(d.Type.Lower), true
 		}

@@ -25,3 +25,14 @@ type Model interface {
 	// Clone returns an independent evaluator of the same posterior.
 	Clone() Model
 }
+
+// Explainer is a Model that can say why its log density at a point is not
+// finite, for the messages of a failed initialisation. Its LogDensity may
+// return -Inf without an error, as Stan's does outside a support.
+type Explainer interface {
+	// Explain returns nil when the log density at theta and its gradient
+	// are finite, and otherwise an error naming the statement (file:line)
+	// that made the density non-finite, or the parameter whose gradient
+	// is not finite.
+	Explain(theta []float64) error
+}

@@ -122,12 +122,10 @@ func Run(m model.Model, cfg Config, progress func(iter int, elbo float64)) (*Res
 	res.Mean = make([]float64, len(m.Names()))
 	// A draw whose generated quantities fail keeps its NaN columns, as
 	// in NUTS; the errors become messages.
-	failed := 0
+	var failed model.Failures
 	write := func(z, row []float64) {
 		if err := m.Write(z, r.rng, row); err != nil {
-			if failed++; failed <= 10 {
-				r.messages = append(r.messages, fmt.Sprintf("a draw's outputs failed: %v", err))
-			}
+			failed.Add(err)
 		}
 	}
 	write(q.mu(), res.Mean)
@@ -140,9 +138,7 @@ func Run(m model.Model, cfg Config, progress func(iter int, elbo float64)) (*Res
 		res.LogP = append(res.LogP, svi.LogP(m.LogDensity, r.z))
 		res.LogG = append(res.LogG, q.logQ(r.eta))
 	}
-	if failed > 10 {
-		r.messages = append(r.messages, fmt.Sprintf("%d more draws' outputs failed", failed-10))
-	}
+	r.messages = append(r.messages, failed.OutputsReport()...)
 	res.Gradients = r.nGrad
 	res.Messages = r.messages
 	return res, nil

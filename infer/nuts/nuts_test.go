@@ -279,11 +279,15 @@ func TestWindows(t *testing.T) {
 	}
 }
 
+// TestInitFailure checks that a failed initialisation says why the first
+// tries were rejected, with the model's messages.
 func TestInitFailure(t *testing.T) {
 	cfg := DefaultConfig()
 	_, err := Sample(rejecter{}, cfg, nil)
-	if err == nil || err.Error() != "initialization between (-2, 2) failed after 100 attempts. Try specifying initial values, reducing ranges of constrained values, or reparameterizing the model" {
-		t.Fatalf("error = %v", err)
+	want := "initialization between (-2, 2) failed after 100 attempts. Try specifying initial values, reducing ranges of constrained values, or reparameterizing the model\n" +
+		"100 initial values rejected; the first 5:\n  reject\n  reject\n  reject\n  reject\n  reject"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error = %v\nwant %s", err, want)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/gostan/gostan/model"
@@ -78,11 +79,10 @@ type Chain struct {
 	Gradients                    int
 	WarmupSeconds, SampleSeconds float64
 	Messages                     []string // informational messages, as Stan prints them
+	// Rejections are the proposals rejected by an evaluation error
+	// (reject(), a domain error), warmup included; Messages report them.
+	Rejections model.Failures
 }
-
-// maxWriteMessages bounds the messages kept about draws whose outputs
-// failed; the rest are counted.
-const maxWriteMessages = 10
 
 // Progress is told about each finished iteration, counting warmup first.
 type Progress func(iter int)
@@ -139,6 +139,7 @@ type sampler struct {
 	eps      float64
 	maxDepth int
 	nGrad    int
+	rejected model.Failures // evaluation errors met by the integrator
 
 	z         point // the point the integrator moves
 	divergent bool
@@ -180,9 +181,11 @@ func SampleContext(ctx context.Context, m model.Model, cfg Config, h Hooks) (*Ch
 	}
 	cur := newPoint(d)
 	if d > 0 {
-		if err := s.initialize(&cur, cfg); err != nil {
+		initRejected, err := s.initialize(&cur, cfg)
+		if err != nil {
 			return nil, err
 		}
+		out.Messages = append(out.Messages, initRejected.Report("initial value rejected", "initial values rejected")...)
 	}
 	r := &run{ctx: ctx, m: m, cfg: cfg, h: h, out: out, row: len(m.Names()),
 		gqRNG: rand.New(rand.NewPCG(cfg.Seed^0x9e3779b97f4a7c15, uint64(cfg.Chain)))}
@@ -195,9 +198,12 @@ func SampleContext(ctx context.Context, m model.Model, cfg Config, h Hooks) (*Ch
 	if err != nil && err != ctx.Err() {
 		return nil, err
 	}
-	if r.writeErrors > maxWriteMessages {
-		out.Messages = append(out.Messages, fmt.Sprintf("%d more draws had errors in their transformed parameters or generated quantities", r.writeErrors-maxWriteMessages))
+	out.Rejections = s.rejected
+	if s.rejected.Count > 0 {
+		out.Messages = append(out.Messages, s.rejected.Report("proposal rejected", "proposals rejected")...)
+		out.Messages = append(out.Messages, "occasional rejections, as near the boundary of a constrained type, are harmless; frequent ones suggest an ill-conditioned or misspecified model")
 	}
+	out.Messages = append(out.Messages, r.writeErrors.OutputsReport()...)
 	out.Gradients = s.nGrad
 	out.Interrupted = err != nil
 	return out, err
@@ -212,7 +218,7 @@ type run struct {
 	out         *Chain
 	row         int // output columns
 	gqRNG       *rand.Rand
-	writeErrors int
+	writeErrors model.Failures
 }
 
 // iteration ends iteration it (0-based, warmup first) whose state is q:
@@ -229,10 +235,7 @@ func (r *run) iteration(it int, q []float64, st Stats) error {
 		if err := r.m.Write(q, r.gqRNG, row); err != nil {
 			// Stan logs the error and keeps the draw, its failed columns
 			// NaN; the sampler's state is not affected.
-			r.writeErrors++
-			if r.writeErrors <= maxWriteMessages {
-				r.out.Messages = append(r.out.Messages, fmt.Sprintf("iteration %d: %v", it+1, err))
-			}
+			r.writeErrors.Add(fmt.Errorf("iteration %d: %w", it+1, err))
 		}
 		if warmup {
 			r.out.WarmupDraws = append(r.out.WarmupDraws, row)
@@ -344,21 +347,23 @@ func (r *run) nuts(s *sampler, cur *point) error {
 }
 
 // evaluate computes z's log density and gradient; a point outside the
-// support (an error or a non-finite value) gets log density -Inf.
-func (s *sampler) evaluate(z *point) {
+// support (an error or a non-finite value) gets log density -Inf. It
+// returns the model's error, nil when the value is merely not finite.
+func (s *sampler) evaluate(z *point) error {
 	s.nGrad++
 	lp, err := s.m.LogDensity(z.q, z.g)
 	if err != nil || math.IsNaN(lp) || math.IsInf(lp, 0) {
 		z.lp = math.Inf(-1)
-		return
+		return err
 	}
 	for _, g := range z.g {
 		if math.IsNaN(g) || math.IsInf(g, 0) {
 			z.lp = math.Inf(-1)
-			return
+			return nil
 		}
 	}
 	z.lp = lp
+	return nil
 }
 
 // hamiltonian is H = -log p(q) + ½ pᵀM⁻¹p, +Inf outside the support.
@@ -383,7 +388,9 @@ func (s *sampler) leapfrog(z *point, eps float64) {
 	for i, v := range s.scratch {
 		z.q[i] += eps * v
 	}
-	s.evaluate(z)
+	if err := s.evaluate(z); err != nil {
+		s.rejected.Add(err)
+	}
 	if math.IsInf(z.lp, -1) {
 		return
 	}
@@ -393,30 +400,59 @@ func (s *sampler) leapfrog(z *point, eps float64) {
 }
 
 // initialize finds a starting point with a finite log density and
-// gradient, as Stan does: up to 100 random tries in (-R, R).
-func (s *sampler) initialize(z *point, cfg Config) error {
-	if cfg.Init != nil {
-		if len(cfg.Init) != s.d {
-			return fmt.Errorf("initial point has %d values, but the model has %d unconstrained parameters", len(cfg.Init), s.d)
+// gradient, as Stan does: up to 100 random tries in (-R, R), or one try
+// of the given point or, for R = 0, of zero. It returns the rejected tries
+// with their reasons; when all fail, the error says why the first ones
+// did.
+func (s *sampler) initialize(z *point, cfg Config) (model.Failures, error) {
+	var rejected model.Failures
+	init := cfg.Init
+	if init == nil && cfg.InitRadius == 0 {
+		init = make([]float64, s.d)
+	}
+	if init != nil {
+		if len(init) != s.d {
+			return rejected, fmt.Errorf("initial point has %d values, but the model has %d unconstrained parameters", len(init), s.d)
 		}
-		copy(z.q, cfg.Init)
-		s.evaluate(z)
-		if math.IsInf(z.lp, -1) {
-			return fmt.Errorf("rejecting the initial value: the log density or its gradient is not finite")
+		copy(z.q, init)
+		if why := s.tryInit(z); why != nil {
+			return rejected, fmt.Errorf("rejecting the initial value: %w", why)
 		}
-		return nil
+		return rejected, nil
 	}
 	const tries = 100
 	for range tries {
 		for i := range z.q {
 			z.q[i] = cfg.InitRadius * (2*s.rng.Float64() - 1)
 		}
-		s.evaluate(z)
-		if !math.IsInf(z.lp, -1) {
-			return nil
+		why := s.tryInit(z)
+		if why == nil {
+			return rejected, nil
+		}
+		rejected.Add(why)
+	}
+	lines := append([]string{fmt.Sprintf("initialization between (-%g, %g) failed after %d attempts. Try specifying initial values, reducing ranges of constrained values, or reparameterizing the model", cfg.InitRadius, cfg.InitRadius, tries)},
+		rejected.Report("initial value rejected", "initial values rejected")...)
+	return rejected, fmt.Errorf("%s", strings.Join(lines, "\n"))
+}
+
+// tryInit evaluates z as an initial point and says why it is rejected, nil
+// if it is not: the model's error, or its explanation of a density or
+// gradient that is not finite.
+func (s *sampler) tryInit(z *point) error {
+	err := s.evaluate(z)
+	if !math.IsInf(z.lp, -1) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if ex, ok := s.m.(model.Explainer); ok {
+		if why := ex.Explain(z.q); why != nil {
+			return why
 		}
 	}
-	return fmt.Errorf("initialization between (-%g, %g) failed after %d attempts. Try specifying initial values, reducing ranges of constrained values, or reparameterizing the model", cfg.InitRadius, cfg.InitRadius, tries)
+	return fmt.Errorf("the log density or its gradient is not finite")
 }
 
 // initStepSize doubles or halves the step size until the acceptance

@@ -1,9 +1,10 @@
 package svi
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/gostan/gostan/model"
 )
 
 // Meaner is a guide whose mean on the unconstrained scale has a closed
@@ -48,12 +49,10 @@ func (s *SVI) Mean(rng *rand.Rand) []float64 {
 func (s *SVI) Sample(rng *rand.Rand, n int) *Result {
 	names := s.Model.Names()
 	res := &Result{Names: names, Mean: make([]float64, len(names))}
-	failed := 0
+	var failed model.Failures
 	write := func(z, row []float64) {
 		if err := s.Model.Write(z, rng, row); err != nil {
-			if failed++; failed <= 10 {
-				s.Messages = append(s.Messages, fmt.Sprintf("a draw's outputs failed: %v", err))
-			}
+			failed.Add(err)
 		}
 	}
 	write(s.Mean(rng), res.Mean)
@@ -66,9 +65,7 @@ func (s *SVI) Sample(rng *rand.Rand, n int) *Result {
 		res.LogP = append(res.LogP, LogP(s.Model.LogDensity, z))
 		res.LogG = append(res.LogG, logQ)
 	}
-	if failed > 10 {
-		s.Messages = append(s.Messages, fmt.Sprintf("%d more draws' outputs failed", failed-10))
-	}
+	s.Messages = append(s.Messages, failed.OutputsReport()...)
 	res.Messages = s.Messages
 	return res
 }
