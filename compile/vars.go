@@ -29,7 +29,8 @@ func (c *compiler) dataDecl(d *ast.VarDecl) *dataVar {
 	ref := c.declareLocal(v)
 	dv := &dataVar{what: "data variable", name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type)}
 	if d.Type.Lower != nil || d.Type.Upper != nil || isStructured(d.Type.Base) {
-		ck := &constraintCheck{what: "data variable", name: dv.name, get: dv.get, kind: v.Type, base: d.Type.Base}
+		ck := &constraintCheck{what: "data variable", name: dv.name, get: dv.get, kind: v.Type, base: d.Type.Base,
+			work: newState(c, func() *structWork { return &structWork{} })}
 		if d.Type.Lower != nil {
 			ck.lower, ck.hasLo = c.expr(d.Type.Lower), true
 		}
