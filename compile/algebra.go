@@ -56,7 +56,7 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 	name := call.Name
 	f := call.FuncArg
 	vec := types.VectorT
-	s := &algebraSolver{name: name, pos: c.pos(x.Pos()), nested: nested{tape: ad.NewTape()}}
+	s := &algebraSolver{name: name, pos: c.pos(x.Pos())}
 	def := algebraDefaults[name]
 	rel, fTol, steps := ad.Const(def.rel), ad.Const(def.fTol), 200
 	s.relF = func(*env) ad.Var { return rel }
@@ -93,18 +93,19 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 	if f.Sig.Ret != vec || len(f.Sig.Args) != 1+len(params) || f.Sig.Args[0] != vec {
 		return c.badCall(x, t, "the system function '%s' must take a vector of unknowns first and return a vector, not %v", f.Name, f.Sig)
 	}
-	fargs := []cexpr{{t: vec, v: func(*env) *Val { return &s.yArg }}}
+	site := siteSlot(c, s)
+	fargs := []cexpr{{t: vec, v: func(e *env) *Val { return &site.of(e).yArg }}}
 	for k, a := range pass {
 		pt := f.Sig.Args[1+k]
 		if !types.Promotes(a.t, pt) || !types.Promotes(a.t, params[k]) || isComplex(pt.Kind) {
 			return c.badCall(x, t, "argument %d is %v, but the system function '%s' takes %v there", 3+k, a.t, f.Name, pt)
 		}
-		oa, fa := passThrough(a, pt, f.Decl.Params[1+k].Type.DataOnly)
+		oa, fa := c.passThrough(a, pt, f.Decl.Params[1+k].Type.DataOnly)
 		s.args = append(s.args, oa)
 		fargs = append(fargs, fa)
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, vec).v
-	return cexpr{t: t, v: s.eval}
+	return cexpr{t: t, v: func(e *env) *Val { return site.of(e).eval(e) }}
 }
 
 func (s *algebraSolver) fail(format string, a ...any) { fail(s.pos, s.name+": "+format, a...) }
@@ -123,7 +124,8 @@ func (s *algebraSolver) system(y []float64, jac, params bool) {
 		}
 	}
 	for _, a := range s.args {
-		a.pass(tp, params && a.vars)
+		v := a.of(s.e)
+		v.pass(tp, params && v.vars)
 	}
 	out := s.call(s.e)
 	if len(out.R) != n {
@@ -145,11 +147,12 @@ func (s *algebraSolver) system(y []float64, jac, params bool) {
 		}
 		p := 0
 		for _, a := range s.args {
-			if !a.vars {
+			v := a.of(s.e)
+			if !v.vars {
 				continue
 			}
-			for _, v := range a.arg.R {
-				s.jp[i*s.np+p] = tp.Adjoint(v)
+			for _, x := range v.arg.R {
+				s.jp[i*s.np+p] = tp.Adjoint(x)
 				p++
 			}
 		}
@@ -179,19 +182,19 @@ func (s *algebraSolver) eval(e *env) *Val {
 		}
 	}
 	for _, a := range s.args {
-		for i, v := range a.in.R {
+		for i, v := range a.of(e).in.R {
 			if math.IsNaN(v.Val) || math.IsInf(v.Val, 0) {
 				s.fail("parameter vector[%d] is %v, but must be finite!", i+1, v.Val)
 			}
 		}
 	}
 	for _, k := range s.dataArgs {
-		if s.args[k].vars {
+		if s.args[k].of(e).vars {
 			s.fail("the continuous data must be data, but depend on parameters")
 		}
 	}
 	for k, a := range s.args {
-		if a.dataOnly && a.vars {
+		if a.dataOnly && a.of(e).vars {
 			s.fail("argument %d of the system function is declared data, but depends on parameters", k+2)
 		}
 	}
@@ -211,8 +214,8 @@ func (s *algebraSolver) eval(e *env) *Val {
 	s.n = n
 	s.np = 0
 	for _, a := range s.args {
-		if a.vars {
-			s.np += len(a.in.R)
+		if v := a.of(e); v.vars {
+			s.np += len(v.in.R)
 		}
 	}
 	s.yArg.shape([]int{n}, false)
@@ -312,11 +315,12 @@ func (s *algebraSolver) eval(e *env) *Val {
 		b := e.t.Begin()
 		p := 0
 		for _, a := range s.args {
-			if !a.vars {
+			v := a.of(e)
+			if !v.vars {
 				continue
 			}
-			for _, v := range a.in.R {
-				b.Add(v, -D.At(i, p))
+			for _, x := range v.in.R {
+				b.Add(x, -D.At(i, p))
 				p++
 			}
 		}

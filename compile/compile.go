@@ -408,22 +408,31 @@ type structWork struct{ x, y []float64 }
 func (c *compiler) constraintChecks(b *ast.Block, what string) []*constraintCheck {
 	var out []*constraintCheck
 	for _, s := range b.Body.List {
-		d, ok := s.(*ast.VarDecl)
-		if !ok || !(d.Type.Lower != nil || d.Type.Upper != nil || isStructured(d.Type.Base)) {
-			continue
+		if d, ok := s.(*ast.VarDecl); ok && isConstrained(d) {
+			out = append(out, c.constraintCheck(d, what))
 		}
-		v := c.info.Uses[d.Name]
-		ck := &constraintCheck{what: what, name: d.Name.Name, pos: c.pos(d.Name.Pos()), get: c.slots[v].getter(), kind: v.Type, base: d.Type.Base,
-			work: newState(c, func() *structWork { return &structWork{} })}
-		if d.Type.Lower != nil {
-			ck.lower, ck.hasLo = c.expr(d.Type.Lower), true
-		}
-		if d.Type.Upper != nil {
-			ck.upper, ck.hasHi = c.expr(d.Type.Upper), true
-		}
-		out = append(out, ck)
 	}
 	return out
+}
+
+// isConstrained says whether a declaration has bounds or a structured
+// type to check.
+func isConstrained(d *ast.VarDecl) bool {
+	return d.Type.Lower != nil || d.Type.Upper != nil || isStructured(d.Type.Base)
+}
+
+// constraintCheck compiles the check of one constrained declaration.
+func (c *compiler) constraintCheck(d *ast.VarDecl, what string) *constraintCheck {
+	v := c.info.Uses[d.Name]
+	ck := &constraintCheck{what: what, name: d.Name.Name, pos: c.pos(d.Name.Pos()), get: c.slots[v].getter(), kind: v.Type, base: d.Type.Base,
+		work: newState(c, func() *structWork { return &structWork{} })}
+	if d.Type.Lower != nil {
+		ck.lower, ck.hasLo = c.expr(d.Type.Lower), true
+	}
+	if d.Type.Upper != nil {
+		ck.upper, ck.hasHi = c.expr(d.Type.Upper), true
+	}
+	return ck
 }
 
 func isStructured(base string) bool {

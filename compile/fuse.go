@@ -112,10 +112,14 @@ func (c *compiler) fusedNormal(s *ast.TildeStmt) stmtFn {
 			vec = append(vec, k)
 		}
 	}
-	coefs := make([]ad.Var, len(terms))
-	loc := fusedLoc{vals: make([]float64, len(vec)), xs: make([][]ad.Var, len(vec))}
-	grads := make([]float64, len(vec))
+	nt, nv := len(terms), len(vec)
+	work := newState(c, func() *fusedWork {
+		return &fusedWork{coefs: make([]ad.Var, nt), grads: make([]float64, nv),
+			loc: fusedLoc{vals: make([]float64, nv), xs: make([][]ad.Var, nv)}}
+	})
 	return func(e *env) ctrl {
+		w := work.of(e)
+		coefs, grads, loc := w.coefs, w.grads, &w.loc
 		yv := y(e).R
 		n := len(yv)
 		loc.icpt = 0
@@ -157,7 +161,7 @@ func (c *compiler) fusedNormal(s *ast.TildeStmt) stmtFn {
 			}
 		}
 		if !ok {
-			fusedNormalError(pos, yv, &loc, sv)
+			fusedNormalError(pos, yv, loc, sv)
 		}
 		lp := -0.5 * sr2
 		b := e.t.Begin()
@@ -181,6 +185,14 @@ func (c *compiler) fusedNormal(s *ast.TildeStmt) stmtFn {
 		e.addTarget(&pos, b.End(lp))
 		return next
 	}
+}
+
+// fusedWork is a fused density's per-model work space: the coefficients'
+// values, their gradients' sums and the evaluated location.
+type fusedWork struct {
+	coefs []ad.Var
+	grads []float64
+	loc   fusedLoc
 }
 
 // fusedLoc is a fused linear predictor evaluated: the sum of its scalar

@@ -46,11 +46,13 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 	get := ref.getter()
 	pos := c.pos(s.Tilde)
 	arrayDims := v.Type.Dims
-	var sel selector
-	var xs []ad.Var
-	p := make([]ad.Var, len(args))
-	reals := make([][]ad.Var, len(args)+1)
+	na := len(args)
+	work := newState(c, func() *guideWork {
+		return &guideWork{p: make([]ad.Var, na), reals: make([][]ad.Var, na+1)}
+	})
 	return func(e *env) ctrl {
+		w := work.of(e)
+		sel, p, reals := &w.sel, w.p, w.reals
 		da.eval(e)
 		dst := get(e)
 		n := len(dst.R) // without indices, the draw fills the variable
@@ -63,7 +65,7 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 				fail(pos, "size mismatch: the guide draws %d values, but argument %d has %d", n, k+1, len(a))
 			}
 		}
-		xs = xs[:0]
+		xs := w.xs[:0]
 		for i := range n {
 			o := i
 			if idx != nil {
@@ -82,6 +84,7 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 			dst.R[o] = x
 			xs = append(xs, x)
 		}
+		w.xs = xs
 		reals[0] = xs
 		copy(reals[1:], da.reals)
 		lq, err := d.fn(e.t, false, nil, reals)
@@ -91,6 +94,14 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 		e.target = append(e.target, lq)
 		return next
 	}
+}
+
+// guideWork is a guide draw's per-model work space: the selected
+// elements, the draws, one draw's arguments and the density's arguments.
+type guideWork struct {
+	sel   selector
+	xs, p []ad.Var
+	reals [][]ad.Var
 }
 
 // HasGuide reports whether the program has a guide block.

@@ -158,24 +158,25 @@ func (c *compiler) integrate1d(x *ast.CallExpr, call *check.Call, args []cexpr, 
 		!types.Promotes(args[3].t, reals) || !types.Promotes(args[4].t, reals) || args[5].t != ints || (len(args) == 7 && !isScalar(args[6])) {
 		return c.badCall(x, t, "takes (f, real a, real b, array[] real theta, array[] real x_r, array[] int x_i) and an optional relative tolerance")
 	}
-	s := &integrator{pos: c.pos(x.Pos()), aF: args[1].real(), bF: args[2].real(), nested: nested{tape: ad.NewTape()}}
+	s := &integrator{pos: c.pos(x.Pos()), aF: args[1].real(), bF: args[2].real()}
 	if len(args) == 7 {
 		s.relF = args[6].real()
 	} else {
 		rel := ad.Const(math.Sqrt(0x1p-52))
 		s.relF = func(*env) ad.Var { return rel }
 	}
+	site := siteSlot(c, s)
 	fargs := []cexpr{
-		{t: types.RealT, r: func(*env) ad.Var { return s.xArg }},
-		{t: types.RealT, r: func(*env) ad.Var { return s.xc }},
+		{t: types.RealT, r: func(e *env) ad.Var { return site.of(e).xArg }},
+		{t: types.RealT, r: func(e *env) ad.Var { return site.of(e).xc }},
 	}
 	for k, pt := range want[2:] {
-		oa, fa := passThrough(args[3+k], pt, false)
+		oa, fa := c.passThrough(args[3+k], pt, false)
 		s.args = append(s.args, oa)
 		fargs = append(fargs, fa)
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, types.RealT).r
-	return cexpr{t: t, r: s.eval}
+	return cexpr{t: t, r: func(e *env) ad.Var { return site.of(e).eval(e) }}
 }
 
 func (s *integrator) fail(format string, a ...any) { fail(s.pos, "integrate: "+format, a...) }
@@ -186,7 +187,7 @@ func (s *integrator) at(x, xc float64, out []float64) {
 	tp := s.tape
 	tp.Reset()
 	s.xArg, s.xc = ad.Const(x), ad.Const(xc)
-	th := s.args[0]
+	th := s.args[0].of(s.e)
 	th.pass(tp, th.vars)
 	v := s.call(s.e)
 	if math.IsNaN(v.Val) || math.IsInf(v.Val, 0) {
@@ -207,7 +208,8 @@ func (s *integrator) eval(e *env) ad.Var {
 		s.fail("the integrand calls the integrator that is calling it")
 	}
 	a, b, rel := s.aF(e), s.bF(e), s.relF(e).Val
-	for _, arg := range s.args {
+	th := s.args[0].load(e)
+	for _, arg := range s.args[1:] {
 		arg.load(e)
 	}
 	if math.IsNaN(a.Val) || math.IsNaN(b.Val) {
@@ -216,7 +218,7 @@ func (s *integrator) eval(e *env) ad.Var {
 	if !(rel > 0) {
 		s.fail("relative_tolerance is %v, but must be positive", rel)
 	}
-	for _, v := range s.args[1].in.R {
+	for _, v := range s.args[1].of(e).in.R {
 		if !v.IsConst() {
 			s.fail("the continuous data must be data, but depend on parameters")
 		}
@@ -227,7 +229,6 @@ func (s *integrator) eval(e *env) ad.Var {
 	if a.Val == b.Val {
 		return ad.Const(0)
 	}
-	th := s.args[0]
 	m := 1
 	if th.vars {
 		m += len(th.in.R)

@@ -86,7 +86,7 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	if args[6].t != intArr {
 		return bad("the integer data (argument 7) must be an array of ints, not %v", args[6].t)
 	}
-	s := &odeSolver{odeCore: odeCore{name: name, pos: c.pos(x.Pos()), nested: nested{tape: ad.NewTape()}}}
+	s := &odeSolver{odeCore: odeCore{name: name, pos: c.pos(x.Pos())}}
 	s.y0F, s.t0F, s.tsF = args[1].val(true), args[2].real(), args[3].val(true)
 	if len(args) == 10 {
 		for k := 7; k < 10; k++ {
@@ -107,16 +107,17 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	}
 	// The system function reads its arguments from the solver.
 	var th, xr, xi cexpr
-	s.th, th = passThrough(args[4], realArr, false)
-	s.xr, xr = passThrough(args[5], realArr, false)
-	s.xi, xi = passThrough(args[6], intArr, false)
+	s.th, th = c.passThrough(args[4], realArr, false)
+	s.xr, xr = c.passThrough(args[5], realArr, false)
+	s.xi, xi = c.passThrough(args[6], intArr, false)
+	site := siteSlot(c, s)
 	fargs := []cexpr{
-		{t: types.RealT, r: func(*env) ad.Var { return s.tArg }},
-		{t: realArr, v: func(*env) *Val { return &s.yArg }},
+		{t: types.RealT, r: func(e *env) ad.Var { return site.of(e).tArg }},
+		{t: realArr, v: func(e *env) *Val { return &site.of(e).yArg }},
 		th, xr, xi,
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, realArr).v
-	return cexpr{t: t, v: s.eval}
+	return cexpr{t: t, v: func(e *env) *Val { return site.of(e).eval(e) }}
 }
 
 func sameSig(a, b types.Signature) bool {
@@ -164,10 +165,9 @@ func (s *odeSolver) eval(e *env) *Val {
 	}
 	y0, t0, ts := s.y0F(e), s.t0F(e), s.tsF(e)
 	// Copied: the system function may overwrite the buffers they came in.
-	s.th.load(e)
-	s.xr.load(e)
+	thv := s.th.load(e)
+	th, xr := thv.in.R, s.xr.load(e).in.R
 	s.xi.load(e)
-	th, xr := s.th.in.R, s.xr.in.R
 	rel, abs, maxSteps := s.relF(e).Val, s.absF(e).Val, s.stepsF(e)
 
 	// Stan's checks, in Stan's order and words.
@@ -216,7 +216,7 @@ func (s *odeSolver) eval(e *env) *Val {
 	if s.y0Var {
 		s.np += n
 	}
-	if s.th.vars {
+	if thv.vars {
 		s.np += len(th)
 	}
 	size := s.coupled()
@@ -243,7 +243,7 @@ func (s *odeSolver) eval(e *env) *Val {
 				s.addInitial(&b, z, i)
 				p = n
 			}
-			if s.th.vars {
+			if thv.vars {
 				s.addParams(&b, th, z, p, i)
 			}
 			s.out.R[k*n+i] = b.End(z[i])
@@ -256,8 +256,9 @@ func (s *odeSolver) eval(e *env) *Val {
 func (s *odeSolver) rhs(t float64, z, dz []float64) {
 	n, tp := s.n, s.tape
 	s.loadState(t, z)
-	s.th.pass(tp, s.th.vars)
-	th := s.th.arg.R
+	thv := s.th.of(s.e)
+	thv.pass(tp, thv.vars)
+	th := thv.arg.R
 	dy := s.call(s.e)
 	if len(dy.R) != n {
 		fail(s.pos, "coupled_ode_system: dz_dt (%d) and states (%d) must match in size", len(dy.R), n)

@@ -61,6 +61,22 @@ type nested struct {
 	busy bool
 }
 
+func (s *nested) scratch() *nested { return s }
+
+// siteSlot hands out the state slot of a solver's call site: each Model
+// gets a copy of the compiled site tmpl, which no evaluation writes, with
+// a scratch tape of its own, and keeps its working memory there.
+func siteSlot[T any, P interface {
+	*T
+	scratch() *nested
+}](c *compiler, tmpl P) stateSlot[T] {
+	return newState(c, func() *T {
+		m := *tmpl
+		P(&m).scratch().tape = ad.NewTape()
+		return &m
+	})
+}
+
 // enter puts the scratch tape in place of the model's for the user
 // function and marks the solver busy; it returns the model's tape for
 // leave, which is deferred so that it is restored however the call ends.
@@ -171,24 +187,24 @@ func (s *odeCore) addParams(b *ad.Builder, xs []ad.Var, z []float64, p, i int) i
 // passThrough compiles argument a of a solver (ODE, algebraic, integrate_1d)
 // for the system function's parameter of type pt, declared data when
 // dataOnly: its record, and the expression the system function reads it by.
-func passThrough(a cexpr, pt types.Type, dataOnly bool) (*odeArg, cexpr) {
-	oa := &odeArg{e: a, t: pt, dataOnly: dataOnly}
+func (c *compiler) passThrough(a cexpr, pt types.Type, dataOnly bool) (*odeArg, cexpr) {
+	oa := &odeArg{e: a, t: pt, dataOnly: dataOnly, val: newState(c, func() *odeArgVal { return &odeArgVal{} })}
 	if pt.Kind != types.Int && a.v != nil {
 		oa.e.v = a.val(true)
 	}
 	switch {
 	case pt == types.IntT:
-		return oa, cexpr{t: pt, i: func(*env) int { return oa.arg.I[0] }}
+		return oa, cexpr{t: pt, i: func(e *env) int { return oa.of(e).arg.I[0] }}
 	case pt == types.RealT:
-		return oa, cexpr{t: pt, r: func(*env) ad.Var { return oa.arg.R[0] }}
+		return oa, cexpr{t: pt, r: func(e *env) ad.Var { return oa.of(e).arg.R[0] }}
 	}
-	return oa, cexpr{t: pt, v: func(*env) *Val { return &oa.arg }}
+	return oa, cexpr{t: pt, v: func(e *env) *Val { return &oa.of(e).arg }}
 }
 
 // pass sets the value the system function reads to the value passed in:
 // leaves of tp when vars (to take derivatives in it), else constants. An
 // argument that is data already holds its constants from load.
-func (a *odeArg) pass(tp *ad.Tape, vars bool) {
+func (a *odeArgVal) pass(tp *ad.Tape, vars bool) {
 	if !a.vars {
 		return
 	}

@@ -32,17 +32,26 @@ var odeVariadicDefaults = map[string]struct {
 }
 
 // odeArg is one of the arguments passed through to the system function:
-// its compiled expression, its value during a solve, and whether the
-// solution has sensitivities with respect to it (any of its values depends
-// on parameters: then, as Stan types it, all of them do).
+// its compiled expression and the slot of its value during a solve.
 type odeArg struct {
 	e        cexpr
 	t        types.Type
 	dataOnly bool // the function's parameter is declared data
-	in       Val  // the value passed to the solver
-	arg      Val  // the value the system function reads
-	vars     bool
+	val      stateSlot[odeArgVal]
 }
+
+// odeArgVal is a passed-through argument's value during a solve in one
+// Model, and whether the solution has sensitivities with respect to it
+// (any of its values depends on parameters: then, as Stan types it, all
+// of them do).
+type odeArgVal struct {
+	in   Val // the value passed to the solver
+	arg  Val // the value the system function reads
+	vars bool
+}
+
+// of is the argument's value in e's Model.
+func (a *odeArg) of(e *env) *odeArgVal { return a.val.of(e) }
 
 // odeVariadic is one call site of a variadic ODE solver.
 type odeVariadic struct {
@@ -88,7 +97,7 @@ func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cex
 	case args[3].t.Dims != 1 || !(args[3].t.Kind == types.Real || args[3].t.Kind == types.Int):
 		return bad("the times (argument 4) must be an array of reals, not %v", args[3].t)
 	}
-	s := &odeVariadic{odeCore: odeCore{name: name, pos: c.pos(x.Pos()), nested: nested{tape: ad.NewTape()}}}
+	s := &odeVariadic{odeCore: odeCore{name: name, pos: c.pos(x.Pos())}}
 	s.y0F, s.t0F, s.tsF = args[1].val(true), args[2].real(), args[3].val(true)
 	if def.tol {
 		for k, what := range []string{"relative tolerance", "absolute tolerance", "maximum number of steps"} {
@@ -100,21 +109,22 @@ func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cex
 	} else {
 		s.defaults(def.rel, def.abs, def.steps)
 	}
+	site := siteSlot(c, s)
 	fargs := []cexpr{
-		{t: types.RealT, r: func(*env) ad.Var { return s.tArg }},
-		{t: types.VectorT, v: func(*env) *Val { return &s.yArg }},
+		{t: types.RealT, r: func(e *env) ad.Var { return site.of(e).tArg }},
+		{t: types.VectorT, v: func(e *env) *Val { return &site.of(e).yArg }},
 	}
 	for k, a := range args[first:] {
 		pt := f.Sig.Args[2+k]
 		if !types.Promotes(a.t, pt) || isComplex(pt.Kind) {
 			return bad("argument %d is %v, but the system function '%s' takes %v there", first+k+1, a.t, f.Name, pt)
 		}
-		oa, fa := passThrough(a, pt, f.Decl.Params[2+k].Type.DataOnly)
+		oa, fa := c.passThrough(a, pt, f.Decl.Params[2+k].Type.DataOnly)
 		s.args = append(s.args, oa)
 		fargs = append(fargs, fa)
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, types.VectorT).v
-	return cexpr{t: t, v: s.eval}
+	return cexpr{t: t, v: func(e *env) *Val { return site.of(e).eval(e) }}
 }
 
 func (s *odeVariadic) checkFinite(what string, xs []ad.Var) {
@@ -128,20 +138,23 @@ func (s *odeVariadic) checkFinite(what string, xs []ad.Var) {
 	}
 }
 
-// load evaluates the arguments passed through into their buffers.
-func (a *odeArg) load(e *env) {
+// load evaluates an argument passed through into e's Model's buffers and
+// returns them.
+func (a *odeArg) load(e *env) *odeArgVal {
+	v := a.of(e)
 	switch {
 	case a.t == types.IntT:
-		a.in.shape(nil, true)
-		a.in.I[0] = a.e.i(e)
+		v.in.shape(nil, true)
+		v.in.I[0] = a.e.i(e)
 	case a.t == types.RealT:
-		a.in.shape(nil, false)
-		a.in.R[0] = a.e.real()(e)
+		v.in.shape(nil, false)
+		v.in.R[0] = a.e.real()(e)
 	default:
-		a.in.copyFrom(a.e.v(e))
+		v.in.copyFrom(a.e.v(e))
 	}
-	a.vars = anyVar(a.in.R)
-	a.arg.copyFrom(&a.in)
+	v.vars = anyVar(v.in.R)
+	v.arg.copyFrom(&v.in)
+	return v
 }
 
 func (s *odeVariadic) eval(e *env) *Val {
@@ -159,7 +172,7 @@ func (s *odeVariadic) eval(e *env) *Val {
 	s.checkFinite("initial time", []ad.Var{t0})
 	s.checkFinite("times", ts.R)
 	for _, a := range s.args {
-		s.checkFinite("ode parameters and data", a.in.R)
+		s.checkFinite("ode parameters and data", a.of(e).in.R)
 	}
 	if len(y0.R) == 0 {
 		s.fail("initial state has size 0, but must have a non-zero size")
@@ -185,7 +198,7 @@ func (s *odeVariadic) eval(e *env) *Val {
 		s.fail("max_num_steps is %d, but must be positive!", maxSteps)
 	}
 	for k, a := range s.args {
-		if a.dataOnly && a.vars {
+		if a.dataOnly && a.of(e).vars {
 			s.fail("argument %d of the system function is declared data, but depends on parameters", k+3)
 		}
 	}
@@ -204,8 +217,8 @@ func (s *odeVariadic) eval(e *env) *Val {
 		s.np += n
 	}
 	for _, a := range s.args {
-		if a.vars {
-			s.np += len(a.in.R)
+		if v := a.of(e); v.vars {
+			s.np += len(v.in.R)
 		}
 	}
 	size := s.coupled()
@@ -255,8 +268,8 @@ func (s *odeVariadic) eval(e *env) *Val {
 				p = n
 			}
 			for _, a := range s.args {
-				if a.vars {
-					p = s.addParams(&b, a.in.R, z, p, i)
+				if v := a.of(e); v.vars {
+					p = s.addParams(&b, v.in.R, z, p, i)
 				}
 			}
 			if s.tsVar && !s.tsV[k].IsConst() {
@@ -277,7 +290,7 @@ func (s *odeVariadic) rhsValue(e *env, t float64, y, dy []float64) {
 		s.yArg.R[i] = ad.Const(v)
 	}
 	for _, a := range s.args {
-		a.pass(s.tape, false)
+		a.of(e).pass(s.tape, false)
 	}
 	out := s.call(s.e)
 	if len(out.R) != len(y) {
@@ -294,7 +307,8 @@ func (s *odeVariadic) rhs(t float64, z, dz []float64) {
 	n, tp := s.n, s.tape
 	s.loadState(t, z)
 	for _, a := range s.args {
-		a.pass(tp, a.vars)
+		v := a.of(s.e)
+		v.pass(tp, v.vars)
 	}
 	dy := s.call(s.e)
 	if len(dy.R) != n {
@@ -318,13 +332,14 @@ func (s *odeVariadic) rhs(t float64, z, dz []float64) {
 		// The direct partials ∂f_i/∂p of the arguments.
 		p := p0
 		for _, a := range s.args {
-			if !a.vars {
+			v := a.of(s.e)
+			if !v.vars {
 				continue
 			}
-			for j, v := range a.arg.R {
-				dz[n+n*(p+j)+i] += tp.Adjoint(v)
+			for j, x := range v.arg.R {
+				dz[n+n*(p+j)+i] += tp.Adjoint(x)
 			}
-			p += len(a.arg.R)
+			p += len(v.arg.R)
 		}
 	}
 }

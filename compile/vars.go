@@ -28,15 +28,8 @@ func (c *compiler) dataDecl(d *ast.VarDecl) *dataVar {
 	v := c.info.Uses[d.Name]
 	ref := c.declareLocal(v)
 	dv := &dataVar{what: "data variable", name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type)}
-	if d.Type.Lower != nil || d.Type.Upper != nil || isStructured(d.Type.Base) {
-		ck := &constraintCheck{what: "data variable", name: dv.name, pos: c.pos(d.Name.Pos()), get: dv.get, kind: v.Type, base: d.Type.Base}
-		if d.Type.Lower != nil {
-			ck.lower, ck.hasLo = c.expr(d.Type.Lower), true
-		}
-		if d.Type.Upper != nil {
-			ck.upper, ck.hasHi = c.expr(d.Type.Upper), true
-		}
-		dv.check = ck
+	if isConstrained(d) {
+		dv.check = c.constraintCheck(d, "data variable")
 	}
 	return dv
 }

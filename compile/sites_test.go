@@ -1,0 +1,209 @@
+package compile
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gostan/gostan/model"
+)
+
+// solverProgram calls every solver that keeps working memory (a fused
+// regression, the ODE solvers of both interfaces, the algebraic solvers
+// and integrate_1d), all with parameters in their arguments, and builds
+// their inputs element by element so that nothing else in it keeps a
+// buffer.
+const solverProgram = `
+functions {
+  vector sho(real t, vector y, real th) { return [y[2], -y[1] - th * y[2]]'; }
+  array[] real sho_old(real t, array[] real y, array[] real th, array[] real xr, array[] int xi) {
+    return {y[2], -y[1] - th[1] * y[2]};
+  }
+  vector sys(vector y, vector th, array[] real xr, array[] int xi) {
+    return [exp(y[1]) - th[1], y[1] * y[2] - th[2]]';
+  }
+  vector sysv(vector y, real c, array[] real d) { return [exp(y[1]) - c, y[1] * y[2] - d[1]]'; }
+  real gauss(real x, real xc, array[] real th, array[] real xr, array[] int xi) { return exp(-th[1] * x * x); }
+}
+data { int N; vector[N] y; vector[N] x; array[3] real ts; }
+transformed data { array[0] real xr; array[0] int xi; }
+parameters { real a; real b; real<lower=0> sigma; real<lower=0.1, upper=2> th; }
+model {
+  vector[2] y0;
+  array[2] real y0a;
+  array[1] real tha;
+  vector[2] p;
+  y0[1] = 1;
+  y0[2] = a;
+  y0a[1] = 1;
+  y0a[2] = a;
+  tha[1] = th;
+  p[1] = th + 1;
+  p[2] = b;
+  y ~ normal(a + b * x, sigma);
+  array[3] vector[2] yv = ode_rk45(sho, y0, 0, ts, th);
+  array[3, 2] real yo = integrate_ode_rk45(sho_old, y0a, 0, ts, tha, xr, xi);
+  vector[2] r = algebra_solver(sys, y0, p, xr, xi);
+  vector[2] q = solve_newton(sysv, y0, th + 2, tha);
+  target += -0.5 * square(yv[3][1]) - 0.5 * square(yo[3, 2]) + 0.01 * (r[2] + q[2]);
+  target += integrate_1d(gauss, 0, 1, tha, xr, xi);
+  target += -0.5 * (square(a) + square(b)) - sigma;
+}
+`
+
+func solverData() model.Data {
+	return model.Data{
+		"N":  {Int: true, Elems: []float64{5}},
+		"y":  {Dims: []int{5}, Elems: []float64{1.2, -0.3, 2.5, 0.7, 1.1}},
+		"x":  {Dims: []int{5}, Elems: []float64{0.5, -1, 2, 0.1, -0.7}},
+		"ts": {Dims: []int{3}, Elems: []float64{0.5, 1, 2}},
+	}
+}
+
+// differ describes the first difference between two runs' evaluations, or
+// is "".
+func differ(got, want []evaluation) string {
+	for i, g := range got {
+		r := want[i]
+		if (g.err == nil) != (r.err == nil) || !sameBits(g.lp, r.lp) {
+			return fmt.Sprintf("point %d: lp %v (%v), alone %v (%v)", i, g.lp, g.err, r.lp, r.err)
+		}
+		for k := range g.grad {
+			if !sameBits(g.grad[k], r.grad[k]) {
+				return fmt.Sprintf("point %d: grad[%d] %v, alone %v", i, k, g.grad[k], r.grad[k])
+			}
+		}
+	}
+	return ""
+}
+
+// TestSolversSharedByGoroutines evaluates models made from one Program
+// whose solvers keep scratch tapes and work arrays on four goroutines:
+// every log density and gradient is bit-equal to one model's alone.
+func TestSolversSharedByGoroutines(t *testing.T) {
+	p, checkErr, compileErr := compileSource(solverProgram)
+	if checkErr != nil || compileErr != nil {
+		t.Fatal(checkErr, compileErr)
+	}
+	data := solverData()
+	rng := rand.New(rand.NewPCG(5, 5))
+	points := make([][]float64, 40)
+	for i := range points {
+		points[i] = []float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()}
+	}
+	want, err := evaluateAll(p, data, points)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range want {
+		if r.err != nil {
+			t.Fatalf("point %d: %v", i, r.err)
+		}
+	}
+	const workers = 4
+	got := make([][]evaluation, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[w], errs[w] = evaluateAll(p, data, points)
+		}()
+	}
+	wg.Wait()
+	for w := range workers {
+		if errs[w] != nil {
+			t.Fatal(errs[w])
+		}
+		if d := differ(got[w], want); d != "" {
+			t.Fatalf("goroutine %d, %s", w, d)
+		}
+	}
+}
+
+// TestGuidesSharedByGoroutines runs guides of models made from one
+// Program on four goroutines, drawing parts of a vector: every ELBO
+// gradient is bit-equal to one guide's alone.
+func TestGuidesSharedByGoroutines(t *testing.T) {
+	p, checkErr, compileErr := compileSource(`
+parameters { vector[100] z; }
+model { target += -0.5 * dot_self(z); }
+guide parameters { vector[100] m; vector<lower=0>[100] s; }
+guide {
+  z[1:99] ~ normal(m[1:99], s[1:99]);
+  z[100] ~ normal(m[100], s[100]);
+}
+`)
+	if checkErr != nil || compileErr != nil {
+		t.Fatal(checkErr, compileErr)
+	}
+	run := func() ([]evaluation, error) {
+		m, err := p.NewModel(model.Data{}, 1)
+		if err != nil {
+			return nil, err
+		}
+		g, err := m.NewGuide(rand.New(rand.NewPCG(1, 2)))
+		if err != nil {
+			return nil, err
+		}
+		res := make([]evaluation, 200)
+		for i := range res {
+			r := &res[i]
+			r.grad = make([]float64, len(g.Params()))
+			r.lp, r.err = g.ELBOGrad(rand.New(rand.NewPCG(3, uint64(i))), nil, r.grad)
+		}
+		return res, nil
+	}
+	want, err := run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers = 4
+	got := make([][]evaluation, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[w], errs[w] = run()
+		}()
+	}
+	wg.Wait()
+	for w := range workers {
+		if errs[w] != nil {
+			t.Fatal(errs[w])
+		}
+		if d := differ(got[w], want); d != "" {
+			t.Fatalf("goroutine %d, %s", w, d)
+		}
+	}
+}
+
+// TestStructuredDataChecked reads a structured data variable: a simplex
+// passes its check and a vector that is not one is refused.
+func TestStructuredDataChecked(t *testing.T) {
+	p, checkErr, compileErr := compileSource(`
+data { simplex[3] w; }
+parameters { real mu; }
+model { mu ~ normal(w[1], 1); }
+`)
+	if checkErr != nil || compileErr != nil {
+		t.Fatal(checkErr, compileErr)
+	}
+	for _, c := range []struct {
+		w  []float64
+		ok bool
+	}{{[]float64{0.2, 0.3, 0.5}, true}, {[]float64{0.2, 0.3, 0.6}, false}} {
+		_, err := p.NewModel(model.Data{"w": {Dims: []int{3}, Elems: c.w}}, 1)
+		if c.ok && err != nil {
+			t.Errorf("w = %v: %v", c.w, err)
+		}
+		if !c.ok && (err == nil || !strings.Contains(err.Error(), "w")) {
+			t.Errorf("w = %v: error %v, want one about w", c.w, err)
+		}
+	}
+}
