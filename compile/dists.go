@@ -22,7 +22,7 @@ type density struct {
 	lcdf, lccdf func(t *ad.Tape, reals [][]ad.Var) (ad.Var, error)
 	// build compiles a density whose arguments are not all vectorised
 	// reals and ints (multivariate and GLM families); fn is then nil.
-	build func(args []cexpr, propto bool, pos token.Position) func(*env) ad.Var
+	build func(c *compiler, args []cexpr, propto bool, pos token.Position) func(*env) ad.Var
 	// truncCDF is the log CDF (or, upper, CCDF) of a build family of ints
 	// only, for truncation: its arguments are the variate's and the
 	// parameters'.
@@ -129,31 +129,46 @@ func isDensityName(name string) bool {
 	return false
 }
 
-// densityArgs converts compiled arguments to the slices a density takes,
-// reusing buffers: scalars become one-element slices.
+// densityArgs converts compiled arguments to the slices a density takes:
+// scalars become one-element slices. The slices are the model's
+// (densitySlices), which eval fills.
 type densityArgs struct {
-	ints  [][]int
-	reals [][]ad.Var
-	fi    []func(*env) []int
-	fr    []func(*env) []ad.Var
+	fi   []func(*env) []int
+	fr   []func(*env) []ad.Var
+	work stateSlot[densitySlices]
 }
 
-func newDensityArgs(args []cexpr, nInts int) *densityArgs {
-	a := &densityArgs{ints: make([][]int, nInts), reals: make([][]ad.Var, len(args)-nInts)}
+// densitySlices are a model's arguments of one density call, and the
+// storage of its scalar arguments.
+type densitySlices struct {
+	ints  [][]int
+	reals [][]ad.Var
+	oneI  []int
+	oneR  []ad.Var
+}
+
+func newDensityArgs(c *compiler, args []cexpr, nInts int) *densityArgs {
+	nReals := len(args) - nInts
+	a := &densityArgs{work: newState(c, func() *densitySlices {
+		return &densitySlices{ints: make([][]int, nInts), reals: make([][]ad.Var, nReals),
+			oneI: make([]int, nInts), oneR: make([]ad.Var, nReals)}
+	})}
+	work := a.work
 	for k, x := range args {
 		if k < nInts {
 			if x.i != nil {
-				f, buf := x.i, make([]int, 1)
-				a.fi = append(a.fi, func(e *env) []int { buf[0] = f(e); return buf })
+				f := x.i
+				a.fi = append(a.fi, func(e *env) []int { w := work.of(e); w.oneI[k] = f(e); return w.oneI[k : k+1] })
 			} else {
 				f := x.v
 				a.fi = append(a.fi, func(e *env) []int { return f(e).I })
 			}
 			continue
 		}
+		j := k - nInts
 		if x.v == nil {
-			f, buf := x.real(), make([]ad.Var, 1)
-			a.fr = append(a.fr, func(e *env) []ad.Var { buf[0] = f(e); return buf })
+			f := x.real()
+			a.fr = append(a.fr, func(e *env) []ad.Var { w := work.of(e); w.oneR[j] = f(e); return w.oneR[j : j+1] })
 		} else {
 			f := x.val(true)
 			a.fr = append(a.fr, func(e *env) []ad.Var { return f(e).R })
@@ -162,13 +177,16 @@ func newDensityArgs(args []cexpr, nInts int) *densityArgs {
 	return a
 }
 
-func (a *densityArgs) eval(e *env) {
+// eval evaluates the arguments into the model's slices.
+func (a *densityArgs) eval(e *env) *densitySlices {
+	w := a.work.of(e)
 	for i, f := range a.fi {
-		a.ints[i] = f(e)
+		w.ints[i] = f(e)
 	}
 	for i, f := range a.fr {
-		a.reals[i] = f(e)
+		w.reals[i] = f(e)
 	}
+	return w
 }
 
 // densityCall compiles a call such as normal_lpdf(y | mu, sigma).
@@ -177,15 +195,15 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 	if base, propto, ok := splitDensity(name); ok {
 		d := densities[base]
 		if d.build != nil {
-			return cexpr{t: t, r: d.build(args, propto, pos)}
+			return cexpr{t: t, r: d.build(c, args, propto, pos)}
 		}
 		if f := scalarUnivariate(d, args, propto, pos); f != nil {
 			return cexpr{t: t, r: f}
 		}
-		da := newDensityArgs(args, d.ints)
+		da := newDensityArgs(c, args, d.ints)
 		return cexpr{t: t, r: func(e *env) ad.Var {
-			da.eval(e)
-			lp, err := d.fn(e.t, propto, da.ints, da.reals)
+			w := da.eval(e)
+			lp, err := d.fn(e.t, propto, w.ints, w.reals)
 			if err != nil {
 				panic(&evalError{pos: pos, err: err})
 			}
@@ -206,11 +224,10 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 			f = d.lccdf
 		}
 		if d.truncCDF != nil {
-			da := newDensityArgs(args, len(args))
+			da := newDensityArgs(c, args, len(args))
 			upper, noLog := s.upper, s.noLog
 			return cexpr{t: t, r: func(e *env) ad.Var {
-				da.eval(e)
-				v, err := d.truncCDF(da.ints, upper)
+				v, err := d.truncCDF(da.eval(e).ints, upper)
 				if err != nil {
 					panic(&evalError{pos: pos, err: err})
 				}
@@ -221,17 +238,17 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 			}}
 		}
 		if u := d.disc; u != nil {
-			da := newDensityArgs(args, d.ints)
+			da := newDensityArgs(c, args, d.ints)
 			upper := s.upper
 			noLog := s.noLog
 			return cexpr{t: t, r: func(e *env) ad.Var {
-				da.eval(e)
+				w := da.eval(e)
 				var v ad.Var
 				var err error
 				if upper {
-					v, err = u.Lccdf(e.t, da.ints, da.reals...)
+					v, err = u.Lccdf(e.t, w.ints, w.reals...)
 				} else {
-					v, err = u.Lcdf(e.t, da.ints, da.reals...)
+					v, err = u.Lcdf(e.t, w.ints, w.reals...)
 				}
 				if err != nil {
 					panic(&evalError{pos: pos, err: err})
@@ -245,11 +262,10 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 		if f == nil {
 			break
 		}
-		da := newDensityArgs(args, 0)
+		da := newDensityArgs(c, args, 0)
 		noLog := s.noLog
 		return cexpr{t: t, r: func(e *env) ad.Var {
-			da.eval(e)
-			v, err := f(e.t, da.reals)
+			v, err := f(e.t, da.eval(e).reals)
 			if err != nil {
 				panic(&evalError{pos: pos, err: err})
 			}
@@ -307,7 +323,7 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		return nil
 	}
 	if d.build != nil {
-		f := d.build(args, true, pos)
+		f := d.build(c, args, true, pos)
 		var trunc func(*env) ad.Var
 		if s.Truncated {
 			trunc = c.truncation(s, d, args)
@@ -322,14 +338,14 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 			return withTrunc(f, nil)
 		}
 	}
-	da := newDensityArgs(args, d.ints)
+	da := newDensityArgs(c, args, d.ints)
 	var trunc func(e *env) ad.Var
 	if s.Truncated {
 		trunc = c.truncation(s, d, args)
 	}
 	return withTrunc(func(e *env) ad.Var {
-		da.eval(e)
-		lp, err := d.fn(e.t, true, da.ints, da.reals)
+		w := da.eval(e)
+		lp, err := d.fn(e.t, true, w.ints, w.reals)
 		if err != nil {
 			panic(&evalError{pos: pos, err: err})
 		}
@@ -345,12 +361,12 @@ func (c *compiler) truncation(s *ast.TildeStmt, d density, args []cexpr) func(*e
 	}
 	if d.truncCDF != nil {
 		// The ints' CDFs of a family without real parameters.
-		ints := newDensityArgs(args[1:], len(args)-1)
-		bound := []int{0}
+		ints := newDensityArgs(c, args[1:], len(args)-1)
+		bound := zeroState[[1]int](c)
 		at := func(e *env, b int, upper bool) ad.Var {
-			ints.eval(e)
-			bound[0] = b
-			v, err := d.truncCDF(append([][]int{bound}, ints.ints...), upper)
+			w, bd := ints.eval(e), bound.of(e)
+			bd[0] = b
+			v, err := d.truncCDF(append([][]int{bd[:]}, w.ints...), upper)
 			if err != nil {
 				panic(&evalError{pos: c.pos(s.Pos()), err: err})
 			}
@@ -372,12 +388,13 @@ func (c *compiler) truncation(s *ast.TildeStmt, d density, args []cexpr) func(*e
 	if s.TruncHi != nil {
 		hi = c.expr(s.TruncHi).real()
 	}
-	params := newDensityArgs(args[1:], 0)
+	params := newDensityArgs(c, args[1:], 0)
 	pos := c.pos(s.Pos())
-	bound := make([]ad.Var, 1)
+	bound := zeroState[[1]ad.Var](c)
 	with := func(e *env, b ad.Var, f func(*ad.Tape, [][]ad.Var) (ad.Var, error)) ad.Var {
-		bound[0] = b
-		r := append([][]ad.Var{bound}, params.reals...)
+		bd := bound.of(e)
+		bd[0] = b
+		r := append([][]ad.Var{bd[:]}, params.work.of(e).reals...)
 		v, err := f(e.t, r)
 		if err != nil {
 			panic(&evalError{pos: pos, err: err})
@@ -485,19 +502,21 @@ func (c *compiler) discreteTruncation(s *ast.TildeStmt, d density, args []cexpr)
 		}
 		*b.dst = x.i
 	}
-	ints := newDensityArgs(args[1:d.ints], len(args[1:d.ints]))
-	reals := newDensityArgs(args[d.ints:], 0)
+	ints := newDensityArgs(c, args[1:d.ints], len(args[1:d.ints]))
+	reals := newDensityArgs(c, args[d.ints:], 0)
 	pos := c.pos(s.Pos())
-	bound := []int{0}
+	bound := zeroState[[1]int](c)
 	cdf := func(e *env, b int, upper bool) ad.Var {
-		bound[0] = b
-		all := append([][]int{bound}, ints.ints...)
+		bd := bound.of(e)
+		bd[0] = b
+		all := append([][]int{bd[:]}, ints.work.of(e).ints...)
+		rs := reals.work.of(e).reals
 		var v ad.Var
 		var err error
 		if upper {
-			v, err = d.disc.Lccdf(e.t, all, reals.reals...)
+			v, err = d.disc.Lccdf(e.t, all, rs...)
 		} else {
-			v, err = d.disc.Lcdf(e.t, all, reals.reals...)
+			v, err = d.disc.Lcdf(e.t, all, rs...)
 		}
 		if err != nil {
 			panic(&evalError{pos: pos, err: err})
@@ -610,11 +629,11 @@ func (c *compiler) cdfTruncation(s *ast.TildeStmt, y cexpr, lcdf, lccdf func(*en
 // _lcdf and _lccdf functions (or _cdf_log and _ccdf_log).
 func (c *compiler) userTruncation(s *ast.TildeStmt, args []cexpr) func(*env) ad.Var {
 	family := s.Dist.Name
-	var cur truncBound
+	cur := zeroState[truncBound](c) // the bound the CDF is called at
 	isInt := args[0].t == types.IntT
-	boundArg := cexpr{t: types.RealT, r: func(*env) ad.Var { return cur.r }}
+	boundArg := cexpr{t: types.RealT, r: func(e *env) ad.Var { return cur.of(e).r }, c: c}
 	if isInt {
-		boundArg = cexpr{t: types.IntT, i: func(*env) int { return cur.i }}
+		boundArg = cexpr{t: types.IntT, i: func(e *env) int { return cur.of(e).i }, c: c}
 	}
 	cdf := func(names ...string) func(*env, truncBound) ad.Var {
 		argTypes := []types.Type{boundArg.t}
@@ -636,7 +655,7 @@ func (c *compiler) userTruncation(s *ast.TildeStmt, args []cexpr) func(*env) ad.
 				fake := &ast.CallExpr{Fun: &ast.Ident{NamePos: s.Dist.Pos(), Name: name}}
 				call := &check.Call{Name: name, Sig: f.Sig, User: f}
 				g := c.userCall(fake, call, append([]cexpr{boundArg}, args[1:]...), types.RealT).r
-				return func(e *env, b truncBound) ad.Var { cur = b; return g(e) }
+				return func(e *env, b truncBound) ad.Var { *cur.of(e) = b; return g(e) }
 			}
 		}
 		return nil

@@ -24,6 +24,9 @@ type cexpr struct {
 	// fixed marks a read of a data or transformed data variable, whose
 	// value never changes once the model is built.
 	fixed bool
+	// c is the compiler that made the expression, so that a conversion
+	// of it (val) can take a per-model buffer slot.
+	c *compiler
 }
 
 // real returns e as a real-valued function, promoting an int.
@@ -42,14 +45,18 @@ func (e cexpr) val(asReal bool) func(*env) *Val {
 	if !asReal || e.t.Kind != types.Int {
 		return f
 	}
-	var buf Val
+	if e.c == nil {
+		panic("compile: promoting an int container the compiler did not make")
+	}
+	buf := e.c.buf()
 	return func(env *env) *Val {
 		v := f(env)
-		buf.shape(v.Dims, false)
+		b := buf.of(env)
+		b.shape(v.Dims, false)
 		for i, x := range v.I {
-			buf.R[i] = ad.Const(float64(x))
+			b.R[i] = ad.Const(float64(x))
 		}
-		return &buf
+		return b
 	}
 }
 
@@ -60,7 +67,14 @@ func fail(pos token.Position, format string, args ...any) {
 	panic(&evalError{pos: pos, err: fmt.Errorf(format, args...)})
 }
 
+// expr compiles an expression.
 func (c *compiler) expr(x ast.Expr) cexpr {
+	e := c.compileExpr(x)
+	e.c = c
+	return e
+}
+
+func (c *compiler) compileExpr(x ast.Expr) cexpr {
 	t := c.info.Types[x]
 	switch x := x.(type) {
 	case *ast.ParenExpr:
@@ -204,7 +218,7 @@ func (c *compiler) unary(x *ast.UnaryExpr, t types.Type) cexpr {
 		f := a.r
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Neg(f(e)) }}
 	}
-	return mapReal(t, a, func(tp *ad.Tape, v ad.Var) ad.Var { return tp.Neg(v) })
+	return mapReal(c, t, a, func(tp *ad.Tape, v ad.Var) ad.Var { return tp.Neg(v) })
 }
 
 func b2i(b bool) int {
@@ -215,16 +229,17 @@ func b2i(b bool) int {
 }
 
 // mapReal applies f to every element of a container, promoting ints.
-func mapReal(t types.Type, a cexpr, f func(*ad.Tape, ad.Var) ad.Var) cexpr {
+func mapReal(c *compiler, t types.Type, a cexpr, f func(*ad.Tape, ad.Var) ad.Var) cexpr {
 	src := a.val(true)
-	var buf Val
+	buf := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
 		v := src(e)
-		buf.shape(v.Dims, false)
+		b := buf.of(e)
+		b.shape(v.Dims, false)
 		for i, x := range v.R {
-			buf.R[i] = f(e.t, x)
+			b.R[i] = f(e.t, x)
 		}
-		return &buf
+		return b
 	}}
 }
 
@@ -345,20 +360,21 @@ func (c *compiler) containerArith(x *ast.BinaryExpr, a, b cexpr, t types.Type) c
 	aScalar, bScalar := a.v == nil, b.v == nil
 	elementwise := func(f func(tp *ad.Tape, p, q ad.Var) ad.Var) cexpr {
 		if aScalar || bScalar {
-			return scalarElementwise(t, a, b, f)
+			return scalarElementwise(c, t, a, b, f)
 		}
-		var buf Val
+		buf := c.buf()
 		fa, fb := a.val(true), b.val(true)
 		return cexpr{t: t, v: func(e *env) *Val {
 			u, v := fa(e), fb(e)
 			if len(u.R) != len(v.R) || !sameDims(u.Dims, v.Dims) {
 				fail(pos, "size mismatch in %s: %v and %v", x.Op, dimString(u.Dims), dimString(v.Dims))
 			}
-			buf.shape(u.Dims, false)
+			b := buf.of(e)
+			b.shape(u.Dims, false)
 			for i := range u.R {
-				buf.R[i] = f(e.t, u.R[i], v.R[i])
+				b.R[i] = f(e.t, u.R[i], v.R[i])
 			}
-			return &buf
+			return b
 		}}
 	}
 	add := func(tp *ad.Tape, p, q ad.Var) ad.Var { return tp.Add(p, q) }
@@ -446,10 +462,9 @@ func (c *compiler) matMul(a, b cexpr, t types.Type, pos token.Position) cexpr {
 		}}
 	}
 	if ak == types.Matrix && (bk == types.Vector || bk == types.Matrix) && a.t.Dims == 0 && b.t.Dims == 0 {
-		return matMulNode(a, b, t, pos)
+		return c.matMulNode(a, b, t, pos)
 	}
-	var buf Val
-	dims := make([]int, 0, 2)
+	buf := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
 		u, v := fa(e), fb(e)
 		ar, ac := rc(ak, u)
@@ -457,15 +472,15 @@ func (c *compiler) matMul(a, b cexpr, t types.Type, pos token.Position) cexpr {
 		if ac != br {
 			fail(pos, "size mismatch in multiplication: %d×%d times %d×%d", ar, ac, br, bc)
 		}
+		dims, n := [2]int{ar, bc}, 2
 		switch t.Kind {
 		case types.Vector:
-			dims = append(dims[:0], ar)
+			n = 1
 		case types.RowVector:
-			dims = append(dims[:0], bc)
-		default:
-			dims = append(dims[:0], ar, bc)
+			dims[0], n = bc, 1
 		}
-		buf.shape(dims, false)
+		b := buf.of(e)
+		b.shape(dims[:n], false)
 		// Column-major: A(i,k) = u.R[i + k*ar], B(k,j) = v.R[k + j*br].
 		for j := range bc {
 			for i := range ar {
@@ -477,65 +492,65 @@ func (c *compiler) matMul(a, b cexpr, t types.Type, pos token.Position) cexpr {
 					bl.Add(x, y.Val)
 					bl.Add(y, x.Val)
 				}
-				buf.R[i+j*ar] = bl.End(s)
+				b.R[i+j*ar] = bl.End(s)
 			}
 		}
-		return &buf
+		return b
 	}}
 }
 
 // matMulNode multiplies a matrix by a vector or a matrix as one custom
-// node on the tape; a data matrix is converted to float64 once.
-func matMulNode(a, b cexpr, t types.Type, pos token.Position) cexpr {
+// node on the tape; a data matrix is converted to float64 once per model.
+func (c *compiler) matMulNode(a, b cexpr, t types.Type, pos token.Position) cexpr {
 	fa, fb := a.v, b.val(true)
-	var cached *ad.DataMatrix
-	data := func(e *env) (ad.DataMatrix, bool) {
-		if !a.fixed {
-			return ad.DataMatrix{}, false
-		}
-		if cached == nil {
-			m := fa(e).matrix()
-			d := ad.DataMatrix{Rows: m.Rows, Cols: m.Cols, Data: make([]float64, len(m.Data))}
-			for i, v := range m.Data {
-				d.Data[i] = v.Val
-			}
-			cached = &d
-		}
-		return *cached, true
+	// matMulWork is a model's result header and its float64 copy of a
+	// data matrix.
+	type matMulWork struct {
+		out    Val
+		dims   [2]int
+		data   ad.DataMatrix
+		cached bool
 	}
-	var buf Val
-	dims := make([]int, 2)
+	work := newState(c, func() *matMulWork { return &matMulWork{} })
 	vector := b.t.Kind == types.Vector
 	return cexpr{t: t, v: func(e *env) *Val {
+		w := work.of(e)
 		v := fb(e)
-		dm, isData := data(e)
+		if a.fixed && !w.cached {
+			m := fa(e).matrix()
+			w.data = ad.DataMatrix{Rows: m.Rows, Cols: m.Cols, Data: make([]float64, len(m.Data))}
+			for i, x := range m.Data {
+				w.data.Data[i] = x.Val
+			}
+			w.cached = true
+		}
 		var err error
 		if vector {
 			var r []ad.Var
-			if isData {
-				r, err = e.t.DataMatVec(dm, v.R)
+			if a.fixed {
+				r, err = e.t.DataMatVec(w.data, v.R)
 			} else {
 				r, err = e.t.MatVec(fa(e).matrix(), v.R)
 			}
 			if err != nil {
 				fail(pos, "%v", err)
 			}
-			dims[0] = len(r)
-			buf.Dims, buf.R, buf.I = dims[:1], r, nil
-			return &buf
+			w.dims[0] = len(r)
+			w.out.Dims, w.out.R, w.out.I = w.dims[:1], r, nil
+			return &w.out
 		}
 		var r ad.Matrix
-		if isData {
-			r, err = e.t.DataMatMul(dm, v.matrix())
+		if a.fixed {
+			r, err = e.t.DataMatMul(w.data, v.matrix())
 		} else {
 			r, err = e.t.MatMul(fa(e).matrix(), v.matrix())
 		}
 		if err != nil {
 			fail(pos, "%v", err)
 		}
-		dims[0], dims[1] = r.Rows, r.Cols
-		buf.Dims, buf.R, buf.I = dims, r.Data, nil
-		return &buf
+		w.dims[0], w.dims[1] = r.Rows, r.Cols
+		w.out.Dims, w.out.R, w.out.I = w.dims[:], r.Data, nil
+		return &w.out
 	}}
 }
 
@@ -554,24 +569,21 @@ func dot(t *ad.Tape, a, b []ad.Var) ad.Var {
 
 func (c *compiler) transpose(a cexpr, t types.Type) cexpr {
 	f := a.v
+	buf := c.buf()
 	if t.Kind != types.Matrix {
-		var buf Val
 		return cexpr{t: t, v: func(e *env) *Val {
-			v := f(e)
-			buf.Dims = append(buf.Dims[:0], v.Dims...)
-			buf.R = v.R
-			return &buf
+			v, b := f(e), buf.of(e)
+			b.Dims = append(b.Dims[:0], v.Dims...)
+			b.R = v.R
+			return b
 		}}
 	}
-	var buf Val
-	dims := make([]int, 2)
 	return cexpr{t: t, v: func(e *env) *Val {
-		v := f(e)
+		v, b := f(e), buf.of(e)
 		r, cc := v.Dims[0], v.Dims[1]
-		dims[0], dims[1] = cc, r
-		buf.shape(dims, false)
-		transposeInto(buf.R, v.R, r, cc)
-		return &buf
+		b.shape([]int{cc, r}, false)
+		transposeInto(b.R, v.R, r, cc)
+		return b
 	}}
 }
 
@@ -586,33 +598,38 @@ func (c *compiler) arrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
 		elems[i] = c.expr(el)
 	}
 	isInt := t.Kind == types.Int
-	var buf Val
-	dims := make([]int, 0, 4)
+	// arrayWork is a model's result and its dims under construction.
+	type arrayWork struct {
+		out  Val
+		dims []int
+	}
+	work := newState(c, func() *arrayWork { return &arrayWork{} })
 	pos := c.pos(x.Pos())
 	return cexpr{t: t, v: func(e *env) *Val {
-		dims = dims[:0]
-		dims = append(dims, len(elems))
+		w := work.of(e)
+		buf := &w.out
+		w.dims = append(w.dims[:0], len(elems))
 		first := true
 		k := 0
 		for _, el := range elems {
 			switch {
 			case el.i != nil && isInt:
 				if first {
-					buf.shape(dims, true)
+					buf.shape(w.dims, true)
 				}
 				buf.I[k] = el.i(e)
 				k++
 			case el.v == nil:
 				if first {
-					buf.shape(dims, false)
+					buf.shape(w.dims, false)
 				}
 				buf.R[k] = el.real()(e)
 				k++
 			default:
 				v := el.v(e)
 				if first {
-					dims = append(dims, v.Dims...)
-					buf.shape(dims, isInt)
+					w.dims = append(w.dims, v.Dims...)
+					buf.shape(w.dims, isInt)
 				} else if !sameDims(v.Dims, buf.Dims[1:]) {
 					fail(pos, "array expression elements have different sizes: %s and %s", dimString(buf.Dims[1:]), dimString(v.Dims))
 				}
@@ -629,7 +646,7 @@ func (c *compiler) arrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
 			}
 			first = false
 		}
-		return &buf
+		return buf
 	}}
 }
 
@@ -641,8 +658,7 @@ func (c *compiler) rowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr {
 	for i, el := range x.Elems {
 		elems[i] = c.expr(el)
 	}
-	var buf Val
-	dims := make([]int, 2)
+	buf := c.buf()
 	pos := c.pos(x.Pos())
 	if t.Kind == types.Matrix {
 		rows := make([]func(*env) *Val, len(elems))
@@ -650,25 +666,25 @@ func (c *compiler) rowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr {
 			rows[i] = el.v
 		}
 		return cexpr{t: t, v: func(e *env) *Val {
+			b := buf.of(e)
 			n := len(rows)
 			cols := -1
 			for i, rf := range rows {
 				r := rf(e)
 				if cols < 0 {
 					cols = r.Dims[0]
-					dims[0], dims[1] = n, cols
-					buf.shape(dims, false)
+					b.shape([]int{n, cols}, false)
 				} else if r.Dims[0] != cols {
 					fail(pos, "matrix expression rows have different sizes: %d and %d", cols, r.Dims[0])
 				}
 				for j, v := range r.R {
-					buf.R[i+j*n] = v
+					b.R[i+j*n] = v
 				}
 			}
 			if cols < 0 {
-				buf.shape([]int{0, 0}, false)
+				b.shape([]int{0, 0}, false)
 			}
-			return &buf
+			return b
 		}}
 	}
 	fs := make([]func(*env) ad.Var, len(elems))
@@ -676,12 +692,12 @@ func (c *compiler) rowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr {
 		fs[i] = el.real()
 	}
 	return cexpr{t: t, v: func(e *env) *Val {
-		dims[0] = len(fs)
-		buf.shape(dims[:1], false)
+		b := buf.of(e)
+		b.shape([]int{len(fs)}, false)
 		for i, f := range fs {
-			buf.R[i] = f(e)
+			b.R[i] = f(e)
 		}
-		return &buf
+		return b
 	}}
 }
 
@@ -770,39 +786,38 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 			}
 			return cexpr{t: t, r: func(e *env) ad.Var { v := fb(e); return v.R[off(e, v)] }}
 		case n <= arrayDims:
-			var buf Val
+			buf := c.buf()
 			return cexpr{t: t, v: func(e *env) *Val {
-				v := fb(e)
+				v, b := fb(e), buf.of(e)
 				o := arrayOffset(e, v, idx[:n], pos)
 				block := size(v.Dims[n:])
-				buf.Dims = v.Dims[n:]
+				b.Dims = v.Dims[n:]
 				if isInt {
-					buf.I, buf.R = v.I[o*block:(o+1)*block], nil
+					b.I, b.R = v.I[o*block:(o+1)*block], nil
 				} else {
-					buf.R, buf.I = v.R[o*block:(o+1)*block], nil
+					b.R, b.I = v.R[o*block:(o+1)*block], nil
 				}
-				return &buf
+				return b
 			}}
 		}
 	}
 	// General case: enumerate the selected elements.
-	var buf Val
-	var sel selector
+	work := newState(c, func() *selection { return &selection{} })
 	return cexpr{t: t, v: func(e *env) *Val {
-		v := fb(e)
-		sel.run(e, v, arrayDims, idx, pos)
-		offs := sel.offs
-		buf.shape(sel.dims, isInt)
+		v, w := fb(e), work.of(e)
+		w.sel.run(e, v, arrayDims, idx, pos)
+		offs := w.sel.offs
+		w.out.shape(w.sel.dims, isInt)
 		if isInt {
 			for k, o := range offs {
-				buf.I[k] = v.I[o]
+				w.out.I[k] = v.I[o]
 			}
 		} else {
 			for k, o := range offs {
-				buf.R[k] = v.R[o]
+				w.out.R[k] = v.R[o]
 			}
 		}
-		return &buf
+		return &w.out
 	}}
 }
 
@@ -900,6 +915,12 @@ func (ix *index) positions(e *env, n int, pos token.Position, out []int) []int {
 		out = append(out, i)
 	}
 	return out
+}
+
+// selection is a model's selector and the elements it selected.
+type selection struct {
+	sel selector
+	out Val
 }
 
 // selector enumerates the elements x[idx...] selects, reusing its

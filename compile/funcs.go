@@ -143,7 +143,7 @@ func vectorized(f func(*ad.Tape, ad.Var) ad.Var) builtin {
 			g := a[0].real()
 			return cexpr{t: t, r: func(e *env) ad.Var { return f(e.t, g(e)) }}, nil
 		}
-		return mapReal(t, a[0], f), nil
+		return mapReal(c, t, a[0], f), nil
 	}
 }
 
@@ -156,20 +156,21 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 			if a[0].v == nil || a[1].v == nil {
 				// A scalar and a container (no overload of the library
 				// has one yet): the function of the scalar and each element.
-				return scalarElementwise(t, a[0], a[1], f), nil
+				return scalarElementwise(c, t, a[0], a[1], f), nil
 			}
 			x, y := a[0].val(true), a[1].val(true)
-			var buf Val
+			buf := c.buf()
 			return cexpr{t: t, v: func(e *env) *Val {
 				u, w := x(e), y(e)
 				if len(u.R) != len(w.R) {
 					fail(pos, "size mismatch: %d and %d", len(u.R), len(w.R))
 				}
-				buf.shape(u.Dims, false)
+				b := buf.of(e)
+				b.shape(u.Dims, false)
 				for i, v := range u.R {
-					buf.R[i] = f(e.t, v, w.R[i])
+					b.R[i] = f(e.t, v, w.R[i])
 				}
-				return &buf
+				return b
 			}}, nil
 		}
 		x, y := a[0].real(), a[1].real()
@@ -280,26 +281,28 @@ func sortIndex(n int, less func(i, j int) bool) []int {
 // container, a and b in their order (one of them the scalar): the
 // broadcasting of a binary function (binaryScalar) and of an arithmetic
 // operator (containerArith) alike.
-func scalarElementwise(t types.Type, a, b cexpr, f func(*ad.Tape, ad.Var, ad.Var) ad.Var) cexpr {
-	var buf Val
+func scalarElementwise(c *compiler, t types.Type, a, b cexpr, f func(*ad.Tape, ad.Var, ad.Var) ad.Var) cexpr {
+	buf := c.buf()
 	if a.v == nil { // the scalar is the first operand
 		fs, fc := a.real(), b.val(true)
 		return cexpr{t: t, v: func(e *env) *Val {
 			s, v := fs(e), fc(e)
-			buf.shape(v.Dims, false)
+			out := buf.of(e)
+			out.shape(v.Dims, false)
 			for i, y := range v.R {
-				buf.R[i] = f(e.t, s, y)
+				out.R[i] = f(e.t, s, y)
 			}
-			return &buf
+			return out
 		}}
 	}
 	fc, fs := a.val(true), b.real()
 	return cexpr{t: t, v: func(e *env) *Val {
 		v, s := fc(e), fs(e)
-		buf.shape(v.Dims, false)
+		out := buf.of(e)
+		out.shape(v.Dims, false)
 		for i, y := range v.R {
-			buf.R[i] = f(e.t, y, s)
+			out.R[i] = f(e.t, y, s)
 		}
-		return &buf
+		return out
 	}}
 }

@@ -42,7 +42,7 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 	for i, a := range s.Args {
 		args[i] = c.expr(a)
 	}
-	da := newDensityArgs(args, 0)
+	da := newDensityArgs(c, args, 0)
 	get := ref.getter()
 	pos := c.pos(s.Tilde)
 	arrayDims := v.Type.Dims
@@ -53,14 +53,14 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 	return func(e *env) ctrl {
 		w := work.of(e)
 		sel, p, reals := &w.sel, w.p, w.reals
-		da.eval(e)
+		params := da.eval(e).reals
 		dst := get(e)
 		n := len(dst.R) // without indices, the draw fills the variable
 		if idx != nil {
 			sel.run(e, dst, arrayDims, idx, pos)
 			n = len(sel.offs)
 		}
-		for k, a := range da.reals {
+		for k, a := range params {
 			if len(a) != 1 && len(a) != n {
 				fail(pos, "size mismatch: the guide draws %d values, but argument %d has %d", n, k+1, len(a))
 			}
@@ -71,7 +71,7 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 			if idx != nil {
 				o = sel.offs[i]
 			}
-			for k, a := range da.reals {
+			for k, a := range params {
 				p[k] = a[0]
 				if len(a) > 1 {
 					p[k] = a[i]
@@ -86,7 +86,7 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 		}
 		w.xs = xs
 		reals[0] = xs
-		copy(reals[1:], da.reals)
+		copy(reals[1:], params)
 		lq, err := d.fn(e.t, false, nil, reals)
 		if err != nil {
 			panic(&evalError{pos: pos, err: err})

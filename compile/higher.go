@@ -77,17 +77,18 @@ func (c *compiler) reduceSum(x *ast.CallExpr, call *check.Call, args []cexpr, t 
 	grain := args[2].i
 	xs := args[1]
 	get := xs.val(sig.Args[0].Kind != types.Int)
-	var cur *Val
-	sliced := cexpr{t: sig.Args[0], v: func(e *env) *Val {
+	cur := zeroState[*Val](c) // the sliced argument, whose size is end
+	sliced := cexpr{t: sig.Args[0], c: c, v: func(e *env) *Val {
 		if g := grain(e); g < 1 {
 			fail(pos, "%s: grainsize is %d, but must be positive!", call.Name, g)
 		}
-		cur = get(e)
-		return cur
+		v := get(e)
+		*cur.of(e) = v
+		return v
 	}}
 	fargs := append([]cexpr{sliced,
-		{t: types.IntT, i: func(*env) int { return 1 }},
-		{t: types.IntT, i: func(*env) int { return cur.Dims[0] }}}, rest...)
+		{t: types.IntT, c: c, i: func(*env) int { return 1 }},
+		{t: types.IntT, c: c, i: func(e *env) int { return (*cur.of(e)).Dims[0] }}}, rest...)
 	return c.userCall(x, &check.Call{Name: f.Name, Sig: sig, User: f}, fargs, types.RealT)
 }
 
@@ -106,10 +107,16 @@ func (c *compiler) mapRect(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	}
 	pos := c.pos(x.Pos())
 	phiF, thF, xrF, xiF := args[1].v, args[2].v, args[3].val(true), args[4].v
-	var phi, th, xr, xi *Val
-	var job int
-	var thJ, xrJ, xiJ Val
-	slice := func(dst *Val, v *Val) *Val {
+	// mapRectWork is a model's arguments of the call, the job running,
+	// its slices of them, and the concatenated results.
+	type mapRectWork struct {
+		phi, th, xr, xi *Val
+		job             int
+		thJ, xrJ, xiJ   Val
+		out             Val
+	}
+	work := newState(c, func() *mapRectWork { return &mapRectWork{} })
+	slice := func(job int, dst *Val, v *Val) *Val {
 		block := size(v.Dims[1:])
 		dst.Dims = v.Dims[1:]
 		if v.I != nil {
@@ -120,16 +127,16 @@ func (c *compiler) mapRect(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 		return dst
 	}
 	fargs := []cexpr{
-		{t: vec, v: func(*env) *Val { return phi }},
-		{t: vec, v: func(*env) *Val { return slice(&thJ, th) }},
-		{t: want[2], v: func(*env) *Val { return slice(&xrJ, xr) }},
-		{t: want[3], v: func(*env) *Val { return slice(&xiJ, xi) }},
+		{t: vec, c: c, v: func(e *env) *Val { return work.of(e).phi }},
+		{t: vec, c: c, v: func(e *env) *Val { w := work.of(e); return slice(w.job, &w.thJ, w.th) }},
+		{t: want[2], c: c, v: func(e *env) *Val { w := work.of(e); return slice(w.job, &w.xrJ, w.xr) }},
+		{t: want[3], c: c, v: func(e *env) *Val { w := work.of(e); return slice(w.job, &w.xiJ, w.xi) }},
 	}
 	g := c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, vec).v
-	var buf Val
-	dims := make([]int, 1)
 	return cexpr{t: t, v: func(e *env) *Val {
-		phi, th, xr, xi = phiF(e), thF(e), xrF(e), xiF(e)
+		w := work.of(e)
+		w.phi, w.th, w.xr, w.xi = phiF(e), thF(e), xrF(e), xiF(e)
+		th, xr, xi, buf := w.th, w.xr, w.xi, &w.out
 		for _, a := range xr.R {
 			if !a.IsConst() {
 				fail(pos, "map_rect: the real data must be data, but depend on parameters")
@@ -140,12 +147,11 @@ func (c *compiler) mapRect(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 			fail(pos, "map_rect: the job parameters (%d), the real data (%d) and the int data (%d) must have the same number of jobs", jobs, xr.Dims[0], xi.Dims[0])
 		}
 		buf.R = buf.R[:0]
-		for job = range jobs {
+		for w.job = range jobs {
 			out := g(e)
 			buf.R = append(buf.R, out.R...)
 		}
-		dims[0] = len(buf.R)
-		buf.Dims, buf.I = dims, nil
-		return &buf
+		buf.Dims, buf.I = append(buf.Dims[:0], len(buf.R)), nil
+		return buf
 	}}
 }

@@ -36,19 +36,18 @@ func init() {
 		"norm2":                 realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Norm2(x) }),
 		"cholesky_corr_constrain": func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 			fy, fk := a[0].val(true), a[1].i
-			var buf Val
-			dims := make([]int, 2)
+			buf := c.buf()
 			return cexpr{t: t, v: func(e *env) *Val {
 				y, k := fy(e), fk(e)
 				if k < 0 {
 					fail(pos, "cholesky_corr_constrain: K is %d, but must be nonnegative", k)
 				}
-				dims[0], dims[1] = k, k
-				buf.shape(dims, false)
-				if err := transform.CholeskyFactorCorr(e.t, y.R, buf.R, k, nil); err != nil {
+				b := buf.of(e)
+				b.shape([]int{k, k}, false)
+				if err := transform.CholeskyFactorCorr(e.t, y.R, b.R, k, nil); err != nil {
 					fail(pos, "%v", err)
 				}
-				return &buf
+				return b
 			}}, nil
 		},
 	} {
@@ -69,14 +68,14 @@ func asMatrix(k types.Kind, v *Val) ad.Matrix {
 }
 
 // setResult points buf at a result of type t.
-func setResult(buf *Val, dims []int, t types.Type, m ad.Matrix) *Val {
+func setResult(buf *Val, t types.Type, m ad.Matrix) *Val {
 	switch t.Kind {
 	case types.Vector, types.RowVector:
-		dims = append(dims[:0], len(m.Data))
+		buf.Dims = append(buf.Dims[:0], len(m.Data))
 	default:
-		dims = append(dims[:0], m.Rows, m.Cols)
+		buf.Dims = append(buf.Dims[:0], m.Rows, m.Cols)
 	}
-	buf.Dims, buf.R, buf.I = dims, m.Data, nil
+	buf.R, buf.I = m.Data, nil
 	return buf
 }
 
@@ -90,14 +89,13 @@ func solveBuiltin(f func(t *ad.Tape, a, b ad.Matrix) (ad.Matrix, error)) builtin
 func (c *compiler) solveOp(x, y cexpr, t types.Type, pos token.Position, f func(t *ad.Tape, a, b ad.Matrix) (ad.Matrix, error)) cexpr {
 	fa, fb := x.val(true), y.val(true)
 	ka, kb := x.t.Kind, y.t.Kind
-	var buf Val
-	dims := make([]int, 0, 2)
+	buf := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
 		r, err := f(e.t, asMatrix(ka, fa(e)), asMatrix(kb, fb(e)))
 		if err != nil {
 			fail(pos, "%v", err)
 		}
-		return setResult(&buf, dims, t, r)
+		return setResult(buf.of(e), t, r)
 	}}
 }
 
@@ -149,14 +147,13 @@ func solveRightTriLow(t *ad.Tape, b, l ad.Matrix) (ad.Matrix, error) {
 func matrixFn(f func(t *ad.Tape, m ad.Matrix) (ad.Matrix, error)) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fm := a[0].v
-		var buf Val
-		dims := make([]int, 0, 2)
+		buf := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
 			r, err := f(e.t, fm(e).matrix())
 			if err != nil {
 				fail(pos, "%v", err)
 			}
-			return setResult(&buf, dims, t, r)
+			return setResult(buf.of(e), t, r)
 		}}, nil
 	}
 }
@@ -274,15 +271,14 @@ func determinant(t *ad.Tape, m ad.Matrix) (ad.Var, error) {
 // one statement with partials ∂σ_k/∂m_ij = u_ik v_jk.
 func singularValues(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fm := a[0].v
-	var buf Val
-	dims := make([]int, 1)
+	buf := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
 		m := fm(e).matrix()
 		k := min(m.Rows, m.Cols)
-		dims[0] = k
-		buf.shape(dims, false)
+		out := buf.of(e)
+		out.shape([]int{k}, false)
 		if k == 0 {
-			return &buf
+			return out
 		}
 		d := mat.NewDense(m.Rows, m.Cols, nil)
 		for j := range m.Cols {
@@ -305,9 +301,9 @@ func singularValues(c *compiler, a []cexpr, t types.Type, pos token.Position) (c
 					b.Add(m.At(i, j), u.At(i, q)*v.At(j, q))
 				}
 			}
-			buf.R[q] = b.End(s[q])
+			out.R[q] = b.End(s[q])
 		}
-		return &buf
+		return out
 	}}, nil
 }
 
@@ -348,15 +344,14 @@ func quadForm(sym bool) builtin {
 				return r
 			}}, nil
 		}
-		var buf Val
-		dims := make([]int, 0, 2)
+		buf := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
 			m, b := operands(e)
 			r := sandwich(e.t, pos, m, b)
 			if sym && r.Rows > 1 {
 				r = symmetrize(e.t, r)
 			}
-			return setResult(&buf, dims, t, r)
+			return setResult(buf.of(e), t, r)
 		}}, nil
 	}
 }

@@ -19,13 +19,13 @@ var halfLog2Pi = 0.5 * math.Log(2*math.Pi)
 
 func init() {
 	densities["multi_normal_prec"] = mvnDensity(dist.MultiNormalPrecLpdf)
-	densities["multi_student_t"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	densities["multi_student_t"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, nu, mu, s := vectorsOf(a[0]), a[1].real(), vectorsOf(a[2]), matrixOf(a[3])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.MultiStudentTLpdf(e.t, propto, y(e), nu(e), mu(e), s(e))) }
 	}}
 	wishart := func(f func(*ad.Tape, bool, ad.Matrix, ad.Var, ad.Matrix) (ad.Var, error)) density {
-		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			w, nu, s := matrixOf(a[0]), a[1].real(), matrixOf(a[2])
 			ok := mustAt(pos)
 			return func(e *env) ad.Var { return ok(f(e.t, propto, w(e), nu(e), s(e))) }
@@ -42,24 +42,25 @@ func init() {
 	} {
 		densities[name] = valDensity(f)
 	}
-	densities["categorical_logit_glm"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	densities["categorical_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, x, al, be := intsOf(a[0]), a[1].v, asVector(a[2]), a[3].v
 		ok := mustAt(pos)
 		return func(e *env) ad.Var {
 			return ok(categoricalLogitGLM(e.t, propto, y(e), x(e).matrix(), al(e), be(e).matrix()))
 		}
 	}}
-	densities["neg_binomial_2_log_glm"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	densities["neg_binomial_2_log_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, x, al, be, phi := intsOf(a[0]), a[1].v, asVector(a[2]), asVector(a[3]), asVector(a[4])
 		ok := mustAt(pos)
-		ys := make([][]int, 1)
+		ys := zeroState[[1][]int](c)
 		return func(e *env) ad.Var {
 			eta, err := linearPredictor(e.t, "neg_binomial_2_log_glm_lpmf", x(e).matrix(), al(e), be(e))
 			if err != nil {
 				panic(&evalError{pos: pos, err: err})
 			}
-			ys[0] = y(e)
-			return ok(dist.NegBinomial2Log.Lpmf(e.t, propto, ys, eta, phi(e)))
+			n := ys.of(e)
+			n[0] = y(e)
+			return ok(dist.NegBinomial2Log.Lpmf(e.t, propto, n[:], eta, phi(e)))
 		}
 	}}
 }
@@ -67,24 +68,41 @@ func init() {
 // valDensity compiles a density of containers (and scalars, as
 // one-element Vals) by a function of their values.
 func valDensity(f func(t *ad.Tape, propto bool, a []*Val) (ad.Var, error)) density {
-	return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		fs := make([]func(*env) *Val, len(a))
-		vals := make([]*Val, len(a))
-		scal := make([]Val, len(a))
+	return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		// valArgs are a model's arguments of one call, and the storage
+		// of its scalar ones.
+		type valArgs struct {
+			vals []*Val
+			scal []Val
+		}
+		n := len(a)
+		work := newState(c, func() *valArgs { return &valArgs{make([]*Val, n), make([]Val, n)} })
+		fs := make([]func(*env) *Val, n)
 		for i, x := range a {
 			switch {
 			case x.v != nil:
 				fs[i] = x.val(x.t.Kind != types.Int)
 			case x.i != nil:
-				fi, k := x.i, i
-				fs[i] = func(e *env) *Val { scal[k].shape(nil, true); scal[k].I[0] = fi(e); return &scal[k] }
+				fi := x.i
+				fs[i] = func(e *env) *Val {
+					v := &work.of(e).scal[i]
+					v.shape(nil, true)
+					v.I[0] = fi(e)
+					return v
+				}
 			default:
-				fr, k := x.real(), i
-				fs[i] = func(e *env) *Val { scal[k].shape(nil, false); scal[k].R[0] = fr(e); return &scal[k] }
+				fr := x.real()
+				fs[i] = func(e *env) *Val {
+					v := &work.of(e).scal[i]
+					v.shape(nil, false)
+					v.R[0] = fr(e)
+					return v
+				}
 			}
 		}
 		ok := mustAt(pos)
 		return func(e *env) ad.Var {
+			vals := work.of(e).vals
 			for i, g := range fs {
 				vals[i] = g(e)
 			}

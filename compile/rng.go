@@ -48,11 +48,20 @@ func vectorRng(name string, fr rngReal, fi func(*rand.Rand, []int, []float64) (i
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		ints := make([]func(*env) []int, nInts)
 		reals := make([]func(*env) []ad.Var, len(a)-nInts)
+		// rngWork holds a model's parameters of one draw, and its int
+		// scalar arguments, each seen as an array of one.
+		type rngWork struct {
+			one, pn []int
+			pr      []float64
+		}
+		work := newState(c, func() *rngWork {
+			return &rngWork{one: make([]int, nInts), pn: make([]int, nInts), pr: make([]float64, len(reals))}
+		})
 		for k, x := range a {
 			if k < nInts {
 				if x.i != nil {
-					f, buf := x.i, make([]int, 1)
-					ints[k] = func(e *env) []int { buf[0] = f(e); return buf }
+					f := x.i
+					ints[k] = func(e *env) []int { w := work.of(e); w.one[k] = f(e); return w.one[k : k+1] }
 				} else {
 					f := x.v
 					ints[k] = func(e *env) []int { return f(e).I }
@@ -61,9 +70,9 @@ func vectorRng(name string, fr rngReal, fi func(*rand.Rand, []int, []float64) (i
 			}
 			reals[k-nInts] = asVector(x)
 		}
-		pn := make([]int, nInts)
-		pr := make([]float64, len(reals))
 		draw := func(e *env, j int) (float64, int) {
+			w := work.of(e)
+			pn, pr := w.pn, w.pr
 			for k, f := range ints {
 				v := f(e)
 				pn[k] = v[min(j, len(v)-1)]
@@ -102,20 +111,20 @@ func vectorRng(name string, fr rngReal, fi func(*rand.Rand, []int, []float64) (i
 			return cexpr{t: t, i: func(e *env) int { _, x := draw(e, 0); return x }}, nil
 		}
 		isInt := t.Kind == types.Int
-		var buf Val
-		dims := make([]int, 1)
+		buf := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
-			dims[0] = count(e)
-			buf.shape(dims, isInt)
-			for j := range dims[0] {
+			draws := count(e)
+			b := buf.of(e)
+			b.shape([]int{draws}, isInt)
+			for j := range draws {
 				x, n := draw(e, j)
 				if isInt {
-					buf.I[j] = n
+					b.I[j] = n
 				} else {
-					buf.R[j] = ad.Const(x)
+					b.R[j] = ad.Const(x)
 				}
 			}
-			return &buf
+			return b
 		}}, nil
 	}
 }
@@ -127,13 +136,11 @@ func categoricalRng(logit bool) builtin {
 	}
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].v
-		var p []float64
+		probs := zeroState[[]float64](c)
 		return cexpr{t: t, i: func(e *env) int {
-			p = p[:0]
-			for _, x := range f(e).R {
-				p = append(p, x.Val)
-			}
-			k, err := draw(e.rng, p)
+			p := probs.of(e)
+			*p = values(*p, f(e).R)
+			k, err := draw(e.rng, *p)
 			if err != nil {
 				panic(&evalError{pos: pos, err: err})
 			}
@@ -147,8 +154,7 @@ func categoricalRng(logit bool) builtin {
 func multiNormalRng(cholesky bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fmu, fs := vectorsOf(a[0]), a[1].v
-		var buf Val
-		dims := make([]int, 2)
+		buf := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
 			mus, s := fmu(e), fs(e)
 			k := s.Dims[0]
@@ -178,7 +184,7 @@ func multiNormalRng(cholesky bool) builtin {
 					}
 				}
 			}
-			shapeDraws(&buf, dims, t, len(mus), k)
+			b := shapeDraws(buf.of(e), t, len(mus), k)
 			z := make([]float64, k)
 			for n, mu := range mus {
 				if len(mu) != k {
@@ -192,23 +198,28 @@ func multiNormalRng(cholesky bool) builtin {
 					for j := 0; j <= i; j++ {
 						x += l[i*k+j] * z[j]
 					}
-					buf.R[n*k+i] = ad.Const(x)
+					b.R[n*k+i] = ad.Const(x)
 				}
 			}
-			return &buf
+			return b
 		}}, nil
 	}
 }
 
-// shapeDraws shapes buf, with dims (room for two), for the draws of a
-// multivariate RNG of size k: one vector when t is one, else an array of
-// n vectors, one for each location.
-func shapeDraws(buf *Val, dims []int, t types.Type, n, k int) {
+// shapeDraws shapes buf for the draws of a multivariate RNG of size k:
+// one vector when t is one, else an array of n vectors, one for each
+// location.
+func shapeDraws(buf *Val, t types.Type, n, k int) *Val {
 	if t.Dims == 0 {
-		dims[0] = k
-		buf.shape(dims[:1], false)
-		return
+		buf.shape([]int{k}, false)
+	} else {
+		buf.shape([]int{n, k}, false)
 	}
-	dims[0], dims[1] = n, k
-	buf.shape(dims, false)
+	return buf
+}
+
+// zeroState hands out a state slot whose value starts as T's zero value,
+// for scratch that grows to its largest use (as a []float64 does).
+func zeroState[T any](c *compiler) stateSlot[T] {
+	return newState(c, func() *T { return new(T) })
 }

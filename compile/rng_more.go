@@ -33,24 +33,25 @@ func init() {
 	}
 	builtins["dirichlet_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fa := a[0].v
-		var buf Val
-		var alpha []float64
+		buf, scratch := c.buf(), zeroState[[]float64](c)
 		return cexpr{t: t, v: func(e *env) *Val {
-			alpha = values(alpha, fa(e).R)
-			x, err := dist.DirichletRng(e.rng, alpha)
+			alpha := scratch.of(e)
+			*alpha = values(*alpha, fa(e).R)
+			x, err := dist.DirichletRng(e.rng, *alpha)
 			if err != nil {
 				fail(pos, "%v", err)
 			}
-			return constVal(&buf, []int{len(x)}, x)
+			return constVal(buf.of(e), []int{len(x)}, x)
 		}}, nil
 	}
 	for name, logit := range map[string]bool{"multinomial_rng": false, "multinomial_logit_rng": true} {
 		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 			fth, fn := a[0].v, a[1].i
-			var buf Val
-			var th []float64
+			buf, scratch := c.buf(), zeroState[[]float64](c)
 			return cexpr{t: t, v: func(e *env) *Val {
-				th = values(th, fth(e).R)
+				p := scratch.of(e)
+				*p = values(*p, fth(e).R)
+				th := *p
 				if logit {
 					lse := mathx.LogSumExp(th)
 					for i := range th {
@@ -63,9 +64,10 @@ func init() {
 				if err != nil {
 					fail(pos, "%v", err)
 				}
-				buf.shape([]int{len(k)}, true)
-				copy(buf.I, k)
-				return &buf
+				b := buf.of(e)
+				b.shape([]int{len(k)}, true)
+				copy(b.I, k)
+				return b
 			}}, nil
 		}
 	}
@@ -74,10 +76,11 @@ func init() {
 	} {
 		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 			feta, fc := a[0].real(), a[1].v
-			var cuts []float64
+			scratch := zeroState[[]float64](c)
 			return cexpr{t: t, i: func(e *env) int {
-				cuts = values(cuts, fc(e).R)
-				k, err := draw(e.rng, feta(e).Val, cuts)
+				cuts := scratch.of(e)
+				*cuts = values(*cuts, fc(e).R)
+				k, err := draw(e.rng, feta(e).Val, *cuts)
 				if err != nil {
 					fail(pos, "%s: %v", name, err)
 				}
@@ -90,13 +93,13 @@ func init() {
 	} {
 		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 			fk, feta := a[0].i, a[1].real()
-			var buf Val
+			buf := c.buf()
 			return cexpr{t: t, v: func(e *env) *Val {
 				m, err := draw(e.rng, fk(e), feta(e).Val)
 				if err != nil {
 					fail(pos, "%v", err)
 				}
-				return denseVal(&buf, m)
+				return denseVal(buf.of(e), m)
 			}}, nil
 		}
 	}
@@ -105,36 +108,35 @@ func init() {
 	} {
 		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 			fnu, fs := a[0].real(), a[1].v
-			var buf Val
+			buf := c.buf()
 			return cexpr{t: t, v: func(e *env) *Val {
 				m, err := draw(e.rng, fnu(e).Val, denseOf(fs(e)))
 				if err != nil {
 					fail(pos, "%v", err)
 				}
-				return denseVal(&buf, m)
+				return denseVal(buf.of(e), m)
 			}}, nil
 		}
 	}
 	builtins["multi_student_t_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fnu, fmu, fs := a[0].real(), vectorsOf(a[1]), a[2].v
-		var buf Val
-		dims := make([]int, 2)
-		var mu []float64
+		buf, scratch := c.buf(), zeroState[[]float64](c)
 		return cexpr{t: t, v: func(e *env) *Val {
 			nu, mus, s := fnu(e).Val, fmu(e), denseOf(fs(e))
 			k, _ := s.Dims()
-			shapeDraws(&buf, dims, t, len(mus), k)
+			b := shapeDraws(buf.of(e), t, len(mus), k)
+			mu := scratch.of(e)
 			for n, m := range mus {
-				mu = values(mu, m)
-				x, err := dist.MultiStudentTRng(e.rng, nu, mu, s)
+				*mu = values(*mu, m)
+				x, err := dist.MultiStudentTRng(e.rng, nu, *mu, s)
 				if err != nil {
 					fail(pos, "%v", err)
 				}
 				for i, v := range x {
-					buf.R[n*k+i] = ad.Const(v)
+					b.R[n*k+i] = ad.Const(v)
 				}
 			}
-			return &buf
+			return b
 		}}, nil
 	}
 }

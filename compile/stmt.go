@@ -148,12 +148,12 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 			return func(e *env) ctrl { e.retR = f(e); return ret }
 		case rt == types.ComplexT:
 			f := x.cplx()
-			var buf Val
+			buf := c.buf()
 			return func(e *env) ctrl {
-				z := f(e)
-				buf.shapeComplex(nil)
-				buf.R[0], buf.R[1] = z.re, z.im
-				e.retV = &buf
+				z, b := f(e), buf.of(e)
+				b.shapeComplex(nil)
+				b.R[0], b.R[1] = z.re, z.im
+				e.retV = b
 				return ret
 			}
 		case isComplex(rt.Kind):
@@ -327,11 +327,12 @@ func (c *compiler) localDecl(d *ast.VarDecl) stmtFn {
 			return next
 		}
 	}
-	var buf []int
+	sizes := zeroState[[]int](c)
 	return func(e *env) ctrl {
-		buf = dims(e, buf[:0])
+		buf := sizes.of(e)
+		*buf = dims(e, (*buf)[:0])
 		lv := get(e)
-		shapeAs(lv, buf, v.Type)
+		shapeAs(lv, *buf, v.Type)
 		lv.fillNaN()
 		if init != nil {
 			init(e)
@@ -450,8 +451,6 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 		}
 		return assignWhole(get, x.val(!isInt), pos)
 	}
-	var sel selector
-	var tmp Val
 	scalar := x.v == nil
 	var fi func(*env) int
 	var fr func(*env) ad.Var
@@ -481,10 +480,13 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 			return next
 		}
 	}
+	// The value is copied before it is scattered, since it may be a view
+	// of the variable.
+	work := newState(c, func() *selection { return &selection{} })
 	return func(e *env) ctrl {
-		dst := get(e)
-		sel.run(e, dst, arrayDims, idx, pos)
-		offs := sel.offs
+		dst, w := get(e), work.of(e)
+		w.sel.run(e, dst, arrayDims, idx, pos)
+		offs, tmp := w.sel.offs, &w.out
 		switch {
 		case fi != nil:
 			dst.I[offs[0]] = fi(e)
@@ -509,18 +511,19 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 	}
 }
 
-// assignWhole assigns a container value to a whole variable, copying
-// through a buffer since the value may be a view of the variable.
+// assignWhole assigns a container value to a whole variable. The value
+// may be the variable itself or a view of its storage (x = c ? x : y,
+// r = (r')'): copying in place is still right, since a view never reaches
+// beyond the storage it views (so copyFrom keeps that storage) and copy
+// and append move overlapping elements correctly.
 func assignWhole(get, f func(*env) *Val, pos token.Position) stmtFn {
-	var tmp Val
 	return func(e *env) ctrl {
 		src := f(e)
 		dst := get(e)
 		if len(dst.Dims) > 0 && !sameDims(dst.Dims, src.Dims) {
 			fail(pos, "size mismatch in assignment: the variable has size %s, the value %s", dimString(dst.Dims), dimString(src.Dims))
 		}
-		tmp.copyFrom(src)
-		dst.copyFrom(&tmp)
+		dst.copyFrom(src)
 		return next
 	}
 }

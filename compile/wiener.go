@@ -23,17 +23,18 @@ import (
 // faster: Stan truncates them at an error of 1e-6.
 
 func init() {
-	densities["wiener"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	densities["wiener"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		fs := make([]func(*env) []ad.Var, 5)
 		for i := range fs {
 			fs[i] = asVector(a[i])
 		}
-		xs := make([][]ad.Var, 5)
+		args := zeroState[[5][]ad.Var](c)
 		return func(e *env) ad.Var {
+			xs := args.of(e)
 			for i, f := range fs {
 				xs[i] = f(e)
 			}
-			lp, err := wienerLpdf(e.t, propto, xs)
+			lp, err := wienerLpdf(e.t, propto, xs[:])
 			if err != nil {
 				panic(&evalError{pos: pos, err: err})
 			}
