@@ -22,7 +22,7 @@ type density struct {
 	lcdf, lccdf func(t *ad.Tape, reals [][]ad.Var) (ad.Var, error)
 	// build compiles a density whose arguments are not all vectorised
 	// reals and ints (multivariate and GLM families); fn is then nil.
-	build func(args []cexpr, propto bool, pos token.Position) func(*env) ad.Var
+	build func(c *compiler, args []cexpr, propto bool, pos token.Position) func(*env) ad.Var
 	// truncCDF is the log CDF (or, upper, CCDF) of a build family of ints
 	// only, for truncation: its arguments are the variate's and the
 	// parameters'.
@@ -177,7 +177,7 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 	if base, propto, ok := splitDensity(name); ok {
 		d := densities[base]
 		if d.build != nil {
-			return cexpr{t: t, r: d.build(args, propto, pos)}
+			return cexpr{t: t, r: d.build(c, args, propto, pos)}
 		}
 		if f := scalarUnivariate(d, args, propto, pos); f != nil {
 			return cexpr{t: t, r: f}
@@ -307,7 +307,7 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		return nil
 	}
 	if d.build != nil {
-		f := d.build(args, true, pos)
+		f := d.build(c, args, true, pos)
 		var trunc func(*env) ad.Var
 		if s.Truncated {
 			trunc = c.truncation(s, d, args)

@@ -72,7 +72,7 @@ func mustAt(pos token.Position) func(ad.Var, error) ad.Var {
 // mvnDensity compiles a multivariate normal density of (vectors y, vectors
 // μ, matrix Σ): multi_normal, multi_normal_cholesky, multi_normal_prec.
 func mvnDensity(f func(*ad.Tape, bool, [][]ad.Var, [][]ad.Var, ad.Matrix) (ad.Var, error)) density {
-	return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, mu, s := vectorsOf(a[0]), vectorsOf(a[1]), matrixOf(a[2])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), mu(e), s(e))) }
@@ -82,13 +82,13 @@ func mvnDensity(f func(*ad.Tape, bool, [][]ad.Var, [][]ad.Var, ad.Matrix) (ad.Va
 func init() {
 	densities["multi_normal"] = mvnDensity(dist.MultiNormalLpdf)
 	densities["multi_normal_cholesky"] = mvnDensity(dist.MultiNormalCholeskyLpdf)
-	densities["dirichlet"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	densities["dirichlet"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		th, al := vectorsOf(a[0]), vectorsOf(a[1])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.DirichletLpdf(e.t, propto, th(e), al(e))) }
 	}}
 	lkj := func(f func(*ad.Tape, bool, ad.Matrix, ad.Var) (ad.Var, error)) density {
-		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			m, eta := matrixOf(a[0]), a[1].real()
 			ok := mustAt(pos)
 			return func(e *env) ad.Var { return ok(f(e.t, propto, m(e), eta(e))) }
@@ -97,8 +97,8 @@ func init() {
 	densities["lkj_corr_cholesky"] = lkj(dist.LkjCorrCholeskyLpdf)
 	densities["lkj_corr"] = lkj(dist.LkjCorrLpdf)
 	cat := func(f func(*ad.Tape, bool, []int, []ad.Var) (ad.Var, error)) density {
-		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-			n, th := intsOf(a[0]), asVector(a[1])
+		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+			n, th := intsOf(a[0]), asVector(c, a[1])
 			ok := mustAt(pos)
 			return func(e *env) ad.Var { return ok(f(e.t, propto, n(e), th(e))) }
 		}}
@@ -107,27 +107,27 @@ func init() {
 	densities["categorical_logit"] = cat(dist.CategoricalLogitLpmf)
 	densities["multinomial"] = cat(dist.MultinomialLpmf)
 	glm := func(f func(*ad.Tape, bool, []int, dist.Design, []ad.Var, []ad.Var) (ad.Var, error)) density {
-		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-			y, x, al, be := intsOf(a[0]), designOf(a[1]), asVector(a[2]), asVector(a[3])
+		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+			y, x, al, be := intsOf(a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3])
 			ok := mustAt(pos)
 			return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), x(e), al(e), be(e))) }
 		}}
 	}
 	densities["bernoulli_logit_glm"] = glm(dist.BernoulliLogitGLMLpmf)
 	densities["poisson_log_glm"] = glm(dist.PoissonLogGLMLpmf)
-	densities["normal_id_glm"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, x, al, be, s := asVector(a[0]), designOf(a[1]), asVector(a[2]), asVector(a[3]), asVector(a[4])
+	densities["normal_id_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, x, al, be, s := asVector(c, a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var {
 			return ok(dist.NormalIdGLMLpdf(e.t, propto, y(e), x(e), al(e), be(e), s(e)))
 		}
 	}}
-	densities["ordered_probit"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		k, eta, c := intsOf(a[0]), asVector(a[1]), vectorsOf(a[2])
+	densities["ordered_probit"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		k, eta, cuts := intsOf(a[0]), asVector(c, a[1]), vectorsOf(a[2])
 		ok := mustAt(pos)
-		return func(e *env) ad.Var { return ok(dist.OrderedProbitLpmf(e.t, propto, k(e), eta(e), c(e))) }
+		return func(e *env) ad.Var { return ok(dist.OrderedProbitLpmf(e.t, propto, k(e), eta(e), cuts(e))) }
 	}}
-	densities["hypergeometric"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	densities["hypergeometric"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		n, N, sa, sb := a[0].i, a[1].i, a[2].i, a[3].i
 		return func(e *env) ad.Var {
 			lp, err := dist.HypergeometricLpmf(n(e), N(e), sa(e), sb(e))
@@ -142,7 +142,7 @@ func init() {
 			return dist.DiscreteRangeLccdf(n[0], n[1], n[2])
 		}
 		return dist.DiscreteRangeLcdf(n[0], n[1], n[2])
-	}, build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	}, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, lo, hi := intsOf(a[0]), intsOf(a[1]), intsOf(a[2])
 		return func(e *env) ad.Var {
 			lp, err := dist.DiscreteRangeLpmf(y(e), lo(e), hi(e))
@@ -152,9 +152,9 @@ func init() {
 			return ad.Const(lp)
 		}
 	}}
-	densities["ordered_logistic"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		k, eta, c := intsOf(a[0]), asVector(a[1]), vectorsOf(a[2])
+	densities["ordered_logistic"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		k, eta, cuts := intsOf(a[0]), asVector(c, a[1]), vectorsOf(a[2])
 		ok := mustAt(pos)
-		return func(e *env) ad.Var { return ok(dist.OrderedLogisticLpmf(e.t, propto, k(e), eta(e), c(e))) }
+		return func(e *env) ad.Var { return ok(dist.OrderedLogisticLpmf(e.t, propto, k(e), eta(e), cuts(e))) }
 	}}
 }

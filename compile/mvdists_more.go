@@ -19,13 +19,13 @@ var halfLog2Pi = 0.5 * math.Log(2*math.Pi)
 
 func init() {
 	densities["multi_normal_prec"] = mvnDensity(dist.MultiNormalPrecLpdf)
-	densities["multi_student_t"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	densities["multi_student_t"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, nu, mu, s := vectorsOf(a[0]), a[1].real(), vectorsOf(a[2]), matrixOf(a[3])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.MultiStudentTLpdf(e.t, propto, y(e), nu(e), mu(e), s(e))) }
 	}}
 	wishart := func(f func(*ad.Tape, bool, ad.Matrix, ad.Var, ad.Matrix) (ad.Var, error)) density {
-		return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			w, nu, s := matrixOf(a[0]), a[1].real(), matrixOf(a[2])
 			ok := mustAt(pos)
 			return func(e *env) ad.Var { return ok(f(e.t, propto, w(e), nu(e), s(e))) }
@@ -42,15 +42,15 @@ func init() {
 	} {
 		densities[name] = valDensity(f)
 	}
-	densities["categorical_logit_glm"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, x, al, be := intsOf(a[0]), a[1].v, asVector(a[2]), a[3].v
+	densities["categorical_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, x, al, be := intsOf(a[0]), a[1].v, asVector(c, a[2]), a[3].v
 		ok := mustAt(pos)
 		return func(e *env) ad.Var {
 			return ok(categoricalLogitGLM(e.t, propto, y(e), x(e).matrix(), al(e), be(e).matrix()))
 		}
 	}}
-	densities["neg_binomial_2_log_glm"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, x, al, be, phi := intsOf(a[0]), a[1].v, asVector(a[2]), asVector(a[3]), asVector(a[4])
+	densities["neg_binomial_2_log_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, x, al, be, phi := intsOf(a[0]), a[1].v, asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
 		ys := make([][]int, 1)
 		return func(e *env) ad.Var {
@@ -67,7 +67,7 @@ func init() {
 // valDensity compiles a density of containers (and scalars, as
 // one-element Vals) by a function of their values.
 func valDensity(f func(t *ad.Tape, propto bool, a []*Val) (ad.Var, error)) density {
-	return density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		fs := make([]func(*env) *Val, len(a))
 		vals := make([]*Val, len(a))
 		scal := make([]Val, len(a))

@@ -59,7 +59,7 @@ func vectorRng(name string, fr rngReal, fi func(*rand.Rand, []int, []float64) (i
 				}
 				continue
 			}
-			reals[k-nInts] = asVector(x)
+			reals[k-nInts] = asVector(c, x)
 		}
 		pn := make([]int, nInts)
 		pr := make([]float64, len(reals))

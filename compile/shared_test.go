@@ -99,11 +99,17 @@ func sameBits(a, b float64) bool { return math.Float64bits(a) == math.Float64bit
 // Under the race detector (CI) it also proves that the models share no
 // writable state.
 func TestProgramSharedByGoroutines(t *testing.T) {
-	p, checkErr, compileErr := compileSource(sharedProgram)
+	checkSharedProgram(t, sharedProgram, sharedData())
+}
+
+// checkSharedProgram compiles src once and evaluates eight models of it
+// on eight goroutines, each bit-equal to one model's evaluations alone.
+func checkSharedProgram(t *testing.T, src string, data model.Data) {
+	t.Helper()
+	p, checkErr, compileErr := compileSource(src)
 	if checkErr != nil || compileErr != nil {
 		t.Fatal(checkErr, compileErr)
 	}
-	data := sharedData()
 	m, err := p.NewModel(data, 1)
 	if err != nil {
 		t.Fatal(err)

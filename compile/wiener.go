@@ -23,10 +23,10 @@ import (
 // faster: Stan truncates them at an error of 1e-6.
 
 func init() {
-	densities["wiener"] = density{build: func(a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	densities["wiener"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		fs := make([]func(*env) []ad.Var, 5)
 		for i := range fs {
-			fs[i] = asVector(a[i])
+			fs[i] = asVector(c, a[i])
 		}
 		xs := make([][]ad.Var, 5)
 		return func(e *env) ad.Var {
