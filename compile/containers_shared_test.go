@@ -17,10 +17,10 @@ transformed parameters {
   matrix[2, 2] M = to_matrix(th, 2, 2);
   matrix[2, 2] S = tcrossprod(M);
   array[2, 2] real A2 = to_array_2d(M);
-}
-model {
   matrix[2, 2] P = add_diag(S, s);
   matrix[2, 2] L = cholesky_decompose(P);
+}
+model {
   target += sum(rep_vector(s, 3)) + sum(to_array_1d(rep_array(s, 2, 2))) + sum(rep_matrix(th, 2));
   target += sum(to_vector(M)) + sum(to_matrix(A2)) + sum(to_matrix(th, 2, 2, 0));
   target += sum(append_row(th, s)) + sum(append_col(M, M)) + sum(append_row(M, M));
@@ -36,7 +36,7 @@ model {
   target += sum(eigenvalues_sym(P)) + sum(eigenvectors_sym(P)) + sum(to_matrix(to_row_vector(th)));
   target += sum(linspaced_vector(3, 0, s)) + sum(one_hot_vector(3, 2)) + sum(ones_vector(2)) + sum(uniform_simplex(2));
   target += sum(sort_indices_asc(th)) + rank(th, 2) + sum(to_int(xs)) + sum(append_array(xs, xs));
-  target += log_mix(softmax(head(th, 2)), xs) + log_mix(0.3, th[1], th[2]);
+  target += log_mix(softmax(head(th, 3)), xs) + log_mix(0.3, th[1], th[2]);
   target += sum(gp_exp_quad_cov(xs, s, 1.5)) + sum(gp_dot_prod_cov(xs, s));
   target += -0.5 * dot_self(th) - s;
 }
@@ -49,7 +49,7 @@ generated quantities {
   complex_matrix[2, 2] zm = [zrow, [to_complex(s), z]];
   array[2] complex_row_vector[2] zz = {zv, zv};
   complex_row_vector[2] zcopy = zz[2];
-  zv[1:2] = zv[2:1];
+  zv[{1, 2}] = zv[{2, 1}];
   complex_vector[2] cv;
   cv[1] = z;
   cv[2] = to_complex(s, th[4]);

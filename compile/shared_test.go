@@ -71,15 +71,17 @@ type evaluation struct {
 	err  error
 }
 
-// evaluateAll evaluates a model made from p at every point, Write seeded
-// by the point's index.
-func evaluateAll(p *Program, data model.Data, points [][]float64) ([]evaluation, error) {
+// evaluateAll evaluates a model made from p at every point, starting at
+// points[first] and wrapping around, Write seeded by the point's index.
+func evaluateAll(p *Program, data model.Data, points [][]float64, first int) ([]evaluation, error) {
 	m, err := p.NewModel(data, 1)
 	if err != nil {
 		return nil, err
 	}
 	res := make([]evaluation, len(points))
-	for i, x := range points {
+	for j := range points {
+		i := (first + j) % len(points)
+		x := points[i]
 		r := &res[i]
 		r.grad = make([]float64, m.Dim())
 		r.out = make([]float64, len(m.Names()))
@@ -122,9 +124,12 @@ func checkSharedProgram(t *testing.T, src string, data model.Data) {
 			points[i][j] = rng.NormFloat64()
 		}
 	}
-	want, err := evaluateAll(p, data, points)
+	want, err := evaluateAll(p, data, points, 0)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if r := want[0]; r.err != nil {
+		t.Fatalf("the program fails at the first point, so it exercises little: %v", r.err)
 	}
 	const workers = 8
 	got := make([][]evaluation, workers)
@@ -134,7 +139,9 @@ func checkSharedProgram(t *testing.T, src string, data model.Data) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got[w], errs[w] = evaluateAll(p, data, points)
+			// Each starts elsewhere: models evaluating the same point
+			// at once would write the same values to a shared buffer.
+			got[w], errs[w] = evaluateAll(p, data, points, w*len(points)/workers)
 		}()
 	}
 	wg.Wait()
