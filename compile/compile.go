@@ -176,7 +176,7 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 		case pt == types.ComplexT:
 			fs[k].z = a.cplx()
 		case isComplex(pt.Kind):
-			fs[k].v = a.cval()
+			fs[k].v = a.cval(c)
 		default:
 			fs[k].v = a.val(pt.Kind != types.Int)
 		}

@@ -79,19 +79,20 @@ func (e cexpr) cplx() func(*env) cplx {
 
 // cval returns a container expression as a complex container, promoting
 // int and real containers (imaginary parts zero).
-func (e cexpr) cval() func(*env) *Val {
+func (e cexpr) cval(c *compiler) func(*env) *Val {
 	if isComplex(e.t.Kind) {
 		return e.v
 	}
 	f := e.val(true)
-	var buf Val
+	out := c.buf()
 	return func(env *env) *Val {
+		buf := out.of(env)
 		v := f(env)
 		buf.shapeComplex(v.Dims)
 		for i, x := range v.R {
 			buf.R[2*i], buf.R[2*i+1] = x, ad.Var{}
 		}
-		return &buf
+		return buf
 	}
 }
 
@@ -115,8 +116,7 @@ func (c *compiler) imagLit(x *ast.BasicLit, t types.Type) cexpr {
 // complexArrayLit compiles {a, b, ...} with complex elements: scalars
 // (ints and reals promoted) or complex containers (real ones promoted).
 func (c *compiler) complexArrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
-	var buf Val
-	dims := make([]int, 0, 4)
+	out := c.buf()
 	pos := c.pos(x.Pos())
 	if t.Elem() == types.ComplexT {
 		fs := make([]func(*env) cplx, len(x.Elems))
@@ -124,53 +124,56 @@ func (c *compiler) complexArrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
 			fs[i] = c.expr(el).cplx()
 		}
 		return cexpr{t: t, v: func(e *env) *Val {
-			dims = append(dims[:0], len(fs))
-			buf.shapeComplex(dims)
+			buf := out.of(e)
+			buf.shapeComplex([]int{len(fs)})
 			for i, f := range fs {
 				z := f(e)
 				buf.R[2*i], buf.R[2*i+1] = z.re, z.im
 			}
-			return &buf
+			return buf
 		}}
 	}
 	fs := make([]func(*env) *Val, len(x.Elems))
 	for i, el := range x.Elems {
-		fs[i] = c.expr(el).cval()
+		fs[i] = c.expr(el).cval(c)
 	}
+	dimsOf := c.dimsState()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf, dims := out.of(e), dimsOf.of(e)
 		k := 0
 		for i, f := range fs {
 			v := f(e)
 			if i == 0 {
-				dims = append(append(dims[:0], len(fs)), v.Dims...)
-				buf.shapeComplex(dims)
+				*dims = append(append((*dims)[:0], len(fs)), v.Dims...)
+				buf.shapeComplex(*dims)
 			} else if !sameDims(v.Dims, buf.Dims[1:]) {
 				fail(pos, "array expression elements have different sizes: %s and %s", dimString(buf.Dims[1:]), dimString(v.Dims))
 			}
 			k += copy(buf.R[k:], v.R)
 		}
-		return &buf
+		return buf
 	}}
 }
 
 // complexRowVectorLit compiles [a, b, ...] making a complex_row_vector
 // (of scalars) or a complex_matrix (of row vectors, real or complex).
 func (c *compiler) complexRowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr {
-	var buf Val
-	dims := make([]int, 2)
+	out := c.buf()
 	pos := c.pos(x.Pos())
 	if t.Kind == types.ComplexMatrix {
 		rows := make([]func(*env) *Val, len(x.Elems))
 		for i, el := range x.Elems {
-			rows[i] = c.expr(el).cval()
+			rows[i] = c.expr(el).cval(c)
 		}
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
+			var dims [2]int
 			n := len(rows)
 			for i, rf := range rows {
 				r := rf(e)
 				if i == 0 {
 					dims[0], dims[1] = n, r.Dims[0]
-					buf.shapeComplex(dims)
+					buf.shapeComplex(dims[:])
 				} else if r.Dims[0] != dims[1] {
 					fail(pos, "matrix expression rows have different sizes: %d and %d", dims[1], r.Dims[0])
 				}
@@ -179,7 +182,7 @@ func (c *compiler) complexRowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr
 					buf.R[2*o], buf.R[2*o+1] = r.R[2*j], r.R[2*j+1]
 				}
 			}
-			return &buf
+			return buf
 		}}
 	}
 	fs := make([]func(*env) cplx, len(x.Elems))
@@ -187,13 +190,15 @@ func (c *compiler) complexRowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr
 		fs[i] = c.expr(el).cplx()
 	}
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [2]int
 		dims[0] = len(fs)
 		buf.shapeComplex(dims[:1])
 		for i, f := range fs {
 			z := f(e)
 			buf.R[2*i], buf.R[2*i+1] = z.re, z.im
 		}
-		return &buf
+		return buf
 	}}
 }
 
@@ -299,7 +304,7 @@ func (c *compiler) complexCond(x *ast.CondExpr, t types.Type) cexpr {
 			return fb(e)
 		}}
 	}
-	fa, fb := a.cval(), b.cval()
+	fa, fb := a.cval(c), b.cval(c)
 	return cexpr{t: t, v: func(e *env) *Val {
 		if cond(e) {
 			return fa(e)
@@ -313,7 +318,7 @@ func (c *compiler) complexCond(x *ast.CondExpr, t types.Type) cexpr {
 // complexIndex compiles an index into a complex array or container: a
 // single element is read as a pair, whole array elements are views, and
 // anything else is copied pair by pair.
-func complexIndex(base cexpr, idx []index, t types.Type, pos token.Position) cexpr {
+func complexIndex(c *compiler, base cexpr, idx []index, t types.Type, pos token.Position) cexpr {
 	fb := base.v
 	arrayDims := base.t.Dims
 	allSingle := true
@@ -327,26 +332,28 @@ func complexIndex(base cexpr, idx []index, t types.Type, pos token.Position) cex
 			return cplx{v.R[2*o], v.R[2*o+1]}
 		}}
 	}
-	var buf Val
+	out := c.buf()
 	if allSingle && len(idx) <= arrayDims {
 		n := len(idx)
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
 			v := fb(e)
 			o := arrayOffset(e, v, idx[:n], pos)
 			block := 2 * size(v.Dims[n:])
 			buf.Dims, buf.R, buf.I = v.Dims[n:], v.R[o*block:(o+1)*block], nil
-			return &buf
+			return buf
 		}}
 	}
-	var sel selector
+	selOf := newState(c, func() *selector { return &selector{} })
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf, sel := out.of(e), selOf.of(e)
 		v := fb(e)
 		sel.run(e, v, arrayDims, idx, pos)
 		buf.shapeComplex(sel.dims)
 		for k, o := range sel.offs {
 			buf.R[2*k], buf.R[2*k+1] = v.R[2*o], v.R[2*o+1]
 		}
-		return &buf
+		return buf
 	}}
 }
 
@@ -354,7 +361,7 @@ func complexIndex(base cexpr, idx []index, t types.Type, pos token.Position) cex
 
 // assignComplex stores x into a complex variable of type vt, or into the
 // part of it idx selects, promoting ints and reals.
-func assignComplex(get func(*env) *Val, vt types.Type, idx []index, x cexpr, pos token.Position) stmtFn {
+func assignComplex(c *compiler, get func(*env) *Val, vt types.Type, idx []index, x cexpr, pos token.Position) stmtFn {
 	arrayDims := vt.Dims
 	if x.v == nil {
 		f := x.cplx()
@@ -379,23 +386,30 @@ func assignComplex(get func(*env) *Val, vt types.Type, idx []index, x cexpr, pos
 				return next
 			}
 		}
-		var sel selector
+		selOf := newState(c, func() *selector { return &selector{} })
 		return func(e *env) ctrl {
 			z := f(e)
 			dst := get(e)
+			sel := selOf.of(e)
 			sel.run(e, dst, arrayDims, idx, pos)
 			o := sel.offs[0]
 			dst.R[2*o], dst.R[2*o+1] = z.re, z.im
 			return next
 		}
 	}
-	f := x.cval()
+	f := x.cval(c)
 	if idx == nil {
 		return assignWhole(get, f, pos)
 	}
-	var tmp Val
-	var sel selector
+	// The value is copied first: it may share storage with dst.
+	type assignWork struct {
+		tmp Val
+		sel selector
+	}
+	work := newState(c, func() *assignWork { return &assignWork{} })
 	return func(e *env) ctrl {
+		w := work.of(e)
+		tmp, sel := &w.tmp, &w.sel
 		tmp.copyFrom(f(e))
 		dst := get(e)
 		sel.run(e, dst, arrayDims, idx, pos)
@@ -441,25 +455,29 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 		f := args[0].cplx()
 		return cexpr{t: t, r: func(e *env) ad.Var { return complexArg(e.t, f(e)) }}, true
 	case name == "sum" && len(call.Sig.Args) == 1 && isComplex(call.Sig.Args[0].Kind):
-		f := args[0].cval()
-		var re, im []ad.Var
+		f := args[0].cval(c)
+		// The real parts and the imaginary parts.
+		type parts struct{ re, im []ad.Var }
+		work := newState(c, func() *parts { return &parts{} })
 		return cexpr{t: t, z: func(e *env) cplx {
+			w := work.of(e)
 			v := f(e)
-			re, im = re[:0], im[:0]
+			re, im := w.re[:0], w.im[:0]
 			for k := 0; k < len(v.R); k += 2 {
 				re, im = append(re, v.R[k]), append(im, v.R[k+1])
 			}
+			w.re, w.im = re, im
 			return cplx{e.t.Sum(re), e.t.Sum(im)}
 		}}, true
 	case name == "rep_array" && isComplex(t.Kind):
-		return repComplexArray(args, t, pos), true
+		return repComplexArray(c, args, t, pos), true
 	}
 	return cexpr{}, false
 }
 
 // repComplexArray is rep_array(x, n, ...) of a complex scalar or
 // container.
-func repComplexArray(args []cexpr, t types.Type, pos token.Position) cexpr {
+func repComplexArray(c *compiler, args []cexpr, t types.Type, pos token.Position) cexpr {
 	ns := make([]func(*env) int, len(args)-1)
 	for i := range ns {
 		ns[i] = args[i+1].i
@@ -469,12 +487,13 @@ func repComplexArray(args []cexpr, t types.Type, pos token.Position) cexpr {
 	if args[0].v == nil {
 		fz = args[0].cplx()
 	} else {
-		fv = args[0].cval()
+		fv = args[0].cval(c)
 	}
-	var buf Val
-	var dims []int
+	out, dimsOf := c.buf(), c.dimsState()
 	return cexpr{t: t, v: func(e *env) *Val {
-		dims = evalSizes(e, ns, dims, pos)
+		buf, d := out.of(e), dimsOf.of(e)
+		*d = evalSizes(e, ns, *d, pos)
+		dims := *d
 		count := size(dims)
 		if fz != nil {
 			z := fz(e)
@@ -482,14 +501,15 @@ func repComplexArray(args []cexpr, t types.Type, pos token.Position) cexpr {
 			for k := range count {
 				buf.R[2*k], buf.R[2*k+1] = z.re, z.im
 			}
-			return &buf
+			return buf
 		}
 		v := fv(e)
-		buf.shapeComplex(append(dims, v.Dims...))
+		*d = append(dims, v.Dims...)
+		buf.shapeComplex(*d)
 		for k := range count {
 			copy(buf.R[k*len(v.R):], v.R)
 		}
-		return &buf
+		return buf
 	}}
 }
 

@@ -162,19 +162,20 @@ func dotProduct(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr
 
 func repVector(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	x, n := a[0].real(), a[1].i
-	var buf Val
-	dims := make([]int, 1)
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [1]int
 		dims[0] = n(e)
 		if dims[0] < 0 {
 			fail(pos, "size %d is negative", dims[0])
 		}
-		buf.shape(dims, false)
+		buf.shape(dims[:], false)
 		v := x(e)
 		for i := range buf.R {
 			buf.R[i] = v
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -185,10 +186,11 @@ func repArray(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 		ns[i] = a[i+1].i
 	}
 	isInt := t.Kind == types.Int
-	var buf Val
-	var dims []int
+	out, dimsOf := c.buf(), c.dimsState()
 	return cexpr{t: t, v: func(e *env) *Val {
-		dims = evalSizes(e, ns, dims, pos)
+		buf, d := out.of(e), dimsOf.of(e)
+		*d = evalSizes(e, ns, *d, pos)
+		dims := *d
 		count := size(dims)
 		switch {
 		case x.i != nil:
@@ -206,7 +208,8 @@ func repArray(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 		default:
 			v := x.v(e)
 			inner := len(v.R) + len(v.I)
-			buf.shape(append(dims, v.Dims...), isInt)
+			*d = append(dims, v.Dims...)
+			buf.shape(*d, isInt)
 			for k := range count {
 				if isInt {
 					copy(buf.I[k*inner:], v.I)
@@ -215,46 +218,49 @@ func repArray(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 				}
 			}
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
 func repMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	var buf Val
-	dims := make([]int, 2)
+	out := c.buf()
 	if len(a) == 3 {
 		x, m, n := a[0].real(), a[1].i, a[2].i
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
+			var dims [2]int
 			dims[0], dims[1] = m(e), n(e)
-			buf.shape(dims, false)
+			buf.shape(dims[:], false)
 			v := x(e)
 			for i := range buf.R {
 				buf.R[i] = v
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 	x, n := a[0].val(true), a[1].i
 	isCol := a[0].t.Kind == types.Vector
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [2]int
 		v, k := x(e), n(e)
 		m := len(v.R)
 		if isCol {
 			dims[0], dims[1] = m, k
-			buf.shape(dims, false)
+			buf.shape(dims[:], false)
 			for j := range k {
 				copy(buf.R[j*m:], v.R)
 			}
 		} else {
 			dims[0], dims[1] = k, m
-			buf.shape(dims, false)
+			buf.shape(dims[:], false)
 			for j := range m {
 				for i := range k {
 					buf.R[i+j*k] = v.R[j]
 				}
 			}
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -265,52 +271,61 @@ func toFlat(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 	if a[0].v == nil {
 		if isInt {
 			f := a[0].i
-			var buf Val
-			return cexpr{t: t, v: func(e *env) *Val { buf.shape([]int{1}, true); buf.I[0] = f(e); return &buf }}, nil
+			out := c.buf()
+			return cexpr{t: t, v: func(e *env) *Val {
+				buf := out.of(e)
+				buf.shape([]int{1}, true)
+				buf.I[0] = f(e)
+				return buf
+			}}, nil
 		}
 		f := a[0].real()
-		var buf Val
-		return cexpr{t: t, v: func(e *env) *Val { buf.shape([]int{1}, false); buf.R[0] = f(e); return &buf }}, nil
+		out := c.buf()
+		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
+			buf.shape([]int{1}, false)
+			buf.R[0] = f(e)
+			return buf
+		}}, nil
 	}
 	x := a[0].val(!isInt)
-	var buf Val
-	dims := make([]int, 1)
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
 		v := x(e)
-		dims[0] = len(v.R) + len(v.I)
-		buf.Dims = dims
+		buf.Dims = append(buf.Dims[:0], len(v.R)+len(v.I))
 		buf.R, buf.I = v.R, v.I
-		return &buf
+		return buf
 	}}, nil
 }
 
 func toMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	x := a[0].val(true)
-	var buf Val
-	dims := make([]int, 2)
 	at := a[0].t
 	switch {
 	case len(a) == 1 && at.Kind == types.Matrix && at.Dims == 0:
 		return a[0], nil
 	case len(a) == 1 && (at.Kind == types.Vector || at.Kind == types.RowVector) && at.Dims == 0:
 		col := at.Kind == types.Vector
+		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
 			v := x(e)
 			if col {
-				dims[0], dims[1] = len(v.R), 1
+				buf.Dims = append(buf.Dims[:0], len(v.R), 1)
 			} else {
-				dims[0], dims[1] = 1, len(v.R)
+				buf.Dims = append(buf.Dims[:0], 1, len(v.R))
 			}
-			buf.Dims, buf.R = dims, v.R
-			return &buf
+			buf.R = v.R
+			return buf
 		}}, nil
 	case len(a) == 1 && at.Dims == 2 && (at.Kind == types.Real || at.Kind == types.Int),
 		len(a) == 1 && at.Dims == 1 && (at.Kind == types.Vector || at.Kind == types.RowVector):
 		// A 2-D array, or an array of vectors as the rows, row-major, to a
 		// column-major matrix.
-		return relayout(t, x, false), nil
+		return relayout(c, t, x, false), nil
 	case len(a) == 3 || len(a) == 4:
-		return reshapeMatrix(a, t, pos), nil
+		return reshapeMatrix(c, a, t, pos), nil
 	}
 	return cexpr{}, fmt.Errorf("to_matrix: no form takes arguments of types %v", at)
 }
@@ -318,29 +333,30 @@ func toMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 // reshapeMatrix compiles to_matrix(x, m, n) and to_matrix(x, m, n,
 // col_major): the elements of x, in Stan's order, fill an m×n matrix
 // column by column, or row by row when col_major is 0.
-func reshapeMatrix(a []cexpr, t types.Type, pos token.Position) cexpr {
+func reshapeMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) cexpr {
 	x, fm, fn := a[0].val(true), a[1].i, a[2].i
 	colMajor := func(*env) int { return 1 }
 	if len(a) == 4 {
 		colMajor = a[3].i
 	}
-	var buf, rows Val
-	dims := make([]int, 2)
+	out, rowsOut := c.buf(), c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
 		v := x(e)
 		m, n := fm(e), fn(e)
 		if m < 0 || n < 0 || m*n != len(v.R) {
 			fail(pos, "to_matrix: %d elements cannot fill a %d×%d matrix", len(v.R), m, n)
 		}
-		dims[0], dims[1] = m, n
+		buf.Dims = append(buf.Dims[:0], m, n)
 		if colMajor(e) != 0 {
-			buf.Dims, buf.R, buf.I = dims, v.R, nil
-			return &buf
+			buf.R, buf.I = v.R, nil
+			return buf
 		}
-		rows.shape(dims, false)
+		rows := rowsOut.of(e)
+		rows.shape(buf.Dims, false)
 		transposeInto(rows.R, v.R, n, m) // v's elements as an n×m matrix
-		buf.Dims, buf.R, buf.I = dims, rows.R, nil
-		return &buf
+		buf.R, buf.I = rows.R, nil
+		return buf
 	}}
 }
 
@@ -349,20 +365,21 @@ func reshapeMatrix(a []cexpr, t types.Type, pos token.Position) cexpr {
 // to_array_2d of a matrix) or back (to_matrix of a 2-D array or of an
 // array of row vectors). Either is a transpose of the elements: r×c
 // column-major is c×r row-major.
-func relayout(t types.Type, f func(*env) *Val, toRowMajor bool) cexpr {
-	var buf Val
-	dims := make([]int, 2)
+func relayout(c *compiler, t types.Type, f func(*env) *Val, toRowMajor bool) cexpr {
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [2]int
 		v := f(e)
 		r, cc := v.Dims[0], v.Dims[1]
 		dims[0], dims[1] = r, cc
-		buf.shape(dims, false)
+		buf.shape(dims[:], false)
 		if toRowMajor {
 			transposeInto(buf.R, v.R, r, cc)
 		} else {
 			transposeInto(buf.R, v.R, cc, r)
 		}
-		return &buf
+		return buf
 	}}
 }
 
@@ -378,11 +395,10 @@ func transposeInto(dst, src []ad.Var, r, c int) {
 
 func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	x, y := a[0], a[1]
-	var buf Val
-	dims := make([]int, 2)
 	if t.Kind == types.Vector {
-		return concat(x, y, t), nil
+		return concat(c, x, y, t), nil
 	}
+	out := c.buf()
 	fx, fy := x.val(true), y.val(true)
 	shape := func(k types.Kind, v *Val) (int, int) {
 		if k == types.RowVector {
@@ -391,6 +407,8 @@ func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 		return v.Dims[0], v.Dims[1]
 	}
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [2]int
 		u, w := fx(e), fy(e)
 		r1, c1 := shape(x.t.Kind, u)
 		r2, c2 := shape(y.t.Kind, w)
@@ -399,7 +417,7 @@ func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 		}
 		r := r1 + r2
 		dims[0], dims[1] = r, c1
-		buf.shape(dims, false)
+		buf.shape(dims[:], false)
 		for j := range c1 {
 			for i := range r1 {
 				buf.R[i+j*r] = u.R[i+j*r1]
@@ -408,34 +426,39 @@ func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 				buf.R[r1+i+j*r] = w.R[i+j*r2]
 			}
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
 // concat joins scalars and vectors (or row vectors) end to end.
-func concat(x, y cexpr, t types.Type) cexpr {
-	fx, fy := asVector(x), asVector(y)
-	var buf Val
-	dims := make([]int, 1)
+func concat(c *compiler, x, y cexpr, t types.Type) cexpr {
+	fx, fy := asVector(c, x), asVector(c, y)
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [1]int
 		u := fx(e)
 		n := len(u)
 		w := fy(e)
 		dims[0] = n + len(w)
-		buf.shape(dims, false)
+		buf.shape(dims[:], false)
 		copy(buf.R, u)
 		copy(buf.R[n:], w)
-		return &buf
+		return buf
 	}}
 }
 
 // asVector returns a scalar as a one-element slice, a container as its
 // elements.
-func asVector(x cexpr) func(*env) []ad.Var {
+func asVector(c *compiler, x cexpr) func(*env) []ad.Var {
 	if x.v == nil {
 		f := x.real()
-		buf := make([]ad.Var, 1)
-		return func(e *env) []ad.Var { buf[0] = f(e); return buf }
+		one := newState(c, func() *[1]ad.Var { return new([1]ad.Var) })
+		return func(e *env) []ad.Var {
+			buf := one.of(e)
+			buf[0] = f(e)
+			return buf[:]
+		}
 	}
 	f := x.val(true)
 	return func(e *env) []ad.Var { return f(e).R }
@@ -443,11 +466,10 @@ func asVector(x cexpr) func(*env) []ad.Var {
 
 func appendCol(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	x, y := a[0], a[1]
-	var buf Val
-	dims := make([]int, 2)
 	if t.Kind == types.RowVector {
-		return concat(x, y, t), nil
+		return concat(c, x, y, t), nil
 	}
+	out := c.buf()
 	fx, fy := x.val(true), y.val(true)
 	shape := func(k types.Kind, v *Val) (int, int) {
 		if k == types.Vector {
@@ -456,6 +478,8 @@ func appendCol(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 		return v.Dims[0], v.Dims[1]
 	}
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [2]int
 		u, w := fx(e), fy(e)
 		r1, c1 := shape(x.t.Kind, u)
 		r2, c2 := shape(y.t.Kind, w)
@@ -463,18 +487,19 @@ func appendCol(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 			fail(pos, "append_col: the rows (%d and %d) must match", r1, r2)
 		}
 		dims[0], dims[1] = r1, c1+c2
-		buf.shape(dims, false)
+		buf.shape(dims[:], false)
 		copy(buf.R, u.R)
 		copy(buf.R[r1*c1:], w.R)
-		return &buf
+		return buf
 	}}, nil
 }
 
 func cumulativeSum(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	var buf Val
+	out := c.buf()
 	if t.Kind == types.Int {
 		f := a[0].v
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
 			v := f(e)
 			buf.shape(v.Dims, true)
 			s := 0
@@ -482,11 +507,12 @@ func cumulativeSum(c *compiler, a []cexpr, t types.Type, pos token.Position) (ce
 				s += x
 				buf.I[i] = s
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 	f := a[0].val(true)
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
 		v := f(e)
 		buf.shape(v.Dims, false)
 		s := ad.Const(0)
@@ -498,7 +524,7 @@ func cumulativeSum(c *compiler, a []cexpr, t types.Type, pos token.Position) (ce
 			}
 			buf.R[i] = s
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -507,16 +533,17 @@ func cumulativeSum(c *compiler, a []cexpr, t types.Type, pos token.Position) (ce
 func softmax(logOut bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].val(true)
-		var buf Val
-		var s []float64
+		out := c.buf()
+		work := newState(c, func() *[]float64 { return new([]float64) })
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf, w := out.of(e), work.of(e)
 			v := f(e)
 			n := len(v.R)
 			buf.shape(v.Dims, false)
-			if cap(s) < n {
-				s = make([]float64, n)
+			if cap(*w) < n {
+				*w = make([]float64, n)
 			}
-			s = s[:n]
+			s := (*w)[:n]
 			m := math.Inf(-1)
 			for _, x := range v.R {
 				m = math.Max(m, x.Val)
@@ -552,7 +579,7 @@ func softmax(logOut bool) builtin {
 					buf.R[i] = b.End(s[i])
 				}
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
@@ -571,9 +598,9 @@ func segmentOf(kind string) builtin {
 			start, n = a[1].i, a[2].i
 		}
 		isInt := t.Kind == types.Int
-		var buf Val
-		var dims []int
+		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
 			v := f(e)
 			total := v.Dims[0]
 			k := n(e)
@@ -588,14 +615,13 @@ func segmentOf(kind string) builtin {
 				fail(pos, "%s: elements %d to %d are out of range 1 to %d", kind, from+1, from+k, total)
 			}
 			block := size(v.Dims[1:])
-			dims = append(append(dims[:0], k), v.Dims[1:]...)
-			buf.Dims = dims
+			buf.Dims = append(append(buf.Dims[:0], k), v.Dims[1:]...)
 			if isInt {
 				buf.I, buf.R = v.I[from*block:(from+k)*block], nil
 			} else {
 				buf.R, buf.I = v.R[from*block:(from+k)*block], nil
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
@@ -603,9 +629,9 @@ func segmentOf(kind string) builtin {
 func colRow(col bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f, k := a[0].v, a[1].i
-		var buf Val
-		dims := make([]int, 1)
+		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
 			v := f(e)
 			r, cc := v.Dims[0], v.Dims[1]
 			i := k(e)
@@ -613,53 +639,53 @@ func colRow(col bool) builtin {
 				if i < 1 || i > cc {
 					fail(pos, "col: index %d out of range 1 to %d", i, cc)
 				}
-				dims[0] = r
-				buf.Dims, buf.R = dims, v.R[(i-1)*r:i*r]
-				return &buf
+				buf.Dims, buf.R = append(buf.Dims[:0], r), v.R[(i-1)*r:i*r]
+				return buf
 			}
 			if i < 1 || i > r {
 				fail(pos, "row: index %d out of range 1 to %d", i, r)
 			}
-			dims[0] = cc
-			buf.shape(dims, false)
+			buf.shape([]int{cc}, false)
 			for j := range cc {
 				buf.R[j] = v.R[i-1+j*r]
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
 
 func diagMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].v
-	var buf Val
-	dims := make([]int, 2)
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [2]int
 		v := f(e)
 		n := len(v.R)
 		dims[0], dims[1] = n, n
-		buf.shape(dims, false)
+		buf.shape(dims[:], false)
 		clear(buf.R)
 		for i, x := range v.R {
 			buf.R[i+i*n] = x
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
 func diagonal(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].v
-	var buf Val
-	dims := make([]int, 1)
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [1]int
 		v := f(e)
 		r, cc := v.Dims[0], v.Dims[1]
 		dims[0] = min(r, cc)
-		buf.shape(dims, false)
+		buf.shape(dims[:], false)
 		for i := range dims[0] {
 			buf.R[i] = v.R[i+i*r]
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -669,8 +695,9 @@ func diagMultiply(pre bool) builtin {
 		if !pre {
 			fd, fm = a[1].v, a[0].v
 		}
-		var buf Val
+		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
 			d, m := fd(e), fm(e)
 			r, cc := m.Dims[0], m.Dims[1]
 			if (pre && len(d.R) != r) || (!pre && len(d.R) != cc) {
@@ -686,15 +713,16 @@ func diagMultiply(pre bool) builtin {
 					buf.R[i+j*r] = e.t.Mul(s, m.R[i+j*r])
 				}
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
 
 func quadFormDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fm, fv := a[0].v, a[1].v
-	var buf Val
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
 		m, v := fm(e), fv(e)
 		n := m.Dims[0]
 		buf.shape(m.Dims, false)
@@ -703,20 +731,21 @@ func quadFormDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cex
 				buf.R[i+j*n] = e.t.Mul(e.t.Mul(v.R[i], m.R[i+j*n]), v.R[j])
 			}
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
 // lowerSelfTranspose is L Lᵀ using only the lower triangle of L.
 func lowerSelfTranspose(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].v
-	var buf Val
-	dims := make([]int, 2)
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [2]int
 		l := f(e)
 		r, cc := l.Dims[0], l.Dims[1]
 		dims[0], dims[1] = r, r
-		buf.shape(dims, false)
+		buf.shape(dims[:], false)
 		for i := range r {
 			for j := 0; j <= i; j++ {
 				b := e.t.Begin()
@@ -731,16 +760,17 @@ func lowerSelfTranspose(c *compiler, a []cexpr, t types.Type, pos token.Position
 				buf.R[i+j*r], buf.R[j+i*r] = v, v
 			}
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
 func crossprod(transFirst bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].v
-		var buf Val
-		dims := make([]int, 2)
+		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
+			var dims [2]int
 			m := f(e)
 			r, cc := m.Dims[0], m.Dims[1]
 			n, inner := r, cc // tcrossprod: M Mᵀ is r×r over cc
@@ -754,7 +784,7 @@ func crossprod(transFirst bool) builtin {
 				return m.R[i+k*r] // row i of M
 			}
 			dims[0], dims[1] = n, n
-			buf.shape(dims, false)
+			buf.shape(dims[:], false)
 			for i := range n {
 				for j := 0; j <= i; j++ {
 					b := e.t.Begin()
@@ -769,7 +799,7 @@ func crossprod(transFirst bool) builtin {
 					buf.R[i+j*n], buf.R[j+i*n] = v, v
 				}
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
@@ -778,8 +808,9 @@ func crossprod(transFirst bool) builtin {
 // arithmetic (Cholesky–Banachiewicz), so its gradient follows.
 func choleskyDecompose(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].v
-	var buf Val
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
 		m := f(e)
 		n := m.Dims[0]
 		if m.Dims[1] != n {
@@ -813,7 +844,7 @@ func choleskyDecompose(c *compiler, a []cexpr, t types.Type, pos token.Position)
 				buf.R[i+j*n] = tp.Div(v, d)
 			}
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -825,9 +856,10 @@ func columnsDot(byCol, self bool) builtin {
 			fy = a[1].val(true)
 		}
 		kx := a[0].t.Kind
-		var buf Val
-		dims := make([]int, 1)
+		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
+			var dims [1]int
 			x, y := fx(e), fy(e)
 			r, cc := 1, len(x.R)
 			switch {
@@ -844,7 +876,7 @@ func columnsDot(byCol, self bool) builtin {
 				n, inner = cc, r
 			}
 			dims[0] = n
-			buf.shape(dims, false)
+			buf.shape(dims[:], false)
 			for i := range n {
 				b := e.t.Begin()
 				s := 0.0
@@ -860,14 +892,14 @@ func columnsDot(byCol, self bool) builtin {
 				}
 				buf.R[i] = b.End(s)
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
 
 func distanceFn(squared bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		fx, fy := asVector(a[0]), asVector(a[1])
+		fx, fy := asVector(c, a[0]), asVector(c, a[1])
 		return cexpr{t: t, r: func(e *env) ad.Var {
 			x, y := fx(e), fy(e)
 			if len(x) != len(y) {
@@ -892,26 +924,28 @@ func distanceFn(squared bool) builtin {
 
 func identityMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].i
-	var buf Val
-	dims := make([]int, 2)
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [2]int
 		n := f(e)
 		dims[0], dims[1] = n, n
-		buf.shape(dims, false)
+		buf.shape(dims[:], false)
 		clear(buf.R)
 		for i := range n {
 			buf.R[i+i*n] = ad.Const(1)
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
 func addDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fm := a[0].v
-	fd := asVector(a[1])
+	fd := asVector(c, a[1])
 	scalar := a[1].v == nil
-	var buf Val
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
 		m := fm(e)
 		d := fd(e)
 		n := m.Dims[0]
@@ -923,15 +957,16 @@ func addDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, e
 			}
 			buf.R[i+i*n] = e.t.Add(buf.R[i+i*n], v)
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
 func reverse(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].v
 	isInt := t.Kind == types.Int
-	var buf Val
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
 		v := f(e)
 		n := v.Dims[0]
 		block := size(v.Dims[1:])
@@ -944,7 +979,7 @@ func reverse(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, e
 				copy(buf.R[dst:dst+block], v.R[src:src+block])
 			}
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -952,8 +987,9 @@ func sortFn(desc bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].v
 		isInt := t.Kind == types.Int
-		var buf Val
+		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
 			v := f(e)
 			buf.copyFrom(v)
 			if isInt {
@@ -966,7 +1002,7 @@ func sortFn(desc bool) builtin {
 				for k, i := range idx {
 					buf.I[k] = v.I[i]
 				}
-				return &buf
+				return buf
 			}
 			idx := sortIndex(len(v.R), func(i, j int) bool {
 				if desc {
@@ -977,7 +1013,7 @@ func sortFn(desc bool) builtin {
 			for k, i := range idx {
 				buf.R[k] = v.R[i]
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
@@ -986,11 +1022,16 @@ func sortFn(desc bool) builtin {
 // partial pivoting.
 func logDeterminant(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].v
+	work := newState(c, func() *[]ad.Var { return new([]ad.Var) })
 	return cexpr{t: t, r: func(e *env) ad.Var {
 		m := f(e)
 		n := m.Dims[0]
 		tp := e.t
-		w := make([]ad.Var, n*n) // row-major working copy
+		ws := work.of(e)
+		if cap(*ws) < n*n {
+			*ws = make([]ad.Var, n*n)
+		}
+		w := (*ws)[:n*n] // row-major working copy
 		for i := range n {
 			for j := range n {
 				w[i*n+j] = m.R[i+j*n]
@@ -1028,8 +1069,9 @@ func logDeterminant(c *compiler, a []cexpr, t types.Type, pos token.Position) (c
 // mdivideLeftTriLow solves L x = b by forward substitution.
 func mdivideLeftTriLow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fl, fb := a[0].v, a[1].val(true)
-	var buf Val
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
 		l, b := fl(e), fb(e)
 		n := l.Dims[0]
 		cols := 1
@@ -1050,7 +1092,7 @@ func mdivideLeftTriLow(c *compiler, a []cexpr, t types.Type, pos token.Position)
 				buf.R[i+j*n] = tp.Div(s, l.R[i+i*n])
 			}
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -1064,18 +1106,23 @@ func init() {
 }
 
 func dimsFn(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	var buf Val
-	dims := make([]int, 1)
+	out := c.buf()
 	if a[0].v == nil {
-		return cexpr{t: t, v: func(e *env) *Val { dims[0] = 0; buf.shape(dims, true); return &buf }}, nil
+		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
+			buf.shape([]int{0}, true)
+			return buf
+		}}, nil
 	}
 	f := a[0].v
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [1]int
 		v := f(e)
 		dims[0] = len(v.Dims)
-		buf.shape(dims, true)
+		buf.shape(dims[:], true)
 		copy(buf.I, v.Dims)
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -1088,9 +1135,10 @@ func subMatrix(kind string) builtin {
 		for k := range is {
 			is[k] = a[k+1].i
 		}
-		var buf Val
-		dims := make([]int, 2)
+		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
+			var dims [2]int
 			m := fm(e)
 			r, cc := m.Dims[0], m.Dims[1]
 			i, j := is[0](e), is[1](e)
@@ -1115,14 +1163,14 @@ func subMatrix(kind string) builtin {
 				buf.shape(dims[:1], false)
 			default:
 				dims[0], dims[1] = nr, nc
-				buf.shape(dims, false)
+				buf.shape(dims[:], false)
 			}
 			for q := range nc {
 				for p := range nr {
 					buf.R[p+q*nr] = m.R[(i-1+p)+(j-1+q)*r]
 				}
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
@@ -1135,10 +1183,11 @@ func subMatrix(kind string) builtin {
 func eigenSym(values bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].v
-		var buf Val
-		var se ad.SymEigen
-		dims := make([]int, 2)
+		out := c.buf()
+		solver := newState(c, func() *ad.SymEigen { return &ad.SymEigen{} })
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf, se := out.of(e), solver.of(e)
+			var dims [2]int
 			m := f(e)
 			n := m.Dims[0]
 			vals, vecs, err := se.Compute(e.t, ad.Matrix{Rows: n, Cols: m.Dims[1], Data: m.R}, !values)
@@ -1151,10 +1200,10 @@ func eigenSym(values bool) builtin {
 				copy(buf.R, vals)
 			} else {
 				dims[0], dims[1] = n, n
-				buf.shape(dims, false)
+				buf.shape(dims[:], false)
 				copy(buf.R, vecs)
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
@@ -1166,6 +1215,12 @@ func (v *Val) isConst() bool {
 		}
 	}
 	return true
+}
+
+// dimsState hands out a per-model dims slice for a closure whose result's
+// rank is known only at run time.
+func (c *compiler) dimsState() stateSlot[[]int] {
+	return newState(c, func() *[]int { return new([]int) })
 }
 
 // evalSizes evaluates the sizes ns into dims, rejecting negative ones.

@@ -711,7 +711,7 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 	pos := c.pos(x.Lbrack)
 	idx := c.indices(x.Indices)
 	if isComplex(bt.Kind) {
-		return complexIndex(base, idx, t, pos)
+		return complexIndex(c, base, idx, t, pos)
 	}
 	fb := base.v
 	isInt := bt.Kind == types.Int

@@ -102,7 +102,7 @@ func init() {
 	densities["lkj_corr"] = lkj(dist.LkjCorrLpdf)
 	cat := func(f func(*ad.Tape, bool, []int, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-			n, th := intsOf(a[0]), asVector(a[1])
+			n, th := intsOf(a[0]), asVector(c, a[1])
 			ok := mustAt(pos)
 			return func(e *env) ad.Var { return ok(f(e.t, propto, n(e), th(e))) }
 		}}
@@ -112,7 +112,7 @@ func init() {
 	densities["multinomial"] = cat(dist.MultinomialLpmf)
 	glm := func(f func(*ad.Tape, bool, []int, dist.Design, []ad.Var, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-			y, x, al, be := intsOf(a[0]), designOf(a[1]), asVector(a[2]), asVector(a[3])
+			y, x, al, be := intsOf(a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3])
 			ok := mustAt(pos)
 			return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), x(e), al(e), be(e))) }
 		}}
@@ -120,14 +120,14 @@ func init() {
 	densities["bernoulli_logit_glm"] = glm(dist.BernoulliLogitGLMLpmf)
 	densities["poisson_log_glm"] = glm(dist.PoissonLogGLMLpmf)
 	densities["normal_id_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, x, al, be, s := asVector(a[0]), designOf(a[1]), asVector(a[2]), asVector(a[3]), asVector(a[4])
+		y, x, al, be, s := asVector(c, a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var {
 			return ok(dist.NormalIdGLMLpdf(e.t, propto, y(e), x(e), al(e), be(e), s(e)))
 		}
 	}}
 	densities["ordered_probit"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		k, eta, cuts := intsOf(a[0]), asVector(a[1]), vectorsOf(a[2])
+		k, eta, cuts := intsOf(a[0]), asVector(c, a[1]), vectorsOf(a[2])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.OrderedProbitLpmf(e.t, propto, k(e), eta(e), cuts(e))) }
 	}}
@@ -157,7 +157,7 @@ func init() {
 		}
 	}}
 	densities["ordered_logistic"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		k, eta, cuts := intsOf(a[0]), asVector(a[1]), vectorsOf(a[2])
+		k, eta, cuts := intsOf(a[0]), asVector(c, a[1]), vectorsOf(a[2])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.OrderedLogisticLpmf(e.t, propto, k(e), eta(e), cuts(e))) }
 	}}

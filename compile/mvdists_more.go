@@ -43,14 +43,14 @@ func init() {
 		densities[name] = valDensity(f)
 	}
 	densities["categorical_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, x, al, be := intsOf(a[0]), a[1].v, asVector(a[2]), a[3].v
+		y, x, al, be := intsOf(a[0]), a[1].v, asVector(c, a[2]), a[3].v
 		ok := mustAt(pos)
 		return func(e *env) ad.Var {
 			return ok(categoricalLogitGLM(e.t, propto, y(e), x(e).matrix(), al(e), be(e).matrix()))
 		}
 	}}
 	densities["neg_binomial_2_log_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, x, al, be, phi := intsOf(a[0]), a[1].v, asVector(a[2]), asVector(a[3]), asVector(a[4])
+		y, x, al, be, phi := intsOf(a[0]), a[1].v, asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
 		ys := zeroState[[1][]int](c)
 		return func(e *env) ad.Var {

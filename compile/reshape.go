@@ -59,9 +59,10 @@ func checkSize(pos token.Position, fn string, n int) {
 // gives hi).
 func linspaced(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fk, flo, fhi := a[0].i, a[1].real(), a[2].real()
-	var buf Val
-	dims := make([]int, 1)
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [1]int
 		k, lo, hi := fk(e), flo(e), fhi(e)
 		checkSize(pos, "linspaced", k)
 		if math.IsNaN(lo.Val) || math.IsInf(lo.Val, 0) || math.IsNaN(hi.Val) || math.IsInf(hi.Val, 0) {
@@ -71,10 +72,10 @@ func linspaced(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 			fail(pos, "linspaced: high is %v, but must be greater than or equal to %v", hi.Val, lo.Val)
 		}
 		dims[0] = k
-		buf.shape(dims, false)
+		buf.shape(dims[:], false)
 		if k == 1 {
 			buf.R[0] = hi
-			return &buf
+			return buf
 		}
 		tp := e.t
 		step := tp.Div(tp.Sub(hi, lo), ad.Const(float64(k-1)))
@@ -91,7 +92,7 @@ func linspaced(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 				buf.R[i] = tp.Add(lo, tp.Mul(ad.Const(float64(i)), step))
 			}
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -100,19 +101,20 @@ func linspaced(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 // else repeated values.
 func linspacedInt(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fk, flo, fhi := a[0].i, a[1].i, a[2].i
-	var buf Val
-	dims := make([]int, 1)
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [1]int
 		k, lo, hi := fk(e), flo(e), fhi(e)
 		checkSize(pos, "linspaced_int_array", k)
 		if hi < lo {
 			fail(pos, "linspaced_int_array: high is %d, but must be greater than or equal to %d", hi, lo)
 		}
 		dims[0] = k
-		buf.shape(dims, true)
+		buf.shape(dims[:], true)
 		if k == 1 {
 			buf.I[0] = hi
-			return &buf
+			return buf
 		}
 		span := hi - lo
 		if span+1 < k {
@@ -120,13 +122,13 @@ func linspacedInt(c *compiler, a []cexpr, t types.Type, pos token.Position) (cex
 			for i := range k {
 				buf.I[i] = lo + i/div
 			}
-			return &buf
+			return buf
 		}
 		step := span / max(k-1, 1)
 		for i := range k {
 			buf.I[i] = lo + i*step
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -134,9 +136,10 @@ func linspacedInt(c *compiler, a []cexpr, t types.Type, pos token.Position) (cex
 func oneHot(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fn, fk := a[0].i, a[1].i
 	isInt := t.Kind == types.Int
-	var buf Val
-	dims := make([]int, 1)
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [1]int
 		n, k := fn(e), fk(e)
 		if n <= 0 {
 			fail(pos, "one_hot: size is %d, but must be positive", n)
@@ -145,7 +148,7 @@ func oneHot(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 			fail(pos, "one_hot: k is %d, but must be in the interval [1, %d]", k, n)
 		}
 		dims[0] = n
-		buf.shape(dims, isInt)
+		buf.shape(dims[:], isInt)
 		if isInt {
 			clear(buf.I)
 			buf.I[k-1] = 1
@@ -153,7 +156,7 @@ func oneHot(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 			clear(buf.R)
 			buf.R[k-1] = ad.Const(1)
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -162,9 +165,10 @@ func filled(v float64) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fn := a[0].i
 		isInt := t.Kind == types.Int
-		var buf Val
-		dims := make([]int, 1)
+		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
+			var dims [1]int
 			n := fn(e)
 			x := v
 			if v < 0 {
@@ -175,14 +179,14 @@ func filled(v float64) builtin {
 			}
 			checkSize(pos, "filled container", n)
 			dims[0] = n
-			buf.shape(dims, isInt)
+			buf.shape(dims[:], isInt)
 			for i := range buf.I {
 				buf.I[i] = int(x)
 			}
 			for i := range buf.R {
 				buf.R[i] = ad.Const(x)
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
@@ -219,9 +223,10 @@ func rankFn(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 func sortIndices(desc bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fv := a[0].v
-		var buf Val
-		dims := make([]int, 1)
+		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf := out.of(e)
+			var dims [1]int
 			v := fv(e)
 			n := len(v.R) + len(v.I)
 			at := func(i int) float64 {
@@ -237,18 +242,18 @@ func sortIndices(desc bool) builtin {
 				return at(i) < at(j)
 			})
 			dims[0] = n
-			buf.shape(dims, true)
+			buf.shape(dims[:], true)
 			for k, i := range idx {
 				buf.I[k] = i + 1
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
 
 // toArray2d is a matrix as a 2-D array, row by row.
 func toArray2d(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	return relayout(t, a[0].v, true), nil
+	return relayout(c, t, a[0].v, true), nil
 }
 
 // toIntValue truncates x toward 0, which must be in the range of a
@@ -270,18 +275,19 @@ func toInt(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, err
 		return cexpr{t: t, i: func(e *env) int { return toIntValue(pos, f(e).Val) }}, nil
 	}
 	f := a[0].v
-	var buf Val
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
 		v := f(e)
 		buf.shape(v.Dims, true)
 		if v.I != nil {
 			copy(buf.I, v.I)
-			return &buf
+			return buf
 		}
 		for i, x := range v.R {
 			buf.I[i] = toIntValue(pos, x.Val)
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -290,21 +296,21 @@ func toInt(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, err
 func appendArray(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	isInt := t.Kind == types.Int
 	fx, fy := a[0].val(!isInt), a[1].val(!isInt)
-	var buf Val
-	var dims []int
+	out, dimsOf := c.buf(), c.dimsState()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf, dims := out.of(e), dimsOf.of(e)
 		x, y := fx(e), fy(e)
 		if !sameDims(x.Dims[1:], y.Dims[1:]) {
 			fail(pos, "append_array: the elements of the first array (size %s) and of the second (size %s) must have the same sizes", dimString(x.Dims[1:]), dimString(y.Dims[1:]))
 		}
-		dims = append(append(dims[:0], x.Dims[0]+y.Dims[0]), x.Dims[1:]...)
-		buf.shape(dims, isInt)
+		*dims = append(append((*dims)[:0], x.Dims[0]+y.Dims[0]), x.Dims[1:]...)
+		buf.shape(*dims, isInt)
 		if isInt {
 			copy(buf.I[copy(buf.I, x.I):], y.I)
 		} else {
 			copy(buf.R[copy(buf.R, x.R):], y.R)
 		}
-		return &buf
+		return buf
 	}}, nil
 }
 
@@ -327,19 +333,25 @@ func logMix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 	if a[1].t.Kind != types.Vector && a[1].t.Kind != types.RowVector {
 		// An array of reals is one vector of densities.
 		f := a[1].val(true)
-		buf := make([][]ad.Var, 1)
-		fl = func(e *env) [][]ad.Var { buf[0] = f(e).R; return buf }
+		one := newState(c, func() *[1][]ad.Var { return new([1][]ad.Var) })
+		fl = func(e *env) [][]ad.Var {
+			buf := one.of(e)
+			buf[0] = f(e).R
+			return buf[:]
+		}
 	}
-	var logTh []float64
+	work := newState(c, func() *[]float64 { return new([]float64) })
 	return cexpr{t: t, r: func(e *env) ad.Var {
 		th := fth(e).R
-		logTh = logTh[:0]
+		w := work.of(e)
+		logTh := (*w)[:0]
 		for _, p := range th {
 			if !(p.Val >= 0 && p.Val <= 1) {
 				fail(pos, "log_mix: theta is %v, but must be in the interval [0, 1]", p.Val)
 			}
 			logTh = append(logTh, math.Log(p.Val))
 		}
+		*w = logTh
 		b := e.t.Begin()
 		total := 0.0
 		for _, l := range fl(e) {
@@ -435,10 +447,16 @@ func gpCov(k gpKernel) builtin {
 		for i := range fp {
 			fp[i] = a[np+i].real()
 		}
-		p, q := make([]ad.Var, k.params), make([]ad.Var, k.params)
-		var buf Val
-		dims := make([]int, 2)
+		// The parameters and the kernel's constants.
+		type gpWork struct{ p, q []ad.Var }
+		work := newState(c, func() *gpWork {
+			return &gpWork{make([]ad.Var, k.params), make([]ad.Var, k.params)}
+		})
+		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
+			buf, w := out.of(e), work.of(e)
+			p, q := w.p, w.q
+			var dims [2]int
 			x1, x2 := fx1(e), fx2(e)
 			for i, f := range fp {
 				p[i] = f(e)
@@ -459,7 +477,7 @@ func gpCov(k gpKernel) builtin {
 				}
 			}
 			dims[0], dims[1] = n1, n2
-			buf.shape(dims, false)
+			buf.shape(dims[:], false)
 			tp := e.t
 			k.consts(tp, p, q)
 			for i := range n1 {
@@ -492,7 +510,7 @@ func gpCov(k gpKernel) builtin {
 					}
 				}
 			}
-			return &buf
+			return buf
 		}}, nil
 	}
 }
@@ -500,16 +518,17 @@ func gpCov(k gpKernel) builtin {
 // gpDotProd is the dot product covariance σ² + x_i · x_j of reals.
 func gpDotProd(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fx, fs := a[0].val(true), a[1].real()
-	var buf Val
-	dims := make([]int, 2)
+	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *Val {
+		buf := out.of(e)
+		var dims [2]int
 		x, s := fx(e), fs(e)
 		if !(s.Val >= 0) || math.IsInf(s.Val, 0) {
 			fail(pos, "gp_dot_prod_cov: sigma is %v, but must be nonnegative and finite", s.Val)
 		}
 		n := len(x.R)
 		dims[0], dims[1] = n, n
-		buf.shape(dims, false)
+		buf.shape(dims[:], false)
 		s2 := e.t.Square(s)
 		for i := range n {
 			for j := 0; j <= i; j++ {
@@ -517,6 +536,6 @@ func gpDotProd(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 				buf.R[i+j*n], buf.R[j+i*n] = v, v
 			}
 		}
-		return &buf
+		return buf
 	}}, nil
 }

@@ -68,7 +68,7 @@ func vectorRng(name string, fr rngReal, fi func(*rand.Rand, []int, []float64) (i
 				}
 				continue
 			}
-			reals[k-nInts] = asVector(x)
+			reals[k-nInts] = asVector(c, x)
 		}
 		draw := func(e *env, j int) (float64, int) {
 			w := work.of(e)

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -71,15 +72,17 @@ type evaluation struct {
 	err  error
 }
 
-// evaluateAll evaluates a model made from p at every point, Write seeded
-// by the point's index.
-func evaluateAll(p *Program, data model.Data, points [][]float64) ([]evaluation, error) {
+// evaluateAll evaluates a model made from p at every point, starting at
+// points[first] and wrapping around, Write seeded by the point's index.
+func evaluateAll(p *Program, data model.Data, points [][]float64, first int) ([]evaluation, error) {
 	m, err := p.NewModel(data, 1)
 	if err != nil {
 		return nil, err
 	}
 	res := make([]evaluation, len(points))
-	for i, x := range points {
+	for j := range points {
+		i := (first + j) % len(points)
+		x := points[i]
 		r := &res[i]
 		r.grad = make([]float64, m.Dim())
 		r.out = make([]float64, len(m.Names()))
@@ -99,11 +102,17 @@ func sameBits(a, b float64) bool { return math.Float64bits(a) == math.Float64bit
 // Under the race detector (CI) it also proves that the models share no
 // writable state.
 func TestProgramSharedByGoroutines(t *testing.T) {
-	p, checkErr, compileErr := compileSource(sharedProgram)
+	checkSharedProgram(t, sharedProgram, sharedData())
+}
+
+// checkSharedProgram compiles src once and evaluates eight models of it
+// on eight goroutines, each bit-equal to one model's evaluations alone.
+func checkSharedProgram(t *testing.T, src string, data model.Data) {
+	t.Helper()
+	p, checkErr, compileErr := compileSource(src)
 	if checkErr != nil || compileErr != nil {
 		t.Fatal(checkErr, compileErr)
 	}
-	data := sharedData()
 	m, err := p.NewModel(data, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -116,11 +125,25 @@ func TestProgramSharedByGoroutines(t *testing.T) {
 			points[i][j] = rng.NormFloat64()
 		}
 	}
-	want, err := evaluateAll(p, data, points)
+	checkShared(t, 8, func(first int) ([]evaluation, error) {
+		return evaluateAll(p, data, points, first*len(points)/8)
+	})
+}
+
+// checkShared runs run(0) alone, then run(w) on each of workers
+// goroutines at once: every evaluation must be bit-equal to the lone
+// run's. Each goroutine starts elsewhere (run's argument), since models
+// evaluating the same point at once would write the same values to a
+// shared buffer.
+func checkShared(t *testing.T, workers int, run func(first int) ([]evaluation, error)) {
+	t.Helper()
+	want, err := run(0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	const workers = 8
+	if r := want[0]; r.err != nil {
+		t.Fatalf("the program fails at the first point, so it exercises little: %v", r.err)
+	}
 	got := make([][]evaluation, workers)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
@@ -128,7 +151,7 @@ func TestProgramSharedByGoroutines(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got[w], errs[w] = evaluateAll(p, data, points)
+			got[w], errs[w] = run(w)
 		}()
 	}
 	wg.Wait()
@@ -136,21 +159,30 @@ func TestProgramSharedByGoroutines(t *testing.T) {
 		if errs[w] != nil {
 			t.Fatal(errs[w])
 		}
-		for i, g := range got[w] {
-			r := want[i]
-			if (g.err == nil) != (r.err == nil) || !sameBits(g.lp, r.lp) {
-				t.Fatalf("goroutine %d, point %d: lp %v (%v), alone %v (%v)", w, i, g.lp, g.err, r.lp, r.err)
+		if d := differ(got[w], want); d != "" {
+			t.Fatalf("goroutine %d, %s", w, d)
+		}
+	}
+}
+
+// differ describes the first difference between two runs' evaluations, or
+// is "".
+func differ(got, want []evaluation) string {
+	for i, g := range got {
+		r := want[i]
+		if (g.err == nil) != (r.err == nil) || !sameBits(g.lp, r.lp) {
+			return fmt.Sprintf("point %d: lp %v (%v), alone %v (%v)", i, g.lp, g.err, r.lp, r.err)
+		}
+		for k := range g.grad {
+			if !sameBits(g.grad[k], r.grad[k]) {
+				return fmt.Sprintf("point %d: grad[%d] %v, alone %v", i, k, g.grad[k], r.grad[k])
 			}
-			for k := range g.grad {
-				if !sameBits(g.grad[k], r.grad[k]) {
-					t.Fatalf("goroutine %d, point %d: grad[%d] %v, alone %v", w, i, k, g.grad[k], r.grad[k])
-				}
-			}
-			for k := range g.out {
-				if !sameBits(g.out[k], r.out[k]) {
-					t.Fatalf("goroutine %d, point %d: output %s %v, alone %v", w, i, m.Names()[k], g.out[k], r.out[k])
-				}
+		}
+		for k := range g.out {
+			if !sameBits(g.out[k], r.out[k]) {
+				return fmt.Sprintf("point %d: output %d %v, alone %v", i, k, g.out[k], r.out[k])
 			}
 		}
 	}
+	return ""
 }

@@ -1,10 +1,8 @@
 package compile
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gostan/gostan/model"
@@ -62,66 +60,11 @@ func solverData() model.Data {
 	}
 }
 
-// differ describes the first difference between two runs' evaluations, or
-// is "".
-func differ(got, want []evaluation) string {
-	for i, g := range got {
-		r := want[i]
-		if (g.err == nil) != (r.err == nil) || !sameBits(g.lp, r.lp) {
-			return fmt.Sprintf("point %d: lp %v (%v), alone %v (%v)", i, g.lp, g.err, r.lp, r.err)
-		}
-		for k := range g.grad {
-			if !sameBits(g.grad[k], r.grad[k]) {
-				return fmt.Sprintf("point %d: grad[%d] %v, alone %v", i, k, g.grad[k], r.grad[k])
-			}
-		}
-	}
-	return ""
-}
-
 // TestSolversSharedByGoroutines evaluates models made from one Program
 // whose solvers keep scratch tapes and work arrays on four goroutines:
 // every log density and gradient is bit-equal to one model's alone.
 func TestSolversSharedByGoroutines(t *testing.T) {
-	p, checkErr, compileErr := compileSource(solverProgram)
-	if checkErr != nil || compileErr != nil {
-		t.Fatal(checkErr, compileErr)
-	}
-	data := solverData()
-	rng := rand.New(rand.NewPCG(5, 5))
-	points := make([][]float64, 40)
-	for i := range points {
-		points[i] = []float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()}
-	}
-	want, err := evaluateAll(p, data, points)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range want {
-		if r.err != nil {
-			t.Fatalf("point %d: %v", i, r.err)
-		}
-	}
-	const workers = 4
-	got := make([][]evaluation, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			got[w], errs[w] = evaluateAll(p, data, points)
-		}()
-	}
-	wg.Wait()
-	for w := range workers {
-		if errs[w] != nil {
-			t.Fatal(errs[w])
-		}
-		if d := differ(got[w], want); d != "" {
-			t.Fatalf("goroutine %d, %s", w, d)
-		}
-	}
+	checkSharedProgram(t, solverProgram, solverData())
 }
 
 // TestGuidesSharedByGoroutines runs guides of models made from one
@@ -157,30 +100,7 @@ guide {
 		}
 		return res, nil
 	}
-	want, err := run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	const workers = 4
-	got := make([][]evaluation, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			got[w], errs[w] = run()
-		}()
-	}
-	wg.Wait()
-	for w := range workers {
-		if errs[w] != nil {
-			t.Fatal(errs[w])
-		}
-		if d := differ(got[w], want); d != "" {
-			t.Fatalf("goroutine %d, %s", w, d)
-		}
-	}
+	checkShared(t, 4, func(int) ([]evaluation, error) { return run() })
 }
 
 // TestStructuredDataChecked reads a structured data variable: a simplex

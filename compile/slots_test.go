@@ -2,8 +2,6 @@ package compile
 
 import (
 	"math"
-	"math/rand/v2"
-	"sync"
 	"testing"
 
 	"github.com/gostan/gostan/model"
@@ -79,62 +77,7 @@ func slotsData(scale float64) model.Data {
 // eight goroutines: each gives what one model alone gives, bit for bit.
 // Under the race detector it proves that these closures share no state.
 func TestSlotsSharedByGoroutines(t *testing.T) {
-	p, checkErr, compileErr := compileSource(slotsProgram)
-	if checkErr != nil || compileErr != nil {
-		t.Fatal(checkErr, compileErr)
-	}
-	data := slotsData(1)
-	m, err := p.NewModel(data, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(5, 5))
-	points := make([][]float64, 100)
-	for i := range points {
-		points[i] = make([]float64, m.Dim())
-		for j := range points[i] {
-			points[i][j] = 0.5 * rng.NormFloat64()
-		}
-	}
-	want, err := evaluateAll(p, data, points)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, w := range want {
-		if w.err != nil {
-			t.Fatalf("point %d: %v", i, w.err)
-		}
-	}
-	const workers = 8
-	got := make([][]evaluation, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			got[w], errs[w] = evaluateAll(p, data, points)
-		}()
-	}
-	wg.Wait()
-	for w := range workers {
-		if errs[w] != nil {
-			t.Fatal(errs[w])
-		}
-		for i, g := range got[w] {
-			r := want[i]
-			same := g.err == nil && sameBits(g.lp, r.lp)
-			for k := range g.grad {
-				same = same && sameBits(g.grad[k], r.grad[k])
-			}
-			for k := range g.out {
-				same = same && sameBits(g.out[k], r.out[k])
-			}
-			if !same {
-				t.Fatalf("goroutine %d, point %d: lp %v (%v), alone %v", w, i, g.lp, g.err, r.lp)
-			}
-		}
-	}
+	checkSharedProgram(t, slotsProgram, slotsData(1))
 }
 
 // TestDataCachesPerModel makes two models with different data from one

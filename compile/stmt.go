@@ -157,7 +157,7 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 				return ret
 			}
 		case isComplex(rt.Kind):
-			f := x.cval()
+			f := x.cval(c)
 			return func(e *env) ctrl { e.retV = f(e); return ret }
 		}
 		f := x.val(rt.Kind != types.Int)
@@ -436,7 +436,7 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 	get := ref.getter()
 	x := c.expr(rhs)
 	if isComplex(vt.Kind) {
-		return assignComplex(get, vt, idx, x, pos)
+		return assignComplex(c, get, vt, idx, x, pos)
 	}
 	isInt := vt.Kind == types.Int
 	arrayDims := vt.Dims

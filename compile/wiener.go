@@ -26,7 +26,7 @@ func init() {
 	densities["wiener"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		fs := make([]func(*env) []ad.Var, 5)
 		for i := range fs {
-			fs[i] = asVector(a[i])
+			fs[i] = asVector(c, a[i])
 		}
 		args := zeroState[[5][]ad.Var](c)
 		return func(e *env) ad.Var {
