@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,7 +73,7 @@ func newSampleCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Wrote %s\n\n", strings.Join(files, ", "))
-			printNUTSSummary(out, names, res, cfg.MaxDepth)
+			printNUTSSummary(out, args[0], cfg, names, res)
 			fmt.Fprintf(out, "\nElapsed: %.2f s (parse, compile, sample)\n", time.Since(start).Seconds())
 			return nil
 		},
@@ -236,34 +237,26 @@ func joinFloats(xs []float64) string {
 	return strings.Join(s, ", ")
 }
 
-// printNUTSSummary prints the summary table of lp__ and the model's
-// columns, and the sampler's warnings.
-func printNUTSSummary(w io.Writer, names []string, res []*nuts.Chain, maxDepth int) {
-	var rows []diag.Summary
-	lp := make([][]float64, len(res))
-	var stats []diag.ChainStats
-	for c, ch := range res {
-		var cs diag.ChainStats
-		for _, s := range ch.Stats {
-			lp[c] = append(lp[c], s.LP)
-			cs.Divergent = append(cs.Divergent, s.Divergent)
-			cs.TreeDepth = append(cs.TreeDepth, s.TreeDepth)
-			cs.Energy = append(cs.Energy, s.Energy)
-		}
-		stats = append(stats, cs)
-	}
-	rows = append(rows, diag.Summarize("lp__", lp))
-	for j, n := range names {
-		col := make([][]float64, len(res))
-		for c, ch := range res {
-			for _, d := range ch.Draws {
-				col[c] = append(col[c], d[j])
+// printNUTSSummary prints the chains' summary report as `gostan summary`
+// prints it from their CSV files, and its warnings.
+func printNUTSSummary(w io.Writer, modelPath string, cfg nuts.Config, names []string, res []*nuts.Chain) {
+	run := diag.Run{Model: strings.TrimSuffix(filepath.Base(modelPath), ".stan"),
+		Columns: append(slices.Clone(samplerColumns), names...), MaxDepth: cfg.MaxDepth}
+	for _, ch := range res {
+		rows := make([][]float64, len(ch.Draws))
+		for i, d := range ch.Draws {
+			s := ch.Stats[i]
+			div := 0.0
+			if s.Divergent {
+				div = 1
 			}
+			rows[i] = append([]float64{s.LP, s.AcceptStat, s.StepSize, float64(s.TreeDepth), float64(s.NLeapfrog), div, s.Energy}, d...)
 		}
-		rows = append(rows, diag.Summarize(n, col))
+		run.Chains = append(run.Chains, rows)
+		run.Warmup = append(run.Warmup, cfg.Warmup)
+		run.Thin = append(run.Thin, 1)
+		run.WarmupSeconds = append(run.WarmupSeconds, ch.WarmupSeconds)
+		run.SampleSeconds = append(run.SampleSeconds, ch.SampleSeconds)
 	}
-	diag.WriteTable(w, rows)
-	for _, warn := range diag.SamplerWarnings(stats, maxDepth) {
-		fmt.Fprintln(w, "Warning:", warn)
-	}
+	printReport(w, diag.NewReport(run, nil, 0), 2)
 }
