@@ -392,6 +392,17 @@ func putFFT(size int, fft *fourier.FFT) {
 	p.(*sync.Pool).Put(fft)
 }
 
+// cmpFloat orders numbers, as the sorts here need (no NaN among them).
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
 func meanSD(x []float64) (mean, sd float64) {
 	for _, v := range x {
 		mean += v

@@ -163,16 +163,6 @@ func ConvergenceWarnings(rows []Summary, chains int) []string {
 	return warn
 }
 
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // RunFromStanCSV gathers Stan CSV files of one run's chains, with the
 // model's name, warmup, thinning and maximum tree depth from their
 // configuration and the timings from their footers. The files must have the

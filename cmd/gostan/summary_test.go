@@ -98,6 +98,7 @@ func TestSummaryBadFlags(t *testing.T) {
 		{"--percentiles", "0,50", "--percentiles must be"},
 		{"--percentiles", "5,x", "--percentiles must be"},
 		{"--percentiles", "", "--percentiles must be"},
+		{"--max-depth", "-1", "--max-depth must be positive"},
 	} {
 		_, _, err := run("summary", c.flag, c.value, paths[0])
 		if err == nil || !strings.Contains(err.Error(), c.msg) {
