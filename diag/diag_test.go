@@ -121,13 +121,14 @@ func TestRhatDetectsDisagreement(t *testing.T) {
 func TestSummaryOfNormal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	chains := ar1(rng, 4, 5000, 0)
-	s := Summarize("x", chains)
+	s := Summarize("x", chains, DefaultProbs)
 	// 20000 iid standard normals: the estimates are within a few standard
 	// errors of the truth.
 	if math.Abs(s.Mean) > 4*s.MCSE || math.Abs(s.MCSE-1/math.Sqrt(20000)) > 0.1/math.Sqrt(20000) {
 		t.Errorf("mean %v, MCSE %v", s.Mean, s.MCSE)
 	}
-	if math.Abs(s.SD-1) > 0.02 || math.Abs(s.Q50) > 0.03 || math.Abs(s.Q5+1.6449) > 0.05 || math.Abs(s.Q95-1.6449) > 0.05 {
+	if math.Abs(s.SD-1) > 0.02 || math.Abs(s.MAD-1) > 0.03 ||
+		math.Abs(s.Quantiles[1]) > 0.03 || math.Abs(s.Quantiles[0]+1.6449) > 0.05 || math.Abs(s.Quantiles[2]-1.6449) > 0.05 {
 		t.Errorf("summary %+v", s)
 	}
 	if s.ESSTail < 15000 || s.ESSBulk < 18000 {

@@ -39,13 +39,50 @@ func TestSamplerWarnings(t *testing.T) {
 
 func TestWriteTable(t *testing.T) {
 	var sb strings.Builder
-	err := WriteTable(&sb, []Summary{{Name: "theta[1]", Mean: 1.23456, MCSE: 0.0123, SD: 0.5, Q5: 0.4, Q50: 1.2, Q95: 2.1, ESSBulk: 1234.4, ESSTail: 999.6, Rhat: 1.0012}})
+	nan := math.NaN()
+	err := WriteTable(&sb, []Summary{
+		{Name: "theta[1]", Mean: 1.23456, MCSE: 0.0123, SD: 0.5, MAD: 0.49, Quantiles: []float64{0.4, 1.2, 2.1}, ESSBulk: 1234.4, ESSTail: 999.6, Rhat: 1.0012},
+		{Name: "x", Mean: nan, MCSE: nan, SD: nan, MAD: nan, Quantiles: []float64{nan, nan, nan}, ESSBulk: nan, ESSTail: nan, Rhat: nan},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimRight(sb.String(), "\n"), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[0], "N_Eff_bulk") || !strings.Contains(lines[1], "theta[1]") ||
-		strings.Join(strings.Fields(lines[1]), " ") != "theta[1] 1.23 0.0123 0.5 0.4 1.2 2.1 1234 1000 1.00" {
-		t.Fatalf("table:\n%s", sb.String())
+	if len(lines) != 4 || lines[1] != "" {
+		t.Fatalf("want a header, a blank line and two rows:\n%s", sb.String())
+	}
+	if got := strings.Join(strings.Fields(lines[0]), " "); got != "Mean MCSE StdDev MAD 5% 50% 95% ESS_bulk ESS_tail R_hat" {
+		t.Errorf("header %q", got)
+	}
+	if got := strings.Join(strings.Fields(lines[2]), " "); got != "theta[1] 1.2 0.012 0.50 0.49 0.40 1.2 2.1 1234 1000 1.00" {
+		t.Errorf("row %q", got)
+	}
+	if got := strings.Join(strings.Fields(lines[3]), " "); got != "x nan nan nan nan nan nan nan nan nan nan" {
+		t.Errorf("row of NaNs %q", got)
+	}
+	// Names left-aligned, numbers right-aligned under their column names.
+	if !strings.HasPrefix(lines[2], "theta[1] ") || !strings.HasPrefix(lines[3], "x ") {
+		t.Errorf("names not left-aligned:\n%s", sb.String())
+	}
+	for _, row := range lines[2:] {
+		if len(row) != len(lines[0]) || !strings.HasSuffix(row, " 1.00") && !strings.HasSuffix(row, "  nan") {
+			t.Errorf("row %q does not end under the header %q", row, lines[0])
+		}
+	}
+}
+
+func TestSigString(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		sig  int
+		want string
+	}{
+		{1234, 2, "1234"}, {5.63, 2, "5.6"}, {-7.34, 2, "-7.3"}, {0.01234, 2, "0.012"}, {0.5, 2, "0.50"},
+		{0.5, 3, "0.500"}, {3.14159, 4, "3.142"}, {0, 2, "0"}, {4.3e-5, 2, "4.3e-05"}, {1.5e8, 2, "1.5e+08"},
+		{math.NaN(), 2, "nan"}, {math.Inf(1), 2, "inf"}, {math.Inf(-1), 2, "-inf"}, {2.7, 0, "3"},
+	} {
+		if got := sigString(c.x, c.sig); got != c.want {
+			t.Errorf("sigString(%v, %d) = %q, want %q", c.x, c.sig, got, c.want)
+		}
 	}
 }

@@ -121,11 +121,7 @@ func (f *SampleFile) Draw(st nuts.Stats, row []float64, warmup bool) error {
 	if f.fixed {
 		f.row[0], f.row[1] = st.LP, st.AcceptStat
 	} else {
-		div := 0.0
-		if st.Divergent {
-			div = 1
-		}
-		copy(f.row, []float64{st.LP, st.AcceptStat, st.StepSize, float64(st.TreeDepth), float64(st.NLeapfrog), div, st.Energy})
+		st.AppendValues(f.row[:0])
 	}
 	copy(f.row[len(f.row)-len(row):], row)
 	if warmup {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -140,7 +141,7 @@ func newSampleCmd() *cobra.Command {
 			if len(res[0].Draws) == 0 {
 				fmt.Fprintln(out, "No draws to summarise (--samples 0 or a --thin larger than --samples): the files hold the adaptation.")
 			} else {
-				printNUTSSummary(out, m.Names(), res, cfg.MaxDepth)
+				printNUTSSummary(out, args[0], cfg, m.Names(), res)
 			}
 			fmt.Fprintf(out, "\nElapsed: %.2f s (parse, compile, sample)\n", time.Since(start).Seconds())
 			return nil
@@ -277,36 +278,23 @@ func closeAll(files []*stancsv.SampleFile) {
 	}
 }
 
-// printNUTSSummary prints the summary table of lp__ and the model's
-// columns, and the sampler's warnings.
-func printNUTSSummary(w io.Writer, names []string, res []*nuts.Chain, maxDepth int) {
-	var rows []diag.Summary
-	lp := make([][]float64, len(res))
-	var stats []diag.ChainStats
-	for c, ch := range res {
-		var cs diag.ChainStats
-		for _, s := range ch.Stats {
-			lp[c] = append(lp[c], s.LP)
-			cs.Divergent = append(cs.Divergent, s.Divergent)
-			cs.TreeDepth = append(cs.TreeDepth, s.TreeDepth)
-			cs.Energy = append(cs.Energy, s.Energy)
+// printNUTSSummary prints the chains' summary report as `gostan summary`
+// prints it from their CSV files, and its warnings.
+func printNUTSSummary(w io.Writer, modelPath string, cfg nuts.Config, names []string, res []*nuts.Chain) {
+	run := diag.Run{Model: strings.TrimSuffix(filepath.Base(modelPath), ".stan"),
+		Columns: append(slices.Clone(stancsv.SamplerColumns), names...), MaxDepth: cfg.MaxDepth}
+	for _, ch := range res {
+		rows := make([][]float64, len(ch.Draws))
+		for i, d := range ch.Draws {
+			rows[i] = append(ch.Stats[i].AppendValues(make([]float64, 0, len(run.Columns))), d...)
 		}
-		stats = append(stats, cs)
+		run.Chains = append(run.Chains, rows)
+		run.Warmup = append(run.Warmup, cfg.Warmup)
+		run.Thin = append(run.Thin, cfg.Thin)
+		run.WarmupSeconds = append(run.WarmupSeconds, ch.WarmupSeconds)
+		run.SampleSeconds = append(run.SampleSeconds, ch.SampleSeconds)
 	}
-	rows = append(rows, diag.Summarize("lp__", lp))
-	for j, n := range names {
-		col := make([][]float64, len(res))
-		for c, ch := range res {
-			for _, d := range ch.Draws {
-				col[c] = append(col[c], d[j])
-			}
-		}
-		rows = append(rows, diag.Summarize(n, col))
-	}
-	diag.WriteTable(w, rows)
-	for _, warn := range diag.SamplerWarnings(stats, maxDepth) {
-		fmt.Fprintln(w, "Warning:", warn)
-	}
+	printReport(w, diag.NewReport(run, nil, 0), 2)
 }
 
 // sampleProgress reports the chains' progress when refresh > 0: on a

@@ -44,7 +44,7 @@ func TestSampleCSVLayout(t *testing.T) {
 	if err != nil {
 		t.Fatalf("summary: %v\n%s", err, stderr)
 	}
-	for _, col := range []string{"lp__", "mu", "tau", "theta_tilde.8", "theta.1", "y_rep.8", "N_Eff_bulk", "R_hat"} {
+	for _, col := range []string{"lp__", "mu", "tau", "theta_tilde[8]", "theta[1]", "y_rep[8]", "ESS_bulk", "R_hat"} {
 		if !strings.Contains(stdout, col) {
 			t.Errorf("summary lacks %q:\n%s", col, stdout)
 		}

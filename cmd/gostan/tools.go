@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -69,12 +71,26 @@ func newLogDensityCmd() *cobra.Command {
 }
 
 func newSummaryCmd() *cobra.Command {
-	var maxDepth int
+	var maxDepth, sigFigs int
+	var percentiles, csvFile string
 	cmd := &cobra.Command{
 		Use:   "summary FILE.csv...",
 		Short: "Summarise Stan CSV files as CmdStan's stansummary does",
-		Args:  cobra.MinimumNArgs(1),
+		Long: "summary reads the Stan CSV files of one run's chains and prints stansummary's report: the chains,\n" +
+			"their draws and timings, then per column the mean, MCSE, standard deviation, MAD, quantiles, bulk\n" +
+			"and tail ESS and R-hat, the sampler's columns first; then the sampler's and convergence warnings.",
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if maxDepth < 0 {
+				return fmt.Errorf("--max-depth must be positive, not %d", maxDepth)
+			}
+			if sigFigs < 1 || sigFigs > 17 {
+				return fmt.Errorf("--sig-figs must be between 1 and 17, not %d", sigFigs)
+			}
+			probs, err := parsePercentiles(percentiles)
+			if err != nil {
+				return err
+			}
 			var files []*stancsv.File
 			for _, path := range args {
 				f, err := os.Open(path)
@@ -91,45 +107,65 @@ func newSummaryCmd() *cobra.Command {
 				}
 				files = append(files, sf)
 			}
-			cols := files[0].Columns
-			var rows []diag.Summary
-			for j, name := range cols {
-				if strings.HasSuffix(name, "__") && name != "lp__" {
-					continue
-				}
-				chains := make([][]float64, len(files))
-				for c, f := range files {
-					for _, d := range f.Draws {
-						chains[c] = append(chains[c], d[j])
-					}
-				}
-				rows = append(rows, diag.Summarize(name, chains))
+			run, err := stancsv.SummaryRun(files)
+			if err != nil {
+				return err
 			}
+			if maxDepth > 0 {
+				run.MaxDepth = maxDepth
+			}
+			rep := diag.NewReport(run, probs, 0)
 			out := cmd.OutOrStdout()
-			diag.WriteTable(out, rows)
-			if files[0].Column("divergent__") >= 0 {
-				var stats []diag.ChainStats
-				for _, f := range files {
-					var cs diag.ChainStats
-					dv, td, en := f.Column("divergent__"), f.Column("treedepth__"), f.Column("energy__")
-					for _, d := range f.Draws {
-						cs.Divergent = append(cs.Divergent, d[dv] != 0)
-						if td >= 0 {
-							cs.TreeDepth = append(cs.TreeDepth, int(d[td]))
-						}
-						if en >= 0 {
-							cs.Energy = append(cs.Energy, d[en])
-						}
-					}
-					stats = append(stats, cs)
-				}
-				for _, w := range diag.SamplerWarnings(stats, maxDepth) {
-					fmt.Fprintln(out, "Warning:", w)
-				}
+			if err := printReport(out, rep, sigFigs); err != nil {
+				return err
 			}
-			return nil
+			if csvFile == "" {
+				return nil
+			}
+			f, err := os.Create(csvFile)
+			if err != nil {
+				return err
+			}
+			if err := rep.WriteCSV(f, sigFigs); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
 		},
 	}
-	cmd.Flags().IntVar(&maxDepth, "max-depth", 10, "the sampler's maximum tree depth, for the saturation warning")
+	f := cmd.Flags()
+	f.IntVar(&maxDepth, "max-depth", 0, "the sampler's maximum tree depth, for the saturation warning (0: the files' max_depth)")
+	f.IntVar(&sigFigs, "sig-figs", 2, "significant digits of the table's numbers (1 to 17)")
+	f.StringVar(&percentiles, "percentiles", "5,50,95", "the quantiles to print, as percentiles in increasing order")
+	f.StringVar(&csvFile, "csv-file", "", "also write the summary to this file as CSV")
 	return cmd
+}
+
+// printReport prints a summary report and then its warnings.
+func printReport(w io.Writer, rep *diag.Report, sigFigs int) error {
+	if err := rep.WriteText(w, sigFigs); err != nil {
+		return err
+	}
+	if len(rep.Warnings) > 0 {
+		fmt.Fprintln(w)
+	}
+	for _, warn := range rep.Warnings {
+		if _, err := fmt.Fprintln(w, "Warning:", warn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parsePercentiles reads --percentiles: numbers in (0, 100), increasing.
+func parsePercentiles(s string) ([]float64, error) {
+	var probs []float64
+	for _, f := range strings.Split(s, ",") {
+		p, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(p > 0 && p < 100) || len(probs) > 0 && p/100 <= probs[len(probs)-1] {
+			return nil, fmt.Errorf("--percentiles must be numbers between 0 and 100 in increasing order, such as 5,50,95, not %q", s)
+		}
+		probs = append(probs, p/100)
+	}
+	return probs, nil
 }

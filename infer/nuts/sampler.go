@@ -59,6 +59,17 @@ type Stats struct {
 	Energy     float64 // energy__: the Hamiltonian at the draw
 }
 
+// AppendValues appends the statistics to row in Stan CSV's order (lp__,
+// accept_stat__, stepsize__, treedepth__, n_leapfrog__, divergent__,
+// energy__).
+func (s Stats) AppendValues(row []float64) []float64 {
+	div := 0.0
+	if s.Divergent {
+		div = 1
+	}
+	return append(row, s.LP, s.AcceptStat, s.StepSize, float64(s.TreeDepth), float64(s.NLeapfrog), div, s.Energy)
+}
+
 // Chain is one chain's result.
 type Chain struct {
 	Draws [][]float64 // per kept draw, the model's output columns (model.Names)
