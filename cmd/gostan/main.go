@@ -34,6 +34,6 @@ func newRoot() *cobra.Command {
 		Version:       stancsv.Version,
 	}
 	root.AddCommand(newCheckCmd(), newSampleCmd(), newOptimizeCmd(), newLaplaceCmd(), newVariationalCmd(), newGQCmd(),
-		newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd())
+		newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd(), newNestedCmd())
 	return root
 }

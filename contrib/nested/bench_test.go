@@ -27,7 +27,7 @@ func BenchmarkConstrainedStep(b *testing.B) {
 	lstar, upper := s.live[half-1].logL, s.live[half:]
 	evals := 0
 	for i := 0; b.Loop(); i++ {
-		_, n, err := s.slice(p, s.rng(uint64(i)), upper[i%len(upper)], lstar, upper)
+		_, n, err := s.slice(p, s.rng(uint64(i)), i%len(upper), lstar, upper)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -240,15 +240,15 @@ func (s *run) step() error {
 	err := s.parallel(k, func(w Problem, j int) error {
 		r := s.rng(uint64(s.iter)<<16 | uint64(j) | 1<<62)
 		// Start from a survivor above the threshold.
-		var start point
+		si := 0
 		for {
-			start = survivors[r.IntN(len(survivors))]
-			if start.logL > lstar {
+			si = r.IntN(len(survivors))
+			if survivors[si].logL > lstar {
 				break
 			}
 		}
 		var err error
-		fresh[j], evals[j], err = s.slice(w, r, start, lstar, survivors)
+		fresh[j], evals[j], err = s.slice(w, r, si, lstar, survivors)
 		return err
 	})
 	for _, e := range evals {
@@ -283,11 +283,15 @@ func logAdd(a, b float64) float64 {
 	return m + math.Log1p(math.Exp(-math.Abs(a-b)))
 }
 
-// slice moves start by Slices slice-sampling steps on the prior density
+// slice moves live[si] by Slices slice-sampling steps on the prior density
 // restricted to log likelihoods above lstar, each step along the
-// difference of two live points (Neal 2003, stepping out and shrinkage).
-// It returns the point and the likelihood evaluations it took.
-func (s *run) slice(w Problem, r *rand.Rand, start point, lstar float64, live []point) (point, int, error) {
+// difference of two other live points (Neal 2003, stepping out and
+// shrinkage). The direction must not depend on the point that moves, or
+// the moves lose detailed balance: a difference to the start point leans
+// towards the other live points' modes. It returns the point and the
+// likelihood evaluations it took.
+func (s *run) slice(w Problem, r *rand.Rand, si int, lstar float64, live []point) (point, int, error) {
+	start := live[si]
 	x := append([]float64(nil), start.z...)
 	lp := start.logPi
 	y := make([]float64, s.dim)
@@ -308,10 +312,7 @@ func (s *run) slice(w Problem, r *rand.Rand, start point, lstar float64, live []
 	}
 	ll = start.logL
 	for range s.cfg.Slices {
-		a, b := r.IntN(len(live)), r.IntN(len(live)-1)
-		if b >= a {
-			b++
-		}
+		a, b := otherPair(r, len(live), si)
 		for i := range d {
 			d[i] = live[a].z[i] - live[b].z[i]
 		}
@@ -350,4 +351,22 @@ func (s *run) slice(w Problem, r *rand.Rand, start point, lstar float64, live []
 		}
 	}
 	return point{x, ll, lp}, evals, nil
+}
+
+// otherPair draws two distinct indices in [0, n), both other than si when
+// n allows it (n ≥ 3).
+func otherPair(r *rand.Rand, n, si int) (a, b int) {
+	if n < 3 {
+		return 0, n - 1
+	}
+	skip := func(i, past int) int {
+		if i >= past {
+			i++
+		}
+		return i
+	}
+	a = skip(r.IntN(n-1), si)
+	lo, hi := min(a, si), max(a, si)
+	b = skip(skip(r.IntN(n-2), lo), hi)
+	return a, b
 }

@@ -29,6 +29,8 @@ type Result struct {
 	LivePoints, Iterations, LikelihoodEvals int
 	// Interrupted says the run was cancelled before its termination test.
 	Interrupted bool
+	// Config is the run's settings, defaults filled in.
+	Config Config
 	// Messages are draws whose outputs failed.
 	Messages []string
 }
@@ -52,7 +54,7 @@ func (s *run) result(p Problem, interrupted bool) (*Result, error) {
 	}
 	logX, logW, logZ := weigh(logL, nLive, nil)
 	r := &Result{LogZ: logZ, LogL: logL, LogX: logX, LivePoints: s.cfg.LivePoints,
-		Iterations: s.iter, LikelihoodEvals: s.evals, Interrupted: interrupted, Names: p.Names()}
+		Iterations: s.iter, LikelihoodEvals: s.evals, Interrupted: interrupted, Names: p.Names(), Config: s.cfg}
 	// The error: the spread of log Z over shrinkages t ~ Beta(n, 1).
 	rng := s.rng(1 << 63)
 	zs := make([]float64, jitters)
@@ -124,8 +126,19 @@ func stddev(xs []float64) float64 {
 // Samples draws n equally weighted points by systematic resampling of the
 // weights, seeded by seed; each row holds the output columns.
 func (r *Result) Samples(seed uint64, n int) [][]float64 {
+	idx := r.resample(seed, n)
+	out := make([][]float64, len(idx))
+	for k, i := range idx {
+		out[k] = r.Draws[i]
+	}
+	return out
+}
+
+// resample picks n points' indices by systematic resampling, in random
+// order.
+func (r *Result) resample(seed uint64, n int) []int {
 	rng := rand.New(rand.NewPCG(seed, 0x5a3))
-	out := make([][]float64, 0, n)
+	out := make([]int, 0, n)
 	u := rng.Float64()
 	cum := 0.0
 	i := 0
@@ -135,7 +148,7 @@ func (r *Result) Samples(seed uint64, n int) [][]float64 {
 			cum += math.Exp(r.LogWeights[i])
 			i++
 		}
-		out = append(out, r.Draws[i])
+		out = append(out, i)
 	}
 	rng.Shuffle(len(out), func(a, b int) { out[a], out[b] = out[b], out[a] })
 	return out
