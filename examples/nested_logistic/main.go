@@ -104,4 +104,3 @@ func writeJSON(path string, x ad.DataMatrix, labels []float64) error {
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
-
