@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,7 +15,7 @@ func newNestedCmd() *cobra.Command {
 	var cfg nested.Config
 	var dataPath, output, plots string
 	var weighted bool
-	var draws, sigFigs int
+	var draws, sigFigs, refresh int
 	cmd := &cobra.Command{
 		Use:   "nested MODEL.stan",
 		Short: "Nested sampling: the evidence log Z with its error, and posterior draws",
@@ -45,6 +46,15 @@ func newNestedCmd() *cobra.Command {
 			if c, ok := p.(interface{ CheckPriors() error }); ok {
 				if err := c.CheckPriors(); err != nil {
 					return err
+				}
+			}
+			if refresh > 0 {
+				next := refresh
+				cfg.Progress = func(dead int, logZ, logRemaining float64) {
+					if dead >= next {
+						fmt.Fprintf(stderr, "%8d dead points  log Z = %-10.4f  the live points could add %.2g of it\n", dead, logZ, math.Exp(logRemaining))
+						next += refresh
+					}
 				}
 			}
 			ctx, stop := interruptible(stderr, "the points so far are kept")
@@ -93,5 +103,6 @@ func newNestedCmd() *cobra.Command {
 	f.IntVar(&draws, "draws", 1000, "equally weighted draws to write (without --weighted)")
 	f.StringVar(&plots, "plots", "", "directory for PNG plots: evidence.png and corner.png")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
+	f.IntVar(&refresh, "refresh", 1000, "print the evidence so far every this many dead points; 0: none")
 	return cmd
 }

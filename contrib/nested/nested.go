@@ -43,6 +43,11 @@ type Config struct {
 	// Results depend on the seed and on Threads.
 	Threads int
 	Seed    uint64
+	// Progress, when set, is called after each iteration with the dead
+	// points so far, the evidence so far and the log of the largest
+	// fraction of it the live points could still add (the run stops when
+	// it falls below log LiveEvidenceFrac).
+	Progress func(dead int, logZ, logRemaining float64)
 }
 
 func (c Config) withDefaults(dim int) Config {
@@ -119,6 +124,9 @@ func Run(ctx context.Context, p Problem, cfg Config) (*Result, error) {
 		}
 		if err := s.step(); err != nil {
 			return nil, err
+		}
+		if cfg.Progress != nil {
+			cfg.Progress(len(s.dead), s.logZ, s.remaining())
 		}
 	}
 	return s.result(p, interrupted)
@@ -207,11 +215,17 @@ func (s *run) done() bool {
 		s.cfg.MaxSamples > 0 && len(s.dead) >= s.cfg.MaxSamples {
 		return true
 	}
+	return !math.IsInf(s.logZ, -1) && s.remaining() < math.Log(s.cfg.LiveEvidenceFrac)
+}
+
+// remaining is the log of the largest fraction of the evidence so far that
+// the live points could add: X·max L / Z.
+func (s *run) remaining() float64 {
 	maxL := math.Inf(-1)
 	for _, p := range s.live {
 		maxL = max(maxL, p.logL)
 	}
-	return !math.IsInf(s.logZ, -1) && s.logX+maxL-s.logZ < math.Log(s.cfg.LiveEvidenceFrac)
+	return s.logX + maxL - s.logZ
 }
 
 // step kills the Threads lowest live points, one shell each, and replaces
