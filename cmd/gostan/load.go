@@ -131,8 +131,8 @@ func (sp *elboProgress) wait() { sp.pb.wait() }
 // (-2, 2)), which sets point.
 func applyInit(m *compile.Model, init string, seed uint64, radius *float64, point *[]float64) error {
 	if r, err := strconv.ParseFloat(init, 64); err == nil {
-		if r < 0 {
-			return fmt.Errorf("--init must be a nonnegative radius or a JSON file, not %v", r)
+		if !(r >= 0) || math.IsInf(r, 1) {
+			return fmt.Errorf("--init must be a finite nonnegative radius or a JSON file, not %v", r)
 		}
 		*radius = r
 		return nil

@@ -32,7 +32,11 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       stancsv.Version,
+		// Every command's numeric flags are checked against flagRanges
+		// before it runs.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return validateFlags(cmd) },
 	}
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newCheckCmd(), newSampleCmd(), newOptimizeCmd(), newLaplaceCmd(), newVariationalCmd(), newGQCmd(),
 		newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd())
 	return root
