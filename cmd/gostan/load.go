@@ -44,8 +44,11 @@ func loadModel(stderr io.Writer, path, dataPath string, seed uint64) (*compile.M
 		fmt.Fprintf(stderr, "warning: data variable %q is not declared in %s\n", name, path)
 	}
 	m, err := p.NewModel(data, seed)
-	if err != nil {
+	if err != nil && dataPath != "" {
 		return nil, fmt.Errorf("%s: %w", dataPath, err)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return m, nil
 }
