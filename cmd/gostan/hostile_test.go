@@ -29,6 +29,7 @@ var hostileCases = []struct {
 	// Bytes that are not text: escaped, 20 diagnostics and a count.
 	{[]string{"check", "binary.stan"}, []string{`binary.stan:1:1: invalid character '\x7f'`, "    1 | \\x7fELF\\x02", "more errors\n"}},
 	{[]string{"check", "control.stan"}, []string{`control.stan:1:20: invalid character '\x1b'`, `real x\x1b[2J\a; }`}},
+	{[]string{"sample", "string_control.stan"}, []string{`string_control.stan:2:11: invalid character '\x1b' in string literal`, `reject("\x1b[2J\x1b[31mgone");`}},
 	{[]string{"optimize", "long_line.stan"}, []string{"long_line.stan:2:9: invalid character '@'", "@@@...\n", "and 99980 more errors\n"}},
 	// Nesting that would exhaust the parser's stack.
 	{[]string{"check", "deep_parens.stan"}, []string{"deep_parens.stan:2:10018: nesting too deep"}},

@@ -157,6 +157,11 @@ func (s *Scanner) Next() Token {
 	case c == '"':
 		s.off++
 		for s.off < len(s.src) && s.src[s.off] != '"' && s.src[s.off] != '\n' {
+			// Stan's strings hold printable characters: a control
+			// character would reach the terminal through print or reject.
+			if b := s.src[s.off]; b < ' ' && b != '\t' || b == 0x7f {
+				s.errorf(s.off, "invalid character %q in string literal", b)
+			}
 			s.off++
 		}
 		if s.off >= len(s.src) || s.src[s.off] != '"' {

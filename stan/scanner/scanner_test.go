@@ -75,6 +75,7 @@ func TestErrors(t *testing.T) {
 		{`print("abc`, `t.stan:1:7: string literal not terminated`},
 		{"x = 1e+;", `t.stan:1:5: exponent has no digits in 1e+`},
 		{"x = 12abc;", `t.stan:1:5: invalid character 'a' in number 12abc`},
+		{"print(\"a\x1b[2J\");", `t.stan:1:9: invalid character '\x1b' in string literal`},
 	} {
 		_, errs := scanAll(c.src)
 		if len(errs) != 1 || errs[0].Error() != c.want {
