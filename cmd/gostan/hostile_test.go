@@ -70,6 +70,7 @@ var hostileCases = []struct {
 	{[]string{"summary", "empty.csv"}, []string{"empty.csv: no header line of column names"}},
 	{[]string{"summary", "ragged.csv"}, []string{"ragged.csv: line 3: 2 values, but the header has 8 columns"}},
 	{[]string{"generate-quantities", "gq.stan", "--fitted-params", "binary.csv"}, []string{"binary.csv: not a Stan CSV file"}},
+	{[]string{"generate-quantities", "gq.stan", "--fitted-params", "control.csv"}, []string{`control.csv: column x.1\x1b[2J is not a column`}},
 	{[]string{"generate-quantities", "gq.stan", "--fitted-params", "ragged.csv"}, []string{"ragged.csv: not a Stan CSV file: line 3"}},
 }
 
