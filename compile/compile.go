@@ -375,7 +375,7 @@ func (c *compiler) outputs(b *ast.Block) []outVar {
 	var out []outVar
 	for _, s := range b.Body.List {
 		if d, ok := s.(*ast.VarDecl); ok {
-			out = append(out, outVar{v: c.info.Uses[d.Name], dims: c.dimsOf(d.Type)})
+			out = append(out, outVar{v: c.info.Uses[d.Name], dims: c.dimsOf(d.Name.Name, d.Type)})
 		}
 	}
 	return out

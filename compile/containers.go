@@ -167,9 +167,7 @@ func repVector(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 		buf := out.of(e)
 		var dims [1]int
 		dims[0] = n(e)
-		if dims[0] < 0 {
-			fail(pos, "size %d is negative", dims[0])
-		}
+		checkSize(pos, "rep_vector", dims[0])
 		buf.shape(dims[:], false)
 		v := x(e)
 		for i := range buf.R {
@@ -230,6 +228,7 @@ func repMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 			buf := out.of(e)
 			var dims [2]int
 			dims[0], dims[1] = m(e), n(e)
+			checkSize(pos, "rep_matrix", dims[0], dims[1])
 			buf.shape(dims[:], false)
 			v := x(e)
 			for i := range buf.R {
@@ -245,6 +244,7 @@ func repMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 		var dims [2]int
 		v, k := x(e), n(e)
 		m := len(v.R)
+		checkSize(pos, "rep_matrix", m, k)
 		if isCol {
 			dims[0], dims[1] = m, k
 			buf.shape(dims[:], false)
@@ -930,6 +930,7 @@ func identityMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (c
 		var dims [2]int
 		n := f(e)
 		dims[0], dims[1] = n, n
+		checkSize(pos, "identity_matrix", n, n)
 		buf.shape(dims[:], false)
 		clear(buf.R)
 		for i := range n {
@@ -1232,6 +1233,9 @@ func evalSizes(e *env, ns []func(*env) int, dims []int, pos token.Position) []in
 			fail(pos, "size %d is negative", k)
 		}
 		dims = append(dims, k)
+	}
+	if err := checkElements("the result", dims); err != nil {
+		panic(&evalError{pos: pos, err: err})
 	}
 	return dims
 }

@@ -116,3 +116,65 @@ func TestWriteFailurePadsNaN(t *testing.T) {
 		t.Errorf("Write(2) wrote %v, want [2 4 NaN]", out)
 	}
 }
+
+// TestHugeSizes: a variable of more than MaxElements elements, in any
+// block, fails with its name, its sizes and the declaration's position
+// instead of a makeslice panic or running out of memory.
+func TestHugeSizes(t *testing.T) {
+	n := model.Data{"N": {Elems: []float64{2e9}, Int: true}}
+	const modelBlock = "parameters { real x; }\nmodel { x ~ normal(0, 1); }\n"
+	for _, c := range []struct {
+		src  string
+		data model.Data
+		want string
+	}{
+		{"parameters {\n  array[100000,100000,100000] real x;\n}\n", nil,
+			"h.stan:2:3: x has 1e+15 elements, more than the limit of 268435456 (sizes [100000, 100000, 100000])"},
+		{"data { int N; }\nparameters { vector[N] v; }\n", n, "h.stan:2:14: v has 2000000000 elements"},
+		{"data { int N; vector[N] y; }\n", n, "h.stan:1:15: y has 2000000000 elements"},
+		// Just over the limit: 2^28 + 2^14 elements.
+		{"transformed data { matrix[16385, 16384] m; }\n" + modelBlock, nil, "h.stan:1:20: m has 268451840 elements"},
+		// The product overflows int64.
+		{"parameters { real y; }\nmodel { y ~ normal(0, 1); }\ngenerated quantities { array[4000000000,4000000000,4000000000] real z; }\n", nil,
+			"h.stan:3:24: z has 6.4e+28 elements"},
+		{"parameters { cov_matrix[20000] S; }\n", nil, "h.stan:1:14: S has 400000000 elements"},
+		// Functions whose arguments are sizes.
+		{"transformed data { vector[3] v = rep_vector(0, 2000000000); }\n" + modelBlock, nil,
+			"h.stan:1:34: rep_vector's result has 2000000000 elements"},
+		{"transformed data { matrix[2, 2] m = rep_matrix(0, -1, 2); }\n" + modelBlock, nil,
+			"h.stan:1:37: rep_matrix: size is -1, but must be nonnegative"},
+		{"transformed data { matrix[3, 3] m = identity_matrix(100000); }\n" + modelBlock, nil,
+			"h.stan:1:37: identity_matrix's result has 10000000000 elements"},
+		{"transformed data { array[2, 2, 2] real a = rep_array(0.0, 100000, 100000, 100000); }\n" + modelBlock, nil,
+			"h.stan:1:44: the result has 1e+15 elements"},
+	} {
+		_, err := build(t, writeTemp(t, c.src), c.data)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.src, err, c.want)
+		}
+	}
+	// Any other value that would be too large fails, without a position.
+	func() {
+		defer func() {
+			ee, ok := recover().(*evalError)
+			if want := "a value has 268451840 elements, more than the limit of 268435456 (sizes [16385, 16384])"; !ok || ee.Error() != want {
+				t.Errorf("shape: %v, want %q", ee, want)
+			}
+		}()
+		new(Val).shape([]int{16385, 16384}, false)
+	}()
+	// A local variable fails when the model block runs.
+	m, err := build(t, writeTemp(t, "parameters { real x; }\nmodel { vector[2000000000] v; x ~ normal(0, 1); }\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.LogDensity([]float64{0}, make([]float64, 1)); err == nil || !strings.Contains(err.Error(), ":2:9: v has 2000000000 elements") {
+		t.Errorf("local: %v", err)
+	}
+}
+
+func writeTemp(t *testing.T, src string) string {
+	path := filepath.Join(t.TempDir(), "h.stan")
+	os.WriteFile(path, []byte(src), 0o644)
+	return path
+}

@@ -48,9 +48,16 @@ func init() {
 	}
 }
 
-func checkSize(pos token.Position, fn string, n int) {
-	if n < 0 {
-		fail(pos, "%s: size is %d, but must be nonnegative", fn, n)
+// checkSize fails when a function's size arguments are negative or ask
+// for more than MaxElements elements.
+func checkSize(pos token.Position, fn string, dims ...int) {
+	for _, n := range dims {
+		if n < 0 {
+			fail(pos, "%s: size is %d, but must be nonnegative", fn, n)
+		}
+	}
+	if err := checkElements(fn+"'s result", dims); err != nil {
+		panic(&evalError{pos: pos, err: err})
 	}
 }
 
@@ -144,6 +151,7 @@ func oneHot(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 		if n <= 0 {
 			fail(pos, "one_hot: size is %d, but must be positive", n)
 		}
+		checkSize(pos, "one_hot", n)
 		if k < 1 || k > n {
 			fail(pos, "one_hot: k is %d, but must be in the interval [1, %d]", k, n)
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/gostan/gostan/ad"
@@ -305,7 +306,7 @@ func (c *compiler) localDecl(d *ast.VarDecl) stmtFn {
 	v := c.info.Uses[d.Name]
 	ref := c.declareLocal(v)
 	get := ref.getter()
-	dims := c.dimsOf(d.Type)
+	dims := c.dimsOf(d.Name.Name, d.Type)
 	isInt := v.Type.Kind == types.Int
 	var init stmtFn
 	if d.Init != nil {
@@ -341,9 +342,16 @@ func (c *compiler) localDecl(d *ast.VarDecl) stmtFn {
 	}
 }
 
+// MaxElements bounds the elements of one variable (2^28, 2 GiB of
+// float64): a size beyond it is a mistake in the program or its data, and
+// allocating it would end gostan without a word.
+const MaxElements = 1 << 28
+
 // dimsOf compiles a declared type's sizes: array dims, then the vector's
-// or matrix's. cholesky_factor_cov[M] is M×M; square types repeat K.
-func (c *compiler) dimsOf(t *ast.Type) func(*env, []int) []int {
+// or matrix's. cholesky_factor_cov[M] is M×M; square types repeat K. A
+// negative size, or more than MaxElements elements, fails naming the
+// variable.
+func (c *compiler) dimsOf(name string, t *ast.Type) func(*env, []int) []int {
 	var fs []func(*env) int
 	for _, x := range t.ArrayDims {
 		fs = append(fs, c.expr(x).i)
@@ -361,6 +369,7 @@ func (c *compiler) dimsOf(t *ast.Type) func(*env, []int) []int {
 	}
 	pos := c.pos(t.Pos())
 	return func(e *env, out []int) []int {
+		start := len(out)
 		for _, f := range fs {
 			n := f(e)
 			if n < 0 {
@@ -370,6 +379,9 @@ func (c *compiler) dimsOf(t *ast.Type) func(*env, []int) []int {
 		}
 		if square {
 			out = append(out, out[len(out)-1])
+		}
+		if err := checkElements(name, out[start:]); err != nil {
+			panic(&evalError{pos: pos, err: err})
 		}
 		return out
 	}
@@ -526,4 +538,34 @@ func assignWhole(get, f func(*env) *Val, pos token.Position) stmtFn {
 		dst.copyFrom(src)
 		return next
 	}
+}
+
+// checkElements fails for sizes of more than MaxElements elements, or a
+// negative one; what names the variable or value.
+func checkElements(what string, dims []int) error {
+	// The product in float64 cannot overflow; it is exact up to 2^53.
+	elems := 1.0
+	for _, n := range dims {
+		if n < 0 {
+			return fmt.Errorf("%s has the negative size %d (sizes %s)", what, n, sizesString(dims))
+		}
+		elems *= float64(n)
+	}
+	if elems <= MaxElements {
+		return nil
+	}
+	count := fmt.Sprintf("%.3g", elems)
+	if elems < 1e12 {
+		count = strconv.FormatFloat(elems, 'f', 0, 64)
+	}
+	return fmt.Errorf("%s has %s elements, more than the limit of %d (sizes %s)", what, count, MaxElements, sizesString(dims))
+}
+
+// sizesString writes sizes as a declaration does: [2, 3].
+func sizesString(dims []int) string {
+	parts := make([]string, len(dims))
+	for i, n := range dims {
+		parts[i] = strconv.Itoa(n)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }

@@ -36,6 +36,7 @@ func (v *Val) shape(dims []int, isInt bool) {
 		v.shapeReals(dims, size(dims))
 		return
 	}
+	guardElements(dims)
 	v.Dims = append(v.Dims[:0], dims...)
 	n := size(dims)
 	if cap(v.I) < n {
@@ -48,12 +49,23 @@ func (v *Val) shape(dims []int, isInt bool) {
 // shapeReals resizes v to dims holding n reals (size(dims), or twice it
 // for a complex value), reusing its storage when it is large enough.
 func (v *Val) shapeReals(dims []int, n int) {
+	guardElements(dims)
 	v.Dims = append(v.Dims[:0], dims...)
 	if cap(v.R) < n {
 		v.R = make([]ad.Var, n)
 	}
 	v.R = v.R[:n]
 	v.I = nil
+}
+
+// guardElements stops an evaluation that would allocate a value of more
+// than MaxElements elements or of a negative size, which a function's
+// size arguments (rep_vector(0, N)) can ask for; the statement's
+// position is added where the failure is reported.
+func guardElements(dims []int) {
+	if err := checkElements("a value", dims); err != nil {
+		panic(&evalError{err: err})
+	}
 }
 
 // fillNaN sets reals to NaN and ints to the smallest int, Stan's values

@@ -27,7 +27,7 @@ type dataVar struct {
 func (c *compiler) dataDecl(d *ast.VarDecl) *dataVar {
 	v := c.info.Uses[d.Name]
 	ref := c.declareLocal(v)
-	dv := &dataVar{what: "data variable", name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type)}
+	dv := &dataVar{what: "data variable", name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Name.Name, d.Type)}
 	if isConstrained(d) {
 		dv.check = c.constraintCheck(d, "data variable")
 	}
@@ -111,7 +111,7 @@ type paramVar struct {
 func (c *compiler) paramDecl(d *ast.VarDecl) *paramVar {
 	v := c.info.Uses[d.Name]
 	ref := c.declareLocal(v)
-	p := &paramVar{pos: c.pos(d.Pos()), name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Type), base: d.Type.Base}
+	p := &paramVar{pos: c.pos(d.Pos()), name: d.Name.Name, v: v, get: ref.getter(), dims: c.dimsOf(d.Name.Name, d.Type), base: d.Type.Base}
 	opt := func(x ast.Expr) *cexpr {
 		if x == nil {
 			return nil

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -67,31 +68,58 @@ func ReadDataFile(path string) (Data, error) {
 		}
 		return nil, fmt.Errorf("%s: no .json file in the archive", path)
 	}
+	if strings.HasSuffix(path, ".R") || strings.HasSuffix(path, ".r") {
+		return nil, fmt.Errorf("%s: %w", path, errRDump)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	d, err := ReadData(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+	var se *SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return nil, fmt.Errorf("%s:%w", path, err)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return d, nil
 }
 
+// errRDump is the error for data in R's dump format, which CmdStan once
+// read.
+var errRDump = errors.New("R dump data is not supported: convert it to JSON (in R, cmdstanr::write_stan_json)")
+
+// SyntaxError is a data file that is not JSON, with the line and column
+// (from 1, in bytes) where reading stopped.
+type SyntaxError struct {
+	Line, Column int
+	Msg          string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("%d:%d: invalid JSON: %s", e.Line, e.Column, e.Msg)
+}
+
 // ReadData reads a Stan JSON data set: an object whose members are numbers
 // or nested arrays of numbers. As in CmdStan, the strings "inf", "+inf",
-// "-inf", "Infinity", "-Infinity" and "NaN" stand for those reals.
+// "-inf", "Infinity", "-Infinity" and "NaN" stand for those reals, and so
+// do the bare words NaN, Inf, Infinity, -Inf and -Infinity.
 func ReadData(r io.Reader) (Data, error) {
 	src, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(src))
+	quoted, inserted := quoteBareNonFinite(src)
+	dec := json.NewDecoder(bytes.NewReader(quoted))
 	dec.UseNumber()
 	var top map[string]any
 	if err := dec.Decode(&top); err != nil {
-		return nil, dataSyntaxError(src, err)
+		if looksLikeRDump(src) {
+			return nil, errRDump
+		}
+		return nil, dataSyntaxError(src, inserted, err)
 	}
 	if top == nil {
 		return nil, fmt.Errorf("data must be a JSON object, found null")
@@ -113,29 +141,115 @@ func ReadData(r io.Reader) (Data, error) {
 	return d, nil
 }
 
-// dataSyntaxError adds a line and column to a JSON syntax error.
-func dataSyntaxError(src []byte, err error) error {
+// dataSyntaxError adds a line and column of src to a JSON syntax error
+// in the text decoded, which has two quotes more at each of the offsets
+// inserted (in src).
+func dataSyntaxError(src []byte, inserted []int, err error) error {
 	var off int64 = -1
+	msg := ""
 	switch e := err.(type) {
 	case *json.SyntaxError:
-		off = e.Offset
+		// The decoder's offset is just past the offending byte.
+		off, msg = e.Offset-1, e.Error()
 	case *json.UnmarshalTypeError:
 		if e.Value == "array" || e.Value == "string" || e.Value == "number" || e.Value == "bool" {
 			return fmt.Errorf("data must be a JSON object, found %s", e.Value)
 		}
-		off = e.Offset
+		off, msg = e.Offset-1, e.Error()
 	}
-	if off < 0 {
-		if err == io.EOF {
-			return fmt.Errorf("empty data file: expected a JSON object")
-		}
+	switch {
+	case err == io.EOF:
+		return fmt.Errorf("empty data file: expected a JSON object")
+	case err == io.ErrUnexpectedEOF:
+		off, msg = int64(len(src)), "the file ends before the data object does (truncated?)"
+	case off < 0:
 		return fmt.Errorf("invalid JSON: %v", err)
+	default:
+		shift := int64(0)
+		for _, at := range inserted {
+			if int64(at)+shift+2 > off {
+				break
+			}
+			shift += 2
+		}
+		off -= shift
 	}
-	// The decoder's offset is just past the offending byte.
-	off = min(max(off-1, 0), int64(len(src)))
+	off = min(max(off, 0), int64(len(src)))
 	line := 1 + bytes.Count(src[:off], []byte("\n"))
 	col := int(off) - bytes.LastIndexByte(src[:off], '\n')
-	return fmt.Errorf("%d:%d: invalid JSON: %v", line, col, err)
+	return &SyntaxError{Line: line, Column: col, Msg: msg}
+}
+
+// quoteBareNonFinite quotes the bare words NaN, Inf, Infinity, -Inf and
+// -Infinity outside strings, which CmdStan's JSON reader takes as numbers
+// and encoding/json refuses; number reads the quoted forms. It returns
+// the offsets in src where a word was quoted.
+func quoteBareNonFinite(src []byte) ([]byte, []int) {
+	var out []byte
+	var inserted []int
+	last := 0
+	inString := false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		if c == '"' {
+			inString = true
+			continue
+		}
+		if c != 'N' && c != 'I' && c != '-' || i > 0 && isWordByte(src[i-1]) {
+			continue
+		}
+		for _, w := range [...]string{"NaN", "Infinity", "Inf", "-Infinity", "-Inf"} {
+			end := i + len(w)
+			if bytes.HasPrefix(src[i:], []byte(w)) && (end == len(src) || !isWordByte(src[end])) {
+				out = append(append(append(append(out, src[last:i]...), '"'), w...), '"')
+				inserted = append(inserted, i)
+				last = end
+				i = end - 1
+				break
+			}
+		}
+	}
+	if inserted == nil {
+		return src, nil
+	}
+	return append(out, src[last:]...), inserted
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '.' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// looksLikeRDump reports whether src starts as R's dump format does: a
+// name, perhaps quoted, then "<-" or "=".
+func looksLikeRDump(src []byte) bool {
+	s := strings.TrimLeft(string(src[:min(len(src), 200)]), " \t\r\n")
+	if s != "" && (s[0] == '"' || s[0] == '`' || s[0] == '\'') {
+		end := strings.IndexByte(s[1:], s[0])
+		if end < 0 {
+			return false
+		}
+		s = s[end+2:]
+	} else {
+		n := 0
+		for n < len(s) && isWordByte(s[n]) {
+			n++
+		}
+		if n == 0 {
+			return false
+		}
+		s = s[n:]
+	}
+	s = strings.TrimLeft(s, " \t")
+	return strings.HasPrefix(s, "<-") || strings.HasPrefix(s, "=")
 }
 
 // shape sets v.Dims from the first element at every depth.
@@ -197,7 +311,7 @@ func number(raw any) (float64, bool, error) {
 		return f, isInt, nil
 	case string:
 		switch x {
-		case "inf", "+inf", "Inf", "Infinity", "+Infinity":
+		case "inf", "+inf", "Inf", "+Inf", "Infinity", "+Infinity":
 			return math.Inf(1), false, nil
 		case "-inf", "-Inf", "-Infinity":
 			return math.Inf(-1), false, nil

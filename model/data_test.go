@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -65,12 +66,62 @@ func TestReadDataErrors(t *testing.T) {
 		{``, `empty data file`},
 		{`null`, `data must be a JSON object, found null`},
 		{`{} {}`, `unexpected content after the data object`},
+		// Truncated: the position is the end of the file.
+		{`{"y": [1, 2`, `1:12: invalid JSON: the file ends before the data object does`},
+		{"{\n\"y\": [1,\n", `3:1: invalid JSON: the file ends`},
+		// Positions after bare non-finite words count the file's bytes.
+		{`{"a": NaN, "b": -Infinity, "c": 1,}`, `1:35: invalid JSON`},
+		{`{"a": NaNa}`, `1:7: invalid JSON`},
+		{"\x00\x01\xff", `1:1: invalid JSON: invalid character '\x00'`},
+		{"N <- 3\ny <- c(1, 2)\n", `R dump data is not supported: convert it to JSON`},
+		{"\"y\" <-\nc(1, 2)\n", `R dump data is not supported`},
+		{"y = structure(c(1, 2), .Dim = c(2))", `R dump data is not supported`},
 	}
 	for _, c := range cases {
 		_, err := ReadData(strings.NewReader(c.src))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("ReadData(%q) error = %v, want %q", c.src, err, c.want)
 		}
+	}
+}
+
+// TestReadDataBareNonFinite: CmdStan's JSON reader takes the bare words
+// NaN, Inf, Infinity, -Inf and -Infinity as numbers; inside strings they
+// stay text.
+func TestReadDataBareNonFinite(t *testing.T) {
+	d, err := ReadData(strings.NewReader(`{"x": [NaN, Infinity, -Infinity, Inf, -Inf, 1], "NaN": -Inf,` +
+		"\n" + `"s\"NaN": [2, 3], "z":Infinity}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := d["x"].Elems
+	if !math.IsNaN(x[0]) || !math.IsInf(x[1], 1) || !math.IsInf(x[2], -1) || !math.IsInf(x[3], 1) || !math.IsInf(x[4], -1) || x[5] != 1 || d["x"].Int {
+		t.Errorf("x = %v", x)
+	}
+	if v := d["NaN"]; v == nil || !math.IsInf(v.Elems[0], -1) {
+		t.Errorf("NaN = %+v", v)
+	}
+	if v := d[`s"NaN`]; v == nil || !reflect.DeepEqual(v.Elems, []float64{2, 3}) || !v.Int {
+		t.Errorf(`s"NaN = %+v`, v)
+	}
+	if v := d["z"]; v == nil || !math.IsInf(v.Elems[0], 1) {
+		t.Errorf("z = %+v", v)
+	}
+}
+
+// TestReadDataFileErrors: a syntax error names file:line:col; a .R file
+// is refused as R dump data.
+func TestReadDataFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte("{\n  \"y\": [1, 2,]\n}\n"), 0o644)
+	if _, err := ReadDataFile(bad); err == nil || !strings.HasPrefix(err.Error(), bad+":2:14: invalid JSON") {
+		t.Errorf("bad JSON: %v", err)
+	}
+	r := filepath.Join(dir, "x.data.R")
+	os.WriteFile(r, []byte("N <- 3\n"), 0o644)
+	if _, err := ReadDataFile(r); err == nil || err.Error() != r+": "+errRDump.Error() {
+		t.Errorf("R dump: %v", err)
 	}
 }
 
@@ -91,11 +142,16 @@ func TestReadDataFileZip(t *testing.T) {
 }
 
 func FuzzReadData(f *testing.F) {
-	for _, s := range []string{`{"N": 3, "y": [1, 2.5, "inf"]}`, `{"x": [[1, 2], [3, 4]]}`, `{"e": [[], []]}`, `[`, `{"a": [1, [2]]}`} {
+	for _, s := range []string{`{"N": 3, "y": [1, 2.5, "inf"]}`, `{"x": [[1, 2], [3, 4]]}`, `{"e": [[], []]}`, `[`, `{"a": [1, [2]]}`,
+		`{"a": [NaN, -Infinity], "b": Inf}`, `{"a": "NaN\\"", "b": -Inf,`, "x <- c(1, 2)"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		d, err := ReadData(strings.NewReader(src))
+		var se *SyntaxError
+		if errors.As(err, &se) && (se.Line < 1 || se.Line > strings.Count(src, "\n")+1 || se.Column < 1 || se.Column > len(src)+1) {
+			t.Fatalf("%v: outside the %d bytes", err, len(src))
+		}
 		if err != nil {
 			return
 		}

@@ -44,8 +44,11 @@ func loadModel(stderr io.Writer, path, dataPath string, seed uint64) (*compile.M
 		fmt.Fprintf(stderr, "warning: data variable %q is not declared in %s\n", name, path)
 	}
 	m, err := p.NewModel(data, seed)
-	if err != nil {
+	if err != nil && dataPath != "" {
 		return nil, fmt.Errorf("%s: %w", dataPath, err)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -131,8 +134,8 @@ func (sp *elboProgress) wait() { sp.pb.wait() }
 // (-2, 2)), which sets point.
 func applyInit(m *compile.Model, init string, seed uint64, radius *float64, point *[]float64) error {
 	if r, err := strconv.ParseFloat(init, 64); err == nil {
-		if r < 0 {
-			return fmt.Errorf("--init must be a nonnegative radius or a JSON file, not %v", r)
+		if !(r >= 0) || math.IsInf(r, 1) {
+			return fmt.Errorf("--init must be a finite nonnegative radius or a JSON file, not %v", r)
 		}
 		*radius = r
 		return nil

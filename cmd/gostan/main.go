@@ -4,19 +4,32 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gostan/gostan/stan/scanner"
 	"github.com/gostan/gostan/stancsv"
 )
 
 func main() {
 	if err := newRoot().Execute(); err != nil {
 		if _, ok := err.(exitError); !ok {
-			fmt.Fprintln(os.Stderr, "gostan:", err)
+			fmt.Fprintln(os.Stderr, "gostan:", printableLines(err.Error()))
 		}
 		os.Exit(1)
 	}
+}
+
+// printableLines escapes what is not printable in each line of an error
+// message: a name read from a binary file must not send control
+// characters to the terminal.
+func printableLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = scanner.Printable(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // exitError ends the command with status 1 after its diagnostics were
@@ -32,7 +45,11 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       stancsv.Version,
+		// Every command's numeric flags are checked against flagRanges
+		// before it runs.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return validateFlags(cmd) },
 	}
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newCheckCmd(), newSampleCmd(), newOptimizeCmd(), newLaplaceCmd(), newVariationalCmd(), newGQCmd(),
 		newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd(), newNestedCmd())
 	return root

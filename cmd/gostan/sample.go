@@ -42,9 +42,6 @@ func newSampleCmd() *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			stderr := cmd.ErrOrStderr()
-			if err := checkSampleFlags(chains, threads, sigFigs, refresh, cfg); err != nil {
-				return err
-			}
 			switch metric {
 			case "diag", "diag_e":
 				cfg.Metric = nuts.Diag
@@ -168,23 +165,6 @@ func newSampleCmd() *cobra.Command {
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.IntVar(&refresh, "refresh", 100, "progress every this many iterations: CmdStan's lines when stderr is not a terminal, bars on a terminal; 0: none")
 	return cmd
-}
-
-// checkSampleFlags checks the ranges of sample's numeric flags.
-func checkSampleFlags(chains, threads, sigFigs, refresh int, cfg nuts.Config) error {
-	for _, c := range []struct {
-		name   string
-		v, min int
-	}{{"--chains", chains, 1}, {"--threads", threads, 1}, {"--warmup", cfg.Warmup, 0}, {"--samples", cfg.Samples, 0},
-		{"--thin", cfg.Thin, 1}, {"--refresh", refresh, 0}, {"--max-depth", cfg.MaxDepth, 1}} {
-		if c.v < c.min {
-			return fmt.Errorf("%s must be at least %d, not %d", c.name, c.min, c.v)
-		}
-	}
-	if sigFigs < 1 || sigFigs > 18 {
-		return fmt.Errorf("--sig-figs must be between 1 and 18, not %d", sigFigs)
-	}
-	return nil
 }
 
 // readMetricFile reads an inverse metric in CmdStan's JSON:

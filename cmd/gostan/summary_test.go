@@ -92,13 +92,13 @@ func TestSummaryWarmupOnly(t *testing.T) {
 func TestSummaryBadFlags(t *testing.T) {
 	paths := writeFiles(t, summaryCSV+summaryRows)
 	for _, c := range []struct{ flag, value, msg string }{
-		{"--sig-figs", "0", "--sig-figs must be between 1 and 17"},
-		{"--sig-figs", "30", "--sig-figs must be between 1 and 17"},
+		{"--sig-figs", "0", "--sig-figs must be an integer between 1 and 17"},
+		{"--sig-figs", "30", "--sig-figs must be an integer between 1 and 17"},
 		{"--percentiles", "50,5", "--percentiles must be"},
 		{"--percentiles", "0,50", "--percentiles must be"},
 		{"--percentiles", "5,x", "--percentiles must be"},
 		{"--percentiles", "", "--percentiles must be"},
-		{"--max-depth", "-1", "--max-depth must be positive"},
+		{"--max-depth", "-1", "--max-depth must be an integer between 0 and 30"},
 	} {
 		_, _, err := run("summary", c.flag, c.value, paths[0])
 		if err == nil || !strings.Contains(err.Error(), c.msg) {

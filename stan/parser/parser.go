@@ -46,11 +46,21 @@ func ParseFile(fset *token.FileSet, filename string, src []byte, inc Includer) (
 }
 
 // ParseExpr parses a single expression (for tests and tools).
-func ParseExpr(src string) (ast.Expr, error) {
+func ParseExpr(src string) (x ast.Expr, err error) {
 	p := &parser{fset: token.NewFileSet()}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(syncErr); !ok {
+				if _, ok := r.(bailout); !ok {
+					panic(r)
+				}
+			}
+			x, err = nil, p.errs.Err()
+		}
+	}()
 	p.push("expr", []byte(src))
 	p.next()
-	x := p.parseExpr()
+	x = p.parseExpr()
 	if p.tok.Kind != token.EOF {
 		p.errorExpected("end of expression")
 	}
@@ -58,6 +68,11 @@ func ParseExpr(src string) (ast.Expr, error) {
 }
 
 const maxErrors = 10
+
+// maxNesting bounds how deep statements and expressions nest, so that a
+// hostile program cannot exhaust the stack of the parser or of the passes
+// that recurse on its tree after it.
+const maxNesting = 10000
 
 type parser struct {
 	fset     *token.FileSet
@@ -68,11 +83,33 @@ type parser struct {
 	ahead    []scanner.Token
 	lastEnd  token.Pos // end of the previous token, where a missing ';' belongs
 	included map[string]bool
-	stmtErrs int // errors before the current statement began
+	stmtErrs int  // errors before the current statement began
+	depth    int  // statements and expressions being parsed, nested
+	bailing  bool // a bailout is unwinding: guard lets it pass
 }
 
 // bailout stops parsing after too many errors.
 type bailout struct{}
+
+// enter counts one more level of nesting, and stops parsing beyond
+// maxNesting; each enter is paired with a deferred leave.
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > maxNesting {
+		p.errs.Add(p.fset.Position(p.tok.Pos), fmt.Sprintf("nesting too deep: more than %d levels of statements or expressions", maxNesting))
+		p.bail()
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// bail stops parsing. The statements being parsed do not recover the
+// bailout: recovering and panicking again at each of thousands of nested
+// statements takes time quadratic in their depth.
+func (p *parser) bail() {
+	p.bailing = true
+	panic(bailout{})
+}
 
 func (p *parser) push(name string, src []byte) {
 	f := p.fset.AddFile(name, src)
@@ -157,7 +194,7 @@ func (p *parser) errorAt(pos token.Pos, msg string) {
 	}
 	p.errs.Add(position, msg)
 	if len(p.errs) >= maxErrors {
-		panic(bailout{})
+		p.bail()
 	}
 }
 
@@ -350,6 +387,9 @@ func (p *parser) parseBlockBody(kind ast.BlockKind) *ast.BlockStmt {
 func (p *parser) guard(f func() ast.Stmt) (s ast.Stmt) {
 	p.stmtErrs = len(p.errs)
 	defer func() {
+		if p.bailing {
+			return
+		}
 		if r := recover(); r != nil {
 			if _, ok := r.(syncErr); !ok {
 				panic(r)
@@ -620,6 +660,8 @@ func (p *parser) parseBlockStmt() *ast.BlockStmt {
 }
 
 func (p *parser) stmt() ast.Stmt {
+	p.enter()
+	defer p.leave()
 	if p.startsDecl() {
 		return p.parseVarDecl()
 	}
@@ -828,6 +870,8 @@ func (p *parser) expectSep(close token.Kind) {
 }
 
 func (p *parser) parseExpr() ast.Expr {
+	p.enter()
+	defer p.leave()
 	cond := p.parseBinary(1)
 	if p.tok.Kind != token.QUESTION {
 		return cond
@@ -857,6 +901,8 @@ func (p *parser) parseBinary(prec1 int) ast.Expr {
 func (p *parser) parseUnary() ast.Expr {
 	switch p.tok.Kind {
 	case token.SUB, token.NOT, token.ADD:
+		p.enter()
+		defer p.leave()
 		op, pos := p.tok.Kind, p.tok.Pos
 		p.next()
 		return &ast.UnaryExpr{OpPos: pos, Op: op, X: p.parseUnary()}
@@ -869,6 +915,8 @@ func (p *parser) parseUnary() ast.Expr {
 func (p *parser) parsePower() ast.Expr {
 	x := p.parsePostfix()
 	if k := p.tok.Kind; k == token.POW || k == token.ELTPOW {
+		p.enter()
+		defer p.leave()
 		pos := p.tok.Pos
 		p.next()
 		return &ast.BinaryExpr{X: x, OpPos: pos, Op: k, Y: p.parseUnary()}

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,5 +67,45 @@ func TestPrecedence(t *testing.T) {
 		if got := tree(x); got != want {
 			t.Errorf("%s parsed as %s, want %s", src, got, want)
 		}
+	}
+}
+
+// TestNestingTooDeep: statements or expressions nested beyond maxNesting
+// stop the parse with one error at the token that goes too deep; just
+// below the limit they parse.
+func TestNestingTooDeep(t *testing.T) {
+	wrap := func(open, inner, close string, n int) string {
+		return strings.Repeat(open, n) + inner + strings.Repeat(close, n)
+	}
+	expr := func(n int) string { return "model {\n  target += " + wrap("(", "1", ")", n) + ";\n}\n" }
+	for _, c := range []struct {
+		name, src string
+		col       int // of the error, 0: none
+	}{
+		// The statement and its expression are two levels, each '(' one.
+		{"parens", expr(maxNesting - 2), 0},
+		{"parens too deep", expr(maxNesting - 1), 13 + maxNesting - 1},
+		// The block's own braces are no statement.
+		{"blocks", "model\n" + wrap("{", "", "}", maxNesting+1), 0},
+		{"blocks too deep", "model\n" + wrap("{", "", "}", maxNesting+2), maxNesting + 2},
+		{"minus", "model {\n  target += " + strings.Repeat("-", 3*maxNesting) + "1;\n}\n", 13 + maxNesting - 2},
+		{"powers", "model {\n  target += " + strings.Repeat("2^", 3*maxNesting) + "1;\n}\n", 12 + 2*(maxNesting-1)},
+		// The 10000th if is fine, its condition one level too deep.
+		{"if", "model {\n" + strings.Repeat("if (1) ", 3*maxNesting) + ";\n}\n", 7*(maxNesting-1) + 5},
+	} {
+		_, err := ParseFile(token.NewFileSet(), "d.stan", []byte(c.src), nil)
+		if c.col == 0 {
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+			}
+			continue
+		}
+		want := fmt.Sprintf("d.stan:2:%d: nesting too deep", c.col)
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: %v, want %s", c.name, err, want)
+		}
+	}
+	if _, err := ParseExpr(strings.Repeat("(", 2*maxNesting)); err == nil || !strings.Contains(err.Error(), "nesting too deep") {
+		t.Errorf("ParseExpr: %v", err)
 	}
 }

@@ -3,7 +3,10 @@ package scanner
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gostan/gostan/stan/token"
 )
@@ -154,6 +157,11 @@ func (s *Scanner) Next() Token {
 	case c == '"':
 		s.off++
 		for s.off < len(s.src) && s.src[s.off] != '"' && s.src[s.off] != '\n' {
+			// Stan's strings hold printable characters: a control
+			// character would reach the terminal through print or reject.
+			if b := s.src[s.off]; b < ' ' && b != '\t' || b == 0x7f {
+				s.errorf(s.off, "invalid character %q in string literal", b)
+			}
 			s.off++
 		}
 		if s.off >= len(s.src) || s.src[s.off] != '"' {
@@ -242,27 +250,81 @@ func (s *Scanner) operator() token.Kind {
 	return token.ILLEGAL
 }
 
+// MaxRendered is how many diagnostics ErrorList.Render prints: a file
+// that is not a Stan program (a binary, say) gives thousands, and the
+// first ones say enough.
+const MaxRendered = 20
+
 // Render writes each error as a Stan user sees it: the position and
-// message, then the source line with a caret under the column.
+// message, then the source line with a caret under the column; after
+// MaxRendered errors, how many more there are.
 func (l ErrorList) Render(fset *token.FileSet) string {
 	var b strings.Builder
-	for _, e := range l {
+	for i, e := range l {
+		if i == MaxRendered {
+			if more := len(l) - i; more == 1 {
+				b.WriteString("and 1 more error\n")
+			} else {
+				fmt.Fprintf(&b, "and %d more errors\n", more)
+			}
+			break
+		}
 		b.WriteString(Render(fset, e))
 	}
 	return b.String()
 }
 
-// Render writes one error with its source line and a caret.
+// shownWidth is the most characters of a source line Render shows: a
+// minified or binary file can have a single line of megabytes.
+const shownWidth = 120
+
+// Render writes one error with its source line and a caret. Bytes that
+// are not printable are escaped as Go's %q escapes them, so a binary file
+// cannot write control characters to the terminal.
 func Render(fset *token.FileSet, e *Error) string {
 	var b strings.Builder
-	b.WriteString(e.Error())
+	b.WriteString(Printable(e.Error()))
 	b.WriteByte('\n')
 	line := fset.SourceLine(e.Pos.Filename, e.Pos.Line)
 	if e.Pos.Line > 0 {
-		prefix := fmt.Sprintf("%5d | ", e.Pos.Line)
-		b.WriteString(prefix + strings.ReplaceAll(line, "\t", " ") + "\n")
 		col := min(max(e.Pos.Column-1, 0), len(line))
-		b.WriteString(strings.Repeat(" ", len(prefix)-2) + "| " + strings.Repeat(" ", col) + "^\n")
+		shown := []rune(Printable(strings.ReplaceAll(line, "\t", " ")))
+		caret := len([]rune(Printable(strings.ReplaceAll(line[:col], "\t", " "))))
+		head, tail := "", ""
+		if len(shown) > shownWidth {
+			start := min(max(caret-shownWidth/2, 0), len(shown)-shownWidth)
+			if start > 0 {
+				head = "..."
+			}
+			if start+shownWidth < len(shown) {
+				tail = "..."
+			}
+			shown = shown[start : start+shownWidth]
+			caret += len(head) - start
+		}
+		prefix := fmt.Sprintf("%5d | ", e.Pos.Line)
+		b.WriteString(prefix + head + string(shown) + tail + "\n")
+		b.WriteString(strings.Repeat(" ", len(prefix)-2) + "| " + strings.Repeat(" ", caret) + "^\n")
+	}
+	return b.String()
+}
+
+// Printable escapes what in s is not printable (control characters,
+// invalid UTF-8) as %q would, leaving the rest, spaces included, as is.
+func Printable(s string) string {
+	var b strings.Builder
+	for i, w := 0, 0; i < len(s); i += w {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		w = size
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r == ' ' || unicode.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
 	}
 	return b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gostan/gostan/stan/token"
 )
@@ -74,6 +75,7 @@ func TestErrors(t *testing.T) {
 		{`print("abc`, `t.stan:1:7: string literal not terminated`},
 		{"x = 1e+;", `t.stan:1:5: exponent has no digits in 1e+`},
 		{"x = 12abc;", `t.stan:1:5: invalid character 'a' in number 12abc`},
+		{"print(\"a\x1b[2J\");", `t.stan:1:9: invalid character '\x1b' in string literal`},
 	} {
 		_, errs := scanAll(c.src)
 		if len(errs) != 1 || errs[0].Error() != c.want {
@@ -93,6 +95,53 @@ func TestRender(t *testing.T) {
 	want := "r.stan:2:20: invalid character '@'\n    2 |   y ~ normal(0, 1) @\n      |                    ^\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestRenderBinary: a binary file's diagnostics stop after MaxRendered
+// with a count of the rest, escape what is not printable as %q does, and
+// show a window of a long line with the caret under the byte at fault.
+func TestRenderBinary(t *testing.T) {
+	src := []byte("\x7fELF\x02\x01\x01")
+	src = append(src, strings.Repeat("\x00", 300)...)
+	src = append(src, "\xff@\x1b[31m"...)
+	fset := token.NewFileSet()
+	var errs ErrorList
+	s := New(fset.AddFile("b.stan", src), &errs)
+	for s.Next().Kind != token.EOF {
+	}
+	if len(errs) < MaxRendered+100 {
+		t.Fatalf("only %d errors", len(errs))
+	}
+	got := errs.Render(fset)
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if want := fmt.Sprintf("and %d more errors", len(errs)-MaxRendered); lines[len(lines)-1] != want || len(lines) != 3*MaxRendered+1 {
+		t.Errorf("%d lines ending %q, want %d ending %q", len(lines), lines[len(lines)-1], 3*MaxRendered+1, want)
+	}
+	for _, c := range got {
+		if c != '\n' && (c < ' ' || c == 0x7f || c == utf8.RuneError) {
+			t.Fatalf("rendered %q", c)
+		}
+	}
+	// The 20th error is at the 16th NUL byte (column 23): its line shows
+	// "\x00" for each byte, the caret under the escape of that byte.
+	if lines[57] != "b.stan:1:23: invalid character '\\x00'" {
+		t.Errorf("20th error %q", lines[57])
+	}
+	line, caret := lines[58], lines[59]
+	at := strings.Index(caret, "^")
+	if !strings.HasPrefix(line, "    1 | ...") || !strings.HasSuffix(line, "...") || len(line) != len("    1 | ")+3+shownWidth+3 ||
+		line[at:at+4] != `\x00` || line[at-4:at] != `\x00` {
+		t.Errorf("window\n%s\n%s", line, caret)
+	}
+	// The escape sequence and the invalid byte at the end of the line.
+	last := Render(fset, errs[len(errs)-1])
+	if !strings.Contains(last, `\xff@\x1b[31m`) {
+		t.Errorf("last error:\n%s", last)
+	}
+	one := ErrorList(errs[:MaxRendered+1]).Render(fset)
+	if !strings.HasSuffix(one, "\nand 1 more error\n") {
+		t.Errorf("one more: %q", one[len(one)-40:])
 	}
 }
 

@@ -1,0 +1,3 @@
+parameters { real x; }
+/* never closed
+model { x ~ normal(0, 1); }

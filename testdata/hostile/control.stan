@@ -1,0 +1,2 @@
+parameters { real x[2J; }
+model { x ~ normal(0, 1); }

@@ -1,0 +1,4 @@
+parameters {
+  array[100000, 100000, 100000] real x;
+}
+model { }

@@ -1,0 +1,4 @@
+parameters {
+  vector[-3] v;
+}
+model { v ~ normal(0, 1); }

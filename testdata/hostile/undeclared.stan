@@ -1,0 +1,4 @@
+parameters { real x; }
+model {
+  x ~ normal(mu, 1);
+}
