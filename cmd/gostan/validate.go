@@ -67,6 +67,11 @@ var flagRanges = map[string]map[string]valueRange{
 		"lr": atLeast0, "lr-decay": {min: 0, max: 1, minOpen: true}, "tol": atLeast0, "seed": seedRange,
 	},
 	"bench": {"time": {min: 0, max: 3600, minOpen: true}},
+	"nested": {
+		"live-points": between(0, 1e6), "slices": between(0, 1e4), "max-evals": between(0, 1e15),
+		"max-samples": iterations, "threads": between(0, 1<<16), "draws": counts, "refresh": iterations,
+		"live-evidence-frac": {min: 0, max: 1, minOpen: true, maxOpen: true}, "seed": seedRange, "sig-figs": sigFigsCSV,
+	},
 }
 
 // numericTypes are the pflag value types whose flags need a row in
