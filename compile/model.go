@@ -37,18 +37,17 @@ func (p *Program) NewModel(data model.Data, seed uint64) (m *Model, err error) {
 	e := &env{t: ad.NewTape(), globals: make([]Val, p.nGlobals), rng: rand.New(rand.NewPCG(seed, 0xda7a)), print: p.Print}
 	p.newScratch(e)
 	m = &Model{p: p, e: e, data: data, seed: seed}
+	defer func() {
+		if err != nil {
+			m = nil
+		}
+	}()
 	defer m.recover(&err)
-	declared := map[string]bool{}
+	// Variables the program does not declare are allowed, as in CmdStan;
+	// ExtraData lists them for callers that warn.
 	for _, dv := range p.data {
-		declared[dv.name] = true
 		if err := dv.read(e, data); err != nil {
 			return nil, err
-		}
-	}
-	for name := range data {
-		if !declared[name] {
-			// Extra variables are allowed, as in CmdStan; callers may warn.
-			continue
 		}
 	}
 	if p.tdata != nil {
