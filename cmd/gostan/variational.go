@@ -82,7 +82,7 @@ func newVariationalCmd() *cobra.Command {
 				return printDrawSummary(cmd.OutOrStdout(), m.Names(), res.Draws)
 			}
 			bar := newELBOProgress(cmd.ErrOrStderr(), "ADVI "+algorithm, cfg.Iter)
-			res, err := advi.Run(m, cfg, bar.set)
+			res, err := advi.Run(m, cfg, func(p advi.ELBOPoint) { bar.set(p.Iter, p.ELBO) })
 			bar.wait()
 			if err != nil {
 				return err
