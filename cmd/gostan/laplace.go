@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -58,7 +59,7 @@ func newLaplaceCmd() *cobra.Command {
 				fmt.Fprintf(out, "Mode found by L-BFGS in %d iterations, log density %g\n", res.Iter, res.LogP)
 				mode = res.X
 			}
-			res, err := laplace.Sample(m, mode, cfg)
+			res, err := laplace.SampleContext(context.Background(), m, mode, cfg, nil)
 			if err != nil {
 				return err
 			}
