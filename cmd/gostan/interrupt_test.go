@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,58 +16,31 @@ import (
 )
 
 // TestSampleInterrupted sends SIGINT to `gostan sample` while it samples:
-// it exits 1 saying how many draws each file holds, the files are valid
+// it exits 130 saying how many draws each file holds, the files are valid
 // Stan CSV of whole rows, and summary reads them.
 func TestSampleInterrupted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
-	bin := gostanBinary(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.csv")
-	cmd := exec.Command(bin, "sample", "../../examples/eight_schools.stan", "--data", "../../examples/eight_schools.data.json",
-		"--chains", "2", "--threads", "2", "--warmup", "100", "--samples", "1000000", "--seed", "3", "--output", out)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	// Wait until both files hold rows past the buffered header.
 	first := filepath.Join(dir, "out_1.csv")
 	second := filepath.Join(dir, "out_2.csv")
-	deadline := time.Now().Add(2 * time.Minute)
-	for !(fileSize(first) > 20000 && fileSize(second) > 20000) {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("no draws written:\n%s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	err := cmd.Wait()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-		t.Fatalf("exit: %v, want status 1\n%s", err, stderr.String())
+	status, _, stderr := interruptWhen(t, syscall.SIGINT, func(string, string) bool {
+		return fileSize(first) > 20000 && fileSize(second) > 20000
+	}, "sample", "../../examples/eight_schools.stan", "--data", "../../examples/eight_schools.data.json",
+		"--chains", "2", "--threads", "2", "--warmup", "100", "--samples", "1000000", "--seed", "3", "--output", out)
+	if status != 130 {
+		t.Fatalf("exit status %d, want 130\n%s", status, stderr)
 	}
 	for _, path := range []string{first, second} {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.HasSuffix(b, []byte("\n")) {
-			t.Errorf("%s ends in a partial line", path)
-		}
-		f, err := stancsv.Read(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+		f := readWholeCSV(t, path)
 		if len(f.Draws) == 0 || f.Column("theta.8") < 0 || len(f.Footer) != 0 {
 			t.Fatalf("%s: %d draws, columns %v, footer %q", path, len(f.Draws), f.Columns, f.Footer)
 		}
-		if want := fmt.Sprintf("%s: %d draws", path, len(f.Draws)); !strings.Contains(stderr.String(), want) {
-			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		if want := fmt.Sprintf("%s: %d draws", path, len(f.Draws)); !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
 	stdout, serr, err := run("summary", first, second)
@@ -82,4 +55,74 @@ func fileSize(path string) int64 {
 		return 0
 	}
 	return st.Size()
+}
+
+// syncBuffer is a buffer a process's output is copied into while the test
+// reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// interruptWhen starts the gostan binary with args, sends it sig once ready
+// holds (polled on what gostan has printed so far), and returns its exit
+// status and output. gostan ending before it is ready fails the test.
+func interruptWhen(t *testing.T, sig syscall.Signal, ready func(stdout, stderr string) bool, args ...string) (status int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(gostanBinary(t), args...)
+	var out, errb syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	deadline := time.Now().Add(2 * time.Minute)
+	for !ready(out.String(), errb.String()) {
+		select {
+		case err := <-waited:
+			t.Fatalf("gostan ended (%v) before the test could interrupt it:\n%s\n%s", err, out.String(), errb.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			<-waited
+			t.Fatalf("gostan not ready to interrupt after 2 minutes:\n%s\n%s", out.String(), errb.String())
+		}
+	}
+	if err := cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	<-waited
+	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+}
+
+// readWholeCSV reads a Stan CSV file an interrupted run wrote: it must end
+// with a whole line and parse, header included.
+func readWholeCSV(t *testing.T, path string) *stancsv.File {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(b, []byte("\n")) {
+		t.Errorf("%s ends in a partial line", path)
+	}
+	f, err := stancsv.Read(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return f
 }
