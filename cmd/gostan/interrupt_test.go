@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -125,4 +128,51 @@ func readWholeCSV(t *testing.T, path string) *stancsv.File {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return f
+}
+
+// slowStan's log density -exp(-x) grows towards 0 as x grows: with the
+// tolerances off the optimizer steps on until exp(-x) underflows, hundreds
+// of iterations, each slowed down by a sum of N terms.
+const slowStan = `data { int N; }
+parameters { real x; }
+model {
+  for (n in 1:N) target += -exp(-x) / N;
+}
+`
+
+// TestOptimizeInterrupted sends SIGTERM to `gostan optimize` after its
+// fifth iteration: it exits 143, and the file holds the point of the last
+// iteration it printed, with a comment saying it is no mode.
+func TestOptimizeInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	dir := t.TempDir()
+	prog, data, out := filepath.Join(dir, "slow.stan"), filepath.Join(dir, "slow.json"), filepath.Join(dir, "out.csv")
+	os.WriteFile(prog, []byte(slowStan), 0o644)
+	os.WriteFile(data, []byte(`{"N": 100000}`), 0o644)
+	fifth := regexp.MustCompile(`(?m)^ +5 `)
+	status, stdout, stderr := interruptWhen(t, syscall.SIGTERM, func(stdout, _ string) bool { return fifth.MatchString(stdout) },
+		"optimize", prog, "--data", data, "--init", "0", "--iter", "100000000", "--refresh", "1", "--output", out,
+		"--tol-obj", "0", "--tol-rel-obj", "0", "--tol-grad", "0", "--tol-rel-grad", "0", "--tol-param", "0")
+	if status != 143 {
+		t.Fatalf("exit status %d, want 143\n%s", status, stderr)
+	}
+	f := readWholeCSV(t, out)
+	if len(f.Draws) != 1 || strings.Join(f.Columns, ",") != "lp__,x" {
+		t.Fatalf("%d rows of columns %v, want one of lp__,x", len(f.Draws), f.Columns)
+	}
+	// The last iteration printed: its number and log density.
+	lines := regexp.MustCompile(`(?m)^ +(\d+) +(\S+) `).FindAllStringSubmatch(stdout, -1)
+	last := lines[len(lines)-1]
+	lp, _ := strconv.ParseFloat(last[2], 64)
+	if want := "Interrupted after " + last[1] + " of 100000000 iterations: the best point so far, not a converged mode."; len(f.Adapt) != 1 || f.Adapt[0] != want {
+		t.Errorf("comments after the header %q, want %q", f.Adapt, want)
+	}
+	if row := f.Draws[0]; row[0] != lp || math.Abs(row[0]+math.Exp(-row[1])) > 1e-5*math.Abs(row[0]) {
+		t.Errorf("row %v: lp__ is not iteration %s's %g, or not -exp(-x)", row, last[1], lp)
+	}
+	if want := fmt.Sprintf("gostan: interrupted; the file holds the best point so far:\n  %s: lp__ = %s after %s iterations\n", out, last[2], last[1]); !strings.HasSuffix(stderr, want) {
+		t.Errorf("stderr ends\n%s\nwant\n%s", stderr, want)
+	}
 }
