@@ -176,3 +176,54 @@ func TestOptimizeInterrupted(t *testing.T) {
 		t.Errorf("stderr ends\n%s\nwant\n%s", stderr, want)
 	}
 }
+
+// TestVariationalInterrupted sends SIGINT to `gostan variational` during
+// ADVI's ascent and during an autoguide's SVI: each exits 130, and the
+// file holds the mean row and every draw of the approximation reached, with
+// a comment naming the iteration or step that stderr names too.
+func TestVariationalInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	iter300 := regexp.MustCompile(`(?m)^iteration +300 `)
+	step1000 := regexp.MustCompile(`step +1000 / 100000000`)
+	for _, c := range []struct {
+		name, unit string
+		ready      func(stdout, stderr string) bool
+		args       []string
+	}{
+		{"meanfield", "iterations", func(stdout, _ string) bool { return iter300.MatchString(stdout) },
+			[]string{"--iter", "100000000", "--tol-rel-obj", "1e-300"}},
+		{"autoguide", "steps", func(_, stderr string) bool { return step1000.MatchString(stderr) },
+			[]string{"--algorithm", "autoguide", "--guide", "diagonal", "--steps", "100000000"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out.csv")
+			status, _, stderr := interruptWhen(t, syscall.SIGINT, c.ready, append([]string{"variational", "../../examples/eight_schools.stan",
+				"--data", "../../examples/eight_schools.data.json", "--draws", "100", "--seed", "2", "--output", out}, c.args...)...)
+			if status != 130 {
+				t.Fatalf("exit status %d, want 130\n%s", status, stderr)
+			}
+			f := readWholeCSV(t, out)
+			if len(f.Draws) != 101 || f.Column("theta.8") < 0 {
+				t.Fatalf("%d rows, columns %v; want the mean and 100 draws of eight_schools", len(f.Draws), f.Columns)
+			}
+			m := regexp.MustCompile(`^Interrupted after (\d+) of 100000000 ` + c.unit + `: the draws are the approximation's at that point, not a converged fit\.$`).FindStringSubmatch(f.Adapt[len(f.Adapt)-1])
+			if m == nil {
+				t.Fatalf("comments after the header %q lack the interruption's", f.Adapt)
+			}
+			if k, _ := strconv.Atoi(m[1]); k < 300 || k >= 100000000 {
+				t.Errorf("interrupted after %d %s, want at least those the test waited for and fewer than all", k, c.unit)
+			}
+			if want := fmt.Sprintf("gostan: interrupted; the file holds the approximation so far:\n  %s: its mean and 100 draws, after %s %s\n", out, m[1], c.unit); !strings.HasSuffix(stderr, want) {
+				t.Errorf("stderr ends\n%s\nwant\n%s", stderr, want)
+			}
+			logP := f.Column("log_p__")
+			for k, row := range f.Draws[1:] {
+				if math.IsInf(row[logP], 0) || math.IsNaN(row[logP]) || row[logP] == 0 {
+					t.Fatalf("draw %d: log_p__ %v", k+1, row[logP])
+				}
+			}
+		})
+	}
+}

@@ -89,6 +89,9 @@ type Result struct {
 	LogP, LogG []float64
 	ELBO       []float64
 	Messages   []string // errors of draws whose outputs failed
+	// Interrupted is SVI.Interrupted: the guide was fitted for len(ELBO)
+	// steps only.
+	Interrupted bool
 }
 
 // Summary writes the draws' summary table: mean, MCSE, sd, quantiles,

@@ -154,4 +154,7 @@ func TestInterrupted(t *testing.T) {
 	if !s.Interrupted || full.Interrupted || len(s.History) != 40 || q.p[0] != want.p[0] || math.Abs(q.p[0]-2) < 0.1 {
 		t.Errorf("interrupted %v after %d steps at %v; want 40 steps at %v, far from the mode 2", s.Interrupted, len(s.History), q.p[0], want.p[0])
 	}
+	if res := s.Sample(rand.New(rand.NewPCG(1, 1)), 3); !res.Interrupted || len(res.Draws) != 3 || res.Draws[0][0] != q.p[0] {
+		t.Errorf("draws of the interrupted guide: interrupted %v, draws %v, want 3 at %v", res.Interrupted, res.Draws, q.p[0])
+	}
 }
