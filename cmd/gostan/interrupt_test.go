@@ -130,13 +130,14 @@ func readWholeCSV(t *testing.T, path string) *stancsv.File {
 	return f
 }
 
-// slowStan's log density -exp(-x) grows towards 0 as x grows: with the
-// tolerances off the optimizer steps on until exp(-x) underflows, hundreds
-// of iterations, each slowed down by a sum of N terms.
+// slowStan's log density -1e100 exp(-x) grows towards 0 as x grows, by
+// ln 2 each L-BFGS iteration: CmdStan's default tolerances stop it after
+// about 370 iterations, and with the tolerances off it goes on until
+// the density underflows, each iteration slowed down by a sum of N terms.
 const slowStan = `data { int N; }
 parameters { real x; }
 model {
-  for (n in 1:N) target += -exp(-x) / N;
+  for (n in 1:N) target += -1e100 * exp(-x) / N;
 }
 `
 
@@ -226,4 +227,91 @@ func TestVariationalInterrupted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// illStan is a Gaussian whose scales span four orders of magnitude: its
+// log density is 0 at the mode x = 1, L-BFGS takes its 2000 iterations
+// to get there, and each evaluation is slowed down by a sum of N zeros.
+const illStan = `data { int D; int N; }
+transformed data {
+  vector[D] s;
+  for (d in 1:D) s[d] = 10^(4.0 * (d - 1) / (D - 1));
+}
+parameters { vector[D] x; }
+model {
+  target += -0.5 * dot_self(s .* (x - 1));
+  for (n in 1:N) target += 0 * x[1];
+}
+`
+
+// TestLaplaceInterrupted sends SIGINT to `gostan laplace` while it draws,
+// and while it searches the mode: it exits 130 and the file holds the
+// draws made (log_p__ = log_q__, since the density is Gaussian and 0 at
+// the mode), or one row at the search's best point, with a comment saying
+// so that stderr says too.
+func TestLaplaceInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	dir := t.TempDir()
+	prog, data, mode := filepath.Join(dir, "ill.stan"), filepath.Join(dir, "ill.json"), filepath.Join(dir, "mode.csv")
+	os.WriteFile(prog, []byte(illStan), 0o644)
+	os.WriteFile(data, []byte(`{"D": 5, "N": 100000}`), 0o644)
+	os.WriteFile(mode, []byte("lp__,x.1,x.2,x.3,x.4,x.5\n0,1,1,1,1,1\n"), 0o644)
+	t.Run("draws", func(t *testing.T) {
+		out := filepath.Join(dir, "draws.csv")
+		hundred := regexp.MustCompile(`(?m)^Draw +100 / 1000000 `)
+		status, _, stderr := interruptWhen(t, syscall.SIGINT, func(_, stderr string) bool { return hundred.MatchString(stderr) },
+			"laplace", prog, "--data", data, "--mode", mode, "--draws", "1000000", "--seed", "4", "--output", out)
+		if status != 130 {
+			t.Fatalf("exit status %d, want 130\n%s", status, stderr)
+		}
+		f := readWholeCSV(t, out)
+		n := len(f.Draws)
+		if n < 100 || n >= 1000000 || strings.Join(f.Columns, ",") != "log_p__,log_q__,x.1,x.2,x.3,x.4,x.5" {
+			t.Fatalf("%d draws of %v, want at least the 100 the test waited for and fewer than all", n, f.Columns)
+		}
+		if want := fmt.Sprintf("Interrupted after %d of 1000000 draws.", n); len(f.Adapt) != 1 || f.Adapt[0] != want {
+			t.Errorf("comments after the header %q, want %q", f.Adapt, want)
+		}
+		if want := fmt.Sprintf("gostan: interrupted; the file holds the draws made:\n  %s: %d draws\n", out, n); !strings.HasSuffix(stderr, want) {
+			t.Errorf("stderr ends\n%s\nwant\n%s", stderr, want)
+		}
+		for k, row := range f.Draws {
+			if row[0] >= 0 || math.Abs(row[0]-row[1]) > 1e-4*math.Abs(row[0]) {
+				t.Fatalf("draw %d: log_p__ %v, log_q__ %v, want equal and negative", k+1, row[0], row[1])
+			}
+		}
+		if stdout, serr, err := run("summary", out); err != nil || !strings.Contains(stdout, "x[5]") {
+			t.Errorf("summary of the partial file: %v\n%s\n%s", err, stdout, serr)
+		}
+	})
+	t.Run("mode search", func(t *testing.T) {
+		out := filepath.Join(dir, "search.csv")
+		status, _, stderr := interruptWhen(t, syscall.SIGINT, func(stdout, _ string) bool { return strings.Contains(stdout, "Finding the mode with L-BFGS\n") },
+			"laplace", prog, "--data", data, "--seed", "4", "--sig-figs", "15", "--output", out)
+		if status != 130 {
+			t.Fatalf("exit status %d, want 130\n%s", status, stderr)
+		}
+		f := readWholeCSV(t, out)
+		if len(f.Draws) != 1 || len(f.Adapt) != 1 {
+			t.Fatalf("%d rows, comments %q; want one row and a comment", len(f.Draws), f.Adapt)
+		}
+		m := regexp.MustCompile(`^Interrupted after (\d+) iterations of the mode search: the one row is the best point so far, neither a mode nor a draw\.$`).FindStringSubmatch(f.Adapt[0])
+		if m == nil {
+			t.Fatalf("comment %q", f.Adapt[0])
+		}
+		if want := fmt.Sprintf("gostan: interrupted; the file holds the best point of the mode search:\n  %s: one row after %s iterations of L-BFGS, not a mode; no draws\n", out, m[1]); !strings.HasSuffix(stderr, want) {
+			t.Errorf("stderr ends\n%s\nwant\n%s", stderr, want)
+		}
+		// log_p__ is the density at the row's x, log_q__ 0 at the centre.
+		row, lp := f.Draws[0], 0.0
+		for d, x := range row[2:] {
+			v := math.Pow(10, float64(d)) * (x - 1)
+			lp -= 0.5 * v * v
+		}
+		if row[1] != 0 || !(row[0] < 0) || math.Abs(row[0]-lp) > 1e-6*math.Abs(lp) {
+			t.Errorf("row %v: log_p__ is not the density %v at x, or log_q__ not 0", row, lp)
+		}
+	})
 }
