@@ -170,7 +170,8 @@ func TestOptimizeInterrupted(t *testing.T) {
 	if want := "Interrupted after " + last[1] + " of 100000000 iterations: the best point so far, not a converged mode."; len(f.Adapt) != 1 || f.Adapt[0] != want {
 		t.Errorf("comments after the header %q, want %q", f.Adapt, want)
 	}
-	if row := f.Draws[0]; row[0] != lp || math.Abs(row[0]+math.Exp(-row[1])) > 1e-5*math.Abs(row[0]) {
+	// x = -log(-lp__), both to 6 significant digits.
+	if row := f.Draws[0]; row[0] != lp || math.Abs(row[1]+math.Log(-row[0])) > 1e-5*(1+math.Abs(row[1])) {
 		t.Errorf("row %v: lp__ is not iteration %s's %g, or not -exp(-x)", row, last[1], lp)
 	}
 	if want := fmt.Sprintf("gostan: interrupted; the file holds the best point so far:\n  %s: lp__ = %s after %s iterations\n", out, last[2], last[1]); !strings.HasSuffix(stderr, want) {
