@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -88,8 +89,9 @@ func (s sviSettings) resolved(name string) (set sviSettings, warm int) {
 // name is "guide", and returns its mean and draws of the model's output
 // columns with their log densities, and the gradient evaluations.
 // progress, when not nil, sees every step's ELBO; report, when not nil,
-// receives a guide block's fitted parameters.
-func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(step int, elbo float64), report io.Writer) (*svi.Result, int, error) {
+// receives a guide block's fitted parameters. When ctx is cancelled the
+// steps stop and the result is the guide's so far, flagged Interrupted.
+func fitAutoguide(ctx context.Context, m *compile.Model, name string, set sviSettings, progress func(step int, elbo float64), report io.Writer) (*svi.Result, int, error) {
 	rng := rand.New(rand.NewPCG(set.Seed, 0x5f1))
 	cm := &countingModel{Model: m}
 	var q svi.Guide
@@ -115,7 +117,7 @@ func fitAutoguide(m *compile.Model, name string, set sviSettings, progress func(
 	}
 	s := &svi.SVI{Model: cm, Guide: q, Opt: svi.NewAdam(set.LR), Particles: set.Particles, MaxRetries: 10,
 		Schedule: svi.ExponentialDecay(set.LR, set.Decay, steps), Tol: set.Tol, Backoffs: set.Backoffs}
-	if err := s.Run(rng, steps, progress); err != nil {
+	if err := s.RunContext(ctx, rng, steps, progress); err != nil {
 		return nil, cm.n, err
 	}
 	if g, ok := q.(*compile.Guide); ok {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -273,7 +274,7 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 	}
 	if name, ok := strings.CutPrefix(method, "autoguide-"); ok {
 		start := time.Now()
-		res, grads, err := fitAutoguide(m, name, set, nil, nil)
+		res, grads, err := fitAutoguide(context.Background(), m, name, set, nil, nil)
 		st = runStats{grads: grads, secs: time.Since(start).Seconds(), steps: set.Steps}
 		if err != nil {
 			return nil, st, err

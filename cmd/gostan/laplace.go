@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"time"
@@ -17,7 +18,7 @@ import (
 func newLaplaceCmd() *cobra.Command {
 	cfg := laplace.DefaultConfig()
 	var dataPath, modePath, output string
-	var sigFigs int
+	var sigFigs, refresh int
 	cmd := &cobra.Command{
 		Use:   "laplace MODEL.stan",
 		Short: "Draw from the Laplace approximation at the mode, as CmdStan's laplace method",
@@ -28,7 +29,10 @@ func newLaplaceCmd() *cobra.Command {
 			"--mode is a CSV file from optimize (its last row, constrained values); without it the mode is\n" +
 			"found first with L-BFGS. --jacobian (default true) includes the log Jacobian of the\n" +
 			"transforms, both in the Hessian and in the mode found; a mode from optimize should have been\n" +
-			"found with the same setting.",
+			"found with the same setting.\n\n" +
+			"SIGINT (Ctrl-C) or SIGTERM stops the run: the file holds the draws made, or, interrupted before\n" +
+			"the first, one row at the mode (or at the mode search's best point so far) with a comment saying\n" +
+			"so, and gostan exits with status 130 (143 for SIGTERM).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cfg.Seed == 0 {
@@ -38,7 +42,30 @@ func newLaplaceCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
+			out, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, cfg.Jacobian) }
+			write := func(names, comments []string, rows [][]float64) error {
+				return writeLaplaceCSV(output, args[0], dataPath, modePath, cfg, names, comments, rows, sigFigs, refresh)
+			}
+			ctx, stop := interruptible(stderr, "the draws made so far, or the mode, are kept")
+			defer stop()
+			// stopAt ends a run interrupted before its first draw: the file
+			// holds one row at theta (the mode, or the mode search's best
+			// point), where log_q__ is 0, with comment saying what it is;
+			// stderr says what the file holds.
+			stopAt := func(theta []float64, lp float64, comment, what, holds string) error {
+				names := m.Names()
+				row := make([]float64, 2+len(names))
+				row[0] = lp
+				if err := m.Write(theta, rand.New(rand.NewPCG(cfg.Seed, 0x1a91ace)), row[2:]); err != nil {
+					fmt.Fprintf(stderr, "warning: %v\n", err)
+				}
+				if err := write(append([]string{"log_p__", "log_q__"}, names...), []string{comment}, [][]float64{row}); err != nil {
+					return err
+				}
+				reportInterrupted(stderr, what, output, holds)
+				return interruptedExit(ctx)
+			}
 			var mode []float64
 			if modePath != "" {
 				if mode, err = readMode(m, modePath); err != nil {
@@ -47,10 +74,15 @@ func newLaplaceCmd() *cobra.Command {
 			} else {
 				ocfg := optimize.DefaultConfig()
 				ocfg.Seed = cfg.Seed
-				f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, cfg.Jacobian) }
-				res, err := optimize.Maximize(f, m.Dim(), ocfg, nil)
+				fmt.Fprintln(out, "Finding the mode with L-BFGS")
+				res, err := optimize.MaximizeContext(ctx, f, m.Dim(), ocfg, nil)
 				if err != nil {
 					return fmt.Errorf("finding the mode: %w", err)
+				}
+				if res.Interrupted {
+					return stopAt(res.X, res.LogP,
+						fmt.Sprintf("Interrupted after %d iterations of the mode search: the one row is the best point so far, neither a mode nor a draw.", res.Iter),
+						"the best point of the mode search", fmt.Sprintf("one row after %d iterations of L-BFGS, not a mode; no draws", res.Iter))
 				}
 				if !res.Code.OK() {
 					return fmt.Errorf("finding the mode: %v", res.Code)
@@ -58,9 +90,23 @@ func newLaplaceCmd() *cobra.Command {
 				fmt.Fprintf(out, "Mode found by L-BFGS in %d iterations, log density %g\n", res.Iter, res.LogP)
 				mode = res.X
 			}
-			res, err := laplace.Sample(m, mode, cfg)
+			width := len(fmt.Sprint(cfg.Draws))
+			progress := func(n int) {
+				if refresh > 0 && (n%refresh == 0 || n == cfg.Draws) {
+					fmt.Fprintf(stderr, "Draw %*d / %d [%3d%%]\n", width, n, cfg.Draws, 100*n/cfg.Draws)
+				}
+			}
+			res, err := laplace.SampleContext(ctx, m, mode, cfg, progress)
 			if err != nil {
 				return err
+			}
+			if res.Interrupted && res.Hessian == nil {
+				lp, err := f(mode, nil)
+				if err != nil {
+					lp = math.NaN()
+				}
+				return stopAt(mode, lp, "Interrupted while computing the Hessian: the one row is the mode, not a draw.",
+					"the mode", "one row at the mode; the Hessian was not finished, no draws")
 			}
 			if res.WriteErrors > 0 {
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %d of %d draws' columns could not all be computed (NaN), first: %v\n", res.WriteErrors, cfg.Draws, res.FirstWriteError)
@@ -73,8 +119,16 @@ func newLaplaceCmd() *cobra.Command {
 			for k, d := range res.Draws {
 				rows[k] = append([]float64{res.LogP[k], res.LogQ[k]}, d...)
 			}
-			if err := writeLaplaceCSV(output, args[0], dataPath, modePath, cfg, names, rows, sigFigs); err != nil {
+			var comments []string
+			if res.Interrupted {
+				comments = []string{fmt.Sprintf("Interrupted after %d of %d draws.", len(rows), cfg.Draws)}
+			}
+			if err := write(names, comments, rows); err != nil {
 				return err
+			}
+			if res.Interrupted {
+				reportInterrupted(stderr, "the draws made", output, fmt.Sprintf("%d draws", len(rows)))
+				return interruptedExit(ctx)
 			}
 			fmt.Fprintf(out, "Wrote %s (%d draws)\n\n", output, len(rows))
 			return printDrawSummary(out, names, rows)
@@ -88,6 +142,7 @@ func newLaplaceCmd() *cobra.Command {
 	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
+	f.IntVar(&refresh, "refresh", 100, "print the number of draws made every this many draws; 0: none")
 	return cmd
 }
 
@@ -126,7 +181,9 @@ func readMode(m *compile.Model, path string) ([]float64, error) {
 	return z, nil
 }
 
-func writeLaplaceCSV(path, modelPath, dataPath, modePath string, cfg laplace.Config, names []string, rows [][]float64, sigFigs int) error {
+// writeLaplaceCSV writes CmdStan's laplace output, with comments after the
+// header (why the run stopped early).
+func writeLaplaceCSV(path, modelPath, dataPath, modePath string, cfg laplace.Config, names, comments []string, rows [][]float64, sigFigs, refresh int) error {
 	jac := 0
 	if cfg.Jacobian {
 		jac = 1
@@ -143,9 +200,11 @@ func writeLaplaceCSV(path, modelPath, dataPath, modePath string, cfg laplace.Con
 		fmt.Sprintf("  seed = %d", cfg.Seed),
 		"output",
 		"  file = " + path,
+		fmt.Sprintf("  refresh = %d", refresh),
 	}
 	return stancsv.WriteFile(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
 		w.Columns(stancsv.ColumnNames(names))
+		w.Comment(comments...)
 		for _, r := range rows {
 			if err := w.Row(r); err != nil {
 				return err

@@ -86,16 +86,25 @@ func (pb *progressBars) wait() {
 	}
 }
 
-// elboProgress is a progress bar with the ELBO, on a terminal.
+// elboProgress shows SVI's progress: on a terminal a bar with the ELBO,
+// elsewhere a line every elboLineEvery steps.
 type elboProgress struct {
-	pb   *progressBars
-	elbo atomic.Uint64 // float64 bits, read by the renderer
+	pb           *progressBars
+	elbo         atomic.Uint64 // float64 bits, read by the renderer
+	w            io.Writer     // for the lines; nil on a terminal
+	label        string
+	total, width int
 }
 
+// elboLineEvery is the steps between two progress lines when stderr is not
+// a terminal: the window of SVI's stopping rule.
+const elboLineEvery = 1000
+
 func newELBOProgress(w io.Writer, label string, total int) *elboProgress {
-	sp := &elboProgress{pb: &progressBars{}}
+	sp := &elboProgress{pb: &progressBars{}, label: label, total: total, width: len(fmt.Sprint(total))}
 	sp.elbo.Store(math.Float64bits(math.NaN()))
 	if !isTerminal(w) {
+		sp.w = w
 		return sp
 	}
 	sp.pb.p = mpb.New(mpb.WithOutput(w), mpb.WithWidth(40))
@@ -110,6 +119,12 @@ func newELBOProgress(w io.Writer, label string, total int) *elboProgress {
 
 // set shows step and the ELBO.
 func (sp *elboProgress) set(step int, elbo float64) {
+	if sp.w != nil {
+		if step%elboLineEvery == 0 {
+			fmt.Fprintf(sp.w, "%s: step %*d / %d  ELBO %.6g\n", sp.label, sp.width, step, sp.total, elbo)
+		}
+		return
+	}
 	sp.elbo.Store(math.Float64bits(elbo))
 	sp.pb.set(0, step)
 }

@@ -14,10 +14,11 @@ import (
 
 func main() {
 	if err := newRoot().Execute(); err != nil {
-		if _, ok := err.(exitError); !ok {
+		e, ok := err.(exitError)
+		if !ok {
 			fmt.Fprintln(os.Stderr, "gostan:", printableLines(err.Error()))
 		}
-		os.Exit(1)
+		os.Exit(e.status())
 	}
 }
 
@@ -32,11 +33,18 @@ func printableLines(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// exitError ends the command with status 1 after its diagnostics were
-// printed.
-type exitError struct{}
+// exitError ends the command after its diagnostics were printed, with
+// status code, or 1 when code is 0.
+type exitError struct{ code int }
 
 func (exitError) Error() string { return "failed" }
+
+func (e exitError) status() int {
+	if e.code == 0 {
+		return 1
+	}
+	return e.code
+}
 
 func newRoot() *cobra.Command {
 	root := &cobra.Command{

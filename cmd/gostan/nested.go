@@ -26,8 +26,8 @@ func newNestedCmd() *cobra.Command {
 			"evidence counts every normalising constant, as target += *_lpdf does.\n\n" +
 			"It prints the posterior table and log Z = value ± error, and writes Stan CSV: --draws equally\n" +
 			"weighted draws, or with --weighted every dead point and its log_weight__; the comment lines after\n" +
-			"the header hold log_evidence and log_evidence_error. On SIGINT or SIGTERM it stops and writes\n" +
-			"what it has, the live points counted as they are.",
+			"the header hold log_evidence and log_evidence_error. On SIGINT or SIGTERM it stops, writes what\n" +
+			"it has (the live points counted as they are) and exits with status 130 (143 for SIGTERM).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			start := time.Now()
@@ -83,8 +83,8 @@ func newNestedCmd() *cobra.Command {
 			}
 			fmt.Fprintf(out, "\nElapsed: %.2f s (parse, compile, sample)\n", time.Since(start).Seconds())
 			if res.Interrupted {
-				fmt.Fprintf(stderr, "gostan: interrupted after %d iterations; %s holds the points so far\n", res.Iterations, output)
-				return exitError{}
+				fmt.Fprintf(stderr, "gostan: interrupted; the file holds the draws made:\n  %s: the %d dead points and the live ones after %d iterations\n", output, len(res.Draws), res.Iterations)
+				return interruptedExit(ctx)
 			}
 			return nil
 		},

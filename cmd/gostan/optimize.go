@@ -27,7 +27,9 @@ func newOptimizeCmd() *cobra.Command {
 			"Without --jacobian the log Jacobian of the constraining transforms is left out, so the mode is\n" +
 			"that of the posterior on the constrained scale (a penalized maximum likelihood estimate); with it\n" +
 			"the mode is that of the density on the unconstrained scale, as for a Laplace approximation.\n" +
-			"The tolerances and their defaults are CmdStan's; a tolerance of 0 turns its test off.",
+			"The tolerances and their defaults are CmdStan's; a tolerance of 0 turns its test off.\n\n" +
+			"SIGINT (Ctrl-C) or SIGTERM stops the optimizer before its next iteration: the file holds the best\n" +
+			"point so far, with a comment saying so, and gostan exits with status 130 (143 for SIGTERM).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if seed == 0 {
@@ -71,26 +73,35 @@ func newOptimizeCmd() *cobra.Command {
 					printed = true
 				}
 			}
-			res, err := optimize.Maximize(f, m.Dim(), cfg, report)
+			ctx, stop := interruptible(cmd.ErrOrStderr(), "the best point so far is kept")
+			defer stop()
+			res, err := optimize.MaximizeContext(ctx, f, m.Dim(), cfg, report)
 			if err != nil {
 				return err
 			}
 			if refresh > 0 && !printed && last.Iter > 0 {
 				line(last)
 			}
-			if res.Code.OK() {
-				fmt.Fprintln(out, "Optimization terminated normally: ")
-			} else {
-				fmt.Fprintln(out, "Optimization terminated with error: ")
+			var comments []string
+			switch {
+			case res.Interrupted:
+				comments = []string{fmt.Sprintf("Interrupted after %d of %d iterations: the best point so far, not a converged mode.", res.Iter, cfg.Iter)}
+			case res.Code.OK():
+				fmt.Fprintf(out, "Optimization terminated normally: \n  %v\n", res.Code)
+			default:
+				fmt.Fprintf(out, "Optimization terminated with error: \n  %v\n", res.Code)
 			}
-			fmt.Fprintf(out, "  %v\n", res.Code)
 			names := m.Names()
 			vals := make([]float64, len(names))
 			if err := m.Write(res.X, rand.New(rand.NewPCG(seed, 0x0971)), vals); err != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %v\n", err)
 			}
-			if err := writeOptimizeCSV(output, args[0], dataPath, init, cfg, jacobian, refresh, names, res.LogP, vals, sigFigs); err != nil {
+			if err := writeOptimizeCSV(output, args[0], dataPath, init, cfg, jacobian, refresh, names, comments, res.LogP, vals, sigFigs); err != nil {
 				return err
+			}
+			if res.Interrupted {
+				reportInterrupted(cmd.ErrOrStderr(), "the best point so far", output, fmt.Sprintf("lp__ = %.6g after %d iterations", res.LogP, res.Iter))
+				return interruptedExit(ctx)
 			}
 			fmt.Fprintf(out, "Wrote %s (%d iterations, %d gradient evaluations)\n\n", output, res.Iter, res.Evals)
 			printMode(out, names, res.LogP, vals)
@@ -132,7 +143,9 @@ func printMode(w io.Writer, names []string, lp float64, vals []float64) {
 	}
 }
 
-func writeOptimizeCSV(path, modelPath, dataPath, init string, cfg optimize.Config, jacobian bool, refresh int, names []string, lp float64, vals []float64, sigFigs int) error {
+// writeOptimizeCSV writes the point as CmdStan's optimize output, with
+// comments after the header (why the point is not a mode).
+func writeOptimizeCSV(path, modelPath, dataPath, init string, cfg optimize.Config, jacobian bool, refresh int, names, comments []string, lp float64, vals []float64, sigFigs int) error {
 	lines := []string{
 		"method = optimize",
 		"  optimize",
@@ -170,6 +183,7 @@ func writeOptimizeCSV(path, modelPath, dataPath, init string, cfg optimize.Confi
 	)
 	return stancsv.WriteFile(path, modelPath, sigFigs, lines, func(w *stancsv.Writer) error {
 		w.Columns(append([]string{"lp__"}, stancsv.ColumnNames(names)...))
+		w.Comment(comments...)
 		return w.Row(append([]float64{lp}, vals...))
 	})
 }

@@ -38,7 +38,8 @@ func newSampleCmd() *cobra.Command {
 			"summary. A program without parameters runs CmdStan's fixed_param sampler, as does\n" +
 			"--algorithm fixed_param: every iteration writes the generated quantities.\n\n" +
 			"SIGINT (Ctrl-C) or SIGTERM stops the chains: the files keep every draw made, gostan says\n" +
-			"how many each holds, and exits with status 1. A second signal ends gostan at once.",
+			"how many each holds, and exits with status 130 (143 for SIGTERM). A second signal ends gostan\n" +
+			"at once.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			stderr := cmd.ErrOrStderr()
@@ -131,7 +132,7 @@ func newSampleCmd() *cobra.Command {
 					}
 					fmt.Fprintln(stderr)
 				}
-				return exitError{}
+				return interruptedExit(ctx)
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Wrote %s\n\n", strings.Join(files, ", "))

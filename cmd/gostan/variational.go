@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -36,9 +38,13 @@ func newVariationalCmd() *cobra.Command {
 			"--algorithm autoguide fits one of NumPyro's automatic guides (--guide) by SVI, and\n" +
 			"--algorithm guide fits the program's own guide parameters and guide blocks: Adam from\n" +
 			"--lr decaying exponentially to --lr-decay times it over --steps steps, --particles draws per\n" +
-			"gradient. The seed study's settings are --steps 100000 --lr 0.0005 --lr-decay 1 --draws 10000.",
+			"gradient. The seed study's settings are --steps 100000 --lr 0.0005 --lr-decay 1 --draws 10000.\n\n" +
+			"SIGINT (Ctrl-C) or SIGTERM stops the optimisation: the file holds the mean and draws of the\n" +
+			"approximation reached, with a comment saying so, and gostan exits with status 130 (143 for\n" +
+			"SIGTERM). Interrupted during ADVI's step-size search, before any fit, it writes no file.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			stderr := cmd.ErrOrStderr()
 			if seed == 0 {
 				seed = uint64(time.Now().UnixNano())
 			}
@@ -68,28 +74,42 @@ func newVariationalCmd() *cobra.Command {
 					name, method = "guide", "guide"
 				}
 				set.Seed = seed
-				bar := newELBOProgress(cmd.ErrOrStderr(), method, set.Steps)
-				res, grads, err := fitAutoguide(m, name, set, bar.running(), cmd.OutOrStdout())
+				ctx, stop := interruptible(stderr, "the approximation so far is kept")
+				defer stop()
+				bar := newELBOProgress(stderr, method, set.Steps)
+				res, grads, err := fitAutoguide(ctx, m, name, set, bar.running(), cmd.OutOrStdout())
 				bar.wait()
 				if err != nil {
 					return err
 				}
 				config := append(sviConfig(algorithm, name, set), runConfig(dataPath, init, seed, output)...)
-				if err := writeVariationalCSV(output, args[0], sigFigs, config, nil, m.Names(), res.Mean, res.Draws, res.LogP, res.LogG); err != nil {
+				var comments []string
+				if res.Interrupted {
+					comments = []string{fmt.Sprintf("Interrupted after %d of %d steps: the draws are the approximation's at that point, not a converged fit.", len(res.ELBO), set.Steps)}
+				}
+				if err := writeVariationalCSV(output, args[0], sigFigs, config, comments, m.Names(), res.Mean, res.Draws, res.LogP, res.LogG); err != nil {
 					return err
+				}
+				if res.Interrupted {
+					reportInterrupted(stderr, "the approximation so far", output, fmt.Sprintf("its mean and %d draws, after %d steps", len(res.Draws), len(res.ELBO)))
+					return interruptedExit(ctx)
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s (%d gradient evaluations)\n\n", output, grads)
 				return printDrawSummary(cmd.OutOrStdout(), m.Names(), res.Draws)
 			}
-			bar := newELBOProgress(cmd.ErrOrStderr(), "ADVI "+algorithm, cfg.Iter)
-			res, err := advi.Run(m, cfg, bar.set)
-			bar.wait()
+			// ADVI prints its ELBO table as it goes, as CmdStan does.
+			out := cmd.OutOrStdout()
+			ctx, stop := interruptible(stderr, "the approximation so far is kept")
+			defer stop()
+			res, err := advi.RunContext(ctx, m, cfg, func(h advi.ELBOPoint) {
+				fmt.Fprintf(out, "iteration %6d  ELBO %12.3f  delta_ELBO_mean %.3g  delta_ELBO_med %.3g\n", h.Iter, h.ELBO, h.RelMean, h.RelMed)
+			})
+			if errors.Is(err, context.Canceled) {
+				fmt.Fprintf(stderr, "gostan: interrupted while adapting the step size, before any fit; %s is not written\n", output)
+				return interruptedExit(ctx)
+			}
 			if err != nil {
 				return err
-			}
-			out := cmd.OutOrStdout()
-			for _, h := range res.History {
-				fmt.Fprintf(out, "iteration %6d  ELBO %12.3f  delta_ELBO_mean %.3g  delta_ELBO_med %.3g\n", h.Iter, h.ELBO, h.RelMean, h.RelMed)
 			}
 			for _, msg := range res.Messages {
 				fmt.Fprintln(out, msg)
@@ -100,8 +120,15 @@ func newVariationalCmd() *cobra.Command {
 			if cfg.Adapt {
 				comments = []string{"Stepsize adaptation complete.", fmt.Sprintf("eta = %g", res.Eta)}
 			}
+			if res.Interrupted {
+				comments = append(comments, fmt.Sprintf("Interrupted after %d of %d iterations: the draws are the approximation's at that point, not a converged fit.", res.Iter, cfg.Iter))
+			}
 			if err := writeVariationalCSV(output, args[0], sigFigs, config, comments, names, res.Mean, res.Draws, res.LogP, res.LogG); err != nil {
 				return err
+			}
+			if res.Interrupted {
+				reportInterrupted(stderr, "the approximation so far", output, fmt.Sprintf("its mean and %d draws, after %d iterations", len(res.Draws), res.Iter))
+				return interruptedExit(ctx)
 			}
 			fmt.Fprintf(out, "Wrote %s (eta = %g)\n\n", output, res.Eta)
 			return printDrawSummary(out, names, res.Draws)

@@ -1,6 +1,7 @@
 package advi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -81,7 +82,12 @@ type Result struct {
 	LogP, LogG []float64
 	Gradients  int
 	Messages   []string
-	approx     *approx
+	// Iter is the iterations of gradient ascent taken. Interrupted is set
+	// when the context was cancelled during the ascent: Mean, Draws, LogP
+	// and LogG are then those of the approximation after Iter iterations.
+	Iter        int
+	Interrupted bool
+	approx      *approx
 }
 
 type runner struct {
@@ -94,8 +100,18 @@ type runner struct {
 	messages []string
 }
 
-// Run fits the approximation to m and draws from it.
-func Run(m model.Model, cfg Config, progress func(iter int, elbo float64)) (*Result, error) {
+// Run is RunContext without cancellation.
+func Run(m model.Model, cfg Config, progress func(ELBOPoint)) (*Result, error) {
+	return RunContext(context.Background(), m, cfg, progress)
+}
+
+// RunContext fits the approximation to m and draws from it; progress, when
+// not nil, sees each ELBO evaluation. When ctx is cancelled during the
+// gradient ascent, the ascent stops before its next iteration and the
+// draws come from the approximation reached, flagged Interrupted; during
+// the step-size search, before any approximation is fitted, RunContext
+// returns an error wrapping ctx's.
+func RunContext(ctx context.Context, m model.Model, cfg Config, progress func(ELBOPoint)) (*Result, error) {
 	if cfg.Iter < 1 || cfg.GradSamples < 1 || cfg.ELBOSamples < 1 || cfg.EvalELBO < 1 || cfg.TolRelObj <= 0 || (!cfg.Adapt && cfg.Eta <= 0) {
 		return nil, fmt.Errorf("advi: invalid settings: iter %d, grad_samples %d, elbo_samples %d, eval_elbo %d, tol_rel_obj %v, eta %v",
 			cfg.Iter, cfg.GradSamples, cfg.ELBOSamples, cfg.EvalELBO, cfg.TolRelObj, cfg.Eta)
@@ -110,13 +126,13 @@ func Run(m model.Model, cfg Config, progress func(iter int, elbo float64)) (*Res
 	q0 := newApprox(cfg.Algorithm, init)
 	eta := cfg.Eta
 	if cfg.Adapt {
-		if eta, err = r.adaptEta(q0); err != nil {
+		if eta, err = r.adaptEta(ctx, q0); err != nil {
 			return nil, err
 		}
 	}
 	q := q0.clone()
 	res := &Result{Eta: eta, approx: q}
-	if res.History, res.Converged, err = r.ascend(q, eta, progress); err != nil {
+	if err = r.ascend(ctx, q, eta, progress, res); err != nil {
 		return nil, err
 	}
 	res.Mean = make([]float64, len(m.Names()))
@@ -250,7 +266,7 @@ func (s *stepper) step(q *approx, g []float64, eta float64) {
 
 // adaptEta tries eta = 100, 10, 1, 0.1, 0.01 for AdaptIter iterations
 // each from the initial approximation and keeps the best, as Stan does.
-func (r *runner) adaptEta(q0 *approx) (float64, error) {
+func (r *runner) adaptEta(ctx context.Context, q0 *approx) (float64, error) {
 	etas := []float64{100, 10, 1, 0.1, 0.01}
 	elboInit, err := r.elbo(q0)
 	if err != nil {
@@ -264,6 +280,9 @@ func (r *runner) adaptEta(q0 *approx) (float64, error) {
 		elbo := math.Inf(-1)
 		failed := false
 		for range r.cfg.AdaptIter {
+			if ctx.Err() != nil {
+				return 0, fmt.Errorf("advi: interrupted while adapting the step size, before any approximation was fitted: %w", ctx.Err())
+			}
 			if err := r.elboGrad(q, g); err != nil {
 				failed = true
 				break
@@ -290,22 +309,29 @@ func (r *runner) adaptEta(q0 *approx) (float64, error) {
 }
 
 // ascend runs stochastic gradient ascent until the mean or median relative
-// ELBO change over a window of evaluations falls below TolRelObj.
-func (r *runner) ascend(q *approx, eta float64, progress func(int, float64)) ([]ELBOPoint, bool, error) {
+// ELBO change over a window of evaluations falls below TolRelObj, or ctx
+// is cancelled; it records the history, the iterations and how it ended
+// in res.
+func (r *runner) ascend(ctx context.Context, q *approx, eta float64, progress func(ELBOPoint), res *Result) error {
 	cfg := r.cfg
 	g := make([]float64, len(q.par))
 	s := &stepper{hist: make([]float64, len(q.par))}
 	window := int(math.Max(0.1*float64(cfg.Iter)/float64(cfg.EvalELBO), 2))
-	var diffs, hist = []float64{}, []ELBOPoint{}
+	var diffs []float64
 	elbo := -math.MaxFloat64 // so the first relative change is 1, as in Stan
 	prev := append([]float64(nil), q.par...)
 	backoffs := 0
 	for it := 1; it <= cfg.Iter; it++ {
+		if ctx.Err() != nil {
+			res.Interrupted = true
+			return nil
+		}
+		res.Iter = it
 		if err := r.elboGrad(q, g); err != nil {
 			// A step that left the support: undo it and take smaller
 			// steps (gostan's; Stan fails, as cfg.Backoffs = 0 does).
 			if backoffs >= cfg.Backoffs {
-				return hist, false, fmt.Errorf("iteration %d: %v", it, err)
+				return fmt.Errorf("iteration %d: %v", it, err)
 			}
 			backoffs++
 			copy(q.par, prev)
@@ -322,26 +348,27 @@ func (r *runner) ascend(q *approx, eta float64, progress func(int, float64)) ([]
 		elboPrev := elbo
 		var err error
 		if elbo, err = r.elbo(q); err != nil {
-			return hist, false, fmt.Errorf("iteration %d: %v", it, err)
+			return fmt.Errorf("iteration %d: %v", it, err)
 		}
 		diffs = append(diffs, math.Abs((elbo-elboPrev)/elboPrev))
 		if len(diffs) > window {
 			diffs = diffs[1:]
 		}
 		p := ELBOPoint{Iter: it, ELBO: elbo, RelMean: mean(diffs), RelMed: median(diffs)}
-		hist = append(hist, p)
+		res.History = append(res.History, p)
 		if progress != nil {
-			progress(it, elbo)
+			progress(p)
 		}
 		if p.RelMean < cfg.TolRelObj || p.RelMed < cfg.TolRelObj {
-			return hist, true, nil
+			res.Converged = true
+			return nil
 		}
 		if it > 10*cfg.EvalELBO && (p.RelMed > 0.5 || p.RelMean > 0.5) && len(r.messages) == 0 {
 			r.messages = append(r.messages, "MAY BE DIVERGING... INSPECT ELBO")
 		}
 	}
 	r.messages = append(r.messages, "Informational Message: The maximum number of iterations is reached! The algorithm may not have converged.")
-	return hist, false, nil
+	return nil
 }
 
 func mean(x []float64) float64 {

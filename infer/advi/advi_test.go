@@ -1,6 +1,8 @@
 package advi
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -227,5 +229,42 @@ func TestErrors(t *testing.T) {
 	cfg.Iter = 0
 	if _, err := Run(newGauss2(0, 0, 0), cfg, nil); err == nil {
 		t.Fatal("zero iterations accepted")
+	}
+}
+
+// Cancelling the context at the ELBO evaluation of iteration 300 stops the
+// ascent there: the draws are those of a run limited to 300 iterations,
+// bit for bit, flagged as interrupted. Cancelled before the step-size
+// search has chosen eta, there is no approximation: an error.
+func TestInterrupted(t *testing.T) {
+	g := newGauss2(3, -5, 0.6)
+	cfg := DefaultConfig()
+	cfg.Seed, cfg.OutputSamples, cfg.TolRelObj = 4, 50, 1e-300
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res, err := RunContext(ctx, g, cfg, func(p ELBOPoint) {
+		if p.Iter == 300 {
+			cancel()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Iter = 300
+	want, err := Run(g, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Interrupted || want.Interrupted || res.Iter != 300 || len(res.History) != 3 || res.Converged {
+		t.Fatalf("interrupted %v after %d iterations, %d ELBO evaluations, converged %v; want interrupted after 300 and 3",
+			res.Interrupted, res.Iter, len(res.History), res.Converged)
+	}
+	if len(res.Draws) != 50 || fmt.Sprint(res.Mean, res.Draws, res.LogG) != fmt.Sprint(want.Mean, want.Draws, want.LogG) {
+		t.Errorf("the interrupted run's mean and draws differ from those after 300 iterations:\n%v %v\n%v %v", res.Mean, res.Draws[:2], want.Mean, want.Draws[:2])
+	}
+	done, stop := context.WithCancel(context.Background())
+	stop()
+	if _, err := RunContext(done, g, DefaultConfig(), nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled during the eta search: error %v, want one wrapping context.Canceled", err)
 	}
 }

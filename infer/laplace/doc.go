@@ -9,4 +9,8 @@
 // log_q__, the log density of the normal approximation without its
 // normalizing constant, ½ (θ - mode)ᵀ H (θ - mode). Their difference is an
 // importance weight up to a constant.
+//
+// SampleContext stops before the next draw, or the Hessian's next column,
+// when its context is cancelled (Ctrl-C in gostan laplace) and returns the
+// draws made, flagged Interrupted.
 package laplace

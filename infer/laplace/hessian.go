@@ -1,6 +1,7 @@
 package laplace
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -14,6 +15,12 @@ type Func = func(x, grad []float64) (float64, error)
 // Hessian returns the Hessian of f at x by central differences of the
 // gradient, with steps 1e-5·max(1, |x_j|), symmetrized.
 func Hessian(f Func, x []float64) (*mat.SymDense, error) {
+	return hessian(context.Background(), f, x)
+}
+
+// hessian is Hessian that returns nil, without an error, when ctx is
+// cancelled before the last column.
+func hessian(ctx context.Context, f Func, x []float64) (*mat.SymDense, error) {
 	d := len(x)
 	if d == 0 {
 		return nil, errors.New("the density has no parameters")
@@ -22,6 +29,9 @@ func Hessian(f Func, x []float64) (*mat.SymDense, error) {
 	gp, gm := make([]float64, d), make([]float64, d)
 	y := append([]float64(nil), x...)
 	for j := range d {
+		if ctx.Err() != nil {
+			return nil, nil
+		}
 		step := 1e-5 * math.Max(1, math.Abs(x[j]))
 		y[j] = x[j] + step
 		if _, err := f(y, gp); err != nil {

@@ -1,6 +1,7 @@
 package laplace
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -33,8 +34,10 @@ func DefaultConfig() Config { return Config{Jacobian: true, Draws: 1000} }
 
 // Result is the approximation and its draws.
 type Result struct {
-	Mode    []float64     // the mode on the unconstrained scale
-	Hessian *mat.SymDense // the log density's Hessian at the mode
+	Mode []float64 // the mode on the unconstrained scale
+	// Hessian is the log density's Hessian at the mode; nil when the run
+	// was interrupted before it was computed.
+	Hessian *mat.SymDense
 	// Chol is the lower Cholesky factor L of -H: the draws are
 	// mode + L⁻ᵀ z with z standard normal, so their covariance is (-H)⁻¹.
 	Chol          *mat.TriDense
@@ -49,15 +52,21 @@ type Result struct {
 	// FirstLogPError are the same for log_p__.
 	WriteErrors, LogPErrors         int
 	FirstWriteError, FirstLogPError error
+	// Interrupted is set when the context was cancelled: Draws hold the
+	// draws made before, none if the Hessian was not finished.
+	Interrupted bool
 }
 
 // ErrNotNegativeDefinite is wrapped by Sample's error when the Hessian at
 // the mode has a nonnegative eigenvalue, so the point is no strict maximum.
 var ErrNotNegativeDefinite = errors.New("the Hessian at the mode is not negative definite")
 
-// Sample draws cfg.Draws points from the Laplace approximation of m at the
-// unconstrained mode.
-func Sample(m Model, mode []float64, cfg Config) (*Result, error) {
+// SampleContext draws cfg.Draws points from the Laplace approximation of m
+// at the unconstrained mode; progress, when not nil, is told the number of
+// draws made after each. When ctx is cancelled it stops before the next
+// draw (or the Hessian's next column) and returns what it has, flagged
+// Interrupted.
+func SampleContext(ctx context.Context, m Model, mode []float64, cfg Config, progress func(draws int)) (*Result, error) {
 	if cfg.Draws <= 0 {
 		return nil, fmt.Errorf("the number of draws must be positive, not %d", cfg.Draws)
 	}
@@ -68,18 +77,27 @@ func Sample(m Model, mode []float64, cfg Config) (*Result, error) {
 			return nil, fmt.Errorf("the mode's unconstrained coordinate %d is %v", i+1, v)
 		}
 	}
-	h, err := Hessian(f, mode)
+	res := &Result{Mode: append([]float64(nil), mode...), Names: m.Names()}
+	h, err := hessian(ctx, f, mode)
 	if err != nil {
 		return nil, err
+	}
+	if h == nil {
+		res.Interrupted = true
+		return res, nil
 	}
 	chol, err := NegCholesky(h)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Mode: append([]float64(nil), mode...), Hessian: h, Chol: chol, Names: m.Names()}
+	res.Hessian, res.Chol = h, chol
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x1a91ace))
 	z := make([]float64, d)
-	for range cfg.Draws {
+	for k := range cfg.Draws {
+		if ctx.Err() != nil {
+			res.Interrupted = true
+			break
+		}
 		for i := range z {
 			z[i] = rng.NormFloat64()
 		}
@@ -103,6 +121,9 @@ func Sample(m Model, mode []float64, cfg Config) (*Result, error) {
 		res.Draws = append(res.Draws, out)
 		res.LogP = append(res.LogP, lp)
 		res.LogQ = append(res.LogQ, LogQ(h, mode, theta))
+		if progress != nil {
+			progress(k + 1)
+		}
 	}
 	return res, nil
 }

@@ -1,6 +1,7 @@
 package laplace
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -45,7 +46,7 @@ func logNormal(x []float64) float64 {
 func TestGaussian(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Draws, cfg.Seed = 20000, 3
-	res, err := Sample(gauss{}, []float64{1, -2}, cfg)
+	res, err := SampleContext(context.Background(), gauss{}, []float64{1, -2}, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestGaussian(t *testing.T) {
 		}
 	}
 	// The same seed gives the same draws.
-	again, _ := Sample(gauss{}, []float64{1, -2}, cfg)
+	again, _ := SampleContext(context.Background(), gauss{}, []float64{1, -2}, cfg, nil)
 	if again.Draws[17][1] != res.Draws[17][1] {
 		t.Error("the draws depend on more than the seed")
 	}
@@ -111,11 +112,11 @@ func (saddle) LogDensityJacobian(x, grad []float64, _ bool) (float64, error) {
 }
 
 func TestNotNegativeDefinite(t *testing.T) {
-	_, err := Sample(saddle{}, []float64{0, 0}, DefaultConfig())
+	_, err := SampleContext(context.Background(), saddle{}, []float64{0, 0}, DefaultConfig(), nil)
 	if !errors.Is(err, ErrNotNegativeDefinite) || !strings.Contains(err.Error(), "the Hessian at the mode is not negative definite") {
 		t.Fatalf("err = %v", err)
 	}
-	if _, err := Sample(gauss{}, []float64{1, -2}, Config{Draws: 0}); err == nil {
+	if _, err := SampleContext(context.Background(), gauss{}, []float64{1, -2}, Config{Draws: 0}, nil); err == nil {
 		t.Error("no error for 0 draws")
 	}
 }
@@ -145,7 +146,7 @@ func TestKidscore(t *testing.T) {
 	}
 	cfg := DefaultConfig()
 	cfg.Draws, cfg.Seed = 4000, 7
-	res, err := Sample(m, opt.X, cfg)
+	res, err := SampleContext(context.Background(), m, opt.X, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,5 +178,55 @@ func TestKidscore(t *testing.T) {
 		if got := res.Draws[k][2]; math.Abs(got-math.Exp(x[2])) > 1e-12*got {
 			t.Fatalf("draw %d: sigma %v, exp(log sigma) %v", k, got, math.Exp(x[2]))
 		}
+	}
+}
+
+// cancelling is gauss that cancels a context at its first evaluation.
+type cancelling struct {
+	gauss
+	cancel func()
+}
+
+func (c cancelling) LogDensityJacobian(x, grad []float64, jac bool) (float64, error) {
+	c.cancel()
+	return c.gauss.LogDensityJacobian(x, grad, jac)
+}
+
+// Cancelling the context after the 7th draw keeps 7 draws, the first 7 of
+// an uninterrupted run; cancelling it during the Hessian keeps the mode
+// and no draws.
+func TestInterrupted(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Draws, cfg.Seed = 100, 5
+	full, err := SampleContext(context.Background(), gauss{}, []float64{1, -2}, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	res, err := SampleContext(ctx, gauss{}, []float64{1, -2}, cfg, func(n int) {
+		if n == 7 {
+			cancel()
+		}
+	})
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Interrupted || full.Interrupted || len(res.Draws) != 7 || len(res.LogP) != 7 || len(res.LogQ) != 7 {
+		t.Fatalf("interrupted %v with %d draws (%d log_p, %d log_q), want 7", res.Interrupted, len(res.Draws), len(res.LogP), len(res.LogQ))
+	}
+	for k := range 7 {
+		if res.Draws[k][0] != full.Draws[k][0] || res.Draws[k][1] != full.Draws[k][1] || res.LogQ[k] != full.LogQ[k] {
+			t.Errorf("draw %d: %v, uninterrupted %v", k, res.Draws[k], full.Draws[k])
+		}
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	res, err = SampleContext(ctx, cancelling{cancel: cancel}, []float64{1, -2}, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Interrupted || res.Hessian != nil || len(res.Draws) != 0 || res.Mode[0] != 1 || res.Mode[1] != -2 {
+		t.Errorf("interrupted in the Hessian: interrupted %v, Hessian %v, %d draws, mode %v", res.Interrupted, res.Hessian, len(res.Draws), res.Mode)
 	}
 }

@@ -23,4 +23,8 @@
 // the gradient, reflects its eigenvalues so that the step ascends, and
 // halves the step until the density improves; it stops when the log
 // density changes by less than 1e-8 or at the iteration limit.
+//
+// MaximizeContext stops before the next iteration when its context is
+// cancelled (Ctrl-C in gostan optimize) and returns the best point so far,
+// flagged Interrupted.
 package optimize

@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"context"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -11,7 +12,7 @@ import (
 // minimises -lp) so that every step ascends, and the step halved until the
 // density does not fall. It stops when an iteration gains no more than
 // 1e-8 or at the iteration limit.
-func (o *optimizer) newton(x []float64, report func(Iteration)) (*Result, error) {
+func (o *optimizer) newton(ctx context.Context, x []float64, report func(Iteration)) (*Result, error) {
 	n := o.n
 	g := make([]float64, n)
 	f, _ := o.eval(x, g)
@@ -27,6 +28,10 @@ func (o *optimizer) newton(x []float64, report func(Iteration)) (*Result, error)
 	var eig mat.EigenSym
 	var vecs mat.Dense
 	for it := 1; ; it++ {
+		if ctx.Err() != nil {
+			res.X, res.LogP, res.Iter, res.Evals, res.Interrupted = x, -f, it-1, o.evals, true
+			return res, nil
+		}
 		// The Hessian of -lp, column by column.
 		ok := true
 		for j := 0; j < n && ok; j++ {

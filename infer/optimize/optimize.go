@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -131,11 +132,21 @@ type Result struct {
 	Iter     int
 	Evals    int
 	Code     Code
+	// Interrupted is set when the context was cancelled: X is then the
+	// best point after Iter iterations, not a mode, and Code is Running.
+	Interrupted bool
 }
 
-// Maximize finds a mode of f on R^dim. report, when not nil, sees every
-// iteration.
+// Maximize is MaximizeContext without cancellation.
 func Maximize(f Func, dim int, cfg Config, report func(Iteration)) (*Result, error) {
+	return MaximizeContext(context.Background(), f, dim, cfg, report)
+}
+
+// MaximizeContext finds a mode of f on R^dim. report, when not nil, sees
+// every iteration. When ctx is cancelled the optimizer stops before its
+// next iteration and returns the best point so far with Interrupted set,
+// so that an interrupted run keeps its progress.
+func MaximizeContext(ctx context.Context, f Func, dim int, cfg Config, report func(Iteration)) (*Result, error) {
 	if cfg.Iter <= 0 {
 		return nil, errors.New("the iteration limit must be positive")
 	}
@@ -146,9 +157,9 @@ func Maximize(f Func, dim int, cfg Config, report func(Iteration)) (*Result, err
 	}
 	switch cfg.Algorithm {
 	case LBFGS, BFGS:
-		return o.quasiNewton(x, report)
+		return o.quasiNewton(ctx, x, report)
 	case Newton:
-		return o.newton(x, report)
+		return o.newton(ctx, x, report)
 	}
 	return nil, fmt.Errorf("unknown algorithm %v", cfg.Algorithm)
 }
@@ -438,7 +449,7 @@ func (q *bfgs) direction(p, g []float64) {
 	}
 }
 
-func (o *optimizer) quasiNewton(x []float64, report func(Iteration)) (*Result, error) {
+func (o *optimizer) quasiNewton(ctx context.Context, x []float64, report func(Iteration)) (*Result, error) {
 	n := o.n
 	var qn quasi
 	if o.cfg.Algorithm == LBFGS {
@@ -465,6 +476,10 @@ func (o *optimizer) quasiNewton(x []float64, report func(Iteration)) (*Result, e
 	var fPrev, dPrev float64 // the last step's f and the new direction's slope
 	fresh := true            // the approximation was just reset
 	for it := 1; ; it++ {
+		if ctx.Err() != nil {
+			res.X, res.LogP, res.Iter, res.Evals, res.Interrupted = x, -f, it-1, o.evals, true
+			return res, nil
+		}
 		note := ""
 		var alpha0, alpha, f1 float64
 		for {

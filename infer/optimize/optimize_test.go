@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"context"
 	"errors"
 	"math"
 	"testing"
@@ -114,5 +115,36 @@ func TestIterLimit(t *testing.T) {
 	}
 	if res.Code != MaxIter || res.Iter != 3 {
 		t.Errorf("got %v after %d iterations, want %v after 3", res.Code, res.Iter, MaxIter)
+	}
+}
+
+// Cancelling the context during iteration 5 stops the optimizer before the
+// next: it returns the point of iteration 5, whose log density is the one
+// reported there, flagged as interrupted.
+func TestInterrupted(t *testing.T) {
+	for _, alg := range []Algorithm{LBFGS, BFGS, Newton} {
+		cfg := DefaultConfig()
+		cfg.Algorithm = alg
+		cfg.Init = []float64{-1.2, 1}
+		ctx, cancel := context.WithCancel(context.Background())
+		var at Iteration
+		res, err := MaximizeContext(ctx, rosenbrock, 2, cfg, func(it Iteration) {
+			if it.Iter == 5 {
+				at = it
+				cancel()
+			}
+		})
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		lp, _ := rosenbrock(res.X, nil)
+		if !res.Interrupted || res.Iter != 5 || res.Code != Running || res.LogP != at.LogP || lp != at.LogP || res.Evals != at.Evals {
+			t.Errorf("%v: interrupted %v after %d iterations (%v), log density %g (%g at X), %d evaluations; want iteration 5's %g, %d evaluations",
+				alg, res.Interrupted, res.Iter, res.Code, res.LogP, lp, res.Evals, at.LogP, at.Evals)
+		}
+		if math.Hypot(res.X[0]-1, res.X[1]-1) < 1e-3 {
+			t.Errorf("%v: at the mode after 5 iterations from (-1.2, 1): the test does not interrupt a run", alg)
+		}
 	}
 }

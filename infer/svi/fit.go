@@ -1,6 +1,7 @@
 package svi
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -36,10 +37,17 @@ func New(opt Optimizer, loss TraceELBO, guide GuideMaker) *SVI {
 	return &SVI{Opt: opt, Particles: loss.NumParticles, MaxRetries: 10, maker: guide}
 }
 
-// Fit binds prog to data, makes the guide, takes steps optimisation steps
-// and returns draws pushed through the model, as NumPyro's svi.run; the
-// seed fixes every random choice.
+// Fit is FitContext without cancellation.
 func (s *SVI) Fit(seed uint64, prog Program, data model.Data, steps, draws int) (*Result, error) {
+	return s.FitContext(context.Background(), seed, prog, data, steps, draws)
+}
+
+// FitContext binds prog to data, makes the guide, takes steps optimisation
+// steps and returns draws pushed through the model, as NumPyro's svi.run;
+// the seed fixes every random choice. When ctx is cancelled the
+// optimisation stops (Interrupted) and the draws come from the guide
+// fitted so far.
+func (s *SVI) FitContext(ctx context.Context, seed uint64, prog Program, data model.Data, steps, draws int) (*Result, error) {
 	if s.maker == nil {
 		return nil, fmt.Errorf("svi: Fit needs an SVI made by New with a guide maker")
 	}
@@ -52,7 +60,7 @@ func (s *SVI) Fit(seed uint64, prog Program, data model.Data, steps, draws int) 
 		return nil, err
 	}
 	s.Model = m
-	if err := s.Run(rng, steps, nil); err != nil {
+	if err := s.RunContext(ctx, rng, steps, nil); err != nil {
 		return nil, err
 	}
 	if f, ok := s.Guide.(Finisher); ok {
@@ -81,6 +89,9 @@ type Result struct {
 	LogP, LogG []float64
 	ELBO       []float64
 	Messages   []string // errors of draws whose outputs failed
+	// Interrupted is SVI.Interrupted: the guide was fitted for len(ELBO)
+	// steps only.
+	Interrupted bool
 }
 
 // Summary writes the draws' summary table: mean, MCSE, sd, quantiles,

@@ -48,7 +48,7 @@ func (s *SVI) Mean(rng *rand.Rand) []float64 {
 // Messages.
 func (s *SVI) Sample(rng *rand.Rand, n int) *Result {
 	names := s.Model.Names()
-	res := &Result{Names: names, Mean: make([]float64, len(names))}
+	res := &Result{Names: names, Mean: make([]float64, len(names)), Interrupted: s.Interrupted}
 	var failed model.Failures
 	write := func(z, row []float64) {
 		if err := s.Model.Write(z, rng, row); err != nil {

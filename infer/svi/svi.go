@@ -1,6 +1,7 @@
 package svi
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -108,14 +109,24 @@ type SVI struct {
 	Tol       float64
 	Window    int
 	Converged bool
-	History   []float64 // ELBO estimates, one per step
-	Messages  []string  // from Draws: errors of draws whose outputs failed
+	// Interrupted is set when RunContext's context was cancelled: the
+	// guide holds the parameters after len(History) steps.
+	Interrupted bool
+	History     []float64 // ELBO estimates, one per step
+	Messages    []string  // from Draws: errors of draws whose outputs failed
 
 	maker GuideMaker // set by New; Fit makes Guide with it
 }
 
-// Run takes steps optimisation steps from rng's stream.
+// Run is RunContext without cancellation.
 func (s *SVI) Run(rng *rand.Rand, steps int, progress func(step int, elbo float64)) error {
+	return s.RunContext(context.Background(), rng, steps, progress)
+}
+
+// RunContext takes steps optimisation steps from rng's stream; when ctx is
+// cancelled it stops before the next step and sets Interrupted, keeping
+// the guide fitted so far.
+func (s *SVI) RunContext(ctx context.Context, rng *rand.Rand, steps int, progress func(step int, elbo float64)) error {
 	if s.Particles < 1 {
 		s.Particles = 1
 	}
@@ -134,6 +145,10 @@ func (s *SVI) Run(rng *rand.Rand, steps int, progress func(step int, elbo float6
 	canUndo := false
 	backoffs := s.Backoffs
 	for step := 1; step <= steps; step++ {
+		if ctx.Err() != nil {
+			s.Interrupted = true
+			return nil
+		}
 		clear(grad)
 		elbo, n := 0.0, 0
 		for range s.Particles {

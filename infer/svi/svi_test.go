@@ -1,6 +1,7 @@
 package svi
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -127,5 +128,33 @@ func TestBackoff(t *testing.T) {
 		case backoffs > 0 && (err != nil || math.Abs(q.p[0]-2) > 1e-6):
 			t.Errorf("%d backoffs: point at %v, error %v", backoffs, q.p[0], err)
 		}
+	}
+}
+
+// Cancelling the context at step 40 stops the run there: the guide holds
+// the point of a run of 40 steps, bit for bit, flagged as interrupted.
+func TestInterrupted(t *testing.T) {
+	q := &pointGuide{p: []float64{0.5}, g: make([]float64, 1)}
+	s := &SVI{Model: halfLine{}, Guide: q, Opt: NewAdam(0.01)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err := s.RunContext(ctx, rand.New(rand.NewPCG(1, 1)), 100000, func(step int, _ float64) {
+		if step == 40 {
+			cancel()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &pointGuide{p: []float64{0.5}, g: make([]float64, 1)}
+	full := &SVI{Model: halfLine{}, Guide: want, Opt: NewAdam(0.01)}
+	if err := full.Run(rand.New(rand.NewPCG(1, 1)), 40, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Interrupted || full.Interrupted || len(s.History) != 40 || q.p[0] != want.p[0] || math.Abs(q.p[0]-2) < 0.1 {
+		t.Errorf("interrupted %v after %d steps at %v; want 40 steps at %v, far from the mode 2", s.Interrupted, len(s.History), q.p[0], want.p[0])
+	}
+	if res := s.Sample(rand.New(rand.NewPCG(1, 1)), 3); !res.Interrupted || len(res.Draws) != 3 || res.Draws[0][0] != q.p[0] {
+		t.Errorf("draws of the interrupted guide: interrupted %v, draws %v, want 3 at %v", res.Interrupted, res.Draws, q.p[0])
 	}
 }
