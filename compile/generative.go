@@ -108,7 +108,8 @@ func (c *compiler) generative(prog *ast.Program, p *Program) *generative {
 		return g
 	}
 	an := &priorAnalysis{c: c, params: params, p: p, tpDeps: c.tpDeps(prog, params),
-		sites: make([][]*priorSite, len(p.params)), why: make([]string, len(p.params))}
+		sites: make([][]*priorSite, len(p.params)), why: make([]string, len(p.params)),
+		whole: make([]bool, len(p.params)), usesTP: map[*priorSite]bool{}}
 	if mb != nil {
 		an.walk(mb.Body.List, nil, false)
 	}
@@ -179,7 +180,6 @@ type priorAnalysis struct {
 	sites  [][]*priorSite // by parameter
 	whole  []bool
 	why    []string // by parameter: the first statement about it that is not a prior
-	tpNote map[string]token.Position
 	usesTP map[*priorSite]bool
 }
 
@@ -257,26 +257,23 @@ func (a *priorAnalysis) lhsParam(x ast.Expr) (v *check.Var, sel ast.Expr, whole 
 func (a *priorAnalysis) site(s *priorSite, cond, user bool) {
 	c := a.c
 	s.pos = c.pos(s.stmt.Pos())
-	if a.whole == nil {
-		a.whole = make([]bool, len(a.sites))
-		a.tpNote = map[string]token.Position{}
-		a.usesTP = map[*priorSite]bool{}
-	}
-	if root := ast.Root(s.lhs); root != nil {
-		if v := c.info.Uses[root]; v != nil && v.Block == ast.TransformedParameters && v.Scope == check.Global {
-			if _, seen := a.tpNote[v.Name]; !seen {
-				a.tpNote[v.Name] = s.pos
-			}
-		}
-	}
 	v, sel, whole := a.lhsParam(s.lhs)
 	i, isParam := a.params[v]
 	if v == nil || !isParam {
-		if r := ast.Root(s.lhs); r != nil {
-			if j, ok := a.params[c.info.Uses[r]]; ok {
-				a.note(j, s.pos, "its left side is an expression of the parameter, not the parameter")
+		if v != nil && v.Scope == check.Global && v.Block == ast.TransformedParameters {
+			for j := range a.tpDeps[v] {
+				a.note(j, s.pos, fmt.Sprintf("it gives a distribution to the transformed parameter '%s', which is not a prior of a parameter", v.Name))
 			}
+			return
 		}
+		ast.Inspect(s.lhs, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if j, ok := a.params[c.info.Uses[id]]; ok {
+					a.note(j, s.pos, "its left side is an expression of the parameter, not the parameter")
+				}
+			}
+			return true
+		})
 		return
 	}
 	s.param, s.lhs = i, sel
@@ -410,9 +407,6 @@ func (a *priorAnalysis) order() ([]int, error) {
 		why := a.why[i]
 		if why == "" {
 			why = "no ~ or target += statement gives it a distribution"
-		}
-		if pos, ok := a.tpNote[pv.name]; ok && a.why[i] == "" {
-			why += fmt.Sprintf(" (a distribution given to a transformed parameter, as at %s, is not a prior of a parameter)", pos)
 		}
 		errs = append(errs, fmt.Sprintf("%s: parameter '%s' has no proper prior: %s", pv.pos, pv.name, why))
 	}
