@@ -169,10 +169,10 @@ func TestPosteriorDBPriors(t *testing.T) {
 		// An ODE solver's error control counts the sensitivities when
 		// LogDensity tapes the parameters, and not in PriorLikelihood, so
 		// at loose tolerances (lotka_volterra's rtol 1e-3) the solutions
-		// differ by a relative 1e-3.
+		// differ by nats where the density is in the hundreds.
 		tol := 1e-8
 		if strings.Contains(string(src), "ode_") {
-			tol = 1e-2
+			tol = 5e-2
 		}
 		if err := constantsOnly(m, tol); err != nil {
 			t.Errorf("%s: %v", name, err)
