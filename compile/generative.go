@@ -606,6 +606,18 @@ func familyOf(name string) uniFamily {
 	return f
 }
 
+// at is a log CDF (or CCDF) at x with parameters p.
+func (f uniFamily) at(t *ad.Tape, w *siteWork, cdf func(*ad.Tape, [][]ad.Var) (ad.Var, error), p []float64, x float64) (float64, error) {
+	w.x[0] = ad.Const(x)
+	w.args = append(w.args[:0], w.x[:])
+	for k, v := range p {
+		w.pv[k] = ad.Const(v)
+		w.args = append(w.args, w.pv[k:k+1])
+	}
+	v, err := cdf(t, w.args)
+	return v.Val, err
+}
+
 // logMass is the log of the family's mass in [lo, hi] with parameters p,
 // from whichever tail keeps the precision.
 func (f uniFamily) logMass(t *ad.Tape, w *siteWork, p []float64, lo, hi float64) (float64, error) {
@@ -613,14 +625,7 @@ func (f uniFamily) logMass(t *ad.Tape, w *siteWork, p []float64, lo, hi float64)
 		return 0, nil
 	}
 	at := func(cdf func(*ad.Tape, [][]ad.Var) (ad.Var, error), x float64) (float64, error) {
-		w.x[0] = ad.Const(x)
-		w.args = append(w.args[:0], w.x[:])
-		for k, v := range p {
-			w.pv[k] = ad.Const(v)
-			w.args = append(w.args, w.pv[k:k+1])
-		}
-		v, err := cdf(t, w.args)
-		return v.Val, err
+		return f.at(t, w, cdf, p, x)
 	}
 	switch {
 	case math.IsInf(lo, -1):
@@ -645,13 +650,16 @@ func (f uniFamily) logMass(t *ad.Tape, w *siteWork, p []float64, lo, hi float64)
 	return mathx.LogDiffExp(a, b), err
 }
 
-// maxTries caps the rejection sampler of a truncated prior.
-const maxTries = 10000
+// rejections is how many draws a truncated prior rejects before it draws
+// by inverting its CDF instead.
+const rejections = 64
 
-// drawIn draws from the family restricted to the open interval (lo, hi),
-// by rejection.
-func (f uniFamily) drawIn(r *rand.Rand, p []float64, lo, hi float64) (float64, error) {
-	for range maxTries {
+// drawIn draws from the family restricted to the open interval (lo, hi):
+// by rejection while the interval holds much of the mass, else by
+// inverting the CDF (dist has no quantile functions; its CDFs are inverted
+// by bisection).
+func (f uniFamily) drawIn(t *ad.Tape, w *siteWork, r *rand.Rand, p []float64, lo, hi float64) (float64, error) {
+	for range rejections {
 		x, err := f.rng(r, p)
 		if err != nil {
 			return 0, err
@@ -660,7 +668,88 @@ func (f uniFamily) drawIn(r *rand.Rand, p []float64, lo, hi float64) (float64, e
 			return x, nil
 		}
 	}
-	return 0, fmt.Errorf("none of %d draws fell inside the bounds (%v, %v): the prior has almost no mass there", maxTries, lo, hi)
+	if f.lcdf == nil || f.lccdf == nil {
+		return 0, fmt.Errorf("none of %d draws fell inside the bounds (%v, %v), and the family has no CDF to invert", rejections, lo, hi)
+	}
+	logM, err := f.logMass(t, w, p, lo, hi)
+	if err != nil {
+		return 0, err
+	}
+	if math.IsInf(logM, -1) || math.IsNaN(logM) {
+		return 0, fmt.Errorf("the prior has no mass inside the bounds (%v, %v)", lo, hi)
+	}
+	logU := math.Log(r.Float64()) + logM
+	// Solve for x in whichever tail is precise at lo: F(x) = F(lo) + u·M,
+	// or, above the median, S(x) = S(lo) - u·M with S = 1 - F.
+	cdf, sign := f.lcdf, 1.0
+	var target float64
+	if math.IsInf(lo, -1) {
+		target = logU
+	} else if a, err := f.at(t, w, f.lcdf, p, lo); err != nil {
+		return 0, err
+	} else if a < -math.Ln2 {
+		target = mathx.LogSumExp2(a, logU)
+	} else {
+		s, err := f.at(t, w, f.lccdf, p, lo)
+		if err != nil {
+			return 0, err
+		}
+		cdf, sign, target = f.lccdf, -1, mathx.LogDiffExp(s, logU)
+	}
+	// below says the root is above x: the (signed) log CDF is below target.
+	below := func(x float64) (bool, error) {
+		v, err := f.at(t, w, cdf, p, x)
+		return sign*v < sign*target, err
+	}
+	// Finite brackets inside (lo, hi), stepping out from a finite end.
+	a, b := lo, hi
+	start := 0.0
+	switch {
+	case !math.IsInf(lo, -1) && !math.IsInf(hi, 1):
+	case !math.IsInf(lo, -1):
+		start = lo
+	case !math.IsInf(hi, 1):
+		start = hi
+	}
+	for step := 1.0; math.IsInf(a, -1) || math.IsInf(b, 1); step *= 2 {
+		if step > 1e300 {
+			return 0, fmt.Errorf("cannot bracket the prior's quantile in (%v, %v)", lo, hi)
+		}
+		if math.IsInf(a, -1) {
+			if ok, err := below(start - step); err != nil {
+				return 0, err
+			} else if ok {
+				a = start - step
+			}
+		}
+		if math.IsInf(b, 1) {
+			if ok, err := below(start + step); err != nil {
+				return 0, err
+			} else if !ok {
+				b = start + step
+			}
+		}
+	}
+	for range 200 {
+		m := a + (b-a)/2
+		if m <= a || m >= b {
+			break
+		}
+		ok, err := below(m)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			a = m
+		} else {
+			b = m
+		}
+	}
+	x := a + (b-a)/2
+	if !(x > lo && x < hi) {
+		return 0, fmt.Errorf("the prior's quantile %v is not inside the bounds (%v, %v)", x, lo, hi)
+	}
+	return x, nil
 }
 
 // siteWork is a univariate site's per-model buffers.
@@ -820,7 +909,7 @@ func (c *compiler) priorDraw(s *priorSite) stmtFn {
 			for i, o := range offs {
 				p := u.element(w, reals, i, len(offs))
 				lo, hi := u.bounds(e, o, tlo, thi)
-				x, err := u.fam.drawIn(e.rng, p, lo, hi)
+				x, err := u.fam.drawIn(e.t, w, e.rng, p, lo, hi)
 				if err != nil {
 					fail(pos, "drawing %s from its prior: %v", elementName(pv.name, dst.Dims, pv.v.Type, o), err)
 				}

@@ -451,3 +451,41 @@ func TestPriorIsNormalised(t *testing.T) {
 		}
 	}
 }
+
+// TestDrawPriorFarTails: priors truncated where they have almost no mass
+// are drawn by inverting the CDF, with the truncated normal's moments.
+func TestDrawPriorFarTails(t *testing.T) {
+	phi := func(x float64) float64 { return math.Exp(-0.5*x*x) / math.Sqrt(2*math.Pi) }
+	// moments of normal(0, 1) truncated to (a, b), from the upper tail.
+	moments := func(a, b float64) (float64, float64) {
+		z := 0.5*math.Erfc(a/math.Sqrt2) - 0.5*math.Erfc(b/math.Sqrt2)
+		pa, pb := phi(a), phi(b)
+		bpb := 0.0
+		if !math.IsInf(b, 1) {
+			bpb = b * pb
+		}
+		mean := (pa - pb) / z
+		return mean, math.Sqrt(1 + (a*pa-bpb)/z - mean*mean)
+	}
+	const src = `
+parameters { real<lower=5> x; real<upper=-4> y; real<lower=6, upper=7> w; }
+model { x ~ normal(0, 1); y ~ normal(0, 1); w ~ normal(0, 1); }
+`
+	m := genModel(t, src, nil)
+	const n = 20000
+	d := priorDraws(t, m, n, 11)
+	for _, c := range []struct {
+		col    string
+		a, b   float64
+		negate bool
+	}{{"x", 5, math.Inf(1), false}, {"y", 4, math.Inf(1), true}, {"w", 6, 7, false}} {
+		mean, sd := moments(c.a, c.b)
+		if c.negate {
+			mean = -mean
+		}
+		got, gotSD := meanSD(d[c.col])
+		if len(d[c.col]) != n || math.Abs(got-mean) > 4*sd/math.Sqrt(n) || math.Abs(gotSD-sd) > 0.03*sd {
+			t.Errorf("%s: mean %.4f, sd %.4f; want %.4f, %.4f", c.col, got, gotSD, mean, sd)
+		}
+	}
+}
