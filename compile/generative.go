@@ -124,7 +124,11 @@ func (c *compiler) generative(prog *ast.Program, p *Program) *generative {
 	c.funcs = map[*ast.FuncDecl]*userFunc{}
 	gc := &genCompile{sites: map[ast.Stmt]*priorSite{}, params: make([]*genParam, len(p.params)), pvs: p.params}
 	for _, i := range order {
-		gp := &genParam{idx: i, sites: an.sites[i], marks: zeroState[[]bool](c)}
+		// Sites that read no element of their own parameter are drawn
+		// first: a random walk's start may follow its steps.
+		sites := slices.Clone(an.sites[i])
+		slices.SortStableFunc(sites, func(x, y *priorSite) int { return cmpBool(x.deps[i], y.deps[i]) })
+		gp := &genParam{idx: i, sites: sites, marks: zeroState[[]bool](c)}
 		for _, s := range gp.sites {
 			gc.sites[s.stmt] = s
 			gp.usesTP = gp.usesTP || an.usesTP[s]
@@ -154,6 +158,16 @@ func (c *compiler) generative(prog *ast.Program, p *Program) *generative {
 		c.errs = c.errs[:nErr]
 	}
 	return g
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // nest is the site inside copies of its loops, with nothing else in them.

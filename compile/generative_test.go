@@ -220,9 +220,12 @@ parameters {
   real<lower=0> tau;
   simplex[3] w;
   cholesky_factor_corr[3] L;
+  vector[3] walk;
 }
 transformed parameters { real s = 2 * tau; }
 model {
+  for (k in 2:3) walk[k] ~ normal(walk[k - 1], 1);
+  walk[1] ~ normal(0, 1);
   for (j in 1:J) theta[j] ~ normal(mu, s);
   a ~ normal(1, 2);
   h ~ normal(0, 1);
@@ -258,6 +261,8 @@ model {
 		{"w[3]", 3.0 / 6, math.Sqrt(9.0 / (36 * 7))},
 		// LKJ(2) in dimension 3: a correlation is Beta(2.5, 2.5) on (-1, 1).
 		{"L[2,1]", 0, math.Sqrt(1.0 / 6)},
+		// A random walk drawn element by element, its start last.
+		{"walk[3]", 0, math.Sqrt(3)},
 	}
 	for _, c := range cases {
 		mean, sd := meanSD(d[c.col])
