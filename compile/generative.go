@@ -88,9 +88,11 @@ type priorSite struct {
 	lhs    ast.Expr // the parameter, indexed or not
 	family string
 	args   []ast.Expr
-	lo, hi ast.Expr     // the T[lo, hi] truncation's bounds, nil when absent
-	loops  []ast.Stmt   // the enclosing for loops, outermost first
-	deps   map[int]bool // the other parameters its arguments read
+	lo, hi ast.Expr   // the T[lo, hi] truncation's bounds, nil when absent
+	loops  []ast.Stmt // the enclosing for loops, outermost first
+	// deps are the parameters (its own included) that its arguments, its
+	// truncation, its indices, its loops and its parameter's bounds read.
+	deps map[int]bool
 }
 
 // generative analyses the model block and compiles the view. It runs
@@ -192,8 +194,8 @@ type priorAnalysis struct {
 	params map[*check.Var]int
 	tpDeps map[*check.Var]map[int]bool
 	sites  [][]*priorSite // by parameter
-	whole  []bool
-	why    []string // by parameter: the first statement about it that is not a prior
+	whole  []bool         // by parameter: a site gives the whole of it its prior
+	why    []string       // by parameter: the first statement about it that is not a prior
 	usesTP map[*priorSite]bool
 }
 
@@ -226,7 +228,7 @@ func (a *priorAnalysis) walk(list []ast.Stmt, loops []ast.Stmt, cond bool) {
 			a.site(site, cond, call != nil && call.User != nil)
 		case *ast.TargetStmt:
 			x, ok := s.X.(*ast.CallExpr)
-			if !ok || !x.Bar || len(x.Args) == 0 {
+			if !ok || len(x.Args) == 0 || !x.Bar && len(x.Args) > 1 {
 				continue
 			}
 			base, _, ok := splitDensity(x.Fun.Name)

@@ -440,8 +440,13 @@ func TestPriorIsNormalised(t *testing.T) {
 		"real<lower=0> x; } model { target += gamma_lpdf(x | 2, 3);",
 		"real<upper=0> x; } model { x ~ cauchy(1, 2);",
 		"real<offset=1, multiplier=3> x; } model { x ~ normal(1, 3);",
+		"real x; } model { target += std_normal_lpdf(x);",
+		"real<lower=-1> x; } model { x ~ std_normal();",
 	} {
 		m := genModel(t, "parameters { "+decl+" }", nil)
+		if err := m.CheckPriors(); err != nil {
+			t.Fatalf("%s: %v", decl, err)
+		}
 		const h = 1e-3
 		sum := 0.0
 		for z := -40.0; z <= 40; z += h {
