@@ -134,11 +134,14 @@ model {
 }`},
 		{"simplex and Cholesky factor", `
 data { int N; vector[N] y; }
-parameters { simplex[3] w; cholesky_factor_corr[3] L; }
-model { w ~ dirichlet([1, 2, 3]'); L ~ lkj_corr_cholesky(2); y ~ normal(w[1] + L[2, 1], 1); }`, `
+parameters { simplex[3] w; cholesky_factor_corr[3] L; corr_matrix[2] C; }
+model { w ~ dirichlet([1, 2, 3]'); L ~ lkj_corr_cholesky(2); C ~ lkj_corr(1.5); y ~ normal(w[1] + L[2, 1] + C[1, 2], 1); }`, `
 data { int N; vector[N] y; }
-parameters { simplex[3] w; cholesky_factor_corr[3] L; }
-model { target += dirichlet_lpdf(w | [1, 2, 3]') + lkj_corr_cholesky_lpdf(L | 2) + normal_lpdf(y | w[1] + L[2, 1], 1); }`},
+parameters { simplex[3] w; cholesky_factor_corr[3] L; corr_matrix[2] C; }
+model {
+  target += dirichlet_lpdf(w | [1, 2, 3]') + lkj_corr_cholesky_lpdf(L | 2) + lkj_corr_lpdf(C | 1.5);
+  target += normal_lpdf(y | w[1] + L[2, 1] + C[1, 2], 1);
+}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -221,11 +224,13 @@ parameters {
   simplex[3] w;
   cholesky_factor_corr[3] L;
   vector[3] walk;
+  corr_matrix[3] C;
 }
 transformed parameters { real s = 2 * tau; }
 model {
   for (k in 2:3) walk[k] ~ normal(walk[k - 1], 1);
   walk[1] ~ normal(0, 1);
+  C ~ lkj_corr(2);
   for (j in 1:J) theta[j] ~ normal(mu, s);
   a ~ normal(1, 2);
   h ~ normal(0, 1);
@@ -261,6 +266,7 @@ model {
 		{"w[3]", 3.0 / 6, math.Sqrt(9.0 / (36 * 7))},
 		// LKJ(2) in dimension 3: a correlation is Beta(2.5, 2.5) on (-1, 1).
 		{"L[2,1]", 0, math.Sqrt(1.0 / 6)},
+		{"C[3,2]", 0, math.Sqrt(1.0 / 6)},
 		// A random walk drawn element by element, its start last.
 		{"walk[3]", 0, math.Sqrt(3)},
 	}

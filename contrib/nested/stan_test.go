@@ -112,6 +112,42 @@ model { p ~ beta(2, 3); k ~ binomial(n, p); }
 		ln1-lk1-lnk1+lbeta(k+a, nn-k+b)-lbeta(a, b))
 }
 
+// TestStanEvidenceSimplex: a Dirichlet-multinomial, whose prior lives on
+// the simplex: the prior's log density must carry the stick-breaking
+// transform's Jacobian for the evidence to come out right.
+func TestStanEvidenceSimplex(t *testing.T) {
+	const src = `
+data { array[3] int n; }
+parameters { simplex[3] w; }
+model { w ~ dirichlet([1.5, 2, 3]'); n ~ multinomial(w); }
+`
+	counts := []float64{4, 9, 2}
+	alpha := []float64{1.5, 2, 3}
+	lmvbeta := func(a []float64) float64 {
+		s, sum := 0.0, 0.0
+		for _, v := range a {
+			l, _ := math.Lgamma(v)
+			s += l
+			sum += v
+		}
+		l, _ := math.Lgamma(sum)
+		return s - l
+	}
+	// log Z = log multinomial coefficient + log B(α + n) - log B(α).
+	post := make([]float64, 3)
+	total, exact := 0.0, 0.0
+	for i := range post {
+		post[i] = alpha[i] + counts[i]
+		total += counts[i]
+		l, _ := math.Lgamma(counts[i] + 1)
+		exact -= l
+	}
+	l, _ := math.Lgamma(total + 1)
+	exact += l + lmvbeta(post) - lmvbeta(alpha)
+	m := stanProblem(t, src, model.Data{"n": {Int: true, Dims: []int{3}, Elems: counts}})
+	checkEvidence(t, "Stan Dirichlet-multinomial", runStan(t, m, Config{LivePoints: 1000, Seed: 5}), exact)
+}
+
 // TestPosteriorDBPriors counts the reference posteriors of dimension at
 // most 30 whose programs have a proper prior for every parameter, and
 // prints why the others are refused (it runs no sampler).
