@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
 	"github.com/gostan/gostan/mathx"
@@ -391,19 +393,27 @@ func (a *priorAnalysis) note(i int, pos token.Position, why string) {
 // base, or "" when it can; bounded says the prior is truncated, which
 // needs the family's CDFs.
 func familyFits(family, base string, bounded bool) string {
-	structured := map[string]string{"simplex": "dirichlet", "cholesky_factor_corr": "lkj_corr_cholesky", "corr_matrix": "lkj_corr"}
+	structured := map[string][]string{"simplex": {"dirichlet"}, "cholesky_factor_corr": {"lkj_corr_cholesky"},
+		"corr_matrix": {"lkj_corr"}, "cov_matrix": {"wishart", "inv_wishart"}}
 	if want, ok := structured[base]; ok {
-		if family != want {
-			return fmt.Sprintf("a %s parameter's prior must be %s, not %s", base, want, family)
+		if !slices.Contains(want, family) {
+			return fmt.Sprintf("a %s parameter's prior must be %s, not %s", base, strings.Join(want, " or "), family)
 		}
 		return ""
 	}
 	if isStructured(base) {
 		return fmt.Sprintf("no prior of a %s parameter is supported", base)
 	}
+	switch family {
+	case "multi_normal", "multi_normal_cholesky", "multi_student_t":
+		if bounded {
+			return fmt.Sprintf("the parameter is bounded, and a truncated %s cannot be normalised", family)
+		}
+		return ""
+	}
 	d, ok := densities[family]
 	if !ok || (d.uni == nil && family != "normal") {
-		return fmt.Sprintf("'%s' is not a univariate continuous family that can be drawn from", family)
+		return fmt.Sprintf("'%s' is not a family that can be drawn from as a prior", family)
 	}
 	if bounded && (d.lcdf == nil || d.lccdf == nil) {
 		return fmt.Sprintf("the parameter is bounded and '%s' has no CDF to normalise the truncated prior", family)
@@ -934,46 +944,54 @@ func (c *compiler) priorDraw(s *priorSite) stmtFn {
 			return next
 		}
 	}
-	// dirichlet, lkj_corr_cholesky or lkj_corr: the selection is one
-	// simplex or one K×K matrix.
+	return c.multiDraw(s, mark)
+}
+
+// multiDraw compiles the draw of a multivariate site: a simplex, a
+// correlation or covariance matrix or its Cholesky factor, or vectors
+// (an array of them when the location is broadcast or an array).
+func (c *compiler) multiDraw(s *priorSite, mark func(*env, *Val, []int)) stmtFn {
+	pv := c.gen.pvs[s.param]
 	ref, v, idx, _ := c.lvalue(s.lhs)
-	get, arrDims := ref.getter(), v.Type.Dims
-	arg := c.expr(s.args[0])
+	get, arrDims, pos := ref.getter(), v.Type.Dims, s.pos
+	args := make([]func(*env) *Val, len(s.args))
+	reals := make([]func(*env) ad.Var, len(s.args))
+	for k, a := range s.args {
+		x := c.expr(a)
+		if x.v != nil {
+			args[k] = x.val(true)
+		} else {
+			reals[k] = x.real()
+		}
+	}
 	work := zeroState[siteWork](c)
 	family := s.family
-	var alpha func(*env) *Val
-	var eta func(*env) ad.Var
-	if family == "dirichlet" {
-		alpha = arg.val(true)
-	} else {
-		eta = arg.real()
-	}
 	return func(e *env) ctrl {
 		w := work.of(e)
 		dst := get(e)
 		offs := offsets(e, w, dst, arrDims, idx, pos)
 		mark(e, dst, offs)
-		var err error
+		n := len(offs)
 		w.vals = w.vals[:0]
+		var err error
 		switch family {
 		case "dirichlet":
-			a := alpha(e)
-			w.p = w.p[:0]
-			for _, x := range a.R {
-				w.p = append(w.p, x.Val)
+			var x []float64
+			x, err = dist.DirichletRng(e.rng, floats(w, args[0](e)))
+			w.vals = append(w.vals, x...)
+		case "lkj_corr_cholesky", "lkj_corr", "wishart", "inv_wishart":
+			k := int(math.Round(math.Sqrt(float64(n))))
+			var m *mat.Dense
+			switch family {
+			case "lkj_corr_cholesky":
+				m, err = dist.LkjCorrCholeskyRng(e.rng, k, reals[0](e).Val)
+			case "lkj_corr":
+				m, err = dist.LkjCorrRng(e.rng, k, reals[0](e).Val)
+			case "wishart":
+				m, err = dist.WishartRng(e.rng, reals[0](e).Val, dense(args[1](e)))
+			default:
+				m, err = dist.InvWishartRng(e.rng, reals[0](e).Val, dense(args[1](e)))
 			}
-			if len(w.p) != len(offs) {
-				fail(pos, "size mismatch: the simplex has %d elements, but the dirichlet's parameter %d", len(offs), len(w.p))
-			}
-			w.vals, err = dist.DirichletRng(e.rng, w.p)
-		default:
-			k := int(math.Round(math.Sqrt(float64(len(offs)))))
-			draw := dist.LkjCorrCholeskyRng
-			if family == "lkj_corr" {
-				draw = dist.LkjCorrRng
-			}
-			m, derr := draw(e.rng, k, eta(e).Val)
-			err = derr
 			if err == nil {
 				for j := range k {
 					for i := range k {
@@ -981,15 +999,62 @@ func (c *compiler) priorDraw(s *priorSite) stmtFn {
 					}
 				}
 			}
+		default: // multi_normal, multi_normal_cholesky, multi_student_t
+			nu, loc := 0.0, args
+			if family == "multi_student_t" {
+				nu, loc = reals[0](e).Val, args[1:]
+			}
+			mu, sigma := floats(w, loc[0](e)), dense(loc[1](e))
+			k, _ := sigma.Dims()
+			if k == 0 || n%k != 0 || len(mu) != k && len(mu) != n {
+				fail(pos, "size mismatch: %d values drawn from %s with a location of %d and a %d×%d matrix", n, family, len(mu), k, k)
+			}
+			for b := 0; b < n/k && err == nil; b++ {
+				m := mu[min(b*k, len(mu)-k):][:k]
+				var x []float64
+				switch family {
+				case "multi_normal":
+					x, err = dist.MultiNormalRng(e.rng, m, sigma)
+				case "multi_normal_cholesky":
+					x, err = dist.MultiNormalCholeskyRng(e.rng, m, sigma)
+				default:
+					x, err = dist.MultiStudentTRng(e.rng, nu, m, sigma)
+				}
+				w.vals = append(w.vals, x...)
+			}
 		}
 		if err != nil {
 			fail(pos, "drawing %s from its prior: %v", pv.name, err)
+		}
+		if len(w.vals) != n {
+			fail(pos, "size mismatch: %s draws %d values for %d elements of '%s'", family, len(w.vals), n, pv.name)
 		}
 		for i, o := range offs {
 			dst.R[o] = ad.Const(w.vals[i])
 		}
 		return next
 	}
+}
+
+// floats are a value's reals, in w.p.
+func floats(w *siteWork, v *Val) []float64 {
+	w.p = w.p[:0]
+	for _, x := range v.R {
+		w.p = append(w.p, x.Val)
+	}
+	return w.p
+}
+
+// dense is a matrix value as a gonum matrix.
+func dense(v *Val) *mat.Dense {
+	m := v.matrix()
+	out := mat.NewDense(max(m.Rows, 1), max(m.Cols, 1), nil)
+	for j := range m.Cols {
+		for i := range m.Rows {
+			out.Set(i, j, m.Data[i+j*m.Rows].Val)
+		}
+	}
+	return out
 }
 
 // ---- the Model's side: nested.Problem ----

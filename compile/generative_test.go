@@ -132,6 +132,25 @@ model {
   target += normal_lpdf(u | 1, 2) - log_diff_exp(normal_lcdf(3 | 1, 2), normal_lcdf(-1 | 1, 2));
   target += normal_lpdf(y | b, s + u);
 }`},
+		{"multivariate normals and covariance matrices", `
+data { int N; vector[N] y; }
+parameters { cov_matrix[2] S; cov_matrix[2] W; vector[2] b; array[2] vector[2] c; row_vector[2] d; }
+model {
+  S ~ inv_wishart(4, [[1, 0.3], [0.3, 2]]);
+  W ~ wishart(3, [[1, 0.3], [0.3, 2]]);
+  b ~ multi_normal([1, 2]', S);
+  c ~ multi_normal_cholesky(b, cholesky_decompose(W));
+  d ~ multi_student_t(5, b', S);
+  y ~ normal(b[1] + c[2, 1] + d[2], 1);
+}`, `
+data { int N; vector[N] y; }
+parameters { cov_matrix[2] S; cov_matrix[2] W; vector[2] b; array[2] vector[2] c; row_vector[2] d; }
+model {
+  target += inv_wishart_lpdf(S | 4, [[1, 0.3], [0.3, 2]]) + wishart_lpdf(W | 3, [[1, 0.3], [0.3, 2]]);
+  target += multi_normal_lpdf(b | [1, 2]', S) + multi_normal_cholesky_lpdf(c | b, cholesky_decompose(W));
+  target += multi_student_t_lpdf(d | 5, b', S);
+  target += normal_lpdf(y | b[1] + c[2, 1] + d[2], 1);
+}`},
 		{"simplex and Cholesky factor", `
 data { int N; vector[N] y; }
 parameters { simplex[3] w; cholesky_factor_corr[3] L; corr_matrix[2] C; }
@@ -225,12 +244,18 @@ parameters {
   cholesky_factor_corr[3] L;
   vector[3] walk;
   corr_matrix[3] C;
+  vector[2] mvn;
+  cov_matrix[2] IW;
+  array[2] row_vector[2] st;
 }
 transformed parameters { real s = 2 * tau; }
 model {
   for (k in 2:3) walk[k] ~ normal(walk[k - 1], 1);
   walk[1] ~ normal(0, 1);
   C ~ lkj_corr(2);
+  mvn ~ multi_normal([1, -1]', [[4, 1], [1, 1]]);
+  IW ~ inv_wishart(12, [[1, 0], [0, 1]]);
+  st ~ multi_student_t(10, [0, 3], [[1, 0], [0, 1]]);
   for (j in 1:J) theta[j] ~ normal(mu, s);
   a ~ normal(1, 2);
   h ~ normal(0, 1);
@@ -267,6 +292,11 @@ model {
 		// LKJ(2) in dimension 3: a correlation is Beta(2.5, 2.5) on (-1, 1).
 		{"L[2,1]", 0, math.Sqrt(1.0 / 6)},
 		{"C[3,2]", 0, math.Sqrt(1.0 / 6)},
+		{"mvn[1]", 1, 2},
+		{"mvn[2]", -1, 1},
+		// The inverse Wishart's mean is S / (nu - p - 1).
+		{"IW[1,1]", 1.0 / 9, math.Sqrt(2.0 / 567)},
+		{"st[2,2]", 3, math.Sqrt(10.0 / 8)},
 		// A random walk drawn element by element, its start last.
 		{"walk[3]", 0, math.Sqrt(3)},
 	}
@@ -321,10 +351,14 @@ model { log(s) ~ normal(0, 1); }`,
 parameters { ordered[2] c; }
 model { c ~ normal(0, 1); }`,
 			[]string{"'c' has no proper prior: the statement at gen.stan:3:9 is not a prior: no prior of a ordered parameter"}},
-		{"a multivariate family", `
-parameters { vector[2] b; }
+		{"a bounded multivariate normal", `
+parameters { vector<lower=0>[2] b; }
 model { b ~ multi_normal([0, 0]', [[1, 0], [0, 1]]); }`,
-			[]string{"'b' has no proper prior: the statement at gen.stan:3:9 is not a prior: 'multi_normal' is not a univariate"}},
+			[]string{"'b' has no proper prior: the statement at gen.stan:3:9 is not a prior: the parameter is bounded, and a truncated multi_normal"}},
+		{"a discrete family's density", `
+parameters { real b; }
+model { target += poisson_lpmf(3 | exp(b)); }`,
+			[]string{"gen.stan:2:14: parameter 'b' has no proper prior: no ~ or target += statement"}},
 		{"a local variable", `
 parameters { real a; }
 model { real m = 1; a ~ normal(m, 1); }`,
