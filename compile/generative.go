@@ -1059,11 +1059,22 @@ func dense(v *Val) *mat.Dense {
 
 // ---- the Model's side: nested.Problem ----
 
+// generativeView is the program's generative view, or why it has none.
+func (p *Program) generativeView() (*generative, error) {
+	switch {
+	case p.gen == nil:
+		return nil, errors.New("the program did not compile, so it has no priors")
+	case p.gen.err != nil:
+		return nil, p.gen.err
+	}
+	return p.gen, nil
+}
+
 // CheckPriors says whether the program has a generative view: an error
 // naming each parameter without a proper prior, and the line, or one
 // from drawing the prior once and evaluating the draw.
 func (m *Model) CheckPriors() error {
-	if err := m.p.gen.err; err != nil {
+	if _, err := m.p.generativeView(); err != nil {
 		return err
 	}
 	z := make([]float64, m.dim)
@@ -1083,9 +1094,9 @@ func (m *Model) CheckPriors() error {
 // DrawPrior draws the parameters from their priors, in the order the
 // analysis found, and writes them unconstrained into z.
 func (m *Model) DrawPrior(rng *rand.Rand, z []float64) (err error) {
-	g := m.p.gen
-	if g.err != nil {
-		return g.err
+	g, err := m.p.generativeView()
+	if err != nil {
+		return err
 	}
 	if len(z) != m.dim {
 		return fmt.Errorf("the point has %d values, but the model has %d unconstrained parameters", len(z), m.dim)
@@ -1147,9 +1158,9 @@ func (m *Model) tryTParams() {
 // the prior's (its log-Jacobian included) and the likelihood's; their sum
 // is LogDensity's value plus the constants Stan drops.
 func (m *Model) PriorLikelihood(z []float64) (logPrior, logLik float64, err error) {
-	g := m.p.gen
-	if g.err != nil {
-		return 0, 0, g.err
+	g, err := m.p.generativeView()
+	if err != nil {
+		return 0, 0, err
 	}
 	if len(z) != m.dim {
 		return 0, 0, fmt.Errorf("the point has %d values, but the model has %d unconstrained parameters", len(z), m.dim)
