@@ -280,8 +280,9 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 }
 
-// tilde compiles y ~ dist(args): the density without constants, and the
-// truncation's normalising term.
+// tilde compiles y ~ dist(args): the density without constants (with them
+// in the generative view, where keepConsts), and the truncation's
+// normalising term.
 func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 	if c.inGuide {
 		return c.guideDraw(s)
