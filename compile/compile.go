@@ -146,6 +146,8 @@ func (c *compiler) userFunction(f *check.Func) *userFunc {
 		return u
 	}
 	u := &userFunc{id: c.funcBase + len(c.funcs), name: f.Name, sig: f.Sig, decl: f.Decl}
+	// Compiled again (generative.go), its variables keep their slots.
+	u.nSlots = c.gen.frameSize(f.Decl)
 	c.funcs[f.Decl] = u
 	saved := c.fn
 	c.fn = u

@@ -53,6 +53,20 @@ type genCompile struct {
 	params []*genParam // by the parameter's index
 	pvs    []*paramVar
 	inSite ast.Stmt // the site being compiled as its ordinary statement
+	// funcs are the user functions as the program compiled them, whose
+	// frames' slots the view's copies keep.
+	funcs map[*ast.FuncDecl]*userFunc
+}
+
+// frameSize is the number of frame slots a function compiled for the
+// program has, 0 outside the view: compiled again, with constants, its
+// variables keep their slots (declareLocal finds them), so its frames
+// need as many.
+func (g *genCompile) frameSize(f *ast.FuncDecl) int {
+	if g == nil || g.funcs[f] == nil {
+		return 0
+	}
+	return g.funcs[f].nSlots
 }
 
 // keepConsts says that densities keep their constants: the generative
@@ -120,7 +134,7 @@ func (c *compiler) generative(prog *ast.Program, p *Program) *generative {
 	savedFuncs, savedBase := c.funcs, c.funcBase
 	c.funcBase += len(c.funcs)
 	c.funcs = map[*ast.FuncDecl]*userFunc{}
-	gc := &genCompile{sites: map[ast.Stmt]*priorSite{}, params: make([]*genParam, len(p.params)), pvs: p.params}
+	gc := &genCompile{sites: map[ast.Stmt]*priorSite{}, params: make([]*genParam, len(p.params)), pvs: p.params, funcs: savedFuncs}
 	for _, i := range order {
 		// Sites that read no element of their own parameter are drawn
 		// first: a random walk's start may follow its steps.

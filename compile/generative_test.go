@@ -151,6 +151,17 @@ model {
   target += multi_student_t_lpdf(d | 5, b', S);
   target += normal_lpdf(y | b[1] + c[2, 1] + d[2], 1);
 }`},
+		{"a user-defined density calling _lupdf", `
+functions {
+  real foo_lpdf(vector y, real mu) { real s = 1; return normal_lupdf(y | mu, s); }
+  real half(real x) { real h = x / 2; return h; }
+}
+data { int N; vector[N] y; }
+parameters { real mu; }
+model { mu ~ normal(0, half(2)); y ~ foo(mu); }`, `
+data { int N; vector[N] y; }
+parameters { real mu; }
+model { target += normal_lpdf(mu | 0, 1) + normal_lpdf(y | mu, 1); }`},
 		{"simplex and Cholesky factor", `
 data { int N; vector[N] y; }
 parameters { simplex[3] w; cholesky_factor_corr[3] L; corr_matrix[2] C; }
