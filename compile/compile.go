@@ -32,6 +32,7 @@ type env struct {
 	stacks  []frameStack // each user function's frames, by its id
 	depth   int          // calls in progress
 	target  []ad.Var
+	prior   []float64 // the prior's terms, in the generative view (generative.go)
 	rng     *rand.Rand
 	print   io.Writer
 
@@ -97,7 +98,9 @@ type compiler struct {
 	nGlobals int
 	fn       *userFunc // the function being compiled, or nil
 	funcs    map[*ast.FuncDecl]*userFunc
-	inGuide  bool // compiling the guide block, where ~ draws
+	inGuide  bool        // compiling the guide block, where ~ draws
+	gen      *genCompile // compiling the generative view (generative.go), or nil
+	funcBase int         // the id of the first function in funcs
 	nBufs    int
 	makers   []func() any // each state slot's constructor
 }
@@ -142,7 +145,9 @@ func (c *compiler) userFunction(f *check.Func) *userFunc {
 	if u, ok := c.funcs[f.Decl]; ok {
 		return u
 	}
-	u := &userFunc{id: len(c.funcs), name: f.Name, sig: f.Sig, decl: f.Decl}
+	u := &userFunc{id: c.funcBase + len(c.funcs), name: f.Name, sig: f.Sig, decl: f.Decl}
+	// Compiled again (generative.go), its variables keep their slots.
+	u.nSlots = c.gen.frameSize(f.Decl)
 	c.funcs[f.Decl] = u
 	saved := c.fn
 	c.fn = u
@@ -298,6 +303,8 @@ type Program struct {
 	slots      map[*check.Var]varRef
 	nBufs      int
 	makers     []func() any
+	// gen is the program's generative view: its priors and likelihood.
+	gen *generative
 	// Print receives print() output; nil discards it.
 	Print io.Writer
 }
@@ -364,6 +371,9 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 		case ast.Networks:
 			c.errorf(b.Pos(), "the %s block is not supported by compile yet", b.Kind)
 		}
+	}
+	if c.errs.Err() == nil {
+		p.gen = c.generative(prog, p)
 	}
 	p.nGlobals = c.nGlobals
 	p.nBufs, p.makers = c.nBufs, c.makers

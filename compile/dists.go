@@ -193,6 +193,7 @@ func (a *densityArgs) eval(e *env) *densitySlices {
 func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t types.Type) cexpr {
 	pos := c.pos(x.Pos())
 	if base, propto, ok := splitDensity(name); ok {
+		propto = propto && !c.keepConsts()
 		d := densities[base]
 		if d.build != nil {
 			return cexpr{t: t, r: d.build(c, args, propto, pos)}
@@ -279,14 +280,16 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 }
 
-// tilde compiles y ~ dist(args): the density without constants, and the
-// truncation's normalising term.
+// tilde compiles y ~ dist(args): the density without constants (with them
+// in the generative view, where keepConsts), and the truncation's
+// normalising term.
 func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 	if c.inGuide {
 		return c.guideDraw(s)
 	}
 	call := c.info.Dists[s]
-	if call.User == nil && s.Dist.Name == "normal" {
+	propto := !c.keepConsts()
+	if call.User == nil && s.Dist.Name == "normal" && propto {
 		// Before the arguments are compiled: the fused form compiles
 		// the parts of the location itself.
 		if f := c.fusedNormal(s); f != nil {
@@ -323,18 +326,18 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		return nil
 	}
 	if d.build != nil {
-		f := d.build(c, args, true, pos)
+		f := d.build(c, args, propto, pos)
 		var trunc func(*env) ad.Var
 		if s.Truncated {
 			trunc = c.truncation(s, d, args)
 		}
 		return withTrunc(f, trunc)
 	}
-	if base == "normal" && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
+	if base == "normal" && propto && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
 		return scalarNormal(args, pos)
 	}
 	if !s.Truncated {
-		if f := scalarUnivariate(d, args, true, pos); f != nil {
+		if f := scalarUnivariate(d, args, propto, pos); f != nil {
 			return withTrunc(f, nil)
 		}
 	}
@@ -345,7 +348,7 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 	}
 	return withTrunc(func(e *env) ad.Var {
 		w := da.eval(e)
-		lp, err := d.fn(e.t, true, w.ints, w.reals)
+		lp, err := d.fn(e.t, propto, w.ints, w.reals)
 		if err != nil {
 			panic(&evalError{pos: pos, err: err})
 		}

@@ -12,7 +12,10 @@ import (
 	"github.com/gostan/gostan/stan/types"
 )
 
-// Model is a compiled program bound to a data set: a model.Model.
+// Model is a compiled program bound to a data set: a model.Model. Where
+// every parameter has a proper prior (CheckPriors), its generative view
+// (generative.go) splits the density into a prior to draw from and a
+// likelihood, as contrib/nested's Problem.
 type Model struct {
 	p       *Program
 	e       *env

@@ -58,8 +58,14 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 	case *ast.AssignStmt:
 		return c.assign(s)
 	case *ast.TildeStmt:
+		if f, ok := c.genStmt(s); ok {
+			return f
+		}
 		return c.tilde(s)
 	case *ast.TargetStmt:
+		if f, ok := c.genStmt(s); ok {
+			return f
+		}
 		x := c.expr(s.X)
 		pos := c.pos(s.Pos())
 		if isComplex(x.t.Kind) {
