@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gostan/gostan/compile"
+	"github.com/gostan/gostan/contrib/nested"
 	"github.com/gostan/gostan/infer/advi"
 	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/infer/nuts"
@@ -37,8 +38,12 @@ type evalResult struct {
 	// with no more chains than cores, the CPU time of the inference.
 	ChainSeconds float64 `json:"chain_seconds,omitempty"`
 	// Steps are the optimisation steps of a variational method.
-	Steps int    `json:"steps,omitempty"`
-	Error string `json:"error,omitempty"`
+	Steps int `json:"steps,omitempty"`
+	// LogEvidence and LikelihoodEvals are nested sampling's log Z and
+	// likelihood evaluations.
+	LogEvidence     float64 `json:"log_evidence,omitempty"`
+	LikelihoodEvals int     `json:"likelihood_evaluations,omitempty"`
+	Error           string  `json:"error,omitempty"`
 }
 
 // MarshalJSON writes max_err as null when there is none (an error).
@@ -85,7 +90,7 @@ func newEvalCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "eval --posteriordb DIR --method METHOD",
 		Short: "Run an inference method on PosteriorDB's reference posteriors and score it",
-		Long: "eval runs a method (nuts, advi-meanfield, advi-fullrank) on each PosteriorDB posterior with\n" +
+		Long: "eval runs a method (nuts, advi-meanfield, advi-fullrank, nested, autoguide-NAME) on each PosteriorDB posterior with\n" +
 			"reference draws and writes one JSON line per posterior: the largest |mean - mean_ref| / sd_ref,\n" +
 			"whether it is below 0.3, the time and the gradient evaluations. --shard i/n runs every n-th\n" +
 			"posterior from the i-th (1-based), for sweeps split across machines.",
@@ -140,7 +145,7 @@ func newEvalCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&root, "posteriordb", "", "PosteriorDB tree")
-	f.StringVar(&method, "method", "nuts", "nuts, advi-meanfield, advi-fullrank or autoguide-NAME (NAME: "+strings.Join(autoguide.Names, ", ")+")")
+	f.StringVar(&method, "method", "nuts", "nuts, advi-meanfield, advi-fullrank, nested or autoguide-NAME (NAME: "+strings.Join(autoguide.Names, ", ")+")")
 	f.StringSliceVar(&posteriors, "posterior", nil, "posteriors to run (default: all with reference draws)")
 	f.StringVar(&shard, "shard", "", "i/n: run the i-th of n interleaved shards")
 	f.StringVar(&output, "output", "", "JSON Lines output (default: standard output)")
@@ -205,6 +210,7 @@ func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int,
 	}
 	draws, st, err := runMethod(m, method, seed, threads, set)
 	r.Gradients, r.ChainSeconds, r.Steps = st.grads, st.secs, st.steps
+	r.LogEvidence, r.LikelihoodEvals = st.logZ, st.likEvals
 	if err != nil {
 		r.Error = err.Error()
 		return r
@@ -221,10 +227,16 @@ func evaluate(db *posteriordb.DB, name, method string, seed uint64, threads int,
 // runStats are a run's gradient evaluations, the seconds spent in the
 // algorithm (summed over chains) and its optimisation steps.
 type runStats struct {
-	grads int
-	secs  float64
-	steps int
+	grads    int
+	secs     float64
+	steps    int
+	logZ     float64
+	likEvals int
 }
+
+// nestedMaxDim bounds the dimension eval runs nested sampling on: its
+// cost grows as the dimension squared at least.
+const nestedMaxDim = 30
 
 // runMethod returns the draws by column name and the run's figures.
 func runMethod(m *compile.Model, method string, seed uint64, threads int, set sviSettings) (map[string][]float64, runStats, error) {
@@ -271,6 +283,22 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 		}
 		add(res.Draws)
 		return draws, st, nil
+	case "nested":
+		if m.Dim() > nestedMaxDim {
+			return nil, st, fmt.Errorf("not run: dimension %d is above %d", m.Dim(), nestedMaxDim)
+		}
+		if err := m.CheckPriors(); err != nil {
+			return nil, st, fmt.Errorf("refused: %w", err)
+		}
+		start := time.Now()
+		res, err := nested.Run(context.Background(), m, nested.Config{Seed: seed, Threads: threads})
+		st.secs = time.Since(start).Seconds()
+		if err != nil {
+			return nil, st, err
+		}
+		st.logZ, st.likEvals = res.LogZ, res.LikelihoodEvals
+		add(res.Samples(seed, 4000))
+		return draws, st, nil
 	}
 	if name, ok := strings.CutPrefix(method, "autoguide-"); ok {
 		start := time.Now()
@@ -282,7 +310,7 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 		add(res.Draws)
 		return draws, st, nil
 	}
-	return nil, st, fmt.Errorf("unknown method %q: use nuts, advi-meanfield, advi-fullrank or autoguide-NAME", method)
+	return nil, st, fmt.Errorf("unknown method %q: use nuts, advi-meanfield, advi-fullrank, nested or autoguide-NAME", method)
 }
 
 func newEvalReportCmd() *cobra.Command {
