@@ -3,6 +3,7 @@ package compile
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/token"
@@ -51,6 +52,10 @@ func init() {
 // checkSize fails when a function's size arguments are negative or ask
 // for more than MaxElements elements.
 func checkSize(pos token.Position, fn string, dims ...int) {
+	if elementsOK(dims) {
+		return
+	}
+	dims = slices.Clone(dims)
 	for _, n := range dims {
 		if n < 0 {
 			fail(pos, "%s: size is %d, but must be nonnegative", fn, n)

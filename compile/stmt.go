@@ -549,7 +549,9 @@ func assignWhole(get, f func(*env) *Val, pos token.Position) stmtFn {
 // checkElements fails for sizes of more than MaxElements elements, or a
 // negative one; what names the variable or value.
 func checkElements(what string, dims []int) error {
-	// The product in float64 cannot overflow; it is exact up to 2^53.
+	if elementsOK(dims) {
+		return nil
+	}
 	elems := 1.0
 	for _, n := range dims {
 		if n < 0 {
@@ -557,14 +559,26 @@ func checkElements(what string, dims []int) error {
 		}
 		elems *= float64(n)
 	}
-	if elems <= MaxElements {
-		return nil
-	}
 	count := fmt.Sprintf("%.3g", elems)
 	if elems < 1e12 {
 		count = strconv.FormatFloat(elems, 'f', 0, 64)
 	}
 	return fmt.Errorf("%s has %s elements, more than the limit of %d (sizes %s)", what, count, MaxElements, sizesString(dims))
+}
+
+// elementsOK reports whether sizes are nonnegative with at most
+// MaxElements elements in all. It allocates nothing: evaluations check
+// every value they shape with it, and build the error only when it fails.
+func elementsOK(dims []int) bool {
+	// The product in float64 cannot overflow; it is exact up to 2^53.
+	elems := 1.0
+	for _, n := range dims {
+		if n < 0 {
+			return false
+		}
+		elems *= float64(n)
+	}
+	return elems <= MaxElements
 }
 
 // sizesString writes sizes as a declaration does: [2, 3].

@@ -3,6 +3,7 @@ package compile
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/token"
@@ -63,7 +64,10 @@ func (v *Val) shapeReals(dims []int, n int) {
 // size arguments (rep_vector(0, N)) can ask for; the statement's
 // position is added where the failure is reported.
 func guardElements(dims []int) {
-	if err := checkElements("a value", dims); err != nil {
+	if elementsOK(dims) {
+		return
+	}
+	if err := checkElements("a value", slices.Clone(dims)); err != nil {
 		panic(&evalError{err: err})
 	}
 }
