@@ -20,8 +20,8 @@ const cornerColumns = 8
 // Diagnostics writes two PNG files into dir (made if missing), after
 // jaxns's plot_diagnostics and plot_cornerplot: evidence.png, the log
 // likelihood, the posterior weight and the evidence accumulated against
-// -log X, the prior volume; corner.png, each column's weighted histogram
-// and each pair's scatter of resampled draws (the first 8 columns).
+// -log X, the prior volume; corner.png, each column's histogram and each
+// pair's scatter of 1000 resampled draws (the first 8 columns).
 func (r *Result) Diagnostics(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -86,9 +86,11 @@ func (r *Result) cornerPlot(path string) error {
 				p.Y.Label.Text = r.Names[i]
 			}
 			if i == j {
-				xys := make(plotter.XYs, len(r.Draws))
-				for n, d := range r.Draws {
-					xys[n] = plotter.XY{X: d[i], Y: math.Exp(r.LogWeights[n])}
+				// The resampled draws, not every weighted point: the
+				// prior's early points would stretch the axis.
+				xys := make(plotter.XYs, len(draws))
+				for n, d := range draws {
+					xys[n] = plotter.XY{X: d[i], Y: 1 / float64(len(draws))}
 				}
 				h, err := plotter.NewHistogram(finite(xys), 30)
 				if err != nil {
