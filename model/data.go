@@ -141,6 +141,13 @@ func ReadData(r io.Reader) (Data, error) {
 	return d, nil
 }
 
+// LocateJSONError gives an error of encoding/json decoding src the line
+// and column where it stopped, as the data reader's errors have: for the
+// other JSON files a user hands over (points, metrics).
+func LocateJSONError(src []byte, err error) error {
+	return dataSyntaxError(src, nil, err)
+}
+
 // dataSyntaxError adds a line and column of src to a JSON syntax error
 // in the text decoded, which has two quotes more at each of the offsets
 // inserted (in src).

@@ -64,7 +64,8 @@ var hostileCases = []struct {
 	{[]string{"variational", "data.stan", "--data", "missing.json"}, []string{`variable "y" not found in the data`}},
 	{[]string{"sample", "gq.stan", "--init", "truncated.json"}, []string{"truncated.json:3:13: invalid JSON"}},
 	{[]string{"optimize", "gq.stan", "--init", "binary.json"}, []string{"binary.json:1:1: invalid JSON"}},
-	{[]string{"log-density", "gq.stan", "--points", "truncated.json"}, []string{"truncated.json: expected a JSON array of arrays of numbers"}},
+	{[]string{"log-density", "gq.stan", "--points", "truncated.json"}, []string{"truncated.json:3:12: invalid JSON", "expected a JSON array of arrays of numbers"}},
+	{[]string{"sample", "gq.stan", "--metric-file", "truncated.json"}, []string{"--metric-file truncated.json:3:13: invalid JSON"}},
 	// CSV files that are not Stan CSV.
 	{[]string{"summary", "binary.csv"}, []string{"binary.csv: line 2:"}},
 	{[]string{"summary", "empty.csv"}, []string{"empty.csv: no header line of column names"}},

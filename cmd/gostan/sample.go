@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"github.com/gostan/gostan/compile"
 	"github.com/gostan/gostan/diag"
 	"github.com/gostan/gostan/infer/nuts"
+	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stancsv"
 )
 
@@ -170,38 +170,27 @@ func newSampleCmd() *cobra.Command {
 
 // readMetricFile reads an inverse metric in CmdStan's JSON:
 // {"inv_metric": [...]}, a vector for the diagonal metric, a matrix (rows)
-// for the dense one; it returns the values row-major.
+// for the dense one; it returns the values row-major. It is Stan JSON, so
+// the data reader reads it, with its positions in syntax errors.
 func readMetricFile(path string, metric nuts.Metric) ([]float64, error) {
-	b, err := os.ReadFile(path)
+	d, err := model.ReadDataFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--metric-file %v", err)
 	}
-	var doc struct {
-		InvMetric json.RawMessage `json:"inv_metric"`
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("--metric-file %s: %v", path, err)
-	}
-	if doc.InvMetric == nil {
-		return nil, fmt.Errorf(`--metric-file %s: no "inv_metric" entry`, path)
-	}
-	var vec []float64
-	var mat [][]float64
+	v := d["inv_metric"]
 	switch {
-	case metric == nuts.Diag && json.Unmarshal(doc.InvMetric, &vec) == nil:
-		return vec, nil
-	case metric == nuts.Dense && json.Unmarshal(doc.InvMetric, &mat) == nil:
-		for i, row := range mat {
-			if len(row) != len(mat) {
-				return nil, fmt.Errorf("--metric-file %s: row %d of inv_metric has %d values; a dense metric is a square matrix of %d rows", path, i+1, len(row), len(mat))
-			}
-			vec = append(vec, row...)
-		}
-		return vec, nil
+	case v == nil:
+		return nil, fmt.Errorf(`--metric-file %s: no "inv_metric" entry`, path)
+	case metric == nuts.Diag && len(v.Dims) == 1:
+		return v.Elems, nil
 	case metric == nuts.Diag:
 		return nil, fmt.Errorf("--metric-file %s: inv_metric must be a vector of numbers for --metric diag (a matrix needs --metric dense)", path)
+	case len(v.Dims) != 2:
+		return nil, fmt.Errorf("--metric-file %s: inv_metric must be a matrix (an array of rows) for --metric dense", path)
+	case v.Dims[0] != v.Dims[1]:
+		return nil, fmt.Errorf("--metric-file %s: inv_metric has %d rows of %d values; a dense metric is a square matrix", path, v.Dims[0], v.Dims[1])
 	}
-	return nil, fmt.Errorf("--metric-file %s: inv_metric must be a matrix (an array of rows) for --metric dense", path)
+	return v.Elems, nil
 }
 
 // chainInit is one chain's --init: as recorded in its CSV, and the

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gostan/gostan/diag"
+	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stancsv"
 )
 
@@ -42,7 +43,7 @@ func newLogDensityCmd() *cobra.Command {
 			}
 			var pts [][]float64
 			if err := json.Unmarshal(b, &pts); err != nil {
-				return fmt.Errorf("%s: expected a JSON array of arrays of numbers: %v", points, err)
+				return fmt.Errorf("%s:%v (expected a JSON array of arrays of numbers)", points, model.LocateJSONError(b, err))
 			}
 			type result struct {
 				LP    float64   `json:"lp"`
