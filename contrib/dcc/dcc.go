@@ -227,6 +227,11 @@ func conquer(m ppl.Model, bs []Branch, k int, opts Options) (*SLP, error) {
 		perChain[j] = make([][]float64, len(chains))
 	}
 	for c, ch := range chains {
+		for _, st := range ch.Stats {
+			if st.Divergent {
+				s.Divergent++
+			}
+		}
 		for _, row := range ch.Draws {
 			s.Draws = append(s.Draws, row[:nOut:nOut])
 			thetas = append(thetas, row[nOut:nOut+d])

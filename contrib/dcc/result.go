@@ -22,9 +22,11 @@ type SLP struct {
 	LogZ, Weight float64
 	// ESS is the importance weights' effective sample size, a check on
 	// the proposal: far below NumProposals, LogZ is unreliable.
-	ESS   float64
-	Names []string    // the columns of Draws: continuous, enumerated and deterministic sites
-	Draws [][]float64 // the NUTS draws of every chain
+	ESS float64
+	// Divergent counts the NUTS draws that ended in a divergence.
+	Divergent int
+	Names     []string    // the columns of Draws: continuous, enumerated and deterministic sites
+	Draws     [][]float64 // the NUTS draws of every chain
 	// Mean and SD are the columns' posterior means and standard
 	// deviations within this program, MCSE the means' Monte Carlo
 	// standard errors and Rhat the chains' split R-hats.
@@ -144,7 +146,8 @@ func (r *Result) PrintSummary(w io.Writer) error {
 			bs[j] = b.String()
 		}
 		fmt.Fprintf(tw, "\nSLP %d: %s\n", i, strings.Join(bs, ", "))
-		fmt.Fprintf(tw, "weight %.4f, log Z %.4f, prior runs %d, IS ESS %.0f, draws %d\n", s.Weight, s.LogZ, s.Count, s.ESS, len(s.Draws))
+		fmt.Fprintf(tw, "weight %.4f, log Z %.4f, prior runs %d, IS ESS %.0f, draws %d (%d divergent)\n",
+			s.Weight, s.LogZ, s.Count, s.ESS, len(s.Draws), s.Divergent)
 		fmt.Fprintf(tw, "\tMean\tMCSE\tSD\tR_hat\t\n")
 		for j, name := range s.Names {
 			fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%.3f\t\n", name, s.Mean[j], s.MCSE[j], s.SD[j], s.Rhat[j])
