@@ -245,7 +245,8 @@ func conquer(m ppl.Model, bs []Branch, k int, opts Options) (*SLP, error) {
 	for j, cols := range perChain {
 		s.MCSE[j], s.Rhat[j] = diag.MCSE(cols), diag.Rhat(cols)
 	}
-	rng := rand.New(rand.NewPCG(opts.Seed, 0x15+uint64(k)))
+	// A stream of its own per SLP, apart from the discovery's (0xdcc).
+	rng := rand.New(rand.NewPCG(opts.Seed, uint64(k+1)<<32))
 	s.LogZ, s.ESS, err = evidence(post, thetas, opts, rng)
 	if err != nil {
 		return nil, err
