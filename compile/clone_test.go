@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gostan/gostan/internal/race"
 	"github.com/gostan/gostan/model"
 )
 
@@ -70,7 +71,7 @@ func TestSteadyStateAllocations(t *testing.T) {
 	x := make([]float64, m.Dim())
 	g := make([]float64, m.Dim())
 	m.LogDensity(x, g)
-	if n := testing.AllocsPerRun(100, func() { m.LogDensity(x, g) }); n != 0 && !raceEnabled {
+	if n := testing.AllocsPerRun(100, func() { m.LogDensity(x, g) }); n != 0 && !race.Enabled {
 		t.Errorf("a gradient evaluation allocates %v times", n)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gostan/gostan/internal/race"
 	"github.com/gostan/gostan/model"
 )
 
@@ -248,7 +249,7 @@ func TestComplexGradient(t *testing.T) {
 			t.Errorf("d lp / d theta[%d] = %v, finite difference %v", i, grad[i], fd)
 		}
 	}
-	if n := testing.AllocsPerRun(3, func() { m.LogDensity(th, grad) }); n != 0 && !raceEnabled {
+	if n := testing.AllocsPerRun(3, func() { m.LogDensity(th, grad) }); n != 0 && !race.Enabled {
 		t.Errorf("a gradient evaluation allocates %v times", n)
 	}
 	out := make([]float64, len(m.Names()))

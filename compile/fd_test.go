@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gostan/gostan/internal/race"
 	"github.com/gostan/gostan/posteriordb"
 )
 
@@ -83,7 +84,7 @@ func TestFiniteDifferences(t *testing.T) {
 		}
 		checked++
 		// A steady-state evaluation allocates nothing.
-		if n := testing.AllocsPerRun(3, func() { m.LogDensity(x, grad) }); n != 0 && !raceEnabled {
+		if n := testing.AllocsPerRun(3, func() { m.LogDensity(x, grad) }); n != 0 && !race.Enabled {
 			t.Errorf("%s: a gradient evaluation allocates %v times", name, n)
 		}
 		if ode {

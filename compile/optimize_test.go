@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gostan/gostan/infer/optimize"
+	"github.com/gostan/gostan/internal/race"
 	"github.com/gostan/gostan/model"
 )
 
@@ -50,7 +51,7 @@ func TestLogDensityJacobian(t *testing.T) {
 			t.Fatal(err)
 		}
 		x := []float64{u}
-		if n := testing.AllocsPerRun(10, func() { m.LogDensityJacobian(x, g0, false) }); n != 0 && !raceEnabled {
+		if n := testing.AllocsPerRun(10, func() { m.LogDensityJacobian(x, g0, false) }); n != 0 && !race.Enabled {
 			t.Errorf("LogDensityJacobian allocates %v times per call", n)
 		}
 		lp, _ := m.LogDensity([]float64{u}, nil)

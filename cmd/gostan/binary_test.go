@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/gostan/gostan/internal/race"
 )
 
 var built struct {
@@ -28,7 +30,7 @@ func gostanBinary(t testing.TB) string {
 		}
 		built.path = filepath.Join(dir, "gostan")
 		args := []string{"build", "-o", built.path}
-		if raceEnabled {
+		if race.Enabled {
 			args = append(args, "-race")
 		}
 		built.out, built.err = exec.Command("go", append(args, ".")...).CombinedOutput()
