@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -79,5 +81,29 @@ func TestNested(t *testing.T) {
 		if st, err := os.Stat(filepath.Join(plots, name)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// TestNestedInterrupted sends SIGINT to `gostan nested` once it has
+// reported progress: it exits 130 and the file holds whole rows, the
+// evidence so far and the mark of the interruption.
+func TestNestedInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	dir := t.TempDir()
+	prog, out := filepath.Join(dir, "normal.stan"), filepath.Join(dir, "out.csv")
+	os.WriteFile(prog, []byte("parameters { vector[10] x; }\nmodel {\n  x ~ normal(0, 10);\n  target += normal_lpdf(x | 1, 0.1);\n}\n"), 0o644)
+	status, _, stderr := interruptWhen(t, syscall.SIGINT, func(_, stderr string) bool { return strings.Contains(stderr, "dead points") },
+		"nested", prog, "--live-points", "20000", "--refresh", "100", "--seed", "1", "--output", out)
+	if status != 130 {
+		t.Fatalf("exit status %d, want 130\n%s", status, stderr)
+	}
+	f := readWholeCSV(t, out)
+	if len(f.Draws) != 1000 || !slices.Contains(f.Adapt, "interrupted = 1 (before the termination test)") {
+		t.Errorf("%d draws, comments %q", len(f.Draws), f.Adapt)
+	}
+	if !strings.Contains(stderr, "gostan: interrupted; the file holds the draws made:\n  "+out) {
+		t.Errorf("stderr %q", stderr)
 	}
 }
