@@ -35,8 +35,39 @@ type Enumerable interface {
 	Values() []float64
 }
 
+// elementwise is a family whose log density is a sum of one term per
+// draw, each returned apart: enumeration inside a plate sums each
+// element's terms out on their own.
+type elementwise interface {
+	logProbs(t *ad.Tape, x []ad.Var) ([]ad.Var, error)
+}
+
 // params are a family's real arguments as tape values.
 type params [][]ad.Var
+
+// elem is draw i's arguments, each of length one (broadcast).
+func (p params) elem(i int) params {
+	out := make(params, len(p))
+	for j, a := range p {
+		k := i % len(a)
+		out[j] = a[k : k+1]
+	}
+	return out
+}
+
+// eachDraw is the log density of every draw of x apart: lp gives draw i's,
+// from its value and arguments.
+func eachDraw(x []ad.Var, lp func(i int) (ad.Var, error)) ([]ad.Var, error) {
+	out := make([]ad.Var, len(x))
+	for i := range x {
+		v, err := lp(i)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
 
 func (p params) batch() int {
 	n := 1
@@ -71,6 +102,12 @@ func (u *univariate) LogProb(t *ad.Tape, x []ad.Var) (ad.Var, error) {
 		return dist.NormalLpdf(t, false, x, u.p[0], u.p[1])
 	}
 	return u.fam.Lpdf(t, false, append([][]ad.Var{x}, u.p...)...)
+}
+
+func (u *univariate) logProbs(t *ad.Tape, x []ad.Var) ([]ad.Var, error) {
+	return eachDraw(x, func(i int) (ad.Var, error) {
+		return (&univariate{u.fam, u.p.elem(i), u.support}).LogProb(t, x[i:i+1])
+	})
 }
 
 func (u *univariate) Sample(r *rand.Rand, n int) ([]float64, error) {
@@ -236,6 +273,12 @@ func (d *discrete) LogProb(t *ad.Tape, x []ad.Var) (ad.Var, error) {
 	return d.fam.Lpmf(t, false, ints, d.p...)
 }
 
+func (d *discrete) logProbs(t *ad.Tape, x []ad.Var) ([]ad.Var, error) {
+	return eachDraw(x, func(i int) (ad.Var, error) {
+		return (&discrete{d.fam, d.ints, d.p.elem(i), d.values}).LogProb(t, x[i:i+1])
+	})
+}
+
 func (d *discrete) Sample(r *rand.Rand, n int) ([]float64, error) {
 	out := make([]float64, n)
 	var buf [3]float64
@@ -289,6 +332,10 @@ func (c *categorical) Values() []float64 {
 		v[i] = float64(i + 1)
 	}
 	return v
+}
+
+func (c *categorical) logProbs(t *ad.Tape, x []ad.Var) ([]ad.Var, error) {
+	return eachDraw(x, func(i int) (ad.Var, error) { return c.LogProb(t, x[i:i+1]) })
 }
 
 func (c *categorical) LogProb(t *ad.Tape, x []ad.Var) (ad.Var, error) {

@@ -16,5 +16,7 @@
 // NewPosterior turns a Model into a model.Model over its continuous latent
 // sites on Stan's unconstrained scale, so that every algorithm in infer
 // runs on it unchanged; discrete sites marked for enumeration are summed
-// out exactly.
+// out exactly: single values over their joint support, and one site inside
+// a plate element by element (a mixture's labels), as NumPyro's parallel
+// enumeration does with a plate's batch dimension.
 package ppl

@@ -27,24 +27,11 @@ func (p *Posterior) PriorLikelihood(z []float64) (logPrior, logLik float64, err 
 	var liks []float64
 	first := true
 	err = p.combos(func(enum []float64) error {
-		var lj ad.Var
-		h := &latentHandler{p: p, leaves: p.leaves, enum: enum, lj: &lj}
-		tr := &Trace{}
-		if err := Run(With(p.m, tr, h), p.t); err != nil {
+		pr, lk, elemTerms, err := p.terms(enum, true)
+		if err != nil {
 			return err
 		}
-		prior, lik := lj.Val, 0.0
-		for _, s := range tr.Sites {
-			if s.Masked || (s.Kind != SampleSite && s.Kind != FactorSite) {
-				continue
-			}
-			lp := s.LogProb.Val * s.Scale
-			if s.Kind == SampleSite && !s.Observed && !s.Dist.Discrete() {
-				prior += lp
-			} else {
-				lik += lp
-			}
-		}
+		prior, lik := pr.Val, lk.Val+p.sumOut(elemTerms).Val
 		if first {
 			logPrior, first = prior, false
 		} else if prior != logPrior {

@@ -21,6 +21,7 @@ type Posterior struct {
 	m       Model
 	latents []latent
 	enums   []enumSite
+	local   *localEnum
 	outs    []outSite
 	dim     int
 	names   []string
@@ -41,6 +42,18 @@ type latent struct {
 type enumSite struct {
 	name   string
 	values []float64
+}
+
+// localEnum is a discrete site enumerated inside a plate: one value per
+// element of its innermost plate, each summed out on its own (NumPyro's
+// parallel enumeration of a local site). The model runs once per value of
+// the support with every element at that value; the plate's observed
+// sites then give one term per element and value.
+type localEnum struct {
+	name   string
+	values []float64
+	plate  string
+	size   int
 }
 
 // outSite is a deterministic site written with the draws.
@@ -64,10 +77,16 @@ func NewPosterior(m Model, seed uint64) (*Posterior, error) {
 		case s.Kind != SampleSite || s.Observed:
 		case s.Dist.Discrete():
 			e, ok := s.Dist.(Enumerable)
-			if !s.Infer.Enumerate || !ok || e.Values() == nil || s.Size != 1 {
-				return nil, fmt.Errorf("site %q is a discrete latent variable: mark it Enumerate() (one draw of a finite support) so that it is summed out", s.Name)
+			if !s.Infer.Enumerate || !ok || e.Values() == nil {
+				return nil, fmt.Errorf("site %q is a discrete latent variable: mark it Enumerate() (a finite support) so that it is summed out", s.Name)
 			}
-			p.enums = append(p.enums, enumSite{s.Name, e.Values()})
+			if s.Size == 1 {
+				p.enums = append(p.enums, enumSite{s.Name, e.Values()})
+				break
+			}
+			if err := p.addLocal(s, e.Values()); err != nil {
+				return nil, err
+			}
 		default:
 			ev := s.Dist.Event()
 			free := s.Dist.Support().free(s.Size, ev)
@@ -88,12 +107,31 @@ func NewPosterior(m Model, seed uint64) (*Posterior, error) {
 	for _, e := range p.enums {
 		p.names = append(p.names, e.name)
 	}
+	if p.local != nil {
+		p.names = append(p.names, columnNames(p.local.name, p.local.size)...)
+	}
 	for _, o := range p.outs {
 		p.names = append(p.names, columnNames(o.name, o.size)...)
 	}
 	p.t = ad.NewTape()
 	p.leaves = make([]ad.Var, p.dim)
 	return p, nil
+}
+
+// addLocal records s, an enumerated site of more than one value: it must
+// hold one value per element of its innermost plate, and be the only one.
+func (p *Posterior) addLocal(s *Site, values []float64) error {
+	if p.local != nil {
+		return fmt.Errorf("sites %q and %q are both enumerated inside plates: one such site is supported", p.local.name, s.Name)
+	}
+	if len(s.Plates) == 0 || s.Plates[len(s.Plates)-1].Size != s.Size {
+		return fmt.Errorf("site %q has %d values: an enumerated site holds one value, or one per element of its innermost plate", s.Name, s.Size)
+	}
+	if _, ok := s.Dist.(elementwise); !ok {
+		return fmt.Errorf("site %q: its distribution cannot be enumerated inside a plate", s.Name)
+	}
+	p.local = &localEnum{s.Name, values, s.Plates[len(s.Plates)-1].Name, s.Size}
+	return nil
 }
 
 // columnNames are Stan's names for a flat site: "x" or "x[1]", "x[2]"...
@@ -131,6 +169,7 @@ type latentHandler struct {
 	leaves []ad.Var
 	lj     *ad.Var
 	enum   []float64 // the enumerated sites' values in this run
+	local  []float64 // the plate-enumerated site's values in this run
 	err    error
 }
 
@@ -158,22 +197,143 @@ func (h *latentHandler) Process(c *Ctx, s *Site) {
 			return
 		}
 	}
+	if l := h.p.local; l != nil && l.name == s.Name {
+		if s.Size != l.size {
+			c.Fail(fmt.Errorf("site %q has %d values in this run, but %d when the model was traced", s.Name, s.Size, l.size))
+			return
+		}
+		s.Value = make([]ad.Var, l.size)
+		for i, v := range h.local {
+			s.Value[i] = ad.Const(v)
+		}
+		return
+	}
 	c.Fail(fmt.Errorf("site %q appeared that was not there when the model was traced", s.Name))
 }
 
-// joint runs the model once with the enumerated sites at enum and returns
-// the trace and its log joint plus the log-Jacobian.
-func (p *Posterior) joint(enum []float64, jacobian bool) (*Trace, ad.Var, error) {
+// split runs the model once, the enumerated sites at enum and the
+// plate-enumerated site (if any) at local, and splits its log density: the
+// prior of the continuous latent sites plus the log-Jacobian when asked,
+// the rest of the likelihood, and one term per element of the
+// plate-enumerated site's plate (the site's own and its plate's observed
+// sites'). prior + lik + Σ elems is the log joint.
+func (p *Posterior) split(enum, local []float64, jacobian bool) (tr *Trace, prior, lik ad.Var, elems []ad.Var, err error) {
+	t := p.t
 	var lj ad.Var
-	h := &latentHandler{p: p, leaves: p.leaves, enum: enum}
+	h := &latentHandler{p: p, leaves: p.leaves, enum: enum, local: local}
 	if jacobian {
 		h.lj = &lj
 	}
-	tr := &Trace{}
-	if err := Run(With(p.m, tr, h), p.t); err != nil {
-		return nil, ad.Var{}, err
+	tr = &Trace{}
+	if err := Run(With(p.m, tr, h), t); err != nil {
+		return nil, ad.Var{}, ad.Var{}, nil, err
 	}
-	return tr, p.t.Add(tr.LogJoint(p.t), lj), nil
+	priors, liks := []ad.Var{lj}, []ad.Var(nil)
+	if p.local != nil {
+		elems = make([]ad.Var, p.local.size)
+	}
+	for _, s := range tr.Sites {
+		if s.Masked || (s.Kind != SampleSite && s.Kind != FactorSite) {
+			continue
+		}
+		if p.local != nil && s.Kind == SampleSite && (s.Name == p.local.name || s.Observed) && inPlate(s, p.local.plate) {
+			if err := p.addElems(t, s, elems); err != nil {
+				return nil, ad.Var{}, ad.Var{}, nil, err
+			}
+			continue
+		}
+		lp := s.LogProb
+		if s.Scale != 1 {
+			lp = t.Mul(lp, ad.Const(s.Scale))
+		}
+		if s.Kind == SampleSite && !s.Observed && !s.Dist.Discrete() {
+			priors = append(priors, lp)
+		} else {
+			liks = append(liks, lp)
+		}
+	}
+	return tr, t.Sum(priors), t.Sum(liks), elems, nil
+}
+
+// inPlate reports whether s lies inside the plate named plate.
+func inPlate(s *Site, plate string) bool {
+	for _, f := range s.Plates {
+		if f.Name == plate {
+			return true
+		}
+	}
+	return false
+}
+
+// addElems adds a site of the enumerated plate to the per-element terms.
+func (p *Posterior) addElems(t *ad.Tape, s *Site, elems []ad.Var) error {
+	e, ok := s.Dist.(elementwise)
+	if !ok || s.Size != len(elems) {
+		return fmt.Errorf("site %q is inside plate %q with the enumerated site %q, but does not give one log density per element", s.Name, p.local.plate, p.local.name)
+	}
+	lps, err := e.logProbs(t, s.Value)
+	if err != nil {
+		return fmt.Errorf("site %q: %w", s.Name, err)
+	}
+	for i, lp := range lps {
+		if s.Scale != 1 {
+			lp = t.Mul(lp, ad.Const(s.Scale))
+		}
+		elems[i] = t.Add(elems[i], lp)
+	}
+	return nil
+}
+
+// terms is the model's log density split as split does, with the
+// plate-enumerated site summed out: elemTerms[i][k] is element i's term
+// with the site at its k-th value.
+func (p *Posterior) terms(enum []float64, jacobian bool) (prior, lik ad.Var, elemTerms [][]ad.Var, err error) {
+	if p.local == nil {
+		_, prior, lik, _, err = p.split(enum, nil, jacobian)
+		return prior, lik, nil, err
+	}
+	local := make([]float64, p.local.size)
+	elemTerms = make([][]ad.Var, p.local.size)
+	for k, v := range p.local.values {
+		for i := range local {
+			local[i] = v
+		}
+		_, pr, lk, elems, err := p.split(enum, local, jacobian)
+		if err != nil {
+			return ad.Var{}, ad.Var{}, nil, err
+		}
+		if k == 0 {
+			prior, lik = pr, lk
+		} else if pr.Val != prior.Val || lk.Val != lik.Val {
+			return ad.Var{}, ad.Var{}, nil, fmt.Errorf("a site outside plate %q depends on the site %q enumerated inside it", p.local.plate, p.local.name)
+		}
+		for i, e := range elems {
+			elemTerms[i] = append(elemTerms[i], e)
+		}
+	}
+	return prior, lik, elemTerms, nil
+}
+
+// joint is the log joint with the global enumerated sites at enum and the
+// plate-enumerated site summed out element by element.
+func (p *Posterior) joint(enum []float64, jacobian bool) (ad.Var, error) {
+	prior, lik, elemTerms, err := p.terms(enum, jacobian)
+	if err != nil {
+		return ad.Var{}, err
+	}
+	return p.t.Add(p.t.Add(prior, lik), p.sumOut(elemTerms)), nil
+}
+
+// sumOut is Σ_i log Σ_k exp(elemTerms[i][k]).
+func (p *Posterior) sumOut(elemTerms [][]ad.Var) ad.Var {
+	if elemTerms == nil {
+		return ad.Var{}
+	}
+	sums := make([]ad.Var, len(elemTerms))
+	for i, ts := range elemTerms {
+		sums[i] = p.t.LogSumExp(ts)
+	}
+	return p.t.Sum(sums)
 }
 
 // combos calls f with every combination of the enumerated sites' values.
@@ -215,7 +375,7 @@ func (p *Posterior) LogDensity(theta, grad []float64) (float64, error) {
 	}
 	var terms []ad.Var
 	err := p.combos(func(enum []float64) error {
-		_, lp, err := p.joint(enum, true)
+		lp, err := p.joint(enum, true)
 		terms = append(terms, lp)
 		return err
 	})
@@ -254,7 +414,7 @@ func (p *Posterior) Write(theta []float64, rng *rand.Rand, out []float64) error 
 		var combos [][]float64
 		var lps []float64
 		err := p.combos(func(e []float64) error {
-			_, lp, err := p.joint(e, false)
+			lp, err := p.joint(e, false)
 			combos = append(combos, append([]float64(nil), e...))
 			lps = append(lps, lp.Val)
 			return err
@@ -265,7 +425,25 @@ func (p *Posterior) Write(theta []float64, rng *rand.Rand, out []float64) error 
 		}
 		enum = combos[drawLogWeights(rng, lps)]
 	}
-	tr, _, err := p.joint(enum, false)
+	// Given those, each element of the plate-enumerated site is drawn by
+	// its own terms.
+	var local []float64
+	if p.local != nil {
+		_, _, elemTerms, err := p.terms(enum, false)
+		if err != nil {
+			fillNaN(out)
+			return err
+		}
+		local = make([]float64, p.local.size)
+		lw := make([]float64, len(p.local.values))
+		for i, ts := range elemTerms {
+			for k, v := range ts {
+				lw[k] = v.Val
+			}
+			local[i] = p.local.values[drawLogWeights(rng, lw)]
+		}
+	}
+	tr, _, _, _, err := p.split(enum, local, false)
 	if err != nil {
 		fillNaN(out)
 		return err
@@ -279,6 +457,10 @@ func (p *Posterior) Write(theta []float64, rng *rand.Rand, out []float64) error 
 	}
 	for i := range p.enums {
 		out[k] = enum[i]
+		k++
+	}
+	for _, v := range local {
+		out[k] = v
 		k++
 	}
 	for _, o := range p.outs {

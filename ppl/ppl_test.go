@@ -230,3 +230,97 @@ func TestEnumeratedMixture(t *testing.T) {
 		t.Errorf("discrete latent site: error %v", err)
 	}
 }
+
+// TestEnumeratedInPlate sums a label per observation out, each on its
+// own: the log density is the mixture likelihood written by hand, the
+// prior and likelihood add up to it, and the labels drawn with the outputs
+// follow each observation's responsibilities.
+func TestEnumeratedInPlate(t *testing.T) {
+	y := []float64{-1.2, 0.4, 2.9, 3.3, -0.7}
+	m := func(ctx *Ctx) {
+		mu := ctx.Sample("mu", Normal(Consts(-1, 3), Scalar(2)))
+		w := ctx.Sample("w", Beta(Scalar(2), Scalar(2)))
+		ctx.Plate("data", len(y), func() {
+			z := ctx.Sample("z", Bernoulli(w), Enumerate())
+			loc := make([]ad.Var, len(z))
+			for i := range z {
+				loc[i] = mu[int(z[i].Val)]
+			}
+			ctx.Sample("y", Normal(loc, Scalar(1)), Obs(Consts(y...)))
+		})
+	}
+	p, err := NewPosterior(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Dim() != 3 || len(p.Names()) != 3+len(y) || p.Names()[3] != "z[1]" {
+		t.Fatalf("dim %d, names %v", p.Dim(), p.Names())
+	}
+	th := []float64{-0.5, 2.5, 0.3}
+	w := 1 / (1 + math.Exp(-th[2]))
+	want := logNormal(th[0], -1, 2) + logNormal(th[1], 3, 2) + math.Log(6*w*(1-w)) + math.Log(w*(1-w))
+	resp := make([]float64, len(y))
+	for i, v := range y {
+		a, b := (1-w)*math.Exp(logNormal(v, th[0], 1)), w*math.Exp(logNormal(v, th[1], 1))
+		want += math.Log(a + b)
+		resp[i] = b / (a + b)
+	}
+	g := make([]float64, 3)
+	got, err := p.LogDensity(th, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(got-want) > 1e-9 {
+		t.Errorf("log density %v, want %v", got, want)
+	}
+	for i := range th {
+		if fd := centralDiff(p, th, i); math.Abs(g[i]-fd) > 1e-5 {
+			t.Errorf("grad[%d] %v, finite difference %v", i, g[i], fd)
+		}
+	}
+	prior, lik, err := p.PriorLikelihood(th)
+	if err != nil || math.Abs(prior+lik-want) > 1e-9 {
+		t.Errorf("prior %v + likelihood %v, want %v (%v)", prior, lik, want, err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	out := make([]float64, len(p.Names()))
+	ones := make([]float64, len(y))
+	const n = 4000
+	for range n {
+		if err := p.Write(th, rng, out); err != nil {
+			t.Fatal(err)
+		}
+		for i := range y {
+			ones[i] += out[3+i] / n
+		}
+	}
+	for i := range y {
+		if math.Abs(ones[i]-resp[i]) > 0.03 {
+			t.Errorf("z[%d] is 1 in %.3f of the draws, responsibility %.3f", i+1, ones[i], resp[i])
+		}
+	}
+}
+
+// TestEnumeratedInPlateRefusals: what plate enumeration cannot sum out is
+// refused by name.
+func TestEnumeratedInPlateRefusals(t *testing.T) {
+	outside := func(ctx *Ctx) {
+		var z []ad.Var
+		ctx.Plate("data", 3, func() { z = ctx.Sample("z", Bernoulli(Scalar(0.5)), Enumerate()) })
+		ctx.Factor("f", ad.Const(z[0].Val))
+	}
+	p, err := NewPosterior(outside, 1)
+	if err == nil {
+		_, err = p.LogDensity(nil, nil)
+	}
+	if err == nil || !strings.Contains(err.Error(), `a site outside plate "data" depends on the site "z"`) {
+		t.Errorf("a site outside the plate reads z: error %v", err)
+	}
+	two := func(ctx *Ctx) {
+		ctx.Plate("a", 2, func() { ctx.Sample("z", Bernoulli(Scalar(0.5)), Enumerate()) })
+		ctx.Plate("b", 2, func() { ctx.Sample("u", Bernoulli(Scalar(0.5)), Enumerate()) })
+	}
+	if _, err := NewPosterior(two, 1); err == nil || !strings.Contains(err.Error(), "one such site is supported") {
+		t.Errorf("two plate-enumerated sites: error %v", err)
+	}
+}

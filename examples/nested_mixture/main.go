@@ -1,9 +1,10 @@
-// Command nested_mixture compares two explanations of a data set with one
-// enumerated discrete site: the label z says which component generated
-// every observation, y ~ normal(mu, 1) or y ~ normal(mu + 3, 1), with
-// mu ~ normal(0, 2) and P(z = 1) = 0.3. Nested sampling sums z out
-// exactly, so log Z is the mixture's evidence, and the draws of z give its
-// posterior probability.
+// Command nested_mixture fits a two-component mixture whose labels are
+// enumerated discrete sites: each observation y[i] comes from normal(-1, 1)
+// or normal(3, 1) as its label z[i] says, the labels are Bernoulli(w) and
+// the weight w ~ beta(2, 2). Nested sampling sums every label out exactly,
+// one observation at a time, so log Z is the mixture's evidence; the draws
+// of z[i] give each observation's posterior probability of the second
+// component.
 //
 //	go run ./examples/nested_mixture
 package main
@@ -19,8 +20,11 @@ import (
 	"github.com/gostan/gostan/ppl"
 )
 
-// ys is the data: drawn with the shifted component and mu near 0.
-var ys = []float64{2.6, 3.9, 2.2, 3.4, 4.1, 2.8}
+// ys is the data; means are the components' locations.
+var (
+	ys    = []float64{-1.4, -0.2, 2.6, 3.9, -1.1, 2.2, 3.4, 0.9}
+	means = [2]float64{-1, 3}
+)
 
 func main() {
 	ns := nested.New(ppl.Program(mixture), nested.Config{LivePoints: 400})
@@ -28,31 +32,41 @@ func main() {
 		log.Fatal(err)
 	}
 	ns.PrintSummary(os.Stdout)
-	fmt.Printf("P(z = 1 | y) = %.3f\n", labelProbability(ns, 2000))
+	for i, p := range secondComponent(ns, 2000) {
+		fmt.Printf("P(z[%d] = 1 | y) = %.3f\n", i+1, p)
+	}
 }
 
 // mixture is the model; the data are ys whatever the argument.
 func mixture(model.Data) ppl.Model {
 	y := ppl.Consts(ys...)
 	return func(ctx *ppl.Ctx) {
-		mu := ctx.Sample("mu", ppl.Normal(ppl.Scalar(0), ppl.Scalar(2)))
-		z := ctx.Sample("z", ppl.Bernoulli(ppl.Scalar(0.3)), ppl.Enumerate())
-		loc := ctx.T.Add(mu[0], ad.Const(3*z[0].Val))
-		ctx.Sample("y", ppl.Normal([]ad.Var{loc}, ppl.Scalar(1)), ppl.Obs(y))
+		w := ctx.Sample("w", ppl.Beta(ppl.Scalar(2), ppl.Scalar(2)))
+		ctx.Plate("data", len(ys), func() {
+			z := ctx.Sample("z", ppl.Bernoulli(w), ppl.Enumerate())
+			loc := make([]ad.Var, len(z))
+			for i, zi := range z {
+				loc[i] = ad.Const(means[int(zi.Val)])
+			}
+			ctx.Sample("y", ppl.Normal(loc, ppl.Scalar(1)), ppl.Obs(y))
+		})
 	}
 }
 
-// labelProbability is the share of n equally weighted draws with z = 1.
-func labelProbability(ns *nested.Sampler, n int) float64 {
-	col := -1
+// secondComponent is the share of n equally weighted draws with z[i] = 1,
+// for each observation.
+func secondComponent(ns *nested.Sampler, n int) []float64 {
+	first := -1
 	for j, name := range ns.Result().Names {
-		if name == "z" {
-			col = j
+		if name == "z[1]" {
+			first = j
 		}
 	}
-	ones := 0.0
+	ones := make([]float64, len(ys))
 	for _, d := range ns.Samples(2, n) {
-		ones += d[col]
+		for i := range ones {
+			ones[i] += d[first+i] / float64(n)
+		}
 	}
-	return ones / float64(n)
+	return ones
 }
