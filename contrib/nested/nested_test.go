@@ -136,9 +136,7 @@ func TestConjugateNormalMean(t *testing.T) {
 }
 
 func TestLinearRegression5D(t *testing.T) {
-	if testing.Short() {
-		t.Skip("thousands of live points: ten seconds and more")
-	}
+	skipLong(t, "thousands of live points: ten seconds and more")
 	g := newRegression(10, 5, 0, 2)
 	checkEvidence(t, "regression 5-D", runModel(t, g.model, Config{LivePoints: 2500, Seed: 2}), g.exact())
 }
@@ -222,9 +220,7 @@ func eye(d int) *mat.SymDense {
 }
 
 func TestCorrelatedGaussian10D(t *testing.T) {
-	if testing.Short() {
-		t.Skip("thousands of live points: ten seconds and more")
-	}
+	skipLong(t, "thousands of live points: ten seconds and more")
 	c := newCorrelated(10)
 	checkEvidence(t, "correlated 10-D", runModel(t, c.model, Config{LivePoints: 2000, Seed: 3}), c.exact())
 }

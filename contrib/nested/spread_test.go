@@ -9,9 +9,7 @@ import (
 // (estimate − exact) / reported error has a standard deviation between
 // 0.6 and 1.6, and the mean error is not biased beyond chance.
 func TestErrorIsHonest(t *testing.T) {
-	if testing.Short() {
-		t.Skip("20 runs skipped in -short")
-	}
+	skipLong(t, "twenty runs")
 	g := newRegression(10, 5, 0, 2)
 	exact := g.exact()
 	var zs []float64

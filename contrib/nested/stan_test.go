@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gostan/gostan/compile"
+	"github.com/gostan/gostan/internal/race"
 	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/posteriordb"
 	"github.com/gostan/gostan/stan/check"
@@ -214,7 +215,7 @@ func TestPosteriorDBPriors(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 		accepted = append(accepted, name)
-		if why, ok := slowNested[name]; ok || testing.Short() {
+		if why, ok := slowNested[name]; ok || testing.Short() || race.Enabled {
 			t.Logf("%s: nested sampling not run here (%s); docs/nested.md records it from gostan eval", name, why)
 			continue
 		}

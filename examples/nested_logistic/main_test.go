@@ -6,6 +6,7 @@ import (
 
 	"github.com/gostan/gostan/contrib/nested"
 	"github.com/gostan/gostan/infer/nuts"
+	"github.com/gostan/gostan/internal/race"
 	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/ppl"
 )
@@ -14,7 +15,7 @@ import (
 // are within 0.05 of NUTS's (the seed printed 0.94, 1.95, 2.86 for the
 // coefficients).
 func TestSeedExample(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || race.Enabled {
 		t.Skip("the seed's example takes half a minute")
 	}
 	x, labels := seedData()
