@@ -17,8 +17,15 @@ func File(path string) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	return Source(path, src, filepath.Dir(path))
+}
+
+// Source parses, checks and compiles a program held in memory, named name
+// in its diagnostics (a scanner.ErrorList); #include finds files in the
+// directories includeDirs.
+func Source(name string, src []byte, includeDirs ...string) (*Program, error) {
 	fset := token.NewFileSet()
-	prog, err := parser.ParseFile(fset, path, src, parser.DirIncluder(filepath.Dir(path)))
+	prog, err := parser.ParseFile(fset, name, src, parser.DirIncluder(includeDirs...))
 	if err != nil {
 		return nil, err
 	}

@@ -9,9 +9,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gostan/gostan/model"
-	"github.com/gostan/gostan/stan/check"
-	"github.com/gostan/gostan/stan/parser"
-	"github.com/gostan/gostan/stan/token"
 )
 
 // This file tests what compile gained to compile everything the checker
@@ -21,16 +18,7 @@ import (
 // buildSource compiles a program and binds data.
 func buildSource(t *testing.T, src string, data model.Data) *Model {
 	t.Helper()
-	fset := token.NewFileSet()
-	prog, err := parser.ParseFile(fset, "gaps.stan", []byte(src), nil)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	info, err := check.Check(fset, prog)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	p, err := Compile(fset, prog, info)
+	p, err := Source("gaps.stan", []byte(src))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
 	}

@@ -8,24 +8,12 @@ import (
 	"testing"
 
 	"github.com/gostan/gostan/model"
-	"github.com/gostan/gostan/stan/check"
-	"github.com/gostan/gostan/stan/parser"
-	"github.com/gostan/gostan/stan/token"
 )
 
 // genProgram compiles src as the file gen.stan.
 func genProgram(t *testing.T, src string) *Program {
 	t.Helper()
-	fset := token.NewFileSet()
-	prog, err := parser.ParseFile(fset, "gen.stan", []byte(src), nil)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	info, err := check.Check(fset, prog)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	p, err := Compile(fset, prog, info)
+	p, err := Source("gen.stan", []byte(src))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
 	}

@@ -8,9 +8,6 @@ import (
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/compile"
 	"github.com/gostan/gostan/model"
-	"github.com/gostan/gostan/stan/check"
-	"github.com/gostan/gostan/stan/parser"
-	"github.com/gostan/gostan/stan/token"
 )
 
 // constrained has a site of each support, a bound that depends on another
@@ -48,16 +45,7 @@ model {
 
 func compileStan(t *testing.T, src string, data model.Data) model.Model {
 	t.Helper()
-	fset := token.NewFileSet()
-	prog, err := parser.ParseFile(fset, "test.stan", []byte(src), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := check.Check(fset, prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := compile.Compile(fset, prog, info)
+	p, err := compile.Source("test.stan", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,25 +14,13 @@ import (
 	"github.com/gostan/gostan/internal/race"
 	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/posteriordb"
-	"github.com/gostan/gostan/stan/check"
-	"github.com/gostan/gostan/stan/parser"
-	"github.com/gostan/gostan/stan/token"
 )
 
 // stanProblem compiles a Stan program, binds data and checks that every
 // parameter has a proper prior.
 func stanProblem(t *testing.T, src string, data model.Data) *compile.Model {
 	t.Helper()
-	fset := token.NewFileSet()
-	prog, err := parser.ParseFile(fset, "evidence.stan", []byte(src), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := check.Check(fset, prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := compile.Compile(fset, prog, info)
+	p, err := compile.Source("evidence.stan", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
