@@ -32,9 +32,12 @@ type env struct {
 	stacks  []frameStack // each user function's frames, by its id
 	depth   int          // calls in progress
 	target  []ad.Var
-	prior   []float64 // the prior's terms, in the generative view (generative.go)
-	rng     *rand.Rand
-	print   io.Writer
+	// jacobian: jacobian += statements and the library's _jacobian
+	// functions add to target, as the constraints' Jacobians are added.
+	jacobian bool
+	prior    []float64 // the prior's terms, in the generative view (generative.go)
+	rng      *rand.Rand
+	print    io.Writer
 
 	retI int
 	retR ad.Var

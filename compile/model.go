@@ -176,6 +176,7 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 	t := e.t
 	t.Reset()
 	e.target = e.target[:0]
+	e.jacobian = jacobian
 	e.nonFinite = nil
 	for i, v := range theta {
 		m.leaves[i] = t.Var(v)
@@ -293,6 +294,7 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 	e := m.e
 	e.t.Reset()
 	e.target = e.target[:0]
+	e.jacobian = false
 	saved := e.rng
 	if rng != nil {
 		e.rng = rng

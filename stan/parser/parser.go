@@ -732,6 +732,15 @@ func (p *parser) stmt() ast.Stmt {
 				s.Semi = p.expect(token.SEMI)
 				return s
 			}
+		case "jacobian":
+			if p.peek().Kind == token.ADD_ASSIGN {
+				p.next()
+				s := &ast.JacobianStmt{Jacobian: pos, OpPos: p.tok.Pos}
+				p.next()
+				s.X = p.parseExpr()
+				s.Semi = p.expect(token.SEMI)
+				return s
+			}
 		case "increment_log_prob":
 			if p.peek().Kind == token.LPAREN {
 				p.next()
