@@ -21,6 +21,7 @@ import (
 	"github.com/gostan/gostan/stan/scanner"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
+	"github.com/gostan/gostan/transform"
 )
 
 // env is the run-time state of one evaluation: the tape, the variables,
@@ -448,13 +449,7 @@ func (c *compiler) constraintCheck(d *ast.VarDecl, what string) *constraintCheck
 	return ck
 }
 
-func isStructured(base string) bool {
-	switch base {
-	case "simplex", "unit_vector", "ordered", "positive_ordered", "cholesky_factor_corr", "cholesky_factor_cov", "corr_matrix", "cov_matrix":
-		return true
-	}
-	return false
-}
+func isStructured(base string) bool { return transform.Lookup(base) != nil }
 
 // run validates the variable; errors name the declaration's file:line,
 // the element and the rule.

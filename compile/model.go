@@ -26,6 +26,7 @@ type Model struct {
 	leaves  []ad.Var
 	data    model.Data
 	seed    uint64
+	lj      ad.Var // the log Jacobian, accumulated in LogDensityJacobian
 }
 
 // output is a variable written by Write, with its flattening.
@@ -181,8 +182,10 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 	for i, v := range theta {
 		m.leaves[i] = t.Var(v)
 	}
-	var lj ad.Var
-	ljp := &lj
+	// The accumulator lives in m: the transforms are called through
+	// function values, so a local's address would escape to the heap.
+	m.lj = ad.Var{}
+	ljp := &m.lj
 	if !jacobian {
 		ljp = nil
 	}
@@ -194,7 +197,7 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 	}
 	total := t.Sum(e.target)
 	if jacobian {
-		total = t.Add(total, lj)
+		total = t.Add(total, m.lj)
 	}
 	if math.IsNaN(total.Val) {
 		return 0, m.notFinite(total.Val)
