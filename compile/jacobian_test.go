@@ -2,9 +2,14 @@ package compile
 
 import (
 	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/gostan/gostan/model"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/parser"
+	"github.com/gostan/gostan/stan/token"
 )
 
 // sameDensity compares two models' log densities and gradients, with and
@@ -100,5 +105,169 @@ generated quantities { real j = jacobian; }`, model.Data{})
 	}
 	if out[1] != 3.5 {
 		t.Errorf("jacobian = %v, want 3.5", out[1])
+	}
+}
+
+// TestTransformFunctionsMatchDeclarations: a parameter declared with a
+// constraint and the same constraint applied by the language's _jacobian
+// function to an unconstrained parameter give the same log density and
+// gradient, with and without the Jacobian; the _constrain function adds
+// nothing. The declared constraint runs package transform through the
+// parameter layout, the function through the library: the two must agree.
+func TestTransformFunctionsMatchDeclarations(t *testing.T) {
+	for _, c := range []struct {
+		name, decl, free, tp, use string
+		n                         int
+	}{
+		{"lower_bound", "real<lower=1.5>", "real", "real x = lower_bound_jacobian(y, 1.5);", "x ~ gamma(2, 1);", 1},
+		{"upper_bound", "vector<upper=2>[2]", "vector[2]", "vector[2] x = upper_bound_jacobian(y, 2);", "x ~ normal(0, 3);", 2},
+		{"lower_upper_bound", "array[2] real<lower=-1, upper=3>", "array[2] real", "array[2] real x = lower_upper_bound_jacobian(y, -1, 3);", "x ~ normal(1, 2);", 2},
+		{"bounds_vector", "vector<lower=[-1, 0]', upper=[3, 0.5]'>[2]", "vector[2]", "vector[2] x = lower_upper_bound_jacobian(y, [-1, 0]', [3, 0.5]');", "x ~ normal(1, 2);", 2},
+		{"offset_multiplier", "row_vector<offset=1, multiplier=2>[2]", "row_vector[2]", "row_vector[2] x = offset_multiplier_jacobian(y, 1, 2);", "x ~ normal(0, 1);", 2},
+		{"ordered", "ordered[3]", "vector[3]", "vector[3] x = ordered_jacobian(y);", "x ~ normal(0, 2);", 3},
+		{"positive_ordered", "positive_ordered[3]", "vector[3]", "vector[3] x = positive_ordered_jacobian(y);", "x ~ exponential(1);", 3},
+		{"simplex", "simplex[4]", "vector[3]", "vector[4] x = simplex_jacobian(y);", "x ~ dirichlet([2, 3, 4, 5]');", 3},
+		{"unit_vector", "unit_vector[3]", "vector[3]", "vector[3] x = unit_vector_jacobian(y);", "target += x[1];", 3},
+		{"cholesky_factor_corr", "cholesky_factor_corr[3]", "vector[3]", "matrix[3, 3] x = cholesky_factor_corr_jacobian(y, 3);", "x ~ lkj_corr_cholesky(2);", 3},
+		{"corr_matrix", "corr_matrix[3]", "vector[3]", "matrix[3, 3] x = corr_matrix_jacobian(y, 3);", "x ~ lkj_corr(2);", 3},
+		{"cov_matrix", "cov_matrix[2]", "vector[3]", "matrix[2, 2] x = cov_matrix_jacobian(y, 2);", "x ~ wishart(4, identity_matrix(2));", 3},
+		{"cholesky_factor_cov", "cholesky_factor_cov[3, 2]", "vector[5]", "matrix[3, 2] x = cholesky_factor_cov_jacobian(y, 3, 2);", "target += -0.5 * sum(square(to_vector(x)));", 5},
+		{"array", "array[2] simplex[3]", "array[2] vector[2]", "array[2] vector[3] x = simplex_jacobian(y);", "x[1] ~ dirichlet([2, 3, 4]'); x[2] ~ dirichlet([1, 2, 2]');", 4},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			declared := buildSource(t, "parameters { "+c.decl+" x; } model { "+c.use+" }", model.Data{})
+			by := buildSource(t, "parameters { "+c.free+" y; } transformed parameters { "+c.tp+" } model { "+c.use+" }", model.Data{})
+			rng := rand.New(rand.NewPCG(3, uint64(len(c.name))))
+			var points [][]float64
+			for range 3 {
+				x := make([]float64, c.n)
+				for i := range x {
+					x[i] = rng.Float64()*2 - 1
+				}
+				points = append(points, x)
+			}
+			sameDensity(t, by, declared, points)
+			// The _constrain function adds no Jacobian.
+			plain := buildSource(t, "parameters { "+c.free+" y; } transformed parameters { "+
+				strings.Replace(c.tp, "_jacobian(", "_constrain(", 1)+" } model { "+c.use+" }", model.Data{})
+			for _, x := range points {
+				l1, err1 := plain.LogDensityJacobian(x, nil, true)
+				l0, err0 := declared.LogDensityJacobian(x, nil, false)
+				if err1 != nil || err0 != nil || math.Abs(l1-l0) > 1e-12*math.Max(1, math.Abs(l0)) {
+					t.Errorf("%s_constrain at %v: %v (%v), want %v (%v)", c.name, x, l1, err1, l0, err0)
+				}
+			}
+		})
+	}
+}
+
+// TestUnconstrainFunctions: the _unconstrain functions invert the
+// _constrain functions (their outputs equal the unconstrained parameter),
+// and their derivatives, taken through the constraining transform, agree
+// with finite differences of the log density, parameter-dependent bounds
+// included.
+func TestUnconstrainFunctions(t *testing.T) {
+	for _, c := range []struct {
+		name, params, tp, use string
+		n                     int
+		roundTrip             bool
+	}{
+		{"lower_bound", "real y; real lb;", "real x = lower_bound_constrain(y, lb); real z = lower_bound_unconstrain(x, lb);", "target += -0.5 * square(z - 0.2) + 0.3 * z * lb - square(lb);", 2, true},
+		{"upper_bound", "vector[2] y; real ub;", "vector[2] x = upper_bound_constrain(y, ub); vector[2] z = upper_bound_unconstrain(x, ub);", "target += -0.5 * dot_self(z) + ub * sum(z) - square(ub);", 3, true},
+		{"lower_upper_bound", "array[2] real y; array[2] real lo;", "array[2] real hi = {lo[1] + 2, lo[2] + 1}; array[2] real x = lower_upper_bound_constrain(y, lo, hi); array[2] real z = lower_upper_bound_unconstrain(x, lo, hi);", "target += -0.5 * dot_self(to_vector(z)) + 0.7 * z[1] * lo[2] - dot_self(to_vector(lo));", 4, true},
+		{"offset_multiplier", "matrix[2, 2] y; real o; real<lower=0> s;", "matrix[2, 2] x = offset_multiplier_constrain(y, o, s); matrix[2, 2] z = offset_multiplier_unconstrain(x, o, s);", "target += -0.5 * sum(square(z)) + o * z[1, 2] * s - o^2 - s;", 6, true},
+		{"ordered", "vector[3] y;", "vector[3] x = ordered_constrain(y); vector[3] z = ordered_unconstrain(x);", "target += -0.5 * dot_self(z) + z[2] * z[3];", 3, true},
+		{"positive_ordered", "vector[3] y;", "vector[3] x = positive_ordered_constrain(y); vector[3] z = positive_ordered_unconstrain(x);", "target += -0.5 * dot_self(z) + z[1] * z[3];", 3, true},
+		{"simplex", "array[2] vector[3] y;", "array[2] vector[4] x = simplex_constrain(y); array[2] vector[3] z = simplex_unconstrain(x);", "target += -0.5 * dot_self(z[1]) - dot_self(z[2]) + z[1, 2] * z[2, 3];", 6, true},
+		{"unit_vector", "vector[3] y;", "vector[3] x = unit_vector_constrain(y); vector[3] z = unit_vector_unconstrain(x);", "target += -0.5 * dot_self(y) + z[1] + 2 * z[2] * z[3];", 3, false},
+		{"cholesky_factor_corr", "vector[3] y;", "matrix[3, 3] x = cholesky_factor_corr_constrain(y, 3); vector[3] z = cholesky_factor_corr_unconstrain(x);", "target += -0.5 * dot_self(z) + z[1] * z[3];", 3, true},
+		{"corr_matrix", "vector[3] y;", "matrix[3, 3] x = corr_matrix_constrain(y, 3); vector[3] z = corr_matrix_unconstrain(x);", "target += -0.5 * dot_self(z) + z[2] * z[3];", 3, true},
+		{"cov_matrix", "vector[3] y;", "matrix[2, 2] x = cov_matrix_constrain(y, 2); vector[3] z = cov_matrix_unconstrain(x);", "target += -0.5 * dot_self(z) + z[1] * z[2];", 3, true},
+		{"cholesky_factor_cov", "vector[5] y;", "matrix[3, 2] x = cholesky_factor_cov_constrain(y, 3, 2); vector[5] z = cholesky_factor_cov_unconstrain(x);", "target += -0.5 * dot_self(z) + z[1] * z[5];", 5, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := buildSource(t, "parameters { "+c.params+" } transformed parameters { "+c.tp+" } model { "+c.use+" }", model.Data{})
+			if m.Dim() != c.n {
+				t.Fatalf("dimension %d, want %d", m.Dim(), c.n)
+			}
+			rng := rand.New(rand.NewPCG(5, uint64(len(c.name))))
+			names := m.Names()
+			for range 3 {
+				x := make([]float64, c.n)
+				for i := range x {
+					x[i] = rng.Float64()*2 - 1
+				}
+				grad := make([]float64, c.n)
+				if _, err := m.LogDensity(x, grad); err != nil {
+					t.Fatal(err)
+				}
+				for i := range x {
+					fd, _, err := centralDiff(m, x, i)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if math.Abs(fd-grad[i]) > 1e-6*math.Max(1, math.Abs(fd)) {
+						t.Errorf("x=%v: gradient %d is %.10g, finite differences %.10g", x, i, grad[i], fd)
+					}
+				}
+				if !c.roundTrip {
+					continue
+				}
+				out := make([]float64, len(names))
+				if err := m.Write(x, nil, out); err != nil {
+					t.Fatal(err)
+				}
+				// z, the last columns, holds y, the first: unconstrain
+				// inverts constrain.
+				ny := 0
+				for _, n := range names {
+					if strings.HasPrefix(n, "y") {
+						ny++
+					}
+				}
+				z := out[len(out)-ny:]
+				for i := range ny {
+					if math.Abs(z[i]-out[i]) > 1e-9*math.Max(1, math.Abs(out[i])) {
+						t.Errorf("x=%v: %s = %v, want %v", x, names[len(out)-ny+i], z[i], out[i])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestTransformFunctionErrors: a value outside the constraint or of the
+// wrong size stops the evaluation with the function's name and the
+// statement's position.
+func TestTransformFunctionErrors(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"transformed data { real z = lower_bound_unconstrain(-1, 0); }",
+			"gaps.stan:1:29: lower_bound_unconstrain: Lower bounded variable is -1, but must be greater than or equal to 0"},
+		{"transformed data { vector[3] z = simplex_unconstrain([0.5, 0.2, 0.2]'); }",
+			"simplex_unconstrain: Simplex variable is not a valid simplex"},
+		{"transformed data { matrix[3, 3] z = corr_matrix_constrain([1, 2]', 3); }",
+			"corr_matrix_constrain: the unconstrained value has 2 elements, but a corr_matrix of dimensions [3 3] needs 3"},
+		{"transformed data { vector[2] z = lower_bound_constrain([1, 2]', [1, 2, 3]'); }",
+			"lower_bound_constrain: the bound has 3 elements, but the value has 2"},
+		{"transformed data { real z = lower_upper_bound_constrain(0, 1, 0); }",
+			"lower_upper_bound_constrain: lb is 1, but must be less than 0"},
+	} {
+		fset := token.NewFileSet()
+		prog, err := parser.ParseFile(fset, "gaps.stan", []byte(c.src), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := check.Check(fset, prog)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Compile(fset, prog, info)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.NewModel(model.Data{}, 1)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.src, err, c.want)
+		}
 	}
 }
