@@ -133,6 +133,10 @@ func TestTransformFunctionsMatchDeclarations(t *testing.T) {
 		{"cov_matrix", "cov_matrix[2]", "vector[3]", "matrix[2, 2] x = cov_matrix_jacobian(y, 2);", "x ~ wishart(4, identity_matrix(2));", 3},
 		{"cholesky_factor_cov", "cholesky_factor_cov[3, 2]", "vector[5]", "matrix[3, 2] x = cholesky_factor_cov_jacobian(y, 3, 2);", "target += -0.5 * sum(square(to_vector(x)));", 5},
 		{"array", "array[2] simplex[3]", "array[2] vector[2]", "array[2] vector[3] x = simplex_jacobian(y);", "x[1] ~ dirichlet([2, 3, 4]'); x[2] ~ dirichlet([1, 2, 2]');", 4},
+		{"sum_to_zero_vector", "sum_to_zero_vector[4]", "vector[3]", "vector[4] x = sum_to_zero_jacobian(y);", "x ~ normal(0.3, 1);", 3},
+		{"sum_to_zero_matrix", "sum_to_zero_matrix[3, 4]", "matrix[2, 3]", "matrix[3, 4] x = sum_to_zero_jacobian(y);", "to_vector(x) ~ normal(0.3, 1);", 6},
+		{"column_stochastic_matrix", "column_stochastic_matrix[3, 2]", "matrix[2, 2]", "matrix[3, 2] x = stochastic_column_jacobian(y);", "col(x, 1) ~ dirichlet([2, 3, 4]'); col(x, 2) ~ dirichlet([1, 1, 3]');", 4},
+		{"row_stochastic_matrix", "array[2] row_stochastic_matrix[2, 3]", "array[2] matrix[2, 2]", "array[2] matrix[2, 3] x = stochastic_row_jacobian(y);", "row(x[1], 1)' ~ dirichlet([2, 3, 4]'); row(x[2], 2)' ~ dirichlet([1, 1, 3]');", 8},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			declared := buildSource(t, "parameters { "+c.decl+" x; } model { "+c.use+" }", model.Data{})
@@ -184,6 +188,10 @@ func TestUnconstrainFunctions(t *testing.T) {
 		{"corr_matrix", "vector[3] y;", "matrix[3, 3] x = corr_matrix_constrain(y, 3); vector[3] z = corr_matrix_unconstrain(x);", "target += -0.5 * dot_self(z) + z[2] * z[3];", 3, true},
 		{"cov_matrix", "vector[3] y;", "matrix[2, 2] x = cov_matrix_constrain(y, 2); vector[3] z = cov_matrix_unconstrain(x);", "target += -0.5 * dot_self(z) + z[1] * z[2];", 3, true},
 		{"cholesky_factor_cov", "vector[5] y;", "matrix[3, 2] x = cholesky_factor_cov_constrain(y, 3, 2); vector[5] z = cholesky_factor_cov_unconstrain(x);", "target += -0.5 * dot_self(z) + z[1] * z[5];", 5, true},
+		{"sum_to_zero_vector", "vector[3] y;", "vector[4] x = sum_to_zero_constrain(y); vector[3] z = sum_to_zero_unconstrain(x);", "target += -0.5 * dot_self(z) + z[1] * z[3] + x[4];", 3, true},
+		{"sum_to_zero_matrix", "matrix[2, 3] y;", "matrix[3, 4] x = sum_to_zero_constrain(y); matrix[2, 3] z = sum_to_zero_unconstrain(x);", "target += -0.5 * sum(square(z)) + z[1, 2] * z[2, 3] + x[3, 4];", 6, true},
+		{"stochastic_column", "matrix[2, 2] y;", "matrix[3, 2] x = stochastic_column_constrain(y); matrix[2, 2] z = stochastic_column_unconstrain(x);", "target += -0.5 * sum(square(z)) + z[1, 2] * z[2, 1] + x[3, 1];", 4, true},
+		{"stochastic_row", "matrix[2, 2] y;", "matrix[2, 3] x = stochastic_row_constrain(y); matrix[2, 2] z = stochastic_row_unconstrain(x);", "target += -0.5 * sum(square(z)) + z[1, 2] * z[2, 1] + x[2, 3];", 4, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := buildSource(t, "parameters { "+c.params+" } transformed parameters { "+c.tp+" } model { "+c.use+" }", model.Data{})
@@ -269,5 +277,91 @@ func TestTransformFunctionErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.src, err, c.want)
 		}
+	}
+}
+
+// TestNewConstrainedTypes: parameters of the Stan 2.36 and 2.37 types hold
+// values within their constraints, their gradients agree with finite
+// differences, and data declared with them is checked.
+func TestNewConstrainedTypes(t *testing.T) {
+	m := buildSource(t, `
+parameters { sum_to_zero_vector[3] a; sum_to_zero_matrix[2, 3] b; column_stochastic_matrix[3, 2] c; row_stochastic_matrix[2, 3] d; }
+model {
+  a ~ normal(0, 2); to_vector(b) ~ normal(0.5, 1);
+  col(c, 1) ~ dirichlet([2, 3, 4]'); col(c, 2) ~ dirichlet([2, 2, 2]');
+  row(d, 1)' ~ dirichlet([1, 2, 3]'); row(d, 2)' ~ dirichlet([3, 2, 2]');
+}`, model.Data{})
+	if m.Dim() != 2+2+4+4 {
+		t.Fatalf("dimension %d, want 12", m.Dim())
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	x := make([]float64, m.Dim())
+	for i := range x {
+		x[i] = rng.Float64()*2 - 1
+	}
+	grad := make([]float64, m.Dim())
+	if _, err := m.LogDensity(x, grad); err != nil {
+		t.Fatal(err)
+	}
+	for i := range x {
+		fd, _, err := centralDiff(m, x, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(fd-grad[i]) > 1e-6*math.Max(1, math.Abs(fd)) {
+			t.Errorf("gradient %d is %.10g, finite differences %.10g", i, grad[i], fd)
+		}
+	}
+	out := make([]float64, len(m.Names()))
+	if err := m.Write(x, nil, out); err != nil {
+		t.Fatal(err)
+	}
+	sum := func(idx ...int) float64 {
+		s := 0.0
+		for _, i := range idx {
+			s += out[i]
+		}
+		return s
+	}
+	// Columns: a 0-2; b (2×3, column-major) 3-8; c (3×2) 9-14; d (2×3) 15-20.
+	for _, c := range []struct {
+		what string
+		sum  float64
+		want float64
+	}{
+		{"sum(a)", sum(0, 1, 2), 0},
+		{"b column 2", sum(5, 6), 0}, {"b row 1", sum(3, 5, 7), 0}, {"b row 2", sum(4, 6, 8), 0},
+		{"c column 1", sum(9, 10, 11), 1}, {"c column 2", sum(12, 13, 14), 1},
+		{"d row 1", sum(15, 17, 19), 1}, {"d row 2", sum(16, 18, 20), 1},
+	} {
+		if math.Abs(c.sum-c.want) > 1e-12 {
+			t.Errorf("%s = %.15g, want %v", c.what, c.sum, c.want)
+		}
+	}
+	// Data is checked against its declared constraint.
+	fset := token.NewFileSet()
+	prog, err := parser.ParseFile(fset, "d.stan", []byte("data { sum_to_zero_vector[3] z; row_stochastic_matrix[2, 2] r; }"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := check.Check(fset, prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Compile(fset, prog, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := model.Data{"z": {Dims: []int{3}, Elems: []float64{1, -0.5, -0.5}}, "r": {Dims: []int{2, 2}, Elems: []float64{0.2, 0.8, 0.5, 0.5}}}
+	if _, err := p.NewModel(good, 1); err != nil {
+		t.Errorf("valid data: %v", err)
+	}
+	bad := model.Data{"z": {Dims: []int{3}, Elems: []float64{1, -0.5, 0}}, "r": good["r"]}
+	if _, err := p.NewModel(bad, 1); err == nil || !strings.Contains(err.Error(), "does not sum to zero") {
+		t.Errorf("invalid z: error %v", err)
+	}
+	bad = model.Data{"z": good["z"], "r": {Dims: []int{2, 2}, Elems: []float64{0.2, 0.8, 0.5, 0.6}}}
+	if _, err := p.NewModel(bad, 1); err == nil || !strings.Contains(err.Error(), "not a valid simplex") {
+		t.Errorf("invalid r: error %v", err)
 	}
 }

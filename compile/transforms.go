@@ -75,11 +75,29 @@ var structuredShapes = map[string]struct {
 	"corr_matrix":          {func(_ []int, k [2]int) []int { return []int{k[0], k[0]} }, flatFree},
 	"cov_matrix":           {func(_ []int, k [2]int) []int { return []int{k[0], k[0]} }, flatFree},
 	"cholesky_factor_cov":  {func(_ []int, k [2]int) []int { return []int{k[0], k[1]} }, flatFree},
+	"sum_to_zero_vector": {func(yd []int, _ [2]int) []int { return []int{yd[0] + 1} },
+		func(_ *transform.Structured, xd []int) []int { return []int{max(xd[0]-1, 0)} }},
+	"sum_to_zero_matrix": {func(yd []int, _ [2]int) []int { return []int{yd[0] + 1, yd[1] + 1} },
+		func(_ *transform.Structured, xd []int) []int { return []int{max(xd[0]-1, 0), max(xd[1]-1, 0)} }},
+	"column_stochastic_matrix": {func(yd []int, _ [2]int) []int { return []int{yd[0] + 1, yd[1]} },
+		func(_ *transform.Structured, xd []int) []int { return []int{max(xd[0]-1, 0), xd[1]} }},
+	"row_stochastic_matrix": {func(yd []int, _ [2]int) []int { return []int{yd[0], yd[1] + 1} },
+		func(_ *transform.Structured, xd []int) []int { return []int{xd[0], max(xd[1]-1, 0)} }},
+}
+
+// functionNames are the language's names of the transforms whose type
+// names differ; sum_to_zero serves vectors and matrices.
+var functionNames = map[string]string{
+	"sum_to_zero_vector": "sum_to_zero", "sum_to_zero_matrix": "sum_to_zero",
+	"column_stochastic_matrix": "stochastic_column", "row_stochastic_matrix": "stochastic_row",
 }
 
 func keepDims(yd []int, _ [2]int) []int                 { return yd }
 func sameFree(_ *transform.Structured, xd []int) []int  { return xd }
 func flatFree(st *transform.Structured, xd []int) []int { return []int{st.Size(xd)} }
+
+// square are the constraints of square matrices.
+var square = map[string]bool{"cholesky_factor_corr": true, "corr_matrix": true, "cov_matrix": true}
 
 // transformWork is a call site's per-model state: the log-Jacobian
 // accumulator and, for the derivatives of the inverses, a scratch tape
@@ -107,11 +125,44 @@ func transformBuiltins() map[string]builtin {
 		m[name+"_jacobian"] = scalarConstrain(name+"_jacobian", st, true)
 		m[name+"_unconstrain"] = scalarUnconstrain(name+"_unconstrain", st)
 	}
-	for name, sh := range structuredShapes {
-		st := transform.Lookup(name)
-		m[name+"_constrain"] = structuredConstrain(name+"_constrain", st, sh.constrained, false)
-		m[name+"_jacobian"] = structuredConstrain(name+"_jacobian", st, sh.constrained, true)
-		m[name+"_unconstrain"] = structuredUnconstrain(name+"_unconstrain", st, sh.unconstrained)
+	byKind := map[string]map[types.Kind]builtin{}
+	for typeName, sh := range structuredShapes {
+		st := transform.Lookup(typeName)
+		name := typeName
+		if n, ok := functionNames[typeName]; ok {
+			name = n
+		}
+		kind := types.Vector
+		if st.Matrix {
+			kind = types.Matrix
+		}
+		for suffix, b := range map[string]builtin{
+			"_constrain":   structuredConstrain(name+"_constrain", st, sh.constrained, false),
+			"_jacobian":    structuredConstrain(name+"_jacobian", st, sh.constrained, true),
+			"_unconstrain": structuredUnconstrain(name+"_unconstrain", st, sh.unconstrained),
+		} {
+			if byKind[name+suffix] == nil {
+				byKind[name+suffix] = map[types.Kind]builtin{}
+			}
+			byKind[name+suffix][kind] = b
+		}
+	}
+	// Only sum_to_zero has two: of a vector and of a matrix, told apart by
+	// the argument, as the constrained value's kind.
+	for name, bs := range byKind {
+		if len(bs) == 1 {
+			for _, b := range bs {
+				m[name] = b
+			}
+			continue
+		}
+		m[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+			b, ok := bs[a[0].t.Kind]
+			if !ok {
+				return cexpr{}, fmt.Errorf("%s of %v is not a transform", name, a[0].t)
+			}
+			return b(c, a, t, pos)
+		}
 	}
 	return m
 }
@@ -358,7 +409,7 @@ func structuredUnconstrain(name string, st *transform.Structured, free func(*tra
 			w := ws.of(e)
 			u := x(e)
 			arr, xd := u.Dims[:len(u.Dims)-nb], u.Dims[len(u.Dims)-nb:]
-			if st.Matrix && st.Name != "cholesky_factor_cov" && xd[0] != xd[1] {
+			if square[st.Name] && xd[0] != xd[1] {
 				fail(pos, "%s: a %s must be square, but is %d×%d", name, st.Name, xd[0], xd[1])
 			}
 			if st.Name == "cholesky_factor_cov" && xd[0] < xd[1] {

@@ -71,6 +71,36 @@ var structured = map[string]*Structured{
 			return CovMatrix(t, y, out, d[0], lj)
 		},
 		Unconstrain: func(x []float64, d []int, y []float64) error { return UnconstrainCovMatrix(x, d[0], y) }},
+	"sum_to_zero_vector": {Name: "sum_to_zero_vector",
+		Size: func(d []int) int { return SumToZeroSize(d[0]) },
+		Constrain: func(t *ad.Tape, y, out []ad.Var, _ []int, lj *ad.Var) error {
+			return SumToZero(t, y, out, lj)
+		},
+		Unconstrain: func(x []float64, _ []int, y []float64) error { return UnconstrainSumToZero(x, y) }},
+	"sum_to_zero_matrix": {Name: "sum_to_zero_matrix", Matrix: true,
+		Size: func(d []int) int { return SumToZeroMatrixSize(d[0], d[1]) },
+		Constrain: func(t *ad.Tape, y, out []ad.Var, d []int, lj *ad.Var) error {
+			return SumToZeroMatrix(t, y, out, d[0], d[1], lj)
+		},
+		Unconstrain: func(x []float64, d []int, y []float64) error {
+			return UnconstrainSumToZeroMatrix(x, d[0], d[1], y)
+		}},
+	"column_stochastic_matrix": {Name: "column_stochastic_matrix", Matrix: true,
+		Size: func(d []int) int { return StochasticColumnSize(d[0], d[1]) },
+		Constrain: func(t *ad.Tape, y, out []ad.Var, d []int, lj *ad.Var) error {
+			return StochasticColumn(t, y, out, d[0], d[1], lj)
+		},
+		Unconstrain: func(x []float64, d []int, y []float64) error {
+			return UnconstrainStochasticColumn(x, d[0], d[1], y)
+		}},
+	"row_stochastic_matrix": {Name: "row_stochastic_matrix", Matrix: true,
+		Size: func(d []int) int { return StochasticRowSize(d[0], d[1]) },
+		Constrain: func(t *ad.Tape, y, out []ad.Var, d []int, lj *ad.Var) error {
+			return StochasticRow(t, y, out, d[0], d[1], lj)
+		},
+		Unconstrain: func(x []float64, d []int, y []float64) error {
+			return UnconstrainStochasticRow(x, d[0], d[1], y)
+		}},
 }
 
 // Lookup returns the structured constraint a type is named after, or nil

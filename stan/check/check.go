@@ -221,6 +221,8 @@ var baseKinds = map[string]types.Kind{
 	"positive_ordered": types.Vector, "row_vector": types.RowVector,
 	"matrix": types.Matrix, "cholesky_factor_corr": types.Matrix, "cholesky_factor_cov": types.Matrix,
 	"corr_matrix": types.Matrix, "cov_matrix": types.Matrix,
+	"sum_to_zero_vector": types.Vector, "sum_to_zero_matrix": types.Matrix,
+	"column_stochastic_matrix": types.Matrix, "row_stochastic_matrix": types.Matrix,
 	"complex_vector": types.ComplexVector, "complex_row_vector": types.ComplexRowVector,
 	"complex_matrix": types.ComplexMatrix, "void": types.Void,
 }
@@ -652,7 +654,8 @@ func (c *checker) varDecl(d *ast.VarDecl) {
 
 func isConstrainedBase(b string) bool {
 	switch b {
-	case "simplex", "unit_vector", "ordered", "positive_ordered", "cholesky_factor_corr", "cholesky_factor_cov", "corr_matrix", "cov_matrix":
+	case "simplex", "unit_vector", "ordered", "positive_ordered", "cholesky_factor_corr", "cholesky_factor_cov", "corr_matrix", "cov_matrix",
+		"sum_to_zero_vector", "sum_to_zero_matrix", "column_stochastic_matrix", "row_stochastic_matrix":
 		return true
 	}
 	return false

@@ -436,6 +436,7 @@ var baseSizes = map[string]int{
 	"complex_vector": 1, "complex_row_vector": 1,
 	"matrix": 2, "complex_matrix": 2,
 	"cholesky_factor_corr": 1, "corr_matrix": 1, "cov_matrix": 1, "cholesky_factor_cov": 12,
+	"sum_to_zero_vector": 1, "sum_to_zero_matrix": 2, "column_stochastic_matrix": 2, "row_stochastic_matrix": 2,
 }
 
 // unsizedBases are the types a function argument or result may have.

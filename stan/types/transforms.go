@@ -43,8 +43,11 @@ func (l *Library) addTransforms() {
 	for dims := range maxTransformDims {
 		v, m := Array(VectorT, dims), Array(MatrixT, dims)
 		for _, suffix := range []string{"_constrain", "_jacobian", "_unconstrain"} {
-			for _, name := range []string{"ordered", "positive_ordered", "simplex", "unit_vector"} {
+			for _, name := range []string{"ordered", "positive_ordered", "simplex", "unit_vector", "sum_to_zero"} {
 				add(name+suffix, []Type{v}, v)
+			}
+			for _, name := range []string{"sum_to_zero", "stochastic_column", "stochastic_row"} {
+				add(name+suffix, []Type{m}, m)
 			}
 		}
 		for _, suffix := range []string{"_constrain", "_jacobian"} {
