@@ -259,6 +259,10 @@ func TestTransformFunctionErrors(t *testing.T) {
 			"lower_bound_constrain: the bound has 3 elements, but the value has 2"},
 		{"transformed data { real z = lower_upper_bound_constrain(0, 1, 0); }",
 			"lower_upper_bound_constrain: lb is 1, but must be less than 0"},
+		{"transformed data { matrix[1, 1] z = sum_to_zero_unconstrain([[1, -1], [0, 0]]); }",
+			"sum_to_zero_unconstrain: sum_to_zero variable does not sum to zero in column 1: its sum is 1, but should be 0"},
+		{"transformed data { matrix[2, 2] z = stochastic_row_unconstrain([[0.5, 0.5, 0], [0.5, 0.6, 0]]); }",
+			"stochastic_row_unconstrain: Simplex variable is not a valid simplex"},
 	} {
 		fset := token.NewFileSet()
 		prog, err := parser.ParseFile(fset, "gaps.stan", []byte(c.src), nil)

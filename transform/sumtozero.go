@@ -87,7 +87,10 @@ func SumToZeroMatrixSize(n, m int) int { return max(n-1, 0) * max(m-1, 0) }
 // Jacobian is constant: lj is left as it is.
 func SumToZero(t *ad.Tape, y, out []ad.Var, _ *ad.Var) error {
 	k := len(out)
-	if len(y) != SumToZeroSize(k) || k == 0 {
+	if k == 0 {
+		return errorf("sum_to_zero_constrain", "a sum_to_zero_vector needs at least one element")
+	}
+	if len(y) != SumToZeroSize(k) {
 		return sizeError("sum_to_zero_constrain", "unconstrained sum_to_zero_vector", len(y), SumToZeroSize(k))
 	}
 	n := k - 1
@@ -120,7 +123,10 @@ func sumToZeroBackward(adj []float64, ints []int32, _ []float64) {
 func UnconstrainSumToZero(x, y []float64) error {
 	const fn = "sum_to_zero_free"
 	k := len(x)
-	if len(y) != SumToZeroSize(k) || k == 0 {
+	if k == 0 {
+		return errorf(fn, "a sum_to_zero_vector needs at least one element")
+	}
+	if len(y) != SumToZeroSize(k) {
 		return sizeError(fn, "unconstrained sum_to_zero_vector", len(y), SumToZeroSize(k))
 	}
 	if err := checkSumToZero(fn, x, k, 1, 0); err != nil {
