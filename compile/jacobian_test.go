@@ -369,3 +369,63 @@ model {
 		t.Errorf("invalid r: error %v", err)
 	}
 }
+
+// TestConstrainUnconstrainData: on data, constrain(unconstrain(x)) is x
+// for values within each constraint.
+func TestConstrainUnconstrainData(t *testing.T) {
+	m := buildSource(t, `
+transformed data {
+  vector[3] s = [0.2, 0.3, 0.5]';
+  matrix[2, 2] c = [[1, 0.3], [0.3, 1]];
+  matrix[2, 2] v = [[2, 0.3], [0.3, 1]];
+  matrix[3, 2] l = [[1, 0], [0.5, 2], [-1, 3]];
+  matrix[2, 2] lc = cholesky_decompose(c);
+  vector[3] z = [1, -3, 2]';
+  matrix[2, 3] zm = [[1, -3, 2], [-1, 3, -2]];
+  matrix[2, 3] rs = [[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]];
+  array[2] real b = {0.5, 2};
+}
+parameters { real y; }
+model { y ~ normal(0, 1); }
+generated quantities {
+  vector[3] s2 = simplex_constrain(simplex_unconstrain(s));
+  vector[3] o2 = ordered_constrain(ordered_unconstrain([-1, 0.5, 4]'));
+  vector[3] p2 = positive_ordered_constrain(positive_ordered_unconstrain([0.1, 0.5, 4]'));
+  vector[2] u2 = unit_vector_constrain(unit_vector_unconstrain([0.6, 0.8]'));
+  matrix[2, 2] c2 = corr_matrix_constrain(corr_matrix_unconstrain(c), 2);
+  matrix[2, 2] v2 = cov_matrix_constrain(cov_matrix_unconstrain(v), 2);
+  matrix[3, 2] l2 = cholesky_factor_cov_constrain(cholesky_factor_cov_unconstrain(l), 3, 2);
+  matrix[2, 2] lc2 = cholesky_factor_corr_constrain(cholesky_factor_corr_unconstrain(lc), 2);
+  vector[3] z2 = sum_to_zero_constrain(sum_to_zero_unconstrain(z));
+  matrix[2, 3] zm2 = sum_to_zero_constrain(sum_to_zero_unconstrain(zm));
+  matrix[2, 3] rs2 = stochastic_row_constrain(stochastic_row_unconstrain(rs));
+  matrix[3, 2] cs2 = stochastic_column_constrain(stochastic_column_unconstrain(rs'));
+  array[2] real b2 = lower_upper_bound_constrain(lower_upper_bound_unconstrain(b, 0, {1, 3}), 0, {1, 3});
+  array[2] real b3 = offset_multiplier_constrain(offset_multiplier_unconstrain(b, -1, 3), -1, 3);
+  array[2] real b4 = upper_bound_constrain(upper_bound_unconstrain(b, 2), 2);
+}`, model.Data{})
+	out := make([]float64, len(m.Names()))
+	if err := m.Write([]float64{0}, nil, out); err != nil {
+		t.Fatal(err)
+	}
+	// Column-major values of each round-tripped variable.
+	want := [][]float64{
+		{0.2, 0.3, 0.5}, {-1, 0.5, 4}, {0.1, 0.5, 4}, {0.6, 0.8},
+		{1, 0.3, 0.3, 1}, {2, 0.3, 0.3, 1}, {1, 0.5, -1, 0, 2, 3},
+		{1, 0.3, 0, math.Sqrt(1 - 0.09)}, {1, -3, 2}, {1, -1, -3, 3, 2, -2},
+		{0.1, 0.5, 0.2, 0.25, 0.7, 0.25}, {0.1, 0.2, 0.7, 0.5, 0.25, 0.25},
+		{0.5, 2}, {0.5, 2}, {0.5, 2},
+	}
+	k := 1 // after y
+	for i, w := range want {
+		for j, v := range w {
+			if got := out[k]; math.Abs(got-v) > 1e-12 {
+				t.Errorf("variable %d (%s), element %d: %v, want %v", i, m.Names()[k], j, got, v)
+			}
+			k++
+		}
+	}
+	if k != len(out) {
+		t.Errorf("%d columns checked of %d", k, len(out))
+	}
+}
