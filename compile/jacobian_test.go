@@ -263,6 +263,15 @@ func TestTransformFunctionErrors(t *testing.T) {
 			"sum_to_zero_unconstrain: sum_to_zero variable does not sum to zero in column 1: its sum is 1, but should be 0"},
 		{"transformed data { matrix[2, 2] z = stochastic_row_unconstrain([[0.5, 0.5, 0], [0.5, 0.6, 0]]); }",
 			"stochastic_row_unconstrain: Simplex variable is not a valid simplex"},
+		{"transformed data { matrix[2, 2] z = cholesky_factor_corr_constrain([1, 2, 3]', -1); }",
+			"cholesky_factor_corr_constrain: size -1 is negative"},
+		// The size is checked before anything of it is allocated.
+		{"transformed data { matrix[2, 2] z = cov_matrix_constrain([1, 2, 3]', 100000); }",
+			"cov_matrix_constrain: the unconstrained value has 3 elements, but a cov_matrix of dimensions [100000 100000] needs 5000050000"},
+		{"transformed data { vector[1] z = corr_matrix_unconstrain(rep_matrix(1, 2, 3)); }",
+			"corr_matrix_unconstrain: a corr_matrix must be square, but is 2×3"},
+		{"transformed data { vector[0] z = simplex_unconstrain(rep_vector(0, 0)); }",
+			"simplex_unconstrain: a simplex needs at least one element"},
 	} {
 		fset := token.NewFileSet()
 		prog, err := parser.ParseFile(fset, "gaps.stan", []byte(c.src), nil)

@@ -31,7 +31,10 @@ func SimplexSize(k int) int { return max(k-1, 0) }
 // adds log z_k + log(1 - z_k) + log of the remaining stick, the same sum).
 func Simplex(t *ad.Tape, y, out []ad.Var, lj *ad.Var) error {
 	k := len(out)
-	if k == 0 || len(y) != k-1 {
+	if k == 0 {
+		return errorf("simplex_constrain", "a simplex needs at least one element")
+	}
+	if len(y) != k-1 {
 		return sizeError("simplex_constrain", "unconstrained simplex", len(y), SimplexSize(k))
 	}
 	simplexStrided(t, y, 1, out, 1, k, lj)
@@ -130,7 +133,10 @@ func simplexBackward(adj []float64, ints []int32, flts []float64) {
 func UnconstrainSimplex(x, y []float64) error {
 	const fn = "simplex_free"
 	k := len(x)
-	if k == 0 || len(y) != k-1 {
+	if k == 0 {
+		return errorf(fn, "a simplex needs at least one element")
+	}
+	if len(y) != k-1 {
 		return sizeError(fn, "unconstrained simplex", len(y), SimplexSize(k))
 	}
 	if err := checkSimplex(fn, x); err != nil {
