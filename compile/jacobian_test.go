@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gostan/gostan/internal/race"
 	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/parser"
@@ -67,6 +68,10 @@ transformed parameters {
 model { s ~ gamma(2, 3); v ~ normal(0.5, 1); }`, model.Data{})
 	points := [][]float64{{0.3, -0.4, 1.1}, {-1.2, 2, -0.5}}
 	sameDensity(t, by, declared, points)
+	grad := make([]float64, 3)
+	if n := testing.AllocsPerRun(10, func() { by.LogDensityJacobian(points[0], grad, false) }); n != 0 && !race.Enabled {
+		t.Errorf("LogDensityJacobian allocates %v times per call", n)
+	}
 
 	// Without the Jacobian the term is not there: the difference is the
 	// Jacobian term itself.
@@ -151,6 +156,9 @@ func TestTransformFunctionsMatchDeclarations(t *testing.T) {
 				points = append(points, x)
 			}
 			sameDensity(t, by, declared, points)
+			if n := testing.AllocsPerRun(10, func() { by.LogDensity(points[0], nil) }); n != 0 && !race.Enabled {
+				t.Errorf("LogDensity allocates %v times per call", n)
+			}
 			// The _constrain function adds no Jacobian.
 			plain := buildSource(t, "parameters { "+c.free+" y; } transformed parameters { "+
 				strings.Replace(c.tp, "_jacobian(", "_constrain(", 1)+" } model { "+c.use+" }", model.Data{})
@@ -350,6 +358,24 @@ model {
 		if math.Abs(c.sum-c.want) > 1e-12 {
 			t.Errorf("%s = %.15g, want %v", c.what, c.sum, c.want)
 		}
+	}
+	// An init file's values map back to the point (through the same
+	// table of transforms), and an evaluation allocates nothing.
+	init, err := m.ParamData(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, err := m.Unconstrain(init, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range z {
+		if math.Abs(z[i]-x[i]) > 1e-10 {
+			t.Errorf("unconstrained value %d is %v, want %v", i, z[i], x[i])
+		}
+	}
+	if n := testing.AllocsPerRun(10, func() { m.LogDensity(x, grad) }); n != 0 && !race.Enabled {
+		t.Errorf("LogDensity allocates %v times per call", n)
 	}
 	// Data is checked against its declared constraint.
 	fset := token.NewFileSet()

@@ -61,28 +61,31 @@ var scalarTransforms = map[string]scalarTransform{
 }
 
 // structuredShapes gives, for each structured constraint, the constrained
-// dims of a function's unconstrained argument (dims yd, int arguments
-// ints) and the unconstrained dims of a constrained value (dims xd).
+// dims of a function's unconstrained argument (dims yd, int arguments k)
+// and the unconstrained dims of a constrained value (dims xd), appended to
+// dst.
 var structuredShapes = map[string]struct {
-	constrained   func(yd []int, ints [2]int) []int
-	unconstrained func(st *transform.Structured, xd []int) []int
+	constrained   func(dst, yd []int, k [2]int) []int
+	unconstrained func(dst []int, st *transform.Structured, xd []int) []int
 }{
 	"ordered":              {keepDims, sameFree},
 	"positive_ordered":     {keepDims, sameFree},
 	"unit_vector":          {keepDims, sameFree},
-	"simplex":              {func(yd []int, _ [2]int) []int { return []int{yd[0] + 1} }, flatFree},
-	"cholesky_factor_corr": {func(_ []int, k [2]int) []int { return []int{k[0], k[0]} }, flatFree},
-	"corr_matrix":          {func(_ []int, k [2]int) []int { return []int{k[0], k[0]} }, flatFree},
-	"cov_matrix":           {func(_ []int, k [2]int) []int { return []int{k[0], k[0]} }, flatFree},
-	"cholesky_factor_cov":  {func(_ []int, k [2]int) []int { return []int{k[0], k[1]} }, flatFree},
-	"sum_to_zero_vector": {func(yd []int, _ [2]int) []int { return []int{yd[0] + 1} },
-		func(_ *transform.Structured, xd []int) []int { return []int{max(xd[0]-1, 0)} }},
-	"sum_to_zero_matrix": {func(yd []int, _ [2]int) []int { return []int{yd[0] + 1, yd[1] + 1} },
-		func(_ *transform.Structured, xd []int) []int { return []int{max(xd[0]-1, 0), max(xd[1]-1, 0)} }},
-	"column_stochastic_matrix": {func(yd []int, _ [2]int) []int { return []int{yd[0] + 1, yd[1]} },
-		func(_ *transform.Structured, xd []int) []int { return []int{max(xd[0]-1, 0), xd[1]} }},
-	"row_stochastic_matrix": {func(yd []int, _ [2]int) []int { return []int{yd[0], yd[1] + 1} },
-		func(_ *transform.Structured, xd []int) []int { return []int{xd[0], max(xd[1]-1, 0)} }},
+	"simplex":              {func(dst, yd []int, _ [2]int) []int { return append(dst, yd[0]+1) }, flatFree},
+	"cholesky_factor_corr": {func(dst, _ []int, k [2]int) []int { return append(dst, k[0], k[0]) }, flatFree},
+	"corr_matrix":          {func(dst, _ []int, k [2]int) []int { return append(dst, k[0], k[0]) }, flatFree},
+	"cov_matrix":           {func(dst, _ []int, k [2]int) []int { return append(dst, k[0], k[0]) }, flatFree},
+	"cholesky_factor_cov":  {func(dst, _ []int, k [2]int) []int { return append(dst, k[0], k[1]) }, flatFree},
+	"sum_to_zero_vector": {func(dst, yd []int, _ [2]int) []int { return append(dst, yd[0]+1) },
+		func(dst []int, _ *transform.Structured, xd []int) []int { return append(dst, max(xd[0]-1, 0)) }},
+	"sum_to_zero_matrix": {func(dst, yd []int, _ [2]int) []int { return append(dst, yd[0]+1, yd[1]+1) },
+		func(dst []int, _ *transform.Structured, xd []int) []int {
+			return append(dst, max(xd[0]-1, 0), max(xd[1]-1, 0))
+		}},
+	"column_stochastic_matrix": {func(dst, yd []int, _ [2]int) []int { return append(dst, yd[0]+1, yd[1]) },
+		func(dst []int, _ *transform.Structured, xd []int) []int { return append(dst, max(xd[0]-1, 0), xd[1]) }},
+	"row_stochastic_matrix": {func(dst, yd []int, _ [2]int) []int { return append(dst, yd[0], yd[1]+1) },
+		func(dst []int, _ *transform.Structured, xd []int) []int { return append(dst, xd[0], max(xd[1]-1, 0)) }},
 }
 
 // functionNames are the language's names of the transforms whose type
@@ -92,9 +95,9 @@ var functionNames = map[string]string{
 	"column_stochastic_matrix": "stochastic_column", "row_stochastic_matrix": "stochastic_row",
 }
 
-func keepDims(yd []int, _ [2]int) []int                 { return yd }
-func sameFree(_ *transform.Structured, xd []int) []int  { return xd }
-func flatFree(st *transform.Structured, xd []int) []int { return []int{st.Size(xd)} }
+func keepDims(dst, yd []int, _ [2]int) []int                       { return append(dst, yd...) }
+func sameFree(dst []int, _ *transform.Structured, xd []int) []int  { return append(dst, xd...) }
+func flatFree(dst []int, st *transform.Structured, xd []int) []int { return append(dst, st.Size(xd)) }
 
 // square are the constraints of square matrices.
 var square = map[string]bool{"cholesky_factor_corr": true, "corr_matrix": true, "cov_matrix": true}
@@ -108,6 +111,7 @@ type transformWork struct {
 	x, y    []float64
 	yv, xv  []ad.Var
 	dims    []int
+	shape   []int // one value's dims
 }
 
 // outDims returns the dims of an array (arr) of values of dims base, in
@@ -356,7 +360,7 @@ func baseDims(k types.Kind) int {
 	return 1
 }
 
-func structuredConstrain(name string, st *transform.Structured, shape func([]int, [2]int) []int, jac bool) builtin {
+func structuredConstrain(name string, st *transform.Structured, shape func(dst, yd []int, k [2]int) []int, jac bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		ws := newState(c, func() *transformWork { return &transformWork{} })
 		y := a[0].val(true)
@@ -378,7 +382,8 @@ func structuredConstrain(name string, st *transform.Structured, shape func([]int
 					}
 				}
 			}
-			xd := shape(yd, k)
+			w.shape = shape(w.shape[:0], yd, k)
+			xd := w.shape
 			if n := st.Size(xd); n != size(yd) {
 				fail(pos, "%s: the unconstrained value has %d elements, but a %s of dimensions %v needs %d", name, size(yd), st.Name, xd, n)
 			}
@@ -399,7 +404,7 @@ func structuredConstrain(name string, st *transform.Structured, shape func([]int
 	}
 }
 
-func structuredUnconstrain(name string, st *transform.Structured, free func(*transform.Structured, []int) []int) builtin {
+func structuredUnconstrain(name string, st *transform.Structured, free func([]int, *transform.Structured, []int) []int) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		ws := newState(c, func() *transformWork { return &transformWork{} })
 		x := a[0].val(true)
@@ -415,7 +420,8 @@ func structuredUnconstrain(name string, st *transform.Structured, free func(*tra
 			if st.Name == "cholesky_factor_cov" && xd[0] < xd[1] {
 				fail(pos, "%s: a cholesky_factor_cov must have at least as many rows as columns, but is %d×%d", name, xd[0], xd[1])
 			}
-			yd := free(st, xd)
+			w.shape = free(w.shape[:0], st, xd)
+			yd := w.shape
 			out := buf.of(e)
 			out.shape(w.outDims(arr, yd), false)
 			ny, nx := size(yd), size(xd)
