@@ -464,3 +464,19 @@ generated quantities {
 		t.Errorf("%d columns checked of %d", k, len(out))
 	}
 }
+
+// TestNewTypesCheckedInTransformedParameters: a transformed parameter of a
+// new type is checked at the end of its block.
+func TestNewTypesCheckedInTransformedParameters(t *testing.T) {
+	m := buildSource(t, `
+parameters { real y; }
+transformed parameters { sum_to_zero_vector[3] z = [y, 1, -1]'; column_stochastic_matrix[2, 1] c = [[0.5], [0.5]]; }
+model { y ~ normal(0, 1); }`, model.Data{})
+	if _, err := m.LogDensity([]float64{0}, nil); err != nil {
+		t.Errorf("y = 0: %v", err)
+	}
+	_, err := m.LogDensity([]float64{0.5}, nil)
+	if err == nil || !strings.Contains(err.Error(), "z") || !strings.Contains(err.Error(), "does not sum to zero") {
+		t.Errorf("y = 0.5: error %v", err)
+	}
+}
