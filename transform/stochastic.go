@@ -6,6 +6,9 @@ import "github.com/gostan/gostan/ad"
 // row_stochastic_matrix[n, m] simplexes for rows, each through Simplex:
 // the unconstrained values are the (n-1)×m or n×(m-1) matrix, column-major,
 // of the simplexes' coordinates, and the log Jacobian is the sum of theirs.
+// (Stan 2.37's simplexes, and so its stochastic matrices, use another
+// transform than Simplex, Stan 2.21's: the constrained values are alike,
+// the unconstrained coordinates not.)
 
 // StochasticColumnSize is the unconstrained size of a
 // column_stochastic_matrix[n, m].
