@@ -21,6 +21,7 @@ import (
 	"github.com/gostan/gostan/stan/scanner"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
+	"github.com/gostan/gostan/transform"
 )
 
 // env is the run-time state of one evaluation: the tape, the variables,
@@ -32,9 +33,12 @@ type env struct {
 	stacks  []frameStack // each user function's frames, by its id
 	depth   int          // calls in progress
 	target  []ad.Var
-	prior   []float64 // the prior's terms, in the generative view (generative.go)
-	rng     *rand.Rand
-	print   io.Writer
+	// jacobian: jacobian += statements and the library's _jacobian
+	// functions add to target, as the constraints' Jacobians are added.
+	jacobian bool
+	prior    []float64 // the prior's terms, in the generative view (generative.go)
+	rng      *rand.Rand
+	print    io.Writer
 
 	retI int
 	retR ad.Var
@@ -445,13 +449,7 @@ func (c *compiler) constraintCheck(d *ast.VarDecl, what string) *constraintCheck
 	return ck
 }
 
-func isStructured(base string) bool {
-	switch base {
-	case "simplex", "unit_vector", "ordered", "positive_ordered", "cholesky_factor_corr", "cholesky_factor_cov", "corr_matrix", "cov_matrix":
-		return true
-	}
-	return false
-}
+func isStructured(base string) bool { return transform.Lookup(base) != nil }
 
 // run validates the variable; errors name the declaration's file:line,
 // the element and the rule.

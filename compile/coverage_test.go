@@ -153,8 +153,11 @@ func walkProgram(name string, sig types.Signature, params bool, form string) str
 		call = fmt.Sprintf("%s(%s)", name, strings.Join(args, ", "))
 	}
 	block := "model"
-	if strings.HasSuffix(name, "_rng") {
+	switch {
+	case strings.HasSuffix(name, "_rng"):
 		block = "generated quantities"
+	case strings.HasSuffix(name, "_jacobian"):
+		block = "transformed parameters"
 	}
 	return fmt.Sprintf("data {\n%s}\nparameters {\n%s}\n%s {\n  print(%s);\n}\n", data.String(), pars.String(), block, call)
 }

@@ -122,6 +122,9 @@ func init() {
 	for name, f := range rngBuiltins {
 		builtins[name] = f
 	}
+	for name, f := range transformBuiltins() {
+		builtins[name] = f
+	}
 }
 
 func stepOf(f func(float64) float64) func(*ad.Tape, ad.Var) ad.Var {

@@ -134,11 +134,18 @@ func (m *Model) PriorLikelihood(z []float64) (logPrior, logLik float64, err erro
 	for _, l := range m.layouts {
 		l.constrain(e, m.leaves[l.off:l.off+l.n], &lj)
 	}
+	e.jacobian = true
 	if err := m.runTParams(); err != nil {
 		return 0, 0, err
 	}
+	// What the transformed parameters add is the log Jacobian of the
+	// program's own changes of variables (jacobian +=): the prior's.
+	for _, v := range e.target {
+		logPrior += v.Val
+	}
+	e.target = e.target[:0]
 	g.model(e)
-	logPrior = lj.Val
+	logPrior += lj.Val
 	for _, v := range e.prior {
 		logPrior += v
 	}

@@ -200,6 +200,10 @@ func (g *Guide) ELBOGrad(rng *rand.Rand, _ func(z, grad []float64) (float64, err
 		return 0, err
 	}
 	e.target = e.target[:0]
+	// The guide's parameters are the declared ones, so the Jacobian of a
+	// change of variables the program makes itself (jacobian +=) belongs
+	// to log p.
+	e.jacobian = true
 	if err := m.runModel(); err != nil {
 		return 0, err
 	}

@@ -26,6 +26,7 @@ type Model struct {
 	leaves  []ad.Var
 	data    model.Data
 	seed    uint64
+	lj      ad.Var // the log Jacobian, accumulated in LogDensityJacobian
 }
 
 // output is a variable written by Write, with its flattening.
@@ -176,12 +177,15 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 	t := e.t
 	t.Reset()
 	e.target = e.target[:0]
+	e.jacobian = jacobian
 	e.nonFinite = nil
 	for i, v := range theta {
 		m.leaves[i] = t.Var(v)
 	}
-	var lj ad.Var
-	ljp := &lj
+	// The accumulator lives in m: the transforms are called through
+	// function values, so a local's address would escape to the heap.
+	m.lj = ad.Var{}
+	ljp := &m.lj
 	if !jacobian {
 		ljp = nil
 	}
@@ -193,7 +197,7 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 	}
 	total := t.Sum(e.target)
 	if jacobian {
-		total = t.Add(total, lj)
+		total = t.Add(total, m.lj)
 	}
 	if math.IsNaN(total.Val) {
 		return 0, m.notFinite(total.Val)
@@ -293,6 +297,7 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 	e := m.e
 	e.t.Reset()
 	e.target = e.target[:0]
+	e.jacobian = false
 	saved := e.rng
 	if rng != nil {
 		e.rng = rng

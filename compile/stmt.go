@@ -81,6 +81,11 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 			e.addTarget(&pos, e.t.Sum(f(e).R))
 			return next
 		}
+	case *ast.JacobianStmt:
+		if a := c.info.JacobianAssigns[s]; a != nil {
+			return c.assign(a)
+		}
+		return c.jacobianStmt(s)
 	case *ast.ExprStmt:
 		x := c.call(s.Call, types.VoidT)
 		switch {
@@ -390,6 +395,33 @@ func (c *compiler) dimsOf(name string, t *ast.Type) func(*env, []int) []int {
 			panic(&evalError{pos: pos, err: err})
 		}
 		return out
+	}
+}
+
+// jacobianStmt adds jacobian += X's term to the log density when the
+// Jacobian is included, and skips X otherwise.
+func (c *compiler) jacobianStmt(s *ast.JacobianStmt) stmtFn {
+	x := c.expr(s.X)
+	pos := c.pos(s.Pos())
+	if isComplex(x.t.Kind) {
+		c.errorf(s.X.Pos(), "jacobian += needs a real, int or container of reals, found %v", x.t)
+		return nil
+	}
+	if x.v == nil {
+		f := x.real()
+		return func(e *env) ctrl {
+			if e.jacobian {
+				e.addTarget(&pos, f(e))
+			}
+			return next
+		}
+	}
+	f := x.val(true)
+	return func(e *env) ctrl {
+		if e.jacobian {
+			e.addTarget(&pos, e.t.Sum(f(e).R))
+		}
+		return next
 	}
 }
 

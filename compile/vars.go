@@ -138,19 +138,9 @@ func (p *paramVar) layout(e *env, off int) *layout {
 	dims := p.dims(e, nil)
 	arr := p.v.Type.Dims
 	l := &layout{p: p, dims: dims, off: off, count: size(dims[:arr]), elemSize: size(dims[arr:]) * width(p.v.Type)}
-	inner := dims[arr:]
-	switch p.base {
-	case "simplex":
-		l.elemUnc = transform.SimplexSize(inner[0])
-	case "cholesky_factor_corr":
-		l.elemUnc = transform.CholeskyFactorCorrSize(inner[0])
-	case "cholesky_factor_cov":
-		l.elemUnc = transform.CholeskyFactorCovSize(inner[0], inner[1])
-	case "cov_matrix":
-		l.elemUnc = transform.CovMatrixSize(inner[0])
-	case "corr_matrix":
-		l.elemUnc = transform.CorrMatrixSize(inner[0])
-	default:
+	if st := transform.Lookup(p.base); st != nil {
+		l.elemUnc = st.Size(dims[arr:])
+	} else {
 		l.elemUnc = l.elemSize
 	}
 	l.n = l.count * l.elemUnc
@@ -207,24 +197,9 @@ func (l *layout) constrain(e *env, u []ad.Var, lj *ad.Var) {
 		y := u[k*l.elemUnc : (k+1)*l.elemUnc]
 		x := dst.R[s*l.elemSize : (s+1)*l.elemSize]
 		var err error
-		switch p.base {
-		case "simplex":
-			err = transform.Simplex(t, y, x, lj)
-		case "ordered":
-			err = transform.Ordered(t, y, x, lj)
-		case "positive_ordered":
-			err = transform.PositiveOrdered(t, y, x, lj)
-		case "unit_vector":
-			err = transform.UnitVector(t, y, x, lj)
-		case "cholesky_factor_corr":
-			err = transform.CholeskyFactorCorr(t, y, x, inner[0], lj)
-		case "cholesky_factor_cov":
-			err = transform.CholeskyFactorCov(t, y, x, inner[0], inner[1], lj)
-		case "cov_matrix":
-			err = transform.CovMatrix(t, y, x, inner[0], lj)
-		case "corr_matrix":
-			err = transform.CorrMatrix(t, y, x, inner[0], lj)
-		default:
+		if st := transform.Lookup(p.base); st != nil {
+			err = st.Constrain(t, y, x, inner, lj)
+		} else {
 			for i := range x {
 				if x[i], err = l.scalar(e, y[i], s*l.elemSize+i, lj); err != nil {
 					break
@@ -262,20 +237,9 @@ func (ck *constraintCheck) checkStructure(v *Val, w *structWork) error {
 	if block == 0 {
 		return nil
 	}
-	var ny int
-	switch ck.base {
-	case "simplex":
-		ny = transform.SimplexSize(block)
-	case "cov_matrix":
-		ny = transform.CovMatrixSize(inner[0])
-	case "corr_matrix":
-		ny = transform.CorrMatrixSize(inner[0])
-	case "cholesky_factor_corr":
-		ny = transform.CholeskyFactorCorrSize(inner[0])
-	case "cholesky_factor_cov":
-		ny = transform.CholeskyFactorCovSize(inner[0], inner[1])
-	default:
-		ny = block
+	ny := block
+	if st := transform.Lookup(ck.base); st != nil {
+		ny = st.Size(inner)
 	}
 	if cap(w.x) < block {
 		w.x = make([]float64, block)
@@ -344,23 +308,8 @@ func (l *layout) unconstrainScalar(e *env, x float64, k int) (float64, error) {
 // ...) of one value x with matrix dimensions inner into y; its error says
 // why x is not in the support.
 func unconstrainStructured(base string, x []float64, inner []int, y []float64) error {
-	switch base {
-	case "simplex":
-		return transform.UnconstrainSimplex(x, y)
-	case "ordered":
-		return transform.UnconstrainOrdered(x, y)
-	case "positive_ordered":
-		return transform.UnconstrainPositiveOrdered(x, y)
-	case "unit_vector":
-		return transform.UnconstrainUnitVector(x, y)
-	case "cov_matrix":
-		return transform.UnconstrainCovMatrix(x, inner[0], y)
-	case "corr_matrix":
-		return transform.UnconstrainCorrMatrix(x, inner[0], y)
-	case "cholesky_factor_corr":
-		return transform.UnconstrainCholeskyFactorCorr(x, inner[0], y)
-	case "cholesky_factor_cov":
-		return transform.UnconstrainCholeskyFactorCov(x, inner[0], inner[1], y)
+	if st := transform.Lookup(base); st != nil {
+		return st.Unconstrain(x, inner, y)
 	}
 	return nil
 }

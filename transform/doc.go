@@ -1,4 +1,5 @@
-// Package transform implements Stan 2.21's constraint transforms: each maps
+// Package transform implements Stan's constraint transforms (2.21's, and
+// the sum-to-zero and stochastic-matrix types of Stan 2.36 and 2.37): each maps
 // a slice of the unconstrained parameter vector to a constrained value and
 // adds the log absolute determinant of its Jacobian to an accumulator, and
 // each has a float64 inverse that maps constrained values (such as initial
@@ -6,12 +7,17 @@
 //
 // The unconstrained layouts and the Jacobian terms (including Stan's
 // constants) are exactly Stan's, so that a compiled model's log density and
-// gradient match Stan's on the same unconstrained vector.
+// gradient match Stan's on the same unconstrained vector; but the
+// stochastic matrices are made of this package's simplexes, Stan 2.21's
+// stick-breaking ones, where Stan 2.37 builds simplexes (and these
+// matrices) from the isometric log-ratio transform.
 //
 // Constrain functions take a tape, the unconstrained Vars, and lj, the
 // log-Jacobian accumulator; a nil lj skips the Jacobian (as Stan does when
 // it writes draws). With constant inputs and a constant (or nil) lj they
 // record nothing and accept a nil tape, which makes them the float64
 // transforms too. Matrix results are written column-major, as ad.Matrix stores
-// them, into a caller-provided slice.
+// them, into a caller-provided slice. Lookup's table gives the structured
+// ones (simplex, cov_matrix, ...) by type name, for declared variables and
+// the language's *_constrain functions alike.
 package transform

@@ -31,23 +31,37 @@ func SimplexSize(k int) int { return max(k-1, 0) }
 // adds log z_k + log(1 - z_k) + log of the remaining stick, the same sum).
 func Simplex(t *ad.Tape, y, out []ad.Var, lj *ad.Var) error {
 	k := len(out)
-	if k == 0 || len(y) != k-1 {
+	if k == 0 {
+		return errorf("simplex_constrain", "a simplex needs at least one element")
+	}
+	if len(y) != k-1 {
 		return sizeError("simplex_constrain", "unconstrained simplex", len(y), SimplexSize(k))
 	}
-	if !anyVar(y) {
+	simplexStrided(t, y, 1, out, 1, k, lj)
+	return nil
+}
+
+// simplexStrided is Simplex of the K-1 values y[0], y[ys], ... into the K
+// values out[0], out[xs], ..., as a matrix's row is stored.
+func simplexStrided(t *ad.Tape, y []ad.Var, ys int, out []ad.Var, xs, k int, lj *ad.Var) {
+	constant := true
+	for i := range k - 1 {
+		constant = constant && y[i*ys].IsConst()
+	}
+	if constant {
 		s, j := 1.0, 0.0
-		for i, yi := range y {
+		for i := range k - 1 {
 			m := float64(k - 1 - i)
-			z, lz, l1z := logistic(yi.Val - math.Log(m))
-			out[i] = ad.Const(s * z)
-			s -= out[i].Val
+			z, lz, l1z := logistic(y[i*ys].Val - math.Log(m))
+			out[i*xs] = ad.Const(s * z)
+			s -= out[i*xs].Val
 			j += lz + m*l1z
 		}
-		out[k-1] = ad.Const(s)
+		out[(k-1)*xs] = ad.Const(s)
 		if lj != nil {
 			*lj = t.Unary(lj.Val+j, *lj, 1)
 		}
-		return nil
+		return
 	}
 	// One node for the values and the Jacobian. Node data: ints = lj in,
 	// lj out (0 without a Jacobian), y ids, x ids; flts = z, remaining
@@ -55,19 +69,22 @@ func Simplex(t *ad.Tape, y, out []ad.Var, lj *ad.Var) error {
 	ints, flts := t.CustomSpace(2*k+1, 2*k-2)
 	z, sk := flts[:k-1], flts[k-1:]
 	s, j := 1.0, 0.0
-	for i, yi := range y {
+	for i := range k - 1 {
+		yi := y[i*ys]
 		m := float64(k - 1 - i)
 		var lz, l1z float64
 		z[i], lz, l1z = logistic(yi.Val - math.Log(m))
 		j += lz + m*l1z
 		sk[i] = s
-		out[i] = t.Var(s * z[i])
-		s -= out[i].Val
+		x := t.Var(s * z[i])
+		out[i*xs] = x
+		s -= x.Val
 		ints[2+i] = yi.ID()
-		ints[k+1+i] = out[i].ID()
+		ints[k+1+i] = x.ID()
 	}
-	out[k-1] = t.Var(s)
-	ints[2*k] = out[k-1].ID()
+	last := t.Var(s)
+	out[(k-1)*xs] = last
+	ints[2*k] = last.ID()
 	ints[0], ints[1] = 0, 0
 	if lj != nil {
 		ints[0] = lj.ID()
@@ -75,7 +92,6 @@ func Simplex(t *ad.Tape, y, out []ad.Var, lj *ad.Var) error {
 		ints[1] = lj.ID()
 	}
 	t.CustomCommit(simplexBackward, 2*k+1, 2*k-2)
-	return nil
 }
 
 // logistic returns inv_logit(a) and the logs of it and of its complement,
@@ -117,7 +133,10 @@ func simplexBackward(adj []float64, ints []int32, flts []float64) {
 func UnconstrainSimplex(x, y []float64) error {
 	const fn = "simplex_free"
 	k := len(x)
-	if k == 0 || len(y) != k-1 {
+	if k == 0 {
+		return errorf(fn, "a simplex needs at least one element")
+	}
+	if len(y) != k-1 {
 		return sizeError(fn, "unconstrained simplex", len(y), SimplexSize(k))
 	}
 	if err := checkSimplex(fn, x); err != nil {

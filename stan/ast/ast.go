@@ -236,6 +236,18 @@ type (
 		Semi   token.Pos
 	}
 
+	// JacobianStmt is jacobian += X;: a change of variables' log
+	// Jacobian, added to the log density only when the Jacobian is (in
+	// sampling, not in optimization's default). jacobian is a keyword only
+	// here, so that older programs may still name a variable jacobian;
+	// where one is in scope, the statement adds to that variable.
+	JacobianStmt struct {
+		Jacobian token.Pos
+		OpPos    token.Pos
+		X        Expr
+		Semi     token.Pos
+	}
+
 	// ExprStmt is a call of a void function.
 	ExprStmt struct {
 		Call *CallExpr
@@ -333,31 +345,33 @@ type (
 	}
 )
 
-func (s *VarDecl) Pos() token.Pos     { return s.Type.Pos() }
-func (s *AssignStmt) Pos() token.Pos  { return s.LHS.Pos() }
-func (s *TildeStmt) Pos() token.Pos   { return s.LHS.Pos() }
-func (s *TargetStmt) Pos() token.Pos  { return s.Target }
-func (s *ExprStmt) Pos() token.Pos    { return s.Call.Pos() }
-func (s *ForStmt) Pos() token.Pos     { return s.For }
-func (s *ForeachStmt) Pos() token.Pos { return s.For }
-func (s *WhileStmt) Pos() token.Pos   { return s.While }
-func (s *IfStmt) Pos() token.Pos      { return s.If }
-func (s *BlockStmt) Pos() token.Pos   { return s.Lbrace }
-func (s *BranchStmt) Pos() token.Pos  { return s.TokPos }
-func (s *ReturnStmt) Pos() token.Pos  { return s.Return }
-func (s *PrintStmt) Pos() token.Pos   { return s.Kw }
-func (s *ProfileStmt) Pos() token.Pos { return s.Profile }
-func (s *EmptyStmt) Pos() token.Pos   { return s.Semi }
-func (s *FuncDecl) Pos() token.Pos    { return s.Ret.Pos() }
+func (s *VarDecl) Pos() token.Pos      { return s.Type.Pos() }
+func (s *AssignStmt) Pos() token.Pos   { return s.LHS.Pos() }
+func (s *TildeStmt) Pos() token.Pos    { return s.LHS.Pos() }
+func (s *TargetStmt) Pos() token.Pos   { return s.Target }
+func (s *JacobianStmt) Pos() token.Pos { return s.Jacobian }
+func (s *ExprStmt) Pos() token.Pos     { return s.Call.Pos() }
+func (s *ForStmt) Pos() token.Pos      { return s.For }
+func (s *ForeachStmt) Pos() token.Pos  { return s.For }
+func (s *WhileStmt) Pos() token.Pos    { return s.While }
+func (s *IfStmt) Pos() token.Pos       { return s.If }
+func (s *BlockStmt) Pos() token.Pos    { return s.Lbrace }
+func (s *BranchStmt) Pos() token.Pos   { return s.TokPos }
+func (s *ReturnStmt) Pos() token.Pos   { return s.Return }
+func (s *PrintStmt) Pos() token.Pos    { return s.Kw }
+func (s *ProfileStmt) Pos() token.Pos  { return s.Profile }
+func (s *EmptyStmt) Pos() token.Pos    { return s.Semi }
+func (s *FuncDecl) Pos() token.Pos     { return s.Ret.Pos() }
 
-func (s *VarDecl) End() token.Pos     { return s.Semi + 1 }
-func (s *AssignStmt) End() token.Pos  { return s.Semi + 1 }
-func (s *TildeStmt) End() token.Pos   { return s.Semi + 1 }
-func (s *TargetStmt) End() token.Pos  { return s.Semi + 1 }
-func (s *ExprStmt) End() token.Pos    { return s.Semi + 1 }
-func (s *ForStmt) End() token.Pos     { return s.Body.End() }
-func (s *ForeachStmt) End() token.Pos { return s.Body.End() }
-func (s *WhileStmt) End() token.Pos   { return s.Body.End() }
+func (s *VarDecl) End() token.Pos      { return s.Semi + 1 }
+func (s *AssignStmt) End() token.Pos   { return s.Semi + 1 }
+func (s *TildeStmt) End() token.Pos    { return s.Semi + 1 }
+func (s *TargetStmt) End() token.Pos   { return s.Semi + 1 }
+func (s *JacobianStmt) End() token.Pos { return s.Semi + 1 }
+func (s *ExprStmt) End() token.Pos     { return s.Semi + 1 }
+func (s *ForStmt) End() token.Pos      { return s.Body.End() }
+func (s *ForeachStmt) End() token.Pos  { return s.Body.End() }
+func (s *WhileStmt) End() token.Pos    { return s.Body.End() }
 func (s *IfStmt) End() token.Pos {
 	if s.Else != nil {
 		return s.Else.End()
@@ -377,22 +391,23 @@ func (s *FuncDecl) End() token.Pos {
 	return s.Semi + 1
 }
 
-func (*VarDecl) stmtNode()     {}
-func (*AssignStmt) stmtNode()  {}
-func (*TildeStmt) stmtNode()   {}
-func (*TargetStmt) stmtNode()  {}
-func (*ExprStmt) stmtNode()    {}
-func (*ForStmt) stmtNode()     {}
-func (*ForeachStmt) stmtNode() {}
-func (*WhileStmt) stmtNode()   {}
-func (*IfStmt) stmtNode()      {}
-func (*BlockStmt) stmtNode()   {}
-func (*BranchStmt) stmtNode()  {}
-func (*ReturnStmt) stmtNode()  {}
-func (*PrintStmt) stmtNode()   {}
-func (*ProfileStmt) stmtNode() {}
-func (*EmptyStmt) stmtNode()   {}
-func (*FuncDecl) stmtNode()    {}
+func (*VarDecl) stmtNode()      {}
+func (*AssignStmt) stmtNode()   {}
+func (*TildeStmt) stmtNode()    {}
+func (*TargetStmt) stmtNode()   {}
+func (*JacobianStmt) stmtNode() {}
+func (*ExprStmt) stmtNode()     {}
+func (*ForStmt) stmtNode()      {}
+func (*ForeachStmt) stmtNode()  {}
+func (*WhileStmt) stmtNode()    {}
+func (*IfStmt) stmtNode()       {}
+func (*BlockStmt) stmtNode()    {}
+func (*BranchStmt) stmtNode()   {}
+func (*ReturnStmt) stmtNode()   {}
+func (*PrintStmt) stmtNode()    {}
+func (*ProfileStmt) stmtNode()  {}
+func (*EmptyStmt) stmtNode()    {}
+func (*FuncDecl) stmtNode()     {}
 
 // ---- Program ----
 

@@ -57,6 +57,8 @@ func Inspect(n Node, f func(Node) bool) {
 		opt(n.TruncLo, n.TruncHi)
 	case *TargetStmt:
 		opt(n.X)
+	case *JacobianStmt:
+		opt(n.X)
 	case *ExprStmt:
 		opt(n.Call)
 	case *ForStmt:

@@ -56,6 +56,10 @@ type Info struct {
 	Funcs map[string][]*Func       // user-defined functions by name
 	Vars  map[ast.BlockKind][]*Var // global variables by block, in order
 	Nets  map[string]*ast.Stmt     // networks by name
+	// JacobianAssigns holds, for each jacobian += statement of an older
+	// program where a variable named jacobian is in scope, the compound
+	// assignment to that variable it stands for.
+	JacobianAssigns map[*ast.JacobianStmt]*ast.AssignStmt
 }
 
 // Call is a resolved function call.
@@ -77,6 +81,7 @@ func Check(fset *token.FileSet, prog *ast.Program) (*Info, error) {
 			Types: map[ast.Expr]types.Type{}, Uses: map[*ast.Ident]*Var{},
 			Calls: map[*ast.CallExpr]*Call{}, Dists: map[*ast.TildeStmt]*Call{},
 			Funcs: map[string][]*Func{}, Vars: map[ast.BlockKind][]*Var{}, Nets: map[string]*ast.Stmt{},
+			JacobianAssigns: map[*ast.JacobianStmt]*ast.AssignStmt{},
 		},
 	}
 	c.scopes = []map[string]*Var{{}}
@@ -96,6 +101,9 @@ type checker struct {
 	loops   int           // depth of enclosing loops
 	globals bool          // declarations are at the top of a program block
 	guide   *guideState
+	// userJacobian: user functions whose names end in _jacobian are
+	// Jacobian functions (see jacobianFuncs).
+	userJacobian bool
 }
 
 func (c *checker) errorf(pos token.Pos, format string, args ...any) {
@@ -132,6 +140,7 @@ func (c *checker) program(prog *ast.Program) {
 	// before bodies, so that functions can call each other.
 	if b := prog.Block(ast.Functions); b != nil {
 		c.block = ast.Functions
+		c.userJacobian = c.jacobianFuncs(b)
 		c.functionSignatures(b.Body.List)
 		for _, s := range b.Body.List {
 			if f, ok := s.(*ast.FuncDecl); ok && f.Body != nil {
@@ -212,6 +221,8 @@ var baseKinds = map[string]types.Kind{
 	"positive_ordered": types.Vector, "row_vector": types.RowVector,
 	"matrix": types.Matrix, "cholesky_factor_corr": types.Matrix, "cholesky_factor_cov": types.Matrix,
 	"corr_matrix": types.Matrix, "cov_matrix": types.Matrix,
+	"sum_to_zero_vector": types.Vector, "sum_to_zero_matrix": types.Matrix,
+	"column_stochastic_matrix": types.Matrix, "row_stochastic_matrix": types.Matrix,
 	"complex_vector": types.ComplexVector, "complex_row_vector": types.ComplexRowVector,
 	"complex_matrix": types.ComplexMatrix, "void": types.Void,
 }
@@ -377,6 +388,8 @@ func (c *checker) stmt(s ast.Stmt) {
 		if t.Kind != types.Invalid && (!t.IsPrim() && !t.IsMatrixLike() || isComplexKind(t.Kind)) {
 			c.errorf(s.X.Pos(), "target += needs a real, int or container of reals, found %v", t)
 		}
+	case *ast.JacobianStmt:
+		c.jacobianStmt(s)
 	case *ast.ExprStmt:
 		t := c.call(s.Call, true)
 		if t.Kind != types.Void && t.Kind != types.Invalid {
@@ -517,6 +530,56 @@ func (c *checker) targetAllowed(pos token.Pos, what string) {
 	}
 }
 
+// jacobianStmt checks jacobian += X;, or, where a variable named jacobian
+// is in scope (programs older than the statement), the compound assignment
+// to it.
+func (c *checker) jacobianStmt(s *ast.JacobianStmt) {
+	if c.lookup("jacobian") != nil {
+		a := &ast.AssignStmt{LHS: &ast.Ident{NamePos: s.Jacobian, Name: "jacobian"}, OpPos: s.OpPos, Op: token.ADD_ASSIGN, RHS: s.X, Semi: s.Semi}
+		c.info.JacobianAssigns[s] = a
+		c.assign(a)
+		return
+	}
+	if !c.jacobianAllowed() {
+		c.errorf(s.Pos(), "jacobian += is only allowed in the transformed parameters block or in functions whose names end in _jacobian")
+	}
+	t := c.expr(s.X)
+	if t.Kind != types.Invalid && (!t.IsPrim() && !t.IsMatrixLike() || isComplexKind(t.Kind)) {
+		c.errorf(s.X.Pos(), "jacobian += needs a real, int or container of reals, found %v", t)
+	}
+}
+
+// jacobianAllowed reports whether the Jacobian may be touched here: in the
+// transformed parameters block and in functions whose names end in
+// _jacobian.
+func (c *checker) jacobianAllowed() bool {
+	if c.fn != nil {
+		return strings.HasSuffix(c.fn.Name, "_jacobian")
+	}
+	return c.block == ast.TransformedParameters
+}
+
+// jacobianFuncs reports whether the functions block uses the Jacobian (a
+// jacobian += statement or a call of a library _jacobian function). Only
+// then are its functions ending in _jacobian Jacobian functions, confined
+// to the transformed parameters block: before Stan 2.36 the suffix meant
+// nothing, and older programs may call such functions anywhere.
+func (c *checker) jacobianFuncs(b *ast.Block) bool {
+	uses := false
+	ast.Inspect(b.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.JacobianStmt:
+			uses = true
+		case *ast.CallExpr:
+			if strings.HasSuffix(n.Fun.Name, "_jacobian") && c.lib.Has(n.Fun.Name) {
+				uses = true
+			}
+		}
+		return !uses
+	})
+	return uses
+}
+
 // ---- declarations ----
 
 func (c *checker) varDecl(d *ast.VarDecl) {
@@ -591,7 +654,8 @@ func (c *checker) varDecl(d *ast.VarDecl) {
 
 func isConstrainedBase(b string) bool {
 	switch b {
-	case "simplex", "unit_vector", "ordered", "positive_ordered", "cholesky_factor_corr", "cholesky_factor_cov", "corr_matrix", "cov_matrix":
+	case "simplex", "unit_vector", "ordered", "positive_ordered", "cholesky_factor_corr", "cholesky_factor_cov", "corr_matrix", "cov_matrix",
+		"sum_to_zero_vector", "sum_to_zero_matrix", "column_stochastic_matrix", "row_stochastic_matrix":
 		return true
 	}
 	return false

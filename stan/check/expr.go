@@ -351,6 +351,10 @@ func (c *checker) callRules(x *ast.CallExpr) {
 		if !(c.fn == nil && (c.block == ast.Model || c.block == ast.TransformedParameters) || inFn("_lp")) {
 			c.errorf(x.Fun.Pos(), "functions whose names end in _lp are only allowed in the model block, the transformed parameters block or other _lp functions")
 		}
+	case strings.HasSuffix(name, "_jacobian") && (c.userJacobian || len(c.info.Funcs[name]) == 0):
+		if !c.jacobianAllowed() {
+			c.errorf(x.Fun.Pos(), "functions whose names end in _jacobian are only allowed in the transformed parameters block or other _jacobian functions")
+		}
 	case name == "target" || name == "get_lp":
 		c.targetAllowed(x.Fun.Pos(), name+"()")
 	}

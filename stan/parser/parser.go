@@ -436,6 +436,7 @@ var baseSizes = map[string]int{
 	"complex_vector": 1, "complex_row_vector": 1,
 	"matrix": 2, "complex_matrix": 2,
 	"cholesky_factor_corr": 1, "corr_matrix": 1, "cov_matrix": 1, "cholesky_factor_cov": 12,
+	"sum_to_zero_vector": 1, "sum_to_zero_matrix": 2, "column_stochastic_matrix": 2, "row_stochastic_matrix": 2,
 }
 
 // unsizedBases are the types a function argument or result may have.
@@ -729,6 +730,15 @@ func (p *parser) stmt() ast.Stmt {
 				p.next()
 				p.next()
 				s := &ast.TargetStmt{Target: pos, X: p.parseExpr()}
+				s.Semi = p.expect(token.SEMI)
+				return s
+			}
+		case "jacobian":
+			if p.peek().Kind == token.ADD_ASSIGN {
+				p.next()
+				s := &ast.JacobianStmt{Jacobian: pos, OpPos: p.tok.Pos}
+				p.next()
+				s.X = p.parseExpr()
 				s.Semi = p.expect(token.SEMI)
 				return s
 			}

@@ -119,6 +119,10 @@ func (p *printer) stmtBody(s ast.Stmt, depth int) {
 		p.WriteString("target += ")
 		p.expr(s.X)
 		p.WriteString(";\n")
+	case *ast.JacobianStmt:
+		p.WriteString("jacobian += ")
+		p.expr(s.X)
+		p.WriteString(";\n")
 	case *ast.ExprStmt:
 		p.expr(s.Call)
 		p.WriteString(";\n")

@@ -55,8 +55,8 @@ functions {
 }
 data { array[3] int<lower=0, upper=10> n; }
 transformed data { array[2, 3] real z = {{1, 2, 3}, {4, 5, 6.5e-3}}; row_vector[2] r = [1, 2]; matrix[2, 2] m = [[1, 2], [3, 4]]; }
-parameters { vector<offset=1, multiplier=2>[3] b; simplex[3] s; }
-transformed parameters { real t = b[1] > 0 ? b[1] : -b[1]; }
+parameters { vector<offset=1, multiplier=2>[3] b; simplex[3] s; sum_to_zero_vector[3] z0; sum_to_zero_matrix[2, 3] z1; column_stochastic_matrix[3, 2] cs; row_stochastic_matrix[2, 3] rs; }
+transformed parameters { real t = b[1] > 0 ? b[1] : -b[1]; jacobian += log(t); }
 model {
   b[2:3] ~ std_normal();
   target += h_lpdf(t | 0) + f(z, b) + b' * b + -b[1]^2 + (b[2] + 1)^2;

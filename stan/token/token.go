@@ -121,6 +121,7 @@ var reserved = map[string]bool{
 	"complex": true, "vector": true, "row_vector": true, "matrix": true, "simplex": true,
 	"ordered": true, "positive_ordered": true, "unit_vector": true, "cholesky_factor_corr": true,
 	"cholesky_factor_cov": true, "corr_matrix": true, "cov_matrix": true, "print": true,
+	"sum_to_zero_vector": true, "sum_to_zero_matrix": true, "column_stochastic_matrix": true, "row_stochastic_matrix": true,
 	"reject": true, "fatal_error": true, "profile": true,
 	"array": true, "tuple": true, "complex_vector": true, "complex_row_vector": true, "complex_matrix": true,
 }

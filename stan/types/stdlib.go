@@ -403,6 +403,7 @@ func buildStdlib() *Library {
 	for _, d := range distributions {
 		l.addDistribution(d)
 	}
+	l.addTransforms()
 	return l
 }
 
