@@ -14,7 +14,7 @@ func ExampleRhat() {
 	apart := [][]float64{make([]float64, 1000), make([]float64, 1000)}
 	for c := range mixed {
 		for i := range mixed[c] {
-			x := math.Sin(float64(i*(c+3))) // deterministic, weakly correlated
+			x := math.Sin(float64(i * (c + 3))) // deterministic, weakly correlated
 			mixed[c][i] = x
 			apart[c][i] = x + 5*float64(c)
 		}
