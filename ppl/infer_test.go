@@ -1,6 +1,7 @@
 package ppl
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -44,10 +45,11 @@ func TestAlgorithmsOnGoModel(t *testing.T) {
 
 	cfg := nuts.DefaultConfig()
 	cfg.Warmup, cfg.Samples, cfg.Seed = 500, 1000, 3
-	chains, err := nuts.RunChains(p, cfg, 2, 2, nil)
+	fit, err := nuts.Run(context.Background(), p, nuts.Options{Config: cfg, Chains: 2, Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
+	chains := fit.Chains
 	checkMeans(t, "NUTS", columnMeans(append(chains[0].Draws, chains[1].Draws...)), want, sd, 0.2)
 
 	// The mode of mu is its mean; the rate's mode on the log scale (the

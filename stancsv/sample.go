@@ -8,10 +8,6 @@ import (
 	"github.com/gostan/gostan/model"
 )
 
-// SamplerColumns are the NUTS sampler's columns before the model's;
-// fixed_param writes the first two.
-var SamplerColumns = []string{"lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"}
-
 // Run is what a configuration block records besides the method's own
 // settings.
 type Run struct {
@@ -46,7 +42,7 @@ func CreateSample(run Run, m model.Model, cfg nuts.Config) (*SampleFile, error) 
 	if err != nil {
 		return nil, err
 	}
-	cols := SamplerColumns
+	cols := nuts.StatNames
 	if fixed {
 		cols = cols[:2]
 	}

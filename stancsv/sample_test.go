@@ -70,7 +70,7 @@ func TestSampleFileHoldsTheChain(t *testing.T) {
 	cfg := nuts.DefaultConfig()
 	cfg.Warmup, cfg.Samples, cfg.Thin, cfg.SaveWarmup, cfg.Seed = 60, 40, 2, true, 4
 	ch, sf, f := sampleToFile(t, context.Background(), normal{2}, cfg)
-	want := append(slices.Clone(SamplerColumns), "theta.1", "theta.2", "y_rep")
+	want := append(slices.Clone(nuts.StatNames), "theta.1", "theta.2", "y_rep")
 	if !slices.Equal(f.Columns, want) {
 		t.Fatalf("columns %v, want %v", f.Columns, want)
 	}

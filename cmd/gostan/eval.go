@@ -254,11 +254,11 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 	case "nuts":
 		cfg := nuts.DefaultConfig()
 		cfg.Seed = seed
-		res, err := nuts.RunChains(m, cfg, 4, threads, nil)
+		fit, err := nuts.Run(context.Background(), m, nuts.Options{Config: cfg, Chains: 4, Threads: threads})
 		if err != nil {
 			return nil, st, err
 		}
-		for _, ch := range res {
+		for _, ch := range fit.Chains {
 			add(ch.Draws)
 			st.grads += ch.Gradients
 			st.secs += ch.WarmupSeconds + ch.SampleSeconds

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -105,17 +104,18 @@ func newSampleCmd() *cobra.Command {
 				warmup = 0
 			}
 			progress := newSampleProgress(stderr, chains, warmup, cfg.Samples, refresh)
-			res, err := nuts.RunChainsContext(ctx, m, cfg, chains, threads, func(c int, cc *nuts.Config) nuts.Hooks {
-				cc.Init = inits[c].point
-				return nuts.Hooks{Progress: func(iter int) { progress.set(c, iter) }, Sink: sinks[c]}
-			})
+			fit, err := nuts.Run(ctx, m, nuts.Options{Config: cfg, Chains: chains, Threads: threads,
+				Setup: func(c int, cc *nuts.Config) nuts.Hooks {
+					cc.Init = inits[c].point
+					return nuts.Hooks{Progress: func(iter int) { progress.set(c, iter) }, Sink: sinks[c]}
+				}})
 			progress.wait()
 			interrupted := errors.Is(err, context.Canceled)
 			if err != nil && !interrupted {
 				closeAll(sinks)
 				return err
 			}
-			for c, ch := range res {
+			for c, ch := range fit.Chains {
 				if err := sinks[c].Finish(ch); err != nil {
 					return err
 				}
@@ -136,10 +136,11 @@ func newSampleCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Wrote %s\n\n", strings.Join(files, ", "))
-			if len(res[0].Draws) == 0 {
+			if len(fit.Chains[0].Draws) == 0 {
 				fmt.Fprintln(out, "No draws to summarise (--samples 0 or a --thin larger than --samples): the files hold the adaptation.")
 			} else {
-				printNUTSSummary(out, args[0], cfg, m.Names(), res)
+				run := fit.Run(strings.TrimSuffix(filepath.Base(args[0]), ".stan"))
+				printReport(out, diag.NewReport(run, nil, 0), 2)
 			}
 			fmt.Fprintf(out, "\nElapsed: %.2f s (parse, compile, sample)\n", time.Since(start).Seconds())
 			return nil
@@ -246,25 +247,6 @@ func closeAll(files []*stancsv.SampleFile) {
 			f.Close()
 		}
 	}
-}
-
-// printNUTSSummary prints the chains' summary report as `gostan summary`
-// prints it from their CSV files, and its warnings.
-func printNUTSSummary(w io.Writer, modelPath string, cfg nuts.Config, names []string, res []*nuts.Chain) {
-	run := diag.Run{Model: strings.TrimSuffix(filepath.Base(modelPath), ".stan"),
-		Columns: append(slices.Clone(stancsv.SamplerColumns), names...), MaxDepth: cfg.MaxDepth}
-	for _, ch := range res {
-		rows := make([][]float64, len(ch.Draws))
-		for i, d := range ch.Draws {
-			rows[i] = append(ch.Stats[i].AppendValues(make([]float64, 0, len(run.Columns))), d...)
-		}
-		run.Chains = append(run.Chains, rows)
-		run.Warmup = append(run.Warmup, cfg.Warmup)
-		run.Thin = append(run.Thin, cfg.Thin)
-		run.WarmupSeconds = append(run.WarmupSeconds, ch.WarmupSeconds)
-		run.SampleSeconds = append(run.SampleSeconds, ch.SampleSeconds)
-	}
-	printReport(w, diag.NewReport(run, nil, 0), 2)
 }
 
 // sampleProgress reports the chains' progress when refresh > 0: on a

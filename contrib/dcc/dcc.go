@@ -2,6 +2,7 @@ package dcc
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -215,10 +216,11 @@ func conquer(m ppl.Model, bs []Branch, k int, opts Options) (*SLP, error) {
 	}
 	cfg := opts.NUTS
 	cfg.Chain += k * opts.Chains
-	chains, err := nuts.RunChains(withTheta{post}, cfg, opts.Chains, opts.Threads, nil)
+	fit, err := nuts.Run(context.Background(), withTheta{post}, nuts.Options{Config: cfg, Chains: opts.Chains, Threads: opts.Threads})
 	if err != nil {
 		return nil, err
 	}
+	chains := fit.Chains
 	nOut, d := len(post.Names()), post.Dim()
 	s := &SLP{Branches: bs, Names: post.Names()}
 	var thetas [][]float64

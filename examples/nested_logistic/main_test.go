@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -31,10 +32,11 @@ func TestSeedExample(t *testing.T) {
 	}
 	cfg := nuts.DefaultConfig()
 	cfg.Seed = 5
-	chains, err := nuts.RunChains(m, cfg, 2, 2, nil)
+	fit, err := nuts.Run(context.Background(), m, nuts.Options{Config: cfg, Chains: 2, Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
+	chains := fit.Chains
 	ref := append(chains[0].Draws, chains[1].Draws...)
 	for j, name := range m.Names() {
 		a, b := 0.0, 0.0

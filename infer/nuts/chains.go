@@ -4,37 +4,50 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/gostan/gostan/model"
 )
 
-// RunChains runs chains chains of NUTS, numbered cfg.Chain, cfg.Chain+1,
-// ..., at most threads at a time, each on its own clone of m. A chain's
-// draws depend only on the seed and its number, never on the parallelism.
-// progress, if not nil, is called from the chains' goroutines.
-func RunChains(m model.Model, cfg Config, chains, threads int, progress func(chain, iter int)) ([]*Chain, error) {
-	return RunChainsContext(context.Background(), m, cfg, chains, threads, func(c int, _ *Config) Hooks {
-		if progress == nil {
-			return Hooks{}
-		}
-		return Hooks{Progress: func(iter int) { progress(c, iter) }}
-	})
+// Options are a run of several chains: the settings every chain shares
+// (Config.Chain is the first chain's number), how many chains, how many
+// run at once, and per chain a setup.
+type Options struct {
+	Config
+	// Chains is the number of chains (4 when 0, as CmdStan); Threads how
+	// many run at once (runtime.NumCPU() when 0).
+	Chains, Threads int
+	// Setup, when not nil, is given each chain's index (from 0) and its
+	// configuration, which it may adjust (its initial point, say), and
+	// returns the chain's hooks. It is called from the chains' goroutines.
+	Setup func(chain int, cfg *Config) Hooks
 }
 
-// RunChainsContext is RunChains with a context and a setup per chain:
-// setup (if not nil) is given each chain's number, counting from 0, and
-// its configuration, which it may adjust (its initial point, say), and
-// returns the chain's hooks. When ctx is cancelled every chain
-// stops after its current iteration and RunChainsContext returns what the
-// chains made, each marked Interrupted (a chain not yet started has no
-// draws), with ctx's error.
-func RunChainsContext(ctx context.Context, m model.Model, cfg Config, chains, threads int, setup func(chain int, cfg *Config) Hooks) ([]*Chain, error) {
+// DefaultOptions are CmdStan's: four chains of the default Config, as
+// many at once as there are CPUs.
+func DefaultOptions() Options {
+	return Options{Config: DefaultConfig(), Chains: 4, Threads: runtime.NumCPU()}
+}
+
+// Run runs the chains, each on its own clone of m, numbered Chain,
+// Chain+1, ...: a chain's draws depend only on the seed and its number,
+// never on the parallelism. When ctx is cancelled every chain stops after
+// its current iteration and Run returns what the chains made, each marked
+// Interrupted (a chain not yet started has no draws), with ctx's error.
+func Run(ctx context.Context, m model.Model, opts Options) (*Fit, error) {
+	chains, threads := opts.Chains, opts.Threads
+	if chains == 0 {
+		chains = 4
+	}
+	if threads == 0 {
+		threads = runtime.NumCPU()
+	}
 	if chains < 1 {
 		return nil, fmt.Errorf("nuts: need at least one chain, got %d", chains)
 	}
 	threads = max(1, min(threads, chains))
-	out := make([]*Chain, chains)
+	fit := &Fit{Names: m.Names(), Config: opts.Config, Chains: make([]*Chain, chains)}
 	errs := make([]error, chains)
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -43,13 +56,13 @@ func RunChainsContext(ctx context.Context, m model.Model, cfg Config, chains, th
 		go func() {
 			defer wg.Done()
 			for c := range next {
-				cc := cfg
-				cc.Chain = cfg.Chain + c
+				cc := opts.Config
+				cc.Chain = opts.Chain + c
 				var h Hooks
-				if setup != nil {
-					h = setup(c, &cc)
+				if opts.Setup != nil {
+					h = opts.Setup(c, &cc)
 				}
-				out[c], errs[c] = SampleContext(ctx, m.Clone(), cc, h)
+				fit.Chains[c], errs[c] = SampleContext(ctx, m.Clone(), cc, h)
 			}
 		}()
 	}
@@ -60,8 +73,8 @@ func RunChainsContext(ctx context.Context, m model.Model, cfg Config, chains, th
 	wg.Wait()
 	for c, err := range errs {
 		if err != nil && !errors.Is(err, ctx.Err()) {
-			return nil, fmt.Errorf("chain %d: %w", cfg.Chain+c, err)
+			return nil, fmt.Errorf("chain %d: %w", opts.Chain+c, err)
 		}
 	}
-	return out, ctx.Err()
+	return fit, ctx.Err()
 }

@@ -1,6 +1,7 @@
 package nuts_test
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/gostan/gostan/compile"
@@ -10,8 +11,9 @@ import (
 )
 
 // Sample a compiled program with four chains of Stan's NUTS, two at a
-// time, and summarise one column chain by chain.
-func ExampleRunChains() {
+// time, and summarise it: one column chain by chain, and stansummary's
+// table.
+func ExampleRun() {
 	prog, err := compile.Source("mean.stan", []byte(`
 data { int N; vector[N] y; }
 parameters { real mu; }
@@ -29,20 +31,18 @@ model { mu ~ normal(0, 10); y ~ normal(mu, 1); }
 		fmt.Println(err)
 		return
 	}
-	cfg := nuts.DefaultConfig()
-	cfg.Seed = 42
-	chains, err := nuts.RunChains(m, cfg, 4, 2, nil)
+	opts := nuts.DefaultOptions()
+	opts.Seed, opts.Threads = 42, 2
+	fit, err := nuts.Run(context.Background(), m, opts)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	mu := make([][]float64, len(chains))
-	for c, ch := range chains {
-		for _, d := range ch.Draws {
-			mu[c] = append(mu[c], d[0])
-		}
-	}
-	fmt.Printf("R-hat %.2f, bulk ESS above 1000: %v\n", diag.Rhat(mu), diag.ESSBulk(mu) > 1000)
+	mu := fit.Draws("mu") // chain by chain
+	fmt.Printf("%d chains: R-hat %.2f, bulk ESS above 1000: %v\n", len(mu), diag.Rhat(mu), diag.ESSBulk(mu) > 1000)
+	s := fit.Summary().Params[0]
+	fmt.Printf("%s: mean %.1f, sd %.1f\n", s.Name, s.Mean, s.SD)
 	// Output:
-	// R-hat 1.00, bulk ESS above 1000: true
+	// 4 chains: R-hat 1.00, bulk ESS above 1000: true
+	// mu: mean 3.0, sd 0.5
 }

@@ -1,6 +1,7 @@
 package nuts
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -146,10 +147,11 @@ func TestStandardNormal100(t *testing.T) {
 	}
 	cfg := DefaultConfig()
 	cfg.Seed = 42
-	chains, err := RunChains(newGaussian(cov), cfg, 4, 2, nil)
+	fit, err := Run(context.Background(), newGaussian(cov), Options{Config: cfg, Chains: 4, Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
+	chains := fit.Chains
 	for j := range d {
 		checkMoment(t, fmt.Sprintf("E[x%d]", j), column(chains, j, func(x float64) float64 { return x }), 0)
 		checkMoment(t, fmt.Sprintf("E[x%d²]", j), column(chains, j, func(x float64) float64 { return x * x }), 1)
@@ -181,10 +183,11 @@ func TestCorrelatedGaussianDense(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Metric = Dense
 	cfg.Seed = 7
-	chains, err := RunChains(newGaussian(cov), cfg, 4, 2, nil)
+	fit, err := Run(context.Background(), newGaussian(cov), Options{Config: cfg, Chains: 4, Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
+	chains := fit.Chains
 	for i := range 3 {
 		checkMoment(t, fmt.Sprintf("E[x%d]", i), column(chains, i, func(x float64) float64 { return x }), 0)
 		for j := i; j < 3; j++ {
@@ -219,10 +222,11 @@ func TestCorrelatedGaussianDense(t *testing.T) {
 func TestFunnelDiverges(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Seed = 3
-	chains, err := RunChains(funnel{d: 10}, cfg, 2, 2, nil)
+	fit, err := Run(context.Background(), funnel{d: 10}, Options{Config: cfg, Chains: 2, Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
+	chains := fit.Chains
 	n := 0
 	for _, ch := range chains {
 		for _, s := range ch.Stats {
@@ -240,14 +244,16 @@ func TestReproducibleWhateverTheParallelism(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Warmup, cfg.Samples, cfg.Seed = 200, 50, 11
 	g := newGaussian([][]float64{{1, 0.5}, {0.5, 2}})
-	a, err := RunChains(g, cfg, 3, 1, nil)
+	fitA, err := Run(context.Background(), g, Options{Config: cfg, Chains: 3, Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := RunChains(g, cfg, 3, 3, nil)
+	a := fitA.Chains
+	fitB, err := Run(context.Background(), g, Options{Config: cfg, Chains: 3, Threads: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
+	b := fitB.Chains
 	for c := range a {
 		for i := range a[c].Draws {
 			for j := range a[c].Draws[i] {

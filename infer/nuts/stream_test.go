@@ -79,7 +79,7 @@ func TestCancelKeepsDraws(t *testing.T) {
 	var both sync.WaitGroup
 	both.Add(2)
 	recs := []*recorder{{}, {}}
-	chains, err := RunChainsContext(ctx, newGaussian([][]float64{{1}}), cfg, 2, 2, func(c int, _ *Config) Hooks {
+	fit, err := Run(ctx, newGaussian([][]float64{{1}}), Options{Config: cfg, Chains: 2, Threads: 2, Setup: func(c int, _ *Config) Hooks {
 		return Hooks{Sink: recs[c], Progress: func(iter int) {
 			if iter == 80 { // both chains stop after iteration 80
 				both.Done()
@@ -87,11 +87,11 @@ func TestCancelKeepsDraws(t *testing.T) {
 				cancel()
 			}
 		}}
-	})
+	}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want cancellation", err)
 	}
-	for c, ch := range chains {
+	for c, ch := range fit.Chains {
 		if !ch.Interrupted || len(ch.Draws) != 30 || len(recs[c].draws) != len(ch.Draws) {
 			t.Errorf("chain %d: interrupted %v with %d draws (sink %d)", c, ch.Interrupted, len(ch.Draws), len(recs[c].draws))
 		}

@@ -1,6 +1,7 @@
 package nuts
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -68,10 +69,11 @@ func TestRejectionsCounted(t *testing.T) {
 	m := stanModel(t, "half.stan", "parameters { real mu; }\nmodel {\n  if (mu > 1) reject(\"mu is too big: \", mu);\n  mu ~ normal(0, 1);\n}\n")
 	cfg := DefaultConfig()
 	cfg.Warmup, cfg.Samples, cfg.Seed = 200, 200, 7
-	chains, err := RunChains(m, cfg, 2, 1, nil)
+	fit, err := Run(context.Background(), m, Options{Config: cfg, Chains: 2, Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
+	chains := fit.Chains
 	for c, ch := range chains {
 		r := ch.Rejections
 		if r.Count < 10 || len(r.First) != model.FailuresKept {
