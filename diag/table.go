@@ -19,7 +19,7 @@ func WriteTable(w io.Writer, rows []Summary) error {
 // WriteText prints the report as stansummary does: a header with the
 // chains, their draws and timings, the sampler's rows, the model's rows and
 // a note on the columns, the numbers with sigFigs significant digits
-// (1 to 17). The warnings are the caller's to print.
+// (1 to 17), then the warnings, each on a line of its own.
 func (r *Report) WriteText(w io.Writer, sigFigs int) error {
 	b := bufio.NewWriter(w)
 	for _, l := range r.headerLines() {
@@ -32,6 +32,12 @@ func (r *Report) WriteText(w io.Writer, sigFigs int) error {
 	fmt.Fprintln(b)
 	for _, l := range r.footerLines() {
 		fmt.Fprintln(b, l)
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintln(b)
+	}
+	for _, warn := range r.Warnings {
+		fmt.Fprintln(b, "Warning:", warn)
 	}
 	return b.Flush()
 }

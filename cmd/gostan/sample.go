@@ -140,7 +140,7 @@ func newSampleCmd() *cobra.Command {
 				fmt.Fprintln(out, "No draws to summarise (--samples 0 or a --thin larger than --samples): the files hold the adaptation.")
 			} else {
 				run := fit.Run(strings.TrimSuffix(filepath.Base(args[0]), ".stan"))
-				printReport(out, diag.NewReport(run, nil, 0), 2)
+				diag.NewReport(run, nil, 0).WriteText(out, 2)
 			}
 			fmt.Fprintf(out, "\nElapsed: %.2f s (parse, compile, sample)\n", time.Since(start).Seconds())
 			return nil

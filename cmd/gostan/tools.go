@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -111,7 +110,7 @@ func newSummaryCmd() *cobra.Command {
 			}
 			rep := diag.NewReport(run, probs, 0)
 			out := cmd.OutOrStdout()
-			if err := printReport(out, rep, sigFigs); err != nil {
+			if err := rep.WriteText(out, sigFigs); err != nil {
 				return err
 			}
 			if csvFile == "" {
@@ -134,22 +133,6 @@ func newSummaryCmd() *cobra.Command {
 	f.StringVar(&percentiles, "percentiles", "5,50,95", "the quantiles to print, as percentiles in increasing order")
 	f.StringVar(&csvFile, "csv-file", "", "also write the summary to this file as CSV")
 	return cmd
-}
-
-// printReport prints a summary report and then its warnings.
-func printReport(w io.Writer, rep *diag.Report, sigFigs int) error {
-	if err := rep.WriteText(w, sigFigs); err != nil {
-		return err
-	}
-	if len(rep.Warnings) > 0 {
-		fmt.Fprintln(w)
-	}
-	for _, warn := range rep.Warnings {
-		if _, err := fmt.Fprintln(w, "Warning:", warn); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // parsePercentiles reads --percentiles: numbers in (0, 100), increasing.
