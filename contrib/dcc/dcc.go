@@ -170,8 +170,10 @@ func Conditioned(m ppl.Model, bs []Branch) ppl.Model {
 }
 
 // Run is DCC on m: it discovers the SLPs, samples each with NUTS,
-// estimates each one's normalising constant, and weighs them.
-func Run(m ppl.Model, opts Options) (*Result, error) {
+// estimates each one's normalising constant, and weighs them. Cancelling
+// ctx stops the sampling; the weights need every SLP, so Run then returns
+// ctx's error.
+func Run(ctx context.Context, m ppl.Model, opts Options) (*Result, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
@@ -195,7 +197,7 @@ func Run(m ppl.Model, opts Options) (*Result, error) {
 	}
 	progs, counts = sorted, sortedCounts
 	for k, bs := range progs {
-		s, err := conquer(m, bs, k, opts)
+		s, err := conquer(ctx, m, bs, k, opts)
 		if err != nil {
 			return nil, fmt.Errorf("dcc: SLP %s: %w", slpKey(bs), err)
 		}
@@ -209,14 +211,14 @@ func Run(m ppl.Model, opts Options) (*Result, error) {
 }
 
 // conquer samples the k-th SLP and estimates its normalising constant.
-func conquer(m ppl.Model, bs []Branch, k int, opts Options) (*SLP, error) {
+func conquer(ctx context.Context, m ppl.Model, bs []Branch, k int, opts Options) (*SLP, error) {
 	post, err := ppl.NewPosterior(Conditioned(m, bs), opts.Seed+uint64(k))
 	if err != nil {
 		return nil, err
 	}
 	cfg := opts.NUTS
 	cfg.Chain += k * opts.Chains
-	fit, err := nuts.Run(context.Background(), withTheta{post}, nuts.Options{Config: cfg, Chains: opts.Chains, Threads: opts.Threads})
+	fit, err := nuts.Run(ctx, withTheta{post}, nuts.Options{Config: cfg, Chains: opts.Chains, Threads: opts.Threads})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package dcc
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -137,7 +138,7 @@ func checkExact(t *testing.T, r *Result, y []float64, cases []exactCase) {
 func TestSeedModel(t *testing.T) {
 	o := testOptions()
 	o.Diagonal = true
-	r, err := Run(seedModel, o)
+	r, err := Run(context.Background(), seedModel, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestSeedModel(t *testing.T) {
 // TestThreeWay is a categorical branch among three structures, one with
 // two correlated continuous sites.
 func TestThreeWay(t *testing.T) {
-	r, err := Run(threeWay, testOptions())
+	r, err := Run(context.Background(), threeWay, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +243,7 @@ func TestNestedBranches(t *testing.T) {
 			t.Errorf("SLP %s: share %.3f of the runs, want %v", slpKey(bs), share, p)
 		}
 	}
-	r, err := Run(nestedModel, testOptions())
+	r, err := Run(context.Background(), nestedModel, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +261,7 @@ func TestNoContinuousSites(t *testing.T) {
 		k := c.Sample("k", ppl.Bernoulli(ppl.Scalar(0.3)), ppl.Branch())
 		c.Sample("y", ppl.Normal(ppl.Scalar(2*k[0].Val), ppl.Scalar(1)), ppl.Obs(ppl.Scalar(1.5)))
 	}
-	r, err := Run(m, testOptions())
+	r, err := Run(context.Background(), m, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +280,7 @@ func TestNoContinuousSites(t *testing.T) {
 func TestMaxSLPs(t *testing.T) {
 	o := testOptions()
 	o.MaxSLPs = 2
-	r, err := Run(threeWay, o)
+	r, err := Run(context.Background(), threeWay, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +313,7 @@ func TestErrors(t *testing.T) {
 		{failing, testOptions(), "running the model forward: boom"},
 		{seedModel, bad, "ProposalScale is 0"},
 	} {
-		_, err := Run(tc.m, tc.o)
+		_, err := Run(context.Background(), tc.m, tc.o)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want one containing %q", err, tc.want)
 		}

@@ -9,6 +9,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"math"
@@ -39,7 +40,7 @@ func run() (*dcc.Result, error) {
 	o := dcc.DefaultOptions()
 	o.Chains, o.Threads = 4, 2
 	o.NUTS.Seed, o.Seed = 1, 1
-	return dcc.Run(model, o)
+	return dcc.Run(context.Background(), model, o)
 }
 
 // exactWeights are the programs' posterior probabilities: each evidence
