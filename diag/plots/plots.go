@@ -240,7 +240,9 @@ func tracePlots(run diag.Run, cols []int) ([][]*plot.Plot, error) {
 		if err := addDivergent(p, divergent, r == 0); err != nil {
 			return nil, err
 		}
-		p.Legend.Top = true
+		if r == 0 {
+			legendRoom(p)
+		}
 		grid[r] = []*plot.Plot{p}
 	}
 	return grid, nil
@@ -344,10 +346,22 @@ func densityPlots(run diag.Run, cols []int) ([][]*plot.Plot, error) {
 				p.Legend.Add(fmt.Sprintf("chain %d", c+1), l)
 			}
 		}
-		p.Legend.Top = true
+		if r == 0 {
+			legendRoom(p)
+		}
 		grid[r] = []*plot.Plot{p}
 	}
 	return grid, nil
+}
+
+// legendRoom puts the legend at the top right, above the data: the y axis
+// is stretched to leave the top 40% free.
+func legendRoom(p *plot.Plot) {
+	p.Legend.Top = true
+	lo, hi := p.Y.Min, p.Y.Max
+	if hi > lo {
+		p.Y.Max = hi + (hi-lo)*0.4/0.6
+	}
 }
 
 // kde is the Gaussian kernel density estimate of xs at n points spanning
@@ -414,7 +428,7 @@ func pairPlots(run diag.Run, cols []int) ([][]*plot.Plot, error) {
 				p.Y.Label.Text = diag.VariableName(run.Columns[cols[a]])
 			}
 			if a == 0 && b == 0 {
-				p.Title.Text = fmt.Sprintf("%d divergent", divergentCount(run))
+				p.Title.Text = fmt.Sprintf("pairs: %d divergent", divergentCount(run))
 			}
 			if a == b {
 				chains, _, _ := column(run, cols[a])
@@ -432,6 +446,8 @@ func pairPlots(run diag.Run, cols []int) ([][]*plot.Plot, error) {
 					h.FillColor = color.Gray{Y: 180}
 					p.Add(h)
 				}
+				// The counts' scale says nothing the shape does not.
+				p.HideY()
 				grid[a][b] = p
 				continue
 			}
