@@ -22,7 +22,14 @@ const (
 	accColW   = 92
 	accMargin = 8
 	accFont   = 9
+	// accLegendW is the width of a legend box and its gap.
+	accLegendW = 42
 )
+
+// accuracyTitle is the picture's title line.
+func accuracyTitle() string {
+	return fmt.Sprintf("max |mean - mean_ref| / sd_ref over PosteriorDB's reference posteriors (pass: below %.1f)", passThreshold)
+}
 
 // accuracyLayout places the cells of the accuracy picture: the image's
 // size, and cell (row, col)'s lower left corner, rows from the top.
@@ -52,7 +59,10 @@ func newAccuracyLayout(results []evalResult, sty draw.TextStyle) accuracyLayout 
 		l.nameW = max(l.nameW, sty.Width(p))
 	}
 	l.nameW += 6
-	l.w = 2*accMargin + l.nameW + vg.Length(len(l.methods))*accColW
+	// Wide enough for the table, the title and the legend's 7 boxes.
+	title := sty
+	title.Font.Size = accFont + 2
+	l.w = 2*accMargin + max(l.nameW+vg.Length(len(l.methods))*accColW, title.Width(accuracyTitle()), 7*accLegendW)
 	// A title row, a header row, the posteriors, a legend row.
 	l.h = 2*accMargin + vg.Length(len(l.posts)+3)*accRowH
 	return l
@@ -119,8 +129,7 @@ func writeAccuracyPNG(path string, results []evalResult) error {
 	centre.XAlign = text.XCenter
 	title := sty
 	title.Font.Size = accFont + 2
-	dc.FillText(title, vg.Point{X: accMargin, Y: l.h - accMargin - accRowH/2},
-		fmt.Sprintf("max |mean - mean_ref| / sd_ref over PosteriorDB's reference posteriors (pass: below %.1f)", passThreshold))
+	dc.FillText(title, vg.Point{X: accMargin, Y: l.h - accMargin - accRowH/2}, accuracyTitle())
 	for j, m := range l.methods {
 		c := l.cell(-1, j)
 		dc.FillText(centre, vg.Point{X: c.X + accColW/2, Y: c.Y + accRowH/2}, m)
@@ -153,7 +162,7 @@ func writeAccuracyPNG(path string, results []evalResult) error {
 			label = "≥ 1"
 		}
 		dc.FillText(centre, vg.Point{X: x + 20, Y: y + accRowH/2}, label)
-		x += 42
+		x += accLegendW
 	}
 	dc.FillPolygon(errorGrey, []vg.Point{{X: x, Y: y + 2}, {X: x + 40, Y: y + 2}, {X: x + 40, Y: y + accRowH - 2}, {X: x, Y: y + accRowH - 2}})
 	dc.FillText(centre, vg.Point{X: x + 20, Y: y + accRowH/2}, "error")
