@@ -206,3 +206,21 @@ func TestKDEIntegratesToOne(t *testing.T) {
 		t.Errorf("density at 0 is %g, want about 0.39", mid)
 	}
 }
+
+// TestWriteDegenerateColumns: a column with no finite draw, a constant
+// one and chains of one draw are drawn without an error or a panic.
+func TestWriteDegenerateColumns(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	run := diag.Run{Columns: []string{"divergent__", "a", "b", "c"}, Chains: [][][]float64{
+		{{0, nan, 1, 2}, {1, nan, 1, inf}},
+		{{0, nan, 1, 3}},
+	}}
+	dir := t.TempDir()
+	for _, kind := range Kinds {
+		for _, ext := range []string{"png", "svg"} {
+			if err := Write(filepath.Join(dir, string(kind)+"."+ext), run, kind, []int{1, 2, 3}); err != nil {
+				t.Errorf("%s.%s: %v", kind, ext, err)
+			}
+		}
+	}
+}
