@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -154,7 +153,7 @@ func newEvalCmd() *cobra.Command {
 	set.addFlags(cmd, "autoguide methods")
 	f.IntVar(&set.Draws, "draws", set.Draws, "draws from the fitted guide (autoguide methods)")
 	cmd.MarkFlagRequired("posteriordb")
-	cmd.AddCommand(newEvalReportCmd())
+	cmd.AddCommand(newEvalReportCmd(), newEvalMergeCmd())
 	return cmd
 }
 
@@ -314,34 +313,22 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 }
 
 func newEvalReportCmd() *cobra.Command {
-	var golden, table1 string
+	var golden, table1, png string
 	cmd := &cobra.Command{
 		Use:   "report RESULTS.jsonl...",
 		Short: "Print evaluation results as a Markdown table (posterior × method)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var results []evalResult
-			for _, path := range args {
-				f, err := os.Open(path)
-				if err != nil {
-					return err
-				}
-				sc := bufio.NewScanner(f)
-				sc.Buffer(make([]byte, 1<<20), 1<<24)
-				for line := 1; sc.Scan(); line++ {
-					if strings.TrimSpace(sc.Text()) == "" {
-						continue
-					}
-					var r evalResult
-					if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-						f.Close()
-						return fmt.Errorf("%s:%d: %v", path, line, err)
-					}
-					results = append(results, r)
-				}
-				f.Close()
+			results, err := readEvalResults(args)
+			if err != nil {
+				return err
 			}
 			writeReport(cmd.OutOrStdout(), results)
+			if png != "" {
+				if err := writeAccuracyPNG(png, results); err != nil {
+					return err
+				}
+			}
 			if table1 != "" {
 				if err := writeTable1(cmd.OutOrStdout(), results, table1); err != nil {
 					return err
@@ -354,6 +341,7 @@ func newEvalReportCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&golden, "golden", "", "folder of golden Stan files: add NUTS timings against Stan's")
+	cmd.Flags().StringVar(&png, "png", "", "also draw the table as a PNG image, cells coloured by max err")
 	cmd.Flags().StringVar(&table1, "table1", "", "the seed study's Table 1 (CSV): compare each method with NumPyro's column")
 	return cmd
 }
