@@ -26,6 +26,8 @@ type Model struct {
 	leaves  []ad.Var
 	data    model.Data
 	seed    uint64
+	// keepConsts runs the model block with Stan's constants (constants.go).
+	keepConsts bool
 }
 
 // output is a variable written by Write, with its flattening.
@@ -256,8 +258,8 @@ func (m *Model) runModel() error {
 	if err := m.runTParams(); err != nil {
 		return err
 	}
-	if m.p.model != nil {
-		m.p.model(m.e)
+	if f := m.modelBlock(); f != nil {
+		f(m.e)
 	}
 	return nil
 }
