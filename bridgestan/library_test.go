@@ -18,13 +18,13 @@ import (
 	"github.com/gostan/gostan/compile"
 )
 
-// The library of the eight schools program, built once for the tests that
-// load it (a c-shared build takes tens of seconds).
+// The libraries the tests load, each built once (a c-shared build takes
+// tens of seconds), in one directory removed by TestMain.
 var (
-	libOnce sync.Once
+	libMu   sync.Mutex
 	libDir  string
-	libPath string
-	libErr  error
+	libs    = map[string]string{}
+	libErrs = map[string]error{}
 )
 
 func TestMain(m *testing.M) {
@@ -35,8 +35,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// library builds the library, or skips the test saying what is missing.
-func library(t *testing.T) string {
+// library is the eight schools program's library.
+func library(t *testing.T) string { return libraryOf(t, esStan) }
+
+// libraryOf builds the library of a Stan file, or skips the test saying
+// what is missing.
+func libraryOf(t *testing.T, stan string) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("building a c-shared library takes tens of seconds; skipped in -short")
@@ -46,17 +50,23 @@ func library(t *testing.T) string {
 			t.Skipf("no %s on PATH: the library cannot be built (cgo needs a C compiler)", tool)
 		}
 	}
-	libOnce.Do(func() {
-		if libDir, libErr = os.MkdirTemp("", "gostan-bridgestan-test-"); libErr != nil {
-			return
+	libMu.Lock()
+	defer libMu.Unlock()
+	if _, done := libs[stan]; !done {
+		if libDir == "" {
+			dir, err := os.MkdirTemp("", "gostan-bridgestan-test-")
+			if err != nil {
+				t.Fatal(err)
+			}
+			libDir = dir
 		}
-		libPath = filepath.Join(libDir, "libeight_schools.so")
-		libErr = Build(context.Background(), BuildOptions{Stan: esStan, Out: libPath, Src: ".."})
-	})
-	if libErr != nil {
-		t.Fatal(libErr)
+		out := filepath.Join(libDir, "lib"+strings.TrimSuffix(filepath.Base(stan), ".stan")+".so")
+		libs[stan], libErrs[stan] = out, Build(context.Background(), BuildOptions{Stan: stan, Out: out, Src: ".."})
 	}
-	return libPath
+	if err := libErrs[stan]; err != nil {
+		t.Fatal(err)
+	}
+	return libs[stan]
 }
 
 // pointsFile writes the golden points as the clients read them: "n d",
@@ -217,6 +227,11 @@ func TestCClient(t *testing.T) {
 		t.Fatalf("the client printed no Hessian:\n%s", out)
 	}
 	checkClient(t, c, data, pts, true)
+	for _, key := range []string{"null_error", "nan_error"} {
+		if !strings.HasPrefix(c.lines[key], "log_density: ") {
+			t.Errorf("%s: %q, want a message from log_density", key, c.lines[key])
+		}
+	}
 	if c.lines["threads_bad"] != "0" {
 		t.Errorf("%s calls from four threads differ from the lone ones", c.lines["threads_bad"])
 	}
@@ -283,6 +298,36 @@ func TestExportedSymbols(t *testing.T) {
 		if !have[s] {
 			t.Errorf("nm -D does not list %s", s)
 		}
+	}
+}
+
+// TestPrintCallbackAndRNG runs testdata/print_client.py on the library of
+// testdata/printing.stan: print() reaches the client's callback, from the
+// transformed data and from the model block, and generators of one seed
+// draw the same generated quantity.
+func TestPrintCallbackAndRNG(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("no python3 on PATH: the ctypes client cannot run")
+	}
+	lib := libraryOf(t, filepath.Join("testdata", "printing.stan"))
+	out, err := exec.Command("python3", filepath.Join("testdata", "print_client.py"), lib).Output()
+	if err != nil {
+		t.Fatalf("print_client.py: %v\n%s", err, stderrOf(err))
+	}
+	lines := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		k, v, _ := strings.Cut(l, " ")
+		lines[k] = v
+	}
+	if want := `'N = 3\nx = 0.5\n'`; lines["printed"] != want {
+		t.Errorf("printed %s, want %s", lines["printed"], want)
+	}
+	if lines["lp"] != "-0.125" {
+		t.Errorf("lp %s, want -0.125", lines["lp"])
+	}
+	d := strings.Fields(lines["draws"])
+	if len(d) != 3 || d[0] != d[1] || d[0] == d[2] {
+		t.Errorf("draws %q: want two equal (one seed), then another", d)
 	}
 }
 

@@ -139,6 +139,27 @@ int main(int argc, char** argv) {
   printf("num %d %d\n", param_num(m, false, false), param_num(m, true, true));
   printf("info_lines %d\n", model_info(m)[0] != 0);
 
+  /* Failures come back as -1 and a message, never as a crash: a NULL
+   * point, and a point where the density is NaN. */
+  double lp0;
+  if (log_density(m, true, true, NULL, &lp0, &err) != -1 || !err) {
+    fprintf(stderr, "a NULL point was accepted\n");
+    return 1;
+  }
+  printf("null_error %s\n", strtok(err, "\n"));
+  free_error_msg(err);
+  err = NULL;
+  double* nan_point = malloc(sizeof(double) * (d ? d : 1));
+  for (int i = 0; i < d; i++) nan_point[i] = 0.0 / 0.0;
+  if (log_density(m, true, true, nan_point, &lp0, &err) != -1 || !err) {
+    fprintf(stderr, "a NaN point was accepted\n");
+    return 1;
+  }
+  printf("nan_error %s\n", strtok(err, "\n"));
+  free_error_msg(err);
+  err = NULL;
+  free(nan_point);
+
   FILE* f = fopen(argv[3], "r");
   int n, dd;
   if (!f || fscanf(f, "%d %d", &n, &dd) != 2 || dd != d) {
