@@ -29,7 +29,6 @@ type Model struct {
 	np, ntp    int // parameter and transformed parameter columns
 	names      []string
 	uncNames   []string
-	params     []string // the parameters' names, for unconstrain_json
 
 	// proto is cloned when the pool is empty; Clone reads only its
 	// program, data and seed, which never change, so it may be cloned
@@ -67,12 +66,6 @@ func New(p *compile.Program, name, data string, seed uint32) (*Model, error) {
 		m.names = append(m.names, compile.DottedName(n))
 	}
 	m.uncNames = cm.UnconstrainedNames()
-	for _, n := range cm.ParamNames() {
-		n, _, _ = strings.Cut(n, "[")
-		if len(m.params) == 0 || m.params[len(m.params)-1] != n {
-			m.params = append(m.params, n)
-		}
-	}
 	m.info = fmt.Sprintf("gostan %s (a Go implementation of Stan), BridgeStan C API %d.%d.%d\n"+
 		"Hessians: central finite differences of the automatic-differentiation gradient\n"+
 		"propto=false: the model block compiled with every normalising constant kept\n"+
@@ -162,19 +155,13 @@ func (m *Model) UnconstrainJSON(json string, thetaUnc []float64) error {
 	if err != nil {
 		return fmt.Errorf("reading the parameters' JSON: %w", err)
 	}
-	for _, p := range m.params {
-		if _, ok := d[p]; !ok {
-			return fmt.Errorf("parameter '%s' is missing from the JSON", p)
-		}
-	}
 	cm := m.take()
 	defer m.give(cm)
 	return m.unconstrain(cm, d, thetaUnc)
 }
 
 func (m *Model) unconstrain(cm *compile.Model, d model.Data, thetaUnc []float64) error {
-	// Every parameter is given, so Unconstrain draws nothing from its rng.
-	z, err := cm.Unconstrain(d, rand.New(rand.NewPCG(0, 0)), 2)
+	z, err := cm.UnconstrainValues(d)
 	if err != nil {
 		return err
 	}

@@ -195,8 +195,11 @@ func TestModelTransforms(t *testing.T) {
 	if back[7] != 8 || back[8] != -1 || !close12(back[9], math.Log(2)) {
 		t.Errorf("from JSON: %v", back)
 	}
-	if err := m.UnconstrainJSON(`{"mu": 1, "tau": 2}`, back); err == nil || !strings.Contains(err.Error(), "theta_trans") {
+	if err := m.UnconstrainJSON(`{"mu": 1, "tau": 2}`, back); err == nil || !strings.Contains(err.Error(), `"theta_trans" has no value`) {
 		t.Errorf("a missing parameter: %v", err)
+	}
+	if err := m.UnconstrainJSON(`{"theta_trans": [1, 2, 3, 4, 5, 6, 7, 8], "mu": 1, "tau": -2}`, back); err == nil || !strings.Contains(err.Error(), `"tau"`) {
+		t.Errorf("a value outside the support: %v", err)
 	}
 	if err := m.Constrain(false, true, x, make([]float64, 10), nil); err == nil {
 		t.Error("generated quantities without an rng were accepted")

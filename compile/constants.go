@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stan/ast"
 )
 
@@ -171,4 +172,27 @@ func (m *Model) Constrain(theta []float64, tp, gq bool, rng *rand.Rand, out []fl
 	m.fill(all, n)
 	copy(out, all)
 	return nil
+}
+
+// UnconstrainValues maps values of every parameter on the constrained
+// scale (as Stan JSON gives them, or ParamData makes them) to the
+// unconstrained point, as BridgeStan's param_unconstrain: unlike
+// Unconstrain, a parameter left out is an error, not a random start.
+func (m *Model) UnconstrainValues(vals model.Data) (z []float64, err error) {
+	defer m.recover(&err)
+	z = make([]float64, m.dim)
+	for _, l := range m.layouts {
+		if _, ok := vals[l.p.name]; !ok && l.n > 0 {
+			return nil, fmt.Errorf("parameter %q has no value", l.p.name)
+		}
+		dims := l.dims
+		pv := &dataVar{what: "parameter", name: l.p.name, v: l.p.v, get: l.p.get, dims: func(*env, []int) []int { return dims }}
+		if err := pv.read(m.e, vals); err != nil {
+			return nil, err
+		}
+		if err := l.unconstrain(m.e, z); err != nil {
+			return nil, err
+		}
+	}
+	return z, nil
 }
