@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -172,6 +173,16 @@ func checkClient(t *testing.T, c clientOutput, data string, pts []goldenPoint, w
 		}
 		same(k, "lp", p["lp"], []float64{lp})
 		same(k, "grad", p["grad"], g)
+		// And with Stan's own values (rstan, in testdata/golden).
+		if len(p["lp"]) == 1 && math.Abs(p["lp"][0]-pt.LP) > 1e-8 {
+			t.Errorf("point %d: lp %v, Stan's %v", k, p["lp"][0], pt.LP)
+		}
+		for i, gi := range p["grad"] {
+			if math.Abs(gi-pt.Grad[i]) > 1e-8*math.Max(1, math.Abs(pt.Grad[i])) {
+				t.Errorf("point %d: grad[%d] %v, Stan's %v", k, i, gi, pt.Grad[i])
+				break
+			}
+		}
 		full, _ := ref.LogDensityPropto(pt.Upars, nil, false, true)
 		same(k, "lp_full", p["lp_full"], []float64{full})
 		nojac, _ := ref.LogDensityJacobian(pt.Upars, nil, false)
