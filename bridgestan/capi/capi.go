@@ -48,7 +48,9 @@ func program() (*compile.Program, error) {
 }
 
 // cmodel is what a bs_model's handle refers to: the model and the C
-// strings it returns, which live until bs_model_destruct.
+// strings it returns, which live until bs_model_destruct. It is shared by
+// the client's threads: its fields are only read after construction, and
+// the Model is safe for concurrent use (client.c's threads test it).
 type cmodel struct {
 	m                    *bridgestan.Model
 	name, info, uncNames *C.char
