@@ -238,6 +238,9 @@ func TestCClient(t *testing.T) {
 		t.Fatalf("the client printed no Hessian:\n%s", out)
 	}
 	checkClient(t, c, data, pts, true)
+	if c.lines["null_model"] != "1 -1" {
+		t.Errorf("bs_name and bs_param_unc_num of NULL: %q, want NULL and -1", c.lines["null_model"])
+	}
 	for _, key := range []string{"null_error", "nan_error"} {
 		if !strings.HasPrefix(c.lines[key], "log_density: ") {
 			t.Errorf("%s: %q, want a message from log_density", key, c.lines[key])

@@ -151,14 +151,35 @@ func bs_model_destruct(m *C.bs_model) {
 //export bs_free_error_msg
 func bs_free_error_msg(msg *C.char) { C.free(unsafe.Pointer(msg)) }
 
+// noString and noNumber are the answers to a NULL model of the functions
+// that have no error message: NULL and -1, rather than a crash.
+func noString(out **C.char) {
+	if recover() != nil {
+		*out = nil
+	}
+}
+
+func noNumber(out *C.int) {
+	if recover() != nil {
+		*out = -1
+	}
+}
+
 //export bs_name
-func bs_name(m *C.bs_model) *C.char { return modelOf(m).name }
+func bs_name(m *C.bs_model) (out *C.char) {
+	defer noString(&out)
+	return modelOf(m).name
+}
 
 //export bs_model_info
-func bs_model_info(m *C.bs_model) *C.char { return modelOf(m).info }
+func bs_model_info(m *C.bs_model) (out *C.char) {
+	defer noString(&out)
+	return modelOf(m).info
+}
 
 //export bs_param_names
-func bs_param_names(m *C.bs_model, tp, gq C.bool) *C.char {
+func bs_param_names(m *C.bs_model, tp, gq C.bool) (out *C.char) {
+	defer noString(&out)
 	i := 0
 	if tp {
 		i += 2
@@ -170,15 +191,22 @@ func bs_param_names(m *C.bs_model, tp, gq C.bool) *C.char {
 }
 
 //export bs_param_unc_names
-func bs_param_unc_names(m *C.bs_model) *C.char { return modelOf(m).uncNames }
+func bs_param_unc_names(m *C.bs_model) (out *C.char) {
+	defer noString(&out)
+	return modelOf(m).uncNames
+}
 
 //export bs_param_num
-func bs_param_num(m *C.bs_model, tp, gq C.bool) C.int {
+func bs_param_num(m *C.bs_model, tp, gq C.bool) (out C.int) {
+	defer noNumber(&out)
 	return C.int(modelOf(m).m.ParamNum(bool(tp), bool(gq)))
 }
 
 //export bs_param_unc_num
-func bs_param_unc_num(m *C.bs_model) C.int { return C.int(modelOf(m).m.UncNum()) }
+func bs_param_unc_num(m *C.bs_model) (out C.int) {
+	defer noNumber(&out)
+	return C.int(modelOf(m).m.UncNum())
+}
 
 //export bs_param_constrain
 func bs_param_constrain(m *C.bs_model, tp, gq C.bool, thetaUnc, theta *C.double, rng *C.bs_rng, errorMsg **C.char) (rc C.int) {

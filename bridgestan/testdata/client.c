@@ -125,6 +125,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "bad data were accepted\n");
     return 1;
   }
+  printf("null_model %d %d\n", name(NULL) == NULL, param_unc_num(NULL));
   printf("construct_error %s\n", strtok(err, "\n"));
   free_error_msg(err);
   err = NULL;
