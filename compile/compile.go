@@ -309,6 +309,8 @@ type Program struct {
 	makers     []func() any
 	// gen is the program's generative view: its priors and likelihood.
 	gen *generative
+	// full is the model block with every constant kept (constants.go).
+	full stmtFn
 	// Print receives print() output; nil discards it.
 	Print io.Writer
 }
@@ -378,6 +380,7 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 	}
 	if c.errs.Err() == nil {
 		p.gen = c.generative(prog, p)
+		p.full = c.fullModel(prog)
 	}
 	p.nGlobals = c.nGlobals
 	p.nBufs, p.makers = c.nBufs, c.makers

@@ -27,6 +27,8 @@ type Model struct {
 	data    model.Data
 	seed    uint64
 	lj      ad.Var // the log Jacobian, accumulated in LogDensityJacobian
+	// keepConsts runs the model block with Stan's constants (constants.go).
+	keepConsts bool
 }
 
 // output is a variable written by Write, with its flattening.
@@ -260,8 +262,8 @@ func (m *Model) runModel() error {
 	if err := m.runTParams(); err != nil {
 		return err
 	}
-	if m.p.model != nil {
-		m.p.model(m.e)
+	if f := m.modelBlock(); f != nil {
+		f(m.e)
 	}
 	return nil
 }

@@ -59,6 +59,7 @@ func newRoot() *cobra.Command {
 	}
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newCheckCmd(), newSampleCmd(), newOptimizeCmd(), newLaplaceCmd(), newVariationalCmd(), newGQCmd(),
-		newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd(), newNestedCmd(), newPlotCmd())
+		newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd(), newNestedCmd(), newPlotCmd(),
+		newBridgeStanCmd())
 	return root
 }

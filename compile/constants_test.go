@@ -1,0 +1,118 @@
+package compile
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/gostan/gostan/model"
+)
+
+const constantsProgram = `
+functions {
+  real shifted_lpdf(real x, real m) { return normal_lupdf(x | m, 2); }
+}
+data { int N; vector[N] y; }
+parameters { real mu; real<lower=0> sigma; real<lower=0> z; simplex[3] w; }
+transformed parameters { real s2 = square(sigma); }
+model {
+  mu ~ normal(0, 10);
+  sigma ~ lognormal(0, 1);
+  y ~ normal(mu, sigma);
+  z ~ normal(0, 3) T[0, ];
+  target += shifted_lupdf(mu | 1);
+}
+generated quantities { real d = normal_rng(mu, 1); }
+`
+
+func constantsModel(t *testing.T) *Model {
+	t.Helper()
+	p, checkErr, compileErr := compileSource(constantsProgram)
+	if checkErr != nil || compileErr != nil {
+		t.Fatal(checkErr, compileErr)
+	}
+	data := model.Data{"N": {Elems: []float64{3}, Int: true}, "y": {Dims: []int{3}, Elems: []float64{0.5, -1, 2}}}
+	m, err := p.NewModel(data, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestLogDensityPropto checks that propto=false adds exactly the constants
+// ~ and *_lupdf drop, the ones inside a user density included, and that
+// the gradient does not change.
+func TestLogDensityPropto(t *testing.T) {
+	m := constantsModel(t)
+	// normal(0,10), lognormal(0,1), normal(mu,sigma) three times,
+	// normal(0,3) (the truncation's log 2 is kept either way), normal(1,2).
+	want := -math.Log(10) - math.Log(3) - math.Log(2) - 7*0.5*math.Log(2*math.Pi)
+	for _, theta := range [][]float64{{0.3, -0.2, 0.7, 0.1, -0.4}, {-1, 1, -2, 2, 0}} {
+		for _, jac := range []bool{true, false} {
+			g1, g2 := make([]float64, 5), make([]float64, 5)
+			lp1, err := m.LogDensityPropto(theta, g1, true, jac)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lp2, err := m.LogDensityPropto(theta, g2, false, jac)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := lp2 - lp1; math.Abs(d-want) > 1e-12 {
+				t.Errorf("jacobian %v: propto=false - propto=true = %v, want %v", jac, d, want)
+			}
+			for i := range g1 {
+				if math.Abs(g1[i]-g2[i]) > 1e-12 {
+					t.Errorf("gradient %d: %v with constants, %v without", i, g2[i], g1[i])
+				}
+			}
+			lp3, _ := m.LogDensityJacobian(theta, nil, jac)
+			if lp3 != lp1 {
+				t.Errorf("LogDensityJacobian after a propto=false call: %v, want %v", lp3, lp1)
+			}
+		}
+	}
+}
+
+// TestConstrainParts checks that Constrain writes the columns asked for,
+// and that the parameters alone do not run the generated quantities.
+func TestConstrainParts(t *testing.T) {
+	m := constantsModel(t)
+	theta := []float64{0.3, math.Log(2), 0.7, 0, 0}
+	np, ntp, ngq := m.Columns()
+	if np != 6 || ntp != 1 || ngq != 1 {
+		t.Fatalf("columns %d, %d, %d; want 6, 1, 1", np, ntp, ngq)
+	}
+	all := make([]float64, np+ntp+ngq)
+	if err := m.Constrain(theta, true, true, rand.New(rand.NewPCG(1, 2)), all); err != nil {
+		t.Fatal(err)
+	}
+	if all[0] != 0.3 || math.Abs(all[1]-2) > 1e-15 || math.Abs(all[6]-4) > 1e-14 {
+		t.Errorf("mu, sigma, s2 = %v, %v, %v; want 0.3, 2, 4", all[0], all[1], all[6])
+	}
+	if w := all[3:6]; math.Abs(w[0]+w[1]+w[2]-1) > 1e-15 {
+		t.Errorf("simplex %v does not sum to 1", w)
+	}
+	gqOnly := make([]float64, np+ngq)
+	if err := m.Constrain(theta, false, true, rand.New(rand.NewPCG(1, 2)), gqOnly); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(gqOnly[:np], all[:np]) || gqOnly[np] != all[np+ntp] {
+		t.Errorf("without tp: %v, want %v then %v", gqOnly, all[:np], all[np+ntp])
+	}
+	params := make([]float64, np)
+	if err := m.Constrain(theta, false, false, nil, params); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(params, all[:np]) {
+		t.Errorf("parameters alone %v, want %v", params, all[:np])
+	}
+	names := m.UnconstrainedNames()
+	if want := []string{"mu", "sigma", "z", "w.1", "w.2"}; !slices.Equal(names, want) {
+		t.Errorf("unconstrained names %v, want %v", names, want)
+	}
+	if got := DottedName("Sigma[1,2]") + " " + DottedName("z[2,imag]"); got != "Sigma.1.2 z.2.imag" {
+		t.Errorf("dotted names %q", got)
+	}
+}
