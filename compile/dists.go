@@ -49,50 +49,55 @@ func discrete(u *dist.Discrete, ints int) density {
 	}}
 }
 
-// densities maps a family name to its implementation.
-var densities = map[string]density{
-	"normal": {
-		fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
-			return dist.NormalLpdf(t, propto, r[0], r[1], r[2])
+// addUnivariateFamilies defines the families of vectorised real and int
+// arguments, whose densities, CDFs and rngs the dist package has.
+func (l *library) addUnivariateFamilies() {
+	for name, d := range map[string]density{
+		"normal": {
+			fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
+				return dist.NormalLpdf(t, propto, r[0], r[1], r[2])
+			},
+			lcdf:  func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLcdf(t, r[0], r[1], r[2]) },
+			lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLccdf(t, r[0], r[1], r[2]) },
 		},
-		lcdf:  func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLcdf(t, r[0], r[1], r[2]) },
-		lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLccdf(t, r[0], r[1], r[2]) },
-	},
-	"std_normal":              univariate(dist.StdNormal),
-	"student_t":               univariate(dist.StudentT),
-	"cauchy":                  univariate(dist.Cauchy),
-	"double_exponential":      univariate(dist.DoubleExponential),
-	"logistic":                univariate(dist.Logistic),
-	"gumbel":                  univariate(dist.Gumbel),
-	"lognormal":               univariate(dist.Lognormal),
-	"chi_square":              univariate(dist.ChiSquare),
-	"inv_chi_square":          univariate(dist.InvChiSquare),
-	"scaled_inv_chi_square":   univariate(dist.ScaledInvChiSquare),
-	"exponential":             univariate(dist.Exponential),
-	"gamma":                   univariate(dist.Gamma),
-	"inv_gamma":               univariate(dist.InvGamma),
-	"weibull":                 univariate(dist.Weibull),
-	"frechet":                 univariate(dist.Frechet),
-	"rayleigh":                univariate(dist.Rayleigh),
-	"pareto":                  univariate(dist.Pareto),
-	"pareto_type_2":           univariate(dist.ParetoType2),
-	"beta":                    univariate(dist.Beta),
-	"beta_proportion":         univariate(dist.BetaProportion),
-	"von_mises":               univariate(dist.VonMises),
-	"uniform":                 univariate(dist.Uniform),
-	"skew_normal":             univariate(dist.SkewNormal),
-	"exp_mod_normal":          univariate(dist.ExpModNormal),
-	"skew_double_exponential": univariate(dist.SkewDoubleExponential),
-	"bernoulli":               discrete(dist.Bernoulli, 1),
-	"bernoulli_logit":         discrete(dist.BernoulliLogit, 1),
-	"binomial":                discrete(dist.Binomial, 2),
-	"binomial_logit":          discrete(dist.BinomialLogit, 2),
-	"poisson":                 discrete(dist.Poisson, 1),
-	"poisson_log":             discrete(dist.PoissonLog, 1),
-	"neg_binomial":            discrete(dist.NegBinomial, 1),
-	"neg_binomial_2":          discrete(dist.NegBinomial2, 1),
-	"neg_binomial_2_log":      discrete(dist.NegBinomial2Log, 1),
-	"beta_binomial":           discrete(dist.BetaBinomial, 2),
+		"std_normal":              univariate(dist.StdNormal),
+		"student_t":               univariate(dist.StudentT),
+		"cauchy":                  univariate(dist.Cauchy),
+		"double_exponential":      univariate(dist.DoubleExponential),
+		"logistic":                univariate(dist.Logistic),
+		"gumbel":                  univariate(dist.Gumbel),
+		"lognormal":               univariate(dist.Lognormal),
+		"chi_square":              univariate(dist.ChiSquare),
+		"inv_chi_square":          univariate(dist.InvChiSquare),
+		"scaled_inv_chi_square":   univariate(dist.ScaledInvChiSquare),
+		"exponential":             univariate(dist.Exponential),
+		"gamma":                   univariate(dist.Gamma),
+		"inv_gamma":               univariate(dist.InvGamma),
+		"weibull":                 univariate(dist.Weibull),
+		"frechet":                 univariate(dist.Frechet),
+		"rayleigh":                univariate(dist.Rayleigh),
+		"pareto":                  univariate(dist.Pareto),
+		"pareto_type_2":           univariate(dist.ParetoType2),
+		"beta":                    univariate(dist.Beta),
+		"beta_proportion":         univariate(dist.BetaProportion),
+		"von_mises":               univariate(dist.VonMises),
+		"uniform":                 univariate(dist.Uniform),
+		"skew_normal":             univariate(dist.SkewNormal),
+		"exp_mod_normal":          univariate(dist.ExpModNormal),
+		"skew_double_exponential": univariate(dist.SkewDoubleExponential),
+		"bernoulli":               discrete(dist.Bernoulli, 1),
+		"bernoulli_logit":         discrete(dist.BernoulliLogit, 1),
+		"binomial":                discrete(dist.Binomial, 2),
+		"binomial_logit":          discrete(dist.BinomialLogit, 2),
+		"poisson":                 discrete(dist.Poisson, 1),
+		"poisson_log":             discrete(dist.PoissonLog, 1),
+		"neg_binomial":            discrete(dist.NegBinomial, 1),
+		"neg_binomial_2":          discrete(dist.NegBinomial2, 1),
+		"neg_binomial_2_log":      discrete(dist.NegBinomial2Log, 1),
+		"beta_binomial":           discrete(dist.BetaBinomial, 2),
+	} {
+		l.family(name, d)
+	}
 }
 
 // densitySuffixes are the suffixes of density calls, with whether they
@@ -106,7 +111,7 @@ var densitySuffixes = []struct {
 func splitDensity(name string) (string, bool, bool) {
 	for _, s := range densitySuffixes {
 		if base, ok := strings.CutSuffix(name, s.suffix); ok {
-			if _, known := densities[base]; known {
+			if _, known := stdlib().densities[base]; known {
 				return base, s.propto, true
 			}
 		}
@@ -121,7 +126,7 @@ func isDensityName(name string) bool {
 	}
 	for _, s := range []string{"_lcdf", "_lccdf", "_cdf_log", "_ccdf_log", "_cdf"} {
 		if base, ok := strings.CutSuffix(name, s); ok {
-			if _, known := densities[base]; known {
+			if _, known := stdlib().densities[base]; known {
 				return true
 			}
 		}
@@ -194,7 +199,7 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 	pos := c.pos(x.Pos())
 	if base, propto, ok := splitDensity(name); ok {
 		propto = propto && !c.keepConsts()
-		d := densities[base]
+		d := stdlib().densities[base]
 		if d.build != nil {
 			return cexpr{t: t, r: d.build(c, args, propto, pos)}
 		}
@@ -219,7 +224,7 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 		if !ok {
 			continue
 		}
-		d := densities[base]
+		d := stdlib().densities[base]
 		f := d.lcdf
 		if s.upper {
 			f = d.lccdf
@@ -320,7 +325,7 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		return withTrunc(f, trunc)
 	}
 	base := s.Dist.Name
-	d, ok := densities[base]
+	d, ok := stdlib().densities[base]
 	if !ok {
 		c.errorf(s.Dist.Pos(), "distribution '%s' is not supported yet", base)
 		return nil

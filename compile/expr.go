@@ -1036,7 +1036,7 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 	if _, ok := odeVariadicDefaults[call.Name]; ok && call.FuncArg != nil {
 		return c.odeVariadicCall(x, call, args, t)
 	}
-	if f, ok := higherOrder[call.Name]; ok && call.FuncArg != nil {
+	if f, ok := stdlib().higher[call.Name]; ok && call.FuncArg != nil {
 		return f(c, x, call, args, t)
 	}
 	if isDensityName(call.Name) {
@@ -1045,7 +1045,7 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 	if e, ok := c.complexCall(call, args, t, c.pos(x.Pos())); ok {
 		return e
 	}
-	if f, ok := builtins[call.Name]; ok {
+	if f, ok := stdlib().funcs[call.Name]; ok {
 		e, err := f(c, args, t, c.pos(x.Pos()))
 		if err == nil {
 			return e

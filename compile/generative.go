@@ -419,7 +419,7 @@ func familyFits(family, base string, bounded bool) string {
 		}
 		return ""
 	}
-	d, ok := densities[family]
+	d, ok := stdlib().densities[family]
 	if !ok || (d.uni == nil && family != "normal") {
 		return fmt.Sprintf("'%s' is not a family that can be drawn from as a prior", family)
 	}

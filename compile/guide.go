@@ -24,7 +24,7 @@ import (
 func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 	base := s.Dist.Name
 	draw, ok := dist.Reparam(base)
-	d, known := densities[base]
+	d, known := stdlib().densities[base]
 	if !ok || !known || d.fn == nil {
 		c.errorf(s.Dist.Pos(), "the guide cannot draw from '%s', which has no reparameterised sampler; it can draw from %s",
 			base, strings.Join(dist.ReparamFamilies(), ", "))

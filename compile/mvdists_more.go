@@ -17,9 +17,12 @@ import (
 
 var halfLog2Pi = 0.5 * math.Log(2*math.Pi)
 
-func init() {
-	densities["multi_normal_prec"] = mvnDensity(dist.MultiNormalPrecLpdf)
-	densities["multi_student_t"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+// addMoreFamilies defines the rest of the families whose arguments are
+// not all vectorised reals.
+func (l *library) addMoreFamilies() {
+	m := map[string]density{}
+	m["multi_normal_prec"] = mvnDensity(dist.MultiNormalPrecLpdf)
+	m["multi_student_t"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, nu, mu, s := vectorsOf(a[0]), a[1].real(), vectorsOf(a[2]), matrixOf(a[3])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.MultiStudentTLpdf(e.t, propto, y(e), nu(e), mu(e), s(e))) }
@@ -31,8 +34,8 @@ func init() {
 			return func(e *env) ad.Var { return ok(f(e.t, propto, w(e), nu(e), s(e))) }
 		}}
 	}
-	densities["wishart"] = wishart(dist.WishartLpdf)
-	densities["inv_wishart"] = wishart(dist.InvWishartLpdf)
+	m["wishart"] = wishart(dist.WishartLpdf)
+	m["inv_wishart"] = wishart(dist.InvWishartLpdf)
 	for name, f := range map[string]func(t *ad.Tape, propto bool, a []*Val) (ad.Var, error){
 		"multi_gp":          multiGP(false),
 		"multi_gp_cholesky": multiGP(true),
@@ -40,16 +43,16 @@ func init() {
 		"gaussian_dlm_obs":  gaussianDLMObs,
 		"multinomial_logit": multinomialLogit,
 	} {
-		densities[name] = valDensity(f)
+		m[name] = valDensity(f)
 	}
-	densities["categorical_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["categorical_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, x, al, be := intsOf(a[0]), a[1].v, asVector(c, a[2]), a[3].v
 		ok := mustAt(pos)
 		return func(e *env) ad.Var {
 			return ok(categoricalLogitGLM(e.t, propto, y(e), x(e).matrix(), al(e), be(e).matrix()))
 		}
 	}}
-	densities["neg_binomial_2_log_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["neg_binomial_2_log_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, x, al, be, phi := intsOf(a[0]), a[1].v, asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
 		ys := zeroState[[1][]int](c)
@@ -63,6 +66,9 @@ func init() {
 			return ok(dist.NegBinomial2Log.Lpmf(e.t, propto, n[:], eta, phi(e)))
 		}
 	}}
+	for name, d := range m {
+		l.family(name, d)
+	}
 }
 
 // valDensity compiles a density of containers (and scalars, as

@@ -14,31 +14,34 @@ import (
 // rngReal draws one real from parameters, or reports invalid ones.
 type rngReal func(r *rand.Rand, p []float64) (float64, error)
 
-var rngBuiltins = map[string]builtin{
-	"multi_normal_rng":          multiNormalRng(false),
-	"multi_normal_cholesky_rng": multiNormalRng(true),
-	"categorical_rng":           categoricalRng(false),
-	"categorical_logit_rng":     categoricalRng(true),
-}
-
-// The rngs of the families in densities come from the dist package.
-func init() {
-	builtins["normal_rng"] = vectorRng("normal_rng", func(r *rand.Rand, p []float64) (float64, error) {
+// addRngs defines the rngs of the families: those of the univariate and
+// discrete ones come from the dist package.
+func (l *library) addRngs() {
+	m := map[string]builtin{
+		"multi_normal_rng":          multiNormalRng(false),
+		"multi_normal_cholesky_rng": multiNormalRng(true),
+		"categorical_rng":           categoricalRng(false),
+		"categorical_logit_rng":     categoricalRng(true),
+	}
+	m["normal_rng"] = vectorRng("normal_rng", func(r *rand.Rand, p []float64) (float64, error) {
 		return dist.NormalRng(r, p[0], p[1])
 	}, nil, 0)
-	for name, d := range densities {
+	for name, d := range l.densities {
 		switch {
 		case d.uni != nil:
 			u := d.uni
-			builtins[name+"_rng"] = vectorRng(name+"_rng", func(r *rand.Rand, p []float64) (float64, error) {
+			m[name+"_rng"] = vectorRng(name+"_rng", func(r *rand.Rand, p []float64) (float64, error) {
 				return u.Rng(r, p...)
 			}, nil, 0)
 		case d.disc != nil:
 			u := d.disc
-			builtins[name+"_rng"] = vectorRng(name+"_rng", nil, func(r *rand.Rand, n []int, p []float64) (int, error) {
+			m[name+"_rng"] = vectorRng(name+"_rng", nil, func(r *rand.Rand, n []int, p []float64) (int, error) {
 				return u.Rng(r, n, p...)
 			}, d.ints-1)
 		}
+	}
+	for name, f := range m {
+		l.fn(name, f)
 	}
 }
 

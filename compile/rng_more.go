@@ -17,11 +17,12 @@ import (
 // The rngs of the multivariate and discrete families that the dist
 // package draws from.
 
-func init() {
-	builtins["discrete_range_rng"] = vectorRng("discrete_range_rng", nil, func(r *rand.Rand, n []int, _ []float64) (int, error) {
+func (l *library) addMoreRngs() {
+	m := map[string]builtin{}
+	m["discrete_range_rng"] = vectorRng("discrete_range_rng", nil, func(r *rand.Rand, n []int, _ []float64) (int, error) {
 		return dist.DiscreteRangeRng(r, n[0], n[1])
 	}, 2)
-	builtins["hypergeometric_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["hypergeometric_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fn, fa, fb := a[0].i, a[1].i, a[2].i
 		return cexpr{t: t, i: func(e *env) int {
 			k, err := dist.HypergeometricRng(e.rng, fn(e), fa(e), fb(e))
@@ -31,7 +32,7 @@ func init() {
 			return k
 		}}, nil
 	}
-	builtins["dirichlet_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["dirichlet_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fa := a[0].v
 		buf, scratch := c.buf(), zeroState[[]float64](c)
 		return cexpr{t: t, v: func(e *env) *Val {
@@ -45,7 +46,7 @@ func init() {
 		}}, nil
 	}
 	for name, logit := range map[string]bool{"multinomial_rng": false, "multinomial_logit_rng": true} {
-		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		m[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 			fth, fn := a[0].v, a[1].i
 			buf, scratch := c.buf(), zeroState[[]float64](c)
 			return cexpr{t: t, v: func(e *env) *Val {
@@ -74,7 +75,7 @@ func init() {
 	for name, draw := range map[string]func(*rand.Rand, float64, []float64) (int, error){
 		"ordered_logistic_rng": dist.OrderedLogisticRng, "ordered_probit_rng": dist.OrderedProbitRng,
 	} {
-		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		m[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 			feta, fc := a[0].real(), a[1].v
 			scratch := zeroState[[]float64](c)
 			return cexpr{t: t, i: func(e *env) int {
@@ -91,7 +92,7 @@ func init() {
 	for name, draw := range map[string]func(*rand.Rand, int, float64) (*mat.Dense, error){
 		"lkj_corr_rng": dist.LkjCorrRng, "lkj_corr_cholesky_rng": dist.LkjCorrCholeskyRng,
 	} {
-		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		m[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 			fk, feta := a[0].i, a[1].real()
 			buf := c.buf()
 			return cexpr{t: t, v: func(e *env) *Val {
@@ -106,7 +107,7 @@ func init() {
 	for name, draw := range map[string]func(*rand.Rand, float64, mat.Matrix) (*mat.Dense, error){
 		"wishart_rng": dist.WishartRng, "inv_wishart_rng": dist.InvWishartRng,
 	} {
-		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		m[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 			fnu, fs := a[0].real(), a[1].v
 			buf := c.buf()
 			return cexpr{t: t, v: func(e *env) *Val {
@@ -118,7 +119,7 @@ func init() {
 			}}, nil
 		}
 	}
-	builtins["multi_student_t_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["multi_student_t_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fnu, fmu, fs := a[0].real(), vectorsOf(a[1]), a[2].v
 		buf, scratch := c.buf(), zeroState[[]float64](c)
 		return cexpr{t: t, v: func(e *env) *Val {
@@ -138,6 +139,9 @@ func init() {
 			}
 			return b
 		}}, nil
+	}
+	for name, f := range m {
+		l.fn(name, f)
 	}
 }
 

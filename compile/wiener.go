@@ -22,8 +22,10 @@ import (
 // summed here to rounding from whichever of its two series converges
 // faster: Stan truncates them at an error of 1e-6.
 
-func init() {
-	densities["wiener"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+// addWiener defines the 4-parameter wiener family.
+func (l *library) addWiener() {
+	m := map[string]density{}
+	m["wiener"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		fs := make([]func(*env) []ad.Var, 5)
 		for i := range fs {
 			fs[i] = asVector(c, a[i])
@@ -41,6 +43,9 @@ func init() {
 			return lp
 		}
 	}}
+	for name, d := range m {
+		l.family(name, d)
+	}
 }
 
 func wienerLpdf(t *ad.Tape, propto bool, xs [][]ad.Var) (ad.Var, error) {
