@@ -2,6 +2,7 @@ package compile
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/gostan/gostan/stan/check"
@@ -27,13 +28,24 @@ type density struct {
 	// only, for truncation: its arguments are the variate's and the
 	// parameters'.
 	truncCDF func(ints [][]int, upper bool) (float64, error)
-	// uni or disc is the family, for its rng.
+	// uni or disc is the family, when the dist package has it whole.
 	uni  *dist.Univariate
 	disc *dist.Discrete
+	// rng compiles the family's _rng call; nil when Stan has none.
+	rng builtin
+	// reparam is the family's reparameterised draw, for guides; nil when
+	// the dist package has none.
+	reparam dist.ReparamFunc
+}
+
+// withRng returns d with its rng.
+func (d density) withRng(rng builtin) density {
+	d.rng = rng
+	return d
 }
 
 func univariate(u *dist.Univariate) density {
-	d := density{uni: u, fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
+	d := density{uni: u, rng: uniRng(u), fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
 		return u.Lpdf(t, propto, r...)
 	}}
 	if u.HasCDF() {
@@ -44,7 +56,7 @@ func univariate(u *dist.Univariate) density {
 }
 
 func discrete(u *dist.Discrete, ints int) density {
-	return density{ints: ints, disc: u, fn: func(t *ad.Tape, propto bool, n [][]int, r [][]ad.Var) (ad.Var, error) {
+	return density{ints: ints, disc: u, rng: discRng(u, ints), fn: func(t *ad.Tape, propto bool, n [][]int, r [][]ad.Var) (ad.Var, error) {
 		return u.Lpmf(t, propto, n, r...)
 	}}
 }
@@ -59,6 +71,7 @@ func (l *library) addUnivariateFamilies() {
 			},
 			lcdf:  func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLcdf(t, r[0], r[1], r[2]) },
 			lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLccdf(t, r[0], r[1], r[2]) },
+			rng:   vectorRng(func(r *rand.Rand, p []float64) (float64, error) { return dist.NormalRng(r, p[0], p[1]) }, nil, 0),
 		},
 		"std_normal":              univariate(dist.StdNormal),
 		"student_t":               univariate(dist.StudentT),

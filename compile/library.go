@@ -3,6 +3,7 @@ package compile
 import (
 	"sync"
 
+	"github.com/gostan/gostan/dist"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/types"
@@ -54,7 +55,6 @@ func newLibrary() *library {
 	l.addReshapeFuncs()         // reshape.go
 	l.addTransformFuncs()       // transforms.go
 	l.addRngs()                 // rng.go
-	l.addMoreRngs()             // rng_more.go
 	l.addHigherOrder()          // higher.go
 	return l
 }
@@ -68,10 +68,12 @@ func (l *library) fn(name string, f builtin) {
 	l.funcs[name] = f
 }
 
-// family defines a distribution family by its name without suffix.
+// family defines a distribution family by its name without suffix, with
+// the reparameterised draw the dist package has for it.
 func (l *library) family(name string, d density) {
 	if _, dup := l.densities[name]; dup {
 		panic("compile: distribution " + name + " defined twice")
 	}
+	d.reparam, _ = dist.Reparam(name)
 	l.densities[name] = d
 }

@@ -87,9 +87,9 @@ func mvnDensity(f func(*ad.Tape, bool, [][]ad.Var, [][]ad.Var, ad.Matrix) (ad.Va
 // families of the dist package.
 func (l *library) addMultivariateFamilies() {
 	m := map[string]density{}
-	m["multi_normal"] = mvnDensity(dist.MultiNormalLpdf)
-	m["multi_normal_cholesky"] = mvnDensity(dist.MultiNormalCholeskyLpdf)
-	m["dirichlet"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["multi_normal"] = mvnDensity(dist.MultiNormalLpdf).withRng(multiNormalRng(false))
+	m["multi_normal_cholesky"] = mvnDensity(dist.MultiNormalCholeskyLpdf).withRng(multiNormalRng(true))
+	m["dirichlet"] = density{rng: dirichletRng, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		th, al := vectorsOf(a[0]), vectorsOf(a[1])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.DirichletLpdf(e.t, propto, th(e), al(e))) }
@@ -101,8 +101,8 @@ func (l *library) addMultivariateFamilies() {
 			return func(e *env) ad.Var { return ok(f(e.t, propto, m(e), eta(e))) }
 		}}
 	}
-	m["lkj_corr_cholesky"] = lkj(dist.LkjCorrCholeskyLpdf)
-	m["lkj_corr"] = lkj(dist.LkjCorrLpdf)
+	m["lkj_corr_cholesky"] = lkj(dist.LkjCorrCholeskyLpdf).withRng(lkjRng(dist.LkjCorrCholeskyRng))
+	m["lkj_corr"] = lkj(dist.LkjCorrLpdf).withRng(lkjRng(dist.LkjCorrRng))
 	cat := func(f func(*ad.Tape, bool, []int, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			n, th := intsOf(a[0]), asVector(c, a[1])
@@ -110,9 +110,9 @@ func (l *library) addMultivariateFamilies() {
 			return func(e *env) ad.Var { return ok(f(e.t, propto, n(e), th(e))) }
 		}}
 	}
-	m["categorical"] = cat(dist.CategoricalLpmf)
-	m["categorical_logit"] = cat(dist.CategoricalLogitLpmf)
-	m["multinomial"] = cat(dist.MultinomialLpmf)
+	m["categorical"] = cat(dist.CategoricalLpmf).withRng(categoricalRng(false))
+	m["categorical_logit"] = cat(dist.CategoricalLogitLpmf).withRng(categoricalRng(true))
+	m["multinomial"] = cat(dist.MultinomialLpmf).withRng(multinomialRng(false))
 	glm := func(f func(*ad.Tape, bool, []int, dist.Design, []ad.Var, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			y, x, al, be := intsOf(a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3])
@@ -129,12 +129,12 @@ func (l *library) addMultivariateFamilies() {
 			return ok(dist.NormalIdGLMLpdf(e.t, propto, y(e), x(e), al(e), be(e), s(e)))
 		}
 	}}
-	m["ordered_probit"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["ordered_probit"] = density{rng: orderedRng("ordered_probit_rng", dist.OrderedProbitRng), build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		k, eta, cuts := intsOf(a[0]), asVector(c, a[1]), vectorsOf(a[2])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.OrderedProbitLpmf(e.t, propto, k(e), eta(e), cuts(e))) }
 	}}
-	m["hypergeometric"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["hypergeometric"] = density{rng: hypergeometricRng, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		n, N, sa, sb := a[0].i, a[1].i, a[2].i, a[3].i
 		return func(e *env) ad.Var {
 			lp, err := dist.HypergeometricLpmf(n(e), N(e), sa(e), sb(e))
@@ -144,7 +144,7 @@ func (l *library) addMultivariateFamilies() {
 			return ad.Const(lp)
 		}
 	}}
-	m["discrete_range"] = density{truncCDF: func(n [][]int, upper bool) (float64, error) {
+	m["discrete_range"] = density{rng: discreteRangeRng(), truncCDF: func(n [][]int, upper bool) (float64, error) {
 		if upper {
 			return dist.DiscreteRangeLccdf(n[0], n[1], n[2])
 		}
@@ -159,7 +159,7 @@ func (l *library) addMultivariateFamilies() {
 			return ad.Const(lp)
 		}
 	}}
-	m["ordered_logistic"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["ordered_logistic"] = density{rng: orderedRng("ordered_logistic_rng", dist.OrderedLogisticRng), build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		k, eta, cuts := intsOf(a[0]), asVector(c, a[1]), vectorsOf(a[2])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.OrderedLogisticLpmf(e.t, propto, k(e), eta(e), cuts(e))) }

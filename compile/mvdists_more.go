@@ -22,7 +22,7 @@ var halfLog2Pi = 0.5 * math.Log(2*math.Pi)
 func (l *library) addMoreFamilies() {
 	m := map[string]density{}
 	m["multi_normal_prec"] = mvnDensity(dist.MultiNormalPrecLpdf)
-	m["multi_student_t"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["multi_student_t"] = density{rng: multiStudentTRng, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, nu, mu, s := vectorsOf(a[0]), a[1].real(), vectorsOf(a[2]), matrixOf(a[3])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.MultiStudentTLpdf(e.t, propto, y(e), nu(e), mu(e), s(e))) }
@@ -34,17 +34,13 @@ func (l *library) addMoreFamilies() {
 			return func(e *env) ad.Var { return ok(f(e.t, propto, w(e), nu(e), s(e))) }
 		}}
 	}
-	m["wishart"] = wishart(dist.WishartLpdf)
-	m["inv_wishart"] = wishart(dist.InvWishartLpdf)
-	for name, f := range map[string]func(t *ad.Tape, propto bool, a []*Val) (ad.Var, error){
-		"multi_gp":          multiGP(false),
-		"multi_gp_cholesky": multiGP(true),
-		"lkj_cov":           lkjCov,
-		"gaussian_dlm_obs":  gaussianDLMObs,
-		"multinomial_logit": multinomialLogit,
-	} {
-		m[name] = valDensity(f)
-	}
+	m["wishart"] = wishart(dist.WishartLpdf).withRng(wishartRng(dist.WishartRng))
+	m["inv_wishart"] = wishart(dist.InvWishartLpdf).withRng(wishartRng(dist.InvWishartRng))
+	m["multi_gp"] = valDensity(multiGP(false))
+	m["multi_gp_cholesky"] = valDensity(multiGP(true))
+	m["lkj_cov"] = valDensity(lkjCov)
+	m["gaussian_dlm_obs"] = valDensity(gaussianDLMObs)
+	m["multinomial_logit"] = valDensity(multinomialLogit).withRng(multinomialRng(true))
 	m["categorical_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, x, al, be := intsOf(a[0]), a[1].v, asVector(c, a[2]), a[3].v
 		ok := mustAt(pos)

@@ -345,6 +345,9 @@ var discreteCDFs = map[*Discrete]discreteCDF{
 	BetaBinomial: betaBinomialCDF,
 }
 
+// HasCDF reports whether the family's CDFs are implemented.
+func (u *Discrete) HasCDF() bool { _, ok := discreteCDFs[u]; return ok }
+
 // Lcdf is Σ log P(N ≤ n) of a discrete family.
 func (u *Discrete) Lcdf(t *ad.Tape, ints [][]int, reals ...[]ad.Var) (ad.Var, error) {
 	return u.tail(t, false, ints, reals)
