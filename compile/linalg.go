@@ -15,6 +15,7 @@ import (
 // Linear algebra: solves, inverses, determinants, quadratic forms, norms,
 // the matrix exponential and singular values.
 
+// addLinearAlgebra defines them.
 func (l *library) addLinearAlgebra() {
 	m := map[string]builtin{}
 	for name, f := range map[string]builtin{

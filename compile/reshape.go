@@ -13,6 +13,7 @@ import (
 // Functions that build, reshape and rank containers, and the Gaussian
 // process covariance functions.
 
+// addReshapeFuncs defines them.
 func (l *library) addReshapeFuncs() {
 	m := map[string]builtin{}
 	for name, f := range map[string]builtin{

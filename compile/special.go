@@ -7,8 +7,8 @@ import (
 	"github.com/gostan/gostan/stan/types"
 )
 
-// The library's special functions of scalars whose values and partials
-// the ad package has.
+// addSpecialFuncs defines the special functions of scalars whose values
+// and partials the ad package has.
 func (l *library) addSpecialFuncs() {
 	m := map[string]builtin{}
 	for name, f := range map[string]func(*ad.Tape, ad.Var, ad.Var) ad.Var{
