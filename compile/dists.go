@@ -3,7 +3,6 @@ package compile
 import (
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/token"
@@ -113,40 +112,6 @@ func (l *library) addUnivariateFamilies() {
 	}
 }
 
-// densitySuffixes are the suffixes of density calls, with whether they
-// drop constants.
-var densitySuffixes = []struct {
-	suffix string
-	propto bool
-}{{"_lupdf", true}, {"_lupmf", true}, {"_lpdf", false}, {"_lpmf", false}, {"_log", false}}
-
-// splitDensity returns the family and propto of a density function name.
-func splitDensity(name string) (string, bool, bool) {
-	for _, s := range densitySuffixes {
-		if base, ok := strings.CutSuffix(name, s.suffix); ok {
-			if _, known := stdlib().densities[base]; known {
-				return base, s.propto, true
-			}
-		}
-	}
-	return "", false, false
-}
-
-func isDensityName(name string) bool {
-	_, _, ok := splitDensity(name)
-	if ok {
-		return true
-	}
-	for _, s := range []string{"_lcdf", "_lccdf", "_cdf_log", "_ccdf_log", "_cdf"} {
-		if base, ok := strings.CutSuffix(name, s); ok {
-			if _, known := stdlib().densities[base]; known {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // densityArgs converts compiled arguments to the slices a density takes:
 // scalars become one-element slices. The slices are the model's
 // (densitySlices), which eval fills.
@@ -207,12 +172,16 @@ func (a *densityArgs) eval(e *env) *densitySlices {
 	return w
 }
 
-// densityCall compiles a call such as normal_lpdf(y | mu, sigma).
-func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t types.Type) cexpr {
+// densityCall compiles a call of a family's density or CDF, such as
+// normal_lpdf(y | mu, sigma), as the checker resolved it.
+func (c *compiler) densityCall(x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr {
 	pos := c.pos(x.Pos())
-	if base, propto, ok := splitDensity(name); ok {
-		propto = propto && !c.keepConsts()
-		d := stdlib().densities[base]
+	d, known := stdlib().densities[call.Dist.Family]
+	form := call.Dist.Form
+	switch {
+	case !known:
+	case form == types.Density || form == types.DensityPropto:
+		propto := form == types.DensityPropto && !c.keepConsts()
 		if d.build != nil {
 			return cexpr{t: t, r: d.build(c, args, propto, pos)}
 		}
@@ -228,23 +197,14 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 			}
 			return lp
 		}}
-	}
-	for _, s := range []struct {
-		suffix       string
-		upper, noLog bool
-	}{{"_lcdf", false, false}, {"_cdf_log", false, false}, {"_lccdf", true, false}, {"_ccdf_log", true, false}, {"_cdf", false, true}} {
-		base, ok := strings.CutSuffix(name, s.suffix)
-		if !ok {
-			continue
-		}
-		d := stdlib().densities[base]
+	default:
+		upper, noLog := form == types.LCCDF, form == types.CDF
 		f := d.lcdf
-		if s.upper {
+		if upper {
 			f = d.lccdf
 		}
 		if d.truncCDF != nil {
 			da := newDensityArgs(c, args, len(args))
-			upper, noLog := s.upper, s.noLog
 			return cexpr{t: t, r: func(e *env) ad.Var {
 				v, err := d.truncCDF(da.eval(e).ints, upper)
 				if err != nil {
@@ -258,8 +218,6 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 		}
 		if u := d.disc; u != nil {
 			da := newDensityArgs(c, args, d.ints)
-			upper := s.upper
-			noLog := s.noLog
 			return cexpr{t: t, r: func(e *env) ad.Var {
 				w := da.eval(e)
 				var v ad.Var
@@ -282,7 +240,6 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 			break
 		}
 		da := newDensityArgs(c, args, 0)
-		noLog := s.noLog
 		return cexpr{t: t, r: func(e *env) ad.Var {
 			v, err := f(e.t, da.eval(e).reals)
 			if err != nil {
@@ -294,7 +251,7 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 			return v
 		}}
 	}
-	c.errorf(x.Pos(), "function '%s' is not supported yet", name)
+	c.errorf(x.Pos(), "function '%s' is not supported yet", call.Name)
 	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 }
 

@@ -40,8 +40,8 @@ func stdlib() *library {
 }
 
 // newLibrary builds the whole library, in this order and nowhere else:
-// the families first, so that the rngs can be derived from them; then
-// the functions, each name defined once.
+// the families (each holding its rng, which calls of family_rng use),
+// then the functions, each name defined once.
 func newLibrary() *library {
 	l := &library{funcs: map[string]builtin{}, densities: map[string]density{}, higher: map[string]higherFunc{}}
 	l.addUnivariateFamilies()   // dists.go
@@ -54,7 +54,6 @@ func newLibrary() *library {
 	l.addLinearAlgebra()        // linalg.go
 	l.addReshapeFuncs()         // reshape.go
 	l.addTransformFuncs()       // transforms.go
-	l.addRngs()                 // rng.go
 	l.addHigherOrder()          // higher.go
 	return l
 }

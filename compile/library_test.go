@@ -6,7 +6,6 @@ import (
 	gotoken "go/token"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
@@ -38,22 +37,18 @@ func TestNoInitFunctions(t *testing.T) {
 	}
 }
 
-// densitySuffixesAll and cdfSuffixes are the suffixes the checker adds to
-// a family's name.
-var (
-	densitySuffixesAll = []string{"_lpdf", "_lupdf", "_lpmf", "_lupmf", "_log"}
-	cdfSuffixes        = []string{"_cdf", "_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"}
-)
-
 // complexOnly are the functions of the checker that complexCall compiles
 // and the library does not hold.
 var complexOnly = map[string]bool{"to_complex": true, "get_real": true, "get_imag": true, "arg": true}
 
 // notDeclared are the library's functions that the checker does not
-// declare: rep_array and append_array it types itself (their result type
-// is their argument's); binomial_logit_rng it lacks (derived here from
-// the dist package's family like every discrete family's rng).
-var notDeclared = map[string]bool{"rep_array": true, "append_array": true, "binomial_logit_rng": true}
+// declare: it types them itself (their result type is their argument's).
+var notDeclared = map[string]bool{"rep_array": true, "append_array": true}
+
+// rngNotDeclared are the families whose rng the checker does not declare:
+// binomial_logit's comes with the dist package's family, like every
+// discrete family's.
+var rngNotDeclared = map[string]bool{"binomial_logit": true}
 
 // TestLibraryMatchesChecker checks the library against the checker's
 // signature table name by name, both ways: every name the checker accepts
@@ -63,18 +58,24 @@ var notDeclared = map[string]bool{"rep_array": true, "append_array": true, "bino
 func TestLibraryMatchesChecker(t *testing.T) {
 	sigs := types.NewLibrary()
 	l := stdlib()
-	family := func(name string, suffixes []string) (density, bool) {
-		for _, s := range suffixes {
-			if base, ok := strings.CutSuffix(name, s); ok {
-				if d, ok := l.densities[base]; ok {
-					return d, true
-				}
-			}
-		}
-		return density{}, false
-	}
 	hasCDF := func(d density) bool { return d.lcdf != nil || d.truncCDF != nil || d.disc != nil && d.disc.HasCDF() }
 	for _, name := range sigs.Names() {
+		if df, ok := sigs.Dist(name); ok {
+			d, known := l.densities[df.Family]
+			switch {
+			case !known:
+				t.Errorf("the checker accepts %s, whose family %s the library does not hold", name, df.Family)
+			case df.Form == types.Rng && d.rng == nil:
+				t.Errorf("the checker accepts %s, whose family holds no rng", name)
+			case (df.Form == types.CDF || df.Form == types.LCDF || df.Form == types.LCCDF) && !hasCDF(d):
+				t.Errorf("the checker accepts %s, whose family holds no CDFs", name)
+			case df.Form == types.Density || df.Form == types.DensityPropto:
+				if d.fn == nil && d.build == nil {
+					t.Errorf("the checker accepts %s, whose family holds no density", name)
+				}
+			}
+			continue
+		}
 		if _, ok := l.funcs[name]; ok {
 			continue
 		}
@@ -85,12 +86,6 @@ func TestLibraryMatchesChecker(t *testing.T) {
 		_, odeV := odeVariadicDefaults[name]
 		_, op := operatorNames[name]
 		if ode || odeV || op || complexOnly[name] {
-			continue
-		}
-		if _, ok := family(name, densitySuffixesAll); ok {
-			continue
-		}
-		if d, ok := family(name, cdfSuffixes); ok && hasCDF(d) {
 			continue
 		}
 		t.Errorf("the checker accepts %s, which the library does not hold", name)
@@ -130,8 +125,8 @@ func TestLibraryMatchesChecker(t *testing.T) {
 		if hasCDF(d) != sigs.Has(name+"_lcdf") {
 			t.Errorf("%s: the library has CDFs %v, the checker declares them %v", name, hasCDF(d), sigs.Has(name+"_lcdf"))
 		}
-		if d.rng == nil && sigs.Has(name+"_rng") {
-			t.Errorf("the checker declares %s_rng, which the family does not hold", name)
+		if d.rng != nil && !sigs.Has(name+"_rng") && !rngNotDeclared[name] {
+			t.Errorf("the family %s holds an rng, which the checker does not declare", name)
 		}
 	}
 	for _, name := range dist.ReparamFamilies() {

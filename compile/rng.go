@@ -14,16 +14,6 @@ import (
 // rngReal draws one real from parameters, or reports invalid ones.
 type rngReal func(r *rand.Rand, p []float64) (float64, error)
 
-// addRngs defines each family's rng, which its definition holds, as the
-// function family_rng.
-func (l *library) addRngs() {
-	for name, d := range l.densities {
-		if d.rng != nil {
-			l.fn(name+"_rng", d.rng)
-		}
-	}
-}
-
 // uniRng is the rng of a univariate family of the dist package.
 func uniRng(u *dist.Univariate) builtin {
 	return vectorRng(func(r *rand.Rand, p []float64) (float64, error) { return u.Rng(r, p...) }, nil, 0)
