@@ -47,7 +47,6 @@ func newLibrary() *library {
 	l.addUnivariateFamilies()   // dists.go
 	l.addMultivariateFamilies() // mvdists.go
 	l.addMoreFamilies()         // mvdists_more.go
-	l.addWiener()               // wiener.go
 	l.addScalarFuncs()          // funcs.go
 	l.addSpecialFuncs()         // special.go
 	l.addContainerFuncs()       // containers.go
