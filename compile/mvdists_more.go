@@ -1,8 +1,6 @@
 package compile
 
 import (
-	"fmt"
-
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
 	"github.com/gostan/gostan/stan/token"
@@ -78,39 +76,13 @@ func (l *library) addMoreFamilies() {
 		}
 	}}
 	m["neg_binomial_2_log_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, x, al, be, phi := intsOf(a[0]), a[1].v, asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
+		y, x, al, be, phi := intsOf(a[0]), matrixOf(a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
-		ys := zeroState[[1][]int](c)
 		return func(e *env) ad.Var {
-			eta, err := linearPredictor(e.t, "neg_binomial_2_log_glm_lpmf", x(e).matrix(), al(e), be(e))
-			if err != nil {
-				panic(&evalError{pos: pos, err: err})
-			}
-			n := ys.of(e)
-			n[0] = y(e)
-			return ok(dist.NegBinomial2Log.Lpmf(e.t, propto, n[:], eta, phi(e)))
+			return ok(dist.NegBinomial2LogGLMLpmf(e.t, propto, y(e), x(e), al(e), be(e), phi(e)))
 		}
 	}}
 	for name, d := range m {
 		l.family(name, d)
 	}
-}
-
-// linearPredictor is α + x β for a GLM, α a scalar or one per row.
-func linearPredictor(t *ad.Tape, fn string, x ad.Matrix, alpha, beta []ad.Var) ([]ad.Var, error) {
-	if x.Cols != len(beta) {
-		return nil, fmt.Errorf("%s: Columns of Matrix of independent variables (%d) and size of Weight vector (%d) must match in size", fn, x.Cols, len(beta))
-	}
-	if len(alpha) != 1 && len(alpha) != x.Rows {
-		return nil, fmt.Errorf("%s: size of Intercept (%d) must be 1 or the rows of Matrix of independent variables (%d)", fn, len(alpha), x.Rows)
-	}
-	xb, err := t.MatVec(x, beta)
-	if err != nil {
-		return nil, err
-	}
-	eta := t.Vars(x.Rows)
-	for i := range eta {
-		eta[i] = t.Add(alpha[min(i, len(alpha)-1)], xb[i])
-	}
-	return eta, nil
 }

@@ -296,6 +296,36 @@ func MultinomialLogitLpmf(t *ad.Tape, propto bool, ns []int, beta []ad.Var) (ad.
 	return b.End(v), nil
 }
 
+// NegBinomial2LogGLMLpmf is neg_binomial_2_log(y | α + x β, φ): x is
+// N×K, β of size K, α, y and φ one or one per row.
+func NegBinomial2LogGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alpha, beta, phi []ad.Var) (ad.Var, error) {
+	eta, err := linearPredictor(t, "neg_binomial_2_log_glm_lpmf", x, alpha, beta)
+	if err != nil {
+		return ad.Var{}, err
+	}
+	n := [1][]int{y}
+	return NegBinomial2Log.Lpmf(t, propto, n[:], eta, phi)
+}
+
+// linearPredictor is α + x β for a GLM, α a scalar or one per row.
+func linearPredictor(t *ad.Tape, fn string, x ad.Matrix, alpha, beta []ad.Var) ([]ad.Var, error) {
+	if x.Cols != len(beta) {
+		return nil, fmt.Errorf("%s: Columns of Matrix of independent variables (%d) and size of Weight vector (%d) must match in size", fn, x.Cols, len(beta))
+	}
+	if len(alpha) != 1 && len(alpha) != x.Rows {
+		return nil, fmt.Errorf("%s: size of Intercept (%d) must be 1 or the rows of Matrix of independent variables (%d)", fn, len(alpha), x.Rows)
+	}
+	xb, err := t.MatVec(x, beta)
+	if err != nil {
+		return nil, err
+	}
+	eta := t.Vars(x.Rows)
+	for i := range eta {
+		eta[i] = t.Add(alpha[min(i, len(alpha)-1)], xb[i])
+	}
+	return eta, nil
+}
+
 // CategoricalLogitGLMLpmf is Σ_n log softmax(α + x_n β)_{y_n}: x is N×K, β
 // K×C, α of size C; a single y is every row's.
 func CategoricalLogitGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alpha []ad.Var, beta ad.Matrix) (ad.Var, error) {

@@ -219,3 +219,28 @@ func TestWienerLpdf(t *testing.T) {
 	_, err = dist.WienerLpdf(ad.NewTape(), false, consts(0.1), consts(1.3), consts(0.2), consts(0.4), consts(0.8))
 	wantErr(t, "wiener_lpdf with y < tau", err, "wiener_lpdf: Random variable = 0.1, but must be greater than nondecision time = 0.2")
 }
+
+// TestNegBinomial2LogGLM checks neg_binomial_2_log_glm against
+// neg_binomial_2_log of the linear predictor α + x β, and its gradient.
+func TestNegBinomial2LogGLM(t *testing.T) {
+	y := []int{3, 0, 7}
+	x := []float64{0.5, -1, 0.3, 2, 0.1, -0.4} // 3×2
+	beta, alpha, phi := []float64{0.3, -0.6}, []float64{0.2}, []float64{1.5, 2, 0.7}
+	eta := make([]float64, 3)
+	for n := range 3 {
+		eta[n] = alpha[0] + x[n*2]*beta[0] + x[n*2+1]*beta[1]
+	}
+	want, err := dist.NegBinomial2Log.Lpmf(ad.NewTape(), false, [][]int{y}, consts(eta...), consts(phi...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp, err := dist.NegBinomial2LogGLMLpmf(ad.NewTape(), false, y, matOf(3, 2, consts(x...)), consts(alpha...), consts(beta...), consts(phi...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "neg_binomial_2_log_glm_lpmf", lp.Val, want.Val, 1e-12)
+	gradCheck(t, "neg_binomial_2_log_glm_lpmf", func(tp *ad.Tape, v []ad.Var) (ad.Var, error) {
+		a := split(v, 6, 1, 2, 3)
+		return dist.NegBinomial2LogGLMLpmf(tp, false, y, matOf(3, 2, a[0]), a[1], a[2], a[3])
+	}, append(append(append(append([]float64{}, x...), alpha...), beta...), phi...)...)
+}
