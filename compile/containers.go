@@ -9,70 +9,81 @@ import (
 	"github.com/gostan/gostan/stan/types"
 )
 
-// containerBuiltins are the library's functions on arrays, vectors and
-// matrices.
-var containerBuiltins = map[string]builtin{
-	"sum": reduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Sum(x) }, func(x []int) int { return sumInts(x) }),
-	"prod": reduce(prodVars, func(x []int) int {
-		p := 1
-		for _, v := range x {
-			p *= v
-		}
-		return p
-	}),
-	"mean":                              realReduce(meanVars),
-	"variance":                          realReduce(varianceVars),
-	"sd":                                realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Sqrt(varianceVars(t, x)) }),
-	"dot_self":                          realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
-	"sum_square":                        realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
-	"num_elements":                      sizeOf(func(v *Val) int { return len(v.R) + len(v.I) }),
-	"size":                              sizeOf(func(v *Val) int { return v.Dims[0] }),
-	"rows":                              sizeOf(func(v *Val) int { return v.Dims[0] }),
-	"cols":                              sizeOf(func(v *Val) int { return v.Dims[len(v.Dims)-1] }),
-	"dot_product":                       dotProduct,
-	"rep_vector":                        repVector,
-	"rep_row_vector":                    repVector,
-	"rep_array":                         repArray,
-	"rep_matrix":                        repMatrix,
-	"to_vector":                         toFlat,
-	"to_row_vector":                     toFlat,
-	"to_array_1d":                       toFlat,
-	"to_matrix":                         toMatrix,
-	"append_row":                        appendRow,
-	"append_col":                        appendCol,
-	"cumulative_sum":                    cumulativeSum,
-	"softmax":                           softmax(false),
-	"log_softmax":                       softmax(true),
-	"head":                              segmentOf("head"),
-	"tail":                              segmentOf("tail"),
-	"segment":                           segmentOf("segment"),
-	"col":                               colRow(true),
-	"row":                               colRow(false),
-	"diag_matrix":                       diagMatrix,
-	"diagonal":                          diagonal,
-	"diag_pre_multiply":                 diagMultiply(true),
-	"diag_post_multiply":                diagMultiply(false),
-	"quad_form_diag":                    quadFormDiag,
-	"multiply_lower_tri_self_transpose": lowerSelfTranspose,
-	"tcrossprod":                        crossprod(false),
-	"crossprod":                         crossprod(true),
-	"cholesky_decompose":                choleskyDecompose,
-	"columns_dot_self":                  columnsDot(true, true),
-	"rows_dot_self":                     columnsDot(false, true),
-	"columns_dot_product":               columnsDot(true, false),
-	"rows_dot_product":                  columnsDot(false, false),
-	"squared_distance":                  distanceFn(true),
-	"distance":                          distanceFn(false),
-	"identity_matrix":                   identityMatrix,
-	"add_diag":                          addDiag,
-	"reverse":                           reverse,
-	"sort_asc":                          sortFn(false),
-	"sort_desc":                         sortFn(true),
-	"log_determinant":                   logDeterminant,
-	"mdivide_left_tri_low":              mdivideLeftTriLow,
-	"transpose": func(c *compiler, a []cexpr, t types.Type, p token.Position) (cexpr, error) {
-		return c.transpose(a[0], t), nil
-	},
+// addContainerFuncs defines the library's functions on arrays, vectors
+// and matrices.
+func (l *library) addContainerFuncs() {
+	m := map[string]builtin{
+		"sum": reduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Sum(x) }, func(x []int) int { return sumInts(x) }),
+		"prod": reduce(prodVars, func(x []int) int {
+			p := 1
+			for _, v := range x {
+				p *= v
+			}
+			return p
+		}),
+		"mean":                              realReduce(meanVars),
+		"variance":                          realReduce(varianceVars),
+		"sd":                                realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Sqrt(varianceVars(t, x)) }),
+		"dot_self":                          realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
+		"sum_square":                        realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
+		"num_elements":                      sizeOf(func(v *Val) int { return len(v.R) + len(v.I) }),
+		"size":                              sizeOf(func(v *Val) int { return v.Dims[0] }),
+		"rows":                              sizeOf(func(v *Val) int { return v.Dims[0] }),
+		"cols":                              sizeOf(func(v *Val) int { return v.Dims[len(v.Dims)-1] }),
+		"dot_product":                       dotProduct,
+		"rep_vector":                        repVector,
+		"rep_row_vector":                    repVector,
+		"rep_array":                         repArray,
+		"rep_matrix":                        repMatrix,
+		"to_vector":                         toFlat,
+		"to_row_vector":                     toFlat,
+		"to_array_1d":                       toFlat,
+		"to_matrix":                         toMatrix,
+		"append_row":                        appendRow,
+		"append_col":                        appendCol,
+		"cumulative_sum":                    cumulativeSum,
+		"softmax":                           softmax(false),
+		"log_softmax":                       softmax(true),
+		"head":                              segmentOf("head"),
+		"tail":                              segmentOf("tail"),
+		"segment":                           segmentOf("segment"),
+		"col":                               colRow(true),
+		"row":                               colRow(false),
+		"diag_matrix":                       diagMatrix,
+		"diagonal":                          diagonal,
+		"diag_pre_multiply":                 diagMultiply(true),
+		"diag_post_multiply":                diagMultiply(false),
+		"quad_form_diag":                    quadFormDiag,
+		"multiply_lower_tri_self_transpose": lowerSelfTranspose,
+		"tcrossprod":                        crossprod(false),
+		"crossprod":                         crossprod(true),
+		"cholesky_decompose":                choleskyDecompose,
+		"columns_dot_self":                  columnsDot(true, true),
+		"rows_dot_self":                     columnsDot(false, true),
+		"columns_dot_product":               columnsDot(true, false),
+		"rows_dot_product":                  columnsDot(false, false),
+		"squared_distance":                  distanceFn(true),
+		"distance":                          distanceFn(false),
+		"identity_matrix":                   identityMatrix,
+		"add_diag":                          addDiag,
+		"reverse":                           reverse,
+		"sort_asc":                          sortFn(false),
+		"sort_desc":                         sortFn(true),
+		"log_determinant":                   logDeterminant,
+		"mdivide_left_tri_low":              mdivideLeftTriLow,
+		"transpose": func(c *compiler, a []cexpr, t types.Type, p token.Position) (cexpr, error) {
+			return c.transpose(a[0], t), nil
+		},
+	}
+	m["dims"] = dimsFn
+	m["sub_col"] = subMatrix("sub_col")
+	m["sub_row"] = subMatrix("sub_row")
+	m["block"] = subMatrix("block")
+	m["eigenvalues_sym"] = eigenSym(true)
+	m["eigenvectors_sym"] = eigenSym(false)
+	for name, f := range m {
+		l.fn(name, f)
+	}
 }
 
 func sumInts(x []int) int {
@@ -1095,15 +1106,6 @@ func mdivideLeftTriLow(c *compiler, a []cexpr, t types.Type, pos token.Position)
 		}
 		return buf
 	}}, nil
-}
-
-func init() {
-	containerBuiltins["dims"] = dimsFn
-	containerBuiltins["sub_col"] = subMatrix("sub_col")
-	containerBuiltins["sub_row"] = subMatrix("sub_row")
-	containerBuiltins["block"] = subMatrix("block")
-	containerBuiltins["eigenvalues_sym"] = eigenSym(true)
-	containerBuiltins["eigenvectors_sym"] = eigenSym(false)
 }
 
 func dimsFn(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {

@@ -2,7 +2,7 @@ package compile
 
 import (
 	"math"
-	"strings"
+	"math/rand/v2"
 
 	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/token"
@@ -27,13 +27,24 @@ type density struct {
 	// only, for truncation: its arguments are the variate's and the
 	// parameters'.
 	truncCDF func(ints [][]int, upper bool) (float64, error)
-	// uni or disc is the family, for its rng.
+	// uni or disc is the family, when the dist package has it whole.
 	uni  *dist.Univariate
 	disc *dist.Discrete
+	// rng compiles the family's _rng call; nil when Stan has none.
+	rng builtin
+	// reparam is the family's reparameterised draw, for guides; nil when
+	// the dist package has none.
+	reparam dist.ReparamFunc
+}
+
+// withRng returns d with its rng.
+func (d density) withRng(rng builtin) density {
+	d.rng = rng
+	return d
 }
 
 func univariate(u *dist.Univariate) density {
-	d := density{uni: u, fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
+	d := density{uni: u, rng: uniRng(u), fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
 		return u.Lpdf(t, propto, r...)
 	}}
 	if u.HasCDF() {
@@ -44,89 +55,61 @@ func univariate(u *dist.Univariate) density {
 }
 
 func discrete(u *dist.Discrete, ints int) density {
-	return density{ints: ints, disc: u, fn: func(t *ad.Tape, propto bool, n [][]int, r [][]ad.Var) (ad.Var, error) {
+	return density{ints: ints, disc: u, rng: discRng(u, ints), fn: func(t *ad.Tape, propto bool, n [][]int, r [][]ad.Var) (ad.Var, error) {
 		return u.Lpmf(t, propto, n, r...)
 	}}
 }
 
-// densities maps a family name to its implementation.
-var densities = map[string]density{
-	"normal": {
-		fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
-			return dist.NormalLpdf(t, propto, r[0], r[1], r[2])
+// addUnivariateFamilies defines the families of vectorised real and int
+// arguments, whose densities, CDFs and rngs the dist package has.
+func (l *library) addUnivariateFamilies() {
+	for name, d := range map[string]density{
+		"normal": {
+			fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
+				return dist.NormalLpdf(t, propto, r[0], r[1], r[2])
+			},
+			lcdf:  func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLcdf(t, r[0], r[1], r[2]) },
+			lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLccdf(t, r[0], r[1], r[2]) },
+			rng:   vectorRng(func(r *rand.Rand, p []float64) (float64, error) { return dist.NormalRng(r, p[0], p[1]) }, nil, 0),
 		},
-		lcdf:  func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLcdf(t, r[0], r[1], r[2]) },
-		lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLccdf(t, r[0], r[1], r[2]) },
-	},
-	"std_normal":              univariate(dist.StdNormal),
-	"student_t":               univariate(dist.StudentT),
-	"cauchy":                  univariate(dist.Cauchy),
-	"double_exponential":      univariate(dist.DoubleExponential),
-	"logistic":                univariate(dist.Logistic),
-	"gumbel":                  univariate(dist.Gumbel),
-	"lognormal":               univariate(dist.Lognormal),
-	"chi_square":              univariate(dist.ChiSquare),
-	"inv_chi_square":          univariate(dist.InvChiSquare),
-	"scaled_inv_chi_square":   univariate(dist.ScaledInvChiSquare),
-	"exponential":             univariate(dist.Exponential),
-	"gamma":                   univariate(dist.Gamma),
-	"inv_gamma":               univariate(dist.InvGamma),
-	"weibull":                 univariate(dist.Weibull),
-	"frechet":                 univariate(dist.Frechet),
-	"rayleigh":                univariate(dist.Rayleigh),
-	"pareto":                  univariate(dist.Pareto),
-	"pareto_type_2":           univariate(dist.ParetoType2),
-	"beta":                    univariate(dist.Beta),
-	"beta_proportion":         univariate(dist.BetaProportion),
-	"von_mises":               univariate(dist.VonMises),
-	"uniform":                 univariate(dist.Uniform),
-	"skew_normal":             univariate(dist.SkewNormal),
-	"exp_mod_normal":          univariate(dist.ExpModNormal),
-	"skew_double_exponential": univariate(dist.SkewDoubleExponential),
-	"bernoulli":               discrete(dist.Bernoulli, 1),
-	"bernoulli_logit":         discrete(dist.BernoulliLogit, 1),
-	"binomial":                discrete(dist.Binomial, 2),
-	"binomial_logit":          discrete(dist.BinomialLogit, 2),
-	"poisson":                 discrete(dist.Poisson, 1),
-	"poisson_log":             discrete(dist.PoissonLog, 1),
-	"neg_binomial":            discrete(dist.NegBinomial, 1),
-	"neg_binomial_2":          discrete(dist.NegBinomial2, 1),
-	"neg_binomial_2_log":      discrete(dist.NegBinomial2Log, 1),
-	"beta_binomial":           discrete(dist.BetaBinomial, 2),
-}
-
-// densitySuffixes are the suffixes of density calls, with whether they
-// drop constants.
-var densitySuffixes = []struct {
-	suffix string
-	propto bool
-}{{"_lupdf", true}, {"_lupmf", true}, {"_lpdf", false}, {"_lpmf", false}, {"_log", false}}
-
-// splitDensity returns the family and propto of a density function name.
-func splitDensity(name string) (string, bool, bool) {
-	for _, s := range densitySuffixes {
-		if base, ok := strings.CutSuffix(name, s.suffix); ok {
-			if _, known := densities[base]; known {
-				return base, s.propto, true
-			}
-		}
+		"std_normal":              univariate(dist.StdNormal),
+		"student_t":               univariate(dist.StudentT),
+		"cauchy":                  univariate(dist.Cauchy),
+		"double_exponential":      univariate(dist.DoubleExponential),
+		"logistic":                univariate(dist.Logistic),
+		"gumbel":                  univariate(dist.Gumbel),
+		"lognormal":               univariate(dist.Lognormal),
+		"chi_square":              univariate(dist.ChiSquare),
+		"inv_chi_square":          univariate(dist.InvChiSquare),
+		"scaled_inv_chi_square":   univariate(dist.ScaledInvChiSquare),
+		"exponential":             univariate(dist.Exponential),
+		"gamma":                   univariate(dist.Gamma),
+		"inv_gamma":               univariate(dist.InvGamma),
+		"weibull":                 univariate(dist.Weibull),
+		"frechet":                 univariate(dist.Frechet),
+		"rayleigh":                univariate(dist.Rayleigh),
+		"pareto":                  univariate(dist.Pareto),
+		"pareto_type_2":           univariate(dist.ParetoType2),
+		"beta":                    univariate(dist.Beta),
+		"beta_proportion":         univariate(dist.BetaProportion),
+		"von_mises":               univariate(dist.VonMises),
+		"uniform":                 univariate(dist.Uniform),
+		"skew_normal":             univariate(dist.SkewNormal),
+		"exp_mod_normal":          univariate(dist.ExpModNormal),
+		"skew_double_exponential": univariate(dist.SkewDoubleExponential),
+		"bernoulli":               discrete(dist.Bernoulli, 1),
+		"bernoulli_logit":         discrete(dist.BernoulliLogit, 1),
+		"binomial":                discrete(dist.Binomial, 2),
+		"binomial_logit":          discrete(dist.BinomialLogit, 2),
+		"poisson":                 discrete(dist.Poisson, 1),
+		"poisson_log":             discrete(dist.PoissonLog, 1),
+		"neg_binomial":            discrete(dist.NegBinomial, 1),
+		"neg_binomial_2":          discrete(dist.NegBinomial2, 1),
+		"neg_binomial_2_log":      discrete(dist.NegBinomial2Log, 1),
+		"beta_binomial":           discrete(dist.BetaBinomial, 2),
+	} {
+		l.family(name, d)
 	}
-	return "", false, false
-}
-
-func isDensityName(name string) bool {
-	_, _, ok := splitDensity(name)
-	if ok {
-		return true
-	}
-	for _, s := range []string{"_lcdf", "_lccdf", "_cdf_log", "_ccdf_log", "_cdf"} {
-		if base, ok := strings.CutSuffix(name, s); ok {
-			if _, known := densities[base]; known {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // densityArgs converts compiled arguments to the slices a density takes:
@@ -189,12 +172,16 @@ func (a *densityArgs) eval(e *env) *densitySlices {
 	return w
 }
 
-// densityCall compiles a call such as normal_lpdf(y | mu, sigma).
-func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t types.Type) cexpr {
+// densityCall compiles a call of a family's density or CDF, such as
+// normal_lpdf(y | mu, sigma), as the checker resolved it.
+func (c *compiler) densityCall(x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr {
 	pos := c.pos(x.Pos())
-	if base, propto, ok := splitDensity(name); ok {
-		propto = propto && !c.keepConsts()
-		d := densities[base]
+	d, known := stdlib().densities[call.Dist.Family]
+	form := call.Dist.Form
+	switch {
+	case !known:
+	case form == types.Density || form == types.DensityPropto:
+		propto := form == types.DensityPropto && !c.keepConsts()
 		if d.build != nil {
 			return cexpr{t: t, r: d.build(c, args, propto, pos)}
 		}
@@ -210,23 +197,14 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 			}
 			return lp
 		}}
-	}
-	for _, s := range []struct {
-		suffix       string
-		upper, noLog bool
-	}{{"_lcdf", false, false}, {"_cdf_log", false, false}, {"_lccdf", true, false}, {"_ccdf_log", true, false}, {"_cdf", false, true}} {
-		base, ok := strings.CutSuffix(name, s.suffix)
-		if !ok {
-			continue
-		}
-		d := densities[base]
+	default:
+		upper, noLog := form == types.LCCDF, form == types.CDF
 		f := d.lcdf
-		if s.upper {
+		if upper {
 			f = d.lccdf
 		}
 		if d.truncCDF != nil {
 			da := newDensityArgs(c, args, len(args))
-			upper, noLog := s.upper, s.noLog
 			return cexpr{t: t, r: func(e *env) ad.Var {
 				v, err := d.truncCDF(da.eval(e).ints, upper)
 				if err != nil {
@@ -240,8 +218,6 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 		}
 		if u := d.disc; u != nil {
 			da := newDensityArgs(c, args, d.ints)
-			upper := s.upper
-			noLog := s.noLog
 			return cexpr{t: t, r: func(e *env) ad.Var {
 				w := da.eval(e)
 				var v ad.Var
@@ -264,7 +240,6 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 			break
 		}
 		da := newDensityArgs(c, args, 0)
-		noLog := s.noLog
 		return cexpr{t: t, r: func(e *env) ad.Var {
 			v, err := f(e.t, da.eval(e).reals)
 			if err != nil {
@@ -276,7 +251,7 @@ func (c *compiler) densityCall(x *ast.CallExpr, name string, args []cexpr, t typ
 			return v
 		}}
 	}
-	c.errorf(x.Pos(), "function '%s' is not supported yet", name)
+	c.errorf(x.Pos(), "function '%s' is not supported yet", call.Name)
 	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 }
 
@@ -320,7 +295,7 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		return withTrunc(f, trunc)
 	}
 	base := s.Dist.Name
-	d, ok := densities[base]
+	d, ok := stdlib().densities[base]
 	if !ok {
 		c.errorf(s.Dist.Pos(), "distribution '%s' is not supported yet", base)
 		return nil

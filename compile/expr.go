@@ -1036,23 +1036,33 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 	if _, ok := odeVariadicDefaults[call.Name]; ok && call.FuncArg != nil {
 		return c.odeVariadicCall(x, call, args, t)
 	}
-	if f, ok := higherOrder[call.Name]; ok && call.FuncArg != nil {
+	if f, ok := stdlib().higher[call.Name]; ok && call.FuncArg != nil {
 		return f(c, x, call, args, t)
 	}
-	if isDensityName(call.Name) {
-		return c.densityCall(x, call.Name, args, t)
+	switch call.Dist.Form {
+	case types.NoDist:
+	case types.Rng:
+		return c.libCall(x, call.Name, stdlib().densities[call.Dist.Family].rng, args, t)
+	default:
+		return c.densityCall(x, call, args, t)
 	}
 	if e, ok := c.complexCall(call, args, t, c.pos(x.Pos())); ok {
 		return e
 	}
-	if f, ok := builtins[call.Name]; ok {
+	return c.libCall(x, call.Name, stdlib().funcs[call.Name], args, t)
+}
+
+// libCall compiles a call of the library function name, f, which is nil
+// when the library lacks it.
+func (c *compiler) libCall(x *ast.CallExpr, name string, f builtin, args []cexpr, t types.Type) cexpr {
+	if f != nil {
 		e, err := f(c, args, t, c.pos(x.Pos()))
 		if err == nil {
 			return e
 		}
 		c.errorf(x.Pos(), "%v", err)
 	} else {
-		c.errorf(x.Pos(), "function '%s' is not supported yet", call.Name)
+		c.errorf(x.Pos(), "function '%s' is not supported yet", name)
 	}
 	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }, i: nil}
 }

@@ -17,11 +17,10 @@ type builtin func(c *compiler, args []cexpr, t types.Type, pos token.Position) (
 
 var negInf = math.Inf(-1)
 
-// builtins are the library functions by name; each file's init adds its
-// own.
-var builtins = map[string]builtin{}
-
-func init() {
+// addScalarFuncs defines the functions of scalars (vectorised where Stan
+// vectorises them), the constants and target().
+func (l *library) addScalarFuncs() {
+	m := map[string]builtin{}
 	unary := map[string]func(*ad.Tape, ad.Var) ad.Var{
 		"exp": (*ad.Tape).Exp, "log": (*ad.Tape).Log, "sqrt": (*ad.Tape).Sqrt, "cbrt": (*ad.Tape).Cbrt,
 		"square": (*ad.Tape).Square, "exp2": (*ad.Tape).Exp2, "expm1": (*ad.Tape).Expm1,
@@ -39,9 +38,9 @@ func init() {
 		"trigamma": func(t *ad.Tape, a ad.Var) ad.Var { return ad.Const(mathx.Trigamma(a.Val)) },
 	}
 	for name, f := range unary {
-		builtins[name] = vectorized(f)
+		m[name] = vectorized(f)
 	}
-	builtins["abs"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["abs"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		if a[0].i != nil {
 			f := a[0].i
 			return cexpr{t: t, i: func(e *env) int {
@@ -62,16 +61,16 @@ func init() {
 		"beta": func(t *ad.Tape, a, b ad.Var) ad.Var { return t.Exp(t.Lbeta(a, b)) },
 	}
 	for name, f := range binary {
-		builtins[name] = binaryScalar(f)
+		m[name] = binaryScalar(f)
 	}
-	builtins["log_sum_exp"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["log_sum_exp"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		if len(a) == 2 {
 			return binaryScalar((*ad.Tape).LogSumExp2)(c, a, t, pos)
 		}
 		f := a[0].val(true)
 		return cexpr{t: t, r: func(e *env) ad.Var { return logSumExp(e.t, f(e).R) }}, nil
 	}
-	builtins["fma"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["fma"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		x, y, z := a[0].real(), a[1].real(), a[2].real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Fma(x(e), y(e), z(e)) }}, nil
 	}
@@ -80,20 +79,20 @@ func init() {
 		"negative_infinity": math.Inf(-1), "machine_precision": 0x1p-52}
 	for name, v := range consts {
 		c := ad.Const(v)
-		prev := builtins[name]
-		builtins[name] = func(cc *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		prev := m[name]
+		m[name] = func(cc *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 			if len(a) == 0 {
 				return cexpr{t: t, r: func(*env) ad.Var { return c }}, nil
 			}
 			return prev(cc, a, t, pos)
 		}
 	}
-	builtins["target"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["target"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Sum(e.target) }}, nil
 	}
-	builtins["get_lp"] = builtins["target"]
-	builtins["choose"] = intBinary(func(n, k int) int { return int(math.Round(math.Exp(lchooseInt(n, k)))) })
-	builtins["int_step"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["get_lp"] = m["target"]
+	m["choose"] = intBinary(func(n, k int) int { return int(math.Round(math.Exp(lchooseInt(n, k)))) })
+	m["int_step"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		if a[0].i != nil {
 			f := a[0].i
 			return cexpr{t: t, i: func(e *env) int { return b2i(f(e) > 0) }}, nil
@@ -101,29 +100,23 @@ func init() {
 		f := a[0].r
 		return cexpr{t: t, i: func(e *env) int { return b2i(f(e).Val > 0) }}, nil
 	}
-	builtins["step"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["step"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return ad.Const(float64(b2i(f(e).Val >= 0))) }}, nil
 	}
-	builtins["is_inf"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["is_inf"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].real()
 		return cexpr{t: t, i: func(e *env) int { return b2i(math.IsInf(f(e).Val, 0)) }}, nil
 	}
-	builtins["is_nan"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["is_nan"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].real()
 		return cexpr{t: t, i: func(e *env) int { return b2i(math.IsNaN(f(e).Val)) }}, nil
 	}
 	for name, pick := range map[string]func(a, b float64) bool{"min": func(a, b float64) bool { return a < b }, "max": func(a, b float64) bool { return a > b }} {
-		builtins[name] = minMax(pick)
+		m[name] = minMax(pick)
 	}
-	for name, f := range containerBuiltins {
-		builtins[name] = f
-	}
-	for name, f := range rngBuiltins {
-		builtins[name] = f
-	}
-	for name, f := range transformBuiltins() {
-		builtins[name] = f
+	for name, f := range m {
+		l.fn(name, f)
 	}
 }
 

@@ -241,11 +241,14 @@ func (a *priorAnalysis) walk(list []ast.Stmt, loops []ast.Stmt, cond bool) {
 			if !ok || len(x.Args) == 0 || !x.Bar && len(x.Args) > 1 {
 				continue
 			}
-			base, _, ok := splitDensity(x.Fun.Name)
-			if !ok {
+			call := a.c.info.Calls[x]
+			if call == nil || call.Dist.Form != types.Density && call.Dist.Form != types.DensityPropto {
 				continue
 			}
-			a.site(&priorSite{stmt: s, lhs: x.Args[0], family: base, args: x.Args[1:], loops: loops}, cond, false)
+			if _, ok := stdlib().densities[call.Dist.Family]; !ok {
+				continue
+			}
+			a.site(&priorSite{stmt: s, lhs: x.Args[0], family: call.Dist.Family, args: x.Args[1:], loops: loops}, cond, false)
 		}
 	}
 }
@@ -419,7 +422,7 @@ func familyFits(family, base string, bounded bool) string {
 		}
 		return ""
 	}
-	d, ok := densities[family]
+	d, ok := stdlib().densities[family]
 	if !ok || (d.uni == nil && family != "normal") {
 		return fmt.Sprintf("'%s' is not a family that can be drawn from as a prior", family)
 	}

@@ -23,7 +23,7 @@ type uniFamily struct {
 }
 
 func familyOf(name string) uniFamily {
-	d := densities[name]
+	d := stdlib().densities[name]
 	f := uniFamily{lcdf: d.lcdf, lccdf: d.lccdf}
 	if u := d.uni; u != nil {
 		f.rng = func(r *rand.Rand, p []float64) (float64, error) { return u.Rng(r, p...) }
@@ -306,7 +306,7 @@ func (c *compiler) priorShift(s *priorSite) func(*env) float64 {
 }
 
 func isUnivariate(family string) bool {
-	return family == "normal" || densities[family].uni != nil
+	return family == "normal" || stdlib().densities[family].uni != nil
 }
 
 // priorDraw compiles a site's draw: the elements it selects are drawn

@@ -23,9 +23,9 @@ import (
 // sampler, and log q(x), constants kept, is added to the target.
 func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 	base := s.Dist.Name
-	draw, ok := dist.Reparam(base)
-	d, known := densities[base]
-	if !ok || !known || d.fn == nil {
+	d := stdlib().densities[base]
+	draw := d.reparam
+	if draw == nil || d.fn == nil {
 		c.errorf(s.Dist.Pos(), "the guide cannot draw from '%s', which has no reparameterised sampler; it can draw from %s",
 			base, strings.Join(dist.ReparamFamilies(), ", "))
 		return nil

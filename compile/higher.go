@@ -7,21 +7,16 @@ import (
 	"github.com/gostan/gostan/stan/types"
 )
 
-// higherOrder compiles the calls of the higher-order functions other than
-// the ODE solvers: the first argument names a user-defined function, whose
-// signature the checker has not matched against the other arguments.
-// (It is filled in init: the functions it holds call back into the
-// compiler, which reads it.)
-var higherOrder = map[string]func(c *compiler, x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr{}
-
-func init() {
+// addHigherOrder defines the higher-order functions other than the ODE
+// solvers.
+func (l *library) addHigherOrder() {
 	for _, name := range []string{"reduce_sum", "reduce_sum_static"} {
-		higherOrder[name] = (*compiler).reduceSum
+		l.higher[name] = (*compiler).reduceSum
 	}
-	higherOrder["map_rect"] = (*compiler).mapRect
-	higherOrder["integrate_1d"] = (*compiler).integrate1d
+	l.higher["map_rect"] = (*compiler).mapRect
+	l.higher["integrate_1d"] = (*compiler).integrate1d
 	for _, name := range []string{"algebra_solver", "algebra_solver_newton", "solve_newton", "solve_powell"} {
-		higherOrder[name] = (*compiler).algebraSolver
+		l.higher[name] = (*compiler).algebraSolver
 	}
 }
 

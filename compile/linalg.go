@@ -15,7 +15,9 @@ import (
 // Linear algebra: solves, inverses, determinants, quadratic forms, norms,
 // the matrix exponential and singular values.
 
-func init() {
+// addLinearAlgebra defines them.
+func (l *library) addLinearAlgebra() {
+	m := map[string]builtin{}
 	for name, f := range map[string]builtin{
 		"mdivide_left":          solveBuiltin(solveLeft),
 		"mdivide_left_spd":      solveBuiltin(solveLeftSpd),
@@ -51,7 +53,10 @@ func init() {
 			}}, nil
 		},
 	} {
-		builtins[name] = f
+		m[name] = f
+	}
+	for name, f := range m {
+		l.fn(name, f)
 	}
 }
 

@@ -83,10 +83,13 @@ func mvnDensity(f func(*ad.Tape, bool, [][]ad.Var, [][]ad.Var, ad.Matrix) (ad.Va
 	}}
 }
 
-func init() {
-	densities["multi_normal"] = mvnDensity(dist.MultiNormalLpdf)
-	densities["multi_normal_cholesky"] = mvnDensity(dist.MultiNormalCholeskyLpdf)
-	densities["dirichlet"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+// addMultivariateFamilies defines the multivariate, categorical and GLM
+// families of the dist package.
+func (l *library) addMultivariateFamilies() {
+	m := map[string]density{}
+	m["multi_normal"] = mvnDensity(dist.MultiNormalLpdf).withRng(multiNormalRng(false))
+	m["multi_normal_cholesky"] = mvnDensity(dist.MultiNormalCholeskyLpdf).withRng(multiNormalRng(true))
+	m["dirichlet"] = density{rng: dirichletRng, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		th, al := vectorsOf(a[0]), vectorsOf(a[1])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.DirichletLpdf(e.t, propto, th(e), al(e))) }
@@ -98,8 +101,8 @@ func init() {
 			return func(e *env) ad.Var { return ok(f(e.t, propto, m(e), eta(e))) }
 		}}
 	}
-	densities["lkj_corr_cholesky"] = lkj(dist.LkjCorrCholeskyLpdf)
-	densities["lkj_corr"] = lkj(dist.LkjCorrLpdf)
+	m["lkj_corr_cholesky"] = lkj(dist.LkjCorrCholeskyLpdf).withRng(lkjRng(dist.LkjCorrCholeskyRng))
+	m["lkj_corr"] = lkj(dist.LkjCorrLpdf).withRng(lkjRng(dist.LkjCorrRng))
 	cat := func(f func(*ad.Tape, bool, []int, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			n, th := intsOf(a[0]), asVector(c, a[1])
@@ -107,9 +110,9 @@ func init() {
 			return func(e *env) ad.Var { return ok(f(e.t, propto, n(e), th(e))) }
 		}}
 	}
-	densities["categorical"] = cat(dist.CategoricalLpmf)
-	densities["categorical_logit"] = cat(dist.CategoricalLogitLpmf)
-	densities["multinomial"] = cat(dist.MultinomialLpmf)
+	m["categorical"] = cat(dist.CategoricalLpmf).withRng(categoricalRng(false))
+	m["categorical_logit"] = cat(dist.CategoricalLogitLpmf).withRng(categoricalRng(true))
+	m["multinomial"] = cat(dist.MultinomialLpmf).withRng(multinomialRng(false))
 	glm := func(f func(*ad.Tape, bool, []int, dist.Design, []ad.Var, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			y, x, al, be := intsOf(a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3])
@@ -117,21 +120,21 @@ func init() {
 			return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), x(e), al(e), be(e))) }
 		}}
 	}
-	densities["bernoulli_logit_glm"] = glm(dist.BernoulliLogitGLMLpmf)
-	densities["poisson_log_glm"] = glm(dist.PoissonLogGLMLpmf)
-	densities["normal_id_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["bernoulli_logit_glm"] = glm(dist.BernoulliLogitGLMLpmf)
+	m["poisson_log_glm"] = glm(dist.PoissonLogGLMLpmf)
+	m["normal_id_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, x, al, be, s := asVector(c, a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var {
 			return ok(dist.NormalIdGLMLpdf(e.t, propto, y(e), x(e), al(e), be(e), s(e)))
 		}
 	}}
-	densities["ordered_probit"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["ordered_probit"] = density{rng: orderedRng("ordered_probit_rng", dist.OrderedProbitRng), build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		k, eta, cuts := intsOf(a[0]), asVector(c, a[1]), vectorsOf(a[2])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.OrderedProbitLpmf(e.t, propto, k(e), eta(e), cuts(e))) }
 	}}
-	densities["hypergeometric"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["hypergeometric"] = density{rng: hypergeometricRng, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		n, N, sa, sb := a[0].i, a[1].i, a[2].i, a[3].i
 		return func(e *env) ad.Var {
 			lp, err := dist.HypergeometricLpmf(n(e), N(e), sa(e), sb(e))
@@ -141,7 +144,7 @@ func init() {
 			return ad.Const(lp)
 		}
 	}}
-	densities["discrete_range"] = density{truncCDF: func(n [][]int, upper bool) (float64, error) {
+	m["discrete_range"] = density{rng: discreteRangeRng(), truncCDF: func(n [][]int, upper bool) (float64, error) {
 		if upper {
 			return dist.DiscreteRangeLccdf(n[0], n[1], n[2])
 		}
@@ -156,9 +159,12 @@ func init() {
 			return ad.Const(lp)
 		}
 	}}
-	densities["ordered_logistic"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["ordered_logistic"] = density{rng: orderedRng("ordered_logistic_rng", dist.OrderedLogisticRng), build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		k, eta, cuts := intsOf(a[0]), asVector(c, a[1]), vectorsOf(a[2])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.OrderedLogisticLpmf(e.t, propto, k(e), eta(e), cuts(e))) }
 	}}
+	for name, d := range m {
+		l.family(name, d)
+	}
 }

@@ -13,7 +13,9 @@ import (
 // Functions that build, reshape and rank containers, and the Gaussian
 // process covariance functions.
 
-func init() {
+// addReshapeFuncs defines them.
+func (l *library) addReshapeFuncs() {
+	m := map[string]builtin{}
 	for name, f := range map[string]builtin{
 		"linspaced_vector":     linspaced,
 		"linspaced_row_vector": linspaced,
@@ -45,7 +47,10 @@ func init() {
 		"gp_periodic_cov":      gpCov(gpPeriodicK),
 		"gp_dot_prod_cov":      gpDotProd,
 	} {
-		builtins[name] = f
+		m[name] = f
+	}
+	for name, f := range m {
+		l.fn(name, f)
 	}
 }
 

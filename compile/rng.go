@@ -14,37 +14,20 @@ import (
 // rngReal draws one real from parameters, or reports invalid ones.
 type rngReal func(r *rand.Rand, p []float64) (float64, error)
 
-var rngBuiltins = map[string]builtin{
-	"multi_normal_rng":          multiNormalRng(false),
-	"multi_normal_cholesky_rng": multiNormalRng(true),
-	"categorical_rng":           categoricalRng(false),
-	"categorical_logit_rng":     categoricalRng(true),
+// uniRng is the rng of a univariate family of the dist package.
+func uniRng(u *dist.Univariate) builtin {
+	return vectorRng(func(r *rand.Rand, p []float64) (float64, error) { return u.Rng(r, p...) }, nil, 0)
 }
 
-// The rngs of the families in densities come from the dist package.
-func init() {
-	builtins["normal_rng"] = vectorRng("normal_rng", func(r *rand.Rand, p []float64) (float64, error) {
-		return dist.NormalRng(r, p[0], p[1])
-	}, nil, 0)
-	for name, d := range densities {
-		switch {
-		case d.uni != nil:
-			u := d.uni
-			builtins[name+"_rng"] = vectorRng(name+"_rng", func(r *rand.Rand, p []float64) (float64, error) {
-				return u.Rng(r, p...)
-			}, nil, 0)
-		case d.disc != nil:
-			u := d.disc
-			builtins[name+"_rng"] = vectorRng(name+"_rng", nil, func(r *rand.Rand, n []int, p []float64) (int, error) {
-				return u.Rng(r, n, p...)
-			}, d.ints-1)
-		}
-	}
+// discRng is the rng of a discrete family of the dist package, whose
+// leading ints arguments are the variate's and the parameters'.
+func discRng(u *dist.Discrete, ints int) builtin {
+	return vectorRng(nil, func(r *rand.Rand, n []int, p []float64) (int, error) { return u.Rng(r, n, p...) }, ints-1)
 }
 
 // vectorRng draws one value, or an array of draws when some argument is a
 // container (Stan's vectorised rngs).
-func vectorRng(name string, fr rngReal, fi func(*rand.Rand, []int, []float64) (int, error), nInts int) builtin {
+func vectorRng(fr rngReal, fi func(*rand.Rand, []int, []float64) (int, error), nInts int) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		ints := make([]func(*env) []int, nInts)
 		reals := make([]func(*env) []ad.Var, len(a)-nInts)

@@ -15,130 +15,139 @@ import (
 )
 
 // The rngs of the multivariate and discrete families that the dist
-// package draws from.
+// package draws from; each family's definition holds its rng.
 
-func init() {
-	builtins["discrete_range_rng"] = vectorRng("discrete_range_rng", nil, func(r *rand.Rand, n []int, _ []float64) (int, error) {
+func discreteRangeRng() builtin {
+	return vectorRng(nil, func(r *rand.Rand, n []int, _ []float64) (int, error) {
 		return dist.DiscreteRangeRng(r, n[0], n[1])
 	}, 2)
-	builtins["hypergeometric_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		fn, fa, fb := a[0].i, a[1].i, a[2].i
-		return cexpr{t: t, i: func(e *env) int {
-			k, err := dist.HypergeometricRng(e.rng, fn(e), fa(e), fb(e))
+}
+
+func hypergeometricRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fn, fa, fb := a[0].i, a[1].i, a[2].i
+	return cexpr{t: t, i: func(e *env) int {
+		k, err := dist.HypergeometricRng(e.rng, fn(e), fa(e), fb(e))
+		if err != nil {
+			fail(pos, "%v", err)
+		}
+		return k
+	}}, nil
+}
+
+func dirichletRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fa := a[0].v
+	buf, scratch := c.buf(), zeroState[[]float64](c)
+	return cexpr{t: t, v: func(e *env) *Val {
+		alpha := scratch.of(e)
+		*alpha = values(*alpha, fa(e).R)
+		x, err := dist.DirichletRng(e.rng, *alpha)
+		if err != nil {
+			fail(pos, "%v", err)
+		}
+		return constVal(buf.of(e), []int{len(x)}, x)
+	}}, nil
+}
+
+// multinomialRng is multinomial_rng, or with logit multinomial_logit_rng.
+func multinomialRng(logit bool) builtin {
+	name := "multinomial_rng"
+	if logit {
+		name = "multinomial_logit_rng"
+	}
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fth, fn := a[0].v, a[1].i
+		buf, scratch := c.buf(), zeroState[[]float64](c)
+		return cexpr{t: t, v: func(e *env) *Val {
+			p := scratch.of(e)
+			*p = values(*p, fth(e).R)
+			th := *p
+			if logit {
+				lse := mathx.LogSumExp(th)
+				for i := range th {
+					th[i] = math.Exp(th[i] - lse)
+				}
+			} else if err := checkSimplex(name, th); err != "" {
+				fail(pos, "%s", err)
+			}
+			k, err := dist.MultinomialRng(e.rng, th, fn(e))
 			if err != nil {
 				fail(pos, "%v", err)
+			}
+			b := buf.of(e)
+			b.shape([]int{len(k)}, true)
+			copy(b.I, k)
+			return b
+		}}, nil
+	}
+}
+
+// orderedRng is ordered_logistic_rng or ordered_probit_rng by draw.
+func orderedRng(name string, draw func(*rand.Rand, float64, []float64) (int, error)) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		feta, fc := a[0].real(), a[1].v
+		scratch := zeroState[[]float64](c)
+		return cexpr{t: t, i: func(e *env) int {
+			cuts := scratch.of(e)
+			*cuts = values(*cuts, fc(e).R)
+			k, err := draw(e.rng, feta(e).Val, *cuts)
+			if err != nil {
+				fail(pos, "%s: %v", name, err)
 			}
 			return k
 		}}, nil
 	}
-	builtins["dirichlet_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		fa := a[0].v
-		buf, scratch := c.buf(), zeroState[[]float64](c)
+}
+
+// lkjRng is lkj_corr_rng or lkj_corr_cholesky_rng by draw.
+func lkjRng(draw func(*rand.Rand, int, float64) (*mat.Dense, error)) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fk, feta := a[0].i, a[1].real()
+		buf := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
-			alpha := scratch.of(e)
-			*alpha = values(*alpha, fa(e).R)
-			x, err := dist.DirichletRng(e.rng, *alpha)
+			m, err := draw(e.rng, fk(e), feta(e).Val)
 			if err != nil {
 				fail(pos, "%v", err)
 			}
-			return constVal(buf.of(e), []int{len(x)}, x)
+			return denseVal(buf.of(e), m)
 		}}, nil
 	}
-	for name, logit := range map[string]bool{"multinomial_rng": false, "multinomial_logit_rng": true} {
-		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-			fth, fn := a[0].v, a[1].i
-			buf, scratch := c.buf(), zeroState[[]float64](c)
-			return cexpr{t: t, v: func(e *env) *Val {
-				p := scratch.of(e)
-				*p = values(*p, fth(e).R)
-				th := *p
-				if logit {
-					lse := mathx.LogSumExp(th)
-					for i := range th {
-						th[i] = math.Exp(th[i] - lse)
-					}
-				} else if err := checkSimplex(name, th); err != "" {
-					fail(pos, "%s", err)
-				}
-				k, err := dist.MultinomialRng(e.rng, th, fn(e))
-				if err != nil {
-					fail(pos, "%v", err)
-				}
-				b := buf.of(e)
-				b.shape([]int{len(k)}, true)
-				copy(b.I, k)
-				return b
-			}}, nil
-		}
-	}
-	for name, draw := range map[string]func(*rand.Rand, float64, []float64) (int, error){
-		"ordered_logistic_rng": dist.OrderedLogisticRng, "ordered_probit_rng": dist.OrderedProbitRng,
-	} {
-		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-			feta, fc := a[0].real(), a[1].v
-			scratch := zeroState[[]float64](c)
-			return cexpr{t: t, i: func(e *env) int {
-				cuts := scratch.of(e)
-				*cuts = values(*cuts, fc(e).R)
-				k, err := draw(e.rng, feta(e).Val, *cuts)
-				if err != nil {
-					fail(pos, "%s: %v", name, err)
-				}
-				return k
-			}}, nil
-		}
-	}
-	for name, draw := range map[string]func(*rand.Rand, int, float64) (*mat.Dense, error){
-		"lkj_corr_rng": dist.LkjCorrRng, "lkj_corr_cholesky_rng": dist.LkjCorrCholeskyRng,
-	} {
-		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-			fk, feta := a[0].i, a[1].real()
-			buf := c.buf()
-			return cexpr{t: t, v: func(e *env) *Val {
-				m, err := draw(e.rng, fk(e), feta(e).Val)
-				if err != nil {
-					fail(pos, "%v", err)
-				}
-				return denseVal(buf.of(e), m)
-			}}, nil
-		}
-	}
-	for name, draw := range map[string]func(*rand.Rand, float64, mat.Matrix) (*mat.Dense, error){
-		"wishart_rng": dist.WishartRng, "inv_wishart_rng": dist.InvWishartRng,
-	} {
-		builtins[name] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-			fnu, fs := a[0].real(), a[1].v
-			buf := c.buf()
-			return cexpr{t: t, v: func(e *env) *Val {
-				m, err := draw(e.rng, fnu(e).Val, denseOf(fs(e)))
-				if err != nil {
-					fail(pos, "%v", err)
-				}
-				return denseVal(buf.of(e), m)
-			}}, nil
-		}
-	}
-	builtins["multi_student_t_rng"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		fnu, fmu, fs := a[0].real(), vectorsOf(a[1]), a[2].v
-		buf, scratch := c.buf(), zeroState[[]float64](c)
+}
+
+// wishartRng is wishart_rng or inv_wishart_rng by draw.
+func wishartRng(draw func(*rand.Rand, float64, mat.Matrix) (*mat.Dense, error)) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fnu, fs := a[0].real(), a[1].v
+		buf := c.buf()
 		return cexpr{t: t, v: func(e *env) *Val {
-			nu, mus, s := fnu(e).Val, fmu(e), denseOf(fs(e))
-			k, _ := s.Dims()
-			b := shapeDraws(buf.of(e), t, len(mus), k)
-			mu := scratch.of(e)
-			for n, m := range mus {
-				*mu = values(*mu, m)
-				x, err := dist.MultiStudentTRng(e.rng, nu, *mu, s)
-				if err != nil {
-					fail(pos, "%v", err)
-				}
-				for i, v := range x {
-					b.R[n*k+i] = ad.Const(v)
-				}
+			m, err := draw(e.rng, fnu(e).Val, denseOf(fs(e)))
+			if err != nil {
+				fail(pos, "%v", err)
 			}
-			return b
+			return denseVal(buf.of(e), m)
 		}}, nil
 	}
+}
+
+func multiStudentTRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fnu, fmu, fs := a[0].real(), vectorsOf(a[1]), a[2].v
+	buf, scratch := c.buf(), zeroState[[]float64](c)
+	return cexpr{t: t, v: func(e *env) *Val {
+		nu, mus, s := fnu(e).Val, fmu(e), denseOf(fs(e))
+		k, _ := s.Dims()
+		b := shapeDraws(buf.of(e), t, len(mus), k)
+		mu := scratch.of(e)
+		for n, m := range mus {
+			*mu = values(*mu, m)
+			x, err := dist.MultiStudentTRng(e.rng, nu, *mu, s)
+			if err != nil {
+				fail(pos, "%v", err)
+			}
+			for i, v := range x {
+				b.R[n*k+i] = ad.Const(v)
+			}
+		}
+		return b
+	}}, nil
 }
 
 // values copies the values of xs into dst.

@@ -7,9 +7,10 @@ import (
 	"github.com/gostan/gostan/stan/types"
 )
 
-// The library's special functions of scalars whose values and partials
-// the ad package has.
-func init() {
+// addSpecialFuncs defines the special functions of scalars whose values
+// and partials the ad package has.
+func (l *library) addSpecialFuncs() {
+	m := map[string]builtin{}
 	for name, f := range map[string]func(*ad.Tape, ad.Var, ad.Var) ad.Var{
 		"gamma_p": (*ad.Tape).GammaP, "gamma_q": (*ad.Tape).GammaQ, "owens_t": (*ad.Tape).OwensT,
 		"log_falling_factorial": (*ad.Tape).LogFallingFactorial,
@@ -18,7 +19,7 @@ func init() {
 			return t.LogModifiedBesselFirstKind(v, z)
 		},
 	} {
-		builtins[name] = binaryScalar(f)
+		m[name] = binaryScalar(f)
 	}
 	// Functions of an int and a real, in either order.
 	intReal := func(f func(t *ad.Tape, n int, x ad.Var) ad.Var, intFirst bool) builtin {
@@ -30,21 +31,24 @@ func init() {
 			return cexpr{t: t, r: func(e *env) ad.Var { return f(e.t, fi(e), fx(e)) }}, nil
 		}
 	}
-	builtins["lmgamma"] = intReal((*ad.Tape).Lmgamma, true)
-	builtins["modified_bessel_first_kind"] = intReal((*ad.Tape).ModifiedBesselFirstKind, true)
-	builtins["modified_bessel_second_kind"] = intReal((*ad.Tape).ModifiedBesselSecondKind, true)
-	builtins["bessel_first_kind"] = intReal((*ad.Tape).BesselFirstKind, true)
-	builtins["bessel_second_kind"] = intReal((*ad.Tape).BesselSecondKind, true)
-	builtins["binary_log_loss"] = intReal((*ad.Tape).BinaryLogLoss, true)
-	builtins["falling_factorial"] = intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.FallingFactorial(x, n) }, false)
-	builtins["rising_factorial"] = intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.RisingFactorial(x, n) }, false)
-	builtins["inc_beta"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["lmgamma"] = intReal((*ad.Tape).Lmgamma, true)
+	m["modified_bessel_first_kind"] = intReal((*ad.Tape).ModifiedBesselFirstKind, true)
+	m["modified_bessel_second_kind"] = intReal((*ad.Tape).ModifiedBesselSecondKind, true)
+	m["bessel_first_kind"] = intReal((*ad.Tape).BesselFirstKind, true)
+	m["bessel_second_kind"] = intReal((*ad.Tape).BesselSecondKind, true)
+	m["binary_log_loss"] = intReal((*ad.Tape).BinaryLogLoss, true)
+	m["falling_factorial"] = intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.FallingFactorial(x, n) }, false)
+	m["rising_factorial"] = intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.RisingFactorial(x, n) }, false)
+	m["inc_beta"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fa, fb, fx := a[0].real(), a[1].real(), a[2].real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.IncBeta(fa(e), fb(e), fx(e)) }}, nil
 	}
-	builtins["log_inc_beta"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	m["log_inc_beta"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fa, fb, fx := a[0].real(), a[1].real(), a[2].real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Log(e.t.IncBeta(fa(e), fb(e), fx(e))) }}, nil
+	}
+	for name, f := range m {
+		l.fn(name, f)
 	}
 }
 

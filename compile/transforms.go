@@ -121,8 +121,15 @@ func (w *transformWork) outDims(arr, base []int) []int {
 	return w.dims
 }
 
-// transformBuiltins are the transform functions of the library.
-func transformBuiltins() map[string]builtin {
+// addTransformFuncs defines the transform functions of the library.
+func (l *library) addTransformFuncs() {
+	for name, f := range transformFuncs() {
+		l.fn(name, f)
+	}
+}
+
+// transformFuncs are the transform functions by name.
+func transformFuncs() map[string]builtin {
 	m := map[string]builtin{}
 	for name, st := range scalarTransforms {
 		m[name+"_constrain"] = scalarConstrain(name+"_constrain", st, false)

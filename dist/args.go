@@ -92,7 +92,7 @@ const (
 )
 
 // argNames maps each argName to Stan's wording. A file that needs more names
-// declares them from its own range (see doc.go) and adds them in an init.
+// declares them from its own range (see doc.go) and adds them here.
 var argNames = map[argName]string{
 	argY:                "Random variable",
 	argLocation:         "Location parameter",
@@ -140,6 +140,8 @@ var argNames = map[argName]string{
 	argBigN:             "Number of draws",
 	argA:                "Draws parameter",
 	argB:                "Draws parameter",
+	argSimplex:          "probabilities",
+	argMVRandom:         "random variable",
 }
 
 func (n argName) String() string { return argNames[n] }

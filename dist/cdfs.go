@@ -14,19 +14,17 @@ type cdf func(x [4]float64) (f float64, d [4]float64)
 
 // cdfs are the CDFs of the continuous families, from Stan's functions
 // reference; the incomplete gamma and beta derivatives come from mathx.
-var cdfs = map[*Univariate]cdf{}
-
-func init() {
-	cdfs[StdNormal] = func(x [4]float64) (float64, [4]float64) {
+var cdfs = map[*Univariate]cdf{
+	StdNormal: func(x [4]float64) (float64, [4]float64) {
 		return mathx.Phi(x[0]), [4]float64{math.Exp(-0.5*x[0]*x[0]) / math.Sqrt(2*math.Pi)}
-	}
-	cdfs[Cauchy] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Cauchy: func(x [4]float64) (float64, [4]float64) {
 		y, mu, s := x[0], x[1], x[2]
 		z := (y - mu) / s
 		dy := 1 / (math.Pi * s * (1 + z*z))
 		return 0.5 + math.Atan(z)/math.Pi, [4]float64{dy, -dy, -z * dy}
-	}
-	cdfs[DoubleExponential] = func(x [4]float64) (float64, [4]float64) {
+	},
+	DoubleExponential: func(x [4]float64) (float64, [4]float64) {
 		y, mu, s := x[0], x[1], x[2]
 		z := (y - mu) / s
 		dy := 0.5 * math.Exp(-math.Abs(z)) / s
@@ -35,22 +33,22 @@ func init() {
 			f = 1 - 0.5*math.Exp(-z)
 		}
 		return f, [4]float64{dy, -dy, -z * dy}
-	}
-	cdfs[Logistic] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Logistic: func(x [4]float64) (float64, [4]float64) {
 		y, mu, s := x[0], x[1], x[2]
 		z := (y - mu) / s
 		f := mathx.InvLogit(z)
 		dy := f * (1 - f) / s
 		return f, [4]float64{dy, -dy, -z * dy}
-	}
-	cdfs[Gumbel] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Gumbel: func(x [4]float64) (float64, [4]float64) {
 		y, mu, b := x[0], x[1], x[2]
 		z := (y - mu) / b
 		f := math.Exp(-math.Exp(-z))
 		dy := f * math.Exp(-z) / b
 		return f, [4]float64{dy, -dy, -z * dy}
-	}
-	cdfs[Lognormal] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Lognormal: func(x [4]float64) (float64, [4]float64) {
 		y, mu, s := x[0], x[1], x[2]
 		if y <= 0 {
 			return 0, [4]float64{}
@@ -58,13 +56,13 @@ func init() {
 		z := (math.Log(y) - mu) / s
 		phi := math.Exp(-0.5*z*z) / math.Sqrt(2*math.Pi)
 		return mathx.Phi(z), [4]float64{phi / (y * s), -phi / s, -phi * z / s}
-	}
-	cdfs[Exponential] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Exponential: func(x [4]float64) (float64, [4]float64) {
 		y, b := x[0], x[1]
 		e := math.Exp(-b * y)
 		return -math.Expm1(-b * y), [4]float64{b * e, y * e}
-	}
-	cdfs[Weibull] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Weibull: func(x [4]float64) (float64, [4]float64) {
 		y, a, s := x[0], x[1], x[2]
 		if y <= 0 {
 			return 0, [4]float64{}
@@ -72,28 +70,28 @@ func init() {
 		r := math.Pow(y/s, a)
 		e := math.Exp(-r)
 		return -math.Expm1(-r), [4]float64{e * a * r / y, e * r * math.Log(y/s), -e * a * r / s}
-	}
-	cdfs[Frechet] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Frechet: func(x [4]float64) (float64, [4]float64) {
 		y, a, s := x[0], x[1], x[2]
 		r := math.Pow(y/s, -a)
 		f := math.Exp(-r)
 		return f, [4]float64{f * a * r / y, f * r * math.Log(y/s), -f * a * r / s}
-	}
-	cdfs[Rayleigh] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Rayleigh: func(x [4]float64) (float64, [4]float64) {
 		y, s := x[0], x[1]
 		q := y * y / (2 * s * s)
 		e := math.Exp(-q)
 		return -math.Expm1(-q), [4]float64{e * y / (s * s), -e * 2 * q / s}
-	}
-	cdfs[Pareto] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Pareto: func(x [4]float64) (float64, [4]float64) {
 		y, ym, a := x[0], x[1], x[2]
 		if y < ym {
 			return 0, [4]float64{}
 		}
 		r := math.Pow(ym/y, a)
 		return 1 - r, [4]float64{a * r / y, -a * r / ym, -r * math.Log(ym/y)}
-	}
-	cdfs[ParetoType2] = func(x [4]float64) (float64, [4]float64) {
+	},
+	ParetoType2: func(x [4]float64) (float64, [4]float64) {
 		y, mu, l, a := x[0], x[1], x[2], x[3]
 		if y < mu {
 			return 0, [4]float64{}
@@ -102,8 +100,8 @@ func init() {
 		r := math.Pow(q, -a)
 		dy := a * r / (l * q)
 		return 1 - r, [4]float64{dy, -dy, -dy * (y - mu) / l, r * math.Log(q)}
-	}
-	cdfs[Uniform] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Uniform: func(x [4]float64) (float64, [4]float64) {
 		y, a, b := x[0], x[1], x[2]
 		switch {
 		case y < a:
@@ -113,8 +111,8 @@ func init() {
 		}
 		w := b - a
 		return (y - a) / w, [4]float64{1 / w, (y - b) / (w * w), -(y - a) / (w * w)}
-	}
-	cdfs[Gamma] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Gamma: func(x [4]float64) (float64, [4]float64) {
 		y, a, b := x[0], x[1], x[2]
 		if y <= 0 {
 			return 0, [4]float64{}
@@ -122,8 +120,8 @@ func init() {
 		u := b * y
 		dens := mathx.GammaPDerivX(a, u) // d P(a, u) / du
 		return mathx.GammaP(a, u), [4]float64{b * dens, mathx.GammaPDerivA(a, u), y * dens}
-	}
-	cdfs[InvGamma] = func(x [4]float64) (float64, [4]float64) {
+	},
+	InvGamma: func(x [4]float64) (float64, [4]float64) {
 		y, a, b := x[0], x[1], x[2]
 		if y <= 0 {
 			return 0, [4]float64{}
@@ -131,16 +129,16 @@ func init() {
 		u := b / y
 		dens := mathx.GammaPDerivX(a, u) // F = Q(a, u), dF/du = -dens
 		return mathx.GammaQ(a, u), [4]float64{dens * b / (y * y), mathx.GammaQDerivA(a, u), -dens / y}
-	}
-	cdfs[ChiSquare] = func(x [4]float64) (float64, [4]float64) {
+	},
+	ChiSquare: func(x [4]float64) (float64, [4]float64) {
 		y, nu := x[0], x[1]
 		if y <= 0 {
 			return 0, [4]float64{}
 		}
 		dens := mathx.GammaPDerivX(nu/2, y/2)
 		return mathx.GammaP(nu/2, y/2), [4]float64{dens / 2, mathx.GammaPDerivA(nu/2, y/2) / 2}
-	}
-	cdfs[InvChiSquare] = func(x [4]float64) (float64, [4]float64) {
+	},
+	InvChiSquare: func(x [4]float64) (float64, [4]float64) {
 		y, nu := x[0], x[1]
 		if y <= 0 {
 			return 0, [4]float64{}
@@ -148,8 +146,8 @@ func init() {
 		u := 0.5 / y
 		dens := mathx.GammaPDerivX(nu/2, u)
 		return mathx.GammaQ(nu/2, u), [4]float64{dens * 0.5 / (y * y), mathx.GammaQDerivA(nu/2, u) / 2}
-	}
-	cdfs[ScaledInvChiSquare] = func(x [4]float64) (float64, [4]float64) {
+	},
+	ScaledInvChiSquare: func(x [4]float64) (float64, [4]float64) {
 		y, nu, s := x[0], x[1], x[2]
 		if y <= 0 {
 			return 0, [4]float64{}
@@ -159,19 +157,19 @@ func init() {
 		dens := mathx.GammaPDerivX(h, u)
 		// F = Q(h, u(ν, s, y)).
 		return mathx.GammaQ(h, u), [4]float64{dens * u / y, mathx.GammaQDerivA(h, u)/2 - dens*s*s/(2*y), -dens * 2 * u / s}
-	}
-	cdfs[Beta] = func(x [4]float64) (float64, [4]float64) {
+	},
+	Beta: func(x [4]float64) (float64, [4]float64) {
 		y, a, b := x[0], x[1], x[2]
 		da, db := mathx.IncBetaDerivs(a, b, y)
 		return mathx.IncBeta(a, b, y), [4]float64{mathx.IncBetaDerivX(a, b, y), da, db}
-	}
-	cdfs[BetaProportion] = func(x [4]float64) (float64, [4]float64) {
+	},
+	BetaProportion: func(x [4]float64) (float64, [4]float64) {
 		y, mu, k := x[0], x[1], x[2]
 		a, b := mu*k, (1-mu)*k
 		da, db := mathx.IncBetaDerivs(a, b, y)
 		return mathx.IncBeta(a, b, y), [4]float64{mathx.IncBetaDerivX(a, b, y), k * (da - db), mu*da + (1-mu)*db}
-	}
-	cdfs[StudentT] = func(x [4]float64) (float64, [4]float64) {
+	},
+	StudentT: func(x [4]float64) (float64, [4]float64) {
 		y, nu, mu, s := x[0], x[1], x[2], x[3]
 		z := (y - mu) / s
 		w := nu / (nu + z*z)
@@ -189,8 +187,8 @@ func init() {
 		}
 		dz := sign * dhdz
 		return f, [4]float64{dz / s, sign * dhdnu, -dz / s, -dz * z / s}
-	}
-	cdfs[SkewNormal] = func(x [4]float64) (float64, [4]float64) {
+	},
+	SkewNormal: func(x [4]float64) (float64, [4]float64) {
 		y, xi, om, al := x[0], x[1], x[2], x[3]
 		z := (y - xi) / om
 		// F = Φ(z) - 2 T(z, α) (Owen's T).
@@ -198,8 +196,8 @@ func init() {
 		phi := math.Exp(-0.5*z*z) / math.Sqrt(2*math.Pi)
 		dz := phi - 2*dh
 		return mathx.Phi(z) - 2*mathx.OwensT(z, al), [4]float64{dz / om, -dz / om, -dz * z / om, -2 * da}
-	}
-	cdfs[ExpModNormal] = func(x [4]float64) (float64, [4]float64) {
+	},
+	ExpModNormal: func(x [4]float64) (float64, [4]float64) {
 		y, mu, s, l := x[0], x[1], x[2], x[3]
 		// F = Φ(u) - exp(-λ(y-μ) + λ²σ²/2) Φ(u - λσ), u = (y-μ)/σ.
 		u := (y - mu) / s
@@ -215,7 +213,9 @@ func init() {
 		ds := -phiU*u/s - (g*l*l*s + e*phiV*(-u/s-l))
 		dl := -(g*(-(y-mu)+l*s*s) + e*phiV*(-s))
 		return pu - g, [4]float64{dy, dmu, ds, dl}
-	}
+	},
+	VonMises:              vonMisesCDF,
+	SkewDoubleExponential: skewDoubleExponentialCDF,
 }
 
 // tail is the shared driver of Lcdf, Lccdf and Cdf.
@@ -271,13 +271,15 @@ func (u *Univariate) tail(t *ad.Tape, fn string, upper, product bool, args ...[]
 
 // tailNames are each family's CDF function names, made once so that a
 // call allocates nothing: _lcdf, _lccdf, _cdf.
-var tailNames = map[*Univariate][3]string{}
+var tailNames = tailNamesOf(cdfs)
 
-func init() {
+func tailNamesOf(cdfs map[*Univariate]cdf) map[*Univariate][3]string {
+	names := make(map[*Univariate][3]string, len(cdfs))
 	for u := range cdfs {
 		b := u.base()
-		tailNames[u] = [3]string{b + "_lcdf", b + "_lccdf", b + "_cdf"}
+		names[u] = [3]string{b + "_lcdf", b + "_lccdf", b + "_cdf"}
 	}
+	return names
 }
 
 // Lcdf is Σ log F(y).
@@ -340,7 +342,11 @@ var discreteCDFs = map[*Discrete]discreteCDF{
 		da, _ := mathx.IncBetaDerivs(alpha, b, p)
 		return mathx.IncBeta(alpha, b, p), [4]float64{da, dx / ((1 + beta) * (1 + beta))}
 	},
+	BetaBinomial: betaBinomialCDF,
 }
+
+// HasCDF reports whether the family's CDFs are implemented.
+func (u *Discrete) HasCDF() bool { _, ok := discreteCDFs[u]; return ok }
 
 // Lcdf is Σ log P(N ≤ n) of a discrete family.
 func (u *Discrete) Lcdf(t *ad.Tape, ints [][]int, reals ...[]ad.Var) (ad.Var, error) {
@@ -407,27 +413,25 @@ func (u *Discrete) tail(t *ad.Tape, upper bool, ints [][]int, reals [][]ad.Var) 
 	return b.End(lp), nil
 }
 
-func init() {
-	discreteCDFs[BetaBinomial] = func(n [2]int, x [4]float64) (float64, [4]float64) {
-		// Σ_{j ≤ k} of the mass, with the partials of each term.
-		k, N, a, b := n[0], n[1], x[0], x[1]
-		if k >= N {
-			return 1, [4]float64{}
-		}
-		f := 0.0
-		var d [4]float64
-		for j := 0; j <= k; j++ {
-			fj := float64(j)
-			p := math.Exp(lchoose(N, j) + mathx.Lbeta(fj+a, float64(N-j)+b) - mathx.Lbeta(a, b))
-			dN := mathx.Digamma(float64(N) + a + b)
-			dab := mathx.Digamma(a + b)
-			f += p
-			d[0] += p * (mathx.Digamma(fj+a) - dN - mathx.Digamma(a) + dab)
-			d[1] += p * (mathx.Digamma(float64(N-j)+b) - dN - mathx.Digamma(b) + dab)
-		}
-		return f, d
+// betaBinomialCDF sums the mass up to k.
+func betaBinomialCDF(n [2]int, x [4]float64) (float64, [4]float64) {
+	// Σ_{j ≤ k} of the mass, with the partials of each term.
+	k, N, a, b := n[0], n[1], x[0], x[1]
+	if k >= N {
+		return 1, [4]float64{}
 	}
-	cdfs[VonMises] = vonMisesCDF
+	f := 0.0
+	var d [4]float64
+	for j := 0; j <= k; j++ {
+		fj := float64(j)
+		p := math.Exp(lchoose(N, j) + mathx.Lbeta(fj+a, float64(N-j)+b) - mathx.Lbeta(a, b))
+		dN := mathx.Digamma(float64(N) + a + b)
+		dab := mathx.Digamma(a + b)
+		f += p
+		d[0] += p * (mathx.Digamma(fj+a) - dN - mathx.Digamma(a) + dab)
+		d[1] += p * (mathx.Digamma(float64(N-j)+b) - dN - mathx.Digamma(b) + dab)
+	}
+	return f, d
 }
 
 // vonMisesCDF integrates the density from -π by Gauss–Legendre

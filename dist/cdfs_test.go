@@ -2,6 +2,7 @@ package dist_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -152,6 +153,31 @@ func TestDiscreteCDFs(t *testing.T) {
 			}
 			if err := fdcheck.Check(f, c.reals, 1e-5); err != nil {
 				t.Errorf("%s (upper %v): gradient: %v", c.d.Name, upper, err)
+			}
+		}
+	}
+}
+
+// TestCDFErrorsNameTheFunction checks that the CDF errors name the
+// function called, also for the families whose CDFs are defined apart from
+// the others (von Mises's once lacked the name).
+func TestCDFErrorsNameTheFunction(t *testing.T) {
+	for _, c := range []struct {
+		u      *Univariate
+		params int
+	}{{VonMises, 2}, {SkewDoubleExponential, 3}, {Cauchy, 2}} {
+		base := strings.TrimSuffix(c.u.Name, "_lpdf")
+		bad := [][]ad.Var{{ad.Const(0.5)}}
+		for range c.params {
+			bad = append(bad, []ad.Var{ad.Const(math.NaN())})
+		}
+		for suffix, f := range map[string]func(*ad.Tape, ...[]ad.Var) (ad.Var, error){
+			"_lcdf": c.u.Lcdf, "_lccdf": c.u.Lccdf, "_cdf": c.u.Cdf,
+		} {
+			var tp ad.Tape
+			_, err := f(&tp, bad...)
+			if err == nil || !strings.HasPrefix(err.Error(), base+suffix+": ") {
+				t.Errorf("%s%s with NaN parameters: error %v, want one naming the function", base, suffix, err)
 			}
 		}
 	}

@@ -17,11 +17,6 @@ const (
 	argMVRandom
 )
 
-func init() {
-	argNames[argSimplex] = "probabilities"
-	argNames[argMVRandom] = "random variable"
-}
-
 // MatrixError reports a matrix argument that is not of the required kind
 // (square, symmetric, positive definite, triangular), in Stan's words:
 // "multi_normal_lpdf: Covariance matrix is not positive definite."

@@ -55,7 +55,8 @@ var rngs = map[*Univariate]realRng{
 		u0, u1 := r.NormFloat64(), r.NormFloat64()
 		return p[0] + p[1]*(d*math.Abs(u0)+math.Sqrt(1-d*d)*u1)
 	},
-	ExpModNormal: func(r *rand.Rand, p []float64) float64 { return p[0] + p[1]*r.NormFloat64() + r.ExpFloat64()/p[2] },
+	ExpModNormal:          func(r *rand.Rand, p []float64) float64 { return p[0] + p[1]*r.NormFloat64() + r.ExpFloat64()/p[2] },
+	SkewDoubleExponential: skewDoubleExponentialRng,
 }
 
 // vonMisesRng is Best and Fisher's (1979) rejection sampler.

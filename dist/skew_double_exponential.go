@@ -37,28 +37,27 @@ var SkewDoubleExponential = &Univariate{"skew_double_exponential_lpdf",
 		return lp, d
 	}}
 
-func init() {
-	cdfs[SkewDoubleExponential] = func(x [4]float64) (float64, [4]float64) {
-		y, mu, s, tau := x[0], x[1], x[2], x[3]
-		if y < mu {
-			// F = τ exp(-2(1-τ)(μ-y)/σ)
-			f := tau * math.Exp(-2*(1-tau)*(mu-y)/s)
-			dy := f * 2 * (1 - tau) / s
-			return f, [4]float64{dy, -dy, f * 2 * (1 - tau) * (mu - y) / (s * s), f * (1/tau + 2*(mu-y)/s)}
-		}
-		// F = 1 - (1-τ) exp(-2τ(y-μ)/σ)
-		g := math.Exp(-2 * tau * (y - mu) / s)
-		dy := (1 - tau) * g * 2 * tau / s
-		return 1 - (1-tau)*g, [4]float64{dy, -dy, -(1 - tau) * g * 2 * tau * (y - mu) / (s * s), g + (1-tau)*g*2*(y-mu)/s}
+// skewDoubleExponentialCDF is the CDF, piecewise exponential on each side of μ.
+func skewDoubleExponentialCDF(x [4]float64) (float64, [4]float64) {
+	y, mu, s, tau := x[0], x[1], x[2], x[3]
+	if y < mu {
+		// F = τ exp(-2(1-τ)(μ-y)/σ)
+		f := tau * math.Exp(-2*(1-tau)*(mu-y)/s)
+		dy := f * 2 * (1 - tau) / s
+		return f, [4]float64{dy, -dy, f * 2 * (1 - tau) * (mu - y) / (s * s), f * (1/tau + 2*(mu-y)/s)}
 	}
-	tailNames[SkewDoubleExponential] = [3]string{"skew_double_exponential_lcdf", "skew_double_exponential_lccdf", "skew_double_exponential_cdf"}
-	// By inversion of the CDF.
-	rngs[SkewDoubleExponential] = func(r *rand.Rand, p []float64) float64 {
-		mu, s, tau := p[0], p[1], p[2]
-		u := r.Float64()
-		if u < tau {
-			return mu + s/(2*(1-tau))*math.Log(u/tau)
-		}
-		return mu - s/(2*tau)*math.Log((1-u)/(1-tau))
+	// F = 1 - (1-τ) exp(-2τ(y-μ)/σ)
+	g := math.Exp(-2 * tau * (y - mu) / s)
+	dy := (1 - tau) * g * 2 * tau / s
+	return 1 - (1-tau)*g, [4]float64{dy, -dy, -(1 - tau) * g * 2 * tau * (y - mu) / (s * s), g + (1-tau)*g*2*(y-mu)/s}
+}
+
+// skewDoubleExponentialRng draws by inversion of the CDF.
+func skewDoubleExponentialRng(r *rand.Rand, p []float64) float64 {
+	mu, s, tau := p[0], p[1], p[2]
+	u := r.Float64()
+	if u < tau {
+		return mu + s/(2*(1-tau))*math.Log(u/tau)
 	}
+	return mu - s/(2*tau)*math.Log((1-u)/(1-tau))
 }

@@ -70,6 +70,20 @@ type Call struct {
 	// FuncArg is the function passed to a higher-order function such as
 	// integrate_ode_rk45, else nil.
 	FuncArg *Func
+	// Dist is the family and form of a standard library function of a
+	// distribution (the density of a ~ statement, normal_lcdf,
+	// poisson_rng); its Form is types.NoDist for other functions.
+	Dist types.DistFunc
+}
+
+// newCall returns the call of fn with signature sig: a user-defined
+// function's, or the standard library's with its distribution family.
+func (c *checker) newCall(fn string, sig types.Signature) *Call {
+	call := &Call{Name: fn, Sig: sig, User: c.userFunc(fn, sig)}
+	if call.User == nil {
+		call.Dist, _ = c.lib.Dist(fn)
+	}
+	return call
 }
 
 // Check type-checks prog. The error, if any, is a scanner.ErrorList.
@@ -771,7 +785,7 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 			lastErr = err
 			continue
 		}
-		call := &Call{Name: fn, Sig: sig, User: c.userFunc(fn, sig)}
+		call := c.newCall(fn, sig)
 		c.info.Dists[s] = call
 		if s.Truncated {
 			c.truncation(s, name)

@@ -9,6 +9,7 @@ import (
 	"github.com/gostan/gostan/stan/parser"
 	"github.com/gostan/gostan/stan/scanner"
 	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
 )
 
 func parseCheck(fset *token.FileSet, name string, src []byte) (*Info, error) {
@@ -81,6 +82,60 @@ func TestJacobianAccepted(t *testing.T) {
 		fset := token.NewFileSet()
 		if _, err := parseCheck(fset, "ok.stan", []byte(src)); err != nil {
 			t.Errorf("%v\n%s", err, src)
+		}
+	}
+}
+
+// TestCallsRecordDistributions checks that each resolved call of a
+// distribution function records its family and form, so that the
+// compiler need not take names apart, and that other calls and
+// user-defined densities record none.
+func TestCallsRecordDistributions(t *testing.T) {
+	src := []byte(`functions {
+  real foo_lpdf(real y, real mu) { return -square(y - mu); }
+}
+parameters { real y; }
+model {
+  y ~ normal(0, 1);
+  y ~ foo(0);
+  target += normal_lupdf(y | 0, 1) + poisson_lpmf(3 | 2) + normal_lcdf(y | 0, 1)
+    + normal_lccdf(y | 0, 1) + normal_cdf_log(y, 0, 1) + normal_cdf(y | 0, 1) + exp(y);
+}
+generated quantities { int k = poisson_rng(2); matrix[2, 2] W = wishart_rng(4, diag_matrix(rep_vector(1, 2))); }
+`)
+	fset := token.NewFileSet()
+	info, err := parseCheck(fset, "dists.stan", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]types.DistFunc{
+		"normal_lupdf": {Family: "normal", Form: types.DensityPropto}, "poisson_lpmf": {Family: "poisson", Form: types.Density},
+		"normal_lcdf": {Family: "normal", Form: types.LCDF}, "normal_lccdf": {Family: "normal", Form: types.LCCDF},
+		"normal_cdf_log": {Family: "normal", Form: types.LCDF}, "normal_cdf": {Family: "normal", Form: types.CDF},
+		"poisson_rng": {Family: "poisson", Form: types.Rng}, "wishart_rng": {Family: "wishart", Form: types.Rng}, "exp": {},
+	}
+	seen := 0
+	for x, call := range info.Calls {
+		if w, ok := want[x.Fun.Name]; ok {
+			seen++
+			if call.Dist != w {
+				t.Errorf("%s: recorded %+v, want %+v", x.Fun.Name, call.Dist, w)
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("%d of the %d calls recorded", seen, len(want))
+	}
+	for s, call := range info.Dists {
+		switch s.Dist.Name {
+		case "normal":
+			if call.Dist != (types.DistFunc{Family: "normal", Form: types.Density}) {
+				t.Errorf("~ normal: recorded %+v", call.Dist)
+			}
+		case "foo":
+			if call.User == nil || call.Dist.Form != types.NoDist {
+				t.Errorf("~ foo: recorded user %v, %+v; want the user-defined density and no library family", call.User, call.Dist)
+			}
 		}
 	}
 }

@@ -322,7 +322,7 @@ func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 		c.errorf(x.Fun.Pos(), "%v", err)
 		return invalid
 	}
-	c.info.Calls[x] = &Call{Name: name, Sig: sig, User: c.userFunc(name, sig)}
+	c.info.Calls[x] = c.newCall(name, sig)
 	if u := c.info.Calls[x].User; u != nil {
 		for i, p := range u.Decl.Params {
 			if p.Type.DataOnly && !c.dataOnly(x.Args[i]) {

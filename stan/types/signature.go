@@ -24,11 +24,42 @@ func (s Signature) String() string {
 // name: the standard library (Stdlib) plus user-defined functions.
 type Library struct {
 	funcs map[string][]Signature
+	// dists are the standard library's functions of distribution
+	// families, shared by every copy: it is only read after buildStdlib.
+	dists map[string]DistFunc
+}
+
+// DistForm says which function of a distribution family a library
+// function is.
+type DistForm int
+
+const (
+	NoDist        DistForm = iota // not a function of a distribution
+	Density                       // family_lpdf, _lpmf and the old _log
+	DensityPropto                 // family_lupdf, _lupmf: constants may be dropped
+	CDF                           // family_cdf
+	LCDF                          // family_lcdf and the old _cdf_log
+	LCCDF                         // family_lccdf and the old _ccdf_log
+	Rng                           // family_rng
+)
+
+// DistFunc is a standard library function of a distribution family: its
+// family's name without suffix and which of its functions it is.
+type DistFunc struct {
+	Family string
+	Form   DistForm
+}
+
+// Dist returns the family and form of a standard library function of a
+// distribution; ok is false for other functions.
+func (l *Library) Dist(name string) (f DistFunc, ok bool) {
+	f, ok = l.dists[name]
+	return f, ok
 }
 
 // NewLibrary returns a library holding a copy of the standard library.
 func NewLibrary() *Library {
-	l := &Library{funcs: make(map[string][]Signature, len(stdlib.funcs))}
+	l := &Library{funcs: make(map[string][]Signature, len(stdlib.funcs)), dists: stdlib.dists}
 	for k, v := range stdlib.funcs {
 		l.funcs[k] = v
 	}

@@ -392,7 +392,7 @@ var distributions = []distSpec{
 var stdlib = buildStdlib()
 
 func buildStdlib() *Library {
-	l := &Library{funcs: map[string][]Signature{}}
+	l := &Library{funcs: map[string][]Signature{}, dists: map[string]DistFunc{}}
 	for _, table := range []string{stdlibTable, operatorTable} {
 		for _, line := range strings.Split(table, "\n") {
 			if line = strings.TrimSpace(line); line != "" {
@@ -402,6 +402,13 @@ func buildStdlib() *Library {
 	}
 	for _, d := range distributions {
 		l.addDistribution(d)
+	}
+	// The rngs whose signatures the table states apart from their
+	// family's (multivariate results) are the family's too.
+	for _, d := range distributions {
+		if rng := d.name + "_rng"; l.Has(rng) {
+			l.dists[rng] = DistFunc{d.name, Rng}
+		}
 	}
 	l.addTransforms()
 	return l
@@ -414,20 +421,26 @@ func (l *Library) addDistribution(d distSpec) {
 	if d.params != "" {
 		args += ", " + d.params
 	}
-	dens := []string{"_lpdf", "_lupdf"}
+	forms := []struct {
+		suffix string
+		form   DistForm
+	}{{"_lpdf", Density}, {"_lupdf", DensityPropto}, {"_log", Density}}
 	if d.discrete {
-		dens = []string{"_lpmf", "_lupmf"}
-	}
-	for _, suffix := range append(dens, "_log") {
-		l.addLine(d.name + suffix + ": " + args + " -> real")
+		forms[0].suffix, forms[1].suffix = "_lpmf", "_lupmf"
 	}
 	if d.cdfs {
-		for _, suffix := range []string{"_cdf", "_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
-			l.addLine(d.name + suffix + ": " + args + " -> real")
-		}
+		forms = append(forms, []struct {
+			suffix string
+			form   DistForm
+		}{{"_cdf", CDF}, {"_lcdf", LCDF}, {"_lccdf", LCCDF}, {"_cdf_log", LCDF}, {"_ccdf_log", LCCDF}}...)
+	}
+	for _, f := range forms {
+		l.addLine(d.name + f.suffix + ": " + args + " -> real")
+		l.dists[d.name+f.suffix] = DistFunc{d.name, f.form}
 	}
 	if d.rng != "" {
 		l.addLine(d.name + "_rng: " + d.params + " -> " + d.rng)
+		l.dists[d.name+"_rng"] = DistFunc{d.name, Rng}
 	}
 }
 

@@ -1,11 +1,10 @@
-package compile
+package dist
 
 import (
 	"fmt"
 	"math"
 
 	"github.com/gostan/gostan/ad"
-	"github.com/gostan/gostan/stan/token"
 )
 
 // wiener(y | α, τ, β, δ) is the density of the time y at which a Wiener
@@ -22,25 +21,11 @@ import (
 // summed here to rounding from whichever of its two series converges
 // faster: Stan truncates them at an error of 1e-6.
 
-func init() {
-	densities["wiener"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		fs := make([]func(*env) []ad.Var, 5)
-		for i := range fs {
-			fs[i] = asVector(c, a[i])
-		}
-		args := zeroState[[5][]ad.Var](c)
-		return func(e *env) ad.Var {
-			xs := args.of(e)
-			for i, f := range fs {
-				xs[i] = f(e)
-			}
-			lp, err := wienerLpdf(e.t, propto, xs[:])
-			if err != nil {
-				panic(&evalError{pos: pos, err: err})
-			}
-			return lp
-		}
-	}}
+// WienerLpdf is wiener(y | α, τ, β, δ), vectorised: each argument is one
+// value or one per element.
+func WienerLpdf(t *ad.Tape, propto bool, y, alpha, tau, beta, delta []ad.Var) (ad.Var, error) {
+	xs := [5][]ad.Var{y, alpha, tau, beta, delta}
+	return wienerLpdf(t, propto, xs[:])
 }
 
 func wienerLpdf(t *ad.Tape, propto bool, xs [][]ad.Var) (ad.Var, error) {
