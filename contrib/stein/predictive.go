@@ -17,6 +17,8 @@ type Predictive struct {
 	Draws [][]float64
 	// Particle is the mixture component (0-based) of each draw.
 	Particle []int
+	// Unconstrained are the draws on the unconstrained scale.
+	Unconstrained [][]float64
 	// Messages are the errors of draws whose outputs failed (those
 	// columns are NaN, as NUTS writes them).
 	Messages []string
@@ -62,6 +64,7 @@ func MixtureGuidePredictive(m model.Model, r *Result, n int, rng *rand.Rand) (*P
 		}
 		out.Draws = append(out.Draws, row)
 		out.Particle = append(out.Particle, k)
+		out.Unconstrained = append(out.Unconstrained, append([]float64(nil), z...))
 	}
 	out.Messages = failed.OutputsReport()
 	return out, nil

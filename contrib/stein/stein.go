@@ -85,6 +85,20 @@ func ParamNames(guide string, d int) []string {
 	return names
 }
 
+// CoordinateBlocks are the blocks of a Graphical kernel with one block per
+// unconstrained coordinate: its location, and with the Normal guide its
+// scale.
+func CoordinateBlocks(guide string, d int) [][]int {
+	blocks := make([][]int, d)
+	for k := range d {
+		blocks[k] = []int{k}
+		if guide == "normal" {
+			blocks[k] = append(blocks[k], d+k)
+		}
+	}
+	return blocks
+}
+
 // SteinVI is one Stein mixture being fitted; it serves one goroutine.
 type SteinVI struct {
 	cfg    Config

@@ -1,0 +1,257 @@
+package stein
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/gostan/gostan/infer/svi"
+	"github.com/gostan/gostan/model"
+)
+
+// funcModel is a model.Model from a log density and an output map.
+type funcModel struct {
+	dim   int
+	names []string
+	lp    func(x, g []float64) float64
+	write func(x, out []float64)
+}
+
+func (m *funcModel) Dim() int           { return m.dim }
+func (m *funcModel) Names() []string    { return m.names }
+func (m *funcModel) Clone() model.Model { return m }
+func (m *funcModel) LogDensity(x, g []float64) (float64, error) {
+	if g == nil {
+		g = make([]float64, m.dim)
+	}
+	return m.lp(x, g), nil
+}
+func (m *funcModel) Write(x []float64, _ *rand.Rand, out []float64) error {
+	if m.write == nil {
+		copy(out, x)
+		return nil
+	}
+	m.write(x, out)
+	return nil
+}
+
+// stdNormal is N(0, I) in d dimensions.
+func stdNormal(d int) *funcModel {
+	names := make([]string, d)
+	for i := range names {
+		names[i] = fmt.Sprintf("x[%d]", i+1)
+	}
+	return &funcModel{dim: d, names: names, lp: func(x, g []float64) float64 {
+		v := 0.0
+		for i := range x {
+			v -= x[i] * x[i] / 2
+			g[i] = -x[i]
+		}
+		return v
+	}}
+}
+
+// multimodal is examples/multimodal.stan: cluster ~ N(0, 1), theta ~
+// N(cluster > 0 ? 20 : 0, 1).
+func multimodal() *funcModel {
+	return &funcModel{dim: 2, names: []string{"cluster", "theta"}, lp: func(x, g []float64) float64 {
+		mu := 0.0
+		if x[0] > 0 {
+			mu = 20
+		}
+		g[0], g[1] = -x[0], mu-x[1]
+		return -x[0]*x[0]/2 - (x[1]-mu)*(x[1]-mu)/2
+	}}
+}
+
+// coin is the seed's coin: z ~ beta(10, 10), six heads and four tails, on
+// the logit scale with the Jacobian: 16 log z + 14 log(1 - z).
+func coin() *funcModel {
+	return &funcModel{dim: 1, names: []string{"z"}, lp: func(x, g []float64) float64 {
+		z := sigmoid(x[0])
+		g[0] = 16 - 30*z
+		return 16*math.Log(z) + 14*math.Log1p(-z)
+	}, write: func(x, out []float64) { out[0] = sigmoid(x[0]) }}
+}
+
+// TestForcesTwoParticles checks the Stein forces on two particles at 0 and
+// 1 of N(0, 1) (gradients 0 and -1) with the RBF kernel of bandwidth 1,
+// k = exp(-(x-y)²): φ_1 = ½(e⁻¹·(-1) - 2e⁻¹) = -3/(2e) and
+// φ_2 = ½(2e⁻¹ - 1), and halved attraction at loss temperature 2.
+func TestForcesTwoParticles(t *testing.T) {
+	for _, c := range []struct {
+		lt, rt float64
+		want   [2]float64
+	}{
+		{1, 1, [2]float64{-1.5 / math.E, (2/math.E - 1) / 2}},
+		{2, 1, [2]float64{-1.25 / math.E, (2/math.E - 0.5) / 2}},
+		{1, 4, [2]float64{-0.75 / math.E, (0.5/math.E - 1) / 2}},
+	} {
+		cfg := DefaultConfig()
+		cfg.Guide, cfg.Particles, cfg.Kernel = "delta", 2, &RBF{Bandwidth: 1}
+		cfg.LossTemperature, cfg.RepulsionTemperature = c.lt, c.rt
+		s, err := New(stdNormal(1), cfg, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		xs, gs, phi := [][]float64{{0}, {1}}, [][]float64{{0}, {-1}}, matrix(2, 1)
+		if err := s.forces(xs, gs, phi, nil); err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(phi[0][0]-c.want[0]) > 1e-12 || math.Abs(phi[1][0]-c.want[1]) > 1e-12 {
+			t.Errorf("temperatures %v, %v: forces %v, want %v", c.lt, c.rt, phi, c.want)
+		}
+	}
+}
+
+// TestSVGDNormal: SVGD (the Delta guide) on N(0, 1) spreads 50 particles
+// to mean 0 and standard deviation near 1; without repulsion (a huge
+// repulsion temperature) they collapse on the mode.
+func TestSVGDNormal(t *testing.T) {
+	moments := func(rt float64) (mean, sd float64) {
+		cfg := DefaultConfig()
+		cfg.Guide, cfg.Particles, cfg.Steps, cfg.Seed = "delta", 50, 1500, 3
+		cfg.RepulsionTemperature = rt
+		cfg.Optimizer = svi.NewAdam(0.05)
+		res, err := Run(context.Background(), stdNormal(1), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals := res.Params()["auto_loc[1]"]
+		for _, v := range vals {
+			mean += v / float64(len(vals))
+		}
+		for _, v := range vals {
+			sd += (v - mean) * (v - mean) / float64(len(vals))
+		}
+		return mean, math.Sqrt(sd)
+	}
+	mean, sd := moments(1)
+	if math.Abs(mean) > 0.05 || math.Abs(sd-1) > 0.15 {
+		t.Errorf("SVGD on N(0, 1): mean %v sd %v", mean, sd)
+	}
+	if _, sd := moments(1e6); sd > 0.05 {
+		t.Errorf("without repulsion the particles should collapse, sd %v", sd)
+	}
+}
+
+// modeShares are the shares of draws of theta within 5 of 0 and of 20.
+func modeShares(p *Predictive) (near0, near20 float64) {
+	for _, d := range p.Draws {
+		switch {
+		case math.Abs(d[1]) < 5:
+			near0++
+		case math.Abs(d[1]-20) < 5:
+			near20++
+		}
+	}
+	n := float64(len(p.Draws))
+	return near0 / n, near20 / n
+}
+
+// TestMultimodal: SVGD with 20 particles finds both modes of the
+// multimodal example, in shares between 30% and 70%.
+func TestMultimodal(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Guide, cfg.Particles, cfg.Steps, cfg.Seed = "delta", 20, 1000, 1
+	cfg.Optimizer = svi.NewAdam(0.1)
+	m := multimodal()
+	res, err := Run(context.Background(), m, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := MixtureGuidePredictive(m, res, 2000, rand.New(rand.NewPCG(2, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := modeShares(p)
+	if a < 0.3 || a > 0.7 || b < 0.3 || b > 0.7 || a+b < 0.99 {
+		t.Errorf("shares near 0 and 20: %v and %v", a, b)
+	}
+}
+
+// TestCoin: a mixture of ten Normal guides on the logit of the coin's bias
+// gives the Beta(16, 14) posterior's mean and sd within 0.02.
+func TestCoin(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Steps, cfg.Seed = 1500, 4
+	cfg.Optimizer = svi.NewAdam(0.05)
+	m := coin()
+	res, err := Run(context.Background(), m, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := MixtureGuidePredictive(m, res, 20000, rand.New(rand.NewPCG(5, 5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, sd := 0.0, 0.0
+	for _, d := range p.Draws {
+		mean += d[0] / float64(len(p.Draws))
+	}
+	for _, d := range p.Draws {
+		sd += (d[0] - mean) * (d[0] - mean) / float64(len(p.Draws))
+	}
+	sd = math.Sqrt(sd)
+	wantMean, wantSD := 16.0/30, math.Sqrt(16*14/(30*30*31.0))
+	t.Logf("coin: mean %.4f sd %.4f (exact %.4f, %.4f)", mean, sd, wantMean, wantSD)
+	if math.Abs(mean-wantMean) > 0.02 || math.Abs(sd-wantSD) > 0.02 {
+		t.Errorf("coin: mean %v sd %v, exact %v and %v", mean, sd, wantMean, wantSD)
+	}
+	counts := make([]int, len(res.Particles))
+	for _, k := range p.Particle {
+		counts[k]++
+	}
+	for k, c := range counts {
+		if math.Abs(float64(c)/20000-0.1) > 0.015 {
+			t.Errorf("particle %d drew %d of 20000 draws, want a tenth", k, c)
+		}
+	}
+}
+
+// TestNonMixture: parameters the predicate names are shared by every
+// particle, the others differ.
+func TestNonMixture(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Steps, cfg.Seed, cfg.Particles = 200, 6, 5
+	cfg.NonMixture = func(name string) bool { return strings.HasPrefix(name, "auto_scale") }
+	res, err := Run(context.Background(), stdNormal(2), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := res.Params()
+	if len(ps) != 4 {
+		t.Fatalf("params %v", ps)
+	}
+	for name, vals := range ps {
+		same := true
+		for _, v := range vals {
+			same = same && v == vals[0]
+		}
+		if shared := strings.HasPrefix(name, "auto_scale"); same != shared {
+			t.Errorf("%s over the particles: %v", name, vals)
+		}
+		if strings.HasPrefix(name, "auto_scale") && (vals[0] <= 0.1 || vals[0] > 2) {
+			t.Errorf("%s = %v: the shared scale should have grown from 0.1 towards the posterior's", name, vals[0])
+		}
+	}
+}
+
+// TestConfigErrors: bad options are errors.
+func TestConfigErrors(t *testing.T) {
+	for name, edit := range map[string]func(*Config){
+		"guide":       func(c *Config) { c.Guide = "flow" },
+		"particles":   func(c *Config) { c.Particles = 0 },
+		"temperature": func(c *Config) { c.LossTemperature = 0 },
+		"product":     func(c *Config) { c.Guide, c.Kernel = "delta", &ProbabilityProduct{} },
+	} {
+		cfg := DefaultConfig()
+		edit(&cfg)
+		if _, err := Run(context.Background(), stdNormal(1), cfg); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
