@@ -9,12 +9,14 @@
 //
 //	φ_i = (1/N) Σ_j [ K(x_j, x_i) ∇_{x_j} ELBO_j / T_loss + ∇_{x_j}·K(x_j, x_i) / T_repulsion ],
 //
-// where ELBO_j is particle j's guide's evidence lower bound estimated
-// from ELBOParticles reparameterised draws. With the Delta guide the ELBO
-// is the log density at the particle and this is plain SVGD; with the
+// where ELBO_j is particle j's evidence lower bound estimated from
+// ELBOParticles reparameterised draws. With the Delta guide the ELBO is
+// the log density at the particle and this is plain SVGD; with the
 // Normal guide each particle is a diagonal Gaussian's locations and
-// scales, and the fitted mixture weighs the particles' Gaussians
-// equally. The forces are ascended by an optimizer of infer/svi.
+// scales, ELBO_j is E_{z~q_j}[log p(z) - log q(z)] with q the whole
+// mixture (the Stein mixture's ELBO, as NumPyro takes it), and the
+// fitted mixture weighs the particles' Gaussians equally. The forces are
+// ascended by an optimizer of infer/svi.
 package stein
 
 import (
@@ -42,7 +44,8 @@ type Config struct {
 	// components (num_stein_particles).
 	Particles int
 	// ELBOParticles is the number of draws estimating each particle's
-	// ELBO gradient (num_elbo_particles); the Delta guide needs one.
+	// ELBO gradient (num_elbo_particles); the Delta guide takes one, its
+	// ELBO having no randomness.
 	ELBOParticles int
 	// LossTemperature divides the attractive force and
 	// RepulsionTemperature the repulsive one.
@@ -116,6 +119,8 @@ type SteinVI struct {
 	step   []float64
 	val, g []float64
 	failed int
+	// scratch of mixtureELBOGrad
+	eps, z, gz, logq, resp []float64
 }
 
 // New makes the particles: each guide centred at a point drawn as Stan
@@ -172,6 +177,9 @@ func New(m model.Model, cfg Config, rng *rand.Rand) (*SteinVI, error) {
 	s.xs, s.gs, s.phi = matrix(n, len(s.stein)), matrix(n, len(s.stein)), matrix(n, len(s.stein))
 	s.flat, s.step = make([]float64, n*p), make([]float64, n*p)
 	s.val, s.g = make([]float64, len(s.stein)), make([]float64, len(s.stein))
+	d := m.Dim()
+	s.eps, s.z, s.gz = make([]float64, d), make([]float64, d), make([]float64, d)
+	s.logq, s.resp = make([]float64, n), make([]float64, n)
 	return s, nil
 }
 
@@ -201,7 +209,13 @@ func (s *SteinVI) Step(rng *rand.Rand) (float64, error) {
 		e, n := 0.0, 0
 		for range s.draws {
 			for try := 0; ; try++ {
-				v, err := q.ELBOGrad(rng, lp, g)
+				var v float64
+				var err error
+				if s.cfg.Guide == "normal" {
+					v, err = s.mixtureELBOGrad(i, rng, lp, g)
+				} else {
+					v, err = q.ELBOGrad(rng, lp, g)
+				}
 				if err == nil {
 					e += v
 					n++
