@@ -57,8 +57,11 @@ type Config struct {
 	NonMixture func(name string) bool
 	// Optimizer ascends the forces (nil: Adam with step size 0.01).
 	Optimizer svi.Optimizer
-	Steps     int
-	Seed      uint64
+	// Schedule, when not nil, gives the optimizer's step size at each
+	// step (1-based), as svi.ExponentialDecay does.
+	Schedule func(step int) float64
+	Steps    int
+	Seed     uint64
 	// MaxRetries bounds the redraws after a draw outside the support.
 	MaxRetries int
 	// Progress, when not nil, sees each step's mean ELBO.
@@ -353,6 +356,9 @@ func Run(ctx context.Context, m model.Model, cfg Config) (*Result, error) {
 		if ctx.Err() != nil {
 			res.Interrupted = true
 			break
+		}
+		if cfg.Schedule != nil {
+			s.cfg.Optimizer.SetLR(cfg.Schedule(step))
 		}
 		e, err := s.Step(rng)
 		if err != nil {
