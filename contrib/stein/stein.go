@@ -116,6 +116,7 @@ type SteinVI struct {
 	draws  int   // ELBO draws per particle
 
 	grads  [][]float64 // per particle, the mean ELBO gradient
+	prev   [][]float64 // per particle, its parameters before the last step
 	xs, gs [][]float64 // the Stein parameters and their gradients
 	phi    [][]float64
 	flat   []float64 // every particle's parameters, for the optimizer
@@ -176,7 +177,10 @@ func New(m model.Model, cfg Config, rng *rand.Rand) (*SteinVI, error) {
 		s.guides = append(s.guides, q)
 	}
 	n, p := cfg.Particles, len(s.names)
-	s.grads = matrix(n, p)
+	s.grads, s.prev = matrix(n, p), matrix(n, p)
+	for i, q := range s.guides {
+		copy(s.prev[i], q.Params())
+	}
 	s.xs, s.gs, s.phi = matrix(n, len(s.stein)), matrix(n, len(s.stein)), matrix(n, len(s.stein))
 	s.flat, s.step = make([]float64, n*p), make([]float64, n*p)
 	s.val, s.g = make([]float64, len(s.stein)), make([]float64, len(s.stein))
@@ -230,7 +234,11 @@ func (s *SteinVI) Step(rng *rand.Rand) (float64, error) {
 			}
 		}
 		if n == 0 {
-			continue // no attraction for this particle this step; repulsion still acts
+			// The last step took the particle out of the support: it goes
+			// back to where it was, without attraction this step.
+			copy(q.Params(), s.prev[i])
+			clear(g)
+			continue
 		}
 		for k := range g {
 			g[k] /= float64(n)
@@ -256,6 +264,7 @@ func (s *SteinVI) Step(rng *rand.Rand) (float64, error) {
 	}
 	p := len(s.names)
 	for i, q := range s.guides {
+		copy(s.prev[i], q.Params())
 		copy(s.flat[i*p:], q.Params())
 		for j, k := range s.stein {
 			s.step[i*p+k] = s.phi[i][j]
@@ -300,6 +309,18 @@ func (s *SteinVI) forces(xs, gs, phi [][]float64, rng *rand.Rand) error {
 		}
 	}
 	return nil
+}
+
+// settle takes back the last step of each particle whose location it
+// took out of the support, as the next step would have.
+func (s *SteinVI) settle() {
+	d := s.model.Dim()
+	for i, q := range s.guides {
+		v, err := s.model.LogDensity(q.Params()[:d], nil)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			copy(q.Params(), s.prev[i])
+		}
+	}
 }
 
 // Result is a fitted Stein mixture.
@@ -369,6 +390,7 @@ func Run(ctx context.Context, m model.Model, cfg Config) (*Result, error) {
 			cfg.Progress(step, e)
 		}
 	}
+	s.settle()
 	for _, q := range s.guides {
 		res.Particles = append(res.Particles, append([]float64(nil), q.Params()...))
 		res.Weights = append(res.Weights, 1/float64(len(s.guides)))

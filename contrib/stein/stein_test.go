@@ -298,3 +298,30 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// rejecting rejects x ≥ 1 of a standard normal, as a model's reject().
+type rejecting struct{ *funcModel }
+
+func (m rejecting) LogDensity(x, g []float64) (float64, error) {
+	if x[0] >= 1 {
+		return 0, fmt.Errorf("reject")
+	}
+	return m.funcModel.LogDensity(x, g)
+}
+
+// TestSupport: a particle the forces push out of the support goes back to
+// where it was, so SVGD's points all stay inside.
+func TestSupport(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Guide, cfg.Particles, cfg.Steps, cfg.Seed = "delta", 20, 500, 1
+	cfg.Optimizer = svi.NewAdam(0.05)
+	res, err := Run(context.Background(), rejecting{stdNormal(1)}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Particles {
+		if p[0] >= 1 || p[0] < -4 {
+			t.Errorf("a particle at %v", p[0])
+		}
+	}
+}
