@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"time"
 
@@ -69,7 +70,9 @@ func newSteinCmd() *cobra.Command {
 			"scale, each moved by Adam along the Stein force (Liu and Wang 2016): the kernel-weighted average of\n" +
 			"the particles' ELBO gradients (divided by --loss-temperature) plus the kernel's repulsion (divided by\n" +
 			"--repulsion-temperature). --guide delta is plain SVGD on the log density; --guide normal makes each\n" +
-			"particle a diagonal Gaussian whose ELBO gradient takes --elbo-particles draws.\n\n" +
+			"particle a diagonal Gaussian, attracted by the gradient of the mixture's ELBO over --elbo-particles\n" +
+			"draws; --guide guide makes each particle a copy of the program's guide block, attracted by the\n" +
+			"gradient of its own ELBO.\n\n" +
 			"Kernels: rbf (the median-heuristic bandwidth times --bandwidth-factor, 1/log n when 0; --rbf-mode),\n" +
 			"linear (x·y + 1), random (random Fourier features), mixture (½ rbf + ½ linear), graphical (an rbf\n" +
 			"kernel per unconstrained coordinate) and product (the probability product of the particles' Normal\n" +
@@ -86,12 +89,21 @@ func newSteinCmd() *cobra.Command {
 				cfg.Seed = uint64(time.Now().UnixNano())
 			}
 			stderr, out := cmd.ErrOrStderr(), cmd.OutOrStdout()
-			if cfg.Guide != "delta" && cfg.Guide != "normal" {
-				return fmt.Errorf("--guide must be delta or normal, not %q", cfg.Guide)
+			if cfg.Guide != "delta" && cfg.Guide != "normal" && cfg.Guide != "guide" {
+				return fmt.Errorf("--guide must be delta, normal or guide, not %q", cfg.Guide)
 			}
 			m, err := loadModel(stderr, args[0], dataPath, cfg.Seed)
 			if err != nil {
 				return err
+			}
+			if cfg.Guide == "guide" {
+				cfg.Maker = func(rng *rand.Rand) (svi.Guide, error) {
+					g, err := m.NewGuide(rng)
+					if err != nil {
+						return nil, fmt.Errorf("--guide guide: %s: %w", args[0], err)
+					}
+					return g, nil
+				}
 			}
 			if cfg.Kernel, err = steinKernel(kernel, rbfMode, factor, scale, features, cfg.Guide, m.Dim()); err != nil {
 				return err
@@ -165,6 +177,7 @@ func newSteinCmd() *cobra.Command {
 				return interruptedExit(ctx)
 			}
 			fmt.Fprintf(out, "Wrote %s (%d particles, each of weight %.4g)\n\n", output, len(res.Weights), 1/float64(len(res.Weights)))
+			printParticles(out, res)
 			if err := printDrawSummary(out, pred.Names, pred.Draws); err != nil {
 				return err
 			}
@@ -174,7 +187,7 @@ func newSteinCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
-	f.StringVar(&cfg.Guide, "guide", cfg.Guide, "each particle's guide: delta (SVGD) or normal (a mixture of diagonal Gaussians)")
+	f.StringVar(&cfg.Guide, "guide", cfg.Guide, "each particle's guide: delta (SVGD), normal (a mixture of diagonal Gaussians) or guide (the program's guide block)")
 	f.StringVar(&kernel, "kernel", "rbf", "the Stein kernel: rbf, linear, random, mixture, graphical or product")
 	f.StringVar(&rbfMode, "rbf-mode", "norm", "the rbf kernel's mode: norm, vector, matrix (norm diagonal) or matrix-vector (vector diagonal)")
 	f.Float64Var(&factor, "bandwidth-factor", 0, "multiplies the squared median distance into the bandwidth (rbf, random, mixture, graphical); 0: 1/log(particles)")
@@ -192,4 +205,29 @@ func newSteinCmd() *cobra.Command {
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.IntVar(&refresh, "refresh", 0, "print the mean ELBO every this many steps; 0: none")
 	return cmd
+}
+
+// maxParticleColumns bounds the guide parameters printed per particle.
+const maxParticleColumns = 8
+
+// printParticles prints each particle's guide parameters by name (scales
+// as standard deviations), when there are few enough to read.
+func printParticles(w io.Writer, res *stein.Result) {
+	if len(res.Names) > maxParticleColumns {
+		return
+	}
+	params := res.Params()
+	fmt.Fprintf(w, "%-10s", "particle")
+	for _, n := range res.Names {
+		fmt.Fprintf(w, " %12s", n)
+	}
+	fmt.Fprintln(w)
+	for i := range res.Particles {
+		fmt.Fprintf(w, "%-10d", i+1)
+		for _, n := range res.Names {
+			fmt.Fprintf(w, " %12.4g", params[n][i])
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w)
 }

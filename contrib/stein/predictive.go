@@ -27,7 +27,8 @@ type Predictive struct {
 // MixtureGuidePredictive draws n times from the mixture of the particles'
 // guides, each weighed by its weight, and writes each draw through the
 // model's Write, as NumPyro's MixtureGuidePredictive runs the model on
-// the guide's draws.
+// the guide's draws. The guides are Run's, set to r.Particles; a Result
+// made by hand rebuilds autoguides (Guide "delta" or "normal").
 func MixtureGuidePredictive(m model.Model, r *Result, n int, rng *rand.Rand) (*Predictive, error) {
 	if len(r.Particles) == 0 {
 		return nil, fmt.Errorf("stein: the result has no particles")
@@ -36,8 +37,11 @@ func MixtureGuidePredictive(m model.Model, r *Result, n int, rng *rand.Rand) (*P
 	cum := make([]float64, len(r.Particles))
 	total := 0.0
 	for i, p := range r.Particles {
-		q, err := autoguide.NewAt(r.Guide, make([]float64, m.Dim()), rng)
-		if err != nil {
+		var q svi.Guide
+		var err error
+		if r.guides != nil {
+			q = r.guides[i]
+		} else if q, err = autoguide.NewAt(r.Guide, make([]float64, m.Dim()), rng); err != nil {
 			return nil, err
 		}
 		if len(q.Params()) != len(p) {

@@ -30,14 +30,21 @@ import (
 	"github.com/gostan/gostan/model"
 )
 
-// Guides are the guides a Stein mixture is made of: "delta" (SVGD) and
-// "normal" (a mixture of diagonal Gaussians).
-var Guides = []string{"delta", "normal"}
+// Guides are the guides a Stein mixture is made of: "delta" (SVGD),
+// "normal" (a mixture of diagonal Gaussians) and "guide", any svi.Guide
+// that Config.Maker makes (a Stan program's guide block).
+var Guides = []string{"delta", "normal", "guide"}
 
 // Config are SteinVI's options, NumPyro's defaults in DefaultConfig.
 type Config struct {
-	// Guide is "delta" or "normal".
+	// Guide is "delta", "normal" or "guide".
 	Guide string
+	// Maker makes each particle's guide when Guide is "guide", its
+	// parameters drawn from rng. Such a particle's attraction is the
+	// gradient of its own guide's ELBO (a guide that is only an
+	// svi.Guide cannot give the mixture's density). A guide with a
+	// Names() []string method names its parameters (param[k] otherwise).
+	Maker func(rng *rand.Rand) (svi.Guide, error)
 	// Kernel is the Stein kernel (nil: the norm-mode RBF kernel).
 	Kernel Kernel
 	// Particles is the number of Stein particles, the mixture's
@@ -93,8 +100,11 @@ func ParamNames(guide string, d int) []string {
 
 // CoordinateBlocks are the blocks of a Graphical kernel with one block per
 // unconstrained coordinate: its location, and with the Normal guide its
-// scale.
+// scale. For a guide of Maker's, nil: one block per guide parameter.
 func CoordinateBlocks(guide string, d int) [][]int {
+	if guide == "guide" {
+		return nil
+	}
 	blocks := make([][]int, d)
 	for k := range d {
 		blocks[k] = []int{k}
@@ -131,7 +141,10 @@ type SteinVI struct {
 // initialises (uniform in (-2, 2) on the unconstrained scale), the
 // parameters outside the mixture copied from the first particle.
 func New(m model.Model, cfg Config, rng *rand.Rand) (*SteinVI, error) {
-	if cfg.Guide != "delta" && cfg.Guide != "normal" {
+	switch {
+	case cfg.Guide == "guide" && cfg.Maker == nil:
+		return nil, fmt.Errorf("stein: the guide \"guide\" needs Config.Maker")
+	case cfg.Guide != "delta" && cfg.Guide != "normal" && cfg.Guide != "guide":
 		return nil, fmt.Errorf("stein: unknown guide %q: use one of %v", cfg.Guide, Guides)
 	}
 	if cfg.Particles < 1 {
@@ -146,7 +159,18 @@ func New(m model.Model, cfg Config, rng *rand.Rand) (*SteinVI, error) {
 	if cfg.Optimizer == nil {
 		cfg.Optimizer = svi.NewAdam(0.01)
 	}
-	s := &SteinVI{cfg: cfg, model: m, names: ParamNames(cfg.Guide, m.Dim()), draws: max(cfg.ELBOParticles, 1)}
+	s := &SteinVI{cfg: cfg, model: m, draws: max(cfg.ELBOParticles, 1)}
+	for range cfg.Particles {
+		q, err := s.newGuide(rng)
+		if err != nil {
+			return nil, err
+		}
+		s.guides = append(s.guides, q)
+	}
+	s.names = ParamNames(cfg.Guide, m.Dim())
+	if cfg.Guide == "guide" {
+		s.names = guideNames(s.guides[0])
+	}
 	if cfg.Guide == "delta" {
 		s.draws = 1 // a point mass's ELBO is the log density: no draws to average
 	}
@@ -160,21 +184,10 @@ func New(m model.Model, cfg Config, rng *rand.Rand) (*SteinVI, error) {
 	if _, ok := cfg.Kernel.(*ProbabilityProduct); ok && (cfg.Guide != "normal" || len(s.shared) > 0) {
 		return nil, fmt.Errorf("stein: the probability product kernel needs the Normal guide with every parameter in the mixture")
 	}
-	for i := range cfg.Particles {
-		loc, err := autoguide.Init(m, rng)
-		if err != nil {
-			return nil, err
+	for _, q := range s.guides[1:] {
+		for _, k := range s.shared {
+			q.Params()[k] = s.guides[0].Params()[k]
 		}
-		q, err := autoguide.NewAt(cfg.Guide, loc, rng)
-		if err != nil {
-			return nil, err
-		}
-		if i > 0 {
-			for _, k := range s.shared {
-				q.Params()[k] = s.guides[0].Params()[k]
-			}
-		}
-		s.guides = append(s.guides, q)
 	}
 	n, p := cfg.Particles, len(s.names)
 	s.grads, s.prev = matrix(n, p), matrix(n, p)
@@ -188,6 +201,31 @@ func New(m model.Model, cfg Config, rng *rand.Rand) (*SteinVI, error) {
 	s.eps, s.z, s.gz = make([]float64, d), make([]float64, d), make([]float64, d)
 	s.logq, s.resp = make([]float64, n), make([]float64, n)
 	return s, nil
+}
+
+// newGuide makes one particle's guide: an autoguide centred at a point
+// drawn as Stan initialises, or Maker's.
+func (s *SteinVI) newGuide(rng *rand.Rand) (svi.Guide, error) {
+	if s.cfg.Guide == "guide" {
+		return s.cfg.Maker(rng)
+	}
+	loc, err := autoguide.Init(s.model, rng)
+	if err != nil {
+		return nil, err
+	}
+	return autoguide.NewAt(s.cfg.Guide, loc, rng)
+}
+
+// guideNames are q's parameter names: its own, or param[k].
+func guideNames(q svi.Guide) []string {
+	if n, ok := q.(interface{ Names() []string }); ok && len(n.Names()) == len(q.Params()) {
+		return n.Names()
+	}
+	names := make([]string, len(q.Params()))
+	for k := range names {
+		names[k] = fmt.Sprintf("param[%d]", k+1)
+	}
+	return names
 }
 
 func matrix(n, p int) [][]float64 {
@@ -314,6 +352,9 @@ func (s *SteinVI) forces(xs, gs, phi [][]float64, rng *rand.Rand) error {
 // settle takes back the last step of each particle whose location it
 // took out of the support, as the next step would have.
 func (s *SteinVI) settle() {
+	if s.cfg.Guide == "guide" {
+		return // its parameters are not a point of the model's space
+	}
 	d := s.model.Dim()
 	for i, q := range s.guides {
 		v, err := s.model.LogDensity(q.Params()[:d], nil)
@@ -340,23 +381,37 @@ type Result struct {
 	// Interrupted says that the context was cancelled after len(ELBO)
 	// steps.
 	Interrupted bool
+
+	guides []svi.Guide // the fitted guides, for MixtureGuidePredictive
 }
 
-// Params returns each parameter's values over the particles, by name,
-// the Normal guide's scales as standard deviations.
+// Params returns each parameter's values over the particles, by name:
+// the Normal guide's scales as standard deviations, a guide's of Maker's
+// constrained when it has a Values() ([]float64, error) method (a
+// program's guide block) and as they are otherwise.
 func (r *Result) Params() map[string][]float64 {
-	out := make(map[string][]float64, len(r.Names))
-	d := len(r.Names)
-	if r.Guide == "normal" {
-		d /= 2
-	}
-	for k, n := range r.Names {
-		vals := make([]float64, len(r.Particles))
-		for i, p := range r.Particles {
-			vals[i] = p[k]
-			if k >= d {
-				vals[i] = softplus(p[k])
+	rows := make([][]float64, len(r.Particles))
+	for i, p := range r.Particles {
+		rows[i] = p
+		switch {
+		case r.Guide == "normal":
+			rows[i] = append([]float64(nil), p...)
+			for k := len(p) / 2; k < len(p); k++ {
+				rows[i][k] = softplus(p[k])
 			}
+		case r.Guide == "guide" && i < len(r.guides):
+			if v, ok := r.guides[i].(interface{ Values() ([]float64, error) }); ok {
+				if vals, err := v.Values(); err == nil && len(vals) == len(r.Names) {
+					rows[i] = vals
+				}
+			}
+		}
+	}
+	out := make(map[string][]float64, len(r.Names))
+	for k, n := range r.Names {
+		vals := make([]float64, len(rows))
+		for i, row := range rows {
+			vals[i] = row[k]
 		}
 		out[n] = vals
 	}
@@ -391,6 +446,7 @@ func Run(ctx context.Context, m model.Model, cfg Config) (*Result, error) {
 		}
 	}
 	s.settle()
+	res.guides = s.guides
 	for _, q := range s.guides {
 		res.Particles = append(res.Particles, append([]float64(nil), q.Params()...))
 		res.Weights = append(res.Weights, 1/float64(len(s.guides)))

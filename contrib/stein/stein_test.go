@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/infer/svi"
 	"github.com/gostan/gostan/model"
 )
@@ -287,6 +288,7 @@ func TestNonMixture(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	for name, edit := range map[string]func(*Config){
 		"guide":       func(c *Config) { c.Guide = "flow" },
+		"maker":       func(c *Config) { c.Guide = "guide" },
 		"particles":   func(c *Config) { c.Particles = 0 },
 		"temperature": func(c *Config) { c.LossTemperature = 0 },
 		"product":     func(c *Config) { c.Guide, c.Kernel = "delta", &ProbabilityProduct{} },
@@ -323,5 +325,40 @@ func TestSupport(t *testing.T) {
 		if p[0] >= 1 || p[0] < -4 {
 			t.Errorf("a particle at %v", p[0])
 		}
+	}
+}
+
+// TestMaker: particles of a guide made by Config.Maker (here a diagonal
+// Normal autoguide, attracted by its own ELBO) fit N(0, 1); their
+// parameters are named param[k] and the predictive draws come from them.
+func TestMaker(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Guide, cfg.Steps, cfg.Seed, cfg.Particles = "guide", 1000, 7, 5
+	cfg.RepulsionTemperature = 100
+	cfg.Optimizer = svi.NewAdam(0.05)
+	cfg.Maker = func(rng *rand.Rand) (svi.Guide, error) {
+		return autoguide.NewDiagonalNormal([]float64{4*rng.Float64() - 2}), nil
+	}
+	m := stdNormal(1)
+	res, err := Run(context.Background(), m, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(res.Names, ",") != "param[1],param[2]" {
+		t.Errorf("names %v", res.Names)
+	}
+	p, err := MixtureGuidePredictive(m, res, 20000, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, sd := 0.0, 0.0
+	for _, d := range p.Draws {
+		mean += d[0] / float64(len(p.Draws))
+	}
+	for _, d := range p.Draws {
+		sd += (d[0] - mean) * (d[0] - mean) / float64(len(p.Draws))
+	}
+	if sd = math.Sqrt(sd); math.Abs(mean) > 0.1 || math.Abs(sd-1) > 0.1 {
+		t.Errorf("mean %v sd %v", mean, sd)
 	}
 }
