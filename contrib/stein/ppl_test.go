@@ -17,9 +17,9 @@ import (
 // modes of mu's posterior, near the closed-form means given z = 0 and
 // z = 1, and the draws of z (drawn given mu by Write) say which: z = 0 in
 // the mode of z = 0 and 1 in the other. The share of the particles in
-// each mode is not checked: SVGD's points keep the side of the valley
-// they start on (over seeds 1 to 5, 61% to 100% of the draws near z = 1's mode, the
-// exact posterior probability of z = 1 being 0.587).
+// each mode is not checked: it depends on where they start (over seeds
+// 1 to 5, 61% to 100% of the draws were near z = 1's mode, whose exact
+// posterior probability is 0.587).
 func TestEnumeratedSite(t *testing.T) {
 	ys := []float64{2.6, 3.9, 2.2, 3.4, 4.1, 2.8}
 	mixture := func(ctx *ppl.Ctx) {
