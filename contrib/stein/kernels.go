@@ -25,6 +25,16 @@ type Kernel interface {
 	Eval(x, y, val, grad []float64)
 }
 
+// stationary is a Kernel of x - y alone, symmetric in its arguments:
+// K(y, x) = K(x, y) and ∂K(y, x)/∂y = -∂K(x, y)/∂x, so that the forces
+// evaluate each pair of particles once.
+type stationary interface{ stationary() bool }
+
+func isStationary(k Kernel) bool {
+	s, ok := k.(stationary)
+	return ok && s.stationary()
+}
+
 // RBFMode is how the RBF kernel treats the coordinates.
 type RBFMode int
 
@@ -110,6 +120,8 @@ func (k *RBF) Prepare(ps [][]float64, _ *rand.Rand) error {
 	}
 	return nil
 }
+
+func (k *RBF) stationary() bool { return true }
 
 func (k *RBF) Eval(x, y, val, grad []float64) {
 	if !k.vector() {
@@ -275,6 +287,15 @@ func (k *Mixture) Prepare(ps [][]float64, rng *rand.Rand) error {
 	return nil
 }
 
+func (k *Mixture) stationary() bool {
+	for _, c := range k.Kernels {
+		if !isStationary(c) {
+			return false
+		}
+	}
+	return true
+}
+
 func (k *Mixture) Eval(x, y, val, grad []float64) {
 	k.v, k.g = resize(k.v, len(x)), resize(k.g, len(x))
 	clear(val)
@@ -367,6 +388,16 @@ func (k *Graphical) Prepare(ps [][]float64, rng *rand.Rand) error {
 		}
 	}
 	return nil
+}
+
+// stationary holds once Prepare has made the blocks' kernels.
+func (k *Graphical) stationary() bool {
+	for _, c := range k.kern {
+		if !isStationary(c) {
+			return false
+		}
+	}
+	return k.kern != nil
 }
 
 func (k *Graphical) Eval(x, y, val, grad []float64) {

@@ -330,18 +330,40 @@ func (s *SteinVI) forces(xs, gs, phi [][]float64, rng *rand.Rand) error {
 	if err := s.cfg.Kernel.Prepare(xs, rng); err != nil {
 		return err
 	}
-	n := float64(len(xs))
 	lt, rt := s.cfg.LossTemperature, s.cfg.RepulsionTemperature
-	for i, xi := range xs {
-		f := phi[i]
+	for _, f := range phi {
 		clear(f)
-		for j, xj := range xs {
-			s.cfg.Kernel.Eval(xj, xi, s.val, s.g)
-			gj := gs[j]
-			for d := range f {
-				f[d] += s.val[d]*gj[d]/lt + s.g[d]/rt
+	}
+	// add adds particle j's pull on i: K(x_j, x_i) g_j and the repulsion
+	// ∂K(x_j, x_i)/∂x_j, as Eval(x_j, x_i) left them in val and grad.
+	add := func(i, j int, sign float64) {
+		f, gj := phi[i], gs[j]
+		for d := range f {
+			f[d] += s.val[d]*gj[d]/lt + sign*s.g[d]/rt
+		}
+	}
+	if isStationary(s.cfg.Kernel) {
+		// One evaluation per pair: K(x_i, x_j) = K(x_j, x_i) and the
+		// gradient changes sign when the arguments swap.
+		for i, xi := range xs {
+			s.cfg.Kernel.Eval(xi, xi, s.val, s.g)
+			add(i, i, 1)
+			for j := i + 1; j < len(xs); j++ {
+				s.cfg.Kernel.Eval(xs[j], xi, s.val, s.g)
+				add(i, j, 1)
+				add(j, i, -1)
 			}
 		}
+	} else {
+		for i, xi := range xs {
+			for j, xj := range xs {
+				s.cfg.Kernel.Eval(xj, xi, s.val, s.g)
+				add(i, j, 1)
+			}
+		}
+	}
+	n := float64(len(xs))
+	for _, f := range phi {
 		for d := range f {
 			f[d] /= n
 		}

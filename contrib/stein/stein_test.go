@@ -362,3 +362,55 @@ func TestMaker(t *testing.T) {
 		t.Errorf("mean %v sd %v", mean, sd)
 	}
 }
+
+// opaque hides a kernel's stationarity, so the forces evaluate every
+// ordered pair.
+type opaque struct{ Kernel }
+
+// TestForcesStationary: the forces from one evaluation per pair of a
+// stationary kernel equal those from every ordered pair.
+func TestForcesStationary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	xs, gs := matrix(7, 3), matrix(7, 3)
+	for i := range xs {
+		for c := range xs[i] {
+			xs[i][c], gs[i][c] = rng.NormFloat64(), rng.NormFloat64()
+		}
+	}
+	for name, mk := range map[string]func() Kernel{
+		"rbf":    func() Kernel { return NewRBF() },
+		"vector": func() Kernel { return &RBF{Mode: Vector} },
+		"mixture": func() Kernel {
+			return &Mixture{Weights: []float64{0.4, 0.6}, Kernels: []Kernel{NewRBF(), &RBF{Mode: Vector}}}
+		},
+		"graphical": func() Kernel { return &Graphical{Blocks: [][]int{{0, 2}, {1}}} },
+	} {
+		var phis [2][][]float64
+		for v, k := range []Kernel{mk(), opaque{mk()}} {
+			cfg := DefaultConfig()
+			cfg.Guide, cfg.Particles, cfg.Kernel, cfg.RepulsionTemperature = "delta", 7, k, 0.7
+			s, err := New(stdNormal(3), cfg, rand.New(rand.NewPCG(1, 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := k.Prepare(xs, nil); err != nil { // Graphical makes its blocks' kernels here
+				t.Fatal(err)
+			}
+			if isStationary(k) == (v == 1) {
+				t.Fatalf("%s: stationary %v", name, isStationary(k))
+			}
+			phis[v] = matrix(7, 3)
+			if err := s.forces(xs, gs, phis[v], nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range phis[0] {
+			for c := range phis[0][i] {
+				if math.Abs(phis[0][i][c]-phis[1][i][c]) > 1e-12 {
+					t.Errorf("%s: particle %d: forces %v and %v", name, i, phis[0][i], phis[1][i])
+					break
+				}
+			}
+		}
+	}
+}
