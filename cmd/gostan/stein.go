@@ -62,7 +62,7 @@ func newSteinCmd() *cobra.Command {
 	cfg.Guide = "delta"
 	var dataPath, output, kernel, rbfMode string
 	var draws, sigFigs, refresh, features int
-	var lr, factor, scale float64
+	var lr, decay, factor, scale float64
 	cmd := &cobra.Command{
 		Use:   "stein MODEL.stan",
 		Short: "Stein variational inference: a mixture of guides moved by Stein forces (SVGD with --guide delta)",
@@ -109,6 +109,9 @@ func newSteinCmd() *cobra.Command {
 				return err
 			}
 			cfg.Optimizer = svi.NewAdam(lr)
+			if decay != 1 {
+				cfg.Schedule = svi.ExponentialDecay(lr, decay, cfg.Steps)
+			}
 			if refresh > 0 {
 				cfg.Progress = func(step int, elbo float64) {
 					if step%refresh == 0 {
@@ -146,6 +149,7 @@ func newSteinCmd() *cobra.Command {
 				fmt.Sprintf("    steps = %d", cfg.Steps),
 				"    optimizer = adam",
 				fmt.Sprintf("      lr = %g", lr),
+				fmt.Sprintf("      lr_decay = %g", decay),
 				fmt.Sprintf("    output_samples = %d", draws),
 			}
 			config = append(config, runConfig(dataPath, "2", cfg.Seed, output)...)
@@ -199,6 +203,7 @@ func newSteinCmd() *cobra.Command {
 	f.Float64Var(&cfg.RepulsionTemperature, "repulsion-temperature", cfg.RepulsionTemperature, "divides the repulsive force")
 	f.IntVar(&cfg.Steps, "steps", cfg.Steps, "Stein steps")
 	f.Float64Var(&lr, "lr", 0.05, "Adam's step size")
+	f.Float64Var(&decay, "lr-decay", 1, "fraction of --lr reached by the last step, exponentially; 1: constant")
 	f.IntVar(&draws, "draws", 1000, "draws from the fitted mixture")
 	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&output, "output", "output.csv", "output file")
