@@ -147,6 +147,7 @@ func newSteinCmd() *cobra.Command {
 				fmt.Sprintf("    loss_temperature = %g", cfg.LossTemperature),
 				fmt.Sprintf("    repulsion_temperature = %g", cfg.RepulsionTemperature),
 				fmt.Sprintf("    steps = %d", cfg.Steps),
+				fmt.Sprintf("    warm_start = %d", cfg.WarmStart),
 				"    optimizer = adam",
 				fmt.Sprintf("      lr = %g", lr),
 				fmt.Sprintf("      lr_decay = %g", decay),
@@ -202,6 +203,7 @@ func newSteinCmd() *cobra.Command {
 	f.Float64Var(&cfg.LossTemperature, "loss-temperature", cfg.LossTemperature, "divides the attractive force")
 	f.Float64Var(&cfg.RepulsionTemperature, "repulsion-temperature", cfg.RepulsionTemperature, "divides the repulsive force")
 	f.IntVar(&cfg.Steps, "steps", cfg.Steps, "Stein steps")
+	f.IntVar(&cfg.WarmStart, "warm-start", cfg.WarmStart, "of the steps, how many each particle first takes alone along its own ELBO gradient, without the kernel")
 	f.Float64Var(&lr, "lr", 0.05, "Adam's step size")
 	f.Float64Var(&decay, "lr-decay", 1, "fraction of --lr reached by the last step, exponentially; 1: constant")
 	f.IntVar(&draws, "draws", 1000, "draws from the fitted mixture")

@@ -74,7 +74,7 @@ var flagRanges = map[string]map[string]valueRange{
 	},
 	"stein": {
 		"particles": between(1, 1e5), "elbo-particles": counts, "steps": iterations, "draws": counts,
-		"random-features": between(0, 1e6), "refresh": iterations, "seed": seedRange, "sig-figs": sigFigsCSV,
+		"random-features": between(0, 1e6), "refresh": iterations, "warm-start": iterations, "seed": seedRange, "sig-figs": sigFigsCSV,
 		"lr": positive, "lr-decay": {min: 0, max: 1, minOpen: true}, "bandwidth-factor": atLeast0, "product-scale": positive,
 		"loss-temperature": positive, "repulsion-temperature": positive,
 	},

@@ -67,8 +67,16 @@ type Config struct {
 	// Schedule, when not nil, gives the optimizer's step size at each
 	// step (1-based), as svi.ExponentialDecay does.
 	Schedule func(step int) float64
-	Steps    int
-	Seed     uint64
+	// WarmStart is how many of the Steps each particle first takes alone,
+	// along its own ELBO gradient without the kernel. Far from the
+	// posterior the particles' gradients differ by orders of magnitude and
+	// the kernel hands the largest to every particle: on PosteriorDB's
+	// kidscore_interaction_c that drove every particle's sigma far too
+	// high and the intercept, 88 at the posterior, stayed below 80 after
+	// 20000 steps; with 2000 steps alone first it reached 86 to 89.
+	WarmStart int
+	Steps     int
+	Seed      uint64
 	// MaxRetries bounds the redraws after a draw outside the support.
 	MaxRetries int
 	// Progress, when not nil, sees each step's mean ELBO.
@@ -133,6 +141,7 @@ type SteinVI struct {
 	step   []float64
 	val, g []float64
 	failed int
+	warm   bool // the forces are the particles' own gradients (WarmStart)
 	// scratch of mixtureELBOGrad
 	eps, z, gz, logq, resp []float64
 }
@@ -297,7 +306,11 @@ func (s *SteinVI) Step(rng *rand.Rand) (float64, error) {
 			s.gs[i][j] = s.grads[i][k]
 		}
 	}
-	if err := s.forces(s.xs, s.gs, s.phi, rng); err != nil {
+	if s.warm {
+		for i := range s.phi {
+			copy(s.phi[i], s.gs[i])
+		}
+	} else if err := s.forces(s.xs, s.gs, s.phi, rng); err != nil {
 		return math.NaN(), err
 	}
 	p := len(s.names)
@@ -458,6 +471,7 @@ func Run(ctx context.Context, m model.Model, cfg Config) (*Result, error) {
 		if cfg.Schedule != nil {
 			s.cfg.Optimizer.SetLR(cfg.Schedule(step))
 		}
+		s.warm = step <= cfg.WarmStart
 		e, err := s.Step(rng)
 		if err != nil {
 			return nil, err

@@ -414,3 +414,30 @@ func TestForcesStationary(t *testing.T) {
 		}
 	}
 }
+
+// TestWarmStart: during the warm start each particle follows its own
+// gradient, so SVGD warm-started for all its steps is gradient ascent of
+// each point: they all reach N(0, 1)'s mode; after a warm start the
+// kernel spreads them again.
+func TestWarmStart(t *testing.T) {
+	spread := func(warm int) float64 {
+		cfg := DefaultConfig()
+		cfg.Guide, cfg.Particles, cfg.Steps, cfg.Seed, cfg.WarmStart = "delta", 20, 1500, 3, warm
+		cfg.Optimizer = svi.NewAdam(0.05)
+		res, err := Run(context.Background(), stdNormal(1), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, p := range res.Particles {
+			lo, hi = math.Min(lo, p[0]), math.Max(hi, p[0])
+		}
+		return hi - lo
+	}
+	if w := spread(1500); w > 0.1 {
+		t.Errorf("warm-started throughout, the particles span %v", w)
+	}
+	if w := spread(500); w < 2 {
+		t.Errorf("after a warm start of 500 steps, the particles span %v", w)
+	}
+}
