@@ -71,9 +71,11 @@ type Config struct {
 	// along its own ELBO gradient without the kernel. Far from the
 	// posterior the particles' gradients differ by orders of magnitude and
 	// the kernel hands the largest to every particle: on PosteriorDB's
-	// kidscore_interaction_c that drove every particle's sigma far too
-	// high and the intercept, 88 at the posterior, stayed below 80 after
-	// 20000 steps; with 2000 steps alone first it reached 86 to 89.
+	// kidscore_interaction_c, SVGD from seed 1 drove every particle's
+	// sigma far too high and the intercept, 88 at the posterior, stayed
+	// below 80 after 20000 steps; with 2000 steps alone first it reached
+	// 86 to 89. It is no cure: from eval's seed the same posterior still
+	// failed (docs/stein.md).
 	WarmStart int
 	Steps     int
 	Seed      uint64
