@@ -1,7 +1,8 @@
 // Package stein is Stein variational inference with Stein mixtures, as
 // NumPyro's SteinVI (numpyro.contrib.einstein) runs it, on a
 // model.Model's unconstrained space. Particles are the parameters of
-// copies of a guide (an autoguide of infer/autoguide); each step moves
+// copies of a guide (the Delta or Normal autoguide of infer/autoguide,
+// or any svi.Guide such as a Stan program's guide block); each step moves
 // them along the Stein forces of Liu and Wang's "Stein Variational
 // Gradient Descent" (2016), with the loss and repulsion temperatures of
 // Wang and Liu's "Nonlinear Stein Variational Gradient Descent for
@@ -15,8 +16,10 @@
 // Normal guide each particle is a diagonal Gaussian's locations and
 // scales, ELBO_j is E_{z~q_j}[log p(z) - log q(z)] with q the whole
 // mixture (the Stein mixture's ELBO, as NumPyro takes it), and the
-// fitted mixture weighs the particles' Gaussians equally. The forces are
-// ascended by an optimizer of infer/svi.
+// fitted mixture weighs the particles' Gaussians equally; any other
+// guide is attracted by its own ELBO. The forces are ascended by an
+// optimizer of infer/svi, and MixtureGuidePredictive draws from the
+// fitted mixture through the model. docs/stein.md has the measurements.
 package stein
 
 import (
