@@ -72,6 +72,12 @@ var flagRanges = map[string]map[string]valueRange{
 		"max-samples": iterations, "threads": between(0, 1<<16), "draws": counts, "refresh": iterations,
 		"live-evidence-frac": {min: 0, max: 1, minOpen: true, maxOpen: true}, "seed": seedRange, "sig-figs": sigFigsCSV,
 	},
+	"stein": {
+		"particles": between(1, 1e5), "elbo-particles": counts, "steps": iterations, "draws": counts,
+		"random-features": between(0, 1e6), "refresh": iterations, "warm-start": iterations, "seed": seedRange, "sig-figs": sigFigsCSV,
+		"lr": positive, "lr-decay": {min: 0, max: 1, minOpen: true}, "bandwidth-factor": atLeast0, "product-scale": positive,
+		"loss-temperature": positive, "repulsion-temperature": positive,
+	},
 }
 
 // numericTypes are the pflag value types whose flags need a row in
