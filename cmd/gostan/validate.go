@@ -72,6 +72,12 @@ var flagRanges = map[string]map[string]valueRange{
 		"max-samples": iterations, "threads": between(0, 1<<16), "draws": counts, "refresh": iterations,
 		"live-evidence-frac": {min: 0, max: 1, minOpen: true, maxOpen: true}, "seed": seedRange, "sig-figs": sigFigsCSV,
 	},
+	"pathfinder": {
+		"num-paths": between(1, 1024), "num-draws": counts, "num-psis-draws": counts, "num-elbo-draws": counts,
+		"history-size": between(1, 1000), "max-lbfgs-iters": counts, "init-alpha": positive, "tol-obj": atLeast0,
+		"tol-rel-obj": atLeast0, "tol-grad": atLeast0, "tol-rel-grad": atLeast0, "tol-param": atLeast0,
+		"seed": seedRange, "sig-figs": sigFigsCSV,
+	},
 }
 
 // numericTypes are the pflag value types whose flags need a row in
