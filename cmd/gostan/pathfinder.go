@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,7 +16,7 @@ import (
 func newPathfinderCmd() *cobra.Command {
 	cfg := pathfinder.DefaultConfig()
 	var dataPath, output, init string
-	var sigFigs int
+	var sigFigs, refresh int
 	cmd := &cobra.Command{
 		Use:   "pathfinder MODEL.stan",
 		Short: "Pathfinder variational inference: Gaussian approximations along L-BFGS paths, as CmdStan's pathfinder",
@@ -43,6 +44,17 @@ func newPathfinderCmd() *cobra.Command {
 			}
 			if err := applyInit(m, init, cfg.Seed, &cfg.InitRadius, &cfg.Init); err != nil {
 				return err
+			}
+			if refresh > 0 {
+				var mu sync.Mutex // the paths report from their goroutines
+				cfg.Progress = func(p pathfinder.Progress) {
+					if p.Iter%refresh != 0 {
+						return
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					fmt.Fprintf(stderr, "Path [%d] Iter %5d: log density %-12.6g ELBO %-12.6g best ELBO %.6g\n", p.Path, p.Iter, p.LogP, p.ELBO, p.BestELBO)
+				}
 			}
 			ctx, stop := interruptible(stderr, "draws from the best approximations so far are kept")
 			defer stop()
@@ -97,6 +109,7 @@ func newPathfinderCmd() *cobra.Command {
 	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale) or a JSON file of initial values, as CmdStan takes")
 	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
+	f.IntVar(&refresh, "refresh", 100, "print each path's log density and ELBO every this many L-BFGS iterations; 0: none")
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -62,6 +63,42 @@ func TestPathfinderCSV(t *testing.T) {
 		}
 		if sd := math.Sqrt(ls2 - ls*ls); math.Abs(mu-3) > 0.08 || math.Abs(ls-1) > 0.08 || math.Abs(sd-0.5) > 0.06 {
 			t.Errorf("%s: mean mu %.3f (want 3), mean log sigma %.3f (want 1), sd %.3f (want 0.5)", name, mu, ls, sd)
+		}
+	}
+}
+
+// TestPathfinderInterrupted sends SIGINT to `gostan pathfinder` after the
+// fifth L-BFGS iteration of its first path (illStan takes thousands with
+// the tolerances off): it exits 130, and the file holds the resampled
+// draws from the best approximations reached, with a comment saying so
+// that stderr says too.
+func TestPathfinderInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	dir := t.TempDir()
+	prog, data, out := filepath.Join(dir, "ill.stan"), filepath.Join(dir, "ill.json"), filepath.Join(dir, "out.csv")
+	os.WriteFile(prog, []byte(illStan), 0o644)
+	os.WriteFile(data, []byte(`{"D": 5, "N": 100000}`), 0o644)
+	status, _, stderr := interruptWhen(t, syscall.SIGINT, func(_, stderr string) bool { return strings.Contains(stderr, "Path [1] Iter     5:") },
+		"pathfinder", prog, "--data", data, "--seed", "2", "--refresh", "1", "--output", out, "--max-lbfgs-iters", "100000",
+		"--tol-obj", "0", "--tol-rel-obj", "0", "--tol-grad", "0", "--tol-rel-grad", "0", "--tol-param", "0")
+	if status != 130 {
+		t.Fatalf("exit status %d, want 130\n%s", status, stderr)
+	}
+	f := readWholeCSV(t, out)
+	if len(f.Draws) != 1000 || strings.Join(f.Columns, ",") != "lp_approx__,lp__,x.1,x.2,x.3,x.4,x.5" {
+		t.Fatalf("%d draws of %v, want 1000 of lp_approx__,lp__,x.1,...,x.5", len(f.Draws), f.Columns)
+	}
+	if want := "Interrupted: the paths stopped early; the draws come from the best approximations reached."; len(f.Adapt) != 1 || f.Adapt[0] != want {
+		t.Errorf("comments after the header %q, want %q", f.Adapt, want)
+	}
+	if want := "gostan: interrupted; the file holds draws from the best approximations reached:\n  " + out + ": 1000 draws\n"; !strings.HasSuffix(stderr, want) {
+		t.Errorf("stderr ends\n%s\nwant\n%s", stderr, want)
+	}
+	for k, row := range f.Draws {
+		if math.IsInf(row[0], 0) || math.IsNaN(row[0]) || math.IsInf(row[1], 0) || math.IsNaN(row[1]) {
+			t.Fatalf("draw %d: lp_approx__ %v, lp__ %v, want finite", k+1, row[0], row[1])
 		}
 	}
 }

@@ -76,7 +76,7 @@ var flagRanges = map[string]map[string]valueRange{
 		"num-paths": between(1, 1024), "num-draws": counts, "num-psis-draws": counts, "num-elbo-draws": counts,
 		"history-size": between(1, 1000), "max-lbfgs-iters": counts, "init-alpha": positive, "tol-obj": atLeast0,
 		"tol-rel-obj": atLeast0, "tol-grad": atLeast0, "tol-rel-grad": atLeast0, "tol-param": atLeast0,
-		"seed": seedRange, "sig-figs": sigFigsCSV,
+		"seed": seedRange, "sig-figs": sigFigsCSV, "refresh": iterations,
 	},
 }
 

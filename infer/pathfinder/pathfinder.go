@@ -30,6 +30,17 @@ type Config struct {
 	Init       []float64
 	InitRadius float64
 	Seed       uint64
+	// Progress, when not nil, sees every L-BFGS iteration of every path.
+	// It is called from the paths' goroutines, concurrently.
+	Progress func(Progress)
+}
+
+// Progress is one L-BFGS iteration of one path.
+type Progress struct {
+	Path, Iter int     // the path (from 1) and the iteration
+	LogP       float64 // the log density at the iterate
+	ELBO       float64 // the ELBO of the approximation there; NaN when none was formed
+	BestELBO   float64 // the path's best ELBO so far
 }
 
 // DefaultConfig returns CmdStan's defaults.
@@ -192,6 +203,7 @@ type pathDraws struct {
 type single struct {
 	m     model.Model
 	cfg   Config
+	path  int
 	rng   *rand.Rand
 	evals int
 	hist  *history
@@ -209,7 +221,7 @@ type single struct {
 // from the best, reusing that approximation's ELBO draws as Stan does.
 func runPath(ctx context.Context, m model.Model, cfg Config, index int) (Path, *pathDraws) {
 	n := m.Dim()
-	p := &single{m: m, cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, uint64(index)+1)),
+	p := &single{m: m, cfg: cfg, path: index + 1, rng: rand.New(rand.NewPCG(cfg.Seed, uint64(index)+1)),
 		hist: newHistory(n, cfg.HistorySize), x: make([]float64, n), g: make([]float64, n),
 		s: make([]float64, n), y: make([]float64, n), u: make([]float64, n), elbo: math.Inf(-1)}
 	init, err := p.initialize()
@@ -314,6 +326,12 @@ func (p *single) observe(ctx context.Context, it optimize.Iteration) {
 	}
 	copy(p.x, it.X)
 	copy(p.g, it.Grad)
+	elbo := math.NaN()
+	if p.cfg.Progress != nil {
+		defer func() {
+			p.cfg.Progress(Progress{Path: p.path, Iter: it.Iter, LogP: it.LogP, ELBO: elbo, BestELBO: p.elbo})
+		}()
+	}
 	if it.Iter == 0 || len(p.hist.s) == 0 || ctx.Err() != nil {
 		return
 	}
@@ -323,7 +341,7 @@ func (p *single) observe(ctx context.Context, it optimize.Iteration) {
 	}
 	k := p.cfg.NumELBODraws
 	d := pathDraws{z: make([][]float64, k), lp: make([]float64, k), lpa: make([]float64, k)}
-	elbo := 0.0
+	elbo = 0
 	for j := range k {
 		d.z[j] = make([]float64, len(p.x))
 		d.lpa[j] = q.draw(p.rng, p.u, d.z[j])

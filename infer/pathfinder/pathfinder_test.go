@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/gostan/gostan/model"
@@ -307,6 +308,35 @@ func TestInvalidConfig(t *testing.T) {
 		mod(&cfg)
 		if _, err := Run(g, cfg); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// Progress is called from the paths' goroutines: once per iteration of
+// every path (the initial point included), its BestELBO ending at the
+// path's ELBO and reached at the path's best iteration.
+func TestProgress(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[int][]Progress{}
+	cfg := DefaultConfig()
+	cfg.Seed = 9
+	cfg.Progress = func(p Progress) {
+		mu.Lock()
+		seen[p.Path] = append(seen[p.Path], p)
+		mu.Unlock()
+	}
+	res, err := Run(newNormal(5, 0.8), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range res.Paths {
+		its := seen[i+1]
+		if len(its) != p.Iter+1 {
+			t.Fatalf("path %d: %d progress calls for %d iterations", i+1, len(its), p.Iter)
+		}
+		last := its[len(its)-1]
+		if last.BestELBO != p.ELBO || its[p.BestIter].ELBO != p.ELBO || !math.IsNaN(its[0].ELBO) {
+			t.Errorf("path %d: best ELBO %v, ELBO at iteration %d %v, path's %v", i+1, last.BestELBO, p.BestIter, its[p.BestIter].ELBO, p.ELBO)
 		}
 	}
 }
