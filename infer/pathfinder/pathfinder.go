@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/gostan/gostan/infer/optimize"
@@ -122,6 +123,9 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 	if err := cfg.validate(m.Dim()); err != nil {
 		return nil, err
 	}
+	if m.Dim() == 0 {
+		return nil, errors.New("pathfinder: the model has no parameters to approximate")
+	}
 	paths := make([]Path, cfg.NumPaths)
 	outs := make([]*pathDraws, cfg.NumPaths)
 	var wg sync.WaitGroup
@@ -142,7 +146,7 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 	var errs []error
 	for i, p := range paths {
 		if p.Err != nil {
-			errs = append(errs, fmt.Errorf("path %d: %w", i+1, p.Err))
+			errs = append(errs, p.Err)
 			res.Messages = append(res.Messages, fmt.Sprintf("path %d failed: %v", i+1, p.Err))
 			continue
 		}
@@ -151,7 +155,7 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 		pool.lpa = append(pool.lpa, outs[i].lpa...)
 	}
 	if len(pool.z) == 0 {
-		return nil, fmt.Errorf("pathfinder: every path failed: %w", errors.Join(errs...))
+		return nil, pathsFailed(errs)
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x9a7f))
 	keep := make([]int, len(pool.z))
@@ -191,6 +195,36 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 	res.Messages = append(res.Messages, failed.OutputsReport()...)
 	return res, nil
 }
+
+// pathsFailed is the error of a run whose every path failed (errs[i] is
+// path i+1's): each distinct message once, with the paths that gave it,
+// wrapping the paths' errors (a cancelled context's among them).
+func pathsFailed(errs []error) error {
+	var order []string
+	paths := map[string][]string{}
+	for i, err := range errs {
+		msg := err.Error()
+		if paths[msg] == nil {
+			order = append(order, msg)
+		}
+		paths[msg] = append(paths[msg], fmt.Sprint(i+1))
+	}
+	wrapped := wrapOnly{errors.Join(errs...)}
+	if len(order) == 1 {
+		return fmt.Errorf("pathfinder: every path failed: %s%w", order[0], wrapped)
+	}
+	lines := []string{"pathfinder: every path failed:"}
+	for _, msg := range order {
+		lines = append(lines, fmt.Sprintf("paths %s: %s", strings.Join(paths[msg], ", "), msg))
+	}
+	return fmt.Errorf("%s%w", strings.Join(lines, "\n"), wrapped)
+}
+
+// wrapOnly wraps an error for errors.Is without adding to the message.
+type wrapOnly struct{ err error }
+
+func (w wrapOnly) Error() string { return "" }
+func (w wrapOnly) Unwrap() error { return w.err }
 
 // pathDraws are a path's draws with their log densities.
 type pathDraws struct {
@@ -267,27 +301,36 @@ func runPath(ctx context.Context, m model.Model, cfg Config, index int) (Path, *
 }
 
 // initialize draws the start uniformly in (-InitRadius, InitRadius) until
-// the density and its gradient are finite, at most 100 times.
+// the density and its gradient are finite, at most 100 times; a failure
+// says why the model rejected the initial values.
 func (p *single) initialize() ([]float64, error) {
 	n := len(p.x)
 	grad := make([]float64, n)
+	var rejected model.Failures
 	finite := func(x []float64) bool {
 		p.evals++
 		lp, err := p.m.LogDensity(x, grad)
-		if err != nil || math.IsNaN(lp) || math.IsInf(lp, 0) {
-			return false
-		}
+		ok := err == nil && !math.IsNaN(lp) && !math.IsInf(lp, 0)
 		for _, v := range grad {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return false
-			}
+			ok = ok && !math.IsNaN(v) && !math.IsInf(v, 0)
 		}
-		return true
+		if !ok {
+			if err == nil {
+				err = errors.New("the log density or its gradient is not finite")
+				if ex, isEx := p.m.(model.Explainer); isEx {
+					if why := ex.Explain(x); why != nil {
+						err = why
+					}
+				}
+			}
+			rejected.Add(err)
+		}
+		return ok
 	}
 	if p.cfg.Init != nil {
 		x := slices.Clone(p.cfg.Init)
 		if !finite(x) {
-			return nil, errors.New("the log density or its gradient is not finite at the initial point")
+			return nil, fmt.Errorf("the initial point was rejected: %v", rejected.First[0])
 		}
 		return x, nil
 	}
@@ -301,7 +344,9 @@ func (p *single) initialize() ([]float64, error) {
 			return x, nil
 		}
 	}
-	return nil, fmt.Errorf("initialization between (-%g, %g) failed after 100 attempts", r, r)
+	lines := append([]string{fmt.Sprintf("initialization between (-%g, %g) failed after 100 attempts", r, r)},
+		rejected.Report("initial value rejected", "initial values rejected")...)
+	return nil, errors.New(strings.Join(lines, "\n"))
 }
 
 // logDensity is the model's log density at z, -Inf where it fails.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
@@ -338,5 +339,23 @@ func TestProgress(t *testing.T) {
 		if last.BestELBO != p.ELBO || its[p.BestIter].ELBO != p.ELBO || !math.IsNaN(its[0].ELBO) {
 			t.Errorf("path %d: best ELBO %v, ELBO at iteration %d %v, path's %v", i+1, last.BestELBO, p.BestIter, its[p.BestIter].ELBO, p.ELBO)
 		}
+	}
+}
+
+// rejecter rejects every point.
+type rejecter struct{ *normal }
+
+func (rejecter) LogDensity(x, grad []float64) (float64, error) { return 0, errors.New("rejected here") }
+func (r rejecter) Clone() model.Model                          { return r }
+
+// When every path fails the same way the error says it once, with the
+// model's reason; a model without parameters is refused.
+func TestEveryPathFails(t *testing.T) {
+	_, err := Run(rejecter{newNormal(2, 0.5)}, DefaultConfig())
+	if err == nil || strings.Count(err.Error(), "initialization between (-2, 2) failed") != 1 || !strings.Contains(err.Error(), "rejected here") {
+		t.Errorf("error %v", err)
+	}
+	if _, err := Run(&normal{}, DefaultConfig()); err == nil || !strings.Contains(err.Error(), "no parameters") {
+		t.Errorf("a model without parameters: %v", err)
 	}
 }
