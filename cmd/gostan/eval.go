@@ -23,6 +23,7 @@ import (
 	"github.com/gostan/gostan/infer/advi"
 	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/infer/nuts"
+	"github.com/gostan/gostan/infer/pathfinder"
 	"github.com/gostan/gostan/infer/svi"
 	"github.com/gostan/gostan/posteriordb"
 )
@@ -92,7 +93,7 @@ func newEvalCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "eval --posteriordb DIR --method METHOD",
 		Short: "Run an inference method on PosteriorDB's reference posteriors and score it",
-		Long: "eval runs a method (nuts, advi-meanfield, advi-fullrank, nested, stein, stein-delta, autoguide-NAME) on each PosteriorDB posterior with\n" +
+		Long: "eval runs a method (nuts, advi-meanfield, advi-fullrank, pathfinder, nested, stein, stein-delta, autoguide-NAME) on each PosteriorDB posterior with\n" +
 			"reference draws and writes one JSON line per posterior: the largest |mean - mean_ref| / sd_ref,\n" +
 			"whether it is below 0.3, the time and the gradient evaluations. --shard i/n runs every n-th\n" +
 			"posterior from the i-th (1-based), for sweeps split across machines.",
@@ -147,7 +148,7 @@ func newEvalCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&root, "posteriordb", "", "PosteriorDB tree")
-	f.StringVar(&method, "method", "nuts", "nuts, advi-meanfield, advi-fullrank, nested, stein, stein-delta or autoguide-NAME (NAME: "+strings.Join(autoguide.Names, ", ")+")")
+	f.StringVar(&method, "method", "nuts", "nuts, advi-meanfield, advi-fullrank, pathfinder, nested, stein, stein-delta or autoguide-NAME (NAME: "+strings.Join(autoguide.Names, ", ")+")")
 	f.StringSliceVar(&posteriors, "posterior", nil, "posteriors to run (default: all with reference draws)")
 	f.StringVar(&shard, "shard", "", "i/n: run the i-th of n interleaved shards")
 	f.StringVar(&output, "output", "", "JSON Lines output (default: standard output)")
@@ -285,6 +286,21 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 		}
 		add(res.Draws)
 		return draws, st, nil
+	case "pathfinder":
+		cfg := pathfinder.DefaultConfig()
+		cfg.Seed = seed
+		start := time.Now()
+		res, err := pathfinder.Run(m, cfg)
+		st.secs = time.Since(start).Seconds()
+		if err != nil {
+			return nil, st, err
+		}
+		for _, p := range res.Paths {
+			st.grads += p.Evals
+			st.steps += p.Iter
+		}
+		add(res.Draws)
+		return draws, st, nil
 	case "nested":
 		if m.Dim() > nestedMaxDim {
 			return nil, st, fmt.Errorf("not run: dimension %d is above %d", m.Dim(), nestedMaxDim)
@@ -342,7 +358,7 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 		add(res.Draws)
 		return draws, st, nil
 	}
-	return nil, st, fmt.Errorf("unknown method %q: use nuts, advi-meanfield, advi-fullrank, nested, stein, stein-delta or autoguide-NAME", method)
+	return nil, st, fmt.Errorf("unknown method %q: use nuts, advi-meanfield, advi-fullrank, pathfinder, nested, stein, stein-delta or autoguide-NAME", method)
 }
 
 func newEvalReportCmd() *cobra.Command {

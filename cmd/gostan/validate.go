@@ -78,6 +78,12 @@ var flagRanges = map[string]map[string]valueRange{
 		"lr": positive, "lr-decay": {min: 0, max: 1, minOpen: true}, "bandwidth-factor": atLeast0, "product-scale": positive,
 		"loss-temperature": positive, "repulsion-temperature": positive,
 	},
+	"pathfinder": {
+		"num-paths": between(1, 1024), "num-draws": counts, "num-psis-draws": counts, "num-elbo-draws": counts,
+		"history-size": between(1, 1000), "max-lbfgs-iters": counts, "init-alpha": positive, "tol-obj": atLeast0,
+		"tol-rel-obj": atLeast0, "tol-grad": atLeast0, "tol-rel-grad": atLeast0, "tol-param": atLeast0,
+		"seed": seedRange, "sig-figs": sigFigsCSV, "refresh": iterations,
+	},
 }
 
 // numericTypes are the pflag value types whose flags need a row in

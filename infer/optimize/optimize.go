@@ -122,6 +122,11 @@ type Iteration struct {
 	Alpha0   float64 // the line search's first trial
 	Evals    int     // gradient evaluations so far
 	Note     string
+	// X is the iterate and Grad the log density's gradient there (BFGS
+	// and L-BFGS; nil for Newton), for methods that follow the path, as
+	// Pathfinder does. They are the optimizer's buffers: valid only
+	// during the report call.
+	X, Grad []float64
 }
 
 // Result is the mode found.
@@ -464,8 +469,15 @@ func (o *optimizer) quasiNewton(ctx context.Context, x []float64, report func(It
 	g := make([]float64, n)
 	f, _ := o.eval(x, g)
 	res := &Result{InitLogP: -f}
+	ascent := make([]float64, n) // the log density's gradient, for report
+	negate := func(g []float64) []float64 {
+		for i, v := range g {
+			ascent[i] = -v
+		}
+		return ascent
+	}
 	if report != nil {
-		report(Iteration{LogP: -f, GradNorm: norm(g), Evals: o.evals})
+		report(Iteration{LogP: -f, GradNorm: norm(g), Evals: o.evals, X: x, Grad: negate(g)})
 	}
 	x1, g1 := make([]float64, n), make([]float64, n)
 	p := make([]float64, n)
@@ -523,7 +535,7 @@ func (o *optimizer) quasiNewton(ctx context.Context, x []float64, report func(It
 		fresh = false
 		gn, sn := norm(g), norm(s)
 		if report != nil {
-			report(Iteration{Iter: it, LogP: -f, StepNorm: sn, GradNorm: gn, Alpha: alpha, Alpha0: alpha0, Evals: o.evals, Note: note})
+			report(Iteration{Iter: it, LogP: -f, StepNorm: sn, GradNorm: gn, Alpha: alpha, Alpha0: alpha0, Evals: o.evals, Note: note, X: x, Grad: negate(g)})
 		}
 		eps := 0x1p-52
 		code := Running

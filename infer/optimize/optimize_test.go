@@ -148,3 +148,27 @@ func TestInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// The report carries every iterate and the log density's gradient there
+// (not the minimised negative's), ending at the mode returned.
+func TestReportCarriesPath(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Seed = 3
+	var last []float64
+	n := 0
+	res, err := Maximize(gaussian, 2, cfg, func(it Iteration) {
+		want := make([]float64, 2)
+		lp, _ := gaussian(it.X, want)
+		if math.Abs(lp-it.LogP) > 1e-12 || math.Abs(want[0]-it.Grad[0]) > 1e-12 || math.Abs(want[1]-it.Grad[1]) > 1e-12 {
+			t.Fatalf("iteration %d: X %v Grad %v LogP %v, want gradient %v log density %v", it.Iter, it.X, it.Grad, it.LogP, want, lp)
+		}
+		last = append(last[:0], it.X...)
+		n++
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != res.Iter+1 || last[0] != res.X[0] || last[1] != res.X[1] {
+		t.Errorf("%d reports ending at %v; want %d ending at %v", n, last, res.Iter+1, res.X)
+	}
+}

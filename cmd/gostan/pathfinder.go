@@ -1,0 +1,176 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gostan/gostan/infer/pathfinder"
+	"github.com/gostan/gostan/stancsv"
+)
+
+func newPathfinderCmd() *cobra.Command {
+	cfg := pathfinder.DefaultConfig()
+	var dataPath, output, init string
+	var sigFigs, refresh int
+	cmd := &cobra.Command{
+		Use:   "pathfinder MODEL.stan",
+		Short: "Pathfinder variational inference: Gaussian approximations along L-BFGS paths, as CmdStan's pathfinder",
+		Long: "pathfinder runs --num-paths L-BFGS paths in parallel from random initial values. Along each path\n" +
+			"it forms a Gaussian approximation at every iterate from the L-BFGS inverse Hessian, estimates its\n" +
+			"ELBO with --num-elbo-draws draws and keeps the best; it draws --num-draws from each path's best\n" +
+			"and resamples --num-psis-draws of the pooled draws by Pareto-smoothed importance weights\n" +
+			"(Zhang, Carpenter, Gelman and Vehtari 2022). The defaults are CmdStan's.\n\n" +
+			"It writes Stan CSV as CmdStan does: lp_approx__ (the draw's log density under its approximation),\n" +
+			"lp__ (the model's, Stan's constants dropped) and the model's columns, and prints each path's\n" +
+			"figures, the Pareto k of the importance weights and the draws' summary.\n\n" +
+			"SIGINT (Ctrl-C) or SIGTERM stops the paths before their next L-BFGS iteration: the file holds\n" +
+			"draws from the best approximations reached, with a comment saying so, and gostan exits with\n" +
+			"status 130 (143 for SIGTERM).",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			start := time.Now()
+			if cfg.Seed == 0 {
+				cfg.Seed = uint64(time.Now().UnixNano())
+			}
+			out, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			m, err := loadModel(stderr, args[0], dataPath, cfg.Seed)
+			if err != nil {
+				return err
+			}
+			if err := applyInit(m, init, cfg.Seed, &cfg.InitRadius, &cfg.Init); err != nil {
+				return err
+			}
+			if refresh > 0 {
+				var mu sync.Mutex // the paths report from their goroutines
+				cfg.Progress = func(p pathfinder.Progress) {
+					if p.Iter%refresh != 0 {
+						return
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					fmt.Fprintf(stderr, "Path [%d] Iter %5d: log density %-12.6g ELBO %-12.6g best ELBO %.6g\n", p.Path, p.Iter, p.LogP, p.ELBO, p.BestELBO)
+				}
+			}
+			ctx, stop := interruptible(stderr, "draws from the best approximations so far are kept")
+			defer stop()
+			res, err := pathfinder.RunContext(ctx, m, cfg)
+			if err != nil {
+				if ctx.Err() != nil {
+					fmt.Fprintf(stderr, "gostan: interrupted before any approximation was formed; %s was not written\n", output)
+					return interruptedExit(ctx)
+				}
+				return err
+			}
+			for _, msg := range res.Messages {
+				fmt.Fprintln(stderr, "warning:", msg)
+			}
+			printPaths(out, res)
+			names := append([]string{"lp_approx__", "lp__"}, m.Names()...)
+			rows := make([][]float64, len(res.Draws))
+			for k, d := range res.Draws {
+				rows[k] = append([]float64{res.LPApprox[k], res.LP[k]}, d...)
+			}
+			var comments []string
+			if res.Interrupted {
+				comments = []string{"Interrupted: the paths stopped early; the draws come from the best approximations reached."}
+			}
+			if err := writePathfinderCSV(output, args[0], dataPath, init, cfg, names, comments, rows, sigFigs); err != nil {
+				return err
+			}
+			if res.Interrupted {
+				reportInterrupted(stderr, "draws from the best approximations reached", output, fmt.Sprintf("%d draws", len(rows)))
+				return interruptedExit(ctx)
+			}
+			fmt.Fprintf(out, "\nWrote %s (%d draws)\nElapsed: %.2f s (parse, compile, pathfinder)\n\n", output, len(rows), time.Since(start).Seconds())
+			return printDrawSummary(out, names, rows)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.IntVar(&cfg.NumPaths, "num-paths", cfg.NumPaths, "single paths, run in parallel")
+	f.IntVar(&cfg.NumDraws, "num-draws", cfg.NumDraws, "draws from each path's best approximation")
+	f.IntVar(&cfg.NumPSISDraws, "num-psis-draws", cfg.NumPSISDraws, "draws after PSIS resampling (more than one path)")
+	f.BoolVar(&cfg.PSISResample, "psis-resample", cfg.PSISResample, "resample the paths' pooled draws by importance weights; otherwise write them all")
+	f.IntVar(&cfg.NumELBODraws, "num-elbo-draws", cfg.NumELBODraws, "draws per ELBO estimate")
+	f.IntVar(&cfg.HistorySize, "history-size", cfg.HistorySize, "L-BFGS update pairs kept")
+	f.IntVar(&cfg.MaxLBFGSIter, "max-lbfgs-iters", cfg.MaxLBFGSIter, "L-BFGS iterations per path at most")
+	f.Float64Var(&cfg.InitAlpha, "init-alpha", cfg.InitAlpha, "first line search step")
+	f.Float64Var(&cfg.TolObj, "tol-obj", cfg.TolObj, "absolute change of the log density")
+	f.Float64Var(&cfg.TolRelObj, "tol-rel-obj", cfg.TolRelObj, "relative change of the log density, in units of machine epsilon")
+	f.Float64Var(&cfg.TolGrad, "tol-grad", cfg.TolGrad, "gradient norm")
+	f.Float64Var(&cfg.TolRelGrad, "tol-rel-grad", cfg.TolRelGrad, "relative gradient magnitude, in units of machine epsilon")
+	f.Float64Var(&cfg.TolParam, "tol-param", cfg.TolParam, "parameter change")
+	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed (0: from the clock)")
+	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale) or a JSON file of initial values, as CmdStan takes")
+	f.StringVar(&output, "output", "output.csv", "output file")
+	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
+	f.IntVar(&refresh, "refresh", 100, "print each path's log density and ELBO every this many L-BFGS iterations; 0: none")
+	return cmd
+}
+
+// printPaths prints one line per path and the Pareto k of the resampling.
+func printPaths(w io.Writer, res *pathfinder.Result) {
+	for i, p := range res.Paths {
+		if p.Err != nil {
+			fmt.Fprintf(w, "Path [%d]: failed: %v\n", i+1, p.Err)
+			continue
+		}
+		fmt.Fprintf(w, "Path [%d]: %d L-BFGS iterations (%v); best iteration %d, ELBO %.6g; %d log density evaluations\n",
+			i+1, p.Iter, p.Code, p.BestIter, p.ELBO, p.Evals)
+	}
+	if !math.IsNaN(res.ParetoK) {
+		fmt.Fprintf(w, "Pareto k of the importance weights: %.2f\n", res.ParetoK)
+	}
+}
+
+// writePathfinderCSV writes CmdStan's pathfinder output, with comments
+// after the header (why the run stopped early).
+func writePathfinderCSV(path, modelPath, dataPath, init string, cfg pathfinder.Config, names, comments []string, rows [][]float64, sigFigs int) error {
+	bit := func(b bool) int {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	config := []string{
+		"method = pathfinder",
+		"  pathfinder",
+		fmt.Sprintf("    init_alpha = %g", cfg.InitAlpha),
+		fmt.Sprintf("    tol_obj = %g", cfg.TolObj),
+		fmt.Sprintf("    tol_rel_obj = %g", cfg.TolRelObj),
+		fmt.Sprintf("    tol_grad = %g", cfg.TolGrad),
+		fmt.Sprintf("    tol_rel_grad = %g", cfg.TolRelGrad),
+		fmt.Sprintf("    tol_param = %g", cfg.TolParam),
+		fmt.Sprintf("    history_size = %d", cfg.HistorySize),
+		fmt.Sprintf("    num_psis_draws = %d", cfg.NumPSISDraws),
+		fmt.Sprintf("    num_paths = %d", cfg.NumPaths),
+		"    save_single_paths = 0 (Default)",
+		fmt.Sprintf("    psis_resample = %d", bit(cfg.PSISResample)),
+		"    calculate_lp = 1 (Default)",
+		fmt.Sprintf("    max_lbfgs_iters = %d", cfg.MaxLBFGSIter),
+		fmt.Sprintf("    num_draws = %d", cfg.NumDraws),
+		fmt.Sprintf("    num_elbo_draws = %d", cfg.NumELBODraws),
+		"data",
+		"  file = " + dataPath,
+		"init = " + init,
+		"random",
+		fmt.Sprintf("  seed = %d", cfg.Seed),
+		"output",
+		"  file = " + path,
+	}
+	return stancsv.WriteFile(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
+		w.Columns(append(names[:2:2], stancsv.ColumnNames(names[2:])...))
+		w.Comment(comments...)
+		for _, r := range rows {
+			if err := w.Row(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,400 @@
+package pathfinder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/gostan/gostan/infer/optimize"
+	"github.com/gostan/gostan/model"
+)
+
+// Config holds CmdStan's pathfinder arguments; DefaultConfig gives its
+// defaults.
+type Config struct {
+	NumPaths     int  // single paths run in parallel
+	NumDraws     int  // draws from each path's best approximation
+	NumPSISDraws int  // draws after importance resampling (CmdStan's num_psis_draws)
+	NumELBODraws int  // Monte Carlo draws per ELBO estimate
+	PSISResample bool // resample the pooled draws; otherwise return them all
+	HistorySize  int  // L-BFGS's pairs, J in the paper
+	MaxLBFGSIter int  // L in the paper
+	// L-BFGS's line search and convergence settings, as in optimize.
+	InitAlpha, TolObj, TolRelObj, TolGrad, TolRelGrad, TolParam float64
+	// Init is every path's starting point on the unconstrained scale; when
+	// nil each path starts uniformly in (-InitRadius, InitRadius).
+	Init       []float64
+	InitRadius float64
+	Seed       uint64
+	// Progress, when not nil, sees every L-BFGS iteration of every path.
+	// It is called from the paths' goroutines, concurrently.
+	Progress func(Progress)
+}
+
+// Progress is one L-BFGS iteration of one path.
+type Progress struct {
+	Path, Iter int     // the path (from 1) and the iteration
+	LogP       float64 // the log density at the iterate
+	ELBO       float64 // the ELBO of the approximation there; NaN when none was formed
+	BestELBO   float64 // the path's best ELBO so far
+}
+
+// DefaultConfig returns CmdStan's defaults.
+func DefaultConfig() Config {
+	return Config{
+		NumPaths: 4, NumDraws: 1000, NumPSISDraws: 1000, NumELBODraws: 25, PSISResample: true,
+		HistorySize: 5, MaxLBFGSIter: 1000,
+		InitAlpha: 0.001, TolObj: 1e-12, TolRelObj: 1e4, TolGrad: 1e-8, TolRelGrad: 1e7, TolParam: 1e-8,
+		InitRadius: 2,
+	}
+}
+
+func (c Config) validate(dim int) error {
+	switch {
+	case c.NumPaths < 1:
+		return fmt.Errorf("pathfinder: the number of paths must be positive, not %d", c.NumPaths)
+	case c.NumDraws < 1:
+		return fmt.Errorf("pathfinder: the number of draws must be positive, not %d", c.NumDraws)
+	case c.PSISResample && c.NumPaths > 1 && c.NumPSISDraws < 1:
+		return fmt.Errorf("pathfinder: the number of PSIS draws must be positive, not %d", c.NumPSISDraws)
+	case c.NumELBODraws < 1:
+		return fmt.Errorf("pathfinder: the number of ELBO draws must be positive, not %d", c.NumELBODraws)
+	case c.HistorySize < 1:
+		return fmt.Errorf("pathfinder: the history size must be positive, not %d", c.HistorySize)
+	case c.MaxLBFGSIter < 1:
+		return fmt.Errorf("pathfinder: the L-BFGS iteration limit must be positive, not %d", c.MaxLBFGSIter)
+	case !(c.InitRadius >= 0) || math.IsInf(c.InitRadius, 0):
+		return fmt.Errorf("pathfinder: the initial radius must be finite and non-negative, not %v", c.InitRadius)
+	case c.Init != nil && len(c.Init) != dim:
+		return fmt.Errorf("pathfinder: the initial point has %d values, but the model has %d unconstrained parameters", len(c.Init), dim)
+	}
+	return nil
+}
+
+// Path is one single-path run.
+type Path struct {
+	Iter     int           // L-BFGS iterations
+	Code     optimize.Code // why L-BFGS stopped
+	BestIter int           // the iteration whose approximation has the largest ELBO
+	ELBO     float64       // that approximation's ELBO estimate
+	Approx   *Gaussian     // that approximation
+	Evals    int           // log density evaluations, L-BFGS's and the draws'
+	Err      error         // why the path failed; its draws are then absent
+}
+
+// Result is Pathfinder's draws.
+type Result struct {
+	// Draws are the model's output columns (model.Names) for each draw,
+	// Unconstrained the draws on the unconstrained scale.
+	Draws, Unconstrained [][]float64
+	// LPApprox is the log density of the draw under the approximation it
+	// came from and LP the model's (model.LogDensity, -Inf outside the
+	// support): CmdStan's lp_approx__ and lp__.
+	LPApprox, LP []float64
+	Paths        []Path
+	// ParetoK is PSIS's k̂ of the pooled draws' weights, NaN without
+	// resampling or when the tail could not be fitted.
+	ParetoK float64
+	// Interrupted is set when ctx was cancelled: the paths stopped early
+	// and the draws come from the best approximations reached.
+	Interrupted bool
+	Messages    []string
+}
+
+// Run is RunContext without cancellation.
+func Run(m model.Model, cfg Config) (*Result, error) {
+	return RunContext(context.Background(), m, cfg)
+}
+
+// RunContext runs cfg.NumPaths single paths in parallel, each on its own
+// clone of m, and with more than one path pools their draws and resamples
+// NumPSISDraws of them by PSIS weights lp - lp_approx (or returns the pool
+// when PSISResample is false). A failed path is reported in its Path and
+// left out; RunContext fails when every path does. When ctx is cancelled
+// each path stops L-BFGS before its next iteration and draws from the best
+// approximation it has; if none has one, RunContext returns an error
+// wrapping ctx's.
+func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error) {
+	if err := cfg.validate(m.Dim()); err != nil {
+		return nil, err
+	}
+	if m.Dim() == 0 {
+		return nil, errors.New("pathfinder: the model has no parameters to approximate")
+	}
+	paths := make([]Path, cfg.NumPaths)
+	outs := make([]*pathDraws, cfg.NumPaths)
+	var wg sync.WaitGroup
+	for i := range cfg.NumPaths {
+		mi := m
+		if i > 0 {
+			mi = m.Clone()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			paths[i], outs[i] = runPath(ctx, mi, cfg, i)
+		}()
+	}
+	wg.Wait()
+	res := &Result{Paths: paths, ParetoK: math.NaN(), Interrupted: ctx.Err() != nil}
+	var pool pathDraws
+	var errs []error
+	for i, p := range paths {
+		if p.Err != nil {
+			errs = append(errs, p.Err)
+			res.Messages = append(res.Messages, fmt.Sprintf("path %d failed: %v", i+1, p.Err))
+			continue
+		}
+		pool.z = append(pool.z, outs[i].z...)
+		pool.lp = append(pool.lp, outs[i].lp...)
+		pool.lpa = append(pool.lpa, outs[i].lpa...)
+	}
+	if len(pool.z) == 0 {
+		return nil, pathsFailed(errs)
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x9a7f))
+	keep := make([]int, len(pool.z))
+	for i := range keep {
+		keep[i] = i
+	}
+	if cfg.NumPaths > 1 && cfg.PSISResample {
+		lw := make([]float64, len(pool.z))
+		for i := range lw {
+			lw[i] = pool.lp[i] - pool.lpa[i]
+			if math.IsNaN(lw[i]) {
+				lw[i] = math.Inf(-1)
+			}
+		}
+		if slices.Max(lw) == math.Inf(-1) {
+			return nil, errors.New("pathfinder: every draw is outside the model's support, so none can be resampled")
+		}
+		var smoothed []float64
+		smoothed, res.ParetoK = PSIS(lw)
+		keep = resample(rng, smoothed, cfg.NumPSISDraws)
+		if res.ParetoK > 0.7 {
+			res.Messages = append(res.Messages, fmt.Sprintf("Pareto k-hat is %.2f, above 0.7: the approximation is not reliable as a posterior; its draws may still serve as initial values", res.ParetoK))
+		}
+	}
+	var failed model.Failures
+	cols := len(m.Names())
+	for _, i := range keep {
+		row := make([]float64, cols)
+		if err := m.Write(pool.z[i], rng, row); err != nil {
+			failed.Add(err)
+		}
+		res.Draws = append(res.Draws, row)
+		res.Unconstrained = append(res.Unconstrained, slices.Clone(pool.z[i]))
+		res.LP = append(res.LP, pool.lp[i])
+		res.LPApprox = append(res.LPApprox, pool.lpa[i])
+	}
+	res.Messages = append(res.Messages, failed.OutputsReport()...)
+	return res, nil
+}
+
+// pathsFailed is the error of a run whose every path failed (errs[i] is
+// path i+1's): each distinct message once, with the paths that gave it,
+// wrapping the paths' errors (a cancelled context's among them).
+func pathsFailed(errs []error) error {
+	var order []string
+	paths := map[string][]string{}
+	for i, err := range errs {
+		msg := err.Error()
+		if paths[msg] == nil {
+			order = append(order, msg)
+		}
+		paths[msg] = append(paths[msg], fmt.Sprint(i+1))
+	}
+	wrapped := wrapOnly{errors.Join(errs...)}
+	if len(order) == 1 {
+		return fmt.Errorf("pathfinder: every path failed: %s%w", order[0], wrapped)
+	}
+	lines := []string{"pathfinder: every path failed:"}
+	for _, msg := range order {
+		lines = append(lines, fmt.Sprintf("paths %s: %s", strings.Join(paths[msg], ", "), msg))
+	}
+	return fmt.Errorf("%s%w", strings.Join(lines, "\n"), wrapped)
+}
+
+// wrapOnly wraps an error for errors.Is without adding to the message.
+type wrapOnly struct{ err error }
+
+func (w wrapOnly) Error() string { return "" }
+func (w wrapOnly) Unwrap() error { return w.err }
+
+// pathDraws are a path's draws with their log densities.
+type pathDraws struct {
+	z       [][]float64
+	lp, lpa []float64
+}
+
+// single is one path's state: the model, its random numbers, the history
+// and the best approximation so far with its ELBO draws.
+type single struct {
+	m     model.Model
+	cfg   Config
+	path  int
+	rng   *rand.Rand
+	evals int
+	hist  *history
+	x, g  []float64 // the previous iterate and its gradient of log p
+	s, y  []float64
+	best  *Gaussian
+	elbo  float64
+	iter  int
+	draws pathDraws // the best approximation's ELBO draws
+	u     []float64
+}
+
+// runPath runs L-BFGS from a random start and, at every iteration, forms
+// the Gaussian approximation and estimates its ELBO; it draws NumDraws
+// from the best, reusing that approximation's ELBO draws as Stan does.
+func runPath(ctx context.Context, m model.Model, cfg Config, index int) (Path, *pathDraws) {
+	n := m.Dim()
+	p := &single{m: m, cfg: cfg, path: index + 1, rng: rand.New(rand.NewPCG(cfg.Seed, uint64(index)+1)),
+		hist: newHistory(n, cfg.HistorySize), x: make([]float64, n), g: make([]float64, n),
+		s: make([]float64, n), y: make([]float64, n), u: make([]float64, n), elbo: math.Inf(-1)}
+	init, err := p.initialize()
+	if err != nil {
+		return Path{Err: err}, nil
+	}
+	ocfg := optimize.Config{
+		Algorithm: optimize.LBFGS, Iter: cfg.MaxLBFGSIter, InitAlpha: cfg.InitAlpha,
+		TolObj: cfg.TolObj, TolRelObj: cfg.TolRelObj, TolGrad: cfg.TolGrad, TolRelGrad: cfg.TolRelGrad,
+		TolParam: cfg.TolParam, HistorySize: cfg.HistorySize, Init: init,
+	}
+	f := func(x, grad []float64) (float64, error) {
+		p.evals++
+		return m.LogDensity(x, grad)
+	}
+	opt, err := optimize.MaximizeContext(ctx, f, n, ocfg, func(it optimize.Iteration) { p.observe(ctx, it) })
+	if err != nil {
+		return Path{Evals: p.evals, Err: err}, nil
+	}
+	path := Path{Iter: opt.Iter, Code: opt.Code, BestIter: p.iter, ELBO: p.elbo, Approx: p.best}
+	if p.best == nil {
+		path.Evals = p.evals
+		if ctx.Err() != nil {
+			path.Err = fmt.Errorf("interrupted before any approximation was formed: %w", ctx.Err())
+		} else {
+			path.Err = fmt.Errorf("no L-BFGS iteration gave an approximation with a finite ELBO (L-BFGS: %v after %d iterations)", opt.Code, opt.Iter)
+		}
+		return path, nil
+	}
+	out := p.draws
+	for range cfg.NumDraws - len(out.z) {
+		z := make([]float64, n)
+		lpa := p.best.draw(p.rng, p.u, z)
+		out.z = append(out.z, z)
+		out.lpa = append(out.lpa, lpa)
+		out.lp = append(out.lp, p.logDensity(z))
+	}
+	if len(out.z) > cfg.NumDraws {
+		out.z, out.lp, out.lpa = out.z[:cfg.NumDraws], out.lp[:cfg.NumDraws], out.lpa[:cfg.NumDraws]
+	}
+	path.Evals = p.evals
+	return path, &out
+}
+
+// initialize draws the start uniformly in (-InitRadius, InitRadius) until
+// the density and its gradient are finite, at most 100 times; a failure
+// says why the model rejected the initial values.
+func (p *single) initialize() ([]float64, error) {
+	n := len(p.x)
+	grad := make([]float64, n)
+	var rejected model.Failures
+	finite := func(x []float64) bool {
+		p.evals++
+		lp, err := p.m.LogDensity(x, grad)
+		ok := err == nil && !math.IsNaN(lp) && !math.IsInf(lp, 0)
+		for _, v := range grad {
+			ok = ok && !math.IsNaN(v) && !math.IsInf(v, 0)
+		}
+		if !ok {
+			if err == nil {
+				err = errors.New("the log density or its gradient is not finite")
+				if ex, isEx := p.m.(model.Explainer); isEx {
+					if why := ex.Explain(x); why != nil {
+						err = why
+					}
+				}
+			}
+			rejected.Add(err)
+		}
+		return ok
+	}
+	if p.cfg.Init != nil {
+		x := slices.Clone(p.cfg.Init)
+		if !finite(x) {
+			return nil, fmt.Errorf("the initial point was rejected: %v", rejected.First[0])
+		}
+		return x, nil
+	}
+	x := make([]float64, n)
+	r := p.cfg.InitRadius
+	for range 100 {
+		for i := range x {
+			x[i] = r * (2*p.rng.Float64() - 1)
+		}
+		if finite(x) {
+			return x, nil
+		}
+	}
+	lines := append([]string{fmt.Sprintf("initialization between (-%g, %g) failed after 100 attempts", r, r)},
+		rejected.Report("initial value rejected", "initial values rejected")...)
+	return nil, errors.New(strings.Join(lines, "\n"))
+}
+
+// logDensity is the model's log density at z, -Inf where it fails.
+func (p *single) logDensity(z []float64) float64 {
+	p.evals++
+	lp, err := p.m.LogDensity(z, nil)
+	if err != nil || math.IsNaN(lp) {
+		return math.Inf(-1)
+	}
+	return lp
+}
+
+// observe takes one L-BFGS iterate: it adds the pair to the history and
+// estimates the ELBO of the approximation there, keeping the best.
+func (p *single) observe(ctx context.Context, it optimize.Iteration) {
+	if it.Iter > 0 {
+		for i := range p.s {
+			p.s[i] = it.X[i] - p.x[i]
+			p.y[i] = p.g[i] - it.Grad[i] // the change of -log p's gradient
+		}
+		p.hist.add(p.s, p.y)
+	}
+	copy(p.x, it.X)
+	copy(p.g, it.Grad)
+	elbo := math.NaN()
+	if p.cfg.Progress != nil {
+		defer func() {
+			p.cfg.Progress(Progress{Path: p.path, Iter: it.Iter, LogP: it.LogP, ELBO: elbo, BestELBO: p.elbo})
+		}()
+	}
+	if it.Iter == 0 || len(p.hist.s) == 0 || ctx.Err() != nil {
+		return
+	}
+	q, err := newGaussian(p.x, p.g, p.hist)
+	if err != nil {
+		return // Stan skips an iteration whose approximation fails
+	}
+	k := p.cfg.NumELBODraws
+	d := pathDraws{z: make([][]float64, k), lp: make([]float64, k), lpa: make([]float64, k)}
+	elbo = 0
+	for j := range k {
+		d.z[j] = make([]float64, len(p.x))
+		d.lpa[j] = q.draw(p.rng, p.u, d.z[j])
+		d.lp[j] = p.logDensity(d.z[j])
+		elbo += d.lp[j] - d.lpa[j]
+	}
+	elbo /= float64(k)
+	if elbo > p.elbo {
+		p.best, p.elbo, p.iter, p.draws = q, elbo, it.Iter, d
+	}
+}
