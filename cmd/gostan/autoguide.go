@@ -11,31 +11,25 @@ import (
 	"github.com/gostan/gostan/compile"
 	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/infer/svi"
+	"github.com/gostan/gostan/model"
 )
 
-// sviSettings are the SVI options of the command line and of eval.
+// sviSettings are the SVI options of the command line and of eval: the
+// library's settings (autoguide.DefaultSettings) as flags, with LR 0
+// meaning the guide's own step size, and the seed.
 type sviSettings struct {
 	Steps, Particles, Draws int
-	LR                      float64
-	// Decay is the fraction of LR the step size decays to, exponentially,
-	// by the last step; 1 keeps it constant, as the seed study did.
-	Decay float64
-	// Tol > 0 stops when the mean ELBO over 1000 steps changes relatively
-	// by less than Tol.
-	Tol  float64
-	Seed uint64
+	LR, Decay, Tol          float64
+	Backoffs                int
+	Seed                    uint64
 	// Init, when not nil, is the unconstrained starting point.
 	Init []float64
-	// Backoffs is how many steps that leave the support are undone, each
-	// halving the step size.
-	Backoffs int
 }
 
-// defaultSVI are gostan's defaults: 20000 steps of Adam from the guide's
-// step size (guideLR) decaying exponentially to a hundredth of it, one
-// particle, 10000 draws. LR 0 means the guide's default.
+// defaultSVI are the library's defaults for every guide.
 func defaultSVI(seed uint64) sviSettings {
-	return sviSettings{Steps: 20000, Particles: 1, Draws: 10000, Decay: 0.01, Seed: seed}
+	d := autoguide.DefaultSettings("")
+	return sviSettings{Steps: d.Steps, Particles: d.Particles, Draws: d.Draws, Decay: d.Decay, Tol: d.Tol, Backoffs: d.Backoffs, Seed: seed}
 }
 
 // addFlags adds the SVI options shared by variational and eval to cmd;
@@ -50,16 +44,20 @@ func (s *sviSettings) addFlags(cmd *cobra.Command, which string) {
 	f.IntVar(&s.Particles, "particles", s.Particles, "draws per ELBO gradient ("+which+")")
 }
 
-// guideLR are the starting step sizes that did best on PosteriorDB for each
-// guide (docs/variational.md): a dense scale needs smaller steps. "guide"
-// is a program's own guide block.
-var guideLR = map[string]float64{"normal": 0.2, "diagonal": 0.2, "mvn": 0.03, "lowrank": 0.05, "delta": 0.4, "laplace": 0.4,
-	"iaf": 0.01, "bnaf": 0.006, "guide": 0.05}
-
-// warmSteps are the steps, out of the SVI budget, that a guide spends
-// first on WarmStart: BNAF's location moves too slowly at its step size
-// to reach posteriors far from the initial point (docs/variational.md).
-var warmSteps = map[string]int{"bnaf": 3000}
+// settings are the library's settings for the guide name with the flags'
+// values: its step size unless --lr is given, its warm start if the steps
+// leave room for it.
+func (s sviSettings) settings(name string) autoguide.Settings {
+	set := autoguide.DefaultSettings(name)
+	set.Steps, set.Particles, set.Draws, set.Decay, set.Tol, set.Backoffs, set.Init = s.Steps, s.Particles, s.Draws, s.Decay, s.Tol, s.Backoffs, s.Init
+	if s.LR > 0 {
+		set.LR = s.LR
+	}
+	if set.Warm >= set.Steps {
+		set.Warm = 0
+	}
+	return set
+}
 
 // countingModel counts gradient evaluations.
 type countingModel struct {
@@ -72,55 +70,34 @@ func (c *countingModel) LogDensity(z, g []float64) (float64, error) {
 	return c.Model.LogDensity(z, g)
 }
 
-// resolved returns s with the defaults that depend on the guide filled in:
-// the learning rate (guideLR) and the warm start's share of the steps
-// (warmSteps), as fitAutoguide uses them.
-func (s sviSettings) resolved(name string) (set sviSettings, warm int) {
-	if s.LR == 0 {
-		s.LR = guideLR[name]
-	}
-	if w := warmSteps[name]; w > 0 && w < s.Steps {
-		warm = w
-	}
-	return s, warm
+// guideBlock makes a Stan program's own guide, as an autoguide maker makes
+// its guide, so both go through the same fit.
+type guideBlock struct{ m *compile.Model }
+
+func (g guideBlock) NewGuide(_ model.Model, rng *rand.Rand) (svi.Guide, error) {
+	return g.m.NewGuide(rng)
 }
 
 // fitAutoguide fits the named autoguide, or the program's guide block when
-// name is "guide", and returns its mean and draws of the model's output
+// name is "guide", with the library's settings and the flags' values
+// (svi.FitModel), and returns its mean and draws of the model's output
 // columns with their log densities, and the gradient evaluations.
 // progress, when not nil, sees every step's ELBO; report, when not nil,
 // receives a guide block's fitted parameters. When ctx is cancelled the
 // steps stop and the result is the guide's so far, flagged Interrupted.
-func fitAutoguide(ctx context.Context, m *compile.Model, name string, set sviSettings, progress func(step int, elbo float64), report io.Writer) (*svi.Result, int, error) {
-	rng := rand.New(rand.NewPCG(set.Seed, 0x5f1))
+func fitAutoguide(ctx context.Context, m *compile.Model, name string, flags sviSettings, progress func(step int, elbo float64), report io.Writer) (*svi.Result, int, error) {
 	cm := &countingModel{Model: m}
-	var q svi.Guide
-	var err error
-	set, warm := set.resolved(name)
-	steps := set.Steps - warm
+	set := flags.settings(name)
+	maker := set.Maker(name)
 	if name == "guide" {
-		q, err = m.NewGuide(rng)
-	} else {
-		loc := append([]float64(nil), set.Init...)
-		if set.Init == nil {
-			if loc, err = autoguide.Init(cm, rng); err != nil {
-				return nil, cm.n, err
-			}
-		}
-		if warm > 0 {
-			loc = autoguide.WarmStart(cm, loc, rng, warm)
-		}
-		q, err = autoguide.NewAt(name, loc, rng)
+		maker = guideBlock{m}
 	}
+	s := set.SVI(maker)
+	res, err := s.FitModel(ctx, flags.Seed, cm, set.Steps-set.Warm, set.Draws, progress)
 	if err != nil {
 		return nil, cm.n, err
 	}
-	s := &svi.SVI{Model: cm, Guide: q, Opt: svi.NewAdam(set.LR), Particles: set.Particles, MaxRetries: 10,
-		Schedule: svi.ExponentialDecay(set.LR, set.Decay, steps), Tol: set.Tol, Backoffs: set.Backoffs}
-	if err := s.RunContext(ctx, rng, steps, progress); err != nil {
-		return nil, cm.n, err
-	}
-	if g, ok := q.(*compile.Guide); ok {
+	if g, ok := s.Guide.(*compile.Guide); ok {
 		cm.n = len(s.History) * set.Particles // the guide evaluates the model itself
 		if report != nil {
 			vals, err := g.Values()
@@ -134,13 +111,6 @@ func fitAutoguide(ctx context.Context, m *compile.Model, name string, set sviSet
 			fmt.Fprintln(report)
 		}
 	}
-	if f, ok := q.(svi.Finisher); ok {
-		if err := f.Finish(cm.LogDensity); err != nil {
-			return nil, cm.n, err
-		}
-	}
-	res := s.Sample(rng, set.Draws)
-	res.ELBO = s.History
 	if report != nil {
 		for _, msg := range s.Messages {
 			fmt.Fprintln(report, msg)

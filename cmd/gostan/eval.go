@@ -327,7 +327,7 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 		// quarter of the steps alone (Config.WarmStart); a warm start made
 		// the Normal guide's mixture worse on the regressions that fail.
 		cm := &countingModel{Model: m}
-		set, _ = set.resolved("normal")
+		set := set.settings("normal")
 		cfg := stein.DefaultConfig()
 		cfg.Seed, cfg.Steps, cfg.ELBOParticles = seed, set.Steps, 1
 		if method == "stein-delta" {

@@ -187,8 +187,8 @@ func adviConfig(cfg advi.Config) []string {
 // sviConfig is the config block of an SVI fit (--algorithm autoguide or
 // guide), in CmdStan's layout: the guide and the optimisation's settings
 // as fitAutoguide uses them.
-func sviConfig(algorithm, guide string, set sviSettings) []string {
-	set, warm := set.resolved(guide)
+func sviConfig(algorithm, guide string, flags sviSettings) []string {
+	set := flags.settings(guide)
 	lines := []string{
 		"method = variational",
 		"  variational",
@@ -200,7 +200,7 @@ func sviConfig(algorithm, guide string, set sviSettings) []string {
 	}
 	return append(lines,
 		fmt.Sprintf("    steps = %d", set.Steps),
-		fmt.Sprintf("    warm_start_steps = %d", warm),
+		fmt.Sprintf("    warm_start_steps = %d", set.Warm),
 		"    optimizer = adam",
 		fmt.Sprintf("      lr = %g", set.LR),
 		fmt.Sprintf("      lr_decay = %g", set.Decay),

@@ -42,25 +42,32 @@ func (s *SVI) Fit(seed uint64, prog Program, data model.Data, steps, draws int) 
 	return s.FitContext(context.Background(), seed, prog, data, steps, draws)
 }
 
-// FitContext binds prog to data, makes the guide, takes steps optimisation
-// steps and returns draws pushed through the model, as NumPyro's svi.run;
-// the seed fixes every random choice. When ctx is cancelled the
-// optimisation stops (Interrupted) and the draws come from the guide
-// fitted so far.
+// FitContext binds prog to data and fits, as FitModel does.
 func (s *SVI) FitContext(ctx context.Context, seed uint64, prog Program, data model.Data, steps, draws int) (*Result, error) {
-	if s.maker == nil {
-		return nil, fmt.Errorf("svi: Fit needs an SVI made by New with a guide maker")
-	}
 	m, err := prog.Bind(data, seed)
 	if err != nil {
 		return nil, err
 	}
+	return s.FitModel(ctx, seed, m, steps, draws, nil)
+}
+
+// FitModel makes the guide for m, takes steps optimisation steps and
+// returns draws pushed through the model, as NumPyro's svi.run; the seed
+// fixes every random choice, and progress (if not nil) sees each step's
+// ELBO. When ctx is cancelled the optimisation stops (Interrupted) and
+// the draws come from the guide fitted so far. s.Guide is the fitted guide
+// afterwards.
+func (s *SVI) FitModel(ctx context.Context, seed uint64, m model.Model, steps, draws int, progress func(step int, elbo float64)) (*Result, error) {
+	if s.maker == nil {
+		return nil, fmt.Errorf("svi: Fit needs an SVI made by New with a guide maker")
+	}
 	rng := rand.New(rand.NewPCG(seed, 0x5f1))
+	var err error
 	if s.Guide, err = s.maker.NewGuide(m, rng); err != nil {
 		return nil, err
 	}
 	s.Model = m
-	if err := s.RunContext(ctx, rng, steps, nil); err != nil {
+	if err := s.RunContext(ctx, rng, steps, progress); err != nil {
 		return nil, err
 	}
 	if f, ok := s.Guide.(Finisher); ok {
