@@ -31,6 +31,20 @@ func TestAutoguideSameAsLibrary(t *testing.T) {
 		if len(lib.ELBO) != steps-set.Warm || len(cli.ELBO) != len(lib.ELBO) {
 			t.Fatalf("%s: %d and %d steps, want %d", name, len(lib.ELBO), len(cli.ELBO), steps-set.Warm)
 		}
+		if name == "diagonal" {
+			// The fitted parameters: locations then scales; the locations
+			// are the mean that the first CSV row writes.
+			if len(lib.Params) != 2*m.Dim() {
+				t.Fatalf("%d parameters, want %d", len(lib.Params), 2*m.Dim())
+			}
+			row := make([]float64, len(m.Names()))
+			if err := m.Write(lib.Params[:m.Dim()], nil, row); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(row[:m.Dim()], lib.Mean[:m.Dim()]) {
+				t.Errorf("the locations give %v, the mean row is %v", row[:m.Dim()], lib.Mean[:m.Dim()])
+			}
+		}
 		for i := range lib.Draws {
 			if !slices.Equal(lib.Draws[i], cli.Draws[i]) {
 				t.Fatalf("%s: draw %d differs: library %v, command line %v", name, i, lib.Draws[i], cli.Draws[i])

@@ -77,6 +77,7 @@ func (s *SVI) FitModel(ctx context.Context, seed uint64, m model.Model, steps, d
 	}
 	res := s.Sample(rng, draws)
 	res.ELBO = s.History
+	res.Params = append([]float64(nil), s.Guide.Params()...)
 	return res, nil
 }
 
@@ -95,7 +96,10 @@ type Result struct {
 	// sampling checks of the fit.
 	LogP, LogG []float64
 	ELBO       []float64
-	Messages   []string // errors of draws whose outputs failed
+	// Params are the fitted guide's variational parameters (FitModel),
+	// in the guide's order (its Params).
+	Params   []float64
+	Messages []string // errors of draws whose outputs failed
 	// Interrupted is SVI.Interrupted: the guide was fitted for len(ELBO)
 	// steps only.
 	Interrupted bool
