@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/gostan/gostan/compile"
 	"github.com/gostan/gostan/diag"
 	"github.com/gostan/gostan/infer/nuts"
+	"github.com/gostan/gostan/infer/pathfinder"
 	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stancsv"
 )
@@ -159,7 +161,7 @@ func newSampleCmd() *cobra.Command {
 	f.StringVar(&metricFile, "metric-file", "", `initial inverse metric, CmdStan's JSON: {"inv_metric": [...]} (a vector for diag, a matrix for dense)`)
 	f.Float64Var(&cfg.Delta, "adapt-delta", cfg.Delta, "target acceptance statistic")
 	f.IntVar(&cfg.MaxDepth, "max-depth", cfg.MaxDepth, "maximum tree depth")
-	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale) or a JSON file of initial values, as CmdStan takes; with several chains, init.json is read as init_1.json, init_2.json, ... where those exist")
+	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale), a JSON file of initial values, as CmdStan takes (with several chains, init.json is read as init_1.json, init_2.json, ... where those exist), or pathfinder: each chain starts at a draw of multi-path Pathfinder")
 	f.Float64Var(&cfg.StepSize, "stepsize", cfg.StepSize, "initial step size")
 	f.StringVar(&output, "output", "output.csv", "output file; with several chains, name_1.csv, name_2.csv, ...")
 	f.StringVar(&outputDir, "output-dir", "", "directory for the output files (created if missing)")
@@ -206,6 +208,9 @@ type chainInit struct {
 // init_1.json, init_2.json, ... where those exist.
 func chainInits(m *compile.Model, init string, seed uint64, chains int, radius *float64) ([]chainInit, error) {
 	out := make([]chainInit, chains)
+	if init == "pathfinder" {
+		return pathfinderInits(m, seed, out)
+	}
 	for c := range out {
 		out[c].arg = init
 		if chains > 1 {
@@ -216,6 +221,34 @@ func chainInits(m *compile.Model, init string, seed uint64, chains int, radius *
 		if err := applyInit(m, out[c].arg, seed+uint64(c), radius, &out[c].point); err != nil {
 			return nil, err
 		}
+	}
+	return out, nil
+}
+
+// pathfinderInits starts each chain at a different draw of multi-path
+// Pathfinder with CmdStan's defaults, as CmdStan 2.33+ can: the chains
+// begin near the posterior, so a shorter warmup can do
+// (docs/variational.md measures it).
+func pathfinderInits(m *compile.Model, seed uint64, out []chainInit) ([]chainInit, error) {
+	cfg := pathfinder.DefaultConfig()
+	cfg.Seed = seed
+	res, err := pathfinder.Run(m, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("--init pathfinder: %w", err)
+	}
+	// Resampling repeats draws: take distinct ones where there are enough.
+	var distinct [][]float64
+	for _, z := range res.Unconstrained {
+		if !slices.ContainsFunc(distinct, func(d []float64) bool { return slices.Equal(d, z) }) {
+			distinct = append(distinct, z)
+		}
+		if len(distinct) == len(out) {
+			break
+		}
+	}
+	for c := range out {
+		out[c].arg = "pathfinder"
+		out[c].point = distinct[c%len(distinct)]
 	}
 	return out, nil
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -160,5 +162,32 @@ func TestSampleFlagRanges(t *testing.T) {
 	stdout, _, err := run("--version")
 	if err != nil || !strings.Contains(stdout, stancsv.Version) {
 		t.Errorf("--version: %v, %q", err, stdout)
+	}
+}
+
+// TestSampleInitPathfinder starts the chains at Pathfinder's draws: with
+// --algorithm fixed_param each chain's parameters stay where it starts, so
+// the rows show four distinct starting points near the posterior of eight
+// schools (tau below 30, mu within 20 of the data's mean), and the config
+// records the choice.
+func TestSampleInitPathfinder(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "pf.csv")
+	_, stderr, err := run("sample", eightSchools, "--data", eightSchoolsData, "--algorithm", "fixed_param", "--init", "pathfinder",
+		"--samples", "3", "--seed", "5", "--output", out)
+	if err != nil {
+		t.Fatalf("sample: %v\n%s", err, stderr)
+	}
+	seen := map[float64]bool{}
+	for c := 1; c <= 4; c++ {
+		f := readCSV(t, strings.TrimSuffix(out, ".csv")+"_"+strconv.Itoa(c)+".csv")
+		mu, tau := f.Column("mu"), f.Column("tau")
+		row := f.Draws[0]
+		if !(row[tau] > 0 && row[tau] < 30 && math.Abs(row[mu]-8) < 20) || !slices.Contains(f.Config, "init = pathfinder") {
+			t.Errorf("chain %d starts at mu %v, tau %v; config %q", c, row[mu], row[tau], f.Config)
+		}
+		seen[row[mu]] = true
+	}
+	if len(seen) != 4 {
+		t.Errorf("the chains share starting points: %v", seen)
 	}
 }
