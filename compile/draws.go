@@ -25,9 +25,15 @@ func (m *Model) ParamData(cols []float64) (model.Data, error) {
 	if len(cols) != want {
 		return nil, fmt.Errorf("%d parameter values, but the model has %d parameter columns", len(cols), want)
 	}
+	return layoutData(m.layouts, cols), nil
+}
+
+// layoutData turns the columns of the variables laid out by layouts, in
+// Stan's column order (first index fastest), into data.
+func layoutData(layouts []*layout, cols []float64) model.Data {
 	d := model.Data{}
 	k := 0
-	for _, l := range m.layouts {
+	for _, l := range layouts {
 		dims := append([]int(nil), l.dims...)
 		n := size(dims)
 		w := width(l.p.v.Type) // 2 for complex: the real, then the imaginary part
@@ -55,5 +61,5 @@ func (m *Model) ParamData(cols []float64) (model.Data, error) {
 		}
 		d[l.p.name] = &model.Value{Dims: dims, Elems: elems}
 	}
-	return d, nil
+	return d
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
+	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stan/ast"
 )
 
@@ -247,6 +248,26 @@ func (g *Guide) sample(rng *rand.Rand, z []float64) (err error) {
 		}
 	}
 	return nil
+}
+
+// Data are the guide parameters' values as data, each variable with its
+// sizes: what the command line writes as JSON beside the draws, and what
+// SetValues reads back.
+func (g *Guide) Data() (model.Data, error) {
+	vals, err := g.Values()
+	if err != nil {
+		return nil, err
+	}
+	return layoutData(g.layouts, vals), nil
+}
+
+// SetValues sets the guide parameters that init holds, given on their
+// constrained scale as a CmdStan init file gives parameters; the others
+// keep their values. A value outside its parameter's support is an error
+// naming it.
+func (g *Guide) SetValues(init model.Data) (err error) {
+	defer g.m.recover(&err)
+	return g.m.unconstrainInto(g.layouts, init, g.par)
 }
 
 // Names are the guide parameters' columns, as Stan names them.

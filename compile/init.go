@@ -20,16 +20,29 @@ func (m *Model) Unconstrain(init model.Data, rng *rand.Rand, radius float64) (z 
 			for i := l.off; i < l.off+l.n; i++ {
 				z[i] = radius * (2*rng.Float64() - 1)
 			}
+		}
+	}
+	if err := m.unconstrainInto(m.layouts, init, z); err != nil {
+		return nil, err
+	}
+	return z, nil
+}
+
+// unconstrainInto writes into z, at each layout's offset, the
+// unconstrained values of the variables init holds, leaving the others.
+func (m *Model) unconstrainInto(layouts []*layout, init model.Data, z []float64) error {
+	for _, l := range layouts {
+		if _, ok := init[l.p.name]; !ok {
 			continue
 		}
 		dims := l.dims
 		iv := &dataVar{what: "initial value", name: l.p.name, v: l.p.v, get: l.p.get, dims: func(*env, []int) []int { return dims }}
 		if err := iv.read(m.e, init); err != nil {
-			return nil, err
+			return err
 		}
 		if err := l.unconstrain(m.e, z); err != nil {
-			return nil, fmt.Errorf("initial value of %w", err)
+			return fmt.Errorf("initial value of %w", err)
 		}
 	}
-	return z, nil
+	return nil
 }

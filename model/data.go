@@ -354,3 +354,52 @@ func elemName(name string, idx []int) string {
 	b.WriteByte(']')
 	return b.String()
 }
+
+// WriteJSON writes d as Stan JSON, the variables in name order, each
+// nested by its sizes; integers are written as integers and the
+// non-finite values as the strings CmdStan reads ("inf", "-inf", "NaN").
+func (d Data) WriteJSON(w io.Writer) error {
+	b := []byte("{")
+	for i, name := range d.Names() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n  "...)
+		b = strconv.AppendQuote(b, name)
+		b = append(b, ": "...)
+		v := d[name]
+		elems := v.Elems
+		b = appendNested(b, v.Dims, &elems, v.Int)
+	}
+	b = append(b, "\n}\n"...)
+	_, err := w.Write(b)
+	return err
+}
+
+// appendNested appends the values of an array of sizes dims, taking them
+// from the front of elems.
+func appendNested(b []byte, dims []int, elems *[]float64, isInt bool) []byte {
+	if len(dims) == 0 {
+		x := (*elems)[0]
+		*elems = (*elems)[1:]
+		switch {
+		case math.IsNaN(x):
+			return append(b, `"NaN"`...)
+		case math.IsInf(x, 1):
+			return append(b, `"inf"`...)
+		case math.IsInf(x, -1):
+			return append(b, `"-inf"`...)
+		case isInt:
+			return strconv.AppendInt(b, int64(x), 10)
+		}
+		return strconv.AppendFloat(b, x, 'g', -1, 64)
+	}
+	b = append(b, '[')
+	for i := range dims[0] {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = appendNested(b, dims[1:], elems, isInt)
+	}
+	return append(b, ']')
+}

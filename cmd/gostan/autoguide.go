@@ -22,8 +22,10 @@ type sviSettings struct {
 	LR, Decay, Tol          float64
 	Backoffs                int
 	Seed                    uint64
-	// Init, when not nil, is the unconstrained starting point.
-	Init []float64
+	// Init, when not nil, is the unconstrained starting point; GuideInit
+	// the initial values of a guide block's parameters.
+	Init      []float64
+	GuideInit model.Data
 }
 
 // defaultSVI are the library's defaults for every guide.
@@ -71,11 +73,22 @@ func (c *countingModel) LogDensity(z, g []float64) (float64, error) {
 }
 
 // guideBlock makes a Stan program's own guide, as an autoguide maker makes
-// its guide, so both go through the same fit.
-type guideBlock struct{ m *compile.Model }
+// its guide, so both go through the same fit: its parameters drawn as
+// Stan draws initial values, those init holds set from it.
+type guideBlock struct {
+	m    *compile.Model
+	init model.Data
+}
 
 func (g guideBlock) NewGuide(_ model.Model, rng *rand.Rand) (svi.Guide, error) {
-	return g.m.NewGuide(rng)
+	q, err := g.m.NewGuide(rng)
+	if err != nil || g.init == nil {
+		return q, err
+	}
+	if err := q.SetValues(g.init); err != nil {
+		return nil, fmt.Errorf("--guide-init: %w", err)
+	}
+	return q, nil
 }
 
 // fitAutoguide fits the named autoguide, or the program's guide block when
@@ -83,26 +96,27 @@ func (g guideBlock) NewGuide(_ model.Model, rng *rand.Rand) (svi.Guide, error) {
 // (svi.FitModel), and returns its mean and draws of the model's output
 // columns with their log densities, and the gradient evaluations.
 // progress, when not nil, sees every step's ELBO; report, when not nil,
-// receives a guide block's fitted parameters. When ctx is cancelled the
-// steps stop and the result is the guide's so far, flagged Interrupted.
-func fitAutoguide(ctx context.Context, m *compile.Model, name string, flags sviSettings, progress func(step int, elbo float64), report io.Writer) (*svi.Result, int, error) {
+// receives a guide block's fitted parameters. It returns the fitted guide
+// too. When ctx is cancelled the steps stop and the result is the guide's
+// so far, flagged Interrupted.
+func fitAutoguide(ctx context.Context, m *compile.Model, name string, flags sviSettings, progress func(step int, elbo float64), report io.Writer) (*svi.Result, svi.Guide, int, error) {
 	cm := &countingModel{Model: m}
 	set := flags.settings(name)
 	maker := set.Maker(name)
 	if name == "guide" {
-		maker = guideBlock{m}
+		maker = guideBlock{m, flags.GuideInit}
 	}
 	s := set.SVI(maker)
 	res, err := s.FitModel(ctx, flags.Seed, cm, set.Steps-set.Warm, set.Draws, progress)
 	if err != nil {
-		return nil, cm.n, err
+		return nil, nil, cm.n, err
 	}
 	if g, ok := s.Guide.(*compile.Guide); ok {
 		cm.n = len(s.History) * set.Particles // the guide evaluates the model itself
 		if report != nil {
 			vals, err := g.Values()
 			if err != nil {
-				return nil, cm.n, err
+				return nil, nil, cm.n, err
 			}
 			fmt.Fprintln(report, "Fitted guide parameters:")
 			for i, n := range g.Names() {
@@ -116,5 +130,5 @@ func fitAutoguide(ctx context.Context, m *compile.Model, name string, flags sviS
 			fmt.Fprintln(report, msg)
 		}
 	}
-	return res, cm.n, nil
+	return res, s.Guide, cm.n, nil
 }

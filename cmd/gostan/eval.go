@@ -350,7 +350,7 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 	}
 	if name, ok := strings.CutPrefix(method, "autoguide-"); ok {
 		start := time.Now()
-		res, grads, err := fitAutoguide(context.Background(), m, name, set, nil, nil)
+		res, _, grads, err := fitAutoguide(context.Background(), m, name, set, nil, nil)
 		st = runStats{grads: grads, secs: time.Since(start).Seconds(), steps: set.Steps}
 		if err != nil {
 			return nil, st, err

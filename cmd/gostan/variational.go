@@ -5,20 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gostan/gostan/compile"
 	"github.com/gostan/gostan/diag"
 	"github.com/gostan/gostan/infer/advi"
 	"github.com/gostan/gostan/infer/autoguide"
+	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stancsv"
 )
 
 func newVariationalCmd() *cobra.Command {
 	cfg := advi.DefaultConfig()
-	var dataPath, output, algorithm, guide, init string
+	var dataPath, output, algorithm, guide, init, guideInit string
 	var seed uint64
 	var sigFigs, draws int
 	set := defaultSVI(0)
@@ -77,7 +80,15 @@ func newVariationalCmd() *cobra.Command {
 				ctx, stop := interruptible(stderr, "the approximation so far is kept")
 				defer stop()
 				bar := newELBOProgress(stderr, method, set.Steps)
-				res, grads, err := fitAutoguide(ctx, m, name, set, bar.running(), cmd.OutOrStdout())
+				if guideInit != "" {
+					if algorithm != "guide" {
+						return fmt.Errorf("--guide-init sets a guide block's parameters: it needs --algorithm guide")
+					}
+					if set.GuideInit, err = model.ReadDataFile(guideInit); err != nil {
+						return fmt.Errorf("--guide-init %v", err)
+					}
+				}
+				res, q, grads, err := fitAutoguide(ctx, m, name, set, bar.running(), cmd.OutOrStdout())
 				bar.wait()
 				if err != nil {
 					return err
@@ -94,7 +105,15 @@ func newVariationalCmd() *cobra.Command {
 					reportInterrupted(stderr, "the approximation so far", output, fmt.Sprintf("its mean and %d draws, after %d steps", len(res.Draws), len(res.ELBO)))
 					return interruptedExit(ctx)
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s (%d gradient evaluations)\n\n", output, grads)
+				wrote := output
+				if g, ok := q.(*compile.Guide); ok {
+					path := strings.TrimSuffix(output, ".csv") + "_guide.json"
+					if err := writeGuideJSON(path, g); err != nil {
+						return err
+					}
+					wrote += " and " + path
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s (%d gradient evaluations)\n\n", wrote, grads)
 				return printDrawSummary(cmd.OutOrStdout(), m.Names(), res.Draws)
 			}
 			// ADVI prints its ELBO table as it goes, as CmdStan does.
@@ -148,8 +167,27 @@ func newVariationalCmd() *cobra.Command {
 	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.StringVar(&guide, "guide", "diagonal", "the autoguide: "+strings.Join(autoguide.Names, ", "))
+	f.StringVar(&guideInit, "guide-init", "", "a JSON file of initial values of the guide block's parameters (--algorithm guide), such as the _guide.json a fit writes")
 	set.addFlags(cmd, "autoguide, guide")
 	return cmd
+}
+
+// writeGuideJSON writes a guide block's fitted parameters as Stan JSON,
+// which --guide-init reads back.
+func writeGuideJSON(path string, g *compile.Guide) error {
+	d, err := g.Data()
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := d.WriteJSON(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // printDrawSummary prints the summary table of one set of draws.
