@@ -25,6 +25,12 @@ type Settings struct {
 	// Init, when not nil, is the unconstrained starting location;
 	// otherwise Init draws one as Stan does.
 	Init []float64
+	// Precondition fits a Gaussian guide on u with z = mode + L u, the
+	// posterior's mode and its Laplace covariance's Cholesky factor found
+	// from the starting location (whiten.go), so that the guide starts at
+	// the mode and sees a posterior of unit scales. It is left off when
+	// the mode or a negative definite Hessian is not found.
+	Precondition bool
 }
 
 // stepSizes are the starting step sizes that did best on PosteriorDB for
@@ -38,10 +44,15 @@ var warmSteps = map[string]int{"bnaf": 3000}
 
 // DefaultSettings are gostan's settings for the guide name (an autoguide
 // or "guide"): 20000 steps of Adam from the guide's step size decaying
-// to a hundredth of it, one particle, 10000 draws, and BNAF's warm start.
+// to a hundredth of it, one particle, 10000 draws, BNAF's warm start, and
+// the Gaussian guides preconditioned.
 func DefaultSettings(name string) Settings {
-	return Settings{Steps: 20000, Particles: 1, Draws: 10000, Decay: 0.01, LR: stepSizes[name], Warm: warmSteps[name]}
+	return Settings{Steps: 20000, Particles: 1, Draws: 10000, Decay: 0.01, LR: stepSizes[name], Warm: warmSteps[name],
+		Precondition: gaussianGuides[name]}
 }
+
+// gaussianGuides are the Gaussian guides, which Precondition applies to.
+var gaussianGuides = map[string]bool{"normal": true, "diagonal": true, "mvn": true, "lowrank": true}
 
 // SVI is svi.SVI configured by s for the guide maker makes; FitModel (or
 // FitContext) with s.Steps - s.Warm steps and s.Draws draws runs it.
@@ -71,6 +82,15 @@ func (k settingsMaker) NewGuide(m model.Model, rng *rand.Rand) (svi.Guide, error
 	}
 	if k.set.Warm > 0 {
 		loc = WarmStart(m, loc, rng, k.set.Warm)
+	}
+	if k.set.Precondition && gaussianGuides[k.name] {
+		if mode, l, ok := precondition(m, loc); ok {
+			inner, err := NewAt(k.name, make([]float64, len(loc)), rng)
+			if err != nil {
+				return nil, err
+			}
+			return newWhitened(inner, mode, l), nil
+		}
 	}
 	return NewAt(k.name, loc, rng)
 }
