@@ -239,6 +239,7 @@ func sviConfig(algorithm, guide string, flags sviSettings) []string {
 	return append(lines,
 		fmt.Sprintf("    steps = %d", set.Steps),
 		fmt.Sprintf("    warm_start_steps = %d", set.Warm),
+		fmt.Sprintf("    precondition = %d", map[bool]int{false: 0, true: 1}[set.Precondition]),
 		"    optimizer = adam",
 		fmt.Sprintf("      lr = %g", set.LR),
 		fmt.Sprintf("      lr_decay = %g", set.Decay),
