@@ -3,6 +3,7 @@ package check
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/gostan/gostan/stan/internal/asttest"
@@ -136,6 +137,59 @@ generated quantities { int k = poisson_rng(2); matrix[2, 2] W = wishart_rng(4, d
 			if call.User == nil || call.Dist.Form != types.NoDist {
 				t.Errorf("~ foo: recorded user %v, %+v; want the user-defined density and no library family", call.User, call.Dist)
 			}
+		}
+	}
+}
+
+// TestHigherOrderAccepted: functions passed to higher-order functions that
+// fit the form each requires, with the overload each call passes.
+func TestHigherOrderAccepted(t *testing.T) {
+	src := []byte(`functions {
+  real part(array[] real y, int s, int e, real mu) { return normal_lpdf(y | mu, 1); }
+  real part(array[] real y, int s, int e, vector mu) { return normal_lpdf(y | mu[s:e], 1); }
+  real part_lpdf(array[] real y, int s, int e, real mu) { return normal_lupdf(y | mu, 1); }
+  vector rhs(real t, vector y, real k) { return -k * y; }
+  vector rhs(real t, vector y, vector k) { return -k .* y; }
+  array[] real old(real t, array[] real y, array[] real th, array[] real xr, array[] int xi) { return {-th[1] * y[1]}; }
+  vector sys(vector y, real a, data real c) { return y - a * c; }
+  real f(real x, real xc, array[] real th, array[] real xr, array[] int xi) { return exp(-th[1] * x); }
+}
+data { array[3] real y; array[2] real ts; real c; }
+transformed data { array[0] real xr; array[0] int xi; }
+parameters { real mu; vector[3] nu; }
+model {
+  target += reduce_sum(part, y, 1, mu) + reduce_sum_static(part, y, 1, nu) + reduce_sum(part_lupdf, y, 1, 2);
+  target += ode_rk45(rhs, [1.0]', 0, ts, mu)[1][1] + ode_bdf_tol(rhs, [1.0]', 0, ts, 1e-6, 1e-6, 1000, [mu]')[1][1];
+  target += integrate_ode_rk45(old, {1.0}, 0, ts, {mu}, xr, xi, 1e-6, 1e-6, 5e2)[1, 1];
+  target += solve_newton(sys, [1]', mu, c)[1] + integrate_1d(f, 0, 1, {mu}, xr, xi, 1e-8);
+}
+`)
+	fset := token.NewFileSet()
+	info, err := parseCheck(fset, "ho.stan", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The overload passed, by the type of its last parameter.
+	want := map[string][]types.Type{
+		"reduce_sum": {types.RealT, types.RealT}, "reduce_sum_static": {types.VectorT},
+		"ode_rk45": {types.RealT}, "ode_bdf_tol": {types.VectorT},
+	}
+	got := map[string][]types.Type{}
+	for x, call := range info.Calls {
+		if call.FuncArg == nil {
+			continue
+		}
+		if x.Fun.Name == "reduce_sum" && call.FuncArg.Name != "part" && call.FuncArg.Name != "part_lpdf" {
+			t.Errorf("reduce_sum passes %s", call.FuncArg.Name)
+		}
+		args := call.FuncArg.Sig.Args
+		got[x.Fun.Name] = append(got[x.Fun.Name], args[len(args)-1])
+	}
+	for name, w := range want {
+		g := got[name]
+		slices.SortFunc(g, func(a, b types.Type) int { return int(a.Kind) - int(b.Kind) })
+		if !slices.Equal(g, w) {
+			t.Errorf("%s passes overloads ending in %v, want %v", name, g, w)
 		}
 	}
 }

@@ -271,25 +271,23 @@ func IndexType(t types.Type, multi []bool) (types.Type, string) {
 
 // ---- calls ----
 
-// odeLike are the higher-order functions: their first argument names a
-// user-defined function.
-var higherOrder = map[string]types.Type{
-	"integrate_ode_rk45": types.Array(types.RealT, 2), "integrate_ode_bdf": types.Array(types.RealT, 2),
-	"integrate_ode_adams": types.Array(types.RealT, 2),
-	"ode_rk45":            types.Array(types.VectorT, 1), "ode_bdf": types.Array(types.VectorT, 1),
-	"ode_adams": types.Array(types.VectorT, 1), "ode_ckrk": types.Array(types.VectorT, 1),
-	"ode_rk45_tol": types.Array(types.VectorT, 1), "ode_bdf_tol": types.Array(types.VectorT, 1),
-	"ode_adams_tol": types.Array(types.VectorT, 1), "ode_ckrk_tol": types.Array(types.VectorT, 1),
-	"algebra_solver": types.VectorT, "algebra_solver_newton": types.VectorT,
-	"solve_newton": types.VectorT, "solve_powell": types.VectorT,
-	"map_rect": types.VectorT, "reduce_sum": types.RealT, "reduce_sum_static": types.RealT,
-	"integrate_1d": types.RealT,
+// higherOrder are the higher-order functions: their first argument names
+// a user-defined function, which must fit the form of arguments each
+// requires (see higherForm).
+var higherOrder = map[string]higherKind{
+	"integrate_ode_rk45": odeOld, "integrate_ode_bdf": odeOld, "integrate_ode_adams": odeOld,
+	"ode_rk45": odeVariadic, "ode_bdf": odeVariadic, "ode_adams": odeVariadic, "ode_ckrk": odeVariadic,
+	"ode_rk45_tol": odeTol, "ode_bdf_tol": odeTol, "ode_adams_tol": odeTol, "ode_ckrk_tol": odeTol,
+	"algebra_solver": algebraOld, "algebra_solver_newton": algebraOld,
+	"solve_newton": solveVariadic, "solve_powell": solveVariadic,
+	"map_rect": mapRect, "reduce_sum": reduceSum, "reduce_sum_static": reduceSum,
+	"integrate_1d": integrate1d,
 }
 
 func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 	name := x.Fun.Name
-	if ret, ok := higherOrder[name]; ok {
-		return c.higherOrderCall(x, ret)
+	if kind, ok := higherOrder[name]; ok {
+		return c.higherOrderCall(x, kind)
 	}
 	if c.info.Nets[name] != nil {
 		for _, a := range x.Args {
@@ -370,26 +368,6 @@ func (c *checker) callRules(x *ast.CallExpr) {
 	case x.Bar && !isDensity:
 		c.errorf(x.Fun.Pos(), "only probability functions take a vertical bar (|) between their arguments, not '%s'", name)
 	}
-}
-
-func (c *checker) higherOrderCall(x *ast.CallExpr, ret types.Type) types.Type {
-	name := x.Fun.Name
-	if len(x.Args) == 0 {
-		c.errorf(x.Rparen, "%s needs a function as its first argument", name)
-		return invalid
-	}
-	id, ok := x.Args[0].(*ast.Ident)
-	if !ok || len(c.info.Funcs[id.Name]) == 0 {
-		c.errorf(x.Args[0].Pos(), "the first argument of %s must name a user-defined function", name)
-		return invalid
-	}
-	for _, a := range x.Args[1:] {
-		if c.expr(a).Kind == types.Invalid {
-			return invalid
-		}
-	}
-	c.info.Calls[x] = &Call{Name: name, Sig: types.Signature{Ret: ret}, FuncArg: c.info.Funcs[id.Name][0]}
-	return ret
 }
 
 // dataOnly reports whether x depends only on data: no parameter, no
