@@ -259,17 +259,16 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 			sig.Args = append(sig.Args, TypeOf(p.Type))
 		}
 		name := f.Name.Name
-		if c.lib.Has(name) && len(c.info.Funcs[name]) == 0 {
-			c.errorf(f.Name.Pos(), "function '%s' is already defined in the Stan library", name)
-			continue
-		}
-		c.suffixRules(f, sig)
 		var prev *Func
 		for _, g := range c.info.Funcs[name] {
 			if equalArgs(g.Sig.Args, sig.Args) {
 				prev = g
 			}
 		}
+		if !c.libraryOverload(f, sig, prev) {
+			continue
+		}
+		c.suffixRules(f, sig)
 		switch {
 		case prev == nil:
 			fn := &Func{Name: name, Sig: sig, Decl: f, defined: f.Body != nil}
@@ -291,6 +290,28 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 	}
 }
 
+// libraryOverload reports whether a user-defined function may take its
+// name: Stan lets user-defined functions overload library functions with
+// other argument types, except the higher-order ones. prev is the user's
+// own function with these argument types, if any.
+func (c *checker) libraryOverload(f *ast.FuncDecl, sig types.Signature, prev *Func) bool {
+	name := f.Name.Name
+	if _, ok := higherOrder[name]; ok {
+		c.errorf(f.Name.Pos(), "function '%s' is a higher-order function of the Stan library, which cannot be overloaded", name)
+		return false
+	}
+	if prev != nil {
+		return true
+	}
+	for _, s := range c.lib.Signatures(name) {
+		if equalArgs(s.Args, sig.Args) {
+			c.errorf(f.Name.Pos(), "function '%s' is already defined in the Stan library with argument types (%s)", name, typeList(sig.Args))
+			return false
+		}
+	}
+	return true
+}
+
 func equalArgs(a, b []types.Type) bool {
 	if len(a) != len(b) {
 		return false
@@ -307,6 +328,9 @@ func equalArgs(a, b []types.Type) bool {
 // real and take their variate first.
 func (c *checker) suffixRules(f *ast.FuncDecl, sig types.Signature) {
 	name := f.Name.Name
+	if strings.HasSuffix(name, "_lupdf") || strings.HasSuffix(name, "_lupmf") {
+		c.errorf(f.Name.Pos(), "user-defined functions cannot have names ending in _lupdf or _lupmf: define %s, which may then be called as %s", normalized(name), name)
+	}
 	for _, suffix := range []string{"_lpdf", "_lpmf", "_lcdf", "_lccdf", "_log"} {
 		if !strings.HasSuffix(name, suffix) {
 			continue
@@ -774,6 +798,12 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 		}
 	}
 	name := s.Dist.Name
+	for _, suffix := range []string{"_cdf", "_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
+		if base, ok := strings.CutSuffix(name, suffix); ok && (c.lib.Has(name) || c.lib.Has(base+"_lpdf") || c.lib.Has(base+"_lpmf")) {
+			c.errorf(s.Dist.Pos(), "CDFs and CCDFs cannot be used in ~ statements: '%s' is not a density", name)
+			return
+		}
+	}
 	var lastErr error
 	for _, suffix := range []string{"_lpdf", "_lpmf", "_log"} {
 		fn := name + suffix
@@ -793,7 +823,7 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 		return
 	}
 	if lastErr == nil {
-		if base := strings.TrimSuffix(strings.TrimSuffix(name, "_lpdf"), "_lpmf"); base != name {
+		if base := trimSuffixes(name, "_lpdf", "_lpmf", "_lupdf", "_lupmf"); base != name {
 			c.errorf(s.Dist.Pos(), "~ statement should refer to a distribution without its \"_lpdf\" or \"_lpmf\" suffix: use %s", base)
 			return
 		}
@@ -827,6 +857,16 @@ func (c *checker) truncation(s *ast.TildeStmt, name string) {
 			c.errorf(s.Dist.Pos(), "truncation needs %s%s, which is not defined", name, suffix)
 		}
 	}
+}
+
+// trimSuffixes removes the first of suffixes that name ends in.
+func trimSuffixes(name string, suffixes ...string) string {
+	for _, s := range suffixes {
+		if base, ok := strings.CutSuffix(name, s); ok {
+			return base
+		}
+	}
+	return name
 }
 
 func typeList(ts []types.Type) string {

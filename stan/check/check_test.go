@@ -193,3 +193,31 @@ model {
 		}
 	}
 }
+
+// TestRulesAccepted: programs within the rules Stan sets on where the
+// target, unnormalised densities and overloads may be used.
+func TestRulesAccepted(t *testing.T) {
+	for _, src := range []string{
+		// target() in transformed parameters and in _lp functions.
+		`functions { real t_lp() { return target(); } }
+		 parameters { real y; } transformed parameters { real z = target() + t_lp(); } model { y ~ normal(0, 1); }`,
+		// Unnormalised densities in the model block and in user densities.
+		`functions { real foo_lpdf(real y, real mu) { return normal_lupdf(y | mu, 1); }
+		  real bar_lpmf(int k, real l) { return poisson_lupmf(k | l) + foo_lupdf(l | 0); } }
+		 parameters { real<lower=0> y; } model { target += foo_lupdf(y | 0) + bar_lupmf(2 | y); y ~ foo(1); }`,
+		// Library functions overloaded with other argument types, a
+		// distribution among them.
+		`functions { real log_sum_exp(real a, real b, real c) { return log_sum_exp({a, b, c}); }
+		  real normal_lpdf(real y, real mu, real s, real w) { return w * normal_lpdf(y | mu, s); } }
+		 parameters { real y; } model { target += log_sum_exp(y, 0, 1); y ~ normal(0, 1, 2); target += normal_lupdf(y | 0, 1, 3); }`,
+		// Forward declarations of overloads, defined after their use.
+		`functions { real g(real x); real g(complex z); real h(real x) { return g(x) + g(to_complex(x, 1)); }
+		  real g(real x) { return 3 * x; } real g(complex z) { return get_imag(z); } }
+		 parameters { real y; } model { target += h(y) + g(2); }`,
+	} {
+		fset := token.NewFileSet()
+		if _, err := parseCheck(fset, "ok.stan", []byte(src)); err != nil {
+			t.Errorf("%v\n%s", err, src)
+		}
+	}
+}

@@ -354,7 +354,15 @@ func (c *checker) callRules(x *ast.CallExpr) {
 			c.errorf(x.Fun.Pos(), "functions whose names end in _jacobian are only allowed in the transformed parameters block or other _jacobian functions")
 		}
 	case name == "target" || name == "get_lp":
-		c.targetAllowed(x.Fun.Pos(), name+"()")
+		// Reading the target is like calling an _lp function.
+		if !(c.fn == nil && (c.block == ast.Model || c.block == ast.TransformedParameters) || inFn("_lp")) {
+			c.errorf(x.Fun.Pos(), "%s() is only allowed in the model block, the transformed parameters block or functions whose names end in _lp", name)
+		}
+	}
+	if strings.HasSuffix(name, "_lupdf") || strings.HasSuffix(name, "_lupmf") {
+		if !(c.fn == nil && (c.block == ast.Model || c.block == ast.Guide) || inFn("_lpdf") || inFn("_lpmf")) {
+			c.errorf(x.Fun.Pos(), "functions with names ending in _lupdf and _lupmf can only be used in the model block or user-defined functions with names ending in _lpdf or _lpmf: use %s here", normalized(name))
+		}
 	}
 	isDensity := false
 	for _, s := range []string{"_lpdf", "_lupdf", "_lpmf", "_lupmf", "_cdf", "_lcdf", "_lccdf"} {
@@ -368,6 +376,15 @@ func (c *checker) callRules(x *ast.CallExpr) {
 	case x.Bar && !isDensity:
 		c.errorf(x.Fun.Pos(), "only probability functions take a vertical bar (|) between their arguments, not '%s'", name)
 	}
+}
+
+// normalized is the normalised density of an unnormalised one: foo_lpdf
+// for foo_lupdf, foo_lpmf for foo_lupmf.
+func normalized(name string) string {
+	if base, ok := strings.CutSuffix(name, "_lupdf"); ok {
+		return base + "_lpdf"
+	}
+	return strings.TrimSuffix(name, "_lupmf") + "_lpmf"
 }
 
 // dataOnly reports whether x depends only on data: no parameter, no

@@ -164,10 +164,8 @@ func (c *checker) higherOrderCall(x *ast.CallExpr, kind higherKind) types.Type {
 // userDensityName maps foo_lupdf and foo_lupmf, which may name a
 // user-defined density passed to reduce_sum, to the function defined.
 func userDensityName(name string) string {
-	for _, s := range [][2]string{{"_lupdf", "_lpdf"}, {"_lupmf", "_lpmf"}} {
-		if base, ok := strings.CutSuffix(name, s[0]); ok {
-			return base + s[1]
-		}
+	if strings.HasSuffix(name, "_lupdf") || strings.HasSuffix(name, "_lupmf") {
+		return normalized(name)
 	}
 	return name
 }
