@@ -818,7 +818,7 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 		call := c.newCall(fn, sig)
 		c.info.Dists[s] = call
 		if s.Truncated {
-			c.truncation(s, name)
+			c.truncation(s, name, args)
 		}
 		return
 	}
@@ -833,28 +833,37 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 	c.errorf(s.Dist.Pos(), "ill-typed arguments to '~' statement: no distribution '%s' accepts arguments (%s)", name, typeList(args))
 }
 
-func (c *checker) truncation(s *ast.TildeStmt, name string) {
+func (c *checker) truncation(s *ast.TildeStmt, name string, args []types.Type) {
 	if t := c.info.Types[s.LHS]; !t.IsScalar() {
 		c.errorf(s.LHS.Pos(), "truncation is only defined for a univariate variate, found %v", t)
 	}
-	for _, b := range []ast.Expr{s.TruncLo, s.TruncHi} {
+	for i, b := range []ast.Expr{s.TruncLo, s.TruncHi} {
 		if b == nil {
 			continue
 		}
-		if t := c.expr(b); t.Kind != types.Invalid && !t.IsScalar() {
-			c.errorf(b.Pos(), "truncation bounds must be int or real, found %v", t)
+		t := c.expr(b)
+		if t.Kind == types.Invalid {
+			continue
 		}
-	}
-	need := []string{}
-	if s.TruncLo != nil {
-		need = append(need, "_lccdf")
-	}
-	if s.TruncHi != nil {
-		need = append(need, "_lcdf")
-	}
-	for _, suffix := range need {
-		if !c.lib.Has(name+suffix) && !c.lib.Has(name+strings.Replace(suffix, "_lc", "_c", 1)+"_log") {
-			c.errorf(s.Dist.Pos(), "truncation needs %s%s, which is not defined", name, suffix)
+		if !t.IsScalar() {
+			c.errorf(b.Pos(), "truncation bounds must be int or real, found %v", t)
+			continue
+		}
+		// The bound is passed to the CDF in the variate's place.
+		want, old := name+"_lccdf", name+"_ccdf_log"
+		if i == 1 {
+			want, old = name+"_lcdf", name+"_cdf_log"
+		}
+		cdf := want
+		if !c.lib.Has(cdf) {
+			cdf = old
+		}
+		if !c.lib.Has(cdf) {
+			c.errorf(s.Dist.Pos(), "truncation needs %s, which is not defined", want)
+			continue
+		}
+		if _, err := c.lib.Resolve(cdf, append([]types.Type{t}, args[1:]...)); err != nil {
+			c.errorf(b.Pos(), "a truncation bound of type %v does not fit %s: it takes the bound in the variate's place, with arguments (%s)", t, cdf, typeList(args[1:]))
 		}
 	}
 }

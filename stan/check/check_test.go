@@ -210,6 +210,11 @@ func TestRulesAccepted(t *testing.T) {
 		`functions { real log_sum_exp(real a, real b, real c) { return log_sum_exp({a, b, c}); }
 		  real normal_lpdf(real y, real mu, real s, real w) { return w * normal_lpdf(y | mu, s); } }
 		 parameters { real y; } model { target += log_sum_exp(y, 0, 1); y ~ normal(0, 1, 2); target += normal_lupdf(y | 0, 1, 3); }`,
+		// Truncation bounds that the CDFs take in the variate's place.
+		`functions { real foo_lpdf(real y, real mu) { return -square(y - mu); }
+		  real foo_lcdf(real y, real mu) { return -y; } real foo_lccdf(real y, real mu) { return -y; } }
+		 data { int k; array[2] int n; } parameters { real<lower=0, upper=1> y; }
+		 model { k ~ poisson(y) T[0, 10]; n[1] ~ binomial(5, y) T[, n[2]]; y ~ normal(0, 1) T[0, 1.0]; y ~ foo(0) T[0, 1]; }`,
 		// Forward declarations of overloads, defined after their use.
 		`functions { real g(real x); real g(complex z); real h(real x) { return g(x) + g(to_complex(x, 1)); }
 		  real g(real x) { return 3 * x; } real g(complex z) { return get_imag(z); } }
