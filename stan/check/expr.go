@@ -1,6 +1,8 @@
 package check
 
 import (
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/gostan/gostan/stan/ast"
@@ -24,6 +26,11 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 	case *ast.BasicLit:
 		switch x.Kind {
 		case token.INT:
+			// Stan's int is 32 bits wide.
+			if v, err := strconv.ParseInt(strings.ReplaceAll(x.Value, "_", ""), 10, 64); err != nil || v > math.MaxInt32 {
+				c.errorf(x.Pos(), "integer literal %s is too large: ints cannot be larger than 2147483647", x.Value)
+				return invalid
+			}
 			return types.IntT
 		case token.REAL:
 			return types.RealT
