@@ -279,11 +279,13 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 			} else if base, ok := strings.CutSuffix(name, "_lpmf"); ok {
 				c.lib.Add(base+"_lupmf", sig)
 			}
+		case prev.Decl.Body != nil && f.Body != nil:
+			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types (overloads must differ in their argument types, not only in their return types)", name)
+		case prev.Decl.Body == nil && f.Body == nil:
+			c.errorf(f.Name.Pos(), "function '%s' is already declared with these argument types: a function is declared at most once", name)
 		case prev.Sig.Ret != sig.Ret:
 			c.errorf(f.Name.Pos(), "function '%s' was declared to return %v, but is defined to return %v", name, prev.Sig.Ret, sig.Ret)
 			prev.defined = prev.defined || f.Body != nil
-		case prev.Decl.Body != nil && f.Body != nil:
-			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types", name)
 		case f.Body != nil:
 			prev.Decl, prev.defined = f, true
 		}
