@@ -215,6 +215,12 @@ func TestRulesAccepted(t *testing.T) {
 		  real foo_lcdf(real y, real mu) { return -y; } real foo_lccdf(real y, real mu) { return -y; } }
 		 data { int k; array[2] int n; } parameters { real<lower=0, upper=1> y; }
 		 model { k ~ poisson(y) T[0, 10]; n[1] ~ binomial(5, y) T[, n[2]]; y ~ normal(0, 1) T[0, 1.0]; y ~ foo(0) T[0, 1]; }`,
+		// Data arguments: ints are always data, and generated quantities
+		// run without derivatives, so their parameters are data there.
+		`functions { vector sys(vector y, real a, data real c) { return y - a * c; }
+		  real f(data real x, data int n) { return x * n; } }
+		 parameters { real mu; } model { int k = 2; mu ~ normal(0, 1); target += f(1.5, k); }
+		 generated quantities { real z = sum(solve_powell(sys, [1]', 2, mu)); real w = f(mu, 3); }`,
 		// Forward declarations of overloads, defined after their use.
 		`functions { real g(real x); real g(complex z); real h(real x) { return g(x) + g(to_complex(x, 1)); }
 		  real g(real x) { return 3 * x; } real g(complex z) { return get_imag(z); } }

@@ -330,7 +330,7 @@ func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 	c.info.Calls[x] = c.newCall(name, sig)
 	if u := c.info.Calls[x].User; u != nil {
 		for i, p := range u.Decl.Params {
-			if p.Type.DataOnly && !c.dataOnly(x.Args[i]) {
+			if p.Type.DataOnly && !c.argData(x.Args[i]) {
 				c.errorf(x.Args[i].Pos(), "argument %d of '%s' must be data only, but depends on parameters", i+1, name)
 			}
 		}
@@ -392,6 +392,26 @@ func normalized(name string) string {
 		return base + "_lpdf"
 	}
 	return strings.TrimSuffix(name, "_lupmf") + "_lpmf"
+}
+
+// argData reports whether x may be passed where Stan requires data (an
+// argument declared data, x_r, a tolerance): as in stanc3, ints are always
+// data, and so is everything in generated quantities, which runs without
+// derivatives.
+func (c *checker) argData(x ast.Expr) bool {
+	if c.fn == nil && c.block == ast.GeneratedQuantities || c.info.Types[x].Kind == types.Int {
+		return true
+	}
+	only := true
+	ast.Inspect(x, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v := c.lookup(id.Name); v != nil && !v.DataOnly && v.Type.Kind != types.Int {
+				only = false
+			}
+		}
+		return only
+	})
+	return only
 }
 
 // dataOnly reports whether x depends only on data: no parameter, no

@@ -152,7 +152,7 @@ func (c *checker) higherOrderCall(x *ast.CallExpr, kind higherKind) types.Type {
 	// Arguments passed to a data parameter of the function must be data.
 	for i := range passed {
 		k := len(form.argTypes) + i
-		if f.Decl.Params[len(form.fnArgs)+i].Type.DataOnly && !c.dataOnly(x.Args[1+k]) {
+		if f.Decl.Params[len(form.fnArgs)+i].Type.DataOnly && !c.argData(x.Args[1+k]) {
 			c.errorf(x.Args[1+k].Pos(), "argument %d of %s must be data only, as '%s' declares its parameter %s data, but it depends on parameters",
 				k+2, name, f.Name, f.Decl.Params[len(form.fnArgs)+i].Name.Name)
 		}
@@ -205,7 +205,7 @@ func (c *checker) higherArgs(x *ast.CallExpr, form higherForm, args []types.Type
 		}
 	}
 	for _, i := range form.data {
-		if i < len(want) && !c.dataOnly(x.Args[1+i]) {
+		if i < len(want) && !c.argData(x.Args[1+i]) {
 			c.errorf(x.Args[1+i].Pos(), "argument %d of %s must be data only, but depends on parameters", i+2, name)
 			ok = false
 		}
