@@ -367,7 +367,7 @@ func (c *checker) callRules(x *ast.CallExpr) {
 		}
 	}
 	if strings.HasSuffix(name, "_lupdf") || strings.HasSuffix(name, "_lupmf") {
-		if !(c.fn == nil && (c.block == ast.Model || c.block == ast.Guide) || inFn("_lpdf") || inFn("_lpmf")) {
+		if !c.unnormalizedAllowed() {
 			c.errorf(x.Fun.Pos(), "functions with names ending in _lupdf and _lupmf can only be used in the model block or user-defined functions with names ending in _lpdf or _lpmf: use %s here", normalized(name))
 		}
 	}
@@ -383,6 +383,16 @@ func (c *checker) callRules(x *ast.CallExpr) {
 	case x.Bar && !isDensity:
 		c.errorf(x.Fun.Pos(), "only probability functions take a vertical bar (|) between their arguments, not '%s'", name)
 	}
+}
+
+// unnormalizedAllowed reports whether _lupdf and _lupmf functions may be
+// called here: in the model block (and the guide, which is scored the
+// same way) and in user-defined densities.
+func (c *checker) unnormalizedAllowed() bool {
+	if c.fn != nil {
+		return strings.HasSuffix(c.fn.Name, "_lpdf") || strings.HasSuffix(c.fn.Name, "_lpmf")
+	}
+	return c.block == ast.Model || c.block == ast.Guide
 }
 
 // normalized is the normalised density of an unnormalised one: foo_lpdf

@@ -123,6 +123,15 @@ func (c *checker) higherOrderCall(x *ast.CallExpr, kind higherKind) types.Type {
 		}
 		return invalid
 	}
+	// The function is called without the target or the random number
+	// generator a _lp or _rng function needs; an unnormalised density
+	// only where one may be called.
+	switch {
+	case strings.HasSuffix(fname, "_lp") || strings.HasSuffix(fname, "_rng"):
+		c.errorf(id.Pos(), "functions whose names end in _lp or _rng cannot be passed to %s", name)
+	case fname != id.Name && !c.unnormalizedAllowed():
+		c.errorf(id.Pos(), "functions with names ending in _lupdf and _lupmf can only be used in the model block or user-defined functions with names ending in _lpdf or _lpmf: pass %s here", fname)
+	}
 	args := make([]types.Type, len(x.Args)-1)
 	for i, a := range x.Args[1:] {
 		if args[i] = c.expr(a); args[i].Kind == types.Invalid {
