@@ -286,6 +286,9 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 		case prev.Sig.Ret != sig.Ret:
 			c.errorf(f.Name.Pos(), "function '%s' was declared to return %v, but is defined to return %v", name, prev.Sig.Ret, sig.Ret)
 			prev.defined = prev.defined || f.Body != nil
+		case !sameQualifiers(prev.Decl, f):
+			c.errorf(f.Name.Pos(), "function '%s' was declared with argument types (%s), but is defined with (%s): the data qualifiers must agree", name, qualifiedArgs(prev.Decl), qualifiedArgs(f))
+			prev.defined = true
 		case f.Body != nil:
 			prev.Decl, prev.defined = f, true
 		}
@@ -312,6 +315,29 @@ func (c *checker) libraryOverload(f *ast.FuncDecl, sig types.Signature, prev *Fu
 		}
 	}
 	return true
+}
+
+// sameQualifiers reports whether a declaration and a definition of one
+// signature agree on which arguments are data only.
+func sameQualifiers(a, b *ast.FuncDecl) bool {
+	for i, p := range a.Params {
+		if p.Type.DataOnly != b.Params[i].Type.DataOnly {
+			return false
+		}
+	}
+	return true
+}
+
+// qualifiedArgs writes f's argument types with their data qualifiers.
+func qualifiedArgs(f *ast.FuncDecl) string {
+	s := make([]string, len(f.Params))
+	for i, p := range f.Params {
+		s[i] = TypeOf(p.Type).String()
+		if p.Type.DataOnly {
+			s[i] = "data " + s[i]
+		}
+	}
+	return strings.Join(s, ", ")
 }
 
 func equalArgs(a, b []types.Type) bool {
