@@ -877,10 +877,12 @@ func (c *checker) truncation(s *ast.TildeStmt, name string, args []types.Type) {
 			c.errorf(b.Pos(), "truncation bounds must be int or real, found %v", t)
 			continue
 		}
-		// The bound is passed to the CDF in the variate's place.
-		want, old := name+"_lccdf", name+"_ccdf_log"
-		if i == 1 {
-			want, old = name+"_lcdf", name+"_cdf_log"
+		// The bound is passed to the CDF in the variate's place: a lower
+		// bound alone to the CCDF, else to the CDF (T[L, U] is the
+		// difference of the CDF at U and at L).
+		want, old := name+"_lcdf", name+"_cdf_log"
+		if i == 0 && s.TruncHi == nil {
+			want, old = name+"_lccdf", name+"_ccdf_log"
 		}
 		cdf := want
 		if !c.lib.Has(cdf) {

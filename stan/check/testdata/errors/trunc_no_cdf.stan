@@ -4,5 +4,5 @@ functions {
 }
 parameters { real y; }
 model {
-  y ~ /* ERROR "truncation needs foo_lccdf, which is not defined" */foo(0) T[0, 1];
+  y ~ /* ERROR "truncation needs foo_lccdf, which is not defined" */foo(0) T[0, ];
 }
