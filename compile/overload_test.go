@@ -70,3 +70,23 @@ model {
 		return 5*n - (y-1)*(y-1) - 4*((v[1]-y)*(v[1]-y)+(v[2]-y)*(v[2]-y))
 	})
 }
+
+// TestOverloadedTruncation truncates a user family whose CDF is
+// overloaded: the overload the arguments fit without promotion is used.
+func TestOverloadedTruncation(t *testing.T) {
+	src := `functions {
+  real foo_lpdf(real y, real mu) { return -square(y - mu); }
+  real foo_lpdf(real y, int mu) { return -square(y - mu); }
+  real foo_lcdf(real y, real mu) { return log(y); }
+  real foo_lcdf(real y, int mu) { return 2 * log(y); }
+}
+parameters { real<lower=0, upper=1> y; }
+model { y ~ foo(0.0) T[, 0.5]; y ~ foo(0) T[, 0.25]; }
+`
+	m := buildSource(t, src, nil)
+	checkModelAt(t, "overloaded CDFs", m, []float64{-2}, func(v []float64) float64 {
+		y := 1 / (1 + math.Exp(-v[0]))
+		// foo_lcdf(0.5 | 0.0) = log 0.5; foo_lcdf(0.25 | 0) = 2 log 0.25.
+		return -2*y*y - math.Log(0.5) - 2*math.Log(0.25) + math.Log(y*(1-y))
+	})
+}
