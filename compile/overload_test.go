@@ -79,6 +79,8 @@ func TestOverloadedTruncation(t *testing.T) {
   real foo_lpdf(real y, int mu) { return -square(y - mu); }
   real foo_lcdf(real y, real mu) { return log(y); }
   real foo_lcdf(real y, int mu) { return 2 * log(y); }
+  real foo_lccdf(real y, real mu) { return log1m(y); }
+  real foo_lccdf(real y, int mu) { return 2 * log1m(y); }
 }
 parameters { real<lower=0, upper=1> y; }
 model { y ~ foo(0.0) T[, 0.5]; y ~ foo(0) T[, 0.25]; }

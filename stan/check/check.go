@@ -865,7 +865,21 @@ func (c *checker) truncation(s *ast.TildeStmt, name string, args []types.Type) {
 	if t := c.info.Types[s.LHS]; !t.IsScalar() {
 		c.errorf(s.LHS.Pos(), "truncation is only defined for a univariate variate, found %v", t)
 	}
-	for i, b := range []ast.Expr{s.TruncLo, s.TruncHi} {
+	// Stan requires both the CDF and the CCDF (or their older _cdf_log
+	// and _ccdf_log spellings) for any truncation, each taking every
+	// bound in the variate's place.
+	var cdfs []string
+	for _, suffix := range [][2]string{{"_lcdf", "_cdf_log"}, {"_lccdf", "_ccdf_log"}} {
+		switch {
+		case c.lib.Has(name + suffix[0]):
+			cdfs = append(cdfs, name+suffix[0])
+		case c.lib.Has(name + suffix[1]):
+			cdfs = append(cdfs, name+suffix[1])
+		default:
+			c.errorf(s.Dist.Pos(), "truncation is only defined if the distribution has _lcdf and _lccdf functions: %s%s is not defined", name, suffix[0])
+		}
+	}
+	for _, b := range []ast.Expr{s.TruncLo, s.TruncHi} {
 		if b == nil {
 			continue
 		}
@@ -877,23 +891,11 @@ func (c *checker) truncation(s *ast.TildeStmt, name string, args []types.Type) {
 			c.errorf(b.Pos(), "truncation bounds must be int or real, found %v", t)
 			continue
 		}
-		// The bound is passed to the CDF in the variate's place: a lower
-		// bound alone to the CCDF, else to the CDF (T[L, U] is the
-		// difference of the CDF at U and at L).
-		want, old := name+"_lcdf", name+"_cdf_log"
-		if i == 0 && s.TruncHi == nil {
-			want, old = name+"_lccdf", name+"_ccdf_log"
-		}
-		cdf := want
-		if !c.lib.Has(cdf) {
-			cdf = old
-		}
-		if !c.lib.Has(cdf) {
-			c.errorf(s.Dist.Pos(), "truncation needs %s, which is not defined", want)
-			continue
-		}
-		if _, err := c.lib.Resolve(cdf, append([]types.Type{t}, args[1:]...)); err != nil {
-			c.errorf(b.Pos(), "a truncation bound of type %v does not fit %s: it takes the bound in the variate's place, with arguments (%s)", t, cdf, typeList(args[1:]))
+		for _, cdf := range cdfs {
+			if _, err := c.lib.Resolve(cdf, append([]types.Type{t}, args[1:]...)); err != nil {
+				c.errorf(b.Pos(), "a truncation bound of type %v does not fit %s: it takes the bound in the variate's place, with arguments (%s)", t, cdf, typeList(args[1:]))
+				break
+			}
 		}
 	}
 }

@@ -221,8 +221,9 @@ func TestRulesAccepted(t *testing.T) {
 		  real f(data real x, data int n) { return x * n; } }
 		 parameters { real mu; } model { int k = 2; mu ~ normal(0, 1); target += f(1.5, k); }
 		 generated quantities { real z = sum(solve_powell(sys, [1]', 2, mu)); real w = f(mu, 3); }`,
-		// T[L, U] needs only the CDF, at both bounds.
-		`functions { real foo_lpdf(real y, real mu) { return -square(y - mu); } real foo_lcdf(real y, real mu) { return -y; } }
+		// The older spellings of the CDFs of a user-defined family.
+		`functions { real foo_log(real y, real mu) { return -square(y - mu); }
+		  real foo_cdf_log(real y, real mu) { return -y; } real foo_ccdf_log(real y, real mu) { return -y; } }
 		 parameters { real<lower=0, upper=1> y; } model { y ~ foo(0) T[0, 1]; }`,
 		// Forward declarations of overloads, defined after their use.
 		`functions { real g(real x); real g(complex z); real h(real x) { return g(x) + g(to_complex(x, 1)); }

@@ -4,5 +4,5 @@ functions {
 }
 parameters { real y; }
 model {
-  y ~ /* ERROR "truncation needs foo_lccdf, which is not defined" */foo(0) T[0, ];
+  y ~ /* ERROR "truncation is only defined if the distribution has _lcdf and _lccdf functions: foo_lccdf is not defined" */foo(0) T[0, 1];
 }
