@@ -359,7 +359,9 @@ func (c *checker) suffixRules(f *ast.FuncDecl, sig types.Signature) {
 	if strings.HasSuffix(name, "_lupdf") || strings.HasSuffix(name, "_lupmf") {
 		c.errorf(f.Name.Pos(), "user-defined functions cannot have names ending in _lupdf or _lupmf: define %s, which may then be called as %s", normalized(name), name)
 	}
-	for _, suffix := range []string{"_lpdf", "_lpmf", "_lcdf", "_lccdf", "_log"} {
+	// Stan 2.33 dropped _log as a density suffix: a function named
+	// safe_log may return a vector.
+	for _, suffix := range []string{"_lpdf", "_lpmf", "_lcdf", "_lccdf", "_cdf"} {
 		if !strings.HasSuffix(name, suffix) {
 			continue
 		}
@@ -839,6 +841,9 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 			continue
 		}
 		sig, err := c.lib.Resolve(fn, args)
+		if err == nil && sig.Ret != types.RealT {
+			err = fmt.Errorf("%s returns %v, not a real log density", fn, sig.Ret)
+		}
 		if err != nil {
 			lastErr = err
 			continue

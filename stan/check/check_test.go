@@ -225,6 +225,9 @@ func TestRulesAccepted(t *testing.T) {
 		`functions { real foo_log(real y, real mu) { return -square(y - mu); }
 		  real foo_cdf_log(real y, real mu) { return -y; } real foo_ccdf_log(real y, real mu) { return -y; } }
 		 parameters { real<lower=0, upper=1> y; } model { y ~ foo(0) T[0, 1]; }`,
+		// A function whose name ends in _log is an ordinary function.
+		`functions { vector safe_log(vector x) { return log(x); } }
+		 parameters { vector<lower=0>[2] y; } model { target += sum(safe_log(y)); }`,
 		// Forward declarations of overloads, defined after their use.
 		`functions { real g(real x); real g(complex z); real h(real x) { return g(x) + g(to_complex(x, 1)); }
 		  real g(real x) { return 3 * x; } real g(complex z) { return get_imag(z); } }
