@@ -139,12 +139,29 @@ func (c *checker) lookup(name string) *Var {
 }
 
 func (c *checker) declare(id *ast.Ident, v *Var) {
+	c.identifier(id)
+	if strings.HasSuffix(id.Name, "_lupdf") || strings.HasSuffix(id.Name, "_lupmf") {
+		c.errorf(id.Pos(), "identifier '%s' has a _lupdf/_lupmf suffix, which is only allowed for functions", id.Name)
+	}
 	// Variables may shadow library functions (beta, e), as in stanc3.
 	if c.lookup(id.Name) != nil || c.info.Funcs[id.Name] != nil || c.info.Nets[id.Name] != nil {
 		c.errorf(id.Pos(), "identifier '%s' is already in use", id.Name)
 	}
 	c.scopes[len(c.scopes)-1][id.Name] = v
 	c.info.Uses[id] = v
+}
+
+// keywords are the words Stan reserves beyond those the parser rejects.
+var keywords = map[string]bool{
+	"typedef": true, "struct": true, "var": true, "export": true, "extern": true, "static": true, "auto": true,
+}
+
+// identifier checks a declared name: Stan reserves a few words for the
+// future, and names ending in __ for its own variables (lp__).
+func (c *checker) identifier(id *ast.Ident) {
+	if keywords[id.Name] || strings.HasSuffix(id.Name, "__") {
+		c.errorf(id.Pos(), "identifier '%s' clashes with a reserved keyword", id.Name)
+	}
 }
 
 // ---- program ----
@@ -259,6 +276,7 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 			sig.Args = append(sig.Args, TypeOf(p.Type))
 		}
 		name := f.Name.Name
+		c.identifier(f.Name)
 		var prev *Func
 		for _, g := range c.info.Funcs[name] {
 			if equalArgs(g.Sig.Args, sig.Args) {
@@ -747,6 +765,15 @@ func (c *checker) sizeExpr(x ast.Expr, global bool, what string) {
 	}
 	if global && !c.dataOnly(x) {
 		c.errorf(x.Pos(), "non-data variables are not allowed in the sizes of top-level declarations")
+	}
+	if global {
+		ast.Inspect(x, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok && strings.HasSuffix(call.Fun.Name, "_rng") {
+				c.errorf(call.Fun.Pos(), "random number generators are not allowed in the sizes of top-level declarations")
+				return false
+			}
+			return true
+		})
 	}
 }
 

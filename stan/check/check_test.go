@@ -225,6 +225,12 @@ func TestRulesAccepted(t *testing.T) {
 		`functions { real foo_log(real y, real mu) { return -square(y - mu); }
 		  real foo_cdf_log(real y, real mu) { return -y; } real foo_ccdf_log(real y, real mu) { return -y; } }
 		 parameters { real<lower=0, upper=1> y; } model { y ~ foo(0) T[0, 1]; }`,
+		// An unnormalised density passed to reduce_sum in a _lp function;
+		// random sizes of local variables.
+		`functions { real part_lpdf(array[] real y, int s, int e, real mu) { return normal_lupdf(y | mu, 1); }
+		  real f_lp(array[] real y, real mu) { return reduce_sum(part_lupdf, y, 1, mu); } }
+		 data { array[3] real y; } parameters { real mu; } model { target += f_lp(y, mu); }
+		 generated quantities { real s; { vector[poisson_rng(3)] v; s = sum(v); } }`,
 		// A function whose name ends in _log is an ordinary function.
 		`functions { vector safe_log(vector x) { return log(x); } }
 		 parameters { vector<lower=0>[2] y; } model { target += sum(safe_log(y)); }`,

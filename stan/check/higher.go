@@ -126,11 +126,15 @@ func (c *checker) higherOrderCall(x *ast.CallExpr, kind higherKind) types.Type {
 	// The function is called without the target or the random number
 	// generator a _lp or _rng function needs; an unnormalised density
 	// only where one may be called.
+	// Only reduce_sum takes a density (its partial sums may be _lpdf or
+	// _lpmf functions).
 	switch {
 	case strings.HasSuffix(fname, "_lp") || strings.HasSuffix(fname, "_rng"):
 		c.errorf(id.Pos(), "functions whose names end in _lp or _rng cannot be passed to %s", name)
-	case fname != id.Name && !c.unnormalizedAllowed():
-		c.errorf(id.Pos(), "functions with names ending in _lupdf and _lupmf can only be used in the model block or user-defined functions with names ending in _lpdf or _lpmf: pass %s here", fname)
+	case kind != reduceSum && (strings.HasSuffix(fname, "_lpdf") || strings.HasSuffix(fname, "_lpmf")):
+		c.errorf(id.Pos(), "probability functions (names ending in _lpdf or _lpmf) cannot be passed to %s, only to reduce_sum", name)
+	case fname != id.Name && !c.unnormalizedAllowed() && !(c.fn != nil && strings.HasSuffix(c.fn.Name, "_lp")):
+		c.errorf(id.Pos(), "functions with names ending in _lupdf and _lupmf can only be passed in the model block or in user-defined functions with names ending in _lpdf, _lpmf or _lp: pass %s here", fname)
 	}
 	args := make([]types.Type, len(x.Args)-1)
 	for i, a := range x.Args[1:] {
