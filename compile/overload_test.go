@@ -3,6 +3,8 @@ package compile
 import (
 	"math"
 	"testing"
+
+	"github.com/gostan/gostan/model"
 )
 
 // TestOverloadedFunctions runs calls of overloaded user-defined functions:
@@ -91,4 +93,15 @@ model { y ~ foo(0.0) T[, 0.5]; y ~ foo(0) T[, 0.25]; }
 		// foo_lcdf(0.5 | 0.0) = log 0.5; foo_lcdf(0.25 | 0) = 2 log 0.25.
 		return -2*y*y - math.Log(0.5) - 2*math.Log(0.25) + math.Log(y*(1-y))
 	})
+}
+
+// TestIntMultiply: the product of ints is an int, so it may size, index
+// and be passed where ints are required; compound *= keeps an int an int.
+func TestIntMultiply(t *testing.T) {
+	decls := `data { int N; }
+transformed data { int n = N * 3; n *= 2; }`
+	src := decls + "\nparameters { vector[2] x; }\nmodel { target += choose(n, 2) * x[1] + (n * n %/% 5) * x[2]; }\n"
+	m := buildSource(t, src, map[string]*model.Value{"N": {Elems: []float64{2}, Int: true}})
+	// n = 12: choose(12, 2) = 66 and 144 %/% 5 = 28.
+	checkModelAt(t, "int products", m, []float64{0.5, 2}, func(v []float64) float64 { return 66*v[0] + 28*v[1] })
 }

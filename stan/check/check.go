@@ -807,8 +807,12 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	}
 	op := map[token.Kind]string{token.ADD_ASSIGN: "add", token.SUB_ASSIGN: "subtract", token.MUL_ASSIGN: "multiply",
 		token.QUO_ASSIGN: "divide", token.ELTMUL_ASSIGN: "elt_multiply", token.ELTDIV_ASSIGN: "elt_divide"}[s.Op]
+	// The result must have the left side's type exactly, and the
+	// elementwise operators need containers (x .*= 2 on a real is not
+	// Stan).
 	sig, err := c.lib.Resolve(op, []types.Type{lt, rt})
-	if err != nil || !types.Promotes(sig.Ret, lt) {
+	elementwise := s.Op == token.ELTMUL_ASSIGN || s.Op == token.ELTDIV_ASSIGN
+	if err != nil || sig.Ret != lt || elementwise && sig.Ret.IsScalar() {
 		c.errorf(s.OpPos, "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)
 	}
 }

@@ -231,6 +231,9 @@ func TestRulesAccepted(t *testing.T) {
 		  real f_lp(array[] real y, real mu) { return reduce_sum(part_lupdf, y, 1, mu); } }
 		 data { array[3] real y; } parameters { real mu; } model { target += f_lp(y, mu); }
 		 generated quantities { real s; { vector[poisson_rng(3)] v; s = sum(v); } }`,
+		// Compound assignments whose result has the left side's type.
+		`transformed data { int n = 2; real x = 1; complex z = 1; vector[2] v = [1, 2]'; row_vector[2] r = v'; matrix[2, 2] m = diag_matrix(v);
+		  n *= 3; n -= 1; x += n; x /= 2; z += x; z *= z; v ./= v; v -= 1; r *= m; m /= 2; m .*= m; }`,
 		// A function whose name ends in _log is an ordinary function.
 		`functions { vector safe_log(vector x) { return log(x); } }
 		 parameters { vector<lower=0>[2] y; } model { target += sum(safe_log(y)); }`,
