@@ -41,7 +41,7 @@ type higherForm struct {
 	ret      types.Type // the type of the call
 }
 
-// higherForm returns the form of kind; sliced is the type of reduce_sum's
+// formOf returns the form of kind; sliced is the type of reduce_sum's
 // sliced argument, which its function takes first.
 func formOf(kind higherKind, sliced types.Type) higherForm {
 	tols := []types.Type{types.RealT, types.RealT, types.IntT}
