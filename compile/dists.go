@@ -619,22 +619,31 @@ func (c *compiler) userTruncation(s *ast.TildeStmt, args []cexpr) func(*env) ad.
 			argTypes = append(argTypes, a.t)
 		}
 		for _, name := range names {
+			// Of overloaded CDFs, the one needing fewest promotions.
+			var best *check.Func
+			bestCost := 0
 			for _, f := range c.info.Funcs[name] {
 				if len(f.Sig.Args) != len(argTypes) {
 					continue
 				}
-				ok := true
+				ok, cost := true, 0
 				for i, at := range argTypes {
 					ok = ok && types.Promotes(at, f.Sig.Args[i])
+					if at != f.Sig.Args[i] {
+						cost++
+					}
 				}
-				if !ok {
-					continue
+				if ok && (best == nil || cost < bestCost) {
+					best, bestCost = f, cost
 				}
-				fake := &ast.CallExpr{Fun: &ast.Ident{NamePos: s.Dist.Pos(), Name: name}}
-				call := &check.Call{Name: name, Sig: f.Sig, User: f}
-				g := c.userCall(fake, call, append([]cexpr{boundArg}, args[1:]...), types.RealT).r
-				return func(e *env, b truncBound) ad.Var { *cur.of(e) = b; return g(e) }
 			}
+			if best == nil {
+				continue
+			}
+			fake := &ast.CallExpr{Fun: &ast.Ident{NamePos: s.Dist.Pos(), Name: name}}
+			call := &check.Call{Name: name, Sig: best.Sig, User: best}
+			g := c.userCall(fake, call, append([]cexpr{boundArg}, args[1:]...), types.RealT).r
+			return func(e *env, b truncBound) ad.Var { *cur.of(e) = b; return g(e) }
 		}
 		return nil
 	}

@@ -135,8 +135,8 @@ func TestHugeSizes(t *testing.T) {
 		// Just over the limit: 2^28 + 2^14 elements.
 		{"transformed data { matrix[16385, 16384] m; }\n" + modelBlock, nil, "h.stan:1:20: m has 268451840 elements"},
 		// The product overflows int64.
-		{"parameters { real y; }\nmodel { y ~ normal(0, 1); }\ngenerated quantities { array[4000000000,4000000000,4000000000] real z; }\n", nil,
-			"h.stan:3:24: z has 6.4e+28 elements"},
+		{"parameters { real y; }\nmodel { y ~ normal(0, 1); }\ngenerated quantities { array[2000000000,2000000000,2000000000] real z; }\n", nil,
+			"h.stan:3:24: z has 8e+27 elements"},
 		{"parameters { cov_matrix[20000] S; }\n", nil, "h.stan:1:14: S has 400000000 elements"},
 		// Functions whose arguments are sizes.
 		{"transformed data { vector[3] v = rep_vector(0, 2000000000); }\n" + modelBlock, nil,

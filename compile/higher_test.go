@@ -140,14 +140,10 @@ parameters { real a; }
 model {
   vector[2] y;
   if (c == 1) y = solve_newton(sysv, [1, 1]', -1 - exp(a), {1.0}, 1.0);
-  if (c == 2) y = algebra_solver(sys, [1, 1]', [2, a]', {a}, xi);
-  if (c == 3) y = solve_powell(sysv, [1, 1]', 2, {1.0}, a);
   target += y[1];
 }`
 	for c, want := range map[int]string{
 		1: "solve_newton: max number of iterations: 200 exceeded.",
-		2: "algebra_solver: the continuous data must be data, but depend on parameters",
-		3: "solve_powell: argument 4 of the system function is declared data, but depends on parameters",
 	} {
 		m := buildSource(t, src, model.Data{"c": {Elems: []float64{float64(c)}, Int: true}})
 		_, err := m.LogDensity([]float64{0.5}, nil)

@@ -271,7 +271,7 @@ model {
 }
 `
 	_, err := File(writeStan(t, src))
-	want := ":8:24: integrate_ode_rk45: the system function 'wrong' must have the signature (real, array[] real, array[] real, array[] real, array[] int) => array[] real"
+	want := ":8:43: the function 'wrong' passed to integrate_ode_rk45 must have the signature (real, array[] real, array[] real, array[] real, array[] int) => array[] real"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v, want %q", err, want)
 	}

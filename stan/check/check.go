@@ -139,12 +139,29 @@ func (c *checker) lookup(name string) *Var {
 }
 
 func (c *checker) declare(id *ast.Ident, v *Var) {
+	c.identifier(id)
+	if strings.HasSuffix(id.Name, "_lupdf") || strings.HasSuffix(id.Name, "_lupmf") {
+		c.errorf(id.Pos(), "identifier '%s' has a _lupdf/_lupmf suffix, which is only allowed for functions", id.Name)
+	}
 	// Variables may shadow library functions (beta, e), as in stanc3.
 	if c.lookup(id.Name) != nil || c.info.Funcs[id.Name] != nil || c.info.Nets[id.Name] != nil {
 		c.errorf(id.Pos(), "identifier '%s' is already in use", id.Name)
 	}
 	c.scopes[len(c.scopes)-1][id.Name] = v
 	c.info.Uses[id] = v
+}
+
+// keywords are the words Stan reserves beyond those the parser rejects.
+var keywords = map[string]bool{
+	"typedef": true, "struct": true, "var": true, "export": true, "extern": true, "static": true, "auto": true,
+}
+
+// identifier checks a declared name: Stan reserves a few words for the
+// future, and names ending in __ for its own variables (lp__).
+func (c *checker) identifier(id *ast.Ident) {
+	if keywords[id.Name] || strings.HasSuffix(id.Name, "__") {
+		c.errorf(id.Pos(), "identifier '%s' clashes with a reserved keyword", id.Name)
+	}
 }
 
 // ---- program ----
@@ -259,17 +276,17 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 			sig.Args = append(sig.Args, TypeOf(p.Type))
 		}
 		name := f.Name.Name
-		if c.lib.Has(name) && len(c.info.Funcs[name]) == 0 {
-			c.errorf(f.Name.Pos(), "function '%s' is already defined in the Stan library", name)
-			continue
-		}
-		c.suffixRules(f, sig)
+		c.identifier(f.Name)
 		var prev *Func
 		for _, g := range c.info.Funcs[name] {
 			if equalArgs(g.Sig.Args, sig.Args) {
 				prev = g
 			}
 		}
+		if !c.libraryOverload(f, sig, prev) {
+			continue
+		}
+		c.suffixRules(f, sig)
 		switch {
 		case prev == nil:
 			fn := &Func{Name: name, Sig: sig, Decl: f, defined: f.Body != nil}
@@ -280,15 +297,65 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 			} else if base, ok := strings.CutSuffix(name, "_lpmf"); ok {
 				c.lib.Add(base+"_lupmf", sig)
 			}
+		case prev.Decl.Body != nil && f.Body != nil:
+			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types (overloads must differ in their argument types, not only in their return types)", name)
+		case prev.Decl.Body == nil && f.Body == nil:
+			c.errorf(f.Name.Pos(), "function '%s' is already declared with these argument types: a function is declared at most once", name)
 		case prev.Sig.Ret != sig.Ret:
 			c.errorf(f.Name.Pos(), "function '%s' was declared to return %v, but is defined to return %v", name, prev.Sig.Ret, sig.Ret)
 			prev.defined = prev.defined || f.Body != nil
-		case prev.Decl.Body != nil && f.Body != nil:
-			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types", name)
+		case !sameQualifiers(prev.Decl, f):
+			c.errorf(f.Name.Pos(), "function '%s' was declared with argument types (%s), but is defined with (%s): the data qualifiers must agree", name, qualifiedArgs(prev.Decl), qualifiedArgs(f))
+			prev.defined = true
 		case f.Body != nil:
 			prev.Decl, prev.defined = f, true
 		}
 	}
+}
+
+// libraryOverload reports whether a user-defined function may take its
+// name: Stan lets user-defined functions overload library functions with
+// other argument types, except the higher-order ones. prev is the user's
+// own function with these argument types, if any.
+func (c *checker) libraryOverload(f *ast.FuncDecl, sig types.Signature, prev *Func) bool {
+	name := f.Name.Name
+	if _, ok := higherOrder[name]; ok {
+		c.errorf(f.Name.Pos(), "function '%s' is a higher-order function of the Stan library, which cannot be overloaded", name)
+		return false
+	}
+	if prev != nil {
+		return true
+	}
+	for _, s := range c.lib.Signatures(name) {
+		if equalArgs(s.Args, sig.Args) {
+			c.errorf(f.Name.Pos(), "function '%s' is already defined in the Stan library with argument types (%s)", name, typeList(sig.Args))
+			return false
+		}
+	}
+	return true
+}
+
+// sameQualifiers reports whether a declaration and a definition of one
+// signature agree on which arguments are data only.
+func sameQualifiers(a, b *ast.FuncDecl) bool {
+	for i, p := range a.Params {
+		if p.Type.DataOnly != b.Params[i].Type.DataOnly {
+			return false
+		}
+	}
+	return true
+}
+
+// qualifiedArgs writes f's argument types with their data qualifiers.
+func qualifiedArgs(f *ast.FuncDecl) string {
+	s := make([]string, len(f.Params))
+	for i, p := range f.Params {
+		s[i] = TypeOf(p.Type).String()
+		if p.Type.DataOnly {
+			s[i] = "data " + s[i]
+		}
+	}
+	return strings.Join(s, ", ")
 }
 
 func equalArgs(a, b []types.Type) bool {
@@ -307,7 +374,12 @@ func equalArgs(a, b []types.Type) bool {
 // real and take their variate first.
 func (c *checker) suffixRules(f *ast.FuncDecl, sig types.Signature) {
 	name := f.Name.Name
-	for _, suffix := range []string{"_lpdf", "_lpmf", "_lcdf", "_lccdf", "_log"} {
+	if strings.HasSuffix(name, "_lupdf") || strings.HasSuffix(name, "_lupmf") {
+		c.errorf(f.Name.Pos(), "user-defined functions cannot have names ending in _lupdf or _lupmf: define %s, which may then be called as %s", normalized(name), name)
+	}
+	// Stan 2.33 dropped _log as a density suffix: a function named
+	// safe_log may return a vector.
+	for _, suffix := range []string{"_lpdf", "_lpmf", "_lcdf", "_lccdf", "_cdf"} {
 		if !strings.HasSuffix(name, suffix) {
 			continue
 		}
@@ -694,6 +766,15 @@ func (c *checker) sizeExpr(x ast.Expr, global bool, what string) {
 	if global && !c.dataOnly(x) {
 		c.errorf(x.Pos(), "non-data variables are not allowed in the sizes of top-level declarations")
 	}
+	if global {
+		ast.Inspect(x, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok && strings.HasSuffix(call.Fun.Name, "_rng") {
+				c.errorf(call.Fun.Pos(), "random number generators are not allowed in the sizes of top-level declarations")
+				return false
+			}
+			return true
+		})
+	}
 }
 
 // ---- assignment and ~ ----
@@ -726,8 +807,12 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	}
 	op := map[token.Kind]string{token.ADD_ASSIGN: "add", token.SUB_ASSIGN: "subtract", token.MUL_ASSIGN: "multiply",
 		token.QUO_ASSIGN: "divide", token.ELTMUL_ASSIGN: "elt_multiply", token.ELTDIV_ASSIGN: "elt_divide"}[s.Op]
+	// The result must have the left side's type exactly, and the
+	// elementwise operators need containers (x .*= 2 on a real is not
+	// Stan).
 	sig, err := c.lib.Resolve(op, []types.Type{lt, rt})
-	if err != nil || !types.Promotes(sig.Ret, lt) {
+	elementwise := s.Op == token.ELTMUL_ASSIGN || s.Op == token.ELTDIV_ASSIGN
+	if err != nil || sig.Ret != lt || elementwise && sig.Ret.IsScalar() {
 		c.errorf(s.OpPos, "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)
 	}
 }
@@ -774,6 +859,12 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 		}
 	}
 	name := s.Dist.Name
+	for _, suffix := range []string{"_cdf", "_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
+		if base, ok := strings.CutSuffix(name, suffix); ok && (c.lib.Has(name) || c.lib.Has(base+"_lpdf") || c.lib.Has(base+"_lpmf")) {
+			c.errorf(s.Dist.Pos(), "CDFs and CCDFs cannot be used in ~ statements: '%s' is not a density", name)
+			return
+		}
+	}
 	var lastErr error
 	for _, suffix := range []string{"_lpdf", "_lpmf", "_log"} {
 		fn := name + suffix
@@ -781,6 +872,9 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 			continue
 		}
 		sig, err := c.lib.Resolve(fn, args)
+		if err == nil && sig.Ret != types.RealT {
+			err = fmt.Errorf("%s returns %v, not a real log density", fn, sig.Ret)
+		}
 		if err != nil {
 			lastErr = err
 			continue
@@ -788,12 +882,12 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 		call := c.newCall(fn, sig)
 		c.info.Dists[s] = call
 		if s.Truncated {
-			c.truncation(s, name)
+			c.truncation(s, name, args)
 		}
 		return
 	}
 	if lastErr == nil {
-		if base := strings.TrimSuffix(strings.TrimSuffix(name, "_lpdf"), "_lpmf"); base != name {
+		if base := trimSuffixes(name, "_lpdf", "_lpmf", "_lupdf", "_lupmf"); base != name {
 			c.errorf(s.Dist.Pos(), "~ statement should refer to a distribution without its \"_lpdf\" or \"_lpmf\" suffix: use %s", base)
 			return
 		}
@@ -803,30 +897,53 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 	c.errorf(s.Dist.Pos(), "ill-typed arguments to '~' statement: no distribution '%s' accepts arguments (%s)", name, typeList(args))
 }
 
-func (c *checker) truncation(s *ast.TildeStmt, name string) {
+func (c *checker) truncation(s *ast.TildeStmt, name string, args []types.Type) {
 	if t := c.info.Types[s.LHS]; !t.IsScalar() {
 		c.errorf(s.LHS.Pos(), "truncation is only defined for a univariate variate, found %v", t)
+	}
+	// Stan requires both the CDF and the CCDF (or their older _cdf_log
+	// and _ccdf_log spellings) for any truncation, each taking every
+	// bound in the variate's place.
+	var cdfs []string
+	for _, suffix := range [][2]string{{"_lcdf", "_cdf_log"}, {"_lccdf", "_ccdf_log"}} {
+		switch {
+		case c.lib.Has(name + suffix[0]):
+			cdfs = append(cdfs, name+suffix[0])
+		case c.lib.Has(name + suffix[1]):
+			cdfs = append(cdfs, name+suffix[1])
+		default:
+			c.errorf(s.Dist.Pos(), "truncation is only defined if the distribution has _lcdf and _lccdf functions: %s%s is not defined", name, suffix[0])
+		}
 	}
 	for _, b := range []ast.Expr{s.TruncLo, s.TruncHi} {
 		if b == nil {
 			continue
 		}
-		if t := c.expr(b); t.Kind != types.Invalid && !t.IsScalar() {
+		t := c.expr(b)
+		if t.Kind == types.Invalid {
+			continue
+		}
+		if !t.IsScalar() {
 			c.errorf(b.Pos(), "truncation bounds must be int or real, found %v", t)
+			continue
+		}
+		for _, cdf := range cdfs {
+			if _, err := c.lib.Resolve(cdf, append([]types.Type{t}, args[1:]...)); err != nil {
+				c.errorf(b.Pos(), "a truncation bound of type %v does not fit %s: it takes the bound in the variate's place, with arguments (%s)", t, cdf, typeList(args[1:]))
+				break
+			}
 		}
 	}
-	need := []string{}
-	if s.TruncLo != nil {
-		need = append(need, "_lccdf")
-	}
-	if s.TruncHi != nil {
-		need = append(need, "_lcdf")
-	}
-	for _, suffix := range need {
-		if !c.lib.Has(name+suffix) && !c.lib.Has(name+strings.Replace(suffix, "_lc", "_c", 1)+"_log") {
-			c.errorf(s.Dist.Pos(), "truncation needs %s%s, which is not defined", name, suffix)
+}
+
+// trimSuffixes removes the first of suffixes that name ends in.
+func trimSuffixes(name string, suffixes ...string) string {
+	for _, s := range suffixes {
+		if base, ok := strings.CutSuffix(name, s); ok {
+			return base
 		}
 	}
+	return name
 }
 
 func typeList(ts []types.Type) string {

@@ -3,6 +3,7 @@ package check
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/gostan/gostan/stan/internal/asttest"
@@ -136,6 +137,114 @@ generated quantities { int k = poisson_rng(2); matrix[2, 2] W = wishart_rng(4, d
 			if call.User == nil || call.Dist.Form != types.NoDist {
 				t.Errorf("~ foo: recorded user %v, %+v; want the user-defined density and no library family", call.User, call.Dist)
 			}
+		}
+	}
+}
+
+// TestHigherOrderAccepted: functions passed to higher-order functions that
+// fit the form each requires, with the overload each call passes.
+func TestHigherOrderAccepted(t *testing.T) {
+	src := []byte(`functions {
+  real part(array[] real y, int s, int e, real mu) { return normal_lpdf(y | mu, 1); }
+  real part(array[] real y, int s, int e, vector mu) { return normal_lpdf(y | mu[s:e], 1); }
+  real part_lpdf(array[] real y, int s, int e, real mu) { return normal_lupdf(y | mu, 1); }
+  vector rhs(real t, vector y, real k) { return -k * y; }
+  vector rhs(real t, vector y, vector k) { return -k .* y; }
+  array[] real old(real t, array[] real y, array[] real th, array[] real xr, array[] int xi) { return {-th[1] * y[1]}; }
+  vector sys(vector y, real a, data real c) { return y - a * c; }
+  real f(real x, real xc, array[] real th, array[] real xr, array[] int xi) { return exp(-th[1] * x); }
+}
+data { array[3] real y; array[2] real ts; real c; }
+transformed data { array[0] real xr; array[0] int xi; }
+parameters { real mu; vector[3] nu; }
+model {
+  target += reduce_sum(part, y, 1, mu) + reduce_sum_static(part, y, 1, nu) + reduce_sum(part_lupdf, y, 1, 2);
+  target += ode_rk45(rhs, [1.0]', 0, ts, mu)[1][1] + ode_bdf_tol(rhs, [1.0]', 0, ts, 1e-6, 1e-6, 1000, [mu]')[1][1];
+  target += integrate_ode_rk45(old, {1.0}, 0, ts, {mu}, xr, xi, 1e-6, 1e-6, 5e2)[1, 1];
+  target += solve_newton(sys, [1]', mu, c)[1] + integrate_1d(f, 0, 1, {mu}, xr, xi, 1e-8);
+}
+`)
+	fset := token.NewFileSet()
+	info, err := parseCheck(fset, "ho.stan", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The overload passed, by the type of its last parameter.
+	want := map[string][]types.Type{
+		"reduce_sum": {types.RealT, types.RealT}, "reduce_sum_static": {types.VectorT},
+		"ode_rk45": {types.RealT}, "ode_bdf_tol": {types.VectorT},
+	}
+	got := map[string][]types.Type{}
+	for x, call := range info.Calls {
+		if call.FuncArg == nil {
+			continue
+		}
+		if x.Fun.Name == "reduce_sum" && call.FuncArg.Name != "part" && call.FuncArg.Name != "part_lpdf" {
+			t.Errorf("reduce_sum passes %s", call.FuncArg.Name)
+		}
+		args := call.FuncArg.Sig.Args
+		got[x.Fun.Name] = append(got[x.Fun.Name], args[len(args)-1])
+	}
+	for name, w := range want {
+		g := got[name]
+		slices.SortFunc(g, func(a, b types.Type) int { return int(a.Kind) - int(b.Kind) })
+		if !slices.Equal(g, w) {
+			t.Errorf("%s passes overloads ending in %v, want %v", name, g, w)
+		}
+	}
+}
+
+// TestRulesAccepted: programs within the rules Stan sets on where the
+// target, unnormalised densities and overloads may be used.
+func TestRulesAccepted(t *testing.T) {
+	for _, src := range []string{
+		// target() in transformed parameters and in _lp functions.
+		`functions { real t_lp() { return target(); } }
+		 parameters { real y; } transformed parameters { real z = target() + t_lp(); } model { y ~ normal(0, 1); }`,
+		// Unnormalised densities in the model block and in user densities.
+		`functions { real foo_lpdf(real y, real mu) { return normal_lupdf(y | mu, 1); }
+		  real bar_lpmf(int k, real l) { return poisson_lupmf(k | l) + foo_lupdf(l | 0); } }
+		 parameters { real<lower=0> y; } model { target += foo_lupdf(y | 0) + bar_lupmf(2 | y); y ~ foo(1); }`,
+		// Library functions overloaded with other argument types, a
+		// distribution among them.
+		`functions { real log_sum_exp(real a, real b, real c) { return log_sum_exp({a, b, c}); }
+		  real normal_lpdf(real y, real mu, real s, real w) { return w * normal_lpdf(y | mu, s); } }
+		 parameters { real y; } model { target += log_sum_exp(y, 0, 1); y ~ normal(0, 1, 2); target += normal_lupdf(y | 0, 1, 3); }`,
+		// Truncation bounds that the CDFs take in the variate's place.
+		`functions { real foo_lpdf(real y, real mu) { return -square(y - mu); }
+		  real foo_lcdf(real y, real mu) { return -y; } real foo_lccdf(real y, real mu) { return -y; } }
+		 data { int k; array[2] int n; } parameters { real<lower=0, upper=1> y; }
+		 model { k ~ poisson(y) T[0, 10]; n[1] ~ binomial(5, y) T[, n[2]]; y ~ normal(0, 1) T[0, 1.0]; y ~ foo(0) T[0, 1]; }`,
+		// Data arguments: ints are always data, and generated quantities
+		// run without derivatives, so their parameters are data there.
+		`functions { vector sys(vector y, real a, data real c) { return y - a * c; }
+		  real f(data real x, data int n) { return x * n; } }
+		 parameters { real mu; } model { int k = 2; mu ~ normal(0, 1); target += f(1.5, k); }
+		 generated quantities { real z = sum(solve_powell(sys, [1]', 2, mu)); real w = f(mu, 3); }`,
+		// The older spellings of the CDFs of a user-defined family.
+		`functions { real foo_log(real y, real mu) { return -square(y - mu); }
+		  real foo_cdf_log(real y, real mu) { return -y; } real foo_ccdf_log(real y, real mu) { return -y; } }
+		 parameters { real<lower=0, upper=1> y; } model { y ~ foo(0) T[0, 1]; }`,
+		// An unnormalised density passed to reduce_sum in a _lp function;
+		// random sizes of local variables.
+		`functions { real part_lpdf(array[] real y, int s, int e, real mu) { return normal_lupdf(y | mu, 1); }
+		  real f_lp(array[] real y, real mu) { return reduce_sum(part_lupdf, y, 1, mu); } }
+		 data { array[3] real y; } parameters { real mu; } model { target += f_lp(y, mu); }
+		 generated quantities { real s; { vector[poisson_rng(3)] v; s = sum(v); } }`,
+		// Compound assignments whose result has the left side's type.
+		`transformed data { int n = 2; real x = 1; complex z = 1; vector[2] v = [1, 2]'; row_vector[2] r = v'; matrix[2, 2] m = diag_matrix(v);
+		  n *= 3; n -= 1; x += n; x /= 2; z += x; z *= z; v ./= v; v -= 1; r *= m; m /= 2; m .*= m; }`,
+		// A function whose name ends in _log is an ordinary function.
+		`functions { vector safe_log(vector x) { return log(x); } }
+		 parameters { vector<lower=0>[2] y; } model { target += sum(safe_log(y)); }`,
+		// Forward declarations of overloads, defined after their use.
+		`functions { real g(real x); real g(complex z); real h(real x) { return g(x) + g(to_complex(x, 1)); }
+		  real g(real x) { return 3 * x; } real g(complex z) { return get_imag(z); } }
+		 parameters { real y; } model { target += h(y) + g(2); }`,
+	} {
+		fset := token.NewFileSet()
+		if _, err := parseCheck(fset, "ok.stan", []byte(src)); err != nil {
+			t.Errorf("%v\n%s", err, src)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package check
 
 import (
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/gostan/gostan/stan/ast"
@@ -24,6 +26,11 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 	case *ast.BasicLit:
 		switch x.Kind {
 		case token.INT:
+			// Stan's int is 32 bits wide.
+			if v, err := strconv.ParseInt(strings.ReplaceAll(x.Value, "_", ""), 10, 64); err != nil || v > math.MaxInt32 {
+				c.errorf(x.Pos(), "integer literal %s is too large: ints cannot be larger than 2147483647", x.Value)
+				return invalid
+			}
 			return types.IntT
 		case token.REAL:
 			return types.RealT
@@ -271,25 +278,23 @@ func IndexType(t types.Type, multi []bool) (types.Type, string) {
 
 // ---- calls ----
 
-// odeLike are the higher-order functions: their first argument names a
-// user-defined function.
-var higherOrder = map[string]types.Type{
-	"integrate_ode_rk45": types.Array(types.RealT, 2), "integrate_ode_bdf": types.Array(types.RealT, 2),
-	"integrate_ode_adams": types.Array(types.RealT, 2),
-	"ode_rk45":            types.Array(types.VectorT, 1), "ode_bdf": types.Array(types.VectorT, 1),
-	"ode_adams": types.Array(types.VectorT, 1), "ode_ckrk": types.Array(types.VectorT, 1),
-	"ode_rk45_tol": types.Array(types.VectorT, 1), "ode_bdf_tol": types.Array(types.VectorT, 1),
-	"ode_adams_tol": types.Array(types.VectorT, 1), "ode_ckrk_tol": types.Array(types.VectorT, 1),
-	"algebra_solver": types.VectorT, "algebra_solver_newton": types.VectorT,
-	"solve_newton": types.VectorT, "solve_powell": types.VectorT,
-	"map_rect": types.VectorT, "reduce_sum": types.RealT, "reduce_sum_static": types.RealT,
-	"integrate_1d": types.RealT,
+// higherOrder are the higher-order functions: their first argument names
+// a user-defined function, which must fit the form of arguments each
+// requires (see higherForm).
+var higherOrder = map[string]higherKind{
+	"integrate_ode_rk45": odeOld, "integrate_ode_bdf": odeOld, "integrate_ode_adams": odeOld,
+	"ode_rk45": odeVariadic, "ode_bdf": odeVariadic, "ode_adams": odeVariadic, "ode_ckrk": odeVariadic,
+	"ode_rk45_tol": odeTol, "ode_bdf_tol": odeTol, "ode_adams_tol": odeTol, "ode_ckrk_tol": odeTol,
+	"algebra_solver": algebraOld, "algebra_solver_newton": algebraOld,
+	"solve_newton": solveVariadic, "solve_powell": solveVariadic,
+	"map_rect": mapRect, "reduce_sum": reduceSum, "reduce_sum_static": reduceSum,
+	"integrate_1d": integrate1d,
 }
 
 func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 	name := x.Fun.Name
-	if ret, ok := higherOrder[name]; ok {
-		return c.higherOrderCall(x, ret)
+	if kind, ok := higherOrder[name]; ok {
+		return c.higherOrderCall(x, kind)
 	}
 	if c.info.Nets[name] != nil {
 		for _, a := range x.Args {
@@ -325,7 +330,7 @@ func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 	c.info.Calls[x] = c.newCall(name, sig)
 	if u := c.info.Calls[x].User; u != nil {
 		for i, p := range u.Decl.Params {
-			if p.Type.DataOnly && !c.dataOnly(x.Args[i]) {
+			if p.Type.DataOnly && !c.argData(x.Args[i]) {
 				c.errorf(x.Args[i].Pos(), "argument %d of '%s' must be data only, but depends on parameters", i+1, name)
 			}
 		}
@@ -356,7 +361,15 @@ func (c *checker) callRules(x *ast.CallExpr) {
 			c.errorf(x.Fun.Pos(), "functions whose names end in _jacobian are only allowed in the transformed parameters block or other _jacobian functions")
 		}
 	case name == "target" || name == "get_lp":
-		c.targetAllowed(x.Fun.Pos(), name+"()")
+		// Reading the target is like calling an _lp function.
+		if !(c.fn == nil && (c.block == ast.Model || c.block == ast.TransformedParameters) || inFn("_lp")) {
+			c.errorf(x.Fun.Pos(), "%s() is only allowed in the model block, the transformed parameters block or functions whose names end in _lp", name)
+		}
+	}
+	if strings.HasSuffix(name, "_lupdf") || strings.HasSuffix(name, "_lupmf") {
+		if !c.unnormalizedAllowed() {
+			c.errorf(x.Fun.Pos(), "functions with names ending in _lupdf and _lupmf can only be used in the model block or user-defined functions with names ending in _lpdf or _lpmf: use %s here", normalized(name))
+		}
 	}
 	isDensity := false
 	for _, s := range []string{"_lpdf", "_lupdf", "_lpmf", "_lupmf", "_cdf", "_lcdf", "_lccdf"} {
@@ -372,24 +385,43 @@ func (c *checker) callRules(x *ast.CallExpr) {
 	}
 }
 
-func (c *checker) higherOrderCall(x *ast.CallExpr, ret types.Type) types.Type {
-	name := x.Fun.Name
-	if len(x.Args) == 0 {
-		c.errorf(x.Rparen, "%s needs a function as its first argument", name)
-		return invalid
+// unnormalizedAllowed reports whether _lupdf and _lupmf functions may be
+// called here: in the model block (and the guide, which is scored the
+// same way) and in user-defined densities.
+func (c *checker) unnormalizedAllowed() bool {
+	if c.fn != nil {
+		return strings.HasSuffix(c.fn.Name, "_lpdf") || strings.HasSuffix(c.fn.Name, "_lpmf")
 	}
-	id, ok := x.Args[0].(*ast.Ident)
-	if !ok || len(c.info.Funcs[id.Name]) == 0 {
-		c.errorf(x.Args[0].Pos(), "the first argument of %s must name a user-defined function", name)
-		return invalid
+	return c.block == ast.Model || c.block == ast.Guide
+}
+
+// normalized is the normalised density of an unnormalised one: foo_lpdf
+// for foo_lupdf, foo_lpmf for foo_lupmf.
+func normalized(name string) string {
+	if base, ok := strings.CutSuffix(name, "_lupdf"); ok {
+		return base + "_lpdf"
 	}
-	for _, a := range x.Args[1:] {
-		if c.expr(a).Kind == types.Invalid {
-			return invalid
+	return strings.TrimSuffix(name, "_lupmf") + "_lpmf"
+}
+
+// argData reports whether x may be passed where Stan requires data (an
+// argument declared data, x_r, a tolerance): as in stanc3, ints are always
+// data, and so is everything in generated quantities, which runs without
+// derivatives.
+func (c *checker) argData(x ast.Expr) bool {
+	if c.fn == nil && c.block == ast.GeneratedQuantities || c.info.Types[x].Kind == types.Int {
+		return true
+	}
+	only := true
+	ast.Inspect(x, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v := c.lookup(id.Name); v != nil && !v.DataOnly && v.Type.Kind != types.Int {
+				only = false
+			}
 		}
-	}
-	c.info.Calls[x] = &Call{Name: name, Sig: types.Signature{Ret: ret}, FuncArg: c.info.Funcs[id.Name][0]}
-	return ret
+		return only
+	})
+	return only
 }
 
 // dataOnly reports whether x depends only on data: no parameter, no

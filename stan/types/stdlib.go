@@ -251,7 +251,7 @@ hypergeometric_rng: int, int, int -> int
 // Operators are functions with these names, as in stanc3; the checker
 // maps each operator to its name.
 const operatorTable = `
-add subtract: int, int -> int
+add subtract multiply: int, int -> int
 add subtract multiply divide: real, real -> real
 add subtract multiply divide: complex, complex -> complex
 modulus: int, int -> int

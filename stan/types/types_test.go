@@ -53,6 +53,8 @@ func TestResolve(t *testing.T) {
 		{"abs", []Type{IntT}, IntT},
 		{"add", []Type{IntT, IntT}, IntT},
 		{"add", []Type{IntT, RealT}, RealT},
+		{"multiply", []Type{IntT, IntT}, IntT},
+		{"multiply", []Type{IntT, RealT}, RealT},
 		{"multiply", []Type{MatrixT, VectorT}, VectorT},
 		{"multiply", []Type{RowVectorT, VectorT}, RealT},
 		{"normal_lpdf", []Type{VectorT, IntT, RealT}, RealT},

@@ -1,0 +1,3 @@
+transformed data {
+  real /* ERROR "identifier 'var' clashes with a reserved keyword" */var = 1;
+}

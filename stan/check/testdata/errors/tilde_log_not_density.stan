@@ -1,0 +1,7 @@
+functions {
+  vector safe_log(vector x) { return log(x); }
+}
+parameters { vector<lower=0>[2] y; }
+model {
+  y ~ /* ERROR "ill-typed arguments to '~' statement: no distribution 'safe' accepts arguments (vector)" */safe();
+}
