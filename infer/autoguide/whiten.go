@@ -39,8 +39,11 @@ func precondition(m model.Model, loc []float64) (mode []float64, l *mat.TriDense
 	// the case this is for; the absolute ones decide.
 	cfg := optimize.DefaultConfig()
 	cfg.Init, cfg.TolRelObj, cfg.TolRelGrad = loc, 0, 0
+	// A line search that cannot improve any more is where it stops at a
+	// mode reached to rounding; whatever the code, the Hessian there must
+	// be negative definite, and the guide still moves its location.
 	res, err := optimize.Maximize(m.LogDensity, m.Dim(), cfg, nil)
-	if err != nil || !res.Code.OK() {
+	if err != nil {
 		return nil, nil, false
 	}
 	h, err := laplace.Hessian(m.LogDensity, res.X)
