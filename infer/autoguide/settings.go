@@ -25,11 +25,12 @@ type Settings struct {
 	// Init, when not nil, is the unconstrained starting location;
 	// otherwise Init draws one as Stan does.
 	Init []float64
-	// Precondition fits a Gaussian guide on u with z = mode + L u, the
+	// Precondition fits the guide on u with z = mode + L u, the
 	// posterior's mode and its Laplace covariance's Cholesky factor found
 	// from the starting location (whiten.go), so that the guide starts at
 	// the mode and sees a posterior of unit scales. It is left off when
-	// the mode or a negative definite Hessian is not found.
+	// the mode or a negative definite Hessian is not found, and for Delta
+	// and Laplace, a point and a Laplace approximation of their own.
 	Precondition bool
 }
 
@@ -83,7 +84,7 @@ func (k settingsMaker) NewGuide(m model.Model, rng *rand.Rand) (svi.Guide, error
 	if k.set.Warm > 0 {
 		loc = WarmStart(m, loc, rng, k.set.Warm)
 	}
-	if k.set.Precondition && gaussianGuides[k.name] {
+	if k.set.Precondition && k.name != "delta" && k.name != "laplace" {
 		if mode, l, ok := precondition(m, loc); ok {
 			inner, err := NewAt(k.name, make([]float64, len(loc)), rng)
 			if err != nil {

@@ -74,12 +74,15 @@ func precondition(m model.Model, loc []float64) (mode []float64, l *mat.TriDense
 	return res.X, l, true
 }
 
-// newWhitened wraps a guide on u.
-func newWhitened(inner svi.Guide, mode []float64, l *mat.TriDense) *whitened {
+// newWhitened wraps a guide on u; it has a Mean when the guide has one.
+func newWhitened(inner svi.Guide, mode []float64, l *mat.TriDense) svi.Guide {
 	d := len(mode)
 	w := &whitened{inner: inner, mode: mode, l: l, u: make([]float64, d), gz: make([]float64, d)}
 	for i := range d {
 		w.logDetL += math.Log(math.Abs(l.At(i, i)))
+	}
+	if _, ok := inner.(svi.Meaner); ok {
+		return whitenedMean{w}
 	}
 	return w
 }
@@ -143,13 +146,13 @@ func (w *whitened) SampleLogQ(rng *rand.Rand, z []float64) float64 {
 	return lq - w.logDetL
 }
 
-// Mean is mode + L · (the inner guide's mean), for a guide with one.
-func (w *whitened) Mean() []float64 {
-	m, ok := w.inner.(svi.Meaner)
-	if !ok {
-		return nil
-	}
+// whitenedMean is a whitened guide whose inner guide has a closed-form
+// mean.
+type whitenedMean struct{ *whitened }
+
+// Mean is mode + L · (the inner guide's mean).
+func (w whitenedMean) Mean() []float64 {
 	z := make([]float64, len(w.mode))
-	w.toZ(m.Mean(), z)
+	w.toZ(w.inner.(svi.Meaner).Mean(), z)
 	return z
 }

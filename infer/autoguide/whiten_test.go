@@ -73,7 +73,7 @@ func TestPreconditioned(t *testing.T) {
 	}
 	inner := NewDiagonalNormal([]float64{0.3, -0.2})
 	inner.par[2], inner.par[3] = softplusInv(0.5), softplusInv(2)
-	w := newWhitened(inner, mode, l)
+	w := newWhitened(inner, mode, l).(whitenedMean)
 	var ls mat.Dense
 	ls.Mul(l, mat.NewDiagDense(2, []float64{0.5, 2}))
 	var cov mat.SymDense
