@@ -46,14 +46,15 @@ var warmSteps = map[string]int{"bnaf": 3000}
 // DefaultSettings are gostan's settings for the guide name (an autoguide
 // or "guide"): 20000 steps of Adam from the guide's step size decaying
 // to a hundredth of it, one particle, 10000 draws, BNAF's warm start, and
-// the Gaussian guides preconditioned.
+// the Gaussian guides and the flows preconditioned.
 func DefaultSettings(name string) Settings {
 	return Settings{Steps: 20000, Particles: 1, Draws: 10000, Decay: 0.01, LR: stepSizes[name], Warm: warmSteps[name],
-		Precondition: gaussianGuides[name]}
+		Precondition: preconditioned[name]}
 }
 
-// gaussianGuides are the Gaussian guides, which Precondition applies to.
-var gaussianGuides = map[string]bool{"normal": true, "diagonal": true, "mvn": true, "lowrank": true}
+// preconditioned are the guides Precondition is on for by default: the
+// Gaussians and the flows.
+var preconditioned = map[string]bool{"normal": true, "diagonal": true, "mvn": true, "lowrank": true, "iaf": true, "bnaf": true}
 
 // SVI is svi.SVI configured by s for the guide maker makes; FitModel (or
 // FitContext) with s.Steps - s.Warm steps and s.Draws draws runs it.
