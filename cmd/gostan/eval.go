@@ -25,6 +25,7 @@ import (
 	"github.com/gostan/gostan/infer/nuts"
 	"github.com/gostan/gostan/infer/pathfinder"
 	"github.com/gostan/gostan/infer/svi"
+	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/posteriordb"
 )
 
@@ -336,12 +337,18 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 		cfg.Optimizer = svi.NewAdam(set.LR)
 		cfg.Schedule = svi.ExponentialDecay(set.LR, set.Decay, cfg.Steps)
 		start := time.Now()
-		res, err := stein.Run(context.Background(), cm, cfg)
+		// The particles live on the preconditioned scale, as the
+		// autoguides do (autoguide.Preconditioned), where one is found.
+		var pm model.Model = cm
+		if loc, err := autoguide.Init(cm, rand.New(rand.NewPCG(seed, 0x9c0))); err == nil {
+			pm, _ = autoguide.Preconditioned(cm, loc)
+		}
+		res, err := stein.Run(context.Background(), pm, cfg)
 		st = runStats{grads: cm.n, secs: time.Since(start).Seconds(), steps: cfg.Steps}
 		if err != nil {
 			return nil, st, err
 		}
-		pred, err := stein.MixtureGuidePredictive(m, res, set.Draws, rand.New(rand.NewPCG(seed, 0xd4a)))
+		pred, err := stein.MixtureGuidePredictive(pm, res, set.Draws, rand.New(rand.NewPCG(seed, 0xd4a)))
 		if err != nil {
 			return nil, st, err
 		}

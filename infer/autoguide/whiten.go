@@ -22,13 +22,59 @@ import (
 // Stan's use of the Laplace approximation as a start); NumPyro's guides
 // have none.
 
-// whitened is a guide on u seen as a guide on z.
-type whitened struct {
-	inner   svi.Guide
+// affine is the map z = mode + L u.
+type affine struct {
 	mode    []float64
 	l       *mat.TriDense
-	logDetL float64
-	u, gz   []float64
+	logDetL float64 // log |det L|, the log-Jacobian of the map
+}
+
+func newAffine(mode []float64, l *mat.TriDense) affine {
+	a := affine{mode: mode, l: l}
+	for i := range mode {
+		a.logDetL += math.Log(math.Abs(l.At(i, i)))
+	}
+	return a
+}
+
+// toZ writes z = mode + L u.
+func (a affine) toZ(u, z []float64) {
+	for i := range z {
+		s := a.mode[i]
+		for j := 0; j <= i; j++ {
+			s += a.l.At(i, j) * u[j]
+		}
+		z[i] = s
+	}
+}
+
+// logDensity is the density of u: lp at z = mode + L u plus log |det L|,
+// with the gradient Lᵀ∇lp into gu when it is not nil; z and gz are
+// scratch.
+func (a affine) logDensity(lp func(z, g []float64) (float64, error), u, gu, z, gz []float64) (float64, error) {
+	a.toZ(u, z)
+	if gu == nil {
+		gz = nil
+	}
+	v, err := lp(z, gz)
+	if err != nil {
+		return v, err
+	}
+	for j := range gu {
+		s := 0.0
+		for i := j; i < len(z); i++ {
+			s += a.l.At(i, j) * gz[i]
+		}
+		gu[j] = s
+	}
+	return v + a.logDetL, nil
+}
+
+// whitened is a guide on u seen as a guide on z.
+type whitened struct {
+	affine
+	inner svi.Guide
+	u, gz []float64
 }
 
 // precondition finds m's mode from loc and the Laplace factor there, and
@@ -77,25 +123,11 @@ func precondition(m model.Model, loc []float64) (mode []float64, l *mat.TriDense
 // newWhitened wraps a guide on u; it has a Mean when the guide has one.
 func newWhitened(inner svi.Guide, mode []float64, l *mat.TriDense) svi.Guide {
 	d := len(mode)
-	w := &whitened{inner: inner, mode: mode, l: l, u: make([]float64, d), gz: make([]float64, d)}
-	for i := range d {
-		w.logDetL += math.Log(math.Abs(l.At(i, i)))
-	}
+	w := &whitened{affine: newAffine(mode, l), inner: inner, u: make([]float64, d), gz: make([]float64, d)}
 	if _, ok := inner.(svi.Meaner); ok {
 		return whitenedMean{w}
 	}
 	return w
-}
-
-// toZ writes z = mode + L u.
-func (w *whitened) toZ(u, z []float64) {
-	for i := range z {
-		s := w.mode[i]
-		for j := 0; j <= i; j++ {
-			s += w.l.At(i, j) * u[j]
-		}
-		z[i] = s
-	}
 }
 
 func (w *whitened) Params() []float64 { return w.inner.Params() }
@@ -105,27 +137,7 @@ func (w *whitened) Params() []float64 { return w.inner.Params() }
 // as the implied guide's on z.
 func (w *whitened) ELBOGrad(rng *rand.Rand, lp func(z, g []float64) (float64, error), grad []float64) (float64, error) {
 	z := make([]float64, len(w.mode))
-	lpU := func(u, gu []float64) (float64, error) {
-		w.toZ(u, z)
-		var gz []float64
-		if gu != nil {
-			gz = w.gz
-		}
-		v, err := lp(z, gz)
-		if err != nil {
-			return v, err
-		}
-		if gu != nil {
-			for j := range gu {
-				s := 0.0
-				for i := j; i < len(z); i++ {
-					s += w.l.At(i, j) * gz[i]
-				}
-				gu[j] = s
-			}
-		}
-		return v + w.logDetL, nil
-	}
+	lpU := func(u, gu []float64) (float64, error) { return w.logDensity(lp, u, gu, z, w.gz) }
 	return w.inner.ELBOGrad(rng, lpU, grad)
 }
 
@@ -155,4 +167,44 @@ func (w whitenedMean) Mean() []float64 {
 	z := make([]float64, len(w.mode))
 	w.toZ(w.inner.(svi.Meaner).Mean(), z)
 	return z
+}
+
+// Preconditioned is m seen on u with z = mode + L u, the mode and the
+// Laplace factor found from loc as for a preconditioned guide, for
+// algorithms that take a model (Stein VI's particles); ok is false where
+// they are not found. Its log density is m's at z plus log |det L|, its
+// outputs m's at z. It serves one goroutine; Clone gives another.
+func Preconditioned(m model.Model, loc []float64) (pm model.Model, ok bool) {
+	mode, l, ok := precondition(m, loc)
+	if !ok {
+		return m, false
+	}
+	return newWhitenedModel(m, newAffine(mode, l)), true
+}
+
+type whitenedModel struct {
+	affine
+	m     model.Model
+	z, gz []float64
+	lp    func(z, g []float64) (float64, error)
+}
+
+func newWhitenedModel(m model.Model, a affine) *whitenedModel {
+	d := m.Dim()
+	return &whitenedModel{affine: a, m: m, z: make([]float64, d), gz: make([]float64, d), lp: m.LogDensity}
+}
+
+func (w *whitenedModel) Dim() int        { return w.m.Dim() }
+func (w *whitenedModel) Names() []string { return w.m.Names() }
+func (w *whitenedModel) Clone() model.Model {
+	return newWhitenedModel(w.m.Clone(), w.affine)
+}
+
+func (w *whitenedModel) LogDensity(u, grad []float64) (float64, error) {
+	return w.logDensity(w.lp, u, grad, w.z, w.gz)
+}
+
+func (w *whitenedModel) Write(u []float64, rng *rand.Rand, out []float64) error {
+	w.toZ(u, w.z)
+	return w.m.Write(w.z, rng, out)
 }

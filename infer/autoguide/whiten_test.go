@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -90,5 +91,44 @@ func TestPreconditioned(t *testing.T) {
 		if want := implied.logProb(z, nil); math.Abs(lq-want) > 1e-4 {
 			t.Errorf("log q %v, implied Gaussian %v", lq, want)
 		}
+	}
+}
+
+// TestPreconditionedModel: the model on u has the density of z at
+// mode + L u plus log |det L|, the gradient Lᵀ∇ (against central
+// differences), and writes z's outputs.
+func TestPreconditionedModel(t *testing.T) {
+	m := newScaled(t)
+	pm, ok := Preconditioned(m, []float64{0, 0})
+	if !ok {
+		t.Fatal("no mode")
+	}
+	w := pm.(*whitenedModel)
+	u := []float64{0.3, -0.2}
+	z := make([]float64, 2)
+	w.toZ(u, z)
+	g := make([]float64, 2)
+	got, err := pm.LogDensity(u, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := m.LogDensity(z, nil)
+	if math.Abs(got-(want+w.logDetL)) > 1e-9 {
+		t.Errorf("log density %v, want %v", got, want+w.logDetL)
+	}
+	for j := range u {
+		h := 1e-6
+		up, um := slices.Clone(u), slices.Clone(u)
+		up[j] += h
+		um[j] -= h
+		a, _ := pm.LogDensity(up, nil)
+		b, _ := pm.LogDensity(um, nil)
+		if fd := (a - b) / (2 * h); math.Abs(g[j]-fd) > 1e-5*(1+math.Abs(fd)) {
+			t.Errorf("grad[%d] %v, finite difference %v", j, g[j], fd)
+		}
+	}
+	out := make([]float64, 2)
+	if err := pm.Clone().Write(u, nil, out); err != nil || !slices.Equal(out, z) {
+		t.Errorf("Write gives %v (%v), want %v", out, err, z)
 	}
 }
