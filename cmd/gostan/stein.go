@@ -9,7 +9,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gostan/gostan/contrib/stein"
+	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/infer/svi"
+	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stancsv"
 )
 
@@ -61,6 +63,7 @@ func newSteinCmd() *cobra.Command {
 	cfg := stein.DefaultConfig()
 	cfg.Guide = "delta"
 	var dataPath, output, kernel, rbfMode string
+	var precondition bool
 	var draws, sigFigs, refresh, features int
 	var lr, decay, factor, scale float64
 	cmd := &cobra.Command{
@@ -119,14 +122,27 @@ func newSteinCmd() *cobra.Command {
 					}
 				}
 			}
+			// Preconditioned, the particles live on u with z = mode + L u
+			// (the guide block's parameters are its own).
+			var pm model.Model = m
+			if precondition && cfg.Guide != "guide" {
+				loc, err := autoguide.Init(m, rand.New(rand.NewPCG(cfg.Seed, 0x9c0)))
+				if err != nil {
+					return err
+				}
+				var ok bool
+				if pm, ok = autoguide.Preconditioned(m, loc); !ok {
+					fmt.Fprintln(stderr, "warning: --precondition: no mode with a negative definite Hessian; the particles are on the model's scale")
+				}
+			}
 			ctx, stop := interruptible(stderr, "the particles so far are kept")
 			defer stop()
-			res, err := stein.Run(ctx, m, cfg)
+			res, err := stein.Run(ctx, pm, cfg)
 			if err != nil {
 				return err
 			}
 			rng := rand.New(rand.NewPCG(cfg.Seed, 0xd4a))
-			pred, err := stein.MixtureGuidePredictive(m, res, draws, rng)
+			pred, err := stein.MixtureGuidePredictive(pm, res, draws, rng)
 			if err != nil {
 				return err
 			}
@@ -194,6 +210,7 @@ func newSteinCmd() *cobra.Command {
 	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
 	f.StringVar(&cfg.Guide, "guide", cfg.Guide, "each particle's guide: delta (SVGD), normal (a mixture of diagonal Gaussians) or guide (the program's guide block)")
 	f.StringVar(&kernel, "kernel", "rbf", "the Stein kernel: rbf, linear, random, mixture, graphical or product")
+	f.BoolVar(&precondition, "precondition", false, "move the particles on u with z = mode + L u, the mode and the Laplace covariance's factor (as the autoguides are fitted; delta and normal guides)")
 	f.StringVar(&rbfMode, "rbf-mode", "norm", "the rbf kernel's mode: norm, vector, matrix (norm diagonal) or matrix-vector (vector diagonal)")
 	f.Float64Var(&factor, "bandwidth-factor", 0, "multiplies the squared median distance into the bandwidth (rbf, random, mixture, graphical); 0: 1/log(particles)")
 	f.IntVar(&features, "random-features", 0, "random features of --kernel random (0: as many as particles)")
