@@ -31,7 +31,9 @@ func (l *library) addScalarFuncs() {
 		"asin": (*ad.Tape).Asin, "acos": (*ad.Tape).Acos, "atan": (*ad.Tape).Atan, "sinh": (*ad.Tape).Sinh,
 		"cosh": (*ad.Tape).Cosh, "tanh": (*ad.Tape).Tanh, "asinh": (*ad.Tape).Asinh, "acosh": (*ad.Tape).Acosh,
 		"atanh": (*ad.Tape).Atanh, "erf": (*ad.Tape).Erf, "erfc": (*ad.Tape).Erfc, "Phi": (*ad.Tape).Phi,
-		"Phi_approx": (*ad.Tape).PhiApprox, "inv_Phi": (*ad.Tape).InvPhi, "lgamma": (*ad.Tape).Lgamma,
+		"Phi_approx": (*ad.Tape).PhiApprox, "inv_Phi": (*ad.Tape).InvPhi, "std_normal_qf": (*ad.Tape).StdNormalQf,
+		"std_normal_log_qf": (*ad.Tape).StdNormalLogQf, "inv_erfc": (*ad.Tape).InvErfc,
+		"lambert_w0": (*ad.Tape).LambertW0, "lambert_wm1": (*ad.Tape).LambertWm1, "lgamma": (*ad.Tape).Lgamma,
 		"digamma": (*ad.Tape).Digamma, "tgamma": (*ad.Tape).Tgamma, "fabs": (*ad.Tape).Abs,
 		"inv": (*ad.Tape).Inv, "inv_sqrt": (*ad.Tape).InvSqrt, "inv_square": (*ad.Tape).InvSquare,
 		"floor": stepOf(math.Floor), "ceil": stepOf(math.Ceil), "round": stepOf(math.Round), "trunc": stepOf(math.Trunc),
@@ -57,7 +59,7 @@ func (l *library) addScalarFuncs() {
 		"pow": (*ad.Tape).Pow, "fmin": (*ad.Tape).Fmin, "fmax": (*ad.Tape).Fmax, "fdim": (*ad.Tape).Fdim,
 		"fmod": (*ad.Tape).Fmod, "hypot": (*ad.Tape).Hypot, "atan2": (*ad.Tape).Atan2, "lbeta": (*ad.Tape).Lbeta,
 		"lchoose": (*ad.Tape).Lchoose, "binomial_coefficient_log": (*ad.Tape).Lchoose,
-		"log_diff_exp": (*ad.Tape).LogDiffExp, "multiply_log": (*ad.Tape).MultiplyLog, "lmultiply": (*ad.Tape).MultiplyLog,
+		"log_diff_exp": (*ad.Tape).LogDiffExp, "log_inv_logit_diff": (*ad.Tape).LogInvLogitDiff, "multiply_log": (*ad.Tape).MultiplyLog, "lmultiply": (*ad.Tape).MultiplyLog,
 		"beta": func(t *ad.Tape, a, b ad.Var) ad.Var { return t.Exp(t.Lbeta(a, b)) },
 	}
 	for name, f := range binary {
@@ -174,10 +176,52 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 	}
 }
 
+// intBinary applies an integer function to two ints, or elementwise to
+// int arrays of the same shape or an int array and an int (in either
+// order).
 func intBinary(f func(a, b int) int) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		x, y := a[0].i, a[1].i
-		return cexpr{t: t, i: func(e *env) int { return f(x(e), y(e)) }}, nil
+		if a[0].v == nil && a[1].v == nil {
+			x, y := a[0].i, a[1].i
+			return cexpr{t: t, i: func(e *env) int { return f(x(e), y(e)) }}, nil
+		}
+		buf := c.buf()
+		fx, fy := a[0], a[1]
+		return cexpr{t: t, v: func(e *env) *Val {
+			// Each argument once: a container's elements, or a scalar
+			// for every element.
+			var xs, ys []int
+			var xi, yi int
+			var dims []int
+			if fx.v != nil {
+				v := fx.v(e)
+				xs, dims = v.I, v.Dims
+			} else {
+				xi = fx.i(e)
+			}
+			if fy.v != nil {
+				v := fy.v(e)
+				ys, dims = v.I, v.Dims
+			} else {
+				yi = fy.i(e)
+			}
+			if fx.v != nil && fy.v != nil && len(xs) != len(ys) {
+				fail(pos, "size mismatch: %d and %d", len(xs), len(ys))
+			}
+			out := buf.of(e)
+			out.shape(dims, true)
+			for k := range out.I {
+				p, q := xi, yi
+				if fx.v != nil {
+					p = xs[k]
+				}
+				if fy.v != nil {
+					q = ys[k]
+				}
+				out.I[k] = f(p, q)
+			}
+			return out
+		}}, nil
 	}
 }
 

@@ -25,23 +25,12 @@ import (
 // and Ti (the type of T as it is).
 const stdlibTable = `
 abs: T -> Ti
-fabs sqrt cbrt square exp exp2 expm1 log log2 log10 log1p log1m log1p_exp log1m_exp logit inv_logit log_inv_logit log1m_inv_logit inv inv_sqrt inv_square inv_cloglog Phi Phi_approx inv_Phi erf erfc lgamma tgamma digamma trigamma sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh floor ceil round trunc: T -> T
+fabs sqrt cbrt square exp exp2 expm1 log log2 log10 log1p log1m log1p_exp log1m_exp logit inv_logit log_inv_logit log1m_inv_logit inv inv_sqrt inv_square inv_cloglog Phi Phi_approx inv_Phi std_normal_qf std_normal_log_qf erf erfc inv_erfc lambert_w0 lambert_wm1 lgamma tgamma digamma trigamma sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh floor ceil round trunc: T -> T
 step: real -> real
 int_step: real -> int
 is_inf is_nan: real -> int
-pow fmin fmax fdim fmod hypot atan2 lbeta lchoose binomial_coefficient_log log_diff_exp owens_t gamma_p gamma_q multiply_log lmultiply log_falling_factorial log_rising_factorial beta: real, real -> real
-pow: vector, real -> vector
-pow: row_vector, real -> row_vector
-pow: matrix, real -> matrix
-pow: real[], real -> real[]
-pow: vector, vector -> vector
-choose: int, int -> int
-falling_factorial rising_factorial: real, int -> real
 lmgamma: int, real -> real
-modified_bessel_first_kind modified_bessel_second_kind bessel_first_kind bessel_second_kind: int, real -> real
-log_modified_bessel_first_kind: real, real -> real
-binary_log_loss: int, real -> real
-fma inc_beta log_inc_beta: real, real, real -> real
+fma inc_beta log_inc_beta inv_inc_beta: real, real, real -> real
 log_mix: real, real, real -> real
 log_mix: vector, vector -> real
 log_mix: vector, vector[] -> real
@@ -248,6 +237,17 @@ ordered_logistic_rng ordered_probit_rng: real, vector -> int
 hypergeometric_rng: int, int, int -> int
 `
 
+// The binary functions Stan vectorises, by the scalar types of their
+// arguments. Each takes two scalars, two containers of the same shape, or
+// a scalar and a container (in either order), and returns the shape of
+// its container arguments; see addVectorized.
+const vectorizedTable = `
+pow fmin fmax fdim fmod hypot atan2 lbeta lchoose binomial_coefficient_log log_diff_exp owens_t gamma_p gamma_q multiply_log lmultiply log_falling_factorial log_rising_factorial beta log_inv_logit_diff log_modified_bessel_first_kind: real, real -> real
+falling_factorial rising_factorial ldexp: real, int -> real
+modified_bessel_first_kind modified_bessel_second_kind bessel_first_kind bessel_second_kind binary_log_loss: int, real -> real
+choose: int, int -> int
+`
+
 // Operators are functions with these names, as in stanc3; the checker
 // maps each operator to its name.
 const operatorTable = `
@@ -400,6 +400,11 @@ func buildStdlib() *Library {
 			}
 		}
 	}
+	for _, line := range strings.Split(vectorizedTable, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			l.addVectorized(line)
+		}
+	}
 	for _, d := range distributions {
 		l.addDistribution(d)
 	}
@@ -467,6 +472,44 @@ func (l *Library) addLine(line string) {
 		}
 	}
 	sigs := expand(pats, strings.TrimSpace(ret))
+	for _, n := range strings.Fields(names) {
+		l.funcs[n] = append(l.funcs[n], sigs...)
+	}
+}
+
+// addVectorized adds the overloads of a line of vectorizedTable.
+func (l *Library) addVectorized(line string) {
+	names, rest, _ := strings.Cut(line, ":")
+	argSpec, ret, _ := strings.Cut(rest, "->")
+	a, b, _ := strings.Cut(argSpec, ",")
+	k1, k2, kr := parseType(strings.TrimSpace(a)).Kind, parseType(strings.TrimSpace(b)).Kind, parseType(strings.TrimSpace(ret)).Kind
+	sigs := []Signature{{Args: []Type{{Kind: k1}, {Kind: k2}}, Ret: Type{Kind: kr}}}
+	// shaped returns the container of kind k's shape s (k's arrays of
+	// s's dimensions; a real kind takes vector and matrix shapes too)
+	// and whether there is one.
+	shaped := func(k Kind, s Type) (Type, bool) {
+		if s.Kind == Real || s.Kind == Int {
+			return Type{k, s.Dims}, true
+		}
+		return s, k == Real
+	}
+	for _, s := range genericTypes() {
+		if s.IsScalar() || s.Kind == Int {
+			continue
+		}
+		t1, ok1 := shaped(k1, s)
+		t2, ok2 := shaped(k2, s)
+		r, _ := shaped(kr, s)
+		if ok1 {
+			sigs = append(sigs, Signature{Args: []Type{t1, {Kind: k2}}, Ret: r})
+		}
+		if ok2 {
+			sigs = append(sigs, Signature{Args: []Type{{Kind: k1}, t2}, Ret: r})
+		}
+		if ok1 && ok2 {
+			sigs = append(sigs, Signature{Args: []Type{t1, t2}, Ret: r})
+		}
+	}
 	for _, n := range strings.Fields(names) {
 		l.funcs[n] = append(l.funcs[n], sigs...)
 	}
