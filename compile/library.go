@@ -51,6 +51,7 @@ func newLibrary() *library {
 	l.addSpecialFuncs()         // special.go
 	l.addContainerFuncs()       // containers.go
 	l.addLinearAlgebra()        // linalg.go
+	l.addMoreLinearAlgebra()    // linalg_more.go
 	l.addReshapeFuncs()         // reshape.go
 	l.addTransformFuncs()       // transforms.go
 	l.addHigherOrder()          // higher.go

@@ -170,6 +170,17 @@ trace_quad_form: matrix, matrix -> real
 trace_gen_quad_form: matrix, matrix, matrix -> real
 multiply_lower_tri_self_transpose tcrossprod crossprod cholesky_decompose inverse inverse_spd matrix_exp: matrix -> matrix
 log_determinant determinant trace: matrix -> real
+chol2inv symmetrize_from_lower_tri generalized_inverse qr_Q qr_R qr_thin_Q qr_thin_R: matrix -> matrix
+log_determinant_spd: matrix -> real
+matrix_power: matrix, int -> matrix
+matrix_exp_multiply: matrix, matrix -> matrix
+scale_matrix_exp_multiply: real, matrix, matrix -> matrix
+quantile: real[], real -> real
+quantile: vector, real -> real
+quantile: row_vector, real -> real
+quantile: real[], real[] -> real[]
+quantile: vector, real[] -> real[]
+quantile: row_vector, real[] -> real[]
 eigenvalues_sym singular_values: matrix -> vector
 eigenvectors_sym: matrix -> matrix
 mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, vector -> vector
