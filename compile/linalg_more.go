@@ -59,6 +59,8 @@ func (l *library) addMoreLinearAlgebra() {
 		}}, nil
 	})
 	l.fn("quantile", quantileBuiltin)
+	l.fn("svd_U", svdBuiltin(true))
+	l.fn("svd_V", svdBuiltin(false))
 }
 
 func squareErr(fn string, m ad.Matrix) error {
@@ -315,4 +317,61 @@ func quantileBuiltin(c *compiler, a []cexpr, t types.Type, pos token.Position) (
 		}
 		return out
 	}}, nil
+}
+
+// svdBuiltin compiles svd_U (u set) or svd_V of an m×n matrix A, whose
+// K = min(m, n) columns are the singular vectors in the order of the
+// singular values, largest first. They come from the eigenvectors of the
+// smaller of AᵀA and AAᵀ (V or U), the others from A V Σ⁻¹ or Aᵀ U Σ⁻¹;
+// a vector's sign is arbitrary, as in any SVD. A zero singular value
+// leaves the vectors the quotient makes not finite.
+func svdBuiltin(u bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fm := a[0].v
+		buf := c.buf()
+		solver := newState(c, func() *ad.SymEigen { return &ad.SymEigen{} })
+		fn := "svd_V"
+		if u {
+			fn = "svd_U"
+		}
+		return cexpr{t: t, v: func(e *env) *Val {
+			tp, m := e.t, fm(e).matrix()
+			if m.Rows == 0 || m.Cols == 0 {
+				fail(pos, "%s: m has size 0, but must have a non-zero size", fn)
+			}
+			for _, v := range m.Data {
+				if math.IsNaN(v.Val) || math.IsInf(v.Val, 0) {
+					fail(pos, "%s: m is not finite", fn)
+				}
+			}
+			// Work with the matrix whose Gram matrix is the smaller: the
+			// transpose of a wide m swaps the roles of U and V.
+			w, wantRight := m, !u
+			if m.Rows < m.Cols {
+				w, wantRight = tp.Transpose(m), u
+			}
+			k := w.Cols
+			vals, vecs, err := solver.of(e).Compute(tp, tp.Crossprod(w), true)
+			if err != nil {
+				fail(pos, "%s: %v", fn, err)
+			}
+			// Eigenvalues come ascending: column j of the result is the
+			// eigenvector of the (k-1-j)th.
+			right := tp.Matrix(k, k)
+			for j := range k {
+				copy(right.Data[j*k:(j+1)*k], vecs[(k-1-j)*k:(k-j)*k])
+			}
+			if wantRight {
+				return setResult(buf.of(e), t, right)
+			}
+			left, _ := tp.MatMul(w, right)
+			for j := range k {
+				s := tp.Sqrt(vals[k-1-j])
+				for i := range left.Rows {
+					left.Set(i, j, tp.Div(left.At(i, j), s))
+				}
+			}
+			return setResult(buf.of(e), t, left)
+		}}, nil
+	}
 }

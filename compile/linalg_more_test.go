@@ -169,3 +169,52 @@ func TestQR(t *testing.T) {
 		}},
 	})
 }
+
+// TestSVD checks svd_U and svd_V of a tall and a wide matrix against
+// gonum's SVD through quantities a vector's sign does not change (squared
+// projections), and that U diag(σ) Vᵀ rebuilds the matrix.
+func TestSVD(t *testing.T) {
+	at := []float64{0.3, -0.2, 0.5, 0.1, 0.4, -0.6, 0.2, 0.7, -0.1, 1.2, -0.8, 0.4}
+	tall := "block(" + stanA + ", 1, 1, 3, 2)"
+	goTall := func(x []float64) mat.Matrix { return goA(x).Slice(0, 3, 0, 2) }
+	// proj is Σ_j (wᵀ c_j)² (j + 1) over the columns c_j of m.
+	proj := func(w []float64, m mat.Matrix) float64 {
+		r, c := m.Dims()
+		s := 0.0
+		for j := range c {
+			d := 0.0
+			for i := range r {
+				d += w[i] * m.At(i, j)
+			}
+			s += d * d * float64(j+1)
+		}
+		return s
+	}
+	gonumSVD := func(m mat.Matrix) (u, v mat.Dense) {
+		var f mat.SVD
+		f.Factorize(m, mat.SVDThin)
+		f.UTo(&u)
+		f.VTo(&v)
+		return u, v
+	}
+	w3, w2 := []float64{1, -2, 0.5}, []float64{1, -2}
+	checkExprs(t, linalgDecls, at, []exprCase{
+		{"dot_product(square(w' * svd_U(" + tall + ")), [1, 2]) + dot_product(square(w[1:2]' * svd_V(" + tall + ")), [1, 2])", func(x []float64) float64 {
+			u, v := gonumSVD(goTall(x))
+			return proj(w3, &u) + proj(w2, &v)
+		}},
+		{"dot_product(square(w[1:2]' * svd_U(" + tall + "')), [1, 2]) + dot_product(square(w' * svd_V(" + tall + "')), [1, 2])", func(x []float64) float64 {
+			u, v := gonumSVD(goTall(x).T())
+			return proj(w2, &u) + proj(w3, &v)
+		}},
+		{"sum(W[, 1:2] .* (svd_U(" + tall + ") * diag_matrix(singular_values(" + tall + ")) * svd_V(" + tall + ")'))", func(x []float64) float64 {
+			var p mat.Dense
+			p.MulElem(linW.Slice(0, 3, 0, 2), goTall(x))
+			return mat.Sum(&p)
+		}},
+		{"dot_product(square(w' * svd_U(" + stanA + ")), [1, 2, 3]) + dot_product(square(w' * svd_V(" + stanA + ")), [1, 2, 3])", func(x []float64) float64 {
+			u, v := gonumSVD(goA(x))
+			return proj(w3, &u) + proj(w3, &v)
+		}},
+	})
+}

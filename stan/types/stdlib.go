@@ -170,7 +170,7 @@ trace_quad_form: matrix, matrix -> real
 trace_gen_quad_form: matrix, matrix, matrix -> real
 multiply_lower_tri_self_transpose tcrossprod crossprod cholesky_decompose inverse inverse_spd matrix_exp: matrix -> matrix
 log_determinant determinant trace: matrix -> real
-chol2inv symmetrize_from_lower_tri generalized_inverse qr_Q qr_R qr_thin_Q qr_thin_R: matrix -> matrix
+chol2inv symmetrize_from_lower_tri generalized_inverse svd_U svd_V qr_Q qr_R qr_thin_Q qr_thin_R: matrix -> matrix
 log_determinant_spd: matrix -> real
 matrix_power: matrix, int -> matrix
 matrix_exp_multiply: matrix, matrix -> matrix
