@@ -77,6 +77,7 @@ func (l *library) addUnivariateFamilies() {
 		"cauchy":                  univariate(dist.Cauchy),
 		"double_exponential":      univariate(dist.DoubleExponential),
 		"logistic":                univariate(dist.Logistic),
+		"loglogistic":             univariate(dist.Loglogistic),
 		"gumbel":                  univariate(dist.Gumbel),
 		"lognormal":               univariate(dist.Lognormal),
 		"chi_square":              univariate(dist.ChiSquare),

@@ -28,6 +28,8 @@ func TestCDFs(t *testing.T) {
 		{DoubleExponential, []float64{0.7, -0.2, 1.3}, distuv.Laplace{Mu: -0.2, Scale: 1.3}.CDF(0.7)},
 		{DoubleExponential, []float64{-0.7, -0.2, 1.3}, distuv.Laplace{Mu: -0.2, Scale: 1.3}.CDF(-0.7)},
 		{Logistic, []float64{0.7, -0.2, 1.3}, math.NaN()},
+		{Loglogistic, []float64{1.7, 0.8, 2.5}, 1 / (1 + math.Pow(1.7/0.8, -2.5))},
+		{Loglogistic, []float64{0.3, 1.2, 0.7}, 1 / (1 + math.Pow(0.3/1.2, -0.7))},
 		{Gumbel, []float64{0.7, -0.2, 1.3}, distuv.GumbelRight{Mu: -0.2, Beta: 1.3}.CDF(0.7)},
 		{Lognormal, []float64{0.7, -0.2, 1.3}, distuv.LogNormal{Mu: -0.2, Sigma: 1.3}.CDF(0.7)},
 		{Exponential, []float64{1.7, 0.8}, distuv.Exponential{Rate: 0.8}.CDF(1.7)},

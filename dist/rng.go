@@ -16,7 +16,8 @@ import (
 type realRng func(r *rand.Rand, p []float64) float64
 
 var rngs = map[*Univariate]realRng{
-	StdNormal: func(r *rand.Rand, p []float64) float64 { return r.NormFloat64() },
+	Loglogistic: loglogisticRng,
+	StdNormal:   func(r *rand.Rand, p []float64) float64 { return r.NormFloat64() },
 	StudentT: func(r *rand.Rand, p []float64) float64 {
 		return p[1] + p[2]*distuv.StudentsT{Mu: 0, Sigma: 1, Nu: p[0], Src: r}.Rand()
 	},

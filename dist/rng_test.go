@@ -21,7 +21,7 @@ func TestRngs(t *testing.T) {
 		p []float64
 	}{
 		{StdNormal, nil}, {StudentT, []float64{3.5, -0.2, 1.3}}, {Cauchy, []float64{-0.2, 1.3}},
-		{DoubleExponential, []float64{-0.2, 1.3}}, {Logistic, []float64{-0.2, 1.3}}, {Gumbel, []float64{-0.2, 1.3}},
+		{DoubleExponential, []float64{-0.2, 1.3}}, {Logistic, []float64{-0.2, 1.3}}, {Loglogistic, []float64{0.8, 2.5}}, {Gumbel, []float64{-0.2, 1.3}},
 		{Lognormal, []float64{-0.2, 1.3}}, {ChiSquare, []float64{3.3}}, {InvChiSquare, []float64{3.3}},
 		{ScaledInvChiSquare, []float64{3.3, 0.8}}, {Exponential, []float64{0.8}}, {Gamma, []float64{2.5, 0.8}},
 		{InvGamma, []float64{2.5, 0.8}}, {Weibull, []float64{2.5, 1.8}}, {Frechet, []float64{2.5, 0.8}},

@@ -31,6 +31,8 @@ func TestUnivariateDensities(t *testing.T) {
 			return -z - math.Log(1.3) - 2*math.Log1p(math.Exp(-z))
 		}()},
 		{Gumbel, []float64{0.7, -0.2, 1.3}, distuv.GumbelRight{Mu: -0.2, Beta: 1.3}.LogProb(0.7)},
+		{Loglogistic, []float64{1.7, 0.8, 2.5}, math.Log((2.5 / 0.8) * math.Pow(1.7/0.8, 1.5) / math.Pow(1+math.Pow(1.7/0.8, 2.5), 2))},
+		{Loglogistic, []float64{0.3, 1.2, 0.7}, math.Log((0.7 / 1.2) * math.Pow(0.3/1.2, -0.3) / math.Pow(1+math.Pow(0.3/1.2, 0.7), 2))},
 		{Lognormal, []float64{0.7, -0.2, 1.3}, distuv.LogNormal{Mu: -0.2, Sigma: 1.3}.LogProb(0.7)},
 		{ChiSquare, []float64{1.7, 3.3}, distuv.ChiSquared{K: 3.3}.LogProb(1.7)},
 		{InvChiSquare, []float64{1.7, 3.3}, distuv.InverseGamma{Alpha: 3.3 / 2, Beta: 0.5}.LogProb(1.7)},

@@ -318,6 +318,15 @@ equals not_equals less less_equal greater greater_equal logical_and logical_or: 
 equals not_equals: complex, complex -> int
 `
 
+// cdfSet says which CDFs Stan has for a family.
+type cdfSet int
+
+const (
+	noCDFs  cdfSet = iota
+	allCDFs        // _cdf, _lcdf, _lccdf and the old _cdf_log, _ccdf_log
+	onlyCDF        // _cdf alone (loglogistic)
+)
+
 // A distribution family: name, variate and parameter patterns (classes as
 // in stdlibTable), whether Stan has its CDFs, and its rng's result.
 type distSpec struct {
@@ -325,78 +334,79 @@ type distSpec struct {
 	discrete bool
 	variate  string
 	params   string
-	cdfs     bool
+	cdfs     cdfSet
 	rng      string // result pattern, "" when Stan has no rng
 }
 
 var distributions = []distSpec{
-	{"normal", false, "R", "R, R", true, "RV"},
-	{"std_normal", false, "R", "", true, "real"},
-	{"normal_id_glm", false, "vector", "matrix, R, vector, R", false, ""},
-	{"normal_id_glm", false, "real", "matrix, R, vector, R", false, ""},
-	{"student_t", false, "R", "R, R, R", true, "RV"},
-	{"cauchy", false, "R", "R, R", true, "RV"},
-	{"double_exponential", false, "R", "R, R", true, "RV"},
-	{"logistic", false, "R", "R, R", true, "RV"},
-	{"gumbel", false, "R", "R, R", true, "RV"},
-	{"skew_normal", false, "R", "R, R, R", true, "RV"},
-	{"skew_double_exponential", false, "R", "R, R, R", true, "RV"},
-	{"exp_mod_normal", false, "R", "R, R, R", true, "RV"},
-	{"lognormal", false, "R", "R, R", true, "RV"},
-	{"chi_square", false, "R", "R", true, "RV"},
-	{"inv_chi_square", false, "R", "R", true, "RV"},
-	{"scaled_inv_chi_square", false, "R", "R, R", true, "RV"},
-	{"exponential", false, "R", "R", true, "RV"},
-	{"gamma", false, "R", "R, R", true, "RV"},
-	{"inv_gamma", false, "R", "R, R", true, "RV"},
-	{"weibull", false, "R", "R, R", true, "RV"},
-	{"frechet", false, "R", "R, R", true, "RV"},
-	{"rayleigh", false, "R", "R", true, "RV"},
-	{"pareto", false, "R", "R, R", true, "RV"},
-	{"pareto_type_2", false, "R", "R, R, R", true, "RV"},
-	{"beta", false, "R", "R, R", true, "RV"},
-	{"beta_proportion", false, "R", "R, R", true, "RV"},
-	{"von_mises", false, "R", "R, R", true, "RV"},
-	{"uniform", false, "R", "R, R", true, "RV"},
-	{"wiener", false, "R", "R, R, R, R", false, ""},
-	{"multi_normal", false, "Vs", "Vs, matrix", false, ""},
-	{"multi_normal_cholesky", false, "Vs", "Vs, matrix", false, ""},
-	{"multi_normal_prec", false, "Vs", "Vs, matrix", false, ""},
-	{"multi_student_t", false, "Vs", "real, Vs, matrix", false, ""},
-	{"multi_gp", false, "matrix", "matrix, vector", false, ""},
-	{"multi_gp_cholesky", false, "matrix", "matrix, vector", false, ""},
-	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, matrix, matrix, vector, matrix", false, ""},
-	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, vector, matrix, vector, matrix", false, ""},
-	{"dirichlet", false, "Vs", "Vs", false, ""},
-	{"lkj_corr", false, "matrix", "real", false, ""},
-	{"lkj_corr_cholesky", false, "matrix", "real", false, ""},
-	{"lkj_cov", false, "matrix", "vector, vector, real", false, ""},
-	{"wishart", false, "matrix", "real, matrix", false, ""},
-	{"inv_wishart", false, "matrix", "real, matrix", false, ""},
-	{"bernoulli", true, "I", "R", true, "IV"},
-	{"bernoulli_logit", true, "I", "R", false, "IV"},
-	{"bernoulli_logit_glm", true, "I", "matrix, R, vector", false, ""},
-	{"binomial", true, "I", "I, R", true, "IV"},
-	{"binomial_logit", true, "I", "I, R", false, ""},
-	{"beta_binomial", true, "I", "I, R, R", true, "IV"},
-	{"hypergeometric", true, "int", "int, int, int", false, ""},
-	{"categorical", true, "I", "vector", false, ""},
-	{"categorical_logit", true, "I", "vector", false, ""},
-	{"categorical_logit_glm", true, "I", "matrix, vector, matrix", false, ""},
-	{"multinomial", true, "int[]", "vector", false, ""},
-	{"multinomial_logit", true, "int[]", "vector", false, ""},
-	{"poisson", true, "I", "R", true, "IV"},
-	{"poisson_log", true, "I", "R", false, "IV"},
-	{"poisson_log_glm", true, "I", "matrix, R, vector", false, ""},
-	{"neg_binomial", true, "I", "R, R", true, "IV"},
-	{"neg_binomial_2", true, "I", "R, R", true, "IV"},
-	{"neg_binomial_2_log", true, "I", "R, R", false, "IV"},
-	{"neg_binomial_2_log_glm", true, "I", "matrix, R, vector, R", false, ""},
-	{"ordered_logistic", true, "I", "R, vector", false, ""},
-	{"ordered_logistic", true, "int[]", "vector, vector[]", false, ""},
-	{"ordered_probit", true, "I", "R, vector", false, ""},
-	{"ordered_probit", true, "int[]", "vector, vector[]", false, ""},
-	{"discrete_range", true, "I", "I, I", true, "IV"},
+	{"normal", false, "R", "R, R", allCDFs, "RV"},
+	{"std_normal", false, "R", "", allCDFs, "real"},
+	{"normal_id_glm", false, "vector", "matrix, R, vector, R", noCDFs, ""},
+	{"normal_id_glm", false, "real", "matrix, R, vector, R", noCDFs, ""},
+	{"student_t", false, "R", "R, R, R", allCDFs, "RV"},
+	{"cauchy", false, "R", "R, R", allCDFs, "RV"},
+	{"double_exponential", false, "R", "R, R", allCDFs, "RV"},
+	{"logistic", false, "R", "R, R", allCDFs, "RV"},
+	{"loglogistic", false, "R", "R, R", onlyCDF, "RV"},
+	{"gumbel", false, "R", "R, R", allCDFs, "RV"},
+	{"skew_normal", false, "R", "R, R, R", allCDFs, "RV"},
+	{"skew_double_exponential", false, "R", "R, R, R", allCDFs, "RV"},
+	{"exp_mod_normal", false, "R", "R, R, R", allCDFs, "RV"},
+	{"lognormal", false, "R", "R, R", allCDFs, "RV"},
+	{"chi_square", false, "R", "R", allCDFs, "RV"},
+	{"inv_chi_square", false, "R", "R", allCDFs, "RV"},
+	{"scaled_inv_chi_square", false, "R", "R, R", allCDFs, "RV"},
+	{"exponential", false, "R", "R", allCDFs, "RV"},
+	{"gamma", false, "R", "R, R", allCDFs, "RV"},
+	{"inv_gamma", false, "R", "R, R", allCDFs, "RV"},
+	{"weibull", false, "R", "R, R", allCDFs, "RV"},
+	{"frechet", false, "R", "R, R", allCDFs, "RV"},
+	{"rayleigh", false, "R", "R", allCDFs, "RV"},
+	{"pareto", false, "R", "R, R", allCDFs, "RV"},
+	{"pareto_type_2", false, "R", "R, R, R", allCDFs, "RV"},
+	{"beta", false, "R", "R, R", allCDFs, "RV"},
+	{"beta_proportion", false, "R", "R, R", allCDFs, "RV"},
+	{"von_mises", false, "R", "R, R", allCDFs, "RV"},
+	{"uniform", false, "R", "R, R", allCDFs, "RV"},
+	{"wiener", false, "R", "R, R, R, R", noCDFs, ""},
+	{"multi_normal", false, "Vs", "Vs, matrix", noCDFs, ""},
+	{"multi_normal_cholesky", false, "Vs", "Vs, matrix", noCDFs, ""},
+	{"multi_normal_prec", false, "Vs", "Vs, matrix", noCDFs, ""},
+	{"multi_student_t", false, "Vs", "real, Vs, matrix", noCDFs, ""},
+	{"multi_gp", false, "matrix", "matrix, vector", noCDFs, ""},
+	{"multi_gp_cholesky", false, "matrix", "matrix, vector", noCDFs, ""},
+	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, matrix, matrix, vector, matrix", noCDFs, ""},
+	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, vector, matrix, vector, matrix", noCDFs, ""},
+	{"dirichlet", false, "Vs", "Vs", noCDFs, ""},
+	{"lkj_corr", false, "matrix", "real", noCDFs, ""},
+	{"lkj_corr_cholesky", false, "matrix", "real", noCDFs, ""},
+	{"lkj_cov", false, "matrix", "vector, vector, real", noCDFs, ""},
+	{"wishart", false, "matrix", "real, matrix", noCDFs, ""},
+	{"inv_wishart", false, "matrix", "real, matrix", noCDFs, ""},
+	{"bernoulli", true, "I", "R", allCDFs, "IV"},
+	{"bernoulli_logit", true, "I", "R", noCDFs, "IV"},
+	{"bernoulli_logit_glm", true, "I", "matrix, R, vector", noCDFs, ""},
+	{"binomial", true, "I", "I, R", allCDFs, "IV"},
+	{"binomial_logit", true, "I", "I, R", noCDFs, ""},
+	{"beta_binomial", true, "I", "I, R, R", allCDFs, "IV"},
+	{"hypergeometric", true, "int", "int, int, int", noCDFs, ""},
+	{"categorical", true, "I", "vector", noCDFs, ""},
+	{"categorical_logit", true, "I", "vector", noCDFs, ""},
+	{"categorical_logit_glm", true, "I", "matrix, vector, matrix", noCDFs, ""},
+	{"multinomial", true, "int[]", "vector", noCDFs, ""},
+	{"multinomial_logit", true, "int[]", "vector", noCDFs, ""},
+	{"poisson", true, "I", "R", allCDFs, "IV"},
+	{"poisson_log", true, "I", "R", noCDFs, "IV"},
+	{"poisson_log_glm", true, "I", "matrix, R, vector", noCDFs, ""},
+	{"neg_binomial", true, "I", "R, R", allCDFs, "IV"},
+	{"neg_binomial_2", true, "I", "R, R", allCDFs, "IV"},
+	{"neg_binomial_2_log", true, "I", "R, R", noCDFs, "IV"},
+	{"neg_binomial_2_log_glm", true, "I", "matrix, R, vector, R", noCDFs, ""},
+	{"ordered_logistic", true, "I", "R, vector", noCDFs, ""},
+	{"ordered_logistic", true, "int[]", "vector, vector[]", noCDFs, ""},
+	{"ordered_probit", true, "I", "R, vector", noCDFs, ""},
+	{"ordered_probit", true, "int[]", "vector, vector[]", noCDFs, ""},
+	{"discrete_range", true, "I", "I, I", allCDFs, "IV"},
 }
 
 // stdlib is the standard library, built once from the tables.
@@ -444,7 +454,13 @@ func (l *Library) addDistribution(d distSpec) {
 	if d.discrete {
 		forms[0].suffix, forms[1].suffix = "_lpmf", "_lupmf"
 	}
-	if d.cdfs {
+	switch d.cdfs {
+	case onlyCDF:
+		forms = append(forms, struct {
+			suffix string
+			form   DistForm
+		}{"_cdf", CDF})
+	case allCDFs:
 		forms = append(forms, []struct {
 			suffix string
 			form   DistForm
