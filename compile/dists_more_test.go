@@ -22,3 +22,31 @@ func TestLoglogistic(t *testing.T) {
 		}},
 	})
 }
+
+// TestBetaNegBinomial checks beta_neg_binomial's mass, CDFs and truncation
+// in programs: the mass against its definition, the CDF against the sum
+// of the mass, gradients by finite differences.
+func TestBetaNegBinomial(t *testing.T) {
+	at := []float64{2.5, 3, 1.5}
+	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
+	lpmf := func(n int, r, a, b float64) float64 {
+		k := float64(n)
+		lbeta := func(x, y float64) float64 { return lg(x) + lg(y) - lg(x+y) }
+		return lg(k+r) - lg(k+1) - lg(r) + lbeta(k+b, a+r) - lbeta(a, b)
+	}
+	cdf := func(n int, r, a, b float64) float64 {
+		s := 0.0
+		for k := 0; k <= n; k++ {
+			s += math.Exp(lpmf(k, r, a, b))
+		}
+		return s
+	}
+	checkExprs(t, "", at, []exprCase{
+		{"beta_neg_binomial_lpmf({0, 4} | x[1], x[2], x[3])", func(v []float64) float64 {
+			return lpmf(0, v[0], v[1], v[2]) + lpmf(4, v[0], v[1], v[2])
+		}},
+		{"beta_neg_binomial_lcdf(3 | x[1], x[2], x[3]) + beta_neg_binomial_lccdf(2 | x[1], x[2], x[3]) + beta_neg_binomial_cdf(1 | x[1], x[2], x[3])", func(v []float64) float64 {
+			return math.Log(cdf(3, v[0], v[1], v[2])) + math.Log(1-cdf(2, v[0], v[1], v[2])) + cdf(1, v[0], v[1], v[2])
+		}},
+	})
+}

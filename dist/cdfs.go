@@ -343,7 +343,8 @@ var discreteCDFs = map[*Discrete]discreteCDF{
 		da, _ := mathx.IncBetaDerivs(alpha, b, p)
 		return mathx.IncBeta(alpha, b, p), [4]float64{da, dx / ((1 + beta) * (1 + beta))}
 	},
-	BetaBinomial: betaBinomialCDF,
+	BetaBinomial:    betaBinomialCDF,
+	BetaNegBinomial: betaNegBinomialCDF,
 }
 
 // HasCDF reports whether the family's CDFs are implemented.

@@ -113,6 +113,8 @@ func TestDiscreteCDFs(t *testing.T) {
 		{NegBinomial2, []int{4}, []float64{2.5, 3}},
 		{NegBinomial, []int{4}, []float64{3, 1.2}},
 		{BetaBinomial, []int{3, 10}, []float64{2, 5}},
+		{BetaNegBinomial, []int{4}, []float64{2.5, 3, 1.5}},
+		{BetaNegBinomial, []int{0}, []float64{0.7, 1.2, 4}},
 	}
 	for _, c := range cases {
 		ints := make([][]int, len(c.ints))

@@ -119,8 +119,9 @@ func (u *Univariate) checkParams(fn string, p []float64) error {
 type intRng func(r *rand.Rand, n [2]int, p []float64) int
 
 var intRngs = map[*Discrete]intRng{
-	Bernoulli:      func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < p[0]) },
-	BernoulliLogit: func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < mathx.InvLogit(p[0])) },
+	BetaNegBinomial: betaNegBinomialRng,
+	Bernoulli:       func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < p[0]) },
+	BernoulliLogit:  func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < mathx.InvLogit(p[0])) },
 	Binomial: func(r *rand.Rand, n [2]int, p []float64) int {
 		return int(distuv.Binomial{N: float64(n[0]), P: p[0], Src: r}.Rand())
 	},

@@ -84,6 +84,8 @@ func TestDiscreteRngs(t *testing.T) {
 		{NegBinomial2, nil, []float64{2.5, 3}, 2.5},
 		{NegBinomial2Log, nil, []float64{math.Log(2.5), 3}, 2.5},
 		{BetaBinomial, []int{10}, []float64{2, 5}, 10 * 2.0 / 7},
+		// The mean is rβ/(α-1).
+		{BetaNegBinomial, nil, []float64{2.5, 6, 3}, 2.5 * 3 / 5},
 	}
 	const n = 40000
 	for _, c := range cases {

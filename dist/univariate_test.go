@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/gostan/gostan/ad"
@@ -147,6 +148,8 @@ func TestDiscreteDensities(t *testing.T) {
 		{NegBinomial2Log, []int{4}, []float64{math.Log(2.5), 3}, negBin2(4, 2.5, 3)},
 		{NegBinomial, []int{4}, []float64{3, 3 / 2.5}, negBin2(4, 2.5, 3)},
 		{BetaBinomial, []int{3, 10}, []float64{2, 5}, betaBinomial(3, 10, 2, 5)},
+		{BetaNegBinomial, []int{4}, []float64{2.5, 3, 1.5}, betaNegBinomial(4, 2.5, 3, 1.5)},
+		{BetaNegBinomial, []int{0}, []float64{0.7, 1.2, 4}, betaNegBinomial(0, 0.7, 1.2, 4)},
 	}
 	for _, c := range cases {
 		ints := make([][]int, len(c.ints))
@@ -206,4 +209,17 @@ func betaBinomial(k, n int, a, b float64) float64 {
 	d, _ := math.Lgamma(float64(k + 1))
 	e, _ := math.Lgamma(float64(n - k + 1))
 	return c - d - e + lb(float64(k)+a, float64(n-k)+b) - lb(a, b)
+}
+
+// betaNegBinomial is the log of the beta negative binomial mass from its
+// construction: the negative binomial mass Γ(n+r)/(n! Γ(r)) θ^r (1-θ)^n
+// integrated against the Beta(α, β) density of θ by quadrature.
+func betaNegBinomial(n int, r, a, b float64) float64 {
+	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
+	k := float64(n)
+	beta := distuv.Beta{Alpha: a, Beta: b}
+	f := func(th float64) float64 {
+		return math.Exp(lg(k+r)-lg(k+1)-lg(r)+r*math.Log(th)+k*math.Log1p(-th)) * beta.Prob(th)
+	}
+	return math.Log(quad.Fixed(f, 0, 1, 2000, nil, 0))
 }

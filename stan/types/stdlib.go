@@ -389,6 +389,7 @@ var distributions = []distSpec{
 	{"binomial", true, "I", "I, R", allCDFs, "IV"},
 	{"binomial_logit", true, "I", "I, R", noCDFs, ""},
 	{"beta_binomial", true, "I", "I, R, R", allCDFs, "IV"},
+	{"beta_neg_binomial", true, "I", "R, R, R", allCDFs, "IV"},
 	{"hypergeometric", true, "int", "int, int, int", noCDFs, ""},
 	{"categorical", true, "I", "vector", noCDFs, ""},
 	{"categorical_logit", true, "I", "vector", noCDFs, ""},
