@@ -50,3 +50,13 @@ func TestBetaNegBinomial(t *testing.T) {
 		}},
 	})
 }
+
+// TestDirichletMultinomial checks dirichlet_multinomial in a program: with
+// two categories it is the beta binomial.
+func TestDirichletMultinomial(t *testing.T) {
+	at := []float64{0.4, 1.1}
+	checkExprs(t, "", at, []exprCase{
+		{"dirichlet_multinomial_lpmf({3, 7} | exp(x)) - beta_binomial_lpmf(3 | 10, exp(x[1]), exp(x[2]))", func([]float64) float64 { return 0 }},
+		{"dirichlet_multinomial_lpmf({3, 0, 2} | [exp(x[1]), 1, exp(x[2])]')", nil},
+	})
+}

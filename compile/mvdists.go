@@ -113,6 +113,7 @@ func (l *library) addMultivariateFamilies() {
 	m["categorical"] = cat(dist.CategoricalLpmf).withRng(categoricalRng(false))
 	m["categorical_logit"] = cat(dist.CategoricalLogitLpmf).withRng(categoricalRng(true))
 	m["multinomial"] = cat(dist.MultinomialLpmf).withRng(multinomialRng(false))
+	m["dirichlet_multinomial"] = cat(dist.DirichletMultinomialLpmf).withRng(dirichletMultinomialRng)
 	glm := func(f func(*ad.Tape, bool, []int, dist.Design, []ad.Var, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			y, x, al, be := intsOf(a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3])

@@ -48,6 +48,24 @@ func dirichletRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cex
 	}}, nil
 }
 
+// dirichletMultinomialRng is dirichlet_multinomial_rng(alpha, N).
+func dirichletMultinomialRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fa, fn := a[0].v, a[1].i
+	buf, scratch := c.buf(), zeroState[[]float64](c)
+	return cexpr{t: t, v: func(e *env) *Val {
+		alpha := scratch.of(e)
+		*alpha = values(*alpha, fa(e).R)
+		k, err := dist.DirichletMultinomialRng(e.rng, *alpha, fn(e))
+		if err != nil {
+			fail(pos, "%v", err)
+		}
+		b := buf.of(e)
+		b.shape([]int{len(k)}, true)
+		copy(b.I, k)
+		return b
+	}}, nil
+}
+
 // multinomialRng is multinomial_rng, or with logit multinomial_logit_rng.
 func multinomialRng(logit bool) builtin {
 	name := "multinomial_rng"

@@ -237,6 +237,7 @@ categorical_rng: vector -> int
 categorical_logit_rng: vector -> int
 multinomial_rng: vector, int -> int[]
 multinomial_logit_rng: vector, int -> int[]
+dirichlet_multinomial_rng: vector, int -> int[]
 dirichlet_rng: vector -> vector
 multi_normal_rng multi_normal_cholesky_rng: vector, matrix -> vector
 multi_normal_rng multi_normal_cholesky_rng: vector[], matrix -> vector[]
@@ -396,6 +397,7 @@ var distributions = []distSpec{
 	{"categorical_logit_glm", true, "I", "matrix, vector, matrix", noCDFs, ""},
 	{"multinomial", true, "int[]", "vector", noCDFs, ""},
 	{"multinomial_logit", true, "int[]", "vector", noCDFs, ""},
+	{"dirichlet_multinomial", true, "int[]", "vector", noCDFs, ""},
 	{"poisson", true, "I", "R", allCDFs, "IV"},
 	{"poisson_log", true, "I", "R", noCDFs, "IV"},
 	{"poisson_log_glm", true, "I", "matrix, R, vector", noCDFs, ""},
