@@ -60,3 +60,14 @@ func TestDirichletMultinomial(t *testing.T) {
 		{"dirichlet_multinomial_lpmf({3, 0, 2} | [exp(x[1]), 1, exp(x[2])]')", nil},
 	})
 }
+
+// TestMultiStudentTCholesky checks multi_student_t_cholesky in a program
+// against multi_student_t of L Lᵀ, with gradients by finite differences.
+func TestMultiStudentTCholesky(t *testing.T) {
+	at := []float64{0.3, -0.4, 1.1, 0.2, 0.5, -0.3}
+	L := "[[exp(x[4]), 0], [x[5], exp(x[6])]]"
+	checkExprs(t, "", at, []exprCase{
+		{"multi_student_t_cholesky_lpdf(x[1:2] | 3 + x[3]^2, [0.1, -0.2]', " + L + ") - multi_student_t_lpdf(x[1:2] | 3 + x[3]^2, [0.1, -0.2]', multiply_lower_tri_self_transpose(" + L + "))", func([]float64) float64 { return 0 }},
+		{"multi_student_t_cholesky_lpdf({x[1:2], x[2:3]} | 3 + x[3]^2, [0.1, -0.2]', " + L + ")", nil},
+	})
+}

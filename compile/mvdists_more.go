@@ -16,10 +16,15 @@ import (
 func (l *library) addMoreFamilies() {
 	m := map[string]density{}
 	m["multi_normal_prec"] = mvnDensity(dist.MultiNormalPrecLpdf)
-	m["multi_student_t"] = density{rng: multiStudentTRng, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["multi_student_t"] = density{rng: studentTRng(dist.MultiStudentTRng), build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, nu, mu, s := vectorsOf(a[0]), a[1].real(), vectorsOf(a[2]), matrixOf(a[3])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.MultiStudentTLpdf(e.t, propto, y(e), nu(e), mu(e), s(e))) }
+	}}
+	m["multi_student_t_cholesky"] = density{rng: studentTRng(dist.MultiStudentTCholeskyRng), build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, nu, mu, l := vectorsOf(a[0]), a[1].real(), vectorsOf(a[2]), matrixOf(a[3])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var { return ok(dist.MultiStudentTCholeskyLpdf(e.t, propto, y(e), nu(e), mu(e), l(e))) }
 	}}
 	wishart := func(f func(*ad.Tape, bool, ad.Matrix, ad.Var, ad.Matrix) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {

@@ -241,8 +241,8 @@ dirichlet_multinomial_rng: vector, int -> int[]
 dirichlet_rng: vector -> vector
 multi_normal_rng multi_normal_cholesky_rng: vector, matrix -> vector
 multi_normal_rng multi_normal_cholesky_rng: vector[], matrix -> vector[]
-multi_student_t_rng: real, vector, matrix -> vector
-multi_student_t_rng: real, vector[], matrix -> vector[]
+multi_student_t_rng multi_student_t_cholesky_rng: real, vector, matrix -> vector
+multi_student_t_rng multi_student_t_cholesky_rng: real, vector[], matrix -> vector[]
 lkj_corr_rng lkj_corr_cholesky_rng: int, real -> matrix
 wishart_rng inv_wishart_rng: real, matrix -> matrix
 ordered_logistic_rng ordered_probit_rng: real, vector -> int
@@ -374,6 +374,7 @@ var distributions = []distSpec{
 	{"multi_normal_cholesky", false, "Vs", "Vs, matrix", noCDFs, ""},
 	{"multi_normal_prec", false, "Vs", "Vs, matrix", noCDFs, ""},
 	{"multi_student_t", false, "Vs", "real, Vs, matrix", noCDFs, ""},
+	{"multi_student_t_cholesky", false, "Vs", "real, Vs, matrix", noCDFs, ""},
 	{"multi_gp", false, "matrix", "matrix, vector", noCDFs, ""},
 	{"multi_gp_cholesky", false, "matrix", "matrix, vector", noCDFs, ""},
 	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, matrix, matrix, vector, matrix", noCDFs, ""},
