@@ -71,3 +71,18 @@ func TestMultiStudentTCholesky(t *testing.T) {
 		{"multi_student_t_cholesky_lpdf({x[1:2], x[2:3]} | 3 + x[3]^2, [0.1, -0.2]', " + L + ")", nil},
 	})
 }
+
+// TestWishartCholeskyPrograms checks wishart_cholesky and
+// inv_wishart_cholesky in programs against (inv_)wishart of L Lᵀ and the
+// log Jacobian 2 log 2 + 2 log L₁₁ + log L₂₂, with gradients by finite
+// differences.
+func TestWishartCholeskyPrograms(t *testing.T) {
+	at := []float64{0.3, -0.4, 0.2, 0.5, 0.1, -0.3}
+	LW := "[[exp(x[1]), 0], [x[2], exp(x[3])]]"
+	LS := "[[exp(x[4]), 0], [x[5], exp(x[6])]]"
+	jac := func(v []float64) float64 { return 2*math.Ln2 + 2*v[0] + v[2] }
+	checkExprs(t, "", at, []exprCase{
+		{"wishart_cholesky_lpdf(" + LW + " | 3.5, " + LS + ") - wishart_lpdf(multiply_lower_tri_self_transpose(" + LW + ") | 3.5, multiply_lower_tri_self_transpose(" + LS + "))", jac},
+		{"inv_wishart_cholesky_lpdf(" + LW + " | 3.5, " + LS + ") - inv_wishart_lpdf(multiply_lower_tri_self_transpose(" + LW + ") | 3.5, multiply_lower_tri_self_transpose(" + LS + "))", jac},
+	})
+}

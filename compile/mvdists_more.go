@@ -35,6 +35,8 @@ func (l *library) addMoreFamilies() {
 	}
 	m["wishart"] = wishart(dist.WishartLpdf).withRng(wishartRng(dist.WishartRng))
 	m["inv_wishart"] = wishart(dist.InvWishartLpdf).withRng(wishartRng(dist.InvWishartRng))
+	m["wishart_cholesky"] = wishart(dist.WishartCholeskyLpdf).withRng(wishartRng(dist.WishartCholeskyRng))
+	m["inv_wishart_cholesky"] = wishart(dist.InvWishartCholeskyLpdf).withRng(wishartRng(dist.InvWishartCholeskyRng))
 	gp := func(f func(*ad.Tape, bool, ad.Matrix, ad.Matrix, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			y, s, w := matrixOf(a[0]), matrixOf(a[1]), asVector(c, a[2])

@@ -244,7 +244,7 @@ multi_normal_rng multi_normal_cholesky_rng: vector[], matrix -> vector[]
 multi_student_t_rng multi_student_t_cholesky_rng: real, vector, matrix -> vector
 multi_student_t_rng multi_student_t_cholesky_rng: real, vector[], matrix -> vector[]
 lkj_corr_rng lkj_corr_cholesky_rng: int, real -> matrix
-wishart_rng inv_wishart_rng: real, matrix -> matrix
+wishart_rng inv_wishart_rng wishart_cholesky_rng inv_wishart_cholesky_rng: real, matrix -> matrix
 ordered_logistic_rng ordered_probit_rng: real, vector -> int
 hypergeometric_rng: int, int, int -> int
 `
@@ -385,6 +385,8 @@ var distributions = []distSpec{
 	{"lkj_cov", false, "matrix", "vector, vector, real", noCDFs, ""},
 	{"wishart", false, "matrix", "real, matrix", noCDFs, ""},
 	{"inv_wishart", false, "matrix", "real, matrix", noCDFs, ""},
+	{"wishart_cholesky", false, "matrix", "real, matrix", noCDFs, ""},
+	{"inv_wishart_cholesky", false, "matrix", "real, matrix", noCDFs, ""},
 	{"bernoulli", true, "I", "R", allCDFs, "IV"},
 	{"bernoulli_logit", true, "I", "R", noCDFs, "IV"},
 	{"bernoulli_logit_glm", true, "I", "matrix, R, vector", noCDFs, ""},
