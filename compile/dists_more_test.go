@@ -86,3 +86,16 @@ func TestWishartCholeskyPrograms(t *testing.T) {
 		{"inv_wishart_cholesky_lpdf(" + LW + " | 3.5, " + LS + ") - inv_wishart_lpdf(multiply_lower_tri_self_transpose(" + LW + ") | 3.5, multiply_lower_tri_self_transpose(" + LS + "))", jac},
 	})
 }
+
+// TestBinomialLogitGLM checks binomial_logit_glm in a program against
+// binomial_logit of the linear predictor, with gradients by finite
+// differences in the design matrix, intercepts and weights.
+func TestBinomialLogitGLM(t *testing.T) {
+	at := []float64{0.3, -0.4, 0.2, 0.5, 0.1, -0.3, 0.7, 0.2}
+	X := "to_matrix(x[1:6], 3, 2)"
+	checkExprs(t, "", at, []exprCase{
+		{"binomial_logit_glm_lpmf({2, 0, 5} | {4, 3, 5}, " + X + ", x[7], x[7:8]) - binomial_logit_lpmf({2, 0, 5} | {4, 3, 5}, x[7] + " + X + " * x[7:8])", func([]float64) float64 { return 0 }},
+		{"binomial_logit_glm_lpmf({2, 0, 5} | 6, " + X + ", x[6:8], x[7:8]) - binomial_logit_lpmf({2, 0, 5} | 6, x[6:8] + " + X + " * x[7:8])", func([]float64) float64 { return 0 }},
+		{"binomial_logit_glm_lpmf({2, 0, 5} | {4, 3, 5}, " + X + ", x[7], x[7:8])", nil},
+	})
+}

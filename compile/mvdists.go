@@ -123,6 +123,11 @@ func (l *library) addMultivariateFamilies() {
 	}
 	m["bernoulli_logit_glm"] = glm(dist.BernoulliLogitGLMLpmf)
 	m["poisson_log_glm"] = glm(dist.PoissonLogGLMLpmf)
+	m["binomial_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		n, N, x, al, be := intsOf(a[0]), intsOf(a[1]), designOf(a[2]), asVector(c, a[3]), asVector(c, a[4])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var { return ok(dist.BinomialLogitGLMLpmf(e.t, propto, n(e), N(e), x(e), al(e), be(e))) }
+	}}
 	m["normal_id_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, x, al, be, s := asVector(c, a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)

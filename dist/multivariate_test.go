@@ -39,6 +39,18 @@ func TestGLMs(t *testing.T) {
 			lp, _ := PoissonLog.Lpmf(nil, false, [][]int{ycount}, consts(eta(p)...))
 			return lp.Val
 		}},
+		{"binomial_logit_glm", func(tp *ad.Tape, v []ad.Var) (ad.Var, error) {
+			return BinomialLogitGLMLpmf(tp, false, ycount, []int{4, 3, 5}, design, v[:1], v[1:3])
+		}, func(p []float64) float64 {
+			lp, _ := BinomialLogit.Lpmf(nil, false, [][]int{ycount, {4, 3, 5}}, consts(eta(p)...))
+			return lp.Val
+		}},
+		{"binomial_logit_glm one N", func(tp *ad.Tape, v []ad.Var) (ad.Var, error) {
+			return BinomialLogitGLMLpmf(tp, false, ycount, []int{6}, design, v[:1], v[1:3])
+		}, func(p []float64) float64 {
+			lp, _ := BinomialLogit.Lpmf(nil, false, [][]int{ycount, {6}}, consts(eta(p)...))
+			return lp.Val
+		}},
 		{"normal_id_glm", func(tp *ad.Tape, v []ad.Var) (ad.Var, error) {
 			return NormalIdGLMLpdf(tp, false, consts(yReal...), design, v[:1], v[1:3], v[3:4])
 		}, func(p []float64) float64 {

@@ -392,6 +392,7 @@ var distributions = []distSpec{
 	{"bernoulli_logit_glm", true, "I", "matrix, R, vector", noCDFs, ""},
 	{"binomial", true, "I", "I, R", allCDFs, "IV"},
 	{"binomial_logit", true, "I", "I, R", noCDFs, ""},
+	{"binomial_logit_glm", true, "I", "I, matrix, R, vector", noCDFs, ""},
 	{"beta_binomial", true, "I", "I, R, R", allCDFs, "IV"},
 	{"beta_neg_binomial", true, "I", "R, R, R", allCDFs, "IV"},
 	{"hypergeometric", true, "int", "int, int, int", noCDFs, ""},
