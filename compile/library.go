@@ -52,6 +52,7 @@ func newLibrary() *library {
 	l.addContainerFuncs()       // containers.go
 	l.addLinearAlgebra()        // linalg.go
 	l.addMoreLinearAlgebra()    // linalg_more.go
+	l.addHMM()                  // hmm.go
 	l.addReshapeFuncs()         // reshape.go
 	l.addTransformFuncs()       // transforms.go
 	l.addHigherOrder()          // higher.go

@@ -247,6 +247,9 @@ lkj_corr_rng lkj_corr_cholesky_rng: int, real -> matrix
 wishart_rng inv_wishart_rng wishart_cholesky_rng inv_wishart_cholesky_rng: real, matrix -> matrix
 ordered_logistic_rng ordered_probit_rng: real, vector -> int
 hypergeometric_rng: int, int, int -> int
+hmm_marginal: matrix, matrix, vector -> real
+hmm_hidden_state_prob: matrix, matrix, vector -> matrix
+hmm_latent_rng: matrix, matrix, vector -> int[]
 `
 
 // The binary functions Stan vectorises, by the scalar types of their
