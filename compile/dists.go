@@ -109,6 +109,7 @@ func (l *library) addUnivariateFamilies() {
 		"neg_binomial_2_log":      discrete(dist.NegBinomial2Log, 1),
 		"beta_binomial":           discrete(dist.BetaBinomial, 2),
 		"beta_neg_binomial":       discrete(dist.BetaNegBinomial, 1),
+		"yule_simon":              discrete(dist.YuleSimon, 1),
 	} {
 		l.family(name, d)
 	}

@@ -99,3 +99,21 @@ func TestBinomialLogitGLM(t *testing.T) {
 		{"binomial_logit_glm_lpmf({2, 0, 5} | {4, 3, 5}, " + X + ", x[7], x[7:8])", nil},
 	})
 }
+
+// TestYuleSimon checks yule_simon's mass and CDFs in a program against
+// α B(n, α+1) and the tail Γ(α+1) Γ(n+1) / Γ(α+n+1), with gradients by
+// finite differences.
+func TestYuleSimon(t *testing.T) {
+	at := []float64{1.3, 0.6}
+	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
+	tail := func(n, a float64) float64 { return math.Exp(lg(a+1) + lg(n+1) - lg(a+n+1)) }
+	checkExprs(t, "", at, []exprCase{
+		{"yule_simon_lpmf({1, 4} | x[1]) + yule_simon_lpmf(2 | x[1:2])", func(v []float64) float64 {
+			l := func(n, a float64) float64 { return math.Log(a) + lg(n) + lg(a+1) - lg(n+a+1) }
+			return l(1, v[0]) + l(4, v[0]) + l(2, v[0]) + l(2, v[1])
+		}},
+		{"yule_simon_lccdf(3 | x[1]) + yule_simon_lcdf(2 | x[2]) + yule_simon_cdf(5 | x[1])", func(v []float64) float64 {
+			return math.Log(tail(3, v[0])) + math.Log(1-tail(2, v[1])) + 1 - tail(5, v[0])
+		}},
+	})
+}

@@ -345,6 +345,7 @@ var discreteCDFs = map[*Discrete]discreteCDF{
 	},
 	BetaBinomial:    betaBinomialCDF,
 	BetaNegBinomial: betaNegBinomialCDF,
+	YuleSimon:       yuleSimonCDF,
 }
 
 // HasCDF reports whether the family's CDFs are implemented.

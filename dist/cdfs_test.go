@@ -115,6 +115,7 @@ func TestDiscreteCDFs(t *testing.T) {
 		{BetaBinomial, []int{3, 10}, []float64{2, 5}},
 		{BetaNegBinomial, []int{4}, []float64{2.5, 3, 1.5}},
 		{BetaNegBinomial, []int{0}, []float64{0.7, 1.2, 4}},
+		{YuleSimon, []int{4}, []float64{1.3}},
 	}
 	for _, c := range cases {
 		ints := make([][]int, len(c.ints))
@@ -124,6 +125,9 @@ func TestDiscreteCDFs(t *testing.T) {
 		// The CDF is the sum of the mass function up to n.
 		want := 0.0
 		for k := 0; k <= c.ints[0]; k++ {
+			if k == 0 && c.d == YuleSimon { // its support starts at 1
+				continue
+			}
 			ik := append([][]int{{k}}, ints[1:]...)
 			rs := make([][]ad.Var, len(c.reals))
 			for i, x := range c.reals {

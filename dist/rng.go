@@ -120,6 +120,7 @@ type intRng func(r *rand.Rand, n [2]int, p []float64) int
 
 var intRngs = map[*Discrete]intRng{
 	BetaNegBinomial: betaNegBinomialRng,
+	YuleSimon:       yuleSimonRng,
 	Bernoulli:       func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < p[0]) },
 	BernoulliLogit:  func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < mathx.InvLogit(p[0])) },
 	Binomial: func(r *rand.Rand, n [2]int, p []float64) int {

@@ -86,6 +86,8 @@ func TestDiscreteRngs(t *testing.T) {
 		{BetaBinomial, []int{10}, []float64{2, 5}, 10 * 2.0 / 7},
 		// The mean is rβ/(α-1).
 		{BetaNegBinomial, nil, []float64{2.5, 6, 3}, 2.5 * 3 / 5},
+		// The mean is α/(α-1).
+		{YuleSimon, nil, []float64{4}, 4.0 / 3},
 	}
 	const n = 40000
 	for _, c := range cases {

@@ -150,6 +150,9 @@ func TestDiscreteDensities(t *testing.T) {
 		{BetaBinomial, []int{3, 10}, []float64{2, 5}, betaBinomial(3, 10, 2, 5)},
 		{BetaNegBinomial, []int{4}, []float64{2.5, 3, 1.5}, betaNegBinomial(4, 2.5, 3, 1.5)},
 		{BetaNegBinomial, []int{0}, []float64{0.7, 1.2, 4}, betaNegBinomial(0, 0.7, 1.2, 4)},
+		// α B(n, α+1) with B from math.Gamma: 2.5 Γ(3) Γ(3.5) / Γ(6.5).
+		{YuleSimon, []int{3}, []float64{2.5}, math.Log(2.5 * math.Gamma(3) * math.Gamma(3.5) / math.Gamma(6.5))},
+		{YuleSimon, []int{1}, []float64{0.4}, math.Log(0.4 / 1.4)},
 	}
 	for _, c := range cases {
 		ints := make([][]int, len(c.ints))

@@ -398,6 +398,7 @@ var distributions = []distSpec{
 	{"binomial_logit_glm", true, "I", "I, matrix, R, vector", noCDFs, ""},
 	{"beta_binomial", true, "I", "I, R, R", allCDFs, "IV"},
 	{"beta_neg_binomial", true, "I", "R, R, R", allCDFs, "IV"},
+	{"yule_simon", true, "I", "R", allCDFs, "IV"},
 	{"hypergeometric", true, "int", "int, int, int", noCDFs, ""},
 	{"categorical", true, "I", "vector", noCDFs, ""},
 	{"categorical_logit", true, "I", "vector", noCDFs, ""},
