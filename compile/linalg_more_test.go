@@ -82,6 +82,13 @@ func TestMoreLinearAlgebra(t *testing.T) {
 			rs.Mul(&es, linW)
 			return weighed(&r) + weighed(&rs)
 		}},
+		// trace(A Aᵀ) and trace of a 3×2 by a 2×3.
+		{"trace_dot(" + A + ", " + A + "') + trace_dot(block(" + A + ", 1, 1, 3, 2), W[1:2, ])", func(x []float64) float64 {
+			var p, q mat.Dense
+			p.Mul(goA(x), goA(x).T())
+			q.Mul(goA(x).Slice(0, 3, 0, 2), linW.Slice(0, 2, 0, 3))
+			return mat.Trace(&p) + mat.Trace(&q)
+		}},
 		{"sum(W .* generalized_inverse(" + A + "))", func(x []float64) float64 { return weighed(inv(goA(x))) }},
 		// A tall and a wide matrix: the first two columns, and their
 		// transpose.

@@ -173,6 +173,7 @@ log_determinant determinant trace: matrix -> real
 chol2inv symmetrize_from_lower_tri generalized_inverse svd_U svd_V qr_Q qr_R qr_thin_Q qr_thin_R: matrix -> matrix
 log_determinant_spd: matrix -> real
 matrix_power: matrix, int -> matrix
+trace_dot: matrix, matrix -> real
 matrix_exp_multiply: matrix, matrix -> matrix
 scale_matrix_exp_multiply: real, matrix, matrix -> matrix
 quantile: real[], real -> real
