@@ -117,3 +117,16 @@ func TestYuleSimon(t *testing.T) {
 		}},
 	})
 }
+
+// TestOrderedLogisticGLM checks ordered_logistic_glm in a program against
+// ordered_logistic of the linear predictor, for a matrix and a row
+// vector, with gradients by finite differences.
+func TestOrderedLogisticGLM(t *testing.T) {
+	at := []float64{0.5, -1, 2, 0.3, 1.5, -0.7, 0.4, -0.9, -0.5, 0.8}
+	X, b, c := "to_matrix(x[1:6], 3, 2)", "x[7:8]", "[x[9], x[9] + exp(x[10])]'"
+	checkExprs(t, "", at, []exprCase{
+		{"ordered_logistic_glm_lpmf({1, 3, 2} | " + X + ", " + b + ", " + c + ") - ordered_logistic_lpmf({1, 3, 2} | " + X + " * " + b + ", " + c + ")", func([]float64) float64 { return 0 }},
+		{"ordered_logistic_glm_lpmf(2 | " + X + "[2], " + b + ", " + c + ") - ordered_logistic_lpmf(2 | " + X + "[2] * " + b + ", " + c + ")", func([]float64) float64 { return 0 }},
+		{"ordered_logistic_glm_lpmf(2 | " + X + ", " + b + ", " + c + ")", nil},
+	})
+}

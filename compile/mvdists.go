@@ -170,6 +170,13 @@ func (l *library) addMultivariateFamilies() {
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.OrderedLogisticLpmf(e.t, propto, k(e), eta(e), cuts(e))) }
 	}}
+	m["ordered_logistic_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, fx, kx, be, cuts := intsOf(a[0]), a[1].val(true), a[1].t.Kind, asVector(c, a[2]), asVector(c, a[3])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var {
+			return ok(dist.OrderedLogisticGLMLpmf(e.t, propto, y(e), asMatrix(kx, fx(e)), be(e), cuts(e)))
+		}
+	}}
 	for name, d := range m {
 		l.family(name, d)
 	}

@@ -220,6 +220,8 @@ linspaced_array: int, real, real -> real[]
 linspaced_int_array: int, int, int -> int[]
 one_hot_vector: int, int -> vector
 one_hot_int_array: int, int -> int[]
+one_hot_row_vector: int, int -> row_vector
+one_hot_array: int, int -> real[]
 zeros_vector ones_vector uniform_simplex: int -> vector
 zeros_row_vector ones_row_vector: int -> row_vector
 zeros_int_array ones_int_array: int -> int[]
@@ -416,6 +418,8 @@ var distributions = []distSpec{
 	{"neg_binomial_2_log_glm", true, "I", "matrix, R, vector, R", noCDFs, ""},
 	{"ordered_logistic", true, "I", "R, vector", noCDFs, ""},
 	{"ordered_logistic", true, "int[]", "vector, vector[]", noCDFs, ""},
+	{"ordered_logistic_glm", true, "I", "row_vector, vector, vector", noCDFs, ""},
+	{"ordered_logistic_glm", true, "I", "matrix, vector, vector", noCDFs, ""},
 	{"ordered_probit", true, "I", "R, vector", noCDFs, ""},
 	{"ordered_probit", true, "int[]", "vector, vector[]", noCDFs, ""},
 	{"discrete_range", true, "I", "I, I", allCDFs, "IV"},
