@@ -53,6 +53,7 @@ func newLibrary() *library {
 	l.addLinearAlgebra()        // linalg.go
 	l.addMoreLinearAlgebra()    // linalg_more.go
 	l.addHMM()                  // hmm.go
+	l.addSparse()               // sparse.go
 	l.addReshapeFuncs()         // reshape.go
 	l.addTransformFuncs()       // transforms.go
 	l.addHigherOrder()          // higher.go

@@ -174,6 +174,10 @@ chol2inv symmetrize_from_lower_tri generalized_inverse svd_U svd_V qr_Q qr_R qr_
 log_determinant_spd: matrix -> real
 matrix_power: matrix, int -> matrix
 trace_dot: matrix, matrix -> real
+csr_extract_w: matrix -> vector
+csr_extract_v csr_extract_u: matrix -> int[]
+csr_to_dense_matrix: int, int, vector, int[], int[] -> matrix
+csr_matrix_times_vector: int, int, vector, int[], int[], vector -> vector
 matrix_exp_multiply: matrix, matrix -> matrix
 scale_matrix_exp_multiply: real, matrix, matrix -> matrix
 quantile: real[], real -> real
