@@ -54,6 +54,7 @@ func newLibrary() *library {
 	l.addMoreLinearAlgebra()    // linalg_more.go
 	l.addHMM()                  // hmm.go
 	l.addSparse()               // sparse.go
+	l.addFFT()                  // fft.go
 	l.addReshapeFuncs()         // reshape.go
 	l.addTransformFuncs()       // transforms.go
 	l.addHigherOrder()          // higher.go

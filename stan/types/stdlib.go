@@ -50,6 +50,8 @@ sum prod mean variance sd log_sum_exp max min: matrix -> real
 max min: int[] -> int
 mean: int[] -> real
 sum: complex_vector -> complex
+fft inv_fft: complex_vector -> complex_vector
+fft2 inv_fft2: complex_matrix -> complex_matrix
 size: int -> int
 size: real -> int
 size: T -> int
