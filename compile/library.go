@@ -55,6 +55,7 @@ func newLibrary() *library {
 	l.addHMM()                  // hmm.go
 	l.addSparse()               // sparse.go
 	l.addFFT()                  // fft.go
+	l.addGeneralEigen()         // eigen_general.go
 	l.addReshapeFuncs()         // reshape.go
 	l.addTransformFuncs()       // transforms.go
 	l.addHigherOrder()          // higher.go

@@ -190,6 +190,8 @@ quantile: vector, real[] -> real[]
 quantile: row_vector, real[] -> real[]
 eigenvalues_sym singular_values: matrix -> vector
 eigenvectors_sym: matrix -> matrix
+eigenvalues: matrix -> complex_vector
+eigenvectors: matrix -> complex_matrix
 mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, vector -> vector
 mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, matrix -> matrix
 mdivide_right_tri_low mdivide_right_spd mdivide_right: row_vector, matrix -> row_vector
