@@ -8,7 +8,8 @@ import (
 	"github.com/gostan/gostan/stan/types"
 )
 
-// The discrete Fourier transforms: fft and inv_fft of a complex vector,
+// The discrete Fourier transforms, and the parts of complex containers
+// (get_real and get_imag of a complex scalar are in complex.go): fft and inv_fft of a complex vector,
 // fft2 and inv_fft2 of a complex matrix (a transform of every column, then
 // of every row). Each output is a linear combination of the inputs, so it
 // is one tape statement per real and imaginary part; the sums are direct,
@@ -20,6 +21,8 @@ func (l *library) addFFT() {
 	l.fn("inv_fft", fftBuiltin(true, false))
 	l.fn("fft2", fftBuiltin(false, true))
 	l.fn("inv_fft2", fftBuiltin(true, true))
+	l.fn("get_real", complexParts(false))
+	l.fn("get_imag", complexParts(true))
 }
 
 // dft writes the transform of in to out: Σ_j in_j e^(∓2πi jk/n), the
@@ -96,4 +99,24 @@ func resize(s []cplx, n int) []cplx {
 		return make([]cplx, n)
 	}
 	return s[:n]
+}
+
+// complexParts is get_real (im false) or get_imag of a complex container:
+// the parts, interleaved in its storage, in a real container of its shape.
+func complexParts(im bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		f, buf := a[0].v, c.buf()
+		off := 0
+		if im {
+			off = 1
+		}
+		return cexpr{t: t, v: func(e *env) *Val {
+			v, b := f(e), buf.of(e)
+			b.shape(v.Dims, false)
+			for k := range b.R {
+				b.R[k] = v.R[2*k+off]
+			}
+			return b
+		}}, nil
+	}
 }

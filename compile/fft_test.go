@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"math"
 	"testing"
 
 	"gonum.org/v1/gonum/dsp/fourier"
@@ -54,6 +55,30 @@ func TestFFT(t *testing.T) {
 				copy(m[i][:], r)
 			}
 			return real(m[1][2]) + 2*imag(m[0][1]) + 3*x[3]
+		}},
+	})
+}
+
+// TestComplexContainerParts checks get_real, get_imag, rows, cols, size
+// and num_elements of complex containers.
+func TestComplexContainerParts(t *testing.T) {
+	at := []float64{0.5, -1.2, 0.7}
+	checkExprs(t, "", at, []exprCase{
+		{"dot_product(get_real(fft(x)), [1, 2, 3]') + dot_product(get_imag(fft(x)), [1, 2, 3]') + sum(get_real(fft2(to_matrix(x, 1, 3)))) + 10 * (rows(fft(x)) + cols(fft2(to_matrix(x, 1, 3))) + size(fft(x)) + num_elements(fft2(to_matrix(x, 3, 1))))", func(x []float64) float64 {
+			// X_0 = Σx; X_k = Σ x_j e^(-2πi jk/3).
+			s, re, im := 0.0, 0.0, 0.0
+			for k := range 3 {
+				var r, i float64
+				for j, v := range x {
+					th := -2 * math.Pi * float64(j*k) / 3
+					r += v * math.Cos(th)
+					i += v * math.Sin(th)
+				}
+				re += float64(k+1) * r
+				im += float64(k+1) * i
+				s += r
+			}
+			return re + im + s + 10*(3+3+3+3)
 		}},
 	})
 }

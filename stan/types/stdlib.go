@@ -137,6 +137,12 @@ to_complex: -> complex
 to_complex: real -> complex
 to_complex: real, real -> complex
 get_real get_imag abs arg: complex -> real
+get_real get_imag: complex_vector -> vector
+get_real get_imag: complex_row_vector -> row_vector
+get_real get_imag: complex_matrix -> matrix
+rows cols size num_elements: complex_vector -> int
+rows cols size num_elements: complex_row_vector -> int
+rows cols size num_elements: complex_matrix -> int
 append_row: matrix, matrix -> matrix
 append_row: matrix, row_vector -> matrix
 append_row: row_vector, matrix -> matrix
