@@ -130,3 +130,13 @@ func TestOrderedLogisticGLM(t *testing.T) {
 		{"ordered_logistic_glm_lpmf(2 | " + X + ", " + b + ", " + c + ")", nil},
 	})
 }
+
+// TestWienerSv checks the 5-parameter wiener in a program: at s_δ = 0 it
+// is the 4-parameter density; gradients by finite differences.
+func TestWienerSv(t *testing.T) {
+	at := []float64{1.3, 0.2, 0.4, 0.8, 0.7}
+	checkExprs(t, "", at, []exprCase{
+		{"wiener_lpdf(0.9 | x[1], x[2], x[3], x[4], 0) - wiener_lpdf(0.9 | x[1], x[2], x[3], x[4])", func([]float64) float64 { return 0 }},
+		{"wiener_lpdf(0.9 | x[1], x[2], x[3], x[4], x[5])", nil},
+	})
+}

@@ -73,6 +73,12 @@ func (l *library) addMoreFamilies() {
 	m["wiener"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, al, tau, be, de := asVector(c, a[0]), asVector(c, a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
+		if len(a) == 6 { // with the drift's variability
+			sv := asVector(c, a[5])
+			return func(e *env) ad.Var {
+				return ok(dist.WienerSvLpdf(e.t, propto, y(e), al(e), tau(e), be(e), de(e), sv(e)))
+			}
+		}
 		return func(e *env) ad.Var { return ok(dist.WienerLpdf(e.t, propto, y(e), al(e), tau(e), be(e), de(e))) }
 	}}
 	m["categorical_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {

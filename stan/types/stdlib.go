@@ -390,6 +390,7 @@ var distributions = []distSpec{
 	{"von_mises", false, "R", "R, R", allCDFs, "RV"},
 	{"uniform", false, "R", "R, R", allCDFs, "RV"},
 	{"wiener", false, "R", "R, R, R, R", noCDFs, ""},
+	{"wiener", false, "real", "real, real, real, real, real", noCDFs, ""},
 	{"multi_normal", false, "Vs", "Vs, matrix", noCDFs, ""},
 	{"multi_normal_cholesky", false, "Vs", "Vs, matrix", noCDFs, ""},
 	{"multi_normal_prec", false, "Vs", "Vs, matrix", noCDFs, ""},
