@@ -82,3 +82,19 @@ func TestComplexContainerParts(t *testing.T) {
 		}},
 	})
 }
+
+// TestComplexArrays checks get_real, get_imag and abs of arrays of
+// complex values and of complex vectors, and the vector form of the
+// 5-parameter wiener against its scalar form.
+func TestComplexArrays(t *testing.T) {
+	at := []float64{0.5, -1.2, 0.9} // Σx ≠ 0: |X_0| is differentiable
+	checkExprs(t, "", at, []exprCase{
+		{"sum(get_real({to_complex(x[1], x[2]), to_complex(x[3], 1)})) + 2 * sum(get_imag({to_complex(x[1], x[2])})) + 3 * sum(abs({to_complex(x[1], x[2])})) + sum(abs(fft(x)))", func(x []float64) float64 {
+			// |X_0| = |Σx|; |X_1| = |X_2| for real x.
+			re := x[0] - x[1]/2 - x[2]/2
+			im := (x[1] - x[2]) * math.Sqrt(3) / 2
+			return x[0] + x[2] + 2*x[1] + 3*math.Hypot(x[0], x[1]) + math.Abs(x[0]+x[1]+x[2]) + 2*math.Hypot(re, im)
+		}},
+		{"wiener_lpdf([0.9, 1.1]' | rep_vector(1.3, 2), rep_vector(0.2, 2), rep_vector(0.4, 2), x[1:2], [0.7, exp(x[3])]') - wiener_lpdf(0.9 | 1.3, 0.2, 0.4, x[1], 0.7) - wiener_lpdf(1.1 | 1.3, 0.2, 0.4, x[2], exp(x[3]))", func([]float64) float64 { return 0 }},
+	})
+}

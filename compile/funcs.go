@@ -53,6 +53,18 @@ func (l *library) addScalarFuncs() {
 				return v
 			}}, nil
 		}
+		if isComplex(a[0].t.Kind) {
+			// The modulus of each element of a complex container.
+			f, buf := a[0].v, c.buf()
+			return cexpr{t: t, v: func(e *env) *Val {
+				v, b := f(e), buf.of(e)
+				b.shape(v.Dims, false)
+				for k := range b.R {
+					b.R[k] = complexAbs(e.t, cplx{v.R[2*k], v.R[2*k+1]})
+				}
+				return b
+			}}, nil
+		}
 		return vectorized((*ad.Tape).Abs)(c, a, t, pos)
 	}
 	binary := map[string]func(*ad.Tape, ad.Var, ad.Var) ad.Var{

@@ -137,9 +137,21 @@ to_complex: -> complex
 to_complex: real -> complex
 to_complex: real, real -> complex
 get_real get_imag abs arg: complex -> real
-get_real get_imag: complex_vector -> vector
-get_real get_imag: complex_row_vector -> row_vector
-get_real get_imag: complex_matrix -> matrix
+get_real get_imag abs: complex_vector -> vector
+get_real get_imag abs: complex_row_vector -> row_vector
+get_real get_imag abs: complex_matrix -> matrix
+get_real get_imag abs: complex_vector[] -> vector[]
+get_real get_imag abs: complex_row_vector[] -> row_vector[]
+get_real get_imag abs: complex_matrix[] -> matrix[]
+get_real get_imag abs: complex[] -> real[]
+get_real get_imag abs: complex_vector[,] -> vector[,]
+get_real get_imag abs: complex_row_vector[,] -> row_vector[,]
+get_real get_imag abs: complex_matrix[,] -> matrix[,]
+get_real get_imag abs: complex[,] -> real[,]
+get_real get_imag abs: complex_vector[,,] -> vector[,,]
+get_real get_imag abs: complex_row_vector[,,] -> row_vector[,,]
+get_real get_imag abs: complex_matrix[,,] -> matrix[,,]
+get_real get_imag abs: complex[,,] -> real[,,]
 rows cols size num_elements: complex_vector -> int
 rows cols size num_elements: complex_row_vector -> int
 rows cols size num_elements: complex_matrix -> int
@@ -391,6 +403,7 @@ var distributions = []distSpec{
 	{"uniform", false, "R", "R, R", allCDFs, "RV"},
 	{"wiener", false, "R", "R, R, R, R", noCDFs, ""},
 	{"wiener", false, "real", "real, real, real, real, real", noCDFs, ""},
+	{"wiener", false, "vector", "vector, vector, vector, vector, vector", noCDFs, ""},
 	{"multi_normal", false, "Vs", "Vs, matrix", noCDFs, ""},
 	{"multi_normal_cholesky", false, "Vs", "Vs, matrix", noCDFs, ""},
 	{"multi_normal_prec", false, "Vs", "Vs, matrix", noCDFs, ""},
