@@ -85,8 +85,11 @@ func (l *library) addScalarFuncs() {
 		return cexpr{t: t, r: func(e *env) ad.Var { return logSumExp(e.t, f(e).R) }}, nil
 	}
 	m["fma"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		x, y, z := a[0].real(), a[1].real(), a[2].real()
-		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Fma(x(e), y(e), z(e)) }}, nil
+		if t.IsScalar() {
+			x, y, z := a[0].real(), a[1].real(), a[2].real()
+			return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Fma(x(e), y(e), z(e)) }}, nil
+		}
+		return ternaryElementwise(c, t, a, pos, (*ad.Tape).Fma), nil
 	}
 	consts := map[string]float64{"pi": math.Pi, "e": math.E, "sqrt2": math.Sqrt2, "log2": math.Ln2,
 		"log10": math.Ln10, "not_a_number": math.NaN(), "positive_infinity": math.Inf(1),
@@ -354,6 +357,53 @@ func scalarElementwise(c *compiler, t types.Type, a, b cexpr, f func(*ad.Tape, a
 		out.shape(v.Dims, false)
 		for i, y := range v.R {
 			out.R[i] = f(e.t, y, s)
+		}
+		return out
+	}}
+}
+
+// ternaryElementwise applies f elementwise to three arguments of which
+// the containers share one shape and the scalars are used for every
+// element.
+func ternaryElementwise(c *compiler, t types.Type, a []cexpr, pos token.Position, f func(*ad.Tape, ad.Var, ad.Var, ad.Var) ad.Var) cexpr {
+	var vs [3]func(*env) *Val
+	var rs [3]func(*env) ad.Var
+	for i, x := range a {
+		if x.v != nil {
+			vs[i] = x.val(true)
+		} else {
+			rs[i] = x.real()
+		}
+	}
+	buf := c.buf()
+	return cexpr{t: t, v: func(e *env) *Val {
+		var vals [3]*Val
+		var scal [3]ad.Var
+		var dims []int
+		n := -1
+		for i := range 3 {
+			if vs[i] == nil {
+				scal[i] = rs[i](e)
+				continue
+			}
+			vals[i] = vs[i](e)
+			if n >= 0 && len(vals[i].R) != n {
+				fail(pos, "size mismatch: %d and %d", n, len(vals[i].R))
+			}
+			n, dims = len(vals[i].R), vals[i].Dims
+		}
+		out := buf.of(e)
+		out.shape(dims, false)
+		for k := range out.R {
+			var x [3]ad.Var
+			for i := range 3 {
+				if vals[i] != nil {
+					x[i] = vals[i].R[k]
+				} else {
+					x[i] = scal[i]
+				}
+			}
+			out.R[k] = f(e.t, x[0], x[1], x[2])
 		}
 		return out
 	}}

@@ -87,3 +87,21 @@ func TestVectorizedBinaryFunctions(t *testing.T) {
 		}},
 	})
 }
+
+// TestVectorizedFmaAndIntVectors checks fma of containers and scalars,
+// and the binary functions of an int array and a vector.
+func TestVectorizedFmaAndIntVectors(t *testing.T) {
+	at := []float64{2.5, 0.7, 1.3}
+	checkExprs(t, "", at, []exprCase{
+		{"sum(fma(x, x, 1)) + sum(fma(2, x', x')) + sum(fma(to_matrix(x, 3, 1), 3, to_matrix(x, 3, 1)))", func(v []float64) float64 {
+			s := 0.0
+			for _, x := range v {
+				s += x*x + 1 + 2*x + x + 3*x + x
+			}
+			return s
+		}},
+		{"sum(bessel_first_kind({0, 1, 2}, x)) + sum(falling_factorial(x', {1, 2, 1}))", func(v []float64) float64 {
+			return math.Jn(0, v[0]) + math.Jn(1, v[1]) + math.Jn(2, v[2]) + v[0] + v[1]*(v[1]-1) + v[2]
+		}},
+	})
+}

@@ -30,7 +30,29 @@ step: real -> real
 int_step: real -> int
 is_inf is_nan: real -> int
 lmgamma: int, real -> real
-fma inc_beta log_inc_beta inv_inc_beta: real, real, real -> real
+inc_beta log_inc_beta inv_inc_beta: real, real, real -> real
+fma: real, real, real -> real
+fma: vector, real, real -> vector
+fma: vector, vector, real -> vector
+fma: vector, real, vector -> vector
+fma: vector, vector, vector -> vector
+fma: real, vector, real -> vector
+fma: real, vector, vector -> vector
+fma: real, real, vector -> vector
+fma: row_vector, real, real -> row_vector
+fma: row_vector, row_vector, real -> row_vector
+fma: row_vector, real, row_vector -> row_vector
+fma: row_vector, row_vector, row_vector -> row_vector
+fma: real, row_vector, real -> row_vector
+fma: real, row_vector, row_vector -> row_vector
+fma: real, real, row_vector -> row_vector
+fma: matrix, real, real -> matrix
+fma: matrix, matrix, real -> matrix
+fma: matrix, real, matrix -> matrix
+fma: matrix, matrix, matrix -> matrix
+fma: real, matrix, real -> matrix
+fma: real, matrix, matrix -> matrix
+fma: real, real, matrix -> matrix
 log_mix: real, real, real -> real
 log_mix: vector, vector -> real
 log_mix: vector, vector[] -> real
@@ -579,6 +601,16 @@ func (l *Library) addVectorized(line string) {
 		}
 		if ok1 && ok2 {
 			sigs = append(sigs, Signature{Args: []Type{t1, t2}, Ret: r})
+		}
+		// An int array pairs elementwise with (arrays of) vectors and row
+		// vectors of its size too: one array dimension per vector.
+		if (s.Kind == Vector || s.Kind == RowVector) && (k1 == Int) != (k2 == Int) {
+			ints := Type{Int, s.Dims + 1}
+			if k1 == Int {
+				sigs = append(sigs, Signature{Args: []Type{ints, s}, Ret: s})
+			} else {
+				sigs = append(sigs, Signature{Args: []Type{s, ints}, Ret: s})
+			}
 		}
 	}
 	for _, n := range strings.Fields(names) {
