@@ -105,3 +105,26 @@ func TestVectorizedFmaAndIntVectors(t *testing.T) {
 		}},
 	})
 }
+
+// TestMoreVectorizedForms checks the int factorials, lmgamma and
+// log_sum_exp of containers, and log_mix of row vectors.
+func TestMoreVectorizedForms(t *testing.T) {
+	at := []float64{2.5, 0.7, 1.3}
+	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
+	checkExprs(t, "", at, []exprCase{
+		{"falling_factorial(5, 2) + 10 * rising_factorial(3, 3) + sum(falling_factorial({5, 6}, 2))", func([]float64) float64 {
+			return 20 + 10*60 + 20 + 30
+		}},
+		{"sum(lmgamma({1, 2}, x[1:2])) + sum(log_sum_exp(x, x'')) + sum(log_sum_exp(x, 1))", func(v []float64) float64 {
+			s := lg(v[0]) + math.Log(math.Pi)/2 + lg(v[1]) + lg(v[1]-0.5)
+			for _, x := range v {
+				s += x + math.Ln2 + math.Log(math.Exp(x)+math.E)
+			}
+			return s
+		}},
+		{"log_mix([0.3, 0.7], {x[1:2]', x[2:3]'})", func(v []float64) float64 {
+			m := func(a, b float64) float64 { return math.Log(0.3*math.Exp(a) + 0.7*math.Exp(b)) }
+			return m(v[0], v[1]) + m(v[1], v[2])
+		}},
+	})
+}

@@ -29,7 +29,6 @@ fabs sqrt cbrt square exp exp2 expm1 log log2 log10 log1p log1m log1p_exp log1m_
 step: real -> real
 int_step: real -> int
 is_inf is_nan: real -> int
-lmgamma: int, real -> real
 inc_beta log_inc_beta inv_inc_beta: real, real, real -> real
 fma: real, real, real -> real
 fma: vector, real, real -> vector
@@ -54,10 +53,21 @@ fma: real, matrix, real -> matrix
 fma: real, matrix, matrix -> matrix
 fma: real, real, matrix -> matrix
 log_mix: real, real, real -> real
-log_mix: vector, vector -> real
-log_mix: vector, vector[] -> real
 log_mix: real[], real[] -> real
+log_mix: real[], vector -> real
+log_mix: real[], row_vector -> real
+log_mix: real[], vector[] -> real
+log_mix: real[], row_vector[] -> real
 log_mix: vector, real[] -> real
+log_mix: vector, vector -> real
+log_mix: vector, row_vector -> real
+log_mix: vector, vector[] -> real
+log_mix: vector, row_vector[] -> real
+log_mix: row_vector, real[] -> real
+log_mix: row_vector, vector -> real
+log_mix: row_vector, row_vector -> real
+log_mix: row_vector, vector[] -> real
+log_mix: row_vector, row_vector[] -> real
 log_sum_exp: real, real -> real
 min max: int, int -> int
 min max: real, real -> real
@@ -308,10 +318,10 @@ hmm_latent_rng: matrix, matrix, vector -> int[]
 // a scalar and a container (in either order), and returns the shape of
 // its container arguments; see addVectorized.
 const vectorizedTable = `
-pow fmin fmax fdim fmod hypot atan2 lbeta lchoose binomial_coefficient_log log_diff_exp owens_t gamma_p gamma_q multiply_log lmultiply log_falling_factorial log_rising_factorial beta log_inv_logit_diff log_modified_bessel_first_kind: real, real -> real
+pow fmin fmax fdim fmod hypot atan2 lbeta lchoose binomial_coefficient_log log_diff_exp owens_t gamma_p gamma_q multiply_log lmultiply log_falling_factorial log_rising_factorial beta log_inv_logit_diff log_modified_bessel_first_kind log_sum_exp: real, real -> real
 falling_factorial rising_factorial ldexp: real, int -> real
-modified_bessel_first_kind modified_bessel_second_kind bessel_first_kind bessel_second_kind binary_log_loss: int, real -> real
-choose: int, int -> int
+modified_bessel_first_kind modified_bessel_second_kind bessel_first_kind bessel_second_kind binary_log_loss lmgamma: int, real -> real
+choose falling_factorial rising_factorial: int, int -> int
 `
 
 // Operators are functions with these names, as in stanc3; the checker
