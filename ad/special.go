@@ -321,3 +321,28 @@ func stdNormalLogQf(lp float64) float64 {
 	}
 	return x
 }
+
+// InvIncBeta returns the x with I_x(a, b) = p. Differentiating
+// I_x(a, b) = p implicitly gives ∂x/∂p = 1/f and ∂x/∂a = -(∂I/∂a)/f,
+// ∂x/∂b = -(∂I/∂b)/f, with f = ∂I/∂x the beta density at x.
+func (t *Tape) InvIncBeta(a, b, p Var) Var {
+	x := mathx.InvIncBeta(a.Val, b.Val, p.Val)
+	if a.id == 0 && b.id == 0 && p.id == 0 {
+		return Const(x)
+	}
+	f := mathx.IncBetaDerivX(a.Val, b.Val, x)
+	da, db := 0.0, 0.0
+	if (a.id != 0 || b.id != 0) && x > 0 && x < 1 {
+		da, db = mathx.IncBetaDerivs(a.Val, b.Val, x)
+	}
+	bd := t.Begin()
+	bd.Add(a, -da/f)
+	bd.Add(b, -db/f)
+	bd.Add(p, 1/f)
+	return bd.End(x)
+}
+
+// Ldexp returns a·2ⁿ, exact in floating point; its derivative is 2ⁿ.
+func (t *Tape) Ldexp(a Var, n int) Var {
+	return t.Unary(math.Ldexp(a.Val, n), a, math.Ldexp(1, n))
+}

@@ -29,6 +29,8 @@ var specialCases = []scalarCase{
 	{"LambertWm1", un((*ad.Tape).LambertWm1), pts(-0.3, -0.1, -0.02)},
 	{"StdNormalLogQf", un((*ad.Tape).StdNormalLogQf), pts(-0.1, -1, -50, -800)},
 	{"StdNormalQf", un((*ad.Tape).StdNormalQf), pts(0.2, 0.7)},
+	{"InvIncBeta", func(t *ad.Tape, x []ad.Var) ad.Var { return t.InvIncBeta(x[0], x[1], x[2]) }, [][]float64{{2.5, 0.7, 0.3}, {0.4, 3, 0.9}, {5, 5, 0.5}}},
+	{"Ldexp", func(t *ad.Tape, x []ad.Var) ad.Var { return t.Ldexp(x[0], -3) }, pts(1.7, -0.2)},
 	{"OwensT", bin((*ad.Tape).OwensT), [][]float64{{0.5, 0.3}, {1.2, 2.5}, {-0.7, -1.5}, {2, 1}, {0.3, 50}, {0, 0.7}}},
 }
 

@@ -26,7 +26,7 @@ func (l *library) addContainerFuncs() {
 		"sd":                                realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Sqrt(varianceVars(t, x)) }),
 		"dot_self":                          realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
 		"sum_square":                        realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
-		"num_elements":                      sizeOf(func(v *Val) int { return len(v.R) + len(v.I) }),
+		"num_elements":                      sizeOf(func(v *Val) int { return size(v.Dims) }),
 		"size":                              sizeOf(func(v *Val) int { return v.Dims[0] }),
 		"rows":                              sizeOf(func(v *Val) int { return v.Dims[0] }),
 		"cols":                              sizeOf(func(v *Val) int { return v.Dims[len(v.Dims)-1] }),

@@ -77,6 +77,7 @@ func (l *library) addUnivariateFamilies() {
 		"cauchy":                  univariate(dist.Cauchy),
 		"double_exponential":      univariate(dist.DoubleExponential),
 		"logistic":                univariate(dist.Logistic),
+		"loglogistic":             univariate(dist.Loglogistic),
 		"gumbel":                  univariate(dist.Gumbel),
 		"lognormal":               univariate(dist.Lognormal),
 		"chi_square":              univariate(dist.ChiSquare),
@@ -107,6 +108,8 @@ func (l *library) addUnivariateFamilies() {
 		"neg_binomial_2":          discrete(dist.NegBinomial2, 1),
 		"neg_binomial_2_log":      discrete(dist.NegBinomial2Log, 1),
 		"beta_binomial":           discrete(dist.BetaBinomial, 2),
+		"beta_neg_binomial":       discrete(dist.BetaNegBinomial, 1),
+		"yule_simon":              discrete(dist.YuleSimon, 1),
 	} {
 		l.family(name, d)
 	}

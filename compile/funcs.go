@@ -31,7 +31,9 @@ func (l *library) addScalarFuncs() {
 		"asin": (*ad.Tape).Asin, "acos": (*ad.Tape).Acos, "atan": (*ad.Tape).Atan, "sinh": (*ad.Tape).Sinh,
 		"cosh": (*ad.Tape).Cosh, "tanh": (*ad.Tape).Tanh, "asinh": (*ad.Tape).Asinh, "acosh": (*ad.Tape).Acosh,
 		"atanh": (*ad.Tape).Atanh, "erf": (*ad.Tape).Erf, "erfc": (*ad.Tape).Erfc, "Phi": (*ad.Tape).Phi,
-		"Phi_approx": (*ad.Tape).PhiApprox, "inv_Phi": (*ad.Tape).InvPhi, "lgamma": (*ad.Tape).Lgamma,
+		"Phi_approx": (*ad.Tape).PhiApprox, "inv_Phi": (*ad.Tape).InvPhi, "std_normal_qf": (*ad.Tape).StdNormalQf,
+		"std_normal_log_qf": (*ad.Tape).StdNormalLogQf, "inv_erfc": (*ad.Tape).InvErfc,
+		"lambert_w0": (*ad.Tape).LambertW0, "lambert_wm1": (*ad.Tape).LambertWm1, "lgamma": (*ad.Tape).Lgamma,
 		"digamma": (*ad.Tape).Digamma, "tgamma": (*ad.Tape).Tgamma, "fabs": (*ad.Tape).Abs,
 		"inv": (*ad.Tape).Inv, "inv_sqrt": (*ad.Tape).InvSqrt, "inv_square": (*ad.Tape).InvSquare,
 		"floor": stepOf(math.Floor), "ceil": stepOf(math.Ceil), "round": stepOf(math.Round), "trunc": stepOf(math.Trunc),
@@ -51,13 +53,25 @@ func (l *library) addScalarFuncs() {
 				return v
 			}}, nil
 		}
+		if isComplex(a[0].t.Kind) {
+			// The modulus of each element of a complex container.
+			f, buf := a[0].v, c.buf()
+			return cexpr{t: t, v: func(e *env) *Val {
+				v, b := f(e), buf.of(e)
+				b.shape(v.Dims, false)
+				for k := range b.R {
+					b.R[k] = complexAbs(e.t, cplx{v.R[2*k], v.R[2*k+1]})
+				}
+				return b
+			}}, nil
+		}
 		return vectorized((*ad.Tape).Abs)(c, a, t, pos)
 	}
 	binary := map[string]func(*ad.Tape, ad.Var, ad.Var) ad.Var{
 		"pow": (*ad.Tape).Pow, "fmin": (*ad.Tape).Fmin, "fmax": (*ad.Tape).Fmax, "fdim": (*ad.Tape).Fdim,
 		"fmod": (*ad.Tape).Fmod, "hypot": (*ad.Tape).Hypot, "atan2": (*ad.Tape).Atan2, "lbeta": (*ad.Tape).Lbeta,
 		"lchoose": (*ad.Tape).Lchoose, "binomial_coefficient_log": (*ad.Tape).Lchoose,
-		"log_diff_exp": (*ad.Tape).LogDiffExp, "multiply_log": (*ad.Tape).MultiplyLog, "lmultiply": (*ad.Tape).MultiplyLog,
+		"log_diff_exp": (*ad.Tape).LogDiffExp, "log_inv_logit_diff": (*ad.Tape).LogInvLogitDiff, "multiply_log": (*ad.Tape).MultiplyLog, "lmultiply": (*ad.Tape).MultiplyLog,
 		"beta": func(t *ad.Tape, a, b ad.Var) ad.Var { return t.Exp(t.Lbeta(a, b)) },
 	}
 	for name, f := range binary {
@@ -71,8 +85,11 @@ func (l *library) addScalarFuncs() {
 		return cexpr{t: t, r: func(e *env) ad.Var { return logSumExp(e.t, f(e).R) }}, nil
 	}
 	m["fma"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		x, y, z := a[0].real(), a[1].real(), a[2].real()
-		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Fma(x(e), y(e), z(e)) }}, nil
+		if t.IsScalar() {
+			x, y, z := a[0].real(), a[1].real(), a[2].real()
+			return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Fma(x(e), y(e), z(e)) }}, nil
+		}
+		return ternaryElementwise(c, t, a, pos, (*ad.Tape).Fma), nil
 	}
 	consts := map[string]float64{"pi": math.Pi, "e": math.E, "sqrt2": math.Sqrt2, "log2": math.Ln2,
 		"log10": math.Ln10, "not_a_number": math.NaN(), "positive_infinity": math.Inf(1),
@@ -174,10 +191,52 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 	}
 }
 
+// intBinary applies an integer function to two ints, or elementwise to
+// int arrays of the same shape or an int array and an int (in either
+// order).
 func intBinary(f func(a, b int) int) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		x, y := a[0].i, a[1].i
-		return cexpr{t: t, i: func(e *env) int { return f(x(e), y(e)) }}, nil
+		if a[0].v == nil && a[1].v == nil {
+			x, y := a[0].i, a[1].i
+			return cexpr{t: t, i: func(e *env) int { return f(x(e), y(e)) }}, nil
+		}
+		buf := c.buf()
+		fx, fy := a[0], a[1]
+		return cexpr{t: t, v: func(e *env) *Val {
+			// Each argument once: a container's elements, or a scalar
+			// for every element.
+			var xs, ys []int
+			var xi, yi int
+			var dims []int
+			if fx.v != nil {
+				v := fx.v(e)
+				xs, dims = v.I, v.Dims
+			} else {
+				xi = fx.i(e)
+			}
+			if fy.v != nil {
+				v := fy.v(e)
+				ys, dims = v.I, v.Dims
+			} else {
+				yi = fy.i(e)
+			}
+			if fx.v != nil && fy.v != nil && len(xs) != len(ys) {
+				fail(pos, "size mismatch: %d and %d", len(xs), len(ys))
+			}
+			out := buf.of(e)
+			out.shape(dims, true)
+			for k := range out.I {
+				p, q := xi, yi
+				if fx.v != nil {
+					p = xs[k]
+				}
+				if fy.v != nil {
+					q = ys[k]
+				}
+				out.I[k] = f(p, q)
+			}
+			return out
+		}}, nil
 	}
 }
 
@@ -298,6 +357,53 @@ func scalarElementwise(c *compiler, t types.Type, a, b cexpr, f func(*ad.Tape, a
 		out.shape(v.Dims, false)
 		for i, y := range v.R {
 			out.R[i] = f(e.t, y, s)
+		}
+		return out
+	}}
+}
+
+// ternaryElementwise applies f elementwise to three arguments of which
+// the containers share one shape and the scalars are used for every
+// element.
+func ternaryElementwise(c *compiler, t types.Type, a []cexpr, pos token.Position, f func(*ad.Tape, ad.Var, ad.Var, ad.Var) ad.Var) cexpr {
+	var vs [3]func(*env) *Val
+	var rs [3]func(*env) ad.Var
+	for i, x := range a {
+		if x.v != nil {
+			vs[i] = x.val(true)
+		} else {
+			rs[i] = x.real()
+		}
+	}
+	buf := c.buf()
+	return cexpr{t: t, v: func(e *env) *Val {
+		var vals [3]*Val
+		var scal [3]ad.Var
+		var dims []int
+		n := -1
+		for i := range 3 {
+			if vs[i] == nil {
+				scal[i] = rs[i](e)
+				continue
+			}
+			vals[i] = vs[i](e)
+			if n >= 0 && len(vals[i].R) != n {
+				fail(pos, "size mismatch: %d and %d", n, len(vals[i].R))
+			}
+			n, dims = len(vals[i].R), vals[i].Dims
+		}
+		out := buf.of(e)
+		out.shape(dims, false)
+		for k := range out.R {
+			var x [3]ad.Var
+			for i := range 3 {
+				if vals[i] != nil {
+					x[i] = vals[i].R[k]
+				} else {
+					x[i] = scal[i]
+				}
+			}
+			out.R[k] = f(e.t, x[0], x[1], x[2])
 		}
 		return out
 	}}

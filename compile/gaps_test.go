@@ -336,8 +336,8 @@ func TestContainerFunctions(t *testing.T) {
 			// Eigen: {1, 3, 5, 7, 9}, {1, 1, 1, 2, 2}, {7}.
 			return 25 + 100*7 + 1000*7
 		}},
-		{"dot_product(one_hot_vector(3, 2), x[1:3]) + 10 * sum(one_hot_int_array(4, 4)) + sum(zeros_vector(2)) + sum(ones_row_vector(3)) + sum(ones_array(2)) + sum(zeros_int_array(2)) + sum(ones_int_array(4)) + sum(zeros_array(1)) + sum(zeros_row_vector(2)) + sum(ones_vector(2)) + 7 * uniform_simplex(4)[3]", func(x []float64) float64 {
-			return x[1] + 10 + 3 + 2 + 4 + 2 + 7*0.25
+		{"dot_product(one_hot_vector(3, 2), x[1:3]) + 2 * (one_hot_row_vector(3, 1) * x[1:3]) + 3 * dot_product(one_hot_array(3, 3), to_array_1d(x[1:3])) + 10 * sum(one_hot_int_array(4, 4)) + sum(zeros_vector(2)) + sum(ones_row_vector(3)) + sum(ones_array(2)) + sum(zeros_int_array(2)) + sum(ones_int_array(4)) + sum(zeros_array(1)) + sum(zeros_row_vector(2)) + sum(ones_vector(2)) + 7 * uniform_simplex(4)[3]", func(x []float64) float64 {
+			return x[1] + 2*x[0] + 3*x[2] + 10 + 3 + 2 + 4 + 2 + 7*0.25
 		}},
 		{"rank(x, 3) + 10 * rank({3, 1, 2}, 1) + 100 * rank(to_array_1d(x), 2)", func(x []float64) float64 { return 5 + 10*2 + 0 }},
 		{"dot_product(to_vector(sort_indices_asc(x)), [1, 2, 3, 4, 5, 6]') + 100 * sort_indices_desc({1, 3, 3, 2})[2] + 1000 * sort_indices_asc(x')[1]", func(x []float64) float64 {

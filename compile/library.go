@@ -51,6 +51,11 @@ func newLibrary() *library {
 	l.addSpecialFuncs()         // special.go
 	l.addContainerFuncs()       // containers.go
 	l.addLinearAlgebra()        // linalg.go
+	l.addMoreLinearAlgebra()    // linalg_more.go
+	l.addHMM()                  // hmm.go
+	l.addSparse()               // sparse.go
+	l.addFFT()                  // fft.go
+	l.addGeneralEigen()         // eigen_general.go
 	l.addReshapeFuncs()         // reshape.go
 	l.addTransformFuncs()       // transforms.go
 	l.addHigherOrder()          // higher.go

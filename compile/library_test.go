@@ -122,8 +122,9 @@ func TestLibraryMatchesChecker(t *testing.T) {
 		if !sigs.Has(name+"_lpdf") && !sigs.Has(name+"_lpmf") {
 			t.Errorf("the library holds the family %s, whose density the checker does not declare", name)
 		}
-		if hasCDF(d) != sigs.Has(name+"_lcdf") {
-			t.Errorf("%s: the library has CDFs %v, the checker declares them %v", name, hasCDF(d), sigs.Has(name+"_lcdf"))
+		// (Stan has some families' _cdf alone, loglogistic's.)
+		if hasCDF(d) != sigs.Has(name+"_cdf") {
+			t.Errorf("%s: the library has CDFs %v, the checker declares them %v", name, hasCDF(d), sigs.Has(name+"_cdf"))
 		}
 		if d.rng != nil && !sigs.Has(name+"_rng") && !rngNotDeclared[name] {
 			t.Errorf("the family %s holds an rng, which the checker does not declare", name)

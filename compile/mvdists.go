@@ -113,6 +113,7 @@ func (l *library) addMultivariateFamilies() {
 	m["categorical"] = cat(dist.CategoricalLpmf).withRng(categoricalRng(false))
 	m["categorical_logit"] = cat(dist.CategoricalLogitLpmf).withRng(categoricalRng(true))
 	m["multinomial"] = cat(dist.MultinomialLpmf).withRng(multinomialRng(false))
+	m["dirichlet_multinomial"] = cat(dist.DirichletMultinomialLpmf).withRng(dirichletMultinomialRng)
 	glm := func(f func(*ad.Tape, bool, []int, dist.Design, []ad.Var, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			y, x, al, be := intsOf(a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3])
@@ -122,6 +123,11 @@ func (l *library) addMultivariateFamilies() {
 	}
 	m["bernoulli_logit_glm"] = glm(dist.BernoulliLogitGLMLpmf)
 	m["poisson_log_glm"] = glm(dist.PoissonLogGLMLpmf)
+	m["binomial_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		n, N, x, al, be := intsOf(a[0]), intsOf(a[1]), designOf(a[2]), asVector(c, a[3]), asVector(c, a[4])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var { return ok(dist.BinomialLogitGLMLpmf(e.t, propto, n(e), N(e), x(e), al(e), be(e))) }
+	}}
 	m["normal_id_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, x, al, be, s := asVector(c, a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
@@ -163,6 +169,13 @@ func (l *library) addMultivariateFamilies() {
 		k, eta, cuts := intsOf(a[0]), asVector(c, a[1]), vectorsOf(a[2])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.OrderedLogisticLpmf(e.t, propto, k(e), eta(e), cuts(e))) }
+	}}
+	m["ordered_logistic_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, fx, kx, be, cuts := intsOf(a[0]), a[1].val(true), a[1].t.Kind, asVector(c, a[2]), asVector(c, a[3])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var {
+			return ok(dist.OrderedLogisticGLMLpmf(e.t, propto, y(e), asMatrix(kx, fx(e)), be(e), cuts(e)))
+		}
 	}}
 	for name, d := range m {
 		l.family(name, d)

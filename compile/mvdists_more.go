@@ -16,10 +16,15 @@ import (
 func (l *library) addMoreFamilies() {
 	m := map[string]density{}
 	m["multi_normal_prec"] = mvnDensity(dist.MultiNormalPrecLpdf)
-	m["multi_student_t"] = density{rng: multiStudentTRng, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["multi_student_t"] = density{rng: studentTRng(dist.MultiStudentTRng), build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, nu, mu, s := vectorsOf(a[0]), a[1].real(), vectorsOf(a[2]), matrixOf(a[3])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.MultiStudentTLpdf(e.t, propto, y(e), nu(e), mu(e), s(e))) }
+	}}
+	m["multi_student_t_cholesky"] = density{rng: studentTRng(dist.MultiStudentTCholeskyRng), build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, nu, mu, l := vectorsOf(a[0]), a[1].real(), vectorsOf(a[2]), matrixOf(a[3])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var { return ok(dist.MultiStudentTCholeskyLpdf(e.t, propto, y(e), nu(e), mu(e), l(e))) }
 	}}
 	wishart := func(f func(*ad.Tape, bool, ad.Matrix, ad.Var, ad.Matrix) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
@@ -30,6 +35,8 @@ func (l *library) addMoreFamilies() {
 	}
 	m["wishart"] = wishart(dist.WishartLpdf).withRng(wishartRng(dist.WishartRng))
 	m["inv_wishart"] = wishart(dist.InvWishartLpdf).withRng(wishartRng(dist.InvWishartRng))
+	m["wishart_cholesky"] = wishart(dist.WishartCholeskyLpdf).withRng(wishartRng(dist.WishartCholeskyRng))
+	m["inv_wishart_cholesky"] = wishart(dist.InvWishartCholeskyLpdf).withRng(wishartRng(dist.InvWishartCholeskyRng))
 	gp := func(f func(*ad.Tape, bool, ad.Matrix, ad.Matrix, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			y, s, w := matrixOf(a[0]), matrixOf(a[1]), asVector(c, a[2])
@@ -66,6 +73,12 @@ func (l *library) addMoreFamilies() {
 	m["wiener"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, al, tau, be, de := asVector(c, a[0]), asVector(c, a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
+		if len(a) == 6 { // with the drift's variability
+			sv := asVector(c, a[5])
+			return func(e *env) ad.Var {
+				return ok(dist.WienerSvLpdf(e.t, propto, y(e), al(e), tau(e), be(e), de(e), sv(e)))
+			}
+		}
 		return func(e *env) ad.Var { return ok(dist.WienerLpdf(e.t, propto, y(e), al(e), tau(e), be(e), de(e))) }
 	}}
 	m["categorical_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {

@@ -23,6 +23,8 @@ func (l *library) addReshapeFuncs() {
 		"linspaced_int_array":  linspacedInt,
 		"one_hot_vector":       oneHot,
 		"one_hot_int_array":    oneHot,
+		"one_hot_array":        oneHot,
+		"one_hot_row_vector":   oneHot,
 		"zeros_vector":         filled(0),
 		"zeros_row_vector":     filled(0),
 		"zeros_array":          filled(0),
@@ -149,7 +151,8 @@ func linspacedInt(c *compiler, a []cexpr, t types.Type, pos token.Position) (cex
 	}}, nil
 }
 
-// oneHot is one_hot_vector(n, k) and one_hot_int_array(n, k).
+// oneHot is one_hot_vector(n, k), one_hot_row_vector, one_hot_array and
+// one_hot_int_array.
 func oneHot(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fn, fk := a[0].i, a[1].i
 	isInt := t.Kind == types.Int

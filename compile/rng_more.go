@@ -48,6 +48,24 @@ func dirichletRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cex
 	}}, nil
 }
 
+// dirichletMultinomialRng is dirichlet_multinomial_rng(alpha, N).
+func dirichletMultinomialRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fa, fn := a[0].v, a[1].i
+	buf, scratch := c.buf(), zeroState[[]float64](c)
+	return cexpr{t: t, v: func(e *env) *Val {
+		alpha := scratch.of(e)
+		*alpha = values(*alpha, fa(e).R)
+		k, err := dist.DirichletMultinomialRng(e.rng, *alpha, fn(e))
+		if err != nil {
+			fail(pos, "%v", err)
+		}
+		b := buf.of(e)
+		b.shape([]int{len(k)}, true)
+		copy(b.I, k)
+		return b
+	}}, nil
+}
+
 // multinomialRng is multinomial_rng, or with logit multinomial_logit_rng.
 func multinomialRng(logit bool) builtin {
 	name := "multinomial_rng"
@@ -128,26 +146,30 @@ func wishartRng(draw func(*rand.Rand, float64, mat.Matrix) (*mat.Dense, error)) 
 	}
 }
 
-func multiStudentTRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	fnu, fmu, fs := a[0].real(), vectorsOf(a[1]), a[2].v
-	buf, scratch := c.buf(), zeroState[[]float64](c)
-	return cexpr{t: t, v: func(e *env) *Val {
-		nu, mus, s := fnu(e).Val, fmu(e), denseOf(fs(e))
-		k, _ := s.Dims()
-		b := shapeDraws(buf.of(e), t, len(mus), k)
-		mu := scratch.of(e)
-		for n, m := range mus {
-			*mu = values(*mu, m)
-			x, err := dist.MultiStudentTRng(e.rng, nu, *mu, s)
-			if err != nil {
-				fail(pos, "%v", err)
+// studentTRng is multi_student_t_rng or multi_student_t_cholesky_rng by
+// draw, which takes the scale matrix or its Cholesky factor.
+func studentTRng(draw func(*rand.Rand, float64, []float64, mat.Matrix) ([]float64, error)) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fnu, fmu, fs := a[0].real(), vectorsOf(a[1]), a[2].v
+		buf, scratch := c.buf(), zeroState[[]float64](c)
+		return cexpr{t: t, v: func(e *env) *Val {
+			nu, mus, s := fnu(e).Val, fmu(e), denseOf(fs(e))
+			k, _ := s.Dims()
+			b := shapeDraws(buf.of(e), t, len(mus), k)
+			mu := scratch.of(e)
+			for n, m := range mus {
+				*mu = values(*mu, m)
+				x, err := draw(e.rng, nu, *mu, s)
+				if err != nil {
+					fail(pos, "%v", err)
+				}
+				for i, v := range x {
+					b.R[n*k+i] = ad.Const(v)
+				}
 			}
-			for i, v := range x {
-				b.R[n*k+i] = ad.Const(v)
-			}
-		}
-		return b
-	}}, nil
+			return b
+		}}, nil
+	}
 }
 
 // values copies the values of xs into dst.

@@ -21,15 +21,13 @@ func (l *library) addSpecialFuncs() {
 	} {
 		m[name] = binaryScalar(f)
 	}
-	// Functions of an int and a real, in either order.
+	// Functions of an int and a real, in either order, vectorised as
+	// binaryScalar vectorises (an int reaches f as an exact real).
 	intReal := func(f func(t *ad.Tape, n int, x ad.Var) ad.Var, intFirst bool) builtin {
-		return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-			fi, fx := a[0].i, a[1].real()
-			if !intFirst {
-				fi, fx = a[1].i, a[0].real()
-			}
-			return cexpr{t: t, r: func(e *env) ad.Var { return f(e.t, fi(e), fx(e)) }}, nil
+		if intFirst {
+			return binaryScalar(func(t *ad.Tape, n, x ad.Var) ad.Var { return f(t, int(n.Val), x) })
 		}
+		return binaryScalar(func(t *ad.Tape, x, n ad.Var) ad.Var { return f(t, int(n.Val), x) })
 	}
 	m["lmgamma"] = intReal((*ad.Tape).Lmgamma, true)
 	m["modified_bessel_first_kind"] = intReal((*ad.Tape).ModifiedBesselFirstKind, true)
@@ -37,8 +35,34 @@ func (l *library) addSpecialFuncs() {
 	m["bessel_first_kind"] = intReal((*ad.Tape).BesselFirstKind, true)
 	m["bessel_second_kind"] = intReal((*ad.Tape).BesselSecondKind, true)
 	m["binary_log_loss"] = intReal((*ad.Tape).BinaryLogLoss, true)
-	m["falling_factorial"] = intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.FallingFactorial(x, n) }, false)
-	m["rising_factorial"] = intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.RisingFactorial(x, n) }, false)
+	// The factorials of an int are ints: x (x-1) ... (x-n+1) and
+	// x (x+1) ... (x+n-1).
+	product := func(step int) func(x, n int) int {
+		return func(x, n int) int {
+			p := 1
+			for k := range n {
+				p *= x + step*k
+			}
+			return p
+		}
+	}
+	intOrReal := func(ints, reals builtin) builtin {
+		return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+			if t.Kind == types.Int {
+				return ints(c, a, t, pos)
+			}
+			return reals(c, a, t, pos)
+		}
+	}
+	m["falling_factorial"] = intOrReal(intBinary(product(-1)),
+		intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.FallingFactorial(x, n) }, false))
+	m["rising_factorial"] = intOrReal(intBinary(product(1)),
+		intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.RisingFactorial(x, n) }, false))
+	m["ldexp"] = intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.Ldexp(x, n) }, false)
+	m["inv_inc_beta"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fa, fb, fp := a[0].real(), a[1].real(), a[2].real()
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.InvIncBeta(fa(e), fb(e), fp(e)) }}, nil
+	}
 	m["inc_beta"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fa, fb, fx := a[0].real(), a[1].real(), a[2].real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.IncBeta(fa(e), fb(e), fx(e)) }}, nil

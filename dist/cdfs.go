@@ -15,6 +15,7 @@ type cdf func(x [4]float64) (f float64, d [4]float64)
 // cdfs are the CDFs of the continuous families, from Stan's functions
 // reference; the incomplete gamma and beta derivatives come from mathx.
 var cdfs = map[*Univariate]cdf{
+	Loglogistic: loglogisticCDF,
 	StdNormal: func(x [4]float64) (float64, [4]float64) {
 		return mathx.Phi(x[0]), [4]float64{math.Exp(-0.5*x[0]*x[0]) / math.Sqrt(2*math.Pi)}
 	},
@@ -342,7 +343,9 @@ var discreteCDFs = map[*Discrete]discreteCDF{
 		da, _ := mathx.IncBetaDerivs(alpha, b, p)
 		return mathx.IncBeta(alpha, b, p), [4]float64{da, dx / ((1 + beta) * (1 + beta))}
 	},
-	BetaBinomial: betaBinomialCDF,
+	BetaBinomial:    betaBinomialCDF,
+	BetaNegBinomial: betaNegBinomialCDF,
+	YuleSimon:       yuleSimonCDF,
 }
 
 // HasCDF reports whether the family's CDFs are implemented.

@@ -28,6 +28,8 @@ func TestCDFs(t *testing.T) {
 		{DoubleExponential, []float64{0.7, -0.2, 1.3}, distuv.Laplace{Mu: -0.2, Scale: 1.3}.CDF(0.7)},
 		{DoubleExponential, []float64{-0.7, -0.2, 1.3}, distuv.Laplace{Mu: -0.2, Scale: 1.3}.CDF(-0.7)},
 		{Logistic, []float64{0.7, -0.2, 1.3}, math.NaN()},
+		{Loglogistic, []float64{1.7, 0.8, 2.5}, 1 / (1 + math.Pow(1.7/0.8, -2.5))},
+		{Loglogistic, []float64{0.3, 1.2, 0.7}, 1 / (1 + math.Pow(0.3/1.2, -0.7))},
 		{Gumbel, []float64{0.7, -0.2, 1.3}, distuv.GumbelRight{Mu: -0.2, Beta: 1.3}.CDF(0.7)},
 		{Lognormal, []float64{0.7, -0.2, 1.3}, distuv.LogNormal{Mu: -0.2, Sigma: 1.3}.CDF(0.7)},
 		{Exponential, []float64{1.7, 0.8}, distuv.Exponential{Rate: 0.8}.CDF(1.7)},
@@ -111,6 +113,9 @@ func TestDiscreteCDFs(t *testing.T) {
 		{NegBinomial2, []int{4}, []float64{2.5, 3}},
 		{NegBinomial, []int{4}, []float64{3, 1.2}},
 		{BetaBinomial, []int{3, 10}, []float64{2, 5}},
+		{BetaNegBinomial, []int{4}, []float64{2.5, 3, 1.5}},
+		{BetaNegBinomial, []int{0}, []float64{0.7, 1.2, 4}},
+		{YuleSimon, []int{4}, []float64{1.3}},
 	}
 	for _, c := range cases {
 		ints := make([][]int, len(c.ints))
@@ -120,6 +125,9 @@ func TestDiscreteCDFs(t *testing.T) {
 		// The CDF is the sum of the mass function up to n.
 		want := 0.0
 		for k := 0; k <= c.ints[0]; k++ {
+			if k == 0 && c.d == YuleSimon { // its support starts at 1
+				continue
+			}
 			ik := append([][]int{{k}}, ints[1:]...)
 			rs := make([][]ad.Var, len(c.reals))
 			for i, x := range c.reals {

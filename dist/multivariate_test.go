@@ -39,6 +39,18 @@ func TestGLMs(t *testing.T) {
 			lp, _ := PoissonLog.Lpmf(nil, false, [][]int{ycount}, consts(eta(p)...))
 			return lp.Val
 		}},
+		{"binomial_logit_glm", func(tp *ad.Tape, v []ad.Var) (ad.Var, error) {
+			return BinomialLogitGLMLpmf(tp, false, ycount, []int{4, 3, 5}, design, v[:1], v[1:3])
+		}, func(p []float64) float64 {
+			lp, _ := BinomialLogit.Lpmf(nil, false, [][]int{ycount, {4, 3, 5}}, consts(eta(p)...))
+			return lp.Val
+		}},
+		{"binomial_logit_glm one N", func(tp *ad.Tape, v []ad.Var) (ad.Var, error) {
+			return BinomialLogitGLMLpmf(tp, false, ycount, []int{6}, design, v[:1], v[1:3])
+		}, func(p []float64) float64 {
+			lp, _ := BinomialLogit.Lpmf(nil, false, [][]int{ycount, {6}}, consts(eta(p)...))
+			return lp.Val
+		}},
 		{"normal_id_glm", func(tp *ad.Tape, v []ad.Var) (ad.Var, error) {
 			return NormalIdGLMLpdf(tp, false, consts(yReal...), design, v[:1], v[1:3], v[3:4])
 		}, func(p []float64) float64 {
@@ -157,5 +169,35 @@ func TestDiscreteRangeCDF(t *testing.T) {
 	lp, _ = DiscreteRangeLccdf([]int{5}, []int{1}, []int{6})
 	if math.Abs(lp-math.Log(1.0/6)) > 1e-15 {
 		t.Errorf("lccdf %v", lp)
+	}
+}
+
+// TestOrderedLogisticGLM checks ordered_logistic_glm against
+// ordered_logistic of the linear predictor, and its gradient in x, β and
+// the cutpoints by finite differences.
+func TestOrderedLogisticGLM(t *testing.T) {
+	y := []int{1, 3, 2}
+	// x (3×2, column-major), β (2), cutpoints (2).
+	x0 := []float64{0.5, -1, 2, 0.3, 1.5, -0.7, 0.4, -0.9, -0.5, 0.8}
+	f := func(tp *ad.Tape, v []ad.Var) (ad.Var, error) {
+		return OrderedLogisticGLMLpmf(tp, false, y, ad.Matrix{Rows: 3, Cols: 2, Data: v[:6]}, v[6:8], v[8:10])
+	}
+	got, err := fdcheck.Value(f, x0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eta := make([]float64, 3)
+	for i := range 3 {
+		eta[i] = x0[i]*x0[6] + x0[3+i]*x0[7]
+	}
+	want, _ := OrderedLogisticLpmf(nil, false, y, consts(eta...), [][]ad.Var{consts(x0[8:10]...)})
+	if math.Abs(got-want.Val) > 1e-12 {
+		t.Errorf("ordered_logistic_glm = %v, ordered_logistic of the predictor %v", got, want.Val)
+	}
+	if err := fdcheck.Check(f, x0, 1e-6); err != nil {
+		t.Error(err)
+	}
+	if _, err := OrderedLogisticGLMLpmf(nil, false, []int{4}, ad.Matrix{Rows: 1, Cols: 1, Data: consts(1)}, consts(1), consts(-1, 1)); err == nil {
+		t.Error("an outcome beyond the cutpoints is accepted")
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
@@ -243,4 +245,26 @@ func TestNegBinomial2LogGLM(t *testing.T) {
 		a := split(v, 6, 1, 2, 3)
 		return dist.NegBinomial2LogGLMLpmf(tp, false, y, matOf(3, 2, a[0]), a[1], a[2], a[3])
 	}, append(append(append(append([]float64{}, x...), alpha...), beta...), phi...)...)
+}
+
+// TestWienerSvLpdf checks the 5-parameter wiener against the 4-parameter
+// density integrated over a normal drift by quadrature, against the
+// 4-parameter one at s_δ = 0, and its gradient by finite differences.
+func TestWienerSvLpdf(t *testing.T) {
+	const y, a, tau, b, v, s = 0.9, 1.3, 0.2, 0.4, 0.8, 0.7
+	got, err := dist.WienerSvLpdf(ad.NewTape(), false, consts(y), consts(a), consts(tau), consts(b), consts(v), consts(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := func(d float64) float64 {
+		lp, _ := dist.WienerLpdf(ad.NewTape(), false, consts(y), consts(a), consts(tau), consts(b), consts(d))
+		return math.Exp(lp.Val) * distuv.Normal{Mu: v, Sigma: s}.Prob(d)
+	}
+	near(t, "wiener_lpdf with s_δ", got.Val, math.Log(quad.Fixed(f, v-12*s, v+12*s, 400, nil, 0)), 1e-10)
+	zero, _ := dist.WienerSvLpdf(ad.NewTape(), false, consts(y), consts(a), consts(tau), consts(b), consts(v), consts(0))
+	four, _ := dist.WienerLpdf(ad.NewTape(), false, consts(y), consts(a), consts(tau), consts(b), consts(v))
+	near(t, "wiener_lpdf with s_δ = 0", zero.Val, four.Val, 1e-14)
+	gradCheck(t, "wiener_lpdf with s_δ", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+		return dist.WienerSvLpdf(tp, false, x[0:2], x[2:3], x[3:4], x[4:5], x[5:6], x[6:7])
+	}, 0.9, 2.5, 1.3, 0.2, 0.4, 0.8, 0.7)
 }

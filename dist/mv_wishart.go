@@ -226,10 +226,24 @@ func wishartRngCheck(fn string, nu float64, S mat.Matrix) (*mat.TriDense, error)
 }
 
 func bartlett(r *rand.Rand, nu float64, L *mat.TriDense) *mat.Dense {
+	LA := bartlettFactor(r, nu, L)
+	var out mat.Dense
+	if k, _ := LA.Dims(); k > 0 {
+		out.Mul(LA, LA.T())
+	}
+	return &out
+}
+
+// bartlettFactor is the L A of bartlett: lower triangular with a positive
+// diagonal, the Cholesky factor of the draw.
+func bartlettFactor(r *rand.Rand, nu float64, L *mat.TriDense) *mat.Dense {
 	if L == nil {
 		return &mat.Dense{}
 	}
 	k, _ := L.Dims()
+	if k == 0 {
+		return &mat.Dense{}
+	}
 	A := mat.NewDense(k, k, nil)
 	for i := range k {
 		A.Set(i, i, math.Sqrt(distuv.ChiSquared{K: nu - float64(i), Src: r}.Rand()))
@@ -237,8 +251,7 @@ func bartlett(r *rand.Rand, nu float64, L *mat.TriDense) *mat.Dense {
 			A.Set(i, j, r.NormFloat64())
 		}
 	}
-	var LA, out mat.Dense
+	var LA mat.Dense
 	LA.Mul(L, A)
-	out.Mul(&LA, LA.T())
-	return &out
+	return &LA
 }

@@ -16,7 +16,8 @@ import (
 type realRng func(r *rand.Rand, p []float64) float64
 
 var rngs = map[*Univariate]realRng{
-	StdNormal: func(r *rand.Rand, p []float64) float64 { return r.NormFloat64() },
+	Loglogistic: loglogisticRng,
+	StdNormal:   func(r *rand.Rand, p []float64) float64 { return r.NormFloat64() },
 	StudentT: func(r *rand.Rand, p []float64) float64 {
 		return p[1] + p[2]*distuv.StudentsT{Mu: 0, Sigma: 1, Nu: p[0], Src: r}.Rand()
 	},
@@ -118,8 +119,10 @@ func (u *Univariate) checkParams(fn string, p []float64) error {
 type intRng func(r *rand.Rand, n [2]int, p []float64) int
 
 var intRngs = map[*Discrete]intRng{
-	Bernoulli:      func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < p[0]) },
-	BernoulliLogit: func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < mathx.InvLogit(p[0])) },
+	BetaNegBinomial: betaNegBinomialRng,
+	YuleSimon:       yuleSimonRng,
+	Bernoulli:       func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < p[0]) },
+	BernoulliLogit:  func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < mathx.InvLogit(p[0])) },
 	Binomial: func(r *rand.Rand, n [2]int, p []float64) int {
 		return int(distuv.Binomial{N: float64(n[0]), P: p[0], Src: r}.Rand())
 	},

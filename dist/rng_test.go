@@ -21,7 +21,7 @@ func TestRngs(t *testing.T) {
 		p []float64
 	}{
 		{StdNormal, nil}, {StudentT, []float64{3.5, -0.2, 1.3}}, {Cauchy, []float64{-0.2, 1.3}},
-		{DoubleExponential, []float64{-0.2, 1.3}}, {Logistic, []float64{-0.2, 1.3}}, {Gumbel, []float64{-0.2, 1.3}},
+		{DoubleExponential, []float64{-0.2, 1.3}}, {Logistic, []float64{-0.2, 1.3}}, {Loglogistic, []float64{0.8, 2.5}}, {Gumbel, []float64{-0.2, 1.3}},
 		{Lognormal, []float64{-0.2, 1.3}}, {ChiSquare, []float64{3.3}}, {InvChiSquare, []float64{3.3}},
 		{ScaledInvChiSquare, []float64{3.3, 0.8}}, {Exponential, []float64{0.8}}, {Gamma, []float64{2.5, 0.8}},
 		{InvGamma, []float64{2.5, 0.8}}, {Weibull, []float64{2.5, 1.8}}, {Frechet, []float64{2.5, 0.8}},
@@ -84,6 +84,10 @@ func TestDiscreteRngs(t *testing.T) {
 		{NegBinomial2, nil, []float64{2.5, 3}, 2.5},
 		{NegBinomial2Log, nil, []float64{math.Log(2.5), 3}, 2.5},
 		{BetaBinomial, []int{10}, []float64{2, 5}, 10 * 2.0 / 7},
+		// The mean is rβ/(α-1).
+		{BetaNegBinomial, nil, []float64{2.5, 6, 3}, 2.5 * 3 / 5},
+		// The mean is α/(α-1).
+		{YuleSimon, nil, []float64{4}, 4.0 / 3},
 	}
 	const n = 40000
 	for _, c := range cases {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/gostan/gostan/ad"
@@ -31,6 +32,8 @@ func TestUnivariateDensities(t *testing.T) {
 			return -z - math.Log(1.3) - 2*math.Log1p(math.Exp(-z))
 		}()},
 		{Gumbel, []float64{0.7, -0.2, 1.3}, distuv.GumbelRight{Mu: -0.2, Beta: 1.3}.LogProb(0.7)},
+		{Loglogistic, []float64{1.7, 0.8, 2.5}, math.Log((2.5 / 0.8) * math.Pow(1.7/0.8, 1.5) / math.Pow(1+math.Pow(1.7/0.8, 2.5), 2))},
+		{Loglogistic, []float64{0.3, 1.2, 0.7}, math.Log((0.7 / 1.2) * math.Pow(0.3/1.2, -0.3) / math.Pow(1+math.Pow(0.3/1.2, 0.7), 2))},
 		{Lognormal, []float64{0.7, -0.2, 1.3}, distuv.LogNormal{Mu: -0.2, Sigma: 1.3}.LogProb(0.7)},
 		{ChiSquare, []float64{1.7, 3.3}, distuv.ChiSquared{K: 3.3}.LogProb(1.7)},
 		{InvChiSquare, []float64{1.7, 3.3}, distuv.InverseGamma{Alpha: 3.3 / 2, Beta: 0.5}.LogProb(1.7)},
@@ -145,6 +148,11 @@ func TestDiscreteDensities(t *testing.T) {
 		{NegBinomial2Log, []int{4}, []float64{math.Log(2.5), 3}, negBin2(4, 2.5, 3)},
 		{NegBinomial, []int{4}, []float64{3, 3 / 2.5}, negBin2(4, 2.5, 3)},
 		{BetaBinomial, []int{3, 10}, []float64{2, 5}, betaBinomial(3, 10, 2, 5)},
+		{BetaNegBinomial, []int{4}, []float64{2.5, 3, 1.5}, betaNegBinomial(4, 2.5, 3, 1.5)},
+		{BetaNegBinomial, []int{0}, []float64{0.7, 1.2, 4}, betaNegBinomial(0, 0.7, 1.2, 4)},
+		// α B(n, α+1) with B from math.Gamma: 2.5 Γ(3) Γ(3.5) / Γ(6.5).
+		{YuleSimon, []int{3}, []float64{2.5}, math.Log(2.5 * math.Gamma(3) * math.Gamma(3.5) / math.Gamma(6.5))},
+		{YuleSimon, []int{1}, []float64{0.4}, math.Log(0.4 / 1.4)},
 	}
 	for _, c := range cases {
 		ints := make([][]int, len(c.ints))
@@ -204,4 +212,17 @@ func betaBinomial(k, n int, a, b float64) float64 {
 	d, _ := math.Lgamma(float64(k + 1))
 	e, _ := math.Lgamma(float64(n - k + 1))
 	return c - d - e + lb(float64(k)+a, float64(n-k)+b) - lb(a, b)
+}
+
+// betaNegBinomial is the log of the beta negative binomial mass from its
+// construction: the negative binomial mass Γ(n+r)/(n! Γ(r)) θ^r (1-θ)^n
+// integrated against the Beta(α, β) density of θ by quadrature.
+func betaNegBinomial(n int, r, a, b float64) float64 {
+	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
+	k := float64(n)
+	beta := distuv.Beta{Alpha: a, Beta: b}
+	f := func(th float64) float64 {
+		return math.Exp(lg(k+r)-lg(k+1)-lg(r)+r*math.Log(th)+k*math.Log1p(-th)) * beta.Prob(th)
+	}
+	return math.Log(quad.Fixed(f, 0, 1, 2000, nil, 0))
 }

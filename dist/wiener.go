@@ -28,6 +28,20 @@ func WienerLpdf(t *ad.Tape, propto bool, y, alpha, tau, beta, delta []ad.Var) (a
 	return wienerLpdf(t, propto, xs[:])
 }
 
+// WienerSvLpdf is Stan's 5-parameter wiener(y | α, τ, β, δ, s_δ): the
+// drift varies between trials as normal(δ, s_δ). Integrating
+// e^(δ α w - δ² t/2) over it (a Gaussian integral) replaces that factor by
+//
+//	(1 + s² t)^(-1/2) exp((s² α² w² + 2 α δ w - δ² t) / (2 (1 + s² t))),
+//
+// with w = 1 - β, which is the 4-parameter form at s = 0.
+func WienerSvLpdf(t *ad.Tape, propto bool, y, alpha, tau, beta, delta, sv []ad.Var) (ad.Var, error) {
+	xs := [6][]ad.Var{y, alpha, tau, beta, delta, sv}
+	return wienerLpdf(t, propto, xs[:])
+}
+
+// wienerLpdf is the 4-parameter density of xs, or the 5-parameter one
+// when xs holds s_δ too.
 func wienerLpdf(t *ad.Tape, propto bool, xs [][]ad.Var) (ad.Var, error) {
 	const fn = "wiener_lpdf"
 	n := 0
@@ -43,6 +57,7 @@ func wienerLpdf(t *ad.Tape, propto bool, xs [][]ad.Var) (ad.Var, error) {
 		}
 	}
 	at := func(i, j int) ad.Var { return xs[i][min(j, len(xs[i])-1)] }
+	withSv := len(xs) == 6
 	vary := false
 	for _, x := range xs {
 		vary = vary || anyVar(x)
@@ -63,6 +78,11 @@ func wienerLpdf(t *ad.Tape, propto bool, xs [][]ad.Var) (ad.Var, error) {
 		case !(y > tau):
 			return ad.Var{}, fmt.Errorf("%s: Random variable = %v, but must be greater than nondecision time = %v", fn, y, tau)
 		}
+		if sv := 0.0; withSv {
+			if sv = at(5, j).Val; !(sv >= 0) || math.IsInf(sv, 0) {
+				return ad.Var{}, fmt.Errorf("%s: Inter-trial variability in drift rate is %v, but must be nonnegative finite!", fn, sv)
+			}
+		}
 	}
 	if propto && !vary {
 		return ad.Const(0), nil
@@ -75,13 +95,34 @@ func wienerLpdf(t *ad.Tape, propto bool, xs [][]ad.Var) (ad.Var, error) {
 		a, v, w := al.Val, de.Val, 1-be.Val
 		u := tt / (a * a)
 		logF, dLogFdu, dLogFdw := wienerStd(u, w)
-		lp += v*a*w - v*v*tt/2 - 2*math.Log(a) + logF
-		dy := -v*v/2 + dLogFdu/(a*a)
+		lp += -2*math.Log(a) + logF
+		dy := dLogFdu / (a * a)
+		da := -2/a - dLogFdu*2*tt/(a*a*a)
+		dw := dLogFdw
+		if !withSv {
+			lp += v*a*w - v*v*tt/2
+			dy += -v * v / 2
+			da += v * w
+			dw += v * a
+			b.Add(de, a*w-v*tt)
+		} else {
+			// The drift's factor g = -log(D)/2 + N/(2D), D = 1 + s²t,
+			// N = s²α²w² + 2αδw - δ²t.
+			sv := at(5, j)
+			s2 := sv.Val * sv.Val
+			D := 1 + s2*tt
+			N := s2*a*a*w*w + 2*a*v*w - v*v*tt
+			lp += -0.5*math.Log(D) + N/(2*D)
+			dy += -s2/(2*D) - v*v/(2*D) - N*s2/(2*D*D)
+			da += (s2*a*w*w + v*w) / D
+			dw += (s2*a*a*w + a*v) / D
+			b.Add(de, (a*w-v*tt)/D)
+			b.Add(sv, sv.Val*(-tt/D+a*a*w*w/D-N*tt/(D*D)))
+		}
 		b.Add(y, dy)
 		b.Add(tau, -dy)
-		b.Add(al, v*w-2/a-dLogFdu*2*tt/(a*a*a))
-		b.Add(be, -v*a-dLogFdw)
-		b.Add(de, a*w-v*tt)
+		b.Add(al, da)
+		b.Add(be, -dw)
 	}
 	return b.End(lp), nil
 }

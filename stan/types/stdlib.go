@@ -25,28 +25,49 @@ import (
 // and Ti (the type of T as it is).
 const stdlibTable = `
 abs: T -> Ti
-fabs sqrt cbrt square exp exp2 expm1 log log2 log10 log1p log1m log1p_exp log1m_exp logit inv_logit log_inv_logit log1m_inv_logit inv inv_sqrt inv_square inv_cloglog Phi Phi_approx inv_Phi erf erfc lgamma tgamma digamma trigamma sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh floor ceil round trunc: T -> T
+fabs sqrt cbrt square exp exp2 expm1 log log2 log10 log1p log1m log1p_exp log1m_exp logit inv_logit log_inv_logit log1m_inv_logit inv inv_sqrt inv_square inv_cloglog Phi Phi_approx inv_Phi std_normal_qf std_normal_log_qf erf erfc inv_erfc lambert_w0 lambert_wm1 lgamma tgamma digamma trigamma sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh floor ceil round trunc: T -> T
 step: real -> real
 int_step: real -> int
 is_inf is_nan: real -> int
-pow fmin fmax fdim fmod hypot atan2 lbeta lchoose binomial_coefficient_log log_diff_exp owens_t gamma_p gamma_q multiply_log lmultiply log_falling_factorial log_rising_factorial beta: real, real -> real
-pow: vector, real -> vector
-pow: row_vector, real -> row_vector
-pow: matrix, real -> matrix
-pow: real[], real -> real[]
-pow: vector, vector -> vector
-choose: int, int -> int
-falling_factorial rising_factorial: real, int -> real
-lmgamma: int, real -> real
-modified_bessel_first_kind modified_bessel_second_kind bessel_first_kind bessel_second_kind: int, real -> real
-log_modified_bessel_first_kind: real, real -> real
-binary_log_loss: int, real -> real
-fma inc_beta log_inc_beta: real, real, real -> real
+inc_beta log_inc_beta inv_inc_beta: real, real, real -> real
+fma: real, real, real -> real
+fma: vector, real, real -> vector
+fma: vector, vector, real -> vector
+fma: vector, real, vector -> vector
+fma: vector, vector, vector -> vector
+fma: real, vector, real -> vector
+fma: real, vector, vector -> vector
+fma: real, real, vector -> vector
+fma: row_vector, real, real -> row_vector
+fma: row_vector, row_vector, real -> row_vector
+fma: row_vector, real, row_vector -> row_vector
+fma: row_vector, row_vector, row_vector -> row_vector
+fma: real, row_vector, real -> row_vector
+fma: real, row_vector, row_vector -> row_vector
+fma: real, real, row_vector -> row_vector
+fma: matrix, real, real -> matrix
+fma: matrix, matrix, real -> matrix
+fma: matrix, real, matrix -> matrix
+fma: matrix, matrix, matrix -> matrix
+fma: real, matrix, real -> matrix
+fma: real, matrix, matrix -> matrix
+fma: real, real, matrix -> matrix
 log_mix: real, real, real -> real
-log_mix: vector, vector -> real
-log_mix: vector, vector[] -> real
 log_mix: real[], real[] -> real
+log_mix: real[], vector -> real
+log_mix: real[], row_vector -> real
+log_mix: real[], vector[] -> real
+log_mix: real[], row_vector[] -> real
 log_mix: vector, real[] -> real
+log_mix: vector, vector -> real
+log_mix: vector, row_vector -> real
+log_mix: vector, vector[] -> real
+log_mix: vector, row_vector[] -> real
+log_mix: row_vector, real[] -> real
+log_mix: row_vector, vector -> real
+log_mix: row_vector, row_vector -> real
+log_mix: row_vector, vector[] -> real
+log_mix: row_vector, row_vector[] -> real
 log_sum_exp: real, real -> real
 min max: int, int -> int
 min max: real, real -> real
@@ -61,6 +82,8 @@ sum prod mean variance sd log_sum_exp max min: matrix -> real
 max min: int[] -> int
 mean: int[] -> real
 sum: complex_vector -> complex
+fft inv_fft: complex_vector -> complex_vector
+fft2 inv_fft2: complex_matrix -> complex_matrix
 size: int -> int
 size: real -> int
 size: T -> int
@@ -146,6 +169,24 @@ to_complex: -> complex
 to_complex: real -> complex
 to_complex: real, real -> complex
 get_real get_imag abs arg: complex -> real
+get_real get_imag abs: complex_vector -> vector
+get_real get_imag abs: complex_row_vector -> row_vector
+get_real get_imag abs: complex_matrix -> matrix
+get_real get_imag abs: complex_vector[] -> vector[]
+get_real get_imag abs: complex_row_vector[] -> row_vector[]
+get_real get_imag abs: complex_matrix[] -> matrix[]
+get_real get_imag abs: complex[] -> real[]
+get_real get_imag abs: complex_vector[,] -> vector[,]
+get_real get_imag abs: complex_row_vector[,] -> row_vector[,]
+get_real get_imag abs: complex_matrix[,] -> matrix[,]
+get_real get_imag abs: complex[,] -> real[,]
+get_real get_imag abs: complex_vector[,,] -> vector[,,]
+get_real get_imag abs: complex_row_vector[,,] -> row_vector[,,]
+get_real get_imag abs: complex_matrix[,,] -> matrix[,,]
+get_real get_imag abs: complex[,,] -> real[,,]
+rows cols size num_elements: complex_vector -> int
+rows cols size num_elements: complex_row_vector -> int
+rows cols size num_elements: complex_matrix -> int
 append_row: matrix, matrix -> matrix
 append_row: matrix, row_vector -> matrix
 append_row: row_vector, matrix -> matrix
@@ -181,8 +222,26 @@ trace_quad_form: matrix, matrix -> real
 trace_gen_quad_form: matrix, matrix, matrix -> real
 multiply_lower_tri_self_transpose tcrossprod crossprod cholesky_decompose inverse inverse_spd matrix_exp: matrix -> matrix
 log_determinant determinant trace: matrix -> real
+chol2inv symmetrize_from_lower_tri generalized_inverse svd_U svd_V qr_Q qr_R qr_thin_Q qr_thin_R: matrix -> matrix
+log_determinant_spd: matrix -> real
+matrix_power: matrix, int -> matrix
+trace_dot: matrix, matrix -> real
+csr_extract_w: matrix -> vector
+csr_extract_v csr_extract_u: matrix -> int[]
+csr_to_dense_matrix: int, int, vector, int[], int[] -> matrix
+csr_matrix_times_vector: int, int, vector, int[], int[], vector -> vector
+matrix_exp_multiply: matrix, matrix -> matrix
+scale_matrix_exp_multiply: real, matrix, matrix -> matrix
+quantile: real[], real -> real
+quantile: vector, real -> real
+quantile: row_vector, real -> real
+quantile: real[], real[] -> real[]
+quantile: vector, real[] -> real[]
+quantile: row_vector, real[] -> real[]
 eigenvalues_sym singular_values: matrix -> vector
 eigenvectors_sym: matrix -> matrix
+eigenvalues: matrix -> complex_vector
+eigenvectors: matrix -> complex_matrix
 mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, vector -> vector
 mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, matrix -> matrix
 mdivide_right_tri_low mdivide_right_spd mdivide_right: row_vector, matrix -> row_vector
@@ -219,6 +278,8 @@ linspaced_array: int, real, real -> real[]
 linspaced_int_array: int, int, int -> int[]
 one_hot_vector: int, int -> vector
 one_hot_int_array: int, int -> int[]
+one_hot_row_vector: int, int -> row_vector
+one_hot_array: int, int -> real[]
 zeros_vector ones_vector uniform_simplex: int -> vector
 zeros_row_vector ones_row_vector: int -> row_vector
 zeros_int_array ones_int_array: int -> int[]
@@ -237,15 +298,30 @@ categorical_rng: vector -> int
 categorical_logit_rng: vector -> int
 multinomial_rng: vector, int -> int[]
 multinomial_logit_rng: vector, int -> int[]
+dirichlet_multinomial_rng: vector, int -> int[]
 dirichlet_rng: vector -> vector
 multi_normal_rng multi_normal_cholesky_rng: vector, matrix -> vector
 multi_normal_rng multi_normal_cholesky_rng: vector[], matrix -> vector[]
-multi_student_t_rng: real, vector, matrix -> vector
-multi_student_t_rng: real, vector[], matrix -> vector[]
+multi_student_t_rng multi_student_t_cholesky_rng: real, vector, matrix -> vector
+multi_student_t_rng multi_student_t_cholesky_rng: real, vector[], matrix -> vector[]
 lkj_corr_rng lkj_corr_cholesky_rng: int, real -> matrix
-wishart_rng inv_wishart_rng: real, matrix -> matrix
+wishart_rng inv_wishart_rng wishart_cholesky_rng inv_wishart_cholesky_rng: real, matrix -> matrix
 ordered_logistic_rng ordered_probit_rng: real, vector -> int
 hypergeometric_rng: int, int, int -> int
+hmm_marginal: matrix, matrix, vector -> real
+hmm_hidden_state_prob: matrix, matrix, vector -> matrix
+hmm_latent_rng: matrix, matrix, vector -> int[]
+`
+
+// The binary functions Stan vectorises, by the scalar types of their
+// arguments. Each takes two scalars, two containers of the same shape, or
+// a scalar and a container (in either order), and returns the shape of
+// its container arguments; see addVectorized.
+const vectorizedTable = `
+pow fmin fmax fdim fmod hypot atan2 lbeta lchoose binomial_coefficient_log log_diff_exp owens_t gamma_p gamma_q multiply_log lmultiply log_falling_factorial log_rising_factorial beta log_inv_logit_diff log_modified_bessel_first_kind log_sum_exp: real, real -> real
+falling_factorial rising_factorial ldexp: real, int -> real
+modified_bessel_first_kind modified_bessel_second_kind bessel_first_kind bessel_second_kind binary_log_loss lmgamma: int, real -> real
+choose falling_factorial rising_factorial: int, int -> int
 `
 
 // Operators are functions with these names, as in stanc3; the checker
@@ -307,6 +383,15 @@ equals not_equals less less_equal greater greater_equal logical_and logical_or: 
 equals not_equals: complex, complex -> int
 `
 
+// cdfSet says which CDFs Stan has for a family.
+type cdfSet int
+
+const (
+	noCDFs  cdfSet = iota
+	allCDFs        // _cdf, _lcdf, _lccdf and the old _cdf_log, _ccdf_log
+	onlyCDF        // _cdf alone (loglogistic)
+)
+
 // A distribution family: name, variate and parameter patterns (classes as
 // in stdlibTable), whether Stan has its CDFs, and its rng's result.
 type distSpec struct {
@@ -314,78 +399,90 @@ type distSpec struct {
 	discrete bool
 	variate  string
 	params   string
-	cdfs     bool
+	cdfs     cdfSet
 	rng      string // result pattern, "" when Stan has no rng
 }
 
 var distributions = []distSpec{
-	{"normal", false, "R", "R, R", true, "RV"},
-	{"std_normal", false, "R", "", true, "real"},
-	{"normal_id_glm", false, "vector", "matrix, R, vector, R", false, ""},
-	{"normal_id_glm", false, "real", "matrix, R, vector, R", false, ""},
-	{"student_t", false, "R", "R, R, R", true, "RV"},
-	{"cauchy", false, "R", "R, R", true, "RV"},
-	{"double_exponential", false, "R", "R, R", true, "RV"},
-	{"logistic", false, "R", "R, R", true, "RV"},
-	{"gumbel", false, "R", "R, R", true, "RV"},
-	{"skew_normal", false, "R", "R, R, R", true, "RV"},
-	{"skew_double_exponential", false, "R", "R, R, R", true, "RV"},
-	{"exp_mod_normal", false, "R", "R, R, R", true, "RV"},
-	{"lognormal", false, "R", "R, R", true, "RV"},
-	{"chi_square", false, "R", "R", true, "RV"},
-	{"inv_chi_square", false, "R", "R", true, "RV"},
-	{"scaled_inv_chi_square", false, "R", "R, R", true, "RV"},
-	{"exponential", false, "R", "R", true, "RV"},
-	{"gamma", false, "R", "R, R", true, "RV"},
-	{"inv_gamma", false, "R", "R, R", true, "RV"},
-	{"weibull", false, "R", "R, R", true, "RV"},
-	{"frechet", false, "R", "R, R", true, "RV"},
-	{"rayleigh", false, "R", "R", true, "RV"},
-	{"pareto", false, "R", "R, R", true, "RV"},
-	{"pareto_type_2", false, "R", "R, R, R", true, "RV"},
-	{"beta", false, "R", "R, R", true, "RV"},
-	{"beta_proportion", false, "R", "R, R", true, "RV"},
-	{"von_mises", false, "R", "R, R", true, "RV"},
-	{"uniform", false, "R", "R, R", true, "RV"},
-	{"wiener", false, "R", "R, R, R, R", false, ""},
-	{"multi_normal", false, "Vs", "Vs, matrix", false, ""},
-	{"multi_normal_cholesky", false, "Vs", "Vs, matrix", false, ""},
-	{"multi_normal_prec", false, "Vs", "Vs, matrix", false, ""},
-	{"multi_student_t", false, "Vs", "real, Vs, matrix", false, ""},
-	{"multi_gp", false, "matrix", "matrix, vector", false, ""},
-	{"multi_gp_cholesky", false, "matrix", "matrix, vector", false, ""},
-	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, matrix, matrix, vector, matrix", false, ""},
-	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, vector, matrix, vector, matrix", false, ""},
-	{"dirichlet", false, "Vs", "Vs", false, ""},
-	{"lkj_corr", false, "matrix", "real", false, ""},
-	{"lkj_corr_cholesky", false, "matrix", "real", false, ""},
-	{"lkj_cov", false, "matrix", "vector, vector, real", false, ""},
-	{"wishart", false, "matrix", "real, matrix", false, ""},
-	{"inv_wishart", false, "matrix", "real, matrix", false, ""},
-	{"bernoulli", true, "I", "R", true, "IV"},
-	{"bernoulli_logit", true, "I", "R", false, "IV"},
-	{"bernoulli_logit_glm", true, "I", "matrix, R, vector", false, ""},
-	{"binomial", true, "I", "I, R", true, "IV"},
-	{"binomial_logit", true, "I", "I, R", false, ""},
-	{"beta_binomial", true, "I", "I, R, R", true, "IV"},
-	{"hypergeometric", true, "int", "int, int, int", false, ""},
-	{"categorical", true, "I", "vector", false, ""},
-	{"categorical_logit", true, "I", "vector", false, ""},
-	{"categorical_logit_glm", true, "I", "matrix, vector, matrix", false, ""},
-	{"multinomial", true, "int[]", "vector", false, ""},
-	{"multinomial_logit", true, "int[]", "vector", false, ""},
-	{"poisson", true, "I", "R", true, "IV"},
-	{"poisson_log", true, "I", "R", false, "IV"},
-	{"poisson_log_glm", true, "I", "matrix, R, vector", false, ""},
-	{"neg_binomial", true, "I", "R, R", true, "IV"},
-	{"neg_binomial_2", true, "I", "R, R", true, "IV"},
-	{"neg_binomial_2_log", true, "I", "R, R", false, "IV"},
-	{"neg_binomial_2_log_glm", true, "I", "matrix, R, vector, R", false, ""},
-	{"ordered_logistic", true, "I", "R, vector", false, ""},
-	{"ordered_logistic", true, "int[]", "vector, vector[]", false, ""},
-	{"ordered_probit", true, "I", "R, vector", false, ""},
-	{"ordered_probit", true, "int[]", "vector, vector[]", false, ""},
-	{"discrete_range", true, "I", "I, I", true, "IV"},
+	{"normal", false, "R", "R, R", allCDFs, "RV"},
+	{"std_normal", false, "R", "", allCDFs, "real"},
+	{"normal_id_glm", false, "vector", "matrix, R, vector, R", noCDFs, ""},
+	{"normal_id_glm", false, "real", "matrix, R, vector, R", noCDFs, ""},
+	{"student_t", false, "R", "R, R, R", allCDFs, "RV"},
+	{"cauchy", false, "R", "R, R", allCDFs, "RV"},
+	{"double_exponential", false, "R", "R, R", allCDFs, "RV"},
+	{"logistic", false, "R", "R, R", allCDFs, "RV"},
+	{"loglogistic", false, "R", "R, R", onlyCDF, "RV"},
+	{"gumbel", false, "R", "R, R", allCDFs, "RV"},
+	{"skew_normal", false, "R", "R, R, R", allCDFs, "RV"},
+	{"skew_double_exponential", false, "R", "R, R, R", allCDFs, "RV"},
+	{"exp_mod_normal", false, "R", "R, R, R", allCDFs, "RV"},
+	{"lognormal", false, "R", "R, R", allCDFs, "RV"},
+	{"chi_square", false, "R", "R", allCDFs, "RV"},
+	{"inv_chi_square", false, "R", "R", allCDFs, "RV"},
+	{"scaled_inv_chi_square", false, "R", "R, R", allCDFs, "RV"},
+	{"exponential", false, "R", "R", allCDFs, "RV"},
+	{"gamma", false, "R", "R, R", allCDFs, "RV"},
+	{"inv_gamma", false, "R", "R, R", allCDFs, "RV"},
+	{"weibull", false, "R", "R, R", allCDFs, "RV"},
+	{"frechet", false, "R", "R, R", allCDFs, "RV"},
+	{"rayleigh", false, "R", "R", allCDFs, "RV"},
+	{"pareto", false, "R", "R, R", allCDFs, "RV"},
+	{"pareto_type_2", false, "R", "R, R, R", allCDFs, "RV"},
+	{"beta", false, "R", "R, R", allCDFs, "RV"},
+	{"beta_proportion", false, "R", "R, R", allCDFs, "RV"},
+	{"von_mises", false, "R", "R, R", allCDFs, "RV"},
+	{"uniform", false, "R", "R, R", allCDFs, "RV"},
+	{"wiener", false, "R", "R, R, R, R", noCDFs, ""},
+	{"wiener", false, "real", "real, real, real, real, real", noCDFs, ""},
+	{"wiener", false, "vector", "vector, vector, vector, vector, vector", noCDFs, ""},
+	{"multi_normal", false, "Vs", "Vs, matrix", noCDFs, ""},
+	{"multi_normal_cholesky", false, "Vs", "Vs, matrix", noCDFs, ""},
+	{"multi_normal_prec", false, "Vs", "Vs, matrix", noCDFs, ""},
+	{"multi_student_t", false, "Vs", "real, Vs, matrix", noCDFs, ""},
+	{"multi_student_t_cholesky", false, "Vs", "real, Vs, matrix", noCDFs, ""},
+	{"multi_gp", false, "matrix", "matrix, vector", noCDFs, ""},
+	{"multi_gp_cholesky", false, "matrix", "matrix, vector", noCDFs, ""},
+	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, matrix, matrix, vector, matrix", noCDFs, ""},
+	{"gaussian_dlm_obs", false, "matrix", "matrix, matrix, vector, matrix, vector, matrix", noCDFs, ""},
+	{"dirichlet", false, "Vs", "Vs", noCDFs, ""},
+	{"lkj_corr", false, "matrix", "real", noCDFs, ""},
+	{"lkj_corr_cholesky", false, "matrix", "real", noCDFs, ""},
+	{"lkj_cov", false, "matrix", "vector, vector, real", noCDFs, ""},
+	{"wishart", false, "matrix", "real, matrix", noCDFs, ""},
+	{"inv_wishart", false, "matrix", "real, matrix", noCDFs, ""},
+	{"wishart_cholesky", false, "matrix", "real, matrix", noCDFs, ""},
+	{"inv_wishart_cholesky", false, "matrix", "real, matrix", noCDFs, ""},
+	{"bernoulli", true, "I", "R", allCDFs, "IV"},
+	{"bernoulli_logit", true, "I", "R", noCDFs, "IV"},
+	{"bernoulli_logit_glm", true, "I", "matrix, R, vector", noCDFs, ""},
+	{"binomial", true, "I", "I, R", allCDFs, "IV"},
+	{"binomial_logit", true, "I", "I, R", noCDFs, ""},
+	{"binomial_logit_glm", true, "I", "I, matrix, R, vector", noCDFs, ""},
+	{"beta_binomial", true, "I", "I, R, R", allCDFs, "IV"},
+	{"beta_neg_binomial", true, "I", "R, R, R", allCDFs, "IV"},
+	{"yule_simon", true, "I", "R", allCDFs, "IV"},
+	{"hypergeometric", true, "int", "int, int, int", noCDFs, ""},
+	{"categorical", true, "I", "vector", noCDFs, ""},
+	{"categorical_logit", true, "I", "vector", noCDFs, ""},
+	{"categorical_logit_glm", true, "I", "matrix, vector, matrix", noCDFs, ""},
+	{"multinomial", true, "int[]", "vector", noCDFs, ""},
+	{"multinomial_logit", true, "int[]", "vector", noCDFs, ""},
+	{"dirichlet_multinomial", true, "int[]", "vector", noCDFs, ""},
+	{"poisson", true, "I", "R", allCDFs, "IV"},
+	{"poisson_log", true, "I", "R", noCDFs, "IV"},
+	{"poisson_log_glm", true, "I", "matrix, R, vector", noCDFs, ""},
+	{"neg_binomial", true, "I", "R, R", allCDFs, "IV"},
+	{"neg_binomial_2", true, "I", "R, R", allCDFs, "IV"},
+	{"neg_binomial_2_log", true, "I", "R, R", noCDFs, "IV"},
+	{"neg_binomial_2_log_glm", true, "I", "matrix, R, vector, R", noCDFs, ""},
+	{"ordered_logistic", true, "I", "R, vector", noCDFs, ""},
+	{"ordered_logistic", true, "int[]", "vector, vector[]", noCDFs, ""},
+	{"ordered_logistic_glm", true, "I", "row_vector, vector, vector", noCDFs, ""},
+	{"ordered_logistic_glm", true, "I", "matrix, vector, vector", noCDFs, ""},
+	{"ordered_probit", true, "I", "R, vector", noCDFs, ""},
+	{"ordered_probit", true, "int[]", "vector, vector[]", noCDFs, ""},
+	{"discrete_range", true, "I", "I, I", allCDFs, "IV"},
 }
 
 // stdlib is the standard library, built once from the tables.
@@ -398,6 +495,11 @@ func buildStdlib() *Library {
 			if line = strings.TrimSpace(line); line != "" {
 				l.addLine(line)
 			}
+		}
+	}
+	for _, line := range strings.Split(vectorizedTable, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			l.addVectorized(line)
 		}
 	}
 	for _, d := range distributions {
@@ -428,7 +530,13 @@ func (l *Library) addDistribution(d distSpec) {
 	if d.discrete {
 		forms[0].suffix, forms[1].suffix = "_lpmf", "_lupmf"
 	}
-	if d.cdfs {
+	switch d.cdfs {
+	case onlyCDF:
+		forms = append(forms, struct {
+			suffix string
+			form   DistForm
+		}{"_cdf", CDF})
+	case allCDFs:
 		forms = append(forms, []struct {
 			suffix string
 			form   DistForm
@@ -467,6 +575,54 @@ func (l *Library) addLine(line string) {
 		}
 	}
 	sigs := expand(pats, strings.TrimSpace(ret))
+	for _, n := range strings.Fields(names) {
+		l.funcs[n] = append(l.funcs[n], sigs...)
+	}
+}
+
+// addVectorized adds the overloads of a line of vectorizedTable.
+func (l *Library) addVectorized(line string) {
+	names, rest, _ := strings.Cut(line, ":")
+	argSpec, ret, _ := strings.Cut(rest, "->")
+	a, b, _ := strings.Cut(argSpec, ",")
+	k1, k2, kr := parseType(strings.TrimSpace(a)).Kind, parseType(strings.TrimSpace(b)).Kind, parseType(strings.TrimSpace(ret)).Kind
+	sigs := []Signature{{Args: []Type{{Kind: k1}, {Kind: k2}}, Ret: Type{Kind: kr}}}
+	// shaped returns the container of kind k's shape s (k's arrays of
+	// s's dimensions; a real kind takes vector and matrix shapes too)
+	// and whether there is one.
+	shaped := func(k Kind, s Type) (Type, bool) {
+		if s.Kind == Real || s.Kind == Int {
+			return Type{k, s.Dims}, true
+		}
+		return s, k == Real
+	}
+	for _, s := range genericTypes() {
+		if s.IsScalar() || s.Kind == Int {
+			continue
+		}
+		t1, ok1 := shaped(k1, s)
+		t2, ok2 := shaped(k2, s)
+		r, _ := shaped(kr, s)
+		if ok1 {
+			sigs = append(sigs, Signature{Args: []Type{t1, {Kind: k2}}, Ret: r})
+		}
+		if ok2 {
+			sigs = append(sigs, Signature{Args: []Type{{Kind: k1}, t2}, Ret: r})
+		}
+		if ok1 && ok2 {
+			sigs = append(sigs, Signature{Args: []Type{t1, t2}, Ret: r})
+		}
+		// An int array pairs elementwise with (arrays of) vectors and row
+		// vectors of its size too: one array dimension per vector.
+		if (s.Kind == Vector || s.Kind == RowVector) && (k1 == Int) != (k2 == Int) {
+			ints := Type{Int, s.Dims + 1}
+			if k1 == Int {
+				sigs = append(sigs, Signature{Args: []Type{ints, s}, Ret: s})
+			} else {
+				sigs = append(sigs, Signature{Args: []Type{s, ints}, Ret: s})
+			}
+		}
+	}
 	for _, n := range strings.Fields(names) {
 		l.funcs[n] = append(l.funcs[n], sigs...)
 	}
