@@ -226,6 +226,17 @@ chol2inv symmetrize_from_lower_tri generalized_inverse svd_U svd_V qr_Q qr_R qr_
 log_determinant_spd: matrix -> real
 matrix_power: matrix, int -> matrix
 trace_dot: matrix, matrix -> real
+hypergeometric_1F0: real, real -> real
+hypergeometric_2F1: real, real, real, real -> real
+hypergeometric_3F2 hypergeometric_pFq: vector, vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: vector, row_vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: vector, real[], real -> real
+hypergeometric_3F2 hypergeometric_pFq: row_vector, vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: row_vector, row_vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: row_vector, real[], real -> real
+hypergeometric_3F2 hypergeometric_pFq: real[], vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: real[], row_vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: real[], real[], real -> real
 csr_extract_w: matrix -> vector
 csr_extract_v csr_extract_u: matrix -> int[]
 csr_to_dense_matrix: int, int, vector, int[], int[] -> matrix
