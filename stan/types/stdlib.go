@@ -315,6 +315,10 @@ multi_normal_rng multi_normal_cholesky_rng: vector, matrix -> vector
 multi_normal_rng multi_normal_cholesky_rng: vector[], matrix -> vector[]
 multi_student_t_rng multi_student_t_cholesky_rng: real, vector, matrix -> vector
 multi_student_t_rng multi_student_t_cholesky_rng: real, vector[], matrix -> vector[]
+multi_normal_rng multi_normal_cholesky_rng: row_vector, matrix -> vector
+multi_normal_rng multi_normal_cholesky_rng: row_vector[], matrix -> vector[]
+multi_student_t_rng multi_student_t_cholesky_rng: real, row_vector, matrix -> vector
+multi_student_t_rng multi_student_t_cholesky_rng: real, row_vector[], matrix -> vector[]
 lkj_corr_rng lkj_corr_cholesky_rng: int, real -> matrix
 wishart_rng inv_wishart_rng wishart_cholesky_rng inv_wishart_cholesky_rng: real, matrix -> matrix
 ordered_logistic_rng ordered_probit_rng: real, vector -> int
@@ -493,6 +497,7 @@ var distributions = []distSpec{
 	{"ordered_logistic_glm", true, "I", "matrix, vector, vector", noCDFs, ""},
 	{"ordered_probit", true, "I", "R, vector", noCDFs, ""},
 	{"ordered_probit", true, "int[]", "vector, vector[]", noCDFs, ""},
+	{"ordered_probit", true, "int[]", "real, vector[]", noCDFs, ""},
 	{"discrete_range", true, "I", "I, I", allCDFs, "IV"},
 }
 
