@@ -128,3 +128,15 @@ func TestMoreVectorizedForms(t *testing.T) {
 		}},
 	})
 }
+
+// TestArraySlices checks head, tail, segment and reverse of arrays of
+// vectors, matrices and 2-d arrays.
+func TestArraySlices(t *testing.T) {
+	at := []float64{2.5, 0.7, 1.3, -0.4}
+	checkExprs(t, "", at, []exprCase{
+		{"sum(head({x[1:2], x[3:4]}, 1)[1]) + 10 * sum(tail({to_matrix(x, 2, 2), to_matrix(x, 2, 2)'}, 1)[1][1]) + 100 * segment({{1, 2}, {3, 4}, {5, 6}}, 2, 2)[2, 1] + 1000 * reverse({x[1:2]', x[3:4]'})[1][2]", func(v []float64) float64 {
+			// The transpose's first row is (x1, x2).
+			return v[0] + v[1] + 10*(v[0]+v[1]) + 100*5 + 1000*v[3]
+		}},
+	})
+}
