@@ -433,6 +433,8 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 	name := call.Name
 	zArg := len(call.Sig.Args) == 1 && call.Sig.Args[0] == types.ComplexT
 	switch {
+	case name == "to_complex" && t != types.ComplexT:
+		return toComplexContainer(c, args, t, pos), true
 	case name == "to_complex":
 		switch len(args) {
 		case 0:
@@ -473,6 +475,49 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 		return repComplexArray(c, args, t, pos), true
 	}
 	return cexpr{}, false
+}
+
+// toComplexContainer is to_complex(re, im) of containers of one shape, or
+// of a container and a real used for each element.
+func toComplexContainer(c *compiler, args []cexpr, t types.Type, pos token.Position) cexpr {
+	var vs [2]func(*env) *Val
+	var rs [2]func(*env) ad.Var
+	for i, x := range args {
+		if x.v != nil {
+			vs[i] = x.val(true)
+		} else {
+			rs[i] = x.real()
+		}
+	}
+	out := c.buf()
+	return cexpr{t: t, v: func(e *env) *Val {
+		var parts [2][]ad.Var
+		var scal [2]ad.Var
+		var dims []int
+		for i := range 2 {
+			if vs[i] == nil {
+				scal[i] = rs[i](e)
+				continue
+			}
+			v := vs[i](e)
+			if parts[0] != nil && len(v.R) != len(parts[0]) {
+				fail(pos, "to_complex: the real parts (%d) and imaginary parts (%d) must match in size", len(parts[0]), len(v.R))
+			}
+			parts[i], dims = v.R, v.Dims
+		}
+		buf := out.of(e)
+		buf.shapeComplex(dims)
+		for k := range size(dims) {
+			for i := range 2 {
+				x := scal[i]
+				if parts[i] != nil {
+					x = parts[i][k]
+				}
+				buf.R[2*k+i] = x
+			}
+		}
+		return buf
+	}}
 }
 
 // repComplexArray is rep_array(x, n, ...) of a complex scalar or

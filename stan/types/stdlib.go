@@ -168,6 +168,33 @@ to_int: real[] -> int[]
 to_complex: -> complex
 to_complex: real -> complex
 to_complex: real, real -> complex
+to_complex: real[], real[] -> complex[]
+to_complex: real[], real -> complex[]
+to_complex: real, real[] -> complex[]
+to_complex: real[,], real[,] -> complex[,]
+to_complex: real[,], real -> complex[,]
+to_complex: real, real[,] -> complex[,]
+to_complex: real[,,], real[,,] -> complex[,,]
+to_complex: real[,,], real -> complex[,,]
+to_complex: real, real[,,] -> complex[,,]
+to_complex: vector, vector -> complex_vector
+to_complex: vector, real -> complex_vector
+to_complex: real, vector -> complex_vector
+to_complex: row_vector, row_vector -> complex_row_vector
+to_complex: row_vector, real -> complex_row_vector
+to_complex: real, row_vector -> complex_row_vector
+to_complex: matrix, matrix -> complex_matrix
+to_complex: matrix, real -> complex_matrix
+to_complex: real, matrix -> complex_matrix
+to_complex: vector[], vector[] -> complex_vector[]
+to_complex: vector[], real -> complex_vector[]
+to_complex: real, vector[] -> complex_vector[]
+to_complex: row_vector[], row_vector[] -> complex_row_vector[]
+to_complex: row_vector[], real -> complex_row_vector[]
+to_complex: real, row_vector[] -> complex_row_vector[]
+to_complex: matrix[], matrix[] -> complex_matrix[]
+to_complex: matrix[], real -> complex_matrix[]
+to_complex: real, matrix[] -> complex_matrix[]
 get_real get_imag abs arg: complex -> real
 get_real get_imag abs: complex_vector -> vector
 get_real get_imag abs: complex_row_vector -> row_vector
@@ -219,6 +246,7 @@ quad_form quad_form_sym: matrix, vector -> real
 quad_form_diag: matrix, vector -> matrix
 quad_form_diag: matrix, row_vector -> matrix
 trace_quad_form: matrix, matrix -> real
+trace_quad_form: matrix, vector -> real
 trace_gen_quad_form: matrix, matrix, matrix -> real
 multiply_lower_tri_self_transpose tcrossprod crossprod cholesky_decompose inverse inverse_spd matrix_exp: matrix -> matrix
 log_determinant determinant trace: matrix -> real
