@@ -113,3 +113,13 @@ func TestVectorizedToComplex(t *testing.T) {
 		}},
 	})
 }
+
+// TestComplexScalarFunctions checks polar, norm, proj and conj.
+func TestComplexScalarFunctions(t *testing.T) {
+	at := []float64{0.5, -1.2, 0.9}
+	checkExprs(t, "", at, []exprCase{
+		{"get_real(polar(x[1], x[2])) + 2 * get_imag(polar(x[1], x[2])) + norm(to_complex(x[1], x[3])) + get_imag(conj(to_complex(x[1], x[3]))) + get_real(proj(to_complex(x[2], 1))) + sum(get_imag(conj(to_complex(x, 1))))", func(v []float64) float64 {
+			return v[0]*math.Cos(v[1]) + 2*v[0]*math.Sin(v[1]) + v[0]*v[0] + v[2]*v[2] - v[2] + v[1] - 3
+		}},
+	})
+}

@@ -195,7 +195,13 @@ to_complex: real, row_vector[] -> complex_row_vector[]
 to_complex: matrix[], matrix[] -> complex_matrix[]
 to_complex: matrix[], real -> complex_matrix[]
 to_complex: real, matrix[] -> complex_matrix[]
-get_real get_imag abs arg: complex -> real
+get_real get_imag abs arg norm: complex -> real
+polar: real, real -> complex
+proj conj: complex -> complex
+conj: complex_vector -> complex_vector
+conj: complex_row_vector -> complex_row_vector
+conj: complex_matrix -> complex_matrix
+conj: complex[] -> complex[]
 get_real get_imag abs: complex_vector -> vector
 get_real get_imag abs: complex_row_vector -> row_vector
 get_real get_imag abs: complex_matrix -> matrix
