@@ -433,6 +433,8 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 	name := call.Name
 	zArg := len(call.Sig.Args) == 1 && call.Sig.Args[0] == types.ComplexT
 	switch {
+	case name == "to_complex" && t != types.ComplexT:
+		return toComplexContainer(c, args, t, pos), true
 	case name == "to_complex":
 		switch len(args) {
 		case 0:
@@ -442,6 +444,43 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 		}
 		re, im := args[0].real(), args[1].real()
 		return cexpr{t: t, z: func(e *env) cplx { return cplx{re(e), im(e)} }}, true
+	case name == "polar":
+		fr, ft := args[0].real(), args[1].real()
+		return cexpr{t: t, z: func(e *env) cplx {
+			r, th := fr(e), ft(e)
+			return cplx{e.t.Mul(r, e.t.Cos(th)), e.t.Mul(r, e.t.Sin(th))}
+		}}, true
+	case name == "norm" && zArg:
+		f := args[0].cplx()
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			z := f(e)
+			return e.t.Add(e.t.Square(z.re), e.t.Square(z.im))
+		}}, true
+	case name == "proj" && zArg:
+		// The projection onto the Riemann sphere: z, or +∞ + 0i (with
+		// the sign of the imaginary part) when a part is infinite.
+		f := args[0].cplx()
+		return cexpr{t: t, z: func(e *env) cplx {
+			z := f(e)
+			if math.IsInf(z.re.Val, 0) || math.IsInf(z.im.Val, 0) {
+				return cplx{ad.Const(math.Inf(1)), ad.Const(math.Copysign(0, z.im.Val))}
+			}
+			return z
+		}}, true
+	case name == "conj" && zArg:
+		f := args[0].cplx()
+		return cexpr{t: t, z: func(e *env) cplx { z := f(e); return cplx{z.re, e.t.Neg(z.im)} }}, true
+	case name == "conj":
+		// Of a complex container: each imaginary part negated.
+		f, out := args[0].cval(c), c.buf()
+		return cexpr{t: t, v: func(e *env) *Val {
+			v, b := f(e), out.of(e)
+			b.shapeComplex(v.Dims)
+			for k := 0; k < len(v.R); k += 2 {
+				b.R[k], b.R[k+1] = v.R[k], e.t.Neg(v.R[k+1])
+			}
+			return b
+		}}, true
 	case name == "get_real" && zArg:
 		f := args[0].cplx()
 		return cexpr{t: t, r: func(e *env) ad.Var { return f(e).re }}, true
@@ -473,6 +512,49 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 		return repComplexArray(c, args, t, pos), true
 	}
 	return cexpr{}, false
+}
+
+// toComplexContainer is to_complex(re, im) of containers of one shape, or
+// of a container and a real used for each element.
+func toComplexContainer(c *compiler, args []cexpr, t types.Type, pos token.Position) cexpr {
+	var vs [2]func(*env) *Val
+	var rs [2]func(*env) ad.Var
+	for i, x := range args {
+		if x.v != nil {
+			vs[i] = x.val(true)
+		} else {
+			rs[i] = x.real()
+		}
+	}
+	out := c.buf()
+	return cexpr{t: t, v: func(e *env) *Val {
+		var parts [2][]ad.Var
+		var scal [2]ad.Var
+		var dims []int
+		for i := range 2 {
+			if vs[i] == nil {
+				scal[i] = rs[i](e)
+				continue
+			}
+			v := vs[i](e)
+			if parts[0] != nil && len(v.R) != len(parts[0]) {
+				fail(pos, "to_complex: the real parts (%d) and imaginary parts (%d) must match in size", len(parts[0]), len(v.R))
+			}
+			parts[i], dims = v.R, v.Dims
+		}
+		buf := out.of(e)
+		buf.shapeComplex(dims)
+		for k := range size(dims) {
+			for i := range 2 {
+				x := scal[i]
+				if parts[i] != nil {
+					x = parts[i][k]
+				}
+				buf.R[2*k+i] = x
+			}
+		}
+		return buf
+	}}
 }
 
 // repComplexArray is rep_array(x, n, ...) of a complex scalar or

@@ -2,6 +2,7 @@ package compile
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -138,5 +139,50 @@ func TestWienerSv(t *testing.T) {
 	checkExprs(t, "", at, []exprCase{
 		{"wiener_lpdf(0.9 | x[1], x[2], x[3], x[4], 0) - wiener_lpdf(0.9 | x[1], x[2], x[3], x[4])", func([]float64) float64 { return 0 }},
 		{"wiener_lpdf(0.9 | x[1], x[2], x[3], x[4], x[5])", nil},
+	})
+}
+
+// TestRowVectorLocations checks the rngs of the multivariate normal and
+// Student-t families with row-vector locations (each draw a vector), and
+// ordered_probit of one predictor against cutpoints per outcome.
+func TestRowVectorLocations(t *testing.T) {
+	src := `transformed data {
+  matrix[2, 2] S = [[1, 0.3], [0.3, 2]];
+}
+parameters { real x; }
+model { x ~ normal(0, 1); }
+generated quantities {
+  vector[2] a = multi_normal_rng([1, 2], S);
+  array[2] vector[2] b = multi_normal_cholesky_rng({[1, 2], [3, 4]}, cholesky_decompose(S));
+  vector[2] c = multi_student_t_rng(4, [1, 2], S);
+  array[2] vector[2] d = multi_student_t_cholesky_rng(4, {[1, 2], [3, 4]}, cholesky_decompose(S));
+}`
+	m := buildSource(t, src, nil)
+	if names := m.Names(); len(names) != 1+2+4+2+4 {
+		t.Fatalf("outputs %v", names)
+	}
+	// Many draws: each output's mean is its location (the Student-t's
+	// too, with 4 degrees of freedom).
+	out := make([]float64, len(m.Names()))
+	mean := make([]float64, len(out))
+	r := rand.New(rand.NewPCG(2, 2))
+	const n = 4000
+	for range n {
+		if err := m.Write([]float64{0}, r, out); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range out {
+			mean[i] += v / n
+		}
+	}
+	want := []float64{0, 1, 2, 1, 3, 2, 4, 1, 2, 1, 3, 2, 4} // CmdStan order: b[1,1], b[2,1], ...
+	for i := 1; i < len(want); i++ {
+		if math.Abs(mean[i]-want[i]) > 0.15 {
+			t.Errorf("%s: mean %v, want %v", m.Names()[i], mean[i], want[i])
+		}
+	}
+	at := []float64{0.4, -0.3}
+	checkExprs(t, "", at, []exprCase{
+		{"ordered_probit_lpmf({1, 2} | x[1], {[-0.5, x[2] + 1]', [0, 1]'}) - ordered_probit_lpmf({1, 2} | [x[1], x[1]]', {[-0.5, x[2] + 1]', [0, 1]'})", func([]float64) float64 { return 0 }},
 	})
 }

@@ -98,3 +98,28 @@ func TestComplexArrays(t *testing.T) {
 		{"wiener_lpdf([0.9, 1.1]' | rep_vector(1.3, 2), rep_vector(0.2, 2), rep_vector(0.4, 2), x[1:2], [0.7, exp(x[3])]') - wiener_lpdf(0.9 | 1.3, 0.2, 0.4, x[1], 0.7) - wiener_lpdf(1.1 | 1.3, 0.2, 0.4, x[2], exp(x[3]))", func([]float64) float64 { return 0 }},
 	})
 }
+
+// TestVectorizedToComplex checks to_complex of containers (and of a
+// container and a real) through get_real and get_imag, and
+// trace_quad_form of a vector.
+func TestVectorizedToComplex(t *testing.T) {
+	at := []float64{0.5, -1.2, 0.9}
+	checkExprs(t, "", at, []exprCase{
+		{"dot_product(get_imag(to_complex(x, 2 * x)), [1, 2, 3]') + sum(get_real(to_complex(x', 1))) + sum(get_imag(to_complex(3, x))) + sum(get_real(to_complex({x[1], x[2]}, {1.0, 2.0})))", func(v []float64) float64 {
+			return 2*(v[0]+2*v[1]+3*v[2]) + (v[0] + v[1] + v[2]) + (v[0] + v[1] + v[2]) + v[0] + v[1]
+		}},
+		{"trace_quad_form([[2, 0.5, 0], [0.5, 1, 0.3], [0, 0.3, 3]], x)", func(v []float64) float64 {
+			return 2*v[0]*v[0] + v[1]*v[1] + 3*v[2]*v[2] + 2*0.5*v[0]*v[1] + 2*0.3*v[1]*v[2]
+		}},
+	})
+}
+
+// TestComplexScalarFunctions checks polar, norm, proj and conj.
+func TestComplexScalarFunctions(t *testing.T) {
+	at := []float64{0.5, -1.2, 0.9}
+	checkExprs(t, "", at, []exprCase{
+		{"get_real(polar(x[1], x[2])) + 2 * get_imag(polar(x[1], x[2])) + norm(to_complex(x[1], x[3])) + get_imag(conj(to_complex(x[1], x[3]))) + get_real(proj(to_complex(x[2], 1))) + sum(get_imag(conj(to_complex(x, 1))))", func(v []float64) float64 {
+			return v[0]*math.Cos(v[1]) + 2*v[0]*math.Sin(v[1]) + v[0]*v[0] + v[2]*v[2] - v[2] + v[1] - 3
+		}},
+	})
+}

@@ -108,7 +108,15 @@ func (l *library) addScalarFuncs() {
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Sum(e.target) }}, nil
 	}
 	m["get_lp"] = m["target"]
-	m["choose"] = intBinary(func(n, k int) int { return int(math.Round(math.Exp(lchooseInt(n, k)))) })
+	m["choose"] = intBinary(func(n, k int) (int, string) {
+		switch {
+		case n < 0 || k < 0:
+			return 0, fmt.Sprintf("choose: n (%d) and k (%d) must be nonnegative", n, k)
+		case k > n:
+			return 0, ""
+		}
+		return int(math.Round(math.Exp(lchooseInt(n, k)))), ""
+	})
 	m["int_step"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		if a[0].i != nil {
 			f := a[0].i
@@ -193,12 +201,18 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 
 // intBinary applies an integer function to two ints, or elementwise to
 // int arrays of the same shape or an int array and an int (in either
-// order).
-func intBinary(f func(a, b int) int) builtin {
+// order). f reports a domain error as a non-empty message.
+func intBinary(f func(a, b int) (int, string)) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		if a[0].v == nil && a[1].v == nil {
 			x, y := a[0].i, a[1].i
-			return cexpr{t: t, i: func(e *env) int { return f(x(e), y(e)) }}, nil
+			return cexpr{t: t, i: func(e *env) int {
+				r, msg := f(x(e), y(e))
+				if msg != "" {
+					fail(pos, "%s", msg)
+				}
+				return r
+			}}, nil
 		}
 		buf := c.buf()
 		fx, fy := a[0], a[1]
@@ -233,7 +247,11 @@ func intBinary(f func(a, b int) int) builtin {
 				if fy.v != nil {
 					q = ys[k]
 				}
-				out.I[k] = f(p, q)
+				r, msg := f(p, q)
+				if msg != "" {
+					fail(pos, "%s", msg)
+				}
+				out.I[k] = r
 			}
 			return out
 		}}, nil

@@ -39,7 +39,8 @@ func TestNoInitFunctions(t *testing.T) {
 
 // complexOnly are the functions of the checker that complexCall compiles
 // and the library does not hold.
-var complexOnly = map[string]bool{"to_complex": true, "get_real": true, "get_imag": true, "arg": true}
+var complexOnly = map[string]bool{"to_complex": true, "get_real": true, "get_imag": true, "arg": true,
+	"polar": true, "norm": true, "proj": true, "conj": true}
 
 // notDeclared are the library's functions that the checker does not
 // declare: it types them itself (their result type is their argument's).

@@ -376,9 +376,10 @@ func sandwich(t *ad.Tape, pos token.Position, a, b ad.Matrix) ad.Matrix {
 
 // traceQuadForm is trace(bᵀ a b).
 func traceQuadForm(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	fa, fb := a[0].v, a[1].v
+	fa, fb, kb := a[0].v, a[1].v, a[1].t.Kind
 	return cexpr{t: t, r: func(e *env) ad.Var {
-		m, b := fa(e).matrix(), fb(e).matrix()
+		// A vector b is the one column of a matrix: trace(bᵀ A b) = bᵀ A b.
+		m, b := fa(e).matrix(), asMatrix(kb, fb(e))
 		if m.Rows != m.Cols || m.Cols != b.Rows {
 			fail(pos, "trace_quad_form: A must be square and its columns (%d) must match the rows of B (%d)", m.Cols, b.Rows)
 		}

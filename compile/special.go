@@ -1,6 +1,8 @@
 package compile
 
 import (
+	"fmt"
+
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/token"
@@ -37,13 +39,16 @@ func (l *library) addSpecialFuncs() {
 	m["binary_log_loss"] = intReal((*ad.Tape).BinaryLogLoss, true)
 	// The factorials of an int are ints: x (x-1) ... (x-n+1) and
 	// x (x+1) ... (x+n-1).
-	product := func(step int) func(x, n int) int {
-		return func(x, n int) int {
+	product := func(name string, step int) func(x, n int) (int, string) {
+		return func(x, n int) (int, string) {
+			if n < 0 {
+				return 0, fmt.Sprintf("%s: n is %d, but must be nonnegative", name, n)
+			}
 			p := 1
 			for k := range n {
 				p *= x + step*k
 			}
-			return p
+			return p, ""
 		}
 	}
 	intOrReal := func(ints, reals builtin) builtin {
@@ -54,9 +59,9 @@ func (l *library) addSpecialFuncs() {
 			return reals(c, a, t, pos)
 		}
 	}
-	m["falling_factorial"] = intOrReal(intBinary(product(-1)),
+	m["falling_factorial"] = intOrReal(intBinary(product("falling_factorial", -1)),
 		intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.FallingFactorial(x, n) }, false))
-	m["rising_factorial"] = intOrReal(intBinary(product(1)),
+	m["rising_factorial"] = intOrReal(intBinary(product("rising_factorial", 1)),
 		intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.RisingFactorial(x, n) }, false))
 	m["ldexp"] = intReal(func(t *ad.Tape, n int, x ad.Var) ad.Var { return t.Ldexp(x, n) }, false)
 	m["inv_inc_beta"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {

@@ -2,6 +2,7 @@ package compile
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -127,4 +128,36 @@ func TestMoreVectorizedForms(t *testing.T) {
 			return m(v[0], v[1]) + m(v[1], v[2])
 		}},
 	})
+}
+
+// TestArraySlices checks head, tail, segment and reverse of arrays of
+// vectors, matrices and 2-d arrays.
+func TestArraySlices(t *testing.T) {
+	at := []float64{2.5, 0.7, 1.3, -0.4}
+	checkExprs(t, "", at, []exprCase{
+		{"sum(head({x[1:2], x[3:4]}, 1)[1]) + 10 * sum(tail({to_matrix(x, 2, 2), to_matrix(x, 2, 2)'}, 1)[1][1]) + 100 * segment({{1, 2}, {3, 4}, {5, 6}}, 2, 2)[2, 1] + 1000 * reverse({x[1:2]', x[3:4]'})[1][2]", func(v []float64) float64 {
+			// The transpose's first row is (x1, x2).
+			return v[0] + v[1] + 10*(v[0]+v[1]) + 100*5 + 1000*v[3]
+		}},
+	})
+}
+
+// TestIntFunctionDomains checks choose's zero for k > n and the errors,
+// at the call's position, of choose and the int factorials outside their
+// domains.
+func TestIntFunctionDomains(t *testing.T) {
+	checkExprs(t, "", []float64{0.5}, []exprCase{
+		{"choose(3, 5) + sum(choose({2, 6}, {3, 2})) + x[1]", func(v []float64) float64 { return 15 + v[0] }},
+	})
+	for _, c := range []struct{ expr, want string }{
+		{"choose(-1, 2)", "gaps.stan:2:19: choose: n (-1) and k (2) must be nonnegative"},
+		{"falling_factorial(4, -1)", "gaps.stan:2:19: falling_factorial: n is -1, but must be nonnegative"},
+		{"sum(rising_factorial({4, 2}, -1))", "gaps.stan:2:23: rising_factorial: n is -1, but must be nonnegative"},
+	} {
+		m := buildSource(t, "parameters { real x; }\nmodel { target += "+c.expr+"; }\n", nil)
+		_, err := m.LogDensity([]float64{0.5}, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.expr, err, c.want)
+		}
+	}
 }

@@ -168,7 +168,40 @@ to_int: real[] -> int[]
 to_complex: -> complex
 to_complex: real -> complex
 to_complex: real, real -> complex
-get_real get_imag abs arg: complex -> real
+to_complex: real[], real[] -> complex[]
+to_complex: real[], real -> complex[]
+to_complex: real, real[] -> complex[]
+to_complex: real[,], real[,] -> complex[,]
+to_complex: real[,], real -> complex[,]
+to_complex: real, real[,] -> complex[,]
+to_complex: real[,,], real[,,] -> complex[,,]
+to_complex: real[,,], real -> complex[,,]
+to_complex: real, real[,,] -> complex[,,]
+to_complex: vector, vector -> complex_vector
+to_complex: vector, real -> complex_vector
+to_complex: real, vector -> complex_vector
+to_complex: row_vector, row_vector -> complex_row_vector
+to_complex: row_vector, real -> complex_row_vector
+to_complex: real, row_vector -> complex_row_vector
+to_complex: matrix, matrix -> complex_matrix
+to_complex: matrix, real -> complex_matrix
+to_complex: real, matrix -> complex_matrix
+to_complex: vector[], vector[] -> complex_vector[]
+to_complex: vector[], real -> complex_vector[]
+to_complex: real, vector[] -> complex_vector[]
+to_complex: row_vector[], row_vector[] -> complex_row_vector[]
+to_complex: row_vector[], real -> complex_row_vector[]
+to_complex: real, row_vector[] -> complex_row_vector[]
+to_complex: matrix[], matrix[] -> complex_matrix[]
+to_complex: matrix[], real -> complex_matrix[]
+to_complex: real, matrix[] -> complex_matrix[]
+get_real get_imag abs arg norm: complex -> real
+polar: real, real -> complex
+proj conj: complex -> complex
+conj: complex_vector -> complex_vector
+conj: complex_row_vector -> complex_row_vector
+conj: complex_matrix -> complex_matrix
+conj: complex[] -> complex[]
 get_real get_imag abs: complex_vector -> vector
 get_real get_imag abs: complex_row_vector -> row_vector
 get_real get_imag abs: complex_matrix -> matrix
@@ -219,6 +252,7 @@ quad_form quad_form_sym: matrix, vector -> real
 quad_form_diag: matrix, vector -> matrix
 quad_form_diag: matrix, row_vector -> matrix
 trace_quad_form: matrix, matrix -> real
+trace_quad_form: matrix, vector -> real
 trace_gen_quad_form: matrix, matrix, matrix -> real
 multiply_lower_tri_self_transpose tcrossprod crossprod cholesky_decompose inverse inverse_spd matrix_exp: matrix -> matrix
 log_determinant determinant trace: matrix -> real
@@ -226,6 +260,17 @@ chol2inv symmetrize_from_lower_tri generalized_inverse svd_U svd_V qr_Q qr_R qr_
 log_determinant_spd: matrix -> real
 matrix_power: matrix, int -> matrix
 trace_dot: matrix, matrix -> real
+hypergeometric_1F0: real, real -> real
+hypergeometric_2F1: real, real, real, real -> real
+hypergeometric_3F2 hypergeometric_pFq: vector, vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: vector, row_vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: vector, real[], real -> real
+hypergeometric_3F2 hypergeometric_pFq: row_vector, vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: row_vector, row_vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: row_vector, real[], real -> real
+hypergeometric_3F2 hypergeometric_pFq: real[], vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: real[], row_vector, real -> real
+hypergeometric_3F2 hypergeometric_pFq: real[], real[], real -> real
 csr_extract_w: matrix -> vector
 csr_extract_v csr_extract_u: matrix -> int[]
 csr_to_dense_matrix: int, int, vector, int[], int[] -> matrix
@@ -256,6 +301,51 @@ segment: vector, int, int -> vector
 segment: row_vector, int, int -> row_vector
 segment: real[], int, int -> real[]
 segment: int[], int, int -> int[]
+head tail: int[], int -> int[]
+segment: int[], int, int -> int[]
+reverse: int[] -> int[]
+head tail: int[,], int -> int[,]
+segment: int[,], int, int -> int[,]
+reverse: int[,] -> int[,]
+head tail: int[,,], int -> int[,,]
+segment: int[,,], int, int -> int[,,]
+reverse: int[,,] -> int[,,]
+head tail: real[], int -> real[]
+segment: real[], int, int -> real[]
+reverse: real[] -> real[]
+head tail: real[,], int -> real[,]
+segment: real[,], int, int -> real[,]
+reverse: real[,] -> real[,]
+head tail: real[,,], int -> real[,,]
+segment: real[,,], int, int -> real[,,]
+reverse: real[,,] -> real[,,]
+head tail: vector[], int -> vector[]
+segment: vector[], int, int -> vector[]
+reverse: vector[] -> vector[]
+head tail: vector[,], int -> vector[,]
+segment: vector[,], int, int -> vector[,]
+reverse: vector[,] -> vector[,]
+head tail: vector[,,], int -> vector[,,]
+segment: vector[,,], int, int -> vector[,,]
+reverse: vector[,,] -> vector[,,]
+head tail: row_vector[], int -> row_vector[]
+segment: row_vector[], int, int -> row_vector[]
+reverse: row_vector[] -> row_vector[]
+head tail: row_vector[,], int -> row_vector[,]
+segment: row_vector[,], int, int -> row_vector[,]
+reverse: row_vector[,] -> row_vector[,]
+head tail: row_vector[,,], int -> row_vector[,,]
+segment: row_vector[,,], int, int -> row_vector[,,]
+reverse: row_vector[,,] -> row_vector[,,]
+head tail: matrix[], int -> matrix[]
+segment: matrix[], int, int -> matrix[]
+reverse: matrix[] -> matrix[]
+head tail: matrix[,], int -> matrix[,]
+segment: matrix[,], int, int -> matrix[,]
+reverse: matrix[,] -> matrix[,]
+head tail: matrix[,,], int -> matrix[,,]
+segment: matrix[,,], int, int -> matrix[,,]
+reverse: matrix[,,] -> matrix[,,]
 sub_col: matrix, int, int, int -> vector
 sub_row: matrix, int, int, int -> row_vector
 block: matrix, int, int, int, int -> matrix
@@ -304,6 +394,10 @@ multi_normal_rng multi_normal_cholesky_rng: vector, matrix -> vector
 multi_normal_rng multi_normal_cholesky_rng: vector[], matrix -> vector[]
 multi_student_t_rng multi_student_t_cholesky_rng: real, vector, matrix -> vector
 multi_student_t_rng multi_student_t_cholesky_rng: real, vector[], matrix -> vector[]
+multi_normal_rng multi_normal_cholesky_rng: row_vector, matrix -> vector
+multi_normal_rng multi_normal_cholesky_rng: row_vector[], matrix -> vector[]
+multi_student_t_rng multi_student_t_cholesky_rng: real, row_vector, matrix -> vector
+multi_student_t_rng multi_student_t_cholesky_rng: real, row_vector[], matrix -> vector[]
 lkj_corr_rng lkj_corr_cholesky_rng: int, real -> matrix
 wishart_rng inv_wishart_rng wishart_cholesky_rng inv_wishart_cholesky_rng: real, matrix -> matrix
 ordered_logistic_rng ordered_probit_rng: real, vector -> int
@@ -482,6 +576,7 @@ var distributions = []distSpec{
 	{"ordered_logistic_glm", true, "I", "matrix, vector, vector", noCDFs, ""},
 	{"ordered_probit", true, "I", "R, vector", noCDFs, ""},
 	{"ordered_probit", true, "int[]", "vector, vector[]", noCDFs, ""},
+	{"ordered_probit", true, "int[]", "real, vector[]", noCDFs, ""},
 	{"discrete_range", true, "I", "I, I", allCDFs, "IV"},
 }
 
