@@ -82,7 +82,7 @@ func (l *library) addScalarFuncs() {
 			return binaryScalar((*ad.Tape).LogSumExp2)(c, a, t, pos)
 		}
 		f := a[0].val(true)
-		return cexpr{t: t, r: func(e *env) ad.Var { return logSumExp(e.t, f(e).R) }}, nil
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.LogSumExp(f(e).R) }}, nil
 	}
 	m["fma"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		if t.IsScalar() {
@@ -314,30 +314,6 @@ func minMax(better func(a, b float64) bool) builtin {
 			return best
 		}}, nil
 	}
-}
-
-// logSumExp is log Σ e^{x_i} as one statement.
-func logSumExp(t *ad.Tape, xs []ad.Var) ad.Var {
-	if len(xs) == 0 {
-		return ad.Const(negInf)
-	}
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = math.Max(m, x.Val)
-	}
-	if math.IsInf(m, -1) {
-		return ad.Const(m)
-	}
-	s := 0.0
-	for _, x := range xs {
-		s += math.Exp(x.Val - m)
-	}
-	v := m + math.Log(s)
-	b := t.Begin()
-	for _, x := range xs {
-		b.Add(x, math.Exp(x.Val-v))
-	}
-	return b.End(v)
 }
 
 // sortVars returns the permutation that sorts v.

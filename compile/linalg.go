@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/dist"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 	"github.com/gostan/gostan/transform"
@@ -25,7 +26,7 @@ func (l *library) addLinearAlgebra() {
 		"mdivide_right_spd":     solveBuiltin(solveRightSpd),
 		"mdivide_right_tri_low": solveBuiltin(solveRightTriLow),
 		"inverse":               matrixFn(func(t *ad.Tape, m ad.Matrix) (ad.Matrix, error) { return t.Inverse(m) }),
-		"inverse_spd":           matrixFn(inverseSpd),
+		"inverse_spd":           matrixFn(dist.InverseSPD),
 		"matrix_exp":            matrixFn(matrixExp),
 		"determinant":           matrixReal(determinant),
 		"trace":                 matrixReal(func(t *ad.Tape, m ad.Matrix) (ad.Var, error) { return t.Trace(m), nil }),
@@ -177,67 +178,6 @@ func matrixReal(f func(t *ad.Tape, m ad.Matrix) (ad.Var, error)) builtin {
 	}
 }
 
-// checkSymmetric is Stan's check_symmetric: |m_ij - m_ji| <= 1e-8.
-func checkSymmetric(fn, name string, m ad.Matrix) error {
-	if m.Rows != m.Cols {
-		return fmt.Errorf("%s: Expecting a square matrix; rows of %s (%d) and columns of %s (%d) must match in size", fn, name, m.Rows, name, m.Cols)
-	}
-	for j := range m.Cols {
-		for i := j + 1; i < m.Rows; i++ {
-			if a, b := m.At(i, j).Val, m.At(j, i).Val; !(math.Abs(a-b) <= 1e-8) {
-				return fmt.Errorf("%s: %s is not symmetric. %s[%d,%d] = %v, but %s[%d,%d] = %v", fn, name, name, i+1, j+1, a, name, j+1, i+1, b)
-			}
-		}
-	}
-	return nil
-}
-
-// symmetrize returns (m + mᵀ)/2.
-func symmetrize(t *ad.Tape, m ad.Matrix) ad.Matrix {
-	n := m.Rows
-	r := t.Matrix(n, n)
-	half := ad.Const(0.5)
-	for j := range n {
-		r.Set(j, j, m.At(j, j))
-		for i := j + 1; i < n; i++ {
-			v := t.Mul(half, t.Add(m.At(i, j), m.At(j, i)))
-			r.Set(i, j, v)
-			r.Set(j, i, v)
-		}
-	}
-	return r
-}
-
-// inverseSpd is the inverse of a symmetric positive-definite matrix, as
-// Stan computes it: of the symmetrized matrix, symmetrized again.
-func inverseSpd(t *ad.Tape, m ad.Matrix) (ad.Matrix, error) {
-	const fn = "inverse_spd"
-	if err := checkSymmetric(fn, "m", m); err != nil {
-		return ad.Matrix{}, err
-	}
-	s := symmetrize(t, m)
-	if !positiveDefinite(s) {
-		return ad.Matrix{}, fmt.Errorf("%s: m is not positive definite", fn)
-	}
-	inv, err := t.Inverse(s)
-	if err != nil {
-		return ad.Matrix{}, err
-	}
-	return symmetrize(t, inv), nil
-}
-
-func positiveDefinite(m ad.Matrix) bool {
-	n := m.Rows
-	sym := mat.NewSymDense(n, nil)
-	for j := range n {
-		for i := j; i < n; i++ {
-			sym.SetSym(i, j, m.At(i, j).Val)
-		}
-	}
-	var ch mat.Cholesky
-	return ch.Factorize(sym)
-}
-
 // determinant is det m, one statement whose partials are det m · m⁻ᵀ.
 func determinant(t *ad.Tape, m ad.Matrix) (ad.Var, error) {
 	if m.Rows != m.Cols {
@@ -326,7 +266,7 @@ func quadForm(sym bool) builtin {
 		operands := func(e *env) (ad.Matrix, ad.Matrix) {
 			m, b := fa(e).matrix(), asMatrix(kb, fb(e))
 			if sym {
-				if err := checkSymmetric(fn, "A", m); err != nil {
+				if err := dist.CheckSymmetric(fn, "A", m); err != nil {
 					fail(pos, "%v", err)
 				}
 			}
@@ -354,7 +294,7 @@ func quadForm(sym bool) builtin {
 			m, b := operands(e)
 			r := sandwich(e.t, pos, m, b)
 			if sym && r.Rows > 1 {
-				r = symmetrize(e.t, r)
+				r = dist.Symmetrize(e.t, r)
 			}
 			return setResult(buf.of(e), t, r)
 		}}, nil

@@ -69,7 +69,7 @@ func multiGP(t *ad.Tape, propto, cholesky bool, y, s ad.Matrix, w []ad.Var) (ad.
 		}
 		logDet = b.End(v)
 	} else {
-		if err := checkSymmetricVars(fn, "Kernel matrix", s); err != nil {
+		if err := CheckSymmetric(fn, "Kernel matrix", s); err != nil {
 			return ad.Var{}, err
 		}
 		x, err := t.MdivideLeftSpd(s, yt)
@@ -180,7 +180,7 @@ func GaussianDLMObsLpdf(t *ad.Tape, propto bool, y, F, G, V, W ad.Matrix, m0 []a
 		name string
 		m    ad.Matrix
 	}{{"V", V}, {"W", W}, {"C0", C0}} {
-		if err := checkSymmetricVars(fn, c.name, c.m); err != nil {
+		if err := CheckSymmetric(fn, c.name, c.m); err != nil {
 			return ad.Var{}, err
 		}
 	}
@@ -207,10 +207,10 @@ func GaussianDLMObsLpdf(t *ad.Tape, propto bool, y, F, G, V, W ad.Matrix, m0 []a
 	Ft, Gt := t.Transpose(F), t.Transpose(G)
 	for i := range T {
 		aa := mul(G, m)
-		R := add(symmetrizeVars(t, mul(G, mul(C, Gt))), W)
+		R := add(Symmetrize(t, mul(G, mul(C, Gt))), W)
 		f := mul(Ft, aa)
-		Q := add(symmetrizeVars(t, mul(Ft, mul(R, F))), V)
-		Qinv, err := inverseSpdVars(t, Q)
+		Q := add(Symmetrize(t, mul(Ft, mul(R, F))), V)
+		Qinv, err := InverseSPD(t, Q)
 		if err != nil {
 			return ad.Var{}, fmt.Errorf("%s: %v", fn, err)
 		}
@@ -221,7 +221,7 @@ func GaussianDLMObsLpdf(t *ad.Tape, propto bool, y, F, G, V, W ad.Matrix, m0 []a
 		A := mul(R, mul(F, Qinv))
 		m = add(aa, mul(A, e))
 		sub, _ := t.SubMatrix(R, mul(A, mul(Q, t.Transpose(A))))
-		C = symmetrizeVars(t, sub)
+		C = Symmetrize(t, sub)
 		ld, err := t.LogDeterminantSpd(Q)
 		if err != nil {
 			return ad.Var{}, fmt.Errorf("%s: %v", fn, err)
@@ -364,7 +364,7 @@ func CategoricalLogitGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alph
 			row[j] = t.Add(eta.At(i, j), alpha[j])
 		}
 		k := y[min(i, len(y)-1)] - 1
-		terms = append(terms, t.Sub(row[k], logSumExpVars(t, row)))
+		terms = append(terms, t.Sub(row[k], t.LogSumExp(row)))
 	}
 	return t.Sum(terms), nil
 }
@@ -379,8 +379,8 @@ func checkFiniteVars(fn, what string, xs []ad.Var) error {
 	return nil
 }
 
-// checkSymmetricVars is Stan's check_symmetric: |m_ij - m_ji| <= 1e-8.
-func checkSymmetricVars(fn, name string, m ad.Matrix) error {
+// CheckSymmetric is Stan's check_symmetric: |m_ij - m_ji| <= 1e-8.
+func CheckSymmetric(fn, name string, m ad.Matrix) error {
 	if m.Rows != m.Cols {
 		return fmt.Errorf("%s: Expecting a square matrix; rows of %s (%d) and columns of %s (%d) must match in size", fn, name, m.Rows, name, m.Cols)
 	}
@@ -394,8 +394,8 @@ func checkSymmetricVars(fn, name string, m ad.Matrix) error {
 	return nil
 }
 
-// symmetrizeVars returns (m + mᵀ)/2.
-func symmetrizeVars(t *ad.Tape, m ad.Matrix) ad.Matrix {
+// Symmetrize returns (m + mᵀ)/2.
+func Symmetrize(t *ad.Tape, m ad.Matrix) ad.Matrix {
 	n := m.Rows
 	r := t.Matrix(n, n)
 	half := ad.Const(0.5)
@@ -410,14 +410,14 @@ func symmetrizeVars(t *ad.Tape, m ad.Matrix) ad.Matrix {
 	return r
 }
 
-// inverseSpdVars is the inverse of a symmetric positive-definite matrix, as
+// InverseSPD is the inverse of a symmetric positive-definite matrix, as
 // Stan computes it: of the symmetrized matrix, symmetrized again.
-func inverseSpdVars(t *ad.Tape, m ad.Matrix) (ad.Matrix, error) {
+func InverseSPD(t *ad.Tape, m ad.Matrix) (ad.Matrix, error) {
 	const fn = "inverse_spd"
-	if err := checkSymmetricVars(fn, "m", m); err != nil {
+	if err := CheckSymmetric(fn, "m", m); err != nil {
 		return ad.Matrix{}, err
 	}
-	s := symmetrizeVars(t, m)
+	s := Symmetrize(t, m)
 	if !positiveDefiniteVars(s) {
 		return ad.Matrix{}, fmt.Errorf("%s: m is not positive definite", fn)
 	}
@@ -425,7 +425,7 @@ func inverseSpdVars(t *ad.Tape, m ad.Matrix) (ad.Matrix, error) {
 	if err != nil {
 		return ad.Matrix{}, err
 	}
-	return symmetrizeVars(t, inv), nil
+	return Symmetrize(t, inv), nil
 }
 
 func positiveDefiniteVars(m ad.Matrix) bool {
@@ -451,28 +451,4 @@ func dotVars(t *ad.Tape, a, b []ad.Var) ad.Var {
 		bl.Add(y, x.Val)
 	}
 	return bl.End(s)
-}
-
-// logSumExpVars is log Σ e^{x_i} as one statement.
-func logSumExpVars(t *ad.Tape, xs []ad.Var) ad.Var {
-	if len(xs) == 0 {
-		return ad.Const(math.Inf(-1))
-	}
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = math.Max(m, x.Val)
-	}
-	if math.IsInf(m, -1) {
-		return ad.Const(m)
-	}
-	s := 0.0
-	for _, x := range xs {
-		s += math.Exp(x.Val - m)
-	}
-	v := m + math.Log(s)
-	b := t.Begin()
-	for _, x := range xs {
-		b.Add(x, math.Exp(x.Val-v))
-	}
-	return b.End(v)
 }
