@@ -32,17 +32,17 @@ type algebraSolver struct {
 	pos  token.Position
 	nested
 
-	guessF         func(*env) *Val
+	guessF         func(*env) *value
 	relF, fTolF    func(*env) ad.Var
 	stepsF         func(*env) int
 	args           []*odeArg
 	dataArgs       []int // indices of args that must be data
-	call           func(*env) *Val
-	yArg           Val
+	call           func(*env) *value
+	yArg           value
 	n, np          int
 	fv, jy, jp, yv []float64
 	trial, step    []float64
-	out            Val
+	out            value
 	dims           [1]int
 }
 
@@ -94,7 +94,7 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 		return c.badCall(x, t, "the system function '%s' must take a vector of unknowns first and return a vector, not %v", f.Name, f.Sig)
 	}
 	site := siteSlot(c, s)
-	fargs := []cexpr{{t: vec, v: func(e *env) *Val { return &site.of(e).yArg }}}
+	fargs := []cexpr{{t: vec, v: func(e *env) *value { return &site.of(e).yArg }}}
 	for k, a := range pass {
 		pt := f.Sig.Args[1+k]
 		if !types.Promotes(a.t, pt) || !types.Promotes(a.t, params[k]) || isComplex(pt.Kind) {
@@ -105,7 +105,7 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 		fargs = append(fargs, fa)
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, vec).v
-	return cexpr{t: t, v: func(e *env) *Val { return site.of(e).eval(e) }}
+	return cexpr{t: t, v: func(e *env) *value { return site.of(e).eval(e) }}
 }
 
 func (s *algebraSolver) fail(format string, a ...any) { fail(s.pos, s.name+": "+format, a...) }
@@ -167,7 +167,7 @@ func norm2(x []float64) float64 {
 	return math.Sqrt(s)
 }
 
-func (s *algebraSolver) eval(e *env) *Val {
+func (s *algebraSolver) eval(e *env) *value {
 	if s.busy {
 		s.fail("the system function calls the solver that is calling it")
 	}

@@ -28,8 +28,8 @@ import (
 // and the log density accumulated so far. Each model.Model owns one.
 type env struct {
 	t       *ad.Tape
-	globals []Val
-	frame   []Val        // the current user function's variables
+	globals []value
+	frame   []value      // the current user function's variables
 	stacks  []frameStack // each user function's frames, by its id
 	depth   int          // calls in progress
 	target  []ad.Var
@@ -42,10 +42,10 @@ type env struct {
 
 	retI int
 	retR ad.Var
-	retV *Val
+	retV *value
 
-	bufs  []Val // the compiler's buffer slots (bufSlot)
-	state []any // the compiler's state slots (stateSlot)
+	bufs  []value // the compiler's buffer slots (bufSlot)
+	state []any   // the compiler's state slots (stateSlot)
 
 	// nonFinite is the statement that first added a non-finite term to
 	// target in this evaluation, and term that term, to say where a
@@ -75,7 +75,7 @@ func (e *env) unwind() {
 
 // frameStack holds one function's frames, one per recursion depth.
 type frameStack struct {
-	frames [][]Val
+	frames [][]value
 	depth  int
 }
 
@@ -86,12 +86,12 @@ type varRef struct {
 	idx   int
 }
 
-func (r varRef) getter() func(*env) *Val {
+func (r varRef) getter() func(*env) *value {
 	k := r.idx
 	if r.frame {
-		return func(e *env) *Val { return &e.frame[k] }
+		return func(e *env) *value { return &e.frame[k] }
 	}
-	return func(e *env) *Val { return &e.globals[k] }
+	return func(e *env) *value { return &e.globals[k] }
 }
 
 type compiler struct {
@@ -172,7 +172,7 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 		i func(*env) int
 		r func(*env) ad.Var
 		z func(*env) cplx
-		v func(*env) *Val
+		v func(*env) *value
 	}
 	fs := make([]argFn, len(args))
 	for k, a := range args {
@@ -196,11 +196,11 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 		ints  []int
 		reals []ad.Var
 		cplxs []cplx
-		vals  []*Val
+		vals  []*value
 	}
 	n := len(args)
 	argSlot := newState(c, func() *argBufs {
-		return &argBufs{make([]int, n), make([]ad.Var, n), make([]cplx, n), make([]*Val, n)}
+		return &argBufs{make([]int, n), make([]ad.Var, n), make([]cplx, n), make([]*value, n)}
 	})
 	invoke := func(e *env) {
 		a := argSlot.of(e)
@@ -233,7 +233,7 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 		st := &e.stacks[u.id]
 		st.depth++
 		if len(st.frames) < st.depth {
-			st.frames = append(st.frames, make([]Val, u.nSlots))
+			st.frames = append(st.frames, make([]value, u.nSlots))
 		}
 		fr := st.frames[st.depth-1]
 		for k, p := range u.params {
@@ -269,7 +269,7 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 		return cexpr{t: t, z: func(e *env) cplx { invoke(e); return cplx{e.retV.R[0], e.retV.R[1]} }}
 	}
 	buf := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		invoke(e)
 		b := buf.of(e)
 		b.copyFrom(e.retV) // the callee's frame is reused by the next call
@@ -407,7 +407,7 @@ type constraintCheck struct {
 	what  string // "transformed parameter"
 	name  string
 	pos   token.Position // the declaration
-	get   func(*env) *Val
+	get   func(*env) *value
 	kind  types.Type
 	base  string
 	lower cexpr

@@ -6,14 +6,14 @@ package compile
 // part carries its own derivative and the tape needs nothing new. A complex
 // scalar expression is a cexpr whose z field returns a cplx. A complex
 // variable or container (complex, complex_vector, complex_row_vector,
-// complex_matrix, and arrays of them) is an ordinary Val whose R holds its
+// complex_matrix, and arrays of them) is an ordinary value whose R holds its
 // elements interleaved, real part then imaginary part: len(R) is
 // 2·size(Dims), and Dims count elements exactly as for the real types.
 //
 // This changes the least: slots, function frames, copyFrom, array views
-// and the selector's offsets all work on such a Val unchanged (offsets are
+// and the selector's offsets all work on such a value unchanged (offsets are
 // element offsets, doubled where an element is read or written); whether a
-// Val is complex is known from its static type, as whether it holds ints
+// value is complex is known from its static type, as whether it holds ints
 // is. The interleaved layout is also the layout in which Stan's
 // deserializer reads complex parameters (std::complex arrays) and the
 // order in which CmdStan writes their columns (z.real, then z.imag).
@@ -57,10 +57,10 @@ func width(t types.Type) int {
 
 // shapeComplex resizes v to hold a complex value of dims, reusing its
 // storage when it is large enough.
-func (v *Val) shapeComplex(dims []int) { v.shapeReals(dims, 2*size(dims)) }
+func (v *value) shapeComplex(dims []int) { v.shapeReals(dims, 2*size(dims)) }
 
 // shapeAs resizes v for a value of type t with dims.
-func shapeAs(v *Val, dims []int, t types.Type) {
+func shapeAs(v *value, dims []int, t types.Type) {
 	if isComplex(t.Kind) {
 		v.shapeComplex(dims)
 		return
@@ -79,13 +79,13 @@ func (e cexpr) cplx() func(*env) cplx {
 
 // cval returns a container expression as a complex container, promoting
 // int and real containers (imaginary parts zero).
-func (e cexpr) cval(c *compiler) func(*env) *Val {
+func (e cexpr) cval(c *compiler) func(*env) *value {
 	if isComplex(e.t.Kind) {
 		return e.v
 	}
 	f := e.val(true)
 	out := c.buf()
-	return func(env *env) *Val {
+	return func(env *env) *value {
 		buf := out.of(env)
 		v := f(env)
 		buf.shapeComplex(v.Dims)
@@ -123,7 +123,7 @@ func (c *compiler) complexArrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
 		for i, el := range x.Elems {
 			fs[i] = c.expr(el).cplx()
 		}
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			buf.shapeComplex([]int{len(fs)})
 			for i, f := range fs {
@@ -133,12 +133,12 @@ func (c *compiler) complexArrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
 			return buf
 		}}
 	}
-	fs := make([]func(*env) *Val, len(x.Elems))
+	fs := make([]func(*env) *value, len(x.Elems))
 	for i, el := range x.Elems {
 		fs[i] = c.expr(el).cval(c)
 	}
 	dimsOf := c.dimsState()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf, dims := out.of(e), dimsOf.of(e)
 		k := 0
 		for i, f := range fs {
@@ -161,11 +161,11 @@ func (c *compiler) complexRowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr
 	out := c.buf()
 	pos := c.pos(x.Pos())
 	if t.Kind == types.ComplexMatrix {
-		rows := make([]func(*env) *Val, len(x.Elems))
+		rows := make([]func(*env) *value, len(x.Elems))
 		for i, el := range x.Elems {
 			rows[i] = c.expr(el).cval(c)
 		}
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			var dims [2]int
 			n := len(rows)
@@ -189,7 +189,7 @@ func (c *compiler) complexRowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr
 	for i, el := range x.Elems {
 		fs[i] = c.expr(el).cplx()
 	}
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [2]int
 		dims[0] = len(fs)
@@ -305,7 +305,7 @@ func (c *compiler) complexCond(x *ast.CondExpr, t types.Type) cexpr {
 		}}
 	}
 	fa, fb := a.cval(c), b.cval(c)
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		if cond(e) {
 			return fa(e)
 		}
@@ -335,7 +335,7 @@ func complexIndex(c *compiler, base cexpr, idx []index, t types.Type, pos token.
 	out := c.buf()
 	if allSingle && len(idx) <= arrayDims {
 		n := len(idx)
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			v := fb(e)
 			o := arrayOffset(e, v, idx[:n], pos)
@@ -345,7 +345,7 @@ func complexIndex(c *compiler, base cexpr, idx []index, t types.Type, pos token.
 		}}
 	}
 	selOf := newState(c, func() *selector { return &selector{} })
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf, sel := out.of(e), selOf.of(e)
 		v := fb(e)
 		sel.run(e, v, arrayDims, idx, pos)
@@ -361,7 +361,7 @@ func complexIndex(c *compiler, base cexpr, idx []index, t types.Type, pos token.
 
 // assignComplex stores x into a complex variable of type vt, or into the
 // part of it idx selects, promoting ints and reals.
-func assignComplex(c *compiler, get func(*env) *Val, vt types.Type, idx []index, x cexpr, pos token.Position) stmtFn {
+func assignComplex(c *compiler, get func(*env) *value, vt types.Type, idx []index, x cexpr, pos token.Position) stmtFn {
 	arrayDims := vt.Dims
 	if x.v == nil {
 		f := x.cplx()
@@ -403,7 +403,7 @@ func assignComplex(c *compiler, get func(*env) *Val, vt types.Type, idx []index,
 	}
 	// The value is copied first: it may share storage with dst.
 	type assignWork struct {
-		tmp Val
+		tmp value
 		sel selector
 	}
 	work := newState(c, func() *assignWork { return &assignWork{} })
@@ -473,7 +473,7 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 	case name == "conj":
 		// Of a complex container: each imaginary part negated.
 		f, out := args[0].cval(c), c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			v, b := f(e), out.of(e)
 			b.shapeComplex(v.Dims)
 			for k := 0; k < len(v.R); k += 2 {
@@ -517,7 +517,7 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 // toComplexContainer is to_complex(re, im) of containers of one shape, or
 // of a container and a real used for each element.
 func toComplexContainer(c *compiler, args []cexpr, t types.Type, pos token.Position) cexpr {
-	var vs [2]func(*env) *Val
+	var vs [2]func(*env) *value
 	var rs [2]func(*env) ad.Var
 	for i, x := range args {
 		if x.v != nil {
@@ -527,7 +527,7 @@ func toComplexContainer(c *compiler, args []cexpr, t types.Type, pos token.Posit
 		}
 	}
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		var parts [2][]ad.Var
 		var scal [2]ad.Var
 		var dims []int
@@ -565,14 +565,14 @@ func repComplexArray(c *compiler, args []cexpr, t types.Type, pos token.Position
 		ns[i] = args[i+1].i
 	}
 	var fz func(*env) cplx
-	var fv func(*env) *Val
+	var fv func(*env) *value
 	if args[0].v == nil {
 		fz = args[0].cplx()
 	} else {
 		fv = args[0].cval(c)
 	}
 	out, dimsOf := c.buf(), c.dimsState()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf, d := out.of(e), dimsOf.of(e)
 		*d = evalSizes(e, ns, *d, pos)
 		dims := *d
@@ -605,7 +605,7 @@ func formatComplex(re, im float64) string {
 
 // formatComplexVal writes a complex container's elements in storage
 // order, as formatVal does for real ones.
-func formatComplexVal(v *Val) string {
+func formatComplexVal(v *value) string {
 	parts := make([]string, 0, len(v.R)/2)
 	for k := 0; k+1 < len(v.R); k += 2 {
 		parts = append(parts, formatComplex(v.R[k].Val, v.R[k+1].Val))

@@ -26,10 +26,10 @@ func (l *library) addContainerFuncs() {
 		"sd":                                realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Sqrt(varianceVars(t, x)) }),
 		"dot_self":                          realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
 		"sum_square":                        realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
-		"num_elements":                      sizeOf(func(v *Val) int { return size(v.Dims) }),
-		"size":                              sizeOf(func(v *Val) int { return v.Dims[0] }),
-		"rows":                              sizeOf(func(v *Val) int { return v.Dims[0] }),
-		"cols":                              sizeOf(func(v *Val) int { return v.Dims[len(v.Dims)-1] }),
+		"num_elements":                      sizeOf(func(v *value) int { return size(v.Dims) }),
+		"size":                              sizeOf(func(v *value) int { return v.Dims[0] }),
+		"rows":                              sizeOf(func(v *value) int { return v.Dims[0] }),
+		"cols":                              sizeOf(func(v *value) int { return v.Dims[len(v.Dims)-1] }),
 		"dot_product":                       dotProduct,
 		"rep_vector":                        repVector,
 		"rep_row_vector":                    repVector,
@@ -144,7 +144,7 @@ func realReduce(f func(*ad.Tape, []ad.Var) ad.Var) builtin {
 	}
 }
 
-func sizeOf(f func(*Val) int) builtin {
+func sizeOf(f func(*value) int) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		g := a[0].v
 		if g == nil {
@@ -174,7 +174,7 @@ func dotProduct(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr
 func repVector(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	x, n := a[0].real(), a[1].i
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [1]int
 		dims[0] = n(e)
@@ -196,7 +196,7 @@ func repArray(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 	}
 	isInt := t.Kind == types.Int
 	out, dimsOf := c.buf(), c.dimsState()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf, d := out.of(e), dimsOf.of(e)
 		*d = evalSizes(e, ns, *d, pos)
 		dims := *d
@@ -235,7 +235,7 @@ func repMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 	out := c.buf()
 	if len(a) == 3 {
 		x, m, n := a[0].real(), a[1].i, a[2].i
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			var dims [2]int
 			dims[0], dims[1] = m(e), n(e)
@@ -250,7 +250,7 @@ func repMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 	}
 	x, n := a[0].val(true), a[1].i
 	isCol := a[0].t.Kind == types.Vector
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [2]int
 		v, k := x(e), n(e)
@@ -283,7 +283,7 @@ func toFlat(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 		if isInt {
 			f := a[0].i
 			out := c.buf()
-			return cexpr{t: t, v: func(e *env) *Val {
+			return cexpr{t: t, v: func(e *env) *value {
 				buf := out.of(e)
 				buf.shape([]int{1}, true)
 				buf.I[0] = f(e)
@@ -292,7 +292,7 @@ func toFlat(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 		}
 		f := a[0].real()
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			buf.shape([]int{1}, false)
 			buf.R[0] = f(e)
@@ -301,7 +301,7 @@ func toFlat(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 	}
 	x := a[0].val(!isInt)
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		v := x(e)
 		buf.Dims = append(buf.Dims[:0], len(v.R)+len(v.I))
@@ -319,7 +319,7 @@ func toMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 	case len(a) == 1 && (at.Kind == types.Vector || at.Kind == types.RowVector) && at.Dims == 0:
 		col := at.Kind == types.Vector
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			v := x(e)
 			if col {
@@ -351,7 +351,7 @@ func reshapeMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) cex
 		colMajor = a[3].i
 	}
 	out, rowsOut := c.buf(), c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		v := x(e)
 		m, n := fm(e), fn(e)
@@ -376,9 +376,9 @@ func reshapeMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) cex
 // to_array_2d of a matrix) or back (to_matrix of a 2-D array or of an
 // array of row vectors). Either is a transpose of the elements: r×c
 // column-major is c×r row-major.
-func relayout(c *compiler, t types.Type, f func(*env) *Val, toRowMajor bool) cexpr {
+func relayout(c *compiler, t types.Type, f func(*env) *value, toRowMajor bool) cexpr {
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [2]int
 		v := f(e)
@@ -411,13 +411,13 @@ func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 	}
 	out := c.buf()
 	fx, fy := x.val(true), y.val(true)
-	shape := func(k types.Kind, v *Val) (int, int) {
+	shape := func(k types.Kind, v *value) (int, int) {
 		if k == types.RowVector {
 			return 1, v.Dims[0]
 		}
 		return v.Dims[0], v.Dims[1]
 	}
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [2]int
 		u, w := fx(e), fy(e)
@@ -445,7 +445,7 @@ func appendRow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 func concat(c *compiler, x, y cexpr, t types.Type) cexpr {
 	fx, fy := asVector(c, x), asVector(c, y)
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [1]int
 		u := fx(e)
@@ -482,13 +482,13 @@ func appendCol(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 	}
 	out := c.buf()
 	fx, fy := x.val(true), y.val(true)
-	shape := func(k types.Kind, v *Val) (int, int) {
+	shape := func(k types.Kind, v *value) (int, int) {
 		if k == types.Vector {
 			return v.Dims[0], 1
 		}
 		return v.Dims[0], v.Dims[1]
 	}
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [2]int
 		u, w := fx(e), fy(e)
@@ -509,7 +509,7 @@ func cumulativeSum(c *compiler, a []cexpr, t types.Type, pos token.Position) (ce
 	out := c.buf()
 	if t.Kind == types.Int {
 		f := a[0].v
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			v := f(e)
 			buf.shape(v.Dims, true)
@@ -522,7 +522,7 @@ func cumulativeSum(c *compiler, a []cexpr, t types.Type, pos token.Position) (ce
 		}}, nil
 	}
 	f := a[0].val(true)
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		v := f(e)
 		buf.shape(v.Dims, false)
@@ -546,7 +546,7 @@ func softmax(logOut bool) builtin {
 		f := a[0].val(true)
 		out := c.buf()
 		work := newState(c, func() *[]float64 { return new([]float64) })
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf, w := out.of(e), work.of(e)
 			v := f(e)
 			n := len(v.R)
@@ -610,7 +610,7 @@ func segmentOf(kind string) builtin {
 		}
 		isInt := t.Kind == types.Int
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			v := f(e)
 			total := v.Dims[0]
@@ -641,7 +641,7 @@ func colRow(col bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f, k := a[0].v, a[1].i
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			v := f(e)
 			r, cc := v.Dims[0], v.Dims[1]
@@ -668,7 +668,7 @@ func colRow(col bool) builtin {
 func diagMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].v
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [2]int
 		v := f(e)
@@ -686,7 +686,7 @@ func diagMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr
 func diagonal(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].v
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [1]int
 		v := f(e)
@@ -707,7 +707,7 @@ func diagMultiply(pre bool) builtin {
 			fd, fm = a[1].v, a[0].v
 		}
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			d, m := fd(e), fm(e)
 			r, cc := m.Dims[0], m.Dims[1]
@@ -732,7 +732,7 @@ func diagMultiply(pre bool) builtin {
 func quadFormDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fm, fv := a[0].v, a[1].v
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		m, v := fm(e), fv(e)
 		n := m.Dims[0]
@@ -750,7 +750,7 @@ func quadFormDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cex
 func lowerSelfTranspose(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].v
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [2]int
 		l := f(e)
@@ -779,7 +779,7 @@ func crossprod(transFirst bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].v
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			var dims [2]int
 			m := f(e)
@@ -820,7 +820,7 @@ func crossprod(transFirst bool) builtin {
 func choleskyDecompose(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].v
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		m := f(e)
 		n := m.Dims[0]
@@ -868,7 +868,7 @@ func columnsDot(byCol, self bool) builtin {
 		}
 		kx := a[0].t.Kind
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			var dims [1]int
 			x, y := fx(e), fy(e)
@@ -936,7 +936,7 @@ func distanceFn(squared bool) builtin {
 func identityMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].i
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [2]int
 		n := f(e)
@@ -956,7 +956,7 @@ func addDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, e
 	fd := asVector(c, a[1])
 	scalar := a[1].v == nil
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		m := fm(e)
 		d := fd(e)
@@ -977,7 +977,7 @@ func reverse(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, e
 	f := a[0].v
 	isInt := t.Kind == types.Int
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		v := f(e)
 		n := v.Dims[0]
@@ -1000,7 +1000,7 @@ func sortFn(desc bool) builtin {
 		f := a[0].v
 		isInt := t.Kind == types.Int
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			v := f(e)
 			buf.copyFrom(v)
@@ -1082,7 +1082,7 @@ func logDeterminant(c *compiler, a []cexpr, t types.Type, pos token.Position) (c
 func mdivideLeftTriLow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fl, fb := a[0].v, a[1].val(true)
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		l, b := fl(e), fb(e)
 		n := l.Dims[0]
@@ -1111,14 +1111,14 @@ func mdivideLeftTriLow(c *compiler, a []cexpr, t types.Type, pos token.Position)
 func dimsFn(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	out := c.buf()
 	if a[0].v == nil {
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			buf.shape([]int{0}, true)
 			return buf
 		}}, nil
 	}
 	f := a[0].v
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [1]int
 		v := f(e)
@@ -1139,7 +1139,7 @@ func subMatrix(kind string) builtin {
 			is[k] = a[k+1].i
 		}
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			var dims [2]int
 			m := fm(e)
@@ -1188,7 +1188,7 @@ func eigenSym(values bool) builtin {
 		f := a[0].v
 		out := c.buf()
 		solver := newState(c, func() *ad.SymEigen { return &ad.SymEigen{} })
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf, se := out.of(e), solver.of(e)
 			var dims [2]int
 			m := f(e)
@@ -1211,7 +1211,7 @@ func eigenSym(values bool) builtin {
 	}
 }
 
-func (v *Val) isConst() bool {
+func (v *value) isConst() bool {
 	for _, x := range v.R {
 		if !x.IsConst() {
 			return false

@@ -20,7 +20,7 @@ import (
 func (l *library) addGeneralEigen() {
 	l.fn("eigenvalues", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fm, buf := a[0].v, c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			m := fm(e)
 			vals, err := eigenvalues(e.t, m)
 			if err != nil {
@@ -36,7 +36,7 @@ func (l *library) addGeneralEigen() {
 	})
 	l.fn("eigenvectors", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fm, buf := a[0].v, c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			m := fm(e)
 			if !m.isConst() {
 				// A vector's phase is arbitrary, so it has no derivative
@@ -64,7 +64,7 @@ func (l *library) addGeneralEigen() {
 }
 
 // eigenFactor factorizes the square matrix m.
-func eigenFactor(f *mat.Eigen, m *Val, kind mat.EigenKind) (int, error) {
+func eigenFactor(f *mat.Eigen, m *value, kind mat.EigenKind) (int, error) {
 	r, c := m.Dims[0], m.Dims[1]
 	if r != c {
 		return 0, fmt.Errorf("Expecting a square matrix; rows of m (%d) and columns of m (%d) must match in size", r, c)
@@ -87,7 +87,7 @@ func eigenFactor(f *mat.Eigen, m *Val, kind mat.EigenKind) (int, error) {
 // right and left eigenvectors v and u of λ, dλ = uᴴ dA v / (uᴴ v), so
 // ∂λ/∂A_ij = conj(u_i) v_j / (uᴴ v), whose real and imaginary parts are
 // the partials of λ's parts.
-func eigenvalues(t *ad.Tape, m *Val) ([]cplx, error) {
+func eigenvalues(t *ad.Tape, m *value) ([]cplx, error) {
 	var f mat.Eigen
 	kind := mat.EigenNone
 	if !m.isConst() {

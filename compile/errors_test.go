@@ -161,7 +161,7 @@ func TestHugeSizes(t *testing.T) {
 				t.Errorf("shape: %v, want %q", ee, want)
 			}
 		}()
-		new(Val).shape([]int{16385, 16384}, false)
+		new(value).shape([]int{16385, 16384}, false)
 	}()
 	// A local variable fails when the model block runs.
 	m, err := build(t, writeTemp(t, "parameters { real x; }\nmodel { vector[2000000000] v; x ~ normal(0, 1); }\n"), nil)

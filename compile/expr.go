@@ -20,7 +20,7 @@ type cexpr struct {
 	i func(*env) int
 	r func(*env) ad.Var
 	z func(*env) cplx
-	v func(*env) *Val
+	v func(*env) *value
 	// fixed marks a read of a data or transformed data variable, whose
 	// value never changes once the model is built.
 	fixed bool
@@ -40,7 +40,7 @@ func (e cexpr) real() func(*env) ad.Var {
 
 // val returns e as a container function; reals are promoted from ints when
 // asReal is set.
-func (e cexpr) val(asReal bool) func(*env) *Val {
+func (e cexpr) val(asReal bool) func(*env) *value {
 	f := e.v
 	if !asReal || e.t.Kind != types.Int {
 		return f
@@ -49,7 +49,7 @@ func (e cexpr) val(asReal bool) func(*env) *Val {
 		panic("compile: promoting an int container the compiler did not make")
 	}
 	buf := e.c.buf()
-	return func(env *env) *Val {
+	return func(env *env) *value {
 		v := f(env)
 		b := buf.of(env)
 		b.shape(v.Dims, false)
@@ -173,7 +173,7 @@ func (c *compiler) cond(x *ast.CondExpr, t types.Type) cexpr {
 		}}
 	}
 	av, bv := a.val(t.Kind != types.Int), b.val(t.Kind != types.Int)
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		if cond(e) {
 			return av(e)
 		}
@@ -232,7 +232,7 @@ func b2i(b bool) int {
 func mapReal(c *compiler, t types.Type, a cexpr, f func(*ad.Tape, ad.Var) ad.Var) cexpr {
 	src := a.val(true)
 	buf := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		v := src(e)
 		b := buf.of(e)
 		b.shape(v.Dims, false)
@@ -364,7 +364,7 @@ func (c *compiler) containerArith(x *ast.BinaryExpr, a, b cexpr, t types.Type) c
 		}
 		buf := c.buf()
 		fa, fb := a.val(true), b.val(true)
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			u, v := fa(e), fb(e)
 			if len(u.R) != len(v.R) || !sameDims(u.Dims, v.Dims) {
 				fail(pos, "size mismatch in %s: %v and %v", x.Op, dimString(u.Dims), dimString(v.Dims))
@@ -407,7 +407,7 @@ func (c *compiler) containerArith(x *ast.BinaryExpr, a, b cexpr, t types.Type) c
 		return c.matMul(a, b, t, pos)
 	}
 	c.errorf(x.OpPos, "operator %s on %v and %v is not supported yet", x.Op, a.t, b.t)
-	return cexpr{t: t, v: func(*env) *Val { return &Val{} }}
+	return cexpr{t: t, v: func(*env) *value { return &value{} }}
 }
 
 func sameDims(a, b []int) bool {
@@ -442,7 +442,7 @@ func dimString(d []int) string {
 func (c *compiler) matMul(a, b cexpr, t types.Type, pos token.Position) cexpr {
 	fa, fb := a.val(true), b.val(true)
 	// Shapes as (rows, cols): a vector is n×1, a row vector 1×n.
-	rc := func(kind types.Kind, v *Val) (int, int) {
+	rc := func(kind types.Kind, v *value) (int, int) {
 		switch kind {
 		case types.Vector:
 			return v.Dims[0], 1
@@ -465,7 +465,7 @@ func (c *compiler) matMul(a, b cexpr, t types.Type, pos token.Position) cexpr {
 		return c.matMulNode(a, b, t, pos)
 	}
 	buf := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		u, v := fa(e), fb(e)
 		ar, ac := rc(ak, u)
 		br, bc := rc(bk, v)
@@ -506,14 +506,14 @@ func (c *compiler) matMulNode(a, b cexpr, t types.Type, pos token.Position) cexp
 	// matMulWork is a model's result header and its float64 copy of a
 	// data matrix.
 	type matMulWork struct {
-		out    Val
+		out    value
 		dims   [2]int
 		data   ad.DataMatrix
 		cached bool
 	}
 	work := newState(c, func() *matMulWork { return &matMulWork{} })
 	vector := b.t.Kind == types.Vector
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		w := work.of(e)
 		v := fb(e)
 		if a.fixed && !w.cached {
@@ -571,14 +571,14 @@ func (c *compiler) transpose(a cexpr, t types.Type) cexpr {
 	f := a.v
 	buf := c.buf()
 	if t.Kind != types.Matrix {
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			v, b := f(e), buf.of(e)
 			b.Dims = append(b.Dims[:0], v.Dims...)
 			b.R = v.R
 			return b
 		}}
 	}
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		v, b := f(e), buf.of(e)
 		r, cc := v.Dims[0], v.Dims[1]
 		b.shape([]int{cc, r}, false)
@@ -600,12 +600,12 @@ func (c *compiler) arrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
 	isInt := t.Kind == types.Int
 	// arrayWork is a model's result and its dims under construction.
 	type arrayWork struct {
-		out  Val
+		out  value
 		dims []int
 	}
 	work := newState(c, func() *arrayWork { return &arrayWork{} })
 	pos := c.pos(x.Pos())
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		w := work.of(e)
 		buf := &w.out
 		w.dims = append(w.dims[:0], len(elems))
@@ -661,11 +661,11 @@ func (c *compiler) rowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr {
 	buf := c.buf()
 	pos := c.pos(x.Pos())
 	if t.Kind == types.Matrix {
-		rows := make([]func(*env) *Val, len(elems))
+		rows := make([]func(*env) *value, len(elems))
 		for i, el := range elems {
 			rows[i] = el.v
 		}
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			b := buf.of(e)
 			n := len(rows)
 			cols := -1
@@ -691,7 +691,7 @@ func (c *compiler) rowVectorLit(x *ast.RowVectorExpr, t types.Type) cexpr {
 	for i, el := range elems {
 		fs[i] = el.real()
 	}
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		b := buf.of(e)
 		b.shape([]int{len(fs)}, false)
 		for i, f := range fs {
@@ -747,7 +747,7 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 		n := len(idx)
 		switch {
 		case t == types.IntT || t == types.RealT:
-			off := func(e *env, v *Val) int {
+			off := func(e *env, v *value) int {
 				o := 0
 				stride := 1
 				// Offsets: array dims row-major, then matrix column-major.
@@ -787,7 +787,7 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 			return cexpr{t: t, r: func(e *env) ad.Var { v := fb(e); return v.R[off(e, v)] }}
 		case n <= arrayDims:
 			buf := c.buf()
-			return cexpr{t: t, v: func(e *env) *Val {
+			return cexpr{t: t, v: func(e *env) *value {
 				v, b := fb(e), buf.of(e)
 				o := arrayOffset(e, v, idx[:n], pos)
 				block := size(v.Dims[n:])
@@ -803,7 +803,7 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 	}
 	// General case: enumerate the selected elements.
 	work := newState(c, func() *selection { return &selection{} })
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		v, w := fb(e), work.of(e)
 		w.sel.run(e, v, arrayDims, idx, pos)
 		offs := w.sel.offs
@@ -823,7 +823,7 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 
 // singleOffset is the storage offset of v[i, j, ...] when every index is
 // single and they reach a scalar element.
-func singleOffset(e *env, v *Val, arrayDims int, idx []index, pos token.Position) int {
+func singleOffset(e *env, v *value, arrayDims int, idx []index, pos token.Position) int {
 	o := 0
 	k := 0
 	for ; k < arrayDims; k++ {
@@ -852,9 +852,9 @@ func singleOffset(e *env, v *Val, arrayDims int, idx []index, pos token.Position
 type index struct {
 	multi  bool
 	single func(*env) int
-	list   func(*env) *Val // int array
-	lo, hi func(*env) int  // range bounds; nil when open
-	isAll  bool            // a bare :
+	list   func(*env) *value // int array
+	lo, hi func(*env) int    // range bounds; nil when open
+	isAll  bool              // a bare :
 	rng    bool
 }
 
@@ -920,7 +920,7 @@ func (ix *index) positions(e *env, n int, pos token.Position, out []int) []int {
 // selection is a model's selector and the elements it selected.
 type selection struct {
 	sel selector
-	out Val
+	out value
 }
 
 // selector enumerates the elements x[idx...] selects, reusing its
@@ -935,7 +935,7 @@ type selector struct {
 // run fills s.offs with the flat offsets of the selected elements, in the
 // flat order of the result (its array dims row-major, its matrix part
 // column-major), and s.dims with the result's dims.
-func (s *selector) run(e *env, v *Val, arrayDims int, idx []index, pos token.Position) {
+func (s *selector) run(e *env, v *value, arrayDims int, idx []index, pos token.Position) {
 	nd := len(v.Dims)
 	s.offs, s.dims = s.offs[:0], s.dims[:0]
 	for len(s.sel) < nd {
@@ -1069,7 +1069,7 @@ func (c *compiler) libCall(x *ast.CallExpr, name string, f builtin, args []cexpr
 
 // arrayOffset is the flat element offset that single indexes into a
 // value's leading (array) dimensions select.
-func arrayOffset(e *env, v *Val, idx []index, pos token.Position) int {
+func arrayOffset(e *env, v *value, idx []index, pos token.Position) int {
 	o := 0
 	for k, ix := range idx {
 		i := ix.single(e)

@@ -61,7 +61,7 @@ func fftBuiltin(inverse, twoD bool) builtin {
 		buf := c.buf()
 		type work struct{ in, out []cplx }
 		scratch := newState(c, func() *work { return &work{} })
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			v, w := f(e), scratch.of(e)
 			b := buf.of(e)
 			b.shapeComplex(v.Dims)
@@ -110,7 +110,7 @@ func complexParts(im bool) builtin {
 		if im {
 			off = 1
 		}
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			v, b := f(e), buf.of(e)
 			b.shape(v.Dims, false)
 			for k := range b.R {

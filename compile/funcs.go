@@ -56,7 +56,7 @@ func (l *library) addScalarFuncs() {
 		if isComplex(a[0].t.Kind) {
 			// The modulus of each element of a complex container.
 			f, buf := a[0].v, c.buf()
-			return cexpr{t: t, v: func(e *env) *Val {
+			return cexpr{t: t, v: func(e *env) *value {
 				v, b := f(e), buf.of(e)
 				b.shape(v.Dims, false)
 				for k := range b.R {
@@ -181,7 +181,7 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 			}
 			x, y := a[0].val(true), a[1].val(true)
 			buf := c.buf()
-			return cexpr{t: t, v: func(e *env) *Val {
+			return cexpr{t: t, v: func(e *env) *value {
 				u, w := x(e), y(e)
 				if len(u.R) != len(w.R) {
 					fail(pos, "size mismatch: %d and %d", len(u.R), len(w.R))
@@ -216,7 +216,7 @@ func intBinary(f func(a, b int) (int, string)) builtin {
 		}
 		buf := c.buf()
 		fx, fy := a[0], a[1]
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			// Each argument once: a container's elements, or a scalar
 			// for every element.
 			var xs, ys []int
@@ -334,7 +334,7 @@ func scalarElementwise(c *compiler, t types.Type, a, b cexpr, f func(*ad.Tape, a
 	buf := c.buf()
 	if a.v == nil { // the scalar is the first operand
 		fs, fc := a.real(), b.val(true)
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			s, v := fs(e), fc(e)
 			out := buf.of(e)
 			out.shape(v.Dims, false)
@@ -345,7 +345,7 @@ func scalarElementwise(c *compiler, t types.Type, a, b cexpr, f func(*ad.Tape, a
 		}}
 	}
 	fc, fs := a.val(true), b.real()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		v, s := fc(e), fs(e)
 		out := buf.of(e)
 		out.shape(v.Dims, false)
@@ -360,7 +360,7 @@ func scalarElementwise(c *compiler, t types.Type, a, b cexpr, f func(*ad.Tape, a
 // the containers share one shape and the scalars are used for every
 // element.
 func ternaryElementwise(c *compiler, t types.Type, a []cexpr, pos token.Position, f func(*ad.Tape, ad.Var, ad.Var, ad.Var) ad.Var) cexpr {
-	var vs [3]func(*env) *Val
+	var vs [3]func(*env) *value
 	var rs [3]func(*env) ad.Var
 	for i, x := range a {
 		if x.v != nil {
@@ -370,8 +370,8 @@ func ternaryElementwise(c *compiler, t types.Type, a []cexpr, pos token.Position
 		}
 	}
 	buf := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
-		var vals [3]*Val
+	return cexpr{t: t, v: func(e *env) *value {
+		var vals [3]*value
 		var scal [3]ad.Var
 		var dims []int
 		n := -1

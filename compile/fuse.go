@@ -21,7 +21,7 @@ import (
 // linearTerm is coef · x, or coef alone when x is nil.
 type linearTerm struct {
 	coef func(*env) ad.Var
-	x    func(*env) *Val
+	x    func(*env) *value
 	neg  bool
 }
 

@@ -194,7 +194,7 @@ type siteWork struct {
 // parameter, the family's parameters and the truncation.
 type uniSite struct {
 	pv      *paramVar
-	get     func(*env) *Val
+	get     func(*env) *value
 	arrDims int
 	idx     []index
 	params  *densityArgs
@@ -223,7 +223,7 @@ func (c *compiler) uniSite(s *priorSite) *uniSite {
 }
 
 // offsets are the stored elements the site selects.
-func offsets(e *env, w *siteWork, dst *Val, arrDims int, idx []index, pos token.Position) []int {
+func offsets(e *env, w *siteWork, dst *value, arrDims int, idx []index, pos token.Position) []int {
 	if idx != nil {
 		w.sel.run(e, dst, arrDims, idx, pos)
 		return w.sel.offs
@@ -315,7 +315,7 @@ func (c *compiler) priorDraw(s *priorSite) stmtFn {
 	gp := c.gen.params[s.param]
 	pv := c.gen.pvs[s.param]
 	marks, pos := gp.marks, s.pos
-	mark := func(e *env, dst *Val, offs []int) {
+	mark := func(e *env, dst *value, offs []int) {
 		m := *marks.of(e)
 		for _, o := range offs {
 			if m[o] {
@@ -351,11 +351,11 @@ func (c *compiler) priorDraw(s *priorSite) stmtFn {
 // multiDraw compiles the draw of a multivariate site: a simplex, a
 // correlation or covariance matrix or its Cholesky factor, or vectors
 // (an array of them when the location is broadcast or an array).
-func (c *compiler) multiDraw(s *priorSite, mark func(*env, *Val, []int)) stmtFn {
+func (c *compiler) multiDraw(s *priorSite, mark func(*env, *value, []int)) stmtFn {
 	pv := c.gen.pvs[s.param]
 	ref, v, idx, _ := c.lvalue(s.lhs)
 	get, arrDims, pos := ref.getter(), v.Type.Dims, s.pos
-	args := make([]func(*env) *Val, len(s.args))
+	args := make([]func(*env) *value, len(s.args))
 	reals := make([]func(*env) ad.Var, len(s.args))
 	for k, a := range s.args {
 		x := c.expr(a)
@@ -438,7 +438,7 @@ func (c *compiler) multiDraw(s *priorSite, mark func(*env, *Val, []int)) stmtFn 
 }
 
 // floats are a value's reals, in w.p.
-func floats(w *siteWork, v *Val) []float64 {
+func floats(w *siteWork, v *value) []float64 {
 	w.p = w.p[:0]
 	for _, x := range v.R {
 		w.p = append(w.p, x.Val)
@@ -447,7 +447,7 @@ func floats(w *siteWork, v *Val) []float64 {
 }
 
 // dense is a matrix value as a gonum matrix.
-func dense(v *Val) *mat.Dense {
+func dense(v *value) *mat.Dense {
 	m := v.matrix()
 	out := mat.NewDense(max(m.Rows, 1), max(m.Cols, 1), nil)
 	for j := range m.Cols {

@@ -30,7 +30,7 @@ func (c *compiler) badCall(x *ast.CallExpr, t types.Type, format string, a ...an
 	case t == types.IntT:
 		return cexpr{t: t, i: func(*env) int { return 0 }}
 	}
-	return cexpr{t: t, v: func(*env) *Val { return &Val{} }}
+	return cexpr{t: t, v: func(*env) *value { return &value{} }}
 }
 
 // argsFit reports whether arguments of types args may be passed to f's
@@ -72,8 +72,8 @@ func (c *compiler) reduceSum(x *ast.CallExpr, call *check.Call, args []cexpr, t 
 	grain := args[2].i
 	xs := args[1]
 	get := xs.val(sig.Args[0].Kind != types.Int)
-	cur := zeroState[*Val](c) // the sliced argument, whose size is end
-	sliced := cexpr{t: sig.Args[0], c: c, v: func(e *env) *Val {
+	cur := zeroState[*value](c) // the sliced argument, whose size is end
+	sliced := cexpr{t: sig.Args[0], c: c, v: func(e *env) *value {
 		if g := grain(e); g < 1 {
 			fail(pos, "%s: grainsize is %d, but must be positive!", call.Name, g)
 		}
@@ -105,13 +105,13 @@ func (c *compiler) mapRect(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	// mapRectWork is a model's arguments of the call, the job running,
 	// its slices of them, and the concatenated results.
 	type mapRectWork struct {
-		phi, th, xr, xi *Val
+		phi, th, xr, xi *value
 		job             int
-		thJ, xrJ, xiJ   Val
-		out             Val
+		thJ, xrJ, xiJ   value
+		out             value
 	}
 	work := newState(c, func() *mapRectWork { return &mapRectWork{} })
-	slice := func(job int, dst *Val, v *Val) *Val {
+	slice := func(job int, dst *value, v *value) *value {
 		block := size(v.Dims[1:])
 		dst.Dims = v.Dims[1:]
 		if v.I != nil {
@@ -122,13 +122,13 @@ func (c *compiler) mapRect(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 		return dst
 	}
 	fargs := []cexpr{
-		{t: vec, c: c, v: func(e *env) *Val { return work.of(e).phi }},
-		{t: vec, c: c, v: func(e *env) *Val { w := work.of(e); return slice(w.job, &w.thJ, w.th) }},
-		{t: want[2], c: c, v: func(e *env) *Val { w := work.of(e); return slice(w.job, &w.xrJ, w.xr) }},
-		{t: want[3], c: c, v: func(e *env) *Val { w := work.of(e); return slice(w.job, &w.xiJ, w.xi) }},
+		{t: vec, c: c, v: func(e *env) *value { return work.of(e).phi }},
+		{t: vec, c: c, v: func(e *env) *value { w := work.of(e); return slice(w.job, &w.thJ, w.th) }},
+		{t: want[2], c: c, v: func(e *env) *value { w := work.of(e); return slice(w.job, &w.xrJ, w.xr) }},
+		{t: want[3], c: c, v: func(e *env) *value { w := work.of(e); return slice(w.job, &w.xiJ, w.xi) }},
 	}
 	g := c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, vec).v
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		w := work.of(e)
 		w.phi, w.th, w.xr, w.xi = phiF(e), thF(e), xrF(e), xiF(e)
 		th, xr, xi, buf := w.th, w.xr, w.xi, &w.out

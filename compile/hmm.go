@@ -43,7 +43,7 @@ func (l *library) addHMM() {
 	}
 	l.fn("hmm_hidden_state_prob", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		args, buf := values(c, a), c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			o, g, rho := args(e)
 			p, err := dist.HMMHiddenStateProb(o, g, rho)
 			if err != nil {
@@ -59,7 +59,7 @@ func (l *library) addHMM() {
 	})
 	l.fn("hmm_latent_rng", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		args, buf := values(c, a), c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			o, g, rho := args(e)
 			z, err := dist.HMMLatentRng(e.rng, o, g, rho)
 			if err != nil {

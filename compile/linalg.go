@@ -40,7 +40,7 @@ func (l *library) addLinearAlgebra() {
 		"cholesky_corr_constrain": func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 			fy, fk := a[0].val(true), a[1].i
 			buf := c.buf()
-			return cexpr{t: t, v: func(e *env) *Val {
+			return cexpr{t: t, v: func(e *env) *value {
 				y, k := fy(e), fk(e)
 				if k < 0 {
 					fail(pos, "cholesky_corr_constrain: K is %d, but must be nonnegative", k)
@@ -63,7 +63,7 @@ func (l *library) addLinearAlgebra() {
 
 // asMatrix views a vector as a column, a row vector as a row, a matrix as
 // itself.
-func asMatrix(k types.Kind, v *Val) ad.Matrix {
+func asMatrix(k types.Kind, v *value) ad.Matrix {
 	switch k {
 	case types.Vector:
 		return ad.Matrix{Rows: len(v.R), Cols: 1, Data: v.R}
@@ -74,7 +74,7 @@ func asMatrix(k types.Kind, v *Val) ad.Matrix {
 }
 
 // setResult points buf at a result of type t.
-func setResult(buf *Val, t types.Type, m ad.Matrix) *Val {
+func setResult(buf *value, t types.Type, m ad.Matrix) *value {
 	switch t.Kind {
 	case types.Vector, types.RowVector:
 		buf.Dims = append(buf.Dims[:0], len(m.Data))
@@ -96,7 +96,7 @@ func (c *compiler) solveOp(x, y cexpr, t types.Type, pos token.Position, f func(
 	fa, fb := x.val(true), y.val(true)
 	ka, kb := x.t.Kind, y.t.Kind
 	buf := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		r, err := f(e.t, asMatrix(ka, fa(e)), asMatrix(kb, fb(e)))
 		if err != nil {
 			fail(pos, "%v", err)
@@ -154,7 +154,7 @@ func matrixFn(f func(t *ad.Tape, m ad.Matrix) (ad.Matrix, error)) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fm := a[0].v
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			r, err := f(e.t, fm(e).matrix())
 			if err != nil {
 				fail(pos, "%v", err)
@@ -217,7 +217,7 @@ func determinant(t *ad.Tape, m ad.Matrix) (ad.Var, error) {
 func singularValues(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fm := a[0].v
 	buf := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		m := fm(e).matrix()
 		k := min(m.Rows, m.Cols)
 		out := buf.of(e)
@@ -290,7 +290,7 @@ func quadForm(sym bool) builtin {
 			}}, nil
 		}
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			m, b := operands(e)
 			r := sandwich(e.t, pos, m, b)
 			if sym && r.Rows > 1 {

@@ -28,7 +28,7 @@ func (l *library) addMoreLinearAlgebra() {
 	l.fn("matrix_power", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fm, fn := a[0].v, a[1].i
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			r, err := matrixPower(e.t, fm(e).matrix(), fn(e))
 			if err != nil {
 				fail(pos, "%v", err)
@@ -39,7 +39,7 @@ func (l *library) addMoreLinearAlgebra() {
 	l.fn("matrix_exp_multiply", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fa, fb := a[0].v, a[1].v
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			r, err := expMultiply(e.t, ad.Const(1), fa(e).matrix(), fb(e).matrix(), "matrix_exp_multiply")
 			if err != nil {
 				fail(pos, "%v", err)
@@ -50,7 +50,7 @@ func (l *library) addMoreLinearAlgebra() {
 	l.fn("scale_matrix_exp_multiply", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fs, fa, fb := a[0].real(), a[1].v, a[2].v
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			r, err := expMultiply(e.t, fs(e), fa(e).matrix(), fb(e).matrix(), "scale_matrix_exp_multiply")
 			if err != nil {
 				fail(pos, "%v", err)
@@ -336,7 +336,7 @@ func quantileBuiltin(c *compiler, a []cexpr, t types.Type, pos token.Position) (
 	}
 	fps := a[1].val(true)
 	buf := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		sortX(e)
 		ps := fps(e)
 		out := buf.of(e)
@@ -363,7 +363,7 @@ func svdBuiltin(u bool) builtin {
 		if u {
 			fn = "svd_U"
 		}
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			tp, m := e.t, fm(e).matrix()
 			if m.Rows == 0 || m.Cols == 0 {
 				fail(pos, "%s: m has size 0, but must have a non-zero size", fn)

@@ -33,14 +33,14 @@ type Model struct {
 
 // output is a variable written by Write, with its flattening.
 type output struct {
-	get   func(*env) *Val
+	get   func(*env) *value
 	order []int // storage offsets in Stan's output order
 }
 
 // NewModel reads data into the program, runs transformed data once, and
 // fixes the parameters' layout.
 func (p *Program) NewModel(data model.Data, seed uint64) (m *Model, err error) {
-	e := &env{t: ad.NewTape(), globals: make([]Val, p.nGlobals), rng: rand.New(rand.NewPCG(seed, 0xda7a)), print: p.Print}
+	e := &env{t: ad.NewTape(), globals: make([]value, p.nGlobals), rng: rand.New(rand.NewPCG(seed, 0xda7a)), print: p.Print}
 	p.newScratch(e)
 	m = &Model{p: p, e: e, data: data, seed: seed}
 	defer func() {

@@ -43,7 +43,7 @@ type odeSolver struct {
 	odeCore
 
 	// The compiled arguments of the call.
-	y0F, tsF func(*env) *Val
+	y0F, tsF func(*env) *value
 	t0F      func(*env) ad.Var
 
 	// The arguments the system function reads besides the time and state;
@@ -58,7 +58,7 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	name := call.Name
 	bad := func(format string, a ...any) cexpr {
 		c.errorf(x.Pos(), name+": "+format, a...)
-		return cexpr{t: t, v: func(*env) *Val { return &Val{} }}
+		return cexpr{t: t, v: func(*env) *value { return &value{} }}
 	}
 	def, ok := odeDefaults[name]
 	if !ok {
@@ -113,11 +113,11 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	site := siteSlot(c, s)
 	fargs := []cexpr{
 		{t: types.RealT, r: func(e *env) ad.Var { return site.of(e).tArg }},
-		{t: realArr, v: func(e *env) *Val { return &site.of(e).yArg }},
+		{t: realArr, v: func(e *env) *value { return &site.of(e).yArg }},
 		th, xr, xi,
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, realArr).v
-	return cexpr{t: t, v: func(e *env) *Val { return site.of(e).eval(e) }}
+	return cexpr{t: t, v: func(e *env) *value { return site.of(e).eval(e) }}
 }
 
 func sameSig(a, b types.Signature) bool {
@@ -159,7 +159,7 @@ func anyVar(xs []ad.Var) bool {
 	return false
 }
 
-func (s *odeSolver) eval(e *env) *Val {
+func (s *odeSolver) eval(e *env) *value {
 	if s.busy {
 		s.fail("the system function calls the solver that is calling it")
 	}

@@ -22,10 +22,10 @@ type odeCore struct {
 	stepsF     func(*env) int
 
 	// The system function, its scratch tape and the time and state it reads.
-	call func(*env) *Val
+	call func(*env) *value
 	nested
 	tArg ad.Var
-	yArg Val
+	yArg value
 
 	// The current call.
 	n, np       int  // states, parameters of the sensitivities
@@ -34,7 +34,7 @@ type odeCore struct {
 	yAdj        []float64 // a row of the state Jacobian
 	z0, ts, obs []float64 // the initial coupled state, the output times, the coupled state at each
 	dims        [2]int
-	out         Val
+	out         value
 	rk          dopri5
 }
 
@@ -198,7 +198,7 @@ func (c *compiler) passThrough(a cexpr, pt types.Type, dataOnly bool) (*odeArg, 
 	case pt == types.RealT:
 		return oa, cexpr{t: pt, r: func(e *env) ad.Var { return oa.of(e).arg.R[0] }}
 	}
-	return oa, cexpr{t: pt, v: func(e *env) *Val { return &oa.of(e).arg }}
+	return oa, cexpr{t: pt, v: func(e *env) *value { return &oa.of(e).arg }}
 }
 
 // pass sets the value the system function reads to the value passed in:

@@ -45,8 +45,8 @@ type odeArg struct {
 // (any of its values depends on parameters: then, as Stan types it, all
 // of them do).
 type odeArgVal struct {
-	in   Val // the value passed to the solver
-	arg  Val // the value the system function reads
+	in   value // the value passed to the solver
+	arg  value // the value the system function reads
 	vars bool
 }
 
@@ -57,7 +57,7 @@ func (a *odeArg) of(e *env) *odeArgVal { return a.val.of(e) }
 type odeVariadic struct {
 	odeCore
 
-	y0F, tsF func(*env) *Val
+	y0F, tsF func(*env) *value
 	t0F      func(*env) ad.Var
 	args     []*odeArg
 
@@ -74,7 +74,7 @@ func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cex
 	def := odeVariadicDefaults[name]
 	bad := func(format string, a ...any) cexpr {
 		c.errorf(x.Pos(), name+": "+format, a...)
-		return cexpr{t: t, v: func(*env) *Val { return &Val{} }}
+		return cexpr{t: t, v: func(*env) *value { return &value{} }}
 	}
 	first := 4 // the first argument passed through
 	if def.tol {
@@ -112,7 +112,7 @@ func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cex
 	site := siteSlot(c, s)
 	fargs := []cexpr{
 		{t: types.RealT, r: func(e *env) ad.Var { return site.of(e).tArg }},
-		{t: types.VectorT, v: func(e *env) *Val { return &site.of(e).yArg }},
+		{t: types.VectorT, v: func(e *env) *value { return &site.of(e).yArg }},
 	}
 	for k, a := range args[first:] {
 		pt := f.Sig.Args[2+k]
@@ -124,7 +124,7 @@ func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cex
 		fargs = append(fargs, fa)
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, types.VectorT).v
-	return cexpr{t: t, v: func(e *env) *Val { return site.of(e).eval(e) }}
+	return cexpr{t: t, v: func(e *env) *value { return site.of(e).eval(e) }}
 }
 
 func (s *odeVariadic) checkFinite(what string, xs []ad.Var) {
@@ -157,7 +157,7 @@ func (a *odeArg) load(e *env) *odeArgVal {
 	return v
 }
 
-func (s *odeVariadic) eval(e *env) *Val {
+func (s *odeVariadic) eval(e *env) *value {
 	if s.busy {
 		s.fail("the system function calls the solver that is calling it")
 	}

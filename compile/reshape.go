@@ -79,7 +79,7 @@ func checkSize(pos token.Position, fn string, dims ...int) {
 func linspaced(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fk, flo, fhi := a[0].i, a[1].real(), a[2].real()
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [1]int
 		k, lo, hi := fk(e), flo(e), fhi(e)
@@ -121,7 +121,7 @@ func linspaced(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr,
 func linspacedInt(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fk, flo, fhi := a[0].i, a[1].i, a[2].i
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [1]int
 		k, lo, hi := fk(e), flo(e), fhi(e)
@@ -157,7 +157,7 @@ func oneHot(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 	fn, fk := a[0].i, a[1].i
 	isInt := t.Kind == types.Int
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [1]int
 		n, k := fn(e), fk(e)
@@ -187,7 +187,7 @@ func filled(v float64) builtin {
 		fn := a[0].i
 		isInt := t.Kind == types.Int
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			var dims [1]int
 			n := fn(e)
@@ -245,7 +245,7 @@ func sortIndices(desc bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fv := a[0].v
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf := out.of(e)
 			var dims [1]int
 			v := fv(e)
@@ -297,7 +297,7 @@ func toInt(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, err
 	}
 	f := a[0].v
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		v := f(e)
 		buf.shape(v.Dims, true)
@@ -318,7 +318,7 @@ func appendArray(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexp
 	isInt := t.Kind == types.Int
 	fx, fy := a[0].val(!isInt), a[1].val(!isInt)
 	out, dimsOf := c.buf(), c.dimsState()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf, dims := out.of(e), dimsOf.of(e)
 		x, y := fx(e), fy(e)
 		if !sameDims(x.Dims[1:], y.Dims[1:]) {
@@ -474,7 +474,7 @@ func gpCov(k gpKernel) builtin {
 			return &gpWork{make([]ad.Var, k.params), make([]ad.Var, k.params)}
 		})
 		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			buf, w := out.of(e), work.of(e)
 			p, q := w.p, w.q
 			var dims [2]int
@@ -490,7 +490,7 @@ func gpCov(k gpKernel) builtin {
 			if size(x2.Dims[1:]) != d {
 				fail(pos, "%s: the points of the two sets have different sizes: %d and %d", k.name, d, size(x2.Dims[1:]))
 			}
-			for _, v := range [2]*Val{x1, x2} {
+			for _, v := range [2]*value{x1, x2} {
 				for _, x := range v.R {
 					if math.IsNaN(x.Val) {
 						fail(pos, "%s: x is nan, but must not be nan", k.name)
@@ -540,7 +540,7 @@ func gpCov(k gpKernel) builtin {
 func gpDotProd(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fx, fs := a[0].val(true), a[1].real()
 	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [2]int
 		x, s := fx(e), fs(e)

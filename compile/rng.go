@@ -95,7 +95,7 @@ func vectorRng(fr rngReal, fi func(*rand.Rand, []int, []float64) (int, error), n
 		}
 		isInt := t.Kind == types.Int
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			draws := count(e)
 			b := buf.of(e)
 			b.shape([]int{draws}, isInt)
@@ -138,7 +138,7 @@ func multiNormalRng(cholesky bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fmu, fs := vectorsOf(a[0]), a[1].v
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			mus, s := fmu(e), fs(e)
 			k := s.Dims[0]
 			l := make([]float64, k*k) // row-major lower factor
@@ -192,7 +192,7 @@ func multiNormalRng(cholesky bool) builtin {
 // shapeDraws shapes buf for the draws of a multivariate RNG of size k:
 // one vector when t is one, else an array of n vectors, one for each
 // location.
-func shapeDraws(buf *Val, t types.Type, n, k int) *Val {
+func shapeDraws(buf *value, t types.Type, n, k int) *value {
 	if t.Dims == 0 {
 		buf.shape([]int{k}, false)
 	} else {

@@ -37,7 +37,7 @@ func hypergeometricRng(c *compiler, a []cexpr, t types.Type, pos token.Position)
 func dirichletRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fa := a[0].v
 	buf, scratch := c.buf(), zeroState[[]float64](c)
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		alpha := scratch.of(e)
 		*alpha = values(*alpha, fa(e).R)
 		x, err := dist.DirichletRng(e.rng, *alpha)
@@ -52,7 +52,7 @@ func dirichletRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cex
 func dirichletMultinomialRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	fa, fn := a[0].v, a[1].i
 	buf, scratch := c.buf(), zeroState[[]float64](c)
-	return cexpr{t: t, v: func(e *env) *Val {
+	return cexpr{t: t, v: func(e *env) *value {
 		alpha := scratch.of(e)
 		*alpha = values(*alpha, fa(e).R)
 		k, err := dist.DirichletMultinomialRng(e.rng, *alpha, fn(e))
@@ -75,7 +75,7 @@ func multinomialRng(logit bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fth, fn := a[0].v, a[1].i
 		buf, scratch := c.buf(), zeroState[[]float64](c)
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			p := scratch.of(e)
 			*p = values(*p, fth(e).R)
 			th := *p
@@ -121,7 +121,7 @@ func lkjRng(draw func(*rand.Rand, int, float64) (*mat.Dense, error)) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fk, feta := a[0].i, a[1].real()
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			m, err := draw(e.rng, fk(e), feta(e).Val)
 			if err != nil {
 				fail(pos, "%v", err)
@@ -136,7 +136,7 @@ func wishartRng(draw func(*rand.Rand, float64, mat.Matrix) (*mat.Dense, error)) 
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fnu, fs := a[0].real(), a[1].v
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			m, err := draw(e.rng, fnu(e).Val, denseOf(fs(e)))
 			if err != nil {
 				fail(pos, "%v", err)
@@ -152,7 +152,7 @@ func studentTRng(draw func(*rand.Rand, float64, []float64, mat.Matrix) ([]float6
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fnu, fmu, fs := a[0].real(), vectorsOf(a[1]), a[2].v
 		buf, scratch := c.buf(), zeroState[[]float64](c)
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			nu, mus, s := fnu(e).Val, fmu(e), denseOf(fs(e))
 			k, _ := s.Dims()
 			b := shapeDraws(buf.of(e), t, len(mus), k)
@@ -182,7 +182,7 @@ func values(dst []float64, xs []ad.Var) []float64 {
 }
 
 // constVal fills buf with constants.
-func constVal(buf *Val, dims []int, x []float64) *Val {
+func constVal(buf *value, dims []int, x []float64) *value {
 	buf.shape(dims, false)
 	for i, v := range x {
 		buf.R[i] = ad.Const(v)
@@ -191,7 +191,7 @@ func constVal(buf *Val, dims []int, x []float64) *Val {
 }
 
 // denseOf is a matrix's values as a gonum matrix.
-func denseOf(v *Val) *mat.Dense {
+func denseOf(v *value) *mat.Dense {
 	r, c := v.Dims[0], v.Dims[1]
 	d := mat.NewDense(r, c, nil)
 	for j := range c {
@@ -203,7 +203,7 @@ func denseOf(v *Val) *mat.Dense {
 }
 
 // denseVal fills buf with a gonum matrix, column-major.
-func denseVal(buf *Val, m *mat.Dense) *Val {
+func denseVal(buf *value, m *mat.Dense) *value {
 	r, c := m.Dims()
 	buf.shape([]int{r, c}, false)
 	for j := range c {

@@ -17,7 +17,7 @@ func (c *compiler) buf() bufSlot {
 }
 
 // of is the slot's buffer in e.
-func (b bufSlot) of(e *env) *Val { return &e.bufs[b] }
+func (b bufSlot) of(e *env) *value { return &e.bufs[b] }
 
 // stateSlot is any other per-model state of a closure in env.state: a
 // solver's tape and work arrays, argument buffers, a warm start.
@@ -35,7 +35,7 @@ func (s stateSlot[T]) of(e *env) *T { return e.state[s].(*T) }
 
 // newScratch makes a Model's storage for every slot the compiler handed out.
 func (p *Program) newScratch(e *env) {
-	e.bufs = make([]Val, p.nBufs)
+	e.bufs = make([]value, p.nBufs)
 	e.state = make([]any, len(p.makers))
 	for i, mk := range p.makers {
 		e.state[i] = mk()

@@ -16,7 +16,7 @@ import (
 // addSparse defines the csr_* functions.
 func (l *library) addSparse() {
 	// each calls f on the nonzero entries of a matrix, row by row.
-	each := func(m *Val, f func(i, j int, x ad.Var)) {
+	each := func(m *value, f func(i, j int, x ad.Var)) {
 		r, c := m.Dims[0], m.Dims[1]
 		for i := range r {
 			for j := range c {
@@ -28,7 +28,7 @@ func (l *library) addSparse() {
 	}
 	l.fn("csr_extract_w", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fm, buf := a[0].v, c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			m, b := fm(e), buf.of(e)
 			n := 0
 			each(m, func(int, int, ad.Var) { n++ })
@@ -40,7 +40,7 @@ func (l *library) addSparse() {
 	})
 	l.fn("csr_extract_v", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fm, buf := a[0].v, c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			m, b := fm(e), buf.of(e)
 			n := 0
 			each(m, func(int, int, ad.Var) { n++ })
@@ -52,7 +52,7 @@ func (l *library) addSparse() {
 	})
 	l.fn("csr_extract_u", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fm, buf := a[0].v, c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			m, b := fm(e), buf.of(e)
 			rows := m.Dims[0]
 			b.shape([]int{rows + 1}, true)
@@ -68,7 +68,7 @@ func (l *library) addSparse() {
 	l.fn("csr_to_dense_matrix", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fm, fn, fw, fv, fu := a[0].i, a[1].i, a[2].v, a[3].v, a[4].v
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			m, n, w, v, u := fm(e), fn(e), fw(e).R, fv(e).I, fu(e).I
 			if err := csrCheck("csr_to_dense_matrix", m, n, w, v, u); err != nil {
 				fail(pos, "%v", err)
@@ -87,7 +87,7 @@ func (l *library) addSparse() {
 	l.fn("csr_matrix_times_vector", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		fm, fn, fw, fv, fu, fb := a[0].i, a[1].i, a[2].v, a[3].v, a[4].v, a[5].v
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			m, n, w, v, u, x := fm(e), fn(e), fw(e).R, fv(e).I, fu(e).I, fb(e).R
 			if err := csrCheck("csr_matrix_times_vector", m, n, w, v, u); err != nil {
 				fail(pos, "%v", err)

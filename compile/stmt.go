@@ -298,7 +298,7 @@ func (c *compiler) print(s *ast.PrintStmt) stmtFn {
 	}
 }
 
-func formatVal(v *Val) string {
+func formatVal(v *value) string {
 	parts := make([]string, 0, len(v.R)+len(v.I))
 	for _, x := range v.R {
 		parts = append(parts, fmt.Sprint(x.Val))
@@ -504,7 +504,7 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 	scalar := x.v == nil
 	var fi func(*env) int
 	var fr func(*env) ad.Var
-	var fv func(*env) *Val
+	var fv func(*env) *value
 	switch {
 	case scalar && isInt:
 		fi = x.i
@@ -566,7 +566,7 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 // r = (r')'): copying in place is still right, since a view never reaches
 // beyond the storage it views (so copyFrom keeps that storage) and copy
 // and append move overlapping elements correctly.
-func assignWhole(get, f func(*env) *Val, pos token.Position) stmtFn {
+func assignWhole(get, f func(*env) *value, pos token.Position) stmtFn {
 	return func(e *env) ctrl {
 		src := f(e)
 		dst := get(e)

@@ -202,7 +202,7 @@ func transformFail(pos token.Position, name string, err error) {
 // container of the first argument's shape.
 type boundArg struct {
 	r func(*env) ad.Var
-	v func(*env) *Val
+	v func(*env) *value
 }
 
 func boundArgs(a []cexpr) (bs [2]boundArg) {
@@ -218,7 +218,7 @@ func boundArgs(a []cexpr) (bs [2]boundArg) {
 
 // boundVals evaluates the bounds; a container's elements are read per
 // element by boundAt2.
-func boundVals(e *env, bs [2]boundArg, n int, want int, pos token.Position, name string) (sc [2]ad.Var, vs [2]*Val) {
+func boundVals(e *env, bs [2]boundArg, n int, want int, pos token.Position, name string) (sc [2]ad.Var, vs [2]*value) {
 	for i := range n {
 		if bs[i].r != nil {
 			sc[i] = bs[i].r(e)
@@ -232,7 +232,7 @@ func boundVals(e *env, bs [2]boundArg, n int, want int, pos token.Position, name
 	return sc, vs
 }
 
-func boundAt2(sc [2]ad.Var, vs [2]*Val, n, k int) (b [2]ad.Var) {
+func boundAt2(sc [2]ad.Var, vs [2]*value, n, k int) (b [2]ad.Var) {
 	for i := range n {
 		if vs[i] != nil {
 			b[i] = vs[i].R[k]
@@ -265,7 +265,7 @@ func scalarConstrain(name string, st scalarTransform, jac bool) builtin {
 		}
 		y := a[0].val(true)
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			w := ws.of(e)
 			u := y(e)
 			sc, vs := boundVals(e, bs, st.bounds, len(u.R), pos, name)
@@ -300,7 +300,7 @@ func scalarUnconstrain(name string, st scalarTransform) builtin {
 		}
 		x := a[0].val(true)
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			w := ws.of(e)
 			u := x(e)
 			sc, vs := boundVals(e, bs, st.bounds, len(u.R), pos, name)
@@ -377,7 +377,7 @@ func structuredConstrain(name string, st *transform.Structured, shape func(dst, 
 			ints[i] = x.i
 		}
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			w := ws.of(e)
 			u := y(e)
 			arr, yd := u.Dims[:len(u.Dims)-nb], u.Dims[len(u.Dims)-nb:]
@@ -417,7 +417,7 @@ func structuredUnconstrain(name string, st *transform.Structured, free func([]in
 		x := a[0].val(true)
 		nb := baseDims(a[0].t.Kind)
 		buf := c.buf()
-		return cexpr{t: t, v: func(e *env) *Val {
+		return cexpr{t: t, v: func(e *env) *value {
 			w := ws.of(e)
 			u := x(e)
 			arr, xd := u.Dims[:len(u.Dims)-nb], u.Dims[len(u.Dims)-nb:]

@@ -10,13 +10,13 @@ import (
 	"github.com/gostan/gostan/stan/types"
 )
 
-// Val is a container value: an array, vector, row vector or matrix, or an
+// value is a container value: an array, vector, row vector or matrix, or an
 // array of them. Elements are flat: arrays row-major (the first index
 // slowest), each vector contiguous, each matrix column-major as in Stan.
 // Dims lists the array sizes, then the vector's size or the matrix's rows
 // and columns. Real values live in R, integer values in I, complex values
 // in R as (re, im) pairs (see complex.go).
-type Val struct {
+type value struct {
 	Dims []int
 	R    []ad.Var
 	I    []int
@@ -32,7 +32,7 @@ func size(dims []int) int {
 }
 
 // shape resizes v to dims, reusing its storage when it is large enough.
-func (v *Val) shape(dims []int, isInt bool) {
+func (v *value) shape(dims []int, isInt bool) {
 	if !isInt {
 		v.shapeReals(dims, size(dims))
 		return
@@ -49,7 +49,7 @@ func (v *Val) shape(dims []int, isInt bool) {
 
 // shapeReals resizes v to dims holding n reals (size(dims), or twice it
 // for a complex value), reusing its storage when it is large enough.
-func (v *Val) shapeReals(dims []int, n int) {
+func (v *value) shapeReals(dims []int, n int) {
 	guardElements(dims)
 	v.Dims = append(v.Dims[:0], dims...)
 	if cap(v.R) < n {
@@ -74,7 +74,7 @@ func guardElements(dims []int) {
 
 // fillNaN sets reals to NaN and ints to the smallest int, Stan's values
 // for declared but unassigned variables.
-func (v *Val) fillNaN() {
+func (v *value) fillNaN() {
 	for i := range v.R {
 		v.R[i] = ad.Const(math.NaN())
 	}
@@ -85,7 +85,7 @@ func (v *Val) fillNaN() {
 
 // copyFrom makes v an independent copy of o, real, int or complex (two
 // reals an element).
-func (v *Val) copyFrom(o *Val) {
+func (v *value) copyFrom(o *value) {
 	if o.R == nil && o.I != nil {
 		v.shape(o.Dims, true)
 		copy(v.I, o.I)
@@ -108,7 +108,7 @@ func innerDims(t types.Type) int {
 }
 
 // matrix views the matrix at the start of v (v must be a matrix).
-func (v *Val) matrix() ad.Matrix {
+func (v *value) matrix() ad.Matrix {
 	n := len(v.Dims)
 	return ad.Matrix{Rows: v.Dims[n-2], Cols: v.Dims[n-1], Data: v.R}
 }

@@ -19,7 +19,7 @@ type dataVar struct {
 	what  string // "data variable", or "initial value" for an init file
 	name  string
 	v     *check.Var
-	get   func(*env) *Val
+	get   func(*env) *value
 	dims  func(*env, []int) []int
 	check *constraintCheck
 }
@@ -99,7 +99,7 @@ type paramVar struct {
 	pos    token.Position
 	name   string
 	v      *check.Var
-	get    func(*env) *Val
+	get    func(*env) *value
 	dims   func(*env, []int) []int
 	base   string
 	lower  *cexpr
@@ -231,7 +231,7 @@ func (l *layout) scalar(e *env, y ad.Var, k int, lj *ad.Var) (ad.Var, error) {
 // element by element of its array, through transform's Unconstrain
 // functions, with the model's buffers w: after the first call it
 // allocates nothing.
-func (ck *constraintCheck) checkStructure(v *Val, w *structWork) error {
+func (ck *constraintCheck) checkStructure(v *value, w *structWork) error {
 	inner := v.Dims[ck.kind.Dims:]
 	block := size(inner)
 	if block == 0 {
