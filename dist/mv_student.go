@@ -41,12 +41,21 @@ func MultiStudentTLpdf(t *ad.Tape, propto bool, y [][]ad.Var, nu ad.Var, mu [][]
 	if err := covCholesky(fn, argScale, Sigma, l); err != nil {
 		return ad.Var{}, err
 	}
-	sVarying, nVarying := !Sigma.IsConst(), !nu.IsConst()
+	return multiStudentT(t, propto, &Y, &M, n, nu, Sigma, l, sc, false)
+}
+
+// multiStudentT is both forms' density of n terms and its partials once the scale's
+// Cholesky factor l (row-major) is known: scale is Σ = l lᵀ itself, or with
+// chol its factor (multi_student_t_cholesky), whose partials on the lower
+// triangle are s·w zᵀ - diag(1/l_ii) instead of ½s·w wᵀ - ½Σ⁻¹.
+func multiStudentT(t *ad.Tape, propto bool, Y, M *vecs, n int, nu ad.Var, scale ad.Matrix, l []float64, sc *scratch, chol bool) (ad.Var, error) {
+	k := scale.Rows
+	sVarying, nVarying := !scale.IsConst(), !nu.IsConst()
 	if propto && !Y.varying && !M.varying && !sVarying && !nVarying {
 		return ad.Var{}, nil
 	}
 	v, kf, nf := nu.Val, float64(k), float64(n)
-	g := newMVNGrads(sc, k, &Y, &M, sVarying)
+	g := newMVNGrads(sc, k, Y, M, sVarying)
 	z, w := sc.floats(k), sc.floats(k)
 	lp, dnu := 0.0, 0.0
 	for i := range n {
@@ -79,7 +88,15 @@ func MultiStudentTLpdf(t *ad.Tape, propto bool, y [][]ad.Var, nu ad.Var, mu [][]
 				gm[j] += s * e
 			}
 		}
-		if g.outer != nil {
+		switch {
+		case g.outer == nil:
+		case chol:
+			for a := range k {
+				for c := 0; c <= a; c++ {
+					g.outer[a*k+c] += s * w[a] * z[c]
+				}
+			}
+		default:
 			for a := range k {
 				for c := range k {
 					g.outer[a*k+c] += 0.5 * s * w[a] * w[c]
@@ -99,15 +116,21 @@ func MultiStudentTLpdf(t *ad.Tape, propto bool, y [][]ad.Var, nu ad.Var, mu [][]
 		lp -= 0.5 * nf * logDetChol(k, l)
 	}
 	b := t.Begin()
-	addVecs(&b, &Y, g.y, k)
-	addVecs(&b, &M, g.mu, k)
+	addVecs(&b, Y, g.y, k)
+	addVecs(&b, M, g.mu, k)
 	if sVarying {
-		inv := sc.floats(k * k)
-		invFromChol(k, l, inv)
-		for i := range g.outer {
-			g.outer[i] -= 0.5 * nf * inv[i]
+		if chol {
+			for i := range k {
+				g.outer[i*k+i] -= nf / l[i*k+i]
+			}
+		} else {
+			inv := sc.floats(k * k)
+			invFromChol(k, l, inv)
+			for i := range g.outer {
+				g.outer[i] -= 0.5 * nf * inv[i]
+			}
 		}
-		addMat(&b, Sigma, g.outer)
+		addMat(&b, scale, g.outer)
 	}
 	if nVarying {
 		b.Add(nu, dnu)
@@ -129,11 +152,15 @@ func MultiStudentTRng(r *rand.Rand, nu float64, mu []float64, Sigma mat.Matrix) 
 	if err != nil {
 		return nil, err
 	}
-	zero := make([]float64, len(mu))
-	x := mvnDraw(r, zero, L)
+	return studentDraw(r, nu, mu, L), nil
+}
+
+// studentDraw is mu + sqrt(ν/χ²_ν)·L z with z standard normal.
+func studentDraw(r *rand.Rand, nu float64, mu []float64, L mat.Matrix) []float64 {
+	x := mvnDraw(r, make([]float64, len(mu)), L)
 	s := math.Sqrt(nu / distuv.ChiSquared{K: nu, Src: r}.Rand())
 	for i := range x {
 		x[i] = mu[i] + s*x[i]
 	}
-	return x, nil
+	return x
 }
