@@ -10,8 +10,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/gostan/gostan/diag/plots"
 )
 
 // cornerColumns bounds the corner plot's columns, to keep it legible.
@@ -50,7 +50,7 @@ func (r *Result) evidencePlot(path string) error {
 		y   string
 		xys plotter.XYs
 	}{{"log L", logL}, {"posterior weight", weight}, {"evidence so far / Z", cum}}
-	plots := make([][]*plot.Plot, len(panels))
+	grid := make([][]*plot.Plot, len(panels))
 	for i, pn := range panels {
 		p := plot.New()
 		p.X.Label.Text = "-log X (prior volume)"
@@ -63,17 +63,17 @@ func (r *Result) evidencePlot(path string) error {
 			return err
 		}
 		p.Add(l)
-		plots[i] = []*plot.Plot{p}
+		grid[i] = []*plot.Plot{p}
 	}
-	return savePlots(path, plots, 6*vg.Inch, 9*vg.Inch)
+	return plots.SaveGrid(path, grid, 6*vg.Inch, 9*vg.Inch)
 }
 
 func (r *Result) cornerPlot(path string) error {
 	k := min(len(r.Names), cornerColumns)
 	draws := r.Samples(1, 1000)
-	plots := make([][]*plot.Plot, k)
+	grid := make([][]*plot.Plot, k)
 	for i := range k {
-		plots[i] = make([]*plot.Plot, k)
+		grid[i] = make([]*plot.Plot, k)
 		for j := range k {
 			if j > i {
 				continue
@@ -110,11 +110,11 @@ func (r *Result) cornerPlot(path string) error {
 				s.GlyphStyle.Color = color.RGBA{B: 160, A: 255}
 				p.Add(s)
 			}
-			plots[i][j] = p
+			grid[i][j] = p
 		}
 	}
 	side := vg.Length(2.2*float64(k)) * vg.Inch
-	return savePlots(path, plots, side, side)
+	return plots.SaveGrid(path, grid, side, side)
 }
 
 // finite drops points with a non-finite coordinate.
@@ -126,29 +126,4 @@ func finite(xys plotter.XYs) plotter.XYs {
 		}
 	}
 	return out
-}
-
-// savePlots draws a grid of plots (nil cells left blank) into a PNG file.
-func savePlots(path string, plots [][]*plot.Plot, w, h vg.Length) error {
-	img := vgimg.New(w, h)
-	dc := draw.New(img)
-	t := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Millimeter, PadY: vg.Millimeter,
-		PadTop: vg.Millimeter, PadBottom: vg.Millimeter, PadLeft: vg.Millimeter, PadRight: vg.Millimeter}
-	canvases := plot.Align(plots, t, dc)
-	for i := range plots {
-		for j, p := range plots[i] {
-			if p != nil {
-				p.Draw(canvases[i][j])
-			}
-		}
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

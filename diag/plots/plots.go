@@ -155,7 +155,7 @@ func Write(path string, run diag.Run, kind Kind, cols []int) error {
 	if err != nil {
 		return err
 	}
-	return save(path, grid, w, h)
+	return SaveGrid(path, grid, w, h)
 }
 
 // column returns column j of each chain, without draws that are not
@@ -485,9 +485,10 @@ func finite(p plotter.XY) bool {
 	return !math.IsNaN(p.X) && !math.IsNaN(p.Y) && !math.IsInf(p.X, 0) && !math.IsInf(p.Y, 0)
 }
 
-// save draws a grid of plots (nil cells left blank) into a PNG file, or an
-// SVG file when path ends in .svg.
-func save(path string, grid [][]*plot.Plot, w, h vg.Length) error {
+// SaveGrid draws a grid of plots (nil cells left blank; rows may be short)
+// into a PNG file, or an SVG file when path ends in .svg: the one writer of
+// gostan's pictures.
+func SaveGrid(path string, grid [][]*plot.Plot, w, h vg.Length) error {
 	cols := 0
 	for _, row := range grid {
 		cols = max(cols, len(row))
