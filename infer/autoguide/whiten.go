@@ -73,8 +73,8 @@ func (a affine) logDensity(lp func(z, g []float64) (float64, error), u, gu, z, g
 // whitened is a guide on u seen as a guide on z.
 type whitened struct {
 	affine
-	inner svi.Guide
-	u, gz []float64
+	inner    svi.Guide
+	u, z, gz []float64
 }
 
 // precondition finds m's mode from loc and the Laplace factor there, and
@@ -123,7 +123,7 @@ func precondition(m model.Model, loc []float64) (mode []float64, l *mat.TriDense
 // newWhitened wraps a guide on u; it has a Mean when the guide has one.
 func newWhitened(inner svi.Guide, mode []float64, l *mat.TriDense) svi.Guide {
 	d := len(mode)
-	w := &whitened{affine: newAffine(mode, l), inner: inner, u: make([]float64, d), gz: make([]float64, d)}
+	w := &whitened{affine: newAffine(mode, l), inner: inner, u: make([]float64, d), z: make([]float64, d), gz: make([]float64, d)}
 	if _, ok := inner.(svi.Meaner); ok {
 		return whitenedMean{w}
 	}
@@ -136,8 +136,7 @@ func (w *whitened) Params() []float64 { return w.inner.Params() }
 // log |det L|, whose gradient is Lᵀ ∇log p: the ELBO is the same number
 // as the implied guide's on z.
 func (w *whitened) ELBOGrad(rng *rand.Rand, lp func(z, g []float64) (float64, error), grad []float64) (float64, error) {
-	z := make([]float64, len(w.mode))
-	lpU := func(u, gu []float64) (float64, error) { return w.logDensity(lp, u, gu, z, w.gz) }
+	lpU := func(u, gu []float64) (float64, error) { return w.logDensity(lp, u, gu, w.z, w.gz) }
 	return w.inner.ELBOGrad(rng, lpU, grad)
 }
 
