@@ -169,7 +169,6 @@ func studentReparam(t *ad.Tape, r *rand.Rand, y [][]ad.Var, nu ad.Var, mu [][]ad
 	}
 }
 
-
 // locScaleDraw fills y[k] with mu[k] + w·L z_k for standard normal z_k,
 // reading L's lower triangle only, as its density does. Each element is
 // one tape statement: partial 1 in mu_i, (Lz)_i in w and w·z_j in L_ij.
