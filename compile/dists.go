@@ -35,6 +35,19 @@ type density struct {
 	// reparam is the family's reparameterised draw, for guides; nil when
 	// the dist package has none.
 	reparam dist.ReparamFunc
+	// reparamMV compiles a multivariate family's reparameterised draw,
+	// for guides, from its parameters' arguments (the variate left out).
+	reparamMV func(c *compiler, params []cexpr) mvDraw
+}
+
+// mvDraw fills each vector of y with a reparameterised draw and returns
+// their log density, constants kept.
+type mvDraw func(e *env, y [][]ad.Var) (ad.Var, error)
+
+// withReparamMV returns d with its multivariate guide draw.
+func (d density) withReparamMV(f func(c *compiler, params []cexpr) mvDraw) density {
+	d.reparamMV = f
+	return d
 }
 
 // withRng returns d with its rng.

@@ -5,12 +5,17 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
 	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/printer"
+	"github.com/gostan/gostan/stan/token"
 )
 
 // Explicit guides (Baudart et al. 2021, "Compiling Stan to generative
@@ -19,16 +24,16 @@ import (
 // families with a reparameterised sampler, and its guide parameters are
 // fitted by stochastic variational inference.
 
-// guideDraw compiles a guide's x ~ family(args): x is drawn, element by
-// element with the arguments broadcast, by the family's reparameterised
-// sampler, and log q(x), constants kept, is added to the target.
+// guideDraw compiles a guide's x ~ family(args): x is drawn by the
+// family's reparameterised sampler, and log q(x), constants kept, is
+// added to the target. A univariate family draws element by element with
+// its arguments broadcast; a multivariate one draws each vector of x.
 func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 	base := s.Dist.Name
 	d := stdlib().densities[base]
-	draw := d.reparam
-	if draw == nil || d.fn == nil {
+	if d.reparam == nil && d.reparamMV == nil {
 		c.errorf(s.Dist.Pos(), "the guide cannot draw from '%s', which has no reparameterised sampler; it can draw from %s",
-			base, strings.Join(dist.ReparamFamilies(), ", "))
+			base, strings.Join(guideFamilies(), ", "))
 		return nil
 	}
 	if s.Truncated {
@@ -36,13 +41,17 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 		return nil
 	}
 	ref, v, idx, ok := c.lvalue(s.LHS)
-	if !ok {
+	if !ok || !c.guideSupport(s, v, base) {
 		return nil
 	}
 	args := make([]cexpr, len(s.Args))
 	for i, a := range s.Args {
 		args[i] = c.expr(a)
 	}
+	if d.reparamMV != nil {
+		return c.guideDrawMV(d.reparamMV(c, args), ref, v, idx, c.pos(s.Tilde))
+	}
+	draw := d.reparam
 	da := newDensityArgs(c, args, 0)
 	get := ref.getter()
 	pos := c.pos(s.Tilde)
@@ -95,6 +104,180 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 		e.target = append(e.target, lq)
 		return next
 	}
+}
+
+// guideDrawMV compiles a draw of a vector, or of an array of vectors, from
+// a multivariate family: the selected elements, a vector's elements
+// consecutive, are drawn as vectors of the last dimension's size.
+func (c *compiler) guideDrawMV(draw mvDraw, ref varRef, v *check.Var, idx []index, pos token.Position) stmtFn {
+	get := ref.getter()
+	arrayDims := v.Type.Dims
+	work := zeroState[guideWork](c)
+	return func(e *env) ctrl {
+		w := work.of(e)
+		dst := get(e)
+		dims, n := dst.Dims, len(dst.R)
+		if idx != nil {
+			w.sel.run(e, dst, arrayDims, idx, pos)
+			dims, n = w.sel.dims, len(w.sel.offs)
+		}
+		w.xs = slices.Grow(w.xs[:0], n)[:n]
+		w.reals = w.reals[:0]
+		if k := dims[len(dims)-1]; k > 0 {
+			for i := 0; i < n; i += k {
+				w.reals = append(w.reals, w.xs[i:i+k])
+			}
+		}
+		lq, err := draw(e, w.reals)
+		if err != nil {
+			panic(&evalError{pos: pos, err: err})
+		}
+		for i, x := range w.xs {
+			if idx != nil {
+				i = w.sel.offs[i]
+			}
+			dst.R[i] = x
+		}
+		e.target = append(e.target, lq)
+		return next
+	}
+}
+
+// guideFamilies lists the families a guide can draw from, sorted.
+func guideFamilies() []string {
+	var out []string
+	for name, d := range stdlib().densities {
+		if d.reparam != nil || d.reparamMV != nil {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// guideSupport checks, while compiling, that a guide's family draws
+// inside the declared support of the parameter v it draws, where the
+// declaration says enough to know: a simplex comes only from a dirichlet,
+// a dirichlet draws only a simplex, no family draws another structured
+// type (ordered, a correlation or covariance matrix, ...), and a family's
+// interval must lie within bounds written as numbers. Bounds given by
+// expressions, and families whose interval depends on their arguments
+// (uniform, pareto), are checked at each draw (Program.drawChecks).
+func (c *compiler) guideSupport(s *ast.TildeStmt, v *check.Var, family string) bool {
+	if v.Decl == nil {
+		return true
+	}
+	name, dt := v.Name, v.Decl.Type
+	sup := dist.DrawSupport(family)
+	switch {
+	case sup.Simplex && dt.Base != "simplex":
+		c.errorf(s.Dist.Pos(), "the guide draws %s from '%s', whose draws are simplexes, but %s is declared %s; declare it simplex",
+			name, family, name, declared(dt))
+		return false
+	case dt.Base == "simplex" && !sup.Simplex:
+		c.errorf(s.Dist.Pos(), "%s is a simplex, but '%s' draws outside the simplex; a guide draws a simplex from dirichlet",
+			name, family)
+		return false
+	case isStructured(dt.Base) && !sup.Simplex:
+		c.errorf(s.Dist.Pos(), "%s is declared %s, but no guide family draws %s values; the guide can draw vectors of reals (%s) and simplexes (dirichlet)",
+			name, dt.Base, dt.Base, strings.Join(vectorFamilies(), ", "))
+		return false
+	case sup.Varies:
+		return true
+	}
+	lo, loKnown := literal(dt.Lower)
+	hi, hiKnown := literal(dt.Upper)
+	if (loKnown && sup.Lo < lo) || (hiKnown && sup.Hi > hi) {
+		c.errorf(s.Dist.Pos(), "the guide draws %s from '%s', whose draws lie in %s, outside %s's declared %s; %s",
+			name, family, interval(sup.Lo, sup.Hi), name, declared(dt), fitting(lo, hi, loKnown, hiKnown))
+		return false
+	}
+	return true
+}
+
+// fitting suggests the families whose draws span the declared bounds
+// exactly, or else those whose interval their arguments set.
+func fitting(lo, hi float64, loKnown, hiKnown bool) string {
+	if !loKnown {
+		lo = math.Inf(-1)
+	}
+	if !hiKnown {
+		hi = math.Inf(1)
+	}
+	var fit []string
+	for _, f := range guideFamilies() {
+		if s := dist.DrawSupport(f); !s.Varies && !s.Simplex && s.Lo == lo && s.Hi == hi {
+			fit = append(fit, f)
+		}
+	}
+	if len(fit) > 0 {
+		return "draw it from a family on " + interval(lo, hi) + ": " + strings.Join(fit, ", ")
+	}
+	return "draw it from a family whose arguments set its interval, such as uniform or pareto"
+}
+
+// vectorFamilies are the multivariate guide families on vectors of reals.
+func vectorFamilies() []string {
+	var out []string
+	for _, f := range guideFamilies() {
+		if stdlib().densities[f].reparamMV != nil && !dist.DrawSupport(f).Simplex {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// literal is the value of a bound written as a number, possibly signed
+// or in parentheses.
+func literal(x ast.Expr) (float64, bool) {
+	switch x := x.(type) {
+	case *ast.BasicLit:
+		if x.Kind != token.INT && x.Kind != token.REAL {
+			return 0, false
+		}
+		v, err := strconv.ParseFloat(x.Value, 64)
+		return v, err == nil
+	case *ast.ParenExpr:
+		return literal(x.X)
+	case *ast.UnaryExpr:
+		v, ok := literal(x.X)
+		switch x.Op {
+		case token.SUB:
+			return -v, ok
+		case token.ADD:
+			return v, ok
+		}
+	}
+	return 0, false
+}
+
+// interval writes (lo, hi), infinities as Stan writes them.
+func interval(lo, hi float64) string {
+	num := func(x float64) string {
+		switch {
+		case math.IsInf(x, 1):
+			return "inf"
+		case math.IsInf(x, -1):
+			return "-inf"
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return "(" + num(lo) + ", " + num(hi) + ")"
+}
+
+// declared writes a declaration's type with its bounds, as written.
+func declared(t *ast.Type) string {
+	var b []string
+	if t.Lower != nil {
+		b = append(b, "lower="+printer.ExprString(t.Lower))
+	}
+	if t.Upper != nil {
+		b = append(b, "upper="+printer.ExprString(t.Upper))
+	}
+	if len(b) == 0 {
+		return t.Base
+	}
+	return t.Base + "<" + strings.Join(b, ", ") + ">"
 }
 
 // guideWork is a guide draw's per-model work space: the selected

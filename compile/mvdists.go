@@ -1,6 +1,8 @@
 package compile
 
 import (
+	"math/rand/v2"
+
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
 	"github.com/gostan/gostan/stan/token"
@@ -83,13 +85,59 @@ func mvnDensity(f func(*ad.Tape, bool, [][]ad.Var, [][]ad.Var, ad.Matrix) (ad.Va
 	}}
 }
 
+// mvnReparam compiles a guide's draw from a multivariate normal or
+// Student-t family of (ν,) vectors μ and matrix Σ (or its factor): the
+// draw, then its density.
+func mvnReparam(draw func(*ad.Tape, *rand.Rand, [][]ad.Var, [][]ad.Var, ad.Matrix) error,
+	lpdf func(*ad.Tape, bool, [][]ad.Var, [][]ad.Var, ad.Matrix) (ad.Var, error)) func(*compiler, []cexpr) mvDraw {
+	return func(c *compiler, a []cexpr) mvDraw {
+		mu, s := vectorsOf(a[0]), matrixOf(a[1])
+		return func(e *env, y [][]ad.Var) (ad.Var, error) {
+			m, S := mu(e), s(e)
+			if err := draw(e.t, e.rng, y, m, S); err != nil {
+				return ad.Var{}, err
+			}
+			return lpdf(e.t, false, y, m, S)
+		}
+	}
+}
+
+// studentReparam is mvnReparam for the Student-t families, whose degrees
+// of freedom come first.
+func studentReparam(draw func(*ad.Tape, *rand.Rand, [][]ad.Var, ad.Var, [][]ad.Var, ad.Matrix) error,
+	lpdf func(*ad.Tape, bool, [][]ad.Var, ad.Var, [][]ad.Var, ad.Matrix) (ad.Var, error)) func(*compiler, []cexpr) mvDraw {
+	return func(c *compiler, a []cexpr) mvDraw {
+		nu, mu, s := a[0].real(), vectorsOf(a[1]), matrixOf(a[2])
+		return func(e *env, y [][]ad.Var) (ad.Var, error) {
+			v, m, S := nu(e), mu(e), s(e)
+			if err := draw(e.t, e.rng, y, v, m, S); err != nil {
+				return ad.Var{}, err
+			}
+			return lpdf(e.t, false, y, v, m, S)
+		}
+	}
+}
+
+func dirichletReparam(c *compiler, a []cexpr) mvDraw {
+	alpha := vectorsOf(a[0])
+	return func(e *env, y [][]ad.Var) (ad.Var, error) {
+		al := alpha(e)
+		if err := dist.DirichletReparam(e.t, e.rng, y, al); err != nil {
+			return ad.Var{}, err
+		}
+		return dist.DirichletLpdf(e.t, false, y, al)
+	}
+}
+
 // addMultivariateFamilies defines the multivariate, categorical and GLM
 // families of the dist package.
 func (l *library) addMultivariateFamilies() {
 	m := map[string]density{}
-	m["multi_normal"] = mvnDensity(dist.MultiNormalLpdf).withRng(multiNormalRng(false))
-	m["multi_normal_cholesky"] = mvnDensity(dist.MultiNormalCholeskyLpdf).withRng(multiNormalRng(true))
-	m["dirichlet"] = density{rng: dirichletRng, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+	m["multi_normal"] = mvnDensity(dist.MultiNormalLpdf).withRng(multiNormalRng(false)).
+		withReparamMV(mvnReparam(dist.MultiNormalReparam, dist.MultiNormalLpdf))
+	m["multi_normal_cholesky"] = mvnDensity(dist.MultiNormalCholeskyLpdf).withRng(multiNormalRng(true)).
+		withReparamMV(mvnReparam(dist.MultiNormalCholeskyReparam, dist.MultiNormalCholeskyLpdf))
+	m["dirichlet"] = density{rng: dirichletRng, reparamMV: dirichletReparam, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		th, al := vectorsOf(a[0]), vectorsOf(a[1])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.DirichletLpdf(e.t, propto, th(e), al(e))) }

@@ -20,12 +20,12 @@ func (l *library) addMoreFamilies() {
 		y, nu, mu, s := vectorsOf(a[0]), a[1].real(), vectorsOf(a[2]), matrixOf(a[3])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.MultiStudentTLpdf(e.t, propto, y(e), nu(e), mu(e), s(e))) }
-	}}
+	}, reparamMV: studentReparam(dist.MultiStudentTReparam, dist.MultiStudentTLpdf)}
 	m["multi_student_t_cholesky"] = density{rng: studentTRng(dist.MultiStudentTCholeskyRng), build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, nu, mu, l := vectorsOf(a[0]), a[1].real(), vectorsOf(a[2]), matrixOf(a[3])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.MultiStudentTCholeskyLpdf(e.t, propto, y(e), nu(e), mu(e), l(e))) }
-	}}
+	}, reparamMV: studentReparam(dist.MultiStudentTCholeskyReparam, dist.MultiStudentTCholeskyLpdf)}
 	wishart := func(f func(*ad.Tape, bool, ad.Matrix, ad.Var, ad.Matrix) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			w, nu, s := matrixOf(a[0]), a[1].real(), matrixOf(a[2])

@@ -68,10 +68,11 @@ func TestSolversSharedByGoroutines(t *testing.T) {
 }
 
 // TestGuidesSharedByGoroutines runs guides of models made from one
-// Program on four goroutines, drawing parts of a vector: every ELBO
-// gradient is bit-equal to one guide's alone.
+// Program on four goroutines, drawing parts of a vector, and vectors from
+// the multivariate families (mvGuide): every ELBO gradient is bit-equal
+// to one guide's alone.
 func TestGuidesSharedByGoroutines(t *testing.T) {
-	p, checkErr, compileErr := compileSource(`
+	for _, src := range []string{`
 parameters { vector[100] z; }
 model { target += -0.5 * dot_self(z); }
 guide parameters { vector[100] m; vector<lower=0>[100] s; }
@@ -79,7 +80,13 @@ guide {
   z[1:99] ~ normal(m[1:99], s[1:99]);
   z[100] ~ normal(m[100], s[100]);
 }
-`)
+`, mvGuide} {
+		guidesShared(t, src)
+	}
+}
+
+func guidesShared(t *testing.T, src string) {
+	p, checkErr, compileErr := compileSource(src)
 	if checkErr != nil || compileErr != nil {
 		t.Fatal(checkErr, compileErr)
 	}

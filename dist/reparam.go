@@ -185,3 +185,47 @@ func ReparamFamilies() []string {
 	sort.Strings(out)
 	return out
 }
+
+// Support is where a family's draws lie, for matching a guide's family
+// with the declared support of the parameter it draws: every element in
+// [Lo, Hi], or, with Simplex, the vector a simplex. Varies marks
+// families whose interval depends on their parameters (uniform, pareto),
+// which only a draw can check.
+type Support struct {
+	Lo, Hi  float64
+	Simplex bool
+	Varies  bool
+}
+
+// drawSupports are the supports of the families with reparameterised
+// draws (Reparam and the multivariate *Reparam functions) whose draws are
+// not anywhere on the real line.
+var drawSupports = map[string]Support{
+	"lognormal":             positiveLine,
+	"exponential":           positiveLine,
+	"weibull":               positiveLine,
+	"frechet":               positiveLine,
+	"rayleigh":              positiveLine,
+	"gamma":                 positiveLine,
+	"inv_gamma":             positiveLine,
+	"chi_square":            positiveLine,
+	"inv_chi_square":        positiveLine,
+	"scaled_inv_chi_square": positiveLine,
+	"beta":                  {Lo: 0, Hi: 1},
+	"beta_proportion":       {Lo: 0, Hi: 1},
+	"uniform":               {Varies: true},
+	"pareto":                {Varies: true},
+	"pareto_type_2":         {Varies: true},
+	"dirichlet":             {Lo: 0, Hi: 1, Simplex: true},
+}
+
+var positiveLine = Support{Lo: 0, Hi: math.Inf(1)}
+
+// DrawSupport is the support of a family's draws: the real line unless
+// drawSupports says otherwise.
+func DrawSupport(family string) Support {
+	if s, ok := drawSupports[family]; ok {
+		return s
+	}
+	return Support{Lo: math.Inf(-1), Hi: math.Inf(1)}
+}
