@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"strings"
 
 	"github.com/gostan/gostan/diag"
 	"github.com/gostan/gostan/draws"
@@ -31,4 +32,16 @@ func printSummary(w io.Writer, set *draws.Set, method bool) error {
 		rows = append(rep.Sampler, rows...)
 	}
 	return diag.WriteTable(w, rows)
+}
+
+// setConfigValue sets the value of a configuration line "key = value"
+// (indented as it is): what the command line knows and the library does
+// not, such as the file a mode came from.
+func setConfigValue(lines []string, key, value string) {
+	for i, l := range lines {
+		k, _, ok := strings.Cut(l, " = ")
+		if ok && strings.TrimSpace(k) == key {
+			lines[i] = k + " = " + value
+		}
+	}
 }
