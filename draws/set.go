@@ -99,3 +99,17 @@ func (s *Set) Run(model string) diag.Run {
 // columns other than lp__ are in its Sampler rows with no MCSE, ESS or
 // R-hat; the model's are its Params.
 func (s *Set) Summary() *diag.Report { return diag.NewReport(s.Run(""), nil, 0) }
+
+// Variational is a set laid out as CmdStan's variational output, which
+// ADVI and SVI share: the columns lp__ (0, as CmdStan writes it), log_p__
+// and log_g__ (each draw's log density under the model and under the
+// approximation, on the unconstrained scale), then the model's; Mean is
+// the model's columns at the approximation's mean, its method columns 0.
+func Variational(names []string, mean []float64, rows [][]float64, logP, logG []float64) *Set {
+	set := &Set{Columns: append([]string{"lp__", "log_p__", "log_g__"}, names...), Chains: [][][]float64{make([][]float64, len(rows))}}
+	set.Mean = append([]float64{0, 0, 0}, mean...)
+	for k, d := range rows {
+		set.Chains[0][k] = append([]float64{0, logP[k], logG[k]}, d...)
+	}
+	return set
+}
