@@ -25,29 +25,10 @@ type Finisher interface {
 	Finish(lp func(z, grad []float64) (float64, error)) error
 }
 
-// Program is a model before its data: a compiled Stan program.
-type Program interface {
-	Bind(data model.Data, seed uint64) (model.Model, error)
-}
-
 // New returns SVI with an optimizer, a loss and a guide to be made at Fit,
 // as NumPyro's SVI(model, guide, optim, loss).
 func New(opt Optimizer, loss TraceELBO, guide GuideMaker) *SVI {
 	return &SVI{Opt: opt, Particles: loss.NumParticles, MaxRetries: 10, maker: guide}
-}
-
-// Fit is FitContext without cancellation.
-func (s *SVI) Fit(seed uint64, prog Program, data model.Data, steps, draws int) (*Result, error) {
-	return s.FitContext(context.Background(), seed, prog, data, steps, draws)
-}
-
-// FitContext binds prog to data and fits, as FitModel does.
-func (s *SVI) FitContext(ctx context.Context, seed uint64, prog Program, data model.Data, steps, draws int) (*Result, error) {
-	m, err := prog.Bind(data, seed)
-	if err != nil {
-		return nil, err
-	}
-	return s.FitModel(ctx, seed, m, steps, draws, nil)
 }
 
 // FitModel makes the guide for m, takes steps optimisation steps and
