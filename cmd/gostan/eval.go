@@ -18,9 +18,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gostan/gostan/compile"
-	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/contrib/nested"
 	"github.com/gostan/gostan/contrib/stein"
+	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/infer/advi"
 	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/infer/nuts"
