@@ -20,7 +20,8 @@ type Fit struct {
 }
 
 // Draws are a column's draws chain by chain (nil for an unknown name):
-// a model column (Names) or a sampler's (StatNames).
+// a model column (Names) or a sampler's (StatNames), as Set().Draws
+// gives them without building every row.
 func (f *Fit) Draws(name string) [][]float64 {
 	j := slices.Index(f.Names, name)
 	k := slices.Index(StatNames, name)
@@ -44,8 +45,9 @@ func (f *Fit) Draws(name string) [][]float64 {
 }
 
 // Set is the fit as package draws holds any method's draws: the
-// sampler's columns then the model's, chain by chain, which stancsv
-// writes and Summary reads.
+// sampler's columns then the model's, chain by chain. stancsv.WriteSet
+// writes it as one file; CmdStan's file per chain, with the adaptation
+// and the timings, is stancsv.SampleFile's, as gostan sample streams it.
 func (f *Fit) Set() *draws.Set {
 	set := &draws.Set{Columns: append(slices.Clone(StatNames), f.Names...), Seed: f.Config.Seed}
 	for _, ch := range f.Chains {
