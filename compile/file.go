@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/parser"
 	"github.com/gostan/gostan/stan/token"
@@ -34,13 +33,4 @@ func Source(name string, src []byte, includeDirs ...string) (*Program, error) {
 		return nil, err
 	}
 	return Compile(fset, prog, info)
-}
-
-// Bind is NewModel as a model.Model, for code that takes any program.
-func (p *Program) Bind(data model.Data, seed uint64) (model.Model, error) {
-	m, err := p.NewModel(data, seed)
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }

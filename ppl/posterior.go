@@ -524,10 +524,11 @@ func (p *Posterior) Unconstrain(values map[string][]float64, seed uint64) ([]flo
 var _ model.Model = (*Posterior)(nil)
 
 // Program is a model whose data come later, as NumPyro's model(data)
-// takes its data as arguments: Bind gives the model for one data set.
+// takes its data as arguments: NewModel gives the model for one data set.
 type Program func(data model.Data) Model
 
-// Bind returns the Posterior of the model with data, traced with seed.
-func (p Program) Bind(data model.Data, seed uint64) (model.Model, error) {
+// NewModel returns the Posterior of the model with data, traced with
+// seed, as compile.Program's NewModel binds a Stan program's data.
+func (p Program) NewModel(data model.Data, seed uint64) (*Posterior, error) {
 	return NewPosterior(p(data), seed)
 }

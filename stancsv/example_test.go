@@ -3,7 +3,9 @@ package stancsv_test
 import (
 	"bytes"
 	"fmt"
+	"os"
 
+	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/stancsv"
 )
 
@@ -33,4 +35,42 @@ func ExampleRead() {
 	// -7.25,0.125,0.333333
 	// -6.5,0.25,2
 	// [method = sample] [lp__ theta.1 theta.2] 2
+}
+
+// Write a method's draws (every method's result has a Set) as a Stan CSV
+// file, as gostan's commands do.
+func ExampleWriteSet() {
+	set := &draws.Set{
+		Columns:  []string{"lp__", "theta[1]", "theta[2]"},
+		Chains:   [][][]float64{{{-7.25, 0.125, 1.0 / 3}}},
+		Config:   []string{"method = optimize", "  optimize", "    algorithm = lbfgs"},
+		Seed:     4,
+		Comments: []string{"Interrupted after 3 of 2000 iterations."},
+	}
+	err := stancsv.WriteSet(os.Stdout, set, stancsv.Run{Model: "models/theta.stan", Data: "theta.json", Init: "2", Output: "out.csv"})
+	if err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// # stan_version_major = 2
+	// # stan_version_minor = 21
+	// # stan_version_patch = 0
+	// # gostan = 0.1
+	// # model = theta
+	// # method = optimize
+	// #   optimize
+	// #     algorithm = lbfgs
+	// # data
+	// #   file = theta.json
+	// # init = 2
+	// # random
+	// #   seed = 4
+	// # output
+	// #   file = out.csv
+	// #   refresh = 0
+	// #   sig_figs = 6
+	// # stanc_version = gostan 0.1
+	// lp__,theta.1,theta.2
+	// # Interrupted after 3 of 2000 iterations.
+	// -7.25,0.125,0.333333
 }

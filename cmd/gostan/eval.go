@@ -20,6 +20,7 @@ import (
 	"github.com/gostan/gostan/compile"
 	"github.com/gostan/gostan/contrib/nested"
 	"github.com/gostan/gostan/contrib/stein"
+	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/infer/advi"
 	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/infer/nuts"
@@ -245,11 +246,12 @@ const nestedMaxDim = 30
 // runMethod returns the draws by column name and the run's figures.
 func runMethod(m *compile.Model, method string, seed uint64, threads int, set sviSettings) (map[string][]float64, runStats, error) {
 	names := m.Names()
-	draws := map[string][]float64{}
-	add := func(rows [][]float64) {
-		for _, row := range rows {
-			for j, n := range names {
-				draws[n] = append(draws[n], row[j])
+	pooled := map[string][]float64{}
+	// add pools the model's columns of a method's draws, chain after chain.
+	add := func(set *draws.Set) {
+		for _, n := range names {
+			for _, ch := range set.Draws(n) {
+				pooled[n] = append(pooled[n], ch...)
 			}
 		}
 	}
@@ -262,12 +264,12 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 		if err != nil {
 			return nil, st, err
 		}
+		add(fit.Set())
 		for _, ch := range fit.Chains {
-			add(ch.Draws)
 			st.grads += ch.Gradients
 			st.secs += ch.WarmupSeconds + ch.SampleSeconds
 		}
-		return draws, st, nil
+		return pooled, st, nil
 	case "advi-meanfield", "advi-fullrank":
 		cfg := advi.DefaultConfig()
 		cfg.Seed = seed
@@ -285,8 +287,8 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 		if n := len(res.History); n > 0 {
 			st.steps = res.History[n-1].Iter
 		}
-		add(res.Draws)
-		return draws, st, nil
+		add(res.Set())
+		return pooled, st, nil
 	case "pathfinder":
 		cfg := pathfinder.DefaultConfig()
 		cfg.Seed = seed
@@ -300,8 +302,8 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 			st.grads += p.Evals
 			st.steps += p.Iter
 		}
-		add(res.Draws)
-		return draws, st, nil
+		add(res.Set())
+		return pooled, st, nil
 	case "nested":
 		if m.Dim() > nestedMaxDim {
 			return nil, st, fmt.Errorf("not run: dimension %d is above %d", m.Dim(), nestedMaxDim)
@@ -316,8 +318,8 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 			return nil, st, err
 		}
 		st.logZ, st.likEvals = res.LogZ, res.LikelihoodEvals
-		add(res.Samples(seed, 4000))
-		return draws, st, nil
+		add(res.Set(4000, seed))
+		return pooled, st, nil
 	}
 	if method == "stein" || method == "stein-delta" {
 		// SteinVI with the Normal guide: 10 particles, each taking the
@@ -352,8 +354,8 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 		if err != nil {
 			return nil, st, err
 		}
-		add(pred.Draws)
-		return draws, st, nil
+		add(pred.Set())
+		return pooled, st, nil
 	}
 	if name, ok := strings.CutPrefix(method, "autoguide-"); ok {
 		start := time.Now()
@@ -362,8 +364,8 @@ func runMethod(m *compile.Model, method string, seed uint64, threads int, set sv
 		if err != nil {
 			return nil, st, err
 		}
-		add(res.Draws)
-		return draws, st, nil
+		add(res.Set())
+		return pooled, st, nil
 	}
 	return nil, st, fmt.Errorf("unknown method %q: use nuts, advi-meanfield, advi-fullrank, pathfinder, nested, stein, stein-delta or autoguide-NAME", method)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gostan/gostan/compile"
+	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/infer/laplace"
 	"github.com/gostan/gostan/infer/optimize"
 	"github.com/gostan/gostan/stancsv"
@@ -44,8 +45,10 @@ func newLaplaceCmd() *cobra.Command {
 			}
 			out, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, cfg.Jacobian) }
-			write := func(names, comments []string, rows [][]float64) error {
-				return writeLaplaceCSV(output, args[0], dataPath, modePath, cfg, names, comments, rows, sigFigs, refresh)
+			run := stancsv.Run{Model: args[0], Data: dataPath, Output: output, Refresh: refresh, SigFigs: sigFigs}
+			write := func(set *draws.Set) error {
+				setConfigValue(set.Config, "mode", modePath)
+				return writeSet(set, run)
 			}
 			ctx, stop := interruptible(stderr, "the draws made so far, or the mode, are kept")
 			defer stop()
@@ -60,7 +63,9 @@ func newLaplaceCmd() *cobra.Command {
 				if err := m.Write(theta, rand.New(rand.NewPCG(cfg.Seed, 0x1a91ace)), row[2:]); err != nil {
 					fmt.Fprintf(stderr, "warning: %v\n", err)
 				}
-				if err := write(append([]string{"log_p__", "log_q__"}, names...), []string{comment}, [][]float64{row}); err != nil {
+				set := (&laplace.Result{Names: names, Config: cfg}).Set()
+				set.Chains, set.Comments = [][][]float64{{row}}, []string{comment}
+				if err := write(set); err != nil {
 					return err
 				}
 				reportInterrupted(stderr, what, output, holds)
@@ -114,24 +119,16 @@ func newLaplaceCmd() *cobra.Command {
 			if res.LogPErrors > 0 {
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: the log density failed at %d of %d draws (log_p__ NaN), first: %v\n", res.LogPErrors, cfg.Draws, res.FirstLogPError)
 			}
-			names := append([]string{"log_p__", "log_q__"}, res.Names...)
-			rows := make([][]float64, len(res.Draws))
-			for k, d := range res.Draws {
-				rows[k] = append([]float64{res.LogP[k], res.LogQ[k]}, d...)
-			}
-			var comments []string
-			if res.Interrupted {
-				comments = []string{fmt.Sprintf("Interrupted after %d of %d draws.", len(rows), cfg.Draws)}
-			}
-			if err := write(names, comments, rows); err != nil {
+			set := res.Set()
+			if err := write(set); err != nil {
 				return err
 			}
 			if res.Interrupted {
-				reportInterrupted(stderr, "the draws made", output, fmt.Sprintf("%d draws", len(rows)))
+				reportInterrupted(stderr, "the draws made", output, fmt.Sprintf("%d draws", len(res.Draws)))
 				return interruptedExit(ctx)
 			}
-			fmt.Fprintf(out, "Wrote %s (%d draws)\n\n", output, len(rows))
-			return printDrawSummary(out, names, rows)
+			fmt.Fprintf(out, "Wrote %s (%d draws)\n\n", output, len(res.Draws))
+			return printSummary(out, set, true)
 		},
 	}
 	f := cmd.Flags()
@@ -179,37 +176,4 @@ func readMode(m *compile.Model, path string) ([]float64, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return z, nil
-}
-
-// writeLaplaceCSV writes CmdStan's laplace output, with comments after the
-// header (why the run stopped early).
-func writeLaplaceCSV(path, modelPath, dataPath, modePath string, cfg laplace.Config, names, comments []string, rows [][]float64, sigFigs, refresh int) error {
-	jac := 0
-	if cfg.Jacobian {
-		jac = 1
-	}
-	config := []string{
-		"method = laplace",
-		"  laplace",
-		"    mode = " + modePath,
-		fmt.Sprintf("    jacobian = %d", jac),
-		fmt.Sprintf("    draws = %d", cfg.Draws),
-		"data",
-		"  file = " + dataPath,
-		"random",
-		fmt.Sprintf("  seed = %d", cfg.Seed),
-		"output",
-		"  file = " + path,
-		fmt.Sprintf("  refresh = %d", refresh),
-	}
-	return stancsv.WriteFile(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
-		w.Columns(stancsv.ColumnNames(names))
-		w.Comment(comments...)
-		for _, r := range rows {
-			if err := w.Row(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }

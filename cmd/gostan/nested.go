@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gostan/gostan/contrib/nested"
+	"github.com/gostan/gostan/stancsv"
 )
 
 func newNestedCmd() *cobra.Command {
@@ -66,9 +67,11 @@ func newNestedCmd() *cobra.Command {
 			for _, msg := range res.Messages {
 				fmt.Fprintln(stderr, "warning:", msg)
 			}
-			o := nested.CSV{ModelPath: args[0], SigFigs: sigFigs, Weighted: weighted, Draws: draws, Seed: cfg.Seed,
-				Config: []string{"data", "  file = " + dataPath, "output", "  file = " + output}}
-			if err := res.WriteCSV(output, o); err != nil {
+			n := draws
+			if weighted {
+				n = 0
+			}
+			if err := writeSet(res.Set(n, cfg.Seed), stancsv.Run{Model: args[0], Data: dataPath, Output: output, Refresh: refresh, SigFigs: sigFigs}); err != nil {
 				return err
 			}
 			if plots != "" {

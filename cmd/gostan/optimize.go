@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,7 +16,6 @@ func newOptimizeCmd() *cobra.Command {
 	var dataPath, output, algorithm, init string
 	var seed uint64
 	var sigFigs, refresh int
-	var jacobian bool
 	cmd := &cobra.Command{
 		Use:   "optimize MODEL.stan",
 		Short: "Find the posterior mode: Stan's L-BFGS, BFGS or Newton optimizer",
@@ -49,7 +47,6 @@ func newOptimizeCmd() *cobra.Command {
 				return err
 			}
 			out := cmd.OutOrStdout()
-			f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, jacobian) }
 			var last optimize.Iteration
 			printed := false
 			line := func(it optimize.Iteration) {
@@ -75,28 +72,25 @@ func newOptimizeCmd() *cobra.Command {
 			}
 			ctx, stop := interruptible(cmd.ErrOrStderr(), "the best point so far is kept")
 			defer stop()
-			res, err := optimize.MaximizeContext(ctx, f, m.Dim(), cfg, report)
+			res, err := optimize.Run(ctx, m, cfg, report)
 			if err != nil {
 				return err
 			}
 			if refresh > 0 && !printed && last.Iter > 0 {
 				line(last)
 			}
-			var comments []string
 			switch {
 			case res.Interrupted:
-				comments = []string{fmt.Sprintf("Interrupted after %d of %d iterations: the best point so far, not a converged mode.", res.Iter, cfg.Iter)}
 			case res.Code.OK():
 				fmt.Fprintf(out, "Optimization terminated normally: \n  %v\n", res.Code)
 			default:
 				fmt.Fprintf(out, "Optimization terminated with error: \n  %v\n", res.Code)
 			}
-			names := m.Names()
-			vals := make([]float64, len(names))
-			if err := m.Write(res.X, rand.New(rand.NewPCG(seed, 0x0971)), vals); err != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %v\n", err)
+			if res.WriteErr != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %v\n", res.WriteErr)
 			}
-			if err := writeOptimizeCSV(output, args[0], dataPath, init, cfg, jacobian, refresh, names, comments, res.LogP, vals, sigFigs); err != nil {
+			run := stancsv.Run{Model: args[0], Data: dataPath, Init: init, Output: output, Refresh: refresh, SigFigs: sigFigs}
+			if err := writeSet(res.Set(), run); err != nil {
 				return err
 			}
 			if res.Interrupted {
@@ -104,7 +98,7 @@ func newOptimizeCmd() *cobra.Command {
 				return interruptedExit(ctx)
 			}
 			fmt.Fprintf(out, "Wrote %s (%d iterations, %d gradient evaluations)\n\n", output, res.Iter, res.Evals)
-			printMode(out, names, res.LogP, vals)
+			printMode(out, res.Names, res.LogP, res.Values)
 			if !res.Code.OK() {
 				return exitError{}
 			}
@@ -114,7 +108,7 @@ func newOptimizeCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
 	f.StringVar(&algorithm, "algorithm", "lbfgs", "lbfgs, bfgs or newton")
-	f.BoolVar(&jacobian, "jacobian", false, "include the log Jacobian of the constraining transforms (the mode on the unconstrained scale)")
+	f.BoolVar(&cfg.Jacobian, "jacobian", cfg.Jacobian, "include the log Jacobian of the constraining transforms (the mode on the unconstrained scale)")
 	f.IntVar(&cfg.Iter, "iter", cfg.Iter, "maximum iterations")
 	f.Float64Var(&cfg.InitAlpha, "init-alpha", cfg.InitAlpha, "first line search step (lbfgs, bfgs)")
 	f.Float64Var(&cfg.TolObj, "tol-obj", cfg.TolObj, "absolute change of the log density (lbfgs, bfgs)")
@@ -141,49 +135,4 @@ func printMode(w io.Writer, names []string, lp float64, vals []float64) {
 	for i, n := range names {
 		fmt.Fprintf(w, "%-*s  %12.6g\n", width, n, vals[i])
 	}
-}
-
-// writeOptimizeCSV writes the point as CmdStan's optimize output, with
-// comments after the header (why the point is not a mode).
-func writeOptimizeCSV(path, modelPath, dataPath, init string, cfg optimize.Config, jacobian bool, refresh int, names, comments []string, lp float64, vals []float64, sigFigs int) error {
-	lines := []string{
-		"method = optimize",
-		"  optimize",
-		"    algorithm = " + cfg.Algorithm.String(),
-	}
-	if cfg.Algorithm != optimize.Newton {
-		lines = append(lines,
-			"      "+cfg.Algorithm.String(),
-			fmt.Sprintf("        init_alpha = %g", cfg.InitAlpha),
-			fmt.Sprintf("        tol_obj = %g", cfg.TolObj),
-			fmt.Sprintf("        tol_rel_obj = %g", cfg.TolRelObj),
-			fmt.Sprintf("        tol_grad = %g", cfg.TolGrad),
-			fmt.Sprintf("        tol_rel_grad = %g", cfg.TolRelGrad),
-			fmt.Sprintf("        tol_param = %g", cfg.TolParam))
-		if cfg.Algorithm == optimize.LBFGS {
-			lines = append(lines, fmt.Sprintf("        history_size = %d", cfg.HistorySize))
-		}
-	}
-	jac := 0
-	if jacobian {
-		jac = 1
-	}
-	lines = append(lines,
-		fmt.Sprintf("    jacobian = %d", jac),
-		fmt.Sprintf("    iter = %d", cfg.Iter),
-		"    save_iterations = 0 (Default)",
-		"data",
-		"  file = "+dataPath,
-		"init = "+init,
-		"random",
-		fmt.Sprintf("  seed = %d", cfg.Seed),
-		"output",
-		"  file = "+path,
-		fmt.Sprintf("  refresh = %d", refresh),
-	)
-	return stancsv.WriteFile(path, modelPath, sigFigs, lines, func(w *stancsv.Writer) error {
-		w.Columns(append([]string{"lp__"}, stancsv.ColumnNames(names)...))
-		w.Comment(comments...)
-		return w.Row(append([]float64{lp}, vals...))
-	})
 }

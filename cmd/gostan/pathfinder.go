@@ -70,24 +70,16 @@ func newPathfinderCmd() *cobra.Command {
 				fmt.Fprintln(stderr, "warning:", msg)
 			}
 			printPaths(out, res)
-			names := append([]string{"lp_approx__", "lp__"}, m.Names()...)
-			rows := make([][]float64, len(res.Draws))
-			for k, d := range res.Draws {
-				rows[k] = append([]float64{res.LPApprox[k], res.LP[k]}, d...)
-			}
-			var comments []string
-			if res.Interrupted {
-				comments = []string{"Interrupted: the paths stopped early; the draws come from the best approximations reached."}
-			}
-			if err := writePathfinderCSV(output, args[0], dataPath, init, cfg, names, comments, rows, sigFigs); err != nil {
+			set := res.Set()
+			if err := writeSet(set, stancsv.Run{Model: args[0], Data: dataPath, Init: init, Output: output, Refresh: refresh, SigFigs: sigFigs}); err != nil {
 				return err
 			}
 			if res.Interrupted {
-				reportInterrupted(stderr, "draws from the best approximations reached", output, fmt.Sprintf("%d draws", len(rows)))
+				reportInterrupted(stderr, "draws from the best approximations reached", output, fmt.Sprintf("%d draws", len(res.Draws)))
 				return interruptedExit(ctx)
 			}
-			fmt.Fprintf(out, "\nWrote %s (%d draws)\nElapsed: %.2f s (parse, compile, pathfinder)\n\n", output, len(rows), time.Since(start).Seconds())
-			return printDrawSummary(out, names, rows)
+			fmt.Fprintf(out, "\nWrote %s (%d draws)\nElapsed: %.2f s (parse, compile, pathfinder)\n\n", output, len(res.Draws), time.Since(start).Seconds())
+			return printSummary(out, set, true)
 		},
 	}
 	f := cmd.Flags()
@@ -126,51 +118,4 @@ func printPaths(w io.Writer, res *pathfinder.Result) {
 	if !math.IsNaN(res.ParetoK) {
 		fmt.Fprintf(w, "Pareto k of the importance weights: %.2f\n", res.ParetoK)
 	}
-}
-
-// writePathfinderCSV writes CmdStan's pathfinder output, with comments
-// after the header (why the run stopped early).
-func writePathfinderCSV(path, modelPath, dataPath, init string, cfg pathfinder.Config, names, comments []string, rows [][]float64, sigFigs int) error {
-	bit := func(b bool) int {
-		if b {
-			return 1
-		}
-		return 0
-	}
-	config := []string{
-		"method = pathfinder",
-		"  pathfinder",
-		fmt.Sprintf("    init_alpha = %g", cfg.InitAlpha),
-		fmt.Sprintf("    tol_obj = %g", cfg.TolObj),
-		fmt.Sprintf("    tol_rel_obj = %g", cfg.TolRelObj),
-		fmt.Sprintf("    tol_grad = %g", cfg.TolGrad),
-		fmt.Sprintf("    tol_rel_grad = %g", cfg.TolRelGrad),
-		fmt.Sprintf("    tol_param = %g", cfg.TolParam),
-		fmt.Sprintf("    history_size = %d", cfg.HistorySize),
-		fmt.Sprintf("    num_psis_draws = %d", cfg.NumPSISDraws),
-		fmt.Sprintf("    num_paths = %d", cfg.NumPaths),
-		"    save_single_paths = 0 (Default)",
-		fmt.Sprintf("    psis_resample = %d", bit(cfg.PSISResample)),
-		"    calculate_lp = 1 (Default)",
-		fmt.Sprintf("    max_lbfgs_iters = %d", cfg.MaxLBFGSIter),
-		fmt.Sprintf("    num_draws = %d", cfg.NumDraws),
-		fmt.Sprintf("    num_elbo_draws = %d", cfg.NumELBODraws),
-		"data",
-		"  file = " + dataPath,
-		"init = " + init,
-		"random",
-		fmt.Sprintf("  seed = %d", cfg.Seed),
-		"output",
-		"  file = " + path,
-	}
-	return stancsv.WriteFile(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
-		w.Columns(append(names[:2:2], stancsv.ColumnNames(names[2:])...))
-		w.Comment(comments...)
-		for _, r := range rows {
-			if err := w.Row(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -149,48 +150,11 @@ func newSteinCmd() *cobra.Command {
 			for _, msg := range pred.Messages {
 				fmt.Fprintln(stderr, "warning:", msg)
 			}
-			lp := make([]float64, len(pred.Draws))
-			for i, z := range pred.Unconstrained {
-				lp[i] = svi.LogP(m.LogDensity, z)
-			}
-			config := []string{
-				"method = stein",
-				"  stein",
-				"    guide = " + cfg.Guide,
-				"    kernel = " + kernel,
-				fmt.Sprintf("    particles = %d", cfg.Particles),
-				fmt.Sprintf("    elbo_particles = %d", cfg.ELBOParticles),
-				fmt.Sprintf("    loss_temperature = %g", cfg.LossTemperature),
-				fmt.Sprintf("    repulsion_temperature = %g", cfg.RepulsionTemperature),
-				fmt.Sprintf("    steps = %d", cfg.Steps),
-				fmt.Sprintf("    warm_start = %d", cfg.WarmStart),
-				"    optimizer = adam",
-				fmt.Sprintf("      lr = %g", lr),
-				fmt.Sprintf("      lr_decay = %g", decay),
-				fmt.Sprintf("    output_samples = %d", draws),
-			}
-			config = append(config, runConfig(dataPath, "2", cfg.Seed, output)...)
-			comments := []string{fmt.Sprintf("Stein mixture of %d %s guides; particle weights:", len(res.Weights), cfg.Guide)}
-			for i, w := range res.Weights {
-				comments = append(comments, fmt.Sprintf("particle %d weight = %g", i+1, w))
-			}
-			if res.Interrupted {
-				comments = append(comments, fmt.Sprintf("Interrupted after %d of %d steps: the draws are the particles' at that point.", len(res.ELBO), cfg.Steps))
-			}
-			err = stancsv.WriteFile(output, args[0], sigFigs, config, func(w *stancsv.Writer) error {
-				w.Columns(append([]string{"lp__", "particle__"}, stancsv.ColumnNames(pred.Names)...))
-				w.Comment(comments...)
-				row := make([]float64, 2+len(pred.Names))
-				for i, d := range pred.Draws {
-					row[0], row[1] = lp[i], float64(pred.Particle[i]+1)
-					copy(row[2:], d)
-					if err := w.Row(row); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if err != nil {
+			set := pred.Set()
+			// The optimizer is the flags', before the draws' line.
+			set.Config = slices.Insert(set.Config, len(set.Config)-1, "    optimizer = adam",
+				fmt.Sprintf("      lr = %g", lr), fmt.Sprintf("      lr_decay = %g", decay))
+			if err := writeSet(set, stancsv.Run{Model: args[0], Data: dataPath, Init: "2", Output: output, SigFigs: sigFigs}); err != nil {
 				return err
 			}
 			if res.Interrupted {
@@ -199,7 +163,7 @@ func newSteinCmd() *cobra.Command {
 			}
 			fmt.Fprintf(out, "Wrote %s (%d particles, each of weight %.4g)\n\n", output, len(res.Weights), 1/float64(len(res.Weights)))
 			printParticles(out, res)
-			if err := printDrawSummary(out, pred.Names, pred.Draws); err != nil {
+			if err := printSummary(out, set, false); err != nil {
 				return err
 			}
 			fmt.Fprintf(out, "\nElapsed: %.2f s (parse, compile, fit, draw)\n", time.Since(start).Seconds())

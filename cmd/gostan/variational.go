@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gostan/gostan/compile"
-	"github.com/gostan/gostan/diag"
 	"github.com/gostan/gostan/infer/advi"
 	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/model"
@@ -93,12 +91,10 @@ func newVariationalCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				config := append(sviConfig(algorithm, name, set), runConfig(dataPath, init, seed, output)...)
-				var comments []string
-				if res.Interrupted {
-					comments = []string{fmt.Sprintf("Interrupted after %d of %d steps: the draws are the approximation's at that point, not a converged fit.", len(res.ELBO), set.Steps)}
-				}
-				if err := writeVariationalCSV(output, args[0], sigFigs, config, comments, m.Names(), res.Mean, res.Draws, res.LogP, res.LogG); err != nil {
+				vset := res.Set()
+				vset.Config = sviConfig(algorithm, name, set)
+				run := stancsv.Run{Model: args[0], Data: dataPath, Init: init, Output: output, SigFigs: sigFigs}
+				if err := writeSet(vset, run); err != nil {
 					return err
 				}
 				if res.Interrupted {
@@ -114,7 +110,7 @@ func newVariationalCmd() *cobra.Command {
 					wrote += " and " + path
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s (%d gradient evaluations)\n\n", wrote, grads)
-				return printDrawSummary(cmd.OutOrStdout(), m.Names(), res.Draws)
+				return printSummary(cmd.OutOrStdout(), vset, false)
 			}
 			// ADVI prints its ELBO table as it goes, as CmdStan does.
 			out := cmd.OutOrStdout()
@@ -133,16 +129,8 @@ func newVariationalCmd() *cobra.Command {
 			for _, msg := range res.Messages {
 				fmt.Fprintln(out, msg)
 			}
-			names := m.Names()
-			config := append(adviConfig(cfg), runConfig(dataPath, init, seed, output)...)
-			var comments []string
-			if cfg.Adapt {
-				comments = []string{"Stepsize adaptation complete.", fmt.Sprintf("eta = %g", res.Eta)}
-			}
-			if res.Interrupted {
-				comments = append(comments, fmt.Sprintf("Interrupted after %d of %d iterations: the draws are the approximation's at that point, not a converged fit.", res.Iter, cfg.Iter))
-			}
-			if err := writeVariationalCSV(output, args[0], sigFigs, config, comments, names, res.Mean, res.Draws, res.LogP, res.LogG); err != nil {
+			vset := res.Set()
+			if err := writeSet(vset, stancsv.Run{Model: args[0], Data: dataPath, Init: init, Output: output, SigFigs: sigFigs}); err != nil {
 				return err
 			}
 			if res.Interrupted {
@@ -150,7 +138,7 @@ func newVariationalCmd() *cobra.Command {
 				return interruptedExit(ctx)
 			}
 			fmt.Fprintf(out, "Wrote %s (eta = %g)\n\n", output, res.Eta)
-			return printDrawSummary(out, names, res.Draws)
+			return printSummary(out, vset, false)
 		},
 	}
 	f := cmd.Flags()
@@ -190,38 +178,6 @@ func writeGuideJSON(path string, g *compile.Guide) error {
 	return f.Close()
 }
 
-// printDrawSummary prints the summary table of one set of draws.
-func printDrawSummary(w io.Writer, names []string, draws [][]float64) error {
-	return diag.WriteTable(w, diag.SummarizeDraws(names, draws))
-}
-
-// adviConfig is the config block of an ADVI run: CmdStan's keys with the
-// values used, then gostan's redraws and backoffs (0 in CmdStan).
-func adviConfig(cfg advi.Config) []string {
-	adapt := 0
-	if cfg.Adapt {
-		adapt = 1
-	}
-	return []string{
-		"method = variational",
-		"  variational",
-		"    algorithm = " + cfg.Algorithm.String(),
-		"      " + cfg.Algorithm.String(),
-		fmt.Sprintf("    iter = %d", cfg.Iter),
-		fmt.Sprintf("    grad_samples = %d", cfg.GradSamples),
-		fmt.Sprintf("    elbo_samples = %d", cfg.ELBOSamples),
-		fmt.Sprintf("    eta = %g", cfg.Eta),
-		"    adapt",
-		fmt.Sprintf("      engaged = %d", adapt),
-		fmt.Sprintf("      iter = %d", cfg.AdaptIter),
-		fmt.Sprintf("    tol_rel_obj = %g", cfg.TolRelObj),
-		fmt.Sprintf("    eval_elbo = %d", cfg.EvalELBO),
-		fmt.Sprintf("    output_samples = %d", cfg.OutputSamples),
-		fmt.Sprintf("    redraws = %d", cfg.Redraws),
-		fmt.Sprintf("    backoffs = %d", cfg.Backoffs),
-	}
-}
-
 // sviConfig is the config block of an SVI fit (--algorithm autoguide or
 // guide), in CmdStan's layout: the guide and the optimisation's settings
 // as fitAutoguide uses them.
@@ -248,44 +204,4 @@ func sviConfig(algorithm, guide string, flags sviSettings) []string {
 		fmt.Sprintf("    backoffs = %d", set.Backoffs),
 		fmt.Sprintf("    output_samples = %d", set.Draws),
 	)
-}
-
-// runConfig are the config lines after the method's: the data file, the
-// initial values, the seed and the output file, as CmdStan writes them.
-func runConfig(dataPath, init string, seed uint64, output string) []string {
-	return []string{
-		"data",
-		"  file = " + dataPath,
-		"init = " + init,
-		"random",
-		fmt.Sprintf("  seed = %d", seed),
-		"output",
-		"  file = " + output,
-	}
-}
-
-// writeVariationalCSV writes CmdStan's variational output: the columns
-// lp__ (0, as CmdStan writes it), log_p__ and log_g__, then the model's;
-// comments after the header; a first row of the approximation's mean with
-// 0 for the three; then each draw with its log densities.
-func writeVariationalCSV(path, modelPath string, sigFigs int, config, comments, names []string, mean []float64, draws [][]float64, logP, logG []float64) error {
-	return stancsv.WriteFile(path, modelPath, sigFigs, config, func(w *stancsv.Writer) error {
-		w.Columns(append([]string{"lp__", "log_p__", "log_g__"}, stancsv.ColumnNames(names)...))
-		if len(comments) > 0 {
-			w.Comment(comments...)
-		}
-		row := make([]float64, 3+len(names))
-		copy(row[3:], mean)
-		if err := w.Row(row); err != nil {
-			return err
-		}
-		for k, d := range draws {
-			row[1], row[2] = logP[k], logG[k]
-			copy(row[3:], d)
-			if err := w.Row(row); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }

@@ -26,6 +26,8 @@ func ExampleSampler() {
 		return
 	}
 	ns.PrintSummary(os.Stdout)
-	draws := ns.Samples(3, 1000)
-	fmt.Println("first draw of mu:", draws[0][0])
+	// 1000 equally weighted draws (0: every point with its weight), as
+	// gostan nested writes them with stancsv.WriteSet.
+	set := ns.Result().Set(1000, 3)
+	fmt.Println(set.Columns, set.Len(), "draws; first draw of mu:", set.Draws("mu")[0][0])
 }

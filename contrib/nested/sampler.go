@@ -9,23 +9,33 @@ import (
 )
 
 // Program is a model before its data: a compiled Stan program
-// (compile.Program) or a Go model (ppl.Program).
-type Program interface {
-	Bind(data model.Data, seed uint64) (model.Model, error)
+// (compile.Program) or a Go model (ppl.Program), whose NewModel binds data
+// and a seed.
+type Program[M model.Model] interface {
+	NewModel(data model.Data, seed uint64) (M, error)
 }
 
 // Sampler is NumPyro's NestedSampler: a model and settings; Run samples
 // it with data, and the other methods read the run. A Sampler serves one
 // goroutine.
 type Sampler struct {
-	prog Program
+	bind func(data model.Data, seed uint64) (model.Model, error)
 	cfg  Config
 	res  *Result
 }
 
 // New returns a sampler of prog with the settings cfg (zero values take
 // the defaults; see Config).
-func New(prog Program, cfg Config) *Sampler { return &Sampler{prog: prog, cfg: cfg} }
+func New[M model.Model](prog Program[M], cfg Config) *Sampler {
+	bind := func(data model.Data, seed uint64) (model.Model, error) {
+		m, err := prog.NewModel(data, seed)
+		if err != nil {
+			return nil, err // not a model.Model holding a nil M
+		}
+		return m, nil
+	}
+	return &Sampler{bind: bind, cfg: cfg}
+}
 
 // Run binds the data and samples, every random choice fixed by seed.
 func (s *Sampler) Run(seed uint64, data model.Data) error {
@@ -35,7 +45,7 @@ func (s *Sampler) Run(seed uint64, data model.Data) error {
 // RunContext is Run that stops early when ctx is cancelled, keeping what
 // it has (Result().Interrupted).
 func (s *Sampler) RunContext(ctx context.Context, seed uint64, data model.Data) error {
-	m, err := s.prog.Bind(data, seed)
+	m, err := s.bind(data, seed)
 	if err != nil {
 		return err
 	}

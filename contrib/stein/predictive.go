@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/infer/autoguide"
 	"github.com/gostan/gostan/infer/svi"
 	"github.com/gostan/gostan/model"
@@ -19,9 +20,74 @@ type Predictive struct {
 	Particle []int
 	// Unconstrained are the draws on the unconstrained scale.
 	Unconstrained [][]float64
+	// LogP is each draw's log density under the model the draws were
+	// pushed through (-Inf outside its support), on its unconstrained
+	// scale: for a model seen through autoguide.Preconditioned, the
+	// original's plus the constant log |det L|.
+	LogP []float64
 	// Messages are the errors of draws whose outputs failed (those
 	// columns are NaN, as NUTS writes them).
 	Messages []string
+
+	fit *Result
+}
+
+// Set is the draws as gostan stein writes them: lp__ (LogP), particle__
+// (the component, from 1) and the model's columns, with the fit's
+// settings, and after the header the particles' weights and whether the
+// fit was interrupted.
+func (p *Predictive) Set() *draws.Set {
+	rows := make([][]float64, len(p.Draws))
+	for i, d := range p.Draws {
+		rows[i] = append([]float64{p.LogP[i], float64(p.Particle[i] + 1)}, d...)
+	}
+	r, c := p.fit, p.fit.Config
+	set := &draws.Set{
+		Columns: append([]string{"lp__", "particle__"}, p.Names...),
+		Chains:  [][][]float64{rows},
+		Config: []string{
+			"method = stein",
+			"  stein",
+			"    guide = " + r.Guide,
+			"    kernel = " + kernelName(c.Kernel),
+			fmt.Sprintf("    particles = %d", len(r.Particles)),
+			fmt.Sprintf("    elbo_particles = %d", c.ELBOParticles),
+			fmt.Sprintf("    loss_temperature = %g", c.LossTemperature),
+			fmt.Sprintf("    repulsion_temperature = %g", c.RepulsionTemperature),
+			fmt.Sprintf("    steps = %d", c.Steps),
+			fmt.Sprintf("    warm_start = %d", c.WarmStart),
+			fmt.Sprintf("    output_samples = %d", len(rows)),
+		},
+		Seed:     c.Seed,
+		Comments: []string{fmt.Sprintf("Stein mixture of %d %s guides; particle weights:", len(r.Weights), r.Guide)},
+	}
+	for i, w := range r.Weights {
+		set.Comments = append(set.Comments, fmt.Sprintf("particle %d weight = %g", i+1, w))
+	}
+	if r.Interrupted {
+		set.Comments = append(set.Comments, fmt.Sprintf("Interrupted after %d of %d steps: the draws are the particles' at that point.", len(r.ELBO), c.Steps))
+	}
+	return set
+}
+
+// kernelName is gostan stein's name of a kernel (rbf for nil, the
+// default).
+func kernelName(k Kernel) string {
+	switch k.(type) {
+	case nil, *RBF:
+		return "rbf"
+	case *Linear:
+		return "linear"
+	case *RandomFeature:
+		return "random"
+	case *Mixture:
+		return "mixture"
+	case *Graphical:
+		return "graphical"
+	case *ProbabilityProduct:
+		return "product"
+	}
+	return fmt.Sprintf("%T", k)
 }
 
 // MixtureGuidePredictive draws n times from the mixture of the particles'
@@ -52,7 +118,7 @@ func MixtureGuidePredictive(m model.Model, r *Result, n int, rng *rand.Rand) (*P
 		total += r.Weights[i]
 		cum[i] = total
 	}
-	out := &Predictive{Names: m.Names()}
+	out := &Predictive{Names: m.Names(), fit: r}
 	var failed model.Failures
 	z := make([]float64, m.Dim())
 	for range n {
@@ -69,6 +135,7 @@ func MixtureGuidePredictive(m model.Model, r *Result, n int, rng *rand.Rand) (*P
 		out.Draws = append(out.Draws, row)
 		out.Particle = append(out.Particle, k)
 		out.Unconstrained = append(out.Unconstrained, append([]float64(nil), z...))
+		out.LogP = append(out.LogP, svi.LogP(m.LogDensity, z))
 	}
 	out.Messages = failed.OutputsReport()
 	return out, nil

@@ -421,6 +421,8 @@ type Result struct {
 	// Interrupted says that the context was cancelled after len(ELBO)
 	// steps.
 	Interrupted bool
+	// Config is the run's settings.
+	Config Config
 
 	guides []svi.Guide // the fitted guides, for MixtureGuidePredictive
 }
@@ -467,7 +469,7 @@ func Run(ctx context.Context, m model.Model, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Guide: cfg.Guide, Names: s.names}
+	res := &Result{Guide: cfg.Guide, Names: s.names, Config: cfg}
 	for step := 1; step <= cfg.Steps; step++ {
 		if ctx.Err() != nil {
 			res.Interrupted = true

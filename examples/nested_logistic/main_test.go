@@ -26,7 +26,7 @@ func TestSeedExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	draws := ns.Samples(3, 4000)
-	m, err := prog.Bind(nil, 1)
+	m, err := prog.NewModel(nil, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

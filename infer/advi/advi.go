@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/infer/svi"
 	"github.com/gostan/gostan/model"
 )
@@ -87,7 +88,53 @@ type Result struct {
 	// and LogG are then those of the approximation after Iter iterations.
 	Iter        int
 	Interrupted bool
-	approx      *approx
+	// Names are the model's output columns, Config the run's settings.
+	Names  []string
+	Config Config
+	approx *approx
+}
+
+// Set is the fit as CmdStan's variational output holds it
+// (draws.Variational): the mean, then each draw with log_p__ and log_g__,
+// with the settings and, after the header, the step size adapted and
+// whether the run was interrupted.
+func (r *Result) Set() *draws.Set {
+	set := draws.Variational(r.Names, r.Mean, r.Draws, r.LogP, r.LogG)
+	set.Config, set.Seed = r.Config.lines(), r.Config.Seed
+	if r.Config.Adapt {
+		set.Comments = []string{"Stepsize adaptation complete.", fmt.Sprintf("eta = %g", r.Eta)}
+	}
+	if r.Interrupted {
+		set.Comments = append(set.Comments, fmt.Sprintf("Interrupted after %d of %d iterations: the draws are the approximation's at that point, not a converged fit.", r.Iter, r.Config.Iter))
+	}
+	return set
+}
+
+// lines are CmdStan's configuration lines of the variational method,
+// then gostan's redraws and backoffs (0 in CmdStan).
+func (c Config) lines() []string {
+	adapt := 0
+	if c.Adapt {
+		adapt = 1
+	}
+	return []string{
+		"method = variational",
+		"  variational",
+		"    algorithm = " + c.Algorithm.String(),
+		"      " + c.Algorithm.String(),
+		fmt.Sprintf("    iter = %d", c.Iter),
+		fmt.Sprintf("    grad_samples = %d", c.GradSamples),
+		fmt.Sprintf("    elbo_samples = %d", c.ELBOSamples),
+		fmt.Sprintf("    eta = %g", c.Eta),
+		"    adapt",
+		fmt.Sprintf("      engaged = %d", adapt),
+		fmt.Sprintf("      iter = %d", c.AdaptIter),
+		fmt.Sprintf("    tol_rel_obj = %g", c.TolRelObj),
+		fmt.Sprintf("    eval_elbo = %d", c.EvalELBO),
+		fmt.Sprintf("    output_samples = %d", c.OutputSamples),
+		fmt.Sprintf("    redraws = %d", c.Redraws),
+		fmt.Sprintf("    backoffs = %d", c.Backoffs),
+	}
 }
 
 type runner struct {
@@ -131,7 +178,7 @@ func RunContext(ctx context.Context, m model.Model, cfg Config, progress func(EL
 		}
 	}
 	q := q0.clone()
-	res := &Result{Eta: eta, approx: q}
+	res := &Result{Eta: eta, Names: m.Names(), Config: cfg, approx: q}
 	if err = r.ascend(ctx, q, eta, progress, res); err != nil {
 		return nil, err
 	}

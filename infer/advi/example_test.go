@@ -9,7 +9,8 @@ import (
 )
 
 // Fit Stan's meanfield ADVI to a normal mean: the approximation's mean is
-// the posterior's, 12.1 / 4.01.
+// the posterior's, 12.1 / 4.01, and so is its draws'. Set holds the draws
+// as CmdStan's variational output does (stancsv.WriteSet writes it).
 func ExampleRun() {
 	prog, err := compile.Source("mean.stan", []byte(`
 data { int N; vector[N] y; }
@@ -35,7 +36,9 @@ model { mu ~ normal(0, 10); y ~ normal(mu, 1); }
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("mean of mu %.1f, %d draws\n", res.Mean[0], len(res.Draws))
+	set := res.Set()
+	mu := set.Summary().Params[0]
+	fmt.Printf("mean of mu %.1f, %d draws of %v, their mean %.1f\n", res.Mean[0], set.Len(), set.Columns, mu.Mean)
 	// Output:
-	// mean of mu 3.0, 1000 draws
+	// mean of mu 3.0, 1000 draws of [lp__ log_p__ log_g__ mu], their mean 3.0
 }

@@ -56,8 +56,8 @@ func DefaultSettings(name string) Settings {
 // Gaussians and the flows.
 var preconditioned = map[string]bool{"normal": true, "diagonal": true, "mvn": true, "lowrank": true, "iaf": true, "bnaf": true}
 
-// SVI is svi.SVI configured by s for the guide maker makes; FitModel (or
-// FitContext) with s.Steps - s.Warm steps and s.Draws draws runs it.
+// SVI is svi.SVI configured by s for the guide maker makes; FitModel
+// with s.Steps - s.Warm steps and s.Draws draws runs it.
 func (s Settings) SVI(maker svi.GuideMaker) *svi.SVI {
 	q := svi.New(svi.NewAdam(s.LR), svi.TraceELBO{NumParticles: s.Particles}, maker)
 	q.Schedule = svi.ExponentialDecay(s.LR, s.Decay, s.Steps-s.Warm)

@@ -14,7 +14,8 @@ import (
 // Find a program's mode with L-BFGS (the Jacobian included, as the Laplace
 // approximation on the unconstrained scale needs), then draw from the
 // normal approximation there: for a normal mean with known scale it is the
-// exact posterior, sd 1/√(N + 1/10²).
+// exact posterior, sd 1/√(N + 1/10²). Set holds the draws as CmdStan's
+// laplace output does (stancsv.WriteSet writes it).
 func ExampleSampleContext() {
 	prog, err := compile.Source("mean.stan", []byte(`
 data { int N; vector[N] y; }
@@ -33,8 +34,9 @@ model { mu ~ normal(0, 10); y ~ normal(mu, 1); }
 		fmt.Println(err)
 		return
 	}
-	f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, true) }
-	mode, err := optimize.Maximize(f, m.Dim(), optimize.DefaultConfig(), nil)
+	ocfg := optimize.DefaultConfig()
+	ocfg.Jacobian = true
+	mode, err := optimize.Run(context.Background(), m, ocfg, nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -47,7 +49,8 @@ model { mu ~ normal(0, 10); y ~ normal(mu, 1); }
 		return
 	}
 	sd := 1 / res.Chol.At(0, 0) // (-H)^(-1/2) in one dimension
-	fmt.Printf("mode %.4f, sd %.4f (exact %.4f), %d draws of %v\n", mode.X[0], sd, 1/math.Sqrt(4+0.01), len(res.Draws), res.Names)
+	set := res.Set()
+	fmt.Printf("mode %.4f, sd %.4f (exact %.4f), %d draws of %v\n", mode.X[0], sd, 1/math.Sqrt(4+0.01), set.Len(), set.Columns)
 	// Output:
-	// mode 3.0175, sd 0.4994 (exact 0.4994), 1000 draws of [mu]
+	// mode 3.0175, sd 0.4994 (exact 0.4994), 1000 draws of [log_p__ log_q__ mu]
 }

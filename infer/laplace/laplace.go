@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/gostan/gostan/draws"
 )
 
 // Model is what Sample needs of a compiled Stan program.
@@ -55,6 +57,41 @@ type Result struct {
 	// Interrupted is set when the context was cancelled: Draws hold the
 	// draws made before, none if the Hessian was not finished.
 	Interrupted bool
+	// Config is the run's settings.
+	Config Config
+}
+
+// Set is the draws as CmdStan's laplace output holds them: log_p__,
+// log_q__ and the model's columns, with the settings, and a comment when
+// the run was interrupted.
+func (r *Result) Set() *draws.Set {
+	rows := make([][]float64, len(r.Draws))
+	for k, d := range r.Draws {
+		rows[k] = append([]float64{r.LogP[k], r.LogQ[k]}, d...)
+	}
+	jac := 0
+	if r.Config.Jacobian {
+		jac = 1
+	}
+	set := &draws.Set{
+		Columns: append([]string{"log_p__", "log_q__"}, r.Names...),
+		Chains:  [][][]float64{rows},
+		Config: []string{
+			"method = laplace",
+			"  laplace",
+			"    mode = ",
+			fmt.Sprintf("    jacobian = %d", jac),
+			fmt.Sprintf("    draws = %d", r.Config.Draws),
+		},
+		Seed: r.Config.Seed,
+	}
+	switch {
+	case r.Interrupted && r.Hessian == nil:
+		set.Comments = []string{"Interrupted while computing the Hessian: no draws."}
+	case r.Interrupted:
+		set.Comments = []string{fmt.Sprintf("Interrupted after %d of %d draws.", len(rows), r.Config.Draws)}
+	}
+	return set
 }
 
 // ErrNotNegativeDefinite is wrapped by Sample's error when the Hessian at
@@ -77,7 +114,7 @@ func SampleContext(ctx context.Context, m Model, mode []float64, cfg Config, pro
 			return nil, fmt.Errorf("the mode's unconstrained coordinate %d is %v", i+1, v)
 		}
 	}
-	res := &Result{Mode: append([]float64(nil), mode...), Names: m.Names()}
+	res := &Result{Mode: append([]float64(nil), mode...), Names: m.Names(), Config: cfg}
 	h, err := hessian(ctx, f, mode)
 	if err != nil {
 		return nil, err

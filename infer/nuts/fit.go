@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/gostan/gostan/diag"
+	"github.com/gostan/gostan/draws"
 )
 
 // StatNames are the sampler's columns, as Stats.AppendValues writes them
@@ -19,7 +20,8 @@ type Fit struct {
 }
 
 // Draws are a column's draws chain by chain (nil for an unknown name):
-// a model column (Names) or a sampler's (StatNames).
+// a model column (Names) or a sampler's (StatNames), as Set().Draws
+// gives them without building every row.
 func (f *Fit) Draws(name string) [][]float64 {
 	j := slices.Index(f.Names, name)
 	k := slices.Index(StatNames, name)
@@ -42,16 +44,28 @@ func (f *Fit) Draws(name string) [][]float64 {
 	return out
 }
 
-// Run is the fit as package diag summarises it: the sampler's columns then
-// the model's, per chain, with the timings; model names the model.
-func (f *Fit) Run(model string) diag.Run {
-	run := diag.Run{Model: model, Columns: append(slices.Clone(StatNames), f.Names...), MaxDepth: f.Config.MaxDepth}
+// Set is the fit as package draws holds any method's draws: the
+// sampler's columns then the model's, chain by chain. stancsv.WriteSet
+// writes it as one file; CmdStan's file per chain, with the adaptation
+// and the timings, is stancsv.SampleFile's, as gostan sample streams it.
+func (f *Fit) Set() *draws.Set {
+	set := &draws.Set{Columns: append(slices.Clone(StatNames), f.Names...), Seed: f.Config.Seed}
 	for _, ch := range f.Chains {
 		rows := make([][]float64, len(ch.Draws))
 		for i, d := range ch.Draws {
-			rows[i] = append(ch.Stats[i].AppendValues(make([]float64, 0, len(run.Columns))), d...)
+			rows[i] = append(ch.Stats[i].AppendValues(make([]float64, 0, len(set.Columns))), d...)
 		}
-		run.Chains = append(run.Chains, rows)
+		set.Chains = append(set.Chains, rows)
+	}
+	return set
+}
+
+// Run is the fit as package diag summarises it: its Set with the
+// timings and the tree depth limit; model names the model.
+func (f *Fit) Run(model string) diag.Run {
+	run := f.Set().Run(model)
+	run.MaxDepth = f.Config.MaxDepth
+	for _, ch := range f.Chains {
 		run.Warmup = append(run.Warmup, f.Config.Warmup)
 		run.Thin = append(run.Thin, max(f.Config.Thin, 1))
 		run.WarmupSeconds = append(run.WarmupSeconds, ch.WarmupSeconds)

@@ -8,6 +8,7 @@ import (
 )
 
 // TestFit: a fit's columns by name are the chains' draws and statistics,
+// and its Set's,
 // its diag.Run puts the sampler's columns first, and its summary's mean
 // and R-hat are those of a standard normal.
 func TestFit(t *testing.T) {
@@ -27,6 +28,18 @@ func TestFit(t *testing.T) {
 				t.Fatalf("chain %d draw %d: %v, %v", c, i, x2[c][i], lp[c][i])
 			}
 		}
+	}
+	set := fit.Set()
+	for _, name := range []string{fit.Names[0], "treedepth__", "lp__"} {
+		a, b := set.Draws(name), fit.Draws(name)
+		for c := range a {
+			if !slices.Equal(a[c], b[c]) {
+				t.Fatalf("%s, chain %d: the Set's draws differ from the fit's", name, c)
+			}
+		}
+	}
+	if set.Seed != 7 || set.Len() != 1200 {
+		t.Errorf("set: seed %d, %d draws", set.Seed, set.Len())
 	}
 	run := fit.Run("g")
 	if !slices.Equal(run.Columns[:len(StatNames)], StatNames) || len(run.Columns) != len(StatNames)+len(fit.Names) || len(run.Chains) != 3 {

@@ -57,6 +57,10 @@ type Config struct {
 	Init       []float64
 	InitRadius float64
 	Seed       uint64
+	// Jacobian includes the log Jacobian of the constraining transforms
+	// in the density Run maximises (the mode on the unconstrained scale,
+	// as a Laplace approximation wants); CmdStan's default leaves it out.
+	Jacobian bool
 }
 
 // DefaultConfig is CmdStan's defaults.
@@ -140,6 +144,14 @@ type Result struct {
 	// Interrupted is set when the context was cancelled: X is then the
 	// best point after Iter iterations, not a mode, and Code is Running.
 	Interrupted bool
+	// Config is the run's settings.
+	Config Config
+	// Names and Values are the model's output columns at X (Run; nil
+	// from Maximize); WriteErr is why some of them could not be computed
+	// (those are NaN).
+	Names    []string
+	Values   []float64
+	WriteErr error
 }
 
 // Maximize is MaximizeContext without cancellation.
@@ -160,13 +172,19 @@ func MaximizeContext(ctx context.Context, f Func, dim int, cfg Config, report fu
 	if err != nil {
 		return nil, err
 	}
+	var res *Result
 	switch cfg.Algorithm {
 	case LBFGS, BFGS:
-		return o.quasiNewton(ctx, x, report)
+		res, err = o.quasiNewton(ctx, x, report)
 	case Newton:
-		return o.newton(ctx, x, report)
+		res, err = o.newton(ctx, x, report)
+	default:
+		return nil, fmt.Errorf("unknown algorithm %v", cfg.Algorithm)
 	}
-	return nil, fmt.Errorf("unknown algorithm %v", cfg.Algorithm)
+	if res != nil {
+		res.Config = cfg
+	}
+	return res, err
 }
 
 type optimizer struct {

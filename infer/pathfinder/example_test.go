@@ -10,7 +10,8 @@ import (
 
 // Multi-path Pathfinder with CmdStan's defaults on a normal mean: four
 // L-BFGS paths, each's best Gaussian approximation, and 1000 draws
-// resampled by PSIS; the posterior mean is 12.1 / 4.01.
+// resampled by PSIS; the posterior mean is 12.1 / 4.01. Set holds the
+// draws as CmdStan's pathfinder output does (stancsv.WriteSet writes it).
 func ExampleRun() {
 	prog, err := compile.Source("mean.stan", []byte(`
 data { int N; vector[N] y; }
@@ -36,11 +37,9 @@ model { mu ~ normal(0, 10); y ~ normal(mu, 1); }
 		fmt.Println(err)
 		return
 	}
-	mean := 0.0
-	for _, d := range res.Draws {
-		mean += d[0] / float64(len(res.Draws))
-	}
-	fmt.Printf("%d paths, %d draws, mean of mu %.1f\n", len(res.Paths), len(res.Draws), mean)
+	set := res.Set()
+	mu := set.Summary().Params[0]
+	fmt.Printf("%d paths, %d draws of %v, mean of %s %.1f\n", len(res.Paths), set.Len(), set.Columns, mu.Name, mu.Mean)
 	// Output:
-	// 4 paths, 1000 draws, mean of mu 3.0
+	// 4 paths, 1000 draws of [lp_approx__ lp__ mu], mean of mu 3.0
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/infer/optimize"
 	"github.com/gostan/gostan/model"
 )
@@ -89,8 +90,9 @@ type Path struct {
 
 // Result is Pathfinder's draws.
 type Result struct {
-	// Draws are the model's output columns (model.Names) for each draw,
+	// Draws are the model's output columns (Names) for each draw,
 	// Unconstrained the draws on the unconstrained scale.
+	Names                []string
 	Draws, Unconstrained [][]float64
 	// LPApprox is the log density of the draw under the approximation it
 	// came from and LP the model's (model.LogDensity, -Inf outside the
@@ -104,6 +106,51 @@ type Result struct {
 	// and the draws come from the best approximations reached.
 	Interrupted bool
 	Messages    []string
+	// Config is the run's settings.
+	Config Config
+}
+
+// Set is the draws as CmdStan's pathfinder output holds them:
+// lp_approx__, lp__ and the model's columns, with the settings, and a
+// comment when the paths were interrupted.
+func (r *Result) Set() *draws.Set {
+	rows := make([][]float64, len(r.Draws))
+	for k, d := range r.Draws {
+		rows[k] = append([]float64{r.LPApprox[k], r.LP[k]}, d...)
+	}
+	set := &draws.Set{Columns: append([]string{"lp_approx__", "lp__"}, r.Names...), Chains: [][][]float64{rows},
+		Config: r.Config.lines(), Seed: r.Config.Seed}
+	if r.Interrupted {
+		set.Comments = []string{"Interrupted: the paths stopped early; the draws come from the best approximations reached."}
+	}
+	return set
+}
+
+// lines are CmdStan's configuration lines of the pathfinder method.
+func (c Config) lines() []string {
+	bit := 0
+	if c.PSISResample {
+		bit = 1
+	}
+	return []string{
+		"method = pathfinder",
+		"  pathfinder",
+		fmt.Sprintf("    init_alpha = %g", c.InitAlpha),
+		fmt.Sprintf("    tol_obj = %g", c.TolObj),
+		fmt.Sprintf("    tol_rel_obj = %g", c.TolRelObj),
+		fmt.Sprintf("    tol_grad = %g", c.TolGrad),
+		fmt.Sprintf("    tol_rel_grad = %g", c.TolRelGrad),
+		fmt.Sprintf("    tol_param = %g", c.TolParam),
+		fmt.Sprintf("    history_size = %d", c.HistorySize),
+		fmt.Sprintf("    num_psis_draws = %d", c.NumPSISDraws),
+		fmt.Sprintf("    num_paths = %d", c.NumPaths),
+		"    save_single_paths = 0 (Default)",
+		fmt.Sprintf("    psis_resample = %d", bit),
+		"    calculate_lp = 1 (Default)",
+		fmt.Sprintf("    max_lbfgs_iters = %d", c.MaxLBFGSIter),
+		fmt.Sprintf("    num_draws = %d", c.NumDraws),
+		fmt.Sprintf("    num_elbo_draws = %d", c.NumELBODraws),
+	}
 }
 
 // Run is RunContext without cancellation.
@@ -141,7 +188,7 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 		}()
 	}
 	wg.Wait()
-	res := &Result{Paths: paths, ParetoK: math.NaN(), Interrupted: ctx.Err() != nil}
+	res := &Result{Names: m.Names(), Paths: paths, ParetoK: math.NaN(), Interrupted: ctx.Err() != nil, Config: cfg}
 	var pool pathDraws
 	var errs []error
 	for i, p := range paths {

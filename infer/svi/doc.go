@@ -3,8 +3,10 @@
 // stochastic gradient ascent on the evidence lower bound estimated with
 // reparameterised draws (Trace_ELBO with num_particles), using Adam,
 // ClippedAdam or SGD, over a model.Model's unconstrained space. New and
-// Fit read like NumPyro's SVI(model, guide, optim, loss).run(key, data,
-// num_steps) followed by draws pushed through the model. RunContext and
-// FitContext stop before the next step when their context is cancelled
-// and keep the guide fitted so far (SVI.Interrupted).
+// FitModel read like NumPyro's SVI(model, guide, optim, loss).run(key,
+// num_steps) on a model bound to its data (compile.Program's or
+// ppl.Program's NewModel), followed by draws pushed through the model
+// (Result.Set). RunContext and FitModel stop before the next step when
+// their context is cancelled and keep the guide fitted so far
+// (SVI.Interrupted).
 package svi

@@ -1,6 +1,7 @@
 package svi_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"math"
@@ -19,26 +20,31 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	guide := autoguide.AutoBNAFNormal()
-	s := svi.New(svi.NewAdam(0.0005), svi.TraceELBO{}, guide)
-	res, err := s.Fit(0, prog, model.Data{}, 100000, 10000)
+	m, err := prog.NewModel(model.Data{}, 0)
 	if err != nil {
 		log.Fatal(err)
 	}
-	// res.Summary(os.Stdout) prints Stan's summary table; here, each
-	// mode's weight and mean, rounded.
+	guide := autoguide.AutoBNAFNormal()
+	s := svi.New(svi.NewAdam(0.0005), svi.TraceELBO{}, guide)
+	res, err := s.FitModel(context.Background(), 0, m, 100000, 10000, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// res.Set().Summary().WriteText(os.Stdout, 2) prints Stan's summary
+	// table; here, each mode's weight and mean, rounded.
+	theta := res.Set().Draws("theta")[0]
 	var n [2]int
 	var mean [2]float64
-	for _, d := range res.Draws {
+	for _, x := range theta {
 		k := 0
-		if d[1] > 10 {
+		if x > 10 {
 			k = 1
 		}
 		n[k]++
-		mean[k] += d[1]
+		mean[k] += x
 	}
 	for k := range 2 {
-		fmt.Printf("mode %2d: weight %.1f\n", int(math.Round(mean[k]/float64(n[k]))), float64(n[k])/float64(len(res.Draws)))
+		fmt.Printf("mode %2d: weight %.1f\n", int(math.Round(mean[k]/float64(n[k]))), float64(n[k])/float64(len(theta)))
 	}
 	// Output:
 	// mode  0: weight 0.5

@@ -3,10 +3,9 @@ package svi
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 
-	"github.com/gostan/gostan/diag"
+	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/model"
 )
 
@@ -26,29 +25,10 @@ type Finisher interface {
 	Finish(lp func(z, grad []float64) (float64, error)) error
 }
 
-// Program is a model before its data: a compiled Stan program.
-type Program interface {
-	Bind(data model.Data, seed uint64) (model.Model, error)
-}
-
 // New returns SVI with an optimizer, a loss and a guide to be made at Fit,
 // as NumPyro's SVI(model, guide, optim, loss).
 func New(opt Optimizer, loss TraceELBO, guide GuideMaker) *SVI {
 	return &SVI{Opt: opt, Particles: loss.NumParticles, MaxRetries: 10, maker: guide}
-}
-
-// Fit is FitContext without cancellation.
-func (s *SVI) Fit(seed uint64, prog Program, data model.Data, steps, draws int) (*Result, error) {
-	return s.FitContext(context.Background(), seed, prog, data, steps, draws)
-}
-
-// FitContext binds prog to data and fits, as FitModel does.
-func (s *SVI) FitContext(ctx context.Context, seed uint64, prog Program, data model.Data, steps, draws int) (*Result, error) {
-	m, err := prog.Bind(data, seed)
-	if err != nil {
-		return nil, err
-	}
-	return s.FitModel(ctx, seed, m, steps, draws, nil)
 }
 
 // FitModel makes the guide for m, takes steps optimisation steps and
@@ -78,6 +58,7 @@ func (s *SVI) FitModel(ctx context.Context, seed uint64, m model.Model, steps, d
 	res := s.Sample(rng, draws)
 	res.ELBO = s.History
 	res.Params = append([]float64(nil), s.Guide.Params()...)
+	res.Steps, res.Seed = steps, seed
 	return res, nil
 }
 
@@ -103,10 +84,23 @@ type Result struct {
 	// Interrupted is SVI.Interrupted: the guide was fitted for len(ELBO)
 	// steps only.
 	Interrupted bool
+	// Steps and Seed are FitModel's: the steps asked for and the seed of
+	// every random choice.
+	Steps int
+	Seed  uint64
 }
 
-// Summary writes the draws' summary table: mean, MCSE, sd, quantiles,
-// effective sizes and R-hat, as Stan prints it.
-func (r *Result) Summary(w io.Writer) error {
-	return diag.WriteTable(w, diag.SummarizeDraws(r.Names, r.Draws))
+// Set is the fit as CmdStan's variational output holds it
+// (draws.Variational): the mean, then each draw with log_p__ and log_g__,
+// a comment when the fit was interrupted. Its configuration names the
+// method and the steps only; a caller that knows the guide's settings
+// (gostan variational) writes its own.
+func (r *Result) Set() *draws.Set {
+	set := draws.Variational(r.Names, r.Mean, r.Draws, r.LogP, r.LogG)
+	set.Config = []string{"method = variational", "  variational", "    algorithm = svi", fmt.Sprintf("    steps = %d", r.Steps)}
+	set.Seed = r.Seed
+	if r.Interrupted {
+		set.Comments = []string{fmt.Sprintf("Interrupted after %d of %d steps: the draws are the approximation's at that point, not a converged fit.", len(r.ELBO), r.Steps)}
+	}
+	return set
 }

@@ -1,41 +1,35 @@
 package nested
 
 import (
+	"bytes"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/stancsv"
 )
 
-// TestWriteCSV reads back both files of one run: the evidence comments
+// TestSet writes both sets of one run as Stan CSV and reads them back: the evidence comments
 // hold the run's log Z, the weighted file's weights sum to one and give
 // the run's posterior mean, and the resampled draws agree with it.
-func TestWriteCSV(t *testing.T) {
+func TestSet(t *testing.T) {
 	g := newRegression(10, 2, 0, 1)
 	r := runModel(t, g.model, Config{LivePoints: 100, Seed: 4})
-	dir := t.TempDir()
-	read := func(name string, o CSV) *stancsv.File {
-		path := filepath.Join(dir, name)
-		if err := r.WriteCSV(path, o); err != nil {
+	read := func(set *draws.Set) *stancsv.File {
+		var buf bytes.Buffer
+		if err := stancsv.WriteSet(&buf, set, stancsv.Run{Model: "m.stan", SigFigs: 17}); err != nil {
 			t.Fatal(err)
 		}
-		fh, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer fh.Close()
-		f, err := stancsv.Read(fh)
+		f, err := stancsv.Read(&buf)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return f
 	}
-	w := read("weighted.csv", CSV{ModelPath: "m.stan", SigFigs: 17, Weighted: true})
-	e := read("equal.csv", CSV{ModelPath: "m.stan", SigFigs: 17, Draws: 4000, Seed: 9})
+	w := read(r.Set(0, 0))
+	e := read(r.Set(4000, 9))
 	if len(w.Draws) != len(r.Draws) || len(e.Draws) != 4000 {
 		t.Fatalf("%d and %d rows, want %d and 4000", len(w.Draws), len(e.Draws), len(r.Draws))
 	}
