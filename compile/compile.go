@@ -186,6 +186,8 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 			fs[k].z = a.cplx()
 		case isComplex(pt.Kind):
 			fs[k].v = a.cval(c)
+		case pt.Kind == types.Tuple:
+			fs[k].v = c.converted(a, pt)
 		default:
 			fs[k].v = a.val(pt.Kind != types.Int)
 		}
