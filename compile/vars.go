@@ -137,12 +137,12 @@ type layout struct {
 	// tupleCols, for a leaf of a tuple parameter, maps each of its values
 	// in Stan JSON's order to its column, counted from the tuple's first.
 	tupleCols []int
-	dims     []int
-	off, n   int   // unconstrained offset and size
-	elemUnc  int   // unconstrained size of one array element
-	elemSize int   // stored size of one array element
-	count    int   // number of array elements
-	order    []int // array elements in unconstrained order (first index fastest)
+	dims      []int
+	off, n    int   // unconstrained offset and size
+	elemUnc   int   // unconstrained size of one array element
+	elemSize  int   // stored size of one array element
+	count     int   // number of array elements
+	order     []int // array elements in unconstrained order (first index fastest)
 }
 
 func (p *paramVar) layout(e *env, off int) *layout {
