@@ -145,7 +145,8 @@ func TestReadDataFileZip(t *testing.T) {
 
 func FuzzReadData(f *testing.F) {
 	for _, s := range []string{`{"N": 3, "y": [1, 2.5, "inf"]}`, `{"x": [[1, 2], [3, 4]]}`, `{"e": [[], []]}`, `[`, `{"a": [1, [2]]}`,
-		`{"a": [NaN, -Infinity], "b": Inf}`, `{"a": "NaN\\"", "b": -Inf,`, "x <- c(1, 2)"} {
+		`{"a": [NaN, -Infinity], "b": Inf}`, `{"a": "NaN\\"", "b": -Inf,`, "x <- c(1, 2)",
+		`{"t": {"1": 3, "2": [1.5, 2]}, "u": [{"1": 1, "2": {"1": [2], "2": 3}}, {"1": 4, "2": {"1": [5], "2": 6}}]}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
