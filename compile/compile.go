@@ -186,6 +186,8 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 			fs[k].z = a.cplx()
 		case isComplex(pt.Kind):
 			fs[k].v = a.cval(c)
+		case pt.Kind == types.Tuple:
+			fs[k].v = c.converted(a, pt)
 		default:
 			fs[k].v = a.val(pt.Kind != types.Int)
 		}
@@ -316,8 +318,9 @@ type Program struct {
 }
 
 type outVar struct {
-	v    *check.Var
-	dims func(*env, []int) []int
+	v     *check.Var
+	dims  func(*env, []int) []int
+	tuple *tupleNode // a variable of a tuple type (tuple_vars.go)
 }
 
 // Compile lowers a checked program. Unsupported constructs are reported as
@@ -335,7 +338,9 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 		switch b.Kind {
 		case ast.Data:
 			for _, s := range b.Body.List {
-				if d, ok := s.(*ast.VarDecl); ok {
+				if d, ok := s.(*ast.VarDecl); ok && d.Type.IsTuple() {
+					p.data = append(p.data, c.tupleData(d)...)
+				} else if ok {
 					p.data = append(p.data, c.dataDecl(d))
 				}
 			}
@@ -346,7 +351,9 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 			p.nDataSlots = c.nGlobals
 		case ast.Parameters:
 			for _, s := range b.Body.List {
-				if d, ok := s.(*ast.VarDecl); ok {
+				if d, ok := s.(*ast.VarDecl); ok && d.Type.IsTuple() {
+					p.params = append(p.params, c.tupleParams(d)...)
+				} else if ok {
 					p.params = append(p.params, c.paramDecl(d))
 				}
 			}
@@ -363,7 +370,9 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 			p.outDims = append(p.outDims, c.outputs(b)...)
 		case ast.GuideParameters:
 			for _, s := range b.Body.List {
-				if d, ok := s.(*ast.VarDecl); ok {
+				if d, ok := s.(*ast.VarDecl); ok && d.Type.IsTuple() {
+					c.errorf(d.Pos(), "guide parameters of tuple types are not supported yet")
+				} else if ok {
 					p.gparams = append(p.gparams, c.paramDecl(d))
 				}
 			}
@@ -391,7 +400,9 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 func (c *compiler) outputs(b *ast.Block) []outVar {
 	var out []outVar
 	for _, s := range b.Body.List {
-		if d, ok := s.(*ast.VarDecl); ok {
+		if d, ok := s.(*ast.VarDecl); ok && d.Type.IsTuple() {
+			out = append(out, outVar{v: c.info.Uses[d.Name], tuple: c.tupleTree(d)})
+		} else if ok {
 			out = append(out, outVar{v: c.info.Uses[d.Name], dims: c.dimsOf(d.Name.Name, d.Type)})
 		}
 	}
@@ -425,7 +436,9 @@ type structWork struct{ x, y []float64 }
 func (c *compiler) constraintChecks(b *ast.Block, what string) []*constraintCheck {
 	var out []*constraintCheck
 	for _, s := range b.Body.List {
-		if d, ok := s.(*ast.VarDecl); ok && isConstrained(d) {
+		if d, ok := s.(*ast.VarDecl); ok && d.Type.IsTuple() {
+			out = append(out, c.tupleChecks(d, what)...)
+		} else if ok && isConstrained(d) {
 			out = append(out, c.constraintCheck(d, what))
 		}
 	}

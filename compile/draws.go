@@ -33,7 +33,28 @@ func (m *Model) ParamData(cols []float64) (model.Data, error) {
 func layoutData(layouts []*layout, cols []float64) model.Data {
 	d := model.Data{}
 	k := 0
-	for _, l := range layouts {
+	start := 0 // the first column of the tuple whose leaves these are
+	for i, l := range layouts {
+		if l.tupleCols != nil {
+			// A leaf of a tuple parameter: its values are among the
+			// tuple's columns, which its first leaf's place starts.
+			if l.p.tuple != nil {
+				start = k
+				for _, lt := range layouts[i : i+len(l.p.tuple.leaves())] {
+					k += len(lt.tupleCols)
+				}
+			}
+			dims := append([]int(nil), l.dims...)
+			elems := make([]float64, len(l.tupleCols))
+			for i, col := range l.tupleCols {
+				elems[i] = cols[start+col]
+			}
+			if width(l.p.v.Type) == 2 {
+				dims = append(dims, 2)
+			}
+			d[l.p.name] = &model.Value{Dims: dims, Elems: elems}
+			continue
+		}
 		dims := append([]int(nil), l.dims...)
 		n := size(dims)
 		w := width(l.p.v.Type) // 2 for complex: the real, then the imaginary part

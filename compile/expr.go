@@ -79,6 +79,10 @@ func (c *compiler) compileExpr(x ast.Expr) cexpr {
 	switch x := x.(type) {
 	case *ast.ParenExpr:
 		return c.expr(x.X)
+	case *ast.TupleExpr:
+		return c.tupleLit(x, t)
+	case *ast.TupleIndexExpr:
+		return c.tupleIndex(x, t)
 	case *ast.BasicLit:
 		switch x.Kind {
 		case token.INT:
@@ -149,6 +153,9 @@ func (c *compiler) varRead(x *ast.Ident, t types.Type) cexpr {
 }
 
 func (c *compiler) cond(x *ast.CondExpr, t types.Type) cexpr {
+	if t.Kind == types.Tuple {
+		return c.tupleCond(x, t)
+	}
 	if isComplex(t.Kind) {
 		return c.complexCond(x, t)
 	}
@@ -590,6 +597,9 @@ func (c *compiler) transpose(a cexpr, t types.Type) cexpr {
 // ---- literals ----
 
 func (c *compiler) arrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
+	if t.Kind == types.Tuple {
+		return c.tupleArrayLit(x, t)
+	}
 	if isComplex(t.Kind) {
 		return c.complexArrayLit(x, t)
 	}
@@ -710,6 +720,9 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 	bt := base.t
 	pos := c.pos(x.Lbrack)
 	idx := c.indices(x.Indices)
+	if bt.Kind == types.Tuple {
+		return c.tupleArrayIndex(base, idx, t, pos)
+	}
 	if isComplex(bt.Kind) {
 		return complexIndex(c, base, idx, t, pos)
 	}
@@ -1017,6 +1030,9 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 	}
 	if call.User == nil && call.FuncArg == nil {
 		if e, ok := c.operatorCall(x, t); ok {
+			return e
+		}
+		if e, ok := c.tupleCall(x, call, t); ok {
 			return e
 		}
 	}

@@ -35,6 +35,12 @@ type Model struct {
 type output struct {
 	get   func(*env) *value
 	order []int // storage offsets in Stan's output order
+	// A tuple's columns come from its leaves: column i from
+	// leaves[leaf[i]] (tuple_vars.go); vals holds the leaves' values
+	// while the columns are written.
+	leaves []func(*env) *value
+	leaf   []int
+	vals   []*value
 }
 
 // NewModel reads data into the program, runs transformed data once, and
@@ -83,6 +89,7 @@ func (p *Program) ExtraData(data model.Data) []string {
 	declared := map[string]bool{}
 	for _, dv := range p.data {
 		declared[dv.name] = true
+		declared[dv.root] = true // an empty array of tuples has no leaves in the data
 	}
 	var extra []string
 	for _, n := range data.Names() {
@@ -113,10 +120,34 @@ func (m *Model) prepareOutputs() error {
 		m.outputs = append(m.outputs, output{get: ref.getter(), order: order})
 		m.names = append(m.names, names...)
 	}
-	for _, l := range m.layouts {
-		add(l.p.name, l.p.v, l.dims)
+	for i, l := range m.layouts {
+		switch {
+		case l.p.tuple != nil:
+			// The tuple's columns, in CmdStan's order, go with its first
+			// leaf; each leaf learns where its values are among them.
+			o, names, cols := tupleOutput(l.p.tuple, e)
+			leaves := m.layouts[i : i+len(o.leaves)]
+			for _, lt := range leaves {
+				lt.tupleCols = make([]int, size(lt.dims)*width(lt.p.v.Type))
+			}
+			for k, col := range cols {
+				leaves[col.leaf].tupleCols[col.data] = k
+			}
+			m.outputs = append(m.outputs, o)
+			m.names = append(m.names, names...)
+		case l.p.inTuple:
+			m.outputs = append(m.outputs, output{})
+		default:
+			add(l.p.name, l.p.v, l.dims)
+		}
 	}
 	for _, ov := range m.p.outDims {
+		if ov.tuple != nil {
+			o, names, _ := tupleOutput(ov.tuple, e)
+			m.outputs = append(m.outputs, o)
+			m.names = append(m.names, names...)
+			continue
+		}
 		add(ov.v.Name, ov.v, ov.dims(e, nil))
 	}
 	return nil
@@ -332,6 +363,24 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 func (m *Model) fill(out []float64, n int) {
 	k := 0
 	for _, o := range m.outputs[:n] {
+		if len(o.order) == 0 {
+			continue // a tuple parameter's leaf after its first, or an empty variable
+		}
+		if o.leaves != nil {
+			for j, get := range o.leaves {
+				o.vals[j] = get(m.e)
+			}
+			for i, off := range o.order {
+				v := o.vals[o.leaf[i]]
+				if v.I != nil {
+					out[k] = float64(v.I[off])
+				} else {
+					out[k] = v.R[off].Val
+				}
+				k++
+			}
+			continue
+		}
 		v := o.get(m.e)
 		for _, off := range o.order {
 			if v.I != nil {

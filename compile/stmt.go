@@ -171,6 +171,9 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 		case isComplex(rt.Kind):
 			f := x.cval(c)
 			return func(e *env) ctrl { e.retV = f(e); return ret }
+		case rt.Kind == types.Tuple:
+			f := c.converted(x, rt)
+			return func(e *env) ctrl { e.retV = f(e); return ret }
 		}
 		f := x.val(rt.Kind != types.Int)
 		return func(e *env) ctrl { e.retV = f(e); return ret }
@@ -219,6 +222,9 @@ func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
 
 func (c *compiler) foreach(s *ast.ForeachStmt) stmtFn {
 	x := c.expr(s.X)
+	if x.t.Kind == types.Tuple {
+		return c.tupleForeach(s, x)
+	}
 	v := c.info.Uses[s.Var]
 	ref := c.declareLocal(v)
 	get := ref.getter()
@@ -280,6 +286,8 @@ func (c *compiler) print(s *ast.PrintStmt) stmtFn {
 			case p.x.z != nil:
 				z := p.x.z(e)
 				b.WriteString(formatComplex(z.re.Val, z.im.Val))
+			case p.x.v != nil && p.x.t.Kind == types.Tuple:
+				b.WriteString(formatTuple(p.x.v(e), p.x.t))
 			case p.x.v != nil && isComplex(p.x.t.Kind):
 				b.WriteString(formatComplexVal(p.x.v(e)))
 			case p.x.v != nil:
@@ -314,6 +322,9 @@ func formatVal(v *value) string {
 // localDecl allocates a local variable at the point of its declaration:
 // sized, filled with NaN, then given its initial value.
 func (c *compiler) localDecl(d *ast.VarDecl) stmtFn {
+	if d.Type.IsTuple() {
+		return c.tupleDecl(d)
+	}
 	v := c.info.Uses[d.Name]
 	ref := c.declareLocal(v)
 	get := ref.getter()
@@ -426,6 +437,9 @@ func (c *compiler) jacobianStmt(s *ast.JacobianStmt) stmtFn {
 }
 
 func (c *compiler) assign(s *ast.AssignStmt) stmtFn {
+	if f, ok := c.tupleAssign(s); ok {
+		return f
+	}
 	ref, v, idx, ok := c.lvalue(s.LHS)
 	if !ok {
 		return nil
@@ -483,8 +497,12 @@ func (c *compiler) lvalue(lhs ast.Expr) (ref varRef, v *check.Var, idx []index, 
 // assignTo stores the value of rhs into the variable (or the part of it
 // that idx selects), copying so that no storage is shared.
 func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr, pos token.Position) stmtFn {
-	get := ref.getter()
-	x := c.expr(rhs)
+	return c.assignExpr(ref.getter(), vt, idx, c.expr(rhs), pos)
+}
+
+// assignExpr is assignTo of a compiled value into the storage get
+// returns: a variable's, or a tuple member's (tuple.go).
+func (c *compiler) assignExpr(get func(*env) *value, vt types.Type, idx []index, x cexpr, pos token.Position) stmtFn {
 	if isComplex(vt.Kind) {
 		return assignComplex(c, get, vt, idx, x, pos)
 	}

@@ -15,11 +15,13 @@ import (
 // slowest), each vector contiguous, each matrix column-major as in Stan.
 // Dims lists the array sizes, then the vector's size or the matrix's rows
 // and columns. Real values live in R, integer values in I, complex values
-// in R as (re, im) pairs (see complex.go).
+// in R as (re, im) pairs (see complex.go). A tuple, or an array of
+// tuples, holds its members in T instead (see tuple.go).
 type value struct {
 	Dims []int
 	R    []ad.Var
 	I    []int
+	T    []value
 }
 
 // size is the number of elements of a shape.
@@ -86,6 +88,10 @@ func (v *value) fillNaN() {
 // copyFrom makes v an independent copy of o, real, int or complex (two
 // reals an element).
 func (v *value) copyFrom(o *value) {
+	if o.T != nil {
+		v.copyTuple(o)
+		return
+	}
 	if o.R == nil && o.I != nil {
 		v.shape(o.Dims, true)
 		copy(v.I, o.I)

@@ -18,6 +18,7 @@ import (
 type dataVar struct {
 	what  string // "data variable", or "initial value" for an init file
 	name  string
+	root  string // the tuple variable a leaf belongs to (tuple_vars.go), else ""
 	v     *check.Var
 	get   func(*env) *value
 	dims  func(*env, []int) []int
@@ -51,6 +52,9 @@ func (dv *dataVar) read(e *env, data model.Data) error {
 			dst := dv.get(e)
 			dst.shape(dims, isInt)
 			return nil
+		}
+		if dv.root != "" {
+			return dv.missingMember(data)
 		}
 		return fmt.Errorf("variable %q not found in the data", dv.name)
 	}
@@ -106,6 +110,10 @@ type paramVar struct {
 	upper  *cexpr
 	offset *cexpr
 	mult   *cexpr
+	// inTuple marks a leaf of a tuple parameter (tuple_vars.go); the
+	// first leaf's tuple is the whole tuple, whose columns it writes.
+	inTuple bool
+	tuple   *tupleNode
 }
 
 func (c *compiler) paramDecl(d *ast.VarDecl) *paramVar {
@@ -125,13 +133,16 @@ func (c *compiler) paramDecl(d *ast.VarDecl) *paramVar {
 
 // layout is a parameter's place in the unconstrained vector.
 type layout struct {
-	p        *paramVar
-	dims     []int
-	off, n   int   // unconstrained offset and size
-	elemUnc  int   // unconstrained size of one array element
-	elemSize int   // stored size of one array element
-	count    int   // number of array elements
-	order    []int // array elements in unconstrained order (first index fastest)
+	p *paramVar
+	// tupleCols, for a leaf of a tuple parameter, maps each of its values
+	// in Stan JSON's order to its column, counted from the tuple's first.
+	tupleCols []int
+	dims      []int
+	off, n    int   // unconstrained offset and size
+	elemUnc   int   // unconstrained size of one array element
+	elemSize  int   // stored size of one array element
+	count     int   // number of array elements
+	order     []int // array elements in unconstrained order (first index fastest)
 }
 
 func (p *paramVar) layout(e *env, off int) *layout {

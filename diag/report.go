@@ -101,14 +101,18 @@ func (r *Run) chainStats() ([]ChainStats, bool) {
 }
 
 // VariableName writes a Stan CSV column name as Stan names the variable:
-// theta.1.2 as theta[1,2], z.real as z[real]. Names without a dot (and
-// names already written with brackets) are returned as they are.
+// theta.1.2 as theta[1,2], z.real as z[real], and a tuple's column, whose
+// members follow colons, part by part: u.1:2.3 as u[1]:2[3]. Names
+// without a dot (and names already written with brackets) are returned as
+// they are.
 func VariableName(column string) string {
-	base, idx, ok := strings.Cut(column, ".")
-	if !ok {
-		return column
+	parts := strings.Split(column, ":")
+	for i, p := range parts {
+		if base, idx, ok := strings.Cut(p, "."); ok {
+			parts[i] = base + "[" + strings.ReplaceAll(idx, ".", ",") + "]"
+		}
 	}
-	return base + "[" + strings.ReplaceAll(idx, ".", ",") + "]"
+	return strings.Join(parts, ":")
 }
 
 // Thresholds of ConvergenceWarnings, those of rstan and CmdStan's diagnose.

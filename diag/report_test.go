@@ -89,7 +89,8 @@ func TestReportLayout(t *testing.T) {
 
 func TestVariableName(t *testing.T) {
 	for in, want := range map[string]string{"mu": "mu", "theta.1": "theta[1]", "Sigma.1.2": "Sigma[1,2]",
-		"z.real": "z[real]", "zs.2.1.imag": "zs[2,1,imag]", "theta[1]": "theta[1]", "lp__": "lp__"} {
+		"z.real": "z[real]", "zs.2.1.imag": "zs[2,1,imag]", "theta[1]": "theta[1]", "lp__": "lp__",
+		"p:1": "p:1", "u.1.1:1.2:2.1": "u[1,1]:1[2]:2[1]", "g:2:2.2": "g:2:2[2]"} {
 		if got := VariableName(in); got != want {
 			t.Errorf("VariableName(%q) = %q, want %q", in, got, want)
 		}

@@ -129,16 +129,80 @@ func ReadData(r io.Reader) (Data, error) {
 	}
 	d := make(Data, len(top))
 	for name, raw := range top {
-		v := &Value{Int: true}
-		if err := v.shape(name, raw); err != nil {
+		if err := d.add(name, raw); err != nil {
 			return nil, err
 		}
-		if err := v.fill(name, raw, nil); err != nil {
-			return nil, err
-		}
-		d[name] = v
 	}
 	return d, nil
+}
+
+// add reads the variable name. A tuple, a JSON object with keys "1",
+// "2", ... (CmdStan's format), or an array of them, is read as its
+// members: x:1, x:2, ..., an array of tuples as the arrays of each
+// member (x:1 holds member 1 of every element), nested tuples as x:2:1.
+// These are the names gostan gives a tuple's members in data, in
+// initial values and in output columns.
+func (d Data) add(name string, raw any) error {
+	first := raw
+	for {
+		a, ok := first.([]any)
+		if !ok || len(a) == 0 {
+			break
+		}
+		first = a[0]
+	}
+	obj, ok := first.(map[string]any)
+	if !ok {
+		v := &Value{Int: true}
+		if err := v.shape(name, raw); err != nil {
+			return err
+		}
+		if err := v.fill(name, raw, nil); err != nil {
+			return err
+		}
+		d[name] = v
+		return nil
+	}
+	for k := range obj {
+		if i, err := strconv.Atoi(k); err != nil || i < 1 || i > len(obj) || strconv.Itoa(i) != k {
+			return fmt.Errorf("data variable %q is a tuple, whose keys must be \"1\" to \"%d\", found %q", name, len(obj), k)
+		}
+	}
+	for i := 1; i <= len(obj); i++ {
+		key := strconv.Itoa(i)
+		m, err := member(name, raw, key, nil)
+		if err != nil {
+			return err
+		}
+		if err := d.add(name+":"+key, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// member takes member key out of every tuple of raw, an array of tuples
+// (nested) or a tuple; idx is raw's index within the variable name.
+func member(name string, raw any, key string, idx []int) (any, error) {
+	switch x := raw.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i, el := range x {
+			m, err := member(name, el, key, append(idx, i))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = m
+		}
+		return out, nil
+	case map[string]any:
+		m, ok := x[key]
+		if !ok {
+			return nil, fmt.Errorf("data variable %q is a tuple without the member %q", elemName(name, idx), key)
+		}
+		return m, nil
+	}
+	return nil, fmt.Errorf("data variable %q: found a number where a tuple (an object with keys \"1\", \"2\", ...) was expected", elemName(name, idx))
 }
 
 // LocateJSONError gives an error of encoding/json decoding src the line

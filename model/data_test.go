@@ -59,7 +59,9 @@ func TestReadDataErrors(t *testing.T) {
 		{`{"y": [1, "a"]}`, `data variable "y[2]": found the string "a", but expected a number`},
 		{`{"y": [[1, null]]}`, `data variable "y[1,2]": found null, but expected a number`},
 		{`{"y": true}`, `data variable "y": found true, but expected a number`},
-		{`{"y": {"a": 1}}`, `data variable "y": found an object`},
+		{`{"y": {"a": 1}}`, `data variable "y" is a tuple, whose keys must be "1" to "1", found "a"`},
+		{`{"y": [{"1": 1}, 2]}`, `data variable "y[2]": found a number where a tuple`},
+		{`{"y": [{"1": 1, "2": 2}, {"1": 3}]}`, `data variable "y[2]" is a tuple without the member "2"`},
 		{`{"y": 1,}`, `1:9: invalid JSON`},
 		{"{\n\"y\": 1\n\"z\": 2}", `3:1: invalid JSON`},
 		{`[1, 2]`, `data must be a JSON object, found array`},
@@ -143,7 +145,8 @@ func TestReadDataFileZip(t *testing.T) {
 
 func FuzzReadData(f *testing.F) {
 	for _, s := range []string{`{"N": 3, "y": [1, 2.5, "inf"]}`, `{"x": [[1, 2], [3, 4]]}`, `{"e": [[], []]}`, `[`, `{"a": [1, [2]]}`,
-		`{"a": [NaN, -Infinity], "b": Inf}`, `{"a": "NaN\\"", "b": -Inf,`, "x <- c(1, 2)"} {
+		`{"a": [NaN, -Infinity], "b": Inf}`, `{"a": "NaN\\"", "b": -Inf,`, "x <- c(1, 2)",
+		`{"t": {"1": 3, "2": [1.5, 2]}, "u": [{"1": 1, "2": {"1": [2], "2": 3}}, {"1": 4, "2": {"1": [5], "2": 6}}]}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {

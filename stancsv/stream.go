@@ -68,9 +68,10 @@ func Preamble(modelPath string) []string {
 func ColumnNames(names []string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
+		// A tuple's columns have brackets inside: y[2]:1[3] is y.2:1.3.
 		n = strings.ReplaceAll(n, "[", ".")
 		n = strings.ReplaceAll(n, ",", ".")
-		out[i] = strings.TrimSuffix(n, "]")
+		out[i] = strings.ReplaceAll(n, "]", "")
 	}
 	return out
 }

@@ -114,6 +114,23 @@ type (
 		X      Expr
 		Rparen token.Pos
 	}
+
+	// TupleExpr is a tuple literal (Elems[0], Elems[1], ...), with at
+	// least two elements. On the left of = it unpacks a tuple into the
+	// lvalues it lists (Stan 2.36).
+	TupleExpr struct {
+		Lparen token.Pos
+		Elems  []Expr
+		Rparen token.Pos
+	}
+
+	// TupleIndexExpr is X.Index, a tuple's member, Index counting from 1.
+	TupleIndexExpr struct {
+		X     Expr
+		Dot   token.Pos
+		Index int
+		Lit   string // the index as written, after the dot
+	}
 )
 
 func (x *Ident) Pos() token.Pos         { return x.NamePos }
@@ -127,6 +144,10 @@ func (x *IndexExpr) Pos() token.Pos     { return x.X.Pos() }
 func (x *ArrayExpr) Pos() token.Pos     { return x.Lbrace }
 func (x *RowVectorExpr) Pos() token.Pos { return x.Lbrack }
 func (x *ParenExpr) Pos() token.Pos     { return x.Lparen }
+func (x *TupleExpr) Pos() token.Pos     { return x.Lparen }
+func (x *TupleIndexExpr) Pos() token.Pos {
+	return x.X.Pos()
+}
 func (x *SliceExpr) Pos() token.Pos {
 	if x.Lo != nil {
 		return x.Lo.Pos()
@@ -145,6 +166,10 @@ func (x *IndexExpr) End() token.Pos     { return x.Rbrack + 1 }
 func (x *ArrayExpr) End() token.Pos     { return x.Rbrace + 1 }
 func (x *RowVectorExpr) End() token.Pos { return x.Rbrack + 1 }
 func (x *ParenExpr) End() token.Pos     { return x.Rparen + 1 }
+func (x *TupleExpr) End() token.Pos     { return x.Rparen + 1 }
+func (x *TupleIndexExpr) End() token.Pos {
+	return x.Dot + 1 + token.Pos(len(x.Lit))
+}
 func (x *SliceExpr) End() token.Pos {
 	if x.Hi != nil {
 		return x.Hi.End()
@@ -152,18 +177,20 @@ func (x *SliceExpr) End() token.Pos {
 	return x.Colon + 1
 }
 
-func (*Ident) exprNode()         {}
-func (*BasicLit) exprNode()      {}
-func (*BinaryExpr) exprNode()    {}
-func (*UnaryExpr) exprNode()     {}
-func (*PostfixExpr) exprNode()   {}
-func (*CondExpr) exprNode()      {}
-func (*CallExpr) exprNode()      {}
-func (*IndexExpr) exprNode()     {}
-func (*SliceExpr) exprNode()     {}
-func (*ArrayExpr) exprNode()     {}
-func (*RowVectorExpr) exprNode() {}
-func (*ParenExpr) exprNode()     {}
+func (*Ident) exprNode()          {}
+func (*BasicLit) exprNode()       {}
+func (*BinaryExpr) exprNode()     {}
+func (*UnaryExpr) exprNode()      {}
+func (*PostfixExpr) exprNode()    {}
+func (*CondExpr) exprNode()       {}
+func (*CallExpr) exprNode()       {}
+func (*IndexExpr) exprNode()      {}
+func (*SliceExpr) exprNode()      {}
+func (*ArrayExpr) exprNode()      {}
+func (*RowVectorExpr) exprNode()  {}
+func (*ParenExpr) exprNode()      {}
+func (*TupleExpr) exprNode()      {}
+func (*TupleIndexExpr) exprNode() {}
 
 // ---- Types ----
 
@@ -172,7 +199,10 @@ func (*ParenExpr) exprNode()     {}
 // dimensions are counted in both, with sizes only in the first.
 type Type struct {
 	TypePos token.Pos
-	Base    string // int, real, complex, vector, ..., cov_matrix, void
+	Base    string // int, real, complex, vector, ..., cov_matrix, void, tuple
+	// Members are a tuple's member types, each sized (with constraints)
+	// in a declaration and unsized in a function's signature.
+	Members []*Type
 	// Sizes of the base type: vector[N] has one, matrix[M, N] two,
 	// cholesky_factor_cov[M] one or two; nil for unsized types.
 	Sizes []Expr
@@ -193,6 +223,9 @@ func (t *Type) End() token.Pos { return t.EndPos }
 func (t *Type) HasConstraint() bool {
 	return t.Lower != nil || t.Upper != nil || t.Offset != nil || t.Multiplier != nil
 }
+
+// IsTuple reports whether t is a tuple type (or an array of tuples).
+func (t *Type) IsTuple() bool { return t.Base == "tuple" }
 
 // ---- Statements ----
 

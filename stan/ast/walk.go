@@ -43,7 +43,14 @@ func Inspect(n Node, f func(Node) bool) {
 		exprs(n.Elems)
 	case *ParenExpr:
 		opt(n.X)
+	case *TupleExpr:
+		exprs(n.Elems)
+	case *TupleIndexExpr:
+		opt(n.X)
 	case *Type:
+		for _, m := range n.Members {
+			Inspect(m, f)
+		}
 		exprs(n.Sizes)
 		exprs(n.ArrayDims)
 		opt(n.Lower, n.Upper, n.Offset, n.Multiplier)
@@ -96,13 +103,16 @@ func Inspect(n Node, f func(Node) bool) {
 	}
 }
 
-// Root returns the variable an lvalue such as x[i][j] names, or nil.
+// Root returns the variable an lvalue such as x[i][j] or x.1[i] names,
+// or nil.
 func Root(x Expr) *Ident {
 	for {
 		switch e := x.(type) {
 		case *Ident:
 			return e
 		case *IndexExpr:
+			x = e.X
+		case *TupleIndexExpr:
 			x = e.X
 		default:
 			return nil

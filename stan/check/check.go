@@ -260,6 +260,13 @@ var baseKinds = map[string]types.Kind{
 
 // TypeOf returns the unsized type of a declared type.
 func TypeOf(t *ast.Type) types.Type {
+	if t.IsTuple() {
+		ms := make([]types.Type, len(t.Members))
+		for i, m := range t.Members {
+			ms[i] = TypeOf(m)
+		}
+		return types.Array(types.TupleOf(ms...), len(t.ArrayDims))
+	}
 	return types.Type{Kind: baseKinds[t.Base], Dims: len(t.ArrayDims)}
 }
 
@@ -671,45 +678,7 @@ func (c *checker) jacobianFuncs(b *ast.Block) bool {
 func (c *checker) varDecl(d *ast.VarDecl) {
 	t := TypeOf(d.Type)
 	global := c.globals && c.fn == nil
-	for _, x := range d.Type.ArrayDims {
-		c.sizeExpr(x, global, "array dimension")
-	}
-	for _, x := range d.Type.Sizes {
-		c.sizeExpr(x, global, d.Type.Base+" size")
-	}
-	constrained := d.Type.HasConstraint() || isConstrainedBase(d.Type.Base)
-	switch {
-	case !global && constrained && c.fn == nil:
-		c.errorf(d.Type.Pos(), "local variables cannot have constraints: declare %s as %s", d.Name.Name, unconstrained(d.Type.Base))
-	case c.fn != nil && constrained:
-		c.errorf(d.Type.Pos(), "local variables cannot have constraints: declare %s as %s", d.Name.Name, unconstrained(d.Type.Base))
-	}
-	if isComplexKind(t.Kind) && d.Type.HasConstraint() {
-		c.errorf(d.Type.Pos(), "complex variables cannot have bounds, offsets or multipliers: declare %s as %s", d.Name.Name, d.Type.Base)
-	}
-	if global && t.Kind == types.Int && (c.block == ast.Parameters || c.block == ast.TransformedParameters || c.block == ast.GuideParameters) {
-		c.errorf(d.Type.Pos(), "%s cannot be integers: declare %s as real", c.block, d.Name.Name)
-	}
-	if global && isComplexKind(t.Kind) && c.block == ast.GuideParameters {
-		c.errorf(d.Type.Pos(), "guide parameters cannot be complex: declare the real and imaginary parts of %s as reals", d.Name.Name)
-	}
-	for _, b := range []ast.Expr{d.Type.Lower, d.Type.Upper, d.Type.Offset, d.Type.Multiplier} {
-		if b == nil {
-			continue
-		}
-		bt := c.expr(b)
-		// A bound is a scalar, or a container like the declared one.
-		scalar := types.Type{Kind: t.Kind}
-		if scalar.IsMatrixLike() {
-			scalar = scalar.Elem()
-		}
-		if bt.Kind != types.Invalid && !types.Promotes(bt, scalar) && !types.Promotes(bt, types.Type{Kind: t.Kind}) && !types.Promotes(bt, t) {
-			c.errorf(b.Pos(), "bound of type %v does not match the declared type %v", bt, t)
-		}
-		if global && (c.block == ast.Data || c.block == ast.TransformedData) && !c.dataOnly(b) {
-			c.errorf(b.Pos(), "bounds of data variables must be data")
-		}
-	}
+	c.declType(d.Name.Name, d.Type, global)
 	if d.Init != nil {
 		switch {
 		case global && (c.block == ast.Data || c.block == ast.Parameters || c.block == ast.GuideParameters):
@@ -735,6 +704,58 @@ func (c *checker) varDecl(d *ast.VarDecl) {
 	c.declare(d.Name, v)
 	if global {
 		c.info.Vars[c.block] = append(c.info.Vars[c.block], v)
+	}
+}
+
+// declType checks a declared type: its sizes, its constraints and what
+// the block allows; a tuple's members are checked as declarations of
+// their own, named as Stan writes a member (x.1).
+func (c *checker) declType(name string, dt *ast.Type, global bool) {
+	t := TypeOf(dt)
+	for _, x := range dt.ArrayDims {
+		c.sizeExpr(x, global, "array dimension")
+	}
+	if dt.IsTuple() {
+		for i, m := range dt.Members {
+			c.declType(fmt.Sprintf("%s.%d", name, i+1), m, global)
+		}
+		return
+	}
+	for _, x := range dt.Sizes {
+		c.sizeExpr(x, global, dt.Base+" size")
+	}
+	constrained := dt.HasConstraint() || isConstrainedBase(dt.Base)
+	switch {
+	case !global && constrained && c.fn == nil:
+		c.errorf(dt.Pos(), "local variables cannot have constraints: declare %s as %s", name, unconstrained(dt.Base))
+	case c.fn != nil && constrained:
+		c.errorf(dt.Pos(), "local variables cannot have constraints: declare %s as %s", name, unconstrained(dt.Base))
+	}
+	if isComplexKind(t.Kind) && dt.HasConstraint() {
+		c.errorf(dt.Pos(), "complex variables cannot have bounds, offsets or multipliers: declare %s as %s", name, dt.Base)
+	}
+	if global && t.Kind == types.Int && (c.block == ast.Parameters || c.block == ast.TransformedParameters || c.block == ast.GuideParameters) {
+		c.errorf(dt.Pos(), "%s cannot be integers: declare %s as real", c.block, name)
+	}
+	if global && isComplexKind(t.Kind) && c.block == ast.GuideParameters {
+		c.errorf(dt.Pos(), "guide parameters cannot be complex: declare the real and imaginary parts of %s as reals", name)
+	}
+	for _, b := range []ast.Expr{dt.Lower, dt.Upper, dt.Offset, dt.Multiplier} {
+		if b == nil {
+			continue
+		}
+		bt := c.expr(b)
+		// A bound is a scalar, or a container like the declared one.
+		scalar := types.Type{Kind: t.Kind}
+		if scalar.IsMatrixLike() {
+			scalar = scalar.Elem()
+		}
+		if bt.Kind != types.Invalid && !types.Promotes(bt, scalar) && !types.Promotes(bt, types.Type{Kind: t.Kind}) && !types.Promotes(bt, t) {
+			c.errorf(b.Pos(), "bound of type %v does not match the declared type %v", bt, t)
+		}
+		if global && (c.block == ast.Data || c.block == ast.TransformedData) && !c.dataOnly(b) {
+			c.errorf(b.Pos(), "bounds of data variables must be data")
+		}
 	}
 }
 
@@ -780,19 +801,11 @@ func (c *checker) sizeExpr(x ast.Expr, global bool, what string) {
 // ---- assignment and ~ ----
 
 func (c *checker) assign(s *ast.AssignStmt) {
-	root := ast.Root(s.LHS)
-	if root != nil {
-		if v := c.lookup(root.Name); v != nil {
-			switch {
-			case v.Scope == LoopVar || v.Scope == FuncArg:
-				c.errorf(root.Pos(), "cannot assign to function argument or loop identifier '%s'", v.Name)
-			case v.Scope == Global && v.Block != c.block:
-				c.errorf(root.Pos(), "cannot assign to global variable '%s' declared in the %s block", v.Name, v.Block)
-			case v.Scope == Global && (v.Block == ast.Data || v.Block == ast.Parameters || v.Block == ast.GuideParameters):
-				c.errorf(root.Pos(), "cannot assign to variable '%s' of the %s block", v.Name, v.Block)
-			}
-		}
+	if tx, ok := s.LHS.(*ast.TupleExpr); ok {
+		c.unpack(s, tx)
+		return
 	}
+	c.assignable(s.LHS)
 	lt := c.expr(s.LHS)
 	rt := c.expr(s.RHS)
 	if lt.Kind == types.Invalid || rt.Kind == types.Invalid {
@@ -814,6 +827,25 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	elementwise := s.Op == token.ELTMUL_ASSIGN || s.Op == token.ELTDIV_ASSIGN
 	if err != nil || sig.Ret != lt || elementwise && sig.Ret.IsScalar() {
 		c.errorf(s.OpPos, "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)
+	}
+}
+
+// assignable checks that the variable an lvalue names may be assigned
+// here.
+func (c *checker) assignable(lhs ast.Expr) {
+	root := ast.Root(lhs)
+	if root == nil {
+		return
+	}
+	if v := c.lookup(root.Name); v != nil {
+		switch {
+		case v.Scope == LoopVar || v.Scope == FuncArg:
+			c.errorf(root.Pos(), "cannot assign to function argument or loop identifier '%s'", v.Name)
+		case v.Scope == Global && v.Block != c.block:
+			c.errorf(root.Pos(), "cannot assign to global variable '%s' declared in the %s block", v.Name, v.Block)
+		case v.Scope == Global && (v.Block == ast.Data || v.Block == ast.Parameters || v.Block == ast.GuideParameters):
+			c.errorf(root.Pos(), "cannot assign to variable '%s' of the %s block", v.Name, v.Block)
+		}
 	}
 }
 

@@ -57,6 +57,10 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 		return v.Type
 	case *ast.ParenExpr:
 		return c.expr(x.X)
+	case *ast.TupleExpr:
+		return c.tupleLit(x)
+	case *ast.TupleIndexExpr:
+		return c.tupleIndex(x)
 	case *ast.BinaryExpr:
 		return c.binary(x)
 	case *ast.UnaryExpr:
@@ -85,13 +89,11 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 	case *ast.CondExpr:
 		c.condition(x.Cond)
 		a, b := c.expr(x.Then), c.expr(x.Else)
-		switch {
-		case a.Kind == types.Invalid || b.Kind == types.Invalid:
+		if a.Kind == types.Invalid || b.Kind == types.Invalid {
 			return invalid
-		case types.Promotes(a, b):
-			return b
-		case types.Promotes(b, a):
-			return a
+		}
+		if t, ok := common(a, b); ok {
+			return t
 		}
 		c.errorf(x.Then.Pos(), "the branches of a conditional expression have different types: %v and %v", a, b)
 		return invalid
@@ -109,17 +111,16 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 			if t.Kind == types.Invalid {
 				return invalid
 			}
-			switch {
-			case i == 0 || types.Promotes(t, elem):
-				if i == 0 {
-					elem = t
-				}
-			case types.Promotes(elem, t):
+			if i == 0 {
 				elem = t
-			default:
+				continue
+			}
+			ct, ok := common(elem, t)
+			if !ok {
 				c.errorf(e.Pos(), "array expression elements must have the same type: found %v and %v", elem, t)
 				return invalid
 			}
+			elem = ct
 		}
 		return types.Array(elem, 1)
 	case *ast.RowVectorExpr:
@@ -236,6 +237,19 @@ func IndexType(t types.Type, multi []bool) (types.Type, string) {
 	}
 	if len(multi) > t.Dims+inner {
 		return invalid, "too many indexes for a value of type " + t.String()
+	}
+	if t.Kind == types.Tuple {
+		dims := t.Dims - len(multi)
+		for _, m := range multi {
+			if m {
+				dims++
+			}
+		}
+		el := t
+		for el.Dims > 0 {
+			el = el.Elem()
+		}
+		return types.Array(el, dims), ""
 	}
 	dims := 0
 	for i := 0; i < min(len(multi), t.Dims); i++ {

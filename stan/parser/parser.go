@@ -448,12 +448,38 @@ func (p *parser) startsDecl() bool {
 		return false
 	}
 	_, ok := baseSizes[p.tok.Lit]
-	return ok || p.tok.Lit == "array"
+	return ok || p.tok.Lit == "array" || p.tok.Lit == "tuple" && p.peek().Kind == token.LPAREN
 }
 
 // parseVarDecl reads a sized declaration: array[dims] base<constraints>[sizes]
 // name[old dims] = init;
 func (p *parser) parseVarDecl() ast.Stmt {
+	t := p.parseSizedType()
+	d := &ast.VarDecl{Type: t, Name: p.parseIdent()}
+	if p.tok.Kind == token.LBRACK { // the old syntax: real x[N];
+		pos := p.tok.Pos
+		p.next()
+		dims := p.parseExprList(token.RBRACK)
+		p.expect(token.RBRACK)
+		if t.ArrayDims != nil {
+			p.errorAt(pos, "array dimensions are given twice: use either array[...] or the old name[...] form")
+		}
+		t.ArrayDims = dims
+	}
+	if p.tok.Kind == token.ASSIGN {
+		p.next()
+		d.Init = p.parseExpr()
+	}
+	d.Semi = p.expect(token.SEMI)
+	return d
+}
+
+// parseSizedType reads a declaration's type: array[dims]
+// base<constraints>[sizes], or array[dims] tuple(T1, T2, ...) whose
+// members are sized types themselves.
+func (p *parser) parseSizedType() *ast.Type {
+	p.enter()
+	defer p.leave()
 	t := &ast.Type{TypePos: p.tok.Pos}
 	if p.isWord("array") {
 		p.next()
@@ -464,6 +490,13 @@ func (p *parser) parseVarDecl() ast.Stmt {
 	if p.tok.Kind != token.IDENT {
 		p.errorExpected("a type")
 		panic(syncErr{})
+	}
+	if p.isWord("tuple") {
+		p.next()
+		t.Base = "tuple"
+		t.Members = p.parseTupleMembers(p.parseSizedType)
+		t.EndPos = p.lastEnd
+		return t
 	}
 	t.Base = p.tok.Lit
 	nSizes, ok := baseSizes[t.Base]
@@ -493,23 +526,25 @@ func (p *parser) parseVarDecl() ast.Stmt {
 		}
 	}
 	t.EndPos = p.lastEnd
-	d := &ast.VarDecl{Type: t, Name: p.parseIdent()}
-	if p.tok.Kind == token.LBRACK { // the old syntax: real x[N];
-		pos := p.tok.Pos
-		p.next()
-		dims := p.parseExprList(token.RBRACK)
-		p.expect(token.RBRACK)
-		if t.ArrayDims != nil {
-			p.errorAt(pos, "array dimensions are given twice: use either array[...] or the old name[...] form")
+	return t
+}
+
+// parseTupleMembers reads (T1, T2, ...) after the word tuple, each
+// member read by member; a tuple has at least two members.
+func (p *parser) parseTupleMembers(member func() *ast.Type) []*ast.Type {
+	lp := p.expect(token.LPAREN)
+	var ms []*ast.Type
+	for p.tok.Kind != token.RPAREN {
+		if len(ms) > 0 {
+			p.expectSep(token.RPAREN)
 		}
-		t.ArrayDims = dims
+		ms = append(ms, member())
 	}
-	if p.tok.Kind == token.ASSIGN {
-		p.next()
-		d.Init = p.parseExpr()
+	p.expect(token.RPAREN)
+	if len(ms) < 2 {
+		p.errorAt(lp, fmt.Sprintf("a tuple type needs at least two member types, found %d", len(ms)))
 	}
-	d.Semi = p.expect(token.SEMI)
-	return d
+	return ms
 }
 
 // parseConstraints reads <lower=..., upper=...> or <offset=..., multiplier=...>.
@@ -566,6 +601,15 @@ func (p *parser) parseUnsizedType(allowVoid bool) *ast.Type {
 	if p.isWord("array") {
 		p.next()
 		t.ArrayDims = p.parseCommas()
+	}
+	if p.isWord("tuple") && p.peek().Kind == token.LPAREN {
+		p.enter()
+		defer p.leave()
+		p.next()
+		t.Base = "tuple"
+		t.Members = p.parseTupleMembers(func() *ast.Type { return p.parseUnsizedType(false) })
+		t.EndPos = p.lastEnd
+		return t
 	}
 	if p.tok.Kind != token.IDENT || !(unsizedBases[p.tok.Lit] || allowVoid && p.tok.Lit == "void") {
 		if p.tok.Kind == token.IDENT && baseSizes[p.tok.Lit] > 0 {
@@ -766,7 +810,12 @@ func (p *parser) stmt() ast.Stmt {
 		return p.parseTilde(x)
 	case token.ASSIGN, token.ADD_ASSIGN, token.SUB_ASSIGN, token.MUL_ASSIGN, token.QUO_ASSIGN,
 		token.ELTMUL_ASSIGN, token.ELTDIV_ASSIGN, token.ARROW:
-		if !isLValue(x) {
+		if tx, ok := x.(*ast.TupleExpr); ok && k == token.ASSIGN {
+			if !isUnpacking(tx) {
+				p.errorAt(x.Pos(), "the left side of an unpacking assignment must list variables, possibly indexed, or such lists in parentheses")
+				panic(syncErr{})
+			}
+		} else if !isLValue(x) {
 			p.errorAt(x.Pos(), "the left side of an assignment must be a variable, possibly indexed")
 			panic(syncErr{})
 		}
@@ -794,8 +843,25 @@ func isLValue(x ast.Expr) bool {
 		return true
 	case *ast.IndexExpr:
 		return isLValue(x.X)
+	case *ast.TupleIndexExpr:
+		return isLValue(x.X)
 	}
 	return false
+}
+
+// isUnpacking reports whether a tuple expression may be the left side of
+// an unpacking assignment: lvalues, or such tuples, nested.
+func isUnpacking(x *ast.TupleExpr) bool {
+	for _, e := range x.Elems {
+		if t, ok := e.(*ast.TupleExpr); ok {
+			if !isUnpacking(t) {
+				return false
+			}
+		} else if !isLValue(e) {
+			return false
+		}
+	}
+	return true
 }
 
 // parseBody reads the body of a loop or branch: one statement, which may
@@ -952,6 +1018,16 @@ func (p *parser) parsePostfix() ast.Expr {
 		case token.TRANSPOSE:
 			x = &ast.PostfixExpr{X: x, OpPos: p.tok.Pos, Op: token.TRANSPOSE}
 			p.next()
+		case token.REAL:
+			// x.1: the scanner reads ".1" as a real literal, which cannot
+			// follow an expression, so here it indexes a tuple.
+			digits, ok := strings.CutPrefix(p.tok.Lit, ".")
+			n, err := strconv.Atoi(digits)
+			if !ok || err != nil || strings.ContainsAny(digits, "+-_") {
+				return x
+			}
+			x = &ast.TupleIndexExpr{X: x, Dot: p.tok.Pos, Index: n, Lit: digits}
+			p.next()
 		default:
 			return x
 		}
@@ -1020,7 +1096,20 @@ func (p *parser) parsePrimary() ast.Expr {
 		return &ast.BasicLit{ValuePos: t.Pos, Kind: t.Kind, Value: t.Lit}
 	case token.LPAREN:
 		p.next()
+		if p.tok.Kind == token.RPAREN {
+			p.errorAt(t.Pos, "a tuple expression needs at least two elements, found none")
+			panic(syncErr{})
+		}
 		x := p.parseExpr()
+		if p.tok.Kind == token.COMMA {
+			tx := &ast.TupleExpr{Lparen: t.Pos, Elems: []ast.Expr{x}}
+			for p.tok.Kind == token.COMMA {
+				p.next()
+				tx.Elems = append(tx.Elems, p.parseExpr())
+			}
+			tx.Rparen = p.expect(token.RPAREN)
+			return tx
+		}
 		return &ast.ParenExpr{Lparen: t.Pos, X: x, Rparen: p.expect(token.RPAREN)}
 	case token.LBRACE:
 		p.next()

@@ -200,6 +200,9 @@ func (p *printer) sizedType(t *ast.Type) {
 		p.WriteString("] ")
 	}
 	p.WriteString(t.Base)
+	if t.IsTuple() {
+		p.members(t.Members, p.sizedType)
+	}
 	if t.HasConstraint() {
 		p.WriteString("<")
 		first := true
@@ -241,6 +244,21 @@ func (p *printer) unsizedType(t *ast.Type) {
 		p.WriteString("array[" + strings.Repeat(",", n-1) + "] ")
 	}
 	p.WriteString(t.Base)
+	if t.IsTuple() {
+		p.members(t.Members, p.unsizedType)
+	}
+}
+
+// members prints a tuple's member types in parentheses.
+func (p *printer) members(ms []*ast.Type, member func(*ast.Type)) {
+	p.WriteString("(")
+	for i, m := range ms {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		member(m)
+	}
+	p.WriteString(")")
 }
 
 func (p *printer) exprs(list []ast.Expr) {
@@ -314,5 +332,12 @@ func (p *printer) expr(x ast.Expr) {
 		p.WriteString("(")
 		p.expr(x.X)
 		p.WriteString(")")
+	case *ast.TupleExpr:
+		p.WriteString("(")
+		p.exprs(x.Elems)
+		p.WriteString(")")
+	case *ast.TupleIndexExpr:
+		p.expr(x.X)
+		p.WriteString("." + x.Lit)
 	}
 }

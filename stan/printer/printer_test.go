@@ -68,6 +68,21 @@ guide parameters { real m_b; real<lower=0> s_b; }
 guide { b ~ normal(m_b, s_b); }
 generated quantities { int k = n[1] %/% 2; real w = 3.5i == 0 ? 1 : 0; }
 `,
+		"tuples": `
+functions {
+  tuple(real, array[] int) f(data tuple(real, tuple(int, vector)) x) { return (x.1, {x.2.1}); }
+}
+data { int N; array[N] tuple(int<lower=0>, tuple(real, vector[N])) d; }
+parameters { tuple(real<lower=0>, array[2] simplex[N]) p; }
+model {
+  real a;
+  int b;
+  (a, b) = (p.1, d[1].1);
+  ((a, b), a) = ((1.5, 2), d[1].2.1);
+  p.1 ~ exponential(1);
+}
+generated quantities { tuple(matrix[N, N], vector[N]) e = eigendecompose_sym(diag_matrix(d[1].2.2)); }
+`,
 	} {
 		roundTrip(t, name, []byte(src))
 	}

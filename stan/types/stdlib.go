@@ -608,7 +608,26 @@ func buildStdlib() *Library {
 		}
 	}
 	l.addTransforms()
+	l.addTupleResults()
 	return l
+}
+
+// addTupleResults declares the decompositions that return their factors
+// together as a tuple (Stan 2.33's Functions Reference: "Linear algebra
+// functions", "Sparse matrix operations").
+func (l *Library) addTupleResults() {
+	ints := Array(IntT, 1)
+	cm, cv := Type{Kind: ComplexMatrix}, Type{Kind: ComplexVector}
+	for name, ret := range map[string]Type{
+		"eigendecompose_sym": TupleOf(MatrixT, VectorT),          // eigenvectors, eigenvalues
+		"eigendecompose":     TupleOf(cm, cv),                    // eigenvectors, eigenvalues
+		"qr_thin":            TupleOf(MatrixT, MatrixT),          // Q, R
+		"qr":                 TupleOf(MatrixT, MatrixT),          // Q, R
+		"svd":                TupleOf(MatrixT, VectorT, MatrixT), // U, singular values, V
+		"csr_extract":        TupleOf(VectorT, ints, ints),       // w, v, u
+	} {
+		l.funcs[name] = append(l.funcs[name], Signature{Args: []Type{MatrixT}, Ret: ret})
+	}
 }
 
 // addDistribution declares a family's density (with its suffixes, old and
@@ -687,7 +706,7 @@ func (l *Library) addVectorized(line string) {
 	// and whether there is one.
 	shaped := func(k Kind, s Type) (Type, bool) {
 		if s.Kind == Real || s.Kind == Int {
-			return Type{k, s.Dims}, true
+			return Type{Kind: k, Dims: s.Dims}, true
 		}
 		return s, k == Real
 	}
@@ -710,7 +729,7 @@ func (l *Library) addVectorized(line string) {
 		// An int array pairs elementwise with (arrays of) vectors and row
 		// vectors of its size too: one array dimension per vector.
 		if (s.Kind == Vector || s.Kind == RowVector) && (k1 == Int) != (k2 == Int) {
-			ints := Type{Int, s.Dims + 1}
+			ints := Type{Kind: Int, Dims: s.Dims + 1}
 			if k1 == Int {
 				sigs = append(sigs, Signature{Args: []Type{ints, s}, Ret: s})
 			} else {
@@ -735,7 +754,7 @@ func genericTypes() []Type {
 	var ts []Type
 	for dims := range 4 {
 		for _, k := range []Kind{Int, Real, Vector, RowVector, Matrix} {
-			ts = append(ts, Type{k, dims})
+			ts = append(ts, Type{Kind: k, Dims: dims})
 		}
 	}
 	return ts

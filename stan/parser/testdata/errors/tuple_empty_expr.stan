@@ -1,0 +1,3 @@
+transformed data {
+  real x = /* ERROR "a tuple expression needs at least two elements, found none" */();
+}

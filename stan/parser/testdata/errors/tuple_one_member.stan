@@ -1,0 +1,3 @@
+data {
+  tuple/* ERROR "a tuple type needs at least two member types, found 1" */(real) x;
+}
