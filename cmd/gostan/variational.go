@@ -70,7 +70,10 @@ func newVariationalCmd() *cobra.Command {
 			if err := applyInit(m, init, seed, &cfg.InitRadius, &cfg.Init); err != nil {
 				return err
 			}
-			set.Init = cfg.Init
+			set.InitLoc = autoguide.InitToUniform(cfg.InitRadius)
+			if cfg.Init != nil {
+				set.InitLoc = autoguide.InitToValue(cfg.Init)
+			}
 			if algorithm == "autoguide" || algorithm == "guide" {
 				name, method := guide, "autoguide-"+guide
 				if algorithm == "guide" {
