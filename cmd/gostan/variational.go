@@ -238,6 +238,18 @@ func sviConfig(algorithm, guide string, flags sviSettings) []string {
 	}
 	if algorithm == "autoguide" {
 		lines = append(lines, "        guide = "+guide)
+		if flags.Rank > 0 {
+			lines = append(lines, fmt.Sprintf("        rank = %d", flags.Rank))
+		}
+		if flags.InitScale > 0 {
+			lines = append(lines, fmt.Sprintf("        init_scale = %g", flags.InitScale))
+		}
+		if flags.NumFlows > 0 {
+			lines = append(lines, fmt.Sprintf("        num_flows = %d", flags.NumFlows))
+		}
+		if len(flags.HiddenDims) > 0 {
+			lines = append(lines, fmt.Sprintf("        hidden_dims = %v", flags.HiddenDims))
+		}
 	}
 	return append(lines,
 		fmt.Sprintf("    steps = %d", set.Steps),
