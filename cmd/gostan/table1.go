@@ -48,6 +48,15 @@ func (t *table1Tally) add(maxErr float64, failed bool) {
 
 func (t *table1Tally) average() float64 { return t.sum / float64(t.n-t.errors) }
 
+// num formats x as format does, or in three significant digits past
+// 10000, where a diverged fit's error would fill the column.
+func num(x float64, format string) string {
+	if math.Abs(x) >= 1e4 {
+		return fmt.Sprintf(strings.Replace(format, ".2f", ".3g", 1), x)
+	}
+	return fmt.Sprintf(format, x)
+}
+
 // writeTable1 lays the results beside the seed study's Table 1 (the CSV
 // at path): its summary rows (Average, Success, Mismatch, Error) in its
 // columns, for gostan, for Table 1 on the same posteriors, and their
@@ -113,7 +122,7 @@ func writeTable1(w io.Writer, results []evalResult, path string) error {
 		if t.n == t.errors {
 			return "-"
 		}
-		return fmt.Sprintf("%.2f", t.average())
+		return num(t.average(), "%.2f")
 	}
 	fmt.Fprintf(w, "\n|  | %s |\n|---|%s\n", strings.Join(cols, " | "), strings.Repeat("---|", len(cols)))
 	line("posteriors in both", func(c string) string { return strconv.Itoa(ours[c].n) })
@@ -131,7 +140,7 @@ func writeTable1(w io.Writer, results []evalResult, path string) error {
 		if o.n == o.errors || t.n == t.errors {
 			return "-"
 		}
-		return fmt.Sprintf("%+.2f", o.average()-t.average())
+		return num(o.average()-t.average(), "%+.2f")
 	})
 	line("gostan - Table 1: Success", func(c string) string { return fmt.Sprintf("%+d", ours[c].success-theirs[c].success) })
 	line("gostan - Table 1: Mismatch", func(c string) string { return fmt.Sprintf("%+d", ours[c].mismatch-theirs[c].mismatch) })
