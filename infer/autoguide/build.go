@@ -76,9 +76,7 @@ func build(name string, m model.Model, loc []float64, rng *rand.Rand, o options)
 		}
 		return q, nil
 	case "laplace":
-		q := NewLaplace(loc)
-		q.strict = o.numpyro
-		return q, nil
+		return NewLaplace(loc), nil
 	case "iaf":
 		if fc.flows == 0 {
 			fc.flows = 3

@@ -233,9 +233,6 @@ func (q *Delta) ELBOGrad(_ *rand.Rand, lp lpFunc, grad []float64) (float64, erro
 type Laplace struct {
 	*Delta
 	chol *mat.TriDense
-	// strict fails where -H is not positive definite instead of clipping
-	// its eigenvalues (AsNumPyro).
-	strict bool
 }
 
 // NewLaplace starts at loc.
@@ -263,9 +260,6 @@ func (q *Laplace) Finish(lp lpFunc) error {
 	top := 0.0
 	for _, v := range vals {
 		top = math.Max(top, v)
-		if q.strict && v <= 0 {
-			return errNotDefinite
-		}
 	}
 	if top <= 0 {
 		return errNotDefinite

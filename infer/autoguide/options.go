@@ -75,9 +75,7 @@ func HiddenDims(h ...int) Option {
 // normal base, ignoring the initial location and scale (NumPyro's flows
 // never read init_loc_fn's point); Delta is the MAP of the density on the
 // constrained scale, without the Jacobian, as NumPyro's AutoDelta
-// ("MAP inference in constrained space"); LaplaceApproximation fails
-// where the Hessian at its mode is not negative definite (NumPyro's
-// Cholesky gives NaN) instead of clipping its eigenvalues.
+// ("MAP inference in constrained space").
 func AsNumPyro() Option {
 	return func(o *options) { o.numpyro = true; o.mark("numpyro") }
 }
