@@ -22,10 +22,18 @@ type sviSettings struct {
 	LR, Decay, Tol          float64
 	Backoffs                int
 	Seed                    uint64
-	// Init, when not nil, is the unconstrained starting point; GuideInit
-	// the initial values of a guide block's parameters.
-	Init      []float64
+	// InitLoc, when not nil, picks the starting point (--init); GuideInit
+	// holds the initial values of a guide block's parameters.
+	InitLoc   autoguide.InitStrategy
 	GuideInit model.Data
+	// Rank, InitScale, NumFlows and HiddenDims are NumPyro's options of
+	// the guide, given when not zero.
+	Rank, NumFlows int
+	InitScale      float64
+	HiddenDims     []int
+	// SeedStudy starts from NumPyro's settings as the seed study ran them
+	// (autoguide.SeedStudySettings), Steps and Draws from the flags.
+	SeedStudy bool
 }
 
 // defaultSVI are the library's defaults for every guide.
@@ -44,14 +52,47 @@ func (s *sviSettings) addFlags(cmd *cobra.Command, which string) {
 	f.Float64Var(&s.Tol, "tol", s.Tol, "stop when the mean ELBO over 1000 steps changes relatively by less than this; 0: run every step ("+which+")")
 	f.IntVar(&s.Backoffs, "backoffs", s.Backoffs, "steps after which every draw leaves the support that are undone, each halving the step size ("+which+")")
 	f.IntVar(&s.Particles, "particles", s.Particles, "draws per ELBO gradient ("+which+")")
+	f.IntVar(&s.Rank, "rank", 0, "the low-rank guide's rank (0: round(√D), NumPyro's rank)")
+	f.Float64Var(&s.InitScale, "init-scale", 0, "the guide's initial scale (0: 0.1, NumPyro's init_scale)")
+	f.IntVar(&s.NumFlows, "num-flows", 0, "the flows' number of transforms (0: 3 for iaf, 1 for bnaf, NumPyro's num_flows)")
+	f.IntSliceVar(&s.HiddenDims, "hidden-dims", nil, "iaf's hidden layer widths (default D,D) or bnaf's hidden factors (default 8,8)")
+}
+
+// options are the guide options the flags give.
+func (s sviSettings) options() []autoguide.Option {
+	var opts []autoguide.Option
+	if s.InitLoc != nil {
+		opts = append(opts, autoguide.InitLoc(s.InitLoc))
+	}
+	if s.Rank > 0 {
+		opts = append(opts, autoguide.Rank(s.Rank))
+	}
+	if s.InitScale > 0 {
+		opts = append(opts, autoguide.InitScale(s.InitScale))
+	}
+	if s.NumFlows > 0 {
+		opts = append(opts, autoguide.NumFlows(s.NumFlows))
+	}
+	if len(s.HiddenDims) > 0 {
+		opts = append(opts, autoguide.HiddenDims(s.HiddenDims...))
+	}
+	return opts
 }
 
 // settings are the library's settings for the guide name with the flags'
 // values: its step size unless --lr is given, its warm start if the steps
-// leave room for it.
+// leave room for it, the guide options given. With SeedStudy they are
+// NumPyro's, with the flags' steps, draws and guide options only.
 func (s sviSettings) settings(name string) autoguide.Settings {
+	if s.SeedStudy {
+		set := autoguide.SeedStudySettings(name)
+		set.Steps, set.Draws = s.Steps, s.Draws
+		set.Options = append(set.Options, s.options()...)
+		return set
+	}
 	set := autoguide.DefaultSettings(name)
-	set.Steps, set.Particles, set.Draws, set.Decay, set.Tol, set.Backoffs, set.Init = s.Steps, s.Particles, s.Draws, s.Decay, s.Tol, s.Backoffs, s.Init
+	set.Steps, set.Particles, set.Draws, set.Decay, set.Tol, set.Backoffs = s.Steps, s.Particles, s.Draws, s.Decay, s.Tol, s.Backoffs
+	set.Options = s.options()
 	if s.LR > 0 {
 		set.LR = s.LR
 	}
@@ -70,6 +111,13 @@ type countingModel struct {
 func (c *countingModel) LogDensity(z, g []float64) (float64, error) {
 	c.n++
 	return c.Model.LogDensity(z, g)
+}
+
+// LogDensityJacobian counts too: NumPyro's Delta maximises the density
+// without the Jacobian (autoguide.AsNumPyro).
+func (c *countingModel) LogDensityJacobian(z, g []float64, jacobian bool) (float64, error) {
+	c.n++
+	return c.Model.LogDensityJacobian(z, g, jacobian)
 }
 
 // guideBlock makes a Stan program's own guide, as an autoguide maker makes

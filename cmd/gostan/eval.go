@@ -87,10 +87,11 @@ func (r *evalResult) UnmarshalJSON(b []byte) error {
 const passThreshold = 0.3
 
 func newEvalCmd() *cobra.Command {
-	var root, method, shard, output string
+	var root, method, shard, output, table1 string
 	var posteriors []string
 	var seed uint64
 	var threads int
+	var seedStudy bool
 	set := defaultSVI(0)
 	cmd := &cobra.Command{
 		Use:   "eval --posteriordb DIR --method METHOD",
@@ -98,8 +99,33 @@ func newEvalCmd() *cobra.Command {
 		Long: "eval runs a method (nuts, advi-meanfield, advi-fullrank, pathfinder, nested, stein, stein-delta, autoguide-NAME) on each PosteriorDB posterior with\n" +
 			"reference draws and writes one JSON line per posterior: the largest |mean - mean_ref| / sd_ref,\n" +
 			"whether it is below 0.3, the time and the gradient evaluations. --shard i/n runs every n-th\n" +
-			"posterior from the i-th (1-based), for sweeps split across machines.",
+			"posterior from the i-th (1-based), for sweeps split across machines.\n\n" +
+			"--seed-study replays the seed study (NumPyro's autoguides on PosteriorDB, Table 1): the eight\n" +
+			"autoguides with NumPyro's settings and nothing of gostan's (autoguide.SeedStudySettings: 100000\n" +
+			"steps of Adam 0.0005, one particle, 10000 draws, the guides built as NumPyro builds them, no warm\n" +
+			"start or preconditioning, a draw outside the support or a NaN a runtime error); only --steps,\n" +
+			"--draws and the guide options may change it. --table1 CSV then prints Table 1's summary rows\n" +
+			"(Average, Success with max err <= 0.3, Mismatch, Error) for the run, for the CSV and their difference.",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			methods := []string{method}
+			if seedStudy {
+				for _, name := range []string{"lr", "lr-decay", "particles", "tol", "backoffs", "method"} {
+					if cmd.Flags().Changed(name) {
+						return fmt.Errorf("--seed-study runs NumPyro's settings and the eight autoguides: --%s does not apply (only --steps, --draws and the guide options do)", name)
+					}
+				}
+				if !cmd.Flags().Changed("steps") {
+					set.Steps = autoguide.SeedStudySettings("").Steps
+				}
+				if !cmd.Flags().Changed("draws") {
+					set.Draws = autoguide.SeedStudySettings("").Draws
+				}
+				set.SeedStudy = true
+				methods = methods[:0]
+				for _, name := range autoguide.Names {
+					methods = append(methods, "autoguide-"+name)
+				}
+			}
 			db, err := posteriordb.Open(root)
 			if err != nil {
 				return err
@@ -130,22 +156,33 @@ func newEvalCmd() *cobra.Command {
 				w = f
 			}
 			enc := json.NewEncoder(w)
+			var results []evalResult
 			for _, name := range names {
-				set.Seed = seed
-				r := evaluate(db, name, method, seed, threads, set)
-				if err := enc.Encode(r); err != nil {
-					return err
+				for _, method := range methods {
+					set.Seed = seed
+					r := evaluate(db, name, method, seed, threads, set)
+					if err := enc.Encode(r); err != nil {
+						return err
+					}
+					results = append(results, r)
+					status := "pass"
+					switch {
+					case r.Error != "":
+						status = "error: " + r.Error
+					case !r.Passed:
+						status = "mismatch"
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "%-50s %-16s max err %6.3f  %7.1f s  %s\n", name, method, r.MaxErr, r.Seconds, status)
 				}
-				status := "pass"
-				switch {
-				case r.Error != "":
-					status = "error: " + r.Error
-				case !r.Passed:
-					status = "mismatch"
-				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "%-50s %-16s max err %6.3f  %7.1f s  %s\n", name, method, r.MaxErr, r.Seconds, status)
 			}
-			return nil
+			if table1 == "" {
+				return nil
+			}
+			tw := cmd.ErrOrStderr()
+			if output != "" {
+				tw = cmd.OutOrStdout()
+			}
+			return writeTable1(tw, results, table1)
 		},
 	}
 	f := cmd.Flags()
@@ -154,6 +191,8 @@ func newEvalCmd() *cobra.Command {
 	f.StringSliceVar(&posteriors, "posterior", nil, "posteriors to run (default: all with reference draws)")
 	f.StringVar(&shard, "shard", "", "i/n: run the i-th of n interleaved shards")
 	f.StringVar(&output, "output", "", "JSON Lines output (default: standard output)")
+	f.BoolVar(&seedStudy, "seed-study", false, "replay the seed study: the eight autoguides with NumPyro's settings (see above)")
+	f.StringVar(&table1, "table1", "", "the seed study's Table 1 (CSV): print its summary rows beside the run's (standard error when the results go to standard output)")
 	f.Uint64Var(&seed, "seed", 4711, "random seed")
 	f.IntVar(&threads, "threads", runtime.NumCPU(), "chains run in parallel")
 	set.addFlags(cmd, "autoguide methods")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,24 +11,81 @@ import (
 
 func TestWriteTable1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "t1.csv")
-	os.WriteFile(path, []byte("posterior,DiagonalNormal,ADVI_meanfield\na,0.1,error\nb,0.5,0.2\nc,0.2,0.1\n"), 0o644)
+	os.WriteFile(path, []byte("posterior,BNAFNormal,DiagonalNormal,ADVI_meanfield\na,0.5,0.1,error\nb,0.2,0.30,0.2\nc,9,0.2,0.1\n"), 0o644)
 	results := []evalResult{
 		{Posterior: "a", Method: "autoguide-diagonal", MaxErr: 0.2, Passed: true, Seconds: 2, Steps: 20000},
-		{Posterior: "b", Method: "autoguide-diagonal", MaxErr: 0.1, Passed: true, Seconds: 4, Steps: 20000},
+		{Posterior: "b", Method: "autoguide-diagonal", MaxErr: 0.3, Seconds: 4, Steps: 20000}, // 0.3 is a success in Table 1
 		{Posterior: "c", Method: "autoguide-diagonal", MaxErr: math.Inf(1), Error: "boom"},
 		{Posterior: "z", Method: "autoguide-diagonal", MaxErr: 0.1, Passed: true}, // not in Table 1
 		{Posterior: "a", Method: "advi-meanfield", MaxErr: 0.5, Seconds: 1, Steps: 1000},
+		{Posterior: "b", Method: "advi-meanfield", MaxErr: math.NaN(), Seconds: 1, Steps: 1000}, // NaN: a runtime error
 	}
 	var b strings.Builder
 	if err := writeTable1(&b, results, path); err != nil {
 		t.Fatal(err)
 	}
+	// Columns in the CSV's order, those the results have.
 	for _, want := range []string{
-		"| advi-meanfield | 1 | 0 | 0 | 0 | 1 | 1.000 |",
-		"| autoguide-diagonal | 3 | 2 | 2 | 1 | 0 | 0.200 |",
+		"|  | DiagonalNormal | ADVI_meanfield |",
+		"| posteriors in both | 3 | 2 |",
+		"| gostan: Average | 0.25 | 0.50 |",
+		"| gostan: Success | 2 | 0 |",
+		"| gostan: Mismatch | 0 | 1 |",
+		"| gostan: Error | 1 | 1 |",
+		"| Table 1: Average | 0.20 | 0.20 |",
+		"| Table 1: Success | 3 | 1 |",
+		"| Table 1: Mismatch | 0 | 0 |",
+		"| Table 1: Error | 0 | 1 |",
+		"| gostan - Table 1: Average | +0.05 | +0.30 |",
+		"| gostan - Table 1: Success | -1 | -1 |",
+		"| gostan - Table 1: Error | +1 | +0 |",
+		"| gostan: s per 1000 steps (median) | 0.200 | 1.000 |",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("missing row %q in\n%s", want, b.String())
 		}
+	}
+}
+
+// TestEvalSeedStudy runs the replay's eight guides, briefly, on a test
+// posterior and lays them beside a Table 1 row.
+func TestEvalSeedStudy(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "t1.csv")
+	os.WriteFile(csv, []byte("posterior,BNAFNormal,Delta,DiagonalNormal,IAFNormal,LaplaceApproximation,LowRankMultivariateNormal,MultivariateNormal,Normal\n"+
+		"eight_schools-eight_schools_noncentered,0.07,1.13,0.22,0.07,13.03,0.17,0.18,0.26\n"), 0o644)
+	out := filepath.Join(dir, "seed.jsonl")
+	stdout, stderr, err := runGostan("eval", "--posteriordb", "../../testdata/posteriordb", "--seed-study", "--steps", "300",
+		"--draws", "500", "--posterior", "eight_schools-eight_schools_noncentered", "--table1", csv, "--output", out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var methods []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r evalResult
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Steps != 300 {
+			t.Errorf("%s: %d steps, want 300", r.Method, r.Steps)
+		}
+		methods = append(methods, r.Method)
+	}
+	if len(methods) != 8 || methods[0] != "autoguide-normal" || methods[7] != "autoguide-bnaf" {
+		t.Errorf("methods %v, want the eight autoguides", methods)
+	}
+	for _, want := range []string{"| posteriors in both | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 |", "| Table 1: Success | 1 | 0 | 1 | 1 | 0 | 1 | 1 | 1 |"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("missing %q in\n%s", want, stdout)
+		}
+	}
+	// NumPyro's settings are fixed: only the steps, the draws and the
+	// guide options may change.
+	if _, _, err := runGostan("eval", "--posteriordb", "../../testdata/posteriordb", "--seed-study", "--lr", "0.01"); err == nil || !strings.Contains(err.Error(), "--lr does not apply") {
+		t.Errorf("--seed-study --lr: error %v", err)
 	}
 }

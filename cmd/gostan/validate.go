@@ -57,6 +57,7 @@ var flagRanges = map[string]map[string]valueRange{
 	"variational": {
 		"backoffs": iterations, "draws": counts, "elbo-samples": counts, "eval-elbo": counts,
 		"grad-samples": counts, "iter": counts, "particles": counts, "steps": counts,
+		"rank": between(0, 1e6), "num-flows": between(0, 1000), "init-scale": atLeast0,
 		"lr": atLeast0, "lr-decay": {min: 0, max: 1, minOpen: true}, "tol": atLeast0, "tol-rel-obj": positive,
 		"seed": seedRange, "sig-figs": sigFigsCSV,
 	},
@@ -64,6 +65,7 @@ var flagRanges = map[string]map[string]valueRange{
 	"summary":             {"max-depth": between(0, 30), "sig-figs": between(1, 17)},
 	"eval": {
 		"backoffs": iterations, "draws": counts, "particles": counts, "steps": counts, "threads": parallel,
+		"rank": between(0, 1e6), "num-flows": between(0, 1000), "init-scale": atLeast0,
 		"lr": atLeast0, "lr-decay": {min: 0, max: 1, minOpen: true}, "tol": atLeast0, "seed": seedRange,
 	},
 	"bench": {"time": {min: 0, max: 3600, minOpen: true}},

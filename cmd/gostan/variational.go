@@ -39,7 +39,8 @@ func newVariationalCmd() *cobra.Command {
 			"--algorithm autoguide fits one of NumPyro's automatic guides (--guide) by SVI, and\n" +
 			"--algorithm guide fits the program's own guide parameters and guide blocks: Adam from\n" +
 			"--lr decaying exponentially to --lr-decay times it over --steps steps, --particles draws per\n" +
-			"gradient. The seed study's settings are --steps 100000 --lr 0.0005 --lr-decay 1 --draws 10000.\n\n" +
+			"gradient; --rank, --init-scale, --num-flows and --hidden-dims are NumPyro's options of the guide.\n" +
+			"NumPyro's settings as the seed study ran them are gostan eval --seed-study's.\n\n" +
 			"SIGINT (Ctrl-C) or SIGTERM stops the optimisation: the file holds the mean and draws of the\n" +
 			"approximation reached, with a comment saying so, and gostan exits with status 130 (143 for\n" +
 			"SIGTERM). Interrupted during ADVI's step-size search, before any fit, it writes no file.",
@@ -68,7 +69,10 @@ func newVariationalCmd() *cobra.Command {
 			if err := applyInit(m, init, seed, &cfg.InitRadius, &cfg.Init); err != nil {
 				return err
 			}
-			set.Init = cfg.Init
+			set.InitLoc = autoguide.InitToUniform(cfg.InitRadius)
+			if cfg.Init != nil {
+				set.InitLoc = autoguide.InitToValue(cfg.Init)
+			}
 			if algorithm == "autoguide" || algorithm == "guide" {
 				name, method := guide, "autoguide-"+guide
 				if algorithm == "guide" {
@@ -191,6 +195,18 @@ func sviConfig(algorithm, guide string, flags sviSettings) []string {
 	}
 	if algorithm == "autoguide" {
 		lines = append(lines, "        guide = "+guide)
+		if flags.Rank > 0 {
+			lines = append(lines, fmt.Sprintf("        rank = %d", flags.Rank))
+		}
+		if flags.InitScale > 0 {
+			lines = append(lines, fmt.Sprintf("        init_scale = %g", flags.InitScale))
+		}
+		if flags.NumFlows > 0 {
+			lines = append(lines, fmt.Sprintf("        num_flows = %d", flags.NumFlows))
+		}
+		if len(flags.HiddenDims) > 0 {
+			lines = append(lines, fmt.Sprintf("        hidden_dims = %v", flags.HiddenDims))
+		}
 	}
 	return append(lines,
 		fmt.Sprintf("    steps = %d", set.Steps),

@@ -3,72 +3,142 @@ package autoguide
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/mathx"
 )
 
 // BNAFNormal is NumPyro's AutoBNAFNormal: a standard normal pushed through
-// one block neural autoregressive flow (De Cao et al. 2019) with hidden
-// factors [8, 8]: masked block dense layers D → 8D → 8D → D with tanh
-// between them. A layer's output block i sees the input blocks j ≤ i;
-// the diagonal block's weights are exp'd to stay positive, so every
-// z_i is increasing in x_i and the Jacobian is triangular with a positive
-// diagonal: the flow is invertible.
+// num_flows (1) block neural autoregressive flows (De Cao et al. 2019)
+// with hidden factors [8, 8] by default: masked block dense layers D → 8D
+// → 8D → D with tanh between them. A layer's output block i sees the input
+// blocks j ≤ i; the diagonal block's weights are exp'd to stay positive,
+// so every z_i is increasing in x_i and the Jacobian is triangular with a
+// positive diagonal: the flow is invertible. With more than one flow the
+// coordinates are reversed between them, and each but the last is mixed
+// with its input by a learnt gate, σ(a)·f(x) + (1 - σ(a))·x (NumPyro's
+// gated residual).
 type BNAFNormal struct{ flow }
 
 // bnafFactors are NumPyro's default hidden_factors.
-var bnafFactors = [2]int{8, 8}
+var bnafFactors = []int{8, 8}
 
 // NewBNAFNormal starts the flow around loc with slope init_scale at the
 // base's origin: the hidden layers start random, then the last layer's
 // scales and biases are set so that z(0) = loc and ∂z_i/∂x_i(0) =
 // init_scale.
 func NewBNAFNormal(loc []float64, rng *rand.Rand) *BNAFNormal {
+	return &BNAFNormal{newBNAF(loc, rng, flowConfig{flows: 1, scale: initScale})}
+}
+
+// newBNAF builds c.flows flows. gostan's start (c.numpyro unset) draws the
+// hidden layers at random and sets the last flow's last layer so that the
+// base's origin goes to loc with slope c.scale in that flow; NumPyro's
+// draws every layer as its BlockMaskedDense does and ignores loc.
+func newBNAF(loc []float64, rng *rand.Rand, c flowConfig) flow {
 	d := len(loc)
-	widest := max(bnafFactors[0], bnafFactors[1])
+	factors := c.hidden
+	if factors == nil {
+		factors = bnafFactors
+	}
+	widest := slices.Max(factors)
 	n := &bnaf{d: d, u: make([]float64, d*widest), e: make([]float64, widest)}
-	in, off := 1, 0
-	for k, out := range [3]int{bnafFactors[0], bnafFactors[1], 1} {
-		n.layers[k] = blockLayer{d: d, in: in, out: out, off: off}
-		off += n.layers[k].size()
-		in = out
+	off := 0
+	for f := range c.flows {
+		var fl bnafFlow
+		in := 1
+		for _, out := range append(slices.Clone(factors), 1) {
+			fl.layers = append(fl.layers, blockLayer{d: d, in: in, out: out, off: off})
+			off += fl.layers[len(fl.layers)-1].size()
+			in = out
+		}
+		fl.gate = -1
+		if f < c.flows-1 {
+			fl.gate = off
+			off++
+		}
+		n.flows = append(n.flows, fl)
 	}
 	par := make([]float64, off)
-	for k := range n.layers {
-		l := &n.layers[k]
-		for i := range d {
-			fan := (i + 1) * l.in
-			for u := range l.out {
-				o := l.unit(i, u)
-				if k < 2 {
-					par[o+1] = 2*rng.Float64() - 1 // spreads the tanh units
-				}
-				for m := range fan {
-					par[o+2+m] = rng.NormFloat64() / math.Sqrt(float64(fan))
+	for _, fl := range n.flows {
+		for k := range fl.layers {
+			l := &fl.layers[k]
+			hidden := k < len(fl.layers)-1
+			for i := range d {
+				fan := (i + 1) * l.in
+				for u := range l.out {
+					o := l.unit(i, u)
+					if c.numpyro {
+						// NumPyro's BlockMaskedDense: glorot_uniform weights
+						// per column block, log scales log U(0, 1), biases
+						// uniform in ±1/√(out dim).
+						lim := math.Sqrt(6 / float64(fan+l.out))
+						par[o] = math.Log(rng.Float64())
+						par[o+1] = (rng.Float64() - 0.5) * 2 / math.Sqrt(float64(d*l.out))
+						for m := range fan {
+							par[o+2+m] = lim * (2*rng.Float64() - 1)
+						}
+						continue
+					}
+					if hidden {
+						par[o+1] = 2*rng.Float64() - 1 // spreads the tanh units
+					}
+					for m := range fan {
+						par[o+2+m] = rng.NormFloat64() / math.Sqrt(float64(fan))
+					}
 				}
 			}
 		}
+		if fl.gate >= 0 && c.numpyro {
+			par[fl.gate] = rng.NormFloat64() // NumPyro's gate_init normal(1)
+		}
 	}
+	if !c.numpyro {
+		n.center(par, loc, c.scale)
+	}
+	return newFlow(n, d, par)
+}
+
+// center sets the last flow's last layer so that the base's origin goes
+// to loc with ∂z_i/∂x_i = scale in that flow, at the point the flows
+// before it send the origin to.
+func (n *bnaf) center(par, loc []float64, scale float64) {
 	t := ad.NewTape()
 	p := t.Vars(len(par))
 	for i, v := range par {
 		p[i] = ad.Const(v)
 	}
-	z, logDiag := n.layersPush(t, p, t.Vars(d))
-	for i := range d {
-		o := n.layers[2].unit(i, 0)
-		shift := math.Log(initScale) - logDiag[i].Val
+	x := t.Vars(n.d)
+	last := len(n.flows) - 1
+	for f := range last {
+		x, _ = n.flowPush(t, p, x, f)
+	}
+	if last > 0 {
+		x = reversed(t, x)
+	}
+	fl := n.flows[last]
+	z, logDiag := n.layersPush(t, p, x, fl)
+	top := fl.layers[len(fl.layers)-1]
+	for i := range n.d {
+		o := top.unit(i, 0)
+		shift := math.Log(scale) - logDiag[i].Val
 		par[o] = shift
 		par[o+1] = loc[i] - math.Exp(shift)*z[i].Val
 	}
-	return &BNAFNormal{newFlow(n, d, par)}
 }
 
 type bnaf struct {
-	d      int
-	layers [3]blockLayer
-	u, e   []float64 // scratch for apply
+	d     int
+	flows []bnafFlow
+	u, e  []float64 // scratch for apply
+}
+
+// bnafFlow is one flow's layers and the offset of its gate's logit (-1
+// for the last flow, which has none).
+type bnafFlow struct {
+	layers []blockLayer
+	gate   int
 }
 
 // blockLayer is a masked block dense layer of d blocks, in inputs and out
@@ -170,15 +240,58 @@ func logTanhPrime(a float64) float64 {
 	return 2 * (math.Ln2 - a - mathx.Log1pExp(-2*a))
 }
 
-// layersPush returns z and log ∂z_i/∂x_i for each i.
-func (n *bnaf) layersPush(t *ad.Tape, p, x []ad.Var) ([]ad.Var, []ad.Var) {
+// layersPush returns fl's z and log ∂z_i/∂x_i for each i.
+func (n *bnaf) layersPush(t *ad.Tape, p, x []ad.Var, fl bnafFlow) ([]ad.Var, []ad.Var) {
 	logJ := t.Vars(n.d) // log ∂x_i/∂x_i = 0
-	x, logJ = n.layers[0].apply(t, p, x, logJ, true, n.u, n.e)
-	x, logJ = n.layers[1].apply(t, p, x, logJ, true, n.u, n.e)
-	return n.layers[2].apply(t, p, x, logJ, false, n.u, n.e)
+	last := len(fl.layers) - 1
+	for k := range fl.layers {
+		x, logJ = fl.layers[k].apply(t, p, x, logJ, k < last, n.u, n.e)
+	}
+	return x, logJ
+}
+
+// flowPush applies flow f, with its gated residual, and returns its
+// output and log-diagonal: log(σ(a) e^L + 1 - σ(a)) = softplus(L + a) -
+// softplus(a) for the gate's logit a.
+func (n *bnaf) flowPush(t *ad.Tape, p, x []ad.Var, f int) ([]ad.Var, []ad.Var) {
+	fl := n.flows[f]
+	z, logDiag := n.layersPush(t, p, x, fl)
+	if fl.gate < 0 {
+		return z, logDiag
+	}
+	a := p[fl.gate]
+	g := mathx.InvLogit(a.Val)
+	out, lj := t.Vars(n.d), t.Vars(n.d)
+	for i := range n.d {
+		b := t.Begin()
+		b.Add(z[i], g)
+		b.Add(x[i], 1-g)
+		b.Add(a, g*(1-g)*(z[i].Val-x[i].Val))
+		out[i] = b.End(g*z[i].Val + (1-g)*x[i].Val)
+		s := mathx.InvLogit(logDiag[i].Val + a.Val)
+		lj[i] = t.Binary(mathx.Log1pExp(logDiag[i].Val+a.Val)-mathx.Log1pExp(a.Val), logDiag[i], s, a, s-g)
+	}
+	return out, lj
+}
+
+// reversed returns x in reverse order.
+func reversed(t *ad.Tape, x []ad.Var) []ad.Var {
+	r := t.Vars(len(x))
+	for i := range x {
+		r[i] = x[len(x)-1-i]
+	}
+	return r
 }
 
 func (n *bnaf) push(t *ad.Tape, p, x []ad.Var) ([]ad.Var, ad.Var) {
-	z, logDiag := n.layersPush(t, p, x)
-	return z, t.Sum(logDiag)
+	var logDet []ad.Var
+	for f := range n.flows {
+		if f > 0 {
+			x = reversed(t, x)
+		}
+		var lj []ad.Var
+		x, lj = n.flowPush(t, p, x, f)
+		logDet = append(logDet, lj...)
+	}
+	return x, t.Sum(logDet)
 }

@@ -2,6 +2,7 @@ package autoguide
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/gostan/gostan/infer/svi"
@@ -11,48 +12,88 @@ import (
 // Names are the autoguides New builds, as the command line spells them.
 var Names = []string{"normal", "diagonal", "mvn", "lowrank", "delta", "laplace", "iaf", "bnaf"}
 
-// New builds the named autoguide for m at Init's starting point.
-func New(name string, m model.Model, rng *rand.Rand) (svi.Guide, error) {
-	loc, err := Init(m, rng)
+// New builds the named autoguide for m with NumPyro's options opts, at
+// the point their init_loc_fn strategy picks (InitToUniform(2) when none).
+func New(name string, m model.Model, rng *rand.Rand, opts ...Option) (svi.Guide, error) {
+	o, err := resolve(name, opts)
 	if err != nil {
 		return nil, err
 	}
-	return NewAt(name, loc, rng)
+	loc, err := o.init(m, rng)
+	if err != nil {
+		return nil, err
+	}
+	return build(name, m, loc, rng, o)
 }
 
 // Init returns a starting point where the log density is finite: uniform
 // in (-2, 2) on the unconstrained scale, as Stan initialises, with up to
-// 100 tries.
-func Init(m model.Model, rng *rand.Rand) ([]float64, error) {
-	loc := make([]float64, m.Dim())
-	for range 100 {
-		for i := range loc {
-			loc[i] = 4*rng.Float64() - 2
-		}
-		if _, err := m.LogDensity(loc, nil); err == nil {
-			return loc, nil
-		}
+// 100 tries (InitToUniform(2), NumPyro's default init_loc_fn).
+func Init(m model.Model, rng *rand.Rand) ([]float64, error) { return InitToUniform(2)(m, rng) }
+
+// NewAt builds the named autoguide centred at loc, with NumPyro's options
+// opts (their init_loc_fn is not used). AsNumPyro's Delta needs the
+// model: build it with New.
+func NewAt(name string, loc []float64, rng *rand.Rand, opts ...Option) (svi.Guide, error) {
+	o, err := resolve(name, opts)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("initialization between (-2, 2) failed after 100 attempts")
+	return build(name, nil, loc, rng, o)
 }
 
-// NewAt builds the named autoguide centred at loc.
-func NewAt(name string, loc []float64, rng *rand.Rand) (svi.Guide, error) {
+// jacobianModel is a model whose log density can leave out the
+// log-Jacobian of its constraining transforms (compile.Model).
+type jacobianModel interface {
+	LogDensityJacobian(theta, grad []float64, jacobian bool) (float64, error)
+}
+
+// build builds the guide name at loc with the resolved options o; m, when
+// not nil, is the model (AsNumPyro's Delta needs it).
+func build(name string, m model.Model, loc []float64, rng *rand.Rand, o options) (svi.Guide, error) {
+	fc := flowConfig{flows: o.flows, hidden: o.hidden, scale: o.scale, numpyro: o.numpyro}
 	switch name {
 	case "normal", "diagonal":
-		return NewDiagonalNormal(loc), nil
+		return newDiagonalNormal(loc, o.scale), nil
 	case "mvn":
-		return NewMultivariateNormal(loc), nil
+		return newMultivariateNormal(loc, o.scale), nil
 	case "lowrank":
-		return NewLowRankMultivariateNormal(loc, 0), nil
+		return newLowRank(loc, o.rank, o.scale), nil
 	case "delta":
-		return NewDelta(loc), nil
+		q := NewDelta(loc)
+		if o.numpyro {
+			jm, ok := m.(jacobianModel)
+			if !ok {
+				return nil, fmt.Errorf("delta: AsNumPyro needs a model that can leave out its Jacobian (compile.Model), built by New")
+			}
+			q.lp = func(z, g []float64) (float64, error) {
+				v, err := jm.LogDensityJacobian(z, g, false)
+				if err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
+					err = fmt.Errorf("log density is %v", v)
+				}
+				return v, err
+			}
+		}
+		return q, nil
 	case "laplace":
 		return NewLaplace(loc), nil
 	case "iaf":
-		return NewIAFNormal(loc, rng), nil
+		if fc.flows == 0 {
+			fc.flows = 3
+		}
+		f, err := newIAF(loc, rng, fc)
+		if err != nil {
+			return nil, err
+		}
+		return &IAFNormal{f}, nil
 	case "bnaf":
-		return NewBNAFNormal(loc, rng), nil
+		if fc.flows == 0 {
+			fc.flows = 1
+		}
+		if o.numpyro && len(loc) == 1 {
+			return nil, fmt.Errorf("bnaf: latent dim = 1 (NumPyro's AutoBNAFNormal refuses it: use the diagonal Normal)")
+		}
+		return &BNAFNormal{newBNAF(loc, rng, fc)}, nil
 	}
 	return nil, fmt.Errorf("unknown autoguide %q: use one of %v", name, Names)
 }

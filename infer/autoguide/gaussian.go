@@ -30,12 +30,14 @@ type DiagonalNormal struct {
 }
 
 // NewDiagonalNormal starts at loc with scales init_scale.
-func NewDiagonalNormal(loc []float64) *DiagonalNormal {
+func NewDiagonalNormal(loc []float64) *DiagonalNormal { return newDiagonalNormal(loc, initScale) }
+
+func newDiagonalNormal(loc []float64, scale float64) *DiagonalNormal {
 	d := len(loc)
 	q := &DiagonalNormal{d: d, par: make([]float64, 2*d), eps: make([]float64, d), z: make([]float64, d), g: make([]float64, d)}
 	copy(q.par, loc)
 	for i := range d {
-		q.par[d+i] = softplusInv(initScale)
+		q.par[d+i] = softplusInv(scale)
 	}
 	return q
 }
@@ -94,13 +96,17 @@ type MultivariateNormal struct {
 
 // NewMultivariateNormal starts at loc with L = init_scale · I.
 func NewMultivariateNormal(loc []float64) *MultivariateNormal {
+	return newMultivariateNormal(loc, initScale)
+}
+
+func newMultivariateNormal(loc []float64, scale float64) *MultivariateNormal {
 	d := len(loc)
 	q := &MultivariateNormal{d: d, par: make([]float64, d+d*(d+1)/2), eps: make([]float64, d), z: make([]float64, d), g: make([]float64, d)}
 	copy(q.par, loc)
 	k := d
 	for i := range d {
 		k += i
-		q.par[k] = softplusInv(initScale)
+		q.par[k] = softplusInv(scale)
 		k++
 	}
 	return q
@@ -178,11 +184,14 @@ func (q *MultivariateNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []float64)
 	return elbo, nil
 }
 
-// Delta is a point mass at loc: SVI with it finds the MAP point (of the
-// unconstrained density, Jacobian included, as NumPyro's AutoDelta does).
+// Delta is a point mass at loc: SVI with it finds the MAP point of the
+// unconstrained density, Jacobian included (NumPyro's AutoDelta finds the
+// constrained one: see AsNumPyro).
 type Delta struct {
 	par []float64
 	g   []float64
+	// lp, when not nil, is the density maximised instead of SVI's.
+	lp lpFunc
 }
 
 // NewDelta starts at loc.
@@ -205,6 +214,9 @@ func (q *Delta) SampleLogQ(_ *rand.Rand, z []float64) float64 {
 func (q *Delta) Sample(_ *rand.Rand, z []float64) { copy(z, q.par) }
 
 func (q *Delta) ELBOGrad(_ *rand.Rand, lp lpFunc, grad []float64) (float64, error) {
+	if q.lp != nil {
+		lp = q.lp
+	}
 	v, err := lp(q.par, q.g)
 	if err != nil {
 		return 0, err

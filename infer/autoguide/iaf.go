@@ -1,6 +1,7 @@
 package autoguide
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -8,10 +9,10 @@ import (
 )
 
 // IAFNormal is NumPyro's AutoIAFNormal: a standard normal pushed through
-// num_flows = 3 inverse autoregressive transforms (Kingma et al. 2016),
+// num_flows (3) inverse autoregressive transforms (Kingma et al. 2016),
 // y = exp(s(x))·x + m(x) with (m, s) from a MADE network (Germain et al.
-// 2015) of hidden dims [D, D] and ELU, s clipped to [-5, 3], and the
-// coordinates reversed between transforms.
+// 2015) with ELU between its layers (hidden dims [D, D] by default), s
+// clipped to [-5, 3], and the coordinates reversed between transforms.
 type IAFNormal struct{ flow }
 
 // NewIAFNormal starts at exactly N(loc, init_scale² I): the output layers'
@@ -19,7 +20,18 @@ type IAFNormal struct{ flow }
 // transform and the last transform's mean biases at loc, while the hidden
 // layers start random so that the outputs' gradients differ.
 func NewIAFNormal(loc []float64, rng *rand.Rand) *IAFNormal {
-	return &IAFNormal{newIAF(loc, rng, 3)}
+	f, _ := newIAF(loc, rng, flowConfig{flows: 3, scale: initScale})
+	return &IAFNormal{f}
+}
+
+// flowConfig are a flow's options: its transforms, its hidden layers (nil:
+// the guide's default), the initial scale, and whether it starts as
+// NumPyro's (AsNumPyro).
+type flowConfig struct {
+	flows   int
+	hidden  []int
+	scale   float64
+	numpyro bool
 }
 
 // iafClipLow and iafClipHigh are NumPyro's clip of the log scale; past
@@ -28,13 +40,29 @@ const iafClipLow, iafClipHigh = -5.0, 3.0
 
 type iaf struct {
 	d, flows int
-	net      [3]maskedLayer // the same masks in every transform
-	per      int            // parameters per transform
+	net      []maskedLayer // the same masks in every transform
+	per      int           // parameters per transform
 }
 
-func newIAF(loc []float64, rng *rand.Rand, flows int) flow {
+// glorotTrunc is the standard deviation's correction of JAX's truncated
+// normal initialisers: the sd of a standard normal truncated to (-2, 2).
+const glorotTrunc = 0.87962566103423978
+
+func newIAF(loc []float64, rng *rand.Rand, c flowConfig) (flow, error) {
 	d := len(loc)
-	n := &iaf{d: d, flows: flows}
+	hidden := c.hidden
+	if hidden == nil {
+		hidden = []int{d, d}
+	}
+	for _, h := range hidden {
+		if h < d {
+			return flow{}, fmt.Errorf("iaf: hidden dims %v must not be below the dimension %d (NumPyro's AutoregressiveNN)", hidden, d)
+		}
+	}
+	if c.numpyro && d == 1 {
+		return flow{}, fmt.Errorf("iaf: latent dim = 1 (NumPyro's AutoIAFNormal refuses it: use the diagonal Normal)")
+	}
+	n := &iaf{d: d, flows: c.flows}
 	// MADE degrees: input i has degree i+1; hidden units spread theirs
 	// evenly over 1..D-1 (rounded half to even, as NumPyro does); a unit
 	// sees the units of the layer below of degree ≤ its own, and the
@@ -45,31 +73,65 @@ func newIAF(loc []float64, rng *rand.Rand, flows int) flow {
 		in[i] = float64(i + 1)
 		out[i], out[d+i] = float64(i+1), float64(i+1)
 	}
-	h1, h2 := madeHidden(d), madeHidden(d)
-	n.net[0] = newMaskedLayer(in, h1, 0, false)
-	n.net[1] = newMaskedLayer(h1, h2, n.net[0].size, false)
-	n.net[2] = newMaskedLayer(h2, out, n.net[0].size+n.net[1].size, true)
-	n.per = n.net[0].size + n.net[1].size + n.net[2].size
+	from, off := in, 0
+	for _, h := range hidden {
+		deg := madeHidden(d, h)
+		n.net = append(n.net, newMaskedLayer(from, deg, off, false))
+		off += n.net[len(n.net)-1].size
+		from = deg
+	}
+	n.net = append(n.net, newMaskedLayer(from, out, off, true))
+	n.per = off + n.net[len(n.net)-1].size
 
-	par := make([]float64, flows*n.per)
-	for f := range flows {
+	par := make([]float64, c.flows*n.per)
+	last := len(n.net) - 1
+	for f := range c.flows {
 		p := par[f*n.per:]
-		for _, l := range n.net[:2] {
+		for k, l := range n.net {
+			fanIn := len(in)
+			if k > 0 {
+				fanIn = len(n.net[k-1].in)
+			}
 			for j, src := range l.in {
-				for k := range src {
-					p[l.off[j]+1+k] = rng.NormFloat64() / math.Sqrt(float64(len(src)))
+				switch {
+				case c.numpyro:
+					// NumPyro's MaskedDense: glorot_normal weights (JAX's
+					// truncated normal, fan_in and fan_out of the whole
+					// layer) and normal(0.01) biases.
+					sd := math.Sqrt(2/float64(fanIn+len(l.in))) / glorotTrunc
+					p[l.off[j]] = 0.01 * rng.NormFloat64()
+					for m := range src {
+						p[l.off[j]+1+m] = sd * truncNormal(rng)
+					}
+				case k < last:
+					for m := range src {
+						p[l.off[j]+1+m] = rng.NormFloat64() / math.Sqrt(float64(len(src)))
+					}
 				}
 			}
 		}
-		for i := range d {
-			p[n.net[2].off[d+i]] = math.Log(initScale) / float64(flows)
+		if !c.numpyro {
+			for i := range d {
+				p[n.net[last].off[d+i]] = math.Log(c.scale) / float64(c.flows)
+			}
 		}
 	}
-	last := par[(flows-1)*n.per:]
-	for i := range d {
-		last[n.net[2].off[i]] = loc[n.order(i)]
+	if !c.numpyro {
+		p := par[(c.flows-1)*n.per:]
+		for i := range d {
+			p[n.net[last].off[i]] = loc[n.order(i)]
+		}
 	}
-	return newFlow(n, d, par)
+	return newFlow(n, d, par), nil
+}
+
+// truncNormal draws a standard normal truncated to (-2, 2).
+func truncNormal(rng *rand.Rand) float64 {
+	for {
+		if x := rng.NormFloat64(); math.Abs(x) < 2 {
+			return x
+		}
+	}
 }
 
 // order maps the last transform's coordinate i to the output's: the
@@ -81,12 +143,13 @@ func (n *iaf) order(i int) int {
 	return i
 }
 
-// madeHidden returns the degrees of a hidden layer of D units.
-func madeHidden(d int) []float64 {
-	deg := make([]float64, d)
+// madeHidden returns the degrees of a hidden layer of h units for D
+// inputs: round(linspace(1, D-1, h)), as NumPyro's sample_mask_indices.
+func madeHidden(d, h int) []float64 {
+	deg := make([]float64, h)
 	for k := range deg {
-		if d > 1 {
-			deg[k] = math.RoundToEven(1 + float64(k)*float64(d-2)/float64(d-1))
+		if h > 1 {
+			deg[k] = math.RoundToEven(1 + float64(k)*float64(d-2)/float64(h-1))
 		} else {
 			deg[k] = 1
 		}
@@ -156,9 +219,12 @@ func (n *iaf) push(t *ad.Tape, p, x []ad.Var) ([]ad.Var, ad.Var) {
 			h = r
 		}
 		q := p[f*n.per : (f+1)*n.per]
-		a := n.net[0].apply(t, q, h, true)
-		a = n.net[1].apply(t, q, a, true)
-		o := n.net[2].apply(t, q, a, false)
+		a := h
+		last := len(n.net) - 1
+		for _, l := range n.net[:last] {
+			a = l.apply(t, q, a, true)
+		}
+		o := n.net[last].apply(t, q, a, false)
 		y := t.Vars(d)
 		for i := range d {
 			m, s := o[i], o[d+i]

@@ -30,6 +30,10 @@ type LowRankMultivariateNormal struct {
 // NewLowRankMultivariateNormal starts at loc with W = 0 and scales
 // init_scale; rank 0 means round(√D).
 func NewLowRankMultivariateNormal(loc []float64, rank int) *LowRankMultivariateNormal {
+	return newLowRank(loc, rank, initScale)
+}
+
+func newLowRank(loc []float64, rank int, scale float64) *LowRankMultivariateNormal {
 	d := len(loc)
 	if rank <= 0 {
 		rank = max(1, int(math.Round(math.Sqrt(float64(d)))))
@@ -40,7 +44,7 @@ func NewLowRankMultivariateNormal(loc []float64, rank int) *LowRankMultivariateN
 		cinv: mat.NewSymDense(rank, nil), sinvDiag: make([]float64, d)}
 	copy(q.par, loc)
 	for i := range d {
-		q.par[d+d*rank+i] = softplusInv(initScale)
+		q.par[d+d*rank+i] = softplusInv(scale)
 	}
 	return q
 }

@@ -7,13 +7,12 @@ import (
 	"github.com/gostan/gostan/model"
 )
 
-// Settings are an SVI fit of a guide as gostan runs it by default, which
-// the command line and eval use too: Adam from LR decaying exponentially to
-// Decay·LR by the last step, Particles draws per gradient, Tol > 0 to stop
-// when the mean ELBO over 1000 steps settles, Backoffs steps that leave
-// the support undone (each halving the step size), and Draws draws from
-// the fitted guide. NumPyro's plain behaviour is svi.New with the Auto*
-// makers and an optimizer of one's own.
+// Settings are an SVI fit of a guide, as the command line, eval and Go
+// programs run it (DefaultSettings: gostan's; SeedStudySettings:
+// NumPyro's): Adam from LR decaying exponentially to Decay·LR by the last
+// step, Particles draws per gradient, Tol > 0 to stop when the mean ELBO
+// over 1000 steps settles, Backoffs steps that leave the support undone
+// (each halving the step size), and Draws draws from the fitted guide.
 type Settings struct {
 	Steps, Particles, Draws int
 	LR, Decay, Tol          float64
@@ -22,9 +21,14 @@ type Settings struct {
 	// (BNAF's location moves too slowly at its step size to reach a
 	// posterior far from the initial point).
 	Warm int
-	// Init, when not nil, is the unconstrained starting location;
-	// otherwise Init draws one as Stan does.
-	Init []float64
+	// Options are NumPyro's options of the guide (InitLoc, InitScale,
+	// Rank, NumFlows, HiddenDims, AsNumPyro).
+	Options []Option
+	// Strict ends the fit with an error at a draw outside the support or
+	// a NaN, as NumPyro's SVI does (svi.SVI.Strict); otherwise a failed
+	// draw is drawn again up to 10 times and a step whose draws all fail
+	// is skipped.
+	Strict bool
 	// Precondition fits the guide on u with z = mode + L u, the
 	// posterior's mode and its Laplace covariance's Cholesky factor found
 	// from the starting location (whiten.go), so that the guide starts at
@@ -56,17 +60,35 @@ func DefaultSettings(name string) Settings {
 // Gaussians and the flows.
 var preconditioned = map[string]bool{"normal": true, "diagonal": true, "mvn": true, "lowrank": true, "iaf": true, "bnaf": true}
 
+// SeedStudySettings are NumPyro's settings as the seed study ran them
+// (Baudart and Mandel 2021, "Automatic Guide Generation for Stan via
+// NumPyro": 100000 steps of Adam(0.0005), Trace_ELBO with one particle,
+// 10000 draws) and nothing of gostan's: the guide built as NumPyro builds
+// it (AsNumPyro, NumPyro's default options), no warm start, no
+// preconditioning, and a draw outside the support or a NaN ends the fit
+// with an error (Strict), which the study counts as a runtime error.
+func SeedStudySettings(name string) Settings {
+	return Settings{Steps: 100000, Particles: 1, Draws: 10000, LR: 0.0005, Decay: 1, Strict: true,
+		Options: []Option{AsNumPyro()}}
+}
+
 // SVI is svi.SVI configured by s for the guide maker makes; FitModel
 // with s.Steps - s.Warm steps and s.Draws draws runs it.
 func (s Settings) SVI(maker svi.GuideMaker) *svi.SVI {
 	q := svi.New(svi.NewAdam(s.LR), svi.TraceELBO{NumParticles: s.Particles}, maker)
-	q.Schedule = svi.ExponentialDecay(s.LR, s.Decay, s.Steps-s.Warm)
-	q.Tol, q.Backoffs = s.Tol, s.Backoffs
+	if s.Decay != 1 {
+		q.Schedule = svi.ExponentialDecay(s.LR, s.Decay, s.Steps-s.Warm)
+	}
+	q.Tol, q.Backoffs, q.Strict = s.Tol, s.Backoffs, s.Strict
+	if !s.Strict {
+		q.MaxRetries = 10
+	}
 	return q
 }
 
-// Maker makes the autoguide name as s says: at s.Init or a point drawn by
-// Init, moved by s.Warm steps of WarmStart.
+// Maker makes the autoguide name as s says: with s.Options at the point
+// their InitLoc strategy picks (InitToUniform(2) when none), moved by
+// s.Warm steps of WarmStart.
 func (s Settings) Maker(name string) svi.GuideMaker { return settingsMaker{name, s} }
 
 type settingsMaker struct {
@@ -75,24 +97,25 @@ type settingsMaker struct {
 }
 
 func (k settingsMaker) NewGuide(m model.Model, rng *rand.Rand) (svi.Guide, error) {
-	loc := append([]float64(nil), k.set.Init...)
-	if k.set.Init == nil {
-		var err error
-		if loc, err = Init(m, rng); err != nil {
-			return nil, err
-		}
+	o, err := resolve(k.name, k.set.Options)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := o.init(m, rng)
+	if err != nil {
+		return nil, err
 	}
 	if k.set.Warm > 0 {
 		loc = WarmStart(m, loc, rng, k.set.Warm)
 	}
 	if k.set.Precondition && k.name != "delta" && k.name != "laplace" {
 		if mode, l, ok := precondition(m, loc); ok {
-			inner, err := NewAt(k.name, make([]float64, len(loc)), rng)
+			inner, err := build(k.name, nil, make([]float64, len(loc)), rng, o)
 			if err != nil {
 				return nil, err
 			}
 			return newWhitened(inner, mode, l), nil
 		}
 	}
-	return NewAt(k.name, loc, rng)
+	return build(k.name, m, loc, rng, o)
 }

@@ -26,9 +26,12 @@ type Finisher interface {
 }
 
 // New returns SVI with an optimizer, a loss and a guide to be made at Fit,
-// as NumPyro's SVI(model, guide, optim, loss).
+// as NumPyro's SVI(model, guide, optim, loss), and as strict as NumPyro:
+// a draw outside the support or a NaN ends the run with an error
+// (Strict). gostan's own settings (autoguide.Settings.SVI) redraw and skip
+// instead.
 func New(opt Optimizer, loss TraceELBO, guide GuideMaker) *SVI {
-	return &SVI{Opt: opt, Particles: loss.NumParticles, MaxRetries: 10, maker: guide}
+	return &SVI{Opt: opt, Particles: loss.NumParticles, Strict: true, maker: guide}
 }
 
 // FitModel makes the guide for m, takes steps optimisation steps and

@@ -97,6 +97,11 @@ type SVI struct {
 	// MaxRetries bounds the redraws after a draw outside the support; a
 	// step whose draws all fail is skipped.
 	MaxRetries int
+	// Strict makes a draw outside the support, or a step whose ELBO or
+	// gradient is not finite, end the run with an error, as a NaN loss
+	// ends a NumPyro run (its parameters turn NaN): no redraws, no skipped
+	// steps.
+	Strict bool
 	// Schedule, when not nil, gives the step size of each step (1-based).
 	Schedule func(step int) float64
 	// Backoffs is how many times a step after which every draw falls
@@ -159,6 +164,9 @@ func (s *SVI) RunContext(ctx context.Context, rng *rand.Rand, steps int, progres
 					n++
 					break
 				}
+				if s.Strict {
+					return fmt.Errorf("svi: step %d: %w", step, err)
+				}
 				if try >= s.MaxRetries {
 					break
 				}
@@ -183,6 +191,11 @@ func (s *SVI) RunContext(ctx context.Context, rng *rand.Rand, steps int, progres
 		for i := range grad {
 			grad[i] /= float64(n)
 		}
+		if s.Strict {
+			if err := finite(elbo, grad); err != nil {
+				return fmt.Errorf("svi: step %d: %w", step, err)
+			}
+		}
 		switch {
 		case s.Schedule != nil:
 			s.Opt.SetLR(s.Schedule(step) * scale)
@@ -200,6 +213,19 @@ func (s *SVI) RunContext(ctx context.Context, rng *rand.Rand, steps int, progres
 		if s.Tol > 0 && s.settled() {
 			s.Converged = true
 			break
+		}
+	}
+	return nil
+}
+
+// finite says which of a step's ELBO and gradient is not finite.
+func finite(elbo float64, grad []float64) error {
+	if math.IsNaN(elbo) || math.IsInf(elbo, 0) {
+		return fmt.Errorf("the ELBO is %v", elbo)
+	}
+	for i, g := range grad {
+		if math.IsNaN(g) || math.IsInf(g, 0) {
+			return fmt.Errorf("the gradient's element %d is %v", i, g)
 		}
 	}
 	return nil

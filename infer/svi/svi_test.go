@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/gostan/gostan/model"
@@ -156,5 +157,64 @@ func TestInterrupted(t *testing.T) {
 	}
 	if res := s.Sample(rand.New(rand.NewPCG(1, 1)), 3); !res.Interrupted || len(res.Draws) != 3 || res.Draws[0][0] != q.p[0] {
 		t.Errorf("draws of the interrupted guide: interrupted %v, draws %v, want 3 at %v", res.Interrupted, res.Draws, q.p[0])
+	}
+}
+
+// noisyGuide draws its parameter plus a standard normal.
+type noisyGuide struct{ p, z, g []float64 }
+
+func (q *noisyGuide) Params() []float64 { return q.p }
+func (q *noisyGuide) Sample(rng *rand.Rand, z []float64) {
+	z[0] = q.p[0] + rng.NormFloat64()
+}
+func (q *noisyGuide) ELBOGrad(rng *rand.Rand, lp func(z, g []float64) (float64, error), grad []float64) (float64, error) {
+	q.Sample(rng, q.z)
+	v, err := lp(q.z, q.g)
+	if err != nil {
+		return 0, err
+	}
+	grad[0] += q.g[0]
+	return v, nil
+}
+
+// nanGrad has a finite log density whose gradient is NaN.
+type nanGrad struct{ halfLine }
+
+func (nanGrad) LogDensity(x, g []float64) (float64, error) {
+	if g != nil {
+		g[0] = math.NaN()
+	}
+	return -0.5 * x[0] * x[0], nil
+}
+
+// TestStrict checks NumPyro's strictness (svi.New's): a draw outside the
+// support or a NaN gradient ends the run with an error at its step, where
+// gostan's settings redraw, skip or go on.
+func TestStrict(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		m     model.Model
+		want  string
+		loose bool // the run without Strict completes
+	}{
+		{"outside the support", halfLine{}, "outside", true},
+		// Without Strict the NaN parameters fail only later, as draws
+		// outside the support.
+		{"NaN gradient", nanGrad{}, "gradient's element 0 is NaN", false},
+	} {
+		for _, strict := range []bool{true, false} {
+			q := &noisyGuide{p: []float64{0.5}, z: make([]float64, 1), g: make([]float64, 1)}
+			s := &SVI{Model: c.m, Guide: q, Opt: NewAdam(0.01), MaxRetries: 10, Strict: strict}
+			err := s.Run(rand.New(rand.NewPCG(1, 1)), 200, nil)
+			switch {
+			case strict && (err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "step ")):
+				t.Errorf("%s, strict: error %v, want one at a step saying %q", c.name, err, c.want)
+			case !strict && c.loose && (err != nil || len(s.History) != 200):
+				t.Errorf("%s, not strict: error %v after %d steps, want 200 steps", c.name, err, len(s.History))
+			}
+		}
+	}
+	if s := New(NewAdam(0.1), TraceELBO{}, nil); !s.Strict || s.MaxRetries != 0 {
+		t.Errorf("svi.New: Strict %v, MaxRetries %d; want NumPyro's strictness", s.Strict, s.MaxRetries)
 	}
 }
