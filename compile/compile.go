@@ -38,7 +38,11 @@ type env struct {
 	jacobian bool
 	prior    []float64 // the prior's terms, in the generative view (generative.go)
 	rng      *rand.Rand
-	print    io.Writer
+	// init makes the generative view's prior sites pick a point rather
+	// than draw one (Model.InitPrior): the median of init draws, or the
+	// family's mean (initMean); 0 draws.
+	init  int
+	print io.Writer
 
 	retI int
 	retR ad.Var

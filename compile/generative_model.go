@@ -49,7 +49,34 @@ func (m *Model) CheckPriors() error {
 
 // DrawPrior draws the parameters from their priors, in the order the
 // analysis found, and writes them unconstrained into z.
-func (m *Model) DrawPrior(rng *rand.Rand, z []float64) (err error) {
+func (m *Model) DrawPrior(rng *rand.Rand, z []float64) error {
+	return m.walkPrior(rng, z, 0)
+}
+
+// initMean is env.init's value for InitPrior's means.
+const initMean = -1
+
+// InitPrior writes into z, unconstrained, a starting point found site by
+// site in the order DrawPrior draws, as NumPyro's init_to_median and
+// init_to_mean find theirs: each prior site takes the coordinatewise
+// median of samples draws given the sites before it (samples > 0), or
+// its family's mean (samples == 0), or the median of 15 draws where the
+// mean does not exist or leaves the bounds. The correlation and
+// covariance matrix families always take their means, whose
+// coordinatewise medians are not such matrices; a Dirichlet's medians are
+// renormalised onto the simplex.
+func (m *Model) InitPrior(rng *rand.Rand, z []float64, samples int) error {
+	if samples < 0 {
+		return fmt.Errorf("init from the prior: %d samples", samples)
+	}
+	if samples == 0 {
+		samples = initMean
+	}
+	return m.walkPrior(rng, z, samples)
+}
+
+// walkPrior runs the prior sites with env.init set to init.
+func (m *Model) walkPrior(rng *rand.Rand, z []float64, init int) (err error) {
 	g, err := m.p.generativeView()
 	if err != nil {
 		return err
@@ -59,8 +86,8 @@ func (m *Model) DrawPrior(rng *rand.Rand, z []float64) (err error) {
 	}
 	e := m.e
 	saved := e.rng
-	e.rng = rng
-	defer func() { e.rng = saved }()
+	e.rng, e.init = rng, init
+	defer func() { e.rng, e.init = saved, 0 }()
 	defer m.recover(&err)
 	e.t.Reset()
 	for _, l := range m.layouts {

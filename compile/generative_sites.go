@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -19,6 +20,7 @@ import (
 // uniFamily is a univariate family's sampler and CDFs, from dist.
 type uniFamily struct {
 	rng         func(r *rand.Rand, p []float64) (float64, error)
+	mean        func(p []float64) (float64, bool)
 	lcdf, lccdf func(t *ad.Tape, r [][]ad.Var) (ad.Var, error)
 }
 
@@ -27,8 +29,10 @@ func familyOf(name string) uniFamily {
 	f := uniFamily{lcdf: d.lcdf, lccdf: d.lccdf}
 	if u := d.uni; u != nil {
 		f.rng = func(r *rand.Rand, p []float64) (float64, error) { return u.Rng(r, p...) }
+		f.mean = func(p []float64) (float64, bool) { return u.Mean(p...) }
 	} else {
 		f.rng = func(r *rand.Rand, p []float64) (float64, error) { return dist.NormalRng(r, p[0], p[1]) }
+		f.mean = func(p []float64) (float64, bool) { return p[0], true }
 	}
 	return f
 }
@@ -188,6 +192,7 @@ type siteWork struct {
 	pv   [3]ad.Var
 	args [][]ad.Var
 	vals []float64
+	many []float64 // the draws an initialisation takes the median of
 }
 
 // uniSite is a compiled univariate prior site: the selection of the
@@ -336,7 +341,7 @@ func (c *compiler) priorDraw(s *priorSite) stmtFn {
 			for i, o := range offs {
 				p := u.element(w, reals, i, len(offs))
 				lo, hi := u.bounds(e, o, tlo, thi)
-				x, err := u.fam.drawIn(e.t, w, e.rng, p, lo, hi)
+				x, err := u.pick(e, w, p, lo, hi)
 				if err != nil {
 					fail(pos, "drawing %s from its prior: %v", elementName(pv.name, dst.Dims, pv.v.Type, o), err)
 				}
@@ -373,56 +378,73 @@ func (c *compiler) multiDraw(s *priorSite, mark func(*env, *value, []int)) stmtF
 		offs := offsets(e, w, dst, arrDims, idx, pos)
 		mark(e, dst, offs)
 		n := len(offs)
-		w.vals = w.vals[:0]
-		var err error
-		switch family {
-		case "dirichlet":
-			var x []float64
-			x, err = dist.DirichletRng(e.rng, floats(w, args[0](e)))
-			w.vals = append(w.vals, x...)
-		case "lkj_corr_cholesky", "lkj_corr", "wishart", "inv_wishart":
-			k := int(math.Round(math.Sqrt(float64(n))))
-			var m *mat.Dense
+		once := func() (err error) {
 			switch family {
-			case "lkj_corr_cholesky":
-				m, err = dist.LkjCorrCholeskyRng(e.rng, k, reals[0](e).Val)
-			case "lkj_corr":
-				m, err = dist.LkjCorrRng(e.rng, k, reals[0](e).Val)
-			case "wishart":
-				m, err = dist.WishartRng(e.rng, reals[0](e).Val, dense(args[1](e)))
-			default:
-				m, err = dist.InvWishartRng(e.rng, reals[0](e).Val, dense(args[1](e)))
-			}
-			if err == nil {
-				for j := range k {
-					for i := range k {
-						w.vals = append(w.vals, m.At(i, j)) // column-major
+			case "dirichlet":
+				var x []float64
+				x, err = dist.DirichletRng(e.rng, floats(w, args[0](e)))
+				w.vals = append(w.vals, x...)
+			case "lkj_corr_cholesky", "lkj_corr", "wishart", "inv_wishart":
+				k := int(math.Round(math.Sqrt(float64(n))))
+				var m *mat.Dense
+				switch family {
+				case "lkj_corr_cholesky":
+					m, err = dist.LkjCorrCholeskyRng(e.rng, k, reals[0](e).Val)
+				case "lkj_corr":
+					m, err = dist.LkjCorrRng(e.rng, k, reals[0](e).Val)
+				case "wishart":
+					m, err = dist.WishartRng(e.rng, reals[0](e).Val, dense(args[1](e)))
+				default:
+					m, err = dist.InvWishartRng(e.rng, reals[0](e).Val, dense(args[1](e)))
+				}
+				if err == nil {
+					for j := range k {
+						for i := range k {
+							w.vals = append(w.vals, m.At(i, j)) // column-major
+						}
 					}
 				}
-			}
-		default: // multi_normal, multi_normal_cholesky, multi_student_t
-			nu, loc := 0.0, args
-			if family == "multi_student_t" {
-				nu, loc = reals[0](e).Val, args[1:]
-			}
-			mu, sigma := floats(w, loc[0](e)), dense(loc[1](e))
-			k, _ := sigma.Dims()
-			if k == 0 || n%k != 0 || len(mu) != k && len(mu) != n {
-				fail(pos, "size mismatch: %d values drawn from %s with a location of %d and a %d×%d matrix", n, family, len(mu), k, k)
-			}
-			for b := 0; b < n/k && err == nil; b++ {
-				m := mu[min(b*k, len(mu)-k):][:k]
-				var x []float64
-				switch family {
-				case "multi_normal":
-					x, err = dist.MultiNormalRng(e.rng, m, sigma)
-				case "multi_normal_cholesky":
-					x, err = dist.MultiNormalCholeskyRng(e.rng, m, sigma)
-				default:
-					x, err = dist.MultiStudentTRng(e.rng, nu, m, sigma)
+			default: // multi_normal, multi_normal_cholesky, multi_student_t
+				nu, loc := 0.0, args
+				if family == "multi_student_t" {
+					nu, loc = reals[0](e).Val, args[1:]
 				}
-				w.vals = append(w.vals, x...)
+				mu, sigma := floats(w, loc[0](e)), dense(loc[1](e))
+				k, _ := sigma.Dims()
+				if k == 0 || n%k != 0 || len(mu) != k && len(mu) != n {
+					fail(pos, "size mismatch: %d values drawn from %s with a location of %d and a %d×%d matrix", n, family, len(mu), k, k)
+				}
+				for b := 0; b < n/k && err == nil; b++ {
+					m := mu[min(b*k, len(mu)-k):][:k]
+					var x []float64
+					switch family {
+					case "multi_normal":
+						x, err = dist.MultiNormalRng(e.rng, m, sigma)
+					case "multi_normal_cholesky":
+						x, err = dist.MultiNormalCholeskyRng(e.rng, m, sigma)
+					default:
+						x, err = dist.MultiStudentTRng(e.rng, nu, m, sigma)
+					}
+					w.vals = append(w.vals, x...)
+				}
 			}
+			return err
+		}
+		w.vals = w.vals[:0]
+		var err error
+		switch {
+		case e.init == 0:
+			err = once()
+		case e.init == initMean || !coordinatewise(family):
+			if !multiMean(family, w, n, args, reals, e) {
+				err = medianOf(w, medianSamples, n, once)
+			}
+		default:
+			err = medianOf(w, e.init, n, once)
+		}
+		if err == nil && family == "dirichlet" && e.init != 0 {
+			// The coordinatewise median of simplexes is not one.
+			normalise(w.vals)
 		}
 		if err != nil {
 			fail(pos, "drawing %s from its prior: %v", pv.name, err)
@@ -456,4 +478,142 @@ func dense(v *value) *mat.Dense {
 		}
 	}
 	return out
+}
+
+// pick is the site's value for one element: a draw from its prior, or,
+// when the model is being initialised (Model.InitPrior), the median of
+// e.init draws or the family's mean. A mean that does not exist or falls
+// outside the bounds gives way to the median of medianSamples draws, as
+// NumPyro's init_to_mean falls back to init_to_median.
+func (u *uniSite) pick(e *env, w *siteWork, p []float64, lo, hi float64) (float64, error) {
+	n := e.init
+	switch {
+	case n == 0:
+		return u.fam.drawIn(e.t, w, e.rng, p, lo, hi)
+	case n == initMean:
+		if m, ok := u.fam.mean(p); ok && m > lo && m < hi {
+			return m, nil
+		}
+		n = medianSamples
+	}
+	w.many = w.many[:0]
+	for range n {
+		x, err := u.fam.drawIn(e.t, w, e.rng, p, lo, hi)
+		if err != nil {
+			return 0, err
+		}
+		w.many = append(w.many, x)
+	}
+	return median(w.many), nil
+}
+
+// normalise scales x to sum to 1.
+func normalise(x []float64) {
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	for i := range x {
+		x[i] /= s
+	}
+}
+
+// medianSamples is NumPyro's default number of draws for init_to_median.
+const medianSamples = 15
+
+// median is the median of x (the mean of the middle two for an even
+// count, as NumPy's); x is reordered.
+func median(x []float64) float64 {
+	slices.Sort(x)
+	n := len(x)
+	if n%2 == 1 {
+		return x[n/2]
+	}
+	return (x[n/2-1] + x[n/2]) / 2
+}
+
+// coordinatewise says whether the median of a multivariate family's draws,
+// taken coordinate by coordinate, is a point of its support (after
+// renormalising, for a simplex): not for the matrices, whose medians are
+// neither correlation nor positive definite matrices in general, and
+// which initialise at their means.
+func coordinatewise(family string) bool {
+	switch family {
+	case "lkj_corr_cholesky", "lkj_corr", "wishart", "inv_wishart":
+		return false
+	}
+	return true
+}
+
+// medianOf runs once (which appends one draw of n values to w.vals) k
+// times and leaves in w.vals the coordinatewise median.
+func medianOf(w *siteWork, k, n int, once func() error) error {
+	for range k {
+		if err := once(); err != nil {
+			return err
+		}
+	}
+	w.many = append(w.many[:0], w.vals...)
+	w.vals = w.vals[:n]
+	col := make([]float64, k)
+	for i := range n {
+		for j := range k {
+			col[j] = w.many[j*n+i]
+		}
+		w.vals[i] = median(col)
+	}
+	return nil
+}
+
+// multiMean writes into w.vals the mean of a multivariate family's n
+// values, reporting false where it has none here: the Dirichlet's α/Σα,
+// the Gaussian's and the Student-t's location (ν > 1), the LKJ families'
+// identity, the Wishart's νS and the inverse Wishart's S/(ν-k-1)
+// (ν > k+1).
+func multiMean(family string, w *siteWork, n int, args []func(*env) *value, reals []func(*env) ad.Var, e *env) bool {
+	switch family {
+	case "dirichlet":
+		a := floats(w, args[0](e))
+		w.vals = append(w.vals[:0], a...)
+		normalise(w.vals)
+	case "multi_normal", "multi_normal_cholesky", "multi_student_t":
+		loc := args
+		if family == "multi_student_t" {
+			if reals[0](e).Val <= 1 {
+				return false
+			}
+			loc = args[1:]
+		}
+		mu := floats(w, loc[0](e))
+		if len(mu) == 0 || n%len(mu) != 0 {
+			return false
+		}
+		w.vals = w.vals[:0]
+		for len(w.vals) < n {
+			w.vals = append(w.vals, mu...)
+		}
+	case "lkj_corr_cholesky", "lkj_corr":
+		k := int(math.Round(math.Sqrt(float64(n))))
+		w.vals = append(w.vals[:0], make([]float64, n)...)
+		for i := range k {
+			w.vals[i*k+i] = 1
+		}
+	case "wishart", "inv_wishart":
+		nu, s := reals[0](e).Val, args[1](e)
+		k := int(math.Round(math.Sqrt(float64(n))))
+		f := nu
+		if family == "inv_wishart" {
+			if nu <= float64(k)+1 {
+				return false
+			}
+			f = 1 / (nu - float64(k) - 1)
+		}
+		w.vals = w.vals[:0]
+		for _, x := range s.R {
+			w.vals = append(w.vals, f*x.Val)
+		}
+	default:
+		return false
+	}
+	return len(w.vals) == n
 }

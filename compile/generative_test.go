@@ -538,3 +538,73 @@ model { x ~ normal(0, 1); y ~ normal(0, 1); w ~ normal(0, 1); }
 		}
 	}
 }
+
+// TestInitPrior: init_to_mean puts each site at its family's mean given
+// the sites before it (theta at mu's mean, the Cauchy at its median, the
+// matrices at theirs), and init_to_median takes each site's median given
+// the earlier sites' medians, so theta follows the side its cluster's
+// median picks, where the joint draws' coordinatewise median would sit
+// between 0 and 20.
+func TestInitPrior(t *testing.T) {
+	m := genModel(t, `
+parameters {
+  real mu;
+  real<lower=0> tau;
+  real theta;
+  real c;
+  simplex[3] p;
+  cholesky_factor_corr[2] L;
+  cov_matrix[2] W;
+  real cluster;
+  real side;
+}
+model {
+  mu ~ normal(3, 1);
+  tau ~ exponential(2);
+  theta ~ normal(mu, tau);
+  c ~ cauchy(-1, 0.1);
+  p ~ dirichlet([1, 2, 3]');
+  L ~ lkj_corr_cholesky(2);
+  W ~ wishart(4, [[1, 0.5], [0.5, 2]]);
+  cluster ~ normal(0, 1);
+  side ~ normal(cluster > 0 ? 20 : 0, 1);
+}`, nil)
+	z := make([]float64, m.Dim())
+	out := make([]float64, len(m.Names()))
+	rng := rand.New(rand.NewPCG(3, 4))
+	if err := m.InitPrior(rng, z, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Write(z, rng, out); err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{3, 0.5, 3, math.NaN(), 1.0 / 6, 2.0 / 6, 3.0 / 6, 1, 0, 0, 1, 4, 2, 2, 8}
+	for i, w := range want {
+		if !math.IsNaN(w) && math.Abs(out[i]-w) > 1e-9 {
+			t.Errorf("init_to_mean: output %d = %v, want %v", i, out[i], w)
+		}
+	}
+	if math.Abs(out[3]+1) > 0.2 {
+		t.Errorf("init_to_mean: the Cauchy's site is %v, want the median of 15 draws near -1", out[3])
+	}
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		if err := m.InitPrior(rng, z, 15); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Write(z, rng, out); err != nil {
+			t.Fatal(err)
+		}
+		cluster, side := out[len(want)], out[len(want)+1]
+		mode := 0.0
+		if cluster > 0 {
+			mode = 20
+		}
+		if math.Abs(side-mode) > 1.5 || math.Abs(cluster) > 1.5 {
+			t.Errorf("init_to_median(15), seed %d: cluster %v, side %v, want side near %v", seed, cluster, side, mode)
+		}
+		if math.Abs(out[0]-3) > 1.5 {
+			t.Errorf("init_to_median(15), seed %d: mu %v", seed, out[0])
+		}
+	}
+}

@@ -66,12 +66,25 @@ func newVariationalCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := applyInit(m, init, seed, &cfg.InitRadius, &cfg.Init); err != nil {
-				return err
-			}
-			set.InitLoc = autoguide.InitToUniform(cfg.InitRadius)
-			if cfg.Init != nil {
-				set.InitLoc = autoguide.InitToValue(cfg.Init)
+			switch init {
+			case "median", "mean":
+				// NumPyro's init_to_median and init_to_mean, site by site
+				// through the program's priors.
+				if algorithm != "autoguide" {
+					return fmt.Errorf("--init %s starts an autoguide from the priors: it needs --algorithm autoguide", init)
+				}
+				set.InitLoc = autoguide.InitToMedian(15)
+				if init == "mean" {
+					set.InitLoc = autoguide.InitToMean()
+				}
+			default:
+				if err := applyInit(m, init, seed, &cfg.InitRadius, &cfg.Init); err != nil {
+					return err
+				}
+				set.InitLoc = autoguide.InitToUniform(cfg.InitRadius)
+				if cfg.Init != nil {
+					set.InitLoc = autoguide.InitToValue(cfg.Init)
+				}
 			}
 			if algorithm == "autoguide" || algorithm == "guide" {
 				name, method := guide, "autoguide-"+guide
@@ -155,7 +168,7 @@ func newVariationalCmd() *cobra.Command {
 	f.IntVar(&cfg.EvalELBO, "eval-elbo", cfg.EvalELBO, "evaluate the ELBO every this many iterations (ADVI)")
 	f.IntVar(&draws, "draws", cfg.OutputSamples, "draws from the approximation")
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
-	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale; ADVI) or a JSON file of initial values, as CmdStan takes")
+	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale; ADVI), a JSON file of initial values, as CmdStan takes, or, for an autoguide, median or mean: NumPyro's init_to_median (15 draws) and init_to_mean through the program's priors")
 	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.StringVar(&guide, "guide", "diagonal", "the autoguide: "+strings.Join(autoguide.Names, ", "))

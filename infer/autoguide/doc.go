@@ -8,7 +8,7 @@
 // init_scale, 0.1. New builds a guide by its command-line name; the Auto*
 // functions give the same guides under NumPyro's names for svi.New. Both
 // take NumPyro's keyword arguments as Options: InitLoc (init_loc_fn:
-// InitToUniform, InitToFeasible, InitToMedian, InitToValue), InitScale,
+// InitToUniform, InitToFeasible, InitToMedian, InitToMean, InitToValue), InitScale,
 // Rank, NumFlows and HiddenDims, and AsNumPyro builds a guide exactly as
 // NumPyro does where gostan departs from it. DefaultSettings are gostan's
 // settings of a fit; SeedStudySettings NumPyro's, as the seed study ran

@@ -184,45 +184,47 @@ func InitToValue(z []float64) InitStrategy {
 	}
 }
 
-// PriorDrawer is a model whose parameters have proper priors it can draw
-// from (compile.Model, when its program has a generative view).
-type PriorDrawer interface {
-	DrawPrior(rng *rand.Rand, z []float64) error
+// PriorInitializer is a model whose parameters have proper priors it can
+// initialise from, site by site (compile.Model, when its program has a
+// generative view): the median of samples draws of each site given the
+// sites before it, or with samples 0 each site's mean.
+type PriorInitializer interface {
+	InitPrior(rng *rand.Rand, z []float64, samples int) error
 }
 
-// InitToMedian is init_to_median(num_samples): the coordinatewise median
-// of num_samples draws from the prior on the unconstrained scale (for the
-// elementwise transforms the median of the constrained draws, as NumPyro
-// takes it). A model without a proper prior falls back to
-// init_to_uniform(2), as NumPyro does for a prior it cannot draw from.
+// InitToMedian is init_to_median(num_samples): each prior site, in the
+// model's order, at the median of num_samples draws from its prior given
+// the sites before it, as NumPyro initialises site by site. A model
+// without a proper prior falls back to init_to_uniform(2), as NumPyro
+// does for a prior it cannot draw from.
 func InitToMedian(numSamples int) InitStrategy {
+	if numSamples < 1 {
+		return InitToUniform(2)
+	}
+	return initFromPrior("init_to_median", numSamples)
+}
+
+// InitToMean is init_to_mean: each prior site at its family's mean given
+// the sites before it, or, where the mean does not exist (a Cauchy), at
+// the median of 15 draws; without a proper prior, init_to_uniform(2).
+func InitToMean() InitStrategy { return initFromPrior("init_to_mean", 0) }
+
+func initFromPrior(name string, samples int) InitStrategy {
 	return func(m model.Model, rng *rand.Rand) ([]float64, error) {
-		p, ok := m.(PriorDrawer)
-		if !ok || numSamples < 1 {
+		p, ok := m.(PriorInitializer)
+		if !ok {
 			return InitToUniform(2)(m, rng)
 		}
-		d := m.Dim()
-		draws := make([][]float64, numSamples)
-		col := make([]float64, numSamples)
+		z := make([]float64, m.Dim())
 		for range initTries {
-			for k := range draws {
-				draws[k] = make([]float64, d)
-				if err := p.DrawPrior(rng, draws[k]); err != nil {
-					return InitToUniform(2)(m, rng)
-				}
-			}
-			z := make([]float64, d)
-			for i := range z {
-				for k := range draws {
-					col[k] = draws[k][i]
-				}
-				z[i] = median(col)
+			if err := p.InitPrior(rng, z, samples); err != nil {
+				return InitToUniform(2)(m, rng)
 			}
 			if finiteAt(m, z) {
 				return z, nil
 			}
 		}
-		return nil, fmt.Errorf("init_to_median: the log density is not finite at the median of %d prior draws after %d attempts", numSamples, initTries)
+		return nil, fmt.Errorf("%s: the log density is not finite at the point it found after %d attempts", name, initTries)
 	}
 }
 

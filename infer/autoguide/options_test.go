@@ -32,9 +32,19 @@ func (f flat) Clone() model.Model                                   { return f }
 
 type withPrior struct{ flat }
 
-func (w withPrior) DrawPrior(rng *rand.Rand, z []float64) error {
+// InitPrior is a prior of independent N(i, 1) sites: the mean i, or the
+// median of samples draws.
+func (w withPrior) InitPrior(rng *rand.Rand, z []float64, samples int) error {
 	for i := range z {
-		z[i] = float64(i) + rng.NormFloat64()
+		if samples == 0 {
+			z[i] = float64(i)
+			continue
+		}
+		xs := make([]float64, samples)
+		for k := range xs {
+			xs[k] = float64(i) + rng.NormFloat64()
+		}
+		z[i] = median(xs)
 	}
 	return nil
 }
@@ -156,6 +166,9 @@ func TestOptionInitLoc(t *testing.T) {
 		if math.Abs(v-float64(i)) > 0.1 {
 			t.Errorf("init_to_median: coordinate %d = %v, want %d", i, v, i)
 		}
+	}
+	if z, err := InitToMean()(withPrior{flat{d}}, rng); err != nil || !slices.Equal(z, []float64{0, 1, 2}) {
+		t.Errorf("init_to_mean = %v, %v, want the means 0, 1, 2", z, err)
 	}
 	a, _ := InitToMedian(15)(flat{d}, rand.New(rand.NewPCG(5, 6)))
 	b, _ := InitToUniform(2)(flat{d}, rand.New(rand.NewPCG(5, 6)))
