@@ -218,9 +218,7 @@ func BenchmarkFloors(b *testing.B) {
 			for i := range theta {
 				theta[i] = 0.1 * float64(i+1)
 			}
-			for b.Loop() {
-				c.f(theta, g)
-			}
+			loopCPU(b, func() { c.f(theta, g) })
 		})
 	}
 }

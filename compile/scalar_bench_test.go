@@ -54,9 +54,7 @@ func BenchmarkScalarGrad(b *testing.B) {
 			m, x := loadScalar(b, c.name, c.stan, c.data)
 			g := make([]float64, m.Dim())
 			b.ReportAllocs()
-			for b.Loop() {
-				m.LogDensity(x, g)
-			}
+			loopCPU(b, func() { m.LogDensity(x, g) })
 		})
 	}
 }
