@@ -201,6 +201,9 @@ func iteration(e *env, body stmtFn) (ctrl, bool) {
 func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
 	lo, hi := c.expr(s.Lo).i, c.expr(s.Hi).i
 	ref := c.declareLocal(c.info.Uses[s.Var])
+	if f := c.dotLoop(s, lo, hi, ref); f != nil {
+		return f
+	}
 	get := ref.getter()
 	body := c.stmt(s.Body)
 	return func(e *env) ctrl {
