@@ -908,7 +908,7 @@ func singleOffset(e *env, v *value, arrayDims int, idx []index, pos token.Positi
 type index struct {
 	multi  bool
 	single func(*env) int
-	aff    *affine // single, when it is affine
+	aff    *affine           // single, when it is affine
 	list   func(*env) *value // int array
 	lo, hi func(*env) int    // range bounds; nil when open
 	isAll  bool              // a bare :
