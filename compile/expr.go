@@ -95,7 +95,7 @@ func (c *compiler) compileExpr(x ast.Expr) cexpr {
 			return cexpr{t: t, i: func(*env) int { return n }, aff: &affine{c: n}}
 		case token.REAL:
 			f, _ := strconv.ParseFloat(x.Value, 64)
-			return leafExpr(t, &leaf{kind: leafConst, c: ad.Const(f)})
+			return leafExpr(t, constLeaf(f))
 		case token.IMAG:
 			return c.imagLit(x, t)
 		}
@@ -399,7 +399,7 @@ func realLeaf(x cexpr) *leaf {
 		return x.lf
 	}
 	if x.aff != nil && x.aff.n == 0 && x.aff.in == nil {
-		return &leaf{kind: leafConst, c: ad.Const(float64(x.aff.c))}
+		return constLeaf(float64(x.aff.c))
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package compile
 
 import (
+	"math"
+
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
@@ -94,6 +96,7 @@ const (
 type leaf struct {
 	kind     leafKind
 	c        ad.Var
+	cs       []ad.Var // {c}, for users that read through a slice
 	v        varRef
 	i, j     affine
 	colMajor bool // x[i, j] of a matrix: i + j*rows; otherwise i*cols + j
@@ -166,7 +169,28 @@ func elemAffine(base cexpr, idx []index, t types.Type, pos token.Position) *affi
 	return &a
 }
 
+// constLeaf is a literal's leaf.
+func constLeaf(v float64) *leaf {
+	c := ad.Const(v)
+	return &leaf{kind: leafConst, c: c, cs: []ad.Var{c}}
+}
+
 // leafExpr is the compiled expression of a leaf.
 func leafExpr(t types.Type, l *leaf) cexpr {
 	return cexpr{t: t, r: func(e *env) ad.Var { return l.get(e) }, lf: l}
+}
+
+
+// logMemo remembers the last logarithm a call site took: in a loop the
+// scale of y[t] ~ normal(mu, sigma) is the same sigma every iteration.
+type logMemo struct {
+	x, lx float64
+	set   bool
+}
+
+func (m *logMemo) log(x float64) float64 {
+	if !m.set || x != m.x {
+		m.x, m.lx, m.set = x, math.Log(x), true
+	}
+	return m.lx
 }

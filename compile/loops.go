@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
@@ -84,6 +85,19 @@ func (c *compiler) dotLoop(s *ast.ForStmt, lo, hi func(*env) int, iv varRef) stm
 		bl := e.t.Begin()
 		bl.Add(sum, 1)
 		v := sum.Val
+		if ra, oa, sa, ok := dt.a.strided(e, iv, start, end); ok && dt.b != nil {
+			if rb, ob, sb, ok := dt.b.strided(e, iv, start, end); ok {
+				// Every index is in range: no checks in the loop.
+				for i := start; i <= end; i++ {
+					a, b := ra[oa+sa*i], rb[ob+sb*i]
+					v += float64(a.Val * b.Val) // rounded as the product is, unfused
+					bl.Add(a, b.Val)
+					bl.Add(b, a.Val)
+				}
+				*accv = bl.End(v)
+				return next
+			}
+		}
 		for i := start; i <= end; i++ {
 			iVar.I[0] = i
 			a := dt.a.get(e)
@@ -93,13 +107,47 @@ func (c *compiler) dotLoop(s *ast.ForStmt, lo, hi func(*env) int, iv varRef) stm
 				continue
 			}
 			b := dt.b.get(e)
-			v += float64(a.Val * b.Val) // rounded as the product is, unfused
+			v += float64(a.Val * b.Val)
 			bl.Add(a, b.Val)
 			bl.Add(b, a.Val)
 		}
 		*accv = bl.End(v)
 		return next
 	}
+}
+
+// strided describes the leaf over a loop i = start..end, which changes
+// only the loop variable iv: it reads r[off + stride*i]. ok is false when
+// the leaf is not a constant, a scalar or an element of a 1-D container,
+// or when an index would be out of range (the loop then reads element by
+// element, to fail where Stan would).
+func (l *leaf) strided(e *env, iv varRef, start, end int) (r []ad.Var, off, stride int, ok bool) {
+	switch l.kind {
+	case leafConst:
+		return l.cs, 0, 0, true
+	case leafScalar:
+		return slot(e, l.v).R, 0, 0, true
+	case leafElem1:
+	default:
+		return nil, 0, 0, false
+	}
+	a := &l.i
+	if a.in != nil {
+		return nil, 0, 0, false
+	}
+	off = a.c - 1
+	for k := 0; k < a.n; k++ {
+		if a.vs[k] == iv {
+			stride += a.s[k]
+		} else {
+			off += a.s[k] * slot(e, a.vs[k]).I[0]
+		}
+	}
+	r = slot(e, l.v).R
+	if start <= end && (uint(off+stride*start) >= uint(len(r)) || uint(off+stride*end) >= uint(len(r))) {
+		return nil, 0, 0, false
+	}
+	return r, off, stride, true
 }
 
 // isVar reports whether x is a read of the variable v.

@@ -330,7 +330,9 @@ func (c *compiler) localDecl(d *ast.VarDecl) stmtFn {
 		// A scalar: no sizes to evaluate.
 		return func(e *env) ctrl {
 			lv := get(e)
-			lv.shape(nil, isInt)
+			if isInt && (len(lv.I) != 1 || lv.R != nil) || !isInt && (len(lv.R) != 1 || lv.I != nil) || len(lv.Dims) != 0 {
+				lv.shape(nil, isInt)
+			}
 			if isInt {
 				lv.I[0] = math.MinInt32
 			} else {
@@ -498,6 +500,9 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 		case vt == types.IntT:
 			f := x.i
 			return func(e *env) ctrl { get(e).I[0] = f(e); return next }
+		case vt == types.RealT && !ref.frame:
+			f, k := x.real(), ref.idx
+			return func(e *env) ctrl { e.globals[k].R[0] = f(e); return next }
 		case vt == types.RealT:
 			f := x.real()
 			return func(e *env) ctrl { get(e).R[0] = f(e); return next }
