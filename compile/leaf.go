@@ -180,7 +180,6 @@ func leafExpr(t types.Type, l *leaf) cexpr {
 	return cexpr{t: t, r: func(e *env) ad.Var { return l.get(e) }, lf: l}
 }
 
-
 // logMemo remembers the last logarithm a call site took: in a loop the
 // scale of y[t] ~ normal(mu, sigma) is the same sigma every iteration.
 type logMemo struct {
