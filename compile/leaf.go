@@ -110,12 +110,18 @@ func (l *leaf) get(e *env) ad.Var {
 		return l.c
 	case leafScalar:
 		return slot(e, l.v).R[0]
-	case leafElem1:
+	}
+	return *l.addr(e)
+}
+
+// addr is the element an elem leaf reads.
+func (l *leaf) addr(e *env) *ad.Var {
+	if l.kind == leafElem1 {
 		x, i := slot(e, l.v).R, l.i.eval(e)
 		if uint(i-1) >= uint(len(x)) {
 			indexFail(l.pos, i, len(x))
 		}
-		return x[i-1]
+		return &x[i-1]
 	}
 	v := slot(e, l.v)
 	i, j := l.i.eval(e), l.j.eval(e)
@@ -127,9 +133,9 @@ func (l *leaf) get(e *env) ad.Var {
 		indexFail(l.pos, j, cols)
 	}
 	if l.colMajor {
-		return v.R[i-1+(j-1)*rows]
+		return &v.R[i-1+(j-1)*rows]
 	}
-	return v.R[(i-1)*cols+j-1]
+	return &v.R[(i-1)*cols+j-1]
 }
 
 func indexFail(pos token.Position, i, n int) {

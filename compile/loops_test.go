@@ -114,3 +114,43 @@ func TestLeaves(t *testing.T) {
 		{"x[4 - ii[3]] ^ 2 + pow(x[3], 2) - x[1]^2.0", func(x []float64) float64 { return x[1]*x[1] + x[2]*x[2] - x[0]*x[0] }},
 	})
 }
+
+// TestCallMemo compares loops whose calls repeat their arguments (and
+// are memoized, memo.go) with the same calls on arguments that are not
+// leaves (and are not), across evaluations at different points.
+func TestCallMemo(t *testing.T) {
+	for _, c := range []struct{ fused, plain string }{
+		{"real s = 0; for (t in 1:T) for (k in 1:K) for (j in 1:K) s += double_exponential_lpdf(y[t] | alpha, sigma) + log1p_exp(beta[k]) * beta[j]; target += s;",
+			"real s = 0; for (t in 1:T) for (k in 1:K) for (j in 1:K) s += double_exponential_lpdf(y[t] | alpha + 0, sigma) + log1p_exp(beta[k] + 0) * beta[j]; target += s;"},
+		{"real s = 0; for (t in 1:T) for (k in 1:K) s += normal_lpdf(y[t] | alpha, sigma) + inv(beta[k]) + lgamma(sigma + k); target += s;",
+			"real s = 0; for (t in 1:T) for (k in 1:K) s += normal_lpdf(y[t] + 0 | alpha + 0, sigma + 0) + inv(beta[k] + 0) + lgamma(sigma + k); target += s;"},
+	} {
+		sameLoopDensity(t, c.fused, c.plain)
+	}
+	// A memoized call's result is not reused after the tape is reset: a
+	// second evaluation at another point gives that point's density.
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.stan")
+	os.WriteFile(path, []byte(loopDecls+"model {\n  for (t in 1:T) target += log(sigma) * y[t] + inv(beta[ii[1]]);\n}\n"), 0o644)
+	m, err := build(t, path, loopData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sy := 0.0
+	for _, y := range loopData["y"].Elems {
+		sy += y
+	}
+	for _, x := range [][]float64{{0.4, -0.3, 0.6, 0.2, -0.5}, {0.1, 0.3, -0.2, 1.5, 0.9}} {
+		g := make([]float64, 5)
+		lp, err := m.LogDensity(x, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// log(sigma) is x[5]; beta[ii[1]] = beta[3] is x[4]; plus the
+		// Jacobian x[5].
+		want := x[4]*sy + 6/x[3] + x[4]
+		if math.Abs(lp-want) > 1e-12 || math.Abs(g[3]+6/(x[3]*x[3])) > 1e-12 || math.Abs(g[4]-sy-1) > 1e-12 {
+			t.Errorf("at %v: lp %v gradient %v, want %v", x, lp, g, want)
+		}
+	}
+}

@@ -525,6 +525,14 @@ func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr
 	for _, ix := range idx {
 		allSingle = allSingle && !ix.multi
 	}
+	if l := elemLeaf(cexpr{t: vt, ref: &ref}, idx, types.RealT, pos); l != nil && fr != nil && allSingle {
+		// x[i] or x[i, j] = real at affine indices (leaf.go).
+		return func(e *env) ctrl {
+			p := l.addr(e)
+			*p = fr(e)
+			return next
+		}
+	}
 	if scalar && allSingle {
 		// x[i, j] = scalar: one offset, no enumeration.
 		return func(e *env) ctrl {
