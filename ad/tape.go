@@ -31,7 +31,8 @@ type customNode struct {
 
 // Tape records operations for one reverse sweep.
 type Tape struct {
-	n int32 // slots in use; slot 0 is the constant sink
+	n   int32  // slots in use; slot 0 is the constant sink
+	gen uint64 // resets so far
 
 	// Statement s produces slot lhs[s] (or, when lhs[s] < 0, is custom node
 	// -lhs[s]-1); its operands are opIdx/opD[end[s-1]:end[s]].
@@ -64,6 +65,7 @@ func NewTape() *Tape {
 // Vars from before the reset must not be used afterwards.
 func (t *Tape) Reset() {
 	t.n = 1
+	t.gen++
 	t.lhs = t.lhs[:0]
 	t.end = t.end[:0]
 	t.opIdx = t.opIdx[:0]
@@ -73,6 +75,10 @@ func (t *Tape) Reset() {
 	t.flts = t.flts[:0]
 	t.arena = t.arena[:0]
 }
+
+// Generation counts the resets: a Var recorded while Generation returned
+// g is valid as long as it still returns g.
+func (t *Tape) Generation() uint64 { return t.gen }
 
 // Len returns the number of variables recorded since the last reset.
 func (t *Tape) Len() int { return int(t.n - 1) }

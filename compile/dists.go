@@ -325,7 +325,7 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		return withTrunc(f, trunc)
 	}
 	if base == "normal" && propto && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
-		return scalarNormal(args, pos)
+		return scalarNormal(c, args, pos)
 	}
 	if !s.Truncated {
 		if f := scalarUnivariate(d, args, propto, pos); f != nil {
@@ -423,8 +423,9 @@ func (c *compiler) truncation(s *ast.TildeStmt, d density, args []cexpr) func(*e
 
 // scalarNormal is y ~ normal(mu, sigma) with scalar arguments, the body of
 // many loops: one statement with its three partials, constants dropped.
-func scalarNormal(args []cexpr, pos token.Position) stmtFn {
+func scalarNormal(c *compiler, args []cexpr, pos token.Position) stmtFn {
 	fy, fm, fs := args[0].real(), args[1].real(), args[2].real()
+	logs := newState(c, func() *logMemo { return &logMemo{} })
 	return func(e *env) ctrl {
 		y, mu, s := fy(e), fm(e), fs(e)
 		if !(s.Val > 0) || math.IsInf(s.Val, 1) || math.IsNaN(y.Val) || math.IsNaN(mu.Val) || math.IsInf(mu.Val, 0) {
@@ -441,7 +442,7 @@ func scalarNormal(args []cexpr, pos token.Position) stmtFn {
 		b.Add(y, -z/s.Val)
 		b.Add(mu, z/s.Val)
 		if !s.IsConst() {
-			lp -= math.Log(s.Val)
+			lp -= logs.of(e).log(s.Val)
 			b.Add(s, (z*z-1)/s.Val)
 		}
 		e.addTarget(&pos, b.End(lp))

@@ -27,6 +27,12 @@ type cexpr struct {
 	// c is the compiler that made the expression, so that a conversion
 	// of it (val) can take a per-model buffer slot.
 	c *compiler
+	// ref is set when the expression reads a container variable from
+	// its slot, aff when it is an affine int expression, lf when it is a
+	// real leaf (leaf.go): shapes that users evaluate inline.
+	ref *varRef
+	aff *affine
+	lf  *leaf
 }
 
 // real returns e as a real-valued function, promoting an int.
@@ -90,11 +96,10 @@ func (c *compiler) compileExpr(x ast.Expr) cexpr {
 			if err != nil {
 				c.errorf(x.Pos(), "integer literal %s is out of range", x.Value)
 			}
-			return cexpr{t: t, i: func(*env) int { return n }}
+			return cexpr{t: t, i: func(*env) int { return n }, aff: &affine{c: n}}
 		case token.REAL:
 			f, _ := strconv.ParseFloat(x.Value, 64)
-			v := ad.Const(f)
-			return cexpr{t: t, r: func(*env) ad.Var { return v }}
+			return leafExpr(t, constLeaf(f))
 		case token.IMAG:
 			return c.imagLit(x, t)
 		}
@@ -135,21 +140,23 @@ func (c *compiler) varRead(x *ast.Ident, t types.Type) cexpr {
 		return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 	}
 	k := ref.idx
+	aff := &affine{n: 1, s: [2]int{1}, vs: [2]varRef{ref}}
+	lf := &leaf{kind: leafScalar, v: ref}
 	switch {
 	case t == types.IntT && ref.frame:
-		return cexpr{t: t, i: func(e *env) int { return e.frame[k].I[0] }}
+		return cexpr{t: t, i: func(e *env) int { return e.frame[k].I[0] }, aff: aff}
 	case t == types.IntT:
-		return cexpr{t: t, i: func(e *env) int { return e.globals[k].I[0] }}
+		return cexpr{t: t, i: func(e *env) int { return e.globals[k].I[0] }, aff: aff}
 	case t == types.RealT && ref.frame:
-		return cexpr{t: t, r: func(e *env) ad.Var { return e.frame[k].R[0] }}
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.frame[k].R[0] }, lf: lf}
 	case t == types.RealT:
-		return cexpr{t: t, r: func(e *env) ad.Var { return e.globals[k].R[0] }}
+		return cexpr{t: t, r: func(e *env) ad.Var { return e.globals[k].R[0] }, lf: lf}
 	case t == types.ComplexT:
 		get := ref.getter()
 		return cexpr{t: t, z: func(e *env) cplx { v := get(e); return cplx{v.R[0], v.R[1]} }}
 	}
 	fixed := v.Scope == check.Global && (v.Block == ast.Data || v.Block == ast.TransformedData)
-	return cexpr{t: t, v: ref.getter(), fixed: fixed}
+	return cexpr{t: t, v: ref.getter(), fixed: fixed, ref: &ref}
 }
 
 func (c *compiler) cond(x *ast.CondExpr, t types.Type) cexpr {
@@ -267,10 +274,17 @@ func (c *compiler) binary(x *ast.BinaryExpr, t types.Type) cexpr {
 		return compare(x.Op, a, b, t)
 	}
 	if a.i != nil && b.i != nil && t == types.IntT {
-		return intArith(x.Op, a.i, b.i, pos)
+		r := intArith(x.Op, a.i, b.i, pos)
+		switch x.Op {
+		case token.ADD:
+			r.aff = addAffine(a.aff, b.aff, 1)
+		case token.SUB:
+			r.aff = addAffine(a.aff, b.aff, -1)
+		}
+		return r
 	}
 	if a.v == nil && b.v == nil && t == types.RealT {
-		return realArith(c, x.Op, a.real(), b.real(), x.OpPos)
+		return realArith(c, x.Op, a, b, x.OpPos)
 	}
 	return c.containerArith(x, a, b, t)
 }
@@ -343,22 +357,58 @@ func intArith(op token.Kind, fa, fb func(*env) int, pos token.Position) cexpr {
 	return cexpr{t: t, i: func(*env) int { return 0 }}
 }
 
-func realArith(c *compiler, op token.Kind, fa, fb func(*env) ad.Var, p token.Pos) cexpr {
+func realArith(c *compiler, op token.Kind, a, b cexpr, p token.Pos) cexpr {
 	t := types.RealT
 	switch op {
-	case token.ADD:
-		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Add(fa(e), fb(e)) }}
-	case token.SUB:
-		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Sub(fa(e), fb(e)) }}
-	case token.MUL, token.ELTMUL:
-		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Mul(fa(e), fb(e)) }}
-	case token.QUO, token.ELTDIV:
-		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Div(fa(e), fb(e)) }}
+	case token.ADD, token.SUB, token.MUL, token.ELTMUL, token.QUO, token.ELTDIV:
 	case token.POW, token.ELTPOW:
+		if l := realLeaf(b); l != nil && l.kind == leafConst && l.c.Val == 2 {
+			// x^2, the commonest power, without math.Pow.
+			fa := a.real()
+			return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Square(fa(e)) }}
+		}
+		fa, fb := a.real(), b.real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Pow(fa(e), fb(e)) }}
+	default:
+		c.errorf(p, "operator %s on reals is not supported", op)
+		return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
 	}
-	c.errorf(p, "operator %s on reals is not supported", op)
-	return cexpr{t: t, r: func(*env) ad.Var { return ad.Var{} }}
+	// Leaf operands are read inline (leaf.go).
+	la, lb := realLeaf(a), realLeaf(b)
+	fa, fb := a.real(), b.real()
+	switch {
+	case la != nil && lb != nil:
+		return cexpr{t: t, r: func(e *env) ad.Var { return arith(e.t, op, la.get(e), lb.get(e)) }}
+	case la != nil:
+		return cexpr{t: t, r: func(e *env) ad.Var { return arith(e.t, op, la.get(e), fb(e)) }}
+	case lb != nil:
+		return cexpr{t: t, r: func(e *env) ad.Var { return arith(e.t, op, fa(e), lb.get(e)) }}
+	}
+	return cexpr{t: t, r: func(e *env) ad.Var { return arith(e.t, op, fa(e), fb(e)) }}
+}
+
+// arith is a op b for the four arithmetic operators.
+func arith(t *ad.Tape, op token.Kind, a, b ad.Var) ad.Var {
+	switch op {
+	case token.ADD:
+		return t.Add(a, b)
+	case token.SUB:
+		return t.Sub(a, b)
+	case token.MUL, token.ELTMUL:
+		return t.Mul(a, b)
+	}
+	return t.Div(a, b)
+}
+
+// realLeaf is x as a real leaf, or nil: a real leaf, or an int literal.
+func realLeaf(x cexpr) *leaf {
+	if x.lf != nil {
+		return x.lf
+	}
+	if x.aff != nil && x.aff.n == 0 && x.aff.in == nil {
+		return constLeaf(float64(x.aff.c))
+	}
+	return nil
 }
 
 // containerArith compiles arithmetic with at least one container operand.
@@ -736,6 +786,12 @@ func (c *compiler) index(x *ast.IndexExpr, t types.Type) cexpr {
 			allSingle = false
 		}
 	}
+	if l := elemLeaf(base, idx, t, pos); allSingle && l != nil {
+		return leafExpr(t, l)
+	}
+	if a := elemAffine(base, idx, t, pos); a != nil {
+		return cexpr{t: t, i: a.eval, aff: a}
+	}
 	if allSingle && len(idx) == 1 && (arrayDims == 1 && innerDims(bt) == 0 || arrayDims == 0 && innerDims(bt) == 1) {
 		// x[i] of a 1-D array or a vector: the commonest index.
 		ix := idx[0].single
@@ -865,6 +921,7 @@ func singleOffset(e *env, v *value, arrayDims int, idx []index, pos token.Positi
 type index struct {
 	multi  bool
 	single func(*env) int
+	aff    *affine           // single, when it is affine
 	list   func(*env) *value // int array
 	lo, hi func(*env) int    // range bounds; nil when open
 	isAll  bool              // a bare :
@@ -887,7 +944,7 @@ func (c *compiler) indices(list []ast.Expr) []index {
 		}
 		e := c.expr(ix)
 		if e.i != nil {
-			out[k] = index{single: e.i}
+			out[k] = index{single: e.i, aff: e.aff}
 		} else {
 			out[k] = index{multi: true, list: e.v}
 		}
@@ -1060,12 +1117,16 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 	case types.Rng:
 		return c.libCall(x, call.Name, stdlib().densities[call.Dist.Family].rng, args, t)
 	default:
-		return c.densityCall(x, call, args, t)
+		return c.memoized(call.Name, args, c.densityCall(x, call, args, t))
 	}
 	if e, ok := c.complexCall(call, args, t, c.pos(x.Pos())); ok {
 		return e
 	}
-	return c.libCall(x, call.Name, stdlib().funcs[call.Name], args, t)
+	if call.Name == "pow" && t == types.RealT && args[0].v == nil && args[1].v == nil {
+		// pow(x, y) is x^y.
+		return realArith(c, token.POW, args[0], args[1], x.Pos())
+	}
+	return c.memoized(call.Name, args, c.libCall(x, call.Name, stdlib().funcs[call.Name], args, t))
 }
 
 // libCall compiles a call of the library function name, f, which is nil

@@ -8,7 +8,7 @@ import (
 	"github.com/gostan/gostan/model"
 )
 
-// Hand-written gradients of two PosteriorDB posteriors, one fused pass
+// Hand-written gradients of three PosteriorDB posteriors, one fused pass
 // over the data each: the floor a compiled model's gradient is measured
 // against (docs/benchmarks.md). Both drop the constants Stan's ~ drops
 // and include the Jacobian of sigma's lower bound.
@@ -72,6 +72,58 @@ func (f *nesFloor) grad(theta, g []float64) float64 {
 	return -n*u - 0.5*sr2 + u
 }
 
+// arKFloor is arK: alpha ~ normal(0, 10); beta ~ normal(0, 10);
+// sigma ~ cauchy(0, 2.5); y[t] ~ normal(alpha + Σ_k beta[k] y[t-k], sigma)
+// for t > K, a scalar loop in Stan.
+type arKFloor struct {
+	k int
+	y []float64
+}
+
+func (f *arKFloor) grad(theta, g []float64) float64 {
+	K := f.k
+	alpha, beta, u := theta[0], theta[1:1+K], theta[1+K]
+	s := math.Exp(u)
+	inv := 1 / s
+	clear(g)
+	gb := g[1 : 1+K]
+	var sr, sr2 float64
+	for t := K; t < len(f.y); t++ {
+		mu := alpha
+		for k, b := range beta {
+			mu += b * f.y[t-k-1]
+		}
+		r := (f.y[t] - mu) * inv
+		sr += r
+		sr2 += r * r
+		for k := range gb {
+			gb[k] += r * f.y[t-k-1]
+		}
+	}
+	n := float64(len(f.y) - K)
+	c := s / 2.5
+	lp := -alpha*alpha/200 - math.Log1p(c*c) - n*u - 0.5*sr2 + u
+	g[0] = sr*inv - alpha/100
+	for k, b := range beta {
+		lp -= b * b / 200
+		gb[k] = gb[k]*inv - b/100
+	}
+	g[1+K] = -2*c*c/(1+c*c) - n + sr2 + 1
+	return lp
+}
+
+func loadARK(t testing.TB) (*Model, *arKFloor) {
+	d, err := model.ReadDataFile("testdata/speed/arK.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := build(t, "testdata/speed/arK.stan", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, &arKFloor{k: int(d["K"].Elems[0]), y: d["y"].Elems}
+}
+
 func loadFloors(t testing.TB) (momhs *Model, mf *momhsFloor, nes *Model, nf *nesFloor) {
 	kid, err := model.ReadDataFile("../testdata/posteriordb/data/data/kidiq.json.zip")
 	if err != nil {
@@ -109,12 +161,13 @@ func b2f(b bool) float64 {
 // between points and gradients agree to rounding.
 func TestFloorsAgree(t *testing.T) {
 	momhs, mf, nes, nf := loadFloors(t)
+	ark, af := loadARK(t)
 	rng := rand.New(rand.NewPCG(5, 5))
 	for _, c := range []struct {
 		name string
 		m    *Model
 		f    func(theta, g []float64) float64
-	}{{"kidscore_momhs", momhs, mf.grad}, {"nes", nes, nf.grad}} {
+	}{{"kidscore_momhs", momhs, mf.grad}, {"nes", nes, nf.grad}, {"arK", ark, af.grad}} {
 		d := c.m.Dim()
 		var base, baseF float64
 		for k := range 3 {
@@ -146,6 +199,7 @@ func TestFloorsAgree(t *testing.T) {
 // hand-written fused passes.
 func BenchmarkFloors(b *testing.B) {
 	momhs, mf, nes, nf := loadFloors(b)
+	ark, af := loadARK(b)
 	for _, c := range []struct {
 		name string
 		f    func(theta, g []float64) float64
@@ -155,15 +209,16 @@ func BenchmarkFloors(b *testing.B) {
 		{"kidscore_momhs/hand-written", mf.grad, 3},
 		{"nes/compiled", func(th, g []float64) float64 { v, _ := nes.LogDensity(th, g); return v }, 10},
 		{"nes/hand-written", nf.grad, 10},
+		{"arK/compiled", func(th, g []float64) float64 { v, _ := ark.LogDensity(th, g); return v }, 7},
+		{"arK/hand-written", af.grad, 7},
 	} {
 		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
 			theta, g := make([]float64, c.d), make([]float64, c.d)
 			for i := range theta {
 				theta[i] = 0.1 * float64(i+1)
 			}
-			for b.Loop() {
-				c.f(theta, g)
-			}
+			loopCPU(b, func() { c.f(theta, g) })
 		})
 	}
 }

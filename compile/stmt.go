@@ -204,6 +204,9 @@ func iteration(e *env, body stmtFn) (ctrl, bool) {
 func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
 	lo, hi := c.expr(s.Lo).i, c.expr(s.Hi).i
 	ref := c.declareLocal(c.info.Uses[s.Var])
+	if f := c.dotLoop(s, lo, hi, ref); f != nil {
+		return f
+	}
 	get := ref.getter()
 	body := c.stmt(s.Body)
 	return func(e *env) ctrl {
@@ -338,7 +341,9 @@ func (c *compiler) localDecl(d *ast.VarDecl) stmtFn {
 		// A scalar: no sizes to evaluate.
 		return func(e *env) ctrl {
 			lv := get(e)
-			lv.shape(nil, isInt)
+			if isInt && (len(lv.I) != 1 || lv.R != nil) || !isInt && (len(lv.R) != 1 || lv.I != nil) || len(lv.Dims) != 0 {
+				lv.shape(nil, isInt)
+			}
 			if isInt {
 				lv.I[0] = math.MinInt32
 			} else {
@@ -513,6 +518,9 @@ func (c *compiler) assignExpr(get func(*env) *value, vt types.Type, idx []index,
 		case vt == types.IntT:
 			f := x.i
 			return func(e *env) ctrl { get(e).I[0] = f(e); return next }
+		case vt == types.RealT && !ref.frame:
+			f, k := x.real(), ref.idx
+			return func(e *env) ctrl { e.globals[k].R[0] = f(e); return next }
 		case vt == types.RealT:
 			f := x.real()
 			return func(e *env) ctrl { get(e).R[0] = f(e); return next }
@@ -534,6 +542,14 @@ func (c *compiler) assignExpr(get func(*env) *value, vt types.Type, idx []index,
 	allSingle := true
 	for _, ix := range idx {
 		allSingle = allSingle && !ix.multi
+	}
+	if l := elemLeaf(cexpr{t: vt, ref: &ref}, idx, types.RealT, pos); l != nil && fr != nil && allSingle {
+		// x[i] or x[i, j] = real at affine indices (leaf.go).
+		return func(e *env) ctrl {
+			p := l.addr(e)
+			*p = fr(e)
+			return next
+		}
 	}
 	if scalar && allSingle {
 		// x[i, j] = scalar: one offset, no enumeration.

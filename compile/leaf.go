@@ -1,0 +1,201 @@
+package compile
+
+import (
+	"math"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// Scalar loops spend their time in the leaves of expressions: a loop
+// variable, t - k, y[t - k], beta[k], gamma[t - 1, j]. Compiled as nested
+// closures, each leaf costs several indirect calls (the variable's getter,
+// the index's closure, the index arithmetic's, its operands'). The
+// compiler recognises these shapes and describes them as data (affine and
+// leaf below), which the expressions that use them evaluate inline: an
+// arithmetic node over two leaves makes no indirect call at all.
+
+// affine is an int expression c + s1*v1 + s2*v2 over at most two scalar
+// int variables: a loop variable, t - 1, t - k, N - t + 1; or, when in is
+// set, the element of the 1-D int array in at such an index, as in
+// alpha[county[i]].
+type affine struct {
+	c   int
+	n   int
+	s   [2]int
+	vs  [2]varRef
+	in  *varRef
+	pos token.Position
+}
+
+// eval is the expression's value.
+func (a *affine) eval(e *env) int {
+	x := a.c
+	for i := 0; i < a.n; i++ {
+		x += a.s[i] * slot(e, a.vs[i]).I[0]
+	}
+	if a.in == nil {
+		return x
+	}
+	arr := slot(e, *a.in).I
+	if uint(x-1) >= uint(len(arr)) {
+		indexFail(a.pos, x, len(arr))
+	}
+	return arr[x-1]
+}
+
+// slot is the storage of a variable.
+func slot(e *env, r varRef) *value {
+	if r.frame {
+		return &e.frame[r.idx]
+	}
+	return &e.globals[r.idx]
+}
+
+// addAffine is a + sign*b, or nil when it needs more than two variables.
+func addAffine(a, b *affine, sign int) *affine {
+	if a == nil || b == nil || a.in != nil || b.in != nil {
+		return nil
+	}
+	r := *a
+	r.c += sign * b.c
+	for i := 0; i < b.n; i++ {
+		merged := false
+		for j := 0; j < r.n; j++ {
+			if r.vs[j] == b.vs[i] {
+				r.s[j] += sign * b.s[i]
+				merged = true
+			}
+		}
+		if merged {
+			continue
+		}
+		if r.n == 2 {
+			return nil
+		}
+		r.vs[r.n], r.s[r.n] = b.vs[i], sign*b.s[i]
+		r.n++
+	}
+	return &r
+}
+
+// leafKind says what a leaf reads.
+type leafKind int
+
+const (
+	leafConst  leafKind = iota // a literal
+	leafScalar                 // a real scalar variable
+	leafElem1                  // x[i] of a 1-D real array or a vector
+	leafElem2                  // x[i, j] of a 2-D array, an array of vectors or a matrix
+)
+
+// leaf is a real scalar expression read without computation: a constant,
+// a scalar variable, or an element of a container variable at affine
+// indices.
+type leaf struct {
+	kind     leafKind
+	c        ad.Var
+	cs       []ad.Var // {c}, for users that read through a slice
+	v        varRef
+	i, j     affine
+	colMajor bool // x[i, j] of a matrix: i + j*rows; otherwise i*cols + j
+	pos      token.Position
+}
+
+// get reads the leaf, failing as Stan does for an index out of range.
+func (l *leaf) get(e *env) ad.Var {
+	switch l.kind {
+	case leafConst:
+		return l.c
+	case leafScalar:
+		return slot(e, l.v).R[0]
+	}
+	return *l.addr(e)
+}
+
+// addr is the element an elem leaf reads.
+func (l *leaf) addr(e *env) *ad.Var {
+	if l.kind == leafElem1 {
+		x, i := slot(e, l.v).R, l.i.eval(e)
+		if uint(i-1) >= uint(len(x)) {
+			indexFail(l.pos, i, len(x))
+		}
+		return &x[i-1]
+	}
+	v := slot(e, l.v)
+	i, j := l.i.eval(e), l.j.eval(e)
+	rows, cols := v.Dims[len(v.Dims)-2], v.Dims[len(v.Dims)-1]
+	if uint(i-1) >= uint(rows) {
+		indexFail(l.pos, i, rows)
+	}
+	if uint(j-1) >= uint(cols) {
+		indexFail(l.pos, j, cols)
+	}
+	if l.colMajor {
+		return &v.R[i-1+(j-1)*rows]
+	}
+	return &v.R[(i-1)*cols+j-1]
+}
+
+func indexFail(pos token.Position, i, n int) {
+	fail(pos, "index %d out of range; expecting index to be between 1 and %d", i, n)
+}
+
+// elemLeaf describes x[i] or x[i, j] with single affine indices into a
+// variable read from its slot, when the result is a real scalar, or
+// returns nil.
+func elemLeaf(base cexpr, idx []index, t types.Type, pos token.Position) *leaf {
+	if base.ref == nil || t != types.RealT || isComplex(base.t.Kind) {
+		return nil
+	}
+	for _, ix := range idx {
+		if ix.multi || ix.aff == nil {
+			return nil
+		}
+	}
+	bt := base.t
+	switch {
+	case len(idx) == 1 && (bt.Dims == 1 && innerDims(bt) == 0 || bt.Dims == 0 && innerDims(bt) == 1):
+		return &leaf{kind: leafElem1, v: *base.ref, i: *idx[0].aff, pos: pos}
+	case len(idx) == 2 && bt.Dims+innerDims(bt) == 2:
+		return &leaf{kind: leafElem2, v: *base.ref, i: *idx[0].aff, j: *idx[1].aff, colMajor: bt.Dims == 0, pos: pos}
+	}
+	return nil
+}
+
+// elemAffine describes x[i] for a 1-D int array x read from its slot and
+// an affine i, or returns nil.
+func elemAffine(base cexpr, idx []index, t types.Type, pos token.Position) *affine {
+	if base.ref == nil || t != types.IntT || base.t.Dims != 1 || len(idx) != 1 || idx[0].multi || idx[0].aff == nil || idx[0].aff.in != nil {
+		return nil
+	}
+	a := *idx[0].aff
+	a.in, a.pos = base.ref, pos
+	return &a
+}
+
+// constLeaf is a literal's leaf.
+func constLeaf(v float64) *leaf {
+	c := ad.Const(v)
+	return &leaf{kind: leafConst, c: c, cs: []ad.Var{c}}
+}
+
+// leafExpr is the compiled expression of a leaf.
+func leafExpr(t types.Type, l *leaf) cexpr {
+	return cexpr{t: t, r: func(e *env) ad.Var { return l.get(e) }, lf: l}
+}
+
+// logMemo remembers the last logarithm a call site took: in a loop the
+// scale of y[t] ~ normal(mu, sigma) is the same sigma every iteration.
+type logMemo struct {
+	x, lx float64
+	set   bool
+}
+
+func (m *logMemo) log(x float64) float64 {
+	if !m.set || x != m.x {
+		m.x, m.lx, m.set = x, math.Log(x), true
+	}
+	return m.lx
+}
