@@ -502,12 +502,13 @@ func (c *compiler) lvalue(lhs ast.Expr) (ref varRef, v *check.Var, idx []index, 
 // assignTo stores the value of rhs into the variable (or the part of it
 // that idx selects), copying so that no storage is shared.
 func (c *compiler) assignTo(ref varRef, vt types.Type, idx []index, rhs ast.Expr, pos token.Position) stmtFn {
-	return c.assignExpr(ref.getter(), vt, idx, c.expr(rhs), pos)
+	return c.assignExpr(ref.getter(), &ref, vt, idx, c.expr(rhs), pos)
 }
 
 // assignExpr is assignTo of a compiled value into the storage get
-// returns: a variable's, or a tuple member's (tuple.go).
-func (c *compiler) assignExpr(get func(*env) *value, vt types.Type, idx []index, x cexpr, pos token.Position) stmtFn {
+// returns: a variable's (ref, whose direct paths it may take), or a tuple
+// member's (tuple.go; ref nil).
+func (c *compiler) assignExpr(get func(*env) *value, ref *varRef, vt types.Type, idx []index, x cexpr, pos token.Position) stmtFn {
 	if isComplex(vt.Kind) {
 		return assignComplex(c, get, vt, idx, x, pos)
 	}
@@ -518,7 +519,7 @@ func (c *compiler) assignExpr(get func(*env) *value, vt types.Type, idx []index,
 		case vt == types.IntT:
 			f := x.i
 			return func(e *env) ctrl { get(e).I[0] = f(e); return next }
-		case vt == types.RealT && !ref.frame:
+		case vt == types.RealT && ref != nil && !ref.frame:
 			f, k := x.real(), ref.idx
 			return func(e *env) ctrl { e.globals[k].R[0] = f(e); return next }
 		case vt == types.RealT:
@@ -543,12 +544,14 @@ func (c *compiler) assignExpr(get func(*env) *value, vt types.Type, idx []index,
 	for _, ix := range idx {
 		allSingle = allSingle && !ix.multi
 	}
-	if l := elemLeaf(cexpr{t: vt, ref: &ref}, idx, types.RealT, pos); l != nil && fr != nil && allSingle {
-		// x[i] or x[i, j] = real at affine indices (leaf.go).
-		return func(e *env) ctrl {
-			p := l.addr(e)
-			*p = fr(e)
-			return next
+	if ref != nil && fr != nil && allSingle {
+		if l := elemLeaf(cexpr{t: vt, ref: ref}, idx, types.RealT, pos); l != nil {
+			// x[i] or x[i, j] = real at affine indices (leaf.go).
+			return func(e *env) ctrl {
+				p := l.addr(e)
+				*p = fr(e)
+				return next
+			}
 		}
 	}
 	if scalar && allSingle {

@@ -508,7 +508,7 @@ func (c *compiler) lvalueAssign(lhs ast.Expr, x cexpr, pos token.Position) stmtF
 		if !ok {
 			return nil
 		}
-		return c.assignExpr(ref.getter(), v.Type, idx, x, pos)
+		return c.assignExpr(ref.getter(), &ref, v.Type, idx, x, pos)
 	}
 	// Trailing brackets into a member that is not a tuple index it as
 	// assignTo does; the rest locates the member.
@@ -531,7 +531,7 @@ func (c *compiler) lvalueAssign(lhs ast.Expr, x cexpr, pos token.Position) stmtF
 		if get == nil {
 			return nil
 		}
-		return c.assignExpr(get, bt, c.indices(flat), x, pos)
+		return c.assignExpr(get, nil, bt, c.indices(flat), x, pos)
 	}
 	get := c.locate(lhs)
 	if get == nil {
@@ -540,7 +540,7 @@ func (c *compiler) lvalueAssign(lhs ast.Expr, x cexpr, pos token.Position) stmtF
 	if t := c.info.Types[lhs]; t.Kind == types.Tuple {
 		return c.assignTuple(get, t, x, pos)
 	}
-	return c.assignExpr(get, c.info.Types[lhs], nil, x, pos)
+	return c.assignExpr(get, nil, c.info.Types[lhs], nil, x, pos)
 }
 
 // locate compiles finding the storage of an lvalue made of a variable,
