@@ -228,17 +228,6 @@ func initFromPrior(name string, samples int) InitStrategy {
 	}
 }
 
-// median is the median of x (the mean of the middle two for an even
-// count, as numpy's); x is reordered.
-func median(x []float64) float64 {
-	sort.Float64s(x)
-	n := len(x)
-	if n%2 == 1 {
-		return x[n/2]
-	}
-	return (x[n/2-1] + x[n/2]) / 2
-}
-
 func finiteAt(m model.Model, z []float64) bool {
 	v, err := m.LogDensity(z, nil)
 	return err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)

@@ -258,3 +258,14 @@ func TestAsNumPyroFlowsIgnoreLoc(t *testing.T) {
 		t.Error("NumPyro's IAF on one dimension: no error (AutoIAFNormal refuses it)")
 	}
 }
+
+// median is the median of x (the mean of the middle two for an even
+// count); x is reordered.
+func median(x []float64) float64 {
+	slices.Sort(x)
+	n := len(x)
+	if n%2 == 1 {
+		return x[n/2]
+	}
+	return (x[n/2-1] + x[n/2]) / 2
+}
