@@ -212,14 +212,23 @@ func (t *Tape) LogSumExp(xs []Var) Var {
 	if math.IsInf(m, 0) {
 		return Const(m)
 	}
+	// Small vectors (an HMM's forward step) keep their terms e**(x-m)
+	// and take the softmax weights from them, one exp per element.
+	var small [8]float64
+	w := small[:0]
+	if len(xs) > len(small) {
+		w = t.tmp(len(xs))[:0]
+	}
 	s := 0.0
 	for _, x := range xs {
-		s += math.Exp(x.Val - m)
+		ex := math.Exp(x.Val - m)
+		w = append(w, ex)
+		s += ex
 	}
 	v := m + math.Log(s)
 	bd := t.Begin()
-	for _, x := range xs {
-		bd.Add(x, math.Exp(x.Val-v))
+	for i, x := range xs {
+		bd.Add(x, w[i]/s)
 	}
 	return bd.End(v)
 }

@@ -83,6 +83,9 @@ func TestVectorGradients(t *testing.T) {
 		{"Variance", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.Variance(x), nil }},
 		{"Sd", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.Sd(x), nil }},
 		{"LogSumExp", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.LogSumExp(x), nil }},
+		{"LogSumExp of more than 8", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			return tp.LogSumExp(append(append([]ad.Var{}, x...), x[1:]...)), nil
+		}},
 		{"Softmax", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return reduce(tp, tp.Softmax(x)), nil }},
 		{"LogSoftmax", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return reduce(tp, tp.LogSoftmax(x)), nil }},
 		{"Norm1", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) { return tp.Norm1(x), nil }},

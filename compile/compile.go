@@ -48,6 +48,8 @@ type env struct {
 	retR ad.Var
 	retV *value
 
+	kern kernelStack // linear combinations' operands (lincomb.go)
+
 	bufs  []value // the compiler's buffer slots (bufSlot)
 	state []any   // the compiler's state slots (stateSlot)
 
@@ -72,6 +74,7 @@ func (e *env) addTarget(pos *token.Position, v ad.Var) {
 func (e *env) unwind() {
 	e.depth = 0
 	e.frame = nil
+	e.kern.top = 0
 	for i := range e.stacks {
 		e.stacks[i].depth = 0
 	}

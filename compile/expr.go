@@ -82,6 +82,9 @@ func (c *compiler) expr(x ast.Expr) cexpr {
 
 func (c *compiler) compileExpr(x ast.Expr) cexpr {
 	t := c.info.Types[x]
+	if k, ok := c.linearComb(x); ok {
+		return k
+	}
 	switch x := x.(type) {
 	case *ast.ParenExpr:
 		return c.expr(x.X)

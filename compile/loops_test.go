@@ -29,14 +29,21 @@ const loopDecls = "data { int K; int T; int Z; array[T] real y; matrix[T, K] X; 
 // that the first records fewer tape entries (it was fused).
 func sameLoopDensity(t *testing.T, fused, plain string) {
 	t.Helper()
+	sameProgramDensity(t, loopDecls+"model {\n"+fused+"\n}\n", loopDecls+"model {\n"+plain+"\n}\n")
+}
+
+// sameProgramDensity is sameLoopDensity for whole programs over
+// loopData's variables.
+func sameProgramDensity(t *testing.T, fused, plain string) {
+	t.Helper()
 	dir := t.TempDir()
 	var lps [2]float64
 	var grads [2][]float64
 	var lens [2]int
 	x := []float64{0.4, -0.3, 0.6, 0.2, -0.5}
-	for k, body := range []string{fused, plain} {
+	for k, src := range []string{fused, plain} {
 		path := filepath.Join(dir, "m.stan")
-		if err := os.WriteFile(path, []byte(loopDecls+"model {\n"+body+"\n}\n"), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		m, err := build(t, path, loopData)
@@ -45,7 +52,7 @@ func sameLoopDensity(t *testing.T, fused, plain string) {
 		}
 		grads[k] = make([]float64, len(x))
 		if lps[k], err = m.LogDensity(x, grads[k]); err != nil {
-			t.Fatalf("%s: %v", body, err)
+			t.Fatalf("%s: %v", src, err)
 		}
 		lens[k] = m.e.t.Len()
 	}

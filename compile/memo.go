@@ -83,11 +83,16 @@ func (c *compiler) memoized(name string, args []cexpr, f cexpr) cexpr {
 		if m.tape != e.t || m.gen != e.t.Generation() {
 			m.tape, m.gen, m.n, m.next = e.t, e.t.Generation(), 0, 0
 		}
+	entries:
 		for k := range m.n {
-			if m.entries[k].args == key {
-				m.hits++
-				return m.entries[k].out
+			ent := &m.entries[k]
+			for i := range n {
+				if ent.args[i] != key[i] {
+					continue entries
+				}
 			}
+			m.hits++
+			return ent.out
 		}
 		out := call(e)
 		m.entries[m.next] = memoEntry{args: key, out: out}
