@@ -167,6 +167,9 @@ func TestAllOpsAllocateNothing(t *testing.T) {
 		}
 		l, _ := tp.CholeskyDecompose(s)
 		z, _ := tp.MdivideLeftTriLow(l, a)
+		z, _ = tp.MdivideRightTriLow(z, l)
+		jv := tp.Jacobian(w[:6], v[:2], w[:12])
+		y = tp.Add(y, tp.Sum(jv))
 		q, _ := tp.MdivideLeft(a, z)
 		inv, _ := tp.Inverse(a)
 		ld, _ := tp.LogDeterminant(a)

@@ -301,6 +301,119 @@ func triLowBackward(adj []float64, ints []int32, flts []float64) {
 	}
 }
 
+// MdivideRightTriLow returns b L⁻¹ for the lower triangle of the square l:
+// the rows of b solved against L from the right, as (L⁻ᵀ bᵀ)ᵀ.
+func (t *Tape) MdivideRightTriLow(b, l Matrix) (Matrix, error) {
+	const fn = "mdivide_right_tri_low"
+	if err := squareCheck(fn, "A", l); err != nil {
+		return Matrix{}, err
+	}
+	if err := sizeCheck(fn, "Columns of b", b.Cols, "Rows of A", l.Rows); err != nil {
+		return Matrix{}, err
+	}
+	n, m := l.Rows, b.Rows
+	w := t.tmp(n*n + n*m)
+	lv, xt := w[:n*n], w[n*n:] // L, and Xᵀ (n x m) solved in place from bᵀ
+	clear(lv)
+	for j := 0; j < n; j++ {
+		for i := j; i < n; i++ {
+			lv[i+j*n] = l.Data[i+j*n].Val
+		}
+	}
+	for j := 0; j < n; j++ {
+		for r := 0; r < m; r++ {
+			xt[j+r*n] = b.Data[r+j*m].Val
+		}
+	}
+	solveLowerTransInPlace(lv, xt, n, m)
+	r := Matrix{Rows: m, Cols: n, Data: t.vec(m * n)}
+	isL, isB := lowerVar(l), anyVar(b.Data)
+	if !isL && !isB {
+		for j := 0; j < n; j++ {
+			for q := 0; q < m; q++ {
+				r.Data[q+j*m] = Const(xt[j+q*n])
+			}
+		}
+		return r, nil
+	}
+	// ints: n, m, first output ID, l is var, b is var, then the IDs of l's
+	// lower triangle (if var) and of b (if var); flts: L, Xᵀ (if l is
+	// var), n*m of working memory. The outputs are numbered as Xᵀ.
+	nl := n * (n + 1) / 2
+	nInts, nFlts := 5, n*n+n*m
+	if isL {
+		nInts += nl
+		nFlts += n * m
+	}
+	if isB {
+		nInts += n * m
+	}
+	ints, flts := t.CustomSpace(nInts, nFlts)
+	ints[0], ints[1] = int32(n), int32(m)
+	copy(flts, lv)
+	ids := ints[5:]
+	if isL {
+		ints[3] = 1
+		copy(flts[n*n:], xt)
+		q := 0
+		for j := 0; j < n; j++ {
+			for i := j; i < n; i++ {
+				ids[q] = l.Data[i+j*n].id
+				q++
+			}
+		}
+		ids = ids[nl:]
+	}
+	if isB {
+		ints[4] = 1
+		for j := 0; j < n; j++ {
+			for q := 0; q < m; q++ {
+				ids[j+q*n] = b.Data[q+j*m].id
+			}
+		}
+	}
+	ints[2] = t.n
+	for q := 0; q < m; q++ {
+		for j := 0; j < n; j++ {
+			r.Data[q+j*m] = t.Var(xt[j+q*n])
+		}
+	}
+	t.CustomCommit(triLowRightBackward, nInts, nFlts)
+	return r, nil
+}
+
+// triLowRightBackward: with X L = B, B̄ += X̄ L⁻ᵀ (so B̄ᵀ = L⁻¹ X̄ᵀ) and
+// L̄ -= Xᵀ B̄ on the lower triangle. Everything is held transposed.
+func triLowRightBackward(adj []float64, ints []int32, flts []float64) {
+	n, m, out := int(ints[0]), int(ints[1]), int(ints[2])
+	isL, isB := ints[3] != 0, ints[4] != 0
+	l := flts[:n*n]
+	y := flts[len(flts)-n*m:]
+	copy(y, adj[out:out+n*m])
+	solveLowerInPlace(l, y, n, m)
+	ids := ints[5:]
+	if isL {
+		xt := flts[n*n : n*n+n*m]
+		q := 0
+		for j := 0; j < n; j++ {
+			for i := j; i < n; i++ {
+				s := 0.0
+				for r := 0; r < m; r++ {
+					s += xt[i+r*n] * y[j+r*n]
+				}
+				adj[ids[q]] -= s
+				q++
+			}
+		}
+		ids = ids[n*(n+1)/2:]
+	}
+	if isB {
+		for i, id := range ids[:n*m] {
+			adj[id] += y[i]
+		}
+	}
+}
+
 // luInPlace factors the column-major n x n matrix a as P a = L U with
 // partial pivoting, storing L (unit diagonal, below) and U (on and above)
 // in a and the row swapped with row p at step p in piv[p]. A zero pivot is

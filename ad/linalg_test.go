@@ -216,6 +216,18 @@ func TestLinalgGradients(t *testing.T) {
 			y, err := tp.MdivideLeftTriLow(lowerFrom(tp, 3, x, 2), mx(3, 2, d6))
 			return reduce(tp, y.Data), err
 		}},
+		{"MdivideRightTriLow var var", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideRightTriLow(mx(2, 3, x[6:]), lowerFrom(tp, 3, x[:6], 2))
+			return reduce(tp, y.Data), err
+		}},
+		{"MdivideRightTriLow data var", 6, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideRightTriLow(mx(2, 3, x), lowerFrom(tp, 3, d6, 3))
+			return reduce(tp, y.Data), err
+		}},
+		{"MdivideRightTriLow var data", 6, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideRightTriLow(mx(1, 3, d6[:3]), lowerFrom(tp, 3, x, 2))
+			return reduce(tp, y.Data), err
+		}},
 		{"MdivideLeft var var", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			y, err := tp.MdivideLeftVec(mx(3, 3, x[:9]), x[9:])
 			return reduce(tp, y), err
@@ -357,6 +369,13 @@ func TestLinalgValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameMatrix(t, "MdivideLeftTriLow", y, &wy)
+	yr, _ := tp.MdivideRightTriLow(tp.Transpose(b), l)
+	var wr, glt mat.Dense
+	if err := glt.Inverse(&gl); err != nil {
+		t.Fatal(err)
+	}
+	wr.Mul(gb.T(), &glt)
+	sameMatrix(t, "MdivideRightTriLow", yr, &wr)
 
 	if tr := tp.Trace(a).Val; math.Abs(tr-mat.Trace(ga)) > 1e-14 {
 		t.Errorf("Trace = %v, want %v", tr, mat.Trace(ga))
@@ -490,6 +509,10 @@ func TestLinalgGradientsLarger(t *testing.T) {
 		}},
 		{"MdivideLeftTriLow 6x6 by 6x3", n*(n+1)/2 + n*k, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			y, err := tp.MdivideLeftTriLow(lowerFrom(tp, n, x[:n*(n+1)/2], 2), mx(n, k, x[n*(n+1)/2:]))
+			return reduce(tp, y.Data), err
+		}},
+		{"MdivideRightTriLow 3x6 by 6x6", n*(n+1)/2 + n*k, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideRightTriLow(mx(k, n, x[n*(n+1)/2:]), lowerFrom(tp, n, x[:n*(n+1)/2], 2))
 			return reduce(tp, y.Data), err
 		}},
 		{"MatMul 5x3 by 3x4", 27, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {

@@ -125,29 +125,8 @@ func solveRightSpd(t *ad.Tape, b, a ad.Matrix) (ad.Matrix, error) {
 	return t.Transpose(x), nil
 }
 
-// solveRightTriLow is b l⁻¹ for the lower triangle of l, by substitution:
-// x l = b, so x_j = (b_j - Σ_{k>j} x_k l_kj) / l_jj from the last column.
-func solveRightTriLow(t *ad.Tape, b, l ad.Matrix) (ad.Matrix, error) {
-	const fn = "mdivide_right_tri_low"
-	if l.Rows != l.Cols {
-		return ad.Matrix{}, fmt.Errorf("%s: Expecting a square matrix; rows of A (%d) and columns of A (%d) must match in size", fn, l.Rows, l.Cols)
-	}
-	if b.Cols != l.Rows {
-		return ad.Matrix{}, fmt.Errorf("%s: Columns of b (%d) and Rows of A (%d) must match in size", fn, b.Cols, l.Rows)
-	}
-	n := l.Rows
-	x := t.Matrix(b.Rows, n)
-	for r := range b.Rows {
-		for j := n - 1; j >= 0; j-- {
-			s := b.At(r, j)
-			for k := j + 1; k < n; k++ {
-				s = t.Sub(s, t.Mul(x.At(r, k), l.At(k, j)))
-			}
-			x.Set(r, j, t.Div(s, l.At(j, j)))
-		}
-	}
-	return x, nil
-}
+// solveRightTriLow is b l⁻¹ for the lower triangle of l, one tape node.
+func solveRightTriLow(t *ad.Tape, b, l ad.Matrix) (ad.Matrix, error) { return t.MdivideRightTriLow(b, l) }
 
 // matrixFn compiles a function from a matrix to a matrix.
 func matrixFn(f func(t *ad.Tape, m ad.Matrix) (ad.Matrix, error)) builtin {
