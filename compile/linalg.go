@@ -126,7 +126,9 @@ func solveRightSpd(t *ad.Tape, b, a ad.Matrix) (ad.Matrix, error) {
 }
 
 // solveRightTriLow is b l⁻¹ for the lower triangle of l, one tape node.
-func solveRightTriLow(t *ad.Tape, b, l ad.Matrix) (ad.Matrix, error) { return t.MdivideRightTriLow(b, l) }
+func solveRightTriLow(t *ad.Tape, b, l ad.Matrix) (ad.Matrix, error) {
+	return t.MdivideRightTriLow(b, l)
+}
 
 // matrixFn compiles a function from a matrix to a matrix.
 func matrixFn(f func(t *ad.Tape, m ad.Matrix) (ad.Matrix, error)) builtin {
