@@ -400,57 +400,73 @@ func logMix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 	}}, nil
 }
 
-// A covariance kernel: the entry for points at squared distance d2 (on
-// the tape), from constants its parameters give once per evaluation.
+// A covariance kernel: the entry for two points at distance measure u (the
+// squared distance |x - x'|², or |x - x'| for sqrtDist) and its partials,
+// in closed form, so that a covariance matrix of data points is one tape
+// node (ad's Jacobian) with a partial per entry and parameter, as Stan's
+// reverse-mode specialisations of these functions are.
 type gpKernel struct {
 	name   string
-	params int // after the points
-	// consts fills q from the parameters p: q[0] is always σ², the value
-	// at distance 0 (the same points); the rest are the kernel's own.
-	consts func(t *ad.Tape, p, q []ad.Var)
-	entry  func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var
-	// sqrtDist is true when the kernel uses |x - x'| (periodic), not |x - x'|².
+	params int // after the points; the first is the magnitude σ
+	// k returns the entry at u for the parameters p and its partial with
+	// respect to u, and writes its partials with respect to p into dp.
+	k        func(u float64, p, dp []float64) (v, du float64)
 	sqrtDist bool
 }
 
-// gpScale is the constants of a kernel of σ and a length scale ρ: σ², ρ.
-func gpScale(t *ad.Tape, p, q []ad.Var) { q[0], q[1] = t.Square(p[0]), p[1] }
-
 var (
+	// σ² exp(-u / (2ℓ²)).
 	gpExpQuadK = gpKernel{name: "gp_exp_quad_cov", params: 2,
-		consts: func(t *ad.Tape, p, q []ad.Var) {
-			q[0], q[1] = t.Square(p[0]), t.Mul(ad.Const(-2), t.Square(p[1]))
-		},
-		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
-			return t.Mul(q[0], t.Exp(t.Div(d2, q[1])))
+		k: func(u float64, p, dp []float64) (float64, float64) {
+			s, l := p[0], p[1]
+			v := s * s * math.Exp(-u/(2*l*l))
+			dp[0], dp[1] = 2*v/s, v*u/(l*l*l)
+			return v, -v / (2 * l * l)
 		}}
-	gpMatern32K = gpKernel{name: "gp_matern32_cov", params: 2, consts: gpScale,
-		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
-			r := t.Div(t.Mul(ad.Const(math.Sqrt(3)), t.Sqrt(d2)), q[1])
-			return t.Mul(t.Mul(q[0], t.Add(ad.Const(1), r)), t.Exp(t.Neg(r)))
+	// σ² (1 + r) e^{-r} with r = √3 d / ℓ; dr/du = r / (2u).
+	gpMatern32K = gpKernel{name: "gp_matern32_cov", params: 2,
+		k: func(u float64, p, dp []float64) (float64, float64) {
+			s, l := p[0], p[1]
+			r := math.Sqrt(3*u) / l
+			s2e := s * s * math.Exp(-r)
+			v := s2e * (1 + r)
+			dp[0], dp[1] = 2*v/s, s2e*r*r/l
+			return v, -1.5 * s2e / (l * l)
 		}}
-	gpMatern52K = gpKernel{name: "gp_matern52_cov", params: 2, consts: gpScale,
-		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
-			r := t.Div(t.Mul(ad.Const(math.Sqrt(5)), t.Sqrt(d2)), q[1])
-			poly := t.Add(t.Add(ad.Const(1), r), t.Div(t.Square(r), ad.Const(3)))
-			return t.Mul(t.Mul(q[0], poly), t.Exp(t.Neg(r)))
+	// σ² (1 + r + r²/3) e^{-r} with r = √5 d / ℓ.
+	gpMatern52K = gpKernel{name: "gp_matern52_cov", params: 2,
+		k: func(u float64, p, dp []float64) (float64, float64) {
+			s, l := p[0], p[1]
+			r := math.Sqrt(5*u) / l
+			s2e := s * s * math.Exp(-r)
+			v := s2e * (1 + r + r*r/3)
+			dp[0], dp[1] = 2*v/s, s2e*r*r*(1+r)/(3*l)
+			return v, -5 * s2e * (1 + r) / (6 * l * l)
 		}}
-	gpExponentialK = gpKernel{name: "gp_exponential_cov", params: 2, consts: gpScale,
-		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
-			return t.Mul(q[0], t.Exp(t.Neg(t.Div(t.Sqrt(d2), q[1]))))
+	// σ² e^{-d/ℓ}.
+	gpExponentialK = gpKernel{name: "gp_exponential_cov", params: 2,
+		k: func(u float64, p, dp []float64) (float64, float64) {
+			s, l := p[0], p[1]
+			d := math.Sqrt(u)
+			v := s * s * math.Exp(-d/l)
+			dp[0], dp[1] = 2*v/s, v*d/(l*l)
+			return v, -v / (2 * d * l)
 		}}
+	// σ² exp(-2 sin²(π d / p) / ℓ²), of the distance d.
 	gpPeriodicK = gpKernel{name: "gp_periodic_cov", params: 3,
-		consts: func(t *ad.Tape, p, q []ad.Var) {
-			q[0], q[1], q[2] = t.Square(p[0]), t.Square(p[1]), p[2]
-		},
-		entry: func(t *ad.Tape, d ad.Var, q []ad.Var) ad.Var {
-			s := t.Sin(t.Div(t.Mul(ad.Const(math.Pi), d), q[2]))
-			return t.Mul(q[0], t.Exp(t.Div(t.Mul(ad.Const(-2), t.Square(s)), q[1])))
+		k: func(d float64, p, dp []float64) (float64, float64) {
+			s, l, per := p[0], p[1], p[2]
+			sn, cs := math.Sincos(math.Pi * d / per)
+			v := s * s * math.Exp(-2*sn*sn/(l*l))
+			g := 4 * v * sn * cs * math.Pi / (l * l) // -∂v/∂d · per
+			dp[0], dp[1], dp[2] = 2*v/s, 4*v*sn*sn/(l*l*l), g*d/(per*per)
+			return v, -g / per
 		}, sqrtDist: true}
 )
 
 // gpCov compiles a covariance function of one set of points (a symmetric
-// matrix) or two (x1 × x2), the points reals or vectors.
+// matrix) or two (x1 × x2), the points reals or vectors. Of data points it
+// is one tape node; of varying points, a statement per entry.
 func gpCov(k gpKernel) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		two := len(a) == 2+k.params
@@ -468,21 +484,27 @@ func gpCov(k gpKernel) builtin {
 		for i := range fp {
 			fp[i] = a[np+i].real()
 		}
-		// The parameters and the kernel's constants.
-		type gpWork struct{ p, q []ad.Var }
+		// The parameters, their values and partials; the values and
+		// Jacobian of a node.
+		type gpWork struct {
+			p         []ad.Var
+			pv, dp    []float64
+			vals, jac []float64
+		}
 		work := newState(c, func() *gpWork {
-			return &gpWork{make([]ad.Var, k.params), make([]ad.Var, k.params)}
+			return &gpWork{p: make([]ad.Var, k.params), pv: make([]float64, k.params), dp: make([]float64, k.params)}
 		})
 		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *value {
 			buf, w := out.of(e), work.of(e)
-			p, q := w.p, w.q
+			p, pv, dp := w.p, w.pv, w.dp
 			var dims [2]int
 			x1, x2 := fx1(e), fx2(e)
 			for i, f := range fp {
 				p[i] = f(e)
-				if !(p[i].Val > 0) || math.IsInf(p[i].Val, 0) {
-					fail(pos, "%s: %s is %v, but must be positive finite", k.name, [...]string{"magnitude", "length scale", "period"}[i], p[i].Val)
+				pv[i] = p[i].Val
+				if !(pv[i] > 0) || math.IsInf(pv[i], 0) {
+					fail(pos, "%s: %s is %v, but must be positive finite", k.name, [...]string{"magnitude", "length scale", "period"}[i], pv[i])
 				}
 			}
 			n1, n2 := x1.Dims[0], x2.Dims[0]
@@ -490,44 +512,99 @@ func gpCov(k gpKernel) builtin {
 			if size(x2.Dims[1:]) != d {
 				fail(pos, "%s: the points of the two sets have different sizes: %d and %d", k.name, d, size(x2.Dims[1:]))
 			}
+			constPoints := true
 			for _, v := range [2]*value{x1, x2} {
 				for _, x := range v.R {
 					if math.IsNaN(x.Val) {
 						fail(pos, "%s: x is nan, but must not be nan", k.name)
 					}
+					constPoints = constPoints && x.IsConst()
 				}
 			}
 			dims[0], dims[1] = n1, n2
 			buf.shape(dims[:], false)
 			tp := e.t
-			k.consts(tp, p, q)
+			// measure is the distance measure between point i of x1 and
+			// point j of x2.
+			measure := func(i, j int) float64 {
+				s := 0.0
+				for q := range d {
+					diff := x1.R[i*d+q].Val - x2.R[j*d+q].Val
+					s += diff * diff
+				}
+				if k.sqrtDist {
+					s = math.Sqrt(s)
+				}
+				return s
+			}
+			if constPoints {
+				// The entries by column, the lower triangle of one set.
+				m := n1 * n2
+				if !two {
+					m = n1 * (n1 + 1) / 2
+				}
+				w.vals = slices.Grow(w.vals[:0], m)[:m]
+				w.jac = slices.Grow(w.jac[:0], m*k.params)[:m*k.params]
+				q := 0
+				for j := range n2 {
+					i0 := 0
+					if !two {
+						i0 = j
+					}
+					for i := i0; i < n1; i++ {
+						w.vals[q], _ = k.k(measure(i, j), pv, dp)
+						for r, g := range dp {
+							w.jac[r*m+q] = g
+						}
+						q++
+					}
+				}
+				outs := tp.Jacobian(w.vals, p, w.jac)
+				q = 0
+				for j := range n2 {
+					i0 := 0
+					if !two {
+						i0 = j
+					}
+					for i := i0; i < n1; i++ {
+						buf.R[i+j*n1] = outs[q]
+						if !two {
+							buf.R[j+i*n1] = outs[q]
+						}
+						q++
+					}
+				}
+				return buf
+			}
 			for i := range n1 {
 				jEnd := n2
 				if !two {
-					jEnd = i
-					buf.R[i+i*n1] = q[0]
+					jEnd = i + 1
 				}
 				for j := range jEnd {
 					b := tp.Begin()
-					s := 0.0
-					for q := range d {
-						u, w := x1.R[i*d+q], x2.R[j*d+q]
-						diff := u.Val - w.Val
-						s += diff * diff
-						b.Add(u, 2*diff)
-						b.Add(w, -2*diff)
+					u := measure(i, j)
+					v, du := k.k(u, pv, dp)
+					if u != 0 {
+						// ∂u/∂x1 = 2 diff for the squared distance, diff / d
+						// for the distance.
+						f := 2 * du
+						if k.sqrtDist {
+							f = du / u
+						}
+						for q := range d {
+							xi, xj := x1.R[i*d+q], x2.R[j*d+q]
+							diff := xi.Val - xj.Val
+							b.Add(xi, f*diff)
+							b.Add(xj, -f*diff)
+						}
 					}
-					dist := b.End(s)
-					if k.sqrtDist {
-						dist = tp.Sqrt(dist)
+					for r, x := range p {
+						b.Add(x, dp[r])
 					}
-					v := q[0]
-					if s != 0 {
-						v = k.entry(tp, dist, q)
-					}
-					buf.R[i+j*n1] = v
+					buf.R[i+j*n1] = b.End(v)
 					if !two {
-						buf.R[j+i*n1] = v
+						buf.R[j+i*n1] = buf.R[i+j*n1]
 					}
 				}
 			}
