@@ -8,6 +8,7 @@ import (
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
+	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 	"github.com/gostan/gostan/transform"
@@ -83,6 +84,26 @@ func setResult(buf *value, t types.Type, m ad.Matrix) *value {
 	}
 	buf.R, buf.I = m.Data, nil
 	return buf
+}
+
+// addContainers compiles a + b or a - b of two containers of the same
+// shape as one tape node (ad's ElemAdd and ElemSub), whose constant zeros
+// cost nothing: a matrix plus diag_matrix(v) records the diagonal only.
+func (c *compiler) addContainers(x *ast.BinaryExpr, a, b cexpr, t types.Type, f func(*ad.Tape, []ad.Var, []ad.Var) ([]ad.Var, error)) cexpr {
+	pos := c.pos(x.OpPos)
+	fa, fb := a.val(true), b.val(true)
+	buf := c.buf()
+	return cexpr{t: t, v: func(e *env) *value {
+		u, v := fa(e), fb(e)
+		if len(u.R) != len(v.R) || !sameDims(u.Dims, v.Dims) {
+			fail(pos, "size mismatch in %s: %v and %v", x.Op, dimString(u.Dims), dimString(v.Dims))
+		}
+		r, _ := f(e.t, u.R, v.R)
+		out := buf.of(e)
+		out.Dims = append(out.Dims[:0], u.Dims...)
+		out.R, out.I = r, nil
+		return out
+	}}
 }
 
 // solveBuiltin compiles a solve f(a, b) of two matrix-like arguments.
