@@ -178,6 +178,7 @@ func TestAllOpsAllocateNothing(t *testing.T) {
 		y = tp.Add(y, tp.Add(tp.Sum(spd), lds))
 		qf, _ := tp.Quadform(a, v)
 		dp, _ := tp.DiagPreMultiply(v, inv)
+		dp, _ = tp.QuadFormDiag(dp, v)
 		y = tp.Add(y, tp.Add(ld, qf))
 		r, _ := tp.DotData(q.Data, w)
 		y = tp.Add(y, r)

@@ -176,6 +176,22 @@ func TestLinalgGradients(t *testing.T) {
 			c, err := tp.DiagPostMultiply(mx(3, 2, x[:6]), x[6:8])
 			return reduce(tp, c.Data), err
 		}},
+		{"DiagPreMultiply data matrix", 3, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			c, err := tp.DiagPreMultiply(x, mx(3, 2, d6))
+			return reduce(tp, c.Data), err
+		}},
+		{"QuadFormDiag", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			c, err := tp.QuadFormDiag(mx(3, 3, x[:9]), x[9:])
+			return reduce(tp, c.Data), err
+		}},
+		{"QuadFormDiag data matrix", 3, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			c, err := tp.QuadFormDiag(mx(3, 3, d9), x)
+			return reduce(tp, c.Data), err
+		}},
+		{"QuadFormDiag data vector", 9, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			c, err := tp.QuadFormDiag(mx(3, 3, x), d6[:3])
+			return reduce(tp, c.Data), err
+		}},
 		{"CholeskyDecompose", 10, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			l, err := tp.CholeskyDecompose(symFromLower(tp, 4, x, 5))
 			return reduce(tp, l.Data), err
@@ -390,6 +406,12 @@ func TestLinalgValues(t *testing.T) {
 			t.Errorf("RowsDotProduct[%d] = %v, want %v", j, rdp[j].Val, w)
 		}
 	}
+
+	qd, _ := tp.QuadFormDiag(a, b.Data[:4])
+	var wqd mat.Dense
+	dv := mat.NewDiagDense(4, []float64{b.At(0, 0).Val, b.At(1, 0).Val, b.At(2, 0).Val, b.At(3, 0).Val})
+	wqd.Product(dv, ga, dv)
+	sameMatrix(t, "QuadFormDiag", qd, &wqd)
 
 	q, _ := tp.Quadform(a, b.Data[:4])
 	bv := mat.NewVecDense(4, []float64{b.At(0, 0).Val, b.At(1, 0).Val, b.At(2, 0).Val, b.At(3, 0).Val})

@@ -700,50 +700,23 @@ func diagonal(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 	}}, nil
 }
 
+// diagMultiply is diag_pre_multiply(v, m) or diag_post_multiply(m, v),
+// one tape node.
 func diagMultiply(pre bool) builtin {
+	f := func(tp *ad.Tape, v, m ad.Matrix) (ad.Matrix, error) { return tp.DiagPreMultiply(v.Data, m) }
+	if !pre {
+		f = func(tp *ad.Tape, m, v ad.Matrix) (ad.Matrix, error) { return tp.DiagPostMultiply(m, v.Data) }
+	}
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		fd, fm := a[0].v, a[1].v
-		if !pre {
-			fd, fm = a[1].v, a[0].v
-		}
-		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *value {
-			buf := out.of(e)
-			d, m := fd(e), fm(e)
-			r, cc := m.Dims[0], m.Dims[1]
-			if (pre && len(d.R) != r) || (!pre && len(d.R) != cc) {
-				fail(pos, "diagonal multiply: size mismatch")
-			}
-			buf.shape(m.Dims, false)
-			for j := range cc {
-				for i := range r {
-					s := d.R[j]
-					if pre {
-						s = d.R[i]
-					}
-					buf.R[i+j*r] = e.t.Mul(s, m.R[i+j*r])
-				}
-			}
-			return buf
-		}}, nil
+		return c.solveOp(a[0], a[1], t, pos, f), nil
 	}
 }
 
+// quadFormDiag is diag(v) m diag(v), one tape node.
 func quadFormDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	fm, fv := a[0].v, a[1].v
-	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *value {
-		buf := out.of(e)
-		m, v := fm(e), fv(e)
-		n := m.Dims[0]
-		buf.shape(m.Dims, false)
-		for j := range n {
-			for i := range n {
-				buf.R[i+j*n] = e.t.Mul(e.t.Mul(v.R[i], m.R[i+j*n]), v.R[j])
-			}
-		}
-		return buf
-	}}, nil
+	return c.solveOp(a[0], a[1], t, pos, func(tp *ad.Tape, m, v ad.Matrix) (ad.Matrix, error) {
+		return tp.QuadFormDiag(m, v.Data)
+	}), nil
 }
 
 // lowerSelfTranspose is L Lᵀ using only the lower triangle of L.
