@@ -41,24 +41,25 @@ func choleskyInto(l []float64, a Matrix, fn, name string) error {
 	// Left-looking column Cholesky: column j is a's column j less the
 	// contributions of the finished columns, scaled by its pivot.
 	for j := 0; j < n; j++ {
-		col := l[j*n : (j+1)*n]
-		for i := j; i < n; i++ {
-			col[i] = a.Data[i+j*n].Val
+		col := l[j*n+j : (j+1)*n] // rows j.. of column j
+		for i, x := range a.Data[j*n+j : (j+1)*n] {
+			col[i] = x.Val
 		}
 		for k := 0; k < j; k++ {
-			ck := l[k*n : (k+1)*n]
-			ljk := ck[j]
-			for i := j; i < n; i++ {
-				col[i] -= ck[i] * ljk
+			ck := l[k*n+j : (k+1)*n]
+			ljk := ck[0]
+			ck = ck[:len(col)]
+			for i, v := range ck {
+				col[i] -= v * ljk
 			}
 		}
-		if !(col[j] > 0) {
+		if !(col[0] > 0) {
 			return &MatrixError{fn, "Matrix " + name + " is not positive definite"}
 		}
-		d := math.Sqrt(col[j])
-		col[j] = d
-		for i := j + 1; i < n; i++ {
-			col[i] /= d
+		d := math.Sqrt(col[0])
+		col[0] = d
+		for i := range col[1:] {
+			col[i+1] /= d
 		}
 	}
 	return nil
@@ -139,6 +140,7 @@ func choleskyBackward(adj []float64, ints []int32, flts []float64) {
 			rq := l[j+q*n]
 			bcol := l[j+1+q*n : (q+1)*n]
 			bbar := w[j+1+q*n : (q+1)*n]
+			bcol, bbar = bcol[:len(cbar)], bbar[:len(cbar)]
 			s := dbar * rq
 			for i, v := range cbar {
 				s += v * bcol[i]

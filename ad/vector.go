@@ -36,15 +36,16 @@ func (t *Tape) ElemSub(a, b []Var) ([]Var, error) {
 // element; a zero's sign is kept as IEEE addition would give it.
 func (t *Tape) addSub(a, b []Var, sign float64) []Var {
 	r := t.vec(len(a))
+	b = b[:len(a)]
 	m := 0 // results that need a tape variable
 	for k, x := range a {
 		y := b[k]
-		switch v := x.Val + sign*y.Val; {
-		case x.id == 0 && y.id == 0:
-			r[k] = Const(v)
-		case y.id == 0 && y.Val == 0 && isExactly(v, x.Val):
+		switch {
+		case y.id == 0 && y.Val == 0 && (x.Val != 0 || isExactly(x.Val+sign*y.Val, x.Val)):
 			r[k] = x
-		case sign > 0 && x.id == 0 && x.Val == 0 && isExactly(v, y.Val):
+		case x.id == 0 && y.id == 0:
+			r[k] = Const(x.Val + sign*y.Val)
+		case sign > 0 && x.id == 0 && x.Val == 0 && (y.Val != 0 || isExactly(x.Val+y.Val, y.Val)):
 			r[k] = y
 		default:
 			r[k] = Var{id: -1} // pending

@@ -408,59 +408,83 @@ func logMix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 type gpKernel struct {
 	name   string
 	params int // after the points; the first is the magnitude σ
-	// k returns the entry at u for the parameters p and its partial with
-	// respect to u, and writes its partials with respect to p into dp.
-	k        func(u float64, p, dp []float64) (v, du float64)
+	// prep fills c with the constants k needs from the parameters p, once
+	// per matrix, so that an entry costs no division.
+	prep func(p []float64, c *[gpConsts]float64)
+	// k returns the entry at u and its partial with respect to u, and
+	// writes its partials with respect to the parameters into dp.
+	k        func(u float64, c *[gpConsts]float64, dp []float64) (v, du float64)
 	sqrtDist bool
 }
 
+// gpConsts is the most constants a kernel's prep gives.
+const gpConsts = 6
+
 var (
-	// σ² exp(-u / (2ℓ²)).
+	// σ² exp(-u / (2ℓ²)): c = σ², -1/(2ℓ²), 2/σ, 1/ℓ³.
 	gpExpQuadK = gpKernel{name: "gp_exp_quad_cov", params: 2,
-		k: func(u float64, p, dp []float64) (float64, float64) {
+		prep: func(p []float64, c *[gpConsts]float64) {
 			s, l := p[0], p[1]
-			v := s * s * math.Exp(-u/(2*l*l))
-			dp[0], dp[1] = 2*v/s, v*u/(l*l*l)
-			return v, -v / (2 * l * l)
+			c[0], c[1], c[2], c[3] = s*s, -1/(2*l*l), 2/s, 1/(l*l*l)
+		},
+		k: func(u float64, c *[gpConsts]float64, dp []float64) (float64, float64) {
+			v := c[0] * math.Exp(u*c[1])
+			dp[0], dp[1] = v*c[2], v*u*c[3]
+			return v, v * c[1]
 		}}
-	// σ² (1 + r) e^{-r} with r = √3 d / ℓ; dr/du = r / (2u).
+	// σ² (1 + r) e^{-r} with r = √3 d / ℓ, dr/du = r / (2u):
+	// c = σ², √3/ℓ, 2/σ, 1/ℓ, -3/(2ℓ²).
 	gpMatern32K = gpKernel{name: "gp_matern32_cov", params: 2,
-		k: func(u float64, p, dp []float64) (float64, float64) {
+		prep: func(p []float64, c *[gpConsts]float64) {
 			s, l := p[0], p[1]
-			r := math.Sqrt(3*u) / l
-			s2e := s * s * math.Exp(-r)
+			c[0], c[1], c[2], c[3], c[4] = s*s, math.Sqrt(3)/l, 2/s, 1/l, -1.5/(l*l)
+		},
+		k: func(u float64, c *[gpConsts]float64, dp []float64) (float64, float64) {
+			r := math.Sqrt(u) * c[1]
+			s2e := c[0] * math.Exp(-r)
 			v := s2e * (1 + r)
-			dp[0], dp[1] = 2*v/s, s2e*r*r/l
-			return v, -1.5 * s2e / (l * l)
+			dp[0], dp[1] = v*c[2], s2e*r*r*c[3]
+			return v, s2e * c[4]
 		}}
-	// σ² (1 + r + r²/3) e^{-r} with r = √5 d / ℓ.
+	// σ² (1 + r + r²/3) e^{-r} with r = √5 d / ℓ:
+	// c = σ², √5/ℓ, 2/σ, 1/(3ℓ), -5/(6ℓ²).
 	gpMatern52K = gpKernel{name: "gp_matern52_cov", params: 2,
-		k: func(u float64, p, dp []float64) (float64, float64) {
+		prep: func(p []float64, c *[gpConsts]float64) {
 			s, l := p[0], p[1]
-			r := math.Sqrt(5*u) / l
-			s2e := s * s * math.Exp(-r)
+			c[0], c[1], c[2], c[3], c[4] = s*s, math.Sqrt(5)/l, 2/s, 1/(3*l), -5/(6*l*l)
+		},
+		k: func(u float64, c *[gpConsts]float64, dp []float64) (float64, float64) {
+			r := math.Sqrt(u) * c[1]
+			s2e := c[0] * math.Exp(-r)
 			v := s2e * (1 + r + r*r/3)
-			dp[0], dp[1] = 2*v/s, s2e*r*r*(1+r)/(3*l)
-			return v, -5 * s2e * (1 + r) / (6 * l * l)
+			dp[0], dp[1] = v*c[2], s2e*r*r*(1+r)*c[3]
+			return v, s2e * (1 + r) * c[4]
 		}}
-	// σ² e^{-d/ℓ}.
+	// σ² e^{-d/ℓ}: c = σ², 1/ℓ, 2/σ, 1/ℓ².
 	gpExponentialK = gpKernel{name: "gp_exponential_cov", params: 2,
-		k: func(u float64, p, dp []float64) (float64, float64) {
+		prep: func(p []float64, c *[gpConsts]float64) {
 			s, l := p[0], p[1]
+			c[0], c[1], c[2], c[3] = s*s, 1/l, 2/s, 1/(l*l)
+		},
+		k: func(u float64, c *[gpConsts]float64, dp []float64) (float64, float64) {
 			d := math.Sqrt(u)
-			v := s * s * math.Exp(-d/l)
-			dp[0], dp[1] = 2*v/s, v*d/(l*l)
-			return v, -v / (2 * d * l)
+			v := c[0] * math.Exp(-d*c[1])
+			dp[0], dp[1] = v*c[2], v*d*c[3]
+			return v, -0.5 * v * c[1] / d
 		}}
-	// σ² exp(-2 sin²(π d / p) / ℓ²), of the distance d.
+	// σ² exp(-2 sin²(π d / p) / ℓ²), of the distance d:
+	// c = σ², π/p, -2/ℓ², 2/σ, 4/ℓ³, 4π/(ℓ² p²).
 	gpPeriodicK = gpKernel{name: "gp_periodic_cov", params: 3,
-		k: func(d float64, p, dp []float64) (float64, float64) {
+		prep: func(p []float64, c *[gpConsts]float64) {
 			s, l, per := p[0], p[1], p[2]
-			sn, cs := math.Sincos(math.Pi * d / per)
-			v := s * s * math.Exp(-2*sn*sn/(l*l))
-			g := 4 * v * sn * cs * math.Pi / (l * l) // -∂v/∂d · per
-			dp[0], dp[1], dp[2] = 2*v/s, 4*v*sn*sn/(l*l*l), g*d/(per*per)
-			return v, -g / per
+			c[0], c[1], c[2], c[3], c[4], c[5] = s*s, math.Pi/per, -2/(l*l), 2/s, 4/(l*l*l), 4*math.Pi/(l*l*per*per)
+		},
+		k: func(d float64, c *[gpConsts]float64, dp []float64) (float64, float64) {
+			sn, cs := math.Sincos(d * c[1])
+			v := c[0] * math.Exp(sn*sn*c[2])
+			dp[0], dp[1], dp[2] = v*c[3], v*sn*sn*c[4], v*sn*cs*d*c[5]
+			// ∂v/∂d = v · (-2/ℓ²) · 2 sin cos · π/p.
+			return v, 2 * v * sn * cs * c[2] * c[1]
 		}, sqrtDist: true}
 )
 
@@ -489,6 +513,7 @@ func gpCov(k gpKernel) builtin {
 		type gpWork struct {
 			p         []ad.Var
 			pv, dp    []float64
+			c         [gpConsts]float64
 			vals, jac []float64
 		}
 		work := newState(c, func() *gpWork {
@@ -524,6 +549,7 @@ func gpCov(k gpKernel) builtin {
 			dims[0], dims[1] = n1, n2
 			buf.shape(dims[:], false)
 			tp := e.t
+			k.prep(pv, &w.c)
 			// measure is the distance measure between point i of x1 and
 			// point j of x2.
 			measure := func(i, j int) float64 {
@@ -552,7 +578,7 @@ func gpCov(k gpKernel) builtin {
 						i0 = j
 					}
 					for i := i0; i < n1; i++ {
-						w.vals[q], _ = k.k(measure(i, j), pv, dp)
+						w.vals[q], _ = k.k(measure(i, j), &w.c, dp)
 						for r, g := range dp {
 							w.jac[r*m+q] = g
 						}
@@ -584,7 +610,7 @@ func gpCov(k gpKernel) builtin {
 				for j := range jEnd {
 					b := tp.Begin()
 					u := measure(i, j)
-					v, du := k.k(u, pv, dp)
+					v, du := k.k(u, &w.c, dp)
 					if u != 0 {
 						// ∂u/∂x1 = 2 diff for the squared distance, diff / d
 						// for the distance.
