@@ -167,6 +167,9 @@ func TestAllOpsAllocateNothing(t *testing.T) {
 		}
 		l, _ := tp.CholeskyDecompose(s)
 		z, _ := tp.MdivideLeftTriLow(l, a)
+		z, _ = tp.MdivideRightTriLow(z, l)
+		jv := tp.Jacobian(w[:6], v[:2], w[:12])
+		y = tp.Add(y, tp.Sum(jv))
 		q, _ := tp.MdivideLeft(a, z)
 		inv, _ := tp.Inverse(a)
 		ld, _ := tp.LogDeterminant(a)
@@ -175,6 +178,7 @@ func TestAllOpsAllocateNothing(t *testing.T) {
 		y = tp.Add(y, tp.Add(tp.Sum(spd), lds))
 		qf, _ := tp.Quadform(a, v)
 		dp, _ := tp.DiagPreMultiply(v, inv)
+		dp, _ = tp.QuadFormDiag(dp, v)
 		y = tp.Add(y, tp.Add(ld, qf))
 		r, _ := tp.DotData(q.Data, w)
 		y = tp.Add(y, r)

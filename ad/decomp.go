@@ -3,6 +3,10 @@ package ad
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
 )
 
 // Decompositions, solves, inverses and determinants. Each records one custom
@@ -38,27 +42,41 @@ func choleskyInto(l []float64, a Matrix, fn, name string) error {
 		}
 	}
 	clear(l)
+	if n >= cholBlockedFrom {
+		// dpotrf on the row-major upper triangle, which is the
+		// column-major lower one: it computes Uᵀ U = a with U = Lᵀ.
+		for j := 0; j < n; j++ {
+			for i, x := range a.Data[j*n+j : (j+1)*n] {
+				l[j*n+j+i] = x.Val
+			}
+		}
+		if _, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: l}); !ok {
+			return &MatrixError{fn, "Matrix " + name + " is not positive definite"}
+		}
+		return nil
+	}
 	// Left-looking column Cholesky: column j is a's column j less the
 	// contributions of the finished columns, scaled by its pivot.
 	for j := 0; j < n; j++ {
-		col := l[j*n : (j+1)*n]
-		for i := j; i < n; i++ {
-			col[i] = a.Data[i+j*n].Val
+		col := l[j*n+j : (j+1)*n] // rows j.. of column j
+		for i, x := range a.Data[j*n+j : (j+1)*n] {
+			col[i] = x.Val
 		}
 		for k := 0; k < j; k++ {
-			ck := l[k*n : (k+1)*n]
-			ljk := ck[j]
-			for i := j; i < n; i++ {
-				col[i] -= ck[i] * ljk
+			ck := l[k*n+j : (k+1)*n]
+			ljk := ck[0]
+			ck = ck[:len(col)]
+			for i, v := range ck {
+				col[i] -= v * ljk
 			}
 		}
-		if !(col[j] > 0) {
+		if !(col[0] > 0) {
 			return &MatrixError{fn, "Matrix " + name + " is not positive definite"}
 		}
-		d := math.Sqrt(col[j])
-		col[j] = d
-		for i := j + 1; i < n; i++ {
-			col[i] /= d
+		d := math.Sqrt(col[0])
+		col[0] = d
+		for i := range col[1:] {
+			col[i+1] /= d
 		}
 	}
 	return nil
@@ -83,9 +101,11 @@ func (t *Tape) CholeskyDecompose(a Matrix) (Matrix, error) {
 		return r, nil
 	}
 	// ints: n, first output ID, then the IDs of a's lower triangle by
-	// column; flts: L, then n² of working memory for the reverse pass.
+	// column; flts: L, then n² (and for a large n a block's) of working
+	// memory for the reverse pass.
 	nl := n * (n + 1) / 2
-	ints, flts := t.CustomSpace(2+nl, 2*n*n)
+	nFlts := 2*n*n + choleskyScratch(n)
+	ints, flts := t.CustomSpace(2+nl, nFlts)
 	ints[0] = int32(n)
 	copy(flts, l)
 	k := 2
@@ -101,14 +121,32 @@ func (t *Tape) CholeskyDecompose(a Matrix) (Matrix, error) {
 			r.Data[i+j*n] = t.Var(l[i+j*n])
 		}
 	}
-	t.CustomCommit(choleskyBackward, 2+nl, 2*n*n)
+	t.CustomCommit(choleskyBackward, 2+nl, nFlts)
 	return r, nil
 }
 
-// choleskyBackward is the unblocked reverse-mode algorithm of Murray 2016,
-// "Differentiation of the Cholesky decomposition" (section 3.2): it turns
-// L̄ into the adjoint of a's lower triangle in place, one column at a time
-// from the last, in about n³/3 multiply-adds.
+// Sizes of the blocked Cholesky: from cholBlockedFrom rows on, the
+// factorization is LAPACK's blocked dpotrf (gonum) and its adjoint Murray's
+// blocked algorithm, in blocks of cholBlock columns, whose work is mostly
+// matrix products.
+const (
+	cholBlockedFrom = 64
+	cholBlock       = 32
+)
+
+// choleskyScratch is the working memory a factor of size n needs in its
+// node beyond L and L̄: one block's products.
+func choleskyScratch(n int) int {
+	if n < cholBlockedFrom {
+		return 0
+	}
+	return cholBlock * cholBlock
+}
+
+// choleskyBackward turns L̄ into the adjoint of a's lower triangle by the
+// reverse-mode algorithms of Murray 2016, "Differentiation of the Cholesky
+// decomposition": unblocked (section 3.2) for small n, blocked (section
+// 3.3) for large n; about n³/3 multiply-adds either way.
 func choleskyBackward(adj []float64, ints []int32, flts []float64) {
 	n := int(ints[0])
 	out := int(ints[1])
@@ -121,13 +159,32 @@ func choleskyBackward(adj []float64, ints []int32, flts []float64) {
 			k++
 		}
 	}
-	for j := n - 1; j >= 0; j-- {
+	if n < cholBlockedFrom {
+		cholRevUnblocked(l, w, n, n)
+	} else {
+		cholRevBlocked(l, w, flts[2*n*n:], n, cholBlock)
+	}
+	k = 0
+	for j := 0; j < n; j++ {
+		for i := j; i < n; i++ {
+			adj[ids[k]] += w[i+j*n]
+			k++
+		}
+	}
+}
+
+// cholRevUnblocked is Murray's unblocked algorithm on the nb×nb block of
+// L at l and of L̄ at w (column-major, leading dimension ld), in place on
+// w's lower triangle, one column at a time from the last.
+func cholRevUnblocked(l, w []float64, nb, ld int) {
+	for j := nb - 1; j >= 0; j-- {
 		// Partition at column j: d = L_jj, c = L[j+1:, j], r = L[j, :j],
 		// B = L[j+1:, :j], and the same for the adjoints in w.
-		d := l[j+j*n]
-		c := l[j+1+j*n : (j+1)*n]
-		cbar := w[j+1+j*n : (j+1)*n]
-		dbar := w[j+j*n]
+		d := l[j+j*ld]
+		c := l[j+1+j*ld : nb+j*ld]
+		cbar := w[j+1+j*ld : nb+j*ld]
+		cbar = cbar[:len(c)]
+		dbar := w[j+j*ld]
 		for i, v := range c {
 			dbar -= v * cbar[i] / d
 		}
@@ -136,23 +193,68 @@ func choleskyBackward(adj []float64, ints []int32, flts []float64) {
 			cbar[i] /= d
 		}
 		for q := 0; q < j; q++ {
-			rq := l[j+q*n]
-			bcol := l[j+1+q*n : (q+1)*n]
-			bbar := w[j+1+q*n : (q+1)*n]
+			rq := l[j+q*ld]
+			bcol := l[j+1+q*ld : nb+q*ld]
+			bbar := w[j+1+q*ld : nb+q*ld]
+			bcol, bbar = bcol[:len(cbar)], bbar[:len(cbar)]
 			s := dbar * rq
 			for i, v := range cbar {
 				s += v * bcol[i]
 				bbar[i] -= v * rq
 			}
-			w[j+q*n] -= s
+			w[j+q*ld] -= s
 		}
-		w[j+j*n] = dbar / 2
+		w[j+j*ld] = dbar / 2
 	}
-	k = 0
-	for j := 0; j < n; j++ {
-		for i := j; i < n; i++ {
-			adj[ids[k]] += w[i+j*n]
-			k++
+}
+
+// cholRevBlocked is Murray's blocked algorithm on the n×n column-major L
+// and L̄ (in place on w's lower triangle), with blocks of nb columns and
+// scratch s of nb² floats. For each diagonal block T from the last, with
+// B below it, C left of it and D below C:
+//
+//	B̄ ← B̄ T⁻¹, T̄ ← T̄ - tril(B̄ᵀB), D̄ ← D̄ - B̄ C, C̄ ← C̄ - B̄ᵀD,
+//	T̄ ← unblocked(T, T̄), C̄ ← C̄ - (T̄ + T̄ᵀ) C.
+//
+// gonum's BLAS is row-major, and a column-major block read row-major is
+// its transpose, so each step runs on the transposes.
+func cholRevBlocked(l, w, s []float64, n, nb int) {
+	for j := ((n - 1) / nb) * nb; j >= 0; j -= nb {
+		jb := min(nb, n-j)
+		m := n - j - jb // rows below the block
+		tt := blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: jb, Stride: n, Data: l[j+j*n:]}
+		ct := blas64.General{Rows: j, Cols: jb, Stride: n, Data: l[j:]}
+		cbt := blas64.General{Rows: j, Cols: jb, Stride: n, Data: w[j:]}
+		if m > 0 {
+			bbt := blas64.General{Rows: jb, Cols: m, Stride: n, Data: w[j+jb+j*n:]}
+			bt := blas64.General{Rows: jb, Cols: m, Stride: n, Data: l[j+jb+j*n:]}
+			blas64.Trsm(blas.Left, blas.NoTrans, 1, tt, bbt)
+			p := blas64.General{Rows: jb, Cols: jb, Stride: jb, Data: s[:jb*jb]}
+			blas64.Gemm(blas.NoTrans, blas.Trans, 1, bbt, bt, 0, p)
+			for r := 0; r < jb; r++ {
+				for q := 0; q <= r; q++ {
+					w[j+r+(j+q)*n] -= s[r*jb+q]
+				}
+			}
+			if j > 0 {
+				dbt := blas64.General{Rows: j, Cols: m, Stride: n, Data: w[j+jb:]}
+				dt := blas64.General{Rows: j, Cols: m, Stride: n, Data: l[j+jb:]}
+				blas64.Gemm(blas.NoTrans, blas.NoTrans, -1, ct, bbt, 1, dbt)
+				blas64.Gemm(blas.NoTrans, blas.Trans, -1, dt, bbt, 1, cbt)
+			}
+		}
+		cholRevUnblocked(l[j+j*n:], w[j+j*n:], jb, n)
+		if j > 0 {
+			// s = T̄ + T̄ᵀ from T̄'s lower triangle.
+			for r := 0; r < jb; r++ {
+				for q := 0; q <= r; q++ {
+					v := w[j+r+(j+q)*n]
+					s[r*jb+q], s[q*jb+r] = v, v
+				}
+				s[r*jb+r] *= 2
+			}
+			sym := blas64.General{Rows: jb, Cols: jb, Stride: jb, Data: s[:jb*jb]}
+			blas64.Gemm(blas.NoTrans, blas.NoTrans, -1, ct, sym, 1, cbt)
 		}
 	}
 }
@@ -296,6 +398,119 @@ func triLowBackward(adj []float64, ints []int32, flts []float64) {
 	}
 	if isB {
 		for i, id := range ids[:n*k] {
+			adj[id] += y[i]
+		}
+	}
+}
+
+// MdivideRightTriLow returns b L⁻¹ for the lower triangle of the square l:
+// the rows of b solved against L from the right, as (L⁻ᵀ bᵀ)ᵀ.
+func (t *Tape) MdivideRightTriLow(b, l Matrix) (Matrix, error) {
+	const fn = "mdivide_right_tri_low"
+	if err := squareCheck(fn, "A", l); err != nil {
+		return Matrix{}, err
+	}
+	if err := sizeCheck(fn, "Columns of b", b.Cols, "Rows of A", l.Rows); err != nil {
+		return Matrix{}, err
+	}
+	n, m := l.Rows, b.Rows
+	w := t.tmp(n*n + n*m)
+	lv, xt := w[:n*n], w[n*n:] // L, and Xᵀ (n x m) solved in place from bᵀ
+	clear(lv)
+	for j := 0; j < n; j++ {
+		for i := j; i < n; i++ {
+			lv[i+j*n] = l.Data[i+j*n].Val
+		}
+	}
+	for j := 0; j < n; j++ {
+		for r := 0; r < m; r++ {
+			xt[j+r*n] = b.Data[r+j*m].Val
+		}
+	}
+	solveLowerTransInPlace(lv, xt, n, m)
+	r := Matrix{Rows: m, Cols: n, Data: t.vec(m * n)}
+	isL, isB := lowerVar(l), anyVar(b.Data)
+	if !isL && !isB {
+		for j := 0; j < n; j++ {
+			for q := 0; q < m; q++ {
+				r.Data[q+j*m] = Const(xt[j+q*n])
+			}
+		}
+		return r, nil
+	}
+	// ints: n, m, first output ID, l is var, b is var, then the IDs of l's
+	// lower triangle (if var) and of b (if var); flts: L, Xᵀ (if l is
+	// var), n*m of working memory. The outputs are numbered as Xᵀ.
+	nl := n * (n + 1) / 2
+	nInts, nFlts := 5, n*n+n*m
+	if isL {
+		nInts += nl
+		nFlts += n * m
+	}
+	if isB {
+		nInts += n * m
+	}
+	ints, flts := t.CustomSpace(nInts, nFlts)
+	ints[0], ints[1] = int32(n), int32(m)
+	copy(flts, lv)
+	ids := ints[5:]
+	if isL {
+		ints[3] = 1
+		copy(flts[n*n:], xt)
+		q := 0
+		for j := 0; j < n; j++ {
+			for i := j; i < n; i++ {
+				ids[q] = l.Data[i+j*n].id
+				q++
+			}
+		}
+		ids = ids[nl:]
+	}
+	if isB {
+		ints[4] = 1
+		for j := 0; j < n; j++ {
+			for q := 0; q < m; q++ {
+				ids[j+q*n] = b.Data[q+j*m].id
+			}
+		}
+	}
+	ints[2] = t.n
+	for q := 0; q < m; q++ {
+		for j := 0; j < n; j++ {
+			r.Data[q+j*m] = t.Var(xt[j+q*n])
+		}
+	}
+	t.CustomCommit(triLowRightBackward, nInts, nFlts)
+	return r, nil
+}
+
+// triLowRightBackward: with X L = B, B̄ += X̄ L⁻ᵀ (so B̄ᵀ = L⁻¹ X̄ᵀ) and
+// L̄ -= Xᵀ B̄ on the lower triangle. Everything is held transposed.
+func triLowRightBackward(adj []float64, ints []int32, flts []float64) {
+	n, m, out := int(ints[0]), int(ints[1]), int(ints[2])
+	isL, isB := ints[3] != 0, ints[4] != 0
+	l := flts[:n*n]
+	y := flts[len(flts)-n*m:]
+	copy(y, adj[out:out+n*m])
+	solveLowerInPlace(l, y, n, m)
+	ids := ints[5:]
+	if isL {
+		xt := flts[n*n : n*n+n*m]
+		q := 0
+		for j := 0; j < n; j++ {
+			for i := j; i < n; i++ {
+				s := 0.0
+				for r := 0; r < m; r++ {
+					s += xt[i+r*n] * y[j+r*n]
+				}
+				adj[ids[q]] -= s
+				q++
+			}
+		}
+		ids = ids[n*(n+1)/2:]
+	}
+	if isB {
+		for i, id := range ids[:n*m] {
 			adj[id] += y[i]
 		}
 	}

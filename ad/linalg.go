@@ -301,32 +301,143 @@ func (t *Tape) Quadform(a Matrix, x []Var) (Var, error) {
 	return bd.End(s), nil
 }
 
-// DiagPreMultiply returns diag(v) m.
+// DiagPreMultiply returns diag(v) m, one node.
 func (t *Tape) DiagPreMultiply(v []Var, m Matrix) (Matrix, error) {
 	if err := sizeCheck("diag_pre_multiply", "m1.size()", len(v), "m2.rows()", m.Rows); err != nil {
 		return Matrix{}, err
 	}
-	r := Matrix{Rows: m.Rows, Cols: m.Cols, Data: t.vec(len(m.Data))}
-	for j := 0; j < m.Cols; j++ {
-		for i := 0; i < m.Rows; i++ {
-			r.Data[i+j*m.Rows] = t.Mul(v[i], m.Data[i+j*m.Rows])
-		}
-	}
-	return r, nil
+	return t.diagScale(v, m, nil), nil
 }
 
-// DiagPostMultiply returns m diag(v).
+// DiagPostMultiply returns m diag(v), one node.
 func (t *Tape) DiagPostMultiply(m Matrix, v []Var) (Matrix, error) {
 	if err := sizeCheck("diag_post_multiply", "m2.size()", len(v), "m1.cols()", m.Cols); err != nil {
 		return Matrix{}, err
 	}
-	r := Matrix{Rows: m.Rows, Cols: m.Cols, Data: t.vec(len(m.Data))}
-	for j := 0; j < m.Cols; j++ {
-		for i := 0; i < m.Rows; i++ {
-			r.Data[i+j*m.Rows] = t.Mul(m.Data[i+j*m.Rows], v[j])
+	return t.diagScale(nil, m, v), nil
+}
+
+// QuadFormDiag returns diag(v) m diag(v) for a square m, one node.
+func (t *Tape) QuadFormDiag(m Matrix, v []Var) (Matrix, error) {
+	const fn = "quad_form_diag"
+	if err := squareCheck(fn, "mat", m); err != nil {
+		return Matrix{}, err
+	}
+	if err := sizeCheck(fn, "rows of mat", m.Rows, "size of vec", len(v)); err != nil {
+		return Matrix{}, err
+	}
+	return t.diagScale(v, m, v), nil
+}
+
+// diagScale returns the matrix of a_i m_ij b_j, a or b nil for ones, as
+// one custom node. Its reverse pass: m̄_ij += ō_ij a_i b_j, ā_i +=
+// Σ_j ō_ij m_ij b_j, b̄_j += Σ_i ō_ij a_i m_ij (a and b may be the same
+// Vars, whose adjoints then add up).
+//
+// Node layout: ints = rows, cols, first output ID, flags (1: a, 2: b, 4: m
+// varying), then the IDs of a, b and m (those given); flts = the values
+// of a, b (those given) and m.
+func (t *Tape) diagScale(a []Var, m Matrix, b []Var) Matrix {
+	r, c := m.Rows, m.Cols
+	out := Matrix{Rows: r, Cols: c, Data: t.vec(r * c)}
+	scale := func(x []Var, k int) float64 {
+		if x == nil {
+			return 1
+		}
+		return x[k].Val
+	}
+	mv := anyVar(m.Data)
+	av, bv := a != nil && anyVar(a), b != nil && anyVar(b)
+	if !mv && !av && !bv {
+		for j := 0; j < c; j++ {
+			for i := 0; i < r; i++ {
+				out.Data[i+j*r] = Const(scale(a, i) * m.Data[i+j*r].Val * scale(b, j))
+			}
+		}
+		return out
+	}
+	nInts, nFlts := 4+r*c, r*c
+	if a != nil {
+		nInts += r
+		nFlts += r
+	}
+	if b != nil {
+		nInts += c
+		nFlts += c
+	}
+	ints, flts := t.CustomSpace(nInts, nFlts)
+	ints[0], ints[1] = int32(r), int32(c)
+	flags := int32(0)
+	ids, vals := ints[4:], flts
+	if a != nil {
+		flags |= 1
+		for i, x := range a {
+			ids[i], vals[i] = x.id, x.Val
+		}
+		ids, vals = ids[r:], vals[r:]
+	}
+	if b != nil {
+		flags |= 2
+		for j, x := range b {
+			ids[j], vals[j] = x.id, x.Val
+		}
+		ids, vals = ids[c:], vals[c:]
+	}
+	if mv {
+		flags |= 4
+	}
+	for k, x := range m.Data {
+		ids[k], vals[k] = x.id, x.Val
+	}
+	ints[3] = flags
+	ints[2] = t.n
+	for j := 0; j < c; j++ {
+		for i := 0; i < r; i++ {
+			out.Data[i+j*r] = t.Var(scale(a, i) * vals[i+j*r] * scale(b, j))
 		}
 	}
-	return r, nil
+	t.CustomCommit(diagScaleBackward, nInts, nFlts)
+	return out
+}
+
+func diagScaleBackward(adj []float64, ints []int32, flts []float64) {
+	r, c, out, flags := int(ints[0]), int(ints[1]), int(ints[2]), ints[3]
+	ids, vals := ints[4:], flts
+	var aIDs, bIDs []int32
+	var av, bv []float64
+	if flags&1 != 0 {
+		aIDs, av, ids, vals = ids[:r], vals[:r], ids[r:], vals[r:]
+	}
+	if flags&2 != 0 {
+		bIDs, bv, ids, vals = ids[:c], vals[:c], ids[c:], vals[c:]
+	}
+	mIDs, mv := ids[:r*c], vals[:r*c]
+	ob := adj[out : out+r*c]
+	for j := 0; j < c; j++ {
+		bj := 1.0
+		if bv != nil {
+			bj = bv[j]
+		}
+		sb := 0.0 // Σ_i ō_ij a_i m_ij
+		for i := 0; i < r; i++ {
+			k := i + j*r
+			ai := 1.0
+			if av != nil {
+				ai = av[i]
+			}
+			o := ob[k]
+			if flags&4 != 0 {
+				adj[mIDs[k]] += o * ai * bj
+			}
+			if aIDs != nil {
+				adj[aIDs[i]] += o * mv[k] * bj
+			}
+			sb += o * ai * mv[k]
+		}
+		if bIDs != nil {
+			adj[bIDs[j]] += sb
+		}
+	}
 }
 
 // ColumnsDotProduct returns the dot products of the columns of a and b.

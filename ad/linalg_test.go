@@ -176,6 +176,22 @@ func TestLinalgGradients(t *testing.T) {
 			c, err := tp.DiagPostMultiply(mx(3, 2, x[:6]), x[6:8])
 			return reduce(tp, c.Data), err
 		}},
+		{"DiagPreMultiply data matrix", 3, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			c, err := tp.DiagPreMultiply(x, mx(3, 2, d6))
+			return reduce(tp, c.Data), err
+		}},
+		{"QuadFormDiag", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			c, err := tp.QuadFormDiag(mx(3, 3, x[:9]), x[9:])
+			return reduce(tp, c.Data), err
+		}},
+		{"QuadFormDiag data matrix", 3, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			c, err := tp.QuadFormDiag(mx(3, 3, d9), x)
+			return reduce(tp, c.Data), err
+		}},
+		{"QuadFormDiag data vector", 9, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			c, err := tp.QuadFormDiag(mx(3, 3, x), d6[:3])
+			return reduce(tp, c.Data), err
+		}},
 		{"CholeskyDecompose", 10, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			l, err := tp.CholeskyDecompose(symFromLower(tp, 4, x, 5))
 			return reduce(tp, l.Data), err
@@ -214,6 +230,18 @@ func TestLinalgGradients(t *testing.T) {
 		}},
 		{"MdivideLeftTriLow var data", 6, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			y, err := tp.MdivideLeftTriLow(lowerFrom(tp, 3, x, 2), mx(3, 2, d6))
+			return reduce(tp, y.Data), err
+		}},
+		{"MdivideRightTriLow var var", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideRightTriLow(mx(2, 3, x[6:]), lowerFrom(tp, 3, x[:6], 2))
+			return reduce(tp, y.Data), err
+		}},
+		{"MdivideRightTriLow data var", 6, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideRightTriLow(mx(2, 3, x), lowerFrom(tp, 3, d6, 3))
+			return reduce(tp, y.Data), err
+		}},
+		{"MdivideRightTriLow var data", 6, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideRightTriLow(mx(1, 3, d6[:3]), lowerFrom(tp, 3, x, 2))
 			return reduce(tp, y.Data), err
 		}},
 		{"MdivideLeft var var", 12, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
@@ -357,6 +385,13 @@ func TestLinalgValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameMatrix(t, "MdivideLeftTriLow", y, &wy)
+	yr, _ := tp.MdivideRightTriLow(tp.Transpose(b), l)
+	var wr, glt mat.Dense
+	if err := glt.Inverse(&gl); err != nil {
+		t.Fatal(err)
+	}
+	wr.Mul(gb.T(), &glt)
+	sameMatrix(t, "MdivideRightTriLow", yr, &wr)
 
 	if tr := tp.Trace(a).Val; math.Abs(tr-mat.Trace(ga)) > 1e-14 {
 		t.Errorf("Trace = %v, want %v", tr, mat.Trace(ga))
@@ -371,6 +406,12 @@ func TestLinalgValues(t *testing.T) {
 			t.Errorf("RowsDotProduct[%d] = %v, want %v", j, rdp[j].Val, w)
 		}
 	}
+
+	qd, _ := tp.QuadFormDiag(a, b.Data[:4])
+	var wqd mat.Dense
+	dv := mat.NewDiagDense(4, []float64{b.At(0, 0).Val, b.At(1, 0).Val, b.At(2, 0).Val, b.At(3, 0).Val})
+	wqd.Product(dv, ga, dv)
+	sameMatrix(t, "QuadFormDiag", qd, &wqd)
 
 	q, _ := tp.Quadform(a, b.Data[:4])
 	bv := mat.NewVecDense(4, []float64{b.At(0, 0).Val, b.At(1, 0).Val, b.At(2, 0).Val, b.At(3, 0).Val})
@@ -490,6 +531,10 @@ func TestLinalgGradientsLarger(t *testing.T) {
 		}},
 		{"MdivideLeftTriLow 6x6 by 6x3", n*(n+1)/2 + n*k, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			y, err := tp.MdivideLeftTriLow(lowerFrom(tp, n, x[:n*(n+1)/2], 2), mx(n, k, x[n*(n+1)/2:]))
+			return reduce(tp, y.Data), err
+		}},
+		{"MdivideRightTriLow 3x6 by 6x6", n*(n+1)/2 + n*k, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			y, err := tp.MdivideRightTriLow(mx(k, n, x[n*(n+1)/2:]), lowerFrom(tp, n, x[:n*(n+1)/2], 2))
 			return reduce(tp, y.Data), err
 		}},
 		{"MatMul 5x3 by 3x4", 27, func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {

@@ -19,11 +19,7 @@ func (t *Tape) ElemAdd(a, b []Var) ([]Var, error) {
 	if err := sizeCheck("add", "size of a", len(a), "size of b", len(b)); err != nil {
 		return nil, err
 	}
-	r := t.vec(len(a))
-	for i := range r {
-		r[i] = t.Add(a[i], b[i])
-	}
-	return r, nil
+	return t.addSub(a, b, 1), nil
 }
 
 // ElemSub returns a - b elementwise.
@@ -31,11 +27,62 @@ func (t *Tape) ElemSub(a, b []Var) ([]Var, error) {
 	if err := sizeCheck("subtract", "size of a", len(a), "size of b", len(b)); err != nil {
 		return nil, err
 	}
+	return t.addSub(a, b, -1), nil
+}
+
+// addSub returns a + sign b as one custom node. Adding a constant zero
+// records nothing and returns the other operand itself, so that a matrix
+// plus diag_matrix(v) costs a tape entry per diagonal element, not per
+// element; a zero's sign is kept as IEEE addition would give it.
+func (t *Tape) addSub(a, b []Var, sign float64) []Var {
 	r := t.vec(len(a))
-	for i := range r {
-		r[i] = t.Sub(a[i], b[i])
+	b = b[:len(a)]
+	m := 0 // results that need a tape variable
+	for k, x := range a {
+		y := b[k]
+		switch {
+		case y.id == 0 && y.Val == 0 && (x.Val != 0 || isExactly(x.Val+sign*y.Val, x.Val)):
+			r[k] = x
+		case x.id == 0 && y.id == 0:
+			r[k] = Const(x.Val + sign*y.Val)
+		case sign > 0 && x.id == 0 && x.Val == 0 && (y.Val != 0 || isExactly(x.Val+y.Val, y.Val)):
+			r[k] = y
+		default:
+			r[k] = Var{id: -1} // pending
+			m++
+		}
 	}
-	return r, nil
+	if m == 0 {
+		return r
+	}
+	// ints: the count, the first output ID, then the pairs of operand IDs
+	// (0, the constant sink, for a constant); flts: sign.
+	ints, flts := t.CustomSpace(2+2*m, 1)
+	ints[0], ints[1], flts[0] = int32(m), t.n, sign
+	q := 2
+	for k, x := range a {
+		if r[k].id == -1 {
+			y := b[k]
+			ints[q], ints[q+1] = x.id, y.id
+			q += 2
+			r[k] = t.Var(x.Val + sign*y.Val)
+		}
+	}
+	t.CustomCommit(addSubBackward, 2+2*m, 1)
+	return r
+}
+
+// isExactly reports whether v and w are the same float, zeros' signs
+// included.
+func isExactly(v, w float64) bool { return v == w && math.Signbit(v) == math.Signbit(w) }
+
+func addSubBackward(adj []float64, ints []int32, flts []float64) {
+	m, out, sign := int(ints[0]), int(ints[1]), flts[0]
+	ids := ints[2 : 2+2*m]
+	for q, a := range adj[out : out+m] {
+		adj[ids[2*q]] += a
+		adj[ids[2*q+1]] += sign * a
+	}
 }
 
 // ElemMul returns a .* b, Stan's elt_multiply.

@@ -54,6 +54,20 @@ func TestVectorGradients(t *testing.T) {
 			r, err := tp.ElemSub(a, b)
 			return reduce(tp, r), err
 		}},
+		{"ElemAdd and ElemSub with constants and zeros", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+			a := []ad.Var{x[0], ad.Const(0), x[1], ad.Const(2), x[2], ad.Const(0)}
+			b := []ad.Var{ad.Const(0), x[3], x[4], x[5], ad.Const(1.5), ad.Const(0)}
+			r, err := tp.ElemAdd(a, b)
+			if err != nil {
+				return ad.Var{}, err
+			}
+			s, err := tp.ElemSub(b, r)
+			if err != nil {
+				return ad.Var{}, err
+			}
+			q, err := tp.ElemSub(a, b)
+			return tp.Add(reduce(tp, s), reduce(tp, q)), err
+		}},
 		{"ElemMul", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
 			a, b := half(x)
 			r, err := tp.ElemMul(a, b)
@@ -214,6 +228,24 @@ func TestVectorConstants(t *testing.T) {
 		if tp != nil && tp.Len() != 0 {
 			t.Errorf("constant operands recorded %d variables", tp.Len())
 		}
+	}
+}
+
+// Adding a constant zero returns the other operand and records nothing,
+// unless IEEE addition would change the sign of a zero.
+func TestElemAddZero(t *testing.T) {
+	tp := ad.NewTape()
+	x, nz := tp.Var(1.5), tp.Var(math.Copysign(0, -1))
+	n := tp.Len()
+	r, _ := tp.ElemAdd([]ad.Var{x, ad.Const(0)}, []ad.Var{ad.Const(0), x})
+	s, _ := tp.ElemSub([]ad.Var{x}, []ad.Var{ad.Const(0)})
+	if r[0] != x || r[1] != x || s[0] != x || tp.Len() != n {
+		t.Errorf("x + 0, 0 + x, x - 0 = %v, %v, %v, recording %d variables; want x itself", r[0], r[1], s[0], tp.Len()-n)
+	}
+	// -0 + 0 is +0: a new variable with that value.
+	r, _ = tp.ElemAdd([]ad.Var{nz}, []ad.Var{ad.Const(0)})
+	if r[0] == nz || math.Signbit(r[0].Val) {
+		t.Errorf("-0 + 0 = %v (the operand itself: %v), want +0", r[0].Val, r[0] == nz)
 	}
 }
 

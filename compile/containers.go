@@ -700,50 +700,23 @@ func diagonal(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 	}}, nil
 }
 
+// diagMultiply is diag_pre_multiply(v, m) or diag_post_multiply(m, v),
+// one tape node.
 func diagMultiply(pre bool) builtin {
+	f := func(tp *ad.Tape, v, m ad.Matrix) (ad.Matrix, error) { return tp.DiagPreMultiply(v.Data, m) }
+	if !pre {
+		f = func(tp *ad.Tape, m, v ad.Matrix) (ad.Matrix, error) { return tp.DiagPostMultiply(m, v.Data) }
+	}
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		fd, fm := a[0].v, a[1].v
-		if !pre {
-			fd, fm = a[1].v, a[0].v
-		}
-		out := c.buf()
-		return cexpr{t: t, v: func(e *env) *value {
-			buf := out.of(e)
-			d, m := fd(e), fm(e)
-			r, cc := m.Dims[0], m.Dims[1]
-			if (pre && len(d.R) != r) || (!pre && len(d.R) != cc) {
-				fail(pos, "diagonal multiply: size mismatch")
-			}
-			buf.shape(m.Dims, false)
-			for j := range cc {
-				for i := range r {
-					s := d.R[j]
-					if pre {
-						s = d.R[i]
-					}
-					buf.R[i+j*r] = e.t.Mul(s, m.R[i+j*r])
-				}
-			}
-			return buf
-		}}, nil
+		return c.solveOp(a[0], a[1], t, pos, f), nil
 	}
 }
 
+// quadFormDiag is diag(v) m diag(v), one tape node.
 func quadFormDiag(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	fm, fv := a[0].v, a[1].v
-	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *value {
-		buf := out.of(e)
-		m, v := fm(e), fv(e)
-		n := m.Dims[0]
-		buf.shape(m.Dims, false)
-		for j := range n {
-			for i := range n {
-				buf.R[i+j*n] = e.t.Mul(e.t.Mul(v.R[i], m.R[i+j*n]), v.R[j])
-			}
-		}
-		return buf
-	}}, nil
+	return c.solveOp(a[0], a[1], t, pos, func(tp *ad.Tape, m, v ad.Matrix) (ad.Matrix, error) {
+		return tp.QuadFormDiag(m, v.Data)
+	}), nil
 }
 
 // lowerSelfTranspose is L Lᵀ using only the lower triangle of L.
@@ -817,45 +790,17 @@ func crossprod(transFirst bool) builtin {
 
 // choleskyDecompose factors a symmetric positive definite matrix with tape
 // arithmetic (Cholesky–Banachiewicz), so its gradient follows.
+// choleskyDecompose is one tape node: ad's factorization, whose adjoint is
+// Murray's reverse-mode algorithm.
 func choleskyDecompose(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 	f := a[0].v
 	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *value {
-		buf := out.of(e)
-		m := f(e)
-		n := m.Dims[0]
-		if m.Dims[1] != n {
-			fail(pos, "cholesky_decompose: the matrix is %d×%d, but must be square", n, m.Dims[1])
+		l, err := e.t.CholeskyDecompose(f(e).matrix())
+		if err != nil {
+			fail(pos, "%v", err)
 		}
-		buf.shape(m.Dims, false)
-		clear(buf.R)
-		tp := e.t
-		for i := range n {
-			for j := range n {
-				if math.Abs(m.R[i+j*n].Val-m.R[j+i*n].Val) > 1e-8*math.Max(1, math.Abs(m.R[i+j*n].Val)) {
-					fail(pos, "cholesky_decompose: the matrix is not symmetric: element [%d,%d] is %v, but element [%d,%d] is %v", i+1, j+1, m.R[i+j*n].Val, j+1, i+1, m.R[j+i*n].Val)
-				}
-			}
-		}
-		for j := range n {
-			s := m.R[j+j*n]
-			for k := range j {
-				s = tp.Sub(s, tp.Square(buf.R[j+k*n]))
-			}
-			if !(s.Val > 0) {
-				fail(pos, "cholesky_decompose: the matrix is not positive definite")
-			}
-			d := tp.Sqrt(s)
-			buf.R[j+j*n] = d
-			for i := j + 1; i < n; i++ {
-				v := m.R[i+j*n]
-				for k := range j {
-					v = tp.Sub(v, tp.Mul(buf.R[i+k*n], buf.R[j+k*n]))
-				}
-				buf.R[i+j*n] = tp.Div(v, d)
-			}
-		}
-		return buf
+		return setResult(out.of(e), t, l)
 	}}, nil
 }
 
@@ -1079,33 +1024,11 @@ func logDeterminant(c *compiler, a []cexpr, t types.Type, pos token.Position) (c
 }
 
 // mdivideLeftTriLow solves L x = b by forward substitution.
+// mdivideLeftTriLow is L⁻¹ b for a vector or matrix b, one tape node.
 func mdivideLeftTriLow(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	fl, fb := a[0].v, a[1].val(true)
-	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *value {
-		buf := out.of(e)
-		l, b := fl(e), fb(e)
-		n := l.Dims[0]
-		cols := 1
-		if len(b.Dims) == 2 {
-			cols = b.Dims[1]
-		}
-		if b.Dims[0] != n {
-			fail(pos, "mdivide_left_tri_low: size mismatch")
-		}
-		buf.shape(b.Dims, false)
-		tp := e.t
-		for j := range cols {
-			for i := range n {
-				s := b.R[i+j*n]
-				for k := range i {
-					s = tp.Sub(s, tp.Mul(l.R[i+k*n], buf.R[k+j*n]))
-				}
-				buf.R[i+j*n] = tp.Div(s, l.R[i+i*n])
-			}
-		}
-		return buf
-	}}, nil
+	return c.solveOp(a[0], a[1], t, pos, func(tp *ad.Tape, l, b ad.Matrix) (ad.Matrix, error) {
+		return tp.MdivideLeftTriLow(l, b)
+	}), nil
 }
 
 func dimsFn(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {

@@ -444,8 +444,14 @@ func (c *compiler) containerArith(x *ast.BinaryExpr, a, b cexpr, t types.Type) c
 	pow := func(tp *ad.Tape, p, q ad.Var) ad.Var { return tp.Pow(p, q) }
 	switch x.Op {
 	case token.ADD:
+		if !aScalar && !bScalar {
+			return c.addContainers(x, a, b, t, (*ad.Tape).ElemAdd)
+		}
 		return elementwise(add)
 	case token.SUB:
+		if !aScalar && !bScalar {
+			return c.addContainers(x, a, b, t, (*ad.Tape).ElemSub)
+		}
 		return elementwise(sub)
 	case token.ELTMUL:
 		return elementwise(mul)

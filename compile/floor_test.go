@@ -8,10 +8,12 @@ import (
 	"github.com/gostan/gostan/model"
 )
 
-// Hand-written gradients of three PosteriorDB posteriors, one fused pass
-// over the data each: the floor a compiled model's gradient is measured
-// against (docs/benchmarks.md). Both drop the constants Stan's ~ drops
-// and include the Jacobian of sigma's lower bound.
+// Hand-written gradients of four PosteriorDB posteriors: the floor a
+// compiled model's gradient is measured against (docs/benchmarks.md). The
+// regressions and arK are one fused pass over the data each; the Gaussian
+// process is its covariance, a Cholesky factor and one inverse, in float64
+// loops. All drop the constants Stan's ~ drops and include the Jacobians
+// of the lower bounds.
 
 // momhsFloor is kidscore_momhs: sigma ~ cauchy(0, 2.5);
 // kid_score ~ normal(beta[1] + beta[2] * mom_hs, sigma).
@@ -124,29 +126,155 @@ func loadARK(t testing.TB) (*Model, *arKFloor) {
 	return m, &arKFloor{k: int(d["K"].Elems[0]), y: d["y"].Elems}
 }
 
-func loadFloors(t testing.TB) (momhs *Model, mf *momhsFloor, nes *Model, nf *nesFloor) {
-	kid, err := model.ReadDataFile("../testdata/posteriordb/data/data/kidiq.json.zip")
-	if err != nil {
-		t.Fatal(err)
+// gpFloor is gp_regr: K = alpha² exp(-d²/(2 rho²)) + sigma I over the
+// points x, L = cholesky(K), y ~ multi_normal_cholesky(0, L), with
+// rho ~ gamma(25, 4), alpha ~ normal(0, 2), sigma ~ normal(0, 1).
+//
+// With w = K⁻¹ y, the log density's derivative with respect to K is
+// G = ½ (w wᵀ - K⁻¹), and each parameter's is Σ G ∘ ∂K/∂parameter.
+type gpFloor struct {
+	x, y []float64
+	// d2 is the matrix of squared distances; e, l and li are working
+	// memory for exp(-d²/(2 rho²)), L and L⁻¹ (column-major, lower).
+	d2, e, l, li, w []float64
+}
+
+func newGPFloor(x, y []float64) *gpFloor {
+	n := len(x)
+	f := &gpFloor{x: x, y: y, d2: make([]float64, n*n), e: make([]float64, n*n),
+		l: make([]float64, n*n), li: make([]float64, n*n), w: make([]float64, n)}
+	for j := range n {
+		for i := range n {
+			d := x[i] - x[j]
+			f.d2[i+j*n] = d * d
+		}
 	}
-	if momhs, err = build(t, "../testdata/posteriordb/models/stan/kidscore_momhs.stan", kid); err != nil {
-		t.Fatal(err)
+	return f
+}
+
+func (f *gpFloor) grad(theta, g []float64) float64 {
+	n := len(f.y)
+	rho, alpha, sigma := math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2])
+	a2, c := alpha*alpha, -1/(2*rho*rho)
+	l, e, li, w := f.l, f.e, f.li, f.w
+	for j := range n {
+		for i := j; i < n; i++ {
+			e[i+j*n] = math.Exp(f.d2[i+j*n] * c)
+			l[i+j*n] = a2 * e[i+j*n]
+		}
+		l[j+j*n] += sigma
 	}
-	mf = &momhsFloor{y: kid["kid_score"].Elems, x: kid["mom_hs"].Elems}
-	d, err := model.ReadDataFile("../testdata/posteriordb/data/data/nes1972.json.zip")
-	if err != nil {
-		t.Fatal(err)
+	// Cholesky, left-looking by columns, in place on the lower triangle.
+	logDet := 0.0
+	for j := range n {
+		for k := range j {
+			ljk := l[j+k*n]
+			for i := j; i < n; i++ {
+				l[i+j*n] -= l[i+k*n] * ljk
+			}
+		}
+		d := math.Sqrt(l[j+j*n])
+		logDet += math.Log(d)
+		l[j+j*n] = d
+		for i := j + 1; i < n; i++ {
+			l[i+j*n] /= d
+		}
 	}
-	if nes, err = build(t, "../testdata/posteriordb/models/stan/nes.stan", d); err != nil {
-		t.Fatal(err)
+	// z = L⁻¹ y (in w), then w = L⁻ᵀ z = K⁻¹ y.
+	copy(w, f.y)
+	zz := 0.0
+	for j := range n {
+		w[j] /= l[j+j*n]
+		zz += w[j] * w[j]
+		for i := j + 1; i < n; i++ {
+			w[i] -= l[i+j*n] * w[j]
+		}
 	}
-	nf = &nesFloor{y: d["partyid7"].Elems}
+	for i := n - 1; i >= 0; i-- {
+		s := w[i]
+		for k := i + 1; k < n; k++ {
+			s -= l[k+i*n] * w[k]
+		}
+		w[i] = s / l[i+i*n]
+	}
+	// L⁻¹ column by column; then (K⁻¹)_ij = Σ_k (L⁻¹)_ki (L⁻¹)_kj.
+	clear(li)
+	for j := range n {
+		col := li[j*n : (j+1)*n]
+		col[j] = 1
+		for p := j; p < n; p++ {
+			col[p] /= l[p+p*n]
+			for i := p + 1; i < n; i++ {
+				col[i] -= l[i+p*n] * col[p]
+			}
+		}
+	}
+	var dA, dR, dS float64 // Σ G ∘ E, Σ G ∘ E ∘ d², trace G
+	for j := range n {
+		for i := j; i < n; i++ {
+			kinv := 0.0
+			for k := i; k < n; k++ {
+				kinv += li[k+i*n] * li[k+j*n]
+			}
+			gij := 0.5 * (w[i]*w[j] - kinv)
+			if i != j {
+				gij *= 2 // the upper triangle's twin
+			} else {
+				dS += gij
+			}
+			dA += gij * e[i+j*n]
+			dR += gij * e[i+j*n] * f.d2[i+j*n]
+		}
+	}
+	lp := 24*theta[0] - 4*rho - alpha*alpha/8 - sigma*sigma/2 - 0.5*zz - logDet + theta[0] + theta[1] + theta[2]
+	// ∂K/∂alpha = 2 alpha E, ∂K/∂rho = alpha² E ∘ d² / rho³, ∂K/∂sigma = I,
+	// and d/dθ = rho d/drho + 1 for θ = log rho, and so on.
+	g[0] = 24 - 4*rho + dR*a2/(rho*rho) + 1
+	g[1] = -alpha*alpha/4 + 2*a2*dA + 1
+	g[2] = -sigma*sigma + sigma*dS + 1
+	return lp
+}
+
+// floorCase is a compiled model and its hand-written gradient.
+type floorCase struct {
+	name string
+	m    *Model
+	f    func(theta, g []float64) float64
+}
+
+func loadFloors(t testing.TB) []floorCase {
+	data := func(name string) model.Data {
+		d, err := model.ReadDataFile("../testdata/posteriordb/data/data/" + name + ".json.zip")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	compiled := func(name string, d model.Data) *Model {
+		m, err := build(t, "../testdata/posteriordb/models/stan/"+name+".stan", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	kid := data("kidiq")
+	mf := &momhsFloor{y: kid["kid_score"].Elems, x: kid["mom_hs"].Elems}
+	d := data("nes1972")
+	nf := &nesFloor{y: d["partyid7"].Elems}
 	for i := range nf.y {
 		age := d["age_discrete"].Elems[i]
 		nf.x = append(nf.x, [8]float64{d["real_ideo"].Elems[i], d["race_adj"].Elems[i], b2f(age == 2), b2f(age == 3), b2f(age == 4),
 			d["educ1"].Elems[i], d["gender"].Elems[i], d["income"].Elems[i]})
 	}
-	return momhs, mf, nes, nf
+	gp := data("gp_pois_regr")
+	gf := newGPFloor(gp["x"].Elems, gp["y"].Elems)
+	ark, af := loadARK(t)
+	return []floorCase{
+		{"kidscore_momhs", compiled("kidscore_momhs", kid), mf.grad},
+		{"nes", compiled("nes", d), nf.grad},
+		{"gp_regr", compiled("gp_regr", gp), gf.grad},
+		{"arK", ark, af.grad},
+	}
 }
 
 func b2f(b bool) float64 {
@@ -160,14 +288,8 @@ func b2f(b bool) float64 {
 // models, so that the benchmark compares equal work: lp differences
 // between points and gradients agree to rounding.
 func TestFloorsAgree(t *testing.T) {
-	momhs, mf, nes, nf := loadFloors(t)
-	ark, af := loadARK(t)
 	rng := rand.New(rand.NewPCG(5, 5))
-	for _, c := range []struct {
-		name string
-		m    *Model
-		f    func(theta, g []float64) float64
-	}{{"kidscore_momhs", momhs, mf.grad}, {"nes", nes, nf.grad}, {"arK", ark, af.grad}} {
+	for _, c := range loadFloors(t) {
 		d := c.m.Dim()
 		var base, baseF float64
 		for k := range 3 {
@@ -196,29 +318,24 @@ func TestFloorsAgree(t *testing.T) {
 }
 
 // BenchmarkFloors compares one gradient of the compiled models with the
-// hand-written fused passes.
+// hand-written ones.
 func BenchmarkFloors(b *testing.B) {
-	momhs, mf, nes, nf := loadFloors(b)
-	ark, af := loadARK(b)
-	for _, c := range []struct {
-		name string
-		f    func(theta, g []float64) float64
-		d    int
-	}{
-		{"kidscore_momhs/compiled", func(th, g []float64) float64 { v, _ := momhs.LogDensity(th, g); return v }, 3},
-		{"kidscore_momhs/hand-written", mf.grad, 3},
-		{"nes/compiled", func(th, g []float64) float64 { v, _ := nes.LogDensity(th, g); return v }, 10},
-		{"nes/hand-written", nf.grad, 10},
-		{"arK/compiled", func(th, g []float64) float64 { v, _ := ark.LogDensity(th, g); return v }, 7},
-		{"arK/hand-written", af.grad, 7},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			theta, g := make([]float64, c.d), make([]float64, c.d)
-			for i := range theta {
-				theta[i] = 0.1 * float64(i+1)
-			}
-			loopCPU(b, func() { c.f(theta, g) })
-		})
+	for _, c := range loadFloors(b) {
+		compiled := func(th, g []float64) float64 { v, _ := c.m.LogDensity(th, g); return v }
+		for _, v := range []struct {
+			kind string
+			f    func(theta, g []float64) float64
+		}{{"compiled", compiled}, {"hand-written", c.f}} {
+			b.Run(c.name+"/"+v.kind, func(b *testing.B) {
+				d := c.m.Dim()
+				theta, g := make([]float64, d), make([]float64, d)
+				for i := range theta {
+					theta[i] = 0.1 * float64(i+1)
+				}
+				v.f(theta, g) // warm: the first evaluation sizes the tape
+				b.ReportAllocs()
+				loopCPU(b, func() { v.f(theta, g) })
+			})
+		}
 	}
 }

@@ -432,7 +432,10 @@ func TestGPCovariances(t *testing.T) {
 	}
 	pts := func(x []float64) [][]float64 { return [][]float64{{x[0]}, {x[1]}, {x[2]}} }
 	vecs := func(x []float64) [][]float64 { return [][]float64{{x[3], x[4]}, {x[5], x[6]}} }
-	decls := "transformed data { matrix[3, 3] W = to_matrix({1, -0.5, 2, 0.25, -1.5, 0.75, 3, -2, 1.25}, 3, 3); }"
+	// xd and vd are data points equal to the parameters' values at at: a
+	// covariance of data points is one tape node over the parameters.
+	decls := `transformed data { matrix[3, 3] W = to_matrix({1, -0.5, 2, 0.25, -1.5, 0.75, 3, -2, 1.25}, 3, 3);
+  array[3] real xd = {0.3, -0.5, 1.1}; array[2] vector[2] vd = {[0.2, 0.7]', [-0.4, 1.3]'}; }`
 	var cases []exprCase
 	for _, k := range []struct {
 		name   string
@@ -451,8 +454,14 @@ func TestGPCovariances(t *testing.T) {
 		cases = append(cases, exprCase{"sum(W .* " + k.name + "(to_array_1d(x[1:3]), " + k.params + "))", func(x []float64) float64 {
 			return weighed(f, pts(x), pts(x), x)
 		}})
-		if k.vec {
-			cases = append(cases, exprCase{"sum(W[1:2, 1:2] .* " + k.name + "({x[4:5], x[6:7]}, " + k.params + "))", func(x []float64) float64 {
+		cases = append(cases, exprCase{"sum(W .* " + k.name + "(xd, " + k.params + "))", func(x []float64) float64 {
+			return weighed(f, pts(x), pts(x), x)
+		}})
+		for _, pts := range []string{"{x[4:5], x[6:7]}", "vd"} {
+			if !k.vec {
+				break
+			}
+			cases = append(cases, exprCase{"sum(W[1:2, 1:2] .* " + k.name + "(" + pts + ", " + k.params + "))", func(x []float64) float64 {
 				// W[1:2, 1:2] in column-major order is w[0], w[1], w[3], w[4].
 				a, r := math.Exp(x[7]), math.Exp(x[8])
 				v := vecs(x)
@@ -469,6 +478,9 @@ func TestGPCovariances(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"gp_exp_quad_cov", "cov_exp_quad"} {
+		cases = append(cases, exprCase{"sum(W[1:3, 1:2] .* " + name + "(xd, {0.2, 0.7}, exp(x[8]), exp(x[9])))", func(x []float64) float64 {
+			return weighed(expQuad, pts(x), [][]float64{{x[3]}, {x[4]}}, x)
+		}})
 		cases = append(cases, exprCase{"sum(W[1:3, 1:2] .* " + name + "(to_array_1d(x[1:3]), to_array_1d(x[4:5]), exp(x[8]), exp(x[9])))", func(x []float64) float64 {
 			return weighed(expQuad, pts(x), [][]float64{{x[3]}, {x[4]}}, x)
 		}}, exprCase{"sum(W[1:2, 1:1] .* " + name + "({x[4:5], x[6:7]}, {x[1:2]}, exp(x[8]), exp(x[9])))", func(x []float64) float64 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
+	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 	"github.com/gostan/gostan/transform"
@@ -85,6 +86,26 @@ func setResult(buf *value, t types.Type, m ad.Matrix) *value {
 	return buf
 }
 
+// addContainers compiles a + b or a - b of two containers of the same
+// shape as one tape node (ad's ElemAdd and ElemSub), whose constant zeros
+// cost nothing: a matrix plus diag_matrix(v) records the diagonal only.
+func (c *compiler) addContainers(x *ast.BinaryExpr, a, b cexpr, t types.Type, f func(*ad.Tape, []ad.Var, []ad.Var) ([]ad.Var, error)) cexpr {
+	pos := c.pos(x.OpPos)
+	fa, fb := a.val(true), b.val(true)
+	buf := c.buf()
+	return cexpr{t: t, v: func(e *env) *value {
+		u, v := fa(e), fb(e)
+		if len(u.R) != len(v.R) || !sameDims(u.Dims, v.Dims) {
+			fail(pos, "size mismatch in %s: %v and %v", x.Op, dimString(u.Dims), dimString(v.Dims))
+		}
+		r, _ := f(e.t, u.R, v.R)
+		out := buf.of(e)
+		out.Dims = append(out.Dims[:0], u.Dims...)
+		out.R, out.I = r, nil
+		return out
+	}}
+}
+
 // solveBuiltin compiles a solve f(a, b) of two matrix-like arguments.
 func solveBuiltin(f func(t *ad.Tape, a, b ad.Matrix) (ad.Matrix, error)) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
@@ -125,28 +146,9 @@ func solveRightSpd(t *ad.Tape, b, a ad.Matrix) (ad.Matrix, error) {
 	return t.Transpose(x), nil
 }
 
-// solveRightTriLow is b l⁻¹ for the lower triangle of l, by substitution:
-// x l = b, so x_j = (b_j - Σ_{k>j} x_k l_kj) / l_jj from the last column.
+// solveRightTriLow is b l⁻¹ for the lower triangle of l, one tape node.
 func solveRightTriLow(t *ad.Tape, b, l ad.Matrix) (ad.Matrix, error) {
-	const fn = "mdivide_right_tri_low"
-	if l.Rows != l.Cols {
-		return ad.Matrix{}, fmt.Errorf("%s: Expecting a square matrix; rows of A (%d) and columns of A (%d) must match in size", fn, l.Rows, l.Cols)
-	}
-	if b.Cols != l.Rows {
-		return ad.Matrix{}, fmt.Errorf("%s: Columns of b (%d) and Rows of A (%d) must match in size", fn, b.Cols, l.Rows)
-	}
-	n := l.Rows
-	x := t.Matrix(b.Rows, n)
-	for r := range b.Rows {
-		for j := n - 1; j >= 0; j-- {
-			s := b.At(r, j)
-			for k := j + 1; k < n; k++ {
-				s = t.Sub(s, t.Mul(x.At(r, k), l.At(k, j)))
-			}
-			x.Set(r, j, t.Div(s, l.At(j, j)))
-		}
-	}
-	return x, nil
+	return t.MdivideRightTriLow(b, l)
 }
 
 // matrixFn compiles a function from a matrix to a matrix.

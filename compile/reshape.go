@@ -400,57 +400,97 @@ func logMix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, er
 	}}, nil
 }
 
-// A covariance kernel: the entry for points at squared distance d2 (on
-// the tape), from constants its parameters give once per evaluation.
+// A covariance kernel: the entry for two points at distance measure u (the
+// squared distance |x - x'|², or |x - x'| for sqrtDist) and its partials,
+// in closed form, so that a covariance matrix of data points is one tape
+// node (ad's Jacobian) with a partial per entry and parameter, as Stan's
+// reverse-mode specialisations of these functions are.
 type gpKernel struct {
 	name   string
-	params int // after the points
-	// consts fills q from the parameters p: q[0] is always σ², the value
-	// at distance 0 (the same points); the rest are the kernel's own.
-	consts func(t *ad.Tape, p, q []ad.Var)
-	entry  func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var
-	// sqrtDist is true when the kernel uses |x - x'| (periodic), not |x - x'|².
+	params int // after the points; the first is the magnitude σ
+	// prep fills c with the constants k needs from the parameters p, once
+	// per matrix, so that an entry costs no division.
+	prep func(p []float64, c *[gpConsts]float64)
+	// k returns the entry at u and its partial with respect to u, and
+	// writes its partials with respect to the parameters into dp.
+	k        func(u float64, c *[gpConsts]float64, dp []float64) (v, du float64)
 	sqrtDist bool
 }
 
-// gpScale is the constants of a kernel of σ and a length scale ρ: σ², ρ.
-func gpScale(t *ad.Tape, p, q []ad.Var) { q[0], q[1] = t.Square(p[0]), p[1] }
+// gpConsts is the most constants a kernel's prep gives.
+const gpConsts = 6
 
 var (
+	// σ² exp(-u / (2ℓ²)): c = σ², -1/(2ℓ²), 2/σ, 1/ℓ³.
 	gpExpQuadK = gpKernel{name: "gp_exp_quad_cov", params: 2,
-		consts: func(t *ad.Tape, p, q []ad.Var) {
-			q[0], q[1] = t.Square(p[0]), t.Mul(ad.Const(-2), t.Square(p[1]))
+		prep: func(p []float64, c *[gpConsts]float64) {
+			s, l := p[0], p[1]
+			c[0], c[1], c[2], c[3] = s*s, -1/(2*l*l), 2/s, 1/(l*l*l)
 		},
-		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
-			return t.Mul(q[0], t.Exp(t.Div(d2, q[1])))
+		k: func(u float64, c *[gpConsts]float64, dp []float64) (float64, float64) {
+			v := c[0] * math.Exp(u*c[1])
+			dp[0], dp[1] = v*c[2], v*u*c[3]
+			return v, v * c[1]
 		}}
-	gpMatern32K = gpKernel{name: "gp_matern32_cov", params: 2, consts: gpScale,
-		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
-			r := t.Div(t.Mul(ad.Const(math.Sqrt(3)), t.Sqrt(d2)), q[1])
-			return t.Mul(t.Mul(q[0], t.Add(ad.Const(1), r)), t.Exp(t.Neg(r)))
+	// σ² (1 + r) e^{-r} with r = √3 d / ℓ, dr/du = r / (2u):
+	// c = σ², √3/ℓ, 2/σ, 1/ℓ, -3/(2ℓ²).
+	gpMatern32K = gpKernel{name: "gp_matern32_cov", params: 2,
+		prep: func(p []float64, c *[gpConsts]float64) {
+			s, l := p[0], p[1]
+			c[0], c[1], c[2], c[3], c[4] = s*s, math.Sqrt(3)/l, 2/s, 1/l, -1.5/(l*l)
+		},
+		k: func(u float64, c *[gpConsts]float64, dp []float64) (float64, float64) {
+			r := math.Sqrt(u) * c[1]
+			s2e := c[0] * math.Exp(-r)
+			v := s2e * (1 + r)
+			dp[0], dp[1] = v*c[2], s2e*r*r*c[3]
+			return v, s2e * c[4]
 		}}
-	gpMatern52K = gpKernel{name: "gp_matern52_cov", params: 2, consts: gpScale,
-		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
-			r := t.Div(t.Mul(ad.Const(math.Sqrt(5)), t.Sqrt(d2)), q[1])
-			poly := t.Add(t.Add(ad.Const(1), r), t.Div(t.Square(r), ad.Const(3)))
-			return t.Mul(t.Mul(q[0], poly), t.Exp(t.Neg(r)))
+	// σ² (1 + r + r²/3) e^{-r} with r = √5 d / ℓ:
+	// c = σ², √5/ℓ, 2/σ, 1/(3ℓ), -5/(6ℓ²).
+	gpMatern52K = gpKernel{name: "gp_matern52_cov", params: 2,
+		prep: func(p []float64, c *[gpConsts]float64) {
+			s, l := p[0], p[1]
+			c[0], c[1], c[2], c[3], c[4] = s*s, math.Sqrt(5)/l, 2/s, 1/(3*l), -5/(6*l*l)
+		},
+		k: func(u float64, c *[gpConsts]float64, dp []float64) (float64, float64) {
+			r := math.Sqrt(u) * c[1]
+			s2e := c[0] * math.Exp(-r)
+			v := s2e * (1 + r + r*r/3)
+			dp[0], dp[1] = v*c[2], s2e*r*r*(1+r)*c[3]
+			return v, s2e * (1 + r) * c[4]
 		}}
-	gpExponentialK = gpKernel{name: "gp_exponential_cov", params: 2, consts: gpScale,
-		entry: func(t *ad.Tape, d2 ad.Var, q []ad.Var) ad.Var {
-			return t.Mul(q[0], t.Exp(t.Neg(t.Div(t.Sqrt(d2), q[1]))))
+	// σ² e^{-d/ℓ}: c = σ², 1/ℓ, 2/σ, 1/ℓ².
+	gpExponentialK = gpKernel{name: "gp_exponential_cov", params: 2,
+		prep: func(p []float64, c *[gpConsts]float64) {
+			s, l := p[0], p[1]
+			c[0], c[1], c[2], c[3] = s*s, 1/l, 2/s, 1/(l*l)
+		},
+		k: func(u float64, c *[gpConsts]float64, dp []float64) (float64, float64) {
+			d := math.Sqrt(u)
+			v := c[0] * math.Exp(-d*c[1])
+			dp[0], dp[1] = v*c[2], v*d*c[3]
+			return v, -0.5 * v * c[1] / d
 		}}
+	// σ² exp(-2 sin²(π d / p) / ℓ²), of the distance d:
+	// c = σ², π/p, -2/ℓ², 2/σ, 4/ℓ³, 4π/(ℓ² p²).
 	gpPeriodicK = gpKernel{name: "gp_periodic_cov", params: 3,
-		consts: func(t *ad.Tape, p, q []ad.Var) {
-			q[0], q[1], q[2] = t.Square(p[0]), t.Square(p[1]), p[2]
+		prep: func(p []float64, c *[gpConsts]float64) {
+			s, l, per := p[0], p[1], p[2]
+			c[0], c[1], c[2], c[3], c[4], c[5] = s*s, math.Pi/per, -2/(l*l), 2/s, 4/(l*l*l), 4*math.Pi/(l*l*per*per)
 		},
-		entry: func(t *ad.Tape, d ad.Var, q []ad.Var) ad.Var {
-			s := t.Sin(t.Div(t.Mul(ad.Const(math.Pi), d), q[2]))
-			return t.Mul(q[0], t.Exp(t.Div(t.Mul(ad.Const(-2), t.Square(s)), q[1])))
+		k: func(d float64, c *[gpConsts]float64, dp []float64) (float64, float64) {
+			sn, cs := math.Sincos(d * c[1])
+			v := c[0] * math.Exp(sn*sn*c[2])
+			dp[0], dp[1], dp[2] = v*c[3], v*sn*sn*c[4], v*sn*cs*d*c[5]
+			// ∂v/∂d = v · (-2/ℓ²) · 2 sin cos · π/p.
+			return v, 2 * v * sn * cs * c[2] * c[1]
 		}, sqrtDist: true}
 )
 
 // gpCov compiles a covariance function of one set of points (a symmetric
-// matrix) or two (x1 × x2), the points reals or vectors.
+// matrix) or two (x1 × x2), the points reals or vectors. Of data points it
+// is one tape node; of varying points, a statement per entry.
 func gpCov(k gpKernel) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		two := len(a) == 2+k.params
@@ -468,21 +508,28 @@ func gpCov(k gpKernel) builtin {
 		for i := range fp {
 			fp[i] = a[np+i].real()
 		}
-		// The parameters and the kernel's constants.
-		type gpWork struct{ p, q []ad.Var }
+		// The parameters, their values and partials; the values and
+		// Jacobian of a node.
+		type gpWork struct {
+			p         []ad.Var
+			pv, dp    []float64
+			c         [gpConsts]float64
+			vals, jac []float64
+		}
 		work := newState(c, func() *gpWork {
-			return &gpWork{make([]ad.Var, k.params), make([]ad.Var, k.params)}
+			return &gpWork{p: make([]ad.Var, k.params), pv: make([]float64, k.params), dp: make([]float64, k.params)}
 		})
 		out := c.buf()
 		return cexpr{t: t, v: func(e *env) *value {
 			buf, w := out.of(e), work.of(e)
-			p, q := w.p, w.q
+			p, pv, dp := w.p, w.pv, w.dp
 			var dims [2]int
 			x1, x2 := fx1(e), fx2(e)
 			for i, f := range fp {
 				p[i] = f(e)
-				if !(p[i].Val > 0) || math.IsInf(p[i].Val, 0) {
-					fail(pos, "%s: %s is %v, but must be positive finite", k.name, [...]string{"magnitude", "length scale", "period"}[i], p[i].Val)
+				pv[i] = p[i].Val
+				if !(pv[i] > 0) || math.IsInf(pv[i], 0) {
+					fail(pos, "%s: %s is %v, but must be positive finite", k.name, [...]string{"magnitude", "length scale", "period"}[i], pv[i])
 				}
 			}
 			n1, n2 := x1.Dims[0], x2.Dims[0]
@@ -490,44 +537,100 @@ func gpCov(k gpKernel) builtin {
 			if size(x2.Dims[1:]) != d {
 				fail(pos, "%s: the points of the two sets have different sizes: %d and %d", k.name, d, size(x2.Dims[1:]))
 			}
+			constPoints := true
 			for _, v := range [2]*value{x1, x2} {
 				for _, x := range v.R {
 					if math.IsNaN(x.Val) {
 						fail(pos, "%s: x is nan, but must not be nan", k.name)
 					}
+					constPoints = constPoints && x.IsConst()
 				}
 			}
 			dims[0], dims[1] = n1, n2
 			buf.shape(dims[:], false)
 			tp := e.t
-			k.consts(tp, p, q)
+			k.prep(pv, &w.c)
+			// measure is the distance measure between point i of x1 and
+			// point j of x2.
+			measure := func(i, j int) float64 {
+				s := 0.0
+				for q := range d {
+					diff := x1.R[i*d+q].Val - x2.R[j*d+q].Val
+					s += diff * diff
+				}
+				if k.sqrtDist {
+					s = math.Sqrt(s)
+				}
+				return s
+			}
+			if constPoints {
+				// The entries by column, the lower triangle of one set.
+				m := n1 * n2
+				if !two {
+					m = n1 * (n1 + 1) / 2
+				}
+				w.vals = slices.Grow(w.vals[:0], m)[:m]
+				w.jac = slices.Grow(w.jac[:0], m*k.params)[:m*k.params]
+				q := 0
+				for j := range n2 {
+					i0 := 0
+					if !two {
+						i0 = j
+					}
+					for i := i0; i < n1; i++ {
+						w.vals[q], _ = k.k(measure(i, j), &w.c, dp)
+						for r, g := range dp {
+							w.jac[r*m+q] = g
+						}
+						q++
+					}
+				}
+				outs := tp.Jacobian(w.vals, p, w.jac)
+				q = 0
+				for j := range n2 {
+					i0 := 0
+					if !two {
+						i0 = j
+					}
+					for i := i0; i < n1; i++ {
+						buf.R[i+j*n1] = outs[q]
+						if !two {
+							buf.R[j+i*n1] = outs[q]
+						}
+						q++
+					}
+				}
+				return buf
+			}
 			for i := range n1 {
 				jEnd := n2
 				if !two {
-					jEnd = i
-					buf.R[i+i*n1] = q[0]
+					jEnd = i + 1
 				}
 				for j := range jEnd {
 					b := tp.Begin()
-					s := 0.0
-					for q := range d {
-						u, w := x1.R[i*d+q], x2.R[j*d+q]
-						diff := u.Val - w.Val
-						s += diff * diff
-						b.Add(u, 2*diff)
-						b.Add(w, -2*diff)
+					u := measure(i, j)
+					v, du := k.k(u, &w.c, dp)
+					if u != 0 {
+						// ∂u/∂x1 = 2 diff for the squared distance, diff / d
+						// for the distance.
+						f := 2 * du
+						if k.sqrtDist {
+							f = du / u
+						}
+						for q := range d {
+							xi, xj := x1.R[i*d+q], x2.R[j*d+q]
+							diff := xi.Val - xj.Val
+							b.Add(xi, f*diff)
+							b.Add(xj, -f*diff)
+						}
 					}
-					dist := b.End(s)
-					if k.sqrtDist {
-						dist = tp.Sqrt(dist)
+					for r, x := range p {
+						b.Add(x, dp[r])
 					}
-					v := q[0]
-					if s != 0 {
-						v = k.entry(tp, dist, q)
-					}
-					buf.R[i+j*n1] = v
+					buf.R[i+j*n1] = b.End(v)
 					if !two {
-						buf.R[j+i*n1] = v
+						buf.R[j+i*n1] = buf.R[i+j*n1]
 					}
 				}
 			}

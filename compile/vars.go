@@ -143,14 +143,17 @@ type layout struct {
 	elemSize  int   // stored size of one array element
 	count     int   // number of array elements
 	order     []int // array elements in unconstrained order (first index fastest)
+	// st is the parameter's structured constraint, nil for a scalar one,
+	// looked up once rather than per evaluation.
+	st *transform.Structured
 }
 
 func (p *paramVar) layout(e *env, off int) *layout {
 	dims := p.dims(e, nil)
 	arr := p.v.Type.Dims
 	l := &layout{p: p, dims: dims, off: off, count: size(dims[:arr]), elemSize: size(dims[arr:]) * width(p.v.Type)}
-	if st := transform.Lookup(p.base); st != nil {
-		l.elemUnc = st.Size(dims[arr:])
+	if l.st = transform.Lookup(p.base); l.st != nil {
+		l.elemUnc = l.st.Size(dims[arr:])
 	} else {
 		l.elemUnc = l.elemSize
 	}
@@ -208,8 +211,8 @@ func (l *layout) constrain(e *env, u []ad.Var, lj *ad.Var) {
 		y := u[k*l.elemUnc : (k+1)*l.elemUnc]
 		x := dst.R[s*l.elemSize : (s+1)*l.elemSize]
 		var err error
-		if st := transform.Lookup(p.base); st != nil {
-			err = st.Constrain(t, y, x, inner, lj)
+		if l.st != nil {
+			err = l.st.Constrain(t, y, x, inner, lj)
 		} else {
 			for i := range x {
 				if x[i], err = l.scalar(e, y[i], s*l.elemSize+i, lj); err != nil {

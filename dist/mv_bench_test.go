@@ -46,3 +46,31 @@ func BenchmarkMultiNormalCholesky(b *testing.B) {
 		eval()
 	}
 }
+
+// BenchmarkMultiNormalCholeskyOneVector: a GP's case, one observed vector
+// of dimension 11 with a varying Cholesky factor (the loops, not BLAS).
+func BenchmarkMultiNormalCholeskyOneVector(b *testing.B) {
+	const k = 11
+	y := [][]ad.Var{make([]ad.Var, k)}
+	for j := range y[0] {
+		y[0][j] = ad.Const(math.Sin(float64(j)))
+	}
+	mu := [][]ad.Var{make([]ad.Var, k)}
+	tp := ad.NewTape()
+	b.ReportAllocs()
+	for b.Loop() {
+		tp.Reset()
+		L := tp.Matrix(k, k)
+		for i := range k {
+			L.Set(i, i, tp.Var(1+0.1*float64(i)))
+			for j := range i {
+				L.Set(i, j, tp.Var(0.05*float64(i-j)))
+			}
+		}
+		lp, err := dist.MultiNormalCholeskyLpdf(tp, true, y, mu, L)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tp.Grad(lp)
+	}
+}

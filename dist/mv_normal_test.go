@@ -124,6 +124,18 @@ func TestMultiNormalGradients(t *testing.T) {
 	checkEntrywise(t, "multi_normal_lpdf", k, mvSigma, func(tp *ad.Tape, s ad.Matrix) (ad.Var, error) {
 		return dist.MultiNormalLpdf(tp, false, constVecs(mvY1, mvY2), constVecs(mvMu), s)
 	})
+	// One observed vector takes the loops instead of BLAS.
+	gradCheck(t, "multi_normal_cholesky_lpdf of one vector", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+		a := split(x, 3, 3, 6)
+		return dist.MultiNormalCholeskyLpdf(tp, false, vecsOf(a[0], k), vecsOf(a[1], k), lowerFrom(a[2], k))
+	}, append(flat(mvY1, mvMu), lowerVals(k, L)...)...)
+	gradCheck(t, "multi_normal_lpdf of one vector", func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+		a := split(x, 3, 3, 6)
+		return dist.MultiNormalLpdf(tp, false, vecsOf(a[0], k), vecsOf(a[1], k), symFrom(a[2], k))
+	}, append(flat(mvY2, mvMu), lowerVals(k, mvSigma)...)...)
+	checkEntrywise(t, "multi_normal_lpdf of one vector", k, mvSigma, func(tp *ad.Tape, s ad.Matrix) (ad.Var, error) {
+		return dist.MultiNormalLpdf(tp, false, constVecs(mvY1), constVecs(mvMu), s)
+	})
 }
 
 func TestMultiNormalErrors(t *testing.T) {

@@ -159,6 +159,18 @@ func addMat(b *ad.Builder, m ad.Matrix, g []float64) {
 	}
 }
 
+// addLower adds the partials g (row-major) of the lower triangle of a
+// varying matrix argument m (column-major) that only its lower triangle
+// enters, as a Cholesky factor's.
+func addLower(b *ad.Builder, m ad.Matrix, g []float64) {
+	n := m.Cols
+	for j := range m.Cols {
+		for i := j; i < m.Rows; i++ {
+			b.Add(m.Data[i+j*m.Rows], g[i*n+j])
+		}
+	}
+}
+
 // load copies the values of the square matrix m into row-major dst.
 func load(m ad.Matrix, dst []float64) {
 	n := m.Rows

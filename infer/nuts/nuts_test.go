@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gostan/gostan/diag"
+	"github.com/gostan/gostan/internal/race"
 	"github.com/gostan/gostan/model"
 )
 
@@ -306,3 +307,28 @@ func (rejecter) LogDensity(q, grad []float64) (float64, error) {
 func (rejecter) Names() []string                                      { return []string{"x"} }
 func (rejecter) Write(q []float64, _ *rand.Rand, out []float64) error { return nil }
 func (rejecter) Clone() model.Model                                   { return rejecter{} }
+
+// A transition, however deep its tree, allocates nothing: the leapfrog
+// steps, the tree's bookkeeping and the proposals use the chain's scratch.
+func TestTransitionAllocatesNothing(t *testing.T) {
+	cov := [][]float64{{1, 0.5, 0}, {0.5, 2, 0.3}, {0, 0.3, 1}}
+	for _, kind := range []Metric{Diag, Dense} {
+		m := newGaussian(cov)
+		s := &sampler{m: m, d: 3, met: newMetric(kind, 3), eps: 0.3, maxDepth: 10,
+			rng: rand.New(rand.NewPCG(1, 2)), z: newPoint(3), scratch: make([]float64, 3)}
+		s.initLevels()
+		cur := newPoint(3)
+		copy(cur.q, []float64{0.5, -0.2, 1})
+		if err := s.evaluate(&cur); err != nil {
+			t.Fatal(err)
+		}
+		tr := newTransition(3, s.maxDepth)
+		depths := 0
+		if n := testing.AllocsPerRun(200, func() { depths += s.transition(&cur, tr).TreeDepth }); n != 0 && !race.Enabled {
+			t.Errorf("%v metric: a transition allocates %v times", kind, n)
+		}
+		if depths < 200 {
+			t.Errorf("%v metric: trees of depth %d in 201 transitions; the test wants real trees", kind, depths)
+		}
+	}
+}

@@ -1,0 +1,82 @@
+package nuts_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/gostan/gostan/compile"
+	"github.com/gostan/gostan/infer/nuts"
+	"github.com/gostan/gostan/model"
+	"github.com/gostan/gostan/stancsv"
+)
+
+// fixture compiles a PosteriorDB model of the test fixtures with its data.
+func fixture(tb testing.TB, name, data string) model.Model {
+	root := filepath.Join("..", "..", "testdata", "posteriordb")
+	p, err := compile.File(filepath.Join(root, "models", "stan", name+".stan"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d, err := model.ReadDataFile(filepath.Join(root, "data", "data", data+".json.zip"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m, err := p.NewModel(d, 1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+var overheadModels = []struct{ name, model, data string }{
+	{"eight_schools_noncentered", "eight_schools_noncentered", "eight_schools"},
+	{"kidscore_momhs", "kidscore_momhs", "kidiq"},
+	{"gp_regr", "gp_regr", "gp_pois_regr"},
+}
+
+// BenchmarkNUTSOverhead runs one chain as `gostan sample` does (a Stan CSV
+// sink, a progress hook) and reports nanoseconds per gradient inside the
+// chain (its timed warmup and sampling over its gradients) beside the bare
+// gradient's, so that the sampler's own cost per gradient shows.
+func BenchmarkNUTSOverhead(b *testing.B) {
+	for _, c := range overheadModels {
+		m := fixture(b, c.model, c.data)
+		b.Run(c.name+"/gradient", func(b *testing.B) {
+			x, g := make([]float64, m.Dim()), make([]float64, m.Dim())
+			for i := range x {
+				x[i] = 0.1 * float64(i+1)
+			}
+			m.LogDensity(x, g) // warm: the first evaluation sizes the tape
+			b.ReportAllocs()
+			for b.Loop() {
+				m.LogDensity(x, g)
+			}
+		})
+		b.Run(c.name+"/nuts", func(b *testing.B) {
+			cfg := nuts.DefaultConfig()
+			cfg.Seed = 1
+			var secs float64
+			var grads int
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := stancsv.CreateSample(stancsv.Run{Output: filepath.Join(b.TempDir(), "out.csv"), SigFigs: 6}, m, cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				iters := 0
+				ch, err := nuts.SampleContext(context.Background(), m.Clone(), cfg, nuts.Hooks{Sink: f, Progress: func(int) { iters++ }})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := f.Finish(ch); err != nil {
+					b.Fatal(err)
+				}
+				secs += ch.WarmupSeconds + ch.SampleSeconds
+				grads += ch.Gradients
+			}
+			b.ReportMetric(secs/float64(grads)*1e9, "ns/grad")
+			b.ReportMetric(float64(grads)/float64(b.N), "grads/op")
+		})
+	}
+}
