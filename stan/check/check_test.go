@@ -234,6 +234,11 @@ func TestRulesAccepted(t *testing.T) {
 		// Compound assignments whose result has the left side's type.
 		`transformed data { int n = 2; real x = 1; complex z = 1; vector[2] v = [1, 2]'; row_vector[2] r = v'; matrix[2, 2] m = diag_matrix(v);
 		  n *= 3; n -= 1; x += n; x /= 2; z += x; z *= z; v ./= v; v -= 1; r *= m; m /= 2; m .*= m; }`,
+		// Several variables a declaration, a later initial value using an
+		// earlier name; a constrained type shared by two parameters.
+		`functions { real f(real a) { real u = a, v = 2 * u; return v; } }
+		 data { int N, K; array[N] vector<lower=0>[K] y, z; } transformed data { real x = 1, w = x + N; }
+		 parameters { real<lower=0> s, t; } model { real u, v = f(s); s ~ exponential(1); t ~ exponential(w); }`,
 		// A function whose name ends in _log is an ordinary function.
 		`functions { vector safe_log(vector x) { return log(x); } }
 		 parameters { vector<lower=0>[2] y; } model { target += sum(safe_log(y)); }`,
