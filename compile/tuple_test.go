@@ -270,12 +270,18 @@ generated quantities { real total = p.1 + sum(p.2); }
 	}
 	wantCols(t, cols, map[string]float64{"q.1:1.1": -1 + 1, "q.2:1.2": 0.5 + 1, "q.1:2.1": 1.0 / 3, "total": 3})
 	x := []float64{0.3, -0.2, 0.4, 0.1, -0.5, 0.2, -0.1, 0.7, 0.3, -0.4, 0.25}
+	// Stan's unconstrained layout: p's members, then q element by
+	// element, each element's members in turn.
+	unc := strings.Join(m.UnconstrainedNames(), ",")
+	if want := "p:1,p:2.1,p:2.2,q.1:1.1,q.1:1.2,q.1:2.1,q.1:2.2,q.2:1.1,q.2:1.2,q.2:2.1,q.2:2.2"; unc != want {
+		t.Errorf("unconstrained names %s, want %s", unc, want)
+	}
 	// p: exponential densities of exp(y) with the log Jacobian y (the
 	// constants dropped), and the rest checked by finite differences.
 	m2 := buildSource(t, strings.Replace(src, "q[k].1 ~ normal(0, 1);\n    q[k].2 ~ dirichlet([2, 3, 4]');", "", 1), model.Data{"lb": {Dims: []int{2}, Elems: []float64{-1, 0.5}}})
 	checkModelAt(t, "p only", m2, x, func(x []float64) float64 {
-		return -math.Exp(x[0]) + x[0] - 2*math.Exp(x[1]) + x[1] - 2*math.Exp(x[2]) + x[2] + (x[3] + x[4] + x[5] + x[6]) +
-			sbJacobian(x[7:9]) + sbJacobian(x[9:11])
+		return -math.Exp(x[0]) + x[0] - 2*math.Exp(x[1]) + x[1] - 2*math.Exp(x[2]) + x[2] + (x[3] + x[4] + x[7] + x[8]) +
+			sbJacobian(x[5:7]) + sbJacobian(x[9:11])
 	})
 	checkModelAt(t, "all", m, x, nil)
 	// Draws read back: the columns to data, to the unconstrained point.
@@ -372,5 +378,67 @@ func TestTupleSizeMismatch(t *testing.T) {
 	err = m.Write(nil, nil, make([]float64, 3))
 	if err == nil || !strings.Contains(err.Error(), "size mismatch in assignment: the variable has size [2], the value [3]") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestTupleUnconstrainedLayout: nested tuples and arrays of tuples are
+// laid out as stanc3 reads them, element by element and member by
+// member, and named as its unconstrained_param_names names them; each
+// unconstrained value lands in the output column of the same name.
+func TestTupleUnconstrainedLayout(t *testing.T) {
+	src := `
+parameters {
+  array[2] tuple(real, array[2] tuple(real, vector[2])) a;
+  array[2, 2] tuple(real, complex) b;
+  tuple(matrix[2, 2], real<lower=0>) c;
+}
+model { }
+`
+	m := buildSource(t, src, nil)
+	names := m.UnconstrainedNames()
+	want := []string{
+		"a.1:1", "a.1:2.1:1", "a.1:2.1:2.1", "a.1:2.1:2.2", "a.1:2.2:1", "a.1:2.2:2.1", "a.1:2.2:2.2",
+		"a.2:1", "a.2:2.1:1", "a.2:2.1:2.1", "a.2:2.1:2.2", "a.2:2.2:1", "a.2:2.2:2.1", "a.2:2.2:2.2",
+		"b.1.1:1", "b.1.1:2.real", "b.1.1:2.imag", "b.1.2:1", "b.1.2:2.real", "b.1.2:2.imag",
+		"b.2.1:1", "b.2.1:2.real", "b.2.1:2.imag", "b.2.2:1", "b.2.2:2.real", "b.2.2:2.imag",
+		"c:1.1.1", "c:1.2.1", "c:1.1.2", "c:1.2.2", "c:2",
+	}
+	if strings.Join(names, ",") != strings.Join(want, ",") || m.Dim() != len(want) {
+		t.Fatalf("unconstrained names (%d)\n%s\nwant\n%s", m.Dim(), strings.Join(names, ","), strings.Join(want, ","))
+	}
+	theta := make([]float64, m.Dim())
+	for i := range theta {
+		theta[i] = float64(i+1) / 8
+	}
+	out := make([]float64, len(m.Names()))
+	if err := m.Write(theta, nil, out); err != nil {
+		t.Fatal(err)
+	}
+	cols := map[string]float64{}
+	for i, n := range stancsv.ColumnNames(m.Names()) {
+		cols[n] = out[i]
+	}
+	for i, n := range names {
+		w := theta[i]
+		if n == "c:2" {
+			w = math.Exp(w)
+		}
+		if got, ok := cols[n]; !ok || got != w {
+			t.Errorf("column %s = %v (present %v), want %v", n, got, ok, w)
+		}
+	}
+	// And back: the columns unconstrain to the same point.
+	d, err := m.ParamData(out[:len(m.ParamNames())])
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, err := m.UnconstrainValues(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range z {
+		if math.Abs(z[i]-theta[i]) > 1e-12 {
+			t.Errorf("%s unconstrained to %v, want %v", names[i], z[i], theta[i])
+		}
 	}
 }
