@@ -306,7 +306,6 @@ func innerNames(inner []int, t types.Type, elemSize, elemUnc int) []string {
 	return out
 }
 
-
 func (p *paramVar) layout(e *env, off int) *layout {
 	dims := p.dims(e, nil)
 	arr := p.v.Type.Dims
