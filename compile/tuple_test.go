@@ -1,6 +1,9 @@
 package compile
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -432,7 +435,31 @@ model { }
 	if err != nil {
 		t.Fatal(err)
 	}
-	z, err := m.UnconstrainValues(d)
+	// Through CmdStan's JSON: an array of tuples is an array of objects.
+	var buf bytes.Buffer
+	if err := d.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var js map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &js); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := js["a"].([]any)
+	if len(a) != 2 {
+		t.Fatalf("a written as %v", js["a"])
+	}
+	a2, _ := a[1].(map[string]any)["2"].([]any)
+	if len(a2) != 2 || fmt.Sprint(a2[0].(map[string]any)["2"]) != fmt.Sprint([]any{theta[9], theta[10]}) {
+		t.Errorf("a[2].2 written as %v", a[1])
+	}
+	if b, _ := js["b"].([]any); len(b) != 2 || len(b[0].([]any)) != 2 {
+		t.Errorf("b written as %v", js["b"])
+	}
+	back, err := model.ReadData(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, err := m.UnconstrainValues(back)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -116,6 +116,7 @@ type paramVar struct {
 	// first leaf's tuple is the whole tuple, whose columns it writes.
 	inTuple bool
 	tuple   *tupleNode
+	levels  []int // a leaf's model.Value TupleLevels
 }
 
 func (c *compiler) paramDecl(d *ast.VarDecl) *paramVar {
