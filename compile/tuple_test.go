@@ -469,3 +469,90 @@ model { }
 		}
 	}
 }
+
+// TestTupleArrayFunctions: rep_array, append_array, size and dims of
+// arrays of tuples, and assignments to several elements at once, with
+// values by hand and the gradient of a density through them by finite
+// differences.
+func TestTupleArrayFunctions(t *testing.T) {
+	src := `
+parameters { real x; vector[2] v; }
+transformed parameters {
+  array[3] tuple(real, vector[2]) a = rep_array((x, v), 3);
+  array[4] tuple(real, vector[2]) b = append_array(a[2:3], {(2 * x, v * 3), (1.5, [1, 2]')});
+  a[2:3] = {(x * x, v + 1), (-x, 2 * v)};
+  a[{3, 1}] = a[1:2];
+}
+model {
+  array[2, 2] tuple(int, real) r2 = rep_array((4, x), 2, 2);
+  array[2, 2] tuple(int, real) r3 = r2;
+  r3[1, :] = {(5, 2.5), (6, 3.5)};
+  for (k in 1:3) target += -0.5 * square(a[k].1) - 0.25 * dot_self(a[k].2);
+  for (k in 1:4) target += -0.125 * b[k].1 * sum(b[k].2);
+  target += r2[2, 1].2 * size(b) + r3[1, 2].2 + sum(dims(r3));
+}
+generated quantities {
+  array[2, 2] tuple(int, real) r2 = rep_array((4, x), 2, 2);
+  array[2, 2] tuple(int, real) r3 = r2;
+  r3[1, :] = {(5, 2.5), (6, 3.5)};
+  int n = size(a);
+  array[2] int d = dims(r2);
+}
+`
+	m := buildSource(t, src, nil)
+	x := []float64{0.7, -0.3, 1.2}
+	want := func(p []float64) float64 {
+		x, v1, v2 := p[0], p[1], p[2]
+		type el struct{ s, a, b float64 }
+		// a after its assignments: a = [(x,v)]*3; a[2:3] = (x², v+1), (-x, 2v);
+		// a[{3,1}] = a[1:2] gives a[3] = (x, v), a[1] = (x², v+1).
+		a := []el{{x * x, v1 + 1, v2 + 1}, {x * x, v1 + 1, v2 + 1}, {x, v1, v2}}
+		b := []el{{x, v1, v2}, {x, v1, v2}, {2 * x, 3 * v1, 3 * v2}, {1.5, 1, 2}}
+		lp := 0.0
+		for _, e := range a {
+			lp += -0.5*e.s*e.s - 0.25*(e.a*e.a+e.b*e.b)
+		}
+		for _, e := range b {
+			lp += -0.125 * e.s * (e.a + e.b)
+		}
+		return lp + x*4 + 3.5 + 4
+	}
+	checkModelAt(t, "tuple array functions", m, x, want)
+	out := make([]float64, len(m.Names()))
+	if err := m.Write(x, nil, out); err != nil {
+		t.Fatal(err)
+	}
+	cols := map[string]float64{}
+	for i, n := range stancsv.ColumnNames(m.Names()) {
+		cols[n] = out[i]
+	}
+	wantCols(t, cols, map[string]float64{"n": 3, "d.1": 2, "d.2": 2, "a.3:1": 0.7, "a.1:2.2": 2.2, "b.3:2.1": -0.9,
+		"r2.2.2:1": 4, "r3.1.1:1": 5, "r3.1.2:2": 3.5, "r3.2.1:2": 0.7})
+}
+
+// TestTupleArrayErrors: the run-time size checks of the array functions
+// and assignments of tuples.
+func TestTupleArrayErrors(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{`generated quantities { array[2] tuple(int, vector[2]) a = rep_array((1, [1, 2]'), 2);
+		  array[1] tuple(int, vector[3]) b = {(1, [1, 2, 3]')}; array[3] tuple(int, vector[2]) c = append_array(a, b); }`,
+			"append_array: the elements of the first array (size [2]) and of the second (size [3]) must have the same sizes"},
+		{`generated quantities { array[3] tuple(int, real) a = rep_array((1, 2.5), 3); a[1:2] = rep_array((2, 1.5), 3); }`,
+			"size mismatch in assignment: the indexed variable has size [2], the value [3]"},
+		{`generated quantities { array[2] tuple(int, vector[2]) a = rep_array((1, [1, 2]'), 2); a[1:2] = rep_array((2, [1, 2, 3]'), 2); }`,
+			"size mismatch in assignment: the variable has size [2], the value [3]"},
+	} {
+		p, err := Source("tuples.stan", []byte(c.src))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, c.src)
+		}
+		m, err := p.NewModel(nil, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = m.Write(nil, nil, make([]float64, len(m.Names())))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want %q", err, c.want)
+		}
+	}
+}

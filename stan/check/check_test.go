@@ -239,6 +239,11 @@ func TestRulesAccepted(t *testing.T) {
 		`functions { real f(real a) { real u = a, v = 2 * u; return v; } }
 		 data { int N, K; array[N] vector<lower=0>[K] y, z; } transformed data { real x = 1, w = x + N; }
 		 parameters { real<lower=0> s, t; } model { real u, v = f(s); s ~ exponential(1); t ~ exponential(w); }`,
+		// The array functions of arrays of tuples; int members promote.
+		`transformed data { array[3] tuple(int, vector[2]) a = rep_array((1, [2, 3]'), 3);
+		  array[2, 3] tuple(real, vector[2]) a2 = rep_array((1, [2, 3]'), 2, 3);
+		  array[5] tuple(real, vector[2]) b = append_array(a, a2[1, 1:2]);
+		  int s = size(b); array[2] int d = dims(a2); a[2:3] = a[1:2]; a2[1, :] = a; }`,
 		// A function whose name ends in _log is an ordinary function.
 		`functions { vector safe_log(vector x) { return log(x); } }
 		 parameters { vector<lower=0>[2] y; } model { target += sum(safe_log(y)); }`,
