@@ -80,17 +80,22 @@ func (m *Model) Columns() (params, tparams, gqs int) {
 // unconstrained_param_names does, in BridgeStan's dotted style: a
 // parameter whose transform keeps its size has its constrained names
 // ("beta.2", "Sigma.1.2"); one that drops coordinates (a simplex, a
-// correlation matrix) is numbered "theta.1" ... "theta.n".
+// correlation matrix) is numbered "theta.1" ... "theta.n"; a tuple's
+// values are named by element and member, as Stan names them
+// ("q.2:1.3", placeTuple).
 func (m *Model) UnconstrainedNames() []string {
-	var out []string
+	out := make([]string, 0, m.dim)
 	k := 0
 	for i, l := range m.layouts {
 		cols := len(m.outputs[i].order)
-		if cols == l.n {
+		switch {
+		case l.at != nil:
+			out = append(out, l.tupleNames...) // the first leaf's; the others' are nil
+		case cols == l.n:
 			for _, n := range m.names[k : k+cols] {
 				out = append(out, DottedName(n))
 			}
-		} else {
+		default:
 			for j := range l.n {
 				out = append(out, fmt.Sprintf("%s.%d", l.p.name, j+1))
 			}
@@ -159,7 +164,7 @@ func (m *Model) Constrain(theta []float64, tp, gq bool, rng *rand.Rand, out []fl
 		m.leaves[i] = ad.Const(v)
 	}
 	for _, l := range m.layouts {
-		l.constrain(e, m.leaves[l.off:l.off+l.n], nil)
+		l.constrain(e, m.leaves, nil)
 	}
 	n := len(m.layouts)
 	if tp {

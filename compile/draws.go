@@ -52,7 +52,7 @@ func layoutData(layouts []*layout, cols []float64) model.Data {
 			if width(l.p.v.Type) == 2 {
 				dims = append(dims, 2)
 			}
-			d[l.p.name] = &model.Value{Dims: dims, Elems: elems}
+			d[l.p.name] = &model.Value{Dims: dims, Elems: elems, TupleLevels: l.p.levels}
 			continue
 		}
 		dims := append([]int(nil), l.dims...)

@@ -115,6 +115,9 @@ func (c *compiler) compileExpr(x ast.Expr) cexpr {
 	case *ast.UnaryExpr:
 		return c.unary(x, t)
 	case *ast.PostfixExpr:
+		if isComplexContainer(t) {
+			return c.complexTranspose(c.expr(x.X), t)
+		}
 		return c.transpose(c.expr(x.X), t)
 	case *ast.CondExpr:
 		return c.cond(x, t)
@@ -216,6 +219,9 @@ func (c *compiler) unary(x *ast.UnaryExpr, t types.Type) cexpr {
 	if t == types.ComplexT && x.Op == token.SUB {
 		return complexNeg(a, t)
 	}
+	if isComplexContainer(t) && x.Op == token.SUB {
+		return c.complexUnaryMinus(a, t)
+	}
 	switch x.Op {
 	case token.ADD:
 		return a
@@ -262,6 +268,14 @@ func mapReal(c *compiler, t types.Type, a cexpr, f func(*ad.Tape, ad.Var) ad.Var
 
 func (c *compiler) binary(x *ast.BinaryExpr, t types.Type) cexpr {
 	a, b := c.expr(x.X), c.expr(x.Y)
+	if isComplexContainer(t) || isComplexContainer(a.t) || isComplexContainer(b.t) {
+		return c.complexContainerBinary(x, a, b, t)
+	}
+	return c.binaryOf(x, a, b, t)
+}
+
+// binaryOf compiles x on the compiled operands a and b.
+func (c *compiler) binaryOf(x *ast.BinaryExpr, a, b cexpr, t types.Type) cexpr {
 	if t == types.ComplexT || a.t == types.ComplexT || b.t == types.ComplexT {
 		return c.complexBinary(x, a, b, t)
 	}
@@ -1127,6 +1141,9 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 		return c.libCall(x, call.Name, stdlib().densities[call.Dist.Family].rng, args, t)
 	default:
 		return c.memoized(call.Name, args, c.densityCall(x, call, args, t))
+	}
+	if e, ok := c.complexLibCall(x, call, args, t); ok {
+		return e
 	}
 	if e, ok := c.complexCall(call, args, t, c.pos(x.Pos())); ok {
 		return e

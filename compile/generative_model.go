@@ -159,7 +159,7 @@ func (m *Model) PriorLikelihood(z []float64) (logPrior, logLik float64, err erro
 	}
 	lj := ad.Const(0)
 	for _, l := range m.layouts {
-		l.constrain(e, m.leaves[l.off:l.off+l.n], &lj)
+		l.constrain(e, m.leaves, &lj)
 	}
 	e.jacobian = true
 	if err := m.runTParams(); err != nil {

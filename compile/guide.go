@@ -312,13 +312,11 @@ func (m *Model) NewGuide(rng *rand.Rand) (g *Guide, err error) {
 	}
 	defer m.recover(&err)
 	g = &Guide{m: m}
-	off := 0
-	for _, pv := range m.p.gparams {
-		l := pv.layout(m.e, off)
-		off += l.n
-		g.layouts = append(g.layouts, l)
-		for _, k := range outputOrder(l.dims, pv.v.Type) {
-			g.names = append(g.names, elementName(pv.name, l.dims, pv.v.Type, k))
+	layouts, off := layoutParams(m.e, m.p.gparams, 0)
+	g.layouts = layouts
+	for _, l := range layouts {
+		for _, k := range outputOrder(l.dims, l.p.v.Type) {
+			g.names = append(g.names, elementName(l.p.name, l.dims, l.p.v.Type, k))
 		}
 	}
 	g.par = make([]float64, off)
@@ -349,7 +347,7 @@ func (g *Guide) draw(rng *rand.Rand, taped bool) ad.Var {
 		}
 	}
 	for _, l := range g.layouts {
-		l.constrain(e, g.leaves[l.off:l.off+l.n], nil)
+		l.constrain(e, g.leaves, nil)
 	}
 	for _, l := range m.layouts {
 		dst := l.p.get(e)
@@ -465,7 +463,7 @@ func (g *Guide) Values() (out []float64, err error) {
 		g.leaves[i] = ad.Const(v)
 	}
 	for _, l := range g.layouts {
-		l.constrain(m.e, g.leaves[l.off:l.off+l.n], nil)
+		l.constrain(m.e, g.leaves, nil)
 		v := l.p.get(m.e)
 		for _, k := range outputOrder(l.dims, l.p.v.Type) {
 			out = append(out, v.R[k].Val)

@@ -17,9 +17,7 @@ func (m *Model) Unconstrain(init model.Data, rng *rand.Rand, radius float64) (z 
 	z = make([]float64, m.dim)
 	for _, l := range m.layouts {
 		if _, ok := init[l.p.name]; !ok {
-			for i := l.off; i < l.off+l.n; i++ {
-				z[i] = radius * (2*rng.Float64() - 1)
-			}
+			l.each(func(i int) { z[i] = radius * (2*rng.Float64() - 1) })
 		}
 	}
 	if err := m.unconstrainInto(m.layouts, init, z); err != nil {

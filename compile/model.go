@@ -70,12 +70,8 @@ func (p *Program) NewModel(data model.Data, seed uint64) (m *Model, err error) {
 			}
 		}
 	}
-	off := 0
-	for _, pv := range p.params {
-		l := pv.layout(e, off)
-		off += l.n
-		m.layouts = append(m.layouts, l)
-	}
+	layouts, off := layoutParams(e, p.params, 0)
+	m.layouts = layouts
 	m.dim = off
 	m.leaves = make([]ad.Var, off)
 	if err := m.prepareOutputs(); err != nil {
@@ -223,7 +219,7 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 		ljp = nil
 	}
 	for _, l := range m.layouts {
-		l.constrain(e, m.leaves[l.off:l.off+l.n], ljp)
+		l.constrain(e, m.leaves, ljp)
 	}
 	if err := m.runModel(); err != nil {
 		return 0, err
@@ -277,6 +273,12 @@ func (m *Model) Explain(theta []float64) error {
 // unconstrainedName names the i-th unconstrained value by its parameter.
 func (m *Model) unconstrainedName(i int) string {
 	for _, l := range m.layouts {
+		if l.at != nil {
+			if l.tupleNames != nil && i >= l.off && i < l.off+len(l.tupleNames) {
+				return l.tupleNames[i-l.off]
+			}
+			continue
+		}
 		if i >= l.off && i < l.off+l.n {
 			if l.n == 1 {
 				return l.p.name
@@ -340,7 +342,7 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 		m.leaves[i] = ad.Const(v)
 	}
 	for _, l := range m.layouts {
-		l.constrain(e, m.leaves[l.off:l.off+l.n], nil)
+		l.constrain(e, m.leaves, nil)
 	}
 	valid = len(m.layouts)
 	if err := m.runTParams(); err != nil {

@@ -359,6 +359,12 @@ func (c *compiler) tupleCall(x *ast.CallExpr, call *check.Call, t types.Type) (c
 	if call.User != nil {
 		return cexpr{}, false
 	}
+	if len(call.Sig.Args) > 0 && call.Sig.Args[0].Kind == types.Tuple {
+		switch call.Name {
+		case "rep_array", "append_array", "size", "dims":
+			return c.tupleArrayCall(x, call.Name, t), true
+		}
+	}
 	for _, a := range call.Sig.Args {
 		if a.Kind == types.Tuple {
 			c.errorf(x.Pos(), "function '%s' of a tuple is not supported yet", call.Name)
@@ -395,6 +401,100 @@ func (c *compiler) tupleCall(x *ast.CallExpr, call *check.Call, t types.Type) (c
 		}
 		return b
 	}}, true
+}
+
+// tupleArrayCall compiles the array functions of tuples: rep_array of a
+// tuple (or an array of tuples), append_array, size and dims of arrays of
+// tuples.
+func (c *compiler) tupleArrayCall(x *ast.CallExpr, name string, t types.Type) cexpr {
+	pos := c.pos(x.Pos())
+	switch name {
+	case "size":
+		f := c.expr(x.Args[0]).v
+		return cexpr{t: t, i: func(e *env) int { return f(e).Dims[0] }}
+	case "dims":
+		f := c.expr(x.Args[0]).v
+		buf := c.buf()
+		return cexpr{t: t, v: func(e *env) *value {
+			v, b := f(e), buf.of(e)
+			b.shape([]int{len(v.Dims)}, true)
+			copy(b.I, v.Dims) // a tuple's Dims are its array sizes
+			return b
+		}}
+	case "append_array":
+		fa, fb := c.converted(c.expr(x.Args[0]), t), c.converted(c.expr(x.Args[1]), t)
+		buf := c.buf()
+		return cexpr{t: t, v: func(e *env) *value {
+			b := buf.of(e)
+			appendInto(b, fa(e), fb(e), pos)
+			return b
+		}}
+	}
+	f := c.expr(x.Args[0]).v
+	ns := make([]func(*env) int, len(x.Args)-1)
+	for k, a := range x.Args[1:] {
+		ns[k] = c.expr(a).i
+	}
+	buf, dimsOf := c.buf(), c.dimsState()
+	return cexpr{t: t, v: func(e *env) *value {
+		b, d := buf.of(e), dimsOf.of(e)
+		*d = evalSizes(e, ns, *d, pos)
+		repInto(b, f(e), *d)
+		return b
+	}}
+}
+
+// repInto makes dst the array of sizes reps whose every element is src,
+// a tuple or an array of tuples: each member repeated, as an array of
+// tuples stores its members (see the top of this file).
+func repInto(dst, src *value, reps []int) {
+	if src.T != nil {
+		dst.setMembers(reps, len(src.T))
+		dst.Dims = append(dst.Dims, src.Dims...)
+		for j := range src.T {
+			repInto(&dst.T[j], &src.T[j], reps)
+		}
+		return
+	}
+	n := size(reps)
+	isInt := src.R == nil && src.I != nil
+	blk := len(src.R) + len(src.I)
+	dims := append(append(dst.Dims[:0], reps...), src.Dims...)
+	if isInt {
+		dst.shape(dims, true)
+		for k := range n {
+			copy(dst.I[k*blk:], src.I)
+		}
+		return
+	}
+	dst.shapeReals(dims, n*blk)
+	for k := range n {
+		copy(dst.R[k*blk:], src.R)
+	}
+}
+
+// appendInto makes dst the arrays of tuples a and b joined along their
+// first dimension, member by member; the elements' sizes must agree.
+func appendInto(dst, a, b *value, pos token.Position) {
+	if !sameDims(a.Dims[1:], b.Dims[1:]) {
+		fail(pos, "append_array: the elements of the first array (size %s) and of the second (size %s) must have the same sizes", dimString(a.Dims[1:]), dimString(b.Dims[1:]))
+	}
+	if a.T != nil {
+		dst.setMembers(a.Dims, len(a.T))
+		dst.Dims[0] += b.Dims[0]
+		for j := range a.T {
+			appendInto(&dst.T[j], &a.T[j], &b.T[j], pos)
+		}
+		return
+	}
+	dims := append(append(dst.Dims[:0], a.Dims[0]+b.Dims[0]), a.Dims[1:]...)
+	if a.R == nil && a.I != nil || b.R == nil && b.I != nil {
+		dst.shape(dims, true)
+		copy(dst.I[copy(dst.I, a.I):], b.I)
+		return
+	}
+	dst.shapeReals(dims, len(a.R)+len(b.R))
+	copy(dst.R[copy(dst.R, a.R):], b.R)
 }
 
 // tupleResults are the library functions that return tuples, as the
@@ -533,6 +633,9 @@ func (c *compiler) lvalueAssign(lhs ast.Expr, x cexpr, pos token.Position) stmtF
 		}
 		return c.assignExpr(get, nil, bt, c.indices(flat), x, pos)
 	}
+	if ix, ok := lhs.(*ast.IndexExpr); ok && !allInt(c, ix.Indices) {
+		return c.assignTupleSlice(ix, x, pos)
+	}
 	get := c.locate(lhs)
 	if get == nil {
 		return nil
@@ -541,6 +644,53 @@ func (c *compiler) lvalueAssign(lhs ast.Expr, x cexpr, pos token.Position) stmtF
 		return c.assignTuple(get, t, x, pos)
 	}
 	return c.assignExpr(get, nil, c.info.Types[lhs], nil, x, pos)
+}
+
+// allInt reports whether the indices are all single ones.
+func allInt(c *compiler, list []ast.Expr) bool {
+	for _, i := range list {
+		if c.info.Types[i] != types.IntT {
+			return false
+		}
+	}
+	return true
+}
+
+// assignTupleSlice compiles x[idx] = value for an array of tuples x and
+// indices that select several elements: each selected element, in
+// order, takes the value's next element. The value is copied first, as
+// it may view x.
+func (c *compiler) assignTupleSlice(lhs *ast.IndexExpr, x cexpr, pos token.Position) stmtFn {
+	get := c.locate(lhs.X)
+	if get == nil {
+		return nil
+	}
+	t := c.info.Types[lhs]
+	arr := c.info.Types[lhs.X].Dims
+	idx := c.indices(lhs.Indices)
+	f, from := x.v, x.t
+	type sliceWork struct {
+		sel           selector
+		tmp, dst, src value
+	}
+	work := newState(c, func() *sliceWork { return &sliceWork{} })
+	return func(e *env) ctrl {
+		w := work.of(e)
+		convertInto(&w.tmp, f(e), from, t)
+		v := get(e)
+		w.sel.run(e, v, arr, idx, pos)
+		if !sameDims(w.sel.dims, w.tmp.Dims) {
+			fail(pos, "size mismatch in assignment: the indexed variable has size %s, the value %s", dimString(w.sel.dims), dimString(w.tmp.Dims))
+		}
+		n, m := size(v.Dims), size(w.tmp.Dims)
+		for k, o := range w.sel.offs {
+			viewInto(&w.dst, v, arr, o, n)
+			viewInto(&w.src, &w.tmp, len(w.tmp.Dims), k, m)
+			checkSizes(&w.dst, &w.src, pos)
+			w.dst.copyFrom(&w.src)
+		}
+		return next
+	}
 }
 
 // locate compiles finding the storage of an lvalue made of a variable,

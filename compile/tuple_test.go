@@ -1,6 +1,9 @@
 package compile
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -270,12 +273,18 @@ generated quantities { real total = p.1 + sum(p.2); }
 	}
 	wantCols(t, cols, map[string]float64{"q.1:1.1": -1 + 1, "q.2:1.2": 0.5 + 1, "q.1:2.1": 1.0 / 3, "total": 3})
 	x := []float64{0.3, -0.2, 0.4, 0.1, -0.5, 0.2, -0.1, 0.7, 0.3, -0.4, 0.25}
+	// Stan's unconstrained layout: p's members, then q element by
+	// element, each element's members in turn.
+	unc := strings.Join(m.UnconstrainedNames(), ",")
+	if want := "p:1,p:2.1,p:2.2,q.1:1.1,q.1:1.2,q.1:2.1,q.1:2.2,q.2:1.1,q.2:1.2,q.2:2.1,q.2:2.2"; unc != want {
+		t.Errorf("unconstrained names %s, want %s", unc, want)
+	}
 	// p: exponential densities of exp(y) with the log Jacobian y (the
 	// constants dropped), and the rest checked by finite differences.
 	m2 := buildSource(t, strings.Replace(src, "q[k].1 ~ normal(0, 1);\n    q[k].2 ~ dirichlet([2, 3, 4]');", "", 1), model.Data{"lb": {Dims: []int{2}, Elems: []float64{-1, 0.5}}})
 	checkModelAt(t, "p only", m2, x, func(x []float64) float64 {
-		return -math.Exp(x[0]) + x[0] - 2*math.Exp(x[1]) + x[1] - 2*math.Exp(x[2]) + x[2] + (x[3] + x[4] + x[5] + x[6]) +
-			sbJacobian(x[7:9]) + sbJacobian(x[9:11])
+		return -math.Exp(x[0]) + x[0] - 2*math.Exp(x[1]) + x[1] - 2*math.Exp(x[2]) + x[2] + (x[3] + x[4] + x[7] + x[8]) +
+			sbJacobian(x[5:7]) + sbJacobian(x[9:11])
 	})
 	checkModelAt(t, "all", m, x, nil)
 	// Draws read back: the columns to data, to the unconstrained point.
@@ -372,5 +381,178 @@ func TestTupleSizeMismatch(t *testing.T) {
 	err = m.Write(nil, nil, make([]float64, 3))
 	if err == nil || !strings.Contains(err.Error(), "size mismatch in assignment: the variable has size [2], the value [3]") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestTupleUnconstrainedLayout: nested tuples and arrays of tuples are
+// laid out as stanc3 reads them, element by element and member by
+// member, and named as its unconstrained_param_names names them; each
+// unconstrained value lands in the output column of the same name.
+func TestTupleUnconstrainedLayout(t *testing.T) {
+	src := `
+parameters {
+  array[2] tuple(real, array[2] tuple(real, vector[2])) a;
+  array[2, 2] tuple(real, complex) b;
+  tuple(matrix[2, 2], real<lower=0>) c;
+}
+model { }
+`
+	m := buildSource(t, src, nil)
+	names := m.UnconstrainedNames()
+	want := []string{
+		"a.1:1", "a.1:2.1:1", "a.1:2.1:2.1", "a.1:2.1:2.2", "a.1:2.2:1", "a.1:2.2:2.1", "a.1:2.2:2.2",
+		"a.2:1", "a.2:2.1:1", "a.2:2.1:2.1", "a.2:2.1:2.2", "a.2:2.2:1", "a.2:2.2:2.1", "a.2:2.2:2.2",
+		"b.1.1:1", "b.1.1:2.real", "b.1.1:2.imag", "b.1.2:1", "b.1.2:2.real", "b.1.2:2.imag",
+		"b.2.1:1", "b.2.1:2.real", "b.2.1:2.imag", "b.2.2:1", "b.2.2:2.real", "b.2.2:2.imag",
+		"c:1.1.1", "c:1.2.1", "c:1.1.2", "c:1.2.2", "c:2",
+	}
+	if strings.Join(names, ",") != strings.Join(want, ",") || m.Dim() != len(want) {
+		t.Fatalf("unconstrained names (%d)\n%s\nwant\n%s", m.Dim(), strings.Join(names, ","), strings.Join(want, ","))
+	}
+	theta := make([]float64, m.Dim())
+	for i := range theta {
+		theta[i] = float64(i+1) / 8
+	}
+	out := make([]float64, len(m.Names()))
+	if err := m.Write(theta, nil, out); err != nil {
+		t.Fatal(err)
+	}
+	cols := map[string]float64{}
+	for i, n := range stancsv.ColumnNames(m.Names()) {
+		cols[n] = out[i]
+	}
+	for i, n := range names {
+		w := theta[i]
+		if n == "c:2" {
+			w = math.Exp(w)
+		}
+		if got, ok := cols[n]; !ok || got != w {
+			t.Errorf("column %s = %v (present %v), want %v", n, got, ok, w)
+		}
+	}
+	// And back: the columns unconstrain to the same point.
+	d, err := m.ParamData(out[:len(m.ParamNames())])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Through CmdStan's JSON: an array of tuples is an array of objects.
+	var buf bytes.Buffer
+	if err := d.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var js map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &js); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := js["a"].([]any)
+	if len(a) != 2 {
+		t.Fatalf("a written as %v", js["a"])
+	}
+	a2, _ := a[1].(map[string]any)["2"].([]any)
+	if len(a2) != 2 || fmt.Sprint(a2[0].(map[string]any)["2"]) != fmt.Sprint([]any{theta[9], theta[10]}) {
+		t.Errorf("a[2].2 written as %v", a[1])
+	}
+	if b, _ := js["b"].([]any); len(b) != 2 || len(b[0].([]any)) != 2 {
+		t.Errorf("b written as %v", js["b"])
+	}
+	back, err := model.ReadData(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, err := m.UnconstrainValues(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range z {
+		if math.Abs(z[i]-theta[i]) > 1e-12 {
+			t.Errorf("%s unconstrained to %v, want %v", names[i], z[i], theta[i])
+		}
+	}
+}
+
+// TestTupleArrayFunctions: rep_array, append_array, size and dims of
+// arrays of tuples, and assignments to several elements at once, with
+// values by hand and the gradient of a density through them by finite
+// differences.
+func TestTupleArrayFunctions(t *testing.T) {
+	src := `
+parameters { real x; vector[2] v; }
+transformed parameters {
+  array[3] tuple(real, vector[2]) a = rep_array((x, v), 3);
+  array[4] tuple(real, vector[2]) b = append_array(a[2:3], {(2 * x, v * 3), (1.5, [1, 2]')});
+  a[2:3] = {(x * x, v + 1), (-x, 2 * v)};
+  a[{3, 1}] = a[1:2];
+}
+model {
+  array[2, 2] tuple(int, real) r2 = rep_array((4, x), 2, 2);
+  array[2, 2] tuple(int, real) r3 = r2;
+  r3[1, :] = {(5, 2.5), (6, 3.5)};
+  for (k in 1:3) target += -0.5 * square(a[k].1) - 0.25 * dot_self(a[k].2);
+  for (k in 1:4) target += -0.125 * b[k].1 * sum(b[k].2);
+  target += r2[2, 1].2 * size(b) + r3[1, 2].2 + sum(dims(r3));
+}
+generated quantities {
+  array[2, 2] tuple(int, real) r2 = rep_array((4, x), 2, 2);
+  array[2, 2] tuple(int, real) r3 = r2;
+  r3[1, :] = {(5, 2.5), (6, 3.5)};
+  int n = size(a);
+  array[2] int d = dims(r2);
+}
+`
+	m := buildSource(t, src, nil)
+	x := []float64{0.7, -0.3, 1.2}
+	want := func(p []float64) float64 {
+		x, v1, v2 := p[0], p[1], p[2]
+		type el struct{ s, a, b float64 }
+		// a after its assignments: a = [(x,v)]*3; a[2:3] = (x², v+1), (-x, 2v);
+		// a[{3,1}] = a[1:2] gives a[3] = (x, v), a[1] = (x², v+1).
+		a := []el{{x * x, v1 + 1, v2 + 1}, {x * x, v1 + 1, v2 + 1}, {x, v1, v2}}
+		b := []el{{x, v1, v2}, {x, v1, v2}, {2 * x, 3 * v1, 3 * v2}, {1.5, 1, 2}}
+		lp := 0.0
+		for _, e := range a {
+			lp += -0.5*e.s*e.s - 0.25*(e.a*e.a+e.b*e.b)
+		}
+		for _, e := range b {
+			lp += -0.125 * e.s * (e.a + e.b)
+		}
+		return lp + x*4 + 3.5 + 4
+	}
+	checkModelAt(t, "tuple array functions", m, x, want)
+	out := make([]float64, len(m.Names()))
+	if err := m.Write(x, nil, out); err != nil {
+		t.Fatal(err)
+	}
+	cols := map[string]float64{}
+	for i, n := range stancsv.ColumnNames(m.Names()) {
+		cols[n] = out[i]
+	}
+	wantCols(t, cols, map[string]float64{"n": 3, "d.1": 2, "d.2": 2, "a.3:1": 0.7, "a.1:2.2": 2.2, "b.3:2.1": -0.9,
+		"r2.2.2:1": 4, "r3.1.1:1": 5, "r3.1.2:2": 3.5, "r3.2.1:2": 0.7})
+}
+
+// TestTupleArrayErrors: the run-time size checks of the array functions
+// and assignments of tuples.
+func TestTupleArrayErrors(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{`generated quantities { array[2] tuple(int, vector[2]) a = rep_array((1, [1, 2]'), 2);
+		  array[1] tuple(int, vector[3]) b = {(1, [1, 2, 3]')}; array[3] tuple(int, vector[2]) c = append_array(a, b); }`,
+			"append_array: the elements of the first array (size [2]) and of the second (size [3]) must have the same sizes"},
+		{`generated quantities { array[3] tuple(int, real) a = rep_array((1, 2.5), 3); a[1:2] = rep_array((2, 1.5), 3); }`,
+			"size mismatch in assignment: the indexed variable has size [2], the value [3]"},
+		{`generated quantities { array[2] tuple(int, vector[2]) a = rep_array((1, [1, 2]'), 2); a[1:2] = rep_array((2, [1, 2, 3]'), 2); }`,
+			"size mismatch in assignment: the variable has size [2], the value [3]"},
+	} {
+		p, err := Source("tuples.stan", []byte(c.src))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, c.src)
+		}
+		m, err := p.NewModel(nil, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = m.Write(nil, nil, make([]float64, len(m.Names())))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want %q", err, c.want)
+		}
 	}
 }

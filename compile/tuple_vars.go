@@ -85,6 +85,25 @@ func (n *tupleNode) leaves() []*tupleNode {
 	return out
 }
 
+// levels gives each leaf below n the array depths of the tuples it is a
+// member of, outermost first (model.Value's TupleLevels).
+func (n *tupleNode) levels() map[*tupleNode][]int {
+	out := map[*tupleNode][]int{}
+	var walk func(n *tupleNode, path []int)
+	walk = func(n *tupleNode, path []int) {
+		path = append(path[:len(path):len(path)], n.arr)
+		for _, m := range n.members {
+			if m.at != nil {
+				out[m] = path
+			} else {
+				walk(m, path)
+			}
+		}
+	}
+	walk(n, nil)
+	return out
+}
+
 // bound compiles a leaf's bound. A container bound has the member's
 // shape; under arrays of tuples it is repeated for every element, as the
 // leaf holds that member of each.
@@ -162,9 +181,10 @@ func (c *compiler) leafCheck(l *tupleNode, what string) *constraintCheck {
 // leaf; the first carries the tuple's output columns.
 func (c *compiler) tupleParams(d *ast.VarDecl) []*paramVar {
 	tree := c.tupleTree(d)
+	levels := tree.levels()
 	var out []*paramVar
 	for i, l := range tree.leaves() {
-		p := &paramVar{pos: c.pos(d.Pos()), name: l.key, v: l.v, get: l.get, dims: l.dims, base: l.at.Base, inTuple: true}
+		p := &paramVar{pos: c.pos(d.Pos()), name: l.key, v: l.v, get: l.get, dims: l.dims, base: l.at.Base, inTuple: true, levels: levels[l]}
 		p.lower, p.upper = c.bound(l.at.Lower, l.outer), c.bound(l.at.Upper, l.outer)
 		p.offset, p.mult = c.bound(l.at.Offset, l.outer), c.bound(l.at.Multiplier, l.outer)
 		if i == 0 {

@@ -3,6 +3,8 @@ package compile
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/model"
@@ -114,6 +116,7 @@ type paramVar struct {
 	// first leaf's tuple is the whole tuple, whose columns it writes.
 	inTuple bool
 	tuple   *tupleNode
+	levels  []int // a leaf's model.Value TupleLevels
 }
 
 func (c *compiler) paramDecl(d *ast.VarDecl) *paramVar {
@@ -146,6 +149,165 @@ type layout struct {
 	// st is the parameter's structured constraint, nil for a scalar one,
 	// looked up once rather than per evaluation.
 	st *transform.Structured
+	// at, for a leaf of a tuple parameter, is where in the unconstrained
+	// vector each stored element's values start (see placeTuple); nil
+	// for other parameters, whose values are off, off+1, ...
+	at []int
+	// tupleNames, for the first leaf of a tuple parameter, name the
+	// tuple's unconstrained values in order.
+	tupleNames []string
+}
+
+// start is where unconstrained element k of l begins in the whole
+// unconstrained vector.
+func (l *layout) start(k int) int {
+	if l.at != nil {
+		return l.at[l.order[k]]
+	}
+	return l.off + k*l.elemUnc
+}
+
+// each calls f with the index of every unconstrained value of l in the
+// whole unconstrained vector.
+func (l *layout) each(f func(i int)) {
+	for k := range l.count {
+		s := l.start(k)
+		for i := range l.elemUnc {
+			f(s + i)
+		}
+	}
+}
+
+// layoutParams lays out params from offset off in the unconstrained
+// vector, returning their layouts and the offset after them.
+func layoutParams(e *env, params []*paramVar, off int) ([]*layout, int) {
+	var out []*layout
+	for i := 0; i < len(params); i++ {
+		pv := params[i]
+		if pv.tuple == nil {
+			l := pv.layout(e, off)
+			off += l.n
+			out = append(out, l)
+			continue
+		}
+		n := len(pv.tuple.leaves())
+		leaves := make([]*layout, n)
+		for j := range leaves {
+			leaves[j] = params[i+j].layout(e, off)
+		}
+		off = placeTuple(pv.tuple, leaves, off)
+		out = append(out, leaves...)
+		i += n - 1
+	}
+	return out, off
+}
+
+// placeTuple places the leaves of a tuple parameter from offset off as
+// Stan does (stanc3's generated log_prob reads a tuple member by member
+// and an array of tuples element by element, the last index fastest):
+// each element of the tuple's arrays in row-major order, within it each
+// member in order, a nested tuple the same way, a member that is an
+// array row-major. It names the values as Stan's
+// unconstrained_param_names does (q.2:1.3: element 3 of member 1 of
+// element 2 of q), in the first leaf's tupleNames, and returns the
+// offset after the tuple.
+func placeTuple(root *tupleNode, leaves []*layout, off int) int {
+	index := map[*tupleNode]*layout{}
+	for i, n := range root.leaves() {
+		l := leaves[i]
+		index[n] = l
+		l.off = off
+		l.at = make([]int, l.count)
+		for k := range l.order {
+			l.order[k] = k // stored row-major, read row-major
+		}
+	}
+	var names []string
+	// dims are a tuple node's array sizes, the enclosing tuples' first.
+	dims := func(n *tupleNode) []int { return index[n.leaves()[0]].dims[:n.arr] }
+	var walk func(n *tupleNode, parent, parentArr int, prefix string)
+	walk = func(n *tupleNode, parent, parentArr int, prefix string) {
+		all := size(dims(n))
+		own := dims(n)[parentArr:]
+		per := size(own)
+		for j := range per {
+			el := parent*per + j
+			name := prefix + dotted(rowMajorIndex(j, own))
+			for mi, m := range n.members {
+				mname := name + ":" + strconv.Itoa(mi+1)
+				l := index[m]
+				if l == nil {
+					walk(m, el, n.arr, mname)
+					continue
+				}
+				arr := l.p.v.Type.Dims
+				ownL := l.dims[n.arr:arr]
+				inner := innerNames(l.dims[arr:], l.p.v.Type, l.elemSize, l.elemUnc)
+				for i := range l.count / all {
+					l.at[el*size(ownL)+i] = off
+					off += l.elemUnc
+					lname := mname + dotted(rowMajorIndex(i, ownL))
+					for _, in := range inner {
+						names = append(names, lname+in)
+					}
+				}
+			}
+		}
+	}
+	walk(root, 0, 0, root.key)
+	leaves[0].tupleNames = names
+	return off
+}
+
+// rowMajorIndex is the 0-based index into dims of the k-th element in
+// row-major order.
+func rowMajorIndex(k int, dims []int) []int {
+	idx := make([]int, len(dims))
+	for d := len(dims) - 1; d >= 0; d-- {
+		idx[d] = k % dims[d]
+		k /= dims[d]
+	}
+	return idx
+}
+
+// dotted writes 0-based indices 1-based in BridgeStan's dotted form: .1.2.
+func dotted(idx []int) string {
+	var b strings.Builder
+	for _, i := range idx {
+		b.WriteString("." + strconv.Itoa(i+1))
+	}
+	return b.String()
+}
+
+// innerNames are the name suffixes of the unconstrained values of one
+// element of type t (vector, matrix, complex) with sizes inner, stored
+// in elemSize reals: its own element names (.2, .1.3 column-major,
+// .2.real) when the transform keeps the size, else numbered .1 to
+// .elemUnc, as Stan numbers a simplex's free values.
+func innerNames(inner []int, t types.Type, elemSize, elemUnc int) []string {
+	var out []string
+	if elemUnc != elemSize {
+		for i := range elemUnc {
+			out = append(out, "."+strconv.Itoa(i+1))
+		}
+		return out
+	}
+	n := size(inner)
+	for k := range n {
+		// Stored column-major: the first index fastest.
+		idx := make([]int, len(inner))
+		r := k
+		for d := range inner {
+			idx[d] = r % inner[d]
+			r /= inner[d]
+		}
+		if isComplex(t.Kind) {
+			out = append(out, dotted(idx)+".real", dotted(idx)+".imag")
+		} else {
+			out = append(out, dotted(idx))
+		}
+	}
+	return out
 }
 
 func (p *paramVar) layout(e *env, off int) *layout {
@@ -198,8 +360,8 @@ func boundAt(e *env, b *cexpr, k int, def float64) ad.Var {
 	return v.R[k]
 }
 
-// constrain fills the parameter's slot from the unconstrained leaves u,
-// adding the log Jacobian to lj when it is not nil.
+// constrain fills the parameter's slot from u, the whole unconstrained
+// vector's leaves, adding the log Jacobian to lj when it is not nil.
 func (l *layout) constrain(e *env, u []ad.Var, lj *ad.Var) {
 	p := l.p
 	t := e.t
@@ -208,7 +370,7 @@ func (l *layout) constrain(e *env, u []ad.Var, lj *ad.Var) {
 	inner := l.dims[p.v.Type.Dims:]
 	for k := range l.count {
 		s := l.order[k]
-		y := u[k*l.elemUnc : (k+1)*l.elemUnc]
+		y := u[l.start(k) : l.start(k)+l.elemUnc]
 		x := dst.R[s*l.elemSize : (s+1)*l.elemSize]
 		var err error
 		if l.st != nil {
@@ -285,7 +447,7 @@ func (l *layout) unconstrain(e *env, u []float64) error {
 		for i := range x {
 			x[i] = v.R[s*l.elemSize+i].Val
 		}
-		y := u[l.off+k*l.elemUnc : l.off+(k+1)*l.elemUnc]
+		y := u[l.start(k) : l.start(k)+l.elemUnc]
 		var err error
 		if isStructured(p.base) {
 			err = unconstrainStructured(p.base, x, inner, y)

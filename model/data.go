@@ -27,6 +27,13 @@ type Value struct {
 	// Int reports that every element was written as an integer literal,
 	// which an int declaration requires.
 	Int bool
+	// TupleLevels, for a member of a tuple (x:1, or x:2:1 in a nested
+	// tuple), count the leading Dims that are the array sizes of each
+	// enclosing tuple, outermost first and cumulatively: x:2:1 of
+	// array[3] tuple(real, array[2] tuple(real, real)) x has [1, 2].
+	// ReadData and the compiler set them; WriteJSON needs them to nest
+	// a member back inside CmdStan's objects. Nil for other variables.
+	TupleLevels []int
 }
 
 // Data is a Stan JSON data set by variable name.
@@ -129,7 +136,7 @@ func ReadData(r io.Reader) (Data, error) {
 	}
 	d := make(Data, len(top))
 	for name, raw := range top {
-		if err := d.add(name, raw); err != nil {
+		if err := d.add(name, raw, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -142,14 +149,18 @@ func ReadData(r io.Reader) (Data, error) {
 // member (x:1 holds member 1 of every element), nested tuples as x:2:1.
 // These are the names gostan gives a tuple's members in data, in
 // initial values and in output columns.
-func (d Data) add(name string, raw any) error {
-	first := raw
+//
+// levels are the array depths of the tuples name is a member of (see
+// Value.TupleLevels).
+func (d Data) add(name string, raw any, levels []int) error {
+	first, depth := raw, 0
 	for {
 		a, ok := first.([]any)
 		if !ok || len(a) == 0 {
 			break
 		}
 		first = a[0]
+		depth++
 	}
 	obj, ok := first.(map[string]any)
 	if !ok {
@@ -160,6 +171,7 @@ func (d Data) add(name string, raw any) error {
 		if err := v.fill(name, raw, nil); err != nil {
 			return err
 		}
+		v.TupleLevels = levels
 		d[name] = v
 		return nil
 	}
@@ -174,7 +186,7 @@ func (d Data) add(name string, raw any) error {
 		if err != nil {
 			return err
 		}
-		if err := d.add(name+":"+key, m); err != nil {
+		if err := d.add(name+":"+key, m, append(levels[:len(levels):len(levels)], depth)); err != nil {
 			return err
 		}
 	}
@@ -422,22 +434,137 @@ func elemName(name string, idx []int) string {
 // WriteJSON writes d as Stan JSON, the variables in name order, each
 // nested by its sizes; integers are written as integers and the
 // non-finite values as the strings CmdStan reads ("inf", "-inf", "NaN").
+// The members of a tuple (x:1, x:2:1) are written as CmdStan writes the
+// tuple: an object with keys "1", "2", ..., an array of tuples as an
+// array of such objects.
 func (d Data) WriteJSON(w io.Writer) error {
 	b := []byte("{")
-	for i, name := range d.Names() {
-		if i > 0 {
+	done := map[string]bool{}
+	first := true
+	for _, name := range d.Names() {
+		root, _, isMember := strings.Cut(name, ":")
+		if done[root] {
+			continue
+		}
+		done[root] = true
+		if !first {
 			b = append(b, ',')
 		}
+		first = false
 		b = append(b, "\n  "...)
-		b = strconv.AppendQuote(b, name)
+		b = strconv.AppendQuote(b, root)
 		b = append(b, ": "...)
-		v := d[name]
-		elems := v.Elems
-		b = appendNested(b, v.Dims, &elems, v.Int)
+		if !isMember {
+			v := d[name]
+			elems := v.Elems
+			b = appendNested(b, v.Dims, &elems, v.Int)
+			continue
+		}
+		b = d.tupleNode(root, 0).appendJSON(b, nil)
 	}
 	b = append(b, "\n}\n"...)
 	_, err := w.Write(b)
 	return err
+}
+
+// jsonTuple is a tuple being written: its members in order, each a
+// tuple or a leaf value.
+type jsonTuple struct {
+	depth   int // nesting of this tuple within the variable, 0 for the variable
+	members []*jsonTuple
+	leaf    *Value
+}
+
+// tupleNode gathers the members of the tuple name, at depth nesting.
+func (d Data) tupleNode(name string, depth int) *jsonTuple {
+	n := &jsonTuple{depth: depth}
+	for i := 1; ; i++ {
+		m := name + ":" + strconv.Itoa(i)
+		if v, ok := d[m]; ok {
+			n.members = append(n.members, &jsonTuple{leaf: v})
+			continue
+		}
+		if !d.hasPrefix(m + ":") {
+			return n
+		}
+		n.members = append(n.members, d.tupleNode(m, depth+1))
+	}
+}
+
+func (d Data) hasPrefix(p string) bool {
+	for name := range d {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyLeaf is a leaf below n, whose sizes start with n's array sizes.
+func (n *jsonTuple) anyLeaf() *Value {
+	for _, m := range n.members {
+		if m.leaf != nil {
+			return m.leaf
+		}
+		if l := m.anyLeaf(); l != nil {
+			return l
+		}
+	}
+	return nil
+}
+
+// appendJSON writes the tuple n, or the array of tuples, whose enclosing
+// tuples' elements idx (row-major over their array sizes) select.
+func (n *jsonTuple) appendJSON(b []byte, idx []int) []byte {
+	l := n.anyLeaf()
+	if l == nil {
+		return append(b, "{}"...)
+	}
+	end := len(idx)
+	if n.depth < len(l.TupleLevels) {
+		end = l.TupleLevels[n.depth]
+	}
+	return n.appendArray(b, idx, l.Dims[len(idx):end])
+}
+
+// appendArray writes the elements of n's own array sizes dims below idx.
+func (n *jsonTuple) appendArray(b []byte, idx []int, dims []int) []byte {
+	if len(dims) > 0 {
+		b = append(b, '[')
+		for i := range dims[0] {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = n.appendArray(b, append(idx[:len(idx):len(idx)], i), dims[1:])
+		}
+		return append(b, ']')
+	}
+	b = append(b, '{')
+	for j, m := range n.members {
+		if j > 0 {
+			b = append(b, ", "...)
+		}
+		b = strconv.AppendQuote(b, strconv.Itoa(j+1))
+		b = append(b, ": "...)
+		if m.leaf == nil {
+			b = m.appendJSON(b, idx)
+			continue
+		}
+		// The leaf's values for this element: its sizes after idx.
+		v := m.leaf
+		off := 0
+		for k, i := range idx {
+			off = off*v.Dims[k] + i
+		}
+		rest := v.Dims[len(idx):]
+		block := 1
+		for _, r := range rest {
+			block *= r
+		}
+		elems := v.Elems[off*block : (off+1)*block]
+		b = appendNested(b, rest, &elems, v.Int)
+	}
+	return append(b, '}')
 }
 
 // appendNested appends the values of an array of sizes dims, taking them

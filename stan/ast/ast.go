@@ -230,12 +230,16 @@ func (t *Type) IsTuple() bool { return t.Base == "tuple" }
 // ---- Statements ----
 
 type (
-	// VarDecl declares a variable, possibly with an initial value.
+	// VarDecl declares a variable, possibly with an initial value. A
+	// statement declaring several (real x = 1, y;) gives each name its
+	// own VarDecl, all sharing one Type and one Semi, as if written one
+	// by one; Comma marks the ones after the first.
 	VarDecl struct {
-		Type *Type
-		Name *Ident
-		Init Expr // nil when absent
-		Semi token.Pos
+		Type  *Type
+		Comma token.Pos // the comma before Name; NoPos for a statement's first
+		Name  *Ident
+		Init  Expr // nil when absent
+		Semi  token.Pos
 	}
 
 	// AssignStmt is LHS Op RHS, with Op one of = += -= *= /= .*= ./= or
@@ -378,7 +382,12 @@ type (
 	}
 )
 
-func (s *VarDecl) Pos() token.Pos      { return s.Type.Pos() }
+func (s *VarDecl) Pos() token.Pos {
+	if s.Comma.IsValid() {
+		return s.Name.Pos()
+	}
+	return s.Type.Pos()
+}
 func (s *AssignStmt) Pos() token.Pos   { return s.LHS.Pos() }
 func (s *TildeStmt) Pos() token.Pos    { return s.LHS.Pos() }
 func (s *TargetStmt) Pos() token.Pos   { return s.Target }

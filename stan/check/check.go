@@ -678,7 +678,9 @@ func (c *checker) jacobianFuncs(b *ast.Block) bool {
 func (c *checker) varDecl(d *ast.VarDecl) {
 	t := TypeOf(d.Type)
 	global := c.globals && c.fn == nil
-	c.declType(d.Name.Name, d.Type, global)
+	if !d.Comma.IsValid() { // the names after the first share its type, checked once
+		c.declType(d.Name.Name, d.Type, global)
+	}
 	if d.Init != nil {
 		switch {
 		case global && (c.block == ast.Data || c.block == ast.Parameters || c.block == ast.GuideParameters):

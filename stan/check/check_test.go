@@ -234,6 +234,22 @@ func TestRulesAccepted(t *testing.T) {
 		// Compound assignments whose result has the left side's type.
 		`transformed data { int n = 2; real x = 1; complex z = 1; vector[2] v = [1, 2]'; row_vector[2] r = v'; matrix[2, 2] m = diag_matrix(v);
 		  n *= 3; n -= 1; x += n; x /= 2; z += x; z *= z; v ./= v; v -= 1; r *= m; m /= 2; m .*= m; }`,
+		// Several variables a declaration, a later initial value using an
+		// earlier name; a constrained type shared by two parameters.
+		`functions { real f(real a) { real u = a, v = 2 * u; return v; } }
+		 data { int N, K; array[N] vector<lower=0>[K] y, z; } transformed data { real x = 1, w = x + N; }
+		 parameters { real<lower=0> s, t; } model { real u, v = f(s); s ~ exponential(1); t ~ exponential(w); }`,
+		// The array functions of arrays of tuples; int members promote.
+		`transformed data { array[3] tuple(int, vector[2]) a = rep_array((1, [2, 3]'), 3);
+		  array[2, 3] tuple(real, vector[2]) a2 = rep_array((1, [2, 3]'), 2, 3);
+		  array[5] tuple(real, vector[2]) b = append_array(a, a2[1, 1:2]);
+		  int s = size(b); array[2] int d = dims(a2); a[2:3] = a[1:2]; a2[1, :] = a; }`,
+		// The complex matrix functions, real containers promoted.
+		`transformed data { complex_vector[2] u = [1, 2i]'; complex_matrix[2, 2] M = [[1, 2i], [3, 4]]; vector[2] x = [1, 2]';
+		  complex_row_vector[2] r = u' * M + x' - 2i * u'; complex c = dot_product(u, x) + dot_self(u) + trace(M) + sum(M);
+		  complex_matrix[2, 3] A = append_col(M, u) ./ 2; complex_vector[4] t = to_vector(M') + reverse(cumulative_sum(to_vector(M)));
+		  complex_matrix[2, 2] B = diag_matrix(diagonal(M)) + block(M, 1, 1, 2, 2) .* M; complex_vector[2] h = head(append_row(u, u), 2);
+		  array[2, 2] complex a = to_array_2d(M); complex_matrix[2, 2] C = to_matrix(to_array_1d(M), 2, 2) + rep_matrix(1i, 2, 2); }`,
 		// A function whose name ends in _log is an ordinary function.
 		`functions { vector safe_log(vector x) { return log(x); } }
 		 parameters { vector<lower=0>[2] y; } model { target += sum(safe_log(y)); }`,

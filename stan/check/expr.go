@@ -332,6 +332,14 @@ func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 		return invalid
 	}
 	if !c.lib.Has(name) {
+		if rule, ok := genericRules[name]; ok {
+			ts := make([]string, len(args))
+			for i, a := range args {
+				ts[i] = a.String()
+			}
+			c.errorf(x.Fun.Pos(), "no matching signature for '%s' with arguments (%s): %s", name, strings.Join(ts, ", "), rule)
+			return invalid
+		}
 		c.errorf(x.Fun.Pos(), "a function '%s' is not defined", name)
 		return invalid
 	}
@@ -453,6 +461,12 @@ func (c *checker) dataOnly(x ast.Expr) bool {
 	return only
 }
 
+// genericRules say what the functions only genericCall types take.
+var genericRules = map[string]string{
+	"rep_array":    "rep_array takes a value of any type and one to three int sizes",
+	"append_array": "append_array takes two arrays whose elements have one type (ints promote to reals, reals to complex numbers)",
+}
+
 // genericCall types the library functions whose result depends on the
 // argument's type in a way the signature table cannot say.
 func genericCall(name string, args []types.Type) (types.Type, bool) {
@@ -467,6 +481,15 @@ func genericCall(name string, args []types.Type) (types.Type, bool) {
 			}
 		}
 		return types.Array(args[0], len(args)-1), true
+	case "size", "dims":
+		// Of an array of tuples, whose elements the table has no types
+		// for: its length, its array sizes.
+		if len(args) == 1 && args[0].Kind == types.Tuple && args[0].Dims > 0 {
+			if name == "size" {
+				return types.IntT, true
+			}
+			return types.Array(types.IntT, 1), true
+		}
 	case "append_array":
 		if len(args) == 2 && args[0].Dims > 0 {
 			switch {

@@ -83,9 +83,12 @@ type parser struct {
 	ahead    []scanner.Token
 	lastEnd  token.Pos // end of the previous token, where a missing ';' belongs
 	included map[string]bool
-	stmtErrs int  // errors before the current statement began
-	depth    int  // statements and expressions being parsed, nested
-	bailing  bool // a bailout is unwinding: guard lets it pass
+	stmtErrs int // errors before the current statement began
+	// more holds the declarations after the first of one statement
+	// (real x, y;), for the statement list to append after it.
+	more    []ast.Stmt
+	depth   int  // statements and expressions being parsed, nested
+	bailing bool // a bailout is unwinding: guard lets it pass
 }
 
 // bailout stops parsing after too many errors.
@@ -369,9 +372,7 @@ func (p *parser) parseBlockBody(kind ast.BlockKind) *ast.BlockStmt {
 		default:
 			s = p.parseStmt()
 		}
-		if s != nil {
-			b.List = append(b.List, s)
-		}
+		b.List = p.appendStmt(b.List, s)
 	}
 	b.Rbrace = p.tok.Pos
 	if p.tok.Kind != token.RBRACE {
@@ -395,6 +396,7 @@ func (p *parser) guard(f func() ast.Stmt) (s ast.Stmt) {
 				panic(r)
 			}
 			s = nil
+			p.more = nil
 			p.sync()
 		}
 	}()
@@ -452,7 +454,9 @@ func (p *parser) startsDecl() bool {
 }
 
 // parseVarDecl reads a sized declaration: array[dims] base<constraints>[sizes]
-// name[old dims] = init;
+// name[old dims] = init; or several names of one type, each with its
+// own initial value (real x = 1, y;, Stan 2.33). It returns the first
+// declaration and leaves the others in p.more.
 func (p *parser) parseVarDecl() ast.Stmt {
 	t := p.parseSizedType()
 	d := &ast.VarDecl{Type: t, Name: p.parseIdent()}
@@ -465,13 +469,48 @@ func (p *parser) parseVarDecl() ast.Stmt {
 			p.errorAt(pos, "array dimensions are given twice: use either array[...] or the old name[...] form")
 		}
 		t.ArrayDims = dims
+		if p.tok.Kind == token.COMMA {
+			p.errorAt(p.tok.Pos, "several variables declared at once need the array[...] syntax: write array[...] before the type, not after the name")
+			panic(syncErr{})
+		}
 	}
 	if p.tok.Kind == token.ASSIGN {
 		p.next()
 		d.Init = p.parseExpr()
 	}
-	d.Semi = p.expect(token.SEMI)
+	decls := []*ast.VarDecl{d}
+	for p.tok.Kind == token.COMMA {
+		e := &ast.VarDecl{Type: t, Comma: p.tok.Pos}
+		p.next()
+		e.Name = p.parseIdent()
+		if p.tok.Kind == token.LBRACK {
+			p.errorAt(p.tok.Pos, "several variables declared at once need the array[...] syntax: write array[...] before the type, not after the name")
+			panic(syncErr{})
+		}
+		if p.tok.Kind == token.ASSIGN {
+			p.next()
+			e.Init = p.parseExpr()
+		}
+		decls = append(decls, e)
+	}
+	semi := p.expect(token.SEMI)
+	for _, e := range decls {
+		e.Semi = semi
+	}
+	for _, e := range decls[1:] {
+		p.more = append(p.more, e)
+	}
 	return d
+}
+
+// appendStmt appends s to list, with the declarations s leaves in p.more.
+func (p *parser) appendStmt(list []ast.Stmt, s ast.Stmt) []ast.Stmt {
+	if s != nil {
+		list = append(list, s)
+	}
+	list = append(list, p.more...)
+	p.more = nil
+	return list
 }
 
 // parseSizedType reads a declaration's type: array[dims]
@@ -696,9 +735,7 @@ func (p *parser) parseStmt() ast.Stmt { return p.guard(p.stmt) }
 func (p *parser) parseBlockStmt() *ast.BlockStmt {
 	b := &ast.BlockStmt{Lbrace: p.expect(token.LBRACE)}
 	for p.tok.Kind != token.RBRACE && p.tok.Kind != token.EOF {
-		if s := p.parseStmt(); s != nil {
-			b.List = append(b.List, s)
-		}
+		b.List = p.appendStmt(b.List, p.parseStmt())
 	}
 	b.Rbrace = p.expect(token.RBRACE)
 	return b

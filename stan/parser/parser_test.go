@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/internal/asttest"
 	"github.com/gostan/gostan/stan/token"
 )
@@ -107,5 +108,40 @@ func TestNestingTooDeep(t *testing.T) {
 	}
 	if _, err := ParseExpr(strings.Repeat("(", 2*maxNesting)); err == nil || !strings.Contains(err.Error(), "nesting too deep") {
 		t.Errorf("ParseExpr: %v", err)
+	}
+}
+
+// TestMultipleDeclarations: one statement declaring several variables
+// parses to one VarDecl a name, sharing the type, each with its own
+// initial value.
+func TestMultipleDeclarations(t *testing.T) {
+	src := "transformed data {\n  array[2] real<lower=0> x = {1, 2}, y, z = {3, 4};\n  int n;\n}\n"
+	prog, err := ParseFile(token.NewFileSet(), "m.stan", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := prog.Blocks[0].Body.List
+	if len(list) != 4 {
+		t.Fatalf("%d statements, want 4", len(list))
+	}
+	var ds []*ast.VarDecl
+	for _, s := range list {
+		ds = append(ds, s.(*ast.VarDecl))
+	}
+	for i, want := range []struct {
+		name  string
+		init  bool
+		comma bool
+	}{{"x", true, false}, {"y", false, true}, {"z", true, true}, {"n", false, false}} {
+		d := ds[i]
+		if d.Name.Name != want.name || (d.Init != nil) != want.init || d.Comma.IsValid() != want.comma {
+			t.Errorf("declaration %d: %s, init %v, comma %v; want %+v", i, d.Name.Name, d.Init != nil, d.Comma.IsValid(), want)
+		}
+	}
+	if ds[1].Type != ds[0].Type || ds[2].Type != ds[0].Type || ds[3].Type == ds[0].Type {
+		t.Error("the names of one statement should share its type, and only they")
+	}
+	if ds[0].Semi != ds[2].Semi || ds[1].Pos() != ds[1].Name.Pos() || ds[0].Pos() != ds[0].Type.Pos() {
+		t.Error("positions of the declarations")
 	}
 }

@@ -47,8 +47,27 @@ func (p *printer) indent(n int) { p.WriteString(strings.Repeat("  ", n)) }
 
 func (p *printer) block(list []ast.Stmt, depth int) {
 	p.WriteString("{\n")
-	for _, s := range list {
-		p.stmt(s, depth+1)
+	for i := 0; i < len(list); i++ {
+		d, ok := list[i].(*ast.VarDecl)
+		if !ok {
+			p.stmt(list[i], depth+1)
+			continue
+		}
+		// One statement declares d and the declarations after it that
+		// continue its type.
+		p.indent(depth + 1)
+		p.sizedType(d.Type)
+		p.declarator(d)
+		for i+1 < len(list) {
+			e, ok := list[i+1].(*ast.VarDecl)
+			if !ok || !e.Comma.IsValid() || e.Type != d.Type {
+				break
+			}
+			p.WriteString(",")
+			p.declarator(e)
+			i++
+		}
+		p.WriteString(";\n")
 	}
 	p.indent(depth)
 	p.WriteString("}")
@@ -59,17 +78,22 @@ func (p *printer) stmt(s ast.Stmt, depth int) {
 	p.stmtBody(s, depth)
 }
 
+// declarator prints a declaration's name and initial value.
+func (p *printer) declarator(d *ast.VarDecl) {
+	p.WriteString(" ")
+	p.WriteString(d.Name.Name)
+	if d.Init != nil {
+		p.WriteString(" = ")
+		p.expr(d.Init)
+	}
+}
+
 // stmtBody prints a statement without its leading indentation.
 func (p *printer) stmtBody(s ast.Stmt, depth int) {
 	switch s := s.(type) {
 	case *ast.VarDecl:
 		p.sizedType(s.Type)
-		p.WriteString(" ")
-		p.WriteString(s.Name.Name)
-		if s.Init != nil {
-			p.WriteString(" = ")
-			p.expr(s.Init)
-		}
+		p.declarator(s)
 		p.WriteString(";\n")
 	case *ast.FuncDecl:
 		p.unsizedType(s.Ret)

@@ -83,8 +83,28 @@ model {
 }
 generated quantities { tuple(matrix[N, N], vector[N]) e = eigendecompose_sym(diag_matrix(d[1].2.2)); }
 `,
+		"multiple declarations": `
+data { int N, K; array[N] vector<lower=0>[K] y, z; }
+transformed data { real a = 1, b, c = a + 1; }
+parameters { real<lower=0> s, t; tuple(real, int) u; }
+model { vector[N] m = rep_vector(0, N), n; n = m; s ~ exponential(1); }
+`,
 	} {
 		roundTrip(t, name, []byte(src))
+	}
+}
+
+// TestMultipleDeclarationsPrinted: a statement declaring several
+// variables prints as one statement.
+func TestMultipleDeclarationsPrinted(t *testing.T) {
+	src := "parameters { real<lower=0> s, t; }\nmodel { real a = 1, b; int c; real d; }\n"
+	prog, err := parser.ParseFile(token.NewFileSet(), "m.stan", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "parameters {\n  real<lower=0> s, t;\n}\n\nmodel {\n  real a = 1, b;\n  int c;\n  real d;\n}\n"
+	if got := String(prog); got != want {
+		t.Errorf("printed\n%s\nwant\n%s", got, want)
 	}
 }
 

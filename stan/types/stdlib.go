@@ -477,6 +477,130 @@ equals not_equals less less_equal greater greater_equal logical_and logical_or: 
 equals not_equals: complex, complex -> int
 `
 
+// The complex matrix functions (Stan Functions Reference, "Complex
+// matrix operations", Stan 2.30): arithmetic, transposition, products,
+// reductions, broadcasting, diagonals, slicing, concatenation,
+// conversions and reversal of complex vectors, row vectors and matrices.
+const complexMatrixTable = `
+minus: complex_vector -> complex_vector
+minus: complex_row_vector -> complex_row_vector
+minus: complex_matrix -> complex_matrix
+add subtract: complex_vector, complex_vector -> complex_vector
+add subtract: complex_row_vector, complex_row_vector -> complex_row_vector
+add subtract: complex_matrix, complex_matrix -> complex_matrix
+add subtract multiply divide: complex_vector, complex -> complex_vector
+add subtract multiply divide: complex_row_vector, complex -> complex_row_vector
+add subtract multiply divide: complex_matrix, complex -> complex_matrix
+add subtract multiply: complex, complex_vector -> complex_vector
+add subtract multiply: complex, complex_row_vector -> complex_row_vector
+add subtract multiply: complex, complex_matrix -> complex_matrix
+multiply: complex_row_vector, complex_vector -> complex
+multiply: complex_vector, complex_row_vector -> complex_matrix
+multiply: complex_matrix, complex_vector -> complex_vector
+multiply: complex_row_vector, complex_matrix -> complex_row_vector
+multiply: complex_matrix, complex_matrix -> complex_matrix
+elt_multiply elt_divide: complex_vector, complex_vector -> complex_vector
+elt_multiply elt_divide: complex_row_vector, complex_row_vector -> complex_row_vector
+elt_multiply elt_divide: complex_matrix, complex_matrix -> complex_matrix
+elt_divide: complex_vector, complex -> complex_vector
+elt_divide: complex_row_vector, complex -> complex_row_vector
+elt_divide: complex_matrix, complex -> complex_matrix
+elt_divide: complex, complex_vector -> complex_vector
+elt_divide: complex, complex_row_vector -> complex_row_vector
+elt_divide: complex, complex_matrix -> complex_matrix
+transpose: complex_vector -> complex_row_vector
+transpose: complex_row_vector -> complex_vector
+transpose: complex_matrix -> complex_matrix
+dot_product: complex_vector, complex_vector -> complex
+dot_product: complex_vector, complex_row_vector -> complex
+dot_product: complex_row_vector, complex_vector -> complex
+dot_product: complex_row_vector, complex_row_vector -> complex
+columns_dot_product: complex_vector, complex_vector -> complex_row_vector
+columns_dot_product: complex_row_vector, complex_row_vector -> complex_row_vector
+columns_dot_product: complex_matrix, complex_matrix -> complex_row_vector
+rows_dot_product: complex_vector, complex_vector -> complex_vector
+rows_dot_product: complex_row_vector, complex_row_vector -> complex_vector
+rows_dot_product: complex_matrix, complex_matrix -> complex_vector
+dot_self: complex_vector -> complex
+dot_self: complex_row_vector -> complex
+columns_dot_self: complex_vector -> complex_row_vector
+columns_dot_self: complex_row_vector -> complex_row_vector
+columns_dot_self: complex_matrix -> complex_row_vector
+rows_dot_self: complex_vector -> complex_vector
+rows_dot_self: complex_row_vector -> complex_vector
+rows_dot_self: complex_matrix -> complex_vector
+diag_pre_multiply: complex_vector, complex_matrix -> complex_matrix
+diag_pre_multiply: complex_row_vector, complex_matrix -> complex_matrix
+diag_post_multiply: complex_matrix, complex_vector -> complex_matrix
+diag_post_multiply: complex_matrix, complex_row_vector -> complex_matrix
+sum: complex_row_vector -> complex
+sum: complex_matrix -> complex
+trace: complex_matrix -> complex
+rep_vector: complex, int -> complex_vector
+rep_row_vector: complex, int -> complex_row_vector
+rep_matrix: complex, int, int -> complex_matrix
+rep_matrix: complex_vector, int -> complex_matrix
+rep_matrix: complex_row_vector, int -> complex_matrix
+diagonal: complex_matrix -> complex_vector
+diag_matrix: complex_vector -> complex_matrix
+add_diag: complex_matrix, complex -> complex_matrix
+add_diag: complex_matrix, complex_vector -> complex_matrix
+add_diag: complex_matrix, complex_row_vector -> complex_matrix
+col: complex_matrix, int -> complex_vector
+row: complex_matrix, int -> complex_row_vector
+block: complex_matrix, int, int, int, int -> complex_matrix
+sub_col: complex_matrix, int, int, int -> complex_vector
+sub_row: complex_matrix, int, int, int -> complex_row_vector
+head tail: complex_vector, int -> complex_vector
+head tail: complex_row_vector, int -> complex_row_vector
+segment: complex_vector, int, int -> complex_vector
+segment: complex_row_vector, int, int -> complex_row_vector
+append_col: complex_matrix, complex_matrix -> complex_matrix
+append_col: complex_matrix, complex_vector -> complex_matrix
+append_col: complex_vector, complex_matrix -> complex_matrix
+append_col: complex_vector, complex_vector -> complex_matrix
+append_col: complex_row_vector, complex_row_vector -> complex_row_vector
+append_col: complex, complex_row_vector -> complex_row_vector
+append_col: complex_row_vector, complex -> complex_row_vector
+append_row: complex_matrix, complex_matrix -> complex_matrix
+append_row: complex_matrix, complex_row_vector -> complex_matrix
+append_row: complex_row_vector, complex_matrix -> complex_matrix
+append_row: complex_row_vector, complex_row_vector -> complex_matrix
+append_row: complex_vector, complex_vector -> complex_vector
+append_row: complex, complex_vector -> complex_vector
+append_row: complex_vector, complex -> complex_vector
+to_matrix: complex_matrix -> complex_matrix
+to_matrix: complex_vector -> complex_matrix
+to_matrix: complex_row_vector -> complex_matrix
+to_matrix: complex_matrix, int, int -> complex_matrix
+to_matrix: complex_vector, int, int -> complex_matrix
+to_matrix: complex_row_vector, int, int -> complex_matrix
+to_matrix: complex_matrix, int, int, int -> complex_matrix
+to_matrix: complex_vector, int, int, int -> complex_matrix
+to_matrix: complex_row_vector, int, int, int -> complex_matrix
+to_matrix: complex[], int, int -> complex_matrix
+to_matrix: complex[], int, int, int -> complex_matrix
+to_matrix: complex[,] -> complex_matrix
+to_vector: complex_vector -> complex_vector
+to_vector: complex_row_vector -> complex_vector
+to_vector: complex_matrix -> complex_vector
+to_vector: complex[] -> complex_vector
+to_row_vector: complex_vector -> complex_row_vector
+to_row_vector: complex_row_vector -> complex_row_vector
+to_row_vector: complex_matrix -> complex_row_vector
+to_row_vector: complex[] -> complex_row_vector
+to_array_1d: complex_vector -> complex[]
+to_array_1d: complex_row_vector -> complex[]
+to_array_1d: complex_matrix -> complex[]
+to_array_1d: complex[,] -> complex[]
+to_array_1d: complex[,,] -> complex[]
+to_array_2d: complex_matrix -> complex[,]
+reverse: complex_vector -> complex_vector
+reverse: complex_row_vector -> complex_row_vector
+cumulative_sum: complex_vector -> complex_vector
+cumulative_sum: complex_row_vector -> complex_row_vector
+`
+
 // cdfSet says which CDFs Stan has for a family.
 type cdfSet int
 
@@ -585,7 +709,7 @@ var stdlib = buildStdlib()
 
 func buildStdlib() *Library {
 	l := &Library{funcs: map[string][]Signature{}, dists: map[string]DistFunc{}}
-	for _, table := range []string{stdlibTable, operatorTable} {
+	for _, table := range []string{stdlibTable, operatorTable, complexMatrixTable} {
 		for _, line := range strings.Split(table, "\n") {
 			if line = strings.TrimSpace(line); line != "" {
 				l.addLine(line)

@@ -1,0 +1,3 @@
+parameters {
+  real x, /* ERROR "expected an identifier, found \";\"" */;
+}
