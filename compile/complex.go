@@ -278,6 +278,8 @@ func (c *compiler) complexBinary(x *ast.BinaryExpr, a, b cexpr, t types.Type) ce
 		return cexpr{t: t, z: func(e *env) cplx { return complexMul(e.t, fa(e), fb(e)) }}
 	case token.QUO:
 		return cexpr{t: t, z: func(e *env) cplx { return complexDiv(e.t, fa(e), fb(e)) }}
+	case token.POW:
+		return cexpr{t: t, z: func(e *env) cplx { return complexPow(e.t, fa(e), fb(e)) }}
 	}
 	c.errorf(x.OpPos, "operator %s on complex numbers is not supported", x.Op)
 	return zeroComplex(t)
@@ -426,13 +428,29 @@ func assignComplex(c *compiler, get func(*env) *value, vt types.Type, idx []inde
 // ---- library functions ----
 
 // complexCall compiles the library functions of complex arguments or
-// results: to_complex, get_real, get_imag, abs, arg, sum of a
-// complex_vector and rep_array of complex values. ok is false for any
-// other call.
+// results: to_complex, get_real, get_imag, abs, arg, the special
+// functions, pow, sums and products, rep_array of complex values and the
+// decompositions of complex matrices. ok is false for any other call.
 func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos token.Position) (cexpr, bool) {
 	name := call.Name
 	zArg := len(call.Sig.Args) == 1 && call.Sig.Args[0] == types.ComplexT
+	complexArgs := false
+	for _, a := range call.Sig.Args {
+		complexArgs = complexArgs || isComplex(a.Kind)
+	}
+	if zArg && t == types.ComplexT {
+		if e, ok := complexUnaryCall(name, args[0], t); ok {
+			return e, true
+		}
+	}
+	if f := complexDecomposition(name, call.Sig.Args); f != nil {
+		return f(c, args[0], t, pos), true
+	}
 	switch {
+	case (name == "pow" || name == "elt_pow") && complexArgs:
+		return complexEltwise(c, args[0], args[1], t, pos, name, complexPow), true
+	case name == "prod" && complexArgs:
+		return complexProd(c, args[0], t), true
 	case name == "to_complex" && t != types.ComplexT:
 		return toComplexContainer(c, args, t, pos), true
 	case name == "to_complex":

@@ -343,7 +343,9 @@ func (c *compiler) complexContainerBinary(x *ast.BinaryExpr, a, b cexpr, t types
 	case token.MUL, token.ELTMUL:
 		kind = liftBilinear
 	case token.QUO, token.ELTDIV:
-		return complexEltDivide(c, a, b, t, pos)
+		return complexEltwise(c, a, b, t, pos, "./", complexDiv)
+	case token.POW, token.ELTPOW:
+		return complexEltwise(c, a, b, t, pos, x.Op.String(), complexPow)
 	default:
 		c.errorf(x.OpPos, "operator %s on complex containers is not supported", x.Op)
 		return zeroOf(t)
@@ -371,57 +373,6 @@ func (c *compiler) complexTranspose(a cexpr, t types.Type) cexpr {
 		return c.transpose(as[0], rt), nil
 	}, []cexpr{a}, nil, t)
 	return e
-}
-
-// complexEltDivide is a ./ b, or a / b by a complex scalar b, element by
-// element; a scalar operand divides or is divided by every element.
-func complexEltDivide(c *compiler, a, b cexpr, t types.Type, pos token.Position) cexpr {
-	type operand struct {
-		z func(*env) cplx
-		v func(*env) *value
-	}
-	op := func(x cexpr) operand {
-		if x.v == nil {
-			return operand{z: x.cplx()}
-		}
-		return operand{v: x.cval(c)}
-	}
-	oa, ob := op(a), op(b)
-	out := c.buf()
-	return cexpr{t: t, v: func(e *env) *value {
-		var va, vb *value
-		var za, zb cplx
-		var dims []int
-		if oa.v != nil {
-			va = oa.v(e)
-			dims = va.Dims
-		} else {
-			za = oa.z(e)
-		}
-		if ob.v != nil {
-			vb = ob.v(e)
-			if va != nil && !sameDims(va.Dims, vb.Dims) {
-				fail(pos, "size mismatch in ./: %s and %s", dimString(va.Dims), dimString(vb.Dims))
-			}
-			dims = vb.Dims
-		} else {
-			zb = ob.z(e)
-		}
-		o := out.of(e)
-		o.shapeComplex(dims)
-		for k := range size(dims) {
-			p, q := za, zb
-			if va != nil {
-				p = cplx{va.R[2*k], va.R[2*k+1]}
-			}
-			if vb != nil {
-				q = cplx{vb.R[2*k], vb.R[2*k+1]}
-			}
-			r := complexDiv(e.t, p, q)
-			o.R[2*k], o.R[2*k+1] = r.re, r.im
-		}
-		return o
-	}}
 }
 
 // zeroOf is a placeholder value of type t after a compile error.

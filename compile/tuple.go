@@ -383,6 +383,10 @@ func (c *compiler) tupleCall(x *ast.CallExpr, call *check.Call, t types.Type) (c
 	ms := t.Members()
 	ws := make([]func(*env, *value), len(parts))
 	for j, name := range parts {
+		if f := complexDecomposition(name, []types.Type{a.t}); f != nil {
+			ws[j] = c.writer(f(c, arg, ms[j], pos), ms[j])
+			continue
+		}
 		m, err := stdlib().funcs[name](c, []cexpr{arg}, ms[j], pos)
 		if err != nil {
 			c.errorf(x.Pos(), "%v", err)

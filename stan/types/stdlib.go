@@ -19,10 +19,13 @@ import (
 //	Vs  vector, vector[], row_vector or row_vector[] (multivariate)
 //	T   any int, real, vector, row_vector or matrix, in up to 3 array
 //	    dimensions; every T of a line is the same type
+//	Z   any complex container: complex in 1 to 3 array dimensions,
+//	    complex_vector, complex_row_vector or complex_matrix in up to 3;
+//	    every Z of a line is the same type
 //
 // and the results RV (real if every class argument is a scalar, else
-// real[]), IV (the same for int), T (the type of T with int made real)
-// and Ti (the type of T as it is).
+// real[]), IV (the same for int), T (the type of T with int made real),
+// Ti (the type of T as it is) and Z (the type of Z).
 const stdlibTable = `
 abs: T -> Ti
 fabs sqrt cbrt square exp exp2 expm1 log log2 log10 log1p log1m log1p_exp log1m_exp logit inv_logit log_inv_logit log1m_inv_logit inv inv_sqrt inv_square inv_cloglog Phi Phi_approx inv_Phi std_normal_qf std_normal_log_qf erf erfc inv_erfc lambert_w0 lambert_wm1 lgamma tgamma digamma trigamma sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh floor ceil round trunc: T -> T
@@ -480,7 +483,11 @@ equals not_equals: complex, complex -> int
 // The complex matrix functions (Stan Functions Reference, "Complex
 // matrix operations", Stan 2.30): arithmetic, transposition, products,
 // reductions, broadcasting, diagonals, slicing, concatenation,
-// conversions and reversal of complex vectors, row vectors and matrices.
+// conversions and reversal of complex vectors, row vectors and matrices;
+// and the complex special functions ("Complex-valued basic functions":
+// exponential, power, trigonometric and hyperbolic functions, which Stan
+// does not vectorise, save pow), products and the singular value
+// decomposition.
 const complexMatrixTable = `
 minus: complex_vector -> complex_vector
 minus: complex_row_vector -> complex_row_vector
@@ -599,6 +606,17 @@ reverse: complex_vector -> complex_vector
 reverse: complex_row_vector -> complex_row_vector
 cumulative_sum: complex_vector -> complex_vector
 cumulative_sum: complex_row_vector -> complex_row_vector
+exp log log10 sqrt cos sin tan acos asin atan cosh sinh tanh acosh asinh atanh: complex -> complex
+pow: complex, complex -> complex
+pow elt_pow: Z, Z -> Z
+pow elt_pow: Z, complex -> Z
+pow elt_pow: complex, Z -> Z
+sum prod: complex[] -> complex
+prod: complex_vector -> complex
+prod: complex_row_vector -> complex
+prod: complex_matrix -> complex
+singular_values: complex_matrix -> vector
+svd_U svd_V: complex_matrix -> complex_matrix
 `
 
 // cdfSet says which CDFs Stan has for a family.
@@ -752,6 +770,9 @@ func (l *Library) addTupleResults() {
 	} {
 		l.funcs[name] = append(l.funcs[name], Signature{Args: []Type{MatrixT}, Ret: ret})
 	}
+	// The complex singular value decomposition: U, the (real) singular
+	// values, V.
+	l.funcs["svd"] = append(l.funcs["svd"], Signature{Args: []Type{cm}, Ret: TupleOf(cm, VectorT, cm)})
 }
 
 // addDistribution declares a family's density (with its suffixes, old and
@@ -872,6 +893,22 @@ var classes = map[string][]Type{
 	"I":  {IntT, Array(IntT, 1)},
 	"Vs": {VectorT, Array(VectorT, 1), RowVectorT, Array(RowVectorT, 1)},
 	"T":  genericTypes(),
+	"Z":  complexContainerTypes(),
+}
+
+// boundClasses are the classes that stand for one type throughout a line.
+var boundClasses = map[string]bool{"T": true, "Z": true}
+
+func complexContainerTypes() []Type {
+	var ts []Type
+	for dims := range 4 {
+		for _, k := range []Kind{Complex, ComplexVector, ComplexRowVector, ComplexMatrix} {
+			if k != Complex || dims > 0 {
+				ts = append(ts, Type{Kind: k, Dims: dims})
+			}
+		}
+	}
+	return ts
 }
 
 func genericTypes() []Type {
@@ -888,28 +925,26 @@ func genericTypes() []Type {
 func expand(pats []string, ret string) []Signature {
 	var out []Signature
 	args := make([]Type, len(pats))
-	var tBound Type
+	bound := map[string]Type{}
 	var rec func(i int)
 	rec = func(i int) {
 		if i == len(pats) {
-			out = append(out, Signature{Args: append([]Type(nil), args...), Ret: result(ret, pats, args, tBound)})
+			out = append(out, Signature{Args: append([]Type(nil), args...), Ret: result(ret, pats, args, bound)})
 			return
 		}
-		if pats[i] == "T" && tBound.Kind != Invalid {
-			args[i] = tBound
+		if t, ok := bound[pats[i]]; ok {
+			args[i] = t
 			rec(i + 1)
 			return
 		}
 		if alts, ok := classes[pats[i]]; ok {
 			for _, t := range alts {
 				args[i] = t
-				if pats[i] == "T" {
-					tBound = t
+				if boundClasses[pats[i]] {
+					bound[pats[i]] = t
 				}
 				rec(i + 1)
-				if pats[i] == "T" {
-					tBound = Type{}
-				}
+				delete(bound, pats[i])
 			}
 			return
 		}
@@ -920,8 +955,11 @@ func expand(pats []string, ret string) []Signature {
 	return out
 }
 
-func result(ret string, pats []string, args []Type, t Type) Type {
+func result(ret string, pats []string, args []Type, bound map[string]Type) Type {
+	t := bound["T"]
 	switch ret {
+	case "Z":
+		return bound["Z"]
 	case "T":
 		if t.Kind == Int {
 			t.Kind = Real
