@@ -61,7 +61,7 @@ var complexUnary = map[string]func(z complex128) (v, d complex128){
 		return cacosh(z), 1 / (csqrt(z-1) * csqrt(z+1))
 	},
 	"atanh": func(z complex128) (complex128, complex128) { return catanh(z), 1 / (1 - z*z) },
-	"asin": func(z complex128) (complex128, complex128) { return casin(z), 1 / csqrt(1-z*z) },
+	"asin":  func(z complex128) (complex128, complex128) { return casin(z), 1 / csqrt(1-z*z) },
 	"acos": func(z complex128) (complex128, complex128) {
 		a := casin(z)
 		return complex(math.Pi/2-real(a), -imag(a)), -1 / csqrt(1-z*z)
