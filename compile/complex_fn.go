@@ -63,6 +63,9 @@ var complexUnary = map[string]func(z complex128) (v, d complex128){
 	"atanh": func(z complex128) (complex128, complex128) { return catanh(z), 1 / (1 - z*z) },
 	"asin":  func(z complex128) (complex128, complex128) { return casin(z), 1 / csqrt(1-z*z) },
 	"acos": func(z complex128) (complex128, complex128) {
+		if x, y := real(z), imag(z); y == 0 && math.Abs(x) <= 1 {
+			return complex(math.Acos(x), -y), -1 / csqrt(1-z*z)
+		}
 		a := casin(z)
 		return complex(math.Pi/2-real(a), -imag(a)), -1 / csqrt(1-z*z)
 	},
@@ -194,8 +197,13 @@ func catanh(z complex128) complex128 {
 	return (clog1p(z) - clog1p(complex(-real(z), -imag(z)))) / 2
 }
 
-// casin is -i asinh(iz).
-func casin(z complex128) complex128 { return negTimesI(casinh(timesI(z))) }
+// casin is -i asinh(iz), and the real asin on [-1, 1].
+func casin(z complex128) complex128 {
+	if x, y := real(z), imag(z); y == 0 && math.Abs(x) <= 1 {
+		return complex(math.Asin(x), y)
+	}
+	return negTimesI(casinh(timesI(z)))
+}
 
 // cpow is z^w = exp(w log z), and 0 for z = 0 (as C++'s pow of complex
 // numbers is), with partials w z^w / z and z^w log z.
