@@ -110,6 +110,22 @@ var corpusValues = map[string]float64{
 	// 3/2, plus the smaller eigenvalue of [[2, 1], [1, 2]]
 	"tuples.stan first": 2.5,
 	"tuples.stan g:2:2": 7.5, // b + a, unpacked from (3, 4.5)
+	// Complex functions: the definitions, Euler's identity, iⁱ = e^(-π/2),
+	// and C99's values on the branch cuts.
+	"complex.stan ex[real]": -1,
+	"complex.stan lg[imag]": math.Pi,
+	"complex.stan sq[real]": 0,
+	"complex.stan sq[imag]": 2,
+	"complex.stan ii[real]": 0.20787957635076193,
+	"complex.stan ii[imag]": 0,
+	"complex.stan as[real]": math.Pi / 2,
+	"complex.stan as[imag]": 1.3169578969248166, // acosh 2
+	"complex.stan at[real]": 0.5493061443340549, // atanh ½
+	"complex.stan at[imag]": math.Pi / 2,
+	"complex.stan pr[real]": 6,
+	"complex.stan pr[imag]": 0,
+	"complex.stan sv[1]":    4,
+	"complex.stan sv[2]":    3,
 }
 
 func fileExists(path string) bool {
