@@ -57,6 +57,7 @@ func newLibrary() *library {
 	l.addFFT()                  // fft.go
 	l.addGeneralEigen()         // eigen_general.go
 	l.addHypergeometric()       // hypergeometric.go
+	l.addWiener()               // wiener.go
 	l.addReshapeFuncs()         // reshape.go
 	l.addTransformFuncs()       // transforms.go
 	l.addHigherOrder()          // higher.go
