@@ -61,6 +61,7 @@ func newLibrary() *library {
 	l.addReshapeFuncs()         // reshape.go
 	l.addTransformFuncs()       // transforms.go
 	l.addHigherOrder()          // higher.go
+	l.addDAE()                  // dae.go
 	return l
 }
 
