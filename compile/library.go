@@ -62,6 +62,7 @@ func newLibrary() *library {
 	l.addTransformFuncs()       // transforms.go
 	l.addHigherOrder()          // higher.go
 	l.addDAE()                  // dae.go
+	l.addODEAdjoint()           // ode_adjoint.go
 	return l
 }
 
