@@ -7,7 +7,7 @@ import (
 )
 
 // TestODEAdjoint checks ode_adjoint_tol_ctl on the harmonic oscillator
-// y” = -θ y, y(0) = 1, y'(0) = 0, against cos(√θ t), its gradient by
+// y1' = y2, y2' = -θ y1 from (1, 0), against cos(√θ t), its gradient by
 // finite differences, and Stan's checks of its controls.
 func TestODEAdjoint(t *testing.T) {
 	decls := `functions {
