@@ -56,6 +56,7 @@ func newLibrary() *library {
 	l.addSparse()               // sparse.go
 	l.addFFT()                  // fft.go
 	l.addGeneralEigen()         // eigen_general.go
+	l.addSchur()                // schur.go
 	l.addHypergeometric()       // hypergeometric.go
 	l.addWiener()               // wiener.go
 	l.addReshapeFuncs()         // reshape.go

@@ -197,6 +197,8 @@ to_complex: matrix[], real -> complex_matrix[]
 to_complex: real, matrix[] -> complex_matrix[]
 get_real get_imag abs arg norm: complex -> real
 polar: real, real -> complex
+complex_schur_decompose_t complex_schur_decompose_u: matrix -> complex_matrix
+complex_schur_decompose_t complex_schur_decompose_u: complex_matrix -> complex_matrix
 wiener_lcdf_unnorm wiener_lccdf_unnorm: real, real, real, real, real -> real
 wiener_lcdf_unnorm wiener_lccdf_unnorm: real, real, real, real, real, real -> real
 wiener_lcdf_unnorm wiener_lccdf_unnorm: real, real, real, real, real, real, real, real -> real
