@@ -24,8 +24,8 @@ import (
 // The integrals are adaptive Gauss-Kronrod quadratures of the density
 // and its partials together; the partials in τ, s_τ, β and s_β follow
 // from the substitution above (∂/∂τ = -∫ ∂/∂t, ∂/∂s_τ = -∫ u ∂/∂t,
-// ∂/∂s_β = ∫ (r - ½) ∂/∂β). The CDF with drift variability integrates
-// the 4-parameter CDF over the normal drift by quadrature too.
+// ∂/∂s_β = ∫ (r - ½) ∂/∂β). The CDFs with drift variability are
+// integrals of the 5-parameter density, by quadrature too.
 // Everything is summed to a relative error near 1e-10, tighter than any
 // precision Stan's precision argument asks, so that argument is checked
 // and otherwise unused.
@@ -234,18 +234,44 @@ func wienerKernel(kind WienerKind, tt, a, v, w, sv float64) (wvec, wvec) {
 		k[kF], k[kT], k[kA], k[kV], k[kW] = one(v)
 		return magnitude(k)
 	}
-	// E over δ' = δ + s_δ x, x standard normal (beyond ±9 it weighs
-	// less than 1e-17), by adaptive quadrature on six pieces: the CDFs turn
-	// from one boundary's probability to the other's over 1/α in δ', too
-	// sharply for a fixed Gauss-Hermite rule when s_δ α is large.
-	f := func(x float64) (wvec, wvec) {
+	// With drift variability the CDFs are integrals of the 5-parameter
+	// density, closed in form: F(t) = ∫_0^t p5, P - F(t) = ∫_t^∞ p5 (and
+	// so P = ∫_0^∞ p5), over s = t0 + u/(1-u) for the infinite range.
+	// Their partials in t are ±p5(t), the others integrals of p5's.
+	dens := func(s float64) wvec {
 		var k wvec
-		phi := math.Exp(-x*x/2) / math.Sqrt(2*math.Pi)
-		f, ft, fa, fv, fw := one(v + sv*x)
-		k[kF], k[kT], k[kA], k[kV], k[kW], k[kSv] = phi*f, phi*ft, phi*fa, phi*fv, phi*fw, phi*fv*x
-		return magnitude(k)
+		if s <= 0 {
+			return k
+		}
+		lp, d := wiener5(s, a, v, w, sv)
+		p := math.Exp(lp)
+		if p == 0 {
+			return k
+		}
+		k[kF], k[kA], k[kV], k[kW], k[kSv] = p, p*d[1], p*d[2], p*d[3], p*d[4]
+		return k
 	}
-	return adaptGKPieces([]float64{-9, -6, -3, 0, 3, 6, 9}, f)
+	var m wvec
+	if kind == WienerCDF {
+		if tt <= 0 {
+			return k, k
+		}
+		k, m = adaptGK(0, tt, func(s float64) (wvec, wvec) { return magnitude(dens(s)) })
+		k[kT] = dens(tt)[kF]
+		m[kT] = k[kT]
+		return k, m
+	}
+	t0 := max(tt, 0)
+	k, m = adaptGK(0, 1, func(u float64) (wvec, wvec) {
+		g := dens(t0 + u/(1-u))
+		for i := range g {
+			g[i] /= (1 - u) * (1 - u)
+		}
+		return magnitude(g)
+	})
+	k[kT] = -dens(tt)[kF]
+	m[kT] = -k[kT]
+	return k, m
 }
 
 // wienerUpperCDF returns the CDF F of the time at which the 4-parameter

@@ -74,6 +74,17 @@ func TestWienerCDF(t *testing.T) {
 			near(t, "wiener_lccdf_unnorm", wienerAt(t, dist.WienerCCDF, y, a, tau, b, v, 0, 0, 0), math.Log(P-F), 1e-9)
 		}
 	}
+	// With drift variability: the 4-parameter CDFs (series) averaged over
+	// the normal drift by Gauss-Legendre.
+	for _, kind := range []dist.WienerKind{dist.WienerCDF, dist.WienerCCDF} {
+		for _, y := range []float64{0.5, 2.5} {
+			const v, sv = 0.4, 1.3
+			want := quad.Fixed(func(d float64) float64 {
+				return math.Exp(wienerAt(t, kind, y, a, tau, b, d, 0, 0, 0)) * distuv.Normal{Mu: v, Sigma: sv}.Prob(d)
+			}, v-12*sv, v+12*sv, 300, nil, 0)
+			near(t, "wiener CDFs with s_δ", wienerAt(t, kind, y, a, tau, b, v, sv, 0, 0), math.Log(want), 1e-9)
+		}
+	}
 	zero := consts(0)
 	for _, kind := range []dist.WienerKind{dist.WienerCDF, dist.WienerCCDF} {
 		for _, p := range [][]float64{{0.9, 1.3, 0.2, 0.45, 0.8}, {3.5, 1.3, 0.2, 0.45, -0.8}} {
