@@ -350,6 +350,13 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 // truncation returns the term a truncated ~ adds: -log(F(U) - F(L)), or
 // -log(1 - F(L)), or -log F(U); a variate outside [L, U] gives -inf.
 func (c *compiler) truncation(s *ast.TildeStmt, d density, args []cexpr) func(*env) ad.Var {
+	if anyContainer(args) {
+		if d.disc == nil && d.lcdf == nil && d.truncCDF == nil {
+			c.errorf(s.Dist.Pos(), "vectorised truncation of '%s' is not supported yet", s.Dist.Name)
+			return nil
+		}
+		return c.vectorTruncation(s, d, args) // truncation_vec.go
+	}
 	if d.disc != nil {
 		return c.discreteTruncation(s, d, args)
 	}
@@ -624,6 +631,10 @@ func (c *compiler) cdfTruncation(s *ast.TildeStmt, y cexpr, lcdf, lccdf func(*en
 // _lcdf and _lccdf functions (or _cdf_log and _ccdf_log).
 func (c *compiler) userTruncation(s *ast.TildeStmt, args []cexpr) func(*env) ad.Var {
 	family := s.Dist.Name
+	if anyContainer(args) {
+		c.errorf(s.Dist.Pos(), "vectorised truncation of the user-defined '%s' is not supported yet", family)
+		return nil
+	}
 	cur := zeroState[truncBound](c) // the bound the CDF is called at
 	isInt := args[0].t == types.IntT
 	boundArg := cexpr{t: types.RealT, r: func(e *env) ad.Var { return cur.of(e).r }, c: c}

@@ -56,10 +56,14 @@ func newLibrary() *library {
 	l.addSparse()               // sparse.go
 	l.addFFT()                  // fft.go
 	l.addGeneralEigen()         // eigen_general.go
+	l.addSchur()                // schur.go
 	l.addHypergeometric()       // hypergeometric.go
+	l.addWiener()               // wiener.go
 	l.addReshapeFuncs()         // reshape.go
 	l.addTransformFuncs()       // transforms.go
 	l.addHigherOrder()          // higher.go
+	l.addDAE()                  // dae.go
+	l.addODEAdjoint()           // ode_adjoint.go
 	return l
 }
 

@@ -70,17 +70,7 @@ func (l *library) addMoreFamilies() {
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.MultinomialLogitLpmf(e.t, propto, ns(e), beta(e))) }
 	}}
-	m["wiener"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, al, tau, be, de := asVector(c, a[0]), asVector(c, a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
-		ok := mustAt(pos)
-		if len(a) == 6 { // with the drift's variability
-			sv := asVector(c, a[5])
-			return func(e *env) ad.Var {
-				return ok(dist.WienerSvLpdf(e.t, propto, y(e), al(e), tau(e), be(e), de(e), sv(e)))
-			}
-		}
-		return func(e *env) ad.Var { return ok(dist.WienerLpdf(e.t, propto, y(e), al(e), tau(e), be(e), de(e))) }
-	}}
+	m["wiener"] = wienerDensity() // wiener.go
 	m["categorical_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, x, al, be := intsOf(a[0]), a[1].v, asVector(c, a[2]), a[3].v
 		ok := mustAt(pos)

@@ -70,8 +70,13 @@ type odeVariadic struct {
 }
 
 func (c *compiler) odeVariadicCall(x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr {
-	name := call.Name
+	return c.odeVariadic(x, call, call.Name, odeVariadicDefaults[call.Name].tol, args, t)
+}
+
+// odeVariadic compiles a call of the solver name, a _tol form when tol.
+func (c *compiler) odeVariadic(x *ast.CallExpr, call *check.Call, name string, tol bool, args []cexpr, t types.Type) cexpr {
 	def := odeVariadicDefaults[name]
+	def.tol = tol
 	bad := func(format string, a ...any) cexpr {
 		c.errorf(x.Pos(), name+": "+format, a...)
 		return cexpr{t: t, v: func(*env) *value { return &value{} }}

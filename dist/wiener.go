@@ -91,40 +91,41 @@ func wienerLpdf(t *ad.Tape, propto bool, xs [][]ad.Var) (ad.Var, error) {
 	lp := 0.0
 	for j := range n {
 		y, al, tau, be, de := at(0, j), at(1, j), at(2, j), at(3, j), at(4, j)
-		tt := y.Val - tau.Val
-		a, v, w := al.Val, de.Val, 1-be.Val
-		u := tt / (a * a)
-		logF, dLogFdu, dLogFdw := wienerStd(u, w)
-		lp += -2*math.Log(a) + logF
-		dy := dLogFdu / (a * a)
-		da := -2/a - dLogFdu*2*tt/(a*a*a)
-		dw := dLogFdw
-		if !withSv {
-			lp += v*a*w - v*v*tt/2
-			dy += -v * v / 2
-			da += v * w
-			dw += v * a
-			b.Add(de, a*w-v*tt)
-		} else {
-			// The drift's factor g = -log(D)/2 + N/(2D), D = 1 + s²t,
-			// N = s²α²w² + 2αδw - δ²t.
-			sv := at(5, j)
-			s2 := sv.Val * sv.Val
-			D := 1 + s2*tt
-			N := s2*a*a*w*w + 2*a*v*w - v*v*tt
-			lp += -0.5*math.Log(D) + N/(2*D)
-			dy += -s2/(2*D) - v*v/(2*D) - N*s2/(2*D*D)
-			da += (s2*a*w*w + v*w) / D
-			dw += (s2*a*a*w + a*v) / D
-			b.Add(de, (a*w-v*tt)/D)
-			b.Add(sv, sv.Val*(-tt/D+a*a*w*w/D-N*tt/(D*D)))
+		sv := ad.Var{}
+		if withSv {
+			sv = at(5, j)
 		}
-		b.Add(y, dy)
-		b.Add(tau, -dy)
-		b.Add(al, da)
-		b.Add(be, -dw)
+		l, d := wiener5(y.Val-tau.Val, al.Val, de.Val, be.Val, sv.Val)
+		lp += l
+		b.Add(y, d[0])
+		b.Add(tau, -d[0])
+		b.Add(al, d[1])
+		b.Add(de, d[2])
+		b.Add(be, d[3])
+		b.Add(sv, d[4])
 	}
 	return b.End(lp), nil
+}
+
+// wiener5 returns the log of the 5-parameter density at time tt after the
+// non-decision time, with boundary a, drift v, start beta and drift
+// variability sv, and its partials in (tt, a, v, beta, sv). With w = 1 - β
+// the drift's factor is g = -log(D)/2 + N/(2D), D = 1 + s²t,
+// N = s²α²w² + 2αδw - δ²t, which at s = 0 is the 4-parameter αδw - δ²t/2.
+func wiener5(tt, a, v, beta, sv float64) (lp float64, d [5]float64) {
+	w := 1 - beta
+	u := tt / (a * a)
+	logF, dLogFdu, dLogFdw := wienerStd(u, w)
+	s2 := sv * sv
+	D := 1 + s2*tt
+	N := s2*a*a*w*w + 2*a*v*w - v*v*tt
+	lp = -2*math.Log(a) + logF - 0.5*math.Log(D) + N/(2*D)
+	d[0] = dLogFdu/(a*a) - s2/(2*D) - v*v/(2*D) - N*s2/(2*D*D)
+	d[1] = -2/a - dLogFdu*2*tt/(a*a*a) + (s2*a*w*w+v*w)/D
+	d[2] = (a*w - v*tt) / D
+	d[3] = -(dLogFdw + (s2*a*a*w+a*v)/D)
+	d[4] = sv * (-tt/D + a*a*w*w/D - N*tt/(D*D))
+	return lp, d
 }
 
 // wienerStd returns log F(u, w) and its partials in u and w, F the first

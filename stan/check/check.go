@@ -931,10 +931,10 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 	c.errorf(s.Dist.Pos(), "ill-typed arguments to '~' statement: no distribution '%s' accepts arguments (%s)", name, typeList(args))
 }
 
+// truncation checks T[L, U]: the variate and the parameters may be
+// containers (Stan 2.31 vectorises truncation), the bounds are scalars
+// that the family's CDFs take in the variate's place.
 func (c *checker) truncation(s *ast.TildeStmt, name string, args []types.Type) {
-	if t := c.info.Types[s.LHS]; !t.IsScalar() {
-		c.errorf(s.LHS.Pos(), "truncation is only defined for a univariate variate, found %v", t)
-	}
 	// Stan requires both the CDF and the CCDF (or their older _cdf_log
 	// and _ccdf_log spellings) for any truncation, each taking every
 	// bound in the variate's place.

@@ -298,6 +298,7 @@ func IndexType(t types.Type, multi []bool) (types.Type, string) {
 var higherOrder = map[string]higherKind{
 	"integrate_ode_rk45": odeOld, "integrate_ode_bdf": odeOld, "integrate_ode_adams": odeOld,
 	"ode_rk45": odeVariadic, "ode_bdf": odeVariadic, "ode_adams": odeVariadic, "ode_ckrk": odeVariadic,
+	"dae": daeVariadic, "dae_tol": daeTol, "ode_adjoint_tol_ctl": odeAdjoint,
 	"ode_rk45_tol": odeTol, "ode_bdf_tol": odeTol, "ode_adams_tol": odeTol, "ode_ckrk_tol": odeTol,
 	"algebra_solver": algebraOld, "algebra_solver_newton": algebraOld,
 	"solve_newton": solveVariadic, "solve_powell": solveVariadic,

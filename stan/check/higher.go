@@ -20,6 +20,9 @@ const (
 	mapRect                             // map_rect(f, phi, thetas, x_r, x_i)
 	reduceSum                           // reduce_sum*(f, sliced, grainsize, ...)
 	integrate1d                         // integrate_1d(f, a, b, theta, x_r, x_i [, rtol])
+	daeVariadic                         // dae(f, yy0, yp0, t0, ts, ...)
+	daeTol                              // dae_tol(f, yy0, yp0, t0, ts, rtol, atol, steps, ...)
+	odeAdjoint                          // ode_adjoint_tol_ctl(f, y0, t0, ts, 11 controls, ...)
 )
 
 var (
@@ -64,6 +67,30 @@ func formOf(kind higherKind, sliced types.Type) higherForm {
 			f.args = append(f.args, "relative tolerance", "absolute tolerance", "maximum number of steps")
 			f.argTypes = append(f.argTypes, tols...)
 			f.data = []int{3, 4, 5}
+		}
+		return f
+	case odeAdjoint:
+		return higherForm{
+			args: []string{"initial state", "initial time", "times", "forward relative tolerance", "forward absolute tolerance",
+				"backward relative tolerance", "backward absolute tolerance", "quadrature relative tolerance",
+				"quadrature absolute tolerance", "maximum number of steps", "number of steps between checkpoints",
+				"interpolation polynomial", "forward solver", "backward solver"},
+			argTypes: []types.Type{types.VectorT, types.RealT, reals, types.RealT, types.VectorT, types.RealT, types.VectorT,
+				types.RealT, types.RealT, types.IntT, types.IntT, types.IntT, types.IntT, types.IntT},
+			variadic: true, data: []int{3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13},
+			fnArgs: []types.Type{types.RealT, types.VectorT}, fnRet: types.VectorT, ret: vectors,
+		}
+	case daeVariadic, daeTol:
+		f := higherForm{
+			args:     []string{"initial state", "initial state derivative", "initial time", "times"},
+			argTypes: []types.Type{types.VectorT, types.VectorT, types.RealT, reals}, variadic: true,
+			data:   []int{2, 3},
+			fnArgs: []types.Type{types.RealT, types.VectorT, types.VectorT}, fnRet: types.VectorT, ret: vectors,
+		}
+		if kind == daeTol {
+			f.args = append(f.args, "relative tolerance", "absolute tolerance", "maximum number of steps")
+			f.argTypes = append(f.argTypes, tols...)
+			f.data = append(f.data, 4, 5, 6)
 		}
 		return f
 	case algebraOld:

@@ -200,6 +200,16 @@ to_complex: matrix[], real -> complex_matrix[]
 to_complex: real, matrix[] -> complex_matrix[]
 get_real get_imag abs arg norm: complex -> real
 polar: real, real -> complex
+complex_schur_decompose_t complex_schur_decompose_u: matrix -> complex_matrix
+complex_schur_decompose_t complex_schur_decompose_u: complex_matrix -> complex_matrix
+wiener_lcdf_unnorm wiener_lccdf_unnorm: real, real, real, real, real -> real
+wiener_lcdf_unnorm wiener_lccdf_unnorm: real, real, real, real, real, real -> real
+wiener_lcdf_unnorm wiener_lccdf_unnorm: real, real, real, real, real, real, real, real -> real
+wiener_lcdf_unnorm wiener_lccdf_unnorm: real, real, real, real, real, real, real, real, real -> real
+wiener_lcdf_unnorm wiener_lccdf_unnorm: vector, vector, vector, vector, vector -> real
+wiener_lcdf_unnorm wiener_lccdf_unnorm: vector, vector, vector, vector, vector, real -> real
+wiener_lcdf_unnorm wiener_lccdf_unnorm: vector, vector, vector, vector, vector, vector, vector, vector -> real
+wiener_lcdf_unnorm wiener_lccdf_unnorm: vector, vector, vector, vector, vector, vector, vector, vector, real -> real
 proj conj: complex -> complex
 conj: complex_vector -> complex_vector
 conj: complex_row_vector -> complex_row_vector
@@ -670,8 +680,16 @@ var distributions = []distSpec{
 	{"von_mises", false, "R", "R, R", allCDFs, "RV"},
 	{"uniform", false, "R", "R, R", allCDFs, "RV"},
 	{"wiener", false, "R", "R, R, R, R", noCDFs, ""},
+	// 5 parameters (s_δ), then 7 (s_δ, s_β, s_τ), each with an optional
+	// precision; Stan vectorises these only as all reals or all vectors.
 	{"wiener", false, "real", "real, real, real, real, real", noCDFs, ""},
 	{"wiener", false, "vector", "vector, vector, vector, vector, vector", noCDFs, ""},
+	{"wiener", false, "real", "real, real, real, real, real, real", noCDFs, ""},
+	{"wiener", false, "vector", "vector, vector, vector, vector, vector, real", noCDFs, ""},
+	{"wiener", false, "real", "real, real, real, real, real, real, real", noCDFs, ""},
+	{"wiener", false, "vector", "vector, vector, vector, vector, vector, vector, vector", noCDFs, ""},
+	{"wiener", false, "real", "real, real, real, real, real, real, real, real", noCDFs, ""},
+	{"wiener", false, "vector", "vector, vector, vector, vector, vector, vector, vector, real", noCDFs, ""},
 	{"multi_normal", false, "Vs", "Vs, matrix", noCDFs, ""},
 	{"multi_normal_cholesky", false, "Vs", "Vs, matrix", noCDFs, ""},
 	{"multi_normal_prec", false, "Vs", "Vs, matrix", noCDFs, ""},
