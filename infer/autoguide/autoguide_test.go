@@ -132,6 +132,8 @@ func TestELBOGradient(t *testing.T) {
 		"diagonal": NewDiagonalNormal([]float64{0.3, -0.2}),
 		"mvn":      NewMultivariateNormal([]float64{0.3, -0.2}),
 		"lowrank":  NewLowRankMultivariateNormal([]float64{0.3, -0.2}, 1),
+		// NumPyro's form: the factor scaled by the scales.
+		"lowrank-numpyro": newLowRank([]float64{0.3, -0.2}, 1, initScale, true),
 	} {
 		p := q.Params()
 		for i := range p {

@@ -58,7 +58,7 @@ func build(name string, m model.Model, loc []float64, rng *rand.Rand, o options)
 	case "mvn":
 		return newMultivariateNormal(loc, o.scale), nil
 	case "lowrank":
-		return newLowRank(loc, o.rank, o.scale), nil
+		return newLowRank(loc, o.rank, o.scale, o.numpyro), nil
 	case "delta":
 		q := NewDelta(loc)
 		if o.numpyro {

@@ -10,13 +10,15 @@ import (
 )
 
 // LowRankMultivariateNormal is N(loc, W Wᵀ + diag(s²)) with W of rank
-// columns (NumPyro's default round(√D)) and s = softplus(raw). Its ELBO
+// columns (NumPyro's default round(√D)) and s = softplus(raw); as NumPyro
+// parameterises it (AsNumPyro), W = diag(s) F with F the parameter. Its ELBO
 // gradient is the pathwise gradient of E[log p] plus the analytic
 // gradient of the Gaussian entropy ½ log|Σ|, computed with Woodbury's
 // identity at O(D r²); its value is the draw's log p - log q.
 type LowRankMultivariateNormal struct {
 	d, r     int
-	par      []float64 // loc (d), W row-major (d×r), raw scales (d)
+	par      []float64 // loc (d), W (or F) row-major (d×r), raw scales (d)
+	scaledF  bool      // the factor block holds F, W = diag(s) F
 	e1, e2   []float64
 	z, g     []float64
 	cap      *mat.SymDense // I + Wᵀ D⁻¹ W
@@ -30,10 +32,10 @@ type LowRankMultivariateNormal struct {
 // NewLowRankMultivariateNormal starts at loc with W = 0 and scales
 // init_scale; rank 0 means round(√D).
 func NewLowRankMultivariateNormal(loc []float64, rank int) *LowRankMultivariateNormal {
-	return newLowRank(loc, rank, initScale)
+	return newLowRank(loc, rank, initScale, false)
 }
 
-func newLowRank(loc []float64, rank int, scale float64) *LowRankMultivariateNormal {
+func newLowRank(loc []float64, rank int, scale float64, scaledF bool) *LowRankMultivariateNormal {
 	d := len(loc)
 	if rank <= 0 {
 		rank = max(1, int(math.Round(math.Sqrt(float64(d)))))
@@ -41,7 +43,7 @@ func newLowRank(loc []float64, rank int, scale float64) *LowRankMultivariateNorm
 	q := &LowRankMultivariateNormal{d: d, r: rank, par: make([]float64, d+d*rank+d),
 		e1: make([]float64, rank), e2: make([]float64, d), z: make([]float64, d), g: make([]float64, d),
 		cap: mat.NewSymDense(rank, nil), tmp: mat.NewDense(d, rank, nil), dw: mat.NewDense(d, rank, nil),
-		cinv: mat.NewSymDense(rank, nil), sinvDiag: make([]float64, d)}
+		cinv: mat.NewSymDense(rank, nil), sinvDiag: make([]float64, d), scaledF: scaledF}
 	copy(q.par, loc)
 	for i := range d {
 		q.par[d+d*rank+i] = softplusInv(scale)
@@ -51,7 +53,12 @@ func newLowRank(loc []float64, rank int, scale float64) *LowRankMultivariateNorm
 
 func (q *LowRankMultivariateNormal) Params() []float64 { return q.par }
 
-func (q *LowRankMultivariateNormal) w(i, k int) float64 { return q.par[q.d+i*q.r+k] }
+func (q *LowRankMultivariateNormal) w(i, k int) float64 {
+	if q.scaledF {
+		return q.scale(i) * q.par[q.d+i*q.r+k]
+	}
+	return q.par[q.d+i*q.r+k]
+}
 
 func (q *LowRankMultivariateNormal) scale(i int) float64 { return softplus(q.par[q.d+q.d*q.r+i]) }
 
@@ -133,14 +140,21 @@ func (q *LowRankMultivariateNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []f
 	}
 	for i := range d {
 		grad[i] += q.g[i]
-		for k := range r {
-			// Pathwise, plus ½ ∂log|Σ|/∂W = Σ⁻¹ W.
-			grad[d+i*r+k] += q.g[i]*q.e1[k] + q.tmp.At(i, k)
-		}
 		raw := q.par[d+d*r+i]
 		s := softplus(raw)
 		// Pathwise, plus ½ ∂log|Σ|/∂s_i = (Σ⁻¹)_ii s_i.
-		grad[d+d*r+i] += (q.g[i]*q.e2[i] + q.sinvDiag[i]*s) * mathx.InvLogit(raw)
+		gs := q.g[i]*q.e2[i] + q.sinvDiag[i]*s
+		for k := range r {
+			// Pathwise, plus ½ ∂log|Σ|/∂W = Σ⁻¹ W.
+			gw := q.g[i]*q.e1[k] + q.tmp.At(i, k)
+			if q.scaledF {
+				// W = s F: ∂/∂F = s ∂/∂W, and s gets F ∂/∂W.
+				gs += q.par[d+i*r+k] * gw
+				gw *= s
+			}
+			grad[d+i*r+k] += gw
+		}
+		grad[d+d*r+i] += gs * mathx.InvLogit(raw)
 	}
 	return v - q.logQ(q.z, h), nil
 }
