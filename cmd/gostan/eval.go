@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -104,14 +105,14 @@ func newEvalCmd() *cobra.Command {
 			"autoguides with NumPyro's settings and nothing of gostan's (autoguide.SeedStudySettings: 100000\n" +
 			"steps of Adam 0.0005, one particle, 10000 draws, the guides built as NumPyro builds them, no warm\n" +
 			"start or preconditioning, a draw outside the support or a NaN a runtime error); only --steps,\n" +
-			"--draws and the guide options may change it. --table1 CSV then prints Table 1's summary rows\n" +
+			"--draws, --method autoguide-NAME (one of the eight alone) and the guide options may change it. --table1 CSV then prints Table 1's summary rows\n" +
 			"(Average, Success with max err <= 0.3, Mismatch, Error) for the run, for the CSV and their difference.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			methods := []string{method}
 			if seedStudy {
-				for _, name := range []string{"lr", "lr-decay", "particles", "tol", "backoffs", "method"} {
+				for _, name := range []string{"lr", "lr-decay", "particles", "tol", "backoffs"} {
 					if cmd.Flags().Changed(name) {
-						return fmt.Errorf("--seed-study runs NumPyro's settings and the eight autoguides: --%s does not apply (only --steps, --draws and the guide options do)", name)
+						return fmt.Errorf("--seed-study runs NumPyro's settings and the eight autoguides: --%s does not apply (only --steps, --draws, --method autoguide-NAME and the guide options do)", name)
 					}
 				}
 				if !cmd.Flags().Changed("steps") {
@@ -121,9 +122,16 @@ func newEvalCmd() *cobra.Command {
 					set.Draws = autoguide.SeedStudySettings("").Draws
 				}
 				set.SeedStudy = true
-				methods = methods[:0]
-				for _, name := range autoguide.Names {
-					methods = append(methods, "autoguide-"+name)
+				if cmd.Flags().Changed("method") {
+					// One of the eight, run again alone.
+					if !slices.Contains(autoguide.Names, strings.TrimPrefix(method, "autoguide-")) {
+						return fmt.Errorf("--seed-study runs the eight autoguides: --method must be autoguide-NAME, not %q", method)
+					}
+				} else {
+					methods = methods[:0]
+					for _, name := range autoguide.Names {
+						methods = append(methods, "autoguide-"+name)
+					}
 				}
 			}
 			db, err := posteriordb.Open(root)

@@ -88,4 +88,16 @@ func TestEvalSeedStudy(t *testing.T) {
 	if _, _, err := runGostan("eval", "--posteriordb", "../../testdata/posteriordb", "--seed-study", "--lr", "0.01"); err == nil || !strings.Contains(err.Error(), "--lr does not apply") {
 		t.Errorf("--seed-study --lr: error %v", err)
 	}
+	// One of the eight may be run again alone; nothing else.
+	one := filepath.Join(dir, "one.jsonl")
+	if _, stderr, err := runGostan("eval", "--posteriordb", "../../testdata/posteriordb", "--seed-study", "--method", "autoguide-lowrank",
+		"--steps", "100", "--draws", "100", "--posterior", "eight_schools-eight_schools_noncentered", "--output", one); err != nil {
+		t.Fatalf("--seed-study --method autoguide-lowrank: %v\n%s", err, stderr)
+	}
+	if b, err := os.ReadFile(one); err != nil || strings.Count(string(b), "\n") != 1 || !strings.Contains(string(b), `"autoguide-lowrank"`) {
+		t.Errorf("--seed-study --method autoguide-lowrank wrote %q, %v", b, err)
+	}
+	if _, _, err := runGostan("eval", "--posteriordb", "../../testdata/posteriordb", "--seed-study", "--method", "nuts"); err == nil || !strings.Contains(err.Error(), "must be autoguide-NAME") {
+		t.Errorf("--seed-study --method nuts: error %v", err)
+	}
 }
