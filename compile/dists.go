@@ -292,6 +292,9 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		args = append(args, c.expr(a))
 	}
 	pos := c.pos(s.Tilde)
+	if call.User == nil && !s.Truncated && c.deferring() && c.deferrable(s.Dist.Name, append([]ast.Expr{s.LHS}, s.Args...)) {
+		return c.deferredDensity(s.Dist.Name, args, propto, pos)
+	}
 	withTrunc := func(f func(*env) ad.Var, trunc func(*env) ad.Var) stmtFn {
 		if trunc == nil {
 			return func(e *env) ctrl { e.addTarget(&pos, f(e)); return next }

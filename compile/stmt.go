@@ -66,8 +66,11 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 		if f, ok := c.genStmt(s); ok {
 			return f
 		}
-		x := c.expr(s.X)
 		pos := c.pos(s.Pos())
+		if f := c.deferredTarget(s.X, pos); f != nil {
+			return f
+		}
+		x := c.expr(s.X)
 		if isComplex(x.t.Kind) {
 			c.errorf(s.X.Pos(), "target += needs a real, int or container of reals, found %v", x.t)
 			return nil
@@ -127,19 +130,21 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 		}
 	case *ast.WhileStmt:
 		cond := c.truth(s.Cond)
-		body := c.stmt(s.Body)
-		return func(e *env) ctrl {
-			for cond(e) {
-				if r, done := iteration(e, body); done {
-					return r
+		return c.deferringLoop(func() stmtFn {
+			body := c.stmt(s.Body)
+			return func(e *env) ctrl {
+				for cond(e) {
+					if r, done := iteration(e, body); done {
+						return r
+					}
 				}
+				return next
 			}
-			return next
-		}
+		})
 	case *ast.ForStmt:
-		return c.forLoop(s)
+		return c.deferringLoop(func() stmtFn { return c.forLoop(s) })
 	case *ast.ForeachStmt:
-		return c.foreach(s)
+		return c.deferringLoop(func() stmtFn { return c.foreach(s) })
 	case *ast.BranchStmt:
 		if s.Tok == "break" {
 			return func(*env) ctrl { return brk }
