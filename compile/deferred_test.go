@@ -131,3 +131,24 @@ func TestDeferredErrors(t *testing.T) {
 		t.Errorf("Explain: %v, want %q", err, want)
 	}
 }
+
+// TestScalarExponential compares exponential_lpdf on scalars (its direct
+// path, with log(beta) remembered over K rates in turn) with its formula
+// written out, with constants dropped and kept.
+func TestScalarExponential(t *testing.T) {
+	fused := loopDecls + "model {\nfor (t in 1:T) for (k in 1:K) { real a = exponential_lpdf(abs(y[t]) | sigma + beta[k]^2) + exponential_lupdf(t | sigma); target += a; }\n}\n"
+	plain := loopDecls + "model {\nfor (t in 1:T) for (k in 1:K) { real r = sigma + beta[k]^2; real a = log(r) - r * abs(y[t]) + log(sigma) - sigma * t; target += a; }\n}\n"
+	sameDensityValues(t, fused, plain, true)
+	sameDensityValues(t, fused, plain, false)
+
+	path := filepath.Join(t.TempDir(), "m.stan")
+	os.WriteFile(path, []byte(loopDecls+"model {\n  real a = exponential_lpdf(y[2] | sigma);\n}\n"), 0o644)
+	m, err := build(t, path, loopData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.LogDensity([]float64{0, 0, 0, 0, 0}, nil)
+	if want := "m.stan:4:12: exponential_lpdf: Random variable is -1.2, but must be nonnegative"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}

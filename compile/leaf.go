@@ -186,16 +186,28 @@ func leafExpr(t types.Type, l *leaf) cexpr {
 	return cexpr{t: t, r: func(e *env) ad.Var { return l.get(e) }, lf: l}
 }
 
-// logMemo remembers the last logarithm a call site took: in a loop the
-// scale of y[t] ~ normal(mu, sigma) is the same sigma every iteration.
+// logMemo remembers the last few logarithms a call site took: in a loop
+// the scale of y[t] ~ normal(mu, sigma) is the same sigma every
+// iteration, and an HMM's emission exponential_lpdf(u[t] | phi[k]) takes
+// K rates in turn.
 type logMemo struct {
-	x, lx float64
-	set   bool
+	x, lx [logWays]float64
+	n     int // entries filled
+	next  int // the entry to replace
 }
 
+// logWays is how many logarithms a logMemo remembers.
+const logWays = 4
+
 func (m *logMemo) log(x float64) float64 {
-	if !m.set || x != m.x {
-		m.x, m.lx, m.set = x, math.Log(x), true
+	for i := range m.n {
+		if m.x[i] == x {
+			return m.lx[i]
+		}
 	}
-	return m.lx
+	k := m.next
+	m.x[k], m.lx[k] = x, math.Log(x)
+	m.next = (k + 1) % logWays
+	m.n = max(m.n, k+1)
+	return m.lx[k]
 }
