@@ -32,8 +32,11 @@ type affine struct {
 // eval is the expression's value.
 func (a *affine) eval(e *env) int {
 	x := a.c
-	for i := 0; i < a.n; i++ {
-		x += a.s[i] * slot(e, a.vs[i]).I[0]
+	if a.n > 0 { // unrolled: this is every scalar loop's index arithmetic
+		x += a.s[0] * slot(e, a.vs[0]).I[0]
+		if a.n > 1 {
+			x += a.s[1] * slot(e, a.vs[1]).I[0]
+		}
 	}
 	if a.in == nil {
 		return x
