@@ -254,7 +254,7 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 			dst := &fr[p.idx]
 			switch {
 			case fs[k].i != nil:
-				dst.shape(nil, true)
+				dst.shapeIntScalar()
 				dst.I[0] = ints[k]
 			case fs[k].r != nil:
 				dst.shape(nil, false)

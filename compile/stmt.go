@@ -216,7 +216,7 @@ func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
 	body := c.stmt(s.Body)
 	return func(e *env) ctrl {
 		v := get(e)
-		v.shape(nil, true)
+		v.shapeIntScalar()
 		end := hi(e)
 		for i := lo(e); i <= end; i++ {
 			v.I[0] = i
