@@ -186,6 +186,18 @@ func constLeaf(v float64) *leaf {
 
 // leafExpr is the compiled expression of a leaf.
 func leafExpr(t types.Type, l *leaf) cexpr {
+	if l.kind == leafElem1 && l.i.n == 1 && l.i.in == nil && !l.v.frame && !l.i.vs[0].frame {
+		// x[t + c] of a global x and a global loop variable t, the most
+		// common leaf of a model's loops: read in one closure call.
+		c, s, xi, ti, pos := l.i.c-1, l.i.s[0], l.v.idx, l.i.vs[0].idx, l.pos
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			i, x := c+s*e.globals[ti].I[0], e.globals[xi].R
+			if uint(i) >= uint(len(x)) {
+				indexFail(pos, i+1, len(x))
+			}
+			return x[i]
+		}, lf: l}
+	}
 	return cexpr{t: t, r: func(e *env) ad.Var { return l.get(e) }, lf: l}
 }
 
