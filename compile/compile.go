@@ -119,6 +119,7 @@ type compiler struct {
 	// every one of the program (deferred.go).
 	loop     *[]*deferStmt
 	deferred *[]*deferStmt
+	loops    []*loopFrame // the loops being compiled, innermost last (hoist.go)
 }
 
 func (c *compiler) errorf(p token.Pos, format string, args ...any) {
@@ -165,15 +166,15 @@ func (c *compiler) userFunction(f *check.Func) *userFunc {
 	// Compiled again (generative.go), its variables keep their slots.
 	u.nSlots = c.gen.frameSize(f.Decl)
 	c.funcs[f.Decl] = u
-	saved, savedLoop := c.fn, c.loop
-	c.fn, c.loop = u, nil
+	saved, savedLoop, savedLoops := c.fn, c.loop, c.loops
+	c.fn, c.loop, c.loops = u, nil, nil
 	for _, p := range f.Decl.Params {
 		u.params = append(u.params, c.declareLocal(c.info.Uses[p.Name]))
 	}
 	if f.Decl.Body != nil {
 		u.body = c.stmts(f.Decl.Body.List)
 	}
-	c.fn, c.loop = saved, savedLoop
+	c.fn, c.loop, c.loops = saved, savedLoop, savedLoops
 	return u
 }
 

@@ -131,7 +131,9 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 	case *ast.WhileStmt:
 		cond := c.truth(s.Cond)
 		return c.deferringLoop(func() stmtFn {
+			c.enterLoop(nil, s.Body, false)
 			body := c.stmt(s.Body)
+			c.leaveLoop()
 			return func(e *env) ctrl {
 				for cond(e) {
 					if r, done := iteration(e, body); done {
@@ -144,7 +146,11 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 	case *ast.ForStmt:
 		return c.deferringLoop(func() stmtFn { return c.forLoop(s) })
 	case *ast.ForeachStmt:
-		return c.deferringLoop(func() stmtFn { return c.foreach(s) })
+		return c.deferringLoop(func() stmtFn {
+			c.enterLoop(nil, s.Body, false)
+			defer c.leaveLoop()
+			return c.foreach(s)
+		})
 	case *ast.BranchStmt:
 		if s.Tok == "break" {
 			return func(*env) ctrl { return brk }
@@ -209,12 +215,14 @@ func iteration(e *env, body stmtFn) (ctrl, bool) {
 func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
 	lo, hi := c.expr(s.Lo).i, c.expr(s.Hi).i
 	ref := c.declareLocal(c.info.Uses[s.Var])
+	fr := c.enterLoop(s.Var, s.Body, true)
+	defer c.leaveLoop()
 	if f := c.dotLoop(s, lo, hi, ref); f != nil {
-		return f
+		return startLoop(fr, f)
 	}
 	get := ref.getter()
 	body := c.stmt(s.Body)
-	return func(e *env) ctrl {
+	return startLoop(fr, func(e *env) ctrl {
 		v := get(e)
 		v.shapeIntScalar()
 		end := hi(e)
@@ -225,7 +233,7 @@ func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
 			}
 		}
 		return next
-	}
+	})
 }
 
 func (c *compiler) foreach(s *ast.ForeachStmt) stmtFn {
