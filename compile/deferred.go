@@ -42,7 +42,9 @@ type deferBuf struct {
 	lastD [4]float64
 	ids   []int32
 	ds    []float64
-	logs  logMemo // normal's log(sigma)
+	// s and logS are normal's last sigma and its log: in a loop, sigma
+	// is usually one scalar for every iteration.
+	s, logS float64
 }
 
 // begin readies the buffer for a term of the evaluation recording on t,
@@ -243,18 +245,22 @@ func deferredNormal(st *deferStmt, args []cexpr, propto bool) stmtFn {
 		}
 		b := st.buf.of(e)
 		b.begin(e.t)
-		z := (y.Val - mu.Val) / s.Val
+		inv := 1 / s.Val
+		z := (y.Val - mu.Val) * inv
 		lp := -0.5 * z * z
 		if !propto || !s.IsConst() {
-			lp -= b.logs.log(s.Val)
+			if s.Val != b.s {
+				b.s, b.logS = s.Val, math.Log(s.Val)
+			}
+			lp -= b.logS
 		}
 		if !propto {
 			lp -= logSqrt2Pi
 		}
 		b.term(e, &st.pos, lp)
-		b.operand(0, y, -z/s.Val)
-		b.operand(1, mu, z/s.Val)
-		b.operand(2, s, (z*z-1)/s.Val)
+		b.operand(0, y, -z*inv)
+		b.operand(1, mu, z*inv)
+		b.operand(2, s, (z*z-1)*inv)
 		return next
 	}
 }
