@@ -103,8 +103,14 @@ type leaf struct {
 	v        varRef
 	i, j     affine
 	colMajor bool // x[i, j] of a matrix: i + j*rows; otherwise i*cols + j
-	pos      token.Position
+	// global says that x[i, j] reads a global variable at indices c + s*v
+	// of one global int each (gamma[t - 1, j]), which addr computes inline.
+	global bool
+	pos    token.Position
 }
+
+// single reports whether a is c + s*v for one global v.
+func (a *affine) single() bool { return a.n == 1 && a.in == nil && !a.vs[0].frame }
 
 // get reads the leaf, failing as Stan does for an index out of range.
 func (l *leaf) get(e *env) ad.Var {
@@ -126,8 +132,17 @@ func (l *leaf) addr(e *env) *ad.Var {
 		}
 		return &x[i-1]
 	}
-	v := slot(e, l.v)
-	i, j := l.i.eval(e), l.j.eval(e)
+	var v *value
+	var i, j int
+	if l.global {
+		g := e.globals
+		v = &g[l.v.idx]
+		i = l.i.c + l.i.s[0]*g[l.i.vs[0].idx].I[0]
+		j = l.j.c + l.j.s[0]*g[l.j.vs[0].idx].I[0]
+	} else {
+		v = slot(e, l.v)
+		i, j = l.i.eval(e), l.j.eval(e)
+	}
 	rows, cols := v.Dims[len(v.Dims)-2], v.Dims[len(v.Dims)-1]
 	if uint(i-1) >= uint(rows) {
 		indexFail(l.pos, i, rows)
@@ -162,7 +177,9 @@ func elemLeaf(base cexpr, idx []index, t types.Type, pos token.Position) *leaf {
 	case len(idx) == 1 && (bt.Dims == 1 && innerDims(bt) == 0 || bt.Dims == 0 && innerDims(bt) == 1):
 		return &leaf{kind: leafElem1, v: *base.ref, i: *idx[0].aff, pos: pos}
 	case len(idx) == 2 && bt.Dims+innerDims(bt) == 2:
-		return &leaf{kind: leafElem2, v: *base.ref, i: *idx[0].aff, j: *idx[1].aff, colMajor: bt.Dims == 0, pos: pos}
+		l := &leaf{kind: leafElem2, v: *base.ref, i: *idx[0].aff, j: *idx[1].aff, colMajor: bt.Dims == 0, pos: pos}
+		l.global = !l.v.frame && l.i.single() && l.j.single()
+		return l
 	}
 	return nil
 }
@@ -186,7 +203,7 @@ func constLeaf(v float64) *leaf {
 
 // leafExpr is the compiled expression of a leaf.
 func leafExpr(t types.Type, l *leaf) cexpr {
-	if l.kind == leafElem1 && l.i.n == 1 && l.i.in == nil && !l.v.frame && !l.i.vs[0].frame {
+	if l.kind == leafElem1 && !l.v.frame && l.i.single() {
 		// x[t + c] of a global x and a global loop variable t, the most
 		// common leaf of a model's loops: read in one closure call.
 		c, s, xi, ti, pos := l.i.c-1, l.i.s[0], l.v.idx, l.i.vs[0].idx, l.pos
