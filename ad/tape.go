@@ -198,6 +198,20 @@ func (b *Builder) End(v float64) Var {
 	return b.t.stmt(v)
 }
 
+// Statement records one statement with value v whose operands are the
+// slots ids (each a Var's ID from this tape since the last Reset, none 0)
+// with partials ds: a result gathered elsewhere, such as the terms of a
+// sampling statement a loop deferred. With no operands it returns the
+// constant v.
+func (t *Tape) Statement(v float64, ids []int32, ds []float64) Var {
+	if len(ids) == 0 {
+		return Var{Val: v}
+	}
+	t.opIdx = append(t.opIdx, ids...)
+	t.opD = append(t.opD, ds[:len(ids)]...)
+	return t.stmt(v)
+}
+
 // Custom records a node whose adjoints are propagated by fn. The node's
 // outputs must have been created with Var before the call, and its inputs
 // and outputs are passed to fn through ints (as slot IDs) along with flts.

@@ -55,6 +55,26 @@ func TestCustomNode(t *testing.T) {
 	}
 }
 
+// TestStatement checks a statement recorded from gathered operands, one of
+// them twice: y = x0 sin x1 + x1² + x0 written as partials.
+func TestStatement(t *testing.T) {
+	f := func(tp *ad.Tape, x []ad.Var) (ad.Var, error) {
+		v := x[0].Val*math.Sin(x[1].Val) + x[1].Val*x[1].Val + x[0].Val
+		if x[0].IsConst() {
+			return ad.Const(v), nil
+		}
+		ids := []int32{x[0].ID(), x[1].ID(), x[1].ID(), x[0].ID()}
+		ds := []float64{math.Sin(x[1].Val), x[0].Val * math.Cos(x[1].Val), 2 * x[1].Val, 1}
+		return tp.Statement(v, ids, ds), nil
+	}
+	if err := fdcheck.Check(f, []float64{0.8, -1.1}, 1e-8); err != nil {
+		t.Fatal(err)
+	}
+	if v := ad.NewTape().Statement(2.5, nil, nil); !v.IsConst() || v.Val != 2.5 {
+		t.Fatalf("no operands: %+v", v)
+	}
+}
+
 func TestResetAllocatesNothing(t *testing.T) {
 	tp := ad.NewTape()
 	xs := make([]float64, 100)

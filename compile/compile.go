@@ -114,6 +114,12 @@ type compiler struct {
 	funcBase int         // the id of the first function in funcs
 	nBufs    int
 	makers   []func() any // each state slot's constructor
+	// loop collects the sampling statements deferred inside the
+	// outermost loop being compiled, nil outside loops; deferred has
+	// every one of the program (deferred.go).
+	loop     *[]*deferStmt
+	deferred *[]*deferStmt
+	loops    []*loopFrame // the loops being compiled, innermost last (hoist.go)
 }
 
 func (c *compiler) errorf(p token.Pos, format string, args ...any) {
@@ -160,15 +166,15 @@ func (c *compiler) userFunction(f *check.Func) *userFunc {
 	// Compiled again (generative.go), its variables keep their slots.
 	u.nSlots = c.gen.frameSize(f.Decl)
 	c.funcs[f.Decl] = u
-	saved := c.fn
-	c.fn = u
+	saved, savedLoop, savedLoops := c.fn, c.loop, c.loops
+	c.fn, c.loop, c.loops = u, nil, nil
 	for _, p := range f.Decl.Params {
 		u.params = append(u.params, c.declareLocal(c.info.Uses[p.Name]))
 	}
 	if f.Decl.Body != nil {
 		u.body = c.stmts(f.Decl.Body.List)
 	}
-	c.fn = saved
+	c.fn, c.loop, c.loops = saved, savedLoop, savedLoops
 	return u
 }
 
@@ -249,7 +255,7 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 			dst := &fr[p.idx]
 			switch {
 			case fs[k].i != nil:
-				dst.shape(nil, true)
+				dst.shapeIntScalar()
 				dst.I[0] = ints[k]
 			case fs[k].r != nil:
 				dst.shape(nil, false)
@@ -339,7 +345,8 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 	own := *info
 	own.Types = maps.Clone(info.Types)
 	own.Calls = maps.Clone(info.Calls)
-	c := &compiler{fset: fset, info: &own, slots: map[*check.Var]varRef{}, funcs: map[*ast.FuncDecl]*userFunc{}}
+	c := &compiler{fset: fset, info: &own, slots: map[*check.Var]varRef{}, funcs: map[*ast.FuncDecl]*userFunc{},
+		deferred: new([]*deferStmt)}
 	p := &Program{fset: fset, slots: c.slots}
 	for _, b := range prog.Blocks {
 		switch b.Kind {

@@ -201,7 +201,7 @@ func (c *compiler) densityCall(x *ast.CallExpr, call *check.Call, args []cexpr, 
 		if d.build != nil {
 			return cexpr{t: t, r: d.build(c, args, propto, pos)}
 		}
-		if f := scalarUnivariate(d, args, propto, pos); f != nil {
+		if f := scalarUnivariate(c, d, args, propto, pos); f != nil {
 			return cexpr{t: t, r: f}
 		}
 		da := newDensityArgs(c, args, d.ints)
@@ -292,6 +292,9 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		args = append(args, c.expr(a))
 	}
 	pos := c.pos(s.Tilde)
+	if call.User == nil && !s.Truncated && c.deferring() && c.deferrable(s.Dist.Name, append([]ast.Expr{s.LHS}, s.Args...)) {
+		return c.deferredDensity(s.Dist.Name, args, propto, pos)
+	}
 	withTrunc := func(f func(*env) ad.Var, trunc func(*env) ad.Var) stmtFn {
 		if trunc == nil {
 			return func(e *env) ctrl { e.addTarget(&pos, f(e)); return next }
@@ -328,7 +331,7 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		return scalarNormal(c, args, pos)
 	}
 	if !s.Truncated {
-		if f := scalarUnivariate(d, args, propto, pos); f != nil {
+		if f := scalarUnivariate(c, d, args, propto, pos); f != nil {
 			return withTrunc(f, nil)
 		}
 	}
@@ -459,7 +462,7 @@ func scalarNormal(c *compiler, args []cexpr, pos token.Position) stmtFn {
 
 // scalarUnivariate compiles a continuous density whose arguments are all
 // scalars to a direct call, or returns nil.
-func scalarUnivariate(d density, args []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+func scalarUnivariate(c *compiler, d density, args []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 	if d.uni == nil || len(args) > 4 {
 		return nil
 	}
@@ -469,6 +472,9 @@ func scalarUnivariate(d density, args []cexpr, propto bool, pos token.Position) 
 			return nil
 		}
 		fs[i] = a.real()
+	}
+	if d.uni == dist.Exponential {
+		return scalarExponential(c, fs[0], fs[1], propto, pos)
 	}
 	u, n := d.uni, len(args)
 	return func(e *env) ad.Var {
@@ -481,6 +487,32 @@ func scalarUnivariate(d density, args []cexpr, propto bool, pos token.Position) 
 			panic(&evalError{pos: pos, err: err})
 		}
 		return lp
+	}
+}
+
+// scalarExponential is exponential_lpdf(y | beta) on scalars, an HMM's
+// emission: log(beta) is remembered from the site's last few calls (an
+// HMM's K states), its checks and partials written out.
+func scalarExponential(c *compiler, fy, fb func(*env) ad.Var, propto bool, pos token.Position) func(*env) ad.Var {
+	logs := newState(c, func() *logMemo { return &logMemo{} })
+	return func(e *env) ad.Var {
+		y, b := fy(e), fb(e)
+		if !(y.Val >= 0) || !(b.Val > 0 && b.Val <= math.MaxFloat64) {
+			// The general path reports the error in Stan's words.
+			_, err := dist.Exponential.Scalar(e.t, propto, [4]ad.Var{y, b}, 2)
+			panic(&evalError{pos: pos, err: err})
+		}
+		if propto && y.IsConst() && b.IsConst() {
+			return ad.Var{}
+		}
+		lp := -b.Val * y.Val
+		if !propto || !b.IsConst() {
+			lp += logs.of(e).log(b.Val)
+		}
+		bl := e.t.Begin()
+		bl.Add(y, -b.Val)
+		bl.Add(b, 1/b.Val-y.Val)
+		return bl.End(lp)
 	}
 }
 

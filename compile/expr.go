@@ -1140,7 +1140,7 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 	case types.Rng:
 		return c.libCall(x, call.Name, stdlib().densities[call.Dist.Family].rng, args, t)
 	default:
-		return c.memoized(call.Name, args, c.densityCall(x, call, args, t))
+		return c.cached(x, call.Name, args, c.densityCall(x, call, args, t))
 	}
 	if e, ok := c.complexLibCall(x, call, args, t); ok {
 		return e
@@ -1152,7 +1152,7 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 		// pow(x, y) is x^y.
 		return realArith(c, token.POW, args[0], args[1], x.Pos())
 	}
-	return c.memoized(call.Name, args, c.libCall(x, call.Name, stdlib().funcs[call.Name], args, t))
+	return c.cached(x, call.Name, args, c.libCall(x, call.Name, stdlib().funcs[call.Name], args, t))
 }
 
 // libCall compiles a call of the library function name, f, which is nil

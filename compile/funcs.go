@@ -105,7 +105,8 @@ func (l *library) addScalarFuncs() {
 		}
 	}
 	m["target"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Sum(e.target) }}, nil
+		all := c.deferred // complete once the program is compiled
+		return cexpr{t: t, r: func(e *env) ad.Var { flushAll(e, *all); return e.t.Sum(e.target) }}, nil
 	}
 	m["get_lp"] = m["target"]
 	m["choose"] = intBinary(func(n, k int) (int, string) {

@@ -32,8 +32,11 @@ type affine struct {
 // eval is the expression's value.
 func (a *affine) eval(e *env) int {
 	x := a.c
-	for i := 0; i < a.n; i++ {
-		x += a.s[i] * slot(e, a.vs[i]).I[0]
+	if a.n > 0 { // unrolled: this is every scalar loop's index arithmetic
+		x += a.s[0] * slot(e, a.vs[0]).I[0]
+		if a.n > 1 {
+			x += a.s[1] * slot(e, a.vs[1]).I[0]
+		}
 	}
 	if a.in == nil {
 		return x
@@ -100,8 +103,14 @@ type leaf struct {
 	v        varRef
 	i, j     affine
 	colMajor bool // x[i, j] of a matrix: i + j*rows; otherwise i*cols + j
-	pos      token.Position
+	// global says that x[i, j] reads a global variable at indices c + s*v
+	// of one global int each (gamma[t - 1, j]), which addr computes inline.
+	global bool
+	pos    token.Position
 }
+
+// single reports whether a is c + s*v for one global v.
+func (a *affine) single() bool { return a.n == 1 && a.in == nil && !a.vs[0].frame }
 
 // get reads the leaf, failing as Stan does for an index out of range.
 func (l *leaf) get(e *env) ad.Var {
@@ -123,8 +132,17 @@ func (l *leaf) addr(e *env) *ad.Var {
 		}
 		return &x[i-1]
 	}
-	v := slot(e, l.v)
-	i, j := l.i.eval(e), l.j.eval(e)
+	var v *value
+	var i, j int
+	if l.global {
+		g := e.globals
+		v = &g[l.v.idx]
+		i = l.i.c + l.i.s[0]*g[l.i.vs[0].idx].I[0]
+		j = l.j.c + l.j.s[0]*g[l.j.vs[0].idx].I[0]
+	} else {
+		v = slot(e, l.v)
+		i, j = l.i.eval(e), l.j.eval(e)
+	}
 	rows, cols := v.Dims[len(v.Dims)-2], v.Dims[len(v.Dims)-1]
 	if uint(i-1) >= uint(rows) {
 		indexFail(l.pos, i, rows)
@@ -159,7 +177,9 @@ func elemLeaf(base cexpr, idx []index, t types.Type, pos token.Position) *leaf {
 	case len(idx) == 1 && (bt.Dims == 1 && innerDims(bt) == 0 || bt.Dims == 0 && innerDims(bt) == 1):
 		return &leaf{kind: leafElem1, v: *base.ref, i: *idx[0].aff, pos: pos}
 	case len(idx) == 2 && bt.Dims+innerDims(bt) == 2:
-		return &leaf{kind: leafElem2, v: *base.ref, i: *idx[0].aff, j: *idx[1].aff, colMajor: bt.Dims == 0, pos: pos}
+		l := &leaf{kind: leafElem2, v: *base.ref, i: *idx[0].aff, j: *idx[1].aff, colMajor: bt.Dims == 0, pos: pos}
+		l.global = !l.v.frame && l.i.single() && l.j.single()
+		return l
 	}
 	return nil
 }
@@ -183,19 +203,43 @@ func constLeaf(v float64) *leaf {
 
 // leafExpr is the compiled expression of a leaf.
 func leafExpr(t types.Type, l *leaf) cexpr {
+	if l.kind == leafElem1 && !l.v.frame && l.i.single() {
+		// x[t + c] of a global x and a global loop variable t, the most
+		// common leaf of a model's loops: read in one closure call.
+		c, s, xi, ti, pos := l.i.c-1, l.i.s[0], l.v.idx, l.i.vs[0].idx, l.pos
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			i, x := c+s*e.globals[ti].I[0], e.globals[xi].R
+			if uint(i) >= uint(len(x)) {
+				indexFail(pos, i+1, len(x))
+			}
+			return x[i]
+		}, lf: l}
+	}
 	return cexpr{t: t, r: func(e *env) ad.Var { return l.get(e) }, lf: l}
 }
 
-// logMemo remembers the last logarithm a call site took: in a loop the
-// scale of y[t] ~ normal(mu, sigma) is the same sigma every iteration.
+// logMemo remembers the last few logarithms a call site took: in a loop
+// the scale of y[t] ~ normal(mu, sigma) is the same sigma every
+// iteration, and an HMM's emission exponential_lpdf(u[t] | phi[k]) takes
+// K rates in turn.
 type logMemo struct {
-	x, lx float64
-	set   bool
+	x, lx [logWays]float64
+	n     int // entries filled
+	next  int // the entry to replace
 }
 
+// logWays is how many logarithms a logMemo remembers.
+const logWays = 4
+
 func (m *logMemo) log(x float64) float64 {
-	if !m.set || x != m.x {
-		m.x, m.lx, m.set = x, math.Log(x), true
+	for i := range m.n {
+		if m.x[i] == x {
+			return m.lx[i]
+		}
 	}
-	return m.lx
+	k := m.next
+	m.x[k], m.lx[k] = x, math.Log(x)
+	m.next = (k + 1) % logWays
+	m.n = max(m.n, k+1)
+	return m.lx[k]
 }

@@ -78,7 +78,7 @@ func (c *compiler) dotLoop(s *ast.ForStmt, lo, hi func(*env) int, iv varRef) stm
 	}
 	return func(e *env) ctrl {
 		iVar := slot(e, iv)
-		iVar.shape(nil, true)
+		iVar.shapeIntScalar()
 		start, end := lo(e), hi(e)
 		accv := &slot(e, accRef).R[0]
 		sum := *accv

@@ -161,3 +161,27 @@ func TestCallMemo(t *testing.T) {
 		}
 	}
 }
+
+// TestLeafIndexErrors checks that x[t + c] read at a loop variable (its
+// one-closure path, leaf.go) fails at an index out of range, naming it.
+func TestLeafIndexErrors(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.stan")
+	os.WriteFile(path, []byte(loopDecls+"model {\n  for (t in 1:T)\n    target += -square(alpha * y[t + 1]);\n}\n"), 0o644)
+	m, err := build(t, path, loopData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.LogDensity([]float64{0.4, -0.3, 0.6, 0.2, -0.5}, nil)
+	if want := "m.stan:5:32: index 7 out of range; expecting index to be between 1 and 6"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
+	// x[i, j] at two loop variables, computed inline (leaf.addr).
+	os.WriteFile(path, []byte(loopDecls+"model {\n  for (t in 1:T)\n    target += -square(alpha * X[t, t - 1] + X[1, 1]);\n}\n"), 0o644)
+	if m, err = build(t, path, loopData); err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.LogDensity([]float64{0.4, -0.3, 0.6, 0.2, -0.5}, nil)
+	if want := "m.stan:5:32: index 0 out of range; expecting index to be between 1 and 3"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}

@@ -14,13 +14,18 @@ import (
 // K² distinct arguments over N steps, and exponential_lpdf(u[t] | phi[k])
 // the same arguments for every j. Arguments are the same when their
 // values and tape slots are; a Var is reused only while the tape that
-// recorded it has not been reset since. A site whose arguments never
-// repeat stops looking after a few calls.
+// recorded it has not been reset since. A site where at most half the
+// calls hit stops looking after a few calls: a lookup on every call then
+// costs about what the hits save, or more (an HMM's
+// exponential_lpdf(u[t] | phi[k]) hits for every j but the first, half
+// the calls when K = 2, and its direct path costs little more than a
+// lookup).
 
 // memoWays is how many argument tuples a site remembers.
 const memoWays = 4
 
-// memoGiveUp is how many calls without a hit turn a site's memo off.
+// memoGiveUp is how many calls a site's memo runs before it turns off
+// for a hit rate of one half or less.
 const memoGiveUp = 64
 
 // memoKey is an argument as its value's bits (so that -0 and 0 differ)
@@ -67,7 +72,7 @@ func (c *compiler) memoized(name string, args []cexpr, f cexpr) cexpr {
 	memo := newState(c, func() *callMemo { return &callMemo{} })
 	f.r = func(e *env) ad.Var {
 		m := memo.of(e)
-		if m.calls >= memoGiveUp && m.hits == 0 {
+		if m.calls >= memoGiveUp && 2*m.hits <= m.calls {
 			return call(e)
 		}
 		m.calls++

@@ -66,8 +66,11 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 		if f, ok := c.genStmt(s); ok {
 			return f
 		}
-		x := c.expr(s.X)
 		pos := c.pos(s.Pos())
+		if f := c.deferredTarget(s.X, pos); f != nil {
+			return f
+		}
+		x := c.expr(s.X)
 		if isComplex(x.t.Kind) {
 			c.errorf(s.X.Pos(), "target += needs a real, int or container of reals, found %v", x.t)
 			return nil
@@ -127,19 +130,27 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 		}
 	case *ast.WhileStmt:
 		cond := c.truth(s.Cond)
-		body := c.stmt(s.Body)
-		return func(e *env) ctrl {
-			for cond(e) {
-				if r, done := iteration(e, body); done {
-					return r
+		return c.deferringLoop(func() stmtFn {
+			c.enterLoop(nil, s.Body, false)
+			body := c.stmt(s.Body)
+			c.leaveLoop()
+			return func(e *env) ctrl {
+				for cond(e) {
+					if r, done := iteration(e, body); done {
+						return r
+					}
 				}
+				return next
 			}
-			return next
-		}
+		})
 	case *ast.ForStmt:
-		return c.forLoop(s)
+		return c.deferringLoop(func() stmtFn { return c.forLoop(s) })
 	case *ast.ForeachStmt:
-		return c.foreach(s)
+		return c.deferringLoop(func() stmtFn {
+			c.enterLoop(nil, s.Body, false)
+			defer c.leaveLoop()
+			return c.foreach(s)
+		})
 	case *ast.BranchStmt:
 		if s.Tok == "break" {
 			return func(*env) ctrl { return brk }
@@ -204,14 +215,16 @@ func iteration(e *env, body stmtFn) (ctrl, bool) {
 func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
 	lo, hi := c.expr(s.Lo).i, c.expr(s.Hi).i
 	ref := c.declareLocal(c.info.Uses[s.Var])
+	fr := c.enterLoop(s.Var, s.Body, true)
+	defer c.leaveLoop()
 	if f := c.dotLoop(s, lo, hi, ref); f != nil {
-		return f
+		return startLoop(fr, f)
 	}
 	get := ref.getter()
 	body := c.stmt(s.Body)
-	return func(e *env) ctrl {
+	return startLoop(fr, func(e *env) ctrl {
 		v := get(e)
-		v.shape(nil, true)
+		v.shapeIntScalar()
 		end := hi(e)
 		for i := lo(e); i <= end; i++ {
 			v.I[0] = i
@@ -220,7 +233,7 @@ func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
 			}
 		}
 		return next
-	}
+	})
 }
 
 func (c *compiler) foreach(s *ast.ForeachStmt) stmtFn {

@@ -49,6 +49,15 @@ func (v *value) shape(dims []int, isInt bool) {
 	v.R = nil
 }
 
+// shapeIntScalar makes v an int scalar, as shape(nil, true) does, with
+// nothing to do when it is one already: a loop's variable, shaped each
+// time the loop starts.
+func (v *value) shapeIntScalar() {
+	if len(v.Dims) != 0 || len(v.I) != 1 || v.R != nil {
+		v.shape(nil, true)
+	}
+}
+
 // shapeReals resizes v to dims holding n reals (size(dims), or twice it
 // for a complex value), reusing its storage when it is large enough.
 func (v *value) shapeReals(dims []int, n int) {

@@ -668,6 +668,23 @@ func besselI1overI0(k float64) float64 {
 // Scalar is Lpdf for scalar arguments (the first n of x), without the
 // vectorising driver: the call inside a model's loops.
 func (u *Univariate) Scalar(t *ad.Tape, propto bool, x [4]ad.Var, n int) (ad.Var, error) {
+	lp, d, ok, err := u.Term(propto, x, n)
+	if !ok {
+		return ad.Var{}, err
+	}
+	b := t.Begin()
+	for i := range n {
+		b.Add(x[i], d[i])
+	}
+	return b.End(lp), nil
+}
+
+// Term is one element's log density at scalar arguments (the first n of
+// x) and its partials, with the arguments checked as Lpdf checks them; ok
+// is false on an error, or when propto leaves no term because no
+// argument varies. It records nothing, for callers that gather many
+// terms into one statement.
+func (u *Univariate) Term(propto bool, x [4]ad.Var, n int) (lp float64, d [4]float64, ok bool, err error) {
 	var v [4]float64
 	var vary [4]bool
 	anyVary := false
@@ -676,19 +693,15 @@ func (u *Univariate) Scalar(t *ad.Tape, propto bool, x [4]ad.Var, n int) (ad.Var
 		vary[i] = !x[i].IsConst()
 		anyVary = anyVary || vary[i]
 		if r := u.rules[i]; r.text != "" && !r.ok(v[i]) {
-			return ad.Var{}, &DomainError{u.Name, argNames[u.names[i]], 0, v[i], r.text}
+			return 0, d, false, &DomainError{u.Name, argNames[u.names[i]], 0, v[i], r.text}
 		}
 	}
 	if propto && !anyVary {
-		return ad.Var{}, nil
+		return 0, d, false, nil
 	}
-	lp, d := u.term(v, vary, propto)
+	lp, d = u.term(v, vary, propto)
 	if math.IsNaN(lp) {
-		return ad.Var{}, &DomainError{u.Name, argNames[u.names[0]], 0, v[0], "in the support of the distribution"}
+		return 0, d, false, &DomainError{u.Name, argNames[u.names[0]], 0, v[0], "in the support of the distribution"}
 	}
-	b := t.Begin()
-	for i := range n {
-		b.Add(x[i], d[i])
-	}
-	return b.End(lp), nil
+	return lp, d, true, nil
 }

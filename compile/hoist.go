@@ -1,0 +1,124 @@
+package compile
+
+import (
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// Loop-invariant calls: a library call in a for loop's body whose
+// arguments read neither the loop variable nor anything the body assigns,
+// such as an HMM's exponential_lpdf(u[t] | phi[k]) inside its j loop,
+// has the same value, and the same tape variable may stand for it, on
+// every iteration of one run of the loop. It is computed where the loop
+// first reaches it, as it would be (so that it fails where it would), and
+// reused until the loop starts again: a counter of the loop's starts
+// says which run the value belongs to.
+
+// loopFrame is a loop whose body is being compiled.
+type loopFrame struct {
+	// hoists is false where calls stay in place: a while or foreach
+	// loop, or a loop in a function, which recursion may enter again
+	// before the outer run of it is over.
+	hoists   bool
+	assigned map[*check.Var]bool // the loop variable and what the body writes
+	starts   stateSlot[int]      // how many times the loop has started
+	used     bool                // some call was hoisted
+}
+
+// enterLoop pushes the frame of a loop over v (nil for a while loop)
+// with the given body; leaveLoop pops it.
+func (c *compiler) enterLoop(v *ast.Ident, body ast.Stmt, hoists bool) *loopFrame {
+	fr := &loopFrame{hoists: hoists && c.fn == nil}
+	if fr.hoists {
+		fr.assigned = map[*check.Var]bool{c.info.Uses[v]: true}
+		ast.Inspect(body, func(n ast.Node) bool {
+			var id *ast.Ident
+			switch s := n.(type) {
+			case *ast.AssignStmt:
+				id = ast.Root(s.LHS)
+			case *ast.TildeStmt:
+				id = ast.Root(s.LHS) // a guide's draw
+			case *ast.VarDecl:
+				id = s.Name
+			case *ast.ForStmt:
+				id = s.Var
+			case *ast.ForeachStmt:
+				id = s.Var
+			}
+			if id != nil {
+				fr.assigned[c.info.Uses[id]] = true
+			}
+			return true
+		})
+		fr.starts = newState(c, func() *int { return new(int) })
+	}
+	c.loops = append(c.loops, fr)
+	return fr
+}
+
+func (c *compiler) leaveLoop() { c.loops = c.loops[:len(c.loops)-1] }
+
+// cached wraps the compiled library call x, f: computed once per run of
+// the innermost loop when it is invariant there, else memoized
+// (memo.go) when it can be.
+func (c *compiler) cached(x *ast.CallExpr, name string, args []cexpr, f cexpr) cexpr {
+	if len(c.loops) == 0 || f.t != types.RealT || f.r == nil {
+		return c.memoized(name, args, f)
+	}
+	fr := c.loops[len(c.loops)-1]
+	if !fr.hoists || !c.invariant(x, fr) {
+		return c.memoized(name, args, f)
+	}
+	fr.used = true
+	call, starts := f.r, fr.starts
+	type cached struct {
+		start int
+		v     ad.Var
+	}
+	memo := newState(c, func() *cached { return &cached{} })
+	f.r = func(e *env) ad.Var {
+		m, s := memo.of(e), *starts.of(e)
+		if m.start != s {
+			m.v, m.start = call(e), s
+		}
+		return m.v
+	}
+	return f
+}
+
+// invariant reports whether x reads nothing the loop changes and calls
+// only library functions without effects.
+func (c *compiler) invariant(x *ast.CallExpr, fr *loopFrame) bool {
+	ok := true
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			if v := c.info.Uses[n]; v != nil && fr.assigned[v] {
+				ok = false
+			}
+		case *ast.CallExpr:
+			ci := c.info.Calls[n]
+			if ci == nil || ci.User != nil || ci.FuncArg != nil || ci.Dist.Form == types.Rng ||
+				ci.Name == "target" || ci.Name == "get_lp" {
+				ok = false
+			}
+		}
+		return ok
+	})
+	return ok
+}
+
+// startLoop counts a start of the loop whose frame is fr, when a call
+// was hoisted out of it, before running f.
+func startLoop(fr *loopFrame, f stmtFn) stmtFn {
+	if !fr.used || f == nil {
+		return f
+	}
+	starts := fr.starts
+	return func(e *env) ctrl {
+		*starts.of(e)++
+		return f(e)
+	}
+}
