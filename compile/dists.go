@@ -596,13 +596,9 @@ type truncBound struct {
 	r ad.Var
 }
 
-// cdfTruncation is the term a truncated ~ adds, from the family's log CDF
-// and log CCDF at a bound: -log(F(U) - F(L)), -log(1 - F(L)) or -log F(U),
-// with L - 1 in place of L for an int variate (P(y >= L) = 1 - F(L - 1));
-// a variate outside [L, U] gives -inf.
-func (c *compiler) cdfTruncation(s *ast.TildeStmt, y cexpr, lcdf, lccdf func(*env, truncBound) ad.Var) func(*env) ad.Var {
-	isInt := y.t == types.IntT
-	var lo, hi cexpr
+// truncBounds compiles a truncation's bounds (the zero cexpr for one left
+// out), which must be ints when the outcome is.
+func (c *compiler) truncBounds(s *ast.TildeStmt, isInt bool) (lo, hi cexpr, ok bool) {
 	if s.TruncLo != nil {
 		lo = c.expr(s.TruncLo)
 	}
@@ -612,8 +608,21 @@ func (c *compiler) cdfTruncation(s *ast.TildeStmt, y cexpr, lcdf, lccdf func(*en
 	for _, b := range []ast.Expr{s.TruncLo, s.TruncHi} {
 		if b != nil && isInt && c.info.Types[b] != types.IntT {
 			c.errorf(b.Pos(), "the truncation bounds of '%s' must be ints, with an int outcome", s.Dist.Name)
-			return nil
+			return lo, hi, false
 		}
+	}
+	return lo, hi, true
+}
+
+// cdfTruncation is the term a truncated ~ adds, from the family's log CDF
+// and log CCDF at a bound: -log(F(U) - F(L)), -log(1 - F(L)) or -log F(U),
+// with L - 1 in place of L for an int variate (P(y >= L) = 1 - F(L - 1));
+// a variate outside [L, U] gives -inf.
+func (c *compiler) cdfTruncation(s *ast.TildeStmt, y cexpr, lcdf, lccdf func(*env, truncBound) ad.Var) func(*env) ad.Var {
+	isInt := y.t == types.IntT
+	lo, hi, ok := c.truncBounds(s, isInt)
+	if !ok {
+		return nil
 	}
 	bound := func(e *env, x cexpr, shift int) truncBound {
 		if isInt {

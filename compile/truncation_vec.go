@@ -24,18 +24,9 @@ import (
 // is a container, for families with vectorised CDFs (d.lcdf or d.disc).
 func (c *compiler) vectorTruncation(s *ast.TildeStmt, d density, args []cexpr) func(*env) ad.Var {
 	isInt := args[0].t.Kind == types.Int
-	var lo, hi cexpr
-	if s.TruncLo != nil {
-		lo = c.expr(s.TruncLo)
-	}
-	if s.TruncHi != nil {
-		hi = c.expr(s.TruncHi)
-	}
-	for _, b := range []ast.Expr{s.TruncLo, s.TruncHi} {
-		if b != nil && isInt && c.info.Types[b] != types.IntT {
-			c.errorf(b.Pos(), "the truncation bounds of '%s' must be ints, with an int outcome", s.Dist.Name)
-			return nil
-		}
+	lo, hi, ok := c.truncBounds(s, isInt)
+	if !ok {
+		return nil
 	}
 	scalarParams := true
 	for _, a := range args[1:] {

@@ -40,21 +40,31 @@ func WienerSvLpdf(t *ad.Tape, propto bool, y, alpha, tau, beta, delta, sv []ad.V
 	return wienerLpdf(t, propto, xs[:])
 }
 
-// wienerLpdf is the 4-parameter density of xs, or the 5-parameter one
-// when xs holds s_δ too.
-func wienerLpdf(t *ad.Tape, propto bool, xs [][]ad.Var) (ad.Var, error) {
-	const fn = "wiener_lpdf"
+// wienerSize is the number of elements of the Wiener arguments xs, each
+// one value or one per element; 0 when one of them is empty.
+func wienerSize(fn string, xs [][]ad.Var) (int, error) {
 	n := 0
 	for _, x := range xs {
 		n = max(n, len(x))
 	}
 	for i, x := range xs {
 		if len(x) != 1 && len(x) != n {
-			return ad.Var{}, fmt.Errorf("%s: the sizes of the arguments must match: argument %d has size %d, another %d", fn, i+1, len(x), n)
+			return 0, fmt.Errorf("%s: the sizes of the arguments must match: argument %d has size %d, another %d", fn, i+1, len(x), n)
 		}
 		if len(x) == 0 {
-			return ad.Const(0), nil
+			return 0, nil
 		}
+	}
+	return n, nil
+}
+
+// wienerLpdf is the 4-parameter density of xs, or the 5-parameter one
+// when xs holds s_δ too.
+func wienerLpdf(t *ad.Tape, propto bool, xs [][]ad.Var) (ad.Var, error) {
+	const fn = "wiener_lpdf"
+	n, err := wienerSize(fn, xs)
+	if err != nil || n == 0 {
+		return ad.Const(0), err
 	}
 	at := func(i, j int) ad.Var { return xs[i][min(j, len(xs[i])-1)] }
 	withSv := len(xs) == 6

@@ -47,17 +47,9 @@ var wienerNames = [...]string{"wiener_lpdf", "wiener_lcdf_unnorm", "wiener_lccdf
 func WienerFull(t *ad.Tape, kind WienerKind, propto bool, y, alpha, tau, beta, delta, sv, sw, st0 []ad.Var, precision float64) (ad.Var, error) {
 	fn := wienerNames[kind]
 	xs := [8][]ad.Var{y, alpha, tau, beta, delta, sv, sw, st0}
-	n := 0
-	for _, x := range xs {
-		n = max(n, len(x))
-	}
-	for i, x := range xs {
-		if len(x) != 1 && len(x) != n {
-			return ad.Var{}, fmt.Errorf("%s: the sizes of the arguments must match: argument %d has size %d, another %d", fn, i+1, len(x), n)
-		}
-		if len(x) == 0 {
-			return ad.Const(0), nil
-		}
+	n, err := wienerSize(fn, xs[:])
+	if err != nil || n == 0 {
+		return ad.Const(0), err
 	}
 	if !(precision > 0) || math.IsInf(precision, 0) {
 		return ad.Var{}, fmt.Errorf("%s: Precision is %v, but must be positive finite!", fn, precision)
