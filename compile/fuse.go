@@ -27,10 +27,11 @@ import (
 // linearTerm is coef · x, or coef alone when x is nil, or, when mat is
 // set, the product mat * beta of a data matrix and a vector.
 type linearTerm struct {
-	coef func(*env) ad.Var
-	x    func(*env) *value
-	neg  bool
-	mat  *matrixTerm
+	coef   func(*env) ad.Var
+	x      func(*env) *value
+	xFixed bool // x never changes once the model is built
+	neg    bool
+	mat    *matrixTerm
 }
 
 // matrixTerm is X * beta in a linear predictor.
@@ -71,7 +72,8 @@ func (c *compiler) linearPredictor(x ast.Expr) ([]linearTerm, bool) {
 				if !c.isScalar(s) || c.info.Types[v] != types.VectorT || !c.isDataOnly(v) {
 					return false
 				}
-				terms = append(terms, linearTerm{coef: c.expr(s).real(), x: c.expr(v).val(true), neg: neg})
+				xv := c.expr(v)
+				terms = append(terms, linearTerm{coef: c.expr(s).real(), x: xv.val(true), xFixed: xv.fixed, neg: neg})
 				hasVector = true
 				return true
 			}
@@ -81,7 +83,8 @@ func (c *compiler) linearPredictor(x ast.Expr) ([]linearTerm, bool) {
 			terms = append(terms, linearTerm{coef: c.expr(x).real(), neg: neg})
 			return true
 		case c.info.Types[x] == types.VectorT && c.isDataOnly(x):
-			terms = append(terms, linearTerm{coef: func(*env) ad.Var { return ad.Const(1) }, x: c.expr(x).val(true), neg: neg})
+			xv := c.expr(x)
+			terms = append(terms, linearTerm{coef: func(*env) ad.Var { return ad.Const(1) }, x: xv.val(true), xFixed: xv.fixed, neg: neg})
 			hasVector = true
 			return true
 		}
@@ -150,6 +153,11 @@ func (c *compiler) fusedNormalCall(x *ast.CallExpr, call *check.Call, t types.Ty
 // location mux, a linear predictor, and scalar scale sx, or nil. With
 // propto it drops what Stan's ~ drops: log √(2π), and log sigma for a
 // constant sigma.
+//
+// The data are float64 columns (copied once when they are fixed data):
+// the location is accumulated column by column, the residuals r are one
+// pass, and each column's partial is the dot product of the column with
+// r, all in gonum's vector kernels.
 func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.Position) func(*env) ad.Var {
 	if c.info.Types[yx] != types.VectorT || !c.isDataOnly(yx) || !c.isScalar(sx) {
 		return nil
@@ -158,59 +166,55 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 	if !ok {
 		return nil
 	}
-	y := c.expr(yx).val(true)
+	yv := c.expr(yx)
+	y, yFixed := yv.val(true), yv.fixed
 	sigma := c.expr(sx).real()
-	// vec are the indices of the terms with a data vector, mats of the
-	// matrix products; the others are scalars, summed into loc.icpt once
-	// per evaluation.
-	var vec, mats []int
+	// scalars are the indices of the scalar terms, summed into the
+	// intercept; the others are columns.
+	var scalars []int
 	for k, tm := range terms {
-		switch {
-		case tm.mat != nil:
-			mats = append(mats, k)
-		case tm.x != nil:
-			vec = append(vec, k)
+		if tm.x == nil && tm.mat == nil {
+			scalars = append(scalars, k)
 		}
 	}
-	nt, nv := len(terms), len(vec)
+	nCols := len(terms) - len(scalars)
 	work := newState(c, func() *fusedWork {
-		return &fusedWork{coefs: make([]ad.Var, nt), grads: make([]float64, nv),
-			loc: fusedLoc{vals: make([]float64, nv), xs: make([][]ad.Var, nv), mats: make([]fusedMat, len(mats))}}
+		return &fusedWork{coefs: make([]ad.Var, len(scalars)), cols: make([]fusedCols, nCols)}
 	})
 	return func(e *env) ad.Var {
 		w := work.of(e)
-		coefs, grads, loc := w.coefs, w.grads, &w.loc
-		yv := y(e).R
-		n := len(yv)
-		loc.icpt = 0
-		j := 0
-		for k, tm := range terms {
-			if tm.mat != nil {
-				continue
+		if !w.yCached {
+			w.y = floatsOf(w.y, y(e).R)
+			w.yCached = yFixed
+		}
+		n := len(w.y)
+		icpt := 0.0
+		for j, k := range scalars {
+			w.coefs[j] = terms[k].coef(e)
+			if terms[k].neg {
+				icpt -= w.coefs[j].Val
+			} else {
+				icpt += w.coefs[j].Val
 			}
-			coefs[k] = tm.coef(e)
-			v := coefs[k].Val
-			if tm.neg {
-				v = -v
-			}
-			if tm.x == nil {
-				loc.icpt += v
-				continue
-			}
-			loc.vals[j] = v
-			if loc.xs[j] = tm.x(e).R; len(loc.xs[j]) != n {
-				fail(pos, "normal_lpdf: size of the location (%d) does not match the size of the random variable (%d)", len(loc.xs[j]), n)
-			}
-			grads[j] = 0
-			j++
 		}
 		empty := n == 0
-		for j, k := range mats {
-			if rows := loc.mats[j].eval(e, terms[k].mat, terms[k].neg); rows == 0 {
-				empty = true
-			} else if rows != n && n > 0 {
-				panic(&evalError{pos: pos, err: &dist.SizeError{Func: "normal_lpdf", Arg1: "Random variable", Arg2: "Location parameter", N1: n, N2: rows}})
+		j := 0
+		for _, tm := range terms {
+			switch {
+			case tm.x != nil:
+				if rows := w.cols[j].vector(e, &tm); rows != n {
+					fail(pos, "normal_lpdf: size of the location (%d) does not match the size of the random variable (%d)", rows, n)
+				}
+			case tm.mat != nil:
+				if rows := w.cols[j].matrix(e, tm.mat, tm.neg); rows == 0 {
+					empty = true
+				} else if rows != n && n > 0 {
+					panic(&evalError{pos: pos, err: &dist.SizeError{Func: "normal_lpdf", Arg1: "Random variable", Arg2: "Location parameter", N1: n, N2: rows}})
+				}
+			default:
+				continue
 			}
+			j++
 		}
 		if empty {
 			return ad.Var{} // the density of nothing, as the unfused call's
@@ -218,54 +222,35 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 		sv := sigma(e)
 		sd := sv.Val
 		inv := 1 / sd
-		var sr, sr2 float64
-		ok := sd > 0 && !math.IsInf(sd, 1)
-		if ok && len(mats) == 0 {
-			sr, sr2, ok = loc.vectorPass(yv, inv, grads)
-		} else if ok {
-			sr, sr2, ok = loc.matrixPass(yv, inv, grads)
-		}
-		if !ok {
-			fusedNormalError(pos, yv, loc, sv)
+		sr, sr2, ok := w.residuals(icpt, inv)
+		if !ok || !(sd > 0) || math.IsInf(sd, 1) {
+			fusedNormalError(pos, w, icpt, sv)
 		}
 		lp := -0.5 * sr2
 		b := e.t.Begin()
-		nOps := nt + 1
-		for _, m := range loc.mats {
-			nOps += len(m.beta)
-		}
 		if e.t != nil {
+			nOps := len(w.coefs) + 1
+			for _, m := range w.cols {
+				nOps += len(m.beta)
+			}
 			b.Grow(nOps)
 		}
-		j = 0
-		mj := 0
-		for k, tm := range terms {
-			if tm.mat != nil {
-				m := &loc.mats[mj]
-				mj++
-				if !m.varying {
-					continue
-				}
-				d := b.AddVars(m.beta)
-				scale := inv
-				if tm.neg {
-					scale = -inv
-				}
-				for col := range d {
-					d[col] = m.grad(col) * scale
-				}
-				continue
-			}
-			d := sr
-			if tm.x != nil {
-				d = grads[j]
-				j++
-			}
-			d *= inv
-			if tm.neg {
+		for j, k := range scalars {
+			d := sr * inv
+			if terms[k].neg {
 				d = -d
 			}
-			b.Add(coefs[k], d)
+			b.Add(w.coefs[j], d)
+		}
+		for k := range w.cols {
+			m := &w.cols[k]
+			if !m.varying {
+				continue
+			}
+			d := b.AddVars(m.beta)
+			for col := range d {
+				d[col] = gfloats.Dot(m.x[col*n:(col+1)*n], w.mu) * m.scale * inv
+			}
 		}
 		if !propto || !sv.IsConst() {
 			lp -= float64(n) * math.Log(sd)
@@ -283,158 +268,132 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 // logSqrt2Pi is log √(2π), the normal density's constant.
 var logSqrt2Pi = 0.5 * math.Log(2*math.Pi)
 
-// fusedWork is a fused density's per-model work space: the coefficients'
-// values, their gradients' sums and the evaluated location.
+// fusedWork is a fused density's per-model work space: the variate, the
+// scalar terms' coefficients, the columns, and the location (then the
+// residuals).
 type fusedWork struct {
-	coefs []ad.Var
-	grads []float64
-	loc   fusedLoc
+	y       []float64
+	yCached bool
+	coefs   []ad.Var
+	cols    []fusedCols
+	mu      []float64
 }
 
-// fusedLoc is a fused linear predictor evaluated: the sum of its scalar
-// terms, its vector terms' signed coefficients and data, and its matrix
-// products.
-type fusedLoc struct {
-	icpt float64
-	vals []float64
-	xs   [][]ad.Var
-	mats []fusedMat
-	// mu is the location, then the residuals r, of a predictor with
-	// matrix products.
-	mu []float64
-}
-
-// fusedMat is a matrix product X * beta of a linear predictor evaluated:
-// X in float64 (column-major, copied once when it is fixed data), beta
-// and its signed values.
-type fusedMat struct {
+// fusedCols is a term of a linear predictor with data columns evaluated:
+// a data vector times a scalar (one column), or a data matrix times a
+// vector. x is column-major, copied once when it is fixed data; beta are
+// the coefficients, b their values and scale the term's sign.
+type fusedCols struct {
 	x          []float64
 	rows, cols int
 	cached     bool
 	beta       []ad.Var
+	one        [1]ad.Var // a vector term's beta
 	b          []float64
+	scale      float64
 	varying    bool
-	r          []float64 // the residuals, for grad
 }
 
-// eval evaluates the product's operands and returns X's rows; it fails
-// at the product as the product itself would when the sizes disagree.
-func (m *fusedMat) eval(e *env, t *matrixTerm, neg bool) int {
+// vector evaluates a term coef * x and returns the length of x.
+func (m *fusedCols) vector(e *env, t *linearTerm) int {
+	if !m.cached {
+		x := t.x(e).R
+		m.x = floatsOf(m.x, x)
+		m.rows, m.cols, m.cached = len(x), 1, t.xFixed
+	}
+	m.one[0] = t.coef(e)
+	m.beta = m.one[:]
+	m.coefficients(t.neg)
+	return m.rows
+}
+
+// matrix evaluates a term X * beta and returns X's rows; it fails at the
+// product as the product itself would when the sizes disagree.
+func (m *fusedCols) matrix(e *env, t *matrixTerm, neg bool) int {
 	if !m.cached {
 		x := t.x(e)
-		m.rows, m.cols = x.Dims[0], x.Dims[1]
-		m.x = m.x[:0]
-		for _, v := range x.R {
-			m.x = append(m.x, v.Val)
-		}
-		m.cached = t.fixed
+		m.x = floatsOf(m.x, x.R)
+		m.rows, m.cols, m.cached = x.Dims[0], x.Dims[1], t.fixed
 	}
 	m.beta = t.beta(e).R
 	if len(m.beta) != m.cols {
 		fail(t.pos, "%v", &ad.SizeError{Func: "multiply", Name1: "Columns of m1", Name2: "Rows of m2", N1: m.cols, N2: len(m.beta)})
 	}
-	m.b = m.b[:0]
-	m.varying = false
-	for _, v := range m.beta {
-		bv := v.Val
-		if neg {
-			bv = -bv
-		}
-		m.b = append(m.b, bv)
-		m.varying = m.varying || !v.IsConst()
-	}
+	m.coefficients(neg)
 	return m.rows
 }
 
-// grad is Σ_i X_ic r_i, the residuals' sum against column c.
-func (m *fusedMat) grad(c int) float64 {
-	return gfloats.Dot(m.x[c*m.rows:(c+1)*m.rows], m.r)
-}
-
-// at is the location of element i, from the scalar and vector terms.
-func (l *fusedLoc) at(i int) float64 {
-	mu := l.icpt
-	for k, v := range l.vals {
-		mu += v * l.xs[k][i].Val
+// coefficients sets b, scale and varying from beta.
+func (m *fusedCols) coefficients(neg bool) {
+	m.scale = 1
+	if neg {
+		m.scale = -1
 	}
-	return mu
+	m.b = m.b[:0]
+	m.varying = false
+	for _, v := range m.beta {
+		m.b = append(m.b, m.scale*v.Val)
+		m.varying = m.varying || !v.IsConst()
+	}
 }
 
-// full is the location of element i, the matrix products included.
-func (l *fusedLoc) full(i int) float64 {
-	mu := l.at(i)
-	for _, m := range l.mats {
+// floatsOf copies the values of xs into buf.
+func floatsOf(buf []float64, xs []ad.Var) []float64 {
+	buf = buf[:0]
+	for _, x := range xs {
+		buf = append(buf, x.Val)
+	}
+	return buf
+}
+
+// location fills w.mu with the location: the intercept plus each
+// column times its coefficient.
+func (w *fusedWork) location(icpt float64) []float64 {
+	n := len(w.y)
+	if cap(w.mu) < n {
+		w.mu = make([]float64, n)
+	}
+	w.mu = w.mu[:n]
+	for i := range w.mu {
+		w.mu[i] = icpt
+	}
+	for _, m := range w.cols {
 		for c, b := range m.b {
-			mu += b * m.x[c*m.rows+i]
+			gfloats.AddScaled(w.mu, b, m.x[c*n:(c+1)*n])
 		}
 	}
-	return mu
+	return w.mu
 }
 
-// vectorPass computes, for a predictor without matrix products, Σ r, Σ r²
-// and each vector term's Σ r x, with r = (y - mu) / sigma and inv =
-// 1/sigma; it reports false at a variate or location out of support.
-func (l *fusedLoc) vectorPass(yv []ad.Var, inv float64, grads []float64) (sr, sr2 float64, ok bool) {
-	for i := range yv {
-		mu := l.at(i)
-		yi := yv[i].Val
-		if math.IsNaN(yi) || math.IsInf(mu, 0) || math.IsNaN(mu) {
+// residuals replaces the location by r = (y - mu) / sigma, inv = 1/sigma,
+// and returns Σ r and Σ r²; it reports false at a NaN variate or a
+// location that is not finite.
+func (w *fusedWork) residuals(icpt, inv float64) (sr, sr2 float64, ok bool) {
+	mu := w.location(icpt)
+	y := w.y[:len(mu)]
+	for i, m := range mu {
+		yi := y[i]
+		if yi != yi || m-m != 0 { // y NaN, mu infinite or NaN
 			return 0, 0, false
 		}
-		r := (yi - mu) * inv
+		r := (yi - m) * inv
 		sr += r
 		sr2 += r * r
-		for j, x := range l.xs {
-			grads[j] += r * x[i].Val
-		}
-	}
-	return sr, sr2, true
-}
-
-// matrixPass is vectorPass for a predictor with matrix products: the
-// location is accumulated column by column, and the residuals kept for
-// the products' gradients Xᵀr.
-func (l *fusedLoc) matrixPass(yv []ad.Var, inv float64, grads []float64) (sr, sr2 float64, ok bool) {
-	n := len(yv)
-	if cap(l.mu) < n {
-		l.mu = make([]float64, n)
-	}
-	mu := l.mu[:n]
-	for i := range mu {
-		mu[i] = l.at(i)
-	}
-	for _, m := range l.mats {
-		for c, b := range m.b {
-			gfloats.AddScaled(mu, b, m.x[c*n:(c+1)*n])
-		}
-	}
-	for i, y := range yv {
-		yi, mi := y.Val, mu[i]
-		if yi != yi || mi-mi != 0 { // y NaN, mu infinite or NaN
-			return 0, 0, false
-		}
-		r := (yi - mi) * inv
-		sr += r
-		sr2 += r * r
-		for j, x := range l.xs {
-			grads[j] += r * x[i].Val
-		}
 		mu[i] = r
-	}
-	for k := range l.mats {
-		l.mats[k].r = mu
 	}
 	return sr, sr2, true
 }
 
 // fusedNormalError reports an invalid argument in Stan's words, from the
 // general density on the materialised location.
-func fusedNormalError(pos token.Position, y []ad.Var, loc *fusedLoc, sigma ad.Var) {
-	mu := make([]ad.Var, len(y))
+func fusedNormalError(pos token.Position, w *fusedWork, icpt float64, sigma ad.Var) {
+	mu := w.location(icpt)
+	y := make([]ad.Var, len(mu))
+	loc := make([]ad.Var, len(mu))
 	for i := range mu {
-		mu[i] = ad.Const(loc.full(i))
+		y[i], loc[i] = ad.Const(w.y[i]), ad.Const(mu[i])
 	}
-	_, err := dist.NormalLpdf(nil, true, constVals(y), mu, []ad.Var{ad.Const(sigma.Val)})
+	_, err := dist.NormalLpdf(nil, true, y, loc, []ad.Var{ad.Const(sigma.Val)})
 	if err == nil {
 		err = errors.New("normal_lpdf: the location or the variate is not finite")
 	}
