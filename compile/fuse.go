@@ -353,30 +353,61 @@ func (w *fusedWork) location(icpt float64) []float64 {
 	if cap(w.mu) < n {
 		w.mu = make([]float64, n)
 	}
-	w.mu = w.mu[:n]
-	for i := range w.mu {
-		w.mu[i] = icpt
+	mu := w.mu[:n]
+	w.mu = mu
+	for i := range mu {
+		mu[i] = icpt
 	}
 	for _, m := range w.cols {
 		for c, b := range m.b {
-			gfloats.AddScaled(w.mu, b, m.x[c*n:(c+1)*n])
+			gfloats.AddScaled(mu, b, m.x[c*n:(c+1)*n])
 		}
 	}
-	return w.mu
+	return mu
 }
 
 // residuals replaces the location by r = (y - mu) / sigma, inv = 1/sigma,
 // and returns Σ r and Σ r²; it reports false at a NaN variate or a
-// location that is not finite.
+// location that is not finite. The sums run in two lanes, which halves
+// the adds' latency in the loop; a sum that is not finite sends the
+// elements to the checks.
 func (w *fusedWork) residuals(icpt, inv float64) (sr, sr2 float64, ok bool) {
 	mu := w.location(icpt)
-	y := w.y[:len(mu)]
+	n := len(mu)
+	y := w.y[:n]
+	var s0, s1, q0, q1 float64
+	i := 0
+	for ; i+2 <= n; i += 2 {
+		m, yy := mu[i:i+2:i+2], y[i:i+2:i+2]
+		r0 := (yy[0] - m[0]) * inv
+		r1 := (yy[1] - m[1]) * inv
+		s0 += r0
+		s1 += r1
+		q0 += r0 * r0
+		q1 += r1 * r1
+		m[0], m[1] = r0, r1
+	}
+	if i < n {
+		r := (y[i] - mu[i]) * inv
+		s0 += r
+		q0 += r * r
+		mu[i] = r
+	}
+	sr, sr2 = s0+s1, q0+q1
+	if sr-sr == 0 && sr2-sr2 == 0 {
+		return sr, sr2, true
+	}
+	// Something is infinite or NaN: an infinite y is in the support (its
+	// density is 0), a NaN y or a location that is not finite is not.
+	mu = w.location(icpt)
 	for i, m := range mu {
-		yi := y[i]
-		if yi != yi || m-m != 0 { // y NaN, mu infinite or NaN
+		if y[i] != y[i] || m-m != 0 {
 			return 0, 0, false
 		}
-		r := (yi - m) * inv
+	}
+	sr, sr2 = 0, 0
+	for i, m := range mu {
+		r := (y[i] - m) * inv
 		sr += r
 		sr2 += r * r
 		mu[i] = r

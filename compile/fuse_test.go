@@ -67,19 +67,20 @@ func TestFusedNormal(t *testing.T) {
 
 // fusedData is the data of TestFusedNormalMatrix: y, x and X of N = 5
 // rows, X with K = 3 columns, W with 2 and V with 4 rows for the size
-// errors, and yNaN with a NaN.
+// errors, yNaN with a NaN and yInf with an infinity.
 var fusedData = model.Data{
 	"N":    {Elems: []float64{5}, Int: true},
 	"K":    {Elems: []float64{3}, Int: true},
 	"y":    {Dims: []int{5}, Elems: []float64{1, -2, 0.5, 3, 1.2}},
 	"yNaN": {Dims: []int{5}, Elems: []float64{1, -2, math.NaN(), 3, 1.2}},
+	"yInf": {Dims: []int{5}, Elems: []float64{1, -2, math.Inf(1), 3, 1.2}},
 	"x":    {Dims: []int{5}, Elems: []float64{0.1, 0.7, -1, 2, 0.3}},
 	"X":    {Dims: []int{5, 3}, Elems: []float64{1, 0.5, -0.3, 2, 0.1, 0.4, -1.2, 0.8, 1.5, -0.6, 0.9, 0.2, -0.4, 1.1, 0.7}},
 	"W":    {Dims: []int{5, 2}, Elems: []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}},
 	"V":    {Dims: []int{4, 3}, Elems: []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
 }
 
-const fusedDecls = "data { int N; int K; vector[N] y; vector[N] yNaN; vector[N] x; matrix[N, K] X; matrix[N, 2] W; matrix[4, K] V; }\n" +
+const fusedDecls = "data { int N; int K; vector[N] y; vector[N] yNaN; vector[N] yInf; vector[N] x; matrix[N, K] X; matrix[N, 2] W; matrix[4, K] V; }\n" +
 	"transformed data { matrix[N, K] TX = 0.5 * X; }\n" +
 	"parameters { real a; real b; vector[K] beta; real<lower=0> s; }\n"
 
@@ -154,6 +155,14 @@ func TestFusedNormalMatrix(t *testing.T) {
 		f, p := msg(fusedModel(t, c.fused)), msg(fusedModel(t, c.plain))
 		if f != p || f == "no error" {
 			t.Errorf("%s: error %q, unfused %q", c.fused, f, p)
+		}
+	}
+
+	// An infinite variate is in the support: its density is 0.
+	for _, stmt := range []string{"yInf ~ normal(a + X * beta, s);", "target += normal_lpdf(yInf | a + X * beta, s);"} {
+		lp, err := fusedModel(t, stmt).LogDensity(at, nil)
+		if err != nil || !math.IsInf(lp, -1) {
+			t.Errorf("%s: lp %v, error %v; want -Inf", stmt, lp, err)
 		}
 	}
 
