@@ -430,11 +430,3 @@ func fusedNormalError(pos token.Position, w *fusedWork, icpt float64, sigma ad.V
 	}
 	panic(&evalError{pos: pos, err: err})
 }
-
-func constVals(xs []ad.Var) []ad.Var {
-	out := make([]ad.Var, len(xs))
-	for i, x := range xs {
-		out[i] = ad.Const(x.Val)
-	}
-	return out
-}
