@@ -1,5 +1,7 @@
 package ad
 
+import "slices"
+
 // Var is a real scalar: its value and the tape slot that records how it was
 // computed. The zero Var is the constant 0.
 type Var struct {
@@ -188,6 +190,44 @@ func (b *Builder) Add(v Var, d float64) {
 	}
 	b.t.opIdx = append(b.t.opIdx, v.id)
 	b.t.opD = append(b.t.opD, d)
+}
+
+// Grow makes room for n more operands, so that the slices AddVars returns
+// stay valid through Adds and AddVars of n operands in all.
+func (b *Builder) Grow(n int) {
+	t := b.t
+	t.opIdx = slices.Grow(t.opIdx, n)
+	t.opD = slices.Grow(t.opD, n)
+}
+
+// Tape returns the tape the Builder records on, nil for a constant
+// evaluation.
+func (b *Builder) Tape() *Tape { return b.t }
+
+// Cancel drops the operands added since Begin: the Builder records nothing.
+func (b *Builder) Cancel() {
+	if b.t != nil {
+		b.t.opIdx, b.t.opD = b.t.opIdx[:b.start], b.t.opD[:b.start]
+	}
+}
+
+// AddVars records every element of vs as an operand and returns their
+// partials, in order, for the caller to fill: the one-pass form of Add for
+// a vector argument of a vectorised density. The slice is valid until an
+// Add or AddVars beyond the room made by Grow. A constant in vs is
+// recorded against slot 0, the constant sink, whose adjoint nothing reads.
+func (b *Builder) AddVars(vs []Var) []float64 {
+	t := b.t
+	k := len(t.opIdx)
+	t.opIdx = slices.Grow(t.opIdx, len(vs))
+	t.opD = slices.Grow(t.opD, len(vs))
+	n := k + len(vs)
+	t.opIdx, t.opD = t.opIdx[:n], t.opD[:n]
+	ids := t.opIdx[k:n]
+	for i, v := range vs {
+		ids[i] = v.id
+	}
+	return t.opD[k:n:n]
 }
 
 // End returns the result with value v: a constant if no Var was added.

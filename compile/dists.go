@@ -50,6 +50,13 @@ func (d density) withReparamMV(f func(c *compiler, params []cexpr) mvDraw) densi
 	return d
 }
 
+// withLpdf returns d with a specialised density in place of its family's
+// generic driver.
+func (d density) withLpdf(fn func(t *ad.Tape, propto bool, ints [][]int, reals [][]ad.Var) (ad.Var, error)) density {
+	d.fn = fn
+	return d
+}
+
 // withRng returns d with its rng.
 func (d density) withRng(rng builtin) density {
 	d.rng = rng
@@ -85,7 +92,9 @@ func (l *library) addUnivariateFamilies() {
 			lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLccdf(t, r[0], r[1], r[2]) },
 			rng:   vectorRng(func(r *rand.Rand, p []float64) (float64, error) { return dist.NormalRng(r, p[0], p[1]) }, nil, 0),
 		},
-		"std_normal":              univariate(dist.StdNormal),
+		"std_normal": univariate(dist.StdNormal).withLpdf(func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
+			return dist.StdNormalLpdf(t, propto, r[0])
+		}),
 		"student_t":               univariate(dist.StudentT),
 		"cauchy":                  univariate(dist.Cauchy),
 		"double_exponential":      univariate(dist.DoubleExponential),

@@ -1115,6 +1115,9 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 		if e, ok := c.tupleCall(x, call, t); ok {
 			return e
 		}
+		if e, ok := c.fusedNormalCall(x, call, t); ok {
+			return e
+		}
 	}
 	args := make([]cexpr, len(x.Args))
 	for i, a := range x.Args {

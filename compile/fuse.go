@@ -4,29 +4,46 @@ import (
 	"errors"
 	"math"
 
+	gfloats "gonum.org/v1/gonum/floats"
+
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
 	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
 
-// Fused linear regression: y ~ normal(a + b * x + c * z + ..., sigma), with
-// y and the vectors x, z, ... data and the coefficients scalars, is the
-// body of most regression models. Evaluated term by term it records one
-// tape statement per element and operator; fused, it is one pass over
-// the data in float64 and one statement whose partials are
-// d lp / d coef = Σ_i r_i x_i / sigma, r = (y - mu) / sigma.
+// Fused linear regression: y ~ normal(a + b * x + c * z + X * beta + ...,
+// sigma), with y, the vectors x, z, ... and the matrix X data, the
+// coefficients a, b, c scalars and beta a vector, is the body of most
+// regression models. Evaluated term by term it records one tape statement
+// per element and operator (X * beta a matrix product node of N outputs);
+// fused, it is one pass over the data in float64 and one statement whose
+// partials are d lp / d coef = Σ_i r_i x_i / sigma, and Xᵀr / sigma for
+// beta, with r = (y - mu) / sigma: the normal_id_glm computation (Stan
+// Functions Reference, "Normal-id generalized linear model").
 
-// linearTerm is coef · x, or coef alone when x is nil.
+// linearTerm is coef · x, or coef alone when x is nil, or, when mat is
+// set, the product mat * beta of a data matrix and a vector.
 type linearTerm struct {
-	coef func(*env) ad.Var
-	x    func(*env) *value
-	neg  bool
+	coef   func(*env) ad.Var
+	x      func(*env) *value
+	xFixed bool // x never changes once the model is built
+	neg    bool
+	mat    *matrixTerm
 }
 
-// linearPredictor recognises a vector expression that is a sum of scalars
-// and products of a scalar with a data-only vector.
+// matrixTerm is X * beta in a linear predictor.
+type matrixTerm struct {
+	x, beta func(*env) *value
+	fixed   bool           // X never changes once the model is built
+	pos     token.Position // the product's, for its size error
+}
+
+// linearPredictor recognises a vector expression that is a sum of scalars,
+// products of a scalar with a data-only vector, and products of a
+// data-only matrix with a vector.
 func (c *compiler) linearPredictor(x ast.Expr) ([]linearTerm, bool) {
 	var terms []linearTerm
 	hasVector := false
@@ -42,6 +59,12 @@ func (c *compiler) linearPredictor(x ast.Expr) ([]linearTerm, bool) {
 			case token.SUB:
 				return walk(e.X, neg) && walk(e.Y, !neg)
 			case token.MUL:
+				if c.info.Types[e.X] == types.MatrixT && c.info.Types[e.Y] == types.VectorT && c.isDataOnly(e.X) {
+					m := c.expr(e.X)
+					terms = append(terms, linearTerm{neg: neg, mat: &matrixTerm{x: m.val(true), beta: c.expr(e.Y).val(true), fixed: m.fixed, pos: c.pos(e.OpPos)}})
+					hasVector = true
+					return true
+				}
 				s, v := e.X, e.Y
 				if c.isScalar(v) {
 					s, v = v, s
@@ -49,7 +72,8 @@ func (c *compiler) linearPredictor(x ast.Expr) ([]linearTerm, bool) {
 				if !c.isScalar(s) || c.info.Types[v] != types.VectorT || !c.isDataOnly(v) {
 					return false
 				}
-				terms = append(terms, linearTerm{coef: c.expr(s).real(), x: c.expr(v).val(true), neg: neg})
+				xv := c.expr(v)
+				terms = append(terms, linearTerm{coef: c.expr(s).real(), x: xv.val(true), xFixed: xv.fixed, neg: neg})
 				hasVector = true
 				return true
 			}
@@ -59,7 +83,8 @@ func (c *compiler) linearPredictor(x ast.Expr) ([]linearTerm, bool) {
 			terms = append(terms, linearTerm{coef: c.expr(x).real(), neg: neg})
 			return true
 		case c.info.Types[x] == types.VectorT && c.isDataOnly(x):
-			terms = append(terms, linearTerm{coef: func(*env) ad.Var { return ad.Const(1) }, x: c.expr(x).val(true), neg: neg})
+			xv := c.expr(x)
+			terms = append(terms, linearTerm{coef: func(*env) ad.Var { return ad.Const(1) }, x: xv.val(true), xFixed: xv.fixed, neg: neg})
 			hasVector = true
 			return true
 		}
@@ -94,142 +119,314 @@ func (c *compiler) isDataOnly(x ast.Expr) bool {
 // fusedNormal compiles y ~ normal(linear predictor, sigma) for a data
 // vector y and a scalar sigma as one pass, or returns nil.
 func (c *compiler) fusedNormal(s *ast.TildeStmt) stmtFn {
-	if s.Truncated || len(s.Args) != 2 || c.info.Types[s.LHS] != types.VectorT || !c.isDataOnly(s.LHS) || !c.isScalar(s.Args[1]) {
+	if s.Truncated || len(s.Args) != 2 {
 		return nil
 	}
-	terms, ok := c.linearPredictor(s.Args[0])
-	if !ok {
-		return nil
-	}
-	y := c.expr(s.LHS).val(true)
-	sigma := c.expr(s.Args[1]).real()
 	pos := c.pos(s.Tilde)
-	// vec are the indices of the terms with a data vector; the others
-	// are scalars, summed into loc.icpt once per evaluation.
-	var vec []int
-	for k, tm := range terms {
-		if tm.x != nil {
-			vec = append(vec, k)
-		}
+	f := c.fusedNormalLpdf(s.LHS, s.Args[0], s.Args[1], true, pos)
+	if f == nil {
+		return nil
 	}
-	nt, nv := len(terms), len(vec)
-	work := newState(c, func() *fusedWork {
-		return &fusedWork{coefs: make([]ad.Var, nt), grads: make([]float64, nv),
-			loc: fusedLoc{vals: make([]float64, nv), xs: make([][]ad.Var, nv)}}
-	})
 	return func(e *env) ctrl {
-		w := work.of(e)
-		coefs, grads, loc := w.coefs, w.grads, &w.loc
-		yv := y(e).R
-		n := len(yv)
-		loc.icpt = 0
-		j := 0
-		for k, tm := range terms {
-			coefs[k] = tm.coef(e)
-			v := coefs[k].Val
-			if tm.neg {
-				v = -v
-			}
-			if tm.x == nil {
-				loc.icpt += v
-				continue
-			}
-			loc.vals[j] = v
-			if loc.xs[j] = tm.x(e).R; len(loc.xs[j]) != n {
-				fail(pos, "normal_lpdf: size of the location (%d) does not match the size of the random variable (%d)", len(loc.xs[j]), n)
-			}
-			grads[j] = 0
-			j++
-		}
-		sv := sigma(e)
-		sd := sv.Val
-		inv := 1 / sd
-		ok := sd > 0 && !math.IsInf(sd, 1)
-		sr, sr2 := 0.0, 0.0
-		for i := 0; i < n && ok; i++ {
-			mu := loc.at(i)
-			yi := yv[i].Val
-			if math.IsNaN(yi) || math.IsInf(mu, 0) || math.IsNaN(mu) {
-				ok = false
-				break
-			}
-			r := (yi - mu) * inv
-			sr += r
-			sr2 += r * r
-			for j, x := range loc.xs {
-				grads[j] += r * x[i].Val
-			}
-		}
-		if !ok {
-			fusedNormalError(pos, yv, loc, sv)
-		}
-		lp := -0.5 * sr2
-		b := e.t.Begin()
-		j = 0
-		for k, tm := range terms {
-			d := sr
-			if tm.x != nil {
-				d = grads[j]
-				j++
-			}
-			d *= inv
-			if tm.neg {
-				d = -d
-			}
-			b.Add(coefs[k], d)
-		}
-		if !sv.IsConst() {
-			lp -= float64(n) * math.Log(sd)
-			b.Add(sv, (sr2-float64(n))*inv)
-		}
-		e.addTarget(&pos, b.End(lp))
+		e.addTarget(&pos, f(e))
 		return next
 	}
 }
 
-// fusedWork is a fused density's per-model work space: the coefficients'
-// values, their gradients' sums and the evaluated location.
+// fusedNormalCall compiles normal_lpdf(y | linear predictor, sigma) (or
+// normal_lupdf) as fusedNormal does, before its arguments are compiled;
+// it reports false when the call is not of that form.
+func (c *compiler) fusedNormalCall(x *ast.CallExpr, call *check.Call, t types.Type) (cexpr, bool) {
+	form := call.Dist.Form
+	if call.User != nil || call.Dist.Family != "normal" || (form != types.Density && form != types.DensityPropto) || len(x.Args) != 3 {
+		return cexpr{}, false
+	}
+	propto := form == types.DensityPropto && !c.keepConsts()
+	f := c.fusedNormalLpdf(x.Args[0], x.Args[1], x.Args[2], propto, c.pos(x.Pos()))
+	if f == nil {
+		return cexpr{}, false
+	}
+	return cexpr{t: t, r: f}, true
+}
+
+// fusedNormalLpdf is the fused normal density of data vector yx with
+// location mux, a linear predictor, and scalar scale sx, or nil. With
+// propto it drops what Stan's ~ drops: log √(2π), and log sigma for a
+// constant sigma.
+//
+// The data are float64 columns (copied once when they are fixed data):
+// the location is accumulated column by column, the residuals r are one
+// pass, and each column's partial is the dot product of the column with
+// r, all in gonum's vector kernels.
+func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.Position) func(*env) ad.Var {
+	if c.info.Types[yx] != types.VectorT || !c.isDataOnly(yx) || !c.isScalar(sx) {
+		return nil
+	}
+	terms, ok := c.linearPredictor(mux)
+	if !ok {
+		return nil
+	}
+	yv := c.expr(yx)
+	y, yFixed := yv.val(true), yv.fixed
+	sigma := c.expr(sx).real()
+	// scalars are the indices of the scalar terms, summed into the
+	// intercept; the others are columns.
+	var scalars []int
+	for k, tm := range terms {
+		if tm.x == nil && tm.mat == nil {
+			scalars = append(scalars, k)
+		}
+	}
+	nCols := len(terms) - len(scalars)
+	work := newState(c, func() *fusedWork {
+		return &fusedWork{coefs: make([]ad.Var, len(scalars)), cols: make([]fusedCols, nCols)}
+	})
+	return func(e *env) ad.Var {
+		w := work.of(e)
+		if !w.yCached {
+			w.y = floatsOf(w.y, y(e).R)
+			w.yCached = yFixed
+		}
+		n := len(w.y)
+		icpt := 0.0
+		for j, k := range scalars {
+			w.coefs[j] = terms[k].coef(e)
+			if terms[k].neg {
+				icpt -= w.coefs[j].Val
+			} else {
+				icpt += w.coefs[j].Val
+			}
+		}
+		empty := n == 0
+		j := 0
+		for _, tm := range terms {
+			switch {
+			case tm.x != nil:
+				if rows := w.cols[j].vector(e, &tm); rows != n {
+					fail(pos, "normal_lpdf: size of the location (%d) does not match the size of the random variable (%d)", rows, n)
+				}
+			case tm.mat != nil:
+				if rows := w.cols[j].matrix(e, tm.mat, tm.neg); rows == 0 {
+					empty = true
+				} else if rows != n && n > 0 {
+					panic(&evalError{pos: pos, err: &dist.SizeError{Func: "normal_lpdf", Arg1: "Random variable", Arg2: "Location parameter", N1: n, N2: rows}})
+				}
+			default:
+				continue
+			}
+			j++
+		}
+		if empty {
+			return ad.Var{} // the density of nothing, as the unfused call's
+		}
+		sv := sigma(e)
+		sd := sv.Val
+		inv := 1 / sd
+		sr, sr2, ok := w.residuals(icpt, inv)
+		if !ok || !(sd > 0) || math.IsInf(sd, 1) {
+			fusedNormalError(pos, w, icpt, sv)
+		}
+		lp := -0.5 * sr2
+		b := e.t.Begin()
+		if e.t != nil {
+			nOps := len(w.coefs) + 1
+			for _, m := range w.cols {
+				nOps += len(m.beta)
+			}
+			b.Grow(nOps)
+		}
+		for j, k := range scalars {
+			d := sr * inv
+			if terms[k].neg {
+				d = -d
+			}
+			b.Add(w.coefs[j], d)
+		}
+		for k := range w.cols {
+			m := &w.cols[k]
+			if !m.varying {
+				continue
+			}
+			d := b.AddVars(m.beta)
+			for col := range d {
+				d[col] = gfloats.Dot(m.x[col*n:(col+1)*n], w.mu) * m.scale * inv
+			}
+		}
+		if !propto || !sv.IsConst() {
+			lp -= float64(n) * math.Log(sd)
+		}
+		if !sv.IsConst() {
+			b.Add(sv, (sr2-float64(n))*inv)
+		}
+		if !propto {
+			lp -= float64(n) * logSqrt2Pi
+		}
+		return b.End(lp)
+	}
+}
+
+// logSqrt2Pi is log √(2π), the normal density's constant.
+var logSqrt2Pi = 0.5 * math.Log(2*math.Pi)
+
+// fusedWork is a fused density's per-model work space: the variate, the
+// scalar terms' coefficients, the columns, and the location (then the
+// residuals).
 type fusedWork struct {
-	coefs []ad.Var
-	grads []float64
-	loc   fusedLoc
+	y       []float64
+	yCached bool
+	coefs   []ad.Var
+	cols    []fusedCols
+	mu      []float64
 }
 
-// fusedLoc is a fused linear predictor evaluated: the sum of its scalar
-// terms, and its vector terms' signed coefficients and data.
-type fusedLoc struct {
-	icpt float64
-	vals []float64
-	xs   [][]ad.Var
+// fusedCols is a term of a linear predictor with data columns evaluated:
+// a data vector times a scalar (one column), or a data matrix times a
+// vector. x is column-major, copied once when it is fixed data; beta are
+// the coefficients, b their values and scale the term's sign.
+type fusedCols struct {
+	x          []float64
+	rows, cols int
+	cached     bool
+	beta       []ad.Var
+	one        [1]ad.Var // a vector term's beta
+	b          []float64
+	scale      float64
+	varying    bool
 }
 
-// at is the location of element i.
-func (l *fusedLoc) at(i int) float64 {
-	mu := l.icpt
-	for k, v := range l.vals {
-		mu += v * l.xs[k][i].Val
+// vector evaluates a term coef * x and returns the length of x.
+func (m *fusedCols) vector(e *env, t *linearTerm) int {
+	if !m.cached {
+		x := t.x(e).R
+		m.x = floatsOf(m.x, x)
+		m.rows, m.cols, m.cached = len(x), 1, t.xFixed
+	}
+	m.one[0] = t.coef(e)
+	m.beta = m.one[:]
+	m.coefficients(t.neg)
+	return m.rows
+}
+
+// matrix evaluates a term X * beta and returns X's rows; it fails at the
+// product as the product itself would when the sizes disagree.
+func (m *fusedCols) matrix(e *env, t *matrixTerm, neg bool) int {
+	if !m.cached {
+		x := t.x(e)
+		m.x = floatsOf(m.x, x.R)
+		m.rows, m.cols, m.cached = x.Dims[0], x.Dims[1], t.fixed
+	}
+	m.beta = t.beta(e).R
+	if len(m.beta) != m.cols {
+		fail(t.pos, "%v", &ad.SizeError{Func: "multiply", Name1: "Columns of m1", Name2: "Rows of m2", N1: m.cols, N2: len(m.beta)})
+	}
+	m.coefficients(neg)
+	return m.rows
+}
+
+// coefficients sets b, scale and varying from beta.
+func (m *fusedCols) coefficients(neg bool) {
+	m.scale = 1
+	if neg {
+		m.scale = -1
+	}
+	m.b = m.b[:0]
+	m.varying = false
+	for _, v := range m.beta {
+		m.b = append(m.b, m.scale*v.Val)
+		m.varying = m.varying || !v.IsConst()
+	}
+}
+
+// floatsOf copies the values of xs into buf.
+func floatsOf(buf []float64, xs []ad.Var) []float64 {
+	buf = buf[:0]
+	for _, x := range xs {
+		buf = append(buf, x.Val)
+	}
+	return buf
+}
+
+// location fills w.mu with the location: the intercept plus each
+// column times its coefficient.
+func (w *fusedWork) location(icpt float64) []float64 {
+	n := len(w.y)
+	if cap(w.mu) < n {
+		w.mu = make([]float64, n)
+	}
+	mu := w.mu[:n]
+	w.mu = mu
+	for i := range mu {
+		mu[i] = icpt
+	}
+	for _, m := range w.cols {
+		for c, b := range m.b {
+			gfloats.AddScaled(mu, b, m.x[c*n:(c+1)*n])
+		}
 	}
 	return mu
 }
 
+// residuals replaces the location by r = (y - mu) / sigma, inv = 1/sigma,
+// and returns Σ r and Σ r²; it reports false at a NaN variate or a
+// location that is not finite. The sums run in two lanes, which halves
+// the adds' latency in the loop; a sum that is not finite sends the
+// elements to the checks.
+func (w *fusedWork) residuals(icpt, inv float64) (sr, sr2 float64, ok bool) {
+	mu := w.location(icpt)
+	n := len(mu)
+	y := w.y[:n]
+	var s0, s1, q0, q1 float64
+	i := 0
+	for ; i+2 <= n; i += 2 {
+		m, yy := mu[i:i+2:i+2], y[i:i+2:i+2]
+		r0 := (yy[0] - m[0]) * inv
+		r1 := (yy[1] - m[1]) * inv
+		s0 += r0
+		s1 += r1
+		q0 += r0 * r0
+		q1 += r1 * r1
+		m[0], m[1] = r0, r1
+	}
+	if i < n {
+		r := (y[i] - mu[i]) * inv
+		s0 += r
+		q0 += r * r
+		mu[i] = r
+	}
+	sr, sr2 = s0+s1, q0+q1
+	if sr-sr == 0 && sr2-sr2 == 0 {
+		return sr, sr2, true
+	}
+	// Something is infinite or NaN: an infinite y is in the support (its
+	// density is 0), a NaN y or a location that is not finite is not.
+	mu = w.location(icpt)
+	for i, m := range mu {
+		if y[i] != y[i] || m-m != 0 {
+			return 0, 0, false
+		}
+	}
+	sr, sr2 = 0, 0
+	for i, m := range mu {
+		r := (y[i] - m) * inv
+		sr += r
+		sr2 += r * r
+		mu[i] = r
+	}
+	return sr, sr2, true
+}
+
 // fusedNormalError reports an invalid argument in Stan's words, from the
 // general density on the materialised location.
-func fusedNormalError(pos token.Position, y []ad.Var, loc *fusedLoc, sigma ad.Var) {
-	mu := make([]ad.Var, len(y))
+func fusedNormalError(pos token.Position, w *fusedWork, icpt float64, sigma ad.Var) {
+	mu := w.location(icpt)
+	y := make([]ad.Var, len(mu))
+	loc := make([]ad.Var, len(mu))
 	for i := range mu {
-		mu[i] = ad.Const(loc.at(i))
+		y[i], loc[i] = ad.Const(w.y[i]), ad.Const(mu[i])
 	}
-	_, err := dist.NormalLpdf(nil, true, constVals(y), mu, []ad.Var{ad.Const(sigma.Val)})
+	_, err := dist.NormalLpdf(nil, true, y, loc, []ad.Var{ad.Const(sigma.Val)})
 	if err == nil {
 		err = errors.New("normal_lpdf: the location or the variate is not finite")
 	}
 	panic(&evalError{pos: pos, err: err})
-}
-
-func constVals(xs []ad.Var) []ad.Var {
-	out := make([]ad.Var, len(xs))
-	for i, x := range xs {
-		out[i] = ad.Const(x.Val)
-	}
-	return out
 }
