@@ -226,9 +226,6 @@ func (c *compiler) deferredDensity(family string, args []cexpr, propto bool, pos
 	}
 }
 
-// logSqrt2Pi is the normal density's constant, log √(2π).
-var logSqrt2Pi = 0.5 * math.Log(2*math.Pi)
-
 // deferredNormal is the deferred normal: -z²/2, less log(sigma) unless
 // propto drops it for a constant sigma, less log √(2π) unless propto.
 func deferredNormal(st *deferStmt, args []cexpr, propto bool) stmtFn {
