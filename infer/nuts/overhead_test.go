@@ -84,9 +84,10 @@ func BenchmarkNUTSOverhead(b *testing.B) {
 			var secs float64
 			var grads int
 			b.ReportAllocs()
+			out := filepath.Join(b.TempDir(), "out.csv") // rewritten by each run
 			start := processCPU()
 			for b.Loop() {
-				f, err := stancsv.CreateSample(stancsv.Run{Output: filepath.Join(b.TempDir(), "out.csv"), SigFigs: 6}, m, cfg)
+				f, err := stancsv.CreateSample(stancsv.Run{Output: out, SigFigs: 6}, m, cfg)
 				if err != nil {
 					b.Fatal(err)
 				}
