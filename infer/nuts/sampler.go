@@ -611,12 +611,21 @@ func (s *sampler) transition(cur *point, t *transition) Stats {
 			break
 		}
 		depth++
-		// The proposal's storage is rewritten before it is read again, so
-		// taking it is a swap, not a copy.
-		if logSumWeightSub > logSumWeight || s.rng.Float64() < math.Exp(logSumWeightSub-logSumWeight) {
+		// The new subtree's proposal replaces the sample with probability
+		// min(1, w_sub/w_old) (Stan's biased progressive sampling), and the
+		// weights' log sum takes the same exponential. The proposal's
+		// storage is rewritten before it is read again, so taking it is a
+		// swap, not a copy.
+		if logSumWeightSub > logSumWeight {
 			t.zSample, t.zPropose = t.zPropose, t.zSample
+			logSumWeight = logSumWeightSub + math.Log(1+math.Exp(logSumWeight-logSumWeightSub))
+		} else {
+			x := math.Exp(logSumWeightSub - logSumWeight)
+			if s.rng.Float64() < x {
+				t.zSample, t.zPropose = t.zPropose, t.zSample
+			}
+			logSumWeight += math.Log(1 + x)
 		}
-		logSumWeight = logSumExp(logSumWeight, logSumWeightSub)
 
 		// The no-U-turn criterion over the whole trajectory and over the
 		// two extended ones (Stan's rho_extended), in one pass; rho
@@ -690,8 +699,10 @@ func (s *sampler) buildTree(depth int, zPropose *point, pSharpBeg, pSharpEnd, rh
 	if !valid {
 		return false, 0
 	}
-	logSumWeightSub := logSumExp(logSumWeightInit, logSumWeightFinal)
-	if logSumWeightFinal > logSumWeightSub || s.rng.Float64() < math.Exp(logSumWeightFinal-logSumWeightSub) {
+	// The proposal is the second half's with probability w_final/w_sub
+	// (Stan draws it even when that is 1).
+	logSumWeightSub, share := logSumExpShare(logSumWeightInit, logSumWeightFinal)
+	if s.rng.Float64() < share {
 		*zPropose, *zFinal = *zFinal, *zPropose
 	}
 	// The criterion over the subtree and over its two extended halves, in
@@ -734,18 +745,15 @@ func (c *u) persist() bool {
 	return c.plus > 0 && c.minus > 0 && c.plus1 > 0 && c.minus1 > 0 && c.plus2 > 0 && c.minus2 > 0
 }
 
-// logSumExp is log(e^a + e^b). It takes log(1 + x) rather than log1p(x):
-// the sum's absolute error stays below 2⁻⁵³, and log is the faster of the
-// two (a NUTS tree takes two of these per leapfrog step).
-func logSumExp(a, b float64) float64 {
-	if math.IsInf(a, -1) {
-		return b
-	}
-	if math.IsInf(b, -1) {
-		return a
-	}
+// logSumExpShare returns log(e^a + e^b) and b's share e^b/(e^a + e^b),
+// with one exponential for both; a and b are not both -Inf. It takes
+// log(1 + x) rather than log1p(x): the sum's absolute error stays below
+// 2⁻⁵³, and log is the faster of the two.
+func logSumExpShare(a, b float64) (float64, float64) {
 	if a > b {
-		return a + math.Log(1+math.Exp(b-a))
+		x := math.Exp(b - a)
+		return a + math.Log(1+x), x / (1 + x)
 	}
-	return b + math.Log(1+math.Exp(a-b))
+	x := math.Exp(a - b)
+	return b + math.Log(1+x), 1 / (1 + x)
 }
