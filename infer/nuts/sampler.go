@@ -635,7 +635,7 @@ func (s *sampler) transition(cur *point, t *transition) Stats {
 		pFwdBck, pBckFwd := t.pFwdBck[:len(rhoBck)], t.pBckFwd[:len(rhoBck)]
 		sBB, sFF := t.pSharpBckBck[:len(rhoBck)], t.pSharpFwdFwd[:len(rhoBck)]
 		sFB, sBF := t.pSharpFwdBck[:len(rhoBck)], t.pSharpBckFwd[:len(rhoBck)]
-		var c u
+		var c uturn
 		for i, rb := range rhoBck {
 			rf := rhoFwd[i]
 			r := rb + rf
@@ -712,7 +712,7 @@ func (s *sampler) buildTree(depth int, zPropose *point, pSharpBeg, pSharpEnd, rh
 	pFinalBeg, pInitEnd := l.pFinalBeg[:n], l.pInitEnd[:n]
 	sBeg, sEnd := pSharpBeg[:n], pSharpEnd[:n]
 	sFinalBeg, sInitEnd := l.pSharpFinalBeg[:n], l.pSharpInitEnd[:n]
-	var c u
+	var c uturn
 	for i := range rho {
 		ri, rf := rhoInit[i], rhoFinal[i]
 		r := ri + rf
@@ -722,17 +722,17 @@ func (s *sampler) buildTree(depth int, zPropose *point, pSharpBeg, pSharpEnd, rh
 	return c.persist(), logSumWeightSub
 }
 
-// u accumulates the three generalized no-U-turn criteria of a (sub)tree
+// uturn accumulates the three generalized no-U-turn criteria of a (sub)tree
 // (Betancourt 2017, as Stan's compute_criterion) over the coordinates:
 // the trajectory keeps going while both ends' velocities p♯ point along
 // the summed momentum rho, and along rho of each half extended by the
 // first momentum of the other half.
-type u struct{ plus, minus, plus1, minus1, plus2, minus2 float64 }
+type uturn struct{ plus, minus, plus1, minus1, plus2, minus2 float64 }
 
 // add takes coordinate i: rho with the outer ends' p♯ (minus, plus), the
 // first extended rho with the inner end of the second half, the second
 // with the inner end of the first half.
-func (c *u) add(rho, minus, plus, ext1, inner1, ext2, inner2 float64) {
+func (c *uturn) add(rho, minus, plus, ext1, inner1, ext2, inner2 float64) {
 	c.plus += plus * rho
 	c.minus += minus * rho
 	c.plus1 += inner1 * ext1
@@ -741,7 +741,7 @@ func (c *u) add(rho, minus, plus, ext1, inner1, ext2, inner2 float64) {
 	c.minus2 += inner2 * ext2
 }
 
-func (c *u) persist() bool {
+func (c *uturn) persist() bool {
 	return c.plus > 0 && c.minus > 0 && c.plus1 > 0 && c.minus1 > 0 && c.plus2 > 0 && c.minus2 > 0
 }
 
