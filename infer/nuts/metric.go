@@ -131,6 +131,66 @@ func (m *metric) sampleP(rng *rand.Rand, p []float64) {
 	}
 }
 
+// drift is the first half of a leapfrog step (Stan's expl_leapfrog):
+// p += half·g, then q += eps·M⁻¹p, with half = eps/2; scratch holds M⁻¹p
+// for a dense metric. For a diagonal one it is a single pass.
+func (m *metric) drift(q, p, g []float64, half, eps float64, scratch []float64) {
+	if m.kind == Diag {
+		q, g, diag := q[:len(p)], g[:len(p)], m.diag[:len(p)]
+		for i, v := range p {
+			v += half * g[i]
+			p[i] = v
+			q[i] += eps * (diag[i] * v)
+		}
+		return
+	}
+	for i, v := range g {
+		p[i] += half * v
+	}
+	m.dtauDp(p, scratch)
+	for i, v := range scratch {
+		q[i] += eps * v
+	}
+}
+
+// kick is the second half of a leapfrog step, p += half·g; it leaves
+// M⁻¹p in pSharp and returns pᵀM⁻¹p, twice the kinetic energy, in the
+// same pass for a diagonal metric.
+func (m *metric) kick(p, g []float64, half float64, pSharp []float64) float64 {
+	if m.kind == Diag {
+		g, pSharp, diag := g[:len(p)], pSharp[:len(p)], m.diag[:len(p)]
+		var k float64
+		for i, v := range p {
+			v += half * g[i]
+			p[i] = v
+			ps := diag[i] * v
+			pSharp[i] = ps
+			k += v * ps
+		}
+		return k
+	}
+	for i, v := range g {
+		p[i] += half * v
+	}
+	return m.sharp(p, pSharp)
+}
+
+// sharp writes M⁻¹p to pSharp and returns pᵀM⁻¹p.
+func (m *metric) sharp(p, pSharp []float64) float64 {
+	if m.kind == Diag {
+		pSharp, diag := pSharp[:len(p)], m.diag[:len(p)]
+		var k float64
+		for i, v := range p {
+			ps := diag[i] * v
+			pSharp[i] = ps
+			k += v * ps
+		}
+		return k
+	}
+	m.dtauDp(p, pSharp)
+	return dot(p, pSharp)
+}
+
 // dtauDp writes M⁻¹p to out.
 func (m *metric) dtauDp(p, out []float64) {
 	if m.kind == Diag {

@@ -2,6 +2,7 @@ package nuts_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,7 +14,11 @@ import (
 
 // fixture compiles a PosteriorDB model of the test fixtures with its data.
 func fixture(tb testing.TB, name, data string) model.Model {
-	root := filepath.Join("..", "..", "testdata", "posteriordb")
+	return fixtureIn(tb, filepath.Join("..", "..", "testdata", "posteriordb"), name, data)
+}
+
+// fixtureIn compiles a model of the PosteriorDB at root with its data.
+func fixtureIn(tb testing.TB, root, name, data string) model.Model {
 	p, err := compile.File(filepath.Join(root, "models", "stan", name+".stan"))
 	if err != nil {
 		tb.Fatal(err)
@@ -29,19 +34,37 @@ func fixture(tb testing.TB, name, data string) model.Model {
 	return m
 }
 
-var overheadModels = []struct{ name, model, data string }{
-	{"eight_schools_noncentered", "eight_schools_noncentered", "eight_schools"},
-	{"kidscore_momhs", "kidscore_momhs", "kidiq"},
-	{"gp_regr", "gp_regr", "gp_pois_regr"},
+// overheadModels are the test fixtures' models; shared lists those read
+// from $GOSTAN_POSTERIORDB when it is set.
+var overheadModels = []struct {
+	name, model, data string
+	shared            bool
+}{
+	{"eight_schools_noncentered", "eight_schools_noncentered", "eight_schools", false},
+	{"kidscore_momhs", "kidscore_momhs", "kidiq", false},
+	{"gp_regr", "gp_regr", "gp_pois_regr", false},
+	{"arK", "arK", "arK", true},
 }
 
 // BenchmarkNUTSOverhead runs one chain as `gostan sample` does (a Stan CSV
 // sink, a progress hook) and reports nanoseconds per gradient inside the
 // chain (its timed warmup and sampling over its gradients) beside the bare
-// gradient's, so that the sampler's own cost per gradient shows.
+// gradient's, so that the sampler's own cost per gradient shows. The
+// cpu-ns figures are the process's CPU time (Linux only), which holds
+// still on a shared machine where wall time does not; run with
+// GOMAXPROCS=1 so that they count one core's work.
 func BenchmarkNUTSOverhead(b *testing.B) {
 	for _, c := range overheadModels {
-		m := fixture(b, c.model, c.data)
+		var m model.Model
+		if c.shared {
+			root := os.Getenv("GOSTAN_POSTERIORDB")
+			if root == "" {
+				continue
+			}
+			m = fixtureIn(b, root, c.model, c.data)
+		} else {
+			m = fixture(b, c.model, c.data)
+		}
 		b.Run(c.name+"/gradient", func(b *testing.B) {
 			x, g := make([]float64, m.Dim()), make([]float64, m.Dim())
 			for i := range x {
@@ -49,9 +72,11 @@ func BenchmarkNUTSOverhead(b *testing.B) {
 			}
 			m.LogDensity(x, g) // warm: the first evaluation sizes the tape
 			b.ReportAllocs()
+			start := processCPU()
 			for b.Loop() {
 				m.LogDensity(x, g)
 			}
+			b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
 		})
 		b.Run(c.name+"/nuts", func(b *testing.B) {
 			cfg := nuts.DefaultConfig()
@@ -59,8 +84,10 @@ func BenchmarkNUTSOverhead(b *testing.B) {
 			var secs float64
 			var grads int
 			b.ReportAllocs()
+			out := filepath.Join(b.TempDir(), "out.csv") // rewritten by each run
+			start := processCPU()
 			for b.Loop() {
-				f, err := stancsv.CreateSample(stancsv.Run{Output: filepath.Join(b.TempDir(), "out.csv"), SigFigs: 6}, m, cfg)
+				f, err := stancsv.CreateSample(stancsv.Run{Output: out, SigFigs: 6}, m, cfg)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -75,6 +102,7 @@ func BenchmarkNUTSOverhead(b *testing.B) {
 				secs += ch.WarmupSeconds + ch.SampleSeconds
 				grads += ch.Gradients
 			}
+			b.ReportMetric(float64(processCPU()-start)/float64(grads), "cpu-ns/grad")
 			b.ReportMetric(secs/float64(grads)*1e9, "ns/grad")
 			b.ReportMetric(float64(grads)/float64(b.N), "grads/op")
 		})

@@ -117,10 +117,11 @@ type Hooks struct {
 	Sink     Sink
 }
 
-// point is a phase-space point with its log density and gradient.
+// point is a phase-space point with its log density and gradient. A
+// proposal of the tree keeps q, g, lp and its Hamiltonian h, not p.
 type point struct {
 	q, p, g []float64
-	lp      float64
+	lp, h   float64
 }
 
 func newPoint(d int) point {
@@ -132,13 +133,21 @@ func (z *point) set(o *point) {
 	copy(z.p, o.p)
 	copy(z.g, o.g)
 	z.lp = o.lp
+	z.h = o.h
+}
+
+// keep makes z the proposal o: what a draw needs, without the momentum.
+func (z *point) keep(o *point) {
+	copy(z.q, o.q)
+	copy(z.g, o.g)
+	z.lp = o.lp
+	z.h = o.h
 }
 
 // level is the scratch space of build_tree at one depth.
 type level struct {
 	pInitEnd, pSharpInitEnd, rhoInit    []float64
 	pFinalBeg, pSharpFinalBeg, rhoFinal []float64
-	rhoSub, rhoExt                      []float64
 	zProposeFinal                       point
 }
 
@@ -156,6 +165,10 @@ type sampler struct {
 	divergent bool
 	scratch   []float64
 	levels    []level
+
+	// A transition's running totals, kept by the leaves of its tree.
+	nLeapfrog    int
+	sumMetroProb float64
 }
 
 // maxDeltaH is the energy error beyond which a trajectory is divergent.
@@ -371,7 +384,7 @@ func (s *sampler) initLevels() {
 	s.levels = make([]level, s.maxDepth+1)
 	for i := range s.levels {
 		l := &s.levels[i]
-		for _, v := range []*[]float64{&l.pInitEnd, &l.pSharpInitEnd, &l.rhoInit, &l.pFinalBeg, &l.pSharpFinalBeg, &l.rhoFinal, &l.rhoSub, &l.rhoExt} {
+		for _, v := range []*[]float64{&l.pInitEnd, &l.pSharpInitEnd, &l.rhoInit, &l.pFinalBeg, &l.pSharpFinalBeg, &l.rhoFinal} {
 			*v = make([]float64, s.d)
 		}
 		l.zProposeFinal = newPoint(s.d)
@@ -399,40 +412,42 @@ func (s *sampler) evaluate(z *point) error {
 }
 
 // hamiltonian is H = -log p(q) + ½ pᵀM⁻¹p, +Inf outside the support.
-func (s *sampler) hamiltonian(z *point) float64 { return s.energy(z, s.scratch) }
+func (s *sampler) hamiltonian(z *point) float64 {
+	return energy(z.lp, s.met.sharp(z.p, s.scratch))
+}
 
-// energy is hamiltonian leaving M⁻¹p in pSharp, which a leaf of the
-// tree keeps: one product with the metric per leapfrog step instead of two.
-func (s *sampler) energy(z *point, pSharp []float64) float64 {
-	s.met.dtauDp(z.p, pSharp)
-	if math.IsInf(z.lp, -1) {
-		return math.Inf(1)
-	}
-	h := -z.lp + 0.5*dot(z.p, pSharp)
-	if math.IsNaN(h) {
+// energy is the Hamiltonian -lp + ½k of a point with log density lp and
+// kinetic term k = pᵀM⁻¹p: +Inf when either is not finite (a gradient
+// that is not finite makes k so), or when lp is -Inf, outside the support.
+func energy(lp, k float64) float64 {
+	h := -lp + 0.5*k
+	if !(h < math.Inf(1)) {
 		return math.Inf(1)
 	}
 	return h
 }
 
-// leapfrog moves z by one step of size eps (Stan's expl_leapfrog).
-func (s *sampler) leapfrog(z *point, eps float64) {
-	for i, g := range z.g {
-		z.p[i] += 0.5 * eps * g
-	}
-	s.met.dtauDp(z.p, s.scratch)
-	for i, v := range s.scratch {
-		z.q[i] += eps * v
-	}
-	if err := s.evaluate(z); err != nil {
+// leapfrog moves z by one step of size eps (Stan's expl_leapfrog) and
+// returns its Hamiltonian, leaving M⁻¹p in pSharp: the step's two halves
+// are one pass over the coordinates each for a diagonal metric, and the
+// energy and M⁻¹p come with the second. A point outside the support (an
+// evaluation error, a log density or gradient not finite) gets +Inf; its
+// momentum and pSharp are then not to be read.
+func (s *sampler) leapfrog(z *point, eps float64, pSharp []float64) float64 {
+	half := 0.5 * eps
+	s.met.drift(z.q, z.p, z.g, half, eps, pSharp)
+	s.nGrad++
+	lp, err := s.m.LogDensity(z.q, z.g)
+	if err != nil {
 		s.rejected.Add(err)
 	}
-	if math.IsInf(z.lp, -1) {
-		return
+	if err != nil || math.IsNaN(lp) || math.IsInf(lp, 0) {
+		z.lp, z.h = math.Inf(-1), math.Inf(1)
+		return z.h
 	}
-	for i, g := range z.g {
-		z.p[i] += 0.5 * eps * g
-	}
+	z.lp = lp
+	z.h = energy(lp, s.met.kick(z.p, z.g, half, pSharp))
+	return z.h
 }
 
 // initialize finds a starting point with a finite log density and
@@ -502,8 +517,7 @@ func (s *sampler) initStepSize(cur *point) error {
 		z.set(cur)
 		s.met.sampleP(s.rng, z.p)
 		h0 := s.hamiltonian(z)
-		s.leapfrog(z, s.eps)
-		return h0 - s.hamiltonian(z)
+		return h0 - s.leapfrog(z, s.eps, s.scratch)
 	}
 	direction := -1.0
 	if try() > math.Log(0.8) {
@@ -528,191 +542,218 @@ func (s *sampler) initStepSize(cur *point) error {
 	}
 }
 
-// transition is the top-level state of one NUTS transition.
+// transition is the top-level state of one NUTS transition. Buffers
+// whose values pass from one place to another are swapped, not copied.
 type transition struct {
 	zFwd, zBck, zSample, zPropose                point
 	pFwdFwd, pSharpFwdFwd, pFwdBck, pSharpFwdBck []float64
 	pBckFwd, pSharpBckFwd, pBckBck, pSharpBckBck []float64
-	rho, rhoFwd, rhoBck, rhoExt                  []float64
+	rho, rhoSub                                  []float64
 }
 
 func newTransition(d, maxDepth int) *transition {
 	t := &transition{zFwd: newPoint(d), zBck: newPoint(d), zSample: newPoint(d), zPropose: newPoint(d)}
-	for _, v := range []*[]float64{&t.pFwdFwd, &t.pSharpFwdFwd, &t.pFwdBck, &t.pSharpFwdBck, &t.pBckFwd, &t.pSharpBckFwd, &t.pBckBck, &t.pSharpBckBck, &t.rho, &t.rhoFwd, &t.rhoBck, &t.rhoExt} {
+	for _, v := range []*[]float64{&t.pFwdFwd, &t.pSharpFwdFwd, &t.pFwdBck, &t.pSharpFwdBck, &t.pBckFwd, &t.pSharpBckFwd, &t.pBckBck, &t.pSharpBckBck, &t.rho, &t.rhoSub} {
 		*v = make([]float64, d)
 	}
 	return t
 }
 
 // transition draws the next state from cur (Stan's base_nuts::transition),
-// replacing cur with it.
+// replacing cur with it. As in Stan, the momenta at the trajectory's ends
+// pFwdFwd and pBckBck are written but never read.
 func (s *sampler) transition(cur *point, t *transition) Stats {
-	z := &s.z
-	z.set(cur)
-	s.met.sampleP(s.rng, z.p)
-	s.met.dtauDp(z.p, t.pSharpFwdFwd)
-	copy(t.pSharpFwdBck, t.pSharpFwdFwd)
-	copy(t.pSharpBckFwd, t.pSharpFwdFwd)
-	copy(t.pSharpBckBck, t.pSharpFwdFwd)
-	copy(t.pFwdFwd, z.p)
-	copy(t.pFwdBck, z.p)
-	copy(t.pBckFwd, z.p)
-	copy(t.pBckBck, z.p)
-	copy(t.rho, z.p)
-	t.zFwd.set(z)
-	t.zBck.set(z)
-	t.zSample.set(z)
-	t.zPropose.set(z)
-	h0 := s.hamiltonian(z)
+	fwd, bck := &t.zFwd, &t.zBck
+	copy(fwd.q, cur.q)
+	copy(fwd.g, cur.g)
+	fwd.lp = cur.lp
+	s.met.sampleP(s.rng, fwd.p)
+	h0 := energy(cur.lp, s.met.sharp(fwd.p, t.pSharpFwdFwd))
+	fwd.h = h0
+	bck.set(fwd)
+	for i, v := range fwd.p {
+		ps := t.pSharpFwdFwd[i]
+		t.pSharpFwdBck[i], t.pSharpBckFwd[i], t.pSharpBckBck[i] = ps, ps, ps
+		t.pFwdBck[i], t.pBckFwd[i], t.rho[i] = v, v, v
+	}
+	// The sample starts as cur itself: it takes cur's buffers, and cur
+	// takes the sample's back at the end.
+	cur.h = h0
+	*cur, t.zSample = t.zSample, *cur
 
 	logSumWeight := 0.0
-	depth, nLeapfrog := 0, 0
-	sumMetroProb := 0.0
+	depth := 0
+	s.nLeapfrog, s.sumMetroProb = 0, 0
 	s.divergent = false
 
 	for depth < s.maxDepth {
-		clear(t.rhoFwd)
-		clear(t.rhoBck)
 		var valid bool
-		logSumWeightSub := math.Inf(-1)
+		var logSumWeightSub float64
+		// The subtree's rho goes to rhoSub; the other end's momenta take
+		// the values of the side being extended, which the tree rewrites.
+		var rhoBck, rhoFwd []float64
 		if s.rng.Float64() > 0.5 {
-			z.set(&t.zFwd)
-			copy(t.rhoBck, t.rho)
-			copy(t.pBckFwd, t.pFwdBck)
-			copy(t.pSharpBckFwd, t.pSharpFwdBck)
-			valid = s.buildTree(depth, &t.zPropose, t.pSharpFwdBck, t.pSharpFwdFwd, t.rhoFwd, t.pFwdBck, t.pFwdFwd,
-				h0, 1, &nLeapfrog, &logSumWeightSub, &sumMetroProb)
-			t.zFwd.set(z)
+			s.z, *fwd = *fwd, s.z
+			t.pBckFwd, t.pFwdBck = t.pFwdBck, t.pBckFwd
+			t.pSharpBckFwd, t.pSharpFwdBck = t.pSharpFwdBck, t.pSharpBckFwd
+			valid, logSumWeightSub = s.buildTree(depth, &t.zPropose, t.pSharpFwdBck, t.pSharpFwdFwd, t.rhoSub, t.pFwdBck, t.pFwdFwd, h0, 1)
+			s.z, *fwd = *fwd, s.z
+			rhoBck, rhoFwd = t.rho, t.rhoSub
 		} else {
-			z.set(&t.zBck)
-			copy(t.rhoFwd, t.rho)
-			copy(t.pFwdBck, t.pBckFwd)
-			copy(t.pSharpFwdBck, t.pSharpBckFwd)
-			valid = s.buildTree(depth, &t.zPropose, t.pSharpBckFwd, t.pSharpBckBck, t.rhoBck, t.pBckFwd, t.pBckBck,
-				h0, -1, &nLeapfrog, &logSumWeightSub, &sumMetroProb)
-			t.zBck.set(z)
+			s.z, *bck = *bck, s.z
+			t.pFwdBck, t.pBckFwd = t.pBckFwd, t.pFwdBck
+			t.pSharpFwdBck, t.pSharpBckFwd = t.pSharpBckFwd, t.pSharpFwdBck
+			valid, logSumWeightSub = s.buildTree(depth, &t.zPropose, t.pSharpBckFwd, t.pSharpBckBck, t.rhoSub, t.pBckFwd, t.pBckBck, h0, -1)
+			s.z, *bck = *bck, s.z
+			rhoBck, rhoFwd = t.rhoSub, t.rho
 		}
 		if !valid {
 			break
 		}
 		depth++
-		// The proposal's storage is rewritten before it is read again, so
-		// taking it is a swap, not a copy.
-		if logSumWeightSub > logSumWeight || s.rng.Float64() < math.Exp(logSumWeightSub-logSumWeight) {
+		// The new subtree's proposal replaces the sample with probability
+		// min(1, w_sub/w_old) (Stan's biased progressive sampling), and the
+		// weights' log sum takes the same exponential. The proposal's
+		// storage is rewritten before it is read again, so taking it is a
+		// swap, not a copy.
+		if logSumWeightSub > logSumWeight {
 			t.zSample, t.zPropose = t.zPropose, t.zSample
+			logSumWeight = logSumWeightSub + math.Log(1+math.Exp(logSumWeight-logSumWeightSub))
+		} else {
+			x := math.Exp(logSumWeightSub - logSumWeight)
+			if s.rng.Float64() < x {
+				t.zSample, t.zPropose = t.zPropose, t.zSample
+			}
+			logSumWeight += math.Log(1 + x)
 		}
-		logSumWeight = logSumExp(logSumWeight, logSumWeightSub)
 
-		for i := range t.rho {
-			t.rho[i] = t.rhoBck[i] + t.rhoFwd[i]
+		// The no-U-turn criterion over the whole trajectory and over the
+		// two extended ones (Stan's rho_extended), in one pass; rho
+		// becomes rhoBck + rhoFwd.
+		rho := t.rho[:len(rhoBck)]
+		rhoFwd = rhoFwd[:len(rhoBck)]
+		pFwdBck, pBckFwd := t.pFwdBck[:len(rhoBck)], t.pBckFwd[:len(rhoBck)]
+		sBB, sFF := t.pSharpBckBck[:len(rhoBck)], t.pSharpFwdFwd[:len(rhoBck)]
+		sFB, sBF := t.pSharpFwdBck[:len(rhoBck)], t.pSharpBckFwd[:len(rhoBck)]
+		var c uturn
+		for i, rb := range rhoBck {
+			rf := rhoFwd[i]
+			r := rb + rf
+			rho[i] = r
+			e1 := rb + pFwdBck[i]
+			e2 := rf + pBckFwd[i]
+			c.add(r, sBB[i], sFF[i], e1, sFB[i], e2, sBF[i])
 		}
-		persist := criterion(t.pSharpBckBck, t.pSharpFwdFwd, t.rho)
-		for i := range t.rhoExt {
-			t.rhoExt[i] = t.rhoBck[i] + t.pFwdBck[i]
-		}
-		persist = persist && criterion(t.pSharpBckBck, t.pSharpFwdBck, t.rhoExt)
-		for i := range t.rhoExt {
-			t.rhoExt[i] = t.rhoFwd[i] + t.pBckFwd[i]
-		}
-		persist = persist && criterion(t.pSharpBckFwd, t.pSharpFwdFwd, t.rhoExt)
-		if !persist {
+		if !c.persist() {
 			break
 		}
 	}
-	cur.set(&t.zSample)
+	*cur, t.zSample = t.zSample, *cur
 	accept := 0.0
-	if nLeapfrog > 0 {
-		accept = sumMetroProb / float64(nLeapfrog)
+	if s.nLeapfrog > 0 {
+		accept = s.sumMetroProb / float64(s.nLeapfrog)
 	}
 	return Stats{
-		LP: cur.lp, AcceptStat: accept, StepSize: s.eps, TreeDepth: depth, NLeapfrog: nLeapfrog,
-		Divergent: s.divergent, Energy: s.hamiltonian(cur),
+		LP: cur.lp, AcceptStat: accept, StepSize: s.eps, TreeDepth: depth, NLeapfrog: s.nLeapfrog,
+		Divergent: s.divergent, Energy: cur.h,
 	}
 }
 
 // buildTree extends the trajectory from s.z by 2^depth leapfrog steps in
 // direction sign, choosing a proposal among the new states by their
 // weights (Stan's base_nuts::build_tree). It reports false when the
-// subtree diverged or made a U-turn.
+// subtree diverged or made a U-turn, and returns the log of the subtree's
+// summed weights. It writes the subtree's summed momenta to rho (Stan
+// adds them to a rho that is always zero on entry).
 func (s *sampler) buildTree(depth int, zPropose *point, pSharpBeg, pSharpEnd, rho, pBeg, pEnd []float64,
-	h0, sign float64, nLeapfrog *int, logSumWeight, sumMetroProb *float64) bool {
-	z := &s.z
+	h0, sign float64) (bool, float64) {
 	if depth == 0 {
-		s.leapfrog(z, sign*s.eps)
-		*nLeapfrog++
-		h := s.energy(z, pSharpBeg)
+		z := &s.z
+		h := s.leapfrog(z, sign*s.eps, pSharpBeg)
+		s.nLeapfrog++
 		if h-h0 > maxDeltaH {
 			s.divergent = true
 		}
-		*logSumWeight = logSumExp(*logSumWeight, h0-h)
 		if h0-h > 0 {
-			*sumMetroProb++
+			s.sumMetroProb++
 		} else {
-			*sumMetroProb += math.Exp(h0 - h)
+			s.sumMetroProb += math.Exp(h0 - h)
 		}
-		zPropose.set(z)
-		copy(pSharpEnd, pSharpBeg)
-		for i, p := range z.p {
-			rho[i] += p
+		zPropose.keep(z)
+		pSharpEnd, rho, pBeg, pEnd := pSharpEnd[:len(z.p)], rho[:len(z.p)], pBeg[:len(z.p)], pEnd[:len(z.p)]
+		pSharpBeg = pSharpBeg[:len(z.p)]
+		for i, v := range z.p {
+			pSharpEnd[i] = pSharpBeg[i]
+			rho[i], pBeg[i], pEnd[i] = v, v, v
 		}
-		copy(pBeg, z.p)
-		copy(pEnd, z.p)
-		return !s.divergent
+		return !s.divergent, h0 - h
 	}
 	l := &s.levels[depth]
-	clear(l.rhoInit)
-	logSumWeightInit := math.Inf(-1)
-	if !s.buildTree(depth-1, zPropose, pSharpBeg, l.pSharpInitEnd, l.rhoInit, pBeg, l.pInitEnd,
-		h0, sign, nLeapfrog, &logSumWeightInit, sumMetroProb) {
-		return false
+	valid, logSumWeightInit := s.buildTree(depth-1, zPropose, pSharpBeg, l.pSharpInitEnd, l.rhoInit, pBeg, l.pInitEnd, h0, sign)
+	if !valid {
+		return false, 0
 	}
+	// zFinal is this level's scratch, written by a leaf before it is read.
 	zFinal := &l.zProposeFinal
-	zFinal.set(z)
-	clear(l.rhoFinal)
-	logSumWeightFinal := math.Inf(-1)
-	if !s.buildTree(depth-1, zFinal, l.pSharpFinalBeg, pSharpEnd, l.rhoFinal, l.pFinalBeg, pEnd,
-		h0, sign, nLeapfrog, &logSumWeightFinal, sumMetroProb) {
-		return false
+	valid, logSumWeightFinal := s.buildTree(depth-1, zFinal, l.pSharpFinalBeg, pSharpEnd, l.rhoFinal, l.pFinalBeg, pEnd, h0, sign)
+	if !valid {
+		return false, 0
 	}
-	logSumWeightSub := logSumExp(logSumWeightInit, logSumWeightFinal)
-	*logSumWeight = logSumExp(*logSumWeight, logSumWeightSub)
-	// zFinal is this level's scratch, set before it is read: a swap.
-	if logSumWeightFinal > logSumWeightSub || s.rng.Float64() < math.Exp(logSumWeightFinal-logSumWeightSub) {
+	// The proposal is the second half's with probability w_final/w_sub
+	// (Stan draws it even when that is 1).
+	logSumWeightSub, share := logSumExpShare(logSumWeightInit, logSumWeightFinal)
+	if s.rng.Float64() < share {
 		*zPropose, *zFinal = *zFinal, *zPropose
 	}
-	for i := range l.rhoSub {
-		l.rhoSub[i] = l.rhoInit[i] + l.rhoFinal[i]
-		rho[i] += l.rhoSub[i]
+	// The criterion over the subtree and over its two extended halves, in
+	// one pass.
+	n := len(rho)
+	rhoInit, rhoFinal := l.rhoInit[:n], l.rhoFinal[:n]
+	pFinalBeg, pInitEnd := l.pFinalBeg[:n], l.pInitEnd[:n]
+	sBeg, sEnd := pSharpBeg[:n], pSharpEnd[:n]
+	sFinalBeg, sInitEnd := l.pSharpFinalBeg[:n], l.pSharpInitEnd[:n]
+	var c uturn
+	for i := range rho {
+		ri, rf := rhoInit[i], rhoFinal[i]
+		r := ri + rf
+		rho[i] = r
+		c.add(r, sBeg[i], sEnd[i], ri+pFinalBeg[i], sFinalBeg[i], rf+pInitEnd[i], sInitEnd[i])
 	}
-	persist := criterion(pSharpBeg, pSharpEnd, l.rhoSub)
-	for i := range l.rhoExt {
-		l.rhoExt[i] = l.rhoInit[i] + l.pFinalBeg[i]
-	}
-	persist = persist && criterion(pSharpBeg, l.pSharpFinalBeg, l.rhoExt)
-	for i := range l.rhoExt {
-		l.rhoExt[i] = l.rhoFinal[i] + l.pInitEnd[i]
-	}
-	return persist && criterion(l.pSharpInitEnd, pSharpEnd, l.rhoExt)
+	return c.persist(), logSumWeightSub
 }
 
-// criterion is the generalized no-U-turn condition: the trajectory keeps
-// going while both ends' velocities point along the summed momentum.
-func criterion(pSharpMinus, pSharpPlus, rho []float64) bool {
-	return dot(pSharpPlus, rho) > 0 && dot(pSharpMinus, rho) > 0
+// uturn accumulates the three generalized no-U-turn criteria of a (sub)tree
+// (Betancourt 2017, as Stan's compute_criterion) over the coordinates:
+// the trajectory keeps going while both ends' velocities p♯ point along
+// the summed momentum rho, and along rho of each half extended by the
+// first momentum of the other half.
+type uturn struct{ plus, minus, plus1, minus1, plus2, minus2 float64 }
+
+// add takes coordinate i: rho with the outer ends' p♯ (minus, plus), the
+// first extended rho with the inner end of the second half, the second
+// with the inner end of the first half.
+func (c *uturn) add(rho, minus, plus, ext1, inner1, ext2, inner2 float64) {
+	c.plus += plus * rho
+	c.minus += minus * rho
+	c.plus1 += inner1 * ext1
+	c.minus1 += minus * ext1
+	c.plus2 += plus * ext2
+	c.minus2 += inner2 * ext2
 }
 
-// logSumExp is log(e^a + e^b). It takes log(1 + x) rather than log1p(x):
-// the sum's absolute error stays below 2⁻⁵³, and log is the faster of the
-// two (a NUTS tree takes two of these per leapfrog step).
-func logSumExp(a, b float64) float64 {
-	if math.IsInf(a, -1) {
-		return b
-	}
-	if math.IsInf(b, -1) {
-		return a
-	}
+func (c *uturn) persist() bool {
+	return c.plus > 0 && c.minus > 0 && c.plus1 > 0 && c.minus1 > 0 && c.plus2 > 0 && c.minus2 > 0
+}
+
+// logSumExpShare returns log(e^a + e^b) and b's share e^b/(e^a + e^b),
+// with one exponential for both; a and b are not both -Inf. It takes
+// log(1 + x) rather than log1p(x): the sum's absolute error stays below
+// 2⁻⁵³, and log is the faster of the two.
+func logSumExpShare(a, b float64) (float64, float64) {
 	if a > b {
-		return a + math.Log(1+math.Exp(b-a))
+		x := math.Exp(b - a)
+		return a + math.Log(1+x), x / (1 + x)
 	}
-	return b + math.Log(1+math.Exp(a-b))
+	x := math.Exp(a - b)
+	return b + math.Log(1+x), 1 / (1 + x)
 }
