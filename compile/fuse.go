@@ -178,6 +178,12 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 		}
 	}
 	nCols := len(terms) - len(scalars)
+	// With y and every column fixed data, the sum of squares comes from
+	// the data's QR factorisation (qrnormal.go).
+	factored := yFixed
+	for _, tm := range terms {
+		factored = factored && (tm.x == nil || tm.xFixed) && (tm.mat == nil || tm.mat.fixed)
+	}
 	work := newState(c, func() *fusedWork {
 		return &fusedWork{coefs: make([]ad.Var, len(scalars)), cols: make([]fusedCols, nCols)}
 	})
@@ -220,6 +226,16 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 			return ad.Var{} // the density of nothing, as the unfused call's
 		}
 		sv := sigma(e)
+		if factored {
+			if !w.qrDone {
+				w.qr, w.qrDone = w.factorise(len(scalars) > 0), true
+			}
+			if w.qr != nil {
+				if lp, ok := w.qrDensity(e.t, icpt, terms, scalars, sv, propto); ok {
+					return lp
+				}
+			}
+		}
 		sd := sv.Val
 		inv := 1 / sd
 		sr, sr2, ok := w.residuals(icpt, inv)
@@ -277,6 +293,103 @@ type fusedWork struct {
 	coefs   []ad.Var
 	cols    []fusedCols
 	mu      []float64
+	qr      *qrNormal // the data's factorisation, when they are fixed
+	qrDone  bool      // qr was attempted
+	theta   []float64 // the intercept and the columns' coefficients
+}
+
+// factorise takes the QR factorisation of the columns, after a column of
+// ones for the intercept, beside y, or returns nil where the direct pass
+// must stay (non-finite data, no more rows than columns).
+func (w *fusedWork) factorise(intercept bool) *qrNormal {
+	n := len(w.y)
+	var cols [][]float64
+	if intercept {
+		ones := make([]float64, n)
+		for i := range ones {
+			ones[i] = 1
+		}
+		cols = append(cols, ones)
+	}
+	for _, m := range w.cols {
+		for c := range m.cols {
+			cols = append(cols, m.x[c*n:(c+1)*n])
+		}
+	}
+	return newQRNormal(w.y, len(cols), func(j int) []float64 { return cols[j] })
+}
+
+// qrDensity is the fused density from the factorisation, with the terms
+// already evaluated and icpt the scalar terms' sum. It reports false
+// where the direct pass must decide (a scale that is not positive and
+// finite, a coefficient that is not finite, a sum of squares that
+// overflows), so that errors and edge values stay the direct pass's.
+func (w *fusedWork) qrDensity(t *ad.Tape, icpt float64, terms []linearTerm, scalars []int, sv ad.Var, propto bool) (ad.Var, bool) {
+	sd := sv.Val
+	if !(sd > 0) || math.IsInf(sd, 1) {
+		return ad.Var{}, false
+	}
+	th := w.theta[:0]
+	if len(scalars) > 0 {
+		th = append(th, icpt)
+	}
+	for _, m := range w.cols {
+		th = append(th, m.b...)
+	}
+	w.theta = th
+	for _, v := range th {
+		if v-v != 0 {
+			return ad.Var{}, false
+		}
+	}
+	ss := w.qr.sumSq(th)
+	if ss-ss != 0 {
+		return ad.Var{}, false
+	}
+	n := float64(len(w.y))
+	inv := 1 / sd
+	inv2 := inv * inv
+	lp := -0.5 * ss * inv2
+	g := w.qr.g
+	b := t.Begin()
+	if t != nil {
+		nOps := len(w.coefs) + 1
+		for _, m := range w.cols {
+			nOps += len(m.beta)
+		}
+		b.Grow(nOps)
+	}
+	k := 0
+	if len(scalars) > 0 {
+		for j, s := range scalars {
+			d := g[0] * inv2
+			if terms[s].neg {
+				d = -d
+			}
+			b.Add(w.coefs[j], d)
+		}
+		k = 1
+	}
+	for c := range w.cols {
+		m := &w.cols[c]
+		if m.varying {
+			d := b.AddVars(m.beta)
+			for col := range d {
+				d[col] = g[k+col] * m.scale * inv2
+			}
+		}
+		k += len(m.b)
+	}
+	if !propto || !sv.IsConst() {
+		lp -= n * math.Log(sd)
+	}
+	if !sv.IsConst() {
+		b.Add(sv, ss*inv2*inv-n*inv)
+	}
+	if !propto {
+		lp -= n * logSqrt2Pi
+	}
+	return b.End(lp), true
 }
 
 // fusedCols is a term of a linear predictor with data columns evaluated:

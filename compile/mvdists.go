@@ -179,9 +179,13 @@ func (l *library) addMultivariateFamilies() {
 	m["normal_id_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		y, x, al, be, s := asVector(c, a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
-		return func(e *env) ad.Var {
+		direct := func(e *env) ad.Var {
 			return ok(dist.NormalIdGLMLpdf(e.t, propto, y(e), x(e), al(e), be(e), s(e)))
 		}
+		if f := qrGLM(c, a, propto, direct); f != nil {
+			return f
+		}
+		return direct
 	}}
 	m["ordered_probit"] = density{rng: orderedRng("ordered_probit_rng", dist.OrderedProbitRng), build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		k, eta, cuts := intsOf(a[0]), asVector(c, a[1]), vectorsOf(a[2])

@@ -10,8 +10,9 @@ import (
 
 // normalModels are PosteriorDB posteriors whose gradients are mostly
 // normal densities: vectorised (eight schools), of a matrix-vector
-// product (blr) and of a fused linear predictor (kidiq, nes).
-var normalModels = []string{"sblrc-blr", "sblri-blr", "eight_schools-eight_schools_noncentered", "kidiq-kidscore_momhs", "nes1972-nes"}
+// product (blr), of a fused linear predictor (kidiq, nes, earn_height)
+// and normal_id_glm (diamonds).
+var normalModels = []string{"sblrc-blr", "sblri-blr", "eight_schools-eight_schools_noncentered", "kidiq-kidscore_momhs", "nes1972-nes", "earnings-earn_height", "diamonds-diamonds"}
 
 // loadPosterior builds a PosteriorDB posterior from $GOSTAN_POSTERIORDB,
 // or from the repository's small copy; it skips one whose data neither has.

@@ -1,0 +1,181 @@
+package compile
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
+
+	"github.com/gostan/gostan/ad"
+)
+
+// A normal regression whose variate y and design A are fixed data and
+// whose scale is one scalar needs the data only through a thin QR
+// factorisation A = Q R, taken once per model: for coefficients θ,
+//
+//	‖y − Aθ‖² = ‖Qᵀy − Rθ‖² + ‖y − QQᵀy‖²,
+//
+// since y − Aθ splits into Q(Qᵀy − Rθ) and the part of y orthogonal to
+// A's columns. A gradient then costs O(P²) for P columns instead of the
+// O(N P) of Aθ and Aᵀr, with ∂/∂θ ‖y − Aθ‖² = −2 Rᵀ(Qᵀy − Rθ). The
+// factorisation is of [A y] by Householder reflections (LAPACK's geqrf,
+// in gonum): the last column of its R is Qᵀy over the magnitude of y's
+// residual after the projection, so that residual comes out of the
+// orthogonal transform itself, accurate even when it is tiny beside y
+// (Golub and Van Loan, Matrix Computations, 4th ed., §5.3.3), where
+// yᵀy − ‖Qᵀy‖² would cancel.
+
+// qrNormal is the factorised sum of squares of one regression.
+type qrNormal struct {
+	p int
+	r []float64 // R, p×p upper triangular, row-major
+	z []float64 // Qᵀy
+	c float64   // ‖y − QQᵀy‖²
+	d []float64 // z − Rθ at the last evaluation
+	g []float64 // Rᵀ(z − Rθ) = Aᵀ(y − Aθ) at the last evaluation
+}
+
+// newQRNormal factorises the design of p columns, col(j) each of
+// len(y) rows, beside y; it returns nil when the data are not all finite
+// or there are not more rows than columns, where the caller keeps the
+// direct evaluation (and its errors).
+func newQRNormal(y []float64, p int, col func(j int) []float64) *qrNormal {
+	n := len(y)
+	if n <= p {
+		return nil
+	}
+	w := p + 1
+	a := make([]float64, n*w)
+	for j := range w {
+		x := y
+		if j < p {
+			x = col(j)
+		}
+		for i, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil
+			}
+			a[i*w+j] = v
+		}
+	}
+	m := blas64.General{Rows: n, Cols: w, Stride: w, Data: a}
+	tau := make([]float64, w)
+	work := []float64{0}
+	lapack64.Geqrf(m, tau, work, -1)
+	work = make([]float64, int(work[0]))
+	lapack64.Geqrf(m, tau, work, len(work))
+	q := &qrNormal{p: p, r: make([]float64, p*p), z: make([]float64, p), d: make([]float64, p), g: make([]float64, p)}
+	for i := range p {
+		copy(q.r[i*p+i:(i+1)*p], a[i*w+i:i*w+p])
+		q.z[i] = a[i*w+p]
+	}
+	rho := a[p*w+p]
+	q.c = rho * rho
+	return q
+}
+
+// sumSq returns ‖y − Aθ‖² and leaves Aᵀ(y − Aθ) in q.g.
+func (q *qrNormal) sumSq(theta []float64) float64 {
+	p, r, d, g := q.p, q.r, q.d[:q.p], q.g[:q.p]
+	ss := q.c
+	for i := range p {
+		row := r[i*p+i : (i+1)*p]
+		s := q.z[i]
+		for k, v := range row {
+			s -= v * theta[i+k]
+		}
+		d[i] = s
+		ss += s * s
+	}
+	for k := range p {
+		s := 0.0
+		for i := 0; i <= k; i++ {
+			s += r[i*p+k] * d[i]
+		}
+		g[k] = s
+	}
+	return ss
+}
+
+// qrGLM compiles normal_id_glm_lpdf(y | x, alpha, beta, sigma) from the
+// factorisation of [1 x] when y and x are fixed data and alpha and sigma
+// scalars, or returns nil. direct is the general evaluation, which
+// decides whatever the factorisation does not: data that cannot be
+// factorised, sizes that disagree, invalid or non-finite arguments.
+func qrGLM(c *compiler, a []cexpr, propto bool, direct func(*env) ad.Var) func(*env) ad.Var {
+	if !a[0].fixed || a[0].v == nil || !a[1].fixed || a[2].v != nil || a[4].v != nil {
+		return nil
+	}
+	y, x, alpha, beta, sigma := a[0].val(true), designOf(a[1]), a[2].real(), asVector(c, a[3]), a[4].real()
+	type glmWork struct {
+		qr    *qrNormal
+		done  bool
+		rows  int
+		theta []float64
+	}
+	slot := zeroState[glmWork](c)
+	return func(e *env) ad.Var {
+		w := slot.of(e)
+		if !w.done {
+			w.done = true
+			yv, d := floatsOf(nil, y(e).R), x(e)
+			if len(yv) == d.Rows && d.Vars == nil {
+				ones := make([]float64, d.Rows)
+				for i := range ones {
+					ones[i] = 1
+				}
+				w.qr = newQRNormal(yv, d.Cols+1, func(j int) []float64 {
+					if j == 0 {
+						return ones
+					}
+					return d.Val[(j-1)*d.Rows : j*d.Rows]
+				})
+				w.rows = d.Rows
+			}
+		}
+		if w.qr == nil {
+			return direct(e)
+		}
+		al, be, sv := alpha(e), beta(e), sigma(e)
+		sd := sv.Val
+		if len(be)+1 != w.qr.p || !(sd > 0) || math.IsInf(sd, 1) {
+			return direct(e)
+		}
+		th := append(w.theta[:0], al.Val)
+		for _, v := range be {
+			th = append(th, v.Val)
+		}
+		w.theta = th
+		for _, v := range th {
+			if v-v != 0 {
+				return direct(e)
+			}
+		}
+		ss := w.qr.sumSq(th)
+		if ss-ss != 0 {
+			return direct(e)
+		}
+		n := float64(w.rows)
+		inv := 1 / sd
+		inv2 := inv * inv
+		lp := -0.5 * ss * inv2
+		g := w.qr.g
+		b := e.t.Begin()
+		b.Add(al, g[0]*inv2)
+		for j, v := range be {
+			if !v.IsConst() {
+				b.Add(v, g[j+1]*inv2)
+			}
+		}
+		if !propto || !sv.IsConst() {
+			lp -= n * math.Log(sd)
+		}
+		if !sv.IsConst() {
+			b.Add(sv, ss*inv2*inv-n*inv)
+		}
+		if !propto {
+			lp -= n * logSqrt2Pi
+		}
+		return b.End(lp)
+	}
+}
