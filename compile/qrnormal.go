@@ -3,7 +3,9 @@ package compile
 import (
 	"math"
 
+	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	gfloats "gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/lapack/lapack64"
 
 	"github.com/gostan/gostan/ad"
@@ -17,72 +19,112 @@ import (
 //
 // since y − Aθ splits into Q(Qᵀy − Rθ) and the part of y orthogonal to
 // A's columns. A gradient then costs O(P²) for P columns instead of the
-// O(N P) of Aθ and Aᵀr, with ∂/∂θ ‖y − Aθ‖² = −2 Rᵀ(Qᵀy − Rθ). The
-// factorisation is of [A y] by Householder reflections (LAPACK's geqrf,
-// in gonum): the last column of its R is Qᵀy over the magnitude of y's
-// residual after the projection, so that residual comes out of the
-// orthogonal transform itself, accurate even when it is tiny beside y
-// (Golub and Van Loan, Matrix Computations, 4th ed., §5.3.3), where
-// yᵀy − ‖Qᵀy‖² would cancel.
+// O(N P) of Aθ and Aᵀr, with ∂/∂θ ‖y − Aθ‖² = −2 Rᵀ(Qᵀy − Rθ).
+//
+// Both terms are taken relative to the least-squares fit θ̂, by one step
+// of iterative refinement (Björck, Numerical Methods for Least Squares
+// Problems, §2.9): with r̂ = y − Aθ̂ computed row by row from the data,
+// Qᵀy − Rθ = Qᵀr̂ + R(θ̂ − θ) and ‖y − QQᵀy‖² = ‖r̂ − QQᵀr̂‖², the latter
+// the tail of Householder's Q_fullᵀ r̂. Near the fit, where residuals
+// are tiny beside y, nothing then cancels at the scale of y: not the
+// sum of squares (as yᵀy − ‖Qᵀy‖² would) nor the gradient (as Qᵀy − Rθ
+// would, by √N times the direct pass's rounding).
 
 // qrNormal is the factorised sum of squares of one regression.
 type qrNormal struct {
-	p int
-	r []float64 // R, p×p upper triangular, row-major
-	z []float64 // Qᵀy
-	c float64   // ‖y − QQᵀy‖²
-	d []float64 // z − Rθ at the last evaluation
-	g []float64 // Rᵀ(z − Rθ) = Aᵀ(y − Aθ) at the last evaluation
+	p    int
+	r    []float64 // R, p×p upper triangular, row-major
+	fit  []float64 // θ̂
+	qtr  []float64 // Qᵀr̂
+	c    float64   // ‖r̂ − QQᵀr̂‖²
+	d, g []float64 // Qᵀy − Rθ and Rᵀ(Qᵀy − Rθ) = Aᵀ(y − Aθ) at the last evaluation
 }
 
 // newQRNormal factorises the design of p columns, col(j) each of
-// len(y) rows, beside y; it returns nil when the data are not all finite
-// or there are not more rows than columns, where the caller keeps the
-// direct evaluation (and its errors).
+// len(y) rows, by Householder reflections (LAPACK's geqrf and ormqr, in
+// gonum); it returns nil when the data are not all finite or there are
+// not more rows than columns, where the caller keeps the direct
+// evaluation (and its errors).
 func newQRNormal(y []float64, p int, col func(j int) []float64) *qrNormal {
 	n := len(y)
 	if n <= p {
 		return nil
 	}
-	w := p + 1
-	a := make([]float64, n*w)
-	for j := range w {
-		x := y
-		if j < p {
-			x = col(j)
+	finite := func(x []float64) bool {
+		for _, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
+		}
+		return true
+	}
+	if !finite(y) {
+		return nil
+	}
+	a := make([]float64, n*p)
+	for j := range p {
+		x := col(j)
+		if !finite(x) {
+			return nil
 		}
 		for i, v := range x {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil
-			}
-			a[i*w+j] = v
+			a[i*p+j] = v
 		}
 	}
-	m := blas64.General{Rows: n, Cols: w, Stride: w, Data: a}
-	tau := make([]float64, w)
+	m := blas64.General{Rows: n, Cols: p, Stride: p, Data: a}
+	tau := make([]float64, p)
+	res := append([]float64(nil), y...)
+	vec := blas64.General{Rows: n, Cols: 1, Stride: 1, Data: res}
 	work := []float64{0}
 	lapack64.Geqrf(m, tau, work, -1)
-	work = make([]float64, int(work[0]))
+	lw := int(work[0])
+	lapack64.Ormqr(blas.Left, blas.Trans, m, tau, vec, work, -1)
+	work = make([]float64, max(lw, int(work[0])))
 	lapack64.Geqrf(m, tau, work, len(work))
-	q := &qrNormal{p: p, r: make([]float64, p*p), z: make([]float64, p), d: make([]float64, p), g: make([]float64, p)}
+	// qt overwrites res with Q_fullᵀ res.
+	qt := func() { lapack64.Ormqr(blas.Left, blas.Trans, m, tau, vec, work, len(work)) }
+	q := &qrNormal{p: p, r: make([]float64, p*p), fit: make([]float64, p), qtr: make([]float64, p), d: make([]float64, p), g: make([]float64, p)}
 	for i := range p {
-		copy(q.r[i*p+i:(i+1)*p], a[i*w+i:i*w+p])
-		q.z[i] = a[i*w+p]
+		copy(q.r[i*p+i:(i+1)*p], a[i*p+i:(i+1)*p])
 	}
-	rho := a[p*w+p]
-	q.c = rho * rho
+	// θ̂ solves R θ̂ = (Qᵀy)[:p]; a singular R leaves θ̂ = 0, r̂ = y.
+	qt()
+	for i := p - 1; i >= 0; i-- {
+		s := res[i]
+		for k := i + 1; k < p; k++ {
+			s -= q.r[i*p+k] * q.fit[k]
+		}
+		q.fit[i] = s / q.r[i*p+i]
+	}
+	if !finite(q.fit) {
+		clear(q.fit)
+	}
+	copy(res, y)
+	for j := range p {
+		gfloats.AddScaled(res, -q.fit[j], col(j))
+	}
+	qt()
+	copy(q.qtr, res[:p])
+	for _, v := range res[p:] {
+		q.c += v * v
+	}
 	return q
 }
 
 // sumSq returns ‖y − Aθ‖² and leaves Aᵀ(y − Aθ) in q.g.
 func (q *qrNormal) sumSq(theta []float64) float64 {
 	p, r, d, g := q.p, q.r, q.d[:q.p], q.g[:q.p]
+	fit := q.fit[:p]
+	theta = theta[:p]
+	for k := range p {
+		g[k] = fit[k] - theta[k] // θ̂ − θ, for now
+	}
 	ss := q.c
 	for i := range p {
 		row := r[i*p+i : (i+1)*p]
-		s := q.z[i]
+		s := q.qtr[i]
 		for k, v := range row {
-			s -= v * theta[i+k]
+			s += v * g[i+k]
 		}
 		d[i] = s
 		ss += s * s
