@@ -268,21 +268,30 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 				d[col] = gfloats.Dot(m.x[col*n:(col+1)*n], w.mu) * m.scale * inv
 			}
 		}
-		if !propto || !sv.IsConst() {
-			lp -= float64(n) * math.Log(sd)
-		}
-		if !sv.IsConst() {
-			b.Add(sv, (sr2-float64(n))*inv)
-		}
-		if !propto {
-			lp -= float64(n) * logSqrt2Pi
-		}
+		lp = normalScale(&b, lp, sv, float64(n), (sr2-float64(n))*inv, propto)
 		return b.End(lp)
 	}
 }
 
 // logSqrt2Pi is log √(2π), the normal density's constant.
 var logSqrt2Pi = 0.5 * math.Log(2*math.Pi)
+
+// normalScale adds to lp a normal density's terms in its scale sv over n
+// values, -n log σ and -n log √(2π), unless propto drops them (the first
+// only for a constant σ), and records σ's partial dsigma: the one tail of
+// the fused regression's direct and QR paths and of normal_id_glm's.
+func normalScale(b *ad.Builder, lp float64, sv ad.Var, n, dsigma float64, propto bool) float64 {
+	if !propto || !sv.IsConst() {
+		lp -= n * math.Log(sv.Val)
+	}
+	if !sv.IsConst() {
+		b.Add(sv, dsigma)
+	}
+	if !propto {
+		lp -= n * logSqrt2Pi
+	}
+	return lp
+}
 
 // fusedWork is a fused density's per-model work space: the variate, the
 // scalar terms' coefficients, the columns, and the location (then the
@@ -380,15 +389,7 @@ func (w *fusedWork) qrDensity(t *ad.Tape, icpt float64, terms []linearTerm, scal
 		}
 		k += len(m.b)
 	}
-	if !propto || !sv.IsConst() {
-		lp -= n * math.Log(sd)
-	}
-	if !sv.IsConst() {
-		b.Add(sv, ss*inv2*inv-n*inv)
-	}
-	if !propto {
-		lp -= n * logSqrt2Pi
-	}
+	lp = normalScale(&b, lp, sv, n, ss*inv2*inv-n*inv, propto)
 	return b.End(lp), true
 }
 

@@ -209,15 +209,7 @@ func qrGLM(c *compiler, a []cexpr, propto bool, direct func(*env) ad.Var) func(*
 				b.Add(v, g[j+1]*inv2)
 			}
 		}
-		if !propto || !sv.IsConst() {
-			lp -= n * math.Log(sd)
-		}
-		if !sv.IsConst() {
-			b.Add(sv, ss*inv2*inv-n*inv)
-		}
-		if !propto {
-			lp -= n * logSqrt2Pi
-		}
+		lp = normalScale(&b, lp, sv, n, ss*inv2*inv-n*inv, propto)
 		return b.End(lp)
 	}
 }
