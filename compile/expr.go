@@ -634,17 +634,14 @@ func (c *compiler) matMulNode(a, b cexpr, t types.Type, pos token.Position) cexp
 	}}
 }
 
-// dot is Σ a_i b_i as one statement.
+// dot is Σ a_i b_i as one statement (ad's Dot), for operands whose
+// sizes the caller has checked against each other.
 func dot(t *ad.Tape, a, b []ad.Var) ad.Var {
-	bl := t.Begin()
-	s := 0.0
-	for i, x := range a {
-		y := b[i]
-		s += x.Val * y.Val
-		bl.Add(x, y.Val)
-		bl.Add(y, x.Val)
+	v, err := t.Dot(a, b)
+	if err != nil {
+		panic("compile: dot of unchecked sizes: " + err.Error())
 	}
-	return bl.End(s)
+	return v
 }
 
 func (c *compiler) transpose(a cexpr, t types.Type) cexpr {

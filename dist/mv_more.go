@@ -226,7 +226,10 @@ func GaussianDLMObsLpdf(t *ad.Tape, propto bool, y, F, G, V, W ad.Matrix, m0 []a
 		if err != nil {
 			return ad.Var{}, fmt.Errorf("%s: %v", fn, err)
 		}
-		quad := dotVars(t, e.Data, mul(Qinv, e).Data)
+		quad, err := t.Dot(e.Data, mul(Qinv, e).Data)
+		if err != nil {
+			return ad.Var{}, fmt.Errorf("%s: %v", fn, err)
+		}
 		lp = t.Sub(lp, t.Mul(ad.Const(0.5), t.Add(ld, quad)))
 	}
 	return lp, nil
@@ -440,15 +443,3 @@ func positiveDefiniteVars(m ad.Matrix) bool {
 	return ch.Factorize(sym)
 }
 
-// dotVars is Σ a_i b_i as one statement.
-func dotVars(t *ad.Tape, a, b []ad.Var) ad.Var {
-	bl := t.Begin()
-	s := 0.0
-	for i, x := range a {
-		y := b[i]
-		s += x.Val * y.Val
-		bl.Add(x, y.Val)
-		bl.Add(y, x.Val)
-	}
-	return bl.End(s)
-}
