@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Algorithm is the optimizer.
@@ -237,16 +239,6 @@ func (o *optimizer) initialize() ([]float64, error) {
 	return nil, fmt.Errorf("initialization between (-%g, %g) failed after 100 attempts", r, r)
 }
 
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
-
-func norm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
-
 // step sets x1 = x0 + alpha p.
 func step(x1, x0, p []float64, alpha float64) {
 	for i := range x1 {
@@ -288,7 +280,7 @@ const (
 // satisfying the strong Wolfe conditions (Nocedal and Wright Algorithm
 // 3.5), writing the point into x1, f1, g1. It reports false on failure.
 func (o *optimizer) lineSearch(alpha float64, x0 []float64, f0 float64, g0, p, x1, g1 []float64) (float64, float64, bool) {
-	d0 := dot(g0, p)
+	d0 := floats.Dot(g0, p)
 	if !(d0 < 0) {
 		return 0, 0, false
 	}
@@ -305,7 +297,7 @@ func (o *optimizer) lineSearch(alpha float64, x0 []float64, f0 float64, g0, p, x
 			}
 			continue
 		}
-		d := dot(g1, p)
+		d := floats.Dot(g1, p)
 		if f > f0+c1*a*d0 || (it > 0 && f >= prevF) {
 			return o.zoom(x0, f0, d0, p, prevA, prevF, prevD, a, f, d, x1, g1)
 		}
@@ -340,7 +332,7 @@ func (o *optimizer) zoom(x0 []float64, f0, d0 float64, p []float64, lo, flo, dlo
 			hi, fhi, dhi = a, math.Inf(1), 0
 			continue
 		}
-		d := dot(g1, p)
+		d := floats.Dot(g1, p)
 		if f > f0+c1*a*d0 || f >= flo {
 			hi, fhi, dhi = a, f, d
 			continue
@@ -376,7 +368,7 @@ type lbfgs struct {
 func (q *lbfgs) reset() { q.s, q.y, q.rho = q.s[:0], q.y[:0], q.rho[:0] }
 
 func (q *lbfgs) update(s, y []float64) {
-	sy := dot(s, y)
+	sy := floats.Dot(s, y)
 	if !(sy > 0) {
 		return
 	}
@@ -401,22 +393,16 @@ func (q *lbfgs) direction(p, g []float64) {
 	}
 	al := q.alpha[:k]
 	for i := k - 1; i >= 0; i-- {
-		al[i] = q.rho[i] * dot(q.s[i], p)
-		axpy(p, -al[i], q.y[i])
+		al[i] = q.rho[i] * floats.Dot(q.s[i], p)
+		floats.AddScaled(p, -al[i], q.y[i])
 	}
-	gamma := dot(q.s[k-1], q.y[k-1]) / dot(q.y[k-1], q.y[k-1])
+	gamma := floats.Dot(q.s[k-1], q.y[k-1]) / floats.Dot(q.y[k-1], q.y[k-1])
 	for i := range p {
 		p[i] *= gamma
 	}
 	for i := range k {
-		b := q.rho[i] * dot(q.y[i], p)
-		axpy(p, al[i]-b, q.s[i])
-	}
-}
-
-func axpy(y []float64, a float64, x []float64) {
-	for i := range y {
-		y[i] += a * x[i]
+		b := q.rho[i] * floats.Dot(q.y[i], p)
+		floats.AddScaled(p, al[i]-b, q.s[i])
 	}
 }
 
@@ -431,7 +417,7 @@ func (q *bfgs) reset() { q.h = nil }
 
 func (q *bfgs) update(s, y []float64) {
 	n := q.n
-	sy := dot(s, y)
+	sy := floats.Dot(s, y)
 	if !(sy > 0) {
 		return
 	}
@@ -439,7 +425,7 @@ func (q *bfgs) update(s, y []float64) {
 		// Scale the identity by sᵀy / yᵀy (eq. 6.20).
 		q.h = make([]float64, n*n)
 		q.hy, q.t = make([]float64, n), make([]float64, n)
-		gamma := sy / dot(y, y)
+		gamma := sy / floats.Dot(y, y)
 		for i := range n {
 			q.h[i*n+i] = gamma
 		}
@@ -447,9 +433,9 @@ func (q *bfgs) update(s, y []float64) {
 	rho := 1 / sy
 	// H' = H - rho (Hy sᵀ + s yᵀH) + (rho² yᵀHy + rho) s sᵀ
 	for i := range n {
-		q.hy[i] = dot(q.h[i*n:(i+1)*n], y)
+		q.hy[i] = floats.Dot(q.h[i*n:(i+1)*n], y)
 	}
-	yhy := dot(y, q.hy)
+	yhy := floats.Dot(y, q.hy)
 	c := rho*rho*yhy + rho
 	for i := range n {
 		row := q.h[i*n : (i+1)*n]
@@ -468,7 +454,7 @@ func (q *bfgs) direction(p, g []float64) {
 	}
 	n := q.n
 	for i := range n {
-		p[i] = -dot(q.h[i*n:(i+1)*n], g)
+		p[i] = -floats.Dot(q.h[i*n:(i+1)*n], g)
 	}
 }
 
@@ -495,7 +481,7 @@ func (o *optimizer) quasiNewton(ctx context.Context, x []float64, report func(It
 		return ascent
 	}
 	if report != nil {
-		report(Iteration{LogP: -f, GradNorm: norm(g), Evals: o.evals, X: x, Grad: negate(g)})
+		report(Iteration{LogP: -f, GradNorm: math.Sqrt(floats.Dot(g, g)), Evals: o.evals, X: x, Grad: negate(g)})
 	}
 	x1, g1 := make([]float64, n), make([]float64, n)
 	p := make([]float64, n)
@@ -549,9 +535,9 @@ func (o *optimizer) quasiNewton(ctx context.Context, x []float64, report func(It
 		f = f1
 		qn.update(s, y)
 		qn.direction(p, g)
-		dPrev = dot(g, p)
+		dPrev = floats.Dot(g, p)
 		fresh = false
-		gn, sn := norm(g), norm(s)
+		gn, sn := math.Sqrt(floats.Dot(g, g)), math.Sqrt(floats.Dot(s, s))
 		if report != nil {
 			report(Iteration{Iter: it, LogP: -f, StepNorm: sn, GradNorm: gn, Alpha: alpha, Alpha0: alpha0, Evals: o.evals, Note: note, X: x, Grad: negate(g)})
 		}

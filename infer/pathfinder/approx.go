@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -36,7 +37,7 @@ func newHistory(n, m int) *history {
 // diagonal of the BFGS update of diag(α) by the pair. It reports whether
 // the pair was taken.
 func (h *history) add(s, y []float64) bool {
-	sy, yy := dot(s, y), dot(y, y)
+	sy, yy := floats.Dot(s, y), floats.Dot(y, y)
 	if !(sy > 0) || yy/sy > maxCurvatureRatio {
 		return false
 	}
@@ -95,7 +96,7 @@ func newGaussian(x, g []float64, h *history) (*Gaussian, error) {
 	for i := range m {
 		r[i] = make([]float64, m)
 		for j := i; j < m; j++ {
-			r[i][j] = dot(h.s[i], h.y[j])
+			r[i][j] = floats.Dot(h.s[i], h.y[j])
 		}
 	}
 	// N = R⁻¹ Sᵀ by back substitution, row by row from the last.
@@ -103,7 +104,7 @@ func newGaussian(x, g []float64, h *history) (*Gaussian, error) {
 	for i := m - 1; i >= 0; i-- {
 		row := append([]float64(nil), h.s[i]...)
 		for j := i + 1; j < m; j++ {
-			axpy(row, -r[i][j], nm[j])
+			floats.AddScaled(row, -r[i][j], nm[j])
 		}
 		for k := range row {
 			row[k] /= r[i][i]
@@ -128,8 +129,8 @@ func newGaussian(x, g []float64, h *history) (*Gaussian, error) {
 	}
 	ng, yag := make([]float64, m), make([]float64, m)
 	for i := range m {
-		ng[i] = dot(nm[i], g)
-		yag[i] = dot(h.y[i], ag)
+		ng[i] = floats.Dot(nm[i], g)
+		yag[i] = floats.Dot(h.y[i], ag)
 	}
 	coef := make([]float64, m) // the weights of N's rows: -Yᵀαg + C Ng
 	for i := range m {
@@ -210,7 +211,7 @@ func newGaussian(x, g []float64, h *history) (*Gaussian, error) {
 	km := mat.NewSymDense(k, nil)
 	for a := range k {
 		for b := a; b < k; b++ {
-			v := dot(wm[a], rbar[b])
+			v := floats.Dot(wm[a], rbar[b])
 			if a == b {
 				v++
 			}
@@ -240,12 +241,12 @@ func thinQR(w [][]float64) (q, rbar [][]float64) {
 		coef := make([]float64, len(q))
 		for range 2 {
 			for a, qa := range q {
-				d := dot(qa, v)
+				d := floats.Dot(qa, v)
 				coef[a] += d
-				axpy(v, -d, qa)
+				floats.AddScaled(v, -d, qa)
 			}
 		}
-		if nv := norm(v); nv > 1e-10*norm(w[j]) {
+		if nv := math.Sqrt(floats.Dot(v, v)); nv > 1e-10*math.Sqrt(floats.Dot(w[j], w[j])) {
 			for i := range v {
 				v[i] /= nv
 			}
@@ -297,7 +298,7 @@ func (g *Gaussian) apply(u, out []float64) {
 	k := len(g.q)
 	qu := make([]float64, k)
 	for a := range k {
-		qu[a] = dot(g.q[a], u)
+		qu[a] = floats.Dot(g.q[a], u)
 	}
 	copy(out, u)
 	for a := range k {
@@ -305,7 +306,7 @@ func (g *Gaussian) apply(u, out []float64) {
 		for b := 0; b <= a; b++ {
 			v += g.lt.At(a, b) * qu[b]
 		}
-		axpy(out, v, g.q[a])
+		floats.AddScaled(out, v, g.q[a])
 	}
 	for i := range out {
 		out[i] *= g.sqrtAlpha[i]
@@ -326,20 +327,4 @@ func (g *Gaussian) Cov() *mat.SymDense {
 	h := mat.NewSymDense(n, nil)
 	h.SymOuterK(1, a)
 	return h
-}
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
-
-func norm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
-
-func axpy(y []float64, a float64, x []float64) {
-	for i := range y {
-		y[i] += a * x[i]
-	}
 }

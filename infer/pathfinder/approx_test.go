@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -16,15 +17,15 @@ func twoLoop(h *history, v []float64) []float64 {
 	q := append([]float64(nil), v...)
 	a := make([]float64, m)
 	for i := m - 1; i >= 0; i-- {
-		a[i] = dot(h.s[i], q) / dot(h.s[i], h.y[i])
-		axpy(q, -a[i], h.y[i])
+		a[i] = floats.Dot(h.s[i], q) / floats.Dot(h.s[i], h.y[i])
+		floats.AddScaled(q, -a[i], h.y[i])
 	}
 	for k := range q {
 		q[k] *= h.alpha[k]
 	}
 	for i := range m {
-		b := dot(h.y[i], q) / dot(h.s[i], h.y[i])
-		axpy(q, a[i]-b, h.s[i])
+		b := floats.Dot(h.y[i], q) / floats.Dot(h.s[i], h.y[i])
+		floats.AddScaled(q, a[i]-b, h.s[i])
 	}
 	return q
 }
