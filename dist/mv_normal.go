@@ -20,15 +20,8 @@ import (
 func MultiNormalCholeskyLpdf(t *ad.Tape, propto bool, y, mu [][]ad.Var, L ad.Matrix) (ad.Var, error) {
 	const fn = "multi_normal_cholesky_lpdf"
 	Y, M := newVecs(argY, y), newVecs(argLocation, mu)
-	if err := checkSquare(fn, argCholesky, L); err != nil {
-		return ad.Var{}, err
-	}
-	k := L.Rows
-	n, err := terms(fn, k, argCholesky, &Y, &M)
-	if err != nil || n == 0 || k == 0 {
-		return ad.Var{}, err
-	}
-	if err := checkMVNVecs(fn, &Y, &M); err != nil {
+	k, n, err := mvTerms(fn, argCholesky, L, &Y, &M)
+	if err != nil || n == 0 {
 		return ad.Var{}, err
 	}
 	sc := getScratch()
@@ -70,15 +63,8 @@ func MultiNormalCholeskyLpdf(t *ad.Tape, propto bool, y, mu [][]ad.Var, L ad.Mat
 func MultiNormalLpdf(t *ad.Tape, propto bool, y, mu [][]ad.Var, Sigma ad.Matrix) (ad.Var, error) {
 	const fn = "multi_normal_lpdf"
 	Y, M := newVecs(argY, y), newVecs(argLocation, mu)
-	if err := checkSquare(fn, argCovariance, Sigma); err != nil {
-		return ad.Var{}, err
-	}
-	k := Sigma.Rows
-	n, err := terms(fn, k, argCovariance, &Y, &M)
-	if err != nil || n == 0 || k == 0 {
-		return ad.Var{}, err
-	}
-	if err := checkMVNVecs(fn, &Y, &M); err != nil {
+	k, n, err := mvTerms(fn, argCovariance, Sigma, &Y, &M)
+	if err != nil || n == 0 {
 		return ad.Var{}, err
 	}
 	sc := getScratch()
@@ -125,6 +111,21 @@ func covCholesky(fn string, name argName, S ad.Matrix, l []float64) error {
 		return notPosDef(fn, name)
 	}
 	return nil
+}
+
+// mvTerms checks a multivariate density's vectors against its k×k matrix
+// S (the argument name): S square, the vectors' sizes, then their values.
+// n is the number of terms, 0 when there is nothing to add.
+func mvTerms(fn string, name argName, S ad.Matrix, y, mu *vecs) (k, n int, err error) {
+	if err := checkSquare(fn, name, S); err != nil {
+		return 0, 0, err
+	}
+	k = S.Rows
+	n, err = terms(fn, k, name, y, mu)
+	if err != nil || n == 0 || k == 0 {
+		return k, 0, err
+	}
+	return k, n, checkMVNVecs(fn, y, mu)
 }
 
 func checkMVNVecs(fn string, y, mu *vecs) error {

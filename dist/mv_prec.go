@@ -10,15 +10,8 @@ import "github.com/gostan/gostan/ad"
 func MultiNormalPrecLpdf(t *ad.Tape, propto bool, y, mu [][]ad.Var, Omega ad.Matrix) (ad.Var, error) {
 	const fn = "multi_normal_prec_lpdf"
 	Y, M := newVecs(argY, y), newVecs(argLocation, mu)
-	if err := checkSquare(fn, argPrecisionMatrix, Omega); err != nil {
-		return ad.Var{}, err
-	}
-	k := Omega.Rows
-	n, err := terms(fn, k, argPrecisionMatrix, &Y, &M)
-	if err != nil || n == 0 || k == 0 {
-		return ad.Var{}, err
-	}
-	if err := checkMVNVecs(fn, &Y, &M); err != nil {
+	k, n, err := mvTerms(fn, argPrecisionMatrix, Omega, &Y, &M)
+	if err != nil || n == 0 {
 		return ad.Var{}, err
 	}
 	sc := getScratch()

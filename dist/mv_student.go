@@ -24,15 +24,8 @@ func MultiStudentTLpdf(t *ad.Tape, propto bool, y [][]ad.Var, nu ad.Var, mu [][]
 	if !isPositiveFinite(nu.Val) {
 		return ad.Var{}, &DomainError{fn, argDOF.String(), 0, nu.Val, rulePosFinite}
 	}
-	if err := checkSquare(fn, argScale, Sigma); err != nil {
-		return ad.Var{}, err
-	}
-	k := Sigma.Rows
-	n, err := terms(fn, k, argScale, &Y, &M)
-	if err != nil || n == 0 || k == 0 {
-		return ad.Var{}, err
-	}
-	if err := checkMVNVecs(fn, &Y, &M); err != nil {
+	k, n, err := mvTerms(fn, argScale, Sigma, &Y, &M)
+	if err != nil || n == 0 {
 		return ad.Var{}, err
 	}
 	sc := getScratch()

@@ -19,15 +19,8 @@ func MultiStudentTCholeskyLpdf(t *ad.Tape, propto bool, y [][]ad.Var, nu ad.Var,
 	if !isPositiveFinite(nu.Val) {
 		return ad.Var{}, &DomainError{fn, argDOF.String(), 0, nu.Val, rulePosFinite}
 	}
-	if err := checkSquare(fn, argCholesky, L); err != nil {
-		return ad.Var{}, err
-	}
-	k := L.Rows
-	n, err := terms(fn, k, argCholesky, &Y, &M)
-	if err != nil || n == 0 || k == 0 {
-		return ad.Var{}, err
-	}
-	if err := checkMVNVecs(fn, &Y, &M); err != nil {
+	k, n, err := mvTerms(fn, argCholesky, L, &Y, &M)
+	if err != nil || n == 0 {
 		return ad.Var{}, err
 	}
 	sc := getScratch()
