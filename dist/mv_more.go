@@ -442,4 +442,3 @@ func positiveDefiniteVars(m ad.Matrix) bool {
 	var ch mat.Cholesky
 	return ch.Factorize(sym)
 }
-
