@@ -86,7 +86,7 @@ func newNestedCmd() *cobra.Command {
 			}
 			fmt.Fprintf(out, "\nElapsed: %.2f s (parse, compile, sample)\n", time.Since(start).Seconds())
 			if res.Interrupted {
-				fmt.Fprintf(stderr, "gostan: interrupted; the file holds the draws made:\n  %s: the %d dead points and the live ones after %d iterations\n", output, len(res.Draws), res.Iterations)
+				reportInterrupted(stderr, "the draws made", output, fmt.Sprintf("the %d dead points and the live ones after %d iterations", len(res.Draws), res.Iterations))
 				return interruptedExit(ctx)
 			}
 			return nil
