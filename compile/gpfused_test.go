@@ -147,3 +147,42 @@ func TestGPFusedOnlyWhereUnread(t *testing.T) {
 		t.Errorf("L read elsewhere: %d tape slots, want the unfused matrices' (at least %d)", got, n*n)
 	}
 }
+
+// BenchmarkGPFused times one gradient of a GP regression with n points,
+// fused and node by node (the same statements in a block).
+func BenchmarkGPFused(b *testing.B) {
+	for _, n := range []int{11, 40, 100} {
+		x, y := make([]string, n), make([]string, n)
+		for i := range n {
+			x[i] = fmt.Sprint(-3 + 6*float64(i)/float64(n-1))
+			y[i] = fmt.Sprint(math.Sin(float64(i)))
+		}
+		d, err := model.ReadData(strings.NewReader(fmt.Sprintf(`{"N": %d, "x": [%s], "y": [%s], "m": [%s]}`,
+			n, strings.Join(x, ","), strings.Join(y, ","), strings.Join(y, ","))))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, wrap := range []bool{false, true} {
+			name := fmt.Sprintf("n=%d/fused", n)
+			if wrap {
+				name = fmt.Sprintf("n=%d/nodes", n)
+			}
+			b.Run(name, func(b *testing.B) {
+				p, err := Source("gp.stan", []byte(gpProgram("real", "gp_exp_quad_cov(x, alpha, rho) + diag_matrix(rep_vector(sigma, N))", "rep_vector(0, N)", wrap)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				m, err := p.NewModel(d, 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				q, g := []float64{0.2, 0.1, -1}, make([]float64, 3)
+				if _, err := m.LogDensity(q, g); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				loopCPU(b, func() { m.LogDensity(q, g) })
+			})
+		}
+	}
+}
