@@ -377,7 +377,7 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 			p.outDims = append(p.outDims, c.outputs(b)...)
 			p.nTPOut = len(p.outDims)
 		case ast.Model:
-			p.model = c.stmts(b.Body.List)
+			p.model = c.modelStmts(b.Body.List)
 		case ast.GeneratedQuantities:
 			p.gq = c.stmts(b.Body.List)
 			p.gqChecks = c.constraintChecks(b, "generated quantity")

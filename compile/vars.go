@@ -373,9 +373,13 @@ func (l *layout) constrain(e *env, u []ad.Var, lj *ad.Var) {
 		y := u[l.start(k) : l.start(k)+l.elemUnc]
 		x := dst.R[s*l.elemSize : (s+1)*l.elemSize]
 		var err error
-		if l.st != nil {
+		switch {
+		case l.st != nil:
 			err = l.st.Constrain(t, y, x, inner, lj)
-		} else {
+		case p.lower == nil && p.upper == nil && p.offset == nil && p.mult == nil:
+			// No transform: the stored values are the leaves.
+			copy(x, y)
+		default:
 			for i := range x {
 				if x[i], err = l.scalar(e, y[i], s*l.elemSize+i, lj); err != nil {
 					break
