@@ -126,6 +126,11 @@ var corpusValues = map[string]float64{
 	"complex.stan pr[imag]": 0,
 	"complex.stan sv[1]":    4,
 	"complex.stan sv[2]":    3,
+	// i [[4, 1], [2, 3]]: i times 2 and 5, by increasing modulus.
+	"complex.stan ev[1,real]": 0,
+	"complex.stan ev[1,imag]": 2,
+	"complex.stan ev[2,real]": 0,
+	"complex.stan ev[2,imag]": 5,
 }
 
 func fileExists(path string) bool {
