@@ -449,6 +449,8 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 	switch {
 	case (name == "pow" || name == "elt_pow") && complexArgs:
 		return complexEltwise(c, args[0], args[1], t, pos, name, complexPow), true
+	case name == "mdivide_right" && complexArgs:
+		return complexMdivideRight(c, args[0], args[1], t, pos), true
 	case name == "prod" && complexArgs:
 		return complexProd(c, args[0], t), true
 	case name == "to_complex" && t != types.ComplexT:

@@ -131,6 +131,17 @@ var corpusValues = map[string]float64{
 	"complex.stan ev[1,imag]": 2,
 	"complex.stan ev[2,real]": 0,
 	"complex.stan ev[2,imag]": 5,
+	// [2i, 4] diag(2, 2i)⁻¹, cumulative_sum({1 + i, 2}), conj(i) i + 1·2.
+	"complex.stan rd[1,real]": 0,
+	"complex.stan rd[1,imag]": 1,
+	"complex.stan rd[2,real]": 0,
+	"complex.stan rd[2,imag]": -2,
+	"complex.stan cs[1,real]": 1,
+	"complex.stan cs[1,imag]": 1,
+	"complex.stan cs[2,real]": 3,
+	"complex.stan cs[2,imag]": 1,
+	"complex.stan dp[real]":   3,
+	"complex.stan dp[imag]":   0,
 }
 
 func fileExists(path string) bool {

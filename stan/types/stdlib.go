@@ -534,6 +534,9 @@ dot_product: complex_vector, complex_vector -> complex
 dot_product: complex_vector, complex_row_vector -> complex
 dot_product: complex_row_vector, complex_vector -> complex
 dot_product: complex_row_vector, complex_row_vector -> complex
+dot_product: complex[], complex[] -> complex
+mdivide_right divide: complex_row_vector, complex_matrix -> complex_row_vector
+mdivide_right divide: complex_matrix, complex_matrix -> complex_matrix
 columns_dot_product: complex_vector, complex_vector -> complex_row_vector
 columns_dot_product: complex_row_vector, complex_row_vector -> complex_row_vector
 columns_dot_product: complex_matrix, complex_matrix -> complex_row_vector
@@ -616,6 +619,7 @@ to_array_1d: complex[,,] -> complex[]
 to_array_2d: complex_matrix -> complex[,]
 reverse: complex_vector -> complex_vector
 reverse: complex_row_vector -> complex_row_vector
+cumulative_sum: complex[] -> complex[]
 cumulative_sum: complex_vector -> complex_vector
 cumulative_sum: complex_row_vector -> complex_row_vector
 exp log log10 sqrt cos sin tan acos asin atan cosh sinh tanh acosh asinh atanh: complex -> complex
