@@ -103,7 +103,9 @@ var corpusValues = map[string]float64{
 	"distributions.stan mlog[2]": 2 * 1.0986122886681098,
 	// log(inv_logit(1) - inv_logit(0.5))
 	"distributions.stan lild": -2.2200908012655183,
-	"transforms.stan lb":      2.2231301601484298, // 2 + e^-1.5
+	"truncation.stan mless":   0,
+	"truncation.stan ltwo":    -0.6931471805599453, // log ½
+	"transforms.stan lb":      2.2231301601484298,  // 2 + e^-1.5
 	"transforms.stan lb_back": -1.5,
 	"transforms.stan ou":      1.6,
 	"transforms.stan lu":      0.197375320224904, // tanh(0.2)
