@@ -47,7 +47,7 @@ func writeValue(b *strings.Builder, v *value, t types.Type) {
 			if k > 0 {
 				b.WriteByte(',')
 			}
-			viewInto(&el, v, 1, k, n)
+			elementOf(&el, v, t, k, n)
 			writeValue(b, &el, t.Elem())
 		}
 		b.WriteByte(']')
@@ -72,6 +72,10 @@ func writeValue(b *strings.Builder, v *value, t types.Type) {
 		}
 		b.WriteByte(')')
 	case types.Int:
+		if len(v.I) == 0 { // an int some function returns stored as a real
+			b.WriteString(strconv.FormatFloat(v.R[0].Val, 'f', -1, 64))
+			break
+		}
 		b.WriteString(strconv.Itoa(v.I[0]))
 	case types.Real, types.Complex:
 		elem(0)
@@ -102,4 +106,21 @@ func writeValue(b *strings.Builder, v *value, t types.Type) {
 		}
 		b.WriteByte(']')
 	}
+}
+
+// elementOf makes dst a view of element k of the n of the array v, of
+// type t: an int array's ints, unless a function stored them as reals.
+func elementOf(dst, v *value, t types.Type, k, n int) {
+	if t.Kind == types.Tuple {
+		viewInto(dst, v, 1, k, n)
+		return
+	}
+	dst.Dims = append(dst.Dims[:0], v.Dims[1:]...)
+	if t.Kind == types.Int && len(v.I) > 0 {
+		blk := len(v.I) / n
+		dst.I, dst.R = v.I[k*blk:(k+1)*blk], nil
+		return
+	}
+	blk := len(v.R) / n
+	dst.R, dst.I = v.R[k*blk:(k+1)*blk], nil
 }
