@@ -40,6 +40,10 @@ func complexDecomposition(name string, args []types.Type) func(*compiler, cexpr,
 		return complexEigenCall(true)
 	case "eigenvectors":
 		return complexEigenCall(false)
+	case "eigenvalues_sym":
+		return complexEigenSymCall(true)
+	case "eigenvectors_sym":
+		return complexEigenSymCall(false)
 	}
 	return nil
 }

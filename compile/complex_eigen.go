@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+	"sort"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
 
-// eigenvalues, eigenvectors and eigendecompose of a complex matrix (Stan
+// eigenvalues, eigenvectors and eigendecompose of a complex matrix, and
+// their _sym forms for a Hermitian one (Stan
 // Functions Reference, "Complex linear algebra functions",
 // "Eigendecomposition"), computed as Eigen's ComplexEigenSolver, which
 // Stan runs: the complex Schur form A = U T Uᴴ (complexSchur), whose
@@ -111,6 +113,86 @@ func triangularEigenvectors(t *ad.Tape, T, U []cplx, n int) []cplx {
 		}
 	}
 	return out
+}
+
+// complexEigenSym returns the eigenvalues, ascending, and the
+// eigenvectors (column k, row-major: vecs[i*n+k]) of the Hermitian matrix
+// whose lower triangle is m's, as Eigen's SelfAdjointEigenSolver reads it
+// (the diagonal's real parts, the upper triangle the lower one's
+// conjugate). Its Schur form is diagonal: the eigenvalues are the real
+// diagonal and the eigenvectors U's columns.
+func complexEigenSym(t *ad.Tape, m *value) (vals []ad.Var, vecs []cplx, n int, err error) {
+	n = m.Dims[0]
+	if n != m.Dims[1] {
+		return nil, nil, 0, fmt.Errorf("Expecting a square matrix; rows of m (%d) and columns of m (%d) must match in size", n, m.Dims[1])
+	}
+	if n == 0 {
+		return nil, nil, 0, fmt.Errorf("m has size 0, but must have a non-zero size")
+	}
+	h := &value{}
+	h.shapeComplex([]int{n, n})
+	for j := range n {
+		for i := j; i < n; i++ {
+			re, im := m.R[2*(i+j*n)], m.R[2*(i+j*n)+1]
+			if i == j {
+				h.R[2*(i+j*n)], h.R[2*(i+j*n)+1] = re, ad.Var{}
+				continue
+			}
+			h.R[2*(i+j*n)], h.R[2*(i+j*n)+1] = re, im
+			h.R[2*(j+i*n)], h.R[2*(j+i*n)+1] = re, t.Neg(im)
+		}
+	}
+	T, U, n, err := complexSchur(t, h, true)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	order := make([]int, n)
+	for k := range order {
+		order[k] = k
+	}
+	sort.SliceStable(order, func(a, b int) bool { return T[order[a]*n+order[a]].re.Val < T[order[b]*n+order[b]].re.Val })
+	vals, vecs = make([]ad.Var, n), make([]cplx, n*n)
+	for k, o := range order {
+		vals[k] = T[o*n+o].re
+		for r := range n {
+			vecs[r*n+k] = U[r*n+o]
+		}
+	}
+	return vals, vecs, n, nil
+}
+
+// complexEigenSymCall compiles eigenvalues_sym (values) or
+// eigenvectors_sym of a complex matrix.
+func complexEigenSymCall(values bool) func(*compiler, cexpr, types.Type, token.Position) cexpr {
+	fn := "eigenvectors_sym"
+	if values {
+		fn = "eigenvalues_sym"
+	}
+	return func(c *compiler, a cexpr, t types.Type, pos token.Position) cexpr {
+		fm, buf := a.cval(c), c.buf()
+		return cexpr{t: t, v: func(e *env) *value {
+			vals, vecs, n, err := complexEigenSym(e.t, fm(e))
+			if err != nil {
+				fail(pos, "%s: %v", fn, err)
+			}
+			b := buf.of(e)
+			if values {
+				b.shapeComplex([]int{n})
+				for k, v := range vals {
+					b.R[2*k], b.R[2*k+1] = v, ad.Var{}
+				}
+				return b
+			}
+			b.shapeComplex([]int{n, n})
+			for i := range n {
+				for j := range n {
+					z := vecs[i*n+j]
+					b.R[2*(i+j*n)], b.R[2*(i+j*n)+1] = z.re, z.im
+				}
+			}
+			return b
+		}}
+	}
 }
 
 // complexEigenCall compiles eigenvalues (values) or eigenvectors of a

@@ -91,3 +91,61 @@ func TestComplexEigenErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestComplexEigenSym checks the eigendecomposition of Hermitian complex
+// matrices: the eigenvalues of a known matrix, ascending and real; A v =
+// λ v and orthonormal vectors for a general one, read from its lower
+// triangle; the tuple; and gradients of Σ λ² = ‖A‖²_F and of phase-free
+// functions of the vectors against finite differences.
+func TestComplexEigenSym(t *testing.T) {
+	decls := `functions {
+  // The Hermitian matrix of A's lower triangle.
+  complex_matrix herm(complex_matrix A) {
+    int n = rows(A);
+    complex_matrix[n, n] H;
+    for (j in 1:n) {
+      H[j, j] = get_real(A[j, j]);
+      for (i in (j + 1):n) { H[i, j] = A[i, j]; H[j, i] = conj(A[i, j]); }
+    }
+    return H;
+  }
+  real resid(complex_matrix A, complex_matrix V, complex_vector L) {
+    int n = rows(A);
+    complex_matrix[n, n] H = herm(A);
+    real r = 0;
+    for (k in 1:n) {
+      r += abs(get_imag(L[k]));
+      if (k > 1) r += fmax(get_real(L[k - 1]) - get_real(L[k]), 0);
+      for (i in 1:n) r += abs(row(H, i) * col(V, k) - L[k] * V[i, k]);
+      for (l in 1:n) r += abs(dot_product(col(V, k), col(V, l)) - (k == l));
+    }
+    return r;
+  }
+}
+transformed data {
+  // The upper triangle is ignored.
+  complex_matrix[3, 3] D = to_complex([[2, 9, 9], [1, 3, 9], [0.5, -1, 1]], [[5, 9, 9], [0.3, 7, 9], [-0.2, 0.6, 0]]);
+  tuple(complex_matrix[3, 3], complex_vector[3]) VL = eigendecompose_sym(D);
+  real r = resid(D, eigenvectors_sym(D), eigenvalues_sym(D)) + resid(D, VL.1, VL.2);
+  // [[2, i], [-i, 2]]: 1 and 3.
+  complex_vector[2] K = eigenvalues_sym(to_complex([[2, 0], [0, 2]], [[0, 0], [-1, 0]]));
+  real known = abs(K[1] - 1) + abs(K[2] - 3);
+}`
+	at := []float64{0.4, 1.3, -0.2, 0.9, -0.5, 0.3, 1.1, -0.8, 0.6, 0.25, -0.7, 0.15, 0.5, 1.2, -0.3, 0.8, 0.1, -1.1}
+	A := "to_complex(to_matrix(x[1:9], 3, 3), to_matrix(x[10:18], 3, 3))"
+	checkExprs(t, decls, at, []exprCase{
+		{"1e3 * (r + known)", func([]float64) float64 { return 0 }},
+		// Σ λ² is the squared Frobenius norm of the Hermitian matrix.
+		{"get_real(sum(eigenvalues_sym(" + A + ") .* eigenvalues_sym(" + A + ")))", func(x []float64) float64 {
+			s := 0.0
+			for j := range 3 {
+				s += x[j+3*j] * x[j+3*j]
+				for i := j + 1; i < 3; i++ {
+					s += 2 * (x[i+3*j]*x[i+3*j] + x[9+i+3*j]*x[9+i+3*j])
+				}
+			}
+			return s
+		}},
+		{"sum(abs(eigenvectors_sym(" + A + "))) + sum(abs(eigendecompose_sym(" + A + ").1))", nil},
+	})
+}

@@ -133,6 +133,10 @@ var corpusValues = map[string]float64{
 	"complex.stan ev[1,imag]": 2,
 	"complex.stan ev[2,real]": 0,
 	"complex.stan ev[2,imag]": 5,
+	"complex.stan es[1,real]": 1,
+	"complex.stan es[1,imag]": 0,
+	"complex.stan es[2,real]": 3,
+	"complex.stan es[2,imag]": 0,
 	// [2i, 4] diag(2, 2i)⁻¹, cumulative_sum({1 + i, 2}), conj(i) i + 1·2.
 	"complex.stan rd[1,real]": 0,
 	"complex.stan rd[1,imag]": 1,

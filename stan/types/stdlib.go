@@ -300,8 +300,8 @@ eigenvalues_sym singular_values: matrix -> vector
 eigenvectors_sym: matrix -> matrix
 eigenvalues: matrix -> complex_vector
 eigenvectors: matrix -> complex_matrix
-eigenvalues: complex_matrix -> complex_vector
-eigenvectors: complex_matrix -> complex_matrix
+eigenvalues eigenvalues_sym: complex_matrix -> complex_vector
+eigenvectors eigenvectors_sym: complex_matrix -> complex_matrix
 mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, vector -> vector
 mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, matrix -> matrix
 mdivide_right_tri_low mdivide_right_spd mdivide_right: row_vector, matrix -> row_vector
@@ -797,8 +797,9 @@ func (l *Library) addTupleResults() {
 	// The complex singular value decomposition: U, the (real) singular
 	// values, V.
 	l.funcs["svd"] = append(l.funcs["svd"], Signature{Args: []Type{cm}, Ret: TupleOf(cm, VectorT, cm)})
-	// The eigendecomposition of a complex matrix: eigenvectors, eigenvalues.
+	// The eigendecompositions of a complex matrix: eigenvectors, eigenvalues.
 	l.funcs["eigendecompose"] = append(l.funcs["eigendecompose"], Signature{Args: []Type{cm}, Ret: TupleOf(cm, cv)})
+	l.funcs["eigendecompose_sym"] = append(l.funcs["eigendecompose_sym"], Signature{Args: []Type{cm}, Ret: TupleOf(cm, cv)})
 }
 
 // addDistribution declares a family's density (with its suffixes, old and

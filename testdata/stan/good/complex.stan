@@ -36,6 +36,7 @@ generated quantities {
   complex pr = prod([to_complex(1, 1), to_complex(1, -1), 3]'); // 6
   vector[2] sv = singular_values(to_complex([[3, 0], [0, 0]], [[0, 0], [0, 4]]));
   complex_vector[2] ev = eigenvalues(to_complex(0, [[4, 1], [2, 3]])); // 2i, 5i
+  complex_vector[2] es = eigenvalues_sym(to_complex([[2, 0], [0, 2]], [[0, 0], [-1, 0]])); // [[2, i], [-i, 2]]: 1, 3
   complex_row_vector[2] rd = [to_complex(0, 2), 4] / to_complex([[2, 0], [0, 0]], [[0, 0], [0, 2]]); // [i, -2i]
   array[2] complex cs = cumulative_sum({to_complex(1, 1), 2});     // {1 + i, 3 + i}
   complex dp = dot_product({to_complex(0, 1), 1}, {to_complex(0, 1), 2}); // conj(i) i + 2 = 3
