@@ -103,6 +103,8 @@ var corpusValues = map[string]float64{
 	"distributions.stan mlog[2]": 2 * 1.0986122886681098,
 	// log(inv_logit(1) - inv_logit(0.5))
 	"distributions.stan lild": -2.2200908012655183,
+	"solvers.stan rn":         math.Sqrt2,
+	"solvers.stan rp":         3,
 	"truncation.stan mless":   0,
 	"truncation.stan ltwo":    -0.6931471805599453, // log ½
 	"transforms.stan lb":      2.2231301601484298,  // 2 + e^-1.5
