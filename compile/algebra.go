@@ -2,6 +2,7 @@ package compile
 
 import (
 	"math"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -17,7 +18,9 @@ import (
 // whose system is vector f(vector y, vector θ, array[] real x_r,
 // array[] int x_i); and solve_newton(f, y_guess, ...) and
 // solve_powell(f, y_guess, ...), whose system is vector f(vector y, ...)
-// with the arguments after the guess passed through.
+// with the arguments after the guess passed through, and their _tol forms,
+// which take the scaling step (Newton) or relative tolerance (Powell), the
+// function tolerance and the maximum number of steps after the guess.
 //
 // All of them find the root by Newton's method with a backtracking line
 // search on |f|² (falling back to steepest descent where the Jacobian is
@@ -50,6 +53,7 @@ type algebraSolver struct {
 var algebraDefaults = map[string]struct{ rel, fTol float64 }{
 	"algebra_solver": {1e-10, 1e-6}, "algebra_solver_newton": {1e-3, 1e-6},
 	"solve_newton": {1e-3, 1e-6}, "solve_powell": {1e-10, 1e-6},
+	"solve_newton_tol": {1e-3, 1e-6}, "solve_powell_tol": {1e-10, 1e-6},
 }
 
 func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr {
@@ -85,6 +89,13 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 		s.dataArgs = []int{1}
 	} else {
 		pass = args[2:]
+		if strings.HasSuffix(name, "_tol") {
+			if len(args) < 5 || !types.Promotes(args[2].t, types.RealT) || !types.Promotes(args[3].t, types.RealT) || args[4].t != types.IntT {
+				return c.badCall(x, t, "takes (f, vector y_guess, real tolerance, real function_tolerance, int max_num_steps, ...)")
+			}
+			s.relF, s.fTolF, s.stepsF = args[2].real(), args[3].real(), args[4].i
+			pass = args[5:]
+		}
 		if len(f.Sig.Args) != 1+len(pass) {
 			return c.badCall(x, t, "the system function '%s' must take the unknowns and the %d arguments after the guess, not %v", f.Name, len(pass), f.Sig)
 		}

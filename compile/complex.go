@@ -449,6 +449,8 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 	switch {
 	case (name == "pow" || name == "elt_pow") && complexArgs:
 		return complexEltwise(c, args[0], args[1], t, pos, name, complexPow), true
+	case name == "mdivide_right" && complexArgs:
+		return complexMdivideRight(c, args[0], args[1], t, pos), true
 	case name == "prod" && complexArgs:
 		return complexProd(c, args[0], t), true
 	case name == "to_complex" && t != types.ComplexT:
@@ -611,24 +613,6 @@ func repComplexArray(c *compiler, args []cexpr, t types.Type, pos token.Position
 		}
 		return buf
 	}}
-}
-
-// ---- printing ----
-
-// formatComplex writes z as Stan's print does, as C++ streams a
-// std::complex: (re,im).
-func formatComplex(re, im float64) string {
-	return "(" + fmt.Sprint(re) + "," + fmt.Sprint(im) + ")"
-}
-
-// formatComplexVal writes a complex container's elements in storage
-// order, as formatVal does for real ones.
-func formatComplexVal(v *value) string {
-	parts := make([]string, 0, len(v.R)/2)
-	for k := 0; k+1 < len(v.R); k += 2 {
-		parts = append(parts, formatComplex(v.R[k].Val, v.R[k+1].Val))
-	}
-	return "[" + strings.Join(parts, ",") + "]"
 }
 
 // ---- declarations, data and output ----

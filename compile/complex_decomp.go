@@ -36,6 +36,14 @@ func complexDecomposition(name string, args []types.Type) func(*compiler, cexpr,
 		return complexSingularVectors(true)
 	case "svd_V":
 		return complexSingularVectors(false)
+	case "eigenvalues":
+		return complexEigenCall(true)
+	case "eigenvectors":
+		return complexEigenCall(false)
+	case "eigenvalues_sym":
+		return complexEigenSymCall(true)
+	case "eigenvectors_sym":
+		return complexEigenSymCall(false)
 	}
 	return nil
 }

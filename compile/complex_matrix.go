@@ -343,6 +343,9 @@ func (c *compiler) complexContainerBinary(x *ast.BinaryExpr, a, b cexpr, t types
 	case token.MUL, token.ELTMUL:
 		kind = liftBilinear
 	case token.QUO, token.ELTDIV:
+		if x.Op == token.QUO && b.t.Dims == 0 && (b.t.Kind == types.ComplexMatrix || b.t.Kind == types.Matrix) {
+			return complexMdivideRight(c, a, b, t, pos)
+		}
 		return complexEltwise(c, a, b, t, pos, "./", complexDiv)
 	case token.POW, token.ELTPOW:
 		return complexEltwise(c, a, b, t, pos, x.Op.String(), complexPow)

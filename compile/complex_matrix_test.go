@@ -204,6 +204,25 @@ func TestComplexMatrixFunctions(t *testing.T) {
 			c := []complex128{u.a[0], u.a[0] + u.a[1]}
 			return cnew(2, 1, func(i, _ int) complex128 { return c[1-i] + v.a[1-i] })
 		}, "cv"},
+		{"to_vector(cumulative_sum(to_array_1d(u)))", func(u, v, M, N cmat, z complex128, x []float64) cmat {
+			return cnew(2, 1, func(i, _ int) complex128 { return u.a[0] + complex(float64(i), 0)*u.a[1] })
+		}, "cv"},
+		{"dot_product(to_array_1d(u), to_array_1d(v))", func(u, v, M, N cmat, z complex128, x []float64) cmat {
+			return cscal(cmplx.Conj(u.a[0])*v.a[0] + cmplx.Conj(u.a[1])*v.a[1])
+		}, "c"},
+		// Right division, B A⁻¹: the operator and the function, complex
+		// and promoted real operands.
+		{"M / N + mdivide_right(N, M)", func(u, v, M, N cmat, z complex128, x []float64) cmat {
+			return cmap2(cmul(M, cinv2(N)), cmul(N, cinv2(M)), func(p, q complex128) complex128 { return p + q })
+		}, "cm"},
+		{"u' / M + mdivide_right(v', N) + x[1:2]' / M", func(u, v, M, N cmat, z complex128, x []float64) cmat {
+			r := cnew(1, 2, func(_, j int) complex128 { return complex(x[j], 0) })
+			a, b, c := cmul(ctr(u), cinv2(M)), cmul(ctr(v), cinv2(N)), cmul(r, cinv2(M))
+			return cnew(1, 2, func(_, j int) complex128 { return a.a[j] + b.a[j] + c.a[j] })
+		}, "crv"},
+		{"M / to_matrix(x[5:8], 2, 2)", func(u, v, M, N cmat, z complex128, x []float64) cmat {
+			return cmul(M, cinv2(cnew(2, 2, func(i, j int) complex128 { return complex(x[4+i+2*j], 0) })))
+		}, "cm"},
 		{"diag_pre_multiply(u, M) + diag_post_multiply(N, v')", func(u, v, M, N cmat, z complex128, x []float64) cmat {
 			return cnew(2, 2, func(i, j int) complex128 { return u.at(i, 0)*M.at(i, j) + N.at(i, j)*v.at(j, 0) })
 		}, "cm"},
@@ -234,6 +253,12 @@ func TestComplexMatrixFunctions(t *testing.T) {
 	}
 }
 
+// cinv2 is the inverse of a 2×2 complex matrix.
+func cinv2(m cmat) cmat {
+	d := m.at(0, 0)*m.at(1, 1) - m.at(0, 1)*m.at(1, 0)
+	return cmat{2, 2, []complex128{m.at(1, 1) / d, -m.at(1, 0) / d, -m.at(0, 1) / d, m.at(0, 0) / d}}
+}
+
 // dimsOf writes the declared sizes of a case's result.
 func dimsOf(want func(u, v, M, N cmat, z complex128, x []float64) cmat, parts func([]float64) (cmat, cmat, cmat, cmat, complex128), at []float64, shape string) string {
 	u, v, M, N, z := parts(at)
@@ -245,4 +270,22 @@ func dimsOf(want func(u, v, M, N cmat, z complex128, x []float64) cmat, parts fu
 		return strconv.Itoa(r.c)
 	}
 	return strconv.Itoa(r.r) + ", " + strconv.Itoa(r.c)
+}
+
+// TestComplexDivideErrors checks Stan's errors for right division by a
+// complex matrix of the wrong size, at the operator (column 95) or call.
+func TestComplexDivideErrors(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"complex_matrix[2, 3] B; complex_matrix[2, 2] A; complex_matrix[2, 2] X = B / A;", "t.stan:1:95: mdivide_right: Columns of b (3) and Rows of A (2) must match in size"},
+		{"complex_row_vector[2] b; complex_matrix[2, 3] A; complex_row_vector[2] x = mdivide_right(b, A);", "mdivide_right: Expecting a square matrix; rows of A (2) and columns of A (3) must match in size"},
+	} {
+		p, err := Source("t.stan", []byte("transformed data { "+c.src+" }\nparameters { real y; }\nmodel { y ~ normal(0, 1); }\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.NewModel(nil, 1)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.src, err, c.want)
+		}
+	}
 }

@@ -34,7 +34,7 @@ model {
   target += sum(mdivide_left_tri_low(L, head(th, 2))) + sum(sort_asc(th)) + sum(sort_desc(th));
   target += sum(identity_matrix(2)) + sum(dims(M)) + sum(sub_col(M, 1, 2, 2)) + sum(block(P, 1, 1, 2, 2));
   target += sum(eigenvalues_sym(P)) + sum(eigenvectors_sym(P)) + sum(to_matrix(to_row_vector(th)));
-  target += sum(linspaced_vector(3, 0, s)) + sum(one_hot_vector(3, 2)) + sum(ones_vector(2)) + sum(uniform_simplex(2));
+  target += sum(linspaced_vector(3, 0, 2)) + sum(one_hot_vector(3, 2)) + sum(ones_vector(2)) + sum(uniform_simplex(2));
   target += sum(sort_indices_asc(th)) + rank(th, 2) + sum(to_int(xs)) + sum(append_array(xs, xs));
   target += log_mix(softmax(head(th, 3)), xs) + log_mix(0.3, th[1], th[2]);
   target += sum(gp_exp_quad_cov(xs, s, 1.5)) + sum(gp_dot_prod_cov(xs, s));

@@ -103,7 +103,11 @@ var corpusValues = map[string]float64{
 	"distributions.stan mlog[2]": 2 * 1.0986122886681098,
 	// log(inv_logit(1) - inv_logit(0.5))
 	"distributions.stan lild": -2.2200908012655183,
-	"transforms.stan lb":      2.2231301601484298, // 2 + e^-1.5
+	"solvers.stan rn":         math.Sqrt2,
+	"solvers.stan rp":         3,
+	"truncation.stan mless":   0,
+	"truncation.stan ltwo":    -0.6931471805599453, // log ½
+	"transforms.stan lb":      2.2231301601484298,  // 2 + e^-1.5
 	"transforms.stan lb_back": -1.5,
 	"transforms.stan ou":      1.6,
 	"transforms.stan lu":      0.197375320224904, // tanh(0.2)
@@ -126,6 +130,26 @@ var corpusValues = map[string]float64{
 	"complex.stan pr[imag]": 0,
 	"complex.stan sv[1]":    4,
 	"complex.stan sv[2]":    3,
+	// i [[4, 1], [2, 3]]: i times 2 and 5, by increasing modulus.
+	"complex.stan ev[1,real]": 0,
+	"complex.stan ev[1,imag]": 2,
+	"complex.stan ev[2,real]": 0,
+	"complex.stan ev[2,imag]": 5,
+	"complex.stan es[1,real]": 1,
+	"complex.stan es[1,imag]": 0,
+	"complex.stan es[2,real]": 3,
+	"complex.stan es[2,imag]": 0,
+	// [2i, 4] diag(2, 2i)⁻¹, cumulative_sum({1 + i, 2}), conj(i) i + 1·2.
+	"complex.stan rd[1,real]": 0,
+	"complex.stan rd[1,imag]": 1,
+	"complex.stan rd[2,real]": 0,
+	"complex.stan rd[2,imag]": -2,
+	"complex.stan cs[1,real]": 1,
+	"complex.stan cs[1,imag]": 1,
+	"complex.stan cs[2,real]": 3,
+	"complex.stan cs[2,imag]": 1,
+	"complex.stan dp[real]":   3,
+	"complex.stan dp[imag]":   0,
 }
 
 func fileExists(path string) bool {

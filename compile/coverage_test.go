@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -135,7 +136,7 @@ func walkProgram(name string, sig types.Signature, params bool, form string) str
 		args[i] = fmt.Sprintf("a%d", i+1)
 		decl := fmt.Sprintf("  %s a%d;\n", declType(a), i+1)
 		if params && a.Kind != types.Int && a.Kind != types.Complex && a.Kind != types.ComplexVector &&
-			a.Kind != types.ComplexRowVector && a.Kind != types.ComplexMatrix {
+			a.Kind != types.ComplexRowVector && a.Kind != types.ComplexMatrix && !slices.Contains(check.DataArgs(name), i) {
 			pars.WriteString(decl)
 		} else {
 			data.WriteString(decl)

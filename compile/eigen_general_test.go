@@ -47,6 +47,12 @@ transformed data {
 			}
 			return s
 		}},
+		// The eigenvectors' derivatives, of their parts as normalized
+		// (unit norm, largest component real), for real and complex
+		// eigenvalues; A v = λ v holds along the way.
+		{"sum(get_real(eigenvectors(" + A + "))) + 2 * sum(get_imag(eigenvectors(" + A + ")))", nil},
+		{"sum(get_real(eigenvectors(" + B + "))) + 2 * sum(get_imag(eigenvectors(" + B + ")))", nil},
+		{"sum(abs(eigendecompose(" + A + ").1))", nil},
 		{"sum_sq_im(eigenvalues(" + B + "), 2)", func(x []float64) float64 {
 			tr := x[0] + x[3]
 			det := x[0]*x[3] + (1+x[1]*x[1])*(1+x[2]*x[2])

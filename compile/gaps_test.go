@@ -3,6 +3,7 @@ package compile
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,6 +49,15 @@ func checkExprs(t *testing.T, decls string, at []float64, cases []exprCase) {
 		m := buildSource(t, src, nil)
 		checkModelAt(t, c.expr, m, at, c.want)
 	}
+}
+
+// dataVector declares the vector name in transformed data, holding v.
+func dataVector(name string, v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return "transformed data { vector[" + itoa(len(v)) + "] " + name + " = [" + strings.Join(s, ", ") + "]'; }"
 }
 
 // checkModelAt compares m's log density at x with want (if not nil) and
@@ -324,8 +334,9 @@ func TestLinearAlgebra(t *testing.T) {
 // any.
 func TestContainerFunctions(t *testing.T) {
 	at := []float64{0.4, -1.1, 2.3, 0.9, -0.5, 1.7}
-	checkExprs(t, "", at, []exprCase{
-		{"dot_product(linspaced_vector(4, x[1], x[3]), [1, 2, 3, 4]') + sum(linspaced_row_vector(1, 0, x[4])) + sum(linspaced_array(3, -x[3], x[1]))", func(x []float64) float64 {
+	// The bounds of the linspaced functions are data, here the values at.
+	checkExprs(t, dataVector("xd", at), at, []exprCase{
+		{"dot_product(linspaced_vector(4, xd[1], xd[3]), [1, 2, 3, 4]') + sum(linspaced_row_vector(1, 0, xd[4])) + sum(linspaced_array(3, -xd[3], xd[1]))", func(x []float64) float64 {
 			s := 0.0
 			for i := range 4 {
 				s += float64(i+1) * (x[0] + float64(i)*(x[2]-x[0])/3)
@@ -345,7 +356,7 @@ func TestContainerFunctions(t *testing.T) {
 			return 2 + 2*5 + 3*1 + 4*4 + 5*6 + 6*3 + 100*3 + 1000*2
 		}},
 		{"to_array_2d(to_matrix(x, 2, 3))[2, 3] + 10 * to_array_2d(to_matrix(x, 2, 3))[1, 2]", func(x []float64) float64 { return x[5] + 10*x[2] }},
-		{"sum(to_int({x[1] * 7, -x[2] * 7})) + to_int(x[3]) + to_int(-x[3])", func(x []float64) float64 { return 2 + 7 + 2 - 2 }},
+		{"sum(to_int({xd[1] * 7, -xd[2] * 7})) + to_int(xd[3]) + to_int(-xd[3])", func(x []float64) float64 { return 2 + 7 + 2 - 2 }},
 		{"to_matrix(x, 3, 2, 0)[1, 2] + 10 * to_matrix(x, 3, 2, 1)[1, 2] + 100 * to_matrix(x', 2, 3, 0)[2, 1] + 1000 * to_matrix(to_array_1d(x), 2, 3)[2, 2] + 10000 * to_matrix(to_matrix(x, 2, 3), 3, 2, 0)[3, 1]", func(x []float64) float64 {
 			// to_matrix(m, 3, 2, 0) reads m column-major and fills rows:
 			// [[x1, x2], [x3, x4], [x5, x6]].

@@ -15,7 +15,7 @@ func (l *library) addHigherOrder() {
 	}
 	l.higher["map_rect"] = (*compiler).mapRect
 	l.higher["integrate_1d"] = (*compiler).integrate1d
-	for _, name := range []string{"algebra_solver", "algebra_solver_newton", "solve_newton", "solve_powell"} {
+	for _, name := range []string{"algebra_solver", "algebra_solver_newton", "solve_newton", "solve_powell", "solve_newton_tol", "solve_powell_tol"} {
 		l.higher[name] = (*compiler).algebraSolver
 	}
 }

@@ -130,6 +130,8 @@ transformed data { array[1] real xr = {1.0}; array[0] int xi; }`
 		"algebra_solver_newton(sys, [1, 1]', [exp(x[1]) + 1, x[2]]', xr, xi, 1e-10, 1e-8, 100)",
 		"solve_newton(sysv, [1, 1]', exp(x[1]) + 1, {x[2]}, 1.0)",
 		"solve_powell(sysv, [1, 1]', exp(x[1]) + 1, {x[2]}, 1.0)",
+		"solve_newton_tol(sysv, [1, 1]', 1e-3, 1e-9, 100, exp(x[1]) + 1, {x[2]}, 1.0)",
+		"solve_powell_tol(sysv, [1, 1]', 1e-10, 1e-9, 100, exp(x[1]) + 1, {x[2]}, 1.0)",
 	} {
 		cases = append(cases, exprCase{"dot_product(" + call + ", [1, 3]')", want})
 	}
@@ -164,6 +166,21 @@ func TestGaussKronrod(t *testing.T) {
 		}
 		if !ok || math.Abs(got[0]-want) > 1e-14 {
 			t.Errorf("∫ x^%d over [-1, 1] = %v (converged %v), want %v", deg, got[0], ok, want)
+		}
+	}
+}
+
+// TestSolveTolControls checks that solve_newton_tol and solve_powell_tol
+// use their controls: a negative function tolerance is Stan's error.
+func TestSolveTolControls(t *testing.T) {
+	for _, name := range []string{"solve_newton_tol", "solve_powell_tol"} {
+		src := `functions { vector sys(vector y, real a) { return y - a; } }
+parameters { real a; }
+model { target += ` + name + `(sys, [1]', 1e-6, -1, 100, a)[1]; }
+`
+		m := buildSource(t, src, nil)
+		if _, err := m.LogDensity([]float64{0.5}, nil); err == nil || !strings.Contains(err.Error(), name+": function_tolerance is -1, but must be positive") {
+			t.Errorf("%s: error %v", name, err)
 		}
 	}
 }

@@ -100,11 +100,10 @@ func TestMoreLinearAlgebra(t *testing.T) {
 			return mat.Sum(&p1) + mat.Sum(&p2)
 		}},
 	})
-	// Sample quantiles, at distinct values (at ties they have no
-	// derivative).
+	// Sample quantiles, of data (Stan's quantile takes data only).
 	at = []float64{0.3, -0.2, 0.5, 0.1, 0.45, -0.6, 0.2, 0.7, -0.1, 1.2, -0.8, 0.4}
-	checkExprs(t, "", at, []exprCase{
-		{"quantile(x, 0.3) + sum(quantile(to_array_1d(x), {0, 0.5, 1})) + quantile(x', 0.77)", func(x []float64) float64 {
+	checkExprs(t, dataVector("xd", at), at, []exprCase{
+		{"quantile(xd, 0.3) + sum(quantile(to_array_1d(xd), {0, 0.5, 1})) + quantile(xd', 0.77)", func(x []float64) float64 {
 			s := append([]float64(nil), x...)
 			sort.Float64s(s)
 			q := func(p float64) float64 {

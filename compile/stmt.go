@@ -296,18 +296,14 @@ func (c *compiler) print(s *ast.PrintStmt) stmtFn {
 		for _, p := range parts {
 			switch {
 			case p.x.i != nil:
-				fmt.Fprint(&b, p.x.i(e))
+				b.WriteString(strconv.Itoa(p.x.i(e)))
 			case p.x.r != nil:
-				fmt.Fprint(&b, p.x.r(e).Val)
+				b.WriteString(formatReal(p.x.r(e).Val))
 			case p.x.z != nil:
 				z := p.x.z(e)
-				b.WriteString(formatComplex(z.re.Val, z.im.Val))
-			case p.x.v != nil && p.x.t.Kind == types.Tuple:
-				b.WriteString(formatTuple(p.x.v(e), p.x.t))
-			case p.x.v != nil && isComplex(p.x.t.Kind):
-				b.WriteString(formatComplexVal(p.x.v(e)))
+				writeComplex(&b, z.re.Val, z.im.Val)
 			case p.x.v != nil:
-				b.WriteString(formatVal(p.x.v(e)))
+				writeValue(&b, p.x.v(e), p.x.t) // print.go
 			default:
 				b.WriteString(p.lit)
 			}
@@ -320,17 +316,6 @@ func (c *compiler) print(s *ast.PrintStmt) stmtFn {
 		}
 		panic(&evalError{pos: pos, err: errors.New(b.String()), rejected: true})
 	}
-}
-
-func formatVal(v *value) string {
-	parts := make([]string, 0, len(v.R)+len(v.I))
-	for _, x := range v.R {
-		parts = append(parts, fmt.Sprint(x.Val))
-	}
-	for _, x := range v.I {
-		parts = append(parts, fmt.Sprint(x))
-	}
-	return "[" + strings.Join(parts, ",") + "]"
 }
 
 // ---- declarations and assignment ----

@@ -2,7 +2,6 @@ package compile
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/ast"
@@ -315,41 +314,6 @@ func (c *compiler) tupleArrayLit(x *ast.ArrayExpr, t types.Type) cexpr {
 		stackInto(&w.out, w.parts, pos)
 		return &w.out
 	}}
-}
-
-// formatTuple writes a tuple as print shows it: (1, [2,3]); an array of
-// tuples as [(...),(...)].
-func formatTuple(v *value, t types.Type) string {
-	if t.Dims > 0 {
-		n := v.Dims[0]
-		parts := make([]string, n)
-		for k := range n {
-			var el value
-			viewInto(&el, v, 1, k, n)
-			parts[k] = formatTuple(&el, t.Elem())
-		}
-		return "[" + strings.Join(parts, ",") + "]"
-	}
-	ms := t.Members()
-	parts := make([]string, len(ms))
-	for j, mt := range ms {
-		m := &v.T[j]
-		switch {
-		case mt == types.IntT:
-			parts[j] = fmt.Sprint(m.I[0])
-		case mt == types.RealT:
-			parts[j] = fmt.Sprint(m.R[0].Val)
-		case mt == types.ComplexT:
-			parts[j] = formatComplex(m.R[0].Val, m.R[1].Val)
-		case mt.Kind == types.Tuple:
-			parts[j] = formatTuple(m, mt)
-		case isComplex(mt.Kind):
-			parts[j] = formatComplexVal(m)
-		default:
-			parts[j] = formatVal(m)
-		}
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // tupleCall compiles the library's functions that return tuples, and

@@ -932,23 +932,12 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 }
 
 // truncation checks T[L, U]: the variate and the parameters may be
-// containers (Stan 2.31 vectorises truncation), the bounds are scalars
-// that the family's CDFs take in the variate's place.
+// containers (Stan 2.31 vectorises truncation), the bounds are scalars.
+// As stanc3 requires, the family has both a CDF and a CCDF (_lcdf and
+// _lccdf, or the older _cdf_log and _ccdf_log) returning real, each
+// taking every bound in the variate's place followed by the parameters;
+// a missing one is reported at the statement.
 func (c *checker) truncation(s *ast.TildeStmt, name string, args []types.Type) {
-	// Stan requires both the CDF and the CCDF (or their older _cdf_log
-	// and _ccdf_log spellings) for any truncation, each taking every
-	// bound in the variate's place.
-	var cdfs []string
-	for _, suffix := range [][2]string{{"_lcdf", "_cdf_log"}, {"_lccdf", "_ccdf_log"}} {
-		switch {
-		case c.lib.Has(name + suffix[0]):
-			cdfs = append(cdfs, name+suffix[0])
-		case c.lib.Has(name + suffix[1]):
-			cdfs = append(cdfs, name+suffix[1])
-		default:
-			c.errorf(s.Dist.Pos(), "truncation is only defined if the distribution has _lcdf and _lccdf functions: %s%s is not defined", name, suffix[0])
-		}
-	}
 	for _, b := range []ast.Expr{s.TruncLo, s.TruncHi} {
 		if b == nil {
 			continue
@@ -961,13 +950,40 @@ func (c *checker) truncation(s *ast.TildeStmt, name string, args []types.Type) {
 			c.errorf(b.Pos(), "truncation bounds must be int or real, found %v", t)
 			continue
 		}
-		for _, cdf := range cdfs {
-			if _, err := c.lib.Resolve(cdf, append([]types.Type{t}, args[1:]...)); err != nil {
-				c.errorf(b.Pos(), "a truncation bound of type %v does not fit %s: it takes the bound in the variate's place, with arguments (%s)", t, cdf, typeList(args[1:]))
-				break
+		bargs := append([]types.Type{t}, args[1:]...)
+		for _, suffix := range [][2]string{{"_lcdf", "_cdf_log"}, {"_lccdf", "_ccdf_log"}} {
+			if why := c.cdfTakes(name, suffix, bargs); why != "" {
+				c.errorf(s.Pos(), "Truncation is only defined if distribution has _lcdf and _lccdf functions implemented with appropriate signature. No matching signature for arguments: (%s); %s", typeList(bargs), why)
+				return
 			}
 		}
 	}
+}
+
+// cdfTakes returns "" if the family's function of either spelling (such
+// as _lcdf or _cdf_log) takes args and returns a real, or why not.
+func (c *checker) cdfTakes(name string, spellings [2]string, args []types.Type) string {
+	why := ""
+	for _, suffix := range spellings {
+		fn := name + suffix
+		if !c.lib.Has(fn) {
+			continue
+		}
+		sig, err := c.lib.Resolve(fn, args)
+		switch {
+		case err == nil && sig.Ret == types.RealT:
+			return ""
+		case why != "": // the first spelling's reason
+		case err != nil:
+			why = fn + " does not take them"
+		default:
+			why = fn + " does not return real"
+		}
+	}
+	if why == "" {
+		why = name + spellings[0] + " is not defined"
+	}
+	return why
 }
 
 // trimSuffixes removes the first of suffixes that name ends in.

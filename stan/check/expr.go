@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -302,6 +303,7 @@ var higherOrder = map[string]higherKind{
 	"ode_rk45_tol": odeTol, "ode_bdf_tol": odeTol, "ode_adams_tol": odeTol, "ode_ckrk_tol": odeTol,
 	"algebra_solver": algebraOld, "algebra_solver_newton": algebraOld,
 	"solve_newton": solveVariadic, "solve_powell": solveVariadic,
+	"solve_newton_tol": solveTol, "solve_powell_tol": solveTol,
 	"map_rect": mapRect, "reduce_sum": reduceSum, "reduce_sum_static": reduceSum,
 	"integrate_1d": integrate1d,
 }
@@ -353,8 +355,14 @@ func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 	c.info.Calls[x] = c.newCall(name, sig)
 	if u := c.info.Calls[x].User; u != nil {
 		for i, p := range u.Decl.Params {
-			if p.Type.DataOnly && !c.argData(x.Args[i]) {
-				c.errorf(x.Args[i].Pos(), "argument %d of '%s' must be data only, but depends on parameters", i+1, name)
+			if p.Type.DataOnly {
+				c.requireData(x, i)
+			}
+		}
+	} else {
+		for _, i := range dataArgs[name] {
+			if i < len(x.Args) {
+				c.requireData(x, i)
 			}
 		}
 	}
@@ -425,6 +433,42 @@ func normalized(name string) string {
 		return base + "_lpdf"
 	}
 	return strings.TrimSuffix(name, "_lupmf") + "_lpmf"
+}
+
+// dataArgs are the library functions (other than the higher-order ones,
+// see higherForm) with arguments Stan declares data, by index: stanc3's
+// signatures qualify them DataOnly.
+var dataArgs = map[string][]int{
+	"quantile":              {0, 1},
+	"linspaced_array":       {1, 2},
+	"linspaced_vector":      {1, 2},
+	"linspaced_row_vector":  {1, 2},
+	"hmm_hidden_state_prob": {0, 1, 2},
+	"to_int":                {0},
+}
+
+// DataArgs returns the indexes of the arguments of the library function
+// name that Stan requires to be data (none for the higher-order
+// functions, whose forms say theirs).
+func DataArgs(name string) []int { return dataArgs[name] }
+
+// requireData reports argument i of the call x if it depends on
+// parameters, in stanc3's words, at the argument.
+func (c *checker) requireData(x *ast.CallExpr, i int) {
+	if c.argData(x.Args[i]) {
+		return
+	}
+	c.errorf(x.Args[i].Pos(), "Ill-typed arguments supplied to function '%s': the %s argument must be data-only. (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)", x.Fun.Name, ordinal(i+1))
+}
+
+// ordinal writes n as a word, as stanc3's messages do: first, second, ...
+func ordinal(n int) string {
+	words := []string{"zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+		"eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth"}
+	if n < len(words) {
+		return words[n]
+	}
+	return fmt.Sprintf("%dth", n)
 }
 
 // argData reports whether x may be passed where Stan requires data (an

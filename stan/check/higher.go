@@ -17,6 +17,7 @@ const (
 	odeTol                              // ode_*_tol(f, y0, t0, ts, rtol, atol, steps, ...)
 	algebraOld                          // algebra_solver*(f, guess, theta, x_r, x_i [, rtol, ftol, steps])
 	solveVariadic                       // solve_*(f, guess, ...)
+	solveTol                            // solve_*_tol(f, guess, tolerance, f_tol, steps, ...)
 	mapRect                             // map_rect(f, phi, thetas, x_r, x_i)
 	reduceSum                           // reduce_sum*(f, sliced, grainsize, ...)
 	integrate1d                         // integrate_1d(f, a, b, theta, x_r, x_i [, rtol])
@@ -103,6 +104,13 @@ func formOf(kind higherKind, sliced types.Type) higherForm {
 	case solveVariadic:
 		return higherForm{
 			args: []string{"initial guess"}, argTypes: []types.Type{types.VectorT}, variadic: true,
+			fnArgs: []types.Type{types.VectorT}, fnRet: types.VectorT, ret: types.VectorT,
+		}
+	case solveTol:
+		return higherForm{
+			args:     []string{"initial guess", "scaling step or relative tolerance", "function tolerance", "maximum number of steps"},
+			argTypes: []types.Type{types.VectorT, types.RealT, types.RealT, types.IntT}, variadic: true,
+			data:   []int{1, 2, 3},
 			fnArgs: []types.Type{types.VectorT}, fnRet: types.VectorT, ret: types.VectorT,
 		}
 	case mapRect:
@@ -192,9 +200,8 @@ func (c *checker) higherOrderCall(x *ast.CallExpr, kind higherKind) types.Type {
 	// Arguments passed to a data parameter of the function must be data.
 	for i := range passed {
 		k := len(form.argTypes) + i
-		if f.Decl.Params[len(form.fnArgs)+i].Type.DataOnly && !c.argData(x.Args[1+k]) {
-			c.errorf(x.Args[1+k].Pos(), "argument %d of %s must be data only, as '%s' declares its parameter %s data, but it depends on parameters",
-				k+2, name, f.Name, f.Decl.Params[len(form.fnArgs)+i].Name.Name)
+		if f.Decl.Params[len(form.fnArgs)+i].Type.DataOnly {
+			c.requireData(x, 1+k)
 		}
 	}
 	c.info.Calls[x] = &Call{Name: name, Sig: types.Signature{Args: args, Ret: form.ret}, FuncArg: f}
@@ -246,7 +253,7 @@ func (c *checker) higherArgs(x *ast.CallExpr, form higherForm, args []types.Type
 	}
 	for _, i := range form.data {
 		if i < len(want) && !c.argData(x.Args[1+i]) {
-			c.errorf(x.Args[1+i].Pos(), "argument %d of %s must be data only, but depends on parameters", i+2, name)
+			c.requireData(x, 1+i)
 			ok = false
 		}
 	}

@@ -300,6 +300,8 @@ eigenvalues_sym singular_values: matrix -> vector
 eigenvectors_sym: matrix -> matrix
 eigenvalues: matrix -> complex_vector
 eigenvectors: matrix -> complex_matrix
+eigenvalues eigenvalues_sym: complex_matrix -> complex_vector
+eigenvectors eigenvectors_sym: complex_matrix -> complex_matrix
 mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, vector -> vector
 mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, matrix -> matrix
 mdivide_right_tri_low mdivide_right_spd mdivide_right: row_vector, matrix -> row_vector
@@ -532,6 +534,9 @@ dot_product: complex_vector, complex_vector -> complex
 dot_product: complex_vector, complex_row_vector -> complex
 dot_product: complex_row_vector, complex_vector -> complex
 dot_product: complex_row_vector, complex_row_vector -> complex
+dot_product: complex[], complex[] -> complex
+mdivide_right divide: complex_row_vector, complex_matrix -> complex_row_vector
+mdivide_right divide: complex_matrix, complex_matrix -> complex_matrix
 columns_dot_product: complex_vector, complex_vector -> complex_row_vector
 columns_dot_product: complex_row_vector, complex_row_vector -> complex_row_vector
 columns_dot_product: complex_matrix, complex_matrix -> complex_row_vector
@@ -614,6 +619,7 @@ to_array_1d: complex[,,] -> complex[]
 to_array_2d: complex_matrix -> complex[,]
 reverse: complex_vector -> complex_vector
 reverse: complex_row_vector -> complex_row_vector
+cumulative_sum: complex[] -> complex[]
 cumulative_sum: complex_vector -> complex_vector
 cumulative_sum: complex_row_vector -> complex_row_vector
 exp log log10 sqrt cos sin tan acos asin atan cosh sinh tanh acosh asinh atanh: complex -> complex
@@ -791,6 +797,9 @@ func (l *Library) addTupleResults() {
 	// The complex singular value decomposition: U, the (real) singular
 	// values, V.
 	l.funcs["svd"] = append(l.funcs["svd"], Signature{Args: []Type{cm}, Ret: TupleOf(cm, VectorT, cm)})
+	// The eigendecompositions of a complex matrix: eigenvectors, eigenvalues.
+	l.funcs["eigendecompose"] = append(l.funcs["eigendecompose"], Signature{Args: []Type{cm}, Ret: TupleOf(cm, cv)})
+	l.funcs["eigendecompose_sym"] = append(l.funcs["eigendecompose_sym"], Signature{Args: []Type{cm}, Ret: TupleOf(cm, cv)})
 }
 
 // addDistribution declares a family's density (with its suffixes, old and

@@ -3,5 +3,5 @@ functions {
 }
 parameters { real mu; }
 model {
-  target += f(/* ERROR "argument 1 of 'f' must be data only, but depends on parameters" */mu);
+  target += f(/* ERROR "Ill-typed arguments supplied to function 'f': the first argument must be data-only" */mu);
 }

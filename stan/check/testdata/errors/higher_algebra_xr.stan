@@ -4,5 +4,5 @@ functions {
 transformed data { array[0] int xi; }
 parameters { real a; }
 model {
-  target += sum(algebra_solver(sys, [1]', [a]', /* ERROR "argument 4 of algebra_solver must be data only, but depends on parameters" */{a}, xi));
+  target += sum(algebra_solver(sys, [1]', [a]', /* ERROR "Ill-typed arguments supplied to function 'algebra_solver': the fourth argument must be data-only" */{a}, xi));
 }

@@ -4,5 +4,5 @@ functions {
 data { array[2, 0] int xi; }
 parameters { vector[1] phi; array[2] vector[1] theta; array[2, 1] real xr; }
 model {
-  target += sum(map_rect(job, phi, theta, /* ERROR "argument 4 of map_rect must be data only, but depends on parameters" */xr, xi));
+  target += sum(map_rect(job, phi, theta, /* ERROR "Ill-typed arguments supplied to function 'map_rect': the fourth argument must be data-only" */xr, xi));
 }

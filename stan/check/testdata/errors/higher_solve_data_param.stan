@@ -3,5 +3,5 @@ functions {
 }
 parameters { real a; }
 model {
-  target += sum(solve_powell(sys, [1]', 2, /* ERROR "argument 4 of solve_powell must be data only, as 'sys' declares its parameter c data, but it depends on parameters" */a));
+  target += sum(solve_powell(sys, [1]', 2, /* ERROR "Ill-typed arguments supplied to function 'solve_powell': the fourth argument must be data-only" */a));
 }

@@ -1,5 +1,6 @@
 data { int k; }
 parameters { real<lower=0> l; }
 model {
-  k ~ poisson(l) T[/* ERROR "a truncation bound of type real does not fit poisson_lcdf" */0.5, ];
+  // The CDFs of an int family take an int bound.
+  /* ERROR "No matching signature for arguments: (real, real); poisson_lcdf does not take them" */k ~ poisson(l) T[0.5, ];
 }

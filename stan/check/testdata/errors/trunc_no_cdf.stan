@@ -4,5 +4,6 @@ functions {
 }
 parameters { real y; }
 model {
-  y ~ /* ERROR "truncation is only defined if the distribution has _lcdf and _lccdf functions: foo_lccdf is not defined" */foo(0) T[0, 1];
+  // Stan requires both CDFs, for either bound; the error is the statement's.
+  /* ERROR "Truncation is only defined if distribution has _lcdf and _lccdf functions implemented with appropriate signature. No matching signature for arguments: (int, int); foo_lccdf is not defined" */y ~ foo(0) T[0, 1];
 }
