@@ -97,6 +97,7 @@ var corpusValues = map[string]float64{
 	"distributions.stan lqf":     1.959963984540054,
 	"distributions.stan q":       2.5, // type 7, as R's default
 	"distributions.stan ld":      12,
+	"distributions.stan aint[1]": 4, // abs of an int array stays int
 	"distributions.stan oh[2]":   1,
 	"distributions.stan oh[3]":   0,
 	"distributions.stan lin[2]":  0.5,

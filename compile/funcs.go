@@ -53,6 +53,18 @@ func (l *library) addScalarFuncs() {
 				return v
 			}}, nil
 		}
+		if a[0].v != nil && a[0].t.Kind == types.Int {
+			// abs of an int container is an int container.
+			f, buf := a[0].v, c.buf()
+			return cexpr{t: t, v: func(e *env) *value {
+				v, b := f(e), buf.of(e)
+				b.shape(v.Dims, true)
+				for k, x := range v.I {
+					b.I[k] = max(x, -x)
+				}
+				return b
+			}}, nil
+		}
 		if isComplex(a[0].t.Kind) {
 			// The modulus of each element of a complex container.
 			f, buf := a[0].v, c.buf()

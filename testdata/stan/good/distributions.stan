@@ -30,6 +30,7 @@ generated quantities {
   int ys = yule_simon_rng(rho + 1);
   real lw0 = lambert_w0(1.0);
   real lwm1 = lambert_wm1(-0.2);
+  array[2] int aint = abs({-4, 5});
   real ie = inv_erfc(0.5);
   real iib = inv_inc_beta(2, 3, 0.4);
   real lild = log_inv_logit_diff(1.0, 0.5);
