@@ -758,6 +758,28 @@ func (p *rhsProg) reals(src *rhsSource, x ast.Expr) *rsym {
 		}
 	case *ast.BinaryExpr:
 		return p.elementwise(src, x)
+	case *ast.CallExpr:
+		// A function of one real, vectorised.
+		call := info.Calls[x]
+		if call == nil || call.User != nil || len(x.Args) != 1 {
+			break
+		}
+		op, direct := rhsDirect[call.Name]
+		f, ok := scalarUnary[call.Name]
+		if !direct && !ok {
+			break
+		}
+		a := p.reals(src, x.Args[0])
+		out := &rsym{slots: make([]int32, len(a.slots))}
+		for j, s := range a.slots {
+			if direct {
+				out.slots[j] = p.emit(op, 0, s, 0)
+				continue
+			}
+			p.unary = append(p.unary, f)
+			out.slots[j] = p.emit(rUnary, int32(len(p.unary)-1), s, 0)
+		}
+		return out
 	}
 	rhsStop()
 	return nil
