@@ -71,9 +71,19 @@ const (
 // program's functions for rUnary and rBinary.
 type rhsInstr struct {
 	op      uint8
+	tan     uint8 // which operands carry tangents (rhsTanA, rhsTanB)
 	fn      int32
 	a, b, o int32
 }
+
+// The operands of an instruction that depend on the state or on a
+// parameter with sensitivities: a constant operand's partial is not used,
+// as ad does not record it (it may be NaN, as pow's in its exponent at a
+// negative base).
+const (
+	rhsTanA = 1 << iota
+	rhsTanB
+)
 
 // rhsProg is a system function linked for the sizes and integers of a
 // solve, in one Model. Slot 0 is the time, slots 1..n the state, then the
@@ -88,11 +98,13 @@ type rhsProg struct {
 	binary []func(*ad.Tape, ad.Var, ad.Var) ad.Var
 	tape   *ad.Tape // to take the partials of rUnary and rBinary
 
-	val, pa, pb, adj []float64 // slot values, the partials of each instruction, slot adjoints
-	argBase          []int32   // each argument's first slot
-	out              []int32   // the result's slots
-	direct           []int32   // for each sensitivity parameter, its slot (zero when it has none)
-	sink, zero       int32     // the second operand of a unary operation; a slot no operation reads
+	val        []float64 // slot values
+	argBase    []int32   // each argument's first slot
+	out        []int32   // the result's slots
+	direct     []int32   // for each sensitivity parameter, its slot (zero when it has none)
+	tan        []float64 // each slot's tangents in the np directions
+	act        []bool    // the slots that carry tangents
+	sink, zero int32     // the second operand of a unary operation; a slot no operation reads (both without tangents)
 
 	// Linking.
 	locals map[*check.Var]*rsym
@@ -154,6 +166,35 @@ func (p *rhsProg) link(src *rhsSource, n, np int, args []rhsArg) bool {
 			}
 		}
 	}
+	// The parameters' tangents: unit vectors, the rest 0 but for the
+	// state's, set at each evaluation.
+	p.tan = grow(p.tan, len(p.val)*np)
+	clear(p.tan)
+	act := p.act[:0]
+	for range p.val {
+		act = append(act, false)
+	}
+	p.act = act
+	for k := range n {
+		act[1+k] = true
+	}
+	for q, s := range p.direct {
+		if s != p.zero {
+			p.tan[int(s)*np+q] = 1
+			act[s] = true
+		}
+	}
+	for i := range p.code {
+		in := &p.code[i]
+		in.tan = 0
+		if act[in.a] {
+			in.tan |= rhsTanA
+		}
+		if act[in.b] {
+			in.tan |= rhsTanB
+		}
+		act[in.o] = in.tan != 0
+	}
 	return true
 }
 
@@ -182,7 +223,7 @@ func (p *rhsProg) build(src *rhsSource, n int, args []rhsArg) (ok bool) {
 		return false
 	}
 	p.code, p.unary, p.binary = p.code[:0], p.unary[:0], p.binary[:0]
-	p.val, p.pa, p.pb = p.val[:0], p.pa[:0], p.pb[:0]
+	p.val = p.val[:0]
 	p.argBase, p.out = p.argBase[:0], p.out[:0]
 	p.locals = map[*check.Var]*rsym{}
 	p.consts = map[uint64]int32{}
@@ -236,7 +277,6 @@ func (p *rhsProg) build(src *rhsSource, n int, args []rhsArg) (ok bool) {
 			p.code[i].b = p.sink
 		}
 	}
-	p.adj = grow(p.adj, len(p.val))
 	if p.tape == nil && (len(p.unary) > 0 || len(p.binary) > 0) {
 		p.tape = ad.NewTape()
 	}
@@ -270,17 +310,6 @@ func (p *rhsProg) emit(op uint8, fn int32, a, b int32) int32 {
 	}
 	o := p.newSlot(0)
 	p.code = append(p.code, rhsInstr{op: op, fn: fn, a: a, b: b, o: o})
-	// The constant partials of the linear operations; forward sets the rest.
-	da, db := 0.0, 0.0
-	switch op {
-	case rAdd:
-		da, db = 1, 1
-	case rSub:
-		da, db = 1, -1
-	case rNeg:
-		da = -1
-	}
-	p.pa, p.pb = append(p.pa, da), append(p.pb, db)
 	return o
 }
 
@@ -847,110 +876,123 @@ func repeatSlot(s int32, m int) []int32 {
 	return out
 }
 
-// forward evaluates the program at the time and state in slots 0..n and
-// records the partials of each instruction.
-func (p *rhsProg) forward() {
-	v, pa, pb := p.val, p.pa, p.pb
+// run evaluates the program at the time and state in slots 0..n and, when
+// np > 0, carries the tangents of every slot in the np directions along:
+// each instruction's are its partials times its operands'.
+func (p *rhsProg) run(np int) {
+	v, tan := p.val, p.tan
 	for i := range p.code {
 		in := &p.code[i]
 		x := v[in.a]
+		var r, da, db float64
 		switch in.op {
 		case rAdd:
-			v[in.o] = x + v[in.b]
+			r, da, db = x+v[in.b], 1, 1
 		case rSub:
-			v[in.o] = x - v[in.b]
+			r, da, db = x-v[in.b], 1, -1
 		case rMul:
 			y := v[in.b]
-			v[in.o], pa[i], pb[i] = x*y, y, x
+			r, da, db = x*y, y, x
 		case rDiv:
 			y := v[in.b]
-			q := x / y
-			v[in.o], pa[i], pb[i] = q, 1/y, -q/y
+			r = x / y
+			da, db = 1/y, -r/y
 		case rNeg:
-			v[in.o] = -x
+			r, da = -x, -1
 		case rExp:
-			e := math.Exp(x)
-			v[in.o], pa[i] = e, e
+			r = math.Exp(x)
+			da = r
 		case rLog:
-			v[in.o], pa[i] = math.Log(x), 1/x
+			r, da = math.Log(x), 1/x
 		case rSqrt:
-			s := math.Sqrt(x)
-			v[in.o], pa[i] = s, 0.5/s
+			r = math.Sqrt(x)
+			da = 0.5 / r
 		case rSquare:
-			v[in.o], pa[i] = x*x, 2*x
+			r, da = x*x, 2*x
 		case rInv:
-			r := 1 / x
-			v[in.o], pa[i] = r, -r*r
+			r = 1 / x
+			da = -r * r
 		case rPow:
 			// ad's Pow: at a zero exponent the base's partial is 0, at a
 			// zero base the exponent's.
 			y := v[in.b]
-			r := math.Pow(x, y)
-			da, db := 0.0, 0.0
+			r = math.Pow(x, y)
 			if y != 0 {
 				da = y * math.Pow(x, y-1)
 			}
 			if x != 0 {
 				db = r * math.Log(x)
 			}
-			v[in.o], pa[i], pb[i] = r, da, db
 		case rUnary:
 			tp := p.tape
 			tp.Reset()
 			a := tp.Var(x)
-			r := p.unary[in.fn](tp, a)
-			tp.Grad(r)
-			v[in.o], pa[i] = r.Val, tp.Adjoint(a)
+			out := p.unary[in.fn](tp, a)
+			tp.Grad(out)
+			r, da = out.Val, tp.Adjoint(a)
 		case rBinary:
 			tp := p.tape
 			tp.Reset()
 			a, b := tp.Var(x), tp.Var(v[in.b])
-			r := p.binary[in.fn](tp, a, b)
-			tp.Grad(r)
-			v[in.o], pa[i], pb[i] = r.Val, tp.Adjoint(a), tp.Adjoint(b)
+			out := p.binary[in.fn](tp, a, b)
+			tp.Grad(out)
+			r, da, db = out.Val, tp.Adjoint(a), tp.Adjoint(b)
 		}
-	}
-}
-
-// reverse sweeps the adjoints of result slot o back to every slot.
-func (p *rhsProg) reverse(o int32) {
-	adj, pa, pb := p.adj, p.pa, p.pb
-	clear(adj)
-	adj[o] = 1
-	for i := len(p.code) - 1; i >= 0; i-- {
-		in := &p.code[i]
-		g := adj[in.o]
-		if g == 0 {
+		v[in.o] = r
+		if in.tan == 0 || np == 0 {
 			continue
 		}
-		adj[in.a] += pa[i] * g
-		adj[in.b] += pb[i] * g
+		o := int(in.o) * np
+		to := tan[o : o+np]
+		ta := tan[int(in.a)*np:]
+		ta = ta[:len(to)]
+		switch in.tan {
+		case rhsTanA | rhsTanB:
+			tb := tan[int(in.b)*np:]
+			tb = tb[:len(to)]
+			for q := range to {
+				to[q] = da*ta[q] + db*tb[q]
+			}
+		case rhsTanA:
+			for q := range to {
+				to[q] = da * ta[q]
+			}
+		case rhsTanB:
+			tb := tan[int(in.b)*np:]
+			tb = tb[:len(to)]
+			for q := range to {
+				to[q] = db * tb[q]
+			}
+		}
 	}
 }
 
 // fastRHS is the coupled system's right-hand side by the straight-line
 // program; it reports false when the program does not apply to this solve.
-// dz holds f, then for each parameter p, J_y z_p + ∂f/∂p.
+// dz holds f, then for each parameter p, J_y z_p + ∂f/∂p: forward mode in
+// the np directions of the sensitivities at once, the state's tangents
+// being the sensitivities z_p, the parameters' unit vectors.
 func (s *odeCore) fastRHS(t float64, z, dz []float64) bool {
-	if !s.fastValue(t, z[:s.n], dz) {
+	p := &s.prog
+	if s.interp || !p.ok || !p.linked {
 		return false
 	}
-	if s.np == 0 {
-		return true
+	n, np := s.n, s.np
+	v, tan := p.val, p.tan
+	v[0] = t
+	copy(v[1:1+n], z[:n])
+	for k := range n {
+		tk := tan[(1+k)*np : (2+k)*np]
+		for q := range tk {
+			tk[q] = z[n+n*q+k]
+		}
 	}
-	n, p := s.n, &s.prog
-	adj := p.adj
+	p.run(np)
 	for i, o := range p.out {
-		p.reverse(o)
-		jy := adj[1 : 1+n]
-		for q, slot := range p.direct {
-			d := adj[slot]
-			off := n + n*q
-			zq := z[off : off+n]
-			for k, j := range jy {
-				d += zq[k] * j
-			}
-			dz[off+i] = d
+		dz[i] = v[o]
+		to := tan[int(o)*np : int(o)*np+np]
+		for q, d := range to {
+			dz[n+n*q+i] = d
 		}
 	}
 	return true
@@ -965,7 +1007,7 @@ func (s *odeCore) fastValue(t float64, y, dy []float64) bool {
 	v := p.val
 	v[0] = t
 	copy(v[1:1+len(y)], y)
-	p.forward()
+	p.run(0)
 	for i, o := range p.out {
 		dy[i] = v[o]
 	}
