@@ -12,9 +12,10 @@ import (
 )
 
 // This file evaluates an ODE system function as a straight-line program
-// over float64 slots: its values, then one reverse sweep per equation for
-// the Jacobian row [∂f_i/∂y | ∂f_i/∂θ], with no tape, closures or frames.
-// At the start of a solve the function's body is executed symbolically
+// over float64 slots, with no tape, closures or frames: its values and, in
+// forward mode, its tangents in the directions of the sensitivities, which
+// are the sensitivities' right-hand sides J_y z_p + ∂f/∂p at once (the
+// coupled system of Stan's coupled_ode_system). At the start of a solve the function's body is executed symbolically
 // for the sizes and integer values of that call: integer arithmetic,
 // control flow on integers and loops are carried out then, every real
 // operation becomes one instruction. A body outside that subset (a
@@ -24,7 +25,8 @@ import (
 
 // rhsSource is a system function as the straight-line evaluation reads
 // it: its declaration and the checker's information. It is shared, read
-// only, by every Model.
+// only, by every Model of a Program, so by goroutines running Models at
+// once (TestODERHSShared); each Model links its own rhsProg.
 type rhsSource struct {
 	info   *check.Info
 	decl   *ast.FuncDecl
@@ -98,13 +100,11 @@ type rhsProg struct {
 	binary []func(*ad.Tape, ad.Var, ad.Var) ad.Var
 	tape   *ad.Tape // to take the partials of rUnary and rBinary
 
-	val        []float64 // slot values
-	argBase    []int32   // each argument's first slot
-	out        []int32   // the result's slots
-	direct     []int32   // for each sensitivity parameter, its slot (zero when it has none)
-	tan        []float64 // each slot's tangents in the np directions
-	act        []bool    // the slots that carry tangents
-	sink, zero int32     // the second operand of a unary operation; a slot no operation reads (both without tangents)
+	val     []float64 // slot values
+	argBase []int32   // each argument's first slot
+	out     []int32   // the result's slots
+	tan     []float64 // each slot's tangents in the np directions
+	sink    int32     // the second operand of a unary operation, without tangents
 
 	// Linking.
 	locals map[*check.Var]*rsym
@@ -130,7 +130,7 @@ type rhsFail struct{}
 // evaluation applies. A program is kept while the sizes, the integer
 // values and the parameters with sensitivities stay the same.
 func (p *rhsProg) link(src *rhsSource, n, np int, args []rhsArg) bool {
-	key := append(p.key[:0], n)
+	key := append(p.key[:0], n, np)
 	for _, a := range args {
 		v := 0
 		if a.vars {
@@ -144,6 +144,9 @@ func (p *rhsProg) link(src *rhsSource, n, np int, args []rhsArg) bool {
 	if !same {
 		p.linked = true
 		p.ok = p.build(src, n, args)
+		if p.ok {
+			p.activate(n, np, args)
+		}
 	}
 	if !p.ok {
 		return false
@@ -153,35 +156,35 @@ func (p *rhsProg) link(src *rhsSource, n, np int, args []rhsArg) bool {
 			p.val[int(p.argBase[k])+j] = v.Val
 		}
 	}
-	// The slot of each sensitivity parameter's direct partial: none for
-	// the initial state's, whose sensitivities come first.
-	p.direct = p.direct[:0]
-	for len(p.direct) < np-activeCount(args) {
-		p.direct = append(p.direct, p.zero)
-	}
-	for k, a := range args {
-		if a.vars {
-			for j := range a.reals {
-				p.direct = append(p.direct, p.argBase[k]+int32(j))
-			}
-		}
-	}
-	// The parameters' tangents: unit vectors, the rest 0 but for the
-	// state's, set at each evaluation.
+	return true
+}
+
+// activate sets the tangents of the parameters with sensitivities, unit
+// vectors in their directions (after the initial state's, which come
+// first), and marks the operands of each instruction that carry tangents.
+// The state's tangents are set at each evaluation, the rest stay 0.
+func (p *rhsProg) activate(n, np int, args []rhsArg) {
 	p.tan = grow(p.tan, len(p.val)*np)
 	clear(p.tan)
-	act := p.act[:0]
-	for range p.val {
-		act = append(act, false)
-	}
-	p.act = act
+	act := make([]bool, len(p.val))
 	for k := range n {
 		act[1+k] = true
 	}
-	for q, s := range p.direct {
-		if s != p.zero {
-			p.tan[int(s)*np+q] = 1
+	q := np
+	for _, a := range args {
+		if a.vars {
+			q -= len(a.reals)
+		}
+	}
+	for k, a := range args {
+		if !a.vars {
+			continue
+		}
+		for j := range a.reals {
+			s := int(p.argBase[k]) + j
+			p.tan[s*np+q] = 1
 			act[s] = true
+			q++
 		}
 	}
 	for i := range p.code {
@@ -195,17 +198,6 @@ func (p *rhsProg) link(src *rhsSource, n, np int, args []rhsArg) bool {
 		}
 		act[in.o] = in.tan != 0
 	}
-	return true
-}
-
-func activeCount(args []rhsArg) int {
-	m := 0
-	for _, a := range args {
-		if a.vars {
-			m += len(a.reals)
-		}
-	}
-	return m
 }
 
 func sameInts(a, b []int) bool {
@@ -271,7 +263,6 @@ func (p *rhsProg) build(src *rhsSource, n int, args []rhsArg) (ok bool) {
 	}
 	p.out = append(p.out, ret.slots...)
 	p.sink = p.newSlot(0)
-	p.zero = p.newSlot(0)
 	for i, in := range p.code {
 		if in.op == rNeg || in.op == rExp || in.op == rLog || in.op == rSqrt || in.op == rSquare || in.op == rInv || in.op == rUnary {
 			p.code[i].b = p.sink

@@ -2,11 +2,13 @@ package compile
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gostan/gostan/model"
@@ -306,5 +308,67 @@ func TestODERHSErrors(t *testing.T) {
 		if err == nil || err2 == nil || err.Error() != err2.Error() || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, by the interpreter %v; want one about %q", c.body, err, err2, c.want)
 		}
+	}
+}
+
+// TestODERHSShared evaluates Models of one Program in goroutines at once:
+// they share the system function's rhsSource and each links its own
+// program; every gradient must equal the serial one.
+func TestODERHSShared(t *testing.T) {
+	ts := []float64{0.5, 1, 2, 3.5}
+	data := model.Data{
+		"T":   {Elems: []float64{float64(len(ts))}, Int: true},
+		"ts":  {Dims: []int{len(ts)}, Elems: ts},
+		"xr":  {Dims: []int{2}, Elems: []float64{0.4, -0.3}},
+		"idx": {Dims: []int{2}, Elems: []float64{3, 1}, Int: true},
+	}
+	prog, err := Source("shared.stan", []byte(odeRHSVariadic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers = 4
+	x := [workers][]float64{}
+	want := [workers][]float64{}
+	for w := range workers {
+		m, err := prog.NewModel(data, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x[w] = []float64{0.1 * float64(w), 0.2, -0.3, 0.8, 1.1, 0.9}
+		want[w] = make([]float64, m.Dim())
+		if _, err := m.LogDensity(x[w], want[w]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m, err := prog.NewModel(data, 1)
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			grad := make([]float64, m.Dim())
+			for range 20 {
+				if _, err := m.LogDensity(x[w], grad); err != nil {
+					errs <- err.Error()
+					return
+				}
+				for i := range grad {
+					if grad[i] != want[w][i] {
+						errs <- fmt.Sprintf("worker %d: d lp / d x[%d] = %v, serially %v", w, i, grad[i], want[w][i])
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
