@@ -15,13 +15,14 @@ import (
 // over float64 slots, with no tape, closures or frames: its values and, in
 // forward mode, its tangents in the directions of the sensitivities, which
 // are the sensitivities' right-hand sides J_y z_p + ∂f/∂p at once (the
-// coupled system of Stan's coupled_ode_system). At the start of a solve the function's body is executed symbolically
-// for the sizes and integer values of that call: integer arithmetic,
-// control flow on integers and loops are carried out then, every real
-// operation becomes one instruction. A body outside that subset (a
-// condition on a real, a call of a user function, a matrix, print or
-// reject, an index out of range) is left to the interpreter, which then
-// runs it and reports its errors as before.
+// coupled system of Stan's coupled_ode_system). At the start of a solve
+// the function's body is executed symbolically for the sizes and integer
+// values of that call: integer arithmetic, control flow on integers and
+// loops are carried out then, calls of user functions are inlined, every
+// real operation becomes one instruction. A body outside that subset (a
+// condition on a real, a recursive call, a matrix, print or reject, an
+// index out of range) is left to the interpreter, which then runs it and
+// reports its errors as before.
 
 // rhsSource is a system function as the straight-line evaluation reads
 // it: its declaration and the checker's information. It is shared, read
@@ -107,9 +108,10 @@ type rhsProg struct {
 	sink    int32     // the second operand of a unary operation, without tangents
 
 	// Linking.
-	locals map[*check.Var]*rsym
-	consts map[uint64]int32
-	budget int
+	locals  map[*check.Var]*rsym
+	consts  map[uint64]int32
+	calling map[*ast.FuncDecl]bool // the user functions being inlined
+	budget  int
 }
 
 // rsym is a value during the symbolic execution: the integers of an int or
@@ -219,6 +221,7 @@ func (p *rhsProg) build(src *rhsSource, n int, args []rhsArg) (ok bool) {
 	p.argBase, p.out = p.argBase[:0], p.out[:0]
 	p.locals = map[*check.Var]*rsym{}
 	p.consts = map[uint64]int32{}
+	p.calling = map[*ast.FuncDecl]bool{}
 	p.budget = 1 << 14
 	defer func() {
 		if r := recover(); r != nil {
@@ -227,7 +230,7 @@ func (p *rhsProg) build(src *rhsSource, n int, args []rhsArg) (ok bool) {
 			}
 			ok = false
 		}
-		p.locals, p.consts = nil, nil
+		p.locals, p.consts, p.calling = nil, nil, nil
 	}()
 	p.newSlot(0)
 	ys := make([]int32, n)
@@ -321,8 +324,13 @@ func (p *rhsProg) stmt(src *rhsSource, st ast.Stmt) *rsym {
 	case *ast.BlockStmt:
 		return p.block(src, s.List)
 	case *ast.ReturnStmt:
-		if s.X == nil {
+		switch t := info.Types[s.X]; {
+		case s.X == nil:
 			rhsStop()
+		case t == types.IntT:
+			return &rsym{isInt: true, scalar: true, ints: []int{p.intOf(src, s.X)}}
+		case t == types.RealT:
+			return &rsym{scalar: true, slots: []int32{p.real(src, s.X)}}
 		}
 		return p.reals(src, s.X)
 	case *ast.VarDecl:
@@ -673,7 +681,17 @@ func (p *rhsProg) real(src *rhsSource, x ast.Expr) int32 {
 		return p.real(src, x.Else)
 	case *ast.CallExpr:
 		call := info.Calls[x]
-		if call == nil || call.User != nil || call.FuncArg != nil {
+		if call != nil && call.User != nil {
+			r := p.inline(src, x, call)
+			switch {
+			case !r.scalar:
+				rhsStop()
+			case r.isInt: // a real function returning an int
+				return p.constant(float64(r.ints[0]))
+			}
+			return r.slots[0]
+		}
+		if call == nil || call.FuncArg != nil {
 			rhsStop()
 		}
 		for _, at := range call.Sig.Args {
@@ -708,6 +726,45 @@ func (p *rhsProg) real(src *rhsSource, x ast.Expr) int32 {
 	}
 	rhsStop()
 	return 0
+}
+
+// inline runs a call of a user function, its arguments bound to its
+// parameters (which Stan does not let it assign), to its return. A
+// recursive call is left to the interpreter.
+func (p *rhsProg) inline(src *rhsSource, x *ast.CallExpr, call *check.Call) *rsym {
+	d := call.User.Decl
+	if d == nil || d.Body == nil || p.calling[d] || len(d.Params) != len(x.Args) || len(call.Sig.Args) != len(x.Args) {
+		rhsStop()
+	}
+	args := make([]*rsym, len(x.Args))
+	for k, a := range x.Args {
+		switch pt := call.Sig.Args[k]; {
+		case pt == types.IntT:
+			args[k] = &rsym{isInt: true, scalar: true, ints: []int{p.intOf(src, a)}}
+		case pt == types.RealT:
+			args[k] = &rsym{scalar: true, slots: []int32{p.real(src, a)}}
+		case pt == types.Array(types.IntT, 1):
+			args[k] = &rsym{isInt: true, ints: p.intsOf(src, a)}
+		case isReals1(pt):
+			args[k] = p.reals(src, a)
+		default:
+			rhsStop()
+		}
+	}
+	for k, prm := range d.Params {
+		v := src.info.Uses[prm.Name]
+		if v == nil {
+			rhsStop()
+		}
+		p.locals[v] = args[k]
+	}
+	p.calling[d] = true
+	r := p.block(src, d.Body.List)
+	delete(p.calling, d)
+	if r == nil {
+		rhsStop()
+	}
+	return r
 }
 
 // rhsDirect are the functions the program evaluates itself, with the
@@ -779,9 +836,16 @@ func (p *rhsProg) reals(src *rhsSource, x ast.Expr) *rsym {
 	case *ast.BinaryExpr:
 		return p.elementwise(src, x)
 	case *ast.CallExpr:
-		// A function of one real, vectorised.
 		call := info.Calls[x]
-		if call == nil || call.User != nil || len(x.Args) != 1 {
+		if call != nil && call.User != nil {
+			r := p.inline(src, x, call)
+			if r.isInt || r.scalar {
+				rhsStop()
+			}
+			return r
+		}
+		// A function of one real, vectorised.
+		if call == nil || len(x.Args) != 1 {
 			break
 		}
 		op, direct := rhsDirect[call.Name]

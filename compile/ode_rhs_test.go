@@ -239,6 +239,46 @@ model {
 }
 `
 
+// odeRHSHelpers calls user functions, inlined into the program; with
+// RECURSE set to 1, the recursive one leaves the system to the interpreter.
+const odeRHSHelpers = `functions {
+  real rate(real a, real b) {
+    return a * b / (1 + a);
+  }
+  array[] real decay(array[] real y, real k) {
+    return {-k * y[1], -k * y[2]};
+  }
+  real halve(real a, int k) {
+    if (k == 0) {
+      return a;
+    }
+    return halve(0.5 * a, k - 1);
+  }
+  array[] real sys(real t, array[] real y, array[] real theta, array[] real x_r, array[] int x_i) {
+    array[2] real d = decay(y, theta[1]);
+    d[1] += rate(y[2], theta[2]);
+    d[2] -= halve(y[1], RECURSE);
+    return d;
+  }
+}
+data {
+  int T;
+  array[T] real ts;
+}
+parameters {
+  array[2] real<lower=0> theta;
+  array[2] real y0;
+}
+model {
+  array[T, 2] real y = integrate_ode_rk45(sys, y0, 0, ts, theta, rep_array(0.0, 0), rep_array(0, 0), 1e-10, 1e-10, 1000000);
+  for (n in 1:T) {
+    target += normal_lpdf(y[n] | 0.3, 1);
+  }
+  theta ~ lognormal(0, 0.5);
+  y0 ~ normal(0, 1);
+}
+`
+
 // TestODERHSHandWritten compares the straight-line right-hand sides of
 // hand-written systems with the interpreter's, and the gradient of the
 // log density with its finite differences; a system outside the subset
@@ -258,6 +298,8 @@ func TestODERHSHandWritten(t *testing.T) {
 		{"variadic", odeRHSVariadic, true},
 		{"old interface", odeRHSOld, true},
 		{"branch on the state", odeRHSBranch, false},
+		{"helpers", strings.Replace(odeRHSHelpers, "RECURSE", "0", 1), true},
+		{"recursive helper", strings.Replace(odeRHSHelpers, "RECURSE", "1", 1), false},
 	} {
 		m := buildSource(t, c.src, data)
 		rng := rand.New(rand.NewPCG(7, 9))
