@@ -17,29 +17,41 @@ type builtin func(c *compiler, args []cexpr, t types.Type, pos token.Position) (
 
 var negInf = math.Inf(-1)
 
+// scalarUnary and scalarBinary are the real functions of one and two reals
+// (vectorised by addScalarFuncs), by their Stan names; the ODE solvers' straight-line
+// right-hand sides (ode_rhs.go) call them too.
+var scalarUnary = map[string]func(*ad.Tape, ad.Var) ad.Var{
+	"exp": (*ad.Tape).Exp, "log": (*ad.Tape).Log, "sqrt": (*ad.Tape).Sqrt, "cbrt": (*ad.Tape).Cbrt,
+	"square": (*ad.Tape).Square, "exp2": (*ad.Tape).Exp2, "expm1": (*ad.Tape).Expm1,
+	"log2": (*ad.Tape).Log2, "log10": (*ad.Tape).Log10, "log1p": (*ad.Tape).Log1p, "log1m": (*ad.Tape).Log1m,
+	"log1p_exp": (*ad.Tape).Log1pExp, "log1m_exp": (*ad.Tape).Log1mExp, "inv_logit": (*ad.Tape).InvLogit,
+	"logit": (*ad.Tape).Logit, "log_inv_logit": (*ad.Tape).LogInvLogit, "log1m_inv_logit": (*ad.Tape).Log1mInvLogit,
+	"inv_cloglog": (*ad.Tape).InvCloglog, "sin": (*ad.Tape).Sin, "cos": (*ad.Tape).Cos, "tan": (*ad.Tape).Tan,
+	"asin": (*ad.Tape).Asin, "acos": (*ad.Tape).Acos, "atan": (*ad.Tape).Atan, "sinh": (*ad.Tape).Sinh,
+	"cosh": (*ad.Tape).Cosh, "tanh": (*ad.Tape).Tanh, "asinh": (*ad.Tape).Asinh, "acosh": (*ad.Tape).Acosh,
+	"atanh": (*ad.Tape).Atanh, "erf": (*ad.Tape).Erf, "erfc": (*ad.Tape).Erfc, "Phi": (*ad.Tape).Phi,
+	"Phi_approx": (*ad.Tape).PhiApprox, "inv_Phi": (*ad.Tape).InvPhi, "std_normal_qf": (*ad.Tape).StdNormalQf,
+	"std_normal_log_qf": (*ad.Tape).StdNormalLogQf, "inv_erfc": (*ad.Tape).InvErfc,
+	"lambert_w0": (*ad.Tape).LambertW0, "lambert_wm1": (*ad.Tape).LambertWm1, "lgamma": (*ad.Tape).Lgamma,
+	"digamma": (*ad.Tape).Digamma, "tgamma": (*ad.Tape).Tgamma, "fabs": (*ad.Tape).Abs,
+	"inv": (*ad.Tape).Inv, "inv_sqrt": (*ad.Tape).InvSqrt, "inv_square": (*ad.Tape).InvSquare,
+	"floor": stepOf(math.Floor), "ceil": stepOf(math.Ceil), "round": stepOf(math.Round), "trunc": stepOf(math.Trunc),
+	"trigamma": func(t *ad.Tape, a ad.Var) ad.Var { return ad.Const(mathx.Trigamma(a.Val)) },
+}
+
+var scalarBinary = map[string]func(*ad.Tape, ad.Var, ad.Var) ad.Var{
+	"pow": (*ad.Tape).Pow, "fmin": (*ad.Tape).Fmin, "fmax": (*ad.Tape).Fmax, "fdim": (*ad.Tape).Fdim,
+	"fmod": (*ad.Tape).Fmod, "hypot": (*ad.Tape).Hypot, "atan2": (*ad.Tape).Atan2, "lbeta": (*ad.Tape).Lbeta,
+	"lchoose": (*ad.Tape).Lchoose, "binomial_coefficient_log": (*ad.Tape).Lchoose,
+	"log_diff_exp": (*ad.Tape).LogDiffExp, "log_inv_logit_diff": (*ad.Tape).LogInvLogitDiff, "multiply_log": (*ad.Tape).MultiplyLog, "lmultiply": (*ad.Tape).MultiplyLog,
+	"beta": func(t *ad.Tape, a, b ad.Var) ad.Var { return t.Exp(t.Lbeta(a, b)) },
+}
+
 // addScalarFuncs defines the functions of scalars (vectorised where Stan
 // vectorises them), the constants and target().
 func (l *library) addScalarFuncs() {
 	m := map[string]builtin{}
-	unary := map[string]func(*ad.Tape, ad.Var) ad.Var{
-		"exp": (*ad.Tape).Exp, "log": (*ad.Tape).Log, "sqrt": (*ad.Tape).Sqrt, "cbrt": (*ad.Tape).Cbrt,
-		"square": (*ad.Tape).Square, "exp2": (*ad.Tape).Exp2, "expm1": (*ad.Tape).Expm1,
-		"log2": (*ad.Tape).Log2, "log10": (*ad.Tape).Log10, "log1p": (*ad.Tape).Log1p, "log1m": (*ad.Tape).Log1m,
-		"log1p_exp": (*ad.Tape).Log1pExp, "log1m_exp": (*ad.Tape).Log1mExp, "inv_logit": (*ad.Tape).InvLogit,
-		"logit": (*ad.Tape).Logit, "log_inv_logit": (*ad.Tape).LogInvLogit, "log1m_inv_logit": (*ad.Tape).Log1mInvLogit,
-		"inv_cloglog": (*ad.Tape).InvCloglog, "sin": (*ad.Tape).Sin, "cos": (*ad.Tape).Cos, "tan": (*ad.Tape).Tan,
-		"asin": (*ad.Tape).Asin, "acos": (*ad.Tape).Acos, "atan": (*ad.Tape).Atan, "sinh": (*ad.Tape).Sinh,
-		"cosh": (*ad.Tape).Cosh, "tanh": (*ad.Tape).Tanh, "asinh": (*ad.Tape).Asinh, "acosh": (*ad.Tape).Acosh,
-		"atanh": (*ad.Tape).Atanh, "erf": (*ad.Tape).Erf, "erfc": (*ad.Tape).Erfc, "Phi": (*ad.Tape).Phi,
-		"Phi_approx": (*ad.Tape).PhiApprox, "inv_Phi": (*ad.Tape).InvPhi, "std_normal_qf": (*ad.Tape).StdNormalQf,
-		"std_normal_log_qf": (*ad.Tape).StdNormalLogQf, "inv_erfc": (*ad.Tape).InvErfc,
-		"lambert_w0": (*ad.Tape).LambertW0, "lambert_wm1": (*ad.Tape).LambertWm1, "lgamma": (*ad.Tape).Lgamma,
-		"digamma": (*ad.Tape).Digamma, "tgamma": (*ad.Tape).Tgamma, "fabs": (*ad.Tape).Abs,
-		"inv": (*ad.Tape).Inv, "inv_sqrt": (*ad.Tape).InvSqrt, "inv_square": (*ad.Tape).InvSquare,
-		"floor": stepOf(math.Floor), "ceil": stepOf(math.Ceil), "round": stepOf(math.Round), "trunc": stepOf(math.Trunc),
-		"trigamma": func(t *ad.Tape, a ad.Var) ad.Var { return ad.Const(mathx.Trigamma(a.Val)) },
-	}
-	for name, f := range unary {
+	for name, f := range scalarUnary {
 		m[name] = vectorized(f)
 	}
 	m["abs"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
@@ -79,14 +91,7 @@ func (l *library) addScalarFuncs() {
 		}
 		return vectorized((*ad.Tape).Abs)(c, a, t, pos)
 	}
-	binary := map[string]func(*ad.Tape, ad.Var, ad.Var) ad.Var{
-		"pow": (*ad.Tape).Pow, "fmin": (*ad.Tape).Fmin, "fmax": (*ad.Tape).Fmax, "fdim": (*ad.Tape).Fdim,
-		"fmod": (*ad.Tape).Fmod, "hypot": (*ad.Tape).Hypot, "atan2": (*ad.Tape).Atan2, "lbeta": (*ad.Tape).Lbeta,
-		"lchoose": (*ad.Tape).Lchoose, "binomial_coefficient_log": (*ad.Tape).Lchoose,
-		"log_diff_exp": (*ad.Tape).LogDiffExp, "log_inv_logit_diff": (*ad.Tape).LogInvLogitDiff, "multiply_log": (*ad.Tape).MultiplyLog, "lmultiply": (*ad.Tape).MultiplyLog,
-		"beta": func(t *ad.Tape, a, b ad.Var) ad.Var { return t.Exp(t.Lbeta(a, b)) },
-	}
-	for name, f := range binary {
+	for name, f := range scalarBinary {
 		m[name] = binaryScalar(f)
 	}
 	m["log_sum_exp"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {

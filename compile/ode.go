@@ -117,6 +117,7 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 		th, xr, xi,
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, realArr).v
+	s.src = c.rhsSource(f)
 	return cexpr{t: t, v: func(e *env) *value { return site.of(e).eval(e) }}
 }
 
@@ -221,6 +222,8 @@ func (s *odeSolver) eval(e *env) *value {
 	}
 	size := s.coupled()
 	T := len(s.ts)
+	s.rargs = append(s.rargs[:0], rhsArg{reals: th, vars: thv.vars}, rhsArg{reals: xr}, rhsArg{ints: s.xi.of(e).in.I})
+	s.prog.link(s.src, n, s.np, s.rargs)
 
 	if err := s.solve(e, s, t0.Val, rel, abs, maxSteps); err != nil {
 		s.fail("%v", err)
@@ -254,6 +257,9 @@ func (s *odeSolver) eval(e *env) *value {
 
 // rhs is the coupled system's right-hand side (odeSystem).
 func (s *odeSolver) rhs(t float64, z, dz []float64) {
+	if s.fastRHS(t, z, dz) {
+		return
+	}
 	n, tp := s.n, s.tape
 	s.loadState(t, z)
 	thv := s.th.of(s.e)

@@ -21,11 +21,19 @@ type odeCore struct {
 	relF, absF func(*env) ad.Var
 	stepsF     func(*env) int
 
-	// The system function, its scratch tape and the time and state it reads.
+	// The system function, its scratch tape and the time and state it reads;
+	// its source for the straight-line evaluation (ode_rhs.go), the program
+	// linked for the current call and the arguments it was linked for.
 	call func(*env) *value
 	nested
-	tArg ad.Var
-	yArg value
+	tArg  ad.Var
+	yArg  value
+	src   *rhsSource
+	prog  rhsProg
+	rargs []rhsArg
+	// interp leaves every evaluation to the interpreter (for tests that
+	// compare the two).
+	interp bool
 
 	// The current call.
 	n, np       int  // states, parameters of the sensitivities

@@ -474,11 +474,11 @@ func BenchmarkODEGrad(b *testing.B) {
 			x := g.Points[0].Upars
 			grad := make([]float64, m.Dim())
 			b.ReportAllocs()
-			for b.Loop() {
+			loopCPU(b, func() {
 				if _, err := m.LogDensity(x, grad); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 		})
 	}
 }

@@ -129,6 +129,7 @@ func (c *compiler) odeVariadic(x *ast.CallExpr, call *check.Call, name string, t
 		fargs = append(fargs, fa)
 	}
 	s.call = c.userCall(x, &check.Call{Name: f.Name, Sig: f.Sig, User: f}, fargs, types.VectorT).v
+	s.src = c.rhsSource(f)
 	return cexpr{t: t, v: func(e *env) *value { return site.of(e).eval(e) }}
 }
 
@@ -228,6 +229,12 @@ func (s *odeVariadic) eval(e *env) *value {
 	}
 	size := s.coupled()
 	T := len(s.ts)
+	s.rargs = s.rargs[:0]
+	for _, a := range s.args {
+		v := a.of(e)
+		s.rargs = append(s.rargs, rhsArg{reals: v.in.R, ints: v.in.I, vars: v.vars})
+	}
+	s.prog.link(s.src, n, s.np, s.rargs)
 	if err := s.solve(e, s, t0.Val, rel, abs, maxSteps); err != nil {
 		if se, ok := err.(*odeStepsError); ok {
 			s.fail("Failed to integrate to next output time (%v) in less than max_num_steps steps", se.t)
@@ -288,6 +295,9 @@ func (s *odeVariadic) eval(e *env) *value {
 
 // rhsValue evaluates f(t, y) without sensitivities.
 func (s *odeVariadic) rhsValue(e *env, t float64, y, dy []float64) {
+	if s.fastValue(t, y, dy) {
+		return
+	}
 	defer s.leave(e, s.enter(e))
 	s.tape.Reset()
 	s.tArg = ad.Const(t)
@@ -309,6 +319,9 @@ func (s *odeVariadic) rhsValue(e *env, t float64, y, dy []float64) {
 // rhs is the coupled system's right-hand side (odeSystem): the states,
 // then for each parameter p, dz_p/dt = J_y z_p + ∂f/∂p.
 func (s *odeVariadic) rhs(t float64, z, dz []float64) {
+	if s.fastRHS(t, z, dz) {
+		return
+	}
 	n, tp := s.n, s.tape
 	s.loadState(t, z)
 	for _, a := range s.args {

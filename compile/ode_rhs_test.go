@@ -1,0 +1,416 @@
+package compile
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gostan/gostan/model"
+	"github.com/gostan/gostan/posteriordb"
+)
+
+// site returns the solver's shared part, for the tests.
+func (s *odeCore) site() *odeCore { return s }
+
+// odeRHSSite is a call site of an ODE solver in a Model.
+type odeRHSSite interface {
+	odeSystem
+	site() *odeCore
+}
+
+// odeSites returns m's ODE call sites that have solved (a program may be
+// compiled twice, once for its generative view).
+func odeSites(m *Model) []odeRHSSite {
+	var out []odeRHSSite
+	for _, st := range m.e.state {
+		if s, ok := st.(odeRHSSite); ok && len(s.site().z0) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// setInterp leaves every system function of m to the interpreter, or not.
+func setInterp(m *Model, on bool) {
+	for _, s := range odeSites(m) {
+		s.site().interp = on
+	}
+}
+
+// checkODERHS compares, at m's last solve, the straight-line right-hand
+// side of each site (which must apply when fast) with the interpreter's at
+// random times, states and sensitivities: the values, and J_y S + J_θ.
+// It then compares the log density and its gradient at x both ways.
+func checkODERHS(t *testing.T, name string, m *Model, x []float64, fast bool) {
+	t.Helper()
+	grad := make([]float64, m.Dim())
+	lp, err := m.LogDensity(x, grad)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	sites := odeSites(m)
+	if len(sites) == 0 {
+		t.Fatalf("%s: no ODE call site", name)
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	for _, sys := range sites {
+		s := sys.site()
+		if got := s.prog.ok && s.prog.linked; got != fast {
+			t.Fatalf("%s: straight-line evaluation %v, want %v", name, got, fast)
+		}
+		if !fast {
+			continue
+		}
+		size := len(s.z0)
+		z, d1, d2 := make([]float64, size), make([]float64, size), make([]float64, size)
+		worst := 0.0
+		for range 5 {
+			for i := range z {
+				if i < s.n {
+					z[i] = s.z0[i] * (1 + 0.2*rng.NormFloat64())
+				} else {
+					z[i] = rng.NormFloat64()
+				}
+			}
+			tt := s.ts[0] * rng.Float64()
+			sys.rhs(tt, z, d1)
+			saved := s.enter(m.e)
+			s.interp = true
+			sys.rhs(tt, z, d2)
+			s.interp = false
+			s.leave(m.e, saved)
+			for i := range d1 {
+				if math.IsNaN(d1[i]) || math.IsNaN(d2[i]) {
+					t.Fatalf("%s: dz[%d] is %v by the program, %v by the interpreter", name, i, d1[i], d2[i])
+				}
+				e := math.Abs(d1[i]-d2[i]) / math.Max(1, math.Max(math.Abs(d1[i]), math.Abs(d2[i])))
+				worst = math.Max(worst, e)
+			}
+		}
+		if worst > 1e-13 {
+			t.Errorf("%s: the program's right-hand side and Jacobian products differ from the interpreter's by %.2g relative", name, worst)
+		}
+	}
+	setInterp(m, true)
+	grad2 := make([]float64, m.Dim())
+	lp2, err := m.LogDensity(x, grad2)
+	setInterp(m, false)
+	if err != nil {
+		t.Fatalf("%s by the interpreter: %v", name, err)
+	}
+	if math.Abs(lp-lp2) > 1e-10*math.Max(1, math.Abs(lp)) {
+		t.Errorf("%s: lp %v, by the interpreter %v", name, lp, lp2)
+	}
+	for i := range grad {
+		if math.Abs(grad[i]-grad2[i]) > 1e-9*math.Max(1, math.Abs(grad[i])) {
+			t.Errorf("%s: d lp / d x[%d] = %v, by the interpreter %v", name, i, grad[i], grad2[i])
+		}
+	}
+}
+
+// TestODERHSPosteriorDB compares the straight-line right-hand sides of the
+// PosteriorDB ODE models with the interpreter's.
+func TestODERHSPosteriorDB(t *testing.T) {
+	root := os.Getenv("GOSTAN_POSTERIORDB")
+	if root == "" {
+		t.Skip("GOSTAN_POSTERIORDB is not set")
+	}
+	db, err := posteriordb.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range odePosteriors {
+		m := odePosteriorModel(t, db, name, false)
+		var g golden
+		b, err := os.ReadFile(filepath.Join(root, "..", "golden", "stan", name+".json"))
+		if err != nil {
+			b, err = os.ReadFile(filepath.Join(root, "..", "golden", "stan", "points", name+".json"))
+		}
+		if err != nil || json.Unmarshal(b, &g) != nil || len(g.Points) == 0 {
+			t.Fatalf("%s: no golden point", name)
+		}
+		checkODERHS(t, name, m, g.Points[0].Upars, true)
+	}
+}
+
+// odeRHSVariadic is a variadic system in the straight-line subset: vector
+// arithmetic, a loop over an int argument, int-array indices, data reals,
+// a conditional on an int, and functions the program evaluates itself and
+// through ad.
+const odeRHSVariadic = `functions {
+  vector sys(real t, vector y, real k, vector th, data array[] real xr, array[] int idx, int m) {
+    vector[3] dydt = -k * y;
+    for (i in 1:m) {
+      dydt[idx[i]] += th[i] * sin(t) * exp(-square(y[idx[i]])) / (1 + xr[i]);
+    }
+    real s = inv_logit(y[1]) - pow(fabs(y[2]) + 1, th[2]) + fmin(y[3], xr[1]) + log1p(square(y[3]));
+    dydt[3] -= 0.1 * s;
+    dydt[2] = m > 1 ? dydt[2] + sqrt(1 + square(y[1])) / (1 + y[1] ^ 2) : dydt[2];
+    return dydt ./ [1.0, 2.0, 1.5]' + log(2 + y .* y) * 0.01;
+  }
+}
+data {
+  int T;
+  array[T] real ts;
+  array[2] real xr;
+  array[2] int idx;
+}
+parameters {
+  real<lower=0> k;
+  vector[2] th;
+  vector[3] y0;
+}
+model {
+  array[T] vector[3] y = ode_rk45_tol(sys, y0, 0, ts, 1e-10, 1e-10, 1000000, k, th, xr, idx, 2);
+  for (n in 1:T) {
+    target += -0.5 * dot_self(y[n]);
+  }
+  k ~ lognormal(0, 0.5);
+  th ~ normal(0, 1);
+  y0 ~ normal(1, 0.5);
+}
+`
+
+// odeRHSOld is a damped, driven oscillator in the old interface, the
+// driving switched on by x_i.
+const odeRHSOld = `functions {
+  array[] real sho(real t, array[] real y, array[] real theta, array[] real x_r, array[] int x_i) {
+    array[2] real dydt;
+    dydt[1] = y[2];
+    dydt[2] = -y[1] - theta[1] * y[2];
+    if (x_i[1] == 1) {
+      dydt[2] = dydt[2] + x_r[1] * cos(theta[2] * t);
+    }
+    return dydt;
+  }
+}
+data {
+  int T;
+  array[T] real ts;
+}
+transformed data {
+  array[1] real x_r = {0.5};
+  array[1] int x_i = {1};
+}
+parameters {
+  array[2] real<lower=0> theta;
+  array[2] real y0;
+}
+model {
+  array[T, 2] real y = integrate_ode_rk45(sho, y0, 0, ts, theta, x_r, x_i, 1e-10, 1e-10, 1000000);
+  for (n in 1:T) {
+    target += normal_lpdf(y[n] | 0.3, 1);
+  }
+  theta ~ lognormal(0, 0.5);
+  y0 ~ normal(0, 1);
+}
+`
+
+// odeRHSBranch branches on the state: the interpreter runs it.
+const odeRHSBranch = `functions {
+  array[] real sw(real t, array[] real y, array[] real theta, array[] real x_r, array[] int x_i) {
+    if (y[1] > 0) {
+      return {-theta[1] * y[1]};
+    }
+    return {-theta[2] * y[1]};
+  }
+}
+data {
+  int T;
+  array[T] real ts;
+}
+parameters {
+  array[2] real<lower=0> theta;
+  array[1] real y0;
+}
+model {
+  array[T, 1] real y = integrate_ode_rk45(sw, y0, 0, ts, theta, rep_array(0.0, 0), rep_array(0, 0), 1e-10, 1e-10, 1000000);
+  for (n in 1:T) {
+    target += normal_lpdf(y[n] | 0.3, 1);
+  }
+  theta ~ lognormal(0, 0.5);
+  y0 ~ normal(0, 1);
+}
+`
+
+// odeRHSHelpers calls user functions, inlined into the program; with
+// RECURSE set to 1, the recursive one leaves the system to the interpreter.
+const odeRHSHelpers = `functions {
+  real rate(real a, real b) {
+    return a * b / (1 + a);
+  }
+  array[] real decay(array[] real y, real k) {
+    return {-k * y[1], -k * y[2]};
+  }
+  real halve(real a, int k) {
+    if (k == 0) {
+      return a;
+    }
+    return halve(0.5 * a, k - 1);
+  }
+  array[] real sys(real t, array[] real y, array[] real theta, array[] real x_r, array[] int x_i) {
+    array[2] real d = decay(y, theta[1]);
+    d[1] += rate(y[2], theta[2]);
+    d[2] -= halve(y[1], RECURSE);
+    return d;
+  }
+}
+data {
+  int T;
+  array[T] real ts;
+}
+parameters {
+  array[2] real<lower=0> theta;
+  array[2] real y0;
+}
+model {
+  array[T, 2] real y = integrate_ode_rk45(sys, y0, 0, ts, theta, rep_array(0.0, 0), rep_array(0, 0), 1e-10, 1e-10, 1000000);
+  for (n in 1:T) {
+    target += normal_lpdf(y[n] | 0.3, 1);
+  }
+  theta ~ lognormal(0, 0.5);
+  y0 ~ normal(0, 1);
+}
+`
+
+// TestODERHSHandWritten compares the straight-line right-hand sides of
+// hand-written systems with the interpreter's, and the gradient of the
+// log density with its finite differences; a system outside the subset
+// must be left to the interpreter.
+func TestODERHSHandWritten(t *testing.T) {
+	ts := []float64{0.5, 1, 2, 3.5}
+	data := model.Data{
+		"T":   {Elems: []float64{float64(len(ts))}, Int: true},
+		"ts":  {Dims: []int{len(ts)}, Elems: ts},
+		"xr":  {Dims: []int{2}, Elems: []float64{0.4, -0.3}},
+		"idx": {Dims: []int{2}, Elems: []float64{3, 1}, Int: true},
+	}
+	for _, c := range []struct {
+		name, src string
+		fast      bool
+	}{
+		{"variadic", odeRHSVariadic, true},
+		{"old interface", odeRHSOld, true},
+		{"branch on the state", odeRHSBranch, false},
+		{"helpers", strings.Replace(odeRHSHelpers, "RECURSE", "0", 1), true},
+		{"recursive helper", strings.Replace(odeRHSHelpers, "RECURSE", "1", 1), false},
+	} {
+		m := buildSource(t, c.src, data)
+		rng := rand.New(rand.NewPCG(7, 9))
+		x := make([]float64, m.Dim())
+		for i := range x {
+			x[i] = 0.5 * rng.NormFloat64()
+		}
+		checkODERHS(t, c.name, m, x, c.fast)
+		grad := make([]float64, m.Dim())
+		if _, err := m.LogDensity(x, grad); err != nil {
+			t.Fatal(err)
+		}
+		for i := range x {
+			fd, _, err := centralDiff(m, x, i)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if math.Abs(grad[i]-fd) > 1e-5*math.Max(1, math.Abs(fd)) {
+				t.Errorf("%s: d lp / d x[%d] = %v, finite difference %v", c.name, i, grad[i], fd)
+			}
+		}
+	}
+}
+
+// TestODERHSErrors checks that errors in a system function are reported
+// as the interpreter reports them: an index out of range (left to the
+// interpreter) and a NaN the program computes.
+func TestODERHSErrors(t *testing.T) {
+	ts := []float64{0.5, 1}
+	data := model.Data{
+		"T":  {Elems: []float64{float64(len(ts))}, Int: true},
+		"ts": {Dims: []int{len(ts)}, Elems: ts},
+	}
+	for _, c := range []struct{ body, want string }{
+		{"return {-theta[x_i[1]] * y[1]};", "index"},
+		{"return {sqrt(theta[1] - 10) * y[1]};", "not finite"},
+	} {
+		src := strings.Replace(odeRHSBranch, `if (y[1] > 0) {
+      return {-theta[1] * y[1]};
+    }
+    return {-theta[2] * y[1]};`, c.body, 1)
+		src = strings.Replace(src, "rep_array(0, 0)", "{3}", 1)
+		m := buildSource(t, src, data)
+		x := []float64{0.1, 0.2, 0.3}
+		_, err := m.LogDensity(x, make([]float64, 3))
+		setInterp(m, true)
+		_, err2 := m.LogDensity(x, make([]float64, 3))
+		if err == nil || err2 == nil || err.Error() != err2.Error() || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, by the interpreter %v; want one about %q", c.body, err, err2, c.want)
+		}
+	}
+}
+
+// TestODERHSShared evaluates Models of one Program in goroutines at once:
+// they share the system function's rhsSource and each links its own
+// program; every gradient must equal the serial one.
+func TestODERHSShared(t *testing.T) {
+	ts := []float64{0.5, 1, 2, 3.5}
+	data := model.Data{
+		"T":   {Elems: []float64{float64(len(ts))}, Int: true},
+		"ts":  {Dims: []int{len(ts)}, Elems: ts},
+		"xr":  {Dims: []int{2}, Elems: []float64{0.4, -0.3}},
+		"idx": {Dims: []int{2}, Elems: []float64{3, 1}, Int: true},
+	}
+	prog, err := Source("shared.stan", []byte(odeRHSVariadic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers = 4
+	x := [workers][]float64{}
+	want := [workers][]float64{}
+	for w := range workers {
+		m, err := prog.NewModel(data, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x[w] = []float64{0.1 * float64(w), 0.2, -0.3, 0.8, 1.1, 0.9}
+		want[w] = make([]float64, m.Dim())
+		if _, err := m.LogDensity(x[w], want[w]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m, err := prog.NewModel(data, 1)
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			grad := make([]float64, m.Dim())
+			for range 20 {
+				if _, err := m.LogDensity(x[w], grad); err != nil {
+					errs <- err.Error()
+					return
+				}
+				for i := range grad {
+					if grad[i] != want[w][i] {
+						errs <- fmt.Sprintf("worker %d: d lp / d x[%d] = %v, serially %v", w, i, grad[i], want[w][i])
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
