@@ -336,6 +336,11 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		}
 		return withTrunc(f, trunc)
 	}
+	if base == "normal" && propto && !s.Truncated {
+		if f := c.vectorNormal(s, args, pos); f != nil {
+			return f
+		}
+	}
 	if base == "normal" && propto && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
 		return scalarNormal(c, args, pos)
 	}
