@@ -19,9 +19,11 @@ var fastData = model.Data{
 	"yv":    {Dims: []int{4}, Elems: []float64{2.5, -1, 0.3, 4}},
 	"sigma": {Dims: []int{4}, Elems: []float64{15, 10, 16, 11}},
 	"d":     {Dims: []int{4}, Elems: []float64{0.5, -2, 1.5, 3}},
+	"s3":    {Dims: []int{3}, Elems: []float64{1, 2, 3}},
+	"s5":    {Dims: []int{5}, Elems: []float64{1, 2, 3, 4, 5}},
 }
 
-const fastDecls = "data { int J; int k; array[J] real y; vector[J] yv; array[J] real<lower=0> sigma; vector[J] d; }\n" +
+const fastDecls = "data { int J; int k; array[J] real y; vector[J] yv; array[J] real<lower=0> sigma; vector[J] d; vector[3] s3; vector[5] s5; }\n" +
 	"parameters { vector[J] z; real mu; real<lower=0> tau; matrix[2, 2] A; row_vector[3] r; }\n"
 
 // fastDim is the number of unconstrained parameters of fastDecls.
@@ -142,6 +144,7 @@ func TestVectorNormalFast(t *testing.T) {
 		{"z ~ normal(0.0, 1.0); r ~ normal(0, 1);", "target += normal_lupdf(z | 0.0, 1.0); target += normal_lupdf(r | 0, 1);"},
 		{"y ~ normal(z * tau + mu, sigma);", "target += normal_lupdf(y | z * tau + mu, sigma);"},
 		{"yv ~ normal(z, sigma);", "target += normal_lupdf(yv | z, sigma);"},
+		{"y ~ normal(d, sigma); z ~ normal(0, 1);", "target += normal_lupdf(y | d, sigma); target += normal_lupdf(z | 0, 1);"},
 		{"tau ~ cauchy(0, 5); mu ~ cauchy(z[1], tau);", "target += cauchy_lupdf(tau | 0, 5); target += cauchy_lupdf(mu | z[1], tau);"},
 	} {
 		sameFastDensity(t, c.fast, c.plain, 0)
@@ -158,6 +161,8 @@ func TestVectorNormalErrors(t *testing.T) {
 		{"vector[J] m = z; m[3] = positive_infinity(); y ~ normal(m, sigma);", "normal_lpdf"},
 		{"y ~ normal(z, d);", "normal_lpdf"},
 		{"y ~ normal(z[1:3], sigma);", ""},
+		{"y ~ normal(z, s3);", ""},
+		{"y ~ normal(z, s5);", ""},
 		{"real w = not_a_number(); w ~ cauchy(0, 1);", "cauchy_lpdf"},
 		{"mu ~ cauchy(0, -1);", "cauchy_lpdf"},
 	} {

@@ -96,13 +96,15 @@ func (c *compiler) fixedScaleNormal(args []cexpr, pos token.Position) stmtFn {
 		fx := st.of(e)
 		if !fx.done {
 			fx.done = true
+			// The checks of normalVectorScale on y and sigma, once.
 			fx.ok = len(sigma) == n
-			fx.inv = make([]float64, len(sigma))
-			for i, s := range sigma {
-				// The checks of normalVectorScale, once.
-				si := s.Val
-				fx.ok = fx.ok && si > 0 && si <= math.MaxFloat64 && y[i].Val == y[i].Val
-				fx.inv[i] = 1 / si
+			if fx.ok {
+				fx.inv = make([]float64, n)
+				for i, s := range sigma {
+					si := s.Val
+					fx.ok = fx.ok && si > 0 && si <= math.MaxFloat64 && y[i].Val == y[i].Val
+					fx.inv[i] = 1 / si
+				}
 			}
 		}
 		if !fx.ok || n < 2 || len(mu) != n || !varyingVars(mu) {
