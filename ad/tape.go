@@ -165,6 +165,22 @@ func (t *Tape) Binary(v float64, a Var, da float64, b Var, db float64) Var {
 	return t.stmt(v)
 }
 
+// Ternary returns a Var with value v and partials da, db, dc with respect
+// to a, b, c, skipping the constants among them: one statement where
+// operators would record two.
+func (t *Tape) Ternary(v float64, a Var, da float64, b Var, db float64, c Var, dc float64) Var {
+	if a.id == 0 || b.id == 0 || c.id == 0 {
+		bl := t.Begin()
+		bl.Add(a, da)
+		bl.Add(b, db)
+		bl.Add(c, dc)
+		return bl.End(v)
+	}
+	t.opIdx = append(t.opIdx, a.id, b.id, c.id)
+	t.opD = append(t.opD, da, db, dc)
+	return t.stmt(v)
+}
+
 // Builder accumulates the partials of one result with many operands, such as
 // a vectorised log density: one statement with N partials instead of N
 // statements. Only one Builder may be open on a tape at a time, and no other

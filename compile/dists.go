@@ -336,8 +336,16 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		}
 		return withTrunc(f, trunc)
 	}
+	if base == "normal" && propto && !s.Truncated {
+		if f := c.vectorNormal(s, args, pos); f != nil {
+			return f
+		}
+	}
 	if base == "normal" && propto && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
 		return scalarNormal(c, args, pos)
+	}
+	if base == "cauchy" && propto && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
+		return scalarCauchy(c, args, pos)
 	}
 	if !s.Truncated {
 		if f := scalarUnivariate(c, d, args, propto, pos); f != nil {
@@ -464,6 +472,38 @@ func scalarNormal(c *compiler, args []cexpr, pos token.Position) stmtFn {
 			lp -= logs.of(e).log(s.Val)
 			b.Add(s, (z*z-1)/s.Val)
 		}
+		e.addTarget(&pos, b.End(lp))
+		return next
+	}
+}
+
+// scalarCauchy is y ~ cauchy(mu, sigma) with scalar arguments, a
+// hierarchical model's prior on a scale: dist.Cauchy's term and partials
+// written out, constants dropped.
+func scalarCauchy(c *compiler, args []cexpr, pos token.Position) stmtFn {
+	fy, fm, fs := args[0].real(), args[1].real(), args[2].real()
+	logs := newState(c, func() *logMemo { return &logMemo{} })
+	return func(e *env) ctrl {
+		y, mu, s := fy(e), fm(e), fs(e)
+		if !(s.Val > 0) || math.IsInf(s.Val, 1) || math.IsNaN(y.Val) || math.IsNaN(mu.Val) || math.IsInf(mu.Val, 0) {
+			// The general path reports the error in Stan's words.
+			_, err := dist.Cauchy.Scalar(e.t, true, [4]ad.Var{y, mu, s}, 3)
+			panic(&evalError{pos: pos, err: err})
+		}
+		if y.IsConst() && mu.IsConst() && s.IsConst() {
+			return next
+		}
+		z := (y.Val - mu.Val) / s.Val
+		lp := -math.Log1p(z * z)
+		if !s.IsConst() {
+			lp -= logs.of(e).log(s.Val)
+		}
+		q := s.Val * (1 + z*z)
+		dy := -2 * z / q
+		b := e.t.Begin()
+		b.Add(y, dy)
+		b.Add(mu, -dy)
+		b.Add(s, (z*z-1)/q)
 		e.addTarget(&pos, b.End(lp))
 		return next
 	}

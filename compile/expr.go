@@ -85,6 +85,9 @@ func (c *compiler) compileExpr(x ast.Expr) cexpr {
 	if k, ok := c.linearComb(x); ok {
 		return k
 	}
+	if k, ok := c.vectorAffine(x); ok {
+		return k
+	}
 	switch x := x.(type) {
 	case *ast.ParenExpr:
 		return c.expr(x.X)

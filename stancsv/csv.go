@@ -77,7 +77,7 @@ func appendValue(b []byte, v float64, sigFigs int) []byte {
 	case math.IsInf(v, -1):
 		return append(b, "-inf"...)
 	}
-	return strconv.AppendFloat(b, v, 'g', sigFigs, 64)
+	return appendG(b, v, sigFigs)
 }
 
 // Flush writes any buffered data.
