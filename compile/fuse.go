@@ -305,6 +305,7 @@ type fusedWork struct {
 	qr      *qrNormal // the data's factorisation, when they are fixed
 	qrDone  bool      // qr was attempted
 	theta   []float64 // the intercept and the columns' coefficients
+	ops     []qrOperand
 }
 
 // factorise takes the QR factorisation of the columns, after a column of
@@ -328,69 +329,30 @@ func (w *fusedWork) factorise(intercept bool) *qrNormal {
 	return newQRNormal(w.y, len(cols), func(j int) []float64 { return cols[j] })
 }
 
-// qrDensity is the fused density from the factorisation, with the terms
-// already evaluated and icpt the scalar terms' sum. It reports false
-// where the direct pass must decide (a scale that is not positive and
-// finite, a coefficient that is not finite, a sum of squares that
-// overflows), so that errors and edge values stay the direct pass's.
+// qrDensity is the fused density from the factorisation (qrNormal's
+// density), with the terms already evaluated and icpt the scalar terms'
+// sum; it reports false where the direct pass must decide.
 func (w *fusedWork) qrDensity(t *ad.Tape, icpt float64, terms []linearTerm, scalars []int, sv ad.Var, propto bool) (ad.Var, bool) {
-	sd := sv.Val
-	if !(sd > 0) || math.IsInf(sd, 1) {
-		return ad.Var{}, false
-	}
-	th := w.theta[:0]
+	th, ops := w.theta[:0], w.ops[:0]
 	if len(scalars) > 0 {
 		th = append(th, icpt)
-	}
-	for _, m := range w.cols {
-		th = append(th, m.b...)
-	}
-	w.theta = th
-	for _, v := range th {
-		if v-v != 0 {
-			return ad.Var{}, false
-		}
-	}
-	ss := w.qr.sumSq(th)
-	if ss-ss != 0 {
-		return ad.Var{}, false
-	}
-	n := float64(len(w.y))
-	inv := 1 / sd
-	inv2 := inv * inv
-	lp := -0.5 * ss * inv2
-	g := w.qr.g
-	b := t.Begin()
-	if t != nil {
-		nOps := len(w.coefs) + 1
-		for _, m := range w.cols {
-			nOps += len(m.beta)
-		}
-		b.Grow(nOps)
-	}
-	k := 0
-	if len(scalars) > 0 {
 		for j, s := range scalars {
-			d := g[0] * inv2
+			scale := 1.0
 			if terms[s].neg {
-				d = -d
+				scale = -1
 			}
-			b.Add(w.coefs[j], d)
+			ops = append(ops, qrOperand{v: w.coefs[j], col: 0, scale: scale})
 		}
-		k = 1
 	}
 	for c := range w.cols {
 		m := &w.cols[c]
-		if m.varying {
-			d := b.AddVars(m.beta)
-			for col := range d {
-				d[col] = g[k+col] * m.scale * inv2
-			}
+		for col, v := range m.beta {
+			ops = append(ops, qrOperand{v: v, col: len(th) + col, scale: m.scale})
 		}
-		k += len(m.b)
+		th = append(th, m.b...)
 	}
-	lp = normalScale(&b, lp, sv, n, ss*inv2*inv-n*inv, propto)
-	return b.End(lp), true
+	w.theta, w.ops = th, ops
+	return w.qr.density(t, th, ops, sv, propto)
 }
 
 // fusedCols is a term of a linear predictor with data columns evaluated:
