@@ -187,6 +187,38 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 	work := newState(c, func() *fusedWork {
 		return &fusedWork{coefs: make([]ad.Var, len(scalars)), cols: make([]fusedCols, nCols)}
 	})
+	if factored {
+		// The data are read and factorised when the model is built;
+		// data the evaluation would fail on are left to it.
+		c.prepare = append(c.prepare, func(e *env) {
+			w := work.of(e)
+			defer func() {
+				if r := recover(); r != nil {
+					if _, ok := r.(*evalError); !ok {
+						panic(r)
+					}
+					*w = fusedWork{coefs: w.coefs, cols: make([]fusedCols, nCols)}
+				}
+			}()
+			w.y, w.yCached = floatsOf(w.y, y(e).R), true
+			j := 0
+			for _, tm := range terms {
+				switch {
+				case tm.x != nil:
+					w.cols[j].load(tm.x(e), true)
+				case tm.mat != nil:
+					w.cols[j].load(tm.mat.x(e), true)
+				default:
+					continue
+				}
+				if w.cols[j].rows != len(w.y) {
+					return // a size error, at the evaluation
+				}
+				j++
+			}
+			w.qr, w.qrDone = w.factorise(len(scalars) > 0), true
+		})
+	}
 	return func(e *env) ad.Var {
 		w := work.of(e)
 		if !w.yCached {
@@ -370,12 +402,20 @@ type fusedCols struct {
 	varying    bool
 }
 
+// load copies the data of a column term (a vector) or of a matrix
+// term, to keep when they are fixed.
+func (m *fusedCols) load(x *value, fixed bool) {
+	m.x = floatsOf(m.x, x.R)
+	m.rows, m.cols, m.cached = len(x.R), 1, fixed
+	if len(x.Dims) == 2 {
+		m.rows, m.cols = x.Dims[0], x.Dims[1]
+	}
+}
+
 // vector evaluates a term coef * x and returns the length of x.
 func (m *fusedCols) vector(e *env, t *linearTerm) int {
 	if !m.cached {
-		x := t.x(e).R
-		m.x = floatsOf(m.x, x)
-		m.rows, m.cols, m.cached = len(x), 1, t.xFixed
+		m.load(t.x(e), t.xFixed)
 	}
 	m.one[0] = t.coef(e)
 	m.beta = m.one[:]
@@ -387,9 +427,7 @@ func (m *fusedCols) vector(e *env, t *linearTerm) int {
 // product as the product itself would when the sizes disagree.
 func (m *fusedCols) matrix(e *env, t *matrixTerm, neg bool) int {
 	if !m.cached {
-		x := t.x(e)
-		m.x = floatsOf(m.x, x.R)
-		m.rows, m.cols, m.cached = x.Dims[0], x.Dims[1], t.fixed
+		m.load(t.x(e), t.fixed)
 	}
 	m.beta = t.beta(e).R
 	if len(m.beta) != m.cols {
