@@ -95,7 +95,6 @@ type affAtom struct {
 type affVar struct {
 	get  func(*env) *value
 	dims func(*env, []int) []int
-	t    types.Type
 }
 
 // affRun is the state of the loop's symbolic run.
@@ -541,7 +540,7 @@ func (ac *affCompiler) atom(x ast.Expr) affExpr {
 	if !seen {
 		vi = len(ac.p.vars)
 		ac.varIx[v] = vi
-		ac.p.vars = append(ac.p.vars, affVar{get: r.getter(), dims: c.dimsOf(v.Name, t), t: v.Type})
+		ac.p.vars = append(ac.p.vars, affVar{get: r.getter(), dims: c.dimsOf(v.Name, t)})
 	}
 	return func(e *env, run *affRun) affVal {
 		dims, ok := run.dims[vi]
