@@ -147,7 +147,7 @@ type affCompiler struct {
 // is the loop's ordinary compilation, which it keeps for what the
 // factorisation does not decide.
 func (c *compiler) affineLoop(s *ast.ForStmt, old stmtFn) stmtFn {
-	if !affineLoops || old == nil || c.fn != nil || c.inGuide || c.gen != nil || !samples(s) {
+	if !affineLoops || old == nil || c.fn != nil || c.inGuide || !samples(s) || c.gen != nil && c.gen.siteIn(s) {
 		return nil
 	}
 	ac := &affCompiler{c: c, inner: map[*check.Var]bool{}, varIx: map[*check.Var]int{}, p: &affProgram{}}
@@ -163,13 +163,29 @@ func (c *compiler) affineLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 	ac.p.run = run
 	prog := ac.p
 	work := zeroState[affWork](c)
-	c.prepare = append(c.prepare, func(e *env) { work.of(e).build(e, prog) })
+	built := c.whenBuilt(func(e *env) { work.of(e).build(e, prog) })
 	return func(e *env) ctrl {
+		if built != nil {
+			built(e)
+		}
 		if w := work.of(e); w.fits != nil && w.eval(e, prog) {
 			return next
 		}
 		return old(e)
 	}
+}
+
+// siteIn reports whether s is or holds a prior site of the generative
+// view, or one being compiled: they measure the target around them.
+func (g *genCompile) siteIn(s ast.Stmt) bool {
+	found := g.inSite != nil
+	ast.Inspect(s, func(n ast.Node) bool {
+		if st, ok := n.(ast.Stmt); ok && g.sites[st] != nil {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // samples reports whether s has a sampling statement.
@@ -364,7 +380,7 @@ func (ac *affCompiler) stmt(s ast.Stmt) affStmt {
 		if call == nil || call.User != nil || s.Dist.Name != "normal" || s.Truncated || len(s.Args) != 2 {
 			return nil
 		}
-		return ac.site(s.LHS, s.Args[0], s.Args[1], true, c.pos(s.Tilde))
+		return ac.site(s.LHS, s.Args[0], s.Args[1], !c.keepConsts(), c.pos(s.Tilde))
 	case *ast.TargetStmt:
 		call, ok := unparen(s.X).(*ast.CallExpr)
 		if !ok || len(call.Args) != 3 {
@@ -374,7 +390,7 @@ func (ac *affCompiler) stmt(s ast.Stmt) affStmt {
 		if ci == nil || ci.User != nil || ci.Dist.Family != "normal" || (ci.Dist.Form != types.Density && ci.Dist.Form != types.DensityPropto) {
 			return nil
 		}
-		return ac.site(call.Args[0], call.Args[1], call.Args[2], ci.Dist.Form == types.DensityPropto, c.pos(s.Pos()))
+		return ac.site(call.Args[0], call.Args[1], call.Args[2], ci.Dist.Form == types.DensityPropto && !c.keepConsts(), c.pos(s.Pos()))
 	}
 	return nil
 }

@@ -121,7 +121,7 @@ type compiler struct {
 	deferred *[]*deferStmt
 	loops    []*loopFrame // the loops being compiled, innermost last (hoist.go)
 	// prepare runs when a model is built, after transformed data: work
-	// that needs the data but no parameters (affine.go).
+	// that needs the data but no parameters (whenBuilt).
 	prepare []func(*env)
 }
 

@@ -187,10 +187,11 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 	work := newState(c, func() *fusedWork {
 		return &fusedWork{coefs: make([]ad.Var, len(scalars)), cols: make([]fusedCols, nCols)}
 	})
+	var built func(*env)
 	if factored {
 		// The data are read and factorised when the model is built;
 		// data the evaluation would fail on are left to it.
-		c.prepare = append(c.prepare, func(e *env) {
+		built = c.whenBuilt(func(e *env) {
 			w := work.of(e)
 			defer func() {
 				if r := recover(); r != nil {
@@ -216,10 +217,13 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 				}
 				j++
 			}
-			w.qr, w.qrDone = w.factorise(len(scalars) > 0), true
+			w.qr = w.factorise(len(scalars) > 0)
 		})
 	}
 	return func(e *env) ad.Var {
+		if built != nil {
+			built(e)
+		}
 		w := work.of(e)
 		if !w.yCached {
 			w.y = floatsOf(w.y, y(e).R)
@@ -258,14 +262,9 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 			return ad.Var{} // the density of nothing, as the unfused call's
 		}
 		sv := sigma(e)
-		if factored {
-			if !w.qrDone {
-				w.qr, w.qrDone = w.factorise(len(scalars) > 0), true
-			}
-			if w.qr != nil {
-				if lp, ok := w.qrDensity(e.t, icpt, terms, scalars, sv, propto); ok {
-					return lp
-				}
+		if w.qr != nil {
+			if lp, ok := w.qrDensity(e.t, icpt, terms, scalars, sv, propto); ok {
+				return lp
 			}
 		}
 		sd := sv.Val
@@ -335,7 +334,6 @@ type fusedWork struct {
 	cols    []fusedCols
 	mu      []float64
 	qr      *qrNormal // the data's factorisation, when they are fixed
-	qrDone  bool      // qr was attempted
 	theta   []float64 // the intercept and the columns' coefficients
 	ops     []qrOperand
 }

@@ -200,7 +200,7 @@ func qrGLM(c *compiler, a []cexpr, propto bool, direct func(*env) ad.Var) func(*
 		ops   []qrOperand
 	}
 	slot := zeroState[glmWork](c)
-	c.prepare = append(c.prepare, func(e *env) {
+	built := c.whenBuilt(func(e *env) {
 		w := slot.of(e)
 		defer func() {
 			// Data the design cannot be read from leave the error to the
@@ -228,6 +228,9 @@ func qrGLM(c *compiler, a []cexpr, propto bool, direct func(*env) ad.Var) func(*
 		})
 	})
 	return func(e *env) ad.Var {
+		if built != nil {
+			built(e)
+		}
 		w := slot.of(e)
 		if w.qr == nil {
 			return direct(e)
