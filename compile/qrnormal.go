@@ -239,11 +239,15 @@ func qrGLM(c *compiler, a []cexpr, propto bool, direct func(*env) ad.Var) func(*
 		if len(be)+1 != w.qr.p {
 			return direct(e)
 		}
-		w.theta = append(w.theta[:0], al.Val)
-		w.ops = append(w.ops[:0], qrOperand{v: al, col: 0, scale: 1})
+		if len(w.ops) != w.qr.p {
+			w.theta, w.ops = make([]float64, w.qr.p), make([]qrOperand, w.qr.p)
+			for j := range w.ops {
+				w.ops[j] = qrOperand{col: j, scale: 1}
+			}
+		}
+		w.theta[0], w.ops[0].v = al.Val, al
 		for j, v := range be {
-			w.theta = append(w.theta, v.Val)
-			w.ops = append(w.ops, qrOperand{v: v, col: j + 1, scale: 1})
+			w.theta[j+1], w.ops[j+1].v = v.Val, v
 		}
 		if lp, ok := w.qr.density(e.t, w.theta, w.ops, sv, propto); ok {
 			return lp
