@@ -120,6 +120,9 @@ type compiler struct {
 	loop     *[]*deferStmt
 	deferred *[]*deferStmt
 	loops    []*loopFrame // the loops being compiled, innermost last (hoist.go)
+	// prepare runs when a model is built, after transformed data: work
+	// that needs the data but no parameters (whenBuilt).
+	prepare []func(*env)
 }
 
 func (c *compiler) errorf(p token.Pos, format string, args ...any) {
@@ -326,6 +329,8 @@ type Program struct {
 	gen *generative
 	// full is the model block with every constant kept (constants.go).
 	full stmtFn
+	// prepare is the compiler's, run by NewModel.
+	prepare []func(*env)
 	// Print receives print() output; nil discards it.
 	Print io.Writer
 }
@@ -407,6 +412,7 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 	}
 	p.nGlobals = c.nGlobals
 	p.nBufs, p.makers = c.nBufs, c.makers
+	p.prepare = c.prepare
 	return p, c.errs.Err()
 }
 

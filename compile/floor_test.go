@@ -76,7 +76,9 @@ func (f *nesFloor) grad(theta, g []float64) float64 {
 
 // arKFloor is arK: alpha ~ normal(0, 10); beta ~ normal(0, 10);
 // sigma ~ cauchy(0, 2.5); y[t] ~ normal(alpha + Σ_k beta[k] y[t-k], sigma)
-// for t > K, a scalar loop in Stan.
+// for t > K, a scalar loop in Stan. This floor is one O(T K) pass; the
+// compiled loop is a regression on a fixed design (affine.go), O(K²)
+// per gradient from its QR factorisation, and runs below it.
 type arKFloor struct {
 	k int
 	y []float64

@@ -187,7 +187,43 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 	work := newState(c, func() *fusedWork {
 		return &fusedWork{coefs: make([]ad.Var, len(scalars)), cols: make([]fusedCols, nCols)}
 	})
+	var built func(*env)
+	if factored {
+		// The data are read and factorised when the model is built;
+		// data the evaluation would fail on are left to it.
+		built = c.whenBuilt(func(e *env) {
+			w := work.of(e)
+			defer func() {
+				if r := recover(); r != nil {
+					if _, ok := r.(*evalError); !ok {
+						panic(r)
+					}
+					*w = fusedWork{coefs: w.coefs, cols: make([]fusedCols, nCols)}
+				}
+			}()
+			w.y, w.yCached = floatsOf(w.y, y(e).R), true
+			j := 0
+			for _, tm := range terms {
+				switch {
+				case tm.x != nil:
+					w.cols[j].load(tm.x(e), true)
+				case tm.mat != nil:
+					w.cols[j].load(tm.mat.x(e), true)
+				default:
+					continue
+				}
+				if w.cols[j].rows != len(w.y) {
+					return // a size error, at the evaluation
+				}
+				j++
+			}
+			w.qr = w.factorise(len(scalars) > 0)
+		})
+	}
 	return func(e *env) ad.Var {
+		if built != nil {
+			built(e)
+		}
 		w := work.of(e)
 		if !w.yCached {
 			w.y = floatsOf(w.y, y(e).R)
@@ -226,14 +262,9 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 			return ad.Var{} // the density of nothing, as the unfused call's
 		}
 		sv := sigma(e)
-		if factored {
-			if !w.qrDone {
-				w.qr, w.qrDone = w.factorise(len(scalars) > 0), true
-			}
-			if w.qr != nil {
-				if lp, ok := w.qrDensity(e.t, icpt, terms, scalars, sv, propto); ok {
-					return lp
-				}
+		if w.qr != nil {
+			if lp, ok := w.qrDensity(e.t, icpt, terms, scalars, sv, propto); ok {
+				return lp
 			}
 		}
 		sd := sv.Val
@@ -303,8 +334,8 @@ type fusedWork struct {
 	cols    []fusedCols
 	mu      []float64
 	qr      *qrNormal // the data's factorisation, when they are fixed
-	qrDone  bool      // qr was attempted
 	theta   []float64 // the intercept and the columns' coefficients
+	ops     []qrOperand
 }
 
 // factorise takes the QR factorisation of the columns, after a column of
@@ -328,69 +359,30 @@ func (w *fusedWork) factorise(intercept bool) *qrNormal {
 	return newQRNormal(w.y, len(cols), func(j int) []float64 { return cols[j] })
 }
 
-// qrDensity is the fused density from the factorisation, with the terms
-// already evaluated and icpt the scalar terms' sum. It reports false
-// where the direct pass must decide (a scale that is not positive and
-// finite, a coefficient that is not finite, a sum of squares that
-// overflows), so that errors and edge values stay the direct pass's.
+// qrDensity is the fused density from the factorisation (qrNormal's
+// density), with the terms already evaluated and icpt the scalar terms'
+// sum; it reports false where the direct pass must decide.
 func (w *fusedWork) qrDensity(t *ad.Tape, icpt float64, terms []linearTerm, scalars []int, sv ad.Var, propto bool) (ad.Var, bool) {
-	sd := sv.Val
-	if !(sd > 0) || math.IsInf(sd, 1) {
-		return ad.Var{}, false
-	}
-	th := w.theta[:0]
+	th, ops := w.theta[:0], w.ops[:0]
 	if len(scalars) > 0 {
 		th = append(th, icpt)
-	}
-	for _, m := range w.cols {
-		th = append(th, m.b...)
-	}
-	w.theta = th
-	for _, v := range th {
-		if v-v != 0 {
-			return ad.Var{}, false
-		}
-	}
-	ss := w.qr.sumSq(th)
-	if ss-ss != 0 {
-		return ad.Var{}, false
-	}
-	n := float64(len(w.y))
-	inv := 1 / sd
-	inv2 := inv * inv
-	lp := -0.5 * ss * inv2
-	g := w.qr.g
-	b := t.Begin()
-	if t != nil {
-		nOps := len(w.coefs) + 1
-		for _, m := range w.cols {
-			nOps += len(m.beta)
-		}
-		b.Grow(nOps)
-	}
-	k := 0
-	if len(scalars) > 0 {
 		for j, s := range scalars {
-			d := g[0] * inv2
+			scale := 1.0
 			if terms[s].neg {
-				d = -d
+				scale = -1
 			}
-			b.Add(w.coefs[j], d)
+			ops = append(ops, qrOperand{v: w.coefs[j], col: 0, scale: scale})
 		}
-		k = 1
 	}
 	for c := range w.cols {
 		m := &w.cols[c]
-		if m.varying {
-			d := b.AddVars(m.beta)
-			for col := range d {
-				d[col] = g[k+col] * m.scale * inv2
-			}
+		for col, v := range m.beta {
+			ops = append(ops, qrOperand{v: v, col: len(th) + col, scale: m.scale})
 		}
-		k += len(m.b)
+		th = append(th, m.b...)
 	}
-	lp = normalScale(&b, lp, sv, n, ss*inv2*inv-n*inv, propto)
-	return b.End(lp), true
+	w.theta, w.ops = th, ops
+	return w.qr.density(t, th, ops, sv, propto)
 }
 
 // fusedCols is a term of a linear predictor with data columns evaluated:
@@ -408,12 +400,20 @@ type fusedCols struct {
 	varying    bool
 }
 
+// load copies the data of a column term (a vector) or of a matrix
+// term, to keep when they are fixed.
+func (m *fusedCols) load(x *value, fixed bool) {
+	m.x = floatsOf(m.x, x.R)
+	m.rows, m.cols, m.cached = len(x.R), 1, fixed
+	if len(x.Dims) == 2 {
+		m.rows, m.cols = x.Dims[0], x.Dims[1]
+	}
+}
+
 // vector evaluates a term coef * x and returns the length of x.
 func (m *fusedCols) vector(e *env, t *linearTerm) int {
 	if !m.cached {
-		x := t.x(e).R
-		m.x = floatsOf(m.x, x)
-		m.rows, m.cols, m.cached = len(x), 1, t.xFixed
+		m.load(t.x(e), t.xFixed)
 	}
 	m.one[0] = t.coef(e)
 	m.beta = m.one[:]
@@ -425,9 +425,7 @@ func (m *fusedCols) vector(e *env, t *linearTerm) int {
 // product as the product itself would when the sizes disagree.
 func (m *fusedCols) matrix(e *env, t *matrixTerm, neg bool) int {
 	if !m.cached {
-		x := t.x(e)
-		m.x = floatsOf(m.x, x.R)
-		m.rows, m.cols, m.cached = x.Dims[0], x.Dims[1], t.fixed
+		m.load(t.x(e), t.fixed)
 	}
 	m.beta = t.beta(e).R
 	if len(m.beta) != m.cols {

@@ -70,6 +70,9 @@ func (p *Program) NewModel(data model.Data, seed uint64) (m *Model, err error) {
 			}
 		}
 	}
+	for _, f := range p.prepare {
+		f(e)
+	}
 	layouts, off := layoutParams(e, p.params, 0)
 	m.layouts = layouts
 	m.dim = off

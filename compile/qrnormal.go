@@ -32,7 +32,7 @@ import (
 
 // qrNormal is the factorised sum of squares of one regression.
 type qrNormal struct {
-	p    int
+	n, p int
 	r    []float64 // R, p×p upper triangular, row-major
 	fit  []float64 // θ̂
 	qtr  []float64 // Qᵀr̂
@@ -83,7 +83,7 @@ func newQRNormal(y []float64, p int, col func(j int) []float64) *qrNormal {
 	lapack64.Geqrf(m, tau, work, len(work))
 	// qt overwrites res with Q_fullᵀ res.
 	qt := func() { lapack64.Ormqr(blas.Left, blas.Trans, m, tau, vec, work, len(work)) }
-	q := &qrNormal{p: p, r: make([]float64, p*p), fit: make([]float64, p), qtr: make([]float64, p), d: make([]float64, p), g: make([]float64, p)}
+	q := &qrNormal{n: n, p: p, r: make([]float64, p*p), fit: make([]float64, p), qtr: make([]float64, p), d: make([]float64, p), g: make([]float64, p)}
 	for i := range p {
 		copy(q.r[i*p+i:(i+1)*p], a[i*p+i:(i+1)*p])
 	}
@@ -139,6 +139,51 @@ func (q *qrNormal) sumSq(theta []float64) float64 {
 	return ss
 }
 
+// qrOperand is a tape variable whose value, times scale, is (or adds
+// to) the coefficient θ_col.
+type qrOperand struct {
+	v     ad.Var
+	col   int
+	scale float64
+}
+
+// density is the normal log density of the regression at θ with scale
+// sv, -‖y − Aθ‖²/(2σ²) with normalScale's terms, recorded as one tape
+// statement with partial scale · (Aᵀ(y − Aθ))_col / σ² for each operand.
+// It reports false where the caller's direct evaluation must decide, so
+// that errors and edge values stay its own: a scale that is not positive
+// and finite, a coefficient that is not finite, a sum of squares that
+// overflows. The one implementation behind the fused regressions,
+// normal_id_glm and the affine loops (affine.go).
+func (q *qrNormal) density(t *ad.Tape, theta []float64, ops []qrOperand, sv ad.Var, propto bool) (ad.Var, bool) {
+	sd := sv.Val
+	if !(sd > 0) || math.IsInf(sd, 1) {
+		return ad.Var{}, false
+	}
+	for _, v := range theta {
+		if v-v != 0 {
+			return ad.Var{}, false
+		}
+	}
+	ss := q.sumSq(theta)
+	if ss-ss != 0 {
+		return ad.Var{}, false
+	}
+	n := float64(q.n)
+	inv := 1 / sd
+	inv2 := inv * inv
+	lp := -0.5 * ss * inv2
+	b := t.Begin()
+	if t != nil {
+		b.Grow(len(ops) + 1)
+	}
+	for _, o := range ops {
+		b.Add(o.v, o.scale*q.g[o.col]*inv2)
+	}
+	lp = normalScale(&b, lp, sv, n, ss*inv2*inv-n*inv, propto)
+	return b.End(lp), true
+}
+
 // qrGLM compiles normal_id_glm_lpdf(y | x, alpha, beta, sigma) from the
 // factorisation of [1 x] when y and x are fixed data and alpha and sigma
 // scalars, or returns nil. direct is the general evaluation, which
@@ -151,65 +196,62 @@ func qrGLM(c *compiler, a []cexpr, propto bool, direct func(*env) ad.Var) func(*
 	y, x, alpha, beta, sigma := a[0].val(true), designOf(a[1]), a[2].real(), asVector(c, a[3]), a[4].real()
 	type glmWork struct {
 		qr    *qrNormal
-		done  bool
-		rows  int
 		theta []float64
+		ops   []qrOperand
 	}
 	slot := zeroState[glmWork](c)
-	return func(e *env) ad.Var {
+	built := c.whenBuilt(func(e *env) {
 		w := slot.of(e)
-		if !w.done {
-			w.done = true
-			yv, d := floatsOf(nil, y(e).R), x(e)
-			if len(yv) == d.Rows && d.Vars == nil {
-				ones := make([]float64, d.Rows)
-				for i := range ones {
-					ones[i] = 1
+		defer func() {
+			// Data the design cannot be read from leave the error to the
+			// direct evaluation.
+			if r := recover(); r != nil {
+				if _, ok := r.(*evalError); !ok {
+					panic(r)
 				}
-				w.qr = newQRNormal(yv, d.Cols+1, func(j int) []float64 {
-					if j == 0 {
-						return ones
-					}
-					return d.Val[(j-1)*d.Rows : j*d.Rows]
-				})
-				w.rows = d.Rows
+				w.qr = nil
 			}
+		}()
+		yv, d := floatsOf(nil, y(e).R), x(e)
+		if len(yv) != d.Rows || d.Vars != nil {
+			return
 		}
+		ones := make([]float64, d.Rows)
+		for i := range ones {
+			ones[i] = 1
+		}
+		w.qr = newQRNormal(yv, d.Cols+1, func(j int) []float64 {
+			if j == 0 {
+				return ones
+			}
+			return d.Val[(j-1)*d.Rows : j*d.Rows]
+		})
+	})
+	return func(e *env) ad.Var {
+		if built != nil {
+			built(e)
+		}
+		w := slot.of(e)
 		if w.qr == nil {
 			return direct(e)
 		}
 		al, be, sv := alpha(e), beta(e), sigma(e)
-		sd := sv.Val
-		if len(be)+1 != w.qr.p || !(sd > 0) || math.IsInf(sd, 1) {
+		if len(be)+1 != w.qr.p {
 			return direct(e)
 		}
-		th := append(w.theta[:0], al.Val)
-		for _, v := range be {
-			th = append(th, v.Val)
-		}
-		w.theta = th
-		for _, v := range th {
-			if v-v != 0 {
-				return direct(e)
+		if len(w.ops) != w.qr.p {
+			w.theta, w.ops = make([]float64, w.qr.p), make([]qrOperand, w.qr.p)
+			for j := range w.ops {
+				w.ops[j] = qrOperand{col: j, scale: 1}
 			}
 		}
-		ss := w.qr.sumSq(th)
-		if ss-ss != 0 {
-			return direct(e)
-		}
-		n := float64(w.rows)
-		inv := 1 / sd
-		inv2 := inv * inv
-		lp := -0.5 * ss * inv2
-		g := w.qr.g
-		b := e.t.Begin()
-		b.Add(al, g[0]*inv2)
+		w.theta[0], w.ops[0].v = al.Val, al
 		for j, v := range be {
-			if !v.IsConst() {
-				b.Add(v, g[j+1]*inv2)
-			}
+			w.theta[j+1], w.ops[j+1].v = v.Val, v
 		}
-		lp = normalScale(&b, lp, sv, n, ss*inv2*inv-n*inv, propto)
-		return b.End(lp)
+		if lp, ok := w.qr.density(e.t, w.theta, w.ops, sv, propto); ok {
+			return lp
+		}
+		return direct(e)
 	}
 }

@@ -41,3 +41,24 @@ func (p *Program) newScratch(e *env) {
 		e.state[i] = mk()
 	}
 }
+
+// whenBuilt arranges for f, work that needs the model's data but no
+// parameters (a factorisation), to run once per Model: when the Model is
+// built, for the program's own model block, or else (the generative view
+// and the block with Stan's constants, compiled again from the same
+// statements) at the first evaluation that calls the returned function,
+// so that a view never evaluated costs nothing. It returns nil in the
+// first case.
+func (c *compiler) whenBuilt(f func(*env)) func(*env) {
+	if c.gen == nil {
+		c.prepare = append(c.prepare, f)
+		return nil
+	}
+	done := zeroState[bool](c)
+	return func(e *env) {
+		if d := done.of(e); !*d {
+			*d = true
+			f(e)
+		}
+	}
+}

@@ -144,7 +144,11 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 			}
 		})
 	case *ast.ForStmt:
-		return c.deferringLoop(func() stmtFn { return c.forLoop(s) })
+		f := c.deferringLoop(func() stmtFn { return c.forLoop(s) })
+		if a := c.affineLoop(s, f); a != nil {
+			return a
+		}
+		return f
 	case *ast.ForeachStmt:
 		return c.deferringLoop(func() stmtFn {
 			c.enterLoop(nil, s.Body, false)
