@@ -37,13 +37,13 @@ func complexDecomposition(name string, args []types.Type) func(*compiler, cexpr,
 	case "svd_V":
 		return complexSingularVectors(false)
 	case "eigenvalues":
-		return complexEigenCall(true)
+		return complexEigenCall(true, false)
 	case "eigenvectors":
-		return complexEigenCall(false)
+		return complexEigenCall(false, false)
 	case "eigenvalues_sym":
-		return complexEigenSymCall(true)
+		return complexEigenCall(true, true)
 	case "eigenvectors_sym":
-		return complexEigenSymCall(false)
+		return complexEigenCall(false, true)
 	}
 	return nil
 }

@@ -161,51 +161,33 @@ func complexEigenSym(t *ad.Tape, m *value) (vals []ad.Var, vecs []cplx, n int, e
 	return vals, vecs, n, nil
 }
 
-// complexEigenSymCall compiles eigenvalues_sym (values) or
-// eigenvectors_sym of a complex matrix.
-func complexEigenSymCall(values bool) func(*compiler, cexpr, types.Type, token.Position) cexpr {
-	fn := "eigenvectors_sym"
-	if values {
-		fn = "eigenvalues_sym"
-	}
-	return func(c *compiler, a cexpr, t types.Type, pos token.Position) cexpr {
-		fm, buf := a.cval(c), c.buf()
-		return cexpr{t: t, v: func(e *env) *value {
-			vals, vecs, n, err := complexEigenSym(e.t, fm(e))
-			if err != nil {
-				fail(pos, "%s: %v", fn, err)
-			}
-			b := buf.of(e)
-			if values {
-				b.shapeComplex([]int{n})
-				for k, v := range vals {
-					b.R[2*k], b.R[2*k+1] = v, ad.Var{}
-				}
-				return b
-			}
-			b.shapeComplex([]int{n, n})
-			for i := range n {
-				for j := range n {
-					z := vecs[i*n+j]
-					b.R[2*(i+j*n)], b.R[2*(i+j*n)+1] = z.re, z.im
-				}
-			}
-			return b
-		}}
-	}
-}
-
 // complexEigenCall compiles eigenvalues (values) or eigenvectors of a
-// complex matrix.
-func complexEigenCall(values bool) func(*compiler, cexpr, types.Type, token.Position) cexpr {
+// complex matrix, or their _sym forms (sym: a Hermitian matrix, real
+// eigenvalues in ascending order).
+func complexEigenCall(values, sym bool) func(*compiler, cexpr, types.Type, token.Position) cexpr {
 	fn := "eigenvectors"
 	if values {
 		fn = "eigenvalues"
 	}
+	if sym {
+		fn += "_sym"
+	}
 	return func(c *compiler, a cexpr, t types.Type, pos token.Position) cexpr {
 		fm, buf := a.cval(c), c.buf()
 		return cexpr{t: t, v: func(e *env) *value {
-			vals, vecs, n, err := complexEigen(e.t, fm(e), !values)
+			var vals, vecs []cplx
+			var n int
+			var err error
+			if sym {
+				var re []ad.Var
+				re, vecs, n, err = complexEigenSym(e.t, fm(e))
+				vals = make([]cplx, len(re))
+				for k, v := range re {
+					vals[k] = cplx{re: v}
+				}
+			} else {
+				vals, vecs, n, err = complexEigen(e.t, fm(e), !values)
+			}
 			if err != nil {
 				fail(pos, "%s: %v", fn, err)
 			}
@@ -217,14 +199,20 @@ func complexEigenCall(values bool) func(*compiler, cexpr, types.Type, token.Posi
 				}
 				return b
 			}
-			b.shapeComplex([]int{n, n})
-			for i := range n {
-				for j := range n {
-					z := vecs[i*n+j]
-					b.R[2*(i+j*n)], b.R[2*(i+j*n)+1] = z.re, z.im
-				}
-			}
+			setComplexMatrix(b, vecs, n)
 			return b
 		}}
+	}
+}
+
+// setComplexMatrix makes b the n×n complex matrix z, stored row by row,
+// in a value's column-major layout.
+func setComplexMatrix(b *value, z []cplx, n int) {
+	b.shapeComplex([]int{n, n})
+	for i := range n {
+		for j := range n {
+			w := z[i*n+j]
+			b.R[2*(i+j*n)], b.R[2*(i+j*n)+1] = w.re, w.im
+		}
 	}
 }

@@ -38,13 +38,7 @@ func (l *library) addSchur() {
 					out = U
 				}
 				b := buf.of(e)
-				b.shapeComplex([]int{n, n})
-				for i := range n {
-					for j := range n {
-						z := out[i*n+j]
-						b.R[2*(i+j*n)], b.R[2*(i+j*n)+1] = z.re, z.im
-					}
-				}
+				setComplexMatrix(b, out, n)
 				return b
 			}}, nil
 		})
