@@ -15,6 +15,19 @@ func Const(v float64) Var { return Var{Val: v} }
 // IsConst reports whether v is a constant (data) rather than a tape variable.
 func (v Var) IsConst() bool { return v.id == 0 }
 
+// AnyVar reports whether some element of the slices is a tape variable:
+// whether a node over them needs partials at all.
+func AnyVar(vs ...[]Var) bool {
+	for _, v := range vs {
+		for _, x := range v {
+			if !x.IsConst() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // ID returns v's tape slot, 0 for a constant.
 func (v Var) ID() int32 { return v.id }
 

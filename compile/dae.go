@@ -147,7 +147,7 @@ func (s *daeSite) eval(e *env) *value {
 			s.fail("times is not a valid sorted vector. The element at %d is %v, but should be greater than or equal to the previous element, %v", k+1, v.Val, tsv[k-1])
 		}
 	}
-	if !t0.IsConst() || anyVar(ts.R) {
+	if !t0.IsConst() || ad.AnyVar(ts.R) {
 		s.fail("the initial time and the times must be data")
 	}
 	for k, a := range s.args {
@@ -158,7 +158,7 @@ func (s *daeSite) eval(e *env) *value {
 
 	s.n = n
 	s.y0 = append(s.y0[:0], yy0.R...)
-	s.y0Var = anyVar(s.y0)
+	s.y0Var = ad.AnyVar(s.y0)
 	s.np = 0
 	if s.y0Var {
 		s.np = n

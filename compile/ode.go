@@ -151,15 +151,6 @@ func (s *odeSolver) checkData(what string, xs ...ad.Var) {
 	}
 }
 
-func anyVar(xs []ad.Var) bool {
-	for _, x := range xs {
-		if !x.IsConst() {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *odeSolver) eval(e *env) *value {
 	if s.busy {
 		s.fail("the system function calls the solver that is calling it")
@@ -212,7 +203,7 @@ func (s *odeSolver) eval(e *env) *value {
 	n := s.n
 	// Like Stan's types, the whole initial state (theta) has sensitivities
 	// when any of its values depends on parameters.
-	s.y0Var = anyVar(s.y0)
+	s.y0Var = ad.AnyVar(s.y0)
 	s.np = 0
 	if s.y0Var {
 		s.np += n

@@ -158,7 +158,7 @@ func (a *odeArg) load(e *env) *odeArgVal {
 	default:
 		v.in.copyFrom(a.e.v(e))
 	}
-	v.vars = anyVar(v.in.R)
+	v.vars = ad.AnyVar(v.in.R)
 	v.arg.copyFrom(&v.in)
 	return v
 }
@@ -216,8 +216,8 @@ func (s *odeVariadic) eval(e *env) *value {
 	// A parameter initial time makes the initial state a parameter too, as
 	// in Stan: its derivative goes through the state's sensitivities.
 	s.t0Var = !t0.IsConst()
-	s.y0Var = anyVar(s.y0) || s.t0Var
-	s.tsVar = anyVar(s.tsV)
+	s.y0Var = ad.AnyVar(s.y0) || s.t0Var
+	s.tsVar = ad.AnyVar(s.tsV)
 	s.np = 0
 	if s.y0Var {
 		s.np += n

@@ -107,7 +107,7 @@ func (c *compiler) fixedScaleNormal(args []cexpr, pos token.Position) stmtFn {
 				}
 			}
 		}
-		if !fx.ok || n < 2 || len(mu) != n || !varyingVars(mu) {
+		if !fx.ok || n < 2 || len(mu) != n || !ad.AnyVar(mu) {
 			return generalNormal(e, pos, y, mu, sigma)
 		}
 		b := e.t.Begin()
@@ -128,14 +128,4 @@ func (c *compiler) fixedScaleNormal(args []cexpr, pos token.Position) stmtFn {
 		e.addTarget(&pos, b.End(lp))
 		return next
 	}
-}
-
-// varyingVars reports whether some element of v is a tape variable.
-func varyingVars(v []ad.Var) bool {
-	for _, x := range v {
-		if !x.IsConst() {
-			return true
-		}
-	}
-	return false
 }

@@ -164,14 +164,7 @@ type arg struct {
 }
 
 func newArg(name argName, v []ad.Var) arg {
-	a := arg{v: v, name: name, scalar: len(v) == 1}
-	for _, x := range v {
-		if !x.IsConst() {
-			a.varying = true
-			break
-		}
-	}
-	return a
+	return arg{v: v, name: name, scalar: len(v) == 1, varying: ad.AnyVar(v)}
 }
 
 func (a *arg) val(i int) float64 {

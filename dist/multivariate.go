@@ -21,17 +21,6 @@ func pick(vs [][]ad.Var, i int) []ad.Var {
 	return vs[i]
 }
 
-func anyVar(xs ...[]ad.Var) bool {
-	for _, x := range xs {
-		for _, v := range x {
-			if !v.IsConst() {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func checkOutcome(fn string, n []int, k int) error {
 	for i, v := range n {
 		if v < 1 || v > k {
@@ -272,7 +261,7 @@ func NormalIdGLMLpdf(t *ad.Tape, propto bool, y []ad.Var, x Design, alpha, beta,
 	}
 	b := t.Begin()
 	lp := 0.0
-	sVary := anyVar(sigma)
+	sVary := ad.AnyVar(sigma)
 	scalarSigma := len(sigma) == 1
 	logSigma := !propto || sVary
 	if scalarSigma && logSigma {
@@ -282,7 +271,7 @@ func NormalIdGLMLpdf(t *ad.Tape, propto bool, y []ad.Var, x Design, alpha, beta,
 	if !propto {
 		lp -= float64(len(eta)) * 0.5 * log2Pi
 	}
-	yVary := anyVar(y)
+	yVary := ad.AnyVar(y)
 	dsig := 0.0
 	for i, e := range eta {
 		yi, s := pick1(y, i), pick1(sigma, i)

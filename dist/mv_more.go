@@ -45,7 +45,7 @@ func multiGP(t *ad.Tape, propto, cholesky bool, y, s ad.Matrix, w []ad.Var) (ad.
 	if err := checkFiniteVars(fn, "Random variable", y.Data); err != nil {
 		return ad.Var{}, err
 	}
-	if propto && !anyVar(y.Data, s.Data, w) {
+	if propto && !ad.AnyVar(y.Data, s.Data, w) {
 		return ad.Const(0), nil
 	}
 	yt := t.Transpose(y) // N×K: column i is row i of y
@@ -91,7 +91,7 @@ func multiGP(t *ad.Tape, propto, cholesky bool, y, s ad.Matrix, w []ad.Var) (ad.
 	if !propto || !s.IsConst() {
 		lp = t.Sub(lp, t.Mul(ad.Const(0.5*float64(k)), logDet))
 	}
-	if !propto || anyVar(w) {
+	if !propto || ad.AnyVar(w) {
 		b := t.Begin()
 		v := 0.0
 		for _, x := range w {
@@ -187,7 +187,7 @@ func GaussianDLMObsLpdf(t *ad.Tape, propto bool, y, F, G, V, W ad.Matrix, m0 []a
 	if err := checkFiniteVars(fn, "y", y.Data); err != nil {
 		return ad.Var{}, err
 	}
-	if propto && !anyVar(y.Data, F.Data, G.Data, V.Data, W.Data, m0, C0.Data) {
+	if propto && !ad.AnyVar(y.Data, F.Data, G.Data, V.Data, W.Data, m0, C0.Data) {
 		return ad.Const(0), nil
 	}
 	mul := func(x, z ad.Matrix) ad.Matrix {
@@ -353,7 +353,7 @@ func CategoricalLogitGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alph
 			return ad.Var{}, err
 		}
 	}
-	if propto && !anyVar(x.Data, alpha, beta.Data) {
+	if propto && !ad.AnyVar(x.Data, alpha, beta.Data) {
 		return ad.Const(0), nil
 	}
 	eta, err := t.MatMul(x, beta)

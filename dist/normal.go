@@ -24,7 +24,7 @@ func NormalLpdf(t *ad.Tape, propto bool, y, mu, sigma []ad.Var) (ad.Var, error) 
 		_, err := size("normal_lpdf", &Y, &M, &S)
 		return ad.Var{}, err
 	}
-	vy, vm, vs := varying(y), varying(mu), varying(sigma)
+	vy, vm, vs := ad.AnyVar(y), ad.AnyVar(mu), ad.AnyVar(sigma)
 	if propto && !vy && !vm && !vs {
 		return ad.Var{}, normalError(y, mu, sigma)
 	}
@@ -57,16 +57,6 @@ func normalSize(a, b, c int) int {
 		return 0
 	}
 	return n
-}
-
-// varying reports whether some element of v is a tape variable.
-func varying(v []ad.Var) bool {
-	for _, x := range v {
-		if !x.IsConst() {
-			return true
-		}
-	}
-	return false
 }
 
 // normalError is the generic driver's error for the normal density's
@@ -182,7 +172,7 @@ func StdNormalLpdf(t *ad.Tape, propto bool, y []ad.Var) (ad.Var, error) {
 	if len(y) == 0 {
 		return ad.Var{}, nil
 	}
-	vy := varying(y)
+	vy := ad.AnyVar(y)
 	if propto && !vy {
 		return ad.Var{}, stdNormalError(y)
 	}

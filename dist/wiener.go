@@ -70,7 +70,7 @@ func wienerLpdf(t *ad.Tape, propto bool, xs [][]ad.Var) (ad.Var, error) {
 	withSv := len(xs) == 6
 	vary := false
 	for _, x := range xs {
-		vary = vary || anyVar(x)
+		vary = vary || ad.AnyVar(x)
 	}
 	for j := range n {
 		y, al, tau, be, de := at(0, j).Val, at(1, j).Val, at(2, j).Val, at(3, j).Val, at(4, j).Val

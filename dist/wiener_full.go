@@ -66,7 +66,7 @@ func WienerFull(t *ad.Tape, kind WienerKind, propto bool, y, alpha, tau, beta, d
 	}
 	vary := false
 	for _, x := range xs {
-		vary = vary || anyVar(x)
+		vary = vary || ad.AnyVar(x)
 	}
 	if propto && !vary {
 		return ad.Const(0), nil

@@ -88,7 +88,7 @@ func CholeskyFactorCorr(t *ad.Tape, y, out []ad.Var, k int, lj *ad.Var) error {
 	n := len(y)
 	row := func(i int) []ad.Var { return y[i*(i-1)/2 : i*(i+1)/2] }
 	jac := 0.0
-	if !anyVar(y) {
+	if !ad.AnyVar(y) {
 		for i := 1; i < k; i++ {
 			yi := row(i)
 			jac += stanCorrRow(i, func(j int) float64 { return yi[j].Val },
@@ -297,7 +297,7 @@ func CorrMatrix(t *ad.Tape, y, out []ad.Var, k int, lj *ad.Var) error {
 	clear(out)
 	// col returns the position in y of the CPC at (i, j), i > j.
 	col := func(i, j int) int { return j*(k-1) - j*(j-1)/2 + i - j - 1 }
-	if !anyVar(y) {
+	if !ad.AnyVar(y) {
 		// L(i,j) is held transposed in the upper triangle of out while the
 		// strict lower triangle receives L L^T.
 		for i := range k {

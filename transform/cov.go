@@ -25,7 +25,7 @@ func CovMatrix(t *ad.Tape, x, out []ad.Var, k int, lj *ad.Var) error {
 	if len(out) != k*k {
 		return sizeError(fn, "result", len(out), k*k)
 	}
-	if !anyVar(x) {
+	if !ad.AnyVar(x) {
 		// The diagonal of out holds L(i,i) until the strict lower triangle
 		// of L L^T, which needs it, is done.
 		for i := range k {

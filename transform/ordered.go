@@ -60,7 +60,7 @@ func increasing(t *ad.Tape, y, out []ad.Var, positive bool) {
 		}
 		return v, 1
 	}
-	if !anyVar(y) {
+	if !ad.AnyVar(y) {
 		s, _ := first(y[0].Val)
 		out[0] = ad.Const(s)
 		for i := 1; i < k; i++ {

@@ -11,16 +11,6 @@ import (
 // norms and unit diagonals.
 const constraintTolerance = 1e-8
 
-// anyVar reports whether some element of v is a tape variable.
-func anyVar(v []ad.Var) bool {
-	for _, x := range v {
-		if !x.IsConst() {
-			return true
-		}
-	}
-	return false
-}
-
 // SimplexSize returns the unconstrained length of a simplex[k]: k-1.
 func SimplexSize(k int) int { return max(k-1, 0) }
 

@@ -95,7 +95,7 @@ func SumToZero(t *ad.Tape, y, out []ad.Var, _ *ad.Var) error {
 	}
 	n := k - 1
 	get := func(i int) float64 { return y[i].Val }
-	if !anyVar(y) {
+	if !ad.AnyVar(y) {
 		helmertV(n, get, func(p int, v float64) { out[p] = ad.Const(v) })
 		return nil
 	}
@@ -152,7 +152,7 @@ func SumToZeroMatrix(t *ad.Tape, y, out []ad.Var, n, m int, _ *ad.Var) error {
 	}
 	// The n×(m-1) intermediate lives in the node's floats, which the
 	// backward pass reuses for the adjoints'.
-	constant := !anyVar(y)
+	constant := !ad.AnyVar(y)
 	var ints []int32
 	var tmp []float64
 	if constant {

@@ -29,7 +29,7 @@ func UnitVector(t *ad.Tape, y, out []ad.Var, lj *ad.Var) error {
 		return errorf(fn, "norm is %v, but must be positive finite!", sn)
 	}
 	r := math.Sqrt(sn)
-	if !anyVar(y) {
+	if !ad.AnyVar(y) {
 		for i, v := range y {
 			out[i] = ad.Const(v.Val / r)
 		}

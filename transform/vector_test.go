@@ -200,7 +200,7 @@ func TestConstantsRecordNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tp.Len() != 0 || anyVar(out) || !lj.IsConst() {
+		if tp.Len() != 0 || ad.AnyVar(out) || !lj.IsConst() {
 			t.Errorf("%s: constants recorded %d variables", c.name, tp.Len())
 		}
 	}
