@@ -495,7 +495,7 @@ func TestLinalgConstants(t *testing.T) {
 			t.Fatal(err)
 		}
 		outs = append(outs, ld, lds)
-		if anyVarTest(outs) || (tp != nil && tp.Len() != 0) {
+		if ad.AnyVar(outs) || (tp != nil && tp.Len() != 0) {
 			t.Error("constant operands gave variables")
 		}
 	}
