@@ -74,7 +74,7 @@ func (e *env) addTarget(pos *token.Position, v ad.Var) {
 func (e *env) unwind() {
 	e.depth = 0
 	e.frame = nil
-	e.kern.top = 0
+	e.kern.top, e.kern.ftop = 0, 0
 	for i := range e.stacks {
 		e.stacks[i].depth = 0
 	}

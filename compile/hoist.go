@@ -90,7 +90,7 @@ func (c *compiler) cached(x *ast.CallExpr, name string, args []cexpr, f cexpr) c
 
 // invariant reports whether x reads nothing the loop changes and calls
 // only library functions without effects.
-func (c *compiler) invariant(x *ast.CallExpr, fr *loopFrame) bool {
+func (c *compiler) invariant(x ast.Expr, fr *loopFrame) bool {
 	ok := true
 	ast.Inspect(x, func(n ast.Node) bool {
 		switch n := n.(type) {
