@@ -36,15 +36,24 @@ type lseFill struct {
 	iv  varRef
 	hi  func(*env) int
 	fr  *loopFrame
-	pos []int // each term's first operand in an element's row
-	n   int   // operands per element
-	// fixed marks the operands read by closure that do not depend on
-	// j (hoist.go's test): evaluated for the first element only, as the
-	// loop's hoisted call would be.
-	fixed []bool
+	pos []int   // each term's first operand in an element's row
+	ops []lseOp // the operands in order, a term's one or two
+	// signs are the operands' partials when every term is ±a, nil
+	// otherwise.
+	signs []float64
 	// leaves are the operands' strided reads (loops.go) in one
 	// evaluation.
 	leaves stateSlot[[]stridedLeaf]
+}
+
+// lseOp is an operand of the combination: a leaf or a closure. fixed
+// marks a closure operand that does not depend on j (hoist.go's test):
+// evaluated for the first element only, as the loop's hoisted call
+// would be.
+type lseOp struct {
+	lf    *leaf
+	r     func(*env) ad.Var
+	fixed bool
 }
 
 // stridedLeaf is a leaf operand read as r[off + stride*j] for j in
@@ -118,14 +127,23 @@ func (c *compiler) fusedLSE(fill, use ast.Stmt) stmtFn {
 	if f.lc == nil {
 		return nil
 	}
+	linear := true
 	for _, t := range f.lc.terms {
-		f.pos = append(f.pos, f.n)
+		f.pos = append(f.pos, len(f.ops))
 		for _, o := range []linOperand{t.a, t.b}[:1+b2i(t.prod)] {
-			f.fixed = append(f.fixed, o.lf == nil && c.invariant(o.x, f.fr))
-			f.n++
+			f.ops = append(f.ops, lseOp{lf: o.lf, r: o.r, fixed: o.lf == nil && c.invariant(o.x, f.fr)})
 		}
+		sign := 1.0
+		if t.neg {
+			sign = -1
+		}
+		f.signs = append(f.signs, sign)
+		linear = linear && !t.prod && !t.sq
 	}
-	n := f.n
+	if !linear {
+		f.signs = nil
+	}
+	n := len(f.ops)
 	f.leaves = newState(c, func() *[]stridedLeaf { s := make([]stridedLeaf, n); return &s })
 	ref, v, idx, ok := c.lvalue(us.LHS)
 	if !ok {
@@ -180,48 +198,59 @@ func (f *lseFill) eval(e *env) ad.Var {
 	if n <= 0 {
 		return ad.Const(math.Inf(-1))
 	}
-	terms, w := f.lc.terms, f.n
+	ops, w := f.ops, len(f.ops)
 	leaves := *f.leaves.of(e)
-	for i := range terms {
-		t, p := &terms[i], f.pos[i]
-		if t.a.lf != nil {
+	for p := range ops {
+		if l := ops[p].lf; l != nil {
 			sl := &leaves[p]
-			sl.r, sl.off, sl.stride, sl.ok = t.a.lf.strided(e, f.iv, 1, n)
-		}
-		if t.prod && t.b.lf != nil {
-			sl := &leaves[p+1]
-			sl.r, sl.off, sl.stride, sl.ok = t.b.lf.strided(e, f.iv, 1, n)
+			sl.r, sl.off, sl.stride, sl.ok = l.strided(e, f.iv, 1, n)
 		}
 	}
 	st := &e.kern
 	vars, base := st.window(n * w)
-	fl, fbase := st.floats(n * (w + 1))
-	ds, xs := fl[:n*w], fl[n*w:]
+	nd := n * w
+	if f.signs != nil {
+		nd = 0 // the partials are the signs
+	}
+	fl, fbase := st.floats(nd + n)
+	ds, xs := fl[:nd], fl[nd:]
 	for j := range n {
 		iv.I[0] = j + 1
-		row, d := vars[j*w:(j+1)*w], ds[j*w:(j+1)*w]
+		row := vars[j*w : (j+1)*w]
 		// As linComb.eval: the operands read by closure first, in order,
 		// then the leaves.
-		for i := range terms {
-			t, p := &terms[i], f.pos[i]
-			if t.a.lf == nil {
-				row[p] = f.operand(e, vars, j, p, t.a.r)
-			}
-			if t.prod && t.b.lf == nil {
-				row[p+1] = f.operand(e, vars, j, p+1, t.b.r)
+		for p := range ops {
+			switch op := &ops[p]; {
+			case op.lf != nil:
+			case op.fixed && j > 0:
+				row[p] = vars[p]
+			default:
+				row[p] = op.r(e)
 			}
 		}
-		v := 0.0
-		for i := range terms {
-			t, p := &terms[i], f.pos[i]
-			if t.a.lf != nil {
-				row[p] = leaves[p].get(e, t.a.lf, j+1)
+		for p := range ops {
+			if l := ops[p].lf; l != nil {
+				if sl := &leaves[p]; sl.ok {
+					row[p] = sl.r[sl.off+sl.stride*(j+1)]
+				} else {
+					row[p] = l.get(e)
+				}
 			}
+		}
+		if f.signs != nil {
+			v := f.signs[0] * row[0].Val
+			for p := 1; p < w; p++ {
+				v += f.signs[p] * row[p].Val
+			}
+			xs[j] = v
+			continue
+		}
+		d := ds[j*w : (j+1)*w]
+		v := 0.0
+		for i := range f.lc.terms {
+			t, p := &f.lc.terms[i], f.pos[i]
 			var b float64
 			if t.prod {
-				if t.b.lf != nil {
-					row[p+1] = leaves[p+1].get(e, t.b.lf, j+1)
-				}
 				b = row[p+1].Val
 			}
 			x, da, db := t.partials(row[p].Val, b)
@@ -260,9 +289,15 @@ func (f *lseFill) eval(e *env) ad.Var {
 	for p := range w {
 		// An operand that repeats from one element to the next (a term
 		// that does not depend on j) is added once.
-		cur, dc := vars[p], xs[0]/s*ds[p]
+		partial := func(j int) float64 {
+			if f.signs != nil {
+				return xs[j] / s * f.signs[p]
+			}
+			return xs[j] / s * ds[j*w+p]
+		}
+		cur, dc := vars[p], partial(0)
 		for j := 1; j < n; j++ {
-			x, dx := vars[j*w+p], xs[j]/s*ds[j*w+p]
+			x, dx := vars[j*w+p], partial(j)
 			if x.ID() == cur.ID() {
 				dc += dx
 				continue
@@ -274,21 +309,4 @@ func (f *lseFill) eval(e *env) ad.Var {
 	}
 	st.top, st.ftop = base, fbase
 	return bl.End(v)
-}
-
-// operand is element j's operand p read by its closure r, or element
-// 0's when it does not depend on j.
-func (f *lseFill) operand(e *env, vars []ad.Var, j, p int, r func(*env) ad.Var) ad.Var {
-	if j > 0 && f.fixed[p] {
-		return vars[p]
-	}
-	return r(e)
-}
-
-// get reads the leaf l at j.
-func (s *stridedLeaf) get(e *env, l *leaf, j int) ad.Var {
-	if s.ok {
-		return s.r[s.off+s.stride*j]
-	}
-	return l.get(e)
 }
