@@ -214,6 +214,7 @@ func (f *lseFill) eval(e *env) ad.Var {
 	}
 	fl, fbase := st.floats(nd + n)
 	ds, xs := fl[:nd], fl[nd:]
+	m := math.Inf(-1) // the largest element, as ad.Tape.LogSumExp takes it
 	for j := range n {
 		iv.I[0] = j + 1
 		row := vars[j*w : (j+1)*w]
@@ -242,7 +243,7 @@ func (f *lseFill) eval(e *env) ad.Var {
 			for p := 1; p < w; p++ {
 				v += f.signs[p] * row[p].Val
 			}
-			xs[j] = v
+			xs[j], m = v, max(m, v)
 			continue
 		}
 		d := ds[j*w : (j+1)*w]
@@ -264,13 +265,9 @@ func (f *lseFill) eval(e *env) ad.Var {
 				v += x
 			}
 		}
-		xs[j] = v
+		xs[j], m = v, max(m, v)
 	}
 	// As ad.Tape.LogSumExp.
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = math.Max(m, x)
-	}
 	if math.IsInf(m, 0) {
 		st.top, st.ftop = base, fbase
 		return ad.Const(m)
@@ -289,15 +286,19 @@ func (f *lseFill) eval(e *env) ad.Var {
 	for p := range w {
 		// An operand that repeats from one element to the next (a term
 		// that does not depend on j) is added once.
-		partial := func(j int) float64 {
+		var cur ad.Var
+		var dc float64
+		for j := range n {
+			x, dx := vars[j*w+p], xs[j]/s
 			if f.signs != nil {
-				return xs[j] / s * f.signs[p]
+				dx *= f.signs[p]
+			} else {
+				dx *= ds[j*w+p]
 			}
-			return xs[j] / s * ds[j*w+p]
-		}
-		cur, dc := vars[p], partial(0)
-		for j := 1; j < n; j++ {
-			x, dx := vars[j*w+p], partial(j)
+			if j == 0 {
+				cur, dc = x, dx
+				continue
+			}
 			if x.ID() == cur.ID() {
 				dc += dx
 				continue
