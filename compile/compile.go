@@ -120,6 +120,9 @@ type compiler struct {
 	loop     *[]*deferStmt
 	deferred *[]*deferStmt
 	loops    []*loopFrame // the loops being compiled, innermost last (hoist.go)
+	// unhoisted are the calls of the loop-invariant calls hoist.go
+	// wrapped, for callers that evaluate them once per run themselves.
+	unhoisted map[*ast.CallExpr]func(*env) ad.Var
 }
 
 func (c *compiler) errorf(p token.Pos, format string, args ...any) {

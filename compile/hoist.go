@@ -78,6 +78,10 @@ func (c *compiler) cached(x *ast.CallExpr, name string, args []cexpr, f cexpr) c
 	}
 	fr.used = true
 	call, starts := f.r, fr.starts
+	if c.unhoisted == nil {
+		c.unhoisted = map[*ast.CallExpr]func(*env) ad.Var{}
+	}
+	c.unhoisted[x] = call
 	type cached struct {
 		start int
 		v     ad.Var

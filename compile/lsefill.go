@@ -131,7 +131,13 @@ func (c *compiler) fusedLSE(fill, use ast.Stmt) stmtFn {
 	for _, t := range f.lc.terms {
 		f.pos = append(f.pos, len(f.ops))
 		for _, o := range []linOperand{t.a, t.b}[:1+b2i(t.prod)] {
-			f.ops = append(f.ops, lseOp{lf: o.lf, r: o.r, fixed: o.lf == nil && c.invariant(o.x, f.fr)})
+			op := lseOp{lf: o.lf, r: o.r, fixed: o.lf == nil && c.invariant(o.x, f.fr)}
+			if x, ok := unparen(o.x).(*ast.CallExpr); ok && op.fixed && c.unhoisted[x] != nil {
+				// Evaluated once per run here: the hoisted call's
+				// bookkeeping is not needed.
+				op.r = c.unhoisted[x]
+			}
+			f.ops = append(f.ops, op)
 		}
 		sign := 1.0
 		if t.neg {
