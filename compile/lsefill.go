@@ -288,6 +288,9 @@ func (f *lseFill) eval(e *env) ad.Var {
 		s += ex
 	}
 	v := m + math.Log(s)
+	for j := range xs {
+		xs[j] /= s // the softmax weights
+	}
 	bl := e.t.Begin()
 	for p := range w {
 		// An operand that repeats from one element to the next (a term
@@ -295,7 +298,7 @@ func (f *lseFill) eval(e *env) ad.Var {
 		var cur ad.Var
 		var dc float64
 		for j := range n {
-			x, dx := vars[j*w+p], xs[j]/s
+			x, dx := vars[j*w+p], xs[j]
 			if f.signs != nil {
 				dx *= f.signs[p]
 			} else {
