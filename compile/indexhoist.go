@@ -21,11 +21,12 @@ import (
 // keys (a, b) is (31a + b) mod indexWays, replaced on a collision.
 const indexWays = 64
 
-// indexMemo is one site's table in one Model.
-type indexMemo struct {
-	run  [indexWays]int // the outer loop's run each entry belongs to; 0 for none
-	keys [indexWays][2]int
-	vals [indexWays]ad.Var
+// indexMemo is one site's table in one Model; an entry is one cache
+// line.
+type indexMemo [indexWays]struct {
+	run int // the outer loop's run the entry belongs to; 0 for none
+	key [2]int
+	val ad.Var
 }
 
 // indexHoisted wraps the compiled call x, f, when there is an enclosing
@@ -73,11 +74,12 @@ func (c *compiler) indexHoisted(x *ast.CallExpr, f cexpr) (cexpr, bool) {
 			key[i] = slot(e, refs[i]).I[0]
 		}
 		h := uint(31*key[0]+key[1]) % indexWays
-		if m.run[h] == run && m.keys[h] == key {
-			return m.vals[h]
+		ent := &m[h]
+		if ent.run == run && ent.key == key {
+			return ent.val
 		}
 		v := call(e)
-		m.run[h], m.keys[h], m.vals[h] = run, key, v
+		ent.run, ent.key, ent.val = run, key, v
 		return v
 	}
 	return f, true
