@@ -28,7 +28,8 @@ import (
 // acc itself is never written: the pair is fused only when nothing else
 // reads or writes acc (its declaration, the fill and the log_sum_exp are
 // its only uses) and the loop fills all of it (1 to the declared size,
-// the same literal or data variable).
+// the same literal or data variable). Not in functions, whose recursion
+// could enter the pair again while its strided reads are in use.
 
 // lseFill is a compiled fused pair.
 type lseFill struct {
@@ -114,9 +115,10 @@ func (c *compiler) fusedLSE(fill, use ast.Stmt) stmtFn {
 	if ci := c.info.Calls[call]; ci == nil || ci.User != nil || ci.Name != "log_sum_exp" {
 		return nil
 	}
+	if _, ok := c.slots[c.info.Uses[ast.Root(us.LHS)]]; !ok {
+		return nil // the statement as written reports it
+	}
 	if c.fn != nil || c.uses(acc) != 3 {
-		// Not in functions: recursion could enter the pair again while
-		// its strided reads are in use.
 		return nil
 	}
 	f := &lseFill{hi: c.expr(fs.Hi).i}
