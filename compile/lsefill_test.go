@@ -176,3 +176,16 @@ func TestFusedLSEErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestFusedLSEInFunctions checks that a pair in a function, which
+// recursion could enter again, is not fused and is right.
+func TestFusedLSEInFunctions(t *testing.T) {
+	prog := func(fill string) *Model {
+		return lseBuild(t, "functions { real f(vector b, real a) { array[3] real acc; real r; for (j in 1:3) "+fill+
+			" r = log_sum_exp(acc); return r; } }\n"+loopDecls+"model { target += f(beta, alpha) - square(sigma); }\n")
+	}
+	na, nb := lseCompare(t, "function", prog("acc[j] = b[j] * a + b[j] - a;"), prog("{ real q = b[j] * a + b[j] - a; acc[j] = q; }"))
+	if na != nb {
+		t.Errorf("%d tape statements, written out %d: fused in a function", na, nb)
+	}
+}
