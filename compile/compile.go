@@ -74,7 +74,7 @@ func (e *env) addTarget(pos *token.Position, v ad.Var) {
 func (e *env) unwind() {
 	e.depth = 0
 	e.frame = nil
-	e.kern.top = 0
+	e.kern.top, e.kern.ftop = 0, 0
 	for i := range e.stacks {
 		e.stacks[i].depth = 0
 	}
@@ -123,6 +123,9 @@ type compiler struct {
 	// prepare runs when a model is built, after transformed data: work
 	// that needs the data but no parameters (whenBuilt).
 	prepare []func(*env)
+	// unhoisted are the calls of the loop-invariant calls hoist.go
+	// wrapped, for callers that evaluate them once per run themselves.
+	unhoisted map[*ast.CallExpr]func(*env) ad.Var
 }
 
 func (c *compiler) errorf(p token.Pos, format string, args ...any) {

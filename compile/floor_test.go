@@ -8,9 +8,10 @@ import (
 	"github.com/gostan/gostan/model"
 )
 
-// Hand-written gradients of four PosteriorDB posteriors: the floor a
+// Hand-written gradients of five PosteriorDB posteriors: the floor a
 // compiled model's gradient is measured against (docs/benchmarks.md). The
-// regressions and arK are one fused pass over the data each; the Gaussian
+// regressions and arK are one fused pass over the data each, the HMM a
+// forward and a backward pass; the Gaussian
 // process is its covariance, a Cholesky factor and one inverse, in float64
 // loops. All drop the constants Stan's ~ drops and include the Jacobians
 // of the lower bounds.
@@ -126,6 +127,107 @@ func loadARK(t testing.TB) (*Model, *arKFloor) {
 		t.Fatal(err)
 	}
 	return m, &arKFloor{k: int(d["K"].Elems[0]), y: d["y"].Elems}
+}
+
+// hmmFloor is hmm_drive_0 (testdata/speed): a K-state HMM with
+// exponential emissions u[t] | phi[k] and v[t] | lambda[k], transition
+// rows theta[j] ~ dirichlet(alpha[j]), normal priors on the ordered
+// rates, and the forward algorithm's log_sum_exp over the last step. The
+// gradient is the forward pass, keeping the softmax weights of every
+// step, and one backward pass over them (the forward-backward
+// recursion, Rabiner 1989, in log space). K = 2 here: simplexes of two
+// elements by Stan's stick-breaking, z = inv_logit(y).
+type hmmFloor struct {
+	u, v  []float64
+	alpha [2][2]float64
+	// gamma is the forward variable, w the weights of gamma[t-1, j] in
+	// gamma[t, k] and beta the adjoints, N×K, N×K×K and N×K.
+	gamma, w, beta []float64
+}
+
+func newHMMFloor(d model.Data) *hmmFloor {
+	n := len(d["u"].Elems)
+	a := d["alpha"].Elems
+	return &hmmFloor{u: d["u"].Elems, v: d["v"].Elems, alpha: [2][2]float64{{a[0], a[1]}, {a[2], a[3]}},
+		gamma: make([]float64, 2*n), w: make([]float64, 4*n), beta: make([]float64, 2*n)}
+}
+
+func (f *hmmFloor) grad(theta, g []float64) float64 {
+	const K = 2
+	n := len(f.u)
+	var th, lth [K][K]float64 // theta[j, k] and its log
+	lp := 0.0
+	for j := range K {
+		z := 1 / (1 + math.Exp(-theta[j]))
+		th[j] = [K]float64{z, 1 - z}
+		lp += math.Log(z) + math.Log(1-z) // the Jacobian
+		for k := range K {
+			lth[j][k] = math.Log(th[j][k])
+			lp += (f.alpha[j][k] - 1) * lth[j][k]
+		}
+	}
+	e1, e2 := math.Exp(theta[2]), math.Exp(theta[3])
+	l1, l2 := math.Exp(theta[4]), math.Exp(theta[5])
+	phi, lam := [K]float64{e1, e1 + e2}, [K]float64{l1, l1 + l2}
+	lp += theta[2] + theta[3] + theta[4] + theta[5] // the Jacobians
+	lp -= 0.5*phi[0]*phi[0] + 0.5*(phi[1]-3)*(phi[1]-3) + 0.5*lam[0]*lam[0] + 0.5*(lam[1]-3)*(lam[1]-3)
+	lphi, llam := [K]float64{math.Log(phi[0]), math.Log(phi[1])}, [K]float64{math.Log(lam[0]), math.Log(lam[1])}
+	gm, w, b := f.gamma, f.w, f.beta
+	for k := range K {
+		gm[k] = lphi[k] - phi[k]*f.u[0] + llam[k] - lam[k]*f.v[0]
+	}
+	for t := 1; t < n; t++ {
+		prev, cur := gm[(t-1)*K:t*K], gm[t*K:(t+1)*K]
+		for k := range K {
+			em := lphi[k] - phi[k]*f.u[t] + llam[k] - lam[k]*f.v[t]
+			a0, a1 := prev[0]+lth[0][k], prev[1]+lth[1][k]
+			m := math.Max(a0, a1)
+			x0, x1 := math.Exp(a0-m), math.Exp(a1-m)
+			s := x0 + x1
+			cur[k] = m + math.Log(s) + em
+			w[(t*K+k)*K], w[(t*K+k)*K+1] = x0/s, x1/s
+		}
+	}
+	last := gm[(n-1)*K:]
+	m := math.Max(last[0], last[1])
+	x0, x1 := math.Exp(last[0]-m), math.Exp(last[1]-m)
+	lp += m + math.Log(x0+x1)
+	clear(b)
+	b[(n-1)*K], b[(n-1)*K+1] = x0/(x0+x1), x1/(x0+x1)
+	var dlth [K][K]float64
+	var dphi, dlam [K]float64
+	for t := n - 1; t >= 0; t-- {
+		for k := range K {
+			a := b[t*K+k]
+			dphi[k] += a * (1/phi[k] - f.u[t])
+			dlam[k] += a * (1/lam[k] - f.v[t])
+			if t == 0 {
+				continue
+			}
+			for j := range K {
+				aw := a * w[(t*K+k)*K+j]
+				b[(t-1)*K+j] += aw
+				dlth[j][k] += aw
+			}
+		}
+	}
+	for j := range K {
+		// d/dtheta[j, k] of the forward pass and the Dirichlet, then
+		// through z = inv_logit(y): theta[j] = (z, 1 - z).
+		d0 := (dlth[j][0] + f.alpha[j][0] - 1) / th[j][0]
+		d1 := (dlth[j][1] + f.alpha[j][1] - 1) / th[j][1]
+		z := th[j][0]
+		g[j] = (d0-d1)*z*(1-z) + 1 - 2*z
+	}
+	dphi[0] -= phi[0]
+	dphi[1] -= phi[1] - 3
+	dlam[0] -= lam[0]
+	dlam[1] -= lam[1] - 3
+	g[2] = (dphi[0]+dphi[1])*e1 + 1
+	g[3] = dphi[1]*e2 + 1
+	g[4] = (dlam[0]+dlam[1])*l1 + 1
+	g[5] = dlam[1]*l2 + 1
+	return lp
 }
 
 // gpFloor is gp_regr: K = alpha² exp(-d²/(2 rho²)) + sigma I over the
@@ -271,11 +373,20 @@ func loadFloors(t testing.TB) []floorCase {
 	gp := data("gp_pois_regr")
 	gf := newGPFloor(gp["x"].Elems, gp["y"].Elems)
 	ark, af := loadARK(t)
+	hd, err := model.ReadDataFile("testdata/speed/bball_drive_event_0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hmm, err := build(t, "testdata/speed/hmm_drive_0.stan", hd)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return []floorCase{
 		{"kidscore_momhs", compiled("kidscore_momhs", kid), mf.grad},
 		{"nes", compiled("nes", d), nf.grad},
 		{"gp_regr", compiled("gp_regr", gp), gf.grad},
 		{"arK", ark, af.grad},
+		{"hmm_drive_0", hmm, newHMMFloor(hd).grad},
 	}
 }
 

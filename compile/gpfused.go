@@ -78,7 +78,7 @@ func (c *compiler) findGPChain(list []ast.Stmt) *gpChain {
 				break
 			}
 			// K is read by the factor only, L by the density only.
-			if c.uses(list, covDecl.Name) != 2 || c.uses(list, cholDecl.Name) != 2 {
+			if c.uses(c.info.Uses[covDecl.Name]) != 2 || c.uses(c.info.Uses[cholDecl.Name]) != 2 {
 				break
 			}
 			g.cov, g.tilde, g.s, g.decl = i, k, s, covDecl
@@ -98,21 +98,6 @@ func (c *compiler) isPlainMatrixDecl(d *ast.VarDecl) bool {
 func (c *compiler) stdlibCall(call *ast.CallExpr) bool {
 	k := c.info.Calls[call]
 	return k != nil && k.User == nil
-}
-
-// uses counts the identifiers in list that name decl's variable, its
-// declaration included.
-func (c *compiler) uses(list []ast.Stmt, decl *ast.Ident) int {
-	v, n := c.info.Uses[decl], 0
-	for _, s := range list {
-		ast.Inspect(s, func(x ast.Node) bool {
-			if id, ok := x.(*ast.Ident); ok && c.info.Uses[id] == v {
-				n++
-			}
-			return true
-		})
-	}
-	return n
 }
 
 // readsGlobalDataOnly reports whether x reads only data and transformed

@@ -23,6 +23,7 @@ type loopFrame struct {
 	// before the outer run of it is over.
 	hoists   bool
 	assigned map[*check.Var]bool // the loop variable and what the body writes
+	v        *check.Var          // the loop variable, nil for a while loop
 	starts   stateSlot[int]      // how many times the loop has started
 	used     bool                // some call was hoisted
 }
@@ -32,7 +33,8 @@ type loopFrame struct {
 func (c *compiler) enterLoop(v *ast.Ident, body ast.Stmt, hoists bool) *loopFrame {
 	fr := &loopFrame{hoists: hoists && c.fn == nil}
 	if fr.hoists {
-		fr.assigned = map[*check.Var]bool{c.info.Uses[v]: true}
+		fr.v = c.info.Uses[v]
+		fr.assigned = map[*check.Var]bool{fr.v: true}
 		ast.Inspect(body, func(n ast.Node) bool {
 			var id *ast.Ident
 			switch s := n.(type) {
@@ -69,10 +71,17 @@ func (c *compiler) cached(x *ast.CallExpr, name string, args []cexpr, f cexpr) c
 	}
 	fr := c.loops[len(c.loops)-1]
 	if !fr.hoists || !c.invariant(x, fr) {
+		if g, ok := c.indexHoisted(x, f); ok {
+			return g
+		}
 		return c.memoized(name, args, f)
 	}
 	fr.used = true
 	call, starts := f.r, fr.starts
+	if c.unhoisted == nil {
+		c.unhoisted = map[*ast.CallExpr]func(*env) ad.Var{}
+	}
+	c.unhoisted[x] = call
 	type cached struct {
 		start int
 		v     ad.Var
@@ -90,7 +99,7 @@ func (c *compiler) cached(x *ast.CallExpr, name string, args []cexpr, f cexpr) c
 
 // invariant reports whether x reads nothing the loop changes and calls
 // only library functions without effects.
-func (c *compiler) invariant(x *ast.CallExpr, fr *loopFrame) bool {
+func (c *compiler) invariant(x ast.Expr, fr *loopFrame) bool {
 	ok := true
 	ast.Inspect(x, func(n ast.Node) bool {
 		switch n := n.(type) {

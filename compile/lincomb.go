@@ -26,6 +26,7 @@ import (
 type linOperand struct {
 	lf *leaf
 	r  func(*env) ad.Var
+	x  ast.Expr
 }
 
 // linTerm is ±a, ±a*b or ±a².
@@ -48,6 +49,15 @@ type linComb struct {
 // linearComb compiles x as a linear combination when it is a chain of
 // + and - with at least two operations in all, or returns false.
 func (c *compiler) linearComb(x ast.Expr) (cexpr, bool) {
+	lc := c.linCombOf(x)
+	if lc == nil {
+		return cexpr{}, false
+	}
+	return cexpr{t: types.RealT, r: lc.eval}, true
+}
+
+// linCombOf compiles x as linearComb does, or returns nil.
+func (c *compiler) linCombOf(x ast.Expr) *linComb {
 	var chain []ast.Expr // the terms, left to right
 	var negs []bool
 	var walk func(x ast.Expr, neg bool) bool
@@ -67,7 +77,7 @@ func (c *compiler) linearComb(x ast.Expr) (cexpr, bool) {
 	}
 	x = unparen(x)
 	if !walk(x, false) {
-		return cexpr{}, false
+		return nil
 	}
 	ops := len(chain) - 1
 	for _, t := range chain {
@@ -76,16 +86,16 @@ func (c *compiler) linearComb(x ast.Expr) (cexpr, bool) {
 		}
 	}
 	if ops < 2 {
-		return cexpr{}, false
+		return nil
 	}
 	lc := &linComb{}
 	operand := func(x ast.Expr) linOperand {
 		o := c.expr(x)
 		if l := realLeaf(o); l != nil {
-			return linOperand{lf: l}
+			return linOperand{lf: l, x: x}
 		}
 		lc.opaque++
-		return linOperand{r: o.real()}
+		return linOperand{r: o.real(), x: x}
 	}
 	for k, t := range chain {
 		term := linTerm{neg: negs[k]}
@@ -101,7 +111,7 @@ func (c *compiler) linearComb(x ast.Expr) (cexpr, bool) {
 		}
 		lc.terms = append(lc.terms, term)
 	}
-	return cexpr{t: types.RealT, r: lc.eval}, true
+	return lc
 }
 
 func (c *compiler) realOrInt(x ast.Expr) bool {
@@ -189,23 +199,13 @@ func (lc *linComb) eval(e *env) ad.Var {
 	for i := range lc.terms {
 		t := &lc.terms[i]
 		a := t.a.get(e, ops, &k)
-		var p, da float64
-		switch {
-		case t.prod:
-			b := t.b.get(e, ops, &k)
-			p, da = float64(a.Val*b.Val), b.Val
-			db := a.Val
-			if t.neg {
-				db = -db
-			}
-			bl.Add(b, db)
-		case t.sq:
-			p, da = float64(a.Val*a.Val), 2*a.Val
-		default:
-			p, da = a.Val, 1
+		var b ad.Var
+		if t.prod {
+			b = t.b.get(e, ops, &k)
 		}
-		if t.neg {
-			p, da = -p, -da
+		p, da, db := t.partials(a.Val, b.Val)
+		if t.prod {
+			bl.Add(b, db)
 		}
 		bl.Add(a, da)
 		if i == 0 {
@@ -217,6 +217,23 @@ func (lc *linComb) eval(e *env) ad.Var {
 	return bl.End(v)
 }
 
+// partials is the term's value at a (and b, for a product) and its
+// partials with respect to a and b.
+func (t *linTerm) partials(a, b float64) (p, da, db float64) {
+	switch {
+	case t.prod:
+		p, da, db = float64(a*b), b, a
+	case t.sq:
+		p, da = float64(a*a), 2*a
+	default:
+		p, da = a, 1
+	}
+	if t.neg {
+		p, da, db = -p, -da, -db
+	}
+	return p, da, db
+}
+
 // kernelStack is a Model's working memory for the operands of linear
 // combinations: each evaluation takes a window above top and gives it
 // back, so that an operand that calls a function which evaluates the
@@ -225,6 +242,9 @@ func (lc *linComb) eval(e *env) ad.Var {
 type kernelStack struct {
 	v   []ad.Var
 	top int
+	// f and ftop are the same for float64s (lsefill.go).
+	f    []float64
+	ftop int
 }
 
 // window takes n Vars.
@@ -238,4 +258,15 @@ func (s *kernelStack) window(n int) (v []ad.Var, base int) {
 	}
 	s.top = need
 	return s.v[base:need:need], base
+}
+
+// floats takes n float64s, given back by setting ftop to base.
+func (s *kernelStack) floats(n int) (f []float64, base int) {
+	base = s.ftop
+	need := base + n
+	if len(s.f) < need {
+		s.f = make([]float64, 2*need)
+	}
+	s.ftop = need
+	return s.f[base:need:need], base
 }

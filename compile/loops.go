@@ -118,7 +118,7 @@ func (c *compiler) dotLoop(s *ast.ForStmt, lo, hi func(*env) int, iv varRef) stm
 
 // strided describes the leaf over a loop i = start..end, which changes
 // only the loop variable iv: it reads r[off + stride*i]. ok is false when
-// the leaf is not a constant, a scalar or an element of a 1-D container,
+// the leaf is not a constant, a scalar or an element at affine indices,
 // or when an index would be out of range (the loop then reads element by
 // element, to fail where Stan would).
 func (l *leaf) strided(e *env, iv varRef, start, end int) (r []ad.Var, off, stride int, ok bool) {
@@ -127,15 +127,39 @@ func (l *leaf) strided(e *env, iv varRef, start, end int) (r []ad.Var, off, stri
 		return l.cs, 0, 0, true
 	case leafScalar:
 		return slot(e, l.v).R, 0, 0, true
-	case leafElem1:
-	default:
+	}
+	if start > end {
 		return nil, 0, 0, false
 	}
-	a := &l.i
+	v := slot(e, l.v)
+	oi, si, ok := l.i.along(e, iv)
+	if !ok {
+		return nil, 0, 0, false
+	}
+	if l.kind == leafElem1 {
+		if !inRange(oi, si, start, end, len(v.R)) {
+			return nil, 0, 0, false
+		}
+		return v.R, oi - 1, si, true
+	}
+	oj, sj, ok := l.j.along(e, iv)
+	rows, cols := v.Dims[len(v.Dims)-2], v.Dims[len(v.Dims)-1]
+	if !ok || !inRange(oi, si, start, end, rows) || !inRange(oj, sj, start, end, cols) {
+		return nil, 0, 0, false
+	}
+	if l.colMajor {
+		return v.R, oi - 1 + (oj-1)*rows, si + sj*rows, true
+	}
+	return v.R, (oi-1)*cols + oj - 1, si*cols + sj, true
+}
+
+// along writes the index as off + stride*iv over a loop that changes only
+// iv; ok is false for an element of an int array.
+func (a *affine) along(e *env, iv varRef) (off, stride int, ok bool) {
 	if a.in != nil {
-		return nil, 0, 0, false
+		return 0, 0, false
 	}
-	off = a.c - 1
+	off = a.c
 	for k := 0; k < a.n; k++ {
 		if a.vs[k] == iv {
 			stride += a.s[k]
@@ -143,11 +167,13 @@ func (l *leaf) strided(e *env, iv varRef, start, end int) (r []ad.Var, off, stri
 			off += a.s[k] * slot(e, a.vs[k]).I[0]
 		}
 	}
-	r = slot(e, l.v).R
-	if start <= end && (uint(off+stride*start) >= uint(len(r)) || uint(off+stride*end) >= uint(len(r))) {
-		return nil, 0, 0, false
-	}
-	return r, off, stride, true
+	return off, stride, true
+}
+
+// inRange reports whether the index off + stride*i is in 1..n for every
+// i in start..end (it is monotone in i).
+func inRange(off, stride, start, end, n int) bool {
+	return uint(off+stride*start-1) < uint(n) && uint(off+stride*end-1) < uint(n)
 }
 
 // isVar reports whether x is a read of the variable v.

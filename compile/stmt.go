@@ -30,8 +30,15 @@ type stmtFn func(*env) ctrl
 
 func (c *compiler) stmts(list []ast.Stmt) stmtFn {
 	fs := make([]stmtFn, 0, len(list))
-	for _, s := range list {
-		if f := c.stmt(s); f != nil {
+	for i := 0; i < len(list); i++ {
+		if i+1 < len(list) {
+			if f := c.fusedLSE(list[i], list[i+1]); f != nil {
+				fs = append(fs, f)
+				i++
+				continue
+			}
+		}
+		if f := c.stmt(list[i]); f != nil {
 			fs = append(fs, f)
 		}
 	}
