@@ -2,6 +2,7 @@ package compile
 
 import (
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/gostan/gostan/ad"
@@ -95,6 +96,7 @@ type rhsProg struct {
 	linked bool // code holds the program of key
 	ok     bool // the function is straight-line for key
 	key    []int
+	next   []int // the key being formed, apart from key's memory
 
 	code   []rhsInstr
 	unary  []func(*ad.Tape, ad.Var) ad.Var
@@ -132,7 +134,7 @@ type rhsFail struct{}
 // evaluation applies. A program is kept while the sizes, the integer
 // values and the parameters with sensitivities stay the same.
 func (p *rhsProg) link(src *rhsSource, n, np int, args []rhsArg) bool {
-	key := append(p.key[:0], n, np)
+	key := append(p.next[:0], n, np)
 	for _, a := range args {
 		v := 0
 		if a.vars {
@@ -141,8 +143,9 @@ func (p *rhsProg) link(src *rhsSource, n, np int, args []rhsArg) bool {
 		key = append(key, len(a.reals), v, len(a.ints))
 		key = append(key, a.ints...)
 	}
-	same := p.linked && len(key) == len(p.key) && sameInts(key, p.key)
-	p.key = key
+	p.next = key
+	same := p.linked && slices.Equal(key, p.key)
+	p.key = append(p.key[:0], key...)
 	if !same {
 		p.linked = true
 		p.ok = p.build(src, n, args)
@@ -200,15 +203,6 @@ func (p *rhsProg) activate(n, np int, args []rhsArg) {
 		}
 		act[in.o] = in.tan != 0
 	}
-}
-
-func sameInts(a, b []int) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // build executes src's body symbolically, emitting the program.
