@@ -2,6 +2,7 @@ package compile
 
 import (
 	"math"
+	"slices"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/ast"
@@ -43,8 +44,10 @@ type hmmForward struct {
 	gamma      varRef
 	frs        [3]*loopFrame // t, k and j
 	ops        []hmmOp
-	nA, nB     int
-	signs      []float64 // A's, then B's
+	nA, nB     int       // A's and B's operands
+	nE         int       // B's partials: one per operand, two per emission
+	sa         []float64 // A's signs
+	nEm        int       // emissions
 	st         stateSlot[hmmState]
 }
 
@@ -56,6 +59,17 @@ type hmmOp struct {
 	r    func(*env) ad.Var
 	sign float64
 	idx  int // the operand's place among A's or B's
+	ent  int // a B operand's first partial among B's
+	// em is a B operand exponential_lpdf(y | beta) of leaves, computed
+	// here (as scalarExponential does) with its partials folded into
+	// the node's; r reports a failed check.
+	em *hmmEmission
+}
+
+// hmmEmission is an emission exponential_lpdf(y | beta).
+type hmmEmission struct {
+	y, b *leaf
+	n    int // its place among the emissions, for its logarithms
 }
 
 type hmmKind int
@@ -68,8 +82,17 @@ const (
 
 // hmmState is one Model's working memory for the node.
 type hmmState struct {
-	a, b []ad.Var
-	x    []float64
+	a   []ad.Var  // A's operands by (j, k, operand)
+	as  []float64 // A's value by (j, k)
+	bs  []float64 // B's value by (t, k)
+	bid []int32   // B's partials' slots by (t, k, partial)
+	bd  []float64 // and the partials, signs included
+	// lb holds each emission's last beta, log(beta) and 1/beta for
+	// each k.
+	lb []float64
+	// sl are each emission's y and beta over t, for each k.
+	sl []stridedLeaf
+	x  []float64
 }
 
 // forwardLoop returns the forward recursion s as one node beside old, the
@@ -142,10 +165,8 @@ func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 	f.frs[0] = c.enterLoop(s.Var, s.Body, true)
 	f.frs[1] = c.enterLoop(ks.Var, ks.Body, true)
 	f.frs[2] = c.enterLoop(js.Var, js.Body, true)
+	defer func() { c.leaveLoop(); c.leaveLoop(); c.leaveLoop() }()
 	lc := c.linCombOf(as.RHS)
-	c.leaveLoop()
-	c.leaveLoop()
-	c.leaveLoop()
 	if lc == nil {
 		return nil
 	}
@@ -153,7 +174,6 @@ func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 	// its variables.
 	outside := &loopFrame{assigned: without(f.frs[0].assigned, f.frs[:])}
 	prevs := 0
-	var sa, sb []float64
 	for _, t := range lc.terms {
 		if t.prod || t.sq {
 			return nil
@@ -175,11 +195,11 @@ func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 		case reads[jVar]:
 			op.kind, op.idx = hmmA, f.nA
 			f.nA++
-			sa = append(sa, op.sign)
+			f.sa = append(f.sa, op.sign)
 		default:
-			op.kind, op.idx = hmmB, f.nB
+			op.kind, op.idx, op.ent = hmmB, f.nB, f.nE
 			f.nB++
-			sb = append(sb, op.sign)
+			f.nE++
 		}
 		if op.kind != hmmPrev && op.lf == nil {
 			cx, ok := x.(*ast.CallExpr)
@@ -192,6 +212,11 @@ func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 				if op.r = c.unhoisted[cx]; op.r == nil {
 					return nil
 				}
+				if op.em = c.hmmEmission(cx); op.em != nil {
+					op.em.n = f.nEm
+					f.nEm++
+					f.nE++
+				}
 			}
 		}
 		f.ops = append(f.ops, op)
@@ -199,9 +224,26 @@ func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 	if prevs != 1 {
 		return nil
 	}
-	f.signs = append(sa, sb...)
 	f.st = newState(c, func() *hmmState { return &hmmState{} })
 	return f.run
+}
+
+// hmmEmission returns x as an emission when it is exponential_lpdf(y |
+// beta) of real leaves, else nil.
+func (c *compiler) hmmEmission(x *ast.CallExpr) *hmmEmission {
+	if ci := c.info.Calls[x]; ci == nil || ci.User != nil || ci.Name != "exponential_lpdf" || len(x.Args) != 2 {
+		return nil
+	}
+	var lf [2]*leaf
+	for i, a := range x.Args {
+		if c.info.Types[a] != types.RealT {
+			return nil
+		}
+		if lf[i] = realLeaf(c.expr(a)); lf[i] == nil {
+			return nil
+		}
+	}
+	return &hmmEmission{y: lf[0], b: lf[1]}
 }
 
 // single is the statement of a block of one, or s.
@@ -255,17 +297,34 @@ func (f *hmmForward) run(e *env) ctrl {
 	kv.shapeIntScalar()
 	jv.shapeIntScalar()
 	st := f.st.of(e)
-	nA, nB := f.nA, f.nB
-	st.a = growVars(st.a, K*K*nA)
-	st.b = growVars(st.b, n*K*nB)
-	if cap(st.x) < K {
-		st.x = make([]float64, K)
+	nA, nE, nEm := f.nA, f.nE, f.nEm
+	st.a = slices.Grow(st.a[:0], K*K*nA)[:K*K*nA]
+	st.as = slices.Grow(st.as[:0], K*K)[:K*K]
+	st.bs = slices.Grow(st.bs[:0], n*K)[:n*K]
+	st.bid = slices.Grow(st.bid[:0], n*K*nE)[:n*K*nE]
+	st.bd = slices.Grow(st.bd[:0], n*K*nE)[:n*K*nE]
+	st.x = slices.Grow(st.x[:0], K)[:K]
+	st.lb = slices.Grow(st.lb[:0], 3*K*nEm)[:3*K*nEm]
+	st.sl = slices.Grow(st.sl[:0], 2*K*nEm)[:2*K*nEm]
+	for i := 0; i < len(st.lb); i += 3 {
+		st.lb[i] = math.NaN() // no beta yet
 	}
-	xs := st.x[:K]
+	for k := range K {
+		kv.I[0] = k + 1
+		for _, op := range f.ops {
+			if em := op.em; em != nil {
+				sl := st.sl[2*(em.n*K+k):][:2]
+				for i, l := range [2]*leaf{em.y, em.b} {
+					sl[i].r, sl[i].off, sl[i].stride, sl[i].ok = l.strided(e, f.tv, lo, hi)
+				}
+			}
+		}
+	}
 
 	// The operands, in the order the loops evaluate them: at the first t
 	// every j's closures, then its leaves; afterwards B's alone, which A
-	// and gamma[t - 1, j] do not change.
+	// and gamma[t - 1, j] do not change. A's and B's values are summed
+	// here, each in order.
 	for t := lo; t <= hi; t++ {
 		tv.I[0] = t
 		if f.frs[1].used {
@@ -276,7 +335,9 @@ func (f *hmmForward) run(e *env) ctrl {
 			if f.frs[2].used {
 				*f.frs[2].starts.of(e)++
 			}
-			bs := st.b[((t-lo)*K+k)*nB:][:nB]
+			cell := (t-lo)*K + k
+			bid, bd := st.bid[cell*nE:][:nE], st.bd[cell*nE:][:nE]
+			bs := 0.0
 			for j := range K {
 				if t > lo && j > 0 {
 					break
@@ -297,65 +358,72 @@ func (f *hmmForward) run(e *env) ctrl {
 								as[op.idx] = op.r(e)
 							}
 						case op.kind == hmmB && j == 0:
-							if op.lf != nil {
-								bs[op.idx] = op.lf.get(e)
+							var x float64
+							if op.em != nil {
+								x = f.emission(e, op, t, st.lb[3*(op.em.n*K+k):][:3], st.sl[2*(op.em.n*K+k):][:2], bid, bd)
 							} else {
-								bs[op.idx] = op.r(e)
+								var v ad.Var
+								if op.lf != nil {
+									v = op.lf.get(e)
+								} else {
+									v = op.r(e)
+								}
+								x, bid[op.ent], bd[op.ent] = v.Val, v.ID(), op.sign
+							}
+							if op.idx == 0 {
+								bs = op.sign * x
+							} else {
+								bs += op.sign * x
 							}
 						}
 					}
 				}
 			}
+			st.bs[cell] = bs
 		}
 	}
+	for i := range K * K {
+		v := 0.0
+		for p, x := range st.a[i*nA:][:nA] {
+			if p == 0 {
+				v = f.sa[p] * x.Val
+			} else {
+				v += f.sa[p] * x.Val
+			}
+		}
+		st.as[i] = v
+	}
 
-	// The recursion, as lseFill.eval computes each step.
-	nI, nF := 5+K+K*K*nA+n*K*nB, nA+nB+n*K*K
+	// The recursion, as lseFill.eval computes each step but for the
+	// order of the sum: gamma[t - 1, j] + A(j, k) + B(t, k).
+	nI, nF := 5+K+K*K*nA+n*K*nE, nA+n*K*K+n*K*nE
 	ints, flts := tp.CustomSpace(nI, nF)
 	gr := g.R
-	ints[0], ints[1], ints[2], ints[3] = int32(K), int32(n), int32(nA), int32(nB)
+	ints[0], ints[1], ints[2], ints[3] = int32(K), int32(n), int32(nA), int32(nE)
 	for j := range K {
 		ints[5+j] = gr[(lo-2)*K+j].ID()
 	}
 	aIDs := ints[5+K:][:K*K*nA]
-	for i, v := range st.a[:K*K*nA] {
+	for i, v := range st.a {
 		aIDs[i] = v.ID()
 	}
-	bIDs := ints[5+K+K*K*nA:]
-	for i, v := range st.b[:n*K*nB] {
-		bIDs[i] = v.ID()
-	}
-	copy(flts, f.signs)
-	ws := flts[nA+nB:]
+	copy(ints[5+K+K*K*nA:], st.bid)
+	copy(flts, f.sa)
+	ws := flts[nA:][:n*K*K]
+	copy(flts[nA+n*K*K:], st.bd)
+	xs, as := st.x, st.as
 	for t := lo; t <= hi; t++ {
 		prev := gr[(t-2)*K:][:K]
 		out := gr[(t-1)*K:][:K]
 		for k := range K {
-			bs := st.b[((t-lo)*K+k)*nB:][:nB]
+			cell := (t-lo)*K + k
+			b := st.bs[cell]
 			m := math.Inf(-1)
 			for j := range K {
-				as := st.a[(j*K+k)*nA:][:nA]
-				var v float64
-				for p := range f.ops {
-					op := &f.ops[p]
-					var x float64
-					switch op.kind {
-					case hmmPrev:
-						x = prev[j].Val
-					case hmmA:
-						x = as[op.idx].Val
-					default:
-						x = bs[op.idx].Val
-					}
-					if p == 0 {
-						v = op.sign * x
-					} else {
-						v += op.sign * x
-					}
-				}
+				v := prev[j].Val + as[j*K+k] + b
 				xs[j], m = v, max(m, v)
 			}
-			w := ws[((t-lo)*K+k)*K:][:K]
+			w := ws[cell*K:][:K]
 			if math.IsInf(m, 0) {
 				clear(w)
 				out[k] = tp.Var(m)
@@ -369,12 +437,13 @@ func (f *hmmForward) run(e *env) ctrl {
 					w[j] = ex
 					s += ex
 				}
+				r := 1 / s
 				for j := range w {
-					w[j] /= s
+					w[j] *= r
 				}
 				out[k] = tp.Var(m + math.Log(s))
 			}
-			if t == lo && k == 0 {
+			if cell == 0 {
 				ints[4] = out[k].ID()
 			}
 		}
@@ -383,26 +452,57 @@ func (f *hmmForward) run(e *env) ctrl {
 	return next
 }
 
+// emission evaluates the emission op, exponential_lpdf(y | beta), as
+// scalarExponential does, at t: it returns its value and writes its
+// partials to bid, bd. lb is the last beta for this k with its logarithm
+// and reciprocal, sl the leaves' strided reads. A failed check is
+// reported by op's closure.
+func (f *hmmForward) emission(e *env, op *hmmOp, t int, lb []float64, sl []stridedLeaf, bid []int32, bd []float64) float64 {
+	var y, b ad.Var
+	if sl[0].ok {
+		y = sl[0].r[sl[0].off+sl[0].stride*t]
+	} else {
+		y = op.em.y.get(e)
+	}
+	if sl[1].ok {
+		b = sl[1].r[sl[1].off+sl[1].stride*t]
+	} else {
+		b = op.em.b.get(e)
+	}
+	if !(y.Val >= 0) || !(b.Val > 0 && b.Val <= math.MaxFloat64) {
+		op.r(e)
+	}
+	if lb[0] != b.Val {
+		lb[0], lb[1], lb[2] = b.Val, math.Log(b.Val), 1/b.Val
+	}
+	lp := -b.Val * y.Val
+	lp += lb[1]
+	bid[op.ent], bd[op.ent] = y.ID(), op.sign*-b.Val
+	bid[op.ent+1], bd[op.ent+1] = b.ID(), op.sign*(lb[2]-y.Val)
+	return lp
+}
+
 // hmmBackward is the forward recursion's reverse pass: ints are K, the
-// number of steps n, the operands of A and B per element nA and nB, the
-// first output's slot (the outputs are consecutive, gamma[t, k] for each
-// t then k), gamma[a - 1, :]'s slots, A's (j, k, operand) and B's (t, k,
-// operand) slots; flts are A's and B's signs, then each step's softmax
-// weights.
+// number of steps n, the operands of A per element nA, the partials of B
+// per element nE, the first output's slot (the outputs are consecutive,
+// gamma[t, k] for each t then k), gamma[a - 1, :]'s slots, A's (j, k,
+// operand) and B's (t, k, partial) slots; flts are A's signs, each
+// step's softmax weights and B's partials.
 func hmmBackward(adj []float64, ints []int32, flts []float64) {
-	K, n, nA, nB := int(ints[0]), int(ints[1]), int(ints[2]), int(ints[3])
+	K, n, nA, nE := int(ints[0]), int(ints[1]), int(ints[2]), int(ints[3])
 	first := int(ints[4])
 	prev0 := ints[5:][:K]
 	aIDs := ints[5+K:][:K*K*nA]
-	bIDs := ints[5+K+K*K*nA:][:n*K*nB]
-	sa, sb, ws := flts[:nA], flts[nA:nA+nB], flts[nA+nB:]
+	bIDs := ints[5+K+K*K*nA:][:n*K*nE]
+	sa, ws, bd := flts[:nA], flts[nA:][:n*K*K], flts[nA+n*K*K:][:n*K*nE]
 	for t := n - 1; t >= 0; t-- {
 		for k := K - 1; k >= 0; k-- {
-			g := adj[first+t*K+k]
+			cell := t*K + k
+			g := adj[first+cell]
 			if g == 0 {
 				continue
 			}
-			w := ws[(t*K+k)*K:][:K]
+			w := ws[cell*K:][:K]
 			sum := 0.0
 			for j, wj := range w {
 				gw := g * wj
@@ -416,17 +516,10 @@ func hmmBackward(adj []float64, ints []int32, flts []float64) {
 					adj[id] += gw * sa[i]
 				}
 			}
-			for i, id := range bIDs[(t*K+k)*nB:][:nB] {
-				adj[id] += g * sum * sb[i]
+			gs := g * sum
+			for i, id := range bIDs[cell*nE:][:nE] {
+				adj[id] += gs * bd[cell*nE+i]
 			}
 		}
 	}
-}
-
-// growVars is s with length n, reusing its storage when it can.
-func growVars(s []ad.Var, n int) []ad.Var {
-	if cap(s) < n {
-		return make([]ad.Var, n, 2*n)
-	}
-	return s[:n]
 }
