@@ -28,8 +28,10 @@ import (
 // become the node's outputs, and the node's backward pass runs the
 // recursion in reverse: gamma[t, k]'s adjoint goes to gamma[t - 1, j] and
 // A(j, k) through the softmax weights of step (t, k), and to B(t, k)
-// whole. The values are the ones the fused pair (lsefill.go) computes, in
-// the same order. Where the loop's bounds or gamma's shape do not fit at
+// whole. Each step is the fused pair's (lsefill.go) but for the order of
+// the sum, gamma[t - 1, j] + ΣA + ΣB, so values differ by rounding. An
+// emission exponential_lpdf(y | beta) of leaves in B is computed here,
+// its partials folded into the node's. Where the loop's bounds or gamma's shape do not fit at
 // run time, the loop runs as compiled (which reports the error).
 
 // fuseForward turns the forward-recursion node on; tests turn it off to
