@@ -155,6 +155,9 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 		if a := c.affineLoop(s, f); a != nil {
 			return a
 		}
+		if h := c.forwardLoop(s, f); h != nil {
+			return h
+		}
 		return f
 	case *ast.ForeachStmt:
 		return c.deferringLoop(func() stmtFn {

@@ -44,6 +44,7 @@ var overheadModels = []struct {
 	{"kidscore_momhs", "kidscore_momhs", "kidiq", false},
 	{"gp_regr", "gp_regr", "gp_pois_regr", false},
 	{"arK", "arK", "arK", true},
+	{"hmm_drive_0", "hmm_drive_0", "bball_drive_event_0", true},
 }
 
 // BenchmarkNUTSOverhead runs one chain as `gostan sample` does (a Stan CSV

@@ -1,0 +1,527 @@
+package compile
+
+import (
+	"math"
+	"slices"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// An HMM's whole forward recursion (the forward algorithm, Rabiner 1989,
+// in log space) as one tape node:
+//
+//	for (t in a:b)
+//	  for (k in 1:K) {
+//	    for (j in 1:K) acc[j] = gamma[t - 1, j] + A(j, k) + B(t, k);
+//	    gamma[t, k] = log_sum_exp(acc);
+//	  }
+//
+// where the terms of A read j and k but not t, those of B read t and k
+// but not j, and none reads anything the loop writes but its variables.
+// The operands are evaluated by their closures, once each (A's K×K at the
+// first t, in the order the loops would evaluate them, so that they fail
+// where they would), the recursion runs on float64s, gamma's elements
+// become the node's outputs, and the node's backward pass runs the
+// recursion in reverse: gamma[t, k]'s adjoint goes to gamma[t - 1, j] and
+// A(j, k) through the softmax weights of step (t, k), and to B(t, k)
+// whole. Each step is the fused pair's (lsefill.go) but for the order of
+// the sum, gamma[t - 1, j] + ΣA + ΣB, so values differ by rounding. An
+// emission exponential_lpdf(y | beta) of leaves in B is computed here,
+// its partials folded into the node's. Where the loop's bounds or gamma's shape do not fit at
+// run time, the loop runs as compiled (which reports the error).
+
+// fuseForward turns the forward-recursion node on; tests turn it off to
+// compare it with the loops it replaces.
+var fuseForward = true
+
+// hmmForward is a compiled forward recursion.
+type hmmForward struct {
+	old        stmtFn
+	lo, hi, kn func(*env) int
+	tv, kv, jv varRef
+	gamma      varRef
+	frs        [3]*loopFrame // t, k and j
+	ops        []hmmOp
+	nA, nB     int       // A's and B's operands
+	nE         int       // B's partials: one per operand, two per emission
+	sa         []float64 // A's signs
+	nEm        int       // emissions
+	st         stateSlot[hmmState]
+}
+
+// hmmOp is a term of the combination: gamma[t - 1, j], or an operand of
+// A or B read by its leaf or closure.
+type hmmOp struct {
+	kind hmmKind
+	lf   *leaf
+	r    func(*env) ad.Var
+	sign float64
+	idx  int // the operand's place among A's or B's
+	ent  int // a B operand's first partial among B's
+	// em is a B operand exponential_lpdf(y | beta) of leaves, computed
+	// here (as scalarExponential does) with its partials folded into
+	// the node's; r reports a failed check.
+	em *hmmEmission
+}
+
+// hmmEmission is an emission exponential_lpdf(y | beta).
+type hmmEmission struct {
+	y, b *leaf
+	n    int // its place among the emissions, for its logarithms
+}
+
+type hmmKind int
+
+const (
+	hmmPrev hmmKind = iota
+	hmmA
+	hmmB
+)
+
+// hmmState is one Model's working memory for the node.
+type hmmState struct {
+	a   []ad.Var  // A's operands by (j, k, operand)
+	as  []float64 // A's value by (j, k)
+	bs  []float64 // B's value by (t, k)
+	bid []int32   // B's partials' slots by (t, k, partial)
+	bd  []float64 // and the partials, signs included
+	// lb holds each emission's last beta, log(beta) and 1/beta for
+	// each k.
+	lb []float64
+	// sl are each emission's y and beta over t, for each k.
+	sl []stridedLeaf
+	x  []float64
+}
+
+// forwardLoop returns the forward recursion s as one node beside old, the
+// loop as compiled, or nil when s is not one.
+func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
+	if c.fn != nil || old == nil {
+		return nil
+	}
+	ks, ok := single(s.Body).(*ast.ForStmt)
+	if !ok || !isIntLit(ks.Lo, 1) {
+		return nil
+	}
+	kb, ok := ks.Body.(*ast.BlockStmt)
+	if !ok || len(kb.List) != 2 {
+		return nil
+	}
+	js, ok := kb.List[0].(*ast.ForStmt)
+	if !ok || !isIntLit(js.Lo, 1) || !c.sameFixedSize(js.Hi, ks.Hi) {
+		return nil
+	}
+	as, ok := single(js.Body).(*ast.AssignStmt)
+	if !ok || as.Op != token.ASSIGN {
+		return nil
+	}
+	tVar, kVar, jVar := c.info.Uses[s.Var], c.info.Uses[ks.Var], c.info.Uses[js.Var]
+	lhs, ok := as.LHS.(*ast.IndexExpr)
+	if !ok || len(lhs.Indices) != 1 || !c.isVar(lhs.Indices[0], jVar) {
+		return nil
+	}
+	accID, ok := lhs.X.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	acc := c.info.Uses[accID]
+	if acc == nil || acc.Scope != check.Local || acc.Decl == nil || c.uses(acc) != 3 ||
+		acc.Type != (types.Type{Kind: types.Real, Dims: 1}) || len(acc.Decl.Type.ArrayDims) != 1 ||
+		!c.sameFixedSize(acc.Decl.Type.ArrayDims[0], ks.Hi) {
+		return nil
+	}
+	us, ok := kb.List[1].(*ast.AssignStmt)
+	if !ok || us.Op != token.ASSIGN {
+		return nil
+	}
+	call, ok := unparen(us.RHS).(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 || !c.isVar(call.Args[0], acc) {
+		return nil
+	}
+	if ci := c.info.Calls[call]; ci == nil || ci.User != nil || ci.Name != "log_sum_exp" {
+		return nil
+	}
+	gl, ok := us.LHS.(*ast.IndexExpr)
+	if !ok || len(gl.Indices) != 2 || !c.isVar(gl.Indices[0], tVar) || !c.isVar(gl.Indices[1], kVar) {
+		return nil
+	}
+	gID, ok := gl.X.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	gamma := c.info.Uses[gID]
+	if gamma == nil || gamma.Scope != check.Local || gamma.Type != (types.Type{Kind: types.Real, Dims: 2}) {
+		return nil
+	}
+	gref, ok := c.slots[gamma]
+	if !ok || gref.frame {
+		return nil
+	}
+
+	f := &hmmForward{old: old, lo: c.expr(s.Lo).i, hi: c.expr(s.Hi).i, kn: c.expr(ks.Hi).i, gamma: gref}
+	f.tv, f.kv, f.jv = c.declareLocal(tVar), c.declareLocal(kVar), c.declareLocal(jVar)
+	f.frs[0] = c.enterLoop(s.Var, s.Body, true)
+	f.frs[1] = c.enterLoop(ks.Var, ks.Body, true)
+	f.frs[2] = c.enterLoop(js.Var, js.Body, true)
+	defer func() { c.leaveLoop(); c.leaveLoop(); c.leaveLoop() }()
+	lc := c.linCombOf(as.RHS)
+	if lc == nil {
+		return nil
+	}
+	// What the terms of A and B may read: nothing the loop writes but
+	// its variables.
+	outside := &loopFrame{assigned: without(f.frs[0].assigned, f.frs[:])}
+	prevs := 0
+	for _, t := range lc.terms {
+		if t.prod || t.sq {
+			return nil
+		}
+		op := hmmOp{lf: t.a.lf, r: t.a.r, sign: 1}
+		if t.neg {
+			op.sign = -1
+		}
+		x := unparen(t.a.x)
+		switch reads := readsOf(c, x); {
+		case c.isPrev(x, gamma, tVar, jVar):
+			if t.neg {
+				return nil
+			}
+			op.kind = hmmPrev
+			prevs++
+		case !c.invariant(x, outside) || reads[tVar] && reads[jVar]:
+			return nil
+		case reads[jVar]:
+			op.kind, op.idx = hmmA, f.nA
+			f.nA++
+			f.sa = append(f.sa, op.sign)
+		default:
+			op.kind, op.idx, op.ent = hmmB, f.nB, f.nE
+			f.nB++
+			f.nE++
+		}
+		if op.kind != hmmPrev && op.lf == nil {
+			cx, ok := x.(*ast.CallExpr)
+			if !ok {
+				return nil
+			}
+			if op.kind == hmmB {
+				// Evaluated once per (t, k) here: the j loop's hoisting
+				// is not needed.
+				if op.r = c.unhoisted[cx]; op.r == nil {
+					return nil
+				}
+				if op.em = c.hmmEmission(cx); op.em != nil {
+					op.em.n = f.nEm
+					f.nEm++
+					f.nE++
+				}
+			}
+		}
+		f.ops = append(f.ops, op)
+	}
+	if prevs != 1 {
+		return nil
+	}
+	f.st = newState(c, func() *hmmState { return &hmmState{} })
+	return f.run
+}
+
+// hmmEmission returns x as an emission when it is exponential_lpdf(y |
+// beta) of real leaves, else nil.
+func (c *compiler) hmmEmission(x *ast.CallExpr) *hmmEmission {
+	if ci := c.info.Calls[x]; ci == nil || ci.User != nil || ci.Name != "exponential_lpdf" || len(x.Args) != 2 {
+		return nil
+	}
+	var lf [2]*leaf
+	for i, a := range x.Args {
+		if c.info.Types[a] != types.RealT {
+			return nil
+		}
+		if lf[i] = realLeaf(c.expr(a)); lf[i] == nil {
+			return nil
+		}
+	}
+	return &hmmEmission{y: lf[0], b: lf[1]}
+}
+
+// single is the statement of a block of one, or s.
+func single(s ast.Stmt) ast.Stmt {
+	if b, ok := s.(*ast.BlockStmt); ok && len(b.List) == 1 {
+		return b.List[0]
+	}
+	return s
+}
+
+// readsOf is the set of variables x names.
+func readsOf(c *compiler, x ast.Expr) map[*check.Var]bool {
+	reads := map[*check.Var]bool{}
+	ast.Inspect(x, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && c.info.Uses[id] != nil {
+			reads[c.info.Uses[id]] = true
+		}
+		return true
+	})
+	return reads
+}
+
+// isPrev reports whether x is gamma[t - 1, j].
+func (c *compiler) isPrev(x ast.Expr, gamma, t, j *check.Var) bool {
+	ix, ok := x.(*ast.IndexExpr)
+	if !ok || len(ix.Indices) != 2 || !c.isVar(ix.X, gamma) || !c.isVar(ix.Indices[1], j) {
+		return false
+	}
+	b, ok := unparen(ix.Indices[0]).(*ast.BinaryExpr)
+	return ok && b.Op == token.SUB && c.isVar(b.X, t) && isIntLit(b.Y, 1)
+}
+
+// run evaluates the loop as one node, or as compiled when its bounds or
+// gamma's shape do not fit.
+func (f *hmmForward) run(e *env) ctrl {
+	tp := e.t
+	if !fuseForward || tp == nil {
+		return f.old(e)
+	}
+	lo, hi, K := f.lo(e), f.hi(e), f.kn(e)
+	g := slot(e, f.gamma)
+	if hi < lo || K < 1 || lo < 2 || len(g.Dims) != 2 || g.Dims[1] != K || hi > g.Dims[0] {
+		return f.old(e)
+	}
+	n := hi - lo + 1
+	if f.frs[0].used {
+		*f.frs[0].starts.of(e)++ // hoist.go: the loops start
+	}
+	tv, kv, jv := slot(e, f.tv), slot(e, f.kv), slot(e, f.jv)
+	tv.shapeIntScalar()
+	kv.shapeIntScalar()
+	jv.shapeIntScalar()
+	st := f.st.of(e)
+	nA, nE, nEm := f.nA, f.nE, f.nEm
+	st.a = slices.Grow(st.a[:0], K*K*nA)[:K*K*nA]
+	st.as = slices.Grow(st.as[:0], K*K)[:K*K]
+	st.bs = slices.Grow(st.bs[:0], n*K)[:n*K]
+	st.bid = slices.Grow(st.bid[:0], n*K*nE)[:n*K*nE]
+	st.bd = slices.Grow(st.bd[:0], n*K*nE)[:n*K*nE]
+	st.x = slices.Grow(st.x[:0], K)[:K]
+	st.lb = slices.Grow(st.lb[:0], 3*K*nEm)[:3*K*nEm]
+	st.sl = slices.Grow(st.sl[:0], 2*K*nEm)[:2*K*nEm]
+	for i := 0; i < len(st.lb); i += 3 {
+		st.lb[i] = math.NaN() // no beta yet
+	}
+	for k := range K {
+		kv.I[0] = k + 1
+		for _, op := range f.ops {
+			if em := op.em; em != nil {
+				sl := st.sl[2*(em.n*K+k):][:2]
+				for i, l := range [2]*leaf{em.y, em.b} {
+					sl[i].r, sl[i].off, sl[i].stride, sl[i].ok = l.strided(e, f.tv, lo, hi)
+				}
+			}
+		}
+	}
+
+	// The operands, in the order the loops evaluate them: at the first t
+	// every j's closures, then its leaves; afterwards B's alone, which A
+	// and gamma[t - 1, j] do not change. A's and B's values are summed
+	// here, each in order.
+	for t := lo; t <= hi; t++ {
+		tv.I[0] = t
+		if f.frs[1].used {
+			*f.frs[1].starts.of(e)++
+		}
+		for k := range K {
+			kv.I[0] = k + 1
+			if f.frs[2].used {
+				*f.frs[2].starts.of(e)++
+			}
+			cell := (t-lo)*K + k
+			bid, bd := st.bid[cell*nE:][:nE], st.bd[cell*nE:][:nE]
+			bs := 0.0
+			for j := range K {
+				if t > lo && j > 0 {
+					break
+				}
+				jv.I[0] = j + 1
+				as := st.a[(j*K+k)*nA:][:nA]
+				for pass := range 2 {
+					for p := range f.ops {
+						op := &f.ops[p]
+						if (op.lf == nil) != (pass == 0) || op.kind == hmmPrev {
+							continue
+						}
+						switch {
+						case op.kind == hmmA && t == lo:
+							if op.lf != nil {
+								as[op.idx] = op.lf.get(e)
+							} else {
+								as[op.idx] = op.r(e)
+							}
+						case op.kind == hmmB && j == 0:
+							var x float64
+							if op.em != nil {
+								x = f.emission(e, op, t, st.lb[3*(op.em.n*K+k):][:3], st.sl[2*(op.em.n*K+k):][:2], bid, bd)
+							} else {
+								var v ad.Var
+								if op.lf != nil {
+									v = op.lf.get(e)
+								} else {
+									v = op.r(e)
+								}
+								x, bid[op.ent], bd[op.ent] = v.Val, v.ID(), op.sign
+							}
+							if op.idx == 0 {
+								bs = op.sign * x
+							} else {
+								bs += op.sign * x
+							}
+						}
+					}
+				}
+			}
+			st.bs[cell] = bs
+		}
+	}
+	for i := range K * K {
+		v := 0.0
+		for p, x := range st.a[i*nA:][:nA] {
+			if p == 0 {
+				v = f.sa[p] * x.Val
+			} else {
+				v += f.sa[p] * x.Val
+			}
+		}
+		st.as[i] = v
+	}
+
+	// The recursion, as lseFill.eval computes each step but for the
+	// order of the sum: gamma[t - 1, j] + A(j, k) + B(t, k).
+	nI, nF := 5+K+K*K*nA+n*K*nE, nA+n*K*K+n*K*nE
+	ints, flts := tp.CustomSpace(nI, nF)
+	gr := g.R
+	ints[0], ints[1], ints[2], ints[3] = int32(K), int32(n), int32(nA), int32(nE)
+	for j := range K {
+		ints[5+j] = gr[(lo-2)*K+j].ID()
+	}
+	aIDs := ints[5+K:][:K*K*nA]
+	for i, v := range st.a {
+		aIDs[i] = v.ID()
+	}
+	copy(ints[5+K+K*K*nA:], st.bid)
+	copy(flts, f.sa)
+	ws := flts[nA:][:n*K*K]
+	copy(flts[nA+n*K*K:], st.bd)
+	xs, as := st.x, st.as
+	for t := lo; t <= hi; t++ {
+		prev := gr[(t-2)*K:][:K]
+		out := gr[(t-1)*K:][:K]
+		for k := range K {
+			cell := (t-lo)*K + k
+			b := st.bs[cell]
+			m := math.Inf(-1)
+			for j := range K {
+				v := prev[j].Val + as[j*K+k] + b
+				xs[j], m = v, max(m, v)
+			}
+			w := ws[cell*K:][:K]
+			if math.IsInf(m, 0) {
+				clear(w)
+				out[k] = tp.Var(m)
+			} else {
+				s := 0.0
+				for j, x := range xs {
+					ex := 1.0
+					if x != m {
+						ex = math.Exp(x - m)
+					}
+					w[j] = ex
+					s += ex
+				}
+				r := 1 / s
+				for j := range w {
+					w[j] *= r
+				}
+				out[k] = tp.Var(m + math.Log(s))
+			}
+			if cell == 0 {
+				ints[4] = out[k].ID()
+			}
+		}
+	}
+	tp.CustomCommit(hmmBackward, nI, nF)
+	return next
+}
+
+// emission evaluates the emission op, exponential_lpdf(y | beta), as
+// scalarExponential does, at t: it returns its value and writes its
+// partials to bid, bd. lb is the last beta for this k with its logarithm
+// and reciprocal, sl the leaves' strided reads. A failed check is
+// reported by op's closure.
+func (f *hmmForward) emission(e *env, op *hmmOp, t int, lb []float64, sl []stridedLeaf, bid []int32, bd []float64) float64 {
+	var y, b ad.Var
+	if sl[0].ok {
+		y = sl[0].r[sl[0].off+sl[0].stride*t]
+	} else {
+		y = op.em.y.get(e)
+	}
+	if sl[1].ok {
+		b = sl[1].r[sl[1].off+sl[1].stride*t]
+	} else {
+		b = op.em.b.get(e)
+	}
+	if !(y.Val >= 0) || !(b.Val > 0 && b.Val <= math.MaxFloat64) {
+		op.r(e)
+	}
+	if lb[0] != b.Val {
+		lb[0], lb[1], lb[2] = b.Val, math.Log(b.Val), 1/b.Val
+	}
+	lp := -b.Val * y.Val
+	lp += lb[1]
+	bid[op.ent], bd[op.ent] = y.ID(), op.sign*-b.Val
+	bid[op.ent+1], bd[op.ent+1] = b.ID(), op.sign*(lb[2]-y.Val)
+	return lp
+}
+
+// hmmBackward is the forward recursion's reverse pass: ints are K, the
+// number of steps n, the operands of A per element nA, the partials of B
+// per element nE, the first output's slot (the outputs are consecutive,
+// gamma[t, k] for each t then k), gamma[a - 1, :]'s slots, A's (j, k,
+// operand) and B's (t, k, partial) slots; flts are A's signs, each
+// step's softmax weights and B's partials.
+func hmmBackward(adj []float64, ints []int32, flts []float64) {
+	K, n, nA, nE := int(ints[0]), int(ints[1]), int(ints[2]), int(ints[3])
+	first := int(ints[4])
+	prev0 := ints[5:][:K]
+	aIDs := ints[5+K:][:K*K*nA]
+	bIDs := ints[5+K+K*K*nA:][:n*K*nE]
+	sa, ws, bd := flts[:nA], flts[nA:][:n*K*K], flts[nA+n*K*K:][:n*K*nE]
+	for t := n - 1; t >= 0; t-- {
+		for k := K - 1; k >= 0; k-- {
+			cell := t*K + k
+			g := adj[first+cell]
+			if g == 0 {
+				continue
+			}
+			w := ws[cell*K:][:K]
+			sum := 0.0
+			for j, wj := range w {
+				gw := g * wj
+				sum += wj
+				if t == 0 {
+					adj[prev0[j]] += gw
+				} else {
+					adj[first+(t-1)*K+j] += gw
+				}
+				for i, id := range aIDs[(j*K+k)*nA:][:nA] {
+					adj[id] += gw * sa[i]
+				}
+			}
+			gs := g * sum
+			for i, id := range bIDs[cell*nE:][:nE] {
+				adj[id] += gs * bd[cell*nE+i]
+			}
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package compile
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// fwdProgram is an HMM's forward pass over loopDecls: BODY is the k
+// loop's body, whose fill and update the tests vary.
+const fwdProgram = `model {
+  vector[K] rate = exp(beta);
+  matrix[K, K] lth = rep_matrix(beta, K) * 0.5;
+  array[K] real acc;
+  array[T, K] real gam;
+  for (k in 1:K) { gam[1, k] = normal_lpdf(y[1] | beta[k], sigma); gam[2, k] = normal_lpdf(y[2] | beta[k], sigma); }
+  for (t in LO:T) {
+    for (k in 1:K) {
+      BODY
+    }
+  }
+  target += log_sum_exp(gam[T]);
+}`
+
+func fwdModel(t *testing.T, lo, body string) *Model {
+	t.Helper()
+	decls := strings.Replace(loopDecls, "parameters", "transformed data { array[T] real ya = fabs(y); }\nparameters", 1)
+	return lseBuild(t, decls+strings.NewReplacer("LO", lo, "BODY", body).Replace(fwdProgram))
+}
+
+// fwdFill is the usual k loop body with the fill's right-hand side rhs.
+func fwdFill(rhs string) string {
+	return "for (j in 1:K) acc[j] = " + rhs + ";\n      gam[t, k] = log_sum_exp(acc);"
+}
+
+// fwdCompare evaluates m with the forward node and without it at random
+// points, checks that the log densities and gradients agree, and
+// reports whether the node was taken (the tapes differ).
+func fwdCompare(t *testing.T, name string, m *Model) bool {
+	t.Helper()
+	defer func() { fuseForward = true }()
+	rng := rand.New(rand.NewPCG(15, 7))
+	x := make([]float64, m.Dim())
+	taken := false
+	for range 6 {
+		for i := range x {
+			x[i] = rng.Float64()*3 - 1.5
+		}
+		var lp [2]float64
+		var g [2][]float64
+		var n [2]int
+		for i, on := range []bool{true, false} {
+			fuseForward = on
+			g[i] = make([]float64, len(x))
+			var err error
+			if lp[i], err = m.LogDensity(x, g[i]); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			n[i] = m.e.t.Len()
+		}
+		if math.Abs(lp[0]-lp[1]) > 1e-12*(1+math.Abs(lp[1])) {
+			t.Errorf("%s at %v: lp %v, without the node %v", name, x, lp[0], lp[1])
+		}
+		for i := range x {
+			if math.Abs(g[0][i]-g[1][i]) > 1e-12*(1+math.Abs(g[1][i])) {
+				t.Errorf("%s at %v: gradient[%d] %v, without the node %v", name, x, i, g[0][i], g[1][i])
+			}
+		}
+		taken = n[0] != n[1]
+	}
+	return taken
+}
+
+// TestForwardNode compares forward passes run as one node with the same
+// passes run as compiled, at random points, and checks where the node
+// must be taken and where it must not.
+func TestForwardNode(t *testing.T) {
+	for _, c := range []struct {
+		name, lo, body string
+		taken          bool
+	}{
+		{"closures", "2", fwdFill("gam[t - 1, j] + log_inv_logit(beta[j] - alpha * k) + normal_lpdf(y[t] | beta[k], sigma)"), true},
+		{"emissions", "2", fwdFill("lth[j, k] + gam[t - 1, j] - exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(sigma | rate[k]) - X[j, k]"), true},
+		{"from 3", "3", fwdFill("gam[t - 1, j] + log(inv_logit(beta[j] + k)) + exponential_lpdf(ya[t] | rate[k]) + y[t]"), true},
+		{"gamma read in between", "2", fwdFill("gam[t - 1, j] + beta[j] + exponential_lpdf(ya[t] | rate[k])") +
+			"\n      target += 0.01 * gam[t - 1, 1];", false},
+		{"A depending on t", "2", fwdFill("gam[t - 1, j] + X[t, j] + beta[k]"), false},
+		{"B reading gamma", "2", fwdFill("gam[t - 1, j] + beta[j] + gam[t - 1, 1]"), false},
+		{"a product", "2", fwdFill("gam[t - 1, j] + beta[j] * alpha + beta[k]"), false},
+		{"not log_sum_exp", "2", "for (j in 1:K) acc[j] = gam[t - 1, j] + beta[j] + beta[k];\n      gam[t, k] = max(acc);", false},
+		{"prev negated", "2", fwdFill("-gam[t - 1, j] + beta[j] + beta[k]"), false},
+		{"another prev", "2", fwdFill("gam[t - 1, k] + beta[j] + beta[k]"), false},
+	} {
+		if taken := fwdCompare(t, c.name, fwdModel(t, c.lo, c.body)); taken != c.taken {
+			t.Errorf("%s: the node taken %v, want %v", c.name, taken, c.taken)
+		}
+	}
+}
+
+// TestForwardNodeGradient checks the node against central finite
+// differences, emissions with a parameter outcome included.
+func TestForwardNodeGradient(t *testing.T) {
+	m := fwdModel(t, "2", fwdFill("lth[j, k] + gam[t - 1, j] - exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(sigma | rate[k]) + log_inv_logit(beta[j] - alpha * k)"))
+	x := []float64{0.3, -0.7, 0.2, 0.9, -0.4}
+	g := make([]float64, len(x))
+	if _, err := m.LogDensity(x, g); err != nil {
+		t.Fatal(err)
+	}
+	for i := range x {
+		const h = 1e-6
+		xp, xm := append([]float64(nil), x...), append([]float64(nil), x...)
+		xp[i] += h
+		xm[i] -= h
+		lp, _ := m.LogDensity(xp, nil)
+		lm, _ := m.LogDensity(xm, nil)
+		if fd := (lp - lm) / (2 * h); math.Abs(g[i]-fd) > 1e-6*(1+math.Abs(fd)) {
+			t.Errorf("d lp / d x[%d] = %v, finite difference %v", i, g[i], fd)
+		}
+	}
+}
+
+// TestForwardNodeErrors checks that the node fails where the loops fail,
+// with the same message: an emission out of support (at the first step
+// and at a later one), an A term out of support, an index out of range
+// in B and in gamma[t - 1, j].
+func TestForwardNodeErrors(t *testing.T) {
+	for _, c := range []struct{ lo, rhs string }{
+		{"2", "gam[t - 1, j] + beta[j] + exponential_lpdf(ya[t] | beta[k])"},
+		{"2", "gam[t - 1, j] + beta[j] + exponential_lpdf(y[t] | rate[k])"},
+		{"2", "gam[t - 1, j] + exponential_lpdf(sigma | beta[j]) + beta[k]"},
+		{"2", "gam[t - 1, j] + beta[j] + exponential_lpdf(ya[t + 1] | rate[k])"},
+		{"2", "gam[t - 1, j] + beta[j] + y[t + 1]"},
+		{"1", "gam[t - 1, j] + beta[j] + beta[k]"},
+	} {
+		m := fwdModel(t, c.lo, fwdFill(c.rhs))
+		var msgs [2]string
+		for i, on := range []bool{true, false} {
+			fuseForward = on
+			_, err := m.LogDensity([]float64{-0.5, -0.1, 0.2, 0.3, 0.4}, make([]float64, 5))
+			if err == nil {
+				t.Fatalf("%s: no error", c.rhs)
+			}
+			msgs[i] = err.Error()
+		}
+		fuseForward = true
+		if msgs[0] != msgs[1] {
+			t.Errorf("%s: error %q, without the node %q", c.rhs, msgs[0], msgs[1])
+		}
+	}
+}
