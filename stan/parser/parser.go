@@ -1114,17 +1114,17 @@ func (p *parser) parsePrimary() ast.Expr {
 		for p.tok.Kind != token.RPAREN {
 			if len(call.Args) > 0 {
 				if len(call.Args) == 1 && p.tok.Kind == token.BAR && !call.Bar {
+					// The list after | may be empty: std_normal_lupdf(z |).
 					call.Bar = true
 					p.next()
-					call.Args = append(call.Args, p.parseExpr())
+					if p.tok.Kind != token.RPAREN {
+						call.Args = append(call.Args, p.parseExpr())
+					}
 					continue
 				}
 				p.expectSep(token.RPAREN)
 			}
 			call.Args = append(call.Args, p.parseExpr())
-		}
-		if call.Bar && len(call.Args) == 1 {
-			p.errorExpected("the arguments after |")
 		}
 		call.Rparen = p.expect(token.RPAREN)
 		return call

@@ -283,8 +283,12 @@ const shownWidth = 120
 // cannot write control characters to the terminal.
 func Render(fset *token.FileSet, e *Error) string {
 	var b strings.Builder
-	b.WriteString(Printable(e.Error()))
-	b.WriteByte('\n')
+	// A message may span lines (a list of signatures): each is made
+	// printable on its own.
+	for _, l := range strings.Split(e.Error(), "\n") {
+		b.WriteString(Printable(l))
+		b.WriteByte('\n')
+	}
 	line := fset.SourceLine(e.Pos.Filename, e.Pos.Line)
 	if e.Pos.Line > 0 {
 		col := min(max(e.Pos.Column-1, 0), len(line))
