@@ -523,6 +523,10 @@ func (p *parser) parseSizedType() *ast.Type {
 	if p.isWord("array") {
 		p.next()
 		p.expect(token.LBRACK)
+		if p.tok.Kind == token.RBRACK {
+			p.errorExpected("the sizes of the array")
+			panic(syncErr{})
+		}
 		t.ArrayDims = p.parseExprList(token.RBRACK)
 		p.expect(token.RBRACK)
 	}
