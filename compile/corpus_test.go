@@ -104,6 +104,21 @@ var corpusValues = map[string]float64{
 	"distributions.stan mlog[2]": 2 * 1.0986122886681098,
 	// log(inv_logit(1) - inv_logit(0.5))
 	"distributions.stan lild": -2.2200908012655183,
+	"conform.stan glm_b":      0,
+	"conform.stan glm_p":      0,
+	"conform.stan glm_n":      0,
+	"conform.stan glm_nb":     0,
+	"conform.stan glm_c":      0,
+	"conform.stan sn":         -0.9189385332046727, // -log √(2π)
+	"conform.stan hs":         -2,
+	"conform.stan negpow":     -4,  // -(2^2): ^ binds tighter than unary minus
+	"conform.stan powpow":     512, // 2^(3^2): ^ is right associative
+	"conform.stan idiv":       -3,  // C++ truncates toward zero
+	"conform.stan imod":       -1,
+	"conform.stan tern":       1,
+	"conform.stan trix":       2,
+	"conform.stan fe":         2.5,
+	"conform.stan col2":       1,
 	"solvers.stan rn":         math.Sqrt2,
 	"solvers.stan rp":         3,
 	"truncation.stan mless":   0,

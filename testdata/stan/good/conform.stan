@@ -1,0 +1,53 @@
+// Language corners where gostan once disagreed with stanc3 (issue 14),
+// with their values: a GLM's x as a row_vector (the row of every
+// instance), an empty argument list after | (std_normal_lupdf(z |)),
+// operator precedence and integer arithmetic as C++ does it, indexing a
+// transpose, foreach over a matrix, empty indexes (m[, 1]).
+functions {
+  real half_sq_lpdf(real x) {
+    return -0.5 * x ^ 2;
+  }
+}
+transformed data {
+  matrix[3, 2] X = [[1, 2], [1, 2], [1, 2]];
+  row_vector[2] xr = [1, 2];
+  array[3] int y = {0, 1, 1};
+  array[3] int k = {1, 2, 1};
+  vector[3] yv = [0.5, -1, 2]';
+  matrix[2, 2] B = [[1, -1], [0.5, 2]];
+}
+parameters {
+  vector[2] beta;
+  real alpha;
+}
+model {
+  beta ~ std_normal();
+  target += std_normal_lupdf(alpha |);
+  target += half_sq_lupdf(alpha |);
+  target += bernoulli_logit_glm_lpmf(y | xr, alpha, beta);
+  target += poisson_log_glm_lupmf(y | xr, alpha, beta);
+  target += normal_id_glm_lpdf(yv | xr, alpha, beta, 1.5);
+  target += neg_binomial_2_log_glm_lpmf(y | xr, alpha, beta, 2);
+  target += categorical_logit_glm_lpmf(k | xr, beta, B);
+}
+generated quantities {
+  // Each is 0: the row_vector form against the matrix of repeated rows.
+  real glm_b = bernoulli_logit_glm_lpmf(y | xr, alpha, beta) - bernoulli_logit_glm_lpmf(y | X, alpha, beta);
+  real glm_p = poisson_log_glm_lpmf(y | xr, alpha, beta) - poisson_log_glm_lpmf(y | X, alpha, beta);
+  real glm_n = normal_id_glm_lpdf(yv | xr, alpha, beta, 1.5) - normal_id_glm_lpdf(yv | X, alpha, beta, 1.5);
+  real glm_nb = neg_binomial_2_log_glm_lpmf(y | xr, alpha, beta, 2) - neg_binomial_2_log_glm_lpmf(y | X, alpha, beta, 2);
+  real glm_c = categorical_logit_glm_lpmf(k | xr, beta, B) - categorical_logit_glm_lpmf(k | X, beta, B);
+  real sn = std_normal_lpdf(0 |);
+  real hs = half_sq_lpdf(2 |);
+  real negpow = -2 ^ 2;
+  real powpow = 2 ^ 3 ^ 2;
+  int idiv = -7 %/% 2;
+  int imod = -7 % 3;
+  real tern = 1 ? 1 : 2.5;
+  real trix = [1, 2, 3]'[2];
+  real fe = 0;
+  for (b in B) {
+    fe += b;
+  }
+  real col2 = sum(B[, 2]);
+}
