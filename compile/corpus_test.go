@@ -119,6 +119,12 @@ var corpusValues = map[string]float64{
 	"conform.stan trix":       2,
 	"conform.stan fe":         2.5,
 	"conform.stan col2":       1,
+	"conform.stan ard":        1.4715177646857693, // 4 exp(-(1/1 + 4/4)/2)
+	"conform.stan ardx":       0.2431167344342142, // exp(-√2)
+	"conform.stan m32x":       0.4833577245965077, // (1 + √3) exp(-√3)
+	"conform.stan dpv":        11.25,
+	"conform.stan dpx":        7,
+	"conform.stan perx":       0.36787944117144233, // exp(-2 sin²(π/4))
 	"solvers.stan rn":         math.Sqrt2,
 	"solvers.stan rp":         3,
 	"truncation.stan mless":   0,

@@ -394,9 +394,19 @@ cov_exp_quad gp_exp_quad_cov: real[], real[], real, real -> matrix
 cov_exp_quad gp_exp_quad_cov: vector[], real, real -> matrix
 cov_exp_quad gp_exp_quad_cov: vector[], vector[], real, real -> matrix
 gp_matern32_cov gp_matern52_cov gp_exponential_cov: real[], real, real -> matrix
+gp_matern32_cov gp_matern52_cov gp_exponential_cov: real[], real[], real, real -> matrix
 gp_matern32_cov gp_matern52_cov gp_exponential_cov: vector[], real, real -> matrix
+gp_matern32_cov gp_matern52_cov gp_exponential_cov: vector[], vector[], real, real -> matrix
+gp_exp_quad_cov gp_matern32_cov gp_matern52_cov gp_exponential_cov: vector[], real, real[] -> matrix
+gp_exp_quad_cov gp_matern32_cov gp_matern52_cov gp_exponential_cov: vector[], vector[], real, real[] -> matrix
 gp_periodic_cov: real[], real, real, real -> matrix
+gp_periodic_cov: real[], real[], real, real, real -> matrix
+gp_periodic_cov: vector[], real, real, real -> matrix
+gp_periodic_cov: vector[], vector[], real, real, real -> matrix
 gp_dot_prod_cov: real[], real -> matrix
+gp_dot_prod_cov: real[], real[], real -> matrix
+gp_dot_prod_cov: vector[], real -> matrix
+gp_dot_prod_cov: vector[], vector[], real -> matrix
 cholesky_corr_constrain: vector, int -> matrix
 int_divide: int, int -> int
 categorical_rng: vector -> int

@@ -2,7 +2,9 @@
 // with their values: a GLM's x as a row_vector (the row of every
 // instance), an empty argument list after | (std_normal_lupdf(z |)),
 // operator precedence and integer arithmetic as C++ does it, indexing a
-// transpose, foreach over a matrix, empty indexes (m[, 1]).
+// transpose, foreach over a matrix, empty indexes (m[, 1]); Gaussian
+// process kernels of two point sets, of vector points, and with a length
+// scale per dimension.
 functions {
   real half_sq_lpdf(real x) {
     return -0.5 * x ^ 2;
@@ -15,6 +17,7 @@ transformed data {
   array[3] int k = {1, 2, 1};
   vector[3] yv = [0.5, -1, 2]';
   matrix[2, 2] B = [[1, -1], [0.5, 2]];
+  array[3] vector[2] pts = {[0, 0]', [1, 2]', [-1, 0.5]'};
 }
 parameters {
   vector[2] beta;
@@ -29,6 +32,9 @@ model {
   target += normal_id_glm_lpdf(yv | xr, alpha, beta, 1.5);
   target += neg_binomial_2_log_glm_lpmf(y | xr, alpha, beta, 2);
   target += categorical_logit_glm_lpmf(k | xr, beta, B);
+  target += -0.1 * sum(gp_exp_quad_cov(pts, 1.5, to_array_1d(exp(beta))));
+  target += -0.1 * sum(gp_matern32_cov(pts, pts[1:2], 1.0, to_array_1d(exp(beta))));
+  target += -0.1 * sum(gp_dot_prod_cov(pts, exp(alpha)));
 }
 generated quantities {
   // Each is 0: the row_vector form against the matrix of repeated rows.
@@ -50,4 +56,10 @@ generated quantities {
     fe += b;
   }
   real col2 = sum(B[, 2]);
+  real ard = gp_exp_quad_cov({[0, 0]', [1, 2]'}, 2, {1.0, 2.0})[1, 2];
+  real ardx = gp_exponential_cov({[0, 0]'}, {[1, 2]'}, 1, {1.0, 2.0})[1, 1];
+  real m32x = gp_matern32_cov({0.0}, {1.0}, 1, 1)[1, 1];
+  real dpv = gp_dot_prod_cov({[1, 2]', [3, 4]'}, 0.5)[1, 2];
+  real dpx = gp_dot_prod_cov({1.0, 2.0}, {3.0}, 1)[2, 1];
+  real perx = gp_periodic_cov({0.0}, {0.5}, 1, 1, 2)[1, 1];
 }
