@@ -621,6 +621,11 @@ func (p *parser) parseConstraints(t *ast.Type) {
 		if *slot != nil {
 			p.errorAt(pos, fmt.Sprintf("%s is given twice", key))
 		}
+		// Stan's grammar has <lower=a, upper=b> in that order only, but
+		// offset and multiplier in either.
+		if key == "lower" && t.Upper != nil {
+			p.errorAt(pos, "lower must come before upper: <lower=..., upper=...>")
+		}
 		*slot = x
 		if p.tok.Kind != token.COMMA {
 			break
