@@ -116,6 +116,12 @@ var corpusValues = map[string]float64{
 	"conform.stan idiv":       -3,  // C++ truncates toward zero
 	"conform.stan imod":       -1,
 	"conform.stan tern":       1,
+	"conform.stan nest":       4, // 0 ? 2 : (3 ? 4 : 5)
+	"conform.stan left":       1, // (3 * 2) %/% 4: one level, left associative
+	"conform.stan modmul":     4,
+	"conform.stan negexp":     0.5, // 2^(-(1^2))
+	"conform.stan eltneg":     -4,
+	"conform.stan chain":      1, // (3 < 2) < 1
 	"conform.stan trix":       2,
 	"conform.stan fe":         2.5,
 	"conform.stan col2":       1,

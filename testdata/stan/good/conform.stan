@@ -50,6 +50,12 @@ generated quantities {
   int idiv = -7 %/% 2;
   int imod = -7 % 3;
   real tern = 1 ? 1 : 2.5;
+  real nest = 0 ? 2 : 3 ? 4 : 5;
+  int left = 3 * 2 %/% 4;
+  int modmul = 5 % 3 * 2;
+  real negexp = 2 ^ -1 ^ 2;
+  real eltneg = -2 .^ 2;
+  int chain = 3 < 2 < 1;
   real trix = [1, 2, 3]'[2];
   real fe = 0;
   for (b in B) {
