@@ -131,6 +131,10 @@ var corpusValues = map[string]float64{
 	"conform.stan dpv":        11.25,
 	"conform.stan dpx":        7,
 	"conform.stan perx":       0.36787944117144233, // exp(-2 sin²(π/4))
+	"conform.stan elcdf":      0,
+	"conform.stan ecdf":       1,
+	"conform.stan edr":        0,
+	"conform.stan nrng":       0,
 	"solvers.stan rn":         math.Sqrt2,
 	"solvers.stan rp":         3,
 	"truncation.stan mless":   0,

@@ -1053,6 +1053,10 @@ func (p *parser) parsePostfix() ast.Expr {
 		case token.LBRACK:
 			ix := &ast.IndexExpr{X: x, Lbrack: p.tok.Pos}
 			p.next()
+			if p.tok.Kind == token.RBRACK {
+				// x[] is one index, every element, as x[:] is.
+				ix.Indices = append(ix.Indices, p.parseIndex())
+			}
 			for p.tok.Kind != token.RBRACK {
 				if len(ix.Indices) > 0 {
 					p.expectSep(token.RBRACK)

@@ -68,4 +68,11 @@ generated quantities {
   real dpv = gp_dot_prod_cov({[1, 2]', [3, 4]'}, 0.5)[1, 2];
   real dpx = gp_dot_prod_cov({1.0, 2.0}, {3.0}, 1)[2, 1];
   real perx = gp_periodic_cov({0.0}, {0.5}, 1, 1, 2)[1, 1];
+  // An empty container argument: an empty sum, and no draws (these
+  // panicked).
+  vector[0] none;
+  real elcdf = poisson_lcdf(3 | none) + binomial_lccdf(1 | 2, none) + neg_binomial_2_lcdf(1 | none, 1);
+  real ecdf = poisson_cdf(3 | none);
+  real edr = discrete_range_lpmf(1 | {0}[1:0], 2);
+  int nrng = size(normal_rng(none, 1)) + size(poisson_rng(none)) + size(binomial_rng({1}[1:0], 0.5));
 }
