@@ -818,6 +818,10 @@ func (l *Library) addTupleResults() {
 	// The eigendecompositions of a complex matrix: eigenvectors, eigenvalues.
 	l.funcs["eigendecompose"] = append(l.funcs["eigendecompose"], Signature{Args: []Type{cm}, Ret: TupleOf(cm, cv)})
 	l.funcs["eigendecompose_sym"] = append(l.funcs["eigendecompose_sym"], Signature{Args: []Type{cm}, Ret: TupleOf(cm, cv)})
+	// The complex Schur decomposition A = U T U*: U, T.
+	for _, a := range []Type{MatrixT, cm} {
+		l.funcs["complex_schur_decompose"] = append(l.funcs["complex_schur_decompose"], Signature{Args: []Type{a}, Ret: TupleOf(cm, cm)})
+	}
 }
 
 // addDistribution declares a family's density (with its suffixes, old and

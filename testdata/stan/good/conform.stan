@@ -71,6 +71,12 @@ generated quantities {
   // An empty container argument: an empty sum, and no draws (these
   // panicked).
   vector[0] none;
+  // The Schur decomposition as a tuple (U, T): T upper triangular with
+  // B's eigenvalues, 1.5 ± 0.5i, on its diagonal.
+  tuple(complex_matrix[2, 2], complex_matrix[2, 2]) schur = complex_schur_decompose(B);
+  real schur_tr = get_real(trace(schur.2));
+  real schur_low = abs(schur.2[2, 1]);
+  real schur_u = max(abs(schur.1 - complex_schur_decompose_u(B)));
   real elcdf = poisson_lcdf(3 | none) + binomial_lccdf(1 | 2, none) + neg_binomial_2_lcdf(1 | none, 1);
   real ecdf = poisson_cdf(3 | none);
   real edr = discrete_range_lpmf(1 | {0}[1:0], 2);
