@@ -151,6 +151,11 @@ func (s *Scanner) Next() Token {
 		for s.off < len(s.src) && (isLetter(s.src[s.off]) || isDigit(s.src[s.off])) {
 			s.off++
 		}
+		if c == '_' {
+			// Stan's identifiers start with a letter (Reference Manual,
+			// "Variables").
+			s.errorf(start, "identifiers must start with a letter, found %s", s.src[start:s.off])
+		}
 		return Token{Kind: token.IDENT, Pos: pos, Lit: string(s.src[start:s.off])}
 	case isDigit(c) || c == '.' && isDigit(s.peek(1)):
 		return s.number(start)
