@@ -62,6 +62,7 @@ generated quantities {
     fe += b;
   }
   real col2 = sum(B[, 2]);
+  real allb = sum(B[]);
   real ard = gp_exp_quad_cov({[0, 0]', [1, 2]'}, 2, {1.0, 2.0})[1, 2];
   real ardx = gp_exponential_cov({[0, 0]'}, {[1, 2]'}, 1, {1.0, 2.0})[1, 1];
   real m32x = gp_matern32_cov({0.0}, {1.0}, 1, 1)[1, 1];
