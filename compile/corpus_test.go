@@ -104,6 +104,41 @@ var corpusValues = map[string]float64{
 	"distributions.stan mlog[2]": 2 * 1.0986122886681098,
 	// log(inv_logit(1) - inv_logit(0.5))
 	"distributions.stan lild": -2.2200908012655183,
+	"conform.stan glm_b":      0,
+	"conform.stan glm_p":      0,
+	"conform.stan glm_n":      0,
+	"conform.stan glm_nb":     0,
+	"conform.stan glm_c":      0,
+	"conform.stan sn":         -0.9189385332046727, // -log √(2π)
+	"conform.stan hs":         -2,
+	"conform.stan negpow":     -4,  // -(2^2): ^ binds tighter than unary minus
+	"conform.stan powpow":     512, // 2^(3^2): ^ is right associative
+	"conform.stan idiv":       -3,  // C++ truncates toward zero
+	"conform.stan imod":       -1,
+	"conform.stan tern":       1,
+	"conform.stan nest":       4, // 0 ? 2 : (3 ? 4 : 5)
+	"conform.stan left":       1, // (3 * 2) %/% 4: one level, left associative
+	"conform.stan modmul":     4,
+	"conform.stan negexp":     0.5, // 2^(-(1^2))
+	"conform.stan eltneg":     -4,
+	"conform.stan chain":      1, // (3 < 2) < 1
+	"conform.stan trix":       2,
+	"conform.stan fe":         2.5,
+	"conform.stan col2":       1,
+	"conform.stan allb":       2.5,                // B[] is every row
+	"conform.stan ard":        1.4715177646857693, // 4 exp(-(1/1 + 4/4)/2)
+	"conform.stan ardx":       0.2431167344342142, // exp(-√2)
+	"conform.stan m32x":       0.4833577245965077, // (1 + √3) exp(-√3)
+	"conform.stan dpv":        11.25,
+	"conform.stan dpx":        7,
+	"conform.stan perx":       0.36787944117144233, // exp(-2 sin²(π/4))
+	"conform.stan elcdf":      0,
+	"conform.stan ecdf":       1,
+	"conform.stan edr":        0,
+	"conform.stan nrng":       0,
+	"conform.stan schur_tr":   3,
+	"conform.stan schur_low":  0,
+	"conform.stan schur_u":    0,
 	"solvers.stan rn":         math.Sqrt2,
 	"solvers.stan rp":         3,
 	"truncation.stan mless":   0,

@@ -6,6 +6,7 @@ import (
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
 	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
 )
 
 // vectorsOf returns a vector or an array of vectors as one slice per
@@ -38,8 +39,13 @@ func matrixOf(x cexpr) func(*env) ad.Matrix {
 }
 
 // designOf gives a GLM's design matrix; a data matrix is converted to
-// float64 once per model, on first use.
-func designOf(x cexpr) func(*env) dist.Design {
+// float64 once per model, on first use. A row_vector x is every
+// instance's row, n of them (Stan Math broadcasts it over y).
+func designOf(x cexpr, n func(*env) int) func(*env) dist.Design {
+	if x.t.Kind == types.RowVector {
+		m := designMatrixOf(x, n)
+		return func(e *env) dist.Design { return dist.DesignOf(m(e)) }
+	}
 	f := x.v
 	if x.fixed {
 		slot := zeroState[*dist.Design](x.c)
@@ -53,6 +59,31 @@ func designOf(x cexpr) func(*env) dist.Design {
 		}
 	}
 	return func(e *env) dist.Design { return dist.DesignOf(f(e).matrix()) }
+}
+
+// designMatrixOf reads a GLM's x as a matrix, a row_vector repeated as
+// the n rows of the instances.
+func designMatrixOf(x cexpr, n func(*env) int) func(*env) ad.Matrix {
+	f := x.v
+	if x.t.Kind != types.RowVector {
+		return func(e *env) ad.Matrix { return f(e).matrix() }
+	}
+	return func(e *env) ad.Matrix {
+		row, rows := f(e).R, n(e)
+		m := ad.Matrix{Rows: rows, Cols: len(row), Data: make([]ad.Var, rows*len(row))}
+		for j, v := range row {
+			for i := range rows {
+				m.Data[i+j*rows] = v
+			}
+		}
+		return m
+	}
+}
+
+// countOf is the number of a GLM's instances a broadcast row stands for:
+// the size of its outcome y.
+func countOf[T any](y func(*env) []T) func(*env) int {
+	return func(e *env) int { return len(y(e)) }
 }
 
 func intsOf(x cexpr) func(*env) []int {
@@ -164,7 +195,8 @@ func (l *library) addMultivariateFamilies() {
 	m["dirichlet_multinomial"] = cat(dist.DirichletMultinomialLpmf).withRng(dirichletMultinomialRng)
 	glm := func(f func(*ad.Tape, bool, []int, dist.Design, []ad.Var, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-			y, x, al, be := intsOf(a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3])
+			y := intsOf(a[0])
+			x, al, be := designOf(a[1], countOf(y)), asVector(c, a[2]), asVector(c, a[3])
 			ok := mustAt(pos)
 			return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), x(e), al(e), be(e))) }
 		}}
@@ -172,12 +204,14 @@ func (l *library) addMultivariateFamilies() {
 	m["bernoulli_logit_glm"] = glm(dist.BernoulliLogitGLMLpmf)
 	m["poisson_log_glm"] = glm(dist.PoissonLogGLMLpmf)
 	m["binomial_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		n, N, x, al, be := intsOf(a[0]), intsOf(a[1]), designOf(a[2]), asVector(c, a[3]), asVector(c, a[4])
+		n, N := intsOf(a[0]), intsOf(a[1])
+		x, al, be := designOf(a[2], countOf(n)), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var { return ok(dist.BinomialLogitGLMLpmf(e.t, propto, n(e), N(e), x(e), al(e), be(e))) }
 	}}
 	m["normal_id_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, x, al, be, s := asVector(c, a[0]), designOf(a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
+		y := asVector(c, a[0])
+		x, al, be, s := designOf(a[1], countOf(y)), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
 		direct := func(e *env) ad.Var {
 			return ok(dist.NormalIdGLMLpdf(e.t, propto, y(e), x(e), al(e), be(e), s(e)))

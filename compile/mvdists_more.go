@@ -72,14 +72,16 @@ func (l *library) addMoreFamilies() {
 	}}
 	m["wiener"] = wienerDensity() // wiener.go
 	m["categorical_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, x, al, be := intsOf(a[0]), a[1].v, asVector(c, a[2]), a[3].v
+		y := intsOf(a[0])
+		x, al, be := designMatrixOf(a[1], countOf(y)), asVector(c, a[2]), a[3].v
 		ok := mustAt(pos)
 		return func(e *env) ad.Var {
-			return ok(dist.CategoricalLogitGLMLpmf(e.t, propto, y(e), x(e).matrix(), al(e), be(e).matrix()))
+			return ok(dist.CategoricalLogitGLMLpmf(e.t, propto, y(e), x(e), al(e), be(e).matrix()))
 		}
 	}}
 	m["neg_binomial_2_log_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
-		y, x, al, be, phi := intsOf(a[0]), matrixOf(a[1]), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
+		y := intsOf(a[0])
+		x, al, be, phi := designMatrixOf(a[1], countOf(y)), asVector(c, a[2]), asVector(c, a[3]), asVector(c, a[4])
 		ok := mustAt(pos)
 		return func(e *env) ad.Var {
 			return ok(dist.NegBinomial2LogGLMLpmf(e.t, propto, y(e), x(e), al(e), be(e), phi(e)))

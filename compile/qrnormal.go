@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/lapack/lapack64"
 
 	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/types"
 )
 
 // A normal regression whose variate y and design A are fixed data and
@@ -190,10 +191,10 @@ func (q *qrNormal) density(t *ad.Tape, theta []float64, ops []qrOperand, sv ad.V
 // decides whatever the factorisation does not: data that cannot be
 // factorised, sizes that disagree, invalid or non-finite arguments.
 func qrGLM(c *compiler, a []cexpr, propto bool, direct func(*env) ad.Var) func(*env) ad.Var {
-	if !a[0].fixed || a[0].v == nil || !a[1].fixed || a[2].v != nil || a[4].v != nil {
+	if !a[0].fixed || a[0].v == nil || !a[1].fixed || a[1].t.Kind == types.RowVector || a[2].v != nil || a[4].v != nil {
 		return nil
 	}
-	y, x, alpha, beta, sigma := a[0].val(true), designOf(a[1]), a[2].real(), asVector(c, a[3]), a[4].real()
+	y, x, alpha, beta, sigma := a[0].val(true), designOf(a[1], nil), a[2].real(), asVector(c, a[3]), a[4].real()
 	type glmWork struct {
 		qr    *qrNormal
 		theta []float64

@@ -505,7 +505,16 @@ func gpCov(k gpKernel) builtin {
 			np = 2
 		}
 		fp := make([]func(*env) ad.Var, k.params)
+		// ard is set when the length scale is an array, one per dimension
+		// of vector points (automatic relevance determination): the
+		// kernel of the points scaled by them, at length scale 1.
+		var ard func(*env) *value
 		for i := range fp {
+			if i == 1 && a[np+i].t.Dims > 0 {
+				ard = a[np+i].val(true)
+				fp[i] = func(*env) ad.Var { return ad.Const(1) }
+				continue
+			}
 			fp[i] = a[np+i].real()
 		}
 		// The parameters, their values and partials; the values and
@@ -525,6 +534,9 @@ func gpCov(k gpKernel) builtin {
 			p, pv, dp := w.p, w.pv, w.dp
 			var dims [2]int
 			x1, x2 := fx1(e), fx2(e)
+			if ard != nil {
+				x1, x2 = gpScaled(e, pos, k.name, x1, x2, two, ard(e).R)
+			}
 			for i, f := range fp {
 				p[i] = f(e)
 				pv[i] = p[i].Val
@@ -639,25 +651,72 @@ func gpCov(k gpKernel) builtin {
 	}
 }
 
-// gpDotProd is the dot product covariance σ² + x_i · x_j of reals.
+// gpScaled divides each coordinate of the vector points by its length
+// scale, for the kernels with one length scale per dimension (Stan's
+// Functions Reference, "Gaussian process covariance functions").
+func gpScaled(e *env, pos token.Position, name string, x1, x2 *value, two bool, l []ad.Var) (*value, *value) {
+	for _, v := range l {
+		if !(v.Val > 0) || math.IsInf(v.Val, 0) {
+			fail(pos, "%s: length scale is %v, but must be positive finite", name, v.Val)
+		}
+	}
+	scale := func(x *value) *value {
+		d := size(x.Dims[1:])
+		if d != len(l) {
+			fail(pos, "%s: the points have %d dimensions, but there are %d length scales", name, d, len(l))
+		}
+		r := make([]ad.Var, len(x.R))
+		for i, v := range x.R {
+			r[i] = e.t.Div(v, l[i%d])
+		}
+		return &value{Dims: x.Dims, R: r}
+	}
+	s1 := scale(x1)
+	if !two {
+		return s1, s1
+	}
+	return s1, scale(x2)
+}
+
+// gpDotProd is the dot product covariance σ² + x_i · x'_j of one set of
+// points (reals or vectors) or of two.
 func gpDotProd(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-	fx, fs := a[0].val(true), a[1].real()
+	two := len(a) == 3
+	fx1, fs := a[0].val(true), a[len(a)-1].real()
+	fx2 := fx1
+	if two {
+		fx2 = a[1].val(true)
+	}
 	out := c.buf()
 	return cexpr{t: t, v: func(e *env) *value {
 		buf := out.of(e)
 		var dims [2]int
-		x, s := fx(e), fs(e)
+		x1, x2, s := fx1(e), fx2(e), fs(e)
 		if !(s.Val >= 0) || math.IsInf(s.Val, 0) {
 			fail(pos, "gp_dot_prod_cov: sigma is %v, but must be nonnegative and finite", s.Val)
 		}
-		n := len(x.R)
-		dims[0], dims[1] = n, n
+		n1, n2 := x1.Dims[0], x2.Dims[0]
+		d := size(x1.Dims[1:])
+		if size(x2.Dims[1:]) != d {
+			fail(pos, "gp_dot_prod_cov: the points of the two sets have different sizes: %d and %d", d, size(x2.Dims[1:]))
+		}
+		dims[0], dims[1] = n1, n2
 		buf.shape(dims[:], false)
 		s2 := e.t.Square(s)
-		for i := range n {
-			for j := 0; j <= i; j++ {
-				v := e.t.Add(s2, e.t.Mul(x.R[i], x.R[j]))
-				buf.R[i+j*n], buf.R[j+i*n] = v, v
+		for i := range n1 {
+			jEnd := n2
+			if !two {
+				jEnd = i + 1
+			}
+			for j := range jEnd {
+				v := s2
+				for q := range d {
+					v = e.t.Add(v, e.t.Mul(x1.R[i*d+q], x2.R[j*d+q]))
+				}
+				buf.R[i+j*n1] = v
+				if !two {
+					buf.R[j+i*n1] = v
+				}
 			}
 		}
 		return buf

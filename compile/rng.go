@@ -77,13 +77,23 @@ func vectorRng(fr rngReal, fi func(*rand.Rand, []int, []float64) (int, error), n
 			}
 			return 0, x
 		}
+		// count is the number of draws: the longest argument's, none when
+		// an argument is an empty container.
 		count := func(e *env) int {
 			n := 1
 			for _, f := range ints {
-				n = max(n, len(f(e)))
+				l := len(f(e))
+				if l == 0 {
+					return 0
+				}
+				n = max(n, l)
 			}
 			for _, f := range reals {
-				n = max(n, len(f(e)))
+				l := len(f(e))
+				if l == 0 {
+					return 0
+				}
+				n = max(n, l)
 			}
 			return n
 		}

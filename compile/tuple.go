@@ -469,12 +469,13 @@ func appendInto(dst, a, b *value, pos token.Position) {
 // functions that compute each member (Stan Functions Reference, "Linear
 // algebra functions" and "Sparse matrix operations").
 var tupleResults = map[string][]string{
-	"eigendecompose_sym": {"eigenvectors_sym", "eigenvalues_sym"},
-	"eigendecompose":     {"eigenvectors", "eigenvalues"},
-	"qr_thin":            {"qr_thin_Q", "qr_thin_R"},
-	"qr":                 {"qr_Q", "qr_R"},
-	"svd":                {"svd_U", "singular_values", "svd_V"},
-	"csr_extract":        {"csr_extract_w", "csr_extract_v", "csr_extract_u"},
+	"eigendecompose_sym":      {"eigenvectors_sym", "eigenvalues_sym"},
+	"eigendecompose":          {"eigenvectors", "eigenvalues"},
+	"qr_thin":                 {"qr_thin_Q", "qr_thin_R"},
+	"qr":                      {"qr_Q", "qr_R"},
+	"svd":                     {"svd_U", "singular_values", "svd_V"},
+	"csr_extract":             {"csr_extract_w", "csr_extract_v", "csr_extract_u"},
+	"complex_schur_decompose": {"complex_schur_decompose_u", "complex_schur_decompose_t"},
 }
 
 // ---- statements ----

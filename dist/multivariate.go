@@ -416,6 +416,9 @@ func HypergeometricLpmf(n, N, a, b int) (float64, error) {
 // DiscreteRangeLpmf is log 1/(hi - lo + 1) for each y in [lo, hi].
 func DiscreteRangeLpmf(y, lo, hi []int) (float64, error) {
 	const fn = "discrete_range_lpmf"
+	if len(y) == 0 || len(lo) == 0 || len(hi) == 0 {
+		return 0, nil // an empty argument: an empty sum, as in Stan Math
+	}
 	n := max(len(y), len(lo), len(hi))
 	lp := 0.0
 	for i := range n {
@@ -444,6 +447,9 @@ func DiscreteRangeLccdf(y, lo, hi []int) (float64, error) {
 func discreteRangeTail(y, lo, hi []int, upper bool) (float64, error) {
 	if _, err := DiscreteRangeLpmf(lo, lo, hi); err != nil {
 		return 0, err
+	}
+	if len(y) == 0 || len(lo) == 0 || len(hi) == 0 {
+		return 0, nil
 	}
 	n := max(len(y), len(lo), len(hi))
 	lp := 0.0

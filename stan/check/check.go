@@ -733,6 +733,14 @@ func (c *checker) declType(name string, dt *ast.Type, global bool) {
 	case c.fn != nil && constrained:
 		c.errorf(dt.Pos(), "local variables cannot have constraints: declare %s as %s", name, unconstrained(dt.Base))
 	}
+	// Only int, real, vector, row_vector and matrix take constraints, and
+	// int only bounds (the Reference Manual's declaration grammar).
+	if isConstrainedBase(dt.Base) && dt.HasConstraint() {
+		c.errorf(dt.Pos(), "%s variables cannot have bounds, offsets or multipliers", dt.Base)
+	}
+	if t.Kind == types.Int && (dt.Offset != nil || dt.Multiplier != nil) {
+		c.errorf(dt.Pos(), "integer variables cannot have an offset or multiplier: declare %s as real", name)
+	}
 	if isComplexKind(t.Kind) && dt.HasConstraint() {
 		c.errorf(dt.Pos(), "complex variables cannot have bounds, offsets or multipliers: declare %s as %s", name, dt.Base)
 	}

@@ -88,7 +88,11 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 		}
 		return sig.Ret
 	case *ast.CondExpr:
-		c.condition(x.Cond)
+		// Unlike if and while, ? : needs an int condition (Reference
+		// Manual, "Conditional operator").
+		if t := c.expr(x.Cond); t != types.IntT && t.Kind != types.Invalid {
+			c.errorf(x.Cond.Pos(), "ill-typed arguments supplied to ? : operator: the condition must be of type int, found %v", t)
+		}
 		a, b := c.expr(x.Then), c.expr(x.Else)
 		if a.Kind == types.Invalid || b.Kind == types.Invalid {
 			return invalid

@@ -523,6 +523,10 @@ func (p *parser) parseSizedType() *ast.Type {
 	if p.isWord("array") {
 		p.next()
 		p.expect(token.LBRACK)
+		if p.tok.Kind == token.RBRACK {
+			p.errorExpected("the sizes of the array")
+			panic(syncErr{})
+		}
 		t.ArrayDims = p.parseExprList(token.RBRACK)
 		p.expect(token.RBRACK)
 	}
@@ -616,6 +620,11 @@ func (p *parser) parseConstraints(t *ast.Type) {
 		}
 		if *slot != nil {
 			p.errorAt(pos, fmt.Sprintf("%s is given twice", key))
+		}
+		// Stan's grammar has <lower=a, upper=b> in that order only, but
+		// offset and multiplier in either.
+		if key == "lower" && t.Upper != nil {
+			p.errorAt(pos, "lower must come before upper: <lower=..., upper=...>")
 		}
 		*slot = x
 		if p.tok.Kind != token.COMMA {
@@ -1044,6 +1053,10 @@ func (p *parser) parsePostfix() ast.Expr {
 		case token.LBRACK:
 			ix := &ast.IndexExpr{X: x, Lbrack: p.tok.Pos}
 			p.next()
+			if p.tok.Kind == token.RBRACK {
+				// x[] is one index, every element, as x[:] is.
+				ix.Indices = append(ix.Indices, p.parseIndex())
+			}
 			for p.tok.Kind != token.RBRACK {
 				if len(ix.Indices) > 0 {
 					p.expectSep(token.RBRACK)
@@ -1114,17 +1127,17 @@ func (p *parser) parsePrimary() ast.Expr {
 		for p.tok.Kind != token.RPAREN {
 			if len(call.Args) > 0 {
 				if len(call.Args) == 1 && p.tok.Kind == token.BAR && !call.Bar {
+					// The list after | may be empty: std_normal_lupdf(z |).
 					call.Bar = true
 					p.next()
-					call.Args = append(call.Args, p.parseExpr())
+					if p.tok.Kind != token.RPAREN {
+						call.Args = append(call.Args, p.parseExpr())
+					}
 					continue
 				}
 				p.expectSep(token.RPAREN)
 			}
 			call.Args = append(call.Args, p.parseExpr())
-		}
-		if call.Bar && len(call.Args) == 1 {
-			p.errorExpected("the arguments after |")
 		}
 		call.Rparen = p.expect(token.RPAREN)
 		return call

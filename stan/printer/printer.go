@@ -323,10 +323,13 @@ func (p *printer) expr(x ast.Expr) {
 		p.expr(x.Else)
 	case *ast.CallExpr:
 		p.WriteString(x.Fun.Name + "(")
-		if x.Bar && len(x.Args) > 1 {
+		if x.Bar {
 			p.expr(x.Args[0])
-			p.WriteString(" | ")
-			p.exprs(x.Args[1:])
+			p.WriteString(" |")
+			if len(x.Args) > 1 {
+				p.WriteString(" ")
+				p.exprs(x.Args[1:])
+			}
 		} else {
 			p.exprs(x.Args)
 		}

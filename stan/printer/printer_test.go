@@ -135,3 +135,19 @@ func TestRoundTripPosteriorDB(t *testing.T) {
 	}
 	t.Logf("%d models round-tripped", n)
 }
+
+// TestRoundTripGoodCorpus round-trips the compiler's corpus of valid
+// programs, which holds the newer syntax: f(y |), x[], m[, 1], tuples.
+func TestRoundTripGoodCorpus(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "stan", "good", "*.stan"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		roundTrip(t, f, src)
+	}
+}

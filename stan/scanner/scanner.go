@@ -151,6 +151,11 @@ func (s *Scanner) Next() Token {
 		for s.off < len(s.src) && (isLetter(s.src[s.off]) || isDigit(s.src[s.off])) {
 			s.off++
 		}
+		if c == '_' {
+			// Stan's identifiers start with a letter (Reference Manual,
+			// "Variables").
+			s.errorf(start, "identifiers must start with a letter, found %s", s.src[start:s.off])
+		}
 		return Token{Kind: token.IDENT, Pos: pos, Lit: string(s.src[start:s.off])}
 	case isDigit(c) || c == '.' && isDigit(s.peek(1)):
 		return s.number(start)
@@ -283,8 +288,12 @@ const shownWidth = 120
 // cannot write control characters to the terminal.
 func Render(fset *token.FileSet, e *Error) string {
 	var b strings.Builder
-	b.WriteString(Printable(e.Error()))
-	b.WriteByte('\n')
+	// A message may span lines (a list of signatures): each is made
+	// printable on its own.
+	for _, l := range strings.Split(e.Error(), "\n") {
+		b.WriteString(Printable(l))
+		b.WriteByte('\n')
+	}
 	line := fset.SourceLine(e.Pos.Filename, e.Pos.Line)
 	if e.Pos.Line > 0 {
 		col := min(max(e.Pos.Column-1, 0), len(line))

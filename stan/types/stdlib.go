@@ -394,9 +394,19 @@ cov_exp_quad gp_exp_quad_cov: real[], real[], real, real -> matrix
 cov_exp_quad gp_exp_quad_cov: vector[], real, real -> matrix
 cov_exp_quad gp_exp_quad_cov: vector[], vector[], real, real -> matrix
 gp_matern32_cov gp_matern52_cov gp_exponential_cov: real[], real, real -> matrix
+gp_matern32_cov gp_matern52_cov gp_exponential_cov: real[], real[], real, real -> matrix
 gp_matern32_cov gp_matern52_cov gp_exponential_cov: vector[], real, real -> matrix
+gp_matern32_cov gp_matern52_cov gp_exponential_cov: vector[], vector[], real, real -> matrix
+gp_exp_quad_cov gp_matern32_cov gp_matern52_cov gp_exponential_cov: vector[], real, real[] -> matrix
+gp_exp_quad_cov gp_matern32_cov gp_matern52_cov gp_exponential_cov: vector[], vector[], real, real[] -> matrix
 gp_periodic_cov: real[], real, real, real -> matrix
+gp_periodic_cov: real[], real[], real, real, real -> matrix
+gp_periodic_cov: vector[], real, real, real -> matrix
+gp_periodic_cov: vector[], vector[], real, real, real -> matrix
 gp_dot_prod_cov: real[], real -> matrix
+gp_dot_prod_cov: real[], real[], real -> matrix
+gp_dot_prod_cov: vector[], real -> matrix
+gp_dot_prod_cov: vector[], vector[], real -> matrix
 cholesky_corr_constrain: vector, int -> matrix
 int_divide: int, int -> int
 categorical_rng: vector -> int
@@ -660,6 +670,9 @@ var distributions = []distSpec{
 	{"std_normal", false, "R", "", allCDFs, "real"},
 	{"normal_id_glm", false, "vector", "matrix, R, vector, R", noCDFs, ""},
 	{"normal_id_glm", false, "real", "matrix, R, vector, R", noCDFs, ""},
+	// A GLM's x may be a row_vector, the one row of every instance.
+	{"normal_id_glm", false, "vector", "row_vector, R, vector, R", noCDFs, ""},
+	{"normal_id_glm", false, "real", "row_vector, R, vector, R", noCDFs, ""},
 	{"student_t", false, "R", "R, R, R", allCDFs, "RV"},
 	{"cauchy", false, "R", "R, R", allCDFs, "RV"},
 	{"double_exponential", false, "R", "R, R", allCDFs, "RV"},
@@ -716,9 +729,11 @@ var distributions = []distSpec{
 	{"bernoulli", true, "I", "R", allCDFs, "IV"},
 	{"bernoulli_logit", true, "I", "R", noCDFs, "IV"},
 	{"bernoulli_logit_glm", true, "I", "matrix, R, vector", noCDFs, ""},
+	{"bernoulli_logit_glm", true, "I", "row_vector, R, vector", noCDFs, ""},
 	{"binomial", true, "I", "I, R", allCDFs, "IV"},
 	{"binomial_logit", true, "I", "I, R", noCDFs, ""},
 	{"binomial_logit_glm", true, "I", "I, matrix, R, vector", noCDFs, ""},
+	{"binomial_logit_glm", true, "I", "I, row_vector, R, vector", noCDFs, ""},
 	{"beta_binomial", true, "I", "I, R, R", allCDFs, "IV"},
 	{"beta_neg_binomial", true, "I", "R, R, R", allCDFs, "IV"},
 	{"yule_simon", true, "I", "R", allCDFs, "IV"},
@@ -726,16 +741,19 @@ var distributions = []distSpec{
 	{"categorical", true, "I", "vector", noCDFs, ""},
 	{"categorical_logit", true, "I", "vector", noCDFs, ""},
 	{"categorical_logit_glm", true, "I", "matrix, vector, matrix", noCDFs, ""},
+	{"categorical_logit_glm", true, "I", "row_vector, vector, matrix", noCDFs, ""},
 	{"multinomial", true, "int[]", "vector", noCDFs, ""},
 	{"multinomial_logit", true, "int[]", "vector", noCDFs, ""},
 	{"dirichlet_multinomial", true, "int[]", "vector", noCDFs, ""},
 	{"poisson", true, "I", "R", allCDFs, "IV"},
 	{"poisson_log", true, "I", "R", noCDFs, "IV"},
 	{"poisson_log_glm", true, "I", "matrix, R, vector", noCDFs, ""},
+	{"poisson_log_glm", true, "I", "row_vector, R, vector", noCDFs, ""},
 	{"neg_binomial", true, "I", "R, R", allCDFs, "IV"},
 	{"neg_binomial_2", true, "I", "R, R", allCDFs, "IV"},
 	{"neg_binomial_2_log", true, "I", "R, R", noCDFs, "IV"},
 	{"neg_binomial_2_log_glm", true, "I", "matrix, R, vector, R", noCDFs, ""},
+	{"neg_binomial_2_log_glm", true, "I", "row_vector, R, vector, R", noCDFs, ""},
 	{"ordered_logistic", true, "I", "R, vector", noCDFs, ""},
 	{"ordered_logistic", true, "int[]", "vector, vector[]", noCDFs, ""},
 	{"ordered_logistic_glm", true, "I", "row_vector, vector, vector", noCDFs, ""},
@@ -800,6 +818,10 @@ func (l *Library) addTupleResults() {
 	// The eigendecompositions of a complex matrix: eigenvectors, eigenvalues.
 	l.funcs["eigendecompose"] = append(l.funcs["eigendecompose"], Signature{Args: []Type{cm}, Ret: TupleOf(cm, cv)})
 	l.funcs["eigendecompose_sym"] = append(l.funcs["eigendecompose_sym"], Signature{Args: []Type{cm}, Ret: TupleOf(cm, cv)})
+	// The complex Schur decomposition A = U T U*: U, T.
+	for _, a := range []Type{MatrixT, cm} {
+		l.funcs["complex_schur_decompose"] = append(l.funcs["complex_schur_decompose"], Signature{Args: []Type{a}, Ret: TupleOf(cm, cm)})
+	}
 }
 
 // addDistribution declares a family's density (with its suffixes, old and

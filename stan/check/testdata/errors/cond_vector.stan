@@ -1,4 +1,4 @@
 transformed data {
   vector[2] v;
-  real x = /* ERROR "condition must be of type int or real, found vector" */v ? 1 : 2;
+  real x = /* ERROR "ill-typed arguments supplied to ? : operator: the condition must be of type int, found vector" */v ? 1 : 2;
 }

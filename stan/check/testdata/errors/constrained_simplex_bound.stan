@@ -1,0 +1,3 @@
+parameters {
+  /* ERROR "simplex variables cannot have bounds, offsets or multipliers" */simplex<lower=0>[3] s;
+}

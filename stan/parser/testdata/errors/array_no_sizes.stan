@@ -1,0 +1,3 @@
+transformed data {
+  array[/* ERROR "expected the sizes of the array, found \"]\"" */] real a;
+}

@@ -1,3 +1,0 @@
-model {
-  target += normal_lpdf(1 | /* ERROR "expected an expression, found \")\"" */);
-}
