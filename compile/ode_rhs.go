@@ -1024,9 +1024,11 @@ func (p *rhsProg) run(np int) {
 
 // fastRHS is the coupled system's right-hand side by the straight-line
 // program; it reports false when the program does not apply to this solve.
-// dz holds f, then for each parameter p, J_y z_p + ∂f/∂p: forward mode in
-// the np directions of the sensitivities at once, the state's tangents
-// being the sensitivities z_p, the parameters' unit vectors.
+// dz holds f, then J_y z_p + ∂f/∂p for each parameter p, state by state
+// (odeCore.sens): forward mode in the np directions of the sensitivities
+// at once, the state's tangents being its sensitivities, which lie in z
+// as the program lays out its slots' tangents, the parameters' unit
+// vectors.
 func (s *odeCore) fastRHS(t float64, z, dz []float64) bool {
 	p := &s.prog
 	if s.interp || !p.ok || !p.linked {
@@ -1036,19 +1038,11 @@ func (s *odeCore) fastRHS(t float64, z, dz []float64) bool {
 	v, tan := p.val, p.tan
 	v[0] = t
 	copy(v[1:1+n], z[:n])
-	for k := range n {
-		tk := tan[(1+k)*np : (2+k)*np]
-		for q := range tk {
-			tk[q] = z[n+n*q+k]
-		}
-	}
+	copy(tan[np:np+n*np], z[n:])
 	p.run(np)
 	for i, o := range p.out {
 		dz[i] = v[o]
-		to := tan[int(o)*np : int(o)*np+np]
-		for q, d := range to {
-			dz[n+n*q+i] = d
-		}
+		copy(dz[n+i*np:n+(i+1)*np], tan[int(o)*np:int(o+1)*np])
 	}
 	return true
 }
