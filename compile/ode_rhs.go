@@ -68,16 +68,29 @@ const (
 	rPow
 	rUnary  // a function of scalarUnary
 	rBinary // a function of scalarBinary
+
+	// Fused by fuse, with sc = ±1 and sm = ±1 as the signs say:
+	rFma    // o = sc*c + sm*(a*b)
+	rFmaMul // o = (sc*c + sm*(a*b)) * d
 )
 
 // rhsInstr is one operation: slot o = op(slot a, slot b); fn indexes the
-// program's functions for rUnary and rBinary.
+// program's functions for rUnary and rBinary; c, d and signs are the
+// further operands of the fused operations.
 type rhsInstr struct {
 	op      uint8
 	tan     uint8 // which operands carry tangents (rhsTanA, rhsTanB)
+	signs   uint8 // rhsNegC, rhsNegM
 	fn      int32
 	a, b, o int32
+	c, d    int32
 }
+
+// The signs of a fused operation: sc = -1, sm = -1.
+const (
+	rhsNegC = 1 << iota
+	rhsNegM
+)
 
 // The operands of an instruction that depend on the state or on a
 // parameter with sensitivities: a constant operand's partial is not used,
@@ -96,7 +109,8 @@ type rhsProg struct {
 	ok     bool // the function is straight-line for key
 	key    []int
 
-	code   []rhsInstr
+	code   []rhsInstr // as built
+	exec   []rhsInstr // as run: code fused for the current sensitivities
 	unary  []func(*ad.Tape, ad.Var) ad.Var
 	binary []func(*ad.Tape, ad.Var, ad.Var) ad.Var
 	tape   *ad.Tape // to take the partials of rUnary and rBinary
@@ -200,6 +214,114 @@ func (p *rhsProg) activate(n, np int, args []rhsArg) {
 		}
 		act[in.o] = in.tan != 0
 	}
+	p.fuse(np > 0)
+}
+
+// fuse sets exec to code with the chains of a multiplication, an addition
+// or subtraction and a multiplication, as in (a - b*c)*d, each run as one
+// instruction (a negation of the added term folded in), where the
+// intermediate results are used once and are not results of the program.
+// A fused operation computes its value and its tangents in the order the
+// separate operations do, to the last bit; with tangents, every operand
+// must carry them (a constant operand's tangent is 0, but its partial
+// times 0 need not be).
+func (p *rhsProg) fuse(tangents bool) {
+	uses := make([]int32, len(p.val))
+	def := make([]int32, len(p.val)) // the instruction defining each slot, -1
+	for s := range def {
+		def[s] = -1
+	}
+	for i, in := range p.code {
+		uses[in.a]++
+		uses[in.b]++
+		def[in.o] = int32(i)
+	}
+	for _, o := range p.out {
+		uses[o] += 2 // a result is kept
+	}
+	// single returns the instruction defining slot s when it is of a kind
+	// ok and s is used once, else -1.
+	single := func(s int32, ok func(uint8) bool) int32 {
+		if d := def[s]; d >= 0 && uses[s] == 1 && ok(p.code[d].op) {
+			return d
+		}
+		return -1
+	}
+	isMul := func(op uint8) bool { return op == rMul }
+	isAddSub := func(op uint8) bool { return op == rAdd || op == rSub }
+	isNeg := func(op uint8) bool { return op == rNeg }
+	full := func(i int32) bool {
+		in := &p.code[i]
+		switch {
+		case !tangents:
+			return true
+		case in.op == rNeg:
+			return in.tan == rhsTanA
+		}
+		return in.tan == rhsTanA|rhsTanB
+	}
+	dead := make([]bool, len(p.code))
+	// fma fuses the addition or subtraction i of a product, marking the
+	// instructions it absorbs dead.
+	fma := func(i int32) (rhsInstr, bool) {
+		as := &p.code[i]
+		var f rhsInstr
+		m := single(as.b, isMul)
+		if m >= 0 {
+			f.c = as.a
+			if as.op == rSub {
+				f.signs |= rhsNegM
+			}
+		} else if m = single(as.a, isMul); m >= 0 {
+			f.c = as.b
+			if as.op == rSub {
+				f.signs |= rhsNegC
+			}
+		}
+		if m < 0 || !full(i) || !full(m) {
+			return f, false
+		}
+		dead[m] = true
+		if ng := single(f.c, isNeg); ng >= 0 && full(ng) {
+			f.c = p.code[ng].a
+			f.signs ^= rhsNegC
+			dead[ng] = true
+		}
+		f.op, f.a, f.b = rFma, p.code[m].a, p.code[m].b
+		return f, true
+	}
+	// From the last instruction back, so that an instruction absorbed by
+	// a later one is dead before its turn comes.
+	p.exec = append(p.exec[:0], p.code...)
+	for i := len(p.exec) - 1; i >= 0; i-- {
+		in := &p.exec[i]
+		switch {
+		case dead[i]:
+		case in.op == rMul && full(int32(i)):
+			for _, pair := range [2][2]int32{{in.a, in.b}, {in.b, in.a}} {
+				if as := single(pair[0], isAddSub); as >= 0 {
+					if f, ok := fma(as); ok {
+						dead[as] = true
+						f.op, f.d, f.o, f.tan = rFmaMul, pair[1], in.o, in.tan
+						*in = f
+						break
+					}
+				}
+			}
+		case isAddSub(in.op):
+			if f, ok := fma(int32(i)); ok {
+				f.o, f.tan = in.o, in.tan
+				*in = f
+			}
+		}
+	}
+	live := p.exec[:0]
+	for i, in := range p.exec {
+		if !dead[i] {
+			live = append(live, in)
+		}
+	}
+	p.exec = live
 }
 
 func sameInts(a, b []int) bool {
@@ -936,11 +1058,14 @@ func repeatSlot(s int32, m int) []int32 {
 // each instruction's are its partials times its operands'.
 func (p *rhsProg) run(np int) {
 	v, tan := p.val, p.tan
-	for i := range p.code {
-		in := &p.code[i]
+	for i := range p.exec {
+		in := &p.exec[i]
 		x := v[in.a]
 		var r, da, db float64
 		switch in.op {
+		case rFma, rFmaMul:
+			p.runFma(in, x, np)
+			continue
 		case rAdd:
 			r, da, db = x+v[in.b], 1, 1
 		case rSub:
@@ -1019,6 +1144,45 @@ func (p *rhsProg) run(np int) {
 				to[q] = db * tb[q]
 			}
 		}
+	}
+}
+
+// runFma runs a fused instruction, a being x.
+func (p *rhsProg) runFma(in *rhsInstr, x float64, np int) {
+	v := p.val
+	y, c := v[in.b], v[in.c]
+	sc, sm := 1.0, 1.0
+	if in.signs&rhsNegC != 0 {
+		sc = -1
+	}
+	if in.signs&rhsNegM != 0 {
+		sm = -1
+	}
+	s := sc*c + sm*(x*y)
+	r, w := s, 0.0
+	if in.op == rFmaMul {
+		w = v[in.d]
+		r = s * w
+	}
+	v[in.o] = r
+	if in.tan == 0 || np == 0 {
+		return
+	}
+	tan := p.tan
+	o := int(in.o) * np
+	to := tan[o : o+np]
+	ta := tan[int(in.a)*np:][:len(to)]
+	tb := tan[int(in.b)*np:][:len(to)]
+	tc := tan[int(in.c)*np:][:len(to)]
+	if in.op == rFma {
+		for q := range to {
+			to[q] = sc*tc[q] + sm*(y*ta[q]+x*tb[q])
+		}
+		return
+	}
+	td := tan[int(in.d)*np:][:len(to)]
+	for q := range to {
+		to[q] = w*(sc*tc[q]+sm*(y*ta[q]+x*tb[q])) + s*td[q]
 	}
 }
 
