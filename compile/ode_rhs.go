@@ -80,16 +80,20 @@ const (
 type rhsInstr struct {
 	op      uint8
 	tan     uint8 // which operands carry tangents (rhsTanA, rhsTanB)
-	signs   uint8 // rhsNegC, rhsNegM
+	signs   uint8 // rhsNegC, rhsNegM, rhsUnitAC
 	fn      int32
 	a, b, o int32
 	c, d    int32
+	qc      int32 // with rhsUnitAC, the directions of a's and c's tangents are fn and qc
 }
 
-// The signs of a fused operation: sc = -1, sm = -1.
+// The signs of a fused operation, sc = -1 and sm = -1, and whether its
+// operands a and c are parameters with sensitivities, whose tangents are
+// unit vectors.
 const (
 	rhsNegC = 1 << iota
 	rhsNegM
+	rhsUnitAC
 )
 
 // The operands of an instruction that depend on the state or on a
@@ -183,6 +187,10 @@ func (p *rhsProg) activate(n, np int, args []rhsArg) {
 	p.tan = grow(p.tan, len(p.val)*np)
 	clear(p.tan)
 	act := make([]bool, len(p.val))
+	unit := make([]int32, len(p.val)) // a parameter's direction, else -1
+	for s := range unit {
+		unit[s] = -1
+	}
 	for k := range n {
 		act[1+k] = true
 	}
@@ -200,6 +208,7 @@ func (p *rhsProg) activate(n, np int, args []rhsArg) {
 			s := int(p.argBase[k]) + j
 			p.tan[s*np+q] = 1
 			act[s] = true
+			unit[s] = int32(q)
 			q++
 		}
 	}
@@ -215,6 +224,21 @@ func (p *rhsProg) activate(n, np int, args []rhsArg) {
 		act[in.o] = in.tan != 0
 	}
 	p.fuse(np > 0)
+	for i := range p.exec {
+		in := &p.exec[i]
+		if np == 0 || in.op != rFma && in.op != rFmaMul {
+			continue
+		}
+		if unit[in.a] < 0 {
+			// a*b as b*a, the same to the last bit, and a*b's tangent
+			// y*ta + x*tb as x*tb + y*ta.
+			in.a, in.b = in.b, in.a
+		}
+		if unit[in.a] >= 0 && unit[in.c] >= 0 {
+			in.signs |= rhsUnitAC
+			in.fn, in.qc = unit[in.a], unit[in.c]
+		}
+	}
 }
 
 // fuse sets exec to code with the chains of a multiplication, an addition
@@ -1175,12 +1199,32 @@ func (p *rhsProg) runFma(in *rhsInstr, x float64, np int) {
 	tb := tan[int(in.b)*np:][:len(to)]
 	tc := tan[int(in.c)*np:][:len(to)]
 	if in.op == rFma {
+		if in.signs&rhsUnitAC != 0 {
+			// Where ta and tc are 0, the same but for the sign of a 0.
+			for q := range to {
+				to[q] = sm * (x * tb[q])
+			}
+			for _, q := range [2]int32{in.fn, in.qc} {
+				to[q] = sc*tc[q] + sm*(y*ta[q]+x*tb[q])
+			}
+			return
+		}
 		for q := range to {
 			to[q] = sc*tc[q] + sm*(y*ta[q]+x*tb[q])
 		}
 		return
 	}
 	td := tan[int(in.d)*np:][:len(to)]
+	if in.signs&rhsUnitAC != 0 {
+		ws := w * sm
+		for q := range to {
+			to[q] = ws*(x*tb[q]) + s*td[q]
+		}
+		for _, q := range [2]int32{in.fn, in.qc} {
+			to[q] = w*(sc*tc[q]+sm*(y*ta[q]+x*tb[q])) + s*td[q]
+		}
+		return
+	}
 	for q := range to {
 		to[q] = w*(sc*tc[q]+sm*(y*ta[q]+x*tb[q])) + s*td[q]
 	}

@@ -463,7 +463,8 @@ model {
 // TestODERHSFused checks the fused instructions: the program must fuse
 // odeRHSFused's chains, agree with the unfused program bit for bit (the
 // values and the tangents), with the interpreter and with finite
-// differences.
+// differences. With theta parameters, the fused instructions of d[1] and
+// d[2] add and multiply two of them, whose tangents are unit vectors.
 func TestODERHSFused(t *testing.T) {
 	ts := []float64{0.5, 1, 2}
 	data := model.Data{
@@ -486,8 +487,15 @@ func TestODERHSFused(t *testing.T) {
 		s := odeSites(m)[0].site()
 		p := &s.prog
 		count := map[uint8]int{}
+		units := 0
 		for _, in := range p.exec {
 			count[in.op]++
+			if in.signs&rhsUnitAC != 0 {
+				units++
+			}
+		}
+		if (units > 0) != (c.theta == "theta") {
+			t.Fatalf("%s, %s: %d fused instructions with parameters' unit tangents", c.theta, c.y0, units)
 		}
 		if s.np != c.np {
 			t.Fatalf("%s, %s: %d sensitivities, want %d", c.theta, c.y0, s.np, c.np)
