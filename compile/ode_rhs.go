@@ -1087,7 +1087,40 @@ func (p *rhsProg) run(np int) {
 		x := v[in.a]
 		var r, da, db float64
 		switch in.op {
-		case rFma, rFmaMul:
+		case rFmaMul:
+			if in.signs&rhsUnitAC == 0 || np == 0 {
+				p.runFma(in, x, np)
+				continue
+			}
+			// Parameters a and c, as in the mass-action terms of
+			// Lotka–Volterra: ta and tc are 0 but at the directions fn
+			// and qc, where the tangent is taken in full; elsewhere the
+			// same but for the sign of a 0.
+			y, c, w := v[in.b], v[in.c], v[in.d]
+			sc, sm := 1.0, 1.0
+			if in.signs&rhsNegC != 0 {
+				sc = -1
+			}
+			if in.signs&rhsNegM != 0 {
+				sm = -1
+			}
+			s := sc*c + sm*(x*y)
+			v[in.o] = s * w
+			o := int(in.o) * np
+			to := tan[o : o+np]
+			tb := tan[int(in.b)*np:][:len(to)]
+			td := tan[int(in.d)*np:][:len(to)]
+			ws := w * sm
+			for q := range to {
+				to[q] = ws*(x*tb[q]) + s*td[q]
+			}
+			ta := tan[int(in.a)*np:][:len(to)]
+			tc := tan[int(in.c)*np:][:len(to)]
+			for _, q := range [2]int32{in.fn, in.qc} {
+				to[q] = w*(sc*tc[q]+sm*(y*ta[q]+x*tb[q])) + s*td[q]
+			}
+			continue
+		case rFma:
 			p.runFma(in, x, np)
 			continue
 		case rAdd:
@@ -1171,7 +1204,8 @@ func (p *rhsProg) run(np int) {
 	}
 }
 
-// runFma runs a fused instruction, a being x.
+// runFma runs a fused instruction, a being x, but for rFmaMul of
+// parameters a and c with tangents, which run writes out.
 func (p *rhsProg) runFma(in *rhsInstr, x float64, np int) {
 	v := p.val
 	y, c := v[in.b], v[in.c]
@@ -1215,16 +1249,6 @@ func (p *rhsProg) runFma(in *rhsInstr, x float64, np int) {
 		return
 	}
 	td := tan[int(in.d)*np:][:len(to)]
-	if in.signs&rhsUnitAC != 0 {
-		ws := w * sm
-		for q := range to {
-			to[q] = ws*(x*tb[q]) + s*td[q]
-		}
-		for _, q := range [2]int32{in.fn, in.qc} {
-			to[q] = w*(sc*tc[q]+sm*(y*ta[q]+x*tb[q])) + s*td[q]
-		}
-		return
-	}
 	for q := range to {
 		to[q] = w*(sc*tc[q]+sm*(y*ta[q]+x*tb[q])) + s*td[q]
 	}
