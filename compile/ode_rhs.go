@@ -69,9 +69,10 @@ const (
 	rUnary  // a function of scalarUnary
 	rBinary // a function of scalarBinary
 
-	// Fused by fuse, with sc = ±1 and sm = ±1 as the signs say:
-	rFma    // o = sc*c + sm*(a*b)
-	rFmaMul // o = (sc*c + sm*(a*b)) * d
+	// Fused by fuse, with sc = ±1 and sm = ±1 as the signs say, and C
+	// either c or, with rhsProdC, c*e:
+	rFma    // o = sc*C + sm*(a*b)
+	rFmaMul // o = (sc*C + sm*(a*b)) * d
 )
 
 // rhsInstr is one operation: slot o = op(slot a, slot b); fn indexes the
@@ -80,20 +81,21 @@ const (
 type rhsInstr struct {
 	op      uint8
 	tan     uint8 // which operands carry tangents (rhsTanA, rhsTanB)
-	signs   uint8 // rhsNegC, rhsNegM, rhsUnitAC
+	signs   uint8 // rhsNegC, rhsNegM, rhsUnitAC, rhsProdC
 	fn      int32
 	a, b, o int32
-	c, d    int32
+	c, d, e int32
 	qc      int32 // with rhsUnitAC, the directions of a's and c's tangents are fn and qc
 }
 
-// The signs of a fused operation, sc = -1 and sm = -1, and whether its
+// The signs of a fused operation, sc = -1 and sm = -1, whether its
 // operands a and c are parameters with sensitivities, whose tangents are
-// unit vectors.
+// unit vectors, and whether its added term is the product c*e.
 const (
 	rhsNegC = 1 << iota
 	rhsNegM
 	rhsUnitAC
+	rhsProdC
 )
 
 // The operands of an instruction that depend on the state or on a
@@ -234,7 +236,7 @@ func (p *rhsProg) activate(n, np int, args []rhsArg) {
 			// y*ta + x*tb as x*tb + y*ta.
 			in.a, in.b = in.b, in.a
 		}
-		if unit[in.a] >= 0 && unit[in.c] >= 0 {
+		if unit[in.a] >= 0 && unit[in.c] >= 0 && in.signs&rhsProdC == 0 {
 			in.signs |= rhsUnitAC
 			in.fn, in.qc = unit[in.a], unit[in.c]
 		}
@@ -285,6 +287,16 @@ func (p *rhsProg) fuse(tangents bool) {
 		return in.tan == rhsTanA|rhsTanB
 	}
 	dead := make([]bool, len(p.code))
+	// unneg returns the operand of s when s is a negation used once,
+	// marking it dead and flipping the sign bit, else s.
+	unneg := func(s int32, signs *uint8, bit uint8) int32 {
+		if ng := single(s, isNeg); ng >= 0 && full(ng) {
+			dead[ng] = true
+			*signs ^= bit
+			return p.code[ng].a
+		}
+		return s
+	}
 	// fma fuses the addition or subtraction i of a product, marking the
 	// instructions it absorbs dead.
 	fma := func(i int32) (rhsInstr, bool) {
@@ -306,12 +318,18 @@ func (p *rhsProg) fuse(tangents bool) {
 			return f, false
 		}
 		dead[m] = true
-		if ng := single(f.c, isNeg); ng >= 0 && full(ng) {
-			f.c = p.code[ng].a
-			f.signs ^= rhsNegC
-			dead[ng] = true
+		// Negations fold into the signs: -x*y is -(x*y) to the last bit,
+		// and so are its tangent's terms.
+		f.a = unneg(p.code[m].a, &f.signs, rhsNegM)
+		f.b = unneg(p.code[m].b, &f.signs, rhsNegM)
+		f.c = unneg(f.c, &f.signs, rhsNegC)
+		if pc := single(f.c, isMul); pc >= 0 && full(pc) {
+			dead[pc] = true
+			f.signs |= rhsProdC
+			f.c = unneg(p.code[pc].a, &f.signs, rhsNegC)
+			f.e = unneg(p.code[pc].b, &f.signs, rhsNegC)
 		}
-		f.op, f.a, f.b = rFma, p.code[m].a, p.code[m].b
+		f.op = rFma
 		return f, true
 	}
 	// From the last instruction back, so that an instruction absorbed by
@@ -1216,6 +1234,11 @@ func (p *rhsProg) runFma(in *rhsInstr, x float64, np int) {
 	if in.signs&rhsNegM != 0 {
 		sm = -1
 	}
+	ce := 0.0
+	if in.signs&rhsProdC != 0 {
+		ce = v[in.e]
+		c *= ce
+	}
 	s := sc*c + sm*(x*y)
 	r, w := s, 0.0
 	if in.op == rFmaMul {
@@ -1232,6 +1255,22 @@ func (p *rhsProg) runFma(in *rhsInstr, x float64, np int) {
 	ta := tan[int(in.a)*np:][:len(to)]
 	tb := tan[int(in.b)*np:][:len(to)]
 	tc := tan[int(in.c)*np:][:len(to)]
+	if in.signs&rhsProdC != 0 {
+		// C's tangent as the product's: ce*tc + c*te.
+		c := v[in.c]
+		te := tan[int(in.e)*np:][:len(to)]
+		if in.op == rFma {
+			for q := range to {
+				to[q] = sc*(ce*tc[q]+c*te[q]) + sm*(y*ta[q]+x*tb[q])
+			}
+			return
+		}
+		td := tan[int(in.d)*np:][:len(to)]
+		for q := range to {
+			to[q] = w*(sc*(ce*tc[q]+c*te[q])+sm*(y*ta[q]+x*tb[q])) + s*td[q]
+		}
+		return
+	}
 	if in.op == rFma {
 		if in.signs&rhsUnitAC != 0 {
 			// Where ta and tc are 0, the same but for the sign of a 0.
