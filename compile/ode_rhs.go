@@ -86,6 +86,7 @@ type rhsInstr struct {
 	a, b, o int32
 	c, d, e int32
 	qc      int32 // with rhsUnitAC, the directions of a's and c's tangents are fn and qc
+	row     int32 // the result's index in the program's, when its tangents go there directly, else -1
 }
 
 // The signs of a fused operation, sc = -1 and sm = -1, whether its
@@ -124,6 +125,7 @@ type rhsProg struct {
 	val     []float64 // slot values
 	argBase []int32   // each argument's first slot
 	out     []int32   // the result's slots
+	direct  []bool    // which results' tangents the instructions write to dz themselves
 	tan     []float64 // each slot's tangents in the np directions
 	sink    int32     // the second operand of a unary operation, without tangents
 
@@ -239,6 +241,38 @@ func (p *rhsProg) activate(n, np int, args []rhsArg) {
 		if unit[in.a] >= 0 && unit[in.c] >= 0 && in.signs&rhsProdC == 0 {
 			in.signs |= rhsUnitAC
 			in.fn, in.qc = unit[in.a], unit[in.c]
+		}
+	}
+	p.directRows(np)
+}
+
+// directRows lets each instruction whose result is one of the program's
+// results, and read by no later instruction, write its tangents straight
+// to the right-hand side rather than to its slot's, to be copied.
+func (p *rhsProg) directRows(np int) {
+	p.direct = p.direct[:0]
+	for range p.out {
+		p.direct = append(p.direct, false)
+	}
+	at := map[int32]int{} // the program's results that are slots of instructions, once
+	for i, o := range p.out {
+		if _, seen := at[o]; seen {
+			at[o] = -1
+		} else {
+			at[o] = i
+		}
+	}
+	read := map[int32]bool{}
+	for k := len(p.exec) - 1; k >= 0; k-- {
+		in := &p.exec[k]
+		in.row = -1
+		if i, ok := at[in.o]; ok && i >= 0 && !read[in.o] && np > 0 && in.tan != 0 {
+			in.row = int32(i)
+			p.direct[i] = true
+		}
+		read[in.a], read[in.b] = true, true
+		if in.op == rFma || in.op == rFmaMul {
+			read[in.c], read[in.d], read[in.e] = true, true, true
 		}
 	}
 }
@@ -467,7 +501,7 @@ func (p *rhsProg) emit(op uint8, fn int32, a, b int32) int32 {
 		rhsStop()
 	}
 	o := p.newSlot(0)
-	p.code = append(p.code, rhsInstr{op: op, fn: fn, a: a, b: b, o: o})
+	p.code = append(p.code, rhsInstr{op: op, fn: fn, a: a, b: b, o: o, row: -1})
 	return o
 }
 
@@ -1098,7 +1132,7 @@ func repeatSlot(s int32, m int) []int32 {
 // run evaluates the program at the time and state in slots 0..n and, when
 // np > 0, carries the tangents of every slot in the np directions along:
 // each instruction's are its partials times its operands'.
-func (p *rhsProg) run(np int) {
+func (p *rhsProg) run(np int, dzs []float64) {
 	v, tan := p.val, p.tan
 	for i := range p.exec {
 		in := &p.exec[i]
@@ -1107,7 +1141,7 @@ func (p *rhsProg) run(np int) {
 		switch in.op {
 		case rFmaMul:
 			if in.signs&rhsUnitAC == 0 || np == 0 {
-				p.runFma(in, x, np)
+				p.runFma(in, x, np, dzs)
 				continue
 			}
 			// Parameters a and c, as in the mass-action terms of
@@ -1124,8 +1158,7 @@ func (p *rhsProg) run(np int) {
 			}
 			s := sc*c + sm*(x*y)
 			v[in.o] = s * w
-			o := int(in.o) * np
-			to := tan[o : o+np]
+			to := p.tanOut(in, np, dzs)
 			tb := tan[int(in.b)*np:][:len(to)]
 			td := tan[int(in.d)*np:][:len(to)]
 			ws := w * sm
@@ -1139,7 +1172,7 @@ func (p *rhsProg) run(np int) {
 			}
 			continue
 		case rFma:
-			p.runFma(in, x, np)
+			p.runFma(in, x, np, dzs)
 			continue
 		case rAdd:
 			r, da, db = x+v[in.b], 1, 1
@@ -1197,8 +1230,7 @@ func (p *rhsProg) run(np int) {
 		if in.tan == 0 || np == 0 {
 			continue
 		}
-		o := int(in.o) * np
-		to := tan[o : o+np]
+		to := p.tanOut(in, np, dzs)
 		ta := tan[int(in.a)*np:]
 		ta = ta[:len(to)]
 		switch in.tan {
@@ -1222,9 +1254,19 @@ func (p *rhsProg) run(np int) {
 	}
 }
 
+// tanOut is the row in's tangents go to: its result's, or the right-hand
+// side's in dzs (the sensitivities' part of dz).
+func (p *rhsProg) tanOut(in *rhsInstr, np int, dzs []float64) []float64 {
+	if in.row >= 0 {
+		return dzs[int(in.row)*np : int(in.row+1)*np]
+	}
+	o := int(in.o) * np
+	return p.tan[o : o+np]
+}
+
 // runFma runs a fused instruction, a being x, but for rFmaMul of
 // parameters a and c with tangents, which run writes out.
-func (p *rhsProg) runFma(in *rhsInstr, x float64, np int) {
+func (p *rhsProg) runFma(in *rhsInstr, x float64, np int, dzs []float64) {
 	v := p.val
 	y, c := v[in.b], v[in.c]
 	sc, sm := 1.0, 1.0
@@ -1250,8 +1292,7 @@ func (p *rhsProg) runFma(in *rhsInstr, x float64, np int) {
 		return
 	}
 	tan := p.tan
-	o := int(in.o) * np
-	to := tan[o : o+np]
+	to := p.tanOut(in, np, dzs)
 	ta := tan[int(in.a)*np:][:len(to)]
 	tb := tan[int(in.b)*np:][:len(to)]
 	tc := tan[int(in.c)*np:][:len(to)]
@@ -1310,10 +1351,12 @@ func (s *odeCore) fastRHS(t float64, z, dz []float64) bool {
 	v[0] = t
 	copy(v[1:1+n], z[:n])
 	copy(tan[np:np+n*np], z[n:])
-	p.run(np)
+	p.run(np, dz[n:])
 	for i, o := range p.out {
 		dz[i] = v[o]
-		copy(dz[n+i*np:n+(i+1)*np], tan[int(o)*np:int(o+1)*np])
+		if !p.direct[i] {
+			copy(dz[n+i*np:n+(i+1)*np], tan[int(o)*np:int(o+1)*np])
+		}
 	}
 	return true
 }
@@ -1327,7 +1370,7 @@ func (s *odeCore) fastValue(t float64, y, dy []float64) bool {
 	v := p.val
 	v[0] = t
 	copy(v[1:1+len(y)], y)
-	p.run(0)
+	p.run(0, nil)
 	for i, o := range p.out {
 		dy[i] = v[o]
 	}

@@ -521,10 +521,13 @@ func TestODERHSFused(t *testing.T) {
 			}
 			tt := rng.Float64()
 			p.exec = fused
+			p.directRows(s.np)
 			s.fastRHS(tt, z, d1)
 			p.exec = p.code
+			p.directRows(s.np)
 			s.fastRHS(tt, z, d2)
 			p.exec = fused
+			p.directRows(s.np)
 			for i := range d1 {
 				if math.Float64bits(d1[i]) != math.Float64bits(d2[i]) && d1[i] != d2[i] {
 					t.Fatalf("%s, %s: dz[%d] = %v fused, %v not", c.theta, c.y0, i, d1[i], d2[i])
