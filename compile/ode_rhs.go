@@ -1146,8 +1146,8 @@ func (p *rhsProg) run(np int, dzs []float64) {
 			}
 			// Parameters a and c, as in the mass-action terms of
 			// Lotka–Volterra: ta and tc are 0 but at the directions fn
-			// and qc, where the tangent is taken in full; elsewhere the
-			// same but for the sign of a 0.
+			// and qc, where they are 1. The tangent is the full one but
+			// for the sign of a 0, y*1 being y and sc*1 sc.
 			y, c, w := v[in.b], v[in.c], v[in.d]
 			sc, sm := 1.0, 1.0
 			if in.signs&rhsNegC != 0 {
@@ -1165,10 +1165,12 @@ func (p *rhsProg) run(np int, dzs []float64) {
 			for q := range to {
 				to[q] = ws*(x*tb[q]) + s*td[q]
 			}
-			ta := tan[int(in.a)*np:][:len(to)]
-			tc := tan[int(in.c)*np:][:len(to)]
-			for _, q := range [2]int32{in.fn, in.qc} {
-				to[q] = w*(sc*tc[q]+sm*(y*ta[q]+x*tb[q])) + s*td[q]
+			// ta and tc are 1 there and 0 elsewhere.
+			if qa, qc := in.fn, in.qc; qa != qc {
+				to[qa] = ws*(y+x*tb[qa]) + s*td[qa]
+				to[qc] = w*(sc+sm*(x*tb[qc])) + s*td[qc]
+			} else {
+				to[qa] = w*(sc+sm*(y+x*tb[qa])) + s*td[qa]
 			}
 			continue
 		case rFma:
@@ -1314,12 +1316,17 @@ func (p *rhsProg) runFma(in *rhsInstr, x float64, np int, dzs []float64) {
 	}
 	if in.op == rFma {
 		if in.signs&rhsUnitAC != 0 {
-			// Where ta and tc are 0, the same but for the sign of a 0.
+			// Where ta and tc are 0, the same but for the sign of a 0;
+			// where they are 1, y*1 is y and sc*1 is sc.
 			for q := range to {
 				to[q] = sm * (x * tb[q])
 			}
-			for _, q := range [2]int32{in.fn, in.qc} {
-				to[q] = sc*tc[q] + sm*(y*ta[q]+x*tb[q])
+			// ta and tc are 1 at fn and qc.
+			if qa, qc := in.fn, in.qc; qa != qc {
+				to[qa] = sm * (y + x*tb[qa])
+				to[qc] = sc + sm*(x*tb[qc])
+			} else {
+				to[qa] = sc + sm*(y+x*tb[qa])
 			}
 			return
 		}
