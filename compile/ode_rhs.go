@@ -279,12 +279,13 @@ func (p *rhsProg) directRows(np int) {
 
 // fuse sets exec to code with the chains of a multiplication, an addition
 // or subtraction and a multiplication, as in (a - b*c)*d, each run as one
-// instruction (a negation of the added term folded in), where the
-// intermediate results are used once and are not results of the program.
-// A fused operation computes its value and its tangents in the order the
-// separate operations do, to the last bit; with tangents, every operand
-// must carry them (a constant operand's tangent is 0, but its partial
-// times 0 need not be).
+// instruction, where the intermediate results are used once and are not
+// results of the program. The added term may be a product too, as in
+// a*b + c*e, and negations of the added term or of a factor fold into the
+// signs. A fused operation computes its value and its tangents in the
+// order the separate operations do, to the last bit; with tangents, every
+// operand must carry them (a constant operand's tangent is 0, but its
+// partial times 0 need not be).
 func (p *rhsProg) fuse(tangents bool) {
 	uses := make([]int32, len(p.val))
 	def := make([]int32, len(p.val)) // the instruction defining each slot, -1
@@ -1131,7 +1132,8 @@ func repeatSlot(s int32, m int) []int32 {
 
 // run evaluates the program at the time and state in slots 0..n and, when
 // np > 0, carries the tangents of every slot in the np directions along:
-// each instruction's are its partials times its operands'.
+// each instruction's are its partials times its operands'. The results'
+// tangents go to dzs where directRows says so.
 func (p *rhsProg) run(np int, dzs []float64) {
 	v, tan := p.val, p.tan
 	for i := range p.exec {
@@ -1146,8 +1148,9 @@ func (p *rhsProg) run(np int, dzs []float64) {
 			}
 			// Parameters a and c, as in the mass-action terms of
 			// Lotka–Volterra: ta and tc are 0 but at the directions fn
-			// and qc, where they are 1. The tangent is the full one but
-			// for the sign of a 0, y*1 being y and sc*1 sc.
+			// and qc, where they are 1. The tangent is the full one, y*1
+			// being y and sc*1 sc, but for the sign of a 0 (x*0 and y*0
+			// being ±0 at finite values).
 			y, c, w := v[in.b], v[in.c], v[in.d]
 			sc, sm := 1.0, 1.0
 			if in.signs&rhsNegC != 0 {
@@ -1316,12 +1319,10 @@ func (p *rhsProg) runFma(in *rhsInstr, x float64, np int, dzs []float64) {
 	}
 	if in.op == rFma {
 		if in.signs&rhsUnitAC != 0 {
-			// Where ta and tc are 0, the same but for the sign of a 0;
-			// where they are 1, y*1 is y and sc*1 is sc.
+			// As run's rFmaMul of parameters a and c.
 			for q := range to {
 				to[q] = sm * (x * tb[q])
 			}
-			// ta and tc are 1 at fn and qc.
 			if qa, qc := in.fn, in.qc; qa != qc {
 				to[qa] = sm * (y + x*tb[qa])
 				to[qc] = sc + sm*(x*tb[qc])
