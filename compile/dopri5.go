@@ -141,37 +141,41 @@ func (r *dopri5) step(sys odeSystem, rtol, atol float64) error {
 // accepted). It adjusts r.dt either way and advances r.t on success.
 func (r *dopri5) try(sys odeSystem, rtol, atol float64) bool {
 	t, dt := r.t, r.dt
-	x, k1, tmp := r.x, r.d, r.tmp
-	k2, k3, k4, k5, k6 := r.k2, r.k3, r.k4, r.k5, r.k6
-	out, k7 := r.xOld, r.dOld
+	// Every buffer resliced to the state's length: the loops below then
+	// index them without bounds checks.
+	x := r.x
+	n := len(x)
+	k1, tmp := r.d[:n], r.tmp[:n]
+	k2, k3, k4, k5, k6 := r.k2[:n], r.k3[:n], r.k4[:n], r.k5[:n], r.k6[:n]
+	out, k7 := r.xOld[:n], r.dOld[:n]
 
 	a := dt * dpB21
-	for i := range tmp {
+	for i := range x {
 		tmp[i] = x[i] + a*k1[i]
 	}
 	sys.rhs(t+dt*dpA2, tmp, k2)
 	a1, a2 := dt*dpB31, dt*dpB32
-	for i := range tmp {
+	for i := range x {
 		tmp[i] = x[i] + a1*k1[i] + a2*k2[i]
 	}
 	sys.rhs(t+dt*dpA3, tmp, k3)
 	a1, a2, a3 := dt*dpB41, dt*dpB42, dt*dpB43
-	for i := range tmp {
+	for i := range x {
 		tmp[i] = x[i] + a1*k1[i] + a2*k2[i] + a3*k3[i]
 	}
 	sys.rhs(t+dt*dpA4, tmp, k4)
 	a1, a2, a3, a4 := dt*dpB51, dt*dpB52, dt*dpB53, dt*dpB54
-	for i := range tmp {
+	for i := range x {
 		tmp[i] = x[i] + a1*k1[i] + a2*k2[i] + a3*k3[i] + a4*k4[i]
 	}
 	sys.rhs(t+dt*dpA5, tmp, k5)
 	a1, a2, a3, a4, a5 := dt*dpB61, dt*dpB62, dt*dpB63, dt*dpB64, dt*dpB65
-	for i := range tmp {
+	for i := range x {
 		tmp[i] = x[i] + a1*k1[i] + a2*k2[i] + a3*k3[i] + a4*k4[i] + a5*k5[i]
 	}
 	sys.rhs(t+dt, tmp, k6)
 	c1, c3, c4, c5, c6 := dt*dpC1, dt*dpC3, dt*dpC4, dt*dpC5, dt*dpC6
-	for i := range out {
+	for i := range x {
 		out[i] = x[i] + c1*k1[i] + c3*k3[i] + c4*k4[i] + c5*k5[i] + c6*k6[i]
 	}
 	sys.rhs(t+dt, out, k7)
@@ -190,13 +194,13 @@ func (r *dopri5) try(sys odeSystem, rtol, atol float64) bool {
 		}
 	}
 	if err > 1 {
-		r.dt = dt * math.Max(0.9*math.Pow(err, -1.0/(dpErrOrder-1)), 0.2)
+		r.dt = dt * math.Max(0.9*powInvRoot(err, dpErrOrder-1), 0.2)
 		return false
 	}
 	r.t = t + dt
 	if err < 0.5 {
 		err = math.Max(1.0/3125, err) // 5^-order: a step grows at most 4.5 times
-		r.dt = dt * (0.9 * math.Pow(err, -1.0/dpOrder))
+		r.dt = dt * (0.9 * powInvRoot(err, dpOrder))
 	}
 	return true
 }
@@ -225,8 +229,19 @@ func (r *dopri5) calcState(t float64, x []float64) {
 	b5 := dt * (A*dpC5 + C*x5)
 	b6 := dt * (A*dpC6 - C*x6)
 	b7 := dt * (B + C*x7)
-	x0, k1, k7 := r.xOld, r.dOld, r.d
+	n := len(x)
+	x0, k1, k7 := r.xOld[:n], r.dOld[:n], r.d[:n]
+	k3, k4, k5, k6 := r.k3[:n], r.k4[:n], r.k5[:n], r.k6[:n]
 	for i := range x {
-		x[i] = x0[i] + b1*k1[i] + b3*r.k3[i] + b4*r.k4[i] + b5*r.k5[i] + b6*r.k6[i] + b7*k7[i]
+		x[i] = x0[i] + b1*k1[i] + b3*k3[i] + b4*k4[i] + b5*k5[i] + b6*k6[i] + b7*k7[i]
 	}
+}
+
+// powInvRoot is math.Pow(x, -1.0/k) for the controller's x > 0 (+Inf
+// included) and k of 3 or 5, bit for bit: Pow takes exp(y log x) for
+// the fractional part of |y| (here all of it, as it is below 0.5) and
+// inverts it for a negative y; this skips its special cases and its
+// integer part's scaling.
+func powInvRoot(x float64, k int) float64 {
+	return 1 / math.Exp(1.0/float64(k)*math.Log(x))
 }

@@ -278,7 +278,7 @@ func (s *odeSolver) rhs(t float64, z, dz []float64) {
 			if p >= p0 {
 				d = tp.Adjoint(th[p-p0])
 			}
-			dz[n+n*p+i] = s.chain(d, z, p)
+			dz[s.sens(i, p)] = s.chain(d, z, p)
 		}
 	}
 }

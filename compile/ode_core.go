@@ -9,8 +9,8 @@ import (
 // odeCore is what the integrate_ode_* solvers (odeSolver, ode.go) and the
 // variadic ode_* solvers (odeVariadic, ode_variadic.go) share: the system
 // function and its scratch tape, the coupled forward-sensitivity state
-// (the N states, then N sensitivities for each of the np parameters, the
-// initial state's first when it has them), the Dormand–Prince driver and
+// (the N states, then each state's sensitivities in the np parameters,
+// the initial state's first when it has them), the Dormand–Prince driver and
 // the output. Each solver adds its own arguments, checks and direct
 // partials.
 type odeCore struct {
@@ -112,6 +112,12 @@ func (s *odeCore) begin(y0, ts []ad.Var) {
 	s.yArg.shape(s.dims[:1], false)
 }
 
+// sens is the index in the coupled state of the sensitivity of state i in
+// parameter p. Each state's np sensitivities are contiguous, as are each
+// slot's tangents in the straight-line program (ode_rhs.go), which copies
+// them in and out whole.
+func (s *odeCore) sens(i, p int) int { return s.n + i*s.np + p }
+
 // coupled sets up the coupled state for s.np parameters: the initial
 // state, then the sensitivities, those of the initial state the identity
 // when it has them, the rest 0. It returns the coupled state's size.
@@ -123,7 +129,7 @@ func (s *odeCore) coupled() int {
 	for i, v := range s.y0 {
 		s.z0[i] = v.Val
 		if s.y0Var {
-			s.z0[n+n*i+i] = 1
+			s.z0[s.sens(i, i)] = 1
 		}
 	}
 	s.yAdj = grow(s.yAdj, n)
@@ -166,9 +172,8 @@ func (s *odeCore) jacobianRow(fi ad.Var) {
 // chain returns d + (∂f_i/∂y) z_p, the derivative of component i of
 // sensitivity p given the direct partial d, after jacobianRow.
 func (s *odeCore) chain(d float64, z []float64, p int) float64 {
-	off := s.n + s.n*p
 	for k := range s.n {
-		d += z[off+k] * s.yAdj[k]
+		d += z[s.sens(k, p)] * s.yAdj[k]
 	}
 	return d
 }
@@ -176,18 +181,16 @@ func (s *odeCore) chain(d float64, z []float64, p int) float64 {
 // addInitial adds the partials of output i, z being the coupled state at
 // its time, in the initial state.
 func (s *odeCore) addInitial(b *ad.Builder, z []float64, i int) {
-	n := s.n
 	for j, v := range s.y0 {
-		b.Add(v, z[n+n*j+i])
+		b.Add(v, z[s.sens(i, j)])
 	}
 }
 
 // addParams adds the partials of output i in the parameters xs, whose
 // sensitivities start at p, and returns the next parameter's p.
 func (s *odeCore) addParams(b *ad.Builder, xs []ad.Var, z []float64, p, i int) int {
-	n := s.n
 	for j, v := range xs {
-		b.Add(v, z[n+n*(p+j)+i])
+		b.Add(v, z[s.sens(i, p+j)])
 	}
 	return p + len(xs)
 }

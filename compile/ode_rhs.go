@@ -69,16 +69,36 @@ const (
 	rPow
 	rUnary  // a function of scalarUnary
 	rBinary // a function of scalarBinary
+
+	// Fused by fuse, with sc = ±1 and sm = ±1 as the signs say, and C
+	// either c or, with rhsProdC, c*e:
+	rFma    // o = sc*C + sm*(a*b)
+	rFmaMul // o = (sc*C + sm*(a*b)) * d
 )
 
 // rhsInstr is one operation: slot o = op(slot a, slot b); fn indexes the
-// program's functions for rUnary and rBinary.
+// program's functions for rUnary and rBinary; c, d and signs are the
+// further operands of the fused operations.
 type rhsInstr struct {
 	op      uint8
 	tan     uint8 // which operands carry tangents (rhsTanA, rhsTanB)
+	signs   uint8 // rhsNegC, rhsNegM, rhsUnitAC, rhsProdC
 	fn      int32
 	a, b, o int32
+	c, d, e int32
+	qc      int32 // with rhsUnitAC, the directions of a's and c's tangents are fn and qc
+	row     int32 // the result's index in the program's, when its tangents go there directly, else -1
 }
+
+// The signs of a fused operation, sc = -1 and sm = -1, whether its
+// operands a and c are parameters with sensitivities, whose tangents are
+// unit vectors, and whether its added term is the product c*e.
+const (
+	rhsNegC = 1 << iota
+	rhsNegM
+	rhsUnitAC
+	rhsProdC
+)
 
 // The operands of an instruction that depend on the state or on a
 // parameter with sensitivities: a constant operand's partial is not used,
@@ -98,7 +118,8 @@ type rhsProg struct {
 	key    []int
 	next   []int // the key being formed, apart from key's memory
 
-	code   []rhsInstr
+	code   []rhsInstr // as built
+	exec   []rhsInstr // as run: code fused for the current sensitivities
 	unary  []func(*ad.Tape, ad.Var) ad.Var
 	binary []func(*ad.Tape, ad.Var, ad.Var) ad.Var
 	tape   *ad.Tape // to take the partials of rUnary and rBinary
@@ -106,6 +127,7 @@ type rhsProg struct {
 	val     []float64 // slot values
 	argBase []int32   // each argument's first slot
 	out     []int32   // the result's slots
+	direct  []bool    // which results' tangents the instructions write to dz themselves
 	tan     []float64 // each slot's tangents in the np directions
 	sink    int32     // the second operand of a unary operation, without tangents
 
@@ -172,6 +194,10 @@ func (p *rhsProg) activate(n, np int, args []rhsArg) {
 	p.tan = grow(p.tan, len(p.val)*np)
 	clear(p.tan)
 	act := make([]bool, len(p.val))
+	unit := make([]int32, len(p.val)) // a parameter's direction, else -1
+	for s := range unit {
+		unit[s] = -1
+	}
 	for k := range n {
 		act[1+k] = true
 	}
@@ -189,6 +215,7 @@ func (p *rhsProg) activate(n, np int, args []rhsArg) {
 			s := int(p.argBase[k]) + j
 			p.tan[s*np+q] = 1
 			act[s] = true
+			unit[s] = int32(q)
 			q++
 		}
 	}
@@ -203,6 +230,178 @@ func (p *rhsProg) activate(n, np int, args []rhsArg) {
 		}
 		act[in.o] = in.tan != 0
 	}
+	p.fuse(np > 0)
+	for i := range p.exec {
+		in := &p.exec[i]
+		if np == 0 || in.op != rFma && in.op != rFmaMul {
+			continue
+		}
+		if unit[in.a] < 0 {
+			// a*b as b*a, the same to the last bit, and a*b's tangent
+			// y*ta + x*tb as x*tb + y*ta.
+			in.a, in.b = in.b, in.a
+		}
+		if unit[in.a] >= 0 && unit[in.c] >= 0 && in.signs&rhsProdC == 0 {
+			in.signs |= rhsUnitAC
+			in.fn, in.qc = unit[in.a], unit[in.c]
+		}
+	}
+	p.directRows(np)
+}
+
+// directRows lets each instruction whose result is one of the program's
+// results, and read by no later instruction, write its tangents straight
+// to the right-hand side rather than to its slot's, to be copied.
+func (p *rhsProg) directRows(np int) {
+	p.direct = p.direct[:0]
+	for range p.out {
+		p.direct = append(p.direct, false)
+	}
+	at := map[int32]int{} // the program's results that are slots of instructions, once
+	for i, o := range p.out {
+		if _, seen := at[o]; seen {
+			at[o] = -1
+		} else {
+			at[o] = i
+		}
+	}
+	read := map[int32]bool{}
+	for k := len(p.exec) - 1; k >= 0; k-- {
+		in := &p.exec[k]
+		in.row = -1
+		if i, ok := at[in.o]; ok && i >= 0 && !read[in.o] && np > 0 && in.tan != 0 {
+			in.row = int32(i)
+			p.direct[i] = true
+		}
+		read[in.a], read[in.b] = true, true
+		if in.op == rFma || in.op == rFmaMul {
+			read[in.c], read[in.d], read[in.e] = true, true, true
+		}
+	}
+}
+
+// fuse sets exec to code with the chains of a multiplication, an addition
+// or subtraction and a multiplication, as in (a - b*c)*d, each run as one
+// instruction, where the intermediate results are used once and are not
+// results of the program. The added term may be a product too, as in
+// a*b + c*e, and negations of the added term or of a factor fold into the
+// signs. A fused operation computes its value and its tangents in the
+// order the separate operations do, to the last bit; with tangents, every
+// operand must carry them (a constant operand's tangent is 0, but its
+// partial times 0 need not be).
+func (p *rhsProg) fuse(tangents bool) {
+	uses := make([]int32, len(p.val))
+	def := make([]int32, len(p.val)) // the instruction defining each slot, -1
+	for s := range def {
+		def[s] = -1
+	}
+	for i, in := range p.code {
+		uses[in.a]++
+		uses[in.b]++
+		def[in.o] = int32(i)
+	}
+	for _, o := range p.out {
+		uses[o] += 2 // a result is kept
+	}
+	// single returns the instruction defining slot s when it is of a kind
+	// ok and s is used once, else -1.
+	single := func(s int32, ok func(uint8) bool) int32 {
+		if d := def[s]; d >= 0 && uses[s] == 1 && ok(p.code[d].op) {
+			return d
+		}
+		return -1
+	}
+	isMul := func(op uint8) bool { return op == rMul }
+	isAddSub := func(op uint8) bool { return op == rAdd || op == rSub }
+	isNeg := func(op uint8) bool { return op == rNeg }
+	full := func(i int32) bool {
+		in := &p.code[i]
+		switch {
+		case !tangents:
+			return true
+		case in.op == rNeg:
+			return in.tan == rhsTanA
+		}
+		return in.tan == rhsTanA|rhsTanB
+	}
+	dead := make([]bool, len(p.code))
+	// unneg returns the operand of s when s is a negation used once,
+	// marking it dead and flipping the sign bit, else s.
+	unneg := func(s int32, signs *uint8, bit uint8) int32 {
+		if ng := single(s, isNeg); ng >= 0 && full(ng) {
+			dead[ng] = true
+			*signs ^= bit
+			return p.code[ng].a
+		}
+		return s
+	}
+	// fma fuses the addition or subtraction i of a product, marking the
+	// instructions it absorbs dead.
+	fma := func(i int32) (rhsInstr, bool) {
+		as := &p.code[i]
+		var f rhsInstr
+		m := single(as.b, isMul)
+		if m >= 0 {
+			f.c = as.a
+			if as.op == rSub {
+				f.signs |= rhsNegM
+			}
+		} else if m = single(as.a, isMul); m >= 0 {
+			f.c = as.b
+			if as.op == rSub {
+				f.signs |= rhsNegC
+			}
+		}
+		if m < 0 || !full(i) || !full(m) {
+			return f, false
+		}
+		dead[m] = true
+		// Negations fold into the signs: -x*y is -(x*y) to the last bit,
+		// and so are its tangent's terms.
+		f.a = unneg(p.code[m].a, &f.signs, rhsNegM)
+		f.b = unneg(p.code[m].b, &f.signs, rhsNegM)
+		f.c = unneg(f.c, &f.signs, rhsNegC)
+		if pc := single(f.c, isMul); pc >= 0 && full(pc) {
+			dead[pc] = true
+			f.signs |= rhsProdC
+			f.c = unneg(p.code[pc].a, &f.signs, rhsNegC)
+			f.e = unneg(p.code[pc].b, &f.signs, rhsNegC)
+		}
+		f.op = rFma
+		return f, true
+	}
+	// From the last instruction back, so that an instruction absorbed by
+	// a later one is dead before its turn comes.
+	p.exec = append(p.exec[:0], p.code...)
+	for i := len(p.exec) - 1; i >= 0; i-- {
+		in := &p.exec[i]
+		switch {
+		case dead[i]:
+		case in.op == rMul && full(int32(i)):
+			for _, pair := range [2][2]int32{{in.a, in.b}, {in.b, in.a}} {
+				if as := single(pair[0], isAddSub); as >= 0 {
+					if f, ok := fma(as); ok {
+						dead[as] = true
+						f.op, f.d, f.o, f.tan = rFmaMul, pair[1], in.o, in.tan
+						*in = f
+						break
+					}
+				}
+			}
+		case isAddSub(in.op):
+			if f, ok := fma(int32(i)); ok {
+				f.o, f.tan = in.o, in.tan
+				*in = f
+			}
+		}
+	}
+	live := p.exec[:0]
+	for i, in := range p.exec {
+		if !dead[i] {
+			live = append(live, in)
+		}
+	}
+	p.exec = live
 }
 
 // build executes src's body symbolically, emitting the program.
@@ -297,7 +496,7 @@ func (p *rhsProg) emit(op uint8, fn int32, a, b int32) int32 {
 		rhsStop()
 	}
 	o := p.newSlot(0)
-	p.code = append(p.code, rhsInstr{op: op, fn: fn, a: a, b: b, o: o})
+	p.code = append(p.code, rhsInstr{op: op, fn: fn, a: a, b: b, o: o, row: -1})
 	return o
 }
 
@@ -927,14 +1126,53 @@ func repeatSlot(s int32, m int) []int32 {
 
 // run evaluates the program at the time and state in slots 0..n and, when
 // np > 0, carries the tangents of every slot in the np directions along:
-// each instruction's are its partials times its operands'.
-func (p *rhsProg) run(np int) {
+// each instruction's are its partials times its operands'. The results'
+// tangents go to dzs where directRows says so.
+func (p *rhsProg) run(np int, dzs []float64) {
 	v, tan := p.val, p.tan
-	for i := range p.code {
-		in := &p.code[i]
+	for i := range p.exec {
+		in := &p.exec[i]
 		x := v[in.a]
 		var r, da, db float64
 		switch in.op {
+		case rFmaMul:
+			if in.signs&rhsUnitAC == 0 || np == 0 {
+				p.runFma(in, x, np, dzs)
+				continue
+			}
+			// Parameters a and c, as in the mass-action terms of
+			// Lotka–Volterra: ta and tc are 0 but at the directions fn
+			// and qc, where they are 1. The tangent is the full one, y*1
+			// being y and sc*1 sc, but for the sign of a 0 (x*0 and y*0
+			// being ±0 at finite values).
+			y, c, w := v[in.b], v[in.c], v[in.d]
+			sc, sm := 1.0, 1.0
+			if in.signs&rhsNegC != 0 {
+				sc = -1
+			}
+			if in.signs&rhsNegM != 0 {
+				sm = -1
+			}
+			s := sc*c + sm*(x*y)
+			v[in.o] = s * w
+			to := p.tanOut(in, np, dzs)
+			tb := tan[int(in.b)*np:][:len(to)]
+			td := tan[int(in.d)*np:][:len(to)]
+			ws := w * sm
+			for q := range to {
+				to[q] = ws*(x*tb[q]) + s*td[q]
+			}
+			// ta and tc are 1 there and 0 elsewhere.
+			if qa, qc := in.fn, in.qc; qa != qc {
+				to[qa] = ws*(y+x*tb[qa]) + s*td[qa]
+				to[qc] = w*(sc+sm*(x*tb[qc])) + s*td[qc]
+			} else {
+				to[qa] = w*(sc+sm*(y+x*tb[qa])) + s*td[qa]
+			}
+			continue
+		case rFma:
+			p.runFma(in, x, np, dzs)
+			continue
 		case rAdd:
 			r, da, db = x+v[in.b], 1, 1
 		case rSub:
@@ -991,8 +1229,7 @@ func (p *rhsProg) run(np int) {
 		if in.tan == 0 || np == 0 {
 			continue
 		}
-		o := int(in.o) * np
-		to := tan[o : o+np]
+		to := p.tanOut(in, np, dzs)
 		ta := tan[int(in.a)*np:]
 		ta = ta[:len(to)]
 		switch in.tan {
@@ -1016,11 +1253,96 @@ func (p *rhsProg) run(np int) {
 	}
 }
 
+// tanOut is the row in's tangents go to: its result's, or the right-hand
+// side's in dzs (the sensitivities' part of dz).
+func (p *rhsProg) tanOut(in *rhsInstr, np int, dzs []float64) []float64 {
+	if in.row >= 0 {
+		return dzs[int(in.row)*np : int(in.row+1)*np]
+	}
+	o := int(in.o) * np
+	return p.tan[o : o+np]
+}
+
+// runFma runs a fused instruction, a being x, but for rFmaMul of
+// parameters a and c with tangents, which run writes out.
+func (p *rhsProg) runFma(in *rhsInstr, x float64, np int, dzs []float64) {
+	v := p.val
+	y, c := v[in.b], v[in.c]
+	sc, sm := 1.0, 1.0
+	if in.signs&rhsNegC != 0 {
+		sc = -1
+	}
+	if in.signs&rhsNegM != 0 {
+		sm = -1
+	}
+	ce := 0.0
+	if in.signs&rhsProdC != 0 {
+		ce = v[in.e]
+		c *= ce
+	}
+	s := sc*c + sm*(x*y)
+	r, w := s, 0.0
+	if in.op == rFmaMul {
+		w = v[in.d]
+		r = s * w
+	}
+	v[in.o] = r
+	if in.tan == 0 || np == 0 {
+		return
+	}
+	tan := p.tan
+	to := p.tanOut(in, np, dzs)
+	ta := tan[int(in.a)*np:][:len(to)]
+	tb := tan[int(in.b)*np:][:len(to)]
+	tc := tan[int(in.c)*np:][:len(to)]
+	if in.signs&rhsProdC != 0 {
+		// C's tangent as the product's: ce*tc + c*te.
+		c := v[in.c]
+		te := tan[int(in.e)*np:][:len(to)]
+		if in.op == rFma {
+			for q := range to {
+				to[q] = sc*(ce*tc[q]+c*te[q]) + sm*(y*ta[q]+x*tb[q])
+			}
+			return
+		}
+		td := tan[int(in.d)*np:][:len(to)]
+		for q := range to {
+			to[q] = w*(sc*(ce*tc[q]+c*te[q])+sm*(y*ta[q]+x*tb[q])) + s*td[q]
+		}
+		return
+	}
+	if in.op == rFma {
+		if in.signs&rhsUnitAC != 0 {
+			// As run's rFmaMul of parameters a and c.
+			for q := range to {
+				to[q] = sm * (x * tb[q])
+			}
+			if qa, qc := in.fn, in.qc; qa != qc {
+				to[qa] = sm * (y + x*tb[qa])
+				to[qc] = sc + sm*(x*tb[qc])
+			} else {
+				to[qa] = sc + sm*(y+x*tb[qa])
+			}
+			return
+		}
+		for q := range to {
+			to[q] = sc*tc[q] + sm*(y*ta[q]+x*tb[q])
+		}
+		return
+	}
+	td := tan[int(in.d)*np:][:len(to)]
+	for q := range to {
+		to[q] = w*(sc*tc[q]+sm*(y*ta[q]+x*tb[q])) + s*td[q]
+	}
+}
+
 // fastRHS is the coupled system's right-hand side by the straight-line
 // program; it reports false when the program does not apply to this solve.
-// dz holds f, then for each parameter p, J_y z_p + ∂f/∂p: forward mode in
-// the np directions of the sensitivities at once, the state's tangents
-// being the sensitivities z_p, the parameters' unit vectors.
+// dz holds f, then J_y z_p + ∂f/∂p for each parameter p, state by state
+// (odeCore.sens): forward mode in the np directions of the sensitivities
+// at once, the state's tangents being its sensitivities, which lie in z
+// as the program lays out its slots' tangents, the parameters' unit
+// vectors.
 func (s *odeCore) fastRHS(t float64, z, dz []float64) bool {
 	p := &s.prog
 	if s.interp || !p.ok || !p.linked {
@@ -1030,18 +1352,12 @@ func (s *odeCore) fastRHS(t float64, z, dz []float64) bool {
 	v, tan := p.val, p.tan
 	v[0] = t
 	copy(v[1:1+n], z[:n])
-	for k := range n {
-		tk := tan[(1+k)*np : (2+k)*np]
-		for q := range tk {
-			tk[q] = z[n+n*q+k]
-		}
-	}
-	p.run(np)
+	copy(tan[np:np+n*np], z[n:])
+	p.run(np, dz[n:])
 	for i, o := range p.out {
 		dz[i] = v[o]
-		to := tan[int(o)*np : int(o)*np+np]
-		for q, d := range to {
-			dz[n+n*q+i] = d
+		if !p.direct[i] {
+			copy(dz[n+i*np:n+(i+1)*np], tan[int(o)*np:int(o+1)*np])
 		}
 	}
 	return true
@@ -1056,7 +1372,7 @@ func (s *odeCore) fastValue(t float64, y, dy []float64) bool {
 	v := p.val
 	v[0] = t
 	copy(v[1:1+len(y)], y)
-	p.run(0)
+	p.run(0, nil)
 	for i, o := range p.out {
 		dy[i] = v[o]
 	}

@@ -454,3 +454,138 @@ model {
 		t.Errorf("after Write: lp %v, gradient %v; a fresh model: lp %v, gradient %v", lp, g, lpWant, want)
 	}
 }
+
+// odeRHSFused has chains the program fuses, (c ± a*b)*d and c ± a*b with
+// each order of the operands, c a product or not, negations of c and of
+// the factors folded in, and chains it must
+// not fuse: a result used twice, a result of the program used again and,
+// when the initial state has sensitivities and theta does not (THETA set
+// to th), a product with an operand without tangents. With Y0 set to y0d
+// too, there are no sensitivities.
+const odeRHSFused = `functions {
+  array[] real fm(real t, array[] real y, array[] real theta, array[] real x_r, array[] int x_i) {
+    real a = y[1];
+    real b = y[2];
+    real c = y[3];
+    array[3] real d;
+    d[1] = (theta[1] - theta[2] * b) * a;
+    d[1] += -theta[4] * c + theta[3] * b * (-a);
+    d[2] = exp((theta[4] * c - theta[3] * b) * a);
+    d[2] += c * (-theta[3] + theta[4] * a) / ((a - b * c) * theta[1]) + exp(theta[1] - theta[2] * b);
+    real m = a * b;
+    d[3] = m - c + (-theta[1] - b * c) + x_r[1] * a - (b * c + a) * theta[2] + d[1] * c;
+    d[3] += (m + theta[3]) * (c * a - b) + log1p(square((theta[2] - theta[2] * c) * b)) - exp(theta[4] + theta[4] * a);
+    return d;
+  }
+}
+data {
+  int T;
+  array[T] real ts;
+}
+transformed data {
+  array[1] real x_r = {0.7};
+  array[4] real th = {0.6, 0.3, 0.5, 0.2};
+  array[3] real y0d = {0.1, -0.2, 0.3};
+}
+parameters {
+  real mu;
+  array[4] real<lower=0> theta;
+  array[3] real y0;
+}
+model {
+  array[T, 3] real y = integrate_ode_rk45(fm, Y0, 0, ts, THETA, x_r, rep_array(0, 0), 1e-10, 1e-10, 1000000);
+  for (n in 1:T) {
+    target += normal_lpdf(y[n] | mu, 1);
+  }
+  mu ~ normal(0, 1);
+  theta ~ lognormal(-1, 0.5);
+  y0 ~ normal(0, 0.3);
+}
+`
+
+// TestODERHSFused checks the fused instructions: the program must fuse
+// odeRHSFused's chains, agree with the unfused program bit for bit (the
+// values and the tangents), with the interpreter and with finite
+// differences. With theta parameters, five fused instructions add and
+// multiply two of them (or one twice), whose tangents are unit vectors.
+func TestODERHSFused(t *testing.T) {
+	ts := []float64{0.5, 1, 2}
+	data := model.Data{
+		"T":  {Elems: []float64{float64(len(ts))}, Int: true},
+		"ts": {Dims: []int{len(ts)}, Elems: ts},
+	}
+	for _, c := range []struct {
+		theta, y0 string
+		np        int
+		fused     bool
+	}{{"theta", "y0", 7, true}, {"th", "y0", 3, false}, {"th", "y0d", 0, true}} {
+		src := strings.Replace(strings.Replace(odeRHSFused, "THETA", c.theta, 1), "Y0", c.y0, 1)
+		m := buildSource(t, src, data)
+		rng := rand.New(rand.NewPCG(11, 13))
+		x := make([]float64, m.Dim())
+		for i := range x {
+			x[i] = 0.3 * rng.NormFloat64()
+		}
+		checkODERHS(t, "fused", m, x, true)
+		s := odeSites(m)[0].site()
+		p := &s.prog
+		count := map[uint8]int{}
+		units, prods := 0, 0
+		for _, in := range p.exec {
+			count[in.op]++
+			if in.signs&rhsUnitAC != 0 {
+				units++
+			}
+			if in.signs&rhsProdC != 0 {
+				prods++
+			}
+		}
+		if c.fused && prods == 0 {
+			t.Fatalf("%s, %s: no fused instruction adds a product", c.theta, c.y0)
+		}
+		if units != 5 && c.theta == "theta" || units != 0 && c.theta != "theta" {
+			t.Fatalf("%s, %s: %d fused instructions with parameters' unit tangents", c.theta, c.y0, units)
+		}
+		if s.np != c.np {
+			t.Fatalf("%s, %s: %d sensitivities, want %d", c.theta, c.y0, s.np, c.np)
+		}
+		if c.fused && (count[rFma] < 4 || count[rFmaMul] < 2) {
+			t.Fatalf("%s, %s: %d fused multiply-adds and %d fused chains times a factor in %d instructions of %d", c.theta, c.y0, count[rFma], count[rFmaMul], len(p.exec), len(p.code))
+		}
+		size := len(s.z0)
+		z, d1, d2 := make([]float64, size), make([]float64, size), make([]float64, size)
+		fused := p.exec
+		for range 20 {
+			for i := range z {
+				z[i] = rng.NormFloat64()
+			}
+			tt := rng.Float64()
+			p.exec = fused
+			p.directRows(s.np)
+			s.fastRHS(tt, z, d1)
+			p.exec = p.code
+			p.directRows(s.np)
+			s.fastRHS(tt, z, d2)
+			p.exec = fused
+			p.directRows(s.np)
+			for i := range d1 {
+				if math.Float64bits(d1[i]) != math.Float64bits(d2[i]) && d1[i] != d2[i] {
+					t.Fatalf("%s, %s: dz[%d] = %v fused, %v not", c.theta, c.y0, i, d1[i], d2[i])
+				}
+			}
+		}
+		grad := make([]float64, m.Dim())
+		if _, err := m.LogDensity(x, grad); err != nil {
+			t.Fatal(err)
+		}
+		for i := range x {
+			fd, _, err := centralDiff(m, x, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(grad[i]-fd) > 1e-5*math.Max(1, math.Abs(fd)) {
+				t.Errorf("%s, %s: d lp / d x[%d] = %v, finite difference %v", c.theta, c.y0, i, grad[i], fd)
+			}
+		}
+	}
+}

@@ -273,7 +273,7 @@ func (s *odeVariadic) eval(e *env) *value {
 				if s.t0Var {
 					dt0 := 0.0
 					for j := range s.y0 {
-						dt0 -= s.f0[j] * z[n+n*j+i]
+						dt0 -= s.f0[j] * z[s.sens(i, j)]
 					}
 					b.Add(s.t0, dt0)
 				}
@@ -345,7 +345,7 @@ func (s *odeVariadic) rhs(t float64, z, dz []float64) {
 	for i := range n {
 		s.jacobianRow(dy.R[i])
 		for p := range s.np {
-			dz[n+n*p+i] = s.chain(0, z, p)
+			dz[s.sens(i, p)] = s.chain(0, z, p)
 		}
 		// The direct partials ∂f_i/∂p of the arguments.
 		p := p0
@@ -355,7 +355,7 @@ func (s *odeVariadic) rhs(t float64, z, dz []float64) {
 				continue
 			}
 			for j, x := range v.arg.R {
-				dz[n+n*(p+j)+i] += tp.Adjoint(x)
+				dz[s.sens(i, p+j)] += tp.Adjoint(x)
 			}
 			p += len(v.arg.R)
 		}
