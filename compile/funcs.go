@@ -198,6 +198,10 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 				return scalarElementwise(c, t, a[0], a[1], f), nil
 			}
 			x, y := a[0].val(true), a[1].val(true)
+			// An int array paired with (an array of) matrices is
+			// row-major where the matrices are column-major.
+			intFirst := a[0].t.Kind == types.Int && a[1].t.Kind == types.Matrix
+			intSecond := a[1].t.Kind == types.Int && a[0].t.Kind == types.Matrix
 			buf := c.buf()
 			return cexpr{t: t, v: func(e *env) *value {
 				u, w := x(e), y(e)
@@ -205,9 +209,22 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 					fail(pos, "size mismatch: %d and %d", len(u.R), len(w.R))
 				}
 				b := buf.of(e)
-				b.shape(u.Dims, false)
-				for i, v := range u.R {
-					b.R[i] = f(e.t, v, w.R[i])
+				switch {
+				case intFirst:
+					b.shape(w.Dims, false)
+					for i, v := range w.R {
+						b.R[i] = f(e.t, u.R[rowMajorOf(w.Dims, i)], v)
+					}
+				case intSecond:
+					b.shape(u.Dims, false)
+					for i, v := range u.R {
+						b.R[i] = f(e.t, v, w.R[rowMajorOf(u.Dims, i)])
+					}
+				default:
+					b.shape(u.Dims, false)
+					for i, v := range u.R {
+						b.R[i] = f(e.t, v, w.R[i])
+					}
 				}
 				return b
 			}}, nil
@@ -215,6 +232,15 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 		x, y := a[0].real(), a[1].real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return f(e.t, x(e), y(e)) }}, nil
 	}
+}
+
+// rowMajorOf returns the row-major offset of the element stored at
+// offset k of an array of matrices of dims (the matrices column-major).
+func rowMajorOf(dims []int, k int) int {
+	rows, cols := dims[len(dims)-2], dims[len(dims)-1]
+	block := rows * cols
+	b, o := k/block, k%block
+	return b*block + (o%rows)*cols + o/rows
 }
 
 // intBinary applies an integer function to two ints, or elementwise to
