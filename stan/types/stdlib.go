@@ -17,6 +17,7 @@ import (
 //	R   real, real[], vector or row_vector (a vectorised real argument)
 //	I   int or int[] (a vectorised integer argument)
 //	Vs  vector, vector[], row_vector or row_vector[] (multivariate)
+//	A   real or vector (a GLM's intercept or scale)
 //	T   any int, real, vector, row_vector or matrix, in up to 3 array
 //	    dimensions; every T of a line is the same type
 //	Z   any complex container: complex in 1 to 3 array dimensions,
@@ -576,11 +577,10 @@ type distSpec struct {
 var distributions = []distSpec{
 	{"normal", false, "R", "R, R", allCDFs, "RV"},
 	{"std_normal", false, "R", "", allCDFs, "real"},
-	{"normal_id_glm", false, "vector", "matrix, R, vector, R", noCDFs, ""},
-	{"normal_id_glm", false, "real", "matrix, R, vector, R", noCDFs, ""},
+	{"normal_id_glm", false, "vector", "matrix, A, vector, A", noCDFs, ""},
+	{"normal_id_glm", false, "real", "matrix, A, vector, A", noCDFs, ""},
 	// A GLM's x may be a row_vector, the one row of every instance.
-	{"normal_id_glm", false, "vector", "row_vector, R, vector, R", noCDFs, ""},
-	{"normal_id_glm", false, "real", "row_vector, R, vector, R", noCDFs, ""},
+	{"normal_id_glm", false, "vector", "row_vector, A, vector, A", noCDFs, ""},
 	{"student_t", false, "R", "R, R, R", allCDFs, "RV"},
 	{"cauchy", false, "R", "R, R", allCDFs, "RV"},
 	{"double_exponential", false, "R", "R, R", allCDFs, "RV"},
@@ -636,12 +636,12 @@ var distributions = []distSpec{
 	{"inv_wishart_cholesky", false, "matrix", "real, matrix", noCDFs, ""},
 	{"bernoulli", true, "I", "R", allCDFs, "IV"},
 	{"bernoulli_logit", true, "I", "R", noCDFs, "IV"},
-	{"bernoulli_logit_glm", true, "I", "matrix, R, vector", noCDFs, ""},
-	{"bernoulli_logit_glm", true, "I", "row_vector, R, vector", noCDFs, ""},
+	{"bernoulli_logit_glm", true, "I", "matrix, A, vector", noCDFs, ""},
+	{"bernoulli_logit_glm", true, "int[]", "row_vector, A, vector", noCDFs, ""},
 	{"binomial", true, "I", "I, R", allCDFs, "IV"},
 	{"binomial_logit", true, "I", "I, R", noCDFs, ""},
-	{"binomial_logit_glm", true, "I", "I, matrix, R, vector", noCDFs, ""},
-	{"binomial_logit_glm", true, "I", "I, row_vector, R, vector", noCDFs, ""},
+	{"binomial_logit_glm", true, "I", "I, matrix, A, vector", noCDFs, ""},
+	{"binomial_logit_glm", true, "int[]", "int[], row_vector, A, vector", noCDFs, ""},
 	{"beta_binomial", true, "I", "I, R, R", allCDFs, "IV"},
 	{"beta_neg_binomial", true, "I", "R, R, R", allCDFs, "IV"},
 	{"yule_simon", true, "I", "R", allCDFs, "IV"},
@@ -655,18 +655,21 @@ var distributions = []distSpec{
 	{"dirichlet_multinomial", true, "int[]", "vector", noCDFs, ""},
 	{"poisson", true, "I", "R", allCDFs, "IV"},
 	{"poisson_log", true, "I", "R", noCDFs, "IV"},
-	{"poisson_log_glm", true, "I", "matrix, R, vector", noCDFs, ""},
-	{"poisson_log_glm", true, "I", "row_vector, R, vector", noCDFs, ""},
+	{"poisson_log_glm", true, "I", "matrix, A, vector", noCDFs, ""},
+	{"poisson_log_glm", true, "int[]", "row_vector, A, vector", noCDFs, ""},
 	{"neg_binomial", true, "I", "R, R", allCDFs, "IV"},
 	{"neg_binomial_2", true, "I", "R, R", allCDFs, "IV"},
 	{"neg_binomial_2_log", true, "I", "R, R", noCDFs, "IV"},
-	{"neg_binomial_2_log_glm", true, "I", "matrix, R, vector, R", noCDFs, ""},
-	{"neg_binomial_2_log_glm", true, "I", "row_vector, R, vector, R", noCDFs, ""},
-	{"ordered_logistic", true, "I", "R, vector", noCDFs, ""},
+	{"neg_binomial_2_log_glm", true, "I", "matrix, A, vector, real", noCDFs, ""},
+	{"neg_binomial_2_log_glm", true, "int[]", "row_vector, A, vector, real", noCDFs, ""},
+	// One cut point vector for all, or one per instance.
+	{"ordered_logistic", true, "int", "real, vector", noCDFs, ""},
+	{"ordered_logistic", true, "int[]", "vector, vector", noCDFs, ""},
 	{"ordered_logistic", true, "int[]", "vector, vector[]", noCDFs, ""},
 	{"ordered_logistic_glm", true, "I", "row_vector, vector, vector", noCDFs, ""},
 	{"ordered_logistic_glm", true, "I", "matrix, vector, vector", noCDFs, ""},
-	{"ordered_probit", true, "I", "R, vector", noCDFs, ""},
+	{"ordered_probit", true, "I", "real, vector", noCDFs, ""},
+	{"ordered_probit", true, "int[]", "vector, vector", noCDFs, ""},
 	{"ordered_probit", true, "int[]", "vector, vector[]", noCDFs, ""},
 	{"ordered_probit", true, "int[]", "real, vector[]", noCDFs, ""},
 	{"discrete_range", true, "I", "I, I", allCDFs, "IV"},
@@ -943,6 +946,7 @@ var classes = map[string][]Type{
 	"R":  {RealT, Array(RealT, 1), VectorT, RowVectorT},
 	"I":  {IntT, Array(IntT, 1)},
 	"Vs": {VectorT, Array(VectorT, 1), RowVectorT, Array(RowVectorT, 1)},
+	"A":  {RealT, VectorT}, // a GLM's intercept or scale: one, or one per instance
 	"T":  genericTypes(),
 	"Z":  complexContainerTypes(),
 }
