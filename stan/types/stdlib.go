@@ -325,6 +325,8 @@ hypergeometric_rng: int, int, int -> int
 hmm_marginal: matrix, matrix, vector -> real
 hmm_hidden_state_prob: matrix, matrix, vector -> matrix
 hmm_latent_rng: matrix, matrix, vector -> int[]
+bernoulli_logit_glm_rng: matrix, vector, vector -> int[]
+bernoulli_logit_glm_rng: row_vector, vector, vector -> int[]
 `
 
 // The binary functions Stan vectorises, by the scalar types of their
