@@ -302,24 +302,15 @@ func intBinary(f func(a, b int) (int, string)) builtin {
 	}
 }
 
-// minMax handles min and max of two scalars or of a container.
+// minMax handles min and max of two ints or of a container.
 func minMax(better func(a, b float64) bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		if len(a) == 2 {
-			if t == types.IntT {
-				x, y := a[0].i, a[1].i
-				return cexpr{t: t, i: func(e *env) int {
-					p, q := x(e), y(e)
-					if better(float64(q), float64(p)) {
-						return q
-					}
-					return p
-				}}, nil
-			}
-			x, y := a[0].real(), a[1].real()
-			return cexpr{t: t, r: func(e *env) ad.Var {
+			// Of two ints: Stan has no max(real, real) (fmax is that).
+			x, y := a[0].i, a[1].i
+			return cexpr{t: t, i: func(e *env) int {
 				p, q := x(e), y(e)
-				if better(q.Val, p.Val) {
+				if better(float64(q), float64(p)) {
 					return q
 				}
 				return p

@@ -74,7 +74,6 @@ log_mix: row_vector, vector[] -> real
 log_mix: row_vector, row_vector[] -> real
 log_sum_exp: real, real -> real
 min max: int, int -> int
-min max: real, real -> real
 pi e sqrt2 log2 log10 not_a_number positive_infinity negative_infinity machine_precision: -> real
 target get_lp: -> real
 logical_negation: int -> int
