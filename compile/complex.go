@@ -253,7 +253,7 @@ func complexArg(t *ad.Tape, z cplx) ad.Var {
 	return t.Binary(math.Atan2(y, x), z.im, x/h/h, z.re, -y/h/h)
 }
 
-// complexBinary compiles +, -, *, / of complex numbers (ints and reals
+// complexBinary compiles +, -, *, / (and .*, ./) of complex numbers (ints and reals
 // promoted) and == and !=.
 func (c *compiler) complexBinary(x *ast.BinaryExpr, a, b cexpr, t types.Type) cexpr {
 	fa, fb := a.cplx(), b.cplx()
@@ -274,9 +274,9 @@ func (c *compiler) complexBinary(x *ast.BinaryExpr, a, b cexpr, t types.Type) ce
 			p, q := fa(e), fb(e)
 			return cplx{e.t.Sub(p.re, q.re), e.t.Sub(p.im, q.im)}
 		}}
-	case token.MUL:
+	case token.MUL, token.ELTMUL:
 		return cexpr{t: t, z: func(e *env) cplx { return complexMul(e.t, fa(e), fb(e)) }}
-	case token.QUO:
+	case token.QUO, token.ELTDIV:
 		return cexpr{t: t, z: func(e *env) cplx { return complexDiv(e.t, fa(e), fb(e)) }}
 	case token.POW:
 		return cexpr{t: t, z: func(e *env) cplx { return complexPow(e.t, fa(e), fb(e)) }}
@@ -498,6 +498,28 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 			b.shapeComplex(v.Dims)
 			for k := 0; k < len(v.R); k += 2 {
 				b.R[k], b.R[k+1] = v.R[k], e.t.Neg(v.R[k+1])
+			}
+			return b
+		}}, true
+	case name == "symmetrize_from_lower_tri" && complexArgs:
+		// Eigen's selfadjointView<Lower>, as Stan Math computes it: the
+		// upper triangle the conjugate of the lower, the diagonal real.
+		f, out := args[0].cval(c), c.buf()
+		return cexpr{t: t, v: func(e *env) *value {
+			v, b := f(e), out.of(e)
+			n := v.Dims[0]
+			if v.Dims[1] != n {
+				fail(pos, "symmetrize_from_lower_tri: the matrix is %d×%d, but must be square", n, v.Dims[1])
+			}
+			b.shapeComplex(v.Dims)
+			for j := range n {
+				d := 2 * (j + j*n)
+				b.R[d], b.R[d+1] = v.R[d], ad.Const(0)
+				for i := j + 1; i < n; i++ {
+					lo, up := 2*(i+j*n), 2*(j+i*n)
+					b.R[lo], b.R[lo+1] = v.R[lo], v.R[lo+1]
+					b.R[up], b.R[up+1] = v.R[lo], e.t.Neg(v.R[lo+1])
+				}
 			}
 			return b
 		}}, true

@@ -21,9 +21,9 @@ func (l *library) addContainerFuncs() {
 			}
 			return p
 		}),
-		"mean":                              realReduce(meanVars),
-		"variance":                          realReduce(varianceVars),
-		"sd":                                realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Sqrt(varianceVars(t, x)) }),
+		"mean":                              nonEmptyReduce("mean", meanVars),
+		"variance":                          nonEmptyReduce("variance", varianceVars),
+		"sd":                                nonEmptyReduce("sd", func(t *ad.Tape, x []ad.Var) ad.Var { return t.Sqrt(varianceVars(t, x)) }),
 		"dot_self":                          realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
 		"sum_square":                        realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
 		"num_elements":                      sizeOf(func(v *value) int { return size(v.Dims) }),
@@ -141,6 +141,21 @@ func realReduce(f func(*ad.Tape, []ad.Var) ad.Var) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		g := a[0].val(true)
 		return cexpr{t: t, r: func(e *env) ad.Var { return f(e.t, g(e).R) }}, nil
+	}
+}
+
+// nonEmptyReduce is realReduce for the statistics Stan Math refuses of
+// an empty container (check_nonzero_size): mean, variance and sd.
+func nonEmptyReduce(name string, f func(*ad.Tape, []ad.Var) ad.Var) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		g := a[0].val(true)
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			x := g(e).R
+			if len(x) == 0 {
+				fail(pos, "%s: the argument has size 0, but must have a non-zero size", name)
+			}
+			return f(e.t, x)
+		}}, nil
 	}
 }
 

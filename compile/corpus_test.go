@@ -139,6 +139,40 @@ var corpusValues = map[string]float64{
 	"conform.stan schur_tr":   3,
 	"conform.stan schur_low":  0,
 	"conform.stan schur_u":    0,
+	"signatures.stan dv":      3.5,
+	"signatures.stan dm":      1,  // 3 / 3
+	"signatures.stan em":      21, // 2+4+6 + 3+6
+	"signatures.stan zm_re":   5,  // (1+2i)(3-i) = 5+5i
+	"signatures.stan zm_im":   5,
+	"signatures.stan zd_re":   0.1, // (1+2i)/(3-i) = (1+7i)/10
+	"signatures.stan zd_im":   0.7,
+	"signatures.stan zdv":     2, // 2i/1
+	"signatures.stan na":      1,
+	"signatures.stan nv":      -7,
+	"signatures.stan ch":      2,
+	"signatures.stan ct":      3,
+	"signatures.stan cr":      3,
+	"signatures.stan cs":      3,
+	"signatures.stan csz":     3,
+	"signatures.stan cne":     4,
+	"signatures.stan cdim":    2,
+	"signatures.stan cj":      2,
+	"signatures.stan cjr":     3,
+	"signatures.stan tcv_re":  3,
+	"signatures.stan tcv_im":  1.5,
+	"signatures.stan ti":      3,
+	"signatures.stan ti2":     -2,
+	"signatures.stan rk":      2,  // two elements below 3
+	"signatures.stan ff12":    30, // 6·5
+	"signatures.stan ff21":    1,
+	"signatures.stan ff22":    336,                // 8·7·6
+	"signatures.stan bj":      0.3528340286156376, // J_2(2): n[1, 2] = 2 with x[1, 2] = 2
+	"signatures.stan sym":     -6,                 // Hermitian: the conjugate of 3 + 6i
+	"signatures.stan tmc":     3,
+	"signatures.stan eim":     12,
+	"signatures.stan eid":     3, // integer division
+	"signatures.stan d4s":     30,
+	"signatures.stan d4l":     1.3862943611198906, // log 4
 	"solvers.stan rn":         math.Sqrt2,
 	"solvers.stan rp":         3,
 	"truncation.stan mless":   0,

@@ -178,3 +178,44 @@ func writeTemp(t *testing.T, src string) string {
 	os.WriteFile(path, []byte(src), 0o644)
 	return path
 }
+
+// TestEmptyStatistics checks that mean, variance and sd of an empty
+// container are errors, as Stan Math's check_nonzero_size makes them,
+// and that variance and sd of one element are 0.
+func TestEmptyStatistics(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "e.stan")
+	os.WriteFile(path, []byte(`data { int N; }
+parameters { real x; }
+model {
+  vector[N] v = rep_vector(x, N);
+  target += -0.5 * x^2;
+  target += FN(v);
+}
+`), 0o644)
+	for _, fn := range []string{"mean", "variance", "sd"} {
+		src, _ := os.ReadFile(path)
+		p := filepath.Join(t.TempDir(), fn+".stan")
+		os.WriteFile(p, []byte(strings.ReplaceAll(string(src), "FN", fn)), 0o644)
+		m, err := build(t, p, model.Data{"N": {Elems: []float64{0}, Int: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = m.LogDensity([]float64{0.5}, make([]float64, 1))
+		want := fn + ": the argument has size 0, but must have a non-zero size"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s of an empty vector: error %v, want %q", fn, err, want)
+		}
+		m, err = build(t, p, model.Data{"N": {Elems: []float64{1}, Int: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lp, err := m.LogDensity([]float64{0.5}, make([]float64, 1))
+		wantLP := -0.125
+		if fn == "mean" {
+			wantLP += 0.5
+		}
+		if err != nil || math.Abs(lp-wantLP) > 1e-12 {
+			t.Errorf("%s of one element: log density %v, %v, want %v", fn, lp, err, wantLP)
+		}
+	}
+}

@@ -240,6 +240,17 @@ func (c *compiler) unary(x *ast.UnaryExpr, t types.Type) cexpr {
 	case a.i != nil:
 		f := a.i
 		return cexpr{t: t, i: func(e *env) int { return -f(e) }}
+	case t.Kind == types.Int:
+		// Of an int array (stanc3 2.31): an int array.
+		f, buf := a.v, c.buf()
+		return cexpr{t: t, v: func(e *env) *value {
+			v, b := f(e), buf.of(e)
+			b.shape(v.Dims, true)
+			for k, x := range v.I {
+				b.I[k] = -x
+			}
+			return b
+		}}
 	case a.r != nil:
 		f := a.r
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Neg(f(e)) }}
@@ -355,9 +366,9 @@ func intArith(op token.Kind, fa, fb func(*env) int, pos token.Position) cexpr {
 		return cexpr{t: t, i: func(e *env) int { return fa(e) + fb(e) }}
 	case token.SUB:
 		return cexpr{t: t, i: func(e *env) int { return fa(e) - fb(e) }}
-	case token.MUL:
+	case token.MUL, token.ELTMUL:
 		return cexpr{t: t, i: func(e *env) int { return fa(e) * fb(e) }}
-	case token.QUO, token.IDIV:
+	case token.QUO, token.IDIV, token.ELTDIV:
 		return cexpr{t: t, i: func(e *env) int {
 			d := fb(e)
 			if d == 0 {
@@ -477,7 +488,7 @@ func (c *compiler) containerArith(x *ast.BinaryExpr, a, b cexpr, t types.Type) c
 	case token.POW, token.ELTPOW:
 		return elementwise(pow)
 	case token.QUO:
-		if bScalar {
+		if aScalar || bScalar {
 			return elementwise(div)
 		}
 		return c.solveOp(a, b, t, pos, solveRight)

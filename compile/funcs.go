@@ -198,6 +198,10 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 				return scalarElementwise(c, t, a[0], a[1], f), nil
 			}
 			x, y := a[0].val(true), a[1].val(true)
+			// An int array paired with (an array of) matrices is
+			// row-major where the matrices are column-major.
+			intFirst := a[0].t.Kind == types.Int && a[1].t.Kind == types.Matrix
+			intSecond := a[1].t.Kind == types.Int && a[0].t.Kind == types.Matrix
 			buf := c.buf()
 			return cexpr{t: t, v: func(e *env) *value {
 				u, w := x(e), y(e)
@@ -205,9 +209,22 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 					fail(pos, "size mismatch: %d and %d", len(u.R), len(w.R))
 				}
 				b := buf.of(e)
-				b.shape(u.Dims, false)
-				for i, v := range u.R {
-					b.R[i] = f(e.t, v, w.R[i])
+				switch {
+				case intFirst:
+					b.shape(w.Dims, false)
+					for i, v := range w.R {
+						b.R[i] = f(e.t, u.R[rowMajorOf(w.Dims, i)], v)
+					}
+				case intSecond:
+					b.shape(u.Dims, false)
+					for i, v := range u.R {
+						b.R[i] = f(e.t, v, w.R[rowMajorOf(u.Dims, i)])
+					}
+				default:
+					b.shape(u.Dims, false)
+					for i, v := range u.R {
+						b.R[i] = f(e.t, v, w.R[i])
+					}
 				}
 				return b
 			}}, nil
@@ -215,6 +232,15 @@ func binaryScalar(f func(*ad.Tape, ad.Var, ad.Var) ad.Var) builtin {
 		x, y := a[0].real(), a[1].real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return f(e.t, x(e), y(e)) }}, nil
 	}
+}
+
+// rowMajorOf returns the row-major offset of the element stored at
+// offset k of an array of matrices of dims (the matrices column-major).
+func rowMajorOf(dims []int, k int) int {
+	rows, cols := dims[len(dims)-2], dims[len(dims)-1]
+	block := rows * cols
+	b, o := k/block, k%block
+	return b*block + (o%rows)*cols + o/rows
 }
 
 // intBinary applies an integer function to two ints, or elementwise to
@@ -276,24 +302,15 @@ func intBinary(f func(a, b int) (int, string)) builtin {
 	}
 }
 
-// minMax handles min and max of two scalars or of a container.
+// minMax handles min and max of two ints or of a container.
 func minMax(better func(a, b float64) bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		if len(a) == 2 {
-			if t == types.IntT {
-				x, y := a[0].i, a[1].i
-				return cexpr{t: t, i: func(e *env) int {
-					p, q := x(e), y(e)
-					if better(float64(q), float64(p)) {
-						return q
-					}
-					return p
-				}}, nil
-			}
-			x, y := a[0].real(), a[1].real()
-			return cexpr{t: t, r: func(e *env) ad.Var {
+			// Of two ints: Stan has no max(real, real) (fmax is that).
+			x, y := a[0].i, a[1].i
+			return cexpr{t: t, i: func(e *env) int {
 				p, q := x(e), y(e)
-				if better(q.Val, p.Val) {
+				if better(float64(q), float64(p)) {
 					return q
 				}
 				return p

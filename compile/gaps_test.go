@@ -856,6 +856,8 @@ generated quantities {
   array[2] vector[2] msts = multi_student_t_rng(5, {[1, -1]', [0, 2]'}, S);
   real sde = skew_double_exponential_rng(0.5, 2, 0.3);
   real lkjdiag = lkjl[3, 1]^2 + lkjl[3, 2]^2 + lkjl[3, 3]^2;
+  array[2] int blg = bernoulli_logit_glm_rng([[1, 0.5], [-2, 1]], [0.3, 0.1]', [0.4, -0.6]');
+  array[1] int blr = bernoulli_logit_glm_rng([1, 0.5], [0.3]', [0.4, -0.6]');
 }
 `
 	m := buildSource(t, src, nil)
@@ -908,6 +910,8 @@ generated quantities {
 		"dir[1]": 0.2, "dir[3]": 0.5, "dr": 3.5, "drv[2]": 1, "hg": 2, "mn[1]": 2, "mn[3]": 5, "mnl[2]": 3,
 		"ol": ord(il), "op": ord(ph), "lkj[2,1]": 0, "w[1,1]": 10, "w[2,1]": 2.5, "iw[1,1]": 2.0 / 3, "iw[2,2]": 1.0 / 3,
 		"mst[1]": 1, "mst[2]": -1, "msts[2,2]": 2, "sde": 0.5 + 0.7*2/(2*0.3) - 0.3*2/(2*0.7),
+		// inv_logit(alpha_i + x_i · beta)
+		"blg[1]": il(0.3 + 0.4 - 0.3), "blg[2]": il(0.1 - 0.8 - 0.6), "blr[1]": il(0.3 + 0.4 - 0.3),
 	} {
 		i := col[name]
 		mean := sum[i] / draws

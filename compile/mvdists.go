@@ -201,7 +201,7 @@ func (l *library) addMultivariateFamilies() {
 			return func(e *env) ad.Var { return ok(f(e.t, propto, y(e), x(e), al(e), be(e))) }
 		}}
 	}
-	m["bernoulli_logit_glm"] = glm(dist.BernoulliLogitGLMLpmf)
+	m["bernoulli_logit_glm"] = glm(dist.BernoulliLogitGLMLpmf).withRng(bernoulliLogitGLMRng)
 	m["poisson_log_glm"] = glm(dist.PoissonLogGLMLpmf)
 	m["binomial_logit_glm"] = density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 		n, N := intsOf(a[0]), intsOf(a[1])

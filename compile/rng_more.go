@@ -228,3 +228,47 @@ func checkSimplex(fn string, p []float64) string {
 	}
 	return ""
 }
+
+// bernoulliLogitGLMRng is bernoulli_logit_glm_rng(x, alpha, beta): for
+// each row x_i of x (a row_vector is one row), a Bernoulli draw with
+// chance of success inv_logit(alpha_i + x_i · beta) (Stan Math,
+// bernoulli_logit_glm_rng: bernoulli_logit_rng(alpha + x * beta)).
+func bernoulliLogitGLMRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	fx, fa, fb := a[0].v, a[1].v, a[2].v
+	isRow := a[0].t.Kind == types.RowVector
+	buf := c.buf()
+	const name = "bernoulli_logit_glm_rng"
+	return cexpr{t: t, v: func(e *env) *value {
+		x, alpha, beta := fx(e), fa(e).R, fb(e).R
+		rows, cols := 1, x.Dims[0]
+		if !isRow {
+			rows, cols = x.Dims[0], x.Dims[1]
+		}
+		if len(beta) != cols {
+			fail(pos, "%s: Weight vector has size %d, but must have size %d", name, len(beta), cols)
+		}
+		if len(alpha) != rows {
+			fail(pos, "%s: Vector of intercepts has size %d, but must have size %d", name, len(alpha), rows)
+		}
+		for _, part := range []struct {
+			what string
+			v    []ad.Var
+		}{{"Matrix of independent variables", x.R}, {"Weight vector", beta}, {"Intercept", alpha}} {
+			for _, v := range part.v {
+				if math.IsInf(v.Val, 0) || math.IsNaN(v.Val) {
+					fail(pos, "%s: %s is %v, but must be finite", name, part.what, v.Val)
+				}
+			}
+		}
+		b := buf.of(e)
+		b.shape([]int{rows}, true)
+		for i := range rows {
+			eta := alpha[i].Val
+			for j := range cols {
+				eta += x.R[i+j*rows].Val * beta[j].Val
+			}
+			b.I[i] = b2i(e.rng.Float64() < mathx.InvLogit(eta))
+		}
+		return b
+	}}, nil
+}

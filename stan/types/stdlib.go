@@ -17,6 +17,7 @@ import (
 //	R   real, real[], vector or row_vector (a vectorised real argument)
 //	I   int or int[] (a vectorised integer argument)
 //	Vs  vector, vector[], row_vector or row_vector[] (multivariate)
+//	A   real or vector (a GLM's intercept or scale)
 //	T   any int, real, vector, row_vector or matrix, in up to 3 array
 //	    dimensions; every T of a line is the same type
 //	Z   any complex container: complex in 1 to 3 array dimensions,
@@ -73,7 +74,6 @@ log_mix: row_vector, vector[] -> real
 log_mix: row_vector, row_vector[] -> real
 log_sum_exp: real, real -> real
 min max: int, int -> int
-min max: real, real -> real
 pi e sqrt2 log2 log10 not_a_number positive_infinity negative_infinity machine_precision: -> real
 target get_lp: -> real
 logical_negation: int -> int
@@ -87,14 +87,9 @@ mean: int[] -> real
 sum: complex_vector -> complex
 fft inv_fft: complex_vector -> complex_vector
 fft2 inv_fft2: complex_matrix -> complex_matrix
-size: int -> int
-size: real -> int
-size: T -> int
-num_elements: T -> int
 rows cols: vector -> int
 rows cols: row_vector -> int
 rows cols: matrix -> int
-dims: T -> int[]
 dot_product: vector, vector -> real
 dot_product: row_vector, row_vector -> real
 dot_product: vector, row_vector -> real
@@ -159,45 +154,10 @@ to_matrix: row_vector[] -> matrix
 to_array_1d: vector -> real[]
 to_array_1d: row_vector -> real[]
 to_array_1d: matrix -> real[]
-to_array_1d: real[] -> real[]
-to_array_1d: real[,] -> real[]
-to_array_1d: real[,,] -> real[]
-to_array_1d: int[] -> int[]
-to_array_1d: int[,] -> int[]
-to_array_1d: int[,,] -> int[]
 to_array_2d: matrix -> real[,]
-to_int: real -> int
-to_int: real[] -> int[]
 to_complex: -> complex
 to_complex: real -> complex
 to_complex: real, real -> complex
-to_complex: real[], real[] -> complex[]
-to_complex: real[], real -> complex[]
-to_complex: real, real[] -> complex[]
-to_complex: real[,], real[,] -> complex[,]
-to_complex: real[,], real -> complex[,]
-to_complex: real, real[,] -> complex[,]
-to_complex: real[,,], real[,,] -> complex[,,]
-to_complex: real[,,], real -> complex[,,]
-to_complex: real, real[,,] -> complex[,,]
-to_complex: vector, vector -> complex_vector
-to_complex: vector, real -> complex_vector
-to_complex: real, vector -> complex_vector
-to_complex: row_vector, row_vector -> complex_row_vector
-to_complex: row_vector, real -> complex_row_vector
-to_complex: real, row_vector -> complex_row_vector
-to_complex: matrix, matrix -> complex_matrix
-to_complex: matrix, real -> complex_matrix
-to_complex: real, matrix -> complex_matrix
-to_complex: vector[], vector[] -> complex_vector[]
-to_complex: vector[], real -> complex_vector[]
-to_complex: real, vector[] -> complex_vector[]
-to_complex: row_vector[], row_vector[] -> complex_row_vector[]
-to_complex: row_vector[], real -> complex_row_vector[]
-to_complex: real, row_vector[] -> complex_row_vector[]
-to_complex: matrix[], matrix[] -> complex_matrix[]
-to_complex: matrix[], real -> complex_matrix[]
-to_complex: real, matrix[] -> complex_matrix[]
 get_real get_imag abs arg norm: complex -> real
 polar: real, real -> complex
 complex_schur_decompose_t complex_schur_decompose_u: matrix -> complex_matrix
@@ -211,28 +171,11 @@ wiener_lcdf_unnorm wiener_lccdf_unnorm: vector, vector, vector, vector, vector, 
 wiener_lcdf_unnorm wiener_lccdf_unnorm: vector, vector, vector, vector, vector, vector, vector, vector -> real
 wiener_lcdf_unnorm wiener_lccdf_unnorm: vector, vector, vector, vector, vector, vector, vector, vector, real -> real
 proj conj: complex -> complex
-conj: complex_vector -> complex_vector
-conj: complex_row_vector -> complex_row_vector
-conj: complex_matrix -> complex_matrix
-conj: complex[] -> complex[]
-get_real get_imag abs: complex_vector -> vector
-get_real get_imag abs: complex_row_vector -> row_vector
-get_real get_imag abs: complex_matrix -> matrix
-get_real get_imag abs: complex_vector[] -> vector[]
-get_real get_imag abs: complex_row_vector[] -> row_vector[]
-get_real get_imag abs: complex_matrix[] -> matrix[]
-get_real get_imag abs: complex[] -> real[]
-get_real get_imag abs: complex_vector[,] -> vector[,]
-get_real get_imag abs: complex_row_vector[,] -> row_vector[,]
-get_real get_imag abs: complex_matrix[,] -> matrix[,]
-get_real get_imag abs: complex[,] -> real[,]
-get_real get_imag abs: complex_vector[,,] -> vector[,,]
-get_real get_imag abs: complex_row_vector[,,] -> row_vector[,,]
-get_real get_imag abs: complex_matrix[,,] -> matrix[,,]
-get_real get_imag abs: complex[,,] -> real[,,]
-rows cols size num_elements: complex_vector -> int
-rows cols size num_elements: complex_row_vector -> int
-rows cols size num_elements: complex_matrix -> int
+conj: Z -> Z
+get_real get_imag abs: Z -> Zr
+rows cols: complex_vector -> int
+rows cols: complex_row_vector -> int
+rows cols: complex_matrix -> int
 append_row: matrix, matrix -> matrix
 append_row: matrix, row_vector -> matrix
 append_row: row_vector, matrix -> matrix
@@ -309,58 +252,8 @@ mdivide_right_tri_low mdivide_right_spd mdivide_right: matrix, matrix -> matrix
 softmax log_softmax: vector -> vector
 head tail: vector, int -> vector
 head tail: row_vector, int -> row_vector
-head tail: real[], int -> real[]
-head tail: int[], int -> int[]
-head tail: vector[], int -> vector[]
 segment: vector, int, int -> vector
 segment: row_vector, int, int -> row_vector
-segment: real[], int, int -> real[]
-segment: int[], int, int -> int[]
-head tail: int[], int -> int[]
-segment: int[], int, int -> int[]
-reverse: int[] -> int[]
-head tail: int[,], int -> int[,]
-segment: int[,], int, int -> int[,]
-reverse: int[,] -> int[,]
-head tail: int[,,], int -> int[,,]
-segment: int[,,], int, int -> int[,,]
-reverse: int[,,] -> int[,,]
-head tail: real[], int -> real[]
-segment: real[], int, int -> real[]
-reverse: real[] -> real[]
-head tail: real[,], int -> real[,]
-segment: real[,], int, int -> real[,]
-reverse: real[,] -> real[,]
-head tail: real[,,], int -> real[,,]
-segment: real[,,], int, int -> real[,,]
-reverse: real[,,] -> real[,,]
-head tail: vector[], int -> vector[]
-segment: vector[], int, int -> vector[]
-reverse: vector[] -> vector[]
-head tail: vector[,], int -> vector[,]
-segment: vector[,], int, int -> vector[,]
-reverse: vector[,] -> vector[,]
-head tail: vector[,,], int -> vector[,,]
-segment: vector[,,], int, int -> vector[,,]
-reverse: vector[,,] -> vector[,,]
-head tail: row_vector[], int -> row_vector[]
-segment: row_vector[], int, int -> row_vector[]
-reverse: row_vector[] -> row_vector[]
-head tail: row_vector[,], int -> row_vector[,]
-segment: row_vector[,], int, int -> row_vector[,]
-reverse: row_vector[,] -> row_vector[,]
-head tail: row_vector[,,], int -> row_vector[,,]
-segment: row_vector[,,], int, int -> row_vector[,,]
-reverse: row_vector[,,] -> row_vector[,,]
-head tail: matrix[], int -> matrix[]
-segment: matrix[], int, int -> matrix[]
-reverse: matrix[] -> matrix[]
-head tail: matrix[,], int -> matrix[,]
-segment: matrix[,], int, int -> matrix[,]
-reverse: matrix[,] -> matrix[,]
-head tail: matrix[,,], int -> matrix[,,]
-segment: matrix[,,], int, int -> matrix[,,]
-reverse: matrix[,,] -> matrix[,,]
 sub_col: matrix, int, int, int -> vector
 sub_row: matrix, int, int, int -> row_vector
 block: matrix, int, int, int, int -> matrix
@@ -377,6 +270,7 @@ sort_indices_asc sort_indices_desc: int[] -> int[]
 rank: vector, int -> int
 rank: real[], int -> int
 rank: int[], int -> int
+rank: row_vector, int -> int
 linspaced_vector: int, real, real -> vector
 linspaced_row_vector: int, real, real -> row_vector
 linspaced_array: int, real, real -> real[]
@@ -430,6 +324,8 @@ hypergeometric_rng: int, int, int -> int
 hmm_marginal: matrix, matrix, vector -> real
 hmm_hidden_state_prob: matrix, matrix, vector -> matrix
 hmm_latent_rng: matrix, matrix, vector -> int[]
+bernoulli_logit_glm_rng: matrix, vector, vector -> int[]
+bernoulli_logit_glm_rng: row_vector, vector, vector -> int[]
 `
 
 // The binary functions Stan vectorises, by the scalar types of their
@@ -465,6 +361,9 @@ multiply: vector, row_vector -> matrix
 multiply: matrix, vector -> vector
 multiply: row_vector, matrix -> row_vector
 multiply: matrix, matrix -> matrix
+divide: real, vector -> vector
+divide: real, row_vector -> row_vector
+divide: real, matrix -> matrix
 divide: row_vector, matrix -> row_vector
 divide: matrix, matrix -> matrix
 left_divide: matrix, vector -> vector
@@ -473,6 +372,13 @@ elt_multiply elt_divide: real, real -> real
 elt_multiply elt_divide: vector, vector -> vector
 elt_multiply elt_divide: row_vector, row_vector -> row_vector
 elt_multiply elt_divide: matrix, matrix -> matrix
+elt_multiply elt_divide: int, int -> int
+elt_multiply: real, vector -> vector
+elt_multiply: real, row_vector -> row_vector
+elt_multiply: real, matrix -> matrix
+elt_multiply: vector, real -> vector
+elt_multiply: row_vector, real -> row_vector
+elt_multiply: matrix, real -> matrix
 elt_divide: real, vector -> vector
 elt_divide: real, row_vector -> row_vector
 elt_divide: real, matrix -> matrix
@@ -485,12 +391,10 @@ elt_pow: vector, vector -> vector
 elt_pow: row_vector, row_vector -> row_vector
 elt_pow: matrix, matrix -> matrix
 elt_pow: real, vector -> vector
-minus: int -> int
-minus: real -> real
+minus: T -> Ti
 minus: complex -> complex
-minus: vector -> vector
-minus: row_vector -> row_vector
-minus: matrix -> matrix
+minus: Z -> Z
+plus: complex -> complex
 plus: int -> int
 plus: real -> real
 plus: vector -> vector
@@ -511,18 +415,15 @@ equals not_equals: complex, complex -> int
 // does not vectorise, save pow), products and the singular value
 // decomposition.
 const complexMatrixTable = `
-minus: complex_vector -> complex_vector
-minus: complex_row_vector -> complex_row_vector
-minus: complex_matrix -> complex_matrix
 add subtract: complex_vector, complex_vector -> complex_vector
 add subtract: complex_row_vector, complex_row_vector -> complex_row_vector
 add subtract: complex_matrix, complex_matrix -> complex_matrix
 add subtract multiply divide: complex_vector, complex -> complex_vector
 add subtract multiply divide: complex_row_vector, complex -> complex_row_vector
 add subtract multiply divide: complex_matrix, complex -> complex_matrix
-add subtract multiply: complex, complex_vector -> complex_vector
-add subtract multiply: complex, complex_row_vector -> complex_row_vector
-add subtract multiply: complex, complex_matrix -> complex_matrix
+add subtract multiply divide: complex, complex_vector -> complex_vector
+add subtract multiply divide: complex, complex_row_vector -> complex_row_vector
+add subtract multiply divide: complex, complex_matrix -> complex_matrix
 multiply: complex_row_vector, complex_vector -> complex
 multiply: complex_vector, complex_row_vector -> complex_matrix
 multiply: complex_matrix, complex_vector -> complex_vector
@@ -531,6 +432,13 @@ multiply: complex_matrix, complex_matrix -> complex_matrix
 elt_multiply elt_divide: complex_vector, complex_vector -> complex_vector
 elt_multiply elt_divide: complex_row_vector, complex_row_vector -> complex_row_vector
 elt_multiply elt_divide: complex_matrix, complex_matrix -> complex_matrix
+elt_multiply elt_divide: complex, complex -> complex
+elt_multiply: complex_vector, complex -> complex_vector
+elt_multiply: complex_row_vector, complex -> complex_row_vector
+elt_multiply: complex_matrix, complex -> complex_matrix
+elt_multiply: complex, complex_vector -> complex_vector
+elt_multiply: complex, complex_row_vector -> complex_row_vector
+elt_multiply: complex, complex_matrix -> complex_matrix
 elt_divide: complex_vector, complex -> complex_vector
 elt_divide: complex_row_vector, complex -> complex_row_vector
 elt_divide: complex_matrix, complex -> complex_matrix
@@ -613,6 +521,8 @@ to_matrix: complex_row_vector, int, int, int -> complex_matrix
 to_matrix: complex[], int, int -> complex_matrix
 to_matrix: complex[], int, int, int -> complex_matrix
 to_matrix: complex[,] -> complex_matrix
+to_matrix: complex_row_vector[] -> complex_matrix
+symmetrize_from_lower_tri: complex_matrix -> complex_matrix
 to_vector: complex_vector -> complex_vector
 to_vector: complex_row_vector -> complex_vector
 to_vector: complex_matrix -> complex_vector
@@ -668,11 +578,10 @@ type distSpec struct {
 var distributions = []distSpec{
 	{"normal", false, "R", "R, R", allCDFs, "RV"},
 	{"std_normal", false, "R", "", allCDFs, "real"},
-	{"normal_id_glm", false, "vector", "matrix, R, vector, R", noCDFs, ""},
-	{"normal_id_glm", false, "real", "matrix, R, vector, R", noCDFs, ""},
+	{"normal_id_glm", false, "vector", "matrix, A, vector, A", noCDFs, ""},
+	{"normal_id_glm", false, "real", "matrix, A, vector, A", noCDFs, ""},
 	// A GLM's x may be a row_vector, the one row of every instance.
-	{"normal_id_glm", false, "vector", "row_vector, R, vector, R", noCDFs, ""},
-	{"normal_id_glm", false, "real", "row_vector, R, vector, R", noCDFs, ""},
+	{"normal_id_glm", false, "vector", "row_vector, A, vector, A", noCDFs, ""},
 	{"student_t", false, "R", "R, R, R", allCDFs, "RV"},
 	{"cauchy", false, "R", "R, R", allCDFs, "RV"},
 	{"double_exponential", false, "R", "R, R", allCDFs, "RV"},
@@ -728,12 +637,12 @@ var distributions = []distSpec{
 	{"inv_wishart_cholesky", false, "matrix", "real, matrix", noCDFs, ""},
 	{"bernoulli", true, "I", "R", allCDFs, "IV"},
 	{"bernoulli_logit", true, "I", "R", noCDFs, "IV"},
-	{"bernoulli_logit_glm", true, "I", "matrix, R, vector", noCDFs, ""},
-	{"bernoulli_logit_glm", true, "I", "row_vector, R, vector", noCDFs, ""},
+	{"bernoulli_logit_glm", true, "I", "matrix, A, vector", noCDFs, ""},
+	{"bernoulli_logit_glm", true, "int[]", "row_vector, A, vector", noCDFs, ""},
 	{"binomial", true, "I", "I, R", allCDFs, "IV"},
 	{"binomial_logit", true, "I", "I, R", noCDFs, ""},
-	{"binomial_logit_glm", true, "I", "I, matrix, R, vector", noCDFs, ""},
-	{"binomial_logit_glm", true, "I", "I, row_vector, R, vector", noCDFs, ""},
+	{"binomial_logit_glm", true, "I", "I, matrix, A, vector", noCDFs, ""},
+	{"binomial_logit_glm", true, "int[]", "int[], row_vector, A, vector", noCDFs, ""},
 	{"beta_binomial", true, "I", "I, R, R", allCDFs, "IV"},
 	{"beta_neg_binomial", true, "I", "R, R, R", allCDFs, "IV"},
 	{"yule_simon", true, "I", "R", allCDFs, "IV"},
@@ -747,18 +656,21 @@ var distributions = []distSpec{
 	{"dirichlet_multinomial", true, "int[]", "vector", noCDFs, ""},
 	{"poisson", true, "I", "R", allCDFs, "IV"},
 	{"poisson_log", true, "I", "R", noCDFs, "IV"},
-	{"poisson_log_glm", true, "I", "matrix, R, vector", noCDFs, ""},
-	{"poisson_log_glm", true, "I", "row_vector, R, vector", noCDFs, ""},
+	{"poisson_log_glm", true, "I", "matrix, A, vector", noCDFs, ""},
+	{"poisson_log_glm", true, "int[]", "row_vector, A, vector", noCDFs, ""},
 	{"neg_binomial", true, "I", "R, R", allCDFs, "IV"},
 	{"neg_binomial_2", true, "I", "R, R", allCDFs, "IV"},
 	{"neg_binomial_2_log", true, "I", "R, R", noCDFs, "IV"},
-	{"neg_binomial_2_log_glm", true, "I", "matrix, R, vector, R", noCDFs, ""},
-	{"neg_binomial_2_log_glm", true, "I", "row_vector, R, vector, R", noCDFs, ""},
-	{"ordered_logistic", true, "I", "R, vector", noCDFs, ""},
+	{"neg_binomial_2_log_glm", true, "I", "matrix, A, vector, real", noCDFs, ""},
+	{"neg_binomial_2_log_glm", true, "int[]", "row_vector, A, vector, real", noCDFs, ""},
+	// One cut point vector for all, or one per instance.
+	{"ordered_logistic", true, "int", "real, vector", noCDFs, ""},
+	{"ordered_logistic", true, "int[]", "vector, vector", noCDFs, ""},
 	{"ordered_logistic", true, "int[]", "vector, vector[]", noCDFs, ""},
 	{"ordered_logistic_glm", true, "I", "row_vector, vector, vector", noCDFs, ""},
 	{"ordered_logistic_glm", true, "I", "matrix, vector, vector", noCDFs, ""},
-	{"ordered_probit", true, "I", "R, vector", noCDFs, ""},
+	{"ordered_probit", true, "I", "real, vector", noCDFs, ""},
+	{"ordered_probit", true, "int[]", "vector, vector", noCDFs, ""},
 	{"ordered_probit", true, "int[]", "vector, vector[]", noCDFs, ""},
 	{"ordered_probit", true, "int[]", "real, vector[]", noCDFs, ""},
 	{"discrete_range", true, "I", "I, I", allCDFs, "IV"},
@@ -793,7 +705,96 @@ func buildStdlib() *Library {
 	}
 	l.addTransforms()
 	l.addTupleResults()
+	l.addArrayFuncs()
 	return l
+}
+
+// bareKinds are the kinds an array's elements may have.
+var bareKinds = []Kind{Int, Real, Complex, Vector, RowVector, Matrix, ComplexVector, ComplexRowVector, ComplexMatrix}
+
+// complexToReal maps a complex type to the real type of its parts.
+func complexToReal(t Type) Type {
+	switch t.Kind {
+	case Complex:
+		t.Kind = Real
+	case ComplexVector:
+		t.Kind = Vector
+	case ComplexRowVector:
+		t.Kind = RowVector
+	case ComplexMatrix:
+		t.Kind = Matrix
+	}
+	return t
+}
+
+// realToComplex maps a real type to the complex type of its shape.
+func realToComplex(t Type) Type {
+	switch t.Kind {
+	case Real:
+		t.Kind = Complex
+	case Vector:
+		t.Kind = ComplexVector
+	case RowVector:
+		t.Kind = ComplexRowVector
+	case Matrix:
+		t.Kind = ComplexMatrix
+	}
+	return t
+}
+
+// addArrayFuncs declares the functions of arrays of any element type
+// and the conversions vectorised over arrays, as stanc3's signatures
+// have them (Functions Reference, "Array operations", "Complex-valued
+// basic functions", "Type conversion"): head, tail and segment of arrays
+// of up to 3 dimensions; reverse, size, num_elements and dims of arrays
+// of up to 7; to_complex of two reals, real containers or a mix with a
+// real; to_int of real or int arrays; to_array_1d of arrays.
+func (l *Library) addArrayFuncs() {
+	ints := Array(IntT, 1)
+	add := func(name string, ret Type, args ...Type) {
+		l.funcs[name] = append(l.funcs[name], Signature{Args: args, Ret: ret})
+	}
+	for _, k := range bareKinds {
+		t := Type{Kind: k}
+		add("size", IntT, t)
+		add("dims", ints, t)
+		if k != Int && k != Real && k != Complex {
+			add("num_elements", IntT, t)
+		}
+		for d := 1; d < arrayDims; d++ {
+			a := Array(t, d)
+			if d <= 3 {
+				add("head", a, a, IntT)
+				add("tail", a, a, IntT)
+				add("segment", a, a, IntT, IntT)
+			}
+			add("reverse", a, a)
+			add("size", IntT, a)
+			add("num_elements", IntT, a)
+			add("dims", ints, a)
+		}
+	}
+	for d := range arrayDims + 1 {
+		for _, k := range []Kind{Real, Vector, RowVector, Matrix} {
+			s := Type{Kind: k, Dims: d}
+			if k == Real && d == 0 || k != Real && d == arrayDims {
+				continue
+			}
+			c := realToComplex(s)
+			add("to_complex", c, s, s)
+			add("to_complex", c, s, RealT)
+			add("to_complex", c, RealT, s)
+		}
+		if d == arrayDims {
+			continue
+		}
+		add("to_int", Type{Kind: Int, Dims: d}, Type{Kind: Real, Dims: d})
+		add("to_int", Type{Kind: Int, Dims: d}, Type{Kind: Int, Dims: d})
+		if d > 0 {
+			add("to_array_1d", Array(RealT, 1), Type{Kind: Real, Dims: d})
+			add("to_array_1d", ints, Type{Kind: Int, Dims: d})
+		}
+	}
 }
 
 // addTupleResults declares the decompositions that return their factors
@@ -904,7 +905,8 @@ func (l *Library) addVectorized(line string) {
 		}
 		return s, k == Real
 	}
-	for _, s := range genericTypes() {
+	// Arrays of reals go one dimension deeper than the other shapes.
+	for _, s := range append(genericTypes(), Array(RealT, arrayDims)) {
 		if s.IsScalar() || s.Kind == Int {
 			continue
 		}
@@ -920,10 +922,14 @@ func (l *Library) addVectorized(line string) {
 		if ok1 && ok2 {
 			sigs = append(sigs, Signature{Args: []Type{t1, t2}, Ret: r})
 		}
-		// An int array pairs elementwise with (arrays of) vectors and row
-		// vectors of its size too: one array dimension per vector.
-		if (s.Kind == Vector || s.Kind == RowVector) && (k1 == Int) != (k2 == Int) {
+		// An int array pairs elementwise with (arrays of) vectors, row
+		// vectors and matrices of its size too: one array dimension per
+		// vector dimension.
+		if (s.Kind == Vector || s.Kind == RowVector || s.Kind == Matrix) && (k1 == Int) != (k2 == Int) {
 			ints := Type{Kind: Int, Dims: s.Dims + 1}
+			if s.Kind == Matrix {
+				ints.Dims++
+			}
 			if k1 == Int {
 				sigs = append(sigs, Signature{Args: []Type{ints, s}, Ret: s})
 			} else {
@@ -941,6 +947,7 @@ var classes = map[string][]Type{
 	"R":  {RealT, Array(RealT, 1), VectorT, RowVectorT},
 	"I":  {IntT, Array(IntT, 1)},
 	"Vs": {VectorT, Array(VectorT, 1), RowVectorT, Array(RowVectorT, 1)},
+	"A":  {RealT, VectorT}, // a GLM's intercept or scale: one, or one per instance
 	"T":  genericTypes(),
 	"Z":  complexContainerTypes(),
 }
@@ -948,9 +955,14 @@ var classes = map[string][]Type{
 // boundClasses are the classes that stand for one type throughout a line.
 var boundClasses = map[string]bool{"T": true, "Z": true}
 
+// arrayDims bounds the array dimensions of the vectorised signatures:
+// stanc3 declares them for up to 7 (8 for arrays of reals paired
+// elementwise).
+const arrayDims = 8
+
 func complexContainerTypes() []Type {
 	var ts []Type
-	for dims := range 4 {
+	for dims := range arrayDims {
 		for _, k := range []Kind{Complex, ComplexVector, ComplexRowVector, ComplexMatrix} {
 			if k != Complex || dims > 0 {
 				ts = append(ts, Type{Kind: k, Dims: dims})
@@ -962,7 +974,7 @@ func complexContainerTypes() []Type {
 
 func genericTypes() []Type {
 	var ts []Type
-	for dims := range 4 {
+	for dims := range arrayDims {
 		for _, k := range []Kind{Int, Real, Vector, RowVector, Matrix} {
 			ts = append(ts, Type{Kind: k, Dims: dims})
 		}
@@ -1009,6 +1021,8 @@ func result(ret string, pats []string, args []Type, bound map[string]Type) Type 
 	switch ret {
 	case "Z":
 		return bound["Z"]
+	case "Zr":
+		return complexToReal(bound["Z"])
 	case "T":
 		if t.Kind == Int {
 			t.Kind = Real

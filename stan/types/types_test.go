@@ -69,7 +69,14 @@ func TestResolve(t *testing.T) {
 		{"pi", nil, RealT},
 		{"size", []Type{Array(VectorT, 2)}, IntT},
 		{"min", []Type{IntT, IntT}, IntT},
-		{"min", []Type{IntT, RealT}, RealT},
+		{"fmin", []Type{IntT, RealT}, RealT},
+		{"exp", []Type{Array(RealT, 7)}, Array(RealT, 7)},
+		{"pow", []Type{Array(RealT, 8), IntT}, Array(RealT, 8)},
+		{"minus", []Type{Array(IntT, 2)}, Array(IntT, 2)},
+		{"head", []Type{Array(ComplexT, 1), IntT}, Array(ComplexT, 1)},
+		{"get_real", []Type{Array(Type{Kind: ComplexMatrix}, 5)}, Array(MatrixT, 5)},
+		{"bessel_first_kind", []Type{Array(IntT, 3), Array(MatrixT, 1)}, Array(MatrixT, 1)},
+		{"to_complex", []Type{Array(VectorT, 2), RealT}, Array(Type{Kind: ComplexVector}, 2)},
 	}
 	for _, c := range cases {
 		s, err := l.Resolve(c.name, c.args)
@@ -87,6 +94,20 @@ func TestResolveErrors(t *testing.T) {
 	l := NewLibrary()
 	if _, err := l.Resolve("nosuch", nil); err == nil || !strings.Contains(err.Error(), "undeclared identifier 'nosuch'") {
 		t.Errorf("undeclared: %v", err)
+	}
+	// As stanc3: max and min of two scalars are of ints (fmax, fmin of
+	// reals); a GLM's intercept is a real or a vector.
+	for _, c := range []struct {
+		name string
+		args []Type
+	}{
+		{"min", []Type{IntT, RealT}},
+		{"bernoulli_logit_glm_lpmf", []Type{Array(IntT, 1), MatrixT, Array(RealT, 1), VectorT}},
+		{"head", []Type{Array(IntT, 4), IntT}},
+	} {
+		if _, err := l.Resolve(c.name, c.args); err == nil {
+			t.Errorf("%s(%s) resolves; stanc3 has no such signature", c.name, typeList(c.args))
+		}
 	}
 	_, err := l.Resolve("normal_lpdf", []Type{MatrixT, RealT, RealT})
 	if err == nil || !strings.Contains(err.Error(), "no matching signature for 'normal_lpdf' with arguments (matrix, real, real)") {
