@@ -117,7 +117,7 @@ var corpusValues = map[string]float64{
 	"conform.stan imod":       -1,
 	"conform.stan tern":       1,
 	"conform.stan nest":       4, // 0 ? 2 : (3 ? 4 : 5)
-	"conform.stan left":       1, // (3 * 2) %/% 4: one level, left associative
+	"conform.stan left":       0, // 3 * (2 %/% 4): %/% binds tighter than * in stanc3
 	"conform.stan modmul":     4,
 	"conform.stan negexp":     0.5, // 2^(-(1^2))
 	"conform.stan eltneg":     -4,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -306,8 +307,8 @@ func (p *parser) parseBlockName() (ast.BlockKind, bool) {
 	}
 	two := func(second string, k ast.BlockKind) (ast.BlockKind, bool) {
 		p.next()
-		if !p.isWord(second) {
-			p.errorExpected(strconv.Quote(second))
+		if !p.isWord(second) || !p.spaced() {
+			p.errorBlockWord(strconv.Quote(second), second)
 			p.next()
 			return 0, false
 		}
@@ -321,14 +322,14 @@ func (p *parser) parseBlockName() (ast.BlockKind, bool) {
 	case "transformed":
 		p.next()
 		switch {
-		case p.isWord("data"):
+		case p.isWord("data") && p.spaced():
 			p.next()
 			return ast.TransformedData, true
-		case p.isWord("parameters"):
+		case p.isWord("parameters") && p.spaced():
 			p.next()
 			return ast.TransformedParameters, true
 		}
-		p.errorExpected(`"data" or "parameters"`)
+		p.errorBlockWord(`"data" or "parameters"`, "data", "parameters")
 		p.next()
 		return 0, false
 	case "generated":
@@ -352,6 +353,29 @@ func (p *parser) parseBlockName() (ast.BlockKind, bool) {
 	return 0, false
 }
 
+// spaced reports whether only spaces and tabs separate the current token
+// from the one before, as between the words of a two-word block name:
+// stanc3 reads "transformed data" as one token, so no line break or
+// comment may come between its words.
+func (p *parser) spaced() bool {
+	f := p.fset.File(p.tok.Pos)
+	if f == nil || f != p.fset.File(p.lastEnd) || p.lastEnd > p.tok.Pos {
+		return false
+	}
+	gap := f.Src()[f.Offset(p.lastEnd):f.Offset(p.tok.Pos)]
+	return len(gap) > 0 && strings.Trim(string(gap), " \t\f") == ""
+}
+
+// errorBlockWord reports a bad second word of a block name, one of words
+// that is not on the line of the first, or another.
+func (p *parser) errorBlockWord(want string, words ...string) {
+	if p.tok.Kind == token.IDENT && slices.Contains(words, p.tok.Lit) {
+		p.errorAt(p.tok.Pos, "the two words of a block name must be on one line with only spaces between them")
+		return
+	}
+	p.errorExpected(want)
+}
+
 var blockWords = map[string]bool{"functions": true, "data": true, "transformed": true, "parameters": true,
 	"model": true, "generated": true, "networks": true, "guide": true}
 
@@ -371,6 +395,9 @@ func (p *parser) parseBlockBody(kind ast.BlockKind) *ast.BlockStmt {
 			s = p.guard(p.parseNetworkDecl)
 		default:
 			s = p.parseStmt()
+			if _, ok := s.(*ast.EmptyStmt); ok && declOnly(kind) {
+				s = nil // stanc3 allows a stray ';' among declarations
+			}
 		}
 		b.List = p.appendStmt(b.List, s)
 	}
@@ -381,6 +408,11 @@ func (p *parser) parseBlockBody(kind ast.BlockKind) *ast.BlockStmt {
 	}
 	p.next()
 	return b
+}
+
+// declOnly reports a block that holds declarations only.
+func declOnly(k ast.BlockKind) bool {
+	return k == ast.Data || k == ast.Parameters || k == ast.GuideParameters
 }
 
 // guard runs a statement parser, recovering from a syntax error by
@@ -621,11 +653,6 @@ func (p *parser) parseConstraints(t *ast.Type) {
 		if *slot != nil {
 			p.errorAt(pos, fmt.Sprintf("%s is given twice", key))
 		}
-		// Stan's grammar has <lower=a, upper=b> in that order only, but
-		// offset and multiplier in either.
-		if key == "lower" && t.Upper != nil {
-			p.errorAt(pos, "lower must come before upper: <lower=..., upper=...>")
-		}
 		*slot = x
 		if p.tok.Kind != token.COMMA {
 			break
@@ -800,6 +827,10 @@ func (p *parser) stmt() ast.Stmt {
 			w := p.tok.Lit
 			p.next()
 			p.expect(token.LPAREN)
+			if p.tok.Kind == token.RPAREN {
+				p.errorExpected("an expression or a string") // stanc3 takes no empty list
+				panic(syncErr{})
+			}
 			s := &ast.PrintStmt{Kw: pos, Kind: w, Args: p.parseExprList(token.RPAREN)}
 			p.expect(token.RPAREN)
 			s.Semi = p.expect(token.SEMI)
@@ -910,12 +941,13 @@ func isUnpacking(x *ast.TupleExpr) bool {
 	return true
 }
 
-// parseBody reads the body of a loop or branch: one statement, which may
-// not be a declaration.
+// parseBody reads the body of a loop or branch: one statement.
 func (p *parser) parseBody() ast.Stmt {
 	if p.startsDecl() {
-		p.errorAt(p.tok.Pos, "a declaration cannot be the body of a loop or conditional: put it in braces")
-		panic(syncErr{})
+		// stanc3 (since 2.30) takes a declaration as the body; its scope is
+		// the body, as if it were in braces, which the tree gives it.
+		d := p.parseVarDecl()
+		return &ast.BlockStmt{Lbrace: d.Pos(), List: p.appendStmt(nil, d), Rbrace: d.(*ast.VarDecl).Semi}
 	}
 	return p.stmt()
 }
@@ -1049,6 +1081,12 @@ func (p *parser) parsePower() ast.Expr {
 func (p *parser) parsePostfix() ast.Expr {
 	x := p.parsePrimary()
 	for {
+		if _, ok := x.(*ast.PostfixExpr); ok && (p.tok.Kind == token.LBRACK || p.tok.Kind == token.REAL && strings.HasPrefix(p.tok.Lit, ".")) {
+			// Stan indexes variables, calls, literals and parenthesized
+			// expressions, not a transpose: x'[1] is a syntax error.
+			p.errorAt(p.tok.Pos, "a transposed expression cannot be indexed: put it in parentheses, as in (x')[i]")
+			panic(syncErr{})
+		}
 		switch p.tok.Kind {
 		case token.LBRACK:
 			ix := &ast.IndexExpr{X: x, Lbrack: p.tok.Pos}

@@ -50,7 +50,12 @@ func TestPrecedence(t *testing.T) {
 		"a^-b":              "(a^(-b))",
 		"a^b^c":             "(a^(b^c))",
 		"a + b * c":         "(a+(b*c))",
-		"a * b .* c":        "(a*(b.*c))",
+		"a * b .* c":        "((a*b).*c)",
+		"a .* b * c":        "((a.*b)*c)",
+		"a * b %/% c":       "(a*(b%/%c))",
+		"a %/% b * c":       "((a%/%b)*c)",
+		"a .* b \\ c":       "(a.*(b\\c))",
+		"a %/% b \\ c":      "((a%/%b)\\c)",
 		"a \\ b * c":        "((a\\b)*c)",
 		"a - b - c":         "((a-b)-c)",
 		"a < b == c":        "((a<b)==c)",
@@ -143,5 +148,54 @@ func TestMultipleDeclarations(t *testing.T) {
 	}
 	if ds[0].Semi != ds[2].Semi || ds[1].Pos() != ds[1].Name.Pos() || ds[0].Pos() != ds[0].Type.Pos() {
 		t.Error("positions of the declarations")
+	}
+}
+
+// TestStanc3Forms: forms stanc3's grammar accepts that gostan once
+// refused, each with the tree it must give.
+func TestStanc3Forms(t *testing.T) {
+	parse := func(src string) *ast.Program {
+		t.Helper()
+		prog, err := ParseFile(token.NewFileSet(), "f.stan", []byte(src), nil)
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		return prog
+	}
+	// A stray ';' among declarations is nothing.
+	if list := parse("data { int n; ; }\nparameters { ; real x; }\n").Blocks; len(list[0].Body.List) != 1 || len(list[1].Body.List) != 1 {
+		t.Error("';' in data or parameters should leave one declaration each")
+	}
+	// A declaration as the body of a branch or loop is scoped to it, as if
+	// braced.
+	for _, src := range []string{"model { if (1) real x = 1; }", "model { for (i in 1:2) int j = i, k; }", "model { while (0) vector[2] v; }"} {
+		var body ast.Stmt
+		switch s := parse(src).Blocks[0].Body.List[0].(type) {
+		case *ast.IfStmt:
+			body = s.Then
+		case *ast.ForStmt:
+			body = s.Body
+		case *ast.WhileStmt:
+			body = s.Body
+		}
+		b, ok := body.(*ast.BlockStmt)
+		if !ok || len(b.List) == 0 {
+			t.Errorf("%s: body %T, want a block of the declarations", src, body)
+			continue
+		}
+		for _, s := range b.List {
+			if _, ok := s.(*ast.VarDecl); !ok {
+				t.Errorf("%s: %T in the body, want declarations", src, s)
+			}
+		}
+	}
+	// Bounds in either order.
+	d := parse("parameters { real<upper=1, lower=0> x; }").Blocks[0].Body.List[0].(*ast.VarDecl)
+	if tree(d.Type.Lower) != "0" || tree(d.Type.Upper) != "1" {
+		t.Errorf("<upper=1, lower=0>: lower %s, upper %s", tree(d.Type.Lower), tree(d.Type.Upper))
+	}
+	// Two-word block names with spaces or tabs between their words.
+	if k := parse("transformed \t data { }\ngenerated  quantities { }").Blocks; k[0].Kind != ast.TransformedData || k[1].Kind != ast.GeneratedQuantities {
+		t.Error("block names with spaces")
 	}
 }

@@ -187,8 +187,10 @@ func (s *Scanner) Next() Token {
 
 // number scans an integer, real or imaginary literal.
 func (s *Scanner) number(start int) Token {
+	// A '_' may separate digits (1_000), never start or end them: 1._5
+	// is 1. followed by a bad identifier, as in stanc3's lexer.
 	digits := func() {
-		for s.off < len(s.src) && (isDigit(s.src[s.off]) || s.src[s.off] == '_' && isDigit(s.peek(1))) {
+		for s.off < len(s.src) && (isDigit(s.src[s.off]) || s.src[s.off] == '_' && isDigit(s.peek(1)) && isDigit(s.src[s.off-1])) {
 			s.off++
 		}
 	}

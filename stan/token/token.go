@@ -89,7 +89,9 @@ func (k Kind) IsOperator() bool { return k >= ADD }
 
 // Binary operator precedences, lowest 1; 0 means not a binary operator.
 // The conditional ?: (below ||) and the prefix and postfix operators are
-// handled by the parser.
+// handled by the parser. The levels are stanc3's (its parser.mly): .* and
+// ./ bind as * does, and %/% as \\ does, tighter than *, so a * b %/% c is
+// a * (b %/% c).
 func (k Kind) Precedence() int {
 	switch k {
 	case LOR:
@@ -102,12 +104,10 @@ func (k Kind) Precedence() int {
 		return 4
 	case ADD, SUB:
 		return 5
-	case MUL, QUO, REM, IDIV:
+	case MUL, QUO, REM, ELTMUL, ELTDIV:
 		return 6
-	case LDIV:
+	case IDIV, LDIV:
 		return 7
-	case ELTMUL, ELTDIV:
-		return 8
 	}
 	return 0
 }
@@ -124,6 +124,8 @@ var reserved = map[string]bool{
 	"sum_to_zero_vector": true, "sum_to_zero_matrix": true, "column_stochastic_matrix": true, "row_stochastic_matrix": true,
 	"reject": true, "fatal_error": true, "profile": true,
 	"array": true, "tuple": true, "complex_vector": true, "complex_row_vector": true, "complex_matrix": true,
+	// Reserved since Stan 2.33.
+	"lower": true, "upper": true, "offset": true, "multiplier": true,
 }
 
 // IsReserved reports a word that cannot be an identifier.

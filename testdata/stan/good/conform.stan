@@ -2,9 +2,9 @@
 // with their values: a GLM's x as a row_vector (the row of every
 // instance), an empty argument list after | (std_normal_lupdf(z |)),
 // operator precedence and integer arithmetic as C++ does it, indexing a
-// transpose, foreach over a matrix, empty indexes (m[, 1]); Gaussian
-// process kernels of two point sets, of vector points, and with a length
-// scale per dimension.
+// parenthesized transpose (x'[i] is a syntax error), foreach over a
+// matrix, empty indexes (m[, 1]); Gaussian process kernels of two point
+// sets, of vector points, and with a length scale per dimension.
 functions {
   real half_sq_lpdf(real x) {
     return -0.5 * x ^ 2;
@@ -56,7 +56,7 @@ generated quantities {
   real negexp = 2 ^ -1 ^ 2;
   real eltneg = -2 .^ 2;
   int chain = 3 < 2 < 1;
-  real trix = [1, 2, 3]'[2];
+  real trix = ([1, 2, 3]')[2];
   real fe = 0;
   for (b in B) {
     fe += b;

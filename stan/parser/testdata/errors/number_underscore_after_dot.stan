@@ -1,0 +1,3 @@
+transformed data {
+  real x = /* ERROR "invalid character '_' in number 1._5" */1._5;
+}

@@ -1,0 +1,3 @@
+model {
+  print(/* ERROR "expected an expression or a string, found \")\"" */);
+}

@@ -1,0 +1,3 @@
+data {
+  real /* ERROR "expected an identifier, found reserved word \"lower\"" */lower;
+}
