@@ -125,7 +125,9 @@ var corpusValues = map[string]float64{
 	"conform.stan trix":       2,
 	"conform.stan fe":         2.5,
 	"conform.stan col2":       1,
-	"conform.stan allb":       2.5,                // B[] is every row
+	"conform.stan allb":       2.5, // B[] is every row
+	"conform.stan one1":       4,
+	"conform.stan bareidx":    0,                  // 1 + -1
 	"conform.stan ard":        1.4715177646857693, // 4 exp(-(1/1 + 4/4)/2)
 	"conform.stan ardx":       0.2431167344342142, // exp(-√2)
 	"conform.stan m32x":       0.4833577245965077, // (1 + √3) exp(-√3)

@@ -609,15 +609,19 @@ func (p *parser) parseSizedType() *ast.Type {
 func (p *parser) parseTupleMembers(member func() *ast.Type) []*ast.Type {
 	lp := p.expect(token.LPAREN)
 	var ms []*ast.Type
+	one := false
 	for p.tok.Kind != token.RPAREN {
 		if len(ms) > 0 {
 			p.expectSep(token.RPAREN)
+			if one = len(ms) == 1 && p.tok.Kind == token.RPAREN; one {
+				break // tuple(real,): one member (Stan 2.39)
+			}
 		}
 		ms = append(ms, member())
 	}
 	p.expect(token.RPAREN)
-	if len(ms) < 2 {
-		p.errorAt(lp, fmt.Sprintf("a tuple type needs at least two member types, found %d", len(ms)))
+	if len(ms) < 2 && !one {
+		p.errorAt(lp, fmt.Sprintf("a tuple type needs at least two member types, or one and a comma, as in tuple(real,); found %d", len(ms)))
 	}
 	return ms
 }
@@ -1193,6 +1197,9 @@ func (p *parser) parsePrimary() ast.Expr {
 			tx := &ast.TupleExpr{Lparen: t.Pos, Elems: []ast.Expr{x}}
 			for p.tok.Kind == token.COMMA {
 				p.next()
+				if len(tx.Elems) == 1 && p.tok.Kind == token.RPAREN {
+					break // (x,): a tuple of one (Stan 2.39)
+				}
 				tx.Elems = append(tx.Elems, p.parseExpr())
 			}
 			tx.Rparen = p.expect(token.RPAREN)

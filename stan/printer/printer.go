@@ -282,6 +282,9 @@ func (p *printer) members(ms []*ast.Type, member func(*ast.Type)) {
 		}
 		member(m)
 	}
+	if len(ms) == 1 {
+		p.WriteString(",")
+	}
 	p.WriteString(")")
 }
 
@@ -362,6 +365,9 @@ func (p *printer) expr(x ast.Expr) {
 	case *ast.TupleExpr:
 		p.WriteString("(")
 		p.exprs(x.Elems)
+		if len(x.Elems) == 1 {
+			p.WriteString(",")
+		}
 		p.WriteString(")")
 	case *ast.TupleIndexExpr:
 		p.expr(x.X)

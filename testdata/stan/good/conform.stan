@@ -63,6 +63,9 @@ generated quantities {
   }
   real col2 = sum(B[, 2]);
   real allb = sum(B[]);
+  tuple(real,) one = (2.5,); // a tuple of one (Stan 2.39)
+  real one1 = one.1 + (1.5,).1;
+  real bareidx = sum(B[1,]); // x[i,] is x[i, :]
   real ard = gp_exp_quad_cov({[0, 0]', [1, 2]'}, 2, {1.0, 2.0})[1, 2];
   real ardx = gp_exponential_cov({[0, 0]'}, {[1, 2]'}, 1, {1.0, 2.0})[1, 1];
   real m32x = gp_matern32_cov({0.0}, {1.0}, 1, 1)[1, 1];
