@@ -1103,7 +1103,13 @@ func (p *parser) parsePostfix() ast.Expr {
 				if len(ix.Indices) > 0 {
 					p.expectSep(token.RBRACK)
 				}
+				// parseIndex reads an empty index before ',' or ']':
+				// x[1,] has two indexes, as x[1, :].
 				ix.Indices = append(ix.Indices, p.parseIndex())
+				if p.tok.Kind == token.COMMA && p.peek().Kind == token.RBRACK {
+					p.next()
+					ix.Indices = append(ix.Indices, p.parseIndex())
+				}
 			}
 			ix.Rbrack = p.expect(token.RBRACK)
 			x = ix

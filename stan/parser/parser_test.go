@@ -64,6 +64,9 @@ func TestPrecedence(t *testing.T) {
 		"!a + b":            "((!a)+b)",
 		"a' * b":            "((a')*b)",
 		"x[1, 2:3, :]'":     "(x[1,(2:3),(:)]')",
+		"x[1,]":             "x[1,(:)]",
+		"x[,]":              "x[(:),(:)]",
+		"x[]":               "x[(:)]",
 	} {
 		x, err := ParseExpr(src)
 		if err != nil {
