@@ -100,7 +100,7 @@ model { y ~ foo(0.0) T[, 0.5]; y ~ foo(0) T[, 0.25]; }
 func TestIntMultiply(t *testing.T) {
 	decls := `data { int N; }
 transformed data { int n = N * 3; n *= 2; }`
-	src := decls + "\nparameters { vector[2] x; }\nmodel { target += choose(n, 2) * x[1] + (n * n %/% 5) * x[2]; }\n"
+	src := decls + "\nparameters { vector[2] x; }\nmodel { target += choose(n, 2) * x[1] + ((n * n) %/% 5) * x[2]; }\n"
 	m := buildSource(t, src, map[string]*model.Value{"N": {Elems: []float64{2}, Int: true}})
 	// n = 12: choose(12, 2) = 66 and 144 %/% 5 = 28.
 	checkModelAt(t, "int products", m, []float64{0.5, 2}, func(v []float64) float64 { return 66*v[0] + 28*v[1] })
