@@ -433,28 +433,100 @@ func (c *checker) functionBody(f *ast.FuncDecl) {
 	c.fn = nil
 }
 
-// returns reports whether s ends in a return (or reject) on every path.
-func returns(s ast.Stmt) bool {
+// completion says how a statement can end, as stanc3's type checker
+// classifies statements to decide that a returning function's body
+// returns on every path.
+type completion int
+
+const (
+	incomplete completion = iota // control can reach the next statement
+	complete                     // every path returns, rejects or errors
+	nonlocal                     // a break can leave the enclosing loop
+)
+
+// returns reports whether a function body returns on every path.
+func returns(body *ast.BlockStmt) bool { return completes(body) == complete }
+
+// completes classifies s: return, reject and fatal_error complete; break
+// leaves the loop; a loop completes if its body does (and while (1) also
+// when its body merely falls through); an if completes if both branches
+// do; a block folds its statements up to the first escape (return,
+// reject, fatal_error, break, continue), so a statement after a complete
+// if makes the block incomplete again.
+func completes(s ast.Stmt) completion {
 	switch s := s.(type) {
 	case *ast.ReturnStmt:
+		return complete
+	case *ast.PrintStmt:
+		if s.Kind != "print" {
+			return complete
+		}
+	case *ast.BranchStmt:
+		if s.Tok == "break" {
+			return nonlocal
+		}
+	case *ast.IfStmt:
+		a, b := completes(s.Then), incomplete
+		if s.Else != nil {
+			b = completes(s.Else)
+		}
+		switch {
+		case a == complete && b == complete:
+			return complete
+		case a == nonlocal || b == nonlocal:
+			return nonlocal
+		}
+	case *ast.WhileStmt:
+		switch completes(s.Body) {
+		case complete:
+			return complete
+		case incomplete:
+			if lit, ok := s.Cond.(*ast.BasicLit); ok && lit.Kind == token.INT && strings.Trim(lit.Value, "0_") != "" {
+				return complete
+			}
+		}
+	case *ast.ForStmt:
+		if completes(s.Body) == complete {
+			return complete
+		}
+	case *ast.ForeachStmt:
+		if completes(s.Body) == complete {
+			return complete
+		}
+	case *ast.BlockStmt:
+		return blockCompletes(s.List)
+	case *ast.ProfileStmt:
+		return blockCompletes(s.Body.List)
+	}
+	return incomplete
+}
+
+func blockCompletes(list []ast.Stmt) completion {
+	acc := incomplete
+	for _, t := range list {
+		c := completes(t)
+		switch {
+		case acc == nonlocal || c == nonlocal:
+			acc = nonlocal
+		case c == complete:
+			acc = complete
+		default:
+			acc = incomplete
+		}
+		if escapes(t) {
+			break
+		}
+	}
+	return acc
+}
+
+// escapes reports whether s leaves its block unconditionally.
+func escapes(s ast.Stmt) bool {
+	switch s := s.(type) {
+	case *ast.ReturnStmt, *ast.BranchStmt:
 		return true
 	case *ast.PrintStmt:
 		return s.Kind != "print"
-	case *ast.BlockStmt:
-		for _, t := range s.List {
-			if returns(t) {
-				return true
-			}
-		}
-	case *ast.IfStmt:
-		return s.Else != nil && returns(s.Then) && returns(s.Else)
-	case *ast.WhileStmt:
-		// while (1) { ... return ...; } is a common idiom.
-		if lit, ok := s.Cond.(*ast.BasicLit); ok && lit.Value == "1" {
-			return returns(s.Body)
-		}
-	case *ast.ProfileStmt:
-		return returns(s.Body)
 	}
 	return false
 }
@@ -504,7 +576,7 @@ func (c *checker) stmt(s ast.Stmt) {
 		switch {
 		case t.Dims > 0:
 			elem = t.Elem()
-		case t.IsMatrixLike():
+		case t.IsMatrixLike() && !isComplexKind(t.Kind):
 			elem = types.Type{Kind: t.Elem().Kind}
 		case t.Kind != types.Invalid:
 			c.errorf(s.X.Pos(), "a foreach loop needs an array, vector or matrix to loop over, found %v", t)
@@ -581,8 +653,8 @@ func (c *checker) branch(s *ast.IfStmt) {
 }
 
 func (c *checker) condition(x ast.Expr) {
-	if t := c.expr(x); !(t == types.IntT || t == types.RealT) && t.Kind != types.Invalid {
-		c.errorf(x.Pos(), "condition must be of type int or real, found %v", t)
+	if t := c.expr(x); t != types.IntT && t.Kind != types.Invalid {
+		c.errorf(x.Pos(), "condition must be of type int, found %v", t)
 	}
 }
 
@@ -590,6 +662,8 @@ func (c *checker) ret(s *ast.ReturnStmt) {
 	if c.fn == nil {
 		if s.X != nil {
 			c.errorf(s.Pos(), "return statements with a value are only allowed in function bodies")
+		} else {
+			c.errorf(s.Pos(), "void return statements may only be used inside non-returning function definitions")
 		}
 		return
 	}
@@ -901,7 +975,7 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 		}
 	}
 	name := s.Dist.Name
-	for _, suffix := range []string{"_cdf", "_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
+	for _, suffix := range []string{"_cdf", "_ccdf", "_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
 		if base, ok := strings.CutSuffix(name, suffix); ok && (c.lib.Has(name) || c.lib.Has(base+"_lpdf") || c.lib.Has(base+"_lpmf")) {
 			c.errorf(s.Dist.Pos(), "CDFs and CCDFs cannot be used in ~ statements: '%s' is not a density", name)
 			return
