@@ -143,8 +143,9 @@ func (c *checker) declare(id *ast.Ident, v *Var) {
 	if strings.HasSuffix(id.Name, "_lupdf") || strings.HasSuffix(id.Name, "_lupmf") {
 		c.errorf(id.Pos(), "identifier '%s' has a _lupdf/_lupmf suffix, which is only allowed for functions", id.Name)
 	}
-	// Variables may shadow library functions (beta, e), as in stanc3.
-	if c.lookup(id.Name) != nil || c.info.Funcs[id.Name] != nil || c.info.Nets[id.Name] != nil {
+	// Variables may shadow library and user-defined functions (beta, e),
+	// as in stanc3; a call of the name is then an error.
+	if c.lookup(id.Name) != nil || c.info.Nets[id.Name] != nil {
 		c.errorf(id.Pos(), "identifier '%s' is already in use", id.Name)
 	}
 	c.scopes[len(c.scopes)-1][id.Name] = v

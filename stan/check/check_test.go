@@ -265,6 +265,10 @@ func TestRulesAccepted(t *testing.T) {
 		  real c(array[] real y) { for (x in y) { return x; } } real d(real x) { if (x > 0) return x; reject("x: ", x); }
 		  real e(real x) { fatal_error("no"); } real f(real x) { return x; print(x); } }
 		 parameters { real y; } model { target += a(y) + b(y) + c({y}) + d(y) + e(y) + f(y); }`,
+		// Variables and arguments may shadow user-defined functions.
+		`functions { real f(real x) { return 2 * x; } real g(real f) { return f + 1; } }
+		 parameters { real y; } model { real h = f(1); { real f = 0.5; y ~ normal(g(f) + h, 1); } }
+		 generated quantities { real f = y; }`,
 	} {
 		fset := token.NewFileSet()
 		if _, err := parseCheck(fset, "ok.stan", []byte(src)); err != nil {
