@@ -99,6 +99,7 @@ func Check(fset *token.FileSet, prog *ast.Program) (*Info, error) {
 		},
 	}
 	c.scopes = []map[string]*Var{{}}
+	c.userOnly = map[string]bool{}
 	c.program(prog)
 	return c.info, c.errs.Err()
 }
@@ -115,6 +116,8 @@ type checker struct {
 	loops   int           // depth of enclosing loops
 	globals bool          // declarations are at the top of a program block
 	guide   *guideState
+	// userOnly: names of user-defined functions the Stan library lacks.
+	userOnly map[string]bool
 	// userJacobian: user functions whose names end in _jacobian are
 	// Jacobian functions (see jacobianFuncs).
 	userJacobian bool
@@ -299,11 +302,11 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 		case prev == nil:
 			fn := &Func{Name: name, Sig: sig, Decl: f, defined: f.Body != nil}
 			c.info.Funcs[name] = append(c.info.Funcs[name], fn)
-			c.lib.Add(name, sig)
+			c.addUserSig(name, sig)
 			if base, ok := strings.CutSuffix(name, "_lpdf"); ok {
-				c.lib.Add(base+"_lupdf", sig)
+				c.addUserSig(base+"_lupdf", sig)
 			} else if base, ok := strings.CutSuffix(name, "_lpmf"); ok {
-				c.lib.Add(base+"_lupmf", sig)
+				c.addUserSig(base+"_lupmf", sig)
 			}
 		case prev.Decl.Body != nil && f.Body != nil:
 			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types (overloads must differ in their argument types, not only in their return types)", name)
@@ -319,6 +322,16 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 			prev.Decl, prev.defined = f, true
 		}
 	}
+}
+
+// addUserSig adds a user-defined signature to the library, noting the
+// names the Stan library does not have: a variable of such a name shadows
+// the function, while one named for a library function does not (stanc3).
+func (c *checker) addUserSig(name string, sig types.Signature) {
+	if !c.lib.Has(name) {
+		c.userOnly[name] = true
+	}
+	c.lib.Add(name, sig)
 }
 
 // libraryOverload reports whether a user-defined function may take its

@@ -334,7 +334,7 @@ func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 		c.info.Calls[x] = &Call{Name: name, Sig: types.Signature{Args: args, Ret: t}}
 		return t
 	}
-	if c.lookup(name) != nil && !c.lib.Has(name) {
+	if c.lookup(name) != nil && (!c.lib.Has(name) || c.userOnly[name]) {
 		c.errorf(x.Fun.Pos(), "'%s' is a variable, not a function", name)
 		return invalid
 	}
