@@ -310,6 +310,8 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 			}
 		case prev.Decl.Body != nil && f.Body != nil:
 			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types (overloads must differ in their argument types, not only in their return types)", name)
+		case prev.Decl.Body != nil && f.Body == nil:
+			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types: a declaration comes before the definition", name)
 		case prev.Decl.Body == nil && f.Body == nil:
 			c.errorf(f.Name.Pos(), "function '%s' is already declared with these argument types: a function is declared at most once", name)
 		case prev.Sig.Ret != sig.Ret:
