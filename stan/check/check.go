@@ -443,7 +443,7 @@ func (c *checker) functionBody(f *ast.FuncDecl) {
 	}
 	c.stmts(f.Body.List)
 	if fn.Sig.Ret.Kind != types.Void && !returns(f.Body) {
-		c.errorf(f.Body.Rbrace, "function '%s' must return a value of type %v on every path: add a return statement", f.Name.Name, fn.Sig.Ret)
+		c.errorf(f.Pos(), "function '%s' must return a value of type %v on every path: add a return statement", f.Name.Name, fn.Sig.Ret)
 	}
 	c.pop()
 	c.fn = nil

@@ -1,7 +1,7 @@
 functions {
-  real f(real x) {
+  /* ERROR "function 'f' must return a value of type real on every path" */real f(real x) {
     while (1) {
       break;
     }
-  /* ERROR "function 'f' must return a value of type real on every path" */}
+  }
 }
