@@ -8,7 +8,10 @@ package check
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/scanner"
@@ -100,6 +103,9 @@ func Check(fset *token.FileSet, prog *ast.Program) (*Info, error) {
 	}
 	c.scopes = []map[string]*Var{{}}
 	c.userOnly = map[string]bool{}
+	if f := fset.File(prog.Pos()); f != nil {
+		c.modelName = modelName(f.Name())
+	}
 	c.program(prog)
 	return c.info, c.errs.Err()
 }
@@ -116,6 +122,7 @@ type checker struct {
 	loops   int           // depth of enclosing loops
 	globals bool          // declarations are at the top of a program block
 	guide   *guideState
+	modelName string // identifiers may not take it (see modelName)
 	// userOnly: names of user-defined functions the Stan library lacks.
 	userOnly map[string]bool
 	// userJacobian: user functions whose names end in _jacobian are
@@ -166,6 +173,22 @@ func (c *checker) identifier(id *ast.Ident) {
 	if keywords[id.Name] || strings.HasSuffix(id.Name, "__") {
 		c.errorf(id.Pos(), "identifier '%s' clashes with a reserved keyword", id.Name)
 	}
+	if id.Name == c.modelName {
+		c.errorf(id.Pos(), "identifier '%s' clashes with the model name", id.Name)
+	}
+}
+
+// modelName is the name stanc gives the model of a file (its C++ class):
+// the file's base name without .stan, other characters than letters,
+// digits and _ replaced by _, followed by _model.
+func modelName(file string) string {
+	base := strings.TrimSuffix(filepath.Base(file), ".stan")
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return r
+		}
+		return '_'
+	}, base) + "_model"
 }
 
 // ---- program ----
