@@ -117,11 +117,11 @@ type checker struct {
 	errs   scanner.ErrorList
 	scopes []map[string]*Var
 
-	block   ast.BlockKind // the block being checked
-	fn      *Func         // the function being checked, or nil
-	loops   int           // depth of enclosing loops
-	globals bool          // declarations are at the top of a program block
-	guide   *guideState
+	block     ast.BlockKind // the block being checked
+	fn        *Func         // the function being checked, or nil
+	loops     int           // depth of enclosing loops
+	globals   bool          // declarations are at the top of a program block
+	guide     *guideState
 	modelName string // identifiers may not take it (see modelName)
 	// userOnly: names of user-defined functions the Stan library lacks.
 	userOnly map[string]bool
