@@ -90,8 +90,8 @@ generated quantities {
   for (z in zs) {
     fe += z;
   }
-  for (z in cv) {
-    fe += z;
+  for (i in 1:num_elements(cv)) {
+    fe += cv[i];
   }
   for (r in zz) {
     for (z in r) {

@@ -8,7 +8,10 @@ package check
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/scanner"
@@ -99,6 +102,10 @@ func Check(fset *token.FileSet, prog *ast.Program) (*Info, error) {
 		},
 	}
 	c.scopes = []map[string]*Var{{}}
+	c.userOnly = map[string]bool{}
+	if f := fset.File(prog.Pos()); f != nil {
+		c.modelName = modelName(f.Name())
+	}
 	c.program(prog)
 	return c.info, c.errs.Err()
 }
@@ -110,11 +117,14 @@ type checker struct {
 	errs   scanner.ErrorList
 	scopes []map[string]*Var
 
-	block   ast.BlockKind // the block being checked
-	fn      *Func         // the function being checked, or nil
-	loops   int           // depth of enclosing loops
-	globals bool          // declarations are at the top of a program block
-	guide   *guideState
+	block     ast.BlockKind // the block being checked
+	fn        *Func         // the function being checked, or nil
+	loops     int           // depth of enclosing loops
+	globals   bool          // declarations are at the top of a program block
+	guide     *guideState
+	modelName string // identifiers may not take it (see modelName)
+	// userOnly: names of user-defined functions the Stan library lacks.
+	userOnly map[string]bool
 	// userJacobian: user functions whose names end in _jacobian are
 	// Jacobian functions (see jacobianFuncs).
 	userJacobian bool
@@ -143,8 +153,9 @@ func (c *checker) declare(id *ast.Ident, v *Var) {
 	if strings.HasSuffix(id.Name, "_lupdf") || strings.HasSuffix(id.Name, "_lupmf") {
 		c.errorf(id.Pos(), "identifier '%s' has a _lupdf/_lupmf suffix, which is only allowed for functions", id.Name)
 	}
-	// Variables may shadow library functions (beta, e), as in stanc3.
-	if c.lookup(id.Name) != nil || c.info.Funcs[id.Name] != nil || c.info.Nets[id.Name] != nil {
+	// Variables may shadow library and user-defined functions (beta, e),
+	// as in stanc3; a call of the name is then an error.
+	if c.lookup(id.Name) != nil || c.info.Nets[id.Name] != nil {
 		c.errorf(id.Pos(), "identifier '%s' is already in use", id.Name)
 	}
 	c.scopes[len(c.scopes)-1][id.Name] = v
@@ -162,6 +173,22 @@ func (c *checker) identifier(id *ast.Ident) {
 	if keywords[id.Name] || strings.HasSuffix(id.Name, "__") {
 		c.errorf(id.Pos(), "identifier '%s' clashes with a reserved keyword", id.Name)
 	}
+	if id.Name == c.modelName {
+		c.errorf(id.Pos(), "identifier '%s' clashes with the model name", id.Name)
+	}
+}
+
+// modelName is the name stanc gives the model of a file (its C++ class):
+// the file's base name without .stan, other characters than letters,
+// digits and _ replaced by _, followed by _model.
+func modelName(file string) string {
+	base := strings.TrimSuffix(filepath.Base(file), ".stan")
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return r
+		}
+		return '_'
+	}, base) + "_model"
 }
 
 // ---- program ----
@@ -298,14 +325,16 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 		case prev == nil:
 			fn := &Func{Name: name, Sig: sig, Decl: f, defined: f.Body != nil}
 			c.info.Funcs[name] = append(c.info.Funcs[name], fn)
-			c.lib.Add(name, sig)
+			c.addUserSig(name, sig)
 			if base, ok := strings.CutSuffix(name, "_lpdf"); ok {
-				c.lib.Add(base+"_lupdf", sig)
+				c.addUserSig(base+"_lupdf", sig)
 			} else if base, ok := strings.CutSuffix(name, "_lpmf"); ok {
-				c.lib.Add(base+"_lupmf", sig)
+				c.addUserSig(base+"_lupmf", sig)
 			}
 		case prev.Decl.Body != nil && f.Body != nil:
 			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types (overloads must differ in their argument types, not only in their return types)", name)
+		case prev.Decl.Body != nil && f.Body == nil:
+			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types: a declaration comes before the definition", name)
 		case prev.Decl.Body == nil && f.Body == nil:
 			c.errorf(f.Name.Pos(), "function '%s' is already declared with these argument types: a function is declared at most once", name)
 		case prev.Sig.Ret != sig.Ret:
@@ -318,6 +347,16 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 			prev.Decl, prev.defined = f, true
 		}
 	}
+}
+
+// addUserSig adds a user-defined signature to the library, noting the
+// names the Stan library does not have: a variable of such a name shadows
+// the function, while one named for a library function does not (stanc3).
+func (c *checker) addUserSig(name string, sig types.Signature) {
+	if !c.lib.Has(name) {
+		c.userOnly[name] = true
+	}
+	c.lib.Add(name, sig)
 }
 
 // libraryOverload reports whether a user-defined function may take its
@@ -427,34 +466,106 @@ func (c *checker) functionBody(f *ast.FuncDecl) {
 	}
 	c.stmts(f.Body.List)
 	if fn.Sig.Ret.Kind != types.Void && !returns(f.Body) {
-		c.errorf(f.Body.Rbrace, "function '%s' must return a value of type %v on every path: add a return statement", f.Name.Name, fn.Sig.Ret)
+		c.errorf(f.Pos(), "function '%s' must return a value of type %v on every path: add a return statement", f.Name.Name, fn.Sig.Ret)
 	}
 	c.pop()
 	c.fn = nil
 }
 
-// returns reports whether s ends in a return (or reject) on every path.
-func returns(s ast.Stmt) bool {
+// completion says how a statement can end, as stanc3's type checker
+// classifies statements to decide that a returning function's body
+// returns on every path.
+type completion int
+
+const (
+	incomplete completion = iota // control can reach the next statement
+	complete                     // every path returns, rejects or errors
+	nonlocal                     // a break can leave the enclosing loop
+)
+
+// returns reports whether a function body returns on every path.
+func returns(body *ast.BlockStmt) bool { return completes(body) == complete }
+
+// completes classifies s: return, reject and fatal_error complete; break
+// leaves the loop; a loop completes if its body does (and while (1) also
+// when its body merely falls through); an if completes if both branches
+// do; a block folds its statements up to the first escape (return,
+// reject, fatal_error, break, continue), so a statement after a complete
+// if makes the block incomplete again.
+func completes(s ast.Stmt) completion {
 	switch s := s.(type) {
 	case *ast.ReturnStmt:
+		return complete
+	case *ast.PrintStmt:
+		if s.Kind != "print" {
+			return complete
+		}
+	case *ast.BranchStmt:
+		if s.Tok == "break" {
+			return nonlocal
+		}
+	case *ast.IfStmt:
+		a, b := completes(s.Then), incomplete
+		if s.Else != nil {
+			b = completes(s.Else)
+		}
+		switch {
+		case a == complete && b == complete:
+			return complete
+		case a == nonlocal || b == nonlocal:
+			return nonlocal
+		}
+	case *ast.WhileStmt:
+		switch completes(s.Body) {
+		case complete:
+			return complete
+		case incomplete:
+			if lit, ok := s.Cond.(*ast.BasicLit); ok && lit.Kind == token.INT && strings.Trim(lit.Value, "0_") != "" {
+				return complete
+			}
+		}
+	case *ast.ForStmt:
+		if completes(s.Body) == complete {
+			return complete
+		}
+	case *ast.ForeachStmt:
+		if completes(s.Body) == complete {
+			return complete
+		}
+	case *ast.BlockStmt:
+		return blockCompletes(s.List)
+	case *ast.ProfileStmt:
+		return blockCompletes(s.Body.List)
+	}
+	return incomplete
+}
+
+func blockCompletes(list []ast.Stmt) completion {
+	acc := incomplete
+	for _, t := range list {
+		c := completes(t)
+		switch {
+		case acc == nonlocal || c == nonlocal:
+			acc = nonlocal
+		case c == complete:
+			acc = complete
+		default:
+			acc = incomplete
+		}
+		if escapes(t) {
+			break
+		}
+	}
+	return acc
+}
+
+// escapes reports whether s leaves its block unconditionally.
+func escapes(s ast.Stmt) bool {
+	switch s := s.(type) {
+	case *ast.ReturnStmt, *ast.BranchStmt:
 		return true
 	case *ast.PrintStmt:
 		return s.Kind != "print"
-	case *ast.BlockStmt:
-		for _, t := range s.List {
-			if returns(t) {
-				return true
-			}
-		}
-	case *ast.IfStmt:
-		return s.Else != nil && returns(s.Then) && returns(s.Else)
-	case *ast.WhileStmt:
-		// while (1) { ... return ...; } is a common idiom.
-		if lit, ok := s.Cond.(*ast.BasicLit); ok && lit.Value == "1" {
-			return returns(s.Body)
-		}
-	case *ast.ProfileStmt:
-		return returns(s.Body)
 	}
 	return false
 }
@@ -504,7 +615,7 @@ func (c *checker) stmt(s ast.Stmt) {
 		switch {
 		case t.Dims > 0:
 			elem = t.Elem()
-		case t.IsMatrixLike():
+		case t.IsMatrixLike() && !isComplexKind(t.Kind):
 			elem = types.Type{Kind: t.Elem().Kind}
 		case t.Kind != types.Invalid:
 			c.errorf(s.X.Pos(), "a foreach loop needs an array, vector or matrix to loop over, found %v", t)
@@ -581,8 +692,8 @@ func (c *checker) branch(s *ast.IfStmt) {
 }
 
 func (c *checker) condition(x ast.Expr) {
-	if t := c.expr(x); !(t == types.IntT || t == types.RealT) && t.Kind != types.Invalid {
-		c.errorf(x.Pos(), "condition must be of type int or real, found %v", t)
+	if t := c.expr(x); t != types.IntT && t.Kind != types.Invalid {
+		c.errorf(x.Pos(), "condition must be of type int, found %v", t)
 	}
 }
 
@@ -590,6 +701,8 @@ func (c *checker) ret(s *ast.ReturnStmt) {
 	if c.fn == nil {
 		if s.X != nil {
 			c.errorf(s.Pos(), "return statements with a value are only allowed in function bodies")
+		} else {
+			c.errorf(s.Pos(), "void return statements may only be used inside non-returning function definitions")
 		}
 		return
 	}
@@ -901,7 +1014,7 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 		}
 	}
 	name := s.Dist.Name
-	for _, suffix := range []string{"_cdf", "_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
+	for _, suffix := range []string{"_cdf", "_ccdf", "_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
 		if base, ok := strings.CutSuffix(name, suffix); ok && (c.lib.Has(name) || c.lib.Has(base+"_lpdf") || c.lib.Has(base+"_lpmf")) {
 			c.errorf(s.Dist.Pos(), "CDFs and CCDFs cannot be used in ~ statements: '%s' is not a density", name)
 			return

@@ -257,6 +257,18 @@ func TestRulesAccepted(t *testing.T) {
 		`functions { real g(real x); real g(complex z); real h(real x) { return g(x) + g(to_complex(x, 1)); }
 		  real g(real x) { return 3 * x; } real g(complex z) { return get_imag(z); } }
 		 parameters { real y; } model { target += h(y) + g(2); }`,
+		// Bodies that return on every path as stanc3 counts paths: a loop
+		// whose body returns, while (1) that only a return leaves, a
+		// reject or fatal_error as the last statement, statements after a
+		// return (unreachable, a warning only).
+		`functions { real a(real x) { for (i in 1:2) return x; } real b(real x) { while (1) { if (x > 0) return x; } }
+		  real c(array[] real y) { for (x in y) { return x; } } real d(real x) { if (x > 0) return x; reject("x: ", x); }
+		  real e(real x) { fatal_error("no"); } real f(real x) { return x; print(x); } }
+		 parameters { real y; } model { target += a(y) + b(y) + c({y}) + d(y) + e(y) + f(y); }`,
+		// Variables and arguments may shadow user-defined functions.
+		`functions { real f(real x) { return 2 * x; } real g(real f) { return f + 1; } }
+		 parameters { real y; } model { real h = f(1); { real f = 0.5; y ~ normal(g(f) + h, 1); } }
+		 generated quantities { real f = y; }`,
 	} {
 		fset := token.NewFileSet()
 		if _, err := parseCheck(fset, "ok.stan", []byte(src)); err != nil {

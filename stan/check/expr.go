@@ -334,7 +334,7 @@ func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 		c.info.Calls[x] = &Call{Name: name, Sig: types.Signature{Args: args, Ret: t}}
 		return t
 	}
-	if c.lookup(name) != nil && !c.lib.Has(name) {
+	if c.lookup(name) != nil && (!c.lib.Has(name) || c.userOnly[name]) {
 		c.errorf(x.Fun.Pos(), "'%s' is a variable, not a function", name)
 		return invalid
 	}
@@ -347,7 +347,7 @@ func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 			c.errorf(x.Fun.Pos(), "no matching signature for '%s' with arguments (%s): %s", name, strings.Join(ts, ", "), rule)
 			return invalid
 		}
-		c.errorf(x.Fun.Pos(), "a function '%s' is not defined", name)
+		c.errorf(x.Fun.Pos(), "%s", c.undefinedFunc(name))
 		return invalid
 	}
 	c.callRules(x)
@@ -423,6 +423,29 @@ func (c *checker) callRules(x *ast.CallExpr) {
 // unnormalizedAllowed reports whether _lupdf and _lupmf functions may be
 // called here: in the model block (and the guide, which is scored the
 // same way) and in user-defined densities.
+// undefinedFunc says why name is not a function, as stanc3 does: a
+// density of a family that has a mass function (or the reverse), or a
+// CDF or rng a family lacks, is named as such.
+func (c *checker) undefinedFunc(name string) string {
+	other := map[string]string{"_lpdf": "_lpmf", "_lupdf": "_lupmf", "_lpmf": "_lpdf", "_lupmf": "_lupdf"}
+	for suffix, alt := range other {
+		if base, ok := strings.CutSuffix(name, suffix); ok && c.lib.Has(base+strings.Replace(alt, "_lu", "_l", 1)) {
+			return fmt.Sprintf("function '%s' is not implemented for distribution '%s', use '%s%s' instead", name, base, base, alt)
+		}
+	}
+	for _, suffix := range []string{"_cdf", "_lcdf", "_lccdf", "_rng"} {
+		if base, ok := strings.CutSuffix(name, suffix); ok {
+			if _, family := c.lib.Dist(base + "_lpdf"); family {
+				return fmt.Sprintf("function '%s' is not implemented for distribution '%s'", name, base)
+			}
+			if _, family := c.lib.Dist(base + "_lpmf"); family {
+				return fmt.Sprintf("function '%s' is not implemented for distribution '%s'", name, base)
+			}
+		}
+	}
+	return fmt.Sprintf("a function '%s' is not defined", name)
+}
+
 func (c *checker) unnormalizedAllowed() bool {
 	if c.fn != nil {
 		return strings.HasSuffix(c.fn.Name, "_lpdf") || strings.HasSuffix(c.fn.Name, "_lpmf")

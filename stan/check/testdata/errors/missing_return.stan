@@ -1,5 +1,5 @@
 functions {
-  real f(real x) {
+  /* ERROR "function 'f' must return a value of type real on every path" */real f(real x) {
     if (x > 0) return 1;
-  /* ERROR "function 'f' must return a value of type real on every path" */}
+  }
 }

@@ -1,0 +1,3 @@
+model {
+  /* ERROR "void return statements may only be used inside non-returning function definitions" */return;
+}

@@ -1,0 +1,7 @@
+functions {
+  /* ERROR "function 'f' must return a value of type real on every path" */real f(real x) {
+    while (1) {
+      break;
+    }
+  }
+}
