@@ -691,9 +691,12 @@ func (c *checker) branch(s *ast.IfStmt) {
 	c.guide.join(s, afterThen)
 }
 
+// condition checks an if or while condition: an int, or a real as Stan
+// allowed until 2.33 (kept, as gostan keeps the other old syntax, for old
+// programs).
 func (c *checker) condition(x ast.Expr) {
-	if t := c.expr(x); t != types.IntT && t.Kind != types.Invalid {
-		c.errorf(x.Pos(), "condition must be of type int, found %v", t)
+	if t := c.expr(x); !(t == types.IntT || t == types.RealT) && t.Kind != types.Invalid {
+		c.errorf(x.Pos(), "condition must be of type int or real, found %v", t)
 	}
 }
 

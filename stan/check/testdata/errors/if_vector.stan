@@ -1,4 +1,4 @@
 transformed data {
   vector[2] v;
-  if (/* ERROR "condition must be of type int, found vector" */v) print("x");
+  if (/* ERROR "condition must be of type int or real, found vector" */v) print("x");
 }

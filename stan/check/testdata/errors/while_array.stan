@@ -1,4 +1,4 @@
 transformed data {
   array[2] int a;
-  while (/* ERROR "condition must be of type int, found array[] int" */a) { }
+  while (/* ERROR "condition must be of type int or real, found array[] int" */a) { }
 }
