@@ -2,6 +2,7 @@ package compile
 
 import (
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
@@ -73,5 +74,34 @@ func TestSteadyStateAllocations(t *testing.T) {
 	m.LogDensity(x, g)
 	if n := testing.AllocsPerRun(100, func() { m.LogDensity(x, g) }); n != 0 && !race.Enabled {
 		t.Errorf("a gradient evaluation allocates %v times", n)
+	}
+}
+
+// TestClonePrintsTransformedDataOnce: a clone runs transformed data again
+// but does not print again, so a sampler's chains leave one copy of what
+// the block prints, as Stan does; prints in later blocks still reach
+// Program.Print from the clone.
+func TestClonePrintsTransformedDataOnce(t *testing.T) {
+	p, err := Source("td.stan", []byte(`transformed data { real z = 2; print("td ", z); }
+parameters { real x; }
+model { print("model"); x ~ normal(z, 1); }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	p.Print = &out
+	m, err := p.NewModel(nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := m.Clone()
+	if got := out.String(); got != "td 2\n" {
+		t.Errorf("after NewModel and Clone the program printed %q, want %q", got, "td 2\n")
+	}
+	if _, err := c.LogDensity([]float64{0.5}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "td 2\nmodel\n" {
+		t.Errorf("after the clone's evaluation the program printed %q", got)
 	}
 }

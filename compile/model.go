@@ -2,6 +2,7 @@ package compile
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -46,7 +47,13 @@ type output struct {
 // NewModel reads data into the program, runs transformed data once, and
 // fixes the parameters' layout.
 func (p *Program) NewModel(data model.Data, seed uint64) (m *Model, err error) {
-	e := &env{t: ad.NewTape(), globals: make([]value, p.nGlobals), rng: rand.New(rand.NewPCG(seed, 0xda7a)), print: p.Print}
+	return p.newModel(data, seed, p.Print)
+}
+
+// newModel builds a Model whose transformed data block prints to tdPrint
+// (Clone's copies run it again silently: Stan prints it once).
+func (p *Program) newModel(data model.Data, seed uint64, tdPrint io.Writer) (m *Model, err error) {
+	e := &env{t: ad.NewTape(), globals: make([]value, p.nGlobals), rng: rand.New(rand.NewPCG(seed, 0xda7a)), print: tdPrint}
 	p.newScratch(e)
 	m = &Model{p: p, e: e, data: data, seed: seed}
 	defer func() {
@@ -70,6 +77,7 @@ func (p *Program) NewModel(data model.Data, seed uint64) (m *Model, err error) {
 			}
 		}
 	}
+	e.print = p.Print
 	for _, f := range p.prepare {
 		f(e)
 	}
@@ -405,7 +413,7 @@ func (m *Model) fill(out []float64, n int) {
 // environment for the same program, bound to the same data with the same
 // seed, so transformed data come out the same.
 func (m *Model) Clone() model.Model {
-	c, err := m.p.NewModel(m.data, m.seed)
+	c, err := m.p.newModel(m.data, m.seed, io.Discard)
 	if err != nil {
 		panic("compile: data that were read once failed to be read again: " + err.Error())
 	}
