@@ -377,25 +377,9 @@ func (u *Discrete) tail(t *ad.Tape, upper bool, ints [][]int, reals [][]ad.Var) 
 		a[i] = newArg(u.realNames[i], reals[i])
 		ap[i] = &a[i]
 	}
-	n, err := size(fn, ap[:nr]...)
-	if err != nil {
+	n, err := u.size(fn, ints, ap[:nr])
+	if err != nil || n == 0 {
 		return ad.Var{}, err
-	}
-	// An empty argument makes the sum empty, as in Stan Math; the sizes
-	// agree as in Lpmf.
-	for i, v := range ints {
-		switch {
-		case len(v) == 0:
-			return ad.Var{}, nil
-		case len(v) == 1:
-		case nr == 0 && i == 0 || n == 1 && allScalar(ap[:nr]):
-			n = len(v)
-		case len(v) != n:
-			return ad.Var{}, &SizeError{fn, argNames[u.intNames[0]], argNames[u.intNames[i]], n, len(v)}
-		}
-	}
-	if n == 0 {
-		return ad.Var{}, nil
 	}
 	for i := range nr {
 		if err := check(fn, ap[i], u.rules[i].text, u.rules[i].ok); err != nil {

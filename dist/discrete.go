@@ -47,23 +47,9 @@ func (u *Discrete) Lpmf(t *ad.Tape, propto bool, ints [][]int, reals ...[]ad.Var
 		a[i] = newArg(u.realNames[i], reals[i])
 		ap[i] = &a[i]
 	}
-	n, err := size(fn, ap[:nr]...)
-	if err != nil {
+	n, err := u.size(fn, ints, ap[:nr])
+	if err != nil || n == 0 {
 		return ad.Var{}, err
-	}
-	for i, v := range ints {
-		switch {
-		case len(v) == 0:
-			return ad.Var{}, nil
-		case len(v) == 1:
-		case nr == 0 && i == 0 || n == 1 && allScalar(ap[:nr]):
-			n = len(v)
-		case len(v) != n:
-			return ad.Var{}, &SizeError{fn, argNames[u.intNames[0]], argNames[u.intNames[i]], n, len(v)}
-		}
-	}
-	if n == 0 {
-		return ad.Var{}, nil
 	}
 	for i := range nr {
 		if err := check(fn, ap[i], u.rules[i].text, u.rules[i].ok); err != nil {
@@ -114,6 +100,28 @@ func (u *Discrete) Lpmf(t *ad.Tape, propto bool, ints [][]int, reals ...[]ad.Var
 		a[i].flush(&b)
 	}
 	return b.End(lp), nil
+}
+
+// size is the common length of the vectorised arguments, the int ones
+// after the reals: 0 when one is empty, which makes the sum empty as in
+// Stan Math.
+func (u *Discrete) size(fn string, ints [][]int, reals []*arg) (int, error) {
+	n, err := size(fn, reals...)
+	if err != nil {
+		return 0, err
+	}
+	for i, v := range ints {
+		switch {
+		case len(v) == 0:
+			return 0, nil
+		case len(v) == 1:
+		case len(reals) == 0 && i == 0 || n == 1 && allScalar(reals):
+			n = len(v)
+		case len(v) != n:
+			return 0, &SizeError{fn, argNames[u.intNames[0]], argNames[u.intNames[i]], n, len(v)}
+		}
+	}
+	return n, nil
 }
 
 func allScalar(args []*arg) bool {
