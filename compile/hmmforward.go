@@ -134,15 +134,8 @@ func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 		!c.sameFixedSize(acc.Decl.Type.ArrayDims[0], ks.Hi) {
 		return nil
 	}
-	us, ok := kb.List[1].(*ast.AssignStmt)
-	if !ok || us.Op != token.ASSIGN {
-		return nil
-	}
-	call, ok := unparen(us.RHS).(*ast.CallExpr)
-	if !ok || len(call.Args) != 1 || !c.isVar(call.Args[0], acc) {
-		return nil
-	}
-	if ci := c.info.Calls[call]; ci == nil || ci.User != nil || ci.Name != "log_sum_exp" {
+	us := c.lseAssign(kb.List[1], acc)
+	if us == nil {
 		return nil
 	}
 	gl, ok := us.LHS.(*ast.IndexExpr)

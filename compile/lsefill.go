@@ -104,15 +104,8 @@ func (c *compiler) fusedLSE(fill, use ast.Stmt) stmtFn {
 	if !isIntLit(fs.Lo, 1) || !c.sameFixedSize(fs.Hi, size) {
 		return nil
 	}
-	us, ok := use.(*ast.AssignStmt)
-	if !ok || us.Op != token.ASSIGN || c.info.Types[us.LHS] != types.RealT {
-		return nil
-	}
-	call, ok := unparen(us.RHS).(*ast.CallExpr)
-	if !ok || len(call.Args) != 1 || !c.isVar(call.Args[0], acc) {
-		return nil
-	}
-	if ci := c.info.Calls[call]; ci == nil || ci.User != nil || ci.Name != "log_sum_exp" {
+	us := c.lseAssign(use, acc)
+	if us == nil || c.info.Types[us.LHS] != types.RealT {
 		return nil
 	}
 	if _, ok := c.slots[c.info.Uses[ast.Root(us.LHS)]]; !ok {
@@ -321,4 +314,20 @@ func (f *lseFill) eval(e *env) ad.Var {
 	}
 	st.top, st.ftop = base, fbase
 	return bl.End(v)
+}
+
+// lseAssign returns s if it is `x = log_sum_exp(acc)`, nil otherwise.
+func (c *compiler) lseAssign(s ast.Stmt, acc *check.Var) *ast.AssignStmt {
+	us, ok := s.(*ast.AssignStmt)
+	if !ok || us.Op != token.ASSIGN {
+		return nil
+	}
+	call, ok := unparen(us.RHS).(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 || !c.isVar(call.Args[0], acc) {
+		return nil
+	}
+	if ci := c.info.Calls[call]; ci == nil || ci.User != nil || ci.Name != "log_sum_exp" {
+		return nil
+	}
+	return us
 }
