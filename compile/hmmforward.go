@@ -640,6 +640,10 @@ func (f *hmmForward) emission(e *env, op *hmmOp, t int, lb []float64, sl []strid
 // step's softmax weights and B's partials.
 func hmmBackward(adj []float64, ints []int32, flts []float64) {
 	K, n, nA, nE := int(ints[0]), int(ints[1]), int(ints[2]), int(ints[3])
+	if K == 2 {
+		hmmBackward2(adj, ints, flts)
+		return
+	}
 	first := int(ints[4])
 	prev0 := ints[5:][:K]
 	aIDs := ints[5+K:][:K*K*nA]
@@ -670,6 +674,54 @@ func hmmBackward(adj []float64, ints []int32, flts []float64) {
 			for i, id := range bIDs[cell*nE:][:nE] {
 				adj[id] += gs * bd[cell*nE+i]
 			}
+		}
+	}
+}
+
+// hmmBackward2 is hmmBackward for K = 2, with the same additions in the
+// same order, but for those to slot 0 (constants), which are skipped: the
+// adjoints of gamma[t - 1, :] are carried in locals (the outputs are
+// fresh slots no operand shares) and stored as they are complete.
+func hmmBackward2(adj []float64, ints []int32, flts []float64) {
+	n, nA, nE := int(ints[1]), int(ints[2]), int(ints[3])
+	first := int(ints[4])
+	prev0 := ints[5:][:2]
+	aIDs := ints[7:][:4*nA]
+	bIDs := ints[7+4*nA:][:n*2*nE]
+	sa, ws, bd := flts[:nA], flts[nA:][:n*4], flts[nA+n*4:][:n*2*nE]
+	out := adj[first:][:2*n]
+	for t := n - 1; t >= 0; t-- {
+		var c [2]float64 // gamma[t - 1, :]'s adjoints, when t > 0
+		if t > 0 {
+			c[0], c[1] = out[2*(t-1)], out[2*(t-1)+1]
+		}
+		for k := 1; k >= 0; k-- {
+			cell := 2*t + k
+			g := out[cell]
+			if g == 0 {
+				continue
+			}
+			w := ws[2*cell:][:2]
+			for j, wj := range w {
+				gw := g * wj
+				if t == 0 {
+					adj[prev0[j]] += gw
+				} else {
+					c[j] += gw
+				}
+				for i, id := range aIDs[(2*j+k)*nA:][:nA] {
+					adj[id] += gw * sa[i]
+				}
+			}
+			gs := g * (w[0] + w[1])
+			for i, id := range bIDs[cell*nE:][:nE] {
+				if id != 0 {
+					adj[id] += gs * bd[cell*nE+i]
+				}
+			}
+		}
+		if t > 0 {
+			out[2*(t-1)], out[2*(t-1)+1] = c[0], c[1]
 		}
 	}
 }
