@@ -529,8 +529,33 @@ func forward2(tp *ad.Tape, g []ad.Var, as, bs, ws []float64) int32 {
 	for t := range n {
 		b := bs[2*t:][:2]
 		w := ws[4*t:][:4]
-		v0 := lse2(p0+a00+b[0], p1+a10+b[0], w[:2])
-		v1 := lse2(p0+a01+b[1], p1+a11+b[1], w[2:])
+		// The two cells side by side, so that their exps and logs
+		// overlap; an infinite largest element takes lse2's branch.
+		x00, x01 := p0+a00+b[0], p1+a10+b[0]
+		x10, x11 := p0+a01+b[1], p1+a11+b[1]
+		m0, m1 := max(x00, x01), max(x10, x11)
+		var v0, v1 float64
+		if math.IsInf(m0, 0) || math.IsInf(m1, 0) {
+			v0, v1 = lse2(x00, x01, w[:2]), lse2(x10, x11, w[2:])
+		} else {
+			e00, e01, e10, e11 := 1.0, 1.0, 1.0, 1.0
+			if x00 != m0 {
+				e00 = math.Exp(x00 - m0)
+			}
+			if x10 != m1 {
+				e10 = math.Exp(x10 - m1)
+			}
+			if x01 != m0 {
+				e01 = math.Exp(x01 - m0)
+			}
+			if x11 != m1 {
+				e11 = math.Exp(x11 - m1)
+			}
+			s0, s1 := e00+e01, e10+e11
+			r0, r1 := 1/s0, 1/s1
+			w[0], w[1], w[2], w[3] = e00*r0, e01*r0, e10*r1, e11*r1
+			v0, v1 = m0+math.Log(s0), m1+math.Log(s1)
+		}
 		out := g[2*(t+1):][:2]
 		out[0], out[1] = tp.Var(v0), tp.Var(v1)
 		p0, p1 = v0, v1
