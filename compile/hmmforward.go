@@ -48,7 +48,8 @@ type hmmForward struct {
 	ops        []hmmOp
 	nA, nB     int       // A's and B's operands
 	nE         int       // B's partials: one per operand, two per emission
-	sa         []float64 // A's signs
+	sa, sb     []float64 // A's and B's signs
+	emOnly     bool      // whether every operand of B is an emission
 	nEm        int       // emissions
 	st         stateSlot[hmmState]
 }
@@ -87,6 +88,7 @@ type hmmState struct {
 	a   []ad.Var  // A's operands by (j, k, operand)
 	as  []float64 // A's value by (j, k)
 	bs  []float64 // B's value by (t, k)
+	bv  []float64 // B's operands' values at one (t, k)
 	bid []int32   // B's partials' slots by (t, k, partial)
 	bd  []float64 // and the partials, signs included
 	// lb holds each emission's last beta, log(beta) and 1/beta for
@@ -195,6 +197,7 @@ func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 			op.kind, op.idx, op.ent = hmmB, f.nB, f.nE
 			f.nB++
 			f.nE++
+			f.sb = append(f.sb, op.sign)
 		}
 		if op.kind != hmmPrev && op.lf == nil {
 			cx, ok := x.(*ast.CallExpr)
@@ -219,6 +222,7 @@ func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 	if prevs != 1 {
 		return nil
 	}
+	f.emOnly = f.nEm == f.nB
 	f.st = newState(c, func() *hmmState { return &hmmState{} })
 	return f.run
 }
@@ -296,6 +300,7 @@ func (f *hmmForward) run(e *env) ctrl {
 	st.a = slices.Grow(st.a[:0], K*K*nA)[:K*K*nA]
 	st.as = slices.Grow(st.as[:0], K*K)[:K*K]
 	st.bs = slices.Grow(st.bs[:0], n*K)[:n*K]
+	st.bv = slices.Grow(st.bv[:0], f.nB)[:f.nB]
 	st.bid = slices.Grow(st.bid[:0], n*K*nE)[:n*K*nE]
 	st.bd = slices.Grow(st.bd[:0], n*K*nE)[:n*K*nE]
 	st.x = slices.Grow(st.x[:0], K)[:K]
@@ -315,12 +320,72 @@ func (f *hmmForward) run(e *env) ctrl {
 			}
 		}
 	}
+	// When every B operand is an emission read by stride whose checks
+	// pass at every t, the steps after the first evaluate no closure and
+	// can fail nowhere: they are computed straight into the node.
+	last := hi
+	fast := f.emOnly && emissionsPass(st.sl, lo, hi)
+	if fast {
+		last = lo
+	}
+	f.operands(e, st, lo, last, K)
+	for i := range K * K {
+		v := 0.0
+		for p, x := range st.a[i*nA:][:nA] {
+			if p == 0 {
+				v = f.sa[p] * x.Val
+			} else {
+				v += f.sa[p] * x.Val
+			}
+		}
+		st.as[i] = v
+	}
 
-	// The operands, in the order the loops evaluate them: at the first t
-	// every j's closures, then its leaves; afterwards B's alone, which A
-	// and gamma[t - 1, j] do not change. A's and B's values are summed
-	// here, each in order.
-	for t := lo; t <= hi; t++ {
+	nI, nF := 5+K+K*K*nA+n*K*nE, nA+n*K*K+n*K*nE
+	ints, flts := tp.CustomSpace(nI, nF)
+	gr := g.R
+	ints[0], ints[1], ints[2], ints[3] = int32(K), int32(n), int32(nA), int32(nE)
+	for j := range K {
+		ints[5+j] = gr[(lo-2)*K+j].ID()
+	}
+	aIDs := ints[5+K:][:K*K*nA]
+	for i, v := range st.a {
+		aIDs[i] = v.ID()
+	}
+	bIDs, bd := ints[5+K+K*K*nA:][:n*K*nE], flts[nA+n*K*K:][:n*K*nE]
+	m := (last - lo + 1) * K * nE
+	copy(bIDs, st.bid[:m])
+	copy(bd, st.bd[:m])
+	if fast {
+		f.emissions(st, lo+1, hi, K, bIDs[m:], bd[m:])
+		// hoist.go: the loops the steps would have started.
+		if f.frs[1].used {
+			*f.frs[1].starts.of(e) += hi - lo
+		}
+		if f.frs[2].used {
+			*f.frs[2].starts.of(e) += (hi - lo) * K
+		}
+	}
+	copy(flts, f.sa)
+	ws := flts[nA:][:n*K*K]
+	if K == 2 {
+		ints[4] = forward2(tp, gr[(lo-2)*2:][:2*(n+1)], st.as, st.bs, ws)
+	} else {
+		ints[4] = forwardK(tp, K, gr[(lo-2)*K:][:K*(n+1)], st.as, st.bs, ws, st.x)
+	}
+	tp.CustomCommit(hmmBackward, nI, nF)
+	return next
+}
+
+// operands evaluates A's and B's operands for t in lo..last, in the
+// order the loops evaluate them: at the first t every j's closures,
+// then its leaves; afterwards B's alone, which A and gamma[t - 1, j] do
+// not change. It writes st.a and, for each (t, k), B's sum in st.bs
+// (each operand's value in order) and its partials in st.bid, st.bd.
+func (f *hmmForward) operands(e *env, st *hmmState, lo, last, K int) {
+	tv, kv, jv := slot(e, f.tv), slot(e, f.kv), slot(e, f.jv)
+	nA, nE := f.nA, f.nE
+	for t := lo; t <= last; t++ {
 		tv.I[0] = t
 		if f.frs[1].used {
 			*f.frs[1].starts.of(e)++
@@ -332,7 +397,6 @@ func (f *hmmForward) run(e *env) ctrl {
 			}
 			cell := (t-lo)*K + k
 			bid, bd := st.bid[cell*nE:][:nE], st.bd[cell*nE:][:nE]
-			bs := 0.0
 			for j := range K {
 				if t > lo && j > 0 {
 					break
@@ -353,9 +417,8 @@ func (f *hmmForward) run(e *env) ctrl {
 								as[op.idx] = op.r(e)
 							}
 						case op.kind == hmmB && j == 0:
-							var x float64
 							if op.em != nil {
-								x = f.emission(e, op, t, st.lb[3*(op.em.n*K+k):][:3], st.sl[2*(op.em.n*K+k):][:2], bid, bd)
+								st.bv[op.idx] = f.emission(e, op, t, st.lb[3*(op.em.n*K+k):][:3], st.sl[2*(op.em.n*K+k):][:2], bid, bd)
 							} else {
 								var v ad.Var
 								if op.lf != nil {
@@ -363,56 +426,170 @@ func (f *hmmForward) run(e *env) ctrl {
 								} else {
 									v = op.r(e)
 								}
-								x, bid[op.ent], bd[op.ent] = v.Val, v.ID(), op.sign
-							}
-							if op.idx == 0 {
-								bs = op.sign * x
-							} else {
-								bs += op.sign * x
+								st.bv[op.idx], bid[op.ent], bd[op.ent] = v.Val, v.ID(), op.sign
 							}
 						}
 					}
 				}
 			}
+			bs := 0.0
+			for i, x := range st.bv {
+				if i == 0 {
+					bs = f.sb[i] * x
+				} else {
+					bs += f.sb[i] * x
+				}
+			}
 			st.bs[cell] = bs
 		}
 	}
-	for i := range K * K {
-		v := 0.0
-		for p, x := range st.a[i*nA:][:nA] {
-			if p == 0 {
-				v = f.sa[p] * x.Val
-			} else {
-				v += f.sa[p] * x.Val
+}
+
+// emissionsPass reports whether every emission's leaves, sl (y and beta
+// for each emission and k), are read by stride and pass the checks at
+// every t in lo..hi.
+func emissionsPass(sl []stridedLeaf, lo, hi int) bool {
+	for i := 0; i < len(sl); i += 2 {
+		y, b := &sl[i], &sl[i+1]
+		if !y.ok || !b.ok {
+			return false
+		}
+		if i >= 2 && sameColumn(y, &sl[i-2]) && sameColumn(b, &sl[i-1]) {
+			continue // checked as the previous k's
+		}
+		for t := lo; t <= hi; t++ {
+			if !(y.r[y.off+y.stride*t].Val >= 0) {
+				return false
+			}
+			if b.stride == 0 && t > lo {
+				continue
+			}
+			if v := b.r[b.off+b.stride*t].Val; !(v > 0 && v <= math.MaxFloat64) {
+				return false
 			}
 		}
-		st.as[i] = v
 	}
+	return true
+}
 
-	// The recursion, as lseFill.eval computes each step but for the
-	// order of the sum: gamma[t - 1, j] + A(j, k) + B(t, k).
-	nI, nF := 5+K+K*K*nA+n*K*nE, nA+n*K*K+n*K*nE
-	ints, flts := tp.CustomSpace(nI, nF)
-	gr := g.R
-	ints[0], ints[1], ints[2], ints[3] = int32(K), int32(n), int32(nA), int32(nE)
-	for j := range K {
-		ints[5+j] = gr[(lo-2)*K+j].ID()
-	}
-	aIDs := ints[5+K:][:K*K*nA]
-	for i, v := range st.a {
-		aIDs[i] = v.ID()
-	}
-	copy(ints[5+K+K*K*nA:], st.bid)
-	copy(flts, f.sa)
-	ws := flts[nA:][:n*K*K]
-	copy(flts[nA+n*K*K:], st.bd)
-	xs, as := st.x, st.as
-	for t := lo; t <= hi; t++ {
-		prev := gr[(t-2)*K:][:K]
-		out := gr[(t-1)*K:][:K]
+// sameColumn reports whether a and b read the same elements.
+func sameColumn(a, b *stridedLeaf) bool {
+	return len(a.r) == len(b.r) && (len(a.r) == 0 || &a.r[0] == &b.r[0]) && a.off == b.off && a.stride == b.stride
+}
+
+// emissions computes B for t in from..to when its operands are all
+// emissions read by stride that pass their checks (emissionsPass), as
+// emission does: B's sums go to st.bs, the partials to bIDs and bd,
+// which start at step from.
+func (f *hmmForward) emissions(st *hmmState, from, to, K int, bIDs []int32, bd []float64) {
+	nEm, lo := f.nEm, from-1
+	for t := from; t <= to; t++ {
 		for k := range K {
 			cell := (t-lo)*K + k
-			b := st.bs[cell]
+			c := (t-from)*K + k
+			bid, d := bIDs[c*2*nEm:][:2*nEm], bd[c*2*nEm:][:2*nEm]
+			bs := 0.0
+			for i := range nEm {
+				sl, lb := st.sl[2*(i*K+k):][:2], st.lb[3*(i*K+k):][:3]
+				y, b := sl[0].r[sl[0].off+sl[0].stride*t], sl[1].r[sl[1].off+sl[1].stride*t]
+				if lb[0] != b.Val {
+					lb[0], lb[1], lb[2] = b.Val, math.Log(b.Val), 1/b.Val
+				}
+				lp := -b.Val * y.Val
+				lp += lb[1]
+				sign := f.sb[i]
+				bid[2*i], d[2*i] = y.ID(), sign*-b.Val
+				bid[2*i+1], d[2*i+1] = b.ID(), sign*(lb[2]-y.Val)
+				if i == 0 {
+					bs = sign * lp
+				} else {
+					bs += sign * lp
+				}
+			}
+			st.bs[cell] = bs
+		}
+	}
+}
+
+// forward2 is the recursion for K = 2, as forwardK computes it: g holds
+// gamma[a - 1, :] then the outputs' places, as the A sums by (j, k), bs
+// the B sums by (t, k), ws the weights. It returns the first output's
+// slot.
+func forward2(tp *ad.Tape, g []ad.Var, as, bs, ws []float64) int32 {
+	a00, a01, a10, a11 := as[0], as[1], as[2], as[3]
+	p0, p1 := g[0].Val, g[1].Val
+	n := len(bs) / 2
+	for t := range n {
+		b := bs[2*t:][:2]
+		w := ws[4*t:][:4]
+		// The two cells side by side, so that their exps and logs
+		// overlap; an infinite largest element takes lse2's branch.
+		x00, x01 := p0+a00+b[0], p1+a10+b[0]
+		x10, x11 := p0+a01+b[1], p1+a11+b[1]
+		m0, m1 := max(x00, x01), max(x10, x11)
+		var v0, v1 float64
+		if math.IsInf(m0, 0) || math.IsInf(m1, 0) {
+			v0, v1 = lse2(x00, x01, w[:2]), lse2(x10, x11, w[2:])
+		} else {
+			e00, e01, e10, e11 := 1.0, 1.0, 1.0, 1.0
+			if x00 != m0 {
+				e00 = math.Exp(x00 - m0)
+			}
+			if x10 != m1 {
+				e10 = math.Exp(x10 - m1)
+			}
+			if x01 != m0 {
+				e01 = math.Exp(x01 - m0)
+			}
+			if x11 != m1 {
+				e11 = math.Exp(x11 - m1)
+			}
+			s0, s1 := e00+e01, e10+e11
+			r0, r1 := 1/s0, 1/s1
+			w[0], w[1], w[2], w[3] = e00*r0, e01*r0, e10*r1, e11*r1
+			v0, v1 = m0+math.Log(s0), m1+math.Log(s1)
+		}
+		out := g[2*(t+1):][:2]
+		out[0], out[1] = tp.Var(v0), tp.Var(v1)
+		p0, p1 = v0, v1
+	}
+	return g[2].ID()
+}
+
+// lse2 is log(exp(x0) + exp(x1)), its softmax weights written to w, as
+// forwardK computes them.
+func lse2(x0, x1 float64, w []float64) float64 {
+	m := max(x0, x1)
+	if math.IsInf(m, 0) {
+		w[0], w[1] = 0, 0
+		return m
+	}
+	e0, e1 := 1.0, 1.0
+	if x0 != m {
+		e0 = math.Exp(x0 - m)
+	}
+	if x1 != m {
+		e1 = math.Exp(x1 - m)
+	}
+	s := e0 + e1
+	r := 1 / s
+	w[0], w[1] = e0*r, e1*r
+	return m + math.Log(s)
+}
+
+// forwardK is the recursion, as lseFill.eval computes each step but for
+// the order of the sum: gamma[t - 1, j] + A(j, k) + B(t, k). g holds
+// gamma[a - 1, :] then the outputs' places, as the A sums by (j, k), bs
+// the B sums by (t, k), ws the weights, xs K of scratch. It returns the
+// first output's slot.
+func forwardK(tp *ad.Tape, K int, g []ad.Var, as, bs, ws, xs []float64) int32 {
+	n := len(bs) / K
+	for t := range n {
+		prev := g[t*K:][:K]
+		out := g[(t+1)*K:][:K]
+		for k := range K {
+			cell := t*K + k
+			b := bs[cell]
 			m := math.Inf(-1)
 			for j := range K {
 				v := prev[j].Val + as[j*K+k] + b
@@ -422,29 +599,25 @@ func (f *hmmForward) run(e *env) ctrl {
 			if math.IsInf(m, 0) {
 				clear(w)
 				out[k] = tp.Var(m)
-			} else {
-				s := 0.0
-				for j, x := range xs {
-					ex := 1.0
-					if x != m {
-						ex = math.Exp(x - m)
-					}
-					w[j] = ex
-					s += ex
-				}
-				r := 1 / s
-				for j := range w {
-					w[j] *= r
-				}
-				out[k] = tp.Var(m + math.Log(s))
+				continue
 			}
-			if cell == 0 {
-				ints[4] = out[k].ID()
+			s := 0.0
+			for j, x := range xs {
+				ex := 1.0
+				if x != m {
+					ex = math.Exp(x - m)
+				}
+				w[j] = ex
+				s += ex
 			}
+			r := 1 / s
+			for j := range w {
+				w[j] *= r
+			}
+			out[k] = tp.Var(m + math.Log(s))
 		}
 	}
-	tp.CustomCommit(hmmBackward, nI, nF)
-	return next
+	return g[K].ID()
 }
 
 // emission evaluates the emission op, exponential_lpdf(y | beta), as
@@ -485,6 +658,10 @@ func (f *hmmForward) emission(e *env, op *hmmOp, t int, lb []float64, sl []strid
 // step's softmax weights and B's partials.
 func hmmBackward(adj []float64, ints []int32, flts []float64) {
 	K, n, nA, nE := int(ints[0]), int(ints[1]), int(ints[2]), int(ints[3])
+	if K == 2 {
+		hmmBackward2(adj, ints, flts)
+		return
+	}
 	first := int(ints[4])
 	prev0 := ints[5:][:K]
 	aIDs := ints[5+K:][:K*K*nA]
@@ -515,6 +692,54 @@ func hmmBackward(adj []float64, ints []int32, flts []float64) {
 			for i, id := range bIDs[cell*nE:][:nE] {
 				adj[id] += gs * bd[cell*nE+i]
 			}
+		}
+	}
+}
+
+// hmmBackward2 is hmmBackward for K = 2, with the same additions in the
+// same order, but for those to slot 0 (constants), which are skipped: the
+// adjoints of gamma[t - 1, :] are carried in locals (the outputs are
+// fresh slots no operand shares) and stored as they are complete.
+func hmmBackward2(adj []float64, ints []int32, flts []float64) {
+	n, nA, nE := int(ints[1]), int(ints[2]), int(ints[3])
+	first := int(ints[4])
+	prev0 := ints[5:][:2]
+	aIDs := ints[7:][:4*nA]
+	bIDs := ints[7+4*nA:][:n*2*nE]
+	sa, ws, bd := flts[:nA], flts[nA:][:n*4], flts[nA+n*4:][:n*2*nE]
+	out := adj[first:][:2*n]
+	for t := n - 1; t >= 0; t-- {
+		var c [2]float64 // gamma[t - 1, :]'s adjoints, when t > 0
+		if t > 0 {
+			c[0], c[1] = out[2*(t-1)], out[2*(t-1)+1]
+		}
+		for k := 1; k >= 0; k-- {
+			cell := 2*t + k
+			g := out[cell]
+			if g == 0 {
+				continue
+			}
+			w := ws[2*cell:][:2]
+			for j, wj := range w {
+				gw := g * wj
+				if t == 0 {
+					adj[prev0[j]] += gw
+				} else {
+					c[j] += gw
+				}
+				for i, id := range aIDs[(2*j+k)*nA:][:nA] {
+					adj[id] += gw * sa[i]
+				}
+			}
+			gs := g * (w[0] + w[1])
+			for i, id := range bIDs[cell*nE:][:nE] {
+				if id != 0 {
+					adj[id] += gs * bd[cell*nE+i]
+				}
+			}
+		}
+		if t > 0 {
+			out[2*(t-1)], out[2*(t-1)+1] = c[0], c[1]
 		}
 	}
 }

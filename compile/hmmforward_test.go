@@ -83,6 +83,7 @@ func TestForwardNode(t *testing.T) {
 		{"closures", "2", fwdFill("gam[t - 1, j] + log_inv_logit(beta[j] - alpha * k) + normal_lpdf(y[t] | beta[k], sigma)"), true},
 		{"emissions", "2", fwdFill("lth[j, k] + gam[t - 1, j] - exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(sigma | rate[k]) - X[j, k]"), true},
 		{"from 3", "3", fwdFill("gam[t - 1, j] + log(inv_logit(beta[j] + k)) + exponential_lpdf(ya[t] | rate[k]) + y[t]"), true},
+		{"B's leaf before its call", "2", fwdFill("gam[t - 1, j] + y[t] + log(inv_logit(beta[j] + k)) + exponential_lpdf(ya[t] | rate[k])"), true},
 		{"gamma read in between", "2", fwdFill("gam[t - 1, j] + beta[j] + exponential_lpdf(ya[t] | rate[k])") +
 			"\n      target += 0.01 * gam[t - 1, 1];", false},
 		{"A depending on t", "2", fwdFill("gam[t - 1, j] + X[t, j] + beta[k]"), false},
