@@ -187,6 +187,13 @@ func (c *checker) higherOrderCall(x *ast.CallExpr, kind higherKind) types.Type {
 			c.errorf(x.Args[1].Pos(), "the sliced argument of %s must be an array, found %v", name, sliced)
 			return invalid
 		}
+		// Stan slices arrays of these only.
+		switch sliced.Kind {
+		case types.Int, types.Real, types.Vector, types.RowVector, types.Matrix:
+		default:
+			c.errorf(x.Args[1].Pos(), "the sliced argument of %s must be an array of int, real, vector, row_vector or matrix, found %v", name, sliced)
+			return invalid
+		}
 	}
 	form := formOf(kind, sliced)
 	if !c.higherArgs(x, form, args) {
