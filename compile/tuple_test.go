@@ -85,7 +85,9 @@ generated quantities {
   (a, b) = (b, a);                                      // a swap
   int i;
   vector[2] v;
-  ((i, v[2]), v[1]) = ((11, 12), 13);
+  real d;
+  ((i, v[2]), d) = ((11, 12), 13);                      // v[2] and v[1] at once would write v twice
+  v[1] = d;
   tuple(real, real) c = 0 ? (1, 2) : (3.5, 4);
   tuple(real, real) u = (1, 2);
   (u.2, u.1) = u;                                        // reads u before writing it

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gostan/gostan/stan/ast"
@@ -41,6 +42,7 @@ type higherForm struct {
 	variadic bool         // the arguments after the fixed ones are passed to the function
 	data     []int        // indexes (counted after the function) of arguments that must be data
 	fnArgs   []types.Type // the function's parameters before the passed-through ones
+	fnData   []int        // indexes of those the caller passes only data to, which may be declared data
 	fnRet    types.Type
 	ret      types.Type // the type of the call
 }
@@ -56,7 +58,7 @@ func formOf(kind higherKind, sliced types.Type) higherForm {
 			argTypes: []types.Type{reals, types.RealT, reals, reals, reals, ints},
 			// Stan took every control of these as real (5e2 steps).
 			optional: []types.Type{types.RealT, types.RealT, types.RealT}, data: []int{4, 5, 6, 7, 8},
-			fnArgs: []types.Type{types.RealT, reals, reals, reals, ints}, fnRet: reals, ret: types.Array(types.RealT, 2),
+			fnArgs: []types.Type{types.RealT, reals, reals, reals, ints}, fnData: []int{3, 4}, fnRet: reals, ret: types.Array(types.RealT, 2),
 		}
 	case odeVariadic, odeTol:
 		f := higherForm{
@@ -99,7 +101,7 @@ func formOf(kind higherKind, sliced types.Type) higherForm {
 			args:     []string{"initial guess", "theta", "x_r", "x_i"},
 			argTypes: []types.Type{types.VectorT, types.VectorT, reals, ints},
 			optional: tols, data: []int{2, 3, 4, 5, 6},
-			fnArgs: []types.Type{types.VectorT, types.VectorT, reals, ints}, fnRet: types.VectorT, ret: types.VectorT,
+			fnArgs: []types.Type{types.VectorT, types.VectorT, reals, ints}, fnData: []int{2, 3}, fnRet: types.VectorT, ret: types.VectorT,
 		}
 	case solveVariadic:
 		return higherForm{
@@ -118,19 +120,20 @@ func formOf(kind higherKind, sliced types.Type) higherForm {
 			args:     []string{"shared parameters", "job parameters", "x_r", "x_i"},
 			argTypes: []types.Type{types.VectorT, vectors, types.Array(types.RealT, 2), types.Array(types.IntT, 2)},
 			data:     []int{2, 3},
-			fnArgs:   []types.Type{types.VectorT, types.VectorT, reals, ints}, fnRet: types.VectorT, ret: types.VectorT,
+			fnArgs:   []types.Type{types.VectorT, types.VectorT, reals, ints}, fnData: []int{2, 3}, fnRet: types.VectorT, ret: types.VectorT,
 		}
 	case reduceSum:
 		return higherForm{
 			args: []string{"sliced argument", "grainsize"}, argTypes: []types.Type{sliced, types.IntT}, variadic: true,
-			fnArgs: []types.Type{sliced, types.IntT, types.IntT}, fnRet: types.RealT, ret: types.RealT,
+			// A data slice asks for a data sliced argument (checked at the call).
+			fnArgs: []types.Type{sliced, types.IntT, types.IntT}, fnData: []int{0, 1, 2}, fnRet: types.RealT, ret: types.RealT,
 		}
 	case integrate1d:
 		return higherForm{
 			args:     []string{"lower limit", "upper limit", "theta", "x_r", "x_i"},
 			argTypes: []types.Type{types.RealT, types.RealT, reals, reals, ints},
 			optional: []types.Type{types.RealT}, data: []int{3, 4, 5},
-			fnArgs: []types.Type{types.RealT, types.RealT, reals, reals, ints}, fnRet: types.RealT, ret: types.RealT,
+			fnArgs: []types.Type{types.RealT, types.RealT, reals, reals, ints}, fnData: []int{3, 4}, fnRet: types.RealT, ret: types.RealT,
 		}
 	}
 	panic(fmt.Sprintf("unknown higher-order kind %d", kind))
@@ -184,6 +187,13 @@ func (c *checker) higherOrderCall(x *ast.CallExpr, kind higherKind) types.Type {
 			c.errorf(x.Args[1].Pos(), "the sliced argument of %s must be an array, found %v", name, sliced)
 			return invalid
 		}
+		// Stan slices arrays of these only.
+		switch sliced.Kind {
+		case types.Int, types.Real, types.Vector, types.RowVector, types.Matrix:
+		default:
+			c.errorf(x.Args[1].Pos(), "the sliced argument of %s must be an array of int, real, vector, row_vector or matrix, found %v", name, sliced)
+			return invalid
+		}
 	}
 	form := formOf(kind, sliced)
 	if !c.higherArgs(x, form, args) {
@@ -198,6 +208,9 @@ func (c *checker) higherOrderCall(x *ast.CallExpr, kind higherKind) types.Type {
 		return invalid
 	}
 	// Arguments passed to a data parameter of the function must be data.
+	if kind == reduceSum && f.Decl.Params[0].Type.DataOnly {
+		c.requireData(x, 1)
+	}
 	for i := range passed {
 		k := len(form.argTypes) + i
 		if f.Decl.Params[len(form.fnArgs)+i].Type.DataOnly {
@@ -278,7 +291,7 @@ func (c *checker) higherFunc(x *ast.CallExpr, form higherForm, fname string, pas
 	for _, f := range c.info.Funcs[fname] {
 		cost, ok := higherFit(f.Sig, form, passed)
 		switch {
-		case !ok:
+		case !ok || dataParam(f, form) >= 0:
 		case best == nil || cost < bestCost:
 			best, bestCost, ties = f, cost, 0
 		case cost == bestCost:
@@ -292,6 +305,14 @@ func (c *checker) higherFunc(x *ast.CallExpr, form higherForm, fname string, pas
 		has := fs[0].Sig.String()
 		if len(fs) > 1 {
 			has = "none of its overloads does"
+		}
+		if len(fs) == 1 {
+			if _, ok := higherFit(fs[0].Sig, form, passed); ok {
+				k := dataParam(fs[0], form)
+				c.errorf(x.Args[0].Pos(), "the function '%s' passed to %s must not declare its parameter %s data: %s passes it values that may depend on parameters",
+					fname, x.Fun.Name, fs[0].Decl.Params[k].Name.Name, x.Fun.Name)
+				return nil
+			}
 		}
 		// When only a passed-through argument is wrong, point at it.
 		if len(fs) == 1 && form.variadic && len(fs[0].Sig.Args) == len(want.Args) && fs[0].Sig.Ret == want.Ret {
@@ -312,6 +333,18 @@ func (c *checker) higherFunc(x *ast.CallExpr, form higherForm, fname string, pas
 		return nil
 	}
 	return best
+}
+
+// dataParam returns the index of a parameter of f before the passed-through
+// ones that is declared data though the caller may pass it parameters, or
+// -1. Stan matches the function's type with these parameters autodiffable.
+func dataParam(f *Func, form higherForm) int {
+	for k := range form.fnArgs {
+		if f.Decl.Params[k].Type.DataOnly && !slices.Contains(form.fnData, k) {
+			return k
+		}
+	}
+	return -1
 }
 
 // higherFit reports whether sig fits form with the passed-through

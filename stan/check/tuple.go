@@ -2,7 +2,6 @@ package check
 
 import (
 	"github.com/gostan/gostan/stan/ast"
-	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
 
@@ -87,7 +86,8 @@ type lvalueTarget struct {
 // unpack checks (a, b, ...) = value: each element is an lvalue (or such a
 // tuple, nested) that the value's member promotes to; no variable is
 // written twice, and none that is written is read in an index on the
-// left.
+// left. Like Stan, x[1] and x[2] count as the same variable written twice:
+// indices are not compared.
 func (c *checker) unpack(s *ast.AssignStmt, lhs *ast.TupleExpr) {
 	rt := c.expr(s.RHS)
 	var targets []lvalueTarget
@@ -121,7 +121,7 @@ func (c *checker) unpack(s *ast.AssignStmt, lhs *ast.TupleExpr) {
 			continue
 		}
 		for _, b := range targets[:i] {
-			if b.root == a.root && (prefix(a.path, b.path) || prefix(b.path, a.path)) && !distinctLiterals(a.index, b.index) {
+			if b.root == a.root && (prefix(a.path, b.path) || prefix(b.path, a.path)) {
 				c.errorf(a.x.Pos(), "the variable '%s' is assigned more than once in this unpacking assignment", a.root.Name)
 				break
 			}
@@ -161,24 +161,6 @@ func (c *checker) target(x ast.Expr) lvalueTarget {
 			return t
 		}
 	}
-}
-
-// distinctLiterals reports whether two lists of indices are int literals
-// that differ, so that they select different elements: x[1] and x[2].
-func distinctLiterals(a, b []ast.Expr) bool {
-	if len(a) != len(b) || len(a) == 0 {
-		return false
-	}
-	differ := false
-	for i := range a {
-		la, ok1 := a[i].(*ast.BasicLit)
-		lb, ok2 := b[i].(*ast.BasicLit)
-		if !ok1 || !ok2 || la.Kind != token.INT || lb.Kind != token.INT {
-			return false
-		}
-		differ = differ || la.Value != lb.Value
-	}
-	return differ
 }
 
 // prefix reports whether p is a prefix of q.
