@@ -25,11 +25,16 @@ func TestReduceSum(t *testing.T) {
 transformed data {
   array[5] real d = {0.5, -1.2, 2.0, 0.3, 1.1};
   array[2] vector[2] dv = {[0.5, -1.2]', [2.0, 0.3]'};
+  array[3] int di = {2, -1, 0};
 }`
 	lnorm := func(x, mu, s float64) float64 {
 		return -0.5*math.Log(2*math.Pi) - math.Log(s) - 0.5*(x-mu)*(x-mu)/(s*s)
 	}
 	checkExprs(t, decls, []float64{0.4, -0.3}, []exprCase{
+		// An int array is sliced to part's real slices, as Stan promotes.
+		{"reduce_sum(part, di, 1, x[1], exp(x[2:2]))", func(x []float64) float64 {
+			return lnorm(2, x[0], math.Exp(x[1])) + lnorm(-1, x[0], math.Exp(x[1])) + lnorm(0, x[0], math.Exp(x[1]))
+		}},
 		{"reduce_sum(part, d, 2, x[1], exp(x[2:2])) + reduce_sum_static(part_v, dv, 1, x[1])", func(x []float64) float64 {
 			lp := 0.0
 			for _, v := range []float64{0.5, -1.2, 2.0, 0.3, 1.1} {

@@ -45,6 +45,10 @@ type higherForm struct {
 	fnData   []int        // indexes of those the caller passes only data to, which may be declared data
 	fnRet    types.Type
 	ret      types.Type // the type of the call
+	// promoteSlice lets the function's first parameter be real where the
+	// first of fnArgs is int: reduce_sum slices an int array to a
+	// function taking real slices, as Stan.
+	promoteSlice bool
 }
 
 // formOf returns the form of kind; sliced is the type of reduce_sum's
@@ -127,6 +131,7 @@ func formOf(kind higherKind, sliced types.Type) higherForm {
 			args: []string{"sliced argument", "grainsize"}, argTypes: []types.Type{sliced, types.IntT}, variadic: true,
 			// A data slice asks for a data sliced argument (checked at the call).
 			fnArgs: []types.Type{sliced, types.IntT, types.IntT}, fnData: []int{0, 1, 2}, fnRet: types.RealT, ret: types.RealT,
+			promoteSlice: true,
 		}
 	case integrate1d:
 		return higherForm{
@@ -350,10 +355,22 @@ func dataParam(f *Func, form higherForm) int {
 // higherFit reports whether sig fits form with the passed-through
 // arguments, and the number of promotions that needs.
 func higherFit(sig types.Signature, form higherForm, passed []types.Type) (int, bool) {
-	if sig.Ret != form.fnRet || len(sig.Args) != len(form.fnArgs)+len(passed) || !equalArgs(sig.Args[:len(form.fnArgs)], form.fnArgs) {
+	if sig.Ret != form.fnRet || len(sig.Args) != len(form.fnArgs)+len(passed) {
 		return 0, false
 	}
-	cost := 0
+	cost, first := 0, 0
+	if form.promoteSlice {
+		if from, to := form.fnArgs[0], sig.Args[0]; from != to && (from.Kind != types.Int || to.Kind != types.Real || from.Dims != to.Dims) {
+			return 0, false
+		}
+		if form.fnArgs[0] != sig.Args[0] {
+			cost++
+		}
+		first = 1
+	}
+	if !equalArgs(sig.Args[first:len(form.fnArgs)], form.fnArgs[first:]) {
+		return 0, false
+	}
 	for i, p := range passed {
 		q := sig.Args[len(form.fnArgs)+i]
 		if !types.Promotes(p, q) {
