@@ -90,6 +90,10 @@ type parser struct {
 	more    []ast.Stmt
 	depth   int  // statements and expressions being parsed, nested
 	bailing bool // a bailout is unwinding: guard lets it pass
+	// arrayBrace tells, by position, whether a '{' that starts a
+	// statement opens an array expression ({a, b} ~ normal(0, 1);)
+	// rather than a block: see braceKinds.
+	arrayBrace map[token.Pos]bool
 }
 
 // bailout stops parsing after too many errors.
@@ -790,7 +794,9 @@ func (p *parser) stmt() ast.Stmt {
 	pos := p.tok.Pos
 	switch p.tok.Kind {
 	case token.LBRACE:
-		return p.parseBlockStmt()
+		if !p.startsArray() {
+			return p.parseBlockStmt()
+		}
 	case token.SEMI:
 		p.next()
 		return &ast.EmptyStmt{Semi: pos}
@@ -916,6 +922,103 @@ func (p *parser) stmt() ast.Stmt {
 	}
 	p.errorExpected(`"=", "~", "+=" or ";"`)
 	panic(syncErr{})
+}
+
+// tokAt returns the token k places after the current one (0: the
+// current one), reading ahead as far as needed.
+func (p *parser) tokAt(k int) scanner.Token {
+	if k == 0 {
+		return p.tok
+	}
+	for len(p.ahead) < k {
+		p.ahead = append(p.ahead, p.scan())
+	}
+	return p.ahead[k-1]
+}
+
+// stmtWords are the words that appear in statements but never in
+// expressions: a brace holding one of them is a block.
+var stmtWords = map[string]bool{"for": true, "while": true, "if": true, "else": true, "break": true,
+	"continue": true, "return": true, "print": true, "reject": true, "fatal_error": true,
+	"profile": true, "increment_log_prob": true, "array": true}
+
+// startsArray reports whether the '{' starting the statement opens an
+// array expression, the left side of a ~ statement, rather than a block.
+// stanc3's LR grammar takes either, whichever the tokens up to the
+// matching '}' fit: an expression list holds no statement tokens (';',
+// '~', assignments, statement words, types) and is not empty, and a
+// block holding only blocks is no expression.
+func (p *parser) startsArray() bool {
+	if a, ok := p.arrayBrace[p.tok.Pos]; ok {
+		return a
+	}
+	if p.arrayBrace == nil {
+		p.arrayBrace = map[token.Pos]bool{}
+	}
+	p.braceKinds()
+	return p.arrayBrace[p.tok.Pos]
+}
+
+// braceKinds reads ahead from the current '{' to its matching '}' and
+// records in arrayBrace the kind of it and of every brace nested in it
+// directly (not in parentheses or brackets: those are no statements). It
+// keeps a stack, not recursion: the nesting is not yet bounded here.
+func (p *parser) braceKinds() {
+	type frame struct {
+		pos          token.Pos
+		groups, toks int  // nested braces, and other tokens, at the top level
+		stmt, comma  bool // a statement token or a comma at the top level
+		inner        bool // the kind of the last nested brace
+	}
+	stack := []frame{{pos: p.tok.Pos}}
+	nest := 0 // open parentheses and brackets (and braces inside them) in the top frame
+	for k := 1; len(stack) > 0; k++ {
+		t := p.tokAt(k)
+		f := &stack[len(stack)-1]
+		switch {
+		case t.Kind == token.EOF:
+			return // unclosed: blocks, as recorded by default
+		case nest > 0:
+			switch t.Kind {
+			case token.LPAREN, token.LBRACK, token.LBRACE:
+				nest++
+			case token.RPAREN, token.RBRACK, token.RBRACE:
+				nest--
+			}
+		case t.Kind == token.LBRACE:
+			stack = append(stack, frame{pos: t.Pos})
+		case t.Kind == token.RBRACE:
+			var array bool
+			switch {
+			case f.stmt || f.groups+f.toks == 0:
+			case f.comma || f.toks > 0:
+				array = true
+			case f.groups == 1:
+				array = f.inner
+			}
+			p.arrayBrace[f.pos] = array
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 {
+				up := &stack[len(stack)-1]
+				up.groups++
+				up.inner = array
+			}
+		default:
+			f.toks++
+			switch t.Kind {
+			case token.LPAREN, token.LBRACK:
+				nest++
+			case token.COMMA:
+				f.comma = true
+			case token.SEMI, token.TILDE, token.ASSIGN, token.ADD_ASSIGN, token.SUB_ASSIGN, token.MUL_ASSIGN,
+				token.QUO_ASSIGN, token.ELTMUL_ASSIGN, token.ELTDIV_ASSIGN, token.ARROW:
+				f.stmt = true
+			case token.IDENT:
+				_, typ := baseSizes[t.Lit]
+				f.stmt = f.stmt || typ || stmtWords[t.Lit]
+			}
+		}
+	}
 }
 
 func isLValue(x ast.Expr) bool {

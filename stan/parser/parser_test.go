@@ -197,6 +197,42 @@ func TestStanc3Forms(t *testing.T) {
 	if tree(d.Type.Lower) != "0" || tree(d.Type.Upper) != "1" {
 		t.Errorf("<upper=1, lower=0>: lower %s, upper %s", tree(d.Type.Lower), tree(d.Type.Upper))
 	}
+	// A '{' starting a statement opens an array expression, the left side
+	// of ~, where the tokens to its '}' form an expression list, and a
+	// block otherwise (the User's Guide writes { alpha, beta } ~ normal(0, 5);).
+	var kinds func(list []ast.Stmt) string
+	kinds = func(list []ast.Stmt) string {
+		var k []string
+		for _, s := range list {
+			switch s := s.(type) {
+			case *ast.TildeStmt:
+				if _, ok := s.LHS.(*ast.ArrayExpr); !ok {
+					k = append(k, "~?")
+					continue
+				}
+				k = append(k, "~")
+			case *ast.BlockStmt:
+				k = append(k, "{"+kinds(s.List)+"}")
+			case *ast.ForStmt:
+				k = append(k, "for"+kinds([]ast.Stmt{s.Body}))
+			case *ast.VarDecl:
+				k = append(k, "decl")
+			default:
+				k = append(k, fmt.Sprintf("%T", s))
+			}
+		}
+		return strings.Join(k, " ")
+	}
+	src := `model {
+  { alpha, beta } ~ normal(0, 5);
+  { { v[1] } ~ normal(1, 2); { {v[2], 0}[1] } ~ normal(0, 1); }
+  { }
+  { { } { real x = 1; } }
+  for (i in 1:2) { {alpha + f({1, 2}), beta} ~ normal(0, 1); }
+}`
+	if got, want := kinds(parse(src).Blocks[0].Body.List), "~ {~ ~} {} {{} {decl}} for{~}"; got != want {
+		t.Errorf("braces starting statements: %s, want %s", got, want)
+	}
 	// Two-word block names with spaces or tabs between their words.
 	if k := parse("transformed \t data { }\ngenerated  quantities { }").Blocks; k[0].Kind != ast.TransformedData || k[1].Kind != ast.GeneratedQuantities {
 		t.Error("block names with spaces")
