@@ -108,7 +108,12 @@ type compiler struct {
 	slots    map[*check.Var]varRef
 	nGlobals int
 	fn       *userFunc // the function being compiled, or nil
-	funcs    map[*ast.FuncDecl]*userFunc
+	funcs    map[funcKey]*userFunc
+	// frames are the frame sizes of the functions, each shared by its
+	// compiled copies (here, the generative view's, the full model's),
+	// which share their variables' slots.
+	frames   map[*ast.FuncDecl]*int
+	keep     bool        // compiling a copy of a density that keeps its constants
 	inGuide  bool        // compiling the guide block, where ~ draws
 	gen      *genCompile // compiling the generative view (generative.go), or nil
 	funcBase int         // the id of the first function in funcs
@@ -140,8 +145,8 @@ func (c *compiler) declareLocal(v *check.Var) varRef {
 	}
 	var r varRef
 	if c.fn != nil {
-		r = varRef{frame: true, idx: c.fn.nSlots}
-		c.fn.nSlots++
+		r = varRef{frame: true, idx: *c.fn.nSlots}
+		*c.fn.nSlots++
 	} else {
 		r = varRef{idx: c.nGlobals}
 		c.nGlobals++
@@ -157,35 +162,55 @@ type userFunc struct {
 	name   string
 	sig    types.Signature
 	decl   *ast.FuncDecl
-	nSlots int
+	nSlots *int // the frame size, shared by the function's copies
 	params []varRef
 	body   stmtFn
 }
 
-// userFunction compiles a function once; recursive calls find it in the
-// table before its body is done.
-func (c *compiler) userFunction(f *check.Func) *userFunc {
-	if u, ok := c.funcs[f.Decl]; ok {
+// funcKey names a compiled copy of a user function: keep, for a density
+// called by its normalised name (foo_lpdf), compiles the densities of its
+// body with their constants, as Stan instantiates the function with
+// propto false; called as foo_lupdf or by ~, it drops them (Stan
+// Functions Reference, "Unnormalized densities").
+type funcKey struct {
+	decl *ast.FuncDecl
+	keep bool
+}
+
+// userFunction compiles a copy of a function once; recursive calls find it
+// in the table before its body is done.
+func (c *compiler) userFunction(f *check.Func, keep bool) *userFunc {
+	k := funcKey{f.Decl, keep}
+	if u, ok := c.funcs[k]; ok {
 		return u
 	}
-	u := &userFunc{id: c.funcBase + len(c.funcs), name: f.Name, sig: f.Sig, decl: f.Decl}
-	// Compiled again (generative.go), its variables keep their slots.
-	u.nSlots = c.gen.frameSize(f.Decl)
-	c.funcs[f.Decl] = u
-	saved, savedLoop, savedLoops := c.fn, c.loop, c.loops
-	c.fn, c.loop, c.loops = u, nil, nil
+	n := c.frames[f.Decl]
+	if n == nil {
+		n = new(int)
+		c.frames[f.Decl] = n
+	}
+	// Compiled again, its variables keep their slots (declareLocal finds
+	// them), so the copies share the frame size.
+	u := &userFunc{id: c.funcBase + len(c.funcs), name: f.Name, sig: f.Sig, decl: f.Decl, nSlots: n}
+	c.funcs[k] = u
+	saved, savedLoop, savedLoops, savedKeep := c.fn, c.loop, c.loops, c.keep
+	c.fn, c.loop, c.loops, c.keep = u, nil, nil, keep
 	for _, p := range f.Decl.Params {
 		u.params = append(u.params, c.declareLocal(c.info.Uses[p.Name]))
 	}
 	if f.Decl.Body != nil {
 		u.body = c.stmts(f.Decl.Body.List)
 	}
-	c.fn, c.loop, c.loops = saved, savedLoop, savedLoops
+	c.fn, c.loop, c.loops, c.keep = saved, savedLoop, savedLoops, savedKeep
 	return u
 }
 
+// userCall calls a user function. call.Name is the name called: a
+// density's normalised name (foo_lpdf) keeps the constants of the
+// densities in its body.
 func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr {
-	u := c.userFunction(call.User)
+	keep := c.keepConsts() || strings.HasSuffix(call.Name, "_lpdf") || strings.HasSuffix(call.Name, "_lpmf")
+	u := c.userFunction(call.User, keep)
 	pos := c.pos(x.Pos())
 	type argFn struct {
 		i func(*env) int
@@ -254,7 +279,7 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 		st := &e.stacks[u.id]
 		st.depth++
 		if len(st.frames) < st.depth {
-			st.frames = append(st.frames, make([]value, u.nSlots))
+			st.frames = append(st.frames, make([]value, *u.nSlots))
 		}
 		fr := st.frames[st.depth-1]
 		for k, p := range u.params {
@@ -353,7 +378,7 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 	own := *info
 	own.Types = maps.Clone(info.Types)
 	own.Calls = maps.Clone(info.Calls)
-	c := &compiler{fset: fset, info: &own, slots: map[*check.Var]varRef{}, funcs: map[*ast.FuncDecl]*userFunc{},
+	c := &compiler{fset: fset, info: &own, slots: map[*check.Var]varRef{}, funcs: map[funcKey]*userFunc{}, frames: map[*ast.FuncDecl]*int{},
 		deferred: new([]*deferStmt)}
 	p := &Program{fset: fset, slots: c.slots}
 	for _, b := range prog.Blocks {

@@ -31,8 +31,8 @@ func (c *compiler) fullModel(prog *ast.Program) stmtFn {
 	nErr := len(c.errs)
 	savedFuncs, savedBase := c.funcs, c.funcBase
 	c.funcBase += len(c.funcs) + nFuncs
-	c.funcs = map[*ast.FuncDecl]*userFunc{}
-	c.gen = &genCompile{sites: map[ast.Stmt]*priorSite{}, funcs: savedFuncs}
+	c.funcs = map[funcKey]*userFunc{}
+	c.gen = &genCompile{sites: map[ast.Stmt]*priorSite{}}
 	f := c.stmts(mb.Body.List)
 	c.gen = nil
 	c.funcs, c.funcBase = savedFuncs, savedBase

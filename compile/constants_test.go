@@ -116,3 +116,49 @@ func TestConstrainParts(t *testing.T) {
 		t.Errorf("dotted names %q", got)
 	}
 }
+
+// TestUserDensityNormalised: a user density called by its normalised name
+// keeps the constants of the _lupdf densities in its body, and of the
+// user densities it calls as _lupdf, as Stan instantiates it with propto
+// false; called as _lupdf, by ~ or passed to reduce_sum as _lupmf, it
+// drops them.
+func TestUserDensityNormalised(t *testing.T) {
+	const funcs = `functions {
+  real foo_lpdf(vector y, real mu) { return normal_lupdf(y | mu, 1); }
+  real bar_lpdf(vector y, real mu) { return foo_lupdf(y | mu); }
+  real part_lpmf(array[] int k, int s, int e, real lam) { return poisson_lupmf(k | lam); }
+}
+transformed data { vector[3] y = [1, 2, 3]'; array[2] int k = {1, 4}; }
+parameters { real mu; }
+`
+	y, mu := []float64{1, 2, 3}, 0.5
+	kernel, consts := 0.0, -1.5*math.Log(2*math.Pi)
+	for _, v := range y {
+		kernel -= 0.5 * (v - mu) * (v - mu)
+	}
+	lam := math.Exp(mu)
+	pois := 5*mu - 2*lam // log λ^(1+4) e^(-2λ), less log 1! 4!
+	for _, c := range []struct {
+		model string
+		want  float64
+	}{
+		{"target += foo_lpdf(y | mu);", kernel + consts},
+		{"target += bar_lpdf(y | mu);", kernel + consts},
+		{"target += foo_lupdf(y | mu);", kernel},
+		{"target += bar_lupdf(y | mu);", kernel},
+		{"y ~ foo(mu);", kernel},
+		{"y ~ bar(mu);", kernel},
+		{"target += reduce_sum(part_lpmf, k, 1, exp(mu));", pois - math.Log(24)},
+		{"target += reduce_sum(part_lupmf, k, 1, exp(mu));", pois},
+	} {
+		m := buildSource(t, funcs+"model { "+c.model+" }\ngenerated quantities { real f = foo_lpdf(y | mu); }\n", nil)
+		lp, err := m.LogDensity([]float64{mu}, nil)
+		if err != nil || math.Abs(lp-c.want) > 1e-12 {
+			t.Errorf("%s: log density %v (%v), want %v", c.model, lp, err, c.want)
+		}
+		out := make([]float64, len(m.Names()))
+		if err := m.Write([]float64{mu}, rand.New(rand.NewPCG(1, 2)), out); err != nil || math.Abs(out[len(out)-1]-(kernel+consts)) > 1e-12 {
+			t.Errorf("%s: generated foo_lpdf %v (%v), want %v", c.model, out[len(out)-1], err, kernel+consts)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package compile
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/token"
@@ -311,11 +312,14 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		return func(e *env) ctrl { e.addTarget(&pos, f(e)); e.addTarget(&pos, trunc(e)); return next }
 	}
 	if call.User != nil {
-		// A user-defined density: call it like a function.
-		fake := &ast.CallExpr{Fun: &ast.Ident{NamePos: s.Dist.Pos(), Name: call.Name}, Args: append([]ast.Expr{s.LHS}, s.Args...)}
-		c.info.Calls[fake] = call
+		// A user-defined density: call it like a function, by its
+		// unnormalised name, as ~ drops constants.
+		uc := *call
+		uc.Name = unnormalized(call.Name)
+		fake := &ast.CallExpr{Fun: &ast.Ident{NamePos: s.Dist.Pos(), Name: uc.Name}, Args: append([]ast.Expr{s.LHS}, s.Args...)}
+		c.info.Calls[fake] = &uc
 		c.info.Types[fake] = types.RealT
-		f := c.userCall(fake, call, args, types.RealT).r
+		f := c.userCall(fake, &uc, args, types.RealT).r
 		var trunc func(*env) ad.Var
 		if s.Truncated {
 			trunc = c.userTruncation(s, args)
@@ -715,4 +719,15 @@ func (c *compiler) cdfTruncation(s *ast.TildeStmt, y cexpr, lcdf, lccdf func(*en
 			return e.t.Neg(lcdf(e, bound(e, hi, 0)))
 		}
 	}
+}
+
+// unnormalized maps a density's name to its unnormalised form:
+// foo_lpdf to foo_lupdf, foo_lpmf to foo_lupmf.
+func unnormalized(name string) string {
+	for _, s := range []string{"_lpdf", "_lpmf"} {
+		if base, ok := strings.CutSuffix(name, s); ok {
+			return base + "_lu" + s[2:]
+		}
+	}
+	return name
 }

@@ -53,25 +53,12 @@ type genCompile struct {
 	params []*genParam // by the parameter's index
 	pvs    []*paramVar
 	inSite ast.Stmt // the site being compiled as its ordinary statement
-	// funcs are the user functions as the program compiled them, whose
-	// frames' slots the view's copies keep.
-	funcs map[*ast.FuncDecl]*userFunc
-}
-
-// frameSize is the number of frame slots a function compiled for the
-// program has, 0 outside the view: compiled again, with constants, its
-// variables keep their slots (declareLocal finds them), so its frames
-// need as many.
-func (g *genCompile) frameSize(f *ast.FuncDecl) int {
-	if g == nil || g.funcs[f] == nil {
-		return 0
-	}
-	return g.funcs[f].nSlots
 }
 
 // keepConsts says that densities keep their constants: the generative
-// view counts every normalising constant, as target += *_lpdf does.
-func (c *compiler) keepConsts() bool { return c.gen != nil }
+// view counts every normalising constant, as target += *_lpdf does, and
+// so does a user density called by its normalised name.
+func (c *compiler) keepConsts() bool { return c.gen != nil || c.keep }
 
 // generative is a program's generative view; err says why there is none.
 type generative struct {
@@ -133,8 +120,8 @@ func (c *compiler) generative(prog *ast.Program, p *Program) *generative {
 	nErr := len(c.errs)
 	savedFuncs, savedBase := c.funcs, c.funcBase
 	c.funcBase += len(c.funcs)
-	c.funcs = map[*ast.FuncDecl]*userFunc{}
-	gc := &genCompile{sites: map[ast.Stmt]*priorSite{}, params: make([]*genParam, len(p.params)), pvs: p.params, funcs: savedFuncs}
+	c.funcs = map[funcKey]*userFunc{}
+	gc := &genCompile{sites: map[ast.Stmt]*priorSite{}, params: make([]*genParam, len(p.params)), pvs: p.params}
 	for _, i := range order {
 		// Sites that read no element of their own parameter are drawn
 		// first: a random walk's start may follow its steps.

@@ -84,7 +84,13 @@ func (c *compiler) reduceSum(x *ast.CallExpr, call *check.Call, args []cexpr, t 
 	fargs := append([]cexpr{sliced,
 		{t: types.IntT, c: c, i: func(*env) int { return 1 }},
 		{t: types.IntT, c: c, i: func(e *env) int { return (*cur.of(e)).Dims[0] }}}, rest...)
-	return c.userCall(x, &check.Call{Name: f.Name, Sig: sig, User: f}, fargs, types.RealT)
+	// Passed as partial_lupmf, the partial sums drop constants; as
+	// partial_lpmf, they keep them.
+	name := f.Name
+	if id, ok := x.Args[0].(*ast.Ident); ok {
+		name = id.Name
+	}
+	return c.userCall(x, &check.Call{Name: name, Sig: sig, User: f}, fargs, types.RealT)
 }
 
 // mapRect is map_rect(f, φ, θs, x_rs, x_is): the results of f(φ, θ_j,
