@@ -36,7 +36,7 @@ var scalarUnary = map[string]func(*ad.Tape, ad.Var) ad.Var{
 	"digamma": (*ad.Tape).Digamma, "tgamma": (*ad.Tape).Tgamma, "fabs": (*ad.Tape).Abs,
 	"inv": (*ad.Tape).Inv, "inv_sqrt": (*ad.Tape).InvSqrt, "inv_square": (*ad.Tape).InvSquare,
 	"floor": stepOf(math.Floor), "ceil": stepOf(math.Ceil), "round": stepOf(math.Round), "trunc": stepOf(math.Trunc),
-	"trigamma": func(t *ad.Tape, a ad.Var) ad.Var { return ad.Const(mathx.Trigamma(a.Val)) },
+	"trigamma": (*ad.Tape).Trigamma,
 }
 
 var scalarBinary = map[string]func(*ad.Tape, ad.Var, ad.Var) ad.Var{
