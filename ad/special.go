@@ -80,22 +80,28 @@ func (t *Tape) Lmgamma(k int, a Var) Var {
 
 // FallingFactorial returns Γ(a+1) / Γ(a-n+1), a (a-1) ... (a-n+1).
 func (t *Tape) FallingFactorial(a Var, n int) Var {
-	v := 1.0
-	for i := 0; i < n; i++ {
-		v *= a.Val - float64(i)
-	}
-	d := mathx.Digamma(a.Val+1) - mathx.Digamma(a.Val-float64(n)+1)
-	return t.Unary(v, a, v*d)
+	v, d := factorialProduct(a.Val, n, -1)
+	return t.Unary(v, a, d)
 }
 
 // RisingFactorial returns Γ(a+n) / Γ(a), a (a+1) ... (a+n-1).
 func (t *Tape) RisingFactorial(a Var, n int) Var {
-	v := 1.0
-	for i := 0; i < n; i++ {
-		v *= a.Val + float64(i)
+	v, d := factorialProduct(a.Val, n, 1)
+	return t.Unary(v, a, d)
+}
+
+// factorialProduct returns the product of a + s i for i < n and its
+// derivative in a by the product rule, which, unlike v (ψ(a+n) - ψ(a))
+// and its falling counterpart, is finite where a factor is 0 (at a = 0,
+// -1, ... for the rising factorial, where ψ has poles).
+func factorialProduct(a float64, n int, s float64) (v, d float64) {
+	v = 1.0
+	for i := range n {
+		f := a + s*float64(i)
+		d = d*f + v
+		v *= f
 	}
-	d := mathx.Digamma(a.Val+float64(n)) - mathx.Digamma(a.Val)
-	return t.Unary(v, a, v*d)
+	return v, d
 }
 
 // LogFallingFactorial returns log Γ(a+1) - log Γ(a-n+1).
