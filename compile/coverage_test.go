@@ -42,11 +42,31 @@ func compileSource(src string) (p *Program, checkErr, compileErr error) {
 // domain error for a value out of a function's domain, are expected; a
 // panic is a bug, which it returns.
 func smokeRun(p *Program) (bug error) {
+	data, ok := smokeData(p)
+	if !ok {
+		return nil
+	}
+	var bugs [2]error
+	var wg sync.WaitGroup
+	for i := range bugs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			bugs[i] = smokeEval(p, data)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(bugs[:]...)
+}
+
+// smokeData makes data of fixed values for a walk program, or reports
+// that it has complex data, which the walk does not bind.
+func smokeData(p *Program) (model.Data, bool) {
 	data := model.Data{}
 	for _, dv := range p.data {
 		t := dv.v.Type
 		if isComplex(t.Kind) {
-			return nil
+			return nil, false
 		}
 		dims := dv.dims(nil, nil)
 		val := &model.Value{Dims: dims, Int: t.Kind == types.Int}
@@ -66,17 +86,7 @@ func smokeRun(p *Program) (bug error) {
 		}
 		data[dv.name] = val
 	}
-	var bugs [2]error
-	var wg sync.WaitGroup
-	for i := range bugs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			bugs[i] = smokeEval(p, data)
-		}()
-	}
-	wg.Wait()
-	return errors.Join(bugs[:]...)
+	return data, true
 }
 
 // smokeEval makes a model and evaluates it once at a fixed point.
@@ -130,6 +140,20 @@ var operatorSyntax = map[string]string{
 // its arguments are data, or, when params is set, parameters wherever
 // their type allows.
 func walkProgram(name string, sig types.Signature, params bool, form string) string {
+	data, pars, call := walkCall(name, sig, params, form)
+	block := "model"
+	switch {
+	case strings.HasSuffix(name, "_rng"):
+		block = "generated quantities"
+	case strings.HasSuffix(name, "_jacobian"):
+		block = "transformed parameters"
+	}
+	return fmt.Sprintf("data {\n%s}\nparameters {\n%s}\n%s {\n  print(%s);\n}\n", data, pars, block, call)
+}
+
+// walkCall writes the declarations of a walk program's data and
+// parameters, and its call of sig of name.
+func walkCall(name string, sig types.Signature, params bool, form string) (dataDecls, parDecls, call string) {
 	var data, pars strings.Builder
 	args := make([]string, len(sig.Args))
 	for i, a := range sig.Args {
@@ -142,7 +166,6 @@ func walkProgram(name string, sig types.Signature, params bool, form string) str
 			data.WriteString(decl)
 		}
 	}
-	var call string
 	switch {
 	case form == "op" && len(args) == 2:
 		call = fmt.Sprintf("(%s %s %s)", args[0], operatorSyntax[name], args[1])
@@ -153,14 +176,7 @@ func walkProgram(name string, sig types.Signature, params bool, form string) str
 	default:
 		call = fmt.Sprintf("%s(%s)", name, strings.Join(args, ", "))
 	}
-	block := "model"
-	switch {
-	case strings.HasSuffix(name, "_rng"):
-		block = "generated quantities"
-	case strings.HasSuffix(name, "_jacobian"):
-		block = "transformed parameters"
-	}
-	return fmt.Sprintf("data {\n%s}\nparameters {\n%s}\n%s {\n  print(%s);\n}\n", data.String(), pars.String(), block, call)
+	return data.String(), pars.String(), call
 }
 
 func isDensitySuffix(name string) bool {
@@ -201,11 +217,18 @@ func tildeProgram(family string, sig types.Signature, params bool, lo, hi string
 
 // walkResult collects what failed to compile, by function.
 type walkResult struct {
-	fails   map[string][]string // name -> failing forms
-	checked int
+	fails    map[string][]string // name -> failing forms
+	checked  int
+	graded   int             // programs whose gradient was checked (fdCheck)
+	points   int             // points at which it was
+	ungraded map[string]bool // names none of whose programs was: no point had a finite density
 }
 
-func (w *walkResult) try(t *testing.T, key, what, src string, run bool) {
+// try compiles src and, when run is set, runs it once (smokeRun); when
+// grad is set, it checks its gradient against finite differences
+// (fdCheck), at points of kinks when the function has kinks at the smoke
+// point.
+func (w *walkResult) try(t *testing.T, key, what, src string, run, grad, kinks bool) {
 	w.checked++
 	p, cerr, err := compileSource(src)
 	if cerr != nil {
@@ -221,6 +244,19 @@ func (w *walkResult) try(t *testing.T, key, what, src string, run bool) {
 			t.Errorf("%s %v\n%s", what, bug, src)
 		}
 	}
+	if grad {
+		n, bug := fdCheck(p, kinks)
+		if bug != nil {
+			t.Errorf("%s: gradient: %v\n%s", what, bug, src)
+		}
+		if n > 0 {
+			w.graded++
+			w.points += n
+		}
+		if _, ok := w.ungraded[key]; !ok || n > 0 {
+			w.ungraded[key] = n == 0
+		}
+	}
 }
 
 // TestStdlibCompiles walks the checker's standard library: for every
@@ -228,10 +264,12 @@ func (w *walkResult) try(t *testing.T, key, what, src string, run bool) {
 // with parameter arguments; for every operator, the operator too; for
 // every distribution, ~ statements, truncated when the family has CDFs;
 // and the higher-order functions of walkExtras. It runs each program once
-// (smokeRun): no call may panic.
+// (smokeRun): no call may panic. Where the arguments are parameters and
+// the value is real, it compares the gradient of the log density with
+// finite differences (gradProgram, fdCheck).
 func TestStdlibCompiles(t *testing.T) {
 	lib := types.NewLibrary()
-	w := &walkResult{fails: map[string][]string{}}
+	w := &walkResult{fails: map[string][]string{}, ungraded: map[string]bool{}}
 	for _, name := range lib.Names() {
 		seen := map[string]bool{}
 		for _, sig := range lib.Signatures(name) {
@@ -250,7 +288,14 @@ func TestStdlibCompiles(t *testing.T) {
 					if form == "op" {
 						key = "op:" + name
 					}
-					w.try(t, key, what, walkProgram(name, sig, params, form), true)
+					// With parameters, a call whose value carries a
+					// gradient goes into target instead of print, and
+					// its gradient is checked.
+					if src := gradProgram(name, sig, form); params && src != "" {
+						w.try(t, key, what, src, true, true, kinkAtZero[name])
+						continue
+					}
+					w.try(t, key, what, walkProgram(name, sig, params, form), true, false, false)
 				}
 			}
 			// ~ statements and truncation.
@@ -261,20 +306,20 @@ func TestStdlibCompiles(t *testing.T) {
 				}
 				for _, params := range []bool{false, true} {
 					what := fmt.Sprintf("%s ~ %s%v params=%v", name, family, sig, params)
-					w.try(t, "~"+family, what, tildeProgram(family, sig, params, "", ""), true)
+					w.try(t, "~"+family, what, tildeProgram(family, sig, params, "", ""), true, params, false)
 					if !sig.Args[0].IsScalar() || !lib.Has(family+"_lcdf") {
 						continue
 					}
 					for _, b := range [][2]string{{"lo", "hi"}, {"lo", ""}, {"", "hi"}} {
 						what := fmt.Sprintf("%s ~ %s%v T[%s,%s] params=%v", name, family, sig, b[0], b[1], params)
-						w.try(t, "T~"+family, what, tildeProgram(family, sig, params, b[0], b[1]), true)
+						w.try(t, "T~"+family, what, tildeProgram(family, sig, params, b[0], b[1]), true, params, false)
 					}
 				}
 			}
 		}
 	}
 	for _, x := range walkExtras {
-		w.try(t, x.key, x.key, x.src, true)
+		w.try(t, x.key, x.key, x.src, true, false, false)
 	}
 	var keys []string
 	for k := range w.fails {
@@ -291,7 +336,15 @@ func TestStdlibCompiles(t *testing.T) {
 			t.Errorf("%s compiles now: take it off stillUnsupported", k)
 		}
 	}
-	t.Logf("%d programs compiled, %d names allowed to fail", w.checked, len(stillUnsupported))
+	var ungraded []string
+	for k, u := range w.ungraded {
+		if u {
+			ungraded = append(ungraded, k)
+		}
+	}
+	sort.Strings(ungraded)
+	t.Logf("%d programs compiled, %d names allowed to fail; %d gradients checked against finite differences at %d points; none of %d names' (no finite point): %v",
+		w.checked, len(stillUnsupported), w.graded, w.points, len(ungraded), ungraded)
 	if path := os.Getenv("GOSTAN_WALK_DUMP"); path != "" {
 		var b strings.Builder
 		for _, k := range keys {

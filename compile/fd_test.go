@@ -136,6 +136,13 @@ func sampleIndices(rng *rand.Rand, n, k int) []int {
 // coordinate i at x, with step h = 1e-5 max(1, |x_i|), and h.
 func centralDiff(m *Model, x []float64, i int) (fd, h float64, err error) {
 	h = 1e-5 * math.Max(1, math.Abs(x[i]))
+	fd, err = centralDiffStep(m, x, i, h)
+	return fd, h, err
+}
+
+// centralDiffStep is the central difference quotient of m's log density
+// in coordinate i at x with step h.
+func centralDiffStep(m *Model, x []float64, i int, h float64) (float64, error) {
 	xp := append([]float64(nil), x...)
 	xm := append([]float64(nil), x...)
 	xp[i] += h
@@ -143,7 +150,7 @@ func centralDiff(m *Model, x []float64, i int) (fd, h float64, err error) {
 	fp, e1 := m.LogDensity(xp, nil)
 	fm, e2 := m.LogDensity(xm, nil)
 	if e1 != nil || e2 != nil {
-		return 0, h, errors.Join(e1, e2)
+		return 0, errors.Join(e1, e2)
 	}
-	return (fp - fm) / (2 * h), h, nil
+	return (fp - fm) / (2 * h), nil
 }
