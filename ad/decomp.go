@@ -21,7 +21,7 @@ const symmetryTol = 1e-8
 func lowerVar(a Matrix) bool {
 	n := a.Rows
 	for j := 0; j < n; j++ {
-		if anyVar(a.Data[j+j*n : (j+1)*n]) {
+		if AnyVar(a.Data[j+j*n : (j+1)*n]) {
 			return true
 		}
 	}
@@ -327,7 +327,7 @@ func (t *Tape) triLow(l, b Matrix) Matrix {
 	}
 	solveLowerInPlace(lv, xv, n, k)
 	r := Matrix{Rows: n, Cols: k, Data: t.vec(n * k)}
-	isL, isB := lowerVar(l), anyVar(b.Data)
+	isL, isB := lowerVar(l), AnyVar(b.Data)
 	if !isL && !isB {
 		t.outputs(r.Data, xv, false)
 		return r
@@ -429,7 +429,7 @@ func (t *Tape) MdivideRightTriLow(b, l Matrix) (Matrix, error) {
 	}
 	solveLowerTransInPlace(lv, xt, n, m)
 	r := Matrix{Rows: m, Cols: n, Data: t.vec(m * n)}
-	isL, isB := lowerVar(l), anyVar(b.Data)
+	isL, isB := lowerVar(l), AnyVar(b.Data)
 	if !isL && !isB {
 		for j := 0; j < n; j++ {
 			for q := 0; q < m; q++ {
@@ -625,7 +625,7 @@ func (t *Tape) MdivideLeft(a, b Matrix) (Matrix, error) {
 	luInPlace(lu, piv, n)
 	luSolve(lu, piv, xv, n, k)
 	r := Matrix{Rows: n, Cols: k, Data: t.vec(n * k)}
-	isA, isB := anyVar(a.Data), anyVar(b.Data)
+	isA, isB := AnyVar(a.Data), AnyVar(b.Data)
 	if !isA && !isB {
 		t.outputs(r.Data, xv, false)
 		return r, nil
@@ -726,7 +726,7 @@ func (t *Tape) Inverse(a Matrix) (Matrix, error) {
 	inv, lu := w[:n*n], w[n*n:]
 	t.inverseInto(inv, lu, a)
 	r := Matrix{Rows: n, Cols: n, Data: t.vec(n * n)}
-	if !anyVar(a.Data) {
+	if !AnyVar(a.Data) {
 		t.outputs(r.Data, inv, false)
 		return r, nil
 	}
@@ -783,7 +783,7 @@ func (t *Tape) LogDeterminant(a Matrix) (Var, error) {
 	n := a.Rows
 	w := t.tmp(2 * n * n)
 	inv, lu := w[:n*n], w[n*n:]
-	if !anyVar(a.Data) {
+	if !AnyVar(a.Data) {
 		for i, x := range a.Data {
 			lu[i] = x.Val
 		}
@@ -831,7 +831,7 @@ func (t *Tape) MdivideLeftSpd(a, b Matrix) (Matrix, error) {
 	solveLowerInPlace(l, xv, n, k)
 	solveLowerTransInPlace(l, xv, n, k)
 	r := Matrix{Rows: n, Cols: k, Data: t.vec(n * k)}
-	isA, isB := lowerVar(a), anyVar(b.Data)
+	isA, isB := lowerVar(a), AnyVar(b.Data)
 	if !isA && !isB {
 		t.outputs(r.Data, xv, false)
 		return r, nil

@@ -53,7 +53,7 @@ func varOperand(m Matrix) operand      { return operand{rows: m.Rows, cols: m.Co
 func dataOperand(m DataMatrix) operand { return operand{rows: m.Rows, cols: m.Cols, data: m.Data} }
 func varColumn(x []Var) operand        { return operand{rows: len(x), cols: 1, vars: x} }
 
-func (o operand) isVar() bool { return o.vars != nil && anyVar(o.vars) }
+func (o operand) isVar() bool { return o.vars != nil && AnyVar(o.vars) }
 
 // values returns o's values: its data, or dst filled from its Vars. With
 // copyData, data are copied into dst too.
@@ -346,8 +346,8 @@ func (t *Tape) diagScale(a []Var, m Matrix, b []Var) Matrix {
 		}
 		return x[k].Val
 	}
-	mv := anyVar(m.Data)
-	av, bv := a != nil && anyVar(a), b != nil && anyVar(b)
+	mv := AnyVar(m.Data)
+	av, bv := a != nil && AnyVar(a), b != nil && AnyVar(b)
 	if !mv && !av && !bv {
 		for j := 0; j < c; j++ {
 			for i := 0; i < r; i++ {

@@ -294,16 +294,6 @@ func softmaxInto(s []float64, xs []Var) float64 {
 	return m + math.Log(z)
 }
 
-// anyVar reports whether some element of xs is a variable.
-func anyVar(xs []Var) bool {
-	for _, x := range xs {
-		if x.id != 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // Softmax returns e**xs / sum(e**xs) as one custom node.
 func (t *Tape) Softmax(xs []Var) []Var {
 	return t.softmax(xs, false)
@@ -317,7 +307,7 @@ func (t *Tape) LogSoftmax(xs []Var) []Var {
 func (t *Tape) softmax(xs []Var, log bool) []Var {
 	n := len(xs)
 	r := t.vec(n)
-	if !anyVar(xs) {
+	if !AnyVar(xs) {
 		s := t.tmp(n)
 		lse := softmaxInto(s, xs)
 		for i := range r {
