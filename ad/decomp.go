@@ -28,6 +28,20 @@ func lowerVar(a Matrix) bool {
 	return false
 }
 
+// lowerIDs writes the tape slots of the square a's lower triangle, column
+// by column, to ids and returns the rest of ids: how the nodes over a
+// triangular or symmetric argument record it.
+func lowerIDs(ids []int32, a Matrix) []int32 {
+	n, q := a.Rows, 0
+	for j := 0; j < n; j++ {
+		for i := j; i < n; i++ {
+			ids[q] = a.Data[i+j*n].id
+			q++
+		}
+	}
+	return ids[q:]
+}
+
 // choleskyInto checks that the square a is symmetric (to Stan's absolute
 // tolerance) and writes its Cholesky factor into l (n², upper triangle
 // zero). It reads only a's lower triangle beyond the symmetry check.
@@ -108,13 +122,7 @@ func (t *Tape) CholeskyDecompose(a Matrix) (Matrix, error) {
 	ints, flts := t.CustomSpace(2+nl, nFlts)
 	ints[0] = int32(n)
 	copy(flts, l)
-	k := 2
-	for j := 0; j < n; j++ {
-		for i := j; i < n; i++ {
-			ints[k] = a.Data[i+j*n].id
-			k++
-		}
-	}
+	lowerIDs(ints[2:], a)
 	ints[1] = t.n
 	for j := 0; j < n; j++ {
 		for i := j; i < n; i++ {
@@ -348,14 +356,7 @@ func (t *Tape) triLow(l, b Matrix) Matrix {
 	if isL {
 		ints[3] = 1
 		copy(flts[n*n:], xv)
-		q := 0
-		for j := 0; j < n; j++ {
-			for i := j; i < n; i++ {
-				ids[q] = l.Data[i+j*n].id
-				q++
-			}
-		}
-		ids = ids[nl:]
+		ids = lowerIDs(ids, l)
 	}
 	if isB {
 		ints[4] = 1
@@ -457,14 +458,7 @@ func (t *Tape) MdivideRightTriLow(b, l Matrix) (Matrix, error) {
 	if isL {
 		ints[3] = 1
 		copy(flts[n*n:], xt)
-		q := 0
-		for j := 0; j < n; j++ {
-			for i := j; i < n; i++ {
-				ids[q] = l.Data[i+j*n].id
-				q++
-			}
-		}
-		ids = ids[nl:]
+		ids = lowerIDs(ids, l)
 	}
 	if isB {
 		ints[4] = 1
@@ -855,14 +849,7 @@ func (t *Tape) MdivideLeftSpd(a, b Matrix) (Matrix, error) {
 	if isA {
 		ints[3] = 1
 		copy(flts[n*n:], xv)
-		q := 0
-		for j := 0; j < n; j++ {
-			for i := j; i < n; i++ {
-				ids[q] = a.Data[i+j*n].id
-				q++
-			}
-		}
-		ids = ids[nl:]
+		ids = lowerIDs(ids, a)
 	}
 	if isB {
 		ints[4] = 1
