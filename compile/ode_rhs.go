@@ -991,29 +991,17 @@ func (p *rhsProg) reals(src *rhsSource, x ast.Expr) *rsym {
 	case *ast.ParenExpr:
 		return p.reals(src, x.X)
 	case *ast.ArrayExpr:
-		out := &rsym{slots: make([]int32, len(x.Elems))}
-		for j, el := range x.Elems {
-			out.slots[j] = p.real(src, el)
-		}
-		return out
+		return p.literal(src, x.Elems)
 	case *ast.PostfixExpr:
 		if x.Op != token.TRANSPOSE {
 			break
 		}
 		if rv, ok := x.X.(*ast.RowVectorExpr); ok {
-			out := &rsym{slots: make([]int32, len(rv.Elems))}
-			for j, el := range rv.Elems {
-				out.slots[j] = p.real(src, el)
-			}
-			return out
+			return p.literal(src, rv.Elems)
 		}
 		return p.reals(src, x.X)
 	case *ast.RowVectorExpr:
-		out := &rsym{slots: make([]int32, len(x.Elems))}
-		for j, el := range x.Elems {
-			out.slots[j] = p.real(src, el)
-		}
-		return out
+		return p.literal(src, x.Elems)
 	case *ast.UnaryExpr:
 		a := p.reals(src, x.X)
 		switch x.Op {
@@ -1060,6 +1048,15 @@ func (p *rhsProg) reals(src *rhsSource, x ast.Expr) *rsym {
 	}
 	rhsStop()
 	return nil
+}
+
+// literal evaluates the elements of an array or vector literal.
+func (p *rhsProg) literal(src *rhsSource, elems []ast.Expr) *rsym {
+	out := &rsym{slots: make([]int32, len(elems))}
+	for j, el := range elems {
+		out.slots[j] = p.real(src, el)
+	}
+	return out
 }
 
 // elementwise evaluates a container op container or scalar op container
