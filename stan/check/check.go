@@ -73,6 +73,9 @@ type Call struct {
 	// FuncArg is the function passed to a higher-order function such as
 	// integrate_ode_rk45, else nil.
 	FuncArg *Func
+	// Laplace is what an embedded Laplace call passes (its FuncArg is
+	// the covariance function), else nil.
+	Laplace *LaplaceCall
 	// Dist is the family and form of a standard library function of a
 	// distribution (the density of a ~ statement, normal_lcdf,
 	// poisson_rng); its Form is types.NoDist for other functions.
@@ -995,6 +998,9 @@ func (c *checker) nestedMultiIndex(lhs ast.Expr) {
 }
 
 func (c *checker) tilde(s *ast.TildeStmt) {
+	if c.laplaceTilde(s) {
+		return
+	}
 	c.targetAllowed(s.Tilde, "~ statement")
 	if c.guide != nil {
 		c.guide.lhs = ast.Root(s.LHS)

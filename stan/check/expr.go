@@ -317,6 +317,9 @@ func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 	if kind, ok := higherOrder[name]; ok {
 		return c.higherOrderCall(x, kind)
 	}
+	if IsLaplace(name) {
+		return c.laplaceCall(x)
+	}
 	if c.info.Nets[name] != nil {
 		for _, a := range x.Args {
 			c.expr(a)

@@ -1,0 +1,369 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// The embedded Laplace approximation (Stan 2.37 Functions Reference,
+// "Embedded Laplace Approximation"). The general forms take a user
+// likelihood and a user covariance function, each followed by a tuple of
+// the arguments passed to it:
+//
+//	laplace_marginal(lik, (...), cov, (...))            real
+//	laplace_latent_rng(lik, (...), cov, (...))          vector
+//
+// where lik is real lik(vector theta, ...) and cov is matrix cov(...).
+// The built-in likelihoods replace lik and its tuple by their data:
+//
+//	laplace_marginal_poisson_log_lpmf(y | y_index, m, cov, (...))
+//	laplace_marginal_neg_binomial_2_log_lpmf(y | y_index, eta, m, cov, (...))
+//	laplace_marginal_bernoulli_logit_lpmf(y | y_index, m, cov, (...))
+//
+// with _lupmf forms, ~ statements (y ~ laplace_marginal_poisson_log(...))
+// and laplace_latent_<likelihood>_rng(y, y_index, ...). Each has a _tol
+// form (laplace_marginal_tol, laplace_latent_tol_rng,
+// laplace_marginal_tol_poisson_log_lpmf, ...) taking the controls of the
+// Newton solver last: vector theta_init, then the data real tolerance and
+// the data ints max_num_steps, hessian_block_size, solver and
+// max_steps_linesearch.
+
+// LaplaceCall is what an embedded Laplace call passes, recorded on its
+// Call: the likelihood (nil for a built-in one), the covariance function,
+// and where the arguments are.
+type LaplaceCall struct {
+	Lik, Cov *Func
+	// Builtin is the built-in likelihood (poisson_log,
+	// neg_binomial_2_log, bernoulli_logit), "" for a user one.
+	Builtin string
+	Rng     bool // a laplace_latent_*_rng draw, else the log marginal
+	Tol     bool // the controls follow the covariance arguments
+	// LikArgs and CovArgs index the tuples of arguments; Data the first
+	// of a built-in's data arguments (y), with CovFn - Data of them.
+	LikArgs, CovFn, CovArgs, Data int
+}
+
+// laplaceBuiltins are the built-in likelihoods and the types of their
+// arguments before the covariance function.
+var laplaceBuiltins = map[string][]types.Type{
+	"poisson_log":        {ints, ints, types.VectorT},
+	"neg_binomial_2_log": {ints, ints, types.RealT, types.VectorT},
+	"bernoulli_logit":    {ints, ints, types.VectorT},
+}
+
+var laplaceBuiltinArgNames = map[string][]string{
+	"poisson_log":        {"y", "y_index", "m"},
+	"neg_binomial_2_log": {"y", "y_index", "eta", "m"},
+	"bernoulli_logit":    {"y", "y_index", "m"},
+}
+
+// laplaceControls are the controls of the _tol forms: their types and
+// names; all but theta_init must be data.
+var (
+	laplaceControls     = []types.Type{types.VectorT, types.RealT, types.IntT, types.IntT, types.IntT, types.IntT}
+	laplaceControlNames = []string{"theta_init", "tolerance", "max_num_steps", "hessian_block_size", "solver", "max_steps_linesearch"}
+)
+
+// laplaceForm parses the name of an embedded Laplace function: whether it
+// is one, its built-in likelihood, and whether it is a draw and a _tol
+// form. Densities are named with their suffix (_lpmf or _lupmf).
+func laplaceForm(name string) (ok bool, builtin string, rng, tol bool) {
+	switch name {
+	case "laplace_marginal":
+		return true, "", false, false
+	case "laplace_marginal_tol":
+		return true, "", false, true
+	case "laplace_latent_rng":
+		return true, "", true, false
+	case "laplace_latent_tol_rng":
+		return true, "", true, true
+	}
+	rest, isMarginal := strings.CutPrefix(name, "laplace_marginal_")
+	if isMarginal {
+		base, cut := strings.CutSuffix(rest, "_lpmf")
+		if !cut {
+			base, cut = strings.CutSuffix(rest, "_lupmf")
+		}
+		if !cut {
+			return false, "", false, false
+		}
+		rest = base
+	} else {
+		var isLatent bool
+		rest, isLatent = strings.CutPrefix(name, "laplace_latent_")
+		if !isLatent {
+			return false, "", false, false
+		}
+		base, cut := strings.CutSuffix(rest, "_rng")
+		if !cut {
+			return false, "", false, false
+		}
+		rest, rng = base, true
+	}
+	if r, ok := strings.CutPrefix(rest, "tol_"); ok {
+		rest, tol = r, true
+	}
+	if _, ok := laplaceBuiltins[rest]; !ok {
+		return false, "", false, false
+	}
+	return true, rest, rng, tol
+}
+
+// IsLaplace reports whether name is one of the embedded Laplace functions.
+func IsLaplace(name string) bool {
+	ok, _, _, _ := laplaceForm(name)
+	return ok
+}
+
+// laplaceCall checks a call of an embedded Laplace function.
+func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
+	name := x.Fun.Name
+	_, builtin, rng, tol := laplaceForm(name)
+	c.callRules(x)
+	lc := &LaplaceCall{Builtin: builtin, Rng: rng, Tol: tol}
+	var lead []types.Type // the arguments before the covariance function
+	var leadNames []string
+	if builtin == "" {
+		lc.LikArgs, lc.CovFn, lc.CovArgs = 1, 2, 3
+	} else {
+		lead, leadNames = laplaceBuiltins[builtin], laplaceBuiltinArgNames[builtin]
+		lc.CovFn = len(lead)
+		lc.CovArgs = lc.CovFn + 1
+	}
+	want := lc.CovArgs + 1
+	if tol {
+		want += len(laplaceControls)
+	}
+	ret := types.RealT
+	if rng {
+		ret = types.VectorT
+	}
+	// The types of the arguments, the functions' left invalid.
+	args := make([]types.Type, len(x.Args))
+	bad := false
+	for i, a := range x.Args {
+		if (builtin == "" && i == 0) || i == lc.CovFn {
+			continue
+		}
+		if args[i] = c.expr(a); args[i].Kind == types.Invalid {
+			bad = true
+		}
+	}
+	if bad {
+		return invalid
+	}
+	if len(x.Args) < lc.CovArgs+1 {
+		c.errorf(x.Rparen, "%s takes %s: found %d arguments", name, laplaceSignature(builtin, tol), len(x.Args))
+		return invalid
+	}
+	if extra := len(x.Args) - want; extra > 0 {
+		if tol {
+			c.errorf(x.Args[want].Pos(), "%s takes %s: found %d extra arguments at the end of the call", name, laplaceSignature(builtin, tol), extra)
+		} else {
+			s := "s"
+			if extra == 1 {
+				s = ""
+			}
+			c.errorf(x.Args[want].Pos(), "received %d extra argument%s at the end of the call to '%s'; did you mean to call the _tol version?", extra, s, name)
+		}
+		return invalid
+	}
+	if len(x.Args) < want {
+		c.errorf(x.Rparen, "%s takes %s: found %d arguments", name, laplaceSignature(builtin, tol), len(x.Args))
+		return invalid
+	}
+	ok := true
+	for i, w := range lead {
+		if !types.Promotes(args[i], w) {
+			c.errorf(x.Args[i].Pos(), "argument %d of %s (%s, for the likelihood) must be of type %v, found %v", i+1, name, leadNames[i], w, args[i])
+			ok = false
+		}
+	}
+	if builtin == "" {
+		lc.Lik = c.laplaceFunc(x, 0, lc.LikArgs, types.RealT, []types.Type{types.VectorT}, "likelihood")
+		if lc.Lik == nil {
+			ok = false
+		}
+	}
+	lc.Cov = c.laplaceFunc(x, lc.CovFn, lc.CovArgs, types.MatrixT, nil, "covariance function")
+	if lc.Cov == nil {
+		ok = false
+	}
+	if tol {
+		for k, w := range laplaceControls {
+			i := lc.CovArgs + 1 + k
+			if !types.Promotes(args[i], w) {
+				c.errorf(x.Args[i].Pos(), "the %s (argument %d) of %s must be of type %v, found %v", laplaceControlNames[k], i+1, name, w, args[i])
+				ok = false
+				continue
+			}
+			if k > 0 && !c.argData(x.Args[i]) {
+				c.errorf(x.Args[i].Pos(), "the control parameters of %s must all be data, but the %s (argument %d) is not. (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)", name, laplaceControlNames[k], i+1)
+				ok = false
+			}
+		}
+	}
+	if !ok {
+		return invalid
+	}
+	c.info.Calls[x] = &Call{Name: name, Sig: types.Signature{Args: args, Ret: ret}, FuncArg: lc.Cov, Laplace: lc}
+	return ret
+}
+
+// laplaceSignature writes the arguments name takes, for messages.
+func laplaceSignature(builtin string, tol bool) string {
+	var s []string
+	if builtin == "" {
+		s = append(s, "(vector, T_l...) => real likelihood", "tuple(T_l...)")
+	} else {
+		for i, t := range laplaceBuiltins[builtin] {
+			s = append(s, t.String()+" "+laplaceBuiltinArgNames[builtin][i])
+		}
+	}
+	s = append(s, "(T_k...) => matrix covariance function", "tuple(T_k...)")
+	if tol {
+		for k, t := range laplaceControls {
+			d := "data "
+			if k == 0 {
+				d = ""
+			}
+			s = append(s, d+t.String()+" "+laplaceControlNames[k])
+		}
+	}
+	return "(" + strings.Join(s, ", ") + ")"
+}
+
+// laplaceFunc checks argument fi of an embedded Laplace call, the function
+// it passes (what it is, for messages), and argument ti, the tuple of the
+// arguments passed to it after the leading parameters lead: the function
+// must take lead then parameters the tuple's members promote to, and
+// return ret. It returns the overload that fits, or nil after an error.
+func (c *checker) laplaceFunc(x *ast.CallExpr, fi, ti int, ret types.Type, lead []types.Type, what string) *Func {
+	name := x.Fun.Name
+	id, isIdent := x.Args[fi].(*ast.Ident)
+	if !isIdent || len(c.info.Funcs[id.Name]) == 0 || c.lookup(id.Name) != nil {
+		if isIdent && c.lookup(id.Name) != nil {
+			c.errorf(x.Args[fi].Pos(), "a function was expected as the %s (argument %d) of %s, but a non-function value '%s' was supplied", what, fi+1, name, id.Name)
+		} else {
+			c.errorf(x.Args[fi].Pos(), "the %s (argument %d) of %s must name a user-defined function", what, fi+1, name)
+		}
+		return nil
+	}
+	fname := id.Name
+	for _, suffix := range []string{"_lp", "_rng", "_jacobian", "_lpdf", "_lpmf", "_lupdf", "_lupmf"} {
+		if strings.HasSuffix(fname, suffix) {
+			c.errorf(id.Pos(), "the %s '%s' passed to %s must be a plain function, not one whose name ends in %s", what, fname, name, suffix)
+			return nil
+		}
+	}
+	tt := c.info.Types[x.Args[ti]]
+	if tt.Kind != types.Tuple || tt.Dims > 0 {
+		c.errorf(x.Args[ti].Pos(), "the arguments passed to '%s' in a call to %s must be a tuple, found %v", fname, name, tt)
+		return nil
+	}
+	passed := tt.Members()
+	form := higherForm{fnArgs: lead, fnRet: ret, variadic: true}
+	var best *Func
+	bestCost, ties := 0, 0
+	for _, f := range c.info.Funcs[fname] {
+		cost, ok := higherFit(f.Sig, form, passed)
+		switch {
+		case !ok || dataParam(f, form) >= 0:
+		case best == nil || cost < bestCost:
+			best, bestCost, ties = f, cost, 0
+		case cost == bestCost:
+			ties++
+		}
+	}
+	wantSig := types.Signature{Args: append(append([]types.Type(nil), lead...), passed...), Ret: ret}
+	fs := c.info.Funcs[fname]
+	switch {
+	case best == nil && len(fs) == 1:
+		f := fs[0]
+		msg := ""
+		switch {
+		case f.Sig.Ret != ret:
+			msg = fmt.Sprintf("it must return %v, but returns %v", ret, f.Sig.Ret)
+		case len(lead) > 0 && (len(f.Sig.Args) == 0 || f.Sig.Args[0] != lead[0]):
+			got := "nothing"
+			if len(f.Sig.Args) > 0 {
+				got = f.Sig.Args[0].String()
+			}
+			msg = fmt.Sprintf("its first parameter must be the latent %v, but it takes %s", lead[0], got)
+		case len(lead) > 0 && f.Decl.Params[0].Type.DataOnly:
+			msg = "its first parameter, the latent vector, must not be declared data"
+		case len(f.Sig.Args) != len(wantSig.Args):
+			msg = fmt.Sprintf("it takes %d arguments after the latent vector, but the tuple has %d members", len(f.Sig.Args)-len(lead), len(passed))
+			if len(lead) == 0 {
+				msg = fmt.Sprintf("it takes %d arguments, but the tuple has %d members", len(f.Sig.Args), len(passed))
+			}
+		default:
+			for i, p := range passed {
+				if q := f.Sig.Args[len(lead)+i]; !types.Promotes(p, q) {
+					c.errorf(x.Args[ti].Pos(), "cannot call '%s' with the arguments passed to it by %s: member %d of the tuple has type %v, but the function takes %v as its parameter %s",
+						fname, name, i+1, p, q, f.Decl.Params[len(lead)+i].Name.Name)
+					return nil
+				}
+			}
+			msg = fmt.Sprintf("it has the signature %v", f.Sig)
+		}
+		c.errorf(x.Args[fi].Pos(), "the function '%s' does not have a valid signature for use as the %s of %s (%v): %s", fname, what, name, wantSig, msg)
+		return nil
+	case best == nil:
+		c.errorf(x.Args[fi].Pos(), "none of the overloads of '%s' has a valid signature for use as the %s of %s: %v", fname, what, name, wantSig)
+		return nil
+	case ties > 0:
+		c.errorf(x.Args[fi].Pos(), "the function '%s' passed to %s is ambiguous: several of its overloads fit %v", fname, name, wantSig)
+		return nil
+	}
+	// A data parameter needs a data argument.
+	lit, isLit := x.Args[ti].(*ast.TupleExpr)
+	for i := range passed {
+		if !best.Decl.Params[len(lead)+i].Type.DataOnly {
+			continue
+		}
+		arg := x.Args[ti]
+		if isLit {
+			arg = lit.Elems[i]
+		}
+		if !c.argData(arg) {
+			c.errorf(arg.Pos(), "the parameter %s of '%s' is declared data, so the argument %s passes it must be data-only. (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)",
+				best.Decl.Params[len(lead)+i].Name.Name, fname, name)
+			return nil
+		}
+	}
+	return best
+}
+
+// laplaceTilde checks y ~ laplace_marginal_<likelihood>(...) and
+// y ~ laplace_marginal_tol_<likelihood>(...): the call of the _lpmf form
+// with y first. It reports false when s names no such function.
+func (c *checker) laplaceTilde(s *ast.TildeStmt) bool {
+	name := s.Dist.Name + "_lpmf"
+	if ok, builtin, rng, _ := laplaceForm(name); !ok || builtin == "" || rng {
+		return false
+	}
+	c.targetAllowed(s.Tilde, "~ statement")
+	if s.Truncated {
+		c.errorf(s.Dist.Pos(), "%s cannot be truncated", s.Dist.Name)
+	}
+	call := LaplaceTildeCall(s)
+	if c.laplaceCall(call).Kind == types.Invalid {
+		return true
+	}
+	c.info.Dists[s] = c.info.Calls[call]
+	delete(c.info.Calls, call)
+	return true
+}
+
+// LaplaceTildeCall is the call y ~ laplace_marginal_<likelihood>(...)
+// stands for: the _lpmf form, with y before a bar.
+func LaplaceTildeCall(s *ast.TildeStmt) *ast.CallExpr {
+	return &ast.CallExpr{
+		Fun:  &ast.Ident{NamePos: s.Dist.Pos(), Name: s.Dist.Name + "_lpmf"},
+		Lparen: s.Dist.End(), Args: append([]ast.Expr{s.LHS}, s.Args...), Bar: true, Rparen: s.Rparen,
+	}
+}
