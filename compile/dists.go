@@ -290,6 +290,15 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 	}
 	call := c.info.Dists[s]
 	propto := !c.keepConsts()
+	if call.Laplace != nil {
+		// y ~ laplace_marginal_<likelihood>(...) is its _lpmf with y first.
+		fake := check.LaplaceTildeCall(s)
+		c.info.Calls[fake] = call
+		c.info.Types[fake] = types.RealT
+		f := c.laplace(fake, call, types.RealT).r
+		pos := c.pos(s.Tilde)
+		return func(e *env) ctrl { e.addTarget(&pos, f(e)); return next }
+	}
 	if call.User == nil && s.Dist.Name == "normal" && propto {
 		// Before the arguments are compiled: the fused form compiles
 		// the parts of the location itself.

@@ -1130,6 +1130,9 @@ func (c *compiler) call(x *ast.CallExpr, t types.Type) cexpr {
 			return e
 		}
 	}
+	if call.Laplace != nil {
+		return c.laplace(x, call, t)
+	}
 	args := make([]cexpr, len(x.Args))
 	for i, a := range x.Args {
 		if call.FuncArg != nil && i == 0 {

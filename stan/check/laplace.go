@@ -363,7 +363,7 @@ func (c *checker) laplaceTilde(s *ast.TildeStmt) bool {
 // stands for: the _lpmf form, with y before a bar.
 func LaplaceTildeCall(s *ast.TildeStmt) *ast.CallExpr {
 	return &ast.CallExpr{
-		Fun:  &ast.Ident{NamePos: s.Dist.Pos(), Name: s.Dist.Name + "_lpmf"},
+		Fun:    &ast.Ident{NamePos: s.Dist.Pos(), Name: s.Dist.Name + "_lpmf"},
 		Lparen: s.Dist.End(), Args: append([]ast.Expr{s.LHS}, s.Args...), Bar: true, Rparen: s.Rparen,
 	}
 }

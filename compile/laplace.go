@@ -1,0 +1,478 @@
+package compile
+
+import (
+	"math"
+
+	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/token"
+	"github.com/gostan/gostan/stan/types"
+)
+
+// The embedded Laplace functions (see check/laplace.go for their forms and
+// laplace_engine.go for the numerics): the covariance function runs on the
+// model's tape, so that its parameters get their derivatives through the
+// entries of K; a user likelihood runs on a scratch tape, for its value and
+// its exact gradient in θ and in its arguments, and its Hessian in θ and
+// the third-derivative contractions the gradient needs are central
+// differences of those exact gradients (laplaceUser).
+
+// laplaceSite is one call site of an embedded Laplace function.
+type laplaceSite struct {
+	name string
+	pos  token.Position
+	nested
+	lc *check.LaplaceCall
+
+	cov func(*env) *value // K, evaluated on the model's tape
+	// A built-in likelihood's data and parameters.
+	yF, idxF func(*env) *value
+	etaF     func(*env) ad.Var
+	mF       func(*env) *value
+	// A user likelihood: its arguments after θ, and the call.
+	args  []*odeArg
+	call  func(*env) ad.Var
+	theta value // the θ the user likelihood reads
+	// The controls of a _tol form.
+	theta0F        func(*env) *value
+	tolF           func(*env) ad.Var
+	stepsF, blockF func(*env) int
+	solverF, lineF func(*env) int
+	fit            laplaceFit
+	builtin        laplaceBuiltin
+	user           laplaceUser
+	kv, out        value
+	etaVars        []ad.Var
+	dims           [1]int
+	zs             []float64
+}
+
+func (s *laplaceSite) fail(format string, a ...any) { fail(s.pos, s.name+": "+format, a...) }
+
+// laplace compiles a call of an embedded Laplace function, x, whose
+// arguments it compiles itself (two of them name functions).
+func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexpr {
+	lc := call.Laplace
+	s := &laplaceSite{name: call.Name, pos: c.pos(x.Pos()), lc: lc}
+	members := func(i int) []cexpr {
+		tt := c.info.Types[x.Args[i]]
+		if lit, ok := x.Args[i].(*ast.TupleExpr); ok {
+			out := make([]cexpr, len(lit.Elems))
+			for k, el := range lit.Elems {
+				out[k] = c.expr(el)
+			}
+			return out
+		}
+		tv := c.expr(x.Args[i])
+		ms := tt.Members()
+		out := make([]cexpr, len(ms))
+		for k, mt := range ms {
+			out[k] = member(tv.v, k, mt)
+			out[k].c = c
+		}
+		return out
+	}
+	covArgs := members(lc.CovArgs)
+	cov := lc.Cov
+	s.cov = c.userCall(x, &check.Call{Name: cov.Name, Sig: cov.Sig, User: cov}, covArgs, types.MatrixT).v
+	if lc.Builtin != "" {
+		d := 0
+		s.yF, s.idxF = c.expr(x.Args[d]).v, c.expr(x.Args[d+1]).v
+		k := d + 2
+		if lc.Builtin == "neg_binomial_2_log" {
+			s.etaF = c.expr(x.Args[k]).real()
+			k++
+		}
+		s.mF = c.expr(x.Args[k]).val(true)
+	} else {
+		lik := lc.Lik
+		var fargs []cexpr
+		for k, a := range members(lc.LikArgs) {
+			pt := lik.Sig.Args[1+k]
+			if pt.Kind == types.Tuple || isComplex(pt.Kind) {
+				return c.badCall(x, t, "a %v as an argument of the likelihood is not supported", pt)
+			}
+			oa, fa := c.passThrough(a, pt, lik.Decl.Params[1+k].Type.DataOnly)
+			s.args = append(s.args, oa)
+			fargs = append(fargs, fa)
+		}
+		slot := siteSlot(c, s)
+		fargs = append([]cexpr{{t: types.VectorT, v: func(e *env) *value { return &slot.of(e).theta }}}, fargs...)
+		s.call = c.userCall(x, &check.Call{Name: lik.Name, Sig: lik.Sig, User: lik}, fargs, types.RealT).r
+		return c.laplaceFinish(x, s, slot, t)
+	}
+	return c.laplaceFinish(x, s, siteSlot(c, s), t)
+}
+
+// laplaceFinish compiles the controls of a _tol form and returns the call.
+func (c *compiler) laplaceFinish(x *ast.CallExpr, s *laplaceSite, slot stateSlot[laplaceSite], t types.Type) cexpr {
+	if s.lc.Tol {
+		k := s.lc.CovArgs + 1
+		s.theta0F = c.expr(x.Args[k]).val(true)
+		s.tolF = c.expr(x.Args[k+1]).real()
+		s.stepsF, s.blockF = c.expr(x.Args[k+2]).i, c.expr(x.Args[k+3]).i
+		s.solverF, s.lineF = c.expr(x.Args[k+4]).i, c.expr(x.Args[k+5]).i
+	}
+	if s.lc.Rng {
+		return cexpr{t: t, v: func(e *env) *value { return slot.of(e).draw(e) }}
+	}
+	return cexpr{t: t, r: func(e *env) ad.Var { return slot.of(e).marginal(e) }}
+}
+
+func (s *laplaceSite) scratch() *nested { return &s.nested }
+
+// controls evaluates the controls of the call.
+func (s *laplaceSite) controls(e *env) laplaceControls {
+	ctl := laplaceDefaults
+	if !s.lc.Tol {
+		return ctl
+	}
+	th := s.theta0F(e)
+	ctl.theta0 = make([]float64, len(th.R))
+	for i, v := range th.R {
+		ctl.theta0[i] = v.Val
+	}
+	ctl.tol = s.tolF(e).Val
+	ctl.maxSteps, ctl.block = s.stepsF(e), s.blockF(e)
+	ctl.solver, ctl.lineSteps = s.solverF(e), s.lineF(e)
+	return ctl
+}
+
+// prepare evaluates the covariance matrix and the likelihood's arguments,
+// and returns the likelihood, the size of θ and the parameters of the
+// likelihood as vars (η, in laplaceLik's order).
+func (s *laplaceSite) prepare(e *env) (laplaceLik, *value, int) {
+	if s.busy {
+		s.fail("the likelihood or covariance function calls the Laplace approximation that is calling it")
+	}
+	K := s.cov(e)
+	s.kv.copyFrom(K)
+	if len(s.kv.Dims) != 2 || s.kv.Dims[0] != s.kv.Dims[1] {
+		s.fail("the covariance function must return a square matrix, but returned one of size %s", dimString(s.kv.Dims))
+	}
+	n := s.kv.Dims[0]
+	if n == 0 {
+		s.fail("the covariance matrix has size 0, but the latent vector must have a non-zero size")
+	}
+	s.etaVars = s.etaVars[:0]
+	if s.lc.Builtin != "" {
+		l := &s.builtin
+		l.family = s.lc.Builtin
+		y, idx, m := s.yF(e), s.idxF(e), s.mF(e)
+		if len(y.I) != len(idx.I) {
+			s.fail("y has size %d, but y_index has size %d; they must match", len(y.I), len(idx.I))
+		}
+		if len(m.R) != n {
+			s.fail("m has size %d, but the covariance matrix is %d×%d; the offsets are one per latent variable", len(m.R), n, n)
+		}
+		l.y = append(l.y[:0], y.I...)
+		l.grp = l.grp[:0]
+		for i, g := range idx.I {
+			if g < 1 || g > n {
+				s.fail("y_index[%d] is %d, but must be between 1 and %d, the size of the latent vector", i+1, g, n)
+			}
+			l.grp = append(l.grp, g-1)
+			yi := y.I[i]
+			switch {
+			case yi < 0:
+				s.fail("y[%d] is %d, but must be nonnegative", i+1, yi)
+			case l.family == "bernoulli_logit" && yi > 1:
+				s.fail("y[%d] is %d, but must be 0 or 1", i+1, yi)
+			}
+		}
+		l.m = grow(l.m, n)
+		for j, v := range m.R {
+			if math.IsNaN(v.Val) || math.IsInf(v.Val, 0) {
+				s.fail("m[%d] is %v, but must be finite", j+1, v.Val)
+			}
+			l.m[j] = v.Val
+		}
+		if l.family == "neg_binomial_2_log" {
+			eta := s.etaF(e)
+			if !(eta.Val > 0) || math.IsInf(eta.Val, 0) {
+				s.fail("the dispersion eta is %v, but must be positive and finite", eta.Val)
+			}
+			l.eta = eta.Val
+			s.etaVars = append(s.etaVars, eta)
+		}
+		s.etaVars = append(s.etaVars, m.R...)
+		return l, &s.kv, n
+	}
+	for _, a := range s.args {
+		a.load(e)
+	}
+	for k, a := range s.args {
+		v := a.of(e)
+		if a.dataOnly && v.vars {
+			s.fail("argument %d of the likelihood is declared data, but depends on parameters", k+2)
+		}
+		if v.vars {
+			s.etaVars = append(s.etaVars, v.in.R...)
+		}
+	}
+	s.theta.shape([]int{n}, false)
+	s.user.site = s
+	s.user.n = n
+	s.user.nEta = len(s.etaVars)
+	return &s.user, &s.kv, n
+}
+
+// run fits the approximation on the scratch tape.
+func (s *laplaceSite) run(e *env) (laplaceLik, int) {
+	lik, K, n := s.prepare(e)
+	ctl := s.controls(e)
+	kf := grow(nil, n*n)
+	for i, v := range K.R {
+		kf[i] = v.Val
+	}
+	saved := s.enter(e)
+	defer s.leave(e, saved)
+	if err := s.fit.fit(lik, kf, n, ctl); err != nil {
+		s.fail("%v", err)
+	}
+	return lik, n
+}
+
+func (s *laplaceSite) marginal(e *env) ad.Var {
+	lik, _ := s.run(e)
+	value := s.fit.value
+	if !ad.AnyVar(s.kv.R) && !ad.AnyVar(s.etaVars) {
+		return ad.Const(value)
+	}
+	saved := s.enter(e)
+	gK, gEta, err := s.fit.gradients(lik, ad.AnyVar(s.kv.R), len(s.etaVars))
+	s.leave(e, saved)
+	if err != nil {
+		s.fail("%v", err)
+	}
+	b := e.t.Begin()
+	if gK != nil {
+		for i, v := range s.kv.R {
+			b.Add(v, gK[i])
+		}
+	}
+	for i, v := range s.etaVars {
+		b.Add(v, gEta[i])
+	}
+	return b.End(value)
+}
+
+func (s *laplaceSite) draw(e *env) *value {
+	_, n := s.run(e)
+	s.zs = grow(s.zs, n)
+	for i := range s.zs {
+		s.zs[i] = e.rng.NormFloat64()
+	}
+	s.dims[0] = n
+	s.out.shape(s.dims[:], false)
+	th := make([]float64, n)
+	if err := s.fit.draw(s.zs, th); err != nil {
+		s.fail("%v", err)
+	}
+	for i, v := range th {
+		s.out.R[i] = ad.Const(v)
+	}
+	return &s.out
+}
+
+// laplaceUser is a user-defined likelihood, run on its site's scratch
+// tape. Its gradients are exact (reverse mode on the scratch tape); its
+// Hessian in θ, ∇ ½ tr(S H) and ∇η vᵀ∇θ log p are central differences of
+// them: the Hessian's blocks column by column (one column of every block
+// at once, 2b gradients), ½ tr(S H) = ½ Σ_r u_rᵀ H u_r over the columns
+// u_r of the blocks' Cholesky factors of S (again every block at once) by
+// second differences (2b + 1 gradients), and the last by a first
+// difference along v (2 gradients). With steps of 6e-6 and 1e-4 (scaled by
+// the size of θ) the truncation and rounding errors are of the order of
+// 1e-10 and 1e-8 relative to the gradient, which the tests measure against
+// the built-in likelihoods' analytic derivatives.
+type laplaceUser struct {
+	site    *laplaceSite
+	n, nEta int
+	tp, tm  []float64
+	gp, gm  []float64
+	ep, em  []float64
+	g0, e0  []float64
+}
+
+// grad evaluates the likelihood at θ on the scratch tape and sweeps it
+// back.
+func (u *laplaceUser) grad(theta, g, ge []float64) float64 {
+	s := u.site
+	tp := s.tape
+	tp.Reset()
+	for i, v := range theta {
+		s.theta.R[i] = tp.Var(v)
+	}
+	for _, a := range s.args {
+		a.of(s.e).pass(tp, ge != nil)
+	}
+	out := s.call(s.e)
+	if math.IsNaN(out.Val) {
+		return math.NaN()
+	}
+	tp.Grad(out)
+	for i := range theta {
+		g[i] = tp.Adjoint(s.theta.R[i])
+	}
+	if ge != nil {
+		p := 0
+		for _, a := range s.args {
+			v := a.of(s.e)
+			if !v.vars {
+				continue
+			}
+			for _, x := range v.arg.R {
+				ge[p] = tp.Adjoint(x)
+				p++
+			}
+		}
+	}
+	return out.Val
+}
+
+func (u *laplaceUser) bufs() {
+	n, m := u.n, u.nEta
+	u.tp, u.tm, u.gp, u.gm, u.g0 = grow(u.tp, n), grow(u.tm, n), grow(u.gp, n), grow(u.gm, n), grow(u.g0, n)
+	u.ep, u.em, u.e0 = grow(u.ep, m), grow(u.em, m), grow(u.e0, m)
+}
+
+func scaleOf(theta []float64) float64 {
+	s := 1.0
+	for _, v := range theta {
+		s = math.Max(s, math.Abs(v))
+	}
+	return s
+}
+
+func (u *laplaceUser) hess(theta []float64, b int, h []float64) {
+	u.bufs()
+	n := u.n
+	for r := range b {
+		copy(u.tp, theta)
+		copy(u.tm, theta)
+		steps := make([]float64, n/b)
+		for k := 0; k < n/b; k++ {
+			j := k*b + r
+			hj := 6e-6 * math.Max(1, math.Abs(theta[j]))
+			// A step exactly representable in θ's neighbourhood.
+			hj = (theta[j] + hj) - theta[j]
+			steps[k] = hj
+			u.tp[j] += hj
+			u.tm[j] -= hj
+		}
+		u.grad(u.tp, u.gp, nil)
+		u.grad(u.tm, u.gm, nil)
+		for k := 0; k < n/b; k++ {
+			for i := range b {
+				h[k*b*b+i*b+r] = (u.gp[k*b+i] - u.gm[k*b+i]) / (2 * steps[k])
+			}
+		}
+	}
+	// Symmetrise each block.
+	for k := 0; k < n/b; k++ {
+		blk := h[k*b*b : (k+1)*b*b]
+		for i := range b {
+			for j := range i {
+				v := 0.5 * (blk[i*b+j] + blk[j*b+i])
+				blk[i*b+j], blk[j*b+i] = v, v
+			}
+		}
+	}
+}
+
+func (u *laplaceUser) third(theta []float64, b int, S, s2, ge []float64) {
+	u.bufs()
+	n := u.n
+	clear(s2)
+	var e0 []float64
+	if ge != nil {
+		e0 = u.e0
+	}
+	u.grad(theta, u.g0, e0)
+	// The blocks' Cholesky factors: S_k = C_k C_kᵀ.
+	C := make([]float64, n*b)
+	for k := 0; k < n/b; k++ {
+		if !choleskyInto(C[k*b*b:(k+1)*b*b], S[k*b*b:(k+1)*b*b], b) {
+			u.site.fail("the covariance of the Laplace approximation is not positive definite at the mode")
+		}
+	}
+	scale := scaleOf(theta)
+	dir := make([]float64, n)
+	var ep, em []float64
+	if ge != nil {
+		ep, em = u.ep, u.em
+	}
+	for r := range b {
+		norm := 0.0
+		for k := 0; k < n/b; k++ {
+			for i := range b {
+				dir[k*b+i] = C[k*b*b+i*b+r]
+				norm = math.Max(norm, math.Abs(dir[k*b+i]))
+			}
+		}
+		if norm == 0 {
+			continue
+		}
+		h := 1e-4 * scale / norm
+		for i := range n {
+			u.tp[i] = theta[i] + h*dir[i]
+			u.tm[i] = theta[i] - h*dir[i]
+		}
+		u.grad(u.tp, u.gp, ep)
+		u.grad(u.tm, u.gm, em)
+		w := 0.5 / (h * h)
+		for i := range n {
+			s2[i] += w * (u.gp[i] - 2*u.g0[i] + u.gm[i])
+		}
+		for i := range ge {
+			ge[i] += w * (ep[i] - 2*e0[i] + em[i])
+		}
+	}
+}
+
+func (u *laplaceUser) hvpEta(theta, v, ge []float64) {
+	u.bufs()
+	norm := 0.0
+	for _, x := range v {
+		norm = math.Max(norm, math.Abs(x))
+	}
+	if norm == 0 {
+		return
+	}
+	h := 6e-6 * scaleOf(theta) / norm
+	for i := range theta {
+		u.tp[i] = theta[i] + h*v[i]
+		u.tm[i] = theta[i] - h*v[i]
+	}
+	u.grad(u.tp, u.gp, u.ep)
+	u.grad(u.tm, u.gm, u.em)
+	for i := range ge {
+		ge[i] += (u.ep[i] - u.em[i]) / (2 * h)
+	}
+}
+
+// choleskyInto puts the lower Cholesky factor of the b×b row-major A into
+// L, reporting whether A is positive definite.
+func choleskyInto(L, A []float64, b int) bool {
+	clear(L)
+	for j := range b {
+		d := A[j*b+j]
+		for k := range j {
+			d -= L[j*b+k] * L[j*b+k]
+		}
+		if !(d > 0) {
+			return false
+		}
+		L[j*b+j] = math.Sqrt(d)
+		for i := j + 1; i < b; i++ {
+			v := A[i*b+j]
+			for k := range j {
+				v -= L[i*b+k] * L[j*b+k]
+			}
+			L[i*b+j] = v / L[j*b+j]
+		}
+	}
+	return true
+}
