@@ -278,22 +278,24 @@ func (s *laplaceSite) draw(e *env) *value {
 
 // laplaceUser is a user-defined likelihood, run on its site's scratch
 // tape. Its gradients are exact (reverse mode on the scratch tape); its
-// Hessian in θ, ∇ ½ tr(S H) and ∇η vᵀ∇θ log p are central differences of
-// them: the Hessian's blocks column by column (one column of every block
-// at once, 2b gradients), ½ tr(S H) = ½ Σ_r u_rᵀ H u_r over the columns
-// u_r of the blocks' Cholesky factors of S (again every block at once) by
-// second differences (2b + 1 gradients), and the last by a first
-// difference along v (2 gradients). With steps of 6e-6 and 1e-4 (scaled by
-// the size of θ) the truncation and rounding errors are of the order of
-// 1e-10 and 1e-8 relative to the gradient, which the tests measure against
-// the built-in likelihoods' analytic derivatives.
+// Hessian in θ, ∇ ½ tr(S H) and ∇η vᵀ∇θ log p are difference quotients of
+// them, Richardson-extrapolated (steps h and h/2, error O(h⁴)): the
+// Hessian's blocks column by column (one column of every block at once),
+// ½ tr(S H) = ½ Σ_r u_rᵀ H u_r over the columns u_r of the Cholesky
+// factors of S's blocks (again every block at once) by second
+// differences, and the last by a first difference along v. A block size
+// b costs 4b, 4b + 1 and 4 gradients. With steps of 1e-3 (first
+// differences) and 3e-3 (second), scaled by the size of θ, truncation and
+// rounding leave errors near 1e-11 and 1e-9 relative to the gradients,
+// which the tests bound against the built-in likelihoods' analytic
+// derivatives.
 type laplaceUser struct {
 	site    *laplaceSite
 	n, nEta int
-	tp, tm  []float64
-	gp, gm  []float64
-	ep, em  []float64
-	g0, e0  []float64
+	tp, gp  []float64
+	ep, g0  []float64
+	e0      []float64
+	dir     []float64
 }
 
 // grad evaluates the likelihood at θ on the scratch tape and sweeps it
@@ -334,8 +336,8 @@ func (u *laplaceUser) grad(theta, g, ge []float64) float64 {
 
 func (u *laplaceUser) bufs() {
 	n, m := u.n, u.nEta
-	u.tp, u.tm, u.gp, u.gm, u.g0 = grow(u.tp, n), grow(u.tm, n), grow(u.gp, n), grow(u.gm, n), grow(u.g0, n)
-	u.ep, u.em, u.e0 = grow(u.ep, m), grow(u.em, m), grow(u.e0, m)
+	u.tp, u.gp, u.g0, u.dir = grow(u.tp, n), grow(u.gp, n), grow(u.g0, n), grow(u.dir, n)
+	u.ep, u.e0 = grow(u.ep, m), grow(u.e0, m)
 }
 
 func scaleOf(theta []float64) float64 {
@@ -346,27 +348,58 @@ func scaleOf(theta []float64) float64 {
 	return s
 }
 
+// Richardson weights: a difference quotient D(h) with error c h² + O(h⁴)
+// gives (4 D(h/2) - D(h)) / 3 with error O(h⁴). richardson returns the
+// weights of the gradients at θ + t·h·dir for the offsets t, for the first
+// (order 1) or second (order 2) derivative along dir.
+func richardson(order int, h float64) (ts, ws []float64) {
+	if order == 1 {
+		// D(h) = (g(h) - g(-h)) / 2h.
+		return []float64{1, -1, 0.5, -0.5},
+			[]float64{-1.0 / 3 / (2 * h), 1.0 / 3 / (2 * h), 4.0 / 3 / h, -4.0 / 3 / h}
+	}
+	// D(h) = (g(h) - 2 g(0) + g(-h)) / h², the g(0) terms summed by the caller.
+	return []float64{1, -1, 0.5, -0.5},
+		[]float64{-1.0 / 3 / (h * h), -1.0 / 3 / (h * h), 16.0 / 3 / (h * h), 16.0 / 3 / (h * h)}
+}
+
+// along adds Σ_k w_k ∇ log p(θ + t_k h dir) to dg (in θ) and de (in η,
+// when not nil).
+func (u *laplaceUser) along(theta []float64, order int, h float64, dg, de []float64) {
+	ts, ws := richardson(order, h)
+	var ep []float64
+	if de != nil {
+		ep = u.ep
+	}
+	for k, tk := range ts {
+		for i, v := range theta {
+			u.tp[i] = v + tk*h*u.dir[i]
+		}
+		u.grad(u.tp, u.gp, ep)
+		for i, g := range u.gp {
+			dg[i] += ws[k] * g
+		}
+		for i, g := range ep {
+			de[i] += ws[k] * g
+		}
+	}
+}
+
 func (u *laplaceUser) hess(theta []float64, b int, h []float64) {
 	u.bufs()
 	n := u.n
+	step := 1e-3 * scaleOf(theta)
+	col := make([]float64, n)
 	for r := range b {
-		copy(u.tp, theta)
-		copy(u.tm, theta)
-		steps := make([]float64, n/b)
+		clear(u.dir)
 		for k := 0; k < n/b; k++ {
-			j := k*b + r
-			hj := 6e-6 * math.Max(1, math.Abs(theta[j]))
-			// A step exactly representable in θ's neighbourhood.
-			hj = (theta[j] + hj) - theta[j]
-			steps[k] = hj
-			u.tp[j] += hj
-			u.tm[j] -= hj
+			u.dir[k*b+r] = 1
 		}
-		u.grad(u.tp, u.gp, nil)
-		u.grad(u.tm, u.gm, nil)
+		clear(col)
+		u.along(theta, 1, step, col, nil)
 		for k := 0; k < n/b; k++ {
 			for i := range b {
-				h[k*b*b+i*b+r] = (u.gp[k*b+i] - u.gm[k*b+i]) / (2 * steps[k])
+				h[k*b*b+i*b+r] = col[k*b+i]
 			}
 		}
 	}
@@ -399,35 +432,33 @@ func (u *laplaceUser) third(theta []float64, b int, S, s2, ge []float64) {
 		}
 	}
 	scale := scaleOf(theta)
-	dir := make([]float64, n)
-	var ep, em []float64
+	d2 := make([]float64, n)
+	var e2 []float64
 	if ge != nil {
-		ep, em = u.ep, u.em
+		e2 = make([]float64, len(ge))
 	}
 	for r := range b {
 		norm := 0.0
 		for k := 0; k < n/b; k++ {
 			for i := range b {
-				dir[k*b+i] = C[k*b*b+i*b+r]
-				norm = math.Max(norm, math.Abs(dir[k*b+i]))
+				u.dir[k*b+i] = C[k*b*b+i*b+r]
+				norm = math.Max(norm, math.Abs(u.dir[k*b+i]))
 			}
 		}
 		if norm == 0 {
 			continue
 		}
-		h := 1e-4 * scale / norm
+		h := 3e-3 * scale / norm
+		clear(d2)
+		clear(e2)
+		u.along(theta, 2, h, d2, e2)
+		// The centre's weight: -2 (-1/3 / h²) - 2 (16/3 / h²) = -10/h².
+		c := -10 / (h * h)
 		for i := range n {
-			u.tp[i] = theta[i] + h*dir[i]
-			u.tm[i] = theta[i] - h*dir[i]
-		}
-		u.grad(u.tp, u.gp, ep)
-		u.grad(u.tm, u.gm, em)
-		w := 0.5 / (h * h)
-		for i := range n {
-			s2[i] += w * (u.gp[i] - 2*u.g0[i] + u.gm[i])
+			s2[i] += 0.5 * (d2[i] + c*u.g0[i])
 		}
 		for i := range ge {
-			ge[i] += w * (ep[i] - 2*e0[i] + em[i])
+			ge[i] += 0.5 * (e2[i] + c*e0[i])
 		}
 	}
 }
@@ -441,16 +472,9 @@ func (u *laplaceUser) hvpEta(theta, v, ge []float64) {
 	if norm == 0 {
 		return
 	}
-	h := 6e-6 * scaleOf(theta) / norm
-	for i := range theta {
-		u.tp[i] = theta[i] + h*v[i]
-		u.tm[i] = theta[i] - h*v[i]
-	}
-	u.grad(u.tp, u.gp, u.ep)
-	u.grad(u.tm, u.gm, u.em)
-	for i := range ge {
-		ge[i] += (u.ep[i] - u.em[i]) / (2 * h)
-	}
+	copy(u.dir, v)
+	dg := make([]float64, len(theta))
+	u.along(theta, 1, 1e-3*scaleOf(theta)/norm, dg, ge)
 }
 
 // choleskyInto puts the lower Cholesky factor of the b×b row-major A into
