@@ -2,6 +2,8 @@ package compile
 
 import (
 	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -181,5 +183,85 @@ parameters { real<lower=0> alpha; real<lower=0> rho; real<lower=0> s; }
 	}
 	if math.Abs(lpDiag-lpFull) < 1e-4 {
 		t.Errorf("block size 1 gave %v, block size 4 %v: the block size makes no difference", lpDiag, lpFull)
+	}
+}
+
+// laplace1D is the Laplace approximation of two Poisson counts of one
+// latent variable with prior N(0, k), computed by hand: the mode by
+// bisection on the derivative of the log joint, the curvature W = 2 e^θ̂.
+func laplace1D(y1, y2, k float64) (value, mode, variance float64) {
+	dpsi := func(th float64) float64 { return y1 + y2 - 2*math.Exp(th) - th/k }
+	lo, hi := -50.0, 50.0
+	for range 200 {
+		mid := 0.5 * (lo + hi)
+		if dpsi(mid) > 0 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	th := 0.5 * (lo + hi)
+	l1, _ := math.Lgamma(y1 + 1)
+	l2, _ := math.Lgamma(y2 + 1)
+	lik := (y1+y2)*th - 2*math.Exp(th) - l1 - l2
+	w := 2 * math.Exp(th)
+	return lik - th*th/(2*k) - 0.5*math.Log(1+k*w), th, 1 / (1/k + w)
+}
+
+// TestLaplaceOneDimensional checks the marginal against laplace1D, for
+// the built-in and a user likelihood, and the latent draws' mean and
+// variance against the approximation's, within 5 standard errors.
+func TestLaplaceOneDimensional(t *testing.T) {
+	src := `functions {
+  real pois(vector theta, data array[] int y, data array[] int g) { return poisson_log_lpmf(y | theta[g]); }
+  matrix K1(real a, int one) { return [[square(a) * one]]; }
+}
+transformed data { array[2] int y = {3, 5}; array[2] int g = {1, 1}; }
+parameters { real<lower=0> a; }
+model { target += %s; }
+generated quantities {
+  vector[1] th = laplace_latent_poisson_log_rng(y, g, [0]', K1, (a, 1));
+  vector[1] tu = laplace_latent_tol_rng(pois, (y, g), K1, (a, 1), [0.5]', 1e-8, 50, 1, 2, 5);
+}
+`
+	for _, call := range []string{"laplace_marginal_poisson_log_lpmf(y | g, [0]', K1, (a, 1))", "laplace_marginal(pois, (y, g), K1, (a, 1))"} {
+		m := buildSource(t, strings.Replace(src, "%s", call, 1), nil)
+		for _, ua := range []float64{-1, 0.2, 1.3} {
+			a := math.Exp(ua)
+			want, _, _ := laplace1D(3, 5, a*a)
+			lp, err := m.LogDensityJacobian([]float64{ua}, nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(lp-want) > 1e-10 {
+				t.Errorf("%s at a = %v: %.14g, by hand %.14g", call, a, lp, want)
+			}
+		}
+	}
+	m := buildSource(t, strings.Replace(src, "%s", "0", 1), nil)
+	a := math.Exp(0.2)
+	_, mode, variance := laplace1D(3, 5, a*a)
+	rng := rand.New(rand.NewPCG(3, 4))
+	out := make([]float64, len(m.Names()))
+	const draws = 20000
+	var sum, sumSq [2]float64
+	for range draws {
+		if err := m.Write([]float64{0.2}, rng, out); err != nil {
+			t.Fatal(err)
+		}
+		for k := range 2 {
+			v := out[len(out)-2+k]
+			sum[k] += v
+			sumSq[k] += v * v
+		}
+	}
+	for k, name := range []string{"laplace_latent_poisson_log_rng", "laplace_latent_tol_rng"} {
+		mean := sum[k] / draws
+		v := sumSq[k]/draws - mean*mean
+		seMean := math.Sqrt(variance / draws)
+		seVar := variance * math.Sqrt(2.0/draws)
+		if math.Abs(mean-mode) > 5*seMean || math.Abs(v-variance) > 5*seVar {
+			t.Errorf("%s: mean %.5g variance %.5g, approximation N(%.5g, %.5g)", name, mean, v, mode, variance)
+		}
 	}
 }
