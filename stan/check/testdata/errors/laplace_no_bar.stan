@@ -1,0 +1,10 @@
+functions {
+  real ll(vector theta, real s, data vector y) { return normal_lpdf(y | theta, s); }
+  vector llv(vector theta, real s, data vector y) { return theta; }
+  real llr(real theta, real s, data vector y) { return s; }
+  matrix K(data array[] real x, real a) { return gp_exp_quad_cov(x, a, 1.0); }
+  vector Kv(data array[] real x, real a) { return to_vector(x); }
+}
+data { array[3] real x; vector[3] y; array[3] int c; array[3] int g; }
+parameters { real<lower=0> s; real<lower=0> a; }
+model { target += /* ERROR "require a vertical bar (|) between the variate and the parameters" */laplace_marginal_bernoulli_logit_lpmf(c, g, y, K, (x, a)); }
