@@ -15,10 +15,12 @@ import (
 // model's tape, so that its parameters get their derivatives through the
 // entries of K; a user likelihood runs on a scratch tape, for its value and
 // its exact gradient in θ and in its arguments, and its Hessian in θ and
-// the third-derivative contractions the gradient needs are central
+// the third-derivative contractions the gradient needs are extrapolated
 // differences of those exact gradients (laplaceUser).
 
-// laplaceSite is one call site of an embedded Laplace function.
+// laplaceSite is one call site of an embedded Laplace function. Its
+// compiled closures are shared by a program's models; each model works in
+// its own copy (siteSlot), with a scratch tape of its own.
 type laplaceSite struct {
 	name string
 	pos  token.Position
@@ -77,9 +79,8 @@ func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexp
 	cov := lc.Cov
 	s.cov = c.userCall(x, &check.Call{Name: cov.Name, Sig: cov.Sig, User: cov}, covArgs, types.MatrixT).v
 	if lc.Builtin != "" {
-		d := 0
-		s.yF, s.idxF = c.expr(x.Args[d]).v, c.expr(x.Args[d+1]).v
-		k := d + 2
+		s.yF, s.idxF = c.expr(x.Args[0]).v, c.expr(x.Args[1]).v
+		k := 2
 		if lc.Builtin == "neg_binomial_2_log" {
 			s.etaF = c.expr(x.Args[k]).real()
 			k++
@@ -240,9 +241,10 @@ func (s *laplaceSite) marginal(e *env) ad.Var {
 	if !ad.AnyVar(s.kv.R) && !ad.AnyVar(s.etaVars) {
 		return ad.Const(value)
 	}
-	saved := s.enter(e)
-	gK, gEta, err := s.fit.gradients(lik, ad.AnyVar(s.kv.R), len(s.etaVars))
-	s.leave(e, saved)
+	gK, gEta, err := func() ([]float64, []float64, error) {
+		defer s.leave(e, s.enter(e))
+		return s.fit.gradients(lik, ad.AnyVar(s.kv.R), len(s.etaVars))
+	}()
 	if err != nil {
 		s.fail("%v", err)
 	}

@@ -265,3 +265,51 @@ generated quantities {
 		}
 	}
 }
+
+// TestLaplaceSharedByGoroutines: a program of every Laplace form (a user
+// likelihood on the site's scratch tape, a built-in one, latent draws)
+// evaluated by eight models on eight goroutines, bit-equal to one model
+// alone: each model keeps its own copy of a call site's state.
+func TestLaplaceSharedByGoroutines(t *testing.T) {
+	src := laplaceDecls + `parameters { real<lower=0> sigma; real<lower=0> alpha; real<lower=0> rho; vector[5] m; }
+model {
+  target += laplace_marginal(gauss, (sigma, yv), K, (xs, alpha, rho));
+  cnt ~ laplace_marginal_poisson_log(grp, m, K, (xs, alpha, rho));
+  target += laplace_marginal_tol(bern, (bin, grp, m), K, (xs, alpha, rho), rep_vector(0, n), 1e-8, 100, 1, 1, 0);
+}
+generated quantities {
+  vector[5] t1 = laplace_latent_rng(gauss, (sigma, yv), K, (xs, alpha, rho));
+  vector[5] t2 = laplace_latent_neg_binomial_2_log_rng(cnt, grp, 2.0, m, K, (xs, alpha, rho));
+}
+`
+	checkSharedProgram(t, src, nil)
+}
+
+// TestLaplaceRuntimeErrors: controls, sizes and data Stan rejects fail
+// the evaluation with a message naming the function and the problem.
+func TestLaplaceRuntimeErrors(t *testing.T) {
+	params := "parameters { real<lower=0> alpha; real<lower=0> rho; }\n"
+	cov := "K, (xs, alpha, rho)"
+	for _, c := range []struct{ call, want string }{
+		{"laplace_marginal_tol_poisson_log_lpmf(cnt | grp, rep_vector(0, n), " + cov + ", rep_vector(0, n), 1e-6, 100, 2, 1, 0)",
+			"laplace_marginal_tol_poisson_log_lpmf: hessian_block_size is 2, but must be positive and divide the size of the latent vector, 5"},
+		{"laplace_marginal_tol_poisson_log_lpmf(cnt | grp, rep_vector(0, n), " + cov + ", rep_vector(0, 4), 1e-6, 100, 1, 1, 0)",
+			"the initial guess theta_init has size 4, but the covariance matrix is 5×5"},
+		{"laplace_marginal_tol_poisson_log_lpmf(cnt | grp, rep_vector(0, n), " + cov + ", rep_vector(0, n), 1e-6, 100, 1, 4, 0)",
+			"solver is 4, but must be 1, 2 or 3"},
+		{"laplace_marginal_tol(pois, (cnt, grp, rep_vector(0, n)), " + cov + ", rep_vector(0, n), 1e-12, 1, 1, 1, 0)",
+			"reached the maximum number of steps (1)"},
+		{"laplace_marginal_poisson_log_lpmf(cnt | {1, 2, 2, 3, 5, 6}, rep_vector(0, n), " + cov + ")",
+			"y_index[6] is 6, but must be between 1 and 5"},
+		{"laplace_marginal_bernoulli_logit_lpmf(cnt | grp, rep_vector(0, n), " + cov + ")",
+			"y[1] is 3, but must be 0 or 1"},
+		{"laplace_marginal_poisson_log_lpmf(cnt | grp, rep_vector(0, 3), " + cov + ")",
+			"m has size 3, but the covariance matrix is 5×5"},
+	} {
+		m := buildSource(t, laplaceDecls+params+"model { target += "+c.call+"; }\n", nil)
+		_, err := m.LogDensity([]float64{0.1, 0.2}, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.call, err, c.want)
+		}
+	}
+}
