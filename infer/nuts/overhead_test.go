@@ -50,10 +50,13 @@ var overheadModels = []struct {
 // BenchmarkNUTSOverhead runs one chain as `gostan sample` does (a Stan CSV
 // sink, a progress hook) and reports nanoseconds per gradient inside the
 // chain (its timed warmup and sampling over its gradients) beside the bare
-// gradient's, so that the sampler's own cost per gradient shows. The
-// cpu-ns figures are the process's CPU time (Linux only), which holds
-// still on a shared machine where wall time does not; run with
-// GOMAXPROCS=1 so that they count one core's work.
+// gradient's, so that the sampler's own cost per gradient shows. The bare
+// gradient is timed twice: at one fixed point (`gradient`), and at the
+// points the chain itself evaluated, replayed in order (`replay`), where
+// the model's branches and special functions see the values they see
+// inside NUTS. The cpu-ns figures are the process's CPU time (Linux only),
+// which holds still on a shared machine where wall time does not; run
+// with GOMAXPROCS=1 so that they count one core's work.
 func BenchmarkNUTSOverhead(b *testing.B) {
 	for _, c := range overheadModels {
 		var m model.Model
@@ -76,6 +79,27 @@ func BenchmarkNUTSOverhead(b *testing.B) {
 			start := processCPU()
 			for b.Loop() {
 				m.LogDensity(x, g)
+			}
+			b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
+		})
+		b.Run(c.name+"/replay", func(b *testing.B) {
+			d := m.Dim()
+			rec := &recorder{Model: m.Clone()}
+			cfg := nuts.DefaultConfig()
+			cfg.Seed = 1
+			if _, err := nuts.Sample(rec, cfg, nil); err != nil {
+				b.Fatal(err)
+			}
+			n := len(rec.qs) / d
+			g := make([]float64, d)
+			b.ReportAllocs()
+			i := 0
+			start := processCPU()
+			for b.Loop() {
+				m.LogDensity(rec.qs[i*d:(i+1)*d], g)
+				if i++; i == n {
+					i = 0
+				}
 			}
 			b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
 		})
@@ -108,4 +132,16 @@ func BenchmarkNUTSOverhead(b *testing.B) {
 			b.ReportMetric(float64(grads)/float64(b.N), "grads/op")
 		})
 	}
+}
+
+// recorder keeps every point at which a chain evaluates its model's log
+// density, in order.
+type recorder struct {
+	model.Model
+	qs []float64
+}
+
+func (r *recorder) LogDensity(q, grad []float64) (float64, error) {
+	r.qs = append(r.qs, q...)
+	return r.Model.LogDensity(q, grad)
 }
