@@ -18,7 +18,18 @@ import (
 // strconv's path.
 func appendG(b []byte, v float64, prec int) []byte {
 	a := math.Abs(v)
-	if prec < 1 || prec > maxFastPrec || a == 0 || !(a <= math.MaxFloat64) {
+	if prec < 1 || prec > maxFastPrec || !(a <= math.MaxFloat64) {
+		return strconv.AppendFloat(b, v, 'g', prec, 64)
+	}
+	// An integer of at most prec digits (a draw's counts, indices and
+	// flags, the sampler's tree depth and steps) is its digits, with no
+	// point or exponent; -0 is not one.
+	if a < pow10[prec] {
+		if n := int64(v); float64(n) == v && (n != 0 || !math.Signbit(v)) {
+			return strconv.AppendInt(b, n, 10)
+		}
+	}
+	if a == 0 {
 		return strconv.AppendFloat(b, v, 'g', prec, 64)
 	}
 	// a is in [2^b2, 2^(b2+1)) (subnormals: far outside scaled's range),

@@ -62,6 +62,10 @@ func TestAppendGRandom(t *testing.T) {
 		d := float64(r.IntN(int(9*math.Pow(10, float64(p))))+int(math.Pow(10, float64(p))))*10 + 5
 		sameAsStrconv(t, d*math.Pow(10, float64(r.IntN(40)-30)), p)
 		sameAsStrconv(t, d/math.Pow(10, float64(r.IntN(20))), p)
+		// Integers of every length up to 10 digits, the fast path's.
+		n := float64(r.IntN(int(math.Pow(10, float64(r.IntN(11))))))
+		sameAsStrconv(t, n, p)
+		sameAsStrconv(t, -n, p)
 	}
 }
 
@@ -72,11 +76,22 @@ func BenchmarkAppendValue(b *testing.B) {
 	for i := range vals {
 		vals[i] = r.NormFloat64() * math.Pow(10, float64(r.IntN(6)-2))
 	}
+	ints := make([]float64, 1024) // tree depths, step counts, indices
+	for i := range ints {
+		ints[i] = float64(r.IntN(1024))
+	}
 	buf := make([]byte, 0, 64)
 	b.Run("appendG", func(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			buf = appendG(buf[:0], vals[i&1023], 6)
+			i++
+		}
+	})
+	b.Run("appendG-ints", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			buf = appendG(buf[:0], ints[i&1023], 6)
 			i++
 		}
 	})

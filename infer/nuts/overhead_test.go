@@ -2,6 +2,8 @@ package nuts_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -50,10 +52,13 @@ var overheadModels = []struct {
 // BenchmarkNUTSOverhead runs one chain as `gostan sample` does (a Stan CSV
 // sink, a progress hook) and reports nanoseconds per gradient inside the
 // chain (its timed warmup and sampling over its gradients) beside the bare
-// gradient's, so that the sampler's own cost per gradient shows. The
-// cpu-ns figures are the process's CPU time (Linux only), which holds
-// still on a shared machine where wall time does not; run with
-// GOMAXPROCS=1 so that they count one core's work.
+// gradient's, so that the sampler's own cost per gradient shows. The bare
+// gradient is timed twice: at one fixed point (`gradient`), and at the
+// points the chain itself evaluated, replayed in order (`replay`), where
+// the model's branches and special functions see the values they see
+// inside NUTS. The cpu-ns figures are the process's CPU time (Linux only),
+// which holds still on a shared machine where wall time does not; run
+// with GOMAXPROCS=1 so that they count one core's work.
 func BenchmarkNUTSOverhead(b *testing.B) {
 	for _, c := range overheadModels {
 		var m model.Model
@@ -76,6 +81,27 @@ func BenchmarkNUTSOverhead(b *testing.B) {
 			start := processCPU()
 			for b.Loop() {
 				m.LogDensity(x, g)
+			}
+			b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
+		})
+		b.Run(c.name+"/replay", func(b *testing.B) {
+			d := m.Dim()
+			rec := &recorder{Model: m.Clone()}
+			cfg := nuts.DefaultConfig()
+			cfg.Seed = 1
+			if _, err := nuts.Sample(rec, cfg, nil); err != nil {
+				b.Fatal(err)
+			}
+			n := len(rec.qs) / d
+			g := make([]float64, d)
+			b.ReportAllocs()
+			i := 0
+			start := processCPU()
+			for b.Loop() {
+				m.LogDensity(rec.qs[i*d:(i+1)*d], g)
+				if i++; i == n {
+					i = 0
+				}
 			}
 			b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
 		})
@@ -109,3 +135,61 @@ func BenchmarkNUTSOverhead(b *testing.B) {
 		})
 	}
 }
+
+// recorder keeps every point at which a chain evaluates its model's log
+// density, in order.
+type recorder struct {
+	model.Model
+	qs []float64
+}
+
+func (r *recorder) LogDensity(q, grad []float64) (float64, error) {
+	r.qs = append(r.qs, q...)
+	return r.Model.LogDensity(q, grad)
+}
+
+// BenchmarkSamplerPerLeapfrog runs chains (1000/1000, seed 1, no sink) on
+// a standard normal, whose gradient costs a few nanoseconds, and reports
+// CPU nanoseconds per leapfrog step: the sampler's own arithmetic at
+// that dimension, the floor its overhead per gradient cannot go below.
+func BenchmarkSamplerPerLeapfrog(b *testing.B) {
+	for _, d := range []int{3, 10} {
+		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
+			cfg := nuts.DefaultConfig()
+			cfg.Seed = 1
+			grads := 0
+			start := processCPU()
+			for b.Loop() {
+				ch, err := nuts.Sample(stdNormal(d), cfg, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				grads += ch.Gradients
+			}
+			b.ReportMetric(float64(processCPU()-start)/float64(grads), "cpu-ns/grad")
+			b.ReportMetric(float64(grads)/float64(b.N), "grads/op")
+		})
+	}
+}
+
+// stdNormal is a standard normal of its dimension.
+type stdNormal int
+
+func (n stdNormal) Dim() int { return int(n) }
+func (n stdNormal) LogDensity(q, grad []float64) (float64, error) {
+	lp := 0.0
+	for i, v := range q {
+		lp -= 0.5 * v * v
+		grad[i] = -v
+	}
+	return lp, nil
+}
+func (n stdNormal) Names() []string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("x[%d]", i+1)
+	}
+	return names
+}
+func (n stdNormal) Write(q []float64, _ *rand.Rand, out []float64) error { copy(out, q); return nil }
+func (n stdNormal) Clone() model.Model                                   { return n }
