@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -380,5 +381,26 @@ guide { L ~ lkj_corr_cholesky(eta_q); }
 	}
 	if math.Abs(v[0]-3) > 0.15 {
 		t.Errorf("eta_q = %.3f, the prior's 3", v[0])
+	}
+}
+
+// TestGuideMatrixNotSquare checks that a Cholesky factor declared with
+// two sizes that differ cannot be drawn from a Wishart family, and that
+// the error says so.
+func TestGuideMatrixNotSquare(t *testing.T) {
+	const src = `
+parameters { cholesky_factor_cov[3, 2] L; }
+model { }
+guide parameters { real<lower=1> nu; }
+guide { L ~ wishart_cholesky(nu, diag_matrix(rep_vector(1, 2))); }
+`
+	m := buildSource(t, src, model.Data{})
+	g, err := m.NewGuide(rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = g.ELBOGrad(rand.New(rand.NewPCG(1, 1)), nil, make([]float64, 1))
+	if err == nil || !strings.Contains(err.Error(), "gaps.stan:5:11: the guide draws square matrices, but L is 3×2") {
+		t.Errorf("error %v", err)
 	}
 }
