@@ -305,7 +305,7 @@ func TestGuideWishartRecoversPosterior(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, g := fitGuide(t, "../examples/guide_wishart.stan", data, 0.02, 20000)
+	m, g := fitGuide(t, "../examples/guide_wishart.stan", data, 0.02, 20000)
 	k, n := int(data["K"].Elems[0]), int(data["N"].Elems[0])
 	mu, y := data["mu"].Elems, data["y"].Elems
 	scatter := mat.NewDense(k, k, nil)
@@ -344,6 +344,33 @@ func TestGuideWishartRecoversPosterior(t *testing.T) {
 			if math.Abs(got-want) > 0.15*sd {
 				t.Errorf("E Lambda[%d,%d]: guide %.4f, posterior %.4f (sd %.3f)", i+1, j+1, got, want, sd)
 			}
+		}
+	}
+	// The guide's draws, written as the model's output: their mean is the
+	// guide's within four standard errors.
+	const draws = 4000
+	rng := rand.New(rand.NewPCG(3, 3))
+	z := make([]float64, m.Dim())
+	row := make([]float64, len(m.Names()))
+	sum, sq := make([]float64, k*k), make([]float64, k*k)
+	for range draws {
+		g.Sample(rng, z)
+		if err := m.Write(z, rng, row); err != nil {
+			t.Fatal(err)
+		}
+		for i := range sum {
+			sum[i] += row[i]
+			sq[i] += row[i] * row[i]
+		}
+	}
+	if m.Names()[1] != "Lambda[2,1]" {
+		t.Fatalf("columns %v", m.Names())
+	}
+	for i := range sum {
+		mean := sum[i] / draws
+		se := math.Sqrt((sq[i]/draws - mean*mean) / draws)
+		if want := v[0] * v[1+i]; math.Abs(mean-want) > 4*se {
+			t.Errorf("draws of Lambda[%d,%d]: mean %.4f ± %.4f, the guide's %.4f", i%k+1, i/k+1, mean, se, want)
 		}
 	}
 }
