@@ -27,7 +27,8 @@ import (
 // guideDraw compiles a guide's x ~ family(args): x is drawn by the
 // family's reparameterised sampler, and log q(x), constants kept, is
 // added to the target. A univariate family draws element by element with
-// its arguments broadcast; a multivariate one draws each vector of x.
+// its arguments broadcast; a multivariate one draws each vector of x, a
+// matrix family the whole matrix x.
 func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 	base := s.Dist.Name
 	d := stdlib().densities[base]
