@@ -27,7 +27,8 @@ import (
 // guideDraw compiles a guide's x ~ family(args): x is drawn by the
 // family's reparameterised sampler, and log q(x), constants kept, is
 // added to the target. A univariate family draws element by element with
-// its arguments broadcast; a multivariate one draws each vector of x.
+// its arguments broadcast; a multivariate one draws each vector of x, a
+// matrix family the whole matrix x.
 func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 	base := s.Dist.Name
 	d := stdlib().densities[base]
@@ -49,7 +50,12 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 		args[i] = c.expr(a)
 	}
 	if d.reparamMV != nil {
-		return c.guideDrawMV(d.reparamMV(c, args), ref, v, idx, c.pos(s.Tilde))
+		matrix := isMatrixType(dist.DrawSupport(base).Type)
+		if matrix && len(idx) > v.Type.Dims {
+			c.errorf(s.Dist.Pos(), "the guide draws whole matrices from '%s'; index %s only in its array dimensions", base, v.Name)
+			return nil
+		}
+		return c.guideDrawMV(d.reparamMV(c, args), ref, v, idx, matrix, c.pos(s.Tilde))
 	}
 	draw := d.reparam
 	da := newDensityArgs(c, args, 0)
@@ -108,8 +114,10 @@ func (c *compiler) guideDraw(s *ast.TildeStmt) stmtFn {
 
 // guideDrawMV compiles a draw of a vector, or of an array of vectors, from
 // a multivariate family: the selected elements, a vector's elements
-// consecutive, are drawn as vectors of the last dimension's size.
-func (c *compiler) guideDrawMV(draw mvDraw, ref varRef, v *check.Var, idx []index, pos token.Position) stmtFn {
+// consecutive, are drawn as vectors of the last dimension's size. A
+// matrix family (matrix) draws each square matrix, column-major, as one
+// slice.
+func (c *compiler) guideDrawMV(draw mvDraw, ref varRef, v *check.Var, idx []index, matrix bool, pos token.Position) stmtFn {
 	get := ref.getter()
 	arrayDims := v.Type.Dims
 	work := zeroState[guideWork](c)
@@ -123,7 +131,14 @@ func (c *compiler) guideDrawMV(draw mvDraw, ref varRef, v *check.Var, idx []inde
 		}
 		w.xs = slices.Grow(w.xs[:0], n)[:n]
 		w.reals = w.reals[:0]
-		if k := dims[len(dims)-1]; k > 0 {
+		k := dims[len(dims)-1]
+		if matrix {
+			if rows := dims[len(dims)-2]; rows != k {
+				fail(pos, "the guide draws square matrices, but %s is %d×%d", v.Name, rows, k)
+			}
+			k *= k
+		}
+		if k > 0 {
 			for i := 0; i < n; i += k {
 				w.reals = append(w.reals, w.xs[i:i+k])
 			}
@@ -157,12 +172,13 @@ func guideFamilies() []string {
 
 // guideSupport checks, while compiling, that a guide's family draws
 // inside the declared support of the parameter v it draws, where the
-// declaration says enough to know: a simplex comes only from a dirichlet,
-// a dirichlet draws only a simplex, no family draws another structured
-// type (ordered, a correlation or covariance matrix, ...), and a family's
-// interval must lie within bounds written as numbers. Bounds given by
-// expressions, and families whose interval depends on their arguments
-// (uniform, pareto), are checked at each draw (Program.drawChecks).
+// declaration says enough to know: a constrained type (a simplex, a
+// covariance or correlation matrix or its Cholesky factor) comes only
+// from the families that draw it (constrainedTypes), those families
+// draw nothing else, and a family's interval must lie within bounds
+// written as numbers. Bounds given by expressions, and families whose
+// interval depends on their arguments (uniform, pareto), are checked at
+// each draw (Program.drawChecks).
 func (c *compiler) guideSupport(s *ast.TildeStmt, v *check.Var, family string) bool {
 	if v.Decl == nil {
 		return true
@@ -170,19 +186,28 @@ func (c *compiler) guideSupport(s *ast.TildeStmt, v *check.Var, family string) b
 	name, dt := v.Name, v.Decl.Type
 	sup := dist.DrawSupport(family)
 	switch {
-	case sup.Simplex && dt.Base != "simplex":
-		c.errorf(s.Dist.Pos(), "the guide draws %s from '%s', whose draws are simplexes, but %s is declared %s; declare it simplex",
-			name, family, name, declared(dt))
+	case isStructured(dt.Base) && sup.Type != dt.Base:
+		if fams := typeFamilies(dt.Base); len(fams) > 0 {
+			draws := "outside that type"
+			if sup.Type != "" {
+				draws = typeNoun(sup.Type)
+			}
+			c.errorf(s.Dist.Pos(), "%s is declared %s, but '%s' draws %s; a guide draws a %s from %s",
+				name, dt.Base, family, draws, dt.Base, strings.Join(fams, " or "))
+			return false
+		}
+		kinds := []string{"vectors of reals (" + strings.Join(vectorFamilies(), ", ") + ")"}
+		for _, ct := range constrainedTypes {
+			kinds = append(kinds, ct.noun+" ("+strings.Join(typeFamilies(ct.base), ", ")+")")
+		}
+		c.errorf(s.Dist.Pos(), "%s is declared %s, but no guide family draws %s values; the guide can draw %s",
+			name, dt.Base, dt.Base, strings.Join(kinds, ", "))
 		return false
-	case dt.Base == "simplex" && !sup.Simplex:
-		c.errorf(s.Dist.Pos(), "%s is a simplex, but '%s' draws outside the simplex; a guide draws a simplex from dirichlet",
-			name, family)
+	case sup.Type != "" && dt.Base != sup.Type:
+		c.errorf(s.Dist.Pos(), "the guide draws %s from '%s', whose draws are %s, but %s is declared %s; declare it %s",
+			name, family, typeNoun(sup.Type), name, declared(dt), sup.Type)
 		return false
-	case isStructured(dt.Base) && !sup.Simplex:
-		c.errorf(s.Dist.Pos(), "%s is declared %s, but no guide family draws %s values; the guide can draw vectors of reals (%s) and simplexes (dirichlet)",
-			name, dt.Base, dt.Base, strings.Join(vectorFamilies(), ", "))
-		return false
-	case sup.Varies:
+	case sup.Type != "" || sup.Varies:
 		return true
 	}
 	lo, loKnown := literal(dt.Lower)
@@ -193,6 +218,41 @@ func (c *compiler) guideSupport(s *ast.TildeStmt, v *check.Var, family string) b
 		return false
 	}
 	return true
+}
+
+// constrainedTypes are the constrained types some guide family draws
+// (dist.Support.Type), in the order messages list them.
+var constrainedTypes = []struct{ base, noun string }{
+	{"simplex", "simplexes"},
+	{"cov_matrix", "covariance matrices"},
+	{"cholesky_factor_cov", "Cholesky factors of covariance matrices"},
+	{"corr_matrix", "correlation matrices"},
+	{"cholesky_factor_corr", "Cholesky factors of correlation matrices"},
+}
+
+// typeNoun names the values of a constrained type.
+func typeNoun(base string) string {
+	for _, ct := range constrainedTypes {
+		if ct.base == base {
+			return ct.noun
+		}
+	}
+	return base + " values"
+}
+
+// isMatrixType reports whether a constrained type is a matrix.
+func isMatrixType(base string) bool { return base != "" && base != "simplex" }
+
+// typeFamilies are the guide families whose draws are of a constrained
+// type, sorted.
+func typeFamilies(base string) []string {
+	var out []string
+	for _, f := range guideFamilies() {
+		if dist.DrawSupport(f).Type == base {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // fitting suggests the families whose draws span the declared bounds
@@ -206,7 +266,7 @@ func fitting(lo, hi float64, loKnown, hiKnown bool) string {
 	}
 	var fit []string
 	for _, f := range guideFamilies() {
-		if s := dist.DrawSupport(f); !s.Varies && !s.Simplex && s.Lo == lo && s.Hi == hi {
+		if s := dist.DrawSupport(f); !s.Varies && s.Type == "" && s.Lo == lo && s.Hi == hi {
 			fit = append(fit, f)
 		}
 	}
@@ -220,7 +280,7 @@ func fitting(lo, hi float64, loKnown, hiKnown bool) string {
 func vectorFamilies() []string {
 	var out []string
 	for _, f := range guideFamilies() {
-		if stdlib().densities[f].reparamMV != nil && !dist.DrawSupport(f).Simplex {
+		if stdlib().densities[f].reparamMV != nil && dist.DrawSupport(f).Type == "" {
 			out = append(out, f)
 		}
 	}

@@ -180,8 +180,10 @@ func (l *library) addMultivariateFamilies() {
 			return func(e *env) ad.Var { return ok(f(e.t, propto, m(e), eta(e))) }
 		}}
 	}
-	m["lkj_corr_cholesky"] = lkj(dist.LkjCorrCholeskyLpdf).withRng(lkjRng(dist.LkjCorrCholeskyRng))
-	m["lkj_corr"] = lkj(dist.LkjCorrLpdf).withRng(lkjRng(dist.LkjCorrRng))
+	m["lkj_corr_cholesky"] = lkj(dist.LkjCorrCholeskyLpdf).withRng(lkjRng(dist.LkjCorrCholeskyRng)).
+		withReparamMV(lkjReparam(dist.LkjCorrCholeskyReparam, dist.LkjCorrCholeskyLpdf))
+	m["lkj_corr"] = lkj(dist.LkjCorrLpdf).withRng(lkjRng(dist.LkjCorrRng)).
+		withReparamMV(lkjReparam(dist.LkjCorrReparam, dist.LkjCorrLpdf))
 	cat := func(f func(*ad.Tape, bool, []int, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			n, th := intsOf(a[0]), asVector(c, a[1])

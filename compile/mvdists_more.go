@@ -33,10 +33,14 @@ func (l *library) addMoreFamilies() {
 			return func(e *env) ad.Var { return ok(f(e.t, propto, w(e), nu(e), s(e))) }
 		}}
 	}
-	m["wishart"] = wishart(dist.WishartLpdf).withRng(wishartRng(dist.WishartRng))
-	m["inv_wishart"] = wishart(dist.InvWishartLpdf).withRng(wishartRng(dist.InvWishartRng))
-	m["wishart_cholesky"] = wishart(dist.WishartCholeskyLpdf).withRng(wishartRng(dist.WishartCholeskyRng))
-	m["inv_wishart_cholesky"] = wishart(dist.InvWishartCholeskyLpdf).withRng(wishartRng(dist.InvWishartCholeskyRng))
+	m["wishart"] = wishart(dist.WishartLpdf).withRng(wishartRng(dist.WishartRng)).
+		withReparamMV(wishartReparam(dist.WishartReparam, dist.WishartLpdf))
+	m["inv_wishart"] = wishart(dist.InvWishartLpdf).withRng(wishartRng(dist.InvWishartRng)).
+		withReparamMV(wishartReparam(dist.InvWishartReparam, dist.InvWishartLpdf))
+	m["wishart_cholesky"] = wishart(dist.WishartCholeskyLpdf).withRng(wishartRng(dist.WishartCholeskyRng)).
+		withReparamMV(wishartReparam(dist.WishartCholeskyReparam, dist.WishartCholeskyLpdf))
+	m["inv_wishart_cholesky"] = wishart(dist.InvWishartCholeskyLpdf).withRng(wishartRng(dist.InvWishartCholeskyRng)).
+		withReparamMV(wishartReparam(dist.InvWishartCholeskyReparam, dist.InvWishartCholeskyLpdf))
 	gp := func(f func(*ad.Tape, bool, ad.Matrix, ad.Matrix, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			y, s, w := matrixOf(a[0]), matrixOf(a[1]), asVector(c, a[2])

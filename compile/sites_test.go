@@ -80,7 +80,7 @@ guide {
   z[1:99] ~ normal(m[1:99], s[1:99]);
   z[100] ~ normal(m[100], s[100]);
 }
-`, mvGuide} {
+`, mvGuide, matrixGuide} {
 		guidesShared(t, src)
 	}
 }

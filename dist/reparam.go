@@ -188,13 +188,14 @@ func ReparamFamilies() []string {
 
 // Support is where a family's draws lie, for matching a guide's family
 // with the declared support of the parameter it draws: every element in
-// [Lo, Hi], or, with Simplex, the vector a simplex. Varies marks
-// families whose interval depends on their parameters (uniform, pareto),
-// which only a draw can check.
+// [Lo, Hi], or, when Type is set, values of that constrained Stan type
+// (a simplex, a covariance or correlation matrix or its Cholesky
+// factor). Varies marks families whose interval depends on their
+// parameters (uniform, pareto), which only a draw can check.
 type Support struct {
-	Lo, Hi  float64
-	Simplex bool
-	Varies  bool
+	Lo, Hi float64
+	Type   string
+	Varies bool
 }
 
 // drawSupports are the supports of the families with reparameterised
@@ -216,7 +217,13 @@ var drawSupports = map[string]Support{
 	"uniform":               {Varies: true},
 	"pareto":                {Varies: true},
 	"pareto_type_2":         {Varies: true},
-	"dirichlet":             {Lo: 0, Hi: 1, Simplex: true},
+	"dirichlet":             {Lo: 0, Hi: 1, Type: "simplex"},
+	"wishart":               {Lo: math.Inf(-1), Hi: math.Inf(1), Type: "cov_matrix"},
+	"inv_wishart":           {Lo: math.Inf(-1), Hi: math.Inf(1), Type: "cov_matrix"},
+	"wishart_cholesky":      {Lo: math.Inf(-1), Hi: math.Inf(1), Type: "cholesky_factor_cov"},
+	"inv_wishart_cholesky":  {Lo: math.Inf(-1), Hi: math.Inf(1), Type: "cholesky_factor_cov"},
+	"lkj_corr":              {Lo: -1, Hi: 1, Type: "corr_matrix"},
+	"lkj_corr_cholesky":     {Lo: -1, Hi: 1, Type: "cholesky_factor_corr"},
 }
 
 var positiveLine = Support{Lo: 0, Hi: math.Inf(1)}

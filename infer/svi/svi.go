@@ -144,6 +144,7 @@ func (s *SVI) RunContext(ctx context.Context, rng *rand.Rand, steps int, progres
 		return v, err
 	}
 	failedSteps := 0
+	var lastErr error // the last failed draw's, for the message
 	base := s.Opt.Rate()
 	scale := 1.0 // halved by each backoff
 	prev := make([]float64, len(grad))
@@ -167,6 +168,7 @@ func (s *SVI) RunContext(ctx context.Context, rng *rand.Rand, steps int, progres
 				if s.Strict {
 					return fmt.Errorf("svi: step %d: %w", step, err)
 				}
+				lastErr = err
 				if try >= s.MaxRetries {
 					break
 				}
@@ -184,7 +186,7 @@ func (s *SVI) RunContext(ctx context.Context, rng *rand.Rand, steps int, progres
 			}
 			failedSteps++
 			if failedSteps > steps/10+10 {
-				return fmt.Errorf("svi: draws from the guide fall outside the model's support at %d steps", failedSteps)
+				return fmt.Errorf("svi: draws from the guide fall outside the model's support at %d steps; the last: %w", failedSteps, lastErr)
 			}
 			continue
 		}

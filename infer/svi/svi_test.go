@@ -71,8 +71,9 @@ func TestSVIRunAndFailures(t *testing.T) {
 	// A guide stuck outside the support fails with a clear error.
 	q.p[0] = -1
 	s = &SVI{Model: halfLine{}, Guide: q, Opt: NewAdam(0.05), MaxRetries: 3}
-	if err := s.Run(rand.New(rand.NewPCG(1, 1)), 100, nil); err == nil {
-		t.Error("no error for a guide outside the support")
+	err := s.Run(rand.New(rand.NewPCG(1, 1)), 100, nil)
+	if err == nil || !strings.Contains(err.Error(), "outside the model's support at 21 steps; the last: outside") {
+		t.Errorf("a guide outside the support: error %v", err)
 	}
 }
 
