@@ -176,9 +176,9 @@ func logDet(S *mat.SymDense) float64 {
 	return c.LogDet()
 }
 
-// scaleOf is the guide's 2×2 scale from its values after ν: S's four
+// guideScale2 is the guide's 2×2 scale from its values after ν: S's four
 // entries, or a Cholesky factor's (column-major) multiplied out.
-func scaleOf(v []float64, chol bool) *mat.SymDense {
+func guideScale2(v []float64, chol bool) *mat.SymDense {
 	if !chol {
 		return mat.NewSymDense(2, []float64{v[0], v[2], v[1], v[3]})
 	}
@@ -227,7 +227,7 @@ func matrixPriors() []matrixPrior {
 			family: f.family, decl: decl, gdecl: "real<lower=1> nu; " + decl + " S;",
 			prior: f.family + "(5, " + prior + ")", guide: f.family + "(nu, S)",
 			init: model.Data{"nu": num(7), "S": init},
-			elbo: func(v []float64) float64 { return elbo(5, S0, v[0], scaleOf(v[1:], chol)) },
+			elbo: func(v []float64) float64 { return elbo(5, S0, v[0], guideScale2(v[1:], chol)) },
 		})
 	}
 	for _, f := range []struct{ family, decl string }{{"lkj_corr", "corr_matrix[3]"}, {"lkj_corr_cholesky", "cholesky_factor_corr[3]"}} {
