@@ -144,6 +144,8 @@ var corpusValues = map[string]float64{
 	"conform.stan schur_tr":   3,
 	"conform.stan schur_low":  0,
 	"conform.stan schur_u":    0,
+	"conform.stan selfnan":    1,
+	"conform.stan selfi":      math.MinInt32,
 	"signatures.stan dv":      3.5,
 	"signatures.stan dm":      1,  // 3 / 3
 	"signatures.stan em":      21, // 2+4+6 + 3+6

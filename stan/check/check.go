@@ -63,6 +63,9 @@ type Info struct {
 	// program where a variable named jacobian is in scope, the compound
 	// assignment to that variable it stands for.
 	JacobianAssigns map[*ast.JacobianStmt]*ast.AssignStmt
+	// Warnings are what stanc3 warns of in a valid program, in the order
+	// found, each message starting "warning: ".
+	Warnings scanner.ErrorList
 }
 
 // Call is a resolved function call.
@@ -132,6 +135,11 @@ type checker struct {
 
 func (c *checker) errorf(pos token.Pos, format string, args ...any) {
 	c.errs.Add(c.fset.Position(pos), fmt.Sprintf(format, args...))
+}
+
+// warnf records a warning, stanc3's text prefixed with "warning: ".
+func (c *checker) warnf(pos token.Pos, format string, args ...any) {
+	c.info.Warnings.Add(c.fset.Position(pos), "warning: "+fmt.Sprintf(format, args...))
 }
 
 // ---- scopes ----
@@ -797,17 +805,6 @@ func (c *checker) varDecl(d *ast.VarDecl) {
 	if !d.Comma.IsValid() { // the names after the first share its type, checked once
 		c.declType(d.Name.Name, d.Type, global)
 	}
-	if d.Init != nil {
-		switch {
-		case global && (c.block == ast.Data || c.block == ast.Parameters || c.block == ast.GuideParameters):
-			c.errorf(d.Init.Pos(), "variables in the %s block cannot be given values", c.block)
-		default:
-			it := c.expr(d.Init)
-			if it.Kind != types.Invalid && !types.Promotes(it, t) {
-				c.errorf(d.Init.Pos(), "cannot initialise %s of type %v with a value of type %v", d.Name.Name, t, it)
-			}
-		}
-	}
 	scope := Local
 	if global {
 		scope = Global
@@ -819,10 +816,39 @@ func (c *checker) varDecl(d *ast.VarDecl) {
 	case ast.Functions:
 		v.DataOnly = false
 	}
+	// As in stanc3, the name is in scope in its own initial value, which
+	// then reads the variable before it is assigned (NaN for a real): Stan
+	// accepts it with a warning.
 	c.declare(d.Name, v)
 	if global {
 		c.info.Vars[c.block] = append(c.info.Vars[c.block], v)
 	}
+	if d.Init != nil {
+		switch {
+		case global && (c.block == ast.Data || c.block == ast.Parameters || c.block == ast.GuideParameters):
+			c.errorf(d.Init.Pos(), "variables in the %s block cannot be given values", c.block)
+		default:
+			it := c.expr(d.Init)
+			if it.Kind != types.Invalid && !types.Promotes(it, t) {
+				c.errorf(d.Init.Pos(), "cannot initialise %s of type %v with a value of type %v", d.Name.Name, t, it)
+			}
+			if c.readsVar(d.Init, v) {
+				c.warnf(d.Type.Pos(), "Assignment of variable to itself during declaration. This is almost certainly a bug.")
+			}
+		}
+	}
+}
+
+// readsVar reports whether x mentions v.
+func (c *checker) readsVar(x ast.Expr, v *Var) bool {
+	found := false
+	ast.Inspect(x, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && c.info.Uses[id] == v {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // declType checks a declared type: its sizes, its constraints and what
