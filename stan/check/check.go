@@ -596,10 +596,7 @@ func (c *checker) stmt(s ast.Stmt) {
 		c.tilde(s)
 	case *ast.TargetStmt:
 		c.targetAllowed(s.Pos(), "target +=")
-		t := c.expr(s.X)
-		if t.Kind != types.Invalid && (!t.IsPrim() && !t.IsMatrixLike() || isComplexKind(t.Kind)) {
-			c.errorf(s.X.Pos(), "target += needs a real, int or container of reals, found %v", t)
-		}
+		c.expr(s.X) // stanc3 takes any value but a function (see jacobianStmt)
 	case *ast.JacobianStmt:
 		c.jacobianStmt(s)
 	case *ast.ExprStmt:
@@ -760,10 +757,10 @@ func (c *checker) jacobianStmt(s *ast.JacobianStmt) {
 	if !c.jacobianAllowed() {
 		c.errorf(s.Pos(), "jacobian += is only allowed in the transformed parameters block or in functions whose names end in _jacobian")
 	}
-	t := c.expr(s.X)
-	if t.Kind != types.Invalid && (!t.IsPrim() && !t.IsMatrixLike() || isComplexKind(t.Kind)) {
-		c.errorf(s.X.Pos(), "jacobian += needs a real, int or container of reals, found %v", t)
-	}
+	// stanc3's type checker takes any value but a function here and in
+	// target +=, complex numbers and tuples included, which Stan's C++
+	// then fails to compile (the compile package refuses them too).
+	c.expr(s.X)
 }
 
 // jacobianAllowed reports whether the Jacobian may be touched here: in the
