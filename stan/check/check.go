@@ -723,11 +723,11 @@ func (c *checker) ret(s *ast.ReturnStmt) {
 	}
 	t := c.expr(s.X)
 	if want.Kind == types.Void {
-		c.errorf(s.X.Pos(), "void function '%s' cannot return a value", c.fn.Name)
+		c.errorf(s.Pos(), "void function '%s' cannot return a value", c.fn.Name)
 		return
 	}
 	if t.Kind != types.Invalid && !types.Promotes(t, want) {
-		c.errorf(s.X.Pos(), "function '%s' returns %v, but this return statement has type %v", c.fn.Name, want, t)
+		c.errorf(s.Pos(), "function '%s' returns %v, but this return statement has type %v", c.fn.Name, want, t)
 	}
 }
 
@@ -827,7 +827,7 @@ func (c *checker) varDecl(d *ast.VarDecl) {
 		default:
 			it := c.expr(d.Init)
 			if it.Kind != types.Invalid && !types.Promotes(it, t) {
-				c.errorf(d.Init.Pos(), "cannot initialise %s of type %v with a value of type %v", d.Name.Name, t, it)
+				c.errorf(d.Type.Pos(), "cannot initialise %s of type %v with a value of type %v", d.Name.Name, t, it)
 			}
 			if c.readsVar(d.Init, v) {
 				c.warnf(d.Type.Pos(), "Assignment of variable to itself during declaration. This is almost certainly a bug.")
@@ -963,7 +963,7 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	c.nestedMultiIndex(s.LHS)
 	if s.Op == token.ASSIGN || s.Op == token.ARROW {
 		if !types.Promotes(rt, lt) {
-			c.errorf(s.OpPos, "ill-typed arguments supplied to assignment operator =: lhs has type %v and rhs has type %v", lt, rt)
+			c.errorf(s.Pos(), "ill-typed arguments supplied to assignment operator =: lhs has type %v and rhs has type %v", lt, rt)
 		}
 		return
 	}
@@ -975,7 +975,7 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	sig, err := c.lib.Resolve(op, []types.Type{lt, rt})
 	elementwise := s.Op == token.ELTMUL_ASSIGN || s.Op == token.ELTDIV_ASSIGN
 	if err != nil || sig.Ret != lt || elementwise && sig.Ret.IsScalar() {
-		c.errorf(s.OpPos, "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)
+		c.errorf(s.Pos(), "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)
 	}
 }
 
@@ -1018,7 +1018,7 @@ func (c *checker) nestedMultiIndex(lhs ast.Expr) {
 }
 
 func (c *checker) tilde(s *ast.TildeStmt) {
-	c.targetAllowed(s.Tilde, "~ statement")
+	c.targetAllowed(s.Pos(), "~ statement")
 	if c.guide != nil {
 		c.guide.lhs = ast.Root(s.LHS)
 	}
@@ -1042,7 +1042,7 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 	name := s.Dist.Name
 	for _, suffix := range []string{"_cdf", "_ccdf", "_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
 		if base, ok := strings.CutSuffix(name, suffix); ok && (c.lib.Has(name) || c.lib.Has(base+"_lpdf") || c.lib.Has(base+"_lpmf")) {
-			c.errorf(s.Dist.Pos(), "CDFs and CCDFs cannot be used in ~ statements: '%s' is not a density", name)
+			c.errorf(s.Pos(), "CDFs and CCDFs cannot be used in ~ statements: '%s' is not a density", name)
 			return
 		}
 	}
@@ -1072,10 +1072,10 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 			c.errorf(s.Dist.Pos(), "~ statement should refer to a distribution without its \"_lpdf\" or \"_lpmf\" suffix: use %s", base)
 			return
 		}
-		c.errorf(s.Dist.Pos(), "no distribution '%s' was found", name)
+		c.errorf(s.Pos(), "no distribution '%s' was found", name)
 		return
 	}
-	c.errorf(s.Dist.Pos(), "ill-typed arguments to '~' statement: no distribution '%s' accepts arguments (%s)", name, typeList(args))
+	c.errorf(s.Pos(), "ill-typed arguments to '~' statement: no distribution '%s' accepts arguments (%s)", name, typeList(args))
 }
 
 // truncation checks T[L, U]: the variate and the parameters may be
