@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/printer"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
@@ -180,12 +181,32 @@ func (c *checker) binary(x *ast.BinaryExpr) types.Type {
 	if x.Op == token.POW && !(a.IsScalar() && b.IsScalar()) {
 		name = "pow" // vectorised pow overloads live under the function's name
 	}
+	if x.Op == token.QUO && a == types.IntT && b == types.IntT {
+		c.intDivision(x)
+	}
 	sig, err := c.lib.Resolve(name, []types.Type{a, b})
 	if err != nil {
 		c.errorf(x.Pos(), "ill-typed arguments supplied to infix operator %s: left operand has type %v and right operand has type %v", x.Op, a, b)
 		return invalid
 	}
 	return sig.Ret
+}
+
+// intDivision warns of int / int, which rounds toward zero, as stanc3
+// does, with its rewriting as a real division: a literal operand made
+// real, else the left multiplied by 1.0.
+func (c *checker) intDivision(x *ast.BinaryExpr) {
+	l, r := printer.ExprString(x.X), printer.ExprString(x.Y)
+	var hint string
+	if lit, ok := x.X.(*ast.BasicLit); ok && lit.Kind == token.INT {
+		hint = l + ".0 / " + r
+	} else if lit, ok := x.Y.(*ast.BasicLit); ok && lit.Kind == token.INT {
+		hint = l + " / " + r + ".0"
+	} else {
+		hint = l + " * 1.0 / " + r
+	}
+	c.warnf(x.Pos(), "Found int division:\n    %s\nValues will be rounded towards zero. If rounding is not desired you can write the division as\n    %s\nIf rounding is intended please use the integer division operator %%/%%.",
+		printer.ExprString(x), hint)
 }
 
 // ---- indexing ----
