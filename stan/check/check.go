@@ -894,13 +894,17 @@ func (c *checker) declType(name string, dt *ast.Type, global bool) {
 			continue
 		}
 		bt := c.expr(b)
-		// A bound is a scalar, or a container like the declared one.
-		scalar := types.Type{Kind: t.Kind}
-		if scalar.IsMatrixLike() {
-			scalar = scalar.Elem()
-		}
-		if bt.Kind != types.Invalid && !types.Promotes(bt, scalar) && !types.Promotes(bt, types.Type{Kind: t.Kind}) && !types.Promotes(bt, t) {
-			c.errorf(b.Pos(), "bound of type %v does not match the declared type %v", bt, t)
+		// As stanc3 checks a bound, offset or multiplier: an int or a
+		// real, or a value of exactly the declared type, arrays included
+		// (a vector does not bound an array of vectors, nor an int array
+		// an array of reals); a real does not bound an int, unless the
+		// int is in an array.
+		switch {
+		case bt.Kind == types.Invalid:
+		case bt != types.IntT && bt != types.RealT && bt != t:
+			c.errorf(b.Pos(), "bound of type %v does not match the declared type %v: it must be an int, a real or of type %v", bt, t, t)
+		case global && t == types.IntT && bt == types.RealT:
+			c.errorf(b.Pos(), "bounds of an integer variable must be of type int, found real")
 		}
 		if global && (c.block == ast.Data || c.block == ast.TransformedData) && !c.dataOnly(b) {
 			c.errorf(b.Pos(), "bounds of data variables must be data")
