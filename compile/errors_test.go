@@ -219,3 +219,20 @@ model {
 		}
 	}
 }
+
+// TestUnaddableTarget: stanc3 accepts complex values and tuples in
+// target += and jacobian +=, but Stan's C++ cannot add them to the log
+// density; compiling refuses them at the value.
+func TestUnaddableTarget(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"model { target += to_complex(y, 1); }", "t.stan:2:19: target += needs a real, int or container of reals, found complex"},
+		{"model { complex_vector[2] z = [1, 2i]'; target += z; }", "t.stan:2:51: target += needs a real, int or container of reals, found complex_vector"},
+		{"model { target += (1.0, y); }", "t.stan:2:19: target += needs a real, int or container of reals, found tuple(real, real)"},
+		{"transformed parameters { jacobian += to_complex(y, 1); }", "t.stan:2:38: jacobian += needs a real, int or container of reals, found complex"},
+	} {
+		_, err := Source("t.stan", []byte("parameters { real y; }\n"+tc.body+"\n"))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.body, err, tc.want)
+		}
+	}
+}

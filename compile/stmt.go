@@ -78,8 +78,7 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 			return f
 		}
 		x := c.expr(s.X)
-		if isComplex(x.t.Kind) {
-			c.errorf(s.X.Pos(), "target += needs a real, int or container of reals, found %v", x.t)
+		if !c.addable(x.t, s.X, "target +=") {
 			return nil
 		}
 		if x.v == nil {
@@ -426,13 +425,25 @@ func (c *compiler) dimsOf(name string, t *ast.Type) func(*env, []int) []int {
 	}
 }
 
+// addable reports whether a value of type t can be added to the log
+// density, reporting the error where it cannot: stanc3 accepts complex
+// values and tuples in target += and jacobian +=, but Stan's C++
+// accumulator adds only reals and their containers, so such a program
+// fails to build in Stan too.
+func (c *compiler) addable(t types.Type, x ast.Expr, stmt string) bool {
+	if isComplex(t.Kind) || t.Kind == types.Tuple {
+		c.errorf(x.Pos(), "%s needs a real, int or container of reals, found %v (stanc3 accepts it; Stan's C++ does not compile it)", stmt, t)
+		return false
+	}
+	return true
+}
+
 // jacobianStmt adds jacobian += X's term to the log density when the
 // Jacobian is included, and skips X otherwise.
 func (c *compiler) jacobianStmt(s *ast.JacobianStmt) stmtFn {
 	x := c.expr(s.X)
 	pos := c.pos(s.Pos())
-	if isComplex(x.t.Kind) {
-		c.errorf(s.X.Pos(), "jacobian += needs a real, int or container of reals, found %v", x.t)
+	if !c.addable(x.t, s.X, "jacobian +=") {
 		return nil
 	}
 	if x.v == nil {

@@ -64,6 +64,9 @@ func loadProgram(stderr io.Writer, path string, includes []string) (*ast.Program
 	if err == nil {
 		var info *check.Info
 		if info, err = check.Check(fset, prog); err == nil {
+			if len(info.Warnings) > 0 && stderr != nil {
+				fmt.Fprint(stderr, info.Warnings.Render(fset))
+			}
 			return prog, info, fset, nil
 		}
 	}

@@ -22,7 +22,7 @@ var hostileCases = []struct {
 }{
 	// Programs that do not parse or check: file:line:col and the line.
 	{[]string{"check", "syntax.stan"}, []string{`syntax.stan:2:9: expected ";", found "}"`, "    2 |   real x\n"}},
-	{[]string{"check", "type.stan"}, []string{"type.stan:3:11: cannot initialise k of type int with a value of type real"}},
+	{[]string{"check", "type.stan"}, []string{"type.stan:3:3: cannot initialise k of type int with a value of type real"}},
 	{[]string{"sample", "undeclared.stan"}, []string{"undeclared.stan:3:14: identifier 'mu' not in scope"}},
 	{[]string{"check", "comment.stan"}, []string{"comment.stan:2:1: comment not terminated"}},
 	{[]string{"check", "include.stan"}, []string{`include.stan:1:1: could not find include file "not_here.stan"`}},

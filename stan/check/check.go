@@ -63,6 +63,9 @@ type Info struct {
 	// program where a variable named jacobian is in scope, the compound
 	// assignment to that variable it stands for.
 	JacobianAssigns map[*ast.JacobianStmt]*ast.AssignStmt
+	// Warnings are what stanc3 warns of in a valid program, in the order
+	// found, each message starting "warning: ".
+	Warnings scanner.ErrorList
 }
 
 // Call is a resolved function call.
@@ -135,6 +138,11 @@ type checker struct {
 
 func (c *checker) errorf(pos token.Pos, format string, args ...any) {
 	c.errs.Add(c.fset.Position(pos), fmt.Sprintf(format, args...))
+}
+
+// warnf records a warning, stanc3's text prefixed with "warning: ".
+func (c *checker) warnf(pos token.Pos, format string, args ...any) {
+	c.info.Warnings.Add(c.fset.Position(pos), "warning: "+fmt.Sprintf(format, args...))
 }
 
 // ---- scopes ----
@@ -591,10 +599,7 @@ func (c *checker) stmt(s ast.Stmt) {
 		c.tilde(s)
 	case *ast.TargetStmt:
 		c.targetAllowed(s.Pos(), "target +=")
-		t := c.expr(s.X)
-		if t.Kind != types.Invalid && (!t.IsPrim() && !t.IsMatrixLike() || isComplexKind(t.Kind)) {
-			c.errorf(s.X.Pos(), "target += needs a real, int or container of reals, found %v", t)
-		}
+		c.expr(s.X) // stanc3 takes any value but a function (see jacobianStmt)
 	case *ast.JacobianStmt:
 		c.jacobianStmt(s)
 	case *ast.ExprStmt:
@@ -721,11 +726,11 @@ func (c *checker) ret(s *ast.ReturnStmt) {
 	}
 	t := c.expr(s.X)
 	if want.Kind == types.Void {
-		c.errorf(s.X.Pos(), "void function '%s' cannot return a value", c.fn.Name)
+		c.errorf(s.Pos(), "void function '%s' cannot return a value", c.fn.Name)
 		return
 	}
 	if t.Kind != types.Invalid && !types.Promotes(t, want) {
-		c.errorf(s.X.Pos(), "function '%s' returns %v, but this return statement has type %v", c.fn.Name, want, t)
+		c.errorf(s.Pos(), "function '%s' returns %v, but this return statement has type %v", c.fn.Name, want, t)
 	}
 }
 
@@ -755,10 +760,10 @@ func (c *checker) jacobianStmt(s *ast.JacobianStmt) {
 	if !c.jacobianAllowed() {
 		c.errorf(s.Pos(), "jacobian += is only allowed in the transformed parameters block or in functions whose names end in _jacobian")
 	}
-	t := c.expr(s.X)
-	if t.Kind != types.Invalid && (!t.IsPrim() && !t.IsMatrixLike() || isComplexKind(t.Kind)) {
-		c.errorf(s.X.Pos(), "jacobian += needs a real, int or container of reals, found %v", t)
-	}
+	// stanc3's type checker takes any value but a function here and in
+	// target +=, complex numbers and tuples included, which Stan's C++
+	// then fails to compile (the compile package refuses them too).
+	c.expr(s.X)
 }
 
 // jacobianAllowed reports whether the Jacobian may be touched here: in the
@@ -800,17 +805,6 @@ func (c *checker) varDecl(d *ast.VarDecl) {
 	if !d.Comma.IsValid() { // the names after the first share its type, checked once
 		c.declType(d.Name.Name, d.Type, global)
 	}
-	if d.Init != nil {
-		switch {
-		case global && (c.block == ast.Data || c.block == ast.Parameters || c.block == ast.GuideParameters):
-			c.errorf(d.Init.Pos(), "variables in the %s block cannot be given values", c.block)
-		default:
-			it := c.expr(d.Init)
-			if it.Kind != types.Invalid && !types.Promotes(it, t) {
-				c.errorf(d.Init.Pos(), "cannot initialise %s of type %v with a value of type %v", d.Name.Name, t, it)
-			}
-		}
-	}
 	scope := Local
 	if global {
 		scope = Global
@@ -822,10 +816,39 @@ func (c *checker) varDecl(d *ast.VarDecl) {
 	case ast.Functions:
 		v.DataOnly = false
 	}
+	// As in stanc3, the name is in scope in its own initial value, which
+	// then reads the variable before it is assigned (NaN for a real): Stan
+	// accepts it with a warning.
 	c.declare(d.Name, v)
 	if global {
 		c.info.Vars[c.block] = append(c.info.Vars[c.block], v)
 	}
+	if d.Init != nil {
+		switch {
+		case global && (c.block == ast.Data || c.block == ast.Parameters || c.block == ast.GuideParameters):
+			c.errorf(d.Init.Pos(), "variables in the %s block cannot be given values", c.block)
+		default:
+			it := c.expr(d.Init)
+			if it.Kind != types.Invalid && !types.Promotes(it, t) {
+				c.errorf(d.Type.Pos(), "cannot initialise %s of type %v with a value of type %v", d.Name.Name, t, it)
+			}
+			if c.readsVar(d.Init, v) {
+				c.warnf(d.Type.Pos(), "Assignment of variable to itself during declaration. This is almost certainly a bug.")
+			}
+		}
+	}
+}
+
+// readsVar reports whether x mentions v.
+func (c *checker) readsVar(x ast.Expr, v *Var) bool {
+	found := false
+	ast.Inspect(x, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && c.info.Uses[id] == v {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // declType checks a declared type: its sizes, its constraints and what
@@ -874,13 +897,17 @@ func (c *checker) declType(name string, dt *ast.Type, global bool) {
 			continue
 		}
 		bt := c.expr(b)
-		// A bound is a scalar, or a container like the declared one.
-		scalar := types.Type{Kind: t.Kind}
-		if scalar.IsMatrixLike() {
-			scalar = scalar.Elem()
-		}
-		if bt.Kind != types.Invalid && !types.Promotes(bt, scalar) && !types.Promotes(bt, types.Type{Kind: t.Kind}) && !types.Promotes(bt, t) {
-			c.errorf(b.Pos(), "bound of type %v does not match the declared type %v", bt, t)
+		// As stanc3 checks a bound, offset or multiplier: an int or a
+		// real, or a value of exactly the declared type, arrays included
+		// (a vector does not bound an array of vectors, nor an int array
+		// an array of reals); a real does not bound an int, unless the
+		// int is in an array.
+		switch {
+		case bt.Kind == types.Invalid:
+		case bt != types.IntT && bt != types.RealT && bt != t:
+			c.errorf(b.Pos(), "bound of type %v does not match the declared type %v: it must be an int, a real or of type %v", bt, t, t)
+		case global && t == types.IntT && bt == types.RealT:
+			c.errorf(b.Pos(), "bounds of an integer variable must be of type int, found real")
 		}
 		if global && (c.block == ast.Data || c.block == ast.TransformedData) && !c.dataOnly(b) {
 			c.errorf(b.Pos(), "bounds of data variables must be data")
@@ -943,7 +970,7 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	c.nestedMultiIndex(s.LHS)
 	if s.Op == token.ASSIGN || s.Op == token.ARROW {
 		if !types.Promotes(rt, lt) {
-			c.errorf(s.OpPos, "ill-typed arguments supplied to assignment operator =: lhs has type %v and rhs has type %v", lt, rt)
+			c.errorf(s.Pos(), "ill-typed arguments supplied to assignment operator =: lhs has type %v and rhs has type %v", lt, rt)
 		}
 		return
 	}
@@ -955,7 +982,7 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	sig, err := c.lib.Resolve(op, []types.Type{lt, rt})
 	elementwise := s.Op == token.ELTMUL_ASSIGN || s.Op == token.ELTDIV_ASSIGN
 	if err != nil || sig.Ret != lt || elementwise && sig.Ret.IsScalar() {
-		c.errorf(s.OpPos, "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)
+		c.errorf(s.Pos(), "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)
 	}
 }
 
@@ -1001,7 +1028,7 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 	if c.laplaceTilde(s) {
 		return
 	}
-	c.targetAllowed(s.Tilde, "~ statement")
+	c.targetAllowed(s.Pos(), "~ statement")
 	if c.guide != nil {
 		c.guide.lhs = ast.Root(s.LHS)
 	}
@@ -1025,7 +1052,7 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 	name := s.Dist.Name
 	for _, suffix := range []string{"_cdf", "_ccdf", "_lcdf", "_lccdf", "_cdf_log", "_ccdf_log"} {
 		if base, ok := strings.CutSuffix(name, suffix); ok && (c.lib.Has(name) || c.lib.Has(base+"_lpdf") || c.lib.Has(base+"_lpmf")) {
-			c.errorf(s.Dist.Pos(), "CDFs and CCDFs cannot be used in ~ statements: '%s' is not a density", name)
+			c.errorf(s.Pos(), "CDFs and CCDFs cannot be used in ~ statements: '%s' is not a density", name)
 			return
 		}
 	}
@@ -1055,10 +1082,10 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 			c.errorf(s.Dist.Pos(), "~ statement should refer to a distribution without its \"_lpdf\" or \"_lpmf\" suffix: use %s", base)
 			return
 		}
-		c.errorf(s.Dist.Pos(), "no distribution '%s' was found", name)
+		c.errorf(s.Pos(), "no distribution '%s' was found", name)
 		return
 	}
-	c.errorf(s.Dist.Pos(), "ill-typed arguments to '~' statement: no distribution '%s' accepts arguments (%s)", name, typeList(args))
+	c.errorf(s.Pos(), "ill-typed arguments to '~' statement: no distribution '%s' accepts arguments (%s)", name, typeList(args))
 }
 
 // truncation checks T[L, U]: the variate and the parameters may be

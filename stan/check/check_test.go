@@ -269,6 +269,18 @@ func TestRulesAccepted(t *testing.T) {
 		`functions { real f(real x) { return 2 * x; } real g(real f) { return f + 1; } }
 		 parameters { real y; } model { real h = f(1); { real f = 0.5; y ~ normal(g(f) + h, 1); } }
 		 generated quantities { real f = y; }`,
+		// Bounds as stanc3 checks them: an int or a real, or a value of
+		// the declared type, arrays included; a real bounds ints in an
+		// array.
+		`data { int N; array[2] int<lower=0.5> a; vector[N] L; array[2] vector[N] LL; array[2] int ai; }
+		 parameters { array[2] vector<lower=LL, upper=LL[1][1] + 1>[N] k; vector<lower=L>[N] v; array[2] real<lower=0> r; }
+		 generated quantities { array[2] int<lower=ai> g = ai; }`,
+		// stanc3 takes any value but a function in target += and
+		// jacobian +=: complex numbers and tuples too (Stan's C++ then
+		// refuses them, as the compile package does).
+		`functions { void f_jacobian(real x) { jacobian += x * 1i; } }
+		 parameters { real y; } transformed parameters { jacobian += (y, {1i}); }
+		 model { target += 1i; target += [y * 1i]'; target += (1, {y}); }`,
 	} {
 		fset := token.NewFileSet()
 		if _, err := parseCheck(fset, "ok.stan", []byte(src)); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gostan/gostan/stan/ast"
+	"github.com/gostan/gostan/stan/printer"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
@@ -83,7 +84,7 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 		}
 		sig, err := c.lib.Resolve("transpose", []types.Type{t})
 		if err != nil {
-			c.errorf(x.OpPos, "the transpose operator ' needs a vector, row_vector or matrix, found %v", t)
+			c.errorf(x.Pos(), "the transpose operator ' needs a vector, row_vector or matrix, found %v", t)
 			return invalid
 		}
 		return sig.Ret
@@ -100,7 +101,7 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 		if t, ok := common(a, b); ok {
 			return t
 		}
-		c.errorf(x.Then.Pos(), "the branches of a conditional expression have different types: %v and %v", a, b)
+		c.errorf(x.Pos(), "the branches of a conditional expression have different types: %v and %v", a, b)
 		return invalid
 	case *ast.CallExpr:
 		return c.call(x, false)
@@ -129,32 +130,36 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 		}
 		return types.Array(elem, 1)
 	case *ast.RowVectorExpr:
-		kinds := map[types.Kind]bool{}
-		for _, e := range x.Elems {
-			t := c.expr(e)
-			if t.Kind == types.Invalid {
+		ts := make([]types.Type, len(x.Elems))
+		for i, e := range x.Elems {
+			if ts[i] = c.expr(e); ts[i].Kind == types.Invalid {
 				return invalid
 			}
-			if t.Dims > 0 {
-				kinds[types.Invalid] = true
-				continue
+		}
+		// As in stanc3, the first element decides: row vectors make a
+		// matrix, scalars a row vector; the first element that does not
+		// fit is the error.
+		isRow := func(t types.Type) bool {
+			return t.Dims == 0 && (t.Kind == types.RowVector || t.Kind == types.ComplexRowVector)
+		}
+		rows := len(ts) > 0 && isRow(ts[0])
+		complex := false
+		for i, t := range ts {
+			if rows && !isRow(t) || !rows && !t.IsScalar() {
+				c.errorf(x.Elems[i].Pos(), "a row vector expression [...] needs scalars (making a row_vector) or row vectors (making a matrix), found %v", t)
+				return invalid
 			}
-			kinds[t.Kind] = true
+			complex = complex || isComplexKind(t.Kind)
 		}
 		switch {
-		case kinds[types.Invalid] || kinds[types.Vector] || kinds[types.Matrix]:
-		case kinds[types.RowVector] && len(kinds) == 1:
-			return types.MatrixT
-		case kinds[types.ComplexRowVector] && !kinds[types.Int] && !kinds[types.Real] && !kinds[types.Complex]:
+		case rows && complex:
 			return types.Type{Kind: types.ComplexMatrix}
-		case !kinds[types.RowVector] && !kinds[types.ComplexRowVector]:
-			if kinds[types.Complex] {
-				return types.Type{Kind: types.ComplexRowVector}
-			}
-			return types.RowVectorT
+		case rows:
+			return types.MatrixT
+		case complex:
+			return types.Type{Kind: types.ComplexRowVector}
 		}
-		c.errorf(x.Pos(), "a row vector expression [...] needs scalars (making a row_vector) or row vectors (making a matrix)")
-		return invalid
+		return types.RowVectorT
 	}
 	return invalid
 }
@@ -176,12 +181,32 @@ func (c *checker) binary(x *ast.BinaryExpr) types.Type {
 	if x.Op == token.POW && !(a.IsScalar() && b.IsScalar()) {
 		name = "pow" // vectorised pow overloads live under the function's name
 	}
+	if x.Op == token.QUO && a == types.IntT && b == types.IntT {
+		c.intDivision(x)
+	}
 	sig, err := c.lib.Resolve(name, []types.Type{a, b})
 	if err != nil {
-		c.errorf(x.OpPos, "ill-typed arguments supplied to infix operator %s: left operand has type %v and right operand has type %v", x.Op, a, b)
+		c.errorf(x.Pos(), "ill-typed arguments supplied to infix operator %s: left operand has type %v and right operand has type %v", x.Op, a, b)
 		return invalid
 	}
 	return sig.Ret
+}
+
+// intDivision warns of int / int, which rounds toward zero, as stanc3
+// does, with its rewriting as a real division: a literal operand made
+// real, else the left multiplied by 1.0.
+func (c *checker) intDivision(x *ast.BinaryExpr) {
+	l, r := printer.ExprString(x.X), printer.ExprString(x.Y)
+	var hint string
+	if lit, ok := x.X.(*ast.BasicLit); ok && lit.Kind == token.INT {
+		hint = l + ".0 / " + r
+	} else if lit, ok := x.Y.(*ast.BasicLit); ok && lit.Kind == token.INT {
+		hint = l + " / " + r + ".0"
+	} else {
+		hint = l + " * 1.0 / " + r
+	}
+	c.warnf(x.Pos(), "Found int division:\n    %s\nValues will be rounded towards zero. If rounding is not desired you can write the division as\n    %s\nIf rounding is intended please use the integer division operator %%/%%.",
+		printer.ExprString(x), hint)
 }
 
 // ---- indexing ----
@@ -223,7 +248,7 @@ func (c *checker) index(x *ast.IndexExpr) types.Type {
 	}
 	r, err := IndexType(t, multi)
 	if err != "" {
-		c.errorf(x.Lbrack, "%s", err)
+		c.errorf(x.Pos(), "%s", err)
 		return invalid
 	}
 	return r

@@ -85,4 +85,9 @@ generated quantities {
   real ecdf = poisson_cdf(3 | none);
   real edr = discrete_range_lpmf(1 | {0}[1:0], 2);
   int nrng = size(normal_rng(none, 1)) + size(poisson_rng(none)) + size(binomial_rng({1}[1:0], 0.5));
+  // A declaration may read the variable it declares (stanc3 warns): it
+  // is not yet assigned, NaN for a real and the smallest int for an int.
+  real selfr = selfr;
+  int selfi = selfi;
+  int selfnan = is_nan(selfr);
 }

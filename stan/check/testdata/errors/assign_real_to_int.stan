@@ -1,4 +1,4 @@
 transformed data {
   int n;
-  n /* ERROR "lhs has type int and rhs has type real" */= 2.5;
+  /* ERROR "lhs has type int and rhs has type real" */n = 2.5;
 }

@@ -3,5 +3,5 @@ transformed data {
   // not a column vector.
   complex_vector[2] v;
   complex_matrix[2, 2] A;
-  complex_vector[2] w = v /* ERROR "ill-typed arguments supplied to infix operator /: left operand has type complex_vector and right operand has type complex_matrix" *// A;
+  complex_vector[2] w = /* ERROR "ill-typed arguments supplied to infix operator /: left operand has type complex_vector and right operand has type complex_matrix" */v / A;
 }

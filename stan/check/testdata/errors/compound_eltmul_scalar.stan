@@ -2,5 +2,5 @@ transformed data {
   real x = 2;
   vector[2] v = [1, 2]';
   v .*= v;
-  x /* ERROR "ill-typed arguments supplied to assignment operator .*=: lhs has type real and rhs has type real" */.*= 2.0;
+  /* ERROR "ill-typed arguments supplied to assignment operator .*=: lhs has type real and rhs has type real" */x .*= 2.0;
 }

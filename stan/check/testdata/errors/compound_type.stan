@@ -1,5 +1,5 @@
 transformed data {
   vector[2] v;
   matrix[2, 2] m;
-  v /* ERROR "ill-typed arguments supplied to assignment operator *=" */*= m;
+  /* ERROR "ill-typed arguments supplied to assignment operator *=" */v *= m;
 }

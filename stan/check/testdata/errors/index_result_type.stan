@@ -1,5 +1,5 @@
 transformed data {
   matrix[2, 2] m;
   real x;
-  x /* ERROR "lhs has type real and rhs has type row_vector" */= m[1];
+  /* ERROR "lhs has type real and rhs has type row_vector" */x = m[1];
 }

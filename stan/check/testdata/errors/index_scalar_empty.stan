@@ -1,4 +1,4 @@
 transformed data {
   // x[] is one index, every element: an int has none.
-  real x = 1/* ERROR "too many indexes for a value of type int" */[];
+  real x = /* ERROR "too many indexes for a value of type int" */1[];
 }

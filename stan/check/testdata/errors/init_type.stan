@@ -1,3 +1,3 @@
 transformed data {
-  int n = /* ERROR "cannot initialise n of type int with a value of type real" */1.5;
+  /* ERROR "cannot initialise n of type int with a value of type real" */int n = 1.5;
 }

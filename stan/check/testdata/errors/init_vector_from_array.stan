@@ -1,3 +1,3 @@
 transformed data {
-  vector[2] v = /* ERROR "cannot initialise v of type vector with a value of type array[] int" */{1, 2};
+  /* ERROR "cannot initialise v of type vector with a value of type array[] int" */vector[2] v = {1, 2};
 }

@@ -1,3 +1,3 @@
 transformed data {
-  int i = 1, j = /* ERROR "cannot initialise j of type int with a value of type real" */2.5;
+  /* ERROR "cannot initialise j of type int with a value of type real" */int i = 1, j = 2.5;
 }

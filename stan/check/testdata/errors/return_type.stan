@@ -1,5 +1,5 @@
 functions {
   real f(real x) {
-    return /* ERROR "function 'f' returns real, but this return statement has type vector" */rep_vector(x, 2);
+    /* ERROR "function 'f' returns real, but this return statement has type vector" */return rep_vector(x, 2);
   }
 }

@@ -1,4 +1,4 @@
 parameters { real mu; }
 model {
-  mu ~ /* ERROR "ill-typed arguments to '~' statement: no distribution 'normal' accepts arguments (real, int)" */normal(0);
+  /* ERROR "ill-typed arguments to '~' statement: no distribution 'normal' accepts arguments (real, int)" */mu ~ normal(0);
 }

@@ -1,4 +1,4 @@
 parameters { real y; }
 model {
-  y ~ /* ERROR "CDFs and CCDFs cannot be used in ~ statements" */normal_ccdf(0, 1);
+  /* ERROR "CDFs and CCDFs cannot be used in ~ statements" */y ~ normal_ccdf(0, 1);
 }

@@ -1,4 +1,4 @@
 parameters { real y; }
 model {
-  y ~ /* ERROR "CDFs and CCDFs cannot be used in ~ statements: 'normal_cdf' is not a density" */normal_cdf(0, 1);
+  /* ERROR "CDFs and CCDFs cannot be used in ~ statements: 'normal_cdf' is not a density" */y ~ normal_cdf(0, 1);
 }

@@ -1,4 +1,4 @@
 transformed data {
   real x = 1;
-  x /* ERROR "~ statement is only allowed in the model block" */~ normal(0, 1);
+  /* ERROR "~ statement is only allowed in the model block" */x ~ normal(0, 1);
 }

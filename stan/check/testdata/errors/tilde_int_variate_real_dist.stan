@@ -1,4 +1,4 @@
 parameters { real mu; }
 model {
-  mu ~ /* ERROR "no distribution 'poisson' accepts arguments (real, real)" */poisson(3.0);
+  /* ERROR "no distribution 'poisson' accepts arguments (real, real)" */mu ~ poisson(3.0);
 }

@@ -4,5 +4,5 @@ functions {
 }
 parameters { real y; }
 model {
-  y ~ /* ERROR "CDFs and CCDFs cannot be used in ~ statements: 'foo_lccdf' is not a density" */foo_lccdf(0);
+  /* ERROR "CDFs and CCDFs cannot be used in ~ statements: 'foo_lccdf' is not a density" */y ~ foo_lccdf(0);
 }

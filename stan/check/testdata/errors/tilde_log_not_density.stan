@@ -3,5 +3,5 @@ functions {
 }
 parameters { vector<lower=0>[2] y; }
 model {
-  y ~ /* ERROR "ill-typed arguments to '~' statement: no distribution 'safe' accepts arguments (vector)" */safe();
+  /* ERROR "ill-typed arguments to '~' statement: no distribution 'safe' accepts arguments (vector)" */y ~ safe();
 }

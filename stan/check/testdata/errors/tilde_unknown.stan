@@ -1,4 +1,4 @@
 parameters { real mu; }
 model {
-  mu ~ /* ERROR "no distribution 'nromal' was found" */nromal(0, 1);
+  /* ERROR "no distribution 'nromal' was found" */mu ~ nromal(0, 1);
 }

@@ -1,4 +1,4 @@
 transformed data {
   vector[2] v;
-  real x = v/* ERROR "too many indexes for a value of type vector" */[1, 1];
+  real x = /* ERROR "too many indexes for a value of type vector" */v[1, 1];
 }

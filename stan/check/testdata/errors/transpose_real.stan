@@ -1,4 +1,4 @@
 transformed data {
   real x = 1;
-  real y = x/* ERROR "the transpose operator ' needs a vector, row_vector or matrix, found real" */';
+  real y = /* ERROR "the transpose operator ' needs a vector, row_vector or matrix, found real" */x';
 }

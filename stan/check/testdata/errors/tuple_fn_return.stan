@@ -1,5 +1,5 @@
 functions {
   tuple(int, real) f(real x) {
-    return /* ERROR "function 'f' returns tuple(int, real), but this return statement has type tuple(real, real)" */(x, x);
+    /* ERROR "function 'f' returns tuple(int, real), but this return statement has type tuple(real, real)" */return (x, x);
   }
 }

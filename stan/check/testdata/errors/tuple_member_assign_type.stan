@@ -1,4 +1,4 @@
 transformed data {
   tuple(int, real) t;
-  t.1 /* ERROR "lhs has type int and rhs has type real" */= 2.5;
+  /* ERROR "lhs has type int and rhs has type real" */t.1 = 2.5;
 }

@@ -1,3 +1,3 @@
 transformed data {
-  tuple(real, real) x = 1 ? /* ERROR "the branches of a conditional expression have different types: tuple(int, int) and tuple(int, int, int)" */(1, 2) : (3, 4, 5);
+  tuple(real, real) x = /* ERROR "the branches of a conditional expression have different types: tuple(int, int) and tuple(int, int, int)" */1 ? (1, 2) : (3, 4, 5);
 }

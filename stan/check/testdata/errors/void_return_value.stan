@@ -1,5 +1,5 @@
 functions {
   void f(real x) {
-    return /* ERROR "void function 'f' cannot return a value" */x;
+    /* ERROR "void function 'f' cannot return a value" */return x;
   }
 }
