@@ -91,9 +91,6 @@ func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexp
 		var fargs []cexpr
 		for k, a := range members(lc.LikArgs) {
 			pt := lik.Sig.Args[1+k]
-			if pt.Kind == types.Tuple || isComplex(pt.Kind) {
-				return c.badCall(x, t, "a %v as an argument of the likelihood is not supported", pt)
-			}
 			oa, fa := c.passThrough(a, pt, lik.Decl.Params[1+k].Type.DataOnly)
 			s.args = append(s.args, oa)
 			fargs = append(fargs, fa)
@@ -209,7 +206,7 @@ func (s *laplaceSite) prepare(e *env) (laplaceLik, *value, int) {
 			s.fail("argument %d of the likelihood is declared data, but depends on parameters", k+2)
 		}
 		if v.vars {
-			s.etaVars = append(s.etaVars, v.in.R...)
+			v.in.eachReal(func(x *ad.Var) { s.etaVars = append(s.etaVars, *x) })
 		}
 	}
 	s.theta.shape([]int{n}, false)
@@ -327,10 +324,10 @@ func (u *laplaceUser) grad(theta, g, ge []float64) float64 {
 			if !v.vars {
 				continue
 			}
-			for _, x := range v.arg.R {
-				ge[p] = tp.Adjoint(x)
+			v.arg.eachReal(func(x *ad.Var) {
+				ge[p] = tp.Adjoint(*x)
 				p++
-			}
+			})
 		}
 	}
 	return out.Val

@@ -76,11 +76,18 @@ func TestLaplaceGaussianExact(t *testing.T) {
 	}
 }
 
-// checkLaplaceGrad compares the gradient of the log density of body at x
-// with central finite differences of the log density, to rel.
+// checkLaplaceGrad compares the gradient of the log density of the
+// program laplaceDecls + body at x with central finite differences of the
+// log density, to rel.
 func checkLaplaceGrad(t *testing.T, what, body string, x []float64, rel float64) {
 	t.Helper()
-	m := buildSource(t, laplaceDecls+body, nil)
+	checkLaplaceGradSource(t, what, laplaceDecls+body, x, rel)
+}
+
+// checkLaplaceGradSource is checkLaplaceGrad for the whole program src.
+func checkLaplaceGradSource(t *testing.T, what, src string, x []float64, rel float64) {
+	t.Helper()
+	m := buildSource(t, src, nil)
 	g := make([]float64, len(x))
 	if _, err := m.LogDensity(x, g); err != nil {
 		t.Fatalf("%s: %v", what, err)

@@ -329,6 +329,9 @@ func (c *checker) laplaceFunc(x *ast.CallExpr, fi, ti int, ret types.Type, lead 
 		if isLit {
 			arg = lit.Elems[i]
 		}
+		if !isLit && discrete(passed[i]) {
+			continue // a member of ints is data, whatever holds it
+		}
 		if !c.argData(arg) {
 			c.errorf(arg.Pos(), "the parameter %s of '%s' is declared data, so the argument %s passes it must be data-only. (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)",
 				best.Decl.Params[len(lead)+i].Name.Name, fname, name)
@@ -366,4 +369,18 @@ func LaplaceTildeCall(s *ast.TildeStmt) *ast.CallExpr {
 		Fun:    &ast.Ident{NamePos: s.Dist.Pos(), Name: s.Dist.Name + "_lpmf"},
 		Lparen: s.Dist.End(), Args: append([]ast.Expr{s.LHS}, s.Args...), Bar: true, Rparen: s.Rparen,
 	}
+}
+
+// discrete reports whether t holds no reals: ints, arrays of them and
+// tuples of such, which are data wherever they are.
+func discrete(t types.Type) bool {
+	if t.Kind == types.Tuple {
+		for _, m := range t.Members() {
+			if !discrete(m) {
+				return false
+			}
+		}
+		return true
+	}
+	return t.Kind == types.Int
 }
