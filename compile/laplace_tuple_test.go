@@ -30,6 +30,9 @@ const laplaceTupleFuncs = `functions {
   matrix Kt(tuple(array[] real, real) a, real rho) {
     return add_diag(gp_exp_quad_cov(a.1, a.2, rho), 1e-8);
   }
+  matrix Kz(data array[] real x, complex z) {
+    return add_diag(gp_exp_quad_cov(x, get_real(z), get_imag(z)), 1e-8);
+  }
   matrix Kn(tuple(tuple(array[] real, real), real) a, int one) {
     return add_diag(one * gp_exp_quad_cov(a.1.1, a.1.2, a.2), 1e-8);
   }
@@ -69,6 +72,7 @@ func TestLaplaceTupleMembers(t *testing.T) {
 		{"argument tuple a variable", flatNB, "tuple(tuple(tuple(real, vector[5]), array[6] int), array[6] int) a = (((eta, m), cnt), grp);\n" +
 			"  tuple(tuple(tuple(array[5] real, real), real), int) k = (((xs, alpha), rho), 1);\n" +
 			"  target += laplace_marginal(nbn, a, Kn, k);"},
+		{"complex covariance argument", flatNB, "target += laplace_marginal(nb, (cnt, grp, eta, m), Kz, (xs, to_complex(alpha, rho)));"},
 		{"complex member", flatG, "target += laplace_marginal(gz, (to_complex(sigma, mu), yv), K, (xs, alpha, rho));"},
 		{"complex vector in a tuple", flatG, "complex_vector[5] z = to_complex(rep_vector(mu, 5), rep_vector(0, 5));\n" +
 			"  z[1] = to_complex(mu, sigma);\n" +
