@@ -14,7 +14,8 @@ import (
 
 // laplaceDecls are the functions and data the tests share: a squared
 // exponential covariance over 5 points, counts, binary outcomes and their
-// groups (two observations share group 2, group 4 has none).
+// groups (two observations share group 2, group 4 has none), and a tuple
+// of the later _tol forms' controls.
 const laplaceDecls = `functions {
   real gauss(vector theta, real sigma, data vector y) {
     return normal_lpdf(y | theta, sigma);
@@ -39,6 +40,7 @@ transformed data {
   array[6] int cnt = {3, 0, 5, 1, 2, 7};
   array[6] int bin = {1, 0, 1, 1, 0, 1};
   array[6] int grp = {1, 2, 2, 3, 5, 5};
+  tuple(vector[5], real, int, int, int, int) ops = (rep_vector(0.1, 5), 1e-8, 200, 2, 10, 1);
 }
 `
 
