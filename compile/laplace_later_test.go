@@ -1,8 +1,8 @@
 package compile
 
 import (
-	"math"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
