@@ -218,8 +218,10 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 		}
 		f.mulK(f.trial, f.atrial)
 		next := f.objective(lik, f.atrial, f.trial)
-		// The line search halves the step while the objective drops.
-		for ls := 0; ls < ctl.lineSteps && !(next >= psi); ls++ {
+		// The line search halves the step while the objective drops;
+		// not the polishing step, whose change is rounding, which
+		// halving would undo.
+		for ls := 0; ls < ctl.lineSteps && !converged && !(next >= psi); ls++ {
 			for i := range n {
 				f.atrial[i] = 0.5 * (f.atrial[i] + f.a[i])
 			}
