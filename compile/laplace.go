@@ -36,7 +36,8 @@ type laplaceSite struct {
 	args  []*odeArg
 	call  func(*env) ad.Var
 	theta value // the θ the user likelihood reads
-	// The controls of a _tol form.
+	// The controls: hessian_block_size (a later form or a _tol one),
+	// and the rest of a _tol form's.
 	theta0F        func(*env) *value
 	tolF           func(*env) ad.Var
 	stepsF, blockF func(*env) int
@@ -57,25 +58,7 @@ func (s *laplaceSite) fail(format string, a ...any) { fail(s.pos, s.name+": "+fo
 func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexpr {
 	lc := call.Laplace
 	s := &laplaceSite{name: call.Name, pos: c.pos(x.Pos()), lc: lc}
-	members := func(i int) []cexpr {
-		tt := c.info.Types[x.Args[i]]
-		if lit, ok := x.Args[i].(*ast.TupleExpr); ok {
-			out := make([]cexpr, len(lit.Elems))
-			for k, el := range lit.Elems {
-				out[k] = c.expr(el)
-			}
-			return out
-		}
-		tv := c.expr(x.Args[i])
-		ms := tt.Members()
-		out := make([]cexpr, len(ms))
-		for k, mt := range ms {
-			out[k] = member(tv.v, k, mt)
-			out[k].c = c
-		}
-		return out
-	}
-	covArgs := members(lc.CovArgs)
+	covArgs := c.tupleMembers(x.Args[lc.CovArgs])
 	cov := lc.Cov
 	s.cov = c.userCall(x, &check.Call{Name: cov.Name, Sig: cov.Sig, User: cov}, covArgs, types.MatrixT).v
 	if lc.Builtin != "" {
@@ -89,11 +72,8 @@ func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexp
 	} else {
 		lik := lc.Lik
 		var fargs []cexpr
-		for k, a := range members(lc.LikArgs) {
+		for k, a := range c.tupleMembers(x.Args[lc.LikArgs]) {
 			pt := lik.Sig.Args[1+k]
-			if pt.Kind == types.Tuple || isComplex(pt.Kind) {
-				return c.badCall(x, t, "a %v as an argument of the likelihood is not supported", pt)
-			}
 			oa, fa := c.passThrough(a, pt, lik.Decl.Params[1+k].Type.DataOnly)
 			s.args = append(s.args, oa)
 			fargs = append(fargs, fa)
@@ -106,14 +86,47 @@ func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexp
 	return c.laplaceFinish(x, s, siteSlot(c, s), t)
 }
 
-// laplaceFinish compiles the controls of a _tol form and returns the call.
+// tupleMembers compiles the members of the tuple x, a literal's
+// elements or views of a tuple value's members.
+func (c *compiler) tupleMembers(x ast.Expr) []cexpr {
+	if lit, ok := x.(*ast.TupleExpr); ok {
+		out := make([]cexpr, len(lit.Elems))
+		for k, el := range lit.Elems {
+			out[k] = c.expr(el)
+		}
+		return out
+	}
+	tv := c.expr(x)
+	ms := c.info.Types[x].Members()
+	out := make([]cexpr, len(ms))
+	for k, mt := range ms {
+		out[k] = member(tv.v, k, mt)
+		out[k].c = c
+	}
+	return out
+}
+
+// laplaceFinish compiles the controls and returns the call: a later
+// form's hessian_block_size and tuple of controls (whose allow_fallback
+// has nothing to do here: the Newton step's LU solve does not depend on
+// the solver chosen, so there is no failed decomposition to fall back
+// from), or a Stan 2.37 _tol form's six controls.
 func (c *compiler) laplaceFinish(x *ast.CallExpr, s *laplaceSite, slot stateSlot[laplaceSite], t types.Type) cexpr {
-	if s.lc.Tol {
-		k := s.lc.CovArgs + 1
-		s.theta0F = c.expr(x.Args[k]).val(true)
-		s.tolF = c.expr(x.Args[k+1]).real()
-		s.stepsF, s.blockF = c.expr(x.Args[k+2]).i, c.expr(x.Args[k+3]).i
-		s.solverF, s.lineF = c.expr(x.Args[k+4]).i, c.expr(x.Args[k+5]).i
+	lc := s.lc
+	if lc.Block >= 0 {
+		s.blockF = c.expr(x.Args[lc.Block]).i
+	}
+	switch {
+	case lc.Ops >= 0:
+		ops := c.tupleMembers(x.Args[lc.Ops])
+		s.theta0F, s.tolF = ops[0].val(true), ops[1].real()
+		s.stepsF, s.solverF, s.lineF = ops[2].i, ops[3].i, ops[4].i
+	case lc.Tol:
+		args := x.Args[lc.CovArgs+1:]
+		s.theta0F = c.expr(args[0]).val(true)
+		s.tolF = c.expr(args[1]).real()
+		s.stepsF, s.blockF = c.expr(args[2]).i, c.expr(args[3]).i
+		s.solverF, s.lineF = c.expr(args[4]).i, c.expr(args[5]).i
 	}
 	if s.lc.Rng {
 		return cexpr{t: t, v: func(e *env) *value { return slot.of(e).draw(e) }}
@@ -126,6 +139,12 @@ func (s *laplaceSite) scratch() *nested { return &s.nested }
 // controls evaluates the controls of the call.
 func (s *laplaceSite) controls(e *env) laplaceControls {
 	ctl := laplaceDefaults
+	if s.lc.Block >= 0 {
+		ctl = laplaceLaterDefaults
+	}
+	if s.blockF != nil {
+		ctl.block = s.blockF(e)
+	}
 	if !s.lc.Tol {
 		return ctl
 	}
@@ -135,7 +154,7 @@ func (s *laplaceSite) controls(e *env) laplaceControls {
 		ctl.theta0[i] = v.Val
 	}
 	ctl.tol = s.tolF(e).Val
-	ctl.maxSteps, ctl.block = s.stepsF(e), s.blockF(e)
+	ctl.maxSteps = s.stepsF(e)
 	ctl.solver, ctl.lineSteps = s.solverF(e), s.lineF(e)
 	return ctl
 }
@@ -209,7 +228,7 @@ func (s *laplaceSite) prepare(e *env) (laplaceLik, *value, int) {
 			s.fail("argument %d of the likelihood is declared data, but depends on parameters", k+2)
 		}
 		if v.vars {
-			s.etaVars = append(s.etaVars, v.in.R...)
+			v.in.eachReal(func(x *ad.Var) { s.etaVars = append(s.etaVars, *x) })
 		}
 	}
 	s.theta.shape([]int{n}, false)
@@ -327,10 +346,10 @@ func (u *laplaceUser) grad(theta, g, ge []float64) float64 {
 			if !v.vars {
 				continue
 			}
-			for _, x := range v.arg.R {
-				ge[p] = tp.Adjoint(x)
+			v.arg.eachReal(func(x *ad.Var) {
+				ge[p] = tp.Adjoint(*x)
 				p++
-			}
+			})
 		}
 	}
 	return out.Val

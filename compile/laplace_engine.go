@@ -61,8 +61,14 @@ type laplaceControls struct {
 }
 
 // laplaceDefaults are Stan 2.37's: tolerance 1e-6, 100 Newton steps,
-// a diagonal Hessian, solver 1, no line search.
-var laplaceDefaults = laplaceControls{tol: 1e-6, maxSteps: 100, block: 1, solver: 1}
+// a diagonal Hessian, solver 1, no line search. laplaceLaterDefaults are
+// the later forms' (Stan Math's generate_laplace_options): tolerance
+// √ε ≈ 1.49012e-8, 500 steps, up to 1000 halvings of a step in the line
+// search; their hessian_block_size is always given.
+var (
+	laplaceDefaults      = laplaceControls{tol: 1e-6, maxSteps: 100, block: 1, solver: 1}
+	laplaceLaterDefaults = laplaceControls{tol: 1.49012e-8, maxSteps: 500, block: 1, solver: 1, lineSteps: 1000}
+)
 
 // laplaceFit is the approximation at the mode, and its working memory.
 type laplaceFit struct {
@@ -212,8 +218,10 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 		}
 		f.mulK(f.trial, f.atrial)
 		next := f.objective(lik, f.atrial, f.trial)
-		// The line search halves the step while the objective drops.
-		for ls := 0; ls < ctl.lineSteps && !(next >= psi); ls++ {
+		// The line search halves the step while the objective drops;
+		// not the polishing step, whose change is rounding, which
+		// halving would undo.
+		for ls := 0; ls < ctl.lineSteps && !converged && !(next >= psi); ls++ {
 			for i := range n {
 				f.atrial[i] = 0.5 * (f.atrial[i] + f.a[i])
 			}

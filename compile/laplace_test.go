@@ -14,7 +14,8 @@ import (
 
 // laplaceDecls are the functions and data the tests share: a squared
 // exponential covariance over 5 points, counts, binary outcomes and their
-// groups (two observations share group 2, group 4 has none).
+// groups (two observations share group 2, group 4 has none), and a tuple
+// of the later _tol forms' controls.
 const laplaceDecls = `functions {
   real gauss(vector theta, real sigma, data vector y) {
     return normal_lpdf(y | theta, sigma);
@@ -39,6 +40,7 @@ transformed data {
   array[6] int cnt = {3, 0, 5, 1, 2, 7};
   array[6] int bin = {1, 0, 1, 1, 0, 1};
   array[6] int grp = {1, 2, 2, 3, 5, 5};
+  tuple(vector[5], real, int, int, int, int) ops = (rep_vector(0.1, 5), 1e-8, 200, 2, 10, 1);
 }
 `
 
@@ -76,11 +78,18 @@ func TestLaplaceGaussianExact(t *testing.T) {
 	}
 }
 
-// checkLaplaceGrad compares the gradient of the log density of body at x
-// with central finite differences of the log density, to rel.
+// checkLaplaceGrad compares the gradient of the log density of the
+// program laplaceDecls + body at x with central finite differences of the
+// log density, to rel.
 func checkLaplaceGrad(t *testing.T, what, body string, x []float64, rel float64) {
 	t.Helper()
-	m := buildSource(t, laplaceDecls+body, nil)
+	checkLaplaceGradSource(t, what, laplaceDecls+body, x, rel)
+}
+
+// checkLaplaceGradSource is checkLaplaceGrad for the whole program src.
+func checkLaplaceGradSource(t *testing.T, what, src string, x []float64, rel float64) {
+	t.Helper()
+	m := buildSource(t, src, nil)
 	g := make([]float64, len(x))
 	if _, err := m.LogDensity(x, g); err != nil {
 		t.Fatalf("%s: %v", what, err)

@@ -195,12 +195,16 @@ func (s *odeCore) addParams(b *ad.Builder, xs []ad.Var, z []float64, p, i int) i
 	return p + len(xs)
 }
 
-// passThrough compiles argument a of a solver (ODE, algebraic, integrate_1d)
-// for the system function's parameter of type pt, declared data when
-// dataOnly: its record, and the expression the system function reads it by.
+// passThrough compiles argument a of a solver (ODE, algebraic, integrate_1d,
+// the Laplace approximation) for the system function's parameter of type
+// pt, declared data when dataOnly: its record, and the expression the
+// system function reads it by. A tuple or complex argument is converted to
+// pt as it is loaded; its reals are passed in eachReal's order.
 func (c *compiler) passThrough(a cexpr, pt types.Type, dataOnly bool) (*odeArg, cexpr) {
 	oa := &odeArg{e: a, t: pt, dataOnly: dataOnly, val: newState(c, func() *odeArgVal { return &odeArgVal{} })}
-	if pt.Kind != types.Int && a.v != nil {
+	if pt.Kind == types.Tuple || isComplex(pt.Kind) {
+		oa.write = c.writer(a, pt)
+	} else if pt.Kind != types.Int && a.v != nil {
 		oa.e.v = a.val(true)
 	}
 	switch {
@@ -208,8 +212,20 @@ func (c *compiler) passThrough(a cexpr, pt types.Type, dataOnly bool) (*odeArg, 
 		return oa, cexpr{t: pt, i: func(e *env) int { return oa.of(e).arg.I[0] }}
 	case pt == types.RealT:
 		return oa, cexpr{t: pt, r: func(e *env) ad.Var { return oa.of(e).arg.R[0] }}
+	case pt == types.ComplexT:
+		return oa, cexpr{t: pt, z: func(e *env) cplx { r := oa.of(e).arg.R; return cplx{r[0], r[1]} }}
 	}
 	return oa, cexpr{t: pt, v: func(e *env) *value { return &oa.of(e).arg }}
+}
+
+// eachReal calls f with every real of v, a tuple's members' in order.
+func (v *value) eachReal(f func(*ad.Var)) {
+	for i := range v.R {
+		f(&v.R[i])
+	}
+	for i := range v.T {
+		v.T[i].eachReal(f)
+	}
 }
 
 // pass sets the value the system function reads to the value passed in:
@@ -217,6 +233,21 @@ func (c *compiler) passThrough(a cexpr, pt types.Type, dataOnly bool) (*odeArg, 
 // argument that is data already holds its constants from load.
 func (a *odeArgVal) pass(tp *ad.Tape, vars bool) {
 	if !a.vars {
+		return
+	}
+	if a.in.T != nil {
+		// A tuple: its reals in order, as eachReal visits them in both.
+		a.reals = a.reals[:0]
+		a.in.eachReal(func(x *ad.Var) { a.reals = append(a.reals, x.Val) })
+		k := 0
+		a.arg.eachReal(func(x *ad.Var) {
+			if vars {
+				*x = tp.Var(a.reals[k])
+			} else {
+				*x = ad.Const(a.reals[k])
+			}
+			k++
+		})
 		return
 	}
 	for j, v := range a.in.R {

@@ -37,7 +37,9 @@ type odeArg struct {
 	e        cexpr
 	t        types.Type
 	dataOnly bool // the function's parameter is declared data
-	val      stateSlot[odeArgVal]
+	// write stores a tuple or complex argument, converted to t.
+	write func(*env, *value)
+	val   stateSlot[odeArgVal]
 }
 
 // odeArgVal is a passed-through argument's value during a solve in one
@@ -45,9 +47,10 @@ type odeArg struct {
 // (any of its values depends on parameters: then, as Stan types it, all
 // of them do).
 type odeArgVal struct {
-	in   value // the value passed to the solver
-	arg  value // the value the system function reads
-	vars bool
+	in    value // the value passed to the solver
+	arg   value // the value the system function reads
+	vars  bool
+	reals []float64 // a tuple's reals, while pass sets them
 }
 
 // of is the argument's value in e's Model.
@@ -149,6 +152,8 @@ func (s *odeVariadic) checkFinite(what string, xs []ad.Var) {
 func (a *odeArg) load(e *env) *odeArgVal {
 	v := a.of(e)
 	switch {
+	case a.write != nil:
+		a.write(e, &v.in)
 	case a.t == types.IntT:
 		v.in.shape(nil, true)
 		v.in.I[0] = a.e.i(e)
@@ -159,6 +164,9 @@ func (a *odeArg) load(e *env) *odeArgVal {
 		v.in.copyFrom(a.e.v(e))
 	}
 	v.vars = ad.AnyVar(v.in.R)
+	if v.in.T != nil {
+		v.in.eachReal(func(x *ad.Var) { v.vars = v.vars || !x.IsConst() })
+	}
 	v.arg.copyFrom(&v.in)
 	return v
 }

@@ -8,10 +8,10 @@ import (
 	"github.com/gostan/gostan/stan/types"
 )
 
-// The embedded Laplace approximation (Stan 2.37 Functions Reference,
-// "Embedded Laplace Approximation"). The general forms take a user
-// likelihood and a user covariance function, each followed by a tuple of
-// the arguments passed to it:
+// The embedded Laplace approximation (Stan Functions Reference,
+// "Embedded Laplace Approximation"), in two generations. Stan 2.37 and
+// 2.38 take a user likelihood and a user covariance function, each
+// followed by a tuple of the arguments passed to it:
 //
 //	laplace_marginal(lik, (...), cov, (...))            real
 //	laplace_latent_rng(lik, (...), cov, (...))          vector
@@ -30,6 +30,20 @@ import (
 // Newton solver last: vector theta_init, then the data real tolerance and
 // the data ints max_num_steps, hessian_block_size, solver and
 // max_steps_linesearch.
+//
+// The later generation (Stan Math 5.2's signatures, stanc3's
+// Stan_math_signatures after it) moves hessian_block_size to a
+// positional int after the likelihood's part, in every form, and gives
+// the _tol forms one tuple of the other controls in its place:
+//
+//	laplace_marginal(lik, (...), hessian_block_size, cov, (...))
+//	laplace_marginal_poisson_log_lpmf(y | y_index, m, hessian_block_size, cov, (...))
+//	laplace_marginal_tol(lik, (...), hessian_block_size, cov, (...),
+//	    (theta_init, tolerance, max_num_steps, solver, max_steps_linesearch, allow_fallback))
+//
+// the tuple's members all data but theta_init. A call is of the later
+// generation when the argument after the likelihood's part is not a
+// function's name.
 
 // LaplaceCall is what an embedded Laplace call passes, recorded on its
 // Call: the likelihood (nil for a built-in one), the covariance function,
@@ -40,10 +54,13 @@ type LaplaceCall struct {
 	// neg_binomial_2_log, bernoulli_logit), "" for a user one.
 	Builtin string
 	Rng     bool // a laplace_latent_*_rng draw, else the log marginal
-	Tol     bool // the controls follow the covariance arguments
-	// LikArgs and CovArgs index the tuples of arguments; Data the first
-	// of a built-in's data arguments (y), with CovFn - Data of them.
-	LikArgs, CovFn, CovArgs, Data int
+	Tol     bool // a _tol form, with the solver's controls
+	// LikArgs and CovArgs index the tuples of arguments, CovFn the
+	// covariance function. Block indexes the later generation's
+	// hessian_block_size and Ops its _tol forms' tuple of controls; both
+	// are -1 in a Stan 2.37 call, whose _tol controls are the six
+	// arguments after CovArgs.
+	LikArgs, CovFn, CovArgs, Block, Ops int
 }
 
 // laplaceBuiltins are the built-in likelihoods and the types of their
@@ -60,11 +77,14 @@ var laplaceBuiltinArgNames = map[string][]string{
 	"bernoulli_logit":    {"y", "y_index", "m"},
 }
 
-// laplaceControls are the controls of the _tol forms: their types and
+// laplaceControls are the controls of the Stan 2.37 _tol forms, and
+// laplaceOps the members of the later _tol forms' tuple: their types and
 // names; all but theta_init must be data.
 var (
 	laplaceControls     = []types.Type{types.VectorT, types.RealT, types.IntT, types.IntT, types.IntT, types.IntT}
 	laplaceControlNames = []string{"theta_init", "tolerance", "max_num_steps", "hessian_block_size", "solver", "max_steps_linesearch"}
+	laplaceOps          = []types.Type{types.VectorT, types.RealT, types.IntT, types.IntT, types.IntT, types.IntT}
+	laplaceOpNames      = []string{"theta_init", "tolerance", "max_num_steps", "solver", "max_steps_linesearch", "allow_fallback"}
 )
 
 // laplaceForm parses the name of an embedded Laplace function: whether it
@@ -118,23 +138,41 @@ func IsLaplace(name string) bool {
 	return ok
 }
 
+// namesFunc reports whether x names a user-defined function (not hidden
+// by a variable).
+func (c *checker) namesFunc(x ast.Expr) bool {
+	id, ok := x.(*ast.Ident)
+	return ok && len(c.info.Funcs[id.Name]) > 0 && c.lookup(id.Name) == nil
+}
+
 // laplaceCall checks a call of an embedded Laplace function.
 func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 	name := x.Fun.Name
 	_, builtin, rng, tol := laplaceForm(name)
 	c.callRules(x)
-	lc := &LaplaceCall{Builtin: builtin, Rng: rng, Tol: tol}
+	lc := &LaplaceCall{Builtin: builtin, Rng: rng, Tol: tol, Block: -1, Ops: -1}
 	var lead []types.Type // the arguments before the covariance function
 	var leadNames []string
 	if builtin == "" {
-		lc.LikArgs, lc.CovFn, lc.CovArgs = 1, 2, 3
+		lc.LikArgs, lc.CovFn = 1, 2
 	} else {
 		lead, leadNames = laplaceBuiltins[builtin], laplaceBuiltinArgNames[builtin]
 		lc.CovFn = len(lead)
-		lc.CovArgs = lc.CovFn + 1
 	}
+	// The later generation: hessian_block_size where the 2.37 forms
+	// have the covariance function.
+	later := len(x.Args) > lc.CovFn && !c.namesFunc(x.Args[lc.CovFn])
+	if later {
+		lc.Block = lc.CovFn
+		lc.CovFn++
+	}
+	lc.CovArgs = lc.CovFn + 1
 	want := lc.CovArgs + 1
-	if tol {
+	switch {
+	case tol && later:
+		lc.Ops = want
+		want++
+	case tol:
 		want += len(laplaceControls)
 	}
 	ret := types.RealT
@@ -155,13 +193,24 @@ func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 	if bad {
 		return invalid
 	}
+	forms := func() string {
+		return fmt.Sprintf("%s takes %s (Stan 2.37) or %s (later Stan)", name, laplaceSignature(builtin, tol, false), laplaceSignature(builtin, tol, true))
+	}
+	if later && args[lc.Block] != types.IntT {
+		what := fmt.Sprintf("a %v", args[lc.Block])
+		if id, isIdent := x.Args[lc.Block].(*ast.Ident); isIdent && c.lookup(id.Name) != nil {
+			what = fmt.Sprintf("a non-function value '%s'", id.Name)
+		}
+		c.errorf(x.Args[lc.Block].Pos(), "a function was expected as the covariance function (argument %d) of %s, but %s was supplied (nor is it the int hessian_block_size of the later form); %s", lc.Block+1, name, what, forms())
+		return invalid
+	}
 	if len(x.Args) < lc.CovArgs+1 {
-		c.errorf(x.Rparen, "%s takes %s: found %d arguments", name, laplaceSignature(builtin, tol), len(x.Args))
+		c.errorf(x.Rparen, "%s: found %d arguments", forms(), len(x.Args))
 		return invalid
 	}
 	if extra := len(x.Args) - want; extra > 0 {
 		if tol {
-			c.errorf(x.Args[want].Pos(), "%s takes %s: found %d extra arguments at the end of the call", name, laplaceSignature(builtin, tol), extra)
+			c.errorf(x.Args[want].Pos(), "%s: found %d extra arguments at the end of the call", forms(), extra)
 		} else {
 			s := "s"
 			if extra == 1 {
@@ -172,7 +221,7 @@ func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 		return invalid
 	}
 	if len(x.Args) < want {
-		c.errorf(x.Rparen, "%s takes %s: found %d arguments", name, laplaceSignature(builtin, tol), len(x.Args))
+		c.errorf(x.Rparen, "%s: found %d arguments", forms(), len(x.Args))
 		return invalid
 	}
 	ok := true
@@ -192,7 +241,10 @@ func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 	if lc.Cov == nil {
 		ok = false
 	}
-	if tol {
+	switch {
+	case lc.Ops >= 0:
+		ok = c.laplaceOps(x, lc.Ops) && ok
+	case tol:
 		for k, w := range laplaceControls {
 			i := lc.CovArgs + 1 + k
 			if !types.Promotes(args[i], w) {
@@ -213,8 +265,39 @@ func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 	return ret
 }
 
-// laplaceSignature writes the arguments name takes, for messages.
-func laplaceSignature(builtin string, tol bool) string {
+// laplaceOps checks argument i of a later _tol call, its tuple of
+// controls, reporting whether it is right.
+func (c *checker) laplaceOps(x *ast.CallExpr, i int) bool {
+	name := x.Fun.Name
+	tt := c.info.Types[x.Args[i]]
+	if tt.Kind != types.Tuple || tt.Dims > 0 || len(tt.Members()) != len(laplaceOps) {
+		c.errorf(x.Args[i].Pos(), "the controls (argument %d) of %s must be a %s, found %v", i+1, name, laplaceOpsTuple(), tt)
+		return false
+	}
+	lit, isLit := x.Args[i].(*ast.TupleExpr)
+	for k, m := range tt.Members() {
+		if !types.Promotes(m, laplaceOps[k]) {
+			c.errorf(x.Args[i].Pos(), "the %s (member %d of the controls, argument %d) of %s must be of type %v, found %v", laplaceOpNames[k], k+1, i+1, name, laplaceOps[k], m)
+			return false
+		}
+		if k == 0 || discrete(m) {
+			continue
+		}
+		arg := x.Args[i]
+		if isLit {
+			arg = lit.Elems[k]
+		}
+		if !c.argData(arg) {
+			c.errorf(arg.Pos(), "the control parameters of %s must all be data, but the %s (member %d of argument %d) is not. (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)", name, laplaceOpNames[k], k+1, i+1)
+			return false
+		}
+	}
+	return true
+}
+
+// laplaceSignature writes the arguments name takes, for messages: the
+// Stan 2.37 form or the later one.
+func laplaceSignature(builtin string, tol, later bool) string {
 	var s []string
 	if builtin == "" {
 		s = append(s, "(vector, T_l...) => real likelihood", "tuple(T_l...)")
@@ -223,17 +306,34 @@ func laplaceSignature(builtin string, tol bool) string {
 			s = append(s, t.String()+" "+laplaceBuiltinArgNames[builtin][i])
 		}
 	}
+	if later {
+		s = append(s, "int hessian_block_size")
+	}
 	s = append(s, "(T_k...) => matrix covariance function", "tuple(T_k...)")
-	if tol {
-		for k, t := range laplaceControls {
-			d := "data "
-			if k == 0 {
-				d = ""
-			}
-			s = append(s, d+t.String()+" "+laplaceControlNames[k])
-		}
+	switch {
+	case tol && later:
+		s = append(s, laplaceOpsTuple())
+	case tol:
+		s = append(s, controlList(laplaceControls, laplaceControlNames)...)
 	}
 	return "(" + strings.Join(s, ", ") + ")"
+}
+
+// laplaceOpsTuple writes the type of the later _tol forms' controls.
+func laplaceOpsTuple() string {
+	return "tuple(" + strings.Join(controlList(laplaceOps, laplaceOpNames), ", ") + ")"
+}
+
+// controlList writes controls, all data but the first (theta_init).
+func controlList(ts []types.Type, names []string) []string {
+	s := make([]string, len(ts))
+	for k, t := range ts {
+		s[k] = t.String() + " " + names[k]
+		if k > 0 {
+			s[k] = "data " + s[k]
+		}
+	}
+	return s
 }
 
 // laplaceFunc checks argument fi of an embedded Laplace call, the function
@@ -329,6 +429,9 @@ func (c *checker) laplaceFunc(x *ast.CallExpr, fi, ti int, ret types.Type, lead 
 		if isLit {
 			arg = lit.Elems[i]
 		}
+		if !isLit && discrete(passed[i]) {
+			continue // a member of ints is data, whatever holds it
+		}
 		if !c.argData(arg) {
 			c.errorf(arg.Pos(), "the parameter %s of '%s' is declared data, so the argument %s passes it must be data-only. (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)",
 				best.Decl.Params[len(lead)+i].Name.Name, fname, name)
@@ -366,4 +469,18 @@ func LaplaceTildeCall(s *ast.TildeStmt) *ast.CallExpr {
 		Fun:    &ast.Ident{NamePos: s.Dist.Pos(), Name: s.Dist.Name + "_lpmf"},
 		Lparen: s.Dist.End(), Args: append([]ast.Expr{s.LHS}, s.Args...), Bar: true, Rparen: s.Rparen,
 	}
+}
+
+// discrete reports whether t holds no reals: ints, arrays of them and
+// tuples of such, which are data wherever they are.
+func discrete(t types.Type) bool {
+	if t.Kind == types.Tuple {
+		for _, m := range t.Members() {
+			if !discrete(m) {
+				return false
+			}
+		}
+		return true
+	}
+	return t.Kind == types.Int
 }
