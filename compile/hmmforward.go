@@ -279,8 +279,8 @@ func (c *compiler) hmmEmission(x *ast.CallExpr) *hmmEmission {
 	return &hmmEmission{y: lf[0], b: lf[1], yData: c.dataLeaf(x.Args[0])}
 }
 
-// dataLeaf reports whether the leaf x is a literal or reads data or
-// transformed data.
+// dataLeaf reports whether the leaf x is a literal or reads a fixed
+// variable (fixedVar).
 func (c *compiler) dataLeaf(x ast.Expr) bool {
 	x = unparen(x)
 	for {
@@ -294,8 +294,7 @@ func (c *compiler) dataLeaf(x ast.Expr) bool {
 	case *ast.BasicLit:
 		return true
 	case *ast.Ident:
-		v := c.info.Uses[x]
-		return v != nil && v.Scope == check.Global && (v.Block == ast.Data || v.Block == ast.TransformedData)
+		return c.fixedVar(c.info.Uses[x])
 	}
 	return false
 }
