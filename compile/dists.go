@@ -465,7 +465,10 @@ func (c *compiler) truncation(s *ast.TildeStmt, d density, args []cexpr) func(*e
 // fixedDensity is a density of reals alone whose arguments include a
 // container and fixed ones (fixedArg), evaluated by the family's
 // prepared density: the fixed arguments are read and prepared on a
-// Model's first evaluation, and only the others afterwards.
+// Model's first evaluation, and only the others afterwards. It is part
+// of a Program, shared by its Models' goroutines and read-only; each
+// Model's part is its fixedCall (TestProgramSharedByGoroutines shares
+// such calls).
 type fixedDensity struct {
 	fixed   []bool
 	varying []int // the arguments read at every evaluation
