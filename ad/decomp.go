@@ -28,6 +28,35 @@ func lowerVar(a Matrix) bool {
 	return false
 }
 
+// solveHeader is the start of a solve node's ints (the triangular, LU
+// and SPD solves of a matrix against a right-hand side): the order n,
+// the right-hand side's other dimension k, the first output's slot, and
+// whether the matrix and the right-hand side are variables. The node's
+// own ints follow, from solveHeaderLen.
+type solveHeader struct {
+	n, k, out      int
+	matVar, rhsVar bool
+}
+
+// solveHeaderLen is the ints a solveHeader takes.
+const solveHeaderLen = 5
+
+// put writes h to the start of ints.
+func (h solveHeader) put(ints []int32) {
+	ints[0], ints[1], ints[2], ints[3], ints[4] = int32(h.n), int32(h.k), int32(h.out), 0, 0
+	if h.matVar {
+		ints[3] = 1
+	}
+	if h.rhsVar {
+		ints[4] = 1
+	}
+}
+
+// readSolveHeader reads the solveHeader at the start of ints.
+func readSolveHeader(ints []int32) solveHeader {
+	return solveHeader{n: int(ints[0]), k: int(ints[1]), out: int(ints[2]), matVar: ints[3] != 0, rhsVar: ints[4] != 0}
+}
+
 // lowerIDs writes the tape slots of the square a's lower triangle, column
 // by column, to ids and returns the rest of ids: how the nodes over a
 // triangular or symmetric argument record it.
@@ -341,7 +370,7 @@ func (t *Tape) triLow(l, b Matrix) Matrix {
 		return r
 	}
 	nl := n * (n + 1) / 2
-	nInts, nFlts := 5, n*n+n*k
+	nInts, nFlts := solveHeaderLen, n*n+n*k
 	if isL {
 		nInts += nl
 		nFlts += n * k
@@ -350,21 +379,18 @@ func (t *Tape) triLow(l, b Matrix) Matrix {
 		nInts += n * k
 	}
 	ints, flts := t.CustomSpace(nInts, nFlts)
-	ints[0], ints[1] = int32(n), int32(k)
 	copy(flts, lv)
-	ids := ints[5:]
+	ids := ints[solveHeaderLen:]
 	if isL {
-		ints[3] = 1
 		copy(flts[n*n:], xv)
 		ids = lowerIDs(ids, l)
 	}
 	if isB {
-		ints[4] = 1
 		for i, x := range b.Data {
 			ids[i] = x.id
 		}
 	}
-	ints[2] = t.outputs(r.Data, xv, true)
+	solveHeader{n: n, k: k, out: int(t.outputs(r.Data, xv, true)), matVar: isL, rhsVar: isB}.put(ints)
 	t.CustomCommit(triLowBackward, nInts, nFlts)
 	return r
 }
@@ -372,8 +398,8 @@ func (t *Tape) triLow(l, b Matrix) Matrix {
 // triLowBackward: with x = L⁻¹ b, b̄ += L⁻ᵀ x̄ and L̄ -= (L⁻ᵀ x̄) xᵀ on the
 // lower triangle.
 func triLowBackward(adj []float64, ints []int32, flts []float64) {
-	n, k, out := int(ints[0]), int(ints[1]), int(ints[2])
-	isL, isB := ints[3] != 0, ints[4] != 0
+	h := readSolveHeader(ints)
+	n, k, out, isL, isB := h.n, h.k, h.out, h.matVar, h.rhsVar
 	l := flts[:n*n]
 	var x []float64
 	if isL {
@@ -382,7 +408,7 @@ func triLowBackward(adj []float64, ints []int32, flts []float64) {
 	y := flts[len(flts)-n*k:]
 	copy(y, adj[out:out+n*k])
 	solveLowerTransInPlace(l, y, n, k)
-	ids := ints[5:]
+	ids := ints[solveHeaderLen:]
 	if isL {
 		q := 0
 		for j := 0; j < n; j++ {
@@ -439,11 +465,11 @@ func (t *Tape) MdivideRightTriLow(b, l Matrix) (Matrix, error) {
 		}
 		return r, nil
 	}
-	// ints: n, m, first output ID, l is var, b is var, then the IDs of l's
-	// lower triangle (if var) and of b (if var); flts: L, Xᵀ (if l is
+	// ints: a solveHeader (k = m), then the IDs of l's lower triangle
+	// (if var) and of b (if var); flts: L, Xᵀ (if l is
 	// var), n*m of working memory. The outputs are numbered as Xᵀ.
 	nl := n * (n + 1) / 2
-	nInts, nFlts := 5, n*n+n*m
+	nInts, nFlts := solveHeaderLen, n*n+n*m
 	if isL {
 		nInts += nl
 		nFlts += n * m
@@ -452,23 +478,20 @@ func (t *Tape) MdivideRightTriLow(b, l Matrix) (Matrix, error) {
 		nInts += n * m
 	}
 	ints, flts := t.CustomSpace(nInts, nFlts)
-	ints[0], ints[1] = int32(n), int32(m)
 	copy(flts, lv)
-	ids := ints[5:]
+	ids := ints[solveHeaderLen:]
 	if isL {
-		ints[3] = 1
 		copy(flts[n*n:], xt)
 		ids = lowerIDs(ids, l)
 	}
 	if isB {
-		ints[4] = 1
 		for j := 0; j < n; j++ {
 			for q := 0; q < m; q++ {
 				ids[j+q*n] = b.Data[q+j*m].id
 			}
 		}
 	}
-	ints[2] = t.n
+	solveHeader{n: n, k: m, out: int(t.n), matVar: isL, rhsVar: isB}.put(ints)
 	for q := 0; q < m; q++ {
 		for j := 0; j < n; j++ {
 			r.Data[q+j*m] = t.Var(xt[j+q*n])
@@ -481,13 +504,13 @@ func (t *Tape) MdivideRightTriLow(b, l Matrix) (Matrix, error) {
 // triLowRightBackward: with X L = B, B̄ += X̄ L⁻ᵀ (so B̄ᵀ = L⁻¹ X̄ᵀ) and
 // L̄ -= Xᵀ B̄ on the lower triangle. Everything is held transposed.
 func triLowRightBackward(adj []float64, ints []int32, flts []float64) {
-	n, m, out := int(ints[0]), int(ints[1]), int(ints[2])
-	isL, isB := ints[3] != 0, ints[4] != 0
+	h := readSolveHeader(ints)
+	n, m, out, isL, isB := h.n, h.k, h.out, h.matVar, h.rhsVar
 	l := flts[:n*n]
 	y := flts[len(flts)-n*m:]
 	copy(y, adj[out:out+n*m])
 	solveLowerInPlace(l, y, n, m)
-	ids := ints[5:]
+	ids := ints[solveHeaderLen:]
 	if isL {
 		xt := flts[n*n : n*n+n*m]
 		q := 0
@@ -624,10 +647,10 @@ func (t *Tape) MdivideLeft(a, b Matrix) (Matrix, error) {
 		t.outputs(r.Data, xv, false)
 		return r, nil
 	}
-	// ints: n, k, first output ID, a is var, b is var, pivots, then the IDs
-	// of a (if var) and of b (if var); flts: the LU factors, X (if a is
+	// ints: a solveHeader, pivots, then the IDs of a (if var) and of b
+	// (if var); flts: the LU factors, X (if a is
 	// var), n*k of working memory.
-	nInts, nFlts := 5+n, n*n+n*k
+	nInts, nFlts := solveHeaderLen+n, n*n+n*k
 	if isA {
 		nInts += n * n
 		nFlts += n * k
@@ -636,12 +659,10 @@ func (t *Tape) MdivideLeft(a, b Matrix) (Matrix, error) {
 		nInts += n * k
 	}
 	ints, flts := t.CustomSpace(nInts, nFlts)
-	ints[0], ints[1] = int32(n), int32(k)
-	copy(ints[5:], piv)
+	copy(ints[solveHeaderLen:], piv)
 	copy(flts, lu)
-	ids := ints[5+n:]
+	ids := ints[solveHeaderLen+n:]
 	if isA {
-		ints[3] = 1
 		copy(flts[n*n:], xv)
 		for i, x := range a.Data {
 			ids[i] = x.id
@@ -649,12 +670,11 @@ func (t *Tape) MdivideLeft(a, b Matrix) (Matrix, error) {
 		ids = ids[n*n:]
 	}
 	if isB {
-		ints[4] = 1
 		for i, x := range b.Data {
 			ids[i] = x.id
 		}
 	}
-	ints[2] = t.outputs(r.Data, xv, true)
+	solveHeader{n: n, k: k, out: int(t.outputs(r.Data, xv, true)), matVar: isA, rhsVar: isB}.put(ints)
 	t.CustomCommit(mdivideLeftBackward, nInts, nFlts)
 	return r, nil
 }
@@ -667,14 +687,14 @@ func (t *Tape) MdivideLeftVec(a Matrix, b []Var) ([]Var, error) {
 
 // mdivideLeftBackward: with x = a⁻¹ b, b̄ += a⁻ᵀ x̄ and ā -= (a⁻ᵀ x̄) xᵀ.
 func mdivideLeftBackward(adj []float64, ints []int32, flts []float64) {
-	n, k, out := int(ints[0]), int(ints[1]), int(ints[2])
-	isA, isB := ints[3] != 0, ints[4] != 0
-	piv := ints[5 : 5+n]
+	h := readSolveHeader(ints)
+	n, k, out, isA, isB := h.n, h.k, h.out, h.matVar, h.rhsVar
+	piv := ints[solveHeaderLen : solveHeaderLen+n]
 	lu := flts[:n*n]
 	y := flts[len(flts)-n*k:]
 	copy(y, adj[out:out+n*k])
 	luSolveTrans(lu, piv, y, n, k)
-	ids := ints[5+n:]
+	ids := ints[solveHeaderLen+n:]
 	if isA {
 		x := flts[n*n : n*n+n*k]
 		for j := 0; j < n; j++ {
@@ -830,11 +850,11 @@ func (t *Tape) MdivideLeftSpd(a, b Matrix) (Matrix, error) {
 		t.outputs(r.Data, xv, false)
 		return r, nil
 	}
-	// ints: n, k, first output ID, a is var, b is var, then the IDs of a's
-	// lower triangle (if var) and of b (if var); flts: L, X (if a is var),
+	// ints: a solveHeader, then the IDs of a's lower triangle (if var)
+	// and of b (if var); flts: L, X (if a is var),
 	// n*k of working memory.
 	nl := n * (n + 1) / 2
-	nInts, nFlts := 5, n*n+n*k
+	nInts, nFlts := solveHeaderLen, n*n+n*k
 	if isA {
 		nInts += nl
 		nFlts += n * k
@@ -843,21 +863,18 @@ func (t *Tape) MdivideLeftSpd(a, b Matrix) (Matrix, error) {
 		nInts += n * k
 	}
 	ints, flts := t.CustomSpace(nInts, nFlts)
-	ints[0], ints[1] = int32(n), int32(k)
 	copy(flts, l)
-	ids := ints[5:]
+	ids := ints[solveHeaderLen:]
 	if isA {
-		ints[3] = 1
 		copy(flts[n*n:], xv)
 		ids = lowerIDs(ids, a)
 	}
 	if isB {
-		ints[4] = 1
 		for i, x := range b.Data {
 			ids[i] = x.id
 		}
 	}
-	ints[2] = t.outputs(r.Data, xv, true)
+	solveHeader{n: n, k: k, out: int(t.outputs(r.Data, xv, true)), matVar: isA, rhsVar: isB}.put(ints)
 	t.CustomCommit(mdivideLeftSpdBackward, nInts, nFlts)
 	return r, nil
 }
@@ -872,14 +889,14 @@ func (t *Tape) MdivideLeftSpdVec(a Matrix, b []Var) ([]Var, error) {
 // full ā would be -y xᵀ; a's lower triangle stands for both triangles, so
 // ā_ij -= (y xᵀ)_ij + (y xᵀ)_ji below the diagonal.
 func mdivideLeftSpdBackward(adj []float64, ints []int32, flts []float64) {
-	n, k, out := int(ints[0]), int(ints[1]), int(ints[2])
-	isA, isB := ints[3] != 0, ints[4] != 0
+	h := readSolveHeader(ints)
+	n, k, out, isA, isB := h.n, h.k, h.out, h.matVar, h.rhsVar
 	l := flts[:n*n]
 	y := flts[len(flts)-n*k:]
 	copy(y, adj[out:out+n*k])
 	solveLowerInPlace(l, y, n, k)
 	solveLowerTransInPlace(l, y, n, k)
-	ids := ints[5:]
+	ids := ints[solveHeaderLen:]
 	if isA {
 		x := flts[n*n : n*n+n*k]
 		q := 0

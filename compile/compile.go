@@ -115,6 +115,7 @@ type compiler struct {
 	frames   map[*ast.FuncDecl]*int
 	keep     bool        // compiling a copy of a density that keeps its constants
 	inGuide  bool        // compiling the guide block, where ~ draws
+	inTData  bool        // compiling transformed data, whose variables change until it ends
 	gen      *genCompile // compiling the generative view (generative.go), or nil
 	funcBase int         // the id of the first function in funcs
 	nBufs    int
@@ -393,7 +394,9 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 			}
 			p.nDataSlots = c.nGlobals
 		case ast.TransformedData:
+			c.inTData = true
 			p.tdata = c.stmts(b.Body.List)
+			c.inTData = false
 			p.tdChecks = c.constraintChecks(b, "transformed data")
 			p.nDataSlots = c.nGlobals
 		case ast.Parameters:

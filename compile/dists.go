@@ -19,6 +19,10 @@ import (
 type density struct {
 	ints int
 	fn   func(t *ad.Tape, propto bool, ints [][]int, reals [][]ad.Var) (ad.Var, error)
+	// prepare is fn for a family of reals alone, with the arguments
+	// no evaluation changes prepared, once per Model (dist.Prepared);
+	// nil when the family has none.
+	prepare func(fixed []bool, reals [][]ad.Var) dist.Prepared
 	// lcdf and lccdf, for truncation and the _lcdf/_lccdf functions.
 	lcdf, lccdf func(t *ad.Tape, reals [][]ad.Var) (ad.Var, error)
 	// build compiles a density whose arguments are not all vectorised
@@ -54,7 +58,7 @@ func (d density) withReparamMV(f func(c *compiler, params []cexpr) mvDraw) densi
 // withLpdf returns d with a specialised density in place of its family's
 // generic driver.
 func (d density) withLpdf(fn func(t *ad.Tape, propto bool, ints [][]int, reals [][]ad.Var) (ad.Var, error)) density {
-	d.fn = fn
+	d.fn, d.prepare = fn, nil
 	return d
 }
 
@@ -67,7 +71,7 @@ func (d density) withRng(rng builtin) density {
 func univariate(u *dist.Univariate) density {
 	d := density{uni: u, rng: uniRng(u), fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
 		return u.Lpdf(t, propto, r...)
-	}}
+	}, prepare: u.Prepare}
 	if u.HasCDF() {
 		d.lcdf = func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return u.Lcdf(t, r...) }
 		d.lccdf = func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return u.Lccdf(t, r...) }
@@ -88,6 +92,9 @@ func (l *library) addUnivariateFamilies() {
 		"normal": {
 			fn: func(t *ad.Tape, propto bool, _ [][]int, r [][]ad.Var) (ad.Var, error) {
 				return dist.NormalLpdf(t, propto, r[0], r[1], r[2])
+			},
+			prepare: func(fixed []bool, r [][]ad.Var) dist.Prepared {
+				return dist.NormalPrepare(fixed, r[0], r[1], r[2])
 			},
 			lcdf:  func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLcdf(t, r[0], r[1], r[2]) },
 			lccdf: func(t *ad.Tape, r [][]ad.Var) (ad.Var, error) { return dist.NormalLccdf(t, r[0], r[1], r[2]) },
@@ -213,6 +220,9 @@ func (c *compiler) densityCall(x *ast.CallExpr, call *check.Call, args []cexpr, 
 		}
 		if f := scalarUnivariate(c, d, args, propto, pos); f != nil {
 			return cexpr{t: t, r: f}
+		}
+		if f := c.fixedDensity(d, x.Args, args, propto, pos); f != nil {
+			return cexpr{t: t, r: f.eval}
 		}
 		da := newDensityArgs(c, args, d.ints)
 		return cexpr{t: t, r: func(e *env) ad.Var {
@@ -349,9 +359,9 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 		}
 		return withTrunc(f, trunc)
 	}
-	if base == "normal" && propto && !s.Truncated {
-		if f := c.vectorNormal(s, args, pos); f != nil {
-			return f
+	if !s.Truncated {
+		if f := c.fixedDensity(d, append([]ast.Expr{s.LHS}, s.Args...), args, propto, pos); f != nil {
+			return func(e *env) ctrl { e.addTarget(&pos, f.eval(e)); return next }
 		}
 	}
 	if base == "normal" && propto && !s.Truncated && args[0].v == nil && args[1].v == nil && args[2].v == nil {
@@ -459,6 +469,116 @@ func (c *compiler) truncation(s *ast.TildeStmt, d density, args []cexpr) func(*e
 			return e.t.Neg(with(e, h, d.lcdf))
 		}
 	}
+}
+
+// fixedDensity is a density of reals alone whose arguments include a
+// container and fixed ones (fixedArg), evaluated by the family's
+// prepared density: the fixed arguments are read and prepared on a
+// Model's first evaluation, and only the others afterwards. It is part
+// of a Program, shared by its Models' goroutines and read-only; each
+// Model's part is its fixedCall (TestProgramSharedByGoroutines shares
+// such calls).
+type fixedDensity struct {
+	fixed   []bool
+	varying []int // the arguments read at every evaluation
+	vals    []func(*env) *value
+	scalars []func(*env) ad.Var
+	prepare func(fixed []bool, reals [][]ad.Var) dist.Prepared
+	propto  bool
+	pos     token.Position
+	st      stateSlot[fixedCall]
+}
+
+// fixedCall is a Model's state of a fixedDensity: the arguments, the
+// fixed ones read on the first evaluation, storage for the scalars, and
+// the prepared density.
+type fixedCall struct {
+	reals [][]ad.Var
+	one   [4]ad.Var
+	lpdf  dist.Prepared
+}
+
+// prepareFixed turns fixedDensity on; tests turn it off to compare it
+// with the families' general drivers.
+var prepareFixed = true
+
+// fixedDensity compiles d's call with arguments argx, compiled to args,
+// as a fixedDensity, or returns nil when it is not one.
+func (c *compiler) fixedDensity(d density, argx []ast.Expr, args []cexpr, propto bool, pos token.Position) *fixedDensity {
+	if !prepareFixed || d.prepare == nil || d.ints != 0 || len(args) > 4 {
+		return nil
+	}
+	n := len(args)
+	f := &fixedDensity{fixed: make([]bool, n), vals: make([]func(*env) *value, n), scalars: make([]func(*env) ad.Var, n),
+		prepare: d.prepare, propto: propto, pos: pos}
+	container := false
+	for i, a := range args {
+		if f.fixed[i] = c.fixedArg(argx[i]); !f.fixed[i] {
+			f.varying = append(f.varying, i)
+		}
+		if a.v != nil {
+			f.vals[i], container = a.val(true), true
+		} else {
+			f.scalars[i] = a.real()
+		}
+	}
+	if len(f.varying) == n || !container {
+		return nil
+	}
+	f.st = newState(c, func() *fixedCall { return &fixedCall{reals: make([][]ad.Var, n)} })
+	return f
+}
+
+// eval is the density's value.
+func (f *fixedDensity) eval(e *env) ad.Var {
+	fc := f.st.of(e)
+	if fc.lpdf == nil {
+		for i := range f.fixed {
+			f.read(e, fc, i)
+		}
+		fc.lpdf = f.prepare(f.fixed, fc.reals)
+	} else {
+		for _, i := range f.varying {
+			f.read(e, fc, i)
+		}
+	}
+	lp, err := fc.lpdf(e.t, f.propto, fc.reals)
+	if err != nil {
+		panic(&evalError{pos: f.pos, err: err})
+	}
+	return lp
+}
+
+// read evaluates argument i into fc.
+func (f *fixedDensity) read(e *env, fc *fixedCall, i int) {
+	if v := f.vals[i]; v != nil {
+		fc.reals[i] = v(e).R
+	} else {
+		fc.one[i] = f.scalars[i](e)
+		fc.reals[i] = fc.one[i : i+1]
+	}
+}
+
+// fixedArg reports whether x's value never changes where it is read: a
+// number literal, negated or not, or a fixed variable (fixedVar).
+func (c *compiler) fixedArg(x ast.Expr) bool {
+	x = unparen(x)
+	if u, ok := x.(*ast.UnaryExpr); ok && (u.Op == token.SUB || u.Op == token.ADD) {
+		x = unparen(u.X)
+	}
+	switch x := x.(type) {
+	case *ast.BasicLit:
+		return x.Kind == token.INT || x.Kind == token.REAL
+	case *ast.Ident:
+		return c.fixedVar(c.info.Uses[x])
+	}
+	return false
+}
+
+// fixedVar reports whether v's value never changes where it is read: a
+// data variable, or a transformed data variable read after that block.
+func (c *compiler) fixedVar(v *check.Var) bool {
+	return v != nil && v.Scope == check.Global && (v.Block == ast.Data || v.Block == ast.TransformedData && !c.inTData)
 }
 
 // scalarNormal is y ~ normal(mu, sigma) with scalar arguments, the body of

@@ -51,6 +51,7 @@ type hmmForward struct {
 	sa, sb     []float64 // A's and B's signs
 	emOnly     bool      // whether every operand of B is an emission
 	nEm        int       // emissions
+	ems        []*hmmEmission
 	st         stateSlot[hmmState]
 }
 
@@ -73,6 +74,9 @@ type hmmOp struct {
 type hmmEmission struct {
 	y, b *leaf
 	n    int // its place among the emissions, for its logarithms
+	// yData says that y reads data or transformed data, which no
+	// evaluation changes: its support is checked once per Model.
+	yData bool
 }
 
 type hmmKind int
@@ -96,7 +100,36 @@ type hmmState struct {
 	lb []float64
 	// sl are each emission's y and beta over t, for each k.
 	sl []stridedLeaf
+	// yc is each emission's check of y over t, for each k, kept from
+	// one evaluation to the next where y is data.
+	yc []columnCheck
 	x  []float64
+}
+
+// columnCheck is a data column's support check: whether elements lo..hi
+// of r[off + stride*t] passed.
+type columnCheck struct {
+	r              *ad.Var
+	n, off, stride int
+	lo, hi         int
+	checked, pass  bool
+}
+
+// of returns the check's result for the column y over lo..hi; ok is
+// false when it is another column's or none.
+func (cc *columnCheck) of(y *stridedLeaf, lo, hi int) (pass, ok bool) {
+	if !cc.checked || len(y.r) != cc.n || len(y.r) > 0 && &y.r[0] != cc.r || y.off != cc.off || y.stride != cc.stride || lo != cc.lo || hi != cc.hi {
+		return false, false
+	}
+	return cc.pass, true
+}
+
+// set records pass as the check of the column y over lo..hi.
+func (cc *columnCheck) set(y *stridedLeaf, lo, hi int, pass bool) {
+	*cc = columnCheck{n: len(y.r), off: y.off, stride: y.stride, lo: lo, hi: hi, checked: true, pass: pass}
+	if len(y.r) > 0 {
+		cc.r = &y.r[0]
+	}
 }
 
 // forwardLoop returns the forward recursion s as one node beside old, the
@@ -212,6 +245,7 @@ func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 				}
 				if op.em = c.hmmEmission(cx); op.em != nil {
 					op.em.n = f.nEm
+					f.ems = append(f.ems, op.em)
 					f.nEm++
 					f.nE++
 				}
@@ -242,7 +276,27 @@ func (c *compiler) hmmEmission(x *ast.CallExpr) *hmmEmission {
 			return nil
 		}
 	}
-	return &hmmEmission{y: lf[0], b: lf[1]}
+	return &hmmEmission{y: lf[0], b: lf[1], yData: c.dataLeaf(x.Args[0])}
+}
+
+// dataLeaf reports whether the leaf x is a literal or reads a fixed
+// variable (fixedVar).
+func (c *compiler) dataLeaf(x ast.Expr) bool {
+	x = unparen(x)
+	for {
+		ix, ok := x.(*ast.IndexExpr)
+		if !ok {
+			break
+		}
+		x = unparen(ix.X)
+	}
+	switch x := x.(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.Ident:
+		return c.fixedVar(c.info.Uses[x])
+	}
+	return false
 }
 
 // single is the statement of a block of one, or s.
@@ -306,6 +360,9 @@ func (f *hmmForward) run(e *env) ctrl {
 	st.x = slices.Grow(st.x[:0], K)[:K]
 	st.lb = slices.Grow(st.lb[:0], 3*K*nEm)[:3*K*nEm]
 	st.sl = slices.Grow(st.sl[:0], 2*K*nEm)[:2*K*nEm]
+	if len(st.yc) != K*nEm {
+		st.yc = make([]columnCheck, K*nEm)
+	}
 	for i := 0; i < len(st.lb); i += 3 {
 		st.lb[i] = math.NaN() // no beta yet
 	}
@@ -324,7 +381,7 @@ func (f *hmmForward) run(e *env) ctrl {
 	// pass at every t, the steps after the first evaluate no closure and
 	// can fail nowhere: they are computed straight into the node.
 	last := hi
-	fast := f.emOnly && emissionsPass(st.sl, lo, hi)
+	fast := f.emOnly && f.emissionsPass(st, lo, hi, K)
 	if fast {
 		last = lo
 	}
@@ -445,10 +502,12 @@ func (f *hmmForward) operands(e *env, st *hmmState, lo, last, K int) {
 	}
 }
 
-// emissionsPass reports whether every emission's leaves, sl (y and beta
-// for each emission and k), are read by stride and pass the checks at
-// every t in lo..hi.
-func emissionsPass(sl []stridedLeaf, lo, hi int) bool {
+// emissionsPass reports whether every emission's leaves, st.sl (y and
+// beta for each emission and k), are read by stride and pass the checks
+// at every t in lo..hi. A data y's check is kept in st.yc for the next
+// evaluations.
+func (f *hmmForward) emissionsPass(st *hmmState, lo, hi, K int) bool {
+	sl := st.sl
 	for i := 0; i < len(sl); i += 2 {
 		y, b := &sl[i], &sl[i+1]
 		if !y.ok || !b.ok {
@@ -457,16 +516,39 @@ func emissionsPass(sl []stridedLeaf, lo, hi int) bool {
 		if i >= 2 && sameColumn(y, &sl[i-2]) && sameColumn(b, &sl[i-1]) {
 			continue // checked as the previous k's
 		}
-		for t := lo; t <= hi; t++ {
-			if !(y.r[y.off+y.stride*t].Val >= 0) {
+		if !f.ems[i/(2*K)].yData {
+			if !yPass(y, lo, hi) {
 				return false
 			}
+		} else {
+			cc := &st.yc[i/2]
+			pass, ok := cc.of(y, lo, hi)
+			if !ok {
+				pass = yPass(y, lo, hi)
+				cc.set(y, lo, hi, pass)
+			}
+			if !pass {
+				return false
+			}
+		}
+		for t := lo; t <= hi; t++ {
 			if b.stride == 0 && t > lo {
-				continue
+				break
 			}
 			if v := b.r[b.off+b.stride*t].Val; !(v > 0 && v <= math.MaxFloat64) {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// yPass reports whether an emission's outcomes y over lo..hi are in its
+// support.
+func yPass(y *stridedLeaf, lo, hi int) bool {
+	for t := lo; t <= hi; t++ {
+		if !(y.r[y.off+y.stride*t].Val >= 0) {
+			return false
 		}
 	}
 	return true

@@ -150,3 +150,49 @@ func TestForwardNodeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestForwardNodeDataChecks checks the emissions' outcome checks kept
+// from one evaluation to the next: a data column out of support at a
+// later step, in one k's column only, fails there at every evaluation
+// with the loops' message, and a parameter outcome is checked afresh at
+// each evaluation.
+func TestForwardNodeDataChecks(t *testing.T) {
+	td := "transformed data { array[T] real ya = fabs(y); matrix[T, K] Xb = X; Xb[5, 2] = -1; Xb[6, 1] = -2; }\nparameters"
+	// z is 0.2 at t = 2 and negative from t = 3 when alpha is -0.5.
+	tp := "transformed parameters { array[T] real z; for (t in 1:T) z[t] = ya[t] + alpha * t; }\nmodel"
+	build := func(rhs string) *Model {
+		return lseBuild(t, strings.Replace(loopDecls, "parameters", td, 1)+
+			strings.Replace(strings.NewReplacer("LO", "2", "BODY", fwdFill(rhs)).Replace(fwdProgram), "model", tp, 1))
+	}
+	good := []float64{0.5, -0.1, 0.2, 0.3, 0.4}
+	bad := []float64{-0.5, -0.1, 0.2, 0.3, 0.4}
+	for _, c := range []struct {
+		rhs, want string
+		points    [][]float64
+	}{
+		{"gam[t - 1, j] + beta[j] + exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(Xb[t, k] | rate[k])",
+			"Random variable is -1", [][]float64{good, good, bad}},
+		{"gam[t - 1, j] + beta[j] + exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(z[t] | rate[k])",
+			"Random variable is -0.7", [][]float64{good, good, bad}},
+	} {
+		m := build(c.rhs)
+		for n, x := range c.points {
+			var msgs [2]string
+			for i, on := range []bool{true, false} {
+				fuseForward = on
+				_, err := m.LogDensity(x, make([]float64, len(x)))
+				if err != nil {
+					msgs[i] = err.Error()
+				}
+			}
+			fuseForward = true
+			if msgs[0] != msgs[1] {
+				t.Errorf("%s, evaluation %d: error %q, without the node %q", c.rhs, n, msgs[0], msgs[1])
+			}
+			if fails := x[0] < 0 || strings.Contains(c.rhs, "Xb"); fails != (msgs[0] != "") || fails && !strings.Contains(msgs[0], c.want) {
+				t.Errorf("%s, evaluation %d: error %q, want one with %q: %v", c.rhs, n, msgs[0], c.want, fails)
+			}
+		}
+		fwdCompare(t, "control", build("gam[t - 1, j] + beta[j] + exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(X[t, k] | rate[k])"))
+	}
+}

@@ -9,10 +9,10 @@ import (
 )
 
 // normalModels are PosteriorDB posteriors whose gradients are mostly
-// normal densities: vectorised (eight schools), of a matrix-vector
+// normal densities: vectorised (eight schools, centred and not), of a matrix-vector
 // product (blr), of a fused linear predictor (kidiq, nes, earn_height)
 // and normal_id_glm (diamonds).
-var normalModels = []string{"sblrc-blr", "sblri-blr", "eight_schools-eight_schools_noncentered", "kidiq-kidscore_momhs", "nes1972-nes", "earnings-earn_height", "diamonds-diamonds"}
+var normalModels = []string{"sblrc-blr", "sblri-blr", "eight_schools-eight_schools_noncentered", "eight_schools-eight_schools_centered", "kidiq-kidscore_momhs", "nes1972-nes", "earnings-earn_height", "diamonds-diamonds"}
 
 // loadPosterior builds a PosteriorDB posterior from $GOSTAN_POSTERIORDB,
 // or from the repository's small copy; it skips one whose data neither has.

@@ -10,7 +10,7 @@ import (
 )
 
 // fastData and fastDecls are the programs of the vector fast paths'
-// tests (vecaffine.go, vecnormal.go, scalarCauchy): eight schools' shape
+// tests (vecaffine.go, fixedDensity, scalarCauchy): eight schools' shape
 // with a matrix and a row vector beside.
 var fastData = model.Data{
 	"J":     {Elems: []float64{4}, Int: true},
@@ -43,13 +43,22 @@ func densityOf(t *testing.T, src string) *Model {
 	return m
 }
 
+// plainDensityOf is densityOf without fixedDensity.
+func plainDensityOf(t *testing.T, src string) *Model {
+	t.Helper()
+	prepareFixed = false
+	defer func() { prepareFixed = true }()
+	return densityOf(t, src)
+}
+
 // sameFastDensity checks that the model blocks fast and plain over fastDecls
 // give the same log density and gradient at random points, to relative
-// tolerance tol (0: to the last bit).
+// tolerance tol (0: to the last bit); plain is compiled without
+// fixedDensity, so that its densities take dist's general drivers.
 func sameFastDensity(t *testing.T, fast, plain string, tol float64) {
 	t.Helper()
 	mf := densityOf(t, fastDecls+"model {\n"+fast+"\n}\n")
-	mp := densityOf(t, fastDecls+"model {\n"+plain+"\n}\n")
+	mp := plainDensityOf(t, fastDecls+"model {\n"+plain+"\n}\n")
 	rng := rand.New(rand.NewPCG(5, 8))
 	x := make([]float64, fastDim)
 	gf, gp := make([]float64, fastDim), make([]float64, fastDim)
@@ -135,9 +144,9 @@ func TestVectorAffineFiniteDifferences(t *testing.T) {
 	}
 }
 
-// TestVectorNormalFast compares the vector normals of vecnormal.go and
-// the scalar Cauchy with the same densities called as functions, which
-// take dist's general path.
+// TestVectorNormalFast compares the vector normals of dist.NormalPrepare
+// and the scalar Cauchy with the same densities called as functions,
+// which take dist's general path.
 func TestVectorNormalFast(t *testing.T) {
 	for _, c := range []struct{ fast, plain string }{
 		{"z ~ normal(0, 1);", "target += normal_lupdf(z | 0, 1);"},
@@ -182,7 +191,7 @@ func TestVectorNormalErrors(t *testing.T) {
 			args := strings.TrimSuffix(plain[i+4:], ");")
 			plain = plain[:j+1] + "target += " + fn + "(" + lhs + " | " + args + ");"
 		}
-		mp := densityOf(t, fastDecls+"model {\n"+plain+"\n}\n")
+		mp := plainDensityOf(t, fastDecls+"model {\n"+plain+"\n}\n")
 		_, perr := mp.LogDensity(x, make([]float64, fastDim))
 		if perr == nil || !strings.Contains(err.Error(), c.want) || errText(err) != errText(perr) {
 			t.Errorf("%s: error %v; the general path's %v", c.stmt, err, perr)

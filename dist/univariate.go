@@ -40,6 +40,12 @@ var (
 
 // Lpdf returns the summed log density over the vectorised arguments.
 func (u *Univariate) Lpdf(t *ad.Tape, propto bool, args ...[]ad.Var) (ad.Var, error) {
+	return u.lpdf(t, propto, nil, args)
+}
+
+// lpdf is Lpdf with the support checks of the arguments skip says were
+// checked (Prepare) left out; skip may be nil.
+func (u *Univariate) lpdf(t *ad.Tape, propto bool, skip *[4]bool, args [][]ad.Var) (ad.Var, error) {
 	fn := u.Name
 	var a [4]arg
 	var ap [4]*arg
@@ -53,7 +59,7 @@ func (u *Univariate) Lpdf(t *ad.Tape, propto bool, args ...[]ad.Var) (ad.Var, er
 		return ad.Var{}, err
 	}
 	for i := range k {
-		if u.rules[i].text == "" {
+		if u.rules[i].text == "" || skip != nil && skip[i] {
 			continue
 		}
 		if err := check(fn, ap[i], u.rules[i].text, u.rules[i].ok); err != nil {
