@@ -1,19 +1,15 @@
 package compile
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/gostan/gostan/model"
-	"github.com/gostan/gostan/posteriordb"
 )
 
 // site returns the solver's shared part, for the tests.
@@ -118,22 +114,11 @@ func checkODERHS(t *testing.T, name string, m *Model, x []float64, fast bool) {
 // TestODERHSPosteriorDB compares the straight-line right-hand sides of the
 // PosteriorDB ODE models with the interpreter's.
 func TestODERHSPosteriorDB(t *testing.T) {
-	root := os.Getenv("GOSTAN_POSTERIORDB")
-	if root == "" {
-		t.Skip("GOSTAN_POSTERIORDB is not set")
-	}
-	db, err := posteriordb.Open(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, root := sharedPosteriorDB(t)
 	for _, name := range odePosteriors {
 		m := odePosteriorModel(t, db, name, false)
-		var g golden
-		b, err := os.ReadFile(filepath.Join(root, "..", "golden", "stan", name+".json"))
-		if err != nil {
-			b, err = os.ReadFile(filepath.Join(root, "..", "golden", "stan", "points", name+".json"))
-		}
-		if err != nil || json.Unmarshal(b, &g) != nil || len(g.Points) == 0 {
+		g, ok := stanGolden(root, name)
+		if !ok {
 			t.Fatalf("%s: no golden point", name)
 		}
 		checkODERHS(t, name, m, g.Points[0].Upars, true)

@@ -357,15 +357,7 @@ func odePosteriorModel(t *testing.T, db *posteriordb.DB, name string, tight bool
 // the adaptive solver's solution is not smooth in the parameters to within
 // its tolerances.
 func TestODEPosteriorDB(t *testing.T) {
-	root := os.Getenv("GOSTAN_POSTERIORDB")
-	if root == "" {
-		t.Skip("GOSTAN_POSTERIORDB is not set")
-	}
-	db, err := posteriordb.Open(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gdir := filepath.Join(root, "..", "golden", "stan")
+	db, root := sharedPosteriorDB(t)
 	for _, name := range odePosteriors {
 		m := odePosteriorModel(t, db, name, false)
 		tight := odePosteriorModel(t, db, name, true)
@@ -373,12 +365,7 @@ func TestODEPosteriorDB(t *testing.T) {
 		grad := make([]float64, dim)
 
 		// Stan's points.
-		var g golden
-		b, err := os.ReadFile(filepath.Join(gdir, name+".json"))
-		if err != nil {
-			b, err = os.ReadFile(filepath.Join(gdir, "points", name+".json"))
-		}
-		if err == nil && json.Unmarshal(b, &g) == nil {
+		if g, ok := stanGolden(root, name); ok {
 			var lp0, s0, worstLP, worstG float64
 			for k, pt := range g.Points {
 				lp, err := m.LogDensity(pt.Upars, grad)
@@ -401,6 +388,7 @@ func TestODEPosteriorDB(t *testing.T) {
 		rng := rand.New(rand.NewPCG(11, 11))
 		x := make([]float64, dim)
 		var lp float64
+		var err error
 		for {
 			for i := range x {
 				x[i] = rng.Float64()*4 - 2
@@ -447,14 +435,7 @@ func TestODEPosteriorDB(t *testing.T) {
 // BenchmarkODEGrad times a gradient of each PosteriorDB model that solves
 // ODEs, at Stan's first point.
 func BenchmarkODEGrad(b *testing.B) {
-	root := os.Getenv("GOSTAN_POSTERIORDB")
-	if root == "" {
-		b.Skip("GOSTAN_POSTERIORDB is not set")
-	}
-	db, err := posteriordb.Open(root)
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, root := sharedPosteriorDB(b)
 	for _, name := range odePosteriors {
 		b.Run(name, func(b *testing.B) {
 			p, _ := db.Posterior(name)
@@ -463,12 +444,8 @@ func BenchmarkODEGrad(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var g golden
-			bs, err := os.ReadFile(filepath.Join(root, "..", "golden", "stan", name+".json"))
-			if err != nil {
-				bs, _ = os.ReadFile(filepath.Join(root, "..", "golden", "stan", "points", name+".json"))
-			}
-			if err := json.Unmarshal(bs, &g); err != nil || len(g.Points) == 0 {
+			g, ok := stanGolden(root, name)
+			if !ok {
 				b.Skip("no golden point")
 			}
 			x := g.Points[0].Upars
@@ -481,4 +458,33 @@ func BenchmarkODEGrad(b *testing.B) {
 			})
 		})
 	}
+}
+
+// sharedPosteriorDB opens the whole PosteriorDB named by
+// $GOSTAN_POSTERIORDB, returning it with its root, and skips without it.
+func sharedPosteriorDB(tb testing.TB) (*posteriordb.DB, string) {
+	root := os.Getenv("GOSTAN_POSTERIORDB")
+	if root == "" {
+		tb.Skip("GOSTAN_POSTERIORDB is not set")
+	}
+	db, err := posteriordb.Open(root)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db, root
+}
+
+// stanGolden reads Stan's golden points of a posterior, kept beside the
+// PosteriorDB at root (in golden/stan or golden/stan/points); ok is false
+// when there are none.
+func stanGolden(root, name string) (g golden, ok bool) {
+	dir := filepath.Join(root, "..", "golden", "stan")
+	b, err := os.ReadFile(filepath.Join(dir, name+".json"))
+	if err != nil {
+		b, err = os.ReadFile(filepath.Join(dir, "points", name+".json"))
+	}
+	if err != nil || json.Unmarshal(b, &g) != nil || len(g.Points) == 0 {
+		return golden{}, false
+	}
+	return g, true
 }
