@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -59,14 +60,7 @@ func fwdCompare(t *testing.T, name string, m *Model) bool {
 			}
 			n[i] = m.e.t.Len()
 		}
-		if math.Abs(lp[0]-lp[1]) > 1e-12*(1+math.Abs(lp[1])) {
-			t.Errorf("%s at %v: lp %v, without the node %v", name, x, lp[0], lp[1])
-		}
-		for i := range x {
-			if math.Abs(g[0][i]-g[1][i]) > 1e-12*(1+math.Abs(g[1][i])) {
-				t.Errorf("%s at %v: gradient[%d] %v, without the node %v", name, x, i, g[0][i], g[1][i])
-			}
-		}
+		agreeAt(t, name+" at "+fmt.Sprint(x), "without the node", lp[0], lp[1], g[0], g[1])
 		taken = n[0] != n[1]
 	}
 	return taken

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -31,15 +32,7 @@ func sameDensity(t *testing.T, a, b *Model, points [][]float64) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if math.Abs(la-lb) > 1e-12*math.Max(1, math.Abs(la)) {
-				t.Errorf("x=%v jacobian %v: log density %.15g, want %.15g", x, jac, la, lb)
-			}
-			for i := range ga {
-				if math.Abs(ga[i]-gb[i]) > 1e-12*math.Max(1, math.Abs(ga[i])) {
-					t.Errorf("x=%v jacobian %v: gradient %v, want %v", x, jac, ga, gb)
-					break
-				}
-			}
+			agreeAt(t, fmt.Sprintf("x=%v jacobian %v", x, jac), "want", la, lb, ga, gb)
 		}
 	}
 }

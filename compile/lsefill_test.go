@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -71,16 +72,24 @@ func lseCompare(t *testing.T, name string, a, b *Model) (na, nb int) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if math.Abs(la-lb) > 1e-12*(1+math.Abs(lb)) {
-			t.Errorf("%s at %v: lp %v, written out %v", name, x, la, lb)
-		}
-		for i := range ga {
-			if math.Abs(ga[i]-gb[i]) > 1e-12*(1+math.Abs(gb[i])) {
-				t.Errorf("%s at %v: gradient[%d] %v, written out %v", name, x, i, ga[i], gb[i])
-			}
-		}
+		agreeAt(t, name+" at "+fmt.Sprint(x), "written out", la, lb, ga, gb)
 	}
 	return a.e.t.Len(), b.e.t.Len()
+}
+
+// agreeAt reports where two evaluations of one density at one point
+// differ by more than 1e-12 relative: log densities la and lb, gradients
+// ga and gb; other names the second evaluation in the messages.
+func agreeAt(t *testing.T, at, other string, la, lb float64, ga, gb []float64) {
+	t.Helper()
+	if math.Abs(la-lb) > 1e-12*(1+math.Abs(lb)) {
+		t.Errorf("%s: lp %v, %s %v", at, la, other, lb)
+	}
+	for i := range ga {
+		if math.Abs(ga[i]-gb[i]) > 1e-12*(1+math.Abs(gb[i])) {
+			t.Errorf("%s: gradient[%d] %v, %s %v", at, i, ga[i], other, gb[i])
+		}
+	}
 }
 
 // TestFusedLSE compares forward passes whose log_sum_exp is fused with
