@@ -64,29 +64,7 @@ func TestGuideMVELBOGradient(t *testing.T) {
 	if len(par) != 3+6+4+3+2+3+2+3 {
 		t.Fatalf("%d guide parameters", len(par))
 	}
-	for seed := range uint64(3) {
-		grad := make([]float64, len(par))
-		if _, err := g.ELBOGrad(rand.New(rand.NewPCG(seed, 1)), nil, grad); err != nil {
-			t.Fatal(err)
-		}
-		for i := range par {
-			at := func(h float64) float64 {
-				old := par[i]
-				par[i] += h
-				defer func() { par[i] = old }()
-				v, err := g.ELBOGrad(rand.New(rand.NewPCG(seed, 1)), nil, make([]float64, len(par)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				return v
-			}
-			const h = 1e-6
-			fd := (at(h) - at(-h)) / (2 * h)
-			if math.Abs(grad[i]-fd) > 1e-5*(1+math.Abs(fd)) {
-				t.Errorf("seed %d: d ELBO / d %s (unconstrained) = %v, finite differences %v", seed, g.Names()[i], grad[i], fd)
-			}
-		}
-	}
+	checkELBOGradient(t, g, 3)
 }
 
 // TestGuideDirichletELBOGradient checks the implicit gradient of the ELBO

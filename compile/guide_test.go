@@ -100,30 +100,7 @@ func TestGuideELBOGradient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	par := g.Params()
-	for seed := range uint64(4) {
-		grad := make([]float64, len(par))
-		if _, err := g.ELBOGrad(rand.New(rand.NewPCG(seed, 1)), nil, grad); err != nil {
-			t.Fatal(err)
-		}
-		for i := range par {
-			at := func(h float64) float64 {
-				old := par[i]
-				par[i] += h
-				defer func() { par[i] = old }()
-				v, err := g.ELBOGrad(rand.New(rand.NewPCG(seed, 1)), nil, make([]float64, len(par)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				return v
-			}
-			const h = 1e-6
-			fd := (at(h) - at(-h)) / (2 * h)
-			if math.Abs(grad[i]-fd) > 1e-5*(1+math.Abs(fd)) {
-				t.Errorf("seed %d: d ELBO / d %s = %v, finite differences %v", seed, g.Names()[i], grad[i], fd)
-			}
-		}
-	}
+	checkELBOGradient(t, g, 4)
 }
 
 // TestGuideErrors checks the guide's compile-time and run-time errors.
@@ -164,5 +141,36 @@ func TestGuideErrors(t *testing.T) {
 	}
 	if _, err := m.NewGuide(rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Error("a program without a guide made one")
+	}
+}
+
+// checkELBOGradient compares the gradient of one draw's ELBO in the guide's
+// (unconstrained) parameters with central differences at the same random
+// numbers, for the given number of seeds.
+func checkELBOGradient(t *testing.T, g *Guide, seeds uint64) {
+	t.Helper()
+	par := g.Params()
+	for seed := range seeds {
+		grad := make([]float64, len(par))
+		if _, err := g.ELBOGrad(rand.New(rand.NewPCG(seed, 1)), nil, grad); err != nil {
+			t.Fatal(err)
+		}
+		for i := range par {
+			at := func(h float64) float64 {
+				old := par[i]
+				par[i] += h
+				defer func() { par[i] = old }()
+				v, err := g.ELBOGrad(rand.New(rand.NewPCG(seed, 1)), nil, make([]float64, len(par)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return v
+			}
+			const h = 1e-6
+			fd := (at(h) - at(-h)) / (2 * h)
+			if math.Abs(grad[i]-fd) > 1e-5*(1+math.Abs(fd)) {
+				t.Errorf("seed %d: d ELBO / d %s (unconstrained) = %v, finite differences %v", seed, g.Names()[i], grad[i], fd)
+			}
+		}
 	}
 }
