@@ -154,3 +154,25 @@ func centralDiffStep(m *Model, x []float64, i int, h float64) (float64, error) {
 	}
 	return (fp - fm) / (2 * h), nil
 }
+
+// checkModelGrad compares m's gradient at x with central differences in
+// every coordinate, to rel relative (at least 1 absolute scale); what
+// names the case in the messages. It returns the log density.
+func checkModelGrad(t *testing.T, what string, m *Model, x []float64, rel float64) float64 {
+	t.Helper()
+	g := make([]float64, len(x))
+	lp, err := m.LogDensity(x, g)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	for i := range x {
+		fd, _, err := centralDiff(m, x, i)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if math.Abs(fd-g[i]) > rel*math.Max(1, math.Abs(fd)) {
+			t.Errorf("%s: d lp / d x[%d] = %.10g, finite difference %.10g", what, i, g[i], fd)
+		}
+	}
+	return lp
+}

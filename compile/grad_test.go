@@ -1,7 +1,6 @@
 package compile
 
 import (
-	"math"
 	"testing"
 
 	"github.com/gostan/gostan/model"
@@ -19,19 +18,7 @@ func checkGradFD(t *testing.T, src string, x []float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := make([]float64, len(x))
-	if _, err := m.LogDensity(x, g); err != nil {
-		t.Fatal(err)
-	}
-	for i := range x {
-		fd, _, err := centralDiff(m, x, i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(fd-g[i]) > 1e-6*math.Max(1, math.Abs(fd)) {
-			t.Errorf("d lp / d x[%d] = %v, finite difference %v", i, g[i], fd)
-		}
-	}
+	checkModelGrad(t, "program", m, x, 1e-6)
 }
 
 // TestTrigammaGradient: trigamma's value depends on its argument (it was

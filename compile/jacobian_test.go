@@ -206,19 +206,7 @@ func TestUnconstrainFunctions(t *testing.T) {
 				for i := range x {
 					x[i] = rng.Float64()*2 - 1
 				}
-				grad := make([]float64, c.n)
-				if _, err := m.LogDensity(x, grad); err != nil {
-					t.Fatal(err)
-				}
-				for i := range x {
-					fd, _, err := centralDiff(m, x, i)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if math.Abs(fd-grad[i]) > 1e-6*math.Max(1, math.Abs(fd)) {
-						t.Errorf("x=%v: gradient %d is %.10g, finite differences %.10g", x, i, grad[i], fd)
-					}
-				}
+				checkModelGrad(t, fmt.Sprintf("x=%v", x), m, x, 1e-6)
 				if !c.roundTrip {
 					continue
 				}
@@ -313,19 +301,7 @@ model {
 	for i := range x {
 		x[i] = rng.Float64()*2 - 1
 	}
-	grad := make([]float64, m.Dim())
-	if _, err := m.LogDensity(x, grad); err != nil {
-		t.Fatal(err)
-	}
-	for i := range x {
-		fd, _, err := centralDiff(m, x, i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(fd-grad[i]) > 1e-6*math.Max(1, math.Abs(fd)) {
-			t.Errorf("gradient %d is %.10g, finite differences %.10g", i, grad[i], fd)
-		}
-	}
+	checkModelGrad(t, "program", m, x, 1e-6)
 	out := make([]float64, len(m.Names()))
 	if err := m.Write(x, nil, out); err != nil {
 		t.Fatal(err)
@@ -367,6 +343,7 @@ model {
 			t.Errorf("unconstrained value %d is %v, want %v", i, z[i], x[i])
 		}
 	}
+	grad := make([]float64, m.Dim())
 	if n := testing.AllocsPerRun(10, func() { m.LogDensity(x, grad) }); n != 0 && !race.Enabled {
 		t.Errorf("LogDensity allocates %v times per call", n)
 	}

@@ -89,20 +89,7 @@ func checkLaplaceGrad(t *testing.T, what, body string, x []float64, rel float64)
 // checkLaplaceGradSource is checkLaplaceGrad for the whole program src.
 func checkLaplaceGradSource(t *testing.T, what, src string, x []float64, rel float64) {
 	t.Helper()
-	m := buildSource(t, src, nil)
-	g := make([]float64, len(x))
-	if _, err := m.LogDensity(x, g); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-	for i := range x {
-		fd, _, err := centralDiff(m, x, i)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		if math.Abs(fd-g[i]) > rel*math.Max(1, math.Abs(fd)) {
-			t.Errorf("%s: gradient[%d] %.10g, finite difference %.10g", what, i, g[i], fd)
-		}
-	}
+	checkModelGrad(t, what, buildSource(t, src, nil), x, rel)
 }
 
 // TestLaplaceBuiltinsMatchUser: each built-in likelihood's marginal, by
@@ -170,21 +157,7 @@ parameters { real<lower=0> alpha; real<lower=0> rho; real<lower=0> s; }
 `
 	x := []float64{0.2, -0.1, -0.3}
 	full := decls + "model { target += laplace_marginal_tol(mix, (y, A, s), K2, (xs, alpha, rho), rep_vector(0, 4), 1e-8, 100, 4, 1, 0); }\n"
-	m := buildSource(t, full, nil)
-	g := make([]float64, 3)
-	lpFull, err := m.LogDensity(x, g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range x {
-		fd, _, err := centralDiff(m, x, i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(fd-g[i]) > 1e-6*math.Max(1, math.Abs(fd)) {
-			t.Errorf("dense Hessian: gradient[%d] %.10g, finite difference %.10g", i, g[i], fd)
-		}
-	}
+	lpFull := checkModelGrad(t, "dense Hessian", buildSource(t, full, nil), x, 1e-6)
 	diag := decls + "model { target += laplace_marginal(mix, (y, A, s), K2, (xs, alpha, rho)); }\n"
 	lpDiag, err := buildSource(t, diag, nil).LogDensity(x, nil)
 	if err != nil {

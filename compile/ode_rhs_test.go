@@ -294,19 +294,7 @@ func TestODERHSHandWritten(t *testing.T) {
 			x[i] = 0.5 * rng.NormFloat64()
 		}
 		checkODERHS(t, c.name, m, x, c.fast)
-		grad := make([]float64, m.Dim())
-		if _, err := m.LogDensity(x, grad); err != nil {
-			t.Fatal(err)
-		}
-		for i := range x {
-			fd, _, err := centralDiff(m, x, i)
-			if err != nil {
-				t.Fatalf("%s: %v", c.name, err)
-			}
-			if math.Abs(grad[i]-fd) > 1e-5*math.Max(1, math.Abs(fd)) {
-				t.Errorf("%s: d lp / d x[%d] = %v, finite difference %v", c.name, i, grad[i], fd)
-			}
-		}
+		checkModelGrad(t, c.name, m, x, 1e-5)
 	}
 }
 
@@ -559,18 +547,6 @@ func TestODERHSFused(t *testing.T) {
 				}
 			}
 		}
-		grad := make([]float64, m.Dim())
-		if _, err := m.LogDensity(x, grad); err != nil {
-			t.Fatal(err)
-		}
-		for i := range x {
-			fd, _, err := centralDiff(m, x, i)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if math.Abs(grad[i]-fd) > 1e-5*math.Max(1, math.Abs(fd)) {
-				t.Errorf("%s, %s: d lp / d x[%d] = %v, finite difference %v", c.theta, c.y0, i, grad[i], fd)
-			}
-		}
+		checkModelGrad(t, c.theta+", "+c.y0, m, x, 1e-5)
 	}
 }
