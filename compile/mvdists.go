@@ -46,26 +46,30 @@ func designOf(x cexpr, n func(*env) int) func(*env) dist.Design {
 		m := designMatrixOf(x, n)
 		return func(e *env) dist.Design { return dist.DesignOf(m(e)) }
 	}
-	f := x.v
+	m := designMatrixOf(x, n)
 	if x.fixed {
 		slot := zeroState[*dist.Design](x.c)
 		return func(e *env) dist.Design {
 			cached := slot.of(e)
 			if *cached == nil {
-				d := dist.DesignOf(f(e).matrix())
+				d := dist.DesignOf(m(e))
 				*cached = &d
 			}
 			return **cached
 		}
 	}
-	return func(e *env) dist.Design { return dist.DesignOf(f(e).matrix()) }
+	return func(e *env) dist.Design { return dist.DesignOf(m(e)) }
 }
 
 // designMatrixOf reads a GLM's x as a matrix, a row_vector repeated as
-// the n rows of the instances.
+// the n rows of the instances, a vector as the one column of its rows
+// (Stan 2.40's normal_id_glm).
 func designMatrixOf(x cexpr, n func(*env) int) func(*env) ad.Matrix {
 	f := x.v
-	if x.t.Kind != types.RowVector {
+	switch x.t.Kind {
+	case types.Vector:
+		return func(e *env) ad.Matrix { v := f(e); return ad.Matrix{Rows: len(v.R), Cols: 1, Data: v.R} }
+	case types.Matrix:
 		return func(e *env) ad.Matrix { return f(e).matrix() }
 	}
 	return func(e *env) ad.Matrix {
