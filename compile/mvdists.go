@@ -199,6 +199,20 @@ func (l *library) addMultivariateFamilies() {
 	m["categorical_logit"] = cat(dist.CategoricalLogitLpmf).withRng(categoricalRng(true))
 	m["multinomial"] = cat(dist.MultinomialLpmf).withRng(multinomialRng(false))
 	m["dirichlet_multinomial"] = cat(dist.DirichletMultinomialLpmf).withRng(dirichletMultinomialRng)
+	m["poisson_binomial"] = density{rng: poissonBinomialRng, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, th := intsOf(a[0]), vectorsOf(a[1])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var { return ok(dist.PoissonBinomialLpmf(e.t, y(e), th(e))) }
+	}, intCDF: func(c *compiler, params []cexpr, pos token.Position) func(*env, []int, bool) ad.Var {
+		th := vectorsOf(params[0])
+		ok := mustAt(pos)
+		return func(e *env, y []int, upper bool) ad.Var {
+			if upper {
+				return ok(dist.PoissonBinomialLccdf(e.t, y, th(e)))
+			}
+			return ok(dist.PoissonBinomialLcdf(e.t, y, th(e)))
+		}
+	}}
 	glm := func(f func(*ad.Tape, bool, []int, dist.Design, []ad.Var, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			y := intsOf(a[0])
