@@ -939,7 +939,7 @@ func TestWiener(t *testing.T) {
 	got, ok := adaptiveQuad(func(u float64, out []float64) {
 		// y = τ + u / (1 - u)
 		out[0] = dens(tau+u/(1-u)) / ((1 - u) * (1 - u))
-	}, 0, 1, 1, 1e-10)
+	}, 0, 1, 1, quadTol{rel: 1e-10, maxIntervals: quadMaxIntervals})
 	want := (1 - math.Exp(-2*de*be*al)) / (1 - math.Exp(-2*de*al))
 	if !ok || math.Abs(got[0]-want) > 1e-8 {
 		t.Errorf("∫ wiener density = %v (converged %v), want %v", got[0], ok, want)
