@@ -362,7 +362,7 @@ func TestContainerFunctions(t *testing.T) {
 			// [[x1, x2], [x3, x4], [x5, x6]].
 			return x[1] + 10*x[3] + 100*x[3] + 1000*x[3] + 10000*x[4]
 		}},
-		{"to_matrix({1, 2, 3, 4}, 2, 2, 0)[1, 2] + 10 * to_matrix({x[1], x[2]}, 1, 2)[1, 2] + to_matrix({x[1:2]', x[3:4]'})[2, 1] + to_matrix({x[1:3], x[4:6]})[2, 3]", func(x []float64) float64 {
+		{"to_matrix({1, 2, 3, 4}, 2, 2, 0)[1, 2] + 10 * to_matrix({x[1], x[2]}, 1, 2)[1, 2] + to_matrix({x[1:2]', x[3:4]'})[2, 1] + to_matrix({x[1:3], x[4:6]})[3, 2]", func(x []float64) float64 {
 			return 2 + 10*x[1] + x[2] + x[5]
 		}},
 		{"sum(append_array({x[1], x[2]}, {x[3]})) + sum(append_array({1, 2}, {x[4]})) + 10 * size(append_array({1}, {2, 3})) + sum(append_array({x[1:2]}, {x[3:4], x[5:6]})[3])", func(x []float64) float64 {
