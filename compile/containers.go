@@ -39,6 +39,8 @@ func (l *library) addContainerFuncs() {
 		"to_row_vector":                     toFlat,
 		"to_array_1d":                       toFlat,
 		"to_matrix":                         toMatrix,
+		"to_vector_array":                   matrixSlices(false),
+		"to_row_vector_array":               matrixSlices(true),
 		"append_row":                        appendRow,
 		"append_col":                        appendCol,
 		"cumulative_sum":                    cumulativeSum,
@@ -345,15 +347,47 @@ func toMatrix(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, 
 			buf.R = v.R
 			return buf
 		}}, nil
+	case len(a) == 1 && at.Dims == 1 && at.Kind == types.Vector:
+		// An array of N vectors of size K, each a column (Stan 2.40): its
+		// elements, vector after vector, are the K×N matrix column-major.
+		out := c.buf()
+		return cexpr{t: t, v: func(e *env) *value {
+			buf, v := out.of(e), x(e)
+			buf.Dims = append(buf.Dims[:0], v.Dims[1], v.Dims[0])
+			buf.R, buf.I = v.R, nil
+			return buf
+		}}, nil
 	case len(a) == 1 && at.Dims == 2 && (at.Kind == types.Real || at.Kind == types.Int),
-		len(a) == 1 && at.Dims == 1 && (at.Kind == types.Vector || at.Kind == types.RowVector):
-		// A 2-D array, or an array of vectors as the rows, row-major, to a
-		// column-major matrix.
+		len(a) == 1 && at.Dims == 1 && at.Kind == types.RowVector:
+		// A 2-D array, or an array of row vectors as the rows, row-major,
+		// to a column-major matrix.
 		return relayout(c, t, x, false), nil
 	case len(a) == 3 || len(a) == 4:
 		return reshapeMatrix(c, a, t, pos), nil
 	}
 	return cexpr{}, fmt.Errorf("to_matrix: no form takes arguments of types %v", at)
+}
+
+// matrixSlices is to_vector_array(M), M's columns, and (rows)
+// to_row_vector_array(M), its rows (Stan 2.40).
+func matrixSlices(rows bool) builtin {
+	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		x := a[0].val(true)
+		out := c.buf()
+		return cexpr{t: t, v: func(e *env) *value {
+			buf, v := out.of(e), x(e)
+			r, cc := v.Dims[0], v.Dims[1]
+			if !rows {
+				// Column-major, the columns are already vector after vector.
+				buf.Dims = append(buf.Dims[:0], cc, r)
+				buf.R, buf.I = v.R, nil
+				return buf
+			}
+			buf.shape([]int{r, cc}, false)
+			transposeInto(buf.R, v.R, r, cc)
+			return buf
+		}}, nil
+	}
 }
 
 // reshapeMatrix compiles to_matrix(x, m, n) and to_matrix(x, m, n,
@@ -554,8 +588,9 @@ func cumulativeSum(c *compiler, a []cexpr, t types.Type, pos token.Position) (ce
 	}}, nil
 }
 
-// softmax computes softmax(x) or log_softmax(x), each output one
-// statement with a partial for every input.
+// softmax computes softmax(x) or log_softmax(x) of a vector or row
+// vector, or of each of an array's (Stan 2.39), each output one statement
+// with a partial for every input of its vector.
 func softmax(logOut bool) builtin {
 	return func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].val(true)
@@ -564,49 +599,60 @@ func softmax(logOut bool) builtin {
 		return cexpr{t: t, v: func(e *env) *value {
 			buf, w := out.of(e), work.of(e)
 			v := f(e)
-			n := len(v.R)
 			buf.shape(v.Dims, false)
+			n := 0
+			if len(v.Dims) > 0 {
+				n = v.Dims[len(v.Dims)-1]
+			}
 			if cap(*w) < n {
 				*w = make([]float64, n)
 			}
 			s := (*w)[:n]
-			m := math.Inf(-1)
-			for _, x := range v.R {
-				m = math.Max(m, x.Val)
-			}
-			tot := 0.0
-			for i, x := range v.R {
-				s[i] = math.Exp(x.Val - m)
-				tot += s[i]
-			}
-			lse := m + math.Log(tot)
-			for i := range s {
-				s[i] /= tot
-			}
-			for i, x := range v.R {
-				b := e.t.Begin()
-				for j, y := range v.R {
-					d := -s[j]
-					if logOut {
-						if i == j {
-							d += 1
-						}
-					} else {
-						d *= s[i]
-						if i == j {
-							d += s[i]
-						}
-					}
-					b.Add(y, d)
-				}
-				if logOut {
-					buf.R[i] = b.End(x.Val - lse)
-				} else {
-					buf.R[i] = b.End(s[i])
-				}
+			for at := 0; at < len(v.R); at += n {
+				softmaxInto(e.t, buf.R[at:at+n], v.R[at:at+n], s, logOut)
 			}
 			return buf
 		}}, nil
+	}
+}
+
+// softmaxInto writes softmax(x), or its log, to dst, using s (len(x)) as
+// working memory.
+func softmaxInto(tp *ad.Tape, dst, x []ad.Var, s []float64, logOut bool) {
+	m := math.Inf(-1)
+	for _, v := range x {
+		m = math.Max(m, v.Val)
+	}
+	tot := 0.0
+	for i, v := range x {
+		s[i] = math.Exp(v.Val - m)
+		tot += s[i]
+	}
+	lse := m + math.Log(tot)
+	for i := range s {
+		s[i] /= tot
+	}
+	for i, v := range x {
+		b := tp.Begin()
+		for j, y := range x {
+			d := -s[j]
+			if logOut {
+				if i == j {
+					d += 1
+				}
+			} else {
+				d *= s[i]
+				if i == j {
+					d += s[i]
+				}
+			}
+			b.Add(y, d)
+		}
+		if logOut {
+			dst[i] = b.End(v.Val - lse)
+		} else {
+			dst[i] = b.End(s[i])
+		}
 	}
 }
 

@@ -90,6 +90,25 @@ func TestGoodCorpus(t *testing.T) {
 // column: from the definitions (Stan's Functions Reference) and, for the
 // special functions, independent tables.
 var corpusValues = map[string]float64{
+	// Stan 2.39/2.40: M = [[1, 2, 3], [4, 5, 6]] by columns and rows; the
+	// t quantiles of a table and of closed forms (ν = 1: μ + σ tan(π(p -
+	// ½)); ν = 2: (2p - 1)/√(2p(1 - p))); the Poisson-binomial of θ = (½,
+	// ¼) by hand; ∫ e^{-x²} = √π.
+	"stan240.stan c2":            5,
+	"stan240.stan r13":           3,
+	"stan240.stan b21":           4,
+	"stan240.stan t975":          2.22813885198627,
+	"stan240.stan tcauchy":       3,
+	"stan240.stan t2[1]":         -1.8856180831641267,
+	"stan240.stan t2[2]":         0,
+	"stan240.stan t2[3]":         4.302652729749462,
+	"stan240.stan sm":            0.75,
+	"stan240.stan pb":            0.5,
+	"stan240.stan pbc":           0.875,
+	"stan240.stan pbcc":          0.625,
+	"stan240.stan pbr":           2,
+	"stan240.stan gk":            1.7724538509055159,
+	"stan240.stan glm1":          -0.9189385332046727,
 	"distributions.stan lw0":     0.5671432904097838,  // Ω, W(1)
 	"distributions.stan lwm1":    -2.5426413577735265, // W₋₁(-0.2)
 	"distributions.stan ie":      0.4769362762044699,  // erfc⁻¹(0.5)

@@ -32,6 +32,10 @@ type density struct {
 	// only, for truncation: its arguments are the variate's and the
 	// parameters'.
 	truncCDF func(ints [][]int, upper bool) (float64, error)
+	// intCDF compiles the log CDF (or, upper, CCDF) of a build family
+	// with an int variate and differentiable parameters, params, at y: for
+	// its _lcdf, _lccdf and _cdf functions and for truncation.
+	intCDF func(c *compiler, params []cexpr, pos token.Position) func(e *env, y []int, upper bool) ad.Var
 	// uni or disc is the family, when the dist package has it whole.
 	uni  *dist.Univariate
 	disc *dist.Discrete
@@ -239,6 +243,16 @@ func (c *compiler) densityCall(x *ast.CallExpr, call *check.Call, args []cexpr, 
 		if upper {
 			f = d.lccdf
 		}
+		if d.intCDF != nil {
+			y, at := intsOf(args[0]), d.intCDF(c, args[1:], pos)
+			return cexpr{t: t, r: func(e *env) ad.Var {
+				v := at(e, y(e), upper)
+				if noLog {
+					return e.t.Exp(v)
+				}
+				return v
+			}}
+		}
 		if d.truncCDF != nil {
 			da := newDensityArgs(c, args, len(args))
 			return cexpr{t: t, r: func(e *env) ad.Var {
@@ -393,6 +407,24 @@ func (c *compiler) tilde(s *ast.TildeStmt) stmtFn {
 // truncation returns the term a truncated ~ adds: -log(F(U) - F(L)), or
 // -log(1 - F(L)), or -log F(U); a variate outside [L, U] gives -inf.
 func (c *compiler) truncation(s *ast.TildeStmt, d density, args []cexpr) func(*env) ad.Var {
+	if d.intCDF != nil && args[0].t == types.IntT {
+		// A bound outside the support gives the CDF's limit there.
+		at, bd := d.intCDF(c, args[1:], c.pos(s.Pos())), zeroState[[1]int](c)
+		cdf := func(upper bool) func(*env, truncBound) ad.Var {
+			return func(e *env, b truncBound) ad.Var {
+				switch {
+				case b.i < 0 && upper:
+					return ad.Const(0)
+				case b.i < 0:
+					return ad.Const(negInf)
+				}
+				y := bd.of(e)
+				y[0] = b.i
+				return at(e, y[:], upper)
+			}
+		}
+		return c.cdfTruncation(s, args[0], cdf(false), cdf(true))
+	}
 	if anyContainer(args) {
 		if d.disc == nil && d.lcdf == nil && d.truncCDF == nil {
 			c.errorf(s.Dist.Pos(), "vectorised truncation of '%s' is not supported yet", s.Dist.Name)

@@ -362,7 +362,7 @@ func TestContainerFunctions(t *testing.T) {
 			// [[x1, x2], [x3, x4], [x5, x6]].
 			return x[1] + 10*x[3] + 100*x[3] + 1000*x[3] + 10000*x[4]
 		}},
-		{"to_matrix({1, 2, 3, 4}, 2, 2, 0)[1, 2] + 10 * to_matrix({x[1], x[2]}, 1, 2)[1, 2] + to_matrix({x[1:2]', x[3:4]'})[2, 1] + to_matrix({x[1:3], x[4:6]})[2, 3]", func(x []float64) float64 {
+		{"to_matrix({1, 2, 3, 4}, 2, 2, 0)[1, 2] + 10 * to_matrix({x[1], x[2]}, 1, 2)[1, 2] + to_matrix({x[1:2]', x[3:4]'})[2, 1] + to_matrix({x[1:3], x[4:6]})[3, 2]", func(x []float64) float64 {
 			return 2 + 10*x[1] + x[2] + x[5]
 		}},
 		{"sum(append_array({x[1], x[2]}, {x[3]})) + sum(append_array({1, 2}, {x[4]})) + 10 * size(append_array({1}, {2, 3})) + sum(append_array({x[1:2]}, {x[3:4], x[5:6]})[3])", func(x []float64) float64 {
@@ -939,7 +939,7 @@ func TestWiener(t *testing.T) {
 	got, ok := adaptiveQuad(func(u float64, out []float64) {
 		// y = τ + u / (1 - u)
 		out[0] = dens(tau+u/(1-u)) / ((1 - u) * (1 - u))
-	}, 0, 1, 1, 1e-10)
+	}, 0, 1, 1, quadTol{rel: 1e-10, maxIntervals: quadMaxIntervals})
 	want := (1 - math.Exp(-2*de*be*al)) / (1 - math.Exp(-2*de*al))
 	if !ok || math.Abs(got[0]-want) > 1e-8 {
 		t.Errorf("∫ wiener density = %v (converged %v), want %v", got[0], ok, want)

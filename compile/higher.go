@@ -15,6 +15,9 @@ func (l *library) addHigherOrder() {
 	}
 	l.higher["map_rect"] = (*compiler).mapRect
 	l.higher["integrate_1d"] = (*compiler).integrate1d
+	for _, name := range []string{"integrate_1d_gauss_kronrod", "integrate_1d_gauss_kronrod_tol", "integrate_1d_double_exponential", "integrate_1d_double_exponential_tol"} {
+		l.higher[name] = (*compiler).integrate1dVariadic
+	}
 	for _, name := range []string{"algebra_solver", "algebra_solver_newton", "solve_newton", "solve_powell", "solve_newton_tol", "solve_powell_tol"} {
 		l.higher[name] = (*compiler).algebraSolver
 	}

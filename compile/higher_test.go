@@ -112,6 +112,62 @@ transformed data { array[0] real xr; array[0] int xi; }`
 	})
 }
 
+// TestIntegrate1dVariadic: Stan 2.40's variadic integrators against closed
+// forms, with gradients in a real, a vector and the limits; Gauss–Kronrod
+// passes xc as NaN, the double-exponential form the distance to the limit.
+func TestIntegrate1dVariadic(t *testing.T) {
+	decls := `functions {
+  real gauss(real x, real xc, real a, vector w, int k) { return k * w[2] * exp(-a * x * x); }
+  real nan_xc(real x, real xc) { return is_nan(xc) ? 1 : 2; }
+  real root(real x, real xc, real c) {
+    if (x < 0.5) return c / sqrt(-xc);
+    return c / sqrt(x);
+  }
+}`
+	erf := math.Erf
+	// ∫_lo^hi k w₂ e^{-a x²} dx = k w₂ √(π/4a) (erf(√a hi) - erf(√a lo)).
+	gauss := func(lo, hi, a, w2 float64) float64 {
+		return 3 * w2 * math.Sqrt(math.Pi/(4*a)) * (erf(math.Sqrt(a)*hi) - erf(math.Sqrt(a)*lo))
+	}
+	var cases []exprCase
+	for _, f := range []string{"integrate_1d_gauss_kronrod", "integrate_1d_double_exponential"} {
+		cases = append(cases,
+			exprCase{f + "(gauss, 0, 1, exp(x[1]), [1, x[2]]', 3)", func(x []float64) float64 { return gauss(0, 1, math.Exp(x[0]), x[1]) }},
+			exprCase{f + "(gauss, x[3], 2, exp(x[1]), [1, x[2]]', 3)", func(x []float64) float64 { return gauss(x[2], 2, math.Exp(x[0]), x[1]) }},
+			exprCase{f + "_tol(gauss, -1, x[2], 1e-10, 0, 15, exp(x[1]), [1, x[2]]', 3)", func(x []float64) float64 { return gauss(-1, x[1], math.Exp(x[0]), x[1]) }},
+			exprCase{f + "_tol(gauss, negative_infinity(), positive_infinity(), 1e-8, 1e-12, 12, exp(x[1]), [1, x[2]]', 3)", func(x []float64) float64 {
+				return 3 * x[1] * math.Sqrt(math.Pi/math.Exp(x[0]))
+			}},
+		)
+	}
+	cases = append(cases,
+		exprCase{"integrate_1d_gauss_kronrod(nan_xc, 0, 1) + x[1]", func(x []float64) float64 { return 1 + x[0] }},
+		exprCase{"integrate_1d_double_exponential(nan_xc, 0, 1) + x[1]", func(x []float64) float64 { return 2 + x[0] }},
+		exprCase{"integrate_1d_double_exponential_tol(root, 0, 1, 1e-12, 0, 15, exp(x[1]))", func(x []float64) float64 { return 2 * math.Exp(x[0]) }},
+	)
+	checkExprs(t, decls, []float64{0.7, 0.4, -0.3}, cases)
+
+	src := decls + `
+data { int c; }
+parameters { real a; }
+model {
+  if (c == 1) target += integrate_1d_gauss_kronrod_tol(gauss, 0, 1, 1e-8, -1, 10, exp(a), [1, 1]', 1);
+  if (c == 2) target += integrate_1d_double_exponential(gauss, 1, 0, exp(a), [1, 1]', 1);
+  if (c == 3) target += integrate_1d_gauss_kronrod_tol(gauss, 0, 50, 1e-15, 0, 0, exp(a), [1, 1]', 1);
+}`
+	for c, want := range map[int]string{
+		1: "integrate_1d_gauss_kronrod: absolute_tolerance is -1, but must be nonnegative",
+		2: "integrate_1d_double_exponential: lower limit (1) must be less than or equal to the upper limit (0)",
+		3: "integrate_1d_gauss_kronrod: error estimate of integral exceeds",
+	} {
+		m := buildSource(t, src, model.Data{"c": {Elems: []float64{float64(c)}, Int: true}})
+		_, err := m.LogDensity([]float64{0.5}, nil)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("case %d: error %v, want %q", c, err, want)
+		}
+	}
+}
+
 func TestAlgebraSolvers(t *testing.T) {
 	// The root of (e^{y1} - a, y1 y2 - b) is y1 = log a, y2 = b / log a.
 	decls := `functions {
@@ -164,7 +220,7 @@ model {
 // of degree up to 22 exactly on one interval.
 func TestGaussKronrod(t *testing.T) {
 	for deg := range 23 {
-		got, ok := adaptiveQuad(func(x float64, out []float64) { out[0] = math.Pow(x, float64(deg)) }, -1, 1, 1, 1e-14)
+		got, ok := adaptiveQuad(func(x float64, out []float64) { out[0] = math.Pow(x, float64(deg)) }, -1, 1, 1, quadTol{rel: 1e-14, maxIntervals: quadMaxIntervals})
 		want := 0.0
 		if deg%2 == 0 {
 			want = 2 / float64(deg+1)

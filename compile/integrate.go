@@ -3,6 +3,7 @@ package compile
 import (
 	"container/heap"
 	"math"
+	"strings"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/ast"
@@ -61,10 +62,17 @@ func (h *quadHeap) Pop() any {
 // quadMaxIntervals bounds the subdivision.
 const quadMaxIntervals = 2000
 
+// quadTol is when adaptiveQuad stops: every component's error estimate
+// within max(rel times the integral of its absolute value, abs), or
+// maxIntervals intervals reached (a failure).
+type quadTol struct {
+	rel, abs     float64
+	maxIntervals int
+}
+
 // adaptiveQuad integrates the m components of g (g(t, out) writes them)
-// over [lo, hi] until every component's error estimate is within rel times
-// the integral of its absolute value. It returns the integrals, or false.
-func adaptiveQuad(g func(t float64, out []float64), lo, hi float64, m int, rel float64) ([]float64, bool) {
+// over [lo, hi] to the tolerance tol. It returns the integrals, or false.
+func adaptiveQuad(g func(t float64, out []float64), lo, hi float64, m int, tol quadTol) ([]float64, bool) {
 	fx := make([]float64, m)
 	rule := func(a, b float64) *quadInterval {
 		c, h := (a+b)/2, (b-a)/2
@@ -107,15 +115,14 @@ func adaptiveQuad(g func(t float64, out []float64), lo, hi float64, m int, rel f
 		errs := total(h, func(iv *quadInterval) []float64 { return iv.err })
 		done := true
 		for j := range m {
-			tol := rel * norm[j]
-			if errs[j] > tol && errs[j] > 1e-300 {
+			if errs[j] > max(tol.rel*norm[j], tol.abs) && errs[j] > 1e-300 {
 				done = false
 			}
 		}
 		if done {
 			return total(h, func(iv *quadInterval) []float64 { return iv.val }), true
 		}
-		if len(h) >= quadMaxIntervals {
+		if len(h) >= tol.maxIntervals {
 			return total(h, func(iv *quadInterval) []float64 { return iv.val }), false
 		}
 		for _, iv := range h {
@@ -134,16 +141,21 @@ func adaptiveQuad(g func(t float64, out []float64), lo, hi float64, m int, rel f
 	}
 }
 
-// integrator is one call site of integrate_1d.
+// integrator is one call site of integrate_1d or of Stan 2.40's
+// integrate_1d_gauss_kronrod and integrate_1d_double_exponential (and
+// their _tol forms).
 type integrator struct {
-	pos    token.Position
-	aF, bF func(*env) ad.Var
-	relF   func(*env) ad.Var
-	args   []*odeArg // θ, x_r, x_i
-	call   func(*env) ad.Var
+	pos        token.Position
+	name       string
+	aF, bF     func(*env) ad.Var
+	relF, absF func(*env) ad.Var
+	stepsF     func(*env) int // the _tol forms' maximum number of steps, else nil
+	nanXC      bool           // Gauss–Kronrod: xc is NaN, as Stan passes it
+	args       []*odeArg      // passed through: θ, x_r, x_i, or all of them
+	data       int            // the leading args that must be data (integrate_1d's x_r)
+	call       func(*env) ad.Var
 	nested
-	xArg, xc   ad.Var
-	components int
+	xArg, xc ad.Var
 }
 
 func (c *compiler) integrate1d(x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr {
@@ -158,20 +170,69 @@ func (c *compiler) integrate1d(x *ast.CallExpr, call *check.Call, args []cexpr, 
 		!types.Promotes(args[3].t, reals) || !types.Promotes(args[4].t, reals) || args[5].t != ints || (len(args) == 7 && !isScalar(args[6])) {
 		return c.badCall(x, t, "takes (f, real a, real b, array[] real theta, array[] real x_r, array[] int x_i) and an optional relative tolerance")
 	}
-	s := &integrator{pos: c.pos(x.Pos()), aF: args[1].real(), bF: args[2].real()}
+	s := &integrator{pos: c.pos(x.Pos()), name: "integrate_1d", aF: args[1].real(), bF: args[2].real(), data: 2}
 	if len(args) == 7 {
 		s.relF = args[6].real()
 	} else {
 		rel := ad.Const(math.Sqrt(0x1p-52))
 		s.relF = func(*env) ad.Var { return rel }
 	}
+	return c.integrateCall(x, s, f, args[3:], want[2:], t)
+}
+
+// integrate1dVariadic is integrate_1d_gauss_kronrod(f, a, b, ...) and
+// integrate_1d_double_exponential(f, a, b, ...), and their _tol forms
+// (f, a, b, relative tolerance, absolute tolerance, maximum number of
+// steps, ...), whose integrand is real f(real x, real xc, ...) (Stan Math
+// 5.4). Both run the adaptive Gauss–Kronrod rule above, which converges to
+// the integral within the tolerances as Stan's Boost rules do; the
+// maximum number of steps bounds the bisection depth (Boost's max_depth
+// and max_refinements), so at most 2^steps intervals. Gauss–Kronrod
+// passes xc as NaN, as Stan's does; the double-exponential form passes
+// the distance to the nearer limit, as integrate_1d.
+func (c *compiler) integrate1dVariadic(x *ast.CallExpr, call *check.Call, args []cexpr, t types.Type) cexpr {
+	f := call.FuncArg
+	name := call.Name
+	tol := strings.HasSuffix(name, "_tol")
+	first := 3
+	if tol {
+		first = 6
+	}
+	isScalar := func(a cexpr) bool { return a.t == types.RealT || a.t == types.IntT }
+	if len(args) < first || !isScalar(args[1]) || !isScalar(args[2]) || (tol && (!isScalar(args[3]) || !isScalar(args[4]) || args[5].t != types.IntT)) {
+		return c.badCall(x, t, "takes (f, real a, real b%s, ...)", map[bool]string{false: "", true: ", real relative_tolerance, real absolute_tolerance, int max_steps"}[tol])
+	}
+	rest := args[first:]
+	if len(f.Sig.Args) != 2+len(rest) || f.Sig.Args[0] != types.RealT || f.Sig.Args[1] != types.RealT || f.Sig.Ret != types.RealT {
+		return c.badCall(x, t, "the integrand '%s' must take (real, real) and then the arguments after the limits, and return a real, not %v", f.Name, f.Sig)
+	}
+	pts := f.Sig.Args[2:]
+	for k, pt := range pts {
+		if !types.Promotes(rest[k].t, pt) || isComplex(pt.Kind) || pt.Kind == types.Tuple {
+			return c.badCall(x, t, "argument %d is %v, which is not supported as an argument of the integrand (%v) yet", first+k+1, rest[k].t, pt)
+		}
+	}
+	s := &integrator{pos: c.pos(x.Pos()), name: strings.TrimSuffix(name, "_tol"), aF: args[1].real(), bF: args[2].real(),
+		nanXC: strings.HasPrefix(name, "integrate_1d_gauss_kronrod")}
+	if tol {
+		s.relF, s.absF, s.stepsF = args[3].real(), args[4].real(), args[5].i
+	} else {
+		rel := ad.Const(math.Sqrt(0x1p-52))
+		s.relF = func(*env) ad.Var { return rel }
+	}
+	return c.integrateCall(x, s, f, rest, pts, t)
+}
+
+// integrateCall compiles the call of the integrand with the arguments
+// passed through, of the integrand's parameter types pts.
+func (c *compiler) integrateCall(x *ast.CallExpr, s *integrator, f *check.Func, rest []cexpr, pts []types.Type, t types.Type) cexpr {
 	site := siteSlot(c, s)
 	fargs := []cexpr{
 		{t: types.RealT, r: func(e *env) ad.Var { return site.of(e).xArg }},
 		{t: types.RealT, r: func(e *env) ad.Var { return site.of(e).xc }},
 	}
-	for k, pt := range want[2:] {
-		oa, fa := c.passThrough(args[3+k], pt, false)
+	for k, pt := range pts {
+		oa, fa := c.passThrough(rest[k], pt, f.Decl.Params[2+k].Type.DataOnly)
 		s.args = append(s.args, oa)
 		fargs = append(fargs, fa)
 	}
@@ -179,27 +240,48 @@ func (c *compiler) integrate1d(x *ast.CallExpr, call *check.Call, args []cexpr, 
 	return cexpr{t: t, r: func(e *env) ad.Var { return site.of(e).eval(e) }}
 }
 
-func (s *integrator) fail(format string, a ...any) { fail(s.pos, "integrate: "+format, a...) }
+func (s *integrator) fail(format string, a ...any) { fail(s.pos, s.name+": "+format, a...) }
+
+// varArg reports whether the integral has partials in argument k: any of
+// its values depends on parameters (integrate_1d's x_r and x_i never).
+func (s *integrator) varArg(e *env, k int) bool {
+	if s.data > 0 && k >= 1 {
+		return false
+	}
+	return s.args[k].of(e).vars
+}
 
 // at evaluates the integrand at x with complement xc, writing its value
-// and its gradient in θ (when θ depends on parameters) to out.
+// and its gradient in the arguments that depend on parameters to out.
 func (s *integrator) at(x, xc float64, out []float64) {
 	tp := s.tape
 	tp.Reset()
+	if s.nanXC {
+		xc = math.NaN()
+	}
 	s.xArg, s.xc = ad.Const(x), ad.Const(xc)
-	th := s.args[0].of(s.e)
-	th.pass(tp, th.vars)
+	for k, a := range s.args {
+		v := a.of(s.e)
+		v.pass(tp, s.varArg(s.e, k))
+	}
 	v := s.call(s.e)
 	if math.IsNaN(v.Val) || math.IsInf(v.Val, 0) {
 		s.fail("the integrand is %v at %v, but must be finite", v.Val, x)
 	}
 	out[0] = v.Val
-	if !th.vars {
+	if len(out) == 1 {
 		return
 	}
 	tp.Grad(v)
-	for j, a := range th.arg.R {
-		out[1+j] = tp.Adjoint(a)
+	j := 1
+	for k, a := range s.args {
+		if !s.varArg(s.e, k) {
+			continue
+		}
+		for _, p := range a.of(s.e).arg.R {
+			out[j] = tp.Adjoint(p)
+			j++
+		}
 	}
 }
 
@@ -208,37 +290,56 @@ func (s *integrator) eval(e *env) ad.Var {
 		s.fail("the integrand calls the integrator that is calling it")
 	}
 	a, b, rel := s.aF(e), s.bF(e), s.relF(e).Val
-	th := s.args[0].load(e)
-	for _, arg := range s.args[1:] {
+	for _, arg := range s.args {
 		arg.load(e)
 	}
 	if math.IsNaN(a.Val) || math.IsNaN(b.Val) {
 		s.fail("the limits of integration must not be NaN")
 	}
-	if !(rel > 0) {
+	tol := quadTol{rel: rel, maxIntervals: quadMaxIntervals}
+	if s.stepsF != nil {
+		tol.abs = s.absF(e).Val
+		steps := s.stepsF(e)
+		switch {
+		case !(rel >= 0):
+			s.fail("relative_tolerance is %v, but must be nonnegative", rel)
+		case !(tol.abs >= 0):
+			s.fail("absolute_tolerance is %v, but must be nonnegative", tol.abs)
+		case steps < 0:
+			s.fail("max_steps is %d, but must be nonnegative", steps)
+		}
+		tol.maxIntervals = 1 << min(steps, 20)
+	} else if !(rel > 0) {
 		s.fail("relative_tolerance is %v, but must be positive", rel)
 	}
-	for _, v := range s.args[1].of(e).in.R {
-		if !v.IsConst() {
-			s.fail("the continuous data must be data, but depend on parameters")
+	if s.data > 0 { // integrate_1d's x_r
+		for _, v := range s.args[1].of(e).in.R {
+			if !v.IsConst() {
+				s.fail("the continuous data must be data, but depend on parameters")
+			}
 		}
 	}
 	if !(a.Val <= b.Val) {
 		s.fail("lower limit (%v) must be less than or equal to the upper limit (%v)", a.Val, b.Val)
 	}
 	if a.Val == b.Val {
+		if math.IsInf(a.Val, 0) {
+			s.fail("Integration endpoints are both %v", a.Val)
+		}
 		return ad.Const(0)
-	}
-	m := 1
-	if th.vars {
-		m += len(th.in.R)
 	}
 	saved := s.enter(e)
 	defer s.leave(e, saved)
+	m := 1
+	for k, arg := range s.args {
+		if s.varArg(e, k) {
+			m += len(arg.of(e).in.R)
+		}
+	}
 	total := make([]float64, m)
 	add := func(v []float64, ok bool) {
 		if !ok {
-			s.fail("error estimate of integral exceeds the given relative tolerance (%v) times the norm of the integral", rel)
+			s.fail("error estimate of integral exceeds max(relative_tolerance (%v) times the norm of the integral, absolute_tolerance (%v))", rel, tol.abs)
 		}
 		for j := range v {
 			total[j] += v[j]
@@ -263,7 +364,7 @@ func (s *integrator) eval(e *env) ad.Var {
 				for j := range out {
 					out[j] *= w
 				}
-			}, 0, 1, m, rel))
+			}, 0, 1, m, tol))
 		case math.IsInf(lo, -1) && math.IsInf(hi, 1):
 			add(adaptiveQuad(func(u float64, out []float64) {
 				// x = u / (1 - u²), dx = (1 + u²) / (1 - u²)² du.
@@ -272,7 +373,7 @@ func (s *integrator) eval(e *env) ad.Var {
 				for j := range out {
 					out[j] *= (1 + u*u) / (d * d)
 				}
-			}, -1, 1, m, rel))
+			}, -1, 1, m, tol))
 		case math.IsInf(hi, 1):
 			add(adaptiveQuad(func(u float64, out []float64) {
 				// x = lo + u / (1 - u), dx = du / (1 - u)².
@@ -280,14 +381,14 @@ func (s *integrator) eval(e *env) ad.Var {
 				for j := range out {
 					out[j] /= (1 - u) * (1 - u)
 				}
-			}, 0, 1, m, rel))
+			}, 0, 1, m, tol))
 		default: // lo = -inf
 			add(adaptiveQuad(func(u float64, out []float64) {
 				s.at(hi-u/(1-u), math.NaN(), out)
 				for j := range out {
 					out[j] /= (1 - u) * (1 - u)
 				}
-			}, 0, 1, m, rel))
+			}, 0, 1, m, tol))
 		}
 	}
 	if a.Val < 0 && b.Val > 0 {
@@ -308,9 +409,14 @@ func (s *integrator) eval(e *env) ad.Var {
 	}
 	s.leave(e, saved)
 	bd := e.t.Begin()
-	if th.vars {
-		for j, v := range th.in.R {
-			bd.Add(v, total[1+j])
+	j := 1
+	for k, arg := range s.args {
+		if !s.varArg(e, k) {
+			continue
+		}
+		for _, v := range arg.of(e).in.R {
+			bd.Add(v, total[j])
+			j++
 		}
 	}
 	bd.Add(a, -fa)

@@ -59,7 +59,9 @@ var rngNotDeclared = map[string]bool{"binomial_logit": true}
 func TestLibraryMatchesChecker(t *testing.T) {
 	sigs := types.NewLibrary()
 	l := stdlib()
-	hasCDF := func(d density) bool { return d.lcdf != nil || d.truncCDF != nil || d.disc != nil && d.disc.HasCDF() }
+	hasCDF := func(d density) bool {
+		return d.lcdf != nil || d.truncCDF != nil || d.intCDF != nil || d.disc != nil && d.disc.HasCDF()
+	}
 	for _, name := range sigs.Names() {
 		if df, ok := sigs.Dist(name); ok {
 			d, known := l.densities[df.Family]

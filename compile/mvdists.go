@@ -46,26 +46,30 @@ func designOf(x cexpr, n func(*env) int) func(*env) dist.Design {
 		m := designMatrixOf(x, n)
 		return func(e *env) dist.Design { return dist.DesignOf(m(e)) }
 	}
-	f := x.v
+	m := designMatrixOf(x, n)
 	if x.fixed {
 		slot := zeroState[*dist.Design](x.c)
 		return func(e *env) dist.Design {
 			cached := slot.of(e)
 			if *cached == nil {
-				d := dist.DesignOf(f(e).matrix())
+				d := dist.DesignOf(m(e))
 				*cached = &d
 			}
 			return **cached
 		}
 	}
-	return func(e *env) dist.Design { return dist.DesignOf(f(e).matrix()) }
+	return func(e *env) dist.Design { return dist.DesignOf(m(e)) }
 }
 
 // designMatrixOf reads a GLM's x as a matrix, a row_vector repeated as
-// the n rows of the instances.
+// the n rows of the instances, a vector as the one column of its rows
+// (Stan 2.40's normal_id_glm).
 func designMatrixOf(x cexpr, n func(*env) int) func(*env) ad.Matrix {
 	f := x.v
-	if x.t.Kind != types.RowVector {
+	switch x.t.Kind {
+	case types.Vector:
+		return func(e *env) ad.Matrix { v := f(e); return ad.Matrix{Rows: len(v.R), Cols: 1, Data: v.R} }
+	case types.Matrix:
 		return func(e *env) ad.Matrix { return f(e).matrix() }
 	}
 	return func(e *env) ad.Matrix {
@@ -195,6 +199,20 @@ func (l *library) addMultivariateFamilies() {
 	m["categorical_logit"] = cat(dist.CategoricalLogitLpmf).withRng(categoricalRng(true))
 	m["multinomial"] = cat(dist.MultinomialLpmf).withRng(multinomialRng(false))
 	m["dirichlet_multinomial"] = cat(dist.DirichletMultinomialLpmf).withRng(dirichletMultinomialRng)
+	m["poisson_binomial"] = density{rng: poissonBinomialRng, build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
+		y, th := intsOf(a[0]), vectorsOf(a[1])
+		ok := mustAt(pos)
+		return func(e *env) ad.Var { return ok(dist.PoissonBinomialLpmf(e.t, y(e), th(e))) }
+	}, intCDF: func(c *compiler, params []cexpr, pos token.Position) func(*env, []int, bool) ad.Var {
+		th := vectorsOf(params[0])
+		ok := mustAt(pos)
+		return func(e *env, y []int, upper bool) ad.Var {
+			if upper {
+				return ok(dist.PoissonBinomialLccdf(e.t, y, th(e)))
+			}
+			return ok(dist.PoissonBinomialLcdf(e.t, y, th(e)))
+		}
+	}}
 	glm := func(f func(*ad.Tape, bool, []int, dist.Design, []ad.Var, []ad.Var) (ad.Var, error)) density {
 		return density{build: func(c *compiler, a []cexpr, propto bool, pos token.Position) func(*env) ad.Var {
 			y := intsOf(a[0])

@@ -122,6 +122,21 @@ func vectorRng(fr rngReal, fi func(*rand.Rand, []int, []float64) (int, error), n
 	}
 }
 
+// poissonBinomialRng is poisson_binomial_rng(theta) (Stan 2.40).
+func poissonBinomialRng(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	f := a[0].v
+	probs := zeroState[[]float64](c)
+	return cexpr{t: t, i: func(e *env) int {
+		p := probs.of(e)
+		*p = values(*p, f(e).R)
+		k, err := dist.PoissonBinomialRng(e.rng, *p)
+		if err != nil {
+			panic(&evalError{pos: pos, err: err})
+		}
+		return k
+	}}, nil
+}
+
 func categoricalRng(logit bool) builtin {
 	draw := dist.CategoricalRng
 	if logit {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/dist"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
@@ -76,9 +77,75 @@ func (l *library) addSpecialFuncs() {
 		fa, fb, fx := a[0].real(), a[1].real(), a[2].real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Log(e.t.IncBeta(fa(e), fb(e), fx(e))) }}, nil
 	}
+	m["student_t_qf"] = studentTQf
 	for name, f := range m {
 		l.fn(name, f)
 	}
+}
+
+// studentTQf is student_t_qf(p, nu, mu, sigma) (Stan 2.40), each argument
+// a real or a container of reals, elementwise over the containers (all of
+// one size) with the scalars broadcast; dist.StudentTQf has the partials.
+func studentTQf(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+	var get [4]func(*env) []ad.Var
+	for k := range a {
+		if a[k].v == nil {
+			f, slot := a[k].real(), zeroState[[1]ad.Var](c)
+			get[k] = func(e *env) []ad.Var { b := slot.of(e); b[0] = f(e); return b[:] }
+		} else {
+			f := a[k].val(true)
+			get[k] = func(e *env) []ad.Var { return f(e).R }
+		}
+	}
+	at := func(e *env, x [4][]ad.Var, i int) ad.Var {
+		var v [4]ad.Var
+		for k := range x {
+			v[k] = x[k][0]
+			if len(x[k]) > 1 || a[k].v != nil {
+				v[k] = x[k][i]
+			}
+		}
+		q, dp, dnu, dmu, dsigma, err := dist.StudentTQf(v[0].Val, v[1].Val, v[2].Val, v[3].Val)
+		if err != nil {
+			panic(&evalError{pos: pos, err: err})
+		}
+		b := e.t.Begin()
+		b.Add(v[0], dp)
+		b.Add(v[1], dnu)
+		b.Add(v[2], dmu)
+		b.Add(v[3], dsigma)
+		return b.End(q)
+	}
+	if t == types.RealT {
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			var x [4][]ad.Var
+			for k := range x {
+				x[k] = get[k](e)
+			}
+			return at(e, x, 0)
+		}}, nil
+	}
+	buf := c.buf()
+	return cexpr{t: t, v: func(e *env) *value {
+		var x [4][]ad.Var
+		n := -1
+		for k := range x {
+			x[k] = get[k](e)
+			if a[k].v == nil {
+				continue
+			}
+			if n >= 0 && len(x[k]) != n {
+				fail(pos, "student_t_qf: the containers have sizes %d and %d, but must be of one size", n, len(x[k]))
+			}
+			n = len(x[k])
+		}
+		out := buf.of(e)
+		out.shape([]int{n}, false)
+		for i := range n {
+			out.R[i] = at(e, x, i)
+		}
+		return out
+	}}, nil
 }
 
 // operatorNames are the operators under their function names, which a

@@ -131,9 +131,6 @@ type checker struct {
 	modelName string // identifiers may not take it (see modelName)
 	// userOnly: names of user-defined functions the Stan library lacks.
 	userOnly map[string]bool
-	// userJacobian: user functions whose names end in _jacobian are
-	// Jacobian functions (see jacobianFuncs).
-	userJacobian bool
 }
 
 func (c *checker) errorf(pos token.Pos, format string, args ...any) {
@@ -209,7 +206,6 @@ func (c *checker) program(prog *ast.Program) {
 	// before bodies, so that functions can call each other.
 	if b := prog.Block(ast.Functions); b != nil {
 		c.block = ast.Functions
-		c.userJacobian = c.jacobianFuncs(b)
 		c.functionSignatures(b.Body.List)
 		for _, s := range b.Body.List {
 			if f, ok := s.(*ast.FuncDecl); ok && f.Body != nil {
@@ -774,27 +770,6 @@ func (c *checker) jacobianAllowed() bool {
 		return strings.HasSuffix(c.fn.Name, "_jacobian")
 	}
 	return c.block == ast.TransformedParameters
-}
-
-// jacobianFuncs reports whether the functions block uses the Jacobian (a
-// jacobian += statement or a call of a library _jacobian function). Only
-// then are its functions ending in _jacobian Jacobian functions, confined
-// to the transformed parameters block: before Stan 2.36 the suffix meant
-// nothing, and older programs may call such functions anywhere.
-func (c *checker) jacobianFuncs(b *ast.Block) bool {
-	uses := false
-	ast.Inspect(b.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.JacobianStmt:
-			uses = true
-		case *ast.CallExpr:
-			if strings.HasSuffix(n.Fun.Name, "_jacobian") && c.lib.Has(n.Fun.Name) {
-				uses = true
-			}
-		}
-		return !uses
-	})
-	return uses
 }
 
 // ---- declarations ----

@@ -334,7 +334,9 @@ var higherOrder = map[string]higherKind{
 	"solve_newton": solveVariadic, "solve_powell": solveVariadic,
 	"solve_newton_tol": solveTol, "solve_powell_tol": solveTol,
 	"map_rect": mapRect, "reduce_sum": reduceSum, "reduce_sum_static": reduceSum,
-	"integrate_1d": integrate1d,
+	"integrate_1d":               integrate1d,
+	"integrate_1d_gauss_kronrod": integrateVariadic, "integrate_1d_double_exponential": integrateVariadic,
+	"integrate_1d_gauss_kronrod_tol": integrateTol, "integrate_1d_double_exponential_tol": integrateTol,
 }
 
 func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
@@ -419,7 +421,9 @@ func (c *checker) callRules(x *ast.CallExpr) {
 		if !(c.fn == nil && (c.block == ast.Model || c.block == ast.TransformedParameters) || inFn("_lp")) {
 			c.errorf(x.Fun.Pos(), "functions whose names end in _lp are only allowed in the model block, the transformed parameters block or other _lp functions")
 		}
-	case strings.HasSuffix(name, "_jacobian") && (c.userJacobian || len(c.info.Funcs[name]) == 0):
+	case strings.HasSuffix(name, "_jacobian"):
+		// Since Stan 2.39 every function whose name ends in _jacobian,
+		// the user's too, may touch the Jacobian.
 		if !c.jacobianAllowed() {
 			c.errorf(x.Fun.Pos(), "functions whose names end in _jacobian are only allowed in the transformed parameters block or other _jacobian functions")
 		}

@@ -13,18 +13,20 @@ import (
 type higherKind int
 
 const (
-	odeOld        higherKind = iota + 1 // integrate_ode_*(f, y0, t0, ts, theta, x_r, x_i [, rtol, atol, steps])
-	odeVariadic                         // ode_*(f, y0, t0, ts, ...)
-	odeTol                              // ode_*_tol(f, y0, t0, ts, rtol, atol, steps, ...)
-	algebraOld                          // algebra_solver*(f, guess, theta, x_r, x_i [, rtol, ftol, steps])
-	solveVariadic                       // solve_*(f, guess, ...)
-	solveTol                            // solve_*_tol(f, guess, tolerance, f_tol, steps, ...)
-	mapRect                             // map_rect(f, phi, thetas, x_r, x_i)
-	reduceSum                           // reduce_sum*(f, sliced, grainsize, ...)
-	integrate1d                         // integrate_1d(f, a, b, theta, x_r, x_i [, rtol])
-	daeVariadic                         // dae(f, yy0, yp0, t0, ts, ...)
-	daeTol                              // dae_tol(f, yy0, yp0, t0, ts, rtol, atol, steps, ...)
-	odeAdjoint                          // ode_adjoint_tol_ctl(f, y0, t0, ts, 11 controls, ...)
+	odeOld            higherKind = iota + 1 // integrate_ode_*(f, y0, t0, ts, theta, x_r, x_i [, rtol, atol, steps])
+	odeVariadic                             // ode_*(f, y0, t0, ts, ...)
+	odeTol                                  // ode_*_tol(f, y0, t0, ts, rtol, atol, steps, ...)
+	algebraOld                              // algebra_solver*(f, guess, theta, x_r, x_i [, rtol, ftol, steps])
+	solveVariadic                           // solve_*(f, guess, ...)
+	solveTol                                // solve_*_tol(f, guess, tolerance, f_tol, steps, ...)
+	mapRect                                 // map_rect(f, phi, thetas, x_r, x_i)
+	reduceSum                               // reduce_sum*(f, sliced, grainsize, ...)
+	integrate1d                             // integrate_1d(f, a, b, theta, x_r, x_i [, rtol])
+	integrateVariadic                       // integrate_1d_gauss_kronrod(f, a, b, ...) and _double_exponential
+	integrateTol                            // their _tol forms: (f, a, b, rtol, atol, max steps, ...)
+	daeVariadic                             // dae(f, yy0, yp0, t0, ts, ...)
+	daeTol                                  // dae_tol(f, yy0, yp0, t0, ts, rtol, atol, steps, ...)
+	odeAdjoint                              // ode_adjoint_tol_ctl(f, y0, t0, ts, 11 controls, ...)
 )
 
 var (
@@ -133,6 +135,20 @@ func formOf(kind higherKind, sliced types.Type) higherForm {
 			fnArgs: []types.Type{sliced, types.IntT, types.IntT}, fnData: []int{0, 1, 2}, fnRet: types.RealT, ret: types.RealT,
 			promoteSlice: true,
 		}
+	case integrateVariadic, integrateTol:
+		// Stan 2.40 (Stan Math's integrate_1d_gauss_kronrod and
+		// integrate_1d_double_exponential): real f(real x, real xc, ...).
+		f := higherForm{
+			args:     []string{"lower limit", "upper limit"},
+			argTypes: []types.Type{types.RealT, types.RealT}, variadic: true,
+			fnArgs: []types.Type{types.RealT, types.RealT}, fnRet: types.RealT, ret: types.RealT,
+		}
+		if kind == integrateTol {
+			f.args = append(f.args, "relative tolerance", "absolute tolerance", "maximum number of steps")
+			f.argTypes = append(f.argTypes, tols...)
+			f.data = []int{2, 3, 4}
+		}
+		return f
 	case integrate1d:
 		return higherForm{
 			args:     []string{"lower limit", "upper limit", "theta", "x_r", "x_i"},

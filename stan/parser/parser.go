@@ -83,8 +83,11 @@ type parser struct {
 	tok      scanner.Token
 	ahead    []scanner.Token
 	lastEnd  token.Pos // end of the previous token, where a missing ';' belongs
-	included map[string]bool
-	stmtErrs int // errors before the current statement began
+	// including names the files of the include stack after the main one,
+	// as resolved; functionFiles the .stanfunctions files included.
+	including     []string
+	functionFiles map[string]bool
+	stmtErrs      int // errors before the current statement began
 	// more holds the declarations after the first of one statement
 	// (real x, y;), for the statement list to append after it.
 	more    []ast.Stmt
@@ -133,6 +136,7 @@ func (p *parser) scan() scanner.Token {
 		switch {
 		case t.Kind == token.EOF && len(p.scanners) > 1:
 			p.scanners = p.scanners[:len(p.scanners)-1]
+			p.including = p.including[:len(p.including)-1]
 		case t.Kind == token.INCLUDE:
 			p.include(t)
 		default:
@@ -141,16 +145,14 @@ func (p *parser) scan() scanner.Token {
 	}
 }
 
+// include enters the file t names. A file that includes itself, directly
+// or not, is an error; a file included again elsewhere is read again, as
+// stanc3 reads it, except a .stanfunctions file, which Stan 2.39 includes
+// once and ignores after (its functions would be defined twice, and
+// function definitions do not depend on their order).
 func (p *parser) include(t scanner.Token) {
 	if p.inc == nil {
 		p.errorAt(t.Pos, fmt.Sprintf("cannot #include %q: no include paths were given", t.Lit))
-		return
-	}
-	if p.included == nil {
-		p.included = map[string]bool{}
-	}
-	if p.included[t.Lit] || len(p.scanners) > 32 {
-		p.errorAt(t.Pos, fmt.Sprintf("#include %q is recursive", t.Lit))
 		return
 	}
 	name, src, err := p.inc(t.Lit)
@@ -158,7 +160,20 @@ func (p *parser) include(t scanner.Token) {
 		p.errorAt(t.Pos, err.Error())
 		return
 	}
-	p.included[t.Lit] = true
+	if slices.Contains(p.including, name) || len(p.scanners) > 32 {
+		p.errorAt(t.Pos, fmt.Sprintf("#include %q is recursive", t.Lit))
+		return
+	}
+	if strings.HasSuffix(name, ".stanfunctions") {
+		if p.functionFiles[name] {
+			return
+		}
+		if p.functionFiles == nil {
+			p.functionFiles = map[string]bool{}
+		}
+		p.functionFiles[name] = true
+	}
+	p.including = append(p.including, name)
 	p.push(name, src)
 }
 

@@ -44,6 +44,41 @@ func TestInclude(t *testing.T) {
 	}
 }
 
+// TestIncludeOnce: Stan 2.39 includes a .stanfunctions file once, however
+// often it is included (directly or through other files); another file is
+// read each time it is included, and a file including itself is an error.
+func TestIncludeOnce(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("base.stanfunctions", "real base(real x) { return x; }\n")
+	write("a.stanfunctions", "#include base.stanfunctions\nreal a(real x) { return base(x); }\n")
+	write("b.stanfunctions", "#include base.stanfunctions\nreal b(real x) { return base(x); }\n")
+	write("decl.stan", "real z;\n")
+	write("self.stan", "#include self.stan\n")
+	src := "functions {\n#include a.stanfunctions\n#include b.stanfunctions\n#include base.stanfunctions\n}\n" +
+		"transformed data {\n#include decl.stan\n}\nmodel {\n#include decl.stan\n}\n"
+	prog, err := ParseFile(token.NewFileSet(), "main.stan", []byte(src), DirIncluder(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(prog.Block(ast.Functions).Body.List); n != 3 {
+		t.Errorf("functions block has %d definitions, want 3 (base once, a, b)", n)
+	}
+	for _, b := range []ast.BlockKind{ast.TransformedData, ast.Model} {
+		if n := len(prog.Block(b).Body.List); n != 1 {
+			t.Errorf("block %v has %d statements, want decl.stan's 1", b, n)
+		}
+	}
+	_, err = ParseFile(token.NewFileSet(), "main.stan", []byte("#include self.stan\n"), DirIncluder(dir))
+	if err == nil || !strings.Contains(err.Error(), "recursive") {
+		t.Errorf("recursive include: %v", err)
+	}
+}
+
 func TestPrecedence(t *testing.T) {
 	for src, want := range map[string]string{
 		"-a^b":              "(-(a^b))",

@@ -250,6 +250,11 @@ mdivide_left_tri_low mdivide_left_spd mdivide_left: matrix, matrix -> matrix
 mdivide_right_tri_low mdivide_right_spd mdivide_right: row_vector, matrix -> row_vector
 mdivide_right_tri_low mdivide_right_spd mdivide_right: matrix, matrix -> matrix
 softmax log_softmax: vector -> vector
+softmax log_softmax: row_vector -> row_vector
+to_vector_array: matrix -> vector[]
+to_row_vector_array: matrix -> row_vector[]
+poisson_binomial_rng: vector -> int
+poisson_binomial_rng: row_vector -> int
 head tail: vector, int -> vector
 head tail: row_vector, int -> row_vector
 segment: vector, int, int -> vector
@@ -582,6 +587,11 @@ var distributions = []distSpec{
 	{"normal_id_glm", false, "real", "matrix, A, vector, A", noCDFs, ""},
 	// A GLM's x may be a row_vector, the one row of every instance.
 	{"normal_id_glm", false, "vector", "row_vector, A, vector, A", noCDFs, ""},
+	// Stan 2.40: x a row_vector for one instance, or a vector, the one
+	// column of every instance.
+	{"normal_id_glm", false, "real", "row_vector, A, vector, A", noCDFs, ""},
+	{"normal_id_glm", false, "real", "vector, A, vector, A", noCDFs, ""},
+	{"normal_id_glm", false, "vector", "vector, A, vector, A", noCDFs, ""},
 	{"student_t", false, "R", "R, R, R", allCDFs, "RV"},
 	{"cauchy", false, "R", "R, R", allCDFs, "RV"},
 	{"double_exponential", false, "R", "R, R", allCDFs, "RV"},
@@ -674,6 +684,9 @@ var distributions = []distSpec{
 	{"ordered_probit", true, "int[]", "vector, vector[]", noCDFs, ""},
 	{"ordered_probit", true, "int[]", "real, vector[]", noCDFs, ""},
 	{"discrete_range", true, "I", "I, I", allCDFs, "IV"},
+	// Stan 2.40: the success probabilities of each variate's trials as a
+	// vector, one for all or one per variate (its rng is in the table).
+	{"poisson_binomial", true, "I", "Vs", allCDFs, ""},
 }
 
 // stdlib is the standard library, built once from the tables.
@@ -704,6 +717,7 @@ func buildStdlib() *Library {
 		}
 	}
 	l.addTransforms()
+	l.addStan240()
 	l.addTupleResults()
 	l.addArrayFuncs()
 	return l
