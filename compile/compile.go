@@ -115,6 +115,7 @@ type compiler struct {
 	frames   map[*ast.FuncDecl]*int
 	keep     bool        // compiling a copy of a density that keeps its constants
 	inGuide  bool        // compiling the guide block, where ~ draws
+	double   bool        // compiling generated quantities (double.go)
 	gen      *genCompile // compiling the generative view (generative.go), or nil
 	funcBase int         // the id of the first function in funcs
 	nBufs    int
@@ -412,7 +413,9 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 		case ast.Model:
 			p.model = c.modelStmts(b.Body.List)
 		case ast.GeneratedQuantities:
+			c.double = true
 			p.gq = c.stmts(b.Body.List)
+			c.double = false
 			p.gqChecks = c.constraintChecks(b, "generated quantity")
 			p.outDims = append(p.outDims, c.outputs(b)...)
 		case ast.GuideParameters:
