@@ -182,7 +182,7 @@ func (c *compiler) dStore(tg dTarget, rhs ast.Expr) stmtFn {
 		two := el.two
 		return func(e *env) ctrl {
 			v := &e.globals[k]
-			o := two(e, v)
+			o := two.offset(e, v)
 			v.R[o] = ad.Var{Val: f(e)}
 			return next
 		}
@@ -240,19 +240,26 @@ func (c *compiler) dDecl(d *ast.VarDecl) (stmtFn, bool) {
 // minInt32 is an unassigned int's value, as fillNaN writes it.
 const minInt32 = -1 << 31
 
-// dIdx is a single index: f, or when f is nil the global int scalar in
-// slot k plus c (a loop variable, t - 1), or c alone when k < 0.
+// dIdx is a single index: f; or a, an affine form (leaf.go); or, when
+// both are nil, the global int scalar in slot k plus c (a loop variable,
+// t - 1), or c alone when k < 0.
 type dIdx struct {
 	f dint
+	a *affine
 	k int
 	c int
 }
 
+// simple reports whether the index is a global int scalar plus c.
+func (ix *dIdx) simple() bool { return ix.f == nil && ix.a == nil && ix.k >= 0 }
+
 func (ix *dIdx) eval(e *env) int {
-	if ix.f != nil {
+	switch {
+	case ix.f != nil:
 		return ix.f(e)
-	}
-	if ix.k < 0 {
+	case ix.a != nil:
+		return ix.a.eval(e)
+	case ix.k < 0:
 		return ix.c
 	}
 	return e.globals[ix.k].I[0] + ix.c
@@ -266,8 +273,8 @@ type dElem struct {
 	inner int  // 0, 1 (vector) or 2 (matrix) dimensions after them
 	isInt bool // an int array's element
 	pos   token.Position
-	// two is offset for two simple indices (x[t - 1, j]) inline, or nil.
-	two func(*env, *value) int
+	// two is set for two simple indices (x[t - 1, j]).
+	two *dTwo
 }
 
 // dElemOf describes the element the indices select in the variable of
@@ -290,41 +297,39 @@ func (c *compiler) dElemOf(ref varRef, vt types.Type, list []ast.Expr, pos token
 	for _, x := range list {
 		el.idx = append(el.idx, c.dIndex(x))
 	}
-	if len(el.idx) == 2 && el.idx[0].f == nil && el.idx[1].f == nil && el.idx[0].k >= 0 && el.idx[1].k >= 0 {
-		el.two = el.offset2(inner == 2)
+	if len(el.idx) == 2 && el.idx[0].simple() && el.idx[1].simple() {
+		el.two = &dTwo{ki: el.idx[0].k, ci: el.idx[0].c, kj: el.idx[1].k, cj: el.idx[1].c, colMajor: inner == 2, pos: &el.pos}
 	}
 	return el
 }
 
-// offset2 is the offset of x[i, j] for two simple indices, inline:
-// row-major over an array's dimensions or an array of vectors,
-// column-major in a matrix.
-func (el *dElem) offset2(colMajor bool) func(*env, *value) int {
-	ki, ci, kj, cj, pos := el.idx[0].k, el.idx[0].c, el.idx[1].k, el.idx[1].c, el.pos
-	if colMajor {
-		return func(e *env, v *value) int {
-			i, j := e.globals[ki].I[0]+ci, e.globals[kj].I[0]+cj
-			rows, cols := v.Dims[0], v.Dims[1]
-			if uint(i-1) >= uint(rows) {
-				indexFail(pos, i, rows)
-			}
-			if uint(j-1) >= uint(cols) {
-				indexFail(pos, j, cols)
-			}
-			return i - 1 + (j-1)*rows
-		}
+// dTwo is the offset of x[i, j] for two simple indices, computed inline
+// by its callers: row-major over an array's dimensions or an array of
+// vectors, column-major in a matrix.
+type dTwo struct {
+	ki, ci, kj, cj int
+	colMajor       bool
+	pos            *token.Position
+}
+
+func (d *dTwo) offset(e *env, v *value) int {
+	i, j := e.globals[d.ki].I[0]+d.ci, e.globals[d.kj].I[0]+d.cj
+	rows, cols := v.Dims[0], v.Dims[1]
+	if uint(i-1) >= uint(rows) || uint(j-1) >= uint(cols) {
+		d.fail(i, j, rows, cols)
 	}
-	return func(e *env, v *value) int {
-		i, j := e.globals[ki].I[0]+ci, e.globals[kj].I[0]+cj
-		rows, cols := v.Dims[0], v.Dims[1]
-		if uint(i-1) >= uint(rows) {
-			indexFail(pos, i, rows)
-		}
-		if uint(j-1) >= uint(cols) {
-			indexFail(pos, j, cols)
-		}
-		return (i-1)*cols + j - 1
+	if d.colMajor {
+		return i - 1 + (j-1)*rows
 	}
+	return (i-1)*cols + j - 1
+}
+
+// fail reports the first index out of range.
+func (d *dTwo) fail(i, j, rows, cols int) {
+	if uint(i-1) >= uint(rows) {
+		indexFail(*d.pos, i, rows)
+	}
+	indexFail(*d.pos, j, cols)
 }
 
 // offset is the element's storage offset in v, checking each index in
@@ -366,34 +371,61 @@ func (el *dElem) offset(e *env, v *value) int {
 	return o*rows*cols + i - 1 + (j-1)*rows
 }
 
-// dIndex compiles a single index, inline when it is a global int scalar
-// plus or minus a literal.
+// dIndex compiles a single index, inline when it is affine in global
+// int scalars.
 func (c *compiler) dIndex(x ast.Expr) dIdx {
-	x = unparen(x)
-	if n, ok := intLit(x); ok {
-		return dIdx{k: -1, c: n}
+	a := c.dAff(x)
+	switch {
+	case a == nil:
+		return dIdx{f: c.dInt(x)}
+	case a.in == nil && a.n == 0:
+		return dIdx{k: -1, c: a.c}
+	case a.in == nil && a.n == 1 && a.s[0] == 1:
+		return dIdx{k: a.vs[0].idx, c: a.c}
 	}
-	if k, ok := c.globalInt(x); ok {
-		return dIdx{k: k}
-	}
-	if b, ok := x.(*ast.BinaryExpr); ok && (b.Op == token.ADD || b.Op == token.SUB) {
-		k, okv := c.globalInt(unparen(b.X))
-		n, okn := intLit(unparen(b.Y))
-		if okv && okn {
-			if b.Op == token.SUB {
-				n = -n
-			}
-			return dIdx{k: k, c: n}
+	return dIdx{a: a}
+}
+
+// dAff describes an int expression as an affine form of at most two
+// global int scalars, or such a form's element of a global 1-D int
+// array (leaf.go), or returns nil.
+func (c *compiler) dAff(x ast.Expr) *affine {
+	switch x := unparen(x).(type) {
+	case *ast.BasicLit:
+		if n, ok := intLit(x); ok {
+			return &affine{c: n}
 		}
-		if b.Op == token.ADD {
-			n, okn = intLit(unparen(b.X))
-			k, okv = c.globalInt(unparen(b.Y))
-			if okv && okn {
-				return dIdx{k: k, c: n}
-			}
+	case *ast.Ident:
+		if k, ok := c.globalInt(x); ok {
+			return &affine{n: 1, s: [2]int{1}, vs: [2]varRef{{idx: k}}}
 		}
+	case *ast.BinaryExpr:
+		if (x.Op == token.ADD || x.Op == token.SUB) && c.info.Types[x.X] == types.IntT && c.info.Types[x.Y] == types.IntT {
+			sign := 1
+			if x.Op == token.SUB {
+				sign = -1
+			}
+			return addAffine(c.dAff(x.X), c.dAff(x.Y), sign)
+		}
+	case *ast.IndexExpr:
+		id, ok := x.X.(*ast.Ident)
+		if !ok || len(x.Indices) != 1 || c.info.Types[x] != types.IntT {
+			return nil
+		}
+		v := c.info.Uses[id]
+		ref, ok := c.slots[v]
+		if v == nil || !ok || ref.frame || v.Type.Kind != types.Int || v.Type.Dims != 1 {
+			return nil
+		}
+		a := c.dAff(x.Indices[0])
+		if a == nil || a.in != nil {
+			return nil
+		}
+		r := *a
+		r.in, r.pos = &ref, c.pos(x.Lbrack)
+		return &r
 	}
-	return dIdx{f: c.dInt(x)}
+	return nil
 }
 
 // intLit is the value of an int literal.
@@ -486,6 +518,13 @@ func (c *compiler) dCompare(b *ast.BinaryExpr) func(*env) bool {
 
 // dInt compiles an int scalar expression.
 func (c *compiler) dInt(x ast.Expr) dint {
+	if a := c.dAff(x); a != nil && (a.in != nil || a.n > 0) {
+		if a.in == nil && a.n == 1 && a.s[0] == 1 && a.c == 0 {
+			k := a.vs[0].idx
+			return func(e *env) int { return e.globals[k].I[0] }
+		}
+		return a.eval
+	}
 	switch x := x.(type) {
 	case *ast.ParenExpr:
 		return c.dInt(x.X)
@@ -502,7 +541,7 @@ func (c *compiler) dInt(x ast.Expr) dint {
 			k := el.k
 			if el.el.two != nil {
 				two := el.el.two
-				return func(e *env) int { v := &e.globals[k]; return v.I[two(e, v)] }
+				return func(e *env) int { v := &e.globals[k]; return v.I[two.offset(e, v)] }
 			}
 			d := el.el
 			return func(e *env) int { v := &e.globals[k]; return v.I[d.offset(e, v)] }
@@ -630,8 +669,8 @@ func (c *compiler) dReal(x ast.Expr) dreal {
 			switch {
 			case d.two != nil:
 				two := d.two
-				return func(e *env) float64 { v := &e.globals[k]; return v.R[two(e, v)].Val }
-			case len(d.idx) == 1 && d.idx[0].f == nil && d.idx[0].k >= 0:
+				return func(e *env) float64 { v := &e.globals[k]; return v.R[two.offset(e, v)].Val }
+			case len(d.idx) == 1 && d.idx[0].simple():
 				ki, ci, pos := d.idx[0].k, d.idx[0].c-1, d.pos
 				return func(e *env) float64 {
 					x, i := e.globals[k].R, e.globals[ki].I[0]+ci

@@ -242,3 +242,61 @@ func TestDoublePosteriorDB(t *testing.T) {
 		sameWrites(t, filepath.Base(f), mf, mo, randomPoints(3, 5, mf.Dim(), 0.5))
 	}
 }
+
+// TestDoubleViterbi checks hmm_drive_0's generated quantities, a Viterbi
+// pass, against the same recursion written in Go from the draw's
+// constrained parameters. The program writes only best_logp[1, K] in its
+// first loop (best_logp[1, 1] stays NaN), which the Go pass repeats.
+func TestDoubleViterbi(t *testing.T) {
+	d, err := model.ReadDataFile("testdata/speed/bball_drive_event_0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := build(t, "testdata/speed/hmm_drive_0.stan", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	N, u, v := len(d["u"].Elems), d["u"].Elems, d["v"].Elems
+	expLpdf := func(y, b float64) float64 { return -b*y + math.Log(b) }
+	for k, x := range randomPoints(4, 10, m.Dim(), 1.5) {
+		out := make([]float64, len(m.Names()))
+		if err := m.Write(x, nil, out); err != nil {
+			t.Fatalf("point %d: %v", k, err)
+		}
+		theta := [2][2]float64{{out[0], out[1]}, {out[2], out[3]}}
+		phi, lambda := out[4:6], out[6:8]
+		best := make([][2]float64, N)
+		back := make([][2]int, N)
+		best[0] = [2]float64{math.NaN(), expLpdf(u[0], phi[1]) + expLpdf(v[0], lambda[1])}
+		for s := 1; s < N; s++ {
+			for k := range 2 {
+				best[s][k] = math.Inf(-1)
+				for j := range 2 {
+					lp := best[s-1][j] + math.Log(theta[j][k]) + expLpdf(u[s], phi[k]) + expLpdf(v[s], lambda[k])
+					if lp > best[s][k] {
+						back[s][k], best[s][k] = j+1, lp
+					}
+				}
+			}
+		}
+		logp := math.Max(best[N-1][0], best[N-1][1])
+		z := make([]int, N)
+		for k := range 2 {
+			if best[N-1][k] == logp {
+				z[N-1] = k + 1
+			}
+		}
+		for s := 1; s < N; s++ {
+			z[N-1-s] = back[N-s][z[N-s]-1]
+		}
+		if got := out[len(out)-1]; got != logp {
+			t.Errorf("point %d: log_p_z_star = %v, the Go pass %v", k, got, logp)
+		}
+		for i := range N {
+			if out[12+i] != float64(z[i]) {
+				t.Errorf("point %d: z_star[%d] = %v, the Go pass %d", k, i+1, out[12+i], z[i])
+				break
+			}
+		}
+	}
+}
