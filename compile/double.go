@@ -726,6 +726,9 @@ func (c *compiler) dRealArith(x *ast.BinaryExpr) dreal {
 	default:
 		return nil
 	}
+	if f := c.dSum(x); f != nil {
+		return f
+	}
 	fa, fb := c.dReal(x.X), c.dReal(x.Y)
 	switch x.Op {
 	case token.ADD:
@@ -953,5 +956,65 @@ func (c *compiler) dRng(x *ast.CallExpr, family string, pos token.Position) drea
 			panic(&evalError{pos: pos, err: err})
 		}
 		return v
+	}
+}
+
+// dSum compiles a chain a ± b ± c ± d of three or four real terms (a
+// sum's left spine, as the parser builds it) in one closure: the terms
+// are evaluated and added from the left, as the nested operators do.
+// It returns nil for other expressions.
+func (c *compiler) dSum(x *ast.BinaryExpr) dreal {
+	var terms []ast.Expr
+	var neg []bool
+	cur := ast.Expr(x)
+	for len(terms) < 3 {
+		b, ok := unparen(cur).(*ast.BinaryExpr)
+		if !ok || b.Op != token.ADD && b.Op != token.SUB || c.info.Types[b] != types.RealT ||
+			!isScalar(c.info.Types[b.X]) || !isScalar(c.info.Types[b.Y]) {
+			break
+		}
+		terms, neg = append(terms, b.Y), append(neg, b.Op == token.SUB)
+		cur = b.X
+	}
+	if len(terms) < 2 {
+		return nil
+	}
+	f0 := c.dReal(cur)
+	fs := make([]dreal, len(terms))
+	for i := range terms {
+		fs[i] = c.dReal(terms[len(terms)-1-i])
+	}
+	sign := func(i int) float64 {
+		if neg[len(neg)-1-i] {
+			return -1
+		}
+		return 1
+	}
+	allAdd := true
+	for _, n := range neg {
+		allAdd = allAdd && !n
+	}
+	if len(fs) == 3 && allAdd {
+		f1, f2, f3 := fs[0], fs[1], fs[2]
+		return func(e *env) float64 {
+			s := f0(e) + f1(e)
+			s += f2(e)
+			return s + f3(e)
+		}
+	}
+	// a - b is a + (-1)·b exactly: the product only flips the sign.
+	s1 := sign(0)
+	if len(fs) == 2 {
+		f1, f2, s2 := fs[0], fs[1], sign(1)
+		return func(e *env) float64 {
+			s := f0(e) + s1*f1(e)
+			return s + s2*f2(e)
+		}
+	}
+	f1, f2, f3, s2, s3 := fs[0], fs[1], fs[2], sign(1), sign(2)
+	return func(e *env) float64 {
+		s := f0(e) + s1*f1(e)
+		s += s2 * f2(e)
+		return s + s3*f3(e)
 	}
 }
