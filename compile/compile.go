@@ -116,6 +116,7 @@ type compiler struct {
 	keep     bool        // compiling a copy of a density that keeps its constants
 	inGuide  bool        // compiling the guide block, where ~ draws
 	inTData  bool        // compiling transformed data, whose variables change until it ends
+	double   bool        // compiling generated quantities (double.go)
 	gen      *genCompile // compiling the generative view (generative.go), or nil
 	funcBase int         // the id of the first function in funcs
 	nBufs    int
@@ -415,7 +416,9 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 		case ast.Model:
 			p.model = c.modelStmts(b.Body.List)
 		case ast.GeneratedQuantities:
+			c.double = true
 			p.gq = c.stmts(b.Body.List)
+			c.double = false
 			p.gqChecks = c.constraintChecks(b, "generated quantity")
 			p.outDims = append(p.outDims, c.outputs(b)...)
 		case ast.GuideParameters:

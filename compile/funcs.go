@@ -47,6 +47,12 @@ var scalarBinary = map[string]func(*ad.Tape, ad.Var, ad.Var) ad.Var{
 	"beta": func(t *ad.Tape, a, b ad.Var) ad.Var { return t.Exp(t.Lbeta(a, b)) },
 }
 
+// realConsts are the library's constants, the functions of no arguments
+// pi(), e(), ...
+var realConsts = map[string]float64{"pi": math.Pi, "e": math.E, "sqrt2": math.Sqrt2, "log2": math.Ln2,
+	"log10": math.Ln10, "not_a_number": math.NaN(), "positive_infinity": math.Inf(1),
+	"negative_infinity": math.Inf(-1), "machine_precision": 0x1p-52}
+
 // addScalarFuncs defines the functions of scalars (vectorised where Stan
 // vectorises them), the constants and target().
 func (l *library) addScalarFuncs() {
@@ -108,10 +114,7 @@ func (l *library) addScalarFuncs() {
 		}
 		return ternaryElementwise(c, t, a, pos, (*ad.Tape).Fma), nil
 	}
-	consts := map[string]float64{"pi": math.Pi, "e": math.E, "sqrt2": math.Sqrt2, "log2": math.Ln2,
-		"log10": math.Ln10, "not_a_number": math.NaN(), "positive_infinity": math.Inf(1),
-		"negative_infinity": math.Inf(-1), "machine_precision": 0x1p-52}
-	for name, v := range consts {
+	for name, v := range realConsts {
 		c := ad.Const(v)
 		prev := m[name]
 		m[name] = func(cc *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {

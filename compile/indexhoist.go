@@ -34,37 +34,10 @@ type indexMemo [indexWays]struct {
 // of at most two for loops inside L; it returns false otherwise. L is the
 // outermost such loop, for the most reuse.
 func (c *compiler) indexHoisted(x *ast.CallExpr, f cexpr) (cexpr, bool) {
-	reads := map[*check.Var]bool{}
-	ast.Inspect(x, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && c.info.Uses[id] != nil {
-			reads[c.info.Uses[id]] = true
-		}
-		return true
-	})
-	var outer *loopFrame
-	var keys []*check.Var
-	for i := len(c.loops) - 2; i >= 0 && c.loops[i].hoists && c.loops[i+1].hoists; i-- {
-		fr := c.loops[i]
-		// The variables of the loops inside fr that x reads.
-		var ks []*check.Var
-		for _, in := range c.loops[i+1:] {
-			if reads[in.v] {
-				ks = append(ks, in.v)
-			}
-		}
-		if len(ks) <= 2 && c.invariant(x, &loopFrame{assigned: without(fr.assigned, c.loops[i+1:])}) {
-			outer, keys = fr, ks
-		}
-	}
+	outer, refs, nk := c.indexHoist(x)
 	if outer == nil {
 		return f, false
 	}
-	var refs [2]varRef
-	for i, k := range keys {
-		refs[i] = c.slots[k]
-	}
-	nk := len(keys)
-	outer.used = true
 	call, starts := f.r, outer.starts
 	memo := newState(c, func() *indexMemo { return &indexMemo{} })
 	f.r = func(e *env) ad.Var {
@@ -83,6 +56,41 @@ func (c *compiler) indexHoisted(x *ast.CallExpr, f cexpr) (cexpr, bool) {
 		return v
 	}
 	return f, true
+}
+
+// indexHoist finds the loop L that indexHoisted hoists x out of, and the
+// slots of the nk inner loop variables that key its table; L is nil when
+// there is none. It marks L as used.
+func (c *compiler) indexHoist(x *ast.CallExpr) (outer *loopFrame, refs [2]varRef, nk int) {
+	reads := map[*check.Var]bool{}
+	ast.Inspect(x, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && c.info.Uses[id] != nil {
+			reads[c.info.Uses[id]] = true
+		}
+		return true
+	})
+	var keys []*check.Var
+	for i := len(c.loops) - 2; i >= 0 && c.loops[i].hoists && c.loops[i+1].hoists; i-- {
+		fr := c.loops[i]
+		// The variables of the loops inside fr that x reads.
+		var ks []*check.Var
+		for _, in := range c.loops[i+1:] {
+			if reads[in.v] {
+				ks = append(ks, in.v)
+			}
+		}
+		if len(ks) <= 2 && c.invariant(x, &loopFrame{assigned: without(fr.assigned, c.loops[i+1:])}) {
+			outer, keys = fr, ks
+		}
+	}
+	if outer == nil {
+		return nil, refs, 0
+	}
+	for i, k := range keys {
+		refs[i] = c.slots[k]
+	}
+	outer.used = true
+	return outer, refs, len(keys)
 }
 
 // without is the set a less the variables of the loops frs.

@@ -59,6 +59,11 @@ func (c *compiler) stmts(list []ast.Stmt) stmtFn {
 }
 
 func (c *compiler) stmt(s ast.Stmt) stmtFn {
+	if c.inDouble() {
+		if f, ok := c.dStmt(s); ok {
+			return f
+		}
+	}
 	switch s := s.(type) {
 	case *ast.VarDecl:
 		return c.localDecl(s)
