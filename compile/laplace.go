@@ -228,7 +228,7 @@ func (s *laplaceSite) prepare(e *env) (laplaceLik, *value, int) {
 			s.fail("argument %d of the likelihood is declared data, but depends on parameters", k+2)
 		}
 		if v.vars {
-			v.in.eachReal(func(x *ad.Var) { s.etaVars = append(s.etaVars, *x) })
+			s.etaVars = append(s.etaVars, v.flat...)
 		}
 	}
 	s.theta.shape([]int{n}, false)
@@ -346,10 +346,10 @@ func (u *laplaceUser) grad(theta, g, ge []float64) float64 {
 			if !v.vars {
 				continue
 			}
-			v.arg.eachReal(func(x *ad.Var) {
-				ge[p] = tp.Adjoint(*x)
+			for _, x := range v.leaves {
+				ge[p] = tp.Adjoint(x)
 				p++
-			})
+			}
 		}
 	}
 	return out.Val
