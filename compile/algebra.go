@@ -108,7 +108,7 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 	fargs := []cexpr{{t: vec, v: func(e *env) *value { return &site.of(e).yArg }}}
 	for k, a := range pass {
 		pt := f.Sig.Args[1+k]
-		if !types.Promotes(a.t, pt) || !types.Promotes(a.t, params[k]) || isComplex(pt.Kind) {
+		if !types.Promotes(a.t, pt) || !types.Promotes(a.t, params[k]) {
 			return c.badCall(x, t, "argument %d is %v, but the system function '%s' takes %v there", 3+k, a.t, f.Name, pt)
 		}
 		oa, fa := c.passThrough(a, pt, f.Decl.Params[1+k].Type.DataOnly)
@@ -162,7 +162,7 @@ func (s *algebraSolver) system(y []float64, jac, params bool) {
 			if !v.vars {
 				continue
 			}
-			for _, x := range v.arg.R {
+			for _, x := range v.leaves {
 				s.jp[i*s.np+p] = tp.Adjoint(x)
 				p++
 			}
@@ -193,7 +193,7 @@ func (s *algebraSolver) eval(e *env) *value {
 		}
 	}
 	for _, a := range s.args {
-		for i, v := range a.of(e).in.R {
+		for i, v := range a.of(e).flat {
 			if math.IsNaN(v.Val) || math.IsInf(v.Val, 0) {
 				s.fail("parameter vector[%d] is %v, but must be finite!", i+1, v.Val)
 			}
@@ -226,7 +226,7 @@ func (s *algebraSolver) eval(e *env) *value {
 	s.np = 0
 	for _, a := range s.args {
 		if v := a.of(e); v.vars {
-			s.np += len(v.in.R)
+			s.np += len(v.flat)
 		}
 	}
 	s.yArg.shape([]int{n}, false)
@@ -330,7 +330,7 @@ func (s *algebraSolver) eval(e *env) *value {
 			if !v.vars {
 				continue
 			}
-			for _, x := range v.in.R {
+			for _, x := range v.flat {
 				b.Add(x, -D.At(i, p))
 				p++
 			}

@@ -218,6 +218,7 @@ var corpusValues = map[string]float64{
 	"signatures.stan d4l":     1.3862943611198906, // log 4
 	"solvers.stan rn":         math.Sqrt2,
 	"solvers.stan rp":         3,
+	"solvers.stan od":         0.1353352832366127, // e⁻²
 	"truncation.stan mless":   0,
 	"truncation.stan ltwo":    -0.6931471805599453, // log ½
 	"transforms.stan lb":      2.2231301601484298,  // 2 + e^-1.5

@@ -85,7 +85,7 @@ func (c *compiler) daeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	}
 	for k, a := range args[first:] {
 		pt := f.Sig.Args[3+k]
-		if !types.Promotes(a.t, pt) || isComplex(pt.Kind) {
+		if !types.Promotes(a.t, pt) {
 			return c.badCall(x, t, "argument %d is %v, but the residual function '%s' takes %v there", first+k+1, a.t, f.Name, pt)
 		}
 		oa, fa := c.passThrough(a, pt, f.Decl.Params[3+k].Type.DataOnly)
@@ -121,7 +121,7 @@ func (s *daeSite) eval(e *env) *value {
 	finite("initial time", []ad.Var{t0})
 	finite("times", ts.R)
 	for _, a := range s.args {
-		finite("DAE parameters and data", a.of(e).in.R)
+		finite("DAE parameters and data", a.of(e).flat)
 	}
 	n := len(yy0.R)
 	switch {
@@ -165,7 +165,7 @@ func (s *daeSite) eval(e *env) *value {
 	}
 	for _, a := range s.args {
 		if v := a.of(e); v.vars {
-			s.np += len(v.in.R)
+			s.np += len(v.flat)
 		}
 	}
 	s.yArg.shape([]int{n}, false)
@@ -210,10 +210,10 @@ func (s *daeSite) eval(e *env) *value {
 			}
 			for _, a := range s.args {
 				if v := a.of(e); v.vars {
-					for j, x := range v.in.R {
+					for j, x := range v.flat {
 						b.Add(x, sens[(p+j)*n+i])
 					}
-					p += len(v.in.R)
+					p += len(v.flat)
 				}
 			}
 			s.out.R[k*n+i] = b.End(s.ys[k*n+i])
@@ -278,7 +278,7 @@ func (s *daeSite) jacobian(t float64, y, yp, jy, jyp, fp []float64) {
 			if !v.vars {
 				continue
 			}
-			for _, x := range v.arg.R {
+			for _, x := range v.leaves {
 				fp[i*s.np+p] = s.tape.Adjoint(x)
 				p++
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
+	"gonum.org/v1/gonum/mat"
 )
 
 // The embedded Laplace functions (see check/laplace.go for their forms and
@@ -128,8 +129,11 @@ func (c *compiler) laplaceFinish(x *ast.CallExpr, s *laplaceSite, slot stateSlot
 		s.stepsF, s.blockF = c.expr(args[2]).i, c.expr(args[3]).i
 		s.solverF, s.lineF = c.expr(args[4]).i, c.expr(args[5]).i
 	}
-	if s.lc.Rng {
+	switch {
+	case s.lc.Rng:
 		return cexpr{t: t, v: func(e *env) *value { return slot.of(e).draw(e) }}
+	case s.lc.Solve:
+		return cexpr{t: t, v: func(e *env) *value { return slot.of(e).solve(e) }}
 	}
 	return cexpr{t: t, r: func(e *env) ad.Var { return slot.of(e).marginal(e) }}
 }
@@ -228,7 +232,7 @@ func (s *laplaceSite) prepare(e *env) (laplaceLik, *value, int) {
 			s.fail("argument %d of the likelihood is declared data, but depends on parameters", k+2)
 		}
 		if v.vars {
-			v.in.eachReal(func(x *ad.Var) { s.etaVars = append(s.etaVars, *x) })
+			s.etaVars = append(s.etaVars, v.flat...)
 		}
 	}
 	s.theta.shape([]int{n}, false)
@@ -297,6 +301,30 @@ func (s *laplaceSite) draw(e *env) *value {
 	return &s.out
 }
 
+// solve is laplace_latent_solve's result: the mode θ̂, the mean of the
+// approximation, and the lower Cholesky factor of its covariance, as
+// constants (the checker has made every argument data).
+func (s *laplaceSite) solve(e *env) *value {
+	_, n := s.run(e)
+	var L mat.TriDense
+	if err := s.fit.cholesky(&L); err != nil {
+		s.fail("%v", err)
+	}
+	s.out.setMembers(nil, 2)
+	mean, chol := &s.out.T[0], &s.out.T[1]
+	mean.shape([]int{n}, false)
+	for i, v := range s.fit.theta {
+		mean.R[i] = ad.Const(v)
+	}
+	chol.shape([]int{n, n}, false)
+	for j := range n {
+		for i := range n {
+			chol.R[j*n+i] = ad.Const(L.At(i, j)) // column-major
+		}
+	}
+	return &s.out
+}
+
 // laplaceUser is a user-defined likelihood, run on its site's scratch
 // tape. Its gradients are exact (reverse mode on the scratch tape); its
 // Hessian in θ, ∇ ½ tr(S H) and ∇η vᵀ∇θ log p are difference quotients of
@@ -346,10 +374,10 @@ func (u *laplaceUser) grad(theta, g, ge []float64) float64 {
 			if !v.vars {
 				continue
 			}
-			v.arg.eachReal(func(x *ad.Var) {
-				ge[p] = tp.Adjoint(*x)
+			for _, x := range v.leaves {
+				ge[p] = tp.Adjoint(x)
 				p++
-			})
+			}
 		}
 	}
 	return out.Val

@@ -334,15 +334,24 @@ func (f *laplaceFit) gradients(lik laplaceLik, wantK bool, nEta int) (gK, gEta [
 	return gK, gEta, nil
 }
 
-// draw puts a draw from the approximation N(θ̂, Σ) into out, from the
-// standard normals z.
-func (f *laplaceFit) draw(z, out []float64) error {
+// cholesky puts the lower Cholesky factor of the approximation's
+// covariance Σ = (K⁻¹ + W)⁻¹ into L.
+func (f *laplaceFit) cholesky(L *mat.TriDense) error {
 	var ch mat.Cholesky
 	if !ch.Factorize(mat.NewSymDense(f.n, f.sigma.RawMatrix().Data)) {
 		return laplaceErr("the covariance of the Laplace approximation is not positive definite")
 	}
+	ch.LTo(L)
+	return nil
+}
+
+// draw puts a draw from the approximation N(θ̂, Σ) into out, from the
+// standard normals z.
+func (f *laplaceFit) draw(z, out []float64) error {
 	var L mat.TriDense
-	ch.LTo(&L)
+	if err := f.cholesky(&L); err != nil {
+		return err
+	}
 	for i := range f.n {
 		s := f.theta[i]
 		for j := 0; j <= i; j++ {

@@ -249,9 +249,10 @@ generated quantities {
 }
 
 // TestLaplaceSharedByGoroutines: a program of every Laplace form (a user
-// likelihood on the site's scratch tape, a built-in one, latent draws)
-// evaluated by eight models on eight goroutines, bit-equal to one model
-// alone: each model keeps its own copy of a call site's state.
+// likelihood on the site's scratch tape, a built-in one, latent draws,
+// laplace_latent_solve) evaluated by eight models on eight goroutines,
+// bit-equal to one model alone: each model keeps its own copy of a call
+// site's state.
 func TestLaplaceSharedByGoroutines(t *testing.T) {
 	src := laplaceDecls + `parameters { real<lower=0> sigma; real<lower=0> alpha; real<lower=0> rho; vector[5] m; }
 model {
@@ -262,6 +263,7 @@ model {
 generated quantities {
   vector[5] t1 = laplace_latent_rng(gauss, (sigma, yv), K, (xs, alpha, rho));
   vector[5] t2 = laplace_latent_neg_binomial_2_log_rng(cnt, grp, 2.0, m, K, (xs, alpha, rho));
+  tuple(vector[5], matrix[5, 5]) t3 = laplace_latent_solve(gauss, (sigma, yv), 1, K, (xs, alpha, rho));
 }
 `
 	checkSharedProgram(t, src, nil)

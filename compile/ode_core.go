@@ -229,32 +229,33 @@ func (v *value) eachReal(f func(*ad.Var)) {
 }
 
 // pass sets the value the system function reads to the value passed in:
-// leaves of tp when vars (to take derivatives in it), else constants. An
-// argument that is data already holds its constants from load.
+// leaves of tp when vars (to take derivatives in it), else constants, the
+// reals set in a.leaves. An argument that is data already holds its
+// constants from load.
 func (a *odeArgVal) pass(tp *ad.Tape, vars bool) {
 	if !a.vars {
 		return
 	}
-	if a.in.T != nil {
-		// A tuple: its reals in order, as eachReal visits them in both.
-		a.reals = a.reals[:0]
-		a.in.eachReal(func(x *ad.Var) { a.reals = append(a.reals, x.Val) })
-		k := 0
-		a.arg.eachReal(func(x *ad.Var) {
-			if vars {
-				*x = tp.Var(a.reals[k])
-			} else {
-				*x = ad.Const(a.reals[k])
-			}
-			k++
-		})
+	leaf := func(v ad.Var) ad.Var {
+		if vars {
+			return tp.Var(v.Val)
+		}
+		return ad.Const(v.Val)
+	}
+	if a.in.T == nil {
+		for j, v := range a.in.R {
+			a.arg.R[j] = leaf(v)
+		}
+		a.leaves = a.arg.R
 		return
 	}
-	for j, v := range a.in.R {
-		if vars {
-			a.arg.R[j] = tp.Var(v.Val)
-		} else {
-			a.arg.R[j] = ad.Const(v.Val)
-		}
-	}
+	// A tuple: its reals in order, as eachReal visits them in both.
+	a.own = a.own[:0]
+	k := 0
+	a.arg.eachReal(func(x *ad.Var) {
+		*x = leaf(a.flat[k])
+		a.own = append(a.own, *x)
+		k++
+	})
+	a.leaves = a.own
 }

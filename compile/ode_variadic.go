@@ -45,12 +45,17 @@ type odeArg struct {
 // odeArgVal is a passed-through argument's value during a solve in one
 // Model, and whether the solution has sensitivities with respect to it
 // (any of its values depends on parameters: then, as Stan types it, all
-// of them do).
+// of them do). The sensitivities are in flat's reals, which for a tuple
+// are its members' (nested tuples' too) in eachReal's order; leaves are
+// the same reals of arg, as the system function reads them.
 type odeArgVal struct {
-	in    value // the value passed to the solver
-	arg   value // the value the system function reads
-	vars  bool
-	reals []float64 // a tuple's reals, while pass sets them
+	in     value // the value passed to the solver
+	arg    value // the value the system function reads
+	vars   bool
+	flat   []ad.Var // in's reals
+	leaves []ad.Var // arg's reals, after pass
+	// A tuple's flat reals and leaves, which in.R and arg.R hold otherwise.
+	inReals, own []ad.Var
 }
 
 // of is the argument's value in e's Model.
@@ -124,7 +129,7 @@ func (c *compiler) odeVariadic(x *ast.CallExpr, call *check.Call, name string, t
 	}
 	for k, a := range args[first:] {
 		pt := f.Sig.Args[2+k]
-		if !types.Promotes(a.t, pt) || isComplex(pt.Kind) {
+		if !types.Promotes(a.t, pt) {
 			return bad("argument %d is %v, but the system function '%s' takes %v there", first+k+1, a.t, f.Name, pt)
 		}
 		oa, fa := c.passThrough(a, pt, f.Decl.Params[2+k].Type.DataOnly)
@@ -163,11 +168,15 @@ func (a *odeArg) load(e *env) *odeArgVal {
 	default:
 		v.in.copyFrom(a.e.v(e))
 	}
-	v.vars = ad.AnyVar(v.in.R)
+	v.flat = v.in.R
 	if v.in.T != nil {
-		v.in.eachReal(func(x *ad.Var) { v.vars = v.vars || !x.IsConst() })
+		v.inReals = v.inReals[:0]
+		v.in.eachReal(func(x *ad.Var) { v.inReals = append(v.inReals, *x) })
+		v.flat = v.inReals
 	}
+	v.vars = ad.AnyVar(v.flat)
 	v.arg.copyFrom(&v.in)
+	v.leaves = v.arg.R
 	return v
 }
 
@@ -186,7 +195,7 @@ func (s *odeVariadic) eval(e *env) *value {
 	s.checkFinite("initial time", []ad.Var{t0})
 	s.checkFinite("times", ts.R)
 	for _, a := range s.args {
-		s.checkFinite("ode parameters and data", a.of(e).in.R)
+		s.checkFinite("ode parameters and data", a.of(e).flat)
 	}
 	if len(y0.R) == 0 {
 		s.fail("initial state has size 0, but must have a non-zero size")
@@ -232,7 +241,7 @@ func (s *odeVariadic) eval(e *env) *value {
 	}
 	for _, a := range s.args {
 		if v := a.of(e); v.vars {
-			s.np += len(v.in.R)
+			s.np += len(v.flat)
 		}
 	}
 	size := s.coupled()
@@ -240,7 +249,7 @@ func (s *odeVariadic) eval(e *env) *value {
 	s.rargs = s.rargs[:0]
 	for _, a := range s.args {
 		v := a.of(e)
-		s.rargs = append(s.rargs, rhsArg{reals: v.in.R, ints: v.in.I, vars: v.vars})
+		s.rargs = append(s.rargs, rhsArg{reals: v.flat, ints: v.in.I, vars: v.vars})
 	}
 	s.prog.link(s.src, n, s.np, s.rargs)
 	if err := s.solve(e, s, t0.Val, rel, abs, maxSteps); err != nil {
@@ -289,7 +298,7 @@ func (s *odeVariadic) eval(e *env) *value {
 			}
 			for _, a := range s.args {
 				if v := a.of(e); v.vars {
-					p = s.addParams(&b, v.in.R, z, p, i)
+					p = s.addParams(&b, v.flat, z, p, i)
 				}
 			}
 			if s.tsVar && !s.tsV[k].IsConst() {
@@ -362,10 +371,10 @@ func (s *odeVariadic) rhs(t float64, z, dz []float64) {
 			if !v.vars {
 				continue
 			}
-			for j, x := range v.arg.R {
+			for j, x := range v.leaves {
 				dz[s.sens(i, p+j)] += tp.Adjoint(x)
 			}
-			p += len(v.arg.R)
+			p += len(v.leaves)
 		}
 	}
 }

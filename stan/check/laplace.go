@@ -15,6 +15,7 @@ import (
 //
 //	laplace_marginal(lik, (...), cov, (...))            real
 //	laplace_latent_rng(lik, (...), cov, (...))          vector
+//	laplace_latent_solve(lik, (...), cov, (...))        tuple(vector, matrix)
 //
 // where lik is real lik(vector theta, ...) and cov is matrix cov(...).
 // The built-in likelihoods replace lik and its tuple by their data:
@@ -44,6 +45,14 @@ import (
 // the tuple's members all data but theta_init. A call is of the later
 // generation when the argument after the likelihood's part is not a
 // function's name.
+//
+// laplace_latent_solve and laplace_latent_solve_tol (Stan 2.40, Stan
+// Math 5.4, later generation only there; both spellings here) return the
+// approximation's mean, the mode θ̂, and the lower Cholesky factor of its
+// covariance (K⁻¹ + W)⁻¹. Stan Math computes them on values only (its
+// laplace_base_rng takes arithmetic arguments) and stanc3 supports them
+// in generated quantities, so every argument must be data: no derivative
+// could flow through the result.
 
 // LaplaceCall is what an embedded Laplace call passes, recorded on its
 // Call: the likelihood (nil for a built-in one), the covariance function,
@@ -54,6 +63,7 @@ type LaplaceCall struct {
 	// neg_binomial_2_log, bernoulli_logit), "" for a user one.
 	Builtin string
 	Rng     bool // a laplace_latent_*_rng draw, else the log marginal
+	Solve   bool // laplace_latent_solve: the mean and the covariance's Cholesky factor
 	Tol     bool // a _tol form, with the solver's controls
 	// LikArgs and CovArgs index the tuples of arguments, CovFn the
 	// covariance function. Block indexes the later generation's
@@ -100,6 +110,10 @@ func laplaceForm(name string) (ok bool, builtin string, rng, tol bool) {
 		return true, "", true, false
 	case "laplace_latent_tol_rng":
 		return true, "", true, true
+	case "laplace_latent_solve":
+		return true, "", false, false
+	case "laplace_latent_solve_tol":
+		return true, "", false, true
 	}
 	rest, isMarginal := strings.CutPrefix(name, "laplace_marginal_")
 	if isMarginal {
@@ -150,7 +164,8 @@ func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 	name := x.Fun.Name
 	_, builtin, rng, tol := laplaceForm(name)
 	c.callRules(x)
-	lc := &LaplaceCall{Builtin: builtin, Rng: rng, Tol: tol, Block: -1, Ops: -1}
+	solve := strings.HasPrefix(name, "laplace_latent_solve")
+	lc := &LaplaceCall{Builtin: builtin, Rng: rng, Solve: solve, Tol: tol, Block: -1, Ops: -1}
 	var lead []types.Type // the arguments before the covariance function
 	var leadNames []string
 	if builtin == "" {
@@ -176,8 +191,11 @@ func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 		want += len(laplaceControls)
 	}
 	ret := types.RealT
-	if rng {
+	switch {
+	case rng:
 		ret = types.VectorT
+	case solve:
+		ret = types.TupleOf(types.VectorT, types.MatrixT)
 	}
 	// The types of the arguments, the functions' left invalid.
 	args := make([]types.Type, len(x.Args))
@@ -256,6 +274,15 @@ func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 				c.errorf(x.Args[i].Pos(), "the control parameters of %s must all be data, but the %s (argument %d) is not. (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)", name, laplaceControlNames[k], i+1)
 				ok = false
 			}
+		}
+	}
+	if solve {
+		for i, a := range x.Args {
+			if i == lc.CovFn || (builtin == "" && i == 0) || c.argData(a) {
+				continue
+			}
+			c.errorf(a.Pos(), "the arguments of %s must all be data, but argument %d is not: it computes on values only, as Stan Math does, so no derivative could flow through its result (call it in generated quantities). (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)", name, i+1)
+			ok = false
 		}
 	}
 	if !ok {
