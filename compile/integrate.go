@@ -208,8 +208,8 @@ func (c *compiler) integrate1dVariadic(x *ast.CallExpr, call *check.Call, args [
 	}
 	pts := f.Sig.Args[2:]
 	for k, pt := range pts {
-		if !types.Promotes(rest[k].t, pt) || isComplex(pt.Kind) || pt.Kind == types.Tuple {
-			return c.badCall(x, t, "argument %d is %v, which is not supported as an argument of the integrand (%v) yet", first+k+1, rest[k].t, pt)
+		if !types.Promotes(rest[k].t, pt) {
+			return c.badCall(x, t, "argument %d is %v, but the integrand takes %v", first+k+1, rest[k].t, pt)
 		}
 	}
 	s := &integrator{pos: c.pos(x.Pos()), name: strings.TrimSuffix(name, "_tol"), aF: args[1].real(), bF: args[2].real(),
@@ -278,7 +278,7 @@ func (s *integrator) at(x, xc float64, out []float64) {
 		if !s.varArg(s.e, k) {
 			continue
 		}
-		for _, p := range a.of(s.e).arg.R {
+		for _, p := range a.of(s.e).leaves {
 			out[j] = tp.Adjoint(p)
 			j++
 		}
@@ -333,7 +333,7 @@ func (s *integrator) eval(e *env) ad.Var {
 	m := 1
 	for k, arg := range s.args {
 		if s.varArg(e, k) {
-			m += len(arg.of(e).in.R)
+			m += len(arg.of(e).flat)
 		}
 	}
 	total := make([]float64, m)
@@ -414,7 +414,7 @@ func (s *integrator) eval(e *env) ad.Var {
 		if !s.varArg(e, k) {
 			continue
 		}
-		for _, v := range arg.of(e).in.R {
+		for _, v := range arg.of(e).flat {
 			bd.Add(v, total[j])
 			j++
 		}

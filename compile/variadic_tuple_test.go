@@ -7,8 +7,8 @@ import (
 )
 
 // The higher-order functions that pass their trailing arguments through
-// to a user function (the variadic ODE, DAE and algebraic solvers and
-// reduce_sum) take those arguments whatever their type, as Stan does:
+// to a user function (the variadic ODE, DAE and algebraic solvers, the
+// variadic integrators and reduce_sum) take those arguments whatever their type, as Stan does:
 // a parameter inside a tuple (or a nested tuple, an array of tuples, a
 // complex number) must carry its derivative into the solver's
 // sensitivities just as the same parameter passed plainly does.
@@ -34,6 +34,10 @@ const variadicTupleFuncs = `functions {
   real rt(array[] real xs, int s, int e, tuple(real, vector) p) { return normal_lpdf(xs | p.1 * p.2[1], p.2[2] * p.2[2] + 1); }
   real rn(array[] real xs, int s, int e, tuple(tuple(real, int), vector) p) { return normal_lpdf(xs | p.1.1 * p.1.2 * p.2[1], p.2[2] * p.2[2] + 1); }
   real rz(array[] real xs, int s, int e, complex z, vector b) { return normal_lpdf(xs | get_real(z) * b[1], get_imag(z) * b[2] * b[2] + 1); }
+  real qp(real x, real xc, real a, vector b) { return exp(-a * x * x) * (1 + b[1] * x + b[2] * x * x); }
+  real qt(real x, real xc, tuple(real, vector) p) { return exp(-p.1 * x * x) * (1 + p.2[1] * x + p.2[2] * x * x); }
+  real qn(real x, real xc, tuple(tuple(real, int), vector) p) { return exp(-p.1.1 * x * x) * (p.1.2 + p.2[1] * x + p.2[2] * x * x); }
+  real qz(real x, real xc, complex z, vector b) { return exp(-get_real(z) * x * x) * (get_imag(z) + b[1] * x + b[2] * x * x); }
 }
 parameters { real<lower=0.5, upper=2> a; vector[2] b; }
 `
@@ -64,6 +68,10 @@ func variadicTupleCases() []variadicTupleCase {
 	for _, s := range []string{"solve_newton", "solve_powell"} {
 		cs = append(cs, variadicTupleCase{s, strings.Replace(alg, "CALL", s+"(sF, [1, 1]', ARGS)", 1), "tnz"})
 		cs = append(cs, variadicTupleCase{s + "_tol", strings.Replace(alg, "CALL", s+"_tol(sF, [1, 1]', 1e-10, 1e-8, 200, ARGS)", 1), "tnz"})
+	}
+	for _, s := range []string{"integrate_1d_gauss_kronrod", "integrate_1d_double_exponential"} {
+		cs = append(cs, variadicTupleCase{s, "model { target += log(" + s + "(qF, -1, 2, ARGS)); }\n", "tnz"})
+		cs = append(cs, variadicTupleCase{s + "_tol", "model { target += log(" + s + "_tol(qF, -1, 2, 1e-10, 1e-12, 20, ARGS)); }\n", "tnz"})
 	}
 	for _, s := range []string{"reduce_sum", "reduce_sum_static"} {
 		cs = append(cs, variadicTupleCase{s, "model { target += " + s + "(rF, {0.3, -0.2, 1.1}, 1, ARGS); }\n", "tnz"})
