@@ -485,23 +485,15 @@ func (c *compiler) dCompare(b *ast.BinaryExpr) func(*env) bool {
 		return nil
 	}
 	if ta == types.IntT && tb == types.IntT {
-		fa, fb := c.dInt(b.X), c.dInt(b.Y)
-		switch b.Op {
-		case token.EQL:
-			return func(e *env) bool { return fa(e) == fb(e) }
-		case token.NEQ:
-			return func(e *env) bool { return fa(e) != fb(e) }
-		case token.LSS:
-			return func(e *env) bool { return fa(e) < fb(e) }
-		case token.LEQ:
-			return func(e *env) bool { return fa(e) <= fb(e) }
-		case token.GTR:
-			return func(e *env) bool { return fa(e) > fb(e) }
-		}
-		return func(e *env) bool { return fa(e) >= fb(e) }
+		return dCompare(b.Op, c.dInt(b.X), c.dInt(b.Y))
 	}
-	fa, fb := c.dReal(b.X), c.dReal(b.Y)
-	switch b.Op {
+	return dCompare(b.Op, c.dReal(b.X), c.dReal(b.Y))
+}
+
+// dCompare is the comparison op (==, !=, <, <=, >, >=) of two int or two
+// real closures.
+func dCompare[T int | float64](op token.Kind, fa, fb func(*env) T) func(*env) bool {
+	switch op {
 	case token.EQL:
 		return func(e *env) bool { return fa(e) == fb(e) }
 	case token.NEQ:

@@ -302,13 +302,11 @@ func formArgs(names []string, ts []types.Type) string {
 	return strings.Join(s, ", ")
 }
 
-// higherFunc returns the overload of fname a higher-order call passes: the
-// one whose parameters are form.fnArgs followed by parameters the
-// passed-through arguments promote to, returning form.fnRet. Of several,
-// the one needing fewest promotions is taken, as for calls.
-func (c *checker) higherFunc(x *ast.CallExpr, form higherForm, fname string, passed []types.Type) *Func {
-	var best *Func
-	bestCost, ties := 0, 0
+// bestPassed returns the overload of fname that a higher-order call of the
+// given form can pass the arguments passed to, the one needing fewest
+// promotions, and how many others tie with it.
+func (c *checker) bestPassed(fname string, form higherForm, passed []types.Type) (best *Func, ties int) {
+	bestCost := 0
 	for _, f := range c.info.Funcs[fname] {
 		cost, ok := higherFit(f.Sig, form, passed)
 		switch {
@@ -319,6 +317,15 @@ func (c *checker) higherFunc(x *ast.CallExpr, form higherForm, fname string, pas
 			ties++
 		}
 	}
+	return best, ties
+}
+
+// higherFunc returns the overload of fname a higher-order call passes: the
+// one whose parameters are form.fnArgs followed by parameters the
+// passed-through arguments promote to, returning form.fnRet. Of several,
+// the one needing fewest promotions is taken, as for calls.
+func (c *checker) higherFunc(x *ast.CallExpr, form higherForm, fname string, passed []types.Type) *Func {
+	best, ties := c.bestPassed(fname, form, passed)
 	want := types.Signature{Args: append(append([]types.Type(nil), form.fnArgs...), passed...), Ret: form.fnRet}
 	switch {
 	case best == nil:

@@ -393,18 +393,7 @@ func (c *checker) laplaceFunc(x *ast.CallExpr, fi, ti int, ret types.Type, lead 
 	}
 	passed := tt.Members()
 	form := higherForm{fnArgs: lead, fnRet: ret, variadic: true}
-	var best *Func
-	bestCost, ties := 0, 0
-	for _, f := range c.info.Funcs[fname] {
-		cost, ok := higherFit(f.Sig, form, passed)
-		switch {
-		case !ok || dataParam(f, form) >= 0:
-		case best == nil || cost < bestCost:
-			best, bestCost, ties = f, cost, 0
-		case cost == bestCost:
-			ties++
-		}
-	}
+	best, ties := c.bestPassed(fname, form, passed)
 	wantSig := types.Signature{Args: append(append([]types.Type(nil), lead...), passed...), Ret: ret}
 	fs := c.info.Funcs[fname]
 	switch {
