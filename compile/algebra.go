@@ -156,17 +156,7 @@ func (s *algebraSolver) system(y []float64, jac, params bool) {
 		if !params {
 			continue
 		}
-		p := 0
-		for _, a := range s.args {
-			v := a.of(s.e)
-			if !v.vars {
-				continue
-			}
-			for _, x := range v.leaves {
-				s.jp[i*s.np+p] = tp.Adjoint(x)
-				p++
-			}
-		}
+		leafAdjoints(tp, s.args, s.e, s.jp[i*s.np:])
 	}
 }
 

@@ -272,16 +272,6 @@ func (s *daeSite) jacobian(t float64, y, yp, jy, jyp, fp []float64) {
 		for p := range p0 {
 			fp[i*s.np+p] = 0
 		}
-		p := p0
-		for _, a := range s.args {
-			v := a.of(s.e)
-			if !v.vars {
-				continue
-			}
-			for _, x := range v.leaves {
-				fp[i*s.np+p] = s.tape.Adjoint(x)
-				p++
-			}
-		}
+		leafAdjoints(s.tape, s.args, s.e, fp[i*s.np+p0:])
 	}
 }

@@ -368,17 +368,7 @@ func (u *laplaceUser) grad(theta, g, ge []float64) float64 {
 		g[i] = tp.Adjoint(s.theta.R[i])
 	}
 	if ge != nil {
-		p := 0
-		for _, a := range s.args {
-			v := a.of(s.e)
-			if !v.vars {
-				continue
-			}
-			for _, x := range v.leaves {
-				ge[p] = tp.Adjoint(x)
-				p++
-			}
-		}
+		leafAdjoints(tp, s.args, s.e, ge)
 	}
 	return out.Val
 }

@@ -228,6 +228,22 @@ func (v *value) eachReal(f func(*ad.Var)) {
 	}
 }
 
+// leafAdjoints writes to dst, in order, the adjoints in tp of the leaves
+// of the passed-through arguments that have sensitivities in e's Model.
+func leafAdjoints(tp *ad.Tape, args []*odeArg, e *env, dst []float64) {
+	p := 0
+	for _, a := range args {
+		v := a.of(e)
+		if !v.vars {
+			continue
+		}
+		for _, x := range v.leaves {
+			dst[p] = tp.Adjoint(x)
+			p++
+		}
+	}
+}
+
 // pass sets the value the system function reads to the value passed in:
 // leaves of tp when vars (to take derivatives in it), else constants, the
 // reals set in a.leaves. An argument that is data already holds its
