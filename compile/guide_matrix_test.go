@@ -249,18 +249,7 @@ func TestGuideMatrixELBOClosedForm(t *testing.T) {
 			}
 			return c.elbo(v)
 		}
-		const n = 10000
-		r := rand.New(rand.NewPCG(9, 9))
-		grads := make([][]float64, len(par))
-		for range n {
-			grad := make([]float64, len(par))
-			if _, err := g.ELBOGrad(r, nil, grad); err != nil {
-				t.Fatal(err)
-			}
-			for j, v := range grad {
-				grads[j] = append(grads[j], v)
-			}
-		}
+		grads := elboGradDraws(t, g, rand.New(rand.NewPCG(9, 9)), 10000)
 		for i := range par {
 			const h = 1e-5
 			want := (closed(i, h) - closed(i, -h)) / (2 * h)

@@ -106,18 +106,7 @@ func TestGuideDirichletELBOGradient(t *testing.T) {
 	for j, b := range beta {
 		par[j] = math.Log(b)
 	}
-	const n = 20000
-	r := rand.New(rand.NewPCG(7, 7))
-	grads := make([][]float64, len(beta))
-	for range n {
-		grad := make([]float64, len(par))
-		if _, err := g.ELBOGrad(r, nil, grad); err != nil {
-			t.Fatal(err)
-		}
-		for j, v := range grad {
-			grads[j] = append(grads[j], v)
-		}
-	}
+	grads := elboGradDraws(t, g, rand.New(rand.NewPCG(7, 7)), 20000)
 	for j := range beta {
 		const h = 1e-5
 		up, down := append([]float64(nil), beta...), append([]float64(nil), beta...)

@@ -174,3 +174,22 @@ func checkELBOGradient(t *testing.T, g *Guide, seeds uint64) {
 		}
 	}
 }
+
+// elboGradDraws returns n one-draw ELBO gradients of g, parameter by
+// parameter: grads[j] holds the n draws of the j-th partial.
+func elboGradDraws(t *testing.T, g *Guide, r *rand.Rand, n int) [][]float64 {
+	t.Helper()
+	par := g.Params()
+	grads := make([][]float64, len(par))
+	grad := make([]float64, len(par))
+	for range n {
+		clear(grad)
+		if _, err := g.ELBOGrad(r, nil, grad); err != nil {
+			t.Fatal(err)
+		}
+		for j, v := range grad {
+			grads[j] = append(grads[j], v)
+		}
+	}
+	return grads
+}
