@@ -69,21 +69,7 @@ func TestLaplaceLaterFormsMatch(t *testing.T) {
 // the 2.37 _tol form with block size 4 and the later defaults gives, and
 // with block size 1 something else.
 func TestLaplaceLaterBlockSize(t *testing.T) {
-	decls := `functions {
-  real mix(vector theta, data array[] int y, matrix A, real s) {
-    return poisson_log_lpmf(y | s * (A * theta));
-  }
-  matrix K2(data array[] real x, real alpha, real rho) {
-    return add_diag(gp_exp_quad_cov(x, alpha, rho), 1e-6);
-  }
-}
-transformed data {
-  array[4] real xs = {-1, 0, 0.5, 1.5};
-  array[4] int y = {2, 0, 4, 1};
-  matrix[4, 4] A = [[1, 0.3, 0, 0], [0.2, 1, 0.4, 0], [0, 0.1, 1, -0.3], [0.5, 0, 0, 1]];
-}
-parameters { real<lower=0> alpha; real<lower=0> rho; real<lower=0> s; }
-`
+	decls := laplaceDenseDecls
 	x := []float64{0.2, -0.1, -0.3}
 	lp := func(call string) float64 {
 		v, err := buildSource(t, decls+"model { target += "+call+"; }\n", nil).LogDensity(x, nil)

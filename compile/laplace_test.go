@@ -134,13 +134,10 @@ func TestLaplaceBuiltinsMatchUser(t *testing.T) {
 	}
 }
 
-// TestLaplaceDenseHessian: a user likelihood whose Hessian is not
-// diagonal (each count's rate mixes the latent variables), with
-// hessian_block_size the size of θ; gradients against finite differences
-// of the whole log density, and the block size 1 a different (wrong)
-// approximation, as in Stan.
-func TestLaplaceDenseHessian(t *testing.T) {
-	decls := `functions {
+// laplaceDenseDecls is a program without its model block whose user
+// likelihood has a dense Hessian in θ: each count's rate mixes the latent
+// variables through A.
+const laplaceDenseDecls = `functions {
   real mix(vector theta, data array[] int y, matrix A, real s) {
     return poisson_log_lpmf(y | s * (A * theta));
   }
@@ -155,6 +152,14 @@ transformed data {
 }
 parameters { real<lower=0> alpha; real<lower=0> rho; real<lower=0> s; }
 `
+
+// TestLaplaceDenseHessian: a user likelihood whose Hessian is not
+// diagonal (each count's rate mixes the latent variables), with
+// hessian_block_size the size of θ; gradients against finite differences
+// of the whole log density, and the block size 1 a different (wrong)
+// approximation, as in Stan.
+func TestLaplaceDenseHessian(t *testing.T) {
+	decls := laplaceDenseDecls
 	x := []float64{0.2, -0.1, -0.3}
 	full := decls + "model { target += laplace_marginal_tol(mix, (y, A, s), K2, (xs, alpha, rho), rep_vector(0, 4), 1e-8, 100, 4, 1, 0); }\n"
 	lpFull := checkModelGrad(t, "dense Hessian", buildSource(t, full, nil), x, 1e-6)
