@@ -197,3 +197,71 @@ func TestUserGuideLaplaceGP(t *testing.T) {
 		ugAgree(t, "logistic GP, "+name, lap.col(t, name), lfull.col(t, name), 4, 0.1)
 	}
 }
+
+// TestUserGuideSumToZero runs the User's Guide's sum_to_zero_vector
+// (Goodman's prior, standard normal marginals) in a varying-intercept
+// regression against the hard K-1 constraint and against
+// sum_to_zero_jacobian: the posterior means agree within Monte Carlo
+// error, every draw sums to zero and round-trips through the
+// unconstrain function. Without data the marginals are standard normal:
+// E[beta_k^2] = 1. A sum_to_zero_matrix with normal(0, s) entries has
+// zero row and column sums and E[B_ij^2] = s^2 (1 - 1/R)(1 - 1/C).
+func TestUserGuideSumToZero(t *testing.T) {
+	if testing.Short() {
+		t.Skip("NUTS runs")
+	}
+	const K = 5
+	rng := rand.New(rand.NewPCG(5, 9))
+	effects := []float64{-1, -0.5, 0, 0.5, 1}
+	var g []int
+	var y []float64
+	for i := range 40 {
+		k := i % K
+		g = append(g, k+1)
+		y = append(y, 2+effects[k]+0.7*rng.NormFloat64())
+	}
+	data := map[string]any{"K": K, "N": len(y), "g": g, "y": y}
+	builtin := ugSample(t, "sum_to_zero_builtin.stan", data, 2, 500, 500, 21)
+	hard := ugSample(t, "sum_to_zero_hard.stan", data, 2, 500, 500, 21)
+	jac := ugSample(t, "sum_to_zero_jacobian.stan", data, 2, 500, 500, 21)
+	for _, name := range []string{"alpha", "sigma", "beta[1]", "beta[3]", "beta[5]"} {
+		ugAgree(t, "sum_to_zero_vector against K-1, "+name, builtin.col(t, name), hard.col(t, name), 4, 0)
+		ugAgree(t, "sum_to_zero_jacobian against K-1, "+name, jac.col(t, name), hard.col(t, name), 4, 0)
+	}
+	for _, name := range []string{"total", "roundtrip"} {
+		for _, c := range builtin.col(t, name) {
+			for _, v := range c {
+				if math.Abs(v) > 1e-12 {
+					t.Fatalf("%s = %v", name, v)
+				}
+			}
+		}
+	}
+	for _, c := range jac.col(t, "recovered") {
+		for _, v := range c {
+			if v > 1e-12 {
+				t.Fatalf("sum_to_zero_unconstrain(sum_to_zero_jacobian(y)) is off by %v", v)
+			}
+		}
+	}
+
+	prior := ugSample(t, "sum_to_zero_builtin.stan", map[string]any{"K": K, "N": 0, "g": []int{}, "y": []float64{}}, 2, 500, 1000, 22)
+	for _, name := range []string{"beta[1]", "beta[5]"} {
+		ugKnown(t, "prior E["+name+"^2]", prior.apply(t, name, func(v float64) float64 { return v * v }), 1, 4, 0)
+	}
+
+	const R, C, s = 3, 4, 1.5
+	mat := ugSample(t, "sum_to_zero_matrix.stan", map[string]any{"R": R, "C": C, "s": s}, 2, 500, 1000, 23)
+	for _, name := range []string{"row_sums", "col_sums", "roundtrip"} {
+		for _, c := range mat.col(t, name) {
+			for _, v := range c {
+				if v > 1e-12 {
+					t.Fatalf("%s = %v", name, v)
+				}
+			}
+		}
+	}
+	for _, name := range []string{"B2[1,1]", "B2[3,4]", "B2[2,3]"} {
+		ugKnown(t, "sum_to_zero_matrix E["+name+"]", mat.col(t, name), s*s*(1-1.0/R)*(1-1.0/C), 4, 0)
+	}
+}
