@@ -2,6 +2,7 @@ package compile
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/gostan/gostan/diag"
 	"github.com/gostan/gostan/infer/nuts"
 	"github.com/gostan/gostan/model"
+	"github.com/gostan/gostan/transform"
 )
 
 // The programs of compile/testdata/userguide are the newest Stan manuals'
@@ -264,4 +266,115 @@ func TestUserGuideSumToZero(t *testing.T) {
 	for _, name := range []string{"B2[1,1]", "B2[3,4]", "B2[2,3]"} {
 		ugKnown(t, "sum_to_zero_matrix E["+name+"]", mat.col(t, name), s*s*(1-1.0/R)*(1-1.0/C), 4, 0)
 	}
+}
+
+// TestUserGuideJacobian runs the User's Guide's user-defined constraints
+// (chapter "User-Defined Constrained Parameters"): the lower bound
+// written with jacobian += against the built-in one and the lognormal's
+// moments; the ordered simplex of N = 2, whose means the chapter gives
+// (1/4, 3/4); cholesky_factor_corr_jacobian against the built-in type
+// and the LKJ marginal E[Ω_ij²] = 1/(2η + D - 1); and the chapter's
+// structural-zeros transform, whose zeros are exact and whose free
+// correlations follow LKJ restricted to the zeros' subspace: without
+// zeros the same marginal, and for D = 3 with Ω₂₁ = 0, (Ω₃₁, Ω₃₂) has
+// density ∝ (1 - ρ²)^(η-1) on the unit disc, so E[Ω₃₁²] = 1/(2(η + 1)).
+func TestUserGuideJacobian(t *testing.T) {
+	if testing.Short() {
+		t.Skip("NUTS runs")
+	}
+	ls := ugSample(t, "jacobian_log_sigma.stan", map[string]any{}, 2, 500, 1000, 31)
+	ugAgree(t, "jacobian += log_sigma against real<lower=0>", ls.col(t, "sigma"), ls.col(t, "tau"), 4, 0)
+	ugKnown(t, "E[sigma] of lognormal(0, 1)", ls.col(t, "sigma"), math.Exp(0.5), 4, 0)
+	ugKnown(t, "E[log_sigma]", ls.col(t, "log_sigma"), 0, 4, 0)
+	ugKnown(t, "E[log_sigma^2]", ls.apply(t, "log_sigma", func(v float64) float64 { return v * v }), 1, 4, 0)
+
+	os := ugSample(t, "ordered_simplex.stan", map[string]any{"N": 2}, 2, 500, 1000, 32)
+	for _, v := range []string{"theta", "phi"} {
+		ugKnown(t, "ordered simplex "+v+"[1]", os.col(t, v+"[1]"), 0.25, 4, 0)
+		ugKnown(t, "ordered simplex "+v+"[2]", os.col(t, v+"[2]"), 0.75, 4, 0)
+	}
+
+	// N = 5: the chapter's means (0.05, 0.08, 0.12, 0.23, 0.52), and
+	// those of uniform simplexes whose Stan 2.37 coordinates y have -y
+	// positive and increasing, drawn by rejection.
+	os5 := ugSample(t, "ordered_simplex.stan", map[string]any{"N": 5}, 2, 500, 1000, 36)
+	ref := orderedSimplexMeans(5, 3000000) // about 5000 kept: ±0.002 on theta[5]
+	for i, want := range []float64{0.05, 0.08, 0.12, 0.23, 0.52} {
+		name := fmt.Sprintf("theta[%d]", i+1)
+		ugKnown(t, "ordered simplex N = 5, "+name+" (by rejection)", os5.col(t, name), ref[i], 4, 0.006)
+		ugKnown(t, "ordered simplex N = 5, "+name+" (the manual's)", os5.col(t, name), want, 4, 0.005)
+	}
+
+	const D, eta = 4, 1.5
+	lkj := ugSample(t, "lkj_jacobian.stan", map[string]any{"D": D, "eta": eta}, 2, 500, 1000, 33)
+	for _, ij := range []string{"[2,1]", "[4,3]", "[4,1]"} {
+		ugAgree(t, "cholesky_factor_corr_jacobian against the type, Omega"+ij, lkj.col(t, "Omega3"+ij), lkj.col(t, "Omega2"+ij), 4, 0)
+		ugKnown(t, "cholesky_factor_corr_jacobian, E[Omega"+ij+"^2]", lkj.col(t, "sq3"+ij), 1/(2*eta+D-1), 4, 0)
+		ugKnown(t, "cholesky_factor_corr, E[Omega"+ij+"^2]", lkj.col(t, "sq2"+ij), 1/(2*eta+D-1), 4, 0)
+	}
+	for _, c := range lkj.col(t, "roundtrip") {
+		for _, v := range c {
+			if v > 1e-8 {
+				t.Fatalf("cholesky_factor_corr_unconstrain(L3) is off L3_raw by %v", v)
+			}
+		}
+	}
+
+	none := [][]int{{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}}
+	z0 := ugSample(t, "cholesky_corr_zeros.stan", map[string]any{"D": D, "eta": eta, "zeros": none}, 2, 500, 1000, 34)
+	for _, ij := range []string{"[2,1]", "[4,3]", "[4,1]"} {
+		ugKnown(t, "structural zeros (none), E[Omega"+ij+"^2]", z0.col(t, "Omega2"+ij), 1/(2*eta+D-1), 4, 0)
+	}
+	const eta3 = 2.0
+	one := [][]int{{0, 0, 0}, {1, 0, 0}, {0, 0, 0}}
+	z1 := ugSample(t, "cholesky_corr_zeros.stan", map[string]any{"D": 3, "eta": eta3, "zeros": one}, 2, 500, 1000, 35)
+	for _, name := range []string{"Omega[2,1]", "Omega[1,2]"} {
+		for _, c := range z1.col(t, name) {
+			for _, v := range c {
+				if v != 0 {
+					t.Fatalf("%s = %v, a structural zero", name, v)
+				}
+			}
+		}
+	}
+	for _, ij := range []string{"[3,1]", "[3,2]"} {
+		ugKnown(t, "structural zero at [2,1], E[Omega"+ij+"^2]", z1.col(t, "Omega2"+ij), 1/(2*(eta3+1)), 4, 0)
+	}
+}
+
+// orderedSimplexMeans draws uniform n-simplexes (normalised exponentials)
+// and keeps those whose coordinates y under Stan 2.37's transform have -y
+// positive and increasing, the image of the User's Guide's ordered
+// simplex; it returns their mean.
+func orderedSimplexMeans(n, draws int) []float64 {
+	rng := rand.New(rand.NewPCG(41, 43))
+	x, y := make([]float64, n), make([]float64, n-1)
+	sum, kept := make([]float64, n), 0
+	for range draws {
+		s := 0.0
+		for i := range x {
+			x[i] = rng.ExpFloat64()
+			s += x[i]
+		}
+		for i := range x {
+			x[i] /= s
+		}
+		if transform.UnconstrainSimplexILR(x, y) != nil {
+			continue
+		}
+		ok := -y[0] > 0
+		for i := 1; i < n-1; i++ {
+			ok = ok && -y[i] > -y[i-1]
+		}
+		if ok {
+			kept++
+			for i, v := range x {
+				sum[i] += v
+			}
+		}
+	}
+	for i := range sum {
+		sum[i] /= float64(kept)
+	}
+	return sum
 }
