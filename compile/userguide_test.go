@@ -378,3 +378,25 @@ func orderedSimplexMeans(n, draws int) []float64 {
 	}
 	return sum
 }
+
+// TestUserGuideStochasticMatrices: Dirichlet(a_j) columns of a
+// column_stochastic_matrix and rows of a row_stochastic_matrix, declared
+// and built by stochastic_column_jacobian and stochastic_row_jacobian,
+// have the Dirichlet means a_ij / Σ_i a_ij.
+func TestUserGuideStochasticMatrices(t *testing.T) {
+	if testing.Short() {
+		t.Skip("NUTS runs")
+	}
+	a := [][]float64{{1, 4}, {2, 1}, {3, 0.5}}
+	d := ugSample(t, "stochastic_matrices.stan", map[string]any{"a": a}, 2, 500, 1000, 51)
+	for j := range 2 {
+		s := a[0][j] + a[1][j] + a[2][j]
+		for i := range 3 {
+			want := a[i][j] / s
+			for _, name := range []string{fmt.Sprintf("P[%d,%d]", i+1, j+1), fmt.Sprintf("P2[%d,%d]", i+1, j+1),
+				fmt.Sprintf("Q[%d,%d]", j+1, i+1), fmt.Sprintf("Q2[%d,%d]", j+1, i+1)} {
+				ugKnown(t, name, d.col(t, name), want, 4, 0)
+			}
+		}
+	}
+}
