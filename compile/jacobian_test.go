@@ -112,32 +112,49 @@ generated quantities { real j = jacobian; }`, model.Data{})
 // gradient, with and without the Jacobian; the _constrain function adds
 // nothing. The declared constraint runs package transform through the
 // parameter layout, the function through the library: the two must agree.
+// The simplex functions follow Stan 2.37's transform where declared
+// simplexes keep Stan 2.21's coordinates (package transform says why);
+// theirs are checked instead against Stan Math's definition,
+// softmax(sum_to_zero_constrain(y)) with log Jacobian Σ log x + ½ log K,
+// written in the language (ref).
 func TestTransformFunctionsMatchDeclarations(t *testing.T) {
+	ilr := func(x, y string, k int) string {
+		return fmt.Sprintf("%s = softmax(sum_to_zero_constrain(%s)); jacobian += sum(log(%s)) + 0.5 * log(%d);", x, y, x, k)
+	}
 	for _, c := range []struct {
 		name, decl, free, tp, use string
 		n                         int
+		ref                       string // transformed parameters of y equal to tp, else decl
 	}{
-		{"lower_bound", "real<lower=1.5>", "real", "real x = lower_bound_jacobian(y, 1.5);", "x ~ gamma(2, 1);", 1},
-		{"upper_bound", "vector<upper=2>[2]", "vector[2]", "vector[2] x = upper_bound_jacobian(y, 2);", "x ~ normal(0, 3);", 2},
-		{"lower_upper_bound", "array[2] real<lower=-1, upper=3>", "array[2] real", "array[2] real x = lower_upper_bound_jacobian(y, -1, 3);", "x ~ normal(1, 2);", 2},
-		{"bounds_vector", "vector<lower=[-1, 0]', upper=[3, 0.5]'>[2]", "vector[2]", "vector[2] x = lower_upper_bound_jacobian(y, [-1, 0]', [3, 0.5]');", "x ~ normal(1, 2);", 2},
-		{"offset_multiplier", "row_vector<offset=1, multiplier=2>[2]", "row_vector[2]", "row_vector[2] x = offset_multiplier_jacobian(y, 1, 2);", "x ~ normal(0, 1);", 2},
-		{"ordered", "ordered[3]", "vector[3]", "vector[3] x = ordered_jacobian(y);", "x ~ normal(0, 2);", 3},
-		{"positive_ordered", "positive_ordered[3]", "vector[3]", "vector[3] x = positive_ordered_jacobian(y);", "x ~ exponential(1);", 3},
-		{"simplex", "simplex[4]", "vector[3]", "vector[4] x = simplex_jacobian(y);", "x ~ dirichlet([2, 3, 4, 5]');", 3},
-		{"unit_vector", "unit_vector[3]", "vector[3]", "vector[3] x = unit_vector_jacobian(y);", "target += x[1];", 3},
-		{"cholesky_factor_corr", "cholesky_factor_corr[3]", "vector[3]", "matrix[3, 3] x = cholesky_factor_corr_jacobian(y, 3);", "x ~ lkj_corr_cholesky(2);", 3},
-		{"corr_matrix", "corr_matrix[3]", "vector[3]", "matrix[3, 3] x = corr_matrix_jacobian(y, 3);", "x ~ lkj_corr(2);", 3},
-		{"cov_matrix", "cov_matrix[2]", "vector[3]", "matrix[2, 2] x = cov_matrix_jacobian(y, 2);", "x ~ wishart(4, identity_matrix(2));", 3},
-		{"cholesky_factor_cov", "cholesky_factor_cov[3, 2]", "vector[5]", "matrix[3, 2] x = cholesky_factor_cov_jacobian(y, 3, 2);", "target += -0.5 * sum(square(to_vector(x)));", 5},
-		{"array", "array[2] simplex[3]", "array[2] vector[2]", "array[2] vector[3] x = simplex_jacobian(y);", "x[1] ~ dirichlet([2, 3, 4]'); x[2] ~ dirichlet([1, 2, 2]');", 4},
-		{"sum_to_zero_vector", "sum_to_zero_vector[4]", "vector[3]", "vector[4] x = sum_to_zero_jacobian(y);", "x ~ normal(0.3, 1);", 3},
-		{"sum_to_zero_matrix", "sum_to_zero_matrix[3, 4]", "matrix[2, 3]", "matrix[3, 4] x = sum_to_zero_jacobian(y);", "to_vector(x) ~ normal(0.3, 1);", 6},
-		{"column_stochastic_matrix", "column_stochastic_matrix[3, 2]", "matrix[2, 2]", "matrix[3, 2] x = stochastic_column_jacobian(y);", "col(x, 1) ~ dirichlet([2, 3, 4]'); col(x, 2) ~ dirichlet([1, 1, 3]');", 4},
-		{"row_stochastic_matrix", "array[2] row_stochastic_matrix[2, 3]", "array[2] matrix[2, 2]", "array[2] matrix[2, 3] x = stochastic_row_jacobian(y);", "row(x[1], 1)' ~ dirichlet([2, 3, 4]'); row(x[2], 2)' ~ dirichlet([1, 1, 3]');", 8},
+		{"lower_bound", "real<lower=1.5>", "real", "real x = lower_bound_jacobian(y, 1.5);", "x ~ gamma(2, 1);", 1, ""},
+		{"upper_bound", "vector<upper=2>[2]", "vector[2]", "vector[2] x = upper_bound_jacobian(y, 2);", "x ~ normal(0, 3);", 2, ""},
+		{"lower_upper_bound", "array[2] real<lower=-1, upper=3>", "array[2] real", "array[2] real x = lower_upper_bound_jacobian(y, -1, 3);", "x ~ normal(1, 2);", 2, ""},
+		{"bounds_vector", "vector<lower=[-1, 0]', upper=[3, 0.5]'>[2]", "vector[2]", "vector[2] x = lower_upper_bound_jacobian(y, [-1, 0]', [3, 0.5]');", "x ~ normal(1, 2);", 2, ""},
+		{"offset_multiplier", "row_vector<offset=1, multiplier=2>[2]", "row_vector[2]", "row_vector[2] x = offset_multiplier_jacobian(y, 1, 2);", "x ~ normal(0, 1);", 2, ""},
+		{"ordered", "ordered[3]", "vector[3]", "vector[3] x = ordered_jacobian(y);", "x ~ normal(0, 2);", 3, ""},
+		{"positive_ordered", "positive_ordered[3]", "vector[3]", "vector[3] x = positive_ordered_jacobian(y);", "x ~ exponential(1);", 3, ""},
+		{"simplex", "", "vector[3]", "vector[4] x = simplex_jacobian(y);", "x ~ dirichlet([2, 3, 4, 5]');", 3, "vector[4] x; " + ilr("x", "y", 4)},
+		{"unit_vector", "unit_vector[3]", "vector[3]", "vector[3] x = unit_vector_jacobian(y);", "target += x[1];", 3, ""},
+		{"cholesky_factor_corr", "cholesky_factor_corr[3]", "vector[3]", "matrix[3, 3] x = cholesky_factor_corr_jacobian(y, 3);", "x ~ lkj_corr_cholesky(2);", 3, ""},
+		{"corr_matrix", "corr_matrix[3]", "vector[3]", "matrix[3, 3] x = corr_matrix_jacobian(y, 3);", "x ~ lkj_corr(2);", 3, ""},
+		{"cov_matrix", "cov_matrix[2]", "vector[3]", "matrix[2, 2] x = cov_matrix_jacobian(y, 2);", "x ~ wishart(4, identity_matrix(2));", 3, ""},
+		{"cholesky_factor_cov", "cholesky_factor_cov[3, 2]", "vector[5]", "matrix[3, 2] x = cholesky_factor_cov_jacobian(y, 3, 2);", "target += -0.5 * sum(square(to_vector(x)));", 5, ""},
+		{"array", "", "array[2] vector[2]", "array[2] vector[3] x = simplex_jacobian(y);", "x[1] ~ dirichlet([2, 3, 4]'); x[2] ~ dirichlet([1, 2, 2]');", 4,
+			"array[2] vector[3] x; for (i in 1:2) { " + ilr("x[i]", "y[i]", 3) + " }"},
+		{"sum_to_zero_vector", "sum_to_zero_vector[4]", "vector[3]", "vector[4] x = sum_to_zero_jacobian(y);", "x ~ normal(0.3, 1);", 3, ""},
+		{"sum_to_zero_matrix", "sum_to_zero_matrix[3, 4]", "matrix[2, 3]", "matrix[3, 4] x = sum_to_zero_jacobian(y);", "to_vector(x) ~ normal(0.3, 1);", 6, ""},
+		{"column_stochastic_matrix", "", "matrix[2, 2]", "matrix[3, 2] x = stochastic_column_jacobian(y);", "col(x, 1) ~ dirichlet([2, 3, 4]'); col(x, 2) ~ dirichlet([1, 1, 3]');", 4,
+			"matrix[3, 2] x; for (j in 1:2) { " + ilr("x[:, j]", "y[:, j]", 3) + " }"},
+		{"row_stochastic_matrix", "", "array[2] matrix[2, 2]", "array[2] matrix[2, 3] x = stochastic_row_jacobian(y);", "row(x[1], 1)' ~ dirichlet([2, 3, 4]'); row(x[2], 2)' ~ dirichlet([1, 1, 3]');", 8,
+			"array[2] matrix[2, 3] x; for (k in 1:2) { for (i in 1:2) { x[k, i] = softmax(sum_to_zero_constrain(y[k, i]'))'; jacobian += sum(log(x[k, i])) + 0.5 * log(3); } }"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			declared := buildSource(t, "parameters { "+c.decl+" x; } model { "+c.use+" }", model.Data{})
+			var declared *Model
+			if c.ref != "" {
+				declared = buildSource(t, "parameters { "+c.free+" y; } transformed parameters { "+c.ref+" } model { "+c.use+" }", model.Data{})
+			} else {
+				declared = buildSource(t, "parameters { "+c.decl+" x; } model { "+c.use+" }", model.Data{})
+			}
 			by := buildSource(t, "parameters { "+c.free+" y; } transformed parameters { "+c.tp+" } model { "+c.use+" }", model.Data{})
 			rng := rand.New(rand.NewPCG(3, uint64(len(c.name))))
 			var points [][]float64

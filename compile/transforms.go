@@ -138,7 +138,7 @@ func transformFuncs() map[string]builtin {
 	}
 	byKind := map[string]map[types.Kind]builtin{}
 	for typeName, sh := range structuredShapes {
-		st := transform.Lookup(typeName)
+		st := transform.LookupFunction(typeName)
 		name := typeName
 		if n, ok := functionNames[typeName]; ok {
 			name = n

@@ -7,10 +7,11 @@
 //
 // The unconstrained layouts and the Jacobian terms (including Stan's
 // constants) are exactly Stan's, so that a compiled model's log density and
-// gradient match Stan's on the same unconstrained vector; but the
-// stochastic matrices are made of this package's simplexes, Stan 2.21's
-// stick-breaking ones, where Stan 2.37 builds simplexes (and these
-// matrices) from the isometric log-ratio transform.
+// gradient match Stan's on the same unconstrained vector; but declared
+// simplexes and stochastic matrices keep Stan 2.21's stick-breaking
+// coordinates (Simplex), where Stan 2.37 builds them from the isometric
+// log-ratio transform, which the language's simplex_* and stochastic_*_
+// functions use here as in Stan (SimplexILR, LookupFunction).
 //
 // Constrain functions take a tape, the unconstrained Vars, and lj, the
 // log-Jacobian accumulator; a nil lj skips the Jacobian (as Stan does when

@@ -5,7 +5,8 @@ import "github.com/gostan/gostan/ad"
 // Structured is a constraint on a whole vector or matrix (simplex,
 // cov_matrix, ...), as one entry of the table Lookup reads, so that a
 // declared variable and the language's *_constrain, *_jacobian and
-// *_unconstrain functions go through the same functions. dims are the
+// *_unconstrain functions go through the same functions (but for the
+// simplexes: LookupFunction). dims are the
 // constrained value's: {K} for a vector, {rows, cols} for a matrix.
 type Structured struct {
 	Name   string
@@ -106,3 +107,41 @@ var structured = map[string]*Structured{
 // Lookup returns the structured constraint a type is named after, or nil
 // for any other name.
 func Lookup(name string) *Structured { return structured[name] }
+
+// functionTransforms are the constraints the language's *_constrain,
+// *_jacobian and *_unconstrain functions apply where they differ from the
+// declared types': simplexes by SimplexILR, as Stan's functions (2.37)
+// build them.
+var functionTransforms = map[string]*Structured{
+	"simplex": {Name: "simplex",
+		Size: func(d []int) int { return SimplexSize(d[0]) },
+		Constrain: func(t *ad.Tape, y, out []ad.Var, _ []int, lj *ad.Var) error {
+			return SimplexILR(t, y, out, lj)
+		},
+		Unconstrain: func(x []float64, _ []int, y []float64) error { return UnconstrainSimplexILR(x, y) }},
+	"column_stochastic_matrix": {Name: "column_stochastic_matrix", Matrix: true,
+		Size: func(d []int) int { return StochasticColumnSize(d[0], d[1]) },
+		Constrain: func(t *ad.Tape, y, out []ad.Var, d []int, lj *ad.Var) error {
+			return StochasticColumnILR(t, y, out, d[0], d[1], lj)
+		},
+		Unconstrain: func(x []float64, d []int, y []float64) error {
+			return UnconstrainStochasticColumnILR(x, d[0], d[1], y)
+		}},
+	"row_stochastic_matrix": {Name: "row_stochastic_matrix", Matrix: true,
+		Size: func(d []int) int { return StochasticRowSize(d[0], d[1]) },
+		Constrain: func(t *ad.Tape, y, out []ad.Var, d []int, lj *ad.Var) error {
+			return StochasticRowILR(t, y, out, d[0], d[1], lj)
+		},
+		Unconstrain: func(x []float64, d []int, y []float64) error {
+			return UnconstrainStochasticRowILR(x, d[0], d[1], y)
+		}},
+}
+
+// LookupFunction returns the structured constraint the language's
+// transform functions of a type apply, or nil for a name no type has.
+func LookupFunction(name string) *Structured {
+	if st, ok := functionTransforms[name]; ok {
+		return st
+	}
+	return structured[name]
+}
