@@ -8,6 +8,9 @@ import (
 	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -341,10 +344,16 @@ func (s *laplaceSite) solve(e *env) *value {
 type laplaceUser struct {
 	site    *laplaceSite
 	n, nEta int
+	// Scratch, grown by bufs: a shifted θ and the gradients there (gp in
+	// θ, ep in η), the gradients at θ itself (g0, e0), the direction of
+	// the differences, a Hessian column or second difference (col), its
+	// η part (e2), and the Cholesky factors of S's blocks (chol).
 	tp, gp  []float64
 	ep, g0  []float64
 	e0      []float64
 	dir     []float64
+	col, e2 []float64
+	chol    []float64
 }
 
 // grad evaluates the likelihood at θ on the scratch tape and sweeps it
@@ -373,13 +382,18 @@ func (u *laplaceUser) grad(theta, g, ge []float64) float64 {
 	return out.Val
 }
 
+// bufs sizes the scratch for n latent values and nEta parameters.
 func (u *laplaceUser) bufs() {
 	n, m := u.n, u.nEta
 	u.tp, u.gp, u.g0, u.dir = grow(u.tp, n), grow(u.gp, n), grow(u.g0, n), grow(u.dir, n)
 	u.ep, u.e0 = grow(u.ep, m), grow(u.e0, m)
+	u.col, u.e2 = grow(u.col, n), grow(u.e2, m)
 }
 
-func scaleOf(theta []float64) float64 {
+// stepScale is what the difference steps at θ are relative to: θ's
+// largest magnitude, or 1 when that is smaller, so that a step is
+// relative for a large θ and absolute near 0.
+func stepScale(theta []float64) float64 {
 	s := 1.0
 	for _, v := range theta {
 		s = math.Max(s, math.Abs(v))
@@ -391,15 +405,14 @@ func scaleOf(theta []float64) float64 {
 // gives (4 D(h/2) - D(h)) / 3 with error O(h⁴). richardson returns the
 // weights of the gradients at θ + t·h·dir for the offsets t, for the first
 // (order 1) or second (order 2) derivative along dir.
-func richardson(order int, h float64) (ts, ws []float64) {
+func richardson(order int, h float64) (ts, ws [4]float64) {
+	ts = [4]float64{1, -1, 0.5, -0.5}
 	if order == 1 {
 		// D(h) = (g(h) - g(-h)) / 2h.
-		return []float64{1, -1, 0.5, -0.5},
-			[]float64{-1.0 / 3 / (2 * h), 1.0 / 3 / (2 * h), 4.0 / 3 / h, -4.0 / 3 / h}
+		return ts, [4]float64{-1.0 / 3 / (2 * h), 1.0 / 3 / (2 * h), 4.0 / 3 / h, -4.0 / 3 / h}
 	}
 	// D(h) = (g(h) - 2 g(0) + g(-h)) / h², the g(0) terms summed by the caller.
-	return []float64{1, -1, 0.5, -0.5},
-		[]float64{-1.0 / 3 / (h * h), -1.0 / 3 / (h * h), 16.0 / 3 / (h * h), 16.0 / 3 / (h * h)}
+	return ts, [4]float64{-1.0 / 3 / (h * h), -1.0 / 3 / (h * h), 16.0 / 3 / (h * h), 16.0 / 3 / (h * h)}
 }
 
 // along adds Σ_k w_k ∇ log p(θ + t_k h dir) to dg (in θ) and de (in η,
@@ -424,11 +437,13 @@ func (u *laplaceUser) along(theta []float64, order int, h float64, dg, de []floa
 	}
 }
 
+// hess differences the gradient along b directions, each the r-th unit
+// vector of every block at once, for the blocks' r-th columns.
 func (u *laplaceUser) hess(theta []float64, b int, h []float64) {
 	u.bufs()
 	n := u.n
-	step := 1e-3 * scaleOf(theta)
-	col := make([]float64, n)
+	step := 1e-3 * stepScale(theta)
+	col := u.col
 	for r := range b {
 		clear(u.dir)
 		for k := 0; k < n/b; k++ {
@@ -454,6 +469,9 @@ func (u *laplaceUser) hess(theta []float64, b int, h []float64) {
 	}
 }
 
+// third takes ½ tr(S H) = ½ Σ_r u_rᵀ H u_r by second differences of
+// the gradient along the columns u_r of the Cholesky factors of S's
+// blocks, the r-th columns of every block at once.
 func (u *laplaceUser) third(theta []float64, b int, S, s2, ge []float64) {
 	u.bufs()
 	n := u.n
@@ -464,17 +482,19 @@ func (u *laplaceUser) third(theta []float64, b int, S, s2, ge []float64) {
 	}
 	u.grad(theta, u.g0, e0)
 	// The blocks' Cholesky factors: S_k = C_k C_kᵀ.
-	C := make([]float64, n*b)
+	u.chol = grow(u.chol, n*b)
+	C := u.chol
+	copy(C, S[:n*b])
 	for k := 0; k < n/b; k++ {
-		if !choleskyInto(C[k*b*b:(k+1)*b*b], S[k*b*b:(k+1)*b*b], b) {
+		if !lowerCholesky(C[k*b*b:(k+1)*b*b], b) {
 			u.site.fail("the covariance of the Laplace approximation is not positive definite at the mode")
 		}
 	}
-	scale := scaleOf(theta)
-	d2 := make([]float64, n)
+	scale := stepScale(theta)
+	d2 := u.col
 	var e2 []float64
 	if ge != nil {
-		e2 = make([]float64, len(ge))
+		e2 = u.e2[:len(ge)]
 	}
 	for r := range b {
 		norm := 0.0
@@ -502,6 +522,8 @@ func (u *laplaceUser) third(theta []float64, b int, S, s2, ge []float64) {
 	}
 }
 
+// hvpEta takes ∇η vᵀ∇θ log p as a first difference of the η gradient
+// along v (the θ part, also summed, is not used).
 func (u *laplaceUser) hvpEta(theta, v, ge []float64) {
 	u.bufs()
 	norm := 0.0
@@ -512,30 +534,18 @@ func (u *laplaceUser) hvpEta(theta, v, ge []float64) {
 		return
 	}
 	copy(u.dir, v)
-	dg := make([]float64, len(theta))
-	u.along(theta, 1, 1e-3*scaleOf(theta)/norm, dg, ge)
+	dg := u.col
+	clear(dg)
+	u.along(theta, 1, 1e-3*stepScale(theta)/norm, dg, ge)
 }
 
-// choleskyInto puts the lower Cholesky factor of the b×b row-major A into
-// L, reporting whether A is positive definite.
-func choleskyInto(L, A []float64, b int) bool {
-	clear(L)
-	for j := range b {
-		d := A[j*b+j]
-		for k := range j {
-			d -= L[j*b+k] * L[j*b+k]
-		}
-		if !(d > 0) {
-			return false
-		}
-		L[j*b+j] = math.Sqrt(d)
-		for i := j + 1; i < b; i++ {
-			v := A[i*b+j]
-			for k := range j {
-				v -= L[i*b+k] * L[j*b+k]
-			}
-			L[i*b+j] = v / L[j*b+j]
-		}
+// lowerCholesky overwrites the b×b row-major symmetric a with its lower
+// Cholesky factor, zeros above the diagonal, reporting whether a is
+// positive definite.
+func lowerCholesky(a []float64, b int) bool {
+	_, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Lower, N: b, Stride: b, Data: a})
+	for i := range b {
+		clear(a[i*b+i+1 : i*b+b])
 	}
-	return true
+	return ok
 }
