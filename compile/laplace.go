@@ -52,7 +52,8 @@ type laplaceSite struct {
 	kv, out        value
 	etaVars        []ad.Var
 	dims           [1]int
-	zs             []float64
+	// Scratch: K's values, θ₀'s, the standard normals and the draw.
+	kf, theta0, zs, th []float64
 }
 
 func (s *laplaceSite) fail(format string, a ...any) { fail(s.pos, s.name+": "+format, a...) }
@@ -156,7 +157,8 @@ func (s *laplaceSite) controls(e *env) laplaceControls {
 		return ctl
 	}
 	th := s.theta0F(e)
-	ctl.theta0 = make([]float64, len(th.R))
+	s.theta0 = grow(s.theta0, len(th.R))
+	ctl.theta0 = s.theta0
 	for i, v := range th.R {
 		ctl.theta0[i] = v.Val
 	}
@@ -249,7 +251,8 @@ func (s *laplaceSite) prepare(e *env) (laplaceLik, *value, int) {
 func (s *laplaceSite) run(e *env) (laplaceLik, int) {
 	lik, K, n := s.prepare(e)
 	ctl := s.controls(e)
-	kf := grow(nil, n*n)
+	s.kf = grow(s.kf, n*n)
+	kf := s.kf
 	for i, v := range K.R {
 		kf[i] = v.Val
 	}
@@ -294,7 +297,8 @@ func (s *laplaceSite) draw(e *env) *value {
 	}
 	s.dims[0] = n
 	s.out.shape(s.dims[:], false)
-	th := make([]float64, n)
+	s.th = grow(s.th, n)
+	th := s.th
 	if err := s.fit.draw(s.zs, th); err != nil {
 		s.fail("%v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	gfloats "gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -70,7 +71,8 @@ var (
 	laplaceLaterDefaults = laplaceControls{tol: 1.49012e-8, maxSteps: 500, block: 1, solver: 1, lineSteps: 1000}
 )
 
-// laplaceFit is the approximation at the mode, and its working memory.
+// laplaceFit is the approximation at the mode, and its working memory,
+// which one Model's site reuses from evaluation to evaluation.
 type laplaceFit struct {
 	n, b              int
 	K                 []float64 // n×n row-major
@@ -81,6 +83,15 @@ type laplaceFit struct {
 	value             float64 // the log marginal
 	sigma             *mat.Dense
 	trial, atrial, bv []float64
+	// Scratch of fit (the Newton matrix I + WK, or I + KW at the mode,
+	// and its factors) and of gradients (S, s2, v, K s2, R, its product
+	// with W, and the gradients returned).
+	M, WK    mat.Dense
+	lu       mat.LU
+	S, s2, v []float64
+	ks2      []float64
+	WS, R    mat.Dense
+	gK, gEta []float64
 }
 
 // errLaplace is a failure of the approximation, which rejects the draw.
@@ -135,15 +146,7 @@ func (f *laplaceFit) denseW() {
 // left in f.lik and its gradient in f.g.
 func (f *laplaceFit) objective(lik laplaceLik, a, theta []float64) float64 {
 	f.lik = lik.grad(theta, f.g, nil)
-	return f.lik - 0.5*dotf(a, theta)
-}
-
-func dotf(x, y []float64) float64 {
-	s := 0.0
-	for i := range x {
-		s += x[i] * y[i]
-	}
-	return s
+	return f.lik - 0.5*gfloats.Dot(a, theta)
 }
 
 // mulK puts K x into dst.
@@ -178,10 +181,9 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 	if ctl.theta0 != nil {
 		copy(f.theta, ctl.theta0)
 		// a = K⁻¹ θ₀.
-		var lu mat.LU
-		lu.Factorize(Kd)
+		f.lu.Factorize(Kd)
 		av := mat.NewVecDense(n, f.a)
-		if err := lu.SolveVecTo(av, false, mat.NewVecDense(n, f.theta)); err != nil {
+		if err := f.lu.SolveVecTo(av, false, mat.NewVecDense(n, f.theta)); err != nil {
 			return laplaceErr("the covariance matrix is singular")
 		}
 	} else {
@@ -192,7 +194,7 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 	if math.IsNaN(psi) || math.IsInf(psi, 1) {
 		return laplaceErr("the log likelihood is %v at the initial guess", f.lik)
 	}
-	var M, WK mat.Dense
+	M, WK := &f.M, &f.WK
 	converged, polished := false, false
 	for step := 0; ; step++ {
 		if step >= ctl.maxSteps && !converged {
@@ -202,7 +204,7 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 		lik.hess(f.theta, f.b, f.hb)
 		f.denseW()
 		WK.Mul(f.W, Kd)
-		M.CloneFrom(&WK)
+		M.CloneFrom(WK)
 		for i := range n {
 			M.Set(i, i, M.At(i, i)+1)
 		}
@@ -211,9 +213,8 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 		for i := range n {
 			f.bv[i] += f.g[i]
 		}
-		var lu mat.LU
-		lu.Factorize(&M)
-		if err := lu.SolveVecTo(mat.NewVecDense(n, f.atrial), false, mat.NewVecDense(n, f.bv)); err != nil {
+		f.lu.Factorize(M)
+		if err := f.lu.SolveVecTo(mat.NewVecDense(n, f.atrial), false, mat.NewVecDense(n, f.bv)); err != nil {
 			return laplaceErr("the Newton step for the mode is singular (I + W K)")
 		}
 		f.mulK(f.trial, f.atrial)
@@ -252,18 +253,18 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 	// At the mode: the Hessian, log |I + K W| and Σ = (I + K W)⁻¹ K.
 	lik.hess(f.theta, f.b, f.hb)
 	f.denseW()
-	var KW mat.Dense
+	KW := M
 	KW.Mul(Kd, f.W)
 	for i := range n {
 		KW.Set(i, i, KW.At(i, i)+1)
 	}
-	var lu mat.LU
-	lu.Factorize(&KW)
+	lu := &f.lu
+	lu.Factorize(KW)
 	logDet, sign := lu.LogDet()
 	if sign <= 0 || math.IsNaN(logDet) || math.IsInf(logDet, 0) {
 		return laplaceErr("the Laplace approximation is improper at the mode: the determinant of I + K W is not positive")
 	}
-	f.value = f.lik - 0.5*dotf(f.a, f.theta) - 0.5*logDet
+	f.value = f.lik - 0.5*gfloats.Dot(f.a, f.theta) - 0.5*logDet
 	if f.sigma == nil || f.sigma.RawMatrix().Rows != n {
 		f.sigma = mat.NewDense(n, n, nil)
 	}
@@ -282,10 +283,12 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 }
 
 // gradients returns the gradient of the log marginal in the entries of K
-// (n×n row-major, nil unless wantK) and in η (nil unless nEta > 0).
+// (n×n row-major, nil unless wantK) and in η (nil unless nEta > 0), in
+// f's storage, valid until the next call.
 func (f *laplaceFit) gradients(lik laplaceLik, wantK bool, nEta int) (gK, gEta []float64, err error) {
 	n, b := f.n, f.b
-	S := make([]float64, n*b)
+	f.S, f.s2, f.v = grow(f.S, n*b), grow(f.s2, n), grow(f.v, n)
+	S, s2 := f.S, f.s2
 	for k := 0; k < n/b; k++ {
 		for i := range b {
 			for j := range b {
@@ -293,13 +296,14 @@ func (f *laplaceFit) gradients(lik laplaceLik, wantK bool, nEta int) (gK, gEta [
 			}
 		}
 	}
-	s2 := make([]float64, n)
 	if nEta > 0 {
-		gEta = make([]float64, nEta)
+		f.gEta = grow(f.gEta, nEta)
+		gEta = f.gEta
+		clear(gEta)
 		lik.grad(f.theta, f.g, gEta) // ∂η log p
 		lik.third(f.theta, b, S, s2, gEta)
 		// v = Σ s2; ∂η vᵀ∇θ log p.
-		v := make([]float64, n)
+		v := f.v
 		mat.NewVecDense(n, v).MulVec(f.sigma, mat.NewVecDense(n, s2))
 		lik.hvpEta(f.theta, v, gEta)
 	} else {
@@ -312,19 +316,21 @@ func (f *laplaceFit) gradients(lik laplaceLik, wantK bool, nEta int) (gK, gEta [
 	}
 	if wantK {
 		// R = W - W Σ W.
-		var WS, R mat.Dense
+		WS, R := &f.WS, &f.R
 		WS.Mul(f.W, f.sigma)
-		R.Mul(&WS, f.W)
-		R.Sub(f.W, &R)
+		R.Mul(WS, f.W)
+		R.Sub(f.W, R)
 		// b = s2 - R K s2.
-		ks2 := make([]float64, n)
+		f.ks2 = grow(f.ks2, n)
+		ks2 := f.ks2
 		f.mulK(ks2, s2)
-		bv := make([]float64, n)
-		mat.NewVecDense(n, bv).MulVec(&R, mat.NewVecDense(n, ks2))
+		bv := f.bv
+		mat.NewVecDense(n, bv).MulVec(R, mat.NewVecDense(n, ks2))
 		for i := range n {
 			bv[i] = s2[i] - bv[i]
 		}
-		gK = make([]float64, n*n)
+		f.gK = grow(f.gK, n*n)
+		gK = f.gK
 		for i := range n {
 			for j := range n {
 				gK[i*n+j] = 0.5*(f.a[i]*f.a[j]-R.At(i, j)) + 0.5*(bv[i]*f.a[j]+f.a[i]*bv[j])
