@@ -844,7 +844,7 @@ func (c *compiler) dHoisted(x *ast.CallExpr, f dreal) dreal {
 
 // dDensity is f_lpdf of scalars: exponential as scalarExponential
 // computes it, normal as dist.NormalLpdf does for one element, each
-// with its logarithm of the scale remembered from the site's last call;
+// with the logarithms of its last scales remembered (logMemo);
 // another univariate family by its Term; nil for the rest.
 func (c *compiler) dDensity(x *ast.CallExpr, family string, pos token.Position) dreal {
 	d, ok := stdlib().densities[family]
@@ -858,7 +858,7 @@ func (c *compiler) dDensity(x *ast.CallExpr, family string, pos token.Position) 
 	switch {
 	case family == "normal" && len(args) == 3:
 		fy, fm, fs := args[0], args[1], args[2]
-		memo := newState(c, func() *lastLog { return &lastLog{} })
+		memo := newState(c, func() *logMemo { return &logMemo{} })
 		return func(e *env) float64 {
 			y, mu, s := fy(e), fm(e), fs(e)
 			if !(s > 0 && s <= math.MaxFloat64) || y != y || mu-mu != 0 {
@@ -897,17 +897,6 @@ func (c *compiler) dDensity(x *ast.CallExpr, family string, pos token.Position) 
 		}
 	}
 	return nil
-}
-
-// lastLog remembers the last logarithm taken: a loop's scale is often
-// the same every iteration.
-type lastLog struct{ x, lx float64 }
-
-func (m *lastLog) log(x float64) float64 {
-	if x != m.x || m.x == 0 {
-		m.x, m.lx = x, math.Log(x)
-	}
-	return m.lx
 }
 
 // dRng is f_rng of real scalars for a univariate family: dist.NormalRng
