@@ -86,6 +86,7 @@ func (c *compiler) dStmt(s ast.Stmt) (stmtFn, bool) {
 	return nil, false
 }
 
+// isScalar reports whether t is an int or a real.
 func isScalar(t types.Type) bool { return t == types.IntT || t == types.RealT }
 
 // dTarget is a scalar variable or element that an assignment writes.

@@ -165,9 +165,8 @@ func (c *compiler) integrate1d(x *ast.CallExpr, call *check.Call, args []cexpr, 
 	if !sameSig(f.Sig, types.Signature{Args: want, Ret: types.RealT}) {
 		return c.badCall(x, t, "the integrand '%s' must have the signature %v, not %v", f.Name, types.Signature{Args: want, Ret: types.RealT}, f.Sig)
 	}
-	isScalar := func(a cexpr) bool { return a.t == types.RealT || a.t == types.IntT }
-	if (len(args) != 6 && len(args) != 7) || !isScalar(args[1]) || !isScalar(args[2]) ||
-		!types.Promotes(args[3].t, reals) || !types.Promotes(args[4].t, reals) || args[5].t != ints || (len(args) == 7 && !isScalar(args[6])) {
+	if (len(args) != 6 && len(args) != 7) || !isScalar(args[1].t) || !isScalar(args[2].t) ||
+		!types.Promotes(args[3].t, reals) || !types.Promotes(args[4].t, reals) || args[5].t != ints || (len(args) == 7 && !isScalar(args[6].t)) {
 		return c.badCall(x, t, "takes (f, real a, real b, array[] real theta, array[] real x_r, array[] int x_i) and an optional relative tolerance")
 	}
 	s := &integrator{pos: c.pos(x.Pos()), name: "integrate_1d", aF: args[1].real(), bF: args[2].real(), data: 2}
@@ -198,8 +197,7 @@ func (c *compiler) integrate1dVariadic(x *ast.CallExpr, call *check.Call, args [
 	if tol {
 		first = 6
 	}
-	isScalar := func(a cexpr) bool { return a.t == types.RealT || a.t == types.IntT }
-	if len(args) < first || !isScalar(args[1]) || !isScalar(args[2]) || (tol && (!isScalar(args[3]) || !isScalar(args[4]) || args[5].t != types.IntT)) {
+	if len(args) < first || !isScalar(args[1].t) || !isScalar(args[2].t) || (tol && (!isScalar(args[3].t) || !isScalar(args[4].t) || args[5].t != types.IntT)) {
 		return c.badCall(x, t, "takes (f, real a, real b%s, ...)", map[bool]string{false: "", true: ", real relative_tolerance, real absolute_tolerance, int max_steps"}[tol])
 	}
 	rest := args[first:]

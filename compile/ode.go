@@ -74,13 +74,12 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 		return bad("the system function '%s' must have the signature %v, not %v", f.Name, want, f.Sig)
 	}
 	isReals := func(a cexpr) bool { return a.t.Dims == 1 && (a.t.Kind == types.Real || a.t.Kind == types.Int) }
-	isScalar := func(a cexpr) bool { return a.t.Dims == 0 && (a.t.Kind == types.Real || a.t.Kind == types.Int) }
 	for k, what := range []string{1: "initial state", 3: "times", 4: "parameter vector", 5: "continuous data"} {
 		if what != "" && !isReals(args[k]) {
 			return bad("the %s (argument %d) must be an array of reals, not %v", what, k+1, args[k].t)
 		}
 	}
-	if !isScalar(args[2]) {
+	if !isScalar(args[2].t) {
 		return bad("the initial time (argument 3) must be a real, not %v", args[2].t)
 	}
 	if args[6].t != intArr {
@@ -90,7 +89,7 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	s.y0F, s.t0F, s.tsF = args[1].val(true), args[2].real(), args[3].val(true)
 	if len(args) == 10 {
 		for k := 7; k < 10; k++ {
-			if !isScalar(args[k]) {
+			if !isScalar(args[k].t) {
 				return bad("argument %d must be a number, not %v", k+1, args[k].t)
 			}
 		}

@@ -101,11 +101,10 @@ func (c *compiler) odeVariadic(x *ast.CallExpr, call *check.Call, name string, t
 	if len(f.Sig.Args) != 2+nv || f.Sig.Args[0] != types.RealT || f.Sig.Args[1] != types.VectorT || f.Sig.Ret != types.VectorT {
 		return bad("the system function '%s' must take (real, vector) and then the %d arguments after the %s, and return a vector, not %v", f.Name, nv, map[bool]string{false: "times", true: "maximum number of steps"}[def.tol], f.Sig)
 	}
-	isScalar := func(a cexpr) bool { return a.t == types.RealT || a.t == types.IntT }
 	switch {
 	case args[1].t != types.VectorT:
 		return bad("the initial state (argument 2) must be a vector, not %v", args[1].t)
-	case !isScalar(args[2]):
+	case !isScalar(args[2].t):
 		return bad("the initial time (argument 3) must be a real, not %v", args[2].t)
 	case args[3].t.Dims != 1 || !(args[3].t.Kind == types.Real || args[3].t.Kind == types.Int):
 		return bad("the times (argument 4) must be an array of reals, not %v", args[3].t)
@@ -114,7 +113,7 @@ func (c *compiler) odeVariadic(x *ast.CallExpr, call *check.Call, name string, t
 	s.y0F, s.t0F, s.tsF = args[1].val(true), args[2].real(), args[3].val(true)
 	if def.tol {
 		for k, what := range []string{"relative tolerance", "absolute tolerance", "maximum number of steps"} {
-			if !isScalar(args[4+k]) || (k == 2 && args[6].t != types.IntT) {
+			if !isScalar(args[4+k].t) || (k == 2 && args[6].t != types.IntT) {
 				return bad("the %s (argument %d) must be a %s, not %v", what, 5+k, map[bool]string{false: "real", true: "int"}[k == 2], args[4+k].t)
 			}
 		}
