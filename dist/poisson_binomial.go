@@ -32,6 +32,7 @@ type pbTables struct {
 	lf, lb []float64 // (n+1)×(n+1), row i holding k = 0..n
 }
 
+// f is the log probability of k successes in trials 1..i.
 func (tb *pbTables) f(i, k int) float64 {
 	if k < 0 || k > i {
 		return math.Inf(-1)
@@ -47,9 +48,11 @@ func (tb *pbTables) b(i, k int) float64 {
 	return tb.lb[i*(tb.n+1)+k]
 }
 
-func newPBTables(theta []ad.Var) *pbTables {
+// fill computes the tables of theta in lf and lb, each of at least
+// (N+1)² elements.
+func (tb *pbTables) fill(theta []ad.Var, lf, lb []float64) {
 	n := len(theta)
-	tb := &pbTables{n: n, lf: make([]float64, (n+1)*(n+1)), lb: make([]float64, (n+1)*(n+1))}
+	*tb = pbTables{n: n, lf: lf[:(n+1)*(n+1)], lb: lb[:(n+1)*(n+1)]}
 	w := n + 1
 	for i := range tb.lf {
 		tb.lf[i], tb.lb[i] = math.Inf(-1), math.Inf(-1)
@@ -68,7 +71,6 @@ func newPBTables(theta []ad.Var) *pbTables {
 			tb.lb[i*w+k] = mathx.LogSumExp2(tb.b(i+1, k)+lq, tb.b(i+1, k-1)+lp)
 		}
 	}
-	return tb
 }
 
 // logWithout is log P_{-i}(m), trial i (1-based) left out.
@@ -99,23 +101,33 @@ func poissonBinomial(t *ad.Tape, fn string, form pbForm, y []int, thetas [][]ad.
 	if len(y) == 0 || len(thetas) == 0 {
 		return ad.Const(0), nil
 	}
+	size := 0 // the largest (N+1)²
 	for _, th := range thetas {
 		for j, v := range th {
 			if !(v.Val >= 0 && v.Val <= 1) {
 				return ad.Var{}, &DomainError{fn, "Probability parameters", j + 1, v.Val, "in the interval [0, 1]"}
 			}
 		}
+		size = max(size, (len(th)+1)*(len(th)+1))
 	}
-	b := t.Begin()
-	total := 0.0
-	var tb *pbTables
+	// Every variate is checked before the Builder opens, which must
+	// record nothing when the call fails.
 	for i := range n {
 		yi, th := y[min(i, len(y)-1)], thetas[min(i, len(thetas)-1)]
 		if yi < 0 || yi > len(th) {
 			return ad.Var{}, &IntError{fn, "Successes variable", i + 1, yi, fmt.Sprintf("in the interval [0, %d]", len(th))}
 		}
-		if tb == nil || len(thetas) > 1 {
-			tb = newPBTables(th)
+	}
+	sc := getScratch()
+	defer sc.release()
+	lf, lb := sc.floats(size), sc.floats(size)
+	b := t.Begin()
+	total := 0.0
+	var tb pbTables
+	for i := range n {
+		yi, th := y[min(i, len(y)-1)], thetas[min(i, len(thetas)-1)]
+		if i == 0 || len(thetas) > 1 {
+			tb.fill(th, lf, lb)
 		}
 		N := len(th)
 		var lv float64

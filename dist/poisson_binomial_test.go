@@ -3,10 +3,12 @@ package dist_test
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
+	"github.com/gostan/gostan/internal/race"
 )
 
 // pbBrute is P(X = k) by enumerating all 2^N outcomes of the trials.
@@ -81,15 +83,54 @@ func TestPoissonBinomial(t *testing.T) {
 		}
 	}
 	for _, bad := range []struct {
-		y  int
-		th []float64
-	}{{-1, theta}, {6, theta}, {1, []float64{0.5, 1.5}}, {1, []float64{math.NaN()}}} {
-		if _, err := dist.PoissonBinomialLpmf(tp, []int{bad.y}, [][]ad.Var{consts(bad.th...)}); err == nil {
-			t.Errorf("%v: no error", bad)
+		y    []int
+		th   []float64
+		want string
+	}{
+		{[]int{-1}, theta, "Successes variable[1] is -1, but must be in the interval [0, 5]"},
+		{[]int{6}, theta, "Successes variable[1] is 6, but must be in the interval [0, 5]"},
+		{[]int{1, 9}, theta, "Successes variable[2] is 9, but must be in the interval [0, 5]"},
+		{[]int{1}, []float64{0.5, 1.5}, "Probability parameters[2] is 1.5, but must be in the interval [0, 1]"},
+		{[]int{1}, []float64{math.NaN()}, "Probability parameters[1] is NaN, but must be in the interval [0, 1]"},
+	} {
+		// A failed call records nothing: the next statement's gradient
+		// is its own.
+		tp := ad.NewTape()
+		th := make([]ad.Var, len(bad.th))
+		for i, v := range bad.th {
+			th[i] = tp.Var(v)
+		}
+		_, err := dist.PoissonBinomialLpmf(tp, bad.y, [][]ad.Var{th})
+		if err == nil || !strings.Contains(err.Error(), "poisson_binomial_lpmf: "+bad.want) {
+			t.Errorf("%v, %v: error %v, want %q", bad.y, bad.th, err, bad.want)
+		}
+		z := tp.Mul(th[0], ad.Const(2))
+		tp.Grad(z)
+		for i, v := range th {
+			if want := float64(2 * (1 - min(i, 1))); tp.Adjoint(v) != want {
+				t.Errorf("%v, %v: after the error, d(2 theta[1])/d theta[%d] = %v, want %v", bad.y, bad.th, i+1, tp.Adjoint(v), want)
+			}
 		}
 	}
 	if _, err := dist.PoissonBinomialLpmf(tp, []int{1, 2, 3}, [][]ad.Var{consts(theta...), consts(theta...)}); err == nil {
 		t.Error("3 variates and 2 thetas: no error")
+	}
+	// A steady-state gradient allocates nothing: the tables are scratch.
+	eval := func() {
+		tp.Reset()
+		th := make([]ad.Var, 0, 8)
+		for _, v := range theta {
+			th = append(th, tp.Var(v))
+		}
+		lp, err := dist.PoissonBinomialLpmf(tp, []int{1, 2}, [][]ad.Var{th, th[:3]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tp.Grad(lp)
+	}
+	eval()
+	if a := testing.AllocsPerRun(10, eval); a != 0 && !race.Enabled {
+		t.Errorf("%v allocations per gradient", a)
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	sum := 0.0
