@@ -279,24 +279,14 @@ func (c *compiler) hmmEmission(x *ast.CallExpr) *hmmEmission {
 	return &hmmEmission{y: lf[0], b: lf[1], yData: c.dataLeaf(x.Args[0])}
 }
 
-// dataLeaf reports whether the leaf x is a literal or reads a fixed
-// variable (fixedVar).
+// dataLeaf reports whether the leaf x, its indexes aside, never changes
+// (fixedArg): a literal, or an element of a fixed variable.
 func (c *compiler) dataLeaf(x ast.Expr) bool {
 	x = unparen(x)
-	for {
-		ix, ok := x.(*ast.IndexExpr)
-		if !ok {
-			break
-		}
+	for ix, ok := x.(*ast.IndexExpr); ok; ix, ok = x.(*ast.IndexExpr) {
 		x = unparen(ix.X)
 	}
-	switch x := x.(type) {
-	case *ast.BasicLit:
-		return true
-	case *ast.Ident:
-		return c.fixedVar(c.info.Uses[x])
-	}
-	return false
+	return c.fixedArg(x)
 }
 
 // single is the statement of a block of one, or s.
