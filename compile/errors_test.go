@@ -236,3 +236,15 @@ func TestUnaddableTarget(t *testing.T) {
 		}
 	}
 }
+
+// TestStudentTQfSizes: student_t_qf's containers must be of one size; the
+// error names the two that differ.
+func TestStudentTQfSizes(t *testing.T) {
+	src := "parameters { real y; }\nmodel { target += sum(student_t_qf([0.2, 0.5, 0.9]', 3, 0, [1, 2]')); }\n"
+	m := buildSource(t, src, nil)
+	_, err := m.LogDensity([]float64{0.1}, make([]float64, 1))
+	want := "student_t_qf: p has size 3, but sigma has size 2; the containers must be of one size"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}

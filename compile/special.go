@@ -83,6 +83,9 @@ func (l *library) addSpecialFuncs() {
 	}
 }
 
+// studentTQfArgs are student_t_qf's arguments' names, for messages.
+var studentTQfArgs = [4]string{"p", "nu", "mu", "sigma"}
+
 // studentTQf is student_t_qf(p, nu, mu, sigma) (Stan 2.40), each argument
 // a real or a container of reals, elementwise over the containers (all of
 // one size) with the scalars broadcast; dist.StudentTQf has the partials.
@@ -128,16 +131,17 @@ func studentTQf(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr
 	buf := c.buf()
 	return cexpr{t: t, v: func(e *env) *value {
 		var x [4][]ad.Var
-		n := -1
+		n, first := -1, 0
 		for k := range x {
 			x[k] = get[k](e)
 			if a[k].v == nil {
 				continue
 			}
-			if n >= 0 && len(x[k]) != n {
-				fail(pos, "student_t_qf: the containers have sizes %d and %d, but must be of one size", n, len(x[k]))
+			if n < 0 {
+				n, first = len(x[k]), k
+			} else if len(x[k]) != n {
+				fail(pos, "student_t_qf: %s has size %d, but %s has size %d; the containers must be of one size", studentTQfArgs[first], n, studentTQfArgs[k], len(x[k]))
 			}
-			n = len(x[k])
 		}
 		out := buf.of(e)
 		out.shape([]int{n}, false)
