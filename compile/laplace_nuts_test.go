@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/gostan/gostan/diag"
 	"github.com/gostan/gostan/infer/nuts"
 	"github.com/gostan/gostan/model"
 )
@@ -67,23 +66,7 @@ func TestLaplacePoissonGPSamples(t *testing.T) {
 			}
 		}
 	}
-	mean := func(chains [][]float64) float64 {
-		s, n := 0.0, 0
-		for _, c := range chains {
-			for _, v := range c {
-				s += v
-				n++
-			}
-		}
-		return s / float64(n)
-	}
 	for _, name := range []string{"alpha", "rho"} {
-		a, b := mean(lap[name]), mean(full[name])
-		se := math.Hypot(diag.MCSE(lap[name]), diag.MCSE(full[name]))
-		if math.Abs(a-b) > 4*se+0.03 {
-			t.Errorf("posterior mean of %s: Laplace %.4f, full model %.4f (Monte Carlo error %.4f)", name, a, b, se)
-		} else {
-			t.Logf("posterior mean of %s: Laplace %.4f, full model %.4f (Monte Carlo error %.4f)", name, a, b, se)
-		}
+		ugAgree(t, "posterior mean of "+name+", Laplace against the full model", lap[name], full[name], 4, 0.03)
 	}
 }
