@@ -264,6 +264,9 @@ func (s *laplaceSite) run(e *env) (laplaceLik, int) {
 	return lik, n
 }
 
+// marginal is the log marginal's value, recorded on the model's tape as
+// one node whose operands are K's entries and η, with the partials of
+// laplaceFit.gradients.
 func (s *laplaceSite) marginal(e *env) ad.Var {
 	lik, _ := s.run(e)
 	value := s.fit.value
@@ -289,6 +292,8 @@ func (s *laplaceSite) marginal(e *env) ad.Var {
 	return b.End(value)
 }
 
+// draw is a laplace_latent_*_rng draw of θ from the approximation
+// N(θ̂, Σ), as constants.
 func (s *laplaceSite) draw(e *env) *value {
 	_, n := s.run(e)
 	s.zs = grow(s.zs, n)

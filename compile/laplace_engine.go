@@ -94,32 +94,25 @@ type laplaceFit struct {
 	gK, gEta []float64
 }
 
-// errLaplace is a failure of the approximation, which rejects the draw.
-type errLaplace struct{ msg string }
-
-func (e *errLaplace) Error() string { return e.msg }
-
-func laplaceErr(format string, a ...any) error { return &errLaplace{fmt.Sprintf(format, a...)} }
-
 // validate checks the controls as Stan does, for a latent vector of size n.
 func (c *laplaceControls) validate(n int) error {
 	switch {
 	case c.theta0 != nil && len(c.theta0) != n:
-		return laplaceErr("the initial guess theta_init has size %d, but the covariance matrix is %d×%d", len(c.theta0), n, n)
+		return fmt.Errorf("the initial guess theta_init has size %d, but the covariance matrix is %d×%d", len(c.theta0), n, n)
 	case !(c.tol > 0) || math.IsInf(c.tol, 0):
-		return laplaceErr("tolerance is %v, but must be positive and finite", c.tol)
+		return fmt.Errorf("tolerance is %v, but must be positive and finite", c.tol)
 	case c.maxSteps <= 0:
-		return laplaceErr("max_num_steps is %d, but must be positive", c.maxSteps)
+		return fmt.Errorf("max_num_steps is %d, but must be positive", c.maxSteps)
 	case c.block <= 0 || n%c.block != 0:
-		return laplaceErr("hessian_block_size is %d, but must be positive and divide the size of the latent vector, %d", c.block, n)
+		return fmt.Errorf("hessian_block_size is %d, but must be positive and divide the size of the latent vector, %d", c.block, n)
 	case c.solver < 1 || c.solver > 3:
-		return laplaceErr("solver is %d, but must be 1, 2 or 3", c.solver)
+		return fmt.Errorf("solver is %d, but must be 1, 2 or 3", c.solver)
 	case c.lineSteps < 0:
-		return laplaceErr("max_steps_linesearch is %d, but must be non-negative", c.lineSteps)
+		return fmt.Errorf("max_steps_linesearch is %d, but must be non-negative", c.lineSteps)
 	}
 	for i, v := range c.theta0 {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return laplaceErr("theta_init[%d] is %v, but must be finite", i+1, v)
+			return fmt.Errorf("theta_init[%d] is %v, but must be finite", i+1, v)
 		}
 	}
 	return nil
@@ -170,7 +163,7 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 	}
 	for i, v := range K {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return laplaceErr("the covariance matrix has a non-finite element %v at [%d, %d]", v, i/n+1, i%n+1)
+			return fmt.Errorf("the covariance matrix has a non-finite element %v at [%d, %d]", v, i/n+1, i%n+1)
 		}
 	}
 	f.n, f.b, f.K = n, ctl.block, K
@@ -184,7 +177,7 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 		f.lu.Factorize(Kd)
 		av := mat.NewVecDense(n, f.a)
 		if err := f.lu.SolveVecTo(av, false, mat.NewVecDense(n, f.theta)); err != nil {
-			return laplaceErr("the covariance matrix is singular")
+			return fmt.Errorf("the covariance matrix is singular")
 		}
 	} else {
 		clear(f.theta)
@@ -192,13 +185,13 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 	}
 	psi := f.objective(lik, f.a, f.theta)
 	if math.IsNaN(psi) || math.IsInf(psi, 1) {
-		return laplaceErr("the log likelihood is %v at the initial guess", f.lik)
+		return fmt.Errorf("the log likelihood is %v at the initial guess", f.lik)
 	}
 	M, WK := &f.M, &f.WK
 	converged, polished := false, false
 	for step := 0; ; step++ {
 		if step >= ctl.maxSteps && !converged {
-			return laplaceErr("the Newton solver for the mode reached the maximum number of steps (%d) before the objective changed by less than the tolerance %v", ctl.maxSteps, ctl.tol)
+			return fmt.Errorf("the Newton solver for the mode reached the maximum number of steps (%d) before the objective changed by less than the tolerance %v", ctl.maxSteps, ctl.tol)
 		}
 		// The Newton step: a' = (I + WK)⁻¹ (Wθ + ∇ log p).
 		lik.hess(f.theta, f.b, f.hb)
@@ -215,7 +208,7 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 		}
 		f.lu.Factorize(M)
 		if err := f.lu.SolveVecTo(mat.NewVecDense(n, f.atrial), false, mat.NewVecDense(n, f.bv)); err != nil {
-			return laplaceErr("the Newton step for the mode is singular (I + W K)")
+			return fmt.Errorf("the Newton step for the mode is singular (I + W K)")
 		}
 		f.mulK(f.trial, f.atrial)
 		next := f.objective(lik, f.atrial, f.trial)
@@ -230,7 +223,7 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 			next = f.objective(lik, f.atrial, f.trial)
 		}
 		if math.IsNaN(next) || math.IsInf(next, 0) {
-			return laplaceErr("the objective of the Newton solver for the mode is %v", next)
+			return fmt.Errorf("the objective of the Newton solver for the mode is %v", next)
 		}
 		copy(f.a, f.atrial)
 		copy(f.theta, f.trial)
@@ -262,14 +255,14 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 	lu.Factorize(KW)
 	logDet, sign := lu.LogDet()
 	if sign <= 0 || math.IsNaN(logDet) || math.IsInf(logDet, 0) {
-		return laplaceErr("the Laplace approximation is improper at the mode: the determinant of I + K W is not positive")
+		return fmt.Errorf("the Laplace approximation is improper at the mode: the determinant of I + K W is not positive")
 	}
 	f.value = f.lik - 0.5*gfloats.Dot(f.a, f.theta) - 0.5*logDet
 	if f.sigma == nil || f.sigma.RawMatrix().Rows != n {
 		f.sigma = mat.NewDense(n, n, nil)
 	}
 	if err := lu.SolveTo(f.sigma, false, Kd); err != nil {
-		return laplaceErr("the Laplace approximation is improper at the mode: I + K W is singular")
+		return fmt.Errorf("the Laplace approximation is improper at the mode: I + K W is singular")
 	}
 	// Σ is symmetric; the solve leaves rounding asymmetry.
 	for i := range n {
@@ -311,7 +304,7 @@ func (f *laplaceFit) gradients(lik laplaceLik, wantK bool, nEta int) (gK, gEta [
 	}
 	for _, x := range s2 {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, nil, laplaceErr("the third derivatives of the log likelihood are not finite at the mode")
+			return nil, nil, fmt.Errorf("the third derivatives of the log likelihood are not finite at the mode")
 		}
 	}
 	if wantK {
@@ -345,7 +338,7 @@ func (f *laplaceFit) gradients(lik laplaceLik, wantK bool, nEta int) (gK, gEta [
 func (f *laplaceFit) cholesky(L *mat.TriDense) error {
 	var ch mat.Cholesky
 	if !ch.Factorize(mat.NewSymDense(f.n, f.sigma.RawMatrix().Data)) {
-		return laplaceErr("the covariance of the Laplace approximation is not positive definite")
+		return fmt.Errorf("the covariance of the Laplace approximation is not positive definite")
 	}
 	ch.LTo(L)
 	return nil

@@ -199,6 +199,8 @@ func LkjCorrReparam(t *ad.Tape, r *rand.Rand, y []ad.Matrix, eta ad.Var) error {
 	return nil
 }
 
+// checkLkjDraw checks an LKJ draw's shape η and that the draws are
+// square.
 func checkLkjDraw(fn string, y []ad.Matrix, eta ad.Var) error {
 	if !isPositiveFinite(eta.Val) {
 		return &DomainError{fn, argEta.String(), 0, eta.Val, rulePosFinite}
