@@ -18,6 +18,7 @@ import (
 // posterior of the GP is close to Gaussian: 4000 draws of each program
 // differ by 0.01 and 0.02 in these means, within their Monte Carlo error).
 func TestLaplacePoissonGPSamples(t *testing.T) {
+	skipNUTSRuns(t)
 	data, err := model.ReadDataFile(filepath.Join("..", "examples", "laplace_poisson_gp.data.json"))
 	if err != nil {
 		t.Fatal(err)

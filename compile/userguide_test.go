@@ -11,6 +11,7 @@ import (
 
 	"github.com/gostan/gostan/diag"
 	"github.com/gostan/gostan/infer/nuts"
+	"github.com/gostan/gostan/internal/race"
 	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/transform"
 )
@@ -175,9 +176,7 @@ func ugGPData(n int, a float64, seed uint64) (x []float64, y, z []int) {
 // for the Bernoulli, where the manual warns it is not negligible), and so
 // do the latent values laplace_latent_rng draws.
 func TestUserGuideLaplaceGP(t *testing.T) {
-	if testing.Short() {
-		t.Skip("NUTS runs")
-	}
+	skipNUTSRuns(t)
 	x, y, z := ugGPData(12, 1, 3)
 	data := map[string]any{"N": len(x), "x": x, "y": y, "z": z}
 	full := ugSample(t, "gp_poisson_latent.stan", data, 2, 500, 500, 11)
@@ -209,9 +208,7 @@ func TestUserGuideLaplaceGP(t *testing.T) {
 // E[beta_k^2] = 1. A sum_to_zero_matrix with normal(0, s) entries has
 // zero row and column sums and E[B_ij^2] = s^2 (1 - 1/R)(1 - 1/C).
 func TestUserGuideSumToZero(t *testing.T) {
-	if testing.Short() {
-		t.Skip("NUTS runs")
-	}
+	skipNUTSRuns(t)
 	const K = 5
 	rng := rand.New(rand.NewPCG(5, 9))
 	effects := []float64{-1, -0.5, 0, 0.5, 1}
@@ -279,9 +276,7 @@ func TestUserGuideSumToZero(t *testing.T) {
 // zeros the same marginal, and for D = 3 with Ω₂₁ = 0, (Ω₃₁, Ω₃₂) has
 // density ∝ (1 - ρ²)^(η-1) on the unit disc, so E[Ω₃₁²] = 1/(2(η + 1)).
 func TestUserGuideJacobian(t *testing.T) {
-	if testing.Short() {
-		t.Skip("NUTS runs")
-	}
+	skipNUTSRuns(t)
 	ls := ugSample(t, "jacobian_log_sigma.stan", map[string]any{}, 2, 500, 1000, 31)
 	ugAgree(t, "jacobian += log_sigma against real<lower=0>", ls.col(t, "sigma"), ls.col(t, "tau"), 4, 0)
 	ugKnown(t, "E[sigma] of lognormal(0, 1)", ls.col(t, "sigma"), math.Exp(0.5), 4, 0)
@@ -384,9 +379,7 @@ func orderedSimplexMeans(n, draws int) []float64 {
 // and built by stochastic_column_jacobian and stochastic_row_jacobian,
 // have the Dirichlet means a_ij / Σ_i a_ij.
 func TestUserGuideStochasticMatrices(t *testing.T) {
-	if testing.Short() {
-		t.Skip("NUTS runs")
-	}
+	skipNUTSRuns(t)
 	a := [][]float64{{1, 4}, {2, 1}, {3, 0.5}}
 	d := ugSample(t, "stochastic_matrices.stan", map[string]any{"a": a}, 2, 500, 1000, 51)
 	for j := range 2 {
@@ -398,5 +391,15 @@ func TestUserGuideStochasticMatrices(t *testing.T) {
 				ugKnown(t, name, d.col(t, name), want, 4, 0)
 			}
 		}
+	}
+}
+
+// skipNUTSRuns skips a test whose NUTS chains take seconds, with -short
+// and under the race detector (CI's race run follows a plain run that has
+// just passed it, and would take ten times as long).
+func skipNUTSRuns(t *testing.T) {
+	t.Helper()
+	if testing.Short() || race.Enabled {
+		t.Skip("NUTS runs: skipped with -short and under the race detector")
 	}
 }
