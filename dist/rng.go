@@ -124,7 +124,9 @@ var intRngs = map[*Discrete]intRng{
 	BetaNegBinomial: betaNegBinomialRng,
 	YuleSimon:       yuleSimonRng,
 	Bernoulli:       func(r *rand.Rand, n [2]int, p []float64) (int, error) { return b2i(r.Float64() < p[0]), nil },
-	BernoulliLogit:  func(r *rand.Rand, n [2]int, p []float64) (int, error) { return b2i(r.Float64() < mathx.InvLogit(p[0])), nil },
+	BernoulliLogit: func(r *rand.Rand, n [2]int, p []float64) (int, error) {
+		return b2i(r.Float64() < mathx.InvLogit(p[0])), nil
+	},
 	Binomial: func(r *rand.Rand, n [2]int, p []float64) (int, error) {
 		return int(distuv.Binomial{N: float64(n[0]), P: p[0], Src: r}.Rand()), nil
 	},
