@@ -362,6 +362,18 @@ func OrderedLogisticLpmf(t *ad.Tape, propto bool, k []int, eta []ad.Var, c [][]a
 // orderedTerm checks and returns the i-th outcome, predictor and
 // cutpoints of an ordered family, and the number of outcomes.
 func orderedTerm(fn string, k []int, eta []ad.Var, c [][]ad.Var, i int) (int, ad.Var, []ad.Var, int, error) {
+	if i == 0 {
+		// One linear predictor per outcome, either of them one for all
+		// (the GLM's single outcome), and one cut-point vector for all or
+		// one per outcome.
+		n := max(len(k), len(eta))
+		if len(k) != len(eta) && min(len(k), len(eta)) != 1 {
+			return 0, ad.Var{}, nil, 0, &SizeError{fn, "Integers", "Linear predictor", len(k), len(eta)}
+		}
+		if len(c) != 1 && len(c) != n {
+			return 0, ad.Var{}, nil, 0, &SizeError{fn, "Integers", "Cut-points", n, len(c)}
+		}
+	}
 	ki := k[min(i, len(k)-1)]
 	ci := pick(c, i)
 	K := len(ci) + 1

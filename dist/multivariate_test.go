@@ -239,3 +239,31 @@ func TestGLMSizes(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestOrderedSizes checks that ordered_logistic and ordered_probit want
+// one linear predictor per outcome and one cut-point vector or one per
+// outcome: more outcomes than predictors indexed past the predictors'
+// end (a panic), fewer ignored the rest.
+func TestOrderedSizes(t *testing.T) {
+	cuts := [][]ad.Var{consts(0, 1)}
+	for _, f := range []func(*ad.Tape, bool, []int, []ad.Var, [][]ad.Var) (ad.Var, error){OrderedLogisticLpmf, OrderedProbitLpmf} {
+		for _, c := range []struct {
+			k    []int
+			eta  []ad.Var
+			c    [][]ad.Var
+			want string
+		}{
+			{[]int{1, 2, 3}, consts(1, 2), cuts, "size of Integers (3) and size of Linear predictor (2) must match"},
+			{[]int{1, 2}, consts(1, 2, 3), cuts, "size of Integers (2) and size of Linear predictor (3) must match"},
+			{[]int{1, 2}, consts(1, 2), [][]ad.Var{consts(0, 1), consts(0, 1), consts(0, 1)}, "size of Integers (2) and size of Cut-points (3) must match"},
+		} {
+			_, err := f(ad.NewTape(), false, c.k, c.eta, c.c)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%v | %d predictors, %d cut-point vectors: %v, want %q", c.k, len(c.eta), len(c.c), err, c.want)
+			}
+		}
+		if _, err := f(ad.NewTape(), false, []int{1, 3}, consts(1, 2), [][]ad.Var{consts(0, 1), consts(-1, 1)}); err != nil {
+			t.Error(err)
+		}
+	}
+}
