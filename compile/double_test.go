@@ -89,6 +89,19 @@ var doubleCases = []struct{ name, gq string }{
 	  for (i in 1:3) s += r[i + (mu > 0.5 ? 1 : 0)];`},
 	{"element store out of range", `array[3] real r; for (i in 1:(beta > 0.5 ? 4 : 3)) r[i] = i;`},
 	{"int division by zero", `int n = N %/% (mu > 0.5 ? 0 : 2);`},
+	// Ints are 64-bit in both paths: past 2^31 they go on, past 2^63 they
+	// wrap, alike.
+	{"int overflow", `int big = 2147483647; int o = big * big * N; int p = o + big * big * big; int q = (-2147483647 - 1) %/% -1;
+	  int r = -7 % 3 + 7 % -3 + (-7) %/% 2; int i = 0; for (k in 1:N) i += k * big; int j = i * i; real rj = j;`},
+	{"real division by zero", `real a = N / (mu > 0 ? 0 : 2); real b = 1.0 / 0; real c = 0.0 / 0; int d = 3 / 2; int m = N % (beta > 0 ? 0 : 3);`},
+	{"nested and affine indices out of range", `array[N] int idx; for (n in 1:N) idx[n] = N - n + 1; real s = 0;
+	  for (n in 1:N) s += x[idx[n] + (mu > 1 ? 1 : 0)];
+	  s += x[idx[idx[1]] + 1 - (beta > 0 ? 2 : 0)] + x[idx[N - (sigma > 1.5 ? 0 : 1)] - 1];
+	  array[2, 3] int I = {{1, 2, 3}, {3, 2, 1}}; matrix[3, 3] M = rep_matrix(1, 3, 3);
+	  for (i in 1:2) for (j in 1:3) s += M[I[i, j] + (mu > 1.5 ? 1 : 0), j] + y[i * 7 + j - (beta > -1.5 ? 0 : 20)];`},
+	{"NaN comparisons", `real z = mu > 0 ? not_a_number() : positive_infinity(); int c1 = z < 1; int c2 = z == z; int c3 = z != z;
+	  int c4 = z >= mu; int c5 = (z > 0) || (z <= 0); int c6 = (mu > 0) && (z == positive_infinity()); int c7 = N > z;
+	  real w = 0; if (z) w = 1; while (z > 0 && w < 3) w += 1; real v = z > 0 ? 1 : 2; real m = fmax(z, 1) + fmin(z, 1);`},
 	{"functions", `real a = log(sigma) + exp(mu) + sqrt(sigma) + log1p(sigma) + inv_logit(beta) + lgamma(sigma + 1) + fabs(mu) + square(beta);
 	  real b = fmax(mu, beta) + hypot(mu, beta) + log_diff_exp(2, sigma - 5) + lchoose(5, 2) + pow(sigma, 2) + sigma ^ 2 + pow(sigma, 0.5);
 	  real c = pi() + e() + not_a_number() + negative_infinity() + machine_precision() + log(N) + exp(1);`},
@@ -139,7 +152,8 @@ func TestDoubleFailsAsGeneral(t *testing.T) {
 parameters { real mu; real beta; real sigma; }
 generated quantities {
 `
-	for _, name := range []string{"indices out of range", "element store out of range", "int division by zero", "densities", "rngs"} {
+	for _, name := range []string{"indices out of range", "element store out of range", "int division by zero", "densities", "rngs",
+		"real division by zero", "nested and affine indices out of range"} {
 		var gq string
 		for _, tc := range doubleCases {
 			if tc.name == name {

@@ -59,9 +59,10 @@ func betaNegBinomialCDF(n [2]int, x [4]float64) (float64, [4]float64) {
 	return math.Min(f, 1), d
 }
 
-// betaNegBinomialRng draws the success probability from Beta(α, β), then
-// the count as a Poisson of a Gamma(r, θ/(1-θ)) rate.
-func betaNegBinomialRng(rnd *rand.Rand, _ [2]int, p []float64) int {
+// betaNegBinomialRng draws the success probability θ from Beta(α, β),
+// then the count as a Poisson of a Gamma(r, rate θ/(1-θ)) rate; a θ of 0
+// (tiny α) is an infinite rate, an error as in Stan's neg_binomial_rng.
+func betaNegBinomialRng(rnd *rand.Rand, _ [2]int, p []float64) (int, error) {
 	th := distuv.Beta{Alpha: p[1], Beta: p[2], Src: rnd}.Rand()
-	return poissonDraw(rnd, distuv.Gamma{Alpha: p[0], Beta: th / (1 - th), Src: rnd}.Rand())
+	return gammaPoisson(rnd, p[0], (1-th)/th, "The failure odds of the success probability drawn from the beta distribution")
 }

@@ -153,6 +153,15 @@ func glmPredictor(fn string, x Design, alpha, beta []ad.Var, eta []float64) erro
 	return nil
 }
 
+// glmRows checks that an argument of n values, one value or one per row
+// of the design matrix, has one of those sizes.
+func glmRows(fn, what string, n, rows int) error {
+	if n != 1 && n != rows {
+		return &SizeError{fn, what, "rows of the design matrix", n, rows}
+	}
+	return nil
+}
+
 func pick1(v []ad.Var, i int) ad.Var {
 	if len(v) == 1 {
 		return v[0]
@@ -195,8 +204,8 @@ func BernoulliLogitGLMLpmf(t *ad.Tape, propto bool, y []int, x Design, alpha, be
 	if err := glmPredictor(fn, x, alpha, beta, eta); err != nil {
 		return ad.Var{}, err
 	}
-	if len(y) != 1 && len(y) != len(eta) {
-		return ad.Var{}, &SizeError{fn, "Vector of dependent variables", "rows of the design matrix", len(y), len(eta)}
+	if err := glmRows(fn, "Vector of dependent variables", len(y), x.Rows); err != nil {
+		return ad.Var{}, err
 	}
 	b := t.Begin()
 	lp := 0.0
@@ -229,6 +238,9 @@ func PoissonLogGLMLpmf(t *ad.Tape, propto bool, y []int, x Design, alpha, beta [
 	if err := glmPredictor(fn, x, alpha, beta, eta); err != nil {
 		return ad.Var{}, err
 	}
+	if err := glmRows(fn, "Vector of dependent variables", len(y), x.Rows); err != nil {
+		return ad.Var{}, err
+	}
 	b := t.Begin()
 	lp := 0.0
 	for i, e := range eta {
@@ -257,6 +269,12 @@ func NormalIdGLMLpdf(t *ad.Tape, propto bool, y []ad.Var, x Design, alpha, beta,
 	defer sc.release()
 	eta, deta := sc.floats(x.Rows), sc.floats(x.Rows)
 	if err := glmPredictor(fn, x, alpha, beta, eta); err != nil {
+		return ad.Var{}, err
+	}
+	if err := glmRows(fn, "Vector of dependent variables", len(y), x.Rows); err != nil {
+		return ad.Var{}, err
+	}
+	if err := glmRows(fn, "Vector of scale parameters", len(sigma), x.Rows); err != nil {
 		return ad.Var{}, err
 	}
 	b := t.Begin()
@@ -344,6 +362,18 @@ func OrderedLogisticLpmf(t *ad.Tape, propto bool, k []int, eta []ad.Var, c [][]a
 // orderedTerm checks and returns the i-th outcome, predictor and
 // cutpoints of an ordered family, and the number of outcomes.
 func orderedTerm(fn string, k []int, eta []ad.Var, c [][]ad.Var, i int) (int, ad.Var, []ad.Var, int, error) {
+	if i == 0 {
+		// One linear predictor per outcome, either of them one for all
+		// (the GLM's single outcome), and one cut-point vector for all or
+		// one per outcome.
+		n := max(len(k), len(eta))
+		if len(k) != len(eta) && min(len(k), len(eta)) != 1 {
+			return 0, ad.Var{}, nil, 0, &SizeError{fn, "Integers", "Linear predictor", len(k), len(eta)}
+		}
+		if len(c) != 1 && len(c) != n {
+			return 0, ad.Var{}, nil, 0, &SizeError{fn, "Integers", "Cut-points", n, len(c)}
+		}
+	}
 	ki := k[min(i, len(k)-1)]
 	ci := pick(c, i)
 	K := len(ci) + 1

@@ -2,6 +2,7 @@ package dist_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/gostan/gostan/ad"
@@ -199,5 +200,70 @@ func TestOrderedLogisticGLM(t *testing.T) {
 	}
 	if _, err := OrderedLogisticGLMLpmf(nil, false, []int{4}, ad.Matrix{Rows: 1, Cols: 1, Data: consts(1)}, consts(1), consts(-1, 1)); err == nil {
 		t.Error("an outcome beyond the cutpoints is accepted")
+	}
+}
+
+// TestGLMSizes checks that a GLM whose outcomes or scales are neither one
+// value nor one per row of the design matrix fails with a size error:
+// fewer indexed past their end (a panic), more were silently ignored.
+func TestGLMSizes(t *testing.T) {
+	design := Design{Rows: 3, Cols: 1, Val: []float64{1, 2, 3}}
+	one, w := consts(0.5), consts(0.2)
+	for _, c := range []struct {
+		name string
+		f    func() (ad.Var, error)
+		want string
+	}{
+		{"poisson fewer", func() (ad.Var, error) { return PoissonLogGLMLpmf(ad.NewTape(), false, []int{1, 2}, design, one, w) },
+			"poisson_log_glm_lpmf: size of Vector of dependent variables (2) and size of rows of the design matrix (3) must match"},
+		{"poisson more", func() (ad.Var, error) {
+			return PoissonLogGLMLpmf(ad.NewTape(), false, []int{1, 2, 3, 4}, design, one, w)
+		}, "poisson_log_glm_lpmf: size of Vector of dependent variables (4)"},
+		{"normal y fewer", func() (ad.Var, error) {
+			return NormalIdGLMLpdf(ad.NewTape(), false, consts(1, 2), design, one, w, one)
+		}, "normal_id_glm_lpdf: size of Vector of dependent variables (2) and size of rows of the design matrix (3) must match"},
+		{"normal y more", func() (ad.Var, error) {
+			return NormalIdGLMLpdf(ad.NewTape(), false, consts(1, 2, 3, 4), design, one, w, one)
+		}, "normal_id_glm_lpdf: size of Vector of dependent variables (4)"},
+		{"normal sigma", func() (ad.Var, error) {
+			return NormalIdGLMLpdf(ad.NewTape(), false, consts(1, 2, 3), design, one, w, consts(1, 2))
+		}, "normal_id_glm_lpdf: size of Vector of scale parameters (2) and size of rows of the design matrix (3) must match"},
+	} {
+		_, err := c.f()
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+	// One outcome and one scale for every row are still taken.
+	if _, err := NormalIdGLMLpdf(ad.NewTape(), false, consts(1), design, one, w, consts(1, 2, 3)); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestOrderedSizes checks that ordered_logistic and ordered_probit want
+// one linear predictor per outcome and one cut-point vector or one per
+// outcome: more outcomes than predictors indexed past the predictors'
+// end (a panic), fewer ignored the rest.
+func TestOrderedSizes(t *testing.T) {
+	cuts := [][]ad.Var{consts(0, 1)}
+	for _, f := range []func(*ad.Tape, bool, []int, []ad.Var, [][]ad.Var) (ad.Var, error){OrderedLogisticLpmf, OrderedProbitLpmf} {
+		for _, c := range []struct {
+			k    []int
+			eta  []ad.Var
+			c    [][]ad.Var
+			want string
+		}{
+			{[]int{1, 2, 3}, consts(1, 2), cuts, "size of Integers (3) and size of Linear predictor (2) must match"},
+			{[]int{1, 2}, consts(1, 2, 3), cuts, "size of Integers (2) and size of Linear predictor (3) must match"},
+			{[]int{1, 2}, consts(1, 2), [][]ad.Var{consts(0, 1), consts(0, 1), consts(0, 1)}, "size of Integers (2) and size of Cut-points (3) must match"},
+		} {
+			_, err := f(ad.NewTape(), false, c.k, c.eta, c.c)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%v | %d predictors, %d cut-point vectors: %v, want %q", c.k, len(c.eta), len(c.c), err, c.want)
+			}
+		}
+		if _, err := f(ad.NewTape(), false, []int{1, 3}, consts(1, 2), [][]ad.Var{consts(0, 1), consts(-1, 1)}); err != nil {
+			t.Error(err)
+		}
 	}
 }

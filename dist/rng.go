@@ -116,33 +116,37 @@ func (u *Univariate) checkParams(fn string, p []float64) error {
 	return nil
 }
 
-type intRng func(r *rand.Rand, n [2]int, p []float64) int
+// intRng draws one count; it fails when a draw it makes on the way is
+// out of range (a gamma rate too large for a Poisson draw).
+type intRng func(r *rand.Rand, n [2]int, p []float64) (int, error)
 
 var intRngs = map[*Discrete]intRng{
 	BetaNegBinomial: betaNegBinomialRng,
 	YuleSimon:       yuleSimonRng,
-	Bernoulli:       func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < p[0]) },
-	BernoulliLogit:  func(r *rand.Rand, n [2]int, p []float64) int { return b2i(r.Float64() < mathx.InvLogit(p[0])) },
-	Binomial: func(r *rand.Rand, n [2]int, p []float64) int {
-		return int(distuv.Binomial{N: float64(n[0]), P: p[0], Src: r}.Rand())
+	Bernoulli:       func(r *rand.Rand, n [2]int, p []float64) (int, error) { return b2i(r.Float64() < p[0]), nil },
+	BernoulliLogit: func(r *rand.Rand, n [2]int, p []float64) (int, error) {
+		return b2i(r.Float64() < mathx.InvLogit(p[0])), nil
 	},
-	BinomialLogit: func(r *rand.Rand, n [2]int, p []float64) int {
-		return int(distuv.Binomial{N: float64(n[0]), P: mathx.InvLogit(p[0]), Src: r}.Rand())
+	Binomial: func(r *rand.Rand, n [2]int, p []float64) (int, error) {
+		return int(distuv.Binomial{N: float64(n[0]), P: p[0], Src: r}.Rand()), nil
 	},
-	Poisson:    func(r *rand.Rand, n [2]int, p []float64) int { return poissonDraw(r, p[0]) },
-	PoissonLog: func(r *rand.Rand, n [2]int, p []float64) int { return poissonDraw(r, math.Exp(p[0])) },
-	NegBinomial: func(r *rand.Rand, n [2]int, p []float64) int {
-		return poissonDraw(r, distuv.Gamma{Alpha: p[0], Beta: p[1], Src: r}.Rand())
+	BinomialLogit: func(r *rand.Rand, n [2]int, p []float64) (int, error) {
+		return int(distuv.Binomial{N: float64(n[0]), P: mathx.InvLogit(p[0]), Src: r}.Rand()), nil
 	},
-	NegBinomial2: func(r *rand.Rand, n [2]int, p []float64) int {
-		return poissonDraw(r, distuv.Gamma{Alpha: p[1], Beta: p[1] / p[0], Src: r}.Rand())
+	Poisson:    func(r *rand.Rand, n [2]int, p []float64) (int, error) { return poissonDraw(r, p[0]), nil },
+	PoissonLog: func(r *rand.Rand, n [2]int, p []float64) (int, error) { return poissonDraw(r, math.Exp(p[0])), nil },
+	NegBinomial: func(r *rand.Rand, n [2]int, p []float64) (int, error) {
+		return gammaPoisson(r, p[0], 1/p[1], "Inverse of the inverse scale parameter")
 	},
-	NegBinomial2Log: func(r *rand.Rand, n [2]int, p []float64) int {
-		return poissonDraw(r, distuv.Gamma{Alpha: p[1], Beta: p[1] / math.Exp(p[0]), Src: r}.Rand())
+	NegBinomial2: func(r *rand.Rand, n [2]int, p []float64) (int, error) {
+		return gammaPoisson(r, p[1], p[0]/p[1], "Location parameter divided by the precision parameter")
 	},
-	BetaBinomial: func(r *rand.Rand, n [2]int, p []float64) int {
+	NegBinomial2Log: func(r *rand.Rand, n [2]int, p []float64) (int, error) {
+		return gammaPoisson(r, p[1], math.Exp(p[0])/p[1], "Exponential of the log-location parameter divided by the precision parameter")
+	},
+	BetaBinomial: func(r *rand.Rand, n [2]int, p []float64) (int, error) {
 		th := distuv.Beta{Alpha: p[0], Beta: p[1], Src: r}.Rand()
-		return int(distuv.Binomial{N: float64(n[0]), P: th, Src: r}.Rand())
+		return int(distuv.Binomial{N: float64(n[0]), P: th, Src: r}.Rand()), nil
 	},
 }
 
@@ -177,15 +181,38 @@ func (u *Discrete) Rng(r *rand.Rand, ints []int, p ...float64) (int, error) {
 	}
 	switch u {
 	case Poisson:
-		if p[0] > 1<<30 {
-			return 0, fmt.Errorf("%s: Rate parameter is %v, but must be less than %v", fn, p[0], float64(1<<30))
+		if p[0] > maxPoissonRate {
+			return 0, fmt.Errorf("%s: Rate parameter is %v, but must be less than %v", fn, p[0], float64(maxPoissonRate))
 		}
 	case PoissonLog:
 		if p[0] > 30*math.Ln2 {
 			return 0, fmt.Errorf("%s: Log rate parameter is %v, but must be less than %v", fn, p[0], 30*math.Ln2)
 		}
 	}
-	return f(r, n, p), nil
+	k, err := f(r, n, p)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", fn, err)
+	}
+	return k, nil
+}
+
+// maxPoissonRate is the largest rate of a Poisson draw, Stan's
+// POISSON_MAX_RATE (2^30), so that the count fits in Stan's 32-bit int.
+const maxPoissonRate = 1 << 30
+
+// gammaPoisson draws a Poisson count whose rate is a Gamma(shape, scale)
+// draw, the negative binomial's mixture, with the checks of Stan's
+// neg_binomial_rng family: the scale (named what) positive and finite,
+// the gamma draw below maxPoissonRate.
+func gammaPoisson(r *rand.Rand, shape, scale float64, what string) (int, error) {
+	if !(scale > 0) || math.IsInf(scale, 1) {
+		return 0, fmt.Errorf("%s is %v, but must be positive finite", what, scale)
+	}
+	l := distuv.Gamma{Alpha: shape, Beta: 1 / scale, Src: r}.Rand()
+	if !(l < maxPoissonRate) {
+		return 0, fmt.Errorf("Random number that came from gamma distribution is %v, but must be less than %v", l, float64(maxPoissonRate))
+	}
+	return poissonDraw(r, l), nil
 }
 
 // CategoricalRng draws a category 1..K with probabilities theta.

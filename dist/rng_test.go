@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gostan/gostan/ad"
@@ -102,6 +103,37 @@ func TestDiscreteRngs(t *testing.T) {
 		if m := s / n; math.Abs(m-c.mean) > 0.05*math.Max(1, c.mean) {
 			t.Errorf("%s: sample mean %v, want %v", c.d.Name, m, c.mean)
 		}
+	}
+}
+
+// TestGammaPoissonRngLimits checks that the negative binomial draws
+// whose gamma rate would not fit a Poisson draw, or whose gamma scale
+// underflows or overflows, fail with Stan's checks instead of panicking
+// (gonum's gamma refuses a zero rate) or returning a count past Stan's
+// 32-bit int.
+func TestGammaPoissonRngLimits(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, c := range []struct {
+		d    *Discrete
+		p    []float64
+		want string
+	}{
+		{NegBinomial2Log, []float64{800, 1}, "neg_binomial_2_log_rng: Exponential of the log-location parameter divided by the precision parameter is +Inf, but must be positive finite"},
+		{NegBinomial2, []float64{1e308, 1e-20}, "neg_binomial_2_rng: Location parameter divided by the precision parameter is +Inf, but must be positive finite"},
+		{NegBinomial2, []float64{1e-300, 1e300}, "neg_binomial_2_rng: Location parameter divided by the precision parameter is 0, but must be positive finite"},
+		{NegBinomial, []float64{1, 1e-320}, "neg_binomial_rng: Inverse of the inverse scale parameter is +Inf, but must be positive finite"},
+		{NegBinomial2, []float64{1e10, 1e6}, "neg_binomial_2_rng: Random number that came from gamma distribution is "},
+		{BetaNegBinomial, []float64{1, 1e-300, 1e300}, "beta_neg_binomial_rng: The failure odds of the success probability drawn from the beta distribution is +Inf, but must be positive finite"},
+	} {
+		k, err := c.d.Rng(r, nil, c.p...)
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s%v: %d, %v; want %q", c.d.Name, c.p, k, err, c.want)
+		}
+	}
+	// Just under the limit the draws are near the mean.
+	k, err := NegBinomial2.Rng(r, nil, 1e8, 1e6)
+	if err != nil || math.Abs(float64(k)-1e8) > 1e6 {
+		t.Errorf("neg_binomial_2_rng(1e8, 1e6) = %d, %v; want about 1e8", k, err)
 	}
 }
 

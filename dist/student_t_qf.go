@@ -36,6 +36,14 @@ func StudentTQf(p, nu, mu, sigma float64) (q, dp, dnu, dmu, dsigma float64, err 
 	case p == 1:
 		return math.Inf(1), 0, 0, 0, 0, nil
 	}
+	if nu >= studentTBigNu {
+		t, dtdz, dtdnu := studentTExpansion(mathx.InvPhi(p), nu)
+		// dz/dp is 1/φ(z); with φ from the tails' own log this stays
+		// finite wherever z is.
+		z := mathx.InvPhi(p)
+		phi := math.Exp(-0.5*z*z - halfLog2Pi)
+		return mu + sigma*t, sigma * dtdz / phi, sigma * dtdnu, 1, t, nil
+	}
 	t := StudentTQuantile(p, nu)
 	pdf := math.Exp(studentTLogPdf(t, nu))
 	dp = sigma / pdf
@@ -54,6 +62,34 @@ func StudentTQf(p, nu, mu, sigma float64) (q, dp, dnu, dmu, dsigma float64, err 
 	return mu + sigma*t, dp, dnu, 1, t, nil
 }
 
+const halfLog2Pi = 0.91893853320467274178032973640562
+
+// studentTBigNu is where the quantile turns to its expansion in 1/nu: the
+// incomplete beta function's inverse in nu/2 loses digits as nu grows
+// (about 1e-12 at 1e6), while the expansion's first neglected term is
+// of order (z²/nu)⁵ z/1e4, below 1e-20 at 1e6 even for z = 38 (p = 1e-316).
+const studentTBigNu = 1e6
+
+// studentTExpansion is the Student-t quantile by its expansion about the
+// normal quantile z (Abramowitz & Stegun 26.7.5, the Cornish-Fisher
+// series t = z + g1(z)/nu + ... + g4(z)/nu⁴), with dt/dz and dt/dnu.
+func studentTExpansion(z, nu float64) (t, dtdz, dtdnu float64) {
+	z2 := z * z
+	g1 := (z2 + 1) * z / 4
+	g2 := ((5*z2+16)*z2 + 3) * z / 96
+	g3 := (((3*z2+19)*z2+17)*z2 - 15) * z / 384
+	g4 := ((((79*z2+776)*z2+1482)*z2-1920)*z2 - 945) * z / 92160
+	d1 := (3*z2 + 1) / 4
+	d2 := ((25*z2+48)*z2 + 3) / 96
+	d3 := (((21*z2+95)*z2+51)*z2 - 15) / 384
+	d4 := ((((711*z2+5432)*z2+7410)*z2-5760)*z2 - 945) / 92160
+	w := 1 / nu
+	t = z + w*(g1+w*(g2+w*(g3+w*g4)))
+	dtdz = 1 + w*(d1+w*(d2+w*(d3+w*d4)))
+	dtdnu = -w * w * (g1 + w*(2*g2+w*(3*g3+w*4*g4)))
+	return t, dtdz, dtdnu
+}
+
 // StudentTQuantile is the p quantile of the standard Student-t
 // distribution with nu degrees of freedom, for 0 < p < 1 (see StudentTQf).
 func StudentTQuantile(p, nu float64) float64 {
@@ -64,20 +100,64 @@ func StudentTQuantile(p, nu float64) float64 {
 	if p > 0.5 {
 		pf, sign = 1-p, 1
 	}
-	x := mathx.InvIncBeta(nu/2, 0.5, 2*pf)
-	var t2 float64
-	if x > 0.5 {
-		y := mathx.InvIncBeta(0.5, nu/2, 1-2*pf) // 1 - x
-		t2 = nu * y / (1 - y)
-	} else {
-		t2 = nu * (1/x - 1)
+	if nu >= studentTBigNu {
+		t, _, _ := studentTExpansion(mathx.InvPhi(pf), nu)
+		return -sign * t
 	}
-	return sign * math.Sqrt(t2)
+	// t² = nu (1 - x) / x loses the digits 1 - x cancels, about
+	// eps/(1 - x); inverting I_{1-x}(1/2, nu/2) = 1 - 2pf instead loses
+	// those 1 - 2pf rounds off, about eps/(2pf). The centre takes the
+	// second.
+	x := mathx.InvIncBeta(nu/2, 0.5, 2*pf)
+	if 1-x < 2*pf {
+		y := mathx.InvIncBeta(0.5, nu/2, 1-2*pf) // 1 - x
+		return sign * math.Sqrt(nu*y/(1-y))
+	}
+	t := -math.Sqrt(nu * (1/x - 1))
+	if pf < 0.1 {
+		t = studentTTail(pf, nu, t)
+	}
+	return -sign * t
+}
+
+// studentTTail refines a lower-tail quantile t < 0 by Newton's method on
+// log F(t) = log pf, F(t) = I_x(nu/2, 1/2)/2 with x = nu/(nu + t²) (A&S
+// 26.7.1): the inverse of the incomplete beta function in a = nu/2 can be
+// far off in the tail when a is large (at nu = 100 and pf = 1e-10 it gave
+// t = -4e5 for -7.08). The start is the better, by the residual, of t
+// and the expansion in 1/nu.
+func studentTTail(pf, nu, t float64) float64 {
+	lp := math.Log(pf)
+	resid := func(t float64) (r, slope float64) {
+		lf := math.Log(mathx.IncBeta(nu/2, 0.5, nu/(nu+t*t)) / 2)
+		return lf - lp, math.Exp(studentTLogPdf(t, nu) - lf)
+	}
+	r, slope := resid(t)
+	if e, _, _ := studentTExpansion(mathx.InvPhi(pf), nu); e < 0 {
+		if re, se := resid(e); math.Abs(re) < math.Abs(r) || math.IsNaN(r) {
+			t, r, slope = e, re, se
+		}
+	}
+	for range 50 {
+		if r == 0 || !(slope > 0) || math.IsInf(slope, 0) || math.IsNaN(r) {
+			break
+		}
+		nt := t - r/slope
+		if !(nt < 0) {
+			nt = t / 2
+		}
+		if math.Abs(nt-t) <= 1e-15*math.Abs(t) {
+			return nt
+		}
+		t = nt
+		r, slope = resid(t)
+	}
+	return t
 }
 
 // studentTLogPdf is the log density of the standard Student-t.
+// log Γ((nu+1)/2) - log Γ(nu/2) - log(nu π)/2 is -log B(nu/2, 1/2) -
+// log(nu)/2, Lbeta keeping its digits where the two log gammas are large.
 func studentTLogPdf(t, nu float64) float64 {
-	lg1, _ := math.Lgamma((nu + 1) / 2)
-	lg2, _ := math.Lgamma(nu / 2)
-	return lg1 - lg2 - 0.5*math.Log(nu*math.Pi) - (nu+1)/2*math.Log1p(t*t/nu)
+	return -mathx.Lbeta(nu/2, 0.5) - 0.5*math.Log(nu) - (nu+1)/2*math.Log1p(t*t/nu)
 }

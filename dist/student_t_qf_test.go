@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"github.com/gostan/gostan/mathx"
 	"math"
 	"testing"
 )
@@ -71,5 +72,73 @@ func TestStudentTQfClosedForms(t *testing.T) {
 	}
 	if q, _, _, _, _, _ := StudentTQf(1, 3, 0, 1); !math.IsInf(q, 1) {
 		t.Errorf("p=1: %v", q)
+	}
+}
+
+// TestStudentTQfTailsAndLargeNu checks the quantile where the inverse of
+// the incomplete beta function alone went wrong: in the tails at moderate
+// nu (at nu = 100 and p = 1e-10 it returned -4e5, whose CDF is 0) and at
+// large nu (NaN from 1e20 on, -0.477 for the 0.3 quantile at 1e15). Up to
+// 1e5 the CDF at the quantile must give p back; beyond, the quantile must
+// approach the normal's as 1/nu; the partials in p and nu must agree with
+// central differences on both sides of the expansion's threshold.
+func TestStudentTQfTailsAndLargeNu(t *testing.T) {
+	cdf := func(q, nu float64) float64 {
+		f := mathx.IncBeta(nu/2, 0.5, nu/(nu+q*q)) / 2
+		if q > 0 {
+			return 1 - f
+		}
+		return f
+	}
+	for _, nu := range []float64{3, 10, 100, 1e3, 1e4, 1e5} {
+		for _, p := range []float64{1e-300, 1e-20, 1e-10, 1e-4, 0.05, 0.95, 1 - 1e-12} {
+			q := StudentTQuantile(p, nu)
+			if math.IsInf(q, 0) || math.IsNaN(q) {
+				t.Errorf("nu=%v p=%v: %v", nu, p, q)
+				continue
+			}
+			if p > 0.5 {
+				if got := 1 - cdf(q, nu); math.Abs(got-(1-p)) > 1e-3*(1-p) {
+					t.Errorf("nu=%v p=%v: 1 - F(%v) = %v", nu, p, q, got)
+				}
+			} else if got := cdf(q, nu); math.Abs(got-p) > 1e-9*p {
+				t.Errorf("nu=%v p=%v: F(%v) = %v", nu, p, q, got)
+			}
+		}
+	}
+	if q := StudentTQuantile(1e-10, 100); math.Abs(q+7.0833754814) > 1e-8 {
+		t.Errorf("t_1e-10,100 = %v, want -7.0833754814", q)
+	}
+	for _, nu := range []float64{1e6, 1e9, 1e15, 1e20, 1e300} {
+		for _, p := range []float64{1e-300, 1e-10, 0.3, 0.975} {
+			z := mathx.InvPhi(p)
+			q := StudentTQuantile(p, nu)
+			if g1 := (z*z + 1) * z / 4 / nu; math.Abs(q-z-g1) > 1e-3*math.Abs(g1)+1e-15*math.Abs(z) {
+				t.Errorf("nu=%v p=%v: %v, the normal quantile %v, first correction %v", nu, p, q, z, g1)
+			}
+		}
+	}
+	for _, c := range [][4]float64{{0.02, 5e5, 0, 1}, {0.02, 2e6, 1, 3}, {1e-8, 300, 0, 1}, {0.9, 1e8, -1, 2}} {
+		_, dp, dnu, _, _, err := StudentTQf(c[0], c[1], c[2], c[3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, d := range []float64{dp, dnu} {
+			// The quantile is good to about 1e-12 below the expansion's
+			// threshold: a step in nu of 1% keeps that noise out.
+			h := 1e-4 * c[i]
+			if i == 1 {
+				h = 1e-2 * c[i]
+			}
+			lo, hi := c, c
+			lo[i] -= h
+			hi[i] += h
+			ql, _, _, _, _, _ := StudentTQf(lo[0], lo[1], lo[2], lo[3])
+			qh, _, _, _, _, _ := StudentTQf(hi[0], hi[1], hi[2], hi[3])
+			fd := (qh - ql) / (2 * h)
+			if math.Abs(fd-d) > 1e-3*math.Abs(fd) {
+				t.Errorf("%v: partial %d = %v, central difference %v", c, i, d, fd)
+			}
+		}
 	}
 }

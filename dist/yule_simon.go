@@ -42,16 +42,16 @@ func yuleSimonCDF(n [2]int, x [4]float64) (float64, [4]float64) {
 // yuleSimonRng draws a geometric count on 1, 2, ... whose success
 // probability is e^-W, W exponential of rate α: the mixture that is the
 // Yule–Simon law.
-func yuleSimonRng(r *rand.Rand, _ [2]int, p []float64) int {
+func yuleSimonRng(r *rand.Rand, _ [2]int, p []float64) (int, error) {
 	w := r.ExpFloat64() / p[0]
 	// log(1 - e^-w), the log of the failure probability.
 	lq := mathx.Log1mExp(-w)
 	if lq == 0 {
-		return math.MaxInt32
+		return math.MaxInt32, nil
 	}
 	g := math.Floor(math.Log(1-r.Float64()) / lq)
 	if g >= math.MaxInt32 {
-		return math.MaxInt32
+		return math.MaxInt32, nil
 	}
-	return 1 + int(g)
+	return 1 + int(g), nil
 }

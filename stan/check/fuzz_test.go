@@ -12,7 +12,8 @@ import (
 func FuzzCheck(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "errors", "*.stan"))
 	more, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "posteriordb", "models", "stan", "*.stan"))
-	for _, s := range append(seeds, more...) {
+	good, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "stan", "good", "*.stan"))
+	for _, s := range append(append(seeds, more...), good...) {
 		if src, err := os.ReadFile(s); err == nil {
 			f.Add(src)
 		}

@@ -15,7 +15,8 @@ func FuzzParser(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "errors", "*.stan"))
 	more, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "posteriordb", "models", "stan", "*.stan"))
 	f.Add([]byte(`functions { tuple(real, vector) f(tuple(int, vector) a) { return (a.1 * 2.0, a.2); } } data { int N; array[N] tuple(int, tuple(real, vector[2])) d; } parameters { tuple(real<lower=0>, array[2] simplex[3]) p; } model { real a; int b; (a, b) = (p.1, 2); p.1 ~ exponential(1); } generated quantities { tuple(real, vector[2]) t = f((1, [1, 2]')); array[2] tuple(real, int) g = {(1.5, 2), (t.1, 3)}; g[2].2 = 4; (g[1].1, t.2[1]) = (t.2[2], g[2].1); print(t, g, eigendecompose_sym([[2, 1], [1, 2]])); }`))
-	for _, s := range append(seeds, more...) {
+	good, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "stan", "good", "*.stan"))
+	for _, s := range append(append(seeds, more...), good...) {
 		if src, err := os.ReadFile(s); err == nil {
 			f.Add(src)
 		}
