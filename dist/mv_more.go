@@ -302,7 +302,14 @@ func MultinomialLogitLpmf(t *ad.Tape, propto bool, ns []int, beta []ad.Var) (ad.
 // NegBinomial2LogGLMLpmf is neg_binomial_2_log(y | α + x β, φ): x is
 // N×K, β of size K, α, y and φ one or one per row.
 func NegBinomial2LogGLMLpmf(t *ad.Tape, propto bool, y []int, x ad.Matrix, alpha, beta, phi []ad.Var) (ad.Var, error) {
-	eta, err := linearPredictor(t, "neg_binomial_2_log_glm_lpmf", x, alpha, beta)
+	const fn = "neg_binomial_2_log_glm_lpmf"
+	if err := glmRows(fn, "Vector of dependent variables", len(y), x.Rows); err != nil {
+		return ad.Var{}, err
+	}
+	if err := glmRows(fn, "Precision parameter", len(phi), x.Rows); err != nil {
+		return ad.Var{}, err
+	}
+	eta, err := linearPredictor(t, fn, x, alpha, beta)
 	if err != nil {
 		return ad.Var{}, err
 	}

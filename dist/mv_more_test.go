@@ -245,6 +245,26 @@ func TestNegBinomial2LogGLM(t *testing.T) {
 		a := split(v, 6, 1, 2, 3)
 		return dist.NegBinomial2LogGLMLpmf(tp, false, y, matOf(3, 2, a[0]), a[1], a[2], a[3])
 	}, append(append(append(append([]float64{}, x...), alpha...), beta...), phi...)...)
+	// Outcomes and precisions are one or one per row of x; other sizes
+	// are errors that say which (the outcomes' said "Number of successes"
+	// twice, from neg_binomial_2_log of the linear predictor).
+	for _, c := range []struct {
+		y    []int
+		phi  []float64
+		want string
+	}{
+		{[]int{3, 0}, phi, "neg_binomial_2_log_glm_lpmf: size of Vector of dependent variables (2) and size of rows of the design matrix (3) must match"},
+		{[]int{3, 0, 7, 1}, phi, "neg_binomial_2_log_glm_lpmf: size of Vector of dependent variables (4) and size of rows of the design matrix (3) must match"},
+		{y, []float64{1, 2}, "neg_binomial_2_log_glm_lpmf: size of Precision parameter (2) and size of rows of the design matrix (3) must match"},
+	} {
+		_, err := dist.NegBinomial2LogGLMLpmf(ad.NewTape(), false, c.y, matOf(3, 2, consts(x...)), consts(alpha...), consts(beta...), consts(c.phi...))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("y %v, phi %v: %v, want %q", c.y, c.phi, err, c.want)
+		}
+	}
+	if _, err := dist.NegBinomial2LogGLMLpmf(ad.NewTape(), false, []int{3}, matOf(3, 2, consts(x...)), consts(alpha...), consts(beta...), consts(1.5)); err != nil {
+		t.Errorf("one outcome and one precision for every row: %v", err)
+	}
 }
 
 // TestWienerSvLpdf checks the 5-parameter wiener against the 4-parameter
