@@ -92,6 +92,7 @@ type laplaceFit struct {
 	ks2      []float64
 	WS, R    mat.Dense
 	gK, gEta []float64
+	blk      []float64 // a diagonal block of Σ, factored to check it
 }
 
 // validate checks the controls as Stan does, for a latent vector of size n.
@@ -270,6 +271,21 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 			v := 0.5 * (f.sigma.At(i, j) + f.sigma.At(j, i))
 			f.sigma.Set(i, j, v)
 			f.sigma.Set(j, i, v)
+		}
+	}
+	// Σ's diagonal blocks are the covariances the gradient's third
+	// derivatives and the latent draws factor: a value is refused where
+	// they are not positive definite, with or without a gradient.
+	b := f.b
+	f.blk = grow(f.blk, b*b)
+	for k := 0; k < n/b; k++ {
+		for i := range b {
+			for j := range b {
+				f.blk[i*b+j] = f.sigma.At(k*b+i, k*b+j)
+			}
+		}
+		if !lowerCholesky(f.blk, b) {
+			return fmt.Errorf("the covariance of the Laplace approximation is not positive definite at the mode")
 		}
 	}
 	return nil

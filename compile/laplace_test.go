@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/gostan/gostan/model"
 )
 
 // Tests of the embedded Laplace approximation: exactness for a Gaussian
@@ -299,6 +301,43 @@ func TestLaplaceRuntimeErrors(t *testing.T) {
 		_, err := m.LogDensity([]float64{0.1, 0.2}, nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.call, err, c.want)
+		}
+	}
+}
+
+// TestLaplaceIndefiniteCovariance: where the approximation's covariance
+// at the mode is not positive definite (K indefinite, I + K W with a
+// positive determinant), the value is refused in generated quantities as
+// in the model block, where the gradient factors the same blocks; it was
+// returned there, unchecked.
+func TestLaplaceIndefiniteCovariance(t *testing.T) {
+	const src = `functions {
+  matrix K(real c) { return [[1, c], [c, 1]]; }
+}
+data { array[2] int y; real c; }
+parameters { real a; }
+model { a ~ normal(0, 1); TARGET }
+generated quantities { real lm = laplace_marginal_poisson_log_lpmf(y | {1, 2}, rep_vector(0, 2), K, (c,)); }
+`
+	const want = "the covariance of the Laplace approximation is not positive definite at the mode"
+	for _, c := range []struct {
+		cov    float64
+		target string
+		fails  bool
+	}{
+		{0.5, "", false},
+		{1.5, "", true},
+		{1.5, "target += laplace_marginal_poisson_log_lpmf(y | {1, 2}, rep_vector(0, 2), K, (c,));", true},
+	} {
+		m := buildSource(t, strings.Replace(src, "TARGET", c.target, 1), model.Data{"y": {Dims: []int{2}, Elems: []float64{1, 2}, Int: true}, "c": {Elems: []float64{c.cov}}})
+		var err error
+		if c.target != "" {
+			_, err = m.LogDensity([]float64{0.2}, make([]float64, 1))
+		} else {
+			err = m.Write([]float64{0.2}, rand.New(rand.NewPCG(1, 1)), make([]float64, len(m.Names())))
+		}
+		if got := err != nil && strings.Contains(err.Error(), want); got != c.fails {
+			t.Errorf("c = %v, %q: error %v, want failure %v", c.cov, c.target, err, c.fails)
 		}
 	}
 }
