@@ -285,3 +285,16 @@ func TestRulesAccepted(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionsFile: a .stanfunctions file checks by itself, as stanc3
+// compiles one (its standalone functions), with the rules of a functions
+// block: a declaration without a definition is still an error.
+func TestFunctionsFile(t *testing.T) {
+	src := "real sq(real x) { return x^2; }\nreal sqnorm(vector v) { return sq(sqrt(dot_self(v))); }\nreal r_rng(real a) { return normal_rng(a, 1); }\n"
+	if _, err := parseCheck(token.NewFileSet(), "lib.stanfunctions", []byte(src)); err != nil {
+		t.Errorf("functions file: %v", err)
+	}
+	if _, err := parseCheck(token.NewFileSet(), "lib.stanfunctions", []byte(src+"real undefined(real x);\n")); err == nil {
+		t.Error("a function declared and not defined checked")
+	}
+}

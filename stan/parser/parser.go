@@ -42,7 +42,12 @@ func ParseFile(fset *token.FileSet, filename string, src []byte, inc Includer) (
 	p := &parser{fset: fset, inc: inc}
 	p.push(filename, src)
 	p.next()
-	prog := p.parseProgram()
+	var prog *ast.Program
+	if strings.HasSuffix(filename, ".stanfunctions") {
+		prog = p.parseFunctionsFile()
+	} else {
+		prog = p.parseProgram()
+	}
 	return prog, p.errs.Err()
 }
 
@@ -315,6 +320,28 @@ func (p *parser) parseProgram() (prog *ast.Program) {
 		b.Body = p.parseBlockBody(kind)
 		prog.Blocks = append(prog.Blocks, b)
 	}
+	return prog
+}
+
+// parseFunctionsFile reads a .stanfunctions file, function definitions
+// alone, as the functions block of a program with no other block: stanc3
+// compiles such a file by itself (its standalone-functions mode) as well
+// as including it in a functions block.
+func (p *parser) parseFunctionsFile() (prog *ast.Program) {
+	b := &ast.Block{Kind: ast.Functions, KwPos: p.tok.Pos, Body: &ast.BlockStmt{Lbrace: p.tok.Pos}}
+	prog = &ast.Program{Blocks: []*ast.Block{b}}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(bailout); !ok {
+				panic(r)
+			}
+		}
+	}()
+	for p.tok.Kind != token.EOF {
+		b.Body.List = p.appendStmt(b.Body.List, p.guard(p.parseFuncDecl))
+		b.Body.Rbrace = p.tok.Pos
+	}
+	b.Body.Rbrace = p.tok.Pos
 	return prog
 }
 

@@ -79,6 +79,36 @@ func TestIncludeOnce(t *testing.T) {
 	}
 }
 
+// TestFunctionsFile: a .stanfunctions file, read by itself, is function
+// definitions alone (stanc3's standalone functions), parsed as a program
+// with only a functions block; its includes are read as in a program, and
+// a block keyword in it is an error at its position.
+func TestFunctionsFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "base.stanfunctions"), []byte("real base(real x) { return x; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := "#include base.stanfunctions\nreal sq(real x) { return x^2; }\nvector twice(vector v);\nvector twice(vector v) { return 2 * v; }\n"
+	prog, err := ParseFile(token.NewFileSet(), "lib.stanfunctions", []byte(src), DirIncluder(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prog.Blocks) != 1 || prog.Block(ast.Functions) == nil {
+		t.Fatalf("blocks %v, want the functions block alone", prog.Blocks)
+	}
+	if n := len(prog.Block(ast.Functions).Body.List); n != 4 {
+		t.Errorf("%d function declarations, want 4", n)
+	}
+	_, err = ParseFile(token.NewFileSet(), "lib.stanfunctions", []byte("real f(real x) { return x; }\nmodel { }\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "lib.stanfunctions:2:1: expected a type") {
+		t.Errorf("a block in a functions file: %v", err)
+	}
+	// The same text as a program is an error: a program is made of blocks.
+	if _, err := ParseFile(token.NewFileSet(), "lib.stan", []byte("real sq(real x) { return x^2; }\n"), nil); err == nil {
+		t.Error("function definitions outside a functions block parsed as a .stan program")
+	}
+}
+
 func TestPrecedence(t *testing.T) {
 	for src, want := range map[string]string{
 		"-a^b":              "(-(a^b))",
