@@ -82,8 +82,11 @@ func (dv *dataVar) read(e *env, data model.Data) error {
 	} else {
 		for k, x := range val.Elems {
 			if isInt {
-				if x != math.Trunc(x) || math.Abs(x) > math.MaxInt32 {
+				if x != math.Trunc(x) {
 					return fmt.Errorf("%s %q has value %v, which is not an int", dv.what, elementName(dv.name, dims, t, k), x)
+				}
+				if x < math.MinInt32 || x > math.MaxInt32 {
+					return fmt.Errorf("%s %q has value %v, outside the range of Stan's int (%d to %d)", dv.what, elementName(dv.name, dims, t, k), x, math.MinInt32, math.MaxInt32)
 				}
 				dst.I[k] = int(x)
 			} else {

@@ -59,7 +59,7 @@ var hostileCases = []struct {
 	{[]string{"sample", "data.stan", "--data", "real_int.json"}, []string{`data variable "N" has real values, but is declared int`}},
 	{[]string{"sample", "data.stan", "--data", "nan_int.json"}, []string{`data variable "N" has real values, but is declared int`}},
 	{[]string{"sample", "data.stan", "--data", "string.json"}, []string{`data variable "N": found the string "three", but expected a number`}},
-	{[]string{"sample", "data.stan", "--data", "huge_int.json"}, []string{`data variable "N" has value 1e+23, which is not an int`}},
+	{[]string{"sample", "data.stan", "--data", "huge_int.json"}, []string{`data variable "N" has value 1e+23, outside the range of Stan's int (-2147483648 to 2147483647)`}},
 	{[]string{"sample", "data.stan", "--data", "huge_n.json"}, []string{"data.stan:3:3: y has 2000000000 elements"}},
 	{[]string{"variational", "data.stan", "--data", "missing.json"}, []string{`variable "y" not found in the data`}},
 	{[]string{"sample", "gq.stan", "--init", "truncated.json"}, []string{"truncated.json:3:13: invalid JSON"}},
