@@ -943,6 +943,12 @@ func (c *checker) assign(s *ast.AssignStmt) {
 		return
 	}
 	c.nestedMultiIndex(s.LHS)
+	if s.Op == token.ARROW && (lt.Kind == types.Tuple || projectsTuple(s.LHS)) {
+		// gostan reads <- for the programs written before Stan 2.33
+		// removed it; tuples came with 2.33, so none assigned them so.
+		c.errorf(s.OpPos, "the old assignment operator <- cannot assign a tuple or a tuple's member: tuples came after Stan 2.33 removed <-; use =")
+		return
+	}
 	if s.Op == token.ASSIGN || s.Op == token.ARROW {
 		if !types.Promotes(rt, lt) {
 			c.errorf(s.Pos(), "ill-typed arguments supplied to assignment operator =: lhs has type %v and rhs has type %v", lt, rt)
@@ -958,6 +964,21 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	elementwise := s.Op == token.ELTMUL_ASSIGN || s.Op == token.ELTDIV_ASSIGN
 	if err != nil || sig.Ret != lt || elementwise && sig.Ret.IsScalar() {
 		c.errorf(s.Pos(), "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)
+	}
+}
+
+// projectsTuple reports an lvalue that selects a tuple's member (t.1,
+// t.2[i], ...).
+func projectsTuple(lhs ast.Expr) bool {
+	for {
+		switch x := lhs.(type) {
+		case *ast.TupleIndexExpr:
+			return true
+		case *ast.IndexExpr:
+			lhs = x.X
+		default:
+			return false
+		}
 	}
 }
 
