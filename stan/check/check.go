@@ -655,6 +655,10 @@ func (c *checker) stmt(s ast.Stmt) {
 			if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				continue
 			}
+			if c.namesFunction(a) {
+				c.errorf(a.Pos(), "functions cannot be printed")
+				continue
+			}
 			c.expr(a)
 		}
 	case *ast.ProfileStmt:
@@ -663,6 +667,22 @@ func (c *checker) stmt(s ast.Stmt) {
 	case *ast.FuncDecl:
 		c.errorf(s.Pos(), "functions can only be defined in the functions block")
 	}
+}
+
+// namesFunction reports an expression that is a function's bare name
+// (possibly in parentheses) where no variable of that name is in scope:
+// stanc3 types it as a function, which print, reject and fatal_error
+// refuse.
+func (c *checker) namesFunction(x ast.Expr) bool {
+	for {
+		p, ok := x.(*ast.ParenExpr)
+		if !ok {
+			break
+		}
+		x = p.X
+	}
+	id, ok := x.(*ast.Ident)
+	return ok && c.lookup(id.Name) == nil && (len(c.info.Funcs[id.Name]) > 0 || c.lib.Has(id.Name))
 }
 
 func (c *checker) loop(body ast.Stmt) {
