@@ -5,6 +5,7 @@
 package parser
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -1283,6 +1284,12 @@ func (p *parser) parsePostfix() ast.Expr {
 			// follow an expression, so here it indexes a tuple.
 			digits, ok := strings.CutPrefix(p.tok.Lit, ".")
 			n, err := strconv.Atoi(digits)
+			if ok && digits != "" && strings.Trim(digits, "0123456789") == "" && errors.Is(err, strconv.ErrRange) {
+				// stanc3 reads the digits as a tuple index and fails
+				// to convert them, at the indexed expression.
+				p.errorAt(x.Pos(), fmt.Sprintf("tuple index .%s is too large", digits))
+				panic(syncErr{})
+			}
 			if !ok || err != nil || strings.ContainsAny(digits, "+-_") {
 				return x
 			}
