@@ -228,6 +228,7 @@ var corpusValues = map[string]float64{
 	// 3/2, plus the smaller eigenvalue of [[2, 1], [1, 2]]
 	"tuples.stan first": 2.5,
 	"tuples.stan g:2:2": 7.5, // b + a, unpacked from (3, 4.5)
+	"tuples.stan half":  1.5, // d.1 / 2 through a one-member tuple
 	// Complex functions: the definitions, Euler's identity, iⁱ = e^(-π/2),
 	// and C99's values on the branch cuts.
 	"complex.stan ex[real]": -1,

@@ -655,6 +655,10 @@ func (c *checker) stmt(s ast.Stmt) {
 			if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				continue
 			}
+			if c.namesFunction(a) {
+				c.errorf(a.Pos(), "functions cannot be printed")
+				continue
+			}
 			c.expr(a)
 		}
 	case *ast.ProfileStmt:
@@ -663,6 +667,22 @@ func (c *checker) stmt(s ast.Stmt) {
 	case *ast.FuncDecl:
 		c.errorf(s.Pos(), "functions can only be defined in the functions block")
 	}
+}
+
+// namesFunction reports an expression that is a function's bare name
+// (possibly in parentheses) where no variable of that name is in scope:
+// stanc3 types it as a function, which print, reject and fatal_error
+// refuse.
+func (c *checker) namesFunction(x ast.Expr) bool {
+	for {
+		p, ok := x.(*ast.ParenExpr)
+		if !ok {
+			break
+		}
+		x = p.X
+	}
+	id, ok := x.(*ast.Ident)
+	return ok && c.lookup(id.Name) == nil && (len(c.info.Funcs[id.Name]) > 0 || c.lib.Has(id.Name))
 }
 
 func (c *checker) loop(body ast.Stmt) {
@@ -943,6 +963,12 @@ func (c *checker) assign(s *ast.AssignStmt) {
 		return
 	}
 	c.nestedMultiIndex(s.LHS)
+	if s.Op == token.ARROW && (lt.Kind == types.Tuple || projectsTuple(s.LHS)) {
+		// gostan reads <- for the programs written before Stan 2.33
+		// removed it; tuples came with 2.33, so none assigned them so.
+		c.errorf(s.OpPos, "the old assignment operator <- cannot assign a tuple or a tuple's member: tuples came after Stan 2.33 removed <-; use =")
+		return
+	}
 	if s.Op == token.ASSIGN || s.Op == token.ARROW {
 		if !types.Promotes(rt, lt) {
 			c.errorf(s.Pos(), "ill-typed arguments supplied to assignment operator =: lhs has type %v and rhs has type %v", lt, rt)
@@ -958,6 +984,21 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	elementwise := s.Op == token.ELTMUL_ASSIGN || s.Op == token.ELTDIV_ASSIGN
 	if err != nil || sig.Ret != lt || elementwise && sig.Ret.IsScalar() {
 		c.errorf(s.Pos(), "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)
+	}
+}
+
+// projectsTuple reports an lvalue that selects a tuple's member (t.1,
+// t.2[i], ...).
+func projectsTuple(lhs ast.Expr) bool {
+	for {
+		switch x := lhs.(type) {
+		case *ast.TupleIndexExpr:
+			return true
+		case *ast.IndexExpr:
+			lhs = x.X
+		default:
+			return false
+		}
 	}
 }
 

@@ -5,6 +5,7 @@
 package parser
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -531,6 +532,14 @@ func (p *parser) startsDecl() bool {
 	return ok || p.tok.Lit == "array" || p.tok.Lit == "tuple" && p.peek().Kind == token.LPAREN
 }
 
+// newerThanOldArrays holds the declared types Stan added with or after
+// 2.33, which removed the old array syntax real x[N]: no program ever
+// declared an array of them that way.
+var newerThanOldArrays = map[string]bool{
+	"tuple": true, "sum_to_zero_vector": true, "sum_to_zero_matrix": true,
+	"column_stochastic_matrix": true, "row_stochastic_matrix": true,
+}
+
 // parseVarDecl reads a sized declaration: array[dims] base<constraints>[sizes]
 // name[old dims] = init; or several names of one type, each with its
 // own initial value (real x = 1, y;, Stan 2.33). It returns the first
@@ -545,6 +554,15 @@ func (p *parser) parseVarDecl() ast.Stmt {
 		p.expect(token.RBRACK)
 		if t.ArrayDims != nil {
 			p.errorAt(pos, "array dimensions are given twice: use either array[...] or the old name[...] form")
+		} else if newerThanOldArrays[t.Base] && len(dims) > 0 {
+			// stanc3 parses x[...] only to point at array[...]; gostan
+			// keeps it for the types older programs can hold, never for
+			// those added after Stan 2.33 removed it.
+			base := t.Base
+			if base == "tuple" {
+				base = "tuple(...)"
+			}
+			p.errorAt(dims[0].Pos(), fmt.Sprintf(`";" expected after the declaration: the old array syntax %s[...] cannot declare a %s, which Stan added after removing that syntax; write array[...] %s %s`, d.Name.Name, t.Base, base, d.Name.Name))
 		}
 		t.ArrayDims = dims
 		if p.tok.Kind == token.COMMA {
@@ -1266,6 +1284,12 @@ func (p *parser) parsePostfix() ast.Expr {
 			// follow an expression, so here it indexes a tuple.
 			digits, ok := strings.CutPrefix(p.tok.Lit, ".")
 			n, err := strconv.Atoi(digits)
+			if ok && digits != "" && strings.Trim(digits, "0123456789") == "" && errors.Is(err, strconv.ErrRange) {
+				// stanc3 reads the digits as a tuple index and fails
+				// to convert them, at the indexed expression.
+				p.errorAt(x.Pos(), fmt.Sprintf("tuple index .%s is too large", digits))
+				panic(syncErr{})
+			}
 			if !ok || err != nil || strings.ContainsAny(digits, "+-_") {
 				return x
 			}

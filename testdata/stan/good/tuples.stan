@@ -7,6 +7,14 @@ functions {
   tuple(int, tuple(real, real)) nested(int n) {
     return (n, (n / 2.0, n * 2.0));
   }
+  // A one-member tuple (Stan 2.39) from a function whose last statement
+  // is fatal_error (Stan 2.36), which needs no return after it.
+  tuple(real,) halve_checked(real x) {
+    if (x >= 0) {
+      return (x / 2,);
+    }
+    fatal_error("halve_checked: negative argument ", x);
+  }
 }
 data {
   tuple(int, array[2] real) d;
@@ -35,4 +43,5 @@ generated quantities {
   tuple(int, tuple(real, real)) g = nested(d.1);
   real first = g.2.1 + eig.2[1];
   g.2.2 = b + a;
+  real half = halve_checked(d.1).1;
 }

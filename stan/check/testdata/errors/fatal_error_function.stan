@@ -1,0 +1,3 @@
+transformed data {
+  fatal_error("no: ", /* ERROR "functions cannot be printed" */(exp));
+}
