@@ -372,7 +372,8 @@ func (c *checker) addUserSig(name string, sig types.Signature) {
 // own function with these argument types, if any.
 func (c *checker) libraryOverload(f *ast.FuncDecl, sig types.Signature, prev *Func) bool {
 	name := f.Name.Name
-	if _, ok := higherOrder[name]; ok {
+	_, higher := higherOrder[name]
+	if laplace, _, _, _ := laplaceForm(name); higher || laplace {
 		c.errorf(f.Name.Pos(), "function '%s' is a higher-order function of the Stan library, which cannot be overloaded", name)
 		return false
 	}
