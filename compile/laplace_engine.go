@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	gfloats "gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/lapack"
+	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
@@ -136,11 +137,17 @@ func (l *luWork) size(n int) {
 	l.piv, l.iwork = l.piv[:n], l.iwork[:n]
 }
 
+// lapackImpl is gonum's LAPACK, whose unblocked Dgetf2 factors without
+// Dgetrf's blocked trailing updates, which for n > 128 go through a
+// parallel Dgemm that allocates; the blocks' updates are the same axpys
+// in the same order, so the factors are the same.
+var lapackImpl lapackgonum.Implementation
+
 // factor factors l.a.
 func (l *luWork) factor() {
 	g := sqGeneral(l.n, l.a)
 	anorm := lapack64.Lange(lapack.MaxRowSum, g, l.work)
-	l.ok = lapack64.Getrf(g, l.piv)
+	l.ok = lapackImpl.Dgetf2(l.n, l.n, l.a, l.n, l.piv)
 	l.cond = 1 / lapack64.Gecon(lapack.MaxRowSum, g, anorm, l.work, l.iwork)
 }
 
