@@ -11,7 +11,6 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/lapack64"
-	"gonum.org/v1/gonum/mat"
 )
 
 // The embedded Laplace functions (see check/laplace.go for their forms and
@@ -51,7 +50,7 @@ type laplaceSite struct {
 	user           laplaceUser
 	kv, out        value
 	etaVars        []ad.Var
-	dims           [1]int
+	dims           [2]int
 	// Scratch: K's values, θ₀'s, the standard normals and the draw.
 	kf, theta0, zs, th []float64
 }
@@ -240,7 +239,8 @@ func (s *laplaceSite) prepare(e *env) (laplaceLik, *value, int) {
 			s.etaVars = append(s.etaVars, v.flat...)
 		}
 	}
-	s.theta.shape([]int{n}, false)
+	s.dims[0] = n
+	s.theta.shape(s.dims[:1], false)
 	s.user.site = s
 	s.user.n = n
 	s.user.nEta = len(s.etaVars)
@@ -301,7 +301,7 @@ func (s *laplaceSite) draw(e *env) *value {
 		s.zs[i] = e.rng.NormFloat64()
 	}
 	s.dims[0] = n
-	s.out.shape(s.dims[:], false)
+	s.out.shape(s.dims[:1], false)
 	s.th = grow(s.th, n)
 	th := s.th
 	if err := s.fit.draw(s.zs, th); err != nil {
@@ -318,20 +318,26 @@ func (s *laplaceSite) draw(e *env) *value {
 // constants (the checker has made every argument data).
 func (s *laplaceSite) solve(e *env) *value {
 	_, n := s.run(e)
-	var L mat.TriDense
-	if err := s.fit.cholesky(&L); err != nil {
+	if err := s.fit.cholesky(); err != nil {
 		s.fail("%v", err)
 	}
 	s.out.setMembers(nil, 2)
 	mean, chol := &s.out.T[0], &s.out.T[1]
-	mean.shape([]int{n}, false)
+	s.dims[0] = n
+	mean.shape(s.dims[:1], false)
 	for i, v := range s.fit.theta {
 		mean.R[i] = ad.Const(v)
 	}
-	chol.shape([]int{n, n}, false)
+	s.dims[0], s.dims[1] = n, n
+	chol.shape(s.dims[:2], false)
+	U := s.fit.chol
 	for j := range n {
 		for i := range n {
-			chol.R[j*n+i] = ad.Const(L.At(i, j)) // column-major
+			l := 0.0
+			if j <= i {
+				l = U[j*n+i]
+			}
+			chol.R[j*n+i] = ad.Const(l) // column-major
 		}
 	}
 	return &s.out

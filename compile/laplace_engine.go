@@ -4,7 +4,12 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	gfloats "gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/lapack"
+	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -72,27 +77,104 @@ var (
 )
 
 // laplaceFit is the approximation at the mode, and its working memory,
-// which one Model's site reuses from evaluation to evaluation.
+// which one Model's site reuses from evaluation to evaluation: the
+// matrices are n×n row-major slices worked on by blas64 and lapack64 in
+// place, so that an evaluation allocates nothing once they have grown.
 type laplaceFit struct {
 	n, b              int
-	K                 []float64 // n×n row-major
+	K                 []float64 // n×n, the caller's
 	theta, a, g       []float64
 	hb                []float64 // the block-diagonal Hessian of the log likelihood
-	W                 *mat.Dense
-	lik               float64 // log p(y | θ̂)
-	value             float64 // the log marginal
-	sigma             *mat.Dense
+	W                 []float64 // -hb's blocks, zeros elsewhere
+	lik               float64   // log p(y | θ̂)
+	value             float64   // the log marginal
+	sigma             []float64 // Σ
 	trial, atrial, bv []float64
-	// Scratch of fit (the Newton matrix I + WK, or I + KW at the mode,
-	// and its factors) and of gradients (S, s2, v, K s2, R, its product
-	// with W, and the gradients returned).
-	M, WK    mat.Dense
-	lu       mat.LU
+	// lu factors the Newton matrix I + WK, I + KW at the mode, or K for
+	// an initial guess.
+	lu luWork
+	// Scratch of gradients (S, s2, v, K s2, W Σ, R, and the gradients
+	// returned).
 	S, s2, v []float64
 	ks2      []float64
-	WS, R    mat.Dense
+	WS, R    []float64
 	gK, gEta []float64
 	blk      []float64 // a diagonal block of Σ, factored to check it
+	chol     []float64 // Σ's upper Cholesky factor, for draws and solves
+}
+
+// sqGeneral is the n×n row-major matrix in data, as blas64 takes it.
+func sqGeneral(n int, data []float64) blas64.General {
+	return blas64.General{Rows: n, Cols: n, Stride: n, Data: data[:n*n]}
+}
+
+// blasVec is x as blas64 takes it.
+func blasVec(x []float64) blas64.Vector { return blas64.Vector{N: len(x), Inc: 1, Data: x} }
+
+// luWork is an LU factorisation with partial pivoting of an n×n matrix in
+// place, with the condition estimate by which gonum's mat.LU calls a
+// matrix singular (reciprocal condition in the max-row-sum norm above
+// mat.ConditionTolerance), on storage reused from call to call.
+type luWork struct {
+	n     int
+	a     []float64 // the matrix, then its factors
+	piv   []int
+	work  []float64
+	iwork []int
+	logd  []float64
+	ok    bool
+	cond  float64
+}
+
+// size makes room for an n×n matrix in l.a.
+func (l *luWork) size(n int) {
+	l.n = n
+	l.a = grow(l.a, n*n)
+	l.work, l.logd = grow(l.work, 4*n), grow(l.logd, n)
+	if cap(l.piv) < n {
+		l.piv, l.iwork = make([]int, n), make([]int, n)
+	}
+	l.piv, l.iwork = l.piv[:n], l.iwork[:n]
+}
+
+// lapackImpl is gonum's LAPACK, whose unblocked Dgetf2 factors without
+// Dgetrf's blocked trailing updates, which for n > 128 go through a
+// parallel Dgemm that allocates; the blocks' updates are the same axpys
+// in the same order, so the factors are the same.
+var lapackImpl lapackgonum.Implementation
+
+// factor factors l.a.
+func (l *luWork) factor() {
+	g := sqGeneral(l.n, l.a)
+	anorm := lapack64.Lange(lapack.MaxRowSum, g, l.work)
+	l.ok = lapackImpl.Dgetf2(l.n, l.n, l.a, l.n, l.piv)
+	l.cond = 1 / lapack64.Gecon(lapack.MaxRowSum, g, anorm, l.work, l.iwork)
+}
+
+// solve overwrites the n×nrhs row-major b with the solution of A x = b,
+// reporting false where A is singular or nearly so.
+func (l *luWork) solve(b []float64, nrhs int) bool {
+	if !l.ok {
+		return false
+	}
+	lapack64.Getrs(blas.NoTrans, sqGeneral(l.n, l.a), blas64.General{Rows: l.n, Cols: nrhs, Stride: nrhs, Data: b}, l.piv)
+	return l.cond <= mat.ConditionTolerance
+}
+
+// logDet returns log |det A| and its sign.
+func (l *luWork) logDet() (float64, float64) {
+	n, sign := l.n, 1.0
+	for i := range n {
+		v := l.a[i*n+i]
+		if v < 0 {
+			sign = -sign
+		}
+		if l.piv[i] != i {
+			sign = -sign
+		}
+		l.logd[i] = math.Log(math.Abs(v))
+	}
+	return gfloats.Sum(l.logd), sign
 }
 
 // validate checks the controls as Stan does, for a latent vector of size n.
@@ -122,15 +204,12 @@ func (c *laplaceControls) validate(n int) error {
 // denseW fills f.W, the negative of the block-diagonal Hessian f.hb.
 func (f *laplaceFit) denseW() {
 	n, b := f.n, f.b
-	if f.W == nil || f.W.RawMatrix().Rows != n {
-		f.W = mat.NewDense(n, n, nil)
-	} else {
-		f.W.Zero()
-	}
+	f.W = grow(f.W, n*n)
+	clear(f.W)
 	for k := 0; k < n/b; k++ {
 		for i := range b {
 			for j := range b {
-				f.W.Set(k*b+i, k*b+j, -f.hb[k*b*b+i*b+j])
+				f.W[(k*b+i)*n+k*b+j] = -f.hb[k*b*b+i*b+j]
 			}
 		}
 	}
@@ -156,6 +235,43 @@ func (f *laplaceFit) mulK(dst, x []float64) {
 	}
 }
 
+// mulW puts W X (left) or X W into dst, for n×n X: Gemm's products in
+// Gemm's order, each row of dst accumulated by axpys (blas64.Axpy, the
+// kernel of Gemm's), but over W's blocks alone, since the rest of W is
+// zeros: O(n² b) for O(n³), and serial where Gemm goes parallel.
+func (f *laplaceFit) mulW(dst, X []float64, left bool) {
+	n, b, W := f.n, f.b, f.W
+	clear(dst[:n*n])
+	for i := range n {
+		row := dst[i*n : (i+1)*n]
+		if left {
+			k0 := i / b * b
+			for l := k0; l < k0+b; l++ {
+				if w := W[i*n+l]; w != 0 {
+					blas64.Axpy(w, blasVec(X[l*n:(l+1)*n]), blasVec(row))
+				}
+			}
+			continue
+		}
+		for k0 := 0; k0 < n; k0 += b {
+			for l := k0; l < k0+b; l++ {
+				if x := X[i*n+l]; x != 0 {
+					blas64.Axpy(x, blasVec(W[l*n+k0:l*n+k0+b]), blasVec(row[k0:k0+b]))
+				}
+			}
+		}
+	}
+}
+
+// plusIdentity puts I + W K (left) or I + K W into f.lu's matrix.
+func (f *laplaceFit) plusIdentity(left bool) {
+	n, M := f.n, f.lu.a
+	f.mulW(M, f.K, left)
+	for i := range n {
+		M[i*n+i]++
+	}
+}
+
 // fit finds the mode and the log marginal of the approximation with
 // covariance K (n×n, row-major) and likelihood lik.
 func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls) error {
@@ -171,13 +287,15 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 	f.theta, f.a, f.g = grow(f.theta, n), grow(f.a, n), grow(f.g, n)
 	f.trial, f.atrial, f.bv = grow(f.trial, n), grow(f.atrial, n), grow(f.bv, n)
 	f.hb = grow(f.hb, n*f.b)
-	Kd := mat.NewDense(n, n, K)
+	f.sigma = grow(f.sigma, n*n)
+	f.lu.size(n)
 	if ctl.theta0 != nil {
 		copy(f.theta, ctl.theta0)
 		// a = K⁻¹ θ₀.
-		f.lu.Factorize(Kd)
-		av := mat.NewVecDense(n, f.a)
-		if err := f.lu.SolveVecTo(av, false, mat.NewVecDense(n, f.theta)); err != nil {
+		copy(f.lu.a, K)
+		f.lu.factor()
+		copy(f.a, f.theta)
+		if !f.lu.solve(f.a, 1) {
 			return fmt.Errorf("the covariance matrix is singular")
 		}
 	} else {
@@ -188,7 +306,6 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 	if math.IsNaN(psi) || math.IsInf(psi, 1) {
 		return fmt.Errorf("the log likelihood is %v at the initial guess", f.lik)
 	}
-	M, WK := &f.M, &f.WK
 	converged, polished := false, false
 	for step := 0; ; step++ {
 		if step >= ctl.maxSteps && !converged {
@@ -197,18 +314,14 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 		// The Newton step: a' = (I + WK)⁻¹ (Wθ + ∇ log p).
 		lik.hess(f.theta, f.b, f.hb)
 		f.denseW()
-		WK.Mul(f.W, Kd)
-		M.CloneFrom(WK)
-		for i := range n {
-			M.Set(i, i, M.At(i, i)+1)
-		}
-		wv := mat.NewVecDense(n, f.bv)
-		wv.MulVec(f.W, mat.NewVecDense(n, f.theta))
+		f.plusIdentity(true)
+		blas64.Gemv(blas.NoTrans, 1, sqGeneral(n, f.W), blasVec(f.theta), 0, blasVec(f.bv))
 		for i := range n {
 			f.bv[i] += f.g[i]
 		}
-		f.lu.Factorize(M)
-		if err := f.lu.SolveVecTo(mat.NewVecDense(n, f.atrial), false, mat.NewVecDense(n, f.bv)); err != nil {
+		f.lu.factor()
+		copy(f.atrial, f.bv)
+		if !f.lu.solve(f.atrial, 1) {
 			return fmt.Errorf("the Newton step for the mode is singular (I + W K)")
 		}
 		f.mulK(f.trial, f.atrial)
@@ -247,30 +360,23 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 	// At the mode: the Hessian, log |I + K W| and Σ = (I + K W)⁻¹ K.
 	lik.hess(f.theta, f.b, f.hb)
 	f.denseW()
-	KW := M
-	KW.Mul(Kd, f.W)
-	for i := range n {
-		KW.Set(i, i, KW.At(i, i)+1)
-	}
-	lu := &f.lu
-	lu.Factorize(KW)
-	logDet, sign := lu.LogDet()
+	f.plusIdentity(false)
+	f.lu.factor()
+	logDet, sign := f.lu.logDet()
 	if sign <= 0 || math.IsNaN(logDet) || math.IsInf(logDet, 0) {
 		return fmt.Errorf("the Laplace approximation is improper at the mode: the determinant of I + K W is not positive")
 	}
 	f.value = f.lik - 0.5*gfloats.Dot(f.a, f.theta) - 0.5*logDet
-	if f.sigma == nil || f.sigma.RawMatrix().Rows != n {
-		f.sigma = mat.NewDense(n, n, nil)
-	}
-	if err := lu.SolveTo(f.sigma, false, Kd); err != nil {
+	sigma := f.sigma
+	copy(sigma, K)
+	if !f.lu.solve(sigma, n) {
 		return fmt.Errorf("the Laplace approximation is improper at the mode: I + K W is singular")
 	}
 	// Σ is symmetric; the solve leaves rounding asymmetry.
 	for i := range n {
 		for j := range i {
-			v := 0.5 * (f.sigma.At(i, j) + f.sigma.At(j, i))
-			f.sigma.Set(i, j, v)
-			f.sigma.Set(j, i, v)
+			v := 0.5 * (sigma[i*n+j] + sigma[j*n+i])
+			sigma[i*n+j], sigma[j*n+i] = v, v
 		}
 	}
 	// Σ's diagonal blocks are the covariances the gradient's third
@@ -280,9 +386,7 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 	f.blk = grow(f.blk, b*b)
 	for k := 0; k < n/b; k++ {
 		for i := range b {
-			for j := range b {
-				f.blk[i*b+j] = f.sigma.At(k*b+i, k*b+j)
-			}
+			copy(f.blk[i*b:(i+1)*b], sigma[(k*b+i)*n+k*b:])
 		}
 		if !lowerCholesky(f.blk, b) {
 			return fmt.Errorf("the covariance of the Laplace approximation is not positive definite at the mode")
@@ -297,12 +401,10 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 func (f *laplaceFit) gradients(lik laplaceLik, wantK bool, nEta int) (gK, gEta []float64, err error) {
 	n, b := f.n, f.b
 	f.S, f.s2, f.v = grow(f.S, n*b), grow(f.s2, n), grow(f.v, n)
-	S, s2 := f.S, f.s2
+	S, s2, sigma := f.S, f.s2, f.sigma
 	for k := 0; k < n/b; k++ {
 		for i := range b {
-			for j := range b {
-				S[k*b*b+i*b+j] = f.sigma.At(k*b+i, k*b+j)
-			}
+			copy(S[k*b*b+i*b:k*b*b+(i+1)*b], sigma[(k*b+i)*n+k*b:])
 		}
 	}
 	if nEta > 0 {
@@ -313,7 +415,7 @@ func (f *laplaceFit) gradients(lik laplaceLik, wantK bool, nEta int) (gK, gEta [
 		lik.third(f.theta, b, S, s2, gEta)
 		// v = Σ s2; ∂η vᵀ∇θ log p.
 		v := f.v
-		mat.NewVecDense(n, v).MulVec(f.sigma, mat.NewVecDense(n, s2))
+		blas64.Gemv(blas.NoTrans, 1, sqGeneral(n, sigma), blasVec(s2), 0, blasVec(v))
 		lik.hvpEta(f.theta, v, gEta)
 	} else {
 		lik.third(f.theta, b, S, s2, nil)
@@ -325,16 +427,19 @@ func (f *laplaceFit) gradients(lik laplaceLik, wantK bool, nEta int) (gK, gEta [
 	}
 	if wantK {
 		// R = W - W Σ W.
-		WS, R := &f.WS, &f.R
-		WS.Mul(f.W, f.sigma)
-		R.Mul(WS, f.W)
-		R.Sub(f.W, R)
+		f.WS, f.R = grow(f.WS, n*n), grow(f.R, n*n)
+		W, R := f.W, f.R
+		f.mulW(f.WS, sigma, true)
+		f.mulW(R, f.WS, false)
+		for i, w := range W {
+			R[i] = w - R[i]
+		}
 		// b = s2 - R K s2.
 		f.ks2 = grow(f.ks2, n)
 		ks2 := f.ks2
 		f.mulK(ks2, s2)
 		bv := f.bv
-		mat.NewVecDense(n, bv).MulVec(R, mat.NewVecDense(n, ks2))
+		blas64.Gemv(blas.NoTrans, 1, sqGeneral(n, R), blasVec(ks2), 0, blasVec(bv))
 		for i := range n {
 			bv[i] = s2[i] - bv[i]
 		}
@@ -342,35 +447,37 @@ func (f *laplaceFit) gradients(lik laplaceLik, wantK bool, nEta int) (gK, gEta [
 		gK = f.gK
 		for i := range n {
 			for j := range n {
-				gK[i*n+j] = 0.5*(f.a[i]*f.a[j]-R.At(i, j)) + 0.5*(bv[i]*f.a[j]+f.a[i]*bv[j])
+				gK[i*n+j] = 0.5*(f.a[i]*f.a[j]-R[i*n+j]) + 0.5*(bv[i]*f.a[j]+f.a[i]*bv[j])
 			}
 		}
 	}
 	return gK, gEta, nil
 }
 
-// cholesky puts the lower Cholesky factor of the approximation's
-// covariance Σ = (K⁻¹ + W)⁻¹ into L.
-func (f *laplaceFit) cholesky(L *mat.TriDense) error {
-	var ch mat.Cholesky
-	if !ch.Factorize(mat.NewSymDense(f.n, f.sigma.RawMatrix().Data)) {
+// cholesky puts into f.chol's upper triangle the upper Cholesky factor U
+// of the approximation's covariance Σ = (K⁻¹ + W)⁻¹ = UᵀU, whose
+// transpose is the lower factor, L[i, j] = f.chol[j*n+i] for j ≤ i.
+func (f *laplaceFit) cholesky() error {
+	n := f.n
+	f.chol = grow(f.chol, n*n)
+	copy(f.chol, f.sigma)
+	if _, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: f.chol}); !ok {
 		return fmt.Errorf("the covariance of the Laplace approximation is not positive definite")
 	}
-	ch.LTo(L)
 	return nil
 }
 
 // draw puts a draw from the approximation N(θ̂, Σ) into out, from the
 // standard normals z.
 func (f *laplaceFit) draw(z, out []float64) error {
-	var L mat.TriDense
-	if err := f.cholesky(&L); err != nil {
+	if err := f.cholesky(); err != nil {
 		return err
 	}
-	for i := range f.n {
+	n, U := f.n, f.chol
+	for i := range n {
 		s := f.theta[i]
 		for j := 0; j <= i; j++ {
-			s += L.At(i, j) * z[j]
+			s += U[j*n+i] * z[j]
 		}
 		out[i] = s
 	}
