@@ -11,14 +11,15 @@ import (
 // The scalar-loop models of issue 15: recurrences and forward passes
 // written element by element, where the closures and the tape pay per
 // scalar operation. Their Stan programs and data are in testdata/speed
-// (arK and hmm_drive_0 from PosteriorDB, garch11 and arma11 with simulated
-// data).
+// (arK and hmm_drive_0 from PosteriorDB, garch11, arma11 and
+// scalar_density with simulated data).
 var scalarModels = []struct{ name, stan, data string }{
 	{"arK", "testdata/speed/arK.stan", "testdata/speed/arK.json"},
 	{"hmm_drive_0", "testdata/speed/hmm_drive_0.stan", "testdata/speed/bball_drive_event_0.json"},
 	{"eight_schools_noncentered", "../testdata/posteriordb/models/stan/eight_schools_noncentered.stan", "../testdata/posteriordb/data/data/eight_schools.json.zip"},
 	{"garch11", "testdata/speed/garch11.stan", "testdata/speed/garch11.json"},
 	{"arma11", "testdata/speed/arma11.stan", "testdata/speed/arma11.json"},
+	{"scalar_density", "testdata/speed/scalar_density.stan", "testdata/speed/scalar_density.json"},
 }
 
 // loadScalar builds one of scalarModels and a point in (-1, 1) where its
