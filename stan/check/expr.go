@@ -185,6 +185,10 @@ func (c *checker) binary(x *ast.BinaryExpr) types.Type {
 		c.intDivision(x)
 	}
 	sig, err := c.lib.Resolve(name, []types.Type{a, b})
+	if err != nil && x.Op == token.QUO {
+		// stanc3's / is divide or else mdivide_right; /= is divide alone.
+		sig, err = c.lib.Resolve("mdivide_right", []types.Type{a, b})
+	}
 	if err != nil {
 		c.errorf(x.Pos(), "ill-typed arguments supplied to infix operator %s: left operand has type %v and right operand has type %v", x.Op, a, b)
 		return invalid

@@ -369,8 +369,6 @@ multiply: matrix, matrix -> matrix
 divide: real, vector -> vector
 divide: real, row_vector -> row_vector
 divide: real, matrix -> matrix
-divide: row_vector, matrix -> row_vector
-divide: matrix, matrix -> matrix
 left_divide: matrix, vector -> vector
 left_divide: matrix, matrix -> matrix
 elt_multiply elt_divide: real, real -> real
@@ -458,8 +456,8 @@ dot_product: complex_vector, complex_row_vector -> complex
 dot_product: complex_row_vector, complex_vector -> complex
 dot_product: complex_row_vector, complex_row_vector -> complex
 dot_product: complex[], complex[] -> complex
-mdivide_right divide: complex_row_vector, complex_matrix -> complex_row_vector
-mdivide_right divide: complex_matrix, complex_matrix -> complex_matrix
+mdivide_right: complex_row_vector, complex_matrix -> complex_row_vector
+mdivide_right: complex_matrix, complex_matrix -> complex_matrix
 columns_dot_product: complex_vector, complex_vector -> complex_row_vector
 columns_dot_product: complex_row_vector, complex_row_vector -> complex_row_vector
 columns_dot_product: complex_matrix, complex_matrix -> complex_row_vector
