@@ -931,13 +931,18 @@ func unconstrained(b string) string {
 }
 
 // sizeExpr checks an array dimension or a vector or matrix size.
+// stanc3 refuses a non-data variable in a top-level size as it meets
+// it, before the size's type, and points at the variable.
 func (c *checker) sizeExpr(x ast.Expr, global bool, what string) {
+	if global {
+		if id := c.firstNonData(x); id != nil {
+			c.errorf(id.Pos(), "non-data variables are not allowed in the sizes of top-level declarations")
+			return
+		}
+	}
 	t := c.expr(x)
 	if t.Kind != types.Invalid && t != types.IntT {
 		c.errorf(x.Pos(), "%s must be of type int, found %v", what, t)
-	}
-	if global && !c.dataOnly(x) {
-		c.errorf(x.Pos(), "non-data variables are not allowed in the sizes of top-level declarations")
 	}
 	if global {
 		ast.Inspect(x, func(n ast.Node) bool {

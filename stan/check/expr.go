@@ -557,16 +557,22 @@ func (c *checker) argData(x ast.Expr) bool {
 // dataOnly reports whether x depends only on data: no parameter, no
 // transformed parameter, no local of a parameter-dependent block.
 func (c *checker) dataOnly(x ast.Expr) bool {
-	only := true
+	return c.firstNonData(x) == nil
+}
+
+// firstNonData returns the first variable in x, in source order, that
+// is not data, or nil.
+func (c *checker) firstNonData(x ast.Expr) *ast.Ident {
+	var found *ast.Ident
 	ast.Inspect(x, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
+		if id, ok := n.(*ast.Ident); ok && found == nil {
 			if v := c.lookup(id.Name); v != nil && !v.DataOnly {
-				only = false
+				found = id
 			}
 		}
-		return only
+		return found == nil
 	})
-	return only
+	return found
 }
 
 // genericRules say what the functions only genericCall types take.

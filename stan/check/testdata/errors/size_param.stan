@@ -1,4 +1,4 @@
 parameters {
   vector[2] v;
-  vector[/* ERROR "non-data variables are not allowed in the sizes of top-level declarations" */size(v)] w;
+  vector[size(/* ERROR "non-data variables are not allowed in the sizes of top-level declarations" */v)] w;
 }
