@@ -215,7 +215,7 @@ func (c *checker) program(prog *ast.Program) {
 		for name, fs := range c.info.Funcs {
 			for _, f := range fs {
 				if !f.defined {
-					c.errorf(f.Decl.Pos(), "function '%s' is declared but not defined", name)
+					c.errorf(f.Decl.Name.Pos(), "function '%s' is declared but not defined", name)
 				}
 			}
 		}
@@ -306,6 +306,9 @@ func TypeOf(t *ast.Type) types.Type {
 
 // ---- functions ----
 
+// functionSignatures records every function's signature. As in stanc3,
+// an error in a signature points at the start of the definition (its
+// return type), one about the name at the name.
 func (c *checker) functionSignatures(list []ast.Stmt) {
 	for _, s := range list {
 		f, ok := s.(*ast.FuncDecl)
@@ -339,16 +342,16 @@ func (c *checker) functionSignatures(list []ast.Stmt) {
 				c.addUserSig(base+"_lupmf", sig)
 			}
 		case prev.Decl.Body != nil && f.Body != nil:
-			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types (overloads must differ in their argument types, not only in their return types)", name)
+			c.errorf(f.Pos(), "function '%s' is already defined with these argument types (overloads must differ in their argument types, not only in their return types)", name)
 		case prev.Decl.Body != nil && f.Body == nil:
-			c.errorf(f.Name.Pos(), "function '%s' is already defined with these argument types: a declaration comes before the definition", name)
+			c.errorf(f.Pos(), "function '%s' is already defined with these argument types: a declaration comes before the definition", name)
 		case prev.Decl.Body == nil && f.Body == nil:
-			c.errorf(f.Name.Pos(), "function '%s' is already declared with these argument types: a function is declared at most once", name)
+			c.errorf(f.Pos(), "function '%s' is already declared with these argument types: a function is declared at most once", name)
 		case prev.Sig.Ret != sig.Ret:
-			c.errorf(f.Name.Pos(), "function '%s' was declared to return %v, but is defined to return %v", name, prev.Sig.Ret, sig.Ret)
+			c.errorf(f.Pos(), "function '%s' was declared to return %v, but is defined to return %v", name, prev.Sig.Ret, sig.Ret)
 			prev.defined = prev.defined || f.Body != nil
 		case !sameQualifiers(prev.Decl, f):
-			c.errorf(f.Name.Pos(), "function '%s' was declared with argument types (%s), but is defined with (%s): the data qualifiers must agree", name, qualifiedArgs(prev.Decl), qualifiedArgs(f))
+			c.errorf(f.Pos(), "function '%s' was declared with argument types (%s), but is defined with (%s): the data qualifiers must agree", name, qualifiedArgs(prev.Decl), qualifiedArgs(f))
 			prev.defined = true
 		case f.Body != nil:
 			prev.Decl, prev.defined = f, true
@@ -382,7 +385,7 @@ func (c *checker) libraryOverload(f *ast.FuncDecl, sig types.Signature, prev *Fu
 	}
 	for _, s := range c.lib.Signatures(name) {
 		if equalArgs(s.Args, sig.Args) {
-			c.errorf(f.Name.Pos(), "function '%s' is already defined in the Stan library with argument types (%s)", name, typeList(sig.Args))
+			c.errorf(f.Pos(), "function '%s' is already defined in the Stan library with argument types (%s)", name, typeList(sig.Args))
 			return false
 		}
 	}
@@ -438,20 +441,20 @@ func (c *checker) suffixRules(f *ast.FuncDecl, sig types.Signature) {
 			continue
 		}
 		if sig.Ret != types.RealT {
-			c.errorf(f.Name.Pos(), "real return type required for a probability function ending in %s", suffix)
+			c.errorf(f.Pos(), "real return type required for a probability function ending in %s", suffix)
 		}
 		if len(sig.Args) == 0 {
-			c.errorf(f.Name.Pos(), "probability function '%s' needs at least one argument, the variate", name)
+			c.errorf(f.Pos(), "probability function '%s' needs at least one argument, the variate", name)
 			return
 		}
 		switch suffix {
 		case "_lpdf":
 			if sig.Args[0].Kind == types.Int {
-				c.errorf(f.Params[0].Type.Pos(), "probability density functions require real variates (first argument); use _lpmf for integer variates")
+				c.errorf(f.Pos(), "probability density functions require real variates (first argument); use _lpmf for integer variates")
 			}
 		case "_lpmf":
 			if sig.Args[0].Kind != types.Int {
-				c.errorf(f.Params[0].Type.Pos(), "probability mass functions require integer variates (first argument); use _lpdf for real variates")
+				c.errorf(f.Pos(), "probability mass functions require integer variates (first argument); use _lpdf for real variates")
 			}
 		}
 	}

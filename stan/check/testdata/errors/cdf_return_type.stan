@@ -1,3 +1,3 @@
 functions {
-  vector /* ERROR "real return type required for a probability function ending in _cdf" */foo_cdf(real y, real mu) { return [y]'; }
+  /* ERROR "real return type required for a probability function ending in _cdf" */vector foo_cdf(real y, real mu) { return [y]'; }
 }

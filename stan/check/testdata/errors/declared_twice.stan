@@ -1,5 +1,5 @@
 functions {
   real f(real x);
-  real /* ERROR "function 'f' is already declared with these argument types: a function is declared at most once" */f(real x);
+  /* ERROR "function 'f' is already declared with these argument types: a function is declared at most once" */real f(real x);
   real f(real x) { return x; }
 }

@@ -1,3 +1,3 @@
 functions {
-  real /* ERROR "function 'exp' is already defined in the Stan library" */exp(real x) { return x; }
+  /* ERROR "function 'exp' is already defined in the Stan library" */real exp(real x) { return x; }
 }

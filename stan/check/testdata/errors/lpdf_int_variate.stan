@@ -1,3 +1,3 @@
 functions {
-  real foo_lpdf(/* ERROR "probability density functions require real variates" */int y, real mu) { return 0; }
+  /* ERROR "probability density functions require real variates" */real foo_lpdf(int y, real mu) { return 0; }
 }

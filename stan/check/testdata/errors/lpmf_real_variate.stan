@@ -1,3 +1,3 @@
 functions {
-  real foo_lpmf(/* ERROR "probability mass functions require integer variates" */real y, real mu) { return 0; }
+  /* ERROR "probability mass functions require integer variates" */real foo_lpmf(real y, real mu) { return 0; }
 }

@@ -1,4 +1,4 @@
 functions {
   real baz(int x) { return x; }
-  int /* ERROR "function 'baz' is already defined with these argument types (overloads must differ in their argument types, not only in their return types)" */baz(int x) { return x; }
+  /* ERROR "function 'baz' is already defined with these argument types (overloads must differ in their argument types, not only in their return types)" */int baz(int x) { return x; }
 }

@@ -1,5 +1,5 @@
 functions {
   real f(real x);
-  /* ERROR "function 'f' is declared but not defined" */real f(vector x);
+  real /* ERROR "function 'f' is declared but not defined" */f(vector x);
   real f(real x) { return x; }
 }

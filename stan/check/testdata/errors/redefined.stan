@@ -1,4 +1,4 @@
 functions {
   real f(real x) { return x; }
-  real /* ERROR "function 'f' is already defined with these argument types" */f(real y) { return y; }
+  /* ERROR "function 'f' is already defined with these argument types" */real f(real y) { return y; }
 }

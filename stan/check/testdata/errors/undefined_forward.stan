@@ -1,3 +1,3 @@
 functions {
-  /* ERROR "function 'f' is declared but not defined" */real f(real x);
+  real /* ERROR "function 'f' is declared but not defined" */f(real x);
 }
