@@ -471,6 +471,14 @@ func (c *checker) functionBody(f *ast.FuncDecl) {
 		return
 	}
 	c.fn = fn
+	seen := map[string]bool{}
+	for _, p := range f.Params {
+		if seen[p.Name.Name] {
+			c.errorf(f.Pos(), "all function arguments must have distinct identifiers: '%s' names two", p.Name.Name)
+			return
+		}
+		seen[p.Name.Name] = true
+	}
 	c.push()
 	for i, p := range f.Params {
 		c.declare(p.Name, &Var{Name: p.Name.Name, Type: fn.Sig.Args[i], Scope: FuncArg, Block: ast.Functions, DataOnly: p.Type.DataOnly})
