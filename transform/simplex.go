@@ -14,6 +14,18 @@ const constraintTolerance = 1e-8
 // SimplexSize returns the unconstrained length of a simplex[k]: k-1.
 func SimplexSize(k int) int { return max(k-1, 0) }
 
+// simplexSizes checks that n unconstrained values make a simplex of k
+// elements, as both simplex transforms need.
+func simplexSizes(n, k int) error {
+	if k == 0 {
+		return errorf("simplex_constrain", "a simplex needs at least one element")
+	}
+	if n != k-1 {
+		return sizeError("simplex_constrain", "unconstrained simplex", n, SimplexSize(k))
+	}
+	return nil
+}
+
 // Simplex maps y (length K-1) to the K-simplex out by Stan 2.21's
 // stick-breaking transform: z_k = inv_logit(y_k - log(K-k)) (1-based k) takes
 // the fraction z_k of the remaining stick, so that y = 0 gives the uniform
@@ -21,11 +33,8 @@ func SimplexSize(k int) int { return max(k-1, 0) }
 // adds log z_k + log(1 - z_k) + log of the remaining stick, the same sum).
 func Simplex(t *ad.Tape, y, out []ad.Var, lj *ad.Var) error {
 	k := len(out)
-	if k == 0 {
-		return errorf("simplex_constrain", "a simplex needs at least one element")
-	}
-	if len(y) != k-1 {
-		return sizeError("simplex_constrain", "unconstrained simplex", len(y), SimplexSize(k))
+	if err := simplexSizes(len(y), k); err != nil {
+		return err
 	}
 	simplexStrided(t, y, 1, out, 1, k, lj)
 	return nil

@@ -20,11 +20,8 @@ import (
 // transform, adding its log Jacobian to lj unless lj is nil.
 func SimplexILR(t *ad.Tape, y, out []ad.Var, lj *ad.Var) error {
 	k := len(out)
-	if k == 0 {
-		return errorf("simplex_constrain", "a simplex needs at least one element")
-	}
-	if len(y) != k-1 {
-		return sizeError("simplex_constrain", "unconstrained simplex", len(y), SimplexSize(k))
+	if err := simplexSizes(len(y), k); err != nil {
+		return err
 	}
 	simplexILRStrided(t, y, 1, out, 1, k, lj)
 	return nil
