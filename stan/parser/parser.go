@@ -26,11 +26,17 @@ type Includer func(path string) (name string, src []byte, err error)
 // stanc's --include-paths does.
 func DirIncluder(dirs ...string) Includer {
 	return func(path string) (string, []byte, error) {
+		dir := ""
 		for _, d := range dirs {
 			name := filepath.Join(d, path)
 			if src, err := os.ReadFile(name); err == nil {
 				return name, src, nil
+			} else if fi, serr := os.Stat(name); serr == nil && fi.IsDir() && dir == "" {
+				dir = name
 			}
+		}
+		if dir != "" {
+			return "", nil, fmt.Errorf("include path %q is a directory (%s), not a file", path, dir)
 		}
 		return "", nil, fmt.Errorf("could not find include file %q in %s", path, strings.Join(dirs, ", "))
 	}

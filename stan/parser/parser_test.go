@@ -42,6 +42,13 @@ func TestInclude(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `could not find include file "missing.stan"`) {
 		t.Errorf("missing include: %v", err)
 	}
+	if err := os.Mkdir(filepath.Join(dir, "lib"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParseFile(token.NewFileSet(), "main.stan", []byte("#include lib\n"), DirIncluder(dir))
+	if err == nil || !strings.Contains(err.Error(), `include path "lib" is a directory`) {
+		t.Errorf("a directory included: %v", err)
+	}
 }
 
 // TestIncludeOnce: Stan 2.39 includes a .stanfunctions file once, however
