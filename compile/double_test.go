@@ -9,8 +9,21 @@ import (
 	"testing"
 
 	"github.com/gostan/gostan/model"
-	"github.com/gostan/gostan/posteriordb"
 )
+
+// bothModels is compileBoth's two programs' models of data.
+func bothModels(t *testing.T, name string, src []byte, data model.Data) (fast, old *Model) {
+	t.Helper()
+	pf, po := compileBoth(t, name, src)
+	fast, err := pf.NewModel(data, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old, err = po.NewModel(data, 1); err != nil {
+		t.Fatal(err)
+	}
+	return fast, old
+}
 
 // compileBoth compiles a program with double-precision generated
 // quantities and with the general path only.
@@ -131,15 +144,7 @@ generated quantities {
 	data := gqData(20)
 	for _, tc := range doubleCases {
 		t.Run(tc.name, func(t *testing.T) {
-			fast, old := compileBoth(t, tc.name+".stan", []byte(head+tc.gq+"\n}\n"))
-			mf, err := fast.NewModel(data, 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			mo, err := old.NewModel(data, 1)
-			if err != nil {
-				t.Fatal(err)
-			}
+			mf, mo := bothModels(t, tc.name+".stan", []byte(head+tc.gq+"\n}\n"), data)
 			sameWrites(t, tc.name, mf, mo, randomPoints(1, 40, 3, 2))
 		})
 	}
@@ -188,14 +193,7 @@ generated quantities {
 // generated quantities, at random points, and on the corpus of accepted
 // programs.
 func TestDoublePosteriorDB(t *testing.T) {
-	root := os.Getenv("GOSTAN_POSTERIORDB")
-	if root == "" {
-		root = filepath.Join("..", "testdata", "posteriordb")
-	}
-	db, err := posteriordb.Open(root)
-	if err != nil {
-		t.Skipf("no PosteriorDB: %v", err)
-	}
+	db, _ := anyPosteriorDB(t)
 	names, err := db.Posteriors()
 	if err != nil {
 		t.Fatal(err)
@@ -244,15 +242,7 @@ func TestDoublePosteriorDB(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		fast, old := compileBoth(t, f, src)
-		mf, err := fast.NewModel(data, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mo, err := old.NewModel(data, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
+		mf, mo := bothModels(t, f, src, data)
 		sameWrites(t, filepath.Base(f), mf, mo, randomPoints(3, 5, mf.Dim(), 0.5))
 	}
 }

@@ -5,12 +5,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gostan/gostan/internal/race"
-	"github.com/gostan/gostan/posteriordb"
 )
 
 // TestFiniteDifferences compiles every PosteriorDB model with data (of the
@@ -19,14 +17,7 @@ import (
 // allocates nothing, and compares its gradient with central finite
 // differences.
 func TestFiniteDifferences(t *testing.T) {
-	root := os.Getenv("GOSTAN_POSTERIORDB")
-	if root == "" {
-		root = filepath.Join("..", "testdata", "posteriordb")
-	}
-	db, err := posteriordb.Open(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, _ := anyPosteriorDB(t)
 	names, _ := db.Posteriors()
 	seen := map[string]bool{}
 	rng := rand.New(rand.NewPCG(7, 7))

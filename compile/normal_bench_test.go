@@ -1,11 +1,7 @@
 package compile
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/gostan/gostan/posteriordb"
 )
 
 // normalModels are PosteriorDB posteriors whose gradients are mostly
@@ -17,14 +13,7 @@ var normalModels = []string{"sblrc-blr", "sblri-blr", "eight_schools-eight_schoo
 // loadPosterior builds a PosteriorDB posterior from $GOSTAN_POSTERIORDB,
 // or from the repository's small copy; it skips one whose data neither has.
 func loadPosterior(t testing.TB, name string) *Model {
-	root := os.Getenv("GOSTAN_POSTERIORDB")
-	if root == "" {
-		root = filepath.Join("..", "testdata", "posteriordb")
-	}
-	db, err := posteriordb.Open(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, root := anyPosteriorDB(t)
 	p, err := db.Posterior(name)
 	if err != nil || !db.HasData(p.DataName) {
 		t.Skipf("%s is not in %s", name, root)

@@ -460,6 +460,20 @@ func BenchmarkODEGrad(b *testing.B) {
 	}
 }
 
+// anyPosteriorDB opens the PosteriorDB named by $GOSTAN_POSTERIORDB, or
+// without it the repository's small copy, returning it with its root.
+func anyPosteriorDB(tb testing.TB) (*posteriordb.DB, string) {
+	root := os.Getenv("GOSTAN_POSTERIORDB")
+	if root == "" {
+		root = filepath.Join("..", "testdata", "posteriordb")
+	}
+	db, err := posteriordb.Open(root)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db, root
+}
+
 // sharedPosteriorDB opens the whole PosteriorDB named by
 // $GOSTAN_POSTERIORDB, returning it with its root, and skips without it.
 func sharedPosteriorDB(tb testing.TB) (*posteriordb.DB, string) {
