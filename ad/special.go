@@ -292,9 +292,6 @@ func (t *Tape) StdNormalLogQf(lp Var) Var {
 	return t.Unary(x, lp, math.Exp(lp.Val+0.5*x*x)/invSqrt2Pi)
 }
 
-// logSqrt2Pi is log √(2π).
-const logSqrt2Pi = 0.91893853320467274178032973640561763986139747363778
-
 func stdNormalLogQf(lp float64) float64 {
 	switch {
 	case math.IsNaN(lp) || lp > 0:
@@ -317,9 +314,9 @@ func stdNormalLogQf(lp float64) float64 {
 	for range 100 {
 		z := 1 / (x * x)
 		s := z * (-1 + z*(3+z*(-15+z*(105+z*(-945+z*10395)))))
-		logPhi := -0.5*x*x - math.Log(-x) - logSqrt2Pi + math.Log1p(s)
+		logPhi := -0.5*x*x - math.Log(-x) - mathx.HalfLog2Pi + math.Log1p(s)
 		// (log Φ)' = φ(x)/Φ(x).
-		step := (logPhi - lp) / math.Exp(-0.5*x*x-logSqrt2Pi-logPhi)
+		step := (logPhi - lp) / math.Exp(-0.5*x*x-mathx.HalfLog2Pi-logPhi)
 		x -= step
 		if math.Abs(step) <= 1e-15*math.Abs(x) {
 			break
