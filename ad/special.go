@@ -288,44 +288,8 @@ func (t *Tape) StdNormalQf(p Var) Var { return t.InvPhi(p) }
 // std_normal_log_qf, accurate where e**lp is near 1 or underflows. Its
 // derivative is e**lp / φ(x).
 func (t *Tape) StdNormalLogQf(lp Var) Var {
-	x := stdNormalLogQf(lp.Val)
+	x := mathx.InvPhiLog(lp.Val)
 	return t.Unary(x, lp, math.Exp(lp.Val+0.5*x*x)/invSqrt2Pi)
-}
-
-// logSqrt2Pi is log √(2π).
-const logSqrt2Pi = 0.91893853320467274178032973640561763986139747363778
-
-func stdNormalLogQf(lp float64) float64 {
-	switch {
-	case math.IsNaN(lp) || lp > 0:
-		return math.NaN()
-	case lp == 0:
-		return math.Inf(1)
-	case lp > -math.Ln2:
-		// Φ⁻¹(p) = -Φ⁻¹(1 - p), with 1 - p exact from expm1.
-		return -mathx.InvPhi(-math.Expm1(lp))
-	case lp > -700:
-		return mathx.InvPhi(math.Exp(lp))
-	case math.IsInf(lp, -1):
-		return math.Inf(-1)
-	}
-	// Beyond double precision's smallest p: Newton's method on
-	// log Φ(x) = lp, with log Φ from the asymptotic series
-	// Φ(x) = φ(x)/(-x) (1 - 1/x² + 3/x⁴ - 15/x⁶ + ...) (Abramowitz and
-	// Stegun 26.2.12), whose error here, x < -37, is below 1e-15.
-	x := -math.Sqrt(-2 * lp)
-	for range 100 {
-		z := 1 / (x * x)
-		s := z * (-1 + z*(3+z*(-15+z*(105+z*(-945+z*10395)))))
-		logPhi := -0.5*x*x - math.Log(-x) - logSqrt2Pi + math.Log1p(s)
-		// (log Φ)' = φ(x)/Φ(x).
-		step := (logPhi - lp) / math.Exp(-0.5*x*x-logSqrt2Pi-logPhi)
-		x -= step
-		if math.Abs(step) <= 1e-15*math.Abs(x) {
-			break
-		}
-	}
-	return x
 }
 
 // InvIncBeta returns the x with I_x(a, b) = p. Differentiating

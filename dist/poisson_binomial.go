@@ -130,20 +130,15 @@ func poissonBinomial(t *ad.Tape, fn string, form pbForm, y []int, thetas [][]ad.
 			tb.fill(th, lf, lb)
 		}
 		N := len(th)
+		all := tb.lf[N*(N+1):] // log P(k) of all N trials, k = 0..N
 		var lv float64
 		switch form {
 		case pbLpmf:
-			lv = tb.f(N, yi)
+			lv = all[yi]
 		case pbLcdf:
-			lv = math.Inf(-1)
-			for m := 0; m <= yi; m++ {
-				lv = mathx.LogSumExp2(lv, tb.f(N, m))
-			}
+			lv = mathx.LogSumExp(all[:yi+1])
 		case pbLccdf:
-			lv = math.Inf(-1)
-			for m := yi + 1; m <= N; m++ {
-				lv = mathx.LogSumExp2(lv, tb.f(N, m))
-			}
+			lv = mathx.LogSumExp(all[yi+1:])
 		}
 		total += lv
 		if math.IsInf(lv, -1) {

@@ -88,17 +88,11 @@ func InvWishartCholeskyReparam(t *ad.Tape, r *rand.Rand, y []ad.Matrix, nu ad.Va
 	return nil
 }
 
-// invWishartTape is (L A⁻ᵀ)(L A⁻ᵀ)ᵀ for a Bartlett factor A.
+// invWishartTape is N Nᵀ for N = L A⁻ᵀ and a Bartlett factor A: Nᵀ is
+// the one triangular solve A Nᵀ = Lᵀ, and N Nᵀ its crossproduct.
 func invWishartTape(t *ad.Tape, r *rand.Rand, L ad.Matrix, nu ad.Var) ad.Matrix {
-	k := L.Rows
-	A := bartlettTape(t, r, k, nu)
-	eye := make([]float64, k*k)
-	for i := range k {
-		eye[i+i*k] = 1
-	}
-	Ainv, _ := t.MdivideLeftTriLow(A, ad.ConstMatrix(k, k, eye))
-	N, _ := t.MatMul(L, t.Transpose(Ainv))
-	return t.Tcrossprod(N)
+	Nt, _ := t.MdivideLeftTriLow(bartlettTape(t, r, L.Rows, nu), t.Transpose(L))
+	return t.Crossprod(Nt)
 }
 
 // bartlettTape is the Bartlett factor of a wishart(ν, I) draw: lower

@@ -37,11 +37,11 @@ func StudentTQf(p, nu, mu, sigma float64) (q, dp, dnu, dmu, dsigma float64, err 
 		return math.Inf(1), 0, 0, 0, 0, nil
 	}
 	if nu >= studentTBigNu {
-		t, dtdz, dtdnu := studentTExpansion(mathx.InvPhi(p), nu)
+		z := mathx.InvPhi(p)
+		t, dtdz, dtdnu := studentTExpansion(z, nu)
 		// dz/dp is 1/φ(z); with φ from the tails' own log this stays
 		// finite wherever z is.
-		z := mathx.InvPhi(p)
-		phi := math.Exp(-0.5*z*z - halfLog2Pi)
+		phi := math.Exp(-0.5*z*z - mathx.HalfLog2Pi)
 		return mu + sigma*t, sigma * dtdz / phi, sigma * dtdnu, 1, t, nil
 	}
 	t := StudentTQuantile(p, nu)
@@ -61,8 +61,6 @@ func StudentTQf(p, nu, mu, sigma float64) (q, dp, dnu, dmu, dsigma float64, err 
 	}
 	return mu + sigma*t, dp, dnu, 1, t, nil
 }
-
-const halfLog2Pi = 0.91893853320467274178032973640562
 
 // studentTBigNu is where the quantile turns to its expansion in 1/nu: the
 // incomplete beta function's inverse in nu/2 loses digits as nu grows

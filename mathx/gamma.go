@@ -95,7 +95,8 @@ func lgammaStirlingDiff(x float64) float64 {
 	return (1.0/12 - z*(1.0/360-z*(1.0/1260-z*(1.0/1680-z*(1.0/1188-z*(691.0/360360-z/156)))))) / x
 }
 
-const halfLog2Pi = 0.91893853320467274178032973640562
+// HalfLog2Pi is log √(2π), the normal density's constant.
+const HalfLog2Pi = 0.91893853320467274178032973640562
 
 // Lbeta returns log B(a, b) = log Γ(a) + log Γ(b) - log Γ(a+b) for a, b >= 0,
 // splitting off the Stirling terms when an argument is large so nothing
@@ -122,7 +123,7 @@ func Lbeta(a, b float64) float64 {
 		return Lgamma(x) + (y-0.5)*math.Log1p(-x/s) + x*(1-math.Log(s)) + d
 	}
 	d := lgammaStirlingDiff(x) + lgammaStirlingDiff(y) - lgammaStirlingDiff(s)
-	return halfLog2Pi + (x-0.5)*math.Log(x/s) + y*math.Log1p(-x/s) - 0.5*math.Log(y) + d
+	return HalfLog2Pi + (x-0.5)*math.Log(x/s) + y*math.Log1p(-x/s) - 0.5*math.Log(y) + d
 }
 
 // Lmgamma returns the log of the multivariate gamma function of dimension k,
@@ -260,5 +261,5 @@ func logGammaPowers(a, x float64) float64 {
 	if d < -0.5 {
 		l = math.Log(x/y) - d // 1+d = x/y has lost digits
 	}
-	return a*l - d - 0.5*math.Log(y) - halfLog2Pi - lgammaStirlingDiff(y)
+	return a*l - d - 0.5*math.Log(y) - HalfLog2Pi - lgammaStirlingDiff(y)
 }

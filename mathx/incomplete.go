@@ -118,7 +118,7 @@ func logBetaPowers(a, b, x, lx, l1mx float64) float64 {
 		lb = math.Log1p(-e / b)
 	}
 	d := lgammaStirlingDiff(a) + lgammaStirlingDiff(b) - lgammaStirlingDiff(s)
-	return a*la + b*lb + 0.5*(math.Log(a/s)+math.Log(b)) - halfLog2Pi - d
+	return a*la + b*lb + 0.5*(math.Log(a/s)+math.Log(b)) - HalfLog2Pi - d
 }
 
 // incBetaDerivSide returns the value and the a- and b-derivatives of

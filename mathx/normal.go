@@ -45,7 +45,7 @@ func LogPhi(x float64) float64 {
 			t *= -float64(2*k-1) * z
 			s += t
 		}
-		return -0.5*x*x - math.Log(-x) - halfLog2Pi + math.Log(s)
+		return -0.5*x*x - math.Log(-x) - HalfLog2Pi + math.Log(s)
 	case x < 0:
 		return math.Log(Phi(x))
 	}
@@ -157,7 +157,7 @@ func InvPhiLog(lp float64) float64 {
 	}
 	// Leading term of log Φ(z) ≈ -z²/2 - log(-z) - log(2π)/2.
 	z := -math.Sqrt(-2 * lp)
-	z = -math.Sqrt(-2 * (lp + math.Log(-z) + halfLog2Pi))
+	z = -math.Sqrt(-2 * (lp + math.Log(-z) + HalfLog2Pi))
 	for range 50 {
 		// d/dz log Φ(z) = φ(z)/Φ(z) = |z| / (1 - z⁻² + 3z⁻⁴ - 15z⁻⁶ + ...)
 		// (DLMF 7.12.1); z < -37 here, so four terms are ample for Newton.
@@ -176,7 +176,7 @@ func InvPhiLog(lp float64) float64 {
 // both from differentiating its defining integral.
 func OwensTDerivs(h, a float64) (dh, da float64) {
 	q := 1 + a*a
-	dh = -0.5 * math.Exp(-0.5*h*h-halfLog2Pi) * math.Erf(a*h*invSqrt2)
+	dh = -0.5 * math.Exp(-0.5*h*h-HalfLog2Pi) * math.Erf(a*h*invSqrt2)
 	da = math.Exp(-0.5*h*h*q) / (2 * math.Pi * q)
 	return dh, da
 }

@@ -15,13 +15,13 @@ const constraintTolerance = 1e-8
 func SimplexSize(k int) int { return max(k-1, 0) }
 
 // simplexSizes checks that n unconstrained values make a simplex of k
-// elements, as both simplex transforms need.
-func simplexSizes(n, k int) error {
+// elements, as both simplex transforms and their inverses (fn) need.
+func simplexSizes(fn string, n, k int) error {
 	if k == 0 {
-		return errorf("simplex_constrain", "a simplex needs at least one element")
+		return errorf(fn, "a simplex needs at least one element")
 	}
 	if n != k-1 {
-		return sizeError("simplex_constrain", "unconstrained simplex", n, SimplexSize(k))
+		return sizeError(fn, "unconstrained simplex", n, SimplexSize(k))
 	}
 	return nil
 }
@@ -33,7 +33,7 @@ func simplexSizes(n, k int) error {
 // adds log z_k + log(1 - z_k) + log of the remaining stick, the same sum).
 func Simplex(t *ad.Tape, y, out []ad.Var, lj *ad.Var) error {
 	k := len(out)
-	if err := simplexSizes(len(y), k); err != nil {
+	if err := simplexSizes("simplex_constrain", len(y), k); err != nil {
 		return err
 	}
 	simplexStrided(t, y, 1, out, 1, k, lj)
@@ -132,11 +132,8 @@ func simplexBackward(adj []float64, ints []int32, flts []float64) {
 func UnconstrainSimplex(x, y []float64) error {
 	const fn = "simplex_free"
 	k := len(x)
-	if k == 0 {
-		return errorf(fn, "a simplex needs at least one element")
-	}
-	if len(y) != k-1 {
-		return sizeError(fn, "unconstrained simplex", len(y), SimplexSize(k))
+	if err := simplexSizes(fn, len(y), k); err != nil {
+		return err
 	}
 	if err := checkSimplex(fn, x); err != nil {
 		return err

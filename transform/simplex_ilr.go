@@ -20,7 +20,7 @@ import (
 // transform, adding its log Jacobian to lj unless lj is nil.
 func SimplexILR(t *ad.Tape, y, out []ad.Var, lj *ad.Var) error {
 	k := len(out)
-	if err := simplexSizes(len(y), k); err != nil {
+	if err := simplexSizes("simplex_constrain", len(y), k); err != nil {
 		return err
 	}
 	simplexILRStrided(t, y, 1, out, 1, k, lj)
@@ -118,11 +118,8 @@ func simplexILRBackward(adj []float64, ints []int32, flts []float64) {
 func UnconstrainSimplexILR(x, y []float64) error {
 	const fn = "simplex_free"
 	k := len(x)
-	if k == 0 {
-		return errorf(fn, "a simplex needs at least one element")
-	}
-	if len(y) != k-1 {
-		return sizeError(fn, "unconstrained simplex", len(y), SimplexSize(k))
+	if err := simplexSizes(fn, len(y), k); err != nil {
+		return err
 	}
 	if err := checkSimplex(fn, x); err != nil {
 		return err

@@ -456,9 +456,6 @@ func (c *checker) callRules(x *ast.CallExpr) {
 	}
 }
 
-// unnormalizedAllowed reports whether _lupdf and _lupmf functions may be
-// called here: in the model block (and the guide, which is scored the
-// same way) and in user-defined densities.
 // undefinedFunc says why name is not a function, as stanc3 does: a
 // density of a family that has a mass function (or the reverse), or a
 // CDF or rng a family lacks, is named as such.
@@ -470,18 +467,21 @@ func (c *checker) undefinedFunc(name string) string {
 		}
 	}
 	for _, suffix := range []string{"_cdf", "_lcdf", "_lccdf", "_rng"} {
-		if base, ok := strings.CutSuffix(name, suffix); ok {
-			if _, family := c.lib.Dist(base + "_lpdf"); family {
-				return fmt.Sprintf("function '%s' is not implemented for distribution '%s'", name, base)
-			}
-			if _, family := c.lib.Dist(base + "_lpmf"); family {
-				return fmt.Sprintf("function '%s' is not implemented for distribution '%s'", name, base)
-			}
+		base, ok := strings.CutSuffix(name, suffix)
+		if !ok {
+			continue
+		}
+		_, density := c.lib.Dist(base + "_lpdf")
+		if _, mass := c.lib.Dist(base + "_lpmf"); density || mass {
+			return fmt.Sprintf("function '%s' is not implemented for distribution '%s'", name, base)
 		}
 	}
 	return fmt.Sprintf("a function '%s' is not defined", name)
 }
 
+// unnormalizedAllowed reports whether _lupdf and _lupmf functions may be
+// called here: in the model block (and the guide, which is scored the
+// same way) and in user-defined densities.
 func (c *checker) unnormalizedAllowed() bool {
 	if c.fn != nil {
 		return strings.HasSuffix(c.fn.Name, "_lpdf") || strings.HasSuffix(c.fn.Name, "_lpmf")
