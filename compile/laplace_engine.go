@@ -227,15 +227,7 @@ func (f *laplaceFit) objective(lik laplaceLik, a, theta []float64) float64 {
 
 // mulK puts K x into dst.
 func (f *laplaceFit) mulK(dst, x []float64) {
-	n := f.n
-	for i := range n {
-		s := 0.0
-		row := f.K[i*n : (i+1)*n]
-		for j, v := range row {
-			s += v * x[j]
-		}
-		dst[i] = s
-	}
+	blas64.Gemv(blas.NoTrans, 1, sqGeneral(f.n, f.K), blasVec(x), 0, blasVec(dst))
 }
 
 // mulW puts W X (left) or X W into dst, for n×n X: Gemm's products in
