@@ -62,6 +62,7 @@ func (s *laplaceSite) fail(format string, a ...any) { fail(s.pos, s.name+": "+fo
 func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexpr {
 	lc := call.Laplace
 	s := &laplaceSite{name: call.Name, pos: c.pos(x.Pos()), lc: lc}
+	slot := siteSlot(c, s) // each Model's copy of s, made once s is compiled
 	covArgs := c.tupleMembers(x.Args[lc.CovArgs])
 	cov := lc.Cov
 	s.cov = c.userCall(x, &check.Call{Name: cov.Name, Sig: cov.Sig, User: cov}, covArgs, types.MatrixT).v
@@ -82,12 +83,10 @@ func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexp
 			s.args = append(s.args, oa)
 			fargs = append(fargs, fa)
 		}
-		slot := siteSlot(c, s)
 		fargs = append([]cexpr{{t: types.VectorT, v: func(e *env) *value { return &slot.of(e).theta }}}, fargs...)
 		s.call = c.userCall(x, &check.Call{Name: lik.Name, Sig: lik.Sig, User: lik}, fargs, types.RealT).r
-		return c.laplaceFinish(x, s, slot, t)
 	}
-	return c.laplaceFinish(x, s, siteSlot(c, s), t)
+	return c.laplaceFinish(x, s, slot, t)
 }
 
 // tupleMembers compiles the members of the tuple x, a literal's
