@@ -371,7 +371,7 @@ func controlList(ps []laplaceParam) []string {
 func (c *checker) laplaceFunc(x *ast.CallExpr, fi, ti int, ret types.Type, lead []types.Type, what string) *Func {
 	name := x.Fun.Name
 	id, isIdent := x.Args[fi].(*ast.Ident)
-	if !isIdent || len(c.info.Funcs[id.Name]) == 0 || c.lookup(id.Name) != nil {
+	if !c.namesFunc(x.Args[fi]) {
 		if isIdent && c.lookup(id.Name) != nil {
 			c.errorf(x.Args[fi].Pos(), "a function was expected as the %s (argument %d) of %s, but a non-function value '%s' was supplied", what, fi+1, name, id.Name)
 		} else {
