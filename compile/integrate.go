@@ -152,7 +152,7 @@ type integrator struct {
 	stepsF     func(*env) int // the _tol forms' maximum number of steps, else nil
 	nanXC      bool           // Gauss–Kronrod: xc is NaN, as Stan passes it
 	args       []*odeArg      // passed through: θ, x_r, x_i, or all of them
-	data       int            // the leading args that must be data (integrate_1d's x_r)
+	xr         bool           // integrate_1d: args[1] is x_r, which must be data
 	call       func(*env) ad.Var
 	nested
 	xArg, xc ad.Var
@@ -169,7 +169,7 @@ func (c *compiler) integrate1d(x *ast.CallExpr, call *check.Call, args []cexpr, 
 		!types.Promotes(args[3].t, reals) || !types.Promotes(args[4].t, reals) || args[5].t != ints || (len(args) == 7 && !isScalar(args[6].t)) {
 		return c.badCall(x, t, "takes (f, real a, real b, array[] real theta, array[] real x_r, array[] int x_i) and an optional relative tolerance")
 	}
-	s := &integrator{pos: c.pos(x.Pos()), name: "integrate_1d", aF: args[1].real(), bF: args[2].real(), data: 2}
+	s := &integrator{pos: c.pos(x.Pos()), name: "integrate_1d", aF: args[1].real(), bF: args[2].real(), xr: true}
 	if len(args) == 7 {
 		s.relF = args[6].real()
 	} else {
@@ -240,15 +240,6 @@ func (c *compiler) integrateCall(x *ast.CallExpr, s *integrator, f *check.Func, 
 
 func (s *integrator) fail(format string, a ...any) { fail(s.pos, s.name+": "+format, a...) }
 
-// varArg reports whether the integral has partials in argument k: any of
-// its values depends on parameters (integrate_1d's x_r and x_i never).
-func (s *integrator) varArg(e *env, k int) bool {
-	if s.data > 0 && k >= 1 {
-		return false
-	}
-	return s.args[k].of(e).vars
-}
-
 // at evaluates the integrand at x with complement xc, writing its value
 // and its gradient in the arguments that depend on parameters to out.
 func (s *integrator) at(x, xc float64, out []float64) {
@@ -258,9 +249,9 @@ func (s *integrator) at(x, xc float64, out []float64) {
 		xc = math.NaN()
 	}
 	s.xArg, s.xc = ad.Const(x), ad.Const(xc)
-	for k, a := range s.args {
+	for _, a := range s.args {
 		v := a.of(s.e)
-		v.pass(tp, s.varArg(s.e, k))
+		v.pass(tp, v.vars)
 	}
 	v := s.call(s.e)
 	if math.IsNaN(v.Val) || math.IsInf(v.Val, 0) {
@@ -271,16 +262,7 @@ func (s *integrator) at(x, xc float64, out []float64) {
 		return
 	}
 	tp.Grad(v)
-	j := 1
-	for k, a := range s.args {
-		if !s.varArg(s.e, k) {
-			continue
-		}
-		for _, p := range a.of(s.e).leaves {
-			out[j] = tp.Adjoint(p)
-			j++
-		}
-	}
+	leafAdjoints(tp, s.args, s.e, out[1:])
 }
 
 func (s *integrator) eval(e *env) ad.Var {
@@ -310,12 +292,8 @@ func (s *integrator) eval(e *env) ad.Var {
 	} else if !(rel > 0) {
 		s.fail("relative_tolerance is %v, but must be positive", rel)
 	}
-	if s.data > 0 { // integrate_1d's x_r
-		for _, v := range s.args[1].of(e).in.R {
-			if !v.IsConst() {
-				s.fail("the continuous data must be data, but depend on parameters")
-			}
-		}
+	if s.xr && s.args[1].of(e).vars {
+		s.fail("the continuous data must be data, but depend on parameters")
 	}
 	if !(a.Val <= b.Val) {
 		s.fail("lower limit (%v) must be less than or equal to the upper limit (%v)", a.Val, b.Val)
@@ -329,9 +307,9 @@ func (s *integrator) eval(e *env) ad.Var {
 	saved := s.enter(e)
 	defer s.leave(e, saved)
 	m := 1
-	for k, arg := range s.args {
-		if s.varArg(e, k) {
-			m += len(arg.of(e).flat)
+	for _, arg := range s.args {
+		if v := arg.of(e); v.vars {
+			m += len(v.flat)
 		}
 	}
 	total := make([]float64, m)
@@ -408,13 +386,12 @@ func (s *integrator) eval(e *env) ad.Var {
 	s.leave(e, saved)
 	bd := e.t.Begin()
 	j := 1
-	for k, arg := range s.args {
-		if !s.varArg(e, k) {
-			continue
-		}
-		for _, v := range arg.of(e).flat {
-			bd.Add(v, total[j])
-			j++
+	for _, arg := range s.args {
+		if v := arg.of(e); v.vars {
+			for _, x := range v.flat {
+				bd.Add(x, total[j])
+				j++
+			}
 		}
 	}
 	bd.Add(a, -fa)

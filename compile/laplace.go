@@ -62,6 +62,7 @@ func (s *laplaceSite) fail(format string, a ...any) { fail(s.pos, s.name+": "+fo
 func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexpr {
 	lc := call.Laplace
 	s := &laplaceSite{name: call.Name, pos: c.pos(x.Pos()), lc: lc}
+	slot := siteSlot(c, s) // each Model's copy of s, made once s is compiled
 	covArgs := c.tupleMembers(x.Args[lc.CovArgs])
 	cov := lc.Cov
 	s.cov = c.userCall(x, &check.Call{Name: cov.Name, Sig: cov.Sig, User: cov}, covArgs, types.MatrixT).v
@@ -82,12 +83,10 @@ func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexp
 			s.args = append(s.args, oa)
 			fargs = append(fargs, fa)
 		}
-		slot := siteSlot(c, s)
 		fargs = append([]cexpr{{t: types.VectorT, v: func(e *env) *value { return &slot.of(e).theta }}}, fargs...)
 		s.call = c.userCall(x, &check.Call{Name: lik.Name, Sig: lik.Sig, User: lik}, fargs, types.RealT).r
-		return c.laplaceFinish(x, s, slot, t)
 	}
-	return c.laplaceFinish(x, s, siteSlot(c, s), t)
+	return c.laplaceFinish(x, s, slot, t)
 }
 
 // tupleMembers compiles the members of the tuple x, a literal's
@@ -362,13 +361,12 @@ type laplaceUser struct {
 	// Scratch, grown by bufs: a shifted θ and the gradients there (gp in
 	// θ, ep in η), the gradients at θ itself (g0, e0), the direction of
 	// the differences, a Hessian column or second difference (col), its
-	// η part (e2), and the Cholesky factors of S's blocks (chol).
+	// η part (e2).
 	tp, gp  []float64
 	ep, g0  []float64
 	e0      []float64
 	dir     []float64
 	col, e2 []float64
-	chol    []float64
 }
 
 // grad evaluates the likelihood at θ on the scratch tape and sweeps it
@@ -485,9 +483,9 @@ func (u *laplaceUser) hess(theta []float64, b int, h []float64) {
 }
 
 // third takes ½ tr(S H) = ½ Σ_r u_rᵀ H u_r by second differences of
-// the gradient along the columns u_r of the Cholesky factors of S's
+// the gradient along the columns u_r of the Cholesky factors C of S's
 // blocks, the r-th columns of every block at once.
-func (u *laplaceUser) third(theta []float64, b int, S, s2, ge []float64) {
+func (u *laplaceUser) third(theta []float64, b int, _, C, s2, ge []float64) {
 	u.bufs()
 	n := u.n
 	clear(s2)
@@ -496,15 +494,6 @@ func (u *laplaceUser) third(theta []float64, b int, S, s2, ge []float64) {
 		e0 = u.e0
 	}
 	u.grad(theta, u.g0, e0)
-	// The blocks' Cholesky factors: S_k = C_k C_kᵀ.
-	u.chol = grow(u.chol, n*b)
-	C := u.chol
-	copy(C, S[:n*b])
-	for k := 0; k < n/b; k++ {
-		if !lowerCholesky(C[k*b*b:(k+1)*b*b], b) {
-			u.site.fail("the covariance of the Laplace approximation is not positive definite at the mode")
-		}
-	}
 	scale := stepScale(theta)
 	d2 := u.col
 	var e2 []float64

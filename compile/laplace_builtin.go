@@ -100,7 +100,7 @@ func (l *laplaceBuiltin) hess(theta []float64, b int, h []float64) {
 	}
 }
 
-func (l *laplaceBuiltin) third(theta []float64, b int, S, s2, ge []float64) {
+func (l *laplaceBuiltin) third(theta []float64, b int, S, _, s2, ge []float64) {
 	clear(s2)
 	off := l.mOff()
 	for i, j := range l.grp {

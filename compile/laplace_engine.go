@@ -49,8 +49,9 @@ type laplaceLik interface {
 	// into h (block k's b×b row-major from h[k*b*b]).
 	hess(theta []float64, b int, h []float64)
 	// third puts ∇θ ½ tr(S H(θ)) into s2 and, when ge is not nil, adds its
-	// gradient in η to ge; S is block diagonal as hess stores it.
-	third(theta []float64, b int, S, s2, ge []float64)
+	// gradient in η to ge; S is block diagonal as hess stores it, and C
+	// holds its blocks' lower Cholesky factors, S_k = C_k C_kᵀ.
+	third(theta []float64, b int, S, C, s2, ge []float64)
 	// hvpEta adds ∇η (vᵀ ∇θ log p) to ge.
 	hvpEta(theta, v, ge []float64)
 }
@@ -93,13 +94,15 @@ type laplaceFit struct {
 	// lu factors the Newton matrix I + WK, I + KW at the mode, or K for
 	// an initial guess.
 	lu luWork
-	// Scratch of gradients (S, s2, v, K s2, W Σ, R, and the gradients
+	// S is Σ's block diagonal, stored as the Hessian is, and C its
+	// blocks' lower Cholesky factors, both from fit.
+	S, C []float64
+	// Scratch of gradients (s2, v, K s2, W Σ, R, and the gradients
 	// returned).
-	S, s2, v []float64
+	s2, v    []float64
 	ks2      []float64
 	WS, R    []float64
 	gK, gEta []float64
-	blk      []float64 // a diagonal block of Σ, factored to check it
 	chol     []float64 // Σ's upper Cholesky factor, for draws and solves
 }
 
@@ -224,15 +227,7 @@ func (f *laplaceFit) objective(lik laplaceLik, a, theta []float64) float64 {
 
 // mulK puts K x into dst.
 func (f *laplaceFit) mulK(dst, x []float64) {
-	n := f.n
-	for i := range n {
-		s := 0.0
-		row := f.K[i*n : (i+1)*n]
-		for j, v := range row {
-			s += v * x[j]
-		}
-		dst[i] = s
-	}
+	blas64.Gemv(blas.NoTrans, 1, sqGeneral(f.n, f.K), blasVec(x), 0, blasVec(dst))
 }
 
 // mulW puts W X (left) or X W into dst, for n×n X: Gemm's products in
@@ -381,14 +376,16 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 	}
 	// Σ's diagonal blocks are the covariances the gradient's third
 	// derivatives and the latent draws factor: a value is refused where
-	// they are not positive definite, with or without a gradient.
+	// they are not positive definite, with or without a gradient. The
+	// blocks (S) and their factors (C) are kept for the gradient.
 	b := f.b
-	f.blk = grow(f.blk, b*b)
+	f.S, f.C = grow(f.S, n*b), grow(f.C, n*b)
 	for k := 0; k < n/b; k++ {
 		for i := range b {
-			copy(f.blk[i*b:(i+1)*b], sigma[(k*b+i)*n+k*b:])
+			copy(f.S[k*b*b+i*b:k*b*b+(i+1)*b], sigma[(k*b+i)*n+k*b:])
 		}
-		if !lowerCholesky(f.blk, b) {
+		copy(f.C[k*b*b:(k+1)*b*b], f.S[k*b*b:(k+1)*b*b])
+		if !lowerCholesky(f.C[k*b*b:(k+1)*b*b], b) {
 			return fmt.Errorf("the covariance of the Laplace approximation is not positive definite at the mode")
 		}
 	}
@@ -400,25 +397,20 @@ func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls
 // f's storage, valid until the next call.
 func (f *laplaceFit) gradients(lik laplaceLik, wantK bool, nEta int) (gK, gEta []float64, err error) {
 	n, b := f.n, f.b
-	f.S, f.s2, f.v = grow(f.S, n*b), grow(f.s2, n), grow(f.v, n)
-	S, s2, sigma := f.S, f.s2, f.sigma
-	for k := 0; k < n/b; k++ {
-		for i := range b {
-			copy(S[k*b*b+i*b:k*b*b+(i+1)*b], sigma[(k*b+i)*n+k*b:])
-		}
-	}
+	f.s2, f.v = grow(f.s2, n), grow(f.v, n)
+	S, C, s2, sigma := f.S, f.C, f.s2, f.sigma
 	if nEta > 0 {
 		f.gEta = grow(f.gEta, nEta)
 		gEta = f.gEta
 		clear(gEta)
 		lik.grad(f.theta, f.g, gEta) // ∂η log p
-		lik.third(f.theta, b, S, s2, gEta)
+		lik.third(f.theta, b, S, C, s2, gEta)
 		// v = Σ s2; ∂η vᵀ∇θ log p.
 		v := f.v
 		blas64.Gemv(blas.NoTrans, 1, sqGeneral(n, sigma), blasVec(s2), 0, blasVec(v))
 		lik.hvpEta(f.theta, v, gEta)
 	} else {
-		lik.third(f.theta, b, S, s2, nil)
+		lik.third(f.theta, b, S, C, s2, nil)
 	}
 	for _, x := range s2 {
 		if math.IsNaN(x) || math.IsInf(x, 0) {

@@ -73,28 +73,29 @@ type LaplaceCall struct {
 	LikArgs, CovFn, CovArgs, Block, Ops int
 }
 
-// laplaceBuiltins are the built-in likelihoods and the types of their
-// arguments before the covariance function.
-var laplaceBuiltins = map[string][]types.Type{
-	"poisson_log":        {ints, ints, types.VectorT},
-	"neg_binomial_2_log": {ints, ints, types.RealT, types.VectorT},
-	"bernoulli_logit":    {ints, ints, types.VectorT},
+// laplaceParam is one of the arguments an embedded Laplace function takes
+// in a fixed place: its name, for messages, and its type.
+type laplaceParam struct {
+	name string
+	t    types.Type
 }
 
-var laplaceBuiltinArgNames = map[string][]string{
-	"poisson_log":        {"y", "y_index", "m"},
-	"neg_binomial_2_log": {"y", "y_index", "eta", "m"},
-	"bernoulli_logit":    {"y", "y_index", "m"},
+// laplaceBuiltins are the built-in likelihoods and their arguments before
+// the covariance function.
+var laplaceBuiltins = map[string][]laplaceParam{
+	"poisson_log":        {{"y", ints}, {"y_index", ints}, {"m", types.VectorT}},
+	"neg_binomial_2_log": {{"y", ints}, {"y_index", ints}, {"eta", types.RealT}, {"m", types.VectorT}},
+	"bernoulli_logit":    {{"y", ints}, {"y_index", ints}, {"m", types.VectorT}},
 }
 
 // laplaceControls are the controls of the Stan 2.37 _tol forms, and
-// laplaceOps the members of the later _tol forms' tuple: their types and
-// names; all but theta_init must be data.
+// laplaceOps the members of the later _tol forms' tuple; all but
+// theta_init must be data.
 var (
-	laplaceControls     = []types.Type{types.VectorT, types.RealT, types.IntT, types.IntT, types.IntT, types.IntT}
-	laplaceControlNames = []string{"theta_init", "tolerance", "max_num_steps", "hessian_block_size", "solver", "max_steps_linesearch"}
-	laplaceOps          = []types.Type{types.VectorT, types.RealT, types.IntT, types.IntT, types.IntT, types.IntT}
-	laplaceOpNames      = []string{"theta_init", "tolerance", "max_num_steps", "solver", "max_steps_linesearch", "allow_fallback"}
+	laplaceControls = []laplaceParam{{"theta_init", types.VectorT}, {"tolerance", types.RealT}, {"max_num_steps", types.IntT},
+		{"hessian_block_size", types.IntT}, {"solver", types.IntT}, {"max_steps_linesearch", types.IntT}}
+	laplaceOps = []laplaceParam{{"theta_init", types.VectorT}, {"tolerance", types.RealT}, {"max_num_steps", types.IntT},
+		{"solver", types.IntT}, {"max_steps_linesearch", types.IntT}, {"allow_fallback", types.IntT}}
 )
 
 // laplaceForm parses the name of an embedded Laplace function: whether it
@@ -166,12 +167,11 @@ func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 	c.callRules(x)
 	solve := strings.HasPrefix(name, "laplace_latent_solve")
 	lc := &LaplaceCall{Builtin: builtin, Rng: rng, Solve: solve, Tol: tol, Block: -1, Ops: -1}
-	var lead []types.Type // the arguments before the covariance function
-	var leadNames []string
+	var lead []laplaceParam // the arguments before the covariance function
 	if builtin == "" {
 		lc.LikArgs, lc.CovFn = 1, 2
 	} else {
-		lead, leadNames = laplaceBuiltins[builtin], laplaceBuiltinArgNames[builtin]
+		lead = laplaceBuiltins[builtin]
 		lc.CovFn = len(lead)
 	}
 	// The later generation: hessian_block_size where the 2.37 forms
@@ -244,8 +244,8 @@ func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 	}
 	ok := true
 	for i, w := range lead {
-		if !types.Promotes(args[i], w) {
-			c.errorf(x.Args[i].Pos(), "argument %d of %s (%s, for the likelihood) must be of type %v, found %v", i+1, name, leadNames[i], w, args[i])
+		if !types.Promotes(args[i], w.t) {
+			c.errorf(x.Args[i].Pos(), "argument %d of %s (%s, for the likelihood) must be of type %v, found %v", i+1, name, w.name, w.t, args[i])
 			ok = false
 		}
 	}
@@ -265,13 +265,13 @@ func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 	case tol:
 		for k, w := range laplaceControls {
 			i := lc.CovArgs + 1 + k
-			if !types.Promotes(args[i], w) {
-				c.errorf(x.Args[i].Pos(), "the %s (argument %d) of %s must be of type %v, found %v", laplaceControlNames[k], i+1, name, w, args[i])
+			if !types.Promotes(args[i], w.t) {
+				c.errorf(x.Args[i].Pos(), "the %s (argument %d) of %s must be of type %v, found %v", w.name, i+1, name, w.t, args[i])
 				ok = false
 				continue
 			}
 			if k > 0 && !c.argData(x.Args[i]) {
-				c.errorf(x.Args[i].Pos(), "the control parameters of %s must all be data, but the %s (argument %d) is not. (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)", name, laplaceControlNames[k], i+1)
+				c.errorf(x.Args[i].Pos(), "the control parameters of %s must all be data, but the %s (argument %d) is not. (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)", name, w.name, i+1)
 				ok = false
 			}
 		}
@@ -303,8 +303,8 @@ func (c *checker) laplaceOps(x *ast.CallExpr, i int) bool {
 	}
 	lit, isLit := x.Args[i].(*ast.TupleExpr)
 	for k, m := range tt.Members() {
-		if !types.Promotes(m, laplaceOps[k]) {
-			c.errorf(x.Args[i].Pos(), "the %s (member %d of the controls, argument %d) of %s must be of type %v, found %v", laplaceOpNames[k], k+1, i+1, name, laplaceOps[k], m)
+		if !types.Promotes(m, laplaceOps[k].t) {
+			c.errorf(x.Args[i].Pos(), "the %s (member %d of the controls, argument %d) of %s must be of type %v, found %v", laplaceOps[k].name, k+1, i+1, name, laplaceOps[k].t, m)
 			return false
 		}
 		if k == 0 || discrete(m) {
@@ -315,7 +315,7 @@ func (c *checker) laplaceOps(x *ast.CallExpr, i int) bool {
 			arg = lit.Elems[k]
 		}
 		if !c.argData(arg) {
-			c.errorf(arg.Pos(), "the control parameters of %s must all be data, but the %s (member %d of argument %d) is not. (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)", name, laplaceOpNames[k], k+1, i+1)
+			c.errorf(arg.Pos(), "the control parameters of %s must all be data, but the %s (member %d of argument %d) is not. (Local variables are assumed to depend on parameters; same goes for function inputs unless they are marked with the keyword 'data'.)", name, laplaceOps[k].name, k+1, i+1)
 			return false
 		}
 	}
@@ -329,8 +329,8 @@ func laplaceSignature(builtin string, tol, later bool) string {
 	if builtin == "" {
 		s = append(s, "(vector, T_l...) => real likelihood", "tuple(T_l...)")
 	} else {
-		for i, t := range laplaceBuiltins[builtin] {
-			s = append(s, t.String()+" "+laplaceBuiltinArgNames[builtin][i])
+		for _, p := range laplaceBuiltins[builtin] {
+			s = append(s, p.t.String()+" "+p.name)
 		}
 	}
 	if later {
@@ -341,21 +341,21 @@ func laplaceSignature(builtin string, tol, later bool) string {
 	case tol && later:
 		s = append(s, laplaceOpsTuple())
 	case tol:
-		s = append(s, controlList(laplaceControls, laplaceControlNames)...)
+		s = append(s, controlList(laplaceControls)...)
 	}
 	return "(" + strings.Join(s, ", ") + ")"
 }
 
 // laplaceOpsTuple writes the type of the later _tol forms' controls.
 func laplaceOpsTuple() string {
-	return "tuple(" + strings.Join(controlList(laplaceOps, laplaceOpNames), ", ") + ")"
+	return "tuple(" + strings.Join(controlList(laplaceOps), ", ") + ")"
 }
 
 // controlList writes controls, all data but the first (theta_init).
-func controlList(ts []types.Type, names []string) []string {
-	s := make([]string, len(ts))
-	for k, t := range ts {
-		s[k] = t.String() + " " + names[k]
+func controlList(ps []laplaceParam) []string {
+	s := make([]string, len(ps))
+	for k, p := range ps {
+		s[k] = p.t.String() + " " + p.name
 		if k > 0 {
 			s[k] = "data " + s[k]
 		}
@@ -371,7 +371,7 @@ func controlList(ts []types.Type, names []string) []string {
 func (c *checker) laplaceFunc(x *ast.CallExpr, fi, ti int, ret types.Type, lead []types.Type, what string) *Func {
 	name := x.Fun.Name
 	id, isIdent := x.Args[fi].(*ast.Ident)
-	if !isIdent || len(c.info.Funcs[id.Name]) == 0 || c.lookup(id.Name) != nil {
+	if !c.namesFunc(x.Args[fi]) {
 		if isIdent && c.lookup(id.Name) != nil {
 			c.errorf(x.Args[fi].Pos(), "a function was expected as the %s (argument %d) of %s, but a non-function value '%s' was supplied", what, fi+1, name, id.Name)
 		} else {
