@@ -794,53 +794,12 @@ func (c *compiler) dHoisted(x *ast.CallExpr, f dreal) dreal {
 		return f
 	}
 	if fr := c.loops[len(c.loops)-1]; fr.hoists && c.invariant(x, fr) {
-		fr.used = true
-		type cached struct {
-			start int
-			v     float64
-		}
-		memo, starts := newState(c, func() *cached { return &cached{} }), fr.starts
-		return func(e *env) float64 {
-			m, s := memo.of(e), *starts.of(e)
-			if m.start != s {
-				m.v, m.start = f(e), s
-			}
-			return m.v
-		}
+		return loopOnce(c, fr, f)
 	}
-	outer, refs, nk := c.indexHoist(x)
-	if outer == nil {
-		return f
+	if outer, refs, nk := c.indexHoist(x); outer != nil {
+		return indexMemoized(c, outer, refs, nk, f)
 	}
-	for _, r := range refs[:nk] {
-		if r.frame {
-			return f
-		}
-	}
-	type entry struct {
-		run int
-		key [2]int
-		val float64
-	}
-	memo, starts := newState(c, func() *[indexWays]entry { return &[indexWays]entry{} }), outer.starts
-	k0, k1 := refs[0].idx, refs[1].idx
-	return func(e *env) float64 {
-		m, run := memo.of(e), *starts.of(e)
-		var key [2]int
-		if nk > 0 {
-			key[0] = e.globals[k0].I[0]
-			if nk > 1 {
-				key[1] = e.globals[k1].I[0]
-			}
-		}
-		ent := &m[uint(31*key[0]+key[1])%indexWays]
-		if ent.run == run && ent.key == key {
-			return ent.val
-		}
-		v := f(e)
-		ent.run, ent.key, ent.val = run, key, v
-		return v
-	}
+	return f
 }
 
 // dDensity is f_lpdf of scalars: exponential as scalarExponential
