@@ -142,19 +142,7 @@ func (c *compiler) dAssign(s *ast.AssignStmt) (stmtFn, bool) {
 	if !ok {
 		return nil, false
 	}
-	rhs := s.RHS
-	if s.Op != token.ASSIGN && s.Op != token.ARROW {
-		op, ok := map[token.Kind]token.Kind{token.ADD_ASSIGN: token.ADD, token.SUB_ASSIGN: token.SUB,
-			token.MUL_ASSIGN: token.MUL, token.QUO_ASSIGN: token.QUO,
-			token.ELTMUL_ASSIGN: token.ELTMUL, token.ELTDIV_ASSIGN: token.ELTDIV}[s.Op]
-		if !ok {
-			return nil, false
-		}
-		bin := &ast.BinaryExpr{X: s.LHS, OpPos: s.OpPos, Op: op, Y: s.RHS}
-		c.info.Types[bin] = c.info.Types[s.LHS]
-		rhs = bin
-	}
-	return c.dStore(tg, rhs), true
+	return c.dStore(tg, c.assignedValue(s)), true
 }
 
 // dStore assigns the scalar rhs to the target: the element's indices
