@@ -89,7 +89,8 @@ func (c *compiler) dStmt(s ast.Stmt) (stmtFn, bool) {
 // isScalar reports whether t is an int or a real.
 func isScalar(t types.Type) bool { return t == types.IntT || t == types.RealT }
 
-// dTarget is a scalar variable or element that an assignment writes.
+// dTarget is a scalar variable or element that an assignment writes or
+// an expression reads.
 type dTarget struct {
 	k     int // the variable's global slot
 	isInt bool
@@ -99,31 +100,33 @@ type dTarget struct {
 // dLvalue resolves an assignment's left side when it is a scalar
 // variable, or an element of a container variable at single indices.
 func (c *compiler) dLvalue(lhs ast.Expr, pos token.Position) (dTarget, bool) {
-	var id *ast.Ident
-	var ix *ast.IndexExpr
 	switch x := lhs.(type) {
 	case *ast.Ident:
-		id = x
-	case *ast.IndexExpr:
-		if id, _ = x.X.(*ast.Ident); id == nil {
+		v := c.info.Uses[x]
+		ref, ok := c.slots[v]
+		if v == nil || !ok || ref.frame || !isScalar(v.Type) {
 			return dTarget{}, false
 		}
-		ix = x
-	default:
+		return dTarget{k: ref.idx, isInt: v.Type == types.IntT}, true
+	case *ast.IndexExpr:
+		return c.dElemAt(x, pos)
+	}
+	return dTarget{}, false
+}
+
+// dElemAt describes x[i, ...] when it is a scalar element of a global
+// container variable, its indices failing at pos.
+func (c *compiler) dElemAt(x *ast.IndexExpr, pos token.Position) (dTarget, bool) {
+	id, ok := x.X.(*ast.Ident)
+	if !ok {
 		return dTarget{}, false
 	}
 	v := c.info.Uses[id]
-	if v == nil {
-		return dTarget{}, false
-	}
 	ref, ok := c.slots[v]
-	if !ok || ref.frame {
+	if v == nil || !ok || ref.frame {
 		return dTarget{}, false
 	}
-	if ix == nil {
-		return dTarget{k: ref.idx, isInt: v.Type == types.IntT}, isScalar(v.Type)
-	}
-	el := c.dElemOf(ref, v.Type, ix.Indices, pos)
+	el := c.dElemOf(ref, v.Type, x.Indices, pos)
 	if el == nil {
 		return dTarget{}, false
 	}
@@ -142,19 +145,7 @@ func (c *compiler) dAssign(s *ast.AssignStmt) (stmtFn, bool) {
 	if !ok {
 		return nil, false
 	}
-	rhs := s.RHS
-	if s.Op != token.ASSIGN && s.Op != token.ARROW {
-		op, ok := map[token.Kind]token.Kind{token.ADD_ASSIGN: token.ADD, token.SUB_ASSIGN: token.SUB,
-			token.MUL_ASSIGN: token.MUL, token.QUO_ASSIGN: token.QUO,
-			token.ELTMUL_ASSIGN: token.ELTMUL, token.ELTDIV_ASSIGN: token.ELTDIV}[s.Op]
-		if !ok {
-			return nil, false
-		}
-		bin := &ast.BinaryExpr{X: s.LHS, OpPos: s.OpPos, Op: op, Y: s.RHS}
-		c.info.Types[bin] = c.info.Types[s.LHS]
-		rhs = bin
-	}
-	return c.dStore(tg, rhs), true
+	return c.dStore(tg, c.assignedValue(s)), true
 }
 
 // dStore assigns the scalar rhs to the target: the element's indices
@@ -530,7 +521,7 @@ func (c *compiler) dInt(x ast.Expr) dint {
 			return func(e *env) int { return e.globals[k].I[0] }
 		}
 	case *ast.IndexExpr:
-		if el := c.dElemRead(x); el != nil && el.isInt {
+		if el, ok := c.dElemAt(x, c.pos(x.Lbrack)); ok && el.isInt {
 			k := el.k
 			if el.el.two != nil {
 				two := el.el.two
@@ -606,35 +597,6 @@ func (c *compiler) dIntArith(x *ast.BinaryExpr) dint {
 	return nil
 }
 
-// dRead is an element read: the variable's slot and the element.
-type dRead struct {
-	k     int
-	isInt bool
-	el    *dElem
-}
-
-// dElemRead describes x[i, ...] when it reads a scalar element of a
-// global container variable, or returns nil.
-func (c *compiler) dElemRead(x *ast.IndexExpr) *dRead {
-	id, ok := x.X.(*ast.Ident)
-	if !ok || !isScalar(c.info.Types[x]) {
-		return nil
-	}
-	v := c.info.Uses[id]
-	if v == nil {
-		return nil
-	}
-	ref, ok := c.slots[v]
-	if !ok || ref.frame {
-		return nil
-	}
-	el := c.dElemOf(ref, v.Type, x.Indices, c.pos(x.Lbrack))
-	if el == nil {
-		return nil
-	}
-	return &dRead{k: ref.idx, isInt: el.isInt, el: el}
-}
-
 // dReal compiles a real (or int, promoted) scalar expression.
 func (c *compiler) dReal(x ast.Expr) dreal {
 	t := c.info.Types[x]
@@ -656,7 +618,7 @@ func (c *compiler) dReal(x ast.Expr) dreal {
 			return func(e *env) float64 { return e.globals[k].R[0].Val }
 		}
 	case *ast.IndexExpr:
-		if el := c.dElemRead(x); el != nil && !el.isInt {
+		if el, ok := c.dElemAt(x, c.pos(x.Lbrack)); ok && !el.isInt {
 			k := el.k
 			d := el.el
 			switch {
@@ -794,53 +756,12 @@ func (c *compiler) dHoisted(x *ast.CallExpr, f dreal) dreal {
 		return f
 	}
 	if fr := c.loops[len(c.loops)-1]; fr.hoists && c.invariant(x, fr) {
-		fr.used = true
-		type cached struct {
-			start int
-			v     float64
-		}
-		memo, starts := newState(c, func() *cached { return &cached{} }), fr.starts
-		return func(e *env) float64 {
-			m, s := memo.of(e), *starts.of(e)
-			if m.start != s {
-				m.v, m.start = f(e), s
-			}
-			return m.v
-		}
+		return loopOnce(c, fr, f)
 	}
-	outer, refs, nk := c.indexHoist(x)
-	if outer == nil {
-		return f
+	if outer, refs, nk := c.indexHoist(x); outer != nil {
+		return indexMemoized(c, outer, refs, nk, f)
 	}
-	for _, r := range refs[:nk] {
-		if r.frame {
-			return f
-		}
-	}
-	type entry struct {
-		run int
-		key [2]int
-		val float64
-	}
-	memo, starts := newState(c, func() *[indexWays]entry { return &[indexWays]entry{} }), outer.starts
-	k0, k1 := refs[0].idx, refs[1].idx
-	return func(e *env) float64 {
-		m, run := memo.of(e), *starts.of(e)
-		var key [2]int
-		if nk > 0 {
-			key[0] = e.globals[k0].I[0]
-			if nk > 1 {
-				key[1] = e.globals[k1].I[0]
-			}
-		}
-		ent := &m[uint(31*key[0]+key[1])%indexWays]
-		if ent.run == run && ent.key == key {
-			return ent.val
-		}
-		v := f(e)
-		ent.run, ent.key, ent.val = run, key, v
-		return v
-	}
+	return f
 }
 
 // dDensity is f_lpdf of scalars: exponential as scalarExponential

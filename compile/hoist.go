@@ -76,25 +76,30 @@ func (c *compiler) cached(x *ast.CallExpr, name string, args []cexpr, f cexpr) c
 		}
 		return c.memoized(name, args, f)
 	}
-	fr.used = true
-	call, starts := f.r, fr.starts
 	if c.unhoisted == nil {
 		c.unhoisted = map[*ast.CallExpr]func(*env) ad.Var{}
 	}
-	c.unhoisted[x] = call
+	c.unhoisted[x] = f.r
+	f.r = loopOnce(c, fr, f.r)
+	return f
+}
+
+// loopOnce is call computed once per run of the loop fr, which marks
+// fr as used.
+func loopOnce[T any](c *compiler, fr *loopFrame, call func(*env) T) func(*env) T {
+	fr.used = true
 	type cached struct {
 		start int
-		v     ad.Var
+		v     T
 	}
-	memo := newState(c, func() *cached { return &cached{} })
-	f.r = func(e *env) ad.Var {
+	memo, starts := newState(c, func() *cached { return &cached{} }), fr.starts
+	return func(e *env) T {
 		m, s := memo.of(e), *starts.of(e)
 		if m.start != s {
 			m.v, m.start = call(e), s
 		}
 		return m.v
 	}
-	return f
 }
 
 // invariant reports whether x reads nothing the loop changes and calls

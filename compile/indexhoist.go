@@ -1,7 +1,6 @@
 package compile
 
 import (
-	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/check"
 )
@@ -21,12 +20,12 @@ import (
 // keys (a, b) is (31a + b) mod indexWays, replaced on a collision.
 const indexWays = 64
 
-// indexMemo is one site's table in one Model; an entry is one cache
-// line.
-type indexMemo [indexWays]struct {
+// indexMemo is one site's table of values of type T in one Model; an
+// entry is one cache line.
+type indexMemo[T any] [indexWays]struct {
 	run int // the outer loop's run the entry belongs to; 0 for none
 	key [2]int
-	val ad.Var
+	val T
 }
 
 // indexHoisted wraps the compiled call x, f, when there is an enclosing
@@ -38,9 +37,16 @@ func (c *compiler) indexHoisted(x *ast.CallExpr, f cexpr) (cexpr, bool) {
 	if outer == nil {
 		return f, false
 	}
-	call, starts := f.r, outer.starts
-	memo := newState(c, func() *indexMemo { return &indexMemo{} })
-	f.r = func(e *env) ad.Var {
+	f.r = indexMemoized(c, outer, refs, nk, f.r)
+	return f, true
+}
+
+// indexMemoized is call computed once per values of the nk inner loop
+// variables refs during a run of the loop outer (indexHoist).
+func indexMemoized[T any](c *compiler, outer *loopFrame, refs [2]varRef, nk int, call func(*env) T) func(*env) T {
+	starts := outer.starts
+	memo := newState(c, func() *indexMemo[T] { return &indexMemo[T]{} })
+	return func(e *env) T {
 		m, run := memo.of(e), *starts.of(e)
 		var key [2]int
 		for i := range nk {
@@ -55,7 +61,6 @@ func (c *compiler) indexHoisted(x *ast.CallExpr, f cexpr) (cexpr, bool) {
 		ent.run, ent.key, ent.val = run, key, v
 		return v
 	}
-	return f, true
 }
 
 // indexHoist finds the loop L that indexHoisted hoists x out of, and the

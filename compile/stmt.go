@@ -477,17 +477,24 @@ func (c *compiler) assign(s *ast.AssignStmt) stmtFn {
 	if !ok {
 		return nil
 	}
-	pos := c.pos(s.OpPos)
+	return c.assignTo(ref, v.Type, idx, c.assignedValue(s), c.pos(s.OpPos))
+}
+
+// compoundOps are the compound assignments' operators: x op= y is
+// x = x op y.
+var compoundOps = map[token.Kind]token.Kind{token.ADD_ASSIGN: token.ADD, token.SUB_ASSIGN: token.SUB,
+	token.MUL_ASSIGN: token.MUL, token.QUO_ASSIGN: token.QUO,
+	token.ELTMUL_ASSIGN: token.ELTMUL, token.ELTDIV_ASSIGN: token.ELTDIV}
+
+// assignedValue is the value s assigns: its right side, or x op y for
+// x op= y.
+func (c *compiler) assignedValue(s *ast.AssignStmt) ast.Expr {
 	if s.Op == token.ASSIGN || s.Op == token.ARROW {
-		return c.assignTo(ref, v.Type, idx, s.RHS, pos)
+		return s.RHS
 	}
-	// x op= y is x = x op y.
-	op := map[token.Kind]token.Kind{token.ADD_ASSIGN: token.ADD, token.SUB_ASSIGN: token.SUB,
-		token.MUL_ASSIGN: token.MUL, token.QUO_ASSIGN: token.QUO,
-		token.ELTMUL_ASSIGN: token.ELTMUL, token.ELTDIV_ASSIGN: token.ELTDIV}[s.Op]
-	bin := &ast.BinaryExpr{X: s.LHS, OpPos: s.OpPos, Op: op, Y: s.RHS}
+	bin := &ast.BinaryExpr{X: s.LHS, OpPos: s.OpPos, Op: compoundOps[s.Op], Y: s.RHS}
 	c.info.Types[bin] = c.info.Types[s.LHS]
-	return c.assignTo(ref, v.Type, idx, bin, pos)
+	return bin
 }
 
 // lvalue resolves the variable an assignment (or a guide's draw) writes

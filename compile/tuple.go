@@ -557,16 +557,7 @@ func (c *compiler) tupleAssign(s *ast.AssignStmt) (stmtFn, bool) {
 	if v := c.info.Uses[root]; v == nil || v.Type.Kind != types.Tuple {
 		return nil, false
 	}
-	rhs := s.RHS
-	if s.Op != token.ASSIGN && s.Op != token.ARROW {
-		op := map[token.Kind]token.Kind{token.ADD_ASSIGN: token.ADD, token.SUB_ASSIGN: token.SUB,
-			token.MUL_ASSIGN: token.MUL, token.QUO_ASSIGN: token.QUO,
-			token.ELTMUL_ASSIGN: token.ELTMUL, token.ELTDIV_ASSIGN: token.ELTDIV}[s.Op]
-		bin := &ast.BinaryExpr{X: s.LHS, OpPos: s.OpPos, Op: op, Y: s.RHS}
-		c.info.Types[bin] = c.info.Types[s.LHS]
-		rhs = bin
-	}
-	return c.lvalueAssign(s.LHS, c.expr(rhs), c.pos(s.OpPos)), true
+	return c.lvalueAssign(s.LHS, c.expr(c.assignedValue(s)), c.pos(s.OpPos)), true
 }
 
 // lvalueAssign compiles storing x into the lvalue lhs, which may select
