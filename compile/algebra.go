@@ -111,7 +111,7 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 		if !types.Promotes(a.t, pt) || !types.Promotes(a.t, params[k]) {
 			return c.badCall(x, t, "argument %d is %v, but the system function '%s' takes %v there", 3+k, a.t, f.Name, pt)
 		}
-		oa, fa := c.passThrough(a, pt, f.Decl.Params[1+k].Type.DataOnly)
+		oa, fa := c.passThrough(a, pt, declaredData(f.Decl.Params[1+k], s.pos, "%s: argument %d of the system function", s.name, k+2))
 		s.args = append(s.args, oa)
 		fargs = append(fargs, fa)
 	}
@@ -192,11 +192,6 @@ func (s *algebraSolver) eval(e *env) *value {
 	for _, k := range s.dataArgs {
 		if s.args[k].of(e).vars {
 			s.fail("the continuous data must be data, but depend on parameters")
-		}
-	}
-	for k, a := range s.args {
-		if a.dataOnly && a.of(e).vars {
-			s.fail("argument %d of the system function is declared data, but depends on parameters", k+2)
 		}
 	}
 	if !(rel > 0) {

@@ -88,7 +88,7 @@ func (c *compiler) daeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 		if !types.Promotes(a.t, pt) {
 			return c.badCall(x, t, "argument %d is %v, but the residual function '%s' takes %v there", first+k+1, a.t, f.Name, pt)
 		}
-		oa, fa := c.passThrough(a, pt, f.Decl.Params[3+k].Type.DataOnly)
+		oa, fa := c.passThrough(a, pt, declaredData(f.Decl.Params[3+k], s.pos, "%s: argument %d of the residual function", s.name, k+4))
 		s.args = append(s.args, oa)
 		fargs = append(fargs, fa)
 	}
@@ -149,11 +149,6 @@ func (s *daeSite) eval(e *env) *value {
 	}
 	if !t0.IsConst() || ad.AnyVar(ts.R) {
 		s.fail("the initial time and the times must be data")
-	}
-	for k, a := range s.args {
-		if a.dataOnly && a.of(e).vars {
-			s.fail("argument %d of the residual function is declared data, but depends on parameters", k+4)
-		}
 	}
 
 	s.n = n

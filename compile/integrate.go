@@ -230,7 +230,7 @@ func (c *compiler) integrateCall(x *ast.CallExpr, s *integrator, f *check.Func, 
 		{t: types.RealT, r: func(e *env) ad.Var { return site.of(e).xc }},
 	}
 	for k, pt := range pts {
-		oa, fa := c.passThrough(rest[k], pt, f.Decl.Params[2+k].Type.DataOnly)
+		oa, fa := c.passThrough(rest[k], pt, declaredData(f.Decl.Params[2+k], s.pos, "%s: argument %d of the integrand", s.name, k+3))
 		s.args = append(s.args, oa)
 		fargs = append(fargs, fa)
 	}

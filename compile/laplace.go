@@ -79,7 +79,7 @@ func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexp
 		var fargs []cexpr
 		for k, a := range c.tupleMembers(x.Args[lc.LikArgs]) {
 			pt := lik.Sig.Args[1+k]
-			oa, fa := c.passThrough(a, pt, lik.Decl.Params[1+k].Type.DataOnly)
+			oa, fa := c.passThrough(a, pt, declaredData(lik.Decl.Params[1+k], s.pos, "%s: argument %d of the likelihood", s.name, k+2))
 			s.args = append(s.args, oa)
 			fargs = append(fargs, fa)
 		}
@@ -229,12 +229,8 @@ func (s *laplaceSite) prepare(e *env) (laplaceLik, *value, int) {
 	for _, a := range s.args {
 		a.load(e)
 	}
-	for k, a := range s.args {
-		v := a.of(e)
-		if a.dataOnly && v.vars {
-			s.fail("argument %d of the likelihood is declared data, but depends on parameters", k+2)
-		}
-		if v.vars {
+	for _, a := range s.args {
+		if v := a.of(e); v.vars {
 			s.etaVars = append(s.etaVars, v.flat...)
 		}
 	}

@@ -106,9 +106,9 @@ func (c *compiler) odeCall(x *ast.CallExpr, call *check.Call, args []cexpr, t ty
 	}
 	// The system function reads its arguments from the solver.
 	var th, xr, xi cexpr
-	s.th, th = c.passThrough(args[4], realArr, false)
-	s.xr, xr = c.passThrough(args[5], realArr, false)
-	s.xi, xi = c.passThrough(args[6], intArr, false)
+	s.th, th = c.passThrough(args[4], realArr, dataOnly{})
+	s.xr, xr = c.passThrough(args[5], realArr, dataOnly{})
+	s.xi, xi = c.passThrough(args[6], intArr, dataOnly{})
 	site := siteSlot(c, s)
 	fargs := []cexpr{
 		{t: types.RealT, r: func(e *env) ad.Var { return site.of(e).tArg }},

@@ -1,7 +1,10 @@
 package compile
 
 import (
+	"fmt"
+
 	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
 )
@@ -197,11 +200,11 @@ func (s *odeCore) addParams(b *ad.Builder, xs []ad.Var, z []float64, p, i int) i
 
 // passThrough compiles argument a of a solver (ODE, algebraic, integrate_1d,
 // the Laplace approximation) for the system function's parameter of type
-// pt, declared data when dataOnly: its record, and the expression the
+// pt, declared data when data is set: its record, and the expression the
 // system function reads it by. A tuple or complex argument is converted to
 // pt as it is loaded; its reals are passed in eachReal's order.
-func (c *compiler) passThrough(a cexpr, pt types.Type, dataOnly bool) (*odeArg, cexpr) {
-	oa := &odeArg{e: a, t: pt, dataOnly: dataOnly, val: newState(c, func() *odeArgVal { return &odeArgVal{} })}
+func (c *compiler) passThrough(a cexpr, pt types.Type, data dataOnly) (*odeArg, cexpr) {
+	oa := &odeArg{e: a, t: pt, data: data, val: newState(c, func() *odeArgVal { return &odeArgVal{} })}
 	if pt.Kind == types.Tuple || isComplex(pt.Kind) {
 		oa.write = c.writer(a, pt)
 	} else if pt.Kind != types.Int && a.v != nil {
@@ -216,6 +219,24 @@ func (c *compiler) passThrough(a cexpr, pt types.Type, dataOnly bool) (*odeArg, 
 		return oa, cexpr{t: pt, z: func(e *env) cplx { r := oa.of(e).arg.R; return cplx{r[0], r[1]} }}
 	}
 	return oa, cexpr{t: pt, v: func(e *env) *value { return &oa.of(e).arg }}
+}
+
+// dataOnly names an argument passed through whose parameter in the
+// function is declared data, for the error odeArg.load raises when its value
+// depends on parameters after all (the checker refuses such arguments it
+// can see; this catches the rest at run time). The zero dataOnly is an
+// argument not declared data.
+type dataOnly struct {
+	pos  token.Position
+	what string // e.g. "ode_rk45: argument 3 of the system function"
+}
+
+// declaredData is p's dataOnly, the argument named by format and a, at pos.
+func declaredData(p *ast.Param, pos token.Position, format string, a ...any) dataOnly {
+	if !p.Type.DataOnly {
+		return dataOnly{}
+	}
+	return dataOnly{pos: pos, what: fmt.Sprintf(format, a...)}
 }
 
 // eachReal calls f with every real of v, a tuple's members' in order.

@@ -34,9 +34,9 @@ var odeVariadicDefaults = map[string]struct {
 // odeArg is one of the arguments passed through to the system function:
 // its compiled expression and the slot of its value during a solve.
 type odeArg struct {
-	e        cexpr
-	t        types.Type
-	dataOnly bool // the function's parameter is declared data
+	e    cexpr
+	t    types.Type
+	data dataOnly
 	// write stores a tuple or complex argument, converted to t.
 	write func(*env, *value)
 	val   stateSlot[odeArgVal]
@@ -131,7 +131,7 @@ func (c *compiler) odeVariadic(x *ast.CallExpr, call *check.Call, name string, t
 		if !types.Promotes(a.t, pt) {
 			return bad("argument %d is %v, but the system function '%s' takes %v there", first+k+1, a.t, f.Name, pt)
 		}
-		oa, fa := c.passThrough(a, pt, f.Decl.Params[2+k].Type.DataOnly)
+		oa, fa := c.passThrough(a, pt, declaredData(f.Decl.Params[2+k], s.pos, "%s: argument %d of the system function", name, k+3))
 		s.args = append(s.args, oa)
 		fargs = append(fargs, fa)
 	}
@@ -152,7 +152,8 @@ func (s *odeVariadic) checkFinite(what string, xs []ad.Var) {
 }
 
 // load evaluates an argument passed through into e's Model's buffers and
-// returns them.
+// returns them. It rejects a value that depends on parameters where the
+// function declares the parameter data.
 func (a *odeArg) load(e *env) *odeArgVal {
 	v := a.of(e)
 	switch {
@@ -174,6 +175,9 @@ func (a *odeArg) load(e *env) *odeArgVal {
 		v.flat = v.inReals
 	}
 	v.vars = ad.AnyVar(v.flat)
+	if v.vars && a.data.what != "" {
+		fail(a.data.pos, "%s is declared data, but depends on parameters", a.data.what)
+	}
 	v.arg.copyFrom(&v.in)
 	v.leaves = v.arg.R
 	return v
@@ -218,11 +222,6 @@ func (s *odeVariadic) eval(e *env) *value {
 	}
 	if maxSteps <= 0 {
 		s.fail("max_num_steps is %d, but must be positive!", maxSteps)
-	}
-	for k, a := range s.args {
-		if a.dataOnly && a.of(e).vars {
-			s.fail("argument %d of the system function is declared data, but depends on parameters", k+3)
-		}
 	}
 
 	s.begin(y0.R, ts.R)
@@ -360,20 +359,14 @@ func (s *odeVariadic) rhs(t float64, z, dz []float64) {
 	}
 	for i := range n {
 		s.jacobianRow(dy.R[i])
-		for p := range s.np {
+		// The direct partials ∂f_i/∂p of the arguments, after the initial
+		// state's, then the chain through the states.
+		leafAdjoints(tp, s.args, s.e, dz[s.sens(i, p0):s.sens(i, s.np)])
+		for p := range p0 {
 			dz[s.sens(i, p)] = s.chain(0, z, p)
 		}
-		// The direct partials ∂f_i/∂p of the arguments.
-		p := p0
-		for _, a := range s.args {
-			v := a.of(s.e)
-			if !v.vars {
-				continue
-			}
-			for j, x := range v.leaves {
-				dz[s.sens(i, p+j)] += tp.Adjoint(x)
-			}
-			p += len(v.leaves)
+		for p := p0; p < s.np; p++ {
+			dz[s.sens(i, p)] += s.chain(0, z, p)
 		}
 	}
 }
