@@ -607,6 +607,31 @@ func (c *compiler) fixedArg(x ast.Expr) bool {
 	return false
 }
 
+// fixedExpr reports whether x's value never changes where it is read: it
+// reads only literals and fixed variables (fixedVar), through library
+// functions that draw no random numbers.
+func (c *compiler) fixedExpr(x ast.Expr) bool {
+	fixed := true
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			k := c.info.Calls[n]
+			if k == nil || k.User != nil || k.FuncArg != nil || k.Laplace != nil || strings.HasSuffix(k.Name, "_rng") {
+				fixed = false
+				return false
+			}
+			for _, a := range n.Args {
+				fixed = fixed && c.fixedExpr(a)
+			}
+			return false // not n.Fun, which names no variable
+		case *ast.Ident:
+			fixed = fixed && c.fixedVar(c.info.Uses[n])
+		}
+		return fixed
+	})
+	return fixed
+}
+
 // fixedVar reports whether v's value never changes where it is read: a
 // data variable, or a transformed data variable read after that block.
 func (c *compiler) fixedVar(v *check.Var) bool {

@@ -45,12 +45,19 @@ type laplaceSite struct {
 	tolF           func(*env) ad.Var
 	stepsF, blockF func(*env) int
 	solverF, lineF func(*env) int
-	fit            laplaceFit
-	builtin        laplaceBuiltin
-	user           laplaceUser
-	kv, out        value
-	etaVars        []ad.Var
-	dims           [2]int
+	// ctlFixed: the controls never change (fixedExpr), so each Model
+	// evaluates and validates them once, into ctl, for a latent vector of
+	// size ctlN (0 before). yFixed: so do a built-in likelihood's y and
+	// y_index, checked and copied into builtin once for a size of yN.
+	ctlFixed, yFixed bool
+	ctl              laplaceControls
+	ctlN, yN         int
+	fit              laplaceFit
+	builtin          laplaceBuiltin
+	user             laplaceUser
+	kv, out          value
+	etaVars          []ad.Var
+	dims             [2]int
 	// Scratch: K's values, θ₀'s, the standard normals and the draw.
 	kf, theta0, zs, th []float64
 }
@@ -68,6 +75,7 @@ func (c *compiler) laplace(x *ast.CallExpr, call *check.Call, t types.Type) cexp
 	s.cov = c.userCall(x, &check.Call{Name: cov.Name, Sig: cov.Sig, User: cov}, covArgs, types.MatrixT).v
 	if lc.Builtin != "" {
 		s.yF, s.idxF = c.expr(x.Args[0]).v, c.expr(x.Args[1]).v
+		s.yFixed = c.fixedExpr(x.Args[0]) && c.fixedExpr(x.Args[1])
 		k := 2
 		if lc.Builtin == "neg_binomial_2_log" {
 			s.etaF = c.expr(x.Args[k]).real()
@@ -116,20 +124,25 @@ func (c *compiler) tupleMembers(x ast.Expr) []cexpr {
 // from), or a Stan 2.37 _tol form's six controls.
 func (c *compiler) laplaceFinish(x *ast.CallExpr, s *laplaceSite, slot stateSlot[laplaceSite], t types.Type) cexpr {
 	lc := s.lc
+	s.ctlFixed = true
+	fixed := func(x ast.Expr) ast.Expr {
+		s.ctlFixed = s.ctlFixed && c.fixedExpr(x)
+		return x
+	}
 	if lc.Block >= 0 {
-		s.blockF = c.expr(x.Args[lc.Block]).i
+		s.blockF = c.expr(fixed(x.Args[lc.Block])).i
 	}
 	switch {
 	case lc.Ops >= 0:
-		ops := c.tupleMembers(x.Args[lc.Ops])
+		ops := c.tupleMembers(fixed(x.Args[lc.Ops]))
 		s.theta0F, s.tolF = ops[0].val(true), ops[1].real()
 		s.stepsF, s.solverF, s.lineF = ops[2].i, ops[3].i, ops[4].i
 	case lc.Tol:
 		args := x.Args[lc.CovArgs+1:]
-		s.theta0F = c.expr(args[0]).val(true)
-		s.tolF = c.expr(args[1]).real()
-		s.stepsF, s.blockF = c.expr(args[2]).i, c.expr(args[3]).i
-		s.solverF, s.lineF = c.expr(args[4]).i, c.expr(args[5]).i
+		s.theta0F = c.expr(fixed(args[0])).val(true)
+		s.tolF = c.expr(fixed(args[1])).real()
+		s.stepsF, s.blockF = c.expr(fixed(args[2])).i, c.expr(fixed(args[3])).i
+		s.solverF, s.lineF = c.expr(fixed(args[4])).i, c.expr(fixed(args[5])).i
 	}
 	switch {
 	case s.lc.Rng:
@@ -142,8 +155,24 @@ func (c *compiler) laplaceFinish(x *ast.CallExpr, s *laplaceSite, slot stateSlot
 
 func (s *laplaceSite) scratch() *nested { return &s.nested }
 
-// controls evaluates the controls of the call.
-func (s *laplaceSite) controls(e *env) laplaceControls {
+// controls evaluates and validates the controls of the call, for a
+// latent vector of size n: once per Model and size when they never change.
+func (s *laplaceSite) controls(e *env, n int) laplaceControls {
+	if s.ctlFixed && s.ctlN == n {
+		return s.ctl
+	}
+	ctl := s.evalControls(e)
+	if err := ctl.validate(n); err != nil {
+		s.fail("%v", err)
+	}
+	if s.ctlFixed {
+		s.ctl, s.ctlN = ctl, n
+	}
+	return ctl
+}
+
+// evalControls evaluates the controls of the call.
+func (s *laplaceSite) evalControls(e *env) laplaceControls {
 	ctl := laplaceDefaults
 	if s.lc.Block >= 0 {
 		ctl = laplaceLaterDefaults
@@ -186,26 +215,37 @@ func (s *laplaceSite) prepare(e *env) (laplaceLik, *value, int) {
 	if s.lc.Builtin != "" {
 		l := &s.builtin
 		l.family = s.lc.Builtin
-		y, idx, m := s.yF(e), s.idxF(e), s.mF(e)
-		if len(y.I) != len(idx.I) {
-			s.fail("y has size %d, but y_index has size %d; they must match", len(y.I), len(idx.I))
+		load := !s.yFixed || s.yN != n
+		var y, idx *value
+		if load {
+			y, idx = s.yF(e), s.idxF(e)
+			if len(y.I) != len(idx.I) {
+				s.fail("y has size %d, but y_index has size %d; they must match", len(y.I), len(idx.I))
+			}
 		}
+		m := s.mF(e)
 		if len(m.R) != n {
 			s.fail("m has size %d, but the covariance matrix is %d×%d; the offsets are one per latent variable", len(m.R), n, n)
 		}
-		l.y = append(l.y[:0], y.I...)
-		l.grp = l.grp[:0]
-		for i, g := range idx.I {
-			if g < 1 || g > n {
-				s.fail("y_index[%d] is %d, but must be between 1 and %d, the size of the latent vector", i+1, g, n)
+		if load {
+			s.yN = 0 // until y and y_index pass
+			l.y = append(l.y[:0], y.I...)
+			l.grp = l.grp[:0]
+			for i, g := range idx.I {
+				if g < 1 || g > n {
+					s.fail("y_index[%d] is %d, but must be between 1 and %d, the size of the latent vector", i+1, g, n)
+				}
+				l.grp = append(l.grp, g-1)
+				yi := y.I[i]
+				switch {
+				case yi < 0:
+					s.fail("y[%d] is %d, but must be nonnegative", i+1, yi)
+				case l.family == "bernoulli_logit" && yi > 1:
+					s.fail("y[%d] is %d, but must be 0 or 1", i+1, yi)
+				}
 			}
-			l.grp = append(l.grp, g-1)
-			yi := y.I[i]
-			switch {
-			case yi < 0:
-				s.fail("y[%d] is %d, but must be nonnegative", i+1, yi)
-			case l.family == "bernoulli_logit" && yi > 1:
-				s.fail("y[%d] is %d, but must be 0 or 1", i+1, yi)
+			if s.yFixed {
+				s.yN = n
 			}
 		}
 		l.m = grow(l.m, n)
@@ -245,7 +285,7 @@ func (s *laplaceSite) prepare(e *env) (laplaceLik, *value, int) {
 // run fits the approximation on the scratch tape.
 func (s *laplaceSite) run(e *env) (laplaceLik, int) {
 	lik, K, n := s.prepare(e)
-	ctl := s.controls(e)
+	ctl := s.controls(e, n)
 	s.kf = grow(s.kf, n*n)
 	kf := s.kf
 	for i, v := range K.R {

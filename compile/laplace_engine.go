@@ -268,11 +268,9 @@ func (f *laplaceFit) plusIdentity(left bool) {
 }
 
 // fit finds the mode and the log marginal of the approximation with
-// covariance K (n×n, row-major) and likelihood lik.
+// covariance K (n×n, row-major) and likelihood lik, with controls ctl
+// already validated for n.
 func (f *laplaceFit) fit(lik laplaceLik, K []float64, n int, ctl laplaceControls) error {
-	if err := ctl.validate(n); err != nil {
-		return err
-	}
 	for i, v := range K {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("the covariance matrix has a non-finite element %v at [%d, %d]", v, i/n+1, i%n+1)
