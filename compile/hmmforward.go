@@ -74,9 +74,10 @@ type hmmOp struct {
 type hmmEmission struct {
 	y, b *leaf
 	n    int // its place among the emissions, for its logarithms
-	// yData says that y reads data or transformed data, which no
-	// evaluation changes: its support is checked once per Model.
-	yData bool
+	// yFixed says that for each k, y reads over the steps one column that
+	// no evaluation changes (fixedColumn), and the steps are fixed too:
+	// each Model reads it and checks its support once.
+	yFixed bool
 }
 
 type hmmKind int
@@ -98,39 +99,24 @@ type hmmState struct {
 	// lb holds each emission's last beta, log(beta) and 1/beta for
 	// each k.
 	lb []float64
-	// sl are each emission's y and beta over t, for each k.
-	sl []stridedLeaf
-	// yc is each emission's check of y over t, for each k, kept from
-	// one evaluation to the next where y is data.
-	yc []columnCheck
+	// sl are each emission's y and beta over t, for each k: a fixed y's
+	// (yFixed) kept from the first evaluation, once yRead.
+	sl    []stridedLeaf
+	yRead bool
+	// yc is each emission's check of a fixed y over t, for each k, made
+	// at the first evaluation that needs it.
+	yc []yCheck
 	x  []float64
 }
 
-// columnCheck is a data column's support check: whether elements lo..hi
-// of r[off + stride*t] passed.
-type columnCheck struct {
-	r              *ad.Var
-	n, off, stride int
-	lo, hi         int
-	checked, pass  bool
-}
+// yCheck is the support check of a fixed emission outcome's column.
+type yCheck uint8
 
-// of returns the check's result for the column y over lo..hi; ok is
-// false when it is another column's or none.
-func (cc *columnCheck) of(y *stridedLeaf, lo, hi int) (pass, ok bool) {
-	if !cc.checked || len(y.r) != cc.n || len(y.r) > 0 && &y.r[0] != cc.r || y.off != cc.off || y.stride != cc.stride || lo != cc.lo || hi != cc.hi {
-		return false, false
-	}
-	return cc.pass, true
-}
-
-// set records pass as the check of the column y over lo..hi.
-func (cc *columnCheck) set(y *stridedLeaf, lo, hi int, pass bool) {
-	*cc = columnCheck{n: len(y.r), off: y.off, stride: y.stride, lo: lo, hi: hi, checked: true, pass: pass}
-	if len(y.r) > 0 {
-		cc.r = &y.r[0]
-	}
-}
+const (
+	yUnchecked yCheck = iota
+	yPassed
+	yFailed
+)
 
 // forwardLoop returns the forward recursion s as one node beside old, the
 // loop as compiled, or nil when s is not one.
@@ -191,6 +177,7 @@ func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 	}
 
 	f := &hmmForward{old: old, lo: c.expr(s.Lo).i, hi: c.expr(s.Hi).i, kn: c.expr(ks.Hi).i, gamma: gref}
+	stepsFixed := c.fixedExpr(s.Lo) && c.fixedExpr(s.Hi) && c.fixedExpr(ks.Hi)
 	f.tv, f.kv, f.jv = c.declareLocal(tVar), c.declareLocal(kVar), c.declareLocal(jVar)
 	f.frs[0] = c.enterLoop(s.Var, s.Body, true)
 	f.frs[1] = c.enterLoop(ks.Var, ks.Body, true)
@@ -245,6 +232,7 @@ func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
 				}
 				if op.em = c.hmmEmission(cx); op.em != nil {
 					op.em.n = f.nEm
+					op.em.yFixed = stepsFixed && c.fixedColumn(cx.Args[0], tVar, kVar)
 					f.ems = append(f.ems, op.em)
 					f.nEm++
 					f.nE++
@@ -276,17 +264,25 @@ func (c *compiler) hmmEmission(x *ast.CallExpr) *hmmEmission {
 			return nil
 		}
 	}
-	return &hmmEmission{y: lf[0], b: lf[1], yData: c.dataLeaf(x.Args[0])}
+	return &hmmEmission{y: lf[0], b: lf[1]}
 }
 
-// dataLeaf reports whether the leaf x, its indexes aside, never changes
-// (fixedArg): a literal, or an element of a fixed variable.
-func (c *compiler) dataLeaf(x ast.Expr) bool {
-	x = unparen(x)
-	for ix, ok := x.(*ast.IndexExpr); ok; ix, ok = x.(*ast.IndexExpr) {
-		x = unparen(ix.X)
-	}
-	return c.fixedArg(x)
+// fixedColumn reports whether the leaf y reads, over the steps t of the
+// forward loop, one column for each k that never changes: it reads
+// literals, fixed variables (fixedVar) and t and k alone.
+func (c *compiler) fixedColumn(y ast.Expr, t, k *check.Var) bool {
+	fixed := true
+	ast.Inspect(y, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			fixed = false
+		case *ast.Ident:
+			v := c.info.Uses[n]
+			fixed = fixed && (v == t || v == k || c.fixedVar(v))
+		}
+		return fixed
+	})
+	return fixed
 }
 
 // single is the statement of a block of one, or s.
@@ -351,7 +347,7 @@ func (f *hmmForward) run(e *env) ctrl {
 	st.lb = slices.Grow(st.lb[:0], 3*K*nEm)[:3*K*nEm]
 	st.sl = slices.Grow(st.sl[:0], 2*K*nEm)[:2*K*nEm]
 	if len(st.yc) != K*nEm {
-		st.yc = make([]columnCheck, K*nEm)
+		st.yc = make([]yCheck, K*nEm)
 	}
 	for i := 0; i < len(st.lb); i += 3 {
 		st.lb[i] = math.NaN() // no beta yet
@@ -362,11 +358,15 @@ func (f *hmmForward) run(e *env) ctrl {
 			if em := op.em; em != nil {
 				sl := st.sl[2*(em.n*K+k):][:2]
 				for i, l := range [2]*leaf{em.y, em.b} {
+					if i == 0 && em.yFixed && st.yRead {
+						continue
+					}
 					sl[i].r, sl[i].off, sl[i].stride, sl[i].ok = l.strided(e, f.tv, lo, hi)
 				}
 			}
 		}
 	}
+	st.yRead = true
 	// When every B operand is an emission read by stride whose checks
 	// pass at every t, the steps after the first evaluate no closure and
 	// can fail nowhere: they are computed straight into the node.
@@ -494,7 +494,7 @@ func (f *hmmForward) operands(e *env, st *hmmState, lo, last, K int) {
 
 // emissionsPass reports whether every emission's leaves, st.sl (y and
 // beta for each emission and k), are read by stride and pass the checks
-// at every t in lo..hi. A data y's check is kept in st.yc for the next
+// at every t in lo..hi. A fixed y's check is kept in st.yc for the next
 // evaluations.
 func (f *hmmForward) emissionsPass(st *hmmState, lo, hi, K int) bool {
 	sl := st.sl
@@ -506,18 +506,19 @@ func (f *hmmForward) emissionsPass(st *hmmState, lo, hi, K int) bool {
 		if i >= 2 && sameColumn(y, &sl[i-2]) && sameColumn(b, &sl[i-1]) {
 			continue // checked as the previous k's
 		}
-		if !f.ems[i/(2*K)].yData {
+		if !f.ems[i/(2*K)].yFixed {
 			if !yPass(y, lo, hi) {
 				return false
 			}
 		} else {
-			cc := &st.yc[i/2]
-			pass, ok := cc.of(y, lo, hi)
-			if !ok {
-				pass = yPass(y, lo, hi)
-				cc.set(y, lo, hi, pass)
+			yc := &st.yc[i/2]
+			if *yc == yUnchecked {
+				*yc = yFailed
+				if yPass(y, lo, hi) {
+					*yc = yPassed
+				}
 			}
-			if !pass {
+			if *yc == yFailed {
 				return false
 			}
 		}

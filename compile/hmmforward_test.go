@@ -190,3 +190,68 @@ func TestForwardNodeDataChecks(t *testing.T) {
 		fwdCompare(t, "control", build("gam[t - 1, j] + beta[j] + exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(X[t, k] | rate[k])"))
 	}
 }
+
+// TestForwardNodeFixedColumns: an emission's data outcome whose column
+// is fixed (read at t and k alone) is checked once per Model; one whose
+// column moves with an int the model computes from the parameters is
+// read and checked afresh at each evaluation, and fails where its column
+// leaves the support, with the loops' message.
+func TestForwardNodeFixedColumns(t *testing.T) {
+	td := "transformed data { array[T] real ya = fabs(y); matrix[T, K] Xc = X; Xc[5, 2] = -1; }\nparameters"
+	src := strings.Replace(loopDecls, "parameters", td, 1) +
+		strings.Replace(strings.NewReplacer("LO", "2", "BODY", fwdFill("gam[t - 1, j] + beta[j] + exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(Xc[t, kk] | rate[k])")).Replace(fwdProgram),
+			"model {", "model {\n  int kk = alpha > 0 ? 1 : 2;", 1)
+	m := lseBuild(t, src)
+	good := []float64{0.5, -0.1, 0.2, 0.3, 0.4}
+	bad := []float64{-0.5, -0.1, 0.2, 0.3, 0.4}
+	for n, x := range [][]float64{good, bad, good, bad} {
+		var msgs [2]string
+		for i, on := range []bool{true, false} {
+			fuseForward = on
+			if _, err := m.LogDensity(x, make([]float64, len(x))); err != nil {
+				msgs[i] = err.Error()
+			}
+		}
+		fuseForward = true
+		if msgs[0] != msgs[1] {
+			t.Errorf("evaluation %d: error %q, without the node %q", n, msgs[0], msgs[1])
+		}
+		if fails := x[0] < 0; fails != (msgs[0] != "") || fails && !strings.Contains(msgs[0], "Random variable is -1") {
+			t.Errorf("evaluation %d: error %q, want one: %v", n, msgs[0], fails)
+		}
+	}
+	// ya's column was checked once and kept; Xc[t, kk]'s never is.
+	found := false
+	for _, s := range m.e.state {
+		st, ok := s.(*hmmState)
+		if !ok || len(st.yc) == 0 { // the node in a view that never ran
+			continue
+		}
+		found = true
+		if len(st.yc) != 6 || st.yc[0] != yPassed || st.yc[1] != yPassed || st.yc[2] != yPassed {
+			t.Errorf("checks %v, want ya's passed", st.yc)
+			continue
+		}
+		for k, c := range st.yc[3:] {
+			if c != yUnchecked {
+				t.Errorf("Xc[t, kk]'s check for k = %d was kept: %v", k+1, c)
+			}
+		}
+	}
+	if !found {
+		t.Error("no forward node ran")
+	}
+	// Where it passes, the node's density is the loops'.
+	var lp [2]float64
+	var g [2][]float64
+	for i, on := range []bool{true, false} {
+		fuseForward = on
+		g[i] = make([]float64, len(good))
+		var err error
+		if lp[i], err = m.LogDensity(good, g[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fuseForward = true
+	agreeAt(t, "a column of a parameter-dependent int", "without the node", lp[0], lp[1], g[0], g[1])
+}
