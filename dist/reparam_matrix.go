@@ -135,12 +135,15 @@ func wishartScale(t *ad.Tape, fn string, y []ad.Matrix, nu ad.Var, S ad.Matrix, 
 		}
 		return S, nil
 	}
-	if err := covCholesky(fn, argScaleMatrix, S, l); err != nil {
+	// Symmetric as Stan checks it, then factored once, on the tape: its
+	// failure is S's not being positive definite.
+	load(S, l)
+	if err := checkSymmetric(fn, argScaleMatrix, k, l); err != nil {
 		return ad.Matrix{}, err
 	}
 	L, err := t.CholeskyDecompose(S)
 	if err != nil {
-		return ad.Matrix{}, fmt.Errorf("%s: %w", fn, err)
+		return ad.Matrix{}, notPosDef(fn, argScaleMatrix)
 	}
 	return L, nil
 }
@@ -172,7 +175,7 @@ func LkjCorrCholeskyReparam(t *ad.Tape, r *rand.Rand, y []ad.Matrix, eta ad.Var)
 		return err
 	}
 	for _, out := range y {
-		setLower(out, lkjTape(t, r, out.Rows, eta))
+		lkjTape(t, r, out, eta)
 	}
 	return nil
 }
@@ -184,8 +187,13 @@ func LkjCorrReparam(t *ad.Tape, r *rand.Rand, y []ad.Matrix, eta ad.Var) error {
 	if err := checkLkjDraw(fn, y, eta); err != nil {
 		return err
 	}
+	var L ad.Matrix // one draw's factor, reused by the next
 	for _, out := range y {
-		setSymmetric(out, t.Tcrossprod(lkjTape(t, r, out.Rows, eta)))
+		if L.Rows != out.Rows {
+			L = ad.Matrix{Rows: out.Rows, Cols: out.Rows, Data: make([]ad.Var, out.Rows*out.Rows)}
+		}
+		lkjTape(t, r, L, eta)
+		setSymmetric(out, t.Tcrossprod(L))
 		for i := range out.Rows {
 			out.Data[i+i*out.Rows] = ad.Const(1)
 		}
@@ -207,26 +215,27 @@ func checkLkjDraw(fn string, y []ad.Matrix, eta ad.Var) error {
 	return nil
 }
 
-// lkjTape is the Cholesky factor of a K×K lkj_corr(η) draw: row j holds
-// L_ji = z_ij √(1 - Σ_{m<i} L_jm²) for the partial correlations z_ij,
-// and L_jj the square root of what is left.
-func lkjTape(t *ad.Tape, r *rand.Rand, K int, eta ad.Var) ad.Matrix {
-	L := ad.Matrix{Rows: K, Cols: K, Data: make([]ad.Var, K*K)}
+// lkjTape writes to the K×K L the Cholesky factor of an lkj_corr(η)
+// draw: row j holds L_ji = z_ij √(1 - Σ_{m<i} L_jm²) for the partial
+// correlations z_ij, and L_jj the square root of what is left. The z_ij
+// wait in L's upper triangle, which ends zero.
+func lkjTape(t *ad.Tape, r *rand.Rand, L ad.Matrix, eta ad.Var) {
+	K := L.Rows
 	if K == 0 {
-		return L
+		return
 	}
-	z := make([]ad.Var, K*K) // z[i*K+j], i < j
+	z := func(i, j int) *ad.Var { return &L.Data[i+j*K] } // i < j: row i, column j
 	for i := range K - 1 {
 		b := t.Add(eta, ad.Const(float64(K-2-i)/2))
 		for j := i + 1; j < K; j++ {
-			z[i*K+j] = t.Sub(t.Mul(ad.Const(2), betaDraw(t, r, b, b)), ad.Const(1))
+			*z(i, j) = t.Sub(t.Mul(ad.Const(2), betaDraw(t, r, b, b)), ad.Const(1))
 		}
 	}
 	L.Data[0] = ad.Const(1)
 	for j := 1; j < K; j++ {
 		rest := ad.Const(1)
 		for i := range j {
-			v := t.Mul(z[i*K+j], t.Sqrt(rest))
+			v := t.Mul(*z(i, j), t.Sqrt(rest))
 			L.Data[j+i*K] = v
 			rest = t.Sub(rest, t.Square(v))
 		}
@@ -235,7 +244,9 @@ func lkjTape(t *ad.Tape, r *rand.Rand, K int, eta ad.Var) ad.Matrix {
 		}
 		L.Data[j+j*K] = t.Sqrt(rest)
 	}
-	return L
+	for j := 1; j < K; j++ {
+		clear(L.Data[j*K : j*K+j]) // rows 0..j-1 of column j
+	}
 }
 
 // setSymmetric writes m's lower triangle into both triangles of out, so

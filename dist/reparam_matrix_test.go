@@ -277,6 +277,9 @@ func TestMatrixReparamErrors(t *testing.T) {
 	}{
 		{WishartReparam(nil, r, two, ad.Const(1), id), "wishart_rng: Degrees of freedom parameter is 1, but must be finite and greater than 1"},
 		{InvWishartReparam(nil, r, two, ad.Const(3), ad.ConstMatrix(2, 2, []float64{1, 2, 2, 1})), "inv_wishart_rng: scale parameter is not positive definite"},
+		{WishartReparam(ad.NewTape(), r, two, ad.Const(3), ad.ConstMatrix(2, 2, []float64{1, 2, 2, 1})), "wishart_rng: scale parameter is not positive definite."},
+		{WishartReparam(ad.NewTape(), r, two, ad.Const(3), ad.ConstMatrix(2, 2, []float64{math.NaN(), 0, 0, 1})), "wishart_rng: scale parameter is not positive definite."},
+		{WishartReparam(ad.NewTape(), r, two, ad.Const(3), ad.ConstMatrix(2, 2, []float64{1, 0.5, 0.4, 1})), "wishart_rng: scale parameter is not symmetric. scale parameter[1,2] = 0.4, but scale parameter[2,1] = 0.5"},
 		{WishartCholeskyReparam(nil, r, two, ad.Const(3), ad.ConstMatrix(2, 2, []float64{1, 0, 1, 1})), "wishart_cholesky_rng: scale parameter is not lower triangular"},
 		{WishartReparam(nil, r, []ad.Matrix{newMatrix(3)}, ad.Const(3), id), "wishart_rng: size of random variable (3) and size of scale parameter (2) must match"},
 		{LkjCorrReparam(nil, r, two, ad.Const(0)), "lkj_corr_rng: Shape parameter is 0, but must be positive finite"},
