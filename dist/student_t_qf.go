@@ -45,7 +45,7 @@ func StudentTQf(p, nu, mu, sigma float64) (q, dp, dnu, dmu, dsigma float64, err 
 		return mu + sigma*t, sigma * dtdz / phi, sigma * dtdnu, 1, t, nil
 	}
 	t := StudentTQuantile(p, nu)
-	pdf := math.Exp(studentTLogPdf(t, nu))
+	pdf := math.Exp(studentTLogPdf(t, nu, studentTLogNorm(nu)))
 	dp = sigma / pdf
 	if t != 0 {
 		// F = I_x(a, 1/2)/2 for t < 0 and 1 - I_x(a, 1/2)/2 for t > 0,
@@ -125,10 +125,10 @@ func StudentTQuantile(p, nu float64) float64 {
 // t = -4e5 for -7.08). The start is the better, by the residual, of t
 // and the expansion in 1/nu.
 func studentTTail(pf, nu, t float64) float64 {
-	lp := math.Log(pf)
+	lp, norm := math.Log(pf), studentTLogNorm(nu)
 	resid := func(t float64) (r, slope float64) {
 		lf := math.Log(mathx.IncBeta(nu/2, 0.5, nu/(nu+t*t)) / 2)
-		return lf - lp, math.Exp(studentTLogPdf(t, nu) - lf)
+		return lf - lp, math.Exp(studentTLogPdf(t, nu, norm) - lf)
 	}
 	r, slope := resid(t)
 	if e, _, _ := studentTExpansion(mathx.InvPhi(pf), nu); e < 0 {
@@ -153,9 +153,16 @@ func studentTTail(pf, nu, t float64) float64 {
 	return t
 }
 
-// studentTLogPdf is the log density of the standard Student-t.
+// studentTLogPdf is the log density of the standard Student-t, norm
+// being its log normalising constant, studentTLogNorm(nu).
+func studentTLogPdf(t, nu, norm float64) float64 {
+	return norm - (nu+1)/2*math.Log1p(t*t/nu)
+}
+
+// studentTLogNorm is the standard Student-t's log normalising constant:
 // log Γ((nu+1)/2) - log Γ(nu/2) - log(nu π)/2 is -log B(nu/2, 1/2) -
 // log(nu)/2, Lbeta keeping its digits where the two log gammas are large.
-func studentTLogPdf(t, nu float64) float64 {
-	return -mathx.Lbeta(nu/2, 0.5) - 0.5*math.Log(nu) - (nu+1)/2*math.Log1p(t*t/nu)
+// Newton's method (studentTTail) takes it once for all its steps.
+func studentTLogNorm(nu float64) float64 {
+	return -mathx.Lbeta(nu/2, 0.5) - 0.5*math.Log(nu)
 }

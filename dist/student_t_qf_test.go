@@ -143,3 +143,11 @@ func qfCentral(c [4]float64, i int, h float64) float64 {
 	qh, _, _, _, _, _ := StudentTQf(hi[0], hi[1], hi[2], hi[3])
 	return (qh - ql) / (2 * h)
 }
+
+// BenchmarkStudentTQfTail is a lower-tail quantile, refined by Newton's
+// method (studentTTail).
+func BenchmarkStudentTQfTail(b *testing.B) {
+	for b.Loop() {
+		StudentTQf(1e-10, 100, 0.5, 2)
+	}
+}
