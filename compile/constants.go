@@ -92,9 +92,13 @@ func (m *Model) UnconstrainedNames() []string {
 		case l.at != nil:
 			out = append(out, l.tupleNames...) // the first leaf's; the others' are nil
 		case cols == l.n:
-			for _, n := range m.names[k : k+cols] {
-				out = append(out, DottedName(n))
+			// The columns are in Stan's output order (first index
+			// fastest); the unconstrained values in stored order.
+			names := make([]string, cols)
+			for j, off := range m.outputs[i].order {
+				names[off] = DottedName(m.names[k+j])
 			}
+			out = append(out, names...)
 		default:
 			for j := range l.n {
 				out = append(out, fmt.Sprintf("%s.%d", l.p.name, j+1))

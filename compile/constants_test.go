@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gostan/gostan/model"
@@ -160,5 +161,39 @@ parameters { real mu; }
 		if err := m.Write([]float64{mu}, rand.New(rand.NewPCG(1, 2)), out); err != nil || math.Abs(out[len(out)-1]-(kernel+consts)) > 1e-12 {
 			t.Errorf("%s: generated foo_lpdf %v (%v), want %v", c.model, out[len(out)-1], err, kernel+consts)
 		}
+	}
+}
+
+// TestArrayLayoutIsStans: an array's elements lie in the unconstrained
+// vector row-major (the last index fastest), vectors whole, as rstan
+// 2.21's log_prob reads them: the gradient of a weighted sum of elements
+// has each weight where Stan's gradient has it (measured with rstan 2.21
+// on this program), and the unconstrained names follow the same order.
+func TestArrayLayoutIsStans(t *testing.T) {
+	src := `parameters { array[2, 3] real a; array[2, 2, 2] real b; array[2, 2] vector[2] c; }
+model { target += 1 * a[1, 2] + 2 * a[2, 1] + 10 * b[1, 1, 2] + 20 * b[1, 2, 1] + 30 * b[2, 1, 1]
+  + 100 * c[1, 2][1] + 200 * c[2, 1][2] + 300 * c[1, 1][2]; }`
+	p, err := Source("layout.stan", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := p.NewModel(nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := make([]float64, m.Dim())
+	if _, err := m.LogDensity(make([]float64, m.Dim()), g); err != nil {
+		t.Fatal(err)
+	}
+	stan := []float64{0, 1, 0, 2, 0, 0, 0, 10, 20, 0, 30, 0, 0, 0, 0, 300, 100, 0, 0, 200, 0, 0}
+	if !slices.Equal(g, stan) {
+		t.Errorf("gradient %v, Stan 2.21 %v", g, stan)
+	}
+	names := m.UnconstrainedNames()
+	if got := strings.Join(names[:8], ","); got != "a.1.1,a.1.2,a.1.3,a.2.1,a.2.2,a.2.3,b.1.1.1,b.1.1.2" {
+		t.Errorf("unconstrained names begin %s", got)
+	}
+	if got := strings.Join(names[14:18], ","); got != "c.1.1.1,c.1.1.2,c.1.2.1,c.1.2.2" {
+		t.Errorf("unconstrained names of c begin %s", got)
 	}
 }

@@ -144,11 +144,10 @@ type layout struct {
 	// in Stan JSON's order to its column, counted from the tuple's first.
 	tupleCols []int
 	dims      []int
-	off, n    int   // unconstrained offset and size
-	elemUnc   int   // unconstrained size of one array element
-	elemSize  int   // stored size of one array element
-	count     int   // number of array elements
-	order     []int // array elements in unconstrained order (first index fastest)
+	off, n    int // unconstrained offset and size
+	elemUnc   int // unconstrained size of one array element
+	elemSize  int // stored size of one array element
+	count     int // number of array elements, stored and read row-major
 	// st is the parameter's structured constraint, nil for a scalar one,
 	// looked up once rather than per evaluation.
 	st *transform.Structured
@@ -165,7 +164,7 @@ type layout struct {
 // unconstrained vector.
 func (l *layout) start(k int) int {
 	if l.at != nil {
-		return l.at[l.order[k]]
+		return l.at[k]
 	}
 	return l.off + k*l.elemUnc
 }
@@ -221,9 +220,6 @@ func placeTuple(root *tupleNode, leaves []*layout, off int) int {
 		index[n] = l
 		l.off = off
 		l.at = make([]int, l.count)
-		for k := range l.order {
-			l.order[k] = k // stored row-major, read row-major
-		}
 	}
 	var names []string
 	// dims are a tuple node's array sizes, the enclosing tuples' first.
@@ -322,26 +318,10 @@ func (p *paramVar) layout(e *env, off int) *layout {
 	} else {
 		l.elemUnc = l.elemSize
 	}
+	// Stan reads an array's elements into the unconstrained vector
+	// row-major, the last index fastest (rstan 2.21's log_prob and
+	// stanc3's deserializer alike), the order gostan stores them in.
 	l.n = l.count * l.elemUnc
-	// Stan 2.21 reads arrays with the first index fastest: element k of
-	// the unconstrained order is stored at order[k].
-	l.order = make([]int, l.count)
-	ad := dims[:arr]
-	idx := make([]int, arr)
-	for k := range l.count {
-		o := 0
-		for d := range arr {
-			o = o*ad[d] + idx[d]
-		}
-		l.order[k] = o
-		for d := range arr {
-			idx[d]++
-			if idx[d] < ad[d] {
-				break
-			}
-			idx[d] = 0
-		}
-	}
 	return l
 }
 
@@ -372,9 +352,8 @@ func (l *layout) constrain(e *env, u []ad.Var, lj *ad.Var) {
 	shapeAs(dst, l.dims, p.v.Type)
 	inner := l.dims[p.v.Type.Dims:]
 	for k := range l.count {
-		s := l.order[k]
 		y := u[l.start(k) : l.start(k)+l.elemUnc]
-		x := dst.R[s*l.elemSize : (s+1)*l.elemSize]
+		x := dst.R[k*l.elemSize : (k+1)*l.elemSize]
 		var err error
 		switch {
 		case l.st != nil:
@@ -384,7 +363,7 @@ func (l *layout) constrain(e *env, u []ad.Var, lj *ad.Var) {
 			copy(x, y)
 		default:
 			for i := range x {
-				if x[i], err = l.scalar(e, y[i], s*l.elemSize+i, lj); err != nil {
+				if x[i], err = l.scalar(e, y[i], k*l.elemSize+i, lj); err != nil {
 					break
 				}
 			}
@@ -450,9 +429,8 @@ func (l *layout) unconstrain(e *env, u []float64) error {
 	inner := l.dims[p.v.Type.Dims:]
 	x := make([]float64, l.elemSize)
 	for k := range l.count {
-		s := l.order[k]
 		for i := range x {
-			x[i] = v.R[s*l.elemSize+i].Val
+			x[i] = v.R[k*l.elemSize+i].Val
 		}
 		y := u[l.start(k) : l.start(k)+l.elemUnc]
 		var err error
@@ -460,13 +438,13 @@ func (l *layout) unconstrain(e *env, u []float64) error {
 			err = unconstrainStructured(p.base, x, inner, y)
 		} else {
 			for i, xi := range x {
-				if y[i], err = l.unconstrainScalar(e, xi, s*l.elemSize+i); err != nil {
+				if y[i], err = l.unconstrainScalar(e, xi, k*l.elemSize+i); err != nil {
 					break
 				}
 			}
 		}
 		if err != nil {
-			return fmt.Errorf("parameter %q: %w", elementName(p.name, l.dims, p.v.Type, s*l.elemSize), err)
+			return fmt.Errorf("parameter %q: %w", elementName(p.name, l.dims, p.v.Type, k*l.elemSize), err)
 		}
 	}
 	return nil
