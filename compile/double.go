@@ -151,11 +151,25 @@ func (c *compiler) dAssign(s *ast.AssignStmt) (stmtFn, bool) {
 // dStore assigns the scalar rhs to the target: the element's indices
 // are evaluated and checked before the value, as the general path does.
 func (c *compiler) dStore(tg dTarget, rhs ast.Expr) stmtFn {
-	k := tg.k
+	k, two := tg.k, (*dTwo)(nil)
+	if tg.el != nil {
+		two = tg.el.two
+	}
 	if tg.isInt {
 		f := c.dInt(rhs)
-		if tg.el == nil {
+		switch {
+		case tg.el == nil:
 			return func(e *env) ctrl { e.globals[k].I[0] = f(e); return next }
+		case two != nil:
+			return func(e *env) ctrl {
+				v := &e.globals[k]
+				o := two.at(e, v)
+				if o < 0 {
+					two.fail(e, v)
+				}
+				v.I[o] = f(e)
+				return next
+			}
 		}
 		el := tg.el
 		return func(e *env) ctrl {
@@ -166,19 +180,21 @@ func (c *compiler) dStore(tg dTarget, rhs ast.Expr) stmtFn {
 		}
 	}
 	f := c.dReal(rhs)
-	if tg.el == nil {
+	switch {
+	case tg.el == nil:
 		return func(e *env) ctrl { e.globals[k].R[0] = ad.Var{Val: f(e)}; return next }
-	}
-	el := tg.el
-	if el.two != nil {
-		two := el.two
+	case two != nil:
 		return func(e *env) ctrl {
 			v := &e.globals[k]
-			o := two.offset(e, v)
+			o := two.at(e, v)
+			if o < 0 {
+				two.fail(e, v)
+			}
 			v.R[o] = ad.Var{Val: f(e)}
 			return next
 		}
 	}
+	el := tg.el
 	return func(e *env) ctrl {
 		v := &e.globals[k]
 		o := el.offset(e, v)
@@ -290,38 +306,52 @@ func (c *compiler) dElemOf(ref varRef, vt types.Type, list []ast.Expr, pos token
 		el.idx = append(el.idx, c.dIndex(x))
 	}
 	if len(el.idx) == 2 && el.idx[0].simple() && el.idx[1].simple() {
-		el.two = &dTwo{ki: el.idx[0].k, ci: el.idx[0].c, kj: el.idx[1].k, cj: el.idx[1].c, colMajor: inner == 2, pos: &el.pos}
+		el.two = newTwo(el.idx[0], el.idx[1], inner == 2, &el.pos)
 	}
 	return el
 }
 
 // dTwo is the offset of x[i, j] for two simple indices, computed inline
 // by its callers: row-major over an array's dimensions or an array of
-// vectors, column-major in a matrix.
+// vectors, column-major in a matrix. at is small enough for the Go
+// compiler to inline, which saves a call per element read or written.
 type dTwo struct {
-	ki, ci, kj, cj int
-	colMajor       bool
+	// a and b are the slots and constants (less 1) of the major and the
+	// minor index: i and j row-major, j and i column-major; the major
+	// index is checked against Dims[da] and multiplies Dims[1-da].
+	ka, ca, kb, cb int
+	da             int
 	pos            *token.Position
 }
 
-func (d *dTwo) offset(e *env, v *value) int {
-	i, j := e.globals[d.ki].I[0]+d.ci, e.globals[d.kj].I[0]+d.cj
-	rows, cols := v.Dims[0], v.Dims[1]
-	if uint(i-1) >= uint(rows) || uint(j-1) >= uint(cols) {
-		d.fail(i, j, rows, cols)
+func newTwo(i, j dIdx, colMajor bool, pos *token.Position) *dTwo {
+	if colMajor {
+		return &dTwo{ka: j.k, ca: j.c - 1, kb: i.k, cb: i.c - 1, da: 1, pos: pos}
 	}
-	if d.colMajor {
-		return i - 1 + (j-1)*rows
-	}
-	return (i-1)*cols + j - 1
+	return &dTwo{ka: i.k, ca: i.c - 1, kb: j.k, cb: j.c - 1, pos: pos}
 }
 
-// fail reports the first index out of range.
-func (d *dTwo) fail(i, j, rows, cols int) {
-	if uint(i-1) >= uint(rows) {
-		indexFail(*d.pos, i, rows)
+// at is the element's offset in v, or -1 when an index is out of range
+// (fail reports which).
+func (d *dTwo) at(e *env, v *value) int {
+	a, b := e.globals[d.ka].I[0]+d.ca, e.globals[d.kb].I[0]+d.cb
+	if uint(a) >= uint(v.Dims[d.da]) || uint(b) >= uint(v.Dims[1-d.da]) {
+		return -1
 	}
-	indexFail(*d.pos, j, cols)
+	return a*v.Dims[1-d.da] + b
+}
+
+// fail reports the first index out of range, the row's before the
+// column's.
+func (d *dTwo) fail(e *env, v *value) {
+	i, j := e.globals[d.ka].I[0]+d.ca+1, e.globals[d.kb].I[0]+d.cb+1
+	if d.da == 1 {
+		i, j = j, i
+	}
+	if uint(i-1) >= uint(v.Dims[0]) {
+		indexFail(*d.pos, i, v.Dims[0])
+	}
+	indexFail(*d.pos, j, v.Dims[1])
 }
 
 // offset is the element's storage offset in v, checking each index in
@@ -525,7 +555,14 @@ func (c *compiler) dInt(x ast.Expr) dint {
 			k := el.k
 			if el.el.two != nil {
 				two := el.el.two
-				return func(e *env) int { v := &e.globals[k]; return v.I[two.offset(e, v)] }
+				return func(e *env) int {
+					v := &e.globals[k]
+					o := two.at(e, v)
+					if o < 0 {
+						two.fail(e, v)
+					}
+					return v.I[o]
+				}
 			}
 			d := el.el
 			return func(e *env) int { v := &e.globals[k]; return v.I[d.offset(e, v)] }
@@ -624,7 +661,14 @@ func (c *compiler) dReal(x ast.Expr) dreal {
 			switch {
 			case d.two != nil:
 				two := d.two
-				return func(e *env) float64 { v := &e.globals[k]; return v.R[two.offset(e, v)].Val }
+				return func(e *env) float64 {
+					v := &e.globals[k]
+					o := two.at(e, v)
+					if o < 0 {
+						two.fail(e, v)
+					}
+					return v.R[o].Val
+				}
 			case len(d.idx) == 1 && d.idx[0].simple():
 				ki, ci, pos := d.idx[0].k, d.idx[0].c-1, d.pos
 				return func(e *env) float64 {

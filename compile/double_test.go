@@ -101,6 +101,12 @@ var doubleCases = []struct{ name, gq string }{
 	{"indices out of range", `array[3] real r = {1.0, 2.0, 3.0}; real s = 0;
 	  for (i in 1:3) s += r[i + (mu > 0.5 ? 1 : 0)];`},
 	{"element store out of range", `array[3] real r; for (i in 1:(beta > 0.5 ? 4 : 3)) r[i] = i;`},
+	{"two indices out of range", `matrix[3, 4] M = rep_matrix(1, 3, 4); array[3, 4] real A; array[3, 4] int I; real s = 0;
+	  int a = mu > 0.5 ? 1 : 0; int b = beta > 0.5 ? 1 : 0; int c = sigma > 0.5 ? 1 : 0;
+	  for (i in 1:3) for (j in 1:4) { A[i, j] = i + j; I[i, j] = i * j; }
+	  for (i in 1:(3 + a)) for (j in 1:(4 - c)) { s += A[i, j + c]; s += I[i, j] * M[i, j]; }
+	  for (i in 1:(3 + b)) for (j in 1:4) { M[i, j] = s; I[i, j] = j; }
+	  for (i in 1:(3 + c)) for (j in 1:(3 + a)) { A[j, i] = s; s += M[j, i]; }`},
 	{"int division by zero", `int n = N %/% (mu > 0.5 ? 0 : 2);`},
 	// Ints are 64-bit in both paths: past 2^31 they go on, past 2^63 they
 	// wrap, alike.
@@ -157,7 +163,7 @@ func TestDoubleFailsAsGeneral(t *testing.T) {
 parameters { real mu; real beta; real sigma; }
 generated quantities {
 `
-	for _, name := range []string{"indices out of range", "element store out of range", "int division by zero", "densities", "rngs",
+	for _, name := range []string{"indices out of range", "element store out of range", "two indices out of range", "int division by zero", "densities", "rngs",
 		"real division by zero", "nested and affine indices out of range"} {
 		var gq string
 		for _, tc := range doubleCases {
