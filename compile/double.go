@@ -52,6 +52,9 @@ func (c *compiler) dStmt(s ast.Stmt) (stmtFn, bool) {
 		if !isScalar(c.info.Types[s.Cond]) {
 			return nil, false
 		}
+		if f, ok := c.dBest(s); ok {
+			return f, true
+		}
 		cond := c.dTruth(s.Cond)
 		then := c.stmt(s.Then)
 		var els stmtFn

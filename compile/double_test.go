@@ -135,6 +135,21 @@ var doubleCases = []struct{ name, gq string }{
 	  for (n in 1:N) for (k in 1:3) { L[n, k] = 0; for (j in 1:3) {
 	    real lp = L[n, k] + log(k + j + sigma) + normal_lpdf(y[n] | k * mu, sigma) + exponential_lpdf(sigma | k);
 	    if (lp > best) { best = lp; arg = n * 10 + k; } L[n, k] += lp; } }`},
+	{"running best", `array[N] real b; vector[N] m = rep_vector(0, N); matrix[3, 3] Q; real best = negative_infinity(); real lo = positive_infinity();
+	  int at = 0; array[3] int idx = {3, 1, 2}; real z = 0; int u = sigma > 1 ? 2 : 0;
+	  for (i in 1:3) for (j in 1:3) Q[i, j] = mu * i - j;
+	  for (n in 1:N) {
+	    z = x[n] * beta + (n == 7 && mu > 1 ? not_a_number() : 0);
+	    if (z > best) { at = n; best = z; }
+	    if (lo >= z) lo = z;
+	    if (m[n] < z) { m[n] = z; at += 1; }
+	    if (z <= b[n] || n % 3 == 0) b[n] = z;
+	    if (z <= b[n]) { if (at > 3 * N) break; b[n] = z; at += 2; }
+	    for (k in 1:3) if (z > Q[idx[k], k]) { Q[idx[k], k] = z; }
+	    for (k in 1:3) if (z > Q[k, 1]) { Q[k, 1] = z; z -= 0.5; }
+	    for (k in 1:(2 + u)) if (z > Q[k, 2]) { Q[k, 2] = z; at += k; }
+	    for (k in 1:(2 + u * (n % 2))) if (Q[3, k] <= z) { at -= k; Q[3, k] = z; }
+	  }`},
 	{"general statements", `vector[N] r = x * beta; real s = sum(r); array[2] real t = {mu, beta};
 	  while (s > 1) s /= 2; for (v in t) s += v; { real q = s; s = q * 2; } print("");`},
 }
@@ -163,7 +178,7 @@ func TestDoubleFailsAsGeneral(t *testing.T) {
 parameters { real mu; real beta; real sigma; }
 generated quantities {
 `
-	for _, name := range []string{"indices out of range", "element store out of range", "two indices out of range", "int division by zero", "densities", "rngs",
+	for _, name := range []string{"indices out of range", "element store out of range", "two indices out of range", "running best", "int division by zero", "densities", "rngs",
 		"real division by zero", "nested and affine indices out of range"} {
 		var gq string
 		for _, tc := range doubleCases {
