@@ -87,6 +87,9 @@ func randomPoints(seed uint64, n, d int, r float64) [][]float64 {
 var doubleCases = []struct{ name, gq string }{
 	{"arithmetic", `real a = mu * 2 - beta / 3 + -sigma; real b = a; int n = N %/% 3 + N % 7 - 2 * N; int m = -n;
 	  b += 1; b -= x[2]; b *= 1.5; b /= sigma; n += 2; n *= 3; n -= m; real c = n; c = (c + 1) / 2;`},
+	{"declared then assigned", `real q; q = mu * 2; int n; n = N + 1; real r; r += 1; real w; w = w * 2; real p; p = n; int m; m *= 2;
+	  real s = 0; for (k in 1:N) { real lp; lp = s + x[k] * (k > 3 ? beta : mu); s = lp; }
+	  for (k in 1:3) { int j; j = k * N; s += j; }`},
 	{"conditions", `real a = 0; int n = 0;
 	  if (mu > 0 && beta < 1 || sigma >= 2) a = 1; else if (!(mu == beta) || sigma <= 0.1) a = 2; else { a = 3; n = 1; }
 	  if (N != 20) n = 5;
