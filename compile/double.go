@@ -208,7 +208,11 @@ func (c *compiler) dStore(tg dTarget, rhs ast.Expr) stmtFn {
 
 // dDecl compiles the declaration of a local int or real scalar: NaN (or
 // the smallest int) until its initial value is assigned.
-func (c *compiler) dDecl(d *ast.VarDecl) (stmtFn, bool) {
+func (c *compiler) dDecl(d *ast.VarDecl) (stmtFn, bool) { return c.dDeclInit(d, d.Init) }
+
+// dDeclInit compiles the declaration d with the initial value init (nil
+// for none).
+func (c *compiler) dDeclInit(d *ast.VarDecl, init ast.Expr) (stmtFn, bool) {
 	if d.Type.IsTuple() {
 		return nil, false
 	}
@@ -221,12 +225,34 @@ func (c *compiler) dDecl(d *ast.VarDecl) (stmtFn, bool) {
 		return nil, false
 	}
 	k, isInt := ref.idx, v.Type == types.IntT
-	var init stmtFn
-	if d.Init != nil {
-		if !isScalar(c.info.Types[d.Init]) {
-			return nil, false
-		}
-		init = c.dStore(dTarget{k: k, isInt: isInt}, d.Init)
+	if init != nil && !isScalar(c.info.Types[init]) {
+		return nil, false
+	}
+	// The value is NaN (or the smallest int) while its initial value is
+	// evaluated, which may read it.
+	switch {
+	case init != nil && isInt:
+		f := c.dInt(init)
+		return func(e *env) ctrl {
+			lv := &e.globals[k]
+			if len(lv.I) != 1 || lv.R != nil || len(lv.Dims) != 0 {
+				lv.shape(nil, true)
+			}
+			lv.I[0] = minInt32
+			lv.I[0] = f(e)
+			return next
+		}, true
+	case init != nil:
+		f := c.dReal(init)
+		return func(e *env) ctrl {
+			lv := &e.globals[k]
+			if len(lv.R) != 1 || lv.I != nil || len(lv.Dims) != 0 {
+				lv.shape(nil, false)
+			}
+			lv.R[0] = nan
+			lv.R[0] = ad.Var{Val: f(e)}
+			return next
+		}, true
 	}
 	return func(e *env) ctrl {
 		lv := &e.globals[k]
@@ -240,9 +266,6 @@ func (c *compiler) dDecl(d *ast.VarDecl) (stmtFn, bool) {
 				lv.shape(nil, false)
 			}
 			lv.R[0] = nan
-		}
-		if init != nil {
-			init(e)
 		}
 		return next
 	}, true

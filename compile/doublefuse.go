@@ -15,6 +15,26 @@ import (
 // result it already has, such as an element's offset computed a second
 // time at the same indices.
 
+// dDeclAssign compiles a scalar's declaration without an initial value
+// followed by an assignment to it, real x; x = y;, as the declaration
+// with the initial value y (or x op y, which reads x's NaN as the
+// assignment would); it returns nil for other pairs of statements.
+func (c *compiler) dDeclAssign(s1, s2 ast.Stmt) stmtFn {
+	d, ok := s1.(*ast.VarDecl)
+	as, ok2 := s2.(*ast.AssignStmt)
+	if !ok || !ok2 || d.Init != nil || !c.inDouble() || !isScalar(c.info.Types[as.RHS]) {
+		return nil
+	}
+	if id, ok := as.LHS.(*ast.Ident); !ok || c.info.Uses[id] == nil || c.info.Uses[id] != c.info.Uses[d.Name] {
+		return nil
+	}
+	f, ok := c.dDeclInit(d, c.assignedValue(as))
+	if !ok {
+		return nil
+	}
+	return f
+}
+
 // dBest compiles the running maximum (or minimum) of a search,
 //
 //	if (a > x[t, k]) { ...; x[t, k] = a; ... }

@@ -52,7 +52,11 @@ func (c *compiler) stmtFns(list []ast.Stmt) []stmtFn {
 	fs := make([]stmtFn, 0, len(list))
 	for i := 0; i < len(list); i++ {
 		if i+1 < len(list) {
-			if f := c.fusedLSE(list[i], list[i+1]); f != nil {
+			f := c.fusedLSE(list[i], list[i+1])
+			if f == nil {
+				f = c.dDeclAssign(list[i], list[i+1])
+			}
+			if f != nil {
 				fs = append(fs, f)
 				i++
 				continue
