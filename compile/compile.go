@@ -51,6 +51,7 @@ type env struct {
 	kern kernelStack // linear combinations' operands (lincomb.go)
 
 	bufs  []value // the compiler's buffer slots (bufSlot)
+	runs  []int   // the compiler's loop start counters (runSlot)
 	state []any   // the compiler's state slots (stateSlot)
 
 	// nonFinite is the statement that first added a non-finite term to
@@ -120,6 +121,7 @@ type compiler struct {
 	gen      *genCompile // compiling the generative view (generative.go), or nil
 	funcBase int         // the id of the first function in funcs
 	nBufs    int
+	nRuns    int
 	makers   []func() any // each state slot's constructor
 	// loop collects the sampling statements deferred inside the
 	// outermost loop being compiled, nil outside loops; deferred has
@@ -354,6 +356,7 @@ type Program struct {
 	nDataSlots int
 	slots      map[*check.Var]varRef
 	nBufs      int
+	nRuns      int
 	makers     []func() any
 	// gen is the program's generative view: its priors and likelihood.
 	gen *generative
@@ -445,7 +448,7 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 		p.full = c.fullModel(prog)
 	}
 	p.nGlobals = c.nGlobals
-	p.nBufs, p.makers = c.nBufs, c.makers
+	p.nBufs, p.nRuns, p.makers = c.nBufs, c.nRuns, c.makers
 	p.prepare = c.prepare
 	return p, c.errs.Err()
 }
