@@ -113,8 +113,24 @@ func (c *compiler) dBest(s *ast.IfStmt) (stmtFn, bool) {
 		}
 	}
 	before, after := c.stmtList(list[:store]), c.stmtList(list[store+1:])
-	ka, k := aref.idx, tg.k
-	found := func(e *env, v *value, o int, va float64) ctrl {
+	ka, k, el := aref.idx, tg.k, tg.el
+	var two *dTwo
+	if el != nil {
+		two = el.two
+	}
+	return func(e *env) ctrl {
+		va, v, o := e.globals[ka].R[0].Val, &e.globals[k], 0
+		switch {
+		case two != nil:
+			if o = two.at(e, v); o < 0 {
+				two.fail(e, v)
+			}
+		case el != nil:
+			o = el.offset(e, v)
+		}
+		if !better(op, va, v.R[o].Val) {
+			return next
+		}
 		if before != nil {
 			if r := before(e); r != next {
 				return r
@@ -125,29 +141,6 @@ func (c *compiler) dBest(s *ast.IfStmt) (stmtFn, bool) {
 			return after(e)
 		}
 		return next
-	}
-	if tg.el != nil && tg.el.two != nil {
-		two := tg.el.two
-		return func(e *env) ctrl {
-			va, v := e.globals[ka].R[0].Val, &e.globals[k]
-			o := two.at(e, v)
-			if o < 0 {
-				two.fail(e, v)
-			}
-			if !better(op, va, v.R[o].Val) {
-				return next
-			}
-			return found(e, v, o, va)
-		}, true
-	}
-	loc := tg.locator()
-	return func(e *env) ctrl {
-		va := e.globals[ka].R[0].Val
-		v, o := loc(e)
-		if !better(op, va, v.R[o].Val) {
-			return next
-		}
-		return found(e, v, o, va)
 	}, true
 }
 
@@ -244,28 +237,4 @@ func assignsAny(c *compiler, s ast.Stmt, vs map[*check.Var]bool) bool {
 		return !hit
 	})
 	return hit
-}
-
-// locator is the target's storage and offset, its indices checked.
-func (tg dTarget) locator() func(*env) (*value, int) {
-	k := tg.k
-	switch {
-	case tg.el == nil:
-		return func(e *env) (*value, int) { return &e.globals[k], 0 }
-	case tg.el.two != nil:
-		two := tg.el.two
-		return func(e *env) (*value, int) {
-			v := &e.globals[k]
-			o := two.at(e, v)
-			if o < 0 {
-				two.fail(e, v)
-			}
-			return v, o
-		}
-	}
-	el := tg.el
-	return func(e *env) (*value, int) {
-		v := &e.globals[k]
-		return v, el.offset(e, v)
-	}
 }
