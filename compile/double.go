@@ -296,7 +296,7 @@ func (ix *dIdx) eval(e *env) int {
 	case ix.k < 0:
 		return ix.c
 	}
-	return e.globals[ix.k].I[0] + ix.c
+	return e.ints[ix.k] + ix.c
 }
 
 // dElem is an element of a container variable at single indices, one
@@ -360,7 +360,7 @@ func newTwo(i, j dIdx, colMajor bool, pos *token.Position) *dTwo {
 // at is the element's offset in v, or -1 when an index is out of range
 // (fail reports which).
 func (d *dTwo) at(e *env, v *value) int {
-	a, b := e.globals[d.ka].I[0]+d.ca, e.globals[d.kb].I[0]+d.cb
+	a, b := e.ints[d.ka]+d.ca, e.ints[d.kb]+d.cb
 	if uint(a) >= uint(v.Dims[d.da]) || uint(b) >= uint(v.Dims[1-d.da]) {
 		return -1
 	}
@@ -370,7 +370,7 @@ func (d *dTwo) at(e *env, v *value) int {
 // fail reports the first index out of range, the row's before the
 // column's.
 func (d *dTwo) fail(e *env, v *value) {
-	i, j := e.globals[d.ka].I[0]+d.ca+1, e.globals[d.kb].I[0]+d.cb+1
+	i, j := e.ints[d.ka]+d.ca+1, e.ints[d.kb]+d.cb+1
 	if d.da == 1 {
 		i, j = j, i
 	}
@@ -561,7 +561,7 @@ func (c *compiler) dInt(x ast.Expr) dint {
 	if a := c.dAff(x); a != nil && (a.in != nil || a.n > 0) {
 		if a.in == nil && a.n == 1 && a.s[0] == 1 && a.c == 0 {
 			k := a.vs[0].idx
-			return func(e *env) int { return e.globals[k].I[0] }
+			return func(e *env) int { return e.ints[k] }
 		}
 		return a.eval
 	}
@@ -574,7 +574,7 @@ func (c *compiler) dInt(x ast.Expr) dint {
 		}
 	case *ast.Ident:
 		if k, ok := c.globalInt(x); ok {
-			return func(e *env) int { return e.globals[k].I[0] }
+			return func(e *env) int { return e.ints[k] }
 		}
 	case *ast.IndexExpr:
 		if el, ok := c.dElemAt(x, c.pos(x.Lbrack)); ok && el.isInt {
@@ -698,7 +698,7 @@ func (c *compiler) dReal(x ast.Expr) dreal {
 			case len(d.idx) == 1 && d.idx[0].simple():
 				ki, ci, pos := d.idx[0].k, d.idx[0].c-1, d.pos
 				return func(e *env) float64 {
-					x, i := e.globals[k].R, e.globals[ki].I[0]+ci
+					x, i := e.globals[k].R, e.ints[ki]+ci
 					if uint(i) >= uint(len(x)) {
 						indexFail(pos, i+1, len(x))
 					}

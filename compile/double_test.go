@@ -58,6 +58,9 @@ func sameWrites(t *testing.T, name string, fast, old *Model, points [][]float64)
 			t.Errorf("%s point %d: error %v, the general path's %v", name, k, ea, eb)
 			continue
 		}
+		if k := intsAliased(fast); k >= 0 {
+			t.Errorf("%s point %d: global %d, an int scalar, left env.ints", name, k, k)
+		}
 		for i := range a {
 			if math.Float64bits(a[i]) != math.Float64bits(b[i]) && !(math.IsNaN(a[i]) && math.IsNaN(b[i])) {
 				t.Errorf("%s point %d: %s = %v, the general path's %v", name, k, fast.Names()[i], a[i], b[i])
@@ -65,6 +68,89 @@ func sameWrites(t *testing.T, name string, fast, old *Model, points [][]float64)
 			}
 		}
 	}
+}
+
+// intsAliased reports the first global slot of m that is an int scalar
+// whose storage is not its env.ints entry (env.ints), or -1.
+func intsAliased(m *Model) int {
+	e := m.e
+	for k := range e.globals {
+		v := &e.globals[k]
+		if len(v.Dims) == 0 && len(v.I) == 1 && v.R == nil && v.T == nil && &v.I[0] != &e.ints[k] {
+			return k
+		}
+	}
+	return -1
+}
+
+// TestIntsAliased evaluates the log density, its gradient and Write of
+// every PosteriorDB posterior and corpus program, and wants each int
+// scalar's storage to be its env.ints entry still, which the loops,
+// indices and double-precision statements read in its place.
+func TestIntsAliased(t *testing.T) {
+	type prog struct {
+		name string
+		src  []byte
+		data model.Data
+	}
+	var progs []prog
+	db, _ := anyPosteriorDB(t)
+	names, err := db.Posteriors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		p, err := db.Posterior(name)
+		if err != nil || !db.HasData(p.DataName) {
+			continue
+		}
+		src, err := os.ReadFile(db.ModelPath(p.ModelName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := db.Data(p.DataName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		progs = append(progs, prog{name, src, data})
+	}
+	corpus, _ := filepath.Glob(filepath.Join("..", "testdata", "stan", "good", "*.stan"))
+	for _, f := range corpus {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := model.Data{}
+		if df := strings.TrimSuffix(f, ".stan") + ".data.json"; fileExists(df) {
+			if data, err = model.ReadDataFile(df); err != nil {
+				t.Fatal(err)
+			}
+		}
+		progs = append(progs, prog{filepath.Base(f), src, data})
+	}
+	checked := 0
+	for _, pr := range progs {
+		p, err := Source(pr.name, pr.src)
+		if err != nil {
+			continue
+		}
+		m, err := p.NewModel(pr.data, 1)
+		if err != nil {
+			continue
+		}
+		for k, x := range randomPoints(4, 3, m.Dim(), 1) {
+			m.LogDensity(x, make([]float64, len(x)))
+			m.Write(x, rand.New(rand.NewPCG(uint64(k), 7)), make([]float64, len(m.Names())))
+		}
+		if k := intsAliased(m); k >= 0 {
+			t.Errorf("%s: global %d, an int scalar, left env.ints", pr.name, k)
+		}
+		checked++
+	}
+	if checked < 5 {
+		t.Errorf("%d programs checked, want at least 5", checked)
+	}
+	t.Logf("%d programs checked", checked)
 }
 
 // randomPoints are n points of dimension d in (-r, r).

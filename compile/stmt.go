@@ -322,7 +322,7 @@ func (b *loopBound) eval(e *env) int {
 	case b.k < 0:
 		return b.c
 	}
-	return e.globals[b.k].I[0] + b.c
+	return e.ints[b.k] + b.c
 }
 
 func (c *compiler) foreach(s *ast.ForeachStmt) stmtFn {
