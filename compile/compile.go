@@ -29,10 +29,16 @@ import (
 type env struct {
 	t       *ad.Tape
 	globals []value
-	frame   []value      // the current user function's variables
-	stacks  []frameStack // each user function's frames, by its id
-	depth   int          // calls in progress
-	target  []ad.Var
+	// ints holds the int scalar variables' values: for such a global
+	// slot k, globals[k].I is ints[k:k+1] from the start and keeps it,
+	// since value.shape reuses storage that is large enough
+	// (TestIntsAliased). Loops' and indices' reads of int scalars load
+	// ints[k], a load shorter than globals[k].I[0].
+	ints   []int
+	frame  []value      // the current user function's variables
+	stacks []frameStack // each user function's frames, by its id
+	depth  int          // calls in progress
+	target []ad.Var
 	// jacobian: jacobian += statements and the library's _jacobian
 	// functions add to target, as the constraints' Jacobians are added.
 	jacobian bool
@@ -51,6 +57,7 @@ type env struct {
 	kern kernelStack // linear combinations' operands (lincomb.go)
 
 	bufs  []value // the compiler's buffer slots (bufSlot)
+	runs  []int   // the compiler's loop start counters (runSlot)
 	state []any   // the compiler's state slots (stateSlot)
 
 	// nonFinite is the statement that first added a non-finite term to
@@ -107,8 +114,10 @@ type compiler struct {
 	errs     scanner.ErrorList
 	slots    map[*check.Var]varRef
 	nGlobals int
-	fn       *userFunc // the function being compiled, or nil
-	funcs    map[funcKey]*userFunc
+	// intScalars are the global slots of int scalar variables (env.ints).
+	intScalars []int
+	fn         *userFunc // the function being compiled, or nil
+	funcs      map[funcKey]*userFunc
 	// frames are the frame sizes of the functions, each shared by its
 	// compiled copies (here, the generative view's, the full model's),
 	// which share their variables' slots.
@@ -120,6 +129,7 @@ type compiler struct {
 	gen      *genCompile // compiling the generative view (generative.go), or nil
 	funcBase int         // the id of the first function in funcs
 	nBufs    int
+	nRuns    int
 	makers   []func() any // each state slot's constructor
 	// loop collects the sampling statements deferred inside the
 	// outermost loop being compiled, nil outside loops; deferred has
@@ -152,6 +162,9 @@ func (c *compiler) declareLocal(v *check.Var) varRef {
 	} else {
 		r = varRef{idx: c.nGlobals}
 		c.nGlobals++
+		if v.Type == types.IntT {
+			c.intScalars = append(c.intScalars, r.idx)
+		}
 	}
 	c.slots[v] = r
 	return r
@@ -331,17 +344,18 @@ func (c *compiler) userCall(x *ast.CallExpr, call *check.Call, args []cexpr, t t
 // by every Model made from it, on any number of goroutines. What an
 // evaluation writes lives in the Model (see scratch.go).
 type Program struct {
-	fset     *token.FileSet
-	nGlobals int
-	data     []*dataVar
-	tdata    stmtFn
-	tdChecks []*constraintCheck
-	params   []*paramVar
-	tparams  stmtFn
-	tpChecks []*constraintCheck
-	model    stmtFn
-	gq       stmtFn
-	gqChecks []*constraintCheck
+	fset       *token.FileSet
+	nGlobals   int
+	intScalars []int // the global slots of int scalars (env.ints)
+	data       []*dataVar
+	tdata      stmtFn
+	tdChecks   []*constraintCheck
+	params     []*paramVar
+	tparams    stmtFn
+	tpChecks   []*constraintCheck
+	model      stmtFn
+	gq         stmtFn
+	gqChecks   []*constraintCheck
 	// The explicit guide: its parameters, its block, and the checks that
 	// its draws lie in the parameters' supports.
 	gparams    []*paramVar
@@ -354,6 +368,7 @@ type Program struct {
 	nDataSlots int
 	slots      map[*check.Var]varRef
 	nBufs      int
+	nRuns      int
 	makers     []func() any
 	// gen is the program's generative view: its priors and likelihood.
 	gen *generative
@@ -444,8 +459,8 @@ func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program
 		p.gen = c.generative(prog, p)
 		p.full = c.fullModel(prog)
 	}
-	p.nGlobals = c.nGlobals
-	p.nBufs, p.makers = c.nBufs, c.makers
+	p.nGlobals, p.intScalars = c.nGlobals, c.intScalars
+	p.nBufs, p.nRuns, p.makers = c.nBufs, c.nRuns, c.makers
 	p.prepare = c.prepare
 	return p, c.errs.Err()
 }

@@ -52,6 +52,9 @@ func (c *compiler) dStmt(s ast.Stmt) (stmtFn, bool) {
 		if !isScalar(c.info.Types[s.Cond]) {
 			return nil, false
 		}
+		if f, ok := c.dBest(s); ok {
+			return f, true
+		}
 		cond := c.dTruth(s.Cond)
 		then := c.stmt(s.Then)
 		var els stmtFn
@@ -151,11 +154,25 @@ func (c *compiler) dAssign(s *ast.AssignStmt) (stmtFn, bool) {
 // dStore assigns the scalar rhs to the target: the element's indices
 // are evaluated and checked before the value, as the general path does.
 func (c *compiler) dStore(tg dTarget, rhs ast.Expr) stmtFn {
-	k := tg.k
+	k, two := tg.k, (*dTwo)(nil)
+	if tg.el != nil {
+		two = tg.el.two
+	}
 	if tg.isInt {
 		f := c.dInt(rhs)
-		if tg.el == nil {
+		switch {
+		case tg.el == nil:
 			return func(e *env) ctrl { e.globals[k].I[0] = f(e); return next }
+		case two != nil:
+			return func(e *env) ctrl {
+				v := &e.globals[k]
+				o := two.at(e, v)
+				if o < 0 {
+					two.fail(e, v)
+				}
+				v.I[o] = f(e)
+				return next
+			}
 		}
 		el := tg.el
 		return func(e *env) ctrl {
@@ -166,19 +183,21 @@ func (c *compiler) dStore(tg dTarget, rhs ast.Expr) stmtFn {
 		}
 	}
 	f := c.dReal(rhs)
-	if tg.el == nil {
+	switch {
+	case tg.el == nil:
 		return func(e *env) ctrl { e.globals[k].R[0] = ad.Var{Val: f(e)}; return next }
-	}
-	el := tg.el
-	if el.two != nil {
-		two := el.two
+	case two != nil:
 		return func(e *env) ctrl {
 			v := &e.globals[k]
-			o := two.offset(e, v)
+			o := two.at(e, v)
+			if o < 0 {
+				two.fail(e, v)
+			}
 			v.R[o] = ad.Var{Val: f(e)}
 			return next
 		}
 	}
+	el := tg.el
 	return func(e *env) ctrl {
 		v := &e.globals[k]
 		o := el.offset(e, v)
@@ -189,7 +208,11 @@ func (c *compiler) dStore(tg dTarget, rhs ast.Expr) stmtFn {
 
 // dDecl compiles the declaration of a local int or real scalar: NaN (or
 // the smallest int) until its initial value is assigned.
-func (c *compiler) dDecl(d *ast.VarDecl) (stmtFn, bool) {
+func (c *compiler) dDecl(d *ast.VarDecl) (stmtFn, bool) { return c.dDeclInit(d, d.Init) }
+
+// dDeclInit compiles the declaration d with the initial value init (nil
+// for none).
+func (c *compiler) dDeclInit(d *ast.VarDecl, init ast.Expr) (stmtFn, bool) {
 	if d.Type.IsTuple() {
 		return nil, false
 	}
@@ -202,12 +225,34 @@ func (c *compiler) dDecl(d *ast.VarDecl) (stmtFn, bool) {
 		return nil, false
 	}
 	k, isInt := ref.idx, v.Type == types.IntT
-	var init stmtFn
-	if d.Init != nil {
-		if !isScalar(c.info.Types[d.Init]) {
-			return nil, false
-		}
-		init = c.dStore(dTarget{k: k, isInt: isInt}, d.Init)
+	if init != nil && !isScalar(c.info.Types[init]) {
+		return nil, false
+	}
+	// The value is NaN (or the smallest int) while its initial value is
+	// evaluated, which may read it.
+	switch {
+	case init != nil && isInt:
+		f := c.dInt(init)
+		return func(e *env) ctrl {
+			lv := &e.globals[k]
+			if len(lv.I) != 1 || lv.R != nil || len(lv.Dims) != 0 {
+				lv.shape(nil, true)
+			}
+			lv.I[0] = minInt32
+			lv.I[0] = f(e)
+			return next
+		}, true
+	case init != nil:
+		f := c.dReal(init)
+		return func(e *env) ctrl {
+			lv := &e.globals[k]
+			if len(lv.R) != 1 || lv.I != nil || len(lv.Dims) != 0 {
+				lv.shape(nil, false)
+			}
+			lv.R[0] = nan
+			lv.R[0] = ad.Var{Val: f(e)}
+			return next
+		}, true
 	}
 	return func(e *env) ctrl {
 		lv := &e.globals[k]
@@ -221,9 +266,6 @@ func (c *compiler) dDecl(d *ast.VarDecl) (stmtFn, bool) {
 				lv.shape(nil, false)
 			}
 			lv.R[0] = nan
-		}
-		if init != nil {
-			init(e)
 		}
 		return next
 	}, true
@@ -254,7 +296,7 @@ func (ix *dIdx) eval(e *env) int {
 	case ix.k < 0:
 		return ix.c
 	}
-	return e.globals[ix.k].I[0] + ix.c
+	return e.ints[ix.k] + ix.c
 }
 
 // dElem is an element of a container variable at single indices, one
@@ -290,38 +332,52 @@ func (c *compiler) dElemOf(ref varRef, vt types.Type, list []ast.Expr, pos token
 		el.idx = append(el.idx, c.dIndex(x))
 	}
 	if len(el.idx) == 2 && el.idx[0].simple() && el.idx[1].simple() {
-		el.two = &dTwo{ki: el.idx[0].k, ci: el.idx[0].c, kj: el.idx[1].k, cj: el.idx[1].c, colMajor: inner == 2, pos: &el.pos}
+		el.two = newTwo(el.idx[0], el.idx[1], inner == 2, &el.pos)
 	}
 	return el
 }
 
 // dTwo is the offset of x[i, j] for two simple indices, computed inline
 // by its callers: row-major over an array's dimensions or an array of
-// vectors, column-major in a matrix.
+// vectors, column-major in a matrix. at is small enough for the Go
+// compiler to inline, which saves a call per element read or written.
 type dTwo struct {
-	ki, ci, kj, cj int
-	colMajor       bool
+	// a and b are the slots and constants (less 1) of the major and the
+	// minor index: i and j row-major, j and i column-major; the major
+	// index is checked against Dims[da] and multiplies Dims[1-da].
+	ka, ca, kb, cb int
+	da             int
 	pos            *token.Position
 }
 
-func (d *dTwo) offset(e *env, v *value) int {
-	i, j := e.globals[d.ki].I[0]+d.ci, e.globals[d.kj].I[0]+d.cj
-	rows, cols := v.Dims[0], v.Dims[1]
-	if uint(i-1) >= uint(rows) || uint(j-1) >= uint(cols) {
-		d.fail(i, j, rows, cols)
+func newTwo(i, j dIdx, colMajor bool, pos *token.Position) *dTwo {
+	if colMajor {
+		return &dTwo{ka: j.k, ca: j.c - 1, kb: i.k, cb: i.c - 1, da: 1, pos: pos}
 	}
-	if d.colMajor {
-		return i - 1 + (j-1)*rows
-	}
-	return (i-1)*cols + j - 1
+	return &dTwo{ka: i.k, ca: i.c - 1, kb: j.k, cb: j.c - 1, pos: pos}
 }
 
-// fail reports the first index out of range.
-func (d *dTwo) fail(i, j, rows, cols int) {
-	if uint(i-1) >= uint(rows) {
-		indexFail(*d.pos, i, rows)
+// at is the element's offset in v, or -1 when an index is out of range
+// (fail reports which).
+func (d *dTwo) at(e *env, v *value) int {
+	a, b := e.ints[d.ka]+d.ca, e.ints[d.kb]+d.cb
+	if uint(a) >= uint(v.Dims[d.da]) || uint(b) >= uint(v.Dims[1-d.da]) {
+		return -1
 	}
-	indexFail(*d.pos, j, cols)
+	return a*v.Dims[1-d.da] + b
+}
+
+// fail reports the first index out of range, the row's before the
+// column's.
+func (d *dTwo) fail(e *env, v *value) {
+	i, j := e.ints[d.ka]+d.ca+1, e.ints[d.kb]+d.cb+1
+	if d.da == 1 {
+		i, j = j, i
+	}
+	if uint(i-1) >= uint(v.Dims[0]) {
+		indexFail(*d.pos, i, v.Dims[0])
+	}
+	indexFail(*d.pos, j, v.Dims[1])
 }
 
 // offset is the element's storage offset in v, checking each index in
@@ -505,7 +561,7 @@ func (c *compiler) dInt(x ast.Expr) dint {
 	if a := c.dAff(x); a != nil && (a.in != nil || a.n > 0) {
 		if a.in == nil && a.n == 1 && a.s[0] == 1 && a.c == 0 {
 			k := a.vs[0].idx
-			return func(e *env) int { return e.globals[k].I[0] }
+			return func(e *env) int { return e.ints[k] }
 		}
 		return a.eval
 	}
@@ -518,14 +574,21 @@ func (c *compiler) dInt(x ast.Expr) dint {
 		}
 	case *ast.Ident:
 		if k, ok := c.globalInt(x); ok {
-			return func(e *env) int { return e.globals[k].I[0] }
+			return func(e *env) int { return e.ints[k] }
 		}
 	case *ast.IndexExpr:
 		if el, ok := c.dElemAt(x, c.pos(x.Lbrack)); ok && el.isInt {
 			k := el.k
 			if el.el.two != nil {
 				two := el.el.two
-				return func(e *env) int { v := &e.globals[k]; return v.I[two.offset(e, v)] }
+				return func(e *env) int {
+					v := &e.globals[k]
+					o := two.at(e, v)
+					if o < 0 {
+						two.fail(e, v)
+					}
+					return v.I[o]
+				}
 			}
 			d := el.el
 			return func(e *env) int { v := &e.globals[k]; return v.I[d.offset(e, v)] }
@@ -624,11 +687,18 @@ func (c *compiler) dReal(x ast.Expr) dreal {
 			switch {
 			case d.two != nil:
 				two := d.two
-				return func(e *env) float64 { v := &e.globals[k]; return v.R[two.offset(e, v)].Val }
+				return func(e *env) float64 {
+					v := &e.globals[k]
+					o := two.at(e, v)
+					if o < 0 {
+						two.fail(e, v)
+					}
+					return v.R[o].Val
+				}
 			case len(d.idx) == 1 && d.idx[0].simple():
 				ki, ci, pos := d.idx[0].k, d.idx[0].c-1, d.pos
 				return func(e *env) float64 {
-					x, i := e.globals[k].R, e.globals[ki].I[0]+ci
+					x, i := e.globals[k].R, e.ints[ki]+ci
 					if uint(i) >= uint(len(x)) {
 						indexFail(pos, i+1, len(x))
 					}

@@ -58,6 +58,9 @@ func sameWrites(t *testing.T, name string, fast, old *Model, points [][]float64)
 			t.Errorf("%s point %d: error %v, the general path's %v", name, k, ea, eb)
 			continue
 		}
+		if k := intsAliased(fast); k >= 0 {
+			t.Errorf("%s point %d: global %d, an int scalar, left env.ints", name, k, k)
+		}
 		for i := range a {
 			if math.Float64bits(a[i]) != math.Float64bits(b[i]) && !(math.IsNaN(a[i]) && math.IsNaN(b[i])) {
 				t.Errorf("%s point %d: %s = %v, the general path's %v", name, k, fast.Names()[i], a[i], b[i])
@@ -65,6 +68,89 @@ func sameWrites(t *testing.T, name string, fast, old *Model, points [][]float64)
 			}
 		}
 	}
+}
+
+// intsAliased reports the first global slot of m that is an int scalar
+// whose storage is not its env.ints entry (env.ints), or -1.
+func intsAliased(m *Model) int {
+	e := m.e
+	for k := range e.globals {
+		v := &e.globals[k]
+		if len(v.Dims) == 0 && len(v.I) == 1 && v.R == nil && v.T == nil && &v.I[0] != &e.ints[k] {
+			return k
+		}
+	}
+	return -1
+}
+
+// TestIntsAliased evaluates the log density, its gradient and Write of
+// every PosteriorDB posterior and corpus program, and wants each int
+// scalar's storage to be its env.ints entry still, which the loops,
+// indices and double-precision statements read in its place.
+func TestIntsAliased(t *testing.T) {
+	type prog struct {
+		name string
+		src  []byte
+		data model.Data
+	}
+	var progs []prog
+	db, _ := anyPosteriorDB(t)
+	names, err := db.Posteriors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		p, err := db.Posterior(name)
+		if err != nil || !db.HasData(p.DataName) {
+			continue
+		}
+		src, err := os.ReadFile(db.ModelPath(p.ModelName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := db.Data(p.DataName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		progs = append(progs, prog{name, src, data})
+	}
+	corpus, _ := filepath.Glob(filepath.Join("..", "testdata", "stan", "good", "*.stan"))
+	for _, f := range corpus {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := model.Data{}
+		if df := strings.TrimSuffix(f, ".stan") + ".data.json"; fileExists(df) {
+			if data, err = model.ReadDataFile(df); err != nil {
+				t.Fatal(err)
+			}
+		}
+		progs = append(progs, prog{filepath.Base(f), src, data})
+	}
+	checked := 0
+	for _, pr := range progs {
+		p, err := Source(pr.name, pr.src)
+		if err != nil {
+			continue
+		}
+		m, err := p.NewModel(pr.data, 1)
+		if err != nil {
+			continue
+		}
+		for k, x := range randomPoints(4, 3, m.Dim(), 1) {
+			m.LogDensity(x, make([]float64, len(x)))
+			m.Write(x, rand.New(rand.NewPCG(uint64(k), 7)), make([]float64, len(m.Names())))
+		}
+		if k := intsAliased(m); k >= 0 {
+			t.Errorf("%s: global %d, an int scalar, left env.ints", pr.name, k)
+		}
+		checked++
+	}
+	if checked < 5 {
+		t.Errorf("%d programs checked, want at least 5", checked)
+	}
+	t.Logf("%d programs checked", checked)
 }
 
 // randomPoints are n points of dimension d in (-r, r).
@@ -87,6 +173,9 @@ func randomPoints(seed uint64, n, d int, r float64) [][]float64 {
 var doubleCases = []struct{ name, gq string }{
 	{"arithmetic", `real a = mu * 2 - beta / 3 + -sigma; real b = a; int n = N %/% 3 + N % 7 - 2 * N; int m = -n;
 	  b += 1; b -= x[2]; b *= 1.5; b /= sigma; n += 2; n *= 3; n -= m; real c = n; c = (c + 1) / 2;`},
+	{"declared then assigned", `real q; q = mu * 2; int n; n = N + 1; real r; r += 1; real w; w = w * 2; real p; p = n; int m; m *= 2;
+	  real s = 0; for (k in 1:N) { real lp; lp = s + x[k] * (k > 3 ? beta : mu); s = lp; }
+	  for (k in 1:3) { int j; j = k * N; s += j; }`},
 	{"conditions", `real a = 0; int n = 0;
 	  if (mu > 0 && beta < 1 || sigma >= 2) a = 1; else if (!(mu == beta) || sigma <= 0.1) a = 2; else { a = 3; n = 1; }
 	  if (N != 20) n = 5;
@@ -101,6 +190,12 @@ var doubleCases = []struct{ name, gq string }{
 	{"indices out of range", `array[3] real r = {1.0, 2.0, 3.0}; real s = 0;
 	  for (i in 1:3) s += r[i + (mu > 0.5 ? 1 : 0)];`},
 	{"element store out of range", `array[3] real r; for (i in 1:(beta > 0.5 ? 4 : 3)) r[i] = i;`},
+	{"two indices out of range", `matrix[3, 4] M = rep_matrix(1, 3, 4); array[3, 4] real A; array[3, 4] int I; real s = 0;
+	  int a = mu > 0.5 ? 1 : 0; int b = beta > 0.5 ? 1 : 0; int c = sigma > 0.5 ? 1 : 0;
+	  for (i in 1:3) for (j in 1:4) { A[i, j] = i + j; I[i, j] = i * j; }
+	  for (i in 1:(3 + a)) for (j in 1:(4 - c)) { s += A[i, j + c]; s += I[i, j] * M[i, j]; }
+	  for (i in 1:(3 + b)) for (j in 1:4) { M[i, j] = s; I[i, j] = j; }
+	  for (i in 1:(3 + c)) for (j in 1:(3 + a)) { A[j, i] = s; s += M[j, i]; }`},
 	{"int division by zero", `int n = N %/% (mu > 0.5 ? 0 : 2);`},
 	// Ints are 64-bit in both paths: past 2^31 they go on, past 2^63 they
 	// wrap, alike.
@@ -129,6 +224,21 @@ var doubleCases = []struct{ name, gq string }{
 	  for (n in 1:N) for (k in 1:3) { L[n, k] = 0; for (j in 1:3) {
 	    real lp = L[n, k] + log(k + j + sigma) + normal_lpdf(y[n] | k * mu, sigma) + exponential_lpdf(sigma | k);
 	    if (lp > best) { best = lp; arg = n * 10 + k; } L[n, k] += lp; } }`},
+	{"running best", `array[N] real b; vector[N] m = rep_vector(0, N); matrix[3, 3] Q; real best = negative_infinity(); real lo = positive_infinity();
+	  int at = 0; array[3] int idx = {3, 1, 2}; real z = 0; int u = sigma > 1 ? 2 : 0;
+	  for (i in 1:3) for (j in 1:3) Q[i, j] = mu * i - j;
+	  for (n in 1:N) {
+	    z = x[n] * beta + (n == 7 && mu > 1 ? not_a_number() : 0);
+	    if (z > best) { at = n; best = z; }
+	    if (lo >= z) lo = z;
+	    if (m[n] < z) { m[n] = z; at += 1; }
+	    if (z <= b[n] || n % 3 == 0) b[n] = z;
+	    if (z <= b[n]) { if (at > 3 * N) break; b[n] = z; at += 2; }
+	    for (k in 1:3) if (z > Q[idx[k], k]) { Q[idx[k], k] = z; }
+	    for (k in 1:3) if (z > Q[k, 1]) { Q[k, 1] = z; z -= 0.5; }
+	    for (k in 1:(2 + u)) if (z > Q[k, 2]) { Q[k, 2] = z; at += k; }
+	    for (k in 1:(2 + u * (n % 2))) if (Q[3, k] <= z) { at -= k; Q[3, k] = z; }
+	  }`},
 	{"general statements", `vector[N] r = x * beta; real s = sum(r); array[2] real t = {mu, beta};
 	  while (s > 1) s /= 2; for (v in t) s += v; { real q = s; s = q * 2; } print("");`},
 }
@@ -157,7 +267,7 @@ func TestDoubleFailsAsGeneral(t *testing.T) {
 parameters { real mu; real beta; real sigma; }
 generated quantities {
 `
-	for _, name := range []string{"indices out of range", "element store out of range", "int division by zero", "densities", "rngs",
+	for _, name := range []string{"indices out of range", "element store out of range", "two indices out of range", "running best", "int division by zero", "densities", "rngs",
 		"real division by zero", "nested and affine indices out of range"} {
 		var gq string
 		for _, tc := range doubleCases {

@@ -155,7 +155,7 @@ func (c *compiler) varRead(x *ast.Ident, t types.Type) cexpr {
 	case t == types.IntT && ref.frame:
 		return cexpr{t: t, i: func(e *env) int { return e.frame[k].I[0] }, aff: aff}
 	case t == types.IntT:
-		return cexpr{t: t, i: func(e *env) int { return e.globals[k].I[0] }, aff: aff}
+		return cexpr{t: t, i: func(e *env) int { return e.ints[k] }, aff: aff}
 	case t == types.RealT && ref.frame:
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.frame[k].R[0] }, lf: lf}
 	case t == types.RealT:

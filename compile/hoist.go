@@ -24,7 +24,7 @@ type loopFrame struct {
 	hoists   bool
 	assigned map[*check.Var]bool // the loop variable and what the body writes
 	v        *check.Var          // the loop variable, nil for a while loop
-	starts   stateSlot[int]      // how many times the loop has started
+	starts   runSlot             // how many times the loop has started
 	used     bool                // some call was hoisted
 }
 
@@ -54,7 +54,7 @@ func (c *compiler) enterLoop(v *ast.Ident, body ast.Stmt, hoists bool) *loopFram
 			}
 			return true
 		})
-		fr.starts = newState(c, func() *int { return new(int) })
+		fr.starts = c.run()
 	}
 	c.loops = append(c.loops, fr)
 	return fr

@@ -50,7 +50,7 @@ func indexMemoized[T any](c *compiler, outer *loopFrame, refs [2]varRef, nk int,
 		m, run := memo.of(e), *starts.of(e)
 		var key [2]int
 		for i := range nk {
-			key[i] = slot(e, refs[i]).I[0]
+			key[i] = e.ints[refs[i].idx] // loops hoist only outside functions
 		}
 		h := uint(31*key[0]+key[1]) % indexWays
 		ent := &m[h]

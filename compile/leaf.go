@@ -208,7 +208,7 @@ func leafExpr(t types.Type, l *leaf) cexpr {
 		// common leaf of a model's loops: read in one closure call.
 		c, s, xi, ti, pos := l.i.c-1, l.i.s[0], l.v.idx, l.i.vs[0].idx, l.pos
 		return cexpr{t: t, r: func(e *env) ad.Var {
-			i, x := c+s*e.globals[ti].I[0], e.globals[xi].R
+			i, x := c+s*e.ints[ti], e.globals[xi].R
 			if uint(i) >= uint(len(x)) {
 				indexFail(pos, i+1, len(x))
 			}

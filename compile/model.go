@@ -55,6 +55,10 @@ func (p *Program) NewModel(data model.Data, seed uint64) (m *Model, err error) {
 func (p *Program) newModel(data model.Data, seed uint64, tdPrint io.Writer) (m *Model, err error) {
 	e := &env{t: ad.NewTape(), globals: make([]value, p.nGlobals), rng: rand.New(rand.NewPCG(seed, 0xda7a)), print: tdPrint}
 	p.newScratch(e)
+	e.ints = make([]int, p.nGlobals)
+	for _, k := range p.intScalars {
+		e.globals[k].I = e.ints[k : k+1 : k+1]
+	}
 	m = &Model{p: p, e: e, data: data, seed: seed}
 	defer func() {
 		if err != nil {

@@ -19,6 +19,20 @@ func (c *compiler) buf() bufSlot {
 // of is the slot's buffer in e.
 func (b bufSlot) of(e *env) *value { return &e.bufs[b] }
 
+// runSlot is a loop's count of its starts in env.runs (hoist.go), an
+// int read on every use of a value hoisted out of the loop, so it has
+// typed storage rather than a state slot.
+type runSlot int
+
+// run hands out a loop's start counter.
+func (c *compiler) run() runSlot {
+	c.nRuns++
+	return runSlot(c.nRuns - 1)
+}
+
+// of is the counter in e.
+func (r runSlot) of(e *env) *int { return &e.runs[r] }
+
 // stateSlot is any other per-model state of a closure in env.state: a
 // solver's tape and work arrays, argument buffers, a warm start.
 type stateSlot[T any] int
@@ -36,6 +50,7 @@ func (s stateSlot[T]) of(e *env) *T { return e.state[s].(*T) }
 // newScratch makes a Model's storage for every slot the compiler handed out.
 func (p *Program) newScratch(e *env) {
 	e.bufs = make([]value, p.nBufs)
+	e.runs = make([]int, p.nRuns)
 	e.state = make([]any, len(p.makers))
 	for i, mk := range p.makers {
 		e.state[i] = mk()

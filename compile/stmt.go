@@ -29,19 +29,7 @@ const (
 type stmtFn func(*env) ctrl
 
 func (c *compiler) stmts(list []ast.Stmt) stmtFn {
-	fs := make([]stmtFn, 0, len(list))
-	for i := 0; i < len(list); i++ {
-		if i+1 < len(list) {
-			if f := c.fusedLSE(list[i], list[i+1]); f != nil {
-				fs = append(fs, f)
-				i++
-				continue
-			}
-		}
-		if f := c.stmt(list[i]); f != nil {
-			fs = append(fs, f)
-		}
-	}
+	fs := c.stmtFns(list)
 	switch len(fs) {
 	case 0:
 		return func(*env) ctrl { return next }
@@ -56,6 +44,29 @@ func (c *compiler) stmts(list []ast.Stmt) stmtFn {
 		}
 		return next
 	}
+}
+
+// stmtFns compiles a list of statements, leaving out those that do
+// nothing.
+func (c *compiler) stmtFns(list []ast.Stmt) []stmtFn {
+	fs := make([]stmtFn, 0, len(list))
+	for i := 0; i < len(list); i++ {
+		if i+1 < len(list) {
+			f := c.fusedLSE(list[i], list[i+1])
+			if f == nil {
+				f = c.dDeclAssign(list[i], list[i+1])
+			}
+			if f != nil {
+				fs = append(fs, f)
+				i++
+				continue
+			}
+		}
+		if f := c.stmt(list[i]); f != nil {
+			fs = append(fs, f)
+		}
+	}
+	return fs
 }
 
 func (c *compiler) stmt(s ast.Stmt) stmtFn {
@@ -238,20 +249,80 @@ func (c *compiler) forLoop(s *ast.ForStmt) stmtFn {
 	if f := c.dotLoop(s, lo, hi, ref); f != nil {
 		return startLoop(fr, f)
 	}
-	get := ref.getter()
-	body := c.stmt(s.Body)
+	if ref.frame {
+		get := ref.getter()
+		body := c.stmt(s.Body)
+		return startLoop(fr, func(e *env) ctrl {
+			v := get(e)
+			v.shapeIntScalar()
+			end := hi(e)
+			for i := lo(e); i <= end; i++ {
+				v.I[0] = i
+				if r, done := iteration(e, body); done {
+					return r
+				}
+			}
+			return next
+		})
+	}
+	// A loop outside functions reads its bounds and runs the statements
+	// of its body without a call for each when it can: most loops run
+	// few iterations (over an HMM's states) of short bodies.
+	k, blo, bhi := ref.idx, c.loopBound(s.Lo, lo), c.loopBound(s.Hi, hi)
+	var body []stmtFn
+	if b, ok := s.Body.(*ast.BlockStmt); ok {
+		body = c.stmtFns(b.List)
+	} else if f := c.stmt(s.Body); f != nil {
+		body = []stmtFn{f}
+	}
 	return startLoop(fr, func(e *env) ctrl {
-		v := get(e)
+		v := &e.globals[k]
 		v.shapeIntScalar()
-		end := hi(e)
-		for i := lo(e); i <= end; i++ {
+		end := bhi.eval(e)
+	loop:
+		for i := blo.eval(e); i <= end; i++ {
 			v.I[0] = i
-			if r, done := iteration(e, body); done {
-				return r
+			for _, f := range body {
+				switch f(e) {
+				case brk:
+					return next
+				case ret:
+					return ret
+				case cont:
+					continue loop
+				}
 			}
 		}
 		return next
 	})
+}
+
+// loopBound is a for loop's bound: a constant c, a global int scalar in
+// slot k plus c, or else f.
+type loopBound struct {
+	f    func(*env) int
+	k, c int
+}
+
+// loopBound describes the bound x, whose general closure is f.
+func (c *compiler) loopBound(x ast.Expr, f func(*env) int) loopBound {
+	if a := c.dAff(x); simpleAff(a) {
+		if a.n == 0 {
+			return loopBound{k: -1, c: a.c}
+		}
+		return loopBound{k: a.vs[0].idx, c: a.c}
+	}
+	return loopBound{f: f}
+}
+
+func (b *loopBound) eval(e *env) int {
+	switch {
+	case b.f != nil:
+		return b.f(e)
+	case b.k < 0:
+		return b.c
+	}
+	return e.ints[b.k] + b.c
 }
 
 func (c *compiler) foreach(s *ast.ForeachStmt) stmtFn {
