@@ -30,12 +30,7 @@ func TestGoodCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			data := model.Data{}
-			if df := strings.TrimSuffix(f, ".stan") + ".data.json"; fileExists(df) {
-				if data, err = model.ReadDataFile(df); err != nil {
-					t.Fatal(err)
-				}
-			}
+			data := corpusData(t, f)
 			m, err := p.NewModel(data, 1)
 			if err != nil {
 				t.Fatal(err)
@@ -270,4 +265,19 @@ var corpusValues = map[string]float64{
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// corpusData reads the data of the corpus program f, its .data.json
+// beside it, or none.
+func corpusData(t *testing.T, f string) model.Data {
+	t.Helper()
+	df := strings.TrimSuffix(f, ".stan") + ".data.json"
+	if !fileExists(df) {
+		return model.Data{}
+	}
+	data, err := model.ReadDataFile(df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

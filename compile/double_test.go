@@ -120,12 +120,7 @@ func TestIntsAliased(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data := model.Data{}
-		if df := strings.TrimSuffix(f, ".stan") + ".data.json"; fileExists(df) {
-			if data, err = model.ReadDataFile(df); err != nil {
-				t.Fatal(err)
-			}
-		}
+		data := corpusData(t, f)
 		progs = append(progs, prog{filepath.Base(f), src, data})
 	}
 	checked := 0
@@ -346,12 +341,7 @@ func TestDoublePosteriorDB(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data := model.Data{}
-		if df := strings.TrimSuffix(f, ".stan") + ".data.json"; fileExists(df) {
-			if data, err = model.ReadDataFile(df); err != nil {
-				t.Fatal(err)
-			}
-		}
+		data := corpusData(t, f)
 		mf, mo := bothModels(t, f, src, data)
 		sameWrites(t, filepath.Base(f), mf, mo, randomPoints(3, 5, mf.Dim(), 0.5))
 	}

@@ -218,20 +218,7 @@ func simpleAff(a *affine) bool {
 func assignsAny(c *compiler, s ast.Stmt, vs map[*check.Var]bool) bool {
 	hit := false
 	ast.Inspect(s, func(n ast.Node) bool {
-		var id *ast.Ident
-		switch s := n.(type) {
-		case *ast.AssignStmt:
-			id = ast.Root(s.LHS)
-		case *ast.TildeStmt:
-			id = ast.Root(s.LHS)
-		case *ast.VarDecl:
-			id = s.Name
-		case *ast.ForStmt:
-			id = s.Var
-		case *ast.ForeachStmt:
-			id = s.Var
-		}
-		if id != nil && vs[c.info.Uses[id]] {
+		if id := assignedName(n); id != nil && vs[c.info.Uses[id]] {
 			hit = true
 		}
 		return !hit

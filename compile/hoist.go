@@ -28,6 +28,24 @@ type loopFrame struct {
 	used     bool                // some call was hoisted
 }
 
+// assignedName is the variable that the statement n assigns, declares,
+// draws (a guide's ~) or loops over, or nil.
+func assignedName(n ast.Node) *ast.Ident {
+	switch s := n.(type) {
+	case *ast.AssignStmt:
+		return ast.Root(s.LHS)
+	case *ast.TildeStmt:
+		return ast.Root(s.LHS)
+	case *ast.VarDecl:
+		return s.Name
+	case *ast.ForStmt:
+		return s.Var
+	case *ast.ForeachStmt:
+		return s.Var
+	}
+	return nil
+}
+
 // enterLoop pushes the frame of a loop over v (nil for a while loop)
 // with the given body; leaveLoop pops it.
 func (c *compiler) enterLoop(v *ast.Ident, body ast.Stmt, hoists bool) *loopFrame {
@@ -36,20 +54,7 @@ func (c *compiler) enterLoop(v *ast.Ident, body ast.Stmt, hoists bool) *loopFram
 		fr.v = c.info.Uses[v]
 		fr.assigned = map[*check.Var]bool{fr.v: true}
 		ast.Inspect(body, func(n ast.Node) bool {
-			var id *ast.Ident
-			switch s := n.(type) {
-			case *ast.AssignStmt:
-				id = ast.Root(s.LHS)
-			case *ast.TildeStmt:
-				id = ast.Root(s.LHS) // a guide's draw
-			case *ast.VarDecl:
-				id = s.Name
-			case *ast.ForStmt:
-				id = s.Var
-			case *ast.ForeachStmt:
-				id = s.Var
-			}
-			if id != nil {
+			if id := assignedName(n); id != nil {
 				fr.assigned[c.info.Uses[id]] = true
 			}
 			return true
