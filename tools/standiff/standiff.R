@@ -5,8 +5,23 @@
 #   Rscript standiff.R build PARSED.jsonl OUT.jsonl [BATCH]
 # Two processes: after a program it rejects, rstan's stanc leaves R's
 # output sink broken, and stan_model then fails.
+#   Rscript standiff.R points PROGRAM.stan OUT.json
+# (the log density and gradient of a whole program at three random
+# unconstrained points: compile/testdata/standiff/transforms.json)
 suppressMessages({library(rstan); library(jsonlite)})
 a <- commandArgs(trailingOnly = TRUE)
+if (a[1] == "points") {
+  fit <- sampling(stan_model(a[2]), chains = 0)
+  n <- get_num_upars(fit)
+  set.seed(2021)
+  pts <- lapply(1:3, function(i) {
+    u <- round(runif(n, -1.5, 1.5), 6)
+    r <- log_prob(fit, u, adjust_transform = TRUE, gradient = TRUE)
+    list(x = u, lp = as.numeric(r), grad = attr(r, "gradient"))
+  })
+  writeLines(toJSON(pts, auto_unbox = TRUE, digits = NA), a[3])
+  quit(save = "no")
+}
 lines <- readLines(a[2])
 pieces <- lapply(lines, fromJSON, simplifyVector = FALSE)
 out <- a[3]
