@@ -197,3 +197,26 @@ model { target += 1 * a[1, 2] + 2 * a[2, 1] + 10 * b[1, 1, 2] + 20 * b[1, 2, 1] 
 		t.Errorf("unconstrained names of c begin %s", got)
 	}
 }
+
+// TestTargetIncludesJacobian: Stan adds a constraint's log Jacobian to the
+// target as it reads the parameters, so target() in the model block
+// includes it (rstan 2.21's print(target()) shows it): with
+// s = exp(u), target += 2 * target() makes the log density 3u, not u.
+func TestTargetIncludesJacobian(t *testing.T) {
+	p, err := Source("target.stan", []byte(`parameters { real<lower=0> s; } model { target += 2 * target(); }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := p.NewModel(nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := make([]float64, 1)
+	lp, err := m.LogDensity([]float64{0.7}, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(lp-2.1) > 1e-15 || math.Abs(g[0]-3) > 1e-15 {
+		t.Errorf("log density %v, gradient %v; want 2.1 and 3", lp, g[0])
+	}
+}

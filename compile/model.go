@@ -236,13 +236,15 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 	for _, l := range m.layouts {
 		l.constrain(e, m.leaves, ljp)
 	}
+	// Stan adds the constraints' log Jacobian to the target as it reads
+	// the parameters, before any statement runs: target() includes it.
+	if jacobian {
+		e.target = append(e.target, m.lj)
+	}
 	if err := m.runModel(); err != nil {
 		return 0, err
 	}
 	total := t.Sum(e.target)
-	if jacobian {
-		total = t.Add(total, m.lj)
-	}
 	if math.IsNaN(total.Val) {
 		return 0, m.notFinite(total.Val)
 	}
