@@ -332,8 +332,9 @@ func TestStatementsAgainstStan221(t *testing.T) { programAgainstStan221(t, "stat
 // programAgainstStan221 compares the log density and gradient of the
 // program testdata/standiff/NAME.stan (in Stan 2.21's syntax) with rstan
 // 2.21's at the three random unconstrained points of NAME.json
-// (tools/standiff/README.md), to a relative 1e-10; with upToConstant, the
-// log densities' differences from the first point.
+// (tools/standiff/README.md), to a relative 1e-10 (with upToConstant, the
+// log densities' differences from the first point), and the constrained
+// values in Stan's output order to 1e-12.
 func programAgainstStan221(t *testing.T, name string, upToConstant bool) {
 	p, err := File("testdata/standiff/" + name + ".stan")
 	if err != nil {
@@ -348,9 +349,10 @@ func programAgainstStan221(t *testing.T, name string, upToConstant bool) {
 		t.Fatal(err)
 	}
 	var pts []struct {
-		X    []float64 `json:"x"`
-		LP   float64   `json:"lp"`
-		Grad []float64 `json:"grad"`
+		X           []float64 `json:"x"`
+		LP          float64   `json:"lp"`
+		Grad        []float64 `json:"grad"`
+		Constrained []float64 `json:"constrained"`
 	}
 	if err := json.Unmarshal(b, &pts); err != nil {
 		t.Fatal(err)
@@ -375,6 +377,19 @@ func programAgainstStan221(t *testing.T, name string, upToConstant bool) {
 		for i := range g {
 			if !diffClose(g[i], pt.Grad[i], 1e-10) {
 				t.Errorf("d lp / d %s = %v, Stan %v", names[i], g[i], pt.Grad[i])
+			}
+		}
+		np, _, _ := m.Columns()
+		out := make([]float64, np)
+		if err := m.Constrain(pt.X, false, false, nil, out); err != nil {
+			t.Fatal(err)
+		}
+		if len(out) != len(pt.Constrained) {
+			t.Fatalf("%d constrained values, Stan %d", len(out), len(pt.Constrained))
+		}
+		for i, v := range out {
+			if !diffClose(v, pt.Constrained[i], 1e-12) {
+				t.Errorf("%s = %v, Stan %v", m.Names()[i], v, pt.Constrained[i])
 			}
 		}
 	}

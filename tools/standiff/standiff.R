@@ -6,8 +6,8 @@
 # Two processes: after a program it rejects, rstan's stanc leaves R's
 # output sink broken, and stan_model then fails.
 #   Rscript standiff.R points PROGRAM.stan OUT.json
-# (the log density and gradient of a whole program at three random
-# unconstrained points: compile/testdata/standiff/transforms.json)
+# (the log density, gradient and constrained values of a whole program at
+# three random unconstrained points: compile/testdata/standiff/*.json)
 suppressMessages({library(rstan); library(jsonlite)})
 a <- commandArgs(trailingOnly = TRUE)
 if (a[1] == "points") {
@@ -17,7 +17,10 @@ if (a[1] == "points") {
   pts <- lapply(1:3, function(i) {
     u <- round(runif(n, -1.5, 1.5), 6)
     r <- log_prob(fit, u, adjust_transform = TRUE, gradient = TRUE)
-    list(x = u, lp = as.numeric(r), grad = attr(r, "gradient"))
+    # The constrained values in Stan's output order (R's arrays are
+    # column-major, as CmdStan's columns are).
+    list(x = u, lp = as.numeric(r), grad = attr(r, "gradient"),
+         constrained = unlist(lapply(constrain_pars(fit, u), as.vector), use.names = FALSE))
   })
   writeLines(toJSON(pts, auto_unbox = TRUE, digits = NA), a[3])
   quit(save = "no")
