@@ -329,6 +329,13 @@ func TestTransformsAgainstStan221(t *testing.T) { programAgainstStan221(t, "tran
 // -lgamma(n + 1), inv_wishart's normalising terms); a sampler never sees it.
 func TestStatementsAgainstStan221(t *testing.T) { programAgainstStan221(t, "statements", true) }
 
+// TestSemanticsAgainstStan221 evaluates testdata/standiff/semantics.stan:
+// integer division and modulus of negative numbers, precedence, the
+// conditional operator, logical operators on reals, user functions
+// (recursive, _lp, _lpdf), loops with break and continue, every indexing
+// form and matrix arithmetic, in one log density.
+func TestSemanticsAgainstStan221(t *testing.T) { programAgainstStan221(t, "semantics", false) }
+
 // programAgainstStan221 compares the log density and gradient of the
 // program testdata/standiff/NAME.stan (in Stan 2.21's syntax) with rstan
 // 2.21's at the three random unconstrained points of NAME.json
