@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -336,12 +337,20 @@ func TestStatementsAgainstStan221(t *testing.T) { programAgainstStan221(t, "stat
 // form and matrix arithmetic, in one log density.
 func TestSemanticsAgainstStan221(t *testing.T) { programAgainstStan221(t, "semantics", false) }
 
+// TestGeneratedAgainstStan221 evaluates testdata/standiff/generated.stan,
+// whose transformed parameters and generated quantities (no draws) gostan
+// runs in double precision: a Viterbi-like running best, integer
+// arithmetic and functions, sorting and ranks, loops with break and
+// continue; its constrained values include them.
+func TestGeneratedAgainstStan221(t *testing.T) { programAgainstStan221(t, "generated", true) }
+
 // programAgainstStan221 compares the log density and gradient of the
 // program testdata/standiff/NAME.stan (in Stan 2.21's syntax) with rstan
 // 2.21's at the three random unconstrained points of NAME.json
 // (tools/standiff/README.md), to a relative 1e-10 (with upToConstant, the
 // log densities' differences from the first point), and the constrained
-// values in Stan's output order to 1e-12.
+// values (parameters, transformed parameters, generated quantities, which
+// must not draw) in Stan's output order to 1e-12.
 func programAgainstStan221(t *testing.T, name string, upToConstant bool) {
 	p, err := File("testdata/standiff/" + name + ".stan")
 	if err != nil {
@@ -386,9 +395,9 @@ func programAgainstStan221(t *testing.T, name string, upToConstant bool) {
 				t.Errorf("d lp / d %s = %v, Stan %v", names[i], g[i], pt.Grad[i])
 			}
 		}
-		np, _, _ := m.Columns()
-		out := make([]float64, np)
-		if err := m.Constrain(pt.X, false, false, nil, out); err != nil {
+		np, ntp, ngq := m.Columns()
+		out := make([]float64, np+ntp+ngq)
+		if err := m.Constrain(pt.X, true, true, rand.New(rand.NewPCG(1, 1)), out); err != nil {
 			t.Fatal(err)
 		}
 		if len(out) != len(pt.Constrained) {
