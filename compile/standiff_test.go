@@ -21,10 +21,10 @@ import (
 // The Stan differential test: the values and gradients of the standard
 // library's functions, each called as the gradient sweep calls it
 // (walkCall, weightedSum), against real Stan's at the same points. The
-// fixture testdata/standiff/stan221.jsonl.gz holds one line per call: the
+// fixture testdata/standiff/stan221.jsonl.gz holds a line per call and point: the
 // program, the unconstrained point, and the log density and gradient
 // that rstan 2.21 computed there (tools/standiff/README.md says how it
-// is built). Stan 2.21 has no functions newer than it; those are checked
+// is built). Stan 2.21 lacks the functions added since; those are checked
 // against finite differences and independent values elsewhere.
 
 // diffCase is one line of the fixture.
