@@ -261,11 +261,10 @@ var (
 			k, a, b := float64(n[0]), x[0], x[1]
 			// C(k+a-1, k) (b/(1+b))^a (1/(1+b))^k
 			lp := 0.0
+			// Stan keeps the whole binomial coefficient, -log k! with it,
+			// when the shape varies; lp__ is then Stan's to the constant.
 			if keep(p, v, 0) {
-				lp += mathx.Lgamma(k+a) - mathx.Lgamma(a)
-			}
-			if !p {
-				lp -= mathx.Lgamma(k + 1)
+				lp += mathx.Lgamma(k+a) - mathx.Lgamma(a) - mathx.Lgamma(k+1)
 			}
 			l1b := math.Log1p(b)
 			lp += a*(math.Log(b)-l1b) - k*l1b

@@ -44,12 +44,14 @@ func TestInvWishartValues(t *testing.T) {
 	got, _ := dist.InvWishartLpdf(nil, false, constMat(1, []float64{w}), ad.Const(nu), constMat(1, []float64{s}))
 	near(t, "inv_wishart_lpdf k=1", got.Val, want, 1e-14)
 
-	// propto with only S varying keeps ν/2 log det S - ½ tr(S W⁻¹).
+	// propto with only S varying keeps what Stan groups with the scale:
+	// ν/2 log det S - ½(ν+k+1) log det W - ½ tr(S W⁻¹) - ½νk log 2, all
+	// but log Γ_k(ν/2).
 	tp := ad.NewTape()
 	S := constMat(1, []float64{s})
 	S.Data[0] = tp.Var(s)
 	prop, _ := dist.InvWishartLpdf(tp, true, constMat(1, []float64{w}), ad.Const(nu), S)
-	near(t, "inv_wishart_lupdf", prop.Val, nu/2*math.Log(s)-s/(2*w), 1e-14)
+	near(t, "inv_wishart_lupdf", prop.Val, nu/2*math.Log(s)-(nu/2+1)*math.Log(w)-s/(2*w)-nu/2*math.Ln2, 1e-14)
 }
 
 func TestInvWishartGradients(t *testing.T) {

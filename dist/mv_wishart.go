@@ -84,14 +84,21 @@ func wishart(t *ad.Tape, fn string, propto bool, W ad.Matrix, nu ad.Var, S ad.Ma
 	if !propto || wVar || sVar {
 		lp -= 0.5 * tr
 	}
-	if !propto || wVar || nVar {
+	// Stan's inverse Wishart keeps log det W when the scale varies too.
+	if !propto || wVar || nVar || inverse && sVar {
 		lp += coefW * ldW
 	}
 	if !propto || sVar || nVar {
 		lp += signS * 0.5 * v * ldS
 	}
 	if !propto || nVar {
-		lp -= 0.5*v*kf*math.Ln2 + lmgamma(k, 0.5*v)
+		lp -= lmgamma(k, 0.5*v)
+	}
+	// Stan's inverse Wishart keeps ½νk log 2 when the scale varies too
+	// (the Wishart's only with ν). With these groupings of Stan's
+	// (inv_wishart_lpdf.hpp) lp__ is Stan's to the constant.
+	if !propto || nVar || inverse && sVar {
+		lp -= 0.5 * v * kf * math.Ln2
 	}
 	b := t.Begin()
 	if nVar {
