@@ -5,6 +5,7 @@ import (
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
+	"github.com/gostan/gostan/mathx"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
@@ -252,7 +253,7 @@ func deferredNormal(st *deferStmt, args []cexpr, propto bool) stmtFn {
 			lp -= b.logS
 		}
 		if !propto {
-			lp -= logSqrt2Pi
+			lp -= mathx.HalfLog2Pi
 		}
 		b.term(e, &st.pos, lp)
 		b.operand(0, y, -z*inv)

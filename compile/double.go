@@ -6,6 +6,7 @@ import (
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
+	"github.com/gostan/gostan/mathx"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
@@ -860,7 +861,7 @@ func (c *compiler) dDensity(x *ast.CallExpr, family string, pos token.Position) 
 			z := (y - mu) * (1 / s)
 			lp := -0.5 * (z * z)
 			lp -= memo.of(e).log(s)
-			return lp - logSqrt2Pi
+			return lp - mathx.HalfLog2Pi
 		}
 	case d.uni == dist.Exponential && len(args) == 2:
 		fy, fb := args[0], args[1]

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gostan/gostan/ad"
 	"github.com/gostan/gostan/dist"
+	"github.com/gostan/gostan/mathx"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/token"
@@ -304,8 +305,7 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 	}
 }
 
-// logSqrt2Pi is log √(2π), the normal density's constant.
-var logSqrt2Pi = 0.5 * math.Log(2*math.Pi)
+// mathx.HalfLog2Pi is log √(2π), the normal density's constant.
 
 // normalScale adds to lp a normal density's terms in its scale sv over n
 // values, -n log σ and -n log √(2π), unless propto drops them (the first
@@ -319,7 +319,7 @@ func normalScale(b *ad.Builder, lp float64, sv ad.Var, n, dsigma float64, propto
 		b.Add(sv, dsigma)
 	}
 	if !propto {
-		lp -= n * logSqrt2Pi
+		lp -= n * mathx.HalfLog2Pi
 	}
 	return lp
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/gostan/gostan/mathx"
 	"github.com/gostan/gostan/model"
@@ -120,16 +121,10 @@ func TestGuideDirichletELBOGradient(t *testing.T) {
 	}
 }
 
+// meanSE is the mean of xs and its standard error.
 func meanSE(xs []float64) (mean, se float64) {
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= float64(len(xs))
-	v := 0.0
-	for _, x := range xs {
-		v += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(v / float64(len(xs)) / float64(len(xs)))
+	mean, sd := stat.MeanStdDev(xs, nil)
+	return mean, sd / math.Sqrt(float64(len(xs)))
 }
 
 // TestGuideMVNRecoversPosterior fits examples/guide_mvn.stan, whose

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gostan/gostan/mathx"
 	"github.com/gostan/gostan/model"
 )
 
@@ -273,7 +274,7 @@ func TestQRNormalNearFit(t *testing.T) {
 	wantGrad := s / (sigma * sigma)
 	// normal_id_glm_lpdf with its constants, plus the log Jacobian of
 	// sigma's lower bound.
-	wantLp := -float64(n)*math.Log(sigma) - ss/(2*sigma*sigma) - float64(n)*logSqrt2Pi + math.Log(sigma)
+	wantLp := -float64(n)*math.Log(sigma) - ss/(2*sigma*sigma) - float64(n)*mathx.HalfLog2Pi + math.Log(sigma)
 	for _, pr := range qrPrograms {
 		if !strings.Contains(pr.model, "glm_lpdf") {
 			continue

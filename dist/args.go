@@ -265,5 +265,4 @@ const (
 	ruleProbability = "in the interval [0, 1]"
 )
 
-// logSqrt2Pi is log(sqrt(2π)), the normal density's constant.
-var logSqrt2Pi = 0.5 * math.Log(2*math.Pi)
+// mathx.HalfLog2Pi is log(sqrt(2π)), the normal density's constant.

@@ -86,7 +86,7 @@ func multiGP(t *ad.Tape, propto, cholesky bool, y, s ad.Matrix, w []ad.Var) (ad.
 	}
 	lp := ad.Const(0)
 	if !propto {
-		lp = ad.Const(-float64(k*n) * logSqrt2Pi)
+		lp = ad.Const(-float64(k*n) * mathx.HalfLog2Pi)
 	}
 	if !propto || !s.IsConst() {
 		lp = t.Sub(lp, t.Mul(ad.Const(0.5*float64(k)), logDet))
@@ -200,7 +200,7 @@ func GaussianDLMObsLpdf(t *ad.Tape, propto bool, y, F, G, V, W ad.Matrix, m0 []a
 	}
 	lp := ad.Const(0)
 	if !propto {
-		lp = ad.Const(-float64(r*T) * logSqrt2Pi)
+		lp = ad.Const(-float64(r*T) * mathx.HalfLog2Pi)
 	}
 	m := ad.Matrix{Rows: n, Cols: 1, Data: m0}
 	C := C0

@@ -44,7 +44,7 @@ func NormalLpdf(t *ad.Tape, propto bool, y, mu, sigma []ad.Var) (ad.Var, error) 
 		return ad.Var{}, normalError(y, mu, sigma)
 	}
 	if !propto {
-		lp -= float64(n) * logSqrt2Pi
+		lp -= float64(n) * mathx.HalfLog2Pi
 	}
 	return b.End(lp), nil
 }
@@ -195,7 +195,7 @@ func StdNormalLpdf(t *ad.Tape, propto bool, y []ad.Var) (ad.Var, error) {
 	}
 	lp := -0.5 * sy2
 	if !propto {
-		lp -= float64(len(y)) * logSqrt2Pi
+		lp -= float64(len(y)) * mathx.HalfLog2Pi
 	}
 	return b.End(lp), nil
 }
@@ -257,7 +257,7 @@ func normalTail(t *ad.Tape, fn string, y, mu, sigma []ad.Var, upper bool) (ad.Va
 		}
 		lPhi := logPhi(z)
 		lp += lPhi
-		dz := math.Exp(-0.5*z*z-logSqrt2Pi-lPhi) / s // d/dy of log Φ(z) for the lower tail
+		dz := math.Exp(-0.5*z*z-mathx.HalfLog2Pi-lPhi) / s // d/dy of log Φ(z) for the lower tail
 		if upper {
 			dz = -dz
 		}
