@@ -20,18 +20,13 @@ import (
 // written. The rejected programs are the ERROR corpora of stan/parser and
 // stan/check.
 func TestGoodCorpus(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "stan", "good", "*.stan"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no corpus: %v", err)
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			p, err := File(f)
+	for _, c := range goodCorpus(t) {
+		t.Run(filepath.Base(c.path), func(t *testing.T) {
+			p, err := File(c.path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			data := corpusData(t, f)
-			m, err := p.NewModel(data, 1)
+			m, err := p.NewModel(c.data, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +55,7 @@ func TestGoodCorpus(t *testing.T) {
 			}
 			seen := 0
 			for i, name := range m.Names() {
-				want, ok := corpusValues[filepath.Base(f)+" "+name]
+				want, ok := corpusValues[filepath.Base(c.path)+" "+name]
 				if !ok {
 					continue
 				}
@@ -70,7 +65,7 @@ func TestGoodCorpus(t *testing.T) {
 				}
 			}
 			for k := range corpusValues {
-				if strings.HasPrefix(k, filepath.Base(f)+" ") {
+				if strings.HasPrefix(k, filepath.Base(c.path)+" ") {
 					seen--
 				}
 			}
@@ -267,17 +262,34 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-// corpusData reads the data of the corpus program f, its .data.json
-// beside it, or none.
-func corpusData(t *testing.T, f string) model.Data {
+// corpusProg is a program of the accepted corpus with its data.
+type corpusProg struct {
+	path string
+	src  []byte
+	data model.Data
+}
+
+// goodCorpus reads the accepted corpus (testdata/stan/good): each
+// program and its data, its .data.json beside it, or none.
+func goodCorpus(t *testing.T) []corpusProg {
 	t.Helper()
-	df := strings.TrimSuffix(f, ".stan") + ".data.json"
-	if !fileExists(df) {
-		return model.Data{}
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "stan", "good", "*.stan"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus: %v", err)
 	}
-	data, err := model.ReadDataFile(df)
-	if err != nil {
-		t.Fatal(err)
+	var progs []corpusProg
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := corpusProg{path: f, src: src}
+		if df := strings.TrimSuffix(f, ".stan") + ".data.json"; fileExists(df) {
+			if c.data, err = model.ReadDataFile(df); err != nil {
+				t.Fatal(err)
+			}
+		}
+		progs = append(progs, c)
 	}
-	return data
+	return progs
 }

@@ -114,14 +114,8 @@ func TestIntsAliased(t *testing.T) {
 		}
 		progs = append(progs, prog{name, src, data})
 	}
-	corpus, _ := filepath.Glob(filepath.Join("..", "testdata", "stan", "good", "*.stan"))
-	for _, f := range corpus {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data := corpusData(t, f)
-		progs = append(progs, prog{filepath.Base(f), src, data})
+	for _, c := range goodCorpus(t) {
+		progs = append(progs, prog{filepath.Base(c.path), c.src, c.data})
 	}
 	checked := 0
 	for _, pr := range progs {
@@ -335,15 +329,9 @@ func TestDoublePosteriorDB(t *testing.T) {
 	}
 	t.Logf("%d posteriors with generated quantities compared", compared)
 
-	corpus, _ := filepath.Glob(filepath.Join("..", "testdata", "stan", "good", "*.stan"))
-	for _, f := range corpus {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data := corpusData(t, f)
-		mf, mo := bothModels(t, f, src, data)
-		sameWrites(t, filepath.Base(f), mf, mo, randomPoints(3, 5, mf.Dim(), 0.5))
+	for _, c := range goodCorpus(t) {
+		mf, mo := bothModels(t, c.path, c.src, c.data)
+		sameWrites(t, filepath.Base(c.path), mf, mo, randomPoints(3, 5, mf.Dim(), 0.5))
 	}
 }
 
