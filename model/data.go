@@ -27,6 +27,9 @@ type Value struct {
 	// Int reports that every element was written as an integer literal,
 	// which an int declaration requires.
 	Int bool
+	// RealAt, when Int is false, is the index in Elems of the first
+	// element written as a real, for errors to name it.
+	RealAt int
 	// TupleLevels, for a member of a tuple (x:1, or x:2:1 in a nested
 	// tuple), count the leading Dims that are the array sizes of each
 	// enclosing tuple, outermost first and cumulatively: x:2:1 of
@@ -474,7 +477,9 @@ func (v *Value) fill(name string, raw any, idx []int) error {
 	if err != nil {
 		return fmt.Errorf("data variable %q: %v", elemName(name, idx), err)
 	}
-	v.Int = v.Int && isInt
+	if v.Int && !isInt {
+		v.Int, v.RealAt = false, len(v.Elems)
+	}
 	v.Elems = append(v.Elems, x)
 	return nil
 }

@@ -60,7 +60,7 @@ func unconstrainStochasticColumn(x []float64, n, m int, y []float64, free func(x
 	}
 	for j := range m {
 		if err := free(x[j*n:(j+1)*n], y[j*(n-1):(j+1)*(n-1)]); err != nil {
-			return err
+			return errorf("stochastic_column_free", "column %d: %v", j+1, err)
 		}
 	}
 	return nil
@@ -109,7 +109,7 @@ func unconstrainStochasticRow(x []float64, n, m int, y []float64, free func(x, y
 			row[c] = x[i+c*n]
 		}
 		if err := free(row, coords); err != nil {
-			return err
+			return errorf("stochastic_row_free", "row %d: %v", i+1, err)
 		}
 		for c := range m - 1 {
 			y[i+c*n] = coords[c]
