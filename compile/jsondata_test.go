@@ -66,6 +66,9 @@ func TestJSONDataAgainstDeclarations(t *testing.T) {
 		{"tuple(array[0] real, int) a;", `{"a": {"1": [], "2": 3}}`, ""},
 		{"tuple(array[0] real, int) a;", `{"a": {"2": 3}}`, ""},
 		{"tuple(real, matrix[0, 2]) a;", `{"a": {"1": 1, "2": []}}`, ""},
+		{"array[2] tuple(vector[0], real) a;", `{"a": [{"1": [], "2": 1}, {"1": [], "2": 2}]}`, ""},
+		{"tuple(array[0] tuple(real, int), real) a;", `{"a": {"1": [], "2": 2}}`, ""},
+		{"array[0] int a;", `{"a": [[]]}`, ""},
 		{"array[2] vector[3] a;", `{"a": []}`, `data variable "a" has size [0], but is declared with size [2,3]`},
 		{"vector[3] a;", `{}`, `variable "a" not found in the data`},
 		// Complex numbers: [re, im], and containers of such pairs; a
