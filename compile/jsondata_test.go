@@ -162,9 +162,9 @@ func TestJSONDataAgainstDeclarations(t *testing.T) {
 		{"sum_to_zero_matrix[2, 2] u;", `{"u": [[1, -1], [-1, 1]]}`, ""},
 		{"sum_to_zero_matrix[2, 2] u;", `{"u": [[1, -1], [-1, 1.1]]}`, `data variable "u" is not a valid sum_to_zero_matrix: sum_to_zero_free: sum_to_zero variable does not sum to zero in column 2`},
 		{"column_stochastic_matrix[2, 2] u;", `{"u": [[0.5, 0.3], [0.5, 0.7]]}`, ""},
-		{"column_stochastic_matrix[2, 2] u;", `{"u": [[0.5, 0.5], [0.5, 0.4]]}`, `data variable "u" is not a valid column_stochastic_matrix: stochastic_column_free: column 2: simplex_free`},
+		{"column_stochastic_matrix[2, 2] u;", `{"u": [[0.5, 0.5], [0.5, 0.4]]}`, `data variable "u" is not a valid column_stochastic_matrix: stochastic_column_free: column 2: Simplex variable is not a valid simplex. sum(Simplex variable) = 0.9`},
 		{"row_stochastic_matrix[2, 2] u;", `{"u": [[0.5, 0.5], [0.3, 0.7]]}`, ""},
-		{"row_stochastic_matrix[2, 2] u;", `{"u": [[0.5, 0.5], [0.5, 0.4]]}`, `data variable "u" is not a valid row_stochastic_matrix: stochastic_row_free: row 2: simplex_free`},
+		{"row_stochastic_matrix[2, 2] u;", `{"u": [[0.5, 0.5], [0.5, 0.4]]}`, `data variable "u" is not a valid row_stochastic_matrix: stochastic_row_free: row 2: Simplex variable is not a valid simplex. sum(Simplex variable) = 0.9`},
 		// Constraints inside tuples name the member and the element.
 		{"tuple(simplex[2], real<lower=0>) t;", `{"t": {"1": [0.5, 0.6], "2": 1}}`, `data variable "t:1" is not a valid simplex`},
 		{"tuple(simplex[2], real<lower=0>) t;", `{"t": {"1": [0.5, 0.5], "2": -1}}`, `data variable "t:2" is -1, but must be >= 0`},
