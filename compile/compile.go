@@ -582,7 +582,7 @@ func (ck *constraintCheck) violation(e *env) error {
 	}
 	if isStructured(ck.base) {
 		if err := ck.checkStructure(v, ck.work.of(e)); err != nil {
-			return fmt.Errorf("%s %q %v", ck.what, ck.name, err)
+			return err
 		}
 	}
 	return nil

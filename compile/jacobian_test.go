@@ -268,7 +268,7 @@ func TestTransformFunctionErrors(t *testing.T) {
 		{"transformed data { matrix[1, 1] z = sum_to_zero_unconstrain([[1, -1], [0, 0]]); }",
 			"sum_to_zero_unconstrain: sum_to_zero variable does not sum to zero in column 1: its sum is 1, but should be 0"},
 		{"transformed data { matrix[2, 2] z = stochastic_row_unconstrain([[0.5, 0.5, 0], [0.5, 0.6, 0]]); }",
-			"stochastic_row_unconstrain: Simplex variable is not a valid simplex"},
+			"stochastic_row_unconstrain: row 2: Simplex variable is not a valid simplex"},
 		{"transformed data { matrix[2, 2] z = cholesky_factor_corr_constrain([1, 2, 3]', -1); }",
 			"cholesky_factor_corr_constrain: size -1 is negative"},
 		// The size is checked before anything of it is allocated.

@@ -61,6 +61,10 @@ func (dv *dataVar) read(e *env, data model.Data) error {
 		return fmt.Errorf("variable %q not found in the data", dv.name)
 	}
 	if isInt && !val.Int {
+		if len(val.Dims) > 0 && val.RealAt < len(val.Elems) {
+			return fmt.Errorf("%s %q has real values (%q is written as a real, %v), but is declared %v", dv.what, dv.name,
+				arrayElementName(dv.name, val.Dims, val.RealAt), val.Elems[val.RealAt], t)
+		}
 		return fmt.Errorf("%s %q has real values, but is declared %v", dv.what, dv.name, t)
 	}
 	if len(val.Elems) != n || (n > 0 && !sameDims(val.Dims, dims)) {
@@ -415,10 +419,24 @@ func (ck *constraintCheck) checkStructure(v *value, w *structWork) error {
 			x[i] = v.R[b*block+i].Val
 		}
 		if err := unconstrainStructured(ck.base, x, inner, y); err != nil {
-			return err
+			return fmt.Errorf("%s %q is not a valid %s: %w", ck.what, arrayElementName(ck.name, v.Dims[:ck.kind.Dims], b), ck.base, err)
 		}
 	}
 	return nil
+}
+
+// arrayElementName names the b-th element, row-major, of an array of
+// sizes dims: "x[2,1]"; the name alone when dims is empty.
+func arrayElementName(name string, dims []int, b int) string {
+	if len(dims) == 0 {
+		return name
+	}
+	idx := make([]string, len(dims))
+	for d := len(dims) - 1; d >= 0; d-- {
+		idx[d] = strconv.Itoa(b%dims[d] + 1)
+		b /= dims[d]
+	}
+	return name + "[" + strings.Join(idx, ",") + "]"
 }
 
 // unconstrain writes the unconstrained values of the parameter's slot into

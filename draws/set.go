@@ -31,6 +31,9 @@ type Set struct {
 	// (its method columns 0). It is not a draw: Draws and Summary leave it
 	// out.
 	Mean []float64
+	// Footer are the comment lines after the draws, such as CmdStan's
+	// timings.
+	Footer []string
 }
 
 // Index is the position of a column in each row, or -1.

@@ -27,6 +27,9 @@ type Value struct {
 	// Int reports that every element was written as an integer literal,
 	// which an int declaration requires.
 	Int bool
+	// RealAt, when Int is false, is the index in Elems of the first
+	// element written as a real, for errors to name it.
+	RealAt int
 	// TupleLevels, for a member of a tuple (x:1, or x:2:1 in a nested
 	// tuple), count the leading Dims that are the array sizes of each
 	// enclosing tuple, outermost first and cumulatively: x:2:1 of
@@ -110,9 +113,13 @@ func (e *SyntaxError) Error() string {
 }
 
 // ReadData reads a Stan JSON data set: an object whose members are numbers
-// or nested arrays of numbers. As in CmdStan, the strings "inf", "+inf",
-// "-inf", "Infinity", "-Infinity" and "NaN" stand for those reals, and so
-// do the bare words NaN, Inf, Infinity, -Inf and -Infinity.
+// or nested arrays of numbers. As CmdStan's reader does, it takes the
+// strings "Inf", "Infinity", "-Inf", "-Infinity" and "NaN", and the same
+// bare words, for those reals; it also takes "+inf" and "-inf", which
+// the CmdStan Guide's JSON table shows, and "inf", which gostan once
+// wrote. A member whose name is not a Stan identifier is skipped, as
+// CmdStan skips it; a name given twice, at the top or inside a tuple,
+// is an error, as CmdStan's "Attempt to redefine variable" is.
 func ReadData(r io.Reader) (Data, error) {
 	src, err := io.ReadAll(r)
 	if err != nil {
@@ -134,13 +141,95 @@ func ReadData(r io.Reader) (Data, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("unexpected content after the data object")
 	}
+	if err := duplicateKey(quoted); err != nil {
+		return nil, err
+	}
 	d := make(Data, len(top))
 	for name, raw := range top {
+		if !isStanName(name) {
+			continue
+		}
 		if err := d.add(name, raw, nil); err != nil {
 			return nil, err
 		}
 	}
 	return d, nil
+}
+
+// isStanName reports whether name can be a Stan variable: a letter, then
+// letters, digits and underscores. CmdStan's reader skips other members.
+func isStanName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if !letter && (i == 0 || c != '_' && !('0' <= c && c <= '9')) {
+			return false
+		}
+	}
+	return name != ""
+}
+
+// duplicateKey finds a name given twice in one object of src, valid
+// JSON, which encoding/json would read as the last: the data object's
+// variables or a tuple's members. It scans the bytes rather than
+// decoding again, which would take as long as reading the file.
+func duplicateKey(src []byte) error {
+	type level struct {
+		object bool
+		keys   map[string]bool
+		key    string // the member being read
+	}
+	var stack []level
+	expectKey := false
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '{':
+			stack = append(stack, level{object: true})
+			expectKey = true
+		case '[':
+			stack = append(stack, level{})
+			expectKey = false
+		case '}', ']':
+			stack = stack[:len(stack)-1]
+			expectKey = false
+		case ',':
+			expectKey = len(stack) > 0 && stack[len(stack)-1].object
+		case '"':
+			start := i
+			for i++; src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+			if !expectKey {
+				continue
+			}
+			expectKey = false
+			var key string
+			if err := json.Unmarshal(src[start:i+1], &key); err != nil {
+				return err
+			}
+			top := &stack[len(stack)-1]
+			if top.keys[key] {
+				var where []string
+				for _, l := range stack[:len(stack)-1] {
+					if l.object {
+						where = append(where, l.key)
+					}
+				}
+				if len(where) == 0 {
+					return fmt.Errorf("data variable %q is given twice (CmdStan: attempt to redefine variable)", key)
+				}
+				return fmt.Errorf("data variable %q has the tuple member %q twice", strings.Join(where, ":"), key)
+			}
+			if top.keys == nil {
+				top.keys = map[string]bool{}
+			}
+			top.keys[key] = true
+			top.key = key
+		}
+	}
+	return nil
 }
 
 // add reads the variable name. A tuple, a JSON object with keys "1",
@@ -175,14 +264,22 @@ func (d Data) add(name string, raw any, levels []int) error {
 		d[name] = v
 		return nil
 	}
+	// A member the file leaves out is missing data, which the compiler
+	// accepts for a member of size zero, as CmdStan does.
+	last := 0
 	for k := range obj {
-		if i, err := strconv.Atoi(k); err != nil || i < 1 || i > len(obj) || strconv.Itoa(i) != k {
-			return fmt.Errorf("data variable %q is a tuple, whose keys must be \"1\" to \"%d\", found %q", name, len(obj), k)
+		i, err := strconv.Atoi(k)
+		if err != nil || i < 1 || strconv.Itoa(i) != k {
+			return fmt.Errorf("data variable %q is a tuple, whose keys must be \"1\", \"2\", ..., found %q", name, k)
 		}
+		last = max(last, i)
 	}
-	for i := 1; i <= len(obj); i++ {
+	for i := 1; i <= last; i++ {
 		key := strconv.Itoa(i)
-		m, err := member(name, raw, key, nil)
+		if _, ok := obj[key]; !ok {
+			continue
+		}
+		m, err := member(name, raw, key, len(obj), nil)
 		if err != nil {
 			return err
 		}
@@ -194,13 +291,14 @@ func (d Data) add(name string, raw any, levels []int) error {
 }
 
 // member takes member key out of every tuple of raw, an array of tuples
-// (nested) or a tuple; idx is raw's index within the variable name.
-func member(name string, raw any, key string, idx []int) (any, error) {
+// (nested) or a tuple, each of which must have n members; idx is raw's
+// index within the variable name.
+func member(name string, raw any, key string, n int, idx []int) (any, error) {
 	switch x := raw.(type) {
 	case []any:
 		out := make([]any, len(x))
 		for i, el := range x {
-			m, err := member(name, el, key, append(idx, i))
+			m, err := member(name, el, key, n, append(idx, i))
 			if err != nil {
 				return nil, err
 			}
@@ -211,6 +309,10 @@ func member(name string, raw any, key string, idx []int) (any, error) {
 		m, ok := x[key]
 		if !ok {
 			return nil, fmt.Errorf("data variable %q is a tuple without the member %q", elemName(name, idx), key)
+		}
+		if len(x) != n {
+			return nil, fmt.Errorf("data variable %q is a tuple of %d members, but %q has %d: the tuples of an array must have the same members",
+				elemName(name, idx), len(x), elemName(name, make([]int, len(idx))), n)
 		}
 		return m, nil
 	}
@@ -375,7 +477,9 @@ func (v *Value) fill(name string, raw any, idx []int) error {
 	if err != nil {
 		return fmt.Errorf("data variable %q: %v", elemName(name, idx), err)
 	}
-	v.Int = v.Int && isInt
+	if v.Int && !isInt {
+		v.Int, v.RealAt = false, len(v.Elems)
+	}
 	v.Elems = append(v.Elems, x)
 	return nil
 }
@@ -394,22 +498,24 @@ func number(raw any) (float64, bool, error) {
 		return f, isInt, nil
 	case string:
 		switch x {
-		case "inf", "+inf", "Inf", "+Inf", "Infinity", "+Infinity":
+		case "Inf", "Infinity", "+inf", "inf":
 			return math.Inf(1), false, nil
-		case "-inf", "-Inf", "-Infinity":
+		case "-Inf", "-Infinity", "-inf":
 			return math.Inf(-1), false, nil
-		case "NaN", "nan":
+		case "NaN":
 			return math.NaN(), false, nil
 		}
-		return 0, false, fmt.Errorf("found the string %q, but expected a number", x)
+		return 0, false, fmt.Errorf("found the string %q, but expected a number (or \"Inf\", \"Infinity\", \"-Inf\", \"-Infinity\", \"NaN\")", x)
 	case []any:
 		return 0, false, fmt.Errorf("found an array where a number was expected: arrays must be rectangular")
 	case nil:
 		return 0, false, fmt.Errorf("found null, but expected a number")
 	case bool:
 		return 0, false, fmt.Errorf("found %v, but expected a number", x)
+	case map[string]any:
+		return 0, false, fmt.Errorf("found an object (a tuple), but expected a number")
 	default:
-		return 0, false, fmt.Errorf("found an object, but expected a number")
+		return 0, false, fmt.Errorf("found %v, but expected a number", x)
 	}
 }
 
@@ -433,7 +539,8 @@ func elemName(name string, idx []int) string {
 
 // WriteJSON writes d as Stan JSON, the variables in name order, each
 // nested by its sizes; integers are written as integers and the
-// non-finite values as the strings CmdStan reads ("inf", "-inf", "NaN").
+// non-finite values as strings CmdStan's reader takes ("Inf", "-Inf",
+// "NaN"; it refuses "inf").
 // The members of a tuple (x:1, x:2:1) are written as CmdStan writes the
 // tuple: an object with keys "1", "2", ..., an array of tuples as an
 // array of such objects.
@@ -577,9 +684,9 @@ func appendNested(b []byte, dims []int, elems *[]float64, isInt bool) []byte {
 		case math.IsNaN(x):
 			return append(b, `"NaN"`...)
 		case math.IsInf(x, 1):
-			return append(b, `"inf"`...)
+			return append(b, `"Inf"`...)
 		case math.IsInf(x, -1):
-			return append(b, `"-inf"`...)
+			return append(b, `"-Inf"`...)
 		case isInt:
 			return strconv.AppendInt(b, int64(x), 10)
 		}

@@ -11,7 +11,8 @@ import (
 // out its optimize, laplace, variational and pathfinder output: the
 // preamble, the set's configuration then the run's (data, init, seed,
 // output), the header (the model's columns CmdStan's way, theta.1), the
-// set's comments, its Mean row if any, then the draws chain after chain.
+// set's comments, its Mean row if any, the draws chain after chain,
+// then the set's footer.
 // run.SigFigs of 0 writes CmdStan's 6.
 func WriteSet(w io.Writer, set *draws.Set, run Run) error {
 	sig := run.SigFigs
@@ -44,5 +45,6 @@ func WriteSet(w io.Writer, set *draws.Set, run Run) error {
 			}
 		}
 	}
+	cw.Comment(set.Footer...)
 	return cw.Flush()
 }

@@ -60,7 +60,7 @@ func unconstrainStochasticColumn(x []float64, n, m int, y []float64, free func(x
 	}
 	for j := range m {
 		if err := free(x[j*n:(j+1)*n], y[j*(n-1):(j+1)*(n-1)]); err != nil {
-			return err
+			return inPart("stochastic_column_free", "column", j, err)
 		}
 	}
 	return nil
@@ -109,11 +109,21 @@ func unconstrainStochasticRow(x []float64, n, m int, y []float64, free func(x, y
 			row[c] = x[i+c*n]
 		}
 		if err := free(row, coords); err != nil {
-			return err
+			return inPart("stochastic_row_free", "row", i, err)
 		}
 		for c := range m - 1 {
 			y[i+c*n] = coords[c]
 		}
 	}
 	return nil
+}
+
+// inPart is the error err of column or row i (from 0) of a stochastic
+// matrix, naming it.
+func inPart(fn, part string, i int, err error) error {
+	msg := err.Error()
+	if e, ok := err.(*Error); ok {
+		msg = e.Msg
+	}
+	return errorf(fn, "%s %d: %s", part, i+1, msg)
 }

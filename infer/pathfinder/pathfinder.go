@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/infer/optimize"
@@ -108,11 +109,15 @@ type Result struct {
 	Messages    []string
 	// Config is the run's settings.
 	Config Config
+	// PathSeconds is the wall time of the paths, run in parallel, and
+	// PSISSeconds that of the resampling and the draws' outputs: the
+	// timings CmdStan's pathfinder writes after the draws.
+	PathSeconds, PSISSeconds float64
 }
 
 // Set is the draws as CmdStan's pathfinder output holds them:
 // lp_approx__, lp__ and the model's columns, with the settings, and a
-// comment when the paths were interrupted.
+// comment when the paths were interrupted, else CmdStan's timings.
 func (r *Result) Set() *draws.Set {
 	rows := make([][]float64, len(r.Draws))
 	for k, d := range r.Draws {
@@ -122,6 +127,13 @@ func (r *Result) Set() *draws.Set {
 		Config: r.Config.lines(), Seed: r.Config.Seed}
 	if r.Interrupted {
 		set.Comments = []string{"Interrupted: the paths stopped early; the draws come from the best approximations reached."}
+		return set
+	}
+	// CmdStan Guide, "Pathfinder Method": the timings close the file.
+	set.Footer = []string{
+		fmt.Sprintf("Elapsed Time: %f seconds (Pathfinders)", r.PathSeconds),
+		fmt.Sprintf("              %f seconds (PSIS)", r.PSISSeconds),
+		fmt.Sprintf("              %f seconds (Total)", r.PathSeconds+r.PSISSeconds),
 	}
 	return set
 }
@@ -173,6 +185,7 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 	if m.Dim() == 0 {
 		return nil, errors.New("pathfinder: the model has no parameters to approximate")
 	}
+	start := time.Now()
 	paths := make([]Path, cfg.NumPaths)
 	outs := make([]*pathDraws, cfg.NumPaths)
 	var wg sync.WaitGroup
@@ -188,7 +201,9 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 		}()
 	}
 	wg.Wait()
-	res := &Result{Names: m.Names(), Paths: paths, ParetoK: math.NaN(), Interrupted: ctx.Err() != nil, Config: cfg}
+	res := &Result{Names: m.Names(), Paths: paths, ParetoK: math.NaN(), Interrupted: ctx.Err() != nil, Config: cfg,
+		PathSeconds: time.Since(start).Seconds()}
+	psisStart := time.Now()
 	var pool pathDraws
 	var errs []error
 	for i, p := range paths {
@@ -240,6 +255,7 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 		res.LPApprox = append(res.LPApprox, pool.lpa[i])
 	}
 	res.Messages = append(res.Messages, failed.OutputsReport()...)
+	res.PSISSeconds = time.Since(psisStart).Seconds()
 	return res, nil
 }
 
