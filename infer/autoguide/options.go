@@ -204,6 +204,33 @@ func InitToMedian(numSamples int) InitStrategy {
 	return initFromPrior("init_to_median", numSamples)
 }
 
+// InitToNormalMedian is NumPyro's init_to_median(num_samples) on a
+// program compiled by the seed study's runtime (stan2numpyro), which
+// declares each parameter without a prior as a site drawn Normal(0, 1) on
+// the unconstrained scale and mapped through its constraint: each
+// coordinate is the median of numSamples standard normal draws. It is
+// exact for elementwise constraints, where the median commutes with the
+// monotone map (every PosteriorDB posterior of the study but the
+// positive_ordered one).
+func InitToNormalMedian(numSamples int) InitStrategy {
+	return func(m model.Model, rng *rand.Rand) ([]float64, error) {
+		z, draws := make([]float64, m.Dim()), make([]float64, numSamples)
+		for range initTries {
+			for i := range z {
+				for k := range draws {
+					draws[k] = rng.NormFloat64()
+				}
+				slices.Sort(draws)
+				z[i] = (draws[(numSamples-1)/2] + draws[numSamples/2]) / 2
+			}
+			if finiteAt(m, z) {
+				return z, nil
+			}
+		}
+		return nil, fmt.Errorf("init_to_median: the log density is not finite at the medians of %d normal draws after %d attempts", numSamples, initTries)
+	}
+}
+
 // InitToMean is init_to_mean: each prior site at its family's mean given
 // the sites before it, or, where the mean does not exist (a Cauchy), at
 // the median of 15 draws; without a proper prior, init_to_uniform(2).

@@ -68,8 +68,13 @@ var preconditioned = map[string]bool{"normal": true, "diagonal": true, "mvn": tr
 // preconditioning, and a draw outside the support or a NaN ends the fit
 // with an error (Strict), which the study counts as a runtime error.
 func SeedStudySettings(name string) Settings {
-	return Settings{Steps: 100000, Particles: 1, Draws: 10000, LR: 0.0005, Decay: 1, Strict: true,
+	s := Settings{Steps: 100000, Particles: 1, Draws: 10000, LR: 0.0005, Decay: 1, Strict: true,
 		Options: []Option{AsNumPyro()}}
+	if name == "delta" {
+		// AutoDelta's init_to_median, the others' init_to_uniform.
+		s.Options = append(s.Options, InitLoc(InitToNormalMedian(15)))
+	}
+	return s
 }
 
 // SVI is svi.SVI configured by s for the guide maker makes; FitModel
