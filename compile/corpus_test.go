@@ -114,107 +114,124 @@ var corpusValues = map[string]float64{
 	// log(inv_logit(1) - inv_logit(0.5))
 	"distributions.stan lild": -2.2200908012655183,
 	// -Σ (y - 0.5)²/2 - 3 log √(2π) for y = 1, 2, 3.
-	"guide.stan full":         -7.131815599614018,
-	"guide.stan rs":           -7.131815599614018,
-	"conform.stan glm_b":      0,
-	"conform.stan glm_p":      0,
-	"conform.stan glm_n":      0,
-	"conform.stan glm_nb":     0,
-	"conform.stan glm_c":      0,
-	"conform.stan sn":         -0.9189385332046727, // -log √(2π)
-	"conform.stan hs":         -2,
-	"conform.stan negpow":     -4,  // -(2^2): ^ binds tighter than unary minus
-	"conform.stan powpow":     512, // 2^(3^2): ^ is right associative
-	"conform.stan idiv":       -3,  // C++ truncates toward zero
-	"conform.stan imod":       -1,
-	"conform.stan tern":       1,
-	"conform.stan nest":       4, // 0 ? 2 : (3 ? 4 : 5)
-	"conform.stan left":       0, // 3 * (2 %/% 4): %/% binds tighter than * in stanc3
-	"conform.stan modmul":     4,
-	"conform.stan negexp":     0.5, // 2^(-(1^2))
-	"conform.stan eltneg":     -4,
-	"conform.stan chain":      1, // (3 < 2) < 1
-	"conform.stan trix":       2,
-	"conform.stan fe":         2.5,
-	"conform.stan col2":       1,
-	"conform.stan allb":       2.5, // B[] is every row
-	"conform.stan one1":       4,
-	"conform.stan bareidx":    0,                  // 1 + -1
-	"conform.stan ard":        1.4715177646857693, // 4 exp(-(1/1 + 4/4)/2)
-	"conform.stan ardx":       0.2431167344342142, // exp(-√2)
-	"conform.stan m32x":       0.4833577245965077, // (1 + √3) exp(-√3)
-	"conform.stan dpv":        11.25,
-	"conform.stan dpx":        7,
-	"conform.stan perx":       0.36787944117144233, // exp(-2 sin²(π/4))
-	"conform.stan elcdf":      0,
-	"conform.stan ecdf":       1,
-	"conform.stan edr":        0,
-	"conform.stan nrng":       0,
-	"conform.stan schur_tr":   3,
-	"conform.stan schur_low":  0,
-	"conform.stan schur_u":    0,
-	"conform.stan selfnan":    1,
-	"conform.stan selfi":      math.MinInt32,
-	"manual.stan a12":         7,
-	"manual.stan a13":         3,
-	"manual.stan a23":         -1,
-	"manual.stan rev":         10,
-	"manual.stan tail":        5,
-	"manual.stan head2":       3,
-	"manual.stan w1":          2,
-	"manual.stan w3":          1,
-	"manual.stan arr12":       2.5,
-	"manual.stan col2":        7.5,
-	"manual.stan m21":         3,
-	"manual.stan mrow":        7,
-	"manual.stan cond":        0.5,
-	"manual.stan idiv":        3,
-	"manual.stan fib10":       55,
-	"manual.stan inb":         1,
-	"manual.stan xy":          4.5,
-	"signatures.stan dv":      3.5,
-	"signatures.stan dm":      1,  // 3 / 3
-	"signatures.stan em":      21, // 2+4+6 + 3+6
-	"signatures.stan zm_re":   5,  // (1+2i)(3-i) = 5+5i
-	"signatures.stan zm_im":   5,
-	"signatures.stan zd_re":   0.1, // (1+2i)/(3-i) = (1+7i)/10
-	"signatures.stan zd_im":   0.7,
-	"signatures.stan zdv":     2, // 2i/1
-	"signatures.stan na":      1,
-	"signatures.stan nv":      -7,
-	"signatures.stan ch":      2,
-	"signatures.stan ct":      3,
-	"signatures.stan cr":      3,
-	"signatures.stan cs":      3,
-	"signatures.stan csz":     3,
-	"signatures.stan cne":     4,
-	"signatures.stan cdim":    2,
-	"signatures.stan cj":      2,
-	"signatures.stan cjr":     3,
-	"signatures.stan tcv_re":  3,
-	"signatures.stan tcv_im":  1.5,
-	"signatures.stan ti":      3,
-	"signatures.stan ti2":     -2,
-	"signatures.stan rk":      2,  // two elements below 3
-	"signatures.stan ff12":    30, // 6·5
-	"signatures.stan ff21":    1,
-	"signatures.stan ff22":    336,                // 8·7·6
-	"signatures.stan bj":      0.3528340286156376, // J_2(2): n[1, 2] = 2 with x[1, 2] = 2
-	"signatures.stan sym":     -6,                 // Hermitian: the conjugate of 3 + 6i
-	"signatures.stan tmc":     3,
-	"signatures.stan eim":     12,
-	"signatures.stan eid":     3, // integer division
-	"signatures.stan d4s":     30,
-	"signatures.stan d4l":     1.3862943611198906, // log 4
-	"solvers.stan rn":         math.Sqrt2,
-	"solvers.stan rp":         3,
-	"solvers.stan od":         0.1353352832366127, // e⁻²
-	"truncation.stan mless":   0,
-	"truncation.stan ltwo":    -0.6931471805599453, // log ½
-	"transforms.stan lb":      2.2231301601484298,  // 2 + e^-1.5
-	"transforms.stan lb_back": -1.5,
-	"transforms.stan ou":      1.6,
-	"transforms.stan lu":      0.197375320224904, // tanh(0.2)
+	"guide.stan full":        -7.131815599614018,
+	"guide.stan rs":          -7.131815599614018,
+	"conform.stan glm_b":     0,
+	"conform.stan glm_p":     0,
+	"conform.stan glm_n":     0,
+	"conform.stan glm_nb":    0,
+	"conform.stan glm_c":     0,
+	"conform.stan sn":        -0.9189385332046727, // -log √(2π)
+	"conform.stan hs":        -2,
+	"conform.stan negpow":    -4,  // -(2^2): ^ binds tighter than unary minus
+	"conform.stan powpow":    512, // 2^(3^2): ^ is right associative
+	"conform.stan idiv":      -3,  // C++ truncates toward zero
+	"conform.stan imod":      -1,
+	"conform.stan tern":      1,
+	"conform.stan nest":      4, // 0 ? 2 : (3 ? 4 : 5)
+	"conform.stan left":      0, // 3 * (2 %/% 4): %/% binds tighter than * in stanc3
+	"conform.stan modmul":    4,
+	"conform.stan negexp":    0.5, // 2^(-(1^2))
+	"conform.stan eltneg":    -4,
+	"conform.stan chain":     1, // (3 < 2) < 1
+	"conform.stan trix":      2,
+	"conform.stan fe":        2.5,
+	"conform.stan col2":      1,
+	"conform.stan allb":      2.5, // B[] is every row
+	"conform.stan one1":      4,
+	"conform.stan bareidx":   0,                  // 1 + -1
+	"conform.stan ard":       1.4715177646857693, // 4 exp(-(1/1 + 4/4)/2)
+	"conform.stan ardx":      0.2431167344342142, // exp(-√2)
+	"conform.stan m32x":      0.4833577245965077, // (1 + √3) exp(-√3)
+	"conform.stan dpv":       11.25,
+	"conform.stan dpx":       7,
+	"conform.stan perx":      0.36787944117144233, // exp(-2 sin²(π/4))
+	"conform.stan elcdf":     0,
+	"conform.stan ecdf":      1,
+	"conform.stan edr":       0,
+	"conform.stan nrng":      0,
+	"conform.stan schur_tr":  3,
+	"conform.stan schur_low": 0,
+	"conform.stan schur_u":   0,
+	"conform.stan selfnan":   1,
+	"conform.stan selfi":     math.MinInt32,
+	"manual.stan a12":        7,
+	"manual.stan a13":        3,
+	"manual.stan a23":        -1,
+	"manual.stan rev":        10,
+	"manual.stan tail":       5,
+	"manual.stan head2":      3,
+	"manual.stan w1":         2,
+	"manual.stan w3":         1,
+	"manual.stan arr12":      2.5,
+	"manual.stan col2":       7.5,
+	"manual.stan m21":        3,
+	"manual.stan mrow":       7,
+	"manual.stan cond":       0.5,
+	"manual.stan idiv":       3,
+	"manual.stan fib10":      55,
+	"manual.stan inb":        1,
+	"manual.stan xy":         4.5,
+	// The Reference Manual's expressions and statements (expressions2.stan).
+	"expressions2.stan sc_and":          0, // && short-circuits: boom() is never called
+	"expressions2.stan sc_or":           1,
+	"expressions2.stan tern":            5, // ?: evaluates one branch
+	"expressions2.stan alias2":          1, // v[2:3] = v[1:2] copies the right side first
+	"expressions2.stan alias3":          2,
+	"expressions2.stan alias_a2":        3,
+	"expressions2.stan alias_a3":        1,
+	"expressions2.stan order":           29, // foreach over a matrix: column-major
+	"expressions2.stan ldiv":            6,  // \ binds tighter than *
+	"expressions2.stan eltmul":          18, // .* binds like *, left to right
+	"expressions2.stan wsum":            40,
+	"expressions2.stan pairs":           13,
+	"expressions2.stan exact":           1,
+	"expressions2.stan promoted":        1, // int -> real beats int -> complex
+	"expressions2.stan to_complex_call": 2,
+	"expressions2.stan zre":             2.5,
+	"signatures.stan dv":                3.5,
+	"signatures.stan dm":                1,  // 3 / 3
+	"signatures.stan em":                21, // 2+4+6 + 3+6
+	"signatures.stan zm_re":             5,  // (1+2i)(3-i) = 5+5i
+	"signatures.stan zm_im":             5,
+	"signatures.stan zd_re":             0.1, // (1+2i)/(3-i) = (1+7i)/10
+	"signatures.stan zd_im":             0.7,
+	"signatures.stan zdv":               2, // 2i/1
+	"signatures.stan na":                1,
+	"signatures.stan nv":                -7,
+	"signatures.stan ch":                2,
+	"signatures.stan ct":                3,
+	"signatures.stan cr":                3,
+	"signatures.stan cs":                3,
+	"signatures.stan csz":               3,
+	"signatures.stan cne":               4,
+	"signatures.stan cdim":              2,
+	"signatures.stan cj":                2,
+	"signatures.stan cjr":               3,
+	"signatures.stan tcv_re":            3,
+	"signatures.stan tcv_im":            1.5,
+	"signatures.stan ti":                3,
+	"signatures.stan ti2":               -2,
+	"signatures.stan rk":                2,  // two elements below 3
+	"signatures.stan ff12":              30, // 6·5
+	"signatures.stan ff21":              1,
+	"signatures.stan ff22":              336,                // 8·7·6
+	"signatures.stan bj":                0.3528340286156376, // J_2(2): n[1, 2] = 2 with x[1, 2] = 2
+	"signatures.stan sym":               -6,                 // Hermitian: the conjugate of 3 + 6i
+	"signatures.stan tmc":               3,
+	"signatures.stan eim":               12,
+	"signatures.stan eid":               3, // integer division
+	"signatures.stan d4s":               30,
+	"signatures.stan d4l":               1.3862943611198906, // log 4
+	"solvers.stan rn":                   math.Sqrt2,
+	"solvers.stan rp":                   3,
+	"solvers.stan od":                   0.1353352832366127, // e⁻²
+	"truncation.stan mless":             0,
+	"truncation.stan ltwo":              -0.6931471805599453, // log ½
+	"transforms.stan lb":                2.2231301601484298,  // 2 + e^-1.5
+	"transforms.stan lb_back":           -1.5,
+	"transforms.stan ou":                1.6,
+	"transforms.stan lu":                0.197375320224904, // tanh(0.2)
 	// 3/2, plus the smaller eigenvalue of [[2, 1], [1, 2]]
 	"tuples.stan first": 2.5,
 	"tuples.stan g:2:2": 7.5, // b + a, unpacked from (3, 4.5)
