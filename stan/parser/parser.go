@@ -763,7 +763,7 @@ func (p *parser) parseUnsizedType() *ast.Type {
 		switch {
 		case p.tok.Kind == token.IDENT && baseSizes[p.tok.Lit] > 0:
 			p.errorAt(p.tok.Pos, fmt.Sprintf("function arguments and results cannot be constrained types like %s: use vector or matrix", p.tok.Lit))
-		case p.isWord("data"):
+		case p.isWord("data") && p.peek().Kind == token.IDENT:
 			p.errorAt(p.tok.Pos, "only a whole function argument can be qualified data, as in data array[] real x")
 		case p.isWord("void"):
 			p.errorAt(p.tok.Pos, "void is a function's return type alone: it is not a value's type")
