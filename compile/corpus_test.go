@@ -272,6 +272,21 @@ var corpusValues = map[string]float64{
 	"complex.stan cs[2,imag]": 1,
 	"complex.stan dp[real]":   3,
 	"complex.stan dp[imag]":   0,
+
+	// blocks2.stan: is_even(7); pick's int, real and complex overloads;
+	// the first of {1, 2, 5, 0} over 2 is the third; 1.5 summed over
+	// sizes 4 and 1 to 4; T(2.5) = 5; b = a + 1 = 2.
+	"blocks2.stan even7":  0,
+	"blocks2.stan p_int":  1,
+	"blocks2.stan p_real": 2,
+	"blocks2.stan p_cplx": 3,
+	"blocks2.stan fo":     3,
+	"blocks2.stan tot":    6,
+	"blocks2.stan t":      5,
+	"blocks2.stan pr":     3,
+	"blocks2.stan wr":     2.5,
+	"blocks2.stan bb":     2,
+	"blocks2.stan acc_gq": 15,
 }
 
 func fileExists(path string) bool {

@@ -739,14 +739,13 @@ func (p *parser) parseConstraints(t *ast.Type) {
 	p.expect(token.GTR)
 }
 
-// parseUnsizedType reads a function argument's or result's type:
-// [data] array[,] base, or the old base[,].
-func (p *parser) parseUnsizedType(allowVoid bool) *ast.Type {
+// parseUnsizedType reads an unsized type: array[,] base, the old base[,],
+// or a tuple of unsized types. Only a whole argument may be qualified
+// `data` and only a whole result may be `void` (stanc3's grammar: its
+// return_type is void or an unsized type, its arg_decl an optional data
+// before one); parseFuncDecl reads those.
+func (p *parser) parseUnsizedType() *ast.Type {
 	t := &ast.Type{TypePos: p.tok.Pos}
-	if p.isWord("data") {
-		t.DataOnly = true
-		p.next()
-	}
 	if p.isWord("array") {
 		p.next()
 		t.ArrayDims = p.parseCommas()
@@ -756,14 +755,19 @@ func (p *parser) parseUnsizedType(allowVoid bool) *ast.Type {
 		defer p.leave()
 		p.next()
 		t.Base = "tuple"
-		t.Members = p.parseTupleMembers(func() *ast.Type { return p.parseUnsizedType(false) })
+		t.Members = p.parseTupleMembers(p.parseUnsizedType)
 		t.EndPos = p.lastEnd
 		return t
 	}
-	if p.tok.Kind != token.IDENT || !(unsizedBases[p.tok.Lit] || allowVoid && p.tok.Lit == "void") {
-		if p.tok.Kind == token.IDENT && baseSizes[p.tok.Lit] > 0 {
+	if p.tok.Kind != token.IDENT || !unsizedBases[p.tok.Lit] {
+		switch {
+		case p.tok.Kind == token.IDENT && baseSizes[p.tok.Lit] > 0:
 			p.errorAt(p.tok.Pos, fmt.Sprintf("function arguments and results cannot be constrained types like %s: use vector or matrix", p.tok.Lit))
-		} else {
+		case p.isWord("data") && p.peek().Kind == token.IDENT:
+			p.errorAt(p.tok.Pos, "only a whole function argument can be qualified data, as in data array[] real x")
+		case p.isWord("void"):
+			p.errorAt(p.tok.Pos, "void is a function's return type alone: it is not a value's type")
+		default:
 			p.errorExpected("a type")
 		}
 		panic(syncErr{})
@@ -797,13 +801,29 @@ func (p *parser) parseCommas() []ast.Expr {
 }
 
 func (p *parser) parseFuncDecl() ast.Stmt {
-	f := &ast.FuncDecl{Ret: p.parseUnsizedType(true), Name: p.parseIdent()}
+	var ret *ast.Type
+	if p.isWord("void") {
+		ret = &ast.Type{TypePos: p.tok.Pos, Base: "void"}
+		p.next()
+		ret.EndPos = p.lastEnd
+	} else {
+		ret = p.parseUnsizedType()
+	}
+	f := &ast.FuncDecl{Ret: ret, Name: p.parseIdent()}
 	p.expect(token.LPAREN)
 	for p.tok.Kind != token.RPAREN {
 		if len(f.Params) > 0 {
 			p.expectSep(token.RPAREN)
 		}
-		t := p.parseUnsizedType(false)
+		var t *ast.Type
+		if p.isWord("data") {
+			pos := p.tok.Pos
+			p.next()
+			t = p.parseUnsizedType()
+			t.TypePos, t.DataOnly = pos, true
+		} else {
+			t = p.parseUnsizedType()
+		}
 		f.Params = append(f.Params, &ast.Param{Type: t, Name: p.parseIdent()})
 	}
 	f.Rparen = p.expect(token.RPAREN)

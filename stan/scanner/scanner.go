@@ -83,7 +83,10 @@ func (s *Scanner) skip() (Token, bool) {
 	for s.off < len(s.src) {
 		c := s.src[s.off]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+		// The Reference Manual's whitespace ("Whitespace characters"):
+		// space, tab, carriage return and line feed; and form feed, which
+		// stanc3's lexer also skips. A vertical tab is an invalid character.
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
 			s.off++
 		case c == '/' && s.peek(1) == '/':
 			s.lineComment()

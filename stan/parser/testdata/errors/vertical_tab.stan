@@ -1,0 +1,3 @@
+data {
+  real /* ERROR "invalid character '\\v'" */ x;
+}
