@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,7 +22,8 @@ func FuzzCompile(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.stan"))
 	more, _ := filepath.Glob(filepath.Join("..", "examples", "*.stan"))
 	good, _ := filepath.Glob(filepath.Join("..", "testdata", "stan", "good", "*.stan"))
-	for _, s := range append(append(seeds, more...), good...) {
+	guide, _ := filepath.Glob(filepath.Join("testdata", "userguide", "*.stan"))
+	for _, s := range slices.Concat(seeds, more, good, guide) {
 		src, err := os.ReadFile(s)
 		if err != nil {
 			continue
@@ -41,6 +43,9 @@ func FuzzCompile(f *testing.F) {
 		`functions { complex f(complex z) { return z * 2i; } } parameters { complex z; array[2] complex_vector[2] zs; } model { complex_matrix[2, 2] m = [[z, 1], [2.5, f(z)]]; target += abs(m[2, 2] / zs[1][2]) - arg(sum(zs[2])) + get_real(z == 1 ? z : -z); } generated quantities { array[2] complex w = {z, get_imag(z)}; print(w, " ", z); }`,
 	} {
 		f.Add([]byte(src), []byte("{}"))
+	}
+	for _, s := range fusedSeeds {
+		f.Add([]byte(fusedProgram(s)), []byte(loopJSON))
 	}
 	f.Add([]byte(`functions { tuple(real, vector) f(tuple(int, vector) a) { return (a.1 * 2.0, a.2); } } data { int N; array[N] tuple(int, tuple(real, vector[2])) d; } parameters { tuple(real<lower=0>, array[2] simplex[3]) p; } model { real a; int b; (a, b) = (p.1, 2); p.1 ~ exponential(1); } generated quantities { tuple(real, vector[2]) t = f((1, [1, 2]')); array[2] tuple(real, int) g = {(1.5, 2), (t.1, 3)}; g[2].2 = 4; (g[1].1, t.2[1]) = (t.2[2], g[2].1); print(t, g, eigendecompose_sym([[2, 1], [1, 2]])); }`),
 		[]byte(`{"N": 1, "d": [{"1": 3, "2": {"1": 0.5, "2": [1, 2]}}]}`))
