@@ -2,9 +2,11 @@ package compile
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stan/check"
@@ -108,6 +110,7 @@ func FuzzFusedPaths(f *testing.F) {
 		f.Add([]byte(fusedProgram(s)), []byte(loopJSON))
 	}
 	f.Fuzz(func(t *testing.T, src, js []byte) {
+		defer watchdog(src, js)()
 		if bytes.Contains(src, []byte("while")) {
 			return // a mutant loop without end
 		}
@@ -174,6 +177,7 @@ func FuzzDoubleGQ(f *testing.F) {
 		f.Add([]byte(head+c.gq+"\n}\n"), gd.Bytes())
 	}
 	f.Fuzz(func(t *testing.T, src, js []byte) {
+		defer watchdog(src, js)()
 		if !bytes.Contains(src, []byte("generated")) || bytes.Contains(src, []byte("while")) {
 			return
 		}
@@ -204,4 +208,18 @@ func FuzzDoubleGQ(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzDeadline is how long one fuzz input may run: the watchdog ends the
+// fuzzing worker past it, so that the fuzzer records the input as a
+// failure instead of stalling on it.
+const fuzzDeadline = 20 * time.Second
+
+// watchdog panics, in its own goroutine, fuzzDeadline after it is called
+// unless the function it returns is called first.
+func watchdog(src, js []byte) (stop func()) {
+	tm := time.AfterFunc(fuzzDeadline, func() {
+		panic(fmt.Sprintf("input runs over %v\n--- program ---\n%s\n--- data ---\n%s", fuzzDeadline, src, js))
+	})
+	return func() { tm.Stop() }
 }
