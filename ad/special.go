@@ -94,14 +94,47 @@ func (t *Tape) RisingFactorial(a Var, n int) Var {
 // derivative in a by the product rule, which, unlike v (ψ(a+n) - ψ(a))
 // and its falling counterpart, is finite where a factor is 0 (at a = 0,
 // -1, ... for the rising factorial, where ψ has poles).
+//
+// Once v and d are both infinite or NaN, a factor changes only their
+// signs (and a NaN stays), with period 2 over a run of factors of one
+// sign: an even number of those is skipped, so that n in the billions
+// costs what its overflow does.
 func factorialProduct(a float64, n int, s float64) (v, d float64) {
 	v = 1.0
-	for i := range n {
+	for i := 0; i < n; i++ {
 		f := a + s*float64(i)
+		steady := !isFinite(v) && !isFinite(d)
 		d = d*f + v
 		v *= f
+		if steady && f != 0 {
+			i += (sameSignRun(a, s, f, i, n) - i) &^ 1
+		}
 	}
 	return v, d
+}
+
+func isFinite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
+
+// sameSignRun is the last j in [i, n) whose factor a + s j is nonzero
+// with the sign of f, the factor at i; the factors are monotone in j, so
+// it is a bisection.
+func sameSignRun(a, s, f float64, i, n int) int {
+	same := func(j int) bool {
+		g := a + s*float64(j)
+		return g != 0 && (g > 0) == (f > 0)
+	}
+	lo, hi := i, n-1
+	if same(hi) {
+		return hi
+	}
+	for hi-lo > 1 {
+		if mid := lo + (hi-lo)/2; same(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }
 
 // LogFallingFactorial returns log Γ(a+1) - log Γ(a-n+1).

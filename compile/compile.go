@@ -598,6 +598,10 @@ func elementName(name string, dims []int, t types.Type, k int) string {
 	arr := t.Dims
 	inner := len(dims) - arr
 	block := size(dims[arr:])
+	if block == 0 {
+		// An empty vector or matrix has no element to name.
+		return name
+	}
 	in := k % block
 	out := k / block
 	for d := arr - 1; d >= 0; d-- {

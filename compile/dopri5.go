@@ -81,14 +81,23 @@ func (r *dopri5) integrate(sys odeSystem, y0 []float64, t0 float64, ts []float64
 	n := len(y0)
 	r.resize(n)
 	copy(r.x, y0)
-	r.t, r.dt = t0, 0.1
+	r.t, r.tOld, r.dt = t0, t0, 0.1
 	sys.rhs(r.t, r.x, r.d)
 	last := ts[len(ts)-1]
 	steps := 0 // since the last output time
 	for k := 0; k < len(ts); {
 		// Output times the last step has passed are interpolated.
 		for k < len(ts) && ts[k]-r.t <= dblEpsilon {
-			r.calcState(ts[k], out[k*n:(k+1)*n])
+			if r.t == r.tOld {
+				// No step taken: a time within epsilon of t0 has no step
+				// to interpolate (odeint's would divide by its size 0);
+				// it gets the tangent at t0.
+				for i, v := range r.x {
+					out[k*n+i] = v + (ts[k]-r.t)*r.d[i]
+				}
+			} else {
+				r.calcState(ts[k], out[k*n:(k+1)*n])
+			}
 			k++
 			steps = 0
 		}

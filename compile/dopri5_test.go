@@ -24,3 +24,37 @@ func TestODEPowInvRoot(t *testing.T) {
 		}
 	}
 }
+
+// decaySystem is y' = -k y.
+type decaySystem struct{ k float64 }
+
+func (s decaySystem) rhs(_ float64, y, dy []float64) {
+	for i := range y {
+		dy[i] = -s.k * y[i]
+	}
+}
+
+// TestODETimeWithinEpsilonOfStart: an output time within epsilon of t0
+// (a fuzzed program's {1e-320, 2.0}) comes before any step, which it
+// interpolated with a step of size 0 (NaN) or, the solver reused, with
+// the previous solve's last step; it is y0 plus the tangent.
+func TestODETimeWithinEpsilonOfStart(t *testing.T) {
+	var r dopri5
+	out := make([]float64, 2)
+	if err := r.integrate(decaySystem{0.5}, []float64{3}, 0, []float64{1, 2}, 1e-6, 1e-6, 1000, out); err != nil {
+		t.Fatal(err)
+	}
+	for _, t0 := range []float64{0, 1} {
+		if err := r.integrate(decaySystem{2}, []float64{1}, t0, []float64{t0 + 1e-320, t0 + 1e-17, t0 + 2}, 1e-8, 1e-8, 1000, make([]float64, 3)); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]float64, 3)
+		r.integrate(decaySystem{2}, []float64{1}, t0, []float64{t0 + 1e-320, t0 + 1e-17, t0 + 2}, 1e-8, 1e-8, 1000, got)
+		want := []float64{1, 1 - 2*((t0+1e-17)-t0), math.Exp(-4)}
+		for i := range got {
+			if math.Abs(got[i]-want[i]) > 1e-7 {
+				t.Errorf("t0 %v: y at time %d = %v, want %v", t0, i+1, got[i], want[i])
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,7 +22,8 @@ func FuzzCompile(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.stan"))
 	more, _ := filepath.Glob(filepath.Join("..", "examples", "*.stan"))
 	good, _ := filepath.Glob(filepath.Join("..", "testdata", "stan", "good", "*.stan"))
-	for _, s := range append(append(seeds, more...), good...) {
+	guide, _ := filepath.Glob(filepath.Join("testdata", "userguide", "*.stan"))
+	for _, s := range slices.Concat(seeds, more, good, guide) {
 		src, err := os.ReadFile(s)
 		if err != nil {
 			continue
@@ -42,9 +44,13 @@ func FuzzCompile(f *testing.F) {
 	} {
 		f.Add([]byte(src), []byte("{}"))
 	}
+	for _, s := range fusedSeeds {
+		f.Add([]byte(fusedProgram(s)), []byte(loopJSON))
+	}
 	f.Add([]byte(`functions { tuple(real, vector) f(tuple(int, vector) a) { return (a.1 * 2.0, a.2); } } data { int N; array[N] tuple(int, tuple(real, vector[2])) d; } parameters { tuple(real<lower=0>, array[2] simplex[3]) p; } model { real a; int b; (a, b) = (p.1, 2); p.1 ~ exponential(1); } generated quantities { tuple(real, vector[2]) t = f((1, [1, 2]')); array[2] tuple(real, int) g = {(1.5, 2), (t.1, 3)}; g[2].2 = 4; (g[1].1, t.2[1]) = (t.2[2], g[2].1); print(t, g, eigendecompose_sym([[2, 1], [1, 2]])); }`),
 		[]byte(`{"N": 1, "d": [{"1": 3, "2": {"1": 0.5, "2": [1, 2]}}]}`))
 	f.Fuzz(func(t *testing.T, src, js []byte) {
+		defer watchdog(src, js)()
 		fset := token.NewFileSet()
 		prog, err := parser.ParseFile(fset, "fuzz.stan", src, nil)
 		if err != nil {

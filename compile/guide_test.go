@@ -193,3 +193,28 @@ func elboGradDraws(t *testing.T, g *Guide, r *rand.Rand, n int) [][]float64 {
 	}
 	return grads
 }
+
+// TestGuideEmptySimplex: a guide drawing a simplex of size 0 (a fuzzed
+// program) fails with the parameter's name, not a division by zero while
+// naming its element.
+func TestGuideEmptySimplex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "g.stan")
+	os.WriteFile(path, []byte(`data { int<lower=1> K; vector<lower=0>[K] alpha; }
+parameters { simplex[0] theta; }
+model { theta ~ dirichlet(alpha); }
+guide parameters { vector<lower=0>[K] alpha_q; }
+guide { theta ~ dirichlet(alpha_q); }
+`), 0o644)
+	m, err := build(t, path, model.Data{"K": {Elems: []float64{3}, Int: true}, "alpha": {Dims: []int{3}, Elems: []float64{1, 1, 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := m.NewGuide(rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := make([]float64, m.Dim())
+	if err = g.sample(rand.New(rand.NewPCG(1, 2)), z); err == nil || err.Error() != `parameter "theta": simplex_free: a simplex needs at least one element` {
+		t.Errorf("error %v", err)
+	}
+}

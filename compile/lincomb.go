@@ -44,6 +44,10 @@ type linTerm struct {
 type linComb struct {
 	terms  []linTerm
 	opaque int
+	// leafFirst marks a leaf operand before a closure operand: when the
+	// closure fails, the leaf, which the operators would have read first,
+	// may fail before it (closuresInOrder).
+	leafFirst bool
 }
 
 // linearComb compiles x as a linear combination when it is a chain of
@@ -89,11 +93,16 @@ func (c *compiler) linCombOf(x ast.Expr) *linComb {
 		return nil
 	}
 	lc := &linComb{}
+	leaves := 0 // element reads, which can fail, so far
 	operand := func(x ast.Expr) linOperand {
 		o := c.expr(x)
 		if l := realLeaf(o); l != nil {
+			if l.kind != leafConst && l.kind != leafScalar {
+				leaves++
+			}
 			return linOperand{lf: l, x: x}
 		}
+		lc.leafFirst = lc.leafFirst || leaves > 0
 		lc.opaque++
 		return linOperand{r: o.real(), x: x}
 	}
@@ -179,17 +188,10 @@ func (lc *linComb) eval(e *env) ad.Var {
 		st := &e.kern
 		var base int
 		ops, base = st.window(lc.opaque)
-		k := 0
-		for i := range lc.terms {
-			t := &lc.terms[i]
-			if t.a.lf == nil {
-				ops[k] = t.a.r(e)
-				k++
-			}
-			if t.prod && t.b.lf == nil {
-				ops[k] = t.b.r(e)
-				k++
-			}
+		if lc.leafFirst {
+			lc.closuresInOrder(e, ops)
+		} else {
+			lc.closures(e, ops, new(int))
 		}
 		st.top = base
 	}
@@ -215,6 +217,52 @@ func (lc *linComb) eval(e *env) ad.Var {
 		}
 	}
 	return bl.End(v)
+}
+
+// closures evaluates the closure operands into ops, counting them in k.
+func (lc *linComb) closures(e *env, ops []ad.Var, k *int) {
+	for i := range lc.terms {
+		t := &lc.terms[i]
+		if t.a.lf == nil {
+			ops[*k] = t.a.r(e)
+			*k++
+		}
+		if t.prod && t.b.lf == nil {
+			ops[*k] = t.b.r(e)
+			*k++
+		}
+	}
+}
+
+// closuresInOrder is closures, but when the k-th closure fails, the
+// leaves before it are read first, in order, so that an index out of
+// range among them is the error, as Stan, evaluating left to right,
+// reports it.
+func (lc *linComb) closuresInOrder(e *env, ops []ad.Var) {
+	k := 0
+	defer func() {
+		if r := recover(); r != nil {
+			n := 0
+			for i := range lc.terms {
+				t := &lc.terms[i]
+				for _, o := range []*linOperand{&t.a, &t.b} {
+					if o == &t.b && !t.prod {
+						break
+					}
+					if o.lf == nil {
+						if n == k {
+							panic(r)
+						}
+						n++
+					} else {
+						o.lf.get(e)
+					}
+				}
+			}
+			panic(r)
+		}
+	}()
+	lc.closures(e, ops, &k)
 }
 
 // partials is the term's value at a (and b, for a product) and its

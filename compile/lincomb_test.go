@@ -1,6 +1,12 @@
 package compile
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/gostan/gostan/model"
+)
 
 // TestLinearComb compares linear combinations (lincomb.go) with the same
 // sums written one operation per statement: recurrences, squares,
@@ -22,4 +28,42 @@ func TestLinearComb(t *testing.T) {
 		sameLoopDensity(t, c.fused, c.plain)
 	}
 	sameProgramDensity(t, rec+loopDecls+"model { target += -f(alpha, 3)^2; }\n", recPlain+loopDecls+"model { target += -f(alpha, 3)^2; }\n")
+}
+
+// TestLinCombErrorOrder: an element read out of range before a failing
+// operand that is not a leaf (a 3-index read) is the error, as Stan
+// evaluates left to right; the combination evaluated the other operands
+// first, so the double-precision generated quantities and the general
+// path named different indices (found by TestMutatedPrograms, seed 12).
+func TestLinCombErrorOrder(t *testing.T) {
+	for _, c := range []struct{ block, stmt string }{
+		{"model", "target += mu + w[I] + a3[I, 1, 2];"},
+		{"model", "target += mu * w[I] - a3[1, I, 2] * mu;"},
+		{"generated quantities", "real s = 1 + w[I] + a3[1, 1, I];"},
+	} {
+		head := "data { int I; }\nparameters { real mu; }\nmodel { mu ~ normal(0, 1); }\n"
+		if c.block == "model" {
+			head = "data { int I; }\nparameters { real mu; }\n\n"
+		}
+		src := head + c.block + " {\n  array[3] real w = {1, 2, 3};\n  array[2, 2, 2] real a3 = rep_array(1, 2, 2, 2);\n  " + c.stmt + "\n}\n"
+		p, err := Source("order.stan", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := p.NewModel(model.Data{"I": {Elems: []float64{100000}, Int: true}}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := []float64{0.3}
+		if c.block == "model" {
+			_, err = m.LogDensity(x, make([]float64, 1))
+		} else {
+			err = m.Write(x, nil, make([]float64, len(m.Names())))
+		}
+		col := strings.Index(c.stmt, "w[") + 4
+		want := fmt.Sprintf("order.stan:7:%d: index 100000 out of range; expecting index to be between 1 and 3", col)
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: error %v, want %s", c.stmt, err, want)
+		}
+	}
 }

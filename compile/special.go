@@ -48,6 +48,11 @@ func (l *library) addSpecialFuncs() {
 			p := 1
 			for k := range n {
 				p *= x + step*k
+				if p == 0 {
+					// It stays 0, which it reaches after at most 128
+					// factors, half of them even, wrapping around.
+					break
+				}
 			}
 			return p, ""
 		}

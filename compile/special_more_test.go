@@ -116,6 +116,11 @@ func TestMoreVectorizedForms(t *testing.T) {
 		{"falling_factorial(5, 2) + 10 * rising_factorial(3, 3) + sum(falling_factorial({5, 6}, 2))", func([]float64) float64 {
 			return 20 + 10*60 + 20 + 30
 		}},
+		// A zero factor, or 200!'s 197 factors of 2 wrapping around, ends
+		// the product: n = 2³¹ - 1 took two billion multiplications.
+		{"falling_factorial(3, 2147483647) + rising_factorial(-4, 2147483647) + rising_factorial(1, 200) + rising_factorial(1, 2147483647)", func([]float64) float64 {
+			return 0
+		}},
 		{"sum(lmgamma({1, 2}, x[1:2])) + sum(log_sum_exp(x, x'')) + sum(log_sum_exp(x, 1))", func(v []float64) float64 {
 			s := lg(v[0]) + math.Log(math.Pi)/2 + lg(v[1]) + lg(v[1]-0.5)
 			for _, x := range v {

@@ -9,8 +9,9 @@ import (
 	"github.com/gostan/gostan/stan/token"
 )
 
-// FuzzParser checks that no input makes the parser panic, and that every
-// program it accepts prints to a program it accepts again.
+// FuzzParser checks that no input makes the parser panic, as a program
+// or as a .stanfunctions file, and that every program it accepts prints
+// to a program it accepts again.
 func FuzzParser(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "errors", "*.stan"))
 	more, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "posteriordb", "models", "stan", "*.stan"))
@@ -21,7 +22,11 @@ func FuzzParser(f *testing.F) {
 			f.Add(src)
 		}
 	}
+	f.Add([]byte("real twice(real x) { return 2 * x; }\ntuple(real, int) pair(data real x);\ntuple(real, int) pair(data real x) { return (x, 1); }\nvoid hello_lp() { target += 0; }\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		// The same text as a .stanfunctions file (function definitions
+		// only): any error, but no panic.
+		ParseFile(token.NewFileSet(), "fuzz.stanfunctions", src, nil)
 		prog, err := ParseFile(token.NewFileSet(), "fuzz.stan", src, nil)
 		if err != nil {
 			return

@@ -345,8 +345,14 @@ func (p *parser) parseFunctionsFile() (prog *ast.Program) {
 		}
 	}()
 	for p.tok.Kind != token.EOF {
+		at := p.tok.Pos
 		b.Body.List = p.appendStmt(b.Body.List, p.guard(p.parseFuncDecl))
 		b.Body.Rbrace = p.tok.Pos
+		if p.tok.Pos == at {
+			// A '}' with no block to close, where sync stops: its error
+			// is reported, and there is nothing after it to skip to.
+			p.next()
+		}
 	}
 	b.Body.Rbrace = p.tok.Pos
 	return prog

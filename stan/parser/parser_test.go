@@ -110,6 +110,14 @@ func TestFunctionsFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "lib.stanfunctions:2:1: expected a type") {
 		t.Errorf("a block in a functions file: %v", err)
 	}
+	// A '}' closing nothing, as in a whole program saved as a functions
+	// file, is an error at its position (it made the parser loop).
+	for _, src := range []string{"real f(real x) { return x; }\n}\nreal g(real x) { return x; }\n", "functions { real f(); }\nmodel { }\n", "}"} {
+		_, err = ParseFile(token.NewFileSet(), "lib.stanfunctions", []byte(src), nil)
+		if err == nil || !strings.Contains(err.Error(), "lib.stanfunctions:") {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
 	// The same text as a program is an error: a program is made of blocks.
 	if _, err := ParseFile(token.NewFileSet(), "lib.stan", []byte("real sq(real x) { return x^2; }\n"), nil); err == nil {
 		t.Error("function definitions outside a functions block parsed as a .stan program")
