@@ -223,6 +223,15 @@ var corpusValues = map[string]float64{
 	"signatures.stan eid":               3, // integer division
 	"signatures.stan d4s":               30,
 	"signatures.stan d4l":               1.3862943611198906, // log 4
+	"higher2.stan root":                 2,                  // the passed function's overload by promotion cost
+	"higher2.stan root_c":               4,
+	"higher2.stan pick":                 2,
+	"higher2.stan sum_n":                6,
+	"higher2.stan jobs[1]":              11.5,               // 0.5 + 1·10 + 1
+	"higher2.stan jobs[2]":              42.5,               // 0.5 + 2·20 + 2
+	"higher2.stan area":                 0.6321205588285577, // 1 - e⁻¹
+	"higher2.stan dae_y":                0.1353352832366127, // e⁻²
+	"higher2.stan adj_y":                0.1353352832366127,
 	"solvers.stan rn":                   math.Sqrt2,
 	"solvers.stan rp":                   3,
 	"solvers.stan od":                   0.1353352832366127, // e⁻²

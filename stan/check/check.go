@@ -980,6 +980,13 @@ func (c *checker) assign(s *ast.AssignStmt) {
 		return
 	}
 	c.nestedMultiIndex(s.LHS)
+	// stanc3 (verify_lvalue_unique) checks every assignment, not only
+	// unpacking ones: the variable assigned cannot be read in an index of
+	// its own lvalue (x[x[1]] = ...).
+	if t := c.target(s.LHS); t.root != nil && c.readsIn(t.index, t.root) {
+		c.errorf(s.LHS.Pos(), "the variable '%s' is assigned here, so it cannot be read in an index on the left side of the assignment", t.root.Name)
+		return
+	}
 	if s.Op == token.ARROW && (lt.Kind == types.Tuple || projectsTuple(s.LHS)) {
 		// gostan reads <- for the programs written before Stan 2.33
 		// removed it; tuples came with 2.33, so none assigned them so.

@@ -376,7 +376,8 @@ func dataParam(f *Func, form higherForm) int {
 }
 
 // higherFit reports whether sig fits form with the passed-through
-// arguments, and the number of promotions that needs.
+// arguments, and the cost of the promotions that needs (counted as for
+// calls: stanc3 resolves the function passed with the same costs).
 func higherFit(sig types.Signature, form higherForm, passed []types.Type) (int, bool) {
 	if sig.Ret != form.fnRet || len(sig.Args) != len(form.fnArgs)+len(passed) {
 		return 0, false
@@ -386,9 +387,7 @@ func higherFit(sig types.Signature, form higherForm, passed []types.Type) (int, 
 		if from, to := form.fnArgs[0], sig.Args[0]; from != to && (from.Kind != types.Int || to.Kind != types.Real || from.Dims != to.Dims) {
 			return 0, false
 		}
-		if form.fnArgs[0] != sig.Args[0] {
-			cost++
-		}
+		cost += types.PromotionCost(form.fnArgs[0], sig.Args[0])
 		first = 1
 	}
 	if !equalArgs(sig.Args[first:len(form.fnArgs)], form.fnArgs[first:]) {
@@ -399,9 +398,7 @@ func higherFit(sig types.Signature, form higherForm, passed []types.Type) (int, 
 		if !types.Promotes(p, q) {
 			return 0, false
 		}
-		if p != q {
-			cost++
-		}
+		cost += types.PromotionCost(p, q)
 	}
 	return cost, true
 }

@@ -87,7 +87,8 @@ type lvalueTarget struct {
 // tuple, nested) that the value's member promotes to; no variable is
 // written twice, and none that is written is read in an index on the
 // left. Like Stan, x[1] and x[2] count as the same variable written twice:
-// indices are not compared.
+// indices are not compared. As stanc3's, these errors point at the
+// parenthesised left side as a whole.
 func (c *checker) unpack(s *ast.AssignStmt, lhs *ast.TupleExpr) {
 	rt := c.expr(s.RHS)
 	var targets []lvalueTarget
@@ -122,22 +123,31 @@ func (c *checker) unpack(s *ast.AssignStmt, lhs *ast.TupleExpr) {
 		}
 		for _, b := range targets[:i] {
 			if b.root == a.root && (prefix(a.path, b.path) || prefix(b.path, a.path)) {
-				c.errorf(a.x.Pos(), "the variable '%s' is assigned more than once in this unpacking assignment", a.root.Name)
+				c.errorf(lhs.Pos(), "the variable '%s' is assigned more than once in this unpacking assignment", a.root.Name)
 				break
 			}
 		}
 		for _, b := range targets {
-			for _, ix := range b.index {
-				ast.Inspect(ix, func(n ast.Node) bool {
-					if id, ok := n.(*ast.Ident); ok && c.info.Uses[id] == a.root {
-						c.errorf(id.Pos(), "the variable '%s' is assigned in this unpacking assignment, so it cannot be read in an index on its left side", a.root.Name)
-						return false
-					}
-					return true
-				})
+			if c.readsIn(b.index, a.root) {
+				c.errorf(lhs.Pos(), "the variable '%s' is assigned in this unpacking assignment, so it cannot be read in an index on its left side", a.root.Name)
+				break
 			}
 		}
 	}
+}
+
+// readsIn reports whether any of the index expressions reads v.
+func (c *checker) readsIn(index []ast.Expr, v *Var) bool {
+	found := false
+	for _, ix := range index {
+		ast.Inspect(ix, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && c.info.Uses[id] == v {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 // target describes an lvalue of an unpacking assignment.

@@ -110,7 +110,7 @@ func (l *Library) Resolve(name string, args []Type) (Signature, error) {
 				ok = false
 				break
 			}
-			cost += promotionCost(a, s.Args[j])
+			cost += PromotionCost(a, s.Args[j])
 		}
 		if !ok {
 			continue

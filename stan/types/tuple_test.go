@@ -32,7 +32,7 @@ func TestTupleTypes(t *testing.T) {
 			t.Errorf("Promotes(%v, %v) = %v, want %v", c.from, c.to, got, c.ok)
 		}
 	}
-	if got := promotionCost(TupleOf(IntT, IntT), TupleOf(RealT, ComplexT)); got != 3 {
+	if got := PromotionCost(TupleOf(IntT, IntT), TupleOf(RealT, ComplexT)); got != 3 {
 		t.Errorf("promotion cost %d, want 3 (int to real, then int to complex)", got)
 	}
 	if m := Array(ir, 2).Elem().Elem().Members(); len(m) != 2 || m[0] != IntT {

@@ -167,13 +167,14 @@ func promotesKind(from, to Kind) bool {
 	return false
 }
 
-// promotionCost counts the promotions Promotes needs, so that resolution
+// PromotionCost counts the promotions Promotes needs (int to complex counts
+// two, as in stanc3's promotion_cost), so that resolution
 // prefers the closest signature.
-func promotionCost(from, to Type) int {
+func PromotionCost(from, to Type) int {
 	if from.Kind == Tuple {
 		cost := 0
 		for i, m := range from.Members() {
-			cost += promotionCost(m, to.Members()[i])
+			cost += PromotionCost(m, to.Members()[i])
 		}
 		return cost
 	}

@@ -1,5 +1,5 @@
 transformed data {
   int x = 1;
   vector[2] y;
-  (x, y[/* ERROR "the variable 'x' is assigned in this unpacking assignment, so it cannot be read in an index on its left side" */x]) = (2, 2);
+  /* ERROR "the variable 'x' is assigned in this unpacking assignment, so it cannot be read in an index on its left side" */(x, y[x]) = (2, 2);
 }
