@@ -12,6 +12,21 @@ import (
 	"github.com/gostan/gostan/infer/nuts"
 )
 
+// everyOutput is testdata/every_output.stan's model, which declares every
+// kind of output variable.
+func everyOutput(t *testing.T) *compile.Model {
+	t.Helper()
+	p, err := compile.File(filepath.Join("testdata", "every_output.stan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := p.NewModel(nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // TestColumnNamesAsCmdStan compiles a program declaring every kind of
 // output variable (vectors, row vectors, matrices, arrays of matrices,
 // complex scalars, vectors and matrices, arrays of them, tuples, nested
@@ -22,14 +37,7 @@ import (
 // .imag innermost, tuple slots after ':'. The values of one draw are
 // checked to sit under their names.
 func TestColumnNamesAsCmdStan(t *testing.T) {
-	p, err := compile.File(filepath.Join("testdata", "every_output.stan"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := p.NewModel(nil, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := everyOutput(t)
 	b, err := os.ReadFile(filepath.Join("testdata", "every_output.columns"))
 	if err != nil {
 		t.Fatal(err)
@@ -70,14 +78,7 @@ func TestColumnNamesAsCmdStan(t *testing.T) {
 // column header with the sampler's seven columns first, the adaptation
 // block and the timing block.
 func TestSampleHeaderAsCmdStan(t *testing.T) {
-	p, err := compile.File(filepath.Join("testdata", "every_output.stan"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := p.NewModel(nil, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := everyOutput(t)
 	path := filepath.Join(t.TempDir(), "output_1.csv")
 	cfg := nuts.DefaultConfig()
 	cfg.Chain, cfg.Seed = 1, 7
