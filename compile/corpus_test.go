@@ -113,6 +113,19 @@ var corpusValues = map[string]float64{
 	"distributions.stan mlog[2]": 2 * 1.0986122886681098,
 	// log(inv_logit(1) - inv_logit(0.5))
 	"distributions.stan lild": -2.2200908012655183,
+	// The probe of the Functions Reference's probability functions:
+	// Beta(1, 1) at ½; -log 2π - ½; log 2τ(1-τ) at the location; the
+	// log-logistic at its scale; 2 log ¼; C(2,1)² / C(4,2); log(¼ · ½).
+	"distributions2.stan bp":    -0.6931471805599453,
+	"distributions2.stan nv":    -2.3378770664093453,
+	"distributions2.stan sde":   -0.6931471805599453,
+	"distributions2.stan llc":   0.5,
+	"distributions2.stan dr":    -2.772588722239781,
+	"distributions2.stan hg":    -0.40546510810816444,
+	"distributions2.stan pbn":   -2.0794415416798357,
+	"distributions2.stan glm0":  0,
+	"distributions2.stan qf[1]": 0,
+	"distributions2.stan qf[2]": 1.959963984540054,
 	// -Σ (y - 0.5)²/2 - 3 log √(2π) for y = 1, 2, 3.
 	"guide.stan full":        -7.131815599614018,
 	"guide.stan rs":          -7.131815599614018,

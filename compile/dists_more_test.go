@@ -96,7 +96,10 @@ func TestBinomialLogitGLM(t *testing.T) {
 	X := "to_matrix(x[1:6], 3, 2)"
 	checkExprs(t, "", at, []exprCase{
 		{"binomial_logit_glm_lpmf({2, 0, 5} | {4, 3, 5}, " + X + ", x[7], x[7:8]) - binomial_logit_lpmf({2, 0, 5} | {4, 3, 5}, x[7] + " + X + " * x[7:8])", func([]float64) float64 { return 0 }},
-		{"binomial_logit_glm_lpmf({2, 0, 5} | 6, " + X + ", x[6:8], x[7:8]) - binomial_logit_lpmf({2, 0, 5} | 6, x[6:8] + " + X + " * x[7:8])", func([]float64) float64 { return 0 }},
+		{"binomial_logit_glm_lpmf({2, 0, 5} | {4, 3, 5}, " + X + ", x[6:8], x[7:8]) - binomial_logit_lpmf({2, 0, 5} | {4, 3, 5}, x[6:8] + " + X + " * x[7:8])", func([]float64) float64 { return 0 }},
+		// One N for every instance takes a real intercept (stanc3's table).
+		{"binomial_logit_glm_lpmf({2, 0, 5} | 6, " + X + ", x[6], x[7:8]) - binomial_logit_lpmf({2, 0, 5} | 6, x[6] + " + X + " * x[7:8])", func([]float64) float64 { return 0 }},
+		{"binomial_logit_glm_lpmf(2 | {4, 3, 5}, " + X + ", x[6], x[7:8]) - binomial_logit_lpmf({2, 2, 2} | {4, 3, 5}, x[6] + " + X + " * x[7:8])", func([]float64) float64 { return 0 }},
 		{"binomial_logit_glm_lpmf({2, 0, 5} | {4, 3, 5}, " + X + ", x[7], x[7:8])", nil},
 	})
 }

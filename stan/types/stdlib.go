@@ -565,6 +565,7 @@ const (
 	noCDFs  cdfSet = iota
 	allCDFs        // _cdf, _lcdf, _lccdf and the old _cdf_log, _ccdf_log
 	onlyCDF        // _cdf alone (loglogistic)
+	logCDFs        // all but _cdf (beta_proportion: stanc3 lists beta_proportion_cdf as missing from Stan Math)
 )
 
 // A distribution family: name, variate and parameter patterns (classes as
@@ -612,7 +613,7 @@ var distributions = []distSpec{
 	{"pareto", false, "R", "R, R", allCDFs, "RV"},
 	{"pareto_type_2", false, "R", "R, R, R", allCDFs, "RV"},
 	{"beta", false, "R", "R, R", allCDFs, "RV"},
-	{"beta_proportion", false, "R", "R, R", allCDFs, "RV"},
+	{"beta_proportion", false, "R", "R, R", logCDFs, "RV"},
 	{"von_mises", false, "R", "R, R", allCDFs, "RV"},
 	{"uniform", false, "R", "R, R", allCDFs, "RV"},
 	{"wiener", false, "R", "R, R, R, R", noCDFs, ""},
@@ -649,7 +650,12 @@ var distributions = []distSpec{
 	{"bernoulli_logit_glm", true, "int[]", "row_vector, A, vector", noCDFs, ""},
 	{"binomial", true, "I", "I, R", allCDFs, "IV"},
 	{"binomial_logit", true, "I", "I, R", noCDFs, ""},
-	{"binomial_logit_glm", true, "I", "I, matrix, A, vector", noCDFs, ""},
+	// Successes and trials may be an int and an array only with a real
+	// intercept (stanc3's table; the Functions Reference lists only
+	// matching forms).
+	{"binomial_logit_glm", true, "I", "I, matrix, real, vector", noCDFs, ""},
+	{"binomial_logit_glm", true, "int", "int, matrix, vector, vector", noCDFs, ""},
+	{"binomial_logit_glm", true, "int[]", "int[], matrix, vector, vector", noCDFs, ""},
 	{"binomial_logit_glm", true, "int[]", "int[], row_vector, A, vector", noCDFs, ""},
 	{"beta_binomial", true, "I", "I, R, R", allCDFs, "IV"},
 	{"beta_neg_binomial", true, "I", "R, R, R", allCDFs, "IV"},
@@ -862,6 +868,11 @@ func (l *Library) addDistribution(d distSpec) {
 			suffix string
 			form   DistForm
 		}{{"_cdf", CDF}, {"_lcdf", LCDF}, {"_lccdf", LCCDF}, {"_cdf_log", LCDF}, {"_ccdf_log", LCCDF}}...)
+	case logCDFs:
+		forms = append(forms, []struct {
+			suffix string
+			form   DistForm
+		}{{"_lcdf", LCDF}, {"_lccdf", LCCDF}, {"_cdf_log", LCDF}, {"_ccdf_log", LCCDF}}...)
 	}
 	for _, f := range forms {
 		l.addLine(d.name + f.suffix + ": " + args + " -> real")
