@@ -126,6 +126,12 @@ var corpusValues = map[string]float64{
 	"distributions2.stan glm0":  0,
 	"distributions2.stan qf[1]": 0,
 	"distributions2.stan qf[2]": 1.959963984540054,
+	// The User's Guide probe: (½ + 2)·1; B(2, 3) = 1/12 by the integrator
+	// and by the library's beta; 1·2 + 3·4.
+	"usersguide2.stan cdf": 2.5,
+	"usersguide2.stan b23": 1.0 / 12,
+	"usersguide2.stan lb":  1.0 / 12,
+	"usersguide2.stan tot": 14,
 	// -Σ (y - 0.5)²/2 - 3 log √(2π) for y = 1, 2, 3.
 	"guide.stan full":        -7.131815599614018,
 	"guide.stan rs":          -7.131815599614018,
