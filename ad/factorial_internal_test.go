@@ -40,4 +40,16 @@ func TestFactorialProductSkip(t *testing.T) {
 	if !same(v, pv) || !same(d, pd) {
 		t.Errorf("n 2³¹ - 1: (%v, %v), want (%v, %v)", v, d, pv, pd)
 	}
+	// At an integer a the product is 0 after the zero factor, and its
+	// derivative infinite past i = 170: the run after it is skipped too
+	// (the loop would not end for n = 2⁶³ - 1).
+	for _, a := range []float64{3, 0, -3} {
+		for _, s := range []float64{-1, 1} {
+			v, d := factorialProduct(a, math.MaxInt, s)
+			pv, pd := plain(a, 1001, s)
+			if !same(v, pv) || !same(d, pd) || math.Signbit(v) != math.Signbit(pv) {
+				t.Errorf("a %v, step %v, n 2⁶³ - 1: (%v, %v), want (%v, %v)", a, s, v, d, pv, pd)
+			}
+		}
+	}
 }

@@ -95,15 +95,16 @@ func (t *Tape) RisingFactorial(a Var, n int) Var {
 // and its falling counterpart, is finite where a factor is 0 (at a = 0,
 // -1, ... for the rising factorial, where ψ has poles).
 //
-// Once v and d are both infinite or NaN, a factor changes only their
-// signs (and a NaN stays), with period 2 over a run of factors of one
-// sign: an even number of those is skipped, so that n in the billions
-// costs what its overflow does.
+// Once d is infinite or NaN and v is too, or is 0 (after a zero factor,
+// at an integer a), a factor changes only their signs (and a NaN stays),
+// with period 2 over a run of factors of one sign: an even number of
+// those is skipped, so that n in the billions costs what its overflow
+// does.
 func factorialProduct(a float64, n int, s float64) (v, d float64) {
 	v = 1.0
 	for i := 0; i < n; i++ {
 		f := a + s*float64(i)
-		steady := !isFinite(v) && !isFinite(d)
+		steady := (v == 0 || !isFinite(v)) && !isFinite(d)
 		d = d*f + v
 		v *= f
 		if steady && f != 0 {

@@ -305,8 +305,6 @@ func (c *compiler) fusedNormalLpdf(yx, mux, sx ast.Expr, propto bool, pos token.
 	}
 }
 
-// mathx.HalfLog2Pi is log √(2π), the normal density's constant.
-
 // normalScale adds to lp a normal density's terms in its scale sv over n
 // values, -n log σ and -n log √(2π), unless propto drops them (the first
 // only for a constant σ), and records σ's partial dsigma: the one tail of

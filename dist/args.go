@@ -264,5 +264,3 @@ const (
 	ruleNonnegative = "nonnegative"
 	ruleProbability = "in the interval [0, 1]"
 )
-
-// mathx.HalfLog2Pi is log(sqrt(2π)), the normal density's constant.

@@ -178,6 +178,7 @@ func duplicateKey(src []byte) error {
 		object bool
 		keys   map[string]bool
 		key    string // the member being read
+		elem   int    // the element being read, in an array
 	}
 	var stack []level
 	expectKey := false
@@ -193,7 +194,9 @@ func duplicateKey(src []byte) error {
 			stack = stack[:len(stack)-1]
 			expectKey = false
 		case ',':
-			expectKey = len(stack) > 0 && stack[len(stack)-1].object
+			top := &stack[len(stack)-1]
+			expectKey = top.object
+			top.elem++
 		case '"':
 			start := i
 			for i++; src[i] != '"'; i++ {
@@ -211,16 +214,22 @@ func duplicateKey(src []byte) error {
 			}
 			top := &stack[len(stack)-1]
 			if top.keys[key] {
-				var where []string
-				for _, l := range stack[:len(stack)-1] {
-					if l.object {
-						where = append(where, l.key)
-					}
-				}
-				if len(where) == 0 {
+				if len(stack) == 1 {
 					return fmt.Errorf("data variable %q is given twice (CmdStan: attempt to redefine variable)", key)
 				}
-				return fmt.Errorf("data variable %q has the tuple member %q twice", strings.Join(where, ":"), key)
+				// The tuple's name: its variable, members and elements.
+				name, idx := "", []int(nil)
+				for j, l := range stack[:len(stack)-1] {
+					if !l.object {
+						idx = append(idx, l.elem)
+						continue
+					}
+					if j > 0 {
+						name = elemName(name, idx) + ":"
+					}
+					name, idx = name+l.key, nil
+				}
+				return fmt.Errorf("data variable %q has the tuple member %q twice", elemName(name, idx), key)
 			}
 			if top.keys == nil {
 				top.keys = map[string]bool{}

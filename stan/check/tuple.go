@@ -1,6 +1,8 @@
 package check
 
 import (
+	"slices"
+
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/types"
 )
@@ -138,19 +140,10 @@ func (c *checker) unpack(s *ast.AssignStmt, lhs *ast.TupleExpr) {
 
 // readsIn reports whether any of the index expressions reads v.
 func (c *checker) readsIn(index []ast.Expr, v *Var) bool {
-	found := false
-	for _, ix := range index {
-		ast.Inspect(ix, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok && c.info.Uses[id] == v {
-				found = true
-			}
-			return !found
-		})
-	}
-	return found
+	return slices.ContainsFunc(index, func(x ast.Expr) bool { return c.readsVar(x, v) })
 }
 
-// target describes an lvalue of an unpacking assignment.
+// target describes an lvalue: its variable, tuple path and indices.
 func (c *checker) target(x ast.Expr) lvalueTarget {
 	t := lvalueTarget{x: x}
 	for {
