@@ -93,7 +93,7 @@ func TestJSONDataAgainstDeclarations(t *testing.T) {
 		{"array[2, 1] tuple(real, array[2] int) t;", `{"t": [[{"1": 1, "2": [1, 2]}], [{"1": 2, "2": [3, 4]}]]}`, ""},
 		{"tuple(real, complex) t;", `{"t": {"1": 1.4, "2": [1, 2]}}`, ""},
 		{"tuple(array[2] complex, real) t;", `{"t": {"1": [[1, 2], [3, 4]], "2": 1}}`, ""},
-		{"array[2] tuple(real, int) t;", `{"t": [{"1": 1.4, "2": 1}, {"1": 2}]}`, `data variable "t[2]" is a tuple of 1 members, but "t[1]" has 2`},
+		{"array[2] tuple(real, int) t;", `{"t": [{"1": 1.4, "2": 1}, {"1": 2}]}`, `data variable "t[2]" has 1 tuple member(s), but "t[1]" has 2`},
 		{"array[2] tuple(real, int) t;", `{"t": [{"1": 1.4, "2": 1}, {"1": 2, "2": 3.5}]}`, `data variable "t:2" has real values ("t:2[2]" is written as a real, 3.5)`},
 		{"tuple(real, int) t;", `{"t": [1.4, 1]}`, `data variable "t" is a tuple: give it as a JSON object with keys "1", "2", ...`},
 		{"tuple(real, int) t;", `{"t": {"1": 1.4}}`, `data variable "t" has no member 2`},

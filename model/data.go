@@ -320,7 +320,7 @@ func member(name string, raw any, key string, n int, idx []int) (any, error) {
 			return nil, fmt.Errorf("data variable %q is a tuple without the member %q", elemName(name, idx), key)
 		}
 		if len(x) != n {
-			return nil, fmt.Errorf("data variable %q is a tuple of %d members, but %q has %d: the tuples of an array must have the same members",
+			return nil, fmt.Errorf("data variable %q has %d tuple member(s), but %q has %d: the tuples of an array must have the same members",
 				elemName(name, idx), len(x), elemName(name, make([]int, len(idx))), n)
 		}
 		return m, nil

@@ -61,9 +61,9 @@ func TestReadDataErrors(t *testing.T) {
 		{`{"y": true}`, `data variable "y": found true, but expected a number`},
 		{`{"y": {"a": 1}}`, `data variable "y" is a tuple, whose keys must be "1", "2", ..., found "a"`},
 		{`{"y": [{"1": 1}, 2]}`, `data variable "y[2]": found a number where a tuple`},
-		{`{"y": [{"1": 1, "2": 2}, {"1": 3}]}`, `data variable "y[2]" is a tuple of 1 members, but "y[1]" has 2`},
+		{`{"y": [{"1": 1, "2": 2}, {"1": 3}]}`, `data variable "y[2]" has 1 tuple member(s), but "y[1]" has 2`},
 		{`{"y": [{"1": 1, "2": 2}, {"1": 3, "3": 4}]}`, `data variable "y[2]" is a tuple without the member "2"`},
-		{`{"y": [{"1": 1}, {"1": 3, "2": 4}]}`, `data variable "y[2]" is a tuple of 2 members, but "y[1]" has 1`},
+		{`{"y": [{"1": 1}, {"1": 3, "2": 4}]}`, `data variable "y[2]" has 2 tuple member(s), but "y[1]" has 1`},
 		{`{"y": 1,}`, `1:9: invalid JSON`},
 		{"{\n\"y\": 1\n\"z\": 2}", `3:1: invalid JSON`},
 		{`[1, 2]`, `data must be a JSON object, found array`},
@@ -160,7 +160,7 @@ func TestReadDataCmdStanForms(t *testing.T) {
 		`{"t": [{"1": 1, "2": [{"1": 2}, {"1": 2, "1": 3}]}]}`: `data variable "t[1]:2[2]" has the tuple member "1" twice`,
 		`{"t": {"1": 1, "0": 2}}`:                              `data variable "t" is a tuple, whose keys must be "1", "2", ..., found "0"`,
 		`{"t": {"1": 1, "01": 2}}`:                             `found "01"`,
-		`{"t": [{"1": 1, "2": 2}, {"1": 3, "2": 4, "3": 5}]}`:  `data variable "t[2]" is a tuple of 3 members, but "t[1]" has 2`,
+		`{"t": [{"1": 1, "2": 2}, {"1": 3, "2": 4, "3": 5}]}`:  `data variable "t[2]" has 3 tuple member(s), but "t[1]" has 2`,
 		`{"a": [1, {"1": 2}]}`:                                 `data variable "a[2]": found an object (a tuple), but expected a number`,
 	} {
 		if _, err := ReadData(strings.NewReader(src)); err == nil || !strings.Contains(err.Error(), want) {
