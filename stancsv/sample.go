@@ -54,9 +54,9 @@ func CreateSample(run Run, m model.Model, cfg nuts.Config) (*SampleFile, error) 
 // sampleConfig is CmdStan's configuration block for the sample method,
 // with the settings used.
 func sampleConfig(run Run, cfg nuts.Config, fixed bool) []string {
-	warmup, engaged := cfg.Warmup, 1
+	warmup, engaged := cfg.Warmup, boolInt(cfg.Adapt)
 	if fixed {
-		warmup, engaged = 0, 0
+		warmup, engaged = 0, "0"
 	}
 	lines := []string{
 		"method = sample (Default)",
@@ -66,7 +66,7 @@ func sampleConfig(run Run, cfg nuts.Config, fixed bool) []string {
 		"    save_warmup = " + boolInt(cfg.SaveWarmup && !fixed),
 		fmt.Sprintf("    thin = %d", cfg.Thin),
 		"    adapt",
-		fmt.Sprintf("      engaged = %d", engaged),
+		"      engaged = " + engaged,
 		fmt.Sprintf("      gamma = %g", cfg.Gamma),
 		fmt.Sprintf("      delta = %g", cfg.Delta),
 		fmt.Sprintf("      kappa = %g", cfg.Kappa),

@@ -72,6 +72,9 @@ func newSampleCmd() *cobra.Command {
 				fmt.Fprintln(stderr, "Model contains no parameters, running fixed_param sampler, no updates to Markov chain")
 				cfg.FixedParam = true
 			}
+			if cfg.Adapt && cfg.Warmup == 0 && !cfg.FixedParam {
+				return errors.New("--warmup must be above 0 when adaptation is engaged, as in CmdStan; --adapt-engaged=false samples with --stepsize and the initial metric")
+			}
 			if metricFile != "" {
 				if cfg.InvMetric, err = readMetricFile(metricFile, cfg.Metric); err != nil {
 					return err
@@ -150,7 +153,7 @@ func newSampleCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
-	f.IntVar(&chains, "chains", 4, "number of chains")
+	f.IntVar(&chains, "chains", nuts.DefaultOptions().Chains, "number of chains (4, as CmdStanPy and CmdStanR run; CmdStan's num_chains defaults to 1)")
 	f.IntVar(&cfg.Warmup, "warmup", cfg.Warmup, "warmup iterations per chain")
 	f.IntVar(&cfg.Samples, "samples", cfg.Samples, "iterations per chain after warmup (0: warmup only)")
 	f.IntVar(&cfg.Thin, "thin", cfg.Thin, "keep every this many iterations")
@@ -159,7 +162,14 @@ func newSampleCmd() *cobra.Command {
 	f.StringVar(&algorithm, "algorithm", "hmc", "hmc (NUTS) or fixed_param (the parameters keep their initial values; chosen for a program without parameters)")
 	f.StringVar(&metric, "metric", "diag", "Euclidean metric: diag or dense")
 	f.StringVar(&metricFile, "metric-file", "", `initial inverse metric, CmdStan's JSON: {"inv_metric": [...]} (a vector for diag, a matrix for dense)`)
+	f.BoolVar(&cfg.Adapt, "adapt-engaged", cfg.Adapt, "adapt the step size and metric during warmup (needs --warmup above 0); false keeps --stepsize and the --metric-file metric")
 	f.Float64Var(&cfg.Delta, "adapt-delta", cfg.Delta, "target acceptance statistic")
+	f.Float64Var(&cfg.Gamma, "adapt-gamma", cfg.Gamma, "dual averaging's adaptation regularization scale")
+	f.Float64Var(&cfg.Kappa, "adapt-kappa", cfg.Kappa, "dual averaging's adaptation relaxation exponent")
+	f.Float64Var(&cfg.T0, "adapt-t0", cfg.T0, "dual averaging's adaptation iteration offset")
+	f.IntVar(&cfg.InitBuffer, "adapt-init-buffer", cfg.InitBuffer, "width of the initial fast adaptation interval")
+	f.IntVar(&cfg.TermBuffer, "adapt-term-buffer", cfg.TermBuffer, "width of the final fast adaptation interval")
+	f.IntVar(&cfg.Window, "adapt-window", cfg.Window, "initial width of the slow adaptation interval")
 	f.IntVar(&cfg.MaxDepth, "max-depth", cfg.MaxDepth, "maximum tree depth")
 	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale), a JSON file of initial values, as CmdStan takes (with several chains, init.json is read as init_1.json, init_2.json, ... where those exist), or pathfinder: each chain starts at a draw of multi-path Pathfinder")
 	f.Float64Var(&cfg.StepSize, "stepsize", cfg.StepSize, "initial step size")

@@ -137,7 +137,7 @@ func TestSampleMetricFile(t *testing.T) {
 	metric := filepath.Join(dir, "metric.json")
 	os.WriteFile(metric, []byte(`{"inv_metric": [2, 0.5, 1, 1, 1, 1, 1, 1, 1, 3]}`), 0o644)
 	out := filepath.Join(dir, "m.csv")
-	_, stderr, err := run("sample", eightSchools, "--data", eightSchoolsData, "--chains", "1", "--warmup", "0",
+	_, stderr, err := run("sample", eightSchools, "--data", eightSchoolsData, "--chains", "1", "--warmup", "0", "--adapt-engaged=false",
 		"--samples", "5", "--seed", "1", "--metric-file", metric, "--output", out)
 	if err != nil {
 		t.Fatalf("sample: %v\n%s", err, stderr)

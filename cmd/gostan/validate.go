@@ -47,6 +47,8 @@ var flagRanges = map[string]map[string]valueRange{
 		"thin": counts, "refresh": iterations, "max-depth": between(1, 30), "seed": seedRange,
 		"sig-figs": sigFigsCSV, "stepsize": positive,
 		"adapt-delta": {min: 0, max: 1, minOpen: true, maxOpen: true},
+		"adapt-gamma": positive, "adapt-kappa": positive, "adapt-t0": positive,
+		"adapt-init-buffer": iterations, "adapt-term-buffer": iterations, "adapt-window": iterations,
 	},
 	"optimize": {
 		"history-size": between(1, 1000), "init-alpha": positive, "iter": counts, "refresh": iterations,
@@ -56,7 +58,7 @@ var flagRanges = map[string]map[string]valueRange{
 	"laplace": {"draws": counts, "refresh": iterations, "seed": seedRange, "sig-figs": sigFigsCSV},
 	"variational": {
 		"backoffs": iterations, "draws": counts, "elbo-samples": counts, "eval-elbo": counts,
-		"grad-samples": counts, "iter": counts, "particles": counts, "steps": counts,
+		"grad-samples": counts, "iter": counts, "particles": counts, "steps": counts, "eta": positive, "adapt-iter": counts,
 		"rank": between(0, 1e6), "num-flows": between(0, 1000), "init-scale": atLeast0,
 		"lr": atLeast0, "lr-decay": {min: 0, max: 1, minOpen: true}, "tol": atLeast0, "tol-rel-obj": positive,
 		"seed": seedRange, "sig-figs": sigFigsCSV,

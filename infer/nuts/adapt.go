@@ -1,6 +1,7 @@
 package nuts
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -53,7 +54,9 @@ func newWindows(warmup, initBuffer, termBuffer, base int) (*windows, string) {
 		w.initBuffer = int(0.15 * float64(warmup))
 		w.termBuffer = int(0.1 * float64(warmup))
 		w.window = warmup - (w.initBuffer + w.termBuffer)
-		msg = "WARNING: There aren't enough warmup iterations to fit the three stages of adaptation as currently configured."
+		msg = fmt.Sprintf("WARNING: There aren't enough warmup iterations to fit the three stages of adaptation as currently configured. "+
+			"Reducing each adaptation stage to 15%%/75%%/10%% of the given number of warmup iterations: init_buffer = %d, adapt_window = %d, term_buffer = %d",
+			w.initBuffer, w.window, w.termBuffer)
 	}
 	w.size = w.window
 	w.next = w.initBuffer + w.size - 1

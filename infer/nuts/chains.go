@@ -15,8 +15,10 @@ import (
 // run at once, and per chain a setup.
 type Options struct {
 	Config
-	// Chains is the number of chains (4 when 0, as CmdStan); Threads how
-	// many run at once (runtime.NumCPU() when 0).
+	// Chains is the number of chains (4 when 0, the default of CmdStanPy
+	// and CmdStanR, which run CmdStan once per chain: CmdStan's own
+	// num_chains defaults to 1, too few for R-hat to compare chains);
+	// Threads how many run at once (runtime.NumCPU() when 0).
 	Chains, Threads int
 	// Setup, when not nil, is given each chain's index (from 0) and its
 	// configuration, which it may adjust (its initial point, say), and
@@ -24,8 +26,8 @@ type Options struct {
 	Setup func(chain int, cfg *Config) Hooks
 }
 
-// DefaultOptions are CmdStan's: four chains of the default Config, as
-// many at once as there are CPUs.
+// DefaultOptions are four chains, as CmdStanPy and CmdStanR run, of the
+// default Config, as many at once as there are CPUs.
 func DefaultOptions() Options {
 	return Options{Config: DefaultConfig(), Chains: 4, Threads: runtime.NumCPU()}
 }

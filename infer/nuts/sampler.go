@@ -14,19 +14,24 @@ import (
 // Config holds the sampler's settings; DefaultConfig gives Stan's.
 type Config struct {
 	Warmup, Samples int
-	MaxDepth        int     // max_depth: trees have at most 2^MaxDepth leapfrog steps
-	Delta           float64 // adapt delta: the target acceptance statistic
-	StepSize        float64 // initial step size
-	Metric          Metric
-	InitRadius      float64   // initial values are uniform in (-R, R) on the unconstrained scale
-	Init            []float64 // an unconstrained initial point, instead of random ones
-	Gamma, Kappa    float64   // dual averaging
-	T0              float64
-	InitBuffer      int // adaptation windows
-	TermBuffer      int
-	Window          int
-	Seed            uint64
-	Chain           int // chain id: chains with the same seed and different ids are independent
+	MaxDepth        int // max_depth: trees have at most 2^MaxDepth leapfrog steps
+	// Adapt is CmdStan's adapt engaged: warmup tunes the step size and
+	// the metric. It needs Warmup > 0, as in CmdStan. Without it the
+	// chain keeps StepSize and the initial metric throughout, and the
+	// warmup iterations only move the chain (Stan's run_sampler).
+	Adapt        bool
+	Delta        float64 // adapt delta: the target acceptance statistic
+	StepSize     float64 // initial step size
+	Metric       Metric
+	InitRadius   float64   // initial values are uniform in (-R, R) on the unconstrained scale
+	Init         []float64 // an unconstrained initial point, instead of random ones
+	Gamma, Kappa float64   // dual averaging
+	T0           float64
+	InitBuffer   int // adaptation windows
+	TermBuffer   int
+	Window       int
+	Seed         uint64
+	Chain        int // chain id: chains with the same seed and different ids are independent
 	// InvMetric is the initial inverse metric (the diagonal, or d×d
 	// row-major for Dense), as CmdStan's metric_file; nil: the identity.
 	InvMetric  []float64
@@ -42,7 +47,7 @@ type Config struct {
 // DefaultConfig returns CmdStan's defaults.
 func DefaultConfig() Config {
 	return Config{
-		Warmup: 1000, Samples: 1000, MaxDepth: 10, Delta: 0.8, StepSize: 1,
+		Warmup: 1000, Samples: 1000, MaxDepth: 10, Adapt: true, Delta: 0.8, StepSize: 1,
 		Metric: Diag, InitRadius: 2, Gamma: 0.05, Kappa: 0.75, T0: 10,
 		InitBuffer: 75, TermBuffer: 50, Window: 25, Chain: 1, Thin: 1,
 	}
@@ -189,6 +194,10 @@ func SampleContext(ctx context.Context, m model.Model, cfg Config, h Hooks) (*Ch
 			cfg.MaxDepth, cfg.StepSize, cfg.Delta, cfg.Warmup, cfg.Samples, cfg.Thin)
 	}
 	fixed := cfg.FixedParam || d == 0
+	if cfg.Adapt && cfg.Warmup == 0 && !fixed {
+		// CmdStan refuses this too: adaptation needs warmup iterations.
+		return nil, fmt.Errorf("nuts: the number of warmup iterations must be positive when adaptation is engaged (turn Adapt off to sample with the given step size and metric)")
+	}
 	s := &sampler{
 		m: m, d: d, met: newMetric(cfg.Metric, d), eps: cfg.StepSize, maxDepth: cfg.MaxDepth,
 		rng:     rand.New(rand.NewPCG(cfg.Seed, uint64(cfg.Chain))),
@@ -329,50 +338,27 @@ func (r *run) fixedParam(q []float64) error {
 	return nil
 }
 
-// nuts runs warmup with adaptation, then the draws, from cur.
+// nuts runs warmup, with adaptation when engaged, then the draws, from
+// cur.
 func (r *run) nuts(s *sampler, cur *point) error {
 	cfg, out := r.cfg, r.out
 	s.initLevels()
-	if err := s.initStepSize(cur); err != nil {
-		return err
-	}
 	t := newTransition(s.d, cfg.MaxDepth)
-	da := dualAveraging{delta: cfg.Delta, gamma: cfg.Gamma, kappa: cfg.Kappa, t0: cfg.T0}
-	da.restart(s.eps)
-	win, msg := newWindows(cfg.Warmup, cfg.InitBuffer, cfg.TermBuffer, cfg.Window)
-	if msg != "" && cfg.Warmup > 0 {
-		out.Messages = append(out.Messages, msg)
-	}
-	est := newCovEstimator(s.d, cfg.Metric == Dense)
-
 	start := time.Now()
-	for it := range cfg.Warmup {
-		st := s.transition(cur, t)
-		s.eps = da.learn(st.AcceptStat)
-		if cfg.Warmup >= 20 {
-			if win.inWindow() {
-				est.add(cur.q)
-			}
-			if win.endOfWindow() {
-				win.computeNext()
-				est.update(s.met)
-				est.restart()
-				win.counter++
-				if err := s.initStepSize(cur); err != nil {
-					return err
-				}
-				da.restart(s.eps)
-			} else {
-				win.counter++
-			}
-		}
-		if err := r.iteration(it, cur.q, st); err != nil {
+	if cfg.Adapt {
+		if err := r.adapt(s, t, cur); err != nil {
 			out.WarmupSeconds = time.Since(start).Seconds()
 			return err
 		}
-	}
-	if cfg.Warmup > 0 {
-		s.eps = da.final()
+	} else {
+		// Stan's run_sampler: the nominal step size as given, no
+		// initial search.
+		for it := range cfg.Warmup {
+			if err := r.iteration(it, cur.q, s.transition(cur, t)); err != nil {
+				out.WarmupSeconds = time.Since(start).Seconds()
+				return err
+			}
+		}
 	}
 	out.WarmupSeconds = time.Since(start).Seconds()
 	out.StepSize = s.eps
@@ -395,6 +381,49 @@ func (r *run) nuts(s *sampler, cur *point) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// adapt runs the warmup iterations with Stan's windowed adaptation: dual
+// averaging of the step size throughout, the metric estimated in the
+// slow windows.
+func (r *run) adapt(s *sampler, t *transition, cur *point) error {
+	cfg, out := r.cfg, r.out
+	if err := s.initStepSize(cur); err != nil {
+		return err
+	}
+	da := dualAveraging{delta: cfg.Delta, gamma: cfg.Gamma, kappa: cfg.Kappa, t0: cfg.T0}
+	da.restart(s.eps)
+	win, msg := newWindows(cfg.Warmup, cfg.InitBuffer, cfg.TermBuffer, cfg.Window)
+	if msg != "" {
+		out.Messages = append(out.Messages, msg)
+	}
+	est := newCovEstimator(s.d, cfg.Metric == Dense)
+	for it := range cfg.Warmup {
+		st := s.transition(cur, t)
+		s.eps = da.learn(st.AcceptStat)
+		if cfg.Warmup >= 20 {
+			if win.inWindow() {
+				est.add(cur.q)
+			}
+			if win.endOfWindow() {
+				win.computeNext()
+				est.update(s.met)
+				est.restart()
+				win.counter++
+				if err := s.initStepSize(cur); err != nil {
+					return err
+				}
+				da.restart(s.eps)
+			} else {
+				win.counter++
+			}
+		}
+		if err := r.iteration(it, cur.q, st); err != nil {
+			return err
+		}
+	}
+	s.eps = da.final()
 	return nil
 }
 

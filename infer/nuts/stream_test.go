@@ -142,7 +142,7 @@ func TestFixedParamKeepsTheInitialPoint(t *testing.T) {
 
 func TestInitialInverseMetric(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Warmup, cfg.Samples, cfg.Seed = 0, 5, 2
+	cfg.Warmup, cfg.Samples, cfg.Seed, cfg.Adapt = 0, 5, 2, false
 	cfg.InvMetric = []float64{4, 0.25}
 	ch, err := Sample(newGaussian([][]float64{{4, 0}, {0, 0.25}}), cfg, nil)
 	if err != nil {
