@@ -92,8 +92,8 @@ func TestSummaryWarmupOnly(t *testing.T) {
 func TestSummaryBadFlags(t *testing.T) {
 	paths := writeFiles(t, summaryCSV+summaryRows)
 	for _, c := range []struct{ flag, value, msg string }{
-		{"--sig-figs", "0", "--sig-figs must be an integer between 1 and 17"},
-		{"--sig-figs", "30", "--sig-figs must be an integer between 1 and 17"},
+		{"--sig-figs", "0", "--sig-figs must be an integer between 1 and 18"},
+		{"--sig-figs", "30", "--sig-figs must be an integer between 1 and 18"},
 		{"--percentiles", "50,5", "--percentiles must be"},
 		{"--percentiles", "0,50", "--percentiles must be"},
 		{"--percentiles", "5,x", "--percentiles must be"},

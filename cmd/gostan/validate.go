@@ -64,7 +64,7 @@ var flagRanges = map[string]map[string]valueRange{
 		"seed": seedRange, "sig-figs": sigFigsCSV,
 	},
 	"generate-quantities": {"seed": seedRange, "sig-figs": sigFigsCSV},
-	"summary":             {"max-depth": between(0, 30), "sig-figs": between(1, 17)},
+	"summary":             {"max-depth": between(0, 30), "sig-figs": sigFigsCSV},
 	"eval": {
 		"backoffs": iterations, "draws": counts, "particles": counts, "steps": counts, "threads": parallel,
 		"rank": between(0, 1e6), "num-flows": between(0, 1000), "init-scale": atLeast0,
