@@ -87,7 +87,7 @@ func sampleConfig(run Run, cfg nuts.Config, fixed bool) []string {
 			fmt.Sprintf("        metric = %s", cfg.Metric),
 			"        metric_file = "+run.MetricFile,
 			fmt.Sprintf("        stepsize = %g", cfg.StepSize),
-			"        stepsize_jitter = 0 (Default)")
+			jitterLine(cfg.StepSizeJitter))
 	}
 	return append(lines,
 		fmt.Sprintf("    num_chains = %d", max(run.Chains, 1)),
@@ -159,4 +159,13 @@ func (f *SampleFile) Finish(ch *nuts.Chain) error {
 			fmt.Sprintf("Gradient evaluations: %d", ch.Gradients))
 	}
 	return f.Close()
+}
+
+// jitterLine is the stepsize_jitter line, marked as CmdStan marks it when
+// it has its default, 0.
+func jitterLine(j float64) string {
+	if j == 0 {
+		return "        stepsize_jitter = 0 (Default)"
+	}
+	return fmt.Sprintf("        stepsize_jitter = %g", j)
 }

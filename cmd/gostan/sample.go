@@ -173,6 +173,7 @@ func newSampleCmd() *cobra.Command {
 	f.IntVar(&cfg.MaxDepth, "max-depth", cfg.MaxDepth, "maximum tree depth")
 	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale), a JSON file of initial values, as CmdStan takes (with several chains, init.json is read as init_1.json, init_2.json, ... where those exist), or pathfinder: each chain starts at a draw of multi-path Pathfinder")
 	f.Float64Var(&cfg.StepSize, "stepsize", cfg.StepSize, "initial step size")
+	f.Float64Var(&cfg.StepSizeJitter, "stepsize-jitter", cfg.StepSizeJitter, "each transition's step size uniform within this fraction of the nominal one, in [0, 1]")
 	f.StringVar(&output, "output", "output.csv", "output file; with several chains, name_1.csv, name_2.csv, ...")
 	f.StringVar(&outputDir, "output-dir", "", "directory for the output files (created if missing)")
 	f.IntVar(&threads, "threads", runtime.NumCPU(), "chains run in parallel")

@@ -45,7 +45,7 @@ var flagRanges = map[string]map[string]valueRange{
 	"sample": {
 		"chains": between(1, 1024), "threads": parallel, "warmup": iterations, "samples": iterations,
 		"thin": counts, "refresh": iterations, "max-depth": between(1, 30), "seed": seedRange,
-		"sig-figs": sigFigsCSV, "stepsize": positive,
+		"sig-figs": sigFigsCSV, "stepsize": positive, "stepsize-jitter": between(0, 1),
 		"adapt-delta": {min: 0, max: 1, minOpen: true, maxOpen: true},
 		"adapt-gamma": positive, "adapt-kappa": positive, "adapt-t0": positive,
 		"adapt-init-buffer": iterations, "adapt-term-buffer": iterations, "adapt-window": iterations,

@@ -1,6 +1,7 @@
 package nuts
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -66,5 +67,46 @@ func TestShortWarmupMessage(t *testing.T) {
 	_, msg := newWindows(50, 75, 50, 25)
 	if !strings.Contains(msg, "init_buffer = 7, adapt_window = 38, term_buffer = 5") {
 		t.Errorf("message %q", msg)
+	}
+}
+
+// TestStepSizeJitter is CmdStan's stepsize_jitter: each transition's
+// stepsize__ is uniform in (1 ± jitter) times the nominal step size, which
+// adaptation keeps learning (the chain's adapted step size is the nominal
+// one); without jitter no uniform is drawn, so the chain is the plain one.
+func TestStepSizeJitter(t *testing.T) {
+	target := func() *gaussian { return newGaussian([][]float64{{1, 0}, {0, 1}}) }
+	cfg := DefaultConfig()
+	cfg.Warmup, cfg.Samples, cfg.Seed = 200, 2000, 5
+	plain, err := Sample(target(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.StepSizeJitter = 0
+	again, err := Sample(target(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(plain.Draws[len(plain.Draws)-1], again.Draws[len(again.Draws)-1]) {
+		t.Error("jitter 0 changed the chain")
+	}
+	cfg.StepSizeJitter = 0.5
+	ch, err := Sample(target(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi, mean := math.Inf(1), math.Inf(-1), 0.0
+	for _, st := range ch.Stats {
+		r := st.StepSize / ch.StepSize
+		lo, hi, mean = min(lo, r), max(hi, r), mean+r/float64(len(ch.Stats))
+	}
+	// 2000 uniforms on (0.5, 1.5): the extremes within 0.01 of the ends,
+	// the mean within 4 sd (0.29/√2000 = 0.0065) of 1.
+	if lo < 0.5 || hi > 1.5 || lo > 0.51 || hi < 1.49 || math.Abs(mean-1) > 0.026 {
+		t.Errorf("stepsize__ / nominal in [%.4f, %.4f], mean %.4f; want uniform on (0.5, 1.5)", lo, hi, mean)
+	}
+	cfg.StepSizeJitter = 1.5
+	if _, err := Sample(target(), cfg, nil); err == nil {
+		t.Error("jitter 1.5: no error")
 	}
 }

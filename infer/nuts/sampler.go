@@ -19,19 +19,24 @@ type Config struct {
 	// the metric. It needs Warmup > 0, as in CmdStan. Without it the
 	// chain keeps StepSize and the initial metric throughout, and the
 	// warmup iterations only move the chain (Stan's run_sampler).
-	Adapt        bool
-	Delta        float64 // adapt delta: the target acceptance statistic
-	StepSize     float64 // initial step size
-	Metric       Metric
-	InitRadius   float64   // initial values are uniform in (-R, R) on the unconstrained scale
-	Init         []float64 // an unconstrained initial point, instead of random ones
-	Gamma, Kappa float64   // dual averaging
-	T0           float64
-	InitBuffer   int // adaptation windows
-	TermBuffer   int
-	Window       int
-	Seed         uint64
-	Chain        int // chain id: chains with the same seed and different ids are independent
+	Adapt    bool
+	Delta    float64 // adapt delta: the target acceptance statistic
+	StepSize float64 // initial step size
+	// StepSizeJitter is CmdStan's stepsize_jitter, in [0, 1]: each
+	// transition's step size is drawn uniformly within that fraction of
+	// the nominal one, which adaptation keeps learning (0, the default:
+	// no jitter and no draw).
+	StepSizeJitter float64
+	Metric         Metric
+	InitRadius     float64   // initial values are uniform in (-R, R) on the unconstrained scale
+	Init           []float64 // an unconstrained initial point, instead of random ones
+	Gamma, Kappa   float64   // dual averaging
+	T0             float64
+	InitBuffer     int // adaptation windows
+	TermBuffer     int
+	Window         int
+	Seed           uint64
+	Chain          int // chain id: chains with the same seed and different ids are independent
 	// InvMetric is the initial inverse metric (the diagonal, or d×d
 	// row-major for Dense), as CmdStan's metric_file; nil: the identity.
 	InvMetric  []float64
@@ -161,7 +166,8 @@ type sampler struct {
 	d        int
 	rng      *rand.Rand
 	met      *metric
-	eps      float64
+	eps      float64 // the nominal step size, which adaptation learns
+	jitter   float64 // Config.StepSizeJitter
 	maxDepth int
 	nGrad    int
 	rejected model.Failures // evaluation errors met by the integrator
@@ -189,9 +195,10 @@ func Sample(m model.Model, cfg Config, progress Progress) (*Chain, error) {
 // marked Interrupted, with ctx's error.
 func SampleContext(ctx context.Context, m model.Model, cfg Config, h Hooks) (*Chain, error) {
 	d := m.Dim()
-	if cfg.MaxDepth < 1 || cfg.StepSize <= 0 || cfg.Delta <= 0 || cfg.Delta >= 1 || cfg.Warmup < 0 || cfg.Samples < 0 || cfg.Thin < 1 {
-		return nil, fmt.Errorf("nuts: invalid settings: max depth %d, step size %v, adapt delta %v, warmup %d, samples %d, thin %d (need max depth >= 1, step size > 0, 0 < delta < 1, nonnegative counts, thin >= 1)",
-			cfg.MaxDepth, cfg.StepSize, cfg.Delta, cfg.Warmup, cfg.Samples, cfg.Thin)
+	if cfg.MaxDepth < 1 || cfg.StepSize <= 0 || cfg.Delta <= 0 || cfg.Delta >= 1 || cfg.Warmup < 0 || cfg.Samples < 0 || cfg.Thin < 1 ||
+		!(cfg.StepSizeJitter >= 0 && cfg.StepSizeJitter <= 1) {
+		return nil, fmt.Errorf("nuts: invalid settings: max depth %d, step size %v, step size jitter %v, adapt delta %v, warmup %d, samples %d, thin %d (need max depth >= 1, step size > 0, 0 <= jitter <= 1, 0 < delta < 1, nonnegative counts, thin >= 1)",
+			cfg.MaxDepth, cfg.StepSize, cfg.StepSizeJitter, cfg.Delta, cfg.Warmup, cfg.Samples, cfg.Thin)
 	}
 	fixed := cfg.FixedParam || d == 0
 	if cfg.Adapt && cfg.Warmup == 0 && !fixed {
@@ -199,7 +206,7 @@ func SampleContext(ctx context.Context, m model.Model, cfg Config, h Hooks) (*Ch
 		return nil, fmt.Errorf("nuts: the number of warmup iterations must be positive when adaptation is engaged (turn Adapt off to sample with the given step size and metric)")
 	}
 	s := &sampler{
-		m: m, d: d, met: newMetric(cfg.Metric, d), eps: cfg.StepSize, maxDepth: cfg.MaxDepth,
+		m: m, d: d, met: newMetric(cfg.Metric, d), eps: cfg.StepSize, jitter: cfg.StepSizeJitter, maxDepth: cfg.MaxDepth,
 		rng:     rand.New(rand.NewPCG(cfg.Seed, uint64(cfg.Chain))),
 		z:       newPoint(d),
 		scratch: make([]float64, d),
@@ -612,6 +619,13 @@ func newTransition(d, maxDepth int) *transition {
 // replacing cur with it. As in Stan, the momenta at the trajectory's ends
 // pFwdFwd and pBckBck are written but never read.
 func (s *sampler) transition(cur *point, t *transition) Stats {
+	if s.jitter > 0 {
+		// Stan's base_hmc::sample_stepsize, before the momentum is drawn:
+		// this transition's step size, around the nominal one.
+		nominal := s.eps
+		s.eps = nominal * (1 + s.jitter*(2*s.rng.Float64()-1))
+		defer func() { s.eps = nominal }()
+	}
 	fwd, bck := &t.zFwd, &t.zBck
 	copy(fwd.q, cur.q)
 	copy(fwd.g, cur.g)
