@@ -119,28 +119,21 @@ func TestSampleHeaderAsCmdStan(t *testing.T) {
 			t.Errorf("the configuration lacks %q", want)
 		}
 	}
-	for i, want := range []string{
-		"# Adaptation terminated",
-		"# Step size = 0.813694",
-		"# Diagonal elements of inverse mass matrix:",
-		"# 0.592879",
-	} {
-		if lines[k+1+i] != want {
-			t.Errorf("line %d is %q, want %q", k+2+i, lines[k+1+i], want)
-		}
-	}
+	linesAt(t, lines, k+1, "# Adaptation terminated", "# Step size = 0.813694",
+		"# Diagonal elements of inverse mass matrix:", "# 0.592879")
 	if !strings.HasPrefix(lines[k+5], "-6.75,0.9,0.813694,2,3,0,7,") {
 		t.Errorf("draw %q", lines[k+5])
 	}
-	for i, want := range []string{
-		"#",
-		"#  Elapsed Time: 0.005 seconds (Warm-up)",
-		"#                0.002 seconds (Sampling)",
-		"#                0.007 seconds (Total)",
-		"#",
-	} {
-		if lines[k+6+i] != want {
-			t.Errorf("line %d is %q, want %q", k+7+i, lines[k+6+i], want)
+	linesAt(t, lines, k+6, "#", "#  Elapsed Time: 0.005 seconds (Warm-up)",
+		"#                0.002 seconds (Sampling)", "#                0.007 seconds (Total)", "#")
+}
+
+// linesAt checks that lines from index at on are want.
+func linesAt(t *testing.T, lines []string, at int, want ...string) {
+	t.Helper()
+	for i, w := range want {
+		if lines[at+i] != w {
+			t.Errorf("line %d is %q, want %q", at+i+1, lines[at+i], w)
 		}
 	}
 }

@@ -352,22 +352,11 @@ func (r *run) nuts(s *sampler, cur *point) error {
 	s.initLevels()
 	t := newTransition(s.d, cfg.MaxDepth)
 	start := time.Now()
-	if cfg.Adapt {
-		if err := r.adapt(s, t, cur); err != nil {
-			out.WarmupSeconds = time.Since(start).Seconds()
-			return err
-		}
-	} else {
-		// Stan's run_sampler: the nominal step size as given, no
-		// initial search.
-		for it := range cfg.Warmup {
-			if err := r.iteration(it, cur.q, s.transition(cur, t)); err != nil {
-				out.WarmupSeconds = time.Since(start).Seconds()
-				return err
-			}
-		}
-	}
+	err := r.warmup(s, t, cur)
 	out.WarmupSeconds = time.Since(start).Seconds()
+	if err != nil {
+		return err
+	}
 	out.StepSize = s.eps
 	if cfg.Metric == Diag {
 		out.InvMetric = append([]float64(nil), s.met.diag...)
@@ -385,6 +374,20 @@ func (r *run) nuts(s *sampler, cur *point) error {
 	for it := range cfg.Samples {
 		st := s.transition(cur, t)
 		if err := r.iteration(cfg.Warmup+it, cur.q, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// warmup runs the warmup iterations: with adaptation when engaged, else
+// (Stan's run_sampler) at the step size as given, with no initial search.
+func (r *run) warmup(s *sampler, t *transition, cur *point) error {
+	if r.cfg.Adapt {
+		return r.adapt(s, t, cur)
+	}
+	for it := range r.cfg.Warmup {
+		if err := r.iteration(it, cur.q, s.transition(cur, t)); err != nil {
 			return err
 		}
 	}
