@@ -191,7 +191,8 @@ func (lc *linComb) eval(e *env) ad.Var {
 		if lc.leafFirst {
 			lc.closuresInOrder(e, ops)
 		} else {
-			lc.closures(e, ops, new(int))
+			var n int
+			lc.closures(e, ops, &n)
 		}
 		st.top = base
 	}
