@@ -704,7 +704,7 @@ func (s *sampler) transition(cur *point, t *transition) Stats {
 		take := logSumWeightSub > logSumWeight
 		var x float64
 		if !take {
-			x = math.Exp(logSumWeightSub - logSumWeight)
+			x = weightExp(logSumWeightSub - logSumWeight)
 			take = s.rng.Float64() < x
 		}
 		if take {
@@ -738,9 +738,9 @@ func (s *sampler) transition(cur *point, t *transition) Stats {
 		// The weights' log sum, which only a further subtree reads, takes
 		// the same exponential as the choice.
 		if logSumWeightSub > logSumWeight {
-			logSumWeight = logSumWeightSub + math.Log(1+math.Exp(logSumWeight-logSumWeightSub))
+			logSumWeight = logSumWeightSub + weightLog(1+weightExp(logSumWeight-logSumWeightSub))
 		} else {
-			logSumWeight += math.Log(1 + x)
+			logSumWeight += weightLog(1 + x)
 		}
 	}
 	if sample < 0 {
@@ -778,7 +778,7 @@ func (s *sampler) buildTree(depth int, z *point, prop int, pSharpBeg, pSharpEnd,
 		if h0-h > 0 {
 			s.sumMetroProb++
 		} else {
-			s.sumMetroProb += math.Exp(h0 - h)
+			s.sumMetroProb += weightExp(h0 - h)
 		}
 		s.props[prop].keep(z)
 		pSharpEnd, rho, pBeg, pEnd := pSharpEnd[:len(z.p)], rho[:len(z.p)], pBeg[:len(z.p)], pEnd[:len(z.p)]
@@ -859,9 +859,9 @@ func (c *uturn) persist() bool {
 // 2⁻⁵³, and log is the faster of the two.
 func logSumExpShare(a, b float64) (float64, float64) {
 	if a > b {
-		x := math.Exp(b - a)
-		return a + math.Log(1+x), x / (1 + x)
+		x := weightExp(b - a)
+		return a + weightLog(1+x), x / (1 + x)
 	}
-	x := math.Exp(a - b)
-	return b + math.Log(1+x), 1 / (1 + x)
+	x := weightExp(a - b)
+	return b + weightLog(1+x), 1 / (1 + x)
 }
