@@ -179,18 +179,21 @@ func (s *sampler) refBuildTree(depth int, z, zPropose *point, sBeg, sEnd, rho, p
 // side by side from the same point with the same random stream, on the
 // PosteriorDB models of BenchmarkNUTSOverhead and on Go targets with
 // both metrics, at step sizes that make shallow, deep and divergent
-// trees, and wants every draw, gradient and statistic equal to the bit.
+// trees (and trees cut at a maximum depth of 3), and wants every draw,
+// gradient and statistic equal to the bit.
 func TestTransitionIsStans(t *testing.T) {
 	cov := [][]float64{{1, 0.5, 0}, {0.5, 2, 0.3}, {0, 0.3, 1}}
 	type target struct {
-		name string
-		m    model.Model
-		kind Metric
+		name     string
+		m        model.Model
+		kind     Metric
+		maxDepth int
 	}
 	targets := []target{
-		{"gaussian diag", newGaussian(cov), Diag},
-		{"gaussian dense", newGaussian(cov), Dense},
-		{"funnel diag", funnel{d: 10}, Diag},
+		{"gaussian diag", newGaussian(cov), Diag, 10},
+		{"gaussian dense", newGaussian(cov), Dense, 10},
+		{"funnel diag", funnel{d: 10}, Diag, 10},
+		{"funnel diag, max depth 3", funnel{d: 10}, Diag, 3},
 	}
 	load := func(root, name, data string) {
 		p, err := compile.File(filepath.Join(root, "models", "stan", name+".stan"))
@@ -205,7 +208,7 @@ func TestTransitionIsStans(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		targets = append(targets, target{name, m, Diag})
+		targets = append(targets, target{name, m, Diag, 10})
 	}
 	fixtures := filepath.Join("..", "..", "testdata", "posteriordb")
 	load(fixtures, "eight_schools_noncentered", "eight_schools")
@@ -227,7 +230,7 @@ func TestTransitionIsStans(t *testing.T) {
 			t.Fatal(err)
 		}
 		newSampler := func() (*sampler, point) {
-			s := &sampler{m: c.m.Clone(), d: d, met: newMetric(c.kind, d), maxDepth: 10,
+			s := &sampler{m: c.m.Clone(), d: d, met: newMetric(c.kind, d), maxDepth: c.maxDepth,
 				rng: rand.New(rand.NewPCG(7, 8)), z: newPoint(d), scratch: make([]float64, d)}
 			if err := s.met.set(ch.InvMetric); err != nil {
 				t.Fatal(err)
@@ -242,7 +245,7 @@ func TestTransitionIsStans(t *testing.T) {
 		s, cur := newSampler()
 		r, rcur := newSampler()
 		tr := newTransition(d, s.maxDepth)
-		var depths, divergent int
+		var depths, divergent, cut int
 		for i := range 240 {
 			eps := ch.StepSize * []float64{1, 0.1, 6}[i/80]
 			s.eps, r.eps = eps, eps
@@ -251,6 +254,9 @@ func TestTransitionIsStans(t *testing.T) {
 				t.Fatalf("%s, transition %d (step %v): got %+v at %v, Stan's %+v at %v", c.name, i, eps, got, cur.q, want, rcur.q)
 			}
 			depths += got.TreeDepth
+			if got.TreeDepth == c.maxDepth {
+				cut++
+			}
 			if got.Divergent {
 				divergent++
 			}
@@ -258,7 +264,10 @@ func TestTransitionIsStans(t *testing.T) {
 		if s.nGrad != r.nGrad || depths < 240 {
 			t.Errorf("%s: %d and %d gradients, trees of depth %d in all", c.name, s.nGrad, r.nGrad, depths)
 		}
-		t.Logf("%s: depth %d, %d divergent, in 240 transitions", c.name, depths, divergent)
+		if c.maxDepth < 10 && cut == 0 {
+			t.Errorf("%s: no tree reached the maximum depth", c.name)
+		}
+		t.Logf("%s: depth %d, %d divergent, %d at the maximum depth, in 240 transitions", c.name, depths, divergent, cut)
 	}
 }
 

@@ -158,7 +158,9 @@ func (z *point) keep(o *point) {
 type level struct {
 	pInitEnd, pSharpInitEnd, rhoInit    []float64
 	pFinalBeg, pSharpFinalBeg, rhoFinal []float64
-	zProposeFinal                       point
+	// final is the index in sampler.props of the storage the second
+	// half's proposal is written to.
+	final int
 }
 
 type sampler struct {
@@ -172,10 +174,16 @@ type sampler struct {
 	nGrad    int
 	rejected model.Failures // evaluation errors met by the integrator
 
-	z         point // the point the integrator moves
+	z         point // the point initStepSize moves
 	divergent bool
 	scratch   []float64
 	levels    []level
+	// props is the proposals' storage: each level's final one and the
+	// transition's two (free). Proposals pass from one place to another
+	// by their indices here, so that the tree writes no pointers, whose
+	// write barriers slow it while the garbage collector marks.
+	props []point
+	free  [2]int
 
 	// A transition's running totals, kept by the leaves of its tree.
 	nLeapfrog    int
@@ -437,17 +445,22 @@ func (r *run) adapt(s *sampler, t *transition, cur *point) error {
 	return nil
 }
 
-// initLevels allocates build_tree's scratch space for every depth, once
-// per chain: a transition allocates nothing.
+// initLevels allocates build_tree's scratch space for every depth and
+// the proposals' storage, once per chain: a transition allocates nothing.
 func (s *sampler) initLevels() {
 	s.levels = make([]level, s.maxDepth+1)
+	s.props = make([]point, s.maxDepth+3)
+	for i := range s.props {
+		s.props[i] = newPoint(s.d)
+	}
 	for i := range s.levels {
 		l := &s.levels[i]
 		for _, v := range []*[]float64{&l.pInitEnd, &l.pSharpInitEnd, &l.rhoInit, &l.pFinalBeg, &l.pSharpFinalBeg, &l.rhoFinal} {
 			*v = make([]float64, s.d)
 		}
-		l.zProposeFinal = newPoint(s.d)
+		l.final = i
 	}
+	s.free = [2]int{s.maxDepth + 1, s.maxDepth + 2}
 }
 
 // evaluate computes z's log density and gradient; a point outside the
@@ -601,17 +614,17 @@ func (s *sampler) initStepSize(cur *point) error {
 	}
 }
 
-// transition is the top-level state of one NUTS transition. Buffers
-// whose values pass from one place to another are swapped, not copied.
+// transition is the top-level state of one NUTS transition: the
+// trajectory's ends and the momenta kept about them.
 type transition struct {
-	zFwd, zBck, zSample, zPropose                point
+	zFwd, zBck                                   point
 	pFwdFwd, pSharpFwdFwd, pFwdBck, pSharpFwdBck []float64
 	pBckFwd, pSharpBckFwd, pBckBck, pSharpBckBck []float64
 	rho, rhoSub                                  []float64
 }
 
 func newTransition(d, maxDepth int) *transition {
-	t := &transition{zFwd: newPoint(d), zBck: newPoint(d), zSample: newPoint(d), zPropose: newPoint(d)}
+	t := &transition{zFwd: newPoint(d), zBck: newPoint(d)}
 	for _, v := range []*[]float64{&t.pFwdFwd, &t.pSharpFwdFwd, &t.pFwdBck, &t.pSharpFwdBck, &t.pBckFwd, &t.pSharpBckFwd, &t.pBckBck, &t.pSharpBckBck, &t.rho, &t.rhoSub} {
 		*v = make([]float64, d)
 	}
@@ -620,7 +633,10 @@ func newTransition(d, maxDepth int) *transition {
 
 // transition draws the next state from cur (Stan's base_nuts::transition),
 // replacing cur with it. As in Stan, the momenta at the trajectory's ends
-// pFwdFwd and pBckBck are written but never read.
+// pFwdFwd and pBckBck are written but never read. Buffers whose values
+// pass from one place to another are swapped in local variables, not
+// copied and not written back: every one is rewritten before it is read
+// in the next transition.
 func (s *sampler) transition(cur *point, t *transition) Stats {
 	if s.jitter > 0 {
 		// Stan's base_hmc::sample_stepsize, before the momentum is drawn:
@@ -630,22 +646,30 @@ func (s *sampler) transition(cur *point, t *transition) Stats {
 		defer func() { s.eps = nominal }()
 	}
 	fwd, bck := &t.zFwd, &t.zBck
+	pFwdBck, pBckFwd, pFwdFwd, pBckBck := t.pFwdBck, t.pBckFwd, t.pFwdFwd, t.pBckBck
+	sFwdBck, sBckFwd, sFwdFwd, sBckBck := t.pSharpFwdBck, t.pSharpBckFwd, t.pSharpFwdFwd, t.pSharpBckBck
+	rho, rhoSub := t.rho, t.rhoSub
 	copy(fwd.q, cur.q)
 	copy(fwd.g, cur.g)
 	fwd.lp = cur.lp
 	s.met.sampleP(s.rng, fwd.p)
-	h0 := energy(cur.lp, s.met.sharp(fwd.p, t.pSharpFwdFwd))
+	h0 := energy(cur.lp, s.met.sharp(fwd.p, sFwdFwd))
 	fwd.h = h0
 	bck.set(fwd)
-	for i, v := range fwd.p {
-		ps := t.pSharpFwdFwd[i]
-		t.pSharpFwdBck[i], t.pSharpBckFwd[i], t.pSharpBckBck[i] = ps, ps, ps
-		t.pFwdBck[i], t.pBckFwd[i], t.rho[i] = v, v, v
+	{
+		sFwdBck, sBckFwd, sBckBck := sFwdBck[:len(fwd.p)], sBckFwd[:len(fwd.p)], sBckBck[:len(fwd.p)]
+		sFwdFwd, pFwdBck, pBckFwd, rho := sFwdFwd[:len(fwd.p)], pFwdBck[:len(fwd.p)], pBckFwd[:len(fwd.p)], rho[:len(fwd.p)]
+		for i, v := range fwd.p {
+			ps := sFwdFwd[i]
+			sFwdBck[i], sBckFwd[i], sBckBck[i] = ps, ps, ps
+			pFwdBck[i], pBckFwd[i], rho[i] = v, v, v
+		}
 	}
-	// The sample starts as cur itself: it takes cur's buffers, and cur
-	// takes the sample's back at the end.
+	// The sample starts as cur itself (sample < 0); the top level holds
+	// two of s.props besides the levels' ones: the proposal's storage and
+	// either the sample's or a spare.
 	cur.h = h0
-	*cur, t.zSample = t.zSample, *cur
+	sample, propose, spare := -1, s.free[0], s.free[1]
 
 	logSumWeight := 0.0
 	depth := 0
@@ -659,62 +683,72 @@ func (s *sampler) transition(cur *point, t *transition) Stats {
 		// the values of the side being extended, which the tree rewrites.
 		var rhoBck, rhoFwd []float64
 		if s.rng.Float64() > 0.5 {
-			s.z, *fwd = *fwd, s.z
-			t.pBckFwd, t.pFwdBck = t.pFwdBck, t.pBckFwd
-			t.pSharpBckFwd, t.pSharpFwdBck = t.pSharpFwdBck, t.pSharpBckFwd
-			valid, logSumWeightSub = s.buildTree(depth, &t.zPropose, t.pSharpFwdBck, t.pSharpFwdFwd, t.rhoSub, t.pFwdBck, t.pFwdFwd, h0, 1)
-			s.z, *fwd = *fwd, s.z
-			rhoBck, rhoFwd = t.rho, t.rhoSub
+			pBckFwd, pFwdBck = pFwdBck, pBckFwd
+			sBckFwd, sFwdBck = sFwdBck, sBckFwd
+			valid, logSumWeightSub, propose = s.buildTree(depth, fwd, propose, sFwdBck, sFwdFwd, rhoSub, pFwdBck, pFwdFwd, h0, 1)
+			rhoBck, rhoFwd = rho, rhoSub
 		} else {
-			s.z, *bck = *bck, s.z
-			t.pFwdBck, t.pBckFwd = t.pBckFwd, t.pFwdBck
-			t.pSharpFwdBck, t.pSharpBckFwd = t.pSharpBckFwd, t.pSharpFwdBck
-			valid, logSumWeightSub = s.buildTree(depth, &t.zPropose, t.pSharpBckFwd, t.pSharpBckBck, t.rhoSub, t.pBckFwd, t.pBckBck, h0, -1)
-			s.z, *bck = *bck, s.z
-			rhoBck, rhoFwd = t.rhoSub, t.rho
+			pFwdBck, pBckFwd = pBckFwd, pFwdBck
+			sFwdBck, sBckFwd = sBckFwd, sFwdBck
+			valid, logSumWeightSub, propose = s.buildTree(depth, bck, propose, sBckFwd, sBckBck, rhoSub, pBckFwd, pBckBck, h0, -1)
+			rhoBck, rhoFwd = rhoSub, rho
 		}
 		if !valid {
 			break
 		}
 		depth++
 		// The new subtree's proposal replaces the sample with probability
-		// min(1, w_sub/w_old) (Stan's biased progressive sampling), and the
-		// weights' log sum takes the same exponential. The proposal's
-		// storage is rewritten before it is read again, so taking it is a
-		// swap, not a copy.
-		if logSumWeightSub > logSumWeight {
-			t.zSample, t.zPropose = t.zPropose, t.zSample
-			logSumWeight = logSumWeightSub + math.Log(1+math.Exp(logSumWeight-logSumWeightSub))
-		} else {
-			x := math.Exp(logSumWeightSub - logSumWeight)
-			if s.rng.Float64() < x {
-				t.zSample, t.zPropose = t.zPropose, t.zSample
+		// min(1, w_sub/w_old) (Stan's biased progressive sampling). Taking
+		// it exchanges indices: the old sample's storage, or the spare
+		// while the sample is cur, takes the next proposals.
+		take := logSumWeightSub > logSumWeight
+		var x float64
+		if !take {
+			x = weightExp(logSumWeightSub - logSumWeight)
+			take = s.rng.Float64() < x
+		}
+		if take {
+			if sample < 0 {
+				sample, propose, spare = propose, spare, -1
+			} else {
+				sample, propose = propose, sample
 			}
-			logSumWeight += math.Log(1 + x)
 		}
 
 		// The no-U-turn criterion over the whole trajectory and over the
 		// two extended ones (Stan's rho_extended), in one pass; rho
 		// becomes rhoBck + rhoFwd.
-		rho := t.rho[:len(rhoBck)]
+		rhoAll := rho[:len(rhoBck)]
 		rhoFwd = rhoFwd[:len(rhoBck)]
-		pFwdBck, pBckFwd := t.pFwdBck[:len(rhoBck)], t.pBckFwd[:len(rhoBck)]
-		sBB, sFF := t.pSharpBckBck[:len(rhoBck)], t.pSharpFwdFwd[:len(rhoBck)]
-		sFB, sBF := t.pSharpFwdBck[:len(rhoBck)], t.pSharpBckFwd[:len(rhoBck)]
+		pFwdBck, pBckFwd := pFwdBck[:len(rhoBck)], pBckFwd[:len(rhoBck)]
+		sBB, sFF := sBckBck[:len(rhoBck)], sFwdFwd[:len(rhoBck)]
+		sFB, sBF := sFwdBck[:len(rhoBck)], sBckFwd[:len(rhoBck)]
 		var c uturn
 		for i, rb := range rhoBck {
 			rf := rhoFwd[i]
 			r := rb + rf
-			rho[i] = r
+			rhoAll[i] = r
 			e1 := rb + pFwdBck[i]
 			e2 := rf + pBckFwd[i]
 			c.add(r, sBB[i], sFF[i], e1, sFB[i], e2, sBF[i])
 		}
-		if !c.persist() {
+		if !c.persist() || depth == s.maxDepth {
 			break
 		}
+		// The weights' log sum, which only a further subtree reads, takes
+		// the same exponential as the choice.
+		if logSumWeightSub > logSumWeight {
+			logSumWeight = logSumWeightSub + weightLog(1+weightExp(logSumWeight-logSumWeightSub))
+		} else {
+			logSumWeight += weightLog(1 + x)
+		}
 	}
-	*cur, t.zSample = t.zSample, *cur
+	if sample < 0 {
+		s.free = [2]int{propose, spare}
+	} else {
+		cur.keep(&s.props[sample])
+		s.free = [2]int{propose, sample}
+	}
 	accept := 0.0
 	if s.nLeapfrog > 0 {
 		accept = s.sumMetroProb / float64(s.nLeapfrog)
@@ -725,16 +759,17 @@ func (s *sampler) transition(cur *point, t *transition) Stats {
 	}
 }
 
-// buildTree extends the trajectory from s.z by 2^depth leapfrog steps in
+// buildTree extends the trajectory from z by 2^depth leapfrog steps in
 // direction sign, choosing a proposal among the new states by their
 // weights (Stan's base_nuts::build_tree). It reports false when the
 // subtree diverged or made a U-turn, and returns the log of the subtree's
-// summed weights. It writes the subtree's summed momenta to rho (Stan
-// adds them to a rho that is always zero on entry).
-func (s *sampler) buildTree(depth int, zPropose *point, pSharpBeg, pSharpEnd, rho, pBeg, pEnd []float64,
-	h0, sign float64) (bool, float64) {
+// summed weights and the index in s.props of the proposal: prop, whose
+// storage it is given, or a level's, which then takes prop's. It writes
+// the subtree's summed momenta to rho (Stan adds them to a rho that is
+// always zero on entry).
+func (s *sampler) buildTree(depth int, z *point, prop int, pSharpBeg, pSharpEnd, rho, pBeg, pEnd []float64,
+	h0, sign float64) (bool, float64, int) {
 	if depth == 0 {
-		z := &s.z
 		h := s.leapfrog(z, sign*s.eps, pSharpBeg)
 		s.nLeapfrog++
 		if h-h0 > maxDeltaH {
@@ -743,33 +778,26 @@ func (s *sampler) buildTree(depth int, zPropose *point, pSharpBeg, pSharpEnd, rh
 		if h0-h > 0 {
 			s.sumMetroProb++
 		} else {
-			s.sumMetroProb += math.Exp(h0 - h)
+			s.sumMetroProb += weightExp(h0 - h)
 		}
-		zPropose.keep(z)
+		s.props[prop].keep(z)
 		pSharpEnd, rho, pBeg, pEnd := pSharpEnd[:len(z.p)], rho[:len(z.p)], pBeg[:len(z.p)], pEnd[:len(z.p)]
 		pSharpBeg = pSharpBeg[:len(z.p)]
 		for i, v := range z.p {
 			pSharpEnd[i] = pSharpBeg[i]
 			rho[i], pBeg[i], pEnd[i] = v, v, v
 		}
-		return !s.divergent, h0 - h
+		return !s.divergent, h0 - h, prop
 	}
 	l := &s.levels[depth]
-	valid, logSumWeightInit := s.buildTree(depth-1, zPropose, pSharpBeg, l.pSharpInitEnd, l.rhoInit, pBeg, l.pInitEnd, h0, sign)
+	valid, logSumWeightInit, init := s.buildTree(depth-1, z, prop, pSharpBeg, l.pSharpInitEnd, l.rhoInit, pBeg, l.pInitEnd, h0, sign)
 	if !valid {
-		return false, 0
+		return false, 0, init
 	}
-	// zFinal is this level's scratch, written by a leaf before it is read.
-	zFinal := &l.zProposeFinal
-	valid, logSumWeightFinal := s.buildTree(depth-1, zFinal, l.pSharpFinalBeg, pSharpEnd, l.rhoFinal, l.pFinalBeg, pEnd, h0, sign)
+	valid, logSumWeightFinal, final := s.buildTree(depth-1, z, l.final, l.pSharpFinalBeg, pSharpEnd, l.rhoFinal, l.pFinalBeg, pEnd, h0, sign)
 	if !valid {
-		return false, 0
-	}
-	// The proposal is the second half's with probability w_final/w_sub
-	// (Stan draws it even when that is 1).
-	logSumWeightSub, share := logSumExpShare(logSumWeightInit, logSumWeightFinal)
-	if s.rng.Float64() < share {
-		*zPropose, *zFinal = *zFinal, *zPropose
+		l.final = final
+		return false, 0, init
 	}
 	// The criterion over the subtree and over its two extended halves, in
 	// one pass.
@@ -785,7 +813,21 @@ func (s *sampler) buildTree(depth int, zPropose *point, pSharpBeg, pSharpEnd, rh
 		rho[i] = r
 		c.add(r, sBeg[i], sEnd[i], ri+pFinalBeg[i], sFinalBeg[i], rf+pInitEnd[i], sInitEnd[i])
 	}
-	return c.persist(), logSumWeightSub
+	// The proposal is the second half's with probability w_final/w_sub
+	// (Stan draws it even when that is 1, and when the subtree turned,
+	// which makes it read no more: then the weights are not needed).
+	u := s.rng.Float64()
+	if !c.persist() {
+		l.final = final
+		return false, 0, init
+	}
+	logSumWeightSub, share := logSumExpShare(logSumWeightInit, logSumWeightFinal)
+	if u < share {
+		l.final = init
+		return true, logSumWeightSub, final
+	}
+	l.final = final
+	return true, logSumWeightSub, init
 }
 
 // uturn accumulates the three generalized no-U-turn criteria of a (sub)tree
@@ -817,9 +859,9 @@ func (c *uturn) persist() bool {
 // 2⁻⁵³, and log is the faster of the two.
 func logSumExpShare(a, b float64) (float64, float64) {
 	if a > b {
-		x := math.Exp(b - a)
-		return a + math.Log(1+x), x / (1 + x)
+		x := weightExp(b - a)
+		return a + weightLog(1+x), x / (1 + x)
 	}
-	x := math.Exp(a - b)
-	return b + math.Log(1+x), 1 / (1 + x)
+	x := weightExp(a - b)
+	return b + weightLog(1+x), 1 / (1 + x)
 }
