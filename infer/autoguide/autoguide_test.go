@@ -133,7 +133,7 @@ func TestELBOGradient(t *testing.T) {
 		"mvn":      NewMultivariateNormal([]float64{0.3, -0.2}),
 		"lowrank":  NewLowRankMultivariateNormal([]float64{0.3, -0.2}, 1),
 		// NumPyro's form: the factor scaled by the scales.
-		"lowrank-numpyro": newLowRank([]float64{0.3, -0.2}, 1, initScale, true),
+		"lowrank-numpyro": newLowRank([]float64{0.3, -0.2}, 1, initScale, true, nil),
 	} {
 		p := q.Params()
 		for i := range p {
@@ -170,6 +170,55 @@ func TestELBOGradient(t *testing.T) {
 			if got := grad[i] / n; math.Abs(got-fd) > 0.03*math.Max(1, math.Abs(fd)) {
 				t.Errorf("%s: d ELBO / d param[%d] = %v, exact %v", name, i, got, fd)
 			}
+		}
+	}
+}
+
+// TestTraceELBOGradient checks NumPyro's LowRankMultivariateNormal
+// gradient draw by draw: with the noise held fixed, it is the derivative
+// of that draw's log p - log q as a whole (Trace_ELBO), the quadratic form
+// of log q through the draw included, against central differences.
+func TestTraceELBOGradient(t *testing.T) {
+	q := newLowRank([]float64{0.3, -0.2, 0.5}, 2, initScale, true, nil)
+	p := q.Params()
+	for i := range p {
+		p[i] += 0.05 * float64(i%5+1)
+	}
+	lp := func(z, g []float64) (float64, error) { // a correlated Gaussian in 3-D
+		prec := [3][3]float64{{2, 0.5, 0.2}, {0.5, 1, -0.3}, {0.2, -0.3, 1.5}}
+		v := 0.0
+		for i := range 3 {
+			if g != nil {
+				g[i] = 0
+			}
+			for j := range 3 {
+				v -= 0.5 * z[i] * prec[i][j] * z[j]
+				if g != nil {
+					g[i] -= prec[i][j] * z[j]
+				}
+			}
+		}
+		return v, nil
+	}
+	elbo := func(grad []float64) float64 {
+		v, err := q.ELBOGrad(rand.New(rand.NewPCG(7, 8)), lp, grad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	grad := make([]float64, len(p))
+	elbo(grad)
+	scratch := make([]float64, len(p))
+	for i := range p {
+		h := 1e-6
+		p[i] += h
+		up := elbo(scratch)
+		p[i] -= 2 * h
+		down := elbo(scratch)
+		p[i] += h
+		if fd := (up - down) / (2 * h); math.Abs(grad[i]-fd) > 1e-6*math.Max(1, math.Abs(fd)) {
+			t.Errorf("d (log p - log q) / d param[%d] = %v, central difference %v", i, grad[i], fd)
 		}
 	}
 }

@@ -52,13 +52,32 @@ type jacobianModel interface {
 // not nil, is the model (AsNumPyro's Delta needs it).
 func build(name string, m model.Model, loc []float64, rng *rand.Rand, o options) (svi.Guide, error) {
 	fc := flowConfig{flows: o.flows, hidden: o.hidden, scale: o.scale, numpyro: o.numpyro}
+	keys := o.keys.clone()
+	if keys != nil && m != nil {
+		// NumPyro's AutoNormal draws at each parameter's site; the other
+		// guides see one latent vector, the parameters sorted by name.
+		switch perm := latentOrder(m); {
+		case name == "normal":
+			keys.sites = sitesOf(m)
+		case name != "delta" && perm != nil:
+			latent := make([]float64, len(loc))
+			for j, i := range perm {
+				latent[j] = loc[i]
+			}
+			g, err := build(name, nil, latent, rng, o)
+			if err != nil {
+				return nil, err
+			}
+			return newPermuted(g.(gaussianGuide), perm), nil
+		}
+	}
 	switch name {
 	case "normal", "diagonal":
-		return newDiagonalNormal(loc, o.scale), nil
+		return newDiagonalNormal(loc, o.scale, o.numpyro, keys), nil
 	case "mvn":
-		return newMultivariateNormal(loc, o.scale), nil
+		return newMultivariateNormal(loc, o.scale, o.numpyro, keys), nil
 	case "lowrank":
-		return newLowRank(loc, o.rank, o.scale, o.numpyro), nil
+		return newLowRank(loc, o.rank, o.scale, o.numpyro, keys), nil
 	case "delta":
 		q := NewDelta(loc)
 		if o.numpyro {
@@ -76,7 +95,12 @@ func build(name string, m model.Model, loc []float64, rng *rand.Rand, o options)
 		}
 		return q, nil
 	case "laplace":
-		return NewLaplace(loc), nil
+		q := NewLaplace(loc)
+		if keys != nil {
+			keys.direct = true
+			q.noise = noise{keys}
+		}
+		return q, nil
 	case "iaf":
 		if fc.flows == 0 {
 			fc.flows = 3

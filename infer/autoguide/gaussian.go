@@ -21,25 +21,49 @@ func softplusInv(y float64) float64 { return math.Log(math.Expm1(y)) }
 // lpFunc evaluates a model's log density and gradient.
 type lpFunc = func(z, g []float64) (float64, error)
 
-// DiagonalNormal is N(loc, diag(scale²)), scale = softplus(raw).
+// DiagonalNormal is N(loc, diag(scale²)), scale = softplus(raw), or
+// exp(raw) as NumPyro 0.7's AutoDiagonalNormal has it (AsNumPyro).
 type DiagonalNormal struct {
-	d      int
-	par    []float64 // loc, then raw scales
-	eps, z []float64
-	g      []float64
+	d       int
+	par     []float64 // loc, then raw scales
+	numpyro bool
+	eps, z  []float64
+	g       []float64
+	noise
 }
 
 // NewDiagonalNormal starts at loc with scales init_scale.
-func NewDiagonalNormal(loc []float64) *DiagonalNormal { return newDiagonalNormal(loc, initScale) }
+func NewDiagonalNormal(loc []float64) *DiagonalNormal {
+	return newDiagonalNormal(loc, initScale, false, nil)
+}
 
-func newDiagonalNormal(loc []float64, scale float64) *DiagonalNormal {
+func newDiagonalNormal(loc []float64, scale float64, numpyro bool, keys *numpyroKeys) *DiagonalNormal {
 	d := len(loc)
-	q := &DiagonalNormal{d: d, par: make([]float64, 2*d), eps: make([]float64, d), z: make([]float64, d), g: make([]float64, d)}
+	q := &DiagonalNormal{d: d, par: make([]float64, 2*d), eps: make([]float64, d), z: make([]float64, d), g: make([]float64, d),
+		numpyro: numpyro, noise: noise{keys}}
 	copy(q.par, loc)
 	for i := range d {
-		q.par[d+i] = softplusInv(scale)
+		q.par[d+i] = scaleInv(scale, numpyro)
 	}
 	return q
+}
+
+// scaleOf maps a raw scale parameter to the scale, exp as NumPyro 0.7's
+// constraints.positive or softplus, and returns the map's derivative.
+func scaleOf(raw float64, exp bool) (s, ds float64) {
+	if exp {
+		s = math.Exp(raw)
+		return s, s
+	}
+	return softplus(raw), mathx.InvLogit(raw)
+}
+
+// scaleInv inverts scaleOf.
+func scaleInv(s float64, exp bool) float64 {
+	if exp {
+		return math.Log(s)
+	}
+	return softplusInv(s)
 }
 
 func (q *DiagonalNormal) Params() []float64 { return q.par }
@@ -47,28 +71,30 @@ func (q *DiagonalNormal) Params() []float64 { return q.par }
 // Mean is loc.
 func (q *DiagonalNormal) Mean() []float64 { return q.par[:q.d] }
 
+func (q *DiagonalNormal) scale(i int) float64 {
+	s, _ := scaleOf(q.par[q.d+i], q.numpyro)
+	return s
+}
+
 // SampleLogQ draws z = loc + scale ε with log q(z) = log N(ε; 0, I) - Σ log scale.
 func (q *DiagonalNormal) SampleLogQ(rng *rand.Rand, z []float64) float64 {
-	scale := func(i int) float64 { return softplus(q.par[q.d+i]) }
-	for i := range q.d {
-		q.eps[i] = rng.NormFloat64()
-		z[i] = q.par[i] + scale(i)*q.eps[i]
-	}
-	return choleskyLogQ(q.eps, scale)
+	q.Sample(rng, z)
+	return choleskyLogQ(q.eps, q.scale)
 }
 
 func (q *DiagonalNormal) Sample(rng *rand.Rand, z []float64) {
+	q.posterior(rng, q.eps)
 	for i := range q.d {
-		z[i] = q.par[i] + softplus(q.par[q.d+i])*rng.NormFloat64()
+		z[i] = q.par[i] + q.scale(i)*q.eps[i]
 	}
 }
 
 // ELBOGrad uses z = loc + scale ε: -log q(z) = ½|ε|² + Σ log scale + const.
 func (q *DiagonalNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []float64) (float64, error) {
 	d := q.d
+	q.step(rng, q.eps)
 	for i := range d {
-		q.eps[i] = rng.NormFloat64()
-		q.z[i] = q.par[i] + softplus(q.par[d+i])*q.eps[i]
+		q.z[i] = q.par[i] + q.scale(i)*q.eps[i]
 	}
 	v, err := lp(q.z, q.g)
 	if err != nil {
@@ -76,37 +102,40 @@ func (q *DiagonalNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []float64) (fl
 	}
 	elbo := v + 0.5*float64(d)*(1+math.Log(2*math.Pi))
 	for i := range d {
-		s := softplus(q.par[d+i])
-		sig := mathx.InvLogit(q.par[d+i]) // softplus'
+		s, ds := scaleOf(q.par[d+i], q.numpyro)
 		elbo += math.Log(s) + 0.5*q.eps[i]*q.eps[i] - 0.5
 		grad[i] += q.g[i]
-		grad[d+i] += (q.g[i]*q.eps[i] + 1/s) * sig
+		grad[d+i] += (q.g[i]*q.eps[i] + 1/s) * ds
 	}
 	return elbo, nil
 }
 
 // MultivariateNormal is N(loc, L Lᵀ) with L lower triangular, its
-// diagonal softplus-transformed.
+// diagonal softplus-transformed, or exp-transformed as NumPyro 0.7's
+// constraints.lower_cholesky (AsNumPyro).
 type MultivariateNormal struct {
-	d      int
-	par    []float64 // loc, then L row by row (lower triangle, raw diagonal)
-	eps, z []float64
-	g      []float64
+	d       int
+	par     []float64 // loc, then L row by row (lower triangle, raw diagonal)
+	numpyro bool
+	eps, z  []float64
+	g       []float64
+	noise
 }
 
 // NewMultivariateNormal starts at loc with L = init_scale · I.
 func NewMultivariateNormal(loc []float64) *MultivariateNormal {
-	return newMultivariateNormal(loc, initScale)
+	return newMultivariateNormal(loc, initScale, false, nil)
 }
 
-func newMultivariateNormal(loc []float64, scale float64) *MultivariateNormal {
+func newMultivariateNormal(loc []float64, scale float64, numpyro bool, keys *numpyroKeys) *MultivariateNormal {
 	d := len(loc)
-	q := &MultivariateNormal{d: d, par: make([]float64, d+d*(d+1)/2), eps: make([]float64, d), z: make([]float64, d), g: make([]float64, d)}
+	q := &MultivariateNormal{d: d, par: make([]float64, d+d*(d+1)/2), eps: make([]float64, d), z: make([]float64, d), g: make([]float64, d),
+		numpyro: numpyro, noise: noise{keys}}
 	copy(q.par, loc)
 	k := d
 	for i := range d {
 		k += i
-		q.par[k] = softplusInv(scale)
+		q.par[k] = scaleInv(scale, numpyro)
 		k++
 	}
 	return q
@@ -137,7 +166,8 @@ func choleskyLogQ(eps []float64, diag func(i int) float64) float64 {
 func (q *MultivariateNormal) lower(i, j int) float64 {
 	v := q.par[q.d+i*(i+1)/2+j]
 	if i == j {
-		return softplus(v)
+		s, _ := scaleOf(v, q.numpyro)
+		return s
 	}
 	return v
 }
@@ -153,17 +183,13 @@ func (q *MultivariateNormal) transform(eps, z []float64) {
 }
 
 func (q *MultivariateNormal) Sample(rng *rand.Rand, z []float64) {
-	for i := range q.eps {
-		q.eps[i] = rng.NormFloat64()
-	}
+	q.posterior(rng, q.eps)
 	q.transform(q.eps, z)
 }
 
 func (q *MultivariateNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []float64) (float64, error) {
 	d := q.d
-	for i := range d {
-		q.eps[i] = rng.NormFloat64()
-	}
+	q.step(rng, q.eps)
 	q.transform(q.eps, q.z)
 	v, err := lp(q.z, q.g)
 	if err != nil {
@@ -176,10 +202,9 @@ func (q *MultivariateNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []float64)
 		for j := 0; j < i; j++ {
 			grad[base+j] += q.g[i] * q.eps[j]
 		}
-		raw := q.par[base+i]
-		s := softplus(raw)
+		s, ds := scaleOf(q.par[base+i], q.numpyro)
 		elbo += math.Log(s) + 0.5*q.eps[i]*q.eps[i] - 0.5
-		grad[base+i] += (q.g[i]*q.eps[i] + 1/s) * mathx.InvLogit(raw)
+		grad[base+i] += (q.g[i]*q.eps[i] + 1/s) * ds
 	}
 	return elbo, nil
 }
@@ -233,6 +258,7 @@ func (q *Delta) ELBOGrad(_ *rand.Rand, lp lpFunc, grad []float64) (float64, erro
 type Laplace struct {
 	*Delta
 	chol *mat.TriDense
+	noise
 }
 
 // NewLaplace starts at loc.
@@ -295,9 +321,7 @@ func (q *Laplace) SampleLogQ(rng *rand.Rand, z []float64) float64 {
 func (q *Laplace) draw(rng *rand.Rand, z []float64) []float64 {
 	d := len(q.par)
 	eps := make([]float64, d)
-	for i := range eps {
-		eps[i] = rng.NormFloat64()
-	}
+	q.posterior(rng, eps)
 	for i := range d {
 		s := q.par[i]
 		for j := 0; j <= i; j++ {

@@ -5,20 +5,20 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/gostan/gostan/mathx"
 )
 
 // LowRankMultivariateNormal is N(loc, W Wᵀ + diag(s²)) with W of rank
-// columns (NumPyro's default round(√D)) and s = softplus(raw); as NumPyro
-// parameterises it (AsNumPyro), W = diag(s) F with F the parameter. Its ELBO
+// columns (NumPyro's default round(√D)) and s = softplus(raw). Its ELBO
 // gradient is the pathwise gradient of E[log p] plus the analytic
 // gradient of the Gaussian entropy ½ log|Σ|, computed with Woodbury's
-// identity at O(D r²); its value is the draw's log p - log q.
+// identity at O(D r²); its value is the draw's log p - log q. As NumPyro
+// 0.7 has it (AsNumPyro), W = diag(s) F with F the parameter, s = exp(raw),
+// and the gradient is Trace_ELBO's: log p - log q differentiated as a
+// whole, log q's quadratic form through the draw included.
 type LowRankMultivariateNormal struct {
 	d, r     int
 	par      []float64 // loc (d), W (or F) row-major (d×r), raw scales (d)
-	scaledF  bool      // the factor block holds F, W = diag(s) F
+	numpyro  bool
 	e1, e2   []float64
 	z, g     []float64
 	cap      *mat.SymDense // I + Wᵀ D⁻¹ W
@@ -27,15 +27,17 @@ type LowRankMultivariateNormal struct {
 	cinv     *mat.SymDense
 	capChol  mat.Cholesky
 	sinvDiag []float64
+	u, wu    []float64 // Σ⁻¹ δ of the draw and Wᵀ Σ⁻¹ δ, for Trace_ELBO's gradient
+	noise
 }
 
 // NewLowRankMultivariateNormal starts at loc with W = 0 and scales
 // init_scale; rank 0 means round(√D).
 func NewLowRankMultivariateNormal(loc []float64, rank int) *LowRankMultivariateNormal {
-	return newLowRank(loc, rank, initScale, false)
+	return newLowRank(loc, rank, initScale, false, nil)
 }
 
-func newLowRank(loc []float64, rank int, scale float64, scaledF bool) *LowRankMultivariateNormal {
+func newLowRank(loc []float64, rank int, scale float64, numpyro bool, keys *numpyroKeys) *LowRankMultivariateNormal {
 	d := len(loc)
 	if rank <= 0 {
 		rank = max(1, int(math.Round(math.Sqrt(float64(d)))))
@@ -43,10 +45,11 @@ func newLowRank(loc []float64, rank int, scale float64, scaledF bool) *LowRankMu
 	q := &LowRankMultivariateNormal{d: d, r: rank, par: make([]float64, d+d*rank+d),
 		e1: make([]float64, rank), e2: make([]float64, d), z: make([]float64, d), g: make([]float64, d),
 		cap: mat.NewSymDense(rank, nil), tmp: mat.NewDense(d, rank, nil), dw: mat.NewDense(d, rank, nil),
-		cinv: mat.NewSymDense(rank, nil), sinvDiag: make([]float64, d), scaledF: scaledF}
+		cinv: mat.NewSymDense(rank, nil), sinvDiag: make([]float64, d), u: make([]float64, d), wu: make([]float64, rank),
+		numpyro: numpyro, noise: noise{keys}}
 	copy(q.par, loc)
 	for i := range d {
-		q.par[d+d*rank+i] = softplusInv(scale)
+		q.par[d+d*rank+i] = scaleInv(scale, numpyro)
 	}
 	return q
 }
@@ -54,21 +57,19 @@ func newLowRank(loc []float64, rank int, scale float64, scaledF bool) *LowRankMu
 func (q *LowRankMultivariateNormal) Params() []float64 { return q.par }
 
 func (q *LowRankMultivariateNormal) w(i, k int) float64 {
-	if q.scaledF {
+	if q.numpyro {
 		return q.scale(i) * q.par[q.d+i*q.r+k]
 	}
 	return q.par[q.d+i*q.r+k]
 }
 
-func (q *LowRankMultivariateNormal) scale(i int) float64 { return softplus(q.par[q.d+q.d*q.r+i]) }
+func (q *LowRankMultivariateNormal) scale(i int) float64 {
+	s, _ := scaleOf(q.par[q.d+q.d*q.r+i], q.numpyro)
+	return s
+}
 
-func (q *LowRankMultivariateNormal) draw(rng *rand.Rand, z []float64) {
-	for k := range q.e1 {
-		q.e1[k] = rng.NormFloat64()
-	}
-	for i := range q.e2 {
-		q.e2[i] = rng.NormFloat64()
-	}
+// draw sets z = loc + W e1 + s e2.
+func (q *LowRankMultivariateNormal) draw(z []float64) {
 	for i := range q.d {
 		s := q.par[i] + q.scale(i)*q.e2[i]
 		for k := range q.r {
@@ -78,7 +79,10 @@ func (q *LowRankMultivariateNormal) draw(rng *rand.Rand, z []float64) {
 	}
 }
 
-func (q *LowRankMultivariateNormal) Sample(rng *rand.Rand, z []float64) { q.draw(rng, z) }
+func (q *LowRankMultivariateNormal) Sample(rng *rand.Rand, z []float64) {
+	q.posterior(rng, q.e1, q.e2)
+	q.draw(z)
+}
 
 // entropy returns ½ log|Σ| and fills sinvDiag with diag(Σ⁻¹) and tmp with
 // Σ⁻¹ W, by Woodbury: Σ⁻¹ = D⁻¹ - D⁻¹ W C⁻¹ Wᵀ D⁻¹, C = I + Wᵀ D⁻¹ W.
@@ -129,7 +133,8 @@ func (q *LowRankMultivariateNormal) entropy() (float64, bool) {
 
 func (q *LowRankMultivariateNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []float64) (float64, error) {
 	d, r := q.d, q.r
-	q.draw(rng, q.z)
+	q.step(rng, q.e1, q.e2)
+	q.draw(q.z)
 	v, err := lp(q.z, q.g)
 	if err != nil {
 		return 0, err
@@ -138,25 +143,61 @@ func (q *LowRankMultivariateNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []f
 	if !ok {
 		return 0, errNotDefinite
 	}
+	if q.numpyro {
+		q.sigmaInvDelta()
+	}
 	for i := range d {
 		grad[i] += q.g[i]
-		raw := q.par[d+d*r+i]
-		s := softplus(raw)
+		s := q.scale(i)
 		// Pathwise, plus ½ ∂log|Σ|/∂s_i = (Σ⁻¹)_ii s_i.
 		gs := q.g[i]*q.e2[i] + q.sinvDiag[i]*s
+		if q.numpyro {
+			gs += q.u[i] * (q.e2[i] - s*q.u[i])
+		}
 		for k := range r {
 			// Pathwise, plus ½ ∂log|Σ|/∂W = Σ⁻¹ W.
 			gw := q.g[i]*q.e1[k] + q.tmp.At(i, k)
-			if q.scaledF {
+			if q.numpyro {
+				gw += q.u[i] * (q.e1[k] - q.wu[k])
 				// W = s F: ∂/∂F = s ∂/∂W, and s gets F ∂/∂W.
 				gs += q.par[d+i*r+k] * gw
 				gw *= s
 			}
 			grad[d+i*r+k] += gw
 		}
-		grad[d+d*r+i] += gs * mathx.InvLogit(raw)
+		_, ds := scaleOf(q.par[d+d*r+i], q.numpyro)
+		grad[d+d*r+i] += gs * ds
 	}
 	return v - q.logQ(q.z, h), nil
+}
+
+// sigmaInvDelta sets u = Σ⁻¹ δ for the draw's δ = z - loc = A e, with A =
+// [W | diag(s)] and e = (e1, e2), by Woodbury as logQ, and wu = Wᵀu.
+// Trace_ELBO differentiates log q(z) with z a function of the parameters:
+// its quadratic form ½ eᵀAᵀ(AAᵀ)⁻¹A e is not constant when A is not
+// square, and its gradient in A is u (e - Aᵀu)ᵀ, which ELBOGrad adds.
+func (q *LowRankMultivariateNormal) sigmaInvDelta() {
+	d, r := q.d, q.r
+	t := q.wu // Wᵀ D⁻¹ δ first
+	for k := range r {
+		t[k] = 0
+		for i := range d {
+			t[k] += q.w(i, k) * (q.z[i] - q.par[i]) / (q.scale(i) * q.scale(i))
+		}
+	}
+	for i := range d {
+		ui := (q.z[i] - q.par[i]) / (q.scale(i) * q.scale(i))
+		for k := range r {
+			ui -= q.tmp.At(i, k) * t[k]
+		}
+		q.u[i] = ui
+	}
+	for k := range r {
+		t[k] = 0
+		for i := range d {
+			t[k] += q.w(i, k) * q.u[i]
+		}
+	}
 }
 
 // logQ returns log q(z) given h = ½ log|Σ| from entropy, with ½ δᵀΣ⁻¹δ
@@ -188,7 +229,8 @@ func (q *LowRankMultivariateNormal) Mean() []float64 { return q.par[:q.d] }
 
 // SampleLogQ draws z with log q(z); NaN when the covariance is singular.
 func (q *LowRankMultivariateNormal) SampleLogQ(rng *rand.Rand, z []float64) float64 {
-	q.draw(rng, z)
+	q.posterior(rng, q.e1, q.e2)
+	q.draw(z)
 	h, ok := q.entropy()
 	if !ok {
 		return math.NaN()

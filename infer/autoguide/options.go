@@ -25,6 +25,7 @@ type options struct {
 	flows   int
 	hidden  []int
 	numpyro bool
+	keys    *numpyroKeys
 	given   map[string]bool
 }
 
@@ -83,8 +84,8 @@ func AsNumPyro() Option {
 // takes lists the options each guide accepts besides init_loc_fn and
 // numpyro, which all take.
 var takes = map[string][]string{
-	"normal": {"init_scale"}, "diagonal": {"init_scale"}, "mvn": {"init_scale"},
-	"lowrank": {"init_scale", "rank"}, "delta": nil, "laplace": nil,
+	"normal": {"init_scale", "numpyro_keys"}, "diagonal": {"init_scale", "numpyro_keys"}, "mvn": {"init_scale", "numpyro_keys"},
+	"lowrank": {"init_scale", "rank", "numpyro_keys"}, "delta": {"numpyro_keys"}, "laplace": {"numpyro_keys"},
 	"iaf": {"init_scale", "num_flows", "hidden_dims"}, "bnaf": {"init_scale", "num_flows", "hidden_dims"},
 }
 
@@ -127,6 +128,14 @@ func resolve(name string, opts []Option) (options, error) {
 	}
 	if o.init == nil {
 		o.init = InitToUniform(2)
+		if o.keys != nil {
+			// NumPyro's defaults: AutoDelta's init_to_median, the
+			// others' init_to_uniform.
+			o.init = o.keys.initToUniform(2)
+			if name == "delta" {
+				o.init = o.keys.initToMedian(15)
+			}
+		}
 	}
 	return o, nil
 }

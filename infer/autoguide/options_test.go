@@ -181,7 +181,8 @@ func TestOptionInitLoc(t *testing.T) {
 
 // TestInitToNormalMedian: each coordinate is the median of 15 standard
 // normal draws, whose sd is 0.32 (against 1.15 for uniform(-2, 2)); the
-// seed replay's Delta starts there, its other guides uniformly.
+// seed replay's Delta starts there (from its JAX keys), its other guides
+// uniformly.
 func TestInitToNormalMedian(t *testing.T) {
 	const d = 20000
 	z, err := InitToNormalMedian(15)(flat{d}, rand.New(rand.NewPCG(7, 8)))
@@ -195,7 +196,7 @@ func TestInitToNormalMedian(t *testing.T) {
 		t.Errorf("init_to_median of normal draws: mean %.4f sd %.4f, want 0 and 0.319", mean, sd)
 	}
 	start := func(name string) []float64 {
-		o, err := resolve(name, SeedStudySettings(name).Options)
+		o, err := resolve(name, SeedStudySettings(name).options(name))
 		if err != nil {
 			t.Fatal(err)
 		}

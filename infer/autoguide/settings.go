@@ -2,6 +2,7 @@ package autoguide
 
 import (
 	"math/rand/v2"
+	"slices"
 
 	"github.com/gostan/gostan/infer/svi"
 	"github.com/gostan/gostan/model"
@@ -36,6 +37,11 @@ type Settings struct {
 	// the mode or a negative definite Hessian is not found, and for Delta
 	// and Laplace, a point and a Laplace approximation of their own.
 	Precondition bool
+	// NumPyroKeys draws the guide's noise from the JAX keys NumPyro's
+	// SVI.run(PRNGKey(0)) and sample_posterior(PRNGKey(0), params,
+	// (Draws,)) hand it, as the seed study ran (the NumPyroKeys option),
+	// for the guides that take them.
+	NumPyroKeys bool
 }
 
 // stepSizes are the starting step sizes that did best on PosteriorDB for
@@ -64,17 +70,23 @@ var preconditioned = map[string]bool{"normal": true, "diagonal": true, "mvn": tr
 // (Baudart and Mandel 2021, "Automatic Guide Generation for Stan via
 // NumPyro": 100000 steps of Adam(0.0005), Trace_ELBO with one particle,
 // 10000 draws) and nothing of gostan's: the guide built as NumPyro builds
-// it (AsNumPyro, NumPyro's default options), no warm start, no
+// it (AsNumPyro, NumPyro's default options), its random numbers drawn
+// from the JAX keys of the study's PRNGKey(0) (NumPyroKeys: the initial
+// location too, for the guides that take them), no warm start, no
 // preconditioning, and a draw outside the support or a NaN ends the fit
 // with an error (Strict), which the study counts as a runtime error.
 func SeedStudySettings(name string) Settings {
-	s := Settings{Steps: 100000, Particles: 1, Draws: 10000, LR: 0.0005, Decay: 1, Strict: true,
-		Options: []Option{AsNumPyro()}}
-	if name == "delta" {
-		// AutoDelta's init_to_median, the others' init_to_uniform.
-		s.Options = append(s.Options, InitLoc(InitToNormalMedian(15)))
+	return Settings{Steps: 100000, Particles: 1, Draws: 10000, LR: 0.0005, Decay: 1, Strict: true,
+		Options: []Option{AsNumPyro()}, NumPyroKeys: true}
+}
+
+// options are the guide name's options: s.Options, and NumPyroKeys when
+// s asks for them and the guide takes them.
+func (s Settings) options(name string) []Option {
+	if s.NumPyroKeys && slices.Contains(takes[name], "numpyro_keys") {
+		return append(slices.Clip(s.Options), NumPyroKeys(0, s.Draws))
 	}
-	return s
+	return s.Options
 }
 
 // SVI is svi.SVI configured by s for the guide maker makes; FitModel
@@ -102,7 +114,7 @@ type settingsMaker struct {
 }
 
 func (k settingsMaker) NewGuide(m model.Model, rng *rand.Rand) (svi.Guide, error) {
-	o, err := resolve(k.name, k.set.Options)
+	o, err := resolve(k.name, k.set.options(k.name))
 	if err != nil {
 		return nil, err
 	}
