@@ -103,8 +103,9 @@ func newEvalCmd() *cobra.Command {
 			"posterior from the i-th (1-based), for sweeps split across machines.\n\n" +
 			"--seed-study replays the seed study (NumPyro's autoguides on PosteriorDB, Table 1): the eight\n" +
 			"autoguides with NumPyro's settings and nothing of gostan's (autoguide.SeedStudySettings: 100000\n" +
-			"steps of Adam 0.0005, one particle, 10000 draws, the guides built as NumPyro builds them, no warm\n" +
-			"start or preconditioning, a draw outside the support or a NaN a runtime error); only --steps,\n" +
+			"steps of Adam 0.0005, one particle, 10000 draws, the guides built as NumPyro builds them, the\n" +
+			"Gaussian guides' random numbers from the study's JAX keys of PRNGKey(0), no warm start or\n" +
+			"preconditioning, a draw outside the support or a NaN a runtime error); only --steps,\n" +
 			"--draws, --method autoguide-NAME (one of the eight alone) and the guide options may change it. --table1 CSV then prints Table 1's summary rows\n" +
 			"(Average, Success with max err <= 0.3, Mismatch, Error) for the run, for the CSV and their difference.",
 		RunE: func(cmd *cobra.Command, args []string) error {
