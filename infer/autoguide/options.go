@@ -70,13 +70,15 @@ func HiddenDims(h ...int) Option {
 	return func(o *options) { o.hidden = slices.Clone(h); o.mark("hidden_dims") }
 }
 
-// AsNumPyro builds the guide as NumPyro does where gostan departs from
-// it, for the seed study's replay: IAFNormal and BNAFNormal start from
-// NumPyro's random initialisation of their networks on the standard
-// normal base, ignoring the initial location and scale (NumPyro's flows
-// never read init_loc_fn's point); Delta is the MAP of the density on the
-// constrained scale, without the Jacobian, as NumPyro's AutoDelta
-// ("MAP inference in constrained space").
+// AsNumPyro builds the guide as NumPyro 0.7 does where gostan departs from
+// it, for the seed study's replay: the Gaussian guides' scales through exp
+// (constraints.positive, where gostan uses softplus), LowRank's factor
+// scaled by the scales and its gradient Trace_ELBO's; IAFNormal and
+// BNAFNormal start from NumPyro's random initialisation of their networks
+// on the standard normal base, ignoring the initial location and scale
+// (NumPyro's flows never read init_loc_fn's point); Delta is the MAP of
+// the density on the constrained scale, without the Jacobian, as NumPyro's
+// AutoDelta ("MAP inference in constrained space").
 func AsNumPyro() Option {
 	return func(o *options) { o.numpyro = true; o.mark("numpyro") }
 }
