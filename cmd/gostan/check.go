@@ -19,6 +19,7 @@ import (
 func newCheckCmd() *cobra.Command {
 	var showAST bool
 	var includes []string
+	var conf check.Config
 	cmd := &cobra.Command{
 		Use:   "check FILE...",
 		Short: "Parse and type-check Stan programs",
@@ -28,7 +29,7 @@ func newCheckCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			failed := false
 			for _, path := range args {
-				prog, _, _, err := loadProgram(cmd.ErrOrStderr(), path, includes)
+				prog, _, _, err := loadProgram(cmd.ErrOrStderr(), path, includes, conf)
 				if err != nil {
 					failed = true
 					continue
@@ -45,12 +46,13 @@ func newCheckCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&showAST, "ast", false, "print each program in canonical form")
 	cmd.Flags().StringSliceVar(&includes, "include-paths", nil, "directories searched by #include (default: the program's directory)")
+	cmd.Flags().BoolVar(&conf.AllowUndefined, "allow-undefined", false, "accept functions declared without a definition (as stanc3's flag; such a program checks but does not compile)")
 	return cmd
 }
 
 // loadProgram parses and checks a Stan file, printing diagnostics to
 // stderr; the error only says that it failed.
-func loadProgram(stderr io.Writer, path string, includes []string) (*ast.Program, *check.Info, *token.FileSet, error) {
+func loadProgram(stderr io.Writer, path string, includes []string, conf check.Config) (*ast.Program, *check.Info, *token.FileSet, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintln(stderr, "gostan:", err)
@@ -63,7 +65,7 @@ func loadProgram(stderr io.Writer, path string, includes []string) (*ast.Program
 	prog, err := parser.ParseFile(fset, path, src, parser.DirIncluder(includes...))
 	if err == nil {
 		var info *check.Info
-		if info, err = check.Check(fset, prog); err == nil {
+		if info, err = conf.Check(fset, prog); err == nil {
 			if len(info.Warnings) > 0 && stderr != nil {
 				fmt.Fprint(stderr, info.Warnings.Render(fset))
 			}

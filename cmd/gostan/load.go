@@ -14,6 +14,7 @@ import (
 
 	"github.com/gostan/gostan/compile"
 	"github.com/gostan/gostan/model"
+	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/scanner"
 )
 
@@ -21,7 +22,7 @@ import (
 // (Stan JSON, or zipped as PosteriorDB ships it; none when dataPath is
 // empty). Diagnostics go to stderr.
 func loadModel(stderr io.Writer, path, dataPath string, seed uint64) (*compile.Model, error) {
-	prog, info, fset, err := loadProgram(stderr, path, nil)
+	prog, info, fset, err := loadProgram(stderr, path, nil, check.Config{})
 	if err != nil {
 		return nil, exitError{}
 	}

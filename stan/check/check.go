@@ -95,9 +95,22 @@ func (c *checker) newCall(fn string, sig types.Signature) *Call {
 	return call
 }
 
+// Check type-checks prog with the default Config. The error, if any, is a
+// scanner.ErrorList.
+func Check(fset *token.FileSet, prog *ast.Program) (*Info, error) { return Config{}.Check(fset, prog) }
+
+// Config is how a program is checked, as stanc3's flags set it.
+type Config struct {
+	// AllowUndefined accepts a function declared without a definition
+	// (stanc3's --allow-undefined, for functions supplied in C++): the
+	// program checks, but gostan cannot compile it.
+	AllowUndefined bool
+}
+
 // Check type-checks prog. The error, if any, is a scanner.ErrorList.
-func Check(fset *token.FileSet, prog *ast.Program) (*Info, error) {
+func (conf Config) Check(fset *token.FileSet, prog *ast.Program) (*Info, error) {
 	c := &checker{
+		conf: conf,
 		fset: fset,
 		lib:  types.NewLibrary(),
 		info: &Info{
@@ -117,6 +130,7 @@ func Check(fset *token.FileSet, prog *ast.Program) (*Info, error) {
 }
 
 type checker struct {
+	conf   Config
 	fset   *token.FileSet
 	lib    *types.Library
 	info   *Info
@@ -214,7 +228,7 @@ func (c *checker) program(prog *ast.Program) {
 		}
 		for name, fs := range c.info.Funcs {
 			for _, f := range fs {
-				if !f.defined {
+				if !f.defined && !c.conf.AllowUndefined {
 					c.errorf(f.Decl.Name.Pos(), "function '%s' is declared but not defined", name)
 				}
 			}

@@ -4,8 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/internal/asttest"
 	"github.com/gostan/gostan/stan/parser"
 	"github.com/gostan/gostan/stan/scanner"
@@ -296,5 +298,31 @@ func TestFunctionsFile(t *testing.T) {
 	}
 	if _, err := parseCheck(token.NewFileSet(), "lib.stanfunctions", []byte(src+"real undefined(real x);\n")); err == nil {
 		t.Error("a function declared and not defined checked")
+	}
+}
+
+// TestAllowUndefined: a function declared without a definition is an
+// error, unless the Config allows it as stanc3's --allow-undefined does;
+// its calls are still checked against the declaration.
+func TestAllowUndefined(t *testing.T) {
+	src := "functions { real foo(real x); }\nparameters { real y; }\nmodel { y ~ normal(foo(1.0), 1); }\n"
+	parse := func(src string) (*token.FileSet, *ast.Program) {
+		fset := token.NewFileSet()
+		prog, err := parser.ParseFile(fset, "u.stan", []byte(src), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fset, prog
+	}
+	fset, prog := parse(src)
+	if _, err := Check(fset, prog); err == nil || !strings.Contains(err.Error(), "'foo' is declared but not defined") {
+		t.Errorf("by default: error %v", err)
+	}
+	if _, err := (Config{AllowUndefined: true}).Check(fset, prog); err != nil {
+		t.Errorf("AllowUndefined: %v", err)
+	}
+	fset, prog = parse(strings.Replace(src, "foo(1.0)", "foo({1.0})", 1))
+	if _, err := (Config{AllowUndefined: true}).Check(fset, prog); err == nil || !strings.Contains(err.Error(), "foo") {
+		t.Errorf("AllowUndefined with a call of the wrong type: error %v", err)
 	}
 }
