@@ -157,7 +157,9 @@ func ReadData(r io.Reader) (Data, error) {
 }
 
 // isStanName reports whether name can be a Stan variable: a letter, then
-// letters, digits and underscores. CmdStan's reader skips other members.
+// letters, digits and underscores, not ending in "__", which Stan keeps
+// for its own variables (lp__; stan/check refuses such a declaration).
+// CmdStan's reader skips other members.
 func isStanName(name string) bool {
 	for i := 0; i < len(name); i++ {
 		c := name[i]
@@ -166,7 +168,7 @@ func isStanName(name string) bool {
 			return false
 		}
 	}
-	return name != ""
+	return name != "" && !strings.HasSuffix(name, "__")
 }
 
 // duplicateKey finds a name given twice in one object of src, valid

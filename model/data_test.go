@@ -119,9 +119,10 @@ func TestReadDataBareNonFinite(t *testing.T) {
 // CmdStan's reader takes (stan/io/json/json_data_handler.hpp: "Inf",
 // "Infinity", "-Inf", "-Infinity", "NaN") and the Guide's "+inf" and
 // "-inf" are read; others are refused naming the variable. Members
-// whose names are not Stan identifiers are skipped, as CmdStan skips
-// them, and a name given twice is refused, as CmdStan's "Attempt to
-// redefine variable".
+// whose names are not Stan identifiers (lp__ and x__ among them: Stan
+// keeps names ending in __) are skipped, as CmdStan skips them, and a
+// name given twice is refused, as CmdStan's "Attempt to redefine
+// variable".
 func TestReadDataCmdStanForms(t *testing.T) {
 	for s, want := range map[string]float64{
 		`"Inf"`: math.Inf(1), `"Infinity"`: math.Inf(1), `"+inf"`: math.Inf(1), `"inf"`: math.Inf(1),
@@ -145,7 +146,7 @@ func TestReadDataCmdStanForms(t *testing.T) {
 			t.Errorf("%s: %v", s, err)
 		}
 	}
-	d, err := ReadData(strings.NewReader(`{"_note": "made by hand", "#x": [true], "2y": null, "a_1": 2, "t": {"2": 3}}`))
+	d, err := ReadData(strings.NewReader(`{"_note": "made by hand", "#x": [true], "2y": null, "lp__": [1, "x"], "x__": {"1": 2}, "a_1": 2, "t": {"2": 3}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
