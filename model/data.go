@@ -138,7 +138,7 @@ func ReadData(r io.Reader) (Data, error) {
 	if top == nil {
 		return nil, fmt.Errorf("data must be a JSON object, found null")
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("unexpected content after the data object")
 	}
 	if err := duplicateKey(quoted); err != nil {

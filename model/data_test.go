@@ -163,6 +163,9 @@ func TestReadDataCmdStanForms(t *testing.T) {
 		`{"t": {"1": 1, "01": 2}}`:                             `found "01"`,
 		`{"t": [{"1": 1, "2": 2}, {"1": 3, "2": 4, "3": 5}]}`:  `data variable "t[2]" has 3 tuple member(s), but "t[1]" has 2`,
 		`{"a": [1, {"1": 2}]}`:                                 `data variable "a[2]": found an object (a tuple), but expected a number`,
+		`{"a": 1} 2`:                                           `unexpected content after the data object`,
+		`{"a": 1}}`:                                            `unexpected content after the data object`,
+		`{"a": 1}]`:                                            `unexpected content after the data object`,
 	} {
 		if _, err := ReadData(strings.NewReader(src)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want %q", src, err, want)
