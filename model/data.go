@@ -171,76 +171,76 @@ func isStanName(name string) bool {
 	return name != "" && !strings.HasSuffix(name, "__")
 }
 
-// duplicateKey finds a name given twice in one object of src, valid
-// JSON, which encoding/json would read as the last: the data object's
-// variables or a tuple's members. It scans the bytes rather than
-// decoding again, which would take as long as reading the file.
+// duplicateKey finds a name given twice in one object of src, which
+// encoding/json would read as the last: the data object's variables or
+// a tuple's members. src holds one JSON object, already decoded.
 func duplicateKey(src []byte) error {
-	type level struct {
-		object bool
-		keys   map[string]bool
-		key    string // the member being read
-		elem   int    // the element being read, in an array
+	dec := json.NewDecoder(bytes.NewReader(src))
+	if _, err := dec.Token(); err != nil { // the data object's {
+		return err
 	}
-	var stack []level
-	expectKey := false
-	for i := 0; i < len(src); i++ {
-		switch c := src[i]; c {
-		case '{':
-			stack = append(stack, level{object: true})
-			expectKey = true
-		case '[':
-			stack = append(stack, level{})
-			expectKey = false
-		case '}', ']':
-			stack = stack[:len(stack)-1]
-			expectKey = false
-		case ',':
-			top := &stack[len(stack)-1]
-			expectKey = top.object
-			top.elem++
-		case '"':
-			start := i
-			for i++; src[i] != '"'; i++ {
-				if src[i] == '\\' {
-					i++
-				}
-			}
-			if !expectKey {
-				continue
-			}
-			expectKey = false
-			var key string
-			if err := json.Unmarshal(src[start:i+1], &key); err != nil {
-				return err
-			}
-			top := &stack[len(stack)-1]
-			if top.keys[key] {
-				if len(stack) == 1 {
-					return fmt.Errorf("data variable %q is given twice (CmdStan: attempt to redefine variable)", key)
-				}
-				// The tuple's name: its variable, members and elements.
-				name, idx := "", []int(nil)
-				for j, l := range stack[:len(stack)-1] {
-					if !l.object {
-						idx = append(idx, l.elem)
-						continue
-					}
-					if j > 0 {
-						name = elemName(name, idx) + ":"
-					}
-					name, idx = name+l.key, nil
-				}
-				return fmt.Errorf("data variable %q has the tuple member %q twice", elemName(name, idx), key)
-			}
-			if top.keys == nil {
-				top.keys = map[string]bool{}
-			}
-			top.keys[key] = true
-			top.key = key
+	seen := map[string]bool{}
+	var raw json.RawMessage
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name := tok.(string)
+		if seen[name] {
+			return fmt.Errorf("data variable %q is given twice (CmdStan: attempt to redefine variable)", name)
+		}
+		seen[name] = true
+		// Only a value with an object in it (a tuple) has keys to check;
+		// arrays of numbers, the bulk of a file, are not read by token.
+		if err := dec.Decode(&raw); err != nil {
+			return err
+		}
+		if bytes.IndexByte(raw, '{') < 0 {
+			continue
+		}
+		if err := uniqueMembers(json.NewDecoder(bytes.NewReader(raw)), name, nil); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// uniqueMembers reads the next value of dec, refusing a tuple in it that
+// gives a member twice; name and idx name the value, as elemName does.
+func uniqueMembers(dec *json.Decoder, name string, idx []int) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch tok {
+	case json.Delim('['):
+		for i := 0; dec.More(); i++ {
+			if err := uniqueMembers(dec, name, append(idx, i)); err != nil {
+				return err
+			}
+		}
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			key := tok.(string)
+			if seen[key] {
+				return fmt.Errorf("data variable %q has the tuple member %q twice", elemName(name, idx), key)
+			}
+			seen[key] = true
+			if err := uniqueMembers(dec, elemName(name, idx)+":"+key, nil); err != nil {
+				return err
+			}
+		}
+	default:
+		return nil
+	}
+	_, err = dec.Token() // the closing ] or }
+	return err
 }
 
 // add reads the variable name. A tuple, a JSON object with keys "1",

@@ -154,18 +154,19 @@ func TestReadDataCmdStanForms(t *testing.T) {
 		t.Errorf("names %v, want [a_1 t:2] (a tuple's member left out is missing data)", got)
 	}
 	for src, want := range map[string]string{
-		`{"a": 1, "b": 2, "a": 3}`:                             `data variable "a" is given twice`,
-		`{"t": {"1": 1, "1": 2}}`:                              `data variable "t" has the tuple member "1" twice`,
-		`{"t": [{"1": 1, "2": {"1": 2, "1": 3}}]}`:             `data variable "t[1]:2" has the tuple member "1" twice`,
-		`{"t": [[{"1": 1}], [{"1": 1}, {"1": 2, "1": 3}]]}`:    `data variable "t[2,2]" has the tuple member "1" twice`,
-		`{"t": [{"1": 1, "2": [{"1": 2}, {"1": 2, "1": 3}]}]}`: `data variable "t[1]:2[2]" has the tuple member "1" twice`,
-		`{"t": {"1": 1, "0": 2}}`:                              `data variable "t" is a tuple, whose keys must be "1", "2", ..., found "0"`,
-		`{"t": {"1": 1, "01": 2}}`:                             `found "01"`,
-		`{"t": [{"1": 1, "2": 2}, {"1": 3, "2": 4, "3": 5}]}`:  `data variable "t[2]" has 3 tuple member(s), but "t[1]" has 2`,
-		`{"a": [1, {"1": 2}]}`:                                 `data variable "a[2]": found an object (a tuple), but expected a number`,
-		`{"a": 1} 2`:                                           `unexpected content after the data object`,
-		`{"a": 1}}`:                                            `unexpected content after the data object`,
-		`{"a": 1}]`:                                            `unexpected content after the data object`,
+		`{"a": 1, "b": 2, "a": 3}`:                                `data variable "a" is given twice`,
+		`{"t": {"1": 1, "1": 2}}`:                                 `data variable "t" has the tuple member "1" twice`,
+		`{"t": [{"1": 1, "2": {"1": 2, "1": 3}}]}`:                `data variable "t[1]:2" has the tuple member "1" twice`,
+		`{"t": [[{"1": 1}], [{"1": 1}, {"1": 2, "1": 3}]]}`:       `data variable "t[2,2]" has the tuple member "1" twice`,
+		`{"t": [{"1": 1, "2": [{"1": 2}, {"1": 2, "1": 3}]}]}`:    `data variable "t[1]:2[2]" has the tuple member "1" twice`,
+		`{"a": "{", "t": [{"1": 1, "2": "{"}, {"2": 1, "2": 2}]}`: `data variable "t[2]" has the tuple member "2" twice`,
+		`{"t": {"1": 1, "0": 2}}`:                                 `data variable "t" is a tuple, whose keys must be "1", "2", ..., found "0"`,
+		`{"t": {"1": 1, "01": 2}}`:                                `found "01"`,
+		`{"t": [{"1": 1, "2": 2}, {"1": 3, "2": 4, "3": 5}]}`:     `data variable "t[2]" has 3 tuple member(s), but "t[1]" has 2`,
+		`{"a": [1, {"1": 2}]}`:                                    `data variable "a[2]": found an object (a tuple), but expected a number`,
+		`{"a": 1} 2`:                                              `unexpected content after the data object`,
+		`{"a": 1}}`:                                               `unexpected content after the data object`,
+		`{"a": 1}]`:                                               `unexpected content after the data object`,
 	} {
 		if _, err := ReadData(strings.NewReader(src)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want %q", src, err, want)
