@@ -27,9 +27,10 @@ type Value struct {
 	// Int reports that every element was written as an integer literal,
 	// which an int declaration requires.
 	Int bool
-	// RealAt, when Int is false, is the index in Elems of the first
-	// element written as a real, for errors to name it.
-	RealAt int
+	// firstReal is 1 + the index in Elems of the first element ReadData
+	// found written as a real, for errors to name it; 0 when not known,
+	// as in a Value built in Go. See FirstReal.
+	firstReal int
 	// TupleLevels, for a member of a tuple (x:1, or x:2:1 in a nested
 	// tuple), count the leading Dims that are the array sizes of each
 	// enclosing tuple, outermost first and cumulatively: x:2:1 of
@@ -37,6 +38,13 @@ type Value struct {
 	// ReadData and the compiler set them; WriteJSON needs them to nest
 	// a member back inside CmdStan's objects. Nil for other variables.
 	TupleLevels []int
+}
+
+// FirstReal returns the index in Elems of the first element written as a
+// real, when ReadData read v and found one; ok is false otherwise: a
+// Value built in Go with Int false says no more than that.
+func (v *Value) FirstReal() (k int, ok bool) {
+	return v.firstReal - 1, v.firstReal > 0
 }
 
 // Data is a Stan JSON data set by variable name.
@@ -489,7 +497,7 @@ func (v *Value) fill(name string, raw any, idx []int) error {
 		return fmt.Errorf("data variable %q: %v", elemName(name, idx), err)
 	}
 	if v.Int && !isInt {
-		v.Int, v.RealAt = false, len(v.Elems)
+		v.Int, v.firstReal = false, len(v.Elems)+1
 	}
 	v.Elems = append(v.Elems, x)
 	return nil
