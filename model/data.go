@@ -183,40 +183,14 @@ func isStanName(name string) bool {
 // encoding/json would read as the last: the data object's variables or
 // a tuple's members. src holds one JSON object, already decoded.
 func duplicateKey(src []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(src))
-	if _, err := dec.Token(); err != nil { // the data object's {
-		return err
-	}
-	seen := map[string]bool{}
-	var raw json.RawMessage
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		name := tok.(string)
-		if seen[name] {
-			return fmt.Errorf("data variable %q is given twice (CmdStan: attempt to redefine variable)", name)
-		}
-		seen[name] = true
-		// Only a value with an object in it (a tuple) has keys to check;
-		// arrays of numbers, the bulk of a file, are not read by token.
-		if err := dec.Decode(&raw); err != nil {
-			return err
-		}
-		if bytes.IndexByte(raw, '{') < 0 {
-			continue
-		}
-		if err := uniqueMembers(json.NewDecoder(bytes.NewReader(raw)), name, nil); err != nil {
-			return err
-		}
-	}
-	return nil
+	return uniqueKeys(json.NewDecoder(bytes.NewReader(src)), true, "", nil)
 }
 
-// uniqueMembers reads the next value of dec, refusing a tuple in it that
-// gives a member twice; name and idx name the value, as elemName does.
-func uniqueMembers(dec *json.Decoder, name string, idx []int) error {
+// uniqueKeys reads the next value of dec, refusing an object in it that
+// gives a key twice. data reports that the value is the data object;
+// otherwise it is in a variable, and name and idx name it as elemName
+// does.
+func uniqueKeys(dec *json.Decoder, data bool, name string, idx []int) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -224,23 +198,40 @@ func uniqueMembers(dec *json.Decoder, name string, idx []int) error {
 	switch tok {
 	case json.Delim('['):
 		for i := 0; dec.More(); i++ {
-			if err := uniqueMembers(dec, name, append(idx, i)); err != nil {
+			if err := uniqueKeys(dec, false, name, append(idx, i)); err != nil {
 				return err
 			}
 		}
 	case json.Delim('{'):
 		seen := map[string]bool{}
+		var raw json.RawMessage
 		for dec.More() {
 			tok, err := dec.Token()
 			if err != nil {
 				return err
 			}
 			key := tok.(string)
-			if seen[key] {
+			switch {
+			case seen[key] && data:
+				return fmt.Errorf("data variable %q is given twice (CmdStan: attempt to redefine variable)", key)
+			case seen[key]:
 				return fmt.Errorf("data variable %q has the tuple member %q twice", elemName(name, idx), key)
 			}
 			seen[key] = true
-			if err := uniqueMembers(dec, elemName(name, idx)+":"+key, nil); err != nil {
+			member := key
+			if !data {
+				member = elemName(name, idx) + ":" + key
+			}
+			// Only a value with an object in it (a tuple) has keys to
+			// check; arrays of numbers, the bulk of a file, are not read
+			// token by token.
+			if err := dec.Decode(&raw); err != nil {
+				return err
+			}
+			if bytes.IndexByte(raw, '{') < 0 {
+				continue
+			}
+			if err := uniqueKeys(json.NewDecoder(bytes.NewReader(raw)), false, member, nil); err != nil {
 				return err
 			}
 		}
