@@ -230,30 +230,15 @@ func (c *compiler) dDeclInit(d *ast.VarDecl, init ast.Expr) (stmtFn, bool) {
 		return nil, false
 	}
 	// The value is NaN (or the smallest int) while its initial value is
-	// evaluated, which may read it.
+	// evaluated, which may read it. One closure serves both storages;
+	// isInt is fixed per declaration, so its branch is well predicted.
+	var fi dint
+	var fr dreal
 	switch {
 	case init != nil && isInt:
-		f := c.dInt(init)
-		return func(e *env) ctrl {
-			lv := &e.globals[k]
-			if len(lv.I) != 1 || lv.R != nil || len(lv.Dims) != 0 {
-				lv.shape(nil, true)
-			}
-			lv.I[0] = minInt32
-			lv.I[0] = f(e)
-			return next
-		}, true
+		fi = c.dInt(init)
 	case init != nil:
-		f := c.dReal(init)
-		return func(e *env) ctrl {
-			lv := &e.globals[k]
-			if len(lv.R) != 1 || lv.I != nil || len(lv.Dims) != 0 {
-				lv.shape(nil, false)
-			}
-			lv.R[0] = nan
-			lv.R[0] = ad.Var{Val: f(e)}
-			return next
-		}, true
+		fr = c.dReal(init)
 	}
 	return func(e *env) ctrl {
 		lv := &e.globals[k]
@@ -262,11 +247,17 @@ func (c *compiler) dDeclInit(d *ast.VarDecl, init ast.Expr) (stmtFn, bool) {
 				lv.shape(nil, true)
 			}
 			lv.I[0] = minInt32
+			if fi != nil {
+				lv.I[0] = fi(e)
+			}
 		} else {
 			if len(lv.R) != 1 || lv.I != nil || len(lv.Dims) != 0 {
 				lv.shape(nil, false)
 			}
 			lv.R[0] = nan
+			if fr != nil {
+				lv.R[0] = ad.Var{Val: fr(e)}
+			}
 		}
 		return next
 	}, true

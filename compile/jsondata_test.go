@@ -48,6 +48,7 @@ func TestJSONDataAgainstDeclarations(t *testing.T) {
 		{"int a;", `{"a": 1e2}`, `data variable "a" has real values, but is declared int`},
 		{"array[3] int a;", `{"a": [1, 2, 3.0]}`, `data variable "a" has real values ("a[3]" is written as a real, 3), but is declared`},
 		{"array[2, 2] int a;", `{"a": [[1, 2], [3.5, 4]]}`, `("a[2,1]" is written as a real, 3.5)`},
+		{"array[2] int a;", `{"a": [1.0, 2]}`, `("a[1]" is written as a real, 1)`},
 		{"int a;", `{"a": 3000000000}`, `data variable "a" has value 3e+09, outside the range of Stan's int`},
 		{"array[3] real a;", `{"a": [1, 2, 3]}`, ""},
 		{"real a;", `{"a": 1e400}`, `data variable "a": 1e400 is not a number`},
@@ -185,5 +186,31 @@ func TestJSONDataAgainstDeclarations(t *testing.T) {
 		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 			t.Errorf("%s with %s: error %v, want %q", c.decl, c.json, err, c.want)
 		}
+	}
+}
+
+// TestGoBuiltDataNamesNoRealElement: a Value built in Go with Int false
+// does not say which element was written as a real, so the error for
+// an int declaration names none (it once blamed the first), while the
+// same numbers read from JSON name the element.
+func TestGoBuiltDataNamesNoRealElement(t *testing.T) {
+	p, err := Source("d.stan", []byte("data { array[3] int a; }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := model.Data{"a": {Dims: []int{3}, Elems: []float64{1, 2, 3}}}
+	_, err = p.NewModel(built, 1)
+	if want := `data variable "a" has real values, but is declared array[] int`; err == nil || err.Error() != want {
+		t.Errorf("built in Go: error %v, want %q", err, want)
+	}
+	read, err := model.ReadData(strings.NewReader(`{"a": [1, 2.0, 3]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, ok := read["a"].FirstReal(); !ok || k != 1 {
+		t.Errorf("FirstReal of [1, 2.0, 3] = %d, %v, want 1, true", k, ok)
+	}
+	if _, ok := built["a"].FirstReal(); ok {
+		t.Errorf("FirstReal of a Value built in Go is known")
 	}
 }

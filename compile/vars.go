@@ -61,9 +61,9 @@ func (dv *dataVar) read(e *env, data model.Data) error {
 		return fmt.Errorf("variable %q not found in the data", dv.name)
 	}
 	if isInt && !val.Int {
-		if len(val.Dims) > 0 && val.RealAt < len(val.Elems) {
+		if k, ok := val.FirstReal(); ok && len(val.Dims) > 0 && k < len(val.Elems) {
 			return fmt.Errorf("%s %q has real values (%q is written as a real, %v), but is declared %v", dv.what, dv.name,
-				arrayElementName(dv.name, val.Dims, val.RealAt), val.Elems[val.RealAt], t)
+				arrayElementName(dv.name, val.Dims, k), val.Elems[k], t)
 		}
 		return fmt.Errorf("%s %q has real values, but is declared %v", dv.what, dv.name, t)
 	}

@@ -27,9 +27,10 @@ type Value struct {
 	// Int reports that every element was written as an integer literal,
 	// which an int declaration requires.
 	Int bool
-	// RealAt, when Int is false, is the index in Elems of the first
-	// element written as a real, for errors to name it.
-	RealAt int
+	// firstReal is 1 + the index in Elems of the first element ReadData
+	// found written as a real, for errors to name it; 0 when not known,
+	// as in a Value built in Go. See FirstReal.
+	firstReal int
 	// TupleLevels, for a member of a tuple (x:1, or x:2:1 in a nested
 	// tuple), count the leading Dims that are the array sizes of each
 	// enclosing tuple, outermost first and cumulatively: x:2:1 of
@@ -37,6 +38,13 @@ type Value struct {
 	// ReadData and the compiler set them; WriteJSON needs them to nest
 	// a member back inside CmdStan's objects. Nil for other variables.
 	TupleLevels []int
+}
+
+// FirstReal returns the index in Elems of the first element written as a
+// real, when ReadData read v and found one; ok is false otherwise: a
+// Value built in Go with Int false says no more than that.
+func (v *Value) FirstReal() (k int, ok bool) {
+	return v.firstReal - 1, v.firstReal > 0
 }
 
 // Data is a Stan JSON data set by variable name.
@@ -138,7 +146,7 @@ func ReadData(r io.Reader) (Data, error) {
 	if top == nil {
 		return nil, fmt.Errorf("data must be a JSON object, found null")
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("unexpected content after the data object")
 	}
 	if err := duplicateKey(quoted); err != nil {
@@ -157,7 +165,9 @@ func ReadData(r io.Reader) (Data, error) {
 }
 
 // isStanName reports whether name can be a Stan variable: a letter, then
-// letters, digits and underscores. CmdStan's reader skips other members.
+// letters, digits and underscores, not ending in "__", which Stan keeps
+// for its own variables (lp__; stan/check refuses such a declaration).
+// CmdStan's reader skips other members.
 func isStanName(name string) bool {
 	for i := 0; i < len(name); i++ {
 		c := name[i]
@@ -166,79 +176,70 @@ func isStanName(name string) bool {
 			return false
 		}
 	}
-	return name != ""
+	return name != "" && !strings.HasSuffix(name, "__")
 }
 
-// duplicateKey finds a name given twice in one object of src, valid
-// JSON, which encoding/json would read as the last: the data object's
-// variables or a tuple's members. It scans the bytes rather than
-// decoding again, which would take as long as reading the file.
+// duplicateKey finds a name given twice in one object of src, which
+// encoding/json would read as the last: the data object's variables or
+// a tuple's members. src holds one JSON object, already decoded.
 func duplicateKey(src []byte) error {
-	type level struct {
-		object bool
-		keys   map[string]bool
-		key    string // the member being read
-		elem   int    // the element being read, in an array
+	return uniqueKeys(json.NewDecoder(bytes.NewReader(src)), true, "", nil)
+}
+
+// uniqueKeys reads the next value of dec, refusing an object in it that
+// gives a key twice. data reports that the value is the data object;
+// otherwise it is in a variable, and name and idx name it as elemName
+// does.
+func uniqueKeys(dec *json.Decoder, data bool, name string, idx []int) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
 	}
-	var stack []level
-	expectKey := false
-	for i := 0; i < len(src); i++ {
-		switch c := src[i]; c {
-		case '{':
-			stack = append(stack, level{object: true})
-			expectKey = true
-		case '[':
-			stack = append(stack, level{})
-			expectKey = false
-		case '}', ']':
-			stack = stack[:len(stack)-1]
-			expectKey = false
-		case ',':
-			top := &stack[len(stack)-1]
-			expectKey = top.object
-			top.elem++
-		case '"':
-			start := i
-			for i++; src[i] != '"'; i++ {
-				if src[i] == '\\' {
-					i++
-				}
-			}
-			if !expectKey {
-				continue
-			}
-			expectKey = false
-			var key string
-			if err := json.Unmarshal(src[start:i+1], &key); err != nil {
+	switch tok {
+	case json.Delim('['):
+		for i := 0; dec.More(); i++ {
+			if err := uniqueKeys(dec, false, name, append(idx, i)); err != nil {
 				return err
 			}
-			top := &stack[len(stack)-1]
-			if top.keys[key] {
-				if len(stack) == 1 {
-					return fmt.Errorf("data variable %q is given twice (CmdStan: attempt to redefine variable)", key)
-				}
-				// The tuple's name: its variable, members and elements.
-				name, idx := "", []int(nil)
-				for j, l := range stack[:len(stack)-1] {
-					if !l.object {
-						idx = append(idx, l.elem)
-						continue
-					}
-					if j > 0 {
-						name = elemName(name, idx) + ":"
-					}
-					name, idx = name+l.key, nil
-				}
+		}
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		var raw json.RawMessage
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			key := tok.(string)
+			switch {
+			case seen[key] && data:
+				return fmt.Errorf("data variable %q is given twice (CmdStan: attempt to redefine variable)", key)
+			case seen[key]:
 				return fmt.Errorf("data variable %q has the tuple member %q twice", elemName(name, idx), key)
 			}
-			if top.keys == nil {
-				top.keys = map[string]bool{}
+			seen[key] = true
+			member := key
+			if !data {
+				member = elemName(name, idx) + ":" + key
 			}
-			top.keys[key] = true
-			top.key = key
+			// Only a value with an object in it (a tuple) has keys to
+			// check; arrays of numbers, the bulk of a file, are not read
+			// token by token.
+			if err := dec.Decode(&raw); err != nil {
+				return err
+			}
+			if bytes.IndexByte(raw, '{') < 0 {
+				continue
+			}
+			if err := uniqueKeys(json.NewDecoder(bytes.NewReader(raw)), false, member, nil); err != nil {
+				return err
+			}
 		}
+	default:
+		return nil
 	}
-	return nil
+	_, err = dec.Token() // the closing ] or }
+	return err
 }
 
 // add reads the variable name. A tuple, a JSON object with keys "1",
@@ -487,7 +488,7 @@ func (v *Value) fill(name string, raw any, idx []int) error {
 		return fmt.Errorf("data variable %q: %v", elemName(name, idx), err)
 	}
 	if v.Int && !isInt {
-		v.Int, v.RealAt = false, len(v.Elems)
+		v.Int, v.firstReal = false, len(v.Elems)+1
 	}
 	v.Elems = append(v.Elems, x)
 	return nil

@@ -119,9 +119,10 @@ func TestReadDataBareNonFinite(t *testing.T) {
 // CmdStan's reader takes (stan/io/json/json_data_handler.hpp: "Inf",
 // "Infinity", "-Inf", "-Infinity", "NaN") and the Guide's "+inf" and
 // "-inf" are read; others are refused naming the variable. Members
-// whose names are not Stan identifiers are skipped, as CmdStan skips
-// them, and a name given twice is refused, as CmdStan's "Attempt to
-// redefine variable".
+// whose names are not Stan identifiers (lp__ and x__ among them: Stan
+// keeps names ending in __) are skipped, as CmdStan skips them, and a
+// name given twice is refused, as CmdStan's "Attempt to redefine
+// variable".
 func TestReadDataCmdStanForms(t *testing.T) {
 	for s, want := range map[string]float64{
 		`"Inf"`: math.Inf(1), `"Infinity"`: math.Inf(1), `"+inf"`: math.Inf(1), `"inf"`: math.Inf(1),
@@ -145,7 +146,7 @@ func TestReadDataCmdStanForms(t *testing.T) {
 			t.Errorf("%s: %v", s, err)
 		}
 	}
-	d, err := ReadData(strings.NewReader(`{"_note": "made by hand", "#x": [true], "2y": null, "a_1": 2, "t": {"2": 3}}`))
+	d, err := ReadData(strings.NewReader(`{"_note": "made by hand", "#x": [true], "2y": null, "lp__": [1, "x"], "x__": {"1": 2}, "a_1": 2, "t": {"2": 3}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,15 +154,19 @@ func TestReadDataCmdStanForms(t *testing.T) {
 		t.Errorf("names %v, want [a_1 t:2] (a tuple's member left out is missing data)", got)
 	}
 	for src, want := range map[string]string{
-		`{"a": 1, "b": 2, "a": 3}`:                             `data variable "a" is given twice`,
-		`{"t": {"1": 1, "1": 2}}`:                              `data variable "t" has the tuple member "1" twice`,
-		`{"t": [{"1": 1, "2": {"1": 2, "1": 3}}]}`:             `data variable "t[1]:2" has the tuple member "1" twice`,
-		`{"t": [[{"1": 1}], [{"1": 1}, {"1": 2, "1": 3}]]}`:    `data variable "t[2,2]" has the tuple member "1" twice`,
-		`{"t": [{"1": 1, "2": [{"1": 2}, {"1": 2, "1": 3}]}]}`: `data variable "t[1]:2[2]" has the tuple member "1" twice`,
-		`{"t": {"1": 1, "0": 2}}`:                              `data variable "t" is a tuple, whose keys must be "1", "2", ..., found "0"`,
-		`{"t": {"1": 1, "01": 2}}`:                             `found "01"`,
-		`{"t": [{"1": 1, "2": 2}, {"1": 3, "2": 4, "3": 5}]}`:  `data variable "t[2]" has 3 tuple member(s), but "t[1]" has 2`,
-		`{"a": [1, {"1": 2}]}`:                                 `data variable "a[2]": found an object (a tuple), but expected a number`,
+		`{"a": 1, "b": 2, "a": 3}`:                                `data variable "a" is given twice`,
+		`{"t": {"1": 1, "1": 2}}`:                                 `data variable "t" has the tuple member "1" twice`,
+		`{"t": [{"1": 1, "2": {"1": 2, "1": 3}}]}`:                `data variable "t[1]:2" has the tuple member "1" twice`,
+		`{"t": [[{"1": 1}], [{"1": 1}, {"1": 2, "1": 3}]]}`:       `data variable "t[2,2]" has the tuple member "1" twice`,
+		`{"t": [{"1": 1, "2": [{"1": 2}, {"1": 2, "1": 3}]}]}`:    `data variable "t[1]:2[2]" has the tuple member "1" twice`,
+		`{"a": "{", "t": [{"1": 1, "2": "{"}, {"2": 1, "2": 2}]}`: `data variable "t[2]" has the tuple member "2" twice`,
+		`{"t": {"1": 1, "0": 2}}`:                                 `data variable "t" is a tuple, whose keys must be "1", "2", ..., found "0"`,
+		`{"t": {"1": 1, "01": 2}}`:                                `found "01"`,
+		`{"t": [{"1": 1, "2": 2}, {"1": 3, "2": 4, "3": 5}]}`:     `data variable "t[2]" has 3 tuple member(s), but "t[1]" has 2`,
+		`{"a": [1, {"1": 2}]}`:                                    `data variable "a[2]": found an object (a tuple), but expected a number`,
+		`{"a": 1} 2`:                                              `unexpected content after the data object`,
+		`{"a": 1}}`:                                               `unexpected content after the data object`,
+		`{"a": 1}]`:                                               `unexpected content after the data object`,
 	} {
 		if _, err := ReadData(strings.NewReader(src)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want %q", src, err, want)

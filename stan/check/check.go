@@ -994,11 +994,7 @@ func (c *checker) assign(s *ast.AssignStmt) {
 		return
 	}
 	c.nestedMultiIndex(s.LHS)
-	// stanc3 (verify_lvalue_unique) checks every assignment, not only
-	// unpacking ones: the variable assigned cannot be read in an index of
-	// its own lvalue (x[x[1]] = ...).
-	if t := c.target(s.LHS); t.root != nil && c.readsIn(t.index, t.root) {
-		c.errorf(s.LHS.Pos(), "the variable '%s' is assigned here, so it cannot be read in an index on the left side of the assignment", t.root.Name)
+	if !c.lvaluesUnique(s.LHS, []lvalueTarget{c.target(s.LHS)}) {
 		return
 	}
 	if s.Op == token.ARROW && (lt.Kind == types.Tuple || projectsTuple(s.LHS)) {

@@ -76,8 +76,8 @@ func common(a, b types.Type) (types.Type, bool) {
 	return types.Array(types.TupleOf(ms...), a.Dims), true
 }
 
-// lvalueTarget is one variable an unpacking assignment writes: its
-// root and the members it selects (indices aside).
+// lvalueTarget is one variable an assignment writes: its root and the
+// members it selects (indices aside).
 type lvalueTarget struct {
 	x     ast.Expr
 	root  *Var
@@ -119,6 +119,21 @@ func (c *checker) unpack(s *ast.AssignStmt, lhs *ast.TupleExpr) {
 	}
 	walk(lhs, rt, rt.Kind != types.Invalid)
 	c.info.Types[lhs] = rt
+	c.lvaluesUnique(lhs, targets)
+}
+
+// lvaluesUnique checks the variables an assignment writes, targets, the
+// one of x = ... or the several of an unpacking assignment: none is
+// written twice, and none is read in an index on the left side, lhs
+// (x[x[1]] = ...). stanc3's verify_lvalue_unique checks both for every
+// assignment; the errors point at lhs as a whole, as its do. It reports
+// whether there was no error.
+func (c *checker) lvaluesUnique(lhs ast.Expr, targets []lvalueTarget) bool {
+	read := "here, so it cannot be read in an index on the left side of the assignment"
+	if _, unpacking := lhs.(*ast.TupleExpr); unpacking {
+		read = "in this unpacking assignment, so it cannot be read in an index on its left side"
+	}
+	ok := true
 	for i, a := range targets {
 		if a.root == nil {
 			continue
@@ -126,16 +141,19 @@ func (c *checker) unpack(s *ast.AssignStmt, lhs *ast.TupleExpr) {
 		for _, b := range targets[:i] {
 			if b.root == a.root && (prefix(a.path, b.path) || prefix(b.path, a.path)) {
 				c.errorf(lhs.Pos(), "the variable '%s' is assigned more than once in this unpacking assignment", a.root.Name)
+				ok = false
 				break
 			}
 		}
 		for _, b := range targets {
 			if c.readsIn(b.index, a.root) {
-				c.errorf(lhs.Pos(), "the variable '%s' is assigned in this unpacking assignment, so it cannot be read in an index on its left side", a.root.Name)
+				c.errorf(lhs.Pos(), "the variable '%s' is assigned %s", a.root.Name, read)
+				ok = false
 				break
 			}
 		}
 	}
+	return ok
 }
 
 // readsIn reports whether any of the index expressions reads v.
