@@ -21,16 +21,36 @@ func softplusInv(y float64) float64 { return math.Log(math.Expm1(y)) }
 // lpFunc evaluates a model's log density and gradient.
 type lpFunc = func(z, g []float64) (float64, error)
 
-// DiagonalNormal is N(loc, diag(scale²)), scale = softplus(raw), or
-// exp(raw) as NumPyro 0.7's AutoDiagonalNormal has it (AsNumPyro).
-type DiagonalNormal struct {
+// locScale is what the Gaussian guides with a location and a reparameterised
+// draw z = loc + (scale) ε share: the dimension, the parameters (loc
+// first), NumPyro's parameterisation or gostan's, the draw's ε, z and
+// gradient of log p, and where ε comes from.
+type locScale struct {
 	d       int
-	par     []float64 // loc, then raw scales
+	par     []float64
 	numpyro bool
 	eps, z  []float64
 	g       []float64
 	noise
 }
+
+func newLocScale(loc []float64, params int, numpyro bool, keys *numpyroKeys) locScale {
+	d := len(loc)
+	g := locScale{d: d, par: make([]float64, params), numpyro: numpyro, eps: make([]float64, d), z: make([]float64, d),
+		g: make([]float64, d), noise: noise{keys}}
+	copy(g.par, loc)
+	return g
+}
+
+func (q *locScale) Params() []float64 { return q.par }
+
+// Mean is loc.
+func (q *locScale) Mean() []float64 { return q.par[:q.d] }
+
+// DiagonalNormal is N(loc, diag(scale²)), scale = softplus(raw), or
+// exp(raw) as NumPyro 0.7's AutoDiagonalNormal has it (AsNumPyro). Its
+// parameters are loc, then the raw scales.
+type DiagonalNormal struct{ locScale }
 
 // NewDiagonalNormal starts at loc with scales init_scale.
 func NewDiagonalNormal(loc []float64) *DiagonalNormal {
@@ -39,9 +59,7 @@ func NewDiagonalNormal(loc []float64) *DiagonalNormal {
 
 func newDiagonalNormal(loc []float64, scale float64, numpyro bool, keys *numpyroKeys) *DiagonalNormal {
 	d := len(loc)
-	q := &DiagonalNormal{d: d, par: make([]float64, 2*d), eps: make([]float64, d), z: make([]float64, d), g: make([]float64, d),
-		numpyro: numpyro, noise: noise{keys}}
-	copy(q.par, loc)
+	q := &DiagonalNormal{newLocScale(loc, 2*d, numpyro, keys)}
 	for i := range d {
 		q.par[d+i] = scaleInv(scale, numpyro)
 	}
@@ -65,11 +83,6 @@ func scaleInv(s float64, exp bool) float64 {
 	}
 	return softplusInv(s)
 }
-
-func (q *DiagonalNormal) Params() []float64 { return q.par }
-
-// Mean is loc.
-func (q *DiagonalNormal) Mean() []float64 { return q.par[:q.d] }
 
 func (q *DiagonalNormal) scale(i int) float64 {
 	s, _ := scaleOf(q.par[q.d+i], q.numpyro)
@@ -112,15 +125,9 @@ func (q *DiagonalNormal) ELBOGrad(rng *rand.Rand, lp lpFunc, grad []float64) (fl
 
 // MultivariateNormal is N(loc, L Lᵀ) with L lower triangular, its
 // diagonal softplus-transformed, or exp-transformed as NumPyro 0.7's
-// constraints.lower_cholesky (AsNumPyro).
-type MultivariateNormal struct {
-	d       int
-	par     []float64 // loc, then L row by row (lower triangle, raw diagonal)
-	numpyro bool
-	eps, z  []float64
-	g       []float64
-	noise
-}
+// constraints.lower_cholesky (AsNumPyro). Its parameters are loc, then L
+// row by row (the lower triangle, the diagonal raw).
+type MultivariateNormal struct{ locScale }
 
 // NewMultivariateNormal starts at loc with L = init_scale · I.
 func NewMultivariateNormal(loc []float64) *MultivariateNormal {
@@ -129,9 +136,7 @@ func NewMultivariateNormal(loc []float64) *MultivariateNormal {
 
 func newMultivariateNormal(loc []float64, scale float64, numpyro bool, keys *numpyroKeys) *MultivariateNormal {
 	d := len(loc)
-	q := &MultivariateNormal{d: d, par: make([]float64, d+d*(d+1)/2), eps: make([]float64, d), z: make([]float64, d), g: make([]float64, d),
-		numpyro: numpyro, noise: noise{keys}}
-	copy(q.par, loc)
+	q := &MultivariateNormal{newLocScale(loc, d+d*(d+1)/2, numpyro, keys)}
 	k := d
 	for i := range d {
 		k += i
@@ -140,11 +145,6 @@ func newMultivariateNormal(loc []float64, scale float64, numpyro bool, keys *num
 	}
 	return q
 }
-
-func (q *MultivariateNormal) Params() []float64 { return q.par }
-
-// Mean is loc.
-func (q *MultivariateNormal) Mean() []float64 { return q.par[:q.d] }
 
 // SampleLogQ draws z = loc + L ε with log q(z) = log N(ε; 0, I) - Σ log L_ii.
 func (q *MultivariateNormal) SampleLogQ(rng *rand.Rand, z []float64) float64 {
