@@ -19,9 +19,10 @@ import (
 // params, (draws,)) gives it; the latent vector is laid out as NumPyro
 // lays it, the parameters sorted by name. On the study's random numbers
 // the replay's fit is the study's, to the rounding of float32 against
-// float64. Normal, DiagonalNormal, MultivariateNormal and
-// LowRankMultivariateNormal take it; draws past the given number come
-// from the run's rng.
+// float64. Normal, DiagonalNormal, MultivariateNormal,
+// LowRankMultivariateNormal and LaplaceApproximation take it, and Delta
+// for its init_to_median; draws past the given number come from the run's
+// rng.
 func NumPyroKeys(seed uint64, draws int) Option {
 	return func(o *options) { o.keys = &numpyroKeys{seed: seed, draws: draws}; o.mark("numpyro_keys") }
 }
@@ -52,6 +53,25 @@ type numpyroKeys struct {
 	drawn int
 }
 
+// splitter hands out keys as JAX programs split them off a running key:
+// each call splits the key into (the next key, the one handed out). A
+// seed handler gives its sites keys so, and so does a loop that splits a
+// key for each of its steps.
+type splitter struct{ key jaxrandom.Key }
+
+func (s *splitter) next() jaxrandom.Key {
+	k := s.key.Split(2)
+	s.key = k[0]
+	return k[1]
+}
+
+// prngKey is the key _setup_prototype's numpyro.prng_key() takes in
+// SVI.init: the first the guide seed's handler hands out.
+func (k *numpyroKeys) prngKey() jaxrandom.Key {
+	guide := &splitter{jaxrandom.PRNGKey(k.seed).Split(3)[2]}
+	return guide.next()
+}
+
 // clone returns the keys at their start, for a guide of its own.
 func (k *numpyroKeys) clone() *numpyroKeys {
 	if k == nil {
@@ -65,9 +85,10 @@ func (k *numpyroKeys) step(arrays ...[]float64) {
 	if !k.begun {
 		k.state, k.begun = jaxrandom.PRNGKey(k.seed).Split(3)[0], true
 	}
-	s := k.state.Split(2)
-	k.state = s[0]
-	k.fill(s[1].Split(2)[1], arrays)
+	steps := &splitter{k.state}
+	step := steps.next()
+	k.state = steps.key
+	k.fill(step.Split(2)[1], arrays)
 }
 
 // posterior fills the arrays with the next posterior draw's standard
@@ -108,13 +129,9 @@ func (k *numpyroKeys) posterior(arrays ...[]float64) bool {
 // or at each of the sites with their rows (AutoNormal: one array, its
 // rows laid out site by site).
 func (k *numpyroKeys) fill(key jaxrandom.Key, arrays [][]float64) {
-	next := func() jaxrandom.Key {
-		s := key.Split(2)
-		key = s[0]
-		return s[1]
-	}
+	handler := &splitter{key}
 	if k.sites == nil {
-		site := next()
+		site := handler.next()
 		if len(arrays) == 1 {
 			jaxrandom.Normal(site, arrays[0])
 			return
@@ -129,7 +146,7 @@ func (k *numpyroKeys) fill(key jaxrandom.Key, arrays [][]float64) {
 	block := make([]float64, len(a))
 	for _, s := range k.sites {
 		b := block[:rows*s.n]
-		jaxrandom.Normal(next(), b)
+		jaxrandom.Normal(handler.next(), b)
 		for r := range rows {
 			copy(a[r*len(a)/rows+s.at:], b[r*s.n:(r+1)*s.n])
 		}
@@ -145,18 +162,13 @@ func (k *numpyroKeys) fill(key jaxrandom.Key, arrays [][]float64) {
 // finite.
 func (k *numpyroKeys) initToUniform(radius float64) InitStrategy {
 	return func(m model.Model, _ *rand.Rand) ([]float64, error) {
-		key := jaxrandom.PRNGKey(k.seed).Split(3)[2].Split(2)[1]
-		next := func() jaxrandom.Key {
-			s := key.Split(2)
-			key = s[0]
-			return s[1]
-		}
+		tries := &splitter{k.prngKey()}
 		z := make([]float64, m.Dim())
 		for range initTries {
-			sub := next()
+			sub := tries.next()
 			for _, s := range sitesOf(m) {
 				jaxrandom.Uniform(sub, z[s.at:s.end()], -radius, radius)
-				sub = next()
+				sub = tries.next()
 			}
 			if finiteAt(m, z) {
 				return z, nil
@@ -177,17 +189,13 @@ func (k *numpyroKeys) initToUniform(radius float64) InitStrategy {
 // elementwise constraints).
 func (k *numpyroKeys) initToMedian(samples int) InitStrategy {
 	return func(m model.Model, _ *rand.Rand) ([]float64, error) {
-		key := jaxrandom.PRNGKey(k.seed).Split(3)[2].Split(2)[1]
+		tries := &splitter{k.prngKey()}
 		z := make([]float64, m.Dim())
 		for range initTries {
-			s := key.Split(2)
-			key = s[0]
-			handler := s[1]
+			handler := &splitter{tries.next()}
 			for _, st := range sitesOf(m) {
-				h := handler.Split(2)
-				handler = h[0]
 				draws := make([]float64, samples*st.n)
-				jaxrandom.Normal(h[1], draws)
+				jaxrandom.Normal(handler.next(), draws)
 				col := make([]float64, samples)
 				for i := range st.n {
 					for r := range samples {
