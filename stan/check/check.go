@@ -145,6 +145,9 @@ type checker struct {
 	modelName string // identifiers may not take it (see modelName)
 	// userOnly: names of user-defined functions the Stan library lacks.
 	userOnly map[string]bool
+	// laplaceLiks: the likelihoods named in embedded Laplace calls, in
+	// order (see laplaceSecondOrder).
+	laplaceLiks []*ast.Ident
 }
 
 func (c *checker) errorf(pos token.Pos, format string, args ...any) {
@@ -262,6 +265,7 @@ func (c *checker) program(prog *ast.Program) {
 			c.guide = nil
 		}
 	}
+	c.laplaceSecondOrder()
 }
 
 // topStmt checks a statement at the top of a program block.

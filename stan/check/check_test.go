@@ -280,6 +280,15 @@ func TestRulesAccepted(t *testing.T) {
 		`functions { void f_jacobian(real x) { jacobian += x * 1i; } }
 		 parameters { real y; } transformed parameters { jacobian += (y, {1i}); }
 		 model { target += 1i; target += [y * 1i]'; target += (1, {y}); }`,
+		// Only the likelihood of an embedded Laplace call must have second
+		// derivatives (stanc3 2.40): the covariance function may call
+		// hmm_marginal, the likelihood user functions that do not.
+		`functions { real h(real a) { return hmm_marginal(rep_matrix(0, 2, 3), [[0.5, 0.5], [0.5, 0.5]], [0.5, 0.5]'); }
+		  real g(vector t, real s, vector y) { return normal_lpdf(y | t, s); }
+		  real ll(vector t, real s, data vector y) { return g(t, s, y); }
+		  matrix K(data array[] real x, real a) { return add_diag(gp_exp_quad_cov(x, a * h(a), 1), 1e-8); } }
+		 data { array[4] real x; vector[4] y; } parameters { real<lower=0> s, a; }
+		 model { target += laplace_marginal(ll, (s, y), 1, K, (x, a)); }`,
 	} {
 		fset := token.NewFileSet()
 		if _, err := parseCheck(fset, "ok.stan", []byte(src)); err != nil {

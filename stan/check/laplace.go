@@ -250,6 +250,9 @@ func (c *checker) laplaceCall(x *ast.CallExpr) types.Type {
 		}
 	}
 	if builtin == "" {
+		if c.namesFunc(x.Args[0]) {
+			c.laplaceLiks = append(c.laplaceLiks, x.Args[0].(*ast.Ident))
+		}
 		lc.Lik = c.laplaceFunc(x, 0, lc.LikArgs, types.RealT, []types.Type{types.VectorT}, "likelihood")
 		if lc.Lik == nil {
 			ok = false
@@ -499,4 +502,69 @@ func discrete(t types.Type) bool {
 		return true
 	}
 	return t.Kind == types.Int
+}
+
+// withoutSecondOrder are the library functions Stan cannot differentiate
+// twice (stanc3's Stan_math_signatures.lacks_higher_order_autodiff): the
+// older solvers, integrators and map_rect, the hidden Markov model
+// functions, and every higher-order and embedded Laplace function.
+func withoutSecondOrder(name string) bool {
+	switch name {
+	case "algebra_solver", "algebra_solver_newton", "integrate_1d", "integrate_ode", "integrate_ode_adams",
+		"integrate_ode_bdf", "integrate_ode_rk45", "map_rect", "hmm_marginal", "hmm_hidden_state_prob":
+		return true
+	}
+	_, higher := higherOrder[name]
+	return higher || IsLaplace(name)
+}
+
+// laplaceSecondOrder checks, as stanc3's
+// verify_second_order_derivative_compatibility does once the program has
+// checked, that no likelihood passed to an embedded Laplace function
+// calls, itself or through the user-defined functions it calls (every
+// overload of each, as stanc3 does not resolve them again), a library
+// function without second derivatives: the Laplace approximation
+// differentiates the likelihood twice. The error is placed at the
+// likelihood's name in the Laplace call. Calls written with a bar (|) are
+// not followed, as in stanc3.
+func (c *checker) laplaceSecondOrder() {
+	visited := map[string]bool{}
+	var bad string
+	var visit func(name string)
+	visit = func(name string) {
+		if visited[name] || bad != "" {
+			return
+		}
+		visited[name] = true
+		for _, f := range c.info.Funcs[name] {
+			if f.Decl.Body == nil {
+				continue
+			}
+			ast.Inspect(f.Decl.Body, func(n ast.Node) bool {
+				if bad != "" {
+					return false
+				}
+				x, ok := n.(*ast.CallExpr)
+				if !ok || x.Bar {
+					return true
+				}
+				switch call := c.info.Calls[x]; {
+				case call != nil && call.User != nil:
+					visit(call.Name)
+				case withoutSecondOrder(x.Fun.Name):
+					bad = x.Fun.Name
+					return false
+				}
+				return true
+			})
+		}
+	}
+	// stanc3 checks the likelihoods last to first.
+	for i := len(c.laplaceLiks) - 1; i >= 0 && bad == ""; i-- {
+		id := c.laplaceLiks[i]
+		visit(id.Name)
+		if bad != "" {
+			c.errorf(id.Pos(), "the function '%s', called by this likelihood function, does not currently support higher-order derivatives, and cannot be used in an embedded Laplace approximation", bad)
+		}
+	}
 }
