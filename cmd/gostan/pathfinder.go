@@ -27,7 +27,9 @@ func newPathfinderCmd() *cobra.Command {
 			"(Zhang, Carpenter, Gelman and Vehtari 2022). The defaults are CmdStan's.\n\n" +
 			"It writes Stan CSV as CmdStan does: lp_approx__ (the draw's log density under its approximation),\n" +
 			"lp__ (the model's, Stan's constants dropped) and the model's columns, and prints each path's\n" +
-			"figures, the Pareto k of the importance weights and the draws' summary.\n\n" +
+			"figures, the Pareto k of the importance weights and the draws' summary. --calculate-lp=false\n" +
+			"leaves lp__ NaN except at the draws each path's ELBO estimate made, and so writes all the paths'\n" +
+			"draws unresampled, as CmdStan does.\n\n" +
 			"SIGINT (Ctrl-C) or SIGTERM stops the paths before their next L-BFGS iteration: the file holds\n" +
 			"draws from the best approximations reached, with a comment saying so, and gostan exits with\n" +
 			"status 130 (143 for SIGTERM).",
@@ -88,6 +90,7 @@ func newPathfinderCmd() *cobra.Command {
 	f.IntVar(&cfg.NumDraws, "num-draws", cfg.NumDraws, "draws from each path's best approximation")
 	f.IntVar(&cfg.NumPSISDraws, "num-psis-draws", cfg.NumPSISDraws, "draws after PSIS resampling (more than one path)")
 	f.BoolVar(&cfg.PSISResample, "psis-resample", cfg.PSISResample, "resample the paths' pooled draws by importance weights; otherwise write them all")
+	f.BoolVar(&cfg.CalculateLP, "calculate-lp", cfg.CalculateLP, "compute lp__ at every draw; when false only the ELBO draws of each path's best approximation have it (the rest NaN) and the draws are not resampled")
 	f.IntVar(&cfg.NumELBODraws, "num-elbo-draws", cfg.NumELBODraws, "draws per ELBO estimate")
 	f.IntVar(&cfg.HistorySize, "history-size", cfg.HistorySize, "L-BFGS update pairs kept")
 	f.IntVar(&cfg.MaxLBFGSIter, "max-lbfgs-iters", cfg.MaxLBFGSIter, "L-BFGS iterations per path at most")

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/gostan/gostan/stancsv"
 )
 
 // TestPathfinderCSV runs gostan pathfinder on a model with a known
@@ -100,5 +102,68 @@ func TestPathfinderInterrupted(t *testing.T) {
 		if math.IsInf(row[0], 0) || math.IsNaN(row[0]) || math.IsInf(row[1], 0) || math.IsNaN(row[1]) {
 			t.Fatalf("draw %d: lp_approx__ %v, lp__ %v, want finite", k+1, row[0], row[1])
 		}
+	}
+}
+
+// timingless is a CSV file's text without its Elapsed Time lines, the
+// only ones two runs with one seed may differ in.
+func timingless(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if !strings.HasSuffix(l, ")") || !strings.Contains(l, " seconds (") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+// TestPathfinderCalculateLP: --calculate-lp=false (CmdStan's
+// calculate_lp=0) writes all num_paths × num_draws draws unresampled, the
+// draws and lp_approx__ of --psis-resample=false with the same seed, lp__
+// kept at each path's first num_elbo_draws (the best approximation's ELBO
+// draws) and nan at the rest, the header saying calculate_lp = 0 and the
+// footer CmdStan's one total. Giving the default explicitly changes
+// nothing but the timings.
+func TestPathfinderCalculateLP(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "known.stan")
+	os.WriteFile(prog, []byte(knownPosterior), 0o644)
+	pf := func(out string, args ...string) *stancsv.File {
+		t.Helper()
+		args = append([]string{"pathfinder", prog, "--seed", "4", "--refresh", "0", "--num-paths", "3", "--num-draws", "40", "--output", filepath.Join(dir, out)}, args...)
+		if _, stderr, err := run(args...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, stderr)
+		}
+		return readWholeCSV(t, filepath.Join(dir, out))
+	}
+	all := pf("all.csv", "--psis-resample=false")
+	nolp := pf("nolp.csv", "--calculate-lp=false")
+	if len(nolp.Draws) != 120 || len(all.Draws) != 120 {
+		t.Fatalf("%d and %d draws, want 3 × 40", len(nolp.Draws), len(all.Draws))
+	}
+	for k, row := range nolp.Draws {
+		if row[0] != all.Draws[k][0] || !slices.Equal(row[2:], all.Draws[k][2:]) {
+			t.Fatalf("draw %d: %v, with lp__ computed %v", k+1, row, all.Draws[k])
+		}
+		if elbo := k%40 < 25; elbo && row[1] != all.Draws[k][1] || !elbo && !math.IsNaN(row[1]) {
+			t.Errorf("draw %d: lp__ %v (computed: %v); want it at the 25 ELBO draws of each path, nan after", k+1, row[1], all.Draws[k][1])
+		}
+	}
+	if !slices.Contains(nolp.Config, "    calculate_lp = 0") || !slices.Contains(all.Config, "    calculate_lp = 1 (Default)") {
+		t.Errorf("config blocks %q and %q", nolp.Config, all.Config)
+	}
+	if len(nolp.Footer) != 1 || !strings.HasPrefix(nolp.Footer[0], "Elapsed Time: ") || !strings.HasSuffix(nolp.Footer[0], " seconds (Total)") {
+		t.Errorf("footer %q, want one Elapsed Time ... (Total)", nolp.Footer)
+	}
+	pf("default.csv")
+	pf("explicit.csv", "--calculate-lp=true")
+	a, b := timingless(t, filepath.Join(dir, "default.csv")), timingless(t, filepath.Join(dir, "explicit.csv"))
+	if strings.Replace(a, "default.csv", "explicit.csv", 1) != b {
+		t.Errorf("--calculate-lp=true changes the output:\n%s\nvs\n%s", a, b)
 	}
 }

@@ -24,8 +24,16 @@ type Config struct {
 	NumPSISDraws int  // draws after importance resampling (CmdStan's num_psis_draws)
 	NumELBODraws int  // Monte Carlo draws per ELBO estimate
 	PSISResample bool // resample the pooled draws; otherwise return them all
-	HistorySize  int  // L-BFGS's pairs, J in the paper
-	MaxLBFGSIter int  // L in the paper
+	// CalculateLP computes lp__ at every draw (CmdStan's calculate_lp,
+	// default true). Without it lp__ is computed only at the draws the
+	// best approximation's ELBO estimate made, NaN at the others, and the
+	// draws are not resampled, whatever PSISResample says: CmdStan Guide,
+	// "Pathfinder Method for Approximate Bayesian Inference", Pathfinder
+	// Configuration (the weights need lp__; CmdStan refuses neither
+	// combination, it returns all num_paths × num_draws draws).
+	CalculateLP  bool
+	HistorySize  int // L-BFGS's pairs, J in the paper
+	MaxLBFGSIter int // L in the paper
 	// L-BFGS's line search and convergence settings, as in optimize.
 	InitAlpha, TolObj, TolRelObj, TolGrad, TolRelGrad, TolParam float64
 	// Init is every path's starting point on the unconstrained scale; when
@@ -49,7 +57,7 @@ type Progress struct {
 // DefaultConfig returns CmdStan's defaults.
 func DefaultConfig() Config {
 	return Config{
-		NumPaths: 4, NumDraws: 1000, NumPSISDraws: 1000, NumELBODraws: 25, PSISResample: true,
+		NumPaths: 4, NumDraws: 1000, NumPSISDraws: 1000, NumELBODraws: 25, PSISResample: true, CalculateLP: true,
 		HistorySize: 5, MaxLBFGSIter: 1000,
 		InitAlpha: 0.001, TolObj: 1e-12, TolRelObj: 1e4, TolGrad: 1e-8, TolRelGrad: 1e7, TolParam: 1e-8,
 		InitRadius: 2,
@@ -62,7 +70,7 @@ func (c Config) validate(dim int) error {
 		return fmt.Errorf("pathfinder: the number of paths must be positive, not %d", c.NumPaths)
 	case c.NumDraws < 1:
 		return fmt.Errorf("pathfinder: the number of draws must be positive, not %d", c.NumDraws)
-	case c.PSISResample && c.NumPaths > 1 && c.NumPSISDraws < 1:
+	case c.resamples() && c.NumPSISDraws < 1:
 		return fmt.Errorf("pathfinder: the number of PSIS draws must be positive, not %d", c.NumPSISDraws)
 	case c.NumELBODraws < 1:
 		return fmt.Errorf("pathfinder: the number of ELBO draws must be positive, not %d", c.NumELBODraws)
@@ -77,6 +85,11 @@ func (c Config) validate(dim int) error {
 	}
 	return nil
 }
+
+// resamples says whether the pooled draws are resampled by PSIS: with
+// more than one path, PSISResample and CalculateLP, as CmdStan's
+// pathfinder_lbfgs_multi decides.
+func (c Config) resamples() bool { return c.NumPaths > 1 && c.PSISResample && c.CalculateLP }
 
 // Path is one single-path run.
 type Path struct {
@@ -97,7 +110,8 @@ type Result struct {
 	Draws, Unconstrained [][]float64
 	// LPApprox is the log density of the draw under the approximation it
 	// came from and LP the model's (model.LogDensity, -Inf outside the
-	// support): CmdStan's lp_approx__ and lp__.
+	// support; NaN where Config.CalculateLP left it out): CmdStan's
+	// lp_approx__ and lp__.
 	LPApprox, LP []float64
 	Paths        []Path
 	// ParetoK is PSIS's k̂ of the pooled draws' weights, NaN without
@@ -117,7 +131,10 @@ type Result struct {
 
 // Set is the draws as CmdStan's pathfinder output holds them:
 // lp_approx__, lp__ and the model's columns, with the settings, and a
-// comment when the paths were interrupted, else CmdStan's timings.
+// comment when the paths were interrupted, else CmdStan's timings: the
+// paths', the resampling's and their sum, or without resampling the total
+// alone (Stan's pathfinder_lbfgs_multi), or the path's for a single path
+// (pathfinder_lbfgs_single).
 func (r *Result) Set() *draws.Set {
 	rows := make([][]float64, len(r.Draws))
 	for k, d := range r.Draws {
@@ -130,10 +147,17 @@ func (r *Result) Set() *draws.Set {
 		return set
 	}
 	// CmdStan Guide, "Pathfinder Method": the timings close the file.
-	set.Footer = []string{
-		fmt.Sprintf("Elapsed Time: %f seconds (Pathfinders)", r.PathSeconds),
-		fmt.Sprintf("              %f seconds (PSIS)", r.PSISSeconds),
-		fmt.Sprintf("              %f seconds (Total)", r.PathSeconds+r.PSISSeconds),
+	switch total := r.PathSeconds + r.PSISSeconds; {
+	case r.Config.resamples():
+		set.Footer = []string{
+			fmt.Sprintf("Elapsed Time: %f seconds (Pathfinders)", r.PathSeconds),
+			fmt.Sprintf("              %f seconds (PSIS)", r.PSISSeconds),
+			fmt.Sprintf("              %f seconds (Total)", total),
+		}
+	case r.Config.NumPaths == 1:
+		set.Footer = []string{fmt.Sprintf("Elapsed Time: %f seconds (Pathfinder)", total)}
+	default:
+		set.Footer = []string{fmt.Sprintf("Elapsed Time: %f seconds (Total)", total)}
 	}
 	return set
 }
@@ -143,6 +167,11 @@ func (c Config) lines() []string {
 	bit := 0
 	if c.PSISResample {
 		bit = 1
+	}
+	// CmdStan marks an argument left at its default.
+	calculateLP := "    calculate_lp = 1 (Default)"
+	if !c.CalculateLP {
+		calculateLP = "    calculate_lp = 0"
 	}
 	return []string{
 		"method = pathfinder",
@@ -158,7 +187,7 @@ func (c Config) lines() []string {
 		fmt.Sprintf("    num_paths = %d", c.NumPaths),
 		"    save_single_paths = 0 (Default)",
 		fmt.Sprintf("    psis_resample = %d", bit),
-		"    calculate_lp = 1 (Default)",
+		calculateLP,
 		fmt.Sprintf("    max_lbfgs_iters = %d", c.MaxLBFGSIter),
 		fmt.Sprintf("    num_draws = %d", c.NumDraws),
 		fmt.Sprintf("    num_elbo_draws = %d", c.NumELBODraws),
@@ -173,7 +202,7 @@ func Run(m model.Model, cfg Config) (*Result, error) {
 // RunContext runs cfg.NumPaths single paths in parallel, each on its own
 // clone of m, and with more than one path pools their draws and resamples
 // NumPSISDraws of them by PSIS weights lp - lp_approx (or returns the pool
-// when PSISResample is false). A failed path is reported in its Path and
+// when PSISResample or CalculateLP is false). A failed path is reported in its Path and
 // left out; RunContext fails when every path does. When ctx is cancelled
 // each path stops L-BFGS before its next iteration and draws from the best
 // approximation it has; if none has one, RunContext returns an error
@@ -224,7 +253,7 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 	for i := range keep {
 		keep[i] = i
 	}
-	if cfg.NumPaths > 1 && cfg.PSISResample {
+	if cfg.resamples() {
 		lw := make([]float64, len(pool.z))
 		for i := range lw {
 			lw[i] = pool.lp[i] - pool.lpa[i]
@@ -354,7 +383,11 @@ func runPath(ctx context.Context, m model.Model, cfg Config, index int) (Path, *
 		lpa := p.best.draw(p.rng, p.u, z)
 		out.z = append(out.z, z)
 		out.lpa = append(out.lpa, lpa)
-		out.lp = append(out.lp, p.logDensity(z))
+		lp := math.NaN()
+		if cfg.CalculateLP {
+			lp = p.logDensity(z)
+		}
+		out.lp = append(out.lp, lp)
 	}
 	if len(out.z) > cfg.NumDraws {
 		out.z, out.lp, out.lpa = out.z[:cfg.NumDraws], out.lp[:cfg.NumDraws], out.lpa[:cfg.NumDraws]
