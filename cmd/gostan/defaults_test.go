@@ -36,7 +36,7 @@ func TestCmdStanDefaults(t *testing.T) {
 		"pathfinder": {
 			"init-alpha": "0.001", "tol-obj": "1e-12", "tol-rel-obj": "10000", "tol-grad": "1e-08",
 			"tol-rel-grad": "1e+07", "tol-param": "1e-08", "history-size": "5", "num-psis-draws": "1000",
-			"num-paths": "4", "psis-resample": "true", "calculate-lp": "true", "max-lbfgs-iters": "1000", "num-draws": "1000",
+			"num-paths": "4", "psis-resample": "true", "calculate-lp": "true", "save-single-paths": "false", "max-lbfgs-iters": "1000", "num-draws": "1000",
 			"num-elbo-draws": "25", "init": "2", "refresh": "100",
 		},
 		"variational": {
@@ -73,7 +73,7 @@ func TestCmdStanDefaults(t *testing.T) {
 		t.Errorf("laplace.DefaultConfig %+v", l)
 	}
 	p := pathfinder.DefaultConfig()
-	if p.NumPaths != 4 || p.NumDraws != 1000 || p.NumPSISDraws != 1000 || p.NumELBODraws != 25 || !p.PSISResample || !p.CalculateLP ||
+	if p.NumPaths != 4 || p.NumDraws != 1000 || p.NumPSISDraws != 1000 || p.NumELBODraws != 25 || !p.PSISResample || !p.CalculateLP || p.SaveSinglePaths ||
 		p.HistorySize != 5 || p.MaxLBFGSIter != 1000 || p.InitAlpha != 0.001 || p.TolObj != 1e-12 || p.TolRelObj != 1e4 ||
 		p.TolGrad != 1e-8 || p.TolRelGrad != 1e7 || p.TolParam != 1e-8 || p.InitRadius != 2 {
 		t.Errorf("pathfinder.DefaultConfig %+v", p)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"sync"
 	"time"
 
@@ -29,7 +30,9 @@ func newPathfinderCmd() *cobra.Command {
 			"lp__ (the model's, Stan's constants dropped) and the model's columns, and prints each path's\n" +
 			"figures, the Pareto k of the importance weights and the draws' summary. --calculate-lp=false\n" +
 			"leaves lp__ NaN except at the draws each path's ELBO estimate made, and so writes all the paths'\n" +
-			"draws unresampled, as CmdStan does.\n\n" +
+			"draws unresampled, as CmdStan does. --save-single-paths also writes each path's own draws and\n" +
+			"its L-BFGS iterations with their approximations, as CmdStan names them: for output.csv,\n" +
+			"output_path_1.csv and output_path_1.json, ... (with one path, output.json).\n\n" +
 			"SIGINT (Ctrl-C) or SIGTERM stops the paths before their next L-BFGS iteration: the file holds\n" +
 			"draws from the best approximations reached, with a comment saying so, and gostan exits with\n" +
 			"status 130 (143 for SIGTERM).",
@@ -73,12 +76,22 @@ func newPathfinderCmd() *cobra.Command {
 			}
 			printPaths(out, res)
 			set := res.Set()
-			if err := writeSet(set, stancsv.Run{Model: args[0], Data: dataPath, Init: init, Output: output, Refresh: refresh, SigFigs: sigFigs}); err != nil {
+			run := stancsv.Run{Model: args[0], Data: dataPath, Init: init, Output: output, Refresh: refresh, SigFigs: sigFigs}
+			if err := writeSet(set, run); err != nil {
 				return err
+			}
+			var singles []string
+			if cfg.SaveSinglePaths {
+				if singles, err = writeSinglePaths(res, run); err != nil {
+					return err
+				}
 			}
 			if res.Interrupted {
 				reportInterrupted(stderr, "draws from the best approximations reached", output, fmt.Sprintf("%d draws", len(res.Draws)))
 				return interruptedExit(ctx)
+			}
+			for _, f := range singles {
+				fmt.Fprintf(out, "\nWrote %s", f)
 			}
 			fmt.Fprintf(out, "\nWrote %s (%d draws)\nElapsed: %.2f s (parse, compile, pathfinder)\n\n", output, len(res.Draws), time.Since(start).Seconds())
 			return printSummary(out, set, true)
@@ -91,6 +104,7 @@ func newPathfinderCmd() *cobra.Command {
 	f.IntVar(&cfg.NumPSISDraws, "num-psis-draws", cfg.NumPSISDraws, "draws after PSIS resampling (more than one path)")
 	f.BoolVar(&cfg.PSISResample, "psis-resample", cfg.PSISResample, "resample the paths' pooled draws by importance weights; otherwise write them all")
 	f.BoolVar(&cfg.CalculateLP, "calculate-lp", cfg.CalculateLP, "compute lp__ at every draw; when false only the ELBO draws of each path's best approximation have it (the rest NaN) and the draws are not resampled")
+	f.BoolVar(&cfg.SaveSinglePaths, "save-single-paths", cfg.SaveSinglePaths, "also write each path's draws and L-BFGS iterations, to OUTPUT_path_N.csv and OUTPUT_path_N.json (one path: OUTPUT.json)")
 	f.IntVar(&cfg.NumELBODraws, "num-elbo-draws", cfg.NumELBODraws, "draws per ELBO estimate")
 	f.IntVar(&cfg.HistorySize, "history-size", cfg.HistorySize, "L-BFGS update pairs kept")
 	f.IntVar(&cfg.MaxLBFGSIter, "max-lbfgs-iters", cfg.MaxLBFGSIter, "L-BFGS iterations per path at most")
@@ -106,6 +120,37 @@ func newPathfinderCmd() *cobra.Command {
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.IntVar(&refresh, "refresh", 100, "print each path's log density and ELBO every this many L-BFGS iterations; 0: none")
 	return cmd
+}
+
+// writeSinglePaths writes the files of --save-single-paths beside the
+// output, named as CmdStan names them, each path's draws with the output's
+// header, and returns their names.
+func writeSinglePaths(res *pathfinder.Result, run stancsv.Run) ([]string, error) {
+	var written []string
+	for i := range res.Paths {
+		csvFile, jsonFile := pathfinder.SinglePathFiles(run.Output, i+1, len(res.Paths))
+		if set := res.PathSet(i); csvFile != "" && set != nil {
+			r := run
+			r.Output = csvFile
+			if err := writeSet(set, r); err != nil {
+				return written, err
+			}
+			written = append(written, csvFile)
+		}
+		f, err := os.Create(jsonFile)
+		if err != nil {
+			return written, err
+		}
+		if err := res.Paths[i].WriteIterates(f); err != nil {
+			f.Close()
+			return written, err
+		}
+		if err := f.Close(); err != nil {
+			return written, err
+		}
+		written = append(written, jsonFile)
+	}
+	return written, nil
 }
 
 // printPaths prints one line per path and the Pareto k of the resampling.

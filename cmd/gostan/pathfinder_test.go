@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -165,5 +167,86 @@ func TestPathfinderCalculateLP(t *testing.T) {
 	a, b := timingless(t, filepath.Join(dir, "default.csv")), timingless(t, filepath.Join(dir, "explicit.csv"))
 	if strings.Replace(a, "default.csv", "explicit.csv", 1) != b {
 		t.Errorf("--calculate-lp=true changes the output:\n%s\nvs\n%s", a, b)
+	}
+}
+
+// TestPathfinderSaveSinglePaths: --save-single-paths (CmdStan's
+// save_single_paths=1) writes, beside out.csv, out_path_N.csv and
+// out_path_N.json for each path, as CmdStan names them; each CSV holds the
+// path's num_draws draws with the output's columns, lp__ the model's log
+// density up to Stan's constant, the header saying save_single_paths = 1
+// and the footer the path's time; each JSON one record per L-BFGS
+// iteration from 0. The output itself differs from a run without the flag
+// only in that header line. With one path only out.json is added.
+func TestPathfinderSaveSinglePaths(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "known.stan")
+	os.WriteFile(prog, []byte(knownPosterior), 0o644)
+	pf := func(sub string, args ...string) string {
+		t.Helper()
+		os.Mkdir(filepath.Join(dir, sub), 0o755)
+		out := filepath.Join(dir, sub, "out.csv")
+		args = append([]string{"pathfinder", prog, "--seed", "6", "--refresh", "0", "--num-draws", "50", "--output", out}, args...)
+		if _, stderr, err := run(args...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, stderr)
+		}
+		return filepath.Join(dir, sub)
+	}
+	files := func(d string) string {
+		entries, _ := os.ReadDir(d)
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return strings.Join(names, " ")
+	}
+	plain := pf("plain", "--num-paths", "3")
+	single := pf("single", "--num-paths", "3", "--save-single-paths")
+	if got := files(single); got != "out.csv out_path_1.csv out_path_1.json out_path_2.csv out_path_2.json out_path_3.csv out_path_3.json" {
+		t.Fatalf("files %s", got)
+	}
+	a := strings.Replace(timingless(t, filepath.Join(plain, "out.csv")), plain, single, 1)
+	a = strings.Replace(a, "save_single_paths = 0 (Default)", "save_single_paths = 1", 1)
+	if b := timingless(t, filepath.Join(single, "out.csv")); a != b {
+		t.Errorf("the output changed beyond its save_single_paths line:\n%s\nvs\n%s", a, b)
+	}
+	for i := 1; i <= 3; i++ {
+		f := readWholeCSV(t, filepath.Join(single, fmt.Sprintf("out_path_%d.csv", i)))
+		if got := strings.Join(f.Columns, ","); got != "lp_approx__,lp__,mu,sigma" || len(f.Draws) != 50 {
+			t.Fatalf("path %d: %d draws of %s", i, len(f.Draws), got)
+		}
+		if !slices.Contains(f.Config, "    save_single_paths = 1") || len(f.Footer) != 1 ||
+			!strings.HasPrefix(f.Footer[0], "Elapsed Time: ") || !strings.HasSuffix(f.Footer[0], " seconds (Pathfinder)") {
+			t.Errorf("path %d: config %q, footer %q", i, f.Config, f.Footer)
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, d := range f.Draws {
+			a, b := (d[2]-3)/0.5, (math.Log(d[3])-1)/0.5
+			lo, hi = math.Min(lo, d[1]+0.5*(a*a+b*b)), math.Max(hi, d[1]+0.5*(a*a+b*b))
+		}
+		if hi-lo > 1e-4 {
+			t.Errorf("path %d: lp__ differs from the log density by %v to %v", i, lo, hi)
+		}
+		b, err := os.ReadFile(filepath.Join(single, fmt.Sprintf("out_path_%d.json", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs map[string]map[string]any
+		if err := json.Unmarshal(b, &recs); err != nil {
+			t.Fatalf("path %d: %v", i, err)
+		}
+		for k := range len(recs) {
+			r, ok := recs[fmt.Sprint(k)]
+			if !ok || r["iter"] != float64(k) || len(r["unconstrained_parameters"].([]any)) != 2 {
+				t.Fatalf("path %d: record %d of %d: %v", i, k, len(recs), r)
+			}
+		}
+		if len(recs) < 3 || recs["1"]["pathfinder_success"] != true || recs["1"]["L_approx"] == nil {
+			t.Errorf("path %d: %d records, the first after the start %v", i, len(recs), recs["1"])
+		}
+	}
+	one := pf("one", "--num-paths", "1", "--save-single-paths")
+	if got := files(one); got != "out.csv out.json" {
+		t.Errorf("one path: files %s, want out.csv out.json", got)
 	}
 }

@@ -31,9 +31,14 @@ type Config struct {
 	// "Pathfinder Method for Approximate Bayesian Inference", Pathfinder
 	// Configuration (the weights need lp__; CmdStan refuses neither
 	// combination, it returns all num_paths × num_draws draws).
-	CalculateLP  bool
-	HistorySize  int // L-BFGS's pairs, J in the paper
-	MaxLBFGSIter int // L in the paper
+	CalculateLP bool
+	// SaveSinglePaths keeps each path's own draws and its L-BFGS
+	// iterations with their approximations (Path.Draws, Path.Iterates),
+	// what CmdStan's save_single_paths (default false) writes beside the
+	// output: see PathSet, WriteIterates and SinglePathFiles.
+	SaveSinglePaths bool
+	HistorySize     int // L-BFGS's pairs, J in the paper
+	MaxLBFGSIter    int // L in the paper
 	// L-BFGS's line search and convergence settings, as in optimize.
 	InitAlpha, TolObj, TolRelObj, TolGrad, TolRelGrad, TolParam float64
 	// Init is every path's starting point on the unconstrained scale; when
@@ -100,6 +105,15 @@ type Path struct {
 	Approx   *Gaussian     // that approximation
 	Evals    int           // log density evaluations, L-BFGS's and the draws'
 	Err      error         // why the path failed; its draws are then absent
+	Seconds  float64       // the path's wall time
+	// With Config.SaveSinglePaths: the path's NumDraws draws before
+	// pooling, as Result holds the output's (the model's output columns,
+	// their own generated quantities, lp_approx__ and lp__), and every
+	// L-BFGS iteration the path saw, from the initial point on.
+	Draws        [][]float64
+	LPApprox, LP []float64
+	Iterates     []Iterate
+	writeFailed  model.Failures // the path's draws whose output columns failed
 }
 
 // Result is Pathfinder's draws.
@@ -173,6 +187,10 @@ func (c Config) lines() []string {
 	if !c.CalculateLP {
 		calculateLP = "    calculate_lp = 0"
 	}
+	saveSingle := "    save_single_paths = 0 (Default)"
+	if c.SaveSinglePaths {
+		saveSingle = "    save_single_paths = 1"
+	}
 	return []string{
 		"method = pathfinder",
 		"  pathfinder",
@@ -185,7 +203,7 @@ func (c Config) lines() []string {
 		fmt.Sprintf("    history_size = %d", c.HistorySize),
 		fmt.Sprintf("    num_psis_draws = %d", c.NumPSISDraws),
 		fmt.Sprintf("    num_paths = %d", c.NumPaths),
-		"    save_single_paths = 0 (Default)",
+		saveSingle,
 		fmt.Sprintf("    psis_resample = %d", bit),
 		calculateLP,
 		fmt.Sprintf("    max_lbfgs_iters = %d", c.MaxLBFGSIter),
@@ -226,7 +244,9 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			start := time.Now()
 			paths[i], outs[i] = runPath(ctx, mi, cfg, i)
+			paths[i].Seconds = time.Since(start).Seconds()
 		}()
 	}
 	wg.Wait()
@@ -273,6 +293,9 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 	}
 	var failed model.Failures
 	cols := len(m.Names())
+	for i, p := range paths {
+		res.Messages = append(res.Messages, prefixed(fmt.Sprintf("path %d's own draws: ", i+1), p.writeFailed.OutputsReport())...)
+	}
 	for _, i := range keep {
 		row := make([]float64, cols)
 		if err := m.Write(pool.z[i], rng, row); err != nil {
@@ -286,6 +309,14 @@ func RunContext(ctx context.Context, m model.Model, cfg Config) (*Result, error)
 	res.Messages = append(res.Messages, failed.OutputsReport()...)
 	res.PSISSeconds = time.Since(psisStart).Seconds()
 	return res, nil
+}
+
+// prefixed is lines with prefix before each.
+func prefixed(prefix string, lines []string) []string {
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return lines
 }
 
 // pathsFailed is the error of a run whose every path failed (errs[i] is
@@ -327,19 +358,20 @@ type pathDraws struct {
 // single is one path's state: the model, its random numbers, the history
 // and the best approximation so far with its ELBO draws.
 type single struct {
-	m     model.Model
-	cfg   Config
-	path  int
-	rng   *rand.Rand
-	evals int
-	hist  *history
-	x, g  []float64 // the previous iterate and its gradient of log p
-	s, y  []float64
-	best  *Gaussian
-	elbo  float64
-	iter  int
-	draws pathDraws // the best approximation's ELBO draws
-	u     []float64
+	m        model.Model
+	cfg      Config
+	path     int
+	rng      *rand.Rand
+	evals    int
+	hist     *history
+	x, g     []float64 // the previous iterate and its gradient of log p
+	s, y     []float64
+	best     *Gaussian
+	elbo     float64
+	iter     int
+	draws    pathDraws // the best approximation's ELBO draws
+	u        []float64
+	iterates []Iterate // with SaveSinglePaths
 }
 
 // runPath runs L-BFGS from a random start and, at every iteration, forms
@@ -367,7 +399,7 @@ func runPath(ctx context.Context, m model.Model, cfg Config, index int) (Path, *
 	if err != nil {
 		return Path{Evals: p.evals, Err: err}, nil
 	}
-	path := Path{Iter: opt.Iter, Code: opt.Code, BestIter: p.iter, ELBO: p.elbo, Approx: p.best}
+	path := Path{Iter: opt.Iter, Code: opt.Code, BestIter: p.iter, ELBO: p.elbo, Approx: p.best, Iterates: p.iterates}
 	if p.best == nil {
 		path.Evals = p.evals
 		if ctx.Err() != nil {
@@ -393,6 +425,19 @@ func runPath(ctx context.Context, m model.Model, cfg Config, index int) (Path, *
 		out.z, out.lp, out.lpa = out.z[:cfg.NumDraws], out.lp[:cfg.NumDraws], out.lpa[:cfg.NumDraws]
 	}
 	path.Evals = p.evals
+	if cfg.SaveSinglePaths {
+		// The path's own output columns, with random numbers of their own
+		// so that the pooled output is the same with or without them.
+		rng := rand.New(rand.NewPCG(cfg.Seed, 0x5a7e<<32|uint64(index)))
+		for _, z := range out.z {
+			row := make([]float64, len(m.Names()))
+			if err := m.Write(z, rng, row); err != nil {
+				path.writeFailed.Add(err)
+			}
+			path.Draws = append(path.Draws, row)
+		}
+		path.LPApprox, path.LP = slices.Clone(out.lpa), slices.Clone(out.lp)
+	}
 	return path, &out
 }
 
@@ -473,13 +518,27 @@ func (p *single) observe(ctx context.Context, it optimize.Iteration) {
 			p.cfg.Progress(Progress{Path: p.path, Iter: it.Iter, LogP: it.LogP, ELBO: elbo, BestELBO: p.elbo})
 		}()
 	}
-	if it.Iter == 0 || len(p.hist.s) == 0 || ctx.Err() != nil {
+	rec := &Iterate{} // a scratch record unless SaveSinglePaths
+	if p.cfg.SaveSinglePaths {
+		rec = &Iterate{Iter: it.Iter, X: slices.Clone(it.X), Grad: slices.Clone(it.Grad), HistorySize: len(p.hist.s), Note: it.Note}
+		defer func() { p.iterates = append(p.iterates, *rec) }()
+	}
+	switch {
+	case it.Iter == 0:
+		return
+	case ctx.Err() != nil:
+		rec.Err = fmt.Errorf("interrupted: %w", ctx.Err())
+		return
+	case len(p.hist.s) == 0:
+		rec.Err = errors.New("no (s, y) pair has passed the curvature check yet")
 		return
 	}
 	q, err := newGaussian(p.x, p.g, p.hist)
 	if err != nil {
+		rec.Err = err
 		return // Stan skips an iteration whose approximation fails
 	}
+	rec.Approx, rec.Alpha = q, slices.Clone(p.hist.alpha)
 	k := p.cfg.NumELBODraws
 	d := pathDraws{z: make([][]float64, k), lp: make([]float64, k), lpa: make([]float64, k)}
 	elbo = 0
