@@ -32,7 +32,7 @@ func TestCmdStanDefaults(t *testing.T) {
 			"tol-rel-obj": "10000", "tol-grad": "1e-08", "tol-rel-grad": "1e+07", "tol-param": "1e-08",
 			"history-size": "5", "init": "2", "refresh": "100",
 		},
-		"laplace": {"jacobian": "true", "draws": "1000", "refresh": "100"},
+		"laplace": {"jacobian": "true", "draws": "1000", "calculate-lp": "true", "refresh": "100"},
 		"pathfinder": {
 			"init-alpha": "0.001", "tol-obj": "1e-12", "tol-rel-obj": "10000", "tol-grad": "1e-08",
 			"tol-rel-grad": "1e+07", "tol-param": "1e-08", "history-size": "5", "num-psis-draws": "1000",
@@ -69,7 +69,7 @@ func TestCmdStanDefaults(t *testing.T) {
 		o.TolRelObj != 1e4 || o.TolGrad != 1e-8 || o.TolRelGrad != 1e7 || o.TolParam != 1e-8 || o.HistorySize != 5 || o.InitRadius != 2 {
 		t.Errorf("optimize.DefaultConfig %+v", o)
 	}
-	if l := laplace.DefaultConfig(); !l.Jacobian || l.Draws != 1000 {
+	if l := laplace.DefaultConfig(); !l.Jacobian || l.Draws != 1000 || !l.CalculateLP {
 		t.Errorf("laplace.DefaultConfig %+v", l)
 	}
 	p := pathfinder.DefaultConfig()

@@ -136,6 +136,7 @@ func newLaplaceCmd() *cobra.Command {
 	f.StringVar(&modePath, "mode", "", "Stan CSV file from optimize holding the mode (default: find it with L-BFGS)")
 	f.BoolVar(&cfg.Jacobian, "jacobian", cfg.Jacobian, "include the log Jacobian of the constraining transforms")
 	f.IntVar(&cfg.Draws, "draws", cfg.Draws, "draws from the approximation")
+	f.BoolVar(&cfg.CalculateLP, "calculate-lp", cfg.CalculateLP, "compute log_p__ at every draw; when false log_p__ is NaN throughout, as CmdStan's calculate_lp=0")
 	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&output, "output", "output.csv", "output file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")

@@ -4,8 +4,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gostan/gostan/stancsv"
 )
 
 // TestLaplaceKidscore runs laplace end to end on kidscore_momhs, with a
@@ -89,5 +92,53 @@ func TestLaplaceErrors(t *testing.T) {
 	_, _, err = run("laplace", flat, "--mode", modeFile, "--output", filepath.Join(dir, "o.csv"))
 	if err == nil || !strings.Contains(err.Error(), "the Hessian at the mode is not negative definite") {
 		t.Errorf("minimum: err = %v", err)
+	}
+}
+
+// TestLaplaceCalculateLP: --calculate-lp=false (CmdStan's calculate_lp=0)
+// writes log_p__ nan at every draw and the same draws and log_q__ as the
+// default with one seed; the header says calculate_lp = 0 (the default's
+// calculate_lp = 1), and that line is the only other difference.
+func TestLaplaceCalculateLP(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "known.stan")
+	os.WriteFile(prog, []byte(knownPosterior), 0o644)
+	lap := func(out string, args ...string) *stancsv.File {
+		t.Helper()
+		args = append([]string{"laplace", prog, "--seed", "5", "--refresh", "0", "--draws", "100", "--output", filepath.Join(dir, out)}, args...)
+		if _, stderr, err := run(args...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, stderr)
+		}
+		return readWholeCSV(t, filepath.Join(dir, out))
+	}
+	on, off := lap("on.csv"), lap("off.csv", "--calculate-lp=false")
+	if len(off.Draws) != 100 || strings.Join(off.Columns, ",") != "log_p__,log_q__,mu,sigma" {
+		t.Fatalf("%d draws of %v", len(off.Draws), off.Columns)
+	}
+	// The default's log_p__ is the log density, -(a² + b²)/2 up to a
+	// constant on the unconstrained scale, the Jacobian included.
+	diff := func(row []float64) float64 {
+		a, b := (row[2]-3)/0.5, (math.Log(row[3])-1)/0.5
+		return row[0] + 0.5*(a*a+b*b)
+	}
+	for k, row := range off.Draws {
+		if !math.IsNaN(row[0]) || !slices.Equal(row[1:], on.Draws[k][1:]) || math.Abs(diff(on.Draws[k])-diff(on.Draws[0])) > 1e-4 {
+			t.Fatalf("draw %d: %v, by default %v", k+1, row, on.Draws[k])
+		}
+	}
+	if !slices.Contains(off.Config, "    calculate_lp = 0") || !slices.Contains(on.Config, "    calculate_lp = 1") {
+		t.Errorf("config blocks %q and %q", off.Config, on.Config)
+	}
+	onText, offText := timingless(t, filepath.Join(dir, "on.csv")), timingless(t, filepath.Join(dir, "off.csv"))
+	onLines, offLines := strings.Split(onText, "\n"), strings.Split(offText, "\n")
+	header := slices.Index(onLines, "log_p__,log_q__,mu,sigma")
+	var differ []string
+	for i := range header {
+		if onLines[i] != offLines[i] {
+			differ = append(differ, onLines[i]+" | "+offLines[i])
+		}
+	}
+	if len(differ) != 2 || !strings.Contains(differ[0], "calculate_lp") || !strings.Contains(differ[1], "on.csv") {
+		t.Errorf("headers differ in %q, want the calculate_lp and output lines", differ)
 	}
 }

@@ -26,13 +26,18 @@ type Model interface {
 
 // Config holds CmdStan's laplace arguments.
 type Config struct {
-	Jacobian bool   // include the log Jacobian (CmdStan's default: true)
-	Draws    int    // draws from the approximation (CmdStan's default: 1000)
-	Seed     uint64 // the draws' and the generated quantities' random numbers
+	Jacobian bool // include the log Jacobian (CmdStan's default: true)
+	Draws    int  // draws from the approximation (CmdStan's default: 1000)
+	// CalculateLP computes log_p__ at every draw (CmdStan's calculate_lp,
+	// since 2.35, default true); without it log_p__ is NaN throughout and
+	// the model's log density is never evaluated at the draws (CmdStan
+	// Guide, "Laplace sampling", Configuration).
+	CalculateLP bool
+	Seed        uint64 // the draws' and the generated quantities' random numbers
 }
 
 // DefaultConfig is CmdStan's defaults.
-func DefaultConfig() Config { return Config{Jacobian: true, Draws: 1000} }
+func DefaultConfig() Config { return Config{Jacobian: true, Draws: 1000, CalculateLP: true} }
 
 // Result is the approximation and its draws.
 type Result struct {
@@ -46,7 +51,7 @@ type Result struct {
 	Names         []string    // the model's output columns
 	Draws         [][]float64 // each draw's output columns
 	Unconstrained [][]float64 // each draw on the unconstrained scale
-	LogP          []float64   // log_p__: the model's log density at each draw (NaN where it failed)
+	LogP          []float64   // log_p__: the model's log density at each draw (NaN where it failed, or everywhere without Config.CalculateLP)
 	LogQ          []float64   // log_q__: ½ (θ - mode)ᵀ H (θ - mode)
 	// WriteErrors counts the draws whose output columns could not all be
 	// computed (their columns from the failure on are NaN, as in Stan);
@@ -69,9 +74,12 @@ func (r *Result) Set() *draws.Set {
 	for k, d := range r.Draws {
 		rows[k] = append([]float64{r.LogP[k], r.LogQ[k]}, d...)
 	}
-	jac := 0
+	jac, lp := 0, 0
 	if r.Config.Jacobian {
 		jac = 1
+	}
+	if r.Config.CalculateLP {
+		lp = 1
 	}
 	set := &draws.Set{
 		Columns: append([]string{"log_p__", "log_q__"}, r.Names...),
@@ -82,6 +90,7 @@ func (r *Result) Set() *draws.Set {
 			"    mode = ",
 			fmt.Sprintf("    jacobian = %d", jac),
 			fmt.Sprintf("    draws = %d", r.Config.Draws),
+			fmt.Sprintf("    calculate_lp = %d", lp),
 		},
 		Seed: r.Config.Seed,
 	}
@@ -146,12 +155,15 @@ func SampleContext(ctx context.Context, m Model, mode []float64, cfg Config, pro
 				res.FirstWriteError = err
 			}
 		}
-		lp, err := f(theta, nil)
-		if err != nil {
-			lp = math.NaN()
-			res.LogPErrors++
-			if res.FirstLogPError == nil {
-				res.FirstLogPError = err
+		lp := math.NaN()
+		if cfg.CalculateLP {
+			var err error
+			if lp, err = f(theta, nil); err != nil {
+				lp = math.NaN()
+				res.LogPErrors++
+				if res.FirstLogPError == nil {
+					res.FirstLogPError = err
+				}
 			}
 		}
 		res.Unconstrained = append(res.Unconstrained, theta)

@@ -230,3 +230,53 @@ func TestInterrupted(t *testing.T) {
 		t.Errorf("interrupted in the Hessian: interrupted %v, Hessian %v, %d draws, mode %v", res.Interrupted, res.Hessian, len(res.Draws), res.Mode)
 	}
 }
+
+// counting counts the log density's evaluations without a gradient: the
+// draws' log_p__ (the Hessian takes gradients).
+type counting struct {
+	gauss
+	plain *int
+}
+
+func (c counting) LogDensityJacobian(x, grad []float64, j bool) (float64, error) {
+	if grad == nil {
+		*c.plain++
+	}
+	return c.gauss.LogDensityJacobian(x, grad, j)
+}
+
+// Without CalculateLP (CmdStan's calculate_lp=0) log_p__ is NaN at every
+// draw and the model is not evaluated there; the draws and log_q__ are
+// those of the default run with the same seed, and the header says
+// calculate_lp = 0 where the default's says 1.
+func TestCalculateLPOff(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Draws, cfg.Seed = 200, 8
+	var onCalls, offCalls int
+	on, err := SampleContext(context.Background(), counting{plain: &onCalls}, []float64{1, -2}, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.CalculateLP = false
+	off, err := SampleContext(context.Background(), counting{plain: &offCalls}, []float64{1, -2}, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if onCalls != 200 || offCalls != 0 {
+		t.Errorf("log densities at the draws: %d with calculate_lp, %d without; want 200 and 0", onCalls, offCalls)
+	}
+	for k := range off.Draws {
+		if !math.IsNaN(off.LogP[k]) || off.LogQ[k] != on.LogQ[k] || off.Draws[k][0] != on.Draws[k][0] || off.Draws[k][1] != on.Draws[k][1] {
+			t.Fatalf("draw %d: %v log_p__ %v log_q__ %v; with calculate_lp %v, %v", k, off.Draws[k], off.LogP[k], off.LogQ[k], on.Draws[k], on.LogQ[k])
+		}
+		if lp, _ := (gauss{}).LogDensityJacobian(on.Unconstrained[k], nil, true); on.LogP[k] != lp {
+			t.Fatalf("draw %d: log_p__ %v, model %v", k, on.LogP[k], lp)
+		}
+	}
+	if c := off.Set().Config; c[len(c)-1] != "    calculate_lp = 0" {
+		t.Errorf("config %q", c)
+	}
+	if c := on.Set().Config; c[len(c)-1] != "    calculate_lp = 1" {
+		t.Errorf("config %q", c)
+	}
+}
