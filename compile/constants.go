@@ -109,6 +109,23 @@ func (m *Model) UnconstrainedNames() []string {
 	return out
 }
 
+// ParamBlocks are the parameters' places in the unconstrained vector, in
+// declaration order (a tuple parameter's leaves each in turn).
+func (m *Model) ParamBlocks() []model.ParamBlock {
+	out := make([]model.ParamBlock, len(m.layouts))
+	for i, l := range m.layouts {
+		b := model.ParamBlock{Name: l.p.name, Starts: make([]int, l.count), ElemSize: l.elemUnc}
+		for k := range b.Starts {
+			b.Starts[k] = l.start(k)
+		}
+		if l.st != nil {
+			b.Constraint = l.st.Name
+		}
+		out[i] = b
+	}
+	return out
+}
+
 // DottedName writes an output column name in BridgeStan's style:
 // "Sigma[1,2]" as "Sigma.1.2", "z[real]" as "z.real".
 func DottedName(name string) string {

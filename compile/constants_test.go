@@ -220,3 +220,41 @@ func TestTargetIncludesJacobian(t *testing.T) {
 		t.Errorf("log density %v, gradient %v; want 2.1 and 3", lp, g[0])
 	}
 }
+
+// TestParamBlocks: each parameter's values in the unconstrained vector,
+// its structured constraint named, an array's elements row by row; they
+// cover the vector once, in the order UnconstrainedNames names it.
+func TestParamBlocks(t *testing.T) {
+	p, checkErr, compileErr := compileSource(`parameters { real<lower=0> s; array[2] positive_ordered[3] po; simplex[3] w;
+  array[2, 2] real a; }
+model { s ~ exponential(1); }`)
+	if checkErr != nil || compileErr != nil {
+		t.Fatal(checkErr, compileErr)
+	}
+	m, err := p.NewModel(nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.ParamBlock{
+		{Name: "s", Starts: []int{0}, ElemSize: 1},
+		{Name: "po", Constraint: "positive_ordered", Starts: []int{1, 4}, ElemSize: 3},
+		{Name: "w", Constraint: "simplex", Starts: []int{7}, ElemSize: 2},
+		{Name: "a", Starts: []int{9, 10, 11, 12}, ElemSize: 1},
+	}
+	got := m.ParamBlocks()
+	if len(got) != len(want) {
+		t.Fatalf("%d blocks, want %d: %+v", len(got), len(want), got)
+	}
+	names := m.UnconstrainedNames()
+	for i, b := range got {
+		w := want[i]
+		if b.Name != w.Name || b.Constraint != w.Constraint || b.ElemSize != w.ElemSize || !slices.Equal(b.Starts, w.Starts) {
+			t.Errorf("block %d = %+v, want %+v", i, b, w)
+		}
+		for _, s := range b.Starts {
+			if base, _, _ := strings.Cut(names[s], "."); base != b.Name {
+				t.Errorf("%s starts at %d, named %q", b.Name, s, names[s])
+			}
+		}
+	}
+}

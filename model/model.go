@@ -36,3 +36,14 @@ type Explainer interface {
 	// is not finite.
 	Explain(theta []float64) error
 }
+
+// ParamBlock is one parameter's values in the unconstrained vector: the
+// values of its array element k are Starts[k], Starts[k]+1, ...,
+// ElemSize of them. Constraint names its structured constraint
+// ("simplex", "positive_ordered", ...), "" for one applied value by value
+// (bounds, offset and multiplier, none).
+type ParamBlock struct {
+	Name, Constraint string
+	Starts           []int
+	ElemSize         int
+}

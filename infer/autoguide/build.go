@@ -51,26 +51,34 @@ type jacobianModel interface {
 // build builds the guide name at loc with the resolved options o; m, when
 // not nil, is the model (AsNumPyro's Delta needs it).
 func build(name string, m model.Model, loc []float64, rng *rand.Rand, o options) (svi.Guide, error) {
-	fc := flowConfig{flows: o.flows, hidden: o.hidden, scale: o.scale, numpyro: o.numpyro}
 	keys := o.keys.clone()
+	var latent *numpyroLatent
 	if keys != nil && m != nil {
-		// NumPyro's AutoNormal draws at each parameter's site; the other
-		// guides see one latent vector, the parameters sorted by name.
-		switch perm := latentOrder(m); {
-		case name == "normal":
+		// NumPyro's parameterisation (numpyroLatent): AutoNormal draws at
+		// each parameter's site, in the model's order; the other guides see
+		// one latent vector, the parameters sorted by name; AutoDelta moves
+		// the constrained values, so the map's Jacobian stays out of its
+		// density.
+		if name == "normal" {
 			keys.sites = sitesOf(m)
-		case name != "delta" && perm != nil:
-			latent := make([]float64, len(loc))
-			for j, i := range perm {
-				latent[j] = loc[i]
-			}
-			g, err := build(name, nil, latent, rng, o)
-			if err != nil {
-				return nil, err
-			}
-			return newPermuted(g.(gaussianGuide), perm), nil
+		}
+		if latent = newNumPyroLatent(m, name != "normal" && name != "delta"); latent != nil {
+			u := make([]float64, len(loc))
+			latent.fromModel(loc, u)
+			loc = u
 		}
 	}
+	g, err := buildAt(name, m, loc, rng, o, keys, latent)
+	if err != nil || latent == nil {
+		return g, err
+	}
+	return newOnLatent(g.(gaussianGuide), latent, name != "delta"), nil
+}
+
+// buildAt builds the guide name at loc, drawing from keys when they are
+// not nil, on NumPyro's latent u when latent is not nil.
+func buildAt(name string, m model.Model, loc []float64, rng *rand.Rand, o options, keys *numpyroKeys, latent *numpyroLatent) (svi.Guide, error) {
+	fc := flowConfig{flows: o.flows, hidden: o.hidden, scale: o.scale, numpyro: o.numpyro}
 	switch name {
 	case "normal", "diagonal":
 		return newDiagonalNormal(loc, o.scale, o.numpyro, keys), nil
@@ -91,6 +99,9 @@ func build(name string, m model.Model, loc []float64, rng *rand.Rand, o options)
 					err = fmt.Errorf("log density is %v", v)
 				}
 				return v, err
+			}
+			if latent != nil {
+				q.lp = latent.density(q.lp, false)
 			}
 		}
 		return q, nil

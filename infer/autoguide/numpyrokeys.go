@@ -2,11 +2,11 @@ package autoguide
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
 
-	"github.com/gostan/gostan/infer/svi"
 	"github.com/gostan/gostan/internal/jaxrandom"
 	"github.com/gostan/gostan/model"
 )
@@ -157,20 +157,20 @@ func (k *numpyroKeys) fill(key jaxrandom.Key, arrays [][]float64) {
 // it in SVI.init: the seed handler on the guide seed gives the guide's
 // _setup_prototype its prng_key, and find_valid_initial_params, from that
 // key, splits off a key for each site in the model's order and draws the
-// site uniform in (-radius, radius) on the unconstrained scale, starting
-// again from its last key (up to 100 times) where the density is not
-// finite.
+// site uniform in (-radius, radius) on NumPyro's unconstrained scale
+// (numpyroLatent), starting again from its last key (up to 100 times)
+// where the density is not finite.
 func (k *numpyroKeys) initToUniform(radius float64) InitStrategy {
 	return func(m model.Model, _ *rand.Rand) ([]float64, error) {
 		tries := &splitter{k.prngKey()}
-		z := make([]float64, m.Dim())
+		w := make([]float64, m.Dim())
 		for range initTries {
 			sub := tries.next()
 			for _, s := range sitesOf(m) {
-				jaxrandom.Uniform(sub, z[s.at:s.end()], -radius, radius)
+				jaxrandom.Uniform(sub, w[s.at:s.end()], -radius, radius)
 				sub = tries.next()
 			}
-			if finiteAt(m, z) {
+			if z := onStanScale(m, w); finiteAt(m, z) {
 				return z, nil
 			}
 		}
@@ -178,39 +178,86 @@ func (k *numpyroKeys) initToUniform(radius float64) InitStrategy {
 	}
 }
 
+// onStanScale maps w, m's parameters on NumPyro's unconstrained scale, to
+// Stan's.
+func onStanScale(m model.Model, w []float64) []float64 {
+	z := slices.Clone(w)
+	if l := newNumPyroLatent(m, false); l != nil {
+		l.sitesToModel(w, z)
+	}
+	return z
+}
+
 // initToMedian is init_to_median(samples) as NumPyro's AutoDelta runs it
 // on a program compiled by the seed study's stan2numpyro, whose
-// parameters without a prior draw as Normal(0, 1) mapped through their
-// constraint: from the same prng_key as initToUniform,
-// find_valid_initial_params splits off a key and traces the model under
-// a seed handler on it, which gives each site a key in the model's order,
-// from which it draws samples standard normals per coordinate; the
-// coordinate starts at their median on the unconstrained scale (exact for
-// elementwise constraints).
+// parameters without a prior draw as Normal(0, 1) on NumPyro's
+// unconstrained scale, mapped through their constraint: from the same
+// prng_key as initToUniform, find_valid_initial_params splits off a key
+// and traces the model under a seed handler on it, which gives each site a
+// key in the model's order, from which it draws samples values; the site
+// starts at their median, taken value by value on the constrained scale
+// (exact for elementwise constraints and positive_ordered, whose medians
+// stay ordered; a simplex of more than two values is taken as
+// elementwise).
 func (k *numpyroKeys) initToMedian(samples int) InitStrategy {
 	return func(m model.Model, _ *rand.Rand) ([]float64, error) {
 		tries := &splitter{k.prngKey()}
-		z := make([]float64, m.Dim())
+		d := m.Dim()
+		w := make([]float64, d)
+		draws := make([][]float64, samples) // draws[r][i]: draw r of coordinate i
+		for r := range draws {
+			draws[r] = make([]float64, d)
+		}
+		col := make([]float64, samples)
+		median := func(f func(r int) float64) float64 {
+			for r := range samples {
+				col[r] = f(r)
+			}
+			slices.Sort(col)
+			return col[samples/2]
+		}
 		for range initTries {
 			handler := &splitter{tries.next()}
 			for _, st := range sitesOf(m) {
-				draws := make([]float64, samples*st.n)
-				jaxrandom.Normal(handler.next(), draws)
-				col := make([]float64, samples)
-				for i := range st.n {
-					for r := range samples {
-						col[r] = draws[r*st.n+i]
-					}
-					slices.Sort(col)
-					z[st.at+i] = col[samples/2]
+				site := make([]float64, samples*st.n)
+				jaxrandom.Normal(handler.next(), site)
+				for r := range samples {
+					copy(draws[r][st.at:st.end()], site[r*st.n:(r+1)*st.n])
 				}
 			}
-			if finiteAt(m, z) {
+			for i := range d {
+				w[i] = median(func(r int) float64 { return draws[r][i] })
+			}
+			if l := newNumPyroLatent(m, false); l != nil {
+				// exp ∘ ordered of each draw, its medians, and back.
+				for _, b := range l.blocks {
+					o := make([]float64, b[1])
+					for c := range o {
+						o[c] = median(func(r int) float64 { return orderedAt(draws[r][b[0]:b[0]+b[1]], c) })
+					}
+					w[b[0]] = o[0]
+					for c := 1; c < b[1]; c++ {
+						w[b[0]+c] = math.Log(o[c] - o[c-1])
+					}
+				}
+			}
+			if z := onStanScale(m, w); finiteAt(m, z) {
 				return z, nil
 			}
 		}
 		return nil, fmt.Errorf("init_to_median failed after %d attempts", initTries)
 	}
+}
+
+// orderedAt is coordinate c of NumPyro's ordered transform of u: u₁ +
+// e^{u₂} + … + e^{u_c} (its exp is the positive_ordered value, whose
+// median is the exp of this one's).
+func orderedAt(u []float64, c int) float64 {
+	o := u[0]
+	for k := 1; k <= c; k++ {
+		o += math.Exp(u[k])
+	}
+	return o
 }
 
 // site is a parameter's block of a model's unconstrained vector.
@@ -242,26 +289,6 @@ func sitesOf(m model.Model) []site {
 	return out
 }
 
-// latentOrder is where NumPyro's AutoContinuous latent vector, which
-// ravels the sites sorted by name, takes each coordinate from in m's:
-// latent[j] = z[perm[j]]; nil when the two orders agree.
-func latentOrder(m model.Model) []int {
-	sites := slices.Clone(sitesOf(m))
-	slices.SortStableFunc(sites, func(a, b site) int { return strings.Compare(a.name, b.name) })
-	var perm []int
-	for _, s := range sites {
-		for i := s.at; i < s.end(); i++ {
-			perm = append(perm, i)
-		}
-	}
-	for j, i := range perm {
-		if j != i {
-			return perm
-		}
-	}
-	return nil
-}
-
 // noise is where a Gaussian guide's standard normals come from: rng, in
 // order, or NumPyro's keys when keys is not nil.
 type noise struct{ keys *numpyroKeys }
@@ -288,77 +315,4 @@ func normals(rng *rand.Rand, arrays [][]float64) {
 			a[i] = rng.NormFloat64()
 		}
 	}
-}
-
-// gaussianGuide is a Gaussian guide: a mean, and draws with their log density.
-type gaussianGuide interface {
-	svi.Guide
-	svi.Meaner
-	svi.LogQSampler
-}
-
-// permuted is a Gaussian guide on NumPyro's latent order seen as a guide
-// on the model's: z[perm[j]] = latent[j]. A permutation's Jacobian is 1.
-type permuted struct {
-	inner         gaussianGuide
-	perm          []int
-	z, g, u, mean []float64
-}
-
-func newPermuted(inner gaussianGuide, perm []int) *permuted {
-	d := len(perm)
-	return &permuted{inner: inner, perm: perm, z: make([]float64, d), g: make([]float64, d), u: make([]float64, d),
-		mean: make([]float64, d)}
-}
-
-func (p *permuted) Params() []float64 { return p.inner.Params() }
-
-func (p *permuted) ELBOGrad(rng *rand.Rand, lp func(z, g []float64) (float64, error), grad []float64) (float64, error) {
-	return p.inner.ELBOGrad(rng, p.latent(lp), grad)
-}
-
-func (p *permuted) toModel(u, z []float64) {
-	for j, i := range p.perm {
-		z[i] = u[j]
-	}
-}
-
-func (p *permuted) Sample(rng *rand.Rand, z []float64) {
-	p.inner.Sample(rng, p.u)
-	p.toModel(p.u, z)
-}
-
-func (p *permuted) SampleLogQ(rng *rand.Rand, z []float64) float64 {
-	lq := p.inner.SampleLogQ(rng, p.u)
-	p.toModel(p.u, z)
-	return lq
-}
-
-// Finish finishes a Laplace guide on the latent order.
-func (p *permuted) Finish(lp func(z, g []float64) (float64, error)) error {
-	f, ok := p.inner.(svi.Finisher)
-	if !ok {
-		return nil
-	}
-	return f.Finish(p.latent(lp))
-}
-
-// latent is lp on the latent order.
-func (p *permuted) latent(lp func(z, g []float64) (float64, error)) func(u, gu []float64) (float64, error) {
-	return func(u, gu []float64) (float64, error) {
-		p.toModel(u, p.z)
-		if gu == nil {
-			return lp(p.z, nil)
-		}
-		v, err := lp(p.z, p.g)
-		for j, i := range p.perm {
-			gu[j] = p.g[i]
-		}
-		return v, err
-	}
-}
-
-func (p *permuted) Mean() []float64 {
-	p.toModel(p.inner.Mean(), p.mean)
-	return p.mean
 }

@@ -1,0 +1,88 @@
+package autoguide
+
+import (
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestNumPyroLatent checks the map from NumPyro's latent vector to the
+// model's: a positive_ordered block is exp ∘ ordered of its coordinates
+// (checked against Stan's cumulative sum of exps), the map inverts, its
+// log-Jacobian is log |det| of its Jacobian by central differences, and
+// the density on u has the gradient of central differences, with and
+// without the Jacobian, under a permutation.
+func TestNumPyroLatent(t *testing.T) {
+	l := &numpyroLatent{perm: []int{4, 0, 1, 2, 3, 5}, blocks: [][2]int{{1, 3}, {4, 2}}}
+	u := []float64{0.3, -0.4, 0.2, 0.7, -1.1, 0.5}
+	z := make([]float64, 6)
+	l.toModel(u, z)
+	// Stan's positive_ordered of z[1:4] is NumPyro's exp ∘ ordered of u
+	// in the model's order (w = u put back in order).
+	w := l.sites(u)
+	y := math.Exp(z[1])
+	for c := range 3 {
+		if c > 0 {
+			y += math.Exp(z[1+c])
+		}
+		if want := math.Exp(orderedAt(w[1:4], c)); math.Abs(y-want) > 1e-12*want {
+			t.Errorf("y[%d] = %v, NumPyro's %v", c, y, want)
+		}
+	}
+	back := make([]float64, 6)
+	l.fromModel(z, back)
+	for i := range u {
+		if math.Abs(back[i]-u[i]) > 1e-12 {
+			t.Errorf("fromModel(toModel(u))[%d] = %v, want %v", i, back[i], u[i])
+		}
+	}
+	const h = 1e-6
+	jac := mat.NewDense(6, 6, nil)
+	for j := range u {
+		up, down := make([]float64, 6), make([]float64, 6)
+		u[j] += h
+		l.toModel(u, up)
+		u[j] -= 2 * h
+		l.toModel(u, down)
+		u[j] += h
+		for i := range z {
+			jac.Set(i, j, (up[i]-down[i])/(2*h))
+		}
+	}
+	if got, want := l.logJacobian(u), math.Log(math.Abs(mat.Det(jac))); math.Abs(got-want) > 1e-7 {
+		t.Errorf("log-Jacobian %v, central differences %v", got, want)
+	}
+	lp := func(z, g []float64) (float64, error) {
+		v := 0.0
+		for i, x := range z {
+			c := float64(i + 1)
+			v -= 0.5 * c * x * x * (1 + 0.1*math.Sin(x))
+			if g != nil {
+				g[i] = -c*x*(1+0.1*math.Sin(x)) - 0.05*c*x*x*math.Cos(x)
+			}
+		}
+		return v, nil
+	}
+	for _, jacobian := range []bool{true, false} {
+		f := l.density(lp, jacobian)
+		g := make([]float64, 6)
+		v, _ := f(u, g)
+		if want, _ := lp(z, nil); jacobian {
+			want += l.logJacobian(u)
+			if math.Abs(v-want) > 1e-12 {
+				t.Errorf("density %v, want lp + log-Jacobian %v", v, want)
+			}
+		}
+		for j := range u {
+			u[j] += h
+			up, _ := f(u, nil)
+			u[j] -= 2 * h
+			down, _ := f(u, nil)
+			u[j] += h
+			if fd := (up - down) / (2 * h); math.Abs(g[j]-fd) > 1e-6*math.Max(1, math.Abs(fd)) {
+				t.Errorf("jacobian %v: gradient[%d] %v, central difference %v", jacobian, j, g[j], fd)
+			}
+		}
+	}
+}
