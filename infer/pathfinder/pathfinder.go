@@ -150,12 +150,7 @@ type Result struct {
 // alone (Stan's pathfinder_lbfgs_multi), or the path's for a single path
 // (pathfinder_lbfgs_single).
 func (r *Result) Set() *draws.Set {
-	rows := make([][]float64, len(r.Draws))
-	for k, d := range r.Draws {
-		rows[k] = append([]float64{r.LPApprox[k], r.LP[k]}, d...)
-	}
-	set := &draws.Set{Columns: append([]string{"lp_approx__", "lp__"}, r.Names...), Chains: [][][]float64{rows},
-		Config: r.Config.lines(), Seed: r.Config.Seed}
+	set := r.set(r.Draws, r.LPApprox, r.LP)
 	if r.Interrupted {
 		set.Comments = []string{"Interrupted: the paths stopped early; the draws come from the best approximations reached."}
 		return set
@@ -174,6 +169,17 @@ func (r *Result) Set() *draws.Set {
 		set.Footer = []string{fmt.Sprintf("Elapsed Time: %f seconds (Total)", total)}
 	}
 	return set
+}
+
+// set lays out draws as CmdStan's pathfinder output: lp_approx__, lp__
+// and the model's columns, with the settings.
+func (r *Result) set(xs [][]float64, lpApprox, lp []float64) *draws.Set {
+	rows := make([][]float64, len(xs))
+	for k, d := range xs {
+		rows[k] = append([]float64{lpApprox[k], lp[k]}, d...)
+	}
+	return &draws.Set{Columns: append([]string{"lp_approx__", "lp__"}, r.Names...), Chains: [][][]float64{rows},
+		Config: r.Config.lines(), Seed: r.Config.Seed}
 }
 
 // lines are CmdStan's configuration lines of the pathfinder method.

@@ -56,12 +56,7 @@ func (r *Result) PathSet(i int) *draws.Set {
 	if p.Draws == nil {
 		return nil
 	}
-	rows := make([][]float64, len(p.Draws))
-	for k, d := range p.Draws {
-		rows[k] = append([]float64{p.LPApprox[k], p.LP[k]}, d...)
-	}
-	set := &draws.Set{Columns: append([]string{"lp_approx__", "lp__"}, r.Names...), Chains: [][][]float64{rows},
-		Config: r.Config.lines(), Seed: r.Config.Seed}
+	set := r.set(p.Draws, p.LPApprox, p.LP)
 	if r.Interrupted {
 		set.Comments = []string{"Interrupted: the path stopped early; the draws come from the best approximation reached."}
 		return set
