@@ -25,7 +25,6 @@ func (l *library) addContainerFuncs() {
 		"variance":                          nonEmptyReduce("variance", varianceVars),
 		"sd":                                nonEmptyReduce("sd", func(t *ad.Tape, x []ad.Var) ad.Var { return t.Sqrt(varianceVars(t, x)) }),
 		"dot_self":                          realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
-		"sum_square":                        realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return dot(t, x, x) }),
 		"num_elements":                      sizeOf(func(v *value) int { return size(v.Dims) }),
 		"size":                              sizeOf(func(v *value) int { return v.Dims[0] }),
 		"rows":                              sizeOf(func(v *value) int { return v.Dims[0] }),

@@ -11,7 +11,6 @@ import (
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/token"
 	"github.com/gostan/gostan/stan/types"
-	"github.com/gostan/gostan/transform"
 )
 
 // Linear algebra: solves, inverses, determinants, quadratic forms, norms,
@@ -38,22 +37,6 @@ func (l *library) addLinearAlgebra() {
 		"trace_gen_quad_form":   traceGenQuadForm,
 		"norm1":                 realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Norm1(x) }),
 		"norm2":                 realReduce(func(t *ad.Tape, x []ad.Var) ad.Var { return t.Norm2(x) }),
-		"cholesky_corr_constrain": func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-			fy, fk := a[0].val(true), a[1].i
-			buf := c.buf()
-			return cexpr{t: t, v: func(e *env) *value {
-				y, k := fy(e), fk(e)
-				if k < 0 {
-					fail(pos, "cholesky_corr_constrain: K is %d, but must be nonnegative", k)
-				}
-				b := buf.of(e)
-				b.shape([]int{k, k}, false)
-				if err := transform.CholeskyFactorCorr(e.t, y.R, b.R, k, nil); err != nil {
-					fail(pos, "%v", err)
-				}
-				return b
-			}}, nil
-		},
 	} {
 		m[name] = f
 	}

@@ -78,10 +78,6 @@ func (l *library) addSpecialFuncs() {
 		fa, fb, fx := a[0].real(), a[1].real(), a[2].real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.IncBeta(fa(e), fb(e), fx(e)) }}, nil
 	}
-	m["log_inc_beta"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
-		fa, fb, fx := a[0].real(), a[1].real(), a[2].real()
-		return cexpr{t: t, r: func(e *env) ad.Var { return e.t.Log(e.t.IncBeta(fa(e), fb(e), fx(e))) }}, nil
-	}
 	m["student_t_qf"] = studentTQf
 	for name, f := range m {
 		l.fn(name, f)
@@ -161,10 +157,9 @@ func studentTQf(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr
 // program may also call as functions: add(a, b) is a + b.
 var operatorNames = map[string]token.Kind{
 	"add": token.ADD, "subtract": token.SUB, "multiply": token.MUL, "divide": token.QUO,
-	"modulus": token.REM, "int_divide": token.IDIV, "left_divide": token.LDIV,
-	"elt_multiply": token.ELTMUL, "elt_divide": token.ELTDIV, "elt_pow": token.ELTPOW,
-	"equals": token.EQL, "not_equals": token.NEQ, "less": token.LSS, "less_equal": token.LEQ,
-	"greater": token.GTR, "greater_equal": token.GEQ, "logical_and": token.LAND, "logical_or": token.LOR,
+	"modulus": token.REM, "elt_multiply": token.ELTMUL, "elt_divide": token.ELTDIV,
+	"logical_eq": token.EQL, "logical_neq": token.NEQ, "logical_lt": token.LSS, "logical_lte": token.LEQ,
+	"logical_gt": token.GTR, "logical_gte": token.GEQ, "logical_and": token.LAND, "logical_or": token.LOR,
 	"minus": token.SUB, "plus": token.ADD, "logical_negation": token.NOT,
 }
 

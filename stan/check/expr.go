@@ -168,8 +168,8 @@ var binaryNames = map[token.Kind]string{
 	token.ADD: "add", token.SUB: "subtract", token.MUL: "multiply", token.QUO: "divide",
 	token.REM: "modulus", token.IDIV: "int_divide", token.LDIV: "left_divide", token.POW: "pow",
 	token.ELTMUL: "elt_multiply", token.ELTDIV: "elt_divide", token.ELTPOW: "elt_pow",
-	token.EQL: "equals", token.NEQ: "not_equals", token.LSS: "less", token.LEQ: "less_equal",
-	token.GTR: "greater", token.GEQ: "greater_equal", token.LAND: "logical_and", token.LOR: "logical_or",
+	token.EQL: "logical_eq", token.NEQ: "logical_neq", token.LSS: "logical_lt", token.LEQ: "logical_lte",
+	token.GTR: "logical_gt", token.GEQ: "logical_gte", token.LAND: "logical_and", token.LOR: "logical_or",
 }
 
 func (c *checker) binary(x *ast.BinaryExpr) types.Type {
@@ -372,7 +372,7 @@ func (c *checker) call(x *ast.CallExpr, stmt bool) types.Type {
 		c.errorf(x.Fun.Pos(), "'%s' is a variable, not a function", name)
 		return invalid
 	}
-	if !c.lib.Has(name) {
+	if !c.lib.Has(name) || !types.Callable(name) && !c.userOnly[name] {
 		if rule, ok := genericRules[name]; ok {
 			ts := make([]string, len(args))
 			for i, a := range args {

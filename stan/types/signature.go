@@ -71,6 +71,15 @@ func (l *Library) Add(name string, s Signature) {
 	l.funcs[name] = append(l.funcs[name][:len(l.funcs[name]):len(l.funcs[name])], s)
 }
 
+// operatorOnly are the library's names for the operators stanc3 has no
+// function for: it types %/% by a rule of its own, \ as mdivide_left and
+// .^ as pow. A program writes these operators, never a call of the names.
+var operatorOnly = map[string]bool{"int_divide": true, "left_divide": true, "elt_pow": true}
+
+// Callable reports whether a program may call the library function name
+// by its name, as stanc3's table lets it (add(a, b) as well as a + b).
+func Callable(name string) bool { return !operatorOnly[name] }
+
 // Has reports whether any function is called name.
 func (l *Library) Has(name string) bool { return len(l.funcs[name]) > 0 }
 

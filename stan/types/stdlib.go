@@ -33,7 +33,7 @@ fabs sqrt cbrt square exp exp2 expm1 log log2 log10 log1p log1m log1p_exp log1m_
 step: real -> real
 int_step: real -> int
 is_inf is_nan: real -> int
-inc_beta log_inc_beta inv_inc_beta: real, real, real -> real
+inc_beta inv_inc_beta: real, real, real -> real
 fma: real, real, real -> real
 fma: vector, real, real -> vector
 fma: vector, vector, real -> vector
@@ -95,8 +95,8 @@ dot_product: row_vector, row_vector -> real
 dot_product: vector, row_vector -> real
 dot_product: row_vector, vector -> real
 dot_product: real[], real[] -> real
-dot_self sum_square norm1 norm2: vector -> real
-dot_self sum_square norm1 norm2: row_vector -> real
+dot_self norm1 norm2: vector -> real
+dot_self norm1 norm2: row_vector -> real
 norm1 norm2: real[] -> real
 squared_distance distance: vector, vector -> real
 squared_distance distance: row_vector, row_vector -> real
@@ -215,7 +215,6 @@ log_determinant determinant trace: matrix -> real
 chol2inv symmetrize_from_lower_tri generalized_inverse svd_U svd_V qr_Q qr_R qr_thin_Q qr_thin_R: matrix -> matrix
 log_determinant_spd: matrix -> real
 matrix_power: matrix, int -> matrix
-trace_dot: matrix, matrix -> real
 hypergeometric_1F0: real, real -> real
 hypergeometric_2F1: real, real, real, real -> real
 hypergeometric_3F2 hypergeometric_pFq: vector, vector, real -> real
@@ -306,7 +305,6 @@ gp_dot_prod_cov: real[], real -> matrix
 gp_dot_prod_cov: real[], real[], real -> matrix
 gp_dot_prod_cov: vector[], real -> matrix
 gp_dot_prod_cov: vector[], vector[], real -> matrix
-cholesky_corr_constrain: vector, int -> matrix
 int_divide: int, int -> int
 categorical_rng: vector -> int
 categorical_logit_rng: vector -> int
@@ -403,10 +401,9 @@ plus: real -> real
 plus: vector -> vector
 plus: row_vector -> row_vector
 plus: matrix -> matrix
-logical_negation: real -> int
-equals not_equals less less_equal greater greater_equal logical_and logical_or: int, int -> int
-equals not_equals less less_equal greater greater_equal logical_and logical_or: real, real -> int
-equals not_equals: complex, complex -> int
+logical_eq logical_neq logical_lt logical_lte logical_gt logical_gte logical_and logical_or: int, int -> int
+logical_eq logical_neq logical_lt logical_lte logical_gt logical_gte: real, real -> int
+logical_eq logical_neq: complex, complex -> int
 `
 
 // The complex matrix functions (Stan Functions Reference, "Complex
@@ -764,9 +761,10 @@ func realToComplex(t Type) Type {
 // and the conversions vectorised over arrays, as stanc3's signatures
 // have them (Functions Reference, "Array operations", "Complex-valued
 // basic functions", "Type conversion"): head, tail and segment of arrays
-// of up to 3 dimensions; reverse, size, num_elements and dims of arrays
-// of up to 7; to_complex of two reals, real containers or a mix with a
-// real; to_int of real or int arrays; to_array_1d of arrays.
+// of up to 3 dimensions; reverse and size of arrays of up to 7, dims of
+// up to 8, num_elements of up to 9; to_complex of two reals, real
+// containers or a mix with a real; to_int of real or int arrays;
+// to_array_1d of arrays of up to 9.
 func (l *Library) addArrayFuncs() {
 	ints := Array(IntT, 1)
 	add := func(name string, ret Type, args ...Type) {
@@ -788,10 +786,20 @@ func (l *Library) addArrayFuncs() {
 			}
 			add("reverse", a, a)
 			add("size", IntT, a)
-			add("num_elements", IntT, a)
-			add("dims", ints, a)
+		}
+		// dims goes one array dimension deeper, num_elements two.
+		for d := 1; d <= arrayDims+1; d++ {
+			if d <= arrayDims {
+				add("dims", ints, Array(t, d))
+			}
+			add("num_elements", IntT, Array(t, d))
 		}
 	}
+	// pow pairs complex arrays elementwise one dimension deeper than Z.
+	c8 := Type{Kind: Complex, Dims: arrayDims}
+	add("pow", c8, c8, c8)
+	add("pow", c8, c8, ComplexT)
+	add("pow", c8, ComplexT, c8)
 	for d := range arrayDims + 1 {
 		for _, k := range []Kind{Real, Vector, RowVector, Matrix} {
 			s := Type{Kind: k, Dims: d}
@@ -808,10 +816,10 @@ func (l *Library) addArrayFuncs() {
 		}
 		add("to_int", Type{Kind: Int, Dims: d}, Type{Kind: Real, Dims: d})
 		add("to_int", Type{Kind: Int, Dims: d}, Type{Kind: Int, Dims: d})
-		if d > 0 {
-			add("to_array_1d", Array(RealT, 1), Type{Kind: Real, Dims: d})
-			add("to_array_1d", ints, Type{Kind: Int, Dims: d})
-		}
+	}
+	for d := 1; d <= arrayDims+1; d++ {
+		add("to_array_1d", Array(RealT, 1), Type{Kind: Real, Dims: d})
+		add("to_array_1d", ints, Type{Kind: Int, Dims: d})
 	}
 }
 
