@@ -773,7 +773,9 @@ func (l *Library) addArrayFuncs() {
 	for _, k := range bareKinds {
 		t := Type{Kind: k}
 		add("size", IntT, t)
-		add("dims", ints, t)
+		if k < ComplexVector {
+			add("dims", ints, t) // not of a complex vector or matrix outside an array
+		}
 		if k != Int && k != Real && k != Complex {
 			add("num_elements", IntT, t)
 		}
@@ -944,10 +946,17 @@ func (l *Library) addVectorized(line string) {
 		t1, ok1 := shaped(k1, s)
 		t2, ok2 := shaped(k2, s)
 		r, _ := shaped(kr, s)
-		if ok1 {
+		// At the deepest level an int array only pairs with a real array
+		// of its shape: stanc3 has no int array that deep beside a scalar,
+		// nor any beside another int array.
+		deep := s.Dims == arrayDims
+		if deep && k1 == Int && k2 == Int {
+			continue
+		}
+		if ok1 && !(deep && k1 == Int) {
 			sigs = append(sigs, Signature{Args: []Type{t1, {Kind: k2}}, Ret: r})
 		}
-		if ok2 {
+		if ok2 && !(deep && k2 == Int) {
 			sigs = append(sigs, Signature{Args: []Type{{Kind: k1}, t2}, Ret: r})
 		}
 		if ok1 && ok2 {
