@@ -59,6 +59,16 @@ func (l *library) addMoreLinearAlgebra() {
 		}}, nil
 	})
 	l.fn("quantile", quantileBuiltin)
+	l.fn("trace_dot", func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		fa, fb := a[0].v, a[1].v
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			r, err := traceDot(e.t, fa(e).matrix(), fb(e).matrix())
+			if err != nil {
+				fail(pos, "%v", err)
+			}
+			return r
+		}}, nil
+	})
 	l.fn("svd_U", svdBuiltin(true))
 	l.fn("svd_V", svdBuiltin(false))
 }
@@ -68,6 +78,25 @@ func squareErr(fn string, m ad.Matrix) error {
 		return fmt.Errorf("%s: Expecting a square matrix; rows of m (%d) and columns of m (%d) must match in size", fn, m.Rows, m.Cols)
 	}
 	return nil
+}
+
+// traceDot is trace(A B) = Σ_ij A_ij B_ji, one tape statement without
+// forming the product.
+func traceDot(t *ad.Tape, a, b ad.Matrix) (ad.Var, error) {
+	if a.Cols != b.Rows || a.Rows != b.Cols {
+		return ad.Var{}, fmt.Errorf("trace_dot: A is %d×%d and B %d×%d, but B must be %d×%d", a.Rows, a.Cols, b.Rows, b.Cols, a.Cols, a.Rows)
+	}
+	bd := t.Begin()
+	v := 0.0
+	for j := range a.Cols {
+		for i := range a.Rows {
+			x, y := a.At(i, j), b.At(j, i)
+			v += x.Val * y.Val
+			bd.Add(x, y.Val)
+			bd.Add(y, x.Val)
+		}
+	}
+	return bd.End(v), nil
 }
 
 // chol2inv is (L Lᵀ)⁻¹ = L⁻ᵀ L⁻¹ for the lower triangle of L.

@@ -83,7 +83,7 @@ func TestMoreLinearAlgebra(t *testing.T) {
 			return weighed(&r) + weighed(&rs)
 		}},
 		// trace(A Aᵀ) and trace of a 3×2 by a 2×3.
-		{"trace(" + A + " * " + A + "') + trace(block(" + A + ", 1, 1, 3, 2) * W[1:2, ])", func(x []float64) float64 {
+		{"trace_dot(" + A + ", " + A + "') + trace_dot(block(" + A + ", 1, 1, 3, 2), W[1:2, ])", func(x []float64) float64 {
 			var p, q mat.Dense
 			p.Mul(goA(x), goA(x).T())
 			q.Mul(goA(x).Slice(0, 3, 0, 2), linW.Slice(0, 2, 0, 3))

@@ -77,6 +77,7 @@ min max: int, int -> int
 pi e sqrt2 log2 log10 not_a_number positive_infinity negative_infinity machine_precision: -> real
 target get_lp: -> real
 logical_negation: int -> int
+logical_negation: real -> int
 sum prod: int[] -> int
 sum prod mean variance sd log_sum_exp max min: real[] -> real
 sum prod mean variance sd log_sum_exp max min: vector -> real
@@ -212,6 +213,7 @@ trace_quad_form: matrix, vector -> real
 trace_gen_quad_form: matrix, matrix, matrix -> real
 multiply_lower_tri_self_transpose tcrossprod crossprod cholesky_decompose inverse inverse_spd matrix_exp: matrix -> matrix
 log_determinant determinant trace: matrix -> real
+trace_dot: matrix, matrix -> real
 chol2inv symmetrize_from_lower_tri generalized_inverse svd_U svd_V qr_Q qr_R qr_thin_Q qr_thin_R: matrix -> matrix
 log_determinant_spd: matrix -> real
 matrix_power: matrix, int -> matrix
@@ -402,6 +404,7 @@ plus: vector -> vector
 plus: row_vector -> row_vector
 plus: matrix -> matrix
 logical_eq logical_neq logical_lt logical_lte logical_gt logical_gte logical_and logical_or: int, int -> int
+logical_and logical_or: real, real -> int
 logical_eq logical_neq logical_lt logical_lte logical_gt logical_gte: real, real -> int
 logical_eq logical_neq: complex, complex -> int
 `

@@ -16,7 +16,7 @@ transformed data {
   matrix[3, 2] SEM = scale_matrix_exp_multiply(0.5, A, [[1, 0], [0, 1], [1, 1]]);
   matrix[3, 3] CI = chol2inv(cholesky_decompose(A));
   real lds = log_determinant_spd(A);
-  real td = trace(A * A);
+  real td = trace_dot(A, A);
   matrix[3, 3] S = symmetrize_from_lower_tri(A);
 }
 parameters {
