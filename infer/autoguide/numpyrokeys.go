@@ -269,22 +269,28 @@ type site struct {
 func (s site) end() int { return s.at + s.n }
 
 // sitesOf splits m's unconstrained vector into its parameters, in the
-// order the program declares them (one site when m does not name its
-// coordinates). Arrays are laid out row-major, as NumPyro lays out its
-// sites; a matrix is column-major, where NumPyro's is row-major.
+// order the program declares them (ParamBlocks, a tuple one site; one
+// site when m does not lay out its parameters). Arrays are laid out row-major, as NumPyro lays
+// out its sites; a matrix is column-major, where NumPyro's is row-major.
 func sitesOf(m model.Model) []site {
-	u, ok := m.(interface{ UnconstrainedNames() []string })
+	pb, ok := m.(interface{ ParamBlocks() []model.ParamBlock })
 	if !ok {
 		return []site{{"", 0, m.Dim()}}
 	}
 	var out []site
-	for i, name := range u.UnconstrainedNames() {
-		base, _, _ := strings.Cut(name, ".")
-		if n := len(out); n > 0 && out[n-1].name == base {
-			out[n-1].n++
+	for _, b := range pb.ParamBlocks() {
+		if len(b.Starts) == 0 || b.ElemSize == 0 {
+			continue // no values
+		}
+		// A tuple's leaves (q:1, q:2, interleaved in an array of tuples)
+		// make one site, the tuple.
+		name, _, _ := strings.Cut(b.Name, ":")
+		at, end := b.Starts[0], b.Starts[len(b.Starts)-1]+b.ElemSize
+		if k := len(out); k > 0 && out[k-1].name == name {
+			out[k-1].n = max(out[k-1].end(), end) - out[k-1].at
 			continue
 		}
-		out = append(out, site{base, i, 1})
+		out = append(out, site{name, at, end - at})
 	}
 	return out
 }

@@ -2,9 +2,12 @@ package autoguide
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/gostan/gostan/model"
 )
 
 // TestNumPyroLatent checks the map from NumPyro's latent vector to the
@@ -84,5 +87,30 @@ func TestNumPyroLatent(t *testing.T) {
 				t.Errorf("jacobian %v: gradient[%d] %v, central difference %v", jacobian, j, g[j], fd)
 			}
 		}
+	}
+}
+
+// blocksModel is a model that only lays out its parameters.
+type blocksModel struct {
+	model.Model
+	blocks []model.ParamBlock
+}
+
+func (b blocksModel) ParamBlocks() []model.ParamBlock { return b.blocks }
+
+// TestSitesOf: NumPyro's sites are the parameters, a tuple one site
+// whether its leaves are contiguous or interleaved in an array of
+// tuples, a parameter with no values none.
+func TestSitesOf(t *testing.T) {
+	m := blocksModel{blocks: []model.ParamBlock{
+		{Name: "a", Starts: []int{0, 2}, ElemSize: 2},
+		{Name: "none", ElemSize: 1},
+		{Name: "q:1", Starts: []int{4, 7}, ElemSize: 1}, // array[2] tuple(real, array[2] real)
+		{Name: "q:2", Starts: []int{5, 8}, ElemSize: 2},
+		{Name: "r", Starts: []int{10}, ElemSize: 1},
+	}}
+	want := []site{{"a", 0, 4}, {"q", 4, 6}, {"r", 10, 1}}
+	if got := sitesOf(m); !slices.Equal(got, want) {
+		t.Errorf("sites %v, want %v", got, want)
 	}
 }
