@@ -164,13 +164,14 @@ func (k *numpyroKeys) initToUniform(radius float64) InitStrategy {
 	return func(m model.Model, _ *rand.Rand) ([]float64, error) {
 		tries := &splitter{k.prngKey()}
 		w := make([]float64, m.Dim())
+		sites, l := sitesOf(m), newNumPyroLatent(m, false)
 		for range initTries {
 			sub := tries.next()
-			for _, s := range sitesOf(m) {
+			for _, s := range sites {
 				jaxrandom.Uniform(sub, w[s.at:s.end()], -radius, radius)
 				sub = tries.next()
 			}
-			if z := onStanScale(m, w); finiteAt(m, z) {
+			if z := l.onStanScale(w); finiteAt(m, z) {
 				return z, nil
 			}
 		}
@@ -178,11 +179,11 @@ func (k *numpyroKeys) initToUniform(radius float64) InitStrategy {
 	}
 }
 
-// onStanScale maps w, m's parameters on NumPyro's unconstrained scale, to
-// Stan's.
-func onStanScale(m model.Model, w []float64) []float64 {
+// onStanScale maps w, the parameters on NumPyro's unconstrained scale in
+// the model's order, to Stan's; a nil l is the identity.
+func (l *numpyroLatent) onStanScale(w []float64) []float64 {
 	z := slices.Clone(w)
-	if l := newNumPyroLatent(m, false); l != nil {
+	if l != nil {
 		l.sitesToModel(w, z)
 	}
 	return z
@@ -209,6 +210,7 @@ func (k *numpyroKeys) initToMedian(samples int) InitStrategy {
 			draws[r] = make([]float64, d)
 		}
 		col := make([]float64, samples)
+		sites, l := sitesOf(m), newNumPyroLatent(m, false)
 		median := func(f func(r int) float64) float64 {
 			for r := range samples {
 				col[r] = f(r)
@@ -218,7 +220,7 @@ func (k *numpyroKeys) initToMedian(samples int) InitStrategy {
 		}
 		for range initTries {
 			handler := &splitter{tries.next()}
-			for _, st := range sitesOf(m) {
+			for _, st := range sites {
 				site := make([]float64, samples*st.n)
 				jaxrandom.Normal(handler.next(), site)
 				for r := range samples {
@@ -228,7 +230,7 @@ func (k *numpyroKeys) initToMedian(samples int) InitStrategy {
 			for i := range d {
 				w[i] = median(func(r int) float64 { return draws[r][i] })
 			}
-			if l := newNumPyroLatent(m, false); l != nil {
+			if l != nil {
 				// exp ∘ ordered of each draw, its medians, and back.
 				for _, b := range l.blocks {
 					o := make([]float64, b[1])
@@ -241,7 +243,7 @@ func (k *numpyroKeys) initToMedian(samples int) InitStrategy {
 					}
 				}
 			}
-			if z := onStanScale(m, w); finiteAt(m, z) {
+			if z := l.onStanScale(w); finiteAt(m, z) {
 				return z, nil
 			}
 		}
