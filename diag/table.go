@@ -236,12 +236,16 @@ func SamplerWarnings(chains []ChainStats, maxDepth int) []string {
 			}
 		}
 	}
-	pct := func(n int) float64 { return 100 * float64(n) / float64(total) }
+	// pct gives two significant digits without an exponent: 0.05, 33, 100.
+	pct := func(n int) string {
+		r, _ := strconv.ParseFloat(strconv.FormatFloat(100*float64(n)/float64(total), 'g', 2, 64), 64)
+		return strconv.FormatFloat(r, 'f', -1, 64)
+	}
 	if div > 0 {
-		warn = append(warn, fmt.Sprintf("%d of %d (%.2g%%) transitions ended with a divergence. Increasing adapt delta or reparameterizing the model may remove them.", div, total, pct(div)))
+		warn = append(warn, fmt.Sprintf("%d of %d (%s%%) transitions ended with a divergence. Increasing adapt delta or reparameterizing the model may remove them.", div, total, pct(div)))
 	}
 	if sat > 0 {
-		warn = append(warn, fmt.Sprintf("%d of %d (%.2g%%) transitions hit the maximum treedepth limit of %d.", sat, total, pct(sat), maxDepth))
+		warn = append(warn, fmt.Sprintf("%d of %d (%s%%) transitions hit the maximum treedepth limit of %d.", sat, total, pct(sat), maxDepth))
 	}
 	for i, c := range chains {
 		if e := EBFMI(c.Energy); e < 0.3 {

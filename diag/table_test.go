@@ -35,6 +35,10 @@ func TestSamplerWarnings(t *testing.T) {
 		!strings.HasPrefix(w[2], "Chain 2: E-BFMI = ") {
 		t.Fatalf("warnings %q", w)
 	}
+	all := ChainStats{Divergent: make([]bool, 3), TreeDepth: []int{10, 10, 10}, Energy: []float64{1, 2, 3}}
+	if w := SamplerWarnings([]ChainStats{all}, 10); len(w) == 0 || !strings.HasPrefix(w[0], "3 of 3 (100%) transitions hit") {
+		t.Fatalf("a saturated chain's warning %q (no exponent in the percentage)", w)
+	}
 }
 
 func TestWriteTable(t *testing.T) {
