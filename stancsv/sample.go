@@ -15,6 +15,7 @@ type Run struct {
 	Data       string // the data file, "" for none
 	Init       string // as given: a radius or a file of initial values
 	Output     string // the file written
+	Diagnostic string // the diagnostic file written, "" for none (CmdStan's diagnostic_file)
 	MetricFile string // sample: the initial inverse metric's file, if any
 	Chains     int    // sample: chains in the run
 	Refresh    int    // progress reports every this many iterations; 0: none
@@ -89,7 +90,7 @@ func sampleConfig(run Run, cfg nuts.Config, fixed bool) []string {
 			fmt.Sprintf("        stepsize = %g", cfg.StepSize),
 			jitterLine(cfg.StepSizeJitter))
 	}
-	return append(lines,
+	lines = append(lines,
 		fmt.Sprintf("    num_chains = %d", max(run.Chains, 1)),
 		fmt.Sprintf("id = %d", cfg.Chain),
 		"data",
@@ -98,11 +99,22 @@ func sampleConfig(run Run, cfg nuts.Config, fixed bool) []string {
 		"random",
 		fmt.Sprintf("  seed = %d", cfg.Seed),
 		"output",
-		"  file = "+run.Output,
+		"  file = "+run.Output)
+	lines = append(lines, run.diagnosticLine()...)
+	return append(lines,
 		fmt.Sprintf("  refresh = %d", run.Refresh),
 		fmt.Sprintf("  sig_figs = %d", run.SigFigs),
 		fmt.Sprintf("num_threads = %d", run.Threads),
 		"stanc_version = gostan "+Version)
+}
+
+// diagnosticLine is the header's diagnostic_file line, written when the
+// run writes one.
+func (run Run) diagnosticLine() []string {
+	if run.Diagnostic == "" {
+		return nil
+	}
+	return []string{"  diagnostic_file = " + run.Diagnostic}
 }
 
 func boolInt(b bool) string {

@@ -27,8 +27,9 @@ func WriteSet(w io.Writer, set *draws.Set, run Run) error {
 		cw.Comment("init = " + run.Init)
 	}
 	cw.Comment("random", fmt.Sprintf("  seed = %d", set.Seed),
-		"output", "  file = "+run.Output,
-		fmt.Sprintf("  refresh = %d", run.Refresh),
+		"output", "  file = "+run.Output)
+	cw.Comment(run.diagnosticLine()...)
+	cw.Comment(fmt.Sprintf("  refresh = %d", run.Refresh),
 		fmt.Sprintf("  sig_figs = %d", sig),
 		"stanc_version = gostan "+Version)
 	cw.Columns(ColumnNames(set.Columns))

@@ -18,7 +18,7 @@ import (
 
 func newLaplaceCmd() *cobra.Command {
 	cfg := laplace.DefaultConfig()
-	var dataPath, modePath, output string
+	var dataPath, modePath, output, diagnostic string
 	var sigFigs, refresh int
 	cmd := &cobra.Command{
 		Use:   "laplace MODEL.stan",
@@ -45,7 +45,7 @@ func newLaplaceCmd() *cobra.Command {
 			}
 			out, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, cfg.Jacobian) }
-			run := stancsv.Run{Model: args[0], Data: dataPath, Output: output, Refresh: refresh, SigFigs: sigFigs}
+			run := stancsv.Run{Model: args[0], Data: dataPath, Output: output, Diagnostic: diagnostic, Refresh: refresh, SigFigs: sigFigs}
 			write := func(set *draws.Set) error {
 				setConfigValue(set.Config, "mode", modePath)
 				return writeSet(set, run)
@@ -123,6 +123,11 @@ func newLaplaceCmd() *cobra.Command {
 			if err := write(set); err != nil {
 				return err
 			}
+			if diagnostic != "" {
+				if err := writeModeDiagnostic(diagnostic, res); err != nil {
+					return err
+				}
+			}
 			if res.Interrupted {
 				reportInterrupted(stderr, "the draws made", output, fmt.Sprintf("%d draws", len(res.Draws)))
 				return interruptedExit(ctx)
@@ -139,9 +144,23 @@ func newLaplaceCmd() *cobra.Command {
 	f.BoolVar(&cfg.CalculateLP, "calculate-lp", cfg.CalculateLP, "compute log_p__ at every draw; when false log_p__ is NaN throughout, as CmdStan's calculate_lp=0")
 	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&output, "output", "output.csv", "output file")
+	f.StringVar(&diagnostic, "diagnostic-file", "", "also write the log density, its gradient and its Hessian at the mode to this JSON file, as CmdStan's diagnostic_file")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.IntVar(&refresh, "refresh", 100, "print the number of draws made every this many draws; 0: none")
 	return cmd
+}
+
+// writeModeDiagnostic writes res's values at the mode to path.
+func writeModeDiagnostic(path string, res *laplace.Result) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := res.WriteModeJSON(fh); err != nil {
+		fh.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return fh.Close()
 }
 
 // readMode reads the mode from a Stan CSV file (its last row) and maps the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -140,5 +141,47 @@ func TestLaplaceCalculateLP(t *testing.T) {
 	}
 	if len(differ) != 2 || !strings.Contains(differ[0], "calculate_lp") || !strings.Contains(differ[1], "on.csv") {
 		t.Errorf("headers differ in %q, want the calculate_lp and output lines", differ)
+	}
+}
+
+// TestLaplaceDiagnosticFile: --diagnostic-file writes CmdStan's JSON of
+// the mode (the Hessian of the known posterior on the unconstrained scale
+// is -4 I, its gradient at the mode 0) and the header names the file.
+func TestLaplaceDiagnosticFile(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "known.stan")
+	os.WriteFile(prog, []byte(knownPosterior), 0o644)
+	diag, out := filepath.Join(dir, "mode.json"), filepath.Join(dir, "out.csv")
+	if _, stderr, err := run("laplace", prog, "--seed", "5", "--refresh", "0", "--draws", "10", "--output", out, "--diagnostic-file", diag); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	b, err := os.ReadFile(diag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		LogP     *float64    `json:"lp_mode"`
+		Gradient []float64   `json:"gradient"`
+		Hessian  [][]float64 `json:"Hessian"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil || got.LogP == nil || len(got.Gradient) != 2 || len(got.Hessian) != 2 {
+		t.Fatalf("%v: %s", err, b)
+	}
+	for i := range 2 {
+		if math.Abs(got.Gradient[i]) > 1e-5 {
+			t.Errorf("gradient %v at the mode", got.Gradient)
+		}
+		for j := range 2 {
+			want := 0.0
+			if i == j {
+				want = -4
+			}
+			if math.Abs(got.Hessian[i][j]-want) > 1e-5 {
+				t.Errorf("Hessian[%d][%d] = %v, want %v", i, j, got.Hessian[i][j], want)
+			}
+		}
+	}
+	if !slices.Contains(readWholeCSV(t, out).Config, "  diagnostic_file = "+diag) {
+		t.Error("the header does not name the diagnostic file")
 	}
 }

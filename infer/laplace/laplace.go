@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gostan/gostan/draws"
+	"github.com/gostan/gostan/model"
 )
 
 // Model is what Sample needs of a compiled Stan program.
@@ -42,6 +44,10 @@ func DefaultConfig() Config { return Config{Jacobian: true, Draws: 1000, Calcula
 // Result is the approximation and its draws.
 type Result struct {
 	Mode []float64 // the mode on the unconstrained scale
+	// ModeLogP and ModeGradient are the log density and its gradient at
+	// the mode (unconstrained), as CmdStan's diagnostic file holds them.
+	ModeLogP     float64
+	ModeGradient []float64
 	// Hessian is the log density's Hessian at the mode; nil when the run
 	// was interrupted before it was computed.
 	Hessian *mat.SymDense
@@ -103,6 +109,29 @@ func (r *Result) Set() *draws.Set {
 	return set
 }
 
+// WriteModeJSON writes the log density, its gradient and its Hessian at
+// the mode as CmdStan's laplace writes them to its diagnostic_file (CmdStan
+// 2.35, stan-dev/stan#3261): an object with "lp_mode", "gradient" and
+// "Hessian" (by rows), in Stan JSON. The run must have computed the
+// Hessian.
+func (r *Result) WriteModeJSON(w io.Writer) error {
+	if r.Hessian == nil {
+		return errors.New("the Hessian at the mode was not computed")
+	}
+	d := len(r.Mode)
+	h := make([]float64, 0, d*d)
+	for i := range d {
+		for j := range d {
+			h = append(h, r.Hessian.At(i, j))
+		}
+	}
+	return model.Data{
+		"lp_mode":  {Elems: []float64{r.ModeLogP}},
+		"gradient": {Dims: []int{d}, Elems: r.ModeGradient},
+		"Hessian":  {Dims: []int{d, d}, Elems: h},
+	}.WriteJSON(w)
+}
+
 // ErrNotNegativeDefinite is wrapped by Sample's error when the Hessian at
 // the mode has a nonnegative eigenvalue, so the point is no strict maximum.
 var ErrNotNegativeDefinite = errors.New("the Hessian at the mode is not negative definite")
@@ -123,7 +152,11 @@ func SampleContext(ctx context.Context, m Model, mode []float64, cfg Config, pro
 			return nil, fmt.Errorf("the mode's unconstrained coordinate %d is %v", i+1, v)
 		}
 	}
-	res := &Result{Mode: append([]float64(nil), mode...), Names: m.Names(), Config: cfg}
+	res := &Result{Mode: append([]float64(nil), mode...), Names: m.Names(), Config: cfg, ModeGradient: make([]float64, d)}
+	var err error
+	if res.ModeLogP, err = f(mode, res.ModeGradient); err != nil {
+		return nil, fmt.Errorf("the log density at the mode: %w", err)
+	}
 	h, err := hessian(ctx, f, mode)
 	if err != nil {
 		return nil, err

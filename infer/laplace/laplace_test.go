@@ -2,6 +2,7 @@ package laplace
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -278,5 +279,47 @@ func TestCalculateLPOff(t *testing.T) {
 	}
 	if c := on.Set().Config; c[len(c)-1] != "    calculate_lp = 1" {
 		t.Errorf("config %q", c)
+	}
+}
+
+// TestWriteModeJSON: the diagnostic file holds the log density, its
+// gradient and the Hessian at the point given as the mode; for the
+// Gaussian the Hessian is -Σ⁻¹.
+func TestWriteModeJSON(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Draws, cfg.Seed = 1, 3
+	at := []float64{1.5, -2}
+	res, err := SampleContext(context.Background(), gauss{}, at, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	if err := res.WriteModeJSON(&sb); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		LogP     float64     `json:"lp_mode"`
+		Gradient []float64   `json:"gradient"`
+		Hessian  [][]float64 `json:"Hessian"`
+	}
+	if err := json.Unmarshal([]byte(sb.String()), &got); err != nil {
+		t.Fatalf("%v\n%s", err, sb.String())
+	}
+	g := make([]float64, 2)
+	lp, _ := gauss{}.LogDensityJacobian(at, g, true)
+	c := 1 / (1 - rho*rho)
+	h := [2][2]float64{{-c / (s1 * s1), c * rho / (s1 * s2)}, {c * rho / (s1 * s2), -c / (s2 * s2)}}
+	if got.LogP != lp || len(got.Gradient) != 2 || got.Gradient[0] != g[0] || got.Gradient[1] != g[1] || len(got.Hessian) != 2 {
+		t.Fatalf("got %+v, want lp_mode %v and gradient %v", got, lp, g)
+	}
+	for i := range 2 {
+		for j := range 2 {
+			if math.Abs(got.Hessian[i][j]-h[i][j]) > 1e-6 {
+				t.Errorf("Hessian[%d][%d] = %v, want %v", i, j, got.Hessian[i][j], h[i][j])
+			}
+		}
+	}
+	if err := (&Result{}).WriteModeJSON(&sb); err == nil {
+		t.Error("no error without a Hessian")
 	}
 }
