@@ -2,6 +2,7 @@ package stancsv
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/gostan/gostan/infer/nuts"
@@ -33,6 +34,10 @@ type SampleFile struct {
 	fixed         bool
 	row           []float64
 	Warmup, Draws int // rows written of each phase
+	// diag is run.Diagnostic, CmdStan's diagnostic_file, when there is
+	// one: Phase writes its rows.
+	diag    *Stream
+	diagRow []float64
 }
 
 // CreateSample creates run.Output for chain cfg.Chain of m, sampled with
@@ -49,7 +54,56 @@ func CreateSample(run Run, m model.Model, cfg nuts.Config) (*SampleFile, error) 
 	}
 	names := ColumnNames(m.Names())
 	s.Columns(append(append([]string(nil), cols...), names...))
-	return &SampleFile{Stream: s, cfg: cfg, fixed: fixed, row: make([]float64, len(cols)+len(names))}, nil
+	f := &SampleFile{Stream: s, cfg: cfg, fixed: fixed, row: make([]float64, len(cols)+len(names))}
+	if run.Diagnostic != "" {
+		if err := f.createDiagnostic(run, m); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// createDiagnostic creates run.Diagnostic with the sample file's
+// configuration and the columns of Stan's mcmc_writer: the sampler's,
+// then each unconstrained coordinate's position, momentum (p_) and
+// potential gradient (g_), named as unconstrained_param_names names them;
+// the fixed_param sampler has lp__ and accept_stat__ alone.
+func (f *SampleFile) createDiagnostic(run Run, m model.Model) error {
+	cols := slices.Clone(nuts.StatNames)
+	if f.fixed {
+		cols = cols[:2]
+	} else {
+		un, ok := m.(interface{ UnconstrainedNames() []string })
+		if !ok {
+			return fmt.Errorf("%s: the model does not name its unconstrained parameters", run.Diagnostic)
+		}
+		names := un.UnconstrainedNames()
+		cols = append(cols, names...)
+		for _, prefix := range []string{"p_", "g_"} {
+			for _, n := range names {
+				cols = append(cols, prefix+n)
+			}
+		}
+	}
+	d, err := Create(run.Diagnostic, run.Model, run.SigFigs, sampleConfig(run, f.cfg, f.fixed))
+	if err != nil {
+		return err
+	}
+	d.Columns(cols)
+	f.diag, f.diagRow = d, make([]float64, len(cols))
+	return nil
+}
+
+// Phase writes one row of the diagnostic file (nuts.Hooks.Phase).
+func (f *SampleFile) Phase(st nuts.Stats, q, p, g []float64, warmup bool) error {
+	if f.fixed {
+		f.diagRow[0], f.diagRow[1] = st.LP, st.AcceptStat
+		return f.diag.Row(f.diagRow)
+	}
+	row := st.AppendValues(f.diagRow[:0])
+	row = append(append(append(row, q...), p...), g...)
+	return f.diag.Row(row)
 }
 
 // sampleConfig is CmdStan's configuration block for the sample method,
@@ -160,17 +214,32 @@ func (f *SampleFile) Adapted(stepSize float64, inv []float64) error {
 }
 
 // Finish writes the timings of a chain that ran to its end (an
-// interrupted one gets none, as CmdStan's) and closes the file.
+// interrupted one gets none, as CmdStan's), to the diagnostic file too,
+// and closes the files.
 func (f *SampleFile) Finish(ch *nuts.Chain) error {
 	if ch != nil && !ch.Interrupted {
-		f.Comment("",
+		timing := []string{"",
 			fmt.Sprintf(" Elapsed Time: %.3f seconds (Warm-up)", ch.WarmupSeconds),
 			fmt.Sprintf("               %.3f seconds (Sampling)", ch.SampleSeconds),
 			fmt.Sprintf("               %.3f seconds (Total)", ch.WarmupSeconds+ch.SampleSeconds),
-			"",
-			fmt.Sprintf("Gradient evaluations: %d", ch.Gradients))
+			""}
+		f.Comment(append(timing, fmt.Sprintf("Gradient evaluations: %d", ch.Gradients))...)
+		if f.diag != nil {
+			f.diag.Comment(timing...)
+		}
 	}
 	return f.Close()
+}
+
+// Close flushes and closes the sample file and the diagnostic file.
+func (f *SampleFile) Close() error {
+	err := f.Stream.Close()
+	if f.diag != nil {
+		if derr := f.diag.Close(); err == nil {
+			err = derr
+		}
+	}
+	return err
 }
 
 // jitterLine is the stepsize_jitter line, marked as CmdStan marks it when

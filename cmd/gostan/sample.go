@@ -28,7 +28,7 @@ import (
 
 func newSampleCmd() *cobra.Command {
 	cfg := nuts.DefaultConfig()
-	var dataPath, output, outputDir, metric, metricFile, init, algorithm string
+	var dataPath, output, outputDir, diagnostic, metric, metricFile, init, algorithm string
 	var chains, threads, sigFigs, refresh int
 	var seed uint64
 	cmd := &cobra.Command{
@@ -89,14 +89,20 @@ func newSampleCmd() *cobra.Command {
 					return err
 				}
 				output = filepath.Join(outputDir, output)
+				if diagnostic != "" {
+					diagnostic = filepath.Join(outputDir, diagnostic)
+				}
 			}
-			files := outputNames(output, chains)
+			files, diagFiles := outputNames(output, chains), outputNames(diagnostic, chains)
 			run := stancsv.Run{Model: args[0], Data: dataPath, MetricFile: metricFile, Chains: chains, Refresh: refresh, SigFigs: sigFigs, Threads: threads}
 			sinks := make([]*stancsv.SampleFile, chains)
 			for c := range sinks {
 				cc := cfg
 				cc.Chain = cfg.Chain + c
 				run.Output, run.Init = files[c], inits[c].arg
+				if diagnostic != "" {
+					run.Diagnostic = diagFiles[c]
+				}
 				if sinks[c], err = stancsv.CreateSample(run, m, cc); err != nil {
 					closeAll(sinks)
 					return err
@@ -112,7 +118,11 @@ func newSampleCmd() *cobra.Command {
 			fit, err := nuts.Run(ctx, m, nuts.Options{Config: cfg, Chains: chains, Threads: threads,
 				Setup: func(c int, cc *nuts.Config) nuts.Hooks {
 					cc.Init = inits[c].point
-					return nuts.Hooks{Progress: func(iter int) { progress.set(c, iter) }, Sink: sinks[c]}
+					h := nuts.Hooks{Progress: func(iter int) { progress.set(c, iter) }, Sink: sinks[c]}
+					if diagnostic != "" {
+						h.Phase = sinks[c].Phase
+					}
+					return h
 				}})
 			progress.wait()
 			interrupted := errors.Is(err, context.Canceled)
@@ -176,6 +186,7 @@ func newSampleCmd() *cobra.Command {
 	f.Float64Var(&cfg.StepSizeJitter, "stepsize-jitter", cfg.StepSizeJitter, "each transition's step size uniform within this fraction of the nominal one, in [0, 1]")
 	f.StringVar(&output, "output", "output.csv", "output file; with several chains, name_1.csv, name_2.csv, ...")
 	f.StringVar(&outputDir, "output-dir", "", "directory for the output files (created if missing)")
+	f.StringVar(&diagnostic, "diagnostic-file", "", "also write each kept iteration's unconstrained position, momentum (p_) and potential gradient (g_) to this CSV file, as CmdStan's diagnostic_file; with several chains, name_1.csv, ...")
 	f.IntVar(&threads, "threads", runtime.NumCPU(), "chains run in parallel")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.IntVar(&refresh, "refresh", 100, "progress every this many iterations: CmdStan's lines when stderr is not a terminal, bars on a terminal; 0: none")

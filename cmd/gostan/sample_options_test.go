@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -189,5 +190,46 @@ func TestSampleInitPathfinder(t *testing.T) {
 	}
 	if len(seen) != 4 {
 		t.Errorf("the chains share starting points: %v", seen)
+	}
+}
+
+// TestSampleDiagnosticFile: --diagnostic-file writes CmdStan's
+// diagnostic_file beside each chain's output: the sampler's columns, then
+// the unconstrained position, momentum and potential gradient, one row per
+// kept draw; on the known posterior the position is the draw's (mu, log
+// sigma) and the gradient of -log p is 4 (mu - 3), 4 (log sigma - 1).
+func TestSampleDiagnosticFile(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "known.stan")
+	os.WriteFile(prog, []byte(knownPosterior), 0o644)
+	if _, stderr, err := run("sample", prog, "--seed", "4", "--refresh", "0", "--chains", "2", "--warmup", "200", "--samples", "50",
+		"--output-dir", dir, "--diagnostic-file", "diag.csv", "--save-warmup"); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	for c := 1; c <= 2; c++ {
+		out := readWholeCSV(t, filepath.Join(dir, fmt.Sprintf("output_%d.csv", c)))
+		dg := readWholeCSV(t, filepath.Join(dir, fmt.Sprintf("diag_%d.csv", c)))
+		want := "lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,mu,sigma,p_mu,p_sigma,g_mu,g_sigma"
+		if got := strings.Join(dg.Columns, ","); got != want {
+			t.Fatalf("chain %d columns %s", c, got)
+		}
+		// The diagnostic file has no adaptation block to split the warmup at.
+		rows, draws := append(dg.Warmup, dg.Draws...), append(out.Warmup, out.Draws...)
+		if len(rows) != 250 || len(draws) != 250 {
+			t.Fatalf("chain %d: %d diagnostic rows, %d draws", c, len(rows), len(draws))
+		}
+		for k, row := range rows {
+			mu, x := row[7], row[8]
+			if !slices.Equal(row[:7], draws[k][:7]) || math.Abs(mu-draws[k][7]) > 1e-5*math.Max(1, math.Abs(mu)) ||
+				math.Abs(math.Exp(x)-draws[k][8]) > 1e-4*draws[k][8] {
+				t.Fatalf("chain %d row %d: %v, draw %v", c, k+1, row, draws[k])
+			}
+			if math.Abs(row[11]-4*(mu-3)) > 1e-4*math.Max(1, math.Abs(row[11])) || math.Abs(row[12]-4*(x-1)) > 1e-4*math.Max(1, math.Abs(row[12])) {
+				t.Fatalf("chain %d row %d: g %v, want %v", c, k+1, row[11:], []float64{4 * (mu - 3), 4 * (x - 1)})
+			}
+		}
+		if !slices.Contains(dg.Config, fmt.Sprintf("  diagnostic_file = %s", filepath.Join(dir, fmt.Sprintf("diag_%d.csv", c)))) {
+			t.Errorf("chain %d: the header does not name the diagnostic file: %q", c, dg.Config)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gostan/gostan/diag"
@@ -329,6 +330,76 @@ func TestTransitionAllocatesNothing(t *testing.T) {
 		}
 		if depths < 200 {
 			t.Errorf("%v metric: trees of depth %d in 201 transitions; the test wants real trees", kind, depths)
+		}
+	}
+}
+
+// TestPhaseHook: Hooks.Phase gets each kept iteration's position (the
+// draw itself, for this model), the gradient of the potential (-∇ log p)
+// and the selected point's momentum, whose kinetic energy under the
+// adapted metric with -lp__ is the energy__ column; watching changes no
+// draw.
+func TestPhaseHook(t *testing.T) {
+	cov := [][]float64{{1, 0.5, 0}, {0.5, 2, 0.3}, {0, 0.3, 1}}
+	for _, kind := range []Metric{Diag, Dense} {
+		cfg := DefaultConfig()
+		cfg.Seed, cfg.Warmup, cfg.Samples, cfg.Metric, cfg.SaveWarmup, cfg.Thin = 9, 300, 200, kind, true, 2
+		plain, err := SampleContext(context.Background(), newGaussian(cov), cfg, Hooks{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := newGaussian(cov)
+		var qs, ps, gs [][]float64
+		var stats []Stats
+		var warm int
+		phase := func(st Stats, q, p, g []float64, warmup bool) error {
+			qs, ps, gs = append(qs, slices.Clone(q)), append(ps, slices.Clone(p)), append(gs, slices.Clone(g))
+			stats = append(stats, st)
+			if warmup {
+				warm++
+			}
+			return nil
+		}
+		ch, err := SampleContext(context.Background(), m, cfg, Hooks{Phase: phase})
+		if err != nil {
+			t.Fatal(err)
+		}
+		draws := append(slices.Clone(ch.WarmupDraws), ch.Draws...)
+		if warm != 150 || len(qs) != 250 || len(draws) != 250 {
+			t.Fatalf("%v: %d phase rows (%d warmup), %d draws", kind, len(qs), warm, len(draws))
+		}
+		for k := range ch.Draws {
+			if !slices.Equal(ch.Draws[k], plain.Draws[k]) {
+				t.Fatalf("%v: draw %d is %v watched, %v not", kind, k, ch.Draws[k], plain.Draws[k])
+			}
+		}
+		grad := make([]float64, 3)
+		for k, q := range qs {
+			lp, _ := m.LogDensity(q, grad)
+			if !slices.Equal(q, draws[k]) || lp != stats[k].LP {
+				t.Fatalf("%v row %d: q %v, draw %v", kind, k, q, draws[k])
+			}
+			for i := range grad {
+				if gs[k][i] != -grad[i] {
+					t.Fatalf("%v row %d: g %v, -∇lp %v", kind, k, gs[k], grad)
+				}
+			}
+			if k < warm {
+				continue // the metric was still adapting
+			}
+			kin := 0.0
+			for i := range 3 {
+				if kind == Diag {
+					kin += ps[k][i] * ps[k][i] * ch.InvMetric[i]
+					continue
+				}
+				for j := range 3 {
+					kin += ps[k][i] * ch.InvMetric[i*3+j] * ps[k][j]
+				}
+			}
+			if e := -lp + 0.5*kin; math.Abs(e-stats[k].Energy) > 1e-9*math.Max(1, math.Abs(e)) {
+				t.Fatalf("%v row %d: -lp + ½pᵀM⁻¹p = %v, energy__ %v", kind, k, e, stats[k].Energy)
+			}
 		}
 	}
 }

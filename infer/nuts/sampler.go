@@ -125,10 +125,18 @@ type Sink interface {
 type Hooks struct {
 	Progress Progress
 	Sink     Sink
+	// Phase receives each kept iteration's point in phase space, as
+	// Stan's diagnostic_file holds it (get_sampler_diagnostics): the
+	// position q and momentum p on the unconstrained scale and g, the
+	// gradient of the potential -log p(q) there; p and g are nil for the
+	// fixed_param sampler. The slices are reused. The sampler keeps its
+	// proposals' momenta only when Phase is set.
+	Phase func(st Stats, q, p, g []float64, warmup bool) error
 }
 
 // point is a phase-space point with its log density and gradient. A
-// proposal of the tree keeps q, g, lp and its Hamiltonian h, not p.
+// proposal of the tree keeps q, g, lp and its Hamiltonian h, and p only
+// for Hooks.Phase (sampler.momenta).
 type point struct {
 	q, p, g []float64
 	lp, h   float64
@@ -185,6 +193,9 @@ type sampler struct {
 	props []point
 	free  [2]int
 
+	// momenta keeps the proposals' momenta too, for Hooks.Phase.
+	momenta bool
+
 	// A transition's running totals, kept by the leaves of its tree.
 	nLeapfrog    int
 	sumMetroProb float64
@@ -218,6 +229,7 @@ func SampleContext(ctx context.Context, m model.Model, cfg Config, h Hooks) (*Ch
 		rng:     rand.New(rand.NewPCG(cfg.Seed, uint64(cfg.Chain))),
 		z:       newPoint(d),
 		scratch: make([]float64, d),
+		momenta: h.Phase != nil,
 	}
 	if err := s.met.set(cfg.InvMetric); err != nil {
 		return nil, err
@@ -238,6 +250,9 @@ func SampleContext(ctx context.Context, m model.Model, cfg Config, h Hooks) (*Ch
 	r := &run{ctx: ctx, m: m, cfg: cfg, h: h, out: out, row: len(m.Names()),
 		gqRNG: rand.New(rand.NewPCG(cfg.Seed^0x9e3779b97f4a7c15, uint64(cfg.Chain)))}
 	r.reserve(fixed)
+	if h.Phase != nil && !fixed {
+		r.potentialGrad = make([]float64, d)
+	}
 	var err error
 	if fixed {
 		err = r.fixedParam(cur.q)
@@ -260,15 +275,16 @@ func SampleContext(ctx context.Context, m model.Model, cfg Config, h Hooks) (*Ch
 
 // run is what a chain's loops share: where kept draws go.
 type run struct {
-	ctx         context.Context
-	m           model.Model
-	cfg         Config
-	h           Hooks
-	out         *Chain
-	row         int // output columns
-	gqRNG       *rand.Rand
-	writeErrors model.Failures
-	slab        []float64 // the next kept draws' rows, carved from one allocation
+	ctx           context.Context
+	m             model.Model
+	cfg           Config
+	h             Hooks
+	out           *Chain
+	row           int // output columns
+	gqRNG         *rand.Rand
+	writeErrors   model.Failures
+	potentialGrad []float64 // g for Hooks.Phase
+	slab          []float64 // the next kept draws' rows, carved from one allocation
 }
 
 // reserve sizes the chain's lists of kept draws for the draws the settings
@@ -304,10 +320,11 @@ func (r *run) newRow() []float64 {
 	return row
 }
 
-// iteration ends iteration it (0-based, warmup first) whose state is q:
+// iteration ends iteration it (0-based, warmup first) whose state is cur:
 // it keeps the draw if the settings say so, tells the hooks, and reports
 // ctx's error once the run is cancelled.
-func (r *run) iteration(it int, q []float64, st Stats) error {
+func (r *run) iteration(it int, cur *point, st Stats) error {
+	q := cur.q
 	warmup := it < r.cfg.Warmup
 	phase := it
 	if !warmup {
@@ -332,6 +349,18 @@ func (r *run) iteration(it int, q []float64, st Stats) error {
 				return err
 			}
 		}
+		if r.h.Phase != nil {
+			var p, g []float64
+			if cur.p != nil {
+				p, g = cur.p, r.potentialGrad
+				for i, v := range cur.g {
+					g[i] = -v
+				}
+			}
+			if err := r.h.Phase(st, q, p, g, warmup); err != nil {
+				return err
+			}
+		}
 	}
 	if r.h.Progress != nil {
 		r.h.Progress(it + 1)
@@ -345,8 +374,9 @@ func (r *run) fixedParam(q []float64) error {
 	r.cfg.Warmup = 0
 	start := time.Now()
 	defer func() { r.out.SampleSeconds = time.Since(start).Seconds() }()
+	cur := &point{q: q}
 	for it := range r.cfg.Samples {
-		if err := r.iteration(it, q, Stats{}); err != nil {
+		if err := r.iteration(it, cur, Stats{}); err != nil {
 			return err
 		}
 	}
@@ -381,7 +411,7 @@ func (r *run) nuts(s *sampler, cur *point) error {
 	defer func() { out.SampleSeconds = time.Since(start).Seconds() }()
 	for it := range cfg.Samples {
 		st := s.transition(cur, t)
-		if err := r.iteration(cfg.Warmup+it, cur.q, st); err != nil {
+		if err := r.iteration(cfg.Warmup+it, cur, st); err != nil {
 			return err
 		}
 	}
@@ -395,7 +425,7 @@ func (r *run) warmup(s *sampler, t *transition, cur *point) error {
 		return r.adapt(s, t, cur)
 	}
 	for it := range r.cfg.Warmup {
-		if err := r.iteration(it, cur.q, s.transition(cur, t)); err != nil {
+		if err := r.iteration(it, cur, s.transition(cur, t)); err != nil {
 			return err
 		}
 	}
@@ -437,7 +467,7 @@ func (r *run) adapt(s *sampler, t *transition, cur *point) error {
 				win.counter++
 			}
 		}
-		if err := r.iteration(it, cur.q, st); err != nil {
+		if err := r.iteration(it, cur, st); err != nil {
 			return err
 		}
 	}
@@ -653,6 +683,9 @@ func (s *sampler) transition(cur *point, t *transition) Stats {
 	copy(fwd.g, cur.g)
 	fwd.lp = cur.lp
 	s.met.sampleP(s.rng, fwd.p)
+	if s.momenta {
+		copy(cur.p, fwd.p) // the sample's momentum while it is cur
+	}
 	h0 := energy(cur.lp, s.met.sharp(fwd.p, sFwdFwd))
 	fwd.h = h0
 	bck.set(fwd)
@@ -747,6 +780,9 @@ func (s *sampler) transition(cur *point, t *transition) Stats {
 		s.free = [2]int{propose, spare}
 	} else {
 		cur.keep(&s.props[sample])
+		if s.momenta {
+			copy(cur.p, s.props[sample].p)
+		}
 		s.free = [2]int{propose, sample}
 	}
 	accept := 0.0
@@ -781,6 +817,9 @@ func (s *sampler) buildTree(depth int, z *point, prop int, pSharpBeg, pSharpEnd,
 			s.sumMetroProb += weightExp(h0 - h)
 		}
 		s.props[prop].keep(z)
+		if s.momenta {
+			copy(s.props[prop].p, z.p)
+		}
 		pSharpEnd, rho, pBeg, pEnd := pSharpEnd[:len(z.p)], rho[:len(z.p)], pBeg[:len(z.p)], pEnd[:len(z.p)]
 		pSharpBeg = pSharpBeg[:len(z.p)]
 		for i, v := range z.p {
