@@ -32,7 +32,9 @@ func WriteSet(w io.Writer, set *draws.Set, run Run) error {
 	cw.Comment(fmt.Sprintf("  refresh = %d", run.Refresh),
 		fmt.Sprintf("  sig_figs = %d", sig),
 		"stanc_version = gostan "+Version)
-	cw.Columns(ColumnNames(set.Columns))
+	if len(set.Columns) > 0 { // a set without columns is comments alone, as diagnose's file
+		cw.Columns(ColumnNames(set.Columns))
+	}
 	cw.Comment(set.Comments...)
 	if set.Mean != nil {
 		if err := cw.Row(set.Mean); err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/gostan/gostan/model"
@@ -553,59 +552,16 @@ func (s *sampler) leapfrog(z *point, eps float64, pSharp []float64) float64 {
 }
 
 // initialize finds a starting point with a finite log density and
-// gradient, as Stan does: up to 100 random tries in (-R, R), or one try
-// of the given point or, for R = 0, of zero. It returns the rejected tries
-// with their reasons; when all fail, the error says why the first ones
-// did.
+// gradient, as Stan does (model.Initialize), and returns the rejected
+// tries with their reasons.
 func (s *sampler) initialize(z *point, cfg Config) (model.Failures, error) {
-	var rejected model.Failures
-	init := cfg.Init
-	if init == nil && cfg.InitRadius == 0 {
-		init = make([]float64, s.d)
+	lp, rejected, err := model.Initialize(s.m, cfg.Init, cfg.InitRadius, s.rng, z.q, z.g)
+	s.nGrad += rejected.Count
+	if err == nil {
+		s.nGrad++
+		z.lp = lp
 	}
-	if init != nil {
-		if len(init) != s.d {
-			return rejected, fmt.Errorf("initial point has %d values, but the model has %d unconstrained parameters", len(init), s.d)
-		}
-		copy(z.q, init)
-		if why := s.tryInit(z); why != nil {
-			return rejected, fmt.Errorf("rejecting the initial value: %w", why)
-		}
-		return rejected, nil
-	}
-	const tries = 100
-	for range tries {
-		for i := range z.q {
-			z.q[i] = cfg.InitRadius * (2*s.rng.Float64() - 1)
-		}
-		why := s.tryInit(z)
-		if why == nil {
-			return rejected, nil
-		}
-		rejected.Add(why)
-	}
-	lines := append([]string{fmt.Sprintf("initialization between (-%g, %g) failed after %d attempts. Try specifying initial values, reducing ranges of constrained values, or reparameterizing the model", cfg.InitRadius, cfg.InitRadius, tries)},
-		rejected.Report("initial value rejected", "initial values rejected")...)
-	return rejected, fmt.Errorf("%s", strings.Join(lines, "\n"))
-}
-
-// tryInit evaluates z as an initial point and says why it is rejected, nil
-// if it is not: the model's error, or its explanation of a density or
-// gradient that is not finite.
-func (s *sampler) tryInit(z *point) error {
-	err := s.evaluate(z)
-	if !math.IsInf(z.lp, -1) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if ex, ok := s.m.(model.Explainer); ok {
-		if why := ex.Explain(z.q); why != nil {
-			return why
-		}
-	}
-	return fmt.Errorf("the log density or its gradient is not finite")
+	return rejected, err
 }
 
 // initStepSize doubles or halves the step size until the acceptance
