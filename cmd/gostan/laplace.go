@@ -166,6 +166,17 @@ func writeModeDiagnostic(path string, res *laplace.Result) error {
 // readMode reads the mode from a Stan CSV file (its last row) and maps the
 // parameters' constrained values to the unconstrained scale.
 func readMode(m *compile.Model, path string) ([]float64, error) {
+	z, err := readConstrainedCSV(m, path, true)
+	if err != nil {
+		return nil, err
+	}
+	return z[0], nil
+}
+
+// readConstrainedCSV reads the parameters' constrained values from the rows
+// of a Stan CSV file (the last alone when last is set) and maps each to the
+// unconstrained scale.
+func readConstrainedCSV(m *compile.Model, path string, last bool) ([][]float64, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -175,25 +186,30 @@ func readMode(m *compile.Model, path string) ([]float64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if len(file.Draws) == 0 {
+	rows := append(file.Warmup, file.Draws...)
+	if len(rows) == 0 {
 		return nil, fmt.Errorf("%s: no rows of values", path)
+	}
+	if last {
+		rows = rows[len(rows)-1:]
 	}
 	plan, err := planColumns(m, file, path)
 	if err != nil {
 		return nil, err
 	}
-	row := file.Draws[len(file.Draws)-1]
+	out := make([][]float64, len(rows))
 	cols := make([]float64, len(plan.params))
-	for k, i := range plan.params {
-		cols[k] = row[i]
+	for r, row := range rows {
+		for k, i := range plan.params {
+			cols[k] = row[i]
+		}
+		data, err := m.ParamData(cols)
+		if err != nil {
+			return nil, fmt.Errorf("%s: row %d: %w", path, r+1, err)
+		}
+		if out[r], err = m.Unconstrain(data, rand.New(rand.NewPCG(1, 1)), 0); err != nil {
+			return nil, fmt.Errorf("%s: row %d: %w", path, r+1, err)
+		}
 	}
-	data, err := m.ParamData(cols)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	z, err := m.Unconstrain(data, rand.New(rand.NewPCG(1, 1)), 0)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return z, nil
+	return out, nil
 }

@@ -60,6 +60,6 @@ func newRoot() *cobra.Command {
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newCheckCmd(), newSampleCmd(), newOptimizeCmd(), newLaplaceCmd(), newVariationalCmd(), newGQCmd(),
 		newLogDensityCmd(), newSummaryCmd(), newEvalCmd(), newBenchCmd(), newNestedCmd(), newSteinCmd(),
-		newPlotCmd(), newBridgeStanCmd(), newPathfinderCmd(), newDiagnoseCmd())
+		newPlotCmd(), newBridgeStanCmd(), newPathfinderCmd(), newDiagnoseCmd(), newLogProbCmd())
 	return root
 }

@@ -56,6 +56,7 @@ var flagRanges = map[string]map[string]valueRange{
 		"tol-param": atLeast0, "tol-rel-grad": atLeast0, "tol-rel-obj": atLeast0,
 	},
 	"diagnose": {"epsilon": positive, "error": positive, "seed": seedRange, "sig-figs": sigFigsCSV},
+	"log-prob": {"sig-figs": sigFigsCSV},
 	"laplace": {"draws": counts, "refresh": iterations, "seed": seedRange, "sig-figs": sigFigsCSV},
 	"variational": {
 		"backoffs": iterations, "draws": counts, "elbo-samples": counts, "eval-elbo": counts,
