@@ -117,6 +117,7 @@ func newOptimizeCmd() *cobra.Command {
 	f.Float64Var(&cfg.TolRelGrad, "tol-rel-grad", cfg.TolRelGrad, "relative gradient magnitude, in units of machine epsilon (lbfgs, bfgs)")
 	f.Float64Var(&cfg.TolParam, "tol-param", cfg.TolParam, "parameter change (lbfgs, bfgs)")
 	f.IntVar(&cfg.HistorySize, "history-size", cfg.HistorySize, "update pairs kept (lbfgs)")
+	f.BoolVar(&cfg.SaveIterations, "save-iterations", false, "write every iterate's row, the initial point first, as CmdStan's save_iterations (the last row is the mode)")
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale) or a JSON file of initial values, as CmdStan takes")
 	f.StringVar(&output, "output", "output.csv", "output file")

@@ -24,14 +24,29 @@ type Model interface {
 // Run finds a mode of m as gostan optimize does: MaximizeContext on m's
 // log density (its log Jacobian included when cfg.Jacobian), then the
 // model's output columns there (Names, Values), generated quantities
-// drawn with cfg.Seed. When ctx is cancelled the result is the best
-// point so far, flagged Interrupted.
+// drawn with cfg.Seed; with cfg.SaveIterations, the same at every iterate
+// (Iterations). When ctx is cancelled the result is the best point so
+// far, flagged Interrupted.
 func Run(ctx context.Context, m Model, cfg Config, report func(Iteration)) (*Result, error) {
 	f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, cfg.Jacobian) }
+	var rows [][]float64
+	if cfg.SaveIterations {
+		rng, inner, n := rand.New(rand.NewPCG(cfg.Seed, 0x0972)), report, len(m.Names())
+		report = func(it Iteration) {
+			row := make([]float64, 1+n)
+			row[0] = it.LogP
+			m.Write(it.X, rng, row[1:]) // a column it cannot compute is NaN, as in the final row
+			rows = append(rows, row)
+			if inner != nil {
+				inner(it)
+			}
+		}
+	}
 	res, err := MaximizeContext(ctx, f, m.Dim(), cfg, report)
 	if err != nil {
 		return nil, err
 	}
+	res.Iterations = rows
 	res.Names = m.Names()
 	res.Values = make([]float64, len(res.Names))
 	res.WriteErr = m.Write(res.X, rand.New(rand.NewPCG(cfg.Seed, 0x0971)), res.Values)
@@ -47,6 +62,9 @@ func (r *Result) Set() *draws.Set {
 		Chains:  [][][]float64{{append([]float64{r.LogP}, r.Values...)}},
 		Config:  r.Config.lines(),
 		Seed:    r.Config.Seed,
+	}
+	if r.Config.SaveIterations && len(r.Iterations) > 0 {
+		set.Chains[0] = r.Iterations
 	}
 	if r.Interrupted {
 		set.Comments = []string{fmt.Sprintf("Interrupted after %d of %d iterations: the best point so far, not a converged mode.", r.Iter, r.Config.Iter)}
@@ -81,5 +99,5 @@ func (c Config) lines() []string {
 	return append(lines,
 		fmt.Sprintf("    jacobian = %d", jac),
 		fmt.Sprintf("    iter = %d", c.Iter),
-		"    save_iterations = 0 (Default)")
+		"    save_iterations = "+map[bool]string{false: "0 (Default)", true: "1"}[c.SaveIterations])
 }

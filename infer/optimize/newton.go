@@ -19,7 +19,7 @@ func (o *optimizer) newton(ctx context.Context, x []float64, report func(Iterati
 	f, _ := o.eval(x, g)
 	res := &Result{InitLogP: -f}
 	if report != nil {
-		report(Iteration{LogP: -f, GradNorm: math.Sqrt(floats.Dot(g, g)), Evals: o.evals})
+		report(Iteration{LogP: -f, GradNorm: math.Sqrt(floats.Dot(g, g)), Evals: o.evals, X: x})
 	}
 	hess := mat.NewSymDense(n, nil)
 	gp, gm := make([]float64, n), make([]float64, n)
@@ -109,7 +109,7 @@ func (o *optimizer) newton(ctx context.Context, x []float64, report func(Iterati
 			f = f1
 		}
 		if report != nil {
-			report(Iteration{Iter: it, LogP: -f, StepNorm: sn, GradNorm: math.Sqrt(floats.Dot(g, g)), Alpha: alpha, Alpha0: 1, Evals: o.evals})
+			report(Iteration{Iter: it, LogP: -f, StepNorm: sn, GradNorm: math.Sqrt(floats.Dot(g, g)), Alpha: alpha, Alpha0: 1, Evals: o.evals, X: x})
 		}
 		code := Running
 		switch {

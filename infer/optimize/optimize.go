@@ -63,6 +63,10 @@ type Config struct {
 	// in the density Run maximises (the mode on the unconstrained scale,
 	// as a Laplace approximation wants); CmdStan's default leaves it out.
 	Jacobian bool
+	// SaveIterations keeps every iterate's output row, the initial point
+	// first, as CmdStan's save_iterations writes them (Run's
+	// Result.Iterations).
+	SaveIterations bool
 }
 
 // DefaultConfig is CmdStan's defaults.
@@ -128,10 +132,10 @@ type Iteration struct {
 	Alpha0   float64 // the line search's first trial
 	Evals    int     // gradient evaluations so far
 	Note     string
-	// X is the iterate and Grad the log density's gradient there (BFGS
-	// and L-BFGS; nil for Newton), for methods that follow the path, as
-	// Pathfinder does. They are the optimizer's buffers: valid only
-	// during the report call.
+	// X is the iterate and Grad the log density's gradient there (Grad
+	// nil for Newton), for methods that follow the path, as Pathfinder
+	// does. They are the optimizer's buffers: valid only during the
+	// report call.
 	X, Grad []float64
 }
 
@@ -154,6 +158,9 @@ type Result struct {
 	Names    []string
 	Values   []float64
 	WriteErr error
+	// Iterations are lp__ and the output columns at every iterate, the
+	// initial point first (Run with Config.SaveIterations).
+	Iterations [][]float64
 }
 
 // Maximize is MaximizeContext without cancellation.
