@@ -1,10 +1,10 @@
 package compile
 
 import (
-	"math"
 	"strconv"
 	"strings"
 
+	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stan/types"
 )
 
@@ -15,25 +15,13 @@ import (
 // [[a,b],[c,d]], a tuple as (a,b), nesting as the type does, with no
 // spaces.
 
-// formatReal writes x as a default C++ stream does.
-func formatReal(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "nan"
-	case math.IsInf(x, 1):
-		return "inf"
-	case math.IsInf(x, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(x, 'g', 6, 64)
-}
 
 // writeComplex writes re + i im as a C++ stream writes a std::complex.
 func writeComplex(b *strings.Builder, re, im float64) {
 	b.WriteByte('(')
-	b.WriteString(formatReal(re))
+	b.WriteString(model.FormatReal(re))
 	b.WriteByte(',')
-	b.WriteString(formatReal(im))
+	b.WriteString(model.FormatReal(im))
 	b.WriteByte(')')
 }
 
@@ -58,7 +46,7 @@ func writeValue(b *strings.Builder, v *value, t types.Type) {
 		if isComplex(t.Kind) {
 			writeComplex(b, v.R[2*k].Val, v.R[2*k+1].Val)
 		} else {
-			b.WriteString(formatReal(v.R[k].Val))
+			b.WriteString(model.FormatReal(v.R[k].Val))
 		}
 	}
 	switch t.Kind {

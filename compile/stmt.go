@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/check"
 	"github.com/gostan/gostan/stan/token"
@@ -387,7 +388,7 @@ func (c *compiler) print(s *ast.PrintStmt) stmtFn {
 			case p.x.i != nil:
 				b.WriteString(strconv.Itoa(p.x.i(e)))
 			case p.x.r != nil:
-				b.WriteString(formatReal(p.x.r(e).Val))
+				b.WriteString(model.FormatReal(p.x.r(e).Val))
 			case p.x.z != nil:
 				z := p.x.z(e)
 				writeComplex(&b, z.re.Val, z.im.Val)

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // GradientCheck is Stan's gradient test at one point (stan::model::
@@ -50,17 +51,18 @@ func CheckGradient(m Model, x []float64, epsilon, tolerance float64) (*GradientC
 // row per coordinate (0-based) with its value, both gradients and their
 // difference, in columns of C++'s default six significant digits.
 func (c *GradientCheck) Lines() []string {
-	lines := []string{"", fmt.Sprintf(" Log probability=%s", cppFloat(c.LogP)), "",
+	lines := []string{"", fmt.Sprintf(" Log probability=%s", FormatReal(c.LogP)), "",
 		fmt.Sprintf("%10s%16s%16s%16s%16s", "param idx", "value", "model", "finite diff", "error")}
 	for k, x := range c.X {
-		lines = append(lines, fmt.Sprintf("%10d%16s%16s%16s%16s", k, cppFloat(x), cppFloat(c.Model[k]), cppFloat(c.FiniteDiff[k]), cppFloat(c.Model[k]-c.FiniteDiff[k])))
+		lines = append(lines, fmt.Sprintf("%10d%16s%16s%16s%16s", k, FormatReal(x), FormatReal(c.Model[k]), FormatReal(c.FiniteDiff[k]), FormatReal(c.Model[k]-c.FiniteDiff[k])))
 	}
 	return lines
 }
 
-// cppFloat formats x as a C++ stream does by default (%g with six
-// significant digits; inf and nan spelled as C++ spells them).
-func cppFloat(x float64) string {
+// FormatReal writes x as a C++ stream does by default, as Stan prints
+// numbers (print, reject, its diagnostics): %g with six significant
+// digits, and nan, inf, -inf.
+func FormatReal(x float64) string {
 	switch {
 	case math.IsNaN(x):
 		return "nan"
@@ -69,5 +71,5 @@ func cppFloat(x float64) string {
 	case math.IsInf(x, -1):
 		return "-inf"
 	}
-	return fmt.Sprintf("%.6g", x)
+	return strconv.FormatFloat(x, 'g', 6, 64)
 }
