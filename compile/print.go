@@ -15,7 +15,6 @@ import (
 // [[a,b],[c,d]], a tuple as (a,b), nesting as the type does, with no
 // spaces.
 
-
 // writeComplex writes re + i im as a C++ stream writes a std::complex.
 func writeComplex(b *strings.Builder, re, im float64) {
 	b.WriteByte('(')

@@ -36,9 +36,9 @@ func (q quartic) LogDensity(x, g []float64) (float64, error) {
 	}
 	return lp, nil
 }
-func (q quartic) Names() []string                                    { return nil }
+func (q quartic) Names() []string                                      { return nil }
 func (q quartic) Write(x []float64, _ *rand.Rand, out []float64) error { return nil }
-func (q quartic) Clone() model.Model                                 { return q }
+func (q quartic) Clone() model.Model                                   { return q }
 
 // TestCheckGradient: the finite differences of a quartic are its gradient
 // to O(ε²); a gradient off by 1e-3 in one coordinate fails there alone.

@@ -57,7 +57,7 @@ var flagRanges = map[string]map[string]valueRange{
 	},
 	"diagnose": {"epsilon": positive, "error": positive, "seed": seedRange, "sig-figs": sigFigsCSV},
 	"log-prob": {"sig-figs": sigFigsCSV},
-	"laplace": {"draws": counts, "refresh": iterations, "seed": seedRange, "sig-figs": sigFigsCSV},
+	"laplace":  {"draws": counts, "refresh": iterations, "seed": seedRange, "sig-figs": sigFigsCSV},
 	"variational": {
 		"backoffs": iterations, "draws": counts, "elbo-samples": counts, "eval-elbo": counts,
 		"grad-samples": counts, "iter": counts, "particles": counts, "steps": counts, "eta": positive, "adapt-iter": counts,
