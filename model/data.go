@@ -86,15 +86,16 @@ func ReadDataFile(path string) (Data, error) {
 		}
 		return nil, fmt.Errorf("%s: no .json file in the archive", path)
 	}
-	if strings.HasSuffix(path, ".R") || strings.HasSuffix(path, ".r") {
-		return nil, fmt.Errorf("%s: %w", path, errRDump)
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	d, err := ReadData(f)
+	read := ReadData
+	if strings.HasSuffix(path, ".R") || strings.HasSuffix(path, ".r") {
+		read = ReadRDump
+	}
+	d, err := read(f)
 	var se *SyntaxError
 	switch {
 	case errors.As(err, &se):
@@ -105,19 +106,20 @@ func ReadDataFile(path string) (Data, error) {
 	return d, nil
 }
 
-// errRDump is the error for data in R's dump format, which CmdStan once
-// read.
-var errRDump = errors.New("R dump data is not supported: convert it to JSON (in R, cmdstanr::write_stan_json)")
-
-// SyntaxError is a data file that is not JSON, with the line and column
-// (from 1, in bytes) where reading stopped.
+// SyntaxError is a data file that cannot be read, with the line and
+// column (from 1, in bytes) where reading stopped.
 type SyntaxError struct {
 	Line, Column int
 	Msg          string
+	Format       string // what the file was read as: "" for JSON, or "R dump data"
 }
 
 func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("%d:%d: invalid JSON: %s", e.Line, e.Column, e.Msg)
+	format := e.Format
+	if format == "" {
+		format = "JSON"
+	}
+	return fmt.Sprintf("%d:%d: invalid %s: %s", e.Line, e.Column, format, e.Msg)
 }
 
 // ReadData reads a Stan JSON data set: an object whose members are numbers
@@ -139,7 +141,7 @@ func ReadData(r io.Reader) (Data, error) {
 	var top map[string]any
 	if err := dec.Decode(&top); err != nil {
 		if looksLikeRDump(src) {
-			return nil, errRDump
+			return ReadRDump(bytes.NewReader(src))
 		}
 		return nil, dataSyntaxError(src, inserted, err)
 	}

@@ -77,9 +77,9 @@ func TestReadDataErrors(t *testing.T) {
 		{`{"a": NaN, "b": -Infinity, "c": 1,}`, `1:35: invalid JSON`},
 		{`{"a": NaNa}`, `1:7: invalid JSON`},
 		{"\x00\x01\xff", `1:1: invalid JSON: invalid character '\x00'`},
-		{"N <- 3\ny <- c(1, 2)\n", `R dump data is not supported: convert it to JSON`},
-		{"\"y\" <-\nc(1, 2)\n", `R dump data is not supported`},
-		{"y = structure(c(1, 2), .Dim = c(2))", `R dump data is not supported`},
+		// R dump data is read as such; its errors say so.
+		{"N <- 3\ny <- c(1, 2\n", `3:1: invalid R dump data: expected ) (in y)`},
+		{"y = structure(c(1, 2), .Dim = c(3))", `1:31: invalid R dump data: .Dim [3] does not hold the 2 values (in y)`},
 	}
 	for _, c := range cases {
 		_, err := ReadData(strings.NewReader(c.src))
@@ -174,8 +174,8 @@ func TestReadDataCmdStanForms(t *testing.T) {
 	}
 }
 
-// TestReadDataFileErrors: a syntax error names file:line:col; a .R file
-// is refused as R dump data.
+// TestReadDataFileErrors: a syntax error names file:line:col, in a .R
+// file as R dump data.
 func TestReadDataFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")
@@ -184,8 +184,8 @@ func TestReadDataFileErrors(t *testing.T) {
 		t.Errorf("bad JSON: %v", err)
 	}
 	r := filepath.Join(dir, "x.data.R")
-	os.WriteFile(r, []byte("N <- 3\n"), 0o644)
-	if _, err := ReadDataFile(r); err == nil || err.Error() != r+": "+errRDump.Error() {
+	os.WriteFile(r, []byte("N <- 3\ny <- c(1, NA)\n"), 0o644)
+	if _, err := ReadDataFile(r); err == nil || err.Error() != r+":2:11: invalid R dump data: NA is not a number Stan can read (in y)" {
 		t.Errorf("R dump: %v", err)
 	}
 }
