@@ -76,7 +76,7 @@ func newDiagnoseCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.Float64Var(&epsilon, "epsilon", epsilon, "finite difference step")
 	f.Float64Var(&tolerance, "error", tolerance, "largest difference allowed between the gradient and the finite difference")
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")

@@ -86,7 +86,7 @@ func newGQCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.StringArrayVar(&fitted, "fitted-params", nil, "Stan CSV file of draws (repeatable; glob patterns are expanded)")
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&output, "output", "output.csv", "output file; with several fitted-params files, name_1.csv, name_2.csv, ...")

@@ -137,7 +137,7 @@ func newLaplaceCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.StringVar(&modePath, "mode", "", "Stan CSV file from optimize holding the mode (default: find it with L-BFGS)")
 	f.BoolVar(&cfg.Jacobian, "jacobian", cfg.Jacobian, "include the log Jacobian of the constraining transforms")
 	f.IntVar(&cfg.Draws, "draws", cfg.Draws, "draws from the approximation")

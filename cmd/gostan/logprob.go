@@ -84,7 +84,7 @@ func newLogProbCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.StringVar(&cpars, "constrained-params", "", "the points' parameter values: a JSON file (one point) or a Stan CSV file (a point per row)")
 	f.StringVar(&upars, "unconstrained-params", "", "a JSON file whose params_r is an unconstrained point or an array of them")
 	f.BoolVar(&jacobian, "jacobian", jacobian, "include the log Jacobian of the constraining transforms")

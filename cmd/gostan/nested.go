@@ -93,7 +93,7 @@ func newNestedCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.IntVar(&cfg.LivePoints, "live-points", 0, "live points (0: 50 × (dimension + 1))")
 	f.IntVar(&cfg.Slices, "slices", 0, "slice-sampling steps per new point (0: 3 × dimension, at least 5)")
 	f.Float64Var(&cfg.LiveEvidenceFrac, "live-evidence-frac", 1e-4, "stop when the live points could add at most this fraction of the evidence")

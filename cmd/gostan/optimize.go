@@ -106,7 +106,7 @@ func newOptimizeCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.StringVar(&algorithm, "algorithm", "lbfgs", "lbfgs, bfgs or newton")
 	f.BoolVar(&cfg.Jacobian, "jacobian", cfg.Jacobian, "include the log Jacobian of the constraining transforms (the mode on the unconstrained scale)")
 	f.IntVar(&cfg.Iter, "iter", cfg.Iter, "maximum iterations")

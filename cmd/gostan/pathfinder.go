@@ -98,7 +98,7 @@ func newPathfinderCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.IntVar(&cfg.NumPaths, "num-paths", cfg.NumPaths, "single paths, run in parallel")
 	f.IntVar(&cfg.NumDraws, "num-draws", cfg.NumDraws, "draws from each path's best approximation")
 	f.IntVar(&cfg.NumPSISDraws, "num-psis-draws", cfg.NumPSISDraws, "draws after PSIS resampling (more than one path)")

@@ -162,7 +162,7 @@ func newSampleCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.IntVar(&chains, "chains", nuts.DefaultOptions().Chains, "number of chains (4, as CmdStanPy and CmdStanR run; CmdStan's num_chains defaults to 1)")
 	f.IntVar(&cfg.Warmup, "warmup", cfg.Warmup, "warmup iterations per chain")
 	f.IntVar(&cfg.Samples, "samples", cfg.Samples, "iterations per chain after warmup (0: warmup only)")

@@ -171,7 +171,7 @@ func newSteinCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.StringVar(&cfg.Guide, "guide", cfg.Guide, "each particle's guide: delta (SVGD), normal (a mixture of diagonal Gaussians) or guide (the program's guide block)")
 	f.StringVar(&kernel, "kernel", "rbf", "the Stein kernel: rbf, linear, random, mixture, graphical or product")
 	f.BoolVar(&precondition, "precondition", false, "move the particles on u with z = mode + L u, the mode and the Laplace covariance's factor (as the autoguides are fitted; delta and normal guides)")

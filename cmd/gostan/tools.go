@@ -64,7 +64,7 @@ func newLogDensityCmd() *cobra.Command {
 			return enc.Encode(out)
 		},
 	}
-	cmd.Flags().StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	cmd.Flags().StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	cmd.Flags().StringVar(&points, "points", "", "JSON file with an array of unconstrained points")
 	cmd.Flags().BoolVar(&dims, "dims", false, "print the unconstrained dimension and the column names")
 	return cmd

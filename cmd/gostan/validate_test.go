@@ -82,7 +82,7 @@ func hostileValues(r valueRange, typ string) []string {
 var commandArgs = map[string][]string{
 	"sample": {"x.stan"}, "optimize": {"x.stan"}, "laplace": {"x.stan"}, "variational": {"x.stan"},
 	"generate-quantities": {"x.stan"}, "summary": {"x.csv"}, "eval": {"--posteriordb", "pdb"}, "bench": {},
-	"nested": {"x.stan"}, "stein": {"x.stan"}, "pathfinder": {"x.stan"},
+	"nested": {"x.stan"}, "stein": {"x.stan"}, "pathfinder": {"x.stan"}, "diagnose": {"x.stan"}, "log-prob": {"x.stan"},
 }
 
 // TestHostileFlags runs the gostan binary with every refused value of

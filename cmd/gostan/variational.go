@@ -159,7 +159,7 @@ func newVariationalCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataPath, "data", "", "Stan JSON data file (.json or .json.zip)")
+	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.StringVar(&algorithm, "algorithm", "meanfield", "meanfield, fullrank (Stan's ADVI), autoguide or guide (the program's guide block)")
 	f.IntVar(&cfg.Iter, "iter", cfg.Iter, "maximum iterations (ADVI)")
 	f.IntVar(&cfg.GradSamples, "grad-samples", cfg.GradSamples, "draws per gradient estimate (ADVI)")
