@@ -10,6 +10,7 @@ import (
 
 	"github.com/gostan/gostan/stan/ast"
 	"github.com/gostan/gostan/stan/check"
+	"github.com/gostan/gostan/stan/info"
 	"github.com/gostan/gostan/stan/parser"
 	"github.com/gostan/gostan/stan/printer"
 	"github.com/gostan/gostan/stan/scanner"
@@ -17,7 +18,7 @@ import (
 )
 
 func newCheckCmd() *cobra.Command {
-	var showAST bool
+	var showAST, showInfo bool
 	var includes []string
 	var conf check.Config
 	cmd := &cobra.Command{
@@ -29,13 +30,20 @@ func newCheckCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			failed := false
 			for _, path := range args {
-				prog, _, _, err := loadProgram(cmd.ErrOrStderr(), path, includes, conf)
+				prog, chk, fset, err := loadProgram(cmd.ErrOrStderr(), path, includes, conf)
 				if err != nil {
 					failed = true
 					continue
 				}
 				if showAST {
 					printer.Fprint(cmd.OutOrStdout(), prog)
+				}
+				if showInfo {
+					b, err := info.JSON(fset, prog, chk)
+					if err != nil {
+						return err
+					}
+					cmd.OutOrStdout().Write(b)
 				}
 			}
 			if failed {
@@ -45,6 +53,7 @@ func newCheckCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&showAST, "ast", false, "print each program in canonical form")
+	cmd.Flags().BoolVar(&showInfo, "info", false, "print each program's variables (type, dimensions, constraint), the library functions and distributions it calls and the files it includes, as stanc3's --info JSON")
 	cmd.Flags().StringSliceVar(&includes, "include-paths", nil, "directories searched by #include (default: the program's directory)")
 	cmd.Flags().BoolVar(&conf.AllowUndefined, "allow-undefined", false, "accept functions declared without a definition (as stanc3's flag; such a program checks but does not compile)")
 	return cmd

@@ -106,6 +106,10 @@ func (s *FileSet) AddFile(name string, src []byte) *File {
 	return f
 }
 
+// Files are the set's files in the order added: the main file first,
+// then the files it includes.
+func (s *FileSet) Files() []*File { return s.files }
+
 // File returns the file holding p, or nil.
 func (s *FileSet) File(p Pos) *File {
 	for _, f := range s.files {
