@@ -101,7 +101,7 @@ func buildAt(name string, m model.Model, loc []float64, rng *rand.Rand, o option
 				return v, err
 			}
 			if latent != nil {
-				q.lp = latent.density(q.lp, false)
+				q.lp = pullBack(latent, len(loc), false).on(q.lp)
 			}
 		}
 		return q, nil

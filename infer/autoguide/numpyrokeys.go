@@ -184,7 +184,7 @@ func (k *numpyroKeys) initToUniform(radius float64) InitStrategy {
 func (l *numpyroLatent) onStanScale(w []float64) []float64 {
 	z := slices.Clone(w)
 	if l != nil {
-		l.sitesToModel(w, z)
+		l.forward(w, z)
 	}
 	return z
 }
@@ -233,13 +233,13 @@ func (k *numpyroKeys) initToMedian(samples int) InitStrategy {
 			if l != nil {
 				// exp ∘ ordered of each draw, its medians, and back.
 				for _, b := range l.blocks {
-					o := make([]float64, b[1])
+					o := make([]float64, b.n)
 					for c := range o {
-						o[c] = median(func(r int) float64 { return orderedAt(draws[r][b[0]:b[0]+b[1]], c) })
+						o[c] = median(func(r int) float64 { return orderedAt(b.z(draws[r]), c) })
 					}
-					w[b[0]] = o[0]
-					for c := 1; c < b[1]; c++ {
-						w[b[0]+c] = math.Log(o[c] - o[c-1])
+					w[b.at] = o[0]
+					for c := 1; c < b.n; c++ {
+						w[b.at+c] = math.Log(o[c] - o[c-1])
 					}
 				}
 			}

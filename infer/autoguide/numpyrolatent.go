@@ -18,13 +18,21 @@ import (
 // positive_ordered parameter with NumPyro's biject_to, exp ∘ ordered
 // (y₁ = exp(u₁), yₖ = exp(u₁ + e^{u₂} + … + e^{uₖ})), where Stan's
 // transform is the cumulative sum of exps (yₖ = yₖ₋₁ + exp(xₖ)); blocks
-// are those parameters' elements (start, size) in the model's order.
-// Every other constraint NumPyro has as Stan does (simplex's stick
-// breaking with the same offsets included).
+// are those parameters' elements in the model's order. Every other
+// constraint NumPyro has as Stan does (simplex's stick breaking with the
+// same offsets included).
 type numpyroLatent struct {
 	perm   []int
-	blocks [][2]int
+	blocks []orderedBlock
 }
+
+// orderedBlock is a positive_ordered element: n values at z[at:] and
+// u[lat:] (a parameter's values stay together and in order in the latent
+// vector).
+type orderedBlock struct{ at, lat, n int }
+
+func (b orderedBlock) z(z []float64) []float64 { return z[b.at : b.at+b.n] }
+func (b orderedBlock) u(u []float64) []float64 { return u[b.lat : b.lat+b.n] }
 
 // newNumPyroLatent returns m's map, or nil where u is z.
 func newNumPyroLatent(m model.Model, sorted bool) *numpyroLatent {
@@ -32,11 +40,19 @@ func newNumPyroLatent(m model.Model, sorted bool) *numpyroLatent {
 	if sorted {
 		l.perm = latentOrder(m)
 	}
+	lat := make([]int, len(l.perm)) // where z's coordinates are in u
+	for j, i := range l.perm {
+		lat[i] = j
+	}
 	if pb, ok := m.(interface{ ParamBlocks() []model.ParamBlock }); ok {
 		for _, b := range pb.ParamBlocks() {
 			if b.Constraint == "positive_ordered" && b.ElemSize > 1 {
 				for _, s := range b.Starts {
-					l.blocks = append(l.blocks, [2]int{s, b.ElemSize})
+					j := s
+					if l.perm != nil {
+						j = lat[s]
+					}
+					l.blocks = append(l.blocks, orderedBlock{s, j, b.ElemSize})
 				}
 			}
 		}
@@ -67,88 +83,51 @@ func latentOrder(m model.Model) []int {
 	return nil
 }
 
-// sitesToModel maps w, the parameters in the model's order on NumPyro's
-// unconstrained scale, to z on Stan's.
-func (l *numpyroLatent) sitesToModel(w, z []float64) {
-	copy(z, w)
-	for _, b := range l.blocks {
-		orderedToStan(w[b[0]:b[0]+b[1]], z[b[0]:b[0]+b[1]])
-	}
-}
-
-// sites puts u in the model's order.
-func (l *numpyroLatent) sites(u []float64) []float64 {
+// forward maps u to z.
+func (l *numpyroLatent) forward(u, z []float64) {
 	if l.perm == nil {
-		return u
+		copy(z, u)
 	}
-	w := make([]float64, len(u))
 	for j, i := range l.perm {
-		w[i] = u[j]
+		z[i] = u[j]
 	}
-	return w
-}
-
-// toModel maps u to z.
-func (l *numpyroLatent) toModel(u, z []float64) { l.sitesToModel(l.sites(u), z) }
-
-// logJacobian is log |dz/du| at u.
-func (l *numpyroLatent) logJacobian(u []float64) float64 {
-	w, lj := l.sites(u), 0.0
 	for _, b := range l.blocks {
-		lj += orderedPullback(w[b[0]:b[0]+b[1]], nil, 0, true)
+		orderedToStan(b.u(u), b.z(z))
 	}
-	return lj
 }
 
 // fromModel maps z to u.
 func (l *numpyroLatent) fromModel(z, u []float64) {
-	w := slices.Clone(z)
-	for _, b := range l.blocks {
-		stanToOrdered(z[b[0]:b[0]+b[1]], w[b[0]:b[0]+b[1]])
-	}
 	if l.perm == nil {
-		copy(u, w)
-		return
+		copy(u, z)
 	}
 	for j, i := range l.perm {
-		u[j] = w[i]
+		u[j] = z[i]
+	}
+	for _, b := range l.blocks {
+		stanToOrdered(b.z(z), b.u(u))
 	}
 }
 
-// density is lp seen on u: lp at z(u), plus log |dz/du| when jacobian
-// (a density of u; without it, the same function of the constrained
-// value, as AutoDelta's MAP in constrained space maximises), with the
-// gradient pulled back through the map.
-func (l *numpyroLatent) density(lp func(z, g []float64) (float64, error), jacobian bool) func(u, gu []float64) (float64, error) {
-	return func(u, gu []float64) (float64, error) {
-		d := len(u)
-		z := make([]float64, d)
-		l.toModel(u, z)
-		var gz []float64
-		if gu != nil {
-			gz = make([]float64, d)
-		}
-		v, err := lp(z, gz)
-		if err != nil {
-			return v, err
-		}
-		w := l.sites(u)
-		for _, b := range l.blocks {
-			lj := orderedPullback(w[b[0]:b[0]+b[1]], gz, b[0], jacobian)
-			if jacobian {
-				v += lj
-			}
-		}
-		if gu != nil {
-			if l.perm == nil {
-				copy(gu, gz)
-			} else {
-				for j, i := range l.perm {
-					gu[j] = gz[i]
-				}
-			}
-		}
-		return v, nil
+// addLogJacobian adds each block's log |dz/du| to v.
+func (l *numpyroLatent) addLogJacobian(v float64, u []float64) float64 {
+	for _, b := range l.blocks {
+		v += orderedLogJacobian(b.u(u))
+	}
+	return v
+}
+
+// pullGradient puts gz in u's order, then pulls each block's back
+// through its transform.
+func (l *numpyroLatent) pullGradient(u, gz, gu []float64, jacobian bool) {
+	if l.perm == nil {
+		copy(gu, gz)
+	}
+	for j, i := range l.perm {
+		gu[j] = gz[i]
+	}
+	for _, b := range l.blocks {
+		orderedGradient(b.u(u), b.u(gu), jacobian)
 	}
 }
 
@@ -178,40 +157,44 @@ func stanToOrdered(x, u []float64) {
 	}
 }
 
-// orderedPullback turns g[at:at+len(u)], the gradient in Stan's x of a
-// positive_ordered vector at NumPyro's u, into the gradient in u, adding
-// that of log |dx/du| = Σₖ₌₂ (uₖ - log(1 - exp(-e^{uₖ}))) when jacobian,
-// and returns the log-Jacobian. With tₖ = e^{uₖ}: ∂xₖ/∂oₖ = 1/(1 - e^{-tₖ}),
-// ∂xₖ/∂oₖ₋₁ = -1/(e^{tₖ} - 1), ∂oⱼ/∂u₁ = 1 and ∂oⱼ/∂uₘ = tₘ for m ≤ j.
-func orderedPullback(u, g []float64, at int, jacobian bool) float64 {
-	n := len(u)
+// orderedLogJacobian is log |dx/du| of orderedToStan at u: Σₖ₌₂ (uₖ -
+// log(1 - exp(-e^{uₖ}))).
+func orderedLogJacobian(u []float64) float64 {
 	lj := 0.0
-	t := make([]float64, n)
-	for k := 1; k < n; k++ {
-		t[k] = math.Exp(u[k])
-		lj += u[k] - math.Log(-math.Expm1(-t[k]))
+	for k := 1; k < len(u); k++ {
+		lj += u[k] - math.Log(-math.Expm1(-math.Exp(u[k])))
 	}
-	if g == nil {
-		return lj
-	}
-	gx := g[at : at+n]
-	// The gradient in o, then suffix sums of it for u.
-	go_ := make([]float64, n)
-	go_[0] = gx[0]
-	for k := 1; k < n; k++ {
-		go_[k] += gx[k] / (-math.Expm1(-t[k]))
-		go_[k-1] -= gx[k] / math.Expm1(t[k])
-	}
-	suffix := 0.0
+	return lj
+}
+
+// orderedGradient turns g, the gradient in Stan's x of a positive_ordered
+// vector at NumPyro's u, into the gradient in u, adding that of
+// orderedLogJacobian when jacobian. With tₖ = e^{uₖ}: ∂xₖ/∂oₖ = 1/(1 -
+// e^{-tₖ}), ∂xₖ/∂oₖ₋₁ = -1/(e^{tₖ} - 1), ∂oⱼ/∂u₁ = 1 and ∂oⱼ/∂uₘ = tₘ for
+// m ≤ j: the gradient in o, gₒₖ = gₖ/(1 - e^{-tₖ}) - gₖ₊₁/(e^{tₖ₊₁} - 1),
+// summed from the end for u, in one pass backwards.
+func orderedGradient(u, g []float64, jacobian bool) {
+	n := len(u)
+	suffix := 0.0 // Σ_{j≥k} gₒⱼ
+	next := 0.0   // gₖ₊₁/(e^{tₖ₊₁} - 1), before gₖ₊₁ is overwritten
 	for k := n - 1; k >= 1; k-- {
-		suffix += go_[k]
-		gx[k] = t[k] * suffix
+		t := math.Exp(u[k])
+		gok := g[k] / (-math.Expm1(-t))
+		if k+1 < n {
+			gok -= next
+		}
+		next = g[k] / math.Expm1(t)
+		suffix += gok
+		g[k] = t * suffix
 		if jacobian {
-			gx[k] += 1 - t[k]/math.Expm1(t[k])
+			g[k] += 1 - t/math.Expm1(t)
 		}
 	}
-	gx[0] = suffix + go_[0]
-	return lj
+	go0 := g[0]
+	if n > 1 {
+		go0 -= next
+	}
+	g[0] = suffix + go0
 }
 
 // gaussianGuide is a Gaussian guide: a mean, and draws with their log
@@ -225,34 +208,34 @@ type gaussianGuide interface {
 // onLatent is a guide on NumPyro's latent u seen as a guide on the
 // model's z (numpyroLatent).
 type onLatent struct {
-	inner    gaussianGuide
-	l        *numpyroLatent
-	jacobian bool
-	u, mean  []float64
+	inner   gaussianGuide
+	l       *numpyroLatent
+	pb      *pulledBack
+	u, mean []float64
 }
 
 func newOnLatent(inner gaussianGuide, l *numpyroLatent, jacobian bool) *onLatent {
 	d := len(inner.Mean())
-	return &onLatent{inner: inner, l: l, jacobian: jacobian, u: make([]float64, d), mean: make([]float64, d)}
+	return &onLatent{inner: inner, l: l, pb: pullBack(l, d, jacobian), u: make([]float64, d), mean: make([]float64, d)}
 }
 
 func (p *onLatent) Params() []float64 { return p.inner.Params() }
 
 func (p *onLatent) ELBOGrad(rng *rand.Rand, lp func(z, g []float64) (float64, error), grad []float64) (float64, error) {
-	return p.inner.ELBOGrad(rng, p.l.density(lp, p.jacobian), grad)
+	return p.inner.ELBOGrad(rng, p.pb.on(lp), grad)
 }
 
 func (p *onLatent) Sample(rng *rand.Rand, z []float64) {
 	p.inner.Sample(rng, p.u)
-	p.l.toModel(p.u, z)
+	p.l.forward(p.u, z)
 }
 
 // SampleLogQ draws z with its log density, u's less the map's
 // log-Jacobian.
 func (p *onLatent) SampleLogQ(rng *rand.Rand, z []float64) float64 {
 	lq := p.inner.SampleLogQ(rng, p.u)
-	p.l.toModel(p.u, z)
-	return lq - p.l.logJacobian(p.u)
+	p.l.forward(p.u, z)
+	return lq - p.l.addLogJacobian(0, p.u)
 }
 
 // Finish finishes a Laplace guide on u.
@@ -261,10 +244,10 @@ func (p *onLatent) Finish(lp func(z, g []float64) (float64, error)) error {
 	if !ok {
 		return nil
 	}
-	return f.Finish(p.l.density(lp, p.jacobian))
+	return f.Finish(p.pb.on(lp))
 }
 
 func (p *onLatent) Mean() []float64 {
-	p.l.toModel(p.inner.Mean(), p.mean)
+	p.l.forward(p.inner.Mean(), p.mean)
 	return p.mean
 }

@@ -10,26 +10,42 @@ import (
 	"github.com/gostan/gostan/model"
 )
 
+// latentModel declares z, then two positive_ordered vectors b and a:
+// NumPyro's latent vector is a, b, z.
+var latentModel = blocksModel{blocks: []model.ParamBlock{
+	{Name: "z", Starts: []int{0}, ElemSize: 1},
+	{Name: "b", Constraint: "positive_ordered", Starts: []int{1}, ElemSize: 3},
+	{Name: "a", Constraint: "positive_ordered", Starts: []int{4}, ElemSize: 2},
+}}
+
 // TestNumPyroLatent checks the map from NumPyro's latent vector to the
-// model's: a positive_ordered block is exp ∘ ordered of its coordinates
-// (checked against Stan's cumulative sum of exps), the map inverts, its
-// log-Jacobian is log |det| of its Jacobian by central differences, and
-// the density on u has the gradient of central differences, with and
-// without the Jacobian, under a permutation.
+// model's: the parameters sorted by name, a positive_ordered block exp ∘
+// ordered of its coordinates (checked against Stan's cumulative sum of
+// exps), the map inverts, its log-Jacobian is log |det| of its Jacobian by
+// central differences, and the density on u has the gradient of central
+// differences, with and without the Jacobian.
 func TestNumPyroLatent(t *testing.T) {
-	l := &numpyroLatent{perm: []int{4, 0, 1, 2, 3, 5}, blocks: [][2]int{{1, 3}, {4, 2}}}
+	l := newNumPyroLatent(latentModel, true)
+	if want := []int{4, 5, 1, 2, 3, 0}; !slices.Equal(l.perm, want) {
+		t.Fatalf("latent order %v, want %v", l.perm, want)
+	}
+	if want := []orderedBlock{{1, 2, 3}, {4, 0, 2}}; !slices.Equal(l.blocks, want) {
+		t.Fatalf("blocks %v, want %v", l.blocks, want)
+	}
 	u := []float64{0.3, -0.4, 0.2, 0.7, -1.1, 0.5}
 	z := make([]float64, 6)
-	l.toModel(u, z)
-	// Stan's positive_ordered of z[1:4] is NumPyro's exp ∘ ordered of u
-	// in the model's order (w = u put back in order).
-	w := l.sites(u)
+	l.forward(u, z)
+	if z[0] != u[5] {
+		t.Errorf("z[0] = %v, want the latent's last value %v", z[0], u[5])
+	}
+	// Stan's positive_ordered of z[1:4] is NumPyro's exp ∘ ordered of
+	// u[2:5].
 	y := math.Exp(z[1])
 	for c := range 3 {
 		if c > 0 {
 			y += math.Exp(z[1+c])
 		}
-		if want := math.Exp(orderedAt(w[1:4], c)); math.Abs(y-want) > 1e-12*want {
+		if want := math.Exp(orderedAt(u[2:5], c)); math.Abs(y-want) > 1e-12*want {
 			t.Errorf("y[%d] = %v, NumPyro's %v", c, y, want)
 		}
 	}
@@ -45,15 +61,15 @@ func TestNumPyroLatent(t *testing.T) {
 	for j := range u {
 		up, down := make([]float64, 6), make([]float64, 6)
 		u[j] += h
-		l.toModel(u, up)
+		l.forward(u, up)
 		u[j] -= 2 * h
-		l.toModel(u, down)
+		l.forward(u, down)
 		u[j] += h
 		for i := range z {
 			jac.Set(i, j, (up[i]-down[i])/(2*h))
 		}
 	}
-	if got, want := l.logJacobian(u), math.Log(math.Abs(mat.Det(jac))); math.Abs(got-want) > 1e-7 {
+	if got, want := l.addLogJacobian(0, u), math.Log(math.Abs(mat.Det(jac))); math.Abs(got-want) > 1e-7 {
 		t.Errorf("log-Jacobian %v, central differences %v", got, want)
 	}
 	lp := func(z, g []float64) (float64, error) {
@@ -68,11 +84,11 @@ func TestNumPyroLatent(t *testing.T) {
 		return v, nil
 	}
 	for _, jacobian := range []bool{true, false} {
-		f := l.density(lp, jacobian)
+		f := pullBack(l, 6, jacobian).on(lp)
 		g := make([]float64, 6)
 		v, _ := f(u, g)
 		if want, _ := lp(z, nil); jacobian {
-			want += l.logJacobian(u)
+			want += l.addLogJacobian(0, u)
 			if math.Abs(v-want) > 1e-12 {
 				t.Errorf("density %v, want lp + log-Jacobian %v", v, want)
 			}

@@ -37,8 +37,8 @@ func newAffine(mode []float64, l *mat.TriDense) affine {
 	return a
 }
 
-// toZ writes z = mode + L u.
-func (a affine) toZ(u, z []float64) {
+// forward writes z = mode + L u.
+func (a affine) forward(u, z []float64) {
 	for i := range z {
 		s := a.mode[i]
 		for j := 0; j <= i; j++ {
@@ -48,33 +48,26 @@ func (a affine) toZ(u, z []float64) {
 	}
 }
 
-// logDensity is the density of u: lp at z = mode + L u plus log |det L|,
-// with the gradient Lᵀ∇lp into gu when it is not nil; z and gz are
-// scratch.
-func (a affine) logDensity(lp func(z, g []float64) (float64, error), u, gu, z, gz []float64) (float64, error) {
-	a.toZ(u, z)
-	if gu == nil {
-		gz = nil
-	}
-	v, err := lp(z, gz)
-	if err != nil {
-		return v, err
-	}
+// addLogJacobian is v + log |det L|.
+func (a affine) addLogJacobian(v float64, _ []float64) float64 { return v + a.logDetL }
+
+// pullGradient writes gu = Lᵀ gz; the log-Jacobian is constant.
+func (a affine) pullGradient(_, gz, gu []float64, _ bool) {
 	for j := range gu {
 		s := 0.0
-		for i := j; i < len(z); i++ {
+		for i := j; i < len(gz); i++ {
 			s += a.l.At(i, j) * gz[i]
 		}
 		gu[j] = s
 	}
-	return v + a.logDetL, nil
 }
 
 // whitened is a guide on u seen as a guide on z.
 type whitened struct {
 	affine
-	inner    svi.Guide
-	u, z, gz []float64
+	inner svi.Guide
+	u     []float64
+	pb    *pulledBack
 }
 
 // precondition finds m's mode from loc and the Laplace factor there, and
@@ -123,7 +116,8 @@ func precondition(m model.Model, loc []float64) (mode []float64, l *mat.TriDense
 // newWhitened wraps a guide on u; it has a Mean when the guide has one.
 func newWhitened(inner svi.Guide, mode []float64, l *mat.TriDense) svi.Guide {
 	d := len(mode)
-	w := &whitened{affine: newAffine(mode, l), inner: inner, u: make([]float64, d), z: make([]float64, d), gz: make([]float64, d)}
+	a := newAffine(mode, l)
+	w := &whitened{affine: a, inner: inner, u: make([]float64, d), pb: pullBack(a, d, true)}
 	if _, ok := inner.(svi.Meaner); ok {
 		return whitenedMean{w}
 	}
@@ -136,13 +130,12 @@ func (w *whitened) Params() []float64 { return w.inner.Params() }
 // log |det L|, whose gradient is Lᵀ ∇log p: the ELBO is the same number
 // as the implied guide's on z.
 func (w *whitened) ELBOGrad(rng *rand.Rand, lp func(z, g []float64) (float64, error), grad []float64) (float64, error) {
-	lpU := func(u, gu []float64) (float64, error) { return w.logDensity(lp, u, gu, w.z, w.gz) }
-	return w.inner.ELBOGrad(rng, lpU, grad)
+	return w.inner.ELBOGrad(rng, w.pb.on(lp), grad)
 }
 
 func (w *whitened) Sample(rng *rand.Rand, z []float64) {
 	w.inner.Sample(rng, w.u)
-	w.toZ(w.u, z)
+	w.forward(w.u, z)
 }
 
 // SampleLogQ is the implied guide's draw and log density on z.
@@ -153,7 +146,7 @@ func (w *whitened) SampleLogQ(rng *rand.Rand, z []float64) float64 {
 		return math.NaN()
 	}
 	lq := s.SampleLogQ(rng, w.u)
-	w.toZ(w.u, z)
+	w.forward(w.u, z)
 	return lq - w.logDetL
 }
 
@@ -164,7 +157,7 @@ type whitenedMean struct{ *whitened }
 // Mean is mode + L · (the inner guide's mean).
 func (w whitenedMean) Mean() []float64 {
 	z := make([]float64, len(w.mode))
-	w.toZ(w.inner.(svi.Meaner).Mean(), z)
+	w.forward(w.inner.(svi.Meaner).Mean(), z)
 	return z
 }
 
@@ -183,14 +176,14 @@ func Preconditioned(m model.Model, loc []float64) (pm model.Model, ok bool) {
 
 type whitenedModel struct {
 	affine
-	m     model.Model
-	z, gz []float64
-	lp    func(z, g []float64) (float64, error)
+	m  model.Model
+	z  []float64 // Write's
+	lp lpFunc    // m's log density pulled back to u
 }
 
 func newWhitenedModel(m model.Model, a affine) *whitenedModel {
 	d := m.Dim()
-	return &whitenedModel{affine: a, m: m, z: make([]float64, d), gz: make([]float64, d), lp: m.LogDensity}
+	return &whitenedModel{affine: a, m: m, z: make([]float64, d), lp: pullBack(a, d, true).on(m.LogDensity)}
 }
 
 func (w *whitenedModel) Dim() int        { return w.m.Dim() }
@@ -200,10 +193,10 @@ func (w *whitenedModel) Clone() model.Model {
 }
 
 func (w *whitenedModel) LogDensity(u, grad []float64) (float64, error) {
-	return w.logDensity(w.lp, u, grad, w.z, w.gz)
+	return w.lp(u, grad)
 }
 
 func (w *whitenedModel) Write(u []float64, rng *rand.Rand, out []float64) error {
-	w.toZ(u, w.z)
+	w.forward(u, w.z)
 	return w.m.Write(w.z, rng, out)
 }

@@ -80,7 +80,7 @@ func TestPreconditioned(t *testing.T) {
 	var cov mat.SymDense
 	cov.SymOuterK(1, &ls)
 	mu := make([]float64, 2)
-	w.toZ([]float64{0.3, -0.2}, mu)
+	w.forward([]float64{0.3, -0.2}, mu)
 	implied := newGaussian(t, mu, &cov)
 	z := make([]float64, 2)
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -106,7 +106,7 @@ func TestPreconditionedModel(t *testing.T) {
 	w := pm.(*whitenedModel)
 	u := []float64{0.3, -0.2}
 	z := make([]float64, 2)
-	w.toZ(u, z)
+	w.forward(u, z)
 	g := make([]float64, 2)
 	got, err := pm.LogDensity(u, g)
 	if err != nil {
