@@ -32,6 +32,8 @@ abs: T -> Ti
 fabs sqrt cbrt square exp exp2 expm1 log log2 log10 log1p log1m log1p_exp log1m_exp logit inv_logit log_inv_logit log1m_inv_logit inv inv_sqrt inv_square inv_cloglog Phi Phi_approx inv_Phi std_normal_qf std_normal_log_qf erf erfc inv_erfc lambert_w0 lambert_wm1 lgamma tgamma digamma trigamma sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh floor ceil round trunc: T -> T
 step: real -> real
 int_step: real -> int
+if_else: int, int, int -> int
+if_else: int, real, real -> real
 is_inf is_nan: real -> int
 inc_beta inv_inc_beta: real, real, real -> real
 fma: real, real, real -> real
@@ -293,6 +295,8 @@ cov_exp_quad gp_exp_quad_cov: real[], real, real -> matrix
 cov_exp_quad gp_exp_quad_cov: real[], real[], real, real -> matrix
 cov_exp_quad gp_exp_quad_cov: vector[], real, real -> matrix
 cov_exp_quad gp_exp_quad_cov: vector[], vector[], real, real -> matrix
+cov_exp_quad: row_vector[], real, real -> matrix
+cov_exp_quad: row_vector[], row_vector[], real, real -> matrix
 gp_matern32_cov gp_matern52_cov gp_exponential_cov: real[], real, real -> matrix
 gp_matern32_cov gp_matern52_cov gp_exponential_cov: real[], real[], real, real -> matrix
 gp_matern32_cov gp_matern52_cov gp_exponential_cov: vector[], real, real -> matrix
