@@ -78,6 +78,12 @@ func TestStanc3_226Signatures(t *testing.T) {
 		if p, ok := s.promoted(); ok {
 			if msg := checkOld(p.program(names), s.name, nil); msg != "" {
 				fails[s.name] = append(fails[s.name], fmt.Sprintf("%s(%s) [ints for reals]: %s", s.name, typeList(p.args), msg))
+				continue
+			}
+		}
+		if src, ok := s.onePromoted(); ok {
+			if msg := checkOld(src, s.name, nil); msg != "" {
+				fails[s.name] = append(fails[s.name], fmt.Sprintf("%s(%s) [an int for one real]: %s", s.name, typeList(s.args), msg))
 			}
 		}
 	}
@@ -182,22 +188,8 @@ func (s oldSig) program(names map[string]bool) string {
 		return as
 	}
 	var calls []func(params bool) string
-	comma := func(params bool) string { return s.name + "(" + strings.Join(args(params), ", ") + ")" }
-	bar := func(params bool) string {
-		as := args(params)
-		if len(as) == 1 {
-			return s.name + "(" + as[0] + ")"
-		}
-		return s.name + "(" + as[0] + " | " + strings.Join(as[1:], ", ") + ")"
-	}
-	switch {
-	case strings.HasSuffix(s.name, "_lpdf"), strings.HasSuffix(s.name, "_lpmf"),
-		strings.HasSuffix(s.name, "_lcdf"), strings.HasSuffix(s.name, "_lccdf"):
-		calls = append(calls, bar)
-	case strings.HasSuffix(s.name, "_cdf") && s.kind == "cdf":
-		calls = append(calls, bar, comma)
-	default:
-		calls = append(calls, comma)
+	for i := range s.calls(nil) {
+		calls = append(calls, func(params bool) string { return s.calls(args(params))[i] })
 	}
 	local := func(call string) string {
 		return fmt.Sprintf("  {\n    %s\n    r = %s;\n  }\n", oldDecl(s.ret, "r"), call)
@@ -235,6 +227,62 @@ func (s oldSig) program(names map[string]bool) string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// calls are the calls of s with arguments as: with the vertical bar
+// for a density, CDF or CCDF whose name requires it, with both the bar
+// and commas for a _cdf, else with commas. With nil arguments it only
+// counts the forms.
+func (s oldSig) calls(as []string) []string {
+	comma := s.name + "(" + strings.Join(as, ", ") + ")"
+	bar := comma
+	if len(as) > 1 {
+		bar = s.name + "(" + as[0] + " | " + strings.Join(as[1:], ", ") + ")"
+	}
+	switch {
+	case strings.HasSuffix(s.name, "_lpdf"), strings.HasSuffix(s.name, "_lpmf"),
+		strings.HasSuffix(s.name, "_lcdf"), strings.HasSuffix(s.name, "_lccdf"):
+		return []string{bar}
+	case strings.HasSuffix(s.name, "_cdf") && s.kind == "cdf":
+		return []string{bar, comma}
+	}
+	return []string{comma}
+}
+
+// onePromoted writes a program that calls s in transformed data once for
+// each real argument with an int (or int array) in its place and the
+// others as they are, or returns false when s has no real argument or
+// only one argument.
+func (s oldSig) onePromoted() (string, bool) {
+	var b strings.Builder
+	b.WriteString("data {\n")
+	for i, a := range s.args {
+		fmt.Fprintf(&b, "  %s\n", oldDecl(a, fmt.Sprintf("d%d", i)))
+		if a.Kind == types.Real {
+			fmt.Fprintf(&b, "  %s\n", oldDecl(types.Array(types.IntT, a.Dims), fmt.Sprintf("i%d", i)))
+		}
+	}
+	b.WriteString("}\ntransformed data {\n")
+	n := 0
+	for k, a := range s.args {
+		if a.Kind != types.Real || len(s.args) < 2 {
+			continue
+		}
+		var as []string
+		for i := range s.args {
+			if i == k {
+				as = append(as, fmt.Sprintf("i%d", i))
+			} else {
+				as = append(as, fmt.Sprintf("d%d", i))
+			}
+		}
+		for _, c := range s.calls(as) {
+			n++
+			fmt.Fprintf(&b, "  print(%s);\n", c)
+		}
+	}
+	b.WriteString("}\n")
+	return b.String(), n > 0
 }
 
 // tildeFamily is the family a ~ statement names to use s: a density
