@@ -89,6 +89,8 @@ var corpusValues = map[string]float64{
 	"stan226.stan solved":  4,
 	"stan226.stan cdf1":    0.8413447460685429,
 	"stan226.stan lcdf":    -1.8410216450092634,
+	"stan226.stan ep[1]":   8,
+	"stan226.stan ep[2]":   9,
 	// Stan 2.39/2.40: M = [[1, 2, 3], [4, 5, 6]] by columns and rows; the
 	// t quantiles of a table and of closed forms (ν = 1: μ + σ tan(π(p -
 	// ½)); ν = 2: (2p - 1)/√(2p(1 - p))); the Poisson-binomial of θ = (½,

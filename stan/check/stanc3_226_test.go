@@ -231,8 +231,9 @@ func (s oldSig) program(names map[string]bool) string {
 
 // calls are the calls of s with arguments as: with the vertical bar
 // for a density, CDF or CCDF whose name requires it, with both the bar
-// and commas for a _cdf, else with commas. With nil arguments it only
-// counts the forms.
+// and commas for a _cdf, else with commas, and with the operator an
+// operator's overloads stand for. With nil arguments it only counts the
+// forms.
 func (s oldSig) calls(as []string) []string {
 	comma := s.name + "(" + strings.Join(as, ", ") + ")"
 	bar := comma
@@ -246,7 +247,30 @@ func (s oldSig) calls(as []string) []string {
 	case strings.HasSuffix(s.name, "_cdf") && s.kind == "cdf":
 		return []string{bar, comma}
 	}
-	return []string{comma}
+	calls := []string{comma}
+	for _, op := range oldOperators[s.name] {
+		switch {
+		case as == nil:
+			calls = append(calls, "")
+		case op == "'":
+			calls = append(calls, "("+as[0]+"')")
+		case len(as) == 1:
+			calls = append(calls, "("+op+as[0]+")")
+		default:
+			calls = append(calls, "("+as[0]+" "+op+" "+as[1]+")")
+		}
+	}
+	return calls
+}
+
+// oldOperators are the operators whose overloads the old table listed
+// under a function's name, as its checker looked them up.
+var oldOperators = map[string][]string{
+	"add": {"+"}, "subtract": {"-"}, "multiply": {"*"}, "divide": {"/"}, "mdivide_right": {"/"},
+	"mdivide_left": {`\`}, "modulus": {"%"}, "elt_multiply": {".*"}, "elt_divide": {"./"},
+	"pow": {"^", ".^"}, "logical_or": {"||"}, "logical_and": {"&&"}, "logical_eq": {"=="},
+	"logical_neq": {"!="}, "logical_lt": {"<"}, "logical_lte": {"<="}, "logical_gt": {">"},
+	"logical_gte": {">="}, "plus": {"+"}, "minus": {"-"}, "logical_negation": {"!"}, "transpose": {"'"},
 }
 
 // onePromoted writes a program that calls s in transformed data once for

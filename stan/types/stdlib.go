@@ -2,6 +2,7 @@ package types
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -393,11 +394,6 @@ elt_divide: vector, real -> vector
 elt_divide: row_vector, real -> row_vector
 elt_divide: matrix, real -> matrix
 pow: int, int -> real
-elt_pow: T, real -> T
-elt_pow: vector, vector -> vector
-elt_pow: row_vector, row_vector -> row_vector
-elt_pow: matrix, matrix -> matrix
-elt_pow: real, vector -> vector
 minus: T -> Ti
 minus: complex -> complex
 minus: Z -> Z
@@ -551,9 +547,9 @@ cumulative_sum: complex_vector -> complex_vector
 cumulative_sum: complex_row_vector -> complex_row_vector
 exp log log10 sqrt cos sin tan acos asin atan cosh sinh tanh acosh asinh atanh: complex -> complex
 pow: complex, complex -> complex
-pow elt_pow: Z, Z -> Z
-pow elt_pow: Z, complex -> Z
-pow elt_pow: complex, Z -> Z
+pow: Z, Z -> Z
+pow: Z, complex -> Z
+pow: complex, Z -> Z
 sum prod: complex[] -> complex
 prod: complex_vector -> complex
 prod: complex_row_vector -> complex
@@ -728,6 +724,9 @@ func buildStdlib() *Library {
 	l.addStan240()
 	l.addTupleResults()
 	l.addArrayFuncs()
+	// .^ is pow, as in stanc3, whose vectorised overloads pair arrays,
+	// vectors and matrices elementwise and with scalars.
+	l.funcs["elt_pow"] = slices.Clone(l.funcs["pow"])
 	return l
 }
 

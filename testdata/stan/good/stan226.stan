@@ -1,8 +1,8 @@
 // Stan 2.26's library in its syntax, where gostan had lacked it
 // (stan/check's TestStanc3_226Signatures): if_else, integrate_ode (the
 // first name of integrate_ode_rk45), cov_exp_quad of row vectors,
-// algebra_solver with a real maximum number of steps, and _cdf called
-// with commas.
+// algebra_solver with a real maximum number of steps, _cdf called with
+// commas, and .^ of arrays (which is pow, as in Stan).
 functions {
   real[] sho(real t, real[] y, real[] theta, real[] x_r, int[] x_i) {
     real dydt[2];
@@ -41,7 +41,8 @@ generated quantities {
   // Known values: if_else picks its second argument when the first is
   // nonzero; the undamped oscillator from (1, 0) is cos(t), to the
   // solver's tolerance; cov_exp_quad is α² exp(-|x - x'|² / (2ρ²)), here
-  // 4 exp(-5 / 4.5); the solution of y = θ is θ; Φ(1) and log Φ(-1).
+  // 4 exp(-5 / 4.5); the solution of y = θ is θ; Φ(1) and log Φ(-1);
+  // 2^3 and 3^2.
   int ie_int;
   real ie_real;
   int osc_ok;
@@ -49,6 +50,7 @@ generated quantities {
   real solved;
   real cdf1;
   real lcdf;
+  real ep[2];
   {
     real y0[2];
     real th[1];
@@ -65,4 +67,5 @@ generated quantities {
   solved = algebra_solver(shift, guess, [3, 4]', x_r, x_i, 1e-10, 1e-10, 1e3)[2];
   cdf1 = normal_cdf(1.0, 0, 1);
   lcdf = normal_cdf_log(-1, 0, 1);
+  ep = {2, 3} .^ {3, 2};
 }
