@@ -79,11 +79,17 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 		}
 		if len(args) == 8 {
 			for k := 5; k < 8; k++ {
-				if !(args[k].t == types.RealT || args[k].t == types.IntT) || (k == 7 && args[k].t != types.IntT) {
+				if !(args[k].t == types.RealT || args[k].t == types.IntT) {
 					return c.badCall(x, t, "argument %d must be a number, not %v", k+1, args[k].t)
 				}
 			}
 			s.relF, s.fTolF, s.stepsF = args[5].real(), args[6].real(), args[7].i
+			if s.stepsF == nil {
+				// Stan took a real maximum number of steps (2.26 still did;
+				// C++ converts it).
+				r := args[7].r
+				s.stepsF = func(e *env) int { return int(r(e).Val) }
+			}
 		}
 		pass, params = args[2:5], []types.Type{vec, reals, ints}
 		s.dataArgs = []int{1}

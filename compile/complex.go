@@ -278,7 +278,7 @@ func (c *compiler) complexBinary(x *ast.BinaryExpr, a, b cexpr, t types.Type) ce
 		return cexpr{t: t, z: func(e *env) cplx { return complexMul(e.t, fa(e), fb(e)) }}
 	case token.QUO, token.ELTDIV:
 		return cexpr{t: t, z: func(e *env) cplx { return complexDiv(e.t, fa(e), fb(e)) }}
-	case token.POW:
+	case token.POW, token.ELTPOW:
 		return cexpr{t: t, z: func(e *env) cplx { return complexPow(e.t, fa(e), fb(e)) }}
 	}
 	c.errorf(x.OpPos, "operator %s on complex numbers is not supported", x.Op)

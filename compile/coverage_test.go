@@ -383,6 +383,7 @@ model { print(append_array(i, i), append_array(i, r), append_array(r, i), append
 	{"rep_array", `data { int n; vector[2] v; }
 parameters { real p; }
 model { print(rep_array(1, n), rep_array(p, n, 2), rep_array(v, 2, 2, n)); }`},
+	{"integrate_ode", walkODEOld("integrate_ode")},
 	{"integrate_ode_rk45", walkODEOld("integrate_ode_rk45")},
 	{"integrate_ode_bdf", walkODEOld("integrate_ode_bdf")},
 	{"integrate_ode_adams", walkODEOld("integrate_ode_adams")},

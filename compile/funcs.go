@@ -146,6 +146,29 @@ func (l *library) addScalarFuncs() {
 		f := a[0].r
 		return cexpr{t: t, i: func(e *env) int { return b2i(f(e).Val > 0) }}, nil
 	}
+	// if_else (removed from Stan in 2.33) evaluates both branches, as a
+	// function does, and returns the one its condition picks.
+	m["if_else"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
+		cond := a[0].i
+		if t.Kind == types.Int {
+			x, y := a[1].i, a[2].i
+			return cexpr{t: t, i: func(e *env) int {
+				xv, yv := x(e), y(e)
+				if cond(e) != 0 {
+					return xv
+				}
+				return yv
+			}}, nil
+		}
+		x, y := a[1].real(), a[2].real()
+		return cexpr{t: t, r: func(e *env) ad.Var {
+			xv, yv := x(e), y(e)
+			if cond(e) != 0 {
+				return xv
+			}
+			return yv
+		}}, nil
+	}
 	m["step"] = func(c *compiler, a []cexpr, t types.Type, pos token.Position) (cexpr, error) {
 		f := a[0].real()
 		return cexpr{t: t, r: func(e *env) ad.Var { return ad.Const(float64(b2i(f(e).Val >= 0))) }}, nil

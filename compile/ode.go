@@ -22,6 +22,7 @@ var odeDefaults = map[string]struct {
 	rel, abs float64
 	steps    int
 }{
+	"integrate_ode":       {1e-6, 1e-6, 1e6}, // Stan's first name of integrate_ode_rk45
 	"integrate_ode_rk45":  {1e-6, 1e-6, 1e6},
 	"integrate_ode_bdf":   {1e-10, 1e-10, 1e8},
 	"integrate_ode_adams": {1e-10, 1e-10, 1e8},

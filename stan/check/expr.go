@@ -330,7 +330,7 @@ func IndexType(t types.Type, multi []bool) (types.Type, string) {
 // a user-defined function, which must fit the form of arguments each
 // requires (see higherForm).
 var higherOrder = map[string]higherKind{
-	"integrate_ode_rk45": odeOld, "integrate_ode_bdf": odeOld, "integrate_ode_adams": odeOld,
+	"integrate_ode": odeOld, "integrate_ode_rk45": odeOld, "integrate_ode_bdf": odeOld, "integrate_ode_adams": odeOld,
 	"ode_rk45": odeVariadic, "ode_bdf": odeVariadic, "ode_adams": odeVariadic, "ode_ckrk": odeVariadic,
 	"dae": daeVariadic, "dae_tol": daeTol, "ode_adjoint_tol_ctl": odeAdjoint,
 	"ode_rk45_tol": odeTol, "ode_bdf_tol": odeTol, "ode_adams_tol": odeTol, "ode_ckrk_tol": odeTol,
@@ -442,15 +442,17 @@ func (c *checker) callRules(x *ast.CallExpr) {
 			c.errorf(x.Fun.Pos(), "functions with names ending in _lupdf and _lupmf can only be used in the model block or user-defined functions with names ending in _lpdf or _lpmf: use %s here", normalized(name))
 		}
 	}
-	isDensity := false
+	// A _cdf takes the bar or commas, which older Stan required (old
+	// syntax gostan keeps); the others require the bar.
+	isDensity, needsBar := false, false
 	for _, s := range []string{"_lpdf", "_lupdf", "_lpmf", "_lupmf", "_cdf", "_lcdf", "_lccdf"} {
 		if strings.HasSuffix(name, s) {
-			isDensity = true
+			isDensity, needsBar = true, s != "_cdf"
 		}
 	}
 	switch {
-	case isDensity && !x.Bar && len(x.Args) > 1:
-		c.errorf(x.Fun.Pos(), "probability functions with suffixes _lpdf, _lupdf, _lpmf, _lupmf, _cdf, _lcdf and _lccdf require a vertical bar (|) between the variate and the parameters: %s(y | ...)", name)
+	case needsBar && !x.Bar && len(x.Args) > 1:
+		c.errorf(x.Fun.Pos(), "probability functions with suffixes _lpdf, _lupdf, _lpmf, _lupmf, _lcdf and _lccdf require a vertical bar (|) between the variate and the parameters: %s(y | ...)", name)
 	case x.Bar && !isDensity:
 		c.errorf(x.Fun.Pos(), "only probability functions take a vertical bar (|) between their arguments, not '%s'", name)
 	}

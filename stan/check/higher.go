@@ -106,7 +106,8 @@ func formOf(kind higherKind, sliced types.Type) higherForm {
 		return higherForm{
 			args:     []string{"initial guess", "theta", "x_r", "x_i"},
 			argTypes: []types.Type{types.VectorT, types.VectorT, reals, ints},
-			optional: tols, data: []int{2, 3, 4, 5, 6},
+			// Stan typed the maximum number of steps real (2.26 still did).
+			optional: []types.Type{types.RealT, types.RealT, types.RealT}, data: []int{2, 3, 4, 5, 6},
 			fnArgs: []types.Type{types.VectorT, types.VectorT, reals, ints}, fnData: []int{2, 3}, fnRet: types.VectorT, ret: types.VectorT,
 		}
 	case solveVariadic:

@@ -2,6 +2,7 @@ package types
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -32,6 +33,8 @@ abs: T -> Ti
 fabs sqrt cbrt square exp exp2 expm1 log log2 log10 log1p log1m log1p_exp log1m_exp logit inv_logit log_inv_logit log1m_inv_logit inv inv_sqrt inv_square inv_cloglog Phi Phi_approx inv_Phi std_normal_qf std_normal_log_qf erf erfc inv_erfc lambert_w0 lambert_wm1 lgamma tgamma digamma trigamma sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh floor ceil round trunc: T -> T
 step: real -> real
 int_step: real -> int
+if_else: int, int, int -> int
+if_else: int, real, real -> real
 is_inf is_nan: real -> int
 inc_beta inv_inc_beta: real, real, real -> real
 fma: real, real, real -> real
@@ -293,6 +296,8 @@ cov_exp_quad gp_exp_quad_cov: real[], real, real -> matrix
 cov_exp_quad gp_exp_quad_cov: real[], real[], real, real -> matrix
 cov_exp_quad gp_exp_quad_cov: vector[], real, real -> matrix
 cov_exp_quad gp_exp_quad_cov: vector[], vector[], real, real -> matrix
+cov_exp_quad: row_vector[], real, real -> matrix
+cov_exp_quad: row_vector[], row_vector[], real, real -> matrix
 gp_matern32_cov gp_matern52_cov gp_exponential_cov: real[], real, real -> matrix
 gp_matern32_cov gp_matern52_cov gp_exponential_cov: real[], real[], real, real -> matrix
 gp_matern32_cov gp_matern52_cov gp_exponential_cov: vector[], real, real -> matrix
@@ -389,11 +394,6 @@ elt_divide: vector, real -> vector
 elt_divide: row_vector, real -> row_vector
 elt_divide: matrix, real -> matrix
 pow: int, int -> real
-elt_pow: T, real -> T
-elt_pow: vector, vector -> vector
-elt_pow: row_vector, row_vector -> row_vector
-elt_pow: matrix, matrix -> matrix
-elt_pow: real, vector -> vector
 minus: T -> Ti
 minus: complex -> complex
 minus: Z -> Z
@@ -547,9 +547,9 @@ cumulative_sum: complex_vector -> complex_vector
 cumulative_sum: complex_row_vector -> complex_row_vector
 exp log log10 sqrt cos sin tan acos asin atan cosh sinh tanh acosh asinh atanh: complex -> complex
 pow: complex, complex -> complex
-pow elt_pow: Z, Z -> Z
-pow elt_pow: Z, complex -> Z
-pow elt_pow: complex, Z -> Z
+pow: Z, Z -> Z
+pow: Z, complex -> Z
+pow: complex, Z -> Z
 sum prod: complex[] -> complex
 prod: complex_vector -> complex
 prod: complex_row_vector -> complex
@@ -724,6 +724,9 @@ func buildStdlib() *Library {
 	l.addStan240()
 	l.addTupleResults()
 	l.addArrayFuncs()
+	// .^ is pow, as in stanc3, whose vectorised overloads pair arrays,
+	// vectors and matrices elementwise and with scalars.
+	l.funcs["elt_pow"] = slices.Clone(l.funcs["pow"])
 	return l
 }
 
