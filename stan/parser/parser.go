@@ -163,6 +163,9 @@ func (p *parser) scan() scanner.Token {
 // once and ignores after (its functions would be defined twice, and
 // function definitions do not depend on their order).
 func (p *parser) include(t scanner.Token) {
+	if t.Lit == "" {
+		return // the scanner has reported the directive's error
+	}
 	if p.inc == nil {
 		p.errorAt(t.Pos, fmt.Sprintf("cannot #include %q: no include paths were given", t.Lit))
 		return

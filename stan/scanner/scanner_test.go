@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -68,9 +69,47 @@ func TestInclude(t *testing.T) {
 	}
 }
 
+// TestIncludeForms: the name of an #include is read as stanc3's lexer reads
+// it: after white space that may span lines, quoted or in <> up to the
+// closing character (tokens may follow on the line), or bare up to the next
+// white space.
+func TestIncludeForms(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want []string // the include's name, then the literals of the tokens after it
+	}{
+		{"#include \"a b.stan\" real", []string{"a b.stan", "real"}},
+		{"#include <c.stan>x", []string{"c.stan", "x"}},
+		{"#include\n\t d.stan e", []string{"d.stan", "e"}},
+		{"#include f.stan; g", []string{"f.stan;", "g"}},
+		{"#include h.stan // note\ni", []string{"h.stan", "i"}},
+	} {
+		toks, errs := scanAll(c.src)
+		var got []string
+		for _, tk := range toks {
+			got = append(got, tk.Lit)
+		}
+		if len(errs) > 0 || toks[0].Kind != token.INCLUDE || !slices.Equal(got, c.want) {
+			t.Errorf("%q: tokens %q errors %v, want %q", c.src, got, errs, c.want)
+		}
+	}
+	for _, c := range []struct{ src, want string }{
+		{`#include"a.stan"`, "t.stan:1:1: #include needs white space before the file name"},
+		{"#include \"a.stan\nb", "t.stan:1:1: #include file name not closed: missing \""},
+		{"#include   \n", "t.stan:1:1: #include needs a file name"},
+	} {
+		_, errs := scanAll(c.src)
+		if len(errs) != 1 || errs[0].Error() != c.want {
+			t.Errorf("%q: errors %v, want %s", c.src, errs, c.want)
+		}
+	}
+}
+
 func TestErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
 		{"x = 1 @ 2;", `t.stan:1:7: invalid character '@'`},
+		{"real σ;", `t.stan:1:6: invalid character 'σ' (U+03C3)`},
+		{"x\xff", `t.stan:1:2: invalid byte 0xff (not UTF-8 text)`},
 		{"/* never closed", `t.stan:1:1: comment not terminated: missing */`},
 		{`print("abc`, `t.stan:1:7: string literal not terminated`},
 		{"x = 1e+;", `t.stan:1:5: exponent has no digits in 1e+`},
