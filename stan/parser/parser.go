@@ -842,8 +842,20 @@ func (p *parser) parseFuncDecl() ast.Stmt {
 		return f
 	}
 	if p.tok.Kind != token.LBRACE {
-		p.errorExpected(`"{" or ";"`)
-		panic(syncErr{})
+		// stanc3's grammar takes any statement as the body (real f(real
+		// x) return x;), but not a declaration; it is read as the one
+		// statement of a block, which scopes it the same way.
+		if p.tok.Kind == token.RBRACE || p.tok.Kind == token.EOF {
+			p.errorExpected(`"{", ";" or a statement as the function's body`)
+			panic(syncErr{})
+		}
+		s := p.stmt()
+		if d, ok := s.(*ast.VarDecl); ok {
+			p.more = nil
+			p.errorAt(d.Pos(), `expected "{", ";" or a statement as the function's body, found a declaration`)
+		}
+		f.Body = &ast.BlockStmt{Lbrace: s.Pos(), List: []ast.Stmt{s}, Rbrace: s.End() - 1}
+		return f
 	}
 	f.Body = p.parseBlockStmt()
 	return f
