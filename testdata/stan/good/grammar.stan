@@ -13,4 +13,10 @@ model {
 }
 generated quantities {
   real ad = absdiff(2, 5.5);
+  // <- inside an expression is < and - (Stan 2.33 removed the <-
+  // assignment); at the start of a statement gostan keeps it.
+  real xm = -2;
+  int lt = xm<-1;
+  int lt2 = 0;
+  if (xm<-1.5) lt2 <- 2;
 }
