@@ -111,8 +111,9 @@ func (s *Scanner) skip() (Token, bool) {
 	return Token{}, false
 }
 
+// lineComment skips to the end of the line, which a \r alone ends too.
 func (s *Scanner) lineComment() {
-	for s.off < len(s.src) && s.src[s.off] != '\n' {
+	for s.off < len(s.src) && s.src[s.off] != '\n' && s.src[s.off] != '\r' {
 		s.off++
 	}
 }

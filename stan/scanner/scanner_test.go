@@ -49,6 +49,25 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+// TestLineEnds: as in stanc3's lexer a line ends at \n, at \r\n (any
+// number of \r before the \n) and at a \r alone, which also ends a line
+// comment.
+func TestLineEnds(t *testing.T) {
+	fset := token.NewFileSet()
+	f := fset.AddFile("p.stan", []byte("a // x\rb\r\nc\r\r\nd\r\re # y\rf"))
+	var errs ErrorList
+	s := New(f, &errs)
+	for _, want := range []string{"a p.stan:1:1", "b p.stan:2:1", "c p.stan:3:1", "d p.stan:4:1", "e p.stan:6:1", "f p.stan:7:1"} {
+		tk := s.Next()
+		if got := tk.Lit + " " + fset.Position(tk.Pos).String(); got != want {
+			t.Errorf("token at %s, want %s", got, want)
+		}
+	}
+	if l := f.Line(3); l != "c" {
+		t.Errorf("line 3 is %q, want c", l)
+	}
+}
+
 func TestPositions(t *testing.T) {
 	fset := token.NewFileSet()
 	f := fset.AddFile("p.stan", []byte("a\n  bb\n\tc"))
