@@ -91,7 +91,10 @@ func (s *Scanner) skip() (Token, bool) {
 		case c == '/' && s.peek(1) == '/':
 			s.lineComment()
 		case c == '#':
-			if rest := s.src[s.off:]; strings.HasPrefix(string(rest[:min(len(rest), 8)]), "#include") {
+			// "#include" directly followed by a word (#includes ...) is
+			// an old # comment, as stanc3 read it.
+			if rest := s.src[s.off:]; strings.HasPrefix(string(rest[:min(len(rest), 8)]), "#include") &&
+				(len(rest) == 8 || !isLetter(rest[8]) && !isDigit(rest[8])) {
 				return s.include(), true
 			}
 			s.lineComment()
@@ -128,6 +131,7 @@ func (s *Scanner) include() Token {
 	s.off += len("#include")
 	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r' }
 	if s.off < len(s.src) && !isSpace(s.src[s.off]) {
+		// #include"f" or #include<f>: stanc3 needs white space first.
 		s.errorf(start, "#include needs white space before the file name")
 		s.lineComment()
 		return Token{Kind: token.INCLUDE, Pos: s.file.Pos(start)}

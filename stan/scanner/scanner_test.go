@@ -102,6 +102,7 @@ func TestIncludeForms(t *testing.T) {
 		{"#include\n\t d.stan e", []string{"d.stan", "e"}},
 		{"#include f.stan; g", []string{"f.stan;", "g"}},
 		{"#include h.stan // note\ni", []string{"h.stan", "i"}},
+		{"#includes the intercept\n#include_x\n#include j.stan", []string{"j.stan"}},
 	} {
 		toks, errs := scanAll(c.src)
 		var got []string
