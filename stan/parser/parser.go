@@ -102,9 +102,12 @@ type parser struct {
 	stmtErrs      int // errors before the current statement began
 	// more holds the declarations after the first of one statement
 	// (real x, y;), for the statement list to append after it.
-	more    []ast.Stmt
-	depth   int  // statements and expressions being parsed, nested
-	bailing bool // a bailout is unwinding: guard lets it pass
+	more  []ast.Stmt
+	depth int // statements and expressions being parsed, nested
+	// arrowDepth is the depth at which <- ends a statement's expression
+	// as the old assignment (parseStmtExpr); 0 when none does.
+	arrowDepth int
+	bailing    bool // a bailout is unwinding: guard lets it pass
 	// arrayBrace tells, by position, whether a '{' that starts a
 	// statement opens an array expression ({a, b} ~ normal(0, 1);)
 	// rather than a block: see braceKinds.
@@ -163,6 +166,9 @@ func (p *parser) scan() scanner.Token {
 // once and ignores after (its functions would be defined twice, and
 // function definitions do not depend on their order).
 func (p *parser) include(t scanner.Token) {
+	if t.Lit == "" {
+		return // the scanner has reported the directive's error
+	}
 	if p.inc == nil {
 		p.errorAt(t.Pos, fmt.Sprintf("cannot #include %q: no include paths were given", t.Lit))
 		return
@@ -839,8 +845,20 @@ func (p *parser) parseFuncDecl() ast.Stmt {
 		return f
 	}
 	if p.tok.Kind != token.LBRACE {
-		p.errorExpected(`"{" or ";"`)
-		panic(syncErr{})
+		// stanc3's grammar takes any statement as the body (real f(real
+		// x) return x;), but not a declaration; it is read as the one
+		// statement of a block, which scopes it the same way.
+		if p.tok.Kind == token.RBRACE || p.tok.Kind == token.EOF {
+			p.errorExpected(`"{", ";" or a statement as the function's body`)
+			panic(syncErr{})
+		}
+		s := p.stmt()
+		if d, ok := s.(*ast.VarDecl); ok {
+			p.more = nil
+			p.errorAt(d.Pos(), `expected "{", ";" or a statement as the function's body, found a declaration`)
+		}
+		f.Body = &ast.BlockStmt{Lbrace: s.Pos(), List: []ast.Stmt{s}, Rbrace: s.End() - 1}
+		return f
 	}
 	f.Body = p.parseBlockStmt()
 	return f
@@ -979,7 +997,7 @@ func (p *parser) stmt() ast.Stmt {
 			panic(syncErr{})
 		}
 	}
-	x := p.parseExpr()
+	x := p.parseStmtExpr()
 	if id, ok := x.(*ast.Ident); ok && p.tok.Kind == token.IDENT {
 		p.errorAt(id.Pos(), fmt.Sprintf("%q is not a type: declarations start with int, real, vector, ..., or array", id.Name))
 		panic(syncErr{})
@@ -1235,12 +1253,30 @@ func (p *parser) parseExpr() ast.Expr {
 	return &ast.CondExpr{Cond: cond, Then: then, Else: p.parseExpr()}
 }
 
+// parseStmtExpr reads the expression a statement starts with, after which
+// <- is the old assignment (x <- 1;). Elsewhere <- is < and -, as in Stan
+// since 2.33, which removed that assignment: if (x<-1) compares x with -1.
+func (p *parser) parseStmtExpr() ast.Expr {
+	saved := p.arrowDepth
+	p.arrowDepth = p.depth + 1 // the depth parseExpr reads its operators at
+	defer func() { p.arrowDepth = saved }()
+	return p.parseExpr()
+}
+
 // parseBinary reads binary operators of precedence at least prec1, all
 // left-associative.
 func (p *parser) parseBinary(prec1 int) ast.Expr {
 	x := p.parseUnary()
 	for {
 		op := p.tok.Kind
+		if op == token.ARROW {
+			if p.depth == p.arrowDepth {
+				return x // the statement's assignment
+			}
+			// Split <- into < and a prefix -.
+			p.ahead = append([]scanner.Token{{Kind: token.SUB, Pos: p.tok.Pos + 1}}, p.ahead...)
+			p.tok.Kind, op = token.LSS, token.LSS
+		}
 		prec := op.Precedence()
 		if prec == 0 || prec < prec1 {
 			return x

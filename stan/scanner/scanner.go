@@ -91,7 +91,10 @@ func (s *Scanner) skip() (Token, bool) {
 		case c == '/' && s.peek(1) == '/':
 			s.lineComment()
 		case c == '#':
-			if rest := s.src[s.off:]; strings.HasPrefix(string(rest[:min(len(rest), 8)]), "#include") {
+			// "#include" directly followed by a word (#includes ...) is
+			// an old # comment, as stanc3 read it.
+			if rest := s.src[s.off:]; strings.HasPrefix(string(rest[:min(len(rest), 8)]), "#include") &&
+				(len(rest) == 8 || !isLetter(rest[8]) && !isDigit(rest[8])) {
 				return s.include(), true
 			}
 			s.lineComment()
@@ -111,27 +114,57 @@ func (s *Scanner) skip() (Token, bool) {
 	return Token{}, false
 }
 
+// lineComment skips to the end of the line, which a \r alone ends too.
 func (s *Scanner) lineComment() {
-	for s.off < len(s.src) && s.src[s.off] != '\n' {
+	for s.off < len(s.src) && s.src[s.off] != '\n' && s.src[s.off] != '\r' {
 		s.off++
 	}
 }
 
-// include reads `#include path` or `#include "path"` (or <path>) to the end
-// of the line.
+// include reads an #include directive as stanc3's lexer does: "#include",
+// at least one space, tab, form feed or newline, then the file name, which
+// is "name" or <name> (any characters but the closing one and a newline)
+// or, bare, everything up to the next white space. Scanning resumes right
+// after the name, so tokens may follow it on the line.
 func (s *Scanner) include() Token {
 	start := s.off
 	s.off += len("#include")
-	lineEnd := s.off
-	for lineEnd < len(s.src) && s.src[lineEnd] != '\n' {
-		lineEnd++
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r' }
+	if s.off < len(s.src) && !isSpace(s.src[s.off]) {
+		// #include"f" or #include<f>: stanc3 needs white space first.
+		s.errorf(start, "#include needs white space before the file name")
+		s.lineComment()
+		return Token{Kind: token.INCLUDE, Pos: s.file.Pos(start)}
 	}
-	path := strings.TrimSpace(string(s.src[s.off:lineEnd]))
-	if i := strings.Index(path, "//"); i >= 0 {
-		path = strings.TrimSpace(path[:i])
+	for s.off < len(s.src) && isSpace(s.src[s.off]) {
+		s.off++
 	}
-	path = strings.Trim(path, `"<>`)
-	s.off = lineEnd
+	var path string
+	switch open := s.peek(0); open {
+	case '"', '<':
+		close := byte('"')
+		if open == '<' {
+			close = '>'
+		}
+		end := s.off + 1
+		for end < len(s.src) && s.src[end] != close && s.src[end] != '\n' && s.src[end] != '\r' {
+			end++
+		}
+		if end >= len(s.src) || s.src[end] != close {
+			s.errorf(start, "#include file name not closed: missing %c", close)
+			s.off = end
+			return Token{Kind: token.INCLUDE, Pos: s.file.Pos(start)}
+		}
+		path = string(s.src[s.off+1 : end])
+		s.off = end + 1
+	default:
+		end := s.off
+		for end < len(s.src) && !isSpace(s.src[end]) {
+			end++
+		}
+		path = string(s.src[s.off:end])
+		s.off = end
+	}
 	if path == "" {
 		s.errorf(start, "#include needs a file name")
 	}
@@ -181,9 +214,19 @@ func (s *Scanner) Next() Token {
 	}
 	k := s.operator()
 	if k == token.ILLEGAL {
-		s.off++
-		s.errorf(start, "invalid character %q", c)
-		return Token{Kind: token.ILLEGAL, Pos: pos, Lit: string(c)}
+		// One error for a character however many bytes encode it (é,
+		// σ): Stan's identifiers and operators are ASCII.
+		r, size := utf8.DecodeRune(s.src[s.off:])
+		s.off += size
+		switch {
+		case r == utf8.RuneError && size == 1:
+			s.errorf(start, "invalid byte 0x%02x (not UTF-8 text)", c)
+		case r < utf8.RuneSelf:
+			s.errorf(start, "invalid character %q", r)
+		default:
+			s.errorf(start, "invalid character %q (U+%04X)", r, r)
+		}
+		return Token{Kind: token.ILLEGAL, Pos: pos, Lit: string(s.src[start:s.off])}
 	}
 	return Token{Kind: k, Pos: pos}
 }

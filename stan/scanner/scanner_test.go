@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -48,6 +49,25 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+// TestLineEnds: as in stanc3's lexer a line ends at \n, at \r\n (any
+// number of \r before the \n) and at a \r alone, which also ends a line
+// comment.
+func TestLineEnds(t *testing.T) {
+	fset := token.NewFileSet()
+	f := fset.AddFile("p.stan", []byte("a // x\rb\r\nc\r\r\nd\r\re # y\rf"))
+	var errs ErrorList
+	s := New(f, &errs)
+	for _, want := range []string{"a p.stan:1:1", "b p.stan:2:1", "c p.stan:3:1", "d p.stan:4:1", "e p.stan:6:1", "f p.stan:7:1"} {
+		tk := s.Next()
+		if got := tk.Lit + " " + fset.Position(tk.Pos).String(); got != want {
+			t.Errorf("token at %s, want %s", got, want)
+		}
+	}
+	if l := f.Line(3); l != "c" {
+		t.Errorf("line 3 is %q, want c", l)
+	}
+}
+
 func TestPositions(t *testing.T) {
 	fset := token.NewFileSet()
 	f := fset.AddFile("p.stan", []byte("a\n  bb\n\tc"))
@@ -68,9 +88,48 @@ func TestInclude(t *testing.T) {
 	}
 }
 
+// TestIncludeForms: the name of an #include is read as stanc3's lexer reads
+// it: after white space that may span lines, quoted or in <> up to the
+// closing character (tokens may follow on the line), or bare up to the next
+// white space.
+func TestIncludeForms(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want []string // the include's name, then the literals of the tokens after it
+	}{
+		{"#include \"a b.stan\" real", []string{"a b.stan", "real"}},
+		{"#include <c.stan>x", []string{"c.stan", "x"}},
+		{"#include\n\t d.stan e", []string{"d.stan", "e"}},
+		{"#include f.stan; g", []string{"f.stan;", "g"}},
+		{"#include h.stan // note\ni", []string{"h.stan", "i"}},
+		{"#includes the intercept\n#include_x\n#include j.stan", []string{"j.stan"}},
+	} {
+		toks, errs := scanAll(c.src)
+		var got []string
+		for _, tk := range toks {
+			got = append(got, tk.Lit)
+		}
+		if len(errs) > 0 || toks[0].Kind != token.INCLUDE || !slices.Equal(got, c.want) {
+			t.Errorf("%q: tokens %q errors %v, want %q", c.src, got, errs, c.want)
+		}
+	}
+	for _, c := range []struct{ src, want string }{
+		{`#include"a.stan"`, "t.stan:1:1: #include needs white space before the file name"},
+		{"#include \"a.stan\nb", "t.stan:1:1: #include file name not closed: missing \""},
+		{"#include   \n", "t.stan:1:1: #include needs a file name"},
+	} {
+		_, errs := scanAll(c.src)
+		if len(errs) != 1 || errs[0].Error() != c.want {
+			t.Errorf("%q: errors %v, want %s", c.src, errs, c.want)
+		}
+	}
+}
+
 func TestErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
 		{"x = 1 @ 2;", `t.stan:1:7: invalid character '@'`},
+		{"real σ;", `t.stan:1:6: invalid character 'σ' (U+03C3)`},
+		{"x\xff", `t.stan:1:2: invalid byte 0xff (not UTF-8 text)`},
 		{"/* never closed", `t.stan:1:1: comment not terminated: missing */`},
 		{`print("abc`, `t.stan:1:7: string literal not terminated`},
 		{"x = 1e+;", `t.stan:1:5: exponent has no digits in 1e+`},

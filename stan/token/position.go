@@ -78,7 +78,7 @@ func (f *File) Line(n int) string {
 	if n < len(f.lines) {
 		end = f.lines[n] - 1
 	}
-	if end > start && f.src[end-1] == '\r' {
+	for end > start && f.src[end-1] == '\r' {
 		end--
 	}
 	return string(f.src[start:end])
@@ -96,9 +96,28 @@ func NewFileSet() *FileSet { return &FileSet{base: 1} }
 // AddFile adds a file with its text.
 func (s *FileSet) AddFile(name string, src []byte) *File {
 	f := &File{name: name, base: s.base, src: src, lines: []int{0}}
-	for i, c := range src {
-		if c == '\n' {
+	// Lines end as in stanc3's lexer: at \n, at \r\n (or \r\r\n), and at
+	// a \r alone.
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\n':
 			f.lines = append(f.lines, i+1)
+		case '\r':
+			j := i
+			for j < len(src) && src[j] == '\r' {
+				j++
+			}
+			if j < len(src) && src[j] == '\n' {
+				f.lines = append(f.lines, j+1)
+			} else {
+				for k := i; k < j; k++ {
+					f.lines = append(f.lines, k+1)
+				}
+			}
+			i = j
+			if j < len(src) && src[j] != '\n' {
+				i-- // src[j] starts the next line: look at it again
+			}
 		}
 	}
 	s.base += len(src) + 1 // +1 so that EOF has its own position

@@ -1,3 +1,3 @@
 functions {
-  real f(real x) /* ERROR "expected \"{\" or \";\", found identifier \"return\"" */return x;
-}
+  real f(real x)
+/* ERROR "expected \"{\", \";\" or a statement as the function's body, found \"}\"" */}

@@ -1,0 +1,3 @@
+functions {
+  void f(real x) /* ERROR "expected \"{\", \";\" or a statement as the function's body, found a declaration" */real y;
+}
