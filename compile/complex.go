@@ -447,7 +447,7 @@ func (c *compiler) complexCall(call *check.Call, args []cexpr, t types.Type, pos
 		return f(c, args[0], t, pos), true
 	}
 	switch {
-	case (name == "pow" || name == "elt_pow") && complexArgs:
+	case (name == "pow" || name == ".^") && complexArgs:
 		return complexEltwise(c, args[0], args[1], t, pos, name, complexPow), true
 	case name == "mdivide_right" && complexArgs:
 		return complexMdivideRight(c, args[0], args[1], t, pos), true

@@ -129,8 +129,8 @@ func declType(t types.Type) string {
 // operatorSyntax writes the operators of the operator table as Stan
 // writes them; the walk compiles them both as operators and as calls.
 var operatorSyntax = map[string]string{
-	"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "modulus": "%", "int_divide": "%/%",
-	"left_divide": `\`, "elt_multiply": ".*", "elt_divide": "./", "pow": "^", "elt_pow": ".^",
+	"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "modulus": "%", "%/%": "%/%",
+	`\`: `\`, "elt_multiply": ".*", "elt_divide": "./", "pow": "^", ".^": ".^",
 	"logical_eq": "==", "logical_neq": "!=", "logical_lt": "<", "logical_lte": "<=", "logical_gt": ">",
 	"logical_gte": ">=", "logical_and": "&&", "logical_or": "||",
 	"minus": "-", "plus": "+", "logical_negation": "!",

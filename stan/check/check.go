@@ -1018,7 +1018,7 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	// The result must have the left side's type exactly, and the
 	// elementwise operators need containers (x .*= 2 on a real is not
 	// Stan).
-	sig, err := c.lib.Resolve(op, []types.Type{lt, rt})
+	sig, err := types.Stdlib().Resolve(op, []types.Type{lt, rt})
 	elementwise := s.Op == token.ELTMUL_ASSIGN || s.Op == token.ELTDIV_ASSIGN
 	if err != nil || sig.Ret != lt || elementwise && sig.Ret.IsScalar() {
 		c.errorf(s.Pos(), "ill-typed arguments supplied to assignment operator %s: lhs has type %v and rhs has type %v", s.Op, lt, rt)

@@ -71,7 +71,7 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 		if t.Kind == types.Invalid {
 			return invalid
 		}
-		sig, err := c.lib.Resolve(name, []types.Type{t})
+		sig, err := types.Stdlib().Resolve(name, []types.Type{t})
 		if err != nil {
 			c.errorf(x.OpPos, "ill-typed argument supplied to prefix operator %s: found %v", x.Op, t)
 			return invalid
@@ -82,7 +82,7 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 		if t.Kind == types.Invalid {
 			return invalid
 		}
-		sig, err := c.lib.Resolve("transpose", []types.Type{t})
+		sig, err := types.Stdlib().Resolve("transpose", []types.Type{t})
 		if err != nil {
 			c.errorf(x.Pos(), "the transpose operator ' needs a vector, row_vector or matrix, found %v", t)
 			return invalid
@@ -166,8 +166,8 @@ func (c *checker) exprType(x ast.Expr) types.Type {
 
 var binaryNames = map[token.Kind]string{
 	token.ADD: "add", token.SUB: "subtract", token.MUL: "multiply", token.QUO: "divide",
-	token.REM: "modulus", token.IDIV: "int_divide", token.LDIV: "left_divide", token.POW: "pow",
-	token.ELTMUL: "elt_multiply", token.ELTDIV: "elt_divide", token.ELTPOW: "elt_pow",
+	token.REM: "modulus", token.IDIV: "%/%", token.LDIV: `\`, token.POW: "pow",
+	token.ELTMUL: "elt_multiply", token.ELTDIV: "elt_divide", token.ELTPOW: ".^",
 	token.EQL: "logical_eq", token.NEQ: "logical_neq", token.LSS: "logical_lt", token.LEQ: "logical_lte",
 	token.GTR: "logical_gt", token.GEQ: "logical_gte", token.LAND: "logical_and", token.LOR: "logical_or",
 }
@@ -184,10 +184,11 @@ func (c *checker) binary(x *ast.BinaryExpr) types.Type {
 	if x.Op == token.QUO && a == types.IntT && b == types.IntT {
 		c.intDivision(x)
 	}
-	sig, err := c.lib.Resolve(name, []types.Type{a, b})
+	std := types.Stdlib()
+	sig, err := std.Resolve(name, []types.Type{a, b})
 	if err != nil && x.Op == token.QUO {
 		// stanc3's / is divide or else mdivide_right; /= is divide alone.
-		sig, err = c.lib.Resolve("mdivide_right", []types.Type{a, b})
+		sig, err = std.Resolve("mdivide_right", []types.Type{a, b})
 	}
 	if err != nil {
 		c.errorf(x.Pos(), "ill-typed arguments supplied to infix operator %s: left operand has type %v and right operand has type %v", x.Op, a, b)

@@ -57,6 +57,11 @@ func (l *Library) Dist(name string) (f DistFunc, ok bool) {
 	return f, ok
 }
 
+// Stdlib is the standard library alone, shared: it must not be added to.
+// Operators resolve against it, since user functions do not overload them
+// (in stanc3 an operator is typed by the Stan library's table only).
+func Stdlib() *Library { return stdlib }
+
 // NewLibrary returns a library holding a copy of the standard library.
 func NewLibrary() *Library {
 	l := &Library{funcs: make(map[string][]Signature, len(stdlib.funcs)), dists: stdlib.dists}
@@ -71,10 +76,11 @@ func (l *Library) Add(name string, s Signature) {
 	l.funcs[name] = append(l.funcs[name][:len(l.funcs[name]):len(l.funcs[name])], s)
 }
 
-// operatorOnly are the library's names for the operators stanc3 has no
-// function for: it types %/% by a rule of its own, \ as mdivide_left and
-// .^ as pow. A program writes these operators, never a call of the names.
-var operatorOnly = map[string]bool{"int_divide": true, "left_divide": true, "elt_pow": true}
+// operatorOnly are the operators stanc3 has no function for (it types %/%
+// by a rule of its own, \ as mdivide_left and .^ as pow): the library
+// keeps them under their symbols, which no call can name, so that a user
+// function may be called int_divide, left_divide or elt_pow.
+var operatorOnly = map[string]bool{"%/%": true, "\\": true, ".^": true}
 
 // Callable reports whether a program may call the library function name
 // by its name, as stanc3's table lets it (add(a, b) as well as a + b).
@@ -84,7 +90,8 @@ func Callable(name string) bool { return !operatorOnly[name] }
 func (l *Library) Has(name string) bool { return len(l.funcs[name]) > 0 }
 
 // Names lists the names of every function of the library, sorted:
-// operators under their stanc3 names (add, elt_pow, ...) and each
+// operators under their stanc3 names (add, pow, ...) or, for those
+// stanc3 has no function for, their symbols (%/%, \, .^), and each
 // distribution's densities, CDFs and rng.
 func (l *Library) Names() []string {
 	names := make([]string, 0, len(l.funcs))

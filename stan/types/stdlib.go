@@ -312,7 +312,7 @@ gp_dot_prod_cov: real[], real -> matrix
 gp_dot_prod_cov: real[], real[], real -> matrix
 gp_dot_prod_cov: vector[], real -> matrix
 gp_dot_prod_cov: vector[], vector[], real -> matrix
-int_divide: int, int -> int
+%/%: int, int -> int
 categorical_rng: vector -> int
 categorical_logit_rng: vector -> int
 multinomial_rng: vector, int -> int[]
@@ -374,8 +374,8 @@ multiply: matrix, matrix -> matrix
 divide: real, vector -> vector
 divide: real, row_vector -> row_vector
 divide: real, matrix -> matrix
-left_divide: matrix, vector -> vector
-left_divide: matrix, matrix -> matrix
+\: matrix, vector -> vector
+\: matrix, matrix -> matrix
 elt_multiply elt_divide: real, real -> real
 elt_multiply elt_divide: vector, vector -> vector
 elt_multiply elt_divide: row_vector, row_vector -> row_vector
@@ -726,7 +726,7 @@ func buildStdlib() *Library {
 	l.addArrayFuncs()
 	// .^ is pow, as in stanc3, whose vectorised overloads pair arrays,
 	// vectors and matrices elementwise and with scalars.
-	l.funcs["elt_pow"] = slices.Clone(l.funcs["pow"])
+	l.funcs[".^"] = slices.Clone(l.funcs["pow"])
 	return l
 }
 

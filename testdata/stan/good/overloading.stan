@@ -17,6 +17,12 @@ functions {
   }
   vector decay(real t, vector y, real k) { return -k * y; }
   vector root(vector x, real c) { return [x[1] * x[1] - c]'; }
+  // Names stanc3 gives operators it has no function for are free for
+  // user functions, and a user overload of an operator's function does
+  // not change the operator.
+  real int_divide(real a, real b) { return floor(a / b); }
+  real elt_pow(real a, real b) { return a ^ b; }
+  real add(array[] real a, real b) { return sum(a) + b; }
 }
 data {
   int N;
@@ -42,4 +48,6 @@ generated quantities {
   real r = shifted_normal_rng(mu);
   array[2] vector[1] sol = ode_rk45(decay, [1.0]', 0, {1.0, 2.0}, k);
   vector[1] sq = solve_newton(root, [1.0]', 2.0);
+  real udiv = int_divide(7.5, 2) + 7 %/% 2; // 3 + 3
+  real upow = elt_pow(2, 3) + add({1.0, 2.0}, 1.0); // 8 + 4
 }
