@@ -39,10 +39,6 @@ import (
 // ordinary compilation, which also runs whenever an evaluation's scale
 // or parameters are not finite, so that errors stay its own.
 
-// affineLoops enables the compilation; tests turn it off to compare with
-// the ordinary loop.
-var affineLoops = true
-
 // affTerm is coef · atom a.
 type affTerm struct {
 	a    int
@@ -147,7 +143,7 @@ type affCompiler struct {
 // is the loop's ordinary compilation, which it keeps for what the
 // factorisation does not decide.
 func (c *compiler) affineLoop(s *ast.ForStmt, old stmtFn) stmtFn {
-	if !affineLoops || old == nil || c.fn != nil || c.inGuide || !samples(s) || c.gen != nil && c.gen.siteIn(s) {
+	if c.opts&optAffineLoops == 0 || old == nil || c.fn != nil || c.inGuide || !samples(s) || c.gen != nil && c.gen.siteIn(s) {
 		return nil
 	}
 	ac := &affCompiler{c: c, inner: map[*check.Var]bool{}, varIx: map[*check.Var]int{}, p: &affProgram{}}

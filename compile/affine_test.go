@@ -24,10 +24,7 @@ func affineFits(m *Model) int {
 // buildBoth compiles src with and without affine loops.
 func buildBoth(t *testing.T, src string, data model.Data) (fast, old *Model) {
 	t.Helper()
-	fast = buildSource(t, src, data)
-	affineLoops = false
-	defer func() { affineLoops = true }()
-	return fast, buildSource(t, src, data)
+	return buildSource(t, src, data), buildSourceWith(t, src, data, allOptimizations&^optAffineLoops)
 }
 
 // affineData is an AR(3) series of length T with a covariate x, its

@@ -108,7 +108,25 @@ func (r varRef) getter() func(*env) *value {
 	return func(e *env) *value { return &e.globals[k] }
 }
 
+// optimizations is a set of the compiler's fused and specialised paths,
+// each of which replaces a general path that computes the same numbers
+// (to rounding). Compile takes them all; tests compile with some off
+// (compileWith) to compare the two paths.
+type optimizations uint8
+
+const (
+	optAffineLoops  optimizations = 1 << iota // affine.go's factorised regressions
+	optPrepareFixed                           // dists.go's fixedDensity
+	optFuseForward                            // hmmforward.go's forward-recursion node
+	optFuseLSE                                // lsefill.go's fused log_sum_exp fills
+	optHoistByIndex                           // indexhoist.go's tables of calls by index
+	optDoubleGQ                               // double.go's double-precision statements
+
+	allOptimizations = optAffineLoops | optPrepareFixed | optFuseForward | optFuseLSE | optHoistByIndex | optDoubleGQ
+)
+
 type compiler struct {
+	opts     optimizations // the fused paths this compilation may take
 	fset     *token.FileSet
 	info     *check.Info
 	errs     scanner.ErrorList
@@ -389,13 +407,18 @@ type outVar struct {
 // Compile lowers a checked program. Unsupported constructs are reported as
 // errors with their positions.
 func Compile(fset *token.FileSet, prog *ast.Program, info *check.Info) (*Program, error) {
+	return compileWith(fset, prog, info, allOptimizations)
+}
+
+// compileWith is Compile taking only the fused paths in opts.
+func compileWith(fset *token.FileSet, prog *ast.Program, info *check.Info, opts optimizations) (*Program, error) {
 	// The compiler synthesises nodes (x op= y as x = x op y, operators
 	// called by name, user densities called as functions) and types them in
 	// its own copy of the checker's maps, which the checker's caller may share.
 	own := *info
 	own.Types = maps.Clone(info.Types)
 	own.Calls = maps.Clone(info.Calls)
-	c := &compiler{fset: fset, info: &own, slots: map[*check.Var]varRef{}, funcs: map[funcKey]*userFunc{}, frames: map[*ast.FuncDecl]*int{},
+	c := &compiler{opts: opts, fset: fset, info: &own, slots: map[*check.Var]varRef{}, funcs: map[funcKey]*userFunc{}, frames: map[*ast.FuncDecl]*int{},
 		deferred: new([]*deferStmt)}
 	p := &Program{fset: fset, slots: c.slots}
 	for _, b := range prog.Blocks {

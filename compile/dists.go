@@ -530,14 +530,10 @@ type fixedCall struct {
 	lpdf  dist.Prepared
 }
 
-// prepareFixed turns fixedDensity on; tests turn it off to compare it
-// with the families' general drivers.
-var prepareFixed = true
-
 // fixedDensity compiles d's call with arguments argx, compiled to args,
 // as a fixedDensity, or returns nil when it is not one.
 func (c *compiler) fixedDensity(d density, argx []ast.Expr, args []cexpr, propto bool, pos token.Position) *fixedDensity {
-	if !prepareFixed || d.prepare == nil || d.ints != 0 || len(args) > 4 {
+	if c.opts&optPrepareFixed == 0 || d.prepare == nil || d.ints != 0 || len(args) > 4 {
 		return nil
 	}
 	n := len(args)

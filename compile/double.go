@@ -32,14 +32,10 @@ type (
 	dint  func(*env) int
 )
 
-// doubleGQ enables the double-precision statements; tests turn it off to
-// compare with the general path.
-var doubleGQ = true
-
 // inDouble reports whether statements compiled now run only in double
 // precision: generated quantities outside functions (a function body is
 // shared with the blocks that differentiate it).
-func (c *compiler) inDouble() bool { return c.double && c.fn == nil && doubleGQ }
+func (c *compiler) inDouble() bool { return c.double && c.fn == nil && c.opts&optDoubleGQ != 0 }
 
 // dStmt compiles s in double precision, or returns false for the
 // general path.

@@ -33,9 +33,7 @@ func compileBoth(t *testing.T, name string, src []byte) (fast, old *Program) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
 	}
-	doubleGQ = false
-	defer func() { doubleGQ = true }()
-	old, err = Source(name, src)
+	old, err = sourceWith(name, src, allOptimizations&^optDoubleGQ)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,11 @@ func File(path string) (*Program, error) {
 // in its diagnostics (a scanner.ErrorList); #include finds files in the
 // directories includeDirs.
 func Source(name string, src []byte, includeDirs ...string) (*Program, error) {
+	return sourceWith(name, src, allOptimizations, includeDirs...)
+}
+
+// sourceWith is Source taking only the fused paths in opts.
+func sourceWith(name string, src []byte, opts optimizations, includeDirs ...string) (*Program, error) {
 	fset := token.NewFileSet()
 	prog, err := parser.ParseFile(fset, name, src, parser.DirIncluder(includeDirs...))
 	if err != nil {
@@ -32,5 +37,5 @@ func Source(name string, src []byte, includeDirs ...string) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Compile(fset, prog, info)
+	return compileWith(fset, prog, info, opts)
 }

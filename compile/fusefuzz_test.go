@@ -44,9 +44,9 @@ func fusedProgram(body string) string {
 	return loopDecls + "model {\n" + body + "\n}\n"
 }
 
-// fuzzProgram parses, checks and compiles src with the current switches,
+// fuzzProgram parses, checks and compiles src with the fused paths opts,
 // and builds it with the data js (empty data when it does not read).
-func fuzzProgram(src, js []byte) *Model {
+func fuzzProgram(src, js []byte, opts optimizations) *Model {
 	fset := token.NewFileSet()
 	prog, err := parser.ParseFile(fset, "fuzz.stan", src, nil)
 	if err != nil {
@@ -56,7 +56,7 @@ func fuzzProgram(src, js []byte) *Model {
 	if err != nil {
 		return nil
 	}
-	p, err := Compile(fset, prog, info)
+	p, err := compileWith(fset, prog, info, opts)
 	if err != nil {
 		return nil
 	}
@@ -92,14 +92,10 @@ func fuzzPoints(d int) [][]float64 {
 	return points
 }
 
-// withoutFusion runs f with the fused paths off: affine loops, the
-// forward-recursion node, fused log_sum_exp fills, calls hoisted by
-// index and prepared fixed densities.
-func withoutFusion(f func()) {
-	affineLoops, fuseForward, fuseLSE, hoistByIndex, prepareFixed = false, false, false, false, false
-	defer func() { affineLoops, fuseForward, fuseLSE, hoistByIndex, prepareFixed = true, true, true, true, true }()
-	f()
-}
+// withoutFusion are the optimizations with the fused density paths off:
+// affine loops, the forward-recursion node, fused log_sum_exp fills,
+// calls hoisted by index and prepared fixed densities.
+const withoutFusion = allOptimizations &^ (optAffineLoops | optFuseForward | optFuseLSE | optHoistByIndex | optPrepareFixed)
 
 // FuzzFusedPaths checks that a program compiled with the fused paths
 // has the log density, gradient and error of the same program compiled
@@ -114,12 +110,11 @@ func FuzzFusedPaths(f *testing.F) {
 		if bytes.Contains(src, []byte("while")) {
 			return // a mutant loop without end
 		}
-		fused := fuzzProgram(src, js)
+		fused := fuzzProgram(src, js, allOptimizations)
 		if fused == nil {
 			return
 		}
-		var plain *Model
-		withoutFusion(func() { plain = fuzzProgram(src, js) })
+		plain := fuzzProgram(src, js, withoutFusion)
 		if plain == nil {
 			t.Fatalf("compiles with the fused paths only")
 		}
@@ -127,13 +122,10 @@ func FuzzFusedPaths(f *testing.F) {
 			var lp [2]float64
 			var g [2][]float64
 			var errs [2]error
-			fuseForward = true
 			g[0] = make([]float64, len(x))
 			lp[0], errs[0] = fused.LogDensity(x, g[0])
-			withoutFusion(func() {
-				g[1] = make([]float64, len(x))
-				lp[1], errs[1] = plain.LogDensity(x, g[1])
-			})
+			g[1] = make([]float64, len(x))
+			lp[1], errs[1] = plain.LogDensity(x, g[1])
 			if (errs[0] == nil) != (errs[1] == nil) || errs[0] != nil && errs[0].Error() != errs[1].Error() {
 				t.Fatalf("at %v: error %v, without fusion %v", x, errs[0], errs[1])
 			}
@@ -181,13 +173,11 @@ func FuzzDoubleGQ(f *testing.F) {
 		if !bytes.Contains(src, []byte("generated")) || bytes.Contains(src, []byte("while")) {
 			return
 		}
-		fast := fuzzProgram(src, js)
+		fast := fuzzProgram(src, js, allOptimizations)
 		if fast == nil {
 			return
 		}
-		doubleGQ = false
-		old := fuzzProgram(src, js)
-		doubleGQ = true
+		old := fuzzProgram(src, js, allOptimizations&^optDoubleGQ)
 		if old == nil {
 			t.Fatalf("compiles with the double-precision path only")
 		}

@@ -19,7 +19,13 @@ import (
 // buildSource compiles a program and binds data.
 func buildSource(t *testing.T, src string, data model.Data) *Model {
 	t.Helper()
-	p, err := Source("gaps.stan", []byte(src))
+	return buildSourceWith(t, src, data, allOptimizations)
+}
+
+// buildSourceWith is buildSource compiling with the fused paths opts.
+func buildSourceWith(t *testing.T, src string, data model.Data, opts optimizations) *Model {
+	t.Helper()
+	p, err := sourceWith("gaps.stan", []byte(src), opts)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
 	}

@@ -34,10 +34,6 @@ import (
 // its partials folded into the node's. Where the loop's bounds or gamma's shape do not fit at
 // run time, the loop runs as compiled (which reports the error).
 
-// fuseForward turns the forward-recursion node on; tests turn it off to
-// compare it with the loops it replaces.
-var fuseForward = true
-
 // hmmForward is a compiled forward recursion.
 type hmmForward struct {
 	old        stmtFn
@@ -121,7 +117,7 @@ const (
 // forwardLoop returns the forward recursion s as one node beside old, the
 // loop as compiled, or nil when s is not one.
 func (c *compiler) forwardLoop(s *ast.ForStmt, old stmtFn) stmtFn {
-	if c.fn != nil || old == nil {
+	if c.opts&optFuseForward == 0 || c.fn != nil || old == nil {
 		return nil
 	}
 	ks, ok := single(s.Body).(*ast.ForStmt)
@@ -319,7 +315,7 @@ func (c *compiler) isPrev(x ast.Expr, gamma, t, j *check.Var) bool {
 // gamma's shape do not fit.
 func (f *hmmForward) run(e *env) ctrl {
 	tp := e.t
-	if !fuseForward || tp == nil {
+	if tp == nil {
 		return f.old(e)
 	}
 	lo, hi, K := f.lo(e), f.hi(e), f.kn(e)

@@ -24,10 +24,19 @@ const fwdProgram = `model {
   target += log_sum_exp(gam[T]);
 }`
 
-func fwdModel(t *testing.T, lo, body string) *Model {
+// fwdModel builds fwdProgram with the k loop's body body, from LO = lo,
+// with the forward node (first) and without it.
+func fwdModel(t *testing.T, lo, body string) [2]*Model {
 	t.Helper()
 	decls := strings.Replace(loopDecls, "parameters", "transformed data { array[T] real ya = fabs(y); }\nparameters", 1)
-	return lseBuild(t, decls+strings.NewReplacer("LO", lo, "BODY", body).Replace(fwdProgram))
+	return fwdBoth(t, decls+strings.NewReplacer("LO", lo, "BODY", body).Replace(fwdProgram))
+}
+
+// fwdBoth builds src over loopData with the forward node (first) and
+// without it.
+func fwdBoth(t *testing.T, src string) [2]*Model {
+	t.Helper()
+	return [2]*Model{lseBuild(t, src), lseBuildWith(t, src, allOptimizations&^optFuseForward)}
 }
 
 // fwdFill is the usual k loop body with the fill's right-hand side rhs.
@@ -35,14 +44,14 @@ func fwdFill(rhs string) string {
 	return "for (j in 1:K) acc[j] = " + rhs + ";\n      gam[t, k] = log_sum_exp(acc);"
 }
 
-// fwdCompare evaluates m with the forward node and without it at random
-// points, checks that the log densities and gradients agree, and
-// reports whether the node was taken (the tapes differ).
-func fwdCompare(t *testing.T, name string, m *Model) bool {
+// fwdCompare evaluates a program compiled with the forward node and
+// without it (ms) at random points, checks that the log densities and
+// gradients agree, and reports whether the node was taken (the tapes
+// differ).
+func fwdCompare(t *testing.T, name string, ms [2]*Model) bool {
 	t.Helper()
-	defer func() { fuseForward = true }()
 	rng := rand.New(rand.NewPCG(15, 7))
-	x := make([]float64, m.Dim())
+	x := make([]float64, ms[0].Dim())
 	taken := false
 	for range 6 {
 		for i := range x {
@@ -51,8 +60,7 @@ func fwdCompare(t *testing.T, name string, m *Model) bool {
 		var lp [2]float64
 		var g [2][]float64
 		var n [2]int
-		for i, on := range []bool{true, false} {
-			fuseForward = on
+		for i, m := range ms {
 			g[i] = make([]float64, len(x))
 			var err error
 			if lp[i], err = m.LogDensity(x, g[i]); err != nil {
@@ -96,7 +104,7 @@ func TestForwardNode(t *testing.T) {
 // TestForwardNodeGradient checks the node against central finite
 // differences, emissions with a parameter outcome included.
 func TestForwardNodeGradient(t *testing.T) {
-	m := fwdModel(t, "2", fwdFill("lth[j, k] + gam[t - 1, j] - exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(sigma | rate[k]) + log_inv_logit(beta[j] - alpha * k)"))
+	m := fwdModel(t, "2", fwdFill("lth[j, k] + gam[t - 1, j] - exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(sigma | rate[k]) + log_inv_logit(beta[j] - alpha * k)"))[0]
 	x := []float64{0.3, -0.7, 0.2, 0.9, -0.4}
 	g := make([]float64, len(x))
 	if _, err := m.LogDensity(x, g); err != nil {
@@ -128,17 +136,15 @@ func TestForwardNodeErrors(t *testing.T) {
 		{"2", "gam[t - 1, j] + beta[j] + y[t + 1]"},
 		{"1", "gam[t - 1, j] + beta[j] + beta[k]"},
 	} {
-		m := fwdModel(t, c.lo, fwdFill(c.rhs))
+		ms := fwdModel(t, c.lo, fwdFill(c.rhs))
 		var msgs [2]string
-		for i, on := range []bool{true, false} {
-			fuseForward = on
+		for i, m := range ms {
 			_, err := m.LogDensity([]float64{-0.5, -0.1, 0.2, 0.3, 0.4}, make([]float64, 5))
 			if err == nil {
 				t.Fatalf("%s: no error", c.rhs)
 			}
 			msgs[i] = err.Error()
 		}
-		fuseForward = true
 		if msgs[0] != msgs[1] {
 			t.Errorf("%s: error %q, without the node %q", c.rhs, msgs[0], msgs[1])
 		}
@@ -154,8 +160,8 @@ func TestForwardNodeDataChecks(t *testing.T) {
 	td := "transformed data { array[T] real ya = fabs(y); matrix[T, K] Xb = X; Xb[5, 2] = -1; Xb[6, 1] = -2; }\nparameters"
 	// z is 0.2 at t = 2 and negative from t = 3 when alpha is -0.5.
 	tp := "transformed parameters { array[T] real z; for (t in 1:T) z[t] = ya[t] + alpha * t; }\nmodel"
-	build := func(rhs string) *Model {
-		return lseBuild(t, strings.Replace(loopDecls, "parameters", td, 1)+
+	build := func(rhs string) [2]*Model {
+		return fwdBoth(t, strings.Replace(loopDecls, "parameters", td, 1)+
 			strings.Replace(strings.NewReplacer("LO", "2", "BODY", fwdFill(rhs)).Replace(fwdProgram), "model", tp, 1))
 	}
 	good := []float64{0.5, -0.1, 0.2, 0.3, 0.4}
@@ -169,17 +175,15 @@ func TestForwardNodeDataChecks(t *testing.T) {
 		{"gam[t - 1, j] + beta[j] + exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(z[t] | rate[k])",
 			"Random variable is -0.7", [][]float64{good, good, bad}},
 	} {
-		m := build(c.rhs)
+		ms := build(c.rhs)
 		for n, x := range c.points {
 			var msgs [2]string
-			for i, on := range []bool{true, false} {
-				fuseForward = on
+			for i, m := range ms {
 				_, err := m.LogDensity(x, make([]float64, len(x)))
 				if err != nil {
 					msgs[i] = err.Error()
 				}
 			}
-			fuseForward = true
 			if msgs[0] != msgs[1] {
 				t.Errorf("%s, evaluation %d: error %q, without the node %q", c.rhs, n, msgs[0], msgs[1])
 			}
@@ -201,18 +205,16 @@ func TestForwardNodeFixedColumns(t *testing.T) {
 	src := strings.Replace(loopDecls, "parameters", td, 1) +
 		strings.Replace(strings.NewReplacer("LO", "2", "BODY", fwdFill("gam[t - 1, j] + beta[j] + exponential_lpdf(ya[t] | rate[k]) + exponential_lpdf(Xc[t, kk] | rate[k])")).Replace(fwdProgram),
 			"model {", "model {\n  int kk = alpha > 0 ? 1 : 2;", 1)
-	m := lseBuild(t, src)
+	ms := fwdBoth(t, src)
 	good := []float64{0.5, -0.1, 0.2, 0.3, 0.4}
 	bad := []float64{-0.5, -0.1, 0.2, 0.3, 0.4}
 	for n, x := range [][]float64{good, bad, good, bad} {
 		var msgs [2]string
-		for i, on := range []bool{true, false} {
-			fuseForward = on
+		for i, m := range ms {
 			if _, err := m.LogDensity(x, make([]float64, len(x))); err != nil {
 				msgs[i] = err.Error()
 			}
 		}
-		fuseForward = true
 		if msgs[0] != msgs[1] {
 			t.Errorf("evaluation %d: error %q, without the node %q", n, msgs[0], msgs[1])
 		}
@@ -222,7 +224,7 @@ func TestForwardNodeFixedColumns(t *testing.T) {
 	}
 	// ya's column was checked once and kept; Xc[t, kk]'s never is.
 	found := false
-	for _, s := range m.e.state {
+	for _, s := range ms[0].e.state {
 		st, ok := s.(*hmmState)
 		if !ok || len(st.yc) == 0 { // the node in a view that never ran
 			continue
@@ -244,14 +246,12 @@ func TestForwardNodeFixedColumns(t *testing.T) {
 	// Where it passes, the node's density is the loops'.
 	var lp [2]float64
 	var g [2][]float64
-	for i, on := range []bool{true, false} {
-		fuseForward = on
+	for i, m := range ms {
 		g[i] = make([]float64, len(good))
 		var err error
 		if lp[i], err = m.LogDensity(good, g[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
-	fuseForward = true
 	agreeAt(t, "a column of a parameter-dependent int", "without the node", lp[0], lp[1], g[0], g[1])
 }

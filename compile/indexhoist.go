@@ -28,16 +28,12 @@ type indexMemo[T any] [indexWays]struct {
 	val T
 }
 
-// hoistByIndex enables the tables; tests turn it off to compare with
-// the call made each time.
-var hoistByIndex = true
-
 // indexHoisted wraps the compiled call x, f, when there is an enclosing
 // for loop L such that x reads nothing L's body assigns but the variables
 // of at most two for loops inside L; it returns false otherwise. L is the
 // outermost such loop, for the most reuse.
 func (c *compiler) indexHoisted(x *ast.CallExpr, f cexpr) (cexpr, bool) {
-	if !hoistByIndex {
+	if c.opts&optHoistByIndex == 0 {
 		return f, false
 	}
 	outer, refs, nk := c.indexHoist(x)

@@ -22,11 +22,17 @@ import (
 // are alone, so the value is the one the operators would compute.
 
 // linOperand is a factor of a term: a leaf read inline, or any other real
-// expression by its closure.
+// expression by its closure. first marks an operand evaluated before the
+// statement opens (linComb): every closure, and every leaf that can fail
+// (an element read) before a closure, so that the operands are evaluated
+// in source order and an index out of range among such leaves is the
+// error, not a later closure's, as Stan, evaluating left to right,
+// reports it.
 type linOperand struct {
-	lf *leaf
-	r  func(*env) ad.Var
-	x  ast.Expr
+	lf    *leaf
+	r     func(*env) ad.Var
+	x     ast.Expr
+	first bool
 }
 
 // linTerm is ±a, ±a*b or ±a².
@@ -37,17 +43,13 @@ type linTerm struct {
 	neg  bool
 }
 
-// linComb is a compiled linear combination. opaque counts the operands
-// read by closure, which are evaluated first, in order, into the Model's
-// kernel stack: a closure may record on the tape, and nothing may be
-// recorded while the statement is open.
+// linComb is a compiled linear combination. first counts the operands
+// evaluated first, in order, into the Model's kernel stack: a closure may
+// record on the tape, and nothing may be recorded while the statement is
+// open; the other leaves are read inline.
 type linComb struct {
-	terms  []linTerm
-	opaque int
-	// leafFirst marks a leaf operand before a closure operand: when the
-	// closure fails, the leaf, which the operators would have read first,
-	// may fail before it (closuresInOrder).
-	leafFirst bool
+	terms []linTerm
+	first int
 }
 
 // linearComb compiles x as a linear combination when it is a chain of
@@ -93,32 +95,39 @@ func (c *compiler) linCombOf(x ast.Expr) *linComb {
 		return nil
 	}
 	lc := &linComb{}
-	leaves := 0 // element reads, which can fail, so far
-	operand := func(x ast.Expr) linOperand {
-		o := c.expr(x)
-		if l := realLeaf(o); l != nil {
+	var failing []*linOperand // the leaves that can fail since the last closure
+	operand := func(x ast.Expr, o *linOperand) {
+		ce := c.expr(x)
+		if l := realLeaf(ce); l != nil {
+			*o = linOperand{lf: l, x: x}
 			if l.kind != leafConst && l.kind != leafScalar {
-				leaves++
+				failing = append(failing, o)
 			}
-			return linOperand{lf: l, x: x}
+			return
 		}
-		lc.leafFirst = lc.leafFirst || leaves > 0
-		lc.opaque++
-		return linOperand{r: o.real(), x: x}
+		*o = linOperand{r: ce.real(), x: x, first: true}
+		for _, f := range failing {
+			f.first = true
+		}
+		lc.first += 1 + len(failing)
+		failing = failing[:0]
 	}
+	lc.terms = make([]linTerm, len(chain))
 	for k, t := range chain {
-		term := linTerm{neg: negs[k]}
+		term := &lc.terms[k]
+		term.neg = negs[k]
 		a, b, ok := c.productOf(unparen(t))
 		switch {
 		case ok && b == nil:
-			term.a, term.sq = operand(a), true
+			operand(a, &term.a)
+			term.sq = true
 		case ok:
-			term.a = operand(a)
-			term.b, term.prod = operand(b), true
+			operand(a, &term.a)
+			operand(b, &term.b)
+			term.prod = true
 		default:
-			term.a = operand(t)
+			operand(t, &term.a)
 		}
-		lc.terms = append(lc.terms, term)
 	}
 	return lc
 }
@@ -171,10 +180,10 @@ func isTwo(x ast.Expr) bool {
 	return err == nil && v == 2
 }
 
-// get is the operand's value: a leaf's, or the next of the opaque
-// operands' values evaluated beforehand, ops[*k].
+// get is the operand's value: a leaf's, or the next of the values of the
+// first operands evaluated beforehand, ops[*k].
 func (o *linOperand) get(e *env, ops []ad.Var, k *int) ad.Var {
-	if o.lf != nil {
+	if !o.first {
 		return o.lf.get(e)
 	}
 	*k++
@@ -184,16 +193,11 @@ func (o *linOperand) get(e *env, ops []ad.Var, k *int) ad.Var {
 // eval computes the combination and records it.
 func (lc *linComb) eval(e *env) ad.Var {
 	var ops []ad.Var
-	if lc.opaque > 0 {
+	if lc.first > 0 {
 		st := &e.kern
 		var base int
-		ops, base = st.window(lc.opaque)
-		if lc.leafFirst {
-			lc.closuresInOrder(e, ops)
-		} else {
-			var n int
-			lc.closures(e, ops, &n)
-		}
+		ops, base = st.window(lc.first)
+		lc.firstOperands(e, ops)
 		st.top = base
 	}
 	k := 0
@@ -220,50 +224,28 @@ func (lc *linComb) eval(e *env) ad.Var {
 	return bl.End(v)
 }
 
-// closures evaluates the closure operands into ops, counting them in k.
-func (lc *linComb) closures(e *env, ops []ad.Var, k *int) {
+// firstOperands evaluates the first operands into ops, in source order.
+func (lc *linComb) firstOperands(e *env, ops []ad.Var) {
+	k := 0
 	for i := range lc.terms {
 		t := &lc.terms[i]
-		if t.a.lf == nil {
-			ops[*k] = t.a.r(e)
-			*k++
+		if t.a.first {
+			ops[k] = t.a.eval(e)
+			k++
 		}
-		if t.prod && t.b.lf == nil {
-			ops[*k] = t.b.r(e)
-			*k++
+		if t.prod && t.b.first {
+			ops[k] = t.b.eval(e)
+			k++
 		}
 	}
 }
 
-// closuresInOrder is closures, but when the k-th closure fails, the
-// leaves before it are read first, in order, so that an index out of
-// range among them is the error, as Stan, evaluating left to right,
-// reports it.
-func (lc *linComb) closuresInOrder(e *env, ops []ad.Var) {
-	k := 0
-	defer func() {
-		if r := recover(); r != nil {
-			n := 0
-			for i := range lc.terms {
-				t := &lc.terms[i]
-				for _, o := range []*linOperand{&t.a, &t.b} {
-					if o == &t.b && !t.prod {
-						break
-					}
-					if o.lf == nil {
-						if n == k {
-							panic(r)
-						}
-						n++
-					} else {
-						o.lf.get(e)
-					}
-				}
-			}
-			panic(r)
-		}
-	}()
-	lc.closures(e, ops, &k)
+// eval evaluates the operand: reads the leaf or calls the closure.
+func (o *linOperand) eval(e *env) ad.Var {
+	if o.lf != nil {
+		return o.lf.get(e)
+	}
+	return o.r(e)
 }
 
 // partials is the term's value at a (and b, for a product) and its

@@ -37,19 +37,16 @@ func sameLoopDensity(t *testing.T, fused, plain string) {
 // of a regression loop would take them.
 func sameProgramDensity(t *testing.T, fused, plain string) {
 	t.Helper()
-	affineLoops = false
-	defer func() { affineLoops = true }()
-	dir := t.TempDir()
 	var lps [2]float64
 	var grads [2][]float64
 	var lens [2]int
 	x := []float64{0.4, -0.3, 0.6, 0.2, -0.5}
 	for k, src := range []string{fused, plain} {
-		path := filepath.Join(dir, "m.stan")
-		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		p, err := sourceWith("m.stan", []byte(src), allOptimizations&^optAffineLoops)
+		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := build(t, path, loopData)
+		m, err := p.NewModel(loopData, 1)
 		if err != nil {
 			t.Fatal(err)
 		}

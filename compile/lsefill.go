@@ -65,15 +65,11 @@ type stridedLeaf struct {
 	ok          bool
 }
 
-// fuseLSE enables the fused pairs; tests turn it off to compare with
-// the two statements compiled apart.
-var fuseLSE = true
-
 // fusedLSE compiles fill and use as one statement, or returns nil when
 // they are not such a pair.
 func (c *compiler) fusedLSE(fill, use ast.Stmt) stmtFn {
 	fs, ok := fill.(*ast.ForStmt)
-	if !ok || !fuseLSE {
+	if !ok || c.opts&optFuseLSE == 0 {
 		return nil
 	}
 	body := fs.Body

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -41,11 +39,17 @@ func lseModel(t *testing.T, decl, hi, fill string, plain bool) *Model {
 
 func lseBuild(t *testing.T, src string) *Model {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "m.stan")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+	return lseBuildWith(t, src, allOptimizations)
+}
+
+// lseBuildWith is lseBuild compiling with the fused paths opts.
+func lseBuildWith(t *testing.T, src string, opts optimizations) *Model {
+	t.Helper()
+	p, err := sourceWith("m.stan", []byte(src), opts)
+	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := build(t, path, loopData)
+	m, err := p.NewModel(loopData, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -516,9 +516,7 @@ func runStages(k int, src string, js []byte, st *mutStats, stage *string) string
 		return ""
 	}
 	*stage = "compile without the double path"
-	doubleGQ = false
-	p2, err := Source("mutant.stan", []byte(src))
-	doubleGQ = true
+	p2, err := sourceWith("mutant.stan", []byte(src), allOptimizations&^optDoubleGQ)
 	if err != nil {
 		return "the general path does not compile: " + err.Error()
 	}

@@ -32,7 +32,19 @@ const fastDim = 4 + 1 + 1 + 4 + 3
 // densityOf builds src over fastData.
 func densityOf(t *testing.T, src string) *Model {
 	t.Helper()
-	p, err := Source("m.stan", []byte(src))
+	return densityWith(t, src, allOptimizations)
+}
+
+// plainDensityOf is densityOf without fixedDensity.
+func plainDensityOf(t *testing.T, src string) *Model {
+	t.Helper()
+	return densityWith(t, src, allOptimizations&^optPrepareFixed)
+}
+
+// densityWith builds src over fastData, compiled with the fused paths opts.
+func densityWith(t *testing.T, src string, opts optimizations) *Model {
+	t.Helper()
+	p, err := sourceWith("m.stan", []byte(src), opts)
 	if err != nil {
 		t.Fatalf("%s: %v", src, err)
 	}
@@ -41,14 +53,6 @@ func densityOf(t *testing.T, src string) *Model {
 		t.Fatalf("%s: %v", src, err)
 	}
 	return m
-}
-
-// plainDensityOf is densityOf without fixedDensity.
-func plainDensityOf(t *testing.T, src string) *Model {
-	t.Helper()
-	prepareFixed = false
-	defer func() { prepareFixed = true }()
-	return densityOf(t, src)
 }
 
 // sameFastDensity checks that the model blocks fast and plain over fastDecls

@@ -5,7 +5,6 @@ package nuts
 import (
 	"fmt"
 	"math"
-	"slices"
 	"testing"
 )
 
@@ -16,8 +15,7 @@ import (
 // nanoseconds when each call is independent of the last (the
 // throughput bound: `free`) and when each waits for the last one's result
 // (the latency bound: `chained`). That is the part of the sampler's floor
-// that Stan's algorithm itself requires. Run it alone, in the counting
-// build:
+// that Stan's algorithm itself requires. It needs the counting build:
 //
 //	go test -tags nutscount ./infer/nuts -run XXX -bench WeightsFloor
 func BenchmarkWeightsFloor(b *testing.B) {
@@ -29,12 +27,13 @@ func BenchmarkWeightsFloor(b *testing.B) {
 		}
 		cfg := DefaultConfig()
 		cfg.Seed = 1
-		weightCalls = weightCalls[:0]
+		var calls []weightCall
+		weightCalls = &calls
 		ch, err := Sample(newGaussian(cov), cfg, nil)
+		weightCalls = nil
 		if err != nil {
 			b.Fatal(err)
 		}
-		calls := slices.Clone(weightCalls)
 		logs := 0
 		for _, c := range calls {
 			if c.log {
