@@ -21,7 +21,10 @@ func (s Signature) String() string {
 }
 
 // Library holds the signatures of the functions a program can call, by
-// name: the standard library (Stdlib) plus user-defined functions.
+// name: the standard library (Stdlib) plus user-defined functions. Its
+// reading methods (Resolve, Has, Signatures, Names, Dist) may run on many
+// goroutines at once, as they do on Stdlib's; Add may not run beside
+// them.
 type Library struct {
 	funcs map[string][]Signature
 	// dists are the standard library's functions of distribution
@@ -57,9 +60,10 @@ func (l *Library) Dist(name string) (f DistFunc, ok bool) {
 	return f, ok
 }
 
-// Stdlib is the standard library alone, shared: it must not be added to.
-// Operators resolve against it, since user functions do not overload them
-// (in stanc3 an operator is typed by the Stan library's table only).
+// Stdlib is the standard library alone, shared by every checker and
+// goroutine: it must not be added to. Operators resolve against it, since
+// user functions do not overload them (in stanc3 an operator is typed by
+// the Stan library's table only).
 func Stdlib() *Library { return stdlib }
 
 // NewLibrary returns a library holding a copy of the standard library.

@@ -1,8 +1,10 @@
 package types
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -132,5 +134,44 @@ func TestLibraryNames(t *testing.T) {
 		if _, ok := slices.BinarySearch(names, want); !ok {
 			t.Errorf("Names lacks %s", want)
 		}
+	}
+}
+
+// TestStdlibShared resolves operators against the shared standard library
+// from many goroutines at once, as checkers running in parallel do (run
+// with -race): each gets the overload a lone call gets.
+func TestStdlibShared(t *testing.T) {
+	calls := []struct {
+		name string
+		args []Type
+		want Type
+	}{
+		{"add", []Type{VectorT, RealT}, VectorT},
+		{"%/%", []Type{IntT, IntT}, IntT},
+		{".^", []Type{Array(IntT, 1), RealT}, Array(RealT, 1)},
+		{`\`, []Type{MatrixT, VectorT}, VectorT},
+		{"pow", []Type{ComplexT, IntT}, ComplexT},
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8*len(calls))
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				for _, c := range calls {
+					sig, err := Stdlib().Resolve(c.name, c.args)
+					if err != nil || sig.Ret != c.want {
+						errs <- fmt.Sprintf("%s%v = %v, %v; want %v", c.name, c.args, sig.Ret, err, c.want)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
