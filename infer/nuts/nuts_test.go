@@ -310,12 +310,17 @@ func (rejecter) Write(q []float64, _ *rand.Rand, out []float64) error { return n
 func (rejecter) Clone() model.Model                                   { return rejecter{} }
 
 // A transition, however deep its tree, allocates nothing: the leapfrog
-// steps, the tree's bookkeeping and the proposals use the chain's scratch.
+// steps, the tree's bookkeeping and the proposals use the chain's scratch,
+// their momenta too when Hooks.Phase wants them.
 func TestTransitionAllocatesNothing(t *testing.T) {
 	cov := [][]float64{{1, 0.5, 0}, {0.5, 2, 0.3}, {0, 0.3, 1}}
-	for _, kind := range []Metric{Diag, Dense} {
+	for _, c := range []struct {
+		kind    Metric
+		momenta bool // kept for Hooks.Phase
+	}{{Diag, false}, {Dense, false}, {Diag, true}, {Dense, true}} {
+		kind := c.kind
 		m := newGaussian(cov)
-		s := &sampler{m: m, d: 3, met: newMetric(kind, 3), eps: 0.3, maxDepth: 10,
+		s := &sampler{m: m, d: 3, met: newMetric(kind, 3), eps: 0.3, maxDepth: 10, momenta: c.momenta,
 			rng: rand.New(rand.NewPCG(1, 2)), z: newPoint(3), scratch: make([]float64, 3)}
 		s.initLevels()
 		cur := newPoint(3)
@@ -326,7 +331,7 @@ func TestTransitionAllocatesNothing(t *testing.T) {
 		tr := newTransition(3, s.maxDepth)
 		depths := 0
 		if n := testing.AllocsPerRun(200, func() { depths += s.transition(&cur, tr).TreeDepth }); n != 0 && !race.Enabled {
-			t.Errorf("%v metric: a transition allocates %v times", kind, n)
+			t.Errorf("%v metric, momenta kept %v: a transition allocates %v times", kind, c.momenta, n)
 		}
 		if depths < 200 {
 			t.Errorf("%v metric: trees of depth %d in 201 transitions; the test wants real trees", kind, depths)

@@ -120,7 +120,7 @@ type Sink interface {
 }
 
 // Hooks watch one chain as it runs; they are called from the chain's
-// goroutine, and either may be nil.
+// goroutine, and any may be nil.
 type Hooks struct {
 	Progress Progress
 	Sink     Sink
