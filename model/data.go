@@ -60,8 +60,10 @@ func (d Data) Names() []string {
 	return names
 }
 
-// ReadDataFile reads Stan JSON from path; a path ending in .zip is read
-// as a zip archive holding one JSON file, as PosteriorDB ships its data.
+// ReadDataFile reads a data file: R dump data (ReadRDump) from a path
+// ending in .R or .r, otherwise Stan JSON (ReadData); a path ending in
+// .zip is read as a zip archive holding one JSON file, as PosteriorDB
+// ships its data. A syntax error names path:line:col.
 func ReadDataFile(path string) (Data, error) {
 	if strings.HasSuffix(path, ".zip") {
 		zr, err := zip.OpenReader(path)
@@ -129,7 +131,9 @@ func (e *SyntaxError) Error() string {
 // the CmdStan Guide's JSON table shows, and "inf", which gostan once
 // wrote. A member whose name is not a Stan identifier is skipped, as
 // CmdStan skips it; a name given twice, at the top or inside a tuple,
-// is an error, as CmdStan's "Attempt to redefine variable" is.
+// is an error, as CmdStan's "Attempt to redefine variable" is. Text that
+// is not JSON but starts as R dump data does (name <- value) is read by
+// ReadRDump.
 func ReadData(r io.Reader) (Data, error) {
 	src, err := io.ReadAll(r)
 	if err != nil {

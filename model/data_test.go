@@ -217,21 +217,25 @@ func FuzzReadData(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		d, err := ReadData(strings.NewReader(src))
-		var se *SyntaxError
-		if errors.As(err, &se) && (se.Line < 1 || se.Line > strings.Count(src, "\n")+1 || se.Column < 1 || se.Column > len(src)+1) {
-			t.Fatalf("%v: outside the %d bytes", err, len(src))
-		}
-		if err != nil {
-			return
-		}
-		for name, v := range d {
-			n := 1
-			for _, k := range v.Dims {
-				n *= k
-			}
-			if n != len(v.Elems) {
-				t.Fatalf("%s: dims %v but %d elements", name, v.Dims, len(v.Elems))
-			}
-		}
+		checkRead(t, src, d, err)
 	})
+}
+
+// checkRead holds a reader of src to its contract: a syntax error points
+// inside src, and every value has as many elements as its sizes make.
+func checkRead(t *testing.T, src string, d Data, err error) {
+	t.Helper()
+	var se *SyntaxError
+	if errors.As(err, &se) && (se.Line < 1 || se.Line > strings.Count(src, "\n")+1 || se.Column < 1 || se.Column > len(src)+1) {
+		t.Fatalf("%v: outside the %d bytes", err, len(src))
+	}
+	for name, v := range d {
+		n := 1
+		for _, k := range v.Dims {
+			n *= k
+		}
+		if n != len(v.Elems) {
+			t.Fatalf("%s: dims %v but %d elements", name, v.Dims, len(v.Elems))
+		}
+	}
 }

@@ -111,17 +111,6 @@ func FuzzReadRDump(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		d, err := ReadRDump(strings.NewReader(src))
-		if err != nil {
-			return
-		}
-		for name, v := range d {
-			n := 1
-			for _, k := range v.Dims {
-				n *= k
-			}
-			if n != len(v.Elems) {
-				t.Fatalf("%s: dims %v but %d elements", name, v.Dims, len(v.Elems))
-			}
-		}
+		checkRead(t, src, d, err)
 	})
 }
