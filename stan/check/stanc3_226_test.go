@@ -1,10 +1,7 @@
 package check
 
 import (
-	"bufio"
-	"compress/gzip"
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -35,33 +32,12 @@ import (
 // commas (which Stan then required). The higher-order functions, which
 // take a function, are programs written out in higherOld226.
 func TestStanc3_226Signatures(t *testing.T) {
-	f, err := os.Open("testdata/stanc3_226_signatures.tsv.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var sigs []oldSig
 	names := map[string]bool{}
-	sc := bufio.NewScanner(z)
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), "\t")
-		s := oldSig{name: fields[0], ret: parseSigType(t, fields[1]), kind: fields[3]}
-		if fields[2] != "" {
-			for _, a := range strings.Split(fields[2], "; ") {
-				a, data := strings.CutPrefix(a, "data ")
-				s.args = append(s.args, parseSigType(t, a))
-				s.data = append(s.data, data)
-			}
-		}
+	for _, row := range readSigTable(t, "testdata/stanc3_226_signatures.tsv.gz") {
+		s := oldSig{name: row.fields[0], ret: parseSigType(t, row.fields[1]), kind: row.fields[3], args: row.args, data: row.data}
 		sigs = append(sigs, s)
 		names[s.name] = true
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	if len(sigs) != 26892 {
 		t.Errorf("read %d overloads, want 26892", len(sigs))

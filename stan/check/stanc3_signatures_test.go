@@ -36,32 +36,10 @@ import (
 // logical_negation) are accepted on purpose: Stan removed them in 2.33,
 // gostan keeps them for old models (docs/language.md).
 func TestStanc3Signatures(t *testing.T) {
-	f, err := os.Open("testdata/stanc3_signatures.tsv.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	lib := types.NewLibrary()
-	sc := bufio.NewScanner(z)
 	accepted, rejected := 0, 0
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), "\t")
-		name, ret, argList := fields[0], fields[1], fields[2]
-		var args []types.Type
-		var data []int
-		if argList != "" {
-			for i, a := range strings.Split(argList, "; ") {
-				a, ok := strings.CutPrefix(a, "data ")
-				if ok {
-					data = append(data, i)
-				}
-				args = append(args, parseSigType(t, a))
-			}
-		}
+	for _, row := range readSigTable(t, "testdata/stanc3_signatures.tsv.gz") {
+		name, ret, argList, args := row.fields[0], row.fields[1], row.fields[2], row.args
 		sig, err := lib.Resolve(name, args)
 		if ret, ok := genericCall(name, args); ok {
 			sig, err = types.Signature{Args: args, Ret: ret}, nil
@@ -82,14 +60,11 @@ func TestStanc3Signatures(t *testing.T) {
 		case !types.Callable(name):
 			t.Errorf("%s cannot be called by name, but stanc3 calls it", name)
 		}
-		for _, i := range data {
-			if args[i].Kind != types.Int && !slices.Contains(DataArgs(name), i) {
+		for i, data := range row.data {
+			if data && args[i].Kind != types.Int && !slices.Contains(DataArgs(name), i) {
 				t.Errorf("%s(%s): argument %d need not be data, but stanc3 requires it", name, argList, i+1)
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	if accepted != 9543 || rejected != 6000 {
 		t.Errorf("read %d accepted and %d rejected calls, want 9543 and 6000", accepted, rejected)
@@ -107,6 +82,50 @@ func oldLogical(name string, args []types.Type) bool {
 		}
 	}
 	return false
+}
+
+// sigRow is a line of a gzipped table of signatures (testdata/*.tsv.gz):
+// its tab-separated fields (a function's name, its result, its arguments,
+// and any more), with the arguments read ("; " between them, "data "
+// before one stanc3 requires to be data).
+type sigRow struct {
+	fields []string
+	args   []types.Type
+	data   []bool
+}
+
+// readSigTable reads the table at path.
+func readSigTable(t *testing.T, path string) []sigRow {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []sigRow
+	sc := bufio.NewScanner(z)
+	for sc.Scan() {
+		row := sigRow{fields: strings.Split(sc.Text(), "\t")}
+		if len(row.fields) < 3 {
+			t.Fatalf("%s: line %d has %d fields", path, len(rows)+1, len(row.fields))
+		}
+		if row.fields[2] != "" {
+			for _, a := range strings.Split(row.fields[2], "; ") {
+				a, data := strings.CutPrefix(a, "data ")
+				row.args = append(row.args, parseSigType(t, a))
+				row.data = append(row.data, data)
+			}
+		}
+		rows = append(rows, row)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
 
 // parseSigType reads a type as types.Type.String writes it.
