@@ -14,7 +14,10 @@ type GradientCheck struct {
 	LogP       float64   // the log density there
 	Model      []float64 // the model's gradient
 	FiniteDiff []float64 // (lp(x + ε eₖ) - lp(x - ε eₖ)) / 2ε
-	Failed     int       // coordinates where |model - finite diff| > the error allowed
+	// Failed counts the coordinates where |model - finite diff| exceeds
+	// the error allowed or is NaN (Stan's count passes NaN over; a NaN
+	// gradient is a failed test all the same).
+	Failed int
 }
 
 // CheckGradient runs Stan's gradient test on m at x with step epsilon,

@@ -41,7 +41,8 @@ func (q quartic) Write(x []float64, _ *rand.Rand, out []float64) error { return 
 func (q quartic) Clone() model.Model                                   { return q }
 
 // TestCheckGradient: the finite differences of a quartic are its gradient
-// to O(ε²); a gradient off by 1e-3 in one coordinate fails there alone.
+// to O(ε²); a gradient off by 1e-3 in one coordinate fails there alone,
+// as does a NaN one.
 func TestCheckGradient(t *testing.T) {
 	x := []float64{0.5, -1.25, 2}
 	c, err := model.CheckGradient(quartic{d: 3}, x, 1e-6, 1e-6)
@@ -59,6 +60,9 @@ func TestCheckGradient(t *testing.T) {
 	bad, err := model.CheckGradient(quartic{d: 3, skew: 1e-3}, x, 1e-6, 1e-6)
 	if err != nil || bad.Failed != 1 || math.Abs(bad.Model[2]-bad.FiniteDiff[2]-1e-3) > 1e-7 {
 		t.Fatalf("skewed gradient: %+v, %v", bad, err)
+	}
+	if nan, err := model.CheckGradient(quartic{d: 3, skew: math.NaN()}, x, 1e-6, 1e-6); err != nil || nan.Failed != 1 {
+		t.Fatalf("a NaN gradient: %+v, %v", nan, err)
 	}
 	lines := bad.Lines()
 	if lines[1] != " Log probability=-3.37598" || lines[3] != " param idx           value           model     finite diff           error" ||
