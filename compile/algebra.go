@@ -87,8 +87,19 @@ func (c *compiler) algebraSolver(x *ast.CallExpr, call *check.Call, args []cexpr
 			if s.stepsF == nil {
 				// Stan took a real maximum number of steps (2.26 still did;
 				// C++ converts it).
+				// Below 1 (NaN too) it counts as 0, which the check
+				// of max_num_steps refuses; above int32 it saturates.
 				r := args[7].r
-				s.stepsF = func(e *env) int { return int(r(e).Val) }
+				s.stepsF = func(e *env) int {
+					v := r(e).Val
+					switch {
+					case !(v >= 1):
+						return 0
+					case v > math.MaxInt32:
+						return math.MaxInt32
+					}
+					return int(v)
+				}
 			}
 		}
 		pass, params = args[2:5], []types.Type{vec, reals, ints}

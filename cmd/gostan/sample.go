@@ -88,9 +88,9 @@ func newSampleCmd() *cobra.Command {
 				if err := os.MkdirAll(outputDir, 0o755); err != nil {
 					return err
 				}
-				output = filepath.Join(outputDir, output)
+				output = inDir(outputDir, output)
 				if diagnostic != "" {
-					diagnostic = filepath.Join(outputDir, diagnostic)
+					diagnostic = inDir(outputDir, diagnostic)
 				}
 			}
 			files, diagFiles := outputNames(output, chains), outputNames(diagnostic, chains)
@@ -278,6 +278,14 @@ func pathfinderInits(m *compile.Model, seed uint64, out []chainInit) ([]chainIni
 func fileExists(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && !st.IsDir()
+}
+
+// inDir places a relative output path in dir; an absolute one stays.
+func inDir(dir, path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(dir, path)
 }
 
 // outputNames follows CmdStan: one chain writes the file as named,

@@ -232,4 +232,13 @@ func TestSampleDiagnosticFile(t *testing.T) {
 			t.Errorf("chain %d: the header does not name the diagnostic file: %q", c, dg.Config)
 		}
 	}
+	// An absolute path is not placed in --output-dir.
+	abs := filepath.Join(t.TempDir(), "abs.csv")
+	if _, stderr, err := run("sample", prog, "--seed", "4", "--refresh", "0", "--chains", "1", "--warmup", "20", "--samples", "5",
+		"--output-dir", dir, "--diagnostic-file", abs); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if rows := readWholeCSV(t, abs).Draws; len(rows) != 5 {
+		t.Errorf("%s: %d rows", abs, len(rows))
+	}
 }

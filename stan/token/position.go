@@ -2,6 +2,7 @@ package token
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -127,7 +128,7 @@ func (s *FileSet) AddFile(name string, src []byte) *File {
 
 // Files are the set's files in the order added: the main file first,
 // then the files it includes.
-func (s *FileSet) Files() []*File { return s.files }
+func (s *FileSet) Files() []*File { return slices.Clone(s.files) }
 
 // File returns the file holding p, or nil.
 func (s *FileSet) File(p Pos) *File {
