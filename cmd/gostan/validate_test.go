@@ -5,8 +5,10 @@ import (
 	"errors"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -95,6 +97,13 @@ func TestHostileFlags(t *testing.T) {
 		cmds = append(cmds, key)
 	}
 	slices.Sort(cmds)
+	type run struct {
+		name string
+		full []string
+		out  bytes.Buffer
+		err  error
+	}
+	var runs []*run
 	for _, key := range cmds {
 		args, ok := commandArgs[key]
 		if !ok {
@@ -108,22 +117,39 @@ func TestHostileFlags(t *testing.T) {
 		for name, r := range flagRanges[key] {
 			typ := cmd.Flags().Lookup(name).Value.Type()
 			for _, v := range hostileValues(r, typ) {
-				full := append(append(strings.Fields(key), args...), "--"+name+"="+v)
-				var out bytes.Buffer
-				c := exec.Command(bin, full...)
-				c.Stdout, c.Stderr, c.Dir = &out, &out, t.TempDir()
-				err := c.Run()
-				var exit *exec.ExitError
-				if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-					t.Errorf("%q: %v, want exit status 1\n%s", full, err, out.String())
-					continue
-				}
-				msg := out.String()
-				if !strings.Contains(msg, "--"+name+" must be ") || strings.Contains(msg, "panic:") ||
-					strings.Contains(msg, "goroutine ") || strings.Contains(msg, "Usage:") || strings.Contains(msg, "strconv") {
-					t.Errorf("%q: %q", full, msg)
-				}
+				runs = append(runs, &run{name: name, full: append(append(strings.Fields(key), args...), "--"+name+"="+v)})
 			}
+		}
+	}
+	// The runs are a thousand process starts: a few at a time, each in a
+	// directory of its own.
+	next := make(chan *run)
+	var wg sync.WaitGroup
+	for range 2 * runtime.GOMAXPROCS(0) {
+		dir := t.TempDir()
+		wg.Go(func() {
+			for r := range next {
+				c := exec.Command(bin, r.full...)
+				c.Stdout, c.Stderr, c.Dir = &r.out, &r.out, dir
+				r.err = c.Run()
+			}
+		})
+	}
+	for _, r := range runs {
+		next <- r
+	}
+	close(next)
+	wg.Wait()
+	for _, r := range runs {
+		var exit *exec.ExitError
+		if !errors.As(r.err, &exit) || exit.ExitCode() != 1 {
+			t.Errorf("%q: %v, want exit status 1\n%s", r.full, r.err, r.out.String())
+			continue
+		}
+		msg := r.out.String()
+		if !strings.Contains(msg, "--"+r.name+" must be ") || strings.Contains(msg, "panic:") ||
+			strings.Contains(msg, "goroutine ") || strings.Contains(msg, "Usage:") || strings.Contains(msg, "strconv") {
+			t.Errorf("%q: %q", r.full, msg)
 		}
 	}
 }
