@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"time"
@@ -106,11 +105,7 @@ func newLaplaceCmd() *cobra.Command {
 				return err
 			}
 			if res.Interrupted && res.Hessian == nil {
-				lp, err := f(mode, nil)
-				if err != nil {
-					lp = math.NaN()
-				}
-				return stopAt(mode, lp, "Interrupted while computing the Hessian: the one row is the mode, not a draw.",
+				return stopAt(mode, res.ModeLogP, "Interrupted while computing the Hessian: the one row is the mode, not a draw.",
 					"the mode", "one row at the mode; the Hessian was not finished, no draws")
 			}
 			if res.WriteErrors > 0 {

@@ -447,53 +447,19 @@ func runPath(ctx context.Context, m model.Model, cfg Config, index int) (Path, *
 	return path, &out
 }
 
-// initialize draws the start uniformly in (-InitRadius, InitRadius) until
-// the density and its gradient are finite, at most 100 times; a failure
-// says why the model rejected the initial values.
+// initialize finds the start as NUTS does (model.Initialize): the given
+// point, or up to 100 draws uniform in (-InitRadius, InitRadius) until the
+// density and its gradient are finite; a failure says why the model
+// rejected the initial values.
 func (p *single) initialize() ([]float64, error) {
-	n := len(p.x)
-	grad := make([]float64, n)
-	var rejected model.Failures
-	finite := func(x []float64) bool {
-		p.evals++
-		lp, err := p.m.LogDensity(x, grad)
-		ok := err == nil && !math.IsNaN(lp) && !math.IsInf(lp, 0)
-		for _, v := range grad {
-			ok = ok && !math.IsNaN(v) && !math.IsInf(v, 0)
-		}
-		if !ok {
-			if err == nil {
-				err = errors.New("the log density or its gradient is not finite")
-				if ex, isEx := p.m.(model.Explainer); isEx {
-					if why := ex.Explain(x); why != nil {
-						err = why
-					}
-				}
-			}
-			rejected.Add(err)
-		}
-		return ok
+	x, grad := make([]float64, len(p.x)), make([]float64, len(p.x))
+	_, rejected, err := model.Initialize(p.m, p.cfg.Init, p.cfg.InitRadius, p.rng, x, grad)
+	p.evals += rejected.Count
+	if err != nil {
+		return nil, err
 	}
-	if p.cfg.Init != nil {
-		x := slices.Clone(p.cfg.Init)
-		if !finite(x) {
-			return nil, fmt.Errorf("the initial point was rejected: %v", rejected.First[0])
-		}
-		return x, nil
-	}
-	x := make([]float64, n)
-	r := p.cfg.InitRadius
-	for range 100 {
-		for i := range x {
-			x[i] = r * (2*p.rng.Float64() - 1)
-		}
-		if finite(x) {
-			return x, nil
-		}
-	}
-	lines := append([]string{fmt.Sprintf("initialization between (-%g, %g) failed after 100 attempts", r, r)},
-		rejected.Report("initial value rejected", "initial values rejected")...)
-	return nil, errors.New(strings.Join(lines, "\n"))
+	p.evals++
+	return x, nil
 }
 
 // logDensity is the model's log density at z, -Inf where it fails.
