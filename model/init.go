@@ -21,6 +21,19 @@ const InitTries = 100
 // that is not finite); when every try fails, the error says why the first
 // ones did.
 func Initialize(m Model, init []float64, radius float64, rng *rand.Rand, x, grad []float64) (float64, Failures, error) {
+	var explain func([]float64) error
+	if ex, ok := m.(Explainer); ok {
+		explain = ex.Explain
+	}
+	return InitializeDensity(m.LogDensity, explain, init, radius, rng, x, grad)
+}
+
+// InitializeDensity is Initialize for an algorithm that has a log density
+// rather than a Model (optimize maximises the density without the log
+// Jacobian when asked to): f is the density with its gradient, as
+// Model.LogDensity, and explain, when not nil, says why f is not finite
+// at a point, as Explainer.Explain.
+func InitializeDensity(f func(x, grad []float64) (float64, error), explain func([]float64) error, init []float64, radius float64, rng *rand.Rand, x, grad []float64) (float64, Failures, error) {
 	var rejected Failures
 	if init == nil && radius == 0 {
 		init = make([]float64, len(x))
@@ -30,7 +43,7 @@ func Initialize(m Model, init []float64, radius float64, rng *rand.Rand, x, grad
 			return 0, rejected, fmt.Errorf("initial point has %d values, but the model has %d unconstrained parameters", len(init), len(x))
 		}
 		copy(x, init)
-		lp, why := tryInit(m, x, grad)
+		lp, why := tryInit(f, explain, x, grad)
 		if why != nil {
 			return 0, rejected, fmt.Errorf("rejecting the initial value: %w", why)
 		}
@@ -40,7 +53,7 @@ func Initialize(m Model, init []float64, radius float64, rng *rand.Rand, x, grad
 		for i := range x {
 			x[i] = radius * (2*rng.Float64() - 1)
 		}
-		lp, why := tryInit(m, x, grad)
+		lp, why := tryInit(f, explain, x, grad)
 		if why == nil {
 			return lp, rejected, nil
 		}
@@ -53,8 +66,8 @@ func Initialize(m Model, init []float64, radius float64, rng *rand.Rand, x, grad
 
 // tryInit evaluates x as an initial point and says why it is rejected, nil
 // if it is not.
-func tryInit(m Model, x, grad []float64) (float64, error) {
-	lp, err := m.LogDensity(x, grad)
+func tryInit(f func(x, grad []float64) (float64, error), explain func([]float64) error, x, grad []float64) (float64, error) {
+	lp, err := f(x, grad)
 	finite := err == nil && !math.IsNaN(lp) && !math.IsInf(lp, 0)
 	for _, g := range grad {
 		finite = finite && !math.IsNaN(g) && !math.IsInf(g, 0)
@@ -65,8 +78,8 @@ func tryInit(m Model, x, grad []float64) (float64, error) {
 	case err != nil:
 		return 0, err
 	}
-	if ex, ok := m.(Explainer); ok {
-		if why := ex.Explain(x); why != nil {
+	if explain != nil {
+		if why := explain(x); why != nil {
 			return 0, why
 		}
 	}

@@ -77,11 +77,14 @@ func newLaplaceCmd() *cobra.Command {
 				}
 			} else {
 				ocfg := optimize.DefaultConfig()
-				ocfg.Seed = cfg.Seed
+				ocfg.Seed, ocfg.Explain = cfg.Seed, m.Explain
 				fmt.Fprintln(out, "Finding the mode with L-BFGS")
 				res, err := optimize.MaximizeContext(ctx, f, m.Dim(), ocfg, nil)
 				if err != nil {
 					return fmt.Errorf("finding the mode: %w", err)
+				}
+				for _, msg := range res.Messages {
+					fmt.Fprintln(out, msg)
 				}
 				if res.Interrupted {
 					return stopAt(res.X, res.LogP,

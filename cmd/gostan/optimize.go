@@ -76,6 +76,9 @@ func newOptimizeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			for _, msg := range res.Messages {
+				fmt.Fprintln(out, msg)
+			}
 			if refresh > 0 && !printed && last.Iter > 0 {
 				line(last)
 			}

@@ -207,25 +207,21 @@ func RunContext(ctx context.Context, m model.Model, cfg Config, progress func(EL
 	return res, nil
 }
 
-// initialize finds a point with finite density and gradient, as NUTS does.
+// initialize finds the start as NUTS does (model.Initialize, Stan's
+// services::util::initialize): the given point, zero for radius 0, or up to
+// 100 draws uniform in (-InitRadius, InitRadius) until the density and its
+// gradient are finite. The rejected tries become messages; a failure says
+// why the model rejected them.
 func (r *runner) initialize() ([]float64, error) {
-	d := len(r.z)
-	x := make([]float64, d)
-	if r.cfg.Init != nil {
-		if len(r.cfg.Init) != d {
-			return nil, fmt.Errorf("initial point has %d values, but the model has %d unconstrained parameters", len(r.cfg.Init), d)
-		}
-		return slices.Clone(r.cfg.Init), nil
+	x := make([]float64, len(r.z))
+	_, rejected, err := model.Initialize(r.m, r.cfg.Init, r.cfg.InitRadius, r.rng, x, r.gz)
+	r.nGrad += rejected.Count
+	if err != nil {
+		return nil, err
 	}
-	for range 100 {
-		for i := range x {
-			x[i] = r.cfg.InitRadius * (2*r.rng.Float64() - 1)
-		}
-		if _, err := r.grad(x); err == nil {
-			return x, nil
-		}
-	}
-	return nil, fmt.Errorf("initialization between (-%g, %g) failed after 100 attempts", r.cfg.InitRadius, r.cfg.InitRadius)
+	r.nGrad++
+	r.messages = append(r.messages, rejected.Report("initial value rejected", "initial values rejected")...)
+	return x, nil
 }
 
 // grad evaluates the model gradient into r.gz; a non-finite value is an

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gostan/gostan/draws"
+	"github.com/gostan/gostan/model"
 )
 
 // Model is what Run needs of a compiled Stan program (compile.Model has
@@ -29,6 +30,9 @@ type Model interface {
 // far, flagged Interrupted.
 func Run(ctx context.Context, m Model, cfg Config, report func(Iteration)) (*Result, error) {
 	f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, cfg.Jacobian) }
+	if ex, ok := m.(model.Explainer); ok && cfg.Explain == nil {
+		cfg.Explain = ex.Explain
+	}
 	var rows [][]float64
 	if cfg.SaveIterations {
 		rng, inner, n := rand.New(rand.NewPCG(cfg.Seed, 0x0972)), report, len(m.Names())

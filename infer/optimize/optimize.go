@@ -9,6 +9,8 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/floats"
+
+	"github.com/gostan/gostan/model"
 )
 
 // Algorithm is the optimizer.
@@ -54,11 +56,17 @@ type Config struct {
 	TolParam    float64 // parameter change
 	HistorySize int     // L-BFGS's update pairs
 	// Init is the starting point on the unconstrained scale; when nil the
-	// start is uniform in (-InitRadius, InitRadius) in every coordinate,
-	// redrawn up to 100 times until the density can be evaluated.
+	// start is zero for InitRadius 0 and otherwise uniform in
+	// (-InitRadius, InitRadius) in every coordinate, redrawn up to 100
+	// times until the density and its gradient are finite
+	// (model.InitializeDensity, shared with the other algorithms).
 	Init       []float64
 	InitRadius float64
-	Seed       uint64
+	// Explain, when not nil, says why the density is not finite at a
+	// point (a model.Explainer's Explain), for the messages about rejected
+	// initial points; Run sets it when the model has one.
+	Explain func(x []float64) error
+	Seed    uint64
 	// Jacobian includes the log Jacobian of the constraining transforms
 	// in the density Run maximises (the mode on the unconstrained scale,
 	// as a Laplace approximation wants); CmdStan's default leaves it out.
@@ -144,6 +152,9 @@ type Result struct {
 	X        []float64 // the mode on the unconstrained scale
 	LogP     float64   // the log density there
 	InitLogP float64   // the log density at the start
+	// Messages are the initial points rejected before the start, with
+	// why, as the other algorithms report them.
+	Messages []string
 	Iter     int
 	Evals    int
 	Code     Code
@@ -177,7 +188,7 @@ func MaximizeContext(ctx context.Context, f Func, dim int, cfg Config, report fu
 		return nil, errors.New("the iteration limit must be positive")
 	}
 	o := &optimizer{f: f, cfg: cfg, n: dim, g: make([]float64, dim)}
-	x, err := o.initialize()
+	x, rejected, err := o.initialize()
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +202,7 @@ func MaximizeContext(ctx context.Context, f Func, dim int, cfg Config, report fu
 		return nil, fmt.Errorf("unknown algorithm %v", cfg.Algorithm)
 	}
 	if res != nil {
-		res.Config = cfg
+		res.Config, res.Messages = cfg, rejected
 	}
 	return res, err
 }
@@ -221,29 +232,23 @@ func (o *optimizer) eval(x, grad []float64) (float64, bool) {
 	return -lp, true
 }
 
-func (o *optimizer) initialize() ([]float64, error) {
+// initialize finds the start as every algorithm does (Stan's
+// services::util::initialize, model.InitializeDensity): the given point,
+// zero for radius 0, or up to 100 draws uniform in (-InitRadius,
+// InitRadius) until the density and its gradient are finite. It returns
+// the rejected tries worded for a person.
+func (o *optimizer) initialize() ([]float64, []string, error) {
 	x := make([]float64, o.n)
-	if o.cfg.Init != nil {
-		if len(o.cfg.Init) != o.n {
-			return nil, fmt.Errorf("the initial point has %d values, but the density has %d parameters", len(o.cfg.Init), o.n)
-		}
-		copy(x, o.cfg.Init)
-		if _, ok := o.eval(x, o.g); !ok {
-			return nil, errors.New("the log density or its gradient cannot be evaluated at the initial point")
-		}
-		return x, nil
-	}
 	rng := rand.New(rand.NewPCG(o.cfg.Seed, 0x0971))
-	r := o.cfg.InitRadius
-	for range 100 {
-		for i := range x {
-			x[i] = r * (2*rng.Float64() - 1)
-		}
-		if _, ok := o.eval(x, o.g); ok {
-			return x, nil
-		}
+	f := func(x, grad []float64) (float64, error) {
+		o.evals++
+		return o.f(x, grad)
 	}
-	return nil, fmt.Errorf("initialization between (-%g, %g) failed after 100 attempts", r, r)
+	_, rejected, err := model.InitializeDensity(f, o.cfg.Explain, o.cfg.Init, o.cfg.InitRadius, rng, x, o.g)
+	if err != nil {
+		return nil, nil, err
+	}
+	return x, rejected.Report("initial value rejected", "initial values rejected"), nil
 }
 
 // step sets x1 = x0 + alpha p.
