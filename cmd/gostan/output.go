@@ -12,7 +12,13 @@ import (
 
 // writeSet writes a method's draws to run.Output as Stan CSV.
 func writeSet(set *draws.Set, run stancsv.Run) error {
-	f, err := os.Create(run.Output)
+	return writeSetAt(run.Output, set, run)
+}
+
+// writeSetAt writes set as Stan CSV to path, with run's settings in its
+// header: a method's second file, such as ADVI's diagnostic file.
+func writeSetAt(path string, set *draws.Set, run stancsv.Run) error {
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 
 func newVariationalCmd() *cobra.Command {
 	cfg := advi.DefaultConfig()
-	var dataPath, output, algorithm, guide, init, guideInit string
+	var dataPath, output, diagnostic, algorithm, guide, init, guideInit string
 	var seed uint64
 	var sigFigs, draws int
 	set := defaultSVI(0)
@@ -87,6 +87,9 @@ func newVariationalCmd() *cobra.Command {
 				}
 			}
 			if algorithm == "autoguide" || algorithm == "guide" {
+				if diagnostic != "" {
+					return fmt.Errorf("--diagnostic-file writes ADVI's ELBO trace: it needs --algorithm meanfield or fullrank, not %s", algorithm)
+				}
 				name, method := guide, "autoguide-"+guide
 				if algorithm == "guide" {
 					name, method = "guide", "guide"
@@ -147,14 +150,24 @@ func newVariationalCmd() *cobra.Command {
 				fmt.Fprintln(out, msg)
 			}
 			vset := res.Set()
-			if err := writeSet(vset, stancsv.Run{Model: args[0], Data: dataPath, Init: init, Output: output, SigFigs: sigFigs}); err != nil {
+			run := stancsv.Run{Model: args[0], Data: dataPath, Init: init, Output: output, Diagnostic: diagnostic, SigFigs: sigFigs}
+			if err := writeSet(vset, run); err != nil {
 				return err
+			}
+			if diagnostic != "" {
+				if err := writeSetAt(diagnostic, res.DiagnosticSet(), run); err != nil {
+					return err
+				}
 			}
 			if res.Interrupted {
 				reportInterrupted(stderr, "the approximation so far", output, fmt.Sprintf("its mean and %d draws, after %d iterations", len(res.Draws), res.Iter))
 				return interruptedExit(ctx)
 			}
-			fmt.Fprintf(out, "Wrote %s (eta = %g)\n\n", output, res.Eta)
+			wrote := output
+			if diagnostic != "" {
+				wrote += " and " + diagnostic
+			}
+			fmt.Fprintf(out, "Wrote %s (eta = %g)\n\n", wrote, res.Eta)
 			return printSummary(out, vset, false)
 		},
 	}
@@ -173,6 +186,7 @@ func newVariationalCmd() *cobra.Command {
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")
 	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale; ADVI), a JSON file of initial values, as CmdStan takes, or, for an autoguide, median or mean: NumPyro's init_to_median (15 draws) and init_to_mean through the program's priors")
 	f.StringVar(&output, "output", "output.csv", "output file")
+	f.StringVar(&diagnostic, "diagnostic-file", "", "also write ADVI's ELBO trace to this CSV file, as CmdStan's diagnostic_file: iter, time_in_seconds (since the gradient ascent began) and ELBO at each evaluation (meanfield, fullrank)")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.StringVar(&guide, "guide", "diagonal", "the autoguide: "+strings.Join(autoguide.Names, ", "))
 	f.StringVar(&guideInit, "guide-init", "", "a JSON file of initial values of the guide block's parameters (--algorithm guide), such as the _guide.json a fit writes")

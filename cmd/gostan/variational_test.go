@@ -165,3 +165,65 @@ func TestVariationalInitFromPrior(t *testing.T) {
 		t.Errorf("ADVI with --init median: %v\n%s", err, stderr)
 	}
 }
+
+// TestVariationalDiagnosticFile: --diagnostic-file writes ADVI's ELBO
+// trace as CmdStan does: the run's settings, Stan's header
+// iter,time_in_seconds,ELBO and one row per ELBO evaluation, the
+// iterations increasing by --eval-elbo and the ELBO the one printed. An
+// autoguide has no such trace and refuses the flag.
+func TestVariationalDiagnosticFile(t *testing.T) {
+	dir := t.TempDir()
+	out, diag := filepath.Join(dir, "out.csv"), filepath.Join(dir, "elbo.csv")
+	stdout, stderr, err := run("variational", "../../examples/eight_schools.stan", "--data", "../../examples/eight_schools.data.json",
+		"--seed", "4", "--eval-elbo", "50", "--iter", "2000", "--draws", "20", "--output", out, "--diagnostic-file", diag)
+	if err != nil {
+		t.Fatalf("variational: %v\n%s", err, stderr)
+	}
+	var printed []float64
+	for _, line := range strings.Split(stdout, "\n") {
+		if f := strings.Fields(line); len(f) >= 4 && f[0] == "iteration" && f[2] == "ELBO" {
+			v, err := strconv.ParseFloat(f[3], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			printed = append(printed, v)
+		}
+	}
+	b, err := os.ReadFile(diag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	if !strings.Contains(text, "# method = variational\n") || !strings.Contains(text, "#   diagnostic_file = "+diag+"\n") || !strings.Contains(text, "\niter,time_in_seconds,ELBO\n") {
+		t.Fatalf("diagnostic file:\n%s", text)
+	}
+	iters, secs, elbos := csvColumn(t, diag, "iter"), csvColumn(t, diag, "time_in_seconds"), csvColumn(t, diag, "ELBO")
+	if len(printed) < 2 || len(elbos) != len(printed) {
+		t.Fatalf("%d rows, %d ELBO evaluations printed", len(elbos), len(printed))
+	}
+	for i := range elbos {
+		if iters[i] != float64(50*(i+1)) || secs[i] < 0 || (i > 0 && secs[i] < secs[i-1]) {
+			t.Errorf("row %d: iter %v, %v s", i+1, iters[i], secs[i])
+		}
+		if math.Abs(elbos[i]-printed[i]) > 0.0005+1e-5*math.Abs(printed[i]) {
+			t.Errorf("row %d: ELBO %v, printed %v", i+1, elbos[i], printed[i])
+		}
+	}
+	if !strings.Contains(string(mustRead(t, out)), "#   diagnostic_file = "+diag+"\n") {
+		t.Error("the output's settings do not name the diagnostic file")
+	}
+	_, _, err = run("variational", "../../examples/eight_schools.stan", "--data", "../../examples/eight_schools.data.json",
+		"--algorithm", "autoguide", "--output", out, "--diagnostic-file", diag)
+	if err == nil || !strings.Contains(err.Error(), "needs --algorithm meanfield or fullrank") {
+		t.Errorf("autoguide with --diagnostic-file: %v", err)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"time"
 
 	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/infer/svi"
@@ -63,6 +64,9 @@ type ELBOPoint struct {
 	Iter            int
 	ELBO            float64
 	RelMean, RelMed float64
+	// Seconds is the time since the gradient ascent began (after the
+	// step-size search), Stan's time_in_seconds.
+	Seconds float64
 }
 
 // Result is a fitted approximation and draws from it.
@@ -108,6 +112,21 @@ func (r *Result) Set() *draws.Set {
 		set.Comments = append(set.Comments, fmt.Sprintf("Interrupted after %d of %d iterations: the draws are the approximation's at that point, not a converged fit.", r.Iter, r.Config.Iter))
 	}
 	return set
+}
+
+// DiagnosticColumns are the columns of ADVI's diagnostic file, Stan's.
+var DiagnosticColumns = []string{"iter", "time_in_seconds", "ELBO"}
+
+// DiagnosticSet is the ELBO trace as CmdStan's diagnostic_file holds it
+// for variational: the run's settings, then one row per ELBO evaluation of
+// the gradient ascent (History) with the iteration, the seconds since the
+// ascent began and the ELBO.
+func (r *Result) DiagnosticSet() *draws.Set {
+	rows := make([][]float64, len(r.History))
+	for i, p := range r.History {
+		rows[i] = []float64{float64(p.Iter), p.Seconds, p.ELBO}
+	}
+	return &draws.Set{Columns: DiagnosticColumns, Chains: [][][]float64{rows}, Config: r.Config.lines(), Seed: r.Config.Seed}
 }
 
 // lines are CmdStan's configuration lines of the variational method,
@@ -364,6 +383,7 @@ func (r *runner) ascend(ctx context.Context, q *approx, eta float64, progress fu
 	elbo := -math.MaxFloat64 // so the first relative change is 1, as in Stan
 	prev := append([]float64(nil), q.par...)
 	backoffs := 0
+	start := time.Now()
 	for it := 1; it <= cfg.Iter; it++ {
 		if ctx.Err() != nil {
 			res.Interrupted = true
@@ -397,7 +417,7 @@ func (r *runner) ascend(ctx context.Context, q *approx, eta float64, progress fu
 		if len(diffs) > window {
 			diffs = diffs[1:]
 		}
-		p := ELBOPoint{Iter: it, ELBO: elbo, RelMean: mean(diffs), RelMed: median(diffs)}
+		p := ELBOPoint{Iter: it, ELBO: elbo, RelMean: mean(diffs), RelMed: median(diffs), Seconds: time.Since(start).Seconds()}
 		res.History = append(res.History, p)
 		if progress != nil {
 			progress(p)
