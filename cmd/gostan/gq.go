@@ -55,7 +55,7 @@ func newGQCmd() *cobra.Command {
 					return err
 				}
 			}
-			outputs := outputNames(output, len(inputs))
+			outputs := outputNames(output, len(inputs), 1)
 			for _, o := range outputs {
 				for _, in := range inputs {
 					if sameFile(o, in) {

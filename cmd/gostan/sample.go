@@ -29,7 +29,7 @@ import (
 func newSampleCmd() *cobra.Command {
 	cfg := nuts.DefaultConfig()
 	var dataPath, output, outputDir, diagnostic, metric, metricFile, init, algorithm string
-	var chains, threads, sigFigs, refresh int
+	var chains, id, threads, sigFigs, refresh int
 	var seed uint64
 	cmd := &cobra.Command{
 		Use:   "sample MODEL.stan",
@@ -62,7 +62,7 @@ func newSampleCmd() *cobra.Command {
 			if seed == 0 {
 				seed = uint64(time.Now().UnixNano())
 			}
-			cfg.Seed = seed
+			cfg.Seed, cfg.Chain = seed, id
 			start := time.Now()
 			m, err := loadModel(stderr, args[0], dataPath, seed)
 			if err != nil {
@@ -80,7 +80,7 @@ func newSampleCmd() *cobra.Command {
 					return err
 				}
 			}
-			inits, err := chainInits(m, init, seed, chains, &cfg.InitRadius)
+			inits, err := chainInits(m, init, seed, chains, id, &cfg.InitRadius)
 			if err != nil {
 				return err
 			}
@@ -93,7 +93,7 @@ func newSampleCmd() *cobra.Command {
 					diagnostic = inDir(outputDir, diagnostic)
 				}
 			}
-			files, diagFiles := outputNames(output, chains), outputNames(diagnostic, chains)
+			files, diagFiles := outputNames(output, chains, id), outputNames(diagnostic, chains, id)
 			run := stancsv.Run{Model: args[0], Data: dataPath, MetricFile: metricFile, Chains: chains, Refresh: refresh, SigFigs: sigFigs, Threads: threads}
 			sinks := make([]*stancsv.SampleFile, chains)
 			for c := range sinks {
@@ -114,7 +114,7 @@ func newSampleCmd() *cobra.Command {
 			if cfg.FixedParam {
 				warmup = 0
 			}
-			progress := newSampleProgress(stderr, chains, warmup, cfg.Samples, refresh)
+			progress := newSampleProgress(stderr, chains, id, warmup, cfg.Samples, refresh)
 			fit, err := nuts.Run(ctx, m, nuts.Options{Config: cfg, Chains: chains, Threads: threads,
 				Setup: func(c int, cc *nuts.Config) nuts.Hooks {
 					cc.Init = inits[c].point
@@ -135,7 +135,7 @@ func newSampleCmd() *cobra.Command {
 					return err
 				}
 				for _, msg := range ch.Messages {
-					fmt.Fprintf(stderr, "chain %d: %s\n", c+1, msg)
+					fmt.Fprintf(stderr, "chain %d: %s\n", id+c, msg)
 				}
 			}
 			if interrupted {
@@ -164,6 +164,7 @@ func newSampleCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.IntVar(&chains, "chains", nuts.DefaultOptions().Chains, "number of chains (4, as CmdStanPy and CmdStanR run; CmdStan's num_chains defaults to 1)")
+	f.IntVar(&id, "id", cfg.Chain, "the first chain's number, CmdStan's id: the chains are id, id+1, ..., each drawing from the seed and its number, so --id 3 --chains 1 repeats chain 3 of --chains 4; with several chains the files are name_ID.csv (and init_ID.json)")
 	f.IntVar(&cfg.Warmup, "warmup", cfg.Warmup, "warmup iterations per chain")
 	f.IntVar(&cfg.Samples, "samples", cfg.Samples, "iterations per chain after warmup (0: warmup only)")
 	f.IntVar(&cfg.Thin, "thin", cfg.Thin, "keep every this many iterations")
@@ -181,12 +182,12 @@ func newSampleCmd() *cobra.Command {
 	f.IntVar(&cfg.TermBuffer, "adapt-term-buffer", cfg.TermBuffer, "width of the final fast adaptation interval")
 	f.IntVar(&cfg.Window, "adapt-window", cfg.Window, "initial width of the slow adaptation interval")
 	f.IntVar(&cfg.MaxDepth, "max-depth", cfg.MaxDepth, "maximum tree depth")
-	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale), a JSON file of initial values, as CmdStan takes (with several chains, init.json is read as init_1.json, init_2.json, ... where those exist), or pathfinder: each chain starts at a draw of multi-path Pathfinder")
+	f.StringVar(&init, "init", "2", "a number R (initial values uniform in (-R, R) on the unconstrained scale), a JSON file of initial values, as CmdStan takes (with several chains, init.json is read as init_1.json, init_2.json, ... (numbered from --id) where those exist), or pathfinder: each chain starts at a draw of multi-path Pathfinder")
 	f.Float64Var(&cfg.StepSize, "stepsize", cfg.StepSize, "initial step size")
 	f.Float64Var(&cfg.StepSizeJitter, "stepsize-jitter", cfg.StepSizeJitter, "each transition's step size uniform within this fraction of the nominal one, in [0, 1]")
-	f.StringVar(&output, "output", "output.csv", "output file; with several chains, name_1.csv, name_2.csv, ...")
+	f.StringVar(&output, "output", "output.csv", "output file; with several chains, name_1.csv, name_2.csv, ... (numbered from --id)")
 	f.StringVar(&outputDir, "output-dir", "", "directory for the output files (created if missing)")
-	f.StringVar(&diagnostic, "diagnostic-file", "", "also write each kept iteration's unconstrained position, momentum (p_) and potential gradient (g_) to this CSV file, as CmdStan's diagnostic_file; with several chains, name_1.csv, ...")
+	f.StringVar(&diagnostic, "diagnostic-file", "", "also write each kept iteration's unconstrained position, momentum (p_) and potential gradient (g_) to this CSV file, as CmdStan's diagnostic_file; with several chains, name_1.csv, ... (numbered from --id)")
 	f.IntVar(&threads, "threads", runtime.NumCPU(), "chains run in parallel")
 	f.IntVar(&sigFigs, "sig-figs", 6, "significant digits in the CSV")
 	f.IntVar(&refresh, "refresh", 100, "progress every this many iterations: CmdStan's lines when stderr is not a terminal, bars on a terminal; 0: none")
@@ -226,21 +227,24 @@ type chainInit struct {
 }
 
 // chainInits resolves --init for each chain as CmdStan does: a radius for
-// all, or a JSON file; with several chains, init.json is read as
-// init_1.json, init_2.json, ... where those exist.
-func chainInits(m *compile.Model, init string, seed uint64, chains int, radius *float64) ([]chainInit, error) {
+// all, or a JSON file; with several chains, numbered from first, init.json
+// is read as init_1.json, init_2.json, ... (from init_first.json) where
+// those exist.
+func chainInits(m *compile.Model, init string, seed uint64, chains, first int, radius *float64) ([]chainInit, error) {
 	out := make([]chainInit, chains)
 	if init == "pathfinder" {
-		return pathfinderInits(m, seed, out)
+		return pathfinderInits(m, seed, first, out)
 	}
 	for c := range out {
 		out[c].arg = init
 		if chains > 1 {
-			if name := outputNames(init, chains)[c]; fileExists(name) {
+			if name := outputNames(init, chains, first)[c]; fileExists(name) {
 				out[c].arg = name
 			}
 		}
-		if err := applyInit(m, out[c].arg, seed+uint64(c), radius, &out[c].point); err != nil {
+		// The values a file lacks are drawn from the chain's number, so
+		// that --id reproduces a chain of a larger run.
+		if err := applyInit(m, out[c].arg, seed+uint64(first+c)-1, radius, &out[c].point); err != nil {
 			return nil, err
 		}
 	}
@@ -251,7 +255,7 @@ func chainInits(m *compile.Model, init string, seed uint64, chains int, radius *
 // Pathfinder with CmdStan's defaults, as CmdStan 2.33+ can: the chains
 // begin near the posterior, so a shorter warmup can do
 // (docs/variational.md measures it).
-func pathfinderInits(m *compile.Model, seed uint64, out []chainInit) ([]chainInit, error) {
+func pathfinderInits(m *compile.Model, seed uint64, first int, out []chainInit) ([]chainInit, error) {
 	cfg := pathfinder.DefaultConfig()
 	cfg.Seed = seed
 	res, err := pathfinder.Run(m, cfg)
@@ -260,17 +264,19 @@ func pathfinderInits(m *compile.Model, seed uint64, out []chainInit) ([]chainIni
 	}
 	// Resampling repeats draws: take distinct ones where there are enough.
 	var distinct [][]float64
+	// Chain k takes the k-th, whatever the chains run with it (--id).
+	last := max(first, 1) - 1 + len(out)
 	for _, z := range res.Unconstrained {
 		if !slices.ContainsFunc(distinct, func(d []float64) bool { return slices.Equal(d, z) }) {
 			distinct = append(distinct, z)
 		}
-		if len(distinct) == len(out) {
+		if len(distinct) == last {
 			break
 		}
 	}
 	for c := range out {
 		out[c].arg = "pathfinder"
-		out[c].point = distinct[c%len(distinct)]
+		out[c].point = distinct[(max(first, 1)-1+c)%len(distinct)]
 	}
 	return out, nil
 }
@@ -289,8 +295,9 @@ func inDir(dir, path string) string {
 }
 
 // outputNames follows CmdStan: one chain writes the file as named,
-// several write name_1.csv, name_2.csv, ...
-func outputNames(output string, chains int) []string {
+// several, numbered from first (CmdStan's id), write name_first.csv,
+// name_{first+1}.csv, ...
+func outputNames(output string, chains, first int) []string {
 	if chains == 1 {
 		return []string{output}
 	}
@@ -298,7 +305,7 @@ func outputNames(output string, chains int) []string {
 	base := strings.TrimSuffix(output, ext)
 	names := make([]string, chains)
 	for i := range names {
-		names[i] = fmt.Sprintf("%s_%d%s", base, i+1, ext)
+		names[i] = fmt.Sprintf("%s_%d%s", base, first+i, ext)
 	}
 	return names
 }
@@ -321,11 +328,12 @@ type sampleProgress struct {
 	mu                     sync.Mutex
 	warmup, total, refresh int
 	width                  int
+	first                  int // the first chain's number
 }
 
-func newSampleProgress(w io.Writer, chains, warmup, samples, refresh int) *sampleProgress {
+func newSampleProgress(w io.Writer, chains, first, warmup, samples, refresh int) *sampleProgress {
 	total := warmup + samples
-	p := &sampleProgress{bars: &progressBars{}, warmup: warmup, total: total, refresh: refresh,
+	p := &sampleProgress{bars: &progressBars{}, warmup: warmup, total: total, refresh: refresh, first: first,
 		width: int(math.Ceil(math.Log10(float64(max(total, 1)))))}
 	if refresh == 0 {
 		return p
@@ -336,7 +344,7 @@ func newSampleProgress(w io.Writer, chains, warmup, samples, refresh int) *sampl
 	}
 	p.bars.p = mpb.New(mpb.WithOutput(w), mpb.WithWidth(40))
 	for c := range chains {
-		l := fmt.Sprintf("chain %d", c+1)
+		l := fmt.Sprintf("chain %d", first+c)
 		phase := decor.Any(func(s decor.Statistics) string {
 			if s.Current < int64(warmup) {
 				return "(Warmup)  "
@@ -366,7 +374,7 @@ func (p *sampleProgress) set(c, iter int) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintf(p.w, "Chain %d Iteration: %*d / %d [%3d%%]  (%s)\n", c+1, p.width, iter, p.total, 100*iter/p.total, phase)
+	fmt.Fprintf(p.w, "Chain %d Iteration: %*d / %d [%3d%%]  (%s)\n", p.first+c, p.width, iter, p.total, 100*iter/p.total, phase)
 }
 
 func (p *sampleProgress) wait() { p.bars.wait() }

@@ -242,3 +242,54 @@ func TestSampleDiagnosticFile(t *testing.T) {
 		t.Errorf("%s: %d rows", abs, len(rows))
 	}
 }
+
+// TestSampleChainID: --id numbers the chains as CmdStan's id does. A chain
+// draws from the seed and its number alone, so --id 3 --chains 1 writes
+// exactly the draws, adaptation and diagnostics of chain 3 of --chains 4;
+// with several chains the files, init files included, are numbered from
+// the id, and the headers and progress lines say each chain's number.
+func TestSampleChainID(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "known.stan")
+	os.WriteFile(prog, []byte(knownPosterior), 0o644)
+	common := []string{"sample", prog, "--seed", "11", "--refresh", "0", "--warmup", "150", "--samples", "40", "--output-dir", dir}
+	if _, stderr, err := run(append(common, "--chains", "4", "--output", "four.csv", "--diagnostic-file", "four_diag.csv")...); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if _, stderr, err := run(append(common, "--chains", "1", "--id", "3", "--output", "one.csv", "--diagnostic-file", "one_diag.csv")...); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	for _, pair := range [][2]string{{"four_3.csv", "one.csv"}, {"four_diag_3.csv", "one_diag.csv"}} {
+		a, b := readWholeCSV(t, filepath.Join(dir, pair[0])), readWholeCSV(t, filepath.Join(dir, pair[1]))
+		if len(a.Draws) != 40 || !slices.EqualFunc(a.Draws, b.Draws, slices.Equal) || !slices.Equal(a.Adapt, b.Adapt) {
+			t.Errorf("%s and %s differ: %d and %d draws", pair[0], pair[1], len(a.Draws), len(b.Draws))
+		}
+		if !slices.Contains(b.Config, "id = 3") {
+			t.Errorf("%s: no id = 3 in %q", pair[1], b.Config)
+		}
+	}
+	if other := readWholeCSV(t, filepath.Join(dir, "four_2.csv")); slices.EqualFunc(other.Draws, readWholeCSV(t, filepath.Join(dir, "one.csv")).Draws, slices.Equal) {
+		t.Error("chain 2 has chain 3's draws")
+	}
+
+	// Several chains from id 5: files and init files _5 and _6.
+	os.WriteFile(filepath.Join(dir, "init_5.json"), []byte(`{"mu": 2.5, "sigma": 1.5}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "init_6.json"), []byte(`{"mu": 3.5, "sigma": 3}`), 0o644)
+	_, stderr, err := run("sample", prog, "--seed", "11", "--refresh", "100", "--warmup", "100", "--samples", "10", "--output-dir", dir,
+		"--chains", "2", "--id", "5", "--output", "ids.csv", "--init", filepath.Join(dir, "init.json"), "--adapt-engaged=false", "--warmup", "0")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	for c, init := range map[int]string{5: "init_5.json", 6: "init_6.json"} {
+		f := readWholeCSV(t, filepath.Join(dir, fmt.Sprintf("ids_%d.csv", c)))
+		if !slices.Contains(f.Config, fmt.Sprintf("id = %d", c)) || !slices.Contains(f.Config, "init = "+filepath.Join(dir, init)) {
+			t.Errorf("chain %d: header %q", c, f.Config)
+		}
+		if !strings.Contains(stderr, fmt.Sprintf("Chain %d Iteration: ", c)) {
+			t.Errorf("no progress line of chain %d:\n%s", c, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ids_1.csv")); err == nil {
+		t.Error("ids_1.csv written")
+	}
+}

@@ -43,7 +43,7 @@ var (
 // numeric flag lacks its row.
 var flagRanges = map[string]map[string]valueRange{
 	"sample": {
-		"chains": between(1, 1024), "threads": parallel, "warmup": iterations, "samples": iterations,
+		"chains": between(1, 1024), "id": between(0, 1<<30), "threads": parallel, "warmup": iterations, "samples": iterations,
 		"thin": counts, "refresh": iterations, "max-depth": between(1, 30), "seed": seedRange,
 		"sig-figs": sigFigsCSV, "stepsize": positive, "stepsize-jitter": between(0, 1),
 		"adapt-delta": {min: 0, max: 1, minOpen: true, maxOpen: true},
