@@ -258,7 +258,7 @@ func TestLaplaceInterrupted(t *testing.T) {
 	prog, data, mode := filepath.Join(dir, "ill.stan"), filepath.Join(dir, "ill.json"), filepath.Join(dir, "mode.csv")
 	os.WriteFile(prog, []byte(illStan), 0o644)
 	os.WriteFile(data, []byte(`{"D": 5, "N": 100000}`), 0o644)
-	os.WriteFile(mode, []byte("lp__,x.1,x.2,x.3,x.4,x.5\n0,1,1,1,1,1\n"), 0o644)
+	os.WriteFile(mode, []byte("# method = optimize\nlp__,x.1,x.2,x.3,x.4,x.5\n0,1,1,1,1,1\n"), 0o644)
 	t.Run("draws", func(t *testing.T) {
 		out := filepath.Join(dir, "draws.csv")
 		hundred := regexp.MustCompile(`(?m)^Draw +100 / 1000000 `)

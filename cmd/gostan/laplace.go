@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,6 +14,7 @@ import (
 	"github.com/gostan/gostan/draws"
 	"github.com/gostan/gostan/infer/laplace"
 	"github.com/gostan/gostan/infer/optimize"
+	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stancsv"
 )
 
@@ -26,7 +29,8 @@ func newLaplaceCmd() *cobra.Command {
 			"Hessian of the log density at the mode (by finite differences of the gradient), and writes\n" +
 			"Stan CSV: log_p__ (the log density at the draw, Stan's constants dropped), log_q__ (the\n" +
 			"approximation's log density without its normalizing constant) and the model's columns.\n\n" +
-			"--mode is a CSV file from optimize (its last row, constrained values); without it the mode is\n" +
+			"--mode is a CSV file from optimize (its last row, constrained values) or a JSON file of the\n" +
+			"parameters' constrained values, as CmdStan's mode; without it the mode is\n" +
 			"found first with L-BFGS. --jacobian (default true) includes the log Jacobian of the\n" +
 			"transforms, both in the Hessian and in the mode found; a mode from optimize should have been\n" +
 			"found with the same setting.\n\n" +
@@ -136,7 +140,7 @@ func newLaplaceCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
-	f.StringVar(&modePath, "mode", "", "Stan CSV file from optimize holding the mode (default: find it with L-BFGS)")
+	f.StringVar(&modePath, "mode", "", "the mode: optimize's Stan CSV output (its last row) or a JSON file of the parameters' values, as CmdStan's mode (default: find it with L-BFGS)")
 	f.BoolVar(&cfg.Jacobian, "jacobian", cfg.Jacobian, "include the log Jacobian of the constraining transforms")
 	f.IntVar(&cfg.Draws, "draws", cfg.Draws, "draws from the approximation")
 	f.BoolVar(&cfg.CalculateLP, "calculate-lp", cfg.CalculateLP, "compute log_p__ at every draw; when false log_p__ is NaN throughout, as CmdStan's calculate_lp=0")
@@ -161,9 +165,39 @@ func writeModeDiagnostic(path string, res *laplace.Result) error {
 	return fh.Close()
 }
 
-// readMode reads the mode from a Stan CSV file (its last row) and maps the
-// parameters' constrained values to the unconstrained scale.
+// readMode reads the mode as CmdStan's laplace reads its mode file: a Stan
+// CSV file written by optimize (its configuration must say so), whose last
+// row is the mode (CmdStan reads the first, the same row unless optimize
+// saved its iterations), or a JSON file of every parameter's constrained
+// value. Either is mapped to the unconstrained scale.
 func readMode(m *compile.Model, path string) ([]float64, error) {
+	switch {
+	case strings.HasSuffix(path, ".json") || strings.HasSuffix(path, ".json.zip"):
+		values, err := model.ReadDataFile(path)
+		if err != nil {
+			return nil, err
+		}
+		z, err := m.UnconstrainValues(values)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return z, nil
+	case strings.HasSuffix(path, ".csv"):
+	default:
+		return nil, fmt.Errorf("--mode %s: the mode file must be CSV (optimize's output) or JSON (the parameters' values), as CmdStan's", path)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	file, err := stancsv.Read(fh)
+	fh.Close()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if !slices.ContainsFunc(file.Config, func(l string) bool { return strings.Contains(l, "method = optimize") }) {
+		return nil, fmt.Errorf("%s: not the output of optimize (its header has no \"method = optimize\"); --mode takes optimize's CSV or a JSON file of the parameters' values", path)
+	}
 	z, err := readConstrainedCSV(m, path, true)
 	if err != nil {
 		return nil, err

@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -81,7 +83,7 @@ func TestLaplaceErrors(t *testing.T) {
 	src := filepath.Join(dir, "m.stan")
 	os.WriteFile(src, []byte("parameters { real mu; real<lower=0> sigma; }\nmodel { mu ~ normal(0, 1); sigma ~ lognormal(0, 1); }\n"), 0o644)
 	bad := filepath.Join(dir, "bad.csv")
-	os.WriteFile(bad, []byte("lp__,mu\n0,1\n"), 0o644)
+	os.WriteFile(bad, []byte("# method = optimize\nlp__,mu\n0,1\n"), 0o644)
 	_, _, err := run("laplace", src, "--mode", bad, "--output", filepath.Join(dir, "o.csv"))
 	if err == nil || !strings.Contains(err.Error(), "parameter column sigma is missing") {
 		t.Errorf("missing column: err = %v", err)
@@ -89,7 +91,7 @@ func TestLaplaceErrors(t *testing.T) {
 	flat := filepath.Join(dir, "flat.stan")
 	os.WriteFile(flat, []byte("parameters { real mu; }\nmodel { target += mu * mu; }\n"), 0o644)
 	modeFile := filepath.Join(dir, "mode.csv")
-	os.WriteFile(modeFile, []byte("lp__,mu\n0,0\n"), 0o644)
+	os.WriteFile(modeFile, []byte("# method = optimize\nlp__,mu\n0,0\n"), 0o644)
 	_, _, err = run("laplace", flat, "--mode", modeFile, "--output", filepath.Join(dir, "o.csv"))
 	if err == nil || !strings.Contains(err.Error(), "the Hessian at the mode is not negative definite") {
 		t.Errorf("minimum: err = %v", err)
@@ -183,5 +185,54 @@ func TestLaplaceDiagnosticFile(t *testing.T) {
 	}
 	if !slices.Contains(readWholeCSV(t, out).Config, "  diagnostic_file = "+diag) {
 		t.Error("the header does not name the diagnostic file")
+	}
+}
+
+// TestLaplaceModeFile: --mode takes what CmdStan's mode takes: optimize's
+// CSV output, whose header says so (another method's CSV is refused), or a
+// JSON file of the parameters' constrained values, which gives the same
+// draws as the CSV of the same values; a JSON file lacking a parameter,
+// and a file of another kind, are refused.
+func TestLaplaceModeFile(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "m.stan")
+	os.WriteFile(src, []byte("parameters { real mu; real<lower=0> sigma; }\nmodel { mu ~ normal(1, 2); sigma ~ lognormal(0.5, 0.3); }\n"), 0o644)
+	modeCSV := filepath.Join(dir, "mode.csv")
+	if _, stderr, err := run("optimize", src, "--jacobian", "--seed", "2", "--sig-figs", "15", "--output", modeCSV); err != nil {
+		t.Fatalf("optimize: %v\n%s", err, stderr)
+	}
+	mu, sigma := csvColumn(t, modeCSV, "mu")[0], csvColumn(t, modeCSV, "sigma")[0]
+	modeJSON := filepath.Join(dir, "mode.json")
+	os.WriteFile(modeJSON, []byte(fmt.Sprintf(`{"mu": %s, "sigma": %s}`, strconv.FormatFloat(mu, 'g', -1, 64), strconv.FormatFloat(sigma, 'g', -1, 64))), 0o644)
+	draws := func(mode string) [][]float64 {
+		t.Helper()
+		out := filepath.Join(dir, "draws.csv")
+		if _, stderr, err := run("laplace", src, "--mode", mode, "--seed", "9", "--draws", "50", "--refresh", "0", "--output", out); err != nil {
+			t.Fatalf("laplace --mode %s: %v\n%s", mode, err, stderr)
+		}
+		return readWholeCSV(t, out).Draws
+	}
+	fromCSV, fromJSON := draws(modeCSV), draws(modeJSON)
+	if len(fromCSV) != 50 || !slices.EqualFunc(fromCSV, fromJSON, slices.Equal) {
+		t.Errorf("the JSON mode's draws differ from the CSV's (%d and %d draws)", len(fromCSV), len(fromJSON))
+	}
+
+	sampled := filepath.Join(dir, "sampled.csv")
+	if _, stderr, err := run("sample", src, "--seed", "2", "--chains", "1", "--warmup", "50", "--samples", "5", "--refresh", "0", "--output", sampled); err != nil {
+		t.Fatalf("sample: %v\n%s", err, stderr)
+	}
+	partial := filepath.Join(dir, "partial.json")
+	os.WriteFile(partial, []byte(`{"mu": 1}`), 0o644)
+	other := filepath.Join(dir, "mode.txt")
+	os.WriteFile(other, []byte("mu = 1"), 0o644)
+	for file, want := range map[string]string{
+		sampled: "not the output of optimize",
+		partial: "sigma",
+		other:   "the mode file must be CSV (optimize's output) or JSON",
+	} {
+		_, _, err := run("laplace", src, "--mode", file, "--output", filepath.Join(dir, "o.csv"))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--mode %s: error %v, want one saying %q", filepath.Base(file), err, want)
+		}
 	}
 }
