@@ -76,9 +76,6 @@ func newOptimizeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for _, msg := range res.Messages {
-				fmt.Fprintln(out, msg)
-			}
 			if refresh > 0 && !printed && last.Iter > 0 {
 				line(last)
 			}
@@ -88,6 +85,9 @@ func newOptimizeCmd() *cobra.Command {
 				fmt.Fprintf(out, "Optimization terminated normally: \n  %v\n", res.Code)
 			default:
 				fmt.Fprintf(out, "Optimization terminated with error: \n  %v\n", res.Code)
+			}
+			for _, msg := range res.Messages {
+				fmt.Fprintln(out, msg)
 			}
 			if res.WriteErr != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %v\n", res.WriteErr)
