@@ -146,9 +146,8 @@ var corpusValues = map[string]float64{
 	// -Σ (y - 0.5)²/2 - 3 log √(2π) for y = 1, 2, 3.
 	"guide.stan full":        -7.131815599614018,
 	"guide.stan rs":          -7.131815599614018,
-	"grammar.stan ad":        3.5, // |2 - 5.5| by a function whose body is an if statement
-	"overloading.stan udiv":  6,   // a user int_divide, beside the operator %/%
-	"overloading.stan upow":  12,  // a user elt_pow, and add overloaded for arrays
+	"overloading.stan udiv":  6,  // a user int_divide, beside the operator %/%
+	"overloading.stan upow":  12, // a user elt_pow, and add overloaded for arrays
 	"conform.stan glm_b":     0,
 	"conform.stan glm_p":     0,
 	"conform.stan glm_n":     0,

@@ -1078,6 +1078,12 @@ func (c *checker) nestedMultiIndex(lhs ast.Expr) {
 	}
 }
 
+// notDensityLog are the library functions whose names end in _log
+// without being a log density: y ~ multiply(x) or y ~
+// binomial_coefficient(n) names no distribution, in stanc3 of Stan 2.26
+// (which read the _log suffix) as today (which does not).
+var notDensityLog = map[string]bool{"multiply_log": true, "binomial_coefficient_log": true}
+
 func (c *checker) tilde(s *ast.TildeStmt) {
 	if c.laplaceTilde(s) {
 		return
@@ -1113,7 +1119,7 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 	var lastErr error
 	for _, suffix := range []string{"_lpdf", "_lpmf", "_log"} {
 		fn := name + suffix
-		if !c.lib.Has(fn) {
+		if !c.lib.Has(fn) || suffix == "_log" && notDensityLog[fn] {
 			continue
 		}
 		sig, err := c.lib.Resolve(fn, args)

@@ -264,6 +264,16 @@ func TestRulesAccepted(t *testing.T) {
 		  real c(array[] real y) { for (x in y) { return x; } } real d(real x) { if (x > 0) return x; reject("x: ", x); }
 		  real e(real x) { fatal_error("no"); } real f(real x) { return x; print(x); } }
 		 parameters { real y; } model { target += a(y) + b(y) + c({y}) + d(y) + e(y) + f(y); }`,
+		// What the Stan 2.26 checker (Semantic_check.ml) refused and
+		// stanc3 takes today: C++ keywords and Stan's macros as names,
+		// a _lpdf/_lpmf variate that is a 2-D array, the vertical bar in
+		// a _cdf call, unary minus of an array, and a function whose
+		// name ends in _log beside the _lpdf of the same family.
+		`functions { real foo_lpdf(array[,] real y) { return -sum(to_array_1d(y)); }
+		  real foo_log(array[,] real y) { return 0; } real bar_lpmf(array[,] int k) { return 0; } }
+		 transformed data { real namespace = 1, fvar = 2, STAN_MAJOR = 3; array[2] int m = -{1, 2}; }
+		 parameters { array[2, 2] real<lower=0> y; }
+		 model { y ~ foo(); target += normal_cdf(namespace | fvar, STAN_MAJOR) + foo_log(y) + bar_lpmf({m} | ); }`,
 		// Variables and arguments may shadow user-defined functions.
 		`functions { real f(real x) { return 2 * x; } real g(real f) { return f + 1; } }
 		 parameters { real y; } model { real h = f(1); { real f = 0.5; y ~ normal(g(f) + h, 1); } }

@@ -845,9 +845,12 @@ func (p *parser) parseFuncDecl() ast.Stmt {
 		return f
 	}
 	if p.tok.Kind != token.LBRACE {
-		// stanc3's grammar takes any statement as the body (real f(real
-		// x) return x;), but not a declaration; it is read as the one
-		// statement of a block, which scopes it the same way.
+		// stanc3's grammar takes any statement but a declaration as the
+		// body (real f(real x) return x;), and its semantic check then
+		// refuses any but a block, at the statement (FunDeclNeedsBlock,
+		// in the Stan 2.26 checker and today's alike). The statement is
+		// read, as the one statement of a block, so that parsing goes on
+		// after the error.
 		if p.tok.Kind == token.RBRACE || p.tok.Kind == token.EOF {
 			p.errorExpected(`"{", ";" or a statement as the function's body`)
 			panic(syncErr{})
@@ -856,6 +859,8 @@ func (p *parser) parseFuncDecl() ast.Stmt {
 		if d, ok := s.(*ast.VarDecl); ok {
 			p.more = nil
 			p.errorAt(d.Pos(), `expected "{", ";" or a statement as the function's body, found a declaration`)
+		} else {
+			p.errorAt(s.Pos(), "a function's body must be a block: enclose the statement in braces { ... }")
 		}
 		f.Body = &ast.BlockStmt{Lbrace: s.Pos(), List: []ast.Stmt{s}, Rbrace: s.End() - 1}
 		return f

@@ -1,10 +1,5 @@
 // Corners of stanc3's grammar (src/frontend/parser.mly and lexer.mll)
 // that gostan once refused, with their values.
-functions {
-  // A function's body is any statement, not only a block.
-  real absdiff(real x, real y) if (x > y) return x - y; else return y - x;
-  void shout(real x) print("x = ", x);
-}
 parameters {
   real mu;
 }
@@ -12,7 +7,6 @@ model {
   mu ~ normal(0, 1);
 }
 generated quantities {
-  real ad = absdiff(2, 5.5);
   // <- inside an expression is < and - (Stan 2.33 removed the <-
   // assignment); at the start of a statement gostan keeps it.
   real xm = -2;
