@@ -30,6 +30,11 @@ type Model struct {
 	lj      ad.Var // the log Jacobian, accumulated in LogDensityJacobian
 	// keepConsts runs the model block with Stan's constants (constants.go).
 	keepConsts bool
+	// prof collects m's profile measurements once StartProfiling was
+	// called on m or the Model it was cloned from; tdProf holds the
+	// measurements of m's transformed data until then (profile.go).
+	prof   *Profiler
+	tdProf *profRecord
 }
 
 // output is a variable written by Write, with its flattening.
@@ -74,7 +79,17 @@ func (p *Program) newModel(data model.Data, seed uint64, tdPrint io.Writer) (m *
 		}
 	}
 	if p.tdata != nil {
-		p.tdata(e)
+		if p.HasProfiles() {
+			ps := newProfState(len(p.profNames), 0)
+			e.prof = ps
+			ps.begin(false)
+			p.tdata(e)
+			ps.end()
+			e.prof = nil
+			m.tdProf = ps.rec
+		} else {
+			p.tdata(e)
+		}
 		for _, ck := range p.tdChecks {
 			if err := ck.run(e); err != nil {
 				return nil, err
@@ -218,6 +233,10 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 	}
 	defer m.recover(&err)
 	e := m.e
+	if e.prof != nil {
+		e.prof.begin(grad != nil)
+		defer e.prof.end()
+	}
 	t := e.t
 	t.Reset()
 	e.target = e.target[:0]
@@ -249,7 +268,11 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 		return 0, m.notFinite(total.Val)
 	}
 	if grad != nil {
-		t.Grad(total)
+		if e.prof != nil && len(e.prof.marks) > 0 {
+			e.prof.grad(t, total)
+		} else {
+			t.Grad(total)
+		}
 		for i, x := range m.leaves {
 			grad[i] = t.Adjoint(x)
 		}
@@ -347,6 +370,10 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 	}()
 	defer m.recover(&err)
 	e := m.e
+	if e.prof != nil {
+		e.prof.begin(false)
+		defer e.prof.end()
+	}
 	e.t.Reset()
 	e.target = e.target[:0]
 	e.jacobian = false
@@ -422,6 +449,10 @@ func (m *Model) Clone() model.Model {
 	c, err := m.p.newModel(m.data, m.seed, io.Discard)
 	if err != nil {
 		panic("compile: data that were read once failed to be read again: " + err.Error())
+	}
+	c.tdProf = nil // transformed data count once, in m
+	if m.prof != nil {
+		c.attach(m.prof, m.prof.nextThread())
 	}
 	return c
 }
