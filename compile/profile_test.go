@@ -3,6 +3,7 @@ package compile
 import (
 	"bytes"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -300,5 +301,67 @@ func TestWriteProfileCSV(t *testing.T) {
 		`"a,b",2,0.00150025,0.0015,2.5e-07,7,1,3,4` + "\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+// BenchmarkProfiled is the gradient of examples/logistic_profiled.stan
+// (three profiles, one around a 100-row likelihood) without and with
+// profiling: what measuring costs.
+func BenchmarkProfiled(b *testing.B) {
+	data, err := model.ReadDataFile(filepath.Join("..", "examples", "logistic.data.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, on := range []bool{false, true} {
+		b.Run(map[bool]string{false: "off", true: "on"}[on], func(b *testing.B) {
+			m, err := build(b, filepath.Join("..", "examples", "logistic_profiled.stan"), data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if on {
+				m.StartProfiling()
+			}
+			theta, grad := []float64{0.1, -0.2, 0.3}, make([]float64, 3)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := m.LogDensity(theta, grad); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// A matrix product's outputs are tape variables without a statement of
+// their own (one custom node makes them): no_chain_stack counts them, as
+// Stan counts its no-chain varis; a scalar statement is chain_stack only.
+func TestProfileNoChainStack(t *testing.T) {
+	src := `data { int N; matrix[N, 2] X; }
+parameters { vector[2] beta; real mu; }
+model {
+  profile("product") {
+    vector[N] eta = X * beta;
+    target += -0.5 * dot_self(eta);
+  }
+  profile("scalar") {
+    target += -0.5 * mu * mu;
+  }
+}`
+	data := model.Data{"N": {Int: true, Elems: []float64{6}}, "X": {Dims: []int{6, 2}, Elems: []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}}}
+	m := buildSource(t, src, data)
+	pr := m.StartProfiling()
+	const n = 9
+	g := make([]float64, 3)
+	for range n {
+		if _, err := m.LogDensity([]float64{0.1, 0.2, 0.3}, g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := byName(pr.Stats(), 0)
+	if p := rows["product"]; p.NoChainStack%n != 0 || p.NoChainStack/n < 6 || p.ChainStack <= 0 {
+		t.Errorf("product: %+v, want at least the 6 outputs of X * beta per gradient on the no-chain stack", p)
+	}
+	if s := rows["scalar"]; s.NoChainStack != 0 || s.ChainStack <= 0 || s.ChainStack%n != 0 {
+		t.Errorf("scalar: %+v", s)
 	}
 }
