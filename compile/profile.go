@@ -29,11 +29,10 @@ import (
 //     the statements a block recorded are a contiguous range of it; a
 //     gradient evaluation that entered a profile sweeps the tape in pieces
 //     cut at the blocks' ends and times each block's range (its nested
-//     profiles' ranges included, as in Stan). Work that the compiler moves
-//     out of a block is not in it: a sampling statement deferred to the end
-//     of its loop (deferred.go) records its tape statement when the
-//     outermost loop ends, so for a profile inside that loop its reverse
-//     step is counted outside the profile, while its forward work is in.
+//     profiles' ranges included, as in Stan). A sampling statement that the
+//     compiler defers to the end of its loop (deferred.go) is flushed when
+//     a measured block around it ends, so that its tape statement is the
+//     block's.
 //   - total_time: forward_time + reverse_time, as CmdStan writes it.
 //   - chain_stack: tape statements (one step of the reverse sweep each:
 //     an operation or a custom node, gostan's counterpart of Stan's vari on
@@ -72,12 +71,25 @@ func (c *compiler) profileID(name string) int {
 }
 
 // profileStmt compiles profile("name") { ... }.
+//
+// Sampling statements in the block that defer to the end of an enclosing
+// loop (deferred.go) are flushed when the block ends, if it is measured:
+// their tape statement is then recorded, and swept, inside the block, as
+// Stan's would be. Unmeasured, they defer as without the profile.
 func (c *compiler) profileStmt(s *ast.ProfileStmt) stmtFn {
 	id := c.profileID(s.Name)
+	before := 0
+	if c.loop != nil {
+		before = len(*c.loop)
+	}
 	body := c.stmts(s.Body.List)
+	var deferred []*deferStmt
+	if c.loop != nil {
+		deferred = slices.Clone((*c.loop)[before:])
+	}
 	return func(e *env) ctrl {
 		if ps := e.prof; ps != nil && ps.on && !ps.running[id] {
-			return ps.run(e, id, body)
+			return ps.run(e, id, body, deferred)
 		}
 		return body(e)
 	}
@@ -140,8 +152,9 @@ func (ps *profState) end() {
 	clear(ps.running)
 }
 
-// run runs a profiled block and measures it.
-func (ps *profState) run(e *env, id int, body stmtFn) ctrl {
+// run runs a profiled block, flushing the deferred statements in it, and
+// measures it.
+func (ps *profState) run(e *env, id int, body stmtFn, deferred []*deferStmt) ctrl {
 	a := &ps.rec.acc[id]
 	ps.running[id] = true
 	var s0 ad.Size
@@ -151,6 +164,9 @@ func (ps *profState) run(e *env, id int, body stmtFn) ctrl {
 	}
 	t0 := time.Now()
 	r := body(e)
+	for _, d := range deferred {
+		d.flush(e)
+	}
 	a.forward += time.Since(t0)
 	a.entries++
 	if ps.ad {

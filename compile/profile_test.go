@@ -2,6 +2,7 @@ package compile
 
 import (
 	"bytes"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -363,5 +364,37 @@ model {
 	}
 	if s := rows["scalar"]; s.NoChainStack != 0 || s.ChainStack <= 0 || s.ChainStack%n != 0 {
 		t.Errorf("scalar: %+v", s)
+	}
+}
+
+// A sampling statement deferred to its loop's end (deferred.go) is
+// flushed when a measured profile inside the loop ends: its tape
+// statement is the block's, one per entry. The density and gradient are
+// those of the unmeasured run, to rounding (the terms add in another
+// order).
+func TestProfileDeferred(t *testing.T) {
+	src := `data { int N; vector[N] y; }
+parameters { real mu; real<lower=0> sigma; }
+model {
+  for (n in 1:N) {
+    profile("in loop") { y[n] ~ normal(mu, sigma); }
+  }
+}`
+	data := model.Data{"N": {Int: true, Elems: []float64{5}}, "y": {Dims: []int{5}, Elems: []float64{1, 2, 3, 4, 5}}}
+	plain, m := buildSource(t, src, data), buildSource(t, src, data)
+	pr := m.StartProfiling()
+	const n = 4
+	for range n {
+		g1, g2 := make([]float64, 2), make([]float64, 2)
+		lp1, err1 := plain.LogDensity([]float64{0.1, 0.2}, g1)
+		lp2, err2 := m.LogDensity([]float64{0.1, 0.2}, g2)
+		if err1 != nil || err2 != nil || math.Abs(lp1-lp2) > 1e-12*math.Abs(lp1) ||
+			math.Abs(g1[0]-g2[0]) > 1e-12*math.Abs(g1[0]) || math.Abs(g1[1]-g2[1]) > 1e-12*math.Abs(g1[1]) {
+			t.Fatalf("profiled %v %v %v, plain %v %v %v", lp2, g2, err2, lp1, g1, err1)
+		}
+	}
+	r := pr.Stats()[0]
+	if r.AutodiffCalls != 5*n || r.ChainStack != 5*n {
+		t.Errorf("%+v, want a tape statement per entry, %d entries", r, 5*n)
 	}
 }
