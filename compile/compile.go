@@ -66,7 +66,12 @@ type env struct {
 	nonFinite *token.Position
 	term      float64
 
-	prof *profState // measures profile statements (profile.go), or nil
+	// prof measures profile statements (profile.go), or is nil; profiler
+	// collects its measurements, and tdProf holds those of transformed
+	// data until StartProfiling.
+	prof     *profState
+	profiler *Profiler
+	tdProf   *profRecord
 }
 
 // addTarget adds a statement's term to the log density, remembering the

@@ -30,11 +30,6 @@ type Model struct {
 	lj      ad.Var // the log Jacobian, accumulated in LogDensityJacobian
 	// keepConsts runs the model block with Stan's constants (constants.go).
 	keepConsts bool
-	// prof collects m's profile measurements once StartProfiling was
-	// called on m or the Model it was cloned from; tdProf holds the
-	// measurements of m's transformed data until then (profile.go).
-	prof   *Profiler
-	tdProf *profRecord
 }
 
 // output is a variable written by Write, with its flattening.
@@ -86,7 +81,7 @@ func (p *Program) newModel(data model.Data, seed uint64, tdPrint io.Writer) (m *
 			p.tdata(e)
 			ps.end()
 			e.prof = nil
-			m.tdProf = ps.rec
+			e.tdProf = ps.rec
 		} else {
 			p.tdata(e)
 		}
@@ -227,16 +222,40 @@ func (m *Model) LogDensity(theta, grad []float64) (lp float64, err error) {
 // constraining transforms added only when jacobian is true. Without it the
 // density's mode on the unconstrained space is the mode of the constrained
 // posterior, which is what Stan's optimizer finds by default.
-func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp float64, err error) {
+func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (float64, error) {
+	if ps := m.e.prof; ps != nil {
+		return m.profiledLogDensity(ps, theta, grad, jacobian)
+	}
+	return m.logDensity(theta, grad, jacobian)
+}
+
+// profiledLogDensity is LogDensityJacobian measuring the profile
+// statements: the forward pass, then the reverse sweep in pieces timed
+// per profiled block (profile.go). The sum of the target's terms is
+// recorded again for the sweep: the same operands with partials 1, so the
+// gradient is the same.
+func (m *Model) profiledLogDensity(ps *profState, theta, grad []float64, jacobian bool) (lp float64, err error) {
+	ps.begin(grad != nil)
+	defer ps.end()
+	if lp, err = m.logDensity(theta, nil, jacobian); err != nil || grad == nil {
+		return lp, err
+	}
+	defer m.recover(&err)
+	t := m.e.t
+	ps.grad(t, t.Sum(m.e.target))
+	for i, x := range m.leaves {
+		grad[i] = t.Adjoint(x)
+	}
+	return lp, nil
+}
+
+// logDensity is LogDensityJacobian without measuring.
+func (m *Model) logDensity(theta, grad []float64, jacobian bool) (lp float64, err error) {
 	if len(theta) != m.dim {
 		return 0, fmt.Errorf("the point has %d values, but the model has %d unconstrained parameters", len(theta), m.dim)
 	}
 	defer m.recover(&err)
 	e := m.e
-	if e.prof != nil {
-		e.prof.begin(grad != nil)
-		defer e.prof.end()
-	}
 	t := e.t
 	t.Reset()
 	e.target = e.target[:0]
@@ -268,11 +287,7 @@ func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp flo
 		return 0, m.notFinite(total.Val)
 	}
 	if grad != nil {
-		if e.prof != nil && len(e.prof.marks) > 0 {
-			e.prof.grad(t, total)
-		} else {
-			t.Grad(total)
-		}
+		t.Grad(total)
 		for i, x := range m.leaves {
 			grad[i] = t.Adjoint(x)
 		}
@@ -450,9 +465,9 @@ func (m *Model) Clone() model.Model {
 	if err != nil {
 		panic("compile: data that were read once failed to be read again: " + err.Error())
 	}
-	c.tdProf = nil // transformed data count once, in m
-	if m.prof != nil {
-		c.attach(m.prof, m.prof.nextThread())
+	c.e.tdProf = nil // transformed data count once, in m
+	if pr := m.e.profiler; pr != nil {
+		c.attach(pr, pr.nextThread())
 	}
 	return c
 }

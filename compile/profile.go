@@ -251,13 +251,13 @@ func (m *Model) StartProfiling() *Profiler {
 	if !m.p.HasProfiles() {
 		return nil
 	}
-	if m.prof != nil {
-		return m.prof
+	if m.e.profiler != nil {
+		return m.e.profiler
 	}
 	pr := &Profiler{names: m.p.profNames, next: 1}
-	if m.tdProf != nil {
-		pr.recs = append(pr.recs, m.tdProf)
-		m.tdProf = nil
+	if m.e.tdProf != nil {
+		pr.recs = append(pr.recs, m.e.tdProf)
+		m.e.tdProf = nil
 	}
 	m.attach(pr, 0)
 	return pr
@@ -269,7 +269,7 @@ func (m *Model) attach(pr *Profiler, thread int) {
 	pr.mu.Lock()
 	pr.recs = append(pr.recs, ps.rec)
 	pr.mu.Unlock()
-	m.prof = pr
+	m.e.profiler = pr
 	m.e.prof = ps
 }
 
