@@ -318,19 +318,36 @@ func (t *Tape) CustomCommit(fn BackwardFunc, nInts, nFlts int) {
 // Grad runs the reverse sweep from y: afterwards Adjoint(v) is dy/dv for
 // every Var v recorded since the last Reset.
 func (t *Tape) Grad(y Var) {
+	if t.GradBegin(y) {
+		t.Sweep(len(t.lhs), 0)
+	}
+}
+
+// GradBegin starts a reverse sweep from y in pieces: it clears the
+// adjoints and seeds y's. Sweep(Size().Stmts, 0) after it is Grad; a caller
+// that times parts of the sweep (compile's profile statements) runs Sweep
+// over consecutive ranges from the last statement down to the first.
+// GradBegin returns false when y is a constant: there is nothing to sweep.
+func (t *Tape) GradBegin(y Var) bool {
 	n := int(t.n)
 	if cap(t.adj) < n {
 		t.adj = make([]float64, n, 2*n)
 	}
 	t.adj = t.adj[:n]
-	adj := t.adj
-	clear(adj)
+	clear(t.adj)
 	if y.id == 0 {
-		return
+		return false
 	}
-	adj[y.id] = 1
+	t.adj[y.id] = 1
+	return true
+}
+
+// Sweep propagates the adjoints through statements hi-1 down to lo, in the
+// order of the reverse sweep. Statement numbers are those of Size.
+func (t *Tape) Sweep(hi, lo int) {
+	adj := t.adj
 	opIdx, opD, end := t.opIdx, t.opD, t.end
-	for s := len(t.lhs) - 1; s >= 0; s-- {
+	for s := hi - 1; s >= lo; s-- {
 		start := int32(0)
 		if s > 0 {
 			start = end[s-1]
@@ -349,6 +366,18 @@ func (t *Tape) Grad(y Var) {
 			adj[opIdx[k]] += a * opD[k]
 		}
 	}
+}
+
+// Size is how much a tape holds: Slots variables (Len), Stmts statements
+// (each one step of the reverse sweep), Custom of them custom nodes.
+type Size struct {
+	Slots, Stmts, Custom int
+}
+
+// Size returns what the tape holds since the last Reset. The difference of
+// two Sizes is what was recorded between them.
+func (t *Tape) Size() Size {
+	return Size{Slots: int(t.n - 1), Stmts: len(t.lhs), Custom: len(t.custom)}
 }
 
 // Adjoint returns the derivative computed by the last Grad with respect to v:

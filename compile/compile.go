@@ -65,6 +65,13 @@ type env struct {
 	// density stopped being finite.
 	nonFinite *token.Position
 	term      float64
+
+	// prof measures profile statements (profile.go), or is nil; profiler
+	// collects its measurements, and tdProf holds those of transformed
+	// data until StartProfiling.
+	prof     *profState
+	profiler *Profiler
+	tdProf   *profRecord
 }
 
 // addTarget adds a statement's term to the log density, remembering the
@@ -146,9 +153,11 @@ type compiler struct {
 	double   bool        // compiling generated quantities (double.go)
 	gen      *genCompile // compiling the generative view (generative.go), or nil
 	funcBase int         // the id of the first function in funcs
-	nBufs    int
-	nRuns    int
-	makers   []func() any // each state slot's constructor
+	// profNames are the profile statements' names, by id (profile.go).
+	profNames []string
+	nBufs     int
+	nRuns     int
+	makers    []func() any // each state slot's constructor
 	// loop collects the sampling statements deferred inside the
 	// outermost loop being compiled, nil outside loops; deferred has
 	// every one of the program (deferred.go).
@@ -394,6 +403,8 @@ type Program struct {
 	full stmtFn
 	// prepare is the compiler's, run by NewModel.
 	prepare []func(*env)
+	// profNames are the profile statements' names, by id (profile.go).
+	profNames []string
 	// Print receives print() output; nil discards it.
 	Print io.Writer
 }
@@ -485,6 +496,7 @@ func compileWith(fset *token.FileSet, prog *ast.Program, info *check.Info, opts 
 	p.nGlobals, p.intScalars = c.nGlobals, c.intScalars
 	p.nBufs, p.nRuns, p.makers = c.nBufs, c.nRuns, c.makers
 	p.prepare = c.prepare
+	p.profNames = c.profNames
 	return p, c.errs.Err()
 }
 

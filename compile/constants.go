@@ -179,6 +179,10 @@ func (m *Model) Constrain(theta []float64, tp, gq bool, rng *rand.Rand, out []fl
 	}
 	defer m.recover(&err)
 	e := m.e
+	if e.prof != nil {
+		e.prof.begin(false)
+		defer e.prof.end()
+	}
 	e.t.Reset()
 	e.target = e.target[:0]
 	for i, v := range theta {

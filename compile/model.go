@@ -74,7 +74,17 @@ func (p *Program) newModel(data model.Data, seed uint64, tdPrint io.Writer) (m *
 		}
 	}
 	if p.tdata != nil {
-		p.tdata(e)
+		if p.HasProfiles() {
+			ps := newProfState(len(p.profNames), 0)
+			e.prof = ps
+			ps.begin(false)
+			p.tdata(e)
+			ps.end()
+			e.prof = nil
+			e.tdProf = ps.rec
+		} else {
+			p.tdata(e)
+		}
 		for _, ck := range p.tdChecks {
 			if err := ck.run(e); err != nil {
 				return nil, err
@@ -212,7 +222,35 @@ func (m *Model) LogDensity(theta, grad []float64) (lp float64, err error) {
 // constraining transforms added only when jacobian is true. Without it the
 // density's mode on the unconstrained space is the mode of the constrained
 // posterior, which is what Stan's optimizer finds by default.
-func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (lp float64, err error) {
+func (m *Model) LogDensityJacobian(theta, grad []float64, jacobian bool) (float64, error) {
+	if ps := m.e.prof; ps != nil {
+		return m.profiledLogDensity(ps, theta, grad, jacobian)
+	}
+	return m.logDensity(theta, grad, jacobian)
+}
+
+// profiledLogDensity is LogDensityJacobian measuring the profile
+// statements: the forward pass, then the reverse sweep in pieces timed
+// per profiled block (profile.go). The sum of the target's terms is
+// recorded again for the sweep: the same operands with partials 1, so the
+// gradient is the same.
+func (m *Model) profiledLogDensity(ps *profState, theta, grad []float64, jacobian bool) (lp float64, err error) {
+	ps.begin(grad != nil)
+	defer ps.end()
+	if lp, err = m.logDensity(theta, nil, jacobian); err != nil || grad == nil {
+		return lp, err
+	}
+	defer m.recover(&err)
+	t := m.e.t
+	ps.grad(t, t.Sum(m.e.target))
+	for i, x := range m.leaves {
+		grad[i] = t.Adjoint(x)
+	}
+	return lp, nil
+}
+
+// logDensity is LogDensityJacobian without measuring.
+func (m *Model) logDensity(theta, grad []float64, jacobian bool) (lp float64, err error) {
 	if len(theta) != m.dim {
 		return 0, fmt.Errorf("the point has %d values, but the model has %d unconstrained parameters", len(theta), m.dim)
 	}
@@ -347,6 +385,10 @@ func (m *Model) Write(theta []float64, rng *rand.Rand, out []float64) (err error
 	}()
 	defer m.recover(&err)
 	e := m.e
+	if e.prof != nil {
+		e.prof.begin(false)
+		defer e.prof.end()
+	}
 	e.t.Reset()
 	e.target = e.target[:0]
 	e.jacobian = false
@@ -422,6 +464,10 @@ func (m *Model) Clone() model.Model {
 	c, err := m.p.newModel(m.data, m.seed, io.Discard)
 	if err != nil {
 		panic("compile: data that were read once failed to be read again: " + err.Error())
+	}
+	c.e.tdProf = nil // transformed data count once, in m
+	if pr := m.e.profiler; pr != nil {
+		c.attach(pr, pr.nextThread())
 	}
 	return c
 }

@@ -129,7 +129,7 @@ func (c *compiler) stmt(s ast.Stmt) stmtFn {
 	case *ast.BlockStmt:
 		return c.stmts(s.List)
 	case *ast.ProfileStmt:
-		return c.stmts(s.Body.List)
+		return c.profileStmt(s)
 	case *ast.EmptyStmt:
 		return nil
 	case *ast.IfStmt:

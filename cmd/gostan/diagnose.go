@@ -14,7 +14,7 @@ import (
 )
 
 func newDiagnoseCmd() *cobra.Command {
-	var dataPath, output, init string
+	var dataPath, output, init, profileFile string
 	var seed uint64
 	var sigFigs int
 	epsilon, tolerance := 1e-6, 1e-6
@@ -40,6 +40,7 @@ func newDiagnoseCmd() *cobra.Command {
 			if err := applyInit(m, init, seed, &radius, &point); err != nil {
 				return err
 			}
+			prof := startProfiling(m, profileFile)
 			x, g := make([]float64, m.Dim()), make([]float64, m.Dim())
 			if _, _, err := model.Initialize(m, point, radius, rand.New(rand.NewPCG(seed, 0xd1a9)), x, g); err != nil {
 				return err
@@ -69,6 +70,9 @@ func newDiagnoseCmd() *cobra.Command {
 			if err := writeSet(set, stancsv.Run{Model: args[0], Data: dataPath, Init: init, Output: output, SigFigs: sigFigs}); err != nil {
 				return err
 			}
+			if err := writeProfile(out, prof, profileFile); err != nil {
+				return err
+			}
 			if check.Failed > 0 {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%d of %d gradient coordinates differ from the finite differences by more than %g\n", check.Failed, len(x), tolerance)
 			}
@@ -76,6 +80,7 @@ func newDiagnoseCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
+	profileFlag(f, &profileFile)
 	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.Float64Var(&epsilon, "epsilon", epsilon, "finite difference step")
 	f.Float64Var(&tolerance, "error", tolerance, "largest difference allowed between the gradient and the finite difference")

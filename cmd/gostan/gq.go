@@ -17,7 +17,7 @@ import (
 )
 
 func newGQCmd() *cobra.Command {
-	var dataPath, output string
+	var dataPath, output, profileFile string
 	var fitted []string
 	var seed uint64
 	var sigFigs int
@@ -49,6 +49,7 @@ func newGQCmd() *cobra.Command {
 			if len(m.GQNames()) == 0 {
 				return fmt.Errorf("%s: Model doesn't generate any quantities of interest", args[0])
 			}
+			prof := startProfiling(m, profileFile)
 			files := make([]*stancsv.File, len(inputs))
 			for i, in := range inputs {
 				if files[i], err = readFitted(in); err != nil {
@@ -82,10 +83,11 @@ func newGQCmd() *cobra.Command {
 				}
 				fmt.Fprintln(cmd.OutOrStdout(), ")")
 			}
-			return nil
+			return writeProfile(cmd.OutOrStdout(), prof, profileFile)
 		},
 	}
 	f := cmd.Flags()
+	profileFlag(f, &profileFile)
 	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.StringArrayVar(&fitted, "fitted-params", nil, "Stan CSV file of draws (repeatable; glob patterns are expanded)")
 	f.Uint64Var(&seed, "seed", 0, "random seed (0: from the clock)")

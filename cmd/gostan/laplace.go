@@ -20,7 +20,7 @@ import (
 
 func newLaplaceCmd() *cobra.Command {
 	cfg := laplace.DefaultConfig()
-	var dataPath, modePath, output, diagnostic string
+	var dataPath, modePath, output, diagnostic, profileFile string
 	var sigFigs, refresh int
 	cmd := &cobra.Command{
 		Use:   "laplace MODEL.stan",
@@ -47,6 +47,7 @@ func newLaplaceCmd() *cobra.Command {
 				return err
 			}
 			out, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			prof := startProfiling(m, profileFile)
 			f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, cfg.Jacobian) }
 			run := stancsv.Run{Model: args[0], Data: dataPath, Output: output, Diagnostic: diagnostic, Refresh: refresh, SigFigs: sigFigs}
 			write := func(set *draws.Set) error {
@@ -134,11 +135,16 @@ func newLaplaceCmd() *cobra.Command {
 				reportInterrupted(stderr, "the draws made", output, fmt.Sprintf("%d draws", len(res.Draws)))
 				return interruptedExit(ctx)
 			}
-			fmt.Fprintf(out, "Wrote %s (%d draws)\n\n", output, len(res.Draws))
+			fmt.Fprintf(out, "Wrote %s (%d draws)\n", output, len(res.Draws))
+			if err := writeProfile(out, prof, profileFile); err != nil {
+				return err
+			}
+			fmt.Fprintln(out)
 			return printSummary(out, set, true)
 		},
 	}
 	f := cmd.Flags()
+	profileFlag(f, &profileFile)
 	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.StringVar(&modePath, "mode", "", "the mode: optimize's Stan CSV output (its last row) or a JSON file of the parameters' values, as CmdStan's mode (default: find it with L-BFGS)")
 	f.BoolVar(&cfg.Jacobian, "jacobian", cfg.Jacobian, "include the log Jacobian of the constraining transforms")

@@ -15,7 +15,7 @@ import (
 )
 
 func newLogProbCmd() *cobra.Command {
-	var dataPath, output, cpars, upars string
+	var dataPath, output, cpars, upars, profileFile string
 	var sigFigs int
 	jacobian := true
 	cmd := &cobra.Command{
@@ -65,6 +65,7 @@ func newLogProbCmd() *cobra.Command {
 			for _, n := range m.UnconstrainedNames() {
 				set.Columns = append(set.Columns, "g_"+n)
 			}
+			prof := startProfiling(m, profileFile)
 			for k, z := range points {
 				row := make([]float64, 1+len(z))
 				if row[0], err = m.LogDensityJacobian(z, row[1:], jacobian); err != nil {
@@ -80,10 +81,11 @@ func newLogProbCmd() *cobra.Command {
 				what = "point"
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s (%d %s)\n", output, len(points), what)
-			return nil
+			return writeProfile(cmd.OutOrStdout(), prof, profileFile)
 		},
 	}
 	f := cmd.Flags()
+	profileFlag(f, &profileFile)
 	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.StringVar(&cpars, "constrained-params", "", "the points' parameter values: a JSON file (one point) or a Stan CSV file (a point per row)")
 	f.StringVar(&upars, "unconstrained-params", "", "a JSON file whose params_r is an unconstrained point or an array of them")

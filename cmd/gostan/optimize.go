@@ -13,7 +13,7 @@ import (
 
 func newOptimizeCmd() *cobra.Command {
 	cfg := optimize.DefaultConfig()
-	var dataPath, output, algorithm, init string
+	var dataPath, output, algorithm, init, profileFile string
 	var seed uint64
 	var sigFigs, refresh int
 	cmd := &cobra.Command{
@@ -70,6 +70,7 @@ func newOptimizeCmd() *cobra.Command {
 					printed = true
 				}
 			}
+			prof := startProfiling(m, profileFile)
 			ctx, stop := interruptible(cmd.ErrOrStderr(), "the best point so far is kept")
 			defer stop()
 			res, err := optimize.Run(ctx, m, cfg, report)
@@ -100,7 +101,11 @@ func newOptimizeCmd() *cobra.Command {
 				reportInterrupted(cmd.ErrOrStderr(), "the best point so far", output, fmt.Sprintf("lp__ = %.6g after %d iterations", res.LogP, res.Iter))
 				return interruptedExit(ctx)
 			}
-			fmt.Fprintf(out, "Wrote %s (%d iterations, %d gradient evaluations)\n\n", output, res.Iter, res.Evals)
+			fmt.Fprintf(out, "Wrote %s (%d iterations, %d gradient evaluations)\n", output, res.Iter, res.Evals)
+			if err := writeProfile(out, prof, profileFile); err != nil {
+				return err
+			}
+			fmt.Fprintln(out)
 			printMode(out, res.Names, res.LogP, res.Values)
 			if !res.Code.OK() {
 				return exitError{}
@@ -109,6 +114,7 @@ func newOptimizeCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
+	profileFlag(f, &profileFile)
 	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.StringVar(&algorithm, "algorithm", "lbfgs", "lbfgs, bfgs or newton")
 	f.BoolVar(&cfg.Jacobian, "jacobian", cfg.Jacobian, "include the log Jacobian of the constraining transforms (the mode on the unconstrained scale)")

@@ -16,7 +16,7 @@ import (
 
 func newPathfinderCmd() *cobra.Command {
 	cfg := pathfinder.DefaultConfig()
-	var dataPath, output, init string
+	var dataPath, output, init, profileFile string
 	var sigFigs, refresh int
 	cmd := &cobra.Command{
 		Use:   "pathfinder MODEL.stan",
@@ -61,6 +61,7 @@ func newPathfinderCmd() *cobra.Command {
 					fmt.Fprintf(stderr, "Path [%d] Iter %5d: log density %-12.6g ELBO %-12.6g best ELBO %.6g\n", p.Path, p.Iter, p.LogP, p.ELBO, p.BestELBO)
 				}
 			}
+			prof := startProfiling(m, profileFile)
 			ctx, stop := interruptible(stderr, "draws from the best approximations so far are kept")
 			defer stop()
 			res, err := pathfinder.RunContext(ctx, m, cfg)
@@ -93,11 +94,19 @@ func newPathfinderCmd() *cobra.Command {
 			for _, f := range singles {
 				fmt.Fprintf(out, "\nWrote %s", f)
 			}
+			if prof != nil {
+				fmt.Fprintln(out)
+			}
+			if err := writeProfile(out, prof, profileFile); err != nil {
+				return err
+			}
+
 			fmt.Fprintf(out, "\nWrote %s (%d draws)\nElapsed: %.2f s (parse, compile, pathfinder)\n\n", output, len(res.Draws), time.Since(start).Seconds())
 			return printSummary(out, set, true)
 		},
 	}
 	f := cmd.Flags()
+	profileFlag(f, &profileFile)
 	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.IntVar(&cfg.NumPaths, "num-paths", cfg.NumPaths, "single paths, run in parallel")
 	f.IntVar(&cfg.NumDraws, "num-draws", cfg.NumDraws, "draws from each path's best approximation")

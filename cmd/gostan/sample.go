@@ -28,7 +28,7 @@ import (
 
 func newSampleCmd() *cobra.Command {
 	cfg := nuts.DefaultConfig()
-	var dataPath, output, outputDir, diagnostic, metric, metricFile, init, algorithm string
+	var dataPath, output, outputDir, diagnostic, metric, metricFile, init, algorithm, profileFile string
 	var chains, id, threads, sigFigs, refresh int
 	var seed uint64
 	cmd := &cobra.Command{
@@ -92,6 +92,9 @@ func newSampleCmd() *cobra.Command {
 				if diagnostic != "" {
 					diagnostic = inDir(outputDir, diagnostic)
 				}
+				if profileFile != "" {
+					profileFile = inDir(outputDir, profileFile)
+				}
 			}
 			files, diagFiles := outputNames(output, chains, id), outputNames(diagnostic, chains, id)
 			run := stancsv.Run{Model: args[0], Data: dataPath, MetricFile: metricFile, Chains: chains, Refresh: refresh, SigFigs: sigFigs, Threads: threads}
@@ -108,6 +111,10 @@ func newSampleCmd() *cobra.Command {
 					return err
 				}
 			}
+			// The profile measures the chains, each a row per profile with
+			// thread_id the chain's id, and transformed data (thread 0);
+			// not the search for initial points before them.
+			prof := startProfiling(m, profileFile)
 			ctx, stop := interruptible(stderr, "the draws made so far are kept")
 			defer stop()
 			warmup := cfg.Warmup
@@ -123,6 +130,13 @@ func newSampleCmd() *cobra.Command {
 						h.Phase = sinks[c].Phase
 					}
 					return h
+				},
+				Clone: func(c int, m model.Model) model.Model {
+					mc := m.Clone()
+					if cm, ok := mc.(*compile.Model); ok {
+						cm.SetProfileThread(cfg.Chain + c)
+					}
+					return mc
 				}})
 			progress.wait()
 			interrupted := errors.Is(err, context.Canceled)
@@ -150,7 +164,11 @@ func newSampleCmd() *cobra.Command {
 				return interruptedExit(ctx)
 			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "Wrote %s\n\n", strings.Join(files, ", "))
+			fmt.Fprintf(out, "Wrote %s\n", strings.Join(files, ", "))
+			if err := writeProfile(out, prof, profileFile); err != nil {
+				return err
+			}
+			fmt.Fprintln(out)
 			if len(fit.Chains[0].Draws) == 0 {
 				fmt.Fprintln(out, "No draws to summarise (--samples 0 or a --thin larger than --samples): the files hold the adaptation.")
 			} else {
@@ -162,6 +180,7 @@ func newSampleCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
+	profileFlag(f, &profileFile)
 	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.IntVar(&chains, "chains", nuts.DefaultOptions().Chains, "number of chains (4, as CmdStanPy and CmdStanR run; CmdStan's num_chains defaults to 1)")
 	f.IntVar(&id, "id", cfg.Chain, "the first chain's number, CmdStan's id: the chains are id, id+1, ..., each drawing from the seed and its number, so --id 3 --chains 1 repeats chain 3 of --chains 4; with several chains the files are name_ID.csv (and init_ID.json)")

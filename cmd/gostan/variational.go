@@ -19,7 +19,7 @@ import (
 
 func newVariationalCmd() *cobra.Command {
 	cfg := advi.DefaultConfig()
-	var dataPath, output, diagnostic, algorithm, guide, init, guideInit string
+	var dataPath, output, diagnostic, algorithm, guide, init, guideInit, profileFile string
 	var seed uint64
 	var sigFigs, draws int
 	set := defaultSVI(0)
@@ -134,6 +134,7 @@ func newVariationalCmd() *cobra.Command {
 			}
 			// ADVI prints its ELBO table as it goes, as CmdStan does.
 			out := cmd.OutOrStdout()
+			prof := startProfiling(m, profileFile)
 			ctx, stop := interruptible(stderr, "the approximation so far is kept")
 			defer stop()
 			res, err := advi.RunContext(ctx, m, cfg, func(h advi.ELBOPoint) {
@@ -167,11 +168,16 @@ func newVariationalCmd() *cobra.Command {
 			if diagnostic != "" {
 				wrote += " and " + diagnostic
 			}
-			fmt.Fprintf(out, "Wrote %s (eta = %g)\n\n", wrote, res.Eta)
+			fmt.Fprintf(out, "Wrote %s (eta = %g)\n", wrote, res.Eta)
+			if err := writeProfile(out, prof, profileFile); err != nil {
+				return err
+			}
+			fmt.Fprintln(out)
 			return printSummary(out, vset, false)
 		},
 	}
 	f := cmd.Flags()
+	profileFlag(f, &profileFile)
 	f.StringVar(&dataPath, "data", "", "data file: Stan JSON (.json or .json.zip) or R dump (.R)")
 	f.StringVar(&algorithm, "algorithm", "meanfield", "meanfield, fullrank (Stan's ADVI), autoguide or guide (the program's guide block)")
 	f.IntVar(&cfg.Iter, "iter", cfg.Iter, "maximum iterations (ADVI)")

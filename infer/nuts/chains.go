@@ -24,6 +24,11 @@ type Options struct {
 	// configuration, which it may adjust (its initial point, say), and
 	// returns the chain's hooks. It is called from the chains' goroutines.
 	Setup func(chain int, cfg *Config) Hooks
+	// Clone, when not nil, makes the evaluator of the chain of index
+	// chain (from 0) from m, in the chain's goroutine: m.Clone() when nil.
+	// A caller that labels each chain's model (cmd/gostan's profile rows)
+	// does it here.
+	Clone func(chain int, m model.Model) model.Model
 }
 
 // DefaultOptions are four chains, as CmdStanPy and CmdStanR run, of the
@@ -64,7 +69,13 @@ func Run(ctx context.Context, m model.Model, opts Options) (*Fit, error) {
 				if opts.Setup != nil {
 					h = opts.Setup(c, &cc)
 				}
-				fit.Chains[c], errs[c] = SampleContext(ctx, m.Clone(), cc, h)
+				var mc model.Model
+				if opts.Clone != nil {
+					mc = opts.Clone(c, m)
+				} else {
+					mc = m.Clone()
+				}
+				fit.Chains[c], errs[c] = SampleContext(ctx, mc, cc, h)
 			}
 		}()
 	}
