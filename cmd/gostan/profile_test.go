@@ -81,13 +81,13 @@ func profiledFiles(t *testing.T) (dir, prog, data string) {
 }
 
 // TestProfileFileSample: sample writes profile.csv into --output-dir, a
-// row per profile per chain (thread_id the chain's id) and transformed
+// row per profile per chain (thread_id the chain's id, from --id) and transformed
 // data's row (thread 0); the generated quantities ran once per draw
 // written, the likelihood's gradient at least once per leapfrog step.
 func TestProfileFileSample(t *testing.T) {
 	dir, prog, data := profiledFiles(t)
 	out := filepath.Join(dir, "out")
-	stdout, stderr, err := run("sample", prog, "--data", data, "--seed", "3", "--chains", "2", "--warmup", "60", "--samples", "40",
+	stdout, stderr, err := run("sample", prog, "--data", data, "--seed", "3", "--chains", "2", "--id", "3", "--warmup", "60", "--samples", "40",
 		"--save-warmup", "--refresh", "0", "--output-dir", out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
@@ -98,12 +98,12 @@ func TestProfileFileSample(t *testing.T) {
 	}
 	rows := readProfile(t, path)
 	if len(rows) != 5 {
-		t.Errorf("rows %v, want tdata/0 and likelihood, gq for chains 1 and 2", rows)
+		t.Errorf("rows %v, want tdata/0 and likelihood, gq for chains 3 and 4", rows)
 	}
 	if r := rows["tdata/0"]; r.noAutodiffCalls != 1 || r.autodiffCalls != 0 {
 		t.Errorf("tdata %+v", r)
 	}
-	for c := 1; c <= 2; c++ {
+	for c := 3; c <= 4; c++ {
 		f := readWholeCSV(t, filepath.Join(out, "output_"+strconv.Itoa(c)+".csv"))
 		leapfrogs, written := 0, len(f.Warmup)+len(f.Draws)
 		for _, d := range append(f.Warmup, f.Draws...) {
