@@ -40,7 +40,10 @@ func newDiagnoseCmd() *cobra.Command {
 			if err := applyInit(m, init, seed, &radius, &point); err != nil {
 				return err
 			}
-			prof := startProfiling(m, profileFile)
+			prof, err := startProfiling(m, profileFile, args[0], dataPath, init, output)
+			if err != nil {
+				return err
+			}
 			x, g := make([]float64, m.Dim()), make([]float64, m.Dim())
 			if _, _, err := model.Initialize(m, point, radius, rand.New(rand.NewPCG(seed, 0xd1a9)), x, g); err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +50,6 @@ func newGQCmd() *cobra.Command {
 			if len(m.GQNames()) == 0 {
 				return fmt.Errorf("%s: Model doesn't generate any quantities of interest", args[0])
 			}
-			prof := startProfiling(m, profileFile)
 			files := make([]*stancsv.File, len(inputs))
 			for i, in := range inputs {
 				if files[i], err = readFitted(in); err != nil {
@@ -63,6 +63,10 @@ func newGQCmd() *cobra.Command {
 						return fmt.Errorf("output file %s is also a fitted-params file; choose another --output", o)
 					}
 				}
+			}
+			prof, err := startProfiling(m, profileFile, slices.Concat([]string{args[0], dataPath}, inputs, outputs)...)
+			if err != nil {
+				return err
 			}
 			for i, f := range files {
 				plan, err := planColumns(m, f, inputs[i])

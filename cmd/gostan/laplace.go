@@ -47,7 +47,10 @@ func newLaplaceCmd() *cobra.Command {
 				return err
 			}
 			out, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-			prof := startProfiling(m, profileFile)
+			prof, err := startProfiling(m, profileFile, args[0], dataPath, modePath, output, diagnostic)
+			if err != nil {
+				return err
+			}
 			f := func(x, g []float64) (float64, error) { return m.LogDensityJacobian(x, g, cfg.Jacobian) }
 			run := stancsv.Run{Model: args[0], Data: dataPath, Output: output, Diagnostic: diagnostic, Refresh: refresh, SigFigs: sigFigs}
 			write := func(set *draws.Set) error {

@@ -65,7 +65,10 @@ func newLogProbCmd() *cobra.Command {
 			for _, n := range m.UnconstrainedNames() {
 				set.Columns = append(set.Columns, "g_"+n)
 			}
-			prof := startProfiling(m, profileFile)
+			prof, err := startProfiling(m, profileFile, args[0], dataPath, cpars, upars, output)
+			if err != nil {
+				return err
+			}
 			for k, z := range points {
 				row := make([]float64, 1+len(z))
 				if row[0], err = m.LogDensityJacobian(z, row[1:], jacobian); err != nil {

@@ -70,7 +70,10 @@ func newOptimizeCmd() *cobra.Command {
 					printed = true
 				}
 			}
-			prof := startProfiling(m, profileFile)
+			prof, err := startProfiling(m, profileFile, args[0], dataPath, init, output)
+			if err != nil {
+				return err
+			}
 			ctx, stop := interruptible(cmd.ErrOrStderr(), "the best point so far is kept")
 			defer stop()
 			res, err := optimize.Run(ctx, m, cfg, report)

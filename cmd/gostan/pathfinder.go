@@ -61,7 +61,10 @@ func newPathfinderCmd() *cobra.Command {
 					fmt.Fprintf(stderr, "Path [%d] Iter %5d: log density %-12.6g ELBO %-12.6g best ELBO %.6g\n", p.Path, p.Iter, p.LogP, p.ELBO, p.BestELBO)
 				}
 			}
-			prof := startProfiling(m, profileFile)
+			prof, err := startProfiling(m, profileFile, args[0], dataPath, init, output)
+			if err != nil {
+				return err
+			}
 			ctx, stop := interruptible(stderr, "draws from the best approximations so far are kept")
 			defer stop()
 			res, err := pathfinder.RunContext(ctx, m, cfg)

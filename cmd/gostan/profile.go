@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
 
@@ -20,12 +21,37 @@ func profileFlag(f *pflag.FlagSet, path *string) {
 }
 
 // startProfiling makes m and its clones measure the program's profile
-// statements; nil when the program has none or path is "".
-func startProfiling(m *compile.Model, path string) *compile.Profiler {
+// statements; nil when the program has none or path is "". It checks path
+// first, so that a profile file that cannot be written, or that would
+// overwrite one of the files the run reads or writes (files: the program,
+// the data, the outputs), is refused before the run rather than after it,
+// when its results are written already.
+func startProfiling(m *compile.Model, path string, files ...string) (*compile.Profiler, error) {
 	if path == "" {
-		return nil
+		return nil, nil
 	}
-	return m.StartProfiling()
+	pr := m.StartProfiling()
+	if pr == nil {
+		return nil, nil
+	}
+	for _, f := range files {
+		if f != "" && sameFile(path, f) {
+			return nil, fmt.Errorf("--profile-file %s is a file this run reads or writes; give the profile another name", path)
+		}
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("--profile-file %s is a directory", path)
+	}
+	if dir := filepath.Dir(path); !isDir(dir) {
+		return nil, fmt.Errorf("--profile-file %s: there is no directory %s", path, dir)
+	}
+	return pr, nil
+}
+
+// isDir reports whether path is a directory.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // writeProfile writes prof's rows to path, as CmdStan writes its

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -179,5 +180,46 @@ func TestProfileFileMethods(t *testing.T) {
 	}
 	if _, err := os.Stat(none); err == nil {
 		t.Error("a profile file for a program without profile statements")
+	}
+}
+
+// TestProfileFileChecked: a profile file that cannot be written, or that
+// names a file the run reads or writes, is refused before the run: no
+// output file is made and the named file is left as it was.
+func TestProfileFileChecked(t *testing.T) {
+	dir, prog, data := profiledFiles(t)
+	dataBefore, _ := os.ReadFile(data)
+	upars := filepath.Join(dir, "u.json")
+	os.WriteFile(upars, []byte(`{"params_r": [0.1]}`), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing directory", []string{"optimize", "--profile-file", filepath.Join(dir, "no", "p.csv")}, "there is no directory"},
+		{"a directory", []string{"optimize", "--profile-file", dir}, "is a directory"},
+		{"the output", []string{"variational", "--profile-file", filepath.Join(dir, "out.csv")}, "a file this run reads or writes"},
+		{"the data", []string{"log-prob", "--unconstrained-params", upars, "--profile-file", data}, "a file this run reads or writes"},
+		{"sample's output", []string{"sample", "--chains", "1", "--profile-file", filepath.Join(dir, "out.csv")}, "a file this run reads or writes"},
+		{"a chain's output", []string{"sample", "--chains", "2", "--id", "4", "--profile-file", filepath.Join(dir, "out_5.csv")}, "a file this run reads or writes"},
+		{"sample's diagnostic", []string{"sample", "--chains", "1", "--diagnostic-file", filepath.Join(dir, "d.csv"), "--profile-file", filepath.Join(dir, "d.csv")}, "a file this run reads or writes"},
+	} {
+		args := append([]string{tc.args[0], prog, "--data", data, "--output", filepath.Join(dir, "out.csv")}, tc.args[1:]...)
+		if tc.args[0] == "sample" {
+			args = append(args, "--refresh", "0", "--warmup", "20", "--samples", "10")
+		}
+		_, stderr, err := run(args...)
+		if err == nil || !strings.Contains(err.Error()+stderr, tc.want) {
+			t.Errorf("%s: error %v, stderr %q; want %q", tc.name, err, stderr, tc.want)
+		}
+		for _, f := range []string{"out.csv", "out_4.csv", "out_5.csv", "d.csv"} {
+			if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+				t.Errorf("%s: %s was written", tc.name, f)
+				os.Remove(filepath.Join(dir, f))
+			}
+		}
+	}
+	if after, _ := os.ReadFile(data); !slices.Equal(after, dataBefore) {
+		t.Error("the data file was overwritten")
 	}
 }

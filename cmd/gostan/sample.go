@@ -97,6 +97,21 @@ func newSampleCmd() *cobra.Command {
 				}
 			}
 			files, diagFiles := outputNames(output, chains, id), outputNames(diagnostic, chains, id)
+			// The profile measures the chains, each a row per profile with
+			// thread_id the chain's id, and transformed data (thread 0);
+			// not the search for initial points before them. Its path is
+			// checked before the output files are made.
+			read := []string{args[0], dataPath, metricFile}
+			for _, in := range inits {
+				read = append(read, in.arg)
+			}
+			if diagnostic == "" {
+				diagFiles = nil
+			}
+			prof, err := startProfiling(m, profileFile, slices.Concat(read, files, diagFiles)...)
+			if err != nil {
+				return err
+			}
 			run := stancsv.Run{Model: args[0], Data: dataPath, MetricFile: metricFile, Chains: chains, Refresh: refresh, SigFigs: sigFigs, Threads: threads}
 			sinks := make([]*stancsv.SampleFile, chains)
 			for c := range sinks {
@@ -111,10 +126,6 @@ func newSampleCmd() *cobra.Command {
 					return err
 				}
 			}
-			// The profile measures the chains, each a row per profile with
-			// thread_id the chain's id, and transformed data (thread 0);
-			// not the search for initial points before them.
-			prof := startProfiling(m, profileFile)
 			ctx, stop := interruptible(stderr, "the draws made so far are kept")
 			defer stop()
 			warmup := cfg.Warmup

@@ -134,7 +134,10 @@ func newVariationalCmd() *cobra.Command {
 			}
 			// ADVI prints its ELBO table as it goes, as CmdStan does.
 			out := cmd.OutOrStdout()
-			prof := startProfiling(m, profileFile)
+			prof, err := startProfiling(m, profileFile, args[0], dataPath, init, output, diagnostic)
+			if err != nil {
+				return err
+			}
 			ctx, stop := interruptible(stderr, "the approximation so far is kept")
 			defer stop()
 			res, err := advi.RunContext(ctx, m, cfg, func(h advi.ELBOPoint) {
