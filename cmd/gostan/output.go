@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -50,4 +51,16 @@ func setConfigValue(lines []string, key, value string) {
 			lines[i] = k + " = " + value
 		}
 	}
+}
+
+// notAmong refuses an output file, given by flag, that is one of files
+// (those the run reads or writes otherwise): writing it would overwrite
+// one of them, or interleave two outputs in one file.
+func notAmong(flag, path string, files ...string) error {
+	for _, f := range files {
+		if f != "" && sameFile(path, f) {
+			return fmt.Errorf("%s %s is a file this run reads or writes; give it another name", flag, path)
+		}
+	}
+	return nil
 }

@@ -34,10 +34,8 @@ func startProfiling(m *compile.Model, path string, files ...string) (*compile.Pr
 	if pr == nil {
 		return nil, nil
 	}
-	for _, f := range files {
-		if f != "" && sameFile(path, f) {
-			return nil, fmt.Errorf("--profile-file %s is a file this run reads or writes; give the profile another name", path)
-		}
+	if err := notAmong("--profile-file", path, files...); err != nil {
+		return nil, err
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("--profile-file %s is a directory", path)

@@ -97,6 +97,13 @@ func newSampleCmd() *cobra.Command {
 				}
 			}
 			files, diagFiles := outputNames(output, chains, id), outputNames(diagnostic, chains, id)
+			if diagnostic != "" {
+				for _, d := range diagFiles {
+					if err := notAmong("--diagnostic-file", d, append([]string{args[0], dataPath, metricFile}, files...)...); err != nil {
+						return err
+					}
+				}
+			}
 			// The profile measures the chains, each a row per profile with
 			// thread_id the chain's id, and transformed data (thread 0);
 			// not the search for initial points before them. Its path is

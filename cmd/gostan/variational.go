@@ -62,6 +62,11 @@ func newVariationalCmd() *cobra.Command {
 			default:
 				return fmt.Errorf("--algorithm must be meanfield, fullrank, autoguide or guide, not %q", algorithm)
 			}
+			if diagnostic != "" {
+				if err := notAmong("--diagnostic-file", diagnostic, args[0], dataPath, init, output); err != nil {
+					return err
+				}
+			}
 			m, err := loadModel(cmd.ErrOrStderr(), args[0], dataPath, seed)
 			if err != nil {
 				return err

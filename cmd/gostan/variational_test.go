@@ -227,3 +227,33 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestDiagnosticFileNotOutput: a diagnostic file that is the output file
+// (or the data) is refused before the run, for ADVI as for sample, whose
+// chains' files are checked one by one: the two would be written into one
+// file.
+func TestDiagnosticFileNotOutput(t *testing.T) {
+	dir := t.TempDir()
+	prog, data := filepath.Join(dir, "m.stan"), filepath.Join(dir, "m.json")
+	os.WriteFile(prog, []byte("data { real y0; } parameters { real mu; } model { mu ~ normal(y0, 1); }\n"), 0o644)
+	os.WriteFile(data, []byte(`{"y0": 0.5}`), 0o644)
+	out := filepath.Join(dir, "out.csv")
+	for _, args := range [][]string{
+		{"variational", "--diagnostic-file", out},
+		{"variational", "--diagnostic-file", data},
+		{"sample", "--chains", "1", "--diagnostic-file", out},
+		{"sample", "--chains", "2", "--id", "3", "--diagnostic-file", out},
+	} {
+		all := append([]string{args[0], prog, "--data", data, "--output", out, "--seed", "1"}, args[1:]...)
+		_, stderr, err := run(all...)
+		if err == nil || !strings.Contains(err.Error(), "is a file this run reads or writes") {
+			t.Errorf("%q: error %v\n%s", args, err, stderr)
+		}
+		for _, f := range []string{out, filepath.Join(dir, "out_3.csv")} {
+			if _, err := os.Stat(f); err == nil {
+				t.Errorf("%q: %s was written", args, f)
+				os.Remove(f)
+			}
+		}
+	}
+}
