@@ -97,14 +97,11 @@ func newPathfinderCmd() *cobra.Command {
 			for _, f := range singles {
 				fmt.Fprintf(out, "\nWrote %s", f)
 			}
-			if prof != nil {
-				fmt.Fprintln(out)
-			}
+			fmt.Fprintf(out, "\nWrote %s (%d draws)\n", output, len(res.Draws))
 			if err := writeProfile(out, prof, profileFile); err != nil {
 				return err
 			}
-
-			fmt.Fprintf(out, "\nWrote %s (%d draws)\nElapsed: %.2f s (parse, compile, pathfinder)\n\n", output, len(res.Draws), time.Since(start).Seconds())
+			fmt.Fprintf(out, "Elapsed: %.2f s (parse, compile, pathfinder)\n\n", time.Since(start).Seconds())
 			return printSummary(out, set, true)
 		},
 	}
