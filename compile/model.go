@@ -75,7 +75,7 @@ func (p *Program) newModel(data model.Data, seed uint64, tdPrint io.Writer) (m *
 	}
 	if p.tdata != nil {
 		if p.HasProfiles() {
-			ps := newProfState(len(p.profNames), 0)
+			ps := newProfState(len(p.profNames), 0, e.t)
 			e.prof = ps
 			ps.begin(false)
 			p.tdata(e)

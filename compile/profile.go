@@ -24,7 +24,9 @@ import (
 //
 //   - forward_time: the wall time spent running the block, summed over
 //     every entry (a profile in a loop is entered once per iteration).
-//   - reverse_time: the wall time of the block's part of the reverse sweep.
+//   - reverse_time: the wall time of the block's part of the reverse sweep
+//     (0 for a block in a function that a solver runs on a scratch tape
+//     of its own, see profState.tape: the solver sweeps that tape itself).
 //     The tape (package ad) is one array of statements swept backwards, and
 //     the statements a block recorded are a contiguous range of it; a
 //     gradient evaluation that entered a profile sweeps the tape in pieces
@@ -128,14 +130,19 @@ type profState struct {
 	// generative view, the guide) do not measure.
 	on bool
 	// ad is set while the evaluation records a gradient.
-	ad      bool
+	ad bool
+	// tape is the model's own tape, the one the reverse sweep of grad
+	// runs on. A solver (ODE, algebraic, integrate_1d, DAE, Laplace) runs
+	// its user function on a scratch tape of its own (ode_core.go's
+	// nested), whose statement numbers are not the model tape's.
+	tape    *ad.Tape
 	running []bool
 	marks   []profMark
 	revFrom []time.Time // when the reverse sweep reached each block's end
 }
 
-func newProfState(n, thread int) *profState {
-	return &profState{rec: &profRecord{thread: thread, acc: make([]profAcc, n)},
+func newProfState(n, thread int, tape *ad.Tape) *profState {
+	return &profState{rec: &profRecord{thread: thread, acc: make([]profAcc, n)}, tape: tape,
 		running: make([]bool, n), revFrom: make([]time.Time, n)}
 }
 
@@ -157,9 +164,17 @@ func (ps *profState) end() {
 func (ps *profState) run(e *env, id int, body stmtFn, deferred []*deferStmt) ctrl {
 	a := &ps.rec.acc[id]
 	ps.running[id] = true
+	// A block on a solver's scratch tape is not marked: its statement
+	// numbers would cut the model tape's sweep in the wrong places. Its
+	// tape sizes count, and it counts as an autodiff call, but its part
+	// of the solver's own sweeps is not timed.
+	tape := e.t
+	marked := ps.ad && tape == ps.tape
 	var s0 ad.Size
 	if ps.ad {
-		s0 = e.t.Size()
+		s0 = tape.Size()
+	}
+	if marked {
 		ps.marks = append(ps.marks, profMark{stmt: s0.Stmts, id: id, start: true})
 	}
 	t0 := time.Now()
@@ -170,10 +185,15 @@ func (ps *profState) run(e *env, id int, body stmtFn, deferred []*deferStmt) ctr
 	a.forward += time.Since(t0)
 	a.entries++
 	if ps.ad {
-		s1 := e.t.Size()
-		a.chainStack += s1.Stmts - s0.Stmts
-		a.noChainStack += (s1.Slots - s0.Slots) - ((s1.Stmts - s1.Custom) - (s0.Stmts - s0.Custom))
-		ps.marks = append(ps.marks, profMark{stmt: s1.Stmts, id: id})
+		if s1 := tape.Size(); s1.Stmts >= s0.Stmts {
+			a.chainStack += s1.Stmts - s0.Stmts
+			a.noChainStack += (s1.Slots - s0.Slots) - ((s1.Stmts - s1.Custom) - (s0.Stmts - s0.Custom))
+		}
+		if marked {
+			ps.marks = append(ps.marks, profMark{stmt: tape.Size().Stmts, id: id})
+		} else {
+			a.autodiffCalls++
+		}
 	} else {
 		a.noAutodiffCalls++
 	}
@@ -265,7 +285,7 @@ func (m *Model) StartProfiling() *Profiler {
 
 // attach makes m measure into pr under the thread number thread.
 func (m *Model) attach(pr *Profiler, thread int) {
-	ps := newProfState(len(m.p.profNames), thread)
+	ps := newProfState(len(m.p.profNames), thread, m.e.t)
 	pr.mu.Lock()
 	pr.recs = append(pr.recs, ps.rec)
 	pr.mu.Unlock()

@@ -398,3 +398,82 @@ model {
 		t.Errorf("%+v, want a tape statement per entry, %d entries", r, 5*n)
 	}
 }
+
+// A profile inside a function that a solver runs on its own scratch tape
+// (ODE, algebraic, integrate_1d) records on that tape, not on the model's:
+// its statement numbers must not cut the model's reverse sweep, or the
+// sweep runs parts of the tape twice and the gradient is wrong. The
+// gradient with profiling on is the unprofiled one, and the solvers'
+// profiles count their calls and tape statements.
+func TestProfileInSolver(t *testing.T) {
+	const src = `
+functions {
+  vector rhs(real t, vector y, real k) {
+    vector[1] dy;
+    profile("rhs") {
+      dy[1] = -k * y[1] * (1 + 0.1 * sin(y[1]));
+    }
+    return dy;
+  }
+  vector alg(vector x, real a) {
+    vector[1] f;
+    profile("alg") {
+      f[1] = x[1] * x[1] * x[1] + x[1] - a;
+    }
+    return f;
+  }
+  real dens(real x, real xc, array[] real theta, array[] real x_r, array[] int x_i) {
+    real v;
+    profile("int") {
+      v = exp(-theta[1] * x * x);
+    }
+    return v;
+  }
+}
+parameters { real<lower=0> k; real y0; real<lower=0> a; }
+model {
+  profile("before") {
+    y0 ~ normal(1, 1);
+    k ~ lognormal(0, 0.5);
+    a ~ lognormal(0, 0.5);
+  }
+  array[3] vector[1] ys = ode_rk45(rhs, [y0]', 0, {0.5, 1.0, 1.5}, k);
+  vector[1] root = solve_newton(alg, [1.0]', a);
+  real I = integrate_1d(dens, -1.0, 1.0, {k}, {0.0}, {0}, 1e-8);
+  profile("after") {
+    ys[3][1] ~ normal(0.4, 0.2);
+    root[1] ~ normal(0.8, 0.3);
+    I ~ normal(1.2, 0.5);
+  }
+}
+`
+	plain := buildSource(t, src, nil)
+	prof := buildSource(t, src, nil)
+	pr := prof.StartProfiling()
+	const nGrad = 3
+	for _, theta := range [][]float64{{0.3, -0.2, 0.1}, {-0.4, 0.9, 0.6}, {0.1, 1.5, -0.3}} {
+		g1, g2 := make([]float64, 3), make([]float64, 3)
+		lp1, err1 := plain.LogDensity(theta, g1)
+		lp2, err2 := prof.LogDensity(theta, g2)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("at %v: %v, %v", theta, err1, err2)
+		}
+		for i := range g1 {
+			if lp1 != lp2 || math.Abs(g1[i]-g2[i]) > 1e-12*(1+math.Abs(g1[i])) {
+				t.Errorf("at %v: lp %v gradient %v unprofiled, lp %v gradient %v profiled", theta, lp1, g1, lp2, g2)
+				break
+			}
+		}
+	}
+	rows := byName(pr.Stats(), 0)
+	for _, name := range []string{"before", "after"} {
+		if r := rows[name]; r.AutodiffCalls != nGrad || r.Reverse <= 0 {
+			t.Errorf("%s: %+v, want %d autodiff calls with a reverse time", name, r, nGrad)
+		}
+	}
+	for _, name := range []string{"rhs", "alg", "int"} {
+		if r, ok := rows[name]; !ok || r.AutodiffCalls < nGrad || r.NoAutodiffCalls != 0 || r.ChainStack <= 0 || r.Forward <= 0 {
+			t.Errorf("%s: %+v, want autodiff calls, at least one per gradient, and their tape statements", name, r)
+		}
+	}
+}
