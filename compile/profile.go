@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gostan/gostan/ad"
+	"github.com/gostan/gostan/model"
 	"github.com/gostan/gostan/stan/ast"
 )
 
@@ -365,14 +366,14 @@ var ProfileHeader = []string{"name", "thread_id", "total_time", "forward_time", 
 	"chain_stack", "no_chain_stack", "autodiff_calls", "no_autodiff_calls"}
 
 // WriteProfileCSV writes rows as CmdStan writes its profile_file: the
-// header, then one line per row, times in seconds with 6 significant
-// digits (C++'s default stream precision).
+// header, then one line per row, times in seconds in C++'s default
+// number format (model.FormatReal).
 func WriteProfileCSV(w io.Writer, rows []ProfileStats) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(ProfileHeader); err != nil {
 		return err
 	}
-	secs := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'g', 6, 64) }
+	secs := func(d time.Duration) string { return model.FormatReal(d.Seconds()) }
 	for _, r := range rows {
 		rec := []string{r.Name, strconv.Itoa(r.Thread), secs(r.Total()), secs(r.Forward), secs(r.Reverse),
 			strconv.Itoa(r.ChainStack), strconv.Itoa(r.NoChainStack),
