@@ -258,10 +258,6 @@ type Profiler struct {
 // HasProfiles reports whether the program has profile statements.
 func (p *Program) HasProfiles() bool { return len(p.profNames) > 0 }
 
-// ProfileNames are the program's profile names, each once, in the order
-// the compiler met them (user functions are compiled where first called).
-func (p *Program) ProfileNames() []string { return slices.Clone(p.profNames) }
-
 // StartProfiling makes m, and every clone made from it afterwards, measure
 // its profile statements, and returns the Profiler that collects them; nil
 // when the program has no profile statements. m's transformed data,

@@ -89,7 +89,7 @@ func byName(rows []ProfileStats, thread int) map[string]ProfileStats {
 
 func TestProfileCounts(t *testing.T) {
 	m := buildSource(t, profiledProgram, profiledData())
-	got := m.p.ProfileNames()
+	got := slices.Clone(m.p.profNames)
 	slices.Sort(got)
 	if strings.Join(got, ",") != "data only,gq,lik,loop,outer,priors,rec,tdata,tp,udf" {
 		t.Fatalf("profile names %q", got)
