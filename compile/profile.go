@@ -109,6 +109,17 @@ type profAcc struct {
 	noAutodiffCalls int
 }
 
+// add adds b's measurements to a's.
+func (a *profAcc) add(b profAcc) {
+	a.entries += b.entries
+	a.forward += b.forward
+	a.reverse += b.reverse
+	a.chainStack += b.chainStack
+	a.noChainStack += b.noChainStack
+	a.autodiffCalls += b.autodiffCalls
+	a.noAutodiffCalls += b.noAutodiffCalls
+}
+
 // profRecord is one evaluator's measurements, by profile id.
 type profRecord struct {
 	thread int
@@ -186,12 +197,13 @@ func (ps *profState) run(e *env, id int, body stmtFn, deferred []*deferStmt) ctr
 	a.forward += time.Since(t0)
 	a.entries++
 	if ps.ad {
-		if s1 := tape.Size(); s1.Stmts >= s0.Stmts {
+		s1 := tape.Size()
+		if s1.Stmts >= s0.Stmts {
 			a.chainStack += s1.Stmts - s0.Stmts
 			a.noChainStack += (s1.Slots - s0.Slots) - ((s1.Stmts - s1.Custom) - (s0.Stmts - s0.Custom))
 		}
 		if marked {
-			ps.marks = append(ps.marks, profMark{stmt: tape.Size().Stmts, id: id})
+			ps.marks = append(ps.marks, profMark{stmt: s1.Stmts, id: id})
 		} else {
 			a.autodiffCalls++
 		}
@@ -328,13 +340,7 @@ func (pr *Profiler) Stats() []ProfileStats {
 				s = &profAcc{}
 				sum[k] = s
 			}
-			s.entries += a.entries
-			s.forward += a.forward
-			s.reverse += a.reverse
-			s.chainStack += a.chainStack
-			s.noChainStack += a.noChainStack
-			s.autodiffCalls += a.autodiffCalls
-			s.noAutodiffCalls += a.noAutodiffCalls
+			s.add(a)
 		}
 	}
 	keys := make([]key, 0, len(sum))
