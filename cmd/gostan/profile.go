@@ -37,7 +37,7 @@ func startProfiling(m *compile.Model, path string, files ...string) (*compile.Pr
 	if err := notAmong("--profile-file", path, files...); err != nil {
 		return nil, err
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+	if isDir(path) {
 		return nil, fmt.Errorf("--profile-file %s is a directory", path)
 	}
 	if dir := filepath.Dir(path); !isDir(dir) {

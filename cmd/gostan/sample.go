@@ -96,10 +96,13 @@ func newSampleCmd() *cobra.Command {
 					profileFile = inDir(outputDir, profileFile)
 				}
 			}
-			files, diagFiles := outputNames(output, chains, id), outputNames(diagnostic, chains, id)
+			files := outputNames(output, chains, id)
+			read := []string{args[0], dataPath, metricFile}
+			var diagFiles []string
 			if diagnostic != "" {
+				diagFiles = outputNames(diagnostic, chains, id)
 				for _, d := range diagFiles {
-					if err := notAmong("--diagnostic-file", d, append([]string{args[0], dataPath, metricFile}, files...)...); err != nil {
+					if err := notAmong("--diagnostic-file", d, slices.Concat(read, files)...); err != nil {
 						return err
 					}
 				}
@@ -108,12 +111,8 @@ func newSampleCmd() *cobra.Command {
 			// thread_id the chain's id, and transformed data (thread 0);
 			// not the search for initial points before them. Its path is
 			// checked before the output files are made.
-			read := []string{args[0], dataPath, metricFile}
 			for _, in := range inits {
 				read = append(read, in.arg)
-			}
-			if diagnostic == "" {
-				diagFiles = nil
 			}
 			prof, err := startProfiling(m, profileFile, slices.Concat(read, files, diagFiles)...)
 			if err != nil {
@@ -302,7 +301,8 @@ func pathfinderInits(m *compile.Model, seed uint64, first int, out []chainInit) 
 	// Resampling repeats draws: take distinct ones where there are enough.
 	var distinct [][]float64
 	// Chain k takes the k-th, whatever the chains run with it (--id).
-	last := max(first, 1) - 1 + len(out)
+	skip := max(first, 1) - 1
+	last := skip + len(out)
 	for _, z := range res.Unconstrained {
 		if !slices.ContainsFunc(distinct, func(d []float64) bool { return slices.Equal(d, z) }) {
 			distinct = append(distinct, z)
@@ -313,7 +313,7 @@ func pathfinderInits(m *compile.Model, seed uint64, first int, out []chainInit) 
 	}
 	for c := range out {
 		out[c].arg = "pathfinder"
-		out[c].point = distinct[(max(first, 1)-1+c)%len(distinct)]
+		out[c].point = distinct[(skip+c)%len(distinct)]
 	}
 	return out, nil
 }
