@@ -1078,11 +1078,18 @@ func (c *checker) nestedMultiIndex(lhs ast.Expr) {
 	}
 }
 
-// notDensityLog are the library functions whose names end in _log
-// without being a log density: y ~ multiply(x) or y ~
+// oldLogDensity reports whether fn, a name ending in _log, is a log
+// density by the old suffix: a distribution family's (the library's
+// registry of distributions says so) or one the program defines. A library
+// function that merely ends in _log is none: y ~ multiply(x) or y ~
 // binomial_coefficient(n) names no distribution, in stanc3 of Stan 2.26
 // (which read the _log suffix) as today (which does not).
-var notDensityLog = map[string]bool{"multiply_log": true, "binomial_coefficient_log": true}
+func (c *checker) oldLogDensity(fn string) bool {
+	if d, ok := c.lib.Dist(fn); ok {
+		return d.Form == types.Density
+	}
+	return !types.Stdlib().Has(fn)
+}
 
 func (c *checker) tilde(s *ast.TildeStmt) {
 	if c.laplaceTilde(s) {
@@ -1119,7 +1126,7 @@ func (c *checker) tilde(s *ast.TildeStmt) {
 	var lastErr error
 	for _, suffix := range []string{"_lpdf", "_lpmf", "_log"} {
 		fn := name + suffix
-		if !c.lib.Has(fn) || suffix == "_log" && notDensityLog[fn] {
+		if !c.lib.Has(fn) || suffix == "_log" && !c.oldLogDensity(fn) {
 			continue
 		}
 		sig, err := c.lib.Resolve(fn, args)
